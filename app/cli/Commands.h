@@ -1,0 +1,36 @@
+// The individual tandemctl commands. Each takes the parsed options and returns an exit
+// status, printing its result on `out` and at most one error line on `err`.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include <QCommandLineParser>
+#include <QString>
+#include <QTextStream>
+
+namespace tandem::cli {
+
+struct CommandContext {
+    QCommandLineParser& parser;
+    QString profileDir;
+    QString passphraseFile;
+    QTextStream& out;
+    QTextStream& err;
+};
+
+struct Command {
+    QString name;
+    QString summary;
+    QString arguments;  // shown after the name in the usage line
+    std::function<void(QCommandLineParser&)> addOptions;
+    std::function<int(CommandContext&)> run;
+};
+
+const std::vector<Command>& commands();
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+}  // namespace tandem::cli

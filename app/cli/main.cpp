@@ -1,0 +1,24 @@
+// tandemctl: thin main; the commands live in tandem_cli.
+#include <cstdio>
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include "app/cli/Cli.h"
+#include "crypto/Sodium.h"
+
+int main(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tandemctl"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (!tandem::crypto::initialize()) {
+        err << "tandemctl: libsodium cannot run on this system\n";
+        return 1;
+    }
+    const int status = tandem::cli::run(QCoreApplication::arguments(), out, err);
+    out.flush();
+    err.flush();
+    return status;
+}

@@ -1,0 +1,103 @@
+#include "app/core/ConversationService.h"
+
+#include <QDateTime>
+
+#include "app/core/CoreLog.h"
+#include "storage/Limits.h"
+
+Q_LOGGING_CATEGORY(lcCore, "tandem.core", QtWarningMsg)
+
+namespace tandem::core {
+
+using namespace tandem::storage;
+
+namespace {
+
+std::int64_t nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+}  // namespace
+
+StoreResult<QString> ConversationService::validateText(const QString& text) {
+    QString trimmed = text;
+    while (!trimmed.isEmpty() && trimmed.back().isSpace()) {
+        trimmed.chop(1);
+    }
+    if (trimmed.trimmed().isEmpty()) {
+        return storeError(StoreErrorCode::InvalidArgument, QStringLiteral("The message is empty."));
+    }
+    const qsizetype bytes = trimmed.toUtf8().size();
+    if (bytes > limits::kMaxTextBytes) {
+        return storeError(StoreErrorCode::InvalidArgument,
+                          QStringLiteral("The message is too long (%1 bytes; the limit is %2).")
+                              .arg(bytes)
+                              .arg(limits::kMaxTextBytes));
+    }
+    return trimmed;
+}
+
+QFuture<StoreResult<Message>> ConversationService::sendNoteToSelf(const QString& text) {
+    auto valid = validateText(text);
+    if (!valid) {
+        QPromise<StoreResult<Message>> promise;
+        promise.start();
+        promise.addResult(StoreResult<Message>(unexpected(std::move(valid).error())));
+        promise.finish();
+        return promise.future();
+    }
+    return store_.write([body = std::move(valid).value()](Repositories& r) -> StoreResult<Message> {
+        const std::int64_t now = nowMs();
+        TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.noteToSelf(now));
+        Message message;
+        message.conversationId = conversation.id;
+        message.uid = MessageUid::random();
+        message.direction = Direction::Outgoing;
+        message.kind = MessageKind::Text;
+        message.body = body;
+        message.status = MessageStatus::Sent;
+        message.sentAt = now;
+        message.acceptedAt = now;
+        message.expireTimer = conversation.expireTimer;
+        if (conversation.expireTimer > 0) {
+            message.expireStart = now;  // the sender's countdown starts at send
+        }
+        TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(message));
+        qCDebug(lcCore) << "stored note to self" << inserted.id;
+        return r.messages.get(inserted.id);
+    });
+}
+
+QFuture<StoreResult<std::vector<Message>>> ConversationService::noteToSelfHistory() {
+    return store_.read([](Repositories& r) -> StoreResult<std::vector<Message>> {
+        std::vector<Message> all;
+        TANDEM_TRY_ASSIGN(const auto conversation, r.conversations.findNoteToSelf());
+        if (!conversation) {
+            return all;
+        }
+        std::int64_t after = 0;
+        while (true) {
+            TANDEM_TRY_ASSIGN(auto page,
+                              r.messages.after(conversation->id, after, limits::kMaxPageSize));
+            if (page.empty()) {
+                break;
+            }
+            after = page.back().id;
+            all.insert(all.end(), std::make_move_iterator(page.begin()),
+                       std::make_move_iterator(page.end()));
+        }
+        return all;
+    });
+}
+
+QFuture<StoreResult<std::vector<Message>>> ConversationService::noteToSelfNewest(int limit) {
+    return store_.read([limit](Repositories& r) -> StoreResult<std::vector<Message>> {
+        TANDEM_TRY_ASSIGN(const auto conversation, r.conversations.findNoteToSelf());
+        if (!conversation) {
+            return std::vector<Message>{};
+        }
+        return r.messages.newest(conversation->id, limit);
+    });
+}
+
+}  // namespace tandem::core

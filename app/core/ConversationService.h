@@ -1,0 +1,35 @@
+// ConversationService: sending and reading conversations, over the store. Validation lives
+// here (what a user may send), persistence in the repositories, delivery (later) in the
+// transports. Every call returns at once with a QFuture; the work runs on the storage thread.
+#pragma once
+
+#include <vector>
+
+#include <QFuture>
+#include <QString>
+
+#include "storage/Store.h"
+#include "storage/Types.h"
+
+namespace tandem::core {
+
+class ConversationService {
+public:
+    explicit ConversationService(storage::Store& store) : store_(store) {}
+
+    // Stores a Note to Self. Local only: no network is involved, so it is Sent at once.
+    QFuture<storage::StoreResult<storage::Message>> sendNoteToSelf(const QString& text);
+    // The whole Note to Self conversation, oldest first.
+    QFuture<storage::StoreResult<std::vector<storage::Message>>> noteToSelfHistory();
+    // The newest `limit` messages of Note to Self, oldest first.
+    QFuture<storage::StoreResult<std::vector<storage::Message>>> noteToSelfNewest(int limit);
+
+    // What a user may send: not blank, within limits::kMaxTextBytes. Returns the text to
+    // store (trailing whitespace trimmed, as every messenger does) or the reason.
+    static storage::StoreResult<QString> validateText(const QString& text);
+
+private:
+    storage::Store& store_;
+};
+
+}  // namespace tandem::core

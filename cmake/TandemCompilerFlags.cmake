@@ -1,0 +1,28 @@
+# Warning and sanitizer flags shared by every target of the project.
+add_library(tandem_warnings INTERFACE)
+target_compile_options(tandem_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Woverloaded-virtual -Wconversion -Wsign-conversion -Wnull-dereference -Wformat=2
+  -Wimplicit-fallthrough)
+if(TANDEM_WERROR)
+  target_compile_options(tandem_warnings INTERFACE -Werror)
+endif()
+
+if(TANDEM_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+if(TANDEM_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "TANDEM_FUZZ needs clang (use the 'fuzz' preset)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Hardening for every build type: these cost little and catch memory errors in the field.
+add_compile_options(-fstack-protector-strong)
+if(NOT TANDEM_SANITIZE AND NOT TANDEM_FUZZ AND CMAKE_BUILD_TYPE MATCHES "Rel")
+  add_compile_definitions(_FORTIFY_SOURCE=2)
+endif()

@@ -1,0 +1,14 @@
+# Every dependency comes from Debian 12 packages (scripts/setup-deps.sh installs them).
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Network Qml Quick QuickControls2 WebSockets
+             Charts Test Concurrent QuickTest)
+find_package(Qt6Keychain REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+# SQLCipher's headers live in include/sqlcipher/ and replace sqlite3.h; SQLITE_HAS_CODEC
+# exposes sqlite3_key(). Never link Qt's SQLite driver into the same process.
+pkg_check_modules(SQLCIPHER REQUIRED IMPORTED_TARGET sqlcipher)
+set_property(TARGET PkgConfig::SQLCIPHER APPEND PROPERTY
+             INTERFACE_COMPILE_DEFINITIONS SQLITE_HAS_CODEC)
+find_package(Protobuf 3.21 REQUIRED)
+
+qt_standard_project_setup(REQUIRES 6.4)

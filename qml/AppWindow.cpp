@@ -1,0 +1,42 @@
+#include "qml/AppWindow.h"
+
+#include <QGuiApplication>
+#include <QLoggingCategory>
+#include <QQuickStyle>
+#include <QtQml/QQmlExtensionPlugin>
+
+Q_IMPORT_QML_PLUGIN(TandemPlugin)
+
+Q_LOGGING_CATEGORY(lcQml, "tandem.qml", QtWarningMsg)
+
+namespace tandem::gui {
+
+AppWindow::AppWindow() {
+    // Fusion follows the system palette (light or dark) and looks at home on any desktop;
+    // QT_QUICK_CONTROLS_STYLE still wins when a user sets it.
+    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) {
+        QQuickStyle::setStyle(QStringLiteral("Fusion"));
+    }
+    QObject::connect(&engine_, &QQmlApplicationEngine::warnings, &engine_,
+                     [](const QList<QQmlError>& warnings) {
+                         for (const QQmlError& warning : warnings) {
+                             qCWarning(lcQml).noquote() << warning.toString();
+                         }
+                     });
+}
+
+bool AppWindow::load() {
+    engine_.load(QUrl(QStringLiteral("qrc:/Tandem/Main.qml")));
+    if (window() == nullptr) {
+        qCCritical(lcQml) << "the main window could not be created";
+        return false;
+    }
+    return true;
+}
+
+QQuickWindow* AppWindow::window() const {
+    const auto roots = engine_.rootObjects();
+    return roots.isEmpty() ? nullptr : qobject_cast<QQuickWindow*>(roots.first());
+}
+
+}  // namespace tandem::gui

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Tandem needs to build, test and run.
+# Idempotent: packages already present are skipped; only Debian's archive is used.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang-14 lld-14 libclang-rt-14-dev
+  clang-format clang-tidy
+  # Qt 6 (build)
+  qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools
+  qt6-websockets-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  qt6-svg-dev libgl-dev
+  # Qt 6 (run time: the platform plugins and one package per QML module)
+  qt6-qpa-plugins libqt6svg6 qt6-image-formats-plugins
+  qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
+  qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-controls
+  qml6-module-qtquick-templates qml6-module-qtquick-layouts qml6-module-qtquick-dialogs
+  qml6-module-qtquick-shapes qml6-module-qtcharts qml6-module-qtcore
+  qml6-module-qt-labs-platform qml6-module-qt-labs-settings qml6-module-qttest
+  fonts-dejavu-core
+  # libraries
+  libsodium-dev libsqlcipher-dev sqlcipher libsqlite3-dev libprotobuf-dev protobuf-compiler
+  qtkeychain-qt6-dev libqrencode-dev
+  # tests and benchmarks
+  xvfb xauth imagemagick libbenchmark-dev hyperfine valgrind time procps
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

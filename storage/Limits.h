@@ -1,0 +1,25 @@
+// Explicit limits of the store. Anything larger is refused with InvalidArgument before it
+// reaches SQL, so a hostile peer cannot grow the database without bound through one row.
+#pragma once
+
+#include <cstdint>
+
+#include <QtGlobal>
+
+namespace tandem::storage::limits {
+
+inline constexpr qsizetype kMaxAddressChars = 80;  // +E164 is ≤ 16, a Session ID 66
+inline constexpr qsizetype kMaxDisplayNameChars = 128;
+inline constexpr qsizetype kMaxTextBytes = 64 * 1024;  // a message body, UTF-8
+inline constexpr qsizetype kMaxDraftBytes = 64 * 1024;
+inline constexpr qsizetype kMaxOutboxPayloadBytes = 256 * 1024;
+inline constexpr qsizetype kMaxSessionStateBytes = 1024 * 1024;  // ratchet + skipped keys
+inline constexpr qsizetype kMaxKeyBytes = 4096;
+inline constexpr qsizetype kMaxStickerImageBytes = 1024 * 1024;  // also a CHECK in the schema
+inline constexpr qsizetype kMaxStickerPackTitleChars = 128;
+inline constexpr qsizetype kMaxSettingBytes = 64 * 1024;
+inline constexpr qsizetype kMaxLatencyPathChars = 512;
+inline constexpr int kMaxPageSize = 1000;  // rows per page query
+inline constexpr std::int64_t kMaxExpireTimerSeconds = 366LL * 24 * 3600;
+
+}  // namespace tandem::storage::limits

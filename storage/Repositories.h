@@ -1,0 +1,47 @@
+// Repositories: every repository bound to one Database, handed to the functions that the
+// Store runs on its thread. Repositories are cheap views; they hold no state of their own.
+#pragma once
+
+#include "storage/repositories/AccountRepository.h"
+#include "storage/repositories/ContactRepository.h"
+#include "storage/repositories/ConversationRepository.h"
+#include "storage/repositories/CryptoSessionRepository.h"
+#include "storage/repositories/LatencyRepository.h"
+#include "storage/repositories/MessageRepository.h"
+#include "storage/repositories/OutboxRepository.h"
+#include "storage/repositories/PrekeyRepository.h"
+#include "storage/repositories/SettingsRepository.h"
+#include "storage/repositories/StickerRepository.h"
+
+namespace tandem::storage {
+
+class Database;
+
+struct Repositories {
+    explicit Repositories(Database& database)
+        : db(database),
+          accounts(database),
+          contacts(database),
+          conversations(database),
+          messages(database),
+          outbox(database),
+          sessions(database),
+          prekeys(database),
+          stickers(database),
+          latency(database),
+          settings(database) {}
+
+    Database& db;
+    AccountRepository accounts;
+    ContactRepository contacts;
+    ConversationRepository conversations;
+    MessageRepository messages;
+    OutboxRepository outbox;
+    CryptoSessionRepository sessions;
+    PrekeyRepository prekeys;
+    StickerRepository stickers;
+    LatencyRepository latency;
+    SettingsRepository settings;
+};
+
+}  // namespace tandem::storage

@@ -1,0 +1,89 @@
+#include "storage/Store.h"
+
+#include "storage/StorageLog.h"
+
+namespace tandem::storage {
+
+Store::Store(Keychain keychain) : worker_(new QObject), keychain_(std::move(keychain)) {
+    thread_.setObjectName(QStringLiteral("tandem-storage"));
+    worker_->moveToThread(&thread_);
+    QObject::connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    thread_.start();
+}
+
+Store::~Store() {
+    // Queued after every task already submitted: they all run first.
+    QMetaObject::invokeMethod(
+        worker_,
+        [this] {
+            profile_.reset();
+            open_ = false;
+            thread_.quit();
+        },
+        Qt::QueuedConnection);
+    thread_.wait();
+}
+
+Database* Store::database() {
+    Q_ASSERT(QThread::currentThread() == &thread_);
+    return profile_ ? profile_->db.get() : nullptr;
+}
+
+QFuture<StoreResult<void>> Store::create(const QString& dir, Credentials credentials,
+                                         KdfStrength strength) {
+    return post([this, dir, credentials = std::move(credentials), strength]() -> StoreResult<void> {
+        if (profile_) {
+            return storeError(StoreErrorCode::InvalidArgument,
+                              QStringLiteral("A profile is already open in this store."));
+        }
+        TANDEM_TRY_ASSIGN(auto opened,
+                          Profile::create(dir, credentials.unlock(),
+                                          KdfParams::forStrength(strength), keychain_));
+        profile_ = std::move(opened);
+        dir_ = dir;
+        open_ = true;
+        return {};
+    });
+}
+
+QFuture<StoreResult<void>> Store::open(const QString& dir, Credentials credentials) {
+    return post([this, dir, credentials = std::move(credentials)]() -> StoreResult<void> {
+        if (profile_) {
+            return storeError(StoreErrorCode::InvalidArgument,
+                              QStringLiteral("A profile is already open in this store."));
+        }
+        TANDEM_TRY_ASSIGN(auto opened, Profile::open(dir, credentials.unlock(), keychain_));
+        profile_ = std::move(opened);
+        dir_ = dir;
+        open_ = true;
+        return {};
+    });
+}
+
+QFuture<StoreResult<void>> Store::changeCredentials(Credentials current, Credentials target,
+                                                    KdfStrength strength) {
+    return post([this, current = std::move(current), target = std::move(target),
+                 strength]() -> StoreResult<void> {
+        if (!profile_) {
+            return storeError(StoreErrorCode::Closed, QStringLiteral("The profile is not open."));
+        }
+        TANDEM_TRY(Profile::changeKeyProtection(dir_, current.unlock(), target.unlock(),
+                                                KdfParams::forStrength(strength), keychain_));
+        profile_->protection = target.protection;
+        return {};
+    });
+}
+
+QFuture<void> Store::close() {
+    return post([this] {
+        if (profile_) {
+            if (auto closed = profile_->db->close(); !closed) {
+                qCWarning(lcStorage) << "close:" << closed.error().message;
+            }
+            profile_.reset();
+        }
+        open_ = false;
+    });
+}
+
+}  // namespace tandem::storage

@@ -1,0 +1,140 @@
+// Store: the asynchronous face of the encrypted store. It owns the storage thread; every
+// call returns a QFuture at once and the work (Argon2id, SQL, keychain) runs there, so the
+// GUI and core threads never block on disk. Continue with .then(context, …) to get results
+// back on your own thread.
+//
+//   store.open(dir, Credentials::withPassphrase(...))
+//       .then(this, [](StoreResult<void> r) { … });
+//   store.write([text](Repositories& r) -> StoreResult<std::int64_t> { … });
+//
+// write() runs its function inside one IMMEDIATE transaction: all of it commits or none.
+// read() runs inside a deferred transaction: a consistent snapshot. Tasks run one at a time
+// in submission order. A function passed to read/write must not capture references to
+// objects that may die before it runs.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <type_traits>
+
+#include <QFuture>
+#include <QObject>
+#include <QPromise>
+#include <QString>
+#include <QThread>
+
+#include <tandem/common/SecretBytes.h>
+
+#include "storage/Database.h"
+#include "storage/KeyFile.h"
+#include "storage/Keychain.h"
+#include "storage/Profile.h"
+#include "storage/Repositories.h"
+#include "storage/StoreError.h"
+
+namespace tandem::storage {
+
+// How to unlock a profile: a passphrase (owned, wiped when the last copy goes) or the
+// OS keychain.
+struct Credentials {
+    KeyProtection protection = KeyProtection::Passphrase;
+    std::shared_ptr<const SecretBytes> passphrase;
+
+    static Credentials withPassphrase(SecretBytes passphrase) {
+        return {KeyProtection::Passphrase,
+                std::make_shared<const SecretBytes>(std::move(passphrase))};
+    }
+    static Credentials withKeychain() { return {KeyProtection::Keychain, nullptr}; }
+    [[nodiscard]] Unlock unlock() const { return {protection, passphrase.get()}; }
+};
+
+class Store final {
+public:
+    explicit Store(Keychain keychain = Keychain());
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    QFuture<StoreResult<void>> create(const QString& dir, Credentials credentials,
+                                      KdfStrength strength = KdfStrength::Moderate);
+    QFuture<StoreResult<void>> open(const QString& dir, Credentials credentials);
+    // Re-wraps the key (the database is untouched); the store must be open.
+    QFuture<StoreResult<void>> changeCredentials(Credentials current, Credentials target,
+                                                 KdfStrength strength = KdfStrength::Moderate);
+    // Closes the database (checkpointing the WAL) and releases the profile lock.
+    QFuture<void> close();
+
+    [[nodiscard]] bool isOpen() const { return open_.load(); }
+
+    template <class F>
+    auto write(F function) {
+        return transact(std::move(function), Transaction::Kind::Immediate);
+    }
+    template <class F>
+    auto read(F function) {
+        return transact(std::move(function), Transaction::Kind::Deferred);
+    }
+
+    // Runs `function` on the storage thread and returns its result through a future.
+    template <class F>
+    auto post(F function) -> QFuture<std::invoke_result_t<F&>> {
+        using R = std::invoke_result_t<F&>;
+        auto promise = std::make_shared<QPromise<R>>();
+        QFuture<R> future = promise->future();
+        promise->start();
+        QMetaObject::invokeMethod(
+            worker_,
+            [promise, function = std::move(function)]() mutable {
+                if constexpr (std::is_void_v<R>) {
+                    function();
+                } else {
+                    promise->addResult(function());
+                }
+                promise->finish();
+            },
+            Qt::QueuedConnection);
+        return future;
+    }
+
+    // The storage thread, for thread-ownership assertions.
+    [[nodiscard]] const QThread* thread() const { return &thread_; }
+
+private:
+    template <class F>
+    auto transact(F function, Transaction::Kind kind) {
+        using R = std::invoke_result_t<F&, Repositories&>;
+        return post([this, function = std::move(function), kind]() mutable -> R {
+            Database* db = database();
+            if (db == nullptr) {
+                return storeError(StoreErrorCode::Closed,
+                                  QStringLiteral("The profile is not open."));
+            }
+            auto tx = Transaction::begin(*db, kind);
+            if (!tx) {
+                return unexpected(std::move(tx).error());
+            }
+            Repositories repositories(*db);
+            R result = function(repositories);
+            if (!result) {
+                return result;  // the transaction rolls back
+            }
+            if (auto committed = tx->commit(); !committed) {
+                return unexpected(std::move(committed).error());
+            }
+            return result;
+        });
+    }
+
+    // Storage thread only.
+    Database* database();
+
+    QThread thread_;
+    QObject* worker_;
+    Keychain keychain_;
+    std::optional<OpenProfile> profile_;  // storage thread only
+    QString dir_;                         // storage thread only
+    std::atomic<bool> open_{false};
+};
+
+}  // namespace tandem::storage

@@ -1,0 +1,176 @@
+// Row types of the store. Plain values, copyable so they travel through QFuture; secrets
+// are held as SharedSecret, wiped when the last copy goes away.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include <QByteArray>
+#include <QString>
+
+#include <tandem/common/SecretBytes.h>
+
+namespace tandem::storage {
+
+using SharedSecret = std::shared_ptr<const SecretBytes>;
+inline SharedSecret makeSecret(SecretBytes bytes) {
+    return std::make_shared<const SecretBytes>(std::move(bytes));
+}
+
+enum class Mode : int { Signal = 1, Session = 2 };
+enum class ConversationKind : int { Direct = 1, NoteToSelf = 2 };
+enum class Direction : int { Outgoing = 0, Incoming = 1 };
+enum class MessageKind : int { Text = 1, Sticker = 2, Notice = 3 };
+// Outgoing: Pending → Sent → Delivered → Read, or Failed (→ Pending on retry).
+// Incoming: Received → Read.
+enum class MessageStatus : int {
+    Pending = 0,
+    Sent = 1,
+    Delivered = 2,
+    Read = 3,
+    Failed = 4,
+    Received = 5
+};
+// Signal's verified states: Unverified means "was verified, then the identity key changed".
+enum class Verification : int { Default = 0, Verified = 1, Unverified = 2 };
+enum class OutboxKind : int { Message = 1, DeliveryReceipt = 2, ReadReceipt = 3, Control = 4 };
+enum class PrekeyKind : int { Signed = 1, OneTime = 2 };
+enum class StickerOrigin : int { Created = 1, Installed = 2 };
+enum class TransportKind : int { Relay = 1, Onion = 2 };
+
+// 16 random bytes chosen by the sender; the same on every device and on the wire, so a
+// message delivered twice is stored once.
+struct MessageUid {
+    std::array<std::uint8_t, 16> bytes{};
+    static MessageUid random();
+    static std::optional<MessageUid> fromBytes(const QByteArray& raw);
+    [[nodiscard]] QByteArray toByteArray() const;
+    [[nodiscard]] QString toHex() const;
+    friend bool operator==(const MessageUid&, const MessageUid&) = default;
+};
+
+struct Account {
+    Mode mode = Mode::Signal;
+    QString address;  // +E164 phone number, or Session ID
+    QByteArray identityPublic;
+    SharedSecret identitySecret;
+    QByteArray signingPublic;
+    SharedSecret signingSecret;  // may be null
+    SharedSecret credentials;    // transport credentials, opaque here; may be null
+    std::int64_t createdAt = 0;
+};
+
+struct Contact {
+    std::int64_t id = 0;
+    Mode mode = Mode::Signal;
+    QString address;
+    QString displayName;
+    QByteArray identityKey;  // empty until known
+    Verification verification = Verification::Default;
+    std::optional<std::int64_t> identityChangedAt;
+    bool blocked = false;
+    std::int64_t createdAt = 0;
+};
+
+enum class IdentityChange { First, Unchanged, Changed };
+
+struct Conversation {
+    std::int64_t id = 0;
+    ConversationKind kind = ConversationKind::Direct;
+    std::optional<Mode> mode;               // empty for Note to Self
+    std::optional<std::int64_t> contactId;  // empty for Note to Self
+    std::int64_t expireTimer = 0;           // seconds, 0 = off
+    std::int64_t expireTimerVersion = 0;
+    QString draft;
+    bool archived = false;
+    std::int64_t mutedUntil = 0;
+    std::int64_t createdAt = 0;
+};
+
+struct Message {
+    std::int64_t id = 0;
+    std::int64_t conversationId = 0;
+    MessageUid uid;
+    Direction direction = Direction::Outgoing;
+    MessageKind kind = MessageKind::Text;
+    QString body;
+    QByteArray stickerPackId;
+    std::optional<std::int64_t> stickerId;
+    MessageStatus status = MessageStatus::Pending;
+    std::int64_t sentAt = 0;  // the sender's clock
+    std::optional<std::int64_t> acceptedAt;
+    std::optional<std::int64_t> receivedAt;
+    std::optional<std::int64_t> deliveredAt;
+    std::optional<std::int64_t> readAt;
+    std::optional<std::int64_t> failedAt;
+    std::int64_t expireTimer = 0;  // seconds
+    std::optional<std::int64_t> expireStart;
+    std::optional<std::int64_t> expiresAt;
+};
+
+struct ConversationSummary {
+    Conversation conversation;
+    std::optional<Contact> contact;
+    std::optional<Message> lastMessage;
+    std::int64_t unread = 0;
+};
+
+struct OutboxItem {
+    std::int64_t id = 0;
+    std::int64_t conversationId = 0;
+    std::optional<std::int64_t> messageId;
+    OutboxKind kind = OutboxKind::Message;
+    QByteArray payload;
+    std::int64_t attempts = 0;
+    std::int64_t nextAttemptAt = 0;
+    QString lastError;
+    std::int64_t createdAt = 0;
+};
+
+struct Prekey {
+    PrekeyKind kind = PrekeyKind::OneTime;
+    std::int64_t keyId = 0;
+    QByteArray publicKey;
+    SharedSecret secretKey;
+    QByteArray signature;  // signed prekeys only
+    bool uploaded = false;
+    std::int64_t createdAt = 0;
+};
+
+struct StickerPack {
+    QByteArray packId;  // 16..32 bytes
+    SharedSecret packKey;
+    QString title;
+    QString author;
+    std::optional<std::int64_t> coverStickerId;
+    StickerOrigin origin = StickerOrigin::Installed;
+    bool installed = false;
+    std::optional<std::int64_t> publishedAt;
+    std::int64_t createdAt = 0;
+};
+
+struct Sticker {
+    QByteArray packId;
+    std::int64_t stickerId = 0;
+    QString emoji;
+    QString contentType;
+    QByteArray image;  // empty until downloaded (or when listed without images)
+    bool hasImage = false;
+};
+
+struct LatencySample {
+    std::int64_t id = 0;
+    TransportKind transport = TransportKind::Relay;
+    QByteArray messageUid;
+    std::optional<std::int64_t> probeRun;
+    std::int64_t sentAt = 0;
+    std::optional<std::int64_t> oneWayUs;
+    std::optional<std::int64_t> roundTripUs;
+    std::int64_t size = 0;
+    QString path;
+    bool lost = false;
+};
+
+}  // namespace tandem::storage

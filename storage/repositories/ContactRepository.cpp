@@ -1,0 +1,171 @@
+#include "storage/repositories/ContactRepository.h"
+
+#include "storage/Limits.h"
+#include "storage/repositories/RepositoryUtil.h"
+
+namespace tandem::storage {
+
+using namespace detail;
+
+namespace {
+
+#define CONTACT_COLUMNS                                                                  \
+    "id, mode, address, display_name, identity_key, verification, identity_changed_at, " \
+    "blocked, created_at"
+
+Contact readContact(const Statement& stmt) {
+    Contact contact;
+    contact.id = stmt.int64(0);
+    contact.mode = toEnum<Mode>(stmt.int64(1));
+    contact.address = stmt.text(2);
+    contact.displayName = stmt.text(3);
+    contact.identityKey = stmt.blob(4);
+    contact.verification = toEnum<Verification>(stmt.int64(5));
+    contact.identityChangedAt = stmt.optInt64(6);
+    contact.blocked = stmt.int64(7) != 0;
+    contact.createdAt = stmt.int64(8);
+    return contact;
+}
+
+StoreResult<void> checkName(const QString& name) {
+    return checkLimit(name.size() <= limits::kMaxDisplayNameChars, "display name",
+                      limits::kMaxDisplayNameChars);
+}
+
+}  // namespace
+
+StoreResult<Contact> ContactRepository::add(Mode mode, const QString& address,
+                                            const QString& displayName, std::int64_t now) {
+    if (address.isEmpty()) {
+        return storeError(StoreErrorCode::InvalidArgument, QStringLiteral("The address is empty."));
+    }
+    TANDEM_TRY(checkLimit(address.size() <= limits::kMaxAddressChars, "address",
+                          limits::kMaxAddressChars));
+    TANDEM_TRY(checkName(displayName));
+    TANDEM_TRY_ASSIGN(Statement * insert,
+                      db_.prepare("INSERT OR IGNORE INTO contacts (mode, address, display_name, "
+                                  "created_at) VALUES (?, ?, ?, ?)"));
+    insert->bindAll(fromEnum(mode), address, displayName, now);
+    TANDEM_TRY(insert->run());
+    TANDEM_TRY_ASSIGN(auto found, find(mode, address));
+    if (!found) {
+        return storeError(StoreErrorCode::Internal, QStringLiteral("Contact insert vanished."));
+    }
+    return *found;
+}
+
+StoreResult<std::optional<Contact>> ContactRepository::find(Mode mode, const QString& address) {
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT " CONTACT_COLUMNS " FROM contacts "
+                                                    "WHERE mode = ? AND address = ?"));
+    stmt->bindAll(fromEnum(mode), address);
+    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
+    std::optional<Contact> result;
+    if (row) {
+        result = readContact(*stmt);
+    }
+    stmt->reset();
+    return result;
+}
+
+StoreResult<Contact> ContactRepository::get(std::int64_t id) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT " CONTACT_COLUMNS " FROM contacts WHERE id = ?"));
+    stmt->bind(1, id);
+    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
+    if (!row) {
+        return unexpected(notFound("contact", id));
+    }
+    Contact contact = readContact(*stmt);
+    stmt->reset();
+    return contact;
+}
+
+StoreResult<std::vector<Contact>> ContactRepository::list(Mode mode) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT " CONTACT_COLUMNS " FROM contacts WHERE mode = ? "
+                                  "ORDER BY display_name COLLATE NOCASE, address"));
+    stmt->bind(1, fromEnum(mode));
+    std::vector<Contact> result;
+    while (true) {
+        TANDEM_TRY_ASSIGN(const bool row, stmt->step());
+        if (!row) {
+            break;
+        }
+        result.push_back(readContact(*stmt));
+    }
+    return result;
+}
+
+StoreResult<void> ContactRepository::rename(std::int64_t id, const QString& displayName) {
+    TANDEM_TRY(checkName(displayName));
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("UPDATE contacts SET display_name = ? WHERE id = ?"));
+    stmt->bindAll(displayName, id);
+    TANDEM_TRY(stmt->run());
+    if (db_.changes() == 0) {
+        return unexpected(notFound("contact", id));
+    }
+    return {};
+}
+
+StoreResult<IdentityChange> ContactRepository::saveIdentityKey(std::int64_t id,
+                                                               const QByteArray& key,
+                                                               std::int64_t now) {
+    TANDEM_TRY(checkLimit(!key.isEmpty() && key.size() <= limits::kMaxKeyBytes, "identity key",
+                          limits::kMaxKeyBytes));
+    TANDEM_TRY_ASSIGN(const Contact contact, get(id));
+    if (contact.identityKey.isEmpty()) {
+        TANDEM_TRY_ASSIGN(Statement * stmt,
+                          db_.prepare("UPDATE contacts SET identity_key = ? WHERE id = ?"));
+        stmt->bindAll(key, id);
+        TANDEM_TRY(stmt->run());
+        return IdentityChange::First;
+    }
+    if (contact.identityKey.size() == key.size() &&
+        sodium_memcmp(contact.identityKey.constData(), key.constData(),
+                      static_cast<std::size_t>(key.size())) == 0) {
+        return IdentityChange::Unchanged;
+    }
+    const Verification next = contact.verification == Verification::Verified
+                                  ? Verification::Unverified
+                                  : contact.verification;
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("UPDATE contacts SET identity_key = ?, identity_changed_at = ?, "
+                                  "verification = ? WHERE id = ?"));
+    stmt->bindAll(key, now, fromEnum(next), id);
+    TANDEM_TRY(stmt->run());
+    return IdentityChange::Changed;
+}
+
+StoreResult<void> ContactRepository::setVerification(std::int64_t id, Verification verification) {
+    TANDEM_TRY_ASSIGN(const Contact contact, get(id));
+    if (verification == Verification::Verified && contact.identityKey.isEmpty()) {
+        return storeError(StoreErrorCode::InvalidArgument,
+                          QStringLiteral("A contact can be marked verified only once their "
+                                         "identity key is known."));
+    }
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("UPDATE contacts SET verification = ? WHERE id = ?"));
+    stmt->bindAll(fromEnum(verification), id);
+    return stmt->run();
+}
+
+StoreResult<void> ContactRepository::setBlocked(std::int64_t id, bool blocked) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("UPDATE contacts SET blocked = ? WHERE id = ?"));
+    stmt->bindAll(std::int64_t{blocked ? 1 : 0}, id);
+    TANDEM_TRY(stmt->run());
+    if (db_.changes() == 0) {
+        return unexpected(notFound("contact", id));
+    }
+    return {};
+}
+
+StoreResult<bool> ContactRepository::remove(std::int64_t id) {
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM contacts WHERE id = ?"));
+    stmt->bind(1, id);
+    TANDEM_TRY(stmt->run());
+    return db_.changes() > 0;
+}
+
+}  // namespace tandem::storage

@@ -1,0 +1,40 @@
+// ContactRepository: people this profile talks to, one row per (mode, address), with the
+// identity key last seen for them and its verification state.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "storage/StoreError.h"
+#include "storage/Types.h"
+
+namespace tandem::storage {
+
+class Database;
+
+class ContactRepository {
+public:
+    explicit ContactRepository(Database& db) : db_(db) {}
+
+    // Returns the existing contact for (mode, address), or creates it.
+    StoreResult<Contact> add(Mode mode, const QString& address, const QString& displayName,
+                             std::int64_t now);
+    StoreResult<std::optional<Contact>> find(Mode mode, const QString& address);
+    StoreResult<Contact> get(std::int64_t id);
+    StoreResult<std::vector<Contact>> list(Mode mode);
+    StoreResult<void> rename(std::int64_t id, const QString& displayName);
+    // Records the contact's identity key. A different key than before is a Changed result:
+    // identity_changed_at is set and a Verified contact becomes Unverified.
+    StoreResult<IdentityChange> saveIdentityKey(std::int64_t id, const QByteArray& key,
+                                                std::int64_t now);
+    // Verified needs a known identity key.
+    StoreResult<void> setVerification(std::int64_t id, Verification verification);
+    StoreResult<void> setBlocked(std::int64_t id, bool blocked);
+    // Removes the contact and (by cascade) its conversation and messages.
+    StoreResult<bool> remove(std::int64_t id);
+
+private:
+    Database& db_;
+};
+
+}  // namespace tandem::storage

@@ -1,0 +1,193 @@
+#include "storage/repositories/ConversationRepository.h"
+
+#include "storage/Limits.h"
+#include "storage/repositories/ContactRepository.h"
+#include "storage/repositories/MessageRepository.h"
+#include "storage/repositories/RepositoryUtil.h"
+
+namespace tandem::storage {
+
+using namespace detail;
+
+namespace {
+
+#define CONVERSATION_COLUMNS                                                            \
+    "id, kind, mode, contact_id, expire_timer, expire_timer_version, draft, archived, " \
+    "muted_until, created_at"
+
+Conversation readConversation(const Statement& stmt) {
+    Conversation c;
+    c.id = stmt.int64(0);
+    c.kind = toEnum<ConversationKind>(stmt.int64(1));
+    if (!stmt.isNull(2)) {
+        c.mode = toEnum<Mode>(stmt.int64(2));
+    }
+    c.contactId = stmt.optInt64(3);
+    c.expireTimer = stmt.int64(4);
+    c.expireTimerVersion = stmt.int64(5);
+    c.draft = stmt.text(6);
+    c.archived = stmt.int64(7) != 0;
+    c.mutedUntil = stmt.int64(8);
+    c.createdAt = stmt.int64(9);
+    return c;
+}
+
+}  // namespace
+
+StoreResult<std::optional<Conversation>> ConversationRepository::findOne(std::string_view sql,
+                                                                         std::int64_t key) {
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare(sql));
+    stmt->bind(1, key);
+    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
+    std::optional<Conversation> result;
+    if (row) {
+        result = readConversation(*stmt);
+    }
+    stmt->reset();
+    return result;
+}
+
+StoreResult<std::optional<Conversation>> ConversationRepository::findNoteToSelf() {
+    constexpr std::string_view kFind =
+        "SELECT " CONVERSATION_COLUMNS " FROM conversations WHERE kind = ?";
+    return findOne(kFind, fromEnum(ConversationKind::NoteToSelf));
+}
+
+StoreResult<Conversation> ConversationRepository::noteToSelf(std::int64_t now) {
+    TANDEM_TRY_ASSIGN(auto found, findNoteToSelf());
+    if (found) {
+        return *found;
+    }
+    TANDEM_TRY_ASSIGN(Statement * insert,
+                      db_.prepare("INSERT INTO conversations (kind, created_at) VALUES (?, ?)"));
+    insert->bindAll(fromEnum(ConversationKind::NoteToSelf), now);
+    TANDEM_TRY(insert->run());
+    return get(db_.lastInsertRowId());
+}
+
+StoreResult<Conversation> ConversationRepository::forContact(std::int64_t contactId,
+                                                             std::int64_t now) {
+    constexpr std::string_view kFind =
+        "SELECT " CONVERSATION_COLUMNS " FROM conversations WHERE contact_id = ?";
+    TANDEM_TRY_ASSIGN(auto found, findOne(kFind, contactId));
+    if (found) {
+        return *found;
+    }
+    TANDEM_TRY_ASSIGN(const Contact contact, ContactRepository(db_).get(contactId));
+    TANDEM_TRY_ASSIGN(Statement * insert,
+                      db_.prepare("INSERT INTO conversations (kind, mode, contact_id, created_at) "
+                                  "VALUES (?, ?, ?, ?)"));
+    insert->bindAll(fromEnum(ConversationKind::Direct), fromEnum(contact.mode), contactId, now);
+    TANDEM_TRY(insert->run());
+    return get(db_.lastInsertRowId());
+}
+
+StoreResult<Conversation> ConversationRepository::get(std::int64_t id) {
+    constexpr std::string_view kGet =
+        "SELECT " CONVERSATION_COLUMNS " FROM conversations WHERE id = ?";
+    TANDEM_TRY_ASSIGN(auto found, findOne(kGet, id));
+    if (!found) {
+        return unexpected(notFound("conversation", id));
+    }
+    return *found;
+}
+
+StoreResult<std::vector<ConversationSummary>> ConversationRepository::list(
+    std::optional<Mode> mode) {
+    // Last activity = the newest message id (ids grow with arrival); conversations without
+    // messages sort by creation after those with messages.
+    TANDEM_TRY_ASSIGN(
+        Statement * stmt,
+        db_.prepare("SELECT " CONVERSATION_COLUMNS ", "
+                    "(SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id) AS last, "
+                    "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id "
+                    " AND m.direction = 1 AND m.read_at IS NULL) AS unread "
+                    "FROM conversations c WHERE (?1 IS NULL OR c.mode IS NULL OR c.mode = ?1) "
+                    "ORDER BY last IS NULL, last DESC, c.created_at DESC, c.id DESC"));
+    mode ? stmt->bind(1, fromEnum(*mode)) : stmt->bindNull(1);
+    std::vector<ConversationSummary> result;
+    std::vector<std::int64_t> lastIds;
+    while (true) {
+        TANDEM_TRY_ASSIGN(const bool row, stmt->step());
+        if (!row) {
+            break;
+        }
+        ConversationSummary summary;
+        summary.conversation = readConversation(*stmt);
+        lastIds.push_back(stmt->isNull(10) ? 0 : stmt->int64(10));
+        summary.unread = stmt->int64(11);
+        result.push_back(std::move(summary));
+    }
+    MessageRepository messages(db_);
+    ContactRepository contacts(db_);
+    for (std::size_t i = 0; i < result.size(); ++i) {
+        if (lastIds[i] != 0) {
+            TANDEM_TRY_ASSIGN(result[i].lastMessage, messages.get(lastIds[i]));
+        }
+        if (result[i].conversation.contactId) {
+            TANDEM_TRY_ASSIGN(result[i].contact, contacts.get(*result[i].conversation.contactId));
+        }
+    }
+    return result;
+}
+
+StoreResult<bool> ConversationRepository::setExpireTimer(std::int64_t id, std::int64_t seconds,
+                                                         std::int64_t version) {
+    if (seconds < 0 || seconds > limits::kMaxExpireTimerSeconds || version < 0) {
+        return storeError(StoreErrorCode::InvalidArgument,
+                          QStringLiteral("The disappearing-message timer is out of range."));
+    }
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("UPDATE conversations SET expire_timer = ?1, "
+                                  "expire_timer_version = ?2 WHERE id = ?3 AND "
+                                  "(?2 > expire_timer_version OR "
+                                  " (?2 = expire_timer_version AND ?1 > expire_timer))"));
+    stmt->bindAll(seconds, version, id);
+    TANDEM_TRY(stmt->run());
+    if (db_.changes() > 0) {
+        return true;
+    }
+    TANDEM_TRY(get(id));  // distinguishes "not newer" from "no such conversation"
+    return false;
+}
+
+StoreResult<void> ConversationRepository::setDraft(std::int64_t id, const QString& draft) {
+    const QByteArray utf8 = draft.toUtf8();
+    TANDEM_TRY(checkLimit(utf8.size() <= limits::kMaxDraftBytes, "draft", limits::kMaxDraftBytes));
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("UPDATE conversations SET draft = ? WHERE id = ?"));
+    stmt->bindAll(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())), id);
+    TANDEM_TRY(stmt->run());
+    if (db_.changes() == 0) {
+        return unexpected(notFound("conversation", id));
+    }
+    return {};
+}
+
+StoreResult<void> ConversationRepository::updateColumn(std::string_view sql, std::int64_t id,
+                                                       std::int64_t value) {
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare(sql));
+    stmt->bindAll(value, id);
+    TANDEM_TRY(stmt->run());
+    if (db_.changes() == 0) {
+        return unexpected(notFound("conversation", id));
+    }
+    return {};
+}
+
+StoreResult<void> ConversationRepository::setArchived(std::int64_t id, bool archived) {
+    return updateColumn("UPDATE conversations SET archived = ? WHERE id = ?", id, archived ? 1 : 0);
+}
+
+StoreResult<void> ConversationRepository::setMutedUntil(std::int64_t id, std::int64_t until) {
+    return updateColumn("UPDATE conversations SET muted_until = ? WHERE id = ?", id, until);
+}
+
+StoreResult<bool> ConversationRepository::remove(std::int64_t id) {
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM conversations WHERE id = ?"));
+    stmt->bind(1, id);
+    TANDEM_TRY(stmt->run());
+    return db_.changes() > 0;
+}
+
+}  // namespace tandem::storage

@@ -1,0 +1,125 @@
+#include "storage/repositories/OutboxRepository.h"
+
+#include "storage/Limits.h"
+#include "storage/repositories/RepositoryUtil.h"
+
+namespace tandem::storage {
+
+using namespace detail;
+
+namespace {
+
+#define OUTBOX_COLUMNS                                                                        \
+    "id, conversation_id, message_id, kind, payload, attempts, next_attempt_at, last_error, " \
+    "created_at"
+
+OutboxItem readItem(const Statement& stmt) {
+    OutboxItem item;
+    item.id = stmt.int64(0);
+    item.conversationId = stmt.int64(1);
+    item.messageId = stmt.optInt64(2);
+    item.kind = toEnum<OutboxKind>(stmt.int64(3));
+    item.payload = stmt.blob(4);
+    item.attempts = stmt.int64(5);
+    item.nextAttemptAt = stmt.int64(6);
+    item.lastError = stmt.text(7);
+    item.createdAt = stmt.int64(8);
+    return item;
+}
+
+}  // namespace
+
+StoreResult<std::int64_t> OutboxRepository::enqueue(const OutboxItem& item) {
+    TANDEM_TRY(checkLimit(item.payload.size() <= limits::kMaxOutboxPayloadBytes, "outgoing payload",
+                          limits::kMaxOutboxPayloadBytes));
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("INSERT INTO outbox (conversation_id, message_id, kind, payload, "
+                                  "attempts, next_attempt_at, created_at) "
+                                  "VALUES (?, ?, ?, ?, 0, ?, ?)"));
+    stmt->bind(1, item.conversationId);
+    stmt->bind(2, item.messageId);
+    stmt->bind(3, fromEnum(item.kind));
+    stmt->bind(4, item.payload);
+    stmt->bind(5, item.nextAttemptAt);
+    stmt->bind(6, item.createdAt);
+    TANDEM_TRY(stmt->run());
+    return db_.lastInsertRowId();
+}
+
+StoreResult<OutboxItem> OutboxRepository::get(std::int64_t id) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?"));
+    stmt->bind(1, id);
+    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
+    if (!row) {
+        return unexpected(notFound("outbox row", id));
+    }
+    OutboxItem item = readItem(*stmt);
+    stmt->reset();
+    return item;
+}
+
+StoreResult<std::vector<OutboxItem>> OutboxRepository::query(std::string_view sql,
+                                                             std::optional<std::int64_t> now,
+                                                             int limit) {
+    TANDEM_TRY(checkPageSize(limit));
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare(sql));
+    int index = 1;
+    if (now) {
+        stmt->bind(index++, *now);
+    }
+    stmt->bind(index, limit);
+    std::vector<OutboxItem> result;
+    while (true) {
+        TANDEM_TRY_ASSIGN(const bool row, stmt->step());
+        if (!row) {
+            break;
+        }
+        result.push_back(readItem(*stmt));
+    }
+    return result;
+}
+
+StoreResult<std::vector<OutboxItem>> OutboxRepository::due(std::int64_t now, int limit) {
+    return query("SELECT " OUTBOX_COLUMNS
+                 " FROM outbox WHERE next_attempt_at <= ? "
+                 "ORDER BY id LIMIT ?",
+                 now, limit);
+}
+
+StoreResult<std::vector<OutboxItem>> OutboxRepository::all(int limit) {
+    return query("SELECT " OUTBOX_COLUMNS " FROM outbox ORDER BY id LIMIT ?", std::nullopt, limit);
+}
+
+StoreResult<std::int64_t> OutboxRepository::count() {
+    return db_.queryInt("SELECT count(*) FROM outbox");
+}
+
+StoreResult<void> OutboxRepository::recordFailure(std::int64_t id, const QString& error,
+                                                  std::int64_t nextAttemptAt) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
+                                  "next_attempt_at = ? WHERE id = ?"));
+    stmt->bindAll(error.left(500), nextAttemptAt, id);
+    TANDEM_TRY(stmt->run());
+    if (db_.changes() == 0) {
+        return unexpected(notFound("outbox row", id));
+    }
+    return {};
+}
+
+StoreResult<bool> OutboxRepository::remove(std::int64_t id) {
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM outbox WHERE id = ?"));
+    stmt->bind(1, id);
+    TANDEM_TRY(stmt->run());
+    return db_.changes() > 0;
+}
+
+StoreResult<int> OutboxRepository::removeForMessage(std::int64_t messageId) {
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM outbox WHERE message_id = ?"));
+    stmt->bind(1, messageId);
+    TANDEM_TRY(stmt->run());
+    return db_.changes();
+}
+
+}  // namespace tandem::storage

@@ -1,0 +1,40 @@
+// OutboxRepository: everything waiting to be sent (messages, receipts, control messages).
+// A row is written in the same transaction as the message it carries and removed only when
+// the transport has accepted it, so a crash or kill never loses what the user sent; the
+// core replays the outbox at start-up.
+#pragma once
+
+#include <vector>
+
+#include "storage/StoreError.h"
+#include "storage/Types.h"
+
+namespace tandem::storage {
+
+class Database;
+
+class OutboxRepository {
+public:
+    explicit OutboxRepository(Database& db) : db_(db) {}
+
+    // Returns the new row's id (item.id is ignored).
+    StoreResult<std::int64_t> enqueue(const OutboxItem& item);
+    StoreResult<OutboxItem> get(std::int64_t id);
+    // Rows whose next attempt is due at `now`, oldest first.
+    StoreResult<std::vector<OutboxItem>> due(std::int64_t now, int limit);
+    // Every row, oldest first (replay at start-up).
+    StoreResult<std::vector<OutboxItem>> all(int limit);
+    StoreResult<std::int64_t> count();
+    // Counts an attempt and schedules the next one.
+    StoreResult<void> recordFailure(std::int64_t id, const QString& error,
+                                    std::int64_t nextAttemptAt);
+    StoreResult<bool> remove(std::int64_t id);
+    StoreResult<int> removeForMessage(std::int64_t messageId);
+
+private:
+    StoreResult<std::vector<OutboxItem>> query(std::string_view sql,
+                                               std::optional<std::int64_t> now, int limit);
+    Database& db_;
+};
+
+}  // namespace tandem::storage

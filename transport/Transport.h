@@ -1,0 +1,97 @@
+// Transport: the one interface both delivery models implement (DESIGN.md). The core picks a
+// transport by kind and otherwise never branches on it: relay (Signal mode) and onion
+// (Session mode) look the same from above. A transport lives on the core thread, is
+// event-driven, and never blocks.
+//
+// Contract:
+//  - send() answers with accepted(id, serverTimeMs) once the network holds the envelope,
+//    or failed(id, error); never both, exactly one per send.
+//  - received() may deliver the same envelope more than once (at-least-once); the core
+//    dedupes by message uid and calls acknowledge() only after committing it locally.
+//  - Blobs (sticker packs, attachments) are ciphertext only; the transport never sees keys.
+#pragma once
+
+#include <cstdint>
+
+#include <QByteArray>
+#include <QLoggingCategory>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+// One category per layer and transport (README: QT_LOGGING_RULES).
+Q_DECLARE_LOGGING_CATEGORY(lcTransport)
+Q_DECLARE_LOGGING_CATEGORY(lcRelay)
+Q_DECLARE_LOGGING_CATEGORY(lcOnion)
+
+namespace tandem::transport {
+
+enum class Kind { Relay, Onion };
+
+struct TransportStatus {
+    enum class State { Offline, Connecting, Online, Failing };
+    State state = State::Offline;
+    QString detail;    // a sentence for the user, e.g. "Reconnecting in 4 s"
+    QStringList path;  // onion: the hops of the current path (guard first); relay: empty
+};
+
+struct TransportError {
+    enum class Code { Network, Timeout, Rejected, TooLarge, Unauthorized, NotFound, RateLimited };
+    Code code = Code::Network;
+    QString message;
+    bool retryable = true;
+};
+
+struct OutgoingEnvelope {
+    QByteArray id;           // the core's handle (message uid), echoed in accepted/failed
+    QString recipient;       // +E164 or Session ID
+    QByteArray ciphertext;   // sealed, padded; never plaintext
+    std::int64_t ttlMs = 0;  // 0: the network's default
+};
+
+struct IncomingEnvelope {
+    QByteArray serverId;  // what acknowledge() takes
+    QByteArray ciphertext;
+    std::int64_t serverTimeMs = 0;
+};
+
+struct BlobRef {
+    QByteArray id;
+    std::int64_t size = 0;
+};
+
+class Transport : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~Transport() override = default;
+
+    [[nodiscard]] virtual Kind kind() const = 0;
+    [[nodiscard]] virtual TransportStatus status() const = 0;
+    virtual void start() = 0;
+    virtual void stop() = 0;
+    virtual void send(const OutgoingEnvelope& envelope) = 0;
+    virtual void acknowledge(const QByteArray& serverId) = 0;
+    // Uploads ciphertext; answers with blobStored(requestId, ref) or blobFailed.
+    virtual void putBlob(const QByteArray& requestId, const QByteArray& ciphertext) = 0;
+    // Downloads; answers with blobFetched(requestId, ciphertext) or blobFailed.
+    virtual void getBlob(const QByteArray& requestId, const BlobRef& ref) = 0;
+
+signals:
+    void received(const tandem::transport::IncomingEnvelope& envelope);
+    void accepted(const QByteArray& id, qint64 serverTimeMs);
+    void failed(const QByteArray& id, const tandem::transport::TransportError& error);
+    void statusChanged(const tandem::transport::TransportStatus& status);
+    void blobProgress(const QByteArray& requestId, qint64 done, qint64 total);
+    void blobStored(const QByteArray& requestId, const tandem::transport::BlobRef& ref);
+    void blobFetched(const QByteArray& requestId, const QByteArray& ciphertext);
+    void blobFailed(const QByteArray& requestId, const tandem::transport::TransportError& error);
+};
+
+}  // namespace tandem::transport
+
+Q_DECLARE_METATYPE(tandem::transport::TransportStatus)
+Q_DECLARE_METATYPE(tandem::transport::TransportError)
+Q_DECLARE_METATYPE(tandem::transport::IncomingEnvelope)
+Q_DECLARE_METATYPE(tandem::transport::BlobRef)
