@@ -1,6 +1,9 @@
 #include "storage/Keychain.h"
 
+#include <optional>
+
 #include <QEventLoop>
+#include <QThread>
 #include <QTimer>
 #include <qt6keychain/keychain.h>
 
@@ -9,6 +12,40 @@
 namespace tandem::storage {
 
 namespace {
+
+// QtKeychain queues every job through a process-wide executor object that lives in the
+// thread where the first job ran and talks to later jobs through queued signals. If that
+// thread ends (a Store closed), every later job waits forever. So all keychain jobs run on
+// one thread that lives as long as the process; callers block on it (they are on the
+// storage thread, never the GUI thread). Deliberately never destroyed: it is reachable
+// from this static until exit.
+class KeychainThread {
+public:
+    static KeychainThread& get() {
+        static auto* instance = new KeychainThread;
+        return *instance;
+    }
+
+    template <class F>
+    auto run(F function) -> decltype(function()) {
+        if (QThread::currentThread() == &thread_) {
+            return function();
+        }
+        std::optional<decltype(function())> result;
+        QMetaObject::invokeMethod(
+            worker_, [&] { result.emplace(function()); }, Qt::BlockingQueuedConnection);
+        return std::move(*result);
+    }
+
+private:
+    KeychainThread() : worker_(new QObject) {
+        thread_.setObjectName(QStringLiteral("tandem-keychain"));
+        worker_->moveToThread(&thread_);
+        thread_.start();
+    }
+    QThread thread_;
+    QObject* worker_;
+};
 
 // Runs `job` to completion or timeout; returns the error text, empty on success.
 QString runJob(QKeychain::Job& job) {
@@ -45,6 +82,18 @@ void wipe(QByteArray& bytes) {
 }  // namespace
 
 StoreResult<void> Keychain::write(const QString& entry, const SecretBytes& key) const {
+    return KeychainThread::get().run([&] { return writeHere(entry, key); });
+}
+
+StoreResult<SecretBytes> Keychain::read(const QString& entry) const {
+    return KeychainThread::get().run([&] { return readHere(entry); });
+}
+
+StoreResult<void> Keychain::remove(const QString& entry) const {
+    return KeychainThread::get().run([&] { return removeHere(entry); });
+}
+
+StoreResult<void> Keychain::writeHere(const QString& entry, const SecretBytes& key) const {
     QByteArray data(reinterpret_cast<const char*>(key.data()),  // NOLINT
                     static_cast<qsizetype>(key.size()));
     QString error;
@@ -66,7 +115,7 @@ StoreResult<void> Keychain::write(const QString& entry, const SecretBytes& key) 
     return {};
 }
 
-StoreResult<SecretBytes> Keychain::read(const QString& entry) const {
+StoreResult<SecretBytes> Keychain::readHere(const QString& entry) const {
     QKeychain::ReadPasswordJob job(service_);
     job.setKey(entry);
     const QString error = runJob(job);
@@ -82,7 +131,7 @@ StoreResult<SecretBytes> Keychain::read(const QString& entry) const {
     return key;
 }
 
-StoreResult<void> Keychain::remove(const QString& entry) const {
+StoreResult<void> Keychain::removeHere(const QString& entry) const {
     QKeychain::DeletePasswordJob job(service_);
     job.setKey(entry);
     const QString error = runJob(job);

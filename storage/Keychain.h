@@ -1,7 +1,8 @@
 // Keychain: keeps a profile's database key in the OS keychain (Secret Service / KWallet via
 // QtKeychain) instead of wrapping it with a passphrase. Blocking calls: run them on the
-// storage thread only; each waits for QtKeychain's job in a local event loop, bounded by a
-// timeout so a hung keyring daemon cannot hang the store.
+// storage thread only. The jobs themselves run on one long-lived keychain thread (see
+// Keychain.cpp for why), each bounded by a timeout so a hung keyring daemon cannot hang
+// the store.
 #pragma once
 
 #include <QString>
@@ -22,6 +23,9 @@ public:
     StoreResult<void> remove(const QString& entry) const;
 
 private:
+    StoreResult<void> writeHere(const QString& entry, const SecretBytes& key) const;
+    StoreResult<SecretBytes> readHere(const QString& entry) const;
+    StoreResult<void> removeHere(const QString& entry) const;
     QString service_;
 };
 

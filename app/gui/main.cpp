@@ -2,6 +2,8 @@
 #include <QGuiApplication>
 #include <QTextStream>
 
+#include <tandem/common/UnixSignals.h>
+
 #include "crypto/Sodium.h"
 #include "qml/AppWindow.h"
 
@@ -15,6 +17,9 @@ int main(int argc, char* argv[]) {
         QTextStream(stderr) << "tandem: libsodium cannot run on this system\n";
         return 1;
     }
+    // SIGTERM/SIGINT (logout, Ctrl+C, the local network's launcher) end the event loop, so
+    // everything shuts down through destructors: the store closes and checkpoints cleanly.
+    tandem::UnixSignals::quitOnTermination(&app);
     tandem::gui::AppWindow window;
     if (!window.load()) {
         return 1;

@@ -1,0 +1,31 @@
+// UnixSignals: turns SIGINT, SIGTERM and SIGHUP into a Qt signal on the thread that owns
+// the watcher, so a process can shut down cleanly (close the store, checkpoint the WAL,
+// stop its children) instead of dying mid-write. Uses the self-pipe pattern: the handler
+// only writes a byte; everything else happens in the event loop.
+#pragma once
+
+#include <memory>
+
+#include <QObject>
+#include <QSocketNotifier>
+
+namespace tandem {
+
+class UnixSignals : public QObject {
+    Q_OBJECT
+public:
+    // Installs the handlers; at most one watcher per process.
+    explicit UnixSignals(QObject* parent = nullptr);
+    ~UnixSignals() override;
+
+    // Convenience: quit the application's event loop on any of the signals.
+    static void quitOnTermination(QObject* parent);
+
+signals:
+    void terminationRequested(int signalNumber);
+
+private:
+    std::unique_ptr<QSocketNotifier> notifier_;
+};
+
+}  // namespace tandem
