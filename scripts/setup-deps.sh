@@ -22,6 +22,8 @@ PACKAGES=(
   # libraries
   libsodium-dev libsqlcipher-dev sqlcipher libsqlite3-dev libprotobuf-dev protobuf-compiler
   qtkeychain-qt6-dev libqrencode-dev
+  # the OS keychain (Secret Service) for QtKeychain, and a private session bus for its tests
+  gnome-keyring libsecret-1-0 dbus
   # tests and benchmarks
   xvfb xauth imagemagick libbenchmark-dev hyperfine valgrind time procps
 )

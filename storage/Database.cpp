@@ -289,6 +289,16 @@ StoreError Database::errorFor(int rc, std::string_view context) {
     }
 }
 
+StoreResult<void> Database::verify() {
+    TANDEM_TRY_ASSIGN(const QString check, queryText("PRAGMA quick_check(1);"));
+    if (check != QLatin1String("ok")) {
+        failed_ = true;
+        return storeError(StoreErrorCode::DatabaseCorrupted,
+                          QStringLiteral("The database file %1 is damaged (%2).").arg(path_, check));
+    }
+    return {};
+}
+
 StoreResult<Statement*> Database::prepare(std::string_view sql) {
     if (db_ == nullptr) {
         return storeError(StoreErrorCode::Closed, QStringLiteral("The database is closed."));

@@ -109,6 +109,10 @@ public:
     [[nodiscard]] bool failed() const { return failed_; }
     [[nodiscard]] sqlite3* handle() const { return db_; }
 
+    // PRAGMA quick_check: reads every page once. Damage is a DatabaseCorrupted error naming
+    // the file, and the connection then refuses writes.
+    StoreResult<void> verify();
+
     // Maps the connection's last error (result code `rc`) to a StoreError naming the file.
     StoreError errorFor(int rc, std::string_view context);
 

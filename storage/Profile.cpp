@@ -106,15 +106,35 @@ StoreResult<std::unique_ptr<Database>> openDatabase(const ProfileFiles& files,
                               .arg(files.database)
                               .arg(info.size()));
     }
-    TANDEM_TRY_ASSIGN(auto db, Database::open(files.database, &key));
-    // quick_check reads every page once: damage anywhere is reported now, as an error naming
-    // the file, instead of surfacing later as missing messages.
-    TANDEM_TRY_ASSIGN(const QString check, db->queryText("PRAGMA quick_check(1);"));
-    if (check != QLatin1String("ok")) {
-        return storeError(
-            StoreErrorCode::DatabaseCorrupted,
-            QStringLiteral("The database file %1 is damaged (%2).").arg(files.database, check));
+    // Every check first runs on a read-only connection: closing a read-write connection
+    // checkpoints the WAL into the database file, which must not happen to a damaged file
+    // or to one written by a newer Tandem.
+    const QString wal = files.database + QStringLiteral("-wal");
+    const QString shm = files.database + QStringLiteral("-shm");
+    // A clean close checkpoints and removes the WAL; finding one means the last session
+    // crashed or was killed (we hold the lock, so no one else has it open).
+    const bool uncleanShutdown = QFileInfo::exists(wal);
+    const bool hadShm = QFileInfo::exists(shm);
+    auto checked = [&]() -> StoreResult<void> {
+        DatabaseOptions readOnly;
+        readOnly.readOnly = true;
+        TANDEM_TRY_ASSIGN(auto check, Database::open(files.database, &key, readOnly));
+        if (uncleanShutdown) {
+            qCInfo(lcStorage) << "the last session did not close cleanly: checking the database";
+            TANDEM_TRY(check->verify());
+        }
+        return checkSchemaVersion(*check);
+    }();
+    // A read-only connection creates an empty WAL and its index but cannot remove them;
+    // remove what it made, so a refused file is left exactly as it was found.
+    if (!uncleanShutdown && QFileInfo(wal).size() == 0) {
+        QFile::remove(wal);
+        if (!hadShm) {
+            QFile::remove(shm);
+        }
     }
+    TANDEM_TRY(checked);
+    TANDEM_TRY_ASSIGN(auto db, Database::open(files.database, &key));
     TANDEM_TRY(migrate(*db));
     return db;
 }

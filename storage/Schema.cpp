@@ -363,7 +363,7 @@ StoreResult<void> migrateTo(Database& db, int target) {
     return {};
 }
 
-StoreResult<void> migrate(Database& db) {
+StoreResult<void> checkSchemaVersion(Database& db) {
     TANDEM_TRY_ASSIGN(const std::int64_t version, db.queryInt("PRAGMA user_version;"));
     if (version > kSchemaVersion) {
         return storeError(StoreErrorCode::DatabaseTooNew,
@@ -374,6 +374,12 @@ StoreResult<void> migrate(Database& db) {
                               .arg(version)
                               .arg(kSchemaVersion));
     }
+    return {};
+}
+
+StoreResult<void> migrate(Database& db) {
+    TANDEM_TRY(checkSchemaVersion(db));
+    TANDEM_TRY_ASSIGN(const std::int64_t version, db.queryInt("PRAGMA user_version;"));
     if (version == 0) {
         TANDEM_TRY_ASSIGN(const std::int64_t objects,
                           db.queryInt("SELECT count(*) FROM sqlite_master;"));

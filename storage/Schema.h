@@ -26,6 +26,8 @@ StoreResult<void> createFreshSchema(Database& db);
 // Brings `db` to kSchemaVersion: a fresh schema when empty, migrations when older. Refuses
 // (DatabaseTooNew) a database written by a newer Tandem, without touching it.
 StoreResult<void> migrate(Database& db);
+// Read-only: DatabaseTooNew if `db` was written by a newer Tandem.
+StoreResult<void> checkSchemaVersion(Database& db);
 // Applies migrations 1..target to an empty database (tests build old databases with it).
 StoreResult<void> migrateTo(Database& db, int target);
 

@@ -74,6 +74,16 @@ QFuture<StoreResult<void>> Store::changeCredentials(Credentials current, Credent
     });
 }
 
+QFuture<StoreResult<void>> Store::verify() {
+    return post([this]() -> StoreResult<void> {
+        Database* db = database();
+        if (db == nullptr) {
+            return storeError(StoreErrorCode::Closed, QStringLiteral("The profile is not open."));
+        }
+        return db->verify();
+    });
+}
+
 QFuture<void> Store::close() {
     return post([this] {
         if (profile_) {

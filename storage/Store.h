@@ -62,6 +62,10 @@ public:
     // Re-wraps the key (the database is untouched); the store must be open.
     QFuture<StoreResult<void>> changeCredentials(Credentials current, Credentials target,
                                                  KdfStrength strength = KdfStrength::Moderate);
+    // Reads every page (PRAGMA quick_check): damage anywhere is reported as
+    // DatabaseCorrupted, and the store then refuses writes. Opening runs it only after an
+    // unclean shutdown; the app runs it when idle.
+    QFuture<StoreResult<void>> verify();
     // Closes the database (checkpointing the WAL) and releases the profile lock.
     QFuture<void> close();
 

@@ -11,6 +11,16 @@ MessageUid MessageUid::random() {
     return uid;
 }
 
+MessageUid MessageUid::generate(std::int64_t nowMs) {
+    MessageUid uid;
+    const auto ms = static_cast<std::uint64_t>(nowMs);
+    for (int i = 0; i < 6; ++i) {
+        uid.bytes[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(ms >> (8 * (5 - i)));
+    }
+    randombytes_buf(uid.bytes.data() + 6, uid.bytes.size() - 6);
+    return uid;
+}
+
 std::optional<MessageUid> MessageUid::fromBytes(const QByteArray& raw) {
     MessageUid uid;
     if (raw.size() != static_cast<qsizetype>(uid.bytes.size())) {

@@ -45,6 +45,11 @@ enum class TransportKind : int { Relay = 1, Onion = 2 };
 struct MessageUid {
     std::array<std::uint8_t, 16> bytes{};
     static MessageUid random();
+    // Time-ordered: 48-bit milliseconds (big-endian) then 80 random bits, like UUIDv7. New
+    // uids land at the end of the unique index instead of on random pages, which keeps
+    // inserts fast as the database grows. The peer learns nothing new: the content carries
+    // the send time anyway.
+    static MessageUid generate(std::int64_t nowMs);
     static std::optional<MessageUid> fromBytes(const QByteArray& raw);
     [[nodiscard]] QByteArray toByteArray() const;
     [[nodiscard]] QString toHex() const;

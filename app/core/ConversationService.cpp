@@ -51,7 +51,7 @@ QFuture<StoreResult<Message>> ConversationService::sendNoteToSelf(const QString&
         TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.noteToSelf(now));
         Message message;
         message.conversationId = conversation.id;
-        message.uid = MessageUid::random();
+        message.uid = MessageUid::generate(now);
         message.direction = Direction::Outgoing;
         message.kind = MessageKind::Text;
         message.body = body;

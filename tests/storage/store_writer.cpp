@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include <QCoreApplication>
+#include <QDateTime>
 
 #include "storage/Store.h"
 
@@ -42,7 +43,7 @@ int main(int argc, char* argv[]) {
                     for (int i = 0; i < batch; ++i) {
                         Message m;
                         m.conversationId = c.id;
-                        m.uid = MessageUid::random();
+                        m.uid = MessageUid::generate(QDateTime::currentMSecsSinceEpoch());
                         m.body = QStringLiteral("crash test round %1 message %2 %3")
                                      .arg(round)
                                      .arg(i)
