@@ -61,35 +61,20 @@ StoreResult<std::optional<Account>> AccountRepository::get(Mode mode) {
         std::string("SELECT ").append(kColumns).append(" FROM accounts WHERE mode = ?");
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare(sql));
     stmt->bind(1, fromEnum(mode));
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    std::optional<Account> result;
-    if (row) {
-        result = readAccount(*stmt);
-    }
-    stmt->reset();
-    return result;
+    return optionalRow(*stmt, readAccount);
 }
 
 StoreResult<std::vector<Account>> AccountRepository::all() {
     static const std::string sql =
         std::string("SELECT ").append(kColumns).append(" FROM accounts ORDER BY mode");
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare(sql));
-    std::vector<Account> result;
-    while (true) {
-        TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-        if (!row) {
-            break;
-        }
-        result.push_back(readAccount(*stmt));
-    }
-    return result;
+    return collectRows(*stmt, readAccount);
 }
 
 StoreResult<bool> AccountRepository::remove(Mode mode) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM accounts WHERE mode = ?"));
     stmt->bind(1, fromEnum(mode));
-    TANDEM_TRY(stmt->run());
-    return db_.changes() > 0;
+    return runDelete(db_, *stmt);
 }
 
 }  // namespace tandem::storage

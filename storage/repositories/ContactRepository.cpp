@@ -58,26 +58,14 @@ StoreResult<std::optional<Contact>> ContactRepository::find(Mode mode, const QSt
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT " CONTACT_COLUMNS " FROM contacts "
                                                     "WHERE mode = ? AND address = ?"));
     stmt->bindAll(fromEnum(mode), address);
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    std::optional<Contact> result;
-    if (row) {
-        result = readContact(*stmt);
-    }
-    stmt->reset();
-    return result;
+    return optionalRow(*stmt, readContact);
 }
 
 StoreResult<Contact> ContactRepository::get(std::int64_t id) {
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("SELECT " CONTACT_COLUMNS " FROM contacts WHERE id = ?"));
     stmt->bind(1, id);
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    if (!row) {
-        return unexpected(notFound("contact", id));
-    }
-    Contact contact = readContact(*stmt);
-    stmt->reset();
-    return contact;
+    return requiredRow(*stmt, readContact, "contact", id);
 }
 
 StoreResult<std::vector<Contact>> ContactRepository::list(Mode mode) {
@@ -85,15 +73,7 @@ StoreResult<std::vector<Contact>> ContactRepository::list(Mode mode) {
                       db_.prepare("SELECT " CONTACT_COLUMNS " FROM contacts WHERE mode = ? "
                                   "ORDER BY display_name COLLATE NOCASE, address"));
     stmt->bind(1, fromEnum(mode));
-    std::vector<Contact> result;
-    while (true) {
-        TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-        if (!row) {
-            break;
-        }
-        result.push_back(readContact(*stmt));
-    }
-    return result;
+    return collectRows(*stmt, readContact);
 }
 
 StoreResult<void> ContactRepository::rename(std::int64_t id, const QString& displayName) {
@@ -101,11 +81,7 @@ StoreResult<void> ContactRepository::rename(std::int64_t id, const QString& disp
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("UPDATE contacts SET display_name = ? WHERE id = ?"));
     stmt->bindAll(displayName, id);
-    TANDEM_TRY(stmt->run());
-    if (db_.changes() == 0) {
-        return unexpected(notFound("contact", id));
-    }
-    return {};
+    return runExpectingRow(db_, *stmt, "contact", id);
 }
 
 StoreResult<IdentityChange> ContactRepository::saveIdentityKey(std::int64_t id,
@@ -154,18 +130,13 @@ StoreResult<void> ContactRepository::setBlocked(std::int64_t id, bool blocked) {
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("UPDATE contacts SET blocked = ? WHERE id = ?"));
     stmt->bindAll(std::int64_t{blocked ? 1 : 0}, id);
-    TANDEM_TRY(stmt->run());
-    if (db_.changes() == 0) {
-        return unexpected(notFound("contact", id));
-    }
-    return {};
+    return runExpectingRow(db_, *stmt, "contact", id);
 }
 
 StoreResult<bool> ContactRepository::remove(std::int64_t id) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM contacts WHERE id = ?"));
     stmt->bind(1, id);
-    TANDEM_TRY(stmt->run());
-    return db_.changes() > 0;
+    return runDelete(db_, *stmt);
 }
 
 }  // namespace tandem::storage

@@ -38,13 +38,7 @@ StoreResult<std::optional<Conversation>> ConversationRepository::findOne(std::st
                                                                          std::int64_t key) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare(sql));
     stmt->bind(1, key);
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    std::optional<Conversation> result;
-    if (row) {
-        result = readConversation(*stmt);
-    }
-    stmt->reset();
-    return result;
+    return optionalRow(*stmt, readConversation);
 }
 
 StoreResult<std::optional<Conversation>> ConversationRepository::findNoteToSelf() {
@@ -157,22 +151,14 @@ StoreResult<void> ConversationRepository::setDraft(std::int64_t id, const QStrin
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("UPDATE conversations SET draft = ? WHERE id = ?"));
     stmt->bindAll(std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())), id);
-    TANDEM_TRY(stmt->run());
-    if (db_.changes() == 0) {
-        return unexpected(notFound("conversation", id));
-    }
-    return {};
+    return runExpectingRow(db_, *stmt, "conversation", id);
 }
 
 StoreResult<void> ConversationRepository::updateColumn(std::string_view sql, std::int64_t id,
                                                        std::int64_t value) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare(sql));
     stmt->bindAll(value, id);
-    TANDEM_TRY(stmt->run());
-    if (db_.changes() == 0) {
-        return unexpected(notFound("conversation", id));
-    }
-    return {};
+    return runExpectingRow(db_, *stmt, "conversation", id);
 }
 
 StoreResult<void> ConversationRepository::setArchived(std::int64_t id, bool archived) {
@@ -186,8 +172,7 @@ StoreResult<void> ConversationRepository::setMutedUntil(std::int64_t id, std::in
 StoreResult<bool> ConversationRepository::remove(std::int64_t id) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM conversations WHERE id = ?"));
     stmt->bind(1, id);
-    TANDEM_TRY(stmt->run());
-    return db_.changes() > 0;
+    return runDelete(db_, *stmt);
 }
 
 }  // namespace tandem::storage

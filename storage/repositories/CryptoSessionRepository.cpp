@@ -13,10 +13,9 @@ StoreResult<SharedSecret> CryptoSessionRepository::load(Mode mode, const QString
                       db_.prepare("SELECT state FROM crypto_sessions WHERE mode = ? AND "
                                   "address = ? AND device_id = ?"));
     stmt->bindAll(fromEnum(mode), address, deviceId);
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    SharedSecret state = row ? secretColumn(*stmt, 0) : nullptr;
-    stmt->reset();
-    return state;
+    TANDEM_TRY_ASSIGN(
+        auto state, optionalRow(*stmt, [](const Statement& row) { return secretColumn(row, 0); }));
+    return state.value_or(nullptr);
 }
 
 StoreResult<void> CryptoSessionRepository::store(Mode mode, const QString& address,
@@ -39,15 +38,7 @@ StoreResult<std::vector<std::int64_t>> CryptoSessionRepository::devices(Mode mod
                       db_.prepare("SELECT device_id FROM crypto_sessions WHERE mode = ? AND "
                                   "address = ? ORDER BY device_id"));
     stmt->bindAll(fromEnum(mode), address);
-    std::vector<std::int64_t> result;
-    while (true) {
-        TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-        if (!row) {
-            break;
-        }
-        result.push_back(stmt->int64(0));
-    }
-    return result;
+    return collectRows(*stmt, [](const Statement& row) { return row.int64(0); });
 }
 
 StoreResult<int> CryptoSessionRepository::removeAll(Mode mode, const QString& address) {

@@ -53,18 +53,6 @@ StoreResult<std::int64_t> LatencyRepository::add(const LatencySample& s) {
     return db_.lastInsertRowId();
 }
 
-StoreResult<std::vector<LatencySample>> LatencyRepository::collect(Statement& stmt) {
-    std::vector<LatencySample> result;
-    while (true) {
-        TANDEM_TRY_ASSIGN(const bool row, stmt.step());
-        if (!row) {
-            break;
-        }
-        result.push_back(readSample(stmt));
-    }
-    return result;
-}
-
 StoreResult<std::vector<LatencySample>> LatencyRepository::samples(
     std::optional<TransportKind> transport, std::int64_t since, int limit) {
     TANDEM_TRY(checkPageSize(limit));
@@ -75,7 +63,7 @@ StoreResult<std::vector<LatencySample>> LatencyRepository::samples(
     transport ? stmt->bind(1, fromEnum(*transport)) : stmt->bindNull(1);
     stmt->bind(2, since);
     stmt->bind(3, limit);
-    return collect(*stmt);
+    return collectRows(*stmt, readSample);
 }
 
 StoreResult<std::vector<LatencySample>> LatencyRepository::probeRun(std::int64_t run, int limit) {
@@ -84,17 +72,14 @@ StoreResult<std::vector<LatencySample>> LatencyRepository::probeRun(std::int64_t
                       db_.prepare("SELECT " SAMPLE_COLUMNS " FROM latency_samples "
                                   "WHERE probe_run = ? ORDER BY id LIMIT ?"));
     stmt->bindAll(run, limit);
-    return collect(*stmt);
+    return collectRows(*stmt, readSample);
 }
 
 StoreResult<std::int64_t> LatencyRepository::count(std::optional<TransportKind> transport) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT count(*) FROM latency_samples "
                                                     "WHERE ?1 IS NULL OR transport = ?1"));
     transport ? stmt->bind(1, fromEnum(*transport)) : stmt->bindNull(1);
-    TANDEM_TRY(stmt->step());
-    const std::int64_t value = stmt->int64(0);
-    stmt->reset();
-    return value;
+    return singleInt(*stmt);
 }
 
 StoreResult<int> LatencyRepository::deleteOlderThan(std::int64_t before) {

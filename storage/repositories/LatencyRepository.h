@@ -25,7 +25,6 @@ public:
     StoreResult<int> deleteOlderThan(std::int64_t before);
 
 private:
-    StoreResult<std::vector<LatencySample>> collect(class Statement& stmt);
     Database& db_;
 };
 

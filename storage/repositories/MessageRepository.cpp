@@ -16,12 +16,23 @@ namespace {
     "sent_at, accepted_at, received_at, delivered_at, read_at, failed_at, expire_timer, "    \
     "expire_start, expires_at"
 
+MessageUid uidColumn(const Statement& stmt, int column) {
+    MessageUid uid;
+    const auto bytes = stmt.blobView(column);
+    std::copy_n(bytes.begin(), std::min(bytes.size(), uid.bytes.size()), uid.bytes.begin());
+    return uid;
+}
+
+// For "SELECT id, conversation_id, uid".
+MessageRef readRef(const Statement& stmt) {
+    return {stmt.int64(0), stmt.int64(1), uidColumn(stmt, 2)};
+}
+
 Message readMessage(const Statement& stmt) {
     Message m;
     m.id = stmt.int64(0);
     m.conversationId = stmt.int64(1);
-    const auto uid = stmt.blobView(2);
-    std::copy_n(uid.begin(), std::min(uid.size(), m.uid.bytes.size()), m.uid.bytes.begin());
+    m.uid = uidColumn(stmt, 2);
     m.direction = toEnum<Direction>(stmt.int64(3));
     m.kind = toEnum<MessageKind>(stmt.int64(4));
     m.body = stmt.text(5);
@@ -129,26 +140,14 @@ StoreResult<Message> MessageRepository::get(std::int64_t id) {
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("SELECT " MESSAGE_COLUMNS " FROM messages WHERE id = ?"));
     stmt->bind(1, id);
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    if (!row) {
-        return unexpected(notFound("message", id));
-    }
-    Message message = readMessage(*stmt);
-    stmt->reset();
-    return message;
+    return requiredRow(*stmt, readMessage, "message", id);
 }
 
 StoreResult<std::optional<Message>> MessageRepository::findByUid(const MessageUid& uid) {
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("SELECT " MESSAGE_COLUMNS " FROM messages WHERE uid = ?"));
     stmt->bind(1, std::span<const std::uint8_t>(uid.bytes));
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    std::optional<Message> result;
-    if (row) {
-        result = readMessage(*stmt);
-    }
-    stmt->reset();
-    return result;
+    return optionalRow(*stmt, readMessage);
 }
 
 StoreResult<std::vector<Message>> MessageRepository::page(std::string_view sql,
@@ -163,15 +162,7 @@ StoreResult<std::vector<Message>> MessageRepository::page(std::string_view sql,
         stmt->bind(index++, *anchor);
     }
     stmt->bind(index, limit);
-    std::vector<Message> result;
-    result.reserve(static_cast<std::size_t>(limit));
-    while (true) {
-        TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-        if (!row) {
-            break;
-        }
-        result.push_back(readMessage(*stmt));
-    }
+    TANDEM_TRY_ASSIGN(auto result, collectRows(*stmt, readMessage));
     if (reverse) {
         std::reverse(result.begin(), result.end());
     }
@@ -206,10 +197,7 @@ StoreResult<std::int64_t> MessageRepository::count(std::int64_t conversationId) 
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("SELECT count(*) FROM messages WHERE conversation_id = ?"));
     stmt->bind(1, conversationId);
-    TANDEM_TRY(stmt->step());
-    const std::int64_t value = stmt->int64(0);
-    stmt->reset();
-    return value;
+    return singleInt(*stmt);
 }
 
 StoreResult<std::int64_t> MessageRepository::unreadCount(std::int64_t conversationId) {
@@ -217,10 +205,7 @@ StoreResult<std::int64_t> MessageRepository::unreadCount(std::int64_t conversati
                       db_.prepare("SELECT count(*) FROM messages WHERE conversation_id = ? "
                                   "AND direction = 1 AND read_at IS NULL"));
     stmt->bind(1, conversationId);
-    TANDEM_TRY(stmt->step());
-    const std::int64_t value = stmt->int64(0);
-    stmt->reset();
-    return value;
+    return singleInt(*stmt);
 }
 
 StoreResult<bool> MessageRepository::updateStatus(std::int64_t id, MessageStatus status,
@@ -269,20 +254,11 @@ StoreResult<std::vector<MessageRef>> MessageRepository::markRead(std::int64_t co
                                                                  std::int64_t upToId,
                                                                  std::int64_t now) {
     TANDEM_TRY_ASSIGN(Statement * select,
-                      db_.prepare("SELECT id, uid FROM messages WHERE conversation_id = ? AND "
-                                  "direction = 1 AND read_at IS NULL AND id <= ? ORDER BY id"));
+                      db_.prepare("SELECT id, conversation_id, uid FROM messages WHERE "
+                                  "conversation_id = ? AND direction = 1 AND read_at IS NULL AND "
+                                  "id <= ? ORDER BY id"));
     select->bindAll(conversationId, upToId);
-    std::vector<MessageRef> changed;
-    while (true) {
-        TANDEM_TRY_ASSIGN(const bool row, select->step());
-        if (!row) {
-            break;
-        }
-        MessageRef ref{select->int64(0), conversationId, {}};
-        const auto uid = select->blobView(1);
-        std::copy_n(uid.begin(), std::min(uid.size(), ref.uid.bytes.size()), ref.uid.bytes.begin());
-        changed.push_back(ref);
-    }
+    TANDEM_TRY_ASSIGN(auto changed, collectRows(*select, readRef));
     if (changed.empty()) {
         return changed;
     }
@@ -313,10 +289,9 @@ StoreResult<void> MessageRepository::startExpiry(std::int64_t id, std::int64_t s
 StoreResult<std::optional<std::int64_t>> MessageRepository::nextExpiry() {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT min(expires_at) FROM messages "
                                                     "WHERE expires_at IS NOT NULL"));
-    TANDEM_TRY(stmt->step());
-    const auto value = stmt->optInt64(0);
-    stmt->reset();
-    return value;
+    TANDEM_TRY_ASSIGN(auto row,
+                      optionalRow(*stmt, [](const Statement& r) { return r.optInt64(0); }));
+    return row.value_or(std::nullopt);
 }
 
 StoreResult<std::vector<MessageRef>> MessageRepository::deleteExpired(std::int64_t now) {
@@ -324,17 +299,7 @@ StoreResult<std::vector<MessageRef>> MessageRepository::deleteExpired(std::int64
                       db_.prepare("SELECT id, conversation_id, uid FROM messages "
                                   "WHERE expires_at IS NOT NULL AND expires_at <= ?"));
     select->bind(1, now);
-    std::vector<MessageRef> expired;
-    while (true) {
-        TANDEM_TRY_ASSIGN(const bool row, select->step());
-        if (!row) {
-            break;
-        }
-        MessageRef ref{select->int64(0), select->int64(1), {}};
-        const auto uid = select->blobView(2);
-        std::copy_n(uid.begin(), std::min(uid.size(), ref.uid.bytes.size()), ref.uid.bytes.begin());
-        expired.push_back(ref);
-    }
+    TANDEM_TRY_ASSIGN(auto expired, collectRows(*select, readRef));
     if (!expired.empty()) {
         TANDEM_TRY_ASSIGN(Statement * del,
                           db_.prepare("DELETE FROM messages WHERE expires_at IS NOT NULL AND "
@@ -348,8 +313,7 @@ StoreResult<std::vector<MessageRef>> MessageRepository::deleteExpired(std::int64
 StoreResult<bool> MessageRepository::remove(std::int64_t id) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM messages WHERE id = ?"));
     stmt->bind(1, id);
-    TANDEM_TRY(stmt->run());
-    return db_.changes() > 0;
+    return runDelete(db_, *stmt);
 }
 
 }  // namespace tandem::storage

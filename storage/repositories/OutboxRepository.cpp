@@ -50,13 +50,7 @@ StoreResult<OutboxItem> OutboxRepository::get(std::int64_t id) {
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?"));
     stmt->bind(1, id);
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    if (!row) {
-        return unexpected(notFound("outbox row", id));
-    }
-    OutboxItem item = readItem(*stmt);
-    stmt->reset();
-    return item;
+    return requiredRow(*stmt, readItem, "outbox row", id);
 }
 
 StoreResult<std::vector<OutboxItem>> OutboxRepository::query(std::string_view sql,
@@ -69,15 +63,7 @@ StoreResult<std::vector<OutboxItem>> OutboxRepository::query(std::string_view sq
         stmt->bind(index++, *now);
     }
     stmt->bind(index, limit);
-    std::vector<OutboxItem> result;
-    while (true) {
-        TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-        if (!row) {
-            break;
-        }
-        result.push_back(readItem(*stmt));
-    }
-    return result;
+    return collectRows(*stmt, readItem);
 }
 
 StoreResult<std::vector<OutboxItem>> OutboxRepository::due(std::int64_t now, int limit) {
@@ -101,18 +87,13 @@ StoreResult<void> OutboxRepository::recordFailure(std::int64_t id, const QString
                       db_.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
                                   "next_attempt_at = ? WHERE id = ?"));
     stmt->bindAll(error.left(500), nextAttemptAt, id);
-    TANDEM_TRY(stmt->run());
-    if (db_.changes() == 0) {
-        return unexpected(notFound("outbox row", id));
-    }
-    return {};
+    return runExpectingRow(db_, *stmt, "outbox row", id);
 }
 
 StoreResult<bool> OutboxRepository::remove(std::int64_t id) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM outbox WHERE id = ?"));
     stmt->bind(1, id);
-    TANDEM_TRY(stmt->run());
-    return db_.changes() > 0;
+    return runDelete(db_, *stmt);
 }
 
 StoreResult<int> OutboxRepository::removeForMessage(std::int64_t messageId) {

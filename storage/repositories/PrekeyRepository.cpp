@@ -50,13 +50,7 @@ StoreResult<std::optional<Prekey>> PrekeyRepository::get(PrekeyKind kind, std::i
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT " PREKEY_COLUMNS " FROM prekeys "
                                                     "WHERE kind = ? AND key_id = ?"));
     stmt->bindAll(fromEnum(kind), keyId);
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    std::optional<Prekey> result;
-    if (row) {
-        result = readPrekey(*stmt);
-    }
-    stmt->reset();
-    return result;
+    return optionalRow(*stmt, readPrekey);
 }
 
 StoreResult<std::optional<Prekey>> PrekeyRepository::take(std::int64_t keyId) {
@@ -70,32 +64,20 @@ StoreResult<std::optional<Prekey>> PrekeyRepository::take(std::int64_t keyId) {
 StoreResult<std::optional<Prekey>> PrekeyRepository::latestSigned() {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT " PREKEY_COLUMNS " FROM prekeys "
                                                     "WHERE kind = 1 ORDER BY key_id DESC LIMIT 1"));
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    std::optional<Prekey> result;
-    if (row) {
-        result = readPrekey(*stmt);
-    }
-    stmt->reset();
-    return result;
+    return optionalRow(*stmt, readPrekey);
 }
 
 StoreResult<std::int64_t> PrekeyRepository::count(PrekeyKind kind) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT count(*) FROM prekeys WHERE kind = ?"));
     stmt->bind(1, fromEnum(kind));
-    TANDEM_TRY(stmt->step());
-    const std::int64_t value = stmt->int64(0);
-    stmt->reset();
-    return value;
+    return singleInt(*stmt);
 }
 
 StoreResult<std::int64_t> PrekeyRepository::maxKeyId(PrekeyKind kind) {
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("SELECT coalesce(max(key_id), 0) FROM prekeys WHERE kind = ?"));
     stmt->bind(1, fromEnum(kind));
-    TANDEM_TRY(stmt->step());
-    const std::int64_t value = stmt->int64(0);
-    stmt->reset();
-    return value;
+    return singleInt(*stmt);
 }
 
 StoreResult<std::vector<Prekey>> PrekeyRepository::notUploaded(PrekeyKind kind, int limit) {
@@ -104,15 +86,7 @@ StoreResult<std::vector<Prekey>> PrekeyRepository::notUploaded(PrekeyKind kind, 
                       db_.prepare("SELECT " PREKEY_COLUMNS " FROM prekeys WHERE kind = ? AND "
                                   "uploaded = 0 ORDER BY key_id LIMIT ?"));
     stmt->bindAll(fromEnum(kind), limit);
-    std::vector<Prekey> result;
-    while (true) {
-        TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-        if (!row) {
-            break;
-        }
-        result.push_back(readPrekey(*stmt));
-    }
-    return result;
+    return collectRows(*stmt, readPrekey);
 }
 
 StoreResult<void> PrekeyRepository::markUploaded(PrekeyKind kind,
@@ -131,8 +105,7 @@ StoreResult<bool> PrekeyRepository::remove(PrekeyKind kind, std::int64_t keyId) 
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("DELETE FROM prekeys WHERE kind = ? AND key_id = ?"));
     stmt->bindAll(fromEnum(kind), keyId);
-    TANDEM_TRY(stmt->run());
-    return db_.changes() > 0;
+    return runDelete(db_, *stmt);
 }
 
 }  // namespace tandem::storage

@@ -10,13 +10,7 @@ using namespace detail;
 StoreResult<std::optional<QByteArray>> SettingsRepository::get(const QString& key) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT value FROM settings WHERE key = ?"));
     stmt->bind(1, key);
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    std::optional<QByteArray> result;
-    if (row) {
-        result = stmt->blob(0);
-    }
-    stmt->reset();
-    return result;
+    return optionalRow(*stmt, [](const Statement& row) { return row.blob(0); });
 }
 
 StoreResult<void> SettingsRepository::set(const QString& key, const QByteArray& value) {
@@ -32,8 +26,7 @@ StoreResult<void> SettingsRepository::set(const QString& key, const QByteArray& 
 StoreResult<bool> SettingsRepository::remove(const QString& key) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM settings WHERE key = ?"));
     stmt->bind(1, key);
-    TANDEM_TRY(stmt->run());
-    return db_.changes() > 0;
+    return runDelete(db_, *stmt);
 }
 
 }  // namespace tandem::storage

@@ -27,6 +27,16 @@ StickerPack readPack(const Statement& stmt) {
     return p;
 }
 
+// For "SELECT pack_id, sticker_id, emoji, content_type, …".
+Sticker readStickerMetadata(const Statement& stmt) {
+    Sticker s;
+    s.packId = stmt.blob(0);
+    s.stickerId = stmt.int64(1);
+    s.emoji = stmt.text(2);
+    s.contentType = stmt.text(3);
+    return s;
+}
+
 StoreResult<void> checkPackId(const QByteArray& packId) {
     if (packId.size() < 16 || packId.size() > 32) {
         return storeError(StoreErrorCode::InvalidArgument,
@@ -69,13 +79,7 @@ StoreResult<std::optional<StickerPack>> StickerRepository::pack(const QByteArray
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT " PACK_COLUMNS " FROM sticker_packs "
                                                     "WHERE pack_id = ?"));
     stmt->bind(1, packId);
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    std::optional<StickerPack> result;
-    if (row) {
-        result = readPack(*stmt);
-    }
-    stmt->reset();
-    return result;
+    return optionalRow(*stmt, readPack);
 }
 
 StoreResult<std::vector<StickerPack>> StickerRepository::packs(bool installedOnly) {
@@ -83,15 +87,7 @@ StoreResult<std::vector<StickerPack>> StickerRepository::packs(bool installedOnl
                       db_.prepare("SELECT " PACK_COLUMNS " FROM sticker_packs "
                                   "WHERE ? = 0 OR installed = 1 ORDER BY created_at, pack_id"));
     stmt->bind(1, std::int64_t{installedOnly ? 1 : 0});
-    std::vector<StickerPack> result;
-    while (true) {
-        TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-        if (!row) {
-            break;
-        }
-        result.push_back(readPack(*stmt));
-    }
-    return result;
+    return collectRows(*stmt, readPack);
 }
 
 StoreResult<void> StickerRepository::updatePack(std::string_view sql, std::int64_t value,
@@ -118,8 +114,7 @@ StoreResult<void> StickerRepository::setPublished(const QByteArray& packId, std:
 StoreResult<bool> StickerRepository::removePack(const QByteArray& packId) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM sticker_packs WHERE pack_id = ?"));
     stmt->bind(1, packId);
-    TANDEM_TRY(stmt->run());
-    return db_.changes() > 0;
+    return runDelete(db_, *stmt);
 }
 
 StoreResult<void> StickerRepository::putSticker(const Sticker& s) {
@@ -147,21 +142,11 @@ StoreResult<std::vector<Sticker>> StickerRepository::stickers(const QByteArray& 
                                   "image IS NOT NULL FROM stickers WHERE pack_id = ? "
                                   "ORDER BY sticker_id"));
     stmt->bind(1, packId);
-    std::vector<Sticker> result;
-    while (true) {
-        TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-        if (!row) {
-            break;
-        }
-        Sticker s;
-        s.packId = stmt->blob(0);
-        s.stickerId = stmt->int64(1);
-        s.emoji = stmt->text(2);
-        s.contentType = stmt->text(3);
-        s.hasImage = stmt->int64(4) != 0;
-        result.push_back(std::move(s));
-    }
-    return result;
+    return collectRows(*stmt, [](const Statement& row) {
+        Sticker s = readStickerMetadata(row);
+        s.hasImage = row.int64(4) != 0;
+        return s;
+    });
 }
 
 StoreResult<std::optional<Sticker>> StickerRepository::sticker(const QByteArray& packId,
@@ -170,20 +155,12 @@ StoreResult<std::optional<Sticker>> StickerRepository::sticker(const QByteArray&
                       db_.prepare("SELECT pack_id, sticker_id, emoji, content_type, image "
                                   "FROM stickers WHERE pack_id = ? AND sticker_id = ?"));
     stmt->bindAll(packId, stickerId);
-    TANDEM_TRY_ASSIGN(const bool row, stmt->step());
-    std::optional<Sticker> result;
-    if (row) {
-        Sticker s;
-        s.packId = stmt->blob(0);
-        s.stickerId = stmt->int64(1);
-        s.emoji = stmt->text(2);
-        s.contentType = stmt->text(3);
-        s.hasImage = !stmt->isNull(4);
-        s.image = stmt->blob(4);
-        result = std::move(s);
-    }
-    stmt->reset();
-    return result;
+    return optionalRow(*stmt, [](const Statement& row) {
+        Sticker s = readStickerMetadata(row);
+        s.hasImage = !row.isNull(4);
+        s.image = row.blob(4);
+        return s;
+    });
 }
 
 }  // namespace tandem::storage
