@@ -10,14 +10,14 @@ namespace tandem::storage::limits {
 
 inline constexpr qsizetype kMaxAddressChars = 80;  // +E164 is ≤ 16, a Session ID 66
 inline constexpr qsizetype kMaxDisplayNameChars = 128;
-inline constexpr qsizetype kMaxTextBytes = 64 * 1024;  // a message body, UTF-8
-inline constexpr qsizetype kMaxDraftBytes = 64 * 1024;
-inline constexpr qsizetype kMaxOutboxPayloadBytes = 256 * 1024;
-inline constexpr qsizetype kMaxSessionStateBytes = 1024 * 1024;  // ratchet + skipped keys
+inline constexpr qsizetype kMaxTextBytes = qsizetype{64} * 1024;  // a message body, UTF-8
+inline constexpr qsizetype kMaxDraftBytes = qsizetype{64} * 1024;
+inline constexpr qsizetype kMaxOutboxPayloadBytes = qsizetype{256} * 1024;
+inline constexpr qsizetype kMaxSessionStateBytes = qsizetype{1024} * 1024;  // ratchet + skipped keys
 inline constexpr qsizetype kMaxKeyBytes = 4096;
-inline constexpr qsizetype kMaxStickerImageBytes = 1024 * 1024;  // also a CHECK in the schema
+inline constexpr qsizetype kMaxStickerImageBytes = qsizetype{1024} * 1024;  // also a CHECK in the schema
 inline constexpr qsizetype kMaxStickerPackTitleChars = 128;
-inline constexpr qsizetype kMaxSettingBytes = 64 * 1024;
+inline constexpr qsizetype kMaxSettingBytes = qsizetype{64} * 1024;
 inline constexpr qsizetype kMaxLatencyPathChars = 512;
 inline constexpr int kMaxPageSize = 1000;  // rows per page query
 inline constexpr std::int64_t kMaxExpireTimerSeconds = 366LL * 24 * 3600;

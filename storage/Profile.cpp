@@ -254,7 +254,7 @@ StoreResult<KeyFile> Profile::protectKey(const SecretBytes& key, Unlock target, 
                           QStringLiteral("Not enough memory for the key derivation (%1 MiB).")
                               .arg(kdf.memlimit >> 20));
     }
-    return std::move(wrapped).value();
+    return wrapped.value();
 }
 
 StoreResult<OpenProfile> Profile::create(const QString& dir, Unlock unlock, KdfParams kdf,

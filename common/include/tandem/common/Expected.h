@@ -112,6 +112,7 @@ private:
 // Like TANDEM_TRY, but binds the value: TANDEM_TRY_ASSIGN(auto row, repo.get(id));
 #define TANDEM_CONCAT_INNER_(a, b) a##b
 #define TANDEM_CONCAT_(a, b) TANDEM_CONCAT_INNER_(a, b)
+// NOLINTBEGIN(bugprone-macro-parentheses): `decl` is a declaration and cannot be parenthesized.
 #define TANDEM_TRY_ASSIGN(decl, expr) \
     TANDEM_TRY_ASSIGN_IMPL_(TANDEM_CONCAT_(tandem_try_tmp_, __LINE__), decl, expr)
 #define TANDEM_TRY_ASSIGN_IMPL_(tmp, decl, expr)             \
@@ -120,3 +121,4 @@ private:
         return ::tandem::unexpected(std::move(tmp).error()); \
     }                                                        \
     decl = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
