@@ -1,0 +1,58 @@
+// Sealed sender: the relay delivers an envelope knowing only the recipient.
+//
+// The relay issues each registered account a SenderCertificate (phone number, identity key,
+// expiry) signed with the relay's Ed25519 key. To send, the sender seals
+//   { certificate, message type, message }  (padded to 160-byte buckets)
+// to the recipient's identity key in two layers, as Signal's v1 does:
+//   e      ephemeral X25519;  (CK, K1) = HKDF(DH(e, IK_R), salt = IK_R ‖ e)
+//   static = AEAD(K1, sender's identity key)
+//   K2     = HKDF(DH(IK_S, IK_R), salt = CK ‖ static)
+//   content= AEAD(K2, padded content)
+// Opening proves the sender holds IK_S (the second DH) and checks that the certificate is
+// signed by a trusted relay key, unexpired, and names that same identity key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+
+#include <QString>
+
+#include "crypto/signal/Identity.h"
+#include "crypto/signal/Ratchet.h"
+
+namespace tandem::crypto::signal {
+
+struct SenderCertificate {
+    QString sender;  // E.164
+    std::uint32_t senderDevice = 1;
+    PublicKey identityKey{};  // Ed25519
+    std::uint64_t expiresMs = 0;
+    std::uint32_t signerKeyId = 0;
+    Bytes serialized;  // exactly as issued (body + signature)
+
+    static constexpr std::size_t kMaxBytes = 1024;
+
+    static Bytes issue(const Ed25519KeyPair& relayKey, std::uint32_t relayKeyId,
+                       const QString& sender, std::uint32_t senderDevice,
+                       const PublicKey& identityKey, std::uint64_t expiresMs);
+    // Parses and checks signature (against trusted relay keys by id) and expiry.
+    static CryptoResult<SenderCertificate> verify(ByteView bytes,
+                                                  const std::map<std::uint32_t, PublicKey>& trusted,
+                                                  std::uint64_t nowMs);
+};
+
+struct UnsealedMessage {
+    SenderCertificate certificate;
+    MessageType type = MessageType::Whisper;
+    SecretBytes message;
+};
+
+CryptoResult<Bytes> sealSender(const IdentityKeyPair& sender, ByteView certificate,
+                               MessageType type, ByteView message,
+                               const IdentityPublicKey& recipient);
+
+CryptoResult<UnsealedMessage> openSealed(const IdentityKeyPair& recipient, ByteView envelope,
+                                         const std::map<std::uint32_t, PublicKey>& trusted,
+                                         std::uint64_t nowMs);
+
+}  // namespace tandem::crypto::signal

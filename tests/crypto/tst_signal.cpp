@@ -1,0 +1,460 @@
+// Signal mode: prekeys, X3DH, the Double Ratchet under loss, reordering, replay and
+// tampering, state persistence at every step, sealed sender, and safety numbers against
+// libsignal's published vectors.
+#include <algorithm>
+#include <deque>
+#include <optional>
+#include <random>
+#include <set>
+#include <sodium.h>
+
+#include <QRandomGenerator>
+#include <QTest>
+
+#include "crypto/signal/Ratchet.h"
+#include "crypto/signal/SafetyNumber.h"
+#include "crypto/signal/SealedSender.h"
+#include "crypto/signal/X3dh.h"
+#include "tandem/signal.pb.h"
+#include "tests/crypto/CryptoTestUtil.h"
+
+using namespace tandem;
+using namespace tandem::crypto;
+using namespace tandem::crypto::signal;
+using tandem::test::hex;
+using tandem::test::toHex;
+
+namespace {
+
+std::string text(const SecretBytes& bytes) {
+    return toString(bytes.span());
+}
+
+// Alice starts a session from Bob's bundle; Bob accepts her first message.
+struct Pair {
+    IdentityKeyPair alice = IdentityKeyPair::generate();
+    IdentityKeyPair bob = IdentityKeyPair::generate();
+    SignedPreKey bobSigned = SignedPreKey::generate(bob, 7);
+    OneTimePreKey bobOneTime = OneTimePreKey::generate(42);
+    std::optional<RatchetSession> a;
+    std::optional<RatchetSession> b;
+
+    void establish(bool withOneTime = true) {
+        const PreKeyBundle bundle =
+            PreKeyBundle::of(bob, bobSigned, withOneTime ? &bobOneTime : nullptr);
+        a.emplace(RatchetSession::initiate(alice, bundle).value());
+        const auto first = a->encrypt(view("hello bob")).value();
+        QCOMPARE(first.type, MessageType::PreKey);
+        const auto message = PreKeyMessage::parse(first.bytes).value();
+        QCOMPARE(message.signedPreKeyId, 7u);
+        QCOMPARE(message.oneTimePreKeyId.has_value(), withOneTime);
+        auto accepted =
+            RatchetSession::accept(bob, message, bobSigned, withOneTime ? &bobOneTime : nullptr);
+        QVERIFY(accepted.has_value());
+        QCOMPARE(text(accepted->plaintext), std::string("hello bob"));
+        b.emplace(std::move(accepted->session));
+    }
+};
+
+Bytes whisper(const OutgoingMessage& m) {
+    if (m.type == MessageType::Whisper) {
+        return m.bytes;
+    }
+    return PreKeyMessage::parse(m.bytes).value().message;
+}
+
+RatchetSession roundTrip(const RatchetSession& s) {
+    return RatchetSession::deserialize(s.serialize().span()).value();
+}
+
+}  // namespace
+
+class SignalTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QVERIFY(sodium_init() >= 0); }
+
+    // ---- identities and prekeys ---------------------------------------------------------
+
+    void identityKeys() {
+        const IdentityKeyPair id = IdentityKeyPair::generate();
+        const SerializedKey serialized = id.publicKey().serialized();
+        QCOMPARE(serialized[0], std::uint8_t{0x05});
+        QCOMPARE(toHex(deserializeKey(serialized).value()), toHex(id.publicKey().x25519));
+        QVERIFY(!deserializeKey(ByteView(serialized).first(32)).has_value());
+        SerializedKey wrongType = serialized;
+        wrongType[0] = 0x04;
+        QVERIFY(!deserializeKey(wrongType).has_value());
+        const auto restored = IdentityKeyPair::fromSecret(id.signing().secretKey.span());
+        QVERIFY(restored.has_value());
+        QVERIFY(restored->publicKey() == id.publicKey());
+        Bytes damaged(id.signing().secretKey.data(), id.signing().secretKey.data() + 64);
+        damaged[40] ^= 1;  // the stored public half no longer matches the seed
+        QCOMPARE(IdentityKeyPair::fromSecret(damaged).error().code, CryptoErrorCode::InvalidKey);
+    }
+
+    void bundleSignatureIsChecked() {
+        const IdentityKeyPair bob = IdentityKeyPair::generate();
+        const SignedPreKey spk = SignedPreKey::generate(bob, 1);
+        const OneTimePreKey otk = OneTimePreKey::generate(5);
+        PreKeyBundle bundle = PreKeyBundle::of(bob, spk, &otk);
+        QVERIFY(bundle.verify().has_value());
+        const auto parsed = PreKeyBundle::parse(bundle.serialize());
+        QVERIFY(parsed.has_value());
+        QVERIFY(parsed->verify().has_value());
+        QCOMPARE(parsed->oneTimePreKey->first, 5u);
+
+        PreKeyBundle forged = bundle;
+        forged.signedPreKey = X25519KeyPair::generate().publicKey;  // a MITM's prekey
+        QCOMPARE(forged.verify().error().code, CryptoErrorCode::BadSignature);
+        QCOMPARE(x3dhInitiate(IdentityKeyPair::generate(), forged).error().code,
+                 CryptoErrorCode::BadSignature);
+        PreKeyBundle otherIdentity = bundle;
+        otherIdentity.identity = IdentityKeyPair::generate().publicKey();
+        QCOMPARE(otherIdentity.verify().error().code, CryptoErrorCode::BadSignature);
+        QCOMPARE(PreKeyBundle::parse(hex("0a0102")).error().code, CryptoErrorCode::Malformed);
+    }
+
+    void x3dhAgrees() {
+        for (const bool withOneTime : {true, false}) {
+            const IdentityKeyPair alice = IdentityKeyPair::generate();
+            const IdentityKeyPair bob = IdentityKeyPair::generate();
+            const SignedPreKey spk = SignedPreKey::generate(bob, 1);
+            const OneTimePreKey otk = OneTimePreKey::generate(9);
+            const auto init =
+                x3dhInitiate(alice, PreKeyBundle::of(bob, spk, withOneTime ? &otk : nullptr));
+            QVERIFY(init.has_value());
+            const auto resp = x3dhRespond(bob, spk, withOneTime ? &otk : nullptr, alice.publicKey(),
+                                          init->ephemeralPublic);
+            QVERIFY(resp.has_value());
+            QVERIFY(init->sharedSecret.equals(resp->sharedSecret.span()));
+            QCOMPARE(init->associatedData, resp->associatedData);
+            QCOMPARE(init->associatedData.size(), std::size_t{66});
+            // Without the one-time prekey the responder derives something else.
+            if (withOneTime) {
+                const auto without =
+                    x3dhRespond(bob, spk, nullptr, alice.publicKey(), init->ephemeralPublic);
+                QVERIFY(!init->sharedSecret.equals(without->sharedSecret.span()));
+            }
+        }
+    }
+
+    // ---- the ratchet ----------------------------------------------------------------------
+
+    void thousandMessagesBothWaysWithStateRestoredAtEveryStep() {
+        Pair p;
+        p.establish();
+        auto* rng = QRandomGenerator::global();
+        int fromAliceCount = 0;
+        int fromBobCount = 0;
+        int sent = 0;
+        while (fromAliceCount < 1000 || fromBobCount < 1000) {
+            // Bursts in random directions, every message delivered once, in order.
+            const bool fromAlice =
+                fromBobCount >= 1000 || (fromAliceCount < 1000 && rng->bounded(2) == 0);
+            const int burst = 1 + static_cast<int>(rng->bounded(5));
+            for (int i = 0; i < burst && (fromAlice ? fromAliceCount : fromBobCount) < 1000;
+                 ++i, ++sent) {
+                ++(fromAlice ? fromAliceCount : fromBobCount);
+                RatchetSession& sender = fromAlice ? *p.a : *p.b;
+                RatchetSession& receiver = fromAlice ? *p.b : *p.a;
+                const std::string body = "message " + std::to_string(sent);
+                const auto out = sender.encrypt(view(body));
+                QVERIFY(out.has_value());
+                sender = roundTrip(sender);
+                const auto in = receiver.decrypt(whisper(*out));
+                QVERIFY2(in.has_value(), qPrintable(in ? QString() : in.error().message));
+                QCOMPARE(text(*in), body);
+                receiver = roundTrip(receiver);
+            }
+        }
+        QCOMPARE(p.a->skippedKeyCount(), std::size_t{0});
+        QCOMPARE(p.b->skippedKeyCount(), std::size_t{0});
+    }
+
+    void preKeyMessagesUntilTheFirstReply() {
+        Pair p;
+        p.establish();
+        QVERIFY(p.a->awaitingReply());
+        const auto second = p.a->encrypt(view("still waiting")).value();
+        QCOMPARE(second.type, MessageType::PreKey);
+        // The same base key: Bob recognises his existing session.
+        const auto parsed = PreKeyMessage::parse(second.bytes).value();
+        QCOMPARE(toHex(parsed.baseKey), toHex(*p.b->remoteBaseKey()));
+        QCOMPARE(text(p.b->decrypt(parsed.message).value()), std::string("still waiting"));
+        const auto reply = p.b->encrypt(view("hi alice")).value();
+        QCOMPARE(reply.type, MessageType::Whisper);
+        QCOMPARE(text(p.a->decrypt(reply.bytes).value()), std::string("hi alice"));
+        QVERIFY(!p.a->awaitingReply());
+        QCOMPARE(p.a->encrypt(view("now plain")).value().type, MessageType::Whisper);
+    }
+
+    void theResponderCannotSpeakFirst() {
+        const IdentityKeyPair bob = IdentityKeyPair::generate();
+        const IdentityKeyPair alice = IdentityKeyPair::generate();
+        const SignedPreKey spk = SignedPreKey::generate(bob, 1);
+        auto a = RatchetSession::initiate(alice, PreKeyBundle::of(bob, spk, nullptr)).value();
+        const auto first = PreKeyMessage::parse(a.encrypt(view("x")).value().bytes).value();
+        // Wrong prekeys named: refused before any work.
+        const SignedPreKey other = SignedPreKey::generate(bob, 2);
+        QCOMPARE(RatchetSession::accept(bob, first, other, nullptr).error().code,
+                 CryptoErrorCode::UnknownPrekey);
+        const OneTimePreKey otk = OneTimePreKey::generate(3);
+        QCOMPARE(RatchetSession::accept(bob, first, spk, &otk).error().code,
+                 CryptoErrorCode::UnknownPrekey);
+    }
+
+    void outOfOrderAndLostMessages() {
+        Pair p;
+        p.establish();
+        // Alice → Bob: 0..49, delivered shuffled, with 5 lost for good.
+        std::vector<std::pair<int, Bytes>> inFlight;
+        for (int i = 0; i < 50; ++i) {
+            inFlight.emplace_back(i, whisper(p.a->encrypt(view("m" + std::to_string(i))).value()));
+        }
+        std::shuffle(inFlight.begin(), inFlight.end(), std::mt19937(7));
+        int delivered = 0;
+        for (const auto& [n, bytes] : inFlight) {
+            if (n % 10 == 3) {
+                continue;  // lost
+            }
+            const auto got = p.b->decrypt(bytes);
+            QVERIFY2(got.has_value(), qPrintable(got ? QString() : got.error().message));
+            QCOMPARE(text(*got), "m" + std::to_string(n));
+            *p.b = roundTrip(*p.b);
+            ++delivered;
+        }
+        QCOMPARE(delivered, 45);
+        QCOMPARE(p.b->skippedKeyCount(), std::size_t{5});  // kept for the lost ones
+        // Then a DH step each way; messages from the old chain still open later.
+        const Bytes late = whisper(p.a->encrypt(view("late in chain 1")).value());
+        QCOMPARE(text(p.a->decrypt(p.b->encrypt(view("turn")).value().bytes).value()),
+                 std::string("turn"));
+        const Bytes next = whisper(p.a->encrypt(view("chain 2")).value());
+        QCOMPARE(text(p.b->decrypt(next).value()), std::string("chain 2"));
+        QCOMPARE(text(p.b->decrypt(late).value()), std::string("late in chain 1"));
+    }
+
+    void replayIsRefused() {
+        Pair p;
+        p.establish();
+        const Bytes m1 = whisper(p.a->encrypt(view("one")).value());
+        const Bytes m2 = whisper(p.a->encrypt(view("two")).value());
+        QVERIFY(p.b->decrypt(m2).has_value());
+        QVERIFY(p.b->decrypt(m1).has_value());  // out of order: fine once
+        QCOMPARE(p.b->decrypt(m1).error().code, CryptoErrorCode::Replayed);
+        QCOMPARE(p.b->decrypt(m2).error().code, CryptoErrorCode::Replayed);
+        // A replay from a chain both sides have moved past.
+        QVERIFY(p.a->decrypt(p.b->encrypt(view("reply")).value().bytes).has_value());
+        QVERIFY(p.b->decrypt(whisper(p.a->encrypt(view("new chain")).value())).has_value());
+        QCOMPARE(p.b->decrypt(m2).error().code, CryptoErrorCode::Replayed);
+    }
+
+    void tamperingIsRefusedAndChangesNothing() {
+        Pair p;
+        p.establish();
+        const Bytes good = whisper(p.a->encrypt(view("authentic")).value());
+        const SecretBytes before = p.b->serialize();
+        proto::SignalMessage parsed;
+        QVERIFY(parsed.ParseFromArray(good.data(), static_cast<int>(good.size())));
+        const auto variant = [&](auto change) {
+            proto::SignalMessage m = parsed;
+            change(m);
+            const std::string s = m.SerializeAsString();
+            return Bytes(s.begin(), s.end());
+        };
+        const std::vector<Bytes> tampered = {
+            variant([](proto::SignalMessage& m) { m.set_counter(m.counter() + 1); }),
+            variant(
+                [](proto::SignalMessage& m) { m.set_previous_counter(m.previous_counter() + 1); }),
+            variant([](proto::SignalMessage& m) {
+                m.set_ratchet_key(toString(X25519KeyPair::generate().publicKey));
+            }),
+            variant([](proto::SignalMessage& m) { (*m.mutable_ciphertext())[0] ^= 1; }),
+            variant([](proto::SignalMessage& m) { (*m.mutable_nonce())[3] ^= 1; }),
+            variant([](proto::SignalMessage& m) { m.mutable_ciphertext()->pop_back(); }),
+        };
+        for (const Bytes& bad : tampered) {
+            const auto result = p.b->decrypt(bad);
+            QVERIFY(!result.has_value());
+            QVERIFY(result.error().code == CryptoErrorCode::DecryptFailed ||
+                    result.error().code == CryptoErrorCode::Malformed);
+            QVERIFY(p.b->serialize().equals(before.span()));  // state untouched
+        }
+        QCOMPARE(
+            p.b->decrypt(variant([](proto::SignalMessage& m) { m.set_version(2); })).error().code,
+            CryptoErrorCode::Malformed);
+        QCOMPARE(p.b->decrypt(hex("deadbeef")).error().code, CryptoErrorCode::Malformed);
+        QCOMPARE(text(p.b->decrypt(good).value()), std::string("authentic"));
+    }
+
+    void forwardJumpIsBounded() {
+        Pair p;
+        p.establish();
+        for (std::uint32_t i = 0; i < RatchetSession::kMaxSkip; ++i) {
+            (void)p.a->encrypt(view("skipped"));
+        }
+        // Exactly kMaxSkip ahead is still fine…
+        QVERIFY(p.b->decrypt(whisper(p.a->encrypt(view("far")).value())).has_value());
+        QCOMPARE(p.b->skippedKeyCount(), std::size_t{RatchetSession::kMaxSkip});
+        // …one more than that is refused.
+        for (std::uint32_t i = 0; i < RatchetSession::kMaxSkip + 1; ++i) {
+            (void)p.a->encrypt(view("skipped"));
+        }
+        QCOMPARE(p.b->decrypt(whisper(p.a->encrypt(view("too far")).value())).error().code,
+                 CryptoErrorCode::TooFarAhead);
+    }
+
+    void damagedStateIsRefused() {
+        Pair p;
+        p.establish();
+        SecretBytes state = p.b->serialize();
+        QVERIFY(RatchetSession::deserialize(state.span()).has_value());
+        QCOMPARE(RatchetSession::deserialize(state.span().first(state.size() / 2)).error().code,
+                 CryptoErrorCode::Malformed);
+        QCOMPARE(RatchetSession::deserialize(hex("ff")).error().code, CryptoErrorCode::Malformed);
+    }
+
+    // ---- sealed sender --------------------------------------------------------------------
+
+    void sealedSender() {
+        const Ed25519KeyPair relay = Ed25519KeyPair::generate();
+        const std::map<std::uint32_t, PublicKey> trusted = {{3, relay.publicKey}};
+        const IdentityKeyPair alice = IdentityKeyPair::generate();
+        const IdentityKeyPair bob = IdentityKeyPair::generate();
+        const std::uint64_t now = 1'800'000'000'000;
+        const Bytes certificate =
+            SenderCertificate::issue(relay, 3, QStringLiteral("+4915112345678"), 1,
+                                     alice.publicKey().ed25519, now + 86'400'000);
+        const Bytes envelope = sealSender(alice, certificate, MessageType::Whisper,
+                                          view("sealed hello"), bob.publicKey())
+                                   .value();
+
+        const auto opened = openSealed(bob, envelope, trusted, now);
+        QVERIFY2(opened.has_value(), qPrintable(opened ? QString() : opened.error().message));
+        QCOMPARE(opened->certificate.sender, QStringLiteral("+4915112345678"));
+        QCOMPARE(toHex(opened->certificate.identityKey), toHex(alice.publicKey().ed25519));
+        QCOMPARE(opened->type, MessageType::Whisper);
+        QCOMPARE(text(opened->message), std::string("sealed hello"));
+
+        // What the relay sees names neither the sender's number nor her identity key.
+        const std::string bytes = toString(envelope);
+        QVERIFY(bytes.find("4915112345678") == std::string::npos);
+        QVERIFY(bytes.find(toString(alice.publicKey().ed25519)) == std::string::npos);
+        QVERIFY(bytes.find(toString(alice.publicKey().x25519)) == std::string::npos);
+        // Padding: envelope sizes move only in 160-byte steps, whatever the message length.
+        const auto sizeFor = [&](std::size_t n) {
+            return sealSender(alice, certificate, MessageType::Whisper, Bytes(n, 'x'),
+                              bob.publicKey())
+                .value()
+                .size();
+        };
+        const std::size_t base = sizeFor(0);
+        std::set<std::size_t> sizes;
+        for (std::size_t n = 0; n < 400; n += 7) {
+            const std::size_t size = sizeFor(n);
+            QVERIFY(size >= base);
+            QCOMPARE((size - base) % 160, std::size_t{0});
+            sizes.insert(size);
+        }
+        QVERIFY(sizes.size() <= 4);
+
+        QCOMPARE(openSealed(bob, envelope, trusted, now + 86'400'000).error().code,
+                 CryptoErrorCode::Expired);
+        const std::map<std::uint32_t, PublicKey> otherRelay = {
+            {3, Ed25519KeyPair::generate().publicKey}};
+        QCOMPARE(openSealed(bob, envelope, otherRelay, now).error().code,
+                 CryptoErrorCode::UntrustedCertificate);
+        QCOMPARE(openSealed(bob, envelope, {{4, relay.publicKey}}, now).error().code,
+                 CryptoErrorCode::UntrustedCertificate);
+        QCOMPARE(openSealed(IdentityKeyPair::generate(), envelope, trusted, now).error().code,
+                 CryptoErrorCode::DecryptFailed);
+
+        // Mallory seals with Alice's certificate but her own identity: caught.
+        const IdentityKeyPair mallory = IdentityKeyPair::generate();
+        const Bytes forged = sealSender(mallory, certificate, MessageType::Whisper,
+                                        view("it is me, alice"), bob.publicKey())
+                                 .value();
+        QCOMPARE(openSealed(bob, forged, trusted, now).error().code,
+                 CryptoErrorCode::UntrustedCertificate);
+        // A certificate signed by some other key.
+        const Bytes selfSigned = SenderCertificate::issue(Ed25519KeyPair::generate(), 3,
+                                                          QStringLiteral("+4915112345678"), 1,
+                                                          alice.publicKey().ed25519, now + 1000);
+        const Bytes foreign =
+            sealSender(alice, selfSigned, MessageType::Whisper, view("x"), bob.publicKey()).value();
+        QCOMPARE(openSealed(bob, foreign, trusted, now).error().code,
+                 CryptoErrorCode::UntrustedCertificate);
+
+        Bytes damaged = envelope;
+        damaged[damaged.size() - 5] ^= 1;
+        QCOMPARE(openSealed(bob, damaged, trusted, now).error().code,
+                 CryptoErrorCode::DecryptFailed);
+        QCOMPARE(openSealed(bob, hex("0102"), trusted, now).error().code,
+                 CryptoErrorCode::Malformed);
+    }
+
+    // ---- safety numbers ---------------------------------------------------------------------
+
+    void safetyNumberMatchesLibsignalVectors() {
+        const SerializedKey alice = [] {
+            SerializedKey k{};
+            const Bytes b =
+                hex("0506863bc66d02b40d27b8d49ca7c09e9239236f9d7d25d6fcca5ce13c7064d868");
+            std::copy(b.begin(), b.end(), k.begin());
+            return k;
+        }();
+        const SerializedKey bob = [] {
+            SerializedKey k{};
+            const Bytes b =
+                hex("05f781b6fb32fed9ba1cf2de978d4d5da28dc34046ae814402b5c0dbd96fda907b");
+            std::copy(b.begin(), b.end(), k.begin());
+            return k;
+        }();
+        const QString aliceId = QStringLiteral("+14152222222");
+        const QString bobId = QStringLiteral("+14153333333");
+        const auto a = safetyNumber(aliceId, alice, bobId, bob).value();
+        const auto b = safetyNumber(bobId, bob, aliceId, alice).value();
+        QCOMPARE(a.digits,
+                 QStringLiteral("300354477692869396892869876765458257569162576843440918079131"));
+        QCOMPARE(b.digits, a.digits);
+        QCOMPARE(toHex(a.scannable),
+                 QStringLiteral(
+                     "080112220a201e301a0353dce3dbe7684cb8336e85136cdc0ee96219494ada305d62a7bd61df"
+                     "1a220a20d62cbf73a11592015b6b9f1682ac306fea3aaf3885b84d12bca631e9d4fb3a4d"));
+        QCOMPARE(toHex(b.scannable),
+                 QStringLiteral(
+                     "080112220a20d62cbf73a11592015b6b9f1682ac306fea3aaf3885b84d12bca631e9d4fb3a4d"
+                     "1a220a201e301a0353dce3dbe7684cb8336e85136cdc0ee96219494ada305d62a7bd61df"));
+        QCOMPARE(a.grouped(),
+                 QStringLiteral(
+                     "30035 44776 92869 39689 28698 76765 45825 75691 62576 84344 09180 79131"));
+        QVERIFY(compareScanned(a, b.scannable).value());
+        QVERIFY(compareScanned(b, a.scannable).value());
+        QVERIFY(!compareScanned(a, a.scannable).value());  // one's own code is not a match
+    }
+
+    void safetyNumberDetectsAnotherKeyOrId() {
+        const auto id = [] { return IdentityKeyPair::generate().publicKey().serialized(); };
+        const SerializedKey alice = id();
+        const SerializedKey bob = id();
+        const SerializedKey mitm = id();
+        const auto a =
+            safetyNumber(QStringLiteral("+1"), alice, QStringLiteral("+2"), mitm, 1, 1024).value();
+        const auto b =
+            safetyNumber(QStringLiteral("+2"), bob, QStringLiteral("+1"), alice, 1, 1024).value();
+        QVERIFY(a.digits != b.digits);
+        QVERIFY(!compareScanned(a, b.scannable).value());
+        const auto c =
+            safetyNumber(QStringLiteral("+3"), bob, QStringLiteral("+1"), alice, 1, 1024).value();
+        QVERIFY(c.digits != b.digits);
+        const auto v2 =
+            safetyNumber(QStringLiteral("+2"), bob, QStringLiteral("+1"), alice, 2, 1024).value();
+        QCOMPARE(compareScanned(v2, b.scannable).error().code, CryptoErrorCode::Malformed);
+        QCOMPARE(compareScanned(b, hex("0a0b")).error().code, CryptoErrorCode::Malformed);
+    }
+};
+
+QTEST_GUILESS_MAIN(SignalTest)
+#include "tst_signal.moc"
