@@ -91,8 +91,7 @@ CryptoResult<PeeledLayer> peelOnion(const X25519KeyPair& node, ByteView layer) {
 }
 
 Bytes sealOnionReply(ByteView layerKey, ByteView reply) {
-    const Nonce nonce = randomNonce();
-    return concat({nonce, aeadSeal(layerKey, nonce, view(kReplyAd), reply)});
+    return aeadSealWithNonce(layerKey, view(kReplyAd), reply);
 }
 
 CryptoResult<SecretBytes> openOnionReply(const std::vector<SecretBytes>& layerKeys,

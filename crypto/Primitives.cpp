@@ -190,4 +190,25 @@ CryptoResult<SecretBytes> aeadOpen(ByteView key, ByteView nonce, ByteView associ
     return plaintext;
 }
 
+Bytes aeadSealWithNonce(ByteView key, ByteView associatedData, ByteView plaintext) {
+    constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    Bytes out(kNonce + plaintext.size() + kAeadTagSize);
+    randombytes_buf(out.data(), kNonce);
+    unsigned long long written = 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(
+        out.data() + kNonce, &written, plaintext.data(), plaintext.size(), associatedData.data(),
+        associatedData.size(), nullptr, out.data(), key.data());
+    return out;
+}
+
+CryptoResult<SecretBytes> aeadOpenWithNonce(ByteView key, ByteView associatedData,
+                                            ByteView sealed) {
+    constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+    if (sealed.size() < kNonce + kAeadTagSize) {
+        return cryptoError(CryptoErrorCode::Malformed,
+                           QStringLiteral("the ciphertext is truncated"));
+    }
+    return aeadOpen(key, sealed.first(kNonce), associatedData, sealed.subspan(kNonce));
+}
+
 }  // namespace tandem::crypto

@@ -72,5 +72,9 @@ Nonce randomNonce();
 Bytes aeadSeal(ByteView key, const Nonce& nonce, ByteView associatedData, ByteView plaintext);
 CryptoResult<SecretBytes> aeadOpen(ByteView key, ByteView nonce, ByteView associatedData,
                                    ByteView ciphertext);
+// nonce ‖ ciphertext ‖ tag with a fresh random nonce, in one buffer (no copy of large data).
+Bytes aeadSealWithNonce(ByteView key, ByteView associatedData, ByteView plaintext);
+// Opens what aeadSealWithNonce made.
+CryptoResult<SecretBytes> aeadOpenWithNonce(ByteView key, ByteView associatedData, ByteView sealed);
 
 }  // namespace tandem::crypto

@@ -25,8 +25,7 @@ Bytes itemAd(const Bytes& packId, std::string_view item, std::uint32_t id) {
 
 Bytes seal(const StickerPackSecret& pack, std::string_view item, std::uint32_t id, ByteView plain) {
     const SecretBytes key = stickerPackAeadKey(pack.packKey.span());
-    const Nonce nonce = randomNonce();
-    return concat({nonce, aeadSeal(key.span(), nonce, itemAd(pack.packId, item, id), plain)});
+    return aeadSealWithNonce(key.span(), itemAd(pack.packId, item, id), plain);
 }
 
 CryptoResult<SecretBytes> open(const StickerPackSecret& pack, std::string_view item,

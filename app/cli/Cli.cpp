@@ -104,7 +104,7 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err) {
             << optionsHelp(parser);
         return kExitOk;
     }
-    if (!parser.positionalArguments().isEmpty()) {
+    if (!found->takesArguments && !parser.positionalArguments().isEmpty()) {
         err << "tandemctl " << found->name << ": unexpected argument '"
             << parser.positionalArguments().first() << "' (see tandemctl " << found->name
             << " --help)\n";

@@ -21,18 +21,6 @@ namespace {
 
 constexpr auto kSelf = "self";
 
-int fail(CommandContext& ctx, const QString& message) {
-    QString line = message.simplified();  // one line, whatever the message holds
-    ctx.err << "tandemctl: " << line << "\n";
-    return kExitFailure;
-}
-
-int usageError(CommandContext& ctx, const QString& command, const QString& message) {
-    ctx.err << "tandemctl " << command << ": " << message << " (see tandemctl " << command
-            << " --help)\n";
-    return kExitUsage;
-}
-
 void addKdfOption(QCommandLineParser& parser) {
     parser.addOption({QStringLiteral("kdf"),
                       QStringLiteral("Argon2id strength: interactive (64 MiB), moderate "
@@ -282,8 +270,30 @@ int runHistory(CommandContext& ctx) {
 
 }  // namespace
 
+int fail(CommandContext& ctx, const QString& message) {
+    ctx.err << "tandemctl: " << message.simplified() << "\n";  // one line, whatever it holds
+    return kExitFailure;
+}
+
+int usageError(CommandContext& ctx, const QString& command, const QString& message) {
+    ctx.err << "tandemctl " << command << ": " << message << " (see tandemctl " << command
+            << " --help)\n";
+    return kExitUsage;
+}
+
 const std::vector<Command>& commands() {
-    static const std::vector<Command> all = {
+    static const std::vector<Command> all = [] {
+        std::vector<Command> list = profileCommands();
+        for (Command& c : toolCommands()) {
+            list.push_back(std::move(c));
+        }
+        return list;
+    }();
+    return all;
+}
+
+std::vector<Command> profileCommands() {
+    return {
         {QStringLiteral("create"), QStringLiteral("Create a new, empty profile."), QString(),
          [](QCommandLineParser& p) {
              addKdfOption(p);
@@ -333,7 +343,6 @@ const std::vector<Command>& commands() {
          },
          runHistory},
     };
-    return all;
 }
 
 }  // namespace tandem::cli

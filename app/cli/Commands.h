@@ -25,9 +25,18 @@ struct Command {
     QString arguments;  // shown after the name in the usage line
     std::function<void(QCommandLineParser&)> addOptions;
     std::function<int(CommandContext&)> run;
+    bool takesArguments = false;  // positional arguments allowed (parser.positionalArguments())
 };
 
+// Every command, in the order --help lists them.
 const std::vector<Command>& commands();
+// Commands on a profile (Commands.cpp) and offline tools (ToolCommands.cpp).
+std::vector<Command> profileCommands();
+std::vector<Command> toolCommands();
+
+// One-line failure (exit 1) and usage error (exit 2), as every command reports them.
+int fail(CommandContext& ctx, const QString& message);
+int usageError(CommandContext& ctx, const QString& command, const QString& message);
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;

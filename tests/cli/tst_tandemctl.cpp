@@ -83,7 +83,8 @@ private slots:
     void helpForEveryCommand() {
         const Run overview = tandemctl({QStringLiteral("--help")});
         QCOMPARE(overview.status, 0);
-        for (const char* command : {"create", "change-passphrase", "send", "history"}) {
+        for (const char* command :
+             {"create", "change-passphrase", "send", "history", "safety-number", "phrase-check"}) {
             QVERIFY2(overview.out.contains(QLatin1String(command)), command);
             const Run help = tandemctl({QLatin1String(command), QStringLiteral("--help")});
             QCOMPARE(help.status, 0);
@@ -308,6 +309,62 @@ private slots:
                        QStringLiteral("--new-passphrase-file"), newFile},
                       secret()),
             1, QStringLiteral("Wrong passphrase"));
+    }
+
+    void safetyNumberOffline() {
+        const QStringList args = {
+            QStringLiteral("safety-number"),
+            QStringLiteral("--local-id"),
+            QStringLiteral("+14152222222"),
+            QStringLiteral("--local-key"),
+            QStringLiteral("0506863bc66d02b40d27b8d49ca7c09e9239236f9d7d25d6fcca5ce13c7064d868"),
+            QStringLiteral("--remote-id"),
+            QStringLiteral("+14153333333"),
+            QStringLiteral("--remote-key"),
+            QStringLiteral("05f781b6fb32fed9ba1cf2de978d4d5da28dc34046ae814402b5c0dbd96fda907b")};
+        const Run r = tandemctl(args);
+        QCOMPARE(r.status, 0);
+        // libsignal's test vector, in 12 groups of 5.
+        QCOMPARE(r.out.trimmed(),
+                 QStringLiteral(
+                     "30035 44776 92869 39689 28698 76765 45825 75691 62576 84344 09180 79131"));
+        QStringList swapped = args;
+        swapped.swapItemsAt(2, 6);
+        swapped.swapItemsAt(4, 8);
+        QCOMPARE(tandemctl(swapped).out, r.out);  // the same number on both phones
+        QStringList badKey = args;
+        badKey[4] =
+            QStringLiteral("0406863bc66d02b40d27b8d49ca7c09e9239236f9d7d25d6fcca5ce13c7064d868");
+        expectOneLineError(tandemctl(badKey), 1, QStringLiteral("--local-key"));
+        expectOneLineError(tandemctl({QStringLiteral("safety-number"), QStringLiteral("--local-id"),
+                                      QStringLiteral("+1")}),
+                           2, QStringLiteral("required"));
+    }
+
+    void phraseCheck() {
+        const QString phrase = QStringLiteral(
+            "puffin luxury annoyed rustled memoir faxed smidgen puddle kiwi nylon utopia zinger "
+            "kiwi");
+        const QString id =
+            QStringLiteral("054830367d369d94605247999a375dbd0a0f65fdec5de1535612bcb6d4de452c69");
+        const Run quoted = tandemctl({QStringLiteral("phrase-check"), phrase});
+        QCOMPARE(quoted.status, 0);
+        QCOMPARE(quoted.out.trimmed(), id);
+        QCOMPARE(tandemctl(QStringList{QStringLiteral("phrase-check")} + phrase.split(u' '))
+                     .out.trimmed(),
+                 id);
+        QCOMPARE(tandemctl({QStringLiteral("phrase-check"), QStringLiteral("-")}, {},
+                           phrase.toUtf8() + "\n")
+                     .out.trimmed(),
+                 id);
+        expectOneLineError(tandemctl({QStringLiteral("phrase-check"),
+                                      QString(phrase).replace(QStringLiteral("memoir"),
+                                                              QStringLiteral("xylophone"))}),
+                           1, QStringLiteral("xylophone"));
+        expectOneLineError(tandemctl({QStringLiteral("phrase-check"), phrase.section(u' ', 0, 11)}),
+                           1, QStringLiteral("13 words"));
+        expectOneLineError(tandemctl({QStringLiteral("phrase-check")}), 2,
+                           QStringLiteral("phrase"));
     }
 
     void defaultProfileIsInXdgData() {
