@@ -160,6 +160,12 @@ CREATE INDEX latency_samples_by_probe_run ON latency_samples(probe_run)
     WHERE probe_run IS NOT NULL;
 )sql";
 
+// Sealed-sender access keys of contacts (Signal mode): learned from their prekey bundle or
+// their messages, presented to the relay when sending to them.
+constexpr std::string_view kMigration3 = R"sql(
+ALTER TABLE contacts ADD COLUMN access_key BLOB;
+)sql";
+
 // The schema a new database gets: the result of every migration, written out whole so a
 // reader sees each table in one place. Keep it equal to the migrations (tst_schema checks).
 constexpr std::string_view kFreshSchema = R"sql(
@@ -189,6 +195,7 @@ CREATE TABLE contacts (
     identity_changed_at INTEGER,
     blocked INTEGER NOT NULL DEFAULT 0 CHECK (blocked IN (0, 1)),
     created_at INTEGER NOT NULL,
+    access_key BLOB,
     UNIQUE (mode, address)
 );
 
@@ -310,7 +317,7 @@ CREATE INDEX latency_samples_by_probe_run ON latency_samples(probe_run)
     WHERE probe_run IS NOT NULL;
 )sql";
 
-consteval bool migrationsAreOrdered(const std::array<Migration, 2>& migrations) {
+consteval bool migrationsAreOrdered(const std::array<Migration, 3>& migrations) {
     for (std::size_t i = 0; i < migrations.size(); ++i) {
         if (migrations[i].version != static_cast<int>(i) + 1 || migrations[i].sql.empty()) {
             return false;
@@ -336,15 +343,16 @@ StoreResult<void> applyStep(Database& db, const Migration& step) {
 
 }  // namespace
 
-constexpr std::array<Migration, 2> kMigrationsDef = {{
+constexpr std::array<Migration, 3> kMigrationsDef = {{
     {1, "messages, contacts, conversations, outbox, crypto sessions, prekeys", kMigration1},
     {2, "sticker packs, stickers, latency samples", kMigration2},
+    {3, "contacts' sealed-sender access keys", kMigration3},
 }};
 static_assert(migrationsAreOrdered(kMigrationsDef),
               "migrations must be numbered 1, 2, 3, … in order, each with SQL");
 static_assert(kMigrationsDef.back().version == kSchemaVersion,
               "kSchemaVersion must be the last migration's version");
-const std::array<Migration, 2> kMigrations = kMigrationsDef;
+const std::array<Migration, 3> kMigrations = kMigrationsDef;
 
 StoreResult<void> createFreshSchema(Database& db) {
     TANDEM_TRY_ASSIGN(auto tx, Transaction::begin(db));

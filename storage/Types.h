@@ -77,6 +77,7 @@ struct Contact {
     std::optional<std::int64_t> identityChangedAt;
     bool blocked = false;
     std::int64_t createdAt = 0;
+    QByteArray accessKey;  // Signal mode: presented to the relay when sending to them
 };
 
 enum class IdentityChange { First, Unchanged, Changed };

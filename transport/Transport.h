@@ -44,9 +44,10 @@ struct TransportError {
 };
 
 struct OutgoingEnvelope {
-    QByteArray id;           // the core's handle (message uid), echoed in accepted/failed
+    QByteArray id;           // the core's handle (its outbox row), echoed in accepted/failed
     QString recipient;       // +E164 or Session ID
     QByteArray ciphertext;   // sealed, padded; never plaintext
+    QByteArray accessKey;    // relay: the recipient's sealed-sender access key
     std::int64_t ttlMs = 0;  // 0: the network's default
 };
 

@@ -11,7 +11,7 @@ namespace {
 
 #define CONTACT_COLUMNS                                                                  \
     "id, mode, address, display_name, identity_key, verification, identity_changed_at, " \
-    "blocked, created_at"
+    "blocked, created_at, access_key"
 
 Contact readContact(const Statement& stmt) {
     Contact contact;
@@ -24,6 +24,7 @@ Contact readContact(const Statement& stmt) {
     contact.identityChangedAt = stmt.optInt64(6);
     contact.blocked = stmt.int64(7) != 0;
     contact.createdAt = stmt.int64(8);
+    contact.accessKey = stmt.blob(9);
     return contact;
 }
 
@@ -130,6 +131,14 @@ StoreResult<void> ContactRepository::setBlocked(std::int64_t id, bool blocked) {
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("UPDATE contacts SET blocked = ? WHERE id = ?"));
     stmt->bindAll(std::int64_t{blocked ? 1 : 0}, id);
+    return runExpectingRow(db_, *stmt, "contact", id);
+}
+
+StoreResult<void> ContactRepository::setAccessKey(std::int64_t id, const QByteArray& accessKey) {
+    TANDEM_TRY(checkLimit(accessKey.size() <= 64, "access key", 64));
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("UPDATE contacts SET access_key = ? WHERE id = ?"));
+    stmt->bindAll(accessKey, id);
     return runExpectingRow(db_, *stmt, "contact", id);
 }
 

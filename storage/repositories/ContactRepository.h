@@ -30,6 +30,7 @@ public:
     // Verified needs a known identity key.
     StoreResult<void> setVerification(std::int64_t id, Verification verification);
     StoreResult<void> setBlocked(std::int64_t id, bool blocked);
+    StoreResult<void> setAccessKey(std::int64_t id, const QByteArray& accessKey);
     // Removes the contact and (by cascade) its conversation and messages.
     StoreResult<bool> remove(std::int64_t id);
 

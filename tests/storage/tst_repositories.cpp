@@ -167,6 +167,8 @@ private slots:
         QCOMPARE(after.identityKey, QByteArray(33, 'b'));
         ok(r_->contacts.setBlocked(c.id, true));
         QVERIFY(ok(r_->contacts.get(c.id)).blocked);
+        ok(r_->contacts.setAccessKey(c.id, QByteArray(16, 'k')));
+        QCOMPARE(ok(r_->contacts.get(c.id)).accessKey, QByteArray(16, 'k'));
     }
 
     // ---- conversations -------------------------------------------------------------------

@@ -49,4 +49,12 @@ QString binDir() {
     return qEnvironmentVariable("TANDEM_BIN_DIR");
 }
 
+QString binDirOr(const QString& name) {
+    const QString dir = binDir();
+    if (dir.isEmpty()) {
+        qFatal("TANDEM_BIN_DIR is not set (run the tests through ctest)");
+    }
+    return dir + u'/' + name;
+}
+
 }  // namespace tandem::test

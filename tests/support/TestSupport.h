@@ -37,5 +37,7 @@ QMap<QString, QByteArray> snapshot(const QString& dir);
 QString artifactsDir();
 // The folder of the project's binaries ($TANDEM_BIN_DIR, set by ctest).
 QString binDir();
+// A binary of the project: $TANDEM_BIN_DIR/name.
+QString binDirOr(const QString& name);
 
 }  // namespace tandem::test

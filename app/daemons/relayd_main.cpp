@@ -1,0 +1,84 @@
+// tandem-relayd: the Signal-mode relay. Thin main; the server is transport/relay/server.
+//   tandem-relayd --data DIR --listen HOST:PORT [--verify none|file:PATH|command:CMD]
+// Once listening it writes DIR/relay.json (address and public key, atomically) and prints
+// "tandem-relayd ready HOST:PORT KEY" on stdout.
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QSaveFile>
+#include <QTextStream>
+
+#include <tandem/common/UnixSignals.h>
+
+#include "crypto/Sodium.h"
+#include "transport/relay/server/CodeSender.h"
+#include "transport/relay/server/RelayServer.h"
+
+int main(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tandem-relayd"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES")) {
+        QLoggingCategory::setFilterRules(QStringLiteral("tandem.transport.relay.info=true"));
+    }
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Tandem's relay server for Signal mode."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("data"), QStringLiteral("The relay's data folder."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("listen"),
+                      QStringLiteral("Address to listen on (port 0: any free port)."),
+                      QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:0")});
+    parser.addOption(
+        {QStringLiteral("verify"),
+         QStringLiteral("How registration codes are delivered: none, file:PATH or command:CMD."),
+         QStringLiteral("HOW"), QStringLiteral("none")});
+    parser.process(app);
+    if (!tandem::crypto::initialize()) {
+        err << "tandem-relayd: libsodium cannot run on this system\n";
+        return 1;
+    }
+    const QString data = parser.value(QStringLiteral("data"));
+    const QString listen = parser.value(QStringLiteral("listen"));
+    const qsizetype colon = listen.lastIndexOf(u':');
+    bool portOk = false;
+    const uint port = listen.mid(colon + 1).toUInt(&portOk);
+    const QHostAddress host(listen.left(colon));
+    if (data.isEmpty() || colon <= 0 || !portOk || port > 65535 || host.isNull()) {
+        err << "tandem-relayd: give --data DIR and --listen HOST:PORT (an IP address)\n";
+        return 2;
+    }
+    QString error;
+    const auto codes =
+        tandem::relay::CodeSender::parse(parser.value(QStringLiteral("verify")), &error, &app);
+    if (!codes) {
+        err << "tandem-relayd: " << error << "\n";
+        return 2;
+    }
+    tandem::UnixSignals::quitOnTermination(&app);
+    tandem::relay::RelayServer server(data, *codes);
+    if (!server.start(host, static_cast<quint16>(port), &error)) {
+        err << "tandem-relayd: " << error << "\n";
+        return 1;
+    }
+    const QString address = QStringLiteral("%1:%2").arg(host.toString()).arg(server.port());
+    const QString key = QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char*>(server.identityKey().data()), 32)
+            .toHex());  // NOLINT
+    QJsonObject info{{QStringLiteral("version"), 1},
+                     {QStringLiteral("address"), address},
+                     {QStringLiteral("public_key"), key}};
+    QSaveFile file(data + QStringLiteral("/relay.json"));
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(info).toJson()) < 0 ||
+        !file.commit()) {
+        err << "tandem-relayd: cannot write " << data << "/relay.json\n";
+        return 1;
+    }
+    QTextStream(stdout) << "tandem-relayd ready " << address << " " << key << Qt::endl;
+    return QCoreApplication::exec();
+}

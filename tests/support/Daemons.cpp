@@ -1,0 +1,108 @@
+#include "tests/support/Daemons.h"
+
+#include <csignal>
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include "tests/support/TestSupport.h"
+
+namespace tandem::test {
+
+QString relaydPath() {
+    return binDirOr(QStringLiteral("tandem-relayd"));
+}
+
+RelayProcess::RelayProcess(QString verify) : verify_(std::move(verify)) {
+    if (verify_ == QLatin1String("file")) {
+        verify_ = QStringLiteral("file:") + codesFile();
+    }
+}
+
+RelayProcess::~RelayProcess() {
+    terminate();
+}
+
+bool RelayProcess::start() {
+    process_ = std::make_unique<QProcess>();
+    process_->setProcessChannelMode(QProcess::SeparateChannels);
+    process_->setReadChannel(QProcess::StandardOutput);
+    const QString listen = QStringLiteral("127.0.0.1:%1").arg(port_);
+    process_->start(relaydPath(), {QStringLiteral("--data"), dataDir(), QStringLiteral("--listen"),
+                                   listen, QStringLiteral("--verify"), verify_});
+    if (!process_->waitForStarted(10000)) {
+        return false;
+    }
+    QByteArray line;
+    QElapsedTimer clock;
+    clock.start();
+    while (!line.contains('\n') && clock.elapsed() < 15000) {
+        if (!process_->waitForReadyRead(500) && process_->state() != QProcess::Running) {
+            qWarning() << "tandem-relayd exited:" << process_->readAllStandardError();
+            return false;
+        }
+        line += process_->readLine();
+    }
+    const QList<QByteArray> parts = line.trimmed().split(' ');
+    if (parts.size() != 4 || parts[1] != "ready") {
+        qWarning() << "tandem-relayd did not report ready:" << line
+                   << process_->readAllStandardError();
+        return false;
+    }
+    port_ = static_cast<quint16>(parts[2].mid(parts[2].lastIndexOf(':') + 1).toUInt());
+    const QByteArray key = QByteArray::fromHex(parts[3]);
+    std::copy(key.begin(), key.end(), key_.begin());
+    return port_ != 0;
+}
+
+void RelayProcess::kill() {
+    if (process_ && process_->state() == QProcess::Running) {
+        ::kill(static_cast<pid_t>(process_->processId()), SIGKILL);
+        process_->waitForFinished(10000);
+    }
+}
+
+void RelayProcess::terminate() {
+    if (process_ && process_->state() == QProcess::Running) {
+        process_->terminate();
+        if (!process_->waitForFinished(10000)) {
+            process_->kill();
+            process_->waitForFinished(5000);
+        }
+    }
+}
+
+transport::RelayEndpoint RelayProcess::endpoint() const {
+    return {QStringLiteral("127.0.0.1"), port_, key_};
+}
+
+QString RelayProcess::lastCode(const QString& phone) const {
+    QFile file(codesFile());
+    if (!file.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    QString code;
+    for (const QByteArray& line : file.readAll().split('\n')) {
+        const QList<QByteArray> parts = line.split(' ');
+        if (parts.size() == 2 && QString::fromLatin1(parts[0]) == phone) {
+            code = QString::fromLatin1(parts[1]);
+        }
+    }
+    return code;
+}
+
+QString RelayProcess::writeNetworkJson(const QString& path) const {
+    const QJsonObject relay{
+        {QStringLiteral("address"), QStringLiteral("127.0.0.1:%1").arg(port_)},
+        {QStringLiteral("public_key"),
+         QString::fromLatin1(
+             QByteArray(reinterpret_cast<const char*>(key_.data()), 32).toHex())}};  // NOLINT
+    const QJsonObject network{{QStringLiteral("version"), 1}, {QStringLiteral("relay"), relay}};
+    writeFile(path, QJsonDocument(network).toJson());
+    return path;
+}
+
+}  // namespace tandem::test

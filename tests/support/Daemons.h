@@ -1,0 +1,47 @@
+// Real daemons for the tests: starts tandem-relayd as a child process on a loopback port
+// picked at run time, with its own data folder, and can kill (SIGKILL) and restart it.
+#pragma once
+
+#include <memory>
+
+#include <QProcess>
+#include <QString>
+#include <QTemporaryDir>
+
+#include "crypto/Primitives.h"
+#include "transport/relay/RelayConnection.h"
+
+namespace tandem::test {
+
+class RelayProcess {
+public:
+    // `verify`: none, or file:… (the codes file is codesFile()).
+    explicit RelayProcess(QString verify = QStringLiteral("none"));
+    ~RelayProcess();
+
+    // Starts (or restarts, reusing the data folder and, if it was set, the port).
+    bool start();
+    void kill();       // SIGKILL
+    void terminate();  // SIGTERM and wait
+
+    [[nodiscard]] quint16 port() const { return port_; }
+    [[nodiscard]] const crypto::PublicKey& key() const { return key_; }
+    [[nodiscard]] QString dataDir() const { return dir_.filePath(QStringLiteral("relay")); }
+    [[nodiscard]] QString codesFile() const { return dir_.filePath(QStringLiteral("codes.txt")); }
+    [[nodiscard]] transport::RelayEndpoint endpoint() const;
+    // The last code the relay wrote for `phone` (file: verification).
+    [[nodiscard]] QString lastCode(const QString& phone) const;
+    // network.json for clients of this relay.
+    [[nodiscard]] QString writeNetworkJson(const QString& path) const;
+
+private:
+    QTemporaryDir dir_;
+    QString verify_;
+    std::unique_ptr<QProcess> process_;
+    quint16 port_ = 0;
+    crypto::PublicKey key_{};
+};
+
+QString relaydPath();
+
+}  // namespace tandem::test

@@ -1,0 +1,254 @@
+#include "transport/SecureChannel.h"
+
+#include <sodium.h>
+
+#include <QtEndian>
+
+#include "transport/Transport.h"
+
+namespace tandem::transport {
+
+using namespace tandem::crypto;
+
+namespace {
+
+constexpr char kMagic[4] = {'T', 'N', 'R', '1'};
+constexpr qsizetype kClientHello = 4 + 32;
+constexpr qsizetype kServerHello = 32 + 16;
+constexpr std::string_view kInfo = "tandem relay channel v1";
+
+ByteView bytes(const QByteArray& a) {
+    return {reinterpret_cast<const std::uint8_t*>(a.constData()),
+            static_cast<std::size_t>(a.size())};  // NOLINT
+}
+
+}  // namespace
+
+SecureChannel::SecureChannel(QTcpSocket* socket, Role role, QObject* parent)
+    : QObject(parent), socket_(socket), role_(role) {
+    socket_->setParent(this);
+    socket_->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    connect(socket_, &QTcpSocket::readyRead, this, &SecureChannel::onReadyRead);
+    connect(socket_, &QTcpSocket::disconnected, this,
+            [this] { fail(QStringLiteral("disconnected")); });
+    connect(socket_, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+        const QTcpSocket* s = socket_.data();
+        fail(s != nullptr ? s->errorString() : QStringLiteral("socket error"));
+    });
+    handshakeTimer_.setSingleShot(true);
+    connect(&handshakeTimer_, &QTimer::timeout, this,
+            [this] { fail(QStringLiteral("handshake timed out")); });
+    handshakeTimer_.start(kHandshakeTimeoutMs);
+}
+
+SecureChannel::~SecureChannel() = default;
+
+SecureChannel* SecureChannel::client(QTcpSocket* socket, const PublicKey& serverKey,
+                                     QObject* parent) {
+    auto* channel = new SecureChannel(socket, Role::Client, parent);
+    channel->serverPublic_ = serverKey;
+    channel->ephemeral_ = X25519KeyPair::generate();
+    QByteArray hello(kMagic, 4);
+    hello.append(reinterpret_cast<const char*>(channel->ephemeral_->publicKey.data()),
+                 32);  // NOLINT
+    channel->firstMessage_ = hello;
+    const auto start = [channel] {
+        if (QTcpSocket* s = channel->socket_.data()) {
+            s->write(channel->firstMessage_);
+        }
+    };
+    if (socket->state() == QAbstractSocket::ConnectedState) {
+        start();
+    } else {
+        connect(socket, &QTcpSocket::connected, channel, start);
+    }
+    return channel;
+}
+
+SecureChannel* SecureChannel::server(QTcpSocket* socket, const X25519KeyPair& serverKey,
+                                     QObject* parent) {
+    auto* channel = new SecureChannel(socket, Role::Server, parent);
+    channel->serverStatic_ = serverKey.clone();
+    channel->serverPublic_ = serverKey.publicKey;
+    if (socket->bytesAvailable() > 0) {
+        QMetaObject::invokeMethod(channel, &SecureChannel::onReadyRead, Qt::QueuedConnection);
+    }
+    return channel;
+}
+
+qint64 SecureChannel::pendingWriteBytes() const {
+    const QTcpSocket* s = socket_.data();
+    return s != nullptr ? s->bytesToWrite() : 0;
+}
+
+Nonce SecureChannel::nonceFor(quint64 counter) {
+    Nonce nonce{};
+    qToLittleEndian(counter, nonce.data());
+    return nonce;
+}
+
+bool SecureChannel::deriveKeys(const SecretBytes& es, const SecretBytes& ee,
+                               const QByteArray& transcript) {
+    std::array<std::uint8_t, 32> salt{};
+    crypto_generichash(salt.data(), salt.size(),
+                       reinterpret_cast<const std::uint8_t*>(transcript.constData()),  // NOLINT
+                       static_cast<unsigned long long>(transcript.size()), nullptr, 0);
+    const Bytes ikm = concat({es.span(), ee.span()});
+    const SecretBytes keys = hkdfSha256(ikm, salt, view(kInfo), 64);
+    SecretBytes clientToServer(keys.span().first(32));
+    SecretBytes serverToClient(keys.span().last(32));
+    if (role_ == Role::Client) {
+        sendKey_ = std::move(clientToServer);
+        receiveKey_ = std::move(serverToClient);
+    } else {
+        sendKey_ = std::move(serverToClient);
+        receiveKey_ = std::move(clientToServer);
+    }
+    return true;
+}
+
+bool SecureChannel::handleHandshake() {
+    const qsizetype available = in_.size() - consumed_;
+    if (role_ == Role::Server) {
+        if (available < kClientHello) {
+            return false;
+        }
+        const QByteArray hello = in_.mid(consumed_, kClientHello);
+        consumed_ += kClientHello;
+        if (!hello.startsWith(QByteArray(kMagic, 4))) {
+            fail(QStringLiteral("not a Tandem relay client"));
+            return false;
+        }
+        const PublicKey clientEphemeral =
+            publicKeyFrom(bytes(hello).subspan(4), "ephemeral").value();
+        const X25519KeyPair serverEphemeral = X25519KeyPair::generate();
+        auto es = x25519(serverStatic_->privateKey, clientEphemeral);
+        auto ee = x25519(serverEphemeral.privateKey, clientEphemeral);
+        if (!es || !ee) {
+            fail(QStringLiteral("invalid handshake key"));
+            return false;
+        }
+        QByteArray transcript = hello;
+        transcript.append(reinterpret_cast<const char*>(serverEphemeral.publicKey.data()),
+                          32);                                                       // NOLINT
+        transcript.append(reinterpret_cast<const char*>(serverPublic_.data()), 32);  // NOLINT
+        deriveKeys(*es, *ee, transcript);
+        const Bytes tag = aeadSeal(sendKey_.span(), nonceFor(0), bytes(transcript), {});
+        QByteArray reply(reinterpret_cast<const char*>(serverEphemeral.publicKey.data()),
+                         32);  // NOLINT
+        reply.append(reinterpret_cast<const char*>(tag.data()),
+                     static_cast<qsizetype>(tag.size()));  // NOLINT
+        if (QTcpSocket* s = socket_.data()) {
+            s->write(reply);
+        }
+    } else {
+        if (available < kServerHello) {
+            return false;
+        }
+        const QByteArray hello = in_.mid(consumed_, kServerHello);
+        consumed_ += kServerHello;
+        const PublicKey serverEphemeral =
+            publicKeyFrom(bytes(hello).first(32), "ephemeral").value();
+        auto es = x25519(ephemeral_->privateKey, serverPublic_);
+        auto ee = x25519(ephemeral_->privateKey, serverEphemeral);
+        if (!es || !ee) {
+            fail(QStringLiteral("invalid handshake key"));
+            return false;
+        }
+        QByteArray transcript = firstMessage_;
+        transcript.append(hello.left(32));
+        transcript.append(reinterpret_cast<const char*>(serverPublic_.data()), 32);  // NOLINT
+        deriveKeys(*es, *ee, transcript);
+        if (!aeadOpen(receiveKey_.span(), nonceFor(0), bytes(transcript),
+                      bytes(hello).subspan(32))) {
+            fail(QStringLiteral(
+                "the relay could not prove its key (wrong relay or man in the middle)"));
+            return false;
+        }
+        ephemeral_.reset();
+    }
+    established_ = true;
+    handshakeTimer_.stop();
+    emit established();
+    return true;
+}
+
+void SecureChannel::onReadyRead() {
+    QTcpSocket* socket = socket_.data();
+    if (socket == nullptr || closedEmitted_) {
+        return;
+    }
+    in_.append(socket->readAll());
+    if (!established_ && !handleHandshake()) {
+        return;
+    }
+    while (!closedEmitted_) {
+        const qsizetype available = in_.size() - consumed_;
+        if (available < 4) {
+            break;
+        }
+        const quint32 length = qFromBigEndian<quint32>(in_.constData() + consumed_);
+        if (length > kMaxFrameBytes + kAeadTagSize || length < kAeadTagSize) {
+            fail(QStringLiteral("frame of %1 bytes is over the limit").arg(length));
+            return;
+        }
+        if (available < 4 + static_cast<qsizetype>(length)) {
+            break;
+        }
+        const ByteView ciphertext =
+            bytes(in_).subspan(static_cast<std::size_t>(consumed_) + 4, length);
+        auto plain = aeadOpen(receiveKey_.span(), nonceFor(receiveCounter_), {}, ciphertext);
+        consumed_ += 4 + static_cast<qsizetype>(length);
+        if (!plain) {
+            fail(QStringLiteral("a frame failed authentication"));
+            return;
+        }
+        ++receiveCounter_;
+        emit frameReceived(QByteArray(reinterpret_cast<const char*>(plain->data()),  // NOLINT
+                                      static_cast<qsizetype>(plain->size())));
+    }
+    if (consumed_ > 0 && (consumed_ == in_.size() || consumed_ > 1024 * 1024)) {
+        in_.remove(0, consumed_);
+        consumed_ = 0;
+    }
+}
+
+void SecureChannel::send(const QByteArray& frame) {
+    QTcpSocket* socket = socket_.data();
+    if (!established_ || closedEmitted_ || socket == nullptr) {
+        return;
+    }
+    const Bytes sealed = aeadSeal(sendKey_.span(), nonceFor(sendCounter_++), {}, bytes(frame));
+    QByteArray out(4, Qt::Uninitialized);
+    qToBigEndian(static_cast<quint32>(sealed.size()), out.data());
+    out.append(reinterpret_cast<const char*>(sealed.data()),
+               static_cast<qsizetype>(sealed.size()));  // NOLINT
+    socket->write(out);
+}
+
+void SecureChannel::close(const QString& reason) {
+    if (closedEmitted_) {
+        return;
+    }
+    closedEmitted_ = true;
+    handshakeTimer_.stop();
+    if (QTcpSocket* s = socket_.data()) {
+        s->disconnectFromHost();  // flushes what is queued first
+    }
+    emit closed(reason);
+}
+
+void SecureChannel::fail(const QString& reason) {
+    if (closedEmitted_) {
+        return;
+    }
+    qCDebug(lcTransport) << "channel closed:" << reason;
+    closedEmitted_ = true;
+    handshakeTimer_.stop();
+    if (QTcpSocket* s = socket_.data()) {
+        s->abort();
+    }
+    emit closed(reason);
+}
+
+}  // namespace tandem::transport

@@ -1,0 +1,170 @@
+#include "transport/relay/RelayConnection.h"
+
+#include <QTcpSocket>
+
+#include "transport/SecureChannel.h"
+
+namespace tandem::transport {
+
+using proto::relay::Error;
+
+namespace {
+
+TransportError networkError(const QString& message) {
+    return {TransportError::Code::Network, message, true};
+}
+
+}  // namespace
+
+RelayConnection::RelayConnection(RelayEndpoint endpoint, QObject* parent)
+    : QObject(parent), endpoint_(std::move(endpoint)) {}
+
+RelayConnection::~RelayConnection() {
+    failAll(QStringLiteral("the connection was closed"));
+}
+
+void RelayConnection::open() {
+    if (channel_) {
+        return;
+    }
+    auto* socket = new QTcpSocket;
+    const auto relayX25519 = crypto::ed25519ToX25519(endpoint_.relayKey);
+    if (!relayX25519) {
+        delete socket;
+        QMetaObject::invokeMethod(
+            this, [this] { emit closed(QStringLiteral("the relay key is invalid")); },
+            Qt::QueuedConnection);
+        return;
+    }
+    channel_ = SecureChannel::client(socket, *relayX25519, this);
+    connect(channel_, &SecureChannel::established, this, &RelayConnection::ready);
+    connect(channel_, &SecureChannel::frameReceived, this, &RelayConnection::onFrame);
+    connect(channel_, &SecureChannel::closed, this, [this](const QString& reason) {
+        if (SecureChannel* channel = channel_.data()) {
+            channel->deleteLater();
+        }
+        channel_ = nullptr;
+        failAll(reason);
+        emit closed(reason);
+    });
+    socket->connectToHost(endpoint_.host, endpoint_.port);
+}
+
+void RelayConnection::close() {
+    if (SecureChannel* channel = channel_.data()) {
+        channel->close(QStringLiteral("closed by the client"));
+    }
+}
+
+bool RelayConnection::isReady() const {
+    const SecureChannel* channel = channel_.data();
+    return channel != nullptr && channel->isEstablished();
+}
+
+qint64 RelayConnection::pendingWriteBytes() const {
+    const SecureChannel* channel = channel_.data();
+    return channel != nullptr ? channel->pendingWriteBytes() : 0;
+}
+
+QFuture<RelayReply> RelayConnection::request(proto::relay::ClientFrame frame, int timeoutMs) {
+    auto promise = std::make_shared<QPromise<RelayReply>>();
+    promise->start();
+    QFuture<RelayReply> future = promise->future();
+    if (!isReady()) {
+        promise->addResult(
+            RelayReply(unexpected(networkError(QStringLiteral("not connected to the relay")))));
+        promise->finish();
+        return future;
+    }
+    const std::uint64_t id = nextId_++;
+    frame.set_request_id(id);
+    auto timer = std::make_unique<QTimer>();
+    timer->setSingleShot(true);
+    connect(timer.get(), &QTimer::timeout, this, [this, id] {
+        const auto it = pending_.find(id);
+        if (it != pending_.end()) {
+            auto p = std::move(it->second.promise);
+            pending_.erase(it);
+            p->addResult(RelayReply(unexpected(TransportError{
+                TransportError::Code::Timeout, QStringLiteral("the relay did not answer"), true})));
+            p->finish();
+        }
+    });
+    timer->start(timeoutMs);
+    pending_[id] = {promise, std::move(timer)};
+    const std::string bytes = frame.SerializeAsString();
+    if (SecureChannel* channel = channel_.data()) {
+        channel->send(QByteArray(bytes.data(), static_cast<qsizetype>(bytes.size())));
+    }
+    return future;
+}
+
+void RelayConnection::post(proto::relay::ClientFrame frame) {
+    if (!isReady()) {
+        return;
+    }
+    frame.set_request_id(0);
+    const std::string bytes = frame.SerializeAsString();
+    if (SecureChannel* channel = channel_.data()) {
+        channel->send(QByteArray(bytes.data(), static_cast<qsizetype>(bytes.size())));
+    }
+}
+
+void RelayConnection::onFrame(const QByteArray& bytes) {
+    proto::relay::ServerFrame frame;
+    if (!frame.ParseFromArray(bytes.constData(), static_cast<int>(bytes.size()))) {
+        close();
+        return;
+    }
+    if (frame.request_id() == 0) {
+        if (frame.has_delivery()) {
+            emit delivered(frame.delivery());
+        } else if (frame.has_error()) {
+            qCWarning(lcRelay) << "the relay closes the connection:"
+                               << QString::fromStdString(frame.error().message());
+        }
+        return;
+    }
+    const auto it = pending_.find(frame.request_id());
+    if (it == pending_.end()) {
+        return;  // answered after its timeout
+    }
+    auto promise = std::move(it->second.promise);
+    pending_.erase(it);
+    promise->addResult(RelayReply(std::move(frame)));
+    promise->finish();
+}
+
+void RelayConnection::failAll(const QString& reason) {
+    auto pending = std::move(pending_);
+    pending_.clear();
+    for (auto& [id, p] : pending) {
+        p.promise->addResult(RelayReply(unexpected(networkError(reason))));
+        p.promise->finish();
+    }
+}
+
+std::optional<TransportError> RelayConnection::errorOf(const proto::relay::ServerFrame& frame) {
+    if (!frame.has_error()) {
+        return std::nullopt;
+    }
+    const QString message = QString::fromStdString(frame.error().message());
+    switch (frame.error().code()) {
+        case Error::RATE_LIMITED:
+            return TransportError{TransportError::Code::RateLimited, message, true};
+        case Error::UNAVAILABLE:
+            return TransportError{TransportError::Code::Network, message, true};
+        case Error::UNAUTHORIZED:
+            return TransportError{TransportError::Code::Unauthorized, message, false};
+        case Error::NOT_FOUND:
+            return TransportError{TransportError::Code::NotFound, message, false};
+        case Error::TOO_LARGE:
+            return TransportError{TransportError::Code::TooLarge, message, false};
+        case Error::MAILBOX_FULL:
+            return TransportError{TransportError::Code::Rejected, message, true};
+        default:
+            return TransportError{TransportError::Code::Rejected, message, false};
+    }
+}
+
+}  // namespace tandem::transport

@@ -1,0 +1,75 @@
+// RelayConnection: one encrypted channel to the relay, with request/response matching.
+// Event-driven on the thread that owns it; every request gets exactly one answer: the relay's
+// frame, or a TransportError (channel closed, timeout).
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include <QFuture>
+#include <QObject>
+#include <QPointer>
+#include <QPromise>
+#include <QString>
+#include <QTimer>
+
+#include <tandem/common/Expected.h>
+
+#include "crypto/Primitives.h"
+#include "tandem/relay.pb.h"
+#include "transport/Transport.h"
+
+namespace tandem::transport {
+
+class SecureChannel;
+
+struct RelayEndpoint {
+    QString host;
+    quint16 port = 0;
+    crypto::PublicKey relayKey{};  // the relay's Ed25519 key, pinned in network.json
+};
+
+using RelayReply = Expected<proto::relay::ServerFrame, TransportError>;
+
+class RelayConnection : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kDefaultTimeoutMs = 20000;
+
+    explicit RelayConnection(RelayEndpoint endpoint, QObject* parent = nullptr);
+    ~RelayConnection() override;
+
+    // Connects and runs the handshake; emits ready() or closed().
+    void open();
+    void close();
+    [[nodiscard]] bool isReady() const;
+    [[nodiscard]] qint64 pendingWriteBytes() const;
+
+    // Sends a request; the future gets the relay's answer (which may be an Error frame).
+    QFuture<RelayReply> request(proto::relay::ClientFrame frame, int timeoutMs = kDefaultTimeoutMs);
+    // Sends a frame that has no answer (acknowledgements).
+    void post(proto::relay::ClientFrame frame);
+
+    // The relay's Error frame as a TransportError (nullopt for success frames).
+    static std::optional<TransportError> errorOf(const proto::relay::ServerFrame& frame);
+
+signals:
+    void ready();
+    void closed(const QString& reason);
+    void delivered(const tandem::proto::relay::Delivery& delivery);
+
+private:
+    void onFrame(const QByteArray& bytes);
+    void failAll(const QString& reason);
+
+    RelayEndpoint endpoint_;
+    QPointer<SecureChannel> channel_;
+    std::uint64_t nextId_ = 1;
+    struct Pending {
+        std::shared_ptr<QPromise<RelayReply>> promise;
+        std::unique_ptr<QTimer> timer;
+    };
+    std::map<std::uint64_t, Pending> pending_;
+};
+
+}  // namespace tandem::transport

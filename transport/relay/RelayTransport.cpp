@@ -1,0 +1,289 @@
+#include "transport/relay/RelayTransport.h"
+
+#include <sodium.h>
+
+#include <QtEndian>
+
+namespace tandem::transport {
+
+using proto::relay::ClientFrame;
+using proto::relay::ServerFrame;
+
+namespace {
+
+int backoffMs(int attempt) {
+    const int base = std::min(30000, 200 << std::min(attempt, 8));
+    return base / 2 +
+           static_cast<int>(randombytes_uniform(static_cast<std::uint32_t>(base / 2 + 1)));
+}
+
+}  // namespace
+
+RelayTransport::RelayTransport(RelayEndpoint endpoint, RelayCredentials credentials,
+                               QObject* parent)
+    : Transport(parent), endpoint_(std::move(endpoint)), credentials_(std::move(credentials)) {}
+
+RelayTransport::~RelayTransport() {
+    stop();
+}
+
+QByteArray RelayTransport::serverIdOf(std::uint64_t id) {
+    QByteArray out(8, Qt::Uninitialized);
+    qToBigEndian(id, out.data());
+    return out;
+}
+
+std::optional<std::uint64_t> RelayTransport::idOfServerId(const QByteArray& serverId) {
+    if (serverId.size() != 8) {
+        return std::nullopt;
+    }
+    return qFromBigEndian<std::uint64_t>(serverId.constData());
+}
+
+void RelayTransport::setStatus(TransportStatus::State state, const QString& detail) {
+    status_.state = state;
+    status_.detail = detail;
+    emit statusChanged(status_);
+}
+
+void RelayTransport::start() {
+    if (running_) {
+        return;
+    }
+    running_ = true;
+    setStatus(TransportStatus::State::Connecting, QStringLiteral("Connecting to the relay"));
+    openReceiving();
+    openSending();
+}
+
+void RelayTransport::stop() {
+    running_ = false;
+    authenticated_ = false;
+    flushAcks();
+    for (RelayConnection* c : {receiving_.data(), sending_.data()}) {
+        if (c != nullptr) {
+            c->disconnect(this);
+            c->close();
+            c->deleteLater();
+        }
+    }
+    receiving_ = nullptr;
+    sending_ = nullptr;
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
+    for (const OutgoingEnvelope& e : waiting) {
+        emit failed(e.id, {TransportError::Code::Network, QStringLiteral("stopped"), true});
+    }
+}
+
+void RelayTransport::openReceiving() {
+    receiving_ = new RelayConnection(endpoint_, this);
+    connect(receiving_, &RelayConnection::ready, this, [this] {
+        ClientFrame frame;
+        frame.mutable_authenticate()->set_phone(credentials_.phone.toStdString());
+        frame.mutable_authenticate()->set_password(credentials_.password.toStdString());
+        receiving_->request(frame).then(this, [this](RelayReply reply) {
+            if (!reply || RelayConnection::errorOf(*reply)) {
+                const TransportError error =
+                    reply ? *RelayConnection::errorOf(*reply) : reply.error();
+                setStatus(TransportStatus::State::Failing, error.message);
+                if (receiving_) {
+                    receiving_->close();
+                }
+                return;
+            }
+            receiveAttempts_ = 0;
+            authenticated_ = true;
+            setStatus(TransportStatus::State::Online, QStringLiteral("Connected to the relay"));
+            emit authenticated();
+        });
+    });
+    connect(receiving_, &RelayConnection::delivered, this,
+            [this](const proto::relay::Delivery& delivery) {
+                for (const auto& e : delivery.envelopes()) {
+                    emit received({serverIdOf(e.id()),
+                                   QByteArray(e.envelope().data(),
+                                              static_cast<qsizetype>(e.envelope().size())),
+                                   static_cast<std::int64_t>(e.server_time_ms())});
+                }
+            });
+    connect(receiving_, &RelayConnection::closed, this, [this](const QString& reason) {
+        authenticated_ = false;
+        acks_.clear();  // unacknowledged envelopes come again on the next connection
+        if (receiving_) {
+            receiving_->deleteLater();
+        }
+        receiving_ = nullptr;
+        if (running_) {
+            setStatus(TransportStatus::State::Connecting,
+                      QStringLiteral("Reconnecting (%1)").arg(reason));
+            scheduleReconnect(true);
+        }
+    });
+    receiving_->open();
+}
+
+void RelayTransport::openSending() {
+    sending_ = new RelayConnection(endpoint_, this);
+    connect(sending_, &RelayConnection::ready, this, [this] {
+        sendAttempts_ = 0;
+        flushSends();
+    });
+    connect(sending_, &RelayConnection::closed, this, [this](const QString&) {
+        if (sending_) {
+            sending_->deleteLater();
+        }
+        sending_ = nullptr;
+        if (running_) {
+            scheduleReconnect(false);
+        }
+    });
+    sending_->open();
+}
+
+void RelayTransport::scheduleReconnect(bool receiving) {
+    int& attempts = receiving ? receiveAttempts_ : sendAttempts_;
+    QTimer::singleShot(backoffMs(attempts++), this, [this, receiving] {
+        if (!running_) {
+            return;
+        }
+        if (receiving && !receiving_) {
+            openReceiving();
+        } else if (!receiving && !sending_) {
+            openSending();
+        }
+    });
+}
+
+RelayConnection* RelayTransport::control() const {
+    return authenticated_ ? receiving_.data() : nullptr;
+}
+
+void RelayTransport::send(const OutgoingEnvelope& envelope) {
+    if (sending_ && sending_->isReady() && waiting_.empty()) {
+        sendNow(envelope);
+        return;
+    }
+    if (static_cast<int>(waiting_.size()) >= kMaxQueuedSends) {
+        emit failed(envelope.id, {TransportError::Code::Network,
+                                  QStringLiteral("too many messages waiting"), true});
+        return;
+    }
+    waiting_.push_back(envelope);
+}
+
+void RelayTransport::flushSends() {
+    while (!waiting_.empty() && sending_ && sending_->isReady()) {
+        const OutgoingEnvelope e = std::move(waiting_.front());
+        waiting_.pop_front();
+        sendNow(e);
+    }
+}
+
+void RelayTransport::sendNow(const OutgoingEnvelope& envelope) {
+    ClientFrame frame;
+    auto* send = frame.mutable_send();
+    send->set_recipient(envelope.recipient.toStdString());
+    send->set_access_key(envelope.accessKey.toStdString());
+    send->set_envelope(envelope.ciphertext.toStdString());
+    send->set_ttl_ms(static_cast<std::uint64_t>(envelope.ttlMs));
+    const QByteArray id = envelope.id;
+    sending_->request(frame).then(this, [this, id](RelayReply reply) {
+        if (!reply) {
+            emit failed(id, reply.error());
+        } else if (const auto error = RelayConnection::errorOf(*reply)) {
+            emit failed(id, *error);
+        } else if (reply->has_accepted()) {
+            emit accepted(id, static_cast<qint64>(reply->accepted().server_time_ms()));
+        } else {
+            emit failed(
+                id, {TransportError::Code::Rejected, QStringLiteral("unexpected answer"), true});
+        }
+    });
+}
+
+void RelayTransport::acknowledge(const QByteArray& serverId) {
+    const auto id = idOfServerId(serverId);
+    if (!id) {
+        return;
+    }
+    acks_.push_back(*id);
+    if (!ackScheduled_) {
+        ackScheduled_ = true;
+        QMetaObject::invokeMethod(this, &RelayTransport::flushAcks, Qt::QueuedConnection);
+    }
+}
+
+void RelayTransport::flushAcks() {
+    ackScheduled_ = false;
+    if (acks_.empty() || !receiving_ || !authenticated_) {
+        return;
+    }
+    constexpr std::size_t kPerFrame = 1000;
+    for (std::size_t i = 0; i < acks_.size(); i += kPerFrame) {
+        ClientFrame frame;
+        for (std::size_t j = i; j < std::min(acks_.size(), i + kPerFrame); ++j) {
+            frame.mutable_ack()->add_ids(acks_[j]);
+        }
+        receiving_->post(frame);
+    }
+    acks_.clear();
+}
+
+void RelayTransport::putBlob(const QByteArray& requestId, const QByteArray& ciphertext) {
+    RelayConnection* c = control();
+    if (c == nullptr) {
+        emit blobFailed(requestId,
+                        {TransportError::Code::Network, QStringLiteral("not connected"), true});
+        return;
+    }
+    ClientFrame frame;
+    frame.mutable_put_blob()->set_data(ciphertext.toStdString());
+    c->request(frame, 120000).then(this, [this, requestId](RelayReply reply) {
+        if (!reply) {
+            emit blobFailed(requestId, reply.error());
+        } else if (const auto error = RelayConnection::errorOf(*reply)) {
+            emit blobFailed(requestId, *error);
+        } else {
+            emit blobStored(requestId, {QByteArray::fromStdString(reply->blob_stored().id()),
+                                        static_cast<std::int64_t>(reply->blob_stored().size())});
+        }
+    });
+}
+
+void RelayTransport::getBlob(const QByteArray& requestId, const BlobRef& ref) {
+    fetchBlobChunk(requestId, QString::fromLatin1(ref.id), 0, std::make_shared<QByteArray>());
+}
+
+void RelayTransport::fetchBlobChunk(const QByteArray& requestId, const QString& blobId,
+                                    std::uint64_t offset, std::shared_ptr<QByteArray> data) {
+    RelayConnection* c = control();
+    if (c == nullptr) {
+        emit blobFailed(requestId,
+                        {TransportError::Code::Network, QStringLiteral("not connected"), true});
+        return;
+    }
+    ClientFrame frame;
+    frame.mutable_get_blob()->set_id(blobId.toStdString());
+    frame.mutable_get_blob()->set_offset(offset);
+    c->request(frame).then(this, [this, requestId, blobId, data](RelayReply reply) {
+        if (!reply) {
+            emit blobFailed(requestId, reply.error());
+            return;
+        }
+        if (const auto error = RelayConnection::errorOf(*reply)) {
+            emit blobFailed(requestId, *error);
+            return;
+        }
+        const auto& chunk = reply->blob_data();
+        data->append(chunk.data().data(), static_cast<qsizetype>(chunk.data().size()));
+        emit blobProgress(requestId, data->size(), static_cast<qint64>(chunk.total()));
+        if (static_cast<std::uint64_t>(data->size()) >= chunk.total() || chunk.data().empty()) {
+            emit blobFetched(requestId, *data);
+        } else {
+            fetchBlobChunk(requestId, blobId, static_cast<std::uint64_t>(data->size()), data);
+        }
+    });
+}
+
+}  // namespace tandem::transport

@@ -1,0 +1,31 @@
+// How the relay delivers registration codes (--verify): `none` (local use: no code needed),
+// `file:PATH` (appends "PHONE CODE" lines, for tests and demos), `command:CMD` (runs an
+// operator's script, e.g. an SMS gateway, with TANDEM_PHONE and TANDEM_CODE in its
+// environment; bounded to 15 s).
+#pragma once
+
+#include <optional>
+
+#include <QObject>
+#include <QString>
+
+namespace tandem::relay {
+
+class CodeSender : public QObject {
+    Q_OBJECT
+public:
+    enum class Kind { None, File, Command };
+    static std::optional<CodeSender*> parse(const QString& spec, QString* error, QObject* parent);
+
+    [[nodiscard]] bool required() const { return kind_ != Kind::None; }
+    // Delivers asynchronously; failures are logged (the user can ask for a new code).
+    void send(const QString& phone, const QString& code);
+
+private:
+    CodeSender(Kind kind, QString target, QObject* parent)
+        : QObject(parent), kind_(kind), target_(std::move(target)) {}
+    Kind kind_;
+    QString target_;
+};
+
+}  // namespace tandem::relay

@@ -1,0 +1,693 @@
+#include "transport/relay/server/RelayServer.h"
+
+#include <sodium.h>
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QTcpSocket>
+
+#include <tandem/common/Redact.h>
+
+#include "crypto/signal/Identity.h"
+#include "crypto/signal/SealedSender.h"
+#include "tandem/signal.pb.h"
+#include "transport/SecureChannel.h"
+#include "transport/Transport.h"
+#include "transport/relay/server/CodeSender.h"
+
+namespace tandem::relay {
+
+using namespace tandem::crypto;
+using proto::relay::ClientFrame;
+using proto::relay::Error;
+using proto::relay::ServerFrame;
+using transport::SecureChannel;
+
+namespace {
+
+constexpr std::uint32_t kRelayKeyId = 1;
+
+bool isE164(const QString& phone) {
+    static const QRegularExpression e164(QStringLiteral("^\\+[1-9][0-9]{6,14}$"));
+    return e164.match(phone).hasMatch();
+}
+
+QByteArray hashPassword(const std::string& password) {
+    QByteArray out(32, Qt::Uninitialized);
+    crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), 32,  // NOLINT
+                       reinterpret_cast<const unsigned char*>(password.data()), password.size(),
+                       nullptr, 0);  // NOLINT
+    return out;
+}
+
+QByteArray qbytes(const std::string& s) {
+    return {s.data(), static_cast<qsizetype>(s.size())};
+}
+
+bool sameBytes(const QByteArray& a, const std::string& b) {
+    return a.size() == static_cast<qsizetype>(b.size()) &&
+           sodium_memcmp(a.constData(), b.data(), b.size()) == 0;
+}
+
+}  // namespace
+
+struct RelayServer::Connection {
+    SecureChannel* channel = nullptr;
+    std::optional<std::int64_t> account;
+    std::int64_t lastSentId = 0;
+    bool caughtUp = false;
+    bool drainPending = false;
+    int authFailures = 0;
+    double tokens = 0;
+    QElapsedTimer clock;
+};
+
+struct RelayServer::PendingSend {
+    QPointer<SecureChannel> channel;
+    std::uint64_t requestId = 0;
+    NewEnvelope envelope;
+};
+
+RelayServer::RelayServer(QString dataDir, CodeSender* codes, RelayLimits limits, QObject* parent)
+    : QObject(parent), dataDir_(std::move(dataDir)), codes_(codes), limits_(limits) {
+    connect(&server_, &QTcpServer::newConnection, this, &RelayServer::onNewConnection);
+    purgeTimer_.setInterval(60 * 1000);
+    connect(&purgeTimer_, &QTimer::timeout, this, &RelayServer::purge);
+}
+
+RelayServer::~RelayServer() {
+    flush();
+    for (Connection* c : connections_) {
+        delete c;
+    }
+}
+
+std::int64_t RelayServer::now() const {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) {
+    if (!QDir().mkpath(dataDir_)) {
+        *error = QStringLiteral("cannot create %1").arg(dataDir_);
+        return false;
+    }
+    QFile::setPermissions(dataDir_, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    // The relay's long-term Ed25519 key: signs sender certificates; its X25519 form
+    // authenticates the channel. Clients pin the public half (network.json).
+    const QString keyPath = dataDir_ + QStringLiteral("/relay.key");
+    QFile keyFile(keyPath);
+    if (keyFile.exists()) {
+        if (!keyFile.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read %1").arg(keyPath);
+            return false;
+        }
+        const QByteArray secret = keyFile.readAll();
+        if (secret.size() != crypto_sign_SECRETKEYBYTES) {
+            *error = QStringLiteral("the relay key %1 is damaged").arg(keyPath);
+            return false;
+        }
+        auto pair = signal::IdentityKeyPair::fromSecret(
+            ByteView(reinterpret_cast<const std::uint8_t*>(secret.constData()),
+                     static_cast<std::size_t>(secret.size())));  // NOLINT
+        if (!pair) {
+            *error = QStringLiteral("the relay key %1 is damaged").arg(keyPath);
+            return false;
+        }
+        identity_ = pair->signing().clone();
+        channelKey_ = pair->agreement().clone();
+    } else {
+        const auto pair = signal::IdentityKeyPair::generate();
+        QSaveFile out(keyPath);
+        if (!out.open(QIODevice::WriteOnly) ||
+            out.write(reinterpret_cast<const char*>(pair.signing().secretKey.data()),
+                      crypto_sign_SECRETKEYBYTES) !=  // NOLINT
+                crypto_sign_SECRETKEYBYTES ||
+            !out.commit()) {
+            *error = QStringLiteral("cannot write %1").arg(keyPath);
+            return false;
+        }
+        QFile::setPermissions(keyPath, QFile::ReadOwner | QFile::WriteOwner);
+        identity_ = pair.signing().clone();
+        channelKey_ = pair.agreement().clone();
+    }
+    QDir().mkpath(dataDir_ + QStringLiteral("/blobs"));
+    auto store = RelayStore::open(dataDir_);
+    if (!store) {
+        *error = store.error();
+        return false;
+    }
+    store_ = std::move(store).value();
+    queueCounts_ = store_->queueCounts();
+    purge();
+    server_.setMaxPendingConnections(256);
+    if (!server_.listen(host, port)) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(host.toString())
+                     .arg(port)
+                     .arg(server_.errorString());
+        return false;
+    }
+    purgeTimer_.start();
+    return true;
+}
+
+// ---- connections ----------------------------------------------------------------------------
+
+void RelayServer::onNewConnection() {
+    while (QTcpSocket* socket = server_.nextPendingConnection()) {
+        if (static_cast<int>(connections_.size()) >= limits_.maxConnections) {
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        auto* c = new Connection;
+        c->channel = SecureChannel::server(socket, *channelKey_, this);
+        c->tokens = limits_.requestBurst;
+        c->clock.start();
+        connections_.insert(c);
+        byChannel_[c->channel] = c;
+        connect(c->channel, &SecureChannel::frameReceived, this,
+                [this, c](const QByteArray& frame) { onFrame(c, frame); });
+        connect(c->channel, &SecureChannel::closed, this, [this, c](const QString&) { forget(c); });
+        connect(socket, &QTcpSocket::bytesWritten, this, [this, c](qint64) {
+            if (c->drainPending && connections_.count(c) != 0) {
+                drain(c);
+            }
+        });
+    }
+}
+
+void RelayServer::forget(Connection* c) {
+    if (connections_.erase(c) == 0) {
+        return;
+    }
+    byChannel_.erase(c->channel);
+    if (c->account) {
+        const auto range = byAccount_.equal_range(*c->account);
+        for (auto it = range.first; it != range.second; ++it) {
+            if (it->second == c) {
+                byAccount_.erase(it);
+                break;
+            }
+        }
+    }
+    c->channel->deleteLater();
+    delete c;
+}
+
+bool RelayServer::allow(Connection* c) {
+    const double seconds = static_cast<double>(c->clock.restart()) / 1000.0;
+    c->tokens = std::min(limits_.requestBurst, c->tokens + seconds * limits_.requestsPerSecond);
+    if (c->tokens < 1) {
+        return false;
+    }
+    c->tokens -= 1;
+    return true;
+}
+
+void RelayServer::reply(Connection* c, std::uint64_t requestId, ServerFrame& frame) {
+    frame.set_request_id(requestId);
+    const std::string bytes = frame.SerializeAsString();
+    c->channel->send(qbytes(bytes));
+    if (c->channel->pendingWriteBytes() > limits_.maxPendingWriteBytes) {
+        qCInfo(lcRelay) << "dropping a client that does not read its deliveries";
+        c->channel->close(QStringLiteral("slow consumer"));
+    }
+}
+
+void RelayServer::replyError(Connection* c, std::uint64_t requestId, Error::Code code,
+                             const QString& message) {
+    ServerFrame frame;
+    frame.mutable_error()->set_code(code);
+    frame.mutable_error()->set_message(message.toStdString());
+    reply(c, requestId, frame);
+}
+
+void RelayServer::dropConnection(Connection* c, Error::Code code, const QString& message) {
+    qCInfo(lcRelay) << "closing a connection:" << message;
+    replyError(c, 0, code, message);
+    c->channel->close(message);
+}
+
+void RelayServer::onFrame(Connection* c, const QByteArray& bytes) {
+    if (connections_.count(c) == 0) {
+        return;
+    }
+    if (!allow(c)) {
+        dropConnection(c, Error::RATE_LIMITED, QStringLiteral("too many requests"));
+        return;
+    }
+    ClientFrame frame;
+    if (!frame.ParseFromArray(bytes.constData(), static_cast<int>(bytes.size()))) {
+        dropConnection(c, Error::MALFORMED, QStringLiteral("the frame does not parse"));
+        return;
+    }
+    const std::uint64_t id = frame.request_id();
+    const bool needsAccount = frame.has_upload_prekeys() || frame.has_fetch_bundle() ||
+                              frame.has_lookup() || frame.has_get_certificate() ||
+                              frame.has_ack() || frame.has_put_blob() || frame.has_prekey_status();
+    if (needsAccount && !c->account) {
+        replyError(c, id, Error::UNAUTHORIZED, QStringLiteral("authenticate first"));
+        return;
+    }
+    switch (frame.body_case()) {
+        case ClientFrame::kRequestCode:
+            return handleRequestCode(c, id, frame.request_code());
+        case ClientFrame::kRegister:
+            return handleRegister(c, id, frame.register_());
+        case ClientFrame::kAuthenticate:
+            return handleAuthenticate(c, id, frame.authenticate());
+        case ClientFrame::kUploadPrekeys:
+            return handleUploadPreKeys(c, id, frame.upload_prekeys());
+        case ClientFrame::kFetchBundle:
+            return handleFetchBundle(c, id, frame.fetch_bundle());
+        case ClientFrame::kLookup:
+            return handleLookup(c, id, frame.lookup());
+        case ClientFrame::kGetCertificate:
+            return handleCertificate(c, id);
+        case ClientFrame::kSend:
+            return handleSend(c, id, frame.send());
+        case ClientFrame::kAck:
+            return handleAck(c, frame.ack());
+        case ClientFrame::kPutBlob:
+            return handlePutBlob(c, id, frame.put_blob());
+        case ClientFrame::kGetBlob:
+            return handleGetBlob(c, id, frame.get_blob());
+        case ClientFrame::kPrekeyStatus: {
+            ServerFrame out;
+            out.mutable_prekey_status()->set_one_time_remaining(
+                static_cast<std::uint32_t>(store_->oneTimePreKeyCount(*c->account)));
+            return reply(c, id, out);
+        }
+        case ClientFrame::BODY_NOT_SET:
+            break;
+    }
+    dropConnection(c, Error::MALFORMED, QStringLiteral("the frame has no known request"));
+}
+
+// ---- accounts -------------------------------------------------------------------------------
+
+void RelayServer::handleRequestCode(Connection* c, std::uint64_t id,
+                                    const proto::relay::RequestCode& r) {
+    const QString phone = QString::fromStdString(r.phone());
+    if (!isE164(phone)) {
+        return replyError(c, id, Error::INVALID_NUMBER,
+                          QStringLiteral("not an E.164 phone number"));
+    }
+    ServerFrame out;
+    out.mutable_code_status()->set_required(codes_->required());
+    if (!codes_->required()) {
+        return reply(c, id, out);
+    }
+    auto& times = codeRequests_[phone];
+    const std::int64_t t = now();
+    std::erase_if(times, [&](std::int64_t at) { return at < t - 10 * 60 * 1000; });
+    if (static_cast<int>(times.size()) >= limits_.codeRequestsPer10Minutes) {
+        return replyError(c, id, Error::RATE_LIMITED,
+                          QStringLiteral("too many codes requested; wait a few minutes"));
+    }
+    times.push_back(t);
+    const QString code =
+        QStringLiteral("%1").arg(randombytes_uniform(1000000), 6, 10, QLatin1Char('0'));
+    if (!store_->setCode(phone, code, t + limits_.codeLifetimeMs)) {
+        return replyError(c, id, Error::UNAVAILABLE, QStringLiteral("cannot store the code"));
+    }
+    codes_->send(phone, code);
+    qCInfo(lcRelay) << "sent a verification code to" << redact(phone);
+    reply(c, id, out);
+}
+
+void RelayServer::handleRegister(Connection* c, std::uint64_t id, const proto::relay::Register& r) {
+    const QString phone = QString::fromStdString(r.phone());
+    if (!isE164(phone)) {
+        return replyError(c, id, Error::INVALID_NUMBER,
+                          QStringLiteral("not an E.164 phone number"));
+    }
+    const auto identity = publicKeyFrom(view(r.identity_key()), "identity key");
+    if (!identity || !signal::IdentityPublicKey::fromEd25519(*identity) ||
+        r.password().size() != 32 || r.access_key().size() != 16) {
+        return replyError(c, id, Error::MALFORMED, QStringLiteral("the registration is malformed"));
+    }
+    if (codes_->required()) {
+        switch (store_->checkCode(phone, QString::fromStdString(r.code()), now())) {
+            case CodeCheck::Ok:
+                break;
+            case CodeCheck::Wrong:
+                return replyError(c, id, Error::WRONG_CODE,
+                                  QStringLiteral("the verification code is wrong"));
+            case CodeCheck::Expired:
+                return replyError(c, id, Error::WRONG_CODE,
+                                  QStringLiteral("the verification code has expired"));
+            case CodeCheck::TooManyAttempts:
+                return replyError(c, id, Error::WRONG_CODE,
+                                  QStringLiteral("too many wrong codes; request a new one"));
+        }
+    }
+    const auto account = store_->registerAccount(
+        phone, qbytes(r.identity_key()), hashPassword(r.password()), qbytes(r.access_key()), now());
+    if (!account) {
+        return replyError(c, id, Error::UNAVAILABLE, account.error());
+    }
+    qCInfo(lcRelay) << "registered" << redact(phone);
+    ServerFrame out;
+    out.mutable_registered()->set_account_id(static_cast<std::uint64_t>(*account));
+    reply(c, id, out);
+}
+
+void RelayServer::handleAuthenticate(Connection* c, std::uint64_t id,
+                                     const proto::relay::Authenticate& r) {
+    if (c->account) {
+        return replyError(c, id, Error::MALFORMED, QStringLiteral("already authenticated"));
+    }
+    const auto account = store_->accountByPhone(QString::fromStdString(r.phone()));
+    if (!account || !sameBytes(account->passwordHash, hashPassword(r.password()).toStdString())) {
+        if (++c->authFailures >= limits_.authFailuresBeforeClose) {
+            return dropConnection(c, Error::UNAUTHORIZED,
+                                  QStringLiteral("too many failed authentications"));
+        }
+        return replyError(c, id, Error::UNAUTHORIZED,
+                          QStringLiteral("unknown account or wrong password"));
+    }
+    c->account = account->id;
+    byAccount_.emplace(account->id, c);
+    ServerFrame out;
+    out.mutable_ok();
+    reply(c, id, out);
+    drain(c);
+}
+
+// ---- prekeys, discovery, certificates ----------------------------------------------------
+
+void RelayServer::handleUploadPreKeys(Connection* c, std::uint64_t id,
+                                      const proto::relay::UploadPreKeys& r) {
+    const auto account = store_->accountById(*c->account);
+    if (!account) {
+        return replyError(c, id, Error::NOT_FOUND, QStringLiteral("the account is gone"));
+    }
+    if (r.one_time_size() > limits_.maxPreKeysPerUpload) {
+        return replyError(c, id, Error::TOO_LARGE,
+                          QStringLiteral("too many prekeys in one upload"));
+    }
+    if (!r.signed_prekey().empty()) {
+        const auto identity = publicKeyFrom(view(account->identityKey.toStdString()), "identity");
+        const auto spk = publicKeyFrom(view(r.signed_prekey()), "signed prekey");
+        // The relay checks the signature too: a client cannot publish a bundle that others
+        // would reject.
+        if (!identity || !spk ||
+            !ed25519Verify(*identity, signal::serializeKey(*spk),
+                           view(r.signed_prekey_signature()))) {
+            return replyError(c, id, Error::MALFORMED,
+                              QStringLiteral("the signed prekey's signature is wrong"));
+        }
+        store_->setSignedPreKey(*c->account, {r.signed_prekey_id(), qbytes(r.signed_prekey()),
+                                              qbytes(r.signed_prekey_signature())});
+    }
+    std::vector<std::pair<std::uint32_t, QByteArray>> keys;
+    for (const auto& k : r.one_time()) {
+        if (k.key().size() != 32) {
+            return replyError(c, id, Error::MALFORMED,
+                              QStringLiteral("a one-time prekey has the wrong size"));
+        }
+        keys.emplace_back(k.id(), qbytes(k.key()));
+    }
+    const std::int64_t held =
+        store_->addOneTimePreKeys(*c->account, keys, limits_.maxPreKeysStored);
+    ServerFrame out;
+    out.mutable_prekey_status()->set_one_time_remaining(static_cast<std::uint32_t>(held));
+    reply(c, id, out);
+}
+
+bool RelayServer::spendLookup(std::int64_t account, int cost) {
+    auto& times = lookups_[account];
+    const std::int64_t t = now();
+    std::erase_if(times, [&](std::int64_t at) { return at < t - 3600 * 1000; });
+    if (static_cast<int>(times.size()) + cost > limits_.lookupsPerHour) {
+        return false;
+    }
+    times.insert(times.end(), static_cast<std::size_t>(cost), t);
+    return true;
+}
+
+void RelayServer::handleFetchBundle(Connection* c, std::uint64_t id,
+                                    const proto::relay::FetchBundle& r) {
+    if (!spendLookup(*c->account, 1)) {
+        return replyError(c, id, Error::RATE_LIMITED, QStringLiteral("too many lookups this hour"));
+    }
+    const auto target = store_->accountByPhone(QString::fromStdString(r.phone()));
+    const auto spk = target ? store_->signedPreKey(target->id) : std::nullopt;
+    if (!target || !spk) {
+        return replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such account"));
+    }
+    proto::PreKeyBundle bundle;
+    bundle.set_identity_key(target->identityKey.toStdString());
+    bundle.set_signed_prekey_id(spk->id);
+    bundle.set_signed_prekey(spk->key.toStdString());
+    bundle.set_signed_prekey_signature(spk->signature.toStdString());
+    if (const auto otk = store_->takeOneTimePreKey(target->id)) {
+        bundle.set_has_one_time_prekey(true);
+        bundle.set_one_time_prekey_id(otk->first);
+        bundle.set_one_time_prekey(otk->second.toStdString());
+    }
+    ServerFrame out;
+    out.mutable_bundle()->set_bundle(bundle.SerializeAsString());
+    out.mutable_bundle()->set_access_key(target->accessKey.toStdString());
+    reply(c, id, out);
+}
+
+void RelayServer::handleLookup(Connection* c, std::uint64_t id, const proto::relay::Lookup& r) {
+    if (r.phones_size() > limits_.maxLookupPerRequest) {
+        return replyError(c, id, Error::TOO_LARGE,
+                          QStringLiteral("too many numbers in one lookup"));
+    }
+    if (!spendLookup(*c->account, r.phones_size())) {
+        return replyError(c, id, Error::RATE_LIMITED, QStringLiteral("too many lookups this hour"));
+    }
+    ServerFrame out;
+    for (const std::string& phone : r.phones()) {
+        if (store_->accountByPhone(QString::fromStdString(phone))) {
+            out.mutable_lookup()->add_registered(phone);
+        }
+    }
+    out.mutable_lookup();
+    reply(c, id, out);
+}
+
+void RelayServer::handleCertificate(Connection* c, std::uint64_t id) {
+    const auto account = store_->accountById(*c->account);
+    if (!account) {
+        return replyError(c, id, Error::NOT_FOUND, QStringLiteral("the account is gone"));
+    }
+    const auto identity = publicKeyFrom(view(account->identityKey.toStdString()), "identity");
+    const Bytes certificate = signal::SenderCertificate::issue(
+        *identity_, kRelayKeyId, account->phone, 1, *identity,
+        static_cast<std::uint64_t>(now() + limits_.certificateLifetimeMs));
+    ServerFrame out;
+    out.mutable_certificate()->set_certificate(toString(certificate));
+    reply(c, id, out);
+}
+
+// ---- messages -------------------------------------------------------------------------------
+
+void RelayServer::handleSend(Connection* c, std::uint64_t id, const proto::relay::SendSealed& r) {
+    if (static_cast<qint64>(r.envelope().size()) > limits_.maxEnvelopeBytes ||
+        r.envelope().empty()) {
+        return replyError(c, id, Error::TOO_LARGE,
+                          QStringLiteral("the envelope is empty or too large"));
+    }
+    const auto recipient = store_->accountByPhone(QString::fromStdString(r.recipient()));
+    if (!recipient) {
+        return replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such recipient"));
+    }
+    // Abuse control without identity: the sender must know the recipient's access key.
+    if (!sameBytes(recipient->accessKey, r.access_key())) {
+        return replyError(c, id, Error::UNAUTHORIZED,
+                          QStringLiteral("wrong access key for this recipient"));
+    }
+    std::int64_t& queued = queueCounts_[recipient->id];
+    if (queued >= limits_.maxQueuedPerAccount) {
+        return replyError(c, id, Error::MAILBOX_FULL,
+                          QStringLiteral("the recipient's mailbox is full"));
+    }
+    ++queued;
+    const std::int64_t t = now();
+    const qint64 ttl = r.ttl_ms() == 0
+                           ? limits_.defaultTtlMs
+                           : std::min<qint64>(static_cast<qint64>(r.ttl_ms()), limits_.maxTtlMs);
+    pendingSends_.push_back({c->channel, id, {recipient->id, qbytes(r.envelope()), t, t + ttl}});
+    scheduleFlush();
+}
+
+void RelayServer::handleAck(Connection* c, const proto::relay::Ack& r) {
+    if (r.ids_size() > limits_.maxAcksPerFrame) {
+        return dropConnection(c, Error::TOO_LARGE,
+                              QStringLiteral("too many acknowledgements in one frame"));
+    }
+    for (const std::uint64_t messageId : r.ids()) {
+        pendingAcks_.emplace_back(*c->account, static_cast<std::int64_t>(messageId));
+    }
+    scheduleFlush();
+}
+
+void RelayServer::scheduleFlush() {
+    if (!flushScheduled_) {
+        flushScheduled_ = true;
+        // After the event loop has read everything that is waiting: one commit for all of it.
+        QMetaObject::invokeMethod(this, &RelayServer::flush, Qt::QueuedConnection);
+    }
+}
+
+void RelayServer::flush() {
+    flushScheduled_ = false;
+    if (pendingSends_.empty() && pendingAcks_.empty()) {
+        return;
+    }
+    std::vector<PendingSend> sends = std::move(pendingSends_);
+    std::vector<std::pair<std::int64_t, std::int64_t>> acks = std::move(pendingAcks_);
+    pendingSends_.clear();
+    pendingAcks_.clear();
+    std::vector<NewEnvelope> envelopes;
+    envelopes.reserve(sends.size());
+    for (const PendingSend& s : sends) {
+        envelopes.push_back(s.envelope);
+    }
+    std::vector<std::int64_t> ids;
+    const bool committed = store_->commitBatch(envelopes, acks, ids);
+    for (const auto& [account, messageId] : acks) {
+        if (committed && queueCounts_[account] > 0) {
+            --queueCounts_[account];
+        }
+    }
+    std::map<Connection*, proto::relay::Delivery> pushes;
+    for (std::size_t i = 0; i < sends.size(); ++i) {
+        const PendingSend& s = sends[i];
+        ServerFrame out;
+        if (committed) {
+            out.mutable_accepted()->set_server_time_ms(
+                static_cast<std::uint64_t>(s.envelope.serverTime));
+        } else {
+            --queueCounts_[s.envelope.account];
+            out.mutable_error()->set_code(Error::UNAVAILABLE);
+            out.mutable_error()->set_message("the relay could not store the message; try again");
+        }
+        if (s.channel) {
+            if (const auto it = byChannel_.find(s.channel.data()); it != byChannel_.end()) {
+                reply(it->second, s.requestId, out);
+            }
+        }
+        if (!committed) {
+            continue;
+        }
+        const auto range = byAccount_.equal_range(s.envelope.account);
+        for (auto it = range.first; it != range.second; ++it) {
+            Connection* recipient = it->second;
+            if (recipient->caughtUp) {
+                auto* e = pushes[recipient].add_envelopes();
+                e->set_id(static_cast<std::uint64_t>(ids[i]));
+                e->set_envelope(s.envelope.envelope.toStdString());
+                e->set_server_time_ms(static_cast<std::uint64_t>(s.envelope.serverTime));
+                recipient->lastSentId = ids[i];
+            }
+        }
+    }
+    for (auto& [recipient, delivery] : pushes) {
+        if (connections_.count(recipient) != 0) {
+            ServerFrame out;
+            *out.mutable_delivery() = std::move(delivery);
+            reply(recipient, 0, out);
+        }
+    }
+}
+
+void RelayServer::drain(Connection* c) {
+    c->drainPending = false;
+    if (!c->account || c->caughtUp) {
+        return;
+    }
+    const auto queued = store_->queued(*c->account, c->lastSentId, limits_.deliveryBatch);
+    if (queued.empty()) {
+        c->caughtUp = true;
+        return;
+    }
+    ServerFrame out;
+    for (const StoredEnvelope& s : queued) {
+        auto* e = out.mutable_delivery()->add_envelopes();
+        e->set_id(static_cast<std::uint64_t>(s.id));
+        e->set_envelope(s.envelope.toStdString());
+        e->set_server_time_ms(static_cast<std::uint64_t>(s.serverTime));
+    }
+    c->lastSentId = queued.back().id;
+    reply(c, 0, out);
+    // Continue once the socket has room: a large backlog never floods memory.
+    if (c->channel->pendingWriteBytes() < 4 * 1024 * 1024) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, c] {
+                if (connections_.count(c) != 0) {
+                    drain(c);
+                }
+            },
+            Qt::QueuedConnection);
+    } else {
+        c->drainPending = true;
+    }
+}
+
+void RelayServer::purge() {
+    if (store_ && store_->purgeExpired(now()) > 0) {
+        queueCounts_ = store_->queueCounts();
+    }
+}
+
+// ---- blobs --------------------------------------------------------------------------------
+
+void RelayServer::handlePutBlob(Connection* c, std::uint64_t id, const proto::relay::PutBlob& r) {
+    if (r.data().empty() || static_cast<qint64>(r.data().size()) > limits_.maxBlobBytes) {
+        return replyError(c, id, Error::TOO_LARGE, QStringLiteral("a blob holds 1 byte to 8 MiB"));
+    }
+    std::array<std::uint8_t, 16> raw{};
+    randombytes_buf(raw.data(), raw.size());
+    const QString blobId = QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char*>(raw.data()), 16).toHex());  // NOLINT
+    QSaveFile file(dataDir_ + QStringLiteral("/blobs/") + blobId);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(r.data().data(), static_cast<qint64>(r.data().size())) !=
+            static_cast<qint64>(r.data().size()) ||
+        !file.commit()) {
+        return replyError(c, id, Error::UNAVAILABLE, QStringLiteral("cannot store the blob"));
+    }
+    ServerFrame out;
+    out.mutable_blob_stored()->set_id(blobId.toStdString());
+    out.mutable_blob_stored()->set_size(r.data().size());
+    reply(c, id, out);
+}
+
+void RelayServer::handleGetBlob(Connection* c, std::uint64_t id, const proto::relay::GetBlob& r) {
+    static const QRegularExpression hex32(QStringLiteral("^[0-9a-f]{32}$"));
+    const QString blobId = QString::fromStdString(r.id());
+    if (!hex32.match(blobId).hasMatch()) {
+        return replyError(c, id, Error::MALFORMED,
+                          QStringLiteral("a blob id is 32 hexadecimal digits"));
+    }
+    QFile file(dataDir_ + QStringLiteral("/blobs/") + blobId);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such blob"));
+    }
+    const auto total = static_cast<std::uint64_t>(file.size());
+    if (r.offset() > total) {
+        return replyError(c, id, Error::MALFORMED, QStringLiteral("the offset is past the end"));
+    }
+    const qint64 want = std::min<qint64>(r.max_bytes() == 0 ? limits_.maxBlobChunk : r.max_bytes(),
+                                         limits_.maxBlobChunk);
+    file.seek(static_cast<qint64>(r.offset()));
+    const QByteArray chunk = file.read(want);
+    ServerFrame out;
+    out.mutable_blob_data()->set_data(chunk.toStdString());
+    out.mutable_blob_data()->set_offset(r.offset());
+    out.mutable_blob_data()->set_total(total);
+    reply(c, id, out);
+}
+
+}  // namespace tandem::relay

@@ -1,0 +1,127 @@
+// RelayServer: Signal mode's relay (tandem-relayd). Accounts by phone number, prekeys,
+// store-and-forward mailboxes pushed to connected recipients, sealed-sender delivery,
+// sender certificates, and a blob store — over SecureChannel, on one event-loop thread.
+//
+// Durability: a send is acknowledged only after it is committed (synchronous=FULL). Sends
+// and acknowledgements that arrive in one turn of the event loop are committed together
+// (group commit), so the relay is both durable and fast. A queued envelope is deleted only
+// when its recipient acknowledges it; delivery is at least once.
+//
+// Bad input: a frame that does not parse, a request over a limit, a flood or a client that
+// does not read its deliveries gets an Error frame and its connection is closed; nothing
+// else is disturbed. Every limit is in RelayLimits.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTimer>
+
+#include "crypto/Primitives.h"
+#include "tandem/relay.pb.h"
+#include "transport/relay/server/RelayStore.h"
+
+namespace tandem::transport {
+class SecureChannel;
+}
+
+namespace tandem::relay {
+
+class CodeSender;
+
+struct RelayLimits {
+    int maxConnections = 2000;
+    qint64 maxEnvelopeBytes = 300 * 1024;
+    qint64 maxQueuedPerAccount = 50000;
+    qint64 maxBlobBytes = 8 * 1024 * 1024;
+    qint64 maxBlobChunk = 512 * 1024;
+    int maxPreKeysPerUpload = 100;
+    int maxPreKeysStored = 200;
+    int maxAcksPerFrame = 1000;
+    int maxLookupPerRequest = 50;
+    int lookupsPerHour = 500;          // per account, bundles included
+    int codeRequestsPer10Minutes = 3;  // per phone number
+    int authFailuresBeforeClose = 5;
+    double requestsPerSecond = 20000;  // per connection, sustained
+    double requestBurst = 40000;
+    qint64 maxPendingWriteBytes = 32 * 1024 * 1024;  // a client that does not read is dropped
+    qint64 defaultTtlMs = 14LL * 24 * 3600 * 1000;
+    qint64 maxTtlMs = 30LL * 24 * 3600 * 1000;
+    int deliveryBatch = 256;
+    qint64 certificateLifetimeMs = 24LL * 3600 * 1000;
+    qint64 codeLifetimeMs = 10LL * 60 * 1000;
+};
+
+class RelayServer : public QObject {
+    Q_OBJECT
+public:
+    RelayServer(QString dataDir, CodeSender* codes, RelayLimits limits = {},
+                QObject* parent = nullptr);
+    ~RelayServer() override;
+
+    // Loads (or creates) the relay key and the store, then listens.
+    bool start(const QHostAddress& host, quint16 port, QString* error);
+    [[nodiscard]] quint16 port() const { return server_.serverPort(); }
+    [[nodiscard]] const crypto::PublicKey& identityKey() const { return identity_->publicKey; }
+    [[nodiscard]] int connectionCount() const { return static_cast<int>(connections_.size()); }
+
+private:
+    struct Connection;
+    struct PendingSend;
+
+    void onNewConnection();
+    void onFrame(Connection* c, const QByteArray& bytes);
+    void reply(Connection* c, std::uint64_t requestId, proto::relay::ServerFrame& frame);
+    void replyError(Connection* c, std::uint64_t requestId, proto::relay::Error::Code code,
+                    const QString& message);
+    void dropConnection(Connection* c, proto::relay::Error::Code code, const QString& message);
+    void forget(Connection* c);
+    bool allow(Connection* c);
+
+    void handleRequestCode(Connection* c, std::uint64_t id, const proto::relay::RequestCode& r);
+    void handleRegister(Connection* c, std::uint64_t id, const proto::relay::Register& r);
+    void handleAuthenticate(Connection* c, std::uint64_t id, const proto::relay::Authenticate& r);
+    void handleUploadPreKeys(Connection* c, std::uint64_t id, const proto::relay::UploadPreKeys& r);
+    void handleFetchBundle(Connection* c, std::uint64_t id, const proto::relay::FetchBundle& r);
+    void handleLookup(Connection* c, std::uint64_t id, const proto::relay::Lookup& r);
+    void handleCertificate(Connection* c, std::uint64_t id);
+    void handleSend(Connection* c, std::uint64_t id, const proto::relay::SendSealed& r);
+    void handleAck(Connection* c, const proto::relay::Ack& r);
+    void handlePutBlob(Connection* c, std::uint64_t id, const proto::relay::PutBlob& r);
+    void handleGetBlob(Connection* c, std::uint64_t id, const proto::relay::GetBlob& r);
+
+    bool spendLookup(std::int64_t account, int cost);
+    void scheduleFlush();
+    void flush();
+    void drain(Connection* c);
+    void purge();
+    std::int64_t now() const;
+
+    QString dataDir_;
+    CodeSender* codes_;
+    RelayLimits limits_;
+    QTcpServer server_;
+    std::optional<crypto::Ed25519KeyPair> identity_;
+    std::optional<crypto::X25519KeyPair> channelKey_;
+    std::unique_ptr<RelayStore> store_;
+    std::set<Connection*> connections_;
+    std::map<const transport::SecureChannel*, Connection*> byChannel_;
+    std::multimap<std::int64_t, Connection*> byAccount_;
+    std::map<std::int64_t, std::int64_t> queueCounts_;
+    std::map<QString, std::vector<std::int64_t>> codeRequests_;
+    std::map<std::int64_t, std::vector<std::int64_t>> lookups_;
+    std::vector<PendingSend> pendingSends_;
+    std::vector<std::pair<std::int64_t, std::int64_t>> pendingAcks_;
+    bool flushScheduled_ = false;
+    QTimer purgeTimer_;
+};
+
+}  // namespace tandem::relay

@@ -1,0 +1,378 @@
+#include "transport/relay/server/RelayStore.h"
+
+#include <QDir>
+#include <QFile>
+
+#include "transport/Transport.h"
+
+namespace tandem::relay {
+
+using storage::Statement;
+using storage::Transaction;
+
+namespace {
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS accounts (
+    id INTEGER PRIMARY KEY,
+    phone TEXT NOT NULL UNIQUE,
+    identity_key BLOB NOT NULL,
+    password_hash BLOB NOT NULL,
+    access_key BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS codes (
+    phone TEXT PRIMARY KEY NOT NULL,
+    code TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS signed_prekeys (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    key_id INTEGER NOT NULL,
+    public_key BLOB NOT NULL,
+    signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS one_time_prekeys (
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    key_id INTEGER NOT NULL,
+    public_key BLOB NOT NULL,
+    PRIMARY KEY (account_id, key_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mailbox (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    envelope BLOB NOT NULL,
+    server_time INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mailbox_by_account ON mailbox(account_id, id);
+CREATE INDEX IF NOT EXISTS mailbox_by_expiry ON mailbox(expires_at);
+PRAGMA user_version = 1;
+)sql";
+
+}  // namespace
+
+Expected<std::unique_ptr<RelayStore>, QString> RelayStore::open(const QString& dir) {
+    if (!QDir().mkpath(dir)) {
+        return unexpected(QStringLiteral("cannot create %1").arg(dir));
+    }
+    const QString path = dir + QStringLiteral("/relay.db");
+    storage::DatabaseOptions options;
+    options.create = true;
+    auto db = storage::Database::open(path, nullptr, options);
+    if (!db) {
+        return unexpected(db.error().message);
+    }
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    const auto version = (*db)->queryInt("PRAGMA user_version;");
+    if (!version || *version > 1) {
+        return unexpected(
+            QStringLiteral("%1 is not a relay database this version knows").arg(path));
+    }
+    // What the relay acknowledges must survive a power cut, not only a crash.
+    if (auto r = (*db)->exec("PRAGMA synchronous = FULL;"); !r) {
+        return unexpected(r.error().message);
+    }
+    if (auto r = (*db)->exec(kSchema); !r) {
+        return unexpected(r.error().message);
+    }
+    return std::unique_ptr<RelayStore>(new RelayStore(dir, std::move(db).value()));
+}
+
+namespace {
+
+AccountRow readAccount(const Statement& s) {
+    return {s.int64(0), s.text(1), s.blob(2), s.blob(3), s.blob(4)};
+}
+
+template <class F>
+auto firstRow(storage::Database& db, std::string_view sql, F bindAndRead)
+    -> std::optional<decltype(bindAndRead(std::declval<Statement&>(), false))> {
+    auto stmt = db.prepare(sql);
+    if (!stmt) {
+        return std::nullopt;
+    }
+    bindAndRead(**stmt, true);
+    auto row = (*stmt)->step();
+    if (!row || !*row) {
+        (*stmt)->reset();
+        return std::nullopt;
+    }
+    auto value = bindAndRead(**stmt, false);
+    (*stmt)->reset();
+    return value;
+}
+
+}  // namespace
+
+std::optional<AccountRow> RelayStore::accountByPhone(const QString& phone) {
+    return firstRow(
+        *db_,
+        "SELECT id, phone, identity_key, password_hash, access_key FROM accounts WHERE phone = ?",
+        [&](Statement& s, bool bind) {
+            if (bind) {
+                s.bind(1, phone);
+            }
+            return readAccount(s);
+        });
+}
+
+std::optional<AccountRow> RelayStore::accountById(std::int64_t id) {
+    return firstRow(
+        *db_,
+        "SELECT id, phone, identity_key, password_hash, access_key FROM accounts WHERE id = ?",
+        [&](Statement& s, bool bind) {
+            if (bind) {
+                s.bind(1, id);
+            }
+            return readAccount(s);
+        });
+}
+
+Expected<std::int64_t, QString> RelayStore::registerAccount(const QString& phone,
+                                                            const QByteArray& identityKey,
+                                                            const QByteArray& passwordHash,
+                                                            const QByteArray& accessKey,
+                                                            std::int64_t now) {
+    auto tx = Transaction::begin(*db_);
+    if (!tx) {
+        return unexpected(tx.error().message);
+    }
+    std::int64_t id = 0;
+    if (const auto existing = accountByPhone(phone)) {
+        id = existing->id;
+        auto update = db_->prepare(
+            "UPDATE accounts SET identity_key = ?, password_hash = ?, access_key = ? WHERE id = ?");
+        if (!update || !(*update)->bindAll(identityKey, passwordHash, accessKey, id).run()) {
+            return unexpected(QStringLiteral("cannot update the account"));
+        }
+        for (const char* sql : {"DELETE FROM signed_prekeys WHERE account_id = ?",
+                                "DELETE FROM one_time_prekeys WHERE account_id = ?"}) {
+            auto del = db_->prepare(sql);
+            if (!del || !(*del)->bindAll(id).run()) {
+                return unexpected(QStringLiteral("cannot reset the account's prekeys"));
+            }
+        }
+    } else {
+        auto insert = db_->prepare(
+            "INSERT INTO accounts (phone, identity_key, password_hash, access_key, created_at) "
+            "VALUES (?, ?, ?, ?, ?)");
+        if (!insert ||
+            !(*insert)->bindAll(phone, identityKey, passwordHash, accessKey, now).run()) {
+            return unexpected(QStringLiteral("cannot create the account"));
+        }
+        id = db_->lastInsertRowId();
+    }
+    auto del = db_->prepare("DELETE FROM codes WHERE phone = ?");
+    if (!del || !(*del)->bindAll(phone).run()) {
+        return unexpected(QStringLiteral("cannot clear the code"));
+    }
+    if (auto committed = tx->commit(); !committed) {
+        return unexpected(committed.error().message);
+    }
+    return id;
+}
+
+bool RelayStore::setCode(const QString& phone, const QString& code, std::int64_t expiresAt) {
+    auto stmt = db_->prepare(
+        "INSERT OR REPLACE INTO codes (phone, code, expires_at, attempts) VALUES (?, ?, ?, 0)");
+    return stmt && (*stmt)->bindAll(phone, code, expiresAt).run();
+}
+
+CodeCheck RelayStore::checkCode(const QString& phone, const QString& code, std::int64_t now) {
+    struct Row {
+        QString code;
+        std::int64_t expiresAt;
+        std::int64_t attempts;
+    };
+    const auto row = firstRow(*db_, "SELECT code, expires_at, attempts FROM codes WHERE phone = ?",
+                              [&](Statement& s, bool bind) {
+                                  if (bind) {
+                                      s.bind(1, phone);
+                                  }
+                                  return Row{s.text(0), s.int64(1), s.int64(2)};
+                              });
+    if (!row) {
+        return CodeCheck::Wrong;
+    }
+    if (row->expiresAt <= now) {
+        return CodeCheck::Expired;
+    }
+    if (row->attempts >= kMaxCodeAttempts) {
+        return CodeCheck::TooManyAttempts;
+    }
+    const QByteArray expected = row->code.toLatin1();
+    const QByteArray given = code.toLatin1();
+    const bool same = expected.size() == given.size() &&
+                      sodium_memcmp(expected.constData(), given.constData(),
+                                    static_cast<std::size_t>(given.size())) == 0;
+    if (!same) {
+        auto bump = db_->prepare("UPDATE codes SET attempts = attempts + 1 WHERE phone = ?");
+        if (bump) {
+            (void)(*bump)->bindAll(phone).run();
+        }
+        return CodeCheck::Wrong;
+    }
+    return CodeCheck::Ok;
+}
+
+bool RelayStore::setSignedPreKey(std::int64_t account, const SignedPreKeyRow& key) {
+    auto stmt = db_->prepare(
+        "INSERT OR REPLACE INTO signed_prekeys (account_id, key_id, public_key, signature) VALUES "
+        "(?, ?, ?, ?)");
+    return stmt && (*stmt)->bindAll(account, std::int64_t{key.id}, key.key, key.signature).run();
+}
+
+std::optional<SignedPreKeyRow> RelayStore::signedPreKey(std::int64_t account) {
+    return firstRow(
+        *db_, "SELECT key_id, public_key, signature FROM signed_prekeys WHERE account_id = ?",
+        [&](Statement& s, bool bind) {
+            if (bind) {
+                s.bind(1, account);
+            }
+            return SignedPreKeyRow{static_cast<std::uint32_t>(s.int64(0)), s.blob(1), s.blob(2)};
+        });
+}
+
+std::int64_t RelayStore::addOneTimePreKeys(
+    std::int64_t account, const std::vector<std::pair<std::uint32_t, QByteArray>>& keys,
+    std::int64_t cap) {
+    auto tx = Transaction::begin(*db_);
+    if (!tx) {
+        return oneTimePreKeyCount(account);
+    }
+    std::int64_t count = oneTimePreKeyCount(account);
+    auto insert = db_->prepare(
+        "INSERT OR REPLACE INTO one_time_prekeys (account_id, key_id, public_key) VALUES (?, ?, "
+        "?)");
+    for (const auto& [id, key] : keys) {
+        if (count >= cap || !insert) {
+            break;
+        }
+        (*insert)->reset();
+        if ((*insert)->bindAll(account, std::int64_t{id}, key).run()) {
+            count = oneTimePreKeyCount(account);
+        }
+    }
+    (void)tx->commit();
+    return oneTimePreKeyCount(account);
+}
+
+std::optional<std::pair<std::uint32_t, QByteArray>> RelayStore::takeOneTimePreKey(
+    std::int64_t account) {
+    auto key =
+        firstRow(*db_,
+                 "SELECT key_id, public_key FROM one_time_prekeys WHERE account_id = ? ORDER BY "
+                 "key_id LIMIT 1",
+                 [&](Statement& s, bool bind) {
+                     if (bind) {
+                         s.bind(1, account);
+                     }
+                     return std::make_pair(static_cast<std::uint32_t>(s.int64(0)), s.blob(1));
+                 });
+    if (key) {
+        auto del = db_->prepare("DELETE FROM one_time_prekeys WHERE account_id = ? AND key_id = ?");
+        if (!del || !(*del)->bindAll(account, std::int64_t{key->first}).run()) {
+            return std::nullopt;  // never hand out a key twice
+        }
+    }
+    return key;
+}
+
+std::int64_t RelayStore::oneTimePreKeyCount(std::int64_t account) {
+    return firstRow(*db_, "SELECT count(*) FROM one_time_prekeys WHERE account_id = ?",
+                    [&](Statement& s, bool bind) {
+                        if (bind) {
+                            s.bind(1, account);
+                        }
+                        return s.int64(0);
+                    })
+        .value_or(0);
+}
+
+bool RelayStore::commitBatch(const std::vector<NewEnvelope>& sends,
+                             const std::vector<std::pair<std::int64_t, std::int64_t>>& acks,
+                             std::vector<std::int64_t>& assignedIds) {
+    assignedIds.clear();
+    auto tx = Transaction::begin(*db_);
+    if (!tx) {
+        return false;
+    }
+    auto insert = db_->prepare(
+        "INSERT INTO mailbox (account_id, envelope, server_time, expires_at) VALUES (?, ?, ?, ?)");
+    if (!insert) {
+        return false;
+    }
+    for (const NewEnvelope& e : sends) {
+        (*insert)->reset();
+        if (!(*insert)->bindAll(e.account, e.envelope, e.serverTime, e.expiresAt).run()) {
+            assignedIds.clear();
+            return false;  // rolls back
+        }
+        assignedIds.push_back(db_->lastInsertRowId());
+    }
+    auto del = db_->prepare("DELETE FROM mailbox WHERE account_id = ? AND id = ?");
+    if (!del) {
+        assignedIds.clear();
+        return false;
+    }
+    for (const auto& [account, id] : acks) {
+        (*del)->reset();
+        if (!(*del)->bindAll(account, id).run()) {
+            assignedIds.clear();
+            return false;
+        }
+    }
+    if (!tx->commit()) {
+        assignedIds.clear();
+        return false;
+    }
+    return true;
+}
+
+std::vector<StoredEnvelope> RelayStore::queued(std::int64_t account, std::int64_t afterId,
+                                               int limit) {
+    std::vector<StoredEnvelope> out;
+    auto stmt = db_->prepare(
+        "SELECT id, envelope, server_time FROM mailbox WHERE account_id = ? AND id > ? ORDER BY id "
+        "LIMIT ?");
+    if (!stmt) {
+        return out;
+    }
+    (*stmt)->bindAll(account, afterId, limit);
+    while (true) {
+        auto row = (*stmt)->step();
+        if (!row || !*row) {
+            break;
+        }
+        out.push_back({(*stmt)->int64(0), (*stmt)->blob(1), (*stmt)->int64(2)});
+    }
+    return out;
+}
+
+std::map<std::int64_t, std::int64_t> RelayStore::queueCounts() {
+    std::map<std::int64_t, std::int64_t> out;
+    auto stmt = db_->prepare("SELECT account_id, count(*) FROM mailbox GROUP BY account_id");
+    if (!stmt) {
+        return out;
+    }
+    while (true) {
+        auto row = (*stmt)->step();
+        if (!row || !*row) {
+            break;
+        }
+        out[(*stmt)->int64(0)] = (*stmt)->int64(1);
+    }
+    return out;
+}
+
+int RelayStore::purgeExpired(std::int64_t now) {
+    auto stmt = db_->prepare("DELETE FROM mailbox WHERE expires_at <= ?");
+    if (!stmt || !(*stmt)->bindAll(now).run()) {
+        return 0;
+    }
+    return db_->changes();
+}
+
+}  // namespace tandem::relay

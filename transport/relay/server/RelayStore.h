@@ -1,0 +1,96 @@
+// RelayStore: the relay's durable state in DIR/relay.db (SQLite through the storage engine,
+// no key: it holds phone numbers, public keys, password hashes and sealed envelopes, never
+// message plaintext). synchronous=FULL: what the relay acknowledges survives a power cut,
+// and group commit (commitBatch) keeps that fast.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <QByteArray>
+#include <QString>
+
+#include <tandem/common/Expected.h>
+
+#include "storage/Database.h"
+
+namespace tandem::relay {
+
+struct AccountRow {
+    std::int64_t id = 0;
+    QString phone;
+    QByteArray identityKey;
+    QByteArray passwordHash;
+    QByteArray accessKey;
+};
+
+struct NewEnvelope {
+    std::int64_t account = 0;
+    QByteArray envelope;
+    std::int64_t serverTime = 0;
+    std::int64_t expiresAt = 0;
+};
+
+struct StoredEnvelope {
+    std::int64_t id = 0;
+    QByteArray envelope;
+    std::int64_t serverTime = 0;
+};
+
+struct SignedPreKeyRow {
+    std::uint32_t id = 0;
+    QByteArray key;
+    QByteArray signature;
+};
+
+enum class CodeCheck { Ok, Wrong, Expired, TooManyAttempts };
+
+class RelayStore {
+public:
+    static constexpr int kMaxCodeAttempts = 5;
+
+    static Expected<std::unique_ptr<RelayStore>, QString> open(const QString& dir);
+
+    std::optional<AccountRow> accountByPhone(const QString& phone);
+    std::optional<AccountRow> accountById(std::int64_t id);
+    // Creates the account, or replaces the keys of an existing one (re-registration); its
+    // prekeys are dropped, its queued messages kept.
+    Expected<std::int64_t, QString> registerAccount(const QString& phone,
+                                                    const QByteArray& identityKey,
+                                                    const QByteArray& passwordHash,
+                                                    const QByteArray& accessKey, std::int64_t now);
+
+    bool setCode(const QString& phone, const QString& code, std::int64_t expiresAt);
+    CodeCheck checkCode(const QString& phone, const QString& code, std::int64_t now);
+
+    bool setSignedPreKey(std::int64_t account, const SignedPreKeyRow& key);
+    std::optional<SignedPreKeyRow> signedPreKey(std::int64_t account);
+    // Adds one-time prekeys, keeping at most `cap` per account; returns how many are held.
+    std::int64_t addOneTimePreKeys(std::int64_t account,
+                                   const std::vector<std::pair<std::uint32_t, QByteArray>>& keys,
+                                   std::int64_t cap);
+    std::optional<std::pair<std::uint32_t, QByteArray>> takeOneTimePreKey(std::int64_t account);
+    std::int64_t oneTimePreKeyCount(std::int64_t account);
+
+    // One transaction (one fsync): stores `sends` (assigning ids, in order) and deletes the
+    // acknowledged (account, id) pairs. False if the transaction failed (nothing done).
+    bool commitBatch(const std::vector<NewEnvelope>& sends,
+                     const std::vector<std::pair<std::int64_t, std::int64_t>>& acks,
+                     std::vector<std::int64_t>& assignedIds);
+    std::vector<StoredEnvelope> queued(std::int64_t account, std::int64_t afterId, int limit);
+    std::map<std::int64_t, std::int64_t> queueCounts();
+    int purgeExpired(std::int64_t now);
+
+    [[nodiscard]] const QString& dir() const { return dir_; }
+
+private:
+    RelayStore(QString dir, std::unique_ptr<storage::Database> db)
+        : dir_(std::move(dir)), db_(std::move(db)) {}
+    QString dir_;
+    std::unique_ptr<storage::Database> db_;
+};
+
+}  // namespace tandem::relay
