@@ -1,8 +1,9 @@
-# Warning and sanitizer flags shared by every target of the project.
+# Warning and sanitizer flags shared by every target of the project. (-Wnull-dereference is
+# left out: with GCC 12 at -O2 it flags every use of a checked QPointer.)
 add_library(tandem_warnings INTERFACE)
 target_compile_options(tandem_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
-  -Woverloaded-virtual -Wconversion -Wsign-conversion -Wnull-dereference -Wformat=2
+  -Woverloaded-virtual -Wconversion -Wsign-conversion -Wformat=2
   -Wimplicit-fallthrough)
 if(TANDEM_WERROR)
   target_compile_options(tandem_warnings INTERFACE -Werror)

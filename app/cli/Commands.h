@@ -6,8 +6,11 @@
 #include <vector>
 
 #include <QCommandLineParser>
+#include <QJsonObject>
 #include <QString>
 #include <QTextStream>
+
+#include "storage/Store.h"
 
 namespace tandem::cli {
 
@@ -30,13 +33,22 @@ struct Command {
 
 // Every command, in the order --help lists them.
 const std::vector<Command>& commands();
-// Commands on a profile (Commands.cpp) and offline tools (ToolCommands.cpp).
+// Commands on a profile (Commands.cpp), messaging (MessagingCommands.cpp) and offline tools
+// (ToolCommands.cpp).
 std::vector<Command> profileCommands();
+std::vector<Command> messagingCommands();
 std::vector<Command> toolCommands();
 
 // One-line failure (exit 1) and usage error (exit 2), as every command reports them.
 int fail(CommandContext& ctx, const QString& message);
 int usageError(CommandContext& ctx, const QString& command, const QString& message);
+
+// Opens the profile, asking for the passphrase only if its key file needs one.
+storage::StoreResult<void> openProfile(CommandContext& ctx, storage::Store& store);
+QString statusName(storage::MessageStatus status);
+// One message as JSON (history, send --json) and as a line for people.
+QJsonObject toJson(const storage::Message& m, const QString& with);
+QString humanLine(const storage::Message& m);
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;

@@ -100,4 +100,33 @@ QFuture<StoreResult<std::vector<Message>>> ConversationService::noteToSelfNewest
     });
 }
 
+QFuture<StoreResult<std::vector<Message>>> ConversationService::contactHistory(
+    Mode mode, const QString& address, int limit) {
+    return store_.read(
+        [mode, address, limit](Repositories& r) -> StoreResult<std::vector<Message>> {
+            std::vector<Message> all;
+            TANDEM_TRY_ASSIGN(const auto contact, r.contacts.find(mode, address));
+            if (!contact) {
+                return all;
+            }
+            TANDEM_TRY_ASSIGN(const Conversation conversation,
+                              r.conversations.forContact(contact->id, nowMs()));
+            if (limit > 0) {
+                return r.messages.newest(conversation.id, limit);
+            }
+            std::int64_t after = 0;
+            while (true) {
+                TANDEM_TRY_ASSIGN(auto page,
+                                  r.messages.after(conversation.id, after, limits::kMaxPageSize));
+                if (page.empty()) {
+                    break;
+                }
+                after = page.back().id;
+                all.insert(all.end(), std::make_move_iterator(page.begin()),
+                           std::make_move_iterator(page.end()));
+            }
+            return all;
+        });
+}
+
 }  // namespace tandem::core

@@ -23,6 +23,10 @@ public:
     QFuture<storage::StoreResult<std::vector<storage::Message>>> noteToSelfHistory();
     // The newest `limit` messages of Note to Self, oldest first.
     QFuture<storage::StoreResult<std::vector<storage::Message>>> noteToSelfNewest(int limit);
+    // A contact's conversation: all of it (limit 0) or the newest `limit`, oldest first.
+    // Empty if there is no such contact.
+    QFuture<storage::StoreResult<std::vector<storage::Message>>> contactHistory(
+        storage::Mode mode, const QString& address, int limit);
 
     // What a user may send: not blank, within limits::kMaxTextBytes. Returns the text to
     // store (trailing whitespace trimmed, as every messenger does) or the reason.

@@ -90,6 +90,14 @@ StoreResult<void> OutboxRepository::recordFailure(std::int64_t id, const QString
     return runExpectingRow(db_, *stmt, "outbox row", id);
 }
 
+StoreResult<void> OutboxRepository::setPayload(std::int64_t id, const QByteArray& payload) {
+    TANDEM_TRY(checkLimit(payload.size() <= limits::kMaxOutboxPayloadBytes, "outgoing payload",
+                          limits::kMaxOutboxPayloadBytes));
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("UPDATE outbox SET payload = ? WHERE id = ?"));
+    stmt->bindAll(payload, id);
+    return runExpectingRow(db_, *stmt, "outbox row", id);
+}
+
 StoreResult<bool> OutboxRepository::remove(std::int64_t id) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM outbox WHERE id = ?"));
     stmt->bind(1, id);

@@ -28,6 +28,8 @@ public:
     // Counts an attempt and schedules the next one.
     StoreResult<void> recordFailure(std::int64_t id, const QString& error,
                                     std::int64_t nextAttemptAt);
+    // Replaces the payload (the core swaps plaintext content for its ciphertext once sealed).
+    StoreResult<void> setPayload(std::int64_t id, const QByteArray& payload);
     StoreResult<bool> remove(std::int64_t id);
     StoreResult<int> removeForMessage(std::int64_t messageId);
 

@@ -459,6 +459,8 @@ private slots:
         const auto idR = ok(r_->outbox.enqueue(receipt));
         QCOMPARE(ok(r_->outbox.due(60, 10)).size(), std::size_t{1});
         QCOMPARE(ok(r_->outbox.due(100, 10)).size(), std::size_t{2});
+        ok(r_->outbox.setPayload(idA, QByteArray("sealed")));
+        QCOMPARE(ok(r_->outbox.get(idA)).payload, QByteArray("sealed"));
         ok(r_->outbox.recordFailure(idA, QStringLiteral("network down"), 500));
         const OutboxItem failed = ok(r_->outbox.get(idA));
         QCOMPARE(failed.attempts, std::int64_t{1});

@@ -1,0 +1,130 @@
+#include "app/core/ContentHandler.h"
+
+#include "proto/ContentCodec.h"
+#include "storage/Limits.h"
+#include "tandem/core.pb.h"
+
+namespace tandem::core {
+
+using namespace tandem::storage;
+
+QByteArray textContent(const MessageUid& uid, std::int64_t sentAt, const QString& text,
+                       std::int64_t expireTimer) {
+    proto::Content content;
+    content.set_uid(uid.toByteArray().toStdString());
+    content.set_sent_at_ms(static_cast<std::uint64_t>(sentAt));
+    content.set_expire_timer_s(static_cast<std::uint32_t>(expireTimer));
+    content.mutable_text()->set_text(text.toStdString());
+    return proto::encodeContent(content);
+}
+
+QByteArray receiptContent(proto::Receipt::Type type, const std::vector<MessageUid>& uids,
+                          std::int64_t receivedAt) {
+    proto::Content content;
+    content.set_uid(MessageUid::generate(receivedAt).toByteArray().toStdString());
+    content.set_sent_at_ms(static_cast<std::uint64_t>(receivedAt));
+    auto* receipt = content.mutable_receipt();
+    receipt->set_type(type);
+    receipt->set_received_at_ms(static_cast<std::uint64_t>(receivedAt));
+    for (const MessageUid& uid : uids) {
+        receipt->add_uids(uid.toByteArray().toStdString());
+    }
+    return proto::encodeContent(content);
+}
+
+StoreResult<std::int64_t> enqueueContent(Repositories& r, std::int64_t conversationId,
+                                         std::optional<std::int64_t> messageId, OutboxKind kind,
+                                         const QByteArray& content, std::int64_t now) {
+    proto::core::OutboxPayload payload;
+    payload.set_content(content.toStdString());
+    OutboxItem item;
+    item.conversationId = conversationId;
+    item.messageId = messageId;
+    item.kind = kind;
+    item.payload = QByteArray::fromStdString(payload.SerializeAsString());
+    item.nextAttemptAt = now;
+    item.createdAt = now;
+    return r.outbox.enqueue(item);
+}
+
+StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Contact& from,
+                                          const proto::Content& content, std::int64_t now) {
+    HandledContent out;
+    const auto uid = MessageUid::fromBytes(QByteArray::fromStdString(content.uid()));
+    if (!uid) {
+        return out;  // decodeContent guarantees a uid; nothing to do otherwise
+    }
+    switch (content.body_case()) {
+        case proto::Content::kText: {
+            TANDEM_TRY_ASSIGN(const Conversation conversation,
+                              r.conversations.forContact(from.id, now));
+            Message m;
+            m.conversationId = conversation.id;
+            m.uid = *uid;
+            m.direction = Direction::Incoming;
+            m.kind = MessageKind::Text;
+            m.body = QString::fromStdString(content.text().text()).left(limits::kMaxTextBytes);
+            m.status = MessageStatus::Received;
+            m.sentAt = static_cast<std::int64_t>(content.sent_at_ms());
+            m.receivedAt = now;
+            m.expireTimer =
+                std::min<std::int64_t>(content.expire_timer_s(), limits::kMaxExpireTimerSeconds);
+            TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
+            if (!inserted.inserted) {
+                out.duplicate = true;
+                return out;
+            }
+            TANDEM_TRY_ASSIGN(out.stored, r.messages.get(inserted.id));
+            TANDEM_TRY(enqueueContent(r, conversation.id, std::nullopt, OutboxKind::DeliveryReceipt,
+                                      receiptContent(proto::Receipt::DELIVERY, {*uid}, now), now));
+            return out;
+        }
+        case proto::Content::kReceipt: {
+            const auto& receipt = content.receipt();
+            const MessageStatus status = receipt.type() == proto::Receipt::READ
+                                             ? MessageStatus::Read
+                                             : MessageStatus::Delivered;
+            for (const std::string& raw : receipt.uids()) {
+                const auto target = MessageUid::fromBytes(QByteArray::fromStdString(raw));
+                if (!target) {
+                    continue;
+                }
+                TANDEM_TRY_ASSIGN(const auto message, r.messages.findByUid(*target));
+                // Only our own outgoing messages in a conversation with this contact.
+                if (!message || message->direction != Direction::Outgoing) {
+                    continue;
+                }
+                TANDEM_TRY_ASSIGN(const Conversation conversation,
+                                  r.conversations.get(message->conversationId));
+                if (conversation.contactId != from.id) {
+                    continue;
+                }
+                const bool firstDelivery = !message->deliveredAt.has_value();
+                TANDEM_TRY_ASSIGN(const bool moved,
+                                  r.messages.updateStatus(message->id, status, now));
+                if (status == MessageStatus::Delivered && firstDelivery && moved) {
+                    LatencySample sample;
+                    sample.transport =
+                        mode == Mode::Signal ? TransportKind::Relay : TransportKind::Onion;
+                    sample.messageUid = message->uid.toByteArray();
+                    sample.sentAt = message->sentAt;
+                    sample.oneWayUs =
+                        (static_cast<std::int64_t>(receipt.received_at_ms()) - message->sentAt) *
+                        1000;
+                    sample.roundTripUs = (now - message->sentAt) * 1000;
+                    sample.size = message->body.toUtf8().size();
+                    TANDEM_TRY(r.latency.add(sample));
+                }
+                if (moved) {
+                    TANDEM_TRY_ASSIGN(const Message updated, r.messages.get(message->id));
+                    out.updated.push_back(updated);
+                }
+            }
+            return out;
+        }
+        default:
+            return out;  // other kinds arrive with their features (stickers, timers, probes)
+    }
+}
+
+}  // namespace tandem::core

@@ -1,0 +1,36 @@
+// What to do with a decrypted message's content, the same for both modes (storage thread,
+// inside the transaction that decrypted it): texts are stored once (by uid) and answered with
+// a delivery receipt; receipts move outgoing messages' status and leave latency samples.
+#pragma once
+
+#include <vector>
+
+#include "storage/Repositories.h"
+#include "tandem/content.pb.h"
+
+namespace tandem::core {
+
+struct HandledContent {
+    std::optional<storage::Message> stored;  // a new incoming message
+    bool duplicate = false;                  // its uid was already stored
+    std::vector<storage::Message> updated;   // outgoing messages a receipt moved
+};
+
+// Builds content for the wire.
+QByteArray textContent(const storage::MessageUid& uid, std::int64_t sentAt, const QString& text,
+                       std::int64_t expireTimer);
+QByteArray receiptContent(proto::Receipt::Type type, const std::vector<storage::MessageUid>& uids,
+                          std::int64_t receivedAt);
+
+// Queues content for sending in the conversation (plaintext until the outbox encrypts it).
+storage::StoreResult<std::int64_t> enqueueContent(storage::Repositories& r,
+                                                  std::int64_t conversationId,
+                                                  std::optional<std::int64_t> messageId,
+                                                  storage::OutboxKind kind,
+                                                  const QByteArray& content, std::int64_t now);
+
+storage::StoreResult<HandledContent> handleContent(storage::Repositories& r, storage::Mode mode,
+                                                   const storage::Contact& from,
+                                                   const proto::Content& content, std::int64_t now);
+
+}  // namespace tandem::core

@@ -1,0 +1,268 @@
+#include "app/core/Messenger.h"
+
+#include <QDateTime>
+#include <QRegularExpression>
+
+#include <tandem/common/Redact.h>
+
+#include "app/core/ContentHandler.h"
+#include "app/core/CoreLog.h"
+#include "crypto/session/SessionKeys.h"
+
+namespace tandem::core {
+
+using namespace tandem::storage;
+
+namespace {
+
+std::int64_t nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+template <class T>
+QFuture<CoreResult<T>> ready(CoreResult<T> value) {
+    QPromise<CoreResult<T>> promise;
+    promise.start();
+    promise.addResult(std::move(value));
+    promise.finish();
+    return promise.future();
+}
+
+}  // namespace
+
+Messenger::Messenger(Store& store, QObject* parent) : QObject(parent), store_(store) {
+    retryTimer_.setSingleShot(true);
+    connect(&retryTimer_, &QTimer::timeout, this, &Messenger::processOutbox);
+}
+
+Messenger::~Messenger() {
+    stop();
+}
+
+std::optional<Mode> Messenger::modeOf(const QString& address) {
+    static const QRegularExpression e164(QStringLiteral("^\\+[1-9][0-9]{6,14}$"));
+    if (e164.match(address).hasMatch()) {
+        return Mode::Signal;
+    }
+    if (crypto::session::parseSessionId(address)) {
+        return Mode::Session;
+    }
+    return std::nullopt;
+}
+
+QFuture<CoreResult<void>> Messenger::start() {
+    struct Loaded {
+        std::optional<QByteArray> network;
+        std::optional<signalmode::Identity> signal;
+        std::int64_t outbox = 0;
+    };
+    return store_
+        .read([](Repositories& r) -> StoreResult<Loaded> {
+            Loaded out;
+            TANDEM_TRY_ASSIGN(out.network, r.settings.get(QStringLiteral("network")));
+            TANDEM_TRY_ASSIGN(out.signal, signalmode::loadIdentity(r));
+            TANDEM_TRY_ASSIGN(out.outbox, r.outbox.count());
+            return out;
+        })
+        .then(this, [this](StoreResult<Loaded> loaded) -> CoreResult<void> {
+            if (!loaded) {
+                return unexpected(fromStore(loaded.error()));
+            }
+            outboxPending_ = loaded->outbox;
+            if (loaded->network) {
+                auto config = NetworkConfig::parse(*loaded->network);
+                if (!config) {
+                    return coreError(
+                        CoreErrorCode::InvalidArgument,
+                        QStringLiteral("the profile's network settings are damaged: %1")
+                            .arg(config.error()));
+                }
+                network_ = std::move(config).value();
+            }
+            signal_ = std::move(loaded->signal);
+            if (signal_ && network_ && network_->relay && !relay_) {
+                relay_ = new transport::RelayTransport(*network_->relay,
+                                                       {signal_->phone, signal_->password}, this);
+                connect(relay_, &transport::Transport::received, this, &Messenger::onReceived);
+                connect(relay_, &transport::Transport::accepted, this,
+                        [this](const QByteArray& id, qint64) { onAccepted(id); });
+                connect(relay_, &transport::Transport::failed, this, &Messenger::onFailed);
+                connect(relay_, &transport::Transport::statusChanged, this,
+                        [this](const transport::TransportStatus& s) {
+                            emit connectionChanged(Mode::Signal, s);
+                        });
+                connect(relay_, &transport::RelayTransport::authenticated, this, [this] {
+                    ensureCertificate();
+                    refillPreKeys();
+                    processOutbox();
+                });
+                relay_->start();
+            }
+            processOutbox();
+            return {};
+        });
+}
+
+void Messenger::stop() {
+    if (relay_) {
+        relay_->stop();
+    }
+}
+
+bool Messenger::isConnected(Mode mode) const {
+    return mode == Mode::Signal && relay_ && relay_->isAuthenticated();
+}
+
+bool Messenger::isIdle() const {
+    return inbound_.empty() && !inboundBusy_ && inFlight_.empty() && outboxPending_ == 0 &&
+           !outboxRunning_;
+}
+
+void Messenger::checkIdle() {
+    if (isIdle()) {
+        emit idle();
+    }
+}
+
+QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& address,
+                                                   const QString& name) {
+    if (modeOf(address) != mode) {
+        return ready<Contact>(
+            coreError(CoreErrorCode::InvalidArgument,
+                      QStringLiteral("\"%1\" is not a %2 address")
+                          .arg(address.left(80), mode == Mode::Signal
+                                                     ? QStringLiteral("phone number (+E.164)")
+                                                     : QStringLiteral("Session ID"))));
+    }
+    return store_
+        .write([mode, address = address.toLower(), name](Repositories& r) -> StoreResult<Contact> {
+            TANDEM_TRY_ASSIGN(Contact contact, r.contacts.add(mode, address, name, nowMs()));
+            if (!name.isEmpty() && contact.displayName != name) {
+                TANDEM_TRY(r.contacts.rename(contact.id, name));
+                contact.displayName = name;
+            }
+            TANDEM_TRY(r.conversations.forContact(contact.id, nowMs()));
+            return contact;
+        })
+        .then(this, [](StoreResult<Contact> r) -> CoreResult<Contact> {
+            if (!r) {
+                return unexpected(fromStore(r.error()));
+            }
+            return std::move(r).value();
+        });
+}
+
+QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& address,
+                                                 const QString& text) {
+    if (modeOf(address) != mode) {
+        return ready<Message>(
+            coreError(CoreErrorCode::InvalidArgument,
+                      QStringLiteral("\"%1\" is not a valid recipient").arg(address.left(80))));
+    }
+    if (mode == Mode::Signal && !signal_) {
+        return ready<Message>(coreError(
+            CoreErrorCode::NotRegistered,
+            QStringLiteral("this profile has no Signal account (tandemctl init signal)")));
+    }
+    if (mode == Mode::Session) {
+        return ready<Message>(
+            coreError(CoreErrorCode::NotRegistered,
+                      QStringLiteral("Session mode is not available in this profile yet")));
+    }
+    const QString body = text.trimmed().isEmpty() ? QString() : text;
+    if (body.isEmpty()) {
+        return ready<Message>(
+            coreError(CoreErrorCode::InvalidArgument, QStringLiteral("the message is empty")));
+    }
+    return store_
+        .write([mode, address, body](Repositories& r) -> StoreResult<Message> {
+            const std::int64_t now = nowMs();
+            TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.add(mode, address, QString(), now));
+            TANDEM_TRY_ASSIGN(const Conversation conversation,
+                              r.conversations.forContact(contact.id, now));
+            Message m;
+            m.conversationId = conversation.id;
+            m.uid = MessageUid::generate(now);
+            m.direction = Direction::Outgoing;
+            m.body = body;
+            m.status = MessageStatus::Pending;
+            m.sentAt = now;
+            m.expireTimer = conversation.expireTimer;
+            if (m.expireTimer > 0) {
+                m.expireStart = now;
+            }
+            TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
+            TANDEM_TRY(enqueueContent(r, conversation.id, inserted.id, OutboxKind::Message,
+                                      textContent(m.uid, now, body, m.expireTimer), now));
+            return r.messages.get(inserted.id);
+        })
+        .then(this, [this](StoreResult<Message> r) -> CoreResult<Message> {
+            if (!r) {
+                return unexpected(fromStore(r.error()));
+            }
+            processOutbox();
+            return std::move(r).value();
+        });
+}
+
+// ---- inbound ------------------------------------------------------------------------------
+
+void Messenger::onReceived(const transport::IncomingEnvelope& envelope) {
+    inbound_.push_back(envelope);
+    if (!inboundBusy_) {
+        processInbound();
+    }
+}
+
+void Messenger::processInbound() {
+    if (inbound_.empty() || !signal_) {
+        inboundBusy_ = false;
+        checkIdle();
+        return;
+    }
+    inboundBusy_ = true;
+    const transport::IncomingEnvelope envelope = std::move(inbound_.front());
+    inbound_.pop_front();
+    const std::map<std::uint32_t, crypto::PublicKey> trusted = {{1, network_->relay->relayKey}};
+    store_
+        .write([me = *signal_, trusted, bytes = envelope.ciphertext](Repositories& r) {
+            return signalmode::open(r, me, trusted, bytes, nowMs());
+        })
+        .then(this, [this, serverId = envelope.serverId](StoreResult<signalmode::Opened> opened) {
+            if (!opened) {
+                // Not stored: not acknowledged, so the relay delivers it again later.
+                qCWarning(lcCore) << "could not store a received message:"
+                                  << opened.error().message;
+                emit problem(opened.error().message);
+            } else {
+                if (relay_) {
+                    relay_->acknowledge(serverId);
+                }
+                using Outcome = signalmode::Opened::Outcome;
+                switch (opened->outcome) {
+                    case Outcome::Stored:
+                        emit messageReceived(*opened->message, opened->from, Mode::Signal);
+                        processOutbox();  // its delivery receipt
+                        break;
+                    case Outcome::Receipt:
+                        for (const Message& m : opened->updated) {
+                            emit messageUpdated(m);
+                        }
+                        break;
+                    case Outcome::Undecryptable:
+                        qCWarning(lcCore) << "a message from" << redact(opened->from)
+                                          << "could not be decrypted:" << opened->problem;
+                        break;
+                    case Outcome::Duplicate:
+                    case Outcome::Ignored:
+                        break;
+                }
+                if (opened->usedOneTimePreKey) {
+                    refillPreKeys();
+                }
+            }
+            processInbound();
+        });
+}
+
+}  // namespace tandem::core

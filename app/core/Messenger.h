@@ -1,0 +1,102 @@
+// Messenger: the core's facade, the same for the app and tandemctl. It owns the transports of
+// the modes this profile has accounts for, sends through the outbox (message and outbox row
+// in one transaction; encrypted once, in the transaction that advances the session; removed
+// only when the network has accepted it), and stores what arrives before acknowledging it.
+// Delivery is at least once on the wire and exactly once in the database (dedupe by uid).
+//
+// Lives on the core thread; every store access is a future continued on that thread.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+
+#include <QFuture>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include "app/core/CoreError.h"
+#include "app/core/NetworkConfig.h"
+#include "app/core/signal/SignalCodec.h"
+#include "storage/Store.h"
+#include "transport/relay/RelayTransport.h"
+
+namespace tandem::core {
+
+class Messenger : public QObject {
+    Q_OBJECT
+public:
+    explicit Messenger(storage::Store& store, QObject* parent = nullptr);
+    ~Messenger() override;
+
+    // Loads the network settings and accounts, and connects the transports.
+    QFuture<CoreResult<void>> start();
+    void stop();
+
+    QFuture<CoreResult<storage::Contact>> addContact(storage::Mode mode, const QString& address,
+                                                     const QString& name);
+    // Queues a text for a contact (created if new) and starts sending it.
+    QFuture<CoreResult<storage::Message>> sendText(storage::Mode mode, const QString& address,
+                                                   const QString& text);
+
+    // Nothing queued to send, nothing received left to store.
+    [[nodiscard]] bool isIdle() const;
+    [[nodiscard]] bool isConnected(storage::Mode mode) const;
+    [[nodiscard]] transport::RelayTransport* relay() const { return relay_; }
+
+    // The mode an address belongs to: +E164 → Signal, 05… → Session.
+    static std::optional<storage::Mode> modeOf(const QString& address);
+
+signals:
+    void messageReceived(const tandem::storage::Message& message, const QString& from,
+                         tandem::storage::Mode mode);
+    void messageUpdated(const tandem::storage::Message& message);
+    void connectionChanged(tandem::storage::Mode mode,
+                           const tandem::transport::TransportStatus& status);
+    void problem(const QString& message);
+    void idle();
+
+private:
+    // outbox (MessengerOutbox.cpp)
+    void processOutbox();
+    void dispatch(const storage::OutboxItem& item, const storage::Contact& contact);
+    void sealAndSend(std::int64_t outboxId, const storage::Contact& contact,
+                     const QByteArray& content, std::optional<crypto::signal::PreKeyBundle> bundle);
+    void fetchBundleThenSend(std::int64_t outboxId, const storage::Contact& contact,
+                             const QByteArray& content);
+    void transmit(std::int64_t outboxId, const QString& recipient, const QByteArray& accessKey,
+                  const QByteArray& envelope);
+    void onAccepted(const QByteArray& id);
+    void onFailed(const QByteArray& id, const transport::TransportError& error);
+    void giveUp(std::int64_t outboxId, const QString& why);
+    void ensureCertificate();
+    void refillPreKeys();
+
+    // inbound (Messenger.cpp)
+    void onReceived(const transport::IncomingEnvelope& envelope);
+    void processInbound();
+    void checkIdle();
+
+    storage::Store& store_;
+    std::optional<NetworkConfig> network_;
+    std::optional<signalmode::Identity> signal_;
+    QPointer<transport::RelayTransport> relay_;
+    QByteArray certificate_;
+    std::int64_t certificateExpires_ = 0;
+    bool certificateRequested_ = false;
+    bool refilling_ = false;
+
+    bool outboxRunning_ = false;
+    bool outboxAgain_ = false;
+    std::set<std::int64_t> inFlight_;
+    std::set<QString> bundlesInFlight_;
+    std::int64_t outboxPending_ = 0;
+    QTimer retryTimer_;
+
+    std::deque<transport::IncomingEnvelope> inbound_;
+    bool inboundBusy_ = false;
+};
+
+}  // namespace tandem::core

@@ -1,0 +1,419 @@
+// Messenger, sending side: the outbox, sealing, transmission, acceptance and retries; the
+// sender certificate and prekey top-ups that sending and receiving need.
+#include <QDateTime>
+
+#include <tandem/common/Redact.h>
+
+#include "app/core/CoreLog.h"
+#include "app/core/Messenger.h"
+#include "crypto/signal/SealedSender.h"
+#include "tandem/core.pb.h"
+#include "tandem/signal.pb.h"
+
+namespace tandem::core {
+
+using namespace tandem::storage;
+using proto::relay::ClientFrame;
+using transport::RelayConnection;
+using transport::RelayReply;
+
+namespace {
+
+constexpr int kOutboxBatch = 200;
+constexpr std::int64_t kCertificateMarginMs = 3600 * 1000;
+constexpr std::int64_t kPreKeyLowWater = 20;
+constexpr int kPreKeyBatch = 100;
+
+std::int64_t nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QByteArray idBytes(std::int64_t id) {
+    return QByteArray::number(id);
+}
+
+std::int64_t backoffMs(std::int64_t attempts) {
+    return std::min<std::int64_t>(1000LL << std::min<std::int64_t>(attempts, 8), 5 * 60 * 1000);
+}
+
+}  // namespace
+
+void Messenger::processOutbox() {
+    if (outboxRunning_) {
+        outboxAgain_ = true;
+        return;
+    }
+    outboxRunning_ = true;
+    outboxAgain_ = false;
+    struct Due {
+        std::int64_t total = 0;
+        std::int64_t nextAt = 0;
+        std::vector<std::pair<OutboxItem, Contact>> items;
+    };
+    store_
+        .read([](Repositories& r) -> StoreResult<Due> {
+            Due out;
+            TANDEM_TRY_ASSIGN(out.total, r.outbox.count());
+            TANDEM_TRY_ASSIGN(const auto all, r.outbox.all(kOutboxBatch));
+            const std::int64_t now = nowMs();
+            for (const OutboxItem& item : all) {
+                if (item.nextAttemptAt > now) {
+                    out.nextAt = out.nextAt == 0 ? item.nextAttemptAt
+                                                 : std::min(out.nextAt, item.nextAttemptAt);
+                    continue;
+                }
+                TANDEM_TRY_ASSIGN(const Conversation conversation,
+                                  r.conversations.get(item.conversationId));
+                if (!conversation.contactId) {
+                    continue;
+                }
+                TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*conversation.contactId));
+                out.items.emplace_back(item, contact);
+            }
+            return out;
+        })
+        .then(this, [this](StoreResult<Due> due) {
+            outboxRunning_ = false;
+            if (!due) {
+                qCWarning(lcCore) << "cannot read the outbox:" << due.error().message;
+                return;
+            }
+            outboxPending_ = due->total;
+            for (const auto& [item, contact] : due->items) {
+                if (inFlight_.count(item.id) == 0) {
+                    dispatch(item, contact);
+                }
+            }
+            if (due->nextAt != 0) {
+                retryTimer_.start(
+                    static_cast<int>(std::max<std::int64_t>(50, due->nextAt - nowMs())));
+            }
+            if (outboxAgain_) {
+                processOutbox();
+            } else {
+                checkIdle();
+            }
+        });
+}
+
+void Messenger::dispatch(const OutboxItem& item, const Contact& contact) {
+    proto::core::OutboxPayload payload;
+    if (!payload.ParseFromArray(item.payload.constData(), static_cast<int>(item.payload.size()))) {
+        giveUp(item.id, QStringLiteral("the queued message is damaged"));
+        return;
+    }
+    if (payload.has_wire()) {  // sealed before a crash or a failed attempt: send the same bytes
+        transmit(item.id, QString::fromStdString(payload.wire().recipient()),
+                 QByteArray::fromStdString(payload.wire().access_key()),
+                 QByteArray::fromStdString(payload.wire().envelope()));
+        return;
+    }
+    if (contact.mode != Mode::Signal || !signal_ || !relay_ || !relay_->isAuthenticated()) {
+        return;  // waits for the connection
+    }
+    if (certificate_.isEmpty() || certificateExpires_ < nowMs() + 60 * 1000) {
+        ensureCertificate();
+        return;  // processOutbox runs again once the certificate is here
+    }
+    if (bundlesInFlight_.count(contact.address) != 0) {
+        return;  // the session is being set up; this item follows once it exists
+    }
+    inFlight_.insert(item.id);
+    sealAndSend(item.id, contact, QByteArray::fromStdString(payload.content()), std::nullopt);
+}
+
+void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
+                            const QByteArray& content,
+                            std::optional<crypto::signal::PreKeyBundle> bundle) {
+    struct Result {
+        signalmode::Sealed sealed;
+        QByteArray accessKey;
+    };
+    store_
+        .write([me = *signal_, outboxId, contact, content, certificate = certificate_, bundle,
+                accessKey = contact.accessKey](Repositories& r) -> StoreResult<Result> {
+            TANDEM_TRY_ASSIGN(
+                signalmode::Sealed sealed,
+                signalmode::seal(r, me, contact, content, certificate, bundle, nowMs()));
+            TANDEM_TRY_ASSIGN(const Contact fresh, r.contacts.get(contact.id));
+            if (!sealed.envelope.isEmpty()) {
+                proto::core::OutboxPayload payload;
+                auto* wire = payload.mutable_wire();
+                wire->set_mode(static_cast<std::uint32_t>(Mode::Signal));
+                wire->set_recipient(contact.address.toStdString());
+                wire->set_access_key(fresh.accessKey.toStdString());
+                wire->set_envelope(sealed.envelope.toStdString());
+                TANDEM_TRY(r.outbox.setPayload(
+                    outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
+            }
+            return Result{std::move(sealed), fresh.accessKey};
+        })
+        .then(this, [this, outboxId, contact, content](StoreResult<Result> result) {
+            if (!result) {
+                inFlight_.erase(outboxId);
+                qCWarning(lcCore) << "cannot seal a message:" << result.error().message;
+                return;
+            }
+            if (result->sealed.needBundle) {
+                if (bundlesInFlight_.count(contact.address) != 0) {
+                    inFlight_.erase(
+                        outboxId);  // another item is setting up the session; retried after
+                    return;
+                }
+                fetchBundleThenSend(outboxId, contact, content);
+            } else if (!result->sealed.problem.isEmpty()) {
+                giveUp(outboxId, result->sealed.problem);
+            } else {
+                transmit(outboxId, contact.address, result->accessKey, result->sealed.envelope);
+            }
+        });
+}
+
+void Messenger::fetchBundleThenSend(std::int64_t outboxId, const Contact& contact,
+                                    const QByteArray& content) {
+    RelayConnection* control = relay_ ? relay_->control() : nullptr;
+    if (control == nullptr) {
+        inFlight_.erase(outboxId);
+        return;
+    }
+    bundlesInFlight_.insert(contact.address);
+    ClientFrame frame;
+    frame.mutable_fetch_bundle()->set_phone(contact.address.toStdString());
+    control->request(frame).then(this, [this, outboxId, contact, content](RelayReply reply) {
+        if (!reply) {
+            bundlesInFlight_.erase(contact.address);
+            inFlight_.erase(outboxId);
+            onFailed(idBytes(outboxId), reply.error());
+            return;
+        }
+        if (const auto error = RelayConnection::errorOf(*reply)) {
+            bundlesInFlight_.erase(contact.address);
+            inFlight_.erase(outboxId);
+            if (error->code == transport::TransportError::Code::NotFound) {
+                giveUp(outboxId, QStringLiteral("%1 is not registered with Tandem")
+                                     .arg(redact(contact.address)));
+            } else {
+                onFailed(idBytes(outboxId), *error);
+            }
+            return;
+        }
+        auto bundle = crypto::signal::PreKeyBundle::parse(crypto::view(reply->bundle().bundle()));
+        if (!bundle) {
+            bundlesInFlight_.erase(contact.address);
+            giveUp(outboxId, QStringLiteral("the relay sent a damaged prekey bundle"));
+            return;
+        }
+        const QByteArray accessKey = QByteArray::fromStdString(reply->bundle().access_key());
+        store_
+            .write([contactId = contact.id, accessKey](Repositories& r) -> StoreResult<void> {
+                return r.contacts.setAccessKey(contactId, accessKey);
+            })
+            .then(this, [this, outboxId, contact, content, accessKey,
+                         bundle = std::move(bundle).value()](StoreResult<void>) {
+                Contact updated = contact;
+                updated.accessKey = accessKey;
+                sealAndSend(outboxId, updated, content, bundle);
+                // The items that waited for this session are sealed after this one: the store
+                // runs writes in order, so they follow it on the wire too.
+                bundlesInFlight_.erase(contact.address);
+                processOutbox();
+            });
+    });
+}
+
+void Messenger::transmit(std::int64_t outboxId, const QString& recipient,
+                         const QByteArray& accessKey, const QByteArray& envelope) {
+    if (!relay_) {
+        inFlight_.erase(outboxId);
+        return;
+    }
+    inFlight_.insert(outboxId);
+    transport::OutgoingEnvelope out;
+    out.id = idBytes(outboxId);
+    out.recipient = recipient;
+    out.accessKey = accessKey;
+    out.ciphertext = envelope;
+    relay_->send(out);
+}
+
+void Messenger::onAccepted(const QByteArray& id) {
+    const std::int64_t outboxId = id.toLongLong();
+    store_
+        .write([outboxId](Repositories& r) -> StoreResult<std::optional<Message>> {
+            TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
+            std::optional<Message> updated;
+            if (item.messageId) {
+                TANDEM_TRY_ASSIGN(
+                    const bool moved,
+                    r.messages.updateStatus(*item.messageId, MessageStatus::Sent, nowMs()));
+                if (moved) {
+                    TANDEM_TRY_ASSIGN(updated, r.messages.get(*item.messageId));
+                }
+            }
+            TANDEM_TRY(r.outbox.remove(outboxId));
+            return updated;
+        })
+        .then(this, [this, outboxId](StoreResult<std::optional<Message>> updated) {
+            inFlight_.erase(outboxId);
+            if (updated && *updated) {
+                emit messageUpdated(**updated);
+            }
+            processOutbox();
+        });
+}
+
+void Messenger::onFailed(const QByteArray& id, const transport::TransportError& error) {
+    const std::int64_t outboxId = id.toLongLong();
+    if (!error.retryable) {
+        giveUp(outboxId, error.message);
+        return;
+    }
+    store_
+        .write([outboxId, message = error.message](Repositories& r) -> StoreResult<void> {
+            TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
+            return r.outbox.recordFailure(outboxId, message, nowMs() + backoffMs(item.attempts));
+        })
+        .then(this, [this, outboxId](StoreResult<void>) {
+            inFlight_.erase(outboxId);
+            processOutbox();
+        });
+}
+
+void Messenger::giveUp(std::int64_t outboxId, const QString& why) {
+    qCWarning(lcCore) << "a message could not be sent:" << why;
+    store_
+        .write([outboxId](Repositories& r) -> StoreResult<std::optional<Message>> {
+            TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
+            std::optional<Message> updated;
+            if (item.messageId) {
+                TANDEM_TRY(
+                    r.messages.updateStatus(*item.messageId, MessageStatus::Failed, nowMs()));
+                TANDEM_TRY_ASSIGN(updated, r.messages.get(*item.messageId));
+            }
+            TANDEM_TRY(r.outbox.remove(outboxId));
+            return updated;
+        })
+        .then(this, [this, outboxId, why](StoreResult<std::optional<Message>> updated) {
+            inFlight_.erase(outboxId);
+            if (updated && *updated) {
+                emit messageUpdated(**updated);
+            }
+            emit problem(why);
+            processOutbox();
+        });
+}
+
+void Messenger::ensureCertificate() {
+    if (certificateRequested_ || !relay_) {
+        return;
+    }
+    if (!certificate_.isEmpty() && certificateExpires_ > nowMs() + kCertificateMarginMs) {
+        return;
+    }
+    RelayConnection* control = relay_->control();
+    if (control == nullptr) {
+        return;
+    }
+    certificateRequested_ = true;
+    ClientFrame frame;
+    frame.mutable_get_certificate();
+    control->request(frame).then(this, [this](RelayReply reply) {
+        certificateRequested_ = false;
+        if (!reply || RelayConnection::errorOf(*reply) || !reply->has_certificate()) {
+            qCWarning(lcCore) << "the relay did not issue a sender certificate";
+            return;
+        }
+        const QByteArray certificate =
+            QByteArray::fromStdString(reply->certificate().certificate());
+        const auto verified = crypto::signal::SenderCertificate::verify(
+            crypto::view(reply->certificate().certificate()), {{1, network_->relay->relayKey}},
+            static_cast<std::uint64_t>(nowMs()));
+        if (!verified) {
+            qCWarning(lcCore) << "the relay's sender certificate is not valid:"
+                              << verified.error().message;
+            return;
+        }
+        certificate_ = certificate;
+        certificateExpires_ = static_cast<std::int64_t>(verified->expiresMs);
+        processOutbox();
+    });
+}
+
+void Messenger::refillPreKeys() {
+    RelayConnection* control = relay_ ? relay_->control() : nullptr;
+    if (refilling_ || control == nullptr || !signal_) {
+        return;
+    }
+    refilling_ = true;
+    ClientFrame status;
+    status.mutable_prekey_status();
+    control->request(status).then(this, [this](RelayReply reply) {
+        if (!reply || RelayConnection::errorOf(*reply)) {
+            refilling_ = false;
+            return;
+        }
+        const std::int64_t remaining = reply->prekey_status().one_time_remaining();
+        const int wanted = remaining < kPreKeyLowWater ? kPreKeyBatch : 0;
+        // Generate what is missing and collect whatever was never uploaded.
+        store_
+            .write([me = *signal_, wanted](Repositories& r) -> StoreResult<std::vector<Prekey>> {
+                TANDEM_TRY_ASSIGN(std::int64_t next, r.prekeys.maxKeyId(PrekeyKind::OneTime));
+                for (int i = 0; i < wanted; ++i) {
+                    const auto key =
+                        crypto::signal::OneTimePreKey::generate(static_cast<std::uint32_t>(++next));
+                    Prekey p;
+                    p.kind = PrekeyKind::OneTime;
+                    p.keyId = key.id;
+                    p.publicKey = QByteArray(
+                        reinterpret_cast<const char*>(key.keyPair.publicKey.data()), 32);  // NOLINT
+                    p.secretKey = makeSecret(key.keyPair.privateKey.clone());
+                    p.createdAt = nowMs();
+                    TANDEM_TRY(r.prekeys.put(p));
+                }
+                TANDEM_TRY_ASSIGN(auto pending,
+                                  r.prekeys.notUploaded(PrekeyKind::OneTime, kPreKeyBatch));
+                TANDEM_TRY_ASSIGN(const auto signedKeys,
+                                  r.prekeys.notUploaded(PrekeyKind::Signed, 10));
+                pending.insert(pending.end(), signedKeys.begin(), signedKeys.end());
+                return pending;
+            })
+            .then(this, [this](StoreResult<std::vector<Prekey>> pending) {
+                RelayConnection* c = relay_ ? relay_->control() : nullptr;
+                if (!pending || pending->empty() || c == nullptr) {
+                    refilling_ = false;
+                    return;
+                }
+                ClientFrame upload;
+                auto* u = upload.mutable_upload_prekeys();
+                std::vector<std::int64_t> oneTimeIds;
+                std::vector<std::int64_t> signedIds;
+                for (const Prekey& p : *pending) {
+                    if (p.kind == PrekeyKind::Signed) {
+                        u->set_signed_prekey_id(static_cast<std::uint32_t>(p.keyId));
+                        u->set_signed_prekey(p.publicKey.toStdString());
+                        u->set_signed_prekey_signature(p.signature.toStdString());
+                        signedIds.push_back(p.keyId);
+                    } else {
+                        auto* k = u->add_one_time();
+                        k->set_id(static_cast<std::uint32_t>(p.keyId));
+                        k->set_key(p.publicKey.toStdString());
+                        oneTimeIds.push_back(p.keyId);
+                    }
+                }
+                c->request(upload).then(this, [this, oneTimeIds, signedIds](RelayReply uploaded) {
+                    if (!uploaded || RelayConnection::errorOf(*uploaded)) {
+                        refilling_ = false;
+                        return;
+                    }
+                    store_
+                        .write([oneTimeIds, signedIds](Repositories& r) -> StoreResult<void> {
+                            TANDEM_TRY(r.prekeys.markUploaded(PrekeyKind::OneTime, oneTimeIds));
+                            return r.prekeys.markUploaded(PrekeyKind::Signed, signedIds);
+                        })
+                        .then(this, [this](StoreResult<void>) { refilling_ = false; });
+                });
+            });
+    });
+}
+
+}  // namespace tandem::core

@@ -1,0 +1,66 @@
+#include "app/core/NetworkConfig.h"
+
+#include <QFile>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace tandem::core {
+
+Expected<NetworkConfig, QString> NetworkConfig::parse(const QByteArray& json) {
+    if (json.size() > kMaxBytes) {
+        return unexpected(QStringLiteral("the network file is larger than 1 MiB"));
+    }
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
+    if (!doc.isObject()) {
+        return unexpected(
+            QStringLiteral("the network file is not JSON (%1)").arg(error.errorString()));
+    }
+    const QJsonObject root = doc.object();
+    if (root.value(QStringLiteral("version")).toInt(-1) != 1) {
+        return unexpected(QStringLiteral("the network file has an unknown version"));
+    }
+    NetworkConfig config;
+    config.json = json;
+    if (root.contains(QStringLiteral("relay"))) {
+        const QJsonObject relay = root.value(QStringLiteral("relay")).toObject();
+        const QString address = relay.value(QStringLiteral("address")).toString();
+        const qsizetype colon = address.lastIndexOf(u':');
+        bool ok = false;
+        const uint port = address.mid(colon + 1).toUInt(&ok);
+        const QString host = address.left(colon);
+        if (colon <= 0 || !ok || port == 0 || port > 65535 || host.isEmpty()) {
+            return unexpected(QStringLiteral("the relay address must be HOST:PORT"));
+        }
+        const QByteArray key =
+            QByteArray::fromHex(relay.value(QStringLiteral("public_key")).toString().toLatin1());
+        if (key.size() != 32) {
+            return unexpected(
+                QStringLiteral("the relay's public key must be 64 hexadecimal digits"));
+        }
+        transport::RelayEndpoint endpoint;
+        endpoint.host = host;
+        endpoint.port = static_cast<quint16>(port);
+        std::copy(key.begin(), key.end(), endpoint.relayKey.begin());
+        if (!crypto::ed25519ToX25519(endpoint.relayKey)) {
+            return unexpected(QStringLiteral("the relay's public key is not a valid key"));
+        }
+        config.relay = endpoint;
+    }
+    return config;
+}
+
+Expected<NetworkConfig, QString> NetworkConfig::load(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return unexpected(QStringLiteral("cannot read the network file %1").arg(path));
+    }
+    auto parsed = parse(file.read(kMaxBytes + 1));
+    if (!parsed) {
+        return unexpected(QStringLiteral("%1: %2").arg(path, parsed.error()));
+    }
+    return parsed;
+}
+
+}  // namespace tandem::core

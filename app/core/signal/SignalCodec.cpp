@@ -1,0 +1,303 @@
+#include "app/core/signal/SignalCodec.h"
+
+#include "app/core/ContentHandler.h"
+#include "app/core/CoreLog.h"
+#include "crypto/signal/Ratchet.h"
+#include "crypto/signal/SealedSender.h"
+#include "proto/ContentCodec.h"
+#include "storage/Limits.h"
+#include "tandem/core.pb.h"
+
+namespace tandem::core::signalmode {
+
+using namespace tandem::storage;
+using namespace tandem::crypto;
+using namespace tandem::crypto::signal;
+
+namespace {
+
+constexpr std::int64_t kDevice = 1;
+
+ByteView view(const QByteArray& b) {
+    return {reinterpret_cast<const std::uint8_t*>(b.constData()),
+            static_cast<std::size_t>(b.size())};  // NOLINT
+}
+
+QByteArray qbytes(ByteView b) {
+    return {reinterpret_cast<const char*>(b.data()), static_cast<qsizetype>(b.size())};  // NOLINT
+}
+
+constexpr std::size_t kArchivedStates = 5;
+
+// The ratchet states kept for a contact, current first.
+struct SessionRecord {
+    std::vector<RatchetSession> states;
+
+    static StoreResult<SessionRecord> load(Repositories& r, const QString& address) {
+        SessionRecord record;
+        TANDEM_TRY_ASSIGN(const SharedSecret stored,
+                          r.sessions.load(Mode::Signal, address, kDevice));
+        if (!stored) {
+            return record;
+        }
+        proto::core::SessionRecord p;
+        if (!p.ParseFromArray(stored->data(), static_cast<int>(stored->size()))) {
+            qCWarning(lcCore) << "a damaged session record was dropped";
+            return record;
+        }
+        for (const std::string& state : p.states()) {
+            auto session = RatchetSession::deserialize(crypto::view(state));
+            if (session) {
+                record.states.push_back(std::move(session).value());
+            }
+        }
+        return record;
+    }
+
+    StoreResult<void> save(Repositories& r, const QString& address, std::int64_t now) {
+        while (states.size() > kArchivedStates + 1) {
+            states.pop_back();
+        }
+        while (true) {
+            proto::core::SessionRecord p;
+            std::vector<SecretBytes> serialized;
+            std::size_t total = 0;
+            for (const RatchetSession& state : states) {
+                serialized.push_back(state.serialize());
+                total += serialized.back().size();
+            }
+            if (total > static_cast<std::size_t>(limits::kMaxSessionStateBytes) - 4096 &&
+                states.size() > 1) {
+                states.pop_back();  // too big: drop the oldest earlier state
+                continue;
+            }
+            for (const SecretBytes& s : serialized) {
+                p.add_states(toString(s.span()));
+            }
+            std::string bytes = p.SerializeAsString();
+            SecretBytes secret(crypto::view(bytes));
+            sodium_memzero(bytes.data(), bytes.size());
+            for (auto& state : *p.mutable_states()) {
+                sodium_memzero(state.data(), state.size());
+            }
+            return r.sessions.store(Mode::Signal, address, kDevice, secret, now);
+        }
+    }
+
+    void promote(std::size_t index) {
+        if (index != 0) {
+            RatchetSession chosen = std::move(states[index]);
+            states.erase(states.begin() + static_cast<std::ptrdiff_t>(index));
+            states.insert(states.begin(), std::move(chosen));
+        }
+    }
+
+    void pushCurrent(RatchetSession session) { states.insert(states.begin(), std::move(session)); }
+
+    // Tries every state (a failed attempt leaves a state as it was); the one that opens the
+    // message becomes current.
+    CryptoResult<SecretBytes> decrypt(ByteView message) {
+        std::optional<CryptoError> firstError;
+        for (std::size_t i = 0; i < states.size(); ++i) {
+            auto plaintext = states[i].decrypt(message);
+            if (plaintext) {
+                promote(i);
+                return plaintext;
+            }
+            if (plaintext.error().code == CryptoErrorCode::Replayed) {
+                return plaintext;
+            }
+            if (!firstError) {
+                firstError = plaintext.error();
+            }
+        }
+        return unexpected(firstError.value_or(CryptoError{
+            CryptoErrorCode::Malformed, QStringLiteral("a message for a session we do not have")}));
+    }
+};
+
+}  // namespace
+
+StoreResult<std::optional<Identity>> loadIdentity(Repositories& r) {
+    TANDEM_TRY_ASSIGN(const auto account, r.accounts.get(Mode::Signal));
+    if (!account || !account->identitySecret) {
+        return std::optional<Identity>();
+    }
+    auto keys = IdentityKeyPair::fromSecret(account->identitySecret->span());
+    if (!keys) {
+        return storeError(StoreErrorCode::Internal,
+                          QStringLiteral("the Signal identity in this profile is damaged"));
+    }
+    Identity me;
+    me.keys = std::make_shared<const IdentityKeyPair>(std::move(keys).value());
+    me.phone = account->address;
+    if (account->credentials) {
+        proto::core::SignalCredentials credentials;
+        if (credentials.ParseFromArray(account->credentials->data(),
+                                       static_cast<int>(account->credentials->size()))) {
+            me.password = QByteArray::fromStdString(credentials.password());
+            me.accessKey = QByteArray::fromStdString(credentials.access_key());
+        }
+    }
+    return std::optional<Identity>(std::move(me));
+}
+
+StoreResult<Sealed> seal(Repositories& r, const Identity& me, const Contact& contact,
+                         const QByteArray& content, const QByteArray& certificate,
+                         const std::optional<PreKeyBundle>& bundle, std::int64_t now) {
+    Sealed out;
+    TANDEM_TRY_ASSIGN(SessionRecord record, SessionRecord::load(r, contact.address));
+    if (record.states.empty() && bundle) {
+        auto started = RatchetSession::initiate(*me.keys, *bundle);
+        if (!started) {
+            out.problem = started.error().message;
+            return out;
+        }
+        record.pushCurrent(std::move(started).value());
+        TANDEM_TRY_ASSIGN(
+            const IdentityChange change,
+            r.contacts.saveIdentityKey(contact.id, qbytes(bundle->identity.ed25519), now));
+        if (change == IdentityChange::Changed) {
+            qCInfo(lcCore) << "a contact's identity key changed";
+        }
+    } else if (record.states.empty()) {
+        out.needBundle = true;
+        return out;
+    }
+    RatchetSession* session = &record.states.front();
+    // Every message carries our access key, so the contact can answer (and send receipts).
+    proto::Content withKey;
+    if (!withKey.ParseFromArray(content.constData(), static_cast<int>(content.size()))) {
+        out.problem = QStringLiteral("the queued content is damaged");
+        return out;
+    }
+    withKey.set_sender_access_key(me.accessKey.toStdString());
+    const QByteArray plain = proto::encodeContent(withKey);
+    auto message = session->encrypt(view(plain));
+    if (!message) {
+        out.problem = message.error().message;
+        return out;
+    }
+    auto envelope = sealSender(*me.keys, view(certificate), message->type, message->bytes,
+                               session->remoteIdentity());
+    if (!envelope) {
+        out.problem = envelope.error().message;
+        return out;
+    }
+    TANDEM_TRY(record.save(r, contact.address, now));
+    out.envelope = qbytes(*envelope);
+    return out;
+}
+
+StoreResult<Opened> open(Repositories& r, const Identity& me,
+                         const std::map<std::uint32_t, PublicKey>& trusted,
+                         const QByteArray& envelope, std::int64_t now) {
+    Opened out;
+    auto unsealed = openSealed(*me.keys, view(envelope), trusted, static_cast<std::uint64_t>(now));
+    if (!unsealed) {
+        out.outcome = Opened::Outcome::Undecryptable;
+        out.problem = unsealed.error().message;
+        return out;
+    }
+    out.from = unsealed->certificate.sender;
+    TANDEM_TRY_ASSIGN(const Contact contact,
+                      r.contacts.add(Mode::Signal, out.from, QString(), now));
+    TANDEM_TRY_ASSIGN(
+        const IdentityChange change,
+        r.contacts.saveIdentityKey(contact.id, qbytes(unsealed->certificate.identityKey), now));
+    out.identityChanged = change == IdentityChange::Changed;
+
+    // Decrypt with a session we hold, or start one from a PreKey message.
+    TANDEM_TRY_ASSIGN(SessionRecord record, SessionRecord::load(r, contact.address));
+    std::optional<SecretBytes> plaintext;
+    const auto fail = [&](const CryptoError& e) -> StoreResult<Opened> {
+        out.outcome = e.code == CryptoErrorCode::Replayed ? Opened::Outcome::Duplicate
+                                                          : Opened::Outcome::Undecryptable;
+        out.problem = e.message;
+        return out;
+    };
+    if (unsealed->type == MessageType::PreKey) {
+        auto prekeyMessage = PreKeyMessage::parse(unsealed->message.span());
+        if (!prekeyMessage) {
+            return fail(prekeyMessage.error());
+        }
+        const auto same =
+            std::find_if(record.states.begin(), record.states.end(), [&](const RatchetSession& s) {
+                return s.remoteBaseKey() && *s.remoteBaseKey() == prekeyMessage->baseKey;
+            });
+        if (same != record.states.end()) {  // a later message of a session we accepted already
+            auto decrypted = same->decrypt(prekeyMessage->message);
+            if (!decrypted) {
+                return fail(decrypted.error());
+            }
+            record.promote(static_cast<std::size_t>(same - record.states.begin()));
+            plaintext = std::move(decrypted).value();
+        } else {
+            TANDEM_TRY_ASSIGN(const auto signedRow,
+                              r.prekeys.get(PrekeyKind::Signed, prekeyMessage->signedPreKeyId));
+            if (!signedRow || !signedRow->secretKey) {
+                return fail({CryptoErrorCode::UnknownPrekey,
+                             QStringLiteral("the message names a signed prekey we do not hold")});
+            }
+            SignedPreKey signedPreKey;
+            signedPreKey.id = static_cast<std::uint32_t>(signedRow->keyId);
+            signedPreKey.keyPair = X25519KeyPair::fromPrivate(signedRow->secretKey->clone());
+            std::optional<OneTimePreKey> oneTime;
+            if (prekeyMessage->oneTimePreKeyId) {
+                // Taken in this transaction: a one-time prekey is never used twice, even by a
+                // message that then fails to decrypt.
+                TANDEM_TRY_ASSIGN(const auto row, r.prekeys.take(*prekeyMessage->oneTimePreKeyId));
+                if (!row || !row->secretKey) {
+                    return fail(
+                        {CryptoErrorCode::UnknownPrekey,
+                         QStringLiteral(
+                             "the message names a one-time prekey already used or never issued")});
+                }
+                oneTime = OneTimePreKey{static_cast<std::uint32_t>(row->keyId),
+                                        X25519KeyPair::fromPrivate(row->secretKey->clone())};
+                out.usedOneTimePreKey = true;
+            }
+            auto accepted = RatchetSession::accept(*me.keys, *prekeyMessage, signedPreKey,
+                                                   oneTime ? &*oneTime : nullptr);
+            if (!accepted) {
+                return fail(accepted.error());
+            }
+            record.pushCurrent(std::move(accepted->session));
+            plaintext = std::move(accepted->plaintext);
+        }
+    } else {
+        auto decrypted = record.decrypt(unsealed->message.span());
+        if (!decrypted) {
+            return fail(decrypted.error());
+        }
+        plaintext = std::move(decrypted).value();
+    }
+    TANDEM_TRY(record.save(r, contact.address, now));
+
+    const auto content = proto::decodeContent(qbytes(plaintext->span()));
+    if (!content) {
+        out.outcome = Opened::Outcome::Undecryptable;
+        out.problem = content.error();
+        return out;
+    }
+    const QByteArray accessKey = QByteArray::fromStdString(content->sender_access_key());
+    if (accessKey.size() == 16 && accessKey != contact.accessKey) {
+        TANDEM_TRY(r.contacts.setAccessKey(contact.id, accessKey));
+    }
+    TANDEM_TRY_ASSIGN(HandledContent handled,
+                      handleContent(r, Mode::Signal, contact, *content, now));
+    if (handled.stored) {
+        out.outcome = Opened::Outcome::Stored;
+        out.message = std::move(handled.stored);
+    } else if (handled.duplicate) {
+        out.outcome = Opened::Outcome::Duplicate;
+    } else if (!handled.updated.empty()) {
+        out.outcome = Opened::Outcome::Receipt;
+        out.updated = std::move(handled.updated);
+    } else {
+        out.outcome = Opened::Outcome::Ignored;
+    }
+    return out;
+}
+
+}  // namespace tandem::core::signalmode

@@ -1,0 +1,61 @@
+// Signal mode inside store transactions (these run on the storage thread, in Store::write):
+// sealing a message for a contact advances the ratchet and records the new session state and
+// the exact ciphertext in one transaction; opening an envelope decrypts, stores the message,
+// the session state and the delivery receipt in one transaction. Either all of it is kept or
+// none of it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+
+#include <QString>
+
+#include "crypto/signal/Identity.h"
+#include "storage/Repositories.h"
+#include "tandem/content.pb.h"
+
+namespace tandem::core::signalmode {
+
+struct Identity {
+    std::shared_ptr<const crypto::signal::IdentityKeyPair> keys;
+    QString phone;
+    QByteArray password;
+    QByteArray accessKey;
+};
+
+// This profile's Signal identity, if it has registered one.
+storage::StoreResult<std::optional<Identity>> loadIdentity(storage::Repositories& r);
+
+struct Sealed {
+    QByteArray envelope;  // empty when `needBundle` or `problem`
+    bool needBundle = false;
+    QString problem;  // a crypto failure, in words
+};
+
+// Encrypts `content` for `contact` (session from the store, or a new one from `bundle`),
+// seals it with `certificate`, and saves the advanced session.
+storage::StoreResult<Sealed> seal(storage::Repositories& r, const Identity& me,
+                                  const storage::Contact& contact, const QByteArray& content,
+                                  const QByteArray& certificate,
+                                  const std::optional<crypto::signal::PreKeyBundle>& bundle,
+                                  std::int64_t now);
+
+struct Opened {
+    enum class Outcome { Stored, Duplicate, Receipt, Undecryptable, Ignored };
+    Outcome outcome = Outcome::Ignored;
+    QString from;                             // the sender's phone number
+    std::optional<storage::Message> message;  // Stored
+    std::vector<storage::Message> updated;    // Receipt: the messages whose status moved
+    bool usedOneTimePreKey = false;
+    bool identityChanged = false;
+    QString problem;  // Undecryptable: why
+};
+
+// Opens a sealed envelope and stores what it carries.
+storage::StoreResult<Opened> open(
+    storage::Repositories& r, const Identity& me,
+    const std::map<std::uint32_t, crypto::PublicKey>& trustedRelayKeys, const QByteArray& envelope,
+    std::int64_t now);
+
+}  // namespace tandem::core::signalmode

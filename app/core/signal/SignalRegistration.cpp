@@ -1,0 +1,255 @@
+#include "app/core/signal/SignalRegistration.h"
+
+#include <sodium.h>
+
+#include <QDateTime>
+
+#include <tandem/common/Redact.h>
+
+#include "app/core/CoreLog.h"
+#include "app/core/Messenger.h"
+#include "crypto/signal/Identity.h"
+#include "tandem/core.pb.h"
+
+namespace tandem::core {
+
+using namespace tandem::storage;
+using proto::relay::ClientFrame;
+using transport::RelayConnection;
+using transport::RelayReply;
+
+namespace {
+
+std::int64_t nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+template <class T>
+void finish(const std::shared_ptr<QPromise<CoreResult<T>>>& promise, CoreResult<T> value) {
+    promise->addResult(std::move(value));
+    promise->finish();
+}
+
+QByteArray random(qsizetype n) {
+    QByteArray out(n, Qt::Uninitialized);
+    randombytes_buf(out.data(), static_cast<std::size_t>(n));
+    return out;
+}
+
+CoreError relayError(const RelayReply& reply) {
+    if (!reply) {
+        return fromTransport(reply.error());
+    }
+    return {CoreErrorCode::Rejected, QString::fromStdString(reply->error().message())};
+}
+
+}  // namespace
+
+SignalRegistration::SignalRegistration(Store& store, NetworkConfig network, QString phone,
+                                       QObject* parent)
+    : QObject(parent), store_(store), network_(std::move(network)), phone_(std::move(phone)) {}
+
+SignalRegistration::~SignalRegistration() {
+    if (connection_) {
+        connection_->close();
+    }
+}
+
+template <class T>
+void SignalRegistration::withConnection(std::shared_ptr<QPromise<CoreResult<T>>> promise,
+                                        std::function<void()> then) {
+    if (!network_.relay) {
+        finish<T>(promise, coreError(CoreErrorCode::InvalidArgument,
+                                     QStringLiteral("the network file names no relay")));
+        return;
+    }
+    if (connection_ && connection_->isReady()) {
+        then();
+        return;
+    }
+    connection_ = new RelayConnection(*network_.relay, this);
+    connect(connection_, &RelayConnection::ready, this, then);
+    connect(connection_, &RelayConnection::closed, this,
+            [promise, host = network_.relay->host](const QString& reason) {
+                if (!promise->future().isFinished()) {
+                    finish<T>(
+                        promise,
+                        coreError(
+                            CoreErrorCode::Network,
+                            QStringLiteral("cannot reach the relay at %1 (%2)").arg(host, reason)));
+                }
+            });
+    connection_->open();
+}
+
+QFuture<CoreResult<bool>> SignalRegistration::requestCode() {
+    auto promise = std::make_shared<QPromise<CoreResult<bool>>>();
+    promise->start();
+    if (Messenger::modeOf(phone_) != Mode::Signal) {
+        finish<bool>(promise,
+                     coreError(CoreErrorCode::InvalidArgument,
+                               QStringLiteral("\"%1\" is not a phone number in E.164 form (+4915…)")
+                                   .arg(phone_.left(32))));
+        return promise->future();
+    }
+    withConnection<bool>(promise, [this, promise] {
+        ClientFrame frame;
+        frame.mutable_request_code()->set_phone(phone_.toStdString());
+        connection_->request(frame).then(this, [promise](RelayReply reply) {
+            if (!reply || reply->has_error()) {
+                finish<bool>(promise, unexpected(relayError(reply)));
+                return;
+            }
+            finish<bool>(promise, reply->code_status().required());
+        });
+    });
+    return promise->future();
+}
+
+QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
+    auto promise = std::make_shared<QPromise<CoreResult<void>>>();
+    promise->start();
+    auto identity = std::make_shared<crypto::signal::IdentityKeyPair>(
+        crypto::signal::IdentityKeyPair::generate());
+    const QByteArray password = random(32);
+    const QByteArray accessKey = random(16);
+    withConnection<void>(promise, [this, promise, identity, password, accessKey, code] {
+        ClientFrame frame;
+        auto* r = frame.mutable_register_();
+        r->set_phone(phone_.toStdString());
+        r->set_code(code.toStdString());
+        r->set_identity_key(crypto::toString(identity->publicKey().ed25519));
+        r->set_password(password.toStdString());
+        r->set_access_key(accessKey.toStdString());
+        connection_->request(frame).then(this, [this, promise, identity, password,
+                                                accessKey](RelayReply reply) {
+            if (!reply || reply->has_error()) {
+                finish<void>(promise, unexpected(relayError(reply)));
+                return;
+            }
+            // Registered: keep the account, its prekeys and the network settings.
+            store_
+                .write([phone = phone_, identity, password, accessKey,
+                        network = network_.json](Repositories& repos) -> StoreResult<void> {
+                    const std::int64_t now = nowMs();
+                    Account account;
+                    account.mode = Mode::Signal;
+                    account.address = phone;
+                    account.identityPublic = QByteArray(
+                        reinterpret_cast<const char*>(identity->publicKey().ed25519.data()),
+                        32);  // NOLINT
+                    account.identitySecret = makeSecret(identity->signing().secretKey.clone());
+                    proto::core::SignalCredentials credentials;
+                    credentials.set_password(password.toStdString());
+                    credentials.set_access_key(accessKey.toStdString());
+                    std::string serialized = credentials.SerializeAsString();
+                    account.credentials = makeSecret(SecretBytes(crypto::view(serialized)));
+                    sodium_memzero(serialized.data(), serialized.size());
+                    account.createdAt = now;
+                    TANDEM_TRY(repos.accounts.put(account));
+                    TANDEM_TRY(repos.settings.set(QStringLiteral("network"), network));
+                    // A new identity invalidates every old prekey and session of this mode.
+                    for (const PrekeyKind kind : {PrekeyKind::Signed, PrekeyKind::OneTime}) {
+                        TANDEM_TRY_ASSIGN(const std::int64_t max, repos.prekeys.maxKeyId(kind));
+                        for (std::int64_t id = 0; id <= max; ++id) {
+                            TANDEM_TRY(repos.prekeys.remove(kind, id));
+                        }
+                    }
+                    const auto spk = crypto::signal::SignedPreKey::generate(*identity, 1);
+                    Prekey signedKey;
+                    signedKey.kind = PrekeyKind::Signed;
+                    signedKey.keyId = spk.id;
+                    signedKey.publicKey = QByteArray(
+                        reinterpret_cast<const char*>(spk.keyPair.publicKey.data()), 32);  // NOLINT
+                    signedKey.secretKey = makeSecret(spk.keyPair.privateKey.clone());
+                    signedKey.signature = QByteArray(
+                        reinterpret_cast<const char*>(spk.signature.data()), 64);  // NOLINT
+                    signedKey.createdAt = now;
+                    TANDEM_TRY(repos.prekeys.put(signedKey));
+                    for (std::uint32_t id = 1; id <= kInitialOneTimePreKeys; ++id) {
+                        const auto otk = crypto::signal::OneTimePreKey::generate(id);
+                        Prekey p;
+                        p.kind = PrekeyKind::OneTime;
+                        p.keyId = otk.id;
+                        p.publicKey =
+                            QByteArray(reinterpret_cast<const char*>(otk.keyPair.publicKey.data()),
+                                       32);  // NOLINT
+                        p.secretKey = makeSecret(otk.keyPair.privateKey.clone());
+                        p.createdAt = now;
+                        TANDEM_TRY(repos.prekeys.put(p));
+                    }
+                    return {};
+                })
+                .then(this, [this, promise, password](StoreResult<void> stored) {
+                    if (!stored) {
+                        finish<void>(promise, unexpected(fromStore(stored.error())));
+                        return;
+                    }
+                    qCInfo(lcCore) << "registered" << redact(phone_) << "with the relay";
+                    // Authenticate and upload the prekeys; a failure here is repaired on the
+                    // next connection (Messenger uploads whatever was never uploaded).
+                    ClientFrame auth;
+                    auth.mutable_authenticate()->set_phone(phone_.toStdString());
+                    auth.mutable_authenticate()->set_password(password.toStdString());
+                    connection_->request(auth).then(this, [this, promise](RelayReply authReply) {
+                        if (!authReply || authReply->has_error()) {
+                            finish<void>(promise, {});
+                            return;
+                        }
+                        store_
+                            .read([](Repositories& repos) -> StoreResult<std::vector<Prekey>> {
+                                TANDEM_TRY_ASSIGN(
+                                    auto keys, repos.prekeys.notUploaded(PrekeyKind::OneTime,
+                                                                         kInitialOneTimePreKeys));
+                                TANDEM_TRY_ASSIGN(const auto signedKeys,
+                                                  repos.prekeys.notUploaded(PrekeyKind::Signed, 1));
+                                keys.insert(keys.end(), signedKeys.begin(), signedKeys.end());
+                                return keys;
+                            })
+                            .then(this, [this, promise](StoreResult<std::vector<Prekey>> keys) {
+                                if (!keys) {
+                                    finish<void>(promise, {});
+                                    return;
+                                }
+                                ClientFrame upload;
+                                auto* u = upload.mutable_upload_prekeys();
+                                std::vector<std::int64_t> oneTime;
+                                for (const Prekey& p : *keys) {
+                                    if (p.kind == PrekeyKind::Signed) {
+                                        u->set_signed_prekey_id(
+                                            static_cast<std::uint32_t>(p.keyId));
+                                        u->set_signed_prekey(p.publicKey.toStdString());
+                                        u->set_signed_prekey_signature(p.signature.toStdString());
+                                    } else {
+                                        auto* k = u->add_one_time();
+                                        k->set_id(static_cast<std::uint32_t>(p.keyId));
+                                        k->set_key(p.publicKey.toStdString());
+                                        oneTime.push_back(p.keyId);
+                                    }
+                                }
+                                connection_->request(upload).then(this, [this, promise, oneTime](
+                                                                            RelayReply uploaded) {
+                                    if (!uploaded || uploaded->has_error()) {
+                                        finish<void>(promise, {});
+                                        return;
+                                    }
+                                    store_
+                                        .write([oneTime](Repositories& repos) -> StoreResult<void> {
+                                            TANDEM_TRY(repos.prekeys.markUploaded(
+                                                PrekeyKind::OneTime, oneTime));
+                                            return repos.prekeys.markUploaded(PrekeyKind::Signed,
+                                                                              {1});
+                                        })
+                                        .then(this, [promise](StoreResult<void>) {
+                                            finish<void>(promise, {});
+                                        });
+                                });
+                            });
+                    });
+                });
+        });
+    });
+    return promise->future();
+}
+
+}  // namespace tandem::core

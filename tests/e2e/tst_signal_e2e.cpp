@@ -1,0 +1,264 @@
+// Signal mode end to end: two profiles with the real core (Store, Messenger, RelayTransport)
+// talking through a real tandem-relayd process on loopback.
+#include <memory>
+#include <sodium.h>
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "app/core/Await.h"
+#include "app/core/Messenger.h"
+#include "app/core/signal/SignalRegistration.h"
+#include "storage/Store.h"
+#include "tests/support/Daemons.h"
+#include "tests/support/TestSupport.h"
+
+using namespace tandem;
+using namespace tandem::storage;
+using core::Messenger;
+
+namespace {
+
+// A user: profile, store, messenger; what it received, in arrival order.
+struct User {
+    QString phone;
+    QTemporaryDir dir;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<Messenger> messenger;
+    QStringList received;
+
+    explicit User(QString number) : phone(std::move(number)) {}
+
+    void open(bool create) {
+        store = std::make_unique<Store>();
+        const auto opened = test::await(
+            create ? store->create(dir.path(), test::passphrase("pw"), KdfStrength::Interactive)
+                   : store->open(dir.path(), test::passphrase("pw")));
+        if (!opened) {
+            qFatal("%s", qPrintable(opened.error().message));
+        }
+    }
+
+    void registerWith(const core::NetworkConfig& network) {
+        core::SignalRegistration registration(*store, network, phone);
+        QVERIFY(test::await(registration.requestCode()).has_value());
+        const auto done = test::await(registration.complete(QString()));
+        QVERIFY2(done.has_value(), qPrintable(done ? QString() : done.error().message));
+    }
+
+    void start(bool waitForConnection = true) {
+        messenger = std::make_unique<Messenger>(*store);
+        QObject::connect(messenger.get(), &Messenger::messageReceived,
+                         [this](const Message& m, const QString&, Mode) { received << m.body; });
+        QVERIFY(test::await(messenger->start()).has_value());
+        if (waitForConnection) {
+            QVERIFY(QTest::qWaitFor([&] { return messenger->isConnected(Mode::Signal); }, 20000));
+        }
+    }
+
+    void stop() { messenger.reset(); }
+
+    std::int64_t count(Direction direction) {
+        return test::await(store->read([direction](Repositories& r) -> StoreResult<std::int64_t> {
+                   return r.db.queryInt(direction == Direction::Incoming
+                                            ? "SELECT count(*) FROM messages WHERE direction = 1"
+                                            : "SELECT count(*) FROM messages WHERE direction = 0");
+               }))
+            .value();
+    }
+
+    std::int64_t countWithStatus(MessageStatus status) {
+        return test::await(store->read([status](Repositories& r) -> StoreResult<std::int64_t> {
+                   auto stmt = r.db.prepare("SELECT count(*) FROM messages WHERE status = ?");
+                   if (!stmt) {
+                       return unexpected(stmt.error());
+                   }
+                   (*stmt)->bind(1, static_cast<std::int64_t>(status));
+                   TANDEM_TRY((*stmt)->step());
+                   return (*stmt)->int64(0);
+               }))
+            .value();
+    }
+};
+
+core::NetworkConfig networkOf(const test::RelayProcess& relay, const QString& path) {
+    return core::NetworkConfig::load(relay.writeNetworkJson(path)).value();
+}
+
+}  // namespace
+
+class SignalEndToEndTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir scratch_;
+
+private slots:
+    void initTestCase() { QVERIFY(sodium_init() >= 0); }
+
+    void thousandMessagesBothWaysOnceInOrder() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n1.json")));
+        User alice(QStringLiteral("+4915100000001"));
+        User bob(QStringLiteral("+4915100000002"));
+        for (User* u : {&alice, &bob}) {
+            u->open(true);
+            u->registerWith(network);
+            u->start();
+        }
+        constexpr int kEach = 1000;
+        for (int i = 0; i < kEach; ++i) {
+            QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone,
+                                                          QStringLiteral("a%1").arg(i)))
+                        .has_value());
+            QVERIFY(test::await(bob.messenger->sendText(Mode::Signal, alice.phone,
+                                                        QStringLiteral("b%1").arg(i)))
+                        .has_value());
+        }
+        QVERIFY2(QTest::qWaitFor(
+                     [&] { return alice.received.size() >= kEach && bob.received.size() >= kEach; },
+                     120000),
+                 qPrintable(QStringLiteral("alice %1, bob %2")
+                                .arg(alice.received.size())
+                                .arg(bob.received.size())));
+        // Every delivery receipt back too: all 2000 outgoing messages end up delivered.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return alice.countWithStatus(MessageStatus::Delivered) +
+                           bob.countWithStatus(MessageStatus::Delivered) ==
+                       2 * kEach;
+            },
+            60000));
+        QTest::qWait(300);
+        QCOMPARE(alice.received.size(), qsizetype{kEach});
+        QCOMPARE(bob.received.size(), qsizetype{kEach});
+        for (int i = 0; i < kEach; ++i) {
+            QCOMPARE(bob.received[i], QStringLiteral("a%1").arg(i));
+            QCOMPARE(alice.received[i], QStringLiteral("b%1").arg(i));
+        }
+        QCOMPARE(alice.count(Direction::Incoming), std::int64_t{kEach});
+        QCOMPARE(bob.count(Direction::Incoming), std::int64_t{kEach});
+        QVERIFY(alice.messenger->isIdle());
+        // Latency samples were recorded from the receipts.
+        const auto samples = test::await(alice.store->read(
+            [](Repositories& r) { return r.latency.count(TransportKind::Relay); }));
+        QCOMPARE(samples.value(), std::int64_t{kEach});
+    }
+
+    void anOfflineRecipientGetsTheQueueWhenBack() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n2.json")));
+        User alice(QStringLiteral("+4915100000001"));
+        User bob(QStringLiteral("+4915100000002"));
+        for (User* u : {&alice, &bob}) {
+            u->open(true);
+            u->registerWith(network);
+        }
+        alice.start();
+        for (int i = 0; i < 200; ++i) {
+            QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone,
+                                                          QStringLiteral("q%1").arg(i)))
+                        .has_value());
+        }
+        QVERIFY(QTest::qWaitFor([&] { return alice.countWithStatus(MessageStatus::Sent) == 200; },
+                                30000));
+        bob.start();
+        QVERIFY(QTest::qWaitFor([&] { return bob.received.size() == 200; }, 30000));
+        for (int i = 0; i < 200; ++i) {
+            QCOMPARE(bob.received[i], QStringLiteral("q%1").arg(i));
+        }
+        QVERIFY(QTest::qWaitFor(
+            [&] { return alice.countWithStatus(MessageStatus::Delivered) == 200; }, 30000));
+    }
+
+    void relayKilledMidBurstLosesAndDuplicatesNothing() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n3.json")));
+        User alice(QStringLiteral("+4915100000001"));
+        User bob(QStringLiteral("+4915100000002"));
+        for (User* u : {&alice, &bob}) {
+            u->open(true);
+            u->registerWith(network);
+            u->start();
+        }
+        constexpr int kBurst = 600;
+        for (int i = 0; i < kBurst; ++i) {
+            QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone,
+                                                          QStringLiteral("k%1").arg(i)))
+                        .has_value());
+        }
+        QVERIFY(QTest::qWaitFor([&] { return bob.received.size() >= 100; }, 30000));
+        relay.kill();
+        QTest::qWait(500);
+        QVERIFY(relay.start());  // same data folder, same port: clients reconnect on their own
+        QVERIFY2(QTest::qWaitFor([&] { return bob.count(Direction::Incoming) == kBurst; }, 90000),
+                 qPrintable(QString::number(bob.count(Direction::Incoming))));
+        QTest::qWait(1000);
+        QCOMPARE(bob.count(Direction::Incoming), std::int64_t{kBurst});  // none twice
+        QSet<QString> unique(bob.received.begin(), bob.received.end());
+        QCOMPARE(unique.size(), qsizetype{kBurst});
+        QCOMPARE(bob.received.size(), qsizetype{kBurst});
+        QVERIFY(QTest::qWaitFor(
+            [&] { return alice.countWithStatus(MessageStatus::Delivered) == kBurst; }, 60000));
+    }
+
+    void theOutboxIsReplayedAfterACrash() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n4.json")));
+        User alice(QStringLiteral("+4915100000001"));
+        User bob(QStringLiteral("+4915100000002"));
+        for (User* u : {&alice, &bob}) {
+            u->open(true);
+            u->registerWith(network);
+        }
+        bob.start();
+        // Alice queues while the relay is unreachable, then her process goes away.
+        relay.kill();
+        alice.start(false);  // the relay is down: nothing can go out
+        QVERIFY(!QTest::qWaitFor([&] { return alice.messenger->isConnected(Mode::Signal); }, 300));
+        for (int i = 0; i < 20; ++i) {
+            QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone,
+                                                          QStringLiteral("c%1").arg(i)))
+                        .has_value());
+        }
+        alice.stop();
+        alice.store.reset();  // as after a crash: only what was committed remains
+        QVERIFY(relay.start());
+        alice.open(false);
+        alice.start();
+        QVERIFY(QTest::qWaitFor([&] { return bob.received.size() == 20; }, 30000));
+        QTest::qWait(500);
+        QCOMPARE(bob.count(Direction::Incoming), std::int64_t{20});
+        for (int i = 0; i < 20; ++i) {
+            QCOMPARE(bob.received[i], QStringLiteral("c%1").arg(i));
+        }
+    }
+
+    void registrationWithAWrongCodeFails() {
+        test::RelayProcess relay(QStringLiteral("file"));
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n5.json")));
+        User carol(QStringLiteral("+4915100000003"));
+        carol.open(true);
+        core::SignalRegistration registration(*carol.store, network, carol.phone);
+        const auto requested = test::await(registration.requestCode());
+        QVERIFY(requested.has_value());
+        QVERIFY(*requested);  // a code is needed
+        const QString code = relay.lastCode(carol.phone);
+        const auto wrong = test::await(
+            registration.complete(code == QLatin1String("123456") ? "654321" : "123456"));
+        QVERIFY(!wrong.has_value());
+        QVERIFY(wrong.error().message.contains(QStringLiteral("code")));
+        const auto account = test::await(
+            carol.store->read([](Repositories& r) { return r.accounts.get(Mode::Signal); }));
+        QVERIFY(!account->has_value());  // nothing stored
+        QVERIFY(test::await(registration.complete(code)).has_value());
+    }
+};
+
+QTEST_GUILESS_MAIN(SignalEndToEndTest)
+#include "tst_signal_e2e.moc"
