@@ -245,10 +245,17 @@ private slots:
         expectOneLineError(send(QStringLiteral("self"), QString(70000, u'a')), 1,
                            QStringLiteral("too long"));
         expectOneLineError(send(QStringLiteral("+15551234567"), QStringLiteral("hi")), 1,
-                           QStringLiteral("only 'self'"));
+                           QStringLiteral("no Signal account"));
+        expectOneLineError(send(QStringLiteral("bob"), QStringLiteral("hi")), 1,
+                           QStringLiteral("phone number"));
+        const Run none = tandemctl({QStringLiteral("--profile"), profile, QStringLiteral("history"),
+                                    QStringLiteral("--with"), QStringLiteral("+15551234567")},
+                                   secret());
+        QCOMPARE(none.status, 0);
+        QVERIFY(none.out.isEmpty());  // no conversation with them yet
         expectOneLineError(
             tandemctl({QStringLiteral("--profile"), profile, QStringLiteral("history"),
-                       QStringLiteral("--with"), QStringLiteral("+15551234567")},
+                       QStringLiteral("--with"), QStringLiteral("bob")},
                       secret()),
             1, QStringLiteral("no conversation"));
     }
