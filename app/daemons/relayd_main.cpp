@@ -38,6 +38,11 @@ int main(int argc, char* argv[]) {
         {QStringLiteral("verify"),
          QStringLiteral("How registration codes are delivered: none, file:PATH or command:CMD."),
          QStringLiteral("HOW"), QStringLiteral("none")});
+    parser.addOption(
+        {QStringLiteral("link-delay"),
+         QStringLiteral("Emulated delay in ms on every client link, each direction (tests, "
+                        "tandem-localnet)."),
+         QStringLiteral("MS"), QStringLiteral("0")});
     parser.process(app);
     if (!tandem::crypto::initialize()) {
         err << "tandem-relayd: libsodium cannot run on this system\n";
@@ -61,7 +66,14 @@ int main(int argc, char* argv[]) {
         return 2;
     }
     tandem::UnixSignals::quitOnTermination(&app);
-    tandem::relay::RelayServer server(data, *codes);
+    tandem::relay::RelayLimits limits;
+    bool delayOk = false;
+    limits.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
+    if (!delayOk || limits.linkDelayMs < 0 || limits.linkDelayMs > 10000) {
+        err << "tandem-relayd: --link-delay takes 0 to 10000 ms\n";
+        return 2;
+    }
+    tandem::relay::RelayServer server(data, *codes, limits);
     if (!server.start(host, static_cast<quint16>(port), &error)) {
         err << "tandem-relayd: " << error << "\n";
         return 1;

@@ -14,6 +14,7 @@
 #include "crypto/signal/Identity.h"
 #include "crypto/signal/SealedSender.h"
 #include "tandem/signal.pb.h"
+#include "transport/DelayLine.h"
 #include "transport/SecureChannel.h"
 #include "transport/Transport.h"
 #include "transport/relay/server/CodeSender.h"
@@ -72,7 +73,11 @@ struct RelayServer::PendingSend {
 };
 
 RelayServer::RelayServer(QString dataDir, CodeSender* codes, RelayLimits limits, QObject* parent)
-    : QObject(parent), dataDir_(std::move(dataDir)), codes_(codes), limits_(limits) {
+    : QObject(parent),
+      dataDir_(std::move(dataDir)),
+      codes_(codes),
+      limits_(limits),
+      delay_(new transport::DelayLine(limits.linkDelayMs, this)) {
     connect(&server_, &QTcpServer::newConnection, this, &RelayServer::onNewConnection);
     purgeTimer_.setInterval(60 * 1000);
     connect(&purgeTimer_, &QTimer::timeout, this, &RelayServer::purge);
@@ -169,8 +174,16 @@ void RelayServer::onNewConnection() {
         c->clock.start();
         connections_.insert(c);
         byChannel_[c->channel] = c;
-        connect(c->channel, &SecureChannel::frameReceived, this,
-                [this, c](const QByteArray& frame) { onFrame(c, frame); });
+        connect(
+            c->channel, &SecureChannel::frameReceived, this, [this, c](const QByteArray& frame) {
+                // Emulated link delay (localnet): the frame arrives `linkDelayMs` later.
+                delay_->run([this, channel = QPointer<SecureChannel>(c->channel), frame] {
+                    const auto it = channel ? byChannel_.find(channel.data()) : byChannel_.end();
+                    if (it != byChannel_.end()) {
+                        onFrame(it->second, frame);
+                    }
+                });
+            });
         connect(c->channel, &SecureChannel::closed, this, [this, c](const QString&) { forget(c); });
         connect(socket, &QTcpSocket::bytesWritten, this, [this, c](qint64) {
             if (c->drainPending && connections_.count(c) != 0) {
@@ -210,12 +223,18 @@ bool RelayServer::allow(Connection* c) {
 
 void RelayServer::reply(Connection* c, std::uint64_t requestId, ServerFrame& frame) {
     frame.set_request_id(requestId);
-    const std::string bytes = frame.SerializeAsString();
-    c->channel->send(qbytes(bytes));
-    if (c->channel->pendingWriteBytes() > limits_.maxPendingWriteBytes) {
-        qCInfo(lcRelay) << "dropping a client that does not read its deliveries";
-        c->channel->close(QStringLiteral("slow consumer"));
-    }
+    // Through the delay line: at once, or `linkDelayMs` later under an emulated link delay.
+    delay_->run([channel = QPointer<SecureChannel>(c->channel),
+                 data = qbytes(frame.SerializeAsString()), limit = limits_.maxPendingWriteBytes] {
+        if (!channel) {
+            return;
+        }
+        channel->send(data);
+        if (channel->pendingWriteBytes() > limit) {
+            qCInfo(lcRelay) << "dropping a client that does not read its deliveries";
+            channel->close(QStringLiteral("slow consumer"));
+        }
+    });
 }
 
 void RelayServer::replyError(Connection* c, std::uint64_t requestId, Error::Code code,

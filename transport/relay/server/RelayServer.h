@@ -30,8 +30,9 @@
 #include "transport/relay/server/RelayStore.h"
 
 namespace tandem::transport {
+class DelayLine;
 class SecureChannel;
-}
+}  // namespace tandem::transport
 
 namespace tandem::relay {
 
@@ -58,6 +59,7 @@ struct RelayLimits {
     int deliveryBatch = 256;
     qint64 certificateLifetimeMs = 24LL * 3600 * 1000;
     qint64 codeLifetimeMs = 10LL * 60 * 1000;
+    int linkDelayMs = 0;  // emulated delay on every client link, each direction (localnet)
 };
 
 class RelayServer : public QObject {
@@ -122,6 +124,7 @@ private:
     std::vector<std::pair<std::int64_t, std::int64_t>> pendingAcks_;
     bool flushScheduled_ = false;
     QTimer purgeTimer_;
+    transport::DelayLine* delay_;
 };
 
 }  // namespace tandem::relay

@@ -1,0 +1,52 @@
+// tandem-localnet: the embedded local network, in the foreground.
+//   tandem-localnet --dir DIR [--link-delay MS]
+// Prints "tandem-localnet ready DIR/network.json" once every daemon is up; SIGINT or SIGTERM
+// stops them all. Restarting with the same DIR reuses keys, ports and data.
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QTextStream>
+
+#include <tandem/common/UnixSignals.h>
+
+#include "app/localnet/LocalNet.h"
+
+int main(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tandem-localnet"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Runs Tandem's local network (relay) on loopback."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption(
+        {QStringLiteral("dir"), QStringLiteral("The network's folder."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("link-delay"),
+                      QStringLiteral("Emulated delay on every link, in ms."), QStringLiteral("MS"),
+                      QStringLiteral("0")});
+    parser.process(app);
+    QTextStream err(stderr);
+    bool ok = false;
+    const int delay = parser.value(QStringLiteral("link-delay")).toInt(&ok);
+    if (parser.value(QStringLiteral("dir")).isEmpty() || !ok || delay < 0 || delay > 10000) {
+        err << "tandem-localnet: give --dir DIR (and --link-delay 0..10000)\n";
+        return 2;
+    }
+    tandem::localnet::LocalNet net({QDir(parser.value(QStringLiteral("dir"))).absolutePath(),
+                                    QCoreApplication::applicationDirPath(), delay});
+    int status = 0;
+    QObject::connect(&net, &tandem::localnet::LocalNet::ready, [](const QString& file) {
+        QTextStream(stdout) << "tandem-localnet ready " << file << Qt::endl;
+    });
+    QObject::connect(&net, &tandem::localnet::LocalNet::failed, [&](const QString& reason) {
+        err << "tandem-localnet: " << reason << "\n";
+        status = 1;
+        QCoreApplication::exit(1);
+    });
+    tandem::UnixSignals::quitOnTermination(&app);
+    net.start();
+    const int code = QCoreApplication::exec();
+    net.stop();
+    return status != 0 ? status : code;
+}

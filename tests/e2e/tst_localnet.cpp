@@ -1,0 +1,208 @@
+// tandem-localnet and tandemctl's network commands as a user runs them: processes only.
+#include <csignal>
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "tests/support/TestSupport.h"
+
+namespace {
+
+struct Run {
+    int status = -1;
+    QString out;
+    QString err;
+};
+
+}  // namespace
+
+class LocalNetTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+
+    Run tandemctl(const QString& profile, const QStringList& args, int timeoutMs = 60000) {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TANDEM_PASSPHRASE"), QStringLiteral("pw"));
+        p.setProcessEnvironment(env);
+        p.start(tandem::test::binDirOr(QStringLiteral("tandemctl")),
+                QStringList{QStringLiteral("--profile"), dir_.filePath(profile)} + args);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            qFatal("tandemctl timed out: %s", qPrintable(args.join(u' ')));
+        }
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    std::unique_ptr<QProcess> startLocalnet() {
+        auto net = std::make_unique<QProcess>();
+        net->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        net->start(tandem::test::binDirOr(QStringLiteral("tandem-localnet")),
+                   {QStringLiteral("--dir"), dir_.filePath(QStringLiteral("net"))});
+        if (!net->waitForStarted(10000)) {
+            qFatal("tandem-localnet did not start");
+        }
+        QByteArray out;
+        QElapsedTimer clock;
+        clock.start();
+        while (!out.contains("ready") && clock.elapsed() < 20000) {
+            net->waitForReadyRead(500);
+            out += net->readAllStandardOutput();
+        }
+        if (!out.contains("ready")) {
+            qFatal("tandem-localnet did not become ready");
+        }
+        return net;
+    }
+
+    QString network() const { return dir_.filePath(QStringLiteral("net/network.json")); }
+
+    quint16 relayPort() const {
+        QFile f(network());
+        f.open(QIODevice::ReadOnly);
+        const QString address = QJsonDocument::fromJson(f.readAll())
+                                    .object()[QStringLiteral("relay")]
+                                    .toObject()[QStringLiteral("address")]
+                                    .toString();
+        return static_cast<quint16>(address.mid(address.lastIndexOf(u':') + 1).toUInt());
+    }
+
+    static bool portOpen(quint16 port) {
+        QTcpSocket s;
+        s.connectToHost(QStringLiteral("127.0.0.1"), port);
+        return s.waitForConnected(1000);
+    }
+
+private slots:
+    void aUsersDay() {
+        auto net = startLocalnet();
+        const QByteArray firstNetwork = tandem::test::readFile(network());
+        const quint16 port = relayPort();
+        QVERIFY(portOpen(port));
+
+        for (const char* who : {"alice", "bob"}) {
+            QCOMPARE(
+                tandemctl(QLatin1String(who), {QStringLiteral("create"), QStringLiteral("--kdf"),
+                                               QStringLiteral("interactive")})
+                    .status,
+                0);
+        }
+        const Run init =
+            tandemctl(QStringLiteral("alice"),
+                      {QStringLiteral("init"), QStringLiteral("signal"), QStringLiteral("--phone"),
+                       QStringLiteral("+4915100000001"), QStringLiteral("--network"), network()});
+        QVERIFY2(init.status == 0, qPrintable(init.err));
+        QCOMPARE(
+            tandemctl(QStringLiteral("bob"),
+                      {QStringLiteral("init"), QStringLiteral("signal"), QStringLiteral("--phone"),
+                       QStringLiteral("+4915100000002"), QStringLiteral("--network"), network()})
+                .status,
+            0);
+        const Run who = tandemctl(QStringLiteral("alice"),
+                                  {QStringLiteral("whoami"), QStringLiteral("--json")});
+        const QJsonObject account = QJsonDocument::fromJson(who.out.toUtf8())
+                                        .object()[QStringLiteral("accounts")]
+                                        .toArray()[0]
+                                        .toObject();
+        QCOMPARE(account[QStringLiteral("phone")].toString(), QStringLiteral("+4915100000001"));
+        QCOMPARE(account[QStringLiteral("identity_key")].toString().size(), qsizetype{66});
+        QCOMPARE(tandemctl(QStringLiteral("alice"),
+                           {QStringLiteral("add-contact"), QStringLiteral("+4915100000002"),
+                            QStringLiteral("--name"), QStringLiteral("Bob")})
+                     .status,
+                 0);
+
+        const Run sent = tandemctl(
+            QStringLiteral("alice"),
+            {QStringLiteral("send"), QStringLiteral("--to"), QStringLiteral("+4915100000002"),
+             QStringLiteral("--text"), QStringLiteral("Grüße über die Relay 🚲")});
+        QVERIFY2(sent.status == 0, qPrintable(sent.err));
+        const Run got =
+            tandemctl(QStringLiteral("bob"), {QStringLiteral("receive"), QStringLiteral("--json")});
+        QCOMPARE(got.status, 0);
+        const QJsonObject line = QJsonDocument::fromJson(got.out.trimmed().toUtf8()).object();
+        QCOMPARE(line[QStringLiteral("from")].toString(), QStringLiteral("+4915100000001"));
+        QCOMPARE(line[QStringLiteral("mode")].toString(), QStringLiteral("signal"));
+        QCOMPARE(line[QStringLiteral("text")].toString(), QStringLiteral("Grüße über die Relay 🚲"));
+        QCOMPARE(line[QStringLiteral("uid")].toString(), sent.out.trimmed());
+        QVERIFY(line[QStringLiteral("received_at")].toDouble() >=
+                line[QStringLiteral("sent_at")].toDouble());
+        // Bob's receipt reaches Alice.
+        QCOMPARE(tandemctl(QStringLiteral("alice"), {QStringLiteral("receive"),
+                                                     QStringLiteral("--wait"), QStringLiteral("1")})
+                     .status,
+                 0);
+        const Run history = tandemctl(QStringLiteral("alice"),
+                                      {QStringLiteral("history"), QStringLiteral("--with"),
+                                       QStringLiteral("+4915100000002"), QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(history.out.trimmed().toUtf8())
+                     .object()[QStringLiteral("status")]
+                     .toString(),
+                 QStringLiteral("delivered"));
+
+        // The relay child dies: the local network brings it back on the same port.
+        const auto relayPid = [&] {
+            QProcess pgrep;
+            pgrep.start(QStringLiteral("pgrep"),
+                        {QStringLiteral("-f"), dir_.filePath(QStringLiteral("net/relay"))});
+            pgrep.waitForFinished();
+            return pgrep.readAllStandardOutput().trimmed().split('\n').first().toLongLong();
+        };
+        const qint64 first = relayPid();
+        QVERIFY(first > 0);
+        ::kill(static_cast<pid_t>(first), SIGKILL);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const qint64 now = relayPid();
+                return now > 0 && now != first;
+            },
+            10000));
+        QVERIFY(QTest::qWaitFor([&] { return portOpen(port); }, 10000));
+        const Run afterRestart = tandemctl(
+            QStringLiteral("bob"),
+            {QStringLiteral("send"), QStringLiteral("--to"), QStringLiteral("+4915100000001"),
+             QStringLiteral("--text"), QStringLiteral("still there?")});
+        QVERIFY2(afterRestart.status == 0, qPrintable(afterRestart.err));
+
+        // Stopping the network stops every daemon.
+        net->terminate();
+        QVERIFY(net->waitForFinished(15000));
+        QCOMPARE(net->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(net->exitCode(), 0);
+        QVERIFY(!portOpen(port));
+
+        // Sending with the network down: a clear error, the message stays queued.
+        const Run queued = tandemctl(
+            QStringLiteral("alice"),
+            {QStringLiteral("send"), QStringLiteral("--to"), QStringLiteral("+4915100000002"),
+             QStringLiteral("--text"), QStringLiteral("while you were away"),
+             QStringLiteral("--wait"), QStringLiteral("2")});
+        QCOMPARE(queued.status, 1);
+        QVERIFY(queued.err.contains(QStringLiteral("queued")));
+
+        // The same folder again: same port, same keys, and the queued message goes out.
+        net = startLocalnet();
+        QCOMPARE(tandem::test::readFile(network()), firstNetwork);
+        QCOMPARE(tandemctl(QStringLiteral("alice"), {QStringLiteral("receive"),
+                                                     QStringLiteral("--wait"), QStringLiteral("1")})
+                     .status,
+                 0);
+        const Run later =
+            tandemctl(QStringLiteral("bob"), {QStringLiteral("receive"), QStringLiteral("--json")});
+        QVERIFY(later.out.contains(QStringLiteral("while you were away")));
+        net->terminate();
+        QVERIFY(net->waitForFinished(15000));
+    }
+};
+
+QTEST_GUILESS_MAIN(LocalNetTest)
+#include "tst_localnet.moc"
