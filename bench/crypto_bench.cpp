@@ -91,9 +91,9 @@ int main(int argc, char* argv[]) {
 
     const Ed25519KeyPair relay = Ed25519KeyPair::generate();
     const std::map<std::uint32_t, PublicKey> trusted = {{1, relay.publicKey}};
-    const Bytes certificate =
-        SenderCertificate::issue(relay, 1, QStringLiteral("+15550100"), 1,
-                                 alice.publicKey().ed25519, ~std::uint64_t{0} >> 1);
+    const Bytes certificate = SenderCertificate::issue(
+        relay, 1, Bytes(SenderCertificate::kAciBytes, 7), QStringLiteral("+15550100"), 1,
+        alice.publicKey().ed25519, ~std::uint64_t{0} >> 1);
     const auto sAlice = session::SessionIdentity::generate();
     const auto sBob = session::SessionIdentity::generate();
 

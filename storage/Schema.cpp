@@ -166,6 +166,14 @@ constexpr std::string_view kMigration3 = R"sql(
 ALTER TABLE contacts ADD COLUMN access_key BLOB;
 )sql";
 
+// A contact's service id (Signal mode: "aci:…", the relay's account id): messages from a
+// sender who does not share a number name only this, and it stays when a number changes.
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE contacts ADD COLUMN service_id TEXT;
+CREATE UNIQUE INDEX contacts_by_service_id ON contacts(mode, service_id)
+    WHERE service_id IS NOT NULL;
+)sql";
+
 // The schema a new database gets: the result of every migration, written out whole so a
 // reader sees each table in one place. Keep it equal to the migrations (tst_schema checks).
 constexpr std::string_view kFreshSchema = R"sql(
@@ -196,8 +204,11 @@ CREATE TABLE contacts (
     blocked INTEGER NOT NULL DEFAULT 0 CHECK (blocked IN (0, 1)),
     created_at INTEGER NOT NULL,
     access_key BLOB,
+    service_id TEXT,
     UNIQUE (mode, address)
 );
+CREATE UNIQUE INDEX contacts_by_service_id ON contacts(mode, service_id)
+    WHERE service_id IS NOT NULL;
 
 CREATE TABLE conversations (
     id INTEGER PRIMARY KEY,
@@ -317,7 +328,7 @@ CREATE INDEX latency_samples_by_probe_run ON latency_samples(probe_run)
     WHERE probe_run IS NOT NULL;
 )sql";
 
-consteval bool migrationsAreOrdered(const std::array<Migration, 3>& migrations) {
+consteval bool migrationsAreOrdered(const std::array<Migration, kSchemaVersion>& migrations) {
     for (std::size_t i = 0; i < migrations.size(); ++i) {
         if (migrations[i].version != static_cast<int>(i) + 1 || migrations[i].sql.empty()) {
             return false;
@@ -343,16 +354,17 @@ StoreResult<void> applyStep(Database& db, const Migration& step) {
 
 }  // namespace
 
-constexpr std::array<Migration, 3> kMigrationsDef = {{
+constexpr std::array<Migration, kSchemaVersion> kMigrationsDef = {{
     {1, "messages, contacts, conversations, outbox, crypto sessions, prekeys", kMigration1},
     {2, "sticker packs, stickers, latency samples", kMigration2},
     {3, "contacts' sealed-sender access keys", kMigration3},
+    {4, "contacts' service ids", kMigration4},
 }};
 static_assert(migrationsAreOrdered(kMigrationsDef),
               "migrations must be numbered 1, 2, 3, … in order, each with SQL");
 static_assert(kMigrationsDef.back().version == kSchemaVersion,
               "kSchemaVersion must be the last migration's version");
-const std::array<Migration, 3> kMigrations = kMigrationsDef;
+const std::array<Migration, kSchemaVersion> kMigrations = kMigrationsDef;
 
 StoreResult<void> createFreshSchema(Database& db) {
     TANDEM_TRY_ASSIGN(auto tx, Transaction::begin(db));

@@ -18,8 +18,8 @@ struct Migration {
     std::string_view sql;
 };
 
-extern const std::array<Migration, 3> kMigrations;
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
+extern const std::array<Migration, kSchemaVersion> kMigrations;
 
 // Creates the current schema in an empty database.
 StoreResult<void> createFreshSchema(Database& db);

@@ -78,6 +78,7 @@ struct Contact {
     bool blocked = false;
     std::int64_t createdAt = 0;
     QByteArray accessKey;  // Signal mode: presented to the relay when sending to them
+    QString serviceId;     // Signal mode: "aci:…", their relay account id, once known
 };
 
 enum class IdentityChange { First, Unchanged, Changed };

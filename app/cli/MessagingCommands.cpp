@@ -1,4 +1,6 @@
 // Messaging commands: init (accounts), add-contact, whoami, send, receive, history.
+#include <sodium.h>
+
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
@@ -16,6 +18,8 @@
 #include "app/core/signal/SignalRegistration.h"
 #include "crypto/signal/Identity.h"
 #include "storage/Limits.h"
+#include "tandem/core.pb.h"
+#include "transport/relay/Address.h"
 
 namespace tandem::cli {
 
@@ -86,7 +90,8 @@ int runInit(CommandContext& ctx) {
             ctx,
             QStringLiteral("this profile is already registered as %1").arg((*existing)->address));
     }
-    core::SignalRegistration registration(store, std::move(network).value(), phone);
+    const bool sharePhone = ctx.parser.isSet(QStringLiteral("share-phone"));
+    core::SignalRegistration registration(store, std::move(network).value(), phone, sharePhone);
     QString code = ctx.parser.value(QStringLiteral("code"));
     if (!ctx.parser.isSet(QStringLiteral("code"))) {
         const auto requested = awaitFuture(registration.requestCode());
@@ -103,7 +108,11 @@ int runInit(CommandContext& ctx) {
     if (!done) {
         return fail(ctx, done.error().message);
     }
-    ctx.out << "Registered " << phone << " for Signal mode.\n";
+    ctx.out << "Registered " << phone << " for Signal mode. "
+            << (sharePhone ? "Contacts see your number."
+                           : "Contacts see your account id, not your number, unless they "
+                             "already know it.")
+            << "\n";
     return kExitOk;
 }
 
@@ -115,7 +124,7 @@ int runAddContact(CommandContext& ctx) {
         return usageError(ctx, QStringLiteral("add-contact"),
                           QStringLiteral("give one phone number or Session ID"));
     }
-    const auto mode = core::Messenger::modeOf(args[0]);
+    const auto mode = core::Messenger::modeOf(args[0].trimmed().toLower());
     if (!mode) {
         return fail(ctx,
                     QStringLiteral("\"%1\" is neither a phone number (+E.164) nor a Session ID")
@@ -161,6 +170,18 @@ int runWhoami(CommandContext& ctx) {
         o[QStringLiteral("mode")] = modeName(a.mode);
         if (a.mode == Mode::Signal) {
             o[QStringLiteral("phone")] = a.address;
+            proto::core::SignalCredentials credentials;
+            if (a.credentials &&
+                credentials.ParseFromArray(a.credentials->data(),
+                                           static_cast<int>(a.credentials->size()))) {
+                if (credentials.aci().size() == static_cast<std::size_t>(relay::kAciBytes)) {
+                    o[QStringLiteral("account_id")] =
+                        relay::aciAddress(QByteArray::fromStdString(credentials.aci()));
+                }
+                o[QStringLiteral("phone_shared")] = credentials.share_phone();
+                std::string& password = *credentials.mutable_password();
+                sodium_memzero(password.data(), password.size());
+            }
             crypto::PublicKey ed{};
             std::copy(a.identityPublic.begin(), a.identityPublic.end(), ed.begin());
             o[QStringLiteral("identity_key_ed25519")] = hex(a.identityPublic);
@@ -176,6 +197,13 @@ int runWhoami(CommandContext& ctx) {
         list.append(o);
         if (!json) {
             ctx.out << modeName(a.mode) << ": " << a.address << "\n";
+            if (o.contains(QStringLiteral("account_id"))) {
+                ctx.out << "  account id: " << o.value(QStringLiteral("account_id")).toString()
+                        << (o.value(QStringLiteral("phone_shared")).toBool()
+                                ? " (your number is shown to contacts)"
+                                : " (what contacts see instead of your number)")
+                        << "\n";
+            }
             ctx.out << "  identity key: " << o.value(QStringLiteral("identity_key")).toString()
                     << o.value(QStringLiteral("ed25519_public_key")).toString() << "\n";
         }
@@ -211,7 +239,7 @@ int runSend(CommandContext& ctx) {
         text = QString::fromUtf8(in.read(storage::limits::kMaxTextBytes + 1));
     }
     const bool self = to == QLatin1String(kSelf);
-    const auto mode = self ? std::nullopt : core::Messenger::modeOf(to);
+    const auto mode = self ? std::nullopt : core::Messenger::modeOf(to.trimmed().toLower());
     if (!self && !mode) {
         return fail(ctx,
                     QStringLiteral("\"%1\" is not 'self', a phone number (+E.164) or a Session ID")
@@ -347,7 +375,7 @@ int runHistory(CommandContext& ctx) {
         }
     }
     const bool self = with == QLatin1String(kSelf);
-    const auto mode = self ? std::nullopt : core::Messenger::modeOf(with);
+    const auto mode = self ? std::nullopt : core::Messenger::modeOf(with.trimmed().toLower());
     if (!self && !mode) {
         return fail(ctx,
                     QStringLiteral(
@@ -359,9 +387,10 @@ int runHistory(CommandContext& ctx) {
         return fail(ctx, opened.error().message);
     }
     core::ConversationService conversations(store);
-    const auto history = self ? awaitFuture(limit > 0 ? conversations.noteToSelfNewest(limit)
-                                                      : conversations.noteToSelfHistory())
-                              : awaitFuture(conversations.contactHistory(*mode, with, limit));
+    const auto history =
+        self ? awaitFuture(limit > 0 ? conversations.noteToSelfNewest(limit)
+                                     : conversations.noteToSelfHistory())
+             : awaitFuture(conversations.contactHistory(*mode, with.trimmed().toLower(), limit));
     if (!history) {
         return fail(ctx, history.error().message);
     }
@@ -382,7 +411,7 @@ std::vector<Command> messagingCommands() {
     return {
         {QStringLiteral("init"),
          QStringLiteral("Register this profile's account for a mode (signal)."),
-         QStringLiteral("signal --phone +E164 --network FILE [--code CODE]"),
+         QStringLiteral("signal --phone +E164 --network FILE [--code CODE] [--share-phone]"),
          [](QCommandLineParser& p) {
              p.addPositionalArgument(QStringLiteral("mode"),
                                      QStringLiteral("signal (session: with Session mode)."));
@@ -394,13 +423,17 @@ std::vector<Command> messagingCommands() {
              p.addOption({QStringLiteral("code"),
                           QStringLiteral("The verification code the relay sent."),
                           QStringLiteral("CODE")});
+             p.addOption({QStringLiteral("share-phone"),
+                          QStringLiteral("Show your number to the people you write to (by "
+                                         "default they see only your account id).")});
          },
          runInit, true},
         {QStringLiteral("add-contact"),
          QStringLiteral("Add a contact by phone number or Session ID."),
          QStringLiteral("ID [--name NAME]"),
          [](QCommandLineParser& p) {
-             p.addPositionalArgument(QStringLiteral("id"), QStringLiteral("+E164 or 05…"));
+             p.addPositionalArgument(QStringLiteral("id"),
+                                     QStringLiteral("+E164, aci:… (a Signal account id) or 05…"));
              p.addOption({QStringLiteral("name"), QStringLiteral("How to show them."),
                           QStringLiteral("NAME")});
          },
@@ -415,9 +448,11 @@ std::vector<Command> messagingCommands() {
          QStringLiteral("Send a message ('self': Note to Self; +E164: Signal mode)."),
          QStringLiteral("--to ID --text TEXT"),
          [](QCommandLineParser& p) {
-             p.addOption({QStringLiteral("to"),
-                          QStringLiteral("'self', a phone number (+E.164) or a Session ID."),
-                          QStringLiteral("ID")});
+             p.addOption(
+                 {QStringLiteral("to"),
+                  QStringLiteral(
+                      "'self', a phone number (+E.164), an account id (aci:…) or a Session ID."),
+                  QStringLiteral("ID")});
              p.addOption({QStringLiteral("text"),
                           QStringLiteral("The message ('-' reads standard input)."),
                           QStringLiteral("TEXT")});
@@ -449,9 +484,10 @@ std::vector<Command> messagingCommands() {
         {QStringLiteral("history"), QStringLiteral("Print a conversation, oldest first."),
          QStringLiteral("--with ID [--json]"),
          [](QCommandLineParser& p) {
-             p.addOption({QStringLiteral("with"),
-                          QStringLiteral("'self', a phone number or a Session ID."),
-                          QStringLiteral("ID")});
+             p.addOption(
+                 {QStringLiteral("with"),
+                  QStringLiteral("'self', a phone number, an account id (aci:…) or a Session ID."),
+                  QStringLiteral("ID")});
              p.addOption(
                  {QStringLiteral("json"),
                   QStringLiteral(

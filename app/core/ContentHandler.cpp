@@ -3,10 +3,38 @@
 #include "proto/ContentCodec.h"
 #include "storage/Limits.h"
 #include "tandem/core.pb.h"
+#include "transport/relay/Address.h"
 
 namespace tandem::core {
 
 using namespace tandem::storage;
+
+StoreResult<std::optional<Contact>> findContact(Repositories& r, Mode mode,
+                                                const QString& address) {
+    if (mode == Mode::Signal && relay::parseAciAddress(address)) {
+        TANDEM_TRY_ASSIGN(auto holder, r.contacts.findByServiceId(mode, address));
+        if (holder) {
+            return holder;
+        }
+    }
+    return r.contacts.find(mode, address);
+}
+
+StoreResult<Contact> contactForAddress(Repositories& r, Mode mode, const QString& address,
+                                       std::int64_t now) {
+    TANDEM_TRY_ASSIGN(auto found, findContact(r, mode, address));
+    if (found) {
+        return *found;
+    }
+    TANDEM_TRY_ASSIGN(Contact contact, r.contacts.add(mode, address, QString(), now));
+    if (mode == Mode::Signal && relay::parseAciAddress(address)) {
+        TANDEM_TRY_ASSIGN(const bool set, r.contacts.setServiceId(contact.id, address));
+        if (set) {
+            contact.serviceId = address;
+        }
+    }
+    return contact;
+}
 
 QByteArray textContent(const MessageUid& uid, std::int64_t sentAt, const QString& text,
                        std::int64_t expireTimer) {

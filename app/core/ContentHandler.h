@@ -16,6 +16,16 @@ struct HandledContent {
     std::vector<storage::Message> updated;   // outgoing messages a receipt moved
 };
 
+// The contact an address names. An "aci:…" address (Signal mode) is found as the service id
+// of a contact first (one added by number whose id we learned), then as an address.
+storage::StoreResult<std::optional<storage::Contact>> findContact(storage::Repositories& r,
+                                                                  storage::Mode mode,
+                                                                  const QString& address);
+// The same, created if new; a new "aci:…" contact holds its address as its service id.
+storage::StoreResult<storage::Contact> contactForAddress(storage::Repositories& r,
+                                                         storage::Mode mode, const QString& address,
+                                                         std::int64_t now);
+
 // Builds content for the wire.
 QByteArray textContent(const storage::MessageUid& uid, std::int64_t sentAt, const QString& text,
                        std::int64_t expireTimer);

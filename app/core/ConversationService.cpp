@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 
+#include "app/core/ContentHandler.h"
 #include "app/core/CoreLog.h"
 #include "storage/Limits.h"
 
@@ -105,7 +106,7 @@ QFuture<StoreResult<std::vector<Message>>> ConversationService::contactHistory(
     return store_.read(
         [mode, address, limit](Repositories& r) -> StoreResult<std::vector<Message>> {
             std::vector<Message> all;
-            TANDEM_TRY_ASSIGN(const auto contact, r.contacts.find(mode, address));
+            TANDEM_TRY_ASSIGN(const auto contact, findContact(r, mode, address));
             if (!contact) {
                 return all;
             }

@@ -1,13 +1,13 @@
 #include "app/core/Messenger.h"
 
 #include <QDateTime>
-#include <QRegularExpression>
 
 #include <tandem/common/Redact.h>
 
 #include "app/core/ContentHandler.h"
 #include "app/core/CoreLog.h"
 #include "crypto/session/SessionKeys.h"
+#include "transport/relay/Address.h"
 
 namespace tandem::core {
 
@@ -40,8 +40,7 @@ Messenger::~Messenger() {
 }
 
 std::optional<Mode> Messenger::modeOf(const QString& address) {
-    static const QRegularExpression e164(QStringLiteral("^\\+[1-9][0-9]{6,14}$"));
-    if (e164.match(address).hasMatch()) {
+    if (relay::isRelayAddress(address)) {
         return Mode::Signal;
     }
     if (crypto::session::parseSessionId(address)) {
@@ -94,6 +93,7 @@ QFuture<CoreResult<void>> Messenger::start() {
                 connect(relay_, &transport::RelayTransport::authenticated, this, [this] {
                     ensureCertificate();
                     refillPreKeys();
+                    resolveContacts();
                     processOutbox();
                 });
                 relay_->start();
@@ -124,8 +124,9 @@ void Messenger::checkIdle() {
     }
 }
 
-QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& address,
+QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& given,
                                                    const QString& name) {
+    const QString address = given.trimmed().toLower();  // hex ids are stored in lower case
     if (modeOf(address) != mode) {
         return ready<Contact>(
             coreError(CoreErrorCode::InvalidArgument,
@@ -135,8 +136,8 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& add
                                                      : QStringLiteral("Session ID"))));
     }
     return store_
-        .write([mode, address = address.toLower(), name](Repositories& r) -> StoreResult<Contact> {
-            TANDEM_TRY_ASSIGN(Contact contact, r.contacts.add(mode, address, name, nowMs()));
+        .write([mode, address, name](Repositories& r) -> StoreResult<Contact> {
+            TANDEM_TRY_ASSIGN(Contact contact, contactForAddress(r, mode, address, nowMs()));
             if (!name.isEmpty() && contact.displayName != name) {
                 TANDEM_TRY(r.contacts.rename(contact.id, name));
                 contact.displayName = name;
@@ -144,16 +145,20 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& add
             TANDEM_TRY(r.conversations.forContact(contact.id, nowMs()));
             return contact;
         })
-        .then(this, [](StoreResult<Contact> r) -> CoreResult<Contact> {
+        .then(this, [this](StoreResult<Contact> r) -> CoreResult<Contact> {
             if (!r) {
                 return unexpected(fromStore(r.error()));
+            }
+            if (relay_ && relay_->isAuthenticated()) {
+                resolveContacts();
             }
             return std::move(r).value();
         });
 }
 
-QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& address,
+QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given,
                                                  const QString& text) {
+    const QString address = given.trimmed().toLower();
     if (modeOf(address) != mode) {
         return ready<Message>(
             coreError(CoreErrorCode::InvalidArgument,
@@ -177,7 +182,7 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& addre
     return store_
         .write([mode, address, body](Repositories& r) -> StoreResult<Message> {
             const std::int64_t now = nowMs();
-            TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.add(mode, address, QString(), now));
+            TANDEM_TRY_ASSIGN(const Contact contact, contactForAddress(r, mode, address, now));
             TANDEM_TRY_ASSIGN(const Conversation conversation,
                               r.conversations.forContact(contact.id, now));
             Message m;

@@ -46,7 +46,7 @@ public:
     [[nodiscard]] bool isConnected(storage::Mode mode) const;
     [[nodiscard]] transport::RelayTransport* relay() const { return relay_; }
 
-    // The mode an address belongs to: +E164 → Signal, 05… → Session.
+    // The mode an address belongs to: +E164 or aci:… → Signal, 05… → Session.
     static std::optional<storage::Mode> modeOf(const QString& address);
 
 signals:
@@ -73,6 +73,8 @@ private:
     void giveUp(std::int64_t outboxId, const QString& why);
     void ensureCertificate();
     void refillPreKeys();
+    // Learns the account ids of saved numbers (one rate-limited lookup).
+    void resolveContacts();
 
     // inbound (Messenger.cpp)
     void onReceived(const transport::IncomingEnvelope& envelope);
@@ -87,6 +89,7 @@ private:
     std::int64_t certificateExpires_ = 0;
     bool certificateRequested_ = false;
     bool refilling_ = false;
+    bool resolving_ = false;
 
     bool outboxRunning_ = false;
     bool outboxAgain_ = false;

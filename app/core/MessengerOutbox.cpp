@@ -9,6 +9,7 @@
 #include "crypto/signal/SealedSender.h"
 #include "tandem/core.pb.h"
 #include "tandem/signal.pb.h"
+#include "transport/relay/Address.h"
 
 namespace tandem::core {
 
@@ -23,6 +24,7 @@ constexpr int kOutboxBatch = 200;
 constexpr std::int64_t kCertificateMarginMs = 3600 * 1000;
 constexpr std::int64_t kPreKeyLowWater = 20;
 constexpr int kPreKeyBatch = 100;
+constexpr std::size_t kLookupBatch = 50;  // the relay's per-request limit
 
 std::int64_t nowMs() {
     return QDateTime::currentMSecsSinceEpoch();
@@ -30,6 +32,12 @@ std::int64_t nowMs() {
 
 QByteArray idBytes(std::int64_t id) {
     return QByteArray::number(id);
+}
+
+// Where the relay finds a contact: their account id once known (it outlives a number change
+// and is the only handle we have for someone who did not share a number), else the number.
+QString relayAddressOf(const Contact& contact) {
+    return contact.serviceId.isEmpty() ? contact.address : contact.serviceId;
 }
 
 std::int64_t backoffMs(std::int64_t attempts) {
@@ -128,6 +136,7 @@ void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
     struct Result {
         signalmode::Sealed sealed;
         QByteArray accessKey;
+        QString recipient;
     };
     store_
         .write([me = *signal_, outboxId, contact, content, certificate = certificate_, bundle,
@@ -140,13 +149,13 @@ void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
                 proto::core::OutboxPayload payload;
                 auto* wire = payload.mutable_wire();
                 wire->set_mode(static_cast<std::uint32_t>(Mode::Signal));
-                wire->set_recipient(contact.address.toStdString());
+                wire->set_recipient(relayAddressOf(fresh).toStdString());
                 wire->set_access_key(fresh.accessKey.toStdString());
                 wire->set_envelope(sealed.envelope.toStdString());
                 TANDEM_TRY(r.outbox.setPayload(
                     outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
             }
-            return Result{std::move(sealed), fresh.accessKey};
+            return Result{std::move(sealed), fresh.accessKey, relayAddressOf(fresh)};
         })
         .then(this, [this, outboxId, contact, content](StoreResult<Result> result) {
             if (!result) {
@@ -164,7 +173,7 @@ void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
             } else if (!result->sealed.problem.isEmpty()) {
                 giveUp(outboxId, result->sealed.problem);
             } else {
-                transmit(outboxId, contact.address, result->accessKey, result->sealed.envelope);
+                transmit(outboxId, result->recipient, result->accessKey, result->sealed.envelope);
             }
         });
 }
@@ -178,7 +187,7 @@ void Messenger::fetchBundleThenSend(std::int64_t outboxId, const Contact& contac
     }
     bundlesInFlight_.insert(contact.address);
     ClientFrame frame;
-    frame.mutable_fetch_bundle()->set_phone(contact.address.toStdString());
+    frame.mutable_fetch_bundle()->set_phone(relayAddressOf(contact).toStdString());
     control->request(frame).then(this, [this, outboxId, contact, content](RelayReply reply) {
         if (!reply) {
             bundlesInFlight_.erase(contact.address);
@@ -204,9 +213,17 @@ void Messenger::fetchBundleThenSend(std::int64_t outboxId, const Contact& contac
             return;
         }
         const QByteArray accessKey = QByteArray::fromStdString(reply->bundle().access_key());
+        const QByteArray aci = QByteArray::fromStdString(reply->bundle().aci());
         store_
-            .write([contactId = contact.id, accessKey](Repositories& r) -> StoreResult<void> {
-                return r.contacts.setAccessKey(contactId, accessKey);
+            .write([contactId = contact.id, accessKey, aci](Repositories& r) -> StoreResult<void> {
+                TANDEM_TRY(r.contacts.setAccessKey(contactId, accessKey));
+                if (aci.size() == relay::kAciBytes) {
+                    // Replies from them name only this id: it must lead back to this contact.
+                    TANDEM_TRY_ASSIGN(const Contact current, r.contacts.get(contactId));
+                    TANDEM_TRY(
+                        signalmode::learnServiceId(r, current, relay::aciAddress(aci), nowMs()));
+                }
+                return {};
             })
             .then(this, [this, outboxId, contact, content, accessKey,
                          bundle = std::move(bundle).value()](StoreResult<void>) {
@@ -337,6 +354,72 @@ void Messenger::ensureCertificate() {
         certificateExpires_ = static_cast<std::int64_t>(verified->expiresMs);
         processOutbox();
     });
+}
+
+void Messenger::resolveContacts() {
+    RelayConnection* control = relay_ ? relay_->control() : nullptr;
+    if (resolving_ || control == nullptr || !signal_) {
+        return;
+    }
+    resolving_ = true;
+    // The numbers we saved whose account id we do not know yet: a message from one of them
+    // names only the id, and must land in the conversation with the number.
+    store_
+        .read([](Repositories& r) -> StoreResult<std::vector<Contact>> {
+            TANDEM_TRY_ASSIGN(auto all, r.contacts.list(Mode::Signal));
+            std::vector<Contact> unresolved;
+            for (Contact& c : all) {
+                if (c.serviceId.isEmpty() && relay::isE164(c.address) &&
+                    unresolved.size() < kLookupBatch) {
+                    unresolved.push_back(std::move(c));
+                }
+            }
+            return unresolved;
+        })
+        .then(this, [this](StoreResult<std::vector<Contact>> unresolved) {
+            RelayConnection* connection = relay_ ? relay_->control() : nullptr;
+            if (!unresolved || unresolved->empty() || connection == nullptr) {
+                resolving_ = false;
+                return;
+            }
+            ClientFrame frame;
+            for (const Contact& c : *unresolved) {
+                frame.mutable_lookup()->add_phones(c.address.toStdString());
+            }
+            connection->request(frame).then(this, [this](RelayReply reply) {
+                if (!reply || RelayConnection::errorOf(*reply) || !reply->has_lookup() ||
+                    reply->lookup().registered_size() != reply->lookup().acis_size()) {
+                    resolving_ = false;
+                    return;
+                }
+                std::vector<std::pair<QString, QString>> found;
+                for (int i = 0; i < reply->lookup().registered_size(); ++i) {
+                    const QByteArray aci = QByteArray::fromStdString(reply->lookup().acis(i));
+                    if (aci.size() == relay::kAciBytes) {
+                        found.emplace_back(QString::fromStdString(reply->lookup().registered(i)),
+                                           relay::aciAddress(aci));
+                    }
+                }
+                store_
+                    .write([found](Repositories& r) -> StoreResult<void> {
+                        for (const auto& [phone, aci] : found) {
+                            TANDEM_TRY_ASSIGN(const auto contact,
+                                              r.contacts.find(Mode::Signal, phone));
+                            if (contact) {
+                                TANDEM_TRY(signalmode::learnServiceId(r, *contact, aci, nowMs()));
+                            }
+                        }
+                        return {};
+                    })
+                    .then(this, [this](StoreResult<void> stored) {
+                        resolving_ = false;
+                        if (!stored) {
+                            qCWarning(lcCore)
+                                << "cannot record contacts' account ids:" << stored.error().message;
+                        }
+                    });
+            });
+        });
 }
 
 void Messenger::refillPreKeys() {

@@ -1,6 +1,7 @@
 #include "app/localnet/LocalNet.h"
 
 #include <csignal>
+#include <sys/prctl.h>
 
 #include <QDir>
 #include <QFile>
@@ -48,6 +49,9 @@ void LocalNet::start() {
 void LocalNet::startRelay() {
     relay_ = std::make_unique<QProcess>();
     relay_->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    // If tandem-localnet itself dies (SIGKILL, a crash), its daemons go with it instead of
+    // lingering on their ports.
+    relay_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     connect(relay_.get(), &QProcess::readyReadStandardOutput, this, &LocalNet::onRelayOutput);
     connect(relay_.get(), &QProcess::finished, this, &LocalNet::onRelayExited);
     const int port = state_.value(QStringLiteral("relay_port")).toInt(0);

@@ -35,9 +35,11 @@ SecretBytes contentKey(const SecretBytes& dh, const SecretBytes& chainKey,
 }  // namespace
 
 Bytes SenderCertificate::issue(const Ed25519KeyPair& relayKey, std::uint32_t relayKeyId,
-                               const QString& sender, std::uint32_t senderDevice,
-                               const PublicKey& identityKey, std::uint64_t expiresMs) {
+                               ByteView senderAci, const QString& sender,
+                               std::uint32_t senderDevice, const PublicKey& identityKey,
+                               std::uint64_t expiresMs) {
     proto::SenderCertificate::Body body;
+    body.set_sender_aci(toString(senderAci));
     body.set_sender(sender.toStdString());
     body.set_sender_device(senderDevice);
     body.set_identity_key(toString(identityKey));
@@ -56,7 +58,7 @@ CryptoResult<SenderCertificate> SenderCertificate::verify(
     proto::SenderCertificate::Body body;
     if (bytes.size() > kMaxBytes ||
         !certificate.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
-        !body.ParseFromString(certificate.body())) {
+        !body.ParseFromString(certificate.body()) || body.sender_aci().size() != kAciBytes) {
         return cryptoError(CryptoErrorCode::Malformed,
                            QStringLiteral("the sender certificate is malformed"));
     }
@@ -73,6 +75,7 @@ CryptoResult<SenderCertificate> SenderCertificate::verify(
     }
     SenderCertificate out;
     out.sender = QString::fromStdString(body.sender());
+    out.senderAci = Bytes(body.sender_aci().begin(), body.sender_aci().end());
     out.senderDevice = body.sender_device();
     TANDEM_TRY_ASSIGN(out.identityKey, publicKeyFrom(view(body.identity_key()), "identity key"));
     out.expiresMs = body.expires_ms();

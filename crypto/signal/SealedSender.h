@@ -1,7 +1,8 @@
 // Sealed sender: the relay delivers an envelope knowing only the recipient.
 //
-// The relay issues each registered account a SenderCertificate (phone number, identity key,
-// expiry) signed with the relay's Ed25519 key. To send, the sender seals
+// The relay issues each registered account a SenderCertificate (account id, the phone number
+// only if the account shares it, identity key, expiry) signed with the relay's Ed25519 key. To
+// send, the sender seals
 //   { certificate, message type, message }  (padded to 160-byte buckets)
 // to the recipient's identity key in two layers, as Signal's v1 does:
 //   e      ephemeral X25519;  (CK, K1) = HKDF(DH(e, IK_R), salt = IK_R ‖ e)
@@ -23,7 +24,10 @@
 namespace tandem::crypto::signal {
 
 struct SenderCertificate {
-    QString sender;  // E.164
+    static constexpr std::size_t kAciBytes = 16;
+
+    QString sender;   // E.164, empty unless the sender shares the number
+    Bytes senderAci;  // kAciBytes: the sender's account id, always present
     std::uint32_t senderDevice = 1;
     PublicKey identityKey{};  // Ed25519
     std::uint64_t expiresMs = 0;
@@ -32,7 +36,7 @@ struct SenderCertificate {
 
     static constexpr std::size_t kMaxBytes = 1024;
 
-    static Bytes issue(const Ed25519KeyPair& relayKey, std::uint32_t relayKeyId,
+    static Bytes issue(const Ed25519KeyPair& relayKey, std::uint32_t relayKeyId, ByteView senderAci,
                        const QString& sender, std::uint32_t senderDevice,
                        const PublicKey& identityKey, std::uint64_t expiresMs);
     // Parses and checks signature (against trusted relay keys by id) and expiry.

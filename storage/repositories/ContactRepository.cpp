@@ -1,6 +1,7 @@
 #include "storage/repositories/ContactRepository.h"
 
 #include "storage/Limits.h"
+#include "storage/repositories/ConversationRepository.h"
 #include "storage/repositories/RepositoryUtil.h"
 
 namespace tandem::storage {
@@ -11,7 +12,7 @@ namespace {
 
 #define CONTACT_COLUMNS                                                                  \
     "id, mode, address, display_name, identity_key, verification, identity_changed_at, " \
-    "blocked, created_at, access_key"
+    "blocked, created_at, access_key, service_id"
 
 Contact readContact(const Statement& stmt) {
     Contact contact;
@@ -25,6 +26,7 @@ Contact readContact(const Statement& stmt) {
     contact.blocked = stmt.int64(7) != 0;
     contact.createdAt = stmt.int64(8);
     contact.accessKey = stmt.blob(9);
+    contact.serviceId = stmt.text(10);
     return contact;
 }
 
@@ -140,6 +142,66 @@ StoreResult<void> ContactRepository::setAccessKey(std::int64_t id, const QByteAr
                       db_.prepare("UPDATE contacts SET access_key = ? WHERE id = ?"));
     stmt->bindAll(accessKey, id);
     return runExpectingRow(db_, *stmt, "contact", id);
+}
+
+StoreResult<bool> ContactRepository::setServiceId(std::int64_t id, const QString& serviceId) {
+    if (serviceId.isEmpty()) {
+        return storeError(StoreErrorCode::InvalidArgument,
+                          QStringLiteral("The service id is empty."));
+    }
+    TANDEM_TRY(checkLimit(serviceId.size() <= limits::kMaxAddressChars, "service id",
+                          limits::kMaxAddressChars));
+    TANDEM_TRY_ASSIGN(const Contact contact, get(id));
+    if (contact.serviceId == serviceId) {
+        return true;
+    }
+    TANDEM_TRY_ASSIGN(const auto holder, findByServiceId(contact.mode, serviceId));
+    if (holder) {
+        return false;
+    }
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("UPDATE contacts SET service_id = ? WHERE id = ?"));
+    stmt->bindAll(serviceId, id);
+    TANDEM_TRY(runExpectingRow(db_, *stmt, "contact", id));
+    return true;
+}
+
+StoreResult<std::optional<Contact>> ContactRepository::findByServiceId(Mode mode,
+                                                                       const QString& serviceId) {
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT " CONTACT_COLUMNS " FROM contacts "
+                                                    "WHERE mode = ? AND service_id = ?"));
+    stmt->bindAll(fromEnum(mode), serviceId);
+    return optionalRow(*stmt, readContact);
+}
+
+StoreResult<Contact> ContactRepository::mergeInto(std::int64_t from, std::int64_t into,
+                                                  std::int64_t now) {
+    TANDEM_TRY_ASSIGN(const Contact source, get(from));
+    TANDEM_TRY_ASSIGN(const Contact target, get(into));
+    if (source.id == target.id || source.mode != target.mode) {
+        return storeError(StoreErrorCode::InvalidArgument,
+                          QStringLiteral("Only two different contacts of one mode can merge."));
+    }
+    ConversationRepository conversations(db_);
+    TANDEM_TRY_ASSIGN(const Conversation to, conversations.forContact(into, now));
+    TANDEM_TRY_ASSIGN(const Conversation away, conversations.forContact(from, now));
+    for (const char* sql : {"UPDATE messages SET conversation_id = ? WHERE conversation_id = ?",
+                            "UPDATE outbox SET conversation_id = ? WHERE conversation_id = ?"}) {
+        TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare(sql));
+        stmt->bindAll(to.id, away.id);
+        TANDEM_TRY(stmt->run());
+    }
+    if (target.accessKey.isEmpty() && !source.accessKey.isEmpty()) {
+        TANDEM_TRY(setAccessKey(into, source.accessKey));
+    }
+    if (target.identityKey.isEmpty() && !source.identityKey.isEmpty()) {
+        TANDEM_TRY(saveIdentityKey(into, source.identityKey, now));
+    }
+    TANDEM_TRY(remove(from));
+    if (!source.serviceId.isEmpty() && target.serviceId.isEmpty()) {
+        TANDEM_TRY(setServiceId(into, source.serviceId));
+    }
+    return get(into);
 }
 
 StoreResult<bool> ContactRepository::remove(std::int64_t id) {

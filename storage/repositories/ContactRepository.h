@@ -31,6 +31,15 @@ public:
     StoreResult<void> setVerification(std::int64_t id, Verification verification);
     StoreResult<void> setBlocked(std::int64_t id, bool blocked);
     StoreResult<void> setAccessKey(std::int64_t id, const QByteArray& accessKey);
+    // Records the contact's service id. False (and nothing changed) if another contact of the
+    // mode holds it already: the two stay apart rather than merge conversations silently.
+    StoreResult<bool> setServiceId(std::int64_t id, const QString& serviceId);
+    StoreResult<std::optional<Contact>> findByServiceId(Mode mode, const QString& serviceId);
+    // Folds contact `from` into `into` (the same person, known twice: e.g. by account id
+    // before we learned it belongs to a number): messages and queued sends move to `into`'s
+    // conversation, `into` takes `from`'s service id, access key and identity key where it has
+    // none, and `from` is removed. Crypto sessions are the caller's (they are by address).
+    StoreResult<Contact> mergeInto(std::int64_t from, std::int64_t into, std::int64_t now);
     // Removes the contact and (by cascade) its conversation and messages.
     StoreResult<bool> remove(std::int64_t id);
 

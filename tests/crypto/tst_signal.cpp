@@ -324,8 +324,9 @@ private slots:
         const IdentityKeyPair alice = IdentityKeyPair::generate();
         const IdentityKeyPair bob = IdentityKeyPair::generate();
         const std::uint64_t now = 1'800'000'000'000;
+        const Bytes aliceAci(SenderCertificate::kAciBytes, 0xa1);
         const Bytes certificate =
-            SenderCertificate::issue(relay, 3, QStringLiteral("+4915112345678"), 1,
+            SenderCertificate::issue(relay, 3, aliceAci, QStringLiteral("+4915112345678"), 1,
                                      alice.publicKey().ed25519, now + 86'400'000);
         const Bytes envelope = sealSender(alice, certificate, MessageType::Whisper,
                                           view("sealed hello"), bob.publicKey())
@@ -334,6 +335,7 @@ private slots:
         const auto opened = openSealed(bob, envelope, trusted, now);
         QVERIFY2(opened.has_value(), qPrintable(opened ? QString() : opened.error().message));
         QCOMPARE(opened->certificate.sender, QStringLiteral("+4915112345678"));
+        QCOMPARE(toHex(opened->certificate.senderAci), toHex(aliceAci));
         QCOMPARE(toHex(opened->certificate.identityKey), toHex(alice.publicKey().ed25519));
         QCOMPARE(opened->type, MessageType::Whisper);
         QCOMPARE(text(opened->message), std::string("sealed hello"));
@@ -379,13 +381,31 @@ private slots:
         QCOMPARE(openSealed(bob, forged, trusted, now).error().code,
                  CryptoErrorCode::UntrustedCertificate);
         // A certificate signed by some other key.
-        const Bytes selfSigned = SenderCertificate::issue(Ed25519KeyPair::generate(), 3,
+        const Bytes selfSigned = SenderCertificate::issue(Ed25519KeyPair::generate(), 3, aliceAci,
                                                           QStringLiteral("+4915112345678"), 1,
                                                           alice.publicKey().ed25519, now + 1000);
         const Bytes foreign =
             sealSender(alice, selfSigned, MessageType::Whisper, view("x"), bob.publicKey()).value();
         QCOMPARE(openSealed(bob, foreign, trusted, now).error().code,
                  CryptoErrorCode::UntrustedCertificate);
+
+        // A number the sender does not share stays out of the certificate; the id is enough.
+        const Bytes privateCertificate = SenderCertificate::issue(
+            relay, 3, aliceAci, QString(), 1, alice.publicKey().ed25519, now + 1000);
+        QVERIFY(toString(privateCertificate).find("4915112345678") == std::string::npos);
+        const auto privately = openSealed(
+            bob,
+            sealSender(alice, privateCertificate, MessageType::Whisper, view("x"), bob.publicKey())
+                .value(),
+            trusted, now);
+        QVERIFY(privately.has_value());
+        QVERIFY(privately->certificate.sender.isEmpty());
+        QCOMPARE(toHex(privately->certificate.senderAci), toHex(aliceAci));
+        // A certificate without an account id is refused.
+        const Bytes noAci = SenderCertificate::issue(relay, 3, Bytes(), QStringLiteral("+1"), 1,
+                                                     alice.publicKey().ed25519, now + 1000);
+        QCOMPARE(SenderCertificate::verify(noAci, trusted, now).error().code,
+                 CryptoErrorCode::Malformed);
 
         Bytes damaged = envelope;
         damaged[damaged.size() - 5] ^= 1;

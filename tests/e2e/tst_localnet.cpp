@@ -99,7 +99,8 @@ private slots:
         const Run init =
             tandemctl(QStringLiteral("alice"),
                       {QStringLiteral("init"), QStringLiteral("signal"), QStringLiteral("--phone"),
-                       QStringLiteral("+4915100000001"), QStringLiteral("--network"), network()});
+                       QStringLiteral("+4915100000001"), QStringLiteral("--network"), network(),
+                       QStringLiteral("--share-phone")});
         QVERIFY2(init.status == 0, qPrintable(init.err));
         QCOMPARE(
             tandemctl(QStringLiteral("bob"),
@@ -115,6 +116,12 @@ private slots:
                                         .toObject();
         QCOMPARE(account[QStringLiteral("phone")].toString(), QStringLiteral("+4915100000001"));
         QCOMPARE(account[QStringLiteral("identity_key")].toString().size(), qsizetype{66});
+        QCOMPARE(account[QStringLiteral("account_id")].toString().size(), qsizetype{36});
+        QVERIFY(account[QStringLiteral("phone_shared")].toBool());
+        const Run bobWho = tandemctl(QStringLiteral("bob"), {QStringLiteral("whoami")});
+        QVERIFY2(bobWho.out.contains(QStringLiteral("account id: aci:")) &&
+                     bobWho.out.contains(QStringLiteral("instead of your number")),
+                 qPrintable(bobWho.out));
         QCOMPARE(tandemctl(QStringLiteral("alice"),
                            {QStringLiteral("add-contact"), QStringLiteral("+4915100000002"),
                             QStringLiteral("--name"), QStringLiteral("Bob")})
@@ -130,6 +137,7 @@ private slots:
             tandemctl(QStringLiteral("bob"), {QStringLiteral("receive"), QStringLiteral("--json")});
         QCOMPARE(got.status, 0);
         const QJsonObject line = QJsonDocument::fromJson(got.out.trimmed().toUtf8()).object();
+        // Alice shares her number (--share-phone), so Bob, who never saved it, sees it.
         QCOMPARE(line[QStringLiteral("from")].toString(), QStringLiteral("+4915100000001"));
         QCOMPARE(line[QStringLiteral("mode")].toString(), QStringLiteral("signal"));
         QCOMPARE(line[QStringLiteral("text")].toString(), QStringLiteral("Grüße über die Relay 🚲"));
@@ -199,8 +207,11 @@ private slots:
         const Run later =
             tandemctl(QStringLiteral("bob"), {QStringLiteral("receive"), QStringLiteral("--json")});
         QVERIFY(later.out.contains(QStringLiteral("while you were away")));
-        net->terminate();
+
+        // tandem-localnet killed outright: its relay does not linger on the port.
+        net->kill();
         QVERIFY(net->waitForFinished(15000));
+        QVERIFY(QTest::qWaitFor([&] { return !portOpen(port); }, 10000));
     }
 };
 

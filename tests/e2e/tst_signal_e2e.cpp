@@ -40,8 +40,8 @@ struct User {
         }
     }
 
-    void registerWith(const core::NetworkConfig& network) {
-        core::SignalRegistration registration(*store, network, phone);
+    void registerWith(const core::NetworkConfig& network, bool sharePhone = false) {
+        core::SignalRegistration registration(*store, network, phone, sharePhone);
         QVERIFY(test::await(registration.requestCode()).has_value());
         const auto done = test::await(registration.complete(QString()));
         QVERIFY2(done.has_value(), qPrintable(done ? QString() : done.error().message));
@@ -58,6 +58,29 @@ struct User {
     }
 
     void stop() { messenger.reset(); }
+
+    std::vector<Contact> contacts() {
+        return test::await(
+                   store->read([](Repositories& r) { return r.contacts.list(Mode::Signal); }))
+            .value();
+    }
+
+    QStringList history(const QString& with) {
+        QStringList out;
+        const auto messages =
+            test::await(store->read([with](Repositories& r) -> StoreResult<std::vector<Message>> {
+                TANDEM_TRY_ASSIGN(const auto contact, r.contacts.find(Mode::Signal, with));
+                if (!contact) {
+                    return std::vector<Message>();
+                }
+                TANDEM_TRY_ASSIGN(const Conversation c, r.conversations.forContact(contact->id, 0));
+                return r.messages.newest(c.id, 100);
+            }));
+        for (const Message& m : messages.value()) {
+            out << m.body;
+        }
+        return out;
+    }
 
     std::int64_t count(Direction direction) {
         return test::await(store->read([direction](Repositories& r) -> StoreResult<std::int64_t> {
@@ -139,6 +162,15 @@ private slots:
         }
         QCOMPARE(alice.count(Direction::Incoming), std::int64_t{kEach});
         QCOMPARE(bob.count(Direction::Incoming), std::int64_t{kEach});
+        // Each knows the other once, by number: the account id the first message named was
+        // folded into the saved number, whichever arrived first.
+        for (User* u : {&alice, &bob}) {
+            const auto contacts = u->contacts();
+            QCOMPARE(contacts.size(), std::size_t{1});
+            QCOMPARE(contacts[0].address, u == &alice ? bob.phone : alice.phone);
+            QVERIFY(contacts[0].serviceId.startsWith(QStringLiteral("aci:")));
+            QCOMPARE(u->history(contacts[0].address).size(), 100);
+        }
         QVERIFY(alice.messenger->isIdle());
         // Latency samples were recorded from the receipts.
         const auto samples = test::await(alice.store->read(
@@ -236,6 +268,75 @@ private slots:
         for (int i = 0; i < 20; ++i) {
             QCOMPARE(bob.received[i], QStringLiteral("c%1").arg(i));
         }
+    }
+
+    void numbersStayPrivateUnlessShared() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n6.json")));
+        User carol(QStringLiteral("+4915100000003"));  // keeps her number to herself
+        User dave(QStringLiteral("+4915100000004"));   // shares his
+        User erin(QStringLiteral("+4915100000005"));   // keeps hers too
+        for (User* u : {&carol, &dave, &erin}) {
+            u->open(true);
+            u->registerWith(network, u == &dave);
+            u->start();
+        }
+        QString from;
+        QObject::connect(dave.messenger.get(), &Messenger::messageReceived,
+                         [&](const Message&, const QString& sender, Mode) { from = sender; });
+
+        // Carol knows Dave's number; Dave learns only Carol's account id.
+        QVERIFY(test::await(carol.messenger->sendText(Mode::Signal, dave.phone, "hi, it's carol"))
+                    .has_value());
+        QVERIFY(QTest::qWaitFor([&] { return dave.received.size() == 1; }, 20000));
+        const QString carolId = from;
+        QVERIFY(carolId.startsWith(QStringLiteral("aci:")));
+        QCOMPARE(dave.contacts().size(), std::size_t{1});
+        QCOMPARE(dave.contacts()[0].address, carolId);
+        // Dave replies to the id; it reaches Carol in her conversation with his number.
+        QVERIFY(
+            test::await(dave.messenger->sendText(Mode::Signal, carolId, "hi carol")).has_value());
+        QVERIFY(QTest::qWaitFor([&] { return carol.received.size() == 1; }, 20000));
+        QCOMPARE(carol.history(dave.phone), (QStringList{"hi, it's carol", "hi carol"}));
+        QCOMPARE(carol.contacts().size(), std::size_t{1});
+        // Carol's number is nowhere in Dave's profile: not in his contacts, not in the
+        // certificate-bearing messages he stored.
+        for (const Contact& c : dave.contacts()) {
+            QVERIFY(c.address != carol.phone);
+        }
+
+        // Dave shares his number: Erin, who never saved it, sees it.
+        QString erinFrom;
+        QObject::connect(erin.messenger.get(), &Messenger::messageReceived,
+                         [&](const Message&, const QString& sender, Mode) { erinFrom = sender; });
+        QVERIFY(test::await(dave.messenger->sendText(Mode::Signal, erin.phone, "hello erin"))
+                    .has_value());
+        QVERIFY(QTest::qWaitFor([&] { return erin.received.size() == 1; }, 20000));
+        QCOMPARE(erinFrom, dave.phone);
+
+        // Erin answers (Dave saved her number before): one conversation on his side.
+        QVERIFY(test::await(erin.messenger->sendText(Mode::Signal, dave.phone, "hello dave"))
+                    .has_value());
+        QVERIFY(QTest::qWaitFor([&] { return dave.received.size() == 2; }, 20000));
+        QCOMPARE(dave.history(erin.phone), (QStringList{"hello erin", "hello dave"}));
+        QCOMPARE(from, erin.phone);  // his saved number: it learned her id from her bundle
+
+        // Dave saves Carol's number after the fact (she told him in person): the id-only
+        // conversation folds into it once the relay confirms the number is that account.
+        QVERIFY(test::await(dave.messenger->addContact(Mode::Signal, carol.phone, "Carol"))
+                    .has_value());
+        QVERIFY(QTest::qWaitFor([&] { return dave.contacts().size() == 2; }, 20000));
+        QCOMPARE(dave.history(carol.phone), (QStringList{"hi, it's carol", "hi carol"}));
+        QVERIFY(dave.history(carolId).isEmpty());
+        // ... and the conversation goes on, both ways, with the merged sessions.
+        QVERIFY(test::await(dave.messenger->sendText(Mode::Signal, carol.phone, "saved you"))
+                    .has_value());
+        QVERIFY(QTest::qWaitFor([&] { return carol.received.size() == 2; }, 20000));
+        QVERIFY(
+            test::await(carol.messenger->sendText(Mode::Signal, dave.phone, "great")).has_value());
+        QVERIFY(QTest::qWaitFor([&] { return dave.received.size() == 3; }, 20000));
+        QCOMPARE(dave.history(carol.phone).last(), QStringLiteral("great"));
     }
 
     void registrationWithAWrongCodeFails() {

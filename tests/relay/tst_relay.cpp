@@ -6,6 +6,7 @@
 
 #include <QSignalSpy>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "crypto/signal/Identity.h"
@@ -15,7 +16,9 @@
 #include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 #include "transport/SecureChannel.h"
+#include "transport/relay/Address.h"
 #include "transport/relay/RelayConnection.h"
+#include "transport/relay/server/RelayStore.h"
 
 using namespace tandem;
 using namespace tandem::crypto;
@@ -23,6 +26,7 @@ using namespace tandem::transport;
 using proto::relay::ClientFrame;
 using proto::relay::Error;
 using proto::relay::ServerFrame;
+using tandem::relay::aciAddress;
 
 namespace {
 
@@ -59,11 +63,13 @@ struct Account {
     signal::IdentityKeyPair identity = signal::IdentityKeyPair::generate();
     std::string password = std::string(32, 'p');
     std::string accessKey = std::string(16, 'a');
+    bool sharePhone = false;
 };
 
 ClientFrame registerFrame(const Account& a, const QString& code = {}) {
     ClientFrame f;
     auto* r = f.mutable_register_();
+    r->set_share_phone(a.sharePhone);
     r->set_phone(a.phone.toStdString());
     r->set_code(code.toStdString());
     r->set_identity_key(toString(a.identity.publicKey().ed25519));
@@ -181,22 +187,71 @@ private slots:
         fetch.mutable_fetch_bundle()->set_phone("+4915199999999");
         QCOMPARE(a.call(fetch).error().code(), Error::NOT_FOUND);
 
+        // Every account has a random id; bundles carry it, and it finds the account too.
+        fetch.mutable_fetch_bundle()->set_phone(bob.phone.toStdString());
+        const QByteArray bobAci = QByteArray::fromStdString(a.call(fetch).bundle().aci());
+        QCOMPARE(bobAci.size(), qsizetype{16});
+        fetch.mutable_fetch_bundle()->set_phone(aciAddress(bobAci).toStdString());
+        const ServerFrame byAci = a.call(fetch);
+        QVERIFY(byAci.has_bundle());
+        QCOMPARE(byAci.bundle().access_key(), bob.accessKey);
+        QVERIFY(signal::PreKeyBundle::parse(view(byAci.bundle().bundle()))->identity ==
+                bob.identity.publicKey());
+        fetch.mutable_fetch_bundle()->set_phone(aciAddress(QByteArray(16, '\x42')).toStdString());
+        QCOMPARE(a.call(fetch).error().code(), Error::NOT_FOUND);
+
+        // The certificate names the account id, and the number only if its owner shares it.
         ClientFrame cert;
         cert.mutable_get_certificate();
-        const ServerFrame issued = a.call(cert);
         const std::map<std::uint32_t, PublicKey> trusted = {{1, relay.key()}};
-        const auto verified = signal::SenderCertificate::verify(
-            view(issued.certificate().certificate()), trusted,
-            static_cast<std::uint64_t>(QDateTime::currentMSecsSinceEpoch()));
-        QVERIFY2(verified.has_value(), qPrintable(verified ? QString() : verified.error().message));
-        QCOMPARE(verified->sender, alice.phone);
+        const auto certificateOf = [&](Client& client) {
+            const ServerFrame issued = client.call(cert);
+            return signal::SenderCertificate::verify(
+                view(issued.certificate().certificate()), trusted,
+                static_cast<std::uint64_t>(QDateTime::currentMSecsSinceEpoch()));
+        };
+        const auto hidden = certificateOf(a);
+        QVERIFY2(hidden.has_value(), qPrintable(hidden ? QString() : hidden.error().message));
+        QVERIFY(hidden->sender.isEmpty());
+        QCOMPARE(hidden->senderAci.size(), std::size_t{16});
 
+        alice.sharePhone = true;  // re-registering keeps the id and now shows the number
+        Client shared(relay.endpoint());
+        const ServerFrame reregistered = shared.call(registerFrame(alice));
+        QVERIFY(shared.call(authFrame(alice)).has_ok());
+        const auto shown = certificateOf(shared);
+        QVERIFY(shown.has_value());
+        QCOMPARE(shown->sender, alice.phone);
+        QVERIFY(shown->senderAci == hidden->senderAci);
+        QVERIFY(toString(shown->senderAci) == reregistered.registered().aci());
+
+        // Discovery is by number only, rate-limited, and answers with the ids.
         ClientFrame lookup;
         lookup.mutable_lookup()->add_phones(bob.phone.toStdString());
         lookup.mutable_lookup()->add_phones("+4915177777777");
-        const ServerFrame found = a.call(lookup);
+        lookup.mutable_lookup()->add_phones(aciAddress(bobAci).toStdString());
+        const ServerFrame found = shared.call(lookup);
         QCOMPARE(found.lookup().registered_size(), 1);
         QCOMPARE(QString::fromStdString(found.lookup().registered(0)), bob.phone);
+        QCOMPARE(QByteArray::fromStdString(found.lookup().acis(0)), bobAci);
+    }
+
+    void sealedSendsReachAnAccountById() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        Account bob{QStringLiteral("+4915100000002")};
+        Client b(relay.endpoint());
+        const ServerFrame registered = b.call(registerFrame(bob));
+        QVERIFY(b.call(authFrame(bob)).has_ok());
+        const QString byId = aciAddress(QByteArray::fromStdString(registered.registered().aci()));
+        Client sender(relay.endpoint());
+        ClientFrame f = sendFrame(bob, "to the id");
+        f.mutable_send()->set_recipient(byId.toStdString());
+        QVERIFY(sender.call(f).has_accepted());
+        QVERIFY(QTest::qWaitFor([&] { return b.delivered.size() == 1; }, 10000));
+        QCOMPARE(b.delivered[0].envelope(), "to the id");
+        f.mutable_send()->set_recipient("aci:not-hex");
+        QCOMPARE(sender.call(f).error().code(), Error::NOT_FOUND);
     }
 
     void sendsArePushedDrainedAndDeletedOnAck() {
@@ -292,6 +347,35 @@ private slots:
         for (const std::string& a : accepted) {
             QVERIFY2(got.count(a) == 1, a.c_str());  // everything acknowledged survived
         }
+    }
+
+    void aVersion1RelayDatabaseGetsAccountIds() {
+        QTemporaryDir dir;
+        {
+            storage::DatabaseOptions options;
+            options.create = true;
+            auto db =
+                storage::Database::open(dir.filePath(QStringLiteral("relay.db")), nullptr, options)
+                    .value();
+            // The accounts table as version 1 had it, with two accounts.
+            QVERIFY(db->exec(R"sql(
+                CREATE TABLE accounts (id INTEGER PRIMARY KEY, phone TEXT NOT NULL UNIQUE,
+                    identity_key BLOB NOT NULL, password_hash BLOB NOT NULL,
+                    access_key BLOB NOT NULL, created_at INTEGER NOT NULL);
+                INSERT INTO accounts VALUES (1, '+4915100000001', x'01', x'02', x'03', 1);
+                INSERT INTO accounts VALUES (2, '+4915100000002', x'01', x'02', x'03', 1);
+                PRAGMA user_version = 1;)sql")
+                        .has_value());
+        }
+        auto store = relay::RelayStore::open(dir.path());
+        QVERIFY2(store.has_value(), qPrintable(store ? QString() : store.error()));
+        const auto one = (*store)->accountByPhone(QStringLiteral("+4915100000001"));
+        const auto two = (*store)->accountByPhone(QStringLiteral("+4915100000002"));
+        QVERIFY(one && two);
+        QCOMPARE(one->aci.size(), qsizetype{16});
+        QVERIFY(one->aci != two->aci);
+        QVERIFY(!one->sharePhone);
+        QCOMPARE((*store)->accountByAddress(aciAddress(two->aci))->id, two->id);
     }
 
     void badInputClosesOnlyTheOffender() {

@@ -171,6 +171,53 @@ private slots:
         QCOMPARE(ok(r_->contacts.get(c.id)).accessKey, QByteArray(16, 'k'));
     }
 
+    void serviceIdsAreUniqueAndContactsMerge() {
+        const QString aci = QStringLiteral("aci:") + QString(32, u'a');
+        const Contact byNumber = contact();
+        const Contact byId = ok(r_->contacts.add(Mode::Signal, aci, QString(), 100));
+        QVERIFY(ok(r_->contacts.setServiceId(byId.id, aci)));
+        QVERIFY(ok(r_->contacts.setServiceId(byId.id, aci)));  // again: no change, fine
+        QCOMPARE(ok(r_->contacts.findByServiceId(Mode::Signal, aci))->id, byId.id);
+        QVERIFY(!ok(r_->contacts.findByServiceId(Mode::Session, aci)).has_value());
+        // Held by one contact: another cannot take it (and the index refuses it too).
+        QVERIFY(!ok(r_->contacts.setServiceId(byNumber.id, aci)));
+        QVERIFY(ok(r_->contacts.get(byNumber.id)).serviceId.isEmpty());
+        QCOMPARE(errorOf(db_->exec("UPDATE contacts SET service_id = '" + aci.toStdString() +
+                                   "' WHERE id = " + std::to_string(byNumber.id))),
+                 StoreErrorCode::Constraint);
+        QCOMPARE(errorOf(r_->contacts.setServiceId(byNumber.id, QString())),
+                 StoreErrorCode::InvalidArgument);
+
+        // The id-only contact wrote first; merging folds its messages and queue in.
+        const Conversation idConv = ok(r_->conversations.forContact(byId.id, 1));
+        const Conversation numberConv = ok(r_->conversations.forContact(byNumber.id, 1));
+        ok(r_->messages.insert(textMessage(idConv.id, "first, by id", Direction::Incoming, 10)));
+        ok(r_->messages.insert(
+            textMessage(numberConv.id, "to the number", Direction::Outgoing, 20)));
+        OutboxItem receipt;
+        receipt.conversationId = idConv.id;
+        receipt.kind = OutboxKind::DeliveryReceipt;
+        receipt.payload = QByteArray("r");
+        const auto queued = ok(r_->outbox.enqueue(receipt));
+        ok(r_->contacts.setAccessKey(byId.id, QByteArray(16, 'k')));
+        ok(r_->contacts.saveIdentityKey(byId.id, QByteArray(32, 'i'), 30));
+
+        const Contact merged = ok(r_->contacts.mergeInto(byId.id, byNumber.id, 40));
+        QCOMPARE(merged.id, byNumber.id);
+        QCOMPARE(merged.address, byNumber.address);
+        QCOMPARE(merged.serviceId, aci);
+        QCOMPARE(merged.accessKey, QByteArray(16, 'k'));
+        QCOMPARE(merged.identityKey, QByteArray(32, 'i'));
+        QVERIFY(!ok(r_->contacts.find(Mode::Signal, aci)).has_value());
+        const auto messages = ok(r_->messages.newest(numberConv.id, 10));
+        QCOMPARE(messages.size(), std::size_t{2});
+        QCOMPARE(messages[0].body, QStringLiteral("first, by id"));
+        QCOMPARE(ok(r_->outbox.get(queued)).conversationId, numberConv.id);
+        QCOMPARE(errorOf(r_->conversations.get(idConv.id)), StoreErrorCode::NotFound);
+        QCOMPARE(errorOf(r_->contacts.mergeInto(byNumber.id, byNumber.id, 50)),
+                 StoreErrorCode::InvalidArgument);
+    }
+
     // ---- conversations -------------------------------------------------------------------
 
     void noteToSelfIsUniqueAndModeless() {

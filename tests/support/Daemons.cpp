@@ -1,6 +1,7 @@
 #include "tests/support/Daemons.h"
 
 #include <csignal>
+#include <sys/prctl.h>
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -30,6 +31,8 @@ bool RelayProcess::start() {
     process_ = std::make_unique<QProcess>();
     process_->setProcessChannelMode(QProcess::SeparateChannels);
     process_->setReadChannel(QProcess::StandardOutput);
+    // A test that crashes or times out takes its daemons with it.
+    process_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     const QString listen = QStringLiteral("127.0.0.1:%1").arg(port_);
     process_->start(relaydPath(), {QStringLiteral("--data"), dataDir(), QStringLiteral("--listen"),
                                    listen, QStringLiteral("--verify"), verify_});

@@ -7,6 +7,7 @@
 #include "proto/ContentCodec.h"
 #include "storage/Limits.h"
 #include "tandem/core.pb.h"
+#include "transport/relay/Address.h"
 
 namespace tandem::core::signalmode {
 
@@ -116,6 +117,26 @@ struct SessionRecord {
     }
 };
 
+// Who sent it: the contact holding the sender's account id; else the contact of the number the
+// certificate shows (which then learns the id); else a new contact known by the id alone
+// (the sender did not share a number, and we never learn it).
+StoreResult<Contact> senderContact(Repositories& r, const SenderCertificate& certificate,
+                                   std::int64_t now) {
+    const QString aci = relay::aciAddress(qbytes(certificate.senderAci));
+    const bool numberShown = relay::isE164(certificate.sender);
+    TANDEM_TRY_ASSIGN(auto known, r.contacts.findByServiceId(Mode::Signal, aci));
+    if (known && !(numberShown && known->address == aci)) {
+        return *known;
+    }
+    if (numberShown) {  // now shared: the number's contact takes over any id-only one
+        TANDEM_TRY_ASSIGN(const Contact byNumber,
+                          r.contacts.add(Mode::Signal, certificate.sender, QString(), now));
+        return learnServiceId(r, byNumber, aci, now);
+    }
+    TANDEM_TRY_ASSIGN(Contact contact, r.contacts.add(Mode::Signal, aci, QString(), now));
+    return learnServiceId(r, contact, aci, now);
+}
+
 }  // namespace
 
 StoreResult<std::optional<Identity>> loadIdentity(Repositories& r) {
@@ -137,9 +158,39 @@ StoreResult<std::optional<Identity>> loadIdentity(Repositories& r) {
                                        static_cast<int>(account->credentials->size()))) {
             me.password = QByteArray::fromStdString(credentials.password());
             me.accessKey = QByteArray::fromStdString(credentials.access_key());
+            me.aci = QByteArray::fromStdString(credentials.aci());
+            me.sharePhone = credentials.share_phone();
         }
     }
     return std::optional<Identity>(std::move(me));
+}
+
+StoreResult<Contact> learnServiceId(Repositories& r, const Contact& contact, const QString& aci,
+                                    std::int64_t now) {
+    if (contact.serviceId == aci || !relay::parseAciAddress(aci)) {
+        return contact;
+    }
+    TANDEM_TRY_ASSIGN(const auto holder, r.contacts.findByServiceId(Mode::Signal, aci));
+    if (!holder) {
+        TANDEM_TRY(r.contacts.setServiceId(contact.id, aci));
+        return r.contacts.get(contact.id);
+    }
+    if (holder->id == contact.id || holder->address != aci) {
+        return contact;  // two contacts with numbers: not ours to merge
+    }
+    // The ratchet states of both join under the surviving address (ours first): the peer
+    // keeps earlier states too, so either still opens what the other side sends.
+    TANDEM_TRY_ASSIGN(SessionRecord into, SessionRecord::load(r, contact.address));
+    TANDEM_TRY_ASSIGN(SessionRecord from, SessionRecord::load(r, holder->address));
+    if (!from.states.empty()) {
+        for (RatchetSession& state : from.states) {
+            into.states.push_back(std::move(state));
+        }
+        TANDEM_TRY(into.save(r, contact.address, now));
+        TANDEM_TRY(r.sessions.removeAll(Mode::Signal, holder->address));
+    }
+    qCInfo(lcCore) << "a contact known by account id turned out to be a saved number: merged";
+    return r.contacts.mergeInto(holder->id, contact.id, now);
 }
 
 StoreResult<Sealed> seal(Repositories& r, const Identity& me, const Contact& contact,
@@ -199,9 +250,8 @@ StoreResult<Opened> open(Repositories& r, const Identity& me,
         out.problem = unsealed.error().message;
         return out;
     }
-    out.from = unsealed->certificate.sender;
-    TANDEM_TRY_ASSIGN(const Contact contact,
-                      r.contacts.add(Mode::Signal, out.from, QString(), now));
+    TANDEM_TRY_ASSIGN(const Contact contact, senderContact(r, unsealed->certificate, now));
+    out.from = contact.address;
     TANDEM_TRY_ASSIGN(
         const IdentityChange change,
         r.contacts.saveIdentityKey(contact.id, qbytes(unsealed->certificate.identityKey), now));

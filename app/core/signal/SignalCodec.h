@@ -22,6 +22,8 @@ struct Identity {
     QString phone;
     QByteArray password;
     QByteArray accessKey;
+    QByteArray aci;  // our account id at the relay (16 bytes)
+    bool sharePhone = false;
 };
 
 // This profile's Signal identity, if it has registered one.
@@ -44,13 +46,21 @@ storage::StoreResult<Sealed> seal(storage::Repositories& r, const Identity& me,
 struct Opened {
     enum class Outcome { Stored, Duplicate, Receipt, Undecryptable, Ignored };
     Outcome outcome = Outcome::Ignored;
-    QString from;                             // the sender's phone number
+    QString from;  // the sender's contact address: their number if shared or known, else aci:…
     std::optional<storage::Message> message;  // Stored
     std::vector<storage::Message> updated;    // Receipt: the messages whose status moved
     bool usedOneTimePreKey = false;
     bool identityChanged = false;
     QString problem;  // Undecryptable: why
 };
+
+// Records that `contact` is the relay account `aci` (an "aci:…" address), learned from their
+// prekey bundle or a lookup. A contact known only by that id (they wrote to us before we knew
+// the id belongs to this number) is merged in: its messages, queued sends and ratchet states
+// join `contact`'s. Two contacts that both have a number are left apart.
+storage::StoreResult<storage::Contact> learnServiceId(storage::Repositories& r,
+                                                      const storage::Contact& contact,
+                                                      const QString& aci, std::int64_t now);
 
 // Opens a sealed envelope and stores what it carries.
 storage::StoreResult<Opened> open(

@@ -10,6 +10,7 @@
 #include "app/core/Messenger.h"
 #include "crypto/signal/Identity.h"
 #include "tandem/core.pb.h"
+#include "transport/relay/Address.h"
 
 namespace tandem::core {
 
@@ -46,8 +47,12 @@ CoreError relayError(const RelayReply& reply) {
 }  // namespace
 
 SignalRegistration::SignalRegistration(Store& store, NetworkConfig network, QString phone,
-                                       QObject* parent)
-    : QObject(parent), store_(store), network_(std::move(network)), phone_(std::move(phone)) {}
+                                       bool sharePhone, QObject* parent)
+    : QObject(parent),
+      store_(store),
+      network_(std::move(network)),
+      phone_(std::move(phone)),
+      sharePhone_(sharePhone) {}
 
 SignalRegistration::~SignalRegistration() {
     if (connection_) {
@@ -121,15 +126,24 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
         r->set_identity_key(crypto::toString(identity->publicKey().ed25519));
         r->set_password(password.toStdString());
         r->set_access_key(accessKey.toStdString());
+        r->set_share_phone(sharePhone_);
         connection_->request(frame).then(this, [this, promise, identity, password,
                                                 accessKey](RelayReply reply) {
             if (!reply || reply->has_error()) {
                 finish<void>(promise, unexpected(relayError(reply)));
                 return;
             }
+            const std::string aci = reply->registered().aci();
+            if (aci.size() != static_cast<std::size_t>(relay::kAciBytes)) {
+                finish<void>(promise,
+                             coreError(CoreErrorCode::Rejected,
+                                       QStringLiteral("the relay assigned no account id")));
+                return;
+            }
             // Registered: keep the account, its prekeys and the network settings.
             store_
-                .write([phone = phone_, identity, password, accessKey,
+                .write([phone = phone_, sharePhone = sharePhone_, aci, identity, password,
+                        accessKey,
                         network = network_.json](Repositories& repos) -> StoreResult<void> {
                     const std::int64_t now = nowMs();
                     Account account;
@@ -142,6 +156,8 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
                     proto::core::SignalCredentials credentials;
                     credentials.set_password(password.toStdString());
                     credentials.set_access_key(accessKey.toStdString());
+                    credentials.set_aci(aci);
+                    credentials.set_share_phone(sharePhone);
                     std::string serialized = credentials.SerializeAsString();
                     account.credentials = makeSecret(SecretBytes(crypto::view(serialized)));
                     sodium_memzero(serialized.data(), serialized.size());

@@ -1,6 +1,7 @@
 // Registering this profile's Signal-mode account with a relay:
 //   requestCode()  → the relay sends a code (false: it runs with --verify none, no code needed)
-//   complete(code) → a fresh identity, password and access key; the account is registered,
+//   complete(code) → a fresh identity, password and access key; the account is registered
+//                    (its number shown to contacts only with sharePhone, else only its id),
 //                    stored in the profile with its signed prekey and 100 one-time prekeys,
 //                    and the prekeys are uploaded.
 // The network settings are stored in the profile too, so later commands need no --network.
@@ -23,7 +24,7 @@ public:
     static constexpr int kInitialOneTimePreKeys = 100;
 
     SignalRegistration(storage::Store& store, NetworkConfig network, QString phone,
-                       QObject* parent = nullptr);
+                       bool sharePhone = false, QObject* parent = nullptr);
     ~SignalRegistration() override;
 
     QFuture<CoreResult<bool>> requestCode();
@@ -38,6 +39,7 @@ private:
     storage::Store& store_;
     NetworkConfig network_;
     QString phone_;
+    bool sharePhone_ = false;
     QPointer<transport::RelayConnection> connection_;
 };
 

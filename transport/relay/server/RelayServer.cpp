@@ -17,6 +17,7 @@
 #include "transport/DelayLine.h"
 #include "transport/SecureChannel.h"
 #include "transport/Transport.h"
+#include "transport/relay/Address.h"
 #include "transport/relay/server/CodeSender.h"
 
 namespace tandem::relay {
@@ -30,11 +31,6 @@ using transport::SecureChannel;
 namespace {
 
 constexpr std::uint32_t kRelayKeyId = 1;
-
-bool isE164(const QString& phone) {
-    static const QRegularExpression e164(QStringLiteral("^\\+[1-9][0-9]{6,14}$"));
-    return e164.match(phone).hasMatch();
-}
 
 QByteArray hashPassword(const std::string& password) {
     QByteArray out(32, Qt::Uninitialized);
@@ -365,14 +361,17 @@ void RelayServer::handleRegister(Connection* c, std::uint64_t id, const proto::r
                                   QStringLiteral("too many wrong codes; request a new one"));
         }
     }
-    const auto account = store_->registerAccount(
-        phone, qbytes(r.identity_key()), hashPassword(r.password()), qbytes(r.access_key()), now());
+    const auto account =
+        store_->registerAccount({phone, qbytes(r.identity_key()), hashPassword(r.password()),
+                                 qbytes(r.access_key()), r.share_phone()},
+                                now());
     if (!account) {
         return replyError(c, id, Error::UNAVAILABLE, account.error());
     }
     qCInfo(lcRelay) << "registered" << redact(phone);
     ServerFrame out;
-    out.mutable_registered()->set_account_id(static_cast<std::uint64_t>(*account));
+    out.mutable_registered()->set_account_id(static_cast<std::uint64_t>(account->id));
+    out.mutable_registered()->set_aci(account->aci.toStdString());
     reply(c, id, out);
 }
 
@@ -455,7 +454,7 @@ void RelayServer::handleFetchBundle(Connection* c, std::uint64_t id,
     if (!spendLookup(*c->account, 1)) {
         return replyError(c, id, Error::RATE_LIMITED, QStringLiteral("too many lookups this hour"));
     }
-    const auto target = store_->accountByPhone(QString::fromStdString(r.phone()));
+    const auto target = store_->accountByAddress(QString::fromStdString(r.phone()));
     const auto spk = target ? store_->signedPreKey(target->id) : std::nullopt;
     if (!target || !spk) {
         return replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such account"));
@@ -473,6 +472,7 @@ void RelayServer::handleFetchBundle(Connection* c, std::uint64_t id,
     ServerFrame out;
     out.mutable_bundle()->set_bundle(bundle.SerializeAsString());
     out.mutable_bundle()->set_access_key(target->accessKey.toStdString());
+    out.mutable_bundle()->set_aci(target->aci.toStdString());
     reply(c, id, out);
 }
 
@@ -486,8 +486,13 @@ void RelayServer::handleLookup(Connection* c, std::uint64_t id, const proto::rel
     }
     ServerFrame out;
     for (const std::string& phone : r.phones()) {
-        if (store_->accountByPhone(QString::fromStdString(phone))) {
+        const QString number = QString::fromStdString(phone);
+        if (!isE164(number)) {
+            continue;  // discovery is by number only; ids are not enumerable
+        }
+        if (const auto account = store_->accountByPhone(number)) {
             out.mutable_lookup()->add_registered(phone);
+            out.mutable_lookup()->add_acis(account->aci.toStdString());
         }
     }
     out.mutable_lookup();
@@ -501,7 +506,8 @@ void RelayServer::handleCertificate(Connection* c, std::uint64_t id) {
     }
     const auto identity = publicKeyFrom(view(account->identityKey.toStdString()), "identity");
     const Bytes certificate = signal::SenderCertificate::issue(
-        *identity_, kRelayKeyId, account->phone, 1, *identity,
+        *identity_, kRelayKeyId, view(account->aci.toStdString()),
+        account->sharePhone ? account->phone : QString(), 1, *identity,
         static_cast<std::uint64_t>(now() + limits_.certificateLifetimeMs));
     ServerFrame out;
     out.mutable_certificate()->set_certificate(toString(certificate));
@@ -516,7 +522,7 @@ void RelayServer::handleSend(Connection* c, std::uint64_t id, const proto::relay
         return replyError(c, id, Error::TOO_LARGE,
                           QStringLiteral("the envelope is empty or too large"));
     }
-    const auto recipient = store_->accountByPhone(QString::fromStdString(r.recipient()));
+    const auto recipient = store_->accountByAddress(QString::fromStdString(r.recipient()));
     if (!recipient) {
         return replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such recipient"));
     }

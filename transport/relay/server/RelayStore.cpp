@@ -1,9 +1,12 @@
 #include "transport/relay/server/RelayStore.h"
 
+#include <sodium.h>
+
 #include <QDir>
 #include <QFile>
 
 #include "transport/Transport.h"
+#include "transport/relay/Address.h"
 
 namespace tandem::relay {
 
@@ -19,8 +22,11 @@ CREATE TABLE IF NOT EXISTS accounts (
     identity_key BLOB NOT NULL,
     password_hash BLOB NOT NULL,
     access_key BLOB NOT NULL,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    aci BLOB NOT NULL,
+    share_phone INTEGER NOT NULL DEFAULT 0
 );
+CREATE UNIQUE INDEX IF NOT EXISTS accounts_by_aci ON accounts(aci);
 CREATE TABLE IF NOT EXISTS codes (
     phone TEXT PRIMARY KEY NOT NULL,
     code TEXT NOT NULL,
@@ -48,8 +54,17 @@ CREATE TABLE IF NOT EXISTS mailbox (
 );
 CREATE INDEX IF NOT EXISTS mailbox_by_account ON mailbox(account_id, id);
 CREATE INDEX IF NOT EXISTS mailbox_by_expiry ON mailbox(expires_at);
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 )sql";
+
+// Version 1 had no account ids: every account gets a random one, numbers stay private.
+constexpr std::string_view kMigrateFrom1 = R"sql(
+ALTER TABLE accounts ADD COLUMN aci BLOB NOT NULL DEFAULT x'';
+ALTER TABLE accounts ADD COLUMN share_phone INTEGER NOT NULL DEFAULT 0;
+UPDATE accounts SET aci = randomblob(16);
+)sql";
+
+constexpr int kSchemaVersion = 2;
 
 }  // namespace
 
@@ -66,13 +81,19 @@ Expected<std::unique_ptr<RelayStore>, QString> RelayStore::open(const QString& d
     }
     QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
     const auto version = (*db)->queryInt("PRAGMA user_version;");
-    if (!version || *version > 1) {
+    if (!version || *version > kSchemaVersion) {
         return unexpected(
             QStringLiteral("%1 is not a relay database this version knows").arg(path));
     }
     // What the relay acknowledges must survive a power cut, not only a crash.
     if (auto r = (*db)->exec("PRAGMA synchronous = FULL;"); !r) {
         return unexpected(r.error().message);
+    }
+    if (*version == 1) {
+        auto tx = Transaction::begin(**db);
+        if (!tx || !(*db)->exec(kMigrateFrom1) || !(*db)->exec(kSchema) || !tx->commit()) {
+            return unexpected(QStringLiteral("cannot upgrade %1").arg(path));
+        }
     }
     if (auto r = (*db)->exec(kSchema); !r) {
         return unexpected(r.error().message);
@@ -82,8 +103,11 @@ Expected<std::unique_ptr<RelayStore>, QString> RelayStore::open(const QString& d
 
 namespace {
 
+constexpr std::string_view kAccountColumns =
+    "SELECT id, phone, aci, share_phone, identity_key, password_hash, access_key FROM accounts ";
+
 AccountRow readAccount(const Statement& s) {
-    return {s.int64(0), s.text(1), s.blob(2), s.blob(3), s.blob(4)};
+    return {s.int64(0), s.text(1), s.blob(2), s.int64(3) != 0, s.blob(4), s.blob(5), s.blob(6)};
 }
 
 template <class F>
@@ -107,44 +131,60 @@ auto firstRow(storage::Database& db, std::string_view sql, F bindAndRead)
 }  // namespace
 
 std::optional<AccountRow> RelayStore::accountByPhone(const QString& phone) {
-    return firstRow(
-        *db_,
-        "SELECT id, phone, identity_key, password_hash, access_key FROM accounts WHERE phone = ?",
-        [&](Statement& s, bool bind) {
-            if (bind) {
-                s.bind(1, phone);
-            }
-            return readAccount(s);
-        });
+    const std::string sql = std::string(kAccountColumns) + "WHERE phone = ?";
+    return firstRow(*db_, sql, [&](Statement& s, bool bind) {
+        if (bind) {
+            s.bind(1, phone);
+        }
+        return readAccount(s);
+    });
 }
 
 std::optional<AccountRow> RelayStore::accountById(std::int64_t id) {
-    return firstRow(
-        *db_,
-        "SELECT id, phone, identity_key, password_hash, access_key FROM accounts WHERE id = ?",
-        [&](Statement& s, bool bind) {
-            if (bind) {
-                s.bind(1, id);
-            }
-            return readAccount(s);
-        });
+    const std::string sql = std::string(kAccountColumns) + "WHERE id = ?";
+    return firstRow(*db_, sql, [&](Statement& s, bool bind) {
+        if (bind) {
+            s.bind(1, id);
+        }
+        return readAccount(s);
+    });
 }
 
-Expected<std::int64_t, QString> RelayStore::registerAccount(const QString& phone,
-                                                            const QByteArray& identityKey,
-                                                            const QByteArray& passwordHash,
-                                                            const QByteArray& accessKey,
-                                                            std::int64_t now) {
+std::optional<AccountRow> RelayStore::accountByAci(const QByteArray& aci) {
+    if (aci.size() != kAciBytes) {
+        return std::nullopt;
+    }
+    const std::string sql = std::string(kAccountColumns) + "WHERE aci = ?";
+    return firstRow(*db_, sql, [&](Statement& s, bool bind) {
+        if (bind) {
+            s.bind(1, aci);
+        }
+        return readAccount(s);
+    });
+}
+
+std::optional<AccountRow> RelayStore::accountByAddress(const QString& address) {
+    if (const auto aci = parseAciAddress(address)) {
+        return accountByAci(*aci);
+    }
+    return accountByPhone(address);
+}
+
+Expected<AccountRow, QString> RelayStore::registerAccount(const Registration& r, std::int64_t now) {
     auto tx = Transaction::begin(*db_);
     if (!tx) {
         return unexpected(tx.error().message);
     }
     std::int64_t id = 0;
-    if (const auto existing = accountByPhone(phone)) {
+    if (const auto existing = accountByPhone(r.phone)) {
         id = existing->id;
         auto update = db_->prepare(
-            "UPDATE accounts SET identity_key = ?, password_hash = ?, access_key = ? WHERE id = ?");
-        if (!update || !(*update)->bindAll(identityKey, passwordHash, accessKey, id).run()) {
+            "UPDATE accounts SET identity_key = ?, password_hash = ?, access_key = ?, "
+            "share_phone = ? WHERE id = ?");
+        if (!update || !(*update)
+                            ->bindAll(r.identityKey, r.passwordHash, r.accessKey,
+                                      std::int64_t{r.sharePhone}, id)
+                            .run()) {
             return unexpected(QStringLiteral("cannot update the account"));
         }
         for (const char* sql : {"DELETE FROM signed_prekeys WHERE account_id = ?",
@@ -155,23 +195,31 @@ Expected<std::int64_t, QString> RelayStore::registerAccount(const QString& phone
             }
         }
     } else {
+        QByteArray aci(kAciBytes, Qt::Uninitialized);
+        randombytes_buf(aci.data(), static_cast<std::size_t>(aci.size()));
         auto insert = db_->prepare(
-            "INSERT INTO accounts (phone, identity_key, password_hash, access_key, created_at) "
-            "VALUES (?, ?, ?, ?, ?)");
-        if (!insert ||
-            !(*insert)->bindAll(phone, identityKey, passwordHash, accessKey, now).run()) {
+            "INSERT INTO accounts (phone, identity_key, password_hash, access_key, created_at, "
+            "aci, share_phone) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        if (!insert || !(*insert)
+                            ->bindAll(r.phone, r.identityKey, r.passwordHash, r.accessKey, now, aci,
+                                      std::int64_t{r.sharePhone})
+                            .run()) {
             return unexpected(QStringLiteral("cannot create the account"));
         }
         id = db_->lastInsertRowId();
     }
     auto del = db_->prepare("DELETE FROM codes WHERE phone = ?");
-    if (!del || !(*del)->bindAll(phone).run()) {
+    if (!del || !(*del)->bindAll(r.phone).run()) {
         return unexpected(QStringLiteral("cannot clear the code"));
     }
     if (auto committed = tx->commit(); !committed) {
         return unexpected(committed.error().message);
     }
-    return id;
+    auto account = accountById(id);
+    if (!account) {
+        return unexpected(QStringLiteral("the account vanished after registration"));
+    }
+    return *account;
 }
 
 bool RelayStore::setCode(const QString& phone, const QString& code, std::int64_t expiresAt) {

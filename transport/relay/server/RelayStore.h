@@ -22,6 +22,8 @@ namespace tandem::relay {
 struct AccountRow {
     std::int64_t id = 0;
     QString phone;
+    QByteArray aci;  // 16 random bytes, fixed at first registration, kept on re-registration
+    bool sharePhone = false;
     QByteArray identityKey;
     QByteArray passwordHash;
     QByteArray accessKey;
@@ -56,12 +58,20 @@ public:
 
     std::optional<AccountRow> accountByPhone(const QString& phone);
     std::optional<AccountRow> accountById(std::int64_t id);
-    // Creates the account, or replaces the keys of an existing one (re-registration); its
-    // prekeys are dropped, its queued messages kept.
-    Expected<std::int64_t, QString> registerAccount(const QString& phone,
-                                                    const QByteArray& identityKey,
-                                                    const QByteArray& passwordHash,
-                                                    const QByteArray& accessKey, std::int64_t now);
+    std::optional<AccountRow> accountByAci(const QByteArray& aci);
+    // An address is "+E164" or "aci:" followed by 32 hex digits.
+    std::optional<AccountRow> accountByAddress(const QString& address);
+
+    struct Registration {
+        QString phone;
+        QByteArray identityKey;
+        QByteArray passwordHash;
+        QByteArray accessKey;
+        bool sharePhone = false;
+    };
+    // Creates the account, or replaces the keys of an existing one (re-registration: same
+    // account id, its prekeys dropped, its queued messages kept). Returns the account.
+    Expected<AccountRow, QString> registerAccount(const Registration& r, std::int64_t now);
 
     bool setCode(const QString& phone, const QString& code, std::int64_t expiresAt);
     CodeCheck checkCode(const QString& phone, const QString& code, std::int64_t now);
