@@ -26,6 +26,8 @@ PACKAGES=(
   gnome-keyring libsecret-1-0 dbus
   # tests and benchmarks
   xvfb xauth imagemagick libbenchmark-dev hyperfine valgrind time procps
+  # relay_bench: the MQTT broker relayd is measured against, and its client library
+  mosquitto libmosquitto-dev
 )
 
 missing=()

@@ -54,6 +54,8 @@ SecureChannel* SecureChannel::client(QTcpSocket* socket, const PublicKey& server
     channel->firstMessage_ = hello;
     const auto start = [channel] {
         if (QTcpSocket* s = channel->socket_.data()) {
+            // Small frames go out at once (no Nagle); only a connected socket takes options.
+            s->setSocketOption(QAbstractSocket::LowDelayOption, 1);
             s->write(channel->firstMessage_);
         }
     };
@@ -224,6 +226,12 @@ void SecureChannel::send(const QByteArray& frame) {
     out.append(reinterpret_cast<const char*>(sealed.data()),
                static_cast<qsizetype>(sealed.size()));  // NOLINT
     socket->write(out);
+}
+
+void SecureChannel::flush() {
+    if (QTcpSocket* socket = socket_.data()) {
+        socket->flush();
+    }
 }
 
 void SecureChannel::close(const QString& reason) {

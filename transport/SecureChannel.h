@@ -44,6 +44,9 @@ public:
 
     // Encrypts and queues one frame (dropped if the channel is not established).
     void send(const QByteArray& frame);
+    // Writes what is queued to the socket now instead of when the event loop next runs (for
+    // frames that must not wait behind a slow step, like a push before a disk flush).
+    void flush();
     // Flushes what was queued, then closes; emits closed(reason) once.
     void close(const QString& reason);
 

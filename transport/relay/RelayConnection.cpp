@@ -1,5 +1,6 @@
 #include "transport/relay/RelayConnection.h"
 
+#include <QElapsedTimer>
 #include <QTcpSocket>
 
 #include "transport/SecureChannel.h"
@@ -16,8 +17,24 @@ TransportError networkError(const QString& message) {
 
 }  // namespace
 
+namespace {
+constexpr int kExpiryTickMs = 250;
+
+qint64 monotonicMs() {
+    static const QElapsedTimer clock = [] {
+        QElapsedTimer t;
+        t.start();
+        return t;
+    }();
+    return clock.elapsed();
+}
+}  // namespace
+
 RelayConnection::RelayConnection(RelayEndpoint endpoint, QObject* parent)
-    : QObject(parent), endpoint_(std::move(endpoint)) {}
+    : QObject(parent), endpoint_(std::move(endpoint)) {
+    expiry_.setInterval(kExpiryTickMs);
+    connect(&expiry_, &QTimer::timeout, this, &RelayConnection::expire);
+}
 
 RelayConnection::~RelayConnection() {
     failAll(QStringLiteral("the connection was closed"));
@@ -78,20 +95,10 @@ QFuture<RelayReply> RelayConnection::request(proto::relay::ClientFrame frame, in
     }
     const std::uint64_t id = nextId_++;
     frame.set_request_id(id);
-    auto timer = std::make_unique<QTimer>();
-    timer->setSingleShot(true);
-    connect(timer.get(), &QTimer::timeout, this, [this, id] {
-        const auto it = pending_.find(id);
-        if (it != pending_.end()) {
-            auto p = std::move(it->second.promise);
-            pending_.erase(it);
-            p->addResult(RelayReply(unexpected(TransportError{
-                TransportError::Code::Timeout, QStringLiteral("the relay did not answer"), true})));
-            p->finish();
-        }
-    });
-    timer->start(timeoutMs);
-    pending_[id] = {promise, std::move(timer)};
+    pending_[id] = {promise, monotonicMs() + timeoutMs};
+    if (!expiry_.isActive()) {
+        expiry_.start();
+    }
     const std::string bytes = frame.SerializeAsString();
     if (SecureChannel* channel = channel_.data()) {
         channel->send(QByteArray(bytes.data(), static_cast<qsizetype>(bytes.size())));
@@ -133,6 +140,24 @@ void RelayConnection::onFrame(const QByteArray& bytes) {
     pending_.erase(it);
     promise->addResult(RelayReply(std::move(frame)));
     promise->finish();
+}
+
+void RelayConnection::expire() {
+    const qint64 now = monotonicMs();
+    for (auto it = pending_.begin(); it != pending_.end();) {
+        if (it->second.deadline > now) {
+            ++it;
+            continue;
+        }
+        auto p = std::move(it->second.promise);
+        it = pending_.erase(it);
+        p->addResult(RelayReply(unexpected(TransportError{
+            TransportError::Code::Timeout, QStringLiteral("the relay did not answer"), true})));
+        p->finish();
+    }
+    if (pending_.empty()) {
+        expiry_.stop();
+    }
 }
 
 void RelayConnection::failAll(const QString& reason) {

@@ -61,15 +61,18 @@ signals:
 private:
     void onFrame(const QByteArray& bytes);
     void failAll(const QString& reason);
+    void expire();
 
     RelayEndpoint endpoint_;
     QPointer<SecureChannel> channel_;
     std::uint64_t nextId_ = 1;
     struct Pending {
         std::shared_ptr<QPromise<RelayReply>> promise;
-        std::unique_ptr<QTimer> timer;
+        qint64 deadline = 0;  // monotonic ms
     };
     std::map<std::uint64_t, Pending> pending_;
+    // One timer for every request's timeout (a timer per request costs more than the request).
+    QTimer expiry_;
 };
 
 }  // namespace tandem::transport

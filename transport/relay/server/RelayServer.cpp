@@ -80,7 +80,22 @@ RelayServer::RelayServer(QString dataDir, CodeSender* codes, RelayLimits limits,
 }
 
 RelayServer::~RelayServer() {
-    flush();
+    // A clean stop stores what was received, including a batch the writer may or may not have
+    // reached (committing it twice stores it once).
+    writer_.reset();
+    if (store_) {
+        std::vector<NewEnvelope> envelopes;
+        for (const auto* batch : {&committingSends_, &pendingSends_}) {
+            for (const PendingSend& s : *batch) {
+                envelopes.push_back(s.envelope);
+            }
+        }
+        auto acks = committingAcks_;
+        acks.insert(acks.end(), pendingAcks_.begin(), pendingAcks_.end());
+        if (!envelopes.empty() || !acks.empty()) {
+            (void)store_->commitBatch(envelopes, acks);
+        }
+    }
     for (Connection* c : connections_) {
         delete c;
     }
@@ -141,6 +156,13 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
         return false;
     }
     store_ = std::move(store).value();
+    auto writer = MailboxWriter::start(*store_);
+    if (!writer) {
+        *error = writer.error();
+        return false;
+    }
+    writer_ = std::move(writer).value();
+    connect(writer_.get(), &MailboxWriter::committed, this, &RelayServer::onCommitted);
     queueCounts_ = store_->queueCounts();
     purge();
     server_.setMaxPendingConnections(256);
@@ -217,15 +239,19 @@ bool RelayServer::allow(Connection* c) {
     return true;
 }
 
-void RelayServer::reply(Connection* c, std::uint64_t requestId, ServerFrame& frame) {
+void RelayServer::reply(Connection* c, std::uint64_t requestId, ServerFrame& frame, bool flushNow) {
     frame.set_request_id(requestId);
     // Through the delay line: at once, or `linkDelayMs` later under an emulated link delay.
     delay_->run([channel = QPointer<SecureChannel>(c->channel),
-                 data = qbytes(frame.SerializeAsString()), limit = limits_.maxPendingWriteBytes] {
+                 data = qbytes(frame.SerializeAsString()), limit = limits_.maxPendingWriteBytes,
+                 flushNow] {
         if (!channel) {
             return;
         }
         channel->send(data);
+        if (flushNow) {
+            channel->flush();
+        }
         if (channel->pendingWriteBytes() > limit) {
             qCInfo(lcRelay) << "dropping a client that does not read its deliveries";
             channel->close(QStringLiteral("slow consumer"));
@@ -541,8 +567,28 @@ void RelayServer::handleSend(Connection* c, std::uint64_t id, const proto::relay
     const qint64 ttl = r.ttl_ms() == 0
                            ? limits_.defaultTtlMs
                            : std::min<qint64>(static_cast<qint64>(r.ttl_ms()), limits_.maxTtlMs);
-    pendingSends_.push_back({c->channel, id, {recipient->id, qbytes(r.envelope()), t, t + ttl}});
+    NewEnvelope envelope{store_->nextMessageId(), recipient->id, qbytes(r.envelope()), t, t + ttl};
+    // Pushed at once, while its commit is still to come: the recipient need not wait for our
+    // disk. The sender hears `accepted` only once the commit is durable; if that fails, the
+    // sender sends again and the recipient drops the copy by its message uid.
+    const auto range = byAccount_.equal_range(recipient->id);
+    for (auto it = range.first; it != range.second; ++it) {
+        if (it->second->caughtUp) {
+            push(it->second, envelope);
+        }
+    }
+    pendingSends_.push_back({c->channel, id, std::move(envelope)});
     scheduleFlush();
+}
+
+void RelayServer::push(Connection* recipient, const NewEnvelope& envelope) {
+    ServerFrame out;
+    auto* e = out.mutable_delivery()->add_envelopes();
+    e->set_id(static_cast<std::uint64_t>(envelope.id));
+    e->set_envelope(envelope.envelope.data(), static_cast<std::size_t>(envelope.envelope.size()));
+    e->set_server_time_ms(static_cast<std::uint64_t>(envelope.serverTime));
+    recipient->lastSentId = std::max(recipient->lastSentId, envelope.id);
+    reply(recipient, 0, out, true);
 }
 
 void RelayServer::handleAck(Connection* c, const proto::relay::Ack& r) {
@@ -566,28 +612,37 @@ void RelayServer::scheduleFlush() {
 
 void RelayServer::flush() {
     flushScheduled_ = false;
-    if (pendingSends_.empty() && pendingAcks_.empty()) {
-        return;
+    if ((pendingSends_.empty() && pendingAcks_.empty()) || writer_->busy()) {
+        return;  // nothing to do, or onCommitted() calls again
     }
-    std::vector<PendingSend> sends = std::move(pendingSends_);
-    std::vector<std::pair<std::int64_t, std::int64_t>> acks = std::move(pendingAcks_);
+    committingSends_ = std::move(pendingSends_);
+    committingAcks_ = std::move(pendingAcks_);
     pendingSends_.clear();
     pendingAcks_.clear();
     std::vector<NewEnvelope> envelopes;
-    envelopes.reserve(sends.size());
-    for (const PendingSend& s : sends) {
+    envelopes.reserve(committingSends_.size());
+    for (const PendingSend& s : committingSends_) {
         envelopes.push_back(s.envelope);
     }
-    std::vector<std::int64_t> ids;
-    const bool committed = store_->commitBatch(envelopes, acks, ids);
-    for (const auto& [account, messageId] : acks) {
-        if (committed && queueCounts_[account] > 0) {
-            --queueCounts_[account];
+    writer_->submit(std::move(envelopes), committingAcks_);
+}
+
+void RelayServer::onCommitted(bool committed) {
+    const std::vector<PendingSend> sends = std::move(committingSends_);
+    const auto acks = std::move(committingAcks_);
+    committingSends_.clear();
+    committingAcks_.clear();
+    if (committed) {
+        for (const auto& [account, messageId] : acks) {
+            if (queueCounts_[account] > 0) {
+                --queueCounts_[account];
+            }
         }
+    } else {  // the acknowledgements are tried again with the next commit
+        qCWarning(lcRelay) << "a mailbox commit failed; its senders are told to try again";
+        pendingAcks_.insert(pendingAcks_.end(), acks.begin(), acks.end());
     }
-    std::map<Connection*, proto::relay::Delivery> pushes;
-    for (std::size_t i = 0; i < sends.size(); ++i) {
-        const PendingSend& s = sends[i];
+    for (const PendingSend& s : sends) {
         ServerFrame out;
         if (committed) {
             out.mutable_accepted()->set_server_time_ms(
@@ -602,28 +657,8 @@ void RelayServer::flush() {
                 reply(it->second, s.requestId, out);
             }
         }
-        if (!committed) {
-            continue;
-        }
-        const auto range = byAccount_.equal_range(s.envelope.account);
-        for (auto it = range.first; it != range.second; ++it) {
-            Connection* recipient = it->second;
-            if (recipient->caughtUp) {
-                auto* e = pushes[recipient].add_envelopes();
-                e->set_id(static_cast<std::uint64_t>(ids[i]));
-                e->set_envelope(s.envelope.envelope.toStdString());
-                e->set_server_time_ms(static_cast<std::uint64_t>(s.envelope.serverTime));
-                recipient->lastSentId = ids[i];
-            }
-        }
     }
-    for (auto& [recipient, delivery] : pushes) {
-        if (connections_.count(recipient) != 0) {
-            ServerFrame out;
-            *out.mutable_delivery() = std::move(delivery);
-            reply(recipient, 0, out);
-        }
-    }
+    flush();  // what arrived meanwhile: the next batch
 }
 
 void RelayServer::drain(Connection* c) {
@@ -633,7 +668,15 @@ void RelayServer::drain(Connection* c) {
     }
     const auto queued = store_->queued(*c->account, c->lastSentId, limits_.deliveryBatch);
     if (queued.empty()) {
+        // Stored mail is all out; what is accepted but not yet committed follows, then pushes.
         c->caughtUp = true;
+        for (const auto* batch : {&committingSends_, &pendingSends_}) {
+            for (const PendingSend& s : *batch) {
+                if (s.envelope.account == *c->account && s.envelope.id > c->lastSentId) {
+                    push(c, s.envelope);
+                }
+            }
+        }
         return;
     }
     ServerFrame out;

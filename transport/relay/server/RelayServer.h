@@ -27,6 +27,7 @@
 
 #include "crypto/Primitives.h"
 #include "tandem/relay.pb.h"
+#include "transport/relay/server/MailboxWriter.h"
 #include "transport/relay/server/RelayStore.h"
 
 namespace tandem::transport {
@@ -81,7 +82,9 @@ private:
 
     void onNewConnection();
     void onFrame(Connection* c, const QByteArray& bytes);
-    void reply(Connection* c, std::uint64_t requestId, proto::relay::ServerFrame& frame);
+    void reply(Connection* c, std::uint64_t requestId, proto::relay::ServerFrame& frame,
+               bool flushNow = false);
+    void push(Connection* recipient, const NewEnvelope& envelope);
     void replyError(Connection* c, std::uint64_t requestId, proto::relay::Error::Code code,
                     const QString& message);
     void dropConnection(Connection* c, proto::relay::Error::Code code, const QString& message);
@@ -103,6 +106,7 @@ private:
     bool spendLookup(std::int64_t account, int cost);
     void scheduleFlush();
     void flush();
+    void onCommitted(bool ok);
     void drain(Connection* c);
     void purge();
     std::int64_t now() const;
@@ -120,8 +124,11 @@ private:
     std::map<std::int64_t, std::int64_t> queueCounts_;
     std::map<QString, std::vector<std::int64_t>> codeRequests_;
     std::map<std::int64_t, std::vector<std::int64_t>> lookups_;
-    std::vector<PendingSend> pendingSends_;
+    std::unique_ptr<MailboxWriter> writer_;
+    std::vector<PendingSend> pendingSends_;  // the next batch
     std::vector<std::pair<std::int64_t, std::int64_t>> pendingAcks_;
+    std::vector<PendingSend> committingSends_;  // the batch the writer is committing
+    std::vector<std::pair<std::int64_t, std::int64_t>> committingAcks_;
     bool flushScheduled_ = false;
     QTimer purgeTimer_;
     transport::DelayLine* delay_;

@@ -53,6 +53,10 @@ CREATE TABLE IF NOT EXISTS mailbox (
     expires_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS mailbox_by_account ON mailbox(account_id, id);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY NOT NULL,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS mailbox_by_expiry ON mailbox(expires_at);
 PRAGMA user_version = 2;
 )sql";
@@ -98,7 +102,35 @@ Expected<std::unique_ptr<RelayStore>, QString> RelayStore::open(const QString& d
     if (auto r = (*db)->exec(kSchema); !r) {
         return unexpected(r.error().message);
     }
-    return std::unique_ptr<RelayStore>(new RelayStore(dir, std::move(db).value()));
+    std::unique_ptr<RelayStore> store(new RelayStore(dir, std::move(db).value()));
+    if (!store->startEpoch()) {
+        return unexpected(QStringLiteral("cannot write to %1").arg(path));
+    }
+    return store;
+}
+
+bool RelayStore::startEpoch() {
+    const auto stored = db_->queryInt("SELECT value FROM meta WHERE key = 'epoch'");
+    const auto highest = db_->queryInt("SELECT coalesce(max(id), 0) FROM mailbox");
+    if (!stored || !highest) {
+        return false;
+    }
+    epoch_ = std::max(*stored, *highest >> 32) + 1;
+    auto stmt = db_->prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)");
+    if (!stmt || !(*stmt)->bindAll(epoch_).run()) {
+        return false;
+    }
+    sequence_ = 0;
+    return true;
+}
+
+std::int64_t RelayStore::nextMessageId() {
+    constexpr std::int64_t kPerEpoch = std::int64_t{1} << 32;
+    if (++sequence_ >= kPerEpoch) {  // four billion messages in one run: a new epoch
+        (void)startEpoch();
+        sequence_ = 1;
+    }
+    return (epoch_ << 32) | sequence_;
 }
 
 namespace {
@@ -339,44 +371,48 @@ std::int64_t RelayStore::oneTimePreKeyCount(std::int64_t account) {
         .value_or(0);
 }
 
-bool RelayStore::commitBatch(const std::vector<NewEnvelope>& sends,
-                             const std::vector<std::pair<std::int64_t, std::int64_t>>& acks,
-                             std::vector<std::int64_t>& assignedIds) {
-    assignedIds.clear();
-    auto tx = Transaction::begin(*db_);
+Expected<std::unique_ptr<storage::Database>, QString> RelayStore::openWriterConnection() {
+    auto db = storage::Database::open(dir_ + QStringLiteral("/relay.db"), nullptr, {});
+    if (!db) {
+        return unexpected(db.error().message);
+    }
+    if (auto r = (*db)->exec("PRAGMA synchronous = FULL;"); !r) {
+        return unexpected(r.error().message);
+    }
+    return std::move(db).value();
+}
+
+bool RelayStore::commitBatch(storage::Database& db, const std::vector<NewEnvelope>& sends,
+                             const std::vector<std::pair<std::int64_t, std::int64_t>>& acks) {
+    auto tx = Transaction::begin(db);
     if (!tx) {
         return false;
     }
-    auto insert = db_->prepare(
-        "INSERT INTO mailbox (account_id, envelope, server_time, expires_at) VALUES (?, ?, ?, ?)");
+    auto insert = db.prepare(
+        // OR IGNORE: committing a batch twice (at shutdown, unsure whether the writer got to
+        // it) stores each message once.
+        "INSERT OR IGNORE INTO mailbox (id, account_id, envelope, server_time, expires_at) "
+        "VALUES (?, ?, ?, ?, ?)");
     if (!insert) {
         return false;
     }
     for (const NewEnvelope& e : sends) {
         (*insert)->reset();
-        if (!(*insert)->bindAll(e.account, e.envelope, e.serverTime, e.expiresAt).run()) {
-            assignedIds.clear();
+        if (!(*insert)->bindAll(e.id, e.account, e.envelope, e.serverTime, e.expiresAt).run()) {
             return false;  // rolls back
         }
-        assignedIds.push_back(db_->lastInsertRowId());
     }
-    auto del = db_->prepare("DELETE FROM mailbox WHERE account_id = ? AND id = ?");
+    auto del = db.prepare("DELETE FROM mailbox WHERE account_id = ? AND id = ?");
     if (!del) {
-        assignedIds.clear();
         return false;
     }
     for (const auto& [account, id] : acks) {
         (*del)->reset();
         if (!(*del)->bindAll(account, id).run()) {
-            assignedIds.clear();
             return false;
         }
     }
-    if (!tx->commit()) {
-        assignedIds.clear();
-        return false;
-    }
-    return true;
+    return tx->commit().has_value();
 }
 
 std::vector<StoredEnvelope> RelayStore::queued(std::int64_t account, std::int64_t afterId,

@@ -30,6 +30,7 @@ struct AccountRow {
 };
 
 struct NewEnvelope {
+    std::int64_t id = 0;  // from nextMessageId()
     std::int64_t account = 0;
     QByteArray envelope;
     std::int64_t serverTime = 0;
@@ -85,11 +86,24 @@ public:
     std::optional<std::pair<std::uint32_t, QByteArray>> takeOneTimePreKey(std::int64_t account);
     std::int64_t oneTimePreKeyCount(std::int64_t account);
 
-    // One transaction (one fsync): stores `sends` (assigning ids, in order) and deletes the
+    // A mailbox id before the message is stored, so it can be pushed while its commit runs.
+    // Ids grow across restarts and are never reused: the high 32 bits are a boot epoch,
+    // persisted (and incremented) at every open, so an id handed out by a relay that then
+    // crashed before committing it can never name another message (a late acknowledgement
+    // of it deletes nothing).
+    std::int64_t nextMessageId();
+
+    // One transaction (one fsync) on `db`: stores `sends` with their ids and deletes the
     // acknowledged (account, id) pairs. False if the transaction failed (nothing done).
+    static bool commitBatch(storage::Database& db, const std::vector<NewEnvelope>& sends,
+                            const std::vector<std::pair<std::int64_t, std::int64_t>>& acks);
     bool commitBatch(const std::vector<NewEnvelope>& sends,
-                     const std::vector<std::pair<std::int64_t, std::int64_t>>& acks,
-                     std::vector<std::int64_t>& assignedIds);
+                     const std::vector<std::pair<std::int64_t, std::int64_t>>& acks) {
+        return commitBatch(*db_, sends, acks);
+    }
+    // A second connection to the same database (WAL: it writes while this one reads), with
+    // the same durability, for the MailboxWriter's thread.
+    Expected<std::unique_ptr<storage::Database>, QString> openWriterConnection();
     std::vector<StoredEnvelope> queued(std::int64_t account, std::int64_t afterId, int limit);
     std::map<std::int64_t, std::int64_t> queueCounts();
     int purgeExpired(std::int64_t now);
@@ -99,8 +113,12 @@ public:
 private:
     RelayStore(QString dir, std::unique_ptr<storage::Database> db)
         : dir_(std::move(dir)), db_(std::move(db)) {}
+    bool startEpoch();
+
     QString dir_;
     std::unique_ptr<storage::Database> db_;
+    std::int64_t epoch_ = 0;
+    std::int64_t sequence_ = 0;
 };
 
 }  // namespace tandem::relay
