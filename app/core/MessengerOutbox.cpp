@@ -133,31 +133,13 @@ void Messenger::dispatch(const OutboxItem& item, const Contact& contact) {
 void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
                             const QByteArray& content,
                             std::optional<crypto::signal::PreKeyBundle> bundle) {
-    struct Result {
-        signalmode::Sealed sealed;
-        QByteArray accessKey;
-        QString recipient;
-    };
     store_
-        .write([me = *signal_, outboxId, contact, content, certificate = certificate_, bundle,
-                accessKey = contact.accessKey](Repositories& r) -> StoreResult<Result> {
-            TANDEM_TRY_ASSIGN(
-                signalmode::Sealed sealed,
-                signalmode::seal(r, me, contact, content, certificate, bundle, nowMs()));
-            TANDEM_TRY_ASSIGN(const Contact fresh, r.contacts.get(contact.id));
-            if (!sealed.envelope.isEmpty()) {
-                proto::core::OutboxPayload payload;
-                auto* wire = payload.mutable_wire();
-                wire->set_mode(static_cast<std::uint32_t>(Mode::Signal));
-                wire->set_recipient(relayAddressOf(fresh).toStdString());
-                wire->set_access_key(fresh.accessKey.toStdString());
-                wire->set_envelope(sealed.envelope.toStdString());
-                TANDEM_TRY(r.outbox.setPayload(
-                    outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
-            }
-            return Result{std::move(sealed), fresh.accessKey, relayAddressOf(fresh)};
+        .write([me = *signal_, outboxId, contact, content, certificate = certificate_,
+                bundle](Repositories& r) {
+            return signalmode::sealQueued(r, me, outboxId, contact, content, certificate, bundle,
+                                          nowMs());
         })
-        .then(this, [this, outboxId, contact, content](StoreResult<Result> result) {
+        .then(this, [this, outboxId, contact, content](StoreResult<signalmode::SealedItem> result) {
             if (!result) {
                 inFlight_.erase(outboxId);
                 qCWarning(lcCore) << "cannot seal a message:" << result.error().message;

@@ -373,6 +373,8 @@ SecretBytes RatchetSession::serialize() const {
     }
     p.set_remote_identity(toString(remoteIdentity_.ed25519));
     p.set_local_identity(toString(localIdentity_.ed25519));
+    p.set_remote_identity_x25519(toString(remoteIdentity_.x25519));
+    p.set_local_identity_x25519(toString(localIdentity_.x25519));
     if (remoteBaseKey_) {
         p.set_remote_base_key(toString(*remoteBaseKey_));
     }
@@ -408,7 +410,13 @@ CryptoResult<RatchetSession> RatchetSession::deserialize(ByteView bytes) {
     RatchetSession s;
     s.associatedData_.assign(p.associated_data().begin(), p.associated_data().end());
     s.rootKey_ = SecretBytes(view(p.root_key()));
-    s.sending_ = X25519KeyPair::fromPrivate(SecretBytes(view(p.sending_private())));
+    if (p.sending_public().size() == kKeySize) {  // saves a base-point multiplication
+        s.sending_.privateKey = SecretBytes(view(p.sending_private()));
+        std::copy(p.sending_public().begin(), p.sending_public().end(),
+                  s.sending_.publicKey.begin());
+    } else {
+        s.sending_ = X25519KeyPair::fromPrivate(SecretBytes(view(p.sending_private())));
+    }
     if (!p.receiving_public().empty()) {
         TANDEM_TRY_ASSIGN(s.receiving_, publicKeyFrom(view(p.receiving_public()), "ratchet key"));
     }
@@ -437,12 +445,17 @@ CryptoResult<RatchetSession> RatchetSession::deserialize(ByteView bytes) {
         }
         s.pending_ = pending;
     }
-    TANDEM_TRY_ASSIGN(const PublicKey remote,
-                      publicKeyFrom(view(p.remote_identity()), "identity key"));
-    TANDEM_TRY_ASSIGN(s.remoteIdentity_, IdentityPublicKey::fromEd25519(remote));
-    TANDEM_TRY_ASSIGN(const PublicKey local,
-                      publicKeyFrom(view(p.local_identity()), "identity key"));
-    TANDEM_TRY_ASSIGN(s.localIdentity_, IdentityPublicKey::fromEd25519(local));
+    const auto identity = [](const std::string& ed,
+                             const std::string& x) -> CryptoResult<IdentityPublicKey> {
+        TANDEM_TRY_ASSIGN(const PublicKey edKey, publicKeyFrom(view(ed), "identity key"));
+        if (x.size() == kKeySize) {
+            TANDEM_TRY_ASSIGN(const PublicKey xKey, publicKeyFrom(view(x), "identity key"));
+            return IdentityPublicKey{edKey, xKey};
+        }
+        return IdentityPublicKey::fromEd25519(edKey);
+    };
+    TANDEM_TRY_ASSIGN(s.remoteIdentity_, identity(p.remote_identity(), p.remote_identity_x25519()));
+    TANDEM_TRY_ASSIGN(s.localIdentity_, identity(p.local_identity(), p.local_identity_x25519()));
     if (!p.remote_base_key().empty()) {
         TANDEM_TRY_ASSIGN(s.remoteBaseKey_, publicKeyFrom(view(p.remote_base_key()), "base key"));
     }

@@ -84,9 +84,61 @@ CryptoResult<SenderCertificate> SenderCertificate::verify(
     return out;
 }
 
+CryptoResult<IdentityPublicKey> SealedSenderCache::identity(const PublicKey& ed25519) {
+    if (const auto it = x25519_.find(ed25519); it != x25519_.end()) {
+        return IdentityPublicKey{ed25519, it->second};
+    }
+    TANDEM_TRY_ASSIGN(const IdentityPublicKey key, IdentityPublicKey::fromEd25519(ed25519));
+    if (x25519_.size() >= kMaxEntries) {
+        x25519_.clear();
+    }
+    x25519_.emplace(ed25519, key.x25519);
+    return key;
+}
+
+CryptoResult<SecretBytes> SealedSenderCache::staticSecret(const X25519KeyPair& ours,
+                                                          const PublicKey& theirs) {
+    const auto key = std::make_pair(ours.publicKey, theirs);
+    if (const auto it = statics_.find(key); it != statics_.end()) {
+        return it->second.clone();
+    }
+    TANDEM_TRY_ASSIGN(SecretBytes dh, x25519(ours.privateKey, theirs));
+    if (statics_.size() >= kMaxEntries) {
+        statics_.clear();  // SecretBytes wipe themselves
+    }
+    statics_.emplace(key, dh.clone());
+    return dh;
+}
+
+CryptoResult<SenderCertificate> SealedSenderCache::verify(
+    ByteView bytes, const std::map<std::uint32_t, PublicKey>& trusted, std::uint64_t nowMs) {
+    Bytes digest(crypto_generichash_BYTES);
+    crypto_generichash(digest.data(), digest.size(), bytes.data(), bytes.size(), nullptr, 0);
+    if (const auto it = certificates_.find(digest); it != certificates_.end()) {
+        const SenderCertificate& known = it->second.certificate;
+        const auto signer = trusted.find(known.signerKeyId);
+        if (signer != trusted.end() && signer->second == it->second.signer &&
+            known.serialized.size() == bytes.size() &&
+            std::equal(bytes.begin(), bytes.end(), known.serialized.begin())) {
+            if (known.expiresMs <= nowMs) {
+                return cryptoError(CryptoErrorCode::Expired,
+                                   QStringLiteral("the sender certificate has expired"));
+            }
+            return known;
+        }
+    }
+    TANDEM_TRY_ASSIGN(SenderCertificate certificate,
+                      SenderCertificate::verify(bytes, trusted, nowMs));
+    if (certificates_.size() >= kMaxEntries) {
+        certificates_.clear();
+    }
+    certificates_[digest] = {certificate, trusted.at(certificate.signerKeyId)};
+    return certificate;
+}
+
 CryptoResult<Bytes> sealSender(const IdentityKeyPair& sender, ByteView certificate,
                                MessageType type, ByteView message,
-                               const IdentityPublicKey& recipient) {
+                               const IdentityPublicKey& recipient, SealedSenderCache* cache) {
     proto::SealedContent content;
     content.set_certificate(toString(certificate));
     content.set_type(static_cast<std::uint32_t>(type));
@@ -102,7 +154,8 @@ CryptoResult<Bytes> sealSender(const IdentityKeyPair& sender, ByteView certifica
     const Bytes encryptedStatic = aeadSeal(keys.cipherKey.span(), staticNonce, ephemeral.publicKey,
                                            sender.publicKey().ed25519);
     TANDEM_TRY_ASSIGN(const SecretBytes dh2,
-                      x25519(sender.agreement().privateKey, recipient.x25519));
+                      cache != nullptr ? cache->staticSecret(sender.agreement(), recipient.x25519)
+                                       : x25519(sender.agreement().privateKey, recipient.x25519));
     const SecretBytes key = contentKey(dh2, keys.chainKey, encryptedStatic);
     const Nonce contentNonce = randomNonce();
     const Bytes encryptedContent =
@@ -121,7 +174,7 @@ CryptoResult<Bytes> sealSender(const IdentityKeyPair& sender, ByteView certifica
 
 CryptoResult<UnsealedMessage> openSealed(const IdentityKeyPair& recipient, ByteView envelopeBytes,
                                          const std::map<std::uint32_t, PublicKey>& trusted,
-                                         std::uint64_t nowMs) {
+                                         std::uint64_t nowMs, SealedSenderCache* cache) {
     proto::SealedEnvelope envelope;
     if (envelopeBytes.size() > kMaxEnvelopeBytes ||
         !envelope.ParseFromArray(envelopeBytes.data(), static_cast<int>(envelopeBytes.size())) ||
@@ -136,10 +189,13 @@ CryptoResult<UnsealedMessage> openSealed(const IdentityKeyPair& recipient, ByteV
                       aeadOpen(keys.cipherKey.span(), view(envelope.static_nonce()), ephemeral,
                                view(envelope.encrypted_static())));
     TANDEM_TRY_ASSIGN(const PublicKey senderEd, publicKeyFrom(senderKeyBytes.span(), "sender key"));
-    TANDEM_TRY_ASSIGN(const IdentityPublicKey senderIdentity,
-                      IdentityPublicKey::fromEd25519(senderEd));
+    TANDEM_TRY_ASSIGN(
+        const IdentityPublicKey senderIdentity,
+        cache != nullptr ? cache->identity(senderEd) : IdentityPublicKey::fromEd25519(senderEd));
     TANDEM_TRY_ASSIGN(const SecretBytes dh2,
-                      x25519(recipient.agreement().privateKey, senderIdentity.x25519));
+                      cache != nullptr
+                          ? cache->staticSecret(recipient.agreement(), senderIdentity.x25519)
+                          : x25519(recipient.agreement().privateKey, senderIdentity.x25519));
     const SecretBytes key = contentKey(dh2, keys.chainKey, view(envelope.encrypted_static()));
     TANDEM_TRY_ASSIGN(const SecretBytes padded,
                       aeadOpen(key.span(), view(envelope.content_nonce()),
@@ -153,7 +209,9 @@ CryptoResult<UnsealedMessage> openSealed(const IdentityKeyPair& recipient, ByteV
                            QStringLiteral("the sealed content is malformed"));
     }
     TANDEM_TRY_ASSIGN(SenderCertificate certificate,
-                      SenderCertificate::verify(view(content.certificate()), trusted, nowMs));
+                      cache != nullptr
+                          ? cache->verify(view(content.certificate()), trusted, nowMs)
+                          : SenderCertificate::verify(view(content.certificate()), trusted, nowMs));
     if (sodium_memcmp(certificate.identityKey.data(), senderEd.data(), kKeySize) != 0) {
         return cryptoError(CryptoErrorCode::UntrustedCertificate,
                            QStringLiteral("the sender certificate belongs to another identity"));

@@ -45,6 +45,32 @@ struct SenderCertificate {
                                                   std::uint64_t nowMs);
 };
 
+// What sealing and opening for the same peers would recompute every time: the X25519 form of
+// a sender's identity key (a field inversion), the signature check of a certificate seen
+// before (byte-identical, signed by the same trusted key; its expiry is checked every time),
+// and the static-static DH of two identities (a function of the two long-term keys only; held
+// in guarded memory like the identity key it derives from). Bounded; for one thread (the
+// store's).
+class SealedSenderCache {
+public:
+    static constexpr std::size_t kMaxEntries = 512;
+
+    CryptoResult<IdentityPublicKey> identity(const PublicKey& ed25519);
+    CryptoResult<SecretBytes> staticSecret(const X25519KeyPair& ours, const PublicKey& theirs);
+    CryptoResult<SenderCertificate> verify(ByteView bytes,
+                                           const std::map<std::uint32_t, PublicKey>& trusted,
+                                           std::uint64_t nowMs);
+
+private:
+    struct Verified {
+        SenderCertificate certificate;
+        PublicKey signer{};
+    };
+    std::map<PublicKey, PublicKey> x25519_;
+    std::map<Bytes, Verified> certificates_;  // by BLAKE2b-256 of the bytes
+    std::map<std::pair<PublicKey, PublicKey>, SecretBytes> statics_;
+};
+
 struct UnsealedMessage {
     SenderCertificate certificate;
     MessageType type = MessageType::Whisper;
@@ -53,10 +79,11 @@ struct UnsealedMessage {
 
 CryptoResult<Bytes> sealSender(const IdentityKeyPair& sender, ByteView certificate,
                                MessageType type, ByteView message,
-                               const IdentityPublicKey& recipient);
+                               const IdentityPublicKey& recipient,
+                               SealedSenderCache* cache = nullptr);
 
 CryptoResult<UnsealedMessage> openSealed(const IdentityKeyPair& recipient, ByteView envelope,
                                          const std::map<std::uint32_t, PublicKey>& trusted,
-                                         std::uint64_t nowMs);
+                                         std::uint64_t nowMs, SealedSenderCache* cache = nullptr);
 
 }  // namespace tandem::crypto::signal

@@ -81,6 +81,15 @@ StoreResult<std::int64_t> OutboxRepository::count() {
     return db_.queryInt("SELECT count(*) FROM outbox");
 }
 
+StoreResult<std::int64_t> OutboxRepository::countBefore(std::int64_t conversationId,
+                                                        std::int64_t id) {
+    TANDEM_TRY_ASSIGN(
+        Statement * stmt,
+        db_.prepare("SELECT count(*) FROM outbox WHERE conversation_id = ? AND id < ?"));
+    stmt->bindAll(conversationId, id);
+    return singleInt(*stmt);
+}
+
 StoreResult<void> OutboxRepository::recordFailure(std::int64_t id, const QString& error,
                                                   std::int64_t nextAttemptAt) {
     TANDEM_TRY_ASSIGN(Statement * stmt,

@@ -25,6 +25,8 @@ public:
     // Every row, oldest first (replay at start-up).
     StoreResult<std::vector<OutboxItem>> all(int limit);
     StoreResult<std::int64_t> count();
+    // Items of the conversation queued before item `id` (still waiting to go out).
+    StoreResult<std::int64_t> countBefore(std::int64_t conversationId, std::int64_t id);
     // Counts an attempt and schedules the next one.
     StoreResult<void> recordFailure(std::int64_t id, const QString& error,
                                     std::int64_t nextAttemptAt);

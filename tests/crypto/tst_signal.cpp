@@ -15,6 +15,7 @@
 #include "crypto/signal/SafetyNumber.h"
 #include "crypto/signal/SealedSender.h"
 #include "crypto/signal/X3dh.h"
+#include "tandem/ratchet.pb.h"
 #include "tandem/signal.pb.h"
 #include "tests/crypto/CryptoTestUtil.h"
 
@@ -316,7 +317,73 @@ private slots:
         QCOMPARE(RatchetSession::deserialize(hex("ff")).error().code, CryptoErrorCode::Malformed);
     }
 
+    void statesWithoutStoredX25519FormsStillLoad() {
+        Pair p;
+        p.establish();
+        // A state as first written: no stored X25519 identity forms, no sending public key.
+        const SecretBytes full = p.b->serialize();
+        proto::RatchetState older;
+        QVERIFY(older.ParseFromArray(full.data(), static_cast<int>(full.size())));
+        older.clear_remote_identity_x25519();
+        older.clear_local_identity_x25519();
+        older.clear_sending_public();
+        const std::string bytes = older.SerializeAsString();
+        auto loaded = RatchetSession::deserialize(view(bytes));
+        QVERIFY(loaded.has_value());
+        QVERIFY(loaded->remoteIdentity() == p.b->remoteIdentity());
+        QVERIFY(loaded->serialize().equals(full.span()));  // derived again, identically
+        const auto m = p.a->encrypt(view("after an upgrade")).value();
+        QCOMPARE(text(loaded->decrypt(whisper(m)).value()), std::string("after an upgrade"));
+    }
+
     // ---- sealed sender --------------------------------------------------------------------
+
+    void sealedSenderCacheChangesNothingButTheCost() {
+        const Ed25519KeyPair relay = Ed25519KeyPair::generate();
+        const std::map<std::uint32_t, PublicKey> trusted = {{3, relay.publicKey}};
+        const IdentityKeyPair alice = IdentityKeyPair::generate();
+        const IdentityKeyPair bob = IdentityKeyPair::generate();
+        const std::uint64_t now = 1'800'000'000'000;
+        const Bytes aci(SenderCertificate::kAciBytes, 1);
+        const Bytes certificate = SenderCertificate::issue(relay, 3, aci, QString(), 1,
+                                                           alice.publicKey().ed25519, now + 1000);
+        SealedSenderCache aliceCache;
+        SealedSenderCache bobCache;
+        for (int i = 0; i < 3; ++i) {
+            // Sealed with a cache, opened without one, and the other way round.
+            const Bytes cached = sealSender(alice, certificate, MessageType::Whisper, view("c"),
+                                            bob.publicKey(), &aliceCache)
+                                     .value();
+            QVERIFY(openSealed(bob, cached, trusted, now).has_value());
+            const Bytes plain =
+                sealSender(alice, certificate, MessageType::Whisper, view("p"), bob.publicKey())
+                    .value();
+            const auto opened = openSealed(bob, plain, trusted, now, &bobCache);
+            QVERIFY(opened.has_value());
+            QCOMPARE(text(opened->message), std::string("p"));
+            QCOMPARE(toHex(opened->certificate.identityKey), toHex(alice.publicKey().ed25519));
+        }
+        const Bytes envelope = sealSender(alice, certificate, MessageType::Whisper, view("x"),
+                                          bob.publicKey(), &aliceCache)
+                                   .value();
+        // A certificate checked before still expires, and still needs a trusted signer.
+        QCOMPARE(openSealed(bob, envelope, trusted, now + 1000, &bobCache).error().code,
+                 CryptoErrorCode::Expired);
+        QCOMPARE(
+            openSealed(bob, envelope, {{3, Ed25519KeyPair::generate().publicKey}}, now, &bobCache)
+                .error()
+                .code,
+            CryptoErrorCode::UntrustedCertificate);
+        QCOMPARE(openSealed(bob, envelope, {}, now, &bobCache).error().code,
+                 CryptoErrorCode::UntrustedCertificate);
+        // Mallory with Alice's (cached) certificate is still caught.
+        const IdentityKeyPair mallory = IdentityKeyPair::generate();
+        const Bytes forged = sealSender(mallory, certificate, MessageType::Whisper, view("m"),
+                                        bob.publicKey(), &aliceCache)
+                                 .value();
+        QCOMPARE(openSealed(bob, forged, trusted, now, &bobCache).error().code,
+                 CryptoErrorCode::UntrustedCertificate);
+    }
 
     void sealedSender() {
         const Ed25519KeyPair relay = Ed25519KeyPair::generate();

@@ -151,6 +151,7 @@ StoreResult<std::optional<Identity>> loadIdentity(Repositories& r) {
     }
     Identity me;
     me.keys = std::make_shared<const IdentityKeyPair>(std::move(keys).value());
+    me.sealedCache = std::make_shared<SealedSenderCache>();
     me.phone = account->address;
     if (account->credentials) {
         proto::core::SignalCredentials credentials;
@@ -230,7 +231,7 @@ StoreResult<Sealed> seal(Repositories& r, const Identity& me, const Contact& con
         return out;
     }
     auto envelope = sealSender(*me.keys, view(certificate), message->type, message->bytes,
-                               session->remoteIdentity());
+                               session->remoteIdentity(), me.sealedCache.get());
     if (!envelope) {
         out.problem = envelope.error().message;
         return out;
@@ -240,11 +241,35 @@ StoreResult<Sealed> seal(Repositories& r, const Identity& me, const Contact& con
     return out;
 }
 
+StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int64_t outboxId,
+                                   const Contact& contact, const QByteArray& content,
+                                   const QByteArray& certificate,
+                                   const std::optional<PreKeyBundle>& bundle, std::int64_t now) {
+    TANDEM_TRY_ASSIGN(Sealed sealed, seal(r, me, contact, content, certificate, bundle, now));
+    TANDEM_TRY_ASSIGN(const Contact fresh, r.contacts.get(contact.id));
+    SealedItem out;
+    out.recipient = fresh.serviceId.isEmpty() ? fresh.address : fresh.serviceId;
+    out.accessKey = fresh.accessKey;
+    if (!sealed.envelope.isEmpty()) {
+        proto::core::OutboxPayload payload;
+        auto* wire = payload.mutable_wire();
+        wire->set_mode(static_cast<std::uint32_t>(Mode::Signal));
+        wire->set_recipient(out.recipient.toStdString());
+        wire->set_access_key(out.accessKey.toStdString());
+        wire->set_envelope(sealed.envelope.toStdString());
+        TANDEM_TRY(
+            r.outbox.setPayload(outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
+    }
+    out.sealed = std::move(sealed);
+    return out;
+}
+
 StoreResult<Opened> open(Repositories& r, const Identity& me,
                          const std::map<std::uint32_t, PublicKey>& trusted,
                          const QByteArray& envelope, std::int64_t now) {
     Opened out;
-    auto unsealed = openSealed(*me.keys, view(envelope), trusted, static_cast<std::uint64_t>(now));
+    auto unsealed = openSealed(*me.keys, view(envelope), trusted, static_cast<std::uint64_t>(now),
+                               me.sealedCache.get());
     if (!unsealed) {
         out.outcome = Opened::Outcome::Undecryptable;
         out.problem = unsealed.error().message;

@@ -12,6 +12,7 @@
 #include <QString>
 
 #include "crypto/signal/Identity.h"
+#include "crypto/signal/SealedSender.h"
 #include "storage/Repositories.h"
 #include "tandem/content.pb.h"
 
@@ -24,6 +25,8 @@ struct Identity {
     QByteArray accessKey;
     QByteArray aci;  // our account id at the relay (16 bytes)
     bool sharePhone = false;
+    // Used on the store's thread only (every codec call runs there).
+    std::shared_ptr<crypto::signal::SealedSenderCache> sealedCache;
 };
 
 // This profile's Signal identity, if it has registered one.
@@ -42,6 +45,18 @@ storage::StoreResult<Sealed> seal(storage::Repositories& r, const Identity& me,
                                   const QByteArray& certificate,
                                   const std::optional<crypto::signal::PreKeyBundle>& bundle,
                                   std::int64_t now);
+
+// seal(), then the exact bytes become the outbox item's payload (what a retry or a replay
+// after a crash sends again), addressed as the relay knows the contact.
+struct SealedItem {
+    Sealed sealed;
+    QString recipient;  // the contact's relay address: aci:… once known, else the number
+    QByteArray accessKey;
+};
+storage::StoreResult<SealedItem> sealQueued(
+    storage::Repositories& r, const Identity& me, std::int64_t outboxId,
+    const storage::Contact& contact, const QByteArray& content, const QByteArray& certificate,
+    const std::optional<crypto::signal::PreKeyBundle>& bundle, std::int64_t now);
 
 struct Opened {
     enum class Outcome { Stored, Duplicate, Receipt, Undecryptable, Ignored };
