@@ -318,7 +318,18 @@ struct RelayReceiver {
                                      connection,
                                      [this] {
                                          ackScheduled = false;
-                                         connection->post(acks);
+                                         // At most 1000 ids a frame (the relay's limit).
+                                         ClientFrame frame;
+                                         for (const auto id : acks.ack().ids()) {
+                                             frame.mutable_ack()->add_ids(id);
+                                             if (frame.ack().ids_size() == 1000) {
+                                                 connection->post(frame);
+                                                 frame.Clear();
+                                             }
+                                         }
+                                         if (frame.has_ack()) {
+                                             connection->post(frame);
+                                         }
                                          acks.Clear();
                                      },
                                      Qt::QueuedConnection);
@@ -342,11 +353,22 @@ struct RelayReceiver {
     }
 };
 
+// Sends round-robin over `connections`: the relay holds each connection to 20 000 requests/s
+// (abuse control), so the throughput load comes from several senders, as it would.
 struct RelaySender {
-    RelayConnection* connection = nullptr;
+    std::vector<RelayConnection*> connections;
     std::int64_t accepted = 0;
     std::int64_t failed = 0;
     int inFlight = 0;
+    std::size_t next = 0;
+
+    static RelaySender open(const RelayEndpoint& endpoint, QObject* parent, int count) {
+        RelaySender s;
+        for (int i = 0; i < count; ++i) {
+            s.connections.push_back(connectTo(endpoint, parent));
+        }
+        return s;
+    }
 
     void send(const RelayReceiver& to, std::string payload) {
         ClientFrame f;
@@ -354,7 +376,8 @@ struct RelaySender {
         f.mutable_send()->set_access_key(to.accessKey);
         f.mutable_send()->set_envelope(std::move(payload));
         ++inFlight;
-        connection->request(std::move(f)).then(connection, [this](RelayReply r) {
+        RelayConnection* c = connections[next++ % connections.size()];
+        c->request(std::move(f)).then(c, [this](RelayReply r) {
             --inFlight;
             if (r && r->has_accepted()) {
                 ++accepted;
@@ -363,7 +386,15 @@ struct RelaySender {
             }
         });
     }
+
+    void close() {
+        for (RelayConnection* c : connections) {
+            c->close();
+        }
+    }
 };
+
+constexpr int kSenderConnections = 4;
 
 struct Result {
     double throughput = 0;  // messages/s
@@ -378,7 +409,7 @@ Result relayThroughput(const Options& o, Relayd& relay, int run) {
     bob.registerAt(relay.endpoint(), &scope);
     Tally tally(static_cast<std::size_t>(o.messages));
     bob.connect(relay.endpoint(), &scope, tally, nullptr);
-    RelaySender alice{connectTo(relay.endpoint(), &scope)};
+    RelaySender alice = RelaySender::open(relay.endpoint(), &scope, kSenderConnections);
 
     const std::int64_t start = nowNs();
     std::uint64_t next = 0;
@@ -403,7 +434,7 @@ Result relayThroughput(const Options& o, Relayd& relay, int run) {
         std::fprintf(stderr, "relay: %lld sends failed\n", static_cast<long long>(alice.failed));
     }
     bob.disconnect();
-    alice.connection->close();
+    alice.close();
     return r;
 }
 
@@ -422,7 +453,7 @@ Result relayLatency(const Options& o, Relayd& relay, int run) {
 
     std::unique_ptr<QThread> sender(QThread::create([&] {
         QObject senderScope;
-        RelaySender alice{connectTo(relay.endpoint(), &senderScope)};
+        RelaySender alice = RelaySender::open(relay.endpoint(), &senderScope, 1);
         const std::int64_t start = nowNs();
         const double intervalNs = 1e9 / o.rate;
         for (int i = 0; i < total; ++i) {
@@ -435,7 +466,7 @@ Result relayLatency(const Options& o, Relayd& relay, int run) {
             QCoreApplication::processEvents();  // writes it now
         }
         core::spinUntil([&] { return alice.accepted + alice.failed == total; }, 60000);
-        alice.connection->close();
+        alice.close();
     }));
     sender->start();
     core::spinUntil([&] { return sender->isFinished() && tally.unique() == total; }, 150000);
@@ -451,7 +482,7 @@ Result relayDurability(const Options& o, Relayd& relay) {
     QObject scope;
     RelayReceiver bob{QStringLiteral("+15554000000")};
     bob.registerAt(relay.endpoint(), &scope);
-    RelaySender alice{connectTo(relay.endpoint(), &scope)};
+    RelaySender alice = RelaySender::open(relay.endpoint(), &scope, kSenderConnections);
     const int n = o.durabilityMessages;
     std::uint64_t next = 0;
     QTimer pumpTimer;
@@ -464,7 +495,7 @@ Result relayDurability(const Options& o, Relayd& relay) {
     core::spinUntil([&] { return alice.accepted + alice.failed == n; }, 120000);
     pumpTimer.stop();
     const std::int64_t accepted = alice.accepted;
-    alice.connection->close();
+    alice.close();
     relay.kill();  // SIGKILL right after the last acceptance
     relay.start();
     Tally tally(static_cast<std::size_t>(n));
