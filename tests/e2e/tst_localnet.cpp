@@ -135,7 +135,7 @@ private slots:
         QVERIFY2(sent.status == 0, qPrintable(sent.err));
         const Run got =
             tandemctl(QStringLiteral("bob"), {QStringLiteral("receive"), QStringLiteral("--json")});
-        QCOMPARE(got.status, 0);
+        QVERIFY2(got.status == 0, qPrintable(got.err));
         const QJsonObject line = QJsonDocument::fromJson(got.out.trimmed().toUtf8()).object();
         // Alice shares her number (--share-phone), so Bob, who never saved it, sees it.
         QCOMPARE(line[QStringLiteral("from")].toString(), QStringLiteral("+4915100000001"));
@@ -145,10 +145,10 @@ private slots:
         QVERIFY(line[QStringLiteral("received_at")].toDouble() >=
                 line[QStringLiteral("sent_at")].toDouble());
         // Bob's receipt reaches Alice.
-        QCOMPARE(tandemctl(QStringLiteral("alice"), {QStringLiteral("receive"),
-                                                     QStringLiteral("--wait"), QStringLiteral("1")})
-                     .status,
-                 0);
+        const Run receipt =
+            tandemctl(QStringLiteral("alice"),
+                      {QStringLiteral("receive"), QStringLiteral("--wait"), QStringLiteral("1")});
+        QVERIFY2(receipt.status == 0, qPrintable(receipt.err));
         const Run history = tandemctl(QStringLiteral("alice"),
                                       {QStringLiteral("history"), QStringLiteral("--with"),
                                        QStringLiteral("+4915100000002"), QStringLiteral("--json")});

@@ -73,6 +73,10 @@ void RelayConnection::close() {
     }
 }
 
+void RelayConnection::abandon(const QString& reason) {
+    failAll(reason);
+}
+
 bool RelayConnection::isReady() const {
     const SecureChannel* channel = channel_.data();
     return channel != nullptr && channel->isEstablished();

@@ -42,6 +42,9 @@ public:
     // Connects and runs the handshake; emits ready() or closed().
     void open();
     void close();
+    // Fails every request still waiting, now (their continuations run while their owners
+    // still exist; an owner about to go away calls this first).
+    void abandon(const QString& reason);
     [[nodiscard]] bool isReady() const;
     [[nodiscard]] qint64 pendingWriteBytes() const;
 

@@ -28,14 +28,26 @@ void MailboxWriter::submit(std::vector<NewEnvelope> sends, Acks acks) {
     QMetaObject::invokeMethod(
         worker_,
         [this, sends = std::move(sends), acks = std::move(acks)] {
-            const bool ok = RelayStore::commitBatch(*db_, sends, acks);
+            std::map<std::int64_t, std::int64_t> deleted;
+            const bool ok = RelayStore::commitBatch(*db_, sends, acks, &deleted);
             QMetaObject::invokeMethod(
                 this,
-                [this, ok] {
+                [this, ok, deleted = std::move(deleted)] {
                     busy_ = false;
-                    emit committed(ok);
+                    emit committed(ok, deleted);
                 },
                 Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void MailboxWriter::purge(std::int64_t now) {
+    QMetaObject::invokeMethod(
+        worker_,
+        [this, now] {
+            const int count = RelayStore::purgeExpired(*db_, now);
+            QMetaObject::invokeMethod(
+                this, [this, count] { emit purged(count); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }

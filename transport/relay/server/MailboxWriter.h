@@ -5,6 +5,7 @@
 // disk, the larger the batch.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -30,10 +31,15 @@ public:
     // Main thread. One batch at a time: call again only after committed().
     void submit(std::vector<NewEnvelope> sends, Acks acks);
     [[nodiscard]] bool busy() const { return busy_; }
+    // Deletes expired mail on the writer's thread, between batches (so it never holds the
+    // write lock against a batch from the event loop).
+    void purge(std::int64_t now);
 
 signals:
-    // On the thread that called submit(): the batch is durable (ok) or was rolled back.
-    void committed(bool ok);
+    // On the thread that called submit(): the batch is durable (ok) or was rolled back;
+    // `deleted`: acknowledged rows actually deleted, per account.
+    void committed(bool ok, const std::map<std::int64_t, std::int64_t>& deleted);
+    void purged(int count);
 
 private:
     explicit MailboxWriter(std::unique_ptr<storage::Database> db);

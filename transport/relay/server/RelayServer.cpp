@@ -57,6 +57,7 @@ struct RelayServer::Connection {
     std::int64_t lastSentId = 0;
     bool caughtUp = false;
     bool drainPending = false;
+    bool closing = false;  // dropped: its close is on the way
     int authFailures = 0;
     double tokens = 0;
     QElapsedTimer clock;
@@ -93,7 +94,7 @@ RelayServer::~RelayServer() {
         auto acks = committingAcks_;
         acks.insert(acks.end(), pendingAcks_.begin(), pendingAcks_.end());
         if (!envelopes.empty() || !acks.empty()) {
-            (void)store_->commitBatch(envelopes, acks);
+            (void)store_->commitBatch(envelopes, acks, /*replay=*/true);
         }
     }
     for (Connection* c : connections_) {
@@ -163,6 +164,14 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
     }
     writer_ = std::move(writer).value();
     connect(writer_.get(), &MailboxWriter::committed, this, &RelayServer::onCommitted);
+    connect(writer_.get(), &MailboxWriter::purged, this, [this](int count) {
+        if (count > 0) {
+            reloadQueueCounts();
+        }
+    });
+    retryCommit_.setSingleShot(true);
+    retryCommit_.setInterval(1000);
+    connect(&retryCommit_, &QTimer::timeout, this, &RelayServer::flush);
     queueCounts_ = store_->queueCounts();
     purge();
     server_.setMaxPendingConnections(256);
@@ -270,11 +279,17 @@ void RelayServer::replyError(Connection* c, std::uint64_t requestId, Error::Code
 void RelayServer::dropConnection(Connection* c, Error::Code code, const QString& message) {
     qCInfo(lcRelay) << "closing a connection:" << message;
     replyError(c, 0, code, message);
-    c->channel->close(message);
+    // After the error frame, also under an emulated link delay (which delays that frame).
+    c->closing = true;
+    delay_->run([channel = QPointer<SecureChannel>(c->channel), message] {
+        if (channel) {
+            channel->close(message);
+        }
+    });
 }
 
 void RelayServer::onFrame(Connection* c, const QByteArray& bytes) {
-    if (connections_.count(c) == 0) {
+    if (connections_.count(c) == 0 || c->closing) {
         return;
     }
     if (!allow(c)) {
@@ -562,12 +577,17 @@ void RelayServer::handleSend(Connection* c, std::uint64_t id, const proto::relay
         return replyError(c, id, Error::MAILBOX_FULL,
                           QStringLiteral("the recipient's mailbox is full"));
     }
+    const auto messageId = storeFailing_ ? std::nullopt : store_->nextMessageId();
+    if (!messageId) {
+        return replyError(c, id, Error::UNAVAILABLE,
+                          QStringLiteral("the relay cannot store messages right now; try again"));
+    }
     ++queued;
     const std::int64_t t = now();
     const qint64 ttl = r.ttl_ms() == 0
                            ? limits_.defaultTtlMs
                            : std::min<qint64>(static_cast<qint64>(r.ttl_ms()), limits_.maxTtlMs);
-    NewEnvelope envelope{store_->nextMessageId(), recipient->id, qbytes(r.envelope()), t, t + ttl};
+    NewEnvelope envelope{*messageId, recipient->id, qbytes(r.envelope()), t, t + ttl};
     // Pushed at once, while its commit is still to come: the recipient need not wait for our
     // disk. The sender hears `accepted` only once the commit is durable; if that fails, the
     // sender sends again and the recipient drops the copy by its message uid.
@@ -612,8 +632,12 @@ void RelayServer::scheduleFlush() {
 
 void RelayServer::flush() {
     flushScheduled_ = false;
-    if ((pendingSends_.empty() && pendingAcks_.empty()) || writer_->busy()) {
-        return;  // nothing to do, or onCommitted() calls again
+    if (writer_->busy() || retryCommit_.isActive()) {
+        return;  // onCommitted() or the retry timer calls again
+    }
+    // While failing, an empty batch probes whether the store works again.
+    if (pendingSends_.empty() && pendingAcks_.empty() && !storeFailing_) {
+        return;
     }
     committingSends_ = std::move(pendingSends_);
     committingAcks_ = std::move(pendingAcks_);
@@ -627,20 +651,30 @@ void RelayServer::flush() {
     writer_->submit(std::move(envelopes), committingAcks_);
 }
 
-void RelayServer::onCommitted(bool committed) {
+void RelayServer::onCommitted(bool committed, const std::map<std::int64_t, std::int64_t>& deleted) {
     const std::vector<PendingSend> sends = std::move(committingSends_);
     const auto acks = std::move(committingAcks_);
     committingSends_.clear();
     committingAcks_.clear();
     if (committed) {
-        for (const auto& [account, messageId] : acks) {
-            if (queueCounts_[account] > 0) {
-                --queueCounts_[account];
-            }
+        if (storeFailing_) {
+            qCInfo(lcRelay) << "mailbox commits work again";
         }
-    } else {  // the acknowledgements are tried again with the next commit
-        qCWarning(lcRelay) << "a mailbox commit failed; its senders are told to try again";
+        storeFailing_ = false;
+        for (const auto& [account, count] : deleted) {
+            std::int64_t& queued = queueCounts_[account];
+            queued = std::max<std::int64_t>(0, queued - count);
+        }
+    } else {
+        // Its senders are told to try again; new sends are refused (not pushed) until a
+        // commit works; the acknowledgements are kept for that commit. Tried again in 1 s,
+        // not at once: a failing disk is not hammered.
+        if (!storeFailing_) {
+            qCWarning(lcRelay) << "a mailbox commit failed; refusing sends until one works";
+        }
+        storeFailing_ = true;
         pendingAcks_.insert(pendingAcks_.end(), acks.begin(), acks.end());
+        retryCommit_.start();
     }
     for (const PendingSend& s : sends) {
         ServerFrame out;
@@ -648,7 +682,8 @@ void RelayServer::onCommitted(bool committed) {
             out.mutable_accepted()->set_server_time_ms(
                 static_cast<std::uint64_t>(s.envelope.serverTime));
         } else {
-            --queueCounts_[s.envelope.account];
+            std::int64_t& queued = queueCounts_[s.envelope.account];
+            queued = std::max<std::int64_t>(0, queued - 1);
             out.mutable_error()->set_code(Error::UNAVAILABLE);
             out.mutable_error()->set_message("the relay could not store the message; try again");
         }
@@ -704,8 +739,17 @@ void RelayServer::drain(Connection* c) {
 }
 
 void RelayServer::purge() {
-    if (store_ && store_->purgeExpired(now()) > 0) {
-        queueCounts_ = store_->queueCounts();
+    if (writer_) {
+        writer_->purge(now());
+    }
+}
+
+void RelayServer::reloadQueueCounts() {
+    queueCounts_ = store_->queueCounts();  // what is stored …
+    for (const auto* batch : {&committingSends_, &pendingSends_}) {
+        for (const PendingSend& s : *batch) {  // … and what is accepted but not yet committed
+            ++queueCounts_[s.envelope.account];
+        }
     }
 }
 

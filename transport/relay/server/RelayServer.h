@@ -106,7 +106,8 @@ private:
     bool spendLookup(std::int64_t account, int cost);
     void scheduleFlush();
     void flush();
-    void onCommitted(bool ok);
+    void onCommitted(bool ok, const std::map<std::int64_t, std::int64_t>& deleted);
+    void reloadQueueCounts();
     void drain(Connection* c);
     void purge();
     std::int64_t now() const;
@@ -130,6 +131,8 @@ private:
     std::vector<PendingSend> committingSends_;  // the batch the writer is committing
     std::vector<std::pair<std::int64_t, std::int64_t>> committingAcks_;
     bool flushScheduled_ = false;
+    bool storeFailing_ = false;  // the last commit failed: sends are refused until one works
+    QTimer retryCommit_;
     QTimer purgeTimer_;
     transport::DelayLine* delay_;
 };

@@ -124,12 +124,14 @@ bool RelayStore::startEpoch() {
     return true;
 }
 
-std::int64_t RelayStore::nextMessageId() {
+std::optional<std::int64_t> RelayStore::nextMessageId() {
     constexpr std::int64_t kPerEpoch = std::int64_t{1} << 32;
-    if (++sequence_ >= kPerEpoch) {  // four billion messages in one run: a new epoch
-        (void)startEpoch();
-        sequence_ = 1;
+    if (sequence_ + 1 >= kPerEpoch) {  // four billion messages in one run: a new epoch
+        if (!startEpoch()) {
+            return std::nullopt;  // tried again with the next message
+        }
     }
+    ++sequence_;
     return (epoch_ << 32) | sequence_;
 }
 
@@ -383,16 +385,17 @@ Expected<std::unique_ptr<storage::Database>, QString> RelayStore::openWriterConn
 }
 
 bool RelayStore::commitBatch(storage::Database& db, const std::vector<NewEnvelope>& sends,
-                             const std::vector<std::pair<std::int64_t, std::int64_t>>& acks) {
+                             const std::vector<std::pair<std::int64_t, std::int64_t>>& acks,
+                             std::map<std::int64_t, std::int64_t>* deleted, bool replay) {
     auto tx = Transaction::begin(db);
     if (!tx) {
         return false;
     }
     auto insert = db.prepare(
-        // OR IGNORE: committing a batch twice (at shutdown, unsure whether the writer got to
-        // it) stores each message once.
-        "INSERT OR IGNORE INTO mailbox (id, account_id, envelope, server_time, expires_at) "
-        "VALUES (?, ?, ?, ?, ?)");
+        replay ? "INSERT OR IGNORE INTO mailbox (id, account_id, envelope, server_time, "
+                 "expires_at) VALUES (?, ?, ?, ?, ?)"
+               : "INSERT INTO mailbox (id, account_id, envelope, server_time, expires_at) "
+                 "VALUES (?, ?, ?, ?, ?)");
     if (!insert) {
         return false;
     }
@@ -406,13 +409,21 @@ bool RelayStore::commitBatch(storage::Database& db, const std::vector<NewEnvelop
     if (!del) {
         return false;
     }
+    std::map<std::int64_t, std::int64_t> counts;
     for (const auto& [account, id] : acks) {
         (*del)->reset();
         if (!(*del)->bindAll(account, id).run()) {
             return false;
         }
+        counts[account] += db.changes();
     }
-    return tx->commit().has_value();
+    if (!tx->commit()) {
+        return false;
+    }
+    if (deleted != nullptr) {
+        *deleted = std::move(counts);
+    }
+    return true;
 }
 
 std::vector<StoredEnvelope> RelayStore::queued(std::int64_t account, std::int64_t afterId,
@@ -452,11 +463,15 @@ std::map<std::int64_t, std::int64_t> RelayStore::queueCounts() {
 }
 
 int RelayStore::purgeExpired(std::int64_t now) {
-    auto stmt = db_->prepare("DELETE FROM mailbox WHERE expires_at <= ?");
+    return purgeExpired(*db_, now);
+}
+
+int RelayStore::purgeExpired(storage::Database& db, std::int64_t now) {
+    auto stmt = db.prepare("DELETE FROM mailbox WHERE expires_at <= ?");
     if (!stmt || !(*stmt)->bindAll(now).run()) {
         return 0;
     }
-    return db_->changes();
+    return db.changes();
 }
 
 }  // namespace tandem::relay

@@ -91,16 +91,22 @@ public:
     // persisted (and incremented) at every open, so an id handed out by a relay that then
     // crashed before committing it can never name another message (a late acknowledgement
     // of it deletes nothing).
-    std::int64_t nextMessageId();
+    // nullopt if a new epoch was needed and could not be stored: then no id is safe to give.
+    std::optional<std::int64_t> nextMessageId();
 
     // One transaction (one fsync) on `db`: stores `sends` with their ids and deletes the
-    // acknowledged (account, id) pairs. False if the transaction failed (nothing done).
+    // acknowledged (account, id) pairs, counting the rows deleted per account into `deleted`.
+    // False if the transaction failed (nothing done). `replay`: a message already stored is
+    // skipped (committing a batch again at shutdown); otherwise an id clash fails the batch.
     static bool commitBatch(storage::Database& db, const std::vector<NewEnvelope>& sends,
-                            const std::vector<std::pair<std::int64_t, std::int64_t>>& acks);
+                            const std::vector<std::pair<std::int64_t, std::int64_t>>& acks,
+                            std::map<std::int64_t, std::int64_t>* deleted, bool replay = false);
     bool commitBatch(const std::vector<NewEnvelope>& sends,
-                     const std::vector<std::pair<std::int64_t, std::int64_t>>& acks) {
-        return commitBatch(*db_, sends, acks);
+                     const std::vector<std::pair<std::int64_t, std::int64_t>>& acks,
+                     bool replay = false) {
+        return commitBatch(*db_, sends, acks, nullptr, replay);
     }
+    static int purgeExpired(storage::Database& db, std::int64_t now);
     // A second connection to the same database (WAL: it writes while this one reads), with
     // the same durability, for the MailboxWriter's thread.
     Expected<std::unique_ptr<storage::Database>, QString> openWriterConnection();
