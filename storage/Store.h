@@ -1,7 +1,7 @@
 // Store: the asynchronous face of the encrypted store. It owns the storage thread; every
 // call returns a QFuture at once and the work (Argon2id, SQL, keychain) runs there, so the
-// GUI and core threads never block on disk. Continue with .then(context, …) to get results
-// back on your own thread.
+// GUI and core threads never block on disk. Results come back on your own thread through
+// a continuation (see below for the form that keeps their order).
 //
 //   store.open(dir, Credentials::withPassphrase(...))
 //       .then(this, [](StoreResult<void> r) { … });
@@ -11,6 +11,18 @@
 // read() runs inside a deferred transaction: a consistent snapshot. Tasks run one at a time
 // in submission order. A function passed to read/write must not capture references to
 // objects that may die before it runs.
+//
+// Where the order of the continuations matters, pass the context and the continuation to
+// write()/read() itself:
+//
+//   store.write([…](Repositories& r) { … }, this, [this](StoreResult<T> result) { … });
+//
+// The continuation is then always a queued call on the context's thread, posted by the
+// storage thread as each task ends: continuations run in the order their tasks ran. (With
+// QFuture::then(context, …) a continuation attached to a future that has already finished
+// runs at once, ahead of earlier tasks' continuations still in the queue; Qt 6.4 also asserts
+// when the context is gone.) The call returns a future of the continuation's result,
+// cancelled if the context is destroyed first.
 #pragma once
 
 #include <atomic>
@@ -20,6 +32,7 @@
 
 #include <QFuture>
 #include <QObject>
+#include <QPointer>
 #include <QPromise>
 #include <QString>
 #include <QThread>
@@ -79,6 +92,16 @@ public:
     auto read(F function) {
         return transact(std::move(function), Transaction::Kind::Deferred);
     }
+    template <class F, class C>
+    auto write(F function, QObject* context, C continuation) {
+        return transactThen(std::move(function), Transaction::Kind::Immediate, context,
+                            std::move(continuation));
+    }
+    template <class F, class C>
+    auto read(F function, QObject* context, C continuation) {
+        return transactThen(std::move(function), Transaction::Kind::Deferred, context,
+                            std::move(continuation));
+    }
 
     // Runs `function` on the storage thread and returns its result through a future.
     template <class F>
@@ -109,25 +132,77 @@ private:
     auto transact(F function, Transaction::Kind kind) {
         using R = std::invoke_result_t<F&, Repositories&>;
         return post([this, function = std::move(function), kind]() mutable -> R {
-            Database* db = database();
-            if (db == nullptr) {
-                return storeError(StoreErrorCode::Closed,
-                                  QStringLiteral("The profile is not open."));
-            }
-            auto tx = Transaction::begin(*db, kind);
-            if (!tx) {
-                return unexpected(std::move(tx).error());
-            }
-            Repositories repositories(*db);
-            R result = function(repositories);
-            if (!result) {
-                return result;  // the transaction rolls back
-            }
-            if (auto committed = tx->commit(); !committed) {
-                return unexpected(std::move(committed).error());
-            }
-            return result;
+            return runTransaction(function, kind);
         });
+    }
+
+    template <class F, class C>
+    auto transactThen(F function, Transaction::Kind kind, QObject* context, C continuation) {
+        using R = std::invoke_result_t<F&, Repositories&>;
+        using T = std::invoke_result_t<C&, R>;
+        auto promise = std::make_shared<QPromise<T>>();
+        QFuture<T> future = promise->future();
+        promise->start();
+        QMetaObject::invokeMethod(
+            worker_,
+            [this, promise, function = std::move(function), kind, target = QPointer(context),
+             continuation = std::move(continuation)]() mutable {
+                auto result = std::make_shared<R>(runTransaction(function, kind));
+                if (target.isNull()) {
+                    return;  // the promise goes with this task: its future is cancelled
+                }
+                QMetaObject::invokeMethod(
+                    target.data(),
+                    [promise, result, continuation = std::move(continuation)]() mutable {
+                        deliver<T>(*promise, continuation, std::move(*result));
+                    },
+                    Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
+        return future;
+    }
+
+    // GCC 12 warns, wrongly, that the std::variant moved into a by-value parameter may be
+    // uninitialized.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+    template <class T, class C, class R>
+    [[gnu::noinline]] static void deliver(QPromise<T>& promise, C& continuation, R&& result) {
+        if constexpr (std::is_void_v<T>) {
+            continuation(std::forward<R>(result));
+        } else {
+            promise.addResult(continuation(std::forward<R>(result)));
+        }
+        promise.finish();
+    }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+    // Storage thread only.
+    template <class F>
+    auto runTransaction(F& function, Transaction::Kind kind)
+        -> std::invoke_result_t<F&, Repositories&> {
+        using R = std::invoke_result_t<F&, Repositories&>;
+        Database* db = database();
+        if (db == nullptr) {
+            return storeError(StoreErrorCode::Closed, QStringLiteral("The profile is not open."));
+        }
+        auto tx = Transaction::begin(*db, kind);
+        if (!tx) {
+            return unexpected(std::move(tx).error());
+        }
+        Repositories repositories(*db);
+        R result = function(repositories);
+        if (!result) {
+            return result;  // the transaction rolls back
+        }
+        if (auto committed = tx->commit(); !committed) {
+            return unexpected(std::move(committed).error());
+        }
+        return result;
     }
 
     // Storage thread only.

@@ -36,6 +36,9 @@ Messenger::Messenger(Store& store, QObject* parent) : QObject(parent), store_(st
 }
 
 Messenger::~Messenger() {
+    // Fails the relay requests still waiting, while their continuations can run (Qt 6.4
+    // asserts on a QFuture continuation whose context is gone). Store continuations need
+    // nothing: Store drops those whose context has been destroyed.
     stop();
 }
 
@@ -55,15 +58,16 @@ QFuture<CoreResult<void>> Messenger::start() {
         std::optional<signalmode::Identity> signal;
         std::int64_t outbox = 0;
     };
-    return store_
-        .read([](Repositories& r) -> StoreResult<Loaded> {
+    return store_.read(
+        [](Repositories& r) -> StoreResult<Loaded> {
             Loaded out;
             TANDEM_TRY_ASSIGN(out.network, r.settings.get(QStringLiteral("network")));
             TANDEM_TRY_ASSIGN(out.signal, signalmode::loadIdentity(r));
             TANDEM_TRY_ASSIGN(out.outbox, r.outbox.count());
             return out;
-        })
-        .then(this, [this](StoreResult<Loaded> loaded) -> CoreResult<void> {
+        },
+        this,
+        [this](StoreResult<Loaded> loaded) -> CoreResult<void> {
             if (!loaded) {
                 return unexpected(fromStore(loaded.error()));
             }
@@ -135,8 +139,8 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& giv
                                                      ? QStringLiteral("phone number (+E.164)")
                                                      : QStringLiteral("Session ID"))));
     }
-    return store_
-        .write([mode, address, name](Repositories& r) -> StoreResult<Contact> {
+    return store_.write(
+        [mode, address, name](Repositories& r) -> StoreResult<Contact> {
             TANDEM_TRY_ASSIGN(Contact contact, contactForAddress(r, mode, address, nowMs()));
             if (!name.isEmpty() && contact.displayName != name) {
                 TANDEM_TRY(r.contacts.rename(contact.id, name));
@@ -144,8 +148,9 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& giv
             }
             TANDEM_TRY(r.conversations.forContact(contact.id, nowMs()));
             return contact;
-        })
-        .then(this, [this](StoreResult<Contact> r) -> CoreResult<Contact> {
+        },
+        this,
+        [this](StoreResult<Contact> r) -> CoreResult<Contact> {
             if (!r) {
                 return unexpected(fromStore(r.error()));
             }
@@ -191,8 +196,8 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
         std::int64_t outboxId = 0;
         std::optional<signalmode::SealedItem> sealed;
     };
-    return store_
-        .write([mode, address, body, sealNow](Repositories& r) -> StoreResult<Queued> {
+    return store_.write(
+        [mode, address, body, sealNow](Repositories& r) -> StoreResult<Queued> {
             const std::int64_t now = nowMs();
             TANDEM_TRY_ASSIGN(const Contact contact, contactForAddress(r, mode, address, now));
             TANDEM_TRY_ASSIGN(const Conversation conversation,
@@ -227,8 +232,9 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
                 }
             }
             return out;
-        })
-        .then(this, [this](StoreResult<Queued> r) -> CoreResult<Message> {
+        },
+        this,
+        [this](StoreResult<Queued> r) -> CoreResult<Message> {
             if (!r) {
                 return unexpected(fromStore(r.error()));
             }
@@ -260,45 +266,44 @@ void Messenger::processInbound() {
     const transport::IncomingEnvelope envelope = std::move(inbound_.front());
     inbound_.pop_front();
     const std::map<std::uint32_t, crypto::PublicKey> trusted = {{1, network_->relay->relayKey}};
-    store_
-        .write([me = *signal_, trusted, bytes = envelope.ciphertext](Repositories& r) {
-            return signalmode::open(r, me, trusted, bytes, nowMs());
-        })
-        .then(this, [this, serverId = envelope.serverId](StoreResult<signalmode::Opened> opened) {
-            if (!opened) {
-                // Not stored: not acknowledged, so the relay delivers it again later.
-                qCWarning(lcCore) << "could not store a received message:"
-                                  << opened.error().message;
-                emit problem(opened.error().message);
-            } else {
-                if (relay_) {
-                    relay_->acknowledge(serverId);
-                }
-                using Outcome = signalmode::Opened::Outcome;
-                switch (opened->outcome) {
-                    case Outcome::Stored:
-                        emit messageReceived(*opened->message, opened->from, Mode::Signal);
-                        processOutbox();  // its delivery receipt
-                        break;
-                    case Outcome::Receipt:
-                        for (const Message& m : opened->updated) {
-                            emit messageUpdated(m);
-                        }
-                        break;
-                    case Outcome::Undecryptable:
-                        qCWarning(lcCore) << "a message from" << redact(opened->from)
-                                          << "could not be decrypted:" << opened->problem;
-                        break;
-                    case Outcome::Duplicate:
-                    case Outcome::Ignored:
-                        break;
-                }
-                if (opened->usedOneTimePreKey) {
-                    refillPreKeys();
-                }
-            }
-            processInbound();
-        });
+    store_.write([me = *signal_, trusted, bytes = envelope.ciphertext](
+                     Repositories& r) { return signalmode::open(r, me, trusted, bytes, nowMs()); },
+                 this,
+                 [this, serverId = envelope.serverId](StoreResult<signalmode::Opened> opened) {
+                     if (!opened) {
+                         // Not stored: not acknowledged, so the relay delivers it again later.
+                         qCWarning(lcCore)
+                             << "could not store a received message:" << opened.error().message;
+                         emit problem(opened.error().message);
+                     } else {
+                         if (relay_) {
+                             relay_->acknowledge(serverId);
+                         }
+                         using Outcome = signalmode::Opened::Outcome;
+                         switch (opened->outcome) {
+                             case Outcome::Stored:
+                                 emit messageReceived(*opened->message, opened->from, Mode::Signal);
+                                 processOutbox();  // its delivery receipt
+                                 break;
+                             case Outcome::Receipt:
+                                 for (const Message& m : opened->updated) {
+                                     emit messageUpdated(m);
+                                 }
+                                 break;
+                             case Outcome::Undecryptable:
+                                 qCWarning(lcCore) << "a message from" << redact(opened->from)
+                                                   << "could not be decrypted:" << opened->problem;
+                                 break;
+                             case Outcome::Duplicate:
+                             case Outcome::Ignored:
+                                 break;
+                         }
+                         if (opened->usedOneTimePreKey) {
+                             refillPreKeys();
+                         }
+                     }
+                     processInbound();
+                 });
 }
 
 }  // namespace tandem::core

@@ -61,7 +61,8 @@ signals:
 private:
     // outbox (MessengerOutbox.cpp)
     void processOutbox();
-    void dispatch(const storage::OutboxItem& item, const storage::Contact& contact);
+    // Puts the item on its way (or gives it up); false when it has to wait.
+    bool dispatch(const storage::OutboxItem& item, const storage::Contact& contact);
     void sealAndSend(std::int64_t outboxId, const storage::Contact& contact,
                      const QByteArray& content, std::optional<crypto::signal::PreKeyBundle> bundle);
     void fetchBundleThenSend(std::int64_t outboxId, const storage::Contact& contact,
@@ -90,6 +91,7 @@ private:
     bool certificateRequested_ = false;
     bool refilling_ = false;
     bool resolving_ = false;
+    std::map<QString, std::int64_t> lookedUp_;  // number → when we last looked it up
 
     bool outboxRunning_ = false;
     bool outboxAgain_ = false;

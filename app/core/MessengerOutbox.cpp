@@ -1,5 +1,7 @@
 // Messenger, sending side: the outbox, sealing, transmission, acceptance and retries; the
 // sender certificate and prekey top-ups that sending and receiving need.
+#include <set>
+
 #include <QDateTime>
 
 #include <tandem/common/Redact.h>
@@ -58,16 +60,26 @@ void Messenger::processOutbox() {
         std::int64_t nextAt = 0;
         std::vector<std::pair<OutboxItem, Contact>> items;
     };
-    store_
-        .read([](Repositories& r) -> StoreResult<Due> {
+    store_.read(
+        [](Repositories& r) -> StoreResult<Due> {
             Due out;
             TANDEM_TRY_ASSIGN(out.total, r.outbox.count());
             TANDEM_TRY_ASSIGN(const auto all, r.outbox.all(kOutboxBatch));
             const std::int64_t now = nowMs();
+            // Messages of a conversation leave in the order they were written: one waiting
+            // for its retry holds back those after it (receipts are not held).
+            std::set<std::int64_t> held;
             for (const OutboxItem& item : all) {
+                const bool ordered = item.kind == OutboxKind::Message;
+                if (ordered && held.count(item.conversationId) != 0) {
+                    continue;
+                }
                 if (item.nextAttemptAt > now) {
                     out.nextAt = out.nextAt == 0 ? item.nextAttemptAt
                                                  : std::min(out.nextAt, item.nextAttemptAt);
+                    if (ordered) {
+                        held.insert(item.conversationId);
+                    }
                     continue;
                 }
                 TANDEM_TRY_ASSIGN(const Conversation conversation,
@@ -79,17 +91,24 @@ void Messenger::processOutbox() {
                 out.items.emplace_back(item, contact);
             }
             return out;
-        })
-        .then(this, [this](StoreResult<Due> due) {
+        },
+        this,
+        [this](StoreResult<Due> due) {
             outboxRunning_ = false;
             if (!due) {
                 qCWarning(lcCore) << "cannot read the outbox:" << due.error().message;
                 return;
             }
             outboxPending_ = due->total;
+            std::set<std::int64_t> held;  // conversations whose next message has to wait
             for (const auto& [item, contact] : due->items) {
-                if (inFlight_.count(item.id) == 0) {
-                    dispatch(item, contact);
+                const bool ordered = item.kind == OutboxKind::Message;
+                if (ordered && held.count(item.conversationId) != 0) {
+                    continue;
+                }
+                // In flight already: those after it follow on the same connection, in order.
+                if (inFlight_.count(item.id) == 0 && !dispatch(item, contact) && ordered) {
+                    held.insert(item.conversationId);
                 }
             }
             if (due->nextAt != 0) {
@@ -104,45 +123,54 @@ void Messenger::processOutbox() {
         });
 }
 
-void Messenger::dispatch(const OutboxItem& item, const Contact& contact) {
+bool Messenger::dispatch(const OutboxItem& item, const Contact& contact) {
     proto::core::OutboxPayload payload;
     if (!payload.ParseFromArray(item.payload.constData(), static_cast<int>(item.payload.size()))) {
         giveUp(item.id, QStringLiteral("the queued message is damaged"));
-        return;
+        return true;
     }
     if (payload.has_wire()) {  // sealed before a crash or a failed attempt: send the same bytes
+        if (!relay_) {
+            return false;
+        }
         transmit(item.id, QString::fromStdString(payload.wire().recipient()),
                  QByteArray::fromStdString(payload.wire().access_key()),
                  QByteArray::fromStdString(payload.wire().envelope()));
-        return;
+        return true;
     }
     if (contact.mode != Mode::Signal || !signal_ || !relay_ || !relay_->isAuthenticated()) {
-        return;  // waits for the connection
+        return false;  // waits for the connection
     }
     if (certificate_.isEmpty() || certificateExpires_ < nowMs() + 60 * 1000) {
         ensureCertificate();
-        return;  // processOutbox runs again once the certificate is here
+        return false;  // processOutbox runs again once the certificate is here
     }
     if (bundlesInFlight_.count(contact.address) != 0) {
-        return;  // the session is being set up; this item follows once it exists
+        return false;  // the session is being set up; this item follows once it exists
     }
     inFlight_.insert(item.id);
     sealAndSend(item.id, contact, QByteArray::fromStdString(payload.content()), std::nullopt);
+    return true;
 }
 
 void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
                             const QByteArray& content,
                             std::optional<crypto::signal::PreKeyBundle> bundle) {
-    store_
-        .write([me = *signal_, outboxId, contact, content, certificate = certificate_,
-                bundle](Repositories& r) {
+    store_.write(
+        [me = *signal_, outboxId, contact, content, certificate = certificate_,
+         bundle](Repositories& r) {
             return signalmode::sealQueued(r, me, outboxId, contact, content, certificate, bundle,
                                           nowMs());
-        })
-        .then(this, [this, outboxId, contact, content](StoreResult<signalmode::SealedItem> result) {
+        },
+        this,
+        [this, outboxId, contact, content](StoreResult<signalmode::SealedItem> result) {
             if (!result) {
                 inFlight_.erase(outboxId);
                 qCWarning(lcCore) << "cannot seal a message:" << result.error().message;
+                return;
+            }
+            if (result->waiting) {
+                inFlight_.erase(outboxId);  // goes once the one before it has been sealed
                 return;
             }
             if (result->sealed.needBundle) {
@@ -196,8 +224,8 @@ void Messenger::fetchBundleThenSend(std::int64_t outboxId, const Contact& contac
         }
         const QByteArray accessKey = QByteArray::fromStdString(reply->bundle().access_key());
         const QByteArray aci = QByteArray::fromStdString(reply->bundle().aci());
-        store_
-            .write([contactId = contact.id, accessKey, aci](Repositories& r) -> StoreResult<void> {
+        store_.write(
+            [contactId = contact.id, accessKey, aci](Repositories& r) -> StoreResult<void> {
                 TANDEM_TRY(r.contacts.setAccessKey(contactId, accessKey));
                 if (aci.size() == relay::kAciBytes) {
                     // Replies from them name only this id: it must lead back to this contact.
@@ -206,9 +234,10 @@ void Messenger::fetchBundleThenSend(std::int64_t outboxId, const Contact& contac
                         signalmode::learnServiceId(r, current, relay::aciAddress(aci), nowMs()));
                 }
                 return {};
-            })
-            .then(this, [this, outboxId, contact, content, accessKey,
-                         bundle = std::move(bundle).value()](StoreResult<void>) {
+            },
+            this,
+            [this, outboxId, contact, content, accessKey,
+             bundle = std::move(bundle).value()](StoreResult<void>) {
                 Contact updated = contact;
                 updated.accessKey = accessKey;
                 sealAndSend(outboxId, updated, content, bundle);
@@ -237,8 +266,8 @@ void Messenger::transmit(std::int64_t outboxId, const QString& recipient,
 
 void Messenger::onAccepted(const QByteArray& id) {
     const std::int64_t outboxId = id.toLongLong();
-    store_
-        .write([outboxId](Repositories& r) -> StoreResult<std::optional<Message>> {
+    store_.write(
+        [outboxId](Repositories& r) -> StoreResult<std::optional<Message>> {
             TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
             std::optional<Message> updated;
             if (item.messageId) {
@@ -251,8 +280,9 @@ void Messenger::onAccepted(const QByteArray& id) {
             }
             TANDEM_TRY(r.outbox.remove(outboxId));
             return updated;
-        })
-        .then(this, [this, outboxId](StoreResult<std::optional<Message>> updated) {
+        },
+        this,
+        [this, outboxId](StoreResult<std::optional<Message>> updated) {
             inFlight_.erase(outboxId);
             if (updated && *updated) {
                 emit messageUpdated(**updated);
@@ -263,16 +293,19 @@ void Messenger::onAccepted(const QByteArray& id) {
 
 void Messenger::onFailed(const QByteArray& id, const transport::TransportError& error) {
     const std::int64_t outboxId = id.toLongLong();
+    qCInfo(lcCore) << "a send failed (" << (error.retryable ? "will retry" : "final")
+                   << "):" << error.message;
     if (!error.retryable) {
         giveUp(outboxId, error.message);
         return;
     }
-    store_
-        .write([outboxId, message = error.message](Repositories& r) -> StoreResult<void> {
+    store_.write(
+        [outboxId, message = error.message](Repositories& r) -> StoreResult<void> {
             TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
             return r.outbox.recordFailure(outboxId, message, nowMs() + backoffMs(item.attempts));
-        })
-        .then(this, [this, outboxId](StoreResult<void>) {
+        },
+        this,
+        [this, outboxId](StoreResult<void>) {
             inFlight_.erase(outboxId);
             processOutbox();
         });
@@ -280,8 +313,8 @@ void Messenger::onFailed(const QByteArray& id, const transport::TransportError& 
 
 void Messenger::giveUp(std::int64_t outboxId, const QString& why) {
     qCWarning(lcCore) << "a message could not be sent:" << why;
-    store_
-        .write([outboxId](Repositories& r) -> StoreResult<std::optional<Message>> {
+    store_.write(
+        [outboxId](Repositories& r) -> StoreResult<std::optional<Message>> {
             TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
             std::optional<Message> updated;
             if (item.messageId) {
@@ -291,8 +324,9 @@ void Messenger::giveUp(std::int64_t outboxId, const QString& why) {
             }
             TANDEM_TRY(r.outbox.remove(outboxId));
             return updated;
-        })
-        .then(this, [this, outboxId, why](StoreResult<std::optional<Message>> updated) {
+        },
+        this,
+        [this, outboxId, why](StoreResult<std::optional<Message>> updated) {
             inFlight_.erase(outboxId);
             if (updated && *updated) {
                 emit messageUpdated(**updated);
@@ -346,19 +380,24 @@ void Messenger::resolveContacts() {
     resolving_ = true;
     // The numbers we saved whose account id we do not know yet: a message from one of them
     // names only the id, and must land in the conversation with the number.
-    store_
-        .read([](Repositories& r) -> StoreResult<std::vector<Contact>> {
+    // Each number is looked up at most once an hour (lookups share the relay's hourly budget
+    // with prekey bundles), so unregistered numbers do not crowd out the rest.
+    const std::int64_t now = nowMs();
+    std::erase_if(lookedUp_, [now](const auto& entry) { return entry.second < now - 3600 * 1000; });
+    store_.read(
+        [skip = lookedUp_](Repositories& r) -> StoreResult<std::vector<Contact>> {
             TANDEM_TRY_ASSIGN(auto all, r.contacts.list(Mode::Signal));
             std::vector<Contact> unresolved;
             for (Contact& c : all) {
                 if (c.serviceId.isEmpty() && relay::isE164(c.address) &&
-                    unresolved.size() < kLookupBatch) {
+                    skip.count(c.address) == 0 && unresolved.size() < kLookupBatch) {
                     unresolved.push_back(std::move(c));
                 }
             }
             return unresolved;
-        })
-        .then(this, [this](StoreResult<std::vector<Contact>> unresolved) {
+        },
+        this,
+        [this](StoreResult<std::vector<Contact>> unresolved) {
             RelayConnection* connection = relay_ ? relay_->control() : nullptr;
             if (!unresolved || unresolved->empty() || connection == nullptr) {
                 resolving_ = false;
@@ -367,6 +406,7 @@ void Messenger::resolveContacts() {
             ClientFrame frame;
             for (const Contact& c : *unresolved) {
                 frame.mutable_lookup()->add_phones(c.address.toStdString());
+                lookedUp_[c.address] = nowMs();
             }
             connection->request(frame).then(this, [this](RelayReply reply) {
                 if (!reply || RelayConnection::errorOf(*reply) || !reply->has_lookup() ||
@@ -382,8 +422,8 @@ void Messenger::resolveContacts() {
                                            relay::aciAddress(aci));
                     }
                 }
-                store_
-                    .write([found](Repositories& r) -> StoreResult<void> {
+                store_.write(
+                    [found](Repositories& r) -> StoreResult<void> {
                         for (const auto& [phone, aci] : found) {
                             TANDEM_TRY_ASSIGN(const auto contact,
                                               r.contacts.find(Mode::Signal, phone));
@@ -392,8 +432,9 @@ void Messenger::resolveContacts() {
                             }
                         }
                         return {};
-                    })
-                    .then(this, [this](StoreResult<void> stored) {
+                    },
+                    this,
+                    [this](StoreResult<void> stored) {
                         resolving_ = false;
                         if (!stored) {
                             qCWarning(lcCore)
@@ -420,8 +461,8 @@ void Messenger::refillPreKeys() {
         const std::int64_t remaining = reply->prekey_status().one_time_remaining();
         const int wanted = remaining < kPreKeyLowWater ? kPreKeyBatch : 0;
         // Generate what is missing and collect whatever was never uploaded.
-        store_
-            .write([me = *signal_, wanted](Repositories& r) -> StoreResult<std::vector<Prekey>> {
+        store_.write(
+            [me = *signal_, wanted](Repositories& r) -> StoreResult<std::vector<Prekey>> {
                 TANDEM_TRY_ASSIGN(std::int64_t next, r.prekeys.maxKeyId(PrekeyKind::OneTime));
                 for (int i = 0; i < wanted; ++i) {
                     const auto key =
@@ -441,8 +482,9 @@ void Messenger::refillPreKeys() {
                                   r.prekeys.notUploaded(PrekeyKind::Signed, 10));
                 pending.insert(pending.end(), signedKeys.begin(), signedKeys.end());
                 return pending;
-            })
-            .then(this, [this](StoreResult<std::vector<Prekey>> pending) {
+            },
+            this,
+            [this](StoreResult<std::vector<Prekey>> pending) {
                 RelayConnection* c = relay_ ? relay_->control() : nullptr;
                 if (!pending || pending->empty() || c == nullptr) {
                     refilling_ = false;
@@ -470,12 +512,12 @@ void Messenger::refillPreKeys() {
                         refilling_ = false;
                         return;
                     }
-                    store_
-                        .write([oneTimeIds, signedIds](Repositories& r) -> StoreResult<void> {
+                    store_.write(
+                        [oneTimeIds, signedIds](Repositories& r) -> StoreResult<void> {
                             TANDEM_TRY(r.prekeys.markUploaded(PrekeyKind::OneTime, oneTimeIds));
                             return r.prekeys.markUploaded(PrekeyKind::Signed, signedIds);
-                        })
-                        .then(this, [this](StoreResult<void>) { refilling_ = false; });
+                        },
+                        this, [this](StoreResult<void>) { refilling_ = false; });
                 });
             });
     });

@@ -174,6 +174,15 @@ StoreResult<std::optional<Contact>> ContactRepository::findByServiceId(Mode mode
     return optionalRow(*stmt, readContact);
 }
 
+StoreResult<std::optional<Contact>> ContactRepository::findUnresolvedByIdentityKey(
+    Mode mode, const QByteArray& key) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT " CONTACT_COLUMNS " FROM contacts WHERE mode = ? AND "
+                                  "identity_key = ? AND service_id IS NULL ORDER BY id LIMIT 1"));
+    stmt->bindAll(fromEnum(mode), key);
+    return optionalRow(*stmt, readContact);
+}
+
 StoreResult<Contact> ContactRepository::mergeInto(std::int64_t from, std::int64_t into,
                                                   std::int64_t now) {
     TANDEM_TRY_ASSIGN(const Contact source, get(from));

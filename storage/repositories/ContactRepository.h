@@ -35,6 +35,9 @@ public:
     // mode holds it already: the two stay apart rather than merge conversations silently.
     StoreResult<bool> setServiceId(std::int64_t id, const QString& serviceId);
     StoreResult<std::optional<Contact>> findByServiceId(Mode mode, const QString& serviceId);
+    // A contact of the mode without a service id whose last seen identity key is `key`.
+    StoreResult<std::optional<Contact>> findUnresolvedByIdentityKey(Mode mode,
+                                                                    const QByteArray& key);
     // Folds contact `from` into `into` (the same person, known twice: e.g. by account id
     // before we learned it belongs to a number): messages and queued sends move to `into`'s
     // conversation, `into` takes `from`'s service id, access key and identity key where it has

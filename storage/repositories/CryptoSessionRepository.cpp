@@ -41,6 +41,16 @@ StoreResult<std::vector<std::int64_t>> CryptoSessionRepository::devices(Mode mod
     return collectRows(*stmt, [](const Statement& row) { return row.int64(0); });
 }
 
+StoreResult<std::optional<std::int64_t>> CryptoSessionRepository::updatedAt(Mode mode,
+                                                                            const QString& address,
+                                                                            std::int64_t deviceId) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT updated_at FROM crypto_sessions WHERE mode = ? AND "
+                                  "address = ? AND device_id = ?"));
+    stmt->bindAll(fromEnum(mode), address, deviceId);
+    return optionalRow(*stmt, [](const Statement& s) { return s.int64(0); });
+}
+
 StoreResult<int> CryptoSessionRepository::removeAll(Mode mode, const QString& address) {
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("DELETE FROM crypto_sessions WHERE mode = ? AND address = ?"));

@@ -21,6 +21,9 @@ public:
     StoreResult<void> store(Mode mode, const QString& address, std::int64_t deviceId,
                             const SecretBytes& state, std::int64_t now);
     StoreResult<std::vector<std::int64_t>> devices(Mode mode, const QString& address);
+    // When the session was last stored (nullopt: none).
+    StoreResult<std::optional<std::int64_t>> updatedAt(Mode mode, const QString& address,
+                                                       std::int64_t deviceId);
     // Removes every device's session with `address` (e.g. after an identity reset).
     StoreResult<int> removeAll(Mode mode, const QString& address);
 

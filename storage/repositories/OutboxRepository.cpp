@@ -90,6 +90,17 @@ StoreResult<std::int64_t> OutboxRepository::countBefore(std::int64_t conversatio
     return singleInt(*stmt);
 }
 
+StoreResult<std::optional<OutboxItem>> OutboxRepository::previous(std::int64_t conversationId,
+                                                                  std::int64_t id,
+                                                                  OutboxKind kind) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT " OUTBOX_COLUMNS
+                                  " FROM outbox WHERE conversation_id = ? AND id < ? AND kind = ? "
+                                  "ORDER BY id DESC LIMIT 1"));
+    stmt->bindAll(conversationId, id, fromEnum(kind));
+    return optionalRow(*stmt, readItem);
+}
+
 StoreResult<void> OutboxRepository::recordFailure(std::int64_t id, const QString& error,
                                                   std::int64_t nextAttemptAt) {
     TANDEM_TRY_ASSIGN(Statement * stmt,

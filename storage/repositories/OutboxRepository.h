@@ -4,6 +4,7 @@
 // core replays the outbox at start-up.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "storage/StoreError.h"
@@ -27,6 +28,9 @@ public:
     StoreResult<std::int64_t> count();
     // Items of the conversation queued before item `id` (still waiting to go out).
     StoreResult<std::int64_t> countBefore(std::int64_t conversationId, std::int64_t id);
+    // The conversation's item of `kind` queued last before item `id`, if any.
+    StoreResult<std::optional<OutboxItem>> previous(std::int64_t conversationId, std::int64_t id,
+                                                    OutboxKind kind);
     // Counts an attempt and schedules the next one.
     StoreResult<void> recordFailure(std::int64_t id, const QString& error,
                                     std::int64_t nextAttemptAt);

@@ -216,6 +216,19 @@ private slots:
         QCOMPARE(errorOf(r_->conversations.get(idConv.id)), StoreErrorCode::NotFound);
         QCOMPARE(errorOf(r_->contacts.mergeInto(byNumber.id, byNumber.id, 50)),
                  StoreErrorCode::InvalidArgument);
+
+        // Found by identity key only while it has no service id.
+        const Contact other = contact(Mode::Signal, QStringLiteral("+15550009"));
+        ok(r_->contacts.saveIdentityKey(other.id, QByteArray(32, 'o'), 60));
+        QCOMPARE(
+            ok(r_->contacts.findUnresolvedByIdentityKey(Mode::Signal, QByteArray(32, 'o')))->id,
+            other.id);
+        QVERIFY(!ok(r_->contacts.findUnresolvedByIdentityKey(Mode::Signal, QByteArray(32, 'i')))
+                     .has_value());  // merged.identityKey, but it has a service id
+        QVERIFY(
+            ok(r_->contacts.setServiceId(other.id, QStringLiteral("aci:") + QString(32, u'b'))));
+        QVERIFY(!ok(r_->contacts.findUnresolvedByIdentityKey(Mode::Signal, QByteArray(32, 'o')))
+                     .has_value());
     }
 
     // ---- conversations -------------------------------------------------------------------

@@ -1,6 +1,8 @@
 // The asynchronous Store: work runs on the storage thread, results come back through
 // futures, transactions are all-or-nothing, the profile is locked while open, and a change
 // of passphrase re-wraps the key without touching the database.
+#include <algorithm>
+#include <memory>
 #include <sodium.h>
 
 #include <QElapsedTimer>
@@ -85,6 +87,53 @@ private slots:
         QCOMPARE(await(next), 42);
         QCOMPARE(ran, store.thread());
         QCOMPARE(continued, QThread::currentThread());
+    }
+
+    void orderedContinuationsRunInTheOrderTheirWorkRan() {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(await(store.create(dir.path(), passphrase("pw"), kFast)).has_value());
+        // Between some submissions the storage thread gets time to finish the earlier work,
+        // so continuations are submitted both before and after their work is done: the
+        // order must hold either way (QFuture::then would run the latter at once).
+        std::vector<int> order;
+        QFuture<int> last;
+        for (int i = 0; i < 500; ++i) {
+            last = store.write([i](Repositories&) -> StoreResult<int> { return i; }, this,
+                               [&order](StoreResult<int> r) {
+                                   order.push_back(r.value());
+                                   return r.value();
+                               });
+            if (i % 7 == 0) {
+                QThread::usleep(300);
+            }
+        }
+        QCOMPARE(await(last), 499);
+        QCOMPARE(order.size(), std::size_t{500});
+        QVERIFY(std::is_sorted(order.begin(), order.end()));
+        QCOMPARE(order.back(), 499);
+    }
+
+    void anOrderedContinuationWhoseContextIsGoneIsDropped() {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(await(store.create(dir.path(), passphrase("pw"), kFast)).has_value());
+        bool ran = false;
+        auto context = std::make_unique<QObject>();
+        QFuture<int> future = store.read(
+            [](Repositories&) -> StoreResult<int> {
+                QThread::msleep(50);
+                return 1;
+            },
+            context.get(),
+            [&ran](StoreResult<int> r) {
+                ran = true;
+                return r.value();
+            });
+        context.reset();
+        QVERIFY(QTest::qWaitFor([&] { return future.isFinished(); }, 5000));
+        QVERIFY(future.isCanceled());
+        QVERIFY(!ran);
     }
 
     void aFailedWriteRollsBackEverything() {

@@ -1,5 +1,6 @@
 #include "transport/relay/RelayTransport.h"
 
+#include <algorithm>
 #include <sodium.h>
 
 #include <QtEndian>
@@ -63,6 +64,7 @@ void RelayTransport::stop() {
     for (RelayConnection* c : {receiving_.data(), sending_.data()}) {
         if (c != nullptr) {
             c->disconnect(this);
+            c->abandon(QStringLiteral("the transport stopped"));
             c->close();
             c->deleteLater();
         }
@@ -71,8 +73,9 @@ void RelayTransport::stop() {
     sending_ = nullptr;
     auto waiting = std::move(waiting_);
     waiting_.clear();
-    for (const OutgoingEnvelope& e : waiting) {
-        emit failed(e.id, {TransportError::Code::Network, QStringLiteral("stopped"), true});
+    for (const QueuedSend& s : waiting) {
+        emit failed(s.envelope.id,
+                    {TransportError::Code::Network, QStringLiteral("stopped"), true});
     }
 }
 
@@ -160,8 +163,9 @@ RelayConnection* RelayTransport::control() const {
 }
 
 void RelayTransport::send(const OutgoingEnvelope& envelope) {
+    QueuedSend queued{nextOrder_++, 0, envelope};
     if (sending_ && sending_->isReady() && waiting_.empty()) {
-        sendNow(envelope);
+        sendNow(std::move(queued));
         return;
     }
     if (static_cast<int>(waiting_.size()) >= kMaxQueuedSends) {
@@ -169,37 +173,55 @@ void RelayTransport::send(const OutgoingEnvelope& envelope) {
                                   QStringLiteral("too many messages waiting"), true});
         return;
     }
-    waiting_.push_back(envelope);
+    waiting_.push_back(std::move(queued));
+}
+
+void RelayTransport::requeue(QueuedSend send) {
+    // Before everything given after it: the sends that were behind it on the lost connection
+    // come back in their order too, and those given meanwhile wait behind them.
+    const auto at = std::upper_bound(
+        waiting_.begin(), waiting_.end(), send.order,
+        [](std::uint64_t order, const QueuedSend& queued) { return order < queued.order; });
+    waiting_.insert(at, std::move(send));
+    flushSends();
 }
 
 void RelayTransport::flushSends() {
     while (!waiting_.empty() && sending_ && sending_->isReady()) {
-        const OutgoingEnvelope e = std::move(waiting_.front());
+        QueuedSend next = std::move(waiting_.front());
         waiting_.pop_front();
-        sendNow(e);
+        sendNow(std::move(next));
     }
 }
 
-void RelayTransport::sendNow(const OutgoingEnvelope& envelope) {
+void RelayTransport::sendNow(QueuedSend queued) {
     ClientFrame frame;
     auto* send = frame.mutable_send();
+    const OutgoingEnvelope& envelope = queued.envelope;
     send->set_recipient(envelope.recipient.toStdString());
     send->set_access_key(envelope.accessKey.toStdString());
     send->set_envelope(envelope.ciphertext.toStdString());
     send->set_ttl_ms(static_cast<std::uint64_t>(envelope.ttlMs));
     const QByteArray id = envelope.id;
-    sending_->request(frame).then(this, [this, id](RelayReply reply) {
-        if (!reply) {
-            emit failed(id, reply.error());
-        } else if (const auto error = RelayConnection::errorOf(*reply)) {
-            emit failed(id, *error);
-        } else if (reply->has_accepted()) {
-            emit accepted(id, static_cast<qint64>(reply->accepted().server_time_ms()));
-        } else {
-            emit failed(
-                id, {TransportError::Code::Rejected, QStringLiteral("unexpected answer"), true});
-        }
-    });
+    sending_->request(frame).then(
+        this, [this, id, queued = std::move(queued)](RelayReply reply) mutable {
+            if (!reply) {
+                // The connection was lost before the relay answered: it goes again on the next.
+                if (running_ && reply.error().code == TransportError::Code::Network &&
+                    ++queued.attempts < kMaxSendAttempts) {
+                    requeue(std::move(queued));
+                } else {
+                    emit failed(id, reply.error());
+                }
+            } else if (const auto error = RelayConnection::errorOf(*reply)) {
+                emit failed(id, *error);
+            } else if (reply->has_accepted()) {
+                emit accepted(id, static_cast<qint64>(reply->accepted().server_time_ms()));
+            } else {
+                emit failed(id, {TransportError::Code::Rejected,
+                                 QStringLiteral("unexpected answer"), true});
+            }
+        });
 }
 
 void RelayTransport::acknowledge(const QByteArray& serverId) {

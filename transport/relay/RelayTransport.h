@@ -5,6 +5,11 @@
 // so the relay cannot tie a send to the account that made it (a network observer can still
 // correlate by address; see docs/relay.md). Both reconnect with exponential backoff (0.2 s
 // doubling to 30 s, with jitter). Acknowledgements are batched per event-loop turn.
+//
+// Sends leave in the order they were given. One that was on a connection when it was lost
+// goes again, in its place, on the next connection (the recipient drops a second copy by its
+// message uid); `failed` reports it only after kMaxSendAttempts lost connections, on a
+// timeout, or when the relay refuses it.
 #pragma once
 
 #include <deque>
@@ -26,6 +31,7 @@ class RelayTransport : public Transport {
     Q_OBJECT
 public:
     static constexpr int kMaxQueuedSends = 20000;
+    static constexpr int kMaxSendAttempts = 5;
 
     RelayTransport(RelayEndpoint endpoint, RelayCredentials credentials, QObject* parent = nullptr);
     ~RelayTransport() override;
@@ -57,7 +63,13 @@ private:
     void setStatus(TransportStatus::State state, const QString& detail);
     void flushAcks();
     void flushSends();
-    void sendNow(const OutgoingEnvelope& envelope);
+    struct QueuedSend {
+        std::uint64_t order = 0;  // the order send() was called in
+        int attempts = 0;         // connections it was lost with
+        OutgoingEnvelope envelope;
+    };
+    void sendNow(QueuedSend send);
+    void requeue(QueuedSend send);
     void fetchBlobChunk(const QByteArray& requestId, const QString& blobId, std::uint64_t offset,
                         std::shared_ptr<QByteArray> data);
 
@@ -72,7 +84,8 @@ private:
     TransportStatus status_;
     std::vector<std::uint64_t> acks_;
     bool ackScheduled_ = false;
-    std::deque<OutgoingEnvelope> waiting_;
+    std::deque<QueuedSend> waiting_;  // by `order`
+    std::uint64_t nextOrder_ = 0;
 };
 
 }  // namespace tandem::transport

@@ -133,6 +133,17 @@ StoreResult<Contact> senderContact(Repositories& r, const SenderCertificate& cer
                           r.contacts.add(Mode::Signal, certificate.sender, QString(), now));
         return learnServiceId(r, byNumber, aci, now);
     }
+    if (!known) {
+        // A saved number whose id we have not learned yet, but whose identity key we know
+        // (we talked before): the same person. Without this, their message would land in a
+        // new contact that holds none of our sessions with them.
+        const QByteArray identity = qbytes(certificate.identityKey);
+        TANDEM_TRY_ASSIGN(const auto byKey,
+                          r.contacts.findUnresolvedByIdentityKey(Mode::Signal, identity));
+        if (byKey) {
+            return learnServiceId(r, *byKey, aci, now);
+        }
+    }
     TANDEM_TRY_ASSIGN(Contact contact, r.contacts.add(Mode::Signal, aci, QString(), now));
     return learnServiceId(r, contact, aci, now);
 }
@@ -179,19 +190,40 @@ StoreResult<Contact> learnServiceId(Repositories& r, const Contact& contact, con
     if (holder->id == contact.id || holder->address != aci) {
         return contact;  // two contacts with numbers: not ours to merge
     }
-    // The ratchet states of both join under the surviving address (ours first): the peer
-    // keeps earlier states too, so either still opens what the other side sends.
+    // The ratchet states of both join under the surviving address. Both current states come
+    // first (the more recently used one leads: it is what we send with), then the older ones;
+    // the cap drops only old states. Either side's current state still opens what the peer
+    // sends.
     TANDEM_TRY_ASSIGN(SessionRecord into, SessionRecord::load(r, contact.address));
     TANDEM_TRY_ASSIGN(SessionRecord from, SessionRecord::load(r, holder->address));
     if (!from.states.empty()) {
-        for (RatchetSession& state : from.states) {
-            into.states.push_back(std::move(state));
+        TANDEM_TRY_ASSIGN(const auto intoUsed,
+                          r.sessions.updatedAt(Mode::Signal, contact.address, kDevice));
+        TANDEM_TRY_ASSIGN(const auto fromUsed,
+                          r.sessions.updatedAt(Mode::Signal, holder->address, kDevice));
+        const bool fromLeads = !into.states.empty() && fromUsed.value_or(0) > intoUsed.value_or(0);
+        SessionRecord& lead = fromLeads || into.states.empty() ? from : into;
+        SessionRecord& other = &lead == &from ? into : from;
+        SessionRecord merged;
+        merged.states.push_back(std::move(lead.states.front()));
+        if (!other.states.empty()) {
+            merged.states.push_back(std::move(other.states.front()));
         }
-        TANDEM_TRY(into.save(r, contact.address, now));
+        for (SessionRecord* rest : {&lead, &other}) {
+            for (std::size_t i = 1; i < rest->states.size(); ++i) {
+                merged.states.push_back(std::move(rest->states[i]));
+            }
+        }
+        TANDEM_TRY(merged.save(r, contact.address, now));
         TANDEM_TRY(r.sessions.removeAll(Mode::Signal, holder->address));
     }
     qCInfo(lcCore) << "a contact known by account id turned out to be a saved number: merged";
-    return r.contacts.mergeInto(holder->id, contact.id, now);
+    TANDEM_TRY_ASSIGN(const Contact merged, r.contacts.mergeInto(holder->id, contact.id, now));
+    if (merged.serviceId != aci) {  // it held an older id: the one just seen is current
+        TANDEM_TRY(r.contacts.setServiceId(merged.id, aci));
+        return r.contacts.get(merged.id);
+    }
+    return merged;
 }
 
 StoreResult<Sealed> seal(Repositories& r, const Identity& me, const Contact& contact,
@@ -245,9 +277,22 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
                                    const Contact& contact, const QByteArray& content,
                                    const QByteArray& certificate,
                                    const std::optional<PreKeyBundle>& bundle, std::int64_t now) {
+    SealedItem out;
+    TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
+    if (item.kind == OutboxKind::Message) {
+        TANDEM_TRY_ASSIGN(const auto previous,
+                          r.outbox.previous(item.conversationId, outboxId, OutboxKind::Message));
+        proto::core::OutboxPayload payload;
+        if (previous &&
+            payload.ParseFromArray(previous->payload.constData(),
+                                   static_cast<int>(previous->payload.size())) &&
+            !payload.has_wire()) {
+            out.waiting = true;
+            return out;
+        }
+    }
     TANDEM_TRY_ASSIGN(Sealed sealed, seal(r, me, contact, content, certificate, bundle, now));
     TANDEM_TRY_ASSIGN(const Contact fresh, r.contacts.get(contact.id));
-    SealedItem out;
     out.recipient = fresh.serviceId.isEmpty() ? fresh.address : fresh.serviceId;
     out.accessKey = fresh.accessKey;
     if (!sealed.envelope.isEmpty()) {

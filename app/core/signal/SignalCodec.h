@@ -48,9 +48,14 @@ storage::StoreResult<Sealed> seal(storage::Repositories& r, const Identity& me,
 
 // seal(), then the exact bytes become the outbox item's payload (what a retry or a replay
 // after a crash sends again), addressed as the relay knows the contact.
+// A message is sealed only after every message queued before it in its conversation: the
+// ratchet numbers them in the order they leave, and a session that appears between two seals
+// (theirs, from an incoming PreKey message) must not carry a later message out first.
+// `waiting` then says so, and nothing is sealed.
 struct SealedItem {
     Sealed sealed;
-    QString recipient;  // the contact's relay address: aci:… once known, else the number
+    bool waiting = false;  // an earlier message of the conversation is not sealed yet
+    QString recipient;     // the contact's relay address: aci:… once known, else the number
     QByteArray accessKey;
 };
 storage::StoreResult<SealedItem> sealQueued(

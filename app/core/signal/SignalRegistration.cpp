@@ -56,6 +56,7 @@ SignalRegistration::SignalRegistration(Store& store, NetworkConfig network, QStr
 
 SignalRegistration::~SignalRegistration() {
     if (connection_) {
+        connection_->abandon(QStringLiteral("registration abandoned"));
         connection_->close();
     }
 }
@@ -141,10 +142,9 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
                 return;
             }
             // Registered: keep the account, its prekeys and the network settings.
-            store_
-                .write([phone = phone_, sharePhone = sharePhone_, aci, identity, password,
-                        accessKey,
-                        network = network_.json](Repositories& repos) -> StoreResult<void> {
+            store_.write(
+                [phone = phone_, sharePhone = sharePhone_, aci, identity, password, accessKey,
+                 network = network_.json](Repositories& repos) -> StoreResult<void> {
                     const std::int64_t now = nowMs();
                     Account account;
                     account.mode = Mode::Signal;
@@ -195,8 +195,9 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
                         TANDEM_TRY(repos.prekeys.put(p));
                     }
                     return {};
-                })
-                .then(this, [this, promise, password](StoreResult<void> stored) {
+                },
+                this,
+                [this, promise, password](StoreResult<void> stored) {
                     if (!stored) {
                         finish<void>(promise, unexpected(fromStore(stored.error())));
                         return;
@@ -212,8 +213,8 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
                             finish<void>(promise, {});
                             return;
                         }
-                        store_
-                            .read([](Repositories& repos) -> StoreResult<std::vector<Prekey>> {
+                        store_.read(
+                            [](Repositories& repos) -> StoreResult<std::vector<Prekey>> {
                                 TANDEM_TRY_ASSIGN(
                                     auto keys, repos.prekeys.notUploaded(PrekeyKind::OneTime,
                                                                          kInitialOneTimePreKeys));
@@ -221,8 +222,9 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
                                                   repos.prekeys.notUploaded(PrekeyKind::Signed, 1));
                                 keys.insert(keys.end(), signedKeys.begin(), signedKeys.end());
                                 return keys;
-                            })
-                            .then(this, [this, promise](StoreResult<std::vector<Prekey>> keys) {
+                            },
+                            this,
+                            [this, promise](StoreResult<std::vector<Prekey>> keys) {
                                 if (!keys) {
                                     finish<void>(promise, {});
                                     return;
@@ -243,23 +245,24 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
                                         oneTime.push_back(p.keyId);
                                     }
                                 }
-                                connection_->request(upload).then(this, [this, promise, oneTime](
-                                                                            RelayReply uploaded) {
-                                    if (!uploaded || uploaded->has_error()) {
-                                        finish<void>(promise, {});
-                                        return;
-                                    }
-                                    store_
-                                        .write([oneTime](Repositories& repos) -> StoreResult<void> {
-                                            TANDEM_TRY(repos.prekeys.markUploaded(
-                                                PrekeyKind::OneTime, oneTime));
-                                            return repos.prekeys.markUploaded(PrekeyKind::Signed,
-                                                                              {1});
-                                        })
-                                        .then(this, [promise](StoreResult<void>) {
+                                connection_->request(upload).then(
+                                    this, [this, promise, oneTime](RelayReply uploaded) {
+                                        if (!uploaded || uploaded->has_error()) {
                                             finish<void>(promise, {});
-                                        });
-                                });
+                                            return;
+                                        }
+                                        store_.write(
+                                            [oneTime](Repositories& repos) -> StoreResult<void> {
+                                                TANDEM_TRY(repos.prekeys.markUploaded(
+                                                    PrekeyKind::OneTime, oneTime));
+                                                return repos.prekeys.markUploaded(
+                                                    PrekeyKind::Signed, {1});
+                                            },
+                                            this,
+                                            [promise](StoreResult<void>) {
+                                                finish<void>(promise, {});
+                                            });
+                                    });
                             });
                     });
                 });
