@@ -197,7 +197,8 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
         std::optional<signalmode::SealedItem> sealed;
     };
     return store_.write(
-        [mode, address, body, sealNow](Repositories& r) -> StoreResult<Queued> {
+        [mode, address, body, sealNow,
+         onTheWire = inFlight_](Repositories& r) -> StoreResult<Queued> {
             const std::int64_t now = nowMs();
             TANDEM_TRY_ASSIGN(const Contact contact, contactForAddress(r, mode, address, now));
             TANDEM_TRY_ASSIGN(const Conversation conversation,
@@ -219,10 +220,14 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
             TANDEM_TRY_ASSIGN(out.outboxId, enqueueContent(r, conversation.id, inserted.id,
                                                            OutboxKind::Message, content, now));
             TANDEM_TRY_ASSIGN(out.message, r.messages.get(inserted.id));
-            // Only when nothing of this conversation waits ahead of it: order is kept.
-            TANDEM_TRY_ASSIGN(const std::int64_t ahead,
-                              r.outbox.countBefore(conversation.id, out.outboxId));
-            if (sealNow && ahead == 0) {
+            // Only when no message of this conversation waits ahead of it (the one before
+            // it, if still queued, is on the wire, sealed and not waiting for a retry; that
+            // one is sealed means all before it are): order is kept.
+            TANDEM_TRY_ASSIGN(const auto previous, r.outbox.previous(conversation.id, out.outboxId,
+                                                                     OutboxKind::Message));
+            const bool nothingWaits =
+                !previous || (onTheWire.count(previous->id) != 0 && previous->nextAttemptAt <= now);
+            if (sealNow && nothingWaits) {
                 TANDEM_TRY_ASSIGN(
                     signalmode::SealedItem sealed,
                     signalmode::sealQueued(r, sealNow->first, out.outboxId, contact, content,
