@@ -1,0 +1,177 @@
+// A service node's swarm storage on a real SQLite file, and the owner's signature that
+// retrieve and delete require: dedupe by hash, TTL honoured and capped, retrieval in order
+// after the last hash seen, deletion only of the owner's own messages, limits refused with a
+// reason, everything still there after reopening; signatures by another key, for another ID,
+// for another method or request, or from a clock too far off are refused.
+#include <sodium.h>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "crypto/session/SessionKeys.h"
+#include "transport/onion/OwnerAuth.h"
+#include "transport/onion/node/NodeStore.h"
+
+using namespace tandem;
+using namespace tandem::transport::onion;
+using crypto::session::SessionIdentity;
+
+namespace {
+
+constexpr std::int64_t kNow = 1'800'000'000'000;
+const QString kAlice = QStringLiteral("05") + QString(64, u'a');
+const QString kBob = QStringLiteral("05") + QString(64, u'b');
+
+QByteArray bytes(const char* text) {
+    return QByteArray(text);
+}
+
+}  // namespace
+
+class NodeStoreTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QVERIFY(sodium_init() >= 0); }
+
+    void storesOnceAndHandsBackInOrder() {
+        QTemporaryDir dir;
+        auto store = NodeStore::open(dir.path());
+        QVERIFY2(store.has_value(), qPrintable(store ? QString() : store.error()));
+        for (int i = 0; i < 5; ++i) {
+            const auto r =
+                (*store)->store(kAlice, QByteArray("m") + QByteArray::number(i), 0, kNow + i);
+            QVERIFY(r.has_value());
+            QCOMPARE(r->first, StoreOutcome::Stored);
+            QCOMPARE(r->second.expiresAt, kNow + i + NodeStoreLimits::kMaxTtlMs);
+        }
+        QVERIFY((*store)->store(kBob, bytes("for bob"), 0, kNow).has_value());
+        // The same message again (a retry, or a swarm member's replica): kept once, first time.
+        const auto again = (*store)->store(kAlice, bytes("m2"), 0, kNow + 100);
+        QCOMPARE(again->first, StoreOutcome::Duplicate);
+        QCOMPARE(again->second.storedAt, kNow + 2);
+        QCOMPARE(again->second.hash, NodeStore::hashOf(kAlice, bytes("m2")));
+        // The same bytes for someone else are another message.
+        QCOMPARE((*store)->store(kBob, bytes("m2"), 0, kNow)->first, StoreOutcome::Stored);
+
+        const auto all = (*store)->retrieve(kAlice, {}, 100, kNow + 10);
+        QCOMPARE(all->size(), std::size_t{5});
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(all->at(static_cast<std::size_t>(i)).data,
+                     QByteArray("m") + QByteArray::number(i));
+        }
+        const auto after = (*store)->retrieve(kAlice, all->at(2).hash, 100, kNow + 10);
+        QCOMPARE(after->size(), std::size_t{2});
+        QCOMPARE(after->at(0).data, bytes("m3"));
+        QCOMPARE((*store)->retrieve(kAlice, all->at(4).hash, 100, kNow + 10)->size(),
+                 std::size_t{0});
+        // A hash of someone else's message is no bookmark into Alice's.
+        const auto bobs = (*store)->retrieve(kBob, {}, 100, kNow);
+        QCOMPARE((*store)->retrieve(kAlice, bobs->at(0).hash, 100, kNow)->size(), std::size_t{5});
+        QCOMPARE((*store)->retrieve(kAlice, {}, 2, kNow)->size(), std::size_t{2});
+    }
+
+    void theTtlIsHonouredAndCapped() {
+        QTemporaryDir dir;
+        auto store = NodeStore::open(dir.path()).value();
+        QVERIFY(store->store(kAlice, bytes("short"), 60'000, kNow).has_value());
+        const auto capped = store->store(kAlice, bytes("long"), 365LL * 24 * 3600 * 1000, kNow);
+        QCOMPARE(capped->second.expiresAt, kNow + NodeStoreLimits::kMaxTtlMs);
+        QCOMPARE(store->retrieve(kAlice, {}, 10, kNow + 59'999)->size(), std::size_t{2});
+        QCOMPARE(store->retrieve(kAlice, {}, 10, kNow + 60'000)->size(), std::size_t{1});
+        QCOMPARE(store->count(kAlice, kNow + 60'000).value(), std::int64_t{1});
+        QCOMPARE(store->purgeExpired(kNow + 60'000), 1);
+        QCOMPARE(store->purgeExpired(kNow + NodeStoreLimits::kMaxTtlMs), 1);
+        QCOMPARE(store->retrieve(kAlice, {}, 10, kNow)->size(), std::size_t{0});
+        const auto tooShort = store->store(kAlice, bytes("x"), 5, kNow);
+        QVERIFY(!tooShort);
+        QVERIFY(tooShort.error().contains(QStringLiteral("TTL")));
+    }
+
+    void limitsAreRefusedWithAReason() {
+        QTemporaryDir dir;
+        NodeStoreLimits limits;
+        limits.maxPerRecipient = 3;
+        auto store = NodeStore::open(dir.path(), limits).value();
+        const auto empty = store->store(kAlice, {}, 0, kNow);
+        QVERIFY(!empty);
+        const auto big = store->store(kAlice, QByteArray(limits.maxMessageBytes + 1, 'x'), 0, kNow);
+        QVERIFY(!big);
+        QVERIFY(big.error().contains(QString::number(limits.maxMessageBytes)));
+        QVERIFY(store->store(kAlice, QByteArray(limits.maxMessageBytes, 'x'), 0, kNow));
+        QVERIFY(store->store(kAlice, bytes("2"), 0, kNow));
+        QVERIFY(store->store(kAlice, bytes("3"), 0, kNow));
+        const auto full = store->store(kAlice, bytes("4"), 0, kNow);
+        QVERIFY(!full);
+        QVERIFY(full.error().contains(QStringLiteral("already has 3")));
+        QVERIFY(store->store(kBob, bytes("4"), 0, kNow));  // others are not affected
+        const std::vector<QByteArray> tooMany(static_cast<std::size_t>(limits.maxRetrieve + 1));
+        QVERIFY(!store->remove(kAlice, tooMany));
+    }
+
+    void deletesOnlyTheOwnersMessagesAndKeepsTheRestAcrossReopen() {
+        QTemporaryDir dir;
+        QByteArray first;
+        {
+            auto store = NodeStore::open(dir.path()).value();
+            first = store->store(kAlice, bytes("a1"), 0, kNow)->second.hash;
+            QVERIFY(store->store(kAlice, bytes("a2"), 0, kNow));
+            const QByteArray bobs = store->store(kBob, bytes("b1"), 0, kNow)->second.hash;
+            QCOMPARE(store->remove(kAlice, {first, bobs, QByteArray(32, 'z')}).value(), 1);
+            QCOMPARE(store->retrieve(kBob, {}, 10, kNow)->size(), std::size_t{1});
+        }
+        auto reopened = NodeStore::open(dir.path());
+        QVERIFY(reopened.has_value());
+        const auto left = (*reopened)->retrieve(kAlice, {}, 10, kNow);
+        QCOMPARE(left->size(), std::size_t{1});
+        QCOMPARE(left->at(0).data, bytes("a2"));
+        // Stored again after its deletion, it is a new message again.
+        QCOMPARE((*reopened)->store(kAlice, bytes("a1"), 0, kNow + 1)->first, StoreOutcome::Stored);
+    }
+
+    void aDamagedDatabaseIsAClearError() {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("node.db")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(8192, '\x5a'));
+        f.close();
+        const auto store = NodeStore::open(dir.path());
+        QVERIFY(!store);
+        QVERIFY2(store.error().contains(QStringLiteral("node.db")), qPrintable(store.error()));
+    }
+
+    void onlyTheOwnerRetrievesOrDeletes() {
+        const auto alice = SessionIdentity::generate();
+        const auto mallory = SessionIdentity::generate();
+        const crypto::Bytes extra = {1, 2, 3};
+        const auto proof = signAsOwner(alice.ed25519, "retrieve", alice.sessionId, kNow, extra);
+        QVERIFY(checkOwner(proof, "retrieve", alice.sessionId, kNow, extra).has_value());
+        QVERIFY(checkOwner(proof, "retrieve", alice.sessionId, kNow + kMaxSkewMs, extra));
+        QVERIFY(checkOwner(proof, "retrieve", alice.sessionId, kNow - kMaxSkewMs, extra));
+        const auto expect = [&](const OwnerProof& p, const char* method, const QString& id,
+                                std::int64_t now, const crypto::Bytes& x, const char* reason) {
+            const auto r = checkOwner(p, method, id, now, x);
+            QVERIFY(!r);
+            QVERIFY2(r.error().contains(QString::fromLatin1(reason)), qPrintable(r.error()));
+        };
+        expect(proof, "delete", alice.sessionId, kNow, extra, "does not verify");
+        expect(proof, "retrieve", alice.sessionId, kNow, {1, 2, 4}, "does not verify");
+        expect(proof, "retrieve", mallory.sessionId, kNow, extra, "does not belong");
+        expect(proof, "retrieve", alice.sessionId, kNow + kMaxSkewMs + 1, extra, "more than 60 s");
+        expect(proof, "retrieve", alice.sessionId, kNow - kMaxSkewMs - 1, extra, "more than 60 s");
+        expect(proof, "retrieve", QStringLiteral("05zz"), kNow, extra, "not a Session ID");
+        // Mallory signs with her own key for Alice's ID: the key is not Alice's.
+        const auto forged = signAsOwner(mallory.ed25519, "retrieve", alice.sessionId, kNow, extra);
+        expect(forged, "retrieve", alice.sessionId, kNow, extra, "does not belong");
+        // Alice's key with Mallory's signature bytes.
+        OwnerProof swapped = proof;
+        swapped.signature = forged.signature;
+        expect(swapped, "retrieve", alice.sessionId, kNow, extra, "does not verify");
+        OwnerProof shifted = proof;
+        shifted.timestampMs += 1;
+        expect(shifted, "retrieve", alice.sessionId, kNow, extra, "does not verify");
+    }
+};
+
+QTEST_GUILESS_MAIN(NodeStoreTest)
+#include "tst_node_store.moc"

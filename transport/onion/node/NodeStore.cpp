@@ -1,0 +1,255 @@
+#include "transport/onion/node/NodeStore.h"
+
+#include <algorithm>
+#include <sodium.h>
+
+#include <QDir>
+#include <QFile>
+
+namespace tandem::transport::onion {
+
+using storage::Transaction;
+
+namespace {
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  hash BLOB NOT NULL UNIQUE,
+  recipient TEXT NOT NULL,
+  data BLOB NOT NULL,
+  stored_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_recipient ON messages(recipient, seq);
+CREATE INDEX IF NOT EXISTS messages_by_expiry ON messages(expires_at);
+PRAGMA user_version = 1;
+)sql";
+
+constexpr int kSchemaVersion = 1;
+
+QString describe(const storage::StoreError& e) {
+    return e.message;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<NodeStore>, QString> NodeStore::open(const QString& dir,
+                                                              NodeStoreLimits limits) {
+    if (!QDir().mkpath(dir)) {
+        return unexpected(QStringLiteral("cannot create %1").arg(dir));
+    }
+    const QString path = dir + QStringLiteral("/node.db");
+    storage::DatabaseOptions options;
+    options.create = true;
+    auto db = storage::Database::open(path, nullptr, options);
+    if (!db) {
+        return unexpected(db.error().message);
+    }
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    const auto version = (*db)->queryInt("PRAGMA user_version;");
+    if (!version || *version > kSchemaVersion) {
+        return unexpected(QStringLiteral("%1 is not a node database this version knows").arg(path));
+    }
+    if (auto r = (*db)->exec("PRAGMA synchronous = FULL;"); !r) {
+        return unexpected(r.error().message);
+    }
+    if (auto r = (*db)->exec(kSchema); !r) {
+        return unexpected(r.error().message);
+    }
+    return std::unique_ptr<NodeStore>(new NodeStore(std::move(db).value(), limits));
+}
+
+NodeStore::~NodeStore() {
+    if (db_) {
+        (void)db_->close();
+    }
+}
+
+QByteArray NodeStore::hashOf(const QString& recipient, const QByteArray& data) {
+    const QByteArray to = recipient.toUtf8();
+    QByteArray out(crypto_generichash_BYTES, Qt::Uninitialized);
+    crypto_generichash_state state;
+    crypto_generichash_init(&state, nullptr, 0, crypto_generichash_BYTES);
+    const auto length = static_cast<unsigned char>(to.size());  // ids are 66 characters
+    crypto_generichash_update(&state, &length, 1);
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(to.constData()),
+                              static_cast<unsigned long long>(to.size()));
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(data.constData()),
+                              static_cast<unsigned long long>(data.size()));
+    crypto_generichash_final(&state, reinterpret_cast<unsigned char*>(out.data()),
+                             crypto_generichash_BYTES);
+    return out;
+}
+
+Expected<std::pair<StoreOutcome, StoredMessage>, QString> NodeStore::store(const QString& recipient,
+                                                                           const QByteArray& data,
+                                                                           std::int64_t ttlMs,
+                                                                           std::int64_t now) {
+    if (data.isEmpty() || data.size() > limits_.maxMessageBytes) {
+        return unexpected(
+            QStringLiteral("a stored message holds 1 to %1 bytes").arg(limits_.maxMessageBytes));
+    }
+    if (recipient.isEmpty() || recipient.size() > 255) {
+        return unexpected(QStringLiteral("the recipient is not a valid id"));
+    }
+    if (ttlMs < 0 || (ttlMs != 0 && ttlMs < NodeStoreLimits::kMinTtlMs)) {
+        return unexpected(
+            QStringLiteral("a TTL is at least %1 s").arg(NodeStoreLimits::kMinTtlMs / 1000));
+    }
+    const std::int64_t ttl =
+        ttlMs == 0 ? NodeStoreLimits::kMaxTtlMs : std::min(ttlMs, NodeStoreLimits::kMaxTtlMs);
+    StoredMessage message{hashOf(recipient, data), data, now, now + ttl};
+    auto tx = Transaction::begin(*db_);
+    if (!tx) {
+        return unexpected(describe(tx.error()));
+    }
+    auto existing = db_->prepare("SELECT stored_at, expires_at FROM messages WHERE hash = ?");
+    if (!existing) {
+        return unexpected(describe(existing.error()));
+    }
+    (*existing)->reset();
+    (*existing)->bindAll(message.hash);
+    auto found = (*existing)->step();
+    if (!found) {
+        return unexpected(describe(found.error()));
+    }
+    if (*found) {
+        message.storedAt = (*existing)->int64(0);
+        message.expiresAt = (*existing)->int64(1);
+        (*existing)->reset();
+        return std::pair{StoreOutcome::Duplicate, std::move(message)};
+    }
+    (*existing)->reset();
+    const auto queued = count(recipient, now);
+    if (!queued) {
+        return unexpected(queued.error());
+    }
+    if (*queued >= limits_.maxPerRecipient) {
+        return unexpected(QStringLiteral("the recipient already has %1 messages stored here")
+                              .arg(limits_.maxPerRecipient));
+    }
+    auto insert = db_->prepare(
+        "INSERT INTO messages (hash, recipient, data, stored_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?)");
+    if (!insert) {
+        return unexpected(describe(insert.error()));
+    }
+    (*insert)->reset();
+    if (auto r = (*insert)
+                     ->bindAll(message.hash, recipient, data, message.storedAt, message.expiresAt)
+                     .run();
+        !r) {
+        return unexpected(describe(r.error()));
+    }
+    if (auto r = tx->commit(); !r) {
+        return unexpected(describe(r.error()));
+    }
+    return std::pair{StoreOutcome::Stored, std::move(message)};
+}
+
+Expected<std::vector<StoredMessage>, QString> NodeStore::retrieve(const QString& recipient,
+                                                                  const QByteArray& afterHash,
+                                                                  int limit, std::int64_t now) {
+    std::int64_t afterSeq = 0;
+    if (!afterHash.isEmpty()) {
+        auto seq = db_->prepare("SELECT seq FROM messages WHERE hash = ? AND recipient = ?");
+        if (!seq) {
+            return unexpected(describe(seq.error()));
+        }
+        (*seq)->reset();
+        (*seq)->bindAll(afterHash, recipient);
+        auto found = (*seq)->step();
+        if (!found) {
+            return unexpected(describe(found.error()));
+        }
+        if (*found) {
+            afterSeq = (*seq)->int64(0);
+        }
+        (*seq)->reset();
+    }
+    auto query = db_->prepare(
+        "SELECT hash, data, stored_at, expires_at FROM messages "
+        "WHERE recipient = ? AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?");
+    if (!query) {
+        return unexpected(describe(query.error()));
+    }
+    (*query)->reset();
+    (*query)->bindAll(recipient, afterSeq, now,
+                      std::int64_t{std::clamp(limit, 1, limits_.maxRetrieve)});
+    std::vector<StoredMessage> out;
+    while (true) {
+        auto row = (*query)->step();
+        if (!row) {
+            (*query)->reset();
+            return unexpected(describe(row.error()));
+        }
+        if (!*row) {
+            break;
+        }
+        out.push_back(
+            {(*query)->blob(0), (*query)->blob(1), (*query)->int64(2), (*query)->int64(3)});
+    }
+    (*query)->reset();
+    return out;
+}
+
+Expected<int, QString> NodeStore::remove(const QString& recipient,
+                                         const std::vector<QByteArray>& hashes) {
+    if (hashes.size() > static_cast<std::size_t>(limits_.maxRetrieve)) {
+        return unexpected(
+            QStringLiteral("at most %1 messages are deleted at once").arg(limits_.maxRetrieve));
+    }
+    auto tx = Transaction::begin(*db_);
+    if (!tx) {
+        return unexpected(describe(tx.error()));
+    }
+    auto del = db_->prepare("DELETE FROM messages WHERE hash = ? AND recipient = ?");
+    if (!del) {
+        return unexpected(describe(del.error()));
+    }
+    int removed = 0;
+    for (const QByteArray& hash : hashes) {
+        (*del)->reset();
+        if (auto r = (*del)->bindAll(hash, recipient).run(); !r) {
+            return unexpected(describe(r.error()));
+        }
+        removed += db_->changes();
+    }
+    if (auto r = tx->commit(); !r) {
+        return unexpected(describe(r.error()));
+    }
+    return removed;
+}
+
+int NodeStore::purgeExpired(std::int64_t now) {
+    auto stmt = db_->prepare("DELETE FROM messages WHERE expires_at <= ?");
+    if (!stmt) {
+        return 0;
+    }
+    (*stmt)->reset();
+    if (!(*stmt)->bindAll(now).run()) {
+        return 0;
+    }
+    return db_->changes();
+}
+
+Expected<std::int64_t, QString> NodeStore::count(const QString& recipient, std::int64_t now) {
+    auto stmt =
+        db_->prepare("SELECT count(*) FROM messages WHERE recipient = ? AND expires_at > ?");
+    if (!stmt) {
+        return unexpected(describe(stmt.error()));
+    }
+    (*stmt)->reset();
+    (*stmt)->bindAll(recipient, now);
+    auto row = (*stmt)->step();
+    if (!row || !*row) {
+        (*stmt)->reset();
+        return unexpected(QStringLiteral("cannot count stored messages"));
+    }
+    const std::int64_t n = (*stmt)->int64(0);
+    (*stmt)->reset();
+    return n;
+}
+
+}  // namespace tandem::transport::onion

@@ -1,0 +1,80 @@
+// NodeStore: a service node's swarm storage. Messages are opaque ciphertext addressed to a
+// Session ID; the node keeps them until their TTL ends or the owner deletes them.
+//
+// - Dedupe by message hash: BLAKE2b-256 over the recipient and the bytes, so the same message
+//   stored twice (a client's retry, or the same message replicated from two swarm members)
+//   is kept once and keeps its first arrival time.
+// - TTL: what the sender asks, at most kMaxTtlMs (14 days, Session's default), which is also
+//   the default; expired messages are never returned and purgeExpired() removes them.
+// - Retrieval in arrival order after the last hash the owner has seen, as Session does;
+//   `seq` is the node's own order, not shared between nodes.
+// - Persisted in DIR/node.db (plain SQLite through the storage engine: it holds only what was
+//   already end-to-end encrypted), synchronous=FULL, so what a node confirms survives a
+//   power cut.
+// Every limit is explicit (NodeStoreLimits) and refused with a clear error.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <QByteArray>
+#include <QString>
+
+#include <tandem/common/Expected.h>
+
+#include "storage/Database.h"
+
+namespace tandem::transport::onion {
+
+struct NodeStoreLimits {
+    static constexpr std::int64_t kMaxTtlMs = 14LL * 24 * 3600 * 1000;
+    static constexpr std::int64_t kMinTtlMs = 10 * 1000;
+    qsizetype maxMessageBytes = 76 * 1024;  // Session's limit for one stored message
+    std::int64_t maxPerRecipient = 10'000;  // oldest are not evicted: new ones are refused
+    int maxRetrieve = 256;                  // messages per retrieve answer
+};
+
+struct StoredMessage {
+    QByteArray hash;  // 32 bytes
+    QByteArray data;
+    std::int64_t storedAt = 0;
+    std::int64_t expiresAt = 0;
+};
+
+enum class StoreOutcome { Stored, Duplicate };
+
+class NodeStore {
+public:
+    static Expected<std::unique_ptr<NodeStore>, QString> open(const QString& dir,
+                                                              NodeStoreLimits limits = {});
+    ~NodeStore();
+
+    static QByteArray hashOf(const QString& recipient, const QByteArray& data);
+
+    // ttlMs 0: the default. Errors name the limit that refused the message.
+    Expected<std::pair<StoreOutcome, StoredMessage>, QString> store(const QString& recipient,
+                                                                    const QByteArray& data,
+                                                                    std::int64_t ttlMs,
+                                                                    std::int64_t now);
+    // Unexpired messages for `recipient` stored after the one with `afterHash` (all of them
+    // when it is empty or unknown here), oldest first, at most `limit` (≤ maxRetrieve).
+    Expected<std::vector<StoredMessage>, QString> retrieve(const QString& recipient,
+                                                           const QByteArray& afterHash, int limit,
+                                                           std::int64_t now);
+    // Deletes the recipient's messages with these hashes; returns how many there were.
+    Expected<int, QString> remove(const QString& recipient, const std::vector<QByteArray>& hashes);
+    int purgeExpired(std::int64_t now);
+    Expected<std::int64_t, QString> count(const QString& recipient, std::int64_t now);
+
+    [[nodiscard]] const NodeStoreLimits& limits() const { return limits_; }
+
+private:
+    NodeStore(std::unique_ptr<storage::Database> db, NodeStoreLimits limits)
+        : db_(std::move(db)), limits_(limits) {}
+    std::unique_ptr<storage::Database> db_;
+    NodeStoreLimits limits_;
+};
+
+}  // namespace tandem::transport::onion
