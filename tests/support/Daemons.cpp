@@ -108,4 +108,73 @@ QString RelayProcess::writeNetworkJson(const QString& path) const {
     return path;
 }
 
+QString nodePath() {
+    return binDirOr(QStringLiteral("tandem-node"));
+}
+
+NodeProcess::NodeProcess(QString ip, QString directoryFile, const crypto::PublicKey& networkKey)
+    : ip_(std::move(ip)), directoryFile_(std::move(directoryFile)), networkKey_(networkKey) {}
+
+NodeProcess::~NodeProcess() {
+    terminate();
+}
+
+bool NodeProcess::isRunning() const {
+    return process_ && process_->state() == QProcess::Running;
+}
+
+bool NodeProcess::start() {
+    process_ = std::make_unique<QProcess>();
+    process_->setProcessChannelMode(QProcess::SeparateChannels);
+    process_->setReadChannel(QProcess::StandardOutput);
+    process_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    process_->start(
+        nodePath(),
+        {QStringLiteral("--data"), dir_.filePath(QStringLiteral("node")),
+         QStringLiteral("--listen"), address(), QStringLiteral("--directory"), directoryFile_,
+         QStringLiteral("--network-key"),
+         QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(networkKey_.data()), 32)
+                                 .toHex())});  // NOLINT
+    if (!process_->waitForStarted(10000)) {
+        return false;
+    }
+    QByteArray line;
+    QElapsedTimer clock;
+    clock.start();
+    while (!line.contains('\n') && clock.elapsed() < 15000) {
+        if (!process_->waitForReadyRead(500) && process_->state() != QProcess::Running) {
+            qWarning() << "tandem-node exited:" << process_->readAllStandardError();
+            return false;
+        }
+        line += process_->readLine();
+    }
+    const QList<QByteArray> parts = line.trimmed().split(' ');
+    if (parts.size() != 4 || parts[1] != "ready") {
+        qWarning() << "tandem-node did not report ready:" << line
+                   << process_->readAllStandardError();
+        return false;
+    }
+    port_ = static_cast<quint16>(parts[2].mid(parts[2].lastIndexOf(':') + 1).toUInt());
+    const QByteArray key = QByteArray::fromHex(parts[3]);
+    std::copy(key.begin(), key.end(), key_.begin());
+    return port_ != 0;
+}
+
+void NodeProcess::kill() {
+    if (isRunning()) {
+        ::kill(static_cast<pid_t>(process_->processId()), SIGKILL);
+        process_->waitForFinished(10000);
+    }
+}
+
+void NodeProcess::terminate() {
+    if (isRunning()) {
+        process_->terminate();
+        if (!process_->waitForFinished(10000)) {
+            process_->kill();
+            process_->waitForFinished(5000);
+        }
+    }
+}
+
 }  // namespace tandem::test

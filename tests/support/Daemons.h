@@ -44,4 +44,31 @@ private:
 
 QString relaydPath();
 
+// A tandem-node child process on `ip` (a 127.0.0.x address), port picked at first start and
+// kept for restarts, with its own data folder.
+class NodeProcess {
+public:
+    NodeProcess(QString ip, QString directoryFile, const crypto::PublicKey& networkKey);
+    ~NodeProcess();
+
+    bool start();
+    void kill();  // SIGKILL
+    void terminate();
+
+    [[nodiscard]] QString address() const { return QStringLiteral("%1:%2").arg(ip_).arg(port_); }
+    [[nodiscard]] const crypto::PublicKey& identity() const { return key_; }
+    [[nodiscard]] bool isRunning() const;
+
+private:
+    QTemporaryDir dir_;
+    QString ip_;
+    QString directoryFile_;
+    crypto::PublicKey networkKey_{};
+    std::unique_ptr<QProcess> process_;
+    quint16 port_ = 0;
+    crypto::PublicKey key_{};
+};
+
+QString nodePath();
+
 }  // namespace tandem::test

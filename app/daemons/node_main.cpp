@@ -1,0 +1,104 @@
+// tandem-node: a Session-mode service node. Thin main; the server is transport/onion/node.
+//   tandem-node --data DIR --listen IP:PORT --directory FILE --network-key HEX [--link-delay MS]
+// Once listening it writes DIR/node.json (address and identity key, atomically) and prints
+// "tandem-node ready IP:PORT ED25519_HEX" on stdout. The directory FILE (a signed node
+// directory) may appear or change later: the node reads it when it changes.
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QSaveFile>
+#include <QTextStream>
+
+#include <tandem/common/UnixSignals.h>
+
+#include "crypto/Sodium.h"
+#include "transport/onion/node/NodeServer.h"
+
+int main(int argc, char* argv[]) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tandem-node"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES")) {
+        QLoggingCategory::setFilterRules(QStringLiteral("tandem.transport.node.info=true"));
+    }
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Tandem's onion service node for Session mode."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption(
+        {QStringLiteral("data"), QStringLiteral("The node's data folder."), QStringLiteral("DIR")});
+    parser.addOption(
+        {QStringLiteral("listen"),
+         QStringLiteral("Address to listen on, an IP literal (port 0: any free port)."),
+         QStringLiteral("IP:PORT"), QStringLiteral("127.0.0.1:0")});
+    parser.addOption({QStringLiteral("directory"),
+                      QStringLiteral("The signed node directory (read again when it changes)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("network-key"),
+                      QStringLiteral("The network key that signs the directory (64 hex digits)."),
+                      QStringLiteral("HEX")});
+    parser.addOption({QStringLiteral("link-delay"),
+                      QStringLiteral("Emulated delay in ms on every link, each direction."),
+                      QStringLiteral("MS"), QStringLiteral("0")});
+    parser.process(app);
+    if (!tandem::crypto::initialize()) {
+        err << "tandem-node: libsodium cannot run on this system\n";
+        return 1;
+    }
+    const QString data = parser.value(QStringLiteral("data"));
+    const QString listen = parser.value(QStringLiteral("listen"));
+    const QString directory = parser.value(QStringLiteral("directory"));
+    const qsizetype colon = listen.lastIndexOf(u':');
+    bool portOk = false;
+    const uint port = listen.mid(colon + 1).toUInt(&portOk);
+    const QHostAddress host(listen.left(colon));
+    if (data.isEmpty() || directory.isEmpty() || colon <= 0 || !portOk || port > 65535 ||
+        host.isNull()) {
+        err << "tandem-node: give --data DIR, --listen IP:PORT and --directory FILE\n";
+        return 2;
+    }
+    const QByteArray keyHex = parser.value(QStringLiteral("network-key")).toLatin1();
+    const QByteArray keyBytes = QByteArray::fromHex(keyHex);
+    if (keyHex.size() != 64 || keyBytes.size() != 32) {
+        err << "tandem-node: --network-key takes the network's public key, 64 hex digits\n";
+        return 2;
+    }
+    tandem::crypto::PublicKey networkKey{};
+    std::copy(keyBytes.begin(), keyBytes.end(), networkKey.begin());
+    tandem::transport::onion::NodeLimits limits;
+    bool delayOk = false;
+    limits.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
+    if (!delayOk || limits.linkDelayMs < 0 || limits.linkDelayMs > 10000) {
+        err << "tandem-node: --link-delay takes 0 to 10000 ms\n";
+        return 2;
+    }
+    tandem::UnixSignals::quitOnTermination(&app);
+    tandem::transport::onion::NodeServer server(data, directory, networkKey, limits);
+    QString error;
+    if (!server.start(host, static_cast<quint16>(port), &error)) {
+        err << "tandem-node: " << error << "\n";
+        return 1;
+    }
+    const QString address = host.protocol() == QAbstractSocket::IPv6Protocol
+                                ? QStringLiteral("[%1]:%2").arg(host.toString()).arg(server.port())
+                                : QStringLiteral("%1:%2").arg(host.toString()).arg(server.port());
+    const QString key = QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char*>(server.identityKey().data()), 32)
+            .toHex());  // NOLINT
+    QJsonObject info{{QStringLiteral("version"), 1},
+                     {QStringLiteral("address"), address},
+                     {QStringLiteral("public_key"), key}};
+    QSaveFile file(data + QStringLiteral("/node.json"));
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(info).toJson()) < 0 ||
+        !file.commit()) {
+        err << "tandem-node: cannot write " << data << "/node.json\n";
+        return 1;
+    }
+    QTextStream(stdout) << "tandem-node ready " << address << " " << key << Qt::endl;
+    return QCoreApplication::exec();
+}

@@ -1,0 +1,346 @@
+// Real tandem-node processes, each on its own 127.0.0.x address, with a directory signed by
+// a network key: requests go through three-hop onion paths built with crypto/Onion.h, as the
+// client transport builds them. A store reaches the whole swarm before it is confirmed;
+// retrieve needs the owner's signature; a long-poll answers as soon as a message is stored;
+// a swarm member killed with SIGKILL loses nothing; bad input gets an error and the nodes
+// keep serving.
+#include <memory>
+#include <sodium.h>
+
+#include <QElapsedTimer>
+#include <QSaveFile>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "crypto/Onion.h"
+#include "crypto/session/SessionKeys.h"
+#include "tandem/node.pb.h"
+#include "tests/support/Daemons.h"
+#include "transport/SecureChannel.h"
+#include "transport/onion/Directory.h"
+#include "transport/onion/NodeLink.h"
+#include "transport/onion/OwnerAuth.h"
+#include "transport/onion/Swarm.h"
+
+using namespace tandem;
+using namespace tandem::transport::onion;
+using crypto::Ed25519KeyPair;
+using crypto::session::SessionIdentity;
+using proto::node::NodeError;
+using proto::node::NodeReply;
+using proto::node::NodeRequest;
+using proto::node::SwarmReply;
+using proto::node::SwarmRequest;
+
+namespace {
+
+std::int64_t nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+struct Pending {
+    std::optional<NodeReply> reply;
+    std::vector<SecretBytes> layerKeys;
+};
+
+// Sends `request` along `path` (first hop first); the answer lands in the returned state.
+std::shared_ptr<Pending> post(NodeLink& link, const std::vector<NodeInfo>& path,
+                              const SwarmRequest& request, int timeoutMs = 15000) {
+    std::vector<crypto::OnionHop> hops;
+    for (const NodeInfo& n : path) {
+        hops.push_back({n.address, n.x25519});
+    }
+    const std::string bytes = request.SerializeAsString();
+    auto wrapped = crypto::wrapOnion(hops, crypto::view(bytes));
+    auto state = std::make_shared<Pending>();
+    if (!wrapped) {
+        state->reply = errorReply(NodeError::MALFORMED, QStringLiteral("cannot wrap"));
+        return state;
+    }
+    state->layerKeys = std::move(wrapped->layerKeys);
+    NodeRequest r;
+    r.set_onion(crypto::toString(wrapped->packet));
+    link.request(
+        std::move(r), [state](const NodeReply& reply) { state->reply = reply; }, timeoutMs);
+    return state;
+}
+
+// The swarm's answer, or its error as a string.
+Expected<SwarmReply, QString> answerOf(const Pending& p) {
+    if (!p.reply) {
+        return unexpected(QStringLiteral("no answer"));
+    }
+    if (p.reply->has_error()) {
+        return unexpected(QString::fromStdString(p.reply->error().message()));
+    }
+    auto opened = crypto::openOnionReply(p.layerKeys, crypto::view(p.reply->onion_reply()));
+    if (!opened) {
+        return unexpected(QStringLiteral("the reply does not open"));
+    }
+    SwarmReply reply;
+    if (!reply.ParseFromArray(opened->data(), static_cast<int>(opened->size()))) {
+        return unexpected(QStringLiteral("the reply is unreadable"));
+    }
+    return reply;
+}
+
+Expected<SwarmReply, QString> ask(const std::vector<NodeInfo>& path, const SwarmRequest& request,
+                                  int timeoutMs = 15000) {
+    NodeLink link(path.front().address, path.front().x25519);
+    const auto pending = post(link, path, request, timeoutMs);
+    if (!QTest::qWaitFor([&] { return pending->reply.has_value(); }, timeoutMs + 2000)) {
+        return unexpected(QStringLiteral("timed out"));
+    }
+    return answerOf(*pending);
+}
+
+SwarmRequest storeRequest(const QString& recipient, const QByteArray& data) {
+    SwarmRequest r;
+    r.mutable_store()->set_recipient(recipient.toStdString());
+    r.mutable_store()->set_data(data.toStdString());
+    return r;
+}
+
+SwarmRequest retrieveRequest(const SessionIdentity& signer, const QString& recipient,
+                             std::uint32_t waitMs = 0, const QByteArray& after = {}) {
+    SwarmRequest r;
+    auto* retrieve = r.mutable_retrieve();
+    retrieve->set_recipient(recipient.toStdString());
+    retrieve->set_after_hash(after.toStdString());
+    retrieve->set_wait_ms(waitMs);
+    const auto proof = signAsOwner(signer.ed25519, "retrieve", recipient, nowMs(),
+                                   crypto::view(after.toStdString()));
+    retrieve->mutable_owner()->set_ed25519(crypto::toString(proof.ed25519));
+    retrieve->mutable_owner()->set_timestamp_ms(static_cast<std::uint64_t>(proof.timestampMs));
+    retrieve->mutable_owner()->set_signature(crypto::toString(proof.signature));
+    return r;
+}
+
+}  // namespace
+
+class NodeTest : public QObject {
+    Q_OBJECT
+
+    Ed25519KeyPair network_ = Ed25519KeyPair::generate();
+    QTemporaryDir scratch_;
+    QString directoryFile_;
+    std::vector<std::unique_ptr<test::NodeProcess>> nodes_;
+    NodeDirectory directory_;
+
+    // Path: a guard and a middle outside `swarm`, then `target`.
+    std::vector<NodeInfo> pathTo(const NodeInfo& target, std::size_t variant = 0) const {
+        std::vector<NodeInfo> outside;
+        for (const NodeInfo& n : directory_.nodes) {
+            if (n.swarmId != target.swarmId) {
+                outside.push_back(n);
+            }
+        }
+        const std::size_t a = variant % outside.size();
+        const std::size_t b = (variant + 1) % outside.size();
+        return {outside[a], outside[b], target};
+    }
+
+    std::vector<NodeInfo> swarmOf(const SessionIdentity& who) const {
+        return directory_.members(*directory_.swarmOf(who.x25519.publicKey));
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(sodium_init() >= 0);
+        directoryFile_ = scratch_.filePath(QStringLiteral("directory.bin"));
+        constexpr std::size_t kNodes = 6;  // two swarms of three
+        for (std::size_t i = 0; i < kNodes; ++i) {
+            nodes_.push_back(std::make_unique<test::NodeProcess>(
+                QStringLiteral("127.0.0.%1").arg(i + 2), directoryFile_, network_.publicKey));
+            QVERIFY2(nodes_.back()->start(), "tandem-node did not start");
+        }
+        // The directory is written once every node is up (as tandem-localnet does); nodes read
+        // it when it appears.
+        const auto swarms = assignSwarms(kNodes);
+        directory_.version = 1;
+        directory_.issuedAtMs = nowMs();
+        for (std::size_t i = 0; i < kNodes; ++i) {
+            NodeInfo n;
+            n.ed25519 = nodes_[i]->identity();
+            n.x25519 = crypto::ed25519ToX25519(n.ed25519).value();
+            n.address = nodes_[i]->address();
+            n.swarmId = swarms[i];
+            directory_.nodes.push_back(n);
+        }
+        const auto bytes = directory_.sign(network_);
+        QSaveFile file(directoryFile_);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT
+                   static_cast<qint64>(bytes.size()));
+        QVERIFY(file.commit());
+    }
+
+    void aStoreReachesTheWholeSwarmThroughThreeHops() {
+        const auto alice = SessionIdentity::generate();
+        const auto swarm = swarmOf(alice);
+        QCOMPARE(swarm.size(), std::size_t{3});
+        const auto stored = ask(pathTo(swarm[0]), storeRequest(alice.sessionId, "hello alice"));
+        QVERIFY2(stored.has_value(), qPrintable(stored ? QString() : stored.error()));
+        QVERIFY2(stored->has_stored(),
+                 stored->has_error() ? stored->error().message().c_str() : "");
+        QCOMPARE(stored->stored().replicas(), 2u);
+        QVERIFY(!stored->stored().duplicate());
+        // Every member hands it out, each reached by its own path.
+        for (std::size_t m = 0; m < swarm.size(); ++m) {
+            const auto got = ask(pathTo(swarm[m], m + 1), retrieveRequest(alice, alice.sessionId));
+            QVERIFY2(got.has_value(), qPrintable(got ? QString() : got.error()));
+            QVERIFY(got->has_messages());
+            QCOMPARE(got->messages().messages_size(), 1);
+            QCOMPARE(got->messages().messages(0).data(), std::string("hello alice"));
+            QCOMPARE(got->messages().messages(0).hash(), stored->stored().hash());
+        }
+        // Stored again (a retry): one message still.
+        const auto again = ask(pathTo(swarm[1]), storeRequest(alice.sessionId, "hello alice"));
+        QVERIFY(again && again->has_stored() && again->stored().duplicate());
+        const auto once = ask(pathTo(swarm[2]), retrieveRequest(alice, alice.sessionId));
+        QCOMPARE(once->messages().messages_size(), 1);
+    }
+
+    void onlyTheOwnerRetrieves() {
+        const auto alice = SessionIdentity::generate();
+        const auto mallory = SessionIdentity::generate();
+        const auto swarm = swarmOf(alice);
+        QVERIFY(ask(pathTo(swarm[0]), storeRequest(alice.sessionId, "secret"))->has_stored());
+        const auto refused = ask(pathTo(swarm[0]), retrieveRequest(mallory, alice.sessionId));
+        QVERIFY(refused.has_value());
+        QVERIFY(refused->has_error());
+        QCOMPARE(refused->error().code(), NodeError::UNAUTHORIZED);
+        SwarmRequest unsigned_;
+        unsigned_.mutable_retrieve()->set_recipient(alice.sessionId.toStdString());
+        const auto bare = ask(pathTo(swarm[1]), unsigned_);
+        QCOMPARE(bare->error().code(), NodeError::UNAUTHORIZED);
+        const auto ok = ask(pathTo(swarm[2]), retrieveRequest(alice, alice.sessionId));
+        QCOMPARE(ok->messages().messages_size(), 1);
+    }
+
+    void aNodeOutsideTheSwarmRefusesToStore() {
+        const auto alice = SessionIdentity::generate();
+        const auto swarm = swarmOf(alice);
+        const NodeInfo* outsider = nullptr;
+        for (const NodeInfo& n : directory_.nodes) {
+            if (n.swarmId != swarm[0].swarmId) {
+                outsider = &n;
+            }
+        }
+        QVERIFY(outsider != nullptr);
+        const auto refused =
+            ask(std::vector<NodeInfo>{*outsider}, storeRequest(alice.sessionId, "misdirected"));
+        QVERIFY(refused.has_value());
+        QCOMPARE(refused->error().code(), NodeError::WRONG_SWARM);
+    }
+
+    void aLongPollAnswersAsSoonAsAMessageIsStored() {
+        const auto bob = SessionIdentity::generate();
+        const auto swarm = swarmOf(bob);
+        const auto path = pathTo(swarm[1]);
+        NodeLink link(path.front().address, path.front().x25519);
+        QElapsedTimer clock;
+        clock.start();
+        const auto polling = post(link, path, retrieveRequest(bob, bob.sessionId, 20000), 30000);
+        QTest::qWait(300);
+        QVERIFY(!polling->reply.has_value());  // held
+        // Stored at another member: replication wakes the poll at swarm[1].
+        QVERIFY(ask(pathTo(swarm[0], 1), storeRequest(bob.sessionId, "ping"))->has_stored());
+        QVERIFY(QTest::qWaitFor([&] { return polling->reply.has_value(); }, 5000));
+        const qint64 elapsed = clock.elapsed();
+        QVERIFY2(elapsed < 3000, qPrintable(QString::number(elapsed)));
+        const auto got = answerOf(*polling);
+        QVERIFY2(got.has_value(), qPrintable(got ? QString() : got.error()));
+        QCOMPARE(got->messages().messages_size(), 1);
+        QCOMPARE(got->messages().messages(0).data(), std::string("ping"));
+        // Resuming after that hash: nothing new, answered when the (short) wait ends.
+        const auto after = ask(
+            path, retrieveRequest(bob, bob.sessionId, 200,
+                                  QByteArray::fromStdString(got->messages().messages(0).hash())));
+        QCOMPARE(after->messages().messages_size(), 0);
+    }
+
+    void aSwarmMemberKilledLosesNothing() {
+        const auto carol = SessionIdentity::generate();
+        const auto swarm = swarmOf(carol);
+        for (int i = 0; i < 20; ++i) {
+            QVERIFY(ask(pathTo(swarm[0], static_cast<std::size_t>(i)),
+                        storeRequest(carol.sessionId, QByteArray("c") + QByteArray::number(i)))
+                        ->has_stored());
+        }
+        std::size_t killed = 0;
+        for (std::size_t i = 0; i < nodes_.size(); ++i) {
+            if (nodes_[i]->identity() == swarm[0].ed25519) {
+                killed = i;
+            }
+        }
+        nodes_[killed]->kill();
+        const auto got = ask(pathTo(swarm[1]), retrieveRequest(carol, carol.sessionId));
+        QVERIFY2(got.has_value(), qPrintable(got ? QString() : got.error()));
+        QCOMPARE(got->messages().messages_size(), 20);
+        // Back on the same data: everything it confirmed is there.
+        QVERIFY(nodes_[killed]->start());
+        const auto back = ask(pathTo(swarm[0], 2), retrieveRequest(carol, carol.sessionId));
+        QVERIFY2(back.has_value(), qPrintable(back ? QString() : back.error()));
+        QCOMPARE(back->messages().messages_size(), 20);
+    }
+
+    void badInputGetsAnErrorAndTheNodeKeepsServing() {
+        const auto dave = SessionIdentity::generate();
+        const auto swarm = swarmOf(dave);
+        const NodeInfo& node = swarm[0];
+        NodeLink link(node.address, node.x25519);
+        const auto send = [&](NodeRequest r) {
+            auto got = std::make_shared<std::optional<NodeReply>>();
+            link.request(std::move(r), [got](const NodeReply& reply) { *got = reply; });
+            (void)QTest::qWaitFor([&] { return got->has_value(); }, 10000);
+            return *got;
+        };
+        NodeRequest garbage;
+        std::string random(300, '\0');
+        randombytes_buf(random.data(), random.size());
+        garbage.set_onion(random);
+        auto reply = send(garbage);
+        QVERIFY(reply && reply->has_error());
+        QCOMPARE(reply->error().code(), NodeError::MALFORMED);
+        NodeRequest huge;
+        huge.set_onion(std::string(crypto::kMaxOnionBytes + 1, 'x'));
+        reply = send(huge);
+        QVERIFY(reply && reply->has_error());
+        QCOMPARE(reply->error().code(), NodeError::TOO_LARGE);
+        // A layer sent twice: the second is a replay.
+        std::vector<crypto::OnionHop> hops{{node.address, node.x25519}};
+        const std::string request = storeRequest(dave.sessionId, "once").SerializeAsString();
+        const auto wrapped = crypto::wrapOnion(hops, crypto::view(request));
+        NodeRequest layer;
+        layer.set_onion(crypto::toString(wrapped->packet));
+        reply = send(layer);
+        QVERIFY(reply && reply->has_onion_reply());
+        reply = send(layer);
+        QVERIFY(reply && reply->has_error());
+        QCOMPARE(reply->error().code(), NodeError::REPLAYED);
+        // A next hop that is not in the directory.
+        std::vector<crypto::OnionHop> astray{{node.address, node.x25519},
+                                             {QStringLiteral("127.0.0.99:9"), node.x25519}};
+        const auto lost = crypto::wrapOnion(astray, crypto::view(request));
+        NodeRequest nowhere;
+        nowhere.set_onion(crypto::toString(lost->packet));
+        reply = send(nowhere);
+        QVERIFY(reply && reply->has_error());
+        QCOMPARE(reply->error().code(), NodeError::UNREACHABLE);
+        // Random bytes instead of a handshake: that connection goes, the node stays.
+        QTcpSocket raw;
+        const qsizetype colon = node.address.lastIndexOf(u':');
+        raw.connectToHost(node.address.left(colon), node.address.mid(colon + 1).toUShort());
+        QVERIFY(raw.waitForConnected(5000));
+        raw.write(QByteArray(4096, '\x42'));
+        QVERIFY(QTest::qWaitFor([&] { return raw.state() == QAbstractSocket::UnconnectedState; },
+                                15000));
+        const auto still = ask(pathTo(node), storeRequest(dave.sessionId, "still here"));
+        QVERIFY(still && still->has_stored());
+    }
+};
+
+QTEST_GUILESS_MAIN(NodeTest)
+#include "tst_node.moc"

@@ -1,0 +1,65 @@
+// NodeLink: one channel to a node (from a client, or from another node), with requests
+// matched to replies by id. Frames wait while the handshake runs; every request ends exactly
+// once: its reply, a timeout, or the channel closing (then `error` says why).
+#pragma once
+
+#include <functional>
+#include <map>
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include "crypto/Primitives.h"
+#include "tandem/node.pb.h"
+
+namespace tandem::transport {
+class SecureChannel;
+}
+
+namespace tandem::transport::onion {
+
+class NodeLink : public QObject {
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const proto::node::NodeReply&)>;
+    static constexpr int kDefaultTimeoutMs = 10000;
+    static constexpr std::size_t kMaxPending = 4096;
+
+    // `nodeKey`: the node's X25519 onion key (from the directory).
+    NodeLink(QString address, const crypto::PublicKey& nodeKey, QObject* parent = nullptr);
+    ~NodeLink() override;
+
+    // `done` runs once, on this thread: the node's reply, or a NodeError made here
+    // (UNREACHABLE for a timeout or a lost channel).
+    void request(proto::node::NodeRequest request, Callback done,
+                 int timeoutMs = kDefaultTimeoutMs);
+    [[nodiscard]] bool isClosed() const { return closed_; }
+    [[nodiscard]] const QString& address() const { return address_; }
+
+signals:
+    void closed(const QString& reason);
+
+private:
+    void onFrame(const QByteArray& frame);
+    void failAll(const QString& reason);
+    void expire();
+
+    struct Pending {
+        Callback done;
+        qint64 deadline = 0;
+    };
+    QString address_;
+    QPointer<SecureChannel> channel_;
+    bool closed_ = false;
+    std::uint64_t nextId_ = 1;
+    std::map<std::uint64_t, Pending> pending_;
+    std::vector<QByteArray> unsent_;  // until the handshake is done
+    QTimer expiry_;
+    QElapsedTimer clock_;
+};
+
+proto::node::NodeReply errorReply(proto::node::NodeError::Code code, const QString& message);
+
+}  // namespace tandem::transport::onion

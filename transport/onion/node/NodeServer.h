@@ -1,0 +1,119 @@
+// NodeServer: Session mode's service node (tandem-node). One process per node, with its data
+// folder: its Ed25519 identity (node.key; the X25519 form is its onion and channel key) and its
+// swarm storage (node.db, NodeStore).
+//
+// - Onion hop: a client or the previous hop sends an onion layer (NodeRequest.onion). The node
+//   peels it (crypto/Onion.h), refuses a layer whose ephemeral key it has seen (replay cache,
+//   kReplayWindowMs), and either forwards the rest to the next hop — which must be in the
+//   signed directory — or, as the destination, serves the SwarmRequest inside. Replies go
+//   back the same way, sealed under each hop's layer key.
+// - Destination: store (for a Session ID whose swarm this node is in; replicated to the
+//   other members before it answers, and it says how many confirmed), retrieve and delete
+//   (signed by the owner, OwnerAuth.h), retrieve as a long-poll (held until a message for the
+//   ID is stored here or wait_ms passes), and the signed directory.
+// - The directory comes from a file (written by tandem-localnet or an operator) signed by the
+//   network key; the node re-reads it when the file changes, and keeps the highest version.
+// - Bad input: an unreadable frame or layer gets an error reply; a client over its rate or
+//   sending unreadable frames repeatedly is dropped; other clients are not disturbed.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTimer>
+
+#include "crypto/Primitives.h"
+#include "tandem/node.pb.h"
+#include "transport/onion/Directory.h"
+#include "transport/onion/NodeLink.h"
+#include "transport/onion/node/NodeStore.h"
+
+namespace tandem::transport {
+class SecureChannel;
+class DelayLine;
+}  // namespace tandem::transport
+
+namespace tandem::transport::onion {
+
+struct NodeLimits {
+    int maxConnections = 2000;
+    double requestsPerSecond = 2000;  // per connection, token bucket
+    double requestBurst = 4000;
+    int maxMalformedBeforeClose = 5;
+    int maxWaitMs = 25000;  // longest long-poll
+    int maxPollsPerRecipient = 4;
+    int maxPolls = 2000;
+    int replicateTimeoutMs = 3000;
+    int linkDelayMs = 0;  // emulated delay on every incoming frame and reply
+    static constexpr qint64 kReplayWindowMs = 10 * 60 * 1000;
+    static constexpr std::size_t kMaxReplayEntries = 200'000;
+};
+
+class NodeServer : public QObject {
+    Q_OBJECT
+public:
+    NodeServer(QString dataDir, QString directoryFile, const crypto::PublicKey& networkKey,
+               NodeLimits limits = {}, QObject* parent = nullptr);
+    ~NodeServer() override;
+
+    bool start(const QHostAddress& host, quint16 port, QString* error);
+    [[nodiscard]] quint16 port() const { return server_.serverPort(); }
+    [[nodiscard]] const crypto::PublicKey& identityKey() const { return identity_.publicKey; }
+
+private:
+    struct Connection;
+    struct Poll;
+    using Reply = std::function<void(const proto::node::NodeReply&)>;
+
+    void onNewConnection();
+    void forget(Connection* c);
+    void onFrame(Connection* c, const QByteArray& frame);
+    void send(QPointer<SecureChannel> channel, std::uint64_t requestId,
+              proto::node::NodeReply reply);
+    void handleOnion(const std::string& layer, Reply reply);
+    void handleReplicate(const proto::node::Replicate& r, Reply reply);
+    void serve(const proto::node::SwarmRequest& request,
+               std::function<void(proto::node::SwarmReply)> answer);
+    void serveStore(const proto::node::StoreMessage& r,
+                    std::function<void(proto::node::SwarmReply)> answer);
+    void serveRetrieve(const proto::node::RetrieveMessages& r,
+                       std::function<void(proto::node::SwarmReply)> answer);
+    void serveDelete(const proto::node::DeleteMessages& r,
+                     std::function<void(proto::node::SwarmReply)> answer);
+    void wakePolls(const QString& recipient);
+    NodeLink* linkTo(const NodeInfo& node);
+    const NodeDirectory* directory();
+    bool inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* others);
+    bool seen(const crypto::PublicKey& ephemeral);
+    std::int64_t now() const { return QDateTime::currentMSecsSinceEpoch(); }
+
+    QString dataDir_;
+    QString directoryFile_;
+    crypto::PublicKey networkKey_{};
+    NodeLimits limits_;
+    QTcpServer server_;
+    crypto::Ed25519KeyPair identity_;
+    crypto::X25519KeyPair onionKey_;
+    std::unique_ptr<NodeStore> store_;
+    std::optional<NodeDirectory> directory_;
+    QByteArray directoryBytes_;  // as signed, for GetDirectory
+    QDateTime directoryModified_;
+    std::set<Connection*> connections_;
+    QHash<QString, NodeLink*> links_;
+    std::map<crypto::PublicKey, qint64> replay_;
+    QElapsedTimer clock_;
+    QTimer housekeeping_;
+    std::multimap<QString, std::shared_ptr<Poll>> polls_;
+    DelayLine* delay_;
+};
+
+}  // namespace tandem::transport::onion
