@@ -15,7 +15,7 @@
 #include "transport/SecureChannel.h"
 #include "transport/onion/OwnerAuth.h"
 
-Q_LOGGING_CATEGORY(lcNode, "tandem.transport.node")
+Q_LOGGING_CATEGORY(lcNode, "tandem.transport.node", QtWarningMsg)
 
 namespace tandem::transport::onion {
 

@@ -1,0 +1,552 @@
+#include "transport/onion/OnionTransport.h"
+
+#include <sodium.h>
+
+#include <QDateTime>
+
+#include "crypto/Onion.h"
+#include "crypto/session/SessionKeys.h"
+#include "transport/onion/OwnerAuth.h"
+
+namespace tandem::transport::onion {
+
+using proto::node::NodeError;
+using proto::node::NodeReply;
+using proto::node::NodeRequest;
+using proto::node::SwarmReply;
+using proto::node::SwarmRequest;
+
+namespace {
+
+std::int64_t nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+TransportError pathError(const QString& message) {
+    return {TransportError::Code::Network, message, true};
+}
+
+TransportError errorOf(const NodeError& e) {
+    const QString message = QString::fromStdString(e.message());
+    switch (e.code()) {
+        case NodeError::TOO_LARGE:
+            return {TransportError::Code::TooLarge, message, false};
+        case NodeError::UNAUTHORIZED:
+            return {TransportError::Code::Unauthorized, message, false};
+        case NodeError::RATE_LIMITED:
+            return {TransportError::Code::RateLimited, message, true};
+        case NodeError::MALFORMED:
+            return {TransportError::Code::Rejected, message, false};
+        default:
+            return {TransportError::Code::Rejected, message, true};
+    }
+}
+
+void setOwner(proto::node::OwnerSignature* out, const OwnerProof& p) {
+    out->set_ed25519(crypto::toString(p.ed25519));
+    out->set_timestamp_ms(static_cast<std::uint64_t>(p.timestampMs));
+    out->set_signature(crypto::toString(p.signature));
+}
+
+}  // namespace
+
+OnionTransport::OnionTransport(NodeDirectory directory, OnionIdentity identity,
+                               std::optional<crypto::PublicKey> guard, QObject* parent)
+    : Transport(parent),
+      directory_(std::move(directory)),
+      identity_(std::move(identity)),
+      preferredGuard_(guard),
+      paths_(kPaths) {
+    retryTimer_.setSingleShot(true);
+    connect(&retryTimer_, &QTimer::timeout, this, [this] {
+        if (!running_) {
+            return;
+        }
+        for (int i = 0; i < kPaths; ++i) {
+            if (!paths_[static_cast<std::size_t>(i)]) {
+                buildPath(i, false);
+            }
+        }
+        poll();
+    });
+}
+
+OnionTransport::~OnionTransport() {
+    stop();
+}
+
+void OnionTransport::start() {
+    if (running_) {
+        return;
+    }
+    running_ = true;
+    status_.state = TransportStatus::State::Connecting;
+    status_.detail = QStringLiteral("Building onion paths");
+    emit statusChanged(status_);
+    for (int i = 0; i < kPaths; ++i) {
+        buildPath(i, false);
+    }
+}
+
+void OnionTransport::stop() {
+    running_ = false;
+    polling_ = false;
+    retryTimer_.stop();
+    flushAcks();
+    const auto links = links_;
+    links_.clear();
+    for (NodeLink* link : links) {
+        link->disconnect(this);
+        link->deleteLater();
+    }
+    auto outbox = std::move(outbox_);
+    outbox_.clear();
+    sending_.clear();
+    queued_ = 0;
+    for (const auto& queue : outbox) {
+        for (const OutgoingEnvelope& e : queue) {
+            emit failed(e.id, pathError(QStringLiteral("stopped")));
+        }
+    }
+    for (auto& p : paths_) {
+        p.reset();
+    }
+    status_.state = TransportStatus::State::Offline;
+    status_.path.clear();
+}
+
+std::optional<NodeInfo> OnionTransport::randomNode(const std::set<QString>& avoid,
+                                                   std::optional<std::uint64_t> inSwarm) const {
+    std::vector<const NodeInfo*> candidates;
+    for (const NodeInfo& n : directory_.nodes) {
+        if (avoid.count(n.address) == 0 && (!inSwarm || n.swarmId == *inSwarm)) {
+            candidates.push_back(&n);
+        }
+    }
+    if (candidates.empty()) {
+        return std::nullopt;
+    }
+    return *candidates[randombytes_uniform(static_cast<std::uint32_t>(candidates.size()))];
+}
+
+void OnionTransport::buildPath(int index, bool newGuard) {
+    auto& slot = paths_[static_cast<std::size_t>(index)];
+    std::set<QString> avoid;
+    for (const auto& other : paths_) {  // paths share no guard
+        if (other && &other != &slot) {
+            avoid.insert(other->guard.address);
+        }
+    }
+    std::optional<NodeInfo> guard;
+    if (index == 0 && !newGuard && preferredGuard_) {
+        if (const NodeInfo* known = directory_.find(*preferredGuard_)) {
+            guard = *known;
+        }
+    } else if (!newGuard && slot) {
+        guard = slot->guard;
+    }
+    if (!guard) {
+        if (newGuard && slot) {
+            avoid.insert(slot->guard.address);
+        }
+        guard = randomNode(avoid, std::nullopt);
+        if (!guard) {
+            guard = randomNode({}, std::nullopt);
+        }
+    }
+    if (!guard) {
+        slot.reset();
+        return;
+    }
+    if (index == 0 && (!preferredGuard_ || *preferredGuard_ != guard->ed25519)) {
+        preferredGuard_ = guard->ed25519;
+        emit guardChanged(guard->ed25519);
+    }
+    auto middle = randomNode({guard->address}, std::nullopt);
+    if (!middle) {
+        slot.reset();
+        return;
+    }
+    slot = Path{*guard, *middle};
+    testPath(index);
+}
+
+void OnionTransport::testPath(int index) {
+    auto& slot = paths_[static_cast<std::size_t>(index)];
+    if (!slot || slot->testing) {
+        return;
+    }
+    const auto destination = randomNode({slot->guard.address, slot->middle.address}, std::nullopt);
+    if (!destination) {
+        slot->tested = true;  // a network too small to test through: nothing better to do
+        return;
+    }
+    slot->testing = true;
+    SwarmRequest probe;
+    probe.mutable_get_directory();
+    request(index, *destination, probe, 10000,
+            [this, index](Expected<SwarmReply, TransportError> reply) {
+                auto& p = paths_[static_cast<std::size_t>(index)];
+                if (!p) {
+                    return;
+                }
+                p->testing = false;
+                if (!reply || !reply->has_directory()) {
+                    qCInfo(lcOnion) << "an onion path failed its test; building another";
+                    p.reset();
+                    if (running_) {
+                        retryTimer_.start(500);
+                    }
+                    return;
+                }
+                p->tested = true;
+                p->strikes = 0;
+                updateStatus();
+                flushSends();
+                poll();
+            });
+}
+
+int OnionTransport::readyPaths() const {
+    int n = 0;
+    for (const auto& p : paths_) {
+        n += (p && p->tested) ? 1 : 0;
+    }
+    return n;
+}
+
+std::optional<int> OnionTransport::pickPath() {
+    for (int k = 0; k < kPaths; ++k) {
+        const int i = (nextPath_ + k) % kPaths;
+        if (paths_[static_cast<std::size_t>(i)] && paths_[static_cast<std::size_t>(i)]->tested) {
+            nextPath_ = (i + 1) % kPaths;
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+void OnionTransport::strike(int index, Failure failure) {
+    auto& p = paths_[static_cast<std::size_t>(index)];
+    if (!p) {
+        return;
+    }
+    // A guard that does not answer is replaced; a hop the guard cannot reach means the path
+    // is broken now; anything else (a timeout, an unreadable reply) counts as a strike.
+    if (failure == Failure::Guard || failure == Failure::Unreachable ||
+        ++p->strikes >= kStrikesBeforeRebuild) {
+        qCInfo(lcOnion) << "rebuilding an onion path"
+                        << (failure == Failure::Guard ? "(its guard failed)" : "");
+        buildPath(index, failure == Failure::Guard);
+        updateStatus();
+    }
+}
+
+NodeLink* OnionTransport::linkTo(const NodeInfo& node) {
+    if (NodeLink* link = links_.value(node.address); link != nullptr && !link->isClosed()) {
+        return link;
+    }
+    auto* link = new NodeLink(node.address, node.x25519, this);
+    links_.insert(node.address, link);
+    connect(link, &NodeLink::closed, this, [this, link](const QString&) {
+        if (links_.value(link->address()) == link) {
+            links_.remove(link->address());
+        }
+        link->deleteLater();
+    });
+    return link;
+}
+
+void OnionTransport::request(int index, const NodeInfo& destination,
+                             const SwarmRequest& swarmRequest, int timeoutMs, Answer answer) {
+    const auto& p = paths_[static_cast<std::size_t>(index)];
+    if (!p) {
+        answer(unexpected(pathError(QStringLiteral("no onion path"))));
+        return;
+    }
+    const std::vector<crypto::OnionHop> hops{{p->guard.address, p->guard.x25519},
+                                             {p->middle.address, p->middle.x25519},
+                                             {destination.address, destination.x25519}};
+    const std::string bytes = swarmRequest.SerializeAsString();
+    auto wrapped = crypto::wrapOnion(hops, crypto::view(bytes));
+    if (!wrapped) {
+        answer(unexpected(
+            TransportError{TransportError::Code::TooLarge, wrapped.error().message, false}));
+        return;
+    }
+    auto keys = std::make_shared<std::vector<SecretBytes>>(std::move(wrapped->layerKeys));
+    NodeRequest onion;
+    onion.set_onion(crypto::toString(wrapped->packet));
+    const crypto::PublicKey guardKey = p->guard.ed25519;
+    linkTo(p->guard)->request(
+        std::move(onion),
+        [this, index, keys, guardKey, answer = std::move(answer)](const NodeReply& reply) {
+            const auto& current = paths_[static_cast<std::size_t>(index)];
+            const bool samePath = current && current->guard.ed25519 == guardKey;
+            if (reply.has_error()) {
+                // No request id: our own link to the guard failed, not a hop behind it.
+                if (samePath) {
+                    strike(index, reply.request_id() == 0 ? Failure::Guard
+                                  : reply.error().code() == NodeError::UNREACHABLE
+                                      ? Failure::Unreachable
+                                      : Failure::Strike);
+                }
+                answer(unexpected(pathError(QString::fromStdString(reply.error().message()))));
+                return;
+            }
+            auto opened = crypto::openOnionReply(*keys, crypto::view(reply.onion_reply()));
+            SwarmReply out;
+            if (!opened || !out.ParseFromArray(opened->data(), static_cast<int>(opened->size()))) {
+                if (samePath) {
+                    strike(index, Failure::Strike);
+                }
+                answer(unexpected(pathError(QStringLiteral("an unreadable reply"))));
+                return;
+            }
+            answer(std::move(out));
+        },
+        timeoutMs);
+}
+
+void OnionTransport::send(const OutgoingEnvelope& envelope) {
+    if (queued_ >= kMaxQueuedSends) {
+        emit failed(envelope.id, pathError(QStringLiteral("too many messages waiting")));
+        return;
+    }
+    ++queued_;
+    outbox_[envelope.recipient].push_back(envelope);
+    pump(envelope.recipient);
+}
+
+void OnionTransport::flushSends() {
+    const QStringList recipients = outbox_.keys();
+    for (const QString& r : recipients) {
+        pump(r);
+    }
+}
+
+// One message in flight per recipient: the next goes once the swarm confirmed the one before,
+// so a conversation is stored — and retrieved — in the order it was sent, also across path
+// failures and retries.
+void OnionTransport::pump(const QString& recipient) {
+    const auto it = outbox_.find(recipient);
+    if (!running_ || it == outbox_.end() || it->empty() || sending_.contains(recipient) ||
+        readyPaths() == 0) {
+        return;
+    }
+    sending_.insert(recipient);
+    sendNow(it->front(), 0);
+}
+
+void OnionTransport::finishFront(const QString& recipient, std::optional<TransportError> error) {
+    sending_.remove(recipient);
+    const auto it = outbox_.find(recipient);
+    if (it == outbox_.end() || it->empty()) {
+        return;
+    }
+    const OutgoingEnvelope done = it->front();
+    it->pop_front();
+    --queued_;
+    if (!error) {
+        emit accepted(done.id, nowMs());
+    } else if (error->retryable) {
+        // It goes again later: those behind it must not overtake it, so they are handed back
+        // too, in order (the core holds a conversation behind a message waiting to retry).
+        emit failed(done.id, *error);
+        while (!it->empty()) {
+            const OutgoingEnvelope next = it->front();
+            it->pop_front();
+            --queued_;
+            emit failed(next.id, pathError(QStringLiteral("an earlier message is waiting")));
+        }
+    } else {
+        emit failed(done.id, *error);  // given up: the rest may go
+    }
+    if (it->empty()) {
+        outbox_.erase(it);
+    } else {
+        pump(recipient);
+    }
+}
+
+void OnionTransport::sendNow(const OutgoingEnvelope& envelope, int attempt) {
+    const auto key = crypto::session::parseSessionId(envelope.recipient);
+    if (!key) {
+        finishFront(envelope.recipient, TransportError{TransportError::Code::Rejected,
+                                                       QStringLiteral("not a Session ID"), false});
+        return;
+    }
+    const auto swarm = directory_.swarmOf(*key);
+    // One route per recipient — the same path and swarm member while they work.
+    std::optional<int> path;
+    std::optional<NodeInfo> destination;
+    if (const auto route = routes_.find(envelope.recipient);
+        route != routes_.end() && attempt == 0) {
+        const auto& p = paths_[static_cast<std::size_t>(route->path)];
+        if (p && p->tested && p->guard.ed25519 == route->guard) {
+            path = route->path;
+            destination = route->destination;
+        }
+    }
+    if (!path) {
+        path = pickPath();
+        if (!swarm || !path) {
+            sending_.remove(envelope.recipient);  // waits for a path (pump runs again then)
+            return;
+        }
+        const auto& p = paths_[static_cast<std::size_t>(*path)];
+        destination = randomNode({p->guard.address, p->middle.address}, *swarm);
+        if (!destination) {
+            finishFront(envelope.recipient,
+                        pathError(QStringLiteral("no node of the recipient's swarm")));
+            return;
+        }
+        routes_[envelope.recipient] = {*path, p->guard.ed25519, *destination};
+    }
+    SwarmRequest store;
+    store.mutable_store()->set_recipient(envelope.recipient.toStdString());
+    store.mutable_store()->set_data(envelope.ciphertext.toStdString());
+    store.mutable_store()->set_ttl_ms(
+        static_cast<std::uint64_t>(std::max<std::int64_t>(0, envelope.ttlMs)));
+    request(
+        *path, *destination, store, 15000,
+        [this, envelope, attempt](Expected<SwarmReply, TransportError> reply) {
+            if (!running_) {
+                return;  // stop() failed it
+            }
+            if (!reply || (reply->has_error() && reply->error().code() == NodeError::WRONG_SWARM)) {
+                // Another path and another member of the swarm, a few times.
+                if (attempt + 1 < kSendAttempts) {
+                    sendNow(envelope, attempt + 1);
+                } else {
+                    finishFront(envelope.recipient,
+                                reply ? errorOf(reply->error()) : reply.error());
+                }
+            } else if (reply->has_error()) {
+                finishFront(envelope.recipient, errorOf(reply->error()));
+            } else if (reply->has_stored()) {
+                finishFront(envelope.recipient, std::nullopt);
+            } else {
+                finishFront(envelope.recipient,
+                            TransportError{TransportError::Code::Rejected,
+                                           QStringLiteral("unexpected answer"), true});
+            }
+        });
+}
+
+void OnionTransport::poll() {
+    if (!running_ || polling_) {
+        return;
+    }
+    const auto key = crypto::session::parseSessionId(identity_.sessionId);
+    const auto path = pickPath();
+    if (!key || !path) {
+        return;
+    }
+    const auto swarm = directory_.swarmOf(*key);
+    const auto& p = paths_[static_cast<std::size_t>(*path)];
+    const auto destination = randomNode({p->guard.address, p->middle.address}, swarm);
+    if (!destination) {
+        return;
+    }
+    polling_ = true;
+    SwarmRequest retrieve;
+    auto* r = retrieve.mutable_retrieve();
+    r->set_recipient(identity_.sessionId.toStdString());
+    r->set_after_hash(lastSeen_.toStdString());
+    r->set_wait_ms(kPollWaitMs);
+    setOwner(r->mutable_owner(), signAsOwner(identity_.ed25519, "retrieve", identity_.sessionId,
+                                             nowMs(), crypto::view(r->after_hash())));
+    request(*path, *destination, retrieve, kPollWaitMs + 15000,
+            [this](Expected<SwarmReply, TransportError> reply) {
+                polling_ = false;
+                if (!running_) {
+                    return;
+                }
+                if (!reply || !reply->has_messages()) {
+                    retryTimer_.start(1000);  // the path was struck; try again shortly
+                    return;
+                }
+                for (const auto& m : reply->messages().messages()) {
+                    const QByteArray hash = QByteArray::fromStdString(m.hash());
+                    lastSeen_ = hash;
+                    emit received({hash, QByteArray::fromStdString(m.data()),
+                                   static_cast<std::int64_t>(m.stored_at_ms())});
+                }
+                poll();
+            });
+}
+
+void OnionTransport::acknowledge(const QByteArray& serverId) {
+    if (serverId.size() != crypto_generichash_BYTES) {
+        return;
+    }
+    acks_.push_back(serverId);
+    emit lastSeenChanged(serverId);
+    if (!ackScheduled_) {
+        ackScheduled_ = true;
+        QMetaObject::invokeMethod(this, &OnionTransport::flushAcks, Qt::QueuedConnection);
+    }
+}
+
+void OnionTransport::flushAcks() {
+    ackScheduled_ = false;
+    const auto key = crypto::session::parseSessionId(identity_.sessionId);
+    if (acks_.empty() || !key || !running_) {
+        return;
+    }
+    const std::optional<int> picked = pickPath();
+    if (!picked) {
+        return;
+    }
+    const int path = *picked;
+    // Delivered messages are deleted at one member of our swarm (best effort: the rest expire).
+    const auto swarm = directory_.swarmOf(*key);
+    const auto& p = paths_[static_cast<std::size_t>(path)];
+    const auto destination = randomNode({p->guard.address, p->middle.address}, swarm);
+    if (!destination) {
+        return;
+    }
+    constexpr std::size_t kPerRequest = 256;
+    for (std::size_t i = 0; i < acks_.size(); i += kPerRequest) {
+        SwarmRequest del;
+        auto* d = del.mutable_delete_();
+        d->set_recipient(identity_.sessionId.toStdString());
+        std::string joined;
+        for (std::size_t j = i; j < std::min(acks_.size(), i + kPerRequest); ++j) {
+            d->add_hashes(acks_[j].toStdString());
+            joined += acks_[j].toStdString();
+        }
+        setOwner(d->mutable_owner(), signAsOwner(identity_.ed25519, "delete", identity_.sessionId,
+                                                 nowMs(), crypto::view(joined)));
+        request(path, *destination, del, 15000, [](Expected<SwarmReply, TransportError>) {});
+    }
+    acks_.clear();
+}
+
+void OnionTransport::putBlob(const QByteArray& requestId, const QByteArray&) {
+    emit blobFailed(requestId, {TransportError::Code::Rejected,
+                                QStringLiteral("the onion file store is not built yet"), false});
+}
+
+void OnionTransport::getBlob(const QByteArray& requestId, const BlobRef&) {
+    emit blobFailed(requestId, {TransportError::Code::Rejected,
+                                QStringLiteral("the onion file store is not built yet"), false});
+}
+
+void OnionTransport::updateStatus() {
+    status_.path.clear();
+    for (const auto& p : paths_) {
+        if (p && p->tested) {
+            status_.path = {p->guard.address, p->middle.address, QStringLiteral("your swarm")};
+            break;
+        }
+    }
+    const bool online = !status_.path.isEmpty();
+    status_.state = online ? TransportStatus::State::Online : TransportStatus::State::Connecting;
+    status_.detail = online ? QStringLiteral("Connected through an onion path")
+                            : QStringLiteral("Building onion paths");
+    emit statusChanged(status_);
+}
+
+}  // namespace tandem::transport::onion

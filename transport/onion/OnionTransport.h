@@ -1,0 +1,129 @@
+// OnionTransport: Session mode's Transport over tandem-node.
+//
+// Every request goes through an onion path — a guard, a middle node and the destination —
+// wrapped per hop (crypto/Onion.h); the reply comes back the same way. The client keeps two
+// paths (guard + middle), alternates between them, and sends each request to a member of the
+// destination's swarm at the end of one:
+//  - the guard is kept across restarts (`guard` in, guardChanged() out) unless it stops
+//    answering; middles and destinations are chosen at random, never the guard's address;
+//  - a path is tested before use (the directory is fetched through it);
+//  - a failure through a path is a strike; three strikes, or a failed test, and the path is
+//    rebuilt (the guard too if it was the guard that did not answer);
+//  - receiving is a long-poll at a member of this ID's own swarm (signed by the owner), so a
+//    message arrives as soon as it is stored; acknowledged messages are deleted there.
+// send() answers accepted once a swarm member confirmed the store (after its replication),
+// or failed. A recipient's messages go one at a time, in order: one that fails through a path
+// is tried on another path and member (kSendAttempts), and if it still fails it is reported
+// with every message queued behind it, so nothing overtakes it. received() may repeat a
+// message (another member, a restart): the core dedupes.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <set>
+
+#include <QHash>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+#include "crypto/Primitives.h"
+#include "tandem/node.pb.h"
+#include "transport/Transport.h"
+#include "transport/onion/Directory.h"
+#include "transport/onion/NodeLink.h"
+
+namespace tandem::transport::onion {
+
+struct OnionIdentity {
+    QString sessionId;
+    crypto::Ed25519KeyPair ed25519;  // signs retrieve and delete
+};
+
+class OnionTransport : public Transport {
+    Q_OBJECT
+public:
+    static constexpr int kPaths = 2;
+    static constexpr int kStrikesBeforeRebuild = 3;
+    static constexpr int kPollWaitMs = 20000;
+    static constexpr int kMaxQueuedSends = 20000;
+    static constexpr int kSendAttempts = 3;
+
+    OnionTransport(NodeDirectory directory, OnionIdentity identity,
+                   std::optional<crypto::PublicKey> guard = std::nullopt,
+                   QObject* parent = nullptr);
+    ~OnionTransport() override;
+
+    [[nodiscard]] Kind kind() const override { return Kind::Onion; }
+    [[nodiscard]] TransportStatus status() const override { return status_; }
+    void start() override;
+    void stop() override;
+    void send(const OutgoingEnvelope& envelope) override;
+    void acknowledge(const QByteArray& serverId) override;
+    void putBlob(const QByteArray& requestId, const QByteArray& ciphertext) override;
+    void getBlob(const QByteArray& requestId, const BlobRef& ref) override;
+
+    // Resume receiving after this hash (the last one the core committed), e.g. after a restart.
+    void setLastSeen(const QByteArray& hash) { lastSeen_ = hash; }
+    [[nodiscard]] bool isReady() const { return readyPaths() > 0; }
+
+signals:
+    void guardChanged(const crypto::PublicKey& guard);
+    // The hash to resume from after this message once the core has committed it.
+    void lastSeenChanged(const QByteArray& hash);
+
+private:
+    struct Path {
+        NodeInfo guard;
+        NodeInfo middle;
+        bool tested = false;
+        bool testing = false;
+        int strikes = 0;
+    };
+    using Answer = std::function<void(Expected<proto::node::SwarmReply, TransportError>)>;
+
+    void buildPath(int index, bool newGuard);
+    void testPath(int index);
+    int readyPaths() const;
+    std::optional<int> pickPath();
+    enum class Failure { Strike, Unreachable, Guard };
+    void strike(int index, Failure failure);
+    // Through path `index` to `destination`.
+    void request(int index, const NodeInfo& destination, const proto::node::SwarmRequest& request,
+                 int timeoutMs, Answer answer);
+    NodeLink* linkTo(const NodeInfo& node);
+    void flushSends();
+    void pump(const QString& recipient);
+    void sendNow(const OutgoingEnvelope& envelope, int attempt);
+    void finishFront(const QString& recipient, std::optional<TransportError> error);
+    void poll();
+    void flushAcks();
+    void updateStatus();
+    std::optional<NodeInfo> randomNode(const std::set<QString>& avoidAddresses,
+                                       std::optional<std::uint64_t> inSwarm) const;
+
+    NodeDirectory directory_;
+    OnionIdentity identity_;
+    std::optional<crypto::PublicKey> preferredGuard_;
+    std::vector<std::optional<Path>> paths_;
+    int nextPath_ = 0;
+    bool running_ = false;
+    bool polling_ = false;
+    QByteArray lastSeen_;
+    QHash<QString, std::deque<OutgoingEnvelope>> outbox_;  // per recipient, in order
+    QSet<QString> sending_;                                // recipients with one in flight
+    int queued_ = 0;
+    std::vector<QByteArray> acks_;
+    bool ackScheduled_ = false;
+    QHash<QString, NodeLink*> links_;
+    struct Route {
+        int path = 0;
+        crypto::PublicKey guard{};  // the route holds while its path keeps this guard
+        NodeInfo destination;
+    };
+    QHash<QString, Route> routes_;
+    TransportStatus status_;
+    QTimer retryTimer_;
+};
+
+}  // namespace tandem::transport::onion
