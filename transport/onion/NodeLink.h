@@ -36,6 +36,9 @@ public:
     void request(proto::node::NodeRequest request, Callback done,
                  int timeoutMs = kDefaultTimeoutMs);
     [[nodiscard]] bool isClosed() const { return closed_; }
+    // Forgets every waiting request without calling it back: for an owner that is going away
+    // (its callbacks would reach into it).
+    void abandon() { pending_.clear(); }
     [[nodiscard]] const QString& address() const { return address_; }
 
 signals:

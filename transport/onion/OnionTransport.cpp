@@ -97,7 +97,8 @@ void OnionTransport::stop() {
     links_.clear();
     for (NodeLink* link : links) {
         link->disconnect(this);
-        link->deleteLater();
+        link->abandon();  // its callbacks reach into this transport
+        delete link;
     }
     auto outbox = std::move(outbox_);
     outbox_.clear();

@@ -102,6 +102,12 @@ NodeServer::NodeServer(QString dataDir, QString directoryFile, const crypto::Pub
 }
 
 NodeServer::~NodeServer() {
+    for (NodeLink* link : std::as_const(links_)) {
+        link->disconnect(this);
+        link->abandon();  // its callbacks reach into this server
+        delete link;
+    }
+    links_.clear();
     polls_.clear();
     for (Connection* c : connections_) {
         delete c;
