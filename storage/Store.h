@@ -22,7 +22,9 @@
 // QFuture::then(context, …) a continuation attached to a future that has already finished
 // runs at once, ahead of earlier tasks' continuations still in the queue; Qt 6.4 also asserts
 // when the context is gone.) The call returns a future of the continuation's result,
-// cancelled if the context is destroyed first.
+// cancelled if the context is destroyed first. The check that the context is alive and the
+// post to it are two steps on the storage thread: a context destroyed while its tasks run
+// waits for them first (`post([] {}).waitForFinished()` in its destructor).
 #pragma once
 
 #include <atomic>

@@ -37,9 +37,13 @@ Messenger::Messenger(Store& store, QObject* parent) : QObject(parent), store_(st
 
 Messenger::~Messenger() {
     // Fails the relay requests still waiting, while their continuations can run (Qt 6.4
-    // asserts on a QFuture continuation whose context is gone). Store continuations need
-    // nothing: Store drops those whose context has been destroyed.
+    // asserts on a QFuture continuation whose context is gone).
     stop();
+    // Every store task this Messenger started has finished once this no-op has: none can
+    // then be posting its continuation to this object while it is being destroyed (Store
+    // drops continuations whose context is already gone, but cannot make that check and the
+    // post one atomic step).
+    store_.post([] {}).waitForFinished();
 }
 
 std::optional<Mode> Messenger::modeOf(const QString& address) {

@@ -22,7 +22,8 @@ using transport::RelayReply;
 
 namespace {
 
-constexpr int kOutboxBatch = 200;
+constexpr std::size_t kOutboxBatch = 200;  // items dispatched per round
+constexpr int kOutboxPages = 50;           // at most 10 000 rows looked at per round
 constexpr std::int64_t kCertificateMarginMs = 3600 * 1000;
 constexpr std::int64_t kPreKeyLowWater = 20;
 constexpr int kPreKeyBatch = 100;
@@ -64,31 +65,45 @@ void Messenger::processOutbox() {
         [](Repositories& r) -> StoreResult<Due> {
             Due out;
             TANDEM_TRY_ASSIGN(out.total, r.outbox.count());
-            TANDEM_TRY_ASSIGN(const auto all, r.outbox.all(kOutboxBatch));
             const std::int64_t now = nowMs();
             // Messages of a conversation leave in the order they were written: one waiting
-            // for its retry holds back those after it (receipts are not held).
+            // for its retry holds back those after it (receipts are not held). Held rows do
+            // not count against the batch: the outbox is paged past them, so a long queue
+            // behind one retry does not keep other conversations waiting.
             std::set<std::int64_t> held;
-            for (const OutboxItem& item : all) {
-                const bool ordered = item.kind == OutboxKind::Message;
-                if (ordered && held.count(item.conversationId) != 0) {
-                    continue;
-                }
-                if (item.nextAttemptAt > now) {
-                    out.nextAt = out.nextAt == 0 ? item.nextAttemptAt
-                                                 : std::min(out.nextAt, item.nextAttemptAt);
-                    if (ordered) {
-                        held.insert(item.conversationId);
+            std::int64_t afterId = 0;
+            for (int page = 0; page < kOutboxPages && out.items.size() < kOutboxBatch; ++page) {
+                TANDEM_TRY_ASSIGN(const auto rows,
+                                  r.outbox.after(afterId, static_cast<int>(kOutboxBatch)));
+                for (const OutboxItem& item : rows) {
+                    afterId = item.id;
+                    const bool ordered = item.kind == OutboxKind::Message;
+                    if (ordered && held.count(item.conversationId) != 0) {
+                        continue;
                     }
-                    continue;
+                    if (item.nextAttemptAt > now) {
+                        out.nextAt = out.nextAt == 0 ? item.nextAttemptAt
+                                                     : std::min(out.nextAt, item.nextAttemptAt);
+                        if (ordered) {
+                            held.insert(item.conversationId);
+                        }
+                        continue;
+                    }
+                    if (out.items.size() >= kOutboxBatch) {
+                        continue;  // the next round takes it
+                    }
+                    TANDEM_TRY_ASSIGN(const Conversation conversation,
+                                      r.conversations.get(item.conversationId));
+                    if (!conversation.contactId) {
+                        continue;
+                    }
+                    TANDEM_TRY_ASSIGN(const Contact contact,
+                                      r.contacts.get(*conversation.contactId));
+                    out.items.emplace_back(item, contact);
                 }
-                TANDEM_TRY_ASSIGN(const Conversation conversation,
-                                  r.conversations.get(item.conversationId));
-                if (!conversation.contactId) {
-                    continue;
+                if (rows.size() < kOutboxBatch) {
+                    break;
                 }
-                TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*conversation.contactId));
-                out.items.emplace_back(item, contact);
             }
             return out;
         },

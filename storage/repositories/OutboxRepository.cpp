@@ -77,6 +77,11 @@ StoreResult<std::vector<OutboxItem>> OutboxRepository::all(int limit) {
     return query("SELECT " OUTBOX_COLUMNS " FROM outbox ORDER BY id LIMIT ?", std::nullopt, limit);
 }
 
+StoreResult<std::vector<OutboxItem>> OutboxRepository::after(std::int64_t afterId, int limit) {
+    return query("SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id > ? ORDER BY id LIMIT ?", afterId,
+                 limit);
+}
+
 StoreResult<std::int64_t> OutboxRepository::count() {
     return db_.queryInt("SELECT count(*) FROM outbox");
 }

@@ -25,6 +25,8 @@ public:
     StoreResult<std::vector<OutboxItem>> due(std::int64_t now, int limit);
     // Every row, oldest first (replay at start-up).
     StoreResult<std::vector<OutboxItem>> all(int limit);
+    // The rows after `afterId`, oldest first (paging through the outbox).
+    StoreResult<std::vector<OutboxItem>> after(std::int64_t afterId, int limit);
     StoreResult<std::int64_t> count();
     // Items of the conversation queued before item `id` (still waiting to go out).
     StoreResult<std::int64_t> countBefore(std::int64_t conversationId, std::int64_t id);

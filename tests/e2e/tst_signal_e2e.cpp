@@ -3,6 +3,7 @@
 #include <memory>
 #include <sodium.h>
 
+#include <QDateTime>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -278,6 +279,46 @@ private slots:
         for (int i = 0; i < 20; ++i) {
             QCOMPARE(bob.received[i], QStringLiteral("c%1").arg(i));
         }
+    }
+
+    void aConversationWaitingForARetryDoesNotHoldUpOthers() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n7.json")));
+        User alice(QStringLiteral("+4915100000001"));
+        User bob(QStringLiteral("+4915100000002"));
+        User carol(QStringLiteral("+4915100000003"));
+        for (User* u : {&alice, &bob, &carol}) {
+            u->open(true);
+            u->registerWith(network);
+        }
+        carol.start();
+        relay.kill();
+        alice.start(false);
+        // Alice's first message to Bob waits for a retry ten minutes away; 250 more to Bob
+        // queue behind it (held: they must not overtake it), then one to Carol.
+        QVERIFY(
+            test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "first")).has_value());
+        QVERIFY(test::await(alice.store->write([](Repositories& r) -> StoreResult<void> {
+                    TANDEM_TRY_ASSIGN(const auto rows, r.outbox.all(1));
+                    return r.outbox.recordFailure(rows.at(0).id, QStringLiteral("test"),
+                                                  QDateTime::currentMSecsSinceEpoch() + 600000);
+                })).has_value());
+        for (int i = 0; i < 250; ++i) {
+            QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone,
+                                                          QStringLiteral("held%1").arg(i)))
+                        .has_value());
+        }
+        QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, carol.phone, "hi carol"))
+                    .has_value());
+        alice.stop();
+        QVERIFY(relay.start());
+        alice.start();
+        // Carol's message is found behind the 251 held rows and goes out.
+        QVERIFY2(QTest::qWaitFor([&] { return carol.received.size() == 1; }, 20000),
+                 "a conversation waiting for a retry held up another");
+        QCOMPARE(carol.received.at(0), QStringLiteral("hi carol"));
+        QCOMPARE(alice.countWithStatus(MessageStatus::Pending), std::int64_t{251});
     }
 
     void numbersStayPrivateUnlessShared() {

@@ -111,7 +111,7 @@ void NodeLink::expire() {
         expiry_.stop();
     }
     for (Callback& done : expired) {
-        done(errorReply(NodeError::UNREACHABLE,
+        done(errorReply(NodeError::UNAVAILABLE,
                         QStringLiteral("%1 did not answer in time").arg(address_)));
     }
 }

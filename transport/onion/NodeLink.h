@@ -31,8 +31,8 @@ public:
     NodeLink(QString address, const crypto::PublicKey& nodeKey, QObject* parent = nullptr);
     ~NodeLink() override;
 
-    // `done` runs once, on this thread: the node's reply, or a NodeError made here
-    // (UNREACHABLE for a timeout or a lost channel).
+    // `done` runs once, on this thread: the node's reply, or a NodeError made here with no
+    // request id (UNREACHABLE: the channel is lost; UNAVAILABLE: no answer in time).
     void request(proto::node::NodeRequest request, Callback done,
                  int timeoutMs = kDefaultTimeoutMs);
     [[nodiscard]] bool isClosed() const { return closed_; }

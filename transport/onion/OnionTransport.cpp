@@ -168,7 +168,7 @@ void OnionTransport::buildPath(int index, bool newGuard) {
         slot.reset();
         return;
     }
-    slot = Path{*guard, *middle};
+    slot = Path{*guard, *middle, nextGeneration_++};
     testPath(index);
 }
 
@@ -185,27 +185,28 @@ void OnionTransport::testPath(int index) {
     slot->testing = true;
     SwarmRequest probe;
     probe.mutable_get_directory();
-    request(index, *destination, probe, 10000,
-            [this, index](Expected<SwarmReply, TransportError> reply) {
-                auto& p = paths_[static_cast<std::size_t>(index)];
-                if (!p) {
-                    return;
+    request(
+        index, *destination, probe, 10000,
+        [this, index, generation = slot->generation](Expected<SwarmReply, TransportError> reply) {
+            auto& p = paths_[static_cast<std::size_t>(index)];
+            if (!p || p->generation != generation) {
+                return;  // the path was rebuilt meanwhile
+            }
+            p->testing = false;
+            if (!reply || !reply->has_directory()) {
+                qCInfo(lcOnion) << "an onion path failed its test; building another";
+                p.reset();
+                if (running_) {
+                    retryTimer_.start(500);
                 }
-                p->testing = false;
-                if (!reply || !reply->has_directory()) {
-                    qCInfo(lcOnion) << "an onion path failed its test; building another";
-                    p.reset();
-                    if (running_) {
-                        retryTimer_.start(500);
-                    }
-                    return;
-                }
-                p->tested = true;
-                p->strikes = 0;
-                updateStatus();
-                flushSends();
-                poll();
-            });
+                return;
+            }
+            p->tested = true;
+            p->strikes = 0;
+            updateStatus();
+            flushSends();
+            poll();
+        });
 }
 
 int OnionTransport::readyPaths() const {
@@ -278,17 +279,20 @@ void OnionTransport::request(int index, const NodeInfo& destination,
     auto keys = std::make_shared<std::vector<SecretBytes>>(std::move(wrapped->layerKeys));
     NodeRequest onion;
     onion.set_onion(crypto::toString(wrapped->packet));
-    const crypto::PublicKey guardKey = p->guard.ed25519;
     linkTo(p->guard)->request(
         std::move(onion),
-        [this, index, keys, guardKey, answer = std::move(answer)](const NodeReply& reply) {
+        [this, index, keys, generation = p->generation,
+         answer = std::move(answer)](const NodeReply& reply) {
             const auto& current = paths_[static_cast<std::size_t>(index)];
-            const bool samePath = current && current->guard.ed25519 == guardKey;
+            const bool samePath = current && current->generation == generation;
             if (reply.has_error()) {
-                // No request id: our own link to the guard failed, not a hop behind it.
                 if (samePath) {
-                    strike(index, reply.request_id() == 0 ? Failure::Guard
-                                  : reply.error().code() == NodeError::UNREACHABLE
+                    // No request id: our own link to the guard failed (closed, or no answer
+                    // in time: only a closed link condemns the guard).
+                    const bool local = reply.request_id() == 0;
+                    strike(index, local && reply.error().code() == NodeError::UNREACHABLE
+                                      ? Failure::Guard
+                                  : !local && reply.error().code() == NodeError::UNREACHABLE
                                       ? Failure::Unreachable
                                       : Failure::Strike);
                 }
@@ -444,12 +448,23 @@ void OnionTransport::poll() {
     if (!key || !path) {
         return;
     }
+    // One member of our swarm is polled while it answers: `seq` order and the resume hash
+    // are that node's own. A new member starts from the beginning (its order may differ; the
+    // core drops what it has already stored).
     const auto swarm = directory_.swarmOf(*key);
     const auto& p = paths_[static_cast<std::size_t>(*path)];
-    const auto destination = randomNode({p->guard.address, p->middle.address}, swarm);
-    if (!destination) {
-        return;
+    if (!pollTarget_ || pollTarget_->address == p->guard.address ||
+        pollTarget_->address == p->middle.address) {
+        const auto chosen = randomNode({p->guard.address, p->middle.address}, swarm);
+        if (!chosen) {
+            return;
+        }
+        if (pollTarget_) {
+            lastSeen_.clear();
+        }
+        pollTarget_ = chosen;
     }
+    const NodeInfo destination = *pollTarget_;
     polling_ = true;
     SwarmRequest retrieve;
     auto* r = retrieve.mutable_retrieve();
@@ -458,13 +473,16 @@ void OnionTransport::poll() {
     r->set_wait_ms(kPollWaitMs);
     setOwner(r->mutable_owner(), signAsOwner(identity_.ed25519, "retrieve", identity_.sessionId,
                                              nowMs(), crypto::view(r->after_hash())));
-    request(*path, *destination, retrieve, kPollWaitMs + 15000,
-            [this](Expected<SwarmReply, TransportError> reply) {
+    request(*path, destination, retrieve, kPollWaitMs + 15000,
+            [this, address = destination.address](Expected<SwarmReply, TransportError> reply) {
                 polling_ = false;
                 if (!running_) {
                     return;
                 }
                 if (!reply || !reply->has_messages()) {
+                    if (pollTarget_ && pollTarget_->address == address) {
+                        pollTarget_.reset();  // another member next time
+                    }
                     retryTimer_.start(1000);  // the path was struck; try again shortly
                     return;
                 }
@@ -501,13 +519,15 @@ void OnionTransport::flushAcks() {
         return;
     }
     const int path = *picked;
-    // Delivered messages are deleted at one member of our swarm (best effort: the rest expire).
-    const auto swarm = directory_.swarmOf(*key);
-    const auto& p = paths_[static_cast<std::size_t>(path)];
-    const auto destination = randomNode({p->guard.address, p->middle.address}, swarm);
-    if (!destination) {
+    // Delivered messages are deleted at the member we poll (best effort: the others' copies
+    // expire); what we resume after is kept until a later message is acknowledged there.
+    if (!pollTarget_) {
+        acks_.clear();
         return;
     }
+    const NodeInfo destination = *pollTarget_;
+    const QByteArray cursor = lastSeen_;
+    std::erase(acks_, cursor);
     constexpr std::size_t kPerRequest = 256;
     for (std::size_t i = 0; i < acks_.size(); i += kPerRequest) {
         SwarmRequest del;
@@ -520,7 +540,7 @@ void OnionTransport::flushAcks() {
         }
         setOwner(d->mutable_owner(), signAsOwner(identity_.ed25519, "delete", identity_.sessionId,
                                                  nowMs(), crypto::view(joined)));
-        request(path, *destination, del, 15000, [](Expected<SwarmReply, TransportError>) {});
+        request(path, destination, del, 15000, [](Expected<SwarmReply, TransportError>) {});
     }
     acks_.clear();
 }

@@ -76,10 +76,12 @@ private:
     struct Path {
         NodeInfo guard;
         NodeInfo middle;
+        std::uint64_t generation = 0;  // callbacks for an older path in this slot are ignored
         bool tested = false;
         bool testing = false;
         int strikes = 0;
     };
+    std::uint64_t nextGeneration_ = 1;
     using Answer = std::function<void(Expected<proto::node::SwarmReply, TransportError>)>;
 
     void buildPath(int index, bool newGuard);
@@ -110,6 +112,7 @@ private:
     bool running_ = false;
     bool polling_ = false;
     QByteArray lastSeen_;
+    std::optional<NodeInfo> pollTarget_;  // the member of our swarm we receive from
     QHash<QString, std::deque<OutgoingEnvelope>> outbox_;  // per recipient, in order
     QSet<QString> sending_;                                // recipients with one in flight
     int queued_ = 0;

@@ -59,6 +59,7 @@ SignalRegistration::~SignalRegistration() {
         connection_->abandon(QStringLiteral("registration abandoned"));
         connection_->close();
     }
+    store_.post([] {}).waitForFinished();  // see ~Messenger
 }
 
 template <class T>

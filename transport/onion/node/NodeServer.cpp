@@ -97,7 +97,13 @@ NodeServer::NodeServer(QString dataDir, QString directoryFile, const crypto::Pub
             store_->purgeExpired(now());
         }
         const qint64 t = clock_.elapsed();
-        std::erase_if(replay_, [t](const auto& entry) { return entry.second <= t; });
+        while (!replayOrder_.empty() && replayOrder_.front().first <= t) {
+            const auto it = replay_.find(replayOrder_.front().second);
+            if (it != replay_.end() && it->second == replayOrder_.front().first) {
+                replay_.erase(it);
+            }
+            replayOrder_.pop_front();
+        }
     });
 }
 
@@ -220,18 +226,16 @@ void NodeServer::onFrame(Connection* c, const QByteArray& bytes) {
     const QPointer<SecureChannel> channel(c->channel);
     const double seconds = static_cast<double>(c->clock.restart()) / 1000.0;
     c->tokens = std::min(limits_.requestBurst, c->tokens + seconds * limits_.requestsPerSecond);
+    NodeRequest request;
     if (c->tokens < 1) {
-        send(channel, 0, errorReply(NodeError::RATE_LIMITED, QStringLiteral("too many requests")));
-        c->closing = true;
-        delay_->run([channel] {
-            if (channel) {
-                channel->close(QStringLiteral("too many requests"));
-            }
-        });
+        // Refused one by one, not by closing: a link from another node carries many clients'
+        // requests, and one client over its rate must not break the others'.
+        (void)request.ParseFromArray(bytes.constData(), static_cast<int>(bytes.size()));
+        send(channel, request.request_id(),
+             errorReply(NodeError::RATE_LIMITED, QStringLiteral("too many requests")));
         return;
     }
     c->tokens -= 1;
-    NodeRequest request;
     if (!request.ParseFromArray(bytes.constData(), static_cast<int>(bytes.size())) ||
         request.body_case() == NodeRequest::BODY_NOT_SET) {
         send(channel, request.request_id(),
@@ -327,17 +331,22 @@ void NodeServer::handleOnion(const std::string& layer, Reply reply) {
 
 bool NodeServer::seen(const crypto::PublicKey& ephemeral) {
     const qint64 t = clock_.elapsed();
+    // Oldest first out: expired entries, then (when full) the oldest still in the window.
+    while (!replayOrder_.empty() &&
+           (replayOrder_.front().first <= t || replay_.size() >= NodeLimits::kMaxReplayEntries)) {
+        const auto it = replay_.find(replayOrder_.front().second);
+        if (it != replay_.end() && it->second == replayOrder_.front().first) {
+            replay_.erase(it);
+        }
+        replayOrder_.pop_front();
+    }
     const auto it = replay_.find(ephemeral);
     if (it != replay_.end() && it->second > t) {
         return true;
     }
-    if (replay_.size() >= NodeLimits::kMaxReplayEntries) {
-        std::erase_if(replay_, [t](const auto& entry) { return entry.second <= t; });
-        if (replay_.size() >= NodeLimits::kMaxReplayEntries) {
-            replay_.erase(replay_.begin());
-        }
-    }
-    replay_[ephemeral] = t + NodeLimits::kReplayWindowMs;
+    const qint64 expires = t + NodeLimits::kReplayWindowMs;
+    replay_[ephemeral] = expires;
+    replayOrder_.emplace_back(expires, ephemeral);
     return false;
 }
 

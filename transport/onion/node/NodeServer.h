@@ -13,10 +13,12 @@
 //   ID is stored here or wait_ms passes), and the signed directory.
 // - The directory comes from a file (written by tandem-localnet or an operator) signed by the
 //   network key; the node re-reads it when the file changes, and keeps the highest version.
-// - Bad input: an unreadable frame or layer gets an error reply; a client over its rate or
-//   sending unreadable frames repeatedly is dropped; other clients are not disturbed.
+// - Bad input: an unreadable frame or layer gets an error reply; a request over the
+//   connection's rate is refused (not the connection: node-to-node links carry many clients);
+//   a connection sending unreadable frames repeatedly is dropped; others are not disturbed.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -109,7 +111,8 @@ private:
     QDateTime directoryModified_;
     std::set<Connection*> connections_;
     QHash<QString, NodeLink*> links_;
-    std::map<crypto::PublicKey, qint64> replay_;
+    std::map<crypto::PublicKey, qint64> replay_;                    // ephemeral key → expiry
+    std::deque<std::pair<qint64, crypto::PublicKey>> replayOrder_;  // in insertion order
     QElapsedTimer clock_;
     QTimer housekeeping_;
     std::multimap<QString, std::shared_ptr<Poll>> polls_;
