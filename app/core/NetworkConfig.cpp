@@ -48,6 +48,31 @@ Expected<NetworkConfig, QString> NetworkConfig::parse(const QByteArray& json) {
         }
         config.relay = endpoint;
     }
+    if (root.contains(QStringLiteral("onion"))) {
+        const QJsonObject onion = root.value(QStringLiteral("onion")).toObject();
+        const QString keyHex = onion.value(QStringLiteral("network_key")).toString();
+        const QByteArray key = QByteArray::fromHex(keyHex.toLatin1());
+        if (keyHex.size() != 64 || key.size() != 32) {
+            return unexpected(
+                QStringLiteral("the onion network key must be 64 hexadecimal digits"));
+        }
+        const QByteArray signedDirectory =
+            QByteArray::fromBase64(onion.value(QStringLiteral("directory")).toString().toLatin1(),
+                                   QByteArray::AbortOnBase64DecodingErrors);
+        OnionNetwork network;
+        std::copy(key.begin(), key.end(), network.networkKey.begin());
+        auto directory = transport::onion::NodeDirectory::verify(
+            crypto::ByteView(
+                reinterpret_cast<const std::uint8_t*>(signedDirectory.constData()),  // NOLINT
+                static_cast<std::size_t>(signedDirectory.size())),
+            network.networkKey);
+        if (!directory) {
+            return unexpected(QStringLiteral("the onion directory: %1").arg(directory.error()));
+        }
+        network.directory = std::move(directory).value();
+        network.signedDirectory = signedDirectory;
+        config.onion = std::move(network);
+    }
     return config;
 }
 

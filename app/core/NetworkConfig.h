@@ -2,7 +2,8 @@
 // read strictly: a bad file is refused with a sentence naming what is wrong.
 //   { "version": 1,
 //     "relay": { "address": "127.0.0.1:4100", "public_key": "<64 hex: Ed25519>" },
-//     … (Session mode's node directory arrives with the onion network) }
+//     "onion": { "network_key": "<64 hex: Ed25519>", "directory": "<base64 SignedDirectory>" } }
+// The onion directory is verified against the network key here (transport/onion/Directory.h).
 #pragma once
 
 #include <optional>
@@ -13,14 +14,22 @@
 #include <tandem/common/Expected.h>
 
 #include "crypto/Primitives.h"
+#include "transport/onion/Directory.h"
 #include "transport/relay/RelayConnection.h"
 
 namespace tandem::core {
+
+struct OnionNetwork {
+    crypto::PublicKey networkKey{};
+    transport::onion::NodeDirectory directory;
+    QByteArray signedDirectory;
+};
 
 struct NetworkConfig {
     static constexpr qint64 kMaxBytes = 1024 * 1024;
 
     std::optional<transport::RelayEndpoint> relay;
+    std::optional<OnionNetwork> onion;
     QByteArray json;  // as given, for the profile's settings
 
     static Expected<NetworkConfig, QString> parse(const QByteArray& json);

@@ -1,5 +1,5 @@
 // tandem-localnet: the embedded local network, in the foreground.
-//   tandem-localnet --dir DIR [--link-delay MS]
+//   tandem-localnet --dir DIR [--nodes N] [--link-delay MS]
 // Prints "tandem-localnet ready DIR/network.json" once every daemon is up; SIGINT or SIGTERM
 // stops them all. Restarting with the same DIR reuses keys, ports and data.
 #include <QCommandLineParser>
@@ -17,11 +17,14 @@ int main(int argc, char* argv[]) {
     QCoreApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Runs Tandem's local network (relay) on loopback."));
+        QStringLiteral("Runs Tandem's local network (a relay and onion nodes) on loopback."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption(
         {QStringLiteral("dir"), QStringLiteral("The network's folder."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("nodes"),
+                      QStringLiteral("Onion nodes, each on its own 127.0.0.x (0: the relay only)."),
+                      QStringLiteral("N"), QStringLiteral("9")});
     parser.addOption({QStringLiteral("link-delay"),
                       QStringLiteral("Emulated delay on every link, in ms."), QStringLiteral("MS"),
                       QStringLiteral("0")});
@@ -29,12 +32,15 @@ int main(int argc, char* argv[]) {
     QTextStream err(stderr);
     bool ok = false;
     const int delay = parser.value(QStringLiteral("link-delay")).toInt(&ok);
-    if (parser.value(QStringLiteral("dir")).isEmpty() || !ok || delay < 0 || delay > 10000) {
-        err << "tandem-localnet: give --dir DIR (and --link-delay 0..10000)\n";
+    bool nodesOk = false;
+    const int nodes = parser.value(QStringLiteral("nodes")).toInt(&nodesOk);
+    if (parser.value(QStringLiteral("dir")).isEmpty() || !ok || delay < 0 || delay > 10000 ||
+        !nodesOk || nodes < 0 || nodes > 200 || (nodes > 0 && nodes < 3)) {
+        err << "tandem-localnet: give --dir DIR (and --link-delay 0..10000, --nodes 0 or 3..200)\n";
         return 2;
     }
     tandem::localnet::LocalNet net({QDir(parser.value(QStringLiteral("dir"))).absolutePath(),
-                                    QCoreApplication::applicationDirPath(), delay});
+                                    QCoreApplication::applicationDirPath(), delay, nodes});
     int status = 0;
     QObject::connect(&net, &tandem::localnet::LocalNet::ready, [](const QString& file) {
         QTextStream(stdout) << "tandem-localnet ready " << file << Qt::endl;

@@ -1,13 +1,20 @@
 #include "app/localnet/LocalNet.h"
 
 #include <csignal>
+#include <sodium.h>
 #include <sys/prctl.h>
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QTimer>
+
+#include "crypto/Primitives.h"
+#include "transport/onion/Directory.h"
+#include "transport/onion/Swarm.h"
 
 namespace tandem::localnet {
 
@@ -44,6 +51,10 @@ void LocalNet::start() {
         state_ = QJsonDocument::fromJson(stateFile.readAll()).object();
     }
     startRelay();
+    nodes_.resize(static_cast<std::size_t>(std::max(0, options_.nodes)));
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+        startNode(i);
+    }
 }
 
 void LocalNet::startRelay() {
@@ -78,9 +89,181 @@ void LocalNet::onRelayOutput() {
     }
     const QString address = QString::fromLatin1(parts[2]);
     state_[QStringLiteral("relay_port")] = address.mid(address.lastIndexOf(u':') + 1).toInt();
-    const QJsonObject relay{{QStringLiteral("address"), address},
-                            {QStringLiteral("public_key"), QString::fromLatin1(parts[3])}};
-    const QJsonObject network{{QStringLiteral("version"), 1}, {QStringLiteral("relay"), relay}};
+    relayInfo_ = {{QStringLiteral("address"), address},
+                  {QStringLiteral("public_key"), QString::fromLatin1(parts[3])}};
+    publish();
+}
+
+void LocalNet::startNode(std::size_t index) {
+    Node& node = nodes_[index];
+    node.process = std::make_unique<QProcess>();
+    node.process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    node.process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+    connect(node.process.get(), &QProcess::readyReadStandardOutput, this,
+            [this, index] { onNodeOutput(index); });
+    connect(node.process.get(), &QProcess::finished, this, [this, index] { onNodeExited(index); });
+    const QJsonArray ports = state_.value(QStringLiteral("node_ports")).toArray();
+    const int port = index < static_cast<std::size_t>(ports.size())
+                         ? ports.at(static_cast<qsizetype>(index)).toInt(0)
+                         : 0;
+    const QByteArray networkKey = networkKeyHex();
+    node.process->start(
+        options_.binDir + QStringLiteral("/tandem-node"),
+        {QStringLiteral("--data"), options_.dir + QStringLiteral("/node%1").arg(index + 1),
+         QStringLiteral("--listen"), QStringLiteral("127.0.0.%1:%2").arg(10 + index).arg(port),
+         QStringLiteral("--directory"), options_.dir + QStringLiteral("/directory.bin"),
+         QStringLiteral("--network-key"), QString::fromLatin1(networkKey),
+         QStringLiteral("--link-delay"), QString::number(options_.linkDelayMs)});
+    if (!node.process->waitForStarted(10000)) {
+        emit failed(QStringLiteral("cannot start %1/tandem-node").arg(options_.binDir));
+    }
+}
+
+void LocalNet::onNodeOutput(std::size_t index) {
+    Node& node = nodes_[index];
+    node.output += node.process->readAllStandardOutput();
+    const qsizetype newline = node.output.indexOf('\n');
+    if (newline < 0) {
+        return;
+    }
+    const QList<QByteArray> parts = node.output.left(newline).trimmed().split(' ');
+    node.output.clear();
+    if (parts.size() != 4 || parts[1] != "ready") {
+        return;
+    }
+    node.address = QString::fromLatin1(parts[2]);
+    node.key = QString::fromLatin1(parts[3]);
+    QJsonArray ports = state_.value(QStringLiteral("node_ports")).toArray();
+    while (ports.size() <= static_cast<qsizetype>(index)) {
+        ports.append(0);
+    }
+    ports[static_cast<qsizetype>(index)] =
+        node.address.mid(node.address.lastIndexOf(u':') + 1).toInt();
+    state_[QStringLiteral("node_ports")] = ports;
+    publish();
+}
+
+void LocalNet::onNodeExited(std::size_t index) {
+    if (stopping_) {
+        return;
+    }
+    Node& node = nodes_[index];
+    restartLater(QStringLiteral("tandem-node %1").arg(index + 1), node.restarts,
+                 [this, index] { startNode(index); });
+}
+
+bool LocalNet::restartLater(const QString& what, int& restarts, std::function<void()> again) {
+    if (!readyOnce_ || ++restarts > kMaxRestarts) {
+        emit failed(readyOnce_
+                        ? QStringLiteral("%1 keeps failing").arg(what)
+                        : QStringLiteral("%1 could not start (is its port in use?)").arg(what));
+        return false;
+    }
+    qWarning("tandem-localnet: %s exited; restarting it", qPrintable(what));
+    QTimer::singleShot(500, this, [this, again = std::move(again)] {
+        if (!stopping_) {
+            again();
+        }
+    });
+    return true;
+}
+
+QByteArray LocalNet::networkKeyHex() {
+    // The network key: an Ed25519 seed kept in DIR/network.key; it signs the node directory.
+    const QString path = options_.dir + QStringLiteral("/network.key");
+    QFile file(path);
+    QByteArray seed;
+    if (file.open(QIODevice::ReadOnly)) {
+        seed = file.read(33);
+        file.close();
+    }
+    if (seed.size() != 32) {
+        seed = QByteArray(32, Qt::Uninitialized);
+        randombytes_buf(seed.data(), 32);
+        QSaveFile out(path);
+        if (!out.open(QIODevice::WriteOnly) || out.write(seed) != 32 || !out.commit()) {
+            emit failed(QStringLiteral("cannot write %1").arg(path));
+        }
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    }
+    networkKey_ = crypto::Ed25519KeyPair::fromSeed(
+        crypto::ByteView(reinterpret_cast<const std::uint8_t*>(seed.constData()), 32));  // NOLINT
+    sodium_memzero(seed.data(), static_cast<std::size_t>(seed.size()));
+    return QByteArray(reinterpret_cast<const char*>(networkKey_->publicKey.data()), 32)  // NOLINT
+        .toHex();
+}
+
+// Writes network.json once the relay and every node are up (and again if one comes back on
+// another address): the relay, the network key and the signed directory.
+void LocalNet::publish() {
+    if (relayInfo_.isEmpty()) {
+        return;
+    }
+    QJsonObject network{{QStringLiteral("version"), 1}, {QStringLiteral("relay"), relayInfo_}};
+    if (!nodes_.empty()) {
+        for (const Node& n : nodes_) {
+            if (n.key.isEmpty()) {
+                return;  // not every node is up yet
+            }
+        }
+        transport::onion::NodeDirectory directory;
+        const auto swarms = transport::onion::assignSwarms(nodes_.size());
+        for (std::size_t i = 0; i < nodes_.size(); ++i) {
+            transport::onion::NodeInfo info;
+            const QByteArray key = QByteArray::fromHex(nodes_[i].key.toLatin1());
+            std::copy(key.begin(), key.end(), info.ed25519.begin());
+            const auto x = crypto::ed25519ToX25519(info.ed25519);
+            if (!x) {
+                emit failed(QStringLiteral("tandem-node %1 reported an invalid key").arg(i + 1));
+                return;
+            }
+            info.x25519 = *x;
+            info.address = nodes_[i].address;
+            info.swarmId = swarms[i];
+            directory.nodes.push_back(info);
+        }
+        // The same nodes as before: the same signed bytes (clients see nothing change).
+        const QString directoryPath = options_.dir + QStringLiteral("/directory.bin");
+        QByteArray bytes;
+        QFile old(directoryPath);
+        if (old.open(QIODevice::ReadOnly)) {
+            bytes = old.readAll();
+            const auto known = transport::onion::NodeDirectory::verify(
+                crypto::ByteView(
+                    reinterpret_cast<const std::uint8_t*>(bytes.constData()),  // NOLINT
+                    static_cast<std::size_t>(bytes.size())),
+                networkKey_->publicKey);
+            bool same = known && known->nodes.size() == directory.nodes.size();
+            for (std::size_t i = 0; same && i < directory.nodes.size(); ++i) {
+                same = known->nodes[i].ed25519 == directory.nodes[i].ed25519 &&
+                       known->nodes[i].address == directory.nodes[i].address &&
+                       known->nodes[i].swarmId == directory.nodes[i].swarmId;
+            }
+            directory.version = known ? known->version + (same ? 0 : 1) : 1;
+            if (!same) {
+                bytes.clear();
+            }
+        }
+        if (bytes.isEmpty()) {
+            directory.version = std::max<std::uint64_t>(directory.version, 1);
+            directory.issuedAtMs = QDateTime::currentMSecsSinceEpoch();
+            const auto signedBytes = directory.sign(*networkKey_);
+            bytes = QByteArray(reinterpret_cast<const char*>(signedBytes.data()),  // NOLINT
+                               static_cast<qsizetype>(signedBytes.size()));
+            QSaveFile out(directoryPath);
+            if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() ||
+                !out.commit()) {
+                emit failed(QStringLiteral("cannot write %1").arg(directoryPath));
+                return;
+            }
+        }
+        network[QStringLiteral("onion")] = QJsonObject{
+            {QStringLiteral("network_key"),
+             QString::fromLatin1(
+                 QByteArray(reinterpret_cast<const char*>(networkKey_->publicKey.data()), 32)
+                     .toHex())},  // NOLINT
+            {QStringLiteral("directory"), QString::fromLatin1(bytes.toBase64())}};
+    }
     if (!writeJson(options_.dir + QStringLiteral("/localnet.json"), state_) ||
         !writeJson(networkFile(), network)) {
         emit failed(QStringLiteral("cannot write %1").arg(networkFile()));
@@ -96,28 +279,29 @@ void LocalNet::onRelayExited() {
     if (stopping_) {
         return;
     }
-    if (!readyOnce_ || ++restarts_ > kMaxRestarts) {
-        emit failed(readyOnce_
-                        ? QStringLiteral("tandem-relayd keeps failing")
-                        : QStringLiteral("tandem-relayd could not start (is port %1 in use?)")
-                              .arg(state_.value(QStringLiteral("relay_port")).toInt()));
-        return;
-    }
-    qWarning("tandem-localnet: tandem-relayd exited; restarting it");
-    QTimer::singleShot(500, this, [this] {
-        if (!stopping_) {
-            startRelay();
-        }
-    });
+    restartLater(QStringLiteral("tandem-relayd"), restarts_, [this] { startRelay(); });
 }
 
 void LocalNet::stop() {
     stopping_ = true;
-    if (relay_ && relay_->state() != QProcess::NotRunning) {
-        relay_->terminate();
-        if (!relay_->waitForFinished(5000)) {
-            relay_->kill();
-            relay_->waitForFinished(5000);
+    std::vector<QProcess*> all;
+    if (relay_) {
+        all.push_back(relay_.get());
+    }
+    for (Node& n : nodes_) {
+        if (n.process) {
+            all.push_back(n.process.get());
+        }
+    }
+    for (QProcess* p : all) {  // all at once, then wait: nine nodes stop in one pause
+        if (p->state() != QProcess::NotRunning) {
+            p->terminate();
+        }
+    }
+    for (QProcess* p : all) {
+        if (p->state() != QProcess::NotRunning && !p->waitForFinished(5000)) {
+            p->kill();
+            p->waitForFinished(5000);
         }
     }
 }

@@ -2,10 +2,16 @@
 // with its own data folder under DIR, on loopback ports chosen at first start and kept in
 // DIR/localnet.json, and writes DIR/network.json atomically once every daemon is ready. A
 // daemon that dies is restarted (same port, same data). stop() ends them all.
-// Today the network is the relay; Session mode's onion nodes join it with their issue.
+// The network: one relay on 127.0.0.1 and N onion nodes, node i on 127.0.0.(10+i) so that
+// addresses mean something, in swarms of three. The network key (DIR/network.key) signs the
+// node directory (DIR/directory.bin, which the nodes read), and network.json carries the
+// network key and the signed directory; an unchanged network keeps the same directory bytes.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include <QJsonObject>
 #include <QObject>
@@ -13,12 +19,15 @@
 #include <QProcess>
 #include <QString>
 
+#include "crypto/Primitives.h"
+
 namespace tandem::localnet {
 
 struct LocalNetOptions {
     QString dir;
     QString binDir;       // where tandem-relayd is
     int linkDelayMs = 0;  // emulated delay on every link (each daemon, each direction)
+    int nodes = 9;        // onion nodes (0: the relay only)
 };
 
 class LocalNet : public QObject {
@@ -37,15 +46,31 @@ signals:
     void failed(const QString& reason);
 
 private:
+    struct Node {
+        std::unique_ptr<QProcess> process;
+        QByteArray output;
+        QString address;
+        QString key;  // Ed25519, hex
+        int restarts = 0;
+    };
     void startRelay();
     void onRelayOutput();
     void onRelayExited();
+    void startNode(std::size_t index);
+    void onNodeOutput(std::size_t index);
+    void onNodeExited(std::size_t index);
+    void publish();
+    QByteArray networkKeyHex();
     bool writeJson(const QString& path, const QJsonObject& object);
+    bool restartLater(const QString& what, int& restarts, std::function<void()> again);
 
     LocalNetOptions options_;
     QJsonObject state_;
     std::unique_ptr<QProcess> relay_;
     QByteArray relayOutput_;
+    QJsonObject relayInfo_;
+    std::vector<Node> nodes_;
+    std::optional<crypto::Ed25519KeyPair> networkKey_;
     bool stopping_ = false;
     bool readyOnce_ = false;
     int restarts_ = 0;

@@ -6,10 +6,12 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "app/core/NetworkConfig.h"
 #include "tests/support/TestSupport.h"
 
 namespace {
@@ -88,6 +90,25 @@ private slots:
         const QByteArray firstNetwork = tandem::test::readFile(network());
         const quint16 port = relayPort();
         QVERIFY(portOpen(port));
+
+        // Nine onion nodes, each on its own 127.0.0.x, in three swarms of three, listed in a
+        // directory that network.json carries signed by the network key.
+        const auto config = tandem::core::NetworkConfig::load(network());
+        QVERIFY2(config.has_value(), qPrintable(config ? QString() : config.error()));
+        QVERIFY(config->onion.has_value());
+        const auto& directory = config->onion->directory;
+        QCOMPARE(directory.nodes.size(), std::size_t{9});
+        QCOMPARE(directory.swarmIds().size(), std::size_t{3});
+        QSet<QString> hosts;
+        for (const auto& node : directory.nodes) {
+            const qsizetype colon = node.address.lastIndexOf(u':');
+            hosts.insert(node.address.left(colon));
+            QTcpSocket s;
+            s.connectToHost(node.address.left(colon), node.address.mid(colon + 1).toUShort());
+            QVERIFY2(s.waitForConnected(2000), qPrintable(node.address));
+        }
+        QCOMPARE(hosts.size(), 9);
+        QVERIFY(!hosts.contains(QStringLiteral("127.0.0.1")));
 
         for (const char* who : {"alice", "bob"}) {
             QCOMPARE(
@@ -208,10 +229,22 @@ private slots:
             tandemctl(QStringLiteral("bob"), {QStringLiteral("receive"), QStringLiteral("--json")});
         QVERIFY(later.out.contains(QStringLiteral("while you were away")));
 
-        // tandem-localnet killed outright: its relay does not linger on the port.
+        // tandem-localnet killed outright: its relay and nodes do not linger on their ports.
         net->kill();
         QVERIFY(net->waitForFinished(15000));
         QVERIFY(QTest::qWaitFor([&] { return !portOpen(port); }, 10000));
+        const auto nodeOpen = [&] {
+            for (const auto& node : directory.nodes) {
+                const qsizetype colon = node.address.lastIndexOf(u':');
+                QTcpSocket s;
+                s.connectToHost(node.address.left(colon), node.address.mid(colon + 1).toUShort());
+                if (s.waitForConnected(300)) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        QVERIFY(QTest::qWaitFor([&] { return !nodeOpen(); }, 10000));
     }
 };
 
