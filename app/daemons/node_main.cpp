@@ -6,15 +6,13 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHostAddress>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLoggingCategory>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <tandem/common/UnixSignals.h>
 
 #include "crypto/Sodium.h"
+#include "transport/daemon/DaemonData.h"
 #include "transport/onion/node/NodeServer.h"
 
 int main(int argc, char* argv[]) {
@@ -90,15 +88,10 @@ int main(int argc, char* argv[]) {
     const QString key = QString::fromLatin1(
         QByteArray(reinterpret_cast<const char*>(server.identityKey().data()), 32)
             .toHex());  // NOLINT
-    QJsonObject info{{QStringLiteral("version"), 1},
-                     {QStringLiteral("address"), address},
-                     {QStringLiteral("public_key"), key}};
-    QSaveFile file(data + QStringLiteral("/node.json"));
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(info).toJson()) < 0 ||
-        !file.commit()) {
-        err << "tandem-node: cannot write " << data << "/node.json\n";
+    if (!tandem::daemon::announceReady(QStringLiteral("tandem-node"), data,
+                                       QStringLiteral("node.json"), address, key, &error)) {
+        err << "tandem-node: " << error << "\n";
         return 1;
     }
-    QTextStream(stdout) << "tandem-node ready " << address << " " << key << Qt::endl;
     return QCoreApplication::exec();
 }

@@ -5,15 +5,13 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHostAddress>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLoggingCategory>
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <tandem/common/UnixSignals.h>
 
 #include "crypto/Sodium.h"
+#include "transport/daemon/DaemonData.h"
 #include "transport/relay/server/CodeSender.h"
 #include "transport/relay/server/RelayServer.h"
 
@@ -82,15 +80,10 @@ int main(int argc, char* argv[]) {
     const QString key = QString::fromLatin1(
         QByteArray(reinterpret_cast<const char*>(server.identityKey().data()), 32)
             .toHex());  // NOLINT
-    QJsonObject info{{QStringLiteral("version"), 1},
-                     {QStringLiteral("address"), address},
-                     {QStringLiteral("public_key"), key}};
-    QSaveFile file(data + QStringLiteral("/relay.json"));
-    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(info).toJson()) < 0 ||
-        !file.commit()) {
-        err << "tandem-relayd: cannot write " << data << "/relay.json\n";
+    if (!tandem::daemon::announceReady(QStringLiteral("tandem-relayd"), data,
+                                       QStringLiteral("relay.json"), address, key, &error)) {
+        err << "tandem-relayd: " << error << "\n";
         return 1;
     }
-    QTextStream(stdout) << "tandem-relayd ready " << address << " " << key << Qt::endl;
     return QCoreApplication::exec();
 }

@@ -4,6 +4,7 @@
 #include <QTcpSocket>
 
 #include "transport/SecureChannel.h"
+#include "transport/onion/Directory.h"
 
 namespace tandem::transport::onion {
 
@@ -121,6 +122,30 @@ void NodeLink::failAll(const QString& reason) {
     pending_.clear();
     for (auto& [id, p] : pending) {
         p.done(errorReply(NodeError::UNREACHABLE, QStringLiteral("%1: %2").arg(address_, reason)));
+    }
+}
+
+NodeLink* NodeLinkPool::linkTo(const NodeInfo& node) {
+    if (NodeLink* link = links_.value(node.address); link != nullptr && !link->isClosed()) {
+        return link;
+    }
+    auto* link = new NodeLink(node.address, node.x25519, owner_);
+    links_.insert(node.address, link);
+    QObject::connect(link, &NodeLink::closed, owner_, [this, link](const QString&) {
+        if (links_.value(link->address()) == link) {
+            links_.remove(link->address());
+        }
+        link->deleteLater();
+    });
+    return link;
+}
+
+void NodeLinkPool::clear() {
+    const auto links = std::exchange(links_, {});
+    for (NodeLink* link : links) {
+        link->disconnect(owner_);
+        link->abandon();
+        delete link;
     }
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -61,6 +62,24 @@ private:
     std::vector<QByteArray> unsent_;  // until the handshake is done
     QTimer expiry_;
     QElapsedTimer clock_;
+};
+
+// One link per node address, made on first use and replaced once closed. Its owner's
+// callbacks reach into the owner, so clear() (and the destructor) forget what is waiting
+// instead of calling back.
+class NodeLinkPool {
+public:
+    explicit NodeLinkPool(QObject* owner) : owner_(owner) {}
+    ~NodeLinkPool() { clear(); }
+    NodeLinkPool(const NodeLinkPool&) = delete;
+    NodeLinkPool& operator=(const NodeLinkPool&) = delete;
+
+    NodeLink* linkTo(const struct NodeInfo& node);
+    void clear();
+
+private:
+    QObject* owner_;
+    QHash<QString, NodeLink*> links_;
 };
 
 proto::node::NodeReply errorReply(proto::node::NodeError::Code code, const QString& message);

@@ -93,13 +93,7 @@ void OnionTransport::stop() {
     polling_ = false;
     retryTimer_.stop();
     flushAcks();
-    const auto links = links_;
-    links_.clear();
-    for (NodeLink* link : links) {
-        link->disconnect(this);
-        link->abandon();  // its callbacks reach into this transport
-        delete link;
-    }
+    links_.clear();  // what waits on them is failed below, not called back
     auto outbox = std::move(outbox_);
     outbox_.clear();
     sending_.clear();
@@ -244,21 +238,6 @@ void OnionTransport::strike(int index, Failure failure) {
     }
 }
 
-NodeLink* OnionTransport::linkTo(const NodeInfo& node) {
-    if (NodeLink* link = links_.value(node.address); link != nullptr && !link->isClosed()) {
-        return link;
-    }
-    auto* link = new NodeLink(node.address, node.x25519, this);
-    links_.insert(node.address, link);
-    connect(link, &NodeLink::closed, this, [this, link](const QString&) {
-        if (links_.value(link->address()) == link) {
-            links_.remove(link->address());
-        }
-        link->deleteLater();
-    });
-    return link;
-}
-
 void OnionTransport::request(int index, const NodeInfo& destination,
                              const SwarmRequest& swarmRequest, int timeoutMs, Answer answer) {
     const auto& p = paths_[static_cast<std::size_t>(index)];
@@ -279,7 +258,7 @@ void OnionTransport::request(int index, const NodeInfo& destination,
     auto keys = std::make_shared<std::vector<SecretBytes>>(std::move(wrapped->layerKeys));
     NodeRequest onion;
     onion.set_onion(crypto::toString(wrapped->packet));
-    linkTo(p->guard)->request(
+    links_.linkTo(p->guard)->request(
         std::move(onion),
         [this, index, keys, generation = p->generation,
          answer = std::move(answer)](const NodeReply& reply) {

@@ -93,7 +93,6 @@ private:
     // Through path `index` to `destination`.
     void request(int index, const NodeInfo& destination, const proto::node::SwarmRequest& request,
                  int timeoutMs, Answer answer);
-    NodeLink* linkTo(const NodeInfo& node);
     void flushSends();
     void pump(const QString& recipient);
     void sendNow(const OutgoingEnvelope& envelope, int attempt);
@@ -118,7 +117,7 @@ private:
     int queued_ = 0;
     std::vector<QByteArray> acks_;
     bool ackScheduled_ = false;
-    QHash<QString, NodeLink*> links_;
+    NodeLinkPool links_{this};
     struct Route {
         int path = 0;
         crypto::PublicKey guard{};  // the route holds while its path keeps this guard

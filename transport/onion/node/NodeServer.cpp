@@ -13,6 +13,7 @@
 #include "crypto/session/SessionKeys.h"
 #include "transport/DelayLine.h"
 #include "transport/SecureChannel.h"
+#include "transport/daemon/DaemonData.h"
 #include "transport/onion/OwnerAuth.h"
 
 Q_LOGGING_CATEGORY(lcNode, "tandem.transport.node", QtWarningMsg)
@@ -108,12 +109,7 @@ NodeServer::NodeServer(QString dataDir, QString directoryFile, const crypto::Pub
 }
 
 NodeServer::~NodeServer() {
-    for (NodeLink* link : std::as_const(links_)) {
-        link->disconnect(this);
-        link->abandon();  // its callbacks reach into this server
-        delete link;
-    }
-    links_.clear();
+    links_.clear();  // their callbacks reach into this server: forgotten, not called
     polls_.clear();
     for (Connection* c : connections_) {
         delete c;
@@ -128,33 +124,19 @@ bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
     QFile::setPermissions(dataDir_, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     // The node's identity: a 32-byte Ed25519 seed. Its X25519 form is the onion key that
     // peels layers and authenticates the channel; the directory lists both.
-    const QString keyPath = dataDir_ + QStringLiteral("/node.key");
-    QFile keyFile(keyPath);
-    if (keyFile.exists()) {
-        if (!keyFile.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read %1").arg(keyPath);
-            return false;
-        }
-        SecretBytes seed(32);
-        const qint64 read = keyFile.read(reinterpret_cast<char*>(seed.data()), 33);  // NOLINT
-        if (read != 32) {
-            *error = QStringLiteral("the node key %1 is damaged").arg(keyPath);
-            return false;
-        }
-        identity_ = crypto::Ed25519KeyPair::fromSeed(seed.span());
-    } else {
-        SecretBytes seed(32);
-        randombytes_buf(seed.data(), seed.size());
-        QSaveFile out(keyPath);
-        if (!out.open(QIODevice::WriteOnly) ||
-            out.write(reinterpret_cast<const char*>(seed.data()), 32) != 32 ||  // NOLINT
-            !out.commit()) {
-            *error = QStringLiteral("cannot write %1").arg(keyPath);
-            return false;
-        }
-        QFile::setPermissions(keyPath, QFile::ReadOwner | QFile::WriteOwner);
-        identity_ = crypto::Ed25519KeyPair::fromSeed(seed.span());
+    auto seed = daemon::loadOrCreateSecret(
+        dataDir_ + QStringLiteral("/node.key"), 32,
+        [] {
+            SecretBytes fresh(32);
+            randombytes_buf(fresh.data(), fresh.size());
+            return fresh;
+        },
+        QStringLiteral("node key"));
+    if (!seed) {
+        *error = seed.error();
+        return false;
     }
+    identity_ = crypto::Ed25519KeyPair::fromSeed(seed->span());
     onionKey_ = identity_.toX25519();
     auto store = NodeStore::open(dataDir_);
     if (!store) {
@@ -294,7 +276,7 @@ void NodeServer::handleOnion(const std::string& layer, Reply reply) {
         NodeRequest forward;
         forward.set_onion(crypto::toString(peeled->payload));
         // Long enough for a long-poll held at the destination.
-        linkTo(*next)->request(
+        links_.linkTo(*next)->request(
             std::move(forward),
             [reply = std::move(reply), layerKey](const NodeReply& answer) {
                 if (answer.has_onion_reply()) {
@@ -348,21 +330,6 @@ bool NodeServer::seen(const crypto::PublicKey& ephemeral) {
     replay_[ephemeral] = expires;
     replayOrder_.emplace_back(expires, ephemeral);
     return false;
-}
-
-NodeLink* NodeServer::linkTo(const NodeInfo& node) {
-    if (NodeLink* link = links_.value(node.address); link != nullptr && !link->isClosed()) {
-        return link;
-    }
-    auto* link = new NodeLink(node.address, node.x25519, this);
-    links_.insert(node.address, link);
-    connect(link, &NodeLink::closed, this, [this, link](const QString&) {
-        if (links_.value(link->address()) == link) {
-            links_.remove(link->address());
-        }
-        link->deleteLater();
-    });
-    return link;
 }
 
 const NodeDirectory* NodeServer::directory() {
@@ -483,7 +450,7 @@ void NodeServer::serveStore(const proto::node::StoreMessage& r, Answer answer) {
         rep->set_recipient(r.recipient());
         rep->set_data(r.data());
         rep->set_expires_at_ms(static_cast<std::uint64_t>(message.expiresAt));
-        linkTo(other)->request(
+        links_.linkTo(other)->request(
             std::move(replicate),
             [tally](const NodeReply& reply) {
                 if (reply.has_replicated() && reply.replicated()) {

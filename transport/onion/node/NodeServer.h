@@ -92,7 +92,6 @@ private:
     void serveDelete(const proto::node::DeleteMessages& r,
                      std::function<void(proto::node::SwarmReply)> answer);
     void wakePolls(const QString& recipient);
-    NodeLink* linkTo(const NodeInfo& node);
     const NodeDirectory* directory();
     bool inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* others);
     bool seen(const crypto::PublicKey& ephemeral);
@@ -110,7 +109,7 @@ private:
     QByteArray directoryBytes_;  // as signed, for GetDirectory
     QDateTime directoryModified_;
     std::set<Connection*> connections_;
-    QHash<QString, NodeLink*> links_;
+    NodeLinkPool links_{this};
     std::map<crypto::PublicKey, qint64> replay_;                    // ephemeral key → expiry
     std::deque<std::pair<qint64, crypto::PublicKey>> replayOrder_;  // in insertion order
     QElapsedTimer clock_;

@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <sodium.h>
 
-#include <QDir>
-#include <QFile>
+#include "transport/daemon/DaemonData.h"
 
 namespace tandem::transport::onion {
 
@@ -36,28 +35,16 @@ QString describe(const storage::StoreError& e) {
 
 Expected<std::unique_ptr<NodeStore>, QString> NodeStore::open(const QString& dir,
                                                               NodeStoreLimits limits) {
-    if (!QDir().mkpath(dir)) {
-        return unexpected(QStringLiteral("cannot create %1").arg(dir));
+    auto opened = daemon::openDatabase(dir, QStringLiteral("node.db"), kSchemaVersion,
+                                       QStringLiteral("node database"));
+    if (!opened) {
+        return unexpected(opened.error());
     }
-    const QString path = dir + QStringLiteral("/node.db");
-    storage::DatabaseOptions options;
-    options.create = true;
-    auto db = storage::Database::open(path, nullptr, options);
-    if (!db) {
-        return unexpected(db.error().message);
-    }
-    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
-    const auto version = (*db)->queryInt("PRAGMA user_version;");
-    if (!version || *version > kSchemaVersion) {
-        return unexpected(QStringLiteral("%1 is not a node database this version knows").arg(path));
-    }
-    if (auto r = (*db)->exec("PRAGMA synchronous = FULL;"); !r) {
+    auto& db = opened->db;
+    if (auto r = db->exec(kSchema); !r) {
         return unexpected(r.error().message);
     }
-    if (auto r = (*db)->exec(kSchema); !r) {
-        return unexpected(r.error().message);
-    }
-    return std::unique_ptr<NodeStore>(new NodeStore(std::move(db).value(), limits));
+    return std::unique_ptr<NodeStore>(new NodeStore(std::move(db), limits));
 }
 
 NodeStore::~NodeStore() {

@@ -17,6 +17,7 @@
 #include "transport/DelayLine.h"
 #include "transport/SecureChannel.h"
 #include "transport/Transport.h"
+#include "transport/daemon/DaemonData.h"
 #include "transport/relay/Address.h"
 #include "transport/relay/server/CodeSender.h"
 
@@ -115,41 +116,21 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
     // The relay's long-term Ed25519 key: signs sender certificates; its X25519 form
     // authenticates the channel. Clients pin the public half (network.json).
     const QString keyPath = dataDir_ + QStringLiteral("/relay.key");
-    QFile keyFile(keyPath);
-    if (keyFile.exists()) {
-        if (!keyFile.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read %1").arg(keyPath);
-            return false;
-        }
-        const QByteArray secret = keyFile.readAll();
-        if (secret.size() != crypto_sign_SECRETKEYBYTES) {
-            *error = QStringLiteral("the relay key %1 is damaged").arg(keyPath);
-            return false;
-        }
-        auto pair = signal::IdentityKeyPair::fromSecret(
-            ByteView(reinterpret_cast<const std::uint8_t*>(secret.constData()),
-                     static_cast<std::size_t>(secret.size())));  // NOLINT
-        if (!pair) {
-            *error = QStringLiteral("the relay key %1 is damaged").arg(keyPath);
-            return false;
-        }
-        identity_ = pair->signing().clone();
-        channelKey_ = pair->agreement().clone();
-    } else {
-        const auto pair = signal::IdentityKeyPair::generate();
-        QSaveFile out(keyPath);
-        if (!out.open(QIODevice::WriteOnly) ||
-            out.write(reinterpret_cast<const char*>(pair.signing().secretKey.data()),
-                      crypto_sign_SECRETKEYBYTES) !=  // NOLINT
-                crypto_sign_SECRETKEYBYTES ||
-            !out.commit()) {
-            *error = QStringLiteral("cannot write %1").arg(keyPath);
-            return false;
-        }
-        QFile::setPermissions(keyPath, QFile::ReadOwner | QFile::WriteOwner);
-        identity_ = pair.signing().clone();
-        channelKey_ = pair.agreement().clone();
+    auto secret = daemon::loadOrCreateSecret(
+        keyPath, crypto_sign_SECRETKEYBYTES,
+        [] { return signal::IdentityKeyPair::generate().signing().secretKey.clone(); },
+        QStringLiteral("relay key"));
+    if (!secret) {
+        *error = secret.error();
+        return false;
     }
+    auto pair = signal::IdentityKeyPair::fromSecret(secret->span());
+    if (!pair) {
+        *error = QStringLiteral("the relay key %1 is damaged").arg(keyPath);
+        return false;
+    }
+    identity_ = pair->signing().clone();
+    channelKey_ = pair->agreement().clone();
     QDir().mkpath(dataDir_ + QStringLiteral("/blobs"));
     auto store = RelayStore::open(dataDir_);
     if (!store) {

@@ -6,6 +6,7 @@
 #include <QFile>
 
 #include "transport/Transport.h"
+#include "transport/daemon/DaemonData.h"
 #include "transport/relay/Address.h"
 
 namespace tandem::relay {
@@ -73,36 +74,24 @@ constexpr int kSchemaVersion = 2;
 }  // namespace
 
 Expected<std::unique_ptr<RelayStore>, QString> RelayStore::open(const QString& dir) {
-    if (!QDir().mkpath(dir)) {
-        return unexpected(QStringLiteral("cannot create %1").arg(dir));
-    }
     const QString path = dir + QStringLiteral("/relay.db");
-    storage::DatabaseOptions options;
-    options.create = true;
-    auto db = storage::Database::open(path, nullptr, options);
-    if (!db) {
-        return unexpected(db.error().message);
+    auto opened = daemon::openDatabase(dir, QStringLiteral("relay.db"), kSchemaVersion,
+                                       QStringLiteral("relay database"));
+    if (!opened) {
+        return unexpected(opened.error());
     }
-    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
-    const auto version = (*db)->queryInt("PRAGMA user_version;");
-    if (!version || *version > kSchemaVersion) {
-        return unexpected(
-            QStringLiteral("%1 is not a relay database this version knows").arg(path));
-    }
-    // What the relay acknowledges must survive a power cut, not only a crash.
-    if (auto r = (*db)->exec("PRAGMA synchronous = FULL;"); !r) {
-        return unexpected(r.error().message);
-    }
-    if (*version == 1) {
-        auto tx = Transaction::begin(**db);
-        if (!tx || !(*db)->exec(kMigrateFrom1) || !(*db)->exec(kSchema) || !tx->commit()) {
+    auto& db = opened->db;
+    const std::int64_t version = opened->version;
+    if (version == 1) {
+        auto tx = Transaction::begin(*db);
+        if (!tx || !db->exec(kMigrateFrom1) || !db->exec(kSchema) || !tx->commit()) {
             return unexpected(QStringLiteral("cannot upgrade %1").arg(path));
         }
     }
-    if (auto r = (*db)->exec(kSchema); !r) {
+    if (auto r = db->exec(kSchema); !r) {
         return unexpected(r.error().message);
     }
-    std::unique_ptr<RelayStore> store(new RelayStore(dir, std::move(db).value()));
+    std::unique_ptr<RelayStore> store(new RelayStore(dir, std::move(db)));
     if (!store->startEpoch()) {
         return unexpected(QStringLiteral("cannot write to %1").arg(path));
     }

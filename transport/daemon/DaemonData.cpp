@@ -1,0 +1,78 @@
+#include "transport/daemon/DaemonData.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QTextStream>
+
+namespace tandem::daemon {
+
+Expected<SecretBytes, QString> loadOrCreateSecret(const QString& path, std::size_t size,
+                                                  const std::function<SecretBytes()>& generate,
+                                                  const QString& what) {
+    QFile file(path);
+    if (file.exists()) {
+        if (!file.open(QIODevice::ReadOnly)) {
+            return unexpected(QStringLiteral("cannot read %1").arg(path));
+        }
+        SecretBytes secret(size);
+        const qint64 read = file.read(reinterpret_cast<char*>(secret.data()),  // NOLINT
+                                      static_cast<qint64>(size) + 1);
+        if (read != static_cast<qint64>(size)) {
+            return unexpected(QStringLiteral("the %1 %2 is damaged").arg(what, path));
+        }
+        return secret;
+    }
+    SecretBytes secret = generate();
+    QSaveFile out(path);
+    if (secret.size() != size || !out.open(QIODevice::WriteOnly) ||
+        out.write(reinterpret_cast<const char*>(secret.data()),  // NOLINT
+                  static_cast<qint64>(size)) != static_cast<qint64>(size) ||
+        !out.commit()) {
+        return unexpected(QStringLiteral("cannot write %1").arg(path));
+    }
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    return secret;
+}
+
+Expected<OpenedDatabase, QString> openDatabase(const QString& dir, const QString& fileName,
+                                               std::int64_t newestVersion, const QString& what) {
+    if (!QDir().mkpath(dir)) {
+        return unexpected(QStringLiteral("cannot create %1").arg(dir));
+    }
+    const QString path = dir + u'/' + fileName;
+    storage::DatabaseOptions options;
+    options.create = true;
+    auto db = storage::Database::open(path, nullptr, options);
+    if (!db) {
+        return unexpected(db.error().message);
+    }
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    const auto version = (*db)->queryInt("PRAGMA user_version;");
+    if (!version || *version > newestVersion) {
+        return unexpected(QStringLiteral("%1 is not a %2 this version knows").arg(path, what));
+    }
+    if (auto r = (*db)->exec("PRAGMA synchronous = FULL;"); !r) {
+        return unexpected(r.error().message);
+    }
+    return OpenedDatabase{std::move(db).value(), *version};
+}
+
+bool announceReady(const QString& program, const QString& dataDir, const QString& fileName,
+                   const QString& address, const QString& keyHex, QString* error) {
+    const QJsonObject info{{QStringLiteral("version"), 1},
+                           {QStringLiteral("address"), address},
+                           {QStringLiteral("public_key"), keyHex}};
+    QSaveFile file(dataDir + u'/' + fileName);
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(info).toJson()) < 0 ||
+        !file.commit()) {
+        *error = QStringLiteral("cannot write %1/%2").arg(dataDir, fileName);
+        return false;
+    }
+    QTextStream(stdout) << program << " ready " << address << " " << keyHex << Qt::endl;
+    return true;
+}
+
+}  // namespace tandem::daemon

@@ -1,0 +1,39 @@
+// What tandem-relayd and tandem-node both keep in their data folder, and how they say they
+// are ready:
+//  - a secret key file (0600), created once and written atomically;
+//  - a plain SQLite database through the storage engine (they hold only ciphertext),
+//    synchronous=FULL so what they confirm survives a power cut, refused if its schema is
+//    newer than this version knows;
+//  - DIR/<name>.json with the address and public key, and "<program> ready ADDRESS KEY" on
+//    stdout, once listening.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include <QString>
+
+#include <tandem/common/Expected.h>
+#include <tandem/common/SecretBytes.h>
+
+#include "storage/Database.h"
+
+namespace tandem::daemon {
+
+// Reads `path` (exactly `size` bytes, else "damaged"), or writes `generate()` there first.
+Expected<SecretBytes, QString> loadOrCreateSecret(const QString& path, std::size_t size,
+                                                  const std::function<SecretBytes()>& generate,
+                                                  const QString& what);
+
+struct OpenedDatabase {
+    std::unique_ptr<storage::Database> db;
+    std::int64_t version = 0;  // user_version as found (0: new)
+};
+Expected<OpenedDatabase, QString> openDatabase(const QString& dir, const QString& fileName,
+                                               std::int64_t newestVersion, const QString& what);
+
+// Writes DIR/<fileName> and prints the ready line; false (with `error`) if it cannot write.
+bool announceReady(const QString& program, const QString& dataDir, const QString& fileName,
+                   const QString& address, const QString& keyHex, QString* error);
+
+}  // namespace tandem::daemon
