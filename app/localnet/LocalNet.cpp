@@ -52,6 +52,9 @@ void LocalNet::start() {
     }
     startRelay();
     nodes_.resize(static_cast<std::size_t>(std::max(0, options_.nodes)));
+    if (!nodes_.empty()) {
+        networkKeyHex_ = networkKeyHex();  // read (or made) once; every node gets it
+    }
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
         startNode(i);
     }
@@ -106,13 +109,12 @@ void LocalNet::startNode(std::size_t index) {
     const int port = index < static_cast<std::size_t>(ports.size())
                          ? ports.at(static_cast<qsizetype>(index)).toInt(0)
                          : 0;
-    const QByteArray networkKey = networkKeyHex();
     node.process->start(
         options_.binDir + QStringLiteral("/tandem-node"),
         {QStringLiteral("--data"), options_.dir + QStringLiteral("/node%1").arg(index + 1),
          QStringLiteral("--listen"), QStringLiteral("127.0.0.%1:%2").arg(10 + index).arg(port),
          QStringLiteral("--directory"), options_.dir + QStringLiteral("/directory.bin"),
-         QStringLiteral("--network-key"), QString::fromLatin1(networkKey),
+         QStringLiteral("--network-key"), QString::fromLatin1(networkKeyHex_),
          QStringLiteral("--link-delay"), QString::number(options_.linkDelayMs)});
     if (!node.process->waitForStarted(10000)) {
         emit failed(QStringLiteral("cannot start %1/tandem-node").arg(options_.binDir));

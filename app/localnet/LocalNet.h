@@ -71,6 +71,7 @@ private:
     QJsonObject relayInfo_;
     std::vector<Node> nodes_;
     std::optional<crypto::Ed25519KeyPair> networkKey_;
+    QByteArray networkKeyHex_;
     bool stopping_ = false;
     bool readyOnce_ = false;
     int restarts_ = 0;

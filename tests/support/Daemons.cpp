@@ -13,6 +13,46 @@
 
 namespace tandem::test {
 
+namespace {
+
+// Starts `program` as a child that dies with the test, and waits for its
+// "<program> ready ADDRESS KEY" line: the port and the public key it reported.
+std::unique_ptr<QProcess> startDaemon(const QString& program, const QStringList& args,
+                                      quint16* port, crypto::PublicKey* key) {
+    auto process = std::make_unique<QProcess>();
+    process->setProcessChannelMode(QProcess::SeparateChannels);
+    process->setReadChannel(QProcess::StandardOutput);
+    // A test that crashes or times out takes its daemons with it.
+    process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    process->start(program, args);
+    if (!process->waitForStarted(10000)) {
+        return process;
+    }
+    QByteArray line;
+    QElapsedTimer clock;
+    clock.start();
+    while (!line.contains('\n') && clock.elapsed() < 15000) {
+        if (!process->waitForReadyRead(500) && process->state() != QProcess::Running) {
+            qWarning() << program << "exited:" << process->readAllStandardError();
+            return process;
+        }
+        line += process->readLine();
+    }
+    const QList<QByteArray> parts = line.trimmed().split(' ');
+    if (parts.size() != 4 || parts[1] != "ready") {
+        qWarning() << program << "did not report ready:" << line << process->readAllStandardError();
+        return process;
+    }
+    *port = static_cast<quint16>(parts[2].mid(parts[2].lastIndexOf(':') + 1).toUInt());
+    const QByteArray bytes = QByteArray::fromHex(parts[3]);
+    if (bytes.size() == 32) {
+        std::copy(bytes.begin(), bytes.end(), key->begin());
+    }
+    return process;
+}
+
+}  // namespace
+
 QString relaydPath() {
     return binDirOr(QStringLiteral("tandem-relayd"));
 }
@@ -28,36 +68,13 @@ RelayProcess::~RelayProcess() {
 }
 
 bool RelayProcess::start() {
-    process_ = std::make_unique<QProcess>();
-    process_->setProcessChannelMode(QProcess::SeparateChannels);
-    process_->setReadChannel(QProcess::StandardOutput);
-    // A test that crashes or times out takes its daemons with it.
-    process_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-    const QString listen = QStringLiteral("127.0.0.1:%1").arg(port_);
-    process_->start(relaydPath(), {QStringLiteral("--data"), dataDir(), QStringLiteral("--listen"),
-                                   listen, QStringLiteral("--verify"), verify_});
-    if (!process_->waitForStarted(10000)) {
-        return false;
-    }
-    QByteArray line;
-    QElapsedTimer clock;
-    clock.start();
-    while (!line.contains('\n') && clock.elapsed() < 15000) {
-        if (!process_->waitForReadyRead(500) && process_->state() != QProcess::Running) {
-            qWarning() << "tandem-relayd exited:" << process_->readAllStandardError();
-            return false;
-        }
-        line += process_->readLine();
-    }
-    const QList<QByteArray> parts = line.trimmed().split(' ');
-    if (parts.size() != 4 || parts[1] != "ready") {
-        qWarning() << "tandem-relayd did not report ready:" << line
-                   << process_->readAllStandardError();
-        return false;
-    }
-    port_ = static_cast<quint16>(parts[2].mid(parts[2].lastIndexOf(':') + 1).toUInt());
-    const QByteArray key = QByteArray::fromHex(parts[3]);
-    std::copy(key.begin(), key.end(), key_.begin());
+    const quint16 asked = port_;
+    port_ = 0;
+    process_ = startDaemon(
+        relaydPath(),
+        {QStringLiteral("--data"), dataDir(), QStringLiteral("--listen"),
+         QStringLiteral("127.0.0.1:%1").arg(asked), QStringLiteral("--verify"), verify_},
+        &port_, &key_);
     return port_ != 0;
 }
 
@@ -124,39 +141,16 @@ bool NodeProcess::isRunning() const {
 }
 
 bool NodeProcess::start() {
-    process_ = std::make_unique<QProcess>();
-    process_->setProcessChannelMode(QProcess::SeparateChannels);
-    process_->setReadChannel(QProcess::StandardOutput);
-    process_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-    process_->start(
+    const QString listen = address();
+    port_ = 0;
+    process_ = startDaemon(
         nodePath(),
         {QStringLiteral("--data"), dir_.filePath(QStringLiteral("node")),
-         QStringLiteral("--listen"), address(), QStringLiteral("--directory"), directoryFile_,
+         QStringLiteral("--listen"), listen, QStringLiteral("--directory"), directoryFile_,
          QStringLiteral("--network-key"),
-         QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(networkKey_.data()), 32)
-                                 .toHex())});  // NOLINT
-    if (!process_->waitForStarted(10000)) {
-        return false;
-    }
-    QByteArray line;
-    QElapsedTimer clock;
-    clock.start();
-    while (!line.contains('\n') && clock.elapsed() < 15000) {
-        if (!process_->waitForReadyRead(500) && process_->state() != QProcess::Running) {
-            qWarning() << "tandem-node exited:" << process_->readAllStandardError();
-            return false;
-        }
-        line += process_->readLine();
-    }
-    const QList<QByteArray> parts = line.trimmed().split(' ');
-    if (parts.size() != 4 || parts[1] != "ready") {
-        qWarning() << "tandem-node did not report ready:" << line
-                   << process_->readAllStandardError();
-        return false;
-    }
-    port_ = static_cast<quint16>(parts[2].mid(parts[2].lastIndexOf(':') + 1).toUInt());
-    const QByteArray key = QByteArray::fromHex(parts[3]);
-    std::copy(key.begin(), key.end(), key_.begin());
+         QString::fromLatin1(
+             QByteArray(reinterpret_cast<const char*>(networkKey_.data()), 32).toHex())},  // NOLINT
+        &port_, &key_);
     return port_ != 0;
 }
 
