@@ -15,7 +15,9 @@
 #include "app/core/Await.h"
 #include "app/core/ConversationService.h"
 #include "app/core/Messenger.h"
+#include "app/core/session/SessionCodec.h"
 #include "app/core/signal/SignalRegistration.h"
+#include "crypto/session/RecoveryPhrase.h"
 #include "crypto/signal/Identity.h"
 #include "storage/Limits.h"
 #include "tandem/core.pb.h"
@@ -54,6 +56,83 @@ std::optional<int> seconds(CommandContext& ctx, const QString& command, const QS
 
 // ---- init ----------------------------------------------------------------------------------
 
+// A Session ID: created (its recovery phrase shown this once) or restored from the phrase.
+int runInitSession(CommandContext& ctx) {
+    const QString networkFile = ctx.parser.value(QStringLiteral("network"));
+    if (networkFile.isEmpty()) {
+        return usageError(ctx, QStringLiteral("init"),
+                          QStringLiteral("init session needs --network"));
+    }
+    if (ctx.parser.isSet(QStringLiteral("phone")) || ctx.parser.isSet(QStringLiteral("code"))) {
+        return usageError(ctx, QStringLiteral("init"),
+                          QStringLiteral("a Session ID needs no phone number or code"));
+    }
+    auto network = core::NetworkConfig::load(networkFile);
+    if (!network) {
+        return fail(ctx, network.error());
+    }
+    if (!network->onion) {
+        return fail(ctx, QStringLiteral("%1 names no onion network (Session mode needs its nodes)")
+                             .arg(networkFile));
+    }
+    const bool restoring = ctx.parser.isSet(QStringLiteral("restore"));
+    std::optional<crypto::session::SessionIdentity> identity;
+    if (restoring) {
+        const auto seed =
+            crypto::session::decodeRecoveryPhrase(ctx.parser.value(QStringLiteral("restore")));
+        if (!seed) {
+            return fail(
+                ctx,
+                QStringLiteral("the recovery phrase is not valid: %1").arg(seed.error().message));
+        }
+        auto restored = crypto::session::SessionIdentity::fromSeed(seed->span());
+        if (!restored) {
+            return fail(ctx, restored.error().message);
+        }
+        identity = std::move(restored).value();
+    } else {
+        identity = crypto::session::SessionIdentity::generate();
+    }
+    Store store;
+    if (auto opened = openProfile(ctx, store); !opened) {
+        return fail(ctx, opened.error().message);
+    }
+    const QString id = identity->sessionId;
+    const auto account =
+        core::sessionmode::accountFor(*identity, QDateTime::currentMSecsSinceEpoch());
+    const auto saved = awaitFuture(store.write(
+        [account, json = network->json](Repositories& r) -> StoreResult<std::optional<QString>> {
+            TANDEM_TRY_ASSIGN(const auto existing, r.accounts.get(Mode::Session));
+            if (existing) {
+                return std::optional<QString>(existing->address);
+            }
+            TANDEM_TRY(r.accounts.put(account));
+            TANDEM_TRY(r.settings.set(QStringLiteral("network"), json));
+            return std::optional<QString>();
+        }));
+    if (!saved) {
+        return fail(ctx, saved.error().message);
+    }
+    if (*saved) {
+        if (**saved == id) {
+            ctx.out << "This profile already has the Session ID " << id << ".\n";
+            return kExitOk;
+        }
+        return fail(
+            ctx, QStringLiteral("this profile already has a Session ID (%1)").arg(redact(**saved)));
+    }
+    if (restoring) {
+        ctx.out << "Restored your Session ID: " << id << "\n";
+        return kExitOk;
+    }
+    ctx.out
+        << "Your Session ID: " << id << "\n\n"
+        << "Your recovery phrase, shown only this once. Write it down and keep it safe: it is\n"
+        << "the only way to restore this Session ID (tandemctl init session --restore \"…\").\n\n"
+        << "  " << crypto::session::encodeRecoveryPhrase(identity->seed.span()) << "\n";
+    return kExitOk;
+}
+
 int runInit(CommandContext& ctx) {
     const QStringList args = ctx.parser.positionalArguments();
     if (args.size() != 1 ||
@@ -62,9 +141,12 @@ int runInit(CommandContext& ctx) {
                           QStringLiteral("say which mode: init signal or init session"));
     }
     if (args[0] == QLatin1String("session")) {
-        return fail(
-            ctx,
-            QStringLiteral("Session mode arrives with the onion network; it is not available yet"));
+        return runInitSession(ctx);
+    }
+    if (ctx.parser.isSet(QStringLiteral("restore"))) {
+        return usageError(
+            ctx, QStringLiteral("init"),
+            QStringLiteral("--restore restores a Session ID: init session --restore"));
     }
     const QString phone = ctx.parser.value(QStringLiteral("phone"));
     const QString networkFile = ctx.parser.value(QStringLiteral("network"));
@@ -342,13 +424,34 @@ int runReceive(CommandContext& ctx) {
     if (const auto started = awaitFuture(messenger.start()); !started) {
         return fail(ctx, started.error().message);
     }
-    if (!core::spinUntil([&] { return messenger.isConnected(Mode::Signal); },
-                         *connectTimeout * 1000)) {
-        return fail(
-            ctx, messenger.relay() == nullptr
-                     ? QStringLiteral(
-                           "this profile has no account to receive for (tandemctl init signal)")
-                     : QStringLiteral("cannot reach the network within %1 s").arg(*connectTimeout));
+    std::vector<Mode> modes;
+    for (const Mode m : {Mode::Signal, Mode::Session}) {
+        if (messenger.hasAccount(m)) {
+            modes.push_back(m);
+        }
+    }
+    if (modes.empty()) {
+        return fail(ctx, QStringLiteral("this profile has no account to receive for (tandemctl "
+                                        "init signal or init session)"));
+    }
+    // Every mode the profile has an account for: what arrives in one is not held up by the
+    // other, but a mode that cannot connect is named.
+    const auto connected = [&] {
+        return std::count_if(modes.begin(), modes.end(),
+                             [&](Mode m) { return messenger.isConnected(m); });
+    };
+    core::spinUntil([&] { return connected() == static_cast<long>(modes.size()); },
+                    *connectTimeout * 1000);
+    if (connected() == 0) {
+        return fail(ctx,
+                    QStringLiteral("cannot reach the network within %1 s").arg(*connectTimeout));
+    }
+    for (const Mode m : modes) {
+        if (!messenger.isConnected(m)) {
+            ctx.err << "tandemctl: cannot reach the " << modeName(m) << " network within "
+                    << *connectTimeout << " s; receiving in the other mode only\n";
+            ctx.err.flush();
+        }
     }
     quiet.restart();
     // Until nothing new has arrived for --wait seconds and our receipts are out (bounded).
@@ -410,11 +513,16 @@ int runHistory(CommandContext& ctx) {
 std::vector<Command> messagingCommands() {
     return {
         {QStringLiteral("init"),
-         QStringLiteral("Register this profile's account for a mode (signal)."),
-         QStringLiteral("signal --phone +E164 --network FILE [--code CODE] [--share-phone]"),
+         QStringLiteral("Create this profile's account for a mode: a phone number registered "
+                        "with the relay (signal) or a Session ID (session)."),
+         QStringLiteral("signal --phone +E164 --network FILE [--code CODE] [--share-phone] | "
+                        "session --network FILE [--restore \"WORDS\"]"),
          [](QCommandLineParser& p) {
-             p.addPositionalArgument(QStringLiteral("mode"),
-                                     QStringLiteral("signal (session: with Session mode)."));
+             p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("signal or session."));
+             p.addOption({QStringLiteral("restore"),
+                          QStringLiteral("session: restore the Session ID of this 13-word "
+                                         "recovery phrase instead of creating one."),
+                          QStringLiteral("WORDS")});
              p.addOption({QStringLiteral("phone"), QStringLiteral("Your phone number, +E.164."),
                           QStringLiteral("PHONE")});
              p.addOption({QStringLiteral("network"),

@@ -75,6 +75,20 @@ StoreResult<std::int64_t> enqueueContent(Repositories& r, std::int64_t conversat
     return r.outbox.enqueue(item);
 }
 
+void takeHandled(Opened& out, HandledContent handled) {
+    if (handled.stored) {
+        out.outcome = Opened::Outcome::Stored;
+        out.message = std::move(handled.stored);
+    } else if (handled.duplicate) {
+        out.outcome = Opened::Outcome::Duplicate;
+    } else if (!handled.updated.empty()) {
+        out.outcome = Opened::Outcome::Receipt;
+        out.updated = std::move(handled.updated);
+    } else {
+        out.outcome = Opened::Outcome::Ignored;
+    }
+}
+
 StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Contact& from,
                                           const proto::Content& content, std::int64_t now) {
     HandledContent out;

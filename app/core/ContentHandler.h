@@ -39,6 +39,21 @@ storage::StoreResult<std::int64_t> enqueueContent(storage::Repositories& r,
                                                   storage::OutboxKind kind,
                                                   const QByteArray& content, std::int64_t now);
 
+// What opening a received envelope came to, in either mode.
+struct Opened {
+    enum class Outcome { Stored, Duplicate, Receipt, Undecryptable, Ignored };
+    Outcome outcome = Outcome::Ignored;
+    QString from;                             // the sender's contact address
+    std::optional<storage::Message> message;  // Stored
+    std::vector<storage::Message> updated;    // Receipt: the messages whose status moved
+    bool usedOneTimePreKey = false;           // Signal mode
+    bool identityChanged = false;
+    QString problem;  // Undecryptable: why
+};
+
+// The outcome of handled content (stored, duplicate, a receipt, or nothing to do).
+void takeHandled(Opened& out, HandledContent handled);
+
 storage::StoreResult<HandledContent> handleContent(storage::Repositories& r, storage::Mode mode,
                                                    const storage::Contact& from,
                                                    const proto::Content& content, std::int64_t now);

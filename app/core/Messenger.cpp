@@ -60,6 +60,10 @@ QFuture<CoreResult<void>> Messenger::start() {
     struct Loaded {
         std::optional<QByteArray> network;
         std::optional<signalmode::Identity> signal;
+        std::optional<sessionmode::Identity> session;
+        std::optional<QByteArray> guard;
+        std::optional<QByteArray> lastSeen;
+        std::optional<QByteArray> directory;
         std::int64_t outbox = 0;
     };
     return store_.read(
@@ -67,6 +71,12 @@ QFuture<CoreResult<void>> Messenger::start() {
             Loaded out;
             TANDEM_TRY_ASSIGN(out.network, r.settings.get(QStringLiteral("network")));
             TANDEM_TRY_ASSIGN(out.signal, signalmode::loadIdentity(r));
+            TANDEM_TRY_ASSIGN(out.session, sessionmode::loadIdentity(r));
+            using namespace sessionmode;
+            TANDEM_TRY_ASSIGN(out.guard, r.settings.get(QString::fromLatin1(kGuardSetting)));
+            TANDEM_TRY_ASSIGN(out.lastSeen, r.settings.get(QString::fromLatin1(kLastSeenSetting)));
+            TANDEM_TRY_ASSIGN(out.directory,
+                              r.settings.get(QString::fromLatin1(kDirectorySetting)));
             TANDEM_TRY_ASSIGN(out.outbox, r.outbox.count());
             return out;
         },
@@ -87,10 +97,13 @@ QFuture<CoreResult<void>> Messenger::start() {
                 network_ = std::move(config).value();
             }
             signal_ = std::move(loaded->signal);
+            session_ = std::move(loaded->session);
             if (signal_ && network_ && network_->relay && !relay_) {
                 relay_ = new transport::RelayTransport(*network_->relay,
                                                        {signal_->phone, signal_->password}, this);
-                connect(relay_, &transport::Transport::received, this, &Messenger::onReceived);
+                connect(
+                    relay_, &transport::Transport::received, this,
+                    [this](const transport::IncomingEnvelope& e) { onReceived(Mode::Signal, e); });
                 connect(relay_, &transport::Transport::accepted, this,
                         [this](const QByteArray& id, qint64) { onAccepted(id); });
                 connect(relay_, &transport::Transport::failed, this, &Messenger::onFailed);
@@ -106,19 +119,100 @@ QFuture<CoreResult<void>> Messenger::start() {
                 });
                 relay_->start();
             }
+            if (session_ && network_ && network_->onion && !onion_) {
+                startSession(loaded->guard, loaded->lastSeen, loaded->directory);
+            }
             processOutbox();
             return {};
         });
+}
+
+void Messenger::startSession(const std::optional<QByteArray>& guard,
+                             const std::optional<QByteArray>& lastSeen,
+                             const std::optional<QByteArray>& savedDirectory) {
+    const OnionNetwork& net = *network_->onion;
+    transport::onion::NodeDirectory directory = net.directory;
+    if (savedDirectory) {  // a newer one learned from the nodes, checked again before use
+        auto saved = transport::onion::NodeDirectory::verify(
+            crypto::view(savedDirectory->toStdString()), net.networkKey);
+        if (saved && saved->version > directory.version) {
+            directory = std::move(saved).value();
+        }
+    }
+    std::optional<crypto::PublicKey> keptGuard;
+    if (guard && guard->size() == 32) {
+        crypto::PublicKey key{};
+        std::copy(guard->begin(), guard->end(), key.begin());
+        keptGuard = key;
+    }
+    onion_ = new transport::onion::OnionTransport(
+        std::move(directory), {session_->sessionId, session_->keys->ed25519.clone()}, keptGuard,
+        this);
+    if (lastSeen) {
+        onion_->setLastSeen(*lastSeen);
+    }
+    connect(onion_, &transport::Transport::received, this,
+            [this](const transport::IncomingEnvelope& e) { onReceived(Mode::Session, e); });
+    connect(onion_, &transport::Transport::accepted, this,
+            [this](const QByteArray& id, qint64) { onAccepted(id); });
+    connect(onion_, &transport::Transport::failed, this, &Messenger::onFailed);
+    connect(onion_, &transport::Transport::statusChanged, this,
+            [this](const transport::TransportStatus& s) {
+                emit connectionChanged(Mode::Session, s);
+                if (s.state == transport::TransportStatus::State::Online) {
+                    processOutbox();
+                }
+            });
+    connect(onion_, &transport::onion::OnionTransport::guardChanged, this,
+            [this](const crypto::PublicKey& key) {
+                saveSetting(sessionmode::kGuardSetting,
+                            QByteArray(reinterpret_cast<const char*>(key.data()),  // NOLINT
+                                       static_cast<qsizetype>(key.size())));
+            });
+    onion_->start();
+}
+
+void Messenger::saveSetting(const char* key, const QByteArray& value) {
+    store_.write([key = QString::fromLatin1(key),
+                  value](Repositories& r) { return r.settings.set(key, value); },
+                 this,
+                 [](StoreResult<void> saved) {
+                     if (!saved) {
+                         qCWarning(lcCore) << "cannot save a setting:" << saved.error().message;
+                     }
+                 });
 }
 
 void Messenger::stop() {
     if (relay_) {
         relay_->stop();
     }
+    if (onion_) {
+        onion_->stop();
+    }
+}
+
+bool Messenger::hasAccount(Mode mode) const {
+    return mode == Mode::Signal ? signal_.has_value() : session_.has_value();
 }
 
 bool Messenger::isConnected(Mode mode) const {
-    return mode == Mode::Signal && relay_ && relay_->isAuthenticated();
+    if (mode == Mode::Signal) {
+        return relay_ && relay_->isAuthenticated();
+    }
+    return onion_ && onion_->isReady();
+}
+
+transport::TransportStatus Messenger::status(Mode mode) const {
+    const transport::Transport* t = transportFor(mode);
+    return t != nullptr ? t->status() : transport::TransportStatus{};
+}
+
+transport::Transport* Messenger::transportFor(Mode mode) const {
+    if (mode == Mode::Signal) {
+        return relay_;
+    }
+    return onion_;
 }
 
 bool Messenger::isIdle() const {
@@ -178,10 +272,10 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
             CoreErrorCode::NotRegistered,
             QStringLiteral("this profile has no Signal account (tandemctl init signal)")));
     }
-    if (mode == Mode::Session) {
+    if (mode == Mode::Session && !session_) {
         return ready<Message>(
             coreError(CoreErrorCode::NotRegistered,
-                      QStringLiteral("Session mode is not available in this profile yet")));
+                      QStringLiteral("this profile has no Session ID (tandemctl init session)")));
     }
     const QString body = text.trimmed().isEmpty() ? QString() : text;
     if (body.isEmpty()) {
@@ -248,7 +342,7 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
                 return unexpected(fromStore(r.error()));
             }
             if (r->sealed) {
-                transmit(r->outboxId, r->sealed->recipient, r->sealed->accessKey,
+                transmit(r->outboxId, Mode::Signal, r->sealed->recipient, r->sealed->accessKey,
                          r->sealed->sealed.envelope);
             }
             processOutbox();
@@ -258,61 +352,76 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
 
 // ---- inbound ------------------------------------------------------------------------------
 
-void Messenger::onReceived(const transport::IncomingEnvelope& envelope) {
-    inbound_.push_back(envelope);
+void Messenger::onReceived(Mode mode, const transport::IncomingEnvelope& envelope) {
+    inbound_.emplace_back(mode, envelope);
     if (!inboundBusy_) {
         processInbound();
     }
 }
 
 void Messenger::processInbound() {
-    if (inbound_.empty() || !signal_) {
+    if (inbound_.empty()) {
         inboundBusy_ = false;
         checkIdle();
         return;
     }
     inboundBusy_ = true;
-    const transport::IncomingEnvelope envelope = std::move(inbound_.front());
+    auto [mode, envelope] = std::move(inbound_.front());
     inbound_.pop_front();
-    const std::map<std::uint32_t, crypto::PublicKey> trusted = {{1, network_->relay->relayKey}};
-    store_.write([me = *signal_, trusted, bytes = envelope.ciphertext](
-                     Repositories& r) { return signalmode::open(r, me, trusted, bytes, nowMs()); },
-                 this,
-                 [this, serverId = envelope.serverId](StoreResult<signalmode::Opened> opened) {
-                     if (!opened) {
-                         // Not stored: not acknowledged, so the relay delivers it again later.
-                         qCWarning(lcCore)
-                             << "could not store a received message:" << opened.error().message;
-                         emit problem(opened.error().message);
-                     } else {
-                         if (relay_) {
-                             relay_->acknowledge(serverId);
-                         }
-                         using Outcome = signalmode::Opened::Outcome;
-                         switch (opened->outcome) {
-                             case Outcome::Stored:
-                                 emit messageReceived(*opened->message, opened->from, Mode::Signal);
-                                 processOutbox();  // its delivery receipt
-                                 break;
-                             case Outcome::Receipt:
-                                 for (const Message& m : opened->updated) {
-                                     emit messageUpdated(m);
-                                 }
-                                 break;
-                             case Outcome::Undecryptable:
-                                 qCWarning(lcCore) << "a message from" << redact(opened->from)
-                                                   << "could not be decrypted:" << opened->problem;
-                                 break;
-                             case Outcome::Duplicate:
-                             case Outcome::Ignored:
-                                 break;
-                         }
-                         if (opened->usedOneTimePreKey) {
-                             refillPreKeys();
-                         }
-                     }
-                     processInbound();
-                 });
+    const auto done = [this, mode = mode, serverId = envelope.serverId](StoreResult<Opened> o) {
+        openedOne(mode, serverId, std::move(o));
+    };
+    if (mode == Mode::Signal && signal_) {
+        const std::map<std::uint32_t, crypto::PublicKey> trusted = {{1, network_->relay->relayKey}};
+        store_.write(
+            [me = *signal_, trusted, bytes = envelope.ciphertext](Repositories& r) {
+                return signalmode::open(r, me, trusted, bytes, nowMs());
+            },
+            this, done);
+    } else if (mode == Mode::Session && session_) {
+        store_.write(
+            [me = *session_, bytes = envelope.ciphertext, hash = envelope.serverId](
+                Repositories& r) { return sessionmode::open(r, me, bytes, hash, nowMs()); },
+            this, done);
+    } else {
+        processInbound();
+    }
+}
+
+void Messenger::openedOne(Mode mode, const QByteArray& serverId, StoreResult<Opened> opened) {
+    if (!opened) {
+        // Not stored: not acknowledged, so the network delivers it again later.
+        qCWarning(lcCore) << "could not store a received message:" << opened.error().message;
+        emit problem(opened.error().message);
+    } else {
+        if (transport::Transport* t = transportFor(mode)) {
+            t->acknowledge(serverId);
+        }
+        using Outcome = Opened::Outcome;
+        switch (opened->outcome) {
+            case Outcome::Stored:
+                emit messageReceived(*opened->message, opened->from, mode);
+                processOutbox();  // its delivery receipt
+                break;
+            case Outcome::Receipt:
+                for (const Message& m : opened->updated) {
+                    emit messageUpdated(m);
+                }
+                break;
+            case Outcome::Undecryptable:
+                qCWarning(lcCore) << "a message" << (opened->from.isEmpty() ? "" : "from")
+                                  << redact(opened->from)
+                                  << "could not be decrypted:" << opened->problem;
+                break;
+            case Outcome::Duplicate:
+            case Outcome::Ignored:
+                break;
+        }
+        if (opened->usedOneTimePreKey) {
+            refillPreKeys();
+        }
+    }
+    processInbound();
 }
 
 }  // namespace tandem::core

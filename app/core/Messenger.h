@@ -19,8 +19,10 @@
 
 #include "app/core/CoreError.h"
 #include "app/core/NetworkConfig.h"
+#include "app/core/session/SessionCodec.h"
 #include "app/core/signal/SignalCodec.h"
 #include "storage/Store.h"
+#include "transport/onion/OnionTransport.h"
 #include "transport/relay/RelayTransport.h"
 
 namespace tandem::core {
@@ -44,7 +46,11 @@ public:
     // Nothing queued to send, nothing received left to store.
     [[nodiscard]] bool isIdle() const;
     [[nodiscard]] bool isConnected(storage::Mode mode) const;
+    // Whether this profile has an account (and so a transport) in the mode.
+    [[nodiscard]] bool hasAccount(storage::Mode mode) const;
     [[nodiscard]] transport::RelayTransport* relay() const { return relay_; }
+    [[nodiscard]] transport::onion::OnionTransport* onion() const { return onion_; }
+    [[nodiscard]] transport::TransportStatus status(storage::Mode mode) const;
 
     // The mode an address belongs to: +E164 or aci:… → Signal, 05… → Session.
     static std::optional<storage::Mode> modeOf(const QString& address);
@@ -63,12 +69,19 @@ private:
     void processOutbox();
     // Puts the item on its way (or gives it up); false when it has to wait.
     bool dispatch(const storage::OutboxItem& item, const storage::Contact& contact);
+    void sealSessionAndSend(std::int64_t outboxId, const storage::Contact& contact,
+                            const QByteArray& content);
     void sealAndSend(std::int64_t outboxId, const storage::Contact& contact,
                      const QByteArray& content, std::optional<crypto::signal::PreKeyBundle> bundle);
     void fetchBundleThenSend(std::int64_t outboxId, const storage::Contact& contact,
                              const QByteArray& content);
-    void transmit(std::int64_t outboxId, const QString& recipient, const QByteArray& accessKey,
-                  const QByteArray& envelope);
+    void transmit(std::int64_t outboxId, storage::Mode mode, const QString& recipient,
+                  const QByteArray& accessKey, const QByteArray& envelope);
+    [[nodiscard]] transport::Transport* transportFor(storage::Mode mode) const;
+    void startSession(const std::optional<QByteArray>& guard,
+                      const std::optional<QByteArray>& lastSeen,
+                      const std::optional<QByteArray>& savedDirectory);
+    void saveSetting(const char* key, const QByteArray& value);
     void onAccepted(const QByteArray& id);
     void onFailed(const QByteArray& id, const transport::TransportError& error);
     void giveUp(std::int64_t outboxId, const QString& why);
@@ -78,7 +91,9 @@ private:
     void resolveContacts();
 
     // inbound (Messenger.cpp)
-    void onReceived(const transport::IncomingEnvelope& envelope);
+    void onReceived(storage::Mode mode, const transport::IncomingEnvelope& envelope);
+    void openedOne(storage::Mode mode, const QByteArray& serverId,
+                   storage::StoreResult<Opened> opened);
     void processInbound();
     void checkIdle();
 
@@ -86,6 +101,8 @@ private:
     std::optional<NetworkConfig> network_;
     std::optional<signalmode::Identity> signal_;
     QPointer<transport::RelayTransport> relay_;
+    std::optional<sessionmode::Identity> session_;
+    QPointer<transport::onion::OnionTransport> onion_;
     QByteArray certificate_;
     std::int64_t certificateExpires_ = 0;
     bool certificateRequested_ = false;
@@ -100,7 +117,7 @@ private:
     std::int64_t outboxPending_ = 0;
     QTimer retryTimer_;
 
-    std::deque<transport::IncomingEnvelope> inbound_;
+    std::deque<std::pair<storage::Mode, transport::IncomingEnvelope>> inbound_;
     bool inboundBusy_ = false;
 };
 

@@ -145,15 +145,26 @@ bool Messenger::dispatch(const OutboxItem& item, const Contact& contact) {
         return true;
     }
     if (payload.has_wire()) {  // sealed before a crash or a failed attempt: send the same bytes
-        if (!relay_) {
+        const Mode mode = payload.wire().mode() == static_cast<std::uint32_t>(Mode::Session)
+                              ? Mode::Session
+                              : Mode::Signal;
+        if (!isConnected(mode)) {
             return false;
         }
-        transmit(item.id, QString::fromStdString(payload.wire().recipient()),
+        transmit(item.id, mode, QString::fromStdString(payload.wire().recipient()),
                  QByteArray::fromStdString(payload.wire().access_key()),
                  QByteArray::fromStdString(payload.wire().envelope()));
         return true;
     }
-    if (contact.mode != Mode::Signal || !signal_ || !relay_ || !relay_->isAuthenticated()) {
+    if (contact.mode == Mode::Session) {
+        if (!session_ || !isConnected(Mode::Session)) {
+            return false;  // waits for an onion path
+        }
+        inFlight_.insert(item.id);
+        sealSessionAndSend(item.id, contact, QByteArray::fromStdString(payload.content()));
+        return true;
+    }
+    if (!signal_ || !relay_ || !relay_->isAuthenticated()) {
         return false;  // waits for the connection
     }
     if (certificate_.isEmpty() || certificateExpires_ < nowMs() + 60 * 1000) {
@@ -166,6 +177,27 @@ bool Messenger::dispatch(const OutboxItem& item, const Contact& contact) {
     inFlight_.insert(item.id);
     sealAndSend(item.id, contact, QByteArray::fromStdString(payload.content()), std::nullopt);
     return true;
+}
+
+void Messenger::sealSessionAndSend(std::int64_t outboxId, const Contact& contact,
+                                   const QByteArray& content) {
+    store_.write(
+        [me = *session_, outboxId, contact, content](Repositories& r) {
+            return sessionmode::sealQueued(r, me, outboxId, contact, content);
+        },
+        this,
+        [this, outboxId](StoreResult<sessionmode::SealedItem> result) {
+            if (!result) {
+                inFlight_.erase(outboxId);
+                qCWarning(lcCore) << "cannot seal a message:" << result.error().message;
+                return;
+            }
+            if (!result->problem.isEmpty()) {
+                giveUp(outboxId, result->problem);
+                return;
+            }
+            transmit(outboxId, Mode::Session, result->recipient, {}, result->envelope);
+        });
 }
 
 void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
@@ -198,7 +230,8 @@ void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
             } else if (!result->sealed.problem.isEmpty()) {
                 giveUp(outboxId, result->sealed.problem);
             } else {
-                transmit(outboxId, result->recipient, result->accessKey, result->sealed.envelope);
+                transmit(outboxId, Mode::Signal, result->recipient, result->accessKey,
+                         result->sealed.envelope);
             }
         });
 }
@@ -264,9 +297,10 @@ void Messenger::fetchBundleThenSend(std::int64_t outboxId, const Contact& contac
     });
 }
 
-void Messenger::transmit(std::int64_t outboxId, const QString& recipient,
+void Messenger::transmit(std::int64_t outboxId, Mode mode, const QString& recipient,
                          const QByteArray& accessKey, const QByteArray& envelope) {
-    if (!relay_) {
+    transport::Transport* transport = transportFor(mode);
+    if (transport == nullptr) {
         inFlight_.erase(outboxId);
         return;
     }
@@ -276,7 +310,7 @@ void Messenger::transmit(std::int64_t outboxId, const QString& recipient,
     out.recipient = recipient;
     out.accessKey = accessKey;
     out.ciphertext = envelope;
-    relay_->send(out);
+    transport->send(out);
 }
 
 void Messenger::onAccepted(const QByteArray& id) {

@@ -406,17 +406,7 @@ StoreResult<Opened> open(Repositories& r, const Identity& me,
     }
     TANDEM_TRY_ASSIGN(HandledContent handled,
                       handleContent(r, Mode::Signal, contact, *content, now));
-    if (handled.stored) {
-        out.outcome = Opened::Outcome::Stored;
-        out.message = std::move(handled.stored);
-    } else if (handled.duplicate) {
-        out.outcome = Opened::Outcome::Duplicate;
-    } else if (!handled.updated.empty()) {
-        out.outcome = Opened::Outcome::Receipt;
-        out.updated = std::move(handled.updated);
-    } else {
-        out.outcome = Opened::Outcome::Ignored;
-    }
+    takeHandled(out, std::move(handled));
     return out;
 }
 

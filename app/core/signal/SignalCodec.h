@@ -11,6 +11,7 @@
 
 #include <QString>
 
+#include "app/core/ContentHandler.h"
 #include "crypto/signal/Identity.h"
 #include "crypto/signal/SealedSender.h"
 #include "storage/Repositories.h"
@@ -63,16 +64,8 @@ storage::StoreResult<SealedItem> sealQueued(
     const storage::Contact& contact, const QByteArray& content, const QByteArray& certificate,
     const std::optional<crypto::signal::PreKeyBundle>& bundle, std::int64_t now);
 
-struct Opened {
-    enum class Outcome { Stored, Duplicate, Receipt, Undecryptable, Ignored };
-    Outcome outcome = Outcome::Ignored;
-    QString from;  // the sender's contact address: their number if shared or known, else aci:…
-    std::optional<storage::Message> message;  // Stored
-    std::vector<storage::Message> updated;    // Receipt: the messages whose status moved
-    bool usedOneTimePreKey = false;
-    bool identityChanged = false;
-    QString problem;  // Undecryptable: why
-};
+// What opening an envelope came to (ContentHandler.h), the same in both modes.
+using Opened = core::Opened;
 
 // Records that `contact` is the relay account `aci` (an "aci:…" address), learned from their
 // prekey bundle or a lookup. A contact known only by that id (they wrote to us before we knew

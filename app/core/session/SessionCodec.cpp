@@ -1,0 +1,110 @@
+#include "app/core/session/SessionCodec.h"
+
+#include "crypto/session/SessionMessage.h"
+#include "proto/ContentCodec.h"
+#include "tandem/core.pb.h"
+
+namespace tandem::core::sessionmode {
+
+using namespace tandem::storage;
+using namespace tandem::crypto;
+using namespace tandem::crypto::session;
+
+namespace {
+
+ByteView view(const QByteArray& b) {
+    return {reinterpret_cast<const std::uint8_t*>(b.constData()),
+            static_cast<std::size_t>(b.size())};  // NOLINT
+}
+
+QByteArray qbytes(ByteView b) {
+    return {reinterpret_cast<const char*>(b.data()), static_cast<qsizetype>(b.size())};  // NOLINT
+}
+
+}  // namespace
+
+Account accountFor(const SessionIdentity& identity, std::int64_t now) {
+    Account a;
+    a.mode = Mode::Session;
+    a.address = identity.sessionId;
+    a.identityPublic = qbytes(identity.ed25519.publicKey);
+    a.identitySecret = makeSecret(identity.seed.clone());
+    a.signingPublic = qbytes(identity.x25519.publicKey);
+    a.createdAt = now;
+    return a;
+}
+
+StoreResult<std::optional<Identity>> loadIdentity(Repositories& r) {
+    TANDEM_TRY_ASSIGN(const auto account, r.accounts.get(Mode::Session));
+    if (!account || !account->identitySecret) {
+        return std::optional<Identity>();
+    }
+    auto keys = SessionIdentity::fromSeed(account->identitySecret->span());
+    if (!keys || keys->sessionId != account->address) {
+        return storeError(StoreErrorCode::Internal,
+                          QStringLiteral("the Session identity in this profile is damaged"));
+    }
+    Identity me;
+    me.sessionId = keys->sessionId;
+    me.keys = std::make_shared<const SessionIdentity>(std::move(keys).value());
+    return std::optional<Identity>(std::move(me));
+}
+
+StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int64_t outboxId,
+                                   const Contact& contact, const QByteArray& content) {
+    SealedItem out;
+    out.recipient = contact.address;
+    const auto recipientKey = parseSessionId(contact.address);
+    if (!recipientKey) {
+        out.problem = QStringLiteral("%1 is not a Session ID").arg(contact.address.left(12));
+        return out;
+    }
+    const Bytes sealed = encryptSessionMessage(view(content), me.keys->ed25519, *recipientKey);
+    out.envelope = qbytes(sealed);
+    proto::core::OutboxPayload payload;
+    auto* wire = payload.mutable_wire();
+    wire->set_mode(static_cast<std::uint32_t>(Mode::Session));
+    wire->set_recipient(out.recipient.toStdString());
+    wire->set_envelope(out.envelope.toStdString());
+    TANDEM_TRY(
+        r.outbox.setPayload(outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
+    return out;
+}
+
+StoreResult<Opened> open(Repositories& r, const Identity& me, const QByteArray& envelope,
+                         const QByteArray& resumeHash, std::int64_t now) {
+    Opened out;
+    if (!resumeHash.isEmpty()) {
+        TANDEM_TRY(r.settings.set(QString::fromLatin1(kLastSeenSetting), resumeHash));
+    }
+    auto opened = decryptSessionMessage(view(envelope), me.keys->x25519);
+    if (!opened) {
+        out.outcome = Opened::Outcome::Undecryptable;
+        out.problem = opened.error().message;
+        return out;
+    }
+    if (opened->senderSessionId == me.sessionId) {
+        out.outcome = Opened::Outcome::Ignored;  // our own (another device's) message: not yet
+        return out;
+    }
+    const auto content = proto::decodeContent(qbytes(opened->content.span()));
+    if (!content) {
+        out.outcome = Opened::Outcome::Undecryptable;
+        out.problem = content.error();
+        return out;
+    }
+    TANDEM_TRY_ASSIGN(const Contact contact,
+                      contactForAddress(r, Mode::Session, opened->senderSessionId, now));
+    out.from = contact.address;
+    // A Session ID is its key: it cannot change, but the first one seen is recorded so the
+    // contact's details show it like a Signal contact's.
+    TANDEM_TRY_ASSIGN(const IdentityChange change,
+                      r.contacts.saveIdentityKey(contact.id, qbytes(opened->senderEd25519), now));
+    out.identityChanged = change == IdentityChange::Changed;
+    TANDEM_TRY_ASSIGN(HandledContent handled,
+                      handleContent(r, Mode::Session, contact, *content, now));
+    takeHandled(out, std::move(handled));
+    return out;
+}
+
+}  // namespace tandem::core::sessionmode

@@ -1,0 +1,55 @@
+// Session mode inside store transactions (storage thread, in Store::write), as SignalCodec is
+// for Signal mode. Session's one-to-one encryption has no session state (crypto/session/
+// SessionMessage.h: sealed box + the sender's signature binding the recipient), so sealing
+// only fixes the exact bytes a retry sends again — the swarm then dedupes them by hash — and
+// opening stores the message, its delivery receipt and the resume point of the receiving
+// transport in one transaction.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include <QString>
+
+#include "app/core/ContentHandler.h"
+#include "crypto/session/SessionKeys.h"
+#include "storage/Repositories.h"
+
+namespace tandem::core::sessionmode {
+
+// settings keys this mode keeps in the profile
+inline constexpr auto kGuardSetting = "session.guard";          // 32-byte Ed25519 key
+inline constexpr auto kLastSeenSetting = "session.last_seen";   // the swarm's resume hash
+inline constexpr auto kDirectorySetting = "session.directory";  // newest signed directory
+
+struct Identity {
+    std::shared_ptr<const crypto::session::SessionIdentity> keys;
+    QString sessionId;
+};
+
+// The account a Session identity is stored as: address = Session ID, identity = the Ed25519
+// key pair's public half and the 16-byte seed the recovery phrase encodes.
+storage::Account accountFor(const crypto::session::SessionIdentity& identity, std::int64_t now);
+
+// This profile's Session identity, if it has one.
+storage::StoreResult<std::optional<Identity>> loadIdentity(storage::Repositories& r);
+
+struct SealedItem {
+    QByteArray envelope;  // empty with `problem`
+    QString recipient;    // the contact's Session ID
+    QString problem;
+};
+
+// Encrypts the outbox item's content for `contact` and records the exact bytes as the item's
+// payload (what a retry, or a replay after a crash, sends again).
+storage::StoreResult<SealedItem> sealQueued(storage::Repositories& r, const Identity& me,
+                                            std::int64_t outboxId, const storage::Contact& contact,
+                                            const QByteArray& content);
+
+// Opens a message retrieved from our swarm and stores what it carries; `resumeHash` (the
+// swarm's hash of it) becomes where receiving resumes after a restart.
+storage::StoreResult<Opened> open(storage::Repositories& r, const Identity& me,
+                                  const QByteArray& envelope, const QByteArray& resumeHash,
+                                  std::int64_t now);
+
+}  // namespace tandem::core::sessionmode
