@@ -37,7 +37,18 @@ struct TransportStatus {
 };
 
 struct TransportError {
-    enum class Code { Network, Timeout, Rejected, TooLarge, Unauthorized, NotFound, RateLimited };
+    // Deferred: not tried at all (an earlier message to the same recipient failed, or the
+    // transport stopped); it counts as no attempt and goes again after the one before it.
+    enum class Code {
+        Network,
+        Timeout,
+        Rejected,
+        TooLarge,
+        Unauthorized,
+        NotFound,
+        RateLimited,
+        Deferred
+    };
     Code code = Code::Network;
     QString message;
     bool retryable = true;

@@ -115,7 +115,7 @@ QFuture<CoreResult<void>> Messenger::start() {
                     ensureCertificate();
                     refillPreKeys();
                     resolveContacts();
-                    processOutbox();
+                    retryWaitingNow();
                 });
                 relay_->start();
             }
@@ -159,9 +159,11 @@ void Messenger::startSession(const std::optional<QByteArray>& guard,
     connect(onion_, &transport::Transport::statusChanged, this,
             [this](const transport::TransportStatus& s) {
                 emit connectionChanged(Mode::Session, s);
-                if (s.state == transport::TransportStatus::State::Online) {
-                    processOutbox();
+                const bool online = s.state == transport::TransportStatus::State::Online;
+                if (online && !onionOnline_) {
+                    retryWaitingNow();
                 }
+                onionOnline_ = online;
             });
     connect(onion_, &transport::onion::OnionTransport::guardChanged, this,
             [this](const crypto::PublicKey& key) {
@@ -170,6 +172,11 @@ void Messenger::startSession(const std::optional<QByteArray>& guard,
                                        static_cast<qsizetype>(key.size())));
             });
     onion_->start();
+}
+
+void Messenger::retryWaitingNow() {
+    store_.write([](Repositories& r) { return r.outbox.retryNow(nowMs()); }, this,
+                 [this](StoreResult<int>) { processOutbox(); });
 }
 
 void Messenger::saveSetting(const char* key, const QByteArray& value) {

@@ -82,6 +82,8 @@ private:
                       const std::optional<QByteArray>& lastSeen,
                       const std::optional<QByteArray>& savedDirectory);
     void saveSetting(const char* key, const QByteArray& value);
+    // A transport (re)connected: what waits out a backoff goes now.
+    void retryWaitingNow();
     void onAccepted(const QByteArray& id);
     void onFailed(const QByteArray& id, const transport::TransportError& error);
     void giveUp(std::int64_t outboxId, const QString& why);
@@ -103,6 +105,7 @@ private:
     QPointer<transport::RelayTransport> relay_;
     std::optional<sessionmode::Identity> session_;
     QPointer<transport::onion::OnionTransport> onion_;
+    bool onionOnline_ = false;
     QByteArray certificate_;
     std::int64_t certificateExpires_ = 0;
     bool certificateRequested_ = false;

@@ -342,6 +342,14 @@ void Messenger::onAccepted(const QByteArray& id) {
 
 void Messenger::onFailed(const QByteArray& id, const transport::TransportError& error) {
     const std::int64_t outboxId = id.toLongLong();
+    if (error.code == transport::TransportError::Code::Deferred) {
+        // Never tried: no attempt is counted (a queue handed back behind one failure would
+        // otherwise back off further with every hiccup). It waits behind the message before
+        // it, whose retry time the store already has (that failure was written first).
+        inFlight_.erase(outboxId);
+        processOutbox();
+        return;
+    }
     qCInfo(lcCore) << "a send failed (" << (error.retryable ? "will retry" : "final")
                    << "):" << error.message;
     if (!error.retryable) {

@@ -115,6 +115,15 @@ StoreResult<void> OutboxRepository::recordFailure(std::int64_t id, const QString
     return runExpectingRow(db_, *stmt, "outbox row", id);
 }
 
+StoreResult<int> OutboxRepository::retryNow(std::int64_t now) {
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("UPDATE outbox SET next_attempt_at = ? "
+                                                    "WHERE next_attempt_at > ?"));
+    stmt->bindAll(now, now);
+    TANDEM_TRY(stmt->step());
+    stmt->reset();
+    return db_.changes();
+}
+
 StoreResult<void> OutboxRepository::setPayload(std::int64_t id, const QByteArray& payload) {
     TANDEM_TRY(checkLimit(payload.size() <= limits::kMaxOutboxPayloadBytes, "outgoing payload",
                           limits::kMaxOutboxPayloadBytes));

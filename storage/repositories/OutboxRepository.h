@@ -36,6 +36,9 @@ public:
     // Counts an attempt and schedules the next one.
     StoreResult<void> recordFailure(std::int64_t id, const QString& error,
                                     std::int64_t nextAttemptAt);
+    // Everything waiting for a retry is due at `now` (a connection came back: waiting out
+    // a backoff that a dead network caused helps nobody). Returns how many rows moved.
+    StoreResult<int> retryNow(std::int64_t now);
     // Replaces the payload (the core swaps plaintext content for its ciphertext once sealed).
     StoreResult<void> setPayload(std::int64_t id, const QByteArray& payload);
     StoreResult<bool> remove(std::int64_t id);

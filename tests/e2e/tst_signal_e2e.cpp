@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include "app/core/Await.h"
+#include "app/core/ContentHandler.h"
 #include "app/core/Messenger.h"
 #include "app/core/signal/SignalRegistration.h"
 #include "storage/Store.h"
@@ -293,17 +294,29 @@ private slots:
             u->registerWith(network);
         }
         carol.start();
-        relay.kill();
-        alice.start(false);
-        // Alice's first message to Bob waits for a retry ten minutes away; 250 more to Bob
-        // queue behind it (held: they must not overtake it), then one to Carol.
+        alice.start();
+        // Alice's first message to Bob waits for a retry ten minutes away (queued as sendText
+        // queues it, with its retry set while connected: a reconnection would make it due);
+        // 250 more to Bob queue behind it (held: they must not overtake it), then one to Carol.
         QVERIFY(
-            test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "first")).has_value());
-        QVERIFY(test::await(alice.store->write([](Repositories& r) -> StoreResult<void> {
-                    TANDEM_TRY_ASSIGN(const auto rows, r.outbox.all(1));
-                    return r.outbox.recordFailure(rows.at(0).id, QStringLiteral("test"),
-                                                  QDateTime::currentMSecsSinceEpoch() + 600000);
-                })).has_value());
+            test::await(alice.store->write([to = bob.phone](Repositories& r) -> StoreResult<void> {
+                const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+                TANDEM_TRY_ASSIGN(const Contact c,
+                                  core::contactForAddress(r, Mode::Signal, to, now));
+                TANDEM_TRY_ASSIGN(const Conversation conv, r.conversations.forContact(c.id, now));
+                Message m;
+                m.conversationId = conv.id;
+                m.uid = MessageUid::generate(now);
+                m.direction = Direction::Outgoing;
+                m.body = QStringLiteral("first");
+                m.sentAt = now;
+                TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
+                TANDEM_TRY_ASSIGN(
+                    const std::int64_t id,
+                    core::enqueueContent(r, conv.id, inserted.id, OutboxKind::Message,
+                                         core::textContent(m.uid, now, m.body, 0), now));
+                return r.outbox.recordFailure(id, QStringLiteral("test"), now + 600000);
+            })).has_value());
         for (int i = 0; i < 250; ++i) {
             QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone,
                                                           QStringLiteral("held%1").arg(i)))
@@ -311,14 +324,38 @@ private slots:
         }
         QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, carol.phone, "hi carol"))
                     .has_value());
-        alice.stop();
-        QVERIFY(relay.start());
-        alice.start();
         // Carol's message is found behind the 251 held rows and goes out.
         QVERIFY2(QTest::qWaitFor([&] { return carol.received.size() == 1; }, 20000),
                  "a conversation waiting for a retry held up another");
         QCOMPARE(carol.received.at(0), QStringLiteral("hi carol"));
         QCOMPARE(alice.countWithStatus(MessageStatus::Pending), std::int64_t{251});
+    }
+
+    void aMessageWaitingForARetryGoesWhenTheConnectionComesBack() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n8.json")));
+        User alice(QStringLiteral("+4915100000001"));
+        User bob(QStringLiteral("+4915100000002"));
+        for (User* u : {&alice, &bob}) {
+            u->open(true);
+            u->registerWith(network);
+        }
+        bob.start();
+        relay.kill();
+        alice.start(false);
+        QVERIFY(
+            test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "first")).has_value());
+        // A failure while the network was down scheduled its retry ten minutes away.
+        QVERIFY(test::await(alice.store->write([](Repositories& r) -> StoreResult<void> {
+                    TANDEM_TRY_ASSIGN(const auto rows, r.outbox.all(1));
+                    return r.outbox.recordFailure(rows.at(0).id, QStringLiteral("test"),
+                                                  QDateTime::currentMSecsSinceEpoch() + 600000);
+                })).has_value());
+        QVERIFY(relay.start());
+        QVERIFY2(QTest::qWaitFor([&] { return bob.received.size() == 1; }, 30000),
+                 "a message waiting out a backoff was not sent when the relay came back");
+        QCOMPARE(bob.received.at(0), QStringLiteral("first"));
     }
 
     void numbersStayPrivateUnlessShared() {

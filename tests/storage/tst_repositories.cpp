@@ -526,6 +526,11 @@ private slots:
         QCOMPARE(failed.attempts, std::int64_t{1});
         QCOMPARE(failed.lastError, QStringLiteral("network down"));
         QCOMPARE(ok(r_->outbox.due(100, 10)).size(), std::size_t{1});
+        // A connection came back: what waited out a backoff is due now, attempts kept.
+        QCOMPARE(ok(r_->outbox.retryNow(100)), 1);
+        QCOMPARE(ok(r_->outbox.due(100, 10)).size(), std::size_t{2});
+        QCOMPARE(ok(r_->outbox.get(idA)).attempts, std::int64_t{1});
+        QCOMPARE(ok(r_->outbox.retryNow(100)), 0);
         QCOMPARE(ok(r_->outbox.all(10)).front().id, idA);  // replay order: oldest first
         QCOMPARE(ok(r_->outbox.removeForMessage(msg)), 1);
         QVERIFY(ok(r_->outbox.remove(idR)));

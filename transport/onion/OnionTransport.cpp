@@ -100,7 +100,7 @@ void OnionTransport::stop() {
     queued_ = 0;
     for (const auto& queue : outbox) {
         for (const OutgoingEnvelope& e : queue) {
-            emit failed(e.id, pathError(QStringLiteral("stopped")));
+            emit failed(e.id, {TransportError::Code::Deferred, QStringLiteral("stopped"), true});
         }
     }
     for (auto& p : paths_) {
@@ -341,7 +341,8 @@ void OnionTransport::finishFront(const QString& recipient, std::optional<Transpo
             const OutgoingEnvelope next = it->front();
             it->pop_front();
             --queued_;
-            emit failed(next.id, pathError(QStringLiteral("an earlier message is waiting")));
+            emit failed(next.id, {TransportError::Code::Deferred,
+                                  QStringLiteral("an earlier message is waiting"), true});
         }
     } else {
         emit failed(done.id, *error);  // given up: the rest may go

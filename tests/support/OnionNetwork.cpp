@@ -1,0 +1,102 @@
+#include "tests/support/OnionNetwork.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#include "crypto/session/SessionKeys.h"
+#include "transport/onion/Swarm.h"
+
+namespace tandem::test {
+
+using transport::onion::NodeInfo;
+
+OnionNetwork::OnionNetwork(std::size_t nodes, int firstHost)
+    : count_(nodes), firstHost_(firstHost) {}
+
+bool OnionNetwork::start() {
+    const QString directoryFile = dir_.filePath(QStringLiteral("directory.bin"));
+    for (std::size_t i = 0; i < count_; ++i) {
+        nodes_.push_back(std::make_unique<NodeProcess>(
+            QStringLiteral("127.0.0.%1").arg(firstHost_ + static_cast<int>(i)), directoryFile,
+            network_.publicKey));
+        if (!nodes_.back()->start()) {
+            return false;
+        }
+    }
+    const auto swarms = transport::onion::assignSwarms(count_);
+    directory_.version = 1;
+    directory_.issuedAtMs = QDateTime::currentMSecsSinceEpoch();
+    for (std::size_t i = 0; i < count_; ++i) {
+        NodeInfo n;
+        n.ed25519 = nodes_[i]->identity();
+        n.x25519 = crypto::ed25519ToX25519(n.ed25519).value();
+        n.address = nodes_[i]->address();
+        n.swarmId = swarms[i];
+        directory_.nodes.push_back(n);
+    }
+    const auto bytes = directory_.sign(network_);
+    QSaveFile file(directoryFile);
+    if (!file.open(QIODevice::WriteOnly)) {
+        return false;
+    }
+    file.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT
+               static_cast<qint64>(bytes.size()));
+    return file.commit();
+}
+
+NodeProcess* OnionNetwork::nodeAt(const QString& address) {
+    for (auto& n : nodes_) {
+        if (n->address() == address) {
+            return n.get();
+        }
+    }
+    return nullptr;
+}
+
+std::vector<NodeProcess*> OnionNetwork::swarmOf(const QString& sessionId) {
+    std::vector<NodeProcess*> out;
+    const auto key = crypto::session::parseSessionId(sessionId);
+    if (!key) {
+        return out;
+    }
+    const auto swarm = directory_.swarmOf(*key);
+    for (const NodeInfo& n : directory_.members(swarm.value_or(0))) {
+        if (NodeProcess* p = nodeAt(n.address)) {
+            out.push_back(p);
+        }
+    }
+    return out;
+}
+
+QString OnionNetwork::writeNetworkJson(const QString& path, const RelayProcess* relay) const {
+    QJsonObject network{{QStringLiteral("version"), 1}};
+    if (relay != nullptr) {
+        const QString relayJson = relay->writeNetworkJson(path);
+        QFile in(relayJson);
+        if (in.open(QIODevice::ReadOnly)) {
+            network = QJsonDocument::fromJson(in.readAll()).object();
+        }
+    }
+    const auto signedDirectory = directory_.sign(network_);
+    network[QStringLiteral("onion")] = QJsonObject{
+        {QStringLiteral("network_key"),
+         QString::fromLatin1(
+             QByteArray(reinterpret_cast<const char*>(network_.publicKey.data()), 32)
+                 .toHex())},  // NOLINT
+        {QStringLiteral("directory"),
+         QString::fromLatin1(
+             QByteArray(reinterpret_cast<const char*>(signedDirectory.data()),  // NOLINT
+                        static_cast<qsizetype>(signedDirectory.size()))
+                 .toBase64())}};
+    QSaveFile out(path);
+    if (out.open(QIODevice::WriteOnly)) {
+        out.write(QJsonDocument(network).toJson());
+        out.commit();
+    }
+    return path;
+}
+
+}  // namespace tandem::test
