@@ -246,6 +246,96 @@ private slots:
         };
         QVERIFY(QTest::qWaitFor([&] { return !nodeOpen(); }, 10000));
     }
+
+    // Session mode from the command line, through the same local network's onion nodes.
+    void aSessionModeDay() {
+        auto net = startLocalnet();
+        QStringList ids;
+        QString phrase;
+        for (const char* who : {"carol", "dave"}) {
+            QCOMPARE(
+                tandemctl(QLatin1String(who), {QStringLiteral("create"), QStringLiteral("--kdf"),
+                                               QStringLiteral("interactive")})
+                    .status,
+                0);
+            const Run init =
+                tandemctl(QLatin1String(who), {QStringLiteral("init"), QStringLiteral("session"),
+                                               QStringLiteral("--network"), network()});
+            QVERIFY2(init.status == 0, qPrintable(init.err));
+            // The Session ID and the 13-word recovery phrase, shown once.
+            const QStringList lines = init.out.split(u'\n', Qt::SkipEmptyParts);
+            QVERIFY(lines.first().startsWith(QStringLiteral("Your Session ID: 05")));
+            phrase = lines.last().trimmed();
+            QCOMPARE(phrase.split(u' ').size(), 13);
+            const Run who2 =
+                tandemctl(QLatin1String(who), {QStringLiteral("whoami"), QStringLiteral("--json")});
+            const QJsonObject account = QJsonDocument::fromJson(who2.out.toUtf8())
+                                            .object()[QStringLiteral("accounts")]
+                                            .toArray()[0]
+                                            .toObject();
+            QCOMPARE(account[QStringLiteral("mode")].toString(), QStringLiteral("session"));
+            const QString id = account[QStringLiteral("session_id")].toString();
+            QCOMPARE(id.size(), qsizetype{66});
+            QVERIFY(lines.first().endsWith(id));
+            QCOMPARE(account[QStringLiteral("ed25519_public_key")].toString().size(),
+                     qsizetype{64});
+            ids << id;
+        }
+        // Dave's phrase restores Dave's Session ID in another profile; a mistyped one is refused.
+        QCOMPARE(
+            tandemctl(QStringLiteral("dave2"), {QStringLiteral("create"), QStringLiteral("--kdf"),
+                                                QStringLiteral("interactive")})
+                .status,
+            0);
+        QStringList words = phrase.split(u' ');
+        std::swap(words[0], words[1]);
+        const Run wrong =
+            tandemctl(QStringLiteral("dave2"), {QStringLiteral("init"), QStringLiteral("session"),
+                                                QStringLiteral("--network"), network(),
+                                                QStringLiteral("--restore"), words.join(u' ')});
+        QCOMPARE(wrong.status, 1);
+        QVERIFY2(wrong.err.contains(QStringLiteral("recovery phrase")), qPrintable(wrong.err));
+        const Run restored =
+            tandemctl(QStringLiteral("dave2"), {QStringLiteral("init"), QStringLiteral("session"),
+                                                QStringLiteral("--network"), network(),
+                                                QStringLiteral("--restore"), phrase});
+        QVERIFY2(restored.status == 0, qPrintable(restored.err));
+        QVERIFY2(restored.out.contains(ids[1]), qPrintable(restored.out));
+
+        const Run sent =
+            tandemctl(QStringLiteral("carol"),
+                      {QStringLiteral("send"), QStringLiteral("--to"), ids[1],
+                       QStringLiteral("--text"), QStringLiteral("über Zwiebeln 🧅")});
+        QVERIFY2(sent.status == 0, qPrintable(sent.err));
+        const Run got = tandemctl(QStringLiteral("dave"),
+                                  {QStringLiteral("receive"), QStringLiteral("--json")});
+        QVERIFY2(got.status == 0, qPrintable(got.err));
+        const QJsonObject line = QJsonDocument::fromJson(got.out.trimmed().toUtf8()).object();
+        QCOMPARE(line[QStringLiteral("from")].toString(), ids[0]);
+        QCOMPARE(line[QStringLiteral("mode")].toString(), QStringLiteral("session"));
+        QCOMPARE(line[QStringLiteral("text")].toString(), QStringLiteral("über Zwiebeln 🧅"));
+        QCOMPARE(line[QStringLiteral("uid")].toString(), sent.out.trimmed());
+        // Dave's delivery receipt reaches Carol through her swarm.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                tandemctl(QStringLiteral("carol"), {QStringLiteral("receive"),
+                                                    QStringLiteral("--wait"), QStringLiteral("1")});
+                const Run history = tandemctl(QStringLiteral("carol"),
+                                              {QStringLiteral("history"), QStringLiteral("--with"),
+                                               ids[1], QStringLiteral("--json")});
+                return QJsonDocument::fromJson(history.out.trimmed().toUtf8())
+                           .object()[QStringLiteral("status")]
+                           .toString() == QStringLiteral("delivered");
+            },
+            30000));
+        // A second receive hands over nothing again.
+        const Run again = tandemctl(QStringLiteral("dave"),
+                                    {QStringLiteral("receive"), QStringLiteral("--json")});
+        QCOMPARE(again.status, 0);
+        QCOMPARE(again.out.trimmed(), QString());
+        net->terminate();
+        QVERIFY(net->waitForFinished(15000));
+    }
 };
 
 QTEST_GUILESS_MAIN(LocalNetTest)
