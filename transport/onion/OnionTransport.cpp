@@ -203,6 +203,16 @@ void OnionTransport::testPath(int index) {
         });
 }
 
+std::vector<NodeInfo> OnionTransport::guards() const {
+    std::vector<NodeInfo> out;
+    for (const auto& p : paths_) {
+        if (p) {
+            out.push_back(p->guard);
+        }
+    }
+    return out;
+}
+
 int OnionTransport::readyPaths() const {
     int n = 0;
     for (const auto& p : paths_) {

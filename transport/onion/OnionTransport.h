@@ -66,6 +66,8 @@ public:
     // Resume receiving after this hash (the last one the core committed), e.g. after a restart.
     void setLastSeen(const QByteArray& hash) { lastSeen_ = hash; }
     [[nodiscard]] bool isReady() const { return readyPaths() > 0; }
+    // The guards of the paths built so far (tested or not), path order.
+    [[nodiscard]] std::vector<NodeInfo> guards() const;
 
 signals:
     void guardChanged(const crypto::PublicKey& guard);

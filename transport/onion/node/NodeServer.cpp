@@ -69,6 +69,7 @@ std::optional<OwnerProof> proofOf(const proto::node::OwnerSignature& s) {
 
 struct NodeServer::Connection {
     SecureChannel* channel = nullptr;
+    QString peer;  // the peer's IP, for the audit log only
     double tokens = 0;
     QElapsedTimer clock;
     int malformed = 0;
@@ -116,6 +117,26 @@ NodeServer::~NodeServer() {
     }
 }
 
+bool NodeServer::enableAudit(const QString& path, QString* error) {
+    auto log = AuditLog::open(path);
+    if (!log) {
+        *error = log.error();
+        return false;
+    }
+    audit_ = std::move(log).value();
+    qCWarning(lcNode) << "the audit log is on: it records full Session IDs (for tests only)";
+    return true;
+}
+
+void NodeServer::audit(const char* event, const QString& peer, QJsonObject fields) {
+    if (!audit_) {
+        return;
+    }
+    fields.insert(QStringLiteral("event"), QLatin1String(event));
+    fields.insert(QStringLiteral("peer"), peer);
+    audit_->record(std::move(fields));
+}
+
 bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
     if (!QDir().mkpath(dataDir_)) {
         *error = QStringLiteral("cannot create %1").arg(dataDir_);
@@ -153,6 +174,7 @@ bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
                      .arg(server_.errorString());
         return false;
     }
+    links_.setLocalAddress(host);
     housekeeping_.start();
     (void)directory();  // a damaged file is reported now, not at the first request
     return true;
@@ -168,6 +190,10 @@ void NodeServer::onNewConnection() {
             continue;
         }
         auto* c = new Connection;
+        if (audit_) {
+            c->peer = socket->peerAddress().toString();
+            audit("connection", c->peer, {{QStringLiteral("port"), socket->peerPort()}});
+        }
         c->channel = SecureChannel::server(socket, onionKey_, this);
         c->tokens = limits_.requestBurst;
         c->clock.start();
@@ -235,15 +261,15 @@ void NodeServer::onFrame(Connection* c, const QByteArray& bytes) {
     const std::uint64_t id = request.request_id();
     Reply reply = [this, channel, id](const NodeReply& r) { send(channel, id, r); };
     if (request.has_onion()) {
-        handleOnion(request.onion(), std::move(reply));
+        handleOnion(request.onion(), c->peer, std::move(reply));
     } else {
-        handleReplicate(request.replicate(), std::move(reply));
+        handleReplicate(request.replicate(), c->peer, std::move(reply));
     }
 }
 
 // ---- the onion hop ----------------------------------------------------------------------------
 
-void NodeServer::handleOnion(const std::string& layer, Reply reply) {
+void NodeServer::handleOnion(const std::string& layer, const QString& peer, Reply reply) {
     if (layer.size() > crypto::kMaxOnionBytes) {
         reply(errorReply(NodeError::TOO_LARGE, QStringLiteral("the onion request is too large")));
         return;
@@ -259,6 +285,7 @@ void NodeServer::handleOnion(const std::string& layer, Reply reply) {
     }
     auto layerKey = std::make_shared<SecretBytes>(std::move(peeled->layerKey));
     if (peeled->nextHop) {
+        audit("peel", peer, {{QStringLiteral("next_hop"), *peeled->nextHop}});
         const NodeDirectory* dir = directory();
         const NodeInfo* next = nullptr;
         if (dir != nullptr) {
@@ -305,10 +332,11 @@ void NodeServer::handleOnion(const std::string& layer, Reply reply) {
     SwarmRequest request;
     if (!request.ParseFromArray(peeled->payload.data(), static_cast<int>(peeled->payload.size())) ||
         request.body_case() == SwarmRequest::BODY_NOT_SET) {
+        audit("peel", peer, {{QStringLiteral("destination"), QStringLiteral("unreadable")}});
         answer(swarmError(NodeError::MALFORMED, QStringLiteral("the request cannot be read")));
         return;
     }
-    serve(request, answer);
+    serve(request, peer, answer);
 }
 
 bool NodeServer::seen(const crypto::PublicKey& ephemeral) {
@@ -383,10 +411,37 @@ bool NodeServer::inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* othe
 
 // ---- the destination --------------------------------------------------------------------------
 
-void NodeServer::serve(const SwarmRequest& request, Answer answer) {
+void NodeServer::serve(const SwarmRequest& request, const QString& peer, Answer answer) {
+    if (audit_) {
+        QJsonObject what;
+        switch (request.body_case()) {
+            case SwarmRequest::kStore:
+                what = {{QStringLiteral("destination"), QStringLiteral("store")},
+                        {QStringLiteral("session_id"),
+                         QString::fromStdString(request.store().recipient())}};
+                break;
+            case SwarmRequest::kRetrieve:
+                what = {{QStringLiteral("destination"), QStringLiteral("retrieve")},
+                        {QStringLiteral("session_id"),
+                         QString::fromStdString(request.retrieve().recipient())}};
+                break;
+            case SwarmRequest::kDelete:
+                what = {{QStringLiteral("destination"), QStringLiteral("delete")},
+                        {QStringLiteral("session_id"),
+                         QString::fromStdString(request.delete_().recipient())}};
+                break;
+            case SwarmRequest::kGetDirectory:
+                what = {{QStringLiteral("destination"), QStringLiteral("get_directory")}};
+                break;
+            default:
+                what = {{QStringLiteral("destination"), QStringLiteral("unknown")}};
+                break;
+        }
+        audit("peel", peer, what);
+    }
     switch (request.body_case()) {
         case SwarmRequest::kStore:
-            return serveStore(request.store(), std::move(answer));
+            return serveStore(request.store(), peer, std::move(answer));
         case SwarmRequest::kRetrieve:
             return serveRetrieve(request.retrieve(), std::move(answer));
         case SwarmRequest::kDelete:
@@ -405,7 +460,8 @@ void NodeServer::serve(const SwarmRequest& request, Answer answer) {
     }
 }
 
-void NodeServer::serveStore(const proto::node::StoreMessage& r, Answer answer) {
+void NodeServer::serveStore(const proto::node::StoreMessage& r, const QString& peer,
+                            Answer answer) {
     const QString recipient = QString::fromStdString(r.recipient());
     std::vector<NodeInfo> others;
     if (!inSwarmOf(recipient, &others)) {
@@ -421,6 +477,12 @@ void NodeServer::serveStore(const proto::node::StoreMessage& r, Answer answer) {
     }
     const StoredMessage message = stored->second;
     const bool duplicate = stored->first == StoreOutcome::Duplicate;
+    audit("store", peer,
+          {{QStringLiteral("via"), QStringLiteral("onion")},
+           {QStringLiteral("recipient"), recipient},
+           {QStringLiteral("hash"), QString::fromLatin1(message.hash.toHex())},
+           {QStringLiteral("size"), message.data.size()},
+           {QStringLiteral("duplicate"), duplicate}});
     if (!duplicate) {
         wakePolls(recipient);
     }
@@ -465,8 +527,10 @@ void NodeServer::serveStore(const proto::node::StoreMessage& r, Answer answer) {
     }
 }
 
-void NodeServer::handleReplicate(const proto::node::Replicate& r, Reply reply) {
+void NodeServer::handleReplicate(const proto::node::Replicate& r, const QString& peer,
+                                 Reply reply) {
     const QString recipient = QString::fromStdString(r.recipient());
+    audit("replicate", peer, {{QStringLiteral("session_id"), recipient}});
     if (!inSwarmOf(recipient, nullptr)) {
         return reply(errorReply(NodeError::WRONG_SWARM,
                                 QStringLiteral("this node does not keep that ID's messages")));
@@ -483,6 +547,12 @@ void NodeServer::handleReplicate(const proto::node::Replicate& r, Reply reply) {
     if (!stored) {
         return reply(errorReply(NodeError::REFUSED, stored.error()));
     }
+    audit("store", peer,
+          {{QStringLiteral("via"), QStringLiteral("replicate")},
+           {QStringLiteral("recipient"), recipient},
+           {QStringLiteral("hash"), QString::fromLatin1(stored->second.hash.toHex())},
+           {QStringLiteral("size"), stored->second.data.size()},
+           {QStringLiteral("duplicate"), stored->first == StoreOutcome::Duplicate}});
     if (stored->first == StoreOutcome::Stored) {
         wakePolls(recipient);
     }

@@ -28,6 +28,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QTcpServer>
@@ -37,6 +38,7 @@
 #include "tandem/node.pb.h"
 #include "transport/onion/Directory.h"
 #include "transport/onion/NodeLink.h"
+#include "transport/onion/node/AuditLog.h"
 #include "transport/onion/node/NodeStore.h"
 
 namespace tandem::transport {
@@ -67,6 +69,11 @@ public:
                NodeLimits limits = {}, QObject* parent = nullptr);
     ~NodeServer() override;
 
+    // Test instrumentation (AuditLog.h): records full Session IDs and peer addresses, never
+    // to be on outside tests. Call before start().
+    bool enableAudit(const QString& path, QString* error);
+    // Listens on host:port; links to other nodes connect from `host` too (unless it is an
+    // any-address), so a node's peers see the node's own address.
     bool start(const QHostAddress& host, quint16 port, QString* error);
     [[nodiscard]] quint16 port() const { return server_.serverPort(); }
     [[nodiscard]] const crypto::PublicKey& identityKey() const { return identity_.publicKey; }
@@ -81,11 +88,11 @@ private:
     void onFrame(Connection* c, const QByteArray& frame);
     void send(QPointer<SecureChannel> channel, std::uint64_t requestId,
               proto::node::NodeReply reply);
-    void handleOnion(const std::string& layer, Reply reply);
-    void handleReplicate(const proto::node::Replicate& r, Reply reply);
-    void serve(const proto::node::SwarmRequest& request,
+    void handleOnion(const std::string& layer, const QString& peer, Reply reply);
+    void handleReplicate(const proto::node::Replicate& r, const QString& peer, Reply reply);
+    void serve(const proto::node::SwarmRequest& request, const QString& peer,
                std::function<void(proto::node::SwarmReply)> answer);
-    void serveStore(const proto::node::StoreMessage& r,
+    void serveStore(const proto::node::StoreMessage& r, const QString& peer,
                     std::function<void(proto::node::SwarmReply)> answer);
     void serveRetrieve(const proto::node::RetrieveMessages& r,
                        std::function<void(proto::node::SwarmReply)> answer);
@@ -95,6 +102,7 @@ private:
     const NodeDirectory* directory();
     bool inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* others);
     bool seen(const crypto::PublicKey& ephemeral);
+    void audit(const char* event, const QString& peer, QJsonObject fields = {});
     std::int64_t now() const { return QDateTime::currentMSecsSinceEpoch(); }
 
     QString dataDir_;
@@ -105,6 +113,7 @@ private:
     crypto::Ed25519KeyPair identity_;
     crypto::X25519KeyPair onionKey_;
     std::unique_ptr<NodeStore> store_;
+    std::unique_ptr<AuditLog> audit_;  // null unless --audit (tests only)
     std::optional<NodeDirectory> directory_;
     QByteArray directoryBytes_;  // as signed, for GetDirectory
     QDateTime directoryModified_;
