@@ -122,6 +122,33 @@ SwarmRequest retrieveRequest(const SessionIdentity& signer, const QString& recip
     return r;
 }
 
+SwarmRequest deleteRequest(const SessionIdentity& signer, const QString& recipient,
+                           const std::vector<std::string>& hashes) {
+    SwarmRequest r;
+    auto* d = r.mutable_delete_();
+    d->set_recipient(recipient.toStdString());
+    std::string joined;
+    for (const std::string& h : hashes) {
+        d->add_hashes(h);
+        joined += h;
+    }
+    const auto proof =
+        signAsOwner(signer.ed25519, "delete", recipient, nowMs(), crypto::view(joined));
+    d->mutable_owner()->set_ed25519(crypto::toString(proof.ed25519));
+    d->mutable_owner()->set_timestamp_ms(static_cast<std::uint64_t>(proof.timestampMs));
+    d->mutable_owner()->set_signature(crypto::toString(proof.signature));
+    return r;
+}
+
+// A request straight to one node (no onion), and its reply.
+std::optional<NodeReply> direct(const NodeInfo& node, NodeRequest request) {
+    NodeLink link(node.address, node.x25519);
+    auto got = std::make_shared<std::optional<NodeReply>>();
+    link.request(std::move(request), [got](const NodeReply& reply) { *got = reply; });
+    (void)QTest::qWaitFor([&] { return got->has_value(); }, 10000);
+    return *got;
+}
+
 }  // namespace
 
 // One user's transport and what it received (deduped by hash, in arrival order).
@@ -256,6 +283,49 @@ private slots:
         QCOMPARE(bare->error().code(), NodeError::UNAUTHORIZED);
         const auto ok = ask(pathTo(swarm[2]), retrieveRequest(alice, alice.sessionId));
         QCOMPARE(ok->messages().messages_size(), 1);
+    }
+
+    void aDeleteReachesTheWholeSwarm() {
+        const auto erin = SessionIdentity::generate();
+        const auto mallory = SessionIdentity::generate();
+        const auto swarm = swarmOf(erin);
+        const auto kept = ask(pathTo(swarm[0]), storeRequest(erin.sessionId, "kept"));
+        const auto gone = ask(pathTo(swarm[0]), storeRequest(erin.sessionId, "gone"));
+        QVERIFY(kept && kept->has_stored() && gone && gone->has_stored());
+        const std::string hash = gone->stored().hash();
+        // Passed on by a member as if the owner had asked, but not signed by the owner: each
+        // member checks the owner's signature itself, so nothing is deleted.
+        NodeRequest forged;
+        *forged.mutable_replicate_delete() =
+            deleteRequest(mallory, erin.sessionId, {hash}).delete_();
+        auto refused = direct(swarm[1], forged);
+        QVERIFY(refused && refused->has_error());
+        QCOMPARE(refused->error().code(), NodeError::UNAUTHORIZED);
+        forged.mutable_replicate_delete()->clear_owner();
+        refused = direct(swarm[1], forged);
+        QVERIFY(refused && refused->has_error());
+        QCOMPARE(refused->error().code(), NodeError::UNAUTHORIZED);
+        QCOMPARE(ask(pathTo(swarm[1]), retrieveRequest(erin, erin.sessionId))
+                     ->messages()
+                     .messages_size(),
+                 2);
+        // The owner deletes at member A: the other members have deleted it before A answers.
+        const auto deleted = ask(pathTo(swarm[0], 1), deleteRequest(erin, erin.sessionId, {hash}));
+        QVERIFY2(deleted && deleted->has_deleted(),
+                 deleted && deleted->has_error() ? deleted->error().message().c_str() : "");
+        QCOMPARE(deleted->deleted().count(), 1u);
+        QCOMPARE(deleted->deleted().replicas(), 2u);
+        for (std::size_t m = 1; m < swarm.size(); ++m) {
+            const auto got = ask(pathTo(swarm[m], m), retrieveRequest(erin, erin.sessionId));
+            QVERIFY(got && got->has_messages());
+            QCOMPARE(got->messages().messages_size(), 1);
+            QCOMPARE(got->messages().messages(0).data(), std::string("kept"));
+        }
+        // A sender's retry of the deleted message does not bring it back.
+        const auto retry = ask(pathTo(swarm[2]), storeRequest(erin.sessionId, "gone"));
+        QVERIFY(retry && retry->has_stored() && retry->stored().duplicate());
+        const auto after = ask(pathTo(swarm[2], 2), retrieveRequest(erin, erin.sessionId));
+        QCOMPARE(after->messages().messages_size(), 1);
     }
 
     void aNodeOutsideTheSwarmRefusesToStore() {

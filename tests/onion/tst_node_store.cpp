@@ -1,6 +1,7 @@
 // A service node's swarm storage on a real SQLite file, and the owner's signature that
 // retrieve and delete require: dedupe by hash, TTL honoured and capped, retrieval in order
-// after the last hash seen, deletion only of the owner's own messages, limits refused with a
+// after the last hash seen, deletion only of the owner's own messages (and a deleted one not
+// stored again while it would have lived), limits refused with a
 // reason, everything still there after reopening; signatures by another key, for another ID,
 // for another method or request, or from a clock too far off are refused.
 #include <sodium.h>
@@ -125,8 +126,14 @@ private slots:
         const auto left = (*reopened)->retrieve(kAlice, {}, 10, kNow);
         QCOMPARE(left->size(), std::size_t{1});
         QCOMPARE(left->at(0).data, bytes("a2"));
-        // Stored again after its deletion, it is a new message again.
-        QCOMPARE((*reopened)->store(kAlice, bytes("a1"), 0, kNow + 1)->first, StoreOutcome::Stored);
+        // Stored again after its deletion (a late replica, a sender's retry), it does not come
+        // back while it would have lived; after that it is a new message again.
+        QCOMPARE((*reopened)->store(kAlice, bytes("a1"), 0, kNow + 1)->first,
+                 StoreOutcome::Deleted);
+        QVERIFY((*reopened)->retrieve(kAlice, {}, 10, kNow + 1)->size() == 1);
+        const std::int64_t later = kNow + NodeStoreLimits::kMaxTtlMs + 1;
+        (*reopened)->purgeExpired(later);
+        QCOMPARE((*reopened)->store(kAlice, bytes("a1"), 0, later)->first, StoreOutcome::Stored);
     }
 
     void aDamagedDatabaseIsAClearError() {

@@ -508,8 +508,9 @@ void OnionTransport::flushAcks() {
         return;
     }
     const int path = *picked;
-    // Delivered messages are deleted at the member we poll (best effort: the others' copies
-    // expire); what we resume after is kept until a later message is acknowledged there.
+    // Delivered messages are deleted at the member we poll, which passes the signed delete on
+    // to the rest of the swarm; what we resume after is kept until a later message is
+    // acknowledged there.
     if (!pollTarget_) {
         acks_.clear();
         return;

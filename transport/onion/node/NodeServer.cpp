@@ -260,10 +260,15 @@ void NodeServer::onFrame(Connection* c, const QByteArray& bytes) {
     }
     const std::uint64_t id = request.request_id();
     Reply reply = [this, channel, id](const NodeReply& r) { send(channel, id, r); };
-    if (request.has_onion()) {
-        handleOnion(request.onion(), c->peer, std::move(reply));
-    } else {
-        handleReplicate(request.replicate(), c->peer, std::move(reply));
+    switch (request.body_case()) {
+        case NodeRequest::kOnion:
+            return handleOnion(request.onion(), c->peer, std::move(reply));
+        case NodeRequest::kReplicate:
+            return handleReplicate(request.replicate(), c->peer, std::move(reply));
+        case NodeRequest::kReplicateDelete:
+            return handleReplicateDelete(request.replicate_delete(), c->peer, std::move(reply));
+        default:
+            return reply(errorReply(NodeError::MALFORMED, QStringLiteral("unknown request")));
     }
 }
 
@@ -445,7 +450,7 @@ void NodeServer::serve(const SwarmRequest& request, const QString& peer, Answer 
         case SwarmRequest::kRetrieve:
             return serveRetrieve(request.retrieve(), std::move(answer));
         case SwarmRequest::kDelete:
-            return serveDelete(request.delete_(), std::move(answer));
+            return serveDelete(request.delete_(), peer, std::move(answer));
         case SwarmRequest::kGetDirectory: {
             SwarmReply reply;
             if (directory() == nullptr) {
@@ -476,7 +481,7 @@ void NodeServer::serveStore(const proto::node::StoreMessage& r, const QString& p
         return answer(swarmError(NodeError::REFUSED, stored.error()));
     }
     const StoredMessage message = stored->second;
-    const bool duplicate = stored->first == StoreOutcome::Duplicate;
+    const bool duplicate = stored->first != StoreOutcome::Stored;
     audit("store", peer,
           {{QStringLiteral("via"), QStringLiteral("onion")},
            {QStringLiteral("recipient"), recipient},
@@ -502,7 +507,8 @@ void NodeServer::serveStore(const proto::node::StoreMessage& r, const QString& p
     s->set_duplicate(duplicate);
     s->set_expires_at_ms(static_cast<std::uint64_t>(message.expiresAt));
     tally->waiting = others.size();
-    if (others.empty()) {
+    // Deleted by its owner here: not handed to members that may never have had it.
+    if (others.empty() || stored->first == StoreOutcome::Deleted) {
         tally->answer(tally->reply);
         return;
     }
@@ -618,15 +624,21 @@ void NodeServer::wakePolls(const QString& recipient) {
     }
 }
 
-void NodeServer::serveDelete(const proto::node::DeleteMessages& r, Answer answer) {
+// The owner's signed request, checked here, and also by every other member it is passed on
+// to: no member deletes on another's word alone.
+Expected<int, NodeError> NodeServer::deleteAsOwner(const proto::node::DeleteMessages& r) {
     const QString recipient = QString::fromStdString(r.recipient());
+    NodeError error;
     if (!inSwarmOf(recipient, nullptr)) {
-        return answer(swarmError(NodeError::WRONG_SWARM,
-                                 QStringLiteral("this node does not keep that ID's messages")));
+        error.set_code(NodeError::WRONG_SWARM);
+        error.set_message("this node does not keep that ID's messages");
+        return unexpected(error);
     }
     const auto proof = proofOf(r.owner());
     if (!proof) {
-        return answer(swarmError(NodeError::UNAUTHORIZED, QStringLiteral("the owner must sign")));
+        error.set_code(NodeError::UNAUTHORIZED);
+        error.set_message("the owner must sign");
+        return unexpected(error);
     }
     std::string joined;
     std::vector<QByteArray> hashes;
@@ -635,15 +647,83 @@ void NodeServer::serveDelete(const proto::node::DeleteMessages& r, Answer answer
         hashes.push_back(qbytes(h));
     }
     if (const auto ok = checkOwner(*proof, "delete", recipient, now(), crypto::view(joined)); !ok) {
-        return answer(swarmError(NodeError::UNAUTHORIZED, ok.error()));
+        error.set_code(NodeError::UNAUTHORIZED);
+        error.set_message(ok.error().toStdString());
+        return unexpected(error);
     }
     const auto removed = store_->remove(recipient, hashes);
     if (!removed) {
-        return answer(swarmError(NodeError::REFUSED, removed.error()));
+        error.set_code(NodeError::REFUSED);
+        error.set_message(removed.error().toStdString());
+        return unexpected(error);
     }
-    SwarmReply out;
-    out.mutable_deleted()->set_count(static_cast<std::uint32_t>(*removed));
-    answer(out);
+    return *removed;
+}
+
+void NodeServer::serveDelete(const proto::node::DeleteMessages& r, const QString& peer,
+                             Answer answer) {
+    const auto removed = deleteAsOwner(r);
+    if (!removed) {
+        SwarmReply out;
+        *out.mutable_error() = removed.error();
+        return answer(out);
+    }
+    const QString recipient = QString::fromStdString(r.recipient());
+    audit("delete", peer,
+          {{QStringLiteral("via"), QStringLiteral("onion")},
+           {QStringLiteral("recipient"), recipient},
+           {QStringLiteral("count"), *removed}});
+    // Passed on to every other member before the owner hears "deleted" (as a store is), so a
+    // deleted message does not come back from another member.
+    struct Tally {
+        std::size_t waiting = 0;
+        std::uint32_t confirmed = 0;
+        Answer answer;
+        SwarmReply reply;
+    };
+    auto tally = std::make_shared<Tally>();
+    tally->answer = std::move(answer);
+    tally->reply.mutable_deleted()->set_count(static_cast<std::uint32_t>(*removed));
+    std::vector<NodeInfo> others;
+    (void)inSwarmOf(recipient, &others);
+    tally->waiting = others.size();
+    if (others.empty()) {
+        tally->answer(tally->reply);
+        return;
+    }
+    for (const NodeInfo& other : others) {
+        NodeRequest replicate;
+        *replicate.mutable_replicate_delete() = r;
+        links_.linkTo(other)->request(
+            std::move(replicate),
+            [tally](const NodeReply& reply) {
+                if (reply.has_replicated() && reply.replicated()) {
+                    ++tally->confirmed;
+                }
+                if (--tally->waiting == 0) {
+                    tally->reply.mutable_deleted()->set_replicas(tally->confirmed);
+                    tally->answer(tally->reply);
+                }
+            },
+            limits_.replicateTimeoutMs);
+    }
+}
+
+void NodeServer::handleReplicateDelete(const proto::node::DeleteMessages& r, const QString& peer,
+                                       Reply reply) {
+    const auto removed = deleteAsOwner(r);
+    if (!removed) {
+        NodeReply out;
+        *out.mutable_error() = removed.error();
+        return reply(out);
+    }
+    audit("delete", peer,
+          {{QStringLiteral("via"), QStringLiteral("replicate")},
+           {QStringLiteral("recipient"), QString::fromStdString(r.recipient())},
+           {QStringLiteral("count"), *removed}});
+    NodeReply ok;
+    ok.set_replicated(true);
+    reply(ok);
 }
 
 }  // namespace tandem::transport::onion

@@ -9,8 +9,9 @@
 //   back the same way, sealed under each hop's layer key.
 // - Destination: store (for a Session ID whose swarm this node is in; replicated to the
 //   other members before it answers, and it says how many confirmed), retrieve and delete
-//   (signed by the owner, OwnerAuth.h), retrieve as a long-poll (held until a message for the
-//   ID is stored here or wait_ms passes), and the signed directory.
+//   (signed by the owner, OwnerAuth.h; a delete is passed on to the other members as the
+//   owner's signed request, each checks the signature, before it answers), retrieve as a long-poll
+//   (held until a message for the ID is stored here or wait_ms passes), and the signed directory.
 // - The directory comes from a file (written by tandem-localnet or an operator) signed by the
 //   network key; the node re-reads it when the file changes, and keeps the highest version.
 // - Bad input: an unreadable frame or layer gets an error reply; a request over the
@@ -96,8 +97,11 @@ private:
                     std::function<void(proto::node::SwarmReply)> answer);
     void serveRetrieve(const proto::node::RetrieveMessages& r,
                        std::function<void(proto::node::SwarmReply)> answer);
-    void serveDelete(const proto::node::DeleteMessages& r,
+    void serveDelete(const proto::node::DeleteMessages& r, const QString& peer,
                      std::function<void(proto::node::SwarmReply)> answer);
+    void handleReplicateDelete(const proto::node::DeleteMessages& r, const QString& peer,
+                               Reply reply);
+    Expected<int, proto::node::NodeError> deleteAsOwner(const proto::node::DeleteMessages& r);
     void wakePolls(const QString& recipient);
     const NodeDirectory* directory();
     bool inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* others);

@@ -22,10 +22,17 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_by_recipient ON messages(recipient, seq);
 CREATE INDEX IF NOT EXISTS messages_by_expiry ON messages(expires_at);
-PRAGMA user_version = 1;
+CREATE TABLE IF NOT EXISTS deleted (
+  hash BLOB PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deleted_by_expiry ON deleted(expires_at);
+PRAGMA user_version = 2;
 )sql";
 
-constexpr int kSchemaVersion = 1;
+// 1: messages. 2: + deleted (what the owner deleted, until it would have expired). Every
+// statement above is idempotent, so an older database is brought up to date by running them.
+constexpr int kSchemaVersion = 2;
 
 QString describe(const storage::StoreError& e) {
     return e.message;
@@ -108,6 +115,25 @@ Expected<std::pair<StoreOutcome, StoredMessage>, QString> NodeStore::store(const
         return std::pair{StoreOutcome::Duplicate, std::move(message)};
     }
     (*existing)->reset();
+    // Deleted by its owner: a late replica or a sender's retry must not bring it back.
+    auto tombstone =
+        db_->prepare("SELECT expires_at FROM deleted WHERE hash = ? AND expires_at > ?");
+    if (!tombstone) {
+        return unexpected(describe(tombstone.error()));
+    }
+    (*tombstone)->reset();
+    (*tombstone)->bindAll(message.hash, now);
+    auto gone = (*tombstone)->step();
+    if (!gone) {
+        (*tombstone)->reset();
+        return unexpected(describe(gone.error()));
+    }
+    if (*gone) {
+        message.expiresAt = (*tombstone)->int64(0);
+        (*tombstone)->reset();
+        return std::pair{StoreOutcome::Deleted, std::move(message)};
+    }
+    (*tombstone)->reset();
     const auto queued = count(recipient, now);
     if (!queued) {
         return unexpected(queued.error());
@@ -191,12 +217,22 @@ Expected<int, QString> NodeStore::remove(const QString& recipient,
     if (!tx) {
         return unexpected(describe(tx.error()));
     }
+    auto mark = db_->prepare(
+        "INSERT OR IGNORE INTO deleted (hash, expires_at) "
+        "SELECT hash, expires_at FROM messages WHERE hash = ? AND recipient = ?");
+    if (!mark) {
+        return unexpected(describe(mark.error()));
+    }
     auto del = db_->prepare("DELETE FROM messages WHERE hash = ? AND recipient = ?");
     if (!del) {
         return unexpected(describe(del.error()));
     }
     int removed = 0;
     for (const QByteArray& hash : hashes) {
+        (*mark)->reset();
+        if (auto r = (*mark)->bindAll(hash, recipient).run(); !r) {
+            return unexpected(describe(r.error()));
+        }
         (*del)->reset();
         if (auto r = (*del)->bindAll(hash, recipient).run(); !r) {
             return unexpected(describe(r.error()));
@@ -218,7 +254,12 @@ int NodeStore::purgeExpired(std::int64_t now) {
     if (!(*stmt)->bindAll(now).run()) {
         return 0;
     }
-    return db_->changes();
+    const int purged = db_->changes();
+    if (auto marks = db_->prepare("DELETE FROM deleted WHERE expires_at <= ?")) {
+        (*marks)->reset();
+        (void)(*marks)->bindAll(now).run();
+    }
+    return purged;
 }
 
 Expected<std::int64_t, QString> NodeStore::count(const QString& recipient, std::int64_t now) {

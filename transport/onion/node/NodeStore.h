@@ -4,6 +4,9 @@
 // - Dedupe by message hash: BLAKE2b-256 over the recipient and the bytes, so the same message
 //   stored twice (a client's retry, or the same message replicated from two swarm members)
 //   is kept once and keeps its first arrival time.
+// - A message its owner deleted leaves its hash behind (table `deleted`) until it would have
+//   expired: storing it again (a late replica, a sender's retry) is answered Deleted and
+//   stores nothing, so a deleted message cannot come back.
 // - TTL: what the sender asks, at most kMaxTtlMs (14 days, Session's default), which is also
 //   the default; expired messages are never returned and purgeExpired() removes them.
 // - Retrieval in arrival order after the last hash the owner has seen, as Session does;
@@ -43,7 +46,8 @@ struct StoredMessage {
     std::int64_t expiresAt = 0;
 };
 
-enum class StoreOutcome { Stored, Duplicate };
+// Deleted: the owner deleted this message here before; nothing is stored.
+enum class StoreOutcome { Stored, Duplicate, Deleted };
 
 class NodeStore {
 public:
