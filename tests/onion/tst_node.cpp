@@ -5,7 +5,8 @@
 // a swarm member killed with SIGKILL loses nothing; bad input gets an error and the nodes
 // keep serving. And the client's OnionTransport over the same nodes: two users exchange
 // messages both ways through their own paths, each once and in order; a node on a path killed
-// and the path is rebuilt; the guard is kept.
+// and the path is rebuilt; the guard is kept; a newer directory signed by the network key is
+// adopted from the nodes (and announced once), a forged one is not.
 #include <memory>
 #include <set>
 #include <sodium.h>
@@ -528,6 +529,73 @@ private slots:
                                 15000));
         const auto still = ask(pathTo(node), storeRequest(dave.sessionId, "still here"));
         QVERIFY(still && still->has_stored());
+    }
+
+    // Last: it changes the directory every node reads.
+    void aNewerDirectoryIsAdopted() {
+        Endpoint user(directory_);
+        user.transport->setNetworkKey(network_.publicKey);
+        user.transport->setDirectoryRefreshInterval(300);
+        QList<QByteArray> announced;
+        QObject::connect(user.transport.get(), &OnionTransport::directoryChanged,
+                         [&](const QByteArray& signedDirectory) { announced << signedDirectory; });
+        user.transport->start();
+        QVERIFY(QTest::qWaitFor([&] { return user.transport->isReady(); }, 15000));
+        QTest::qWait(1000);  // a few refreshes: the same version is not announced again
+        QVERIFY(announced.isEmpty());
+        QCOMPARE(user.transport->directory().version, std::uint64_t{1});
+
+        // Version 2 lists one more node (a seventh, in the first swarm); the nodes read it from
+        // the file, and the transport from them.
+        nodes_.push_back(std::make_unique<test::NodeProcess>(QStringLiteral("127.0.0.8"),
+                                                             directoryFile_, network_.publicKey));
+        QVERIFY2(nodes_.back()->start(), "tandem-node did not start");
+        NodeDirectory next = directory_;
+        next.version = 2;
+        next.issuedAtMs = nowMs();
+        NodeInfo added;
+        added.ed25519 = nodes_.back()->identity();
+        added.x25519 = crypto::ed25519ToX25519(added.ed25519).value();
+        added.address = nodes_.back()->address();
+        added.swarmId = assignSwarms(7)[6];
+        next.nodes.push_back(added);
+        // A forged version 3 (signed by another key) is ignored by the nodes and the client.
+        const auto forged = [&] {
+            NodeDirectory f = next;
+            f.version = 3;
+            return f.sign(Ed25519KeyPair::generate());
+        }();
+        const auto write = [&](const crypto::Bytes& bytes) {
+            QSaveFile file(directoryFile_);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT
+                       static_cast<qint64>(bytes.size()));
+            QVERIFY(file.commit());
+        };
+        write(forged);
+        QTest::qWait(1500);  // refreshed a few times (and a new modification time next)
+        QVERIFY(announced.isEmpty());
+        write(next.sign(network_));
+        QVERIFY(QTest::qWaitFor([&] { return !announced.isEmpty(); }, 15000));
+        QCOMPARE(announced.size(), 1);
+        const auto adopted = NodeDirectory::verify(
+            crypto::ByteView(reinterpret_cast<const std::uint8_t*>(announced[0].constData()),
+                             static_cast<std::size_t>(announced[0].size())),  // NOLINT
+            network_.publicKey);
+        QVERIFY(adopted.has_value());
+        QCOMPARE(adopted->version, std::uint64_t{2});
+        QCOMPARE(adopted->nodes.size(), std::size_t{7});
+        QCOMPARE(user.transport->directory().version, std::uint64_t{2});
+        QVERIFY(user.transport->directory().find(added.ed25519) != nullptr);
+        QTest::qWait(1000);
+        QCOMPARE(announced.size(), 1);  // once
+        directory_ = next;
+        // Still delivering with the new directory.
+        Endpoint other(directory_);
+        other.transport->start();
+        QVERIFY(QTest::qWaitFor([&] { return other.transport->isReady(); }, 15000));
+        other.send(user.who.sessionId, QStringLiteral("after v2"));
+        QVERIFY(QTest::qWaitFor([&] { return user.received.size() == 1; }, 15000));
     }
 };
 

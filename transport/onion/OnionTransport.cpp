@@ -57,6 +57,8 @@ OnionTransport::OnionTransport(NodeDirectory directory, OnionIdentity identity,
       identity_(std::move(identity)),
       preferredGuard_(guard),
       paths_(kPaths) {
+    refreshTimer_.setInterval(kDirectoryRefreshMs);
+    connect(&refreshTimer_, &QTimer::timeout, this, &OnionTransport::refreshDirectory);
     retryTimer_.setSingleShot(true);
     connect(&retryTimer_, &QTimer::timeout, this, [this] {
         if (!running_) {
@@ -86,12 +88,14 @@ void OnionTransport::start() {
     for (int i = 0; i < kPaths; ++i) {
         buildPath(i, false);
     }
+    refreshTimer_.start();
 }
 
 void OnionTransport::stop() {
     running_ = false;
     polling_ = false;
     retryTimer_.stop();
+    refreshTimer_.stop();
     flushAcks();
     links_.clear();  // what waits on them is failed below, not called back
     auto outbox = std::move(outbox_);
@@ -200,7 +204,71 @@ void OnionTransport::testPath(int index) {
             updateStatus();
             flushSends();
             poll();
+            // Adopted once this callback is done (it may rebuild paths).
+            QTimer::singleShot(0, this, [this, signedDirectory = reply->directory()] {
+                adoptDirectory(signedDirectory);
+            });
         });
+}
+
+void OnionTransport::setDirectoryRefreshInterval(int ms) {
+    refreshTimer_.setInterval(std::max(ms, 100));
+}
+
+void OnionTransport::refreshDirectory() {
+    const auto path = pickPath();
+    if (!running_ || !networkKey_ || !path) {
+        return;
+    }
+    const auto& p = paths_[static_cast<std::size_t>(*path)];
+    const auto destination = randomNode({p->guard.address, p->middle.address}, std::nullopt);
+    if (!destination) {
+        return;
+    }
+    SwarmRequest get;
+    get.mutable_get_directory();
+    request(*path, *destination, get, 15000, [this](Expected<SwarmReply, TransportError> reply) {
+        if (running_ && reply && reply->has_directory()) {
+            adoptDirectory(reply->directory());
+        }
+    });
+}
+
+void OnionTransport::adoptDirectory(const std::string& signedDirectory) {
+    if (!networkKey_) {
+        return;
+    }
+    auto verified = NodeDirectory::verify(crypto::view(signedDirectory), *networkKey_);
+    if (!verified) {
+        qCWarning(lcOnion) << "a node handed out a directory that does not verify:"
+                           << verified.error();
+        return;
+    }
+    if (verified->version <= directory_.version) {
+        return;
+    }
+    qCInfo(lcOnion) << "adopting directory version" << verified->version << "with"
+                    << verified->nodes.size() << "nodes";
+    directory_ = std::move(verified).value();
+    // Whatever names a node that is gone, or listed differently now, is chosen again.
+    const auto listed = [this](const NodeInfo& n) {
+        const NodeInfo* now = directory_.find(n.ed25519);
+        return now != nullptr && now->address == n.address && now->swarmId == n.swarmId;
+    };
+    routes_.clear();
+    const auto own = crypto::session::parseSessionId(identity_.sessionId);
+    if (pollTarget_ &&
+        (!listed(*pollTarget_) || !own || directory_.swarmOf(*own) != pollTarget_->swarmId)) {
+        pollTarget_.reset();
+    }
+    for (int i = 0; i < kPaths; ++i) {
+        const auto& p = paths_[static_cast<std::size_t>(i)];
+        if (p && (!listed(p->guard) || !listed(p->middle))) {
+            buildPath(i, !listed(p->guard));
+        }
+    }
+    updateStatus();
+    emit directoryChanged(QByteArray::fromStdString(signedDirectory));
 }
 
 std::vector<NodeInfo> OnionTransport::guards() const {

@@ -16,6 +16,12 @@
 // is tried on another path and member (kSendAttempts), and if it still fails it is reported
 // with every message queued behind it, so nothing overtakes it. received() may repeat a
 // message (another member, a restart): the core dedupes.
+//
+// Directory refresh: given the network key (setNetworkKey), the transport adopts a directory a
+// node hands out — at every path test, and every kDirectoryRefreshMs through a path — if its
+// signature verifies with that key and its version is higher than its own, and emits
+// directoryChanged() with the signed bytes for the core to keep. Paths through nodes no
+// longer listed are rebuilt. Without the network key nothing is adopted.
 #pragma once
 
 #include <deque>
@@ -48,6 +54,7 @@ public:
     static constexpr int kPollWaitMs = 20000;
     static constexpr int kMaxQueuedSends = 20000;
     static constexpr int kSendAttempts = 3;
+    static constexpr int kDirectoryRefreshMs = 10 * 60 * 1000;
 
     OnionTransport(NodeDirectory directory, OnionIdentity identity,
                    std::optional<crypto::PublicKey> guard = std::nullopt,
@@ -69,10 +76,20 @@ public:
     // The guards of the paths built so far (tested or not), path order.
     [[nodiscard]] std::vector<NodeInfo> guards() const;
 
+    // The key that signs directories: without it no fetched directory is adopted.
+    void setNetworkKey(const crypto::PublicKey& networkKey) { networkKey_ = networkKey; }
+    // How often the directory is fetched through a path (default kDirectoryRefreshMs).
+    void setDirectoryRefreshInterval(int ms);
+    // Fetches the directory now (through a path, from a random node).
+    void refreshDirectory();
+    [[nodiscard]] const NodeDirectory& directory() const { return directory_; }
+
 signals:
     void guardChanged(const crypto::PublicKey& guard);
     // The hash to resume from after this message once the core has committed it.
     void lastSeenChanged(const QByteArray& hash);
+    // A newer directory, verified with the network key, was adopted: its signed bytes.
+    void directoryChanged(const QByteArray& signedDirectory);
 
 private:
     struct Path {
@@ -102,10 +119,13 @@ private:
     void poll();
     void flushAcks();
     void updateStatus();
+    void adoptDirectory(const std::string& signedDirectory);
     std::optional<NodeInfo> randomNode(const std::set<QString>& avoidAddresses,
                                        std::optional<std::uint64_t> inSwarm) const;
 
     NodeDirectory directory_;
+    std::optional<crypto::PublicKey> networkKey_;
+    QTimer refreshTimer_;
     OnionIdentity identity_;
     std::optional<crypto::PublicKey> preferredGuard_;
     std::vector<std::optional<Path>> paths_;
