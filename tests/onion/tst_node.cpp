@@ -6,7 +6,11 @@
 // keep serving. And the client's OnionTransport over the same nodes: two users exchange
 // messages both ways through their own paths, each once and in order; a node on a path killed
 // and the path is rebuilt; the guard is kept; a newer directory signed by the network key is
-// adopted from the nodes (and announced once), a forged one is not.
+// adopted from the nodes (and announced once), a forged one is not. The onion file store: a
+// blob put through one client is got through another's paths, every member of its swarm has
+// it, a tampered or unknown id is NotFound, an oversize blob is refused before it is sent,
+// bytes that do not match their id are refused, and a member killed loses it for no one.
+#include <map>
 #include <memory>
 #include <set>
 #include <sodium.h>
@@ -23,6 +27,7 @@
 #include "tandem/node.pb.h"
 #include "tests/support/Daemons.h"
 #include "transport/SecureChannel.h"
+#include "transport/onion/Blob.h"
 #include "transport/onion/Directory.h"
 #include "transport/onion/NodeLink.h"
 #include "transport/onion/OnionTransport.h"
@@ -529,6 +534,143 @@ private slots:
                                 15000));
         const auto still = ask(pathTo(node), storeRequest(dave.sessionId, "still here"));
         QVERIFY(still && still->has_stored());
+    }
+
+    void filesAreKeptByTheSwarmNearestTheirId() {
+        Endpoint uploader(directory_);
+        Endpoint fetcher(directory_);
+        struct Outcome {
+            std::optional<transport::BlobRef> stored;
+            std::optional<QByteArray> fetched;
+            std::optional<transport::TransportError> failed;
+            QList<QPair<qint64, qint64>> progress;
+        };
+        std::map<QByteArray, Outcome> outcomes;
+        for (Endpoint* e : {&uploader, &fetcher}) {
+            QObject::connect(e->transport.get(), &transport::Transport::blobStored,
+                             [&](const QByteArray& id, const transport::BlobRef& ref) {
+                                 outcomes[id].stored = ref;
+                             });
+            QObject::connect(e->transport.get(), &transport::Transport::blobFetched,
+                             [&](const QByteArray& id, const QByteArray& bytes) {
+                                 outcomes[id].fetched = bytes;
+                             });
+            QObject::connect(e->transport.get(), &transport::Transport::blobFailed,
+                             [&](const QByteArray& id, const transport::TransportError& error) {
+                                 outcomes[id].failed = error;
+                             });
+            QObject::connect(e->transport.get(), &transport::Transport::blobProgress,
+                             [&](const QByteArray& id, qint64 done, qint64 total) {
+                                 outcomes[id].progress.append({done, total});
+                             });
+            e->transport->start();
+        }
+        QVERIFY(QTest::qWaitFor(
+            [&] { return uploader.transport->isReady() && fetcher.transport->isReady(); }, 15000));
+        const auto finished = [&](const char* request) {
+            return QTest::qWaitFor(
+                [&] {
+                    const Outcome& o = outcomes[request];
+                    return o.stored || o.fetched || o.failed;
+                },
+                40000);
+        };
+
+        // Too large: refused by the transport before anything is sent.
+        uploader.transport->putBlob("huge", QByteArray(kMaxBlobBytes + 1, 'x'));
+        QVERIFY(outcomes["huge"].failed.has_value());  // at once
+        QCOMPARE(outcomes["huge"].failed->code, transport::TransportError::Code::TooLarge);
+        QVERIFY(outcomes["huge"].failed->message.contains(QString::number(kMaxBlobBytes)));
+        QVERIFY(outcomes["huge"].progress.isEmpty());
+
+        // Put through one client, got through another client's paths.
+        QByteArray blob(kMaxBlobBytes, '\0');
+        randombytes_buf(blob.data(), static_cast<std::size_t>(blob.size()));
+        uploader.transport->putBlob("put", blob);
+        QVERIFY(finished("put"));
+        QVERIFY2(outcomes["put"].stored.has_value(),
+                 qPrintable(outcomes["put"].failed ? outcomes["put"].failed->message : QString()));
+        const transport::BlobRef ref = *outcomes["put"].stored;
+        QCOMPARE(ref.id, blobIdOf(blob));
+        QCOMPARE(ref.size, blob.size());
+        QCOMPARE(outcomes["put"].progress.first(), (QPair<qint64, qint64>{0, blob.size()}));
+        QCOMPARE(outcomes["put"].progress.last(),
+                 (QPair<qint64, qint64>{blob.size(), blob.size()}));
+        fetcher.transport->getBlob("get", ref);
+        QVERIFY(finished("get"));
+        QVERIFY2(outcomes["get"].fetched.has_value(),
+                 qPrintable(outcomes["get"].failed ? outcomes["get"].failed->message : QString()));
+        QVERIFY(*outcomes["get"].fetched == blob);
+
+        // A tampered id, and an unknown one: NotFound.
+        transport::BlobRef tampered = ref;
+        tampered.id[5] = static_cast<char>(tampered.id[5] ^ 0x01);
+        fetcher.transport->getBlob("tampered", tampered);
+        QVERIFY(finished("tampered"));
+        QVERIFY(outcomes["tampered"].failed.has_value());
+        QCOMPARE(outcomes["tampered"].failed->code, transport::TransportError::Code::NotFound);
+        fetcher.transport->getBlob("unknown", {blobIdOf("never stored"), 12});
+        QVERIFY(finished("unknown"));
+        QCOMPARE(outcomes["unknown"].failed->code, transport::TransportError::Code::NotFound);
+
+        // Every member has it; a node refuses bytes that are not what the id says, and a node
+        // outside the blob's swarm refuses to keep it.
+        const auto swarm = directory_.members(*directory_.swarmOf(blobRingKey(ref.id)));
+        for (std::size_t m = 0; m < swarm.size(); ++m) {
+            SwarmRequest get;
+            get.mutable_get_blob()->set_id(ref.id.toStdString());
+            const auto got = ask(pathTo(swarm[m], m), get);
+            QVERIFY2(got && got->has_blob(), qPrintable(got ? QString() : got.error()));
+            QVERIFY(got->blob() == blob.toStdString());
+        }
+        SwarmRequest lie;
+        lie.mutable_store_blob()->set_id(ref.id.toStdString());
+        lie.mutable_store_blob()->set_data("other bytes");
+        const auto refused = ask(pathTo(swarm[0]), lie);
+        QVERIFY(refused && refused->has_error());
+        QCOMPARE(refused->error().code(), NodeError::MALFORMED);
+        const QByteArray small("a small file");
+        SwarmRequest misplaced;
+        misplaced.mutable_store_blob()->set_id(blobIdOf(small).toStdString());
+        misplaced.mutable_store_blob()->set_data(small.toStdString());
+        const auto keepers = directory_.swarmOf(blobRingKey(blobIdOf(small)));
+        for (const NodeInfo& n : directory_.nodes) {
+            if (n.swarmId != *keepers) {
+                const auto wrong = ask(std::vector<NodeInfo>{n}, misplaced);
+                QVERIFY(wrong && wrong->has_error());
+                QCOMPARE(wrong->error().code(), NodeError::WRONG_SWARM);
+                break;
+            }
+        }
+
+        // A member of its swarm killed with SIGKILL: still there, through fresh paths.
+        test::NodeProcess* victim = nullptr;
+        for (auto& n : nodes_) {
+            if (n->identity() == swarm[0].ed25519) {
+                victim = n.get();
+            }
+        }
+        QVERIFY(victim != nullptr);
+        victim->kill();
+        const auto restart = qScopeGuard([victim] { victim->start(); });
+        Endpoint late(directory_);
+        QObject::connect(
+            late.transport.get(), &transport::Transport::blobFetched,
+            [&](const QByteArray& id, const QByteArray& bytes) { outcomes[id].fetched = bytes; });
+        QObject::connect(late.transport.get(), &transport::Transport::blobFailed,
+                         [&](const QByteArray& id, const transport::TransportError& error) {
+                             outcomes[id].failed = error;
+                         });
+        late.transport->start();
+        QVERIFY(QTest::qWaitFor([&] { return late.transport->isReady(); }, 15000));
+        for (int i = 0; i < 3; ++i) {  // whichever member each is sent to
+            const QByteArray id = "after kill " + QByteArray::number(i);
+            late.transport->getBlob(id, ref);
+            QVERIFY(QTest::qWaitFor([&] { return outcomes[id].fetched || outcomes[id].failed; },
+                                    40000));
+            QVERIFY2(outcomes[id].fetched.has_value(), qPrintable(outcomes[id].failed->message));
+            QVERIFY(*outcomes[id].fetched == blob);
+        }
     }
 
     // Last: it changes the directory every node reads.

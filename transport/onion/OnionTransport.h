@@ -17,6 +17,13 @@
 // with every message queued behind it, so nothing overtakes it. received() may repeat a
 // message (another member, a restart): the core dedupes.
 //
+// Blobs (Blob.h): putBlob() refuses more than kMaxBlobBytes with TooLarge before anything is
+// sent; otherwise the blob goes through a path to a member of the swarm nearest its id, which
+// replicates it to the rest of the swarm before blobStored(BlobRef{id, size}). getBlob() asks
+// a member of that swarm and checks the bytes against the id; a member without it (NOT_FOUND)
+// or with other bytes is passed over for another, up to kSendAttempts; then NotFound.
+// blobProgress() comes at the start (0) and the end (size) of each.
+//
 // Directory refresh: given the network key (setNetworkKey), the transport adopts a directory a
 // node hands out — at every path test, and every kDirectoryRefreshMs through a path — if its
 // signature verifies with that key and its version is higher than its own, and emits
@@ -120,6 +127,17 @@ private:
     void flushAcks();
     void updateStatus();
     void adoptDirectory(const std::string& signedDirectory);
+    struct BlobOp {
+        QByteArray requestId;
+        bool put = false;
+        QByteArray id;
+        QByteArray data;  // put: the ciphertext
+        std::int64_t size = 0;
+        int attempt = 0;
+        std::set<QString> tried;  // members that did not have it
+    };
+    void runBlob(BlobOp op);
+    void blobDone(const BlobOp& op, Expected<proto::node::SwarmReply, TransportError> reply);
     std::optional<NodeInfo> randomNode(const std::set<QString>& avoidAddresses,
                                        std::optional<std::uint64_t> inSwarm) const;
 
@@ -137,6 +155,7 @@ private:
     QHash<QString, std::deque<OutgoingEnvelope>> outbox_;  // per recipient, in order
     QSet<QString> sending_;                                // recipients with one in flight
     int queued_ = 0;
+    std::deque<BlobOp> blobsWaiting_;  // for a path
     std::vector<QByteArray> acks_;
     bool ackScheduled_ = false;
     NodeLinkPool links_{this};

@@ -14,6 +14,7 @@
 #include "transport/DelayLine.h"
 #include "transport/SecureChannel.h"
 #include "transport/daemon/DaemonData.h"
+#include "transport/onion/Blob.h"
 #include "transport/onion/OwnerAuth.h"
 
 Q_LOGGING_CATEGORY(lcNode, "tandem.transport.node", QtWarningMsg)
@@ -265,6 +266,8 @@ void NodeServer::onFrame(Connection* c, const QByteArray& bytes) {
             return handleOnion(request.onion(), c->peer, std::move(reply));
         case NodeRequest::kReplicate:
             return handleReplicate(request.replicate(), c->peer, std::move(reply));
+        case NodeRequest::kReplicateBlob:
+            return handleReplicateBlob(request.replicate_blob(), c->peer, std::move(reply));
         case NodeRequest::kReplicateDelete:
             return handleReplicateDelete(request.replicate_delete(), c->peer, std::move(reply));
         default:
@@ -395,11 +398,15 @@ const NodeDirectory* NodeServer::directory() {
 
 bool NodeServer::inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* others) {
     const auto key = crypto::session::parseSessionId(sessionId);
+    return key && inSwarmOfKey(*key, others);
+}
+
+bool NodeServer::inSwarmOfKey(const crypto::PublicKey& key, std::vector<NodeInfo>* others) {
     const NodeDirectory* dir = directory();
-    if (!key || dir == nullptr) {
+    if (dir == nullptr) {
         return false;
     }
-    const auto swarm = dir->swarmOf(*key);
+    const auto swarm = dir->swarmOf(key);
     if (!swarm) {
         return false;
     }
@@ -438,6 +445,16 @@ void NodeServer::serve(const SwarmRequest& request, const QString& peer, Answer 
             case SwarmRequest::kGetDirectory:
                 what = {{QStringLiteral("destination"), QStringLiteral("get_directory")}};
                 break;
+            case SwarmRequest::kStoreBlob:
+                what = {{QStringLiteral("destination"), QStringLiteral("store_blob")},
+                        {QStringLiteral("blob_id"),
+                         QString::fromLatin1(qbytes(request.store_blob().id()).toHex())}};
+                break;
+            case SwarmRequest::kGetBlob:
+                what = {{QStringLiteral("destination"), QStringLiteral("get_blob")},
+                        {QStringLiteral("blob_id"),
+                         QString::fromLatin1(qbytes(request.get_blob().id()).toHex())}};
+                break;
             default:
                 what = {{QStringLiteral("destination"), QStringLiteral("unknown")}};
                 break;
@@ -451,6 +468,10 @@ void NodeServer::serve(const SwarmRequest& request, const QString& peer, Answer 
             return serveRetrieve(request.retrieve(), std::move(answer));
         case SwarmRequest::kDelete:
             return serveDelete(request.delete_(), peer, std::move(answer));
+        case SwarmRequest::kStoreBlob:
+            return serveStoreBlob(request.store_blob(), peer, std::move(answer));
+        case SwarmRequest::kGetBlob:
+            return serveGetBlob(request.get_blob(), std::move(answer));
         case SwarmRequest::kGetDirectory: {
             SwarmReply reply;
             if (directory() == nullptr) {
@@ -724,6 +745,122 @@ void NodeServer::handleReplicateDelete(const proto::node::DeleteMessages& r, con
     NodeReply ok;
     ok.set_replicated(true);
     reply(ok);
+}
+
+// ---- the onion file store ---------------------------------------------------------------------
+
+void NodeServer::serveStoreBlob(const proto::node::StoreBlob& r, const QString& peer,
+                                Answer answer) {
+    const QByteArray id = qbytes(r.id());
+    if (r.data().size() > static_cast<std::size_t>(kMaxBlobBytes)) {
+        return answer(
+            swarmError(NodeError::TOO_LARGE,
+                       QStringLiteral("a blob holds at most %1 bytes").arg(kMaxBlobBytes)));
+    }
+    const QByteArray data = qbytes(r.data());
+    if (!blobIdMatches(id, data)) {
+        return answer(
+            swarmError(NodeError::MALFORMED,
+                       QStringLiteral("the blob's id is not the BLAKE2b-256 of its bytes")));
+    }
+    std::vector<NodeInfo> others;
+    if (!inSwarmOfKey(blobRingKey(id), &others)) {
+        return answer(swarmError(NodeError::WRONG_SWARM,
+                                 QStringLiteral("this node does not keep that blob")));
+    }
+    const std::int64_t t = now();
+    const auto stored = store_->storeBlob(id, data, t + kBlobTtlMs, t);
+    if (!stored) {
+        return answer(swarmError(NodeError::REFUSED, stored.error()));
+    }
+    audit("blob_store", peer,
+          {{QStringLiteral("via"), QStringLiteral("onion")},
+           {QStringLiteral("blob_id"), QString::fromLatin1(id.toHex())},
+           {QStringLiteral("size"), data.size()}});
+    // Every other member gets a copy before the uploader hears "stored", as for messages.
+    struct Tally {
+        std::size_t waiting = 0;
+        std::uint32_t confirmed = 0;
+        Answer answer;
+        SwarmReply reply;
+    };
+    auto tally = std::make_shared<Tally>();
+    tally->answer = std::move(answer);
+    auto* b = tally->reply.mutable_blob_stored();
+    b->set_id(r.id());
+    b->set_size(static_cast<std::uint64_t>(data.size()));
+    b->set_expires_at_ms(static_cast<std::uint64_t>(stored->second));
+    b->set_duplicate(stored->first != StoreOutcome::Stored);
+    tally->waiting = others.size();
+    if (others.empty()) {
+        tally->answer(tally->reply);
+        return;
+    }
+    for (const NodeInfo& other : others) {
+        NodeRequest replicate;
+        auto* rep = replicate.mutable_replicate_blob();
+        rep->set_id(r.id());
+        rep->set_data(r.data());
+        rep->set_expires_at_ms(static_cast<std::uint64_t>(stored->second));
+        links_.linkTo(other)->request(
+            std::move(replicate),
+            [tally](const NodeReply& reply) {
+                if (reply.has_replicated() && reply.replicated()) {
+                    ++tally->confirmed;
+                }
+                if (--tally->waiting == 0) {
+                    tally->reply.mutable_blob_stored()->set_replicas(tally->confirmed);
+                    tally->answer(tally->reply);
+                }
+            },
+            limits_.replicateTimeoutMs);
+    }
+}
+
+void NodeServer::handleReplicateBlob(const proto::node::ReplicateBlob& r, const QString& peer,
+                                     Reply reply) {
+    const QByteArray id = qbytes(r.id());
+    if (id.size() != kBlobIdBytes || !inSwarmOfKey(blobRingKey(id), nullptr)) {
+        return reply(errorReply(NodeError::WRONG_SWARM,
+                                QStringLiteral("this node does not keep that blob")));
+    }
+    const std::int64_t t = now();
+    const auto expires = static_cast<std::int64_t>(
+        std::min<std::uint64_t>(r.expires_at_ms(), static_cast<std::uint64_t>(t + kBlobTtlMs)));
+    // Checked again here (the hash, the size, this node's quota): a member's word is not taken.
+    const auto stored = store_->storeBlob(id, qbytes(r.data()), expires, t);
+    if (!stored) {
+        return reply(errorReply(NodeError::REFUSED, stored.error()));
+    }
+    audit("blob_store", peer,
+          {{QStringLiteral("via"), QStringLiteral("replicate")},
+           {QStringLiteral("blob_id"), QString::fromLatin1(id.toHex())},
+           {QStringLiteral("size"), static_cast<qint64>(r.data().size())}});
+    NodeReply ok;
+    ok.set_replicated(true);
+    reply(ok);
+}
+
+void NodeServer::serveGetBlob(const proto::node::GetBlob& r, Answer answer) {
+    const QByteArray id = qbytes(r.id());
+    if (id.size() != kBlobIdBytes) {
+        return answer(swarmError(NodeError::MALFORMED,
+                                 QStringLiteral("a blob id has %1 bytes").arg(kBlobIdBytes)));
+    }
+    if (!inSwarmOfKey(blobRingKey(id), nullptr)) {
+        return answer(swarmError(NodeError::WRONG_SWARM,
+                                 QStringLiteral("this node does not keep that blob")));
+    }
+    const auto found = store_->blob(id, now());
+    if (!found) {
+        return answer(swarmError(NodeError::UNAVAILABLE, found.error()));
+    }
+    if (!*found) {
+        return answer(swarmError(NodeError::NOT_FOUND, QStringLiteral("no such blob here")));
+    }
+    SwarmReply out;
+    out.set_blob(found->value().toStdString());
+    answer(out);
 }
 
 }  // namespace tandem::transport::onion

@@ -12,6 +12,9 @@
 //   (signed by the owner, OwnerAuth.h; a delete is passed on to the other members as the
 //   owner's signed request, each checks the signature, before it answers), retrieve as a long-poll
 //   (held until a message for the ID is stored here or wait_ms passes), and the signed directory.
+// - The onion file store (Blob.h): a blob is stored by the members of the swarm nearest its
+//   id, checked against its hash, replicated to the other members before it answers, and
+//   handed out by any member.
 // - The directory comes from a file (written by tandem-localnet or an operator) signed by the
 //   network key; the node re-reads it when the file changes, and keeps the highest version.
 // - Bad input: an unreadable frame or layer gets an error reply; a request over the
@@ -105,6 +108,12 @@ private:
     void wakePolls(const QString& recipient);
     const NodeDirectory* directory();
     bool inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* others);
+    bool inSwarmOfKey(const crypto::PublicKey& ringKey, std::vector<NodeInfo>* others);
+    void serveStoreBlob(const proto::node::StoreBlob& r, const QString& peer,
+                        std::function<void(proto::node::SwarmReply)> answer);
+    void handleReplicateBlob(const proto::node::ReplicateBlob& r, const QString& peer, Reply reply);
+    void serveGetBlob(const proto::node::GetBlob& r,
+                      std::function<void(proto::node::SwarmReply)> answer);
     bool seen(const crypto::PublicKey& ephemeral);
     void audit(const char* event, const QString& peer, QJsonObject fields = {});
     std::int64_t now() const { return QDateTime::currentMSecsSinceEpoch(); }

@@ -14,6 +14,8 @@
 // - Persisted in DIR/node.db (plain SQLite through the storage engine: it holds only what was
 //   already end-to-end encrypted), synchronous=FULL, so what a node confirms survives a
 //   power cut.
+// - Blobs (the onion file store, Blob.h): ciphertext by its BLAKE2b-256, checked on store,
+//   kBlobTtlMs from the latest upload, maxBlobBytesTotal for all of them.
 // Every limit is explicit (NodeStoreLimits) and refused with a clear error.
 #pragma once
 
@@ -37,6 +39,7 @@ struct NodeStoreLimits {
     qsizetype maxMessageBytes = 76 * 1024;  // Session's limit for one stored message
     std::int64_t maxPerRecipient = 10'000;  // oldest are not evicted: new ones are refused
     int maxRetrieve = 256;                  // messages per retrieve answer
+    std::int64_t maxBlobBytesTotal = 2LL * 1024 * 1024 * 1024;  // the file store, all blobs
 };
 
 struct StoredMessage {
@@ -69,7 +72,18 @@ public:
                                                            std::int64_t now);
     // Deletes the recipient's messages with these hashes; returns how many there were.
     Expected<int, QString> remove(const QString& recipient, const std::vector<QByteArray>& hashes);
+    // Removes expired messages, deletion marks and blobs; returns the messages removed.
     int purgeExpired(std::int64_t now);
+
+    // The onion file store (Blob.h): a blob whose id is not the hash of its bytes, larger
+    // than kMaxBlobBytes, or over maxBlobBytesTotal is refused. Stored again, it is kept once
+    // and lives until the later expiry. Returns the expiry (at most now + kBlobTtlMs).
+    Expected<std::pair<StoreOutcome, std::int64_t>, QString> storeBlob(const QByteArray& id,
+                                                                       const QByteArray& data,
+                                                                       std::int64_t expiresAt,
+                                                                       std::int64_t now);
+    // The blob's bytes, or nullopt if it is not here (or expired).
+    Expected<std::optional<QByteArray>, QString> blob(const QByteArray& id, std::int64_t now);
     Expected<std::int64_t, QString> count(const QString& recipient, std::int64_t now);
 
     [[nodiscard]] const NodeStoreLimits& limits() const { return limits_; }
