@@ -677,10 +677,16 @@ void OnionTransport::runBlob(BlobOp op) {
             runBlob(std::move(op));
             return;
         }
-        emit blobFailed(op.requestId,
-                        op.put ? pathError(QStringLiteral("no node of the file's swarm"))
-                               : TransportError{TransportError::Code::NotFound,
-                                                QStringLiteral("no node has this file"), false});
+        // Every member asked: the last failure, or (fetching) NotFound when each said so.
+        if (op.lastError && (op.put || op.lastError->code != TransportError::Code::NotFound)) {
+            emit blobFailed(op.requestId, *op.lastError);
+        } else {
+            emit blobFailed(op.requestId,
+                            op.put
+                                ? pathError(QStringLiteral("no node of the file's swarm"))
+                                : TransportError{TransportError::Code::NotFound,
+                                                 QStringLiteral("no node has this file"), false});
+        }
         return;
     }
     SwarmRequest r;
@@ -697,11 +703,17 @@ void OnionTransport::runBlob(BlobOp op) {
             if (!running_) {
                 return;  // stop() answered for it
             }
-            if (reply && !op.put &&
-                ((reply->has_error() && reply->error().code() == NodeError::NOT_FOUND) ||
-                 (reply->has_blob() &&
-                  !blobIdMatches(op.id, QByteArray::fromStdString(reply->blob()))))) {
-                op.tried.insert(address);  // that member has not got it (or not these bytes)
+            const bool success =
+                reply && (reply->has_blob_stored() ||
+                          (reply->has_blob() &&
+                           blobIdMatches(op.id, QByteArray::fromStdString(reply->blob()))));
+            if (!success) {
+                // That member has not got it, has other bytes, or did not answer: another
+                // member next time.
+                op.tried.insert(address);
+                op.lastError =
+                    reply ? (reply->has_error() ? errorOf(reply->error()) : TransportError{})
+                          : reply.error();
             }
             blobDone(op, std::move(reply));
         });

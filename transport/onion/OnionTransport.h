@@ -134,7 +134,8 @@ private:
         QByteArray data;  // put: the ciphertext
         std::int64_t size = 0;
         int attempt = 0;
-        std::set<QString> tried;  // members that did not have it
+        std::set<QString> tried;  // members that did not have it, or did not answer
+        std::optional<TransportError> lastError;
     };
     void runBlob(BlobOp op);
     void blobDone(const BlobOp& op, Expected<proto::node::SwarmReply, TransportError> reply);
