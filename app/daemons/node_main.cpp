@@ -1,5 +1,8 @@
 // tandem-node: a Session-mode service node. Thin main; the server is transport/onion/node.
 //   tandem-node --data DIR --listen IP:PORT --directory FILE --network-key HEX [--link-delay MS]
+//               [--audit FILE]
+// --audit is test instrumentation (transport/onion/node/AuditLog.h): it records full Session
+// IDs and peer addresses, for the privacy-contract test only.
 // Once listening it writes DIR/node.json (address and identity key, atomically) and prints
 // "tandem-node ready IP:PORT ED25519_HEX" on stdout. The directory FILE (a signed node
 // directory) may appear or change later: the node reads it when it changes.
@@ -43,6 +46,12 @@ int main(int argc, char* argv[]) {
     parser.addOption({QStringLiteral("link-delay"),
                       QStringLiteral("Emulated delay in ms on every link, each direction."),
                       QStringLiteral("MS"), QStringLiteral("0")});
+    parser.addOption(
+        {QStringLiteral("audit"),
+         QStringLiteral("TEST INSTRUMENTATION ONLY: append one JSON line per event the node "
+                        "observes (peer addresses, peeled layers, stored rows) to FILE. It "
+                        "records full Session IDs: never use it outside tests."),
+         QStringLiteral("FILE")});
     parser.process(app);
     if (!tandem::crypto::initialize()) {
         err << "tandem-node: libsodium cannot run on this system\n";
@@ -78,6 +87,11 @@ int main(int argc, char* argv[]) {
     tandem::UnixSignals::quitOnTermination(&app);
     tandem::transport::onion::NodeServer server(data, directory, networkKey, limits);
     QString error;
+    if (parser.isSet(QStringLiteral("audit")) &&
+        !server.enableAudit(parser.value(QStringLiteral("audit")), &error)) {
+        err << "tandem-node: " << error << "\n";
+        return 1;
+    }
     if (!server.start(host, static_cast<quint16>(port), &error)) {
         err << "tandem-node: " << error << "\n";
         return 1;

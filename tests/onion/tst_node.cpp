@@ -5,7 +5,12 @@
 // a swarm member killed with SIGKILL loses nothing; bad input gets an error and the nodes
 // keep serving. And the client's OnionTransport over the same nodes: two users exchange
 // messages both ways through their own paths, each once and in order; a node on a path killed
-// and the path is rebuilt; the guard is kept.
+// and the path is rebuilt; the guard is kept; a newer directory signed by the network key is
+// adopted from the nodes (and announced once), a forged one is not. The onion file store: a
+// blob put through one client is got through another's paths, every member of its swarm has
+// it, a tampered or unknown id is NotFound, an oversize blob is refused before it is sent,
+// bytes that do not match their id are refused, and a member killed loses it for no one.
+#include <map>
 #include <memory>
 #include <set>
 #include <sodium.h>
@@ -22,6 +27,7 @@
 #include "tandem/node.pb.h"
 #include "tests/support/Daemons.h"
 #include "transport/SecureChannel.h"
+#include "transport/onion/Blob.h"
 #include "transport/onion/Directory.h"
 #include "transport/onion/NodeLink.h"
 #include "transport/onion/OnionTransport.h"
@@ -120,6 +126,33 @@ SwarmRequest retrieveRequest(const SessionIdentity& signer, const QString& recip
     retrieve->mutable_owner()->set_timestamp_ms(static_cast<std::uint64_t>(proof.timestampMs));
     retrieve->mutable_owner()->set_signature(crypto::toString(proof.signature));
     return r;
+}
+
+SwarmRequest deleteRequest(const SessionIdentity& signer, const QString& recipient,
+                           const std::vector<std::string>& hashes) {
+    SwarmRequest r;
+    auto* d = r.mutable_delete_();
+    d->set_recipient(recipient.toStdString());
+    std::string joined;
+    for (const std::string& h : hashes) {
+        d->add_hashes(h);
+        joined += h;
+    }
+    const auto proof =
+        signAsOwner(signer.ed25519, "delete", recipient, nowMs(), crypto::view(joined));
+    d->mutable_owner()->set_ed25519(crypto::toString(proof.ed25519));
+    d->mutable_owner()->set_timestamp_ms(static_cast<std::uint64_t>(proof.timestampMs));
+    d->mutable_owner()->set_signature(crypto::toString(proof.signature));
+    return r;
+}
+
+// A request straight to one node (no onion), and its reply.
+std::optional<NodeReply> direct(const NodeInfo& node, NodeRequest request) {
+    NodeLink link(node.address, node.x25519);
+    auto got = std::make_shared<std::optional<NodeReply>>();
+    link.request(std::move(request), [got](const NodeReply& reply) { *got = reply; });
+    (void)QTest::qWaitFor([&] { return got->has_value(); }, 10000);
+    return *got;
 }
 
 }  // namespace
@@ -256,6 +289,49 @@ private slots:
         QCOMPARE(bare->error().code(), NodeError::UNAUTHORIZED);
         const auto ok = ask(pathTo(swarm[2]), retrieveRequest(alice, alice.sessionId));
         QCOMPARE(ok->messages().messages_size(), 1);
+    }
+
+    void aDeleteReachesTheWholeSwarm() {
+        const auto erin = SessionIdentity::generate();
+        const auto mallory = SessionIdentity::generate();
+        const auto swarm = swarmOf(erin);
+        const auto kept = ask(pathTo(swarm[0]), storeRequest(erin.sessionId, "kept"));
+        const auto gone = ask(pathTo(swarm[0]), storeRequest(erin.sessionId, "gone"));
+        QVERIFY(kept && kept->has_stored() && gone && gone->has_stored());
+        const std::string hash = gone->stored().hash();
+        // Passed on by a member as if the owner had asked, but not signed by the owner: each
+        // member checks the owner's signature itself, so nothing is deleted.
+        NodeRequest forged;
+        *forged.mutable_replicate_delete() =
+            deleteRequest(mallory, erin.sessionId, {hash}).delete_();
+        auto refused = direct(swarm[1], forged);
+        QVERIFY(refused && refused->has_error());
+        QCOMPARE(refused->error().code(), NodeError::UNAUTHORIZED);
+        forged.mutable_replicate_delete()->clear_owner();
+        refused = direct(swarm[1], forged);
+        QVERIFY(refused && refused->has_error());
+        QCOMPARE(refused->error().code(), NodeError::UNAUTHORIZED);
+        QCOMPARE(ask(pathTo(swarm[1]), retrieveRequest(erin, erin.sessionId))
+                     ->messages()
+                     .messages_size(),
+                 2);
+        // The owner deletes at member A: the other members have deleted it before A answers.
+        const auto deleted = ask(pathTo(swarm[0], 1), deleteRequest(erin, erin.sessionId, {hash}));
+        QVERIFY2(deleted && deleted->has_deleted(),
+                 deleted && deleted->has_error() ? deleted->error().message().c_str() : "");
+        QCOMPARE(deleted->deleted().count(), 1u);
+        QCOMPARE(deleted->deleted().replicas(), 2u);
+        for (std::size_t m = 1; m < swarm.size(); ++m) {
+            const auto got = ask(pathTo(swarm[m], m), retrieveRequest(erin, erin.sessionId));
+            QVERIFY(got && got->has_messages());
+            QCOMPARE(got->messages().messages_size(), 1);
+            QCOMPARE(got->messages().messages(0).data(), std::string("kept"));
+        }
+        // A sender's retry of the deleted message does not bring it back.
+        const auto retry = ask(pathTo(swarm[2]), storeRequest(erin.sessionId, "gone"));
+        QVERIFY(retry && retry->has_stored() && retry->stored().duplicate());
+        const auto after = ask(pathTo(swarm[2], 2), retrieveRequest(erin, erin.sessionId));
+        QCOMPARE(after->messages().messages_size(), 1);
     }
 
     void aNodeOutsideTheSwarmRefusesToStore() {
@@ -458,6 +534,210 @@ private slots:
                                 15000));
         const auto still = ask(pathTo(node), storeRequest(dave.sessionId, "still here"));
         QVERIFY(still && still->has_stored());
+    }
+
+    void filesAreKeptByTheSwarmNearestTheirId() {
+        Endpoint uploader(directory_);
+        Endpoint fetcher(directory_);
+        struct Outcome {
+            std::optional<transport::BlobRef> stored;
+            std::optional<QByteArray> fetched;
+            std::optional<transport::TransportError> failed;
+            QList<QPair<qint64, qint64>> progress;
+        };
+        std::map<QByteArray, Outcome> outcomes;
+        for (Endpoint* e : {&uploader, &fetcher}) {
+            QObject::connect(e->transport.get(), &transport::Transport::blobStored,
+                             [&](const QByteArray& id, const transport::BlobRef& ref) {
+                                 outcomes[id].stored = ref;
+                             });
+            QObject::connect(e->transport.get(), &transport::Transport::blobFetched,
+                             [&](const QByteArray& id, const QByteArray& bytes) {
+                                 outcomes[id].fetched = bytes;
+                             });
+            QObject::connect(e->transport.get(), &transport::Transport::blobFailed,
+                             [&](const QByteArray& id, const transport::TransportError& error) {
+                                 outcomes[id].failed = error;
+                             });
+            QObject::connect(e->transport.get(), &transport::Transport::blobProgress,
+                             [&](const QByteArray& id, qint64 done, qint64 total) {
+                                 outcomes[id].progress.append({done, total});
+                             });
+            e->transport->start();
+        }
+        QVERIFY(QTest::qWaitFor(
+            [&] { return uploader.transport->isReady() && fetcher.transport->isReady(); }, 15000));
+        const auto finished = [&](const char* request) {
+            return QTest::qWaitFor(
+                [&] {
+                    const Outcome& o = outcomes[request];
+                    return o.stored || o.fetched || o.failed;
+                },
+                40000);
+        };
+
+        // Too large: refused by the transport before anything is sent.
+        uploader.transport->putBlob("huge", QByteArray(kMaxBlobBytes + 1, 'x'));
+        QVERIFY(outcomes["huge"].failed.has_value());  // at once
+        QCOMPARE(outcomes["huge"].failed->code, transport::TransportError::Code::TooLarge);
+        QVERIFY(outcomes["huge"].failed->message.contains(QString::number(kMaxBlobBytes)));
+        QVERIFY(outcomes["huge"].progress.isEmpty());
+
+        // Put through one client, got through another client's paths.
+        QByteArray blob(kMaxBlobBytes, '\0');
+        randombytes_buf(blob.data(), static_cast<std::size_t>(blob.size()));
+        uploader.transport->putBlob("put", blob);
+        QVERIFY(finished("put"));
+        QVERIFY2(outcomes["put"].stored.has_value(),
+                 qPrintable(outcomes["put"].failed ? outcomes["put"].failed->message : QString()));
+        const transport::BlobRef ref = *outcomes["put"].stored;
+        QCOMPARE(ref.id, blobIdOf(blob));
+        QCOMPARE(ref.size, blob.size());
+        QCOMPARE(outcomes["put"].progress.first(), (QPair<qint64, qint64>{0, blob.size()}));
+        QCOMPARE(outcomes["put"].progress.last(),
+                 (QPair<qint64, qint64>{blob.size(), blob.size()}));
+        fetcher.transport->getBlob("get", ref);
+        QVERIFY(finished("get"));
+        QVERIFY2(outcomes["get"].fetched.has_value(),
+                 qPrintable(outcomes["get"].failed ? outcomes["get"].failed->message : QString()));
+        QVERIFY(*outcomes["get"].fetched == blob);
+
+        // A tampered id, and an unknown one: NotFound.
+        transport::BlobRef tampered = ref;
+        tampered.id[5] = static_cast<char>(tampered.id[5] ^ 0x01);
+        fetcher.transport->getBlob("tampered", tampered);
+        QVERIFY(finished("tampered"));
+        QVERIFY(outcomes["tampered"].failed.has_value());
+        QCOMPARE(outcomes["tampered"].failed->code, transport::TransportError::Code::NotFound);
+        fetcher.transport->getBlob("unknown", {blobIdOf("never stored"), 12});
+        QVERIFY(finished("unknown"));
+        QCOMPARE(outcomes["unknown"].failed->code, transport::TransportError::Code::NotFound);
+
+        // Every member has it; a node refuses bytes that are not what the id says, and a node
+        // outside the blob's swarm refuses to keep it.
+        const auto swarm = directory_.members(*directory_.swarmOf(blobRingKey(ref.id)));
+        for (std::size_t m = 0; m < swarm.size(); ++m) {
+            SwarmRequest get;
+            get.mutable_get_blob()->set_id(ref.id.toStdString());
+            const auto got = ask(pathTo(swarm[m], m), get);
+            QVERIFY2(got && got->has_blob(), qPrintable(got ? QString() : got.error()));
+            QVERIFY(got->blob() == blob.toStdString());
+        }
+        SwarmRequest lie;
+        lie.mutable_store_blob()->set_id(ref.id.toStdString());
+        lie.mutable_store_blob()->set_data("other bytes");
+        const auto refused = ask(pathTo(swarm[0]), lie);
+        QVERIFY(refused && refused->has_error());
+        QCOMPARE(refused->error().code(), NodeError::MALFORMED);
+        const QByteArray small("a small file");
+        SwarmRequest misplaced;
+        misplaced.mutable_store_blob()->set_id(blobIdOf(small).toStdString());
+        misplaced.mutable_store_blob()->set_data(small.toStdString());
+        const auto keepers = directory_.swarmOf(blobRingKey(blobIdOf(small)));
+        for (const NodeInfo& n : directory_.nodes) {
+            if (n.swarmId != *keepers) {
+                const auto wrong = ask(std::vector<NodeInfo>{n}, misplaced);
+                QVERIFY(wrong && wrong->has_error());
+                QCOMPARE(wrong->error().code(), NodeError::WRONG_SWARM);
+                break;
+            }
+        }
+
+        // A member of its swarm killed with SIGKILL: still there, through fresh paths.
+        test::NodeProcess* victim = nullptr;
+        for (auto& n : nodes_) {
+            if (n->identity() == swarm[0].ed25519) {
+                victim = n.get();
+            }
+        }
+        QVERIFY(victim != nullptr);
+        victim->kill();
+        const auto restart = qScopeGuard([victim] { victim->start(); });
+        Endpoint late(directory_);
+        QObject::connect(
+            late.transport.get(), &transport::Transport::blobFetched,
+            [&](const QByteArray& id, const QByteArray& bytes) { outcomes[id].fetched = bytes; });
+        QObject::connect(late.transport.get(), &transport::Transport::blobFailed,
+                         [&](const QByteArray& id, const transport::TransportError& error) {
+                             outcomes[id].failed = error;
+                         });
+        late.transport->start();
+        QVERIFY(QTest::qWaitFor([&] { return late.transport->isReady(); }, 15000));
+        for (int i = 0; i < 3; ++i) {  // whichever member each is sent to
+            const QByteArray id = "after kill " + QByteArray::number(i);
+            late.transport->getBlob(id, ref);
+            QVERIFY(QTest::qWaitFor([&] { return outcomes[id].fetched || outcomes[id].failed; },
+                                    40000));
+            QVERIFY2(outcomes[id].fetched.has_value(), qPrintable(outcomes[id].failed->message));
+            QVERIFY(*outcomes[id].fetched == blob);
+        }
+    }
+
+    // Last: it changes the directory every node reads.
+    void aNewerDirectoryIsAdopted() {
+        Endpoint user(directory_);
+        user.transport->setNetworkKey(network_.publicKey);
+        user.transport->setDirectoryRefreshInterval(300);
+        QList<QByteArray> announced;
+        QObject::connect(user.transport.get(), &OnionTransport::directoryChanged,
+                         [&](const QByteArray& signedDirectory) { announced << signedDirectory; });
+        user.transport->start();
+        QVERIFY(QTest::qWaitFor([&] { return user.transport->isReady(); }, 15000));
+        QTest::qWait(1000);  // a few refreshes: the same version is not announced again
+        QVERIFY(announced.isEmpty());
+        QCOMPARE(user.transport->directory().version, std::uint64_t{1});
+
+        // Version 2 lists one more node (a seventh, in the first swarm); the nodes read it from
+        // the file, and the transport from them.
+        nodes_.push_back(std::make_unique<test::NodeProcess>(QStringLiteral("127.0.0.8"),
+                                                             directoryFile_, network_.publicKey));
+        QVERIFY2(nodes_.back()->start(), "tandem-node did not start");
+        NodeDirectory next = directory_;
+        next.version = 2;
+        next.issuedAtMs = nowMs();
+        NodeInfo added;
+        added.ed25519 = nodes_.back()->identity();
+        added.x25519 = crypto::ed25519ToX25519(added.ed25519).value();
+        added.address = nodes_.back()->address();
+        added.swarmId = assignSwarms(7)[6];
+        next.nodes.push_back(added);
+        // A forged version 3 (signed by another key) is ignored by the nodes and the client.
+        const auto forged = [&] {
+            NodeDirectory f = next;
+            f.version = 3;
+            return f.sign(Ed25519KeyPair::generate());
+        }();
+        const auto write = [&](const crypto::Bytes& bytes) {
+            QSaveFile file(directoryFile_);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT
+                       static_cast<qint64>(bytes.size()));
+            QVERIFY(file.commit());
+        };
+        write(forged);
+        QTest::qWait(1500);  // refreshed a few times (and a new modification time next)
+        QVERIFY(announced.isEmpty());
+        write(next.sign(network_));
+        QVERIFY(QTest::qWaitFor([&] { return !announced.isEmpty(); }, 15000));
+        QCOMPARE(announced.size(), 1);
+        const auto adopted = NodeDirectory::verify(
+            crypto::ByteView(reinterpret_cast<const std::uint8_t*>(announced[0].constData()),
+                             static_cast<std::size_t>(announced[0].size())),  // NOLINT
+            network_.publicKey);
+        QVERIFY(adopted.has_value());
+        QCOMPARE(adopted->version, std::uint64_t{2});
+        QCOMPARE(adopted->nodes.size(), std::size_t{7});
+        QCOMPARE(user.transport->directory().version, std::uint64_t{2});
+        QVERIFY(user.transport->directory().find(added.ed25519) != nullptr);
+        QTest::qWait(1000);
+        QCOMPARE(announced.size(), 1);  // once
+        directory_ = next;
+        // Still delivering with the new directory.
+        Endpoint other(directory_);
+        other.transport->start();
+        QVERIFY(QTest::qWaitFor([&] { return other.transport->isReady(); }, 15000));
+        other.send(user.who.sessionId, QStringLiteral("after v2"));
+        QVERIFY(QTest::qWaitFor([&] { return user.received.size() == 1; }, 15000));
     }
 };
 

@@ -1,14 +1,18 @@
 // A service node's swarm storage on a real SQLite file, and the owner's signature that
 // retrieve and delete require: dedupe by hash, TTL honoured and capped, retrieval in order
-// after the last hash seen, deletion only of the owner's own messages, limits refused with a
+// after the last hash seen, deletion only of the owner's own messages (and a deleted one not
+// stored again while it would have lived), limits refused with a
 // reason, everything still there after reopening; signatures by another key, for another ID,
-// for another method or request, or from a clock too far off are refused.
+// for another method or request, or from a clock too far off are refused. Blobs: the id must
+// be the hash of the bytes, the size and the node's total are limited, the TTL is capped and
+// renewed by another upload, and an expired blob is gone.
 #include <sodium.h>
 
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "crypto/session/SessionKeys.h"
+#include "transport/onion/Blob.h"
 #include "transport/onion/OwnerAuth.h"
 #include "transport/onion/node/NodeStore.h"
 
@@ -125,8 +129,53 @@ private slots:
         const auto left = (*reopened)->retrieve(kAlice, {}, 10, kNow);
         QCOMPARE(left->size(), std::size_t{1});
         QCOMPARE(left->at(0).data, bytes("a2"));
-        // Stored again after its deletion, it is a new message again.
-        QCOMPARE((*reopened)->store(kAlice, bytes("a1"), 0, kNow + 1)->first, StoreOutcome::Stored);
+        // Stored again after its deletion (a late replica, a sender's retry), it does not come
+        // back while it would have lived; after that it is a new message again.
+        QCOMPARE((*reopened)->store(kAlice, bytes("a1"), 0, kNow + 1)->first,
+                 StoreOutcome::Deleted);
+        QVERIFY((*reopened)->retrieve(kAlice, {}, 10, kNow + 1)->size() == 1);
+        const std::int64_t later = kNow + NodeStoreLimits::kMaxTtlMs + 1;
+        (*reopened)->purgeExpired(later);
+        QCOMPARE((*reopened)->store(kAlice, bytes("a1"), 0, later)->first, StoreOutcome::Stored);
+    }
+
+    void blobsAreCheckedLimitedAndExpire() {
+        QTemporaryDir dir;
+        NodeStoreLimits limits;
+        limits.maxBlobBytesTotal = 1000;
+        const QByteArray a(600, 'a');
+        const QByteArray b(600, 'b');
+        {
+            auto store = NodeStore::open(dir.path(), limits).value();
+            // The id must be the hash of the bytes.
+            const auto lie = store->storeBlob(blobIdOf(b), a, kNow + kBlobTtlMs, kNow);
+            QVERIFY(!lie.has_value());
+            QVERIFY(lie.error().contains(QStringLiteral("BLAKE2b")));
+            const QByteArray huge(kMaxBlobBytes + 1, 'h');
+            QVERIFY(!store->storeBlob(blobIdOf(huge), huge, kNow + kBlobTtlMs, kNow));
+            QVERIFY(!store->storeBlob(blobIdOf({}), {}, kNow + kBlobTtlMs, kNow));
+            // The TTL is capped at kBlobTtlMs.
+            const auto stored = store->storeBlob(blobIdOf(a), a, kNow + 2 * kBlobTtlMs, kNow);
+            QVERIFY2(stored.has_value(), qPrintable(stored ? QString() : stored.error()));
+            QCOMPARE(stored->first, StoreOutcome::Stored);
+            QCOMPARE(stored->second, kNow + kBlobTtlMs);
+            // Over the node's total: refused, with the limit named.
+            const auto full = store->storeBlob(blobIdOf(b), b, kNow + kBlobTtlMs, kNow);
+            QVERIFY(!full.has_value());
+            QVERIFY(full.error().contains(QStringLiteral("1000")));
+            // Uploaded again later: one copy, living from the latest upload.
+            const auto again = store->storeBlob(blobIdOf(a), a, kNow + 10 + kBlobTtlMs, kNow + 10);
+            QCOMPARE(again->first, StoreOutcome::Duplicate);
+            QCOMPARE(again->second, kNow + 10 + kBlobTtlMs);
+        }
+        auto store = NodeStore::open(dir.path(), limits).value();
+        QCOMPARE(store->blob(blobIdOf(a), kNow + 1)->value(), a);
+        QVERIFY(!store->blob(blobIdOf(b), kNow + 1)->has_value());
+        // Expired: not handed out, purged, and the space is free again.
+        const std::int64_t later = kNow + 10 + kBlobTtlMs;
+        QVERIFY(!store->blob(blobIdOf(a), later)->has_value());
+        store->purgeExpired(later);
+        QVERIFY(store->storeBlob(blobIdOf(b), b, later + kBlobTtlMs, later).has_value());
     }
 
     void aDamagedDatabaseIsAClearError() {

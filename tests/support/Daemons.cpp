@@ -143,14 +143,20 @@ bool NodeProcess::isRunning() const {
 bool NodeProcess::start() {
     const QString listen = address();
     port_ = 0;
-    process_ = startDaemon(
-        nodePath(),
-        {QStringLiteral("--data"), dir_.filePath(QStringLiteral("node")),
-         QStringLiteral("--listen"), listen, QStringLiteral("--directory"), directoryFile_,
-         QStringLiteral("--network-key"),
-         QString::fromLatin1(
-             QByteArray(reinterpret_cast<const char*>(networkKey_.data()), 32).toHex())},  // NOLINT
-        &port_, &key_);
+    QStringList args{
+        QStringLiteral("--data"),
+        dataDir(),
+        QStringLiteral("--listen"),
+        listen,
+        QStringLiteral("--directory"),
+        directoryFile_,
+        QStringLiteral("--network-key"),
+        QString::fromLatin1(
+            QByteArray(reinterpret_cast<const char*>(networkKey_.data()), 32).toHex())};  // NOLINT
+    if (!auditFile_.isEmpty()) {
+        args << QStringLiteral("--audit") << auditFile_;
+    }
+    process_ = startDaemon(nodePath(), args, &port_, &key_);
     return port_ != 0;
 }
 

@@ -51,11 +51,16 @@ public:
     NodeProcess(QString ip, QString directoryFile, const crypto::PublicKey& networkKey);
     ~NodeProcess();
 
+    // Starts with --audit FILE from now on (test instrumentation, AuditLog.h).
+    void setAuditFile(const QString& file) { auditFile_ = file; }
+
     bool start();
     void kill();  // SIGKILL
     void terminate();
 
     [[nodiscard]] QString address() const { return QStringLiteral("%1:%2").arg(ip_).arg(port_); }
+    [[nodiscard]] const QString& ip() const { return ip_; }
+    [[nodiscard]] QString dataDir() const { return dir_.filePath(QStringLiteral("node")); }
     [[nodiscard]] const crypto::PublicKey& identity() const { return key_; }
     [[nodiscard]] bool isRunning() const;
 
@@ -63,6 +68,7 @@ private:
     QTemporaryDir dir_;
     QString ip_;
     QString directoryFile_;
+    QString auditFile_;
     crypto::PublicKey networkKey_{};
     std::unique_ptr<QProcess> process_;
     quint16 port_ = 0;

@@ -4,6 +4,7 @@
 #include <QTcpSocket>
 
 #include "transport/SecureChannel.h"
+#include "transport/Transport.h"
 #include "transport/onion/Directory.h"
 
 namespace tandem::transport::onion {
@@ -18,7 +19,8 @@ proto::node::NodeReply errorReply(NodeError::Code code, const QString& message) 
     return reply;
 }
 
-NodeLink::NodeLink(QString address, const crypto::PublicKey& nodeKey, QObject* parent)
+NodeLink::NodeLink(QString address, const crypto::PublicKey& nodeKey, QObject* parent,
+                   const QHostAddress& localAddress)
     : QObject(parent), address_(std::move(address)) {
     clock_.start();
     expiry_.setInterval(250);
@@ -47,6 +49,12 @@ NodeLink::NodeLink(QString address, const crypto::PublicKey& nodeKey, QObject* p
         failAll(reason);
         emit closed(reason);
     });
+    if (!localAddress.isNull() && localAddress != QHostAddress::Any &&
+        localAddress != QHostAddress::AnyIPv4 && localAddress != QHostAddress::AnyIPv6 &&
+        !socket->bind(localAddress, 0)) {
+        qCWarning(lcOnion) << "cannot connect from" << localAddress.toString() << ":"
+                           << socket->errorString();
+    }
     socket->connectToHost(QHostAddress(host), port);
 }
 
@@ -129,7 +137,7 @@ NodeLink* NodeLinkPool::linkTo(const NodeInfo& node) {
     if (NodeLink* link = links_.value(node.address); link != nullptr && !link->isClosed()) {
         return link;
     }
-    auto* link = new NodeLink(node.address, node.x25519, owner_);
+    auto* link = new NodeLink(node.address, node.x25519, owner_, localAddress_);
     links_.insert(node.address, link);
     QObject::connect(link, &NodeLink::closed, owner_, [this, link](const QString&) {
         if (links_.value(link->address()) == link) {

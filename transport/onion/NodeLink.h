@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QHostAddress>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -28,8 +29,11 @@ public:
     static constexpr int kDefaultTimeoutMs = 10000;
     static constexpr std::size_t kMaxPending = 4096;
 
-    // `nodeKey`: the node's X25519 onion key (from the directory).
-    NodeLink(QString address, const crypto::PublicKey& nodeKey, QObject* parent = nullptr);
+    // `nodeKey`: the node's X25519 onion key (from the directory). `localAddress`, if set, is
+    // the address the connection comes from (a node binds its links to its own listen
+    // address, so the next hop sees which node it talks to, also on 127.0.0.x loopback).
+    NodeLink(QString address, const crypto::PublicKey& nodeKey, QObject* parent = nullptr,
+             const QHostAddress& localAddress = {});
     ~NodeLink() override;
 
     // `done` runs once, on this thread: the node's reply, or a NodeError made here with no
@@ -76,9 +80,12 @@ public:
 
     NodeLink* linkTo(const struct NodeInfo& node);
     void clear();
+    // Links made from now on connect from this address (null: the system's choice).
+    void setLocalAddress(const QHostAddress& address) { localAddress_ = address; }
 
 private:
     QObject* owner_;
+    QHostAddress localAddress_;
     QHash<QString, NodeLink*> links_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "crypto/Onion.h"
 #include "crypto/session/SessionKeys.h"
+#include "transport/onion/Blob.h"
 #include "transport/onion/OwnerAuth.h"
 
 namespace tandem::transport::onion {
@@ -37,6 +38,8 @@ TransportError errorOf(const NodeError& e) {
             return {TransportError::Code::RateLimited, message, true};
         case NodeError::MALFORMED:
             return {TransportError::Code::Rejected, message, false};
+        case NodeError::NOT_FOUND:
+            return {TransportError::Code::NotFound, message, false};
         default:
             return {TransportError::Code::Rejected, message, true};
     }
@@ -57,6 +60,8 @@ OnionTransport::OnionTransport(NodeDirectory directory, OnionIdentity identity,
       identity_(std::move(identity)),
       preferredGuard_(guard),
       paths_(kPaths) {
+    refreshTimer_.setInterval(kDirectoryRefreshMs);
+    connect(&refreshTimer_, &QTimer::timeout, this, &OnionTransport::refreshDirectory);
     retryTimer_.setSingleShot(true);
     connect(&retryTimer_, &QTimer::timeout, this, [this] {
         if (!running_) {
@@ -86,12 +91,14 @@ void OnionTransport::start() {
     for (int i = 0; i < kPaths; ++i) {
         buildPath(i, false);
     }
+    refreshTimer_.start();
 }
 
 void OnionTransport::stop() {
     running_ = false;
     polling_ = false;
     retryTimer_.stop();
+    refreshTimer_.stop();
     flushAcks();
     links_.clear();  // what waits on them is failed below, not called back
     auto outbox = std::move(outbox_);
@@ -102,6 +109,10 @@ void OnionTransport::stop() {
         for (const OutgoingEnvelope& e : queue) {
             emit failed(e.id, {TransportError::Code::Deferred, QStringLiteral("stopped"), true});
         }
+    }
+    const auto blobs = std::exchange(blobsWaiting_, {});
+    for (const BlobOp& op : blobs) {
+        emit blobFailed(op.requestId, pathError(QStringLiteral("stopped")));
     }
     for (auto& p : paths_) {
         p.reset();
@@ -200,7 +211,81 @@ void OnionTransport::testPath(int index) {
             updateStatus();
             flushSends();
             poll();
+            // Adopted once this callback is done (it may rebuild paths).
+            QTimer::singleShot(0, this, [this, signedDirectory = reply->directory()] {
+                adoptDirectory(signedDirectory);
+            });
         });
+}
+
+void OnionTransport::setDirectoryRefreshInterval(int ms) {
+    refreshTimer_.setInterval(std::max(ms, 100));
+}
+
+void OnionTransport::refreshDirectory() {
+    const auto path = pickPath();
+    if (!running_ || !networkKey_ || !path) {
+        return;
+    }
+    const auto& p = paths_[static_cast<std::size_t>(*path)];
+    const auto destination = randomNode({p->guard.address, p->middle.address}, std::nullopt);
+    if (!destination) {
+        return;
+    }
+    SwarmRequest get;
+    get.mutable_get_directory();
+    request(*path, *destination, get, 15000, [this](Expected<SwarmReply, TransportError> reply) {
+        if (running_ && reply && reply->has_directory()) {
+            adoptDirectory(reply->directory());
+        }
+    });
+}
+
+void OnionTransport::adoptDirectory(const std::string& signedDirectory) {
+    if (!networkKey_) {
+        return;
+    }
+    auto verified = NodeDirectory::verify(crypto::view(signedDirectory), *networkKey_);
+    if (!verified) {
+        qCWarning(lcOnion) << "a node handed out a directory that does not verify:"
+                           << verified.error();
+        return;
+    }
+    if (verified->version <= directory_.version) {
+        return;
+    }
+    qCInfo(lcOnion) << "adopting directory version" << verified->version << "with"
+                    << verified->nodes.size() << "nodes";
+    directory_ = std::move(verified).value();
+    // Whatever names a node that is gone, or listed differently now, is chosen again.
+    const auto listed = [this](const NodeInfo& n) {
+        const NodeInfo* now = directory_.find(n.ed25519);
+        return now != nullptr && now->address == n.address && now->swarmId == n.swarmId;
+    };
+    routes_.clear();
+    const auto own = crypto::session::parseSessionId(identity_.sessionId);
+    if (pollTarget_ &&
+        (!listed(*pollTarget_) || !own || directory_.swarmOf(*own) != pollTarget_->swarmId)) {
+        pollTarget_.reset();
+    }
+    for (int i = 0; i < kPaths; ++i) {
+        const auto& p = paths_[static_cast<std::size_t>(i)];
+        if (p && (!listed(p->guard) || !listed(p->middle))) {
+            buildPath(i, !listed(p->guard));
+        }
+    }
+    updateStatus();
+    emit directoryChanged(QByteArray::fromStdString(signedDirectory));
+}
+
+std::vector<NodeInfo> OnionTransport::guards() const {
+    std::vector<NodeInfo> out;
+    for (const auto& p : paths_) {
+        if (p) {
+            out.push_back(p->guard);
+        }
+    }
+    return out;
 }
 
 int OnionTransport::readyPaths() const {
@@ -306,6 +391,10 @@ void OnionTransport::flushSends() {
     const QStringList recipients = outbox_.keys();
     for (const QString& r : recipients) {
         pump(r);
+    }
+    auto blobs = std::exchange(blobsWaiting_, {});
+    for (BlobOp& op : blobs) {
+        runBlob(std::move(op));
     }
 }
 
@@ -499,8 +588,9 @@ void OnionTransport::flushAcks() {
         return;
     }
     const int path = *picked;
-    // Delivered messages are deleted at the member we poll (best effort: the others' copies
-    // expire); what we resume after is kept until a later message is acknowledged there.
+    // Delivered messages are deleted at the member we poll, which passes the signed delete on
+    // to the rest of the swarm; what we resume after is kept until a later message is
+    // acknowledged there.
     if (!pollTarget_) {
         acks_.clear();
         return;
@@ -525,14 +615,149 @@ void OnionTransport::flushAcks() {
     acks_.clear();
 }
 
-void OnionTransport::putBlob(const QByteArray& requestId, const QByteArray&) {
-    emit blobFailed(requestId, {TransportError::Code::Rejected,
-                                QStringLiteral("the onion file store is not built yet"), false});
+void OnionTransport::putBlob(const QByteArray& requestId, const QByteArray& ciphertext) {
+    if (ciphertext.size() > kMaxBlobBytes) {
+        emit blobFailed(requestId,
+                        {TransportError::Code::TooLarge,
+                         QStringLiteral("a file in Session mode holds at most %1 bytes (768 KiB); "
+                                        "this one has %2")
+                             .arg(kMaxBlobBytes)
+                             .arg(ciphertext.size()),
+                         false});
+        return;
+    }
+    if (ciphertext.isEmpty()) {
+        emit blobFailed(requestId, {TransportError::Code::Rejected,
+                                    QStringLiteral("an empty file cannot be stored"), false});
+        return;
+    }
+    BlobOp op;
+    op.requestId = requestId;
+    op.put = true;
+    op.id = blobIdOf(ciphertext);
+    op.data = ciphertext;
+    op.size = ciphertext.size();
+    emit blobProgress(requestId, 0, op.size);
+    runBlob(std::move(op));
 }
 
-void OnionTransport::getBlob(const QByteArray& requestId, const BlobRef&) {
-    emit blobFailed(requestId, {TransportError::Code::Rejected,
-                                QStringLiteral("the onion file store is not built yet"), false});
+void OnionTransport::getBlob(const QByteArray& requestId, const BlobRef& ref) {
+    if (ref.id.size() != kBlobIdBytes || ref.size < 0 || ref.size > kMaxBlobBytes) {
+        emit blobFailed(requestId, {TransportError::Code::NotFound,
+                                    QStringLiteral("not a Session-mode file reference"), false});
+        return;
+    }
+    BlobOp op;
+    op.requestId = requestId;
+    op.id = ref.id;
+    op.size = ref.size;
+    emit blobProgress(requestId, 0, op.size);
+    runBlob(std::move(op));
+}
+
+void OnionTransport::runBlob(BlobOp op) {
+    const auto path = running_ ? pickPath() : std::nullopt;
+    if (!path) {
+        if (blobsWaiting_.size() >= static_cast<std::size_t>(kMaxQueuedSends)) {
+            emit blobFailed(op.requestId, pathError(QStringLiteral("too many files waiting")));
+            return;
+        }
+        blobsWaiting_.push_back(std::move(op));  // flushSends() runs it once a path is ready
+        return;
+    }
+    const auto swarm = directory_.swarmOf(blobRingKey(op.id));
+    const auto& p = paths_[static_cast<std::size_t>(*path)];
+    std::set<QString> avoid = op.tried;
+    avoid.insert(p->guard.address);
+    avoid.insert(p->middle.address);
+    const auto destination = swarm ? randomNode(avoid, *swarm) : std::nullopt;
+    if (!destination) {
+        // Members not yet asked may be left on this path's own nodes: the other path, then.
+        if (swarm && randomNode(op.tried, *swarm) && op.attempt + 1 < kSendAttempts) {
+            ++op.attempt;
+            runBlob(std::move(op));
+            return;
+        }
+        // Every member asked: the last failure, or (fetching) NotFound when each said so.
+        if (op.lastError && (op.put || op.lastError->code != TransportError::Code::NotFound)) {
+            emit blobFailed(op.requestId, *op.lastError);
+        } else {
+            emit blobFailed(op.requestId,
+                            op.put
+                                ? pathError(QStringLiteral("no node of the file's swarm"))
+                                : TransportError{TransportError::Code::NotFound,
+                                                 QStringLiteral("no node has this file"), false});
+        }
+        return;
+    }
+    SwarmRequest r;
+    if (op.put) {
+        r.mutable_store_blob()->set_id(op.id.toStdString());
+        r.mutable_store_blob()->set_data(op.data.toStdString());
+    } else {
+        r.mutable_get_blob()->set_id(op.id.toStdString());
+    }
+    const QString address = destination->address;
+    request(
+        *path, *destination, r, 30000,
+        [this, op = std::move(op), address](Expected<SwarmReply, TransportError> reply) mutable {
+            if (!running_) {
+                return;  // stop() answered for it
+            }
+            const bool success =
+                reply && (reply->has_blob_stored() ||
+                          (reply->has_blob() &&
+                           blobIdMatches(op.id, QByteArray::fromStdString(reply->blob()))));
+            if (!success) {
+                // That member has not got it, has other bytes, or did not answer: another
+                // member next time.
+                op.tried.insert(address);
+                op.lastError =
+                    reply ? (reply->has_error() ? errorOf(reply->error()) : TransportError{})
+                          : reply.error();
+            }
+            blobDone(op, std::move(reply));
+        });
+}
+
+void OnionTransport::blobDone(const BlobOp& op, Expected<SwarmReply, TransportError> reply) {
+    const bool done =
+        reply && ((op.put && reply->has_blob_stored()) ||
+                  (!op.put && reply->has_blob() &&
+                   blobIdMatches(op.id, QByteArray::fromStdString(reply->blob())) &&
+                   (op.size == 0 || static_cast<std::int64_t>(reply->blob().size()) == op.size)));
+    if (done && op.put) {
+        emit blobProgress(op.requestId, op.size, op.size);
+        emit blobStored(op.requestId, BlobRef{op.id, op.size});
+        return;
+    }
+    if (done) {
+        const QByteArray bytes = QByteArray::fromStdString(reply->blob());
+        emit blobProgress(op.requestId, bytes.size(), bytes.size());
+        emit blobFetched(op.requestId, bytes);
+        return;
+    }
+    // A path failure, another swarm, a member without it: another path and member.
+    const bool final =
+        reply && reply->has_error() && reply->error().code() != NodeError::NOT_FOUND &&
+        reply->error().code() != NodeError::WRONG_SWARM && !errorOf(reply->error()).retryable;
+    if (!final && op.attempt + 1 < kSendAttempts) {
+        BlobOp next = op;
+        ++next.attempt;
+        runBlob(std::move(next));
+        return;
+    }
+    if (!reply) {
+        emit blobFailed(op.requestId, reply.error());
+    } else if (reply->has_error()) {
+        emit blobFailed(op.requestId, errorOf(reply->error()));
+    } else {
+        emit blobFailed(op.requestId,
+                        op.put ? TransportError{TransportError::Code::Rejected,
+                                                QStringLiteral("unexpected answer"), true}
+                               : TransportError{TransportError::Code::NotFound,
+                                                QStringLiteral("no node has this file"), false});
+    }
 }
 
 void OnionTransport::updateStatus() {

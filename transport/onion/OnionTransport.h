@@ -16,6 +16,19 @@
 // is tried on another path and member (kSendAttempts), and if it still fails it is reported
 // with every message queued behind it, so nothing overtakes it. received() may repeat a
 // message (another member, a restart): the core dedupes.
+//
+// Blobs (Blob.h): putBlob() refuses more than kMaxBlobBytes with TooLarge before anything is
+// sent; otherwise the blob goes through a path to a member of the swarm nearest its id, which
+// replicates it to the rest of the swarm before blobStored(BlobRef{id, size}). getBlob() asks
+// a member of that swarm and checks the bytes against the id; a member without it (NOT_FOUND)
+// or with other bytes is passed over for another, up to kSendAttempts; then NotFound.
+// blobProgress() comes at the start (0) and the end (size) of each.
+//
+// Directory refresh: given the network key (setNetworkKey), the transport adopts a directory a
+// node hands out — at every path test, and every kDirectoryRefreshMs through a path — if its
+// signature verifies with that key and its version is higher than its own, and emits
+// directoryChanged() with the signed bytes for the core to keep. Paths through nodes no
+// longer listed are rebuilt. Without the network key nothing is adopted.
 #pragma once
 
 #include <deque>
@@ -48,6 +61,7 @@ public:
     static constexpr int kPollWaitMs = 20000;
     static constexpr int kMaxQueuedSends = 20000;
     static constexpr int kSendAttempts = 3;
+    static constexpr int kDirectoryRefreshMs = 10 * 60 * 1000;
 
     OnionTransport(NodeDirectory directory, OnionIdentity identity,
                    std::optional<crypto::PublicKey> guard = std::nullopt,
@@ -66,11 +80,23 @@ public:
     // Resume receiving after this hash (the last one the core committed), e.g. after a restart.
     void setLastSeen(const QByteArray& hash) { lastSeen_ = hash; }
     [[nodiscard]] bool isReady() const { return readyPaths() > 0; }
+    // The guards of the paths built so far (tested or not), path order.
+    [[nodiscard]] std::vector<NodeInfo> guards() const;
+
+    // The key that signs directories: without it no fetched directory is adopted.
+    void setNetworkKey(const crypto::PublicKey& networkKey) { networkKey_ = networkKey; }
+    // How often the directory is fetched through a path (default kDirectoryRefreshMs).
+    void setDirectoryRefreshInterval(int ms);
+    // Fetches the directory now (through a path, from a random node).
+    void refreshDirectory();
+    [[nodiscard]] const NodeDirectory& directory() const { return directory_; }
 
 signals:
     void guardChanged(const crypto::PublicKey& guard);
     // The hash to resume from after this message once the core has committed it.
     void lastSeenChanged(const QByteArray& hash);
+    // A newer directory, verified with the network key, was adopted: its signed bytes.
+    void directoryChanged(const QByteArray& signedDirectory);
 
 private:
     struct Path {
@@ -100,10 +126,25 @@ private:
     void poll();
     void flushAcks();
     void updateStatus();
+    void adoptDirectory(const std::string& signedDirectory);
+    struct BlobOp {
+        QByteArray requestId;
+        bool put = false;
+        QByteArray id;
+        QByteArray data;  // put: the ciphertext
+        std::int64_t size = 0;
+        int attempt = 0;
+        std::set<QString> tried;  // members that did not have it, or did not answer
+        std::optional<TransportError> lastError;
+    };
+    void runBlob(BlobOp op);
+    void blobDone(const BlobOp& op, Expected<proto::node::SwarmReply, TransportError> reply);
     std::optional<NodeInfo> randomNode(const std::set<QString>& avoidAddresses,
                                        std::optional<std::uint64_t> inSwarm) const;
 
     NodeDirectory directory_;
+    std::optional<crypto::PublicKey> networkKey_;
+    QTimer refreshTimer_;
     OnionIdentity identity_;
     std::optional<crypto::PublicKey> preferredGuard_;
     std::vector<std::optional<Path>> paths_;
@@ -115,6 +156,7 @@ private:
     QHash<QString, std::deque<OutgoingEnvelope>> outbox_;  // per recipient, in order
     QSet<QString> sending_;                                // recipients with one in flight
     int queued_ = 0;
+    std::deque<BlobOp> blobsWaiting_;  // for a path
     std::vector<QByteArray> acks_;
     bool ackScheduled_ = false;
     NodeLinkPool links_{this};

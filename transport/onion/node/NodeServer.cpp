@@ -14,6 +14,7 @@
 #include "transport/DelayLine.h"
 #include "transport/SecureChannel.h"
 #include "transport/daemon/DaemonData.h"
+#include "transport/onion/Blob.h"
 #include "transport/onion/OwnerAuth.h"
 
 Q_LOGGING_CATEGORY(lcNode, "tandem.transport.node", QtWarningMsg)
@@ -69,6 +70,7 @@ std::optional<OwnerProof> proofOf(const proto::node::OwnerSignature& s) {
 
 struct NodeServer::Connection {
     SecureChannel* channel = nullptr;
+    QString peer;  // the peer's IP, for the audit log only
     double tokens = 0;
     QElapsedTimer clock;
     int malformed = 0;
@@ -116,6 +118,26 @@ NodeServer::~NodeServer() {
     }
 }
 
+bool NodeServer::enableAudit(const QString& path, QString* error) {
+    auto log = AuditLog::open(path);
+    if (!log) {
+        *error = log.error();
+        return false;
+    }
+    audit_ = std::move(log).value();
+    qCWarning(lcNode) << "the audit log is on: it records full Session IDs (for tests only)";
+    return true;
+}
+
+void NodeServer::audit(const char* event, const QString& peer, QJsonObject fields) {
+    if (!audit_) {
+        return;
+    }
+    fields.insert(QStringLiteral("event"), QLatin1String(event));
+    fields.insert(QStringLiteral("peer"), peer);
+    audit_->record(std::move(fields));
+}
+
 bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
     if (!QDir().mkpath(dataDir_)) {
         *error = QStringLiteral("cannot create %1").arg(dataDir_);
@@ -153,6 +175,7 @@ bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
                      .arg(server_.errorString());
         return false;
     }
+    links_.setLocalAddress(host);
     housekeeping_.start();
     (void)directory();  // a damaged file is reported now, not at the first request
     return true;
@@ -168,6 +191,10 @@ void NodeServer::onNewConnection() {
             continue;
         }
         auto* c = new Connection;
+        if (audit_) {
+            c->peer = socket->peerAddress().toString();
+            audit("connection", c->peer, {{QStringLiteral("port"), socket->peerPort()}});
+        }
         c->channel = SecureChannel::server(socket, onionKey_, this);
         c->tokens = limits_.requestBurst;
         c->clock.start();
@@ -234,16 +261,23 @@ void NodeServer::onFrame(Connection* c, const QByteArray& bytes) {
     }
     const std::uint64_t id = request.request_id();
     Reply reply = [this, channel, id](const NodeReply& r) { send(channel, id, r); };
-    if (request.has_onion()) {
-        handleOnion(request.onion(), std::move(reply));
-    } else {
-        handleReplicate(request.replicate(), std::move(reply));
+    switch (request.body_case()) {
+        case NodeRequest::kOnion:
+            return handleOnion(request.onion(), c->peer, std::move(reply));
+        case NodeRequest::kReplicate:
+            return handleReplicate(request.replicate(), c->peer, std::move(reply));
+        case NodeRequest::kReplicateBlob:
+            return handleReplicateBlob(request.replicate_blob(), c->peer, std::move(reply));
+        case NodeRequest::kReplicateDelete:
+            return handleReplicateDelete(request.replicate_delete(), c->peer, std::move(reply));
+        default:
+            return reply(errorReply(NodeError::MALFORMED, QStringLiteral("unknown request")));
     }
 }
 
 // ---- the onion hop ----------------------------------------------------------------------------
 
-void NodeServer::handleOnion(const std::string& layer, Reply reply) {
+void NodeServer::handleOnion(const std::string& layer, const QString& peer, Reply reply) {
     if (layer.size() > crypto::kMaxOnionBytes) {
         reply(errorReply(NodeError::TOO_LARGE, QStringLiteral("the onion request is too large")));
         return;
@@ -259,6 +293,7 @@ void NodeServer::handleOnion(const std::string& layer, Reply reply) {
     }
     auto layerKey = std::make_shared<SecretBytes>(std::move(peeled->layerKey));
     if (peeled->nextHop) {
+        audit("peel", peer, {{QStringLiteral("next_hop"), *peeled->nextHop}});
         const NodeDirectory* dir = directory();
         const NodeInfo* next = nullptr;
         if (dir != nullptr) {
@@ -305,10 +340,11 @@ void NodeServer::handleOnion(const std::string& layer, Reply reply) {
     SwarmRequest request;
     if (!request.ParseFromArray(peeled->payload.data(), static_cast<int>(peeled->payload.size())) ||
         request.body_case() == SwarmRequest::BODY_NOT_SET) {
+        audit("peel", peer, {{QStringLiteral("destination"), QStringLiteral("unreadable")}});
         answer(swarmError(NodeError::MALFORMED, QStringLiteral("the request cannot be read")));
         return;
     }
-    serve(request, answer);
+    serve(request, peer, answer);
 }
 
 bool NodeServer::seen(const crypto::PublicKey& ephemeral) {
@@ -362,11 +398,15 @@ const NodeDirectory* NodeServer::directory() {
 
 bool NodeServer::inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* others) {
     const auto key = crypto::session::parseSessionId(sessionId);
+    return key && inSwarmOfKey(*key, others);
+}
+
+bool NodeServer::inSwarmOfKey(const crypto::PublicKey& key, std::vector<NodeInfo>* others) {
     const NodeDirectory* dir = directory();
-    if (!key || dir == nullptr) {
+    if (dir == nullptr) {
         return false;
     }
-    const auto swarm = dir->swarmOf(*key);
+    const auto swarm = dir->swarmOf(key);
     if (!swarm) {
         return false;
     }
@@ -383,14 +423,55 @@ bool NodeServer::inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* othe
 
 // ---- the destination --------------------------------------------------------------------------
 
-void NodeServer::serve(const SwarmRequest& request, Answer answer) {
+void NodeServer::serve(const SwarmRequest& request, const QString& peer, Answer answer) {
+    if (audit_) {
+        QJsonObject what;
+        switch (request.body_case()) {
+            case SwarmRequest::kStore:
+                what = {{QStringLiteral("destination"), QStringLiteral("store")},
+                        {QStringLiteral("session_id"),
+                         QString::fromStdString(request.store().recipient())}};
+                break;
+            case SwarmRequest::kRetrieve:
+                what = {{QStringLiteral("destination"), QStringLiteral("retrieve")},
+                        {QStringLiteral("session_id"),
+                         QString::fromStdString(request.retrieve().recipient())}};
+                break;
+            case SwarmRequest::kDelete:
+                what = {{QStringLiteral("destination"), QStringLiteral("delete")},
+                        {QStringLiteral("session_id"),
+                         QString::fromStdString(request.delete_().recipient())}};
+                break;
+            case SwarmRequest::kGetDirectory:
+                what = {{QStringLiteral("destination"), QStringLiteral("get_directory")}};
+                break;
+            case SwarmRequest::kStoreBlob:
+                what = {{QStringLiteral("destination"), QStringLiteral("store_blob")},
+                        {QStringLiteral("blob_id"),
+                         QString::fromLatin1(qbytes(request.store_blob().id()).toHex())}};
+                break;
+            case SwarmRequest::kGetBlob:
+                what = {{QStringLiteral("destination"), QStringLiteral("get_blob")},
+                        {QStringLiteral("blob_id"),
+                         QString::fromLatin1(qbytes(request.get_blob().id()).toHex())}};
+                break;
+            default:
+                what = {{QStringLiteral("destination"), QStringLiteral("unknown")}};
+                break;
+        }
+        audit("peel", peer, what);
+    }
     switch (request.body_case()) {
         case SwarmRequest::kStore:
-            return serveStore(request.store(), std::move(answer));
+            return serveStore(request.store(), peer, std::move(answer));
         case SwarmRequest::kRetrieve:
             return serveRetrieve(request.retrieve(), std::move(answer));
         case SwarmRequest::kDelete:
-            return serveDelete(request.delete_(), std::move(answer));
+            return serveDelete(request.delete_(), peer, std::move(answer));
+        case SwarmRequest::kStoreBlob:
+            return serveStoreBlob(request.store_blob(), peer, std::move(answer));
+        case SwarmRequest::kGetBlob:
+            return serveGetBlob(request.get_blob(), std::move(answer));
         case SwarmRequest::kGetDirectory: {
             SwarmReply reply;
             if (directory() == nullptr) {
@@ -405,7 +486,8 @@ void NodeServer::serve(const SwarmRequest& request, Answer answer) {
     }
 }
 
-void NodeServer::serveStore(const proto::node::StoreMessage& r, Answer answer) {
+void NodeServer::serveStore(const proto::node::StoreMessage& r, const QString& peer,
+                            Answer answer) {
     const QString recipient = QString::fromStdString(r.recipient());
     std::vector<NodeInfo> others;
     if (!inSwarmOf(recipient, &others)) {
@@ -420,7 +502,13 @@ void NodeServer::serveStore(const proto::node::StoreMessage& r, Answer answer) {
         return answer(swarmError(NodeError::REFUSED, stored.error()));
     }
     const StoredMessage message = stored->second;
-    const bool duplicate = stored->first == StoreOutcome::Duplicate;
+    const bool duplicate = stored->first != StoreOutcome::Stored;
+    audit("store", peer,
+          {{QStringLiteral("via"), QStringLiteral("onion")},
+           {QStringLiteral("recipient"), recipient},
+           {QStringLiteral("hash"), QString::fromLatin1(message.hash.toHex())},
+           {QStringLiteral("size"), message.data.size()},
+           {QStringLiteral("duplicate"), duplicate}});
     if (!duplicate) {
         wakePolls(recipient);
     }
@@ -440,7 +528,8 @@ void NodeServer::serveStore(const proto::node::StoreMessage& r, Answer answer) {
     s->set_duplicate(duplicate);
     s->set_expires_at_ms(static_cast<std::uint64_t>(message.expiresAt));
     tally->waiting = others.size();
-    if (others.empty()) {
+    // Deleted by its owner here: not handed to members that may never have had it.
+    if (others.empty() || stored->first == StoreOutcome::Deleted) {
         tally->answer(tally->reply);
         return;
     }
@@ -465,8 +554,10 @@ void NodeServer::serveStore(const proto::node::StoreMessage& r, Answer answer) {
     }
 }
 
-void NodeServer::handleReplicate(const proto::node::Replicate& r, Reply reply) {
+void NodeServer::handleReplicate(const proto::node::Replicate& r, const QString& peer,
+                                 Reply reply) {
     const QString recipient = QString::fromStdString(r.recipient());
+    audit("replicate", peer, {{QStringLiteral("session_id"), recipient}});
     if (!inSwarmOf(recipient, nullptr)) {
         return reply(errorReply(NodeError::WRONG_SWARM,
                                 QStringLiteral("this node does not keep that ID's messages")));
@@ -483,6 +574,12 @@ void NodeServer::handleReplicate(const proto::node::Replicate& r, Reply reply) {
     if (!stored) {
         return reply(errorReply(NodeError::REFUSED, stored.error()));
     }
+    audit("store", peer,
+          {{QStringLiteral("via"), QStringLiteral("replicate")},
+           {QStringLiteral("recipient"), recipient},
+           {QStringLiteral("hash"), QString::fromLatin1(stored->second.hash.toHex())},
+           {QStringLiteral("size"), stored->second.data.size()},
+           {QStringLiteral("duplicate"), stored->first == StoreOutcome::Duplicate}});
     if (stored->first == StoreOutcome::Stored) {
         wakePolls(recipient);
     }
@@ -548,15 +645,21 @@ void NodeServer::wakePolls(const QString& recipient) {
     }
 }
 
-void NodeServer::serveDelete(const proto::node::DeleteMessages& r, Answer answer) {
+// The owner's signed request, checked here, and also by every other member it is passed on
+// to: no member deletes on another's word alone.
+Expected<int, NodeError> NodeServer::deleteAsOwner(const proto::node::DeleteMessages& r) {
     const QString recipient = QString::fromStdString(r.recipient());
+    NodeError error;
     if (!inSwarmOf(recipient, nullptr)) {
-        return answer(swarmError(NodeError::WRONG_SWARM,
-                                 QStringLiteral("this node does not keep that ID's messages")));
+        error.set_code(NodeError::WRONG_SWARM);
+        error.set_message("this node does not keep that ID's messages");
+        return unexpected(error);
     }
     const auto proof = proofOf(r.owner());
     if (!proof) {
-        return answer(swarmError(NodeError::UNAUTHORIZED, QStringLiteral("the owner must sign")));
+        error.set_code(NodeError::UNAUTHORIZED);
+        error.set_message("the owner must sign");
+        return unexpected(error);
     }
     std::string joined;
     std::vector<QByteArray> hashes;
@@ -565,14 +668,198 @@ void NodeServer::serveDelete(const proto::node::DeleteMessages& r, Answer answer
         hashes.push_back(qbytes(h));
     }
     if (const auto ok = checkOwner(*proof, "delete", recipient, now(), crypto::view(joined)); !ok) {
-        return answer(swarmError(NodeError::UNAUTHORIZED, ok.error()));
+        error.set_code(NodeError::UNAUTHORIZED);
+        error.set_message(ok.error().toStdString());
+        return unexpected(error);
     }
     const auto removed = store_->remove(recipient, hashes);
     if (!removed) {
-        return answer(swarmError(NodeError::REFUSED, removed.error()));
+        error.set_code(NodeError::REFUSED);
+        error.set_message(removed.error().toStdString());
+        return unexpected(error);
+    }
+    return *removed;
+}
+
+void NodeServer::serveDelete(const proto::node::DeleteMessages& r, const QString& peer,
+                             Answer answer) {
+    const auto removed = deleteAsOwner(r);
+    if (!removed) {
+        SwarmReply out;
+        *out.mutable_error() = removed.error();
+        return answer(out);
+    }
+    const QString recipient = QString::fromStdString(r.recipient());
+    audit("delete", peer,
+          {{QStringLiteral("via"), QStringLiteral("onion")},
+           {QStringLiteral("recipient"), recipient},
+           {QStringLiteral("count"), *removed}});
+    // Passed on to every other member before the owner hears "deleted" (as a store is), so a
+    // deleted message does not come back from another member.
+    struct Tally {
+        std::size_t waiting = 0;
+        std::uint32_t confirmed = 0;
+        Answer answer;
+        SwarmReply reply;
+    };
+    auto tally = std::make_shared<Tally>();
+    tally->answer = std::move(answer);
+    tally->reply.mutable_deleted()->set_count(static_cast<std::uint32_t>(*removed));
+    std::vector<NodeInfo> others;
+    (void)inSwarmOf(recipient, &others);
+    tally->waiting = others.size();
+    if (others.empty()) {
+        tally->answer(tally->reply);
+        return;
+    }
+    for (const NodeInfo& other : others) {
+        NodeRequest replicate;
+        *replicate.mutable_replicate_delete() = r;
+        links_.linkTo(other)->request(
+            std::move(replicate),
+            [tally](const NodeReply& reply) {
+                if (reply.has_replicated() && reply.replicated()) {
+                    ++tally->confirmed;
+                }
+                if (--tally->waiting == 0) {
+                    tally->reply.mutable_deleted()->set_replicas(tally->confirmed);
+                    tally->answer(tally->reply);
+                }
+            },
+            limits_.replicateTimeoutMs);
+    }
+}
+
+void NodeServer::handleReplicateDelete(const proto::node::DeleteMessages& r, const QString& peer,
+                                       Reply reply) {
+    const auto removed = deleteAsOwner(r);
+    if (!removed) {
+        NodeReply out;
+        *out.mutable_error() = removed.error();
+        return reply(out);
+    }
+    audit("delete", peer,
+          {{QStringLiteral("via"), QStringLiteral("replicate")},
+           {QStringLiteral("recipient"), QString::fromStdString(r.recipient())},
+           {QStringLiteral("count"), *removed}});
+    NodeReply ok;
+    ok.set_replicated(true);
+    reply(ok);
+}
+
+// ---- the onion file store ---------------------------------------------------------------------
+
+void NodeServer::serveStoreBlob(const proto::node::StoreBlob& r, const QString& peer,
+                                Answer answer) {
+    const QByteArray id = qbytes(r.id());
+    if (r.data().size() > static_cast<std::size_t>(kMaxBlobBytes)) {
+        return answer(
+            swarmError(NodeError::TOO_LARGE,
+                       QStringLiteral("a blob holds at most %1 bytes").arg(kMaxBlobBytes)));
+    }
+    const QByteArray data = qbytes(r.data());
+    if (!blobIdMatches(id, data)) {
+        return answer(
+            swarmError(NodeError::MALFORMED,
+                       QStringLiteral("the blob's id is not the BLAKE2b-256 of its bytes")));
+    }
+    std::vector<NodeInfo> others;
+    if (!inSwarmOfKey(blobRingKey(id), &others)) {
+        return answer(swarmError(NodeError::WRONG_SWARM,
+                                 QStringLiteral("this node does not keep that blob")));
+    }
+    const std::int64_t t = now();
+    const auto stored = store_->storeBlob(id, data, t + kBlobTtlMs, t);
+    if (!stored) {
+        return answer(swarmError(NodeError::REFUSED, stored.error()));
+    }
+    audit("blob_store", peer,
+          {{QStringLiteral("via"), QStringLiteral("onion")},
+           {QStringLiteral("blob_id"), QString::fromLatin1(id.toHex())},
+           {QStringLiteral("size"), data.size()}});
+    // Every other member gets a copy before the uploader hears "stored", as for messages.
+    struct Tally {
+        std::size_t waiting = 0;
+        std::uint32_t confirmed = 0;
+        Answer answer;
+        SwarmReply reply;
+    };
+    auto tally = std::make_shared<Tally>();
+    tally->answer = std::move(answer);
+    auto* b = tally->reply.mutable_blob_stored();
+    b->set_id(r.id());
+    b->set_size(static_cast<std::uint64_t>(data.size()));
+    b->set_expires_at_ms(static_cast<std::uint64_t>(stored->second));
+    b->set_duplicate(stored->first != StoreOutcome::Stored);
+    tally->waiting = others.size();
+    if (others.empty()) {
+        tally->answer(tally->reply);
+        return;
+    }
+    for (const NodeInfo& other : others) {
+        NodeRequest replicate;
+        auto* rep = replicate.mutable_replicate_blob();
+        rep->set_id(r.id());
+        rep->set_data(r.data());
+        rep->set_expires_at_ms(static_cast<std::uint64_t>(stored->second));
+        links_.linkTo(other)->request(
+            std::move(replicate),
+            [tally](const NodeReply& reply) {
+                if (reply.has_replicated() && reply.replicated()) {
+                    ++tally->confirmed;
+                }
+                if (--tally->waiting == 0) {
+                    tally->reply.mutable_blob_stored()->set_replicas(tally->confirmed);
+                    tally->answer(tally->reply);
+                }
+            },
+            limits_.replicateTimeoutMs);
+    }
+}
+
+void NodeServer::handleReplicateBlob(const proto::node::ReplicateBlob& r, const QString& peer,
+                                     Reply reply) {
+    const QByteArray id = qbytes(r.id());
+    if (id.size() != kBlobIdBytes || !inSwarmOfKey(blobRingKey(id), nullptr)) {
+        return reply(errorReply(NodeError::WRONG_SWARM,
+                                QStringLiteral("this node does not keep that blob")));
+    }
+    const std::int64_t t = now();
+    const auto expires = static_cast<std::int64_t>(
+        std::min<std::uint64_t>(r.expires_at_ms(), static_cast<std::uint64_t>(t + kBlobTtlMs)));
+    // Checked again here (the hash, the size, this node's quota): a member's word is not taken.
+    const auto stored = store_->storeBlob(id, qbytes(r.data()), expires, t);
+    if (!stored) {
+        return reply(errorReply(NodeError::REFUSED, stored.error()));
+    }
+    audit("blob_store", peer,
+          {{QStringLiteral("via"), QStringLiteral("replicate")},
+           {QStringLiteral("blob_id"), QString::fromLatin1(id.toHex())},
+           {QStringLiteral("size"), static_cast<qint64>(r.data().size())}});
+    NodeReply ok;
+    ok.set_replicated(true);
+    reply(ok);
+}
+
+void NodeServer::serveGetBlob(const proto::node::GetBlob& r, Answer answer) {
+    const QByteArray id = qbytes(r.id());
+    if (id.size() != kBlobIdBytes) {
+        return answer(swarmError(NodeError::MALFORMED,
+                                 QStringLiteral("a blob id has %1 bytes").arg(kBlobIdBytes)));
+    }
+    if (!inSwarmOfKey(blobRingKey(id), nullptr)) {
+        return answer(swarmError(NodeError::WRONG_SWARM,
+                                 QStringLiteral("this node does not keep that blob")));
+    }
+    const auto found = store_->blob(id, now());
+    if (!found) {
+        return answer(swarmError(NodeError::UNAVAILABLE, found.error()));
+    }
+    if (!*found) {
+        return answer(swarmError(NodeError::NOT_FOUND, QStringLiteral("no such blob here")));
     }
     SwarmReply out;
-    out.mutable_deleted()->set_count(static_cast<std::uint32_t>(*removed));
+    out.set_blob(found->value().toStdString());
     answer(out);
 }
 

@@ -9,8 +9,12 @@
 //   back the same way, sealed under each hop's layer key.
 // - Destination: store (for a Session ID whose swarm this node is in; replicated to the
 //   other members before it answers, and it says how many confirmed), retrieve and delete
-//   (signed by the owner, OwnerAuth.h), retrieve as a long-poll (held until a message for the
-//   ID is stored here or wait_ms passes), and the signed directory.
+//   (signed by the owner, OwnerAuth.h; a delete is passed on to the other members as the
+//   owner's signed request, each checks the signature, before it answers), retrieve as a long-poll
+//   (held until a message for the ID is stored here or wait_ms passes), and the signed directory.
+// - The onion file store (Blob.h): a blob is stored by the members of the swarm nearest its
+//   id, checked against its hash, replicated to the other members before it answers, and
+//   handed out by any member.
 // - The directory comes from a file (written by tandem-localnet or an operator) signed by the
 //   network key; the node re-reads it when the file changes, and keeps the highest version.
 // - Bad input: an unreadable frame or layer gets an error reply; a request over the
@@ -28,6 +32,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QTcpServer>
@@ -37,6 +42,7 @@
 #include "tandem/node.pb.h"
 #include "transport/onion/Directory.h"
 #include "transport/onion/NodeLink.h"
+#include "transport/onion/node/AuditLog.h"
 #include "transport/onion/node/NodeStore.h"
 
 namespace tandem::transport {
@@ -67,6 +73,11 @@ public:
                NodeLimits limits = {}, QObject* parent = nullptr);
     ~NodeServer() override;
 
+    // Test instrumentation (AuditLog.h): records full Session IDs and peer addresses, never
+    // to be on outside tests. Call before start().
+    bool enableAudit(const QString& path, QString* error);
+    // Listens on host:port; links to other nodes connect from `host` too (unless it is an
+    // any-address), so a node's peers see the node's own address.
     bool start(const QHostAddress& host, quint16 port, QString* error);
     [[nodiscard]] quint16 port() const { return server_.serverPort(); }
     [[nodiscard]] const crypto::PublicKey& identityKey() const { return identity_.publicKey; }
@@ -81,20 +92,30 @@ private:
     void onFrame(Connection* c, const QByteArray& frame);
     void send(QPointer<SecureChannel> channel, std::uint64_t requestId,
               proto::node::NodeReply reply);
-    void handleOnion(const std::string& layer, Reply reply);
-    void handleReplicate(const proto::node::Replicate& r, Reply reply);
-    void serve(const proto::node::SwarmRequest& request,
+    void handleOnion(const std::string& layer, const QString& peer, Reply reply);
+    void handleReplicate(const proto::node::Replicate& r, const QString& peer, Reply reply);
+    void serve(const proto::node::SwarmRequest& request, const QString& peer,
                std::function<void(proto::node::SwarmReply)> answer);
-    void serveStore(const proto::node::StoreMessage& r,
+    void serveStore(const proto::node::StoreMessage& r, const QString& peer,
                     std::function<void(proto::node::SwarmReply)> answer);
     void serveRetrieve(const proto::node::RetrieveMessages& r,
                        std::function<void(proto::node::SwarmReply)> answer);
-    void serveDelete(const proto::node::DeleteMessages& r,
+    void serveDelete(const proto::node::DeleteMessages& r, const QString& peer,
                      std::function<void(proto::node::SwarmReply)> answer);
+    void handleReplicateDelete(const proto::node::DeleteMessages& r, const QString& peer,
+                               Reply reply);
+    Expected<int, proto::node::NodeError> deleteAsOwner(const proto::node::DeleteMessages& r);
     void wakePolls(const QString& recipient);
     const NodeDirectory* directory();
     bool inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* others);
+    bool inSwarmOfKey(const crypto::PublicKey& ringKey, std::vector<NodeInfo>* others);
+    void serveStoreBlob(const proto::node::StoreBlob& r, const QString& peer,
+                        std::function<void(proto::node::SwarmReply)> answer);
+    void handleReplicateBlob(const proto::node::ReplicateBlob& r, const QString& peer, Reply reply);
+    void serveGetBlob(const proto::node::GetBlob& r,
+                      std::function<void(proto::node::SwarmReply)> answer);
     bool seen(const crypto::PublicKey& ephemeral);
+    void audit(const char* event, const QString& peer, QJsonObject fields = {});
     std::int64_t now() const { return QDateTime::currentMSecsSinceEpoch(); }
 
     QString dataDir_;
@@ -105,6 +126,7 @@ private:
     crypto::Ed25519KeyPair identity_;
     crypto::X25519KeyPair onionKey_;
     std::unique_ptr<NodeStore> store_;
+    std::unique_ptr<AuditLog> audit_;  // null unless --audit (tests only)
     std::optional<NodeDirectory> directory_;
     QByteArray directoryBytes_;  // as signed, for GetDirectory
     QDateTime directoryModified_;

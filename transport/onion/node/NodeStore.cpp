@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "transport/daemon/DaemonData.h"
+#include "transport/onion/Blob.h"
 
 namespace tandem::transport::onion {
 
@@ -22,10 +23,26 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_by_recipient ON messages(recipient, seq);
 CREATE INDEX IF NOT EXISTS messages_by_expiry ON messages(expires_at);
-PRAGMA user_version = 1;
+CREATE TABLE IF NOT EXISTS deleted (
+  hash BLOB PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deleted_by_expiry ON deleted(expires_at);
+CREATE TABLE IF NOT EXISTS blobs (
+  id BLOB PRIMARY KEY,
+  data BLOB NOT NULL,
+  size INTEGER NOT NULL,
+  stored_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS blobs_by_expiry ON blobs(expires_at);
+PRAGMA user_version = 3;
 )sql";
 
-constexpr int kSchemaVersion = 1;
+// 1: messages. 2: + deleted (what the owner deleted, until it would have expired). 3: + blobs
+// (the onion file store). Every statement above is idempotent, so an older database is
+// brought up to date by running them.
+constexpr int kSchemaVersion = 3;
 
 QString describe(const storage::StoreError& e) {
     return e.message;
@@ -108,6 +125,25 @@ Expected<std::pair<StoreOutcome, StoredMessage>, QString> NodeStore::store(const
         return std::pair{StoreOutcome::Duplicate, std::move(message)};
     }
     (*existing)->reset();
+    // Deleted by its owner: a late replica or a sender's retry must not bring it back.
+    auto tombstone =
+        db_->prepare("SELECT expires_at FROM deleted WHERE hash = ? AND expires_at > ?");
+    if (!tombstone) {
+        return unexpected(describe(tombstone.error()));
+    }
+    (*tombstone)->reset();
+    (*tombstone)->bindAll(message.hash, now);
+    auto gone = (*tombstone)->step();
+    if (!gone) {
+        (*tombstone)->reset();
+        return unexpected(describe(gone.error()));
+    }
+    if (*gone) {
+        message.expiresAt = (*tombstone)->int64(0);
+        (*tombstone)->reset();
+        return std::pair{StoreOutcome::Deleted, std::move(message)};
+    }
+    (*tombstone)->reset();
     const auto queued = count(recipient, now);
     if (!queued) {
         return unexpected(queued.error());
@@ -191,12 +227,22 @@ Expected<int, QString> NodeStore::remove(const QString& recipient,
     if (!tx) {
         return unexpected(describe(tx.error()));
     }
+    auto mark = db_->prepare(
+        "INSERT OR IGNORE INTO deleted (hash, expires_at) "
+        "SELECT hash, expires_at FROM messages WHERE hash = ? AND recipient = ?");
+    if (!mark) {
+        return unexpected(describe(mark.error()));
+    }
     auto del = db_->prepare("DELETE FROM messages WHERE hash = ? AND recipient = ?");
     if (!del) {
         return unexpected(describe(del.error()));
     }
     int removed = 0;
     for (const QByteArray& hash : hashes) {
+        (*mark)->reset();
+        if (auto r = (*mark)->bindAll(hash, recipient).run(); !r) {
+            return unexpected(describe(r.error()));
+        }
         (*del)->reset();
         if (auto r = (*del)->bindAll(hash, recipient).run(); !r) {
             return unexpected(describe(r.error()));
@@ -218,7 +264,103 @@ int NodeStore::purgeExpired(std::int64_t now) {
     if (!(*stmt)->bindAll(now).run()) {
         return 0;
     }
-    return db_->changes();
+    const int purged = db_->changes();
+    if (auto marks = db_->prepare("DELETE FROM deleted WHERE expires_at <= ?")) {
+        (*marks)->reset();
+        (void)(*marks)->bindAll(now).run();
+    }
+    if (auto blobs = db_->prepare("DELETE FROM blobs WHERE expires_at <= ?")) {
+        (*blobs)->reset();
+        (void)(*blobs)->bindAll(now).run();
+    }
+    return purged;
+}
+
+Expected<std::pair<StoreOutcome, std::int64_t>, QString> NodeStore::storeBlob(
+    const QByteArray& id, const QByteArray& data, std::int64_t expiresAt, std::int64_t now) {
+    if (data.isEmpty() || data.size() > kMaxBlobBytes) {
+        return unexpected(QStringLiteral("a blob holds 1 to %1 bytes").arg(kMaxBlobBytes));
+    }
+    if (!blobIdMatches(id, data)) {
+        return unexpected(QStringLiteral("the blob's id is not the BLAKE2b-256 of its bytes"));
+    }
+    const std::int64_t expires = std::min(expiresAt, now + kBlobTtlMs);
+    if (expires <= now) {
+        return unexpected(QStringLiteral("the blob has expired"));
+    }
+    auto tx = Transaction::begin(*db_);
+    if (!tx) {
+        return unexpected(describe(tx.error()));
+    }
+    // Uploaded again: kept once, living kBlobTtlMs from the latest upload.
+    auto renew = db_->prepare("UPDATE blobs SET expires_at = max(expires_at, ?) WHERE id = ?");
+    if (!renew) {
+        return unexpected(describe(renew.error()));
+    }
+    (*renew)->reset();
+    if (auto r = (*renew)->bindAll(expires, id).run(); !r) {
+        return unexpected(describe(r.error()));
+    }
+    if (db_->changes() > 0) {
+        if (auto r = tx->commit(); !r) {
+            return unexpected(describe(r.error()));
+        }
+        return std::pair{StoreOutcome::Duplicate, expires};
+    }
+    auto total = db_->prepare("SELECT coalesce(sum(size), 0) FROM blobs WHERE expires_at > ?");
+    if (!total) {
+        return unexpected(describe(total.error()));
+    }
+    (*total)->reset();
+    (*total)->bindAll(now);
+    auto row = (*total)->step();
+    if (!row || !*row) {
+        (*total)->reset();
+        return unexpected(QStringLiteral("cannot count the stored blobs"));
+    }
+    const std::int64_t used = (*total)->int64(0);
+    (*total)->reset();
+    if (used + data.size() > limits_.maxBlobBytesTotal) {
+        return unexpected(QStringLiteral("this node's file store is full (%1 bytes)")
+                              .arg(limits_.maxBlobBytesTotal));
+    }
+    auto insert = db_->prepare(
+        "INSERT INTO blobs (id, data, size, stored_at, expires_at) VALUES (?, ?, ?, ?, ?)");
+    if (!insert) {
+        return unexpected(describe(insert.error()));
+    }
+    (*insert)->reset();
+    if (auto r = (*insert)
+                     ->bindAll(id, data, static_cast<std::int64_t>(data.size()), now, expires)
+                     .run();
+        !r) {
+        return unexpected(describe(r.error()));
+    }
+    if (auto r = tx->commit(); !r) {
+        return unexpected(describe(r.error()));
+    }
+    return std::pair{StoreOutcome::Stored, expires};
+}
+
+Expected<std::optional<QByteArray>, QString> NodeStore::blob(const QByteArray& id,
+                                                             std::int64_t now) {
+    auto query = db_->prepare("SELECT data FROM blobs WHERE id = ? AND expires_at > ?");
+    if (!query) {
+        return unexpected(describe(query.error()));
+    }
+    (*query)->reset();
+    (*query)->bindAll(id, now);
+    auto row = (*query)->step();
+    if (!row) {
+        (*query)->reset();
+        return unexpected(describe(row.error()));
+    }
+    std::optional<QByteArray> out;
+    if (*row) {
+        out = (*query)->blob(0);
+    }
+    (*query)->reset();
+    return out;
 }
 
 Expected<std::int64_t, QString> NodeStore::count(const QString& recipient, std::int64_t now) {

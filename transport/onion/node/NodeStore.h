@@ -4,6 +4,9 @@
 // - Dedupe by message hash: BLAKE2b-256 over the recipient and the bytes, so the same message
 //   stored twice (a client's retry, or the same message replicated from two swarm members)
 //   is kept once and keeps its first arrival time.
+// - A message its owner deleted leaves its hash behind (table `deleted`) until it would have
+//   expired: storing it again (a late replica, a sender's retry) is answered Deleted and
+//   stores nothing, so a deleted message cannot come back.
 // - TTL: what the sender asks, at most kMaxTtlMs (14 days, Session's default), which is also
 //   the default; expired messages are never returned and purgeExpired() removes them.
 // - Retrieval in arrival order after the last hash the owner has seen, as Session does;
@@ -11,6 +14,8 @@
 // - Persisted in DIR/node.db (plain SQLite through the storage engine: it holds only what was
 //   already end-to-end encrypted), synchronous=FULL, so what a node confirms survives a
 //   power cut.
+// - Blobs (the onion file store, Blob.h): ciphertext by its BLAKE2b-256, checked on store,
+//   kBlobTtlMs from the latest upload, maxBlobBytesTotal for all of them.
 // Every limit is explicit (NodeStoreLimits) and refused with a clear error.
 #pragma once
 
@@ -34,6 +39,7 @@ struct NodeStoreLimits {
     qsizetype maxMessageBytes = 76 * 1024;  // Session's limit for one stored message
     std::int64_t maxPerRecipient = 10'000;  // oldest are not evicted: new ones are refused
     int maxRetrieve = 256;                  // messages per retrieve answer
+    std::int64_t maxBlobBytesTotal = 2LL * 1024 * 1024 * 1024;  // the file store, all blobs
 };
 
 struct StoredMessage {
@@ -43,7 +49,8 @@ struct StoredMessage {
     std::int64_t expiresAt = 0;
 };
 
-enum class StoreOutcome { Stored, Duplicate };
+// Deleted: the owner deleted this message here before; nothing is stored.
+enum class StoreOutcome { Stored, Duplicate, Deleted };
 
 class NodeStore {
 public:
@@ -65,7 +72,18 @@ public:
                                                            std::int64_t now);
     // Deletes the recipient's messages with these hashes; returns how many there were.
     Expected<int, QString> remove(const QString& recipient, const std::vector<QByteArray>& hashes);
+    // Removes expired messages, deletion marks and blobs; returns the messages removed.
     int purgeExpired(std::int64_t now);
+
+    // The onion file store (Blob.h): a blob whose id is not the hash of its bytes, larger
+    // than kMaxBlobBytes, or over maxBlobBytesTotal is refused. Stored again, it is kept once
+    // and lives until the later expiry. Returns the expiry (at most now + kBlobTtlMs).
+    Expected<std::pair<StoreOutcome, std::int64_t>, QString> storeBlob(const QByteArray& id,
+                                                                       const QByteArray& data,
+                                                                       std::int64_t expiresAt,
+                                                                       std::int64_t now);
+    // The blob's bytes, or nullopt if it is not here (or expired).
+    Expected<std::optional<QByteArray>, QString> blob(const QByteArray& id, std::int64_t now);
     Expected<std::int64_t, QString> count(const QString& recipient, std::int64_t now);
 
     [[nodiscard]] const NodeStoreLimits& limits() const { return limits_; }

@@ -1,0 +1,343 @@
+// The privacy contract of Session mode, checked against what real nodes saw. Nine
+// tandem-node processes on 127.0.0.2–10 (three swarms of three) run with --audit (test
+// instrumentation: every connection's and request's peer address, what each peeled layer
+// says, every row stored); clients connect from 127.0.0.1 and nodes connect to each other
+// from their own listen address. Alice sends Bob Session messages (encryptSessionMessage)
+// carrying a known plaintext marker through her OnionTransport; Bob receives them through
+// his. Then, from the audit logs and the node.db files on disk:
+//  (a) Alice's guards never see Bob's Session ID, nor any layer naming it (nor hers, unless
+//      the guard is in her swarm and it is her own retrieve);
+//      anything any node sees from 127.0.0.1 is a client's first hop: a layer naming only a
+//      next hop, never a destination request or a stored row;
+//  (b) the members of Bob's swarm that store the messages (all three: each has every one)
+//      never get a store from 127.0.0.1, only from other nodes' addresses, and never see
+//      Alice's Session ID;
+//  (c) no audit log and no file in any node's data folder holds the plaintext marker, and no
+//      data file holds Alice's Session ID or keys; Alice's Session ID reaches only the members
+//      of her own swarm, only in her own retrieve requests.
+// Every check can fail: the logs are required to hold Bob's Session ID at his swarm, the
+// client's address at Alice's guard and node addresses for replication, and the data files
+// are required to hold Bob's Session ID.
+#include <map>
+#include <memory>
+#include <set>
+#include <sodium.h>
+
+#include <QDirIterator>
+#include <QFile>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "crypto/session/SessionKeys.h"
+#include "crypto/session/SessionMessage.h"
+#include "tests/support/Daemons.h"
+#include "transport/onion/Directory.h"
+#include "transport/onion/OnionTransport.h"
+#include "transport/onion/Swarm.h"
+
+using namespace tandem;
+using namespace tandem::transport::onion;
+using crypto::Ed25519KeyPair;
+using crypto::session::SessionIdentity;
+
+namespace {
+
+const QString kClientIp = QStringLiteral("127.0.0.1");
+constexpr int kMessages = 5;
+
+QByteArray raw(const crypto::PublicKey& key) {
+    return {reinterpret_cast<const char*>(key.data()), static_cast<qsizetype>(key.size())};
+}
+
+QString describe(const QJsonObject& event) {
+    return QString::fromUtf8(QJsonDocument(event).toJson(QJsonDocument::Compact));
+}
+
+// Every string value of the event (a Session ID can only appear as one).
+bool mentions(const QJsonObject& event, const QString& text) {
+    for (auto it = event.begin(); it != event.end(); ++it) {
+        if (it.value().isString() && it.value().toString().contains(text, Qt::CaseInsensitive)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+class PrivacyTest : public QObject {
+    Q_OBJECT
+
+    Ed25519KeyPair network_ = Ed25519KeyPair::generate();
+    QTemporaryDir scratch_;
+    QString directoryFile_;
+    std::vector<std::unique_ptr<test::NodeProcess>> nodes_;
+    std::vector<QString> auditFiles_;
+    NodeDirectory directory_;
+
+    std::set<QString> swarmIps(const SessionIdentity& who) const {
+        std::set<QString> ips;
+        for (const NodeInfo& n : directory_.members(*directory_.swarmOf(who.x25519.publicKey))) {
+            ips.insert(n.address.left(n.address.lastIndexOf(u':')));
+        }
+        return ips;
+    }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(sodium_init() >= 0);
+        directoryFile_ = scratch_.filePath(QStringLiteral("directory.bin"));
+        constexpr std::size_t kNodes = 9;  // three swarms of three
+        for (std::size_t i = 0; i < kNodes; ++i) {
+            nodes_.push_back(std::make_unique<test::NodeProcess>(
+                QStringLiteral("127.0.0.%1").arg(i + 2), directoryFile_, network_.publicKey));
+            auditFiles_.push_back(scratch_.filePath(QStringLiteral("audit%1.jsonl").arg(i)));
+            nodes_.back()->setAuditFile(auditFiles_.back());
+            QVERIFY2(nodes_.back()->start(), "tandem-node did not start");
+        }
+        const auto swarms = assignSwarms(kNodes);
+        directory_.version = 1;
+        directory_.issuedAtMs = QDateTime::currentMSecsSinceEpoch();
+        for (std::size_t i = 0; i < kNodes; ++i) {
+            NodeInfo n;
+            n.ed25519 = nodes_[i]->identity();
+            n.x25519 = crypto::ed25519ToX25519(n.ed25519).value();
+            n.address = nodes_[i]->address();
+            n.swarmId = swarms[i];
+            directory_.nodes.push_back(n);
+        }
+        const auto bytes = directory_.sign(network_);
+        QSaveFile file(directoryFile_);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT
+                   static_cast<qint64>(bytes.size()));
+        QVERIFY(file.commit());
+    }
+
+    void whatEachNodeSees() {
+        const SessionIdentity bob = SessionIdentity::generate();
+        SessionIdentity alice = SessionIdentity::generate();
+        // Alice in another swarm than Bob: her own polls name her ID to her swarm only.
+        while (directory_.swarmOf(alice.x25519.publicKey) ==
+               directory_.swarmOf(bob.x25519.publicKey)) {
+            alice = SessionIdentity::generate();
+        }
+        const std::set<QString> bobSwarm = swarmIps(bob);
+        const std::set<QString> aliceSwarm = swarmIps(alice);
+        std::set<QString> nodeIps;
+        for (const auto& n : nodes_) {
+            nodeIps.insert(n->ip());
+        }
+        // Alice's first guard is in the third swarm: no other reason to see either ID there.
+        const NodeInfo* guard = nullptr;
+        for (const NodeInfo& n : directory_.nodes) {
+            const QString ip = n.address.left(n.address.lastIndexOf(u':'));
+            if (bobSwarm.count(ip) == 0 && aliceSwarm.count(ip) == 0) {
+                guard = &n;
+            }
+        }
+        QVERIFY(guard != nullptr);
+
+        OnionTransport bobTransport(directory_, OnionIdentity{bob.sessionId, bob.ed25519.clone()});
+        QByteArray marker(16, '\0');
+        randombytes_buf(marker.data(), static_cast<std::size_t>(marker.size()));
+        marker = "PLAINTEXT-MARKER-" + marker.toHex();
+        QStringList opened;
+        std::set<QByteArray> seen;
+        QObject::connect(
+            &bobTransport, &transport::Transport::received,
+            [&](const transport::IncomingEnvelope& e) {
+                if (seen.insert(e.serverId).second) {
+                    const auto plain = crypto::session::decryptSessionMessage(
+                        crypto::view(e.ciphertext.toStdString()), bob.x25519, alice.sessionId);
+                    opened << (plain ? QString::fromUtf8(QByteArray(
+                                           reinterpret_cast<const char*>(  // NOLINT
+                                               plain->content.data()),
+                                           static_cast<qsizetype>(plain->content.size())))
+                                     : QStringLiteral("(does not open)"));
+                }
+                bobTransport.acknowledge(e.serverId);
+            });
+        bobTransport.start();
+        // Alice's guards: the first is the one given; the second path's guard is random, and
+        // a guard that is also a member of Bob's swarm would see his ID as a storer (from a
+        // middle node, not from Alice). Such a start is thrown away, so that the check below
+        // is strict: her guards never see his Session ID.
+        std::unique_ptr<OnionTransport> aliceOwned;
+        std::vector<NodeInfo> aliceGuards;
+        for (int attempt = 0; attempt < 30 && aliceGuards.empty(); ++attempt) {
+            aliceOwned = std::make_unique<OnionTransport>(
+                directory_, OnionIdentity{alice.sessionId, alice.ed25519.clone()}, guard->ed25519);
+            aliceOwned->start();
+            QVERIFY(QTest::qWaitFor([&] { return aliceOwned->isReady(); }, 20000));
+            aliceGuards = aliceOwned->guards();
+            for (const NodeInfo& g : aliceGuards) {
+                if (bobSwarm.count(g.address.left(g.address.lastIndexOf(u':'))) != 0) {
+                    aliceGuards.clear();
+                    break;
+                }
+            }
+        }
+        QCOMPARE(aliceGuards.size(), std::size_t{2});
+        QCOMPARE(aliceGuards[0].address, guard->address);  // the guard given is kept
+        OnionTransport& aliceTransport = *aliceOwned;
+        int accepted = 0;
+        QObject::connect(&aliceTransport, &transport::Transport::accepted,
+                         [&](const QByteArray&, qint64) { ++accepted; });
+        QVERIFY(QTest::qWaitFor([&] { return aliceTransport.isReady() && bobTransport.isReady(); },
+                                20000));
+        for (int i = 0; i < kMessages; ++i) {
+            const QByteArray content = marker + " #" + QByteArray::number(i);
+            const crypto::Bytes sealed = crypto::session::encryptSessionMessage(
+                crypto::view(content.toStdString()), alice.ed25519, bob.x25519.publicKey);
+            transport::OutgoingEnvelope e;
+            e.id = QByteArray::number(i);
+            e.recipient = bob.sessionId;
+            e.ciphertext = QByteArray(reinterpret_cast<const char*>(sealed.data()),  // NOLINT
+                                      static_cast<qsizetype>(sealed.size()));
+            aliceTransport.send(e);
+        }
+        QVERIFY2(QTest::qWaitFor([&] { return opened.size() == kMessages; }, 60000),
+                 qPrintable(opened.join(u',')));
+        QCOMPARE(accepted, kMessages);
+        for (int i = 0; i < kMessages; ++i) {
+            QCOMPARE(opened[i], QString::fromLatin1(marker + " #" + QByteArray::number(i)));
+        }
+        QTest::qWait(500);  // the acknowledgements' deletes
+        aliceTransport.stop();
+        bobTransport.stop();
+
+        // ---- the audit logs ----
+        std::map<QString, std::vector<QJsonObject>> events;  // node IP → what it saw
+        std::map<QString, QByteArray> logText;
+        for (std::size_t i = 0; i < nodes_.size(); ++i) {
+            QFile file(auditFiles_[i]);
+            QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(auditFiles_[i]));
+            const QByteArray text = file.readAll();
+            logText[nodes_[i]->ip()] = text;
+            for (const QByteArray& line : text.split('\n')) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                QJsonParseError error{};
+                const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
+                QVERIFY2(doc.isObject(), line.constData());
+                events[nodes_[i]->ip()].push_back(doc.object());
+            }
+        }
+
+        // Anything seen from the clients' address is a client's first hop.
+        for (const auto& [ip, list] : events) {
+            for (const QJsonObject& e : list) {
+                const QString peer = e.value(QStringLiteral("peer")).toString();
+                QVERIFY2(peer == kClientIp || nodeIps.count(peer) == 1,
+                         qPrintable(ip + QStringLiteral(": unknown peer ") + describe(e)));
+                if (peer != kClientIp) {
+                    continue;
+                }
+                const QString kind = e.value(QStringLiteral("event")).toString();
+                QVERIFY2(
+                    kind == QLatin1String("connection") ||
+                        (kind == QLatin1String("peel") && e.contains(QStringLiteral("next_hop")) &&
+                         !e.contains(QStringLiteral("destination"))),
+                    qPrintable(ip + QStringLiteral(" saw from a client: ") + describe(e)));
+                QVERIFY2(!mentions(e, bob.sessionId) && !mentions(e, alice.sessionId),
+                         qPrintable(describe(e)));
+            }
+        }
+
+        // (a) Alice's guards: the client's layers, and never Bob's Session ID.
+        int clientLayers = 0;
+        for (const NodeInfo& g : aliceGuards) {
+            const QString guardIp = g.address.left(g.address.lastIndexOf(u':'));
+            for (const QJsonObject& e : events[guardIp]) {
+                if (e.value(QStringLiteral("peer")).toString() == kClientIp &&
+                    e.contains(QStringLiteral("next_hop"))) {
+                    ++clientLayers;
+                }
+                QVERIFY2(!mentions(e, bob.sessionId),
+                         qPrintable(QStringLiteral("Alice's guard saw: ") + describe(e)));
+                // Any Session ID only if the guard is also in Alice's swarm (her own
+                // retrieves, checked in (c)).
+                QVERIFY2(
+                    aliceSwarm.count(guardIp) != 0 || (!e.contains(QStringLiteral("session_id")) &&
+                                                       !e.contains(QStringLiteral("recipient"))),
+                    qPrintable(QStringLiteral("Alice's guard saw: ") + describe(e)));
+            }
+            QVERIFY(!logText[guardIp].contains(bob.sessionId.toLatin1()));
+        }
+        // The path tests, the polls and the messages: Alice's layers reached her guards.
+        QVERIFY2(clientLayers >= kMessages, qPrintable(QString::number(clientLayers)));
+
+        // (b) Bob's swarm: every member stored every message, never from a client's address.
+        QCOMPARE(bobSwarm.size(), std::size_t{3});
+        for (const QString& ip : bobSwarm) {
+            std::set<QString> hashes;
+            for (const QJsonObject& e : events[ip]) {
+                if (e.value(QStringLiteral("event")).toString() != QLatin1String("store") ||
+                    e.value(QStringLiteral("recipient")).toString() != bob.sessionId) {
+                    continue;
+                }
+                const QString peer = e.value(QStringLiteral("peer")).toString();
+                QVERIFY2(peer != kClientIp && nodeIps.count(peer) == 1 && peer != ip,
+                         qPrintable(describe(e)));
+                hashes.insert(e.value(QStringLiteral("hash")).toString());
+            }
+            QVERIFY2(hashes.size() == static_cast<std::size_t>(kMessages),
+                     qPrintable(ip + QStringLiteral(" stored %1").arg(hashes.size())));
+            QVERIFY2(!logText[ip].contains(alice.sessionId.toLatin1()),
+                     qPrintable(ip + QStringLiteral(" saw Alice's Session ID")));
+        }
+        // The messages came in as onion stores (from a middle node) at least once.
+        int onionStores = 0;
+        for (const QString& ip : bobSwarm) {
+            for (const QJsonObject& e : events[ip]) {
+                if (e.value(QStringLiteral("event")).toString() == QLatin1String("store") &&
+                    e.value(QStringLiteral("via")).toString() == QLatin1String("onion")) {
+                    ++onionStores;
+                }
+            }
+        }
+        QVERIFY(onionStores >= kMessages);
+
+        // (c) The marker nowhere; Alice's ID only at her own swarm, only in her retrieves.
+        for (const auto& [ip, text] : logText) {
+            QVERIFY2(!text.contains(marker), qPrintable(ip));
+            if (aliceSwarm.count(ip) == 0) {
+                QVERIFY2(!text.contains(alice.sessionId.toLatin1()), qPrintable(ip));
+            }
+        }
+        for (const QString& ip : aliceSwarm) {
+            for (const QJsonObject& e : events[ip]) {
+                if (mentions(e, alice.sessionId)) {
+                    QCOMPARE(e.value(QStringLiteral("destination")).toString(),
+                             QStringLiteral("retrieve"));
+                }
+            }
+        }
+        int filesWithBob = 0;
+        for (const auto& node : nodes_) {
+            QDirIterator it(node->dataDir(), QDir::Files | QDir::Hidden,
+                            QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString path = it.next();
+                QFile file(path);
+                QVERIFY(file.open(QIODevice::ReadOnly));
+                const QByteArray bytes = file.readAll();
+                QVERIFY2(!bytes.contains(marker), qPrintable(path));
+                QVERIFY2(!bytes.contains(alice.sessionId.toLatin1()), qPrintable(path));
+                QVERIFY2(!bytes.contains(raw(alice.x25519.publicKey)), qPrintable(path));
+                QVERIFY2(!bytes.contains(raw(alice.ed25519.publicKey)), qPrintable(path));
+                filesWithBob += bytes.contains(bob.sessionId.toLatin1()) ? 1 : 0;
+            }
+        }
+        QVERIFY2(filesWithBob >= 3, qPrintable(QString::number(filesWithBob)));
+    }
+};
+
+QTEST_GUILESS_MAIN(PrivacyTest)
+#include "tst_privacy.moc"
