@@ -151,6 +151,7 @@ void Messenger::startSession(const std::optional<QByteArray>& guard,
     if (lastSeen) {
         onion_->setLastSeen(*lastSeen);
     }
+    onion_->setNetworkKey(net.networkKey);
     connect(onion_, &transport::Transport::received, this,
             [this](const transport::IncomingEnvelope& e) { onReceived(Mode::Session, e); });
     connect(onion_, &transport::Transport::accepted, this,
@@ -170,6 +171,12 @@ void Messenger::startSession(const std::optional<QByteArray>& guard,
                 saveSetting(sessionmode::kGuardSetting,
                             QByteArray(reinterpret_cast<const char*>(key.data()),  // NOLINT
                                        static_cast<qsizetype>(key.size())));
+            });
+    // A newer directory fetched from the nodes (verified by the transport) is kept, so the
+    // next start does not begin from network.json's older list.
+    connect(onion_, &transport::onion::OnionTransport::directoryChanged, this,
+            [this](const QByteArray& signedDirectory) {
+                saveSetting(sessionmode::kDirectorySetting, signedDirectory);
             });
     onion_->start();
 }

@@ -62,6 +62,8 @@ OnionTransport::OnionTransport(NodeDirectory directory, OnionIdentity identity,
       paths_(kPaths) {
     refreshTimer_.setInterval(kDirectoryRefreshMs);
     connect(&refreshTimer_, &QTimer::timeout, this, &OnionTransport::refreshDirectory);
+    pollTimer_.setSingleShot(true);
+    connect(&pollTimer_, &QTimer::timeout, this, &OnionTransport::poll);
     retryTimer_.setSingleShot(true);
     connect(&retryTimer_, &QTimer::timeout, this, [this] {
         if (!running_) {
@@ -98,6 +100,7 @@ void OnionTransport::stop() {
     running_ = false;
     polling_ = false;
     retryTimer_.stop();
+    pollTimer_.stop();
     refreshTimer_.stop();
     flushAcks();
     links_.clear();  // what waits on them is failed below, not called back
@@ -539,10 +542,11 @@ void OnionTransport::poll() {
     auto* r = retrieve.mutable_retrieve();
     r->set_recipient(identity_.sessionId.toStdString());
     r->set_after_hash(lastSeen_.toStdString());
-    r->set_wait_ms(kPollWaitMs);
+    const int waitMs = pollIntervalMs_ > 0 ? 0 : kPollWaitMs;
+    r->set_wait_ms(static_cast<std::uint32_t>(waitMs));
     setOwner(r->mutable_owner(), signAsOwner(identity_.ed25519, "retrieve", identity_.sessionId,
                                              nowMs(), crypto::view(r->after_hash())));
-    request(*path, destination, retrieve, kPollWaitMs + 15000,
+    request(*path, destination, retrieve, waitMs + 15000,
             [this, address = destination.address](Expected<SwarmReply, TransportError> reply) {
                 polling_ = false;
                 if (!running_) {
@@ -561,8 +565,24 @@ void OnionTransport::poll() {
                     emit received({hash, QByteArray::fromStdString(m.data()),
                                    static_cast<std::int64_t>(m.stored_at_ms())});
                 }
-                poll();
+                // Polling: the next look after the interval, unless the answer was full (the
+                // node's 256 a retrieve) and more is waiting. Long-polling: at once.
+                constexpr int kFullAnswer = 256;
+                if (pollIntervalMs_ > 0 && reply->messages().messages_size() < kFullAnswer) {
+                    pollTimer_.start(pollIntervalMs_);
+                } else {
+                    poll();
+                }
             });
+}
+
+std::optional<QString> OnionTransport::pollAddress() const {
+    return pollTarget_ ? std::optional<QString>(pollTarget_->address) : std::nullopt;
+}
+
+std::optional<QString> OnionTransport::routeAddress(const QString& recipient) const {
+    const auto it = routes_.find(recipient);
+    return it != routes_.end() ? std::optional<QString>(it->destination.address) : std::nullopt;
 }
 
 void OnionTransport::acknowledge(const QByteArray& serverId) {

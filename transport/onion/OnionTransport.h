@@ -77,6 +77,15 @@ public:
     void putBlob(const QByteArray& requestId, const QByteArray& ciphertext) override;
     void getBlob(const QByteArray& requestId, const BlobRef& ref) override;
 
+    // Receiving: 0 (the default) long-polls, so a message arrives as soon as our swarm has
+    // it; a positive interval polls like Session's clients do (desktop 5 s, mobile 1.5–2 s)
+    // — kept for comparing the two (onion_bench), not what Tandem uses.
+    void setPollInterval(int ms) { pollIntervalMs_ = std::max(0, ms); }
+    // Where things go now: the member of our swarm we receive from, and the member a
+    // recipient's messages are stored at (nullopt before the first poll or send).
+    [[nodiscard]] std::optional<QString> pollAddress() const;
+    [[nodiscard]] std::optional<QString> routeAddress(const QString& recipient) const;
+
     // Resume receiving after this hash (the last one the core committed), e.g. after a restart.
     void setLastSeen(const QByteArray& hash) { lastSeen_ = hash; }
     [[nodiscard]] bool isReady() const { return readyPaths() > 0; }
@@ -153,6 +162,8 @@ private:
     bool polling_ = false;
     QByteArray lastSeen_;
     std::optional<NodeInfo> pollTarget_;  // the member of our swarm we receive from
+    int pollIntervalMs_ = 0;              // 0: long-poll
+    QTimer pollTimer_;
     QHash<QString, std::deque<OutgoingEnvelope>> outbox_;  // per recipient, in order
     QSet<QString> sending_;                                // recipients with one in flight
     int queued_ = 0;
