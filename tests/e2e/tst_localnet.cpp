@@ -288,13 +288,15 @@ private slots:
                 .status,
             0);
         QStringList words = phrase.split(u' ');
-        std::swap(words[0], words[1]);
+        words[3] = QStringLiteral("xyzzy");  // not in the list
         const Run wrong =
             tandemctl(QStringLiteral("dave2"), {QStringLiteral("init"), QStringLiteral("session"),
                                                 QStringLiteral("--network"), network(),
                                                 QStringLiteral("--restore"), words.join(u' ')});
         QCOMPARE(wrong.status, 1);
-        QVERIFY2(wrong.err.contains(QStringLiteral("recovery phrase")), qPrintable(wrong.err));
+        QVERIFY2(wrong.err.contains(QStringLiteral("recovery phrase")) &&
+                     wrong.err.contains(QStringLiteral("xyzzy")),
+                 qPrintable(wrong.err));
         const Run restored =
             tandemctl(QStringLiteral("dave2"), {QStringLiteral("init"), QStringLiteral("session"),
                                                 QStringLiteral("--network"), network(),
