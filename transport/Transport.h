@@ -66,6 +66,7 @@ struct IncomingEnvelope {
     QByteArray serverId;  // what acknowledge() takes
     QByteArray ciphertext;
     std::int64_t serverTimeMs = 0;
+    QString source;  // onion: the swarm member it came from (where its hash resumes); relay: empty
 };
 
 struct BlobRef {

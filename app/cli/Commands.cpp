@@ -180,6 +180,14 @@ QString humanLine(const Message& m) {
     return QStringLiteral("[%1] %2: %3  (%4)").arg(when, who, body, statusName(m.status));
 }
 
+std::optional<QByteArray> readStandardInput(qint64 maxBytes) {
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly)) {
+        return std::nullopt;
+    }
+    return in.read(maxBytes);
+}
+
 int fail(CommandContext& ctx, const QString& message) {
     ctx.err << "tandemctl: " << message.simplified() << "\n";  // one line, whatever it holds
     return kExitFailure;

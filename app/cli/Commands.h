@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include <QCommandLineParser>
@@ -38,6 +39,10 @@ const std::vector<Command>& commands();
 std::vector<Command> profileCommands();
 std::vector<Command> messagingCommands();
 std::vector<Command> toolCommands();
+
+// Standard input, at most `maxBytes` (a phrase or a text given as "-": what is typed on the
+// command line shows up in `ps` and the shell history). nullopt if it cannot be read.
+std::optional<QByteArray> readStandardInput(qint64 maxBytes);
 
 // One-line failure (exit 1) and usage error (exit 2), as every command reports them.
 int fail(CommandContext& ctx, const QString& message);

@@ -78,8 +78,15 @@ int runInitSession(CommandContext& ctx) {
     const bool restoring = ctx.parser.isSet(QStringLiteral("restore"));
     std::optional<crypto::session::SessionIdentity> identity;
     if (restoring) {
-        const auto seed =
-            crypto::session::decodeRecoveryPhrase(ctx.parser.value(QStringLiteral("restore")));
+        QString phrase = ctx.parser.value(QStringLiteral("restore"));
+        if (phrase == QLatin1String("-")) {
+            const auto typed = readStandardInput(4096);
+            if (!typed) {
+                return fail(ctx, QStringLiteral("cannot read the phrase from standard input"));
+            }
+            phrase = QString::fromUtf8(*typed);
+        }
+        const auto seed = crypto::session::decodeRecoveryPhrase(phrase);
         if (!seed) {
             return fail(
                 ctx,
@@ -314,11 +321,11 @@ int runSend(CommandContext& ctx) {
     }
     QString text = ctx.parser.value(QStringLiteral("text"));
     if (text == QLatin1String("-")) {
-        QFile in;
-        if (!in.open(stdin, QIODevice::ReadOnly)) {
+        const auto typed = readStandardInput(storage::limits::kMaxTextBytes + 1);
+        if (!typed) {
             return fail(ctx, QStringLiteral("cannot read the message from standard input"));
         }
-        text = QString::fromUtf8(in.read(storage::limits::kMaxTextBytes + 1));
+        text = QString::fromUtf8(*typed);
     }
     const bool self = to == QLatin1String(kSelf);
     const auto mode = self ? std::nullopt : core::Messenger::modeOf(to.trimmed().toLower());
@@ -520,8 +527,10 @@ std::vector<Command> messagingCommands() {
          [](QCommandLineParser& p) {
              p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("signal or session."));
              p.addOption({QStringLiteral("restore"),
-                          QStringLiteral("session: restore the Session ID of this 13-word "
-                                         "recovery phrase instead of creating one."),
+                          QStringLiteral("session: restore the Session ID of a 13-word recovery "
+                                         "phrase instead of creating one; - reads it from "
+                                         "standard input (on the command line it shows in ps "
+                                         "and the shell history)."),
                           QStringLiteral("WORDS")});
              p.addOption({QStringLiteral("phone"), QStringLiteral("Your phone number, +E.164."),
                           QStringLiteral("PHONE")});

@@ -67,11 +67,11 @@ int runPhraseCheck(CommandContext& ctx) {
     QStringList words = ctx.parser.positionalArguments();
     if (words == QStringList{QStringLiteral("-")}) {
         // From standard input: a phrase on the command line shows up in `ps` and shell history.
-        QFile in;
-        if (!in.open(stdin, QIODevice::ReadOnly)) {
+        const auto typed = readStandardInput(4096);
+        if (!typed) {
             return fail(ctx, QStringLiteral("cannot read the phrase from standard input"));
         }
-        words = QStringList{QString::fromUtf8(in.read(4096))};
+        words = QStringList{QString::fromUtf8(*typed)};
     }
     if (words.isEmpty()) {
         return usageError(ctx, QStringLiteral("phrase-check"),

@@ -63,6 +63,7 @@ QFuture<CoreResult<void>> Messenger::start() {
         std::optional<sessionmode::Identity> session;
         std::optional<QByteArray> guard;
         std::optional<QByteArray> lastSeen;
+        std::optional<QByteArray> lastSeenAt;
         std::optional<QByteArray> directory;
         std::int64_t outbox = 0;
     };
@@ -75,6 +76,8 @@ QFuture<CoreResult<void>> Messenger::start() {
             using namespace sessionmode;
             TANDEM_TRY_ASSIGN(out.guard, r.settings.get(QString::fromLatin1(kGuardSetting)));
             TANDEM_TRY_ASSIGN(out.lastSeen, r.settings.get(QString::fromLatin1(kLastSeenSetting)));
+            TANDEM_TRY_ASSIGN(out.lastSeenAt,
+                              r.settings.get(QString::fromLatin1(kLastSeenAtSetting)));
             TANDEM_TRY_ASSIGN(out.directory,
                               r.settings.get(QString::fromLatin1(kDirectorySetting)));
             TANDEM_TRY_ASSIGN(out.outbox, r.outbox.count());
@@ -120,7 +123,8 @@ QFuture<CoreResult<void>> Messenger::start() {
                 relay_->start();
             }
             if (session_ && network_ && network_->onion && !onion_) {
-                startSession(loaded->guard, loaded->lastSeen, loaded->directory);
+                startSession(loaded->guard, loaded->lastSeen, loaded->lastSeenAt,
+                             loaded->directory);
             }
             processOutbox();
             return {};
@@ -129,6 +133,7 @@ QFuture<CoreResult<void>> Messenger::start() {
 
 void Messenger::startSession(const std::optional<QByteArray>& guard,
                              const std::optional<QByteArray>& lastSeen,
+                             const std::optional<QByteArray>& lastSeenAt,
                              const std::optional<QByteArray>& savedDirectory) {
     const OnionNetwork& net = *network_->onion;
     transport::onion::NodeDirectory directory = net.directory;
@@ -149,7 +154,7 @@ void Messenger::startSession(const std::optional<QByteArray>& guard,
         std::move(directory), {session_->sessionId, session_->keys->ed25519.clone()}, keptGuard,
         this);
     if (lastSeen) {
-        onion_->setLastSeen(*lastSeen);
+        onion_->setLastSeen(*lastSeen, QString::fromUtf8(lastSeenAt.value_or(QByteArray())));
     }
     onion_->setNetworkKey(net.networkKey);
     connect(onion_, &transport::Transport::received, this,
@@ -394,8 +399,10 @@ void Messenger::processInbound() {
             this, done);
     } else if (mode == Mode::Session && session_) {
         store_.write(
-            [me = *session_, bytes = envelope.ciphertext, hash = envelope.serverId](
-                Repositories& r) { return sessionmode::open(r, me, bytes, hash, nowMs()); },
+            [me = *session_, bytes = envelope.ciphertext, hash = envelope.serverId,
+             member = envelope.source](Repositories& r) {
+                return sessionmode::open(r, me, bytes, hash, member, nowMs());
+            },
             this, done);
     } else {
         processInbound();

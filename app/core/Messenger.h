@@ -80,6 +80,7 @@ private:
     [[nodiscard]] transport::Transport* transportFor(storage::Mode mode) const;
     void startSession(const std::optional<QByteArray>& guard,
                       const std::optional<QByteArray>& lastSeen,
+                      const std::optional<QByteArray>& lastSeenAt,
                       const std::optional<QByteArray>& savedDirectory);
     void saveSetting(const char* key, const QByteArray& value);
     // A transport (re)connected: what waits out a backoff goes now.
@@ -116,6 +117,7 @@ private:
     bool outboxRunning_ = false;
     bool outboxAgain_ = false;
     std::set<std::int64_t> inFlight_;
+    std::set<std::int64_t> failing_;  // failed; the retry time is being written
     std::set<QString> bundlesInFlight_;
     std::int64_t outboxPending_ = 0;
     QTimer retryTimer_;

@@ -121,6 +121,14 @@ void Messenger::processOutbox() {
                 if (ordered && held.count(item.conversationId) != 0) {
                     continue;
                 }
+                // Failed, its retry time not written yet (this read is older than that
+                // write): it waits, and so does the rest of its conversation.
+                if (failing_.count(item.id) != 0) {
+                    if (ordered) {
+                        held.insert(item.conversationId);
+                    }
+                    continue;
+                }
                 // In flight already: those after it follow on the same connection, in order.
                 if (inFlight_.count(item.id) == 0 && !dispatch(item, contact) && ordered) {
                     held.insert(item.conversationId);
@@ -345,7 +353,8 @@ void Messenger::onFailed(const QByteArray& id, const transport::TransportError& 
     if (error.code == transport::TransportError::Code::Deferred) {
         // Never tried: no attempt is counted (a queue handed back behind one failure would
         // otherwise back off further with every hiccup). It waits behind the message before
-        // it, whose retry time the store already has (that failure was written first).
+        // it: that one is in failing_ until its retry time is written, which holds the
+        // conversation in any outbox read made before then.
         inFlight_.erase(outboxId);
         processOutbox();
         return;
@@ -356,6 +365,7 @@ void Messenger::onFailed(const QByteArray& id, const transport::TransportError& 
         giveUp(outboxId, error.message);
         return;
     }
+    failing_.insert(outboxId);
     store_.write(
         [outboxId, message = error.message](Repositories& r) -> StoreResult<void> {
             TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
@@ -363,6 +373,7 @@ void Messenger::onFailed(const QByteArray& id, const transport::TransportError& 
         },
         this,
         [this, outboxId](StoreResult<void>) {
+            failing_.erase(outboxId);
             inFlight_.erase(outboxId);
             processOutbox();
         });

@@ -29,13 +29,15 @@ class LocalNetTest : public QObject {
 
     QTemporaryDir dir_;
 
-    Run tandemctl(const QString& profile, const QStringList& args, int timeoutMs = 60000) {
+    Run tandemctl(const QString& profile, const QStringList& args, int timeoutMs = 60000,
+                  const QByteArray& input = {}) {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("TANDEM_PASSPHRASE"), QStringLiteral("pw"));
         p.setProcessEnvironment(env);
         p.start(tandem::test::binDirOr(QStringLiteral("tandemctl")),
                 QStringList{QStringLiteral("--profile"), dir_.filePath(profile)} + args);
+        p.write(input);
         p.closeWriteChannel();
         if (!p.waitForFinished(timeoutMs)) {
             p.kill();
@@ -289,18 +291,20 @@ private slots:
             0);
         QStringList words = phrase.split(u' ');
         words[3] = QStringLiteral("xyzzy");  // not in the list
-        const Run wrong =
-            tandemctl(QStringLiteral("dave2"), {QStringLiteral("init"), QStringLiteral("session"),
-                                                QStringLiteral("--network"), network(),
-                                                QStringLiteral("--restore"), words.join(u' ')});
+        const Run wrong = tandemctl(
+            QStringLiteral("dave2"),
+            {QStringLiteral("init"), QStringLiteral("session"), QStringLiteral("--network"),
+             network(), QStringLiteral("--restore"), QStringLiteral("-")},
+            60000, words.join(u' ').toUtf8());
         QCOMPARE(wrong.status, 1);
         QVERIFY2(wrong.err.contains(QStringLiteral("recovery phrase")) &&
                      wrong.err.contains(QStringLiteral("xyzzy")),
                  qPrintable(wrong.err));
-        const Run restored =
-            tandemctl(QStringLiteral("dave2"), {QStringLiteral("init"), QStringLiteral("session"),
-                                                QStringLiteral("--network"), network(),
-                                                QStringLiteral("--restore"), phrase});
+        const Run restored = tandemctl(
+            QStringLiteral("dave2"),
+            {QStringLiteral("init"), QStringLiteral("session"), QStringLiteral("--network"),
+             network(), QStringLiteral("--restore"), QStringLiteral("-")},
+            60000, phrase.toUtf8());
         QVERIFY2(restored.status == 0, qPrintable(restored.err));
         QVERIFY2(restored.out.contains(ids[1]), qPrintable(restored.out));
 
@@ -330,7 +334,7 @@ private slots:
                            .toString() == QStringLiteral("delivered");
             },
             30000));
-        // A second receive hands over nothing again.
+        // A second receive shows nothing again.
         const Run again = tandemctl(QStringLiteral("dave"),
                                     {QStringLiteral("receive"), QStringLiteral("--json")});
         QCOMPARE(again.status, 0);

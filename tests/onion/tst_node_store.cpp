@@ -142,9 +142,9 @@ private slots:
     void blobsAreCheckedLimitedAndExpire() {
         QTemporaryDir dir;
         NodeStoreLimits limits;
-        limits.maxBlobBytesTotal = 1000;
-        const QByteArray a(600, 'a');
-        const QByteArray b(600, 'b');
+        limits.maxBlobBytesTotal = 10000;
+        const QByteArray a(6000, 'a');
+        const QByteArray b(6000, 'b');
         {
             auto store = NodeStore::open(dir.path(), limits).value();
             // The id must be the hash of the bytes.
@@ -162,7 +162,7 @@ private slots:
             // Over the node's total: refused, with the limit named.
             const auto full = store->storeBlob(blobIdOf(b), b, kNow + kBlobTtlMs, kNow);
             QVERIFY(!full.has_value());
-            QVERIFY(full.error().contains(QStringLiteral("1000")));
+            QVERIFY(full.error().contains(QStringLiteral("10000")));
             // Uploaded again later: one copy, living from the latest upload.
             const auto again = store->storeBlob(blobIdOf(a), a, kNow + 10 + kBlobTtlMs, kNow + 10);
             QCOMPARE(again->first, StoreOutcome::Duplicate);
@@ -176,6 +176,11 @@ private slots:
         QVERIFY(!store->blob(blobIdOf(a), later)->has_value());
         store->purgeExpired(later);
         QVERIFY(store->storeBlob(blobIdOf(b), b, later + kBlobTtlMs, later).has_value());
+        // A one-byte blob is charged kMinBlobCharge: 6000 + 4096 is over 10000.
+        const QByteArray tiny(1, 't');
+        const auto small = store->storeBlob(blobIdOf(tiny), tiny, later + kBlobTtlMs, later);
+        QVERIFY(!small.has_value());
+        QVERIFY(small.error().contains(QStringLiteral("full")));
     }
 
     void aDamagedDatabaseIsAClearError() {

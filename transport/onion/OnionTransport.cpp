@@ -117,6 +117,10 @@ void OnionTransport::stop() {
     for (const BlobOp& op : blobs) {
         emit blobFailed(op.requestId, pathError(QStringLiteral("stopped")));
     }
+    // Those on the wire: their links are gone (cleared above), so no answer will come.
+    for (const QByteArray& id : std::exchange(blobsInFlight_, {})) {
+        emit blobFailed(id, pathError(QStringLiteral("stopped")));
+    }
     for (auto& p : paths_) {
         p.reset();
     }
@@ -245,7 +249,7 @@ void OnionTransport::refreshDirectory() {
 }
 
 void OnionTransport::adoptDirectory(const std::string& signedDirectory) {
-    if (!networkKey_) {
+    if (!networkKey_ || !running_) {  // queued before a stop(): nothing to rebuild now
         return;
     }
     auto verified = NodeDirectory::verify(crypto::view(signedDirectory), *networkKey_);
@@ -521,18 +525,32 @@ void OnionTransport::poll() {
         return;
     }
     // One member of our swarm is polled while it answers: `seq` order and the resume hash
-    // are that node's own. A new member starts from the beginning (its order may differ; the
-    // core drops what it has already stored).
+    // are that node's own. The member the resume hash came from is preferred (after a
+    // restart too); any other starts from the beginning (its order may differ: resuming
+    // there after our hash could skip a message it holds in another place; the core drops
+    // what it has already stored).
     const auto swarm = directory_.swarmOf(*key);
     const auto& p = paths_[static_cast<std::size_t>(*path)];
     if (!pollTarget_ || pollTarget_->address == p->guard.address ||
         pollTarget_->address == p->middle.address) {
-        const auto chosen = randomNode({p->guard.address, p->middle.address}, swarm);
+        std::optional<NodeInfo> chosen;
+        if (!lastSeenAt_.isEmpty() && lastSeenAt_ != p->guard.address &&
+            lastSeenAt_ != p->middle.address && swarm) {
+            for (const NodeInfo& n : directory_.members(*swarm)) {
+                if (n.address == lastSeenAt_) {
+                    chosen = n;
+                }
+            }
+        }
+        if (!chosen) {
+            chosen = randomNode({p->guard.address, p->middle.address}, swarm);
+        }
         if (!chosen) {
             return;
         }
-        if (pollTarget_) {
+        if (chosen->address != lastSeenAt_) {
             lastSeen_.clear();
+            lastSeenAt_ = chosen->address;
         }
         pollTarget_ = chosen;
     }
@@ -554,7 +572,10 @@ void OnionTransport::poll() {
                 }
                 if (!reply || !reply->has_messages()) {
                     if (pollTarget_ && pollTarget_->address == address) {
-                        pollTarget_.reset();  // another member next time
+                        // Another member next time, even the one our bookmark is from: it
+                        // may be the one that failed.
+                        pollTarget_.reset();
+                        lastSeenAt_.clear();
                     }
                     retryTimer_.start(1000);  // the path was struck; try again shortly
                     return;
@@ -563,7 +584,7 @@ void OnionTransport::poll() {
                     const QByteArray hash = QByteArray::fromStdString(m.hash());
                     lastSeen_ = hash;
                     emit received({hash, QByteArray::fromStdString(m.data()),
-                                   static_cast<std::int64_t>(m.stored_at_ms())});
+                                   static_cast<std::int64_t>(m.stored_at_ms()), address});
                 }
                 // Polling: the next look after the interval, unless the answer was full (the
                 // node's 256 a retrieve) and more is waiting. Long-polling: at once.
@@ -616,8 +637,20 @@ void OnionTransport::flushAcks() {
         return;
     }
     const NodeInfo destination = *pollTarget_;
+    // The bookmark we resume after stays until a newer one replaces it; then it goes too,
+    // so at most one delivered message is left at the swarm (a restart that has to read a
+    // member from its beginning gets that one again, not everything since the first).
     const QByteArray cursor = lastSeen_;
-    std::erase(acks_, cursor);
+    const bool kept = std::erase(acks_, cursor) > 0;
+    if (!keptCursor_.isEmpty() && keptCursor_ != cursor) {
+        acks_.push_back(std::exchange(keptCursor_, {}));
+    }
+    if (kept) {
+        keptCursor_ = cursor;
+    }
+    if (acks_.empty()) {
+        return;
+    }
     constexpr std::size_t kPerRequest = 256;
     for (std::size_t i = 0; i < acks_.size(); i += kPerRequest) {
         SwarmRequest del;
@@ -718,9 +751,11 @@ void OnionTransport::runBlob(BlobOp op) {
         r.mutable_get_blob()->set_id(op.id.toStdString());
     }
     const QString address = destination->address;
+    blobsInFlight_.insert(op.requestId);
     request(
         *path, *destination, r, 30000,
         [this, op = std::move(op), address](Expected<SwarmReply, TransportError> reply) mutable {
+            blobsInFlight_.remove(op.requestId);
             if (!running_) {
                 return;  // stop() answered for it
             }

@@ -86,8 +86,14 @@ public:
     [[nodiscard]] std::optional<QString> pollAddress() const;
     [[nodiscard]] std::optional<QString> routeAddress(const QString& recipient) const;
 
-    // Resume receiving after this hash (the last one the core committed), e.g. after a restart.
-    void setLastSeen(const QByteArray& hash) { lastSeen_ = hash; }
+    // Resume receiving after this hash (the last one the core committed), e.g. after a
+    // restart, at the member it came from (`IncomingEnvelope::source`): each member orders
+    // messages its own way, so a hash is a bookmark only there; another member is read from
+    // its beginning (the core drops what it already has).
+    void setLastSeen(const QByteArray& hash, const QString& member) {
+        lastSeen_ = hash;
+        lastSeenAt_ = member;
+    }
     [[nodiscard]] bool isReady() const { return readyPaths() > 0; }
     // The guards of the paths built so far (tested or not), path order.
     [[nodiscard]] std::vector<NodeInfo> guards() const;
@@ -161,6 +167,8 @@ private:
     bool running_ = false;
     bool polling_ = false;
     QByteArray lastSeen_;
+    QString lastSeenAt_;                  // the member lastSeen_ belongs to
+    QByteArray keptCursor_;               // acknowledged, not deleted: the bookmark at the member
     std::optional<NodeInfo> pollTarget_;  // the member of our swarm we receive from
     int pollIntervalMs_ = 0;              // 0: long-poll
     QTimer pollTimer_;
@@ -168,6 +176,7 @@ private:
     QSet<QString> sending_;                                // recipients with one in flight
     int queued_ = 0;
     std::deque<BlobOp> blobsWaiting_;  // for a path
+    QSet<QByteArray> blobsInFlight_;   // request ids on the wire (stop() fails them)
     std::vector<QByteArray> acks_;
     bool ackScheduled_ = false;
     NodeLinkPool links_{this};

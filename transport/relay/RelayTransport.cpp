@@ -107,7 +107,7 @@ void RelayTransport::openReceiving() {
                     emit received({serverIdOf(e.id()),
                                    QByteArray(e.envelope().data(),
                                               static_cast<qsizetype>(e.envelope().size())),
-                                   static_cast<std::int64_t>(e.server_time_ms())});
+                                   static_cast<std::int64_t>(e.server_time_ms()), QString()});
                 }
             });
     connect(receiving_, &RelayConnection::closed, this, [this](const QString& reason) {

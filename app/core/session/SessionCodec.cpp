@@ -1,5 +1,7 @@
 #include "app/core/session/SessionCodec.h"
 
+#include <tandem/common/Redact.h>
+
 #include "crypto/session/SessionMessage.h"
 #include "proto/ContentCodec.h"
 #include "tandem/core.pb.h"
@@ -56,7 +58,7 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
     out.recipient = contact.address;
     const auto recipientKey = parseSessionId(contact.address);
     if (!recipientKey) {
-        out.problem = QStringLiteral("%1 is not a Session ID").arg(contact.address.left(12));
+        out.problem = QStringLiteral("%1 is not a Session ID").arg(redact(contact.address));
         return out;
     }
     const Bytes sealed = encryptSessionMessage(view(content), me.keys->ed25519, *recipientKey);
@@ -72,10 +74,11 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
 }
 
 StoreResult<Opened> open(Repositories& r, const Identity& me, const QByteArray& envelope,
-                         const QByteArray& resumeHash, std::int64_t now) {
+                         const QByteArray& resumeHash, const QString& member, std::int64_t now) {
     Opened out;
     if (!resumeHash.isEmpty()) {
         TANDEM_TRY(r.settings.set(QString::fromLatin1(kLastSeenSetting), resumeHash));
+        TANDEM_TRY(r.settings.set(QString::fromLatin1(kLastSeenAtSetting), member.toUtf8()));
     }
     auto opened = decryptSessionMessage(view(envelope), me.keys->x25519);
     if (!opened) {

@@ -18,9 +18,10 @@
 namespace tandem::core::sessionmode {
 
 // settings keys this mode keeps in the profile
-inline constexpr auto kGuardSetting = "session.guard";          // 32-byte Ed25519 key
-inline constexpr auto kLastSeenSetting = "session.last_seen";   // the swarm's resume hash
-inline constexpr auto kDirectorySetting = "session.directory";  // newest signed directory
+inline constexpr auto kGuardSetting = "session.guard";              // 32-byte Ed25519 key
+inline constexpr auto kLastSeenSetting = "session.last_seen";       // the swarm's resume hash
+inline constexpr auto kLastSeenAtSetting = "session.last_seen_at";  // …at this member
+inline constexpr auto kDirectorySetting = "session.directory";      // newest signed directory
 
 struct Identity {
     std::shared_ptr<const crypto::session::SessionIdentity> keys;
@@ -47,9 +48,9 @@ storage::StoreResult<SealedItem> sealQueued(storage::Repositories& r, const Iden
                                             const QByteArray& content);
 
 // Opens a message retrieved from our swarm and stores what it carries; `resumeHash` (the
-// swarm's hash of it) becomes where receiving resumes after a restart.
+// swarm's hash of it) at `member` becomes where receiving resumes after a restart.
 storage::StoreResult<Opened> open(storage::Repositories& r, const Identity& me,
                                   const QByteArray& envelope, const QByteArray& resumeHash,
-                                  std::int64_t now);
+                                  const QString& member, std::int64_t now);
 
 }  // namespace tandem::core::sessionmode

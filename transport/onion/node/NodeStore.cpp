@@ -272,6 +272,9 @@ int NodeStore::purgeExpired(std::int64_t now) {
     if (auto blobs = db_->prepare("DELETE FROM blobs WHERE expires_at <= ?")) {
         (*blobs)->reset();
         (void)(*blobs)->bindAll(now).run();
+        if (db_->changes() > 0) {
+            blobCharge_.reset();  // counted again at the next store
+        }
     }
     return purged;
 }
@@ -307,20 +310,24 @@ Expected<std::pair<StoreOutcome, std::int64_t>, QString> NodeStore::storeBlob(
         }
         return std::pair{StoreOutcome::Duplicate, expires};
     }
-    auto total = db_->prepare("SELECT coalesce(sum(size), 0) FROM blobs WHERE expires_at > ?");
-    if (!total) {
-        return unexpected(describe(total.error()));
-    }
-    (*total)->reset();
-    (*total)->bindAll(now);
-    auto row = (*total)->step();
-    if (!row || !*row) {
+    const std::int64_t charge =
+        std::max<std::int64_t>(data.size(), NodeStoreLimits::kMinBlobCharge);
+    if (!blobCharge_) {
+        auto total = db_->prepare("SELECT coalesce(sum(max(size, ?)), 0) FROM blobs");
+        if (!total) {
+            return unexpected(describe(total.error()));
+        }
         (*total)->reset();
-        return unexpected(QStringLiteral("cannot count the stored blobs"));
+        (*total)->bindAll(NodeStoreLimits::kMinBlobCharge);
+        auto row = (*total)->step();
+        if (!row || !*row) {
+            (*total)->reset();
+            return unexpected(QStringLiteral("cannot count the stored blobs"));
+        }
+        blobCharge_ = (*total)->int64(0);
+        (*total)->reset();
     }
-    const std::int64_t used = (*total)->int64(0);
-    (*total)->reset();
-    if (used + data.size() > limits_.maxBlobBytesTotal) {
+    if (*blobCharge_ + charge > limits_.maxBlobBytesTotal) {
         return unexpected(QStringLiteral("this node's file store is full (%1 bytes)")
                               .arg(limits_.maxBlobBytesTotal));
     }
@@ -339,6 +346,7 @@ Expected<std::pair<StoreOutcome, std::int64_t>, QString> NodeStore::storeBlob(
     if (auto r = tx->commit(); !r) {
         return unexpected(describe(r.error()));
     }
+    *blobCharge_ += charge;
     return std::pair{StoreOutcome::Stored, expires};
 }
 

@@ -40,6 +40,9 @@ struct NodeStoreLimits {
     std::int64_t maxPerRecipient = 10'000;  // oldest are not evicted: new ones are refused
     int maxRetrieve = 256;                  // messages per retrieve answer
     std::int64_t maxBlobBytesTotal = 2LL * 1024 * 1024 * 1024;  // the file store, all blobs
+    // What a blob is charged against that total at least: a row costs its id, times and
+    // index entries whatever its size, so tiny blobs cannot fill the disk past the quota.
+    static constexpr std::int64_t kMinBlobCharge = 4096;
 };
 
 struct StoredMessage {
@@ -93,6 +96,8 @@ private:
         : db_(std::move(db)), limits_(limits) {}
     std::unique_ptr<storage::Database> db_;
     NodeStoreLimits limits_;
+    // The file store's charged total, counted once and then kept (recounted after a purge).
+    std::optional<std::int64_t> blobCharge_;
 };
 
 }  // namespace tandem::transport::onion
