@@ -5,13 +5,15 @@
 #include <QQuickStyle>
 #include <QtQml/QQmlExtensionPlugin>
 
+#include "qml/AppCore.h"
+
 Q_IMPORT_QML_PLUGIN(TandemPlugin)
 
 Q_LOGGING_CATEGORY(lcQml, "tandem.qml", QtWarningMsg)
 
 namespace tandem::gui {
 
-AppWindow::AppWindow() {
+AppWindow::AppWindow(const QString& profileDir) : core_(std::make_unique<AppCore>(profileDir)) {
     // Fusion follows the system palette (light or dark) and looks at home on any desktop;
     // QT_QUICK_CONTROLS_STYLE still wins when a user sets it.
     if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) {
@@ -25,7 +27,10 @@ AppWindow::AppWindow() {
                      });
 }
 
+AppWindow::~AppWindow() = default;
+
 bool AppWindow::load() {
+    engine_.setInitialProperties({{QStringLiteral("core"), QVariant::fromValue(core_.get())}});
     engine_.load(QUrl(QStringLiteral("qrc:/Tandem/Main.qml")));
     if (window() == nullptr) {
         qCCritical(lcQml) << "the main window could not be created";

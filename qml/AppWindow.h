@@ -2,20 +2,28 @@
 // Shared by the app's main and the GUI tests, so the tests drive exactly what users see.
 #pragma once
 
+#include <memory>
+
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
 
 namespace tandem::gui {
 
+class AppCore;
+
 class AppWindow {
 public:
-    AppWindow();
+    // The app over the profile in `profileDir` (created on first run).
+    explicit AppWindow(const QString& profileDir);
+    ~AppWindow();
     // Loads qrc:/Tandem/Main.qml; false (with the QML errors logged) if it fails.
     bool load();
     [[nodiscard]] QQuickWindow* window() const;
     [[nodiscard]] QQmlApplicationEngine& engine() { return engine_; }
+    [[nodiscard]] AppCore& core() { return *core_; }
 
 private:
+    std::unique_ptr<AppCore> core_;  // outlives the engine's objects (destroyed after it)
     QQmlApplicationEngine engine_;
 };
 

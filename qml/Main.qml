@@ -1,62 +1,46 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tandem
 
-// The main window. The conversation list, chat view and mode toggle arrive with the app
-// issue; for now the window shows where the user stands.
+// The main window: the profile's state decides the page — create a profile, unlock it, or
+// the messenger itself. QML only presents; AppCore and the models do the work.
 ApplicationWindow {
     id: root
     objectName: "mainWindow"
-    title: qsTr("Tandem")
-    width: 960
-    height: 640
-    minimumWidth: 480
-    minimumHeight: 360
+    required property AppCore core
+
+    title: core.state === AppCore.Ready
+           ? qsTr("%1 — Tandem (%2)").arg(core.profileName).arg(core.mode === "signal"
+                                                                ? qsTr("Signal mode")
+                                                                : qsTr("Session mode"))
+           : qsTr("Tandem")
+    width: 1024
+    height: 680
+    minimumWidth: 560
+    minimumHeight: 400
     visible: true
 
-    header: ToolBar {
-        RowLayout {
-            anchors.fill: parent
-            anchors.leftMargin: 12
-            anchors.rightMargin: 12
-            Label {
-                text: qsTr("Tandem")
-                font.bold: true
-                font.pixelSize: 16
-                Accessible.role: Accessible.Heading
-            }
-            Item { Layout.fillWidth: true }
-        }
+    // Signal's blue and Session's green: the mode is visible at a glance.
+    readonly property color accent: core.mode === "session" ? "#00a870" : "#2c6bed"
+
+    Loader {
+        anchors.fill: parent
+        sourceComponent: core.state === AppCore.Ready ? shell
+                         : core.state === AppCore.NoProfile ? createPage
+                         : unlockPage
     }
 
-    ColumnLayout {
-        anchors.centerIn: parent
-        width: Math.min(parent.width - 48, 520)
-        spacing: 12
-
-        Image {
-            Layout.alignment: Qt.AlignHCenter
-            source: "qrc:/icons/tandem.svg"
-            sourceSize.width: 96
-            sourceSize.height: 96
-            Accessible.name: qsTr("Tandem logo")
-        }
-        Label {
-            objectName: "welcomeTitle"
-            Layout.fillWidth: true
-            horizontalAlignment: Text.AlignHCenter
-            text: qsTr("Welcome to Tandem")
-            font.pixelSize: 24
-            Accessible.role: Accessible.Heading
-        }
-        Label {
-            Layout.fillWidth: true
-            horizontalAlignment: Text.AlignHCenter
-            wrapMode: Text.WordWrap
-            opacity: 0.75
-            text: qsTr("One messenger, two privacy models: Signal mode over a relay, Session mode "
-                       + "over an onion network. Your messages are kept on this computer in an "
-                       + "encrypted database.")
-        }
+    Component {
+        id: createPage
+        CreateProfilePage { core: root.core; accent: root.accent }
+    }
+    Component {
+        id: unlockPage
+        UnlockPage { core: root.core; accent: root.accent }
+    }
+    Component {
+        id: shell
+        ChatShell { core: root.core; accent: root.accent }
     }
 }

@@ -1,10 +1,14 @@
 // tandem: the desktop app. Thin main: the window and its QML live in tandem_gui (qml/).
+#include <QCommandLineParser>
+#include <QFile>
 #include <QGuiApplication>
 #include <QTextStream>
 
 #include <tandem/common/UnixSignals.h>
 
+#include "app/core/ProfileLocation.h"
 #include "crypto/Sodium.h"
+#include "qml/AppCore.h"
 #include "qml/AppWindow.h"
 
 int main(int argc, char* argv[]) {
@@ -20,9 +24,38 @@ int main(int argc, char* argv[]) {
     // SIGTERM/SIGINT (logout, Ctrl+C, the local network's launcher) end the event loop, so
     // everything shuts down through destructors: the store closes and checkpoints cleanly.
     tandem::UnixSignals::quitOnTermination(&app);
-    tandem::gui::AppWindow window;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Tandem: one messenger, Signal's and "
+                       "Session's privacy models."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("profile"),
+                      QStringLiteral("The profile folder (default: %1).")
+                          .arg(tandem::core::defaultProfileDirectory()),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("passphrase-file"),
+                      QStringLiteral("Unlock the profile with the passphrase in FILE (the local "
+                                     "demo's profiles; otherwise the app asks)."),
+                      QStringLiteral("FILE")});
+    parser.process(app);
+    const QString profile = parser.isSet(QStringLiteral("profile"))
+                                ? parser.value(QStringLiteral("profile"))
+                                : tandem::core::defaultProfileDirectory();
+    tandem::gui::AppWindow window(profile);
     if (!window.load()) {
         return 1;
+    }
+    if (parser.isSet(QStringLiteral("passphrase-file"))) {
+        QFile file(parser.value(QStringLiteral("passphrase-file")));
+        if (!file.open(QIODevice::ReadOnly)) {
+            QTextStream(stderr) << "tandem: cannot read " << file.fileName() << "\n";
+            return 1;
+        }
+        QByteArray bytes = file.read(4096);
+        const QString passphrase = QString::fromUtf8(bytes).section(u'\n', 0, 0);
+        bytes.fill('\0');
+        window.core().unlock(passphrase);
     }
     return QGuiApplication::exec();
 }

@@ -3,6 +3,7 @@
 #include <QImage>
 #include <QProcess>
 #include <QQuickItem>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "qml/AppWindow.h"
@@ -13,7 +14,8 @@ class MainWindowTest : public QObject {
 
 private slots:
     void loadsAndRenders() {
-        tandem::gui::AppWindow app;
+        QTemporaryDir profile;
+        tandem::gui::AppWindow app(profile.path());
         QVERIFY(app.load());
         QQuickWindow* window = app.window();
         QVERIFY(window != nullptr);
@@ -43,7 +45,8 @@ private slots:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         app.setProcessEnvironment(env);
-        app.start(QStringLiteral(TANDEM_APP), {});
+        QTemporaryDir profile;
+        app.start(QStringLiteral(TANDEM_APP), {QStringLiteral("--profile"), profile.path()});
         QVERIFY(app.waitForStarted(10000));
         QVERIFY2(!app.waitForFinished(2000), qPrintable(app.readAllStandardError()));
         QCOMPARE(app.state(), QProcess::Running);

@@ -1,0 +1,287 @@
+#include "qml/AppCore.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QLoggingCategory>
+
+#include <tandem/common/Redact.h>
+
+#include "app/core/Messenger.h"
+
+Q_LOGGING_CATEGORY(lcApp, "tandem.app", QtWarningMsg)
+
+namespace tandem::gui {
+
+using namespace tandem::storage;
+
+namespace {
+
+constexpr int kMinPassphrase = 8;
+constexpr auto kModeSetting = "ui.mode";
+
+SecretBytes secretOf(const QString& text) {
+    QByteArray utf8 = text.toUtf8();
+    SecretBytes out = SecretBytes::fromString(
+        std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+    utf8.fill('\0');
+    return out;
+}
+
+QString describe(const StoreError& e) {
+    if (e.code == StoreErrorCode::WrongPassphrase) {
+        return QObject::tr("That passphrase does not open this profile. Check it and try again.");
+    }
+    return e.message;
+}
+
+}  // namespace
+
+AppCore::AppCore(QString profileDir, QObject* parent)
+    : QObject(parent), profileDir_(std::move(profileDir)) {
+    state_ = Profile::exists(profileDir_) ? State::Locked : State::NoProfile;
+    coreThread_.setObjectName(QStringLiteral("tandem-core"));
+}
+
+AppCore::~AppCore() {
+    stopCore();
+    if (store_.isOpen()) {
+        store_.close().waitForFinished();
+    }
+}
+
+void AppCore::setState(State state, const QString& error) {
+    const bool errorMoved = error != error_;
+    error_ = error;
+    if (state != state_) {
+        state_ = state;
+        emit stateChanged();
+    }
+    if (errorMoved) {
+        emit errorChanged();
+    }
+}
+
+QString AppCore::profileName() const {
+    return QFileInfo(profileDir_).fileName();
+}
+
+QString AppCore::mode() const {
+    return mode_ == Mode::Signal ? QStringLiteral("signal") : QStringLiteral("session");
+}
+
+void AppCore::setMode(const QString& mode) {
+    const Mode wanted = mode == QLatin1String("session") ? Mode::Session : Mode::Signal;
+    if (wanted == mode_) {
+        return;
+    }
+    mode_ = wanted;
+    emit modeChanged();
+    emit accountsChanged();
+    emit connectionChanged();
+    if (store_.isOpen()) {  // remembered for the next start
+        store_.write([value = this->mode().toUtf8()](Repositories& r) {
+            return r.settings.set(QString::fromLatin1(kModeSetting), value);
+        });
+    }
+}
+
+QString AppCore::myAddress() const {
+    return mode_ == Mode::Signal ? signalAddress_ : sessionAddress_;
+}
+
+bool AppCore::connected() const {
+    return mode_ == Mode::Signal ? signalConnected_ : sessionConnected_;
+}
+
+QString AppCore::connectionText() const {
+    if (mode_ == Mode::Signal && !hasSignal()) {
+        return tr("No Signal-mode account in this profile");
+    }
+    if (mode_ == Mode::Session && !hasSession()) {
+        return tr("No Session ID in this profile");
+    }
+    const QString detail = mode_ == Mode::Signal ? signalDetail_ : sessionDetail_;
+    if (connected()) {
+        return mode_ == Mode::Signal ? tr("Connected to the relay")
+                                     : tr("Connected through an onion path");
+    }
+    return detail.isEmpty() ? tr("Connecting…") : detail;
+}
+
+QStringList AppCore::onionPath() const {
+    return mode_ == Mode::Session ? path_ : QStringList();
+}
+
+void AppCore::createProfile(const QString& passphrase) {
+    if (state_ != State::NoProfile && state_ != State::Failed) {
+        return;
+    }
+    if (passphrase.size() < kMinPassphrase) {
+        setState(state_, tr("Choose a passphrase of at least %1 characters.").arg(kMinPassphrase));
+        return;
+    }
+    setState(State::Opening);
+    store_.create(profileDir_, Credentials::withPassphrase(secretOf(passphrase)))
+        .then(this, [this](StoreResult<void> created) {
+            if (!created) {
+                setState(State::NoProfile, describe(created.error()));
+                return;
+            }
+            opened();
+        });
+}
+
+void AppCore::unlock(const QString& passphrase) {
+    if (state_ != State::Locked) {
+        return;
+    }
+    if (passphrase.isEmpty()) {
+        setState(State::Locked, tr("Enter your passphrase."));
+        return;
+    }
+    setState(State::Opening);
+    store_.open(profileDir_, Credentials::withPassphrase(secretOf(passphrase)))
+        .then(this, [this](StoreResult<void> result) {
+            if (!result) {
+                // A wrong passphrase (or a damaged profile) is said as such; the profile is
+                // untouched and the user can try again.
+                setState(State::Locked, describe(result.error()));
+                return;
+            }
+            opened();
+        });
+}
+
+void AppCore::opened() {
+    store_.read(
+        [](Repositories& r)
+            -> StoreResult<std::pair<std::vector<Account>, std::optional<QByteArray>>> {
+            TANDEM_TRY_ASSIGN(auto accounts, r.accounts.all());
+            TANDEM_TRY_ASSIGN(auto mode, r.settings.get(QString::fromLatin1(kModeSetting)));
+            return std::pair{std::move(accounts), std::move(mode)};
+        },
+        this,
+        [this](StoreResult<std::pair<std::vector<Account>, std::optional<QByteArray>>> loaded) {
+            if (!loaded) {
+                setState(State::Failed, describe(loaded.error()));
+                return;
+            }
+            for (const Account& a : loaded->first) {
+                (a.mode == Mode::Signal ? signalAddress_ : sessionAddress_) = a.address;
+            }
+            // The remembered mode; else the one this profile has an account for.
+            if (loaded->second) {
+                mode_ = *loaded->second == "session" ? Mode::Session : Mode::Signal;
+            } else if (!hasSignal() && hasSession()) {
+                mode_ = Mode::Session;
+            }
+            emit modeChanged();
+            emit accountsChanged();
+            startCore();
+            setState(State::Ready);
+        });
+}
+
+void AppCore::startCore() {
+    coreThread_.start();
+    // Made on the core thread, so its timers and everything it creates belong there.
+    auto* anchor = new QObject;
+    anchor->moveToThread(&coreThread_);
+    core::Messenger* messenger = nullptr;
+    QMetaObject::invokeMethod(
+        anchor,
+        [this, anchor, &messenger] {
+            messenger = new core::Messenger(store_);
+            delete anchor;  // on its own thread
+        },
+        Qt::BlockingQueuedConnection);
+    messenger_ = messenger;
+    // Everything the Messenger reports runs on the core thread first and reaches this object
+    // as plain values.
+    const auto toGui = [this](auto fn) { QMetaObject::invokeMethod(this, std::move(fn)); };
+    connect(messenger, &core::Messenger::messageReceived, messenger,
+            [toGui, this](const Message& m, const QString&, Mode) {
+                toGui([this, id = m.conversationId] { emit conversationChanged(id); });
+            });
+    connect(messenger, &core::Messenger::messageUpdated, messenger,
+            [toGui, this](const Message& m) {
+                toGui([this, id = m.conversationId] { emit conversationChanged(id); });
+            });
+    connect(messenger, &core::Messenger::problem, messenger,
+            [toGui, this](const QString& p) { toGui([this, p] { emit sendFailed(p); }); });
+    connect(messenger, &core::Messenger::connectionChanged, messenger,
+            [toGui, this, messenger](Mode mode, const transport::TransportStatus& s) {
+                const bool up = messenger->isConnected(mode);
+                toGui([this, mode, up, detail = s.detail, path = s.path] {
+                    if (mode == Mode::Signal) {
+                        signalConnected_ = up;
+                        signalDetail_ = detail;
+                    } else {
+                        sessionConnected_ = up;
+                        sessionDetail_ = detail;
+                        path_ = path;
+                    }
+                    emit connectionChanged();
+                });
+            });
+    QMetaObject::invokeMethod(messenger, [messenger] {
+        messenger->start().then(messenger, [](core::CoreResult<void> started) {
+            if (!started) {
+                qCWarning(lcApp) << "the core did not start:" << started.error().message;
+            }
+        });
+    });
+}
+
+void AppCore::stopCore() {
+    if (messenger_ == nullptr) {
+        return;
+    }
+    core::Messenger* messenger = std::exchange(messenger_, nullptr);
+    // Destroyed on its own thread (its transports' sockets belong to it), before the store.
+    QMetaObject::invokeMethod(
+        messenger, [messenger] { delete messenger; }, Qt::BlockingQueuedConnection);
+    coreThread_.quit();
+    coreThread_.wait();
+}
+
+void AppCore::sendText(const QString& address, const QString& text) {
+    if (messenger_ == nullptr) {
+        return;
+    }
+    const Mode mode = mode_;
+    core::Messenger* messenger = messenger_;
+    QMetaObject::invokeMethod(messenger, [this, messenger, mode, address, text] {
+        messenger->sendText(mode, address, text)
+            .then(messenger, [this](core::CoreResult<Message> queued) {
+                if (!queued) {
+                    QMetaObject::invokeMethod(
+                        this, [this, why = queued.error().message] { emit sendFailed(why); });
+                    return;
+                }
+                QMetaObject::invokeMethod(
+                    this, [this, id = queued->conversationId] { emit conversationChanged(id); });
+            });
+    });
+}
+
+QString AppCore::checkAddress(const QString& address) const {
+    const QString given = address.trimmed().toLower();
+    if (given.isEmpty()) {
+        return QString();
+    }
+    const auto mode = core::Messenger::modeOf(given);
+    if (mode_ == Mode::Signal) {
+        if (mode != Mode::Signal) {
+            return tr("A phone number in international format, like +4915123456789.");
+        }
+    } else if (mode != Mode::Session) {
+        return tr("A Session ID: 66 characters starting with 05.");
+    }
+    if (given == myAddress()) {
+        return tr("That is you. Use Note to Self.");
+    }
+    return QString();
+}
+
+}  // namespace tandem::gui

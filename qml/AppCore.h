@@ -1,0 +1,115 @@
+// AppCore: what the QML interface sees of the core — the profile (create, unlock), the mode
+// the user looks at, the accounts and connection of each mode, and sending. QML only
+// presents; every decision is here or below.
+//
+// Threads: the Store runs its own storage thread; the Messenger (and with it both transports)
+// lives on a core thread this object starts, so neither network nor disk ever runs on the GUI
+// thread. Calls into the Messenger are queued to the core thread; what it reports comes back
+// as plain values queued to the GUI thread, where the models read the store for themselves.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QThread>
+#include <QtQml/qqmlregistration.h>
+
+#include "storage/Store.h"
+#include "storage/Types.h"
+
+namespace tandem::core {
+class Messenger;
+}
+
+namespace tandem::gui {
+
+class AppCore : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("the app creates its AppCore")
+
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString profileDir READ profileDir CONSTANT)
+    // The profile folder's name: tells two windows apart (the demo's alice and bob).
+    Q_PROPERTY(QString profileName READ profileName CONSTANT)
+    // "signal" or "session": the mode whose identity, contacts and conversations are shown.
+    Q_PROPERTY(QString mode READ mode WRITE setMode NOTIFY modeChanged)
+    Q_PROPERTY(bool hasSignal READ hasSignal NOTIFY accountsChanged)
+    Q_PROPERTY(bool hasSession READ hasSession NOTIFY accountsChanged)
+    // This profile's address in the current mode (phone number or Session ID), or empty.
+    Q_PROPERTY(QString myAddress READ myAddress NOTIFY accountsChanged)
+    Q_PROPERTY(bool connected READ connected NOTIFY connectionChanged)
+    Q_PROPERTY(QString connectionText READ connectionText NOTIFY connectionChanged)
+    // Session mode: the hops of the current onion path (guard first), as Session shows them.
+    Q_PROPERTY(QStringList onionPath READ onionPath NOTIFY connectionChanged)
+
+public:
+    enum class State { NoProfile, Locked, Opening, Ready, Failed };
+    Q_ENUM(State)
+
+    explicit AppCore(QString profileDir, QObject* parent = nullptr);
+    ~AppCore() override;
+
+    [[nodiscard]] State state() const { return state_; }
+    [[nodiscard]] QString error() const { return error_; }
+    [[nodiscard]] QString profileDir() const { return profileDir_; }
+    [[nodiscard]] QString profileName() const;
+    [[nodiscard]] QString mode() const;
+    void setMode(const QString& mode);
+    [[nodiscard]] storage::Mode currentMode() const { return mode_; }
+    [[nodiscard]] bool hasSignal() const { return !signalAddress_.isEmpty(); }
+    [[nodiscard]] bool hasSession() const { return !sessionAddress_.isEmpty(); }
+    [[nodiscard]] QString myAddress() const;
+    [[nodiscard]] bool connected() const;
+    [[nodiscard]] QString connectionText() const;
+    [[nodiscard]] QStringList onionPath() const;
+
+    // A new profile at profileDir, protected by the passphrase (at least 8 characters).
+    Q_INVOKABLE void createProfile(const QString& passphrase);
+    // Opens the profile; a wrong passphrase is a clear error, and the user can try again.
+    Q_INVOKABLE void unlock(const QString& passphrase);
+    // Queues a text to an address of the current mode (the conversation is created if new).
+    Q_INVOKABLE void sendText(const QString& address, const QString& text);
+    // Empty if `address` can be written to in the current mode, else why not (for the
+    // new-conversation field, validated as it is typed).
+    Q_INVOKABLE QString checkAddress(const QString& address) const;
+
+    // The open store (Ready), for the models.
+    [[nodiscard]] storage::Store& store() { return store_; }
+
+signals:
+    void stateChanged();
+    void errorChanged();
+    void modeChanged();
+    void accountsChanged();
+    void connectionChanged();
+    // Something in this conversation changed (a message arrived, was sent, moved status).
+    void conversationChanged(qint64 conversationId);
+    void sendFailed(const QString& reason);
+
+private:
+    void setState(State state, const QString& error = QString());
+    void opened();
+    void loadAccounts();
+    void startCore();
+    void stopCore();
+
+    QString profileDir_;
+    storage::Store store_;
+    State state_ = State::NoProfile;
+    QString error_;
+    storage::Mode mode_ = storage::Mode::Signal;
+    QString signalAddress_;
+    QString sessionAddress_;
+    QThread coreThread_;
+    core::Messenger* messenger_ = nullptr;  // lives on coreThread_
+    // Connection state per mode, as the core thread last reported it.
+    bool signalConnected_ = false;
+    bool sessionConnected_ = false;
+    QString signalDetail_;
+    QString sessionDetail_;
+    QStringList path_;
+};
+
+}  // namespace tandem::gui

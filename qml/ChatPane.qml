@@ -1,0 +1,177 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Tandem
+
+// One conversation: its messages (newest at the bottom; older pages load as the user scrolls
+// up), day separators, sending/sent/delivered/read ticks, and the composer — Enter sends,
+// Shift+Enter starts a new line.
+Pane {
+    id: pane
+    required property AppCore core
+    property color accent
+    property var conversationId: 0  // -1: a new conversation with `address`, not stored yet
+    property string title
+    property string address
+    signal sent(string address)
+    padding: 0
+
+    function focusComposer() { composer.forceActiveFocus() }
+    function send() {
+        const text = composer.text
+        if (text.trim().length === 0 || pane.address.length === 0) return
+        pane.core.sendText(pane.address, text)
+        composer.clear()
+        pane.sent(pane.address)
+    }
+
+    Label {
+        anchors.centerIn: parent
+        visible: pane.conversationId === 0
+        text: qsTr("Choose a conversation, or start one with a %1.")
+              .arg(pane.core.mode === "signal" ? qsTr("phone number") : qsTr("Session ID"))
+        opacity: 0.6
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        visible: pane.conversationId !== 0
+        spacing: 0
+
+        ToolBar {
+            Layout.fillWidth: true
+            Label {
+                objectName: "chatTitle"
+                anchors.verticalCenter: parent.verticalCenter
+                anchors.left: parent.left
+                anchors.leftMargin: 12
+                text: pane.title
+                font.bold: true
+                font.pixelSize: 15
+                Accessible.role: Accessible.Heading
+            }
+        }
+
+        ListView {
+            id: messages
+            objectName: "messageList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            verticalLayoutDirection: ListView.BottomToTop
+            spacing: 4
+            cacheBuffer: 800
+            Accessible.name: qsTr("Messages")
+            model: MessageListModel {
+                id: messageModel
+                core: pane.core
+                conversationId: pane.conversationId > 0 ? pane.conversationId : 0
+            }
+            ScrollBar.vertical: ScrollBar {}
+            delegate: Column {
+                id: item
+                required property int index
+                required property string body
+                required property bool outgoing
+                required property string status
+                required property var time
+                required property string dayLabel
+                required property bool firstOfDay
+                width: ListView.view.width
+                spacing: 4
+                topPadding: 2
+                Label {
+                    visible: item.firstOfDay
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    text: item.dayLabel
+                    font.pixelSize: 11
+                    opacity: 0.6
+                    topPadding: 8
+                    bottomPadding: 4
+                }
+                Item {
+                    width: parent.width
+                    height: bubble.height
+                    Rectangle {
+                        id: bubble
+                        objectName: "bubble"
+                        readonly property real maxWidth: item.width * 0.7
+                        anchors.right: item.outgoing ? parent.right : undefined
+                        anchors.left: item.outgoing ? undefined : parent.left
+                        anchors.leftMargin: 12
+                        anchors.rightMargin: 12
+                        width: Math.min(maxWidth, Math.max(text.implicitWidth, meta.implicitWidth) + 20)
+                        height: text.implicitHeight + meta.implicitHeight + 14
+                        radius: 14
+                        color: item.outgoing ? pane.accent : palette.alternateBase
+                        Accessible.role: Accessible.StaticText
+                        Accessible.name: (item.outgoing ? qsTr("You: ") : "") + item.body
+                        TextEdit {
+                            id: text
+                            x: 10; y: 6
+                            width: bubble.maxWidth - 20
+                            text: item.body
+                            readOnly: true
+                            selectByMouse: true
+                            wrapMode: Text.Wrap
+                            textFormat: TextEdit.PlainText
+                            color: item.outgoing ? "white" : palette.text
+                            // Wrapped to the bubble, but a short text keeps the bubble short.
+                            Component.onCompleted: width = Math.min(bubble.maxWidth - 20, implicitWidth + 1)
+                        }
+                        Label {
+                            id: meta
+                            anchors.right: parent.right
+                            anchors.rightMargin: 10
+                            anchors.top: text.bottom
+                            font.pixelSize: 10
+                            color: item.outgoing ? "#e8f0ff" : palette.text
+                            opacity: 0.85
+                            text: Qt.formatTime(item.time, Locale.ShortFormat)
+                                  + (item.outgoing ? "  " + ({
+                                        "sending": "○", "sent": "✓", "delivered": "✓✓",
+                                        "read": "✓✓ " + qsTr("read"), "failed": "⚠ " + qsTr("failed")
+                                    })[item.status] : "")
+                            Accessible.name: item.outgoing ? item.status : ""
+                        }
+                    }
+                }
+            }
+        }
+
+        Pane {
+            Layout.fillWidth: true
+            padding: 8
+            RowLayout {
+                anchors.fill: parent
+                ScrollView {
+                    Layout.fillWidth: true
+                    Layout.maximumHeight: 140
+                    TextArea {
+                        id: composer
+                        objectName: "composer"
+                        placeholderText: qsTr("Message")
+                        wrapMode: TextEdit.Wrap
+                        Accessible.name: qsTr("Message")
+                        Keys.onReturnPressed: function(event) {
+                            if (event.modifiers & Qt.ShiftModifier) {
+                                event.accepted = false  // a new line
+                            } else {
+                                pane.send()
+                            }
+                        }
+                        Keys.onEnterPressed: function(event) { pane.send() }
+                    }
+                }
+                Button {
+                    objectName: "sendButton"
+                    text: qsTr("Send")
+                    enabled: composer.text.trim().length > 0
+                    highlighted: true
+                    palette.button: pane.accent
+                    onClicked: pane.send()
+                }
+            }
+        }
+    }
+}

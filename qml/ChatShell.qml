@@ -1,0 +1,229 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Tandem
+
+// The messenger: a header with the mode toggle and the connection, the conversation list,
+// and the open conversation.
+Page {
+    id: shell
+    required property AppCore core
+    property color accent
+    property var openConversation: ({ id: 0, title: "", address: "" })
+
+    function open(id, title, address) {
+        openConversation = { id: id, title: title, address: address }
+    }
+
+    Connections {
+        target: shell.core
+        function onModeChanged() { shell.open(0, "", "") }
+    }
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: 10
+            anchors.rightMargin: 10
+            spacing: 12
+            TabBar {
+                id: modes
+                objectName: "modeToggle"
+                Accessible.name: qsTr("Mode")
+                currentIndex: shell.core.mode === "session" ? 1 : 0
+                TabButton {
+                    objectName: "signalModeButton"
+                    text: qsTr("Signal")
+                    width: implicitWidth + 16
+                    onClicked: shell.core.mode = "signal"
+                }
+                TabButton {
+                    objectName: "sessionModeButton"
+                    text: qsTr("Session")
+                    width: implicitWidth + 16
+                    onClicked: shell.core.mode = "session"
+                }
+            }
+            Rectangle {
+                width: 10; height: 10; radius: 5
+                color: shell.core.connected ? shell.accent : "#9e9e9e"
+                Accessible.ignored: true
+            }
+            Label {
+                objectName: "connectionStatus"
+                text: shell.core.connectionText
+                elide: Text.ElideRight
+                Layout.fillWidth: true
+                Accessible.name: text
+            }
+            Label {
+                objectName: "onionPath"
+                visible: shell.core.mode === "session" && shell.core.onionPath.length > 0
+                text: qsTr("Path: you → %1").arg(shell.core.onionPath.join(" → "))
+                opacity: 0.7
+                font.pixelSize: 12
+            }
+            Label {
+                objectName: "myAddress"
+                text: shell.core.myAddress.length > 20
+                      ? shell.core.myAddress.substring(0, 10) + "…" + shell.core.myAddress.slice(-6)
+                      : shell.core.myAddress
+                opacity: 0.7
+                font.pixelSize: 12
+                ToolTip.visible: hoverArea.containsMouse
+                ToolTip.text: shell.core.myAddress
+                MouseArea { id: hoverArea; anchors.fill: parent; hoverEnabled: true }
+            }
+        }
+        Rectangle {
+            anchors.bottom: parent.bottom
+            width: parent.width
+            height: 2
+            color: shell.accent
+        }
+    }
+
+    SplitView {
+        anchors.fill: parent
+
+        ColumnLayout {
+            SplitView.preferredWidth: 300
+            SplitView.minimumWidth: 220
+            spacing: 0
+
+            RowLayout {
+                Layout.fillWidth: true
+                Layout.margins: 8
+                TextField {
+                    id: newAddress
+                    objectName: "newConversationField"
+                    Layout.fillWidth: true
+                    placeholderText: shell.core.mode === "signal" ? qsTr("New chat: +phone number")
+                                                                  : qsTr("New chat: Session ID")
+                    Accessible.name: qsTr("Start a conversation with")
+                    readonly property string problem: shell.core.checkAddress(text)
+                    onAccepted: startButton.clicked()
+                }
+                Button {
+                    id: startButton
+                    objectName: "startConversationButton"
+                    text: qsTr("Start")
+                    enabled: newAddress.text.trim().length > 0 && newAddress.problem.length === 0
+                    onClicked: {
+                        const address = newAddress.text.trim().toLowerCase()
+                        const row = conversationModel.rowOfAddress(address)
+                        if (row >= 0) {
+                            const c = conversationModel.at(row)
+                            shell.open(c.conversationId, c.title, c.address)
+                        } else {
+                            shell.open(-1, address, address)
+                        }
+                        newAddress.clear()
+                        chat.focusComposer()
+                    }
+                }
+            }
+            Label {
+                Layout.fillWidth: true
+                Layout.leftMargin: 10
+                Layout.rightMargin: 10
+                visible: newAddress.text.trim().length > 0 && newAddress.problem.length > 0
+                text: newAddress.problem
+                wrapMode: Text.WordWrap
+                color: "#c62828"
+                font.pixelSize: 12
+            }
+
+            ListView {
+                id: conversations
+                objectName: "conversationList"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                clip: true
+                model: ConversationListModel { id: conversationModel; core: shell.core }
+                keyNavigationEnabled: true
+                Accessible.name: qsTr("Conversations")
+                delegate: ItemDelegate {
+                    id: row
+                    required property int index
+                    required property var conversationId
+                    required property string title
+                    required property string address
+                    required property string lastText
+                    required property var lastTime
+                    required property int unread
+                    required property string lastStatus
+                    width: ListView.view.width
+                    highlighted: shell.openConversation.id === conversationId
+                    Accessible.name: title + (unread > 0 ? qsTr(", %n unread", "", unread) : "")
+                    onClicked: shell.open(conversationId, title, address)
+                    contentItem: ColumnLayout {
+                        spacing: 2
+                        RowLayout {
+                            Label {
+                                text: row.title
+                                font.bold: row.unread > 0
+                                elide: Text.ElideRight
+                                Layout.fillWidth: true
+                            }
+                            Label {
+                                text: row.lastTime ? Qt.formatTime(row.lastTime, Locale.ShortFormat) : ""
+                                opacity: 0.6
+                                font.pixelSize: 11
+                            }
+                        }
+                        RowLayout {
+                            Label {
+                                text: row.lastText
+                                elide: Text.ElideRight
+                                maximumLineCount: 1
+                                opacity: 0.7
+                                Layout.fillWidth: true
+                            }
+                            Rectangle {
+                                visible: row.unread > 0
+                                radius: height / 2
+                                color: shell.accent
+                                implicitHeight: 18
+                                implicitWidth: Math.max(18, unreadText.implicitWidth + 10)
+                                Label {
+                                    id: unreadText
+                                    anchors.centerIn: parent
+                                    text: row.unread
+                                    color: "white"
+                                    font.pixelSize: 11
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        ChatPane {
+            id: chat
+            SplitView.fillWidth: true
+            core: shell.core
+            accent: shell.accent
+            conversationId: shell.openConversation.id
+            title: shell.openConversation.title
+            address: shell.openConversation.address
+            onSent: function(address) {
+                // A new conversation appears in the list once stored: open it there.
+                pendingOpen = address
+            }
+            property string pendingOpen: ""
+            Connections {
+                target: conversationModel
+                function onLoaded() {
+                    if (chat.pendingOpen.length === 0) return
+                    const row = conversationModel.rowOfAddress(chat.pendingOpen)
+                    if (row < 0) return
+                    const c = conversationModel.at(row)
+                    shell.open(c.conversationId, c.title, c.address)
+                    chat.pendingOpen = ""
+                }
+            }
+        }
+    }
+}

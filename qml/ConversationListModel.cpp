@@ -1,0 +1,193 @@
+#include "qml/ConversationListModel.h"
+
+#include <QDateTime>
+
+#include <tandem/common/Redact.h>
+
+namespace tandem::gui {
+
+using namespace tandem::storage;
+
+QString statusName(MessageStatus status) {
+    switch (status) {
+        case MessageStatus::Pending:
+            return QStringLiteral("sending");
+        case MessageStatus::Sent:
+            return QStringLiteral("sent");
+        case MessageStatus::Delivered:
+            return QStringLiteral("delivered");
+        case MessageStatus::Read:
+            return QStringLiteral("read");
+        case MessageStatus::Failed:
+            return QStringLiteral("failed");
+        case MessageStatus::Received:
+            break;
+    }
+    return QString();
+}
+
+ConversationListModel::ConversationListModel(QObject* parent) : QAbstractListModel(parent) {
+    coalesce_.setSingleShot(true);
+    coalesce_.setInterval(30);
+    connect(&coalesce_, &QTimer::timeout, this, &ConversationListModel::read);
+}
+
+void ConversationListModel::setCore(AppCore* core) {
+    if (core == core_) {
+        return;
+    }
+    if (core_) {
+        core_->disconnect(this);
+    }
+    core_ = core;
+    if (core_) {
+        connect(core_, &AppCore::conversationChanged, this, &ConversationListModel::reload);
+        connect(core_, &AppCore::modeChanged, this, &ConversationListModel::reload);
+        connect(core_, &AppCore::stateChanged, this, &ConversationListModel::reload);
+    }
+    emit coreChanged();
+    reload();
+}
+
+void ConversationListModel::reload() {
+    if (!coalesce_.isActive()) {
+        coalesce_.start();
+    }
+}
+
+void ConversationListModel::read() {
+    if (!core_ || core_->state() != AppCore::State::Ready) {
+        return;
+    }
+    if (reading_) {
+        again_ = true;
+        return;
+    }
+    reading_ = true;
+    const Mode mode = core_->currentMode();
+    core_->store().read(
+        [mode](Repositories& r) { return r.conversations.list(mode); }, this,
+        [this](StoreResult<std::vector<ConversationSummary>> list) {
+            reading_ = false;
+            if (list) {
+                std::vector<Row> rows;
+                rows.reserve(list->size());
+                for (const ConversationSummary& s : *list) {
+                    Row row;
+                    row.id = s.conversation.id;
+                    row.noteToSelf = s.conversation.kind == ConversationKind::NoteToSelf;
+                    if (s.contact) {
+                        row.address = s.contact->address;
+                        row.title = s.contact->displayName.isEmpty() ? redact(s.contact->address)
+                                                                     : s.contact->displayName;
+                        if (s.contact->displayName.isEmpty() &&
+                            s.contact->address.startsWith(u'+')) {
+                            row.title = s.contact->address;  // a number is shown in full
+                        }
+                    } else {
+                        row.title = tr("Note to Self");
+                    }
+                    if (s.lastMessage) {
+                        row.lastText = s.lastMessage->body.left(200);
+                        row.lastTime = s.lastMessage->receivedAt.value_or(s.lastMessage->sentAt);
+                        row.lastOutgoing = s.lastMessage->direction == Direction::Outgoing;
+                        row.lastStatus = static_cast<int>(s.lastMessage->status);
+                    }
+                    row.unread = static_cast<int>(s.unread);
+                    rows.push_back(std::move(row));
+                }
+                const bool sizeMoved = rows.size() != rows_.size();
+                beginResetModel();
+                rows_ = std::move(rows);
+                endResetModel();
+                if (sizeMoved) {
+                    emit countChanged();
+                }
+                emit loaded();
+            }
+            if (std::exchange(again_, false)) {
+                read();
+            }
+        });
+}
+
+int ConversationListModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const Row& row = rows_[static_cast<std::size_t>(index.row())];
+    switch (role) {
+        case Qt::DisplayRole:
+        case TitleRole:
+            return row.title;
+        case ConversationIdRole:
+            return row.id;
+        case AddressRole:
+            return row.address;
+        case LastTextRole:
+            return row.lastText;
+        case LastTimeRole:
+            return row.lastTime > 0 ? QDateTime::fromMSecsSinceEpoch(row.lastTime) : QDateTime();
+        case UnreadRole:
+            return row.unread;
+        case NoteToSelfRole:
+            return row.noteToSelf;
+        case LastOutgoingRole:
+            return row.lastOutgoing;
+        case LastStatusRole:
+            return row.lastOutgoing ? statusName(static_cast<MessageStatus>(row.lastStatus))
+                                    : QString();
+        default:
+            return {};
+    }
+}
+
+QHash<int, QByteArray> ConversationListModel::roleNames() const {
+    return {{ConversationIdRole, "conversationId"},
+            {TitleRole, "title"},
+            {AddressRole, "address"},
+            {LastTextRole, "lastText"},
+            {LastTimeRole, "lastTime"},
+            {UnreadRole, "unread"},
+            {NoteToSelfRole, "noteToSelf"},
+            {LastOutgoingRole, "lastOutgoing"},
+            {LastStatusRole, "lastStatus"}};
+}
+
+int ConversationListModel::rowOf(qint64 conversationId) const {
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+        if (rows_[i].id == conversationId) {
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+}  // namespace tandem::gui
+
+namespace tandem::gui {
+
+int ConversationListModel::rowOfAddress(const QString& address) const {
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+        if (!rows_[i].noteToSelf && rows_[i].address == address) {
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+QVariantMap ConversationListModel::at(int row) const {
+    if (row < 0 || row >= count()) {
+        return {};
+    }
+    const Row& r = rows_[static_cast<std::size_t>(row)];
+    return {{QStringLiteral("conversationId"), r.id},
+            {QStringLiteral("title"), r.title},
+            {QStringLiteral("address"), r.address}};
+}
+
+}  // namespace tandem::gui

@@ -1,0 +1,85 @@
+// ConversationListModel: the conversations of the mode the user looks at, most recent
+// activity first, each with its title, last message, time and unread count. Read from the
+// store on the storage thread (never on the GUI thread) whenever the core reports a change;
+// several changes in a burst are read once.
+#pragma once
+
+#include <vector>
+
+#include <QAbstractListModel>
+#include <QPointer>
+#include <QTimer>
+#include <QtQml/qqmlregistration.h>
+
+#include "qml/AppCore.h"
+
+namespace tandem::gui {
+
+class ConversationListModel : public QAbstractListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(tandem::gui::AppCore* core READ core WRITE setCore NOTIFY coreChanged)
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+
+public:
+    enum Role {
+        ConversationIdRole = Qt::UserRole + 1,
+        TitleRole,
+        AddressRole,
+        LastTextRole,
+        LastTimeRole,  // QDateTime, invalid when there is no message
+        UnreadRole,
+        NoteToSelfRole,
+        LastOutgoingRole,
+        LastStatusRole,  // "sending", "sent", "delivered", "read", "failed", "" for incoming
+    };
+
+    explicit ConversationListModel(QObject* parent = nullptr);
+
+    [[nodiscard]] AppCore* core() const { return core_; }
+    void setCore(AppCore* core);
+    [[nodiscard]] int count() const { return static_cast<int>(rows_.size()); }
+
+    [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
+    [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
+
+    // The row of a conversation, or -1.
+    Q_INVOKABLE int rowOf(qint64 conversationId) const;
+    // The row of the conversation with this contact address, or -1.
+    Q_INVOKABLE int rowOfAddress(const QString& address) const;
+    // A row as {conversationId, title, address} (empty if out of range).
+    Q_INVOKABLE QVariantMap at(int row) const;
+    Q_INVOKABLE void reload();
+
+signals:
+    void coreChanged();
+    void countChanged();
+    // A reload finished (tests and views wait on it).
+    void loaded();
+
+private:
+    struct Row {
+        qint64 id = 0;
+        QString title;
+        QString address;
+        QString lastText;
+        qint64 lastTime = 0;
+        int unread = 0;
+        bool noteToSelf = false;
+        bool lastOutgoing = false;
+        int lastStatus = 0;
+    };
+    void read();
+
+    QPointer<AppCore> core_;
+    std::vector<Row> rows_;
+    QTimer coalesce_;
+    bool reading_ = false;
+    bool again_ = false;
+};
+
+// The words a status is shown with in QML ("sending", "sent", …); incoming messages: "".
+QString statusName(storage::MessageStatus status);
+
+}  // namespace tandem::gui

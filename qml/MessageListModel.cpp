@@ -1,0 +1,251 @@
+#include "qml/MessageListModel.h"
+
+#include <algorithm>
+
+#include <QDateTime>
+#include <QLocale>
+
+#include "qml/ConversationListModel.h"
+
+namespace tandem::gui {
+
+using namespace tandem::storage;
+
+MessageListModel::MessageListModel(QObject* parent) : QAbstractListModel(parent) {}
+
+void MessageListModel::setCore(AppCore* core) {
+    if (core == core_) {
+        return;
+    }
+    if (core_) {
+        core_->disconnect(this);
+    }
+    core_ = core;
+    if (core_) {
+        connect(core_, &AppCore::conversationChanged, this, [this](qint64 id) {
+            if (id == conversationId_) {
+                refresh();
+            }
+        });
+        connect(core_, &AppCore::stateChanged, this, &MessageListModel::reset);
+    }
+    emit coreChanged();
+    reset();
+}
+
+void MessageListModel::setConversationId(qint64 id) {
+    if (id == conversationId_) {
+        return;
+    }
+    conversationId_ = id;
+    emit conversationIdChanged();
+    reset();
+}
+
+MessageListModel::Row MessageListModel::rowOf(const Message& m) {
+    Row row;
+    row.id = m.id;
+    row.body = m.body;
+    row.outgoing = m.direction == Direction::Outgoing;
+    row.status = static_cast<int>(m.status);
+    row.time = row.outgoing ? m.sentAt : m.receivedAt.value_or(m.sentAt);
+    return row;
+}
+
+void MessageListModel::reset() {
+    ++generation_;
+    fetching_ = false;
+    refreshing_ = false;
+    refreshAgain_ = false;
+    exhausted_ = false;
+    const bool hadRows = !rows_.empty();
+    beginResetModel();
+    rows_.clear();
+    endResetModel();
+    if (hadRows) {
+        emit countChanged();
+    }
+    if (!core_ || core_->state() != AppCore::State::Ready || conversationId_ <= 0) {
+        return;
+    }
+    fetching_ = true;
+    core_->store().read(
+        [id = conversationId_](Repositories& r) { return r.messages.newest(id, kFirstPage); }, this,
+        [this, generation = generation_](StoreResult<std::vector<Message>> page) {
+            if (generation != generation_) {
+                return;
+            }
+            fetching_ = false;
+            if (!page) {
+                return;
+            }
+            exhausted_ = page->size() < static_cast<std::size_t>(kFirstPage);
+            if (!page->empty()) {
+                beginInsertRows({}, 0, static_cast<int>(page->size()) - 1);
+                for (auto it = page->rbegin(); it != page->rend(); ++it) {
+                    rows_.push_back(rowOf(*it));
+                }
+                endInsertRows();
+                emit countChanged();
+            }
+            emit loaded();
+        });
+}
+
+bool MessageListModel::canFetchMore(const QModelIndex& parent) const {
+    return !parent.isValid() && !fetching_ && !exhausted_ && !rows_.empty() && core_ &&
+           core_->state() == AppCore::State::Ready;
+}
+
+void MessageListModel::fetchMore(const QModelIndex& parent) {
+    if (!canFetchMore(parent)) {
+        return;
+    }
+    fetching_ = true;
+    core_->store().read(
+        [id = conversationId_, oldest = rows_.back().id](Repositories& r) {
+            return r.messages.before(id, oldest, kPage);
+        },
+        this,
+        [this, generation = generation_](StoreResult<std::vector<Message>> page) {
+            if (generation != generation_) {
+                return;
+            }
+            fetching_ = false;
+            if (!page) {
+                return;
+            }
+            exhausted_ = page->size() < static_cast<std::size_t>(kPage);
+            if (!page->empty()) {
+                const int first = static_cast<int>(rows_.size());
+                // The day separator of the formerly oldest row may move to an older one.
+                const QModelIndex formerOldest = index(first - 1);
+                beginInsertRows({}, first, first + static_cast<int>(page->size()) - 1);
+                for (auto it = page->rbegin(); it != page->rend(); ++it) {
+                    rows_.push_back(rowOf(*it));
+                }
+                endInsertRows();
+                emit dataChanged(formerOldest, formerOldest, {FirstOfDayRole});
+                emit countChanged();
+            }
+            emit loaded();
+        });
+}
+
+void MessageListModel::refresh() {
+    if (!core_ || core_->state() != AppCore::State::Ready || conversationId_ <= 0) {
+        return;
+    }
+    if (fetching_ && rows_.empty()) {
+        return;  // the first page is on its way and will include it
+    }
+    if (refreshing_) {
+        refreshAgain_ = true;
+        return;
+    }
+    refreshing_ = true;
+    core_->store().read(
+        [id = conversationId_](Repositories& r) { return r.messages.newest(id, kRefreshWindow); },
+        this,
+        [this, generation = generation_](StoreResult<std::vector<Message>> window) {
+            if (generation != generation_) {
+                return;
+            }
+            refreshing_ = false;
+            if (window) {
+                const qint64 newest = rows_.empty() ? 0 : rows_.front().id;
+                // Statuses of what is shown (both lists are sorted by id).
+                for (const Message& m : *window) {
+                    if (m.id > newest) {
+                        continue;
+                    }
+                    // rows_ is sorted by id, descending: a binary search, not a scan.
+                    const auto it =
+                        std::lower_bound(rows_.begin(), rows_.end(), m.id,
+                                         [](const Row& r, qint64 id) { return r.id > id; });
+                    if (it != rows_.end() && it->id == m.id &&
+                        it->status != static_cast<int>(m.status)) {
+                        it->status = static_cast<int>(m.status);
+                        const QModelIndex at = index(static_cast<int>(it - rows_.begin()));
+                        emit dataChanged(at, at, {StatusRole});
+                    }
+                }
+                // New messages: at the top of the model, the newest first.
+                std::vector<Row> fresh;
+                for (auto it = window->rbegin(); it != window->rend() && it->id > newest; ++it) {
+                    fresh.push_back(rowOf(*it));
+                }
+                if (!fresh.empty()) {
+                    beginInsertRows({}, 0, static_cast<int>(fresh.size()) - 1);
+                    rows_.insert(rows_.begin(), fresh.begin(), fresh.end());
+                    endInsertRows();
+                    // The row that was newest may no longer be the first of its day.
+                    const QModelIndex previous = index(static_cast<int>(fresh.size()));
+                    if (previous.isValid()) {
+                        emit dataChanged(previous, previous, {FirstOfDayRole});
+                    }
+                    emit countChanged();
+                }
+                emit loaded();
+            }
+            if (std::exchange(refreshAgain_, false)) {
+                refresh();
+            }
+        });
+}
+
+QString MessageListModel::dayLabel(qint64 time) const {
+    const QDate day = QDateTime::fromMSecsSinceEpoch(time).date();
+    const QDate today = QDate::currentDate();
+    if (day == today) {
+        return tr("Today");
+    }
+    if (day == today.addDays(-1)) {
+        return tr("Yesterday");
+    }
+    return QLocale().toString(day, QLocale::LongFormat);
+}
+
+int MessageListModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+QVariant MessageListModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const auto i = static_cast<std::size_t>(index.row());
+    const Row& row = rows_[i];
+    switch (role) {
+        case Qt::DisplayRole:
+        case BodyRole:
+            return row.body;
+        case MessageIdRole:
+            return row.id;
+        case OutgoingRole:
+            return row.outgoing;
+        case StatusRole:
+            return row.outgoing ? statusName(static_cast<MessageStatus>(row.status)) : QString();
+        case TimeRole:
+            return QDateTime::fromMSecsSinceEpoch(row.time);
+        case DayLabelRole:
+            return dayLabel(row.time);
+        case FirstOfDayRole: {
+            if (i + 1 >= rows_.size()) {
+                return exhausted_;  // the oldest loaded: a separator once nothing is older
+            }
+            return QDateTime::fromMSecsSinceEpoch(rows_[i + 1].time).date() !=
+                   QDateTime::fromMSecsSinceEpoch(row.time).date();
+        }
+        default:
+            return {};
+    }
+}
+
+QHash<int, QByteArray> MessageListModel::roleNames() const {
+    return {{MessageIdRole, "messageId"},  {BodyRole, "body"}, {OutgoingRole, "outgoing"},
+            {StatusRole, "status"},        {TimeRole, "time"}, {DayLabelRole, "dayLabel"},
+            {FirstOfDayRole, "firstOfDay"}};
+}
+
+}  // namespace tandem::gui

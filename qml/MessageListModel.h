@@ -1,0 +1,88 @@
+// MessageListModel: one conversation's messages, newest first (row 0), for a ListView laid
+// out bottom to top — so the view's "end" is the oldest loaded message and scrolling up asks
+// fetchMore() for the page before it. Only what has been scrolled to is in memory: a
+// conversation of 100 000 messages opens with its newest page, and each page is one indexed
+// read on the storage thread.
+//
+// When the core reports a change in this conversation, the newest window is read again:
+// new messages are inserted at the top of the model (the bottom of the view) and the status
+// of those already shown moves (sending → sent → delivered → read, or failed).
+#pragma once
+
+#include <vector>
+
+#include <QAbstractListModel>
+#include <QPointer>
+#include <QtQml/qqmlregistration.h>
+
+#include "qml/AppCore.h"
+
+namespace tandem::gui {
+
+class MessageListModel : public QAbstractListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(tandem::gui::AppCore* core READ core WRITE setCore NOTIFY coreChanged)
+    Q_PROPERTY(qint64 conversationId READ conversationId WRITE setConversationId NOTIFY
+                   conversationIdChanged)
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+
+public:
+    static constexpr int kFirstPage = 60;
+    static constexpr int kPage = 100;
+    static constexpr int kRefreshWindow = 200;
+
+    enum Role {
+        MessageIdRole = Qt::UserRole + 1,
+        BodyRole,
+        OutgoingRole,
+        StatusRole,  // "sending", "sent", "delivered", "read", "failed"; "" when incoming
+        TimeRole,    // QDateTime: when sent (outgoing) or received (incoming)
+        DayLabelRole,
+        FirstOfDayRole,  // the oldest message of its day among those loaded: show the separator
+    };
+
+    explicit MessageListModel(QObject* parent = nullptr);
+
+    [[nodiscard]] AppCore* core() const { return core_; }
+    void setCore(AppCore* core);
+    [[nodiscard]] qint64 conversationId() const { return conversationId_; }
+    void setConversationId(qint64 id);
+    [[nodiscard]] int count() const { return static_cast<int>(rows_.size()); }
+
+    [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
+    [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
+    [[nodiscard]] bool canFetchMore(const QModelIndex& parent) const override;
+    void fetchMore(const QModelIndex& parent) override;
+
+signals:
+    void coreChanged();
+    void conversationIdChanged();
+    void countChanged();
+    void loaded();  // a read finished (tests wait on it)
+
+private:
+    struct Row {
+        qint64 id = 0;
+        QString body;
+        bool outgoing = false;
+        int status = 0;
+        qint64 time = 0;
+    };
+    static Row rowOf(const storage::Message& m);
+    void reset();
+    void refresh();
+    [[nodiscard]] QString dayLabel(qint64 time) const;
+
+    QPointer<AppCore> core_;
+    qint64 conversationId_ = 0;
+    std::vector<Row> rows_;         // newest first
+    std::uint64_t generation_ = 0;  // reads for an earlier conversation are dropped
+    bool fetching_ = false;
+    bool exhausted_ = false;
+    bool refreshing_ = false;
+    bool refreshAgain_ = false;
+};
+
+}  // namespace tandem::gui
