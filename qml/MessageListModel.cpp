@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QLocale>
+#include <QScopeGuard>
 
 #include "qml/ConversationListModel.h"
 
@@ -75,7 +76,9 @@ void MessageListModel::reset() {
             if (generation != generation_) {
                 return;
             }
-            fetching_ = false;
+            // Still "fetching" while the rows go in: a view (or a model tester) asking for
+            // more from inside the insertion must not ask for the same page again.
+            const auto done = qScopeGuard([this] { fetching_ = false; });
             if (!page) {
                 return;
             }
@@ -88,6 +91,7 @@ void MessageListModel::reset() {
                 endInsertRows();
                 emit countChanged();
             }
+            fetching_ = false;
             emit loaded();
         });
 }
@@ -111,7 +115,7 @@ void MessageListModel::fetchMore(const QModelIndex& parent) {
             if (generation != generation_) {
                 return;
             }
-            fetching_ = false;
+            const auto done = qScopeGuard([this] { fetching_ = false; });
             if (!page) {
                 return;
             }
@@ -128,6 +132,7 @@ void MessageListModel::fetchMore(const QModelIndex& parent) {
                 emit dataChanged(formerOldest, formerOldest, {FirstOfDayRole});
                 emit countChanged();
             }
+            fetching_ = false;
             emit loaded();
         });
 }

@@ -1,0 +1,184 @@
+// The app's models over a real profile (SQLCipher file, the storage thread, AppCore's core
+// thread), each watched by QAbstractItemModelTester: every signal they emit must match the
+// rows they then report. Conversations follow the mode; messages page in from the store
+// newest first, and new ones and status moves arrive through the core's change signal.
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "app/core/Await.h"
+#include "app/core/ContentHandler.h"
+#include "qml/AppCore.h"
+#include "qml/ConversationListModel.h"
+#include "qml/MessageListModel.h"
+#include "tests/support/TestSupport.h"
+
+using namespace tandem;
+using namespace tandem::storage;
+using tandem::gui::AppCore;
+using tandem::gui::ConversationListModel;
+using tandem::gui::MessageListModel;
+
+namespace {
+
+// Messages written as the core writes them (outgoing, pending), straight into the store.
+std::int64_t addMessages(AppCore& core, Mode mode, const QString& address, int count,
+                         std::int64_t startAt) {
+    return test::await(core.store().write([=](Repositories& r) -> StoreResult<std::int64_t> {
+               TANDEM_TRY_ASSIGN(const Contact c,
+                                 core::contactForAddress(r, mode, address, startAt));
+               TANDEM_TRY_ASSIGN(const Conversation conv,
+                                 r.conversations.forContact(c.id, startAt));
+               for (int i = 0; i < count; ++i) {
+                   Message m;
+                   m.conversationId = conv.id;
+                   m.uid = MessageUid::generate(startAt + i);
+                   m.direction = i % 3 == 0 ? Direction::Incoming : Direction::Outgoing;
+                   m.status = m.direction == Direction::Incoming ? MessageStatus::Received
+                                                                 : MessageStatus::Pending;
+                   m.body = QStringLiteral("m%1").arg(i);
+                   // One message an hour: the day separators have days to separate.
+                   m.sentAt = startAt + static_cast<std::int64_t>(i) * 3600 * 1000;
+                   m.receivedAt = m.sentAt;
+                   TANDEM_TRY(r.messages.insert(m));
+               }
+               return conv.id;
+           }))
+        .value();
+}
+
+}  // namespace
+
+class ModelsTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    std::unique_ptr<AppCore> core_;
+
+private slots:
+    void initTestCase() {
+        core_ = std::make_unique<AppCore>(dir_.path());
+        QCOMPARE(core_->state(), AppCore::State::NoProfile);
+        core_->createProfile(QStringLiteral("short"));
+        QVERIFY(!core_->error().isEmpty());  // too short: said, nothing created
+        QCOMPARE(core_->state(), AppCore::State::NoProfile);
+        core_->createProfile(QStringLiteral("a long enough passphrase"));
+        QVERIFY(QTest::qWaitFor([&] { return core_->state() == AppCore::State::Ready; }, 30000));
+    }
+
+    void aWrongPassphraseIsSaidAndTheProfileStays() {
+        QTemporaryDir other;
+        {
+            AppCore first(other.path());
+            first.createProfile(QStringLiteral("correct horse battery"));
+            QVERIFY(QTest::qWaitFor([&] { return first.state() == AppCore::State::Ready; }, 30000));
+        }
+        AppCore again(other.path());
+        QCOMPARE(again.state(), AppCore::State::Locked);
+        again.unlock(QStringLiteral("wrong horse battery"));
+        QVERIFY(QTest::qWaitFor([&] { return !again.error().isEmpty(); }, 30000));
+        QCOMPARE(again.state(), AppCore::State::Locked);
+        QVERIFY(again.error().contains(QStringLiteral("passphrase")));
+        again.unlock(QStringLiteral("correct horse battery"));
+        QVERIFY(QTest::qWaitFor([&] { return again.state() == AppCore::State::Ready; }, 30000));
+        QVERIFY(again.error().isEmpty());
+    }
+
+    void conversationsFollowTheMode() {
+        ConversationListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy loaded(&model, &ConversationListModel::loaded);
+        model.setCore(core_.get());
+        QVERIFY(loaded.wait(10000));
+        const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+        const auto signal =
+            addMessages(*core_, Mode::Signal, QStringLiteral("+4915100000009"), 3, now);
+        const QString sessionId = QStringLiteral("05") + QString(64, u'a');
+        addMessages(*core_, Mode::Session, sessionId, 2, now);
+        emit core_->conversationChanged(signal);
+        QVERIFY(QTest::qWaitFor([&] { return model.count() == 1; }, 10000));
+        const QVariantMap row = model.at(0);
+        QCOMPARE(row.value(QStringLiteral("address")).toString(), QStringLiteral("+4915100000009"));
+        QCOMPARE(model.data(model.index(0), ConversationListModel::LastTextRole).toString(),
+                 QStringLiteral("m2"));
+        QCOMPARE(model.data(model.index(0), ConversationListModel::UnreadRole).toInt(), 1);
+        QCOMPARE(model.data(model.index(0), ConversationListModel::LastStatusRole).toString(),
+                 QStringLiteral("sending"));
+        core_->setMode(QStringLiteral("session"));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return model.count() == 1 && model.rowOfAddress(sessionId) == 0; }, 10000));
+        QCOMPARE(core_->checkAddress(QStringLiteral("+4915100000009")).isEmpty(), false);
+        QCOMPARE(core_->checkAddress(sessionId), QString());
+        core_->setMode(QStringLiteral("signal"));
+        QCOMPARE(core_->checkAddress(QStringLiteral("+4915100000009")), QString());
+        QVERIFY(!core_->checkAddress(QStringLiteral("12345")).isEmpty());
+    }
+
+    void messagesPageInNewestFirstAndFollowChanges() {
+        const std::int64_t start = QDateTime::currentMSecsSinceEpoch() - 400LL * 3600 * 1000;
+        const auto id =
+            addMessages(*core_, Mode::Signal, QStringLiteral("+4915100000010"), 250, start);
+        MessageListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setCore(core_.get());
+        QSignalSpy loaded(&model, &MessageListModel::loaded);
+        model.setConversationId(id);
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(model.count(), MessageListModel::kFirstPage);
+        QCOMPARE(model.data(model.index(0), MessageListModel::BodyRole).toString(),
+                 QStringLiteral("m249"));
+        // Scrolling up: the pages before, until the first message.
+        // (The tester fetches too; a page already on its way is not asked for twice.)
+        const bool all = QTest::qWaitFor(
+            [&] {
+                if (model.canFetchMore({})) {
+                    model.fetchMore({});
+                }
+                return model.count() == 250 && !model.canFetchMore({});
+            },
+            20000);
+        if (!all) {
+            QStringList bodies;
+            for (int i = 0; i < model.count(); ++i) {
+                bodies << model.data(model.index(i), MessageListModel::BodyRole).toString();
+            }
+            qWarning() << model.count() << bodies.join(u',');
+        }
+        QVERIFY(all);
+        QCOMPARE(model.data(model.index(249), MessageListModel::BodyRole).toString(),
+                 QStringLiteral("m0"));
+        QVERIFY(model.data(model.index(249), MessageListModel::FirstOfDayRole).toBool());
+        int separators = 0;
+        for (int i = 0; i < model.count(); ++i) {
+            separators += model.data(model.index(i), MessageListModel::FirstOfDayRole).toBool();
+        }
+        QVERIFY2(separators >= 10 && separators <= 12, qPrintable(QString::number(separators)));
+
+        // A status moves and a message arrives: the row changes, the new one is row 0.
+        const qint64 newestOutgoing = model.data(model.index(1), MessageListModel::MessageIdRole)
+                                          .toLongLong();  // m248: outgoing
+        QCOMPARE(model.data(model.index(1), MessageListModel::StatusRole).toString(),
+                 QStringLiteral("sending"));
+        QVERIFY(test::await(core_->store().write([newestOutgoing](Repositories& r) {
+                    return r.messages.updateStatus(newestOutgoing, MessageStatus::Delivered,
+                                                   QDateTime::currentMSecsSinceEpoch());
+                })).value());
+        addMessages(*core_, Mode::Signal, QStringLiteral("+4915100000010"), 1,
+                    QDateTime::currentMSecsSinceEpoch());
+        emit core_->conversationChanged(id);
+        QVERIFY(QTest::qWaitFor([&] { return model.count() == 251; }, 10000));
+        QCOMPARE(model.data(model.index(0), MessageListModel::BodyRole).toString(),
+                 QStringLiteral("m0"));
+        QCOMPARE(model.data(model.index(2), MessageListModel::StatusRole).toString(),
+                 QStringLiteral("delivered"));
+        // Another conversation: the model starts over with it.
+        model.setConversationId(0);
+        QCOMPARE(model.count(), 0);
+    }
+};
+
+QTEST_MAIN(ModelsTest)
+#include "tst_models.moc"
