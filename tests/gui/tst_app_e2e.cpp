@@ -1,0 +1,221 @@
+// The app end to end, as the README's run command sets it up: tandem-localnet (a relay and
+// nine onion nodes, real processes), the demo profiles alice and bob made by
+// scripts/demo-profiles.sh with tandemctl, and two app windows on the real QML. Through the
+// UI only (clicks and keys): in Signal mode and then in Session mode, alice opens her
+// conversation with Bob, types a message and presses Enter; it appears in bob's window; bob
+// answers the same way; alice's message shows as delivered. Screenshots of both windows are
+// kept as test artifacts.
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QQuickItem>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "qml/AppCore.h"
+#include "qml/AppWindow.h"
+#include "qml/ConversationListModel.h"
+#include "qml/MessageListModel.h"
+#include "tests/support/TestSupport.h"
+
+using tandem::gui::AppCore;
+using tandem::gui::AppWindow;
+using tandem::gui::ConversationListModel;
+using tandem::gui::MessageListModel;
+
+namespace {
+
+QQuickItem* find(AppWindow& app, const char* name) {
+    return app.window()->findChild<QQuickItem*>(QLatin1String(name));
+}
+
+// Keys go to the active window: the one the user is typing in.
+bool activate(AppWindow& app) {
+    app.window()->requestActivate();
+    return QTest::qWaitForWindowActive(app.window());
+}
+
+void click(AppWindow& app, QQuickItem* item) {
+    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+    QTest::mouseClick(app.window(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+}
+
+// The delegate of the conversation list whose title is `title`.
+QQuickItem* conversationRow(AppWindow& app, const QString& title) {
+    QQuickItem* list = find(app, "conversationList");
+    if (list == nullptr) {
+        return nullptr;
+    }
+    const auto* content = list->property("contentItem").value<QQuickItem*>();
+    for (QQuickItem* row : content->childItems()) {
+        if (row->property("title").toString() == title) {
+            return row;
+        }
+    }
+    return nullptr;
+}
+
+template <class Model>
+Model* modelOf(AppWindow& app, const char* view) {
+    QQuickItem* list = find(app, view);
+    return list != nullptr ? qobject_cast<Model*>(list->property("model").value<QObject*>())
+                           : nullptr;
+}
+
+QString newestBody(AppWindow& app) {
+    auto* model = modelOf<MessageListModel>(app, "messageList");
+    return model != nullptr && model->count() > 0
+               ? model->data(model->index(0), MessageListModel::BodyRole).toString()
+               : QString();
+}
+
+// Key by key into the focused item (QTest has keyClicks for widgets only).
+void typeText(QWindow* window, const QString& text) {
+    for (const QChar c : text) {
+        QTest::keyClick(window, c.toLatin1());
+    }
+}
+
+void shoot(AppWindow& app, const QString& name) {
+    const QImage shot = app.window()->grabWindow();
+    QVERIFY(!shot.isNull());
+    QVERIFY(shot.save(tandem::test::artifactsDir() + QStringLiteral("/") + name + ".png"));
+}
+
+}  // namespace
+
+class AppEndToEndTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QProcess localnet_;
+
+    QString demo() const { return dir_.filePath(QStringLiteral("demo")); }
+
+    // Types into the composer of `app` and presses Enter.
+    static bool typeAndSend(AppWindow& app, const QString& text) {
+        QQuickItem* composer = find(app, "composer");
+        if (composer == nullptr || !activate(app)) {
+            return false;
+        }
+        composer->forceActiveFocus();
+        typeText(app.window(), text);
+        if (composer->property("text").toString() != text) {
+            return false;  // the keys went elsewhere
+        }
+        QTest::keyClick(app.window(), Qt::Key_Return);
+        return composer->property("text").toString().isEmpty();  // sent: the composer is clear
+    }
+
+    void conversationRound(AppWindow& alice, AppWindow& bob, const QString& mode) {
+        for (AppWindow* w : {&alice, &bob}) {
+            QVERIFY(QTest::qWaitFor([&] { return w->core().connected(); }, 60000));
+        }
+        // Alice opens her conversation with Bob (made by the demo set-up) and writes.
+        QVERIFY(QTest::qWaitFor([&] { return conversationRow(alice, "Bob") != nullptr; }, 10000));
+        click(alice, conversationRow(alice, "Bob"));
+        QVERIFY(QTest::qWaitFor([&] { return find(alice, "composer")->isVisible(); }, 5000));
+        const QString hello = QStringLiteral("Hello Bob, in %1 mode").arg(mode);
+        QVERIFY(typeAndSend(alice, hello));
+        QVERIFY(QTest::qWaitFor([&] { return newestBody(alice) == hello; }, 10000));
+
+        // Bob's list shows it under Alice; he opens it and answers.
+        auto* bobList = modelOf<ConversationListModel>(bob, "conversationList");
+        QVERIFY(bobList != nullptr);
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         const int row = bobList->rowOfAddress(alice.core().myAddress());
+                         return row >= 0 && bobList->data(bobList->index(row),
+                                                          ConversationListModel::LastTextRole)
+                                                    .toString() == hello;
+                     },
+                     60000),
+                 "the message did not reach the other window");
+        click(bob, conversationRow(bob, "Alice"));
+        QVERIFY(QTest::qWaitFor([&] { return newestBody(bob) == hello; }, 10000));
+        const QString answer = QStringLiteral("Hi Alice! (%1)").arg(mode);
+        QVERIFY(typeAndSend(bob, answer));
+        QVERIFY(QTest::qWaitFor([&] { return newestBody(alice) == answer; }, 60000));
+        // Alice's message was delivered (Bob's receipt came back): its ticks say so.
+        auto* aliceMessages = modelOf<MessageListModel>(alice, "messageList");
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return aliceMessages->data(aliceMessages->index(1), MessageListModel::StatusRole)
+                           .toString() == QLatin1String("delivered");
+            },
+            30000));
+        shoot(alice, QStringLiteral("app-e2e-alice-") + mode);
+        shoot(bob, QStringLiteral("app-e2e-bob-") + mode);
+    }
+
+private slots:
+    void initTestCase() {
+        const QString bin =
+            tandem::test::binDirOr(QStringLiteral("tandemctl")).section(u'/', 0, -2);
+        localnet_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        localnet_.start(bin + QStringLiteral("/tandem-localnet"),
+                        {QStringLiteral("--dir"), dir_.filePath(QStringLiteral("net"))});
+        QVERIFY(localnet_.waitForStarted(10000));
+        QByteArray out;
+        QElapsedTimer clock;
+        clock.start();
+        while (!out.contains("ready") && clock.elapsed() < 30000) {
+            localnet_.waitForReadyRead(200);
+            out += localnet_.readAllStandardOutput();
+        }
+        QVERIFY2(out.contains("ready"), "tandem-localnet did not become ready");
+        QVERIFY(QDir().mkpath(demo()));
+        QProcess setup;
+        setup.setProcessChannelMode(QProcess::ForwardedChannels);
+        setup.start(QStringLiteral("bash"),
+                    {QStringLiteral(TANDEM_SOURCE_DIR "/scripts/demo-profiles.sh"), bin, demo(),
+                     dir_.filePath(QStringLiteral("net/network.json"))});
+        QVERIFY(setup.waitForFinished(120000));
+        QCOMPARE(setup.exitCode(), 0);
+    }
+
+    void cleanupTestCase() {
+        localnet_.terminate();
+        localnet_.waitForFinished(15000);
+    }
+
+    void twoWindowsChatInBothModes() {
+        AppWindow alice(demo() + QStringLiteral("/alice"));
+        AppWindow bob(demo() + QStringLiteral("/bob"));
+        for (auto [app, who] : {std::pair{&alice, "alice"}, std::pair{&bob, "bob"}}) {
+            QVERIFY(app->load());
+            QVERIFY(QTest::qWaitForWindowExposed(app->window()));
+            QCOMPARE(app->core().state(), AppCore::State::Locked);
+            // Unlocked through the unlock page, as a user does.
+            QFile pass(demo() + QStringLiteral("/%1.pass").arg(QLatin1String(who)));
+            QVERIFY(pass.open(QIODevice::ReadOnly));
+            QQuickItem* field = find(*app, "passphrase");
+            QVERIFY(field != nullptr);
+            QVERIFY(activate(*app));
+            field->forceActiveFocus();
+            typeText(app->window(), QString::fromUtf8(pass.readLine()).trimmed());
+            QTest::keyClick(app->window(), Qt::Key_Return);
+        }
+        for (AppWindow* w : {&alice, &bob}) {
+            QVERIFY(
+                QTest::qWaitFor([&] { return w->core().state() == AppCore::State::Ready; }, 30000));
+        }
+        QCOMPARE(alice.core().mode(), QStringLiteral("signal"));
+        conversationRound(alice, bob, QStringLiteral("signal"));
+
+        // The toggle in the header: identity, contacts and conversations follow.
+        for (AppWindow* w : {&alice, &bob}) {
+            click(*w, find(*w, "sessionModeButton"));
+            QCOMPARE(w->core().mode(), QStringLiteral("session"));
+            QVERIFY(w->core().myAddress().startsWith(QStringLiteral("05")));
+        }
+        conversationRound(alice, bob, QStringLiteral("session"));
+        // In Session mode the header shows the onion path: the guard and the middle hop.
+        QVERIFY(alice.core().onionPath().size() == 3);
+        QVERIFY(find(alice, "onionPath")->isVisible());
+    }
+};
+
+QTEST_MAIN(AppEndToEndTest)
+#include "tst_app_e2e.moc"
