@@ -265,6 +265,22 @@ void AppCore::sendText(const QString& address, const QString& text) {
     });
 }
 
+void AppCore::markRead(qint64 conversationId) {
+    if (messenger_ == nullptr || conversationId <= 0) {
+        return;
+    }
+    core::Messenger* messenger = messenger_;
+    QMetaObject::invokeMethod(messenger, [this, messenger, conversationId] {
+        messenger->markRead(conversationId)
+            .then(messenger, [this, conversationId](core::CoreResult<int> marked) {
+                if (marked && *marked > 0) {
+                    QMetaObject::invokeMethod(
+                        this, [this, conversationId] { emit conversationChanged(conversationId); });
+                }
+            });
+    });
+}
+
 QString AppCore::checkAddress(const QString& address) const {
     const QString given = address.trimmed().toLower();
     if (given.isEmpty()) {

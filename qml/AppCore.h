@@ -71,6 +71,8 @@ public:
     Q_INVOKABLE void unlock(const QString& passphrase);
     // Queues a text to an address of the current mode (the conversation is created if new).
     Q_INVOKABLE void sendText(const QString& address, const QString& text);
+    // The user has seen this conversation: its messages are read (a read receipt goes out).
+    Q_INVOKABLE void markRead(qint64 conversationId);
     // Empty if `address` can be written to in the current mode, else why not (for the
     // new-conversation field, validated as it is typed).
     Q_INVOKABLE QString checkAddress(const QString& address) const;

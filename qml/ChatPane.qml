@@ -17,6 +17,24 @@ Pane {
     padding: 0
 
     function focusComposer() { composer.forceActiveFocus() }
+
+    // What is shown in the active window has been read: its unread count clears and the
+    // sender gets a read receipt.
+    Timer {
+        id: readTimer
+        interval: 400
+        onTriggered: if (pane.conversationId > 0 && pane.Window.window && pane.Window.window.active)
+                         pane.core.markRead(pane.conversationId)
+    }
+    onConversationIdChanged: readTimer.restart()
+    Connections {
+        target: messageModel
+        function onCountChanged() { readTimer.restart() }
+    }
+    Connections {
+        target: pane.Window.window
+        function onActiveChanged() { readTimer.restart() }
+    }
     function send() {
         const text = composer.text
         if (text.trim().length === 0 || pane.address.length === 0) return

@@ -1,5 +1,7 @@
 #include "app/core/Messenger.h"
 
+#include <limits>
+
 #include <QDateTime>
 
 #include <tandem/common/Redact.h>
@@ -366,6 +368,39 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
             }
             processOutbox();
             return std::move(r->message);
+        });
+}
+
+QFuture<CoreResult<int>> Messenger::markRead(std::int64_t conversationId) {
+    return store_.write(
+        [conversationId](Repositories& r) -> StoreResult<int> {
+            const std::int64_t now = nowMs();
+            TANDEM_TRY_ASSIGN(
+                const auto refs,
+                r.messages.markRead(conversationId, std::numeric_limits<std::int64_t>::max(), now));
+            TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.get(conversationId));
+            if (conversation.contactId) {  // Note to Self has no one to tell
+                for (std::size_t i = 0; i < refs.size(); i += kReceiptUids) {
+                    std::vector<MessageUid> uids;
+                    for (std::size_t j = i; j < std::min(refs.size(), i + kReceiptUids); ++j) {
+                        uids.push_back(refs[j].uid);
+                    }
+                    TANDEM_TRY(
+                        enqueueContent(r, conversationId, std::nullopt, OutboxKind::ReadReceipt,
+                                       receiptContent(proto::Receipt::READ, uids, now), now));
+                }
+            }
+            return static_cast<int>(refs.size());
+        },
+        this,
+        [this](StoreResult<int> marked) -> CoreResult<int> {
+            if (!marked) {
+                return unexpected(fromStore(marked.error()));
+            }
+            if (*marked > 0) {
+                processOutbox();
+            }
+            return *marked;
         });
 }
 

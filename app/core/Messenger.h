@@ -43,6 +43,11 @@ public:
     QFuture<CoreResult<storage::Message>> sendText(storage::Mode mode, const QString& address,
                                                    const QString& text);
 
+    // Marks the conversation's incoming messages read and queues a read receipt for them
+    // (in pieces of kReceiptUids). Returns how many moved.
+    QFuture<CoreResult<int>> markRead(std::int64_t conversationId);
+    static constexpr std::size_t kReceiptUids = 500;
+
     // Nothing queued to send, nothing received left to store.
     [[nodiscard]] bool isIdle() const;
     [[nodiscard]] bool isConnected(storage::Mode mode) const;

@@ -3,8 +3,8 @@
 // scripts/demo-profiles.sh with tandemctl, and two app windows on the real QML. Through the
 // UI only (clicks and keys): in Signal mode and then in Session mode, alice opens her
 // conversation with Bob, types a message and presses Enter; it appears in bob's window; bob
-// answers the same way; alice's message shows as delivered. Screenshots of both windows are
-// kept as test artifacts.
+// answers the same way; his window marks it read and alice's message shows as read. Screenshots of
+// both windows are kept as test artifacts.
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -41,15 +41,17 @@ void click(AppWindow& app, QQuickItem* item) {
     QTest::mouseClick(app.window(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
 }
 
-// The delegate of the conversation list whose title is `title`.
-QQuickItem* conversationRow(AppWindow& app, const QString& title) {
+// The delegate of the conversation list for the contact at `address` (in the current mode:
+// the list is read again when the mode changes), shown under the name `title`.
+QQuickItem* conversationRow(AppWindow& app, const QString& title, const QString& address) {
     QQuickItem* list = find(app, "conversationList");
     if (list == nullptr) {
         return nullptr;
     }
     const auto* content = list->property("contentItem").value<QQuickItem*>();
     for (QQuickItem* row : content->childItems()) {
-        if (row->property("title").toString() == title) {
+        if (row->property("title").toString() == title &&
+            row->property("address").toString() == address) {
             return row;
         }
     }
@@ -113,8 +115,11 @@ class AppEndToEndTest : public QObject {
             QVERIFY(QTest::qWaitFor([&] { return w->core().connected(); }, 60000));
         }
         // Alice opens her conversation with Bob (made by the demo set-up) and writes.
-        QVERIFY(QTest::qWaitFor([&] { return conversationRow(alice, "Bob") != nullptr; }, 10000));
-        click(alice, conversationRow(alice, "Bob"));
+        const QString bobAddress = bob.core().myAddress();
+        const QString aliceAddress = alice.core().myAddress();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return conversationRow(alice, "Bob", bobAddress) != nullptr; }, 10000));
+        click(alice, conversationRow(alice, "Bob", bobAddress));
         QVERIFY(QTest::qWaitFor([&] { return find(alice, "composer")->isVisible(); }, 5000));
         const QString hello = QStringLiteral("Hello Bob, in %1 mode").arg(mode);
         QVERIFY(typeAndSend(alice, hello));
@@ -125,24 +130,34 @@ class AppEndToEndTest : public QObject {
         QVERIFY(bobList != nullptr);
         QVERIFY2(QTest::qWaitFor(
                      [&] {
-                         const int row = bobList->rowOfAddress(alice.core().myAddress());
+                         const int row = bobList->rowOfAddress(aliceAddress);
                          return row >= 0 && bobList->data(bobList->index(row),
                                                           ConversationListModel::LastTextRole)
                                                     .toString() == hello;
                      },
                      60000),
                  "the message did not reach the other window");
-        click(bob, conversationRow(bob, "Alice"));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return conversationRow(bob, "Alice", aliceAddress) != nullptr; }, 10000));
+        click(bob, conversationRow(bob, "Alice", aliceAddress));
         QVERIFY(QTest::qWaitFor([&] { return newestBody(bob) == hello; }, 10000));
         const QString answer = QStringLiteral("Hi Alice! (%1)").arg(mode);
         QVERIFY(typeAndSend(bob, answer));
         QVERIFY(QTest::qWaitFor([&] { return newestBody(alice) == answer; }, 60000));
-        // Alice's message was delivered (Bob's receipt came back): its ticks say so.
+        // Bob has the conversation open in his active window: it is read there (no unread
+        // count left), and Alice's message shows as read once his read receipt is back.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const int row = bobList->rowOfAddress(aliceAddress);
+                return bobList->data(bobList->index(row), ConversationListModel::UnreadRole)
+                           .toInt() == 0;
+            },
+            10000));
         auto* aliceMessages = modelOf<MessageListModel>(alice, "messageList");
         QVERIFY(QTest::qWaitFor(
             [&] {
                 return aliceMessages->data(aliceMessages->index(1), MessageListModel::StatusRole)
-                           .toString() == QLatin1String("delivered");
+                           .toString() == QLatin1String("read");
             },
             30000));
         shoot(alice, QStringLiteral("app-e2e-alice-") + mode);
