@@ -6,6 +6,7 @@
 
 #include <tandem/common/Redact.h>
 
+#include "app/core/ConversationService.h"
 #include "app/core/Messenger.h"
 
 Q_LOGGING_CATEGORY(lcApp, "tandem.app", QtWarningMsg)
@@ -263,6 +264,51 @@ void AppCore::sendText(const QString& address, const QString& text) {
                     this, [this, id = queued->conversationId] { emit conversationChanged(id); });
             });
     });
+}
+
+void AppCore::retry(qint64 messageId) {
+    if (messenger_ == nullptr) {
+        return;
+    }
+    core::Messenger* messenger = messenger_;
+    QMetaObject::invokeMethod(messenger, [messenger, messageId] {
+        messenger->retry(messageId).then(messenger, [](core::CoreResult<bool> done) {
+            if (!done) {
+                qCWarning(lcApp) << "cannot retry a message:" << done.error().message;
+            }
+        });
+    });
+}
+
+void AppCore::openNoteToSelf() {
+    if (state_ != State::Ready) {
+        return;
+    }
+    store_.write(
+        [](Repositories& r) {
+            return r.conversations.noteToSelf(QDateTime::currentMSecsSinceEpoch());
+        },
+        this,
+        [this](StoreResult<Conversation> conversation) {
+            if (conversation) {
+                emit conversationChanged(conversation->id);
+                emit noteToSelfOpened(conversation->id);
+            }
+        });
+}
+
+void AppCore::sendNoteToSelf(const QString& text) {
+    if (state_ != State::Ready) {
+        return;
+    }
+    core::ConversationService(store_).sendNoteToSelf(text).then(
+        this, [this](StoreResult<Message> stored) {
+            if (!stored) {
+                emit sendFailed(stored.error().message);
+                return;
+            }
+            emit conversationChanged(stored->conversationId);
+        });
 }
 
 void AppCore::markRead(qint64 conversationId) {

@@ -71,6 +71,11 @@ public:
     Q_INVOKABLE void unlock(const QString& passphrase);
     // Queues a text to an address of the current mode (the conversation is created if new).
     Q_INVOKABLE void sendText(const QString& address, const QString& text);
+    // Sends a failed message again.
+    Q_INVOKABLE void retry(qint64 messageId);
+    // Note to Self: opened (created if new) with noteToSelfOpened(id); texts stay here.
+    Q_INVOKABLE void openNoteToSelf();
+    Q_INVOKABLE void sendNoteToSelf(const QString& text);
     // The user has seen this conversation: its messages are read (a read receipt goes out).
     Q_INVOKABLE void markRead(qint64 conversationId);
     // Empty if `address` can be written to in the current mode, else why not (for the
@@ -89,6 +94,7 @@ signals:
     // Something in this conversation changed (a message arrived, was sent, moved status).
     void conversationChanged(qint64 conversationId);
     void sendFailed(const QString& reason);
+    void noteToSelfOpened(qint64 conversationId);
 
 private:
     void setState(State state, const QString& error = QString());

@@ -13,6 +13,7 @@ Pane {
     property var conversationId: 0  // -1: a new conversation with `address`, not stored yet
     property string title
     property string address
+    property bool noteToSelf: false
     signal sent(string address)
     padding: 0
 
@@ -37,10 +38,16 @@ Pane {
     }
     function send() {
         const text = composer.text
-        if (text.trim().length === 0 || pane.address.length === 0) return
-        pane.core.sendText(pane.address, text)
+        if (text.trim().length === 0) return
+        if (pane.noteToSelf) {
+            pane.core.sendNoteToSelf(text)  // stays on this computer
+        } else if (pane.address.length > 0) {
+            pane.core.sendText(pane.address, text)
+            pane.sent(pane.address)
+        } else {
+            return
+        }
         composer.clear()
-        pane.sent(pane.address)
     }
 
     Label {
@@ -89,6 +96,7 @@ Pane {
             delegate: Column {
                 id: item
                 required property int index
+                required property var messageId
                 required property string body
                 required property bool outgoing
                 required property string status
@@ -124,6 +132,11 @@ Pane {
                         color: item.outgoing ? pane.accent : palette.alternateBase
                         Accessible.role: Accessible.StaticText
                         Accessible.name: (item.outgoing ? qsTr("You: ") : "") + item.body
+                        // A failed message: a tap sends it again.
+                        TapHandler {
+                            enabled: item.status === "failed"
+                            onTapped: pane.core.retry(item.messageId)
+                        }
                         TextEdit {
                             id: text
                             x: 10; y: 6
@@ -148,7 +161,8 @@ Pane {
                             text: Qt.formatTime(item.time, Locale.ShortFormat)
                                   + (item.outgoing ? "  " + ({
                                         "sending": "○", "sent": "✓", "delivered": "✓✓",
-                                        "read": "✓✓ " + qsTr("read"), "failed": "⚠ " + qsTr("failed")
+                                        "read": "✓✓ " + qsTr("read"),
+                                        "failed": "⚠ " + qsTr("not sent · tap to retry")
                                     })[item.status] : "")
                             Accessible.name: item.outgoing ? item.status : ""
                         }

@@ -9,15 +9,42 @@ Page {
     id: shell
     required property AppCore core
     property color accent
-    property var openConversation: ({ id: 0, title: "", address: "" })
+    property var openConversation: ({ id: 0, title: "", address: "", noteToSelf: false })
+    property string problem: ""
 
-    function open(id, title, address) {
-        openConversation = { id: id, title: title, address: address }
+    function open(id, title, address, noteToSelf) {
+        openConversation = { id: id, title: title, address: address, noteToSelf: !!noteToSelf }
     }
 
     Connections {
         target: shell.core
-        function onModeChanged() { shell.open(0, "", "") }
+        function onModeChanged() { shell.open(0, "", "", false) }
+        function onNoteToSelfOpened(id) {
+            shell.open(id, qsTr("Note to Self"), "", true)
+            chat.focusComposer()
+        }
+        function onSendFailed(reason) {
+            shell.problem = reason
+            problemTimer.restart()
+        }
+    }
+    Timer { id: problemTimer; interval: 8000; onTriggered: shell.problem = "" }
+
+    // Keyboard: Ctrl+N starts a conversation, Ctrl+Shift+N opens Note to Self, Ctrl+1 / Ctrl+2
+    // switch modes.
+    Shortcut { sequence: "Ctrl+N"; onActivated: newAddress.forceActiveFocus() }
+    Shortcut { sequence: "Ctrl+Shift+N"; onActivated: shell.core.openNoteToSelf() }
+    Shortcut { sequence: "Ctrl+1"; onActivated: shell.core.mode = "signal" }
+    Shortcut { sequence: "Ctrl+2"; onActivated: shell.core.mode = "session" }
+
+    footer: Label {
+        objectName: "problemBanner"
+        visible: shell.problem.length > 0
+        text: shell.problem
+        wrapMode: Text.WordWrap
+        padding: 8
+        color: "white"
+        background: Rectangle { color: "#c62828" }
     }
 
     header: ToolBar {
@@ -104,6 +131,14 @@ Page {
                     readonly property string problem: shell.core.checkAddress(text)
                     onAccepted: startButton.clicked()
                 }
+                ToolButton {
+                    objectName: "noteToSelfButton"
+                    text: "✎"
+                    Accessible.name: qsTr("Note to Self")
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Note to Self (Ctrl+Shift+N)")
+                    onClicked: shell.core.openNoteToSelf()
+                }
                 Button {
                     id: startButton
                     objectName: "startConversationButton"
@@ -114,9 +149,9 @@ Page {
                         const row = conversationModel.rowOfAddress(address)
                         if (row >= 0) {
                             const c = conversationModel.at(row)
-                            shell.open(c.conversationId, c.title, c.address)
+                            shell.open(c.conversationId, c.title, c.address, false)
                         } else {
-                            shell.open(-1, address, address)
+                            shell.open(-1, address, address, false)
                         }
                         newAddress.clear()
                         chat.focusComposer()
@@ -153,10 +188,11 @@ Page {
                     required property var lastTime
                     required property int unread
                     required property string lastStatus
+                    required property bool noteToSelf
                     width: ListView.view.width
                     highlighted: shell.openConversation.id === conversationId
                     Accessible.name: title + (unread > 0 ? qsTr(", %n unread", "", unread) : "")
-                    onClicked: shell.open(conversationId, title, address)
+                    onClicked: shell.open(conversationId, title, address, noteToSelf)
                     contentItem: ColumnLayout {
                         spacing: 2
                         RowLayout {
@@ -208,6 +244,7 @@ Page {
             conversationId: shell.openConversation.id
             title: shell.openConversation.title
             address: shell.openConversation.address
+            noteToSelf: shell.openConversation.noteToSelf
             onSent: function(address) {
                 // A new conversation appears in the list once stored: open it there.
                 pendingOpen = address
@@ -220,7 +257,7 @@ Page {
                     const row = conversationModel.rowOfAddress(chat.pendingOpen)
                     if (row < 0) return
                     const c = conversationModel.at(row)
-                    shell.open(c.conversationId, c.title, c.address)
+                    shell.open(c.conversationId, c.title, c.address, false)
                     chat.pendingOpen = ""
                 }
             }

@@ -371,6 +371,44 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
         });
 }
 
+QFuture<CoreResult<bool>> Messenger::retry(std::int64_t messageId) {
+    return store_.write(
+        [messageId](Repositories& r) -> StoreResult<std::optional<Message>> {
+            const std::int64_t now = nowMs();
+            TANDEM_TRY_ASSIGN(const Message m, r.messages.get(messageId));
+            if (m.direction != Direction::Outgoing || m.status != MessageStatus::Failed) {
+                return std::optional<Message>();
+            }
+            TANDEM_TRY_ASSIGN(const Conversation conversation,
+                              r.conversations.get(m.conversationId));
+            if (!conversation.contactId) {
+                return std::optional<Message>();
+            }
+            TANDEM_TRY_ASSIGN(const bool moved,
+                              r.messages.updateStatus(messageId, MessageStatus::Pending, now));
+            if (!moved) {
+                return std::optional<Message>();
+            }
+            TANDEM_TRY(r.outbox.removeForMessage(messageId));
+            TANDEM_TRY(enqueueContent(r, m.conversationId, messageId, OutboxKind::Message,
+                                      textContent(m.uid, m.sentAt, m.body, m.expireTimer), now));
+            TANDEM_TRY_ASSIGN(Message updated, r.messages.get(messageId));
+            return std::optional<Message>(std::move(updated));
+        },
+        this,
+        [this](StoreResult<std::optional<Message>> retried) -> CoreResult<bool> {
+            if (!retried) {
+                return unexpected(fromStore(retried.error()));
+            }
+            if (!*retried) {
+                return false;
+            }
+            emit messageUpdated(**retried);
+            processOutbox();
+            return true;
+        });
+}
+
 QFuture<CoreResult<int>> Messenger::markRead(std::int64_t conversationId) {
     return store_.write(
         [conversationId](Repositories& r) -> StoreResult<int> {

@@ -43,6 +43,9 @@ public:
     QFuture<CoreResult<storage::Message>> sendText(storage::Mode mode, const QString& address,
                                                    const QString& text);
 
+    // Sends a failed message again (same uid, so the recipient stores it once); false if it
+    // is not an outgoing message that failed.
+    QFuture<CoreResult<bool>> retry(std::int64_t messageId);
     // Marks the conversation's incoming messages read and queues a read receipt for them
     // (in pieces of kReceiptUids). Returns how many moved.
     QFuture<CoreResult<int>> markRead(std::int64_t conversationId);

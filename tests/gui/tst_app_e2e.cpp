@@ -72,6 +72,13 @@ QString newestBody(AppWindow& app) {
                : QString();
 }
 
+QString newestStatus(AppWindow& app) {
+    auto* model = modelOf<MessageListModel>(app, "messageList");
+    return model != nullptr && model->count() > 0
+               ? model->data(model->index(0), MessageListModel::StatusRole).toString()
+               : QString();
+}
+
 // Key by key into the focused item (QTest has keyClicks for widgets only).
 void typeText(QWindow* window, const QString& text) {
     for (const QChar c : text) {
@@ -164,6 +171,43 @@ class AppEndToEndTest : public QObject {
         shoot(bob, QStringLiteral("app-e2e-bob-") + mode);
     }
 
+    // A new conversation: the address is checked as it is typed; a number nobody registered
+    // fails, says so, and offers a retry.
+    static void newConversationAndFailure(AppWindow& app) {
+        QQuickItem* field = find(app, "newConversationField");
+        QQuickItem* start = find(app, "startConversationButton");
+        QVERIFY(field != nullptr && start != nullptr && activate(app));
+        field->forceActiveFocus();
+        typeText(app.window(), QStringLiteral("12345"));
+        QVERIFY(!start->property("enabled").toBool());
+        field->setProperty("text", QString());
+        typeText(app.window(), QStringLiteral("+4915100000099"));
+        QVERIFY(start->property("enabled").toBool());
+        click(app, start);
+        QCOMPARE(find(app, "chatTitle")->property("text").toString(),
+                 QStringLiteral("+4915100000099"));
+        QVERIFY(typeAndSend(app, QStringLiteral("anyone there?")));
+        QVERIFY(
+            QTest::qWaitFor([&] { return newestStatus(app) == QLatin1String("failed"); }, 30000));
+        QVERIFY(find(app, "problemBanner")->isVisible());
+    }
+
+    // Note to Self: opened from its button, kept on this computer, listed in both modes.
+    static void noteToSelf(AppWindow& app) {
+        QVERIFY(activate(app));
+        click(app, find(app, "noteToSelfButton"));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return find(app, "chatTitle")->property("text").toString() ==
+                       QLatin1String("Note to Self");
+            },
+            10000));
+        QVERIFY(typeAndSend(app, QStringLiteral("milk, eggs")));
+        QVERIFY(
+            QTest::qWaitFor([&] { return newestBody(app) == QLatin1String("milk, eggs"); }, 10000));
+        QCOMPARE(newestStatus(app), QStringLiteral("sent"));
+    }
+
 private slots:
     void initTestCase() {
         const QString bin =
@@ -218,6 +262,8 @@ private slots:
         }
         QCOMPARE(alice.core().mode(), QStringLiteral("signal"));
         conversationRound(alice, bob, QStringLiteral("signal"));
+        newConversationAndFailure(alice);
+        noteToSelf(alice);
 
         // The toggle in the header: identity, contacts and conversations follow.
         for (AppWindow* w : {&alice, &bob}) {

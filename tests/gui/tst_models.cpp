@@ -174,6 +174,28 @@ private slots:
                  QStringLiteral("m0"));
         QCOMPARE(model.data(model.index(2), MessageListModel::StatusRole).toString(),
                  QStringLiteral("delivered"));
+        // A failed message (m247, outgoing), retried through the core: pending and queued
+        // again, and the row says "sending".
+        QCOMPARE(model.data(model.index(3), MessageListModel::BodyRole).toString(),
+                 QStringLiteral("m247"));
+        const qint64 failed =
+            model.data(model.index(3), MessageListModel::MessageIdRole).toLongLong();
+        QVERIFY(test::await(core_->store().write([failed](Repositories& r) {
+                    return r.messages.updateStatus(failed, MessageStatus::Failed,
+                                                   QDateTime::currentMSecsSinceEpoch());
+                })).value());
+        emit core_->conversationChanged(id);
+        const auto statusOf3 = [&] {
+            return model.data(model.index(3), MessageListModel::StatusRole).toString();
+        };
+        QVERIFY(QTest::qWaitFor([&] { return statusOf3() == QLatin1String("failed"); }, 10000));
+        core_->retry(failed);
+        QVERIFY(QTest::qWaitFor([&] { return statusOf3() == QLatin1String("sending"); }, 10000));
+        QCOMPARE(test::await(core_->store().read([failed](Repositories& r) {
+                     return r.db.queryInt("SELECT count(*) FROM outbox WHERE message_id = " +
+                                          std::to_string(failed));
+                 })).value(),
+                 std::int64_t{1});
         // Another conversation: the model starts over with it.
         model.setConversationId(0);
         QCOMPARE(model.count(), 0);
