@@ -8,18 +8,24 @@
 // as plain values queued to the GUI thread, where the models read the store for themselves.
 #pragma once
 
+#include <memory>
+
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QThread>
+#include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
+#include "crypto/session/SessionKeys.h"
 #include "storage/Store.h"
 #include "storage/Types.h"
 
 namespace tandem::core {
 class Messenger;
-}
+class SignalRegistration;
+}  // namespace tandem::core
 
 namespace tandem::gui {
 
@@ -43,6 +49,9 @@ class AppCore : public QObject {
     Q_PROPERTY(QString connectionText READ connectionText NOTIFY connectionChanged)
     // Session mode: the hops of the current onion path (guard first), as Session shows them.
     Q_PROPERTY(QStringList onionPath READ onionPath NOTIFY connectionChanged)
+    // Account set-up: the network file to offer (the profile's, else the local demo's).
+    Q_PROPERTY(QString networkFile READ networkFile NOTIFY accountsChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
 
 public:
     enum class State { NoProfile, Locked, Opening, Ready, Failed };
@@ -82,6 +91,24 @@ public:
     // new-conversation field, validated as it is typed).
     Q_INVOKABLE QString checkAddress(const QString& address) const;
 
+    // ---- account set-up (docs/app.md) ----
+    // Signal mode: registers `phone` at the network's relay; codeNeeded() when the relay sent
+    // a verification code (then confirmSignalCode), accountsChanged() when done, setupFailed.
+    Q_INVOKABLE void registerSignal(const QString& phone, const QString& networkFile,
+                                    bool sharePhone);
+    Q_INVOKABLE void confirmSignalCode(const QString& code);
+    // Session mode: a new identity, held here until confirmed: {sessionId, words: [13]}.
+    Q_INVOKABLE QVariantMap newSessionIdentity();
+    // Three positions (0-based) of words the user must type back to show they wrote them down.
+    Q_INVOKABLE QList<int> confirmationPositions() const { return confirmPositions_; }
+    // Saves the held identity if `answers` (word per position) match; else setupFailed.
+    Q_INVOKABLE void confirmSessionIdentity(const QVariantList& answers,
+                                            const QString& networkFile);
+    Q_INVOKABLE void restoreSessionIdentity(const QString& phrase, const QString& networkFile);
+
+    [[nodiscard]] QString networkFile() const { return networkFile_; }
+    [[nodiscard]] bool busy() const { return busy_; }
+
     // The open store (Ready), for the models.
     [[nodiscard]] storage::Store& store() { return store_; }
 
@@ -95,6 +122,9 @@ signals:
     void conversationChanged(qint64 conversationId);
     void sendFailed(const QString& reason);
     void noteToSelfOpened(qint64 conversationId);
+    void busyChanged();
+    void codeNeeded();
+    void setupFailed(const QString& reason);
 
 private:
     void setState(State state, const QString& error = QString());
@@ -102,6 +132,13 @@ private:
     void loadAccounts();
     void startCore();
     void stopCore();
+    void setBusy(bool busy);
+    // Stores a Session identity with the network settings and restarts the core with it.
+    void saveSessionAccount(const crypto::session::SessionIdentity& identity,
+                            const QString& networkFile);
+    // The core again, with the accounts now in the profile.
+    void accountsAdded();
+    void dropRegistration();
 
     QString profileDir_;
     storage::Store store_;
@@ -118,6 +155,12 @@ private:
     QString signalDetail_;
     QString sessionDetail_;
     QStringList path_;
+    QString networkFile_;
+    bool busy_ = false;
+    std::unique_ptr<crypto::session::SessionIdentity> pendingSession_;
+    QList<int> confirmPositions_;
+    // Lives on the core thread (it talks to the relay); set and cleared here.
+    QPointer<core::SignalRegistration> registration_;
 };
 
 }  // namespace tandem::gui

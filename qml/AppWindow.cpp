@@ -16,9 +16,14 @@ namespace tandem::gui {
 AppWindow::AppWindow(const QString& profileDir) : core_(std::make_unique<AppCore>(profileDir)) {
     // Fusion follows the system palette (light or dark) and looks at home on any desktop;
     // QT_QUICK_CONTROLS_STYLE still wins when a user sets it.
-    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) {
-        QQuickStyle::setStyle(QStringLiteral("Fusion"));
-    }
+    // Once per process (a second window — the GUI tests open two — must not set it again).
+    static const bool styled = [] {
+        if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) {
+            QQuickStyle::setStyle(QStringLiteral("Fusion"));
+        }
+        return true;
+    }();
+    Q_UNUSED(styled);
     QObject::connect(&engine_, &QQmlApplicationEngine::warnings, &engine_,
                      [](const QList<QQmlError>& warnings) {
                          for (const QQmlError& warning : warnings) {

@@ -110,8 +110,18 @@ Page {
         }
     }
 
+    readonly property bool hasAccount: core.mode === "signal" ? core.hasSignal : core.hasSession
+
+    AccountSetup {
+        anchors.fill: parent
+        visible: !shell.hasAccount
+        core: shell.core
+        accent: shell.accent
+    }
+
     SplitView {
         anchors.fill: parent
+        visible: shell.hasAccount
 
         ColumnLayout {
             SplitView.preferredWidth: 300

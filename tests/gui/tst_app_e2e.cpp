@@ -234,6 +234,98 @@ private slots:
         QCOMPARE(setup.exitCode(), 0);
     }
 
+    // First run through the UI: a passphrase, then a Session ID (its phrase shown, three of
+    // its words typed back — a wrong one refused) and a Signal-mode number at the local relay.
+    void firstRunSetsUpBothModes() {
+        QTemporaryDir profile;
+        AppWindow app(profile.path());
+        QVERIFY(app.load());
+        QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+        QCOMPARE(app.core().state(), AppCore::State::NoProfile);
+        QVERIFY(activate(app));
+        find(app, "newPassphrase")->forceActiveFocus();
+        typeText(app.window(), QStringLiteral("first run passphrase"));
+        find(app, "repeatPassphrase")->forceActiveFocus();
+        typeText(app.window(), QStringLiteral("first run passphrase"));
+        QTest::keyClick(app.window(), Qt::Key_Return);
+        QVERIFY(
+            QTest::qWaitFor([&] { return app.core().state() == AppCore::State::Ready; }, 30000));
+        QVERIFY(!app.core().hasSignal() && !app.core().hasSession());
+
+        // Session mode: create, write down, confirm.
+        click(app, find(app, "sessionModeButton"));
+        QQuickItem* networkField = find(app, "setupNetwork");
+        QVERIFY(networkField != nullptr);
+        networkField->setProperty("text", dir_.filePath(QStringLiteral("net/network.json")));
+        click(app, find(app, "setupCreateSession"));
+        const QString shownId = find(app, "setupSessionId")->property("text").toString();
+        QVERIFY(shownId.startsWith(QStringLiteral("05")));
+        QQuickItem* setupPane = find(app, "setupSessionId");
+        while (setupPane != nullptr && !setupPane->property("identity").isValid()) {
+            setupPane = setupPane->parentItem();
+        }
+        QVERIFY(setupPane != nullptr);
+        const QStringList words =
+            setupPane->property("identity").toMap().value(QStringLiteral("words")).toStringList();
+        QCOMPARE(words.size(), 13);
+        click(app, find(app, "setupWroteItDown"));
+        const QList<int> asked = app.core().confirmationPositions();
+        QList<QQuickItem*> fields;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                // Repeater delegates are found through the visual tree.
+                fields.clear();
+                std::function<void(QQuickItem*)> walk = [&](QQuickItem* item) {
+                    if (item->objectName().startsWith(QLatin1String("setupWord")) &&
+                        item->isVisible()) {
+                        fields << item;
+                    }
+                    for (QQuickItem* child : item->childItems()) {
+                        walk(child);
+                    }
+                };
+                walk(app.window()->contentItem());
+                return fields.size() == 3;
+            },
+            5000));
+        std::sort(fields.begin(), fields.end(),
+                  [](QQuickItem* a, QQuickItem* b) { return a->objectName() < b->objectName(); });
+        QCOMPARE(asked.size(), 3);
+        const auto answer = [&](bool right) {
+            for (int i = 0; i < 3; ++i) {
+                fields[i]->setProperty("text",
+                                       right || i != 1 ? words[asked[i]] : QStringLiteral("wrong"));
+            }
+            click(app, find(app, "setupConfirmWords"));
+        };
+        answer(false);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !find(app, "setupProblem")->property("text").toString().isEmpty(); },
+            5000));
+        QVERIFY(!app.core().hasSession());
+        answer(true);
+        QVERIFY(QTest::qWaitFor([&] { return app.core().hasSession(); }, 10000));
+        QCOMPARE(app.core().myAddress(), shownId);
+        QVERIFY(QTest::qWaitFor([&] { return app.core().connected(); }, 60000));
+
+        // Signal mode: a number at the local relay (it verifies none, so no code step).
+        click(app, find(app, "signalModeButton"));
+        QVERIFY(activate(app));
+        find(app, "setupPhone")->forceActiveFocus();
+        typeText(app.window(), QStringLiteral("+4915100000077"));
+        click(app, find(app, "setupRegister"));
+        QVERIFY2(QTest::qWaitFor([&] { return app.core().hasSignal(); }, 30000),
+                 qPrintable(find(app, "setupProblem")->property("text").toString() + " / " +
+                            find(app, "setupPhone")->property("text").toString() + " / " +
+                            find(app, "setupRegister")->property("enabled").toString() + " / " +
+                            find(app, "setupNetwork")->property("text").toString() + " / " +
+                            find(app, "setupPhone")->property("acceptableInput").toString() +
+                            " / " + QString::number(app.core().busy())));
+        QCOMPARE(app.core().myAddress(), QStringLiteral("+4915100000077"));
+        QVERIFY(QTest::qWaitFor([&] { return app.core().connected(); }, 30000));
+        shoot(app, QStringLiteral("app-first-run"));
+    }
+
     void cleanupTestCase() {
         localnet_.terminate();
         localnet_.waitForFinished(15000);

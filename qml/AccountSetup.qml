@@ -1,0 +1,241 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Tandem
+
+// Setting up the current mode when the profile has no account in it yet:
+//  Signal — a phone number registered at the relay (with the code when the relay verifies);
+//  Session — a new Session ID, its recovery phrase shown and then confirmed by typing three of
+//  its words back; or a Session ID restored from its phrase.
+Pane {
+    id: setup
+    required property AppCore core
+    property color accent
+    property string problem: ""
+    property bool codeStep: false
+    property var identity: ({ sessionId: "", words: [] })
+    property int sessionStep: 0  // 0 choose, 1 the phrase, 2 confirm, 3 restore
+
+    Connections {
+        target: setup.core
+        function onSetupFailed(reason) { setup.problem = reason }
+        function onCodeNeeded() { setup.codeStep = true; setup.problem = "" }
+        function onAccountsChanged() { setup.problem = "" }
+    }
+
+    ColumnLayout {
+        anchors.centerIn: parent
+        width: Math.min(parent.width - 48, 560)
+        spacing: 10
+
+        Label {
+            Layout.fillWidth: true
+            text: setup.core.mode === "signal" ? qsTr("Set up Signal mode") : qsTr("Set up Session mode")
+            font.pixelSize: 22
+            Accessible.role: Accessible.Heading
+        }
+        Label {
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            opacity: 0.75
+            text: setup.core.mode === "signal"
+                  ? qsTr("Your phone number is your account at the relay. People who have your "
+                         + "number can write to you; by default they see only your account id.")
+                  : qsTr("No phone number: a random Session ID is your address, and a recovery "
+                         + "phrase of 13 words is the only way to get it back.")
+        }
+        TextField {
+            id: network
+            objectName: "setupNetwork"
+            Layout.fillWidth: true
+            text: setup.core.networkFile
+            placeholderText: qsTr("Network file (network.json)")
+            Accessible.name: qsTr("Network file")
+        }
+
+        // ---- Signal mode ----
+        ColumnLayout {
+            visible: setup.core.mode === "signal"
+            Layout.fillWidth: true
+            TextField {
+                id: phone
+                objectName: "setupPhone"
+                Layout.fillWidth: true
+                enabled: !setup.codeStep
+                placeholderText: qsTr("Phone number, e.g. +4915123456789")
+                Accessible.name: qsTr("Phone number")
+                validator: RegularExpressionValidator { regularExpression: /\+[1-9][0-9]{0,14}/ }
+            }
+            CheckBox {
+                id: share
+                enabled: !setup.codeStep
+                text: qsTr("Show my number to the people I write to")
+            }
+            RowLayout {
+                visible: setup.codeStep
+                TextField {
+                    id: code
+                    objectName: "setupCode"
+                    Layout.fillWidth: true
+                    placeholderText: qsTr("The code the relay sent")
+                    Accessible.name: qsTr("Verification code")
+                    onAccepted: confirmCode.clicked()
+                }
+                Button {
+                    id: confirmCode
+                    text: qsTr("Confirm")
+                    enabled: code.text.length > 0 && !setup.core.busy
+                    onClicked: setup.core.confirmSignalCode(code.text)
+                }
+            }
+            Button {
+                objectName: "setupRegister"
+                visible: !setup.codeStep
+                text: setup.core.busy ? qsTr("Registering…") : qsTr("Register")
+                enabled: phone.acceptableInput && network.text.length > 0 && !setup.core.busy
+                highlighted: true
+                palette.button: setup.accent
+                onClicked: {
+                    setup.problem = ""
+                    setup.core.registerSignal(phone.text, network.text, share.checked)
+                }
+            }
+        }
+
+        // ---- Session mode ----
+        RowLayout {
+            visible: setup.core.mode === "session" && setup.sessionStep === 0
+            Button {
+                objectName: "setupCreateSession"
+                text: qsTr("Create a Session ID")
+                highlighted: true
+                palette.button: setup.accent
+                enabled: network.text.length > 0
+                onClicked: {
+                    setup.identity = setup.core.newSessionIdentity()
+                    setup.sessionStep = 1
+                }
+            }
+            Button {
+                objectName: "setupRestoreSession"
+                text: qsTr("Restore from a recovery phrase")
+                onClicked: setup.sessionStep = 3
+            }
+        }
+        ColumnLayout {
+            visible: setup.core.mode === "session" && setup.sessionStep === 1
+            Layout.fillWidth: true
+            Label { text: qsTr("Your Session ID"); font.bold: true }
+            TextEdit {
+                objectName: "setupSessionId"
+                Layout.fillWidth: true
+                text: setup.identity.sessionId
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.WrapAnywhere
+                font.family: "monospace"
+                color: palette.text
+            }
+            Label {
+                text: qsTr("Your recovery phrase: write it down and keep it safe. It is shown only now.")
+                font.bold: true
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
+            Flow {
+                Layout.fillWidth: true
+                spacing: 6
+                Repeater {
+                    model: setup.identity.words
+                    delegate: Label {
+                        required property int index
+                        required property string modelData
+                        text: (index + 1) + ". " + modelData
+                        padding: 4
+                        background: Rectangle { color: palette.alternateBase; radius: 4 }
+                    }
+                }
+            }
+            Button {
+                objectName: "setupWroteItDown"
+                text: qsTr("I wrote it down")
+                highlighted: true
+                palette.button: setup.accent
+                onClicked: setup.sessionStep = 2
+            }
+        }
+        ColumnLayout {
+            visible: setup.core.mode === "session" && setup.sessionStep === 2
+            Layout.fillWidth: true
+            Label {
+                text: qsTr("Type these words of your phrase")
+                font.bold: true
+            }
+            Repeater {
+                id: answers
+                model: setup.sessionStep === 2 ? setup.core.confirmationPositions() : []
+                delegate: TextField {
+                    required property int index
+                    required property int modelData
+                    objectName: "setupWord" + index
+                    Layout.fillWidth: true
+                    placeholderText: qsTr("Word %1").arg(modelData + 1)
+                    Accessible.name: placeholderText
+                }
+            }
+            RowLayout {
+                Button {
+                    text: qsTr("Back")
+                    onClicked: setup.sessionStep = 1
+                }
+                Button {
+                    objectName: "setupConfirmWords"
+                    text: qsTr("Confirm")
+                    highlighted: true
+                    palette.button: setup.accent
+                    enabled: !setup.core.busy
+                    onClicked: {
+                        const given = []
+                        for (let i = 0; i < answers.count; ++i) given.push(answers.itemAt(i).text)
+                        setup.problem = ""
+                        setup.core.confirmSessionIdentity(given, network.text)
+                    }
+                }
+            }
+        }
+        ColumnLayout {
+            visible: setup.core.mode === "session" && setup.sessionStep === 3
+            Layout.fillWidth: true
+            TextArea {
+                id: phrase
+                objectName: "setupPhrase"
+                Layout.fillWidth: true
+                placeholderText: qsTr("The 13 words of your recovery phrase")
+                wrapMode: TextEdit.Wrap
+                Accessible.name: qsTr("Recovery phrase")
+            }
+            RowLayout {
+                Button { text: qsTr("Back"); onClicked: setup.sessionStep = 0 }
+                Button {
+                    objectName: "setupRestore"
+                    text: qsTr("Restore")
+                    highlighted: true
+                    palette.button: setup.accent
+                    enabled: phrase.text.trim().length > 0 && !setup.core.busy
+                    onClicked: {
+                        setup.problem = ""
+                        setup.core.restoreSessionIdentity(phrase.text, network.text)
+                    }
+                }
+            }
+        }
+        Label {
+            objectName: "setupProblem"
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            color: "#c62828"
+            visible: text.length > 0
+            text: setup.problem
+        }
+    }
+}
