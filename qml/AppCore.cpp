@@ -1,5 +1,6 @@
 #include "qml/AppCore.h"
 
+#include <QBuffer>
 #include <QDateTime>
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -14,6 +15,7 @@
 #include "app/core/session/SessionCodec.h"
 #include "app/core/signal/SignalRegistration.h"
 #include "crypto/session/RecoveryPhrase.h"
+#include "qml/ContactDetails.h"
 
 Q_LOGGING_CATEGORY(lcApp, "tandem.app", QtWarningMsg)
 
@@ -503,6 +505,50 @@ void AppCore::sendNoteToSelf(const QString& text) {
             }
             emit conversationChanged(stored->conversationId);
         });
+}
+
+void AppCore::loadContactDetails(qint64 conversationId) {
+    if (state_ != State::Ready || conversationId <= 0) {
+        return;
+    }
+    store_.read(
+        [conversationId](Repositories& r) -> StoreResult<QVariantMap> {
+            TANDEM_TRY_ASSIGN(const ContactDetails d, gui::loadContactDetails(r, conversationId));
+            QByteArray png;
+            QBuffer buffer(&png);
+            if (!d.qr.isNull() && buffer.open(QIODevice::WriteOnly)) {
+                d.qr.save(&buffer, "PNG");
+            }
+            return QVariantMap{
+                {QStringLiteral("conversationId"), d.conversationId},
+                {QStringLiteral("contactId"), d.contactId},
+                {QStringLiteral("title"), d.title},
+                {QStringLiteral("address"), d.address},
+                {QStringLiteral("safetyNumber"), d.safetyNumber},
+                {QStringLiteral("qr"), png.isEmpty() ? QString()
+                                                     : QStringLiteral("data:image/png;base64,") +
+                                                           QString::fromLatin1(png.toBase64())},
+                {QStringLiteral("verification"), d.verification},
+                {QStringLiteral("identityChanged"), d.identityChanged}};
+        },
+        this,
+        [this](StoreResult<QVariantMap> details) {
+            if (details) {
+                emit contactDetailsLoaded(*details);
+            }
+        });
+}
+
+void AppCore::setVerified(qint64 conversationId, qint64 contactId, bool verified) {
+    if (state_ != State::Ready || contactId <= 0) {
+        return;
+    }
+    store_.write(
+        [contactId, verified](Repositories& r) {
+            return r.contacts.setVerification(
+                contactId, verified ? Verification::Verified : Verification::Default);
+        },
+        this, [this, conversationId](StoreResult<void>) { loadContactDetails(conversationId); });
 }
 
 void AppCore::markRead(qint64 conversationId) {

@@ -85,6 +85,13 @@ public:
     // Note to Self: opened (created if new) with noteToSelfOpened(id); texts stay here.
     Q_INVOKABLE void openNoteToSelf();
     Q_INVOKABLE void sendNoteToSelf(const QString& text);
+    // Contact details (safety number, QR code, verification): contactDetailsLoaded(map) with
+    // conversationId, contactId, title, address, safetyNumber, qr (a data: URL),
+    // verification ("default", "verified", "unverified") and identityChanged.
+    Q_INVOKABLE void loadContactDetails(qint64 conversationId);
+    // Marks the contact verified (the safety numbers were compared) or not; the details of
+    // `conversationId` are loaded again.
+    Q_INVOKABLE void setVerified(qint64 conversationId, qint64 contactId, bool verified);
     // The user has seen this conversation: its messages are read (a read receipt goes out).
     Q_INVOKABLE void markRead(qint64 conversationId);
     // Empty if `address` can be written to in the current mode, else why not (for the
@@ -123,6 +130,7 @@ signals:
     void sendFailed(const QString& reason);
     void noteToSelfOpened(qint64 conversationId);
     void busyChanged();
+    void contactDetailsLoaded(const QVariantMap& details);
     void codeNeeded();
     void setupFailed(const QString& reason);
 

@@ -27,7 +27,18 @@ Pane {
         onTriggered: if (pane.conversationId > 0 && pane.Window.window && pane.Window.window.active)
                          pane.core.markRead(pane.conversationId)
     }
-    onConversationIdChanged: readTimer.restart()
+    onConversationIdChanged: {
+        readTimer.restart()
+        pane.details = ({})
+        if (pane.conversationId > 0 && !pane.noteToSelf) pane.core.loadContactDetails(pane.conversationId)
+    }
+    property var details: ({})
+    Connections {
+        target: pane.core
+        function onContactDetailsLoaded(d) {
+            if (d.conversationId === pane.conversationId) pane.details = d
+        }
+    }
     Connections {
         target: messageModel
         function onCountChanged() { readTimer.restart() }
@@ -65,16 +76,47 @@ Pane {
 
         ToolBar {
             Layout.fillWidth: true
-            Label {
-                objectName: "chatTitle"
-                anchors.verticalCenter: parent.verticalCenter
-                anchors.left: parent.left
+            RowLayout {
+                anchors.fill: parent
                 anchors.leftMargin: 12
-                text: pane.title
-                font.bold: true
-                font.pixelSize: 15
-                Accessible.role: Accessible.Heading
+                anchors.rightMargin: 6
+                Label {
+                    objectName: "chatTitle"
+                    text: pane.title
+                    font.bold: true
+                    font.pixelSize: 15
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                    Accessible.role: Accessible.Heading
+                }
+                Label {
+                    visible: pane.details.verification === "verified"
+                    text: "✔ " + qsTr("verified")
+                    color: pane.accent
+                }
+                ToolButton {
+                    objectName: "detailsButton"
+                    visible: !pane.noteToSelf && pane.conversationId > 0
+                    text: qsTr("Details")
+                    Accessible.name: qsTr("Contact details and safety number")
+                    ToolTip.visible: hovered
+                    ToolTip.text: Accessible.name
+                    onClicked: detailsPopup.open()
+                }
             }
+        }
+        // A contact whose identity key changed: say so until the numbers are compared again.
+        Label {
+            objectName: "identityWarning"
+            Layout.fillWidth: true
+            visible: pane.details.identityChanged === true && pane.details.verification !== "verified"
+            wrapMode: Text.WordWrap
+            padding: 8
+            text: qsTr("Your safety number with %1 changed. Their device may have been reinstalled, "
+                       + "or someone may be intercepting. Compare it again in the contact details.")
+                  .arg(pane.title)
+            background: Rectangle { color: "#fff3cd" }
+            color: "#5c4400"
         }
 
         ListView {
@@ -167,6 +209,64 @@ Pane {
                             Accessible.name: item.outgoing ? item.status : ""
                         }
                     }
+                }
+            }
+        }
+
+        Popup {
+            id: detailsPopup
+            objectName: "detailsPopup"
+            parent: Overlay.overlay
+            anchors.centerIn: parent
+            modal: true
+            focus: true
+            padding: 20
+            onOpened: pane.core.loadContactDetails(pane.conversationId)
+            ColumnLayout {
+                spacing: 10
+                Label { text: pane.details.title || ""; font.pixelSize: 18; font.bold: true }
+                TextEdit {
+                    text: pane.details.address || ""
+                    readOnly: true
+                    selectByMouse: true
+                    color: palette.text
+                    font.pixelSize: 12
+                }
+                Label { text: qsTr("Safety number"); font.bold: true }
+                Label {
+                    objectName: "safetyNumber"
+                    text: (pane.details.safetyNumber || qsTr("Not known yet: it appears once "
+                                                             + "you have exchanged messages."))
+                    font.family: "monospace"
+                    font.pixelSize: 15
+                    wrapMode: Text.Wrap
+                    Layout.maximumWidth: 300
+                    Accessible.name: qsTr("Safety number %1").arg(text)
+                }
+                Image {
+                    visible: source !== ""
+                    source: pane.details.qr || ""
+                    Layout.preferredWidth: 220
+                    Layout.preferredHeight: 220
+                    fillMode: Image.PreserveAspectFit
+                    smooth: false
+                    Accessible.name: qsTr("Safety number as a QR code")
+                }
+                Label {
+                    Layout.maximumWidth: 300
+                    wrapMode: Text.WordWrap
+                    opacity: 0.75
+                    font.pixelSize: 12
+                    text: qsTr("Compare these numbers with %1 in person or on a call. If they "
+                               + "match, mark them as verified.").arg(pane.details.title || "")
+                }
+                Button {
+                    objectName: "verifyButton"
+                    enabled: (pane.details.safetyNumber || "").length > 0
+                    text: pane.details.verification === "verified" ? qsTr("Clear verification")
+                                                                   : qsTr("Mark as verified")
+                    onClicked: pane.core.setVerified(pane.conversationId, pane.details.contactId,
+                                                     pane.details.verification !== "verified")
                 }
             }
         }

@@ -169,6 +169,43 @@ class AppEndToEndTest : public QObject {
             30000));
         shoot(alice, QStringLiteral("app-e2e-alice-") + mode);
         shoot(bob, QStringLiteral("app-e2e-bob-") + mode);
+        safetyNumbers(alice, bob, mode);
+    }
+
+    // Both see the same 60-digit safety number in the contact details; Alice marks Bob
+    // verified and the chat says so.
+    static void safetyNumbers(AppWindow& alice, AppWindow& bob, const QString& mode) {
+        QStringList numbers;
+        for (AppWindow* w : {&alice, &bob}) {
+            click(*w, find(*w, "detailsButton"));
+            QQuickItem* number = nullptr;
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    number = find(*w, "safetyNumber");
+                    return number != nullptr &&
+                           number->property("text").toString().count(u' ') == 11;
+                },
+                10000));
+            numbers << number->property("text").toString();
+        }
+        QCOMPARE(numbers[0], numbers[1]);
+        QCOMPARE(QString(numbers[0]).remove(u' ').size(), 60);
+        shoot(alice, QStringLiteral("app-e2e-details-") + mode);
+        QQuickItem* verify = find(alice, "verifyButton");
+        QVERIFY(verify != nullptr);
+        click(alice, verify);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return verify->property("text").toString() == QLatin1String("Clear verification");
+            },
+            10000));
+        for (AppWindow* w : {&alice, &bob}) {  // close the details
+            QTest::keyClick(w->window(), Qt::Key_Escape);
+            auto* popup = w->window()->findChild<QObject*>(QStringLiteral("detailsPopup"));
+            if (popup != nullptr && popup->property("opened").toBool()) {
+                QMetaObject::invokeMethod(popup, "close");
+            }
+        }
     }
 
     // A new conversation: the address is checked as it is typed; a number nobody registered
