@@ -1,5 +1,5 @@
 # Every dependency comes from Debian 12 packages (scripts/setup-deps.sh installs them).
-find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Network Qml Quick QuickControls2 WebSockets
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets Network Qml Quick QuickControls2 WebSockets
              Charts Test Concurrent QuickTest)
 find_package(Qt6Keychain REQUIRED)
 find_package(PkgConfig REQUIRED)

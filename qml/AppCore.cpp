@@ -27,6 +27,7 @@ namespace {
 
 constexpr int kMinPassphrase = 8;
 constexpr auto kModeSetting = "ui.mode";
+constexpr auto kPreviewsSetting = "ui.previews";
 
 SecretBytes secretOf(const QString& text) {
     QByteArray utf8 = text.toUtf8();
@@ -47,6 +48,7 @@ QString describe(const StoreError& e) {
 
 AppCore::AppCore(QString profileDir, QObject* parent)
     : QObject(parent), profileDir_(std::move(profileDir)) {
+    connect(this, &AppCore::conversationChanged, this, &AppCore::countUnread);
     state_ = Profile::exists(profileDir_) ? State::Locked : State::NoProfile;
     coreThread_.setObjectName(QStringLiteral("tandem-core"));
     // The network to offer when an account is set up: $TANDEM_NETWORK, else the local demo's.
@@ -65,6 +67,38 @@ AppCore::~AppCore() {
     if (store_.isOpen()) {
         store_.close().waitForFinished();
     }
+}
+
+void AppCore::setPreviews(bool previews) {
+    if (previews == previews_) {
+        return;
+    }
+    previews_ = previews;
+    emit previewsChanged();
+    if (store_.isOpen()) {
+        store_.write([previews](Repositories& r) {
+            return r.settings.set(QString::fromLatin1(kPreviewsSetting),
+                                  previews ? QByteArray("1") : QByteArray("0"));
+        });
+    }
+}
+
+void AppCore::countUnread() {
+    if (state_ != State::Ready) {
+        return;
+    }
+    store_.read(
+        [](Repositories& r) {
+            return r.db.queryInt(
+                "SELECT count(*) FROM messages WHERE direction = 1 AND read_at IS NULL");
+        },
+        this,
+        [this](StoreResult<std::int64_t> count) {
+            if (count && *count != unreadTotal_) {
+                unreadTotal_ = static_cast<int>(*count);
+                emit unreadTotalChanged();
+            }
+        });
 }
 
 void AppCore::setBusy(bool busy) {
@@ -350,32 +384,44 @@ void AppCore::unlock(const QString& passphrase) {
 }
 
 void AppCore::opened() {
+    struct Loaded {
+        std::vector<Account> accounts;
+        std::optional<QByteArray> mode;
+        std::optional<QByteArray> previews;
+    };
     store_.read(
-        [](Repositories& r)
-            -> StoreResult<std::pair<std::vector<Account>, std::optional<QByteArray>>> {
-            TANDEM_TRY_ASSIGN(auto accounts, r.accounts.all());
-            TANDEM_TRY_ASSIGN(auto mode, r.settings.get(QString::fromLatin1(kModeSetting)));
-            return std::pair{std::move(accounts), std::move(mode)};
+        [](Repositories& r) -> StoreResult<Loaded> {
+            Loaded out;
+            TANDEM_TRY_ASSIGN(out.accounts, r.accounts.all());
+            TANDEM_TRY_ASSIGN(out.mode, r.settings.get(QString::fromLatin1(kModeSetting)));
+            TANDEM_TRY_ASSIGN(out.previews, r.settings.get(QString::fromLatin1(kPreviewsSetting)));
+            return out;
         },
         this,
-        [this](StoreResult<std::pair<std::vector<Account>, std::optional<QByteArray>>> loaded) {
+        [this](StoreResult<Loaded> loaded) {
             if (!loaded) {
                 setState(State::Failed, describe(loaded.error()));
                 return;
             }
-            for (const Account& a : loaded->first) {
+            for (const Account& a : loaded->accounts) {
                 (a.mode == Mode::Signal ? signalAddress_ : sessionAddress_) = a.address;
             }
             // The remembered mode; else the one this profile has an account for.
-            if (loaded->second) {
-                mode_ = *loaded->second == "session" ? Mode::Session : Mode::Signal;
+            if (loaded->mode) {
+                mode_ = *loaded->mode == "session" ? Mode::Session : Mode::Signal;
             } else if (!hasSignal() && hasSession()) {
                 mode_ = Mode::Session;
+            }
+            const bool previews = !loaded->previews || *loaded->previews != "0";
+            if (previews != previews_) {
+                previews_ = previews;
+                emit previewsChanged();
             }
             emit modeChanged();
             emit accountsChanged();
             startCore();
             setState(State::Ready);
+            countUnread();
         });
 }
 
@@ -397,8 +443,24 @@ void AppCore::startCore() {
     // as plain values.
     const auto toGui = [this](auto fn) { QMetaObject::invokeMethod(this, std::move(fn)); };
     connect(messenger, &core::Messenger::messageReceived, messenger,
-            [toGui, this](const Message& m, const QString&, Mode) {
-                toGui([this, id = m.conversationId] { emit conversationChanged(id); });
+            [toGui, this](const Message& m, const QString& from, Mode) {
+                toGui([this, id = m.conversationId, from, body = m.body] {
+                    emit conversationChanged(id);
+                    // The name the user gave the sender, if any.
+                    store_.read(
+                        [id](Repositories& r) -> StoreResult<QString> {
+                            TANDEM_TRY_ASSIGN(const Conversation c, r.conversations.get(id));
+                            if (!c.contactId) {
+                                return QString();
+                            }
+                            TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*c.contactId));
+                            return contact.displayName;
+                        },
+                        this,
+                        [this, id, from, body](StoreResult<QString> name) {
+                            emit messageArrived(id, name && !name->isEmpty() ? *name : from, body);
+                        });
+                });
             });
     connect(messenger, &core::Messenger::messageUpdated, messenger,
             [toGui, this](const Message& m) {

@@ -52,6 +52,10 @@ class AppCore : public QObject {
     // Account set-up: the network file to offer (the profile's, else the local demo's).
     Q_PROPERTY(QString networkFile READ networkFile NOTIFY accountsChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    // Notifications show the sender and the text, or only that a message came (remembered).
+    Q_PROPERTY(bool previews READ previews WRITE setPreviews NOTIFY previewsChanged)
+    // Unread incoming messages in all conversations of both modes (the tray's badge).
+    Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
 
 public:
     enum class State { NoProfile, Locked, Opening, Ready, Failed };
@@ -114,6 +118,9 @@ public:
     Q_INVOKABLE void restoreSessionIdentity(const QString& phrase, const QString& networkFile);
 
     [[nodiscard]] QString networkFile() const { return networkFile_; }
+    [[nodiscard]] bool previews() const { return previews_; }
+    void setPreviews(bool previews);
+    [[nodiscard]] int unreadTotal() const { return unreadTotal_; }
     [[nodiscard]] bool busy() const { return busy_; }
 
     // The open store (Ready), for the models.
@@ -131,6 +138,10 @@ signals:
     void noteToSelfOpened(qint64 conversationId);
     void busyChanged();
     void contactDetailsLoaded(const QVariantMap& details);
+    void previewsChanged();
+    void unreadTotalChanged();
+    // A message arrived: who sent it (their name, else their address) and its text.
+    void messageArrived(qint64 conversationId, const QString& sender, const QString& text);
     void codeNeeded();
     void setupFailed(const QString& reason);
 
@@ -165,6 +176,9 @@ private:
     QStringList path_;
     QString networkFile_;
     bool busy_ = false;
+    bool previews_ = true;
+    int unreadTotal_ = 0;
+    void countUnread();
     std::unique_ptr<crypto::session::SessionIdentity> pendingSession_;
     QList<int> confirmPositions_;
     // Lives on the core thread (it talks to the relay); set and cleared here.

@@ -6,6 +6,7 @@
 #include <QtQml/QQmlExtensionPlugin>
 
 #include "qml/AppCore.h"
+#include "qml/Notifier.h"
 
 Q_IMPORT_QML_PLUGIN(TandemPlugin)
 
@@ -41,6 +42,7 @@ bool AppWindow::load() {
         qCCritical(lcQml) << "the main window could not be created";
         return false;
     }
+    notifier_ = std::make_unique<Notifier>(*core_, window());
     return true;
 }
 

@@ -10,6 +10,7 @@
 namespace tandem::gui {
 
 class AppCore;
+class Notifier;
 
 class AppWindow {
 public:
@@ -21,10 +22,13 @@ public:
     [[nodiscard]] QQuickWindow* window() const;
     [[nodiscard]] QQmlApplicationEngine& engine() { return engine_; }
     [[nodiscard]] AppCore& core() { return *core_; }
+    // The tray icon and notifications (made by load()).
+    [[nodiscard]] Notifier* notifier() const { return notifier_.get(); }
 
 private:
     std::unique_ptr<AppCore> core_;  // outlives the engine's objects (destroyed after it)
     QQmlApplicationEngine engine_;
+    std::unique_ptr<Notifier> notifier_;
 };
 
 }  // namespace tandem::gui

@@ -90,6 +90,27 @@ Page {
                 opacity: 0.7
                 font.pixelSize: 12
             }
+            ToolButton {
+                objectName: "menuButton"
+                text: "☰"
+                Accessible.name: qsTr("Menu")
+                onClicked: menu.open()
+                Menu {
+                    id: menu
+                    y: parent.height
+                    MenuItem {
+                        objectName: "previewsToggle"
+                        text: qsTr("Show message text in notifications")
+                        checkable: true
+                        checked: shell.core.previews
+                        onToggled: shell.core.previews = checked
+                    }
+                    MenuItem {
+                        text: qsTr("Note to Self")
+                        onTriggered: shell.core.openNoteToSelf()
+                    }
+                }
+            }
             Label {
                 objectName: "myAddress"
                 text: shell.core.myAddress.length > 20

@@ -1,7 +1,7 @@
 // tandem: the desktop app. Thin main: the window and its QML live in tandem_gui (qml/).
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
-#include <QGuiApplication>
 #include <QTextStream>
 
 #include <tandem/common/UnixSignals.h>
@@ -12,11 +12,11 @@
 #include "qml/AppWindow.h"
 
 int main(int argc, char* argv[]) {
-    QGuiApplication app(argc, argv);
-    QGuiApplication::setApplicationName(QStringLiteral("tandem"));
-    QGuiApplication::setApplicationDisplayName(QStringLiteral("Tandem"));
-    QGuiApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
-    QGuiApplication::setDesktopFileName(QStringLiteral("org.tandem.Tandem"));
+    QApplication app(argc, argv);  // QtWidgets for the system tray
+    QApplication::setApplicationName(QStringLiteral("tandem"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Tandem"));
+    QApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("org.tandem.Tandem"));
     if (!tandem::crypto::initialize()) {
         QTextStream(stderr) << "tandem: libsodium cannot run on this system\n";
         return 1;
@@ -57,5 +57,5 @@ int main(int argc, char* argv[]) {
         bytes.fill('\0');
         window.core().unlock(passphrase);
     }
-    return QGuiApplication::exec();
+    return QApplication::exec();
 }

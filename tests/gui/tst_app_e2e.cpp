@@ -17,6 +17,7 @@
 #include "qml/AppWindow.h"
 #include "qml/ConversationListModel.h"
 #include "qml/MessageListModel.h"
+#include "qml/Notifier.h"
 #include "tests/support/TestSupport.h"
 
 using tandem::gui::AppCore;
@@ -123,6 +124,7 @@ class AppEndToEndTest : public QObject {
         }
         // Alice opens her conversation with Bob (made by the demo set-up) and writes.
         const QString bobAddress = bob.core().myAddress();
+        const int notifiedBefore = bob.notifier()->notificationCount();
         const QString aliceAddress = alice.core().myAddress();
         QVERIFY(QTest::qWaitFor(
             [&] { return conversationRow(alice, "Bob", bobAddress) != nullptr; }, 10000));
@@ -146,6 +148,18 @@ class AppEndToEndTest : public QObject {
                  "the message did not reach the other window");
         QVERIFY(QTest::qWaitFor(
             [&] { return conversationRow(bob, "Alice", aliceAddress) != nullptr; }, 10000));
+        // Bob's window was not in front: a notification, with or without the text as he chose.
+        QVERIFY(QTest::qWaitFor(
+            [&] { return bob.notifier()->notificationCount() > notifiedBefore; }, 10000));
+        const auto shown = bob.notifier()->lastNotification();
+        if (bob.core().previews()) {
+            QCOMPARE(shown.title, QStringLiteral("Alice"));
+            QCOMPARE(shown.text, hello);
+        } else {
+            QCOMPARE(shown.title, QStringLiteral("Tandem"));
+            QCOMPARE(shown.text, QStringLiteral("New message"));
+        }
+        QVERIFY(bob.core().unreadTotal() >= 1);
         click(bob, conversationRow(bob, "Alice", aliceAddress));
         QVERIFY(QTest::qWaitFor([&] { return newestBody(bob) == hello; }, 10000));
         const QString answer = QStringLiteral("Hi Alice! (%1)").arg(mode);
@@ -394,6 +408,8 @@ private slots:
         newConversationAndFailure(alice);
         noteToSelf(alice);
 
+        // Bob turns message previews off: the next notification says only that one came.
+        bob.core().setPreviews(false);
         // The toggle in the header: identity, contacts and conversations follow.
         for (AppWindow* w : {&alice, &bob}) {
             click(*w, find(*w, "sessionModeButton"));
