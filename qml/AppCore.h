@@ -56,6 +56,8 @@ class AppCore : public QObject {
     Q_PROPERTY(bool previews READ previews WRITE setPreviews NOTIFY previewsChanged)
     // Unread incoming messages in all conversations of both modes (the tray's badge).
     Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
+    // A conversation to open once the list is there (tandem --open ADDRESS), then cleared.
+    Q_PROPERTY(QString openAtStart READ openAtStart WRITE setOpenAtStart NOTIFY openAtStartChanged)
 
 public:
     enum class State { NoProfile, Locked, Opening, Ready, Failed };
@@ -121,6 +123,13 @@ public:
     [[nodiscard]] bool previews() const { return previews_; }
     void setPreviews(bool previews);
     [[nodiscard]] int unreadTotal() const { return unreadTotal_; }
+    [[nodiscard]] QString openAtStart() const { return openAtStart_; }
+    void setOpenAtStart(const QString& address) {
+        if (address != openAtStart_) {
+            openAtStart_ = address;
+            emit openAtStartChanged();
+        }
+    }
     [[nodiscard]] bool busy() const { return busy_; }
 
     // The open store (Ready), for the models.
@@ -139,6 +148,7 @@ signals:
     void busyChanged();
     void contactDetailsLoaded(const QVariantMap& details);
     void previewsChanged();
+    void openAtStartChanged();
     void unreadTotalChanged();
     // A message arrived: who sent it (their name, else their address) and its text.
     void messageArrived(qint64 conversationId, const QString& sender, const QString& text);
@@ -178,6 +188,7 @@ private:
     bool busy_ = false;
     bool previews_ = true;
     int unreadTotal_ = 0;
+    QString openAtStart_;
     void countUnread();
     std::unique_ptr<crypto::session::SessionIdentity> pendingSession_;
     QList<int> confirmPositions_;

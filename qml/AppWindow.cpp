@@ -3,6 +3,8 @@
 #include <QGuiApplication>
 #include <QLoggingCategory>
 #include <QQuickStyle>
+#include <QQuickWindow>
+#include <QSGRendererInterface>
 #include <QtQml/QQmlExtensionPlugin>
 
 #include "qml/AppCore.h"
@@ -21,6 +23,13 @@ AppWindow::AppWindow(const QString& profileDir) : core_(std::make_unique<AppCore
     static const bool styled = [] {
         if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) {
             QQuickStyle::setStyle(QStringLiteral("Fusion"));
+        }
+        // Qt Quick's software renderer: the interface draws rectangles, text and images (no
+        // shaders), and without OpenGL the process is far smaller — 57 MiB instead of 149 MiB
+        // resident at the unlock screen under Mesa's llvmpipe (docs/app.md, BENCHMARKS.md).
+        // QT_QUICK_BACKEND still wins when a user sets it.
+        if (qEnvironmentVariableIsEmpty("QT_QUICK_BACKEND")) {
+            QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
         }
         return true;
     }();

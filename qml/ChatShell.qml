@@ -284,6 +284,14 @@ Page {
             Connections {
                 target: conversationModel
                 function onLoaded() {
+                    if (shell.core.openAtStart.length > 0) {  // tandem --open ADDRESS
+                        const at = conversationModel.rowOfAddress(shell.core.openAtStart)
+                        if (at >= 0) {
+                            const o = conversationModel.at(at)
+                            shell.open(o.conversationId, o.title, o.address, false)
+                        }
+                        shell.core.openAtStart = ""
+                    }
                     if (chat.pendingOpen.length === 0) return
                     const row = conversationModel.rowOfAddress(chat.pendingOpen)
                     if (row < 0) return

@@ -38,11 +38,16 @@ int main(int argc, char* argv[]) {
                       QStringLiteral("Unlock the profile with the passphrase in FILE (the local "
                                      "demo's profiles; otherwise the app asks)."),
                       QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("open"),
+                      QStringLiteral("Open the conversation with ADDRESS (a phone number or "
+                                     "Session ID) once unlocked."),
+                      QStringLiteral("ADDRESS")});
     parser.process(app);
     const QString profile = parser.isSet(QStringLiteral("profile"))
                                 ? parser.value(QStringLiteral("profile"))
                                 : tandem::core::defaultProfileDirectory();
     tandem::gui::AppWindow window(profile);
+    window.core().setOpenAtStart(parser.value(QStringLiteral("open")).trimmed().toLower());
     if (!window.load()) {
         return 1;
     }
