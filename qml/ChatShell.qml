@@ -14,6 +14,7 @@ Page {
 
     function open(id, title, address, noteToSelf) {
         openConversation = { id: id, title: title, address: address, noteToSelf: !!noteToSelf }
+        if (id !== 0) chat.focusComposer()  // ready to write, as messengers do
     }
 
     Connections {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package Tandem needs to build, test and run.
 # Idempotent: packages already present are skipped; only Debian's archive is used.
+#   scripts/setup-deps.sh           what building, running and testing need
+#   scripts/setup-deps.sh --bench   also what the benchmarks compare against (nheko, qTox)
 set -euo pipefail
 
 PACKAGES=(
@@ -24,11 +26,17 @@ PACKAGES=(
   qtkeychain-qt6-dev libqrencode-dev
   # the OS keychain (Secret Service) for QtKeychain, and a private session bus for its tests
   gnome-keyring libsecret-1-0 dbus
-  # tests and benchmarks
-  xvfb xauth imagemagick libbenchmark-dev hyperfine valgrind time procps
+  # tests and benchmarks (xdotool drives the real app binaries under Xvfb; libx11-dev for
+  # app_bench's screen sampling)
+  xvfb xauth imagemagick xdotool libx11-dev libbenchmark-dev hyperfine valgrind time procps
   # relay_bench: the MQTT broker relayd is measured against, and its client library
   mosquitto libmosquitto-dev
 )
+
+if [ "${1:-}" = "--bench" ]; then
+  # app_bench: Debian's Qt messengers, measured beside the app
+  PACKAGES+=(nheko qtox)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

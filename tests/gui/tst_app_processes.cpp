@@ -1,0 +1,220 @@
+// The README's demo as processes: Xvfb, tandem-localnet, the demo profiles, and two real
+// `tandem` binaries side by side, driven with xdotool — keyboard only, as a user could: in
+// Signal mode and then in Session mode (Ctrl+2), Ctrl+N, the other's address, Enter, a message,
+// Enter. Each message is then in the other app's profile (read with tandemctl once the apps
+// have closed), and screenshots of the screen with both windows are kept.
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "tests/support/TestSupport.h"
+
+namespace {
+
+constexpr auto kDisplay = ":93";
+
+QString run(const QString& program, const QStringList& args, int timeoutMs = 30000) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DISPLAY"), QString::fromLatin1(kDisplay));
+    p.setProcessEnvironment(env);
+    p.start(program, args);
+    p.waitForFinished(timeoutMs);
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+}  // namespace
+
+class AppProcessesTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QProcess xvfb_;
+    QProcess localnet_;
+    QString bin_;
+
+    QString demo() const { return dir_.filePath(QStringLiteral("demo")); }
+
+    std::unique_ptr<QProcess> startApp(const QString& who) {
+        auto app = std::make_unique<QProcess>();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DISPLAY"), QString::fromLatin1(kDisplay));
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        app->setProcessEnvironment(env);
+        app->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        app->start(bin_ + QStringLiteral("/tandem"),
+                   {QStringLiteral("--profile"), demo() + "/" + who,
+                    QStringLiteral("--passphrase-file"), demo() + "/" + who + ".pass"});
+        return app;
+    }
+
+    // The X window of a process (xdotool), once it is mapped.
+    QString windowOf(qint64 pid) {
+        QString id;
+        (void)QTest::qWaitFor(
+            [&] {
+                id = run(QStringLiteral("xdotool"),
+                         {QStringLiteral("search"), QStringLiteral("--onlyvisible"),
+                          QStringLiteral("--pid"), QString::number(pid)})
+                         .split(u'\n')
+                         .value(0);
+                return !id.isEmpty();
+            },
+            20000);
+        return id;
+    }
+
+    void key(const QString& window, const QString& keys) {
+        run(QStringLiteral("xdotool"),
+            {QStringLiteral("windowfocus"), QStringLiteral("--sync"), window});
+        run(QStringLiteral("xdotool"),
+            {QStringLiteral("key"), QStringLiteral("--clearmodifiers"), keys});
+        QTest::qWait(300);
+    }
+    void type(const QString& window, const QString& text) {
+        run(QStringLiteral("xdotool"),
+            {QStringLiteral("windowfocus"), QStringLiteral("--sync"), window});
+        run(QStringLiteral("xdotool"),
+            {QStringLiteral("type"), QStringLiteral("--delay"), QStringLiteral("20"), text});
+        QTest::qWait(300);
+    }
+    // Ctrl+N, the address, Enter (opens the conversation, the composer takes the keys), the
+    // text, Enter.
+    void write(const QString& window, const QString& to, const QString& text) {
+        key(window, QStringLiteral("ctrl+n"));
+        type(window, to);
+        key(window, QStringLiteral("Return"));
+        type(window, text);
+        key(window, QStringLiteral("Return"));
+    }
+
+    QString idOf(const QString& who, const char* field) {
+        QProcess p;
+        p.start(
+            bin_ + QStringLiteral("/tandemctl"),
+            {QStringLiteral("--profile"), demo() + "/" + who, QStringLiteral("--passphrase-file"),
+             demo() + "/" + who + ".pass", QStringLiteral("whoami"), QStringLiteral("--json")});
+        p.waitForFinished(30000);
+        for (const auto& a : QJsonDocument::fromJson(p.readAllStandardOutput())
+                                 .object()[QStringLiteral("accounts")]
+                                 .toArray()) {
+            if (a.toObject().contains(QLatin1String(field))) {
+                return a.toObject()[QLatin1String(field)].toString();
+            }
+        }
+        return {};
+    }
+
+    QStringList history(const QString& who, const QString& with) {
+        QProcess p;
+        p.start(
+            bin_ + QStringLiteral("/tandemctl"),
+            {QStringLiteral("--profile"), demo() + "/" + who, QStringLiteral("--passphrase-file"),
+             demo() + "/" + who + ".pass", QStringLiteral("history"), QStringLiteral("--with"),
+             with, QStringLiteral("--json")});
+        p.waitForFinished(30000);
+        QStringList texts;
+        for (const QByteArray& line : p.readAllStandardOutput().split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            if (!o.isEmpty()) {
+                texts << o[QStringLiteral("text")].toString();
+            }
+        }
+        return texts;
+    }
+
+private slots:
+    void initTestCase() {
+        if (QStandardPaths::findExecutable(QStringLiteral("xdotool")).isEmpty() ||
+            QStandardPaths::findExecutable(QStringLiteral("Xvfb")).isEmpty()) {
+            QFAIL("xdotool and Xvfb are needed (scripts/setup-deps.sh installs them)");
+        }
+        bin_ = tandem::test::binDirOr(QStringLiteral("tandemctl")).section(u'/', 0, -2);
+        xvfb_.start(
+            QStringLiteral("Xvfb"),
+            {QString::fromLatin1(kDisplay), QStringLiteral("-screen"), QStringLiteral("0"),
+             QStringLiteral("2100x800x24"), QStringLiteral("-nolisten"), QStringLiteral("tcp")});
+        QVERIFY(xvfb_.waitForStarted(10000));
+        localnet_.start(bin_ + QStringLiteral("/tandem-localnet"),
+                        {QStringLiteral("--dir"), dir_.filePath(QStringLiteral("net"))});
+        QVERIFY(localnet_.waitForStarted(10000));
+        QByteArray out;
+        QElapsedTimer clock;
+        clock.start();
+        while (!out.contains("ready") && clock.elapsed() < 30000) {
+            localnet_.waitForReadyRead(200);
+            out += localnet_.readAllStandardOutput();
+        }
+        QVERIFY(out.contains("ready"));
+        QVERIFY(QDir().mkpath(demo()));
+        QProcess setup;
+        setup.setProcessChannelMode(QProcess::ForwardedChannels);
+        setup.start(QStringLiteral("bash"),
+                    {QStringLiteral(TANDEM_SOURCE_DIR "/scripts/demo-profiles.sh"), bin_, demo(),
+                     dir_.filePath(QStringLiteral("net/network.json"))});
+        QVERIFY(setup.waitForFinished(120000));
+        QCOMPARE(setup.exitCode(), 0);
+    }
+
+    void cleanupTestCase() {
+        localnet_.terminate();
+        localnet_.waitForFinished(15000);
+        xvfb_.terminate();
+        xvfb_.waitForFinished(5000);
+    }
+
+    void twoAppsChatInBothModes() {
+        const QString aliceSession = idOf(QStringLiteral("alice"), "session_id");
+        const QString bobSession = idOf(QStringLiteral("bob"), "session_id");
+        QVERIFY(aliceSession.startsWith(QStringLiteral("05")) &&
+                bobSession.startsWith(QStringLiteral("05")));
+        auto alice = startApp(QStringLiteral("alice"));
+        auto bob = startApp(QStringLiteral("bob"));
+        const QString aliceWindow = windowOf(alice->processId());
+        const QString bobWindow = windowOf(bob->processId());
+        QVERIFY(!aliceWindow.isEmpty() && !bobWindow.isEmpty());
+        run(QStringLiteral("xdotool"),
+            {QStringLiteral("windowmove"), bobWindow, QStringLiteral("1050"), QStringLiteral("0")});
+        QTest::qWait(4000);  // unlocked and connected (the relay and onion paths on loopback)
+
+        write(aliceWindow, QStringLiteral("+4915100000002"), QStringLiteral("Hi Bob from the app"));
+        write(bobWindow, QStringLiteral("+4915100000001"), QStringLiteral("Hi Alice from the app"));
+        QTest::qWait(3000);
+        run(QStringLiteral("import"), {QStringLiteral("-window"), QStringLiteral("root"),
+                                       tandem::test::artifactsDir() + "/apps-signal.png"});
+        // Session mode, in both windows.
+        key(aliceWindow, QStringLiteral("ctrl+2"));
+        key(bobWindow, QStringLiteral("ctrl+2"));
+        QTest::qWait(3000);
+        write(aliceWindow, bobSession, QStringLiteral("Hi Bob through the onion"));
+        write(bobWindow, aliceSession, QStringLiteral("Hi Alice through the onion"));
+        QTest::qWait(5000);
+        run(QStringLiteral("import"), {QStringLiteral("-window"), QStringLiteral("root"),
+                                       tandem::test::artifactsDir() + "/apps-session.png"});
+        for (QProcess* app : {alice.get(), bob.get()}) {
+            app->terminate();
+            QVERIFY(app->waitForFinished(15000));
+        }
+        // What each app received is in its profile.
+        QVERIFY2(history(QStringLiteral("bob"), QStringLiteral("+4915100000001"))
+                     .contains(QStringLiteral("Hi Bob from the app")),
+                 "bob's app did not receive alice's Signal-mode message");
+        QVERIFY(history(QStringLiteral("alice"), QStringLiteral("+4915100000002"))
+                    .contains(QStringLiteral("Hi Alice from the app")));
+        QVERIFY2(history(QStringLiteral("bob"), aliceSession)
+                     .contains(QStringLiteral("Hi Bob through the onion")),
+                 "bob's app did not receive alice's Session-mode message");
+        QVERIFY(history(QStringLiteral("alice"), bobSession)
+                    .contains(QStringLiteral("Hi Alice through the onion")));
+    }
+};
+
+QTEST_GUILESS_MAIN(AppProcessesTest)
+#include "tst_app_processes.moc"
