@@ -18,6 +18,7 @@
 #include "qml/ConversationListModel.h"
 #include "qml/MessageListModel.h"
 #include "qml/Notifier.h"
+#include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 
 using tandem::gui::AppCore;
@@ -375,6 +376,46 @@ private slots:
         QCOMPARE(app.core().myAddress(), QStringLiteral("+4915100000077"));
         QVERIFY(QTest::qWaitFor([&] { return app.core().connected(); }, 30000));
         shoot(app, QStringLiteral("app-first-run"));
+    }
+
+    // A relay that verifies numbers: the set-up asks for the code; a wrong one is refused and
+    // the user can type it again.
+    void signalSetUpWithACode() {
+        tandem::test::RelayProcess relay(QStringLiteral("file"));
+        QVERIFY(relay.start());
+        const QString network =
+            relay.writeNetworkJson(dir_.filePath(QStringLiteral("verify.json")));
+        QTemporaryDir profile;
+        AppWindow app(profile.path());
+        QVERIFY(app.load());
+        QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+        app.core().createProfile(QStringLiteral("a passphrase for codes"));
+        QVERIFY(
+            QTest::qWaitFor([&] { return app.core().state() == AppCore::State::Ready; }, 30000));
+        QVERIFY(activate(app));
+        QVERIFY(QTest::qWaitFor([&] { return find(app, "setupPhone") != nullptr; }, 5000));
+        find(app, "setupNetwork")->setProperty("text", network);
+        find(app, "setupPhone")->forceActiveFocus();
+        typeText(app.window(), QStringLiteral("+4915100000055"));
+        click(app, find(app, "setupRegister"));
+        QQuickItem* code = find(app, "setupCode");
+        QVERIFY(QTest::qWaitFor([&] { return code->isVisible(); }, 30000));
+        const QString sent = relay.lastCode(QStringLiteral("+4915100000055"));
+        QVERIFY(!sent.isEmpty());
+        code->forceActiveFocus();
+        typeText(app.window(), sent == QLatin1String("000000") ? QStringLiteral("111111")
+                                                               : QStringLiteral("000000"));
+        QTest::keyClick(app.window(), Qt::Key_Return);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !find(app, "setupProblem")->property("text").toString().isEmpty(); },
+            30000));
+        QVERIFY(!app.core().hasSignal());
+        code->setProperty("text", QString());
+        code->forceActiveFocus();
+        typeText(app.window(), sent);
+        QTest::keyClick(app.window(), Qt::Key_Return);
+        QVERIFY(QTest::qWaitFor([&] { return app.core().hasSignal(); }, 30000));
+        QCOMPARE(app.core().myAddress(), QStringLiteral("+4915100000055"));
     }
 
     void cleanupTestCase() {
