@@ -28,7 +28,9 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProcessEnvironment>
 #include <QSet>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
 
@@ -44,7 +46,6 @@ using namespace tandem::storage;
 
 namespace {
 
-constexpr auto kDisplay = ":97";
 constexpr int kWidth = 1280;
 constexpr int kHeight = 800;
 
@@ -72,32 +73,47 @@ double kbField(const QString& file, const char* field) {
 }
 
 // Runs `program`, measures, and kills it (and what it started).
-Sample measure(const ScreenProbe& screen, const QString& program, const QStringList& args,
-               const QString& home) {
+Sample measure(const ScreenProbe& screen, const QString& display, const QString& program,
+               const QStringList& args, const QString& home) {
     Sample s;
     QElapsedTimer clock;
     clock.start();
+    // Everything the child needs is made before fork(): after it, in a process with threads,
+    // only async-signal-safe calls (setpgid, prctl, execve, _exit).
+    QStringList environment = QProcessEnvironment::systemEnvironment().toStringList();
+    environment.removeIf([](const QString& v) {
+        return v.startsWith(QLatin1String("DISPLAY=")) || v.startsWith(QLatin1String("HOME=")) ||
+               v.startsWith(QLatin1String("XDG_")) ||
+               v.startsWith(QLatin1String("QT_QPA_PLATFORM="));
+    });
+    environment << QStringLiteral("DISPLAY=") + display << QStringLiteral("HOME=") + home
+                << QStringLiteral("XDG_CONFIG_HOME=") + home + "/.config"
+                << QStringLiteral("XDG_DATA_HOME=") + home + "/.local/share"
+                << QStringLiteral("XDG_CACHE_HOME=") + home + "/.cache";
+    const QString resolved = QStandardPaths::findExecutable(program);
+    std::vector<QByteArray> owned{(resolved.isEmpty() ? program : resolved).toLocal8Bit()};
+    for (const QString& a : args) {
+        owned.push_back(a.toLocal8Bit());
+    }
+    std::vector<char*> argv;
+    for (QByteArray& a : owned) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    std::vector<QByteArray> ownedEnv;
+    for (const QString& v : environment) {
+        ownedEnv.push_back(v.toLocal8Bit());
+    }
+    std::vector<char*> envp;
+    for (QByteArray& v : ownedEnv) {
+        envp.push_back(v.data());
+    }
+    envp.push_back(nullptr);
     const pid_t pid = fork();
     if (pid == 0) {
         ::setpgid(0, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        ::setenv("DISPLAY", kDisplay, 1);
-        ::setenv("HOME", home.toLocal8Bit().constData(), 1);
-        ::setenv("XDG_CONFIG_HOME", (home + "/.config").toLocal8Bit().constData(), 1);
-        ::setenv("XDG_DATA_HOME", (home + "/.local/share").toLocal8Bit().constData(), 1);
-        ::setenv("XDG_CACHE_HOME", (home + "/.cache").toLocal8Bit().constData(), 1);
-        ::unsetenv("QT_QPA_PLATFORM");
-        const QByteArray p = program.toLocal8Bit();
-        std::vector<QByteArray> owned;
-        std::vector<char*> argv{const_cast<char*>(p.constData())};  // NOLINT
-        for (const QString& a : args) {
-            owned.push_back(a.toLocal8Bit());
-        }
-        for (QByteArray& a : owned) {
-            argv.push_back(a.data());
-        }
-        argv.push_back(nullptr);
-        ::execvp(p.constData(), argv.data());
+        ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);
     }
     while (clock.elapsed() < 20000) {
@@ -230,16 +246,26 @@ int main(int argc, char** argv) {
         core::awaitFuture(store.close());
     }
 
+    // Xvfb picks a free display and says which once it is ready (-displayfd).
     auto xvfb =
         startChild(QStringLiteral("Xvfb"),
-                   {QString::fromLatin1(kDisplay), QStringLiteral("-screen"), QStringLiteral("0"),
-                    QStringLiteral("%1x%2x24").arg(kWidth).arg(kHeight),
+                   {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
+                    QStringLiteral("0"), QStringLiteral("%1x%2x24").arg(kWidth).arg(kHeight),
                     QStringLiteral("-nolisten"), QStringLiteral("tcp")});
+    xvfb->setReadChannel(QProcess::StandardOutput);
+    QByteArray number;
+    QElapsedTimer xready;
+    xready.start();
+    while (!number.contains('\n') && xready.elapsed() < 20000) {
+        xvfb->waitForReadyRead(200);
+        number += xvfb->readAllStandardOutput();
+    }
+    const QString display = QStringLiteral(":") + QString::fromLatin1(number.trimmed());
     ScreenProbe screen;
     bool opened = false;
     for (int i = 0; i < 100 && !opened; ++i) {
         QThread::msleep(50);
-        opened = screen.open(kDisplay);
+        opened = screen.open(display.toLocal8Bit().constData());
     }
     if (!opened) {
         std::fprintf(stderr, "app_bench: Xvfb did not start\n");
@@ -267,7 +293,8 @@ int main(int argc, char** argv) {
     for (int rep = 0; rep < reps; ++rep) {
         for (std::size_t p = 0; p < programs.size(); ++p) {
             QTemporaryDir home;
-            const Sample s = measure(screen, programs[p].path, programs[p].args, home.path());
+            const Sample s =
+                measure(screen, display, programs[p].path, programs[p].args, home.path());
             if (s.firstContentMs >= 0) {
                 first[p].push_back(s.firstContentMs);
             }
@@ -275,9 +302,8 @@ int main(int argc, char** argv) {
             pss[p].push_back(s.pssMiB);
         }
     }
-    std::printf(
-        "app_bench: %d reps, %dx%d Xvfb, first content = more than 8 colours on screen\n\n", reps,
-        kWidth, kHeight);
+    std::printf("app_bench: %d reps, %dx%d Xvfb, first content = more than 8 colours on screen\n\n",
+                reps, kWidth, kHeight);
     std::printf("%-34s %28s %28s %28s\n", "program", "first content ms", "RSS MiB", "PSS MiB");
     for (std::size_t p = 0; p < programs.size(); ++p) {
         std::printf("%-34s %28s %28s %28s\n", qPrintable(programs[p].name),

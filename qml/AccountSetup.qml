@@ -20,7 +20,14 @@ Pane {
         target: setup.core
         function onSetupFailed(reason) { setup.problem = reason }
         function onCodeNeeded() { setup.codeStep = true; setup.problem = "" }
-        function onAccountsChanged() { setup.problem = "" }
+        function onRegistrationInterrupted() { setup.codeStep = false }
+        function onAccountsChanged() {
+            setup.problem = ""
+            // The phrase is not kept in memory once it is stored (or abandoned).
+            setup.identity = ({ sessionId: "", words: [] })
+            setup.sessionStep = 0
+            phrase.clear()
+        }
     }
 
     ColumnLayout {
@@ -215,7 +222,13 @@ Pane {
                 Accessible.name: qsTr("Recovery phrase")
             }
             RowLayout {
-                Button { text: qsTr("Back"); onClicked: setup.sessionStep = 0 }
+                Button {
+                    text: qsTr("Back")
+                    onClicked: {
+                        phrase.clear()
+                        setup.sessionStep = 0
+                    }
+                }
                 Button {
                     objectName: "setupRestore"
                     text: qsTr("Restore")

@@ -49,7 +49,8 @@ QString describe(const StoreError& e) {
 AppCore::AppCore(QString profileDir, QObject* parent)
     : QObject(parent), profileDir_(std::move(profileDir)) {
     connect(this, &AppCore::conversationChanged, this, &AppCore::countUnread);
-    state_ = Profile::exists(profileDir_) ? State::Locked : State::NoProfile;
+    hadProfile_ = Profile::exists(profileDir_);
+    state_ = hadProfile_ ? State::Locked : State::NoProfile;
     coreThread_.setObjectName(QStringLiteral("tandem-core"));
     // The network to offer when an account is set up: $TANDEM_NETWORK, else the local demo's.
     networkFile_ = qEnvironmentVariable("TANDEM_NETWORK");
@@ -133,35 +134,33 @@ void AppCore::registerSignal(const QString& phone, const QString& networkFile, b
         registration->setParent(coreSide);
         // Posted before any answer below, so it is set when they arrive.
         QMetaObject::invokeMethod(this, [this, registration] { registration_ = registration; });
-        registration->requestCode().then(
-            registration, [this, registration](core::CoreResult<bool> requested) {
-                if (!requested) {
-                    QMetaObject::invokeMethod(this, [this, why = requested.error().message] {
-                        setBusy(false);
-                        dropRegistration();
-                        emit setupFailed(why);
-                    });
-                } else if (*requested) {
-                    QMetaObject::invokeMethod(this, [this] {
-                        setBusy(false);
-                        emit codeNeeded();
-                    });
-                } else {
-                    registration->complete(QString()).then(
-                        registration, [this](core::CoreResult<void> done) {
-                            QMetaObject::invokeMethod(
-                                this, [this, why = done ? QString() : done.error().message] {
-                                    dropRegistration();
-                                    if (!why.isEmpty()) {
-                                        setBusy(false);
-                                        emit setupFailed(why);
-                                        return;
-                                    }
-                                    accountsAdded();
-                                });
+        registration->requestCode().then([this, registration](core::CoreResult<bool> requested) {
+            if (!requested) {
+                QMetaObject::invokeMethod(this, [this, why = requested.error().message] {
+                    setBusy(false);
+                    dropRegistration();
+                    emit setupFailed(why);
+                });
+            } else if (*requested) {
+                QMetaObject::invokeMethod(this, [this] {
+                    setBusy(false);
+                    emit codeNeeded();
+                });
+            } else {
+                registration->complete(QString()).then([this](core::CoreResult<void> done) {
+                    QMetaObject::invokeMethod(
+                        this, [this, why = done ? QString() : done.error().message] {
+                            dropRegistration();
+                            if (!why.isEmpty()) {
+                                setBusy(false);
+                                emit setupFailed(why);
+                                return;
+                            }
+                            accountsAdded();
                         });
-                }
-            });
+                });
+            }
+        });
     });
 }
 
@@ -173,13 +172,18 @@ void AppCore::dropRegistration() {
 }
 
 void AppCore::confirmSignalCode(const QString& code) {
-    if (!registration_ || busy_) {
+    if (busy_) {
+        return;
+    }
+    if (!registration_) {  // the core restarted (another account was added) in between
+        emit registrationInterrupted();
+        emit setupFailed(tr("The registration was interrupted. Register the number again."));
         return;
     }
     setBusy(true);
     core::SignalRegistration* registration = registration_.data();
     QMetaObject::invokeMethod(registration, [this, registration, code = code.trimmed()] {
-        registration->complete(code).then(registration, [this](core::CoreResult<void> done) {
+        registration->complete(code).then([this](core::CoreResult<void> done) {
             QMetaObject::invokeMethod(this, [this, why = done ? QString() : done.error().message] {
                 if (!why.isEmpty()) {
                     setBusy(false);
@@ -275,7 +279,7 @@ void AppCore::saveSessionAccount(const crypto::session::SessionIdentity& identit
                 emit setupFailed(saved.error().message);
                 return;
             }
-            pendingSession_.reset();
+            pendingSession_.reset();  // the seed is in the profile now, not in memory here
             accountsAdded();
         });
 }
@@ -426,6 +430,9 @@ void AppCore::opened() {
 }
 
 void AppCore::startCore() {
+    if (messenger_ != nullptr) {
+        return;
+    }
     coreThread_.start();
     // Made on the core thread, so its timers and everything it creates belong there.
     auto* anchor = new QObject;
@@ -484,7 +491,7 @@ void AppCore::startCore() {
                 });
             });
     QMetaObject::invokeMethod(messenger, [messenger] {
-        messenger->start().then(messenger, [](core::CoreResult<void> started) {
+        messenger->start().then([](core::CoreResult<void> started) {
             if (!started) {
                 qCWarning(lcApp) << "the core did not start:" << started.error().message;
             }
@@ -506,21 +513,23 @@ void AppCore::stopCore() {
 
 void AppCore::sendText(const QString& address, const QString& text) {
     if (messenger_ == nullptr) {
+        emit sendFailed(
+            tr("Tandem is restarting its connection; the message was not sent. "
+               "Send it again in a moment."));
         return;
     }
     const Mode mode = mode_;
     core::Messenger* messenger = messenger_;
     QMetaObject::invokeMethod(messenger, [this, messenger, mode, address, text] {
-        messenger->sendText(mode, address, text)
-            .then(messenger, [this](core::CoreResult<Message> queued) {
-                if (!queued) {
-                    QMetaObject::invokeMethod(
-                        this, [this, why = queued.error().message] { emit sendFailed(why); });
-                    return;
-                }
+        messenger->sendText(mode, address, text).then([this](core::CoreResult<Message> queued) {
+            if (!queued) {
                 QMetaObject::invokeMethod(
-                    this, [this, id = queued->conversationId] { emit conversationChanged(id); });
-            });
+                    this, [this, why = queued.error().message] { emit sendFailed(why); });
+                return;
+            }
+            QMetaObject::invokeMethod(
+                this, [this, id = queued->conversationId] { emit conversationChanged(id); });
+        });
     });
 }
 
@@ -530,7 +539,7 @@ void AppCore::retry(qint64 messageId) {
     }
     core::Messenger* messenger = messenger_;
     QMetaObject::invokeMethod(messenger, [messenger, messageId] {
-        messenger->retry(messageId).then(messenger, [](core::CoreResult<bool> done) {
+        messenger->retry(messageId).then([](core::CoreResult<bool> done) {
             if (!done) {
                 qCWarning(lcApp) << "cannot retry a message:" << done.error().message;
             }
@@ -620,7 +629,7 @@ void AppCore::markRead(qint64 conversationId) {
     core::Messenger* messenger = messenger_;
     QMetaObject::invokeMethod(messenger, [this, messenger, conversationId] {
         messenger->markRead(conversationId)
-            .then(messenger, [this, conversationId](core::CoreResult<int> marked) {
+            .then([this, conversationId](core::CoreResult<int> marked) {
                 if (marked && *marked > 0) {
                     QMetaObject::invokeMethod(
                         this, [this, conversationId] { emit conversationChanged(conversationId); });

@@ -35,6 +35,9 @@ class AppCore : public QObject {
     QML_UNCREATABLE("the app creates its AppCore")
 
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    // Whether the profile existed when the app started (Opening then means unlocking, not
+    // creating).
+    Q_PROPERTY(bool hadProfile READ hadProfile CONSTANT)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
     Q_PROPERTY(QString profileDir READ profileDir CONSTANT)
     // The profile folder's name: tells two windows apart (the demo's alice and bob).
@@ -67,6 +70,7 @@ public:
     ~AppCore() override;
 
     [[nodiscard]] State state() const { return state_; }
+    [[nodiscard]] bool hadProfile() const { return hadProfile_; }
     [[nodiscard]] QString error() const { return error_; }
     [[nodiscard]] QString profileDir() const { return profileDir_; }
     [[nodiscard]] QString profileName() const;
@@ -153,6 +157,7 @@ signals:
     // A message arrived: who sent it (their name, else their address) and its text.
     void messageArrived(qint64 conversationId, const QString& sender, const QString& text);
     void codeNeeded();
+    void registrationInterrupted();
     void setupFailed(const QString& reason);
 
 private:
@@ -172,6 +177,7 @@ private:
     QString profileDir_;
     storage::Store store_;
     State state_ = State::NoProfile;
+    bool hadProfile_ = false;
     QString error_;
     storage::Mode mode_ = storage::Mode::Signal;
     QString signalAddress_;

@@ -13,6 +13,7 @@ Page {
     property string problem: ""
 
     function open(id, title, address, noteToSelf) {
+        chat.pendingOpen = ""
         openConversation = { id: id, title: title, address: address, noteToSelf: !!noteToSelf }
         if (id !== 0) chat.focusComposer()  // ready to write, as messengers do
     }
@@ -160,7 +161,9 @@ Page {
                     placeholderText: shell.core.mode === "signal" ? qsTr("New chat: +phone number")
                                                                   : qsTr("New chat: Session ID")
                     Accessible.name: qsTr("Start a conversation with")
-                    readonly property string problem: shell.core.checkAddress(text)
+                    // Checked again when the mode changes: a number is no Session ID.
+                    readonly property string problem: shell.core.mode.length > 0
+                                                      ? shell.core.checkAddress(text) : ""
                     onAccepted: startButton.clicked()
                 }
                 ToolButton {
@@ -279,7 +282,7 @@ Page {
             noteToSelf: shell.openConversation.noteToSelf
             onSent: function(address) {
                 // A new conversation appears in the list once stored: open it there.
-                pendingOpen = address
+                if (shell.openConversation.id === -1) pendingOpen = address
             }
             property string pendingOpen: ""
             Connections {

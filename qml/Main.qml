@@ -27,7 +27,8 @@ ApplicationWindow {
     Loader {
         anchors.fill: parent
         sourceComponent: core.state === AppCore.Ready ? shell
-                         : core.state === AppCore.NoProfile ? createPage
+                         : core.state === AppCore.NoProfile
+                           || (core.state === AppCore.Opening && !core.hadProfile) ? createPage
                          : unlockPage
     }
 

@@ -120,6 +120,10 @@ void MessageListModel::fetchMore(const QModelIndex& parent) {
                 return;
             }
             exhausted_ = page->size() < static_cast<std::size_t>(kPage);
+            if (page->empty() && !rows_.empty()) {  // the oldest shown is the first: its day
+                const QModelIndex oldest = index(static_cast<int>(rows_.size()) - 1);
+                emit dataChanged(oldest, oldest, {FirstOfDayRole});
+            }
             if (!page->empty()) {
                 const int first = static_cast<int>(rows_.size());
                 // The day separator of the formerly oldest row may move to an older one.
@@ -149,16 +153,37 @@ void MessageListModel::refresh() {
         return;
     }
     refreshing_ = true;
+    // The newest window (statuses move there) and everything newer than what is shown (a
+    // burst of more than a window while the list waited must not leave a gap).
+    struct Window {
+        std::vector<Message> recent;
+        std::vector<Message> fresh;
+        bool tooMany = false;
+    };
+    const qint64 shown = rows_.empty() ? 0 : rows_.front().id;
     core_->store().read(
-        [id = conversationId_](Repositories& r) { return r.messages.newest(id, kRefreshWindow); },
+        [id = conversationId_, shown](Repositories& r) -> StoreResult<Window> {
+            Window w;
+            TANDEM_TRY_ASSIGN(w.recent, r.messages.newest(id, kRefreshWindow));
+            if (shown > 0) {
+                TANDEM_TRY_ASSIGN(w.fresh, r.messages.after(id, shown, kMaxFresh + 1));
+                w.tooMany = w.fresh.size() > static_cast<std::size_t>(kMaxFresh);
+            }
+            return w;
+        },
         this,
-        [this, generation = generation_](StoreResult<std::vector<Message>> window) {
+        [this, generation = generation_, shown](StoreResult<Window> read) {
             if (generation != generation_) {
                 return;
             }
             refreshing_ = false;
-            if (window) {
+            if (read && read->tooMany) {
+                reset();  // so much arrived at once: start from the newest page again
+                return;
+            }
+            if (read) {
                 const qint64 newest = rows_.empty() ? 0 : rows_.front().id;
+                const std::vector<Message>* window = &read->recent;
                 // Statuses of what is shown (both lists are sorted by id).
                 for (const Message& m : *window) {
                     if (m.id > newest) {
@@ -176,8 +201,9 @@ void MessageListModel::refresh() {
                     }
                 }
                 // New messages: at the top of the model, the newest first.
+                const std::vector<Message>& added = shown == 0 ? *window : read->fresh;
                 std::vector<Row> fresh;
-                for (auto it = window->rbegin(); it != window->rend() && it->id > newest; ++it) {
+                for (auto it = added.rbegin(); it != added.rend() && it->id > newest; ++it) {
                     fresh.push_back(rowOf(*it));
                 }
                 if (!fresh.empty()) {

@@ -31,6 +31,8 @@ public:
     static constexpr int kFirstPage = 60;
     static constexpr int kPage = 100;
     static constexpr int kRefreshWindow = 200;
+    static constexpr int kMaxFresh = 999;  // more new ones at once: the list starts over (a page
+                                            // is at most limits::kMaxPageSize rows)
 
     enum Role {
         MessageIdRole = Qt::UserRole + 1,

@@ -19,7 +19,8 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLAT
 fi
 bin=build/default/app
 if [ "${1:-}" = "--single" ]; then
-  exec "$bin/tandem"
+  shift
+  exec "$bin/tandem" "$@"
 fi
 
 demo=${TANDEM_DEMO_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/tandem-demo}
@@ -33,7 +34,8 @@ stop() {
   kill "$net" 2>/dev/null || true
   wait "$net" 2>/dev/null || true
 }
-trap stop EXIT INT TERM
+trap stop EXIT
+trap 'stop; exit 130' INT TERM
 for _ in $(seq 1 100); do
   grep -q ready "$demo/localnet.out" 2>/dev/null && break
   kill -0 "$net" 2>/dev/null || { cat "$demo/localnet.log" >&2; exit 1; }

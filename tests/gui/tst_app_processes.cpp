@@ -18,12 +18,12 @@
 
 namespace {
 
-constexpr auto kDisplay = ":93";
+QString display;  // Xvfb's, chosen by Xvfb itself (-displayfd): no clash with another run
 
 QString run(const QString& program, const QStringList& args, int timeoutMs = 30000) {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("DISPLAY"), QString::fromLatin1(kDisplay));
+    env.insert(QStringLiteral("DISPLAY"), display);
     p.setProcessEnvironment(env);
     p.start(program, args);
     p.waitForFinished(timeoutMs);
@@ -45,7 +45,7 @@ class AppProcessesTest : public QObject {
     std::unique_ptr<QProcess> startApp(const QString& who) {
         auto app = std::make_unique<QProcess>();
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("DISPLAY"), QString::fromLatin1(kDisplay));
+        env.insert(QStringLiteral("DISPLAY"), display);
         env.remove(QStringLiteral("QT_QPA_PLATFORM"));
         app->setProcessEnvironment(env);
         app->setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -67,8 +67,18 @@ class AppProcessesTest : public QObject {
                          .value(0);
                 return !id.isEmpty();
             },
-            20000);
+            60000);
         return id;
+    }
+
+    // The window's title says the profile is open and which mode it shows.
+    bool titleSays(const QString& window, const QString& words) {
+        return QTest::qWaitFor(
+            [&] {
+                return run(QStringLiteral("xdotool"), {QStringLiteral("getwindowname"), window})
+                    .contains(words);
+            },
+            60000);
     }
 
     void key(const QString& window, const QString& keys) {
@@ -137,11 +147,21 @@ private slots:
             QFAIL("xdotool and Xvfb are needed (scripts/setup-deps.sh installs them)");
         }
         bin_ = tandem::test::binDirOr(QStringLiteral("tandemctl")).section(u'/', 0, -2);
-        xvfb_.start(
-            QStringLiteral("Xvfb"),
-            {QString::fromLatin1(kDisplay), QStringLiteral("-screen"), QStringLiteral("0"),
-             QStringLiteral("2100x800x24"), QStringLiteral("-nolisten"), QStringLiteral("tcp")});
+        xvfb_.start(QStringLiteral("Xvfb"),
+                    {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
+                     QStringLiteral("0"), QStringLiteral("2100x800x24"),
+                     QStringLiteral("-nolisten"), QStringLiteral("tcp")});
         QVERIFY(xvfb_.waitForStarted(10000));
+        // Xvfb writes the display number it took once it is ready.
+        QByteArray number;
+        QElapsedTimer ready;
+        ready.start();
+        while (!number.contains('\n') && ready.elapsed() < 20000) {
+            xvfb_.waitForReadyRead(200);
+            number += xvfb_.readAllStandardOutput();
+        }
+        QVERIFY2(number.contains('\n'), "Xvfb did not start");
+        display = QStringLiteral(":") + QString::fromLatin1(number.trimmed());
         localnet_.start(bin_ + QStringLiteral("/tandem-localnet"),
                         {QStringLiteral("--dir"), dir_.filePath(QStringLiteral("net"))});
         QVERIFY(localnet_.waitForStarted(10000));
@@ -179,10 +199,16 @@ private slots:
         auto bob = startApp(QStringLiteral("bob"));
         const QString aliceWindow = windowOf(alice->processId());
         const QString bobWindow = windowOf(bob->processId());
-        QVERIFY(!aliceWindow.isEmpty() && !bobWindow.isEmpty());
+        QVERIFY2(
+            !aliceWindow.isEmpty() && !bobWindow.isEmpty(),
+            qPrintable(QStringLiteral("display %1, windows: %2")
+                           .arg(display, run(QStringLiteral("xdotool"),
+                                             {QStringLiteral("search"), QStringLiteral("--name"),
+                                              QStringLiteral(".")}))));
         run(QStringLiteral("xdotool"),
             {QStringLiteral("windowmove"), bobWindow, QStringLiteral("1050"), QStringLiteral("0")});
-        QTest::qWait(4000);  // unlocked and connected (the relay and onion paths on loopback)
+        QVERIFY(titleSays(aliceWindow, QStringLiteral("Signal mode")));
+        QVERIFY(titleSays(bobWindow, QStringLiteral("Signal mode")));
 
         write(aliceWindow, QStringLiteral("+4915100000002"), QStringLiteral("Hi Bob from the app"));
         write(bobWindow, QStringLiteral("+4915100000001"), QStringLiteral("Hi Alice from the app"));
@@ -192,7 +218,8 @@ private slots:
         // Session mode, in both windows.
         key(aliceWindow, QStringLiteral("ctrl+2"));
         key(bobWindow, QStringLiteral("ctrl+2"));
-        QTest::qWait(3000);
+        QVERIFY(titleSays(aliceWindow, QStringLiteral("Session mode")));
+        QVERIFY(titleSays(bobWindow, QStringLiteral("Session mode")));
         write(aliceWindow, bobSession, QStringLiteral("Hi Bob through the onion"));
         write(bobWindow, aliceSession, QStringLiteral("Hi Alice through the onion"));
         QTest::qWait(5000);

@@ -13,6 +13,9 @@ class Setup : public QObject {
     Q_OBJECT
 
 public slots:
+    // Before the application object goes: the core's thread and store close with it.
+    void cleanupTestCase() { core_.reset(); }
+
     void qmlEngineAvailable(QQmlEngine* engine) {
         engine->addImportPath(QStringLiteral("qrc:/"));
         // One engine per test file; one profile for all of them.
