@@ -43,8 +43,10 @@ QString relayAddressOf(const Contact& contact) {
     return contact.serviceId.isEmpty() ? contact.address : contact.serviceId;
 }
 
+// 1 s, 2 s, 4 s … at most 30 s between attempts: a network that hiccups under load must not
+// park a conversation for minutes (a transport that reconnects makes everything due at once).
 std::int64_t backoffMs(std::int64_t attempts) {
-    return std::min<std::int64_t>(1000LL << std::min<std::int64_t>(attempts, 8), 5 * 60 * 1000);
+    return std::min<std::int64_t>(1000LL << std::min<std::int64_t>(attempts, 8), 30 * 1000);
 }
 
 }  // namespace
