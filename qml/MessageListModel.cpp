@@ -93,6 +93,9 @@ void MessageListModel::reset() {
             }
             fetching_ = false;
             emit loaded();
+            if (std::exchange(refreshAgain_, false)) {
+                refresh();
+            }
         });
 }
 
@@ -146,7 +149,10 @@ void MessageListModel::refresh() {
         return;
     }
     if (fetching_ && rows_.empty()) {
-        return;  // the first page is on its way and will include it
+        // The first page is on its way, but it may have been read before this change: read
+        // again once it has landed.
+        refreshAgain_ = true;
+        return;
     }
     if (refreshing_) {
         refreshAgain_ = true;
