@@ -202,7 +202,7 @@ Pane {
                             opacity: 0.85
                             text: Qt.formatTime(item.time, Locale.ShortFormat)
                                   + (item.outgoing ? "  " + ({
-                                        "sending": "○", "sent": "✓", "delivered": "✓✓",
+                                        "pending": "○", "sent": "✓", "delivered": "✓✓",
                                         "read": "✓✓ " + qsTr("read"),
                                         "failed": "⚠ " + qsTr("not sent · tap to retry")
                                     })[item.status] : "")

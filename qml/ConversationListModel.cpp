@@ -8,24 +8,6 @@ namespace tandem::gui {
 
 using namespace tandem::storage;
 
-QString statusName(MessageStatus status) {
-    switch (status) {
-        case MessageStatus::Pending:
-            return QStringLiteral("sending");
-        case MessageStatus::Sent:
-            return QStringLiteral("sent");
-        case MessageStatus::Delivered:
-            return QStringLiteral("delivered");
-        case MessageStatus::Read:
-            return QStringLiteral("read");
-        case MessageStatus::Failed:
-            return QStringLiteral("failed");
-        case MessageStatus::Received:
-            break;
-    }
-    return QString();
-}
-
 ConversationListModel::ConversationListModel(QObject* parent) : QAbstractListModel(parent) {
     coalesce_.setSingleShot(true);
     coalesce_.setInterval(30);

@@ -31,7 +31,7 @@ public:
         UnreadRole,
         NoteToSelfRole,
         LastOutgoingRole,
-        LastStatusRole,  // "sending", "sent", "delivered", "read", "failed", "" for incoming
+        LastStatusRole,  // storage::statusName of the last outgoing message; "" for incoming
     };
 
     explicit ConversationListModel(QObject* parent = nullptr);
@@ -78,8 +78,5 @@ private:
     bool reading_ = false;
     bool again_ = false;
 };
-
-// The words a status is shown with in QML ("sending", "sent", …); incoming messages: "".
-QString statusName(storage::MessageStatus status);
 
 }  // namespace tandem::gui

@@ -6,8 +6,6 @@
 #include <QLocale>
 #include <QScopeGuard>
 
-#include "qml/ConversationListModel.h"
-
 namespace tandem::gui {
 
 using namespace tandem::storage;

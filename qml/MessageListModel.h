@@ -32,13 +32,13 @@ public:
     static constexpr int kPage = 100;
     static constexpr int kRefreshWindow = 200;
     static constexpr int kMaxFresh = 999;  // more new ones at once: the list starts over (a page
-                                            // is at most limits::kMaxPageSize rows)
+                                           // is at most limits::kMaxPageSize rows)
 
     enum Role {
         MessageIdRole = Qt::UserRole + 1,
         BodyRole,
         OutgoingRole,
-        StatusRole,  // "sending", "sent", "delivered", "read", "failed"; "" when incoming
+        StatusRole,  // storage::statusName ("pending", "sent", …); "" when incoming
         TimeRole,    // QDateTime: when sent (outgoing) or received (incoming)
         DayLabelRole,
         FirstOfDayRole,  // the oldest message of its day among those loaded: show the separator

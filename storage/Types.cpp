@@ -39,4 +39,22 @@ QString MessageUid::toHex() const {
     return QString::fromLatin1(toByteArray().toHex());
 }
 
+QString statusName(MessageStatus status) {
+    switch (status) {
+        case MessageStatus::Pending:
+            return QStringLiteral("pending");
+        case MessageStatus::Sent:
+            return QStringLiteral("sent");
+        case MessageStatus::Delivered:
+            return QStringLiteral("delivered");
+        case MessageStatus::Read:
+            return QStringLiteral("read");
+        case MessageStatus::Failed:
+            return QStringLiteral("failed");
+        case MessageStatus::Received:
+            return QStringLiteral("received");
+    }
+    return QStringLiteral("unknown");
+}
+
 }  // namespace tandem::storage

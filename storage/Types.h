@@ -33,6 +33,10 @@ enum class MessageStatus : int {
     Failed = 4,
     Received = 5
 };
+// A status in words, as tandemctl prints it and the app's models hand it to QML: "pending",
+// "sent", "delivered", "read", "failed", "received".
+QString statusName(MessageStatus status);
+
 // Signal's verified states: Unverified means "was verified, then the identity key changed".
 enum class Verification : int { Default = 0, Verified = 1, Unverified = 2 };
 enum class OutboxKind : int { Message = 1, DeliveryReceipt = 2, ReadReceipt = 3, Control = 4 };

@@ -131,24 +131,6 @@ StoreResult<void> openProfile(CommandContext& ctx, Store& store) {
     return store.open(ctx.profileDir, std::move(credentials)).result();
 }
 
-QString statusName(MessageStatus status) {
-    switch (status) {
-        case MessageStatus::Pending:
-            return QStringLiteral("pending");
-        case MessageStatus::Sent:
-            return QStringLiteral("sent");
-        case MessageStatus::Delivered:
-            return QStringLiteral("delivered");
-        case MessageStatus::Read:
-            return QStringLiteral("read");
-        case MessageStatus::Failed:
-            return QStringLiteral("failed");
-        case MessageStatus::Received:
-            return QStringLiteral("received");
-    }
-    return QStringLiteral("unknown");
-}
-
 static QJsonValue optionalTime(const std::optional<std::int64_t>& value) {
     return value ? QJsonValue(static_cast<double>(*value)) : QJsonValue();
 }

@@ -50,7 +50,6 @@ int usageError(CommandContext& ctx, const QString& command, const QString& messa
 
 // Opens the profile, asking for the passphrase only if its key file needs one.
 storage::StoreResult<void> openProfile(CommandContext& ctx, storage::Store& store);
-QString statusName(storage::MessageStatus status);
 // One message as JSON (history, send --json) and as a line for people.
 QJsonObject toJson(const storage::Message& m, const QString& with);
 QString humanLine(const storage::Message& m);

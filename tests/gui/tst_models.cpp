@@ -105,7 +105,7 @@ private slots:
                  QStringLiteral("m2"));
         QCOMPARE(model.data(model.index(0), ConversationListModel::UnreadRole).toInt(), 1);
         QCOMPARE(model.data(model.index(0), ConversationListModel::LastStatusRole).toString(),
-                 QStringLiteral("sending"));
+                 QStringLiteral("pending"));
         core_->setMode(QStringLiteral("session"));
         QVERIFY(QTest::qWaitFor(
             [&] { return model.count() == 1 && model.rowOfAddress(sessionId) == 0; }, 10000));
@@ -161,7 +161,7 @@ private slots:
         const qint64 newestOutgoing = model.data(model.index(1), MessageListModel::MessageIdRole)
                                           .toLongLong();  // m248: outgoing
         QCOMPARE(model.data(model.index(1), MessageListModel::StatusRole).toString(),
-                 QStringLiteral("sending"));
+                 QStringLiteral("pending"));
         QVERIFY(test::await(core_->store().write([newestOutgoing](Repositories& r) {
                     return r.messages.updateStatus(newestOutgoing, MessageStatus::Delivered,
                                                    QDateTime::currentMSecsSinceEpoch());
@@ -175,7 +175,7 @@ private slots:
         QCOMPARE(model.data(model.index(2), MessageListModel::StatusRole).toString(),
                  QStringLiteral("delivered"));
         // A failed message (m247, outgoing), retried through the core: pending and queued
-        // again, and the row says "sending".
+        // again, and the row says "pending".
         QCOMPARE(model.data(model.index(3), MessageListModel::BodyRole).toString(),
                  QStringLiteral("m247"));
         const qint64 failed =
@@ -190,7 +190,7 @@ private slots:
         };
         QVERIFY(QTest::qWaitFor([&] { return statusOf3() == QLatin1String("failed"); }, 10000));
         core_->retry(failed);
-        QVERIFY(QTest::qWaitFor([&] { return statusOf3() == QLatin1String("sending"); }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return statusOf3() == QLatin1String("pending"); }, 10000));
         QCOMPARE(test::await(core_->store().read([failed](Repositories& r) {
                      return r.db.queryInt("SELECT count(*) FROM outbox WHERE message_id = " +
                                           std::to_string(failed));
