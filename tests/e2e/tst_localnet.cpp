@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include "app/core/NetworkConfig.h"
+#include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 
 namespace {
@@ -49,20 +50,7 @@ class LocalNetTest : public QObject {
 
     std::unique_ptr<QProcess> startLocalnet() {
         auto net = std::make_unique<QProcess>();
-        net->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        net->start(tandem::test::binDirOr(QStringLiteral("tandem-localnet")),
-                   {QStringLiteral("--dir"), dir_.filePath(QStringLiteral("net"))});
-        if (!net->waitForStarted(10000)) {
-            qFatal("tandem-localnet did not start");
-        }
-        QByteArray out;
-        QElapsedTimer clock;
-        clock.start();
-        while (!out.contains("ready") && clock.elapsed() < 20000) {
-            net->waitForReadyRead(500);
-            out += net->readAllStandardOutput();
-        }
-        if (!out.contains("ready")) {
+        if (!tandem::test::startLocalnet(*net, dir_.filePath(QStringLiteral("net")), 20000)) {
             qFatal("tandem-localnet did not become ready");
         }
         return net;

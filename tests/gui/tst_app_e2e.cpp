@@ -262,28 +262,11 @@ class AppEndToEndTest : public QObject {
 
 private slots:
     void initTestCase() {
-        const QString bin =
-            tandem::test::binDirOr(QStringLiteral("tandemctl")).section(u'/', 0, -2);
-        localnet_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        localnet_.start(bin + QStringLiteral("/tandem-localnet"),
-                        {QStringLiteral("--dir"), dir_.filePath(QStringLiteral("net"))});
-        QVERIFY(localnet_.waitForStarted(10000));
-        QByteArray out;
-        QElapsedTimer clock;
-        clock.start();
-        while (!out.contains("ready") && clock.elapsed() < 30000) {
-            localnet_.waitForReadyRead(200);
-            out += localnet_.readAllStandardOutput();
-        }
-        QVERIFY2(out.contains("ready"), "tandem-localnet did not become ready");
-        QVERIFY(QDir().mkpath(demo()));
-        QProcess setup;
-        setup.setProcessChannelMode(QProcess::ForwardedChannels);
-        setup.start(QStringLiteral("bash"),
-                    {QStringLiteral(TANDEM_SOURCE_DIR "/scripts/demo-profiles.sh"), bin, demo(),
-                     dir_.filePath(QStringLiteral("net/network.json"))});
-        QVERIFY(setup.waitForFinished(120000));
-        QCOMPARE(setup.exitCode(), 0);
+        QVERIFY2(tandem::test::startLocalnet(localnet_, dir_.filePath(QStringLiteral("net"))),
+                 "tandem-localnet did not become ready");
+        QVERIFY(tandem::test::setUpDemoProfiles(
+            QStringLiteral(TANDEM_SOURCE_DIR "/scripts/demo-profiles.sh"), demo(),
+            dir_.filePath(QStringLiteral("net/network.json"))));
     }
 
     // First run through the UI: a passphrase, then a Session ID (its phrase shown, three of

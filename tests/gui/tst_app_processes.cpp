@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 
 namespace {
@@ -162,25 +163,11 @@ private slots:
         }
         QVERIFY2(number.contains('\n'), "Xvfb did not start");
         display = QStringLiteral(":") + QString::fromLatin1(number.trimmed());
-        localnet_.start(bin_ + QStringLiteral("/tandem-localnet"),
-                        {QStringLiteral("--dir"), dir_.filePath(QStringLiteral("net"))});
-        QVERIFY(localnet_.waitForStarted(10000));
-        QByteArray out;
-        QElapsedTimer clock;
-        clock.start();
-        while (!out.contains("ready") && clock.elapsed() < 30000) {
-            localnet_.waitForReadyRead(200);
-            out += localnet_.readAllStandardOutput();
-        }
-        QVERIFY(out.contains("ready"));
-        QVERIFY(QDir().mkpath(demo()));
-        QProcess setup;
-        setup.setProcessChannelMode(QProcess::ForwardedChannels);
-        setup.start(QStringLiteral("bash"),
-                    {QStringLiteral(TANDEM_SOURCE_DIR "/scripts/demo-profiles.sh"), bin_, demo(),
-                     dir_.filePath(QStringLiteral("net/network.json"))});
-        QVERIFY(setup.waitForFinished(120000));
-        QCOMPARE(setup.exitCode(), 0);
+        QVERIFY2(tandem::test::startLocalnet(localnet_, dir_.filePath(QStringLiteral("net"))),
+                 "tandem-localnet did not become ready");
+        QVERIFY(tandem::test::setUpDemoProfiles(
+            QStringLiteral(TANDEM_SOURCE_DIR "/scripts/demo-profiles.sh"), demo(),
+            dir_.filePath(QStringLiteral("net/network.json"))));
     }
 
     void cleanupTestCase() {

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <sys/prctl.h>
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -175,6 +176,36 @@ void NodeProcess::terminate() {
             process_->waitForFinished(5000);
         }
     }
+}
+
+bool startLocalnet(QProcess& process, const QString& dir, int timeoutMs) {
+    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    process.start(binDirOr(QStringLiteral("tandem-localnet")), {QStringLiteral("--dir"), dir});
+    if (!process.waitForStarted(10000)) {
+        return false;
+    }
+    QByteArray out;
+    QElapsedTimer clock;
+    clock.start();
+    while (!out.contains("ready") && clock.elapsed() < timeoutMs &&
+           process.state() == QProcess::Running) {
+        process.waitForReadyRead(200);
+        out += process.readAllStandardOutput();
+    }
+    return out.contains("ready");
+}
+
+bool setUpDemoProfiles(const QString& script, const QString& demo, const QString& network) {
+    if (!QDir().mkpath(demo)) {
+        return false;
+    }
+    QProcess setup;
+    setup.setProcessChannelMode(QProcess::ForwardedChannels);
+    setup.start(
+        QStringLiteral("bash"),
+        {script, binDirOr(QStringLiteral("tandemctl")).section(u'/', 0, -2), demo, network});
+    return setup.waitForFinished(120000) && setup.exitStatus() == QProcess::NormalExit &&
+           setup.exitCode() == 0;
 }
 
 }  // namespace tandem::test
