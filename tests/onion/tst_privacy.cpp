@@ -28,20 +28,18 @@
 #include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "crypto/session/SessionKeys.h"
 #include "crypto/session/SessionMessage.h"
-#include "tests/support/Daemons.h"
+#include "tests/support/OnionNetwork.h"
 #include "transport/onion/Directory.h"
 #include "transport/onion/OnionTransport.h"
 #include "transport/onion/Swarm.h"
 
 using namespace tandem;
 using namespace tandem::transport::onion;
-using crypto::Ed25519KeyPair;
 using crypto::session::SessionIdentity;
 
 namespace {
@@ -72,16 +70,12 @@ bool mentions(const QJsonObject& event, const QString& text) {
 class PrivacyTest : public QObject {
     Q_OBJECT
 
-    Ed25519KeyPair network_ = Ed25519KeyPair::generate();
-    QTemporaryDir scratch_;
-    QString directoryFile_;
-    std::vector<std::unique_ptr<test::NodeProcess>> nodes_;
-    std::vector<QString> auditFiles_;
-    NodeDirectory directory_;
+    std::unique_ptr<test::OnionNetwork> net_;
 
     std::set<QString> swarmIps(const SessionIdentity& who) const {
         std::set<QString> ips;
-        for (const NodeInfo& n : directory_.members(*directory_.swarmOf(who.x25519.publicKey))) {
+        for (const NodeInfo& n :
+             net_->directory().members(*net_->directory().swarmOf(who.x25519.publicKey))) {
             ips.insert(n.address.left(n.address.lastIndexOf(u':')));
         }
         return ips;
@@ -90,51 +84,28 @@ class PrivacyTest : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(sodium_init() >= 0);
-        directoryFile_ = scratch_.filePath(QStringLiteral("directory.bin"));
-        constexpr std::size_t kNodes = 9;  // three swarms of three
-        for (std::size_t i = 0; i < kNodes; ++i) {
-            nodes_.push_back(std::make_unique<test::NodeProcess>(
-                QStringLiteral("127.0.0.%1").arg(i + 20), directoryFile_, network_.publicKey));
-            auditFiles_.push_back(scratch_.filePath(QStringLiteral("audit%1.jsonl").arg(i)));
-            nodes_.back()->setAuditFile(auditFiles_.back());
-            QVERIFY2(nodes_.back()->start(), "tandem-node did not start");
-        }
-        const auto swarms = assignSwarms(kNodes);
-        directory_.version = 1;
-        directory_.issuedAtMs = QDateTime::currentMSecsSinceEpoch();
-        for (std::size_t i = 0; i < kNodes; ++i) {
-            NodeInfo n;
-            n.ed25519 = nodes_[i]->identity();
-            n.x25519 = crypto::ed25519ToX25519(n.ed25519).value();
-            n.address = nodes_[i]->address();
-            n.swarmId = swarms[i];
-            directory_.nodes.push_back(n);
-        }
-        const auto bytes = directory_.sign(network_);
-        QSaveFile file(directoryFile_);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT
-                   static_cast<qint64>(bytes.size()));
-        QVERIFY(file.commit());
+        // Three swarms of three on 127.0.0.20–28, each node with --audit.
+        net_ = std::make_unique<test::OnionNetwork>(9, 20, true);
+        QVERIFY2(net_->start(), "tandem-node did not start");
     }
 
     void whatEachNodeSees() {
         const SessionIdentity bob = SessionIdentity::generate();
         SessionIdentity alice = SessionIdentity::generate();
         // Alice in another swarm than Bob: her own polls name her ID to her swarm only.
-        while (directory_.swarmOf(alice.x25519.publicKey) ==
-               directory_.swarmOf(bob.x25519.publicKey)) {
+        while (net_->directory().swarmOf(alice.x25519.publicKey) ==
+               net_->directory().swarmOf(bob.x25519.publicKey)) {
             alice = SessionIdentity::generate();
         }
         const std::set<QString> bobSwarm = swarmIps(bob);
         const std::set<QString> aliceSwarm = swarmIps(alice);
         std::set<QString> nodeIps;
-        for (const auto& n : nodes_) {
-            nodeIps.insert(n->ip());
+        for (std::size_t i = 0; i < net_->size(); ++i) {
+            nodeIps.insert(net_->node(i).ip());
         }
         // Alice's first guard is in the third swarm: no other reason to see either ID there.
         const NodeInfo* guard = nullptr;
-        for (const NodeInfo& n : directory_.nodes) {
+        for (const NodeInfo& n : net_->directory().nodes) {
             const QString ip = n.address.left(n.address.lastIndexOf(u':'));
             if (bobSwarm.count(ip) == 0 && aliceSwarm.count(ip) == 0) {
                 guard = &n;
@@ -142,7 +113,8 @@ private slots:
         }
         QVERIFY(guard != nullptr);
 
-        OnionTransport bobTransport(directory_, OnionIdentity{bob.sessionId, bob.ed25519.clone()});
+        OnionTransport bobTransport(net_->directory(),
+                                    OnionIdentity{bob.sessionId, bob.ed25519.clone()});
         QByteArray marker(16, '\0');
         randombytes_buf(marker.data(), static_cast<std::size_t>(marker.size()));
         marker = "PLAINTEXT-MARKER-" + marker.toHex();
@@ -171,7 +143,8 @@ private slots:
         std::vector<NodeInfo> aliceGuards;
         for (int attempt = 0; attempt < 30 && aliceGuards.empty(); ++attempt) {
             aliceOwned = std::make_unique<OnionTransport>(
-                directory_, OnionIdentity{alice.sessionId, alice.ed25519.clone()}, guard->ed25519);
+                net_->directory(), OnionIdentity{alice.sessionId, alice.ed25519.clone()},
+                guard->ed25519);
             aliceOwned->start();
             QVERIFY(QTest::qWaitFor([&] { return aliceOwned->isReady(); }, 20000));
             aliceGuards = aliceOwned->guards();
@@ -214,11 +187,11 @@ private slots:
         // Bob's swarm to have logged every store (bounded) before reading the logs.
         QVERIFY(QTest::qWaitFor(
             [&] {
-                for (std::size_t i = 0; i < nodes_.size(); ++i) {
-                    if (bobSwarm.count(nodes_[i]->ip()) == 0) {
+                for (std::size_t i = 0; i < net_->size(); ++i) {
+                    if (bobSwarm.count(net_->node(i).ip()) == 0) {
                         continue;
                     }
-                    QFile file(auditFiles_[i]);
+                    QFile file(net_->auditFile(i));
                     if (!file.open(QIODevice::ReadOnly)) {
                         return false;
                     }
@@ -238,11 +211,11 @@ private slots:
         // ---- the audit logs ----
         std::map<QString, std::vector<QJsonObject>> events;  // node IP → what it saw
         std::map<QString, QByteArray> logText;
-        for (std::size_t i = 0; i < nodes_.size(); ++i) {
-            QFile file(auditFiles_[i]);
-            QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(auditFiles_[i]));
+        for (std::size_t i = 0; i < net_->size(); ++i) {
+            QFile file(net_->auditFile(i));
+            QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(net_->auditFile(i)));
             const QByteArray text = file.readAll();
-            logText[nodes_[i]->ip()] = text;
+            logText[net_->node(i).ip()] = text;
             for (const QByteArray& line : text.split('\n')) {
                 if (line.isEmpty()) {
                     continue;
@@ -250,7 +223,7 @@ private slots:
                 QJsonParseError error{};
                 const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
                 QVERIFY2(doc.isObject(), line.constData());
-                events[nodes_[i]->ip()].push_back(doc.object());
+                events[net_->node(i).ip()].push_back(doc.object());
             }
         }
 
@@ -344,8 +317,8 @@ private slots:
             }
         }
         int filesWithBob = 0;
-        for (const auto& node : nodes_) {
-            QDirIterator it(node->dataDir(), QDir::Files | QDir::Hidden,
+        for (std::size_t i = 0; i < net_->size(); ++i) {
+            QDirIterator it(net_->node(i).dataDir(), QDir::Files | QDir::Hidden,
                             QDirIterator::Subdirectories);
             while (it.hasNext()) {
                 const QString path = it.next();

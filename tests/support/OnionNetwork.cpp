@@ -13,8 +13,12 @@ namespace tandem::test {
 
 using transport::onion::NodeInfo;
 
-OnionNetwork::OnionNetwork(std::size_t nodes, int firstHost)
-    : count_(nodes), firstHost_(firstHost) {}
+OnionNetwork::OnionNetwork(std::size_t nodes, int firstHost, bool audit)
+    : count_(nodes), firstHost_(firstHost), audit_(audit) {}
+
+QString OnionNetwork::auditFile(std::size_t i) const {
+    return audit_ ? dir_.filePath(QStringLiteral("audit%1.jsonl").arg(i)) : QString();
+}
 
 bool OnionNetwork::start() {
     const QString directoryFile = dir_.filePath(QStringLiteral("directory.bin"));
@@ -22,6 +26,9 @@ bool OnionNetwork::start() {
         nodes_.push_back(std::make_unique<NodeProcess>(
             QStringLiteral("127.0.0.%1").arg(firstHost_ + static_cast<int>(i)), directoryFile,
             network_.publicKey));
+        if (audit_) {
+            nodes_.back()->setAuditFile(auditFile(i));
+        }
         if (!nodes_.back()->start()) {
             return false;
         }

@@ -16,14 +16,16 @@ namespace tandem::test {
 
 class OnionNetwork {
 public:
-    // `firstHost`: the last byte of the first node's address (127.0.0.firstHost).
-    OnionNetwork(std::size_t nodes, int firstHost);
+    // `firstHost`: the last byte of the first node's address (127.0.0.firstHost). With
+    // `audit`, every node records what it sees (tandem-node --audit) in auditFile(i).
+    OnionNetwork(std::size_t nodes, int firstHost, bool audit = false);
 
     bool start();
     [[nodiscard]] const transport::onion::NodeDirectory& directory() const { return directory_; }
     [[nodiscard]] const crypto::PublicKey& networkKey() const { return network_.publicKey; }
     [[nodiscard]] NodeProcess& node(std::size_t i) { return *nodes_.at(i); }
     [[nodiscard]] std::size_t size() const { return nodes_.size(); }
+    [[nodiscard]] QString auditFile(std::size_t i) const;
     // The node listening at "IP:PORT", if one of ours.
     [[nodiscard]] NodeProcess* nodeAt(const QString& address);
     // The members of the swarm that keeps this Session ID's messages.
@@ -36,6 +38,7 @@ private:
     QTemporaryDir dir_;
     std::size_t count_;
     int firstHost_;
+    bool audit_;
     crypto::Ed25519KeyPair network_ = crypto::Ed25519KeyPair::generate();
     std::vector<std::unique_ptr<NodeProcess>> nodes_;
     transport::onion::NodeDirectory directory_;
