@@ -19,7 +19,7 @@
 
 namespace {
 
-QString display;  // Xvfb's, chosen by Xvfb itself (-displayfd): no clash with another run
+QString display;  // our Xvfb's (initTestCase picks a free one)
 
 QString run(const QString& program, const QStringList& args, int timeoutMs = 30000) {
     QProcess p;
@@ -148,21 +148,37 @@ private slots:
             QFAIL("xdotool and Xvfb are needed (scripts/setup-deps.sh installs them)");
         }
         bin_ = tandem::test::binDirOr(QStringLiteral("tandemctl")).section(u'/', 0, -2);
-        xvfb_.start(QStringLiteral("Xvfb"),
-                    {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
-                     QStringLiteral("0"), QStringLiteral("2100x800x24"),
-                     QStringLiteral("-nolisten"), QStringLiteral("tcp")});
-        QVERIFY(xvfb_.waitForStarted(10000));
-        // Xvfb writes the display number it took once it is ready.
-        QByteArray number;
-        QElapsedTimer ready;
-        ready.start();
-        while (!number.contains('\n') && ready.elapsed() < 20000) {
-            xvfb_.waitForReadyRead(200);
-            number += xvfb_.readAllStandardOutput();
+        // A display of our own: the first of :140–:199 with no lock or socket left by another
+        // server (a stale :0 once made Xvfb's own choice, -displayfd, unreachable), confirmed
+        // by connecting to it; a server that loses the race for a number is replaced.
+        for (int n = 140; n < 200 && display.isEmpty(); ++n) {
+            if (QFile::exists(QStringLiteral("/tmp/.X%1-lock").arg(n)) ||
+                QFile::exists(QStringLiteral("/tmp/.X11-unix/X%1").arg(n))) {
+                continue;
+            }
+            const QString candidate = QStringLiteral(":%1").arg(n);
+            xvfb_.start(QStringLiteral("Xvfb"),
+                        {candidate, QStringLiteral("-screen"), QStringLiteral("0"),
+                         QStringLiteral("2100x800x24"), QStringLiteral("-nolisten"),
+                         QStringLiteral("tcp")});
+            if (!xvfb_.waitForStarted(10000)) {
+                continue;
+            }
+            display = candidate;
+            const bool up = QTest::qWaitFor(
+                [&] {
+                    return xvfb_.state() == QProcess::Running &&
+                           !run(QStringLiteral("xdotool"), {QStringLiteral("getdisplaygeometry")})
+                                .isEmpty();
+                },
+                10000);
+            if (!up) {
+                xvfb_.kill();
+                xvfb_.waitForFinished(5000);
+                display.clear();
+            }
         }
-        QVERIFY2(number.contains('\n'), "Xvfb did not start");
-        display = QStringLiteral(":") + QString::fromLatin1(number.trimmed());
+        QVERIFY2(!display.isEmpty(), "no X display could be started");
         QVERIFY2(tandem::test::startLocalnet(localnet_, dir_.filePath(QStringLiteral("net"))),
                  "tandem-localnet did not become ready");
         QVERIFY(tandem::test::setUpDemoProfiles(
