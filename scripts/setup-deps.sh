@@ -22,7 +22,7 @@ PACKAGES=(
   qml6-module-qt-labs-platform qml6-module-qt-labs-settings qml6-module-qttest
   fonts-dejavu-core
   # libraries
-  libsodium-dev libsqlcipher-dev sqlcipher libsqlite3-dev libprotobuf-dev protobuf-compiler
+  libsodium-dev libsqlcipher-dev libssl-dev sqlcipher libsqlite3-dev libprotobuf-dev protobuf-compiler
   qtkeychain-qt6-dev libqrencode-dev
   # the OS keychain (Secret Service) for QtKeychain, and a private session bus for its tests
   gnome-keyring libsecret-1-0 dbus

@@ -1,5 +1,7 @@
 #include "storage/Store.h"
 
+#include <openssl/crypto.h>
+
 #include "storage/StorageLog.h"
 
 namespace tandem::storage {
@@ -18,6 +20,11 @@ Store::~Store() {
         [this] {
             profile_.reset();
             open_ = false;
+            // SQLCipher's OpenSSL keeps per-thread state that a thread-exit destructor frees.
+            // At process exit, OpenSSL's own atexit cleanup can free it first from the main
+            // thread while this thread is still ending: a double free (seen under ASan in
+            // tandemctl). Released here, on this thread, nothing is left for either.
+            OPENSSL_thread_stop();
             thread_.quit();
         },
         Qt::QueuedConnection);

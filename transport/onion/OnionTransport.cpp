@@ -709,8 +709,7 @@ void OnionTransport::getBlob(const QByteArray& requestId, const BlobRef& ref) {
 }
 
 void OnionTransport::runBlob(BlobOp op) {
-    const auto path = running_ ? pickPath() : std::nullopt;
-    if (!path) {
+    if (!running_ || readyPaths() == 0) {
         if (blobsWaiting_.size() >= static_cast<std::size_t>(kMaxQueuedSends)) {
             emit blobFailed(op.requestId, pathError(QStringLiteral("too many files waiting")));
             return;
@@ -719,19 +718,9 @@ void OnionTransport::runBlob(BlobOp op) {
         return;
     }
     const auto swarm = directory_.swarmOf(blobRingKey(op.id));
-    const auto& p = paths_[static_cast<std::size_t>(*path)];
-    std::set<QString> avoid = op.tried;
-    avoid.insert(p->guard.address);
-    avoid.insert(p->middle.address);
-    const auto destination = swarm ? randomNode(avoid, *swarm) : std::nullopt;
-    if (!destination) {
-        // Members not yet asked may be left on this path's own nodes: the other path, then.
-        if (swarm && randomNode(op.tried, *swarm) && op.attempt + 1 < kSendAttempts) {
-            ++op.attempt;
-            runBlob(std::move(op));
-            return;
-        }
-        // Every member asked: the last failure, or (fetching) NotFound when each said so.
+    if (!swarm || !randomNode(op.tried, *swarm) || op.attempt >= kSendAttempts) {
+        // Every member asked (or kSendAttempts requests made): the last failure, or (fetching)
+        // NotFound when each said so.
         if (op.lastError && (op.put || op.lastError->code != TransportError::Code::NotFound)) {
             emit blobFailed(op.requestId, *op.lastError);
         } else {
@@ -741,6 +730,39 @@ void OnionTransport::runBlob(BlobOp op) {
                                 : TransportError{TransportError::Code::NotFound,
                                                  QStringLiteral("no node has this file"), false});
         }
+        return;
+    }
+    // A ready path whose own hops leave a member not yet asked.
+    std::optional<int> path;
+    std::optional<NodeInfo> destination;
+    std::optional<int> middleInTheWay;
+    for (int k = 0; k < kPaths && !destination; ++k) {
+        path = pickPath();
+        if (!path) {
+            break;
+        }
+        const auto& p = paths_[static_cast<std::size_t>(*path)];
+        std::set<QString> avoid = op.tried;
+        avoid.insert(p->guard.address);
+        avoid.insert(p->middle.address);
+        destination = randomNode(avoid, *swarm);
+        if (!destination && op.tried.count(p->middle.address) == 0 && p->middle.swarmId == *swarm) {
+            middleInTheWay = *path;
+        }
+    }
+    if (!destination) {
+        // The members left are hops of every ready path. A path with another middle hop then
+        // (its guard is kept); this counts no request, but is bounded too.
+        if (!middleInTheWay || op.reroutes >= kSendAttempts) {
+            op.attempt = kSendAttempts;
+            op.lastError = pathError(QStringLiteral("no onion path reaches the file's swarm"));
+            runBlob(std::move(op));
+            return;
+        }
+        ++op.reroutes;
+        buildPath(*middleInTheWay, false);
+        updateStatus();
+        blobsWaiting_.push_back(std::move(op));  // flushSends() runs it once that path is ready
         return;
     }
     SwarmRequest r;

@@ -148,7 +148,8 @@ private:
         QByteArray id;
         QByteArray data;  // put: the ciphertext
         std::int64_t size = 0;
-        int attempt = 0;
+        int attempt = 0;          // requests made
+        int reroutes = 0;         // paths rebuilt because their hops were the members left to ask
         std::set<QString> tried;  // members that did not have it, or did not answer
         std::optional<TransportError> lastError;
     };
