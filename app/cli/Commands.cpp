@@ -184,7 +184,7 @@ int usageError(CommandContext& ctx, const QString& command, const QString& messa
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = [] {
         std::vector<Command> list = profileCommands();
-        for (auto more : {messagingCommands(), toolCommands()}) {
+        for (auto more : {messagingCommands(), latencyCommands(), toolCommands()}) {
             for (Command& c : more) {
                 list.push_back(std::move(c));
             }

@@ -39,6 +39,7 @@ const std::vector<Command>& commands();
 std::vector<Command> profileCommands();
 std::vector<Command> messagingCommands();
 std::vector<Command> toolCommands();
+std::vector<Command> latencyCommands();  // LatencyCommand.cpp
 
 // Standard input, at most `maxBytes` (a phrase or a text given as "-": what is typed on the
 // command line shows up in `ps` and the shell history). nullopt if it cannot be read.

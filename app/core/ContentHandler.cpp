@@ -75,6 +75,25 @@ StoreResult<std::int64_t> enqueueContent(Repositories& r, std::int64_t conversat
     return r.outbox.enqueue(item);
 }
 
+bool probeOf(const proto::Content& content, std::int64_t contentBytes, ProbeSeen& out) {
+    if (content.has_probe()) {
+        out.reply = false;
+        out.run = content.probe().run();
+        out.sequence = content.probe().sequence();
+        out.sentAtUs = static_cast<std::int64_t>(content.probe().sent_at_us());
+    } else if (content.has_probe_reply()) {
+        out.reply = true;
+        out.run = content.probe_reply().run();
+        out.sequence = content.probe_reply().sequence();
+        out.sentAtUs = static_cast<std::int64_t>(content.probe_reply().sent_at_us());
+        out.receivedAtUs = static_cast<std::int64_t>(content.probe_reply().received_at_us());
+    } else {
+        return false;
+    }
+    out.size = contentBytes;
+    return true;
+}
+
 void takeHandled(Opened& out, HandledContent handled) {
     if (handled.stored) {
         out.outcome = Opened::Outcome::Stored;

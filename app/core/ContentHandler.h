@@ -39,16 +39,35 @@ storage::StoreResult<std::int64_t> enqueueContent(storage::Repositories& r,
                                                   storage::OutboxKind kind,
                                                   const QByteArray& content, std::int64_t now);
 
+// A latency probe or a contact's answer to one (docs/latency.md): nothing is stored for it
+// when it is opened; the Messenger answers it or makes a sample of it.
+struct ProbeSeen {
+    bool reply = false;  // a ProbeReply (else a Probe)
+    std::uint32_t run = 0;
+    std::uint32_t sequence = 0;
+    std::int64_t sentAtUs = 0;      // the probe's sender's wall clock
+    std::int64_t receivedAtUs = 0;  // reply: the answering side's wall clock
+    std::int64_t size = 0;          // the content's bytes
+    bool fromSelf = false;          // sent by this account (a probe to ourselves)
+    QString replyTo;                // where an answer goes: an aci:… address or a Session ID
+    QByteArray accessKey;           // Signal mode: the sender's, to answer through the relay
+    QByteArray identityKey;         // Signal mode: the sender's Ed25519 identity key
+};
+
+// Fills `out` when `content` is a probe or a probe reply.
+bool probeOf(const proto::Content& content, std::int64_t contentBytes, ProbeSeen& out);
+
 // What opening a received envelope came to, in either mode.
 struct Opened {
-    enum class Outcome { Stored, Duplicate, Receipt, Undecryptable, Ignored };
+    enum class Outcome { Stored, Duplicate, Receipt, Undecryptable, Ignored, Probe };
     Outcome outcome = Outcome::Ignored;
     QString from;                             // the sender's contact address
     std::optional<storage::Message> message;  // Stored
     std::vector<storage::Message> updated;    // Receipt: the messages whose status moved
     bool usedOneTimePreKey = false;           // Signal mode
     bool identityChanged = false;
-    QString problem;  // Undecryptable: why
+    QString problem;                 // Undecryptable: why
+    std::optional<ProbeSeen> probe;  // Probe
 };
 
 // The outcome of handled content (stored, duplicate, a receipt, or nothing to do).

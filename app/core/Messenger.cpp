@@ -185,6 +185,7 @@ void Messenger::startSession(const std::optional<QByteArray>& guard,
             [this](const QByteArray& signedDirectory) {
                 saveSetting(sessionmode::kDirectorySetting, signedDirectory);
             });
+    onion_->setPollInterval(sessionPollMs_);
     onion_->start();
 }
 
@@ -205,6 +206,9 @@ void Messenger::saveSetting(const char* key, const QByteArray& value) {
 }
 
 void Messenger::stop() {
+    if (probe_) {
+        finishProbeRun(CoreError{CoreErrorCode::Network, QStringLiteral("stopped")});
+    }
     if (relay_) {
         relay_->stop();
     }
@@ -460,8 +464,9 @@ void Messenger::processInbound() {
     inboundBusy_ = true;
     auto [mode, envelope] = std::move(inbound_.front());
     inbound_.pop_front();
-    const auto done = [this, mode = mode, serverId = envelope.serverId](StoreResult<Opened> o) {
-        openedOne(mode, serverId, std::move(o));
+    const auto done = [this, mode = mode, serverId = envelope.serverId,
+                       source = envelope.source](StoreResult<Opened> o) {
+        openedOne(mode, serverId, source, std::move(o));
     };
     if (mode == Mode::Signal && signal_) {
         const std::map<std::uint32_t, crypto::PublicKey> trusted = {{1, network_->relay->relayKey}};
@@ -482,7 +487,8 @@ void Messenger::processInbound() {
     }
 }
 
-void Messenger::openedOne(Mode mode, const QByteArray& serverId, StoreResult<Opened> opened) {
+void Messenger::openedOne(Mode mode, const QByteArray& serverId, const QString& source,
+                          StoreResult<Opened> opened) {
     if (!opened) {
         // Not stored: not acknowledged, so the network delivers it again later.
         qCWarning(lcCore) << "could not store a received message:" << opened.error().message;
@@ -501,6 +507,10 @@ void Messenger::openedOne(Mode mode, const QByteArray& serverId, StoreResult<Ope
                 for (const Message& m : opened->updated) {
                     emit messageUpdated(m);
                 }
+                emit latencySamplesChanged();  // a first delivery leaves a sample
+                break;
+            case Outcome::Probe:
+                onProbeSeen(mode, *opened->probe, source);
                 break;
             case Outcome::Undecryptable:
                 qCWarning(lcCore) << "a message" << (opened->from.isEmpty() ? "" : "from")

@@ -12,9 +12,11 @@
 #include <optional>
 #include <set>
 
+#include <QElapsedTimer>
 #include <QFuture>
 #include <QObject>
 #include <QPointer>
+#include <QPromise>
 #include <QTimer>
 
 #include "app/core/CoreError.h"
@@ -63,6 +65,32 @@ public:
     // The mode an address belongs to: +E164 or aci:… → Signal, 05… → Session.
     static std::optional<storage::Mode> modeOf(const QString& address);
 
+    // Latency probes (MessengerProbe.cpp, docs/latency.md): `count` probes through each mode's
+    // transport, interleaved (ABBA) so both meet the same conditions, to our own account in
+    // that mode ("self") or to a contact, who answers each. Never stored as messages; every
+    // probe leaves a sample (lost when no answer came within `timeoutMs` of the last send),
+    // all written to the store when the run ends.
+    struct ProbeOptions {
+        std::vector<storage::Mode> modes;
+        QString to = QStringLiteral("self");  // "self", or a contact's address (its mode only)
+        int count = 20;
+        int size = 0;           // padding bytes per probe
+        int intervalMs = 200;   // between rounds (one probe per mode a round)
+        int timeoutMs = 15000;  // after the last send
+    };
+    static constexpr int kMaxProbes = 10000;
+    static constexpr int kMaxProbeBytes = 64 * 1024;
+    static constexpr int kMaxProbeReplyRate = 200;  // answers to others' probes, per second
+    struct ProbeResult {
+        std::int64_t run = 0;
+        std::vector<storage::LatencySample> samples;  // sent order; lost ones included
+    };
+    QFuture<CoreResult<ProbeResult>> runProbes(const ProbeOptions& options);
+    [[nodiscard]] bool probing() const { return probe_ != nullptr; }
+    // Session mode receives by long-poll; a positive interval (before start()) polls like
+    // Session's own clients instead — for comparing the two (tandemctl latency --poll).
+    void setSessionPollInterval(int ms) { sessionPollMs_ = std::max(0, ms); }
+
 signals:
     void messageReceived(const tandem::storage::Message& message, const QString& from,
                          tandem::storage::Mode mode);
@@ -71,6 +99,12 @@ signals:
                            const tandem::transport::TransportStatus& status);
     void problem(const QString& message);
     void idle();
+    // A probe run: probes answered or lost so far, of `total`.
+    void probeProgress(qint64 run, int done, int total);
+    // One probe's sample (live, before the run's samples are written).
+    void latencySampled(const tandem::storage::LatencySample& sample);
+    // Samples were written to the store (a probe run ended, a delivery receipt arrived).
+    void latencySamplesChanged();
 
 private:
     // outbox (MessengerOutbox.cpp)
@@ -101,9 +135,48 @@ private:
     // Learns the account ids of saved numbers (one rate-limited lookup).
     void resolveContacts();
 
+    // latency probes (MessengerProbe.cpp); their transport ids start with this (outbox ids
+    // are numbers)
+    static constexpr const char* kProbeIdPrefix = "probe:";
+    struct ProbeTarget {
+        storage::Mode mode = storage::Mode::Signal;
+        QString address;         // where the transport sends it
+        QByteArray accessKey;    // Signal mode
+        QByteArray identityKey;  // Signal mode: the recipient's Ed25519 identity key
+        bool self = false;
+    };
+    struct PendingProbe {
+        storage::LatencySample sample;
+        std::int64_t sentNs = 0;  // on the run's steady clock
+        bool done = false;
+    };
+    struct ProbeRun {
+        std::uint32_t run = 0;
+        ProbeOptions options;
+        std::vector<ProbeTarget> targets;
+        std::map<QByteArray, PendingProbe> pending;  // by transport id
+        int round = 0;
+        int done = 0;
+        int total = 0;
+        QElapsedTimer clock;
+        QTimer tick;
+        QTimer deadline;
+        std::shared_ptr<QPromise<CoreResult<ProbeResult>>> promise;
+    };
+    void startProbeRun(ProbeOptions options, std::vector<ProbeTarget> targets,
+                       std::shared_ptr<QPromise<CoreResult<ProbeResult>>> promise);
+    void sendProbeRound();
+    std::optional<QByteArray> sealProbe(const ProbeTarget& target, const QByteArray& content,
+                                        QString* problem);
+    void onProbeAccepted(const QByteArray& id);
+    void onProbeFailed(const QByteArray& id, const transport::TransportError& error);
+    void onProbeSeen(storage::Mode mode, const ProbeSeen& probe, const QString& source);
+    void probeDone(PendingProbe& p);
+    void finishProbeRun(std::optional<CoreError> error);
+
     // inbound (Messenger.cpp)
     void onReceived(storage::Mode mode, const transport::IncomingEnvelope& envelope);
-    void openedOne(storage::Mode mode, const QByteArray& serverId,
+    void openedOne(storage::Mode mode, const QByteArray& serverId, const QString& source,
                    storage::StoreResult<Opened> opened);
     void processInbound();
     void checkIdle();
@@ -129,6 +202,11 @@ private:
     std::set<QString> bundlesInFlight_;
     std::int64_t outboxPending_ = 0;
     QTimer retryTimer_;
+
+    std::unique_ptr<ProbeRun> probe_;
+    int sessionPollMs_ = 0;
+    QElapsedTimer replyWindow_;  // answers to others' probes: kMaxProbeReplyRate a second
+    int repliesInWindow_ = 0;
 
     std::deque<std::pair<storage::Mode, transport::IncomingEnvelope>> inbound_;
     bool inboundBusy_ = false;

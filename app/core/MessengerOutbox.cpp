@@ -324,6 +324,10 @@ void Messenger::transmit(std::int64_t outboxId, Mode mode, const QString& recipi
 }
 
 void Messenger::onAccepted(const QByteArray& id) {
+    if (id.startsWith(kProbeIdPrefix)) {
+        onProbeAccepted(id);
+        return;
+    }
     const std::int64_t outboxId = id.toLongLong();
     store_.write(
         [outboxId](Repositories& r) -> StoreResult<std::optional<Message>> {
@@ -351,6 +355,10 @@ void Messenger::onAccepted(const QByteArray& id) {
 }
 
 void Messenger::onFailed(const QByteArray& id, const transport::TransportError& error) {
+    if (id.startsWith(kProbeIdPrefix)) {
+        onProbeFailed(id, error);
+        return;
+    }
     const std::int64_t outboxId = id.toLongLong();
     if (error.code == transport::TransportError::Code::Deferred) {
         // Never tried: no attempt is counted (a queue handed back behind one failure would

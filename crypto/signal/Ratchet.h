@@ -17,7 +17,10 @@
 
 namespace tandem::crypto::signal {
 
-enum class MessageType : std::uint32_t { Whisper = 1, PreKey = 2 };
+// Probe: sealed-sender content that is not ratchet-encrypted — latency probes (docs/latency.md),
+// which carry only padding and timings, so they cross the relay exactly as messages do without
+// advancing (or needing) a session. Never used for anything a user wrote.
+enum class MessageType : std::uint32_t { Whisper = 1, PreKey = 2, Probe = 3 };
 
 struct OutgoingMessage {
     MessageType type = MessageType::Whisper;

@@ -204,7 +204,7 @@ CryptoResult<UnsealedMessage> openSealed(const IdentityKeyPair& recipient, ByteV
     TANDEM_TRY_ASSIGN(const SecretBytes plain, unpad(padded.span()));
     proto::SealedContent content;
     if (!content.ParseFromArray(plain.data(), static_cast<int>(plain.size())) ||
-        (content.type() != 1 && content.type() != 2)) {
+        (content.type() < 1 || content.type() > 3)) {  // MessageType
         return cryptoError(CryptoErrorCode::Malformed,
                            QStringLiteral("the sealed content is malformed"));
     }

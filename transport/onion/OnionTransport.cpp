@@ -606,6 +606,18 @@ std::optional<QString> OnionTransport::routeAddress(const QString& recipient) co
     return it != routes_.end() ? std::optional<QString>(it->destination.address) : std::nullopt;
 }
 
+QStringList OnionTransport::routeHops(const QString& recipient) const {
+    const auto it = routes_.find(recipient);
+    if (it == routes_.end()) {
+        return {};
+    }
+    const auto& p = paths_[static_cast<std::size_t>(it->path)];
+    if (!p || p->guard.ed25519 != it->guard) {
+        return {};
+    }
+    return {p->guard.address, p->middle.address, it->destination.address};
+}
+
 void OnionTransport::acknowledge(const QByteArray& serverId) {
     if (serverId.size() != crypto_generichash_BYTES) {
         return;

@@ -85,6 +85,9 @@ public:
     // recipient's messages are stored at (nullopt before the first poll or send).
     [[nodiscard]] std::optional<QString> pollAddress() const;
     [[nodiscard]] std::optional<QString> routeAddress(const QString& recipient) const;
+    // The hops a recipient's messages take now: guard, middle, swarm member (empty before the
+    // first send to them). Latency samples record it (docs/latency.md).
+    [[nodiscard]] QStringList routeHops(const QString& recipient) const;
 
     // Resume receiving after this hash (the last one the core committed), e.g. after a
     // restart, at the member it came from (`IncomingEnvelope::source`): each member orders

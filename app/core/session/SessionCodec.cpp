@@ -86,14 +86,22 @@ StoreResult<Opened> open(Repositories& r, const Identity& me, const QByteArray& 
         out.problem = opened.error().message;
         return out;
     }
-    if (opened->senderSessionId == me.sessionId) {
-        out.outcome = Opened::Outcome::Ignored;  // our own (another device's) message: not yet
-        return out;
-    }
     const auto content = proto::decodeContent(qbytes(opened->content.span()));
     if (!content) {
         out.outcome = Opened::Outcome::Undecryptable;
         out.problem = content.error();
+        return out;
+    }
+    if (ProbeSeen probe;
+        probeOf(*content, static_cast<std::int64_t>(opened->content.size()), probe)) {
+        probe.fromSelf = opened->senderSessionId == me.sessionId;
+        probe.replyTo = opened->senderSessionId;
+        out.outcome = Opened::Outcome::Probe;  // never stored (docs/latency.md)
+        out.probe = std::move(probe);
+        return out;
+    }
+    if (opened->senderSessionId == me.sessionId) {
+        out.outcome = Opened::Outcome::Ignored;  // our own (another device's) message: not yet
         return out;
     }
     TANDEM_TRY_ASSIGN(const Contact contact,

@@ -320,6 +320,26 @@ StoreResult<Opened> open(Repositories& r, const Identity& me,
         out.problem = unsealed.error().message;
         return out;
     }
+    if (unsealed->type == MessageType::Probe) {
+        // Not ratchet-encrypted, never stored: a latency probe or an answer to one, and
+        // nothing else is accepted in this form.
+        const auto content = proto::decodeContent(qbytes(unsealed->message.span()));
+        ProbeSeen probe;
+        if (!content ||
+            !probeOf(*content, static_cast<std::int64_t>(unsealed->message.size()), probe)) {
+            out.outcome = Opened::Outcome::Undecryptable;
+            out.problem = QStringLiteral("a probe envelope that holds no probe");
+            return out;
+        }
+        const auto& certificate = unsealed->certificate;
+        probe.fromSelf = qbytes(certificate.senderAci) == me.aci;
+        probe.replyTo = relay::aciAddress(qbytes(certificate.senderAci));
+        probe.accessKey = QByteArray::fromStdString(content->sender_access_key());
+        probe.identityKey = qbytes(certificate.identityKey);
+        out.outcome = Opened::Outcome::Probe;
+        out.probe = std::move(probe);
+        return out;
+    }
     TANDEM_TRY_ASSIGN(const Contact contact, senderContact(r, unsealed->certificate, now));
     out.from = contact.address;
     TANDEM_TRY_ASSIGN(
