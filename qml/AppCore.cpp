@@ -1,5 +1,7 @@
 #include "qml/AppCore.h"
 
+#include "app/core/LatencyStats.h"
+
 #include <QBuffer>
 #include <QDateTime>
 #include <QFileInfo>
@@ -490,6 +492,23 @@ void AppCore::startCore() {
                     emit connectionChanged();
                 });
             });
+    connect(messenger, &core::Messenger::latencySamplesChanged, messenger,
+            [toGui, this] { toGui([this] { emit latencySamplesChanged(); }); });
+    connect(messenger, &core::Messenger::probeProgress, messenger,
+            [toGui, this](qint64, int done, int total) {
+                toGui([this, done, total] { emit probeProgress(done, total); });
+            });
+    connect(messenger, &core::Messenger::latencySampled, messenger,
+            [toGui, this](const LatencySample& sample) {
+                const auto ms = [](const std::optional<std::int64_t>& us) {
+                    return us ? static_cast<double>(*us) / 1000.0 : -1.0;
+                };
+                toGui([this, transport = core::transportName(sample.transport),
+                       sentAt = sample.sentAt, rt = sample.lost ? -1.0 : ms(sample.roundTripUs),
+                       ow = sample.lost ? -1.0 : ms(sample.oneWayUs)] {
+                    emit latencySampled(transport, sentAt, rt, ow);
+                });
+            });
     QMetaObject::invokeMethod(messenger, [messenger] {
         messenger->start().then([](core::CoreResult<void> started) {
             if (!started) {
@@ -497,6 +516,55 @@ void AppCore::startCore() {
             }
         });
     });
+}
+
+bool AppCore::runProbes(int count, int size, int intervalMs) {
+    if (messenger_ == nullptr || probing_ || (!signalConnected_ && !sessionConnected_)) {
+        return false;
+    }
+    core::Messenger::ProbeOptions options;
+    options.to = QStringLiteral("self");
+    options.count = count;
+    options.size = size;
+    options.intervalMs = intervalMs;
+    if (signalConnected_) {
+        options.modes.push_back(Mode::Signal);
+    }
+    if (sessionConnected_) {
+        options.modes.push_back(Mode::Session);
+    }
+    setProbing(true);
+    QPointer<AppCore> self(this);
+    QMetaObject::invokeMethod(messenger_, [messenger = messenger_, options, self] {
+        // The sync form: the result is posted back to this object (it may be gone by then).
+        messenger->runProbes(options).then(
+            [self](core::CoreResult<core::Messenger::ProbeResult> result) {
+                const bool ok = result.has_value();
+                QString message;
+                if (ok) {
+                    const auto lost = std::count_if(result->samples.begin(), result->samples.end(),
+                                                    [](const LatencySample& s) { return s.lost; });
+                    message = tr("%n probe(s)", nullptr, static_cast<int>(result->samples.size())) +
+                              QStringLiteral(", ") + tr("%n lost", nullptr, static_cast<int>(lost));
+                } else {
+                    message = result.error().message;
+                }
+                QMetaObject::invokeMethod(self, [self, ok, message] {
+                    if (self) {
+                        self->setProbing(false);
+                        emit self->probeFinished(ok, message);
+                    }
+                });
+            });
+    });
+    return true;
+}
+
+void AppCore::setProbing(bool probing) {
+    if (probing_ != probing) {
+        probing_ = probing;
+        emit probingChanged();
+    }
 }
 
 void AppCore::stopCore() {

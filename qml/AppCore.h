@@ -61,6 +61,8 @@ class AppCore : public QObject {
     Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
     // A conversation to open once the list is there (tandem --open ADDRESS), then cleared.
     Q_PROPERTY(QString openAtStart READ openAtStart WRITE setOpenAtStart NOTIFY openAtStartChanged)
+    // A latency comparison is running (runProbes).
+    Q_PROPERTY(bool probing READ probing NOTIFY probingChanged)
 
 public:
     enum class State { NoProfile, Locked, Opening, Ready, Failed };
@@ -104,6 +106,11 @@ public:
     Q_INVOKABLE void setVerified(qint64 conversationId, qint64 contactId, bool verified);
     // The user has seen this conversation: its messages are read (a read receipt goes out).
     Q_INVOKABLE void markRead(qint64 conversationId);
+    // Latency comparison (docs/latency.md): `count` probes to our own account through every
+    // mode this profile has, interleaved; probeProgress while it runs, probeFinished at the
+    // end (the samples are in the store then). False if one is running or nothing is connected.
+    Q_INVOKABLE bool runProbes(int count, int size = 0, int intervalMs = 200);
+    [[nodiscard]] bool probing() const { return probing_; }
     // Empty if `address` can be written to in the current mode, else why not (for the
     // new-conversation field, validated as it is typed).
     Q_INVOKABLE QString checkAddress(const QString& address) const;
@@ -159,6 +166,15 @@ signals:
     void codeNeeded();
     void registrationInterrupted();
     void setupFailed(const QString& reason);
+    void probingChanged();
+    void probeProgress(int done, int total);
+    // `ok` false with the reason; samples `count` probes (lost ones included).
+    void probeFinished(bool ok, const QString& message);
+    // Samples were added to the store (a delivery receipt, a probe run's end).
+    void latencySamplesChanged();
+    // One probe's sample, live, in milliseconds (roundTripMs < 0: lost).
+    void latencySampled(const QString& transport, qint64 sentAt, double roundTripMs,
+                        double oneWayMs);
 
 private:
     void setState(State state, const QString& error = QString());
@@ -195,6 +211,8 @@ private:
     bool previews_ = true;
     int unreadTotal_ = 0;
     QString openAtStart_;
+    bool probing_ = false;
+    void setProbing(bool probing);
     void countUnread();
     std::unique_ptr<crypto::session::SessionIdentity> pendingSession_;
     QList<int> confirmPositions_;

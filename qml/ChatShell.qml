@@ -38,6 +38,28 @@ Page {
     Shortcut { sequence: "Ctrl+Shift+N"; onActivated: shell.core.openNoteToSelf() }
     Shortcut { sequence: "Ctrl+1"; onActivated: shell.core.mode = "signal" }
     Shortcut { sequence: "Ctrl+2"; onActivated: shell.core.mode = "session" }
+    Shortcut { sequence: "Ctrl+L"; onActivated: latencyPopup.open() }
+
+    // "Compare latency" over the whole window (Ctrl+L, or the header's button).
+    Popup {
+        id: latencyPopup
+        objectName: "latencyPopup"
+        parent: Overlay.overlay
+        x: 0; y: 0
+        width: parent ? parent.width : 0
+        height: parent ? parent.height : 0
+        modal: true
+        padding: 0
+        closePolicy: Popup.CloseOnEscape
+        contentItem: Loader {
+            active: latencyPopup.visible
+            sourceComponent: LatencyPage {
+                objectName: "latencyPage"
+                core: shell.core
+                onCloseRequested: latencyPopup.close()
+            }
+        }
+    }
 
     footer: Label {
         objectName: "problemBanner"
@@ -91,6 +113,14 @@ Page {
                 text: qsTr("Path: you → %1").arg(shell.core.onionPath.join(" → "))
                 opacity: 0.7
                 font.pixelSize: 12
+            }
+            ToolButton {
+                objectName: "latencyButton"
+                text: qsTr("Compare latency")
+                Accessible.name: text
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Signal and Session delivery latency, measured (Ctrl+L)")
+                onClicked: latencyPopup.open()
             }
             ToolButton {
                 objectName: "menuButton"

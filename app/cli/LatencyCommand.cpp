@@ -30,8 +30,9 @@ std::optional<int> intOption(CommandContext& ctx, const QString& option, int fal
     return value;
 }
 
+// A rank that falls on a lost probe reads "lost" (LatencyStats.h).
 QString ms(const std::optional<double>& v) {
-    return v ? QString::number(*v, 'f', 2) : QStringLiteral("-");
+    return v ? QString::number(*v, 'f', 2) : QStringLiteral("lost");
 }
 
 int runLatency(CommandContext& ctx) {

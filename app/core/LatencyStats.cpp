@@ -7,13 +7,16 @@ namespace tandem::core {
 
 using namespace tandem::storage;
 
-double percentile(const std::vector<double>& sorted, double p) {
-    if (sorted.empty()) {
-        return 0;
+std::optional<double> percentile(const std::vector<double>& sorted, std::size_t total, double p) {
+    if (total == 0) {
+        return std::nullopt;
     }
-    const auto n = static_cast<double>(sorted.size());
+    const auto n = static_cast<double>(total);
     const auto rank = static_cast<std::size_t>(std::max(1.0, std::ceil(p / 100.0 * n)));
-    return sorted[std::min(rank, sorted.size()) - 1];
+    if (rank > sorted.size()) {
+        return std::nullopt;
+    }
+    return sorted[rank - 1];
 }
 
 std::vector<double> latencyValuesMs(const std::vector<LatencySample>& samples,
@@ -41,14 +44,14 @@ LatencySummary summarize(const std::vector<LatencySample>& samples, TransportKin
         }
     }
     std::vector<double> values = latencyValuesMs(samples, transport, metric);
-    if (values.empty()) {
-        return out;
-    }
     std::sort(values.begin(), values.end());
-    out.p50 = percentile(values, 50);
-    out.p90 = percentile(values, 90);
-    out.p99 = percentile(values, 99);
-    out.max = values.back();
+    const auto total = static_cast<std::size_t>(out.count);
+    out.p50 = percentile(values, total, 50);
+    out.p90 = percentile(values, total, 90);
+    out.p99 = percentile(values, total, 99);
+    if (!values.empty()) {
+        out.max = values.back();
+    }
     return out;
 }
 

@@ -1,6 +1,7 @@
 // LatencyStats: the figures `tandemctl latency` prints and the app's comparison page shows,
-// computed one way for both: percentiles by nearest rank over the answered samples, lost
-// samples counted beside them (never dropped from the count), and the CSV both export.
+// computed one way for both: percentiles by nearest rank over every sample, a lost one counting
+// as slower than any answered one (so losses are never dropped from the statistics: with 2 %
+// lost, p99 is "lost"), and the CSV both export.
 #pragma once
 
 #include <optional>
@@ -17,12 +18,13 @@ enum class LatencyMetric { RoundTrip, OneWay };
 struct LatencySummary {
     int count = 0;  // samples, lost ones included
     int lost = 0;
-    // Milliseconds over the answered samples; nullopt when none was answered.
+    // Milliseconds; nullopt when the rank falls on a lost sample (max: none was answered).
     std::optional<double> p50, p90, p99, max;
 };
 
-// Nearest rank: the smallest value with at least p% of the values at or below it.
-double percentile(const std::vector<double>& sorted, double p);
+// Nearest rank over `total` values of which `sorted` are the answered ones (the rest lost,
+// slower than all): nullopt when the rank lands on a lost one.
+std::optional<double> percentile(const std::vector<double>& sorted, std::size_t total, double p);
 
 // The samples' values in milliseconds (answered ones, in the order given).
 std::vector<double> latencyValuesMs(const std::vector<storage::LatencySample>& samples,

@@ -455,8 +455,11 @@ void Messenger::finishProbeRun(std::optional<CoreError> error) {
     qCInfo(lcCore) << "latency probe run" << result.run << "ended:" << result.samples.size()
                    << "probes," << lost << "lost";
     auto promise = run->promise;
+    // Copied before the call: the continuation below takes `result` by move, and the order in
+    // which arguments are built is unspecified.
+    std::vector<LatencySample> toWrite = result.samples;
     store_.write(
-        [samples = result.samples](Repositories& r) -> StoreResult<void> {
+        [samples = std::move(toWrite)](Repositories& r) -> StoreResult<void> {
             for (const LatencySample& s : samples) {
                 TANDEM_TRY(r.latency.add(s));
             }

@@ -75,6 +75,16 @@ StoreResult<std::vector<LatencySample>> LatencyRepository::probeRun(std::int64_t
     return collectRows(*stmt, readSample);
 }
 
+StoreResult<std::vector<LatencySample>> LatencyRepository::newest(std::int64_t beforeId,
+                                                                  int limit) {
+    TANDEM_TRY(checkPageSize(limit));
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT " SAMPLE_COLUMNS " FROM latency_samples "
+                                  "WHERE id < ? ORDER BY id DESC LIMIT ?"));
+    stmt->bindAll(beforeId, limit);
+    return collectRows(*stmt, readSample);
+}
+
 StoreResult<std::int64_t> LatencyRepository::count(std::optional<TransportKind> transport) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT count(*) FROM latency_samples "
                                                     "WHERE ?1 IS NULL OR transport = ?1"));

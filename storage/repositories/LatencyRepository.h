@@ -21,6 +21,8 @@ public:
     StoreResult<std::vector<LatencySample>> samples(std::optional<TransportKind> transport,
                                                     std::int64_t since, int limit);
     StoreResult<std::vector<LatencySample>> probeRun(std::int64_t run, int limit);
+    // The newest samples with an id below `beforeId`, newest first (a page of them).
+    StoreResult<std::vector<LatencySample>> newest(std::int64_t beforeId, int limit);
     StoreResult<std::int64_t> count(std::optional<TransportKind> transport);
     StoreResult<int> deleteOlderThan(std::int64_t before);
 

@@ -1,3 +1,4 @@
+#include <limits>
 // Every repository against a real SQLCipher database: the behaviour callers rely on, the
 // limits, and the rules (dedupe, forward-only status, timer versions, cascades).
 #include <sodium.h>
@@ -689,6 +690,14 @@ private slots:
         QVERIFY(!onion.back().roundTripUs.has_value());
         QCOMPARE(onion.front().path, QStringLiteral("n1>n2>n3"));
         QCOMPARE(ok(r_->latency.probeRun(7, 100)).size(), std::size_t{4});
+        // The newest first, a page at a time.
+        const auto newest = ok(r_->latency.newest(std::numeric_limits<std::int64_t>::max(), 3));
+        QCOMPARE(newest.size(), std::size_t{3});
+        QVERIFY(newest[0].lost);
+        QCOMPARE(newest[1].sentAt, std::int64_t{1009});
+        const auto older = ok(r_->latency.newest(newest.back().id, 100));
+        QCOMPARE(older.size(), std::size_t{8});
+        QCOMPARE(older.back().sentAt, std::int64_t{1000});
         QCOMPARE(ok(r_->latency.deleteOlderThan(1005)), 5);
         QCOMPARE(ok(r_->latency.count(std::nullopt)), std::int64_t{6});
     }
