@@ -149,6 +149,10 @@ private:
         storage::LatencySample sample;
         std::int64_t sentNs = 0;  // on the run's steady clock
         bool done = false;
+        // Session mode: the hops it was sent through, and the member it came back from
+        // (either may be learned first: the swarm's answer and the delivery race).
+        QString sentVia;
+        QString cameFrom;
     };
     struct ProbeRun {
         std::uint32_t run = 0;

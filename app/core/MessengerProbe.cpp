@@ -324,13 +324,14 @@ void Messenger::onProbeAccepted(const QByteArray& id) {
         return;
     }
     const auto it = probe_->pending.find(id);
-    if (it == probe_->pending.end() || it->second.sample.transport != TransportKind::Onion) {
+    if (it == probe_->pending.end() || it->second.sample.transport != TransportKind::Onion ||
+        !it->second.sentVia.isEmpty()) {
         return;
     }
-    // The onion route it took: guard, middle, swarm member (the receiving member follows).
+    // The onion route it took: guard, middle, swarm member.
     for (const ProbeTarget& t : probe_->targets) {
         if (t.mode == Mode::Session && onion_) {
-            it->second.sample.path = onion_->routeHops(t.address).join(u'>');
+            it->second.sentVia = onion_->routeHops(t.address).join(u'>');
         }
     }
 }
@@ -407,10 +408,12 @@ void Messenger::onProbeSeen(Mode mode, const ProbeSeen& probe, const QString& so
     // it arrived on their clock.
     p.sample.oneWayUs = probe.fromSelf ? roundTripUs : probe.receivedAtUs - probe.sentAtUs;
     p.sample.lost = false;
-    if (mode == Mode::Session && !source.isEmpty()) {
-        p.sample.path += QStringLiteral("|") + source;  // the member it came back from
+    if (mode == Mode::Session) {
+        p.cameFrom = source;
+        if (p.sentVia.isEmpty() && onion_) {  // delivered before the swarm's answer came back
+            p.sentVia = onion_->routeHops(probe.replyTo).join(u'>');
+        }
     }
-    Q_UNUSED(now);
     probeDone(p);
 }
 
@@ -419,6 +422,10 @@ void Messenger::probeDone(PendingProbe& p) {
         return;
     }
     p.done = true;
+    if (p.sample.transport == TransportKind::Onion) {
+        // "guard>middle>member|member it came back from" (docs/latency.md)
+        p.sample.path = p.cameFrom.isEmpty() ? p.sentVia : p.sentVia + u'|' + p.cameFrom;
+    }
     ++probe_->done;
     emit latencySampled(p.sample);
     emit probeProgress(probe_->run, probe_->done, probe_->total);

@@ -2,15 +2,20 @@
 // thread), each watched by QAbstractItemModelTester: every signal they emit must match the
 // rows they then report. Conversations follow the mode; messages page in from the store
 // newest first, and new ones and status moves arrive through the core's change signal.
+#include <cmath>
+
 #include <QAbstractItemModelTester>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 #include "app/core/Await.h"
 #include "app/core/ContentHandler.h"
 #include "qml/AppCore.h"
 #include "qml/ConversationListModel.h"
+#include "qml/LatencyDashboard.h"
 #include "qml/MessageListModel.h"
 #include "tests/support/TestSupport.h"
 
@@ -18,6 +23,7 @@ using namespace tandem;
 using namespace tandem::storage;
 using tandem::gui::AppCore;
 using tandem::gui::ConversationListModel;
+using tandem::gui::LatencyDashboard;
 using tandem::gui::MessageListModel;
 
 namespace {
@@ -199,6 +205,123 @@ private slots:
         // Another conversation: the model starts over with it.
         model.setConversationId(0);
         QCOMPARE(model.count(), 0);
+    }
+
+    // The comparison page's figures are the stored samples': computed here independently
+    // (nearest rank, a lost probe slower than every answer) and compared.
+    void latencyDashboardMatchesTheStore() {
+        const std::int64_t t0 = 1'790'000'000'000;
+        std::vector<LatencySample> written;
+        for (int i = 0; i < 230; ++i) {
+            LatencySample s;
+            s.transport = i % 2 == 0 ? TransportKind::Relay : TransportKind::Onion;
+            s.sentAt = t0 + i * 100;
+            s.probeRun = 42;
+            s.size = 60;
+            // Relay 1..115 ms shuffled a little; onion 10× slower; every 23rd lost.
+            if (i % 23 == 22) {
+                s.lost = true;
+            } else {
+                const std::int64_t ms = (i * 37) % 115 + 1;
+                s.roundTripUs = (s.transport == TransportKind::Relay ? ms : ms * 10) * 1000;
+                s.oneWayUs = *s.roundTripUs / 2;
+            }
+            written.push_back(s);
+        }
+        QVERIFY(test::await(core_->store().write([written](Repositories& r) -> StoreResult<void> {
+                    for (const LatencySample& s : written) {
+                        TANDEM_TRY(r.latency.add(s));
+                    }
+                    return {};
+                })).has_value());
+        LatencyDashboard dash;
+        QSignalSpy reloaded(&dash, &LatencyDashboard::reloaded);
+        dash.setCore(core_.get());
+        QVERIFY(reloaded.wait(10000));
+        QCOMPARE(dash.sampleCount(), 230);
+
+        const auto expect = [&](TransportKind t, bool roundTrip) {
+            std::vector<double> values;
+            int count = 0;
+            for (const LatencySample& s : written) {
+                if (s.transport != t) {
+                    continue;
+                }
+                ++count;
+                if (!s.lost) {
+                    values.push_back(static_cast<double>(roundTrip ? *s.roundTripUs : *s.oneWayUs) /
+                                     1000.0);
+                }
+            }
+            std::sort(values.begin(), values.end());
+            const auto rank = [&](double p) {
+                const auto r = static_cast<std::size_t>(std::ceil(p * count));
+                return r <= values.size() ? values[r - 1] : -1.0;
+            };
+            return QVariantMap{
+                {QStringLiteral("transport"),
+                 t == TransportKind::Relay ? QStringLiteral("signal") : QStringLiteral("session")},
+                {QStringLiteral("count"), count},
+                {QStringLiteral("lost"), count - static_cast<int>(values.size())},
+                {QStringLiteral("p50"), rank(0.5)},
+                {QStringLiteral("p90"), rank(0.9)},
+                {QStringLiteral("p99"), rank(0.99)},
+                {QStringLiteral("max"), values.back()}};
+        };
+        for (const bool roundTrip : {true, false}) {
+            dash.setMetric(roundTrip ? QStringLiteral("roundTrip") : QStringLiteral("oneWay"));
+            const QVariantList summaries = dash.summaries();
+            QCOMPARE(summaries.size(), 2);
+            QCOMPARE(summaries[0].toMap(), expect(TransportKind::Relay, roundTrip));
+            QCOMPARE(summaries[1].toMap(), expect(TransportKind::Onion, roundTrip));
+            // 5 of 115 lost per transport: p99 falls on a lost probe, p90 does not.
+            QCOMPARE(summaries[0].toMap()[QStringLiteral("lost")].toInt(), 5);
+            QCOMPARE(summaries[0].toMap()[QStringLiteral("p99")].toDouble(), -1.0);
+            QVERIFY(summaries[0].toMap()[QStringLiteral("p90")].toDouble() > 0);
+        }
+        dash.setMetric(QStringLiteral("roundTrip"));
+
+        // The CDF rises through every answered sample to answered/all (the lost keep it
+        // below 1); the timeline has one point per answered sample, in time order.
+        for (const QString& transport : {QStringLiteral("signal"), QStringLiteral("session")}) {
+            const QVariantList cdf = dash.cdfPoints(transport);
+            QCOMPARE(cdf.size(), 110);
+            for (qsizetype i = 1; i < cdf.size(); ++i) {
+                QVERIFY(cdf[i].toPointF().x() >= cdf[i - 1].toPointF().x());
+                QVERIFY(cdf[i].toPointF().y() > cdf[i - 1].toPointF().y());
+            }
+            QCOMPARE(cdf.back().toPointF().y(), 110.0 / 115.0);
+            const QVariantList timeline = dash.timelinePoints(transport);
+            QCOMPARE(timeline.size(), 110);
+            for (qsizetype i = 1; i < timeline.size(); ++i) {
+                QVERIFY(timeline[i].toPointF().x() > timeline[i - 1].toPointF().x());
+            }
+        }
+        QCOMPARE(dash.maxMs(), 1150.0);
+        QCOMPARE(dash.firstAt().toMSecsSinceEpoch(), t0);
+        QCOMPARE(dash.lastAt().toMSecsSinceEpoch(), t0 + 229 * 100);
+
+        // The CSV holds exactly the samples shown.
+        QTemporaryDir out;
+        const QString csv = out.filePath(QStringLiteral("samples.csv"));
+        QCOMPARE(dash.exportCsv(QUrl::fromLocalFile(csv)), QString());
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 231);
+        QVERIFY(lines[0].startsWith("run,transport,sent_at_ms"));
+        QCOMPARE(std::count_if(lines.begin() + 1, lines.end(),
+                               [](const QByteArray& l) { return l.endsWith(",1"); }),
+                 10);  // the lost ones
+        QVERIFY(!dash.exportCsv(QUrl::fromLocalFile(QStringLiteral("/nonexistent/dir/x.csv")))
+                     .isEmpty());
+
+        // Live: a probe's sample shows at once; samples written are read again.
+        emit core_->latencySampled(QStringLiteral("session"), t0 + 30000, 2.5, 1.25);
+        QCOMPARE(dash.sampleCount(), 231);
+        emit core_->latencySamplesChanged();
+        QVERIFY(reloaded.wait(10000));
+        QCOMPARE(dash.sampleCount(), 230);
     }
 };
 

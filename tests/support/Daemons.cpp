@@ -178,9 +178,11 @@ void NodeProcess::terminate() {
     }
 }
 
-bool startLocalnet(QProcess& process, const QString& dir, int timeoutMs) {
+bool startLocalnet(QProcess& process, const QString& dir, int timeoutMs,
+                   const QStringList& extraArgs) {
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    process.start(binDirOr(QStringLiteral("tandem-localnet")), {QStringLiteral("--dir"), dir});
+    process.start(binDirOr(QStringLiteral("tandem-localnet")),
+                  QStringList{QStringLiteral("--dir"), dir} + extraArgs);
     if (!process.waitForStarted(10000)) {
         return false;
     }

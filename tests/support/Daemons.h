@@ -78,7 +78,8 @@ private:
 QString nodePath();
 
 // tandem-localnet --dir DIR started in `process`; true once it says it is ready.
-bool startLocalnet(QProcess& process, const QString& dir, int timeoutMs = 30000);
+bool startLocalnet(QProcess& process, const QString& dir, int timeoutMs = 30000,
+                   const QStringList& extraArgs = {});
 // scripts/demo-profiles.sh (at `script`): alice and bob in DEMO, on the network file given.
 bool setUpDemoProfiles(const QString& script, const QString& demo, const QString& network);
 
