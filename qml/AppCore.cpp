@@ -1,7 +1,5 @@
 #include "qml/AppCore.h"
 
-#include "app/core/LatencyStats.h"
-
 #include <QBuffer>
 #include <QDateTime>
 #include <QFileInfo>
@@ -12,6 +10,7 @@
 #include <tandem/common/Redact.h>
 
 #include "app/core/ConversationService.h"
+#include "app/core/LatencyStats.h"
 #include "app/core/Messenger.h"
 #include "app/core/NetworkConfig.h"
 #include "app/core/session/SessionCodec.h"
@@ -537,15 +536,14 @@ bool AppCore::runProbes(int count, int size, int intervalMs) {
     QPointer<AppCore> self(this);
     QMetaObject::invokeMethod(messenger_, [messenger = messenger_, options, self] {
         // The sync form: the result is posted back to this object (it may be gone by then).
-        messenger->runProbes(options).then(
-            [self](core::CoreResult<core::Messenger::ProbeResult> result) {
+        messenger->runProbes(options)
+            .then([self](core::CoreResult<core::Messenger::ProbeResult> result) {
                 const bool ok = result.has_value();
                 QString message;
                 if (ok) {
                     const auto lost = std::count_if(result->samples.begin(), result->samples.end(),
                                                     [](const LatencySample& s) { return s.lost; });
-                    message = tr("%n probe(s)", nullptr, static_cast<int>(result->samples.size())) +
-                              QStringLiteral(", ") + tr("%n lost", nullptr, static_cast<int>(lost));
+                    message = tr("probes %1, lost %2").arg(result->samples.size()).arg(lost);
                 } else {
                     message = result.error().message;
                 }
@@ -553,6 +551,13 @@ bool AppCore::runProbes(int count, int size, int intervalMs) {
                     if (self) {
                         self->setProbing(false);
                         emit self->probeFinished(ok, message);
+                    }
+                });
+            })
+            .onCanceled([self] {  // the core went (its promise was dropped unfinished)
+                QMetaObject::invokeMethod(self, [self] {
+                    if (self) {
+                        self->setProbing(false);
                     }
                 });
             });
@@ -572,6 +577,7 @@ void AppCore::stopCore() {
         return;
     }
     core::Messenger* messenger = std::exchange(messenger_, nullptr);
+    setProbing(false);  // a run ends with its core
     // Destroyed on its own thread (its transports' sockets belong to it), before the store.
     QMetaObject::invokeMethod(
         messenger, [messenger] { delete messenger; }, Qt::BlockingQueuedConnection);

@@ -95,6 +95,42 @@ void LatencyDashboard::setMetric(const QString& metric) {
     }
 }
 
+QString LatencyDashboard::source() const {
+    switch (source_) {
+        case Source::Probes:
+            return QStringLiteral("probes");
+        case Source::Messages:
+            return QStringLiteral("messages");
+        case Source::All:
+            break;
+    }
+    return QStringLiteral("all");
+}
+
+void LatencyDashboard::setSource(const QString& source) {
+    const Source next = source == QLatin1String("messages") ? Source::Messages
+                        : source == QLatin1String("all")    ? Source::All
+                                                            : Source::Probes;
+    if (next != source_) {
+        source_ = next;
+        emit sourceChanged();
+        emit samplesChanged();
+    }
+}
+
+std::vector<LatencySample> LatencyDashboard::samples() const {
+    if (source_ == Source::All) {
+        return samples_;
+    }
+    std::vector<LatencySample> out;
+    for (const LatencySample& s : samples_) {
+        if (s.probeRun.has_value() == (source_ == Source::Probes)) {
+            out.push_back(s);
+        }
+    }
+    return out;
+}
+
 void LatencyDashboard::reload() {
     if (!core_ || core_->state() != AppCore::State::Ready) {
         return;
@@ -147,6 +183,7 @@ void LatencyDashboard::addLive(const QString& transport, qint64 sentAt, double r
     // Shown now; replaced by the stored sample when the run's samples are written.
     LatencySample s;
     s.transport = *kind;
+    s.probeRun = 0;  // only probes are reported live
     s.sentAt = sentAt;
     s.lost = roundTripMs < 0;
     if (!s.lost) {
@@ -162,9 +199,10 @@ void LatencyDashboard::addLive(const QString& transport, qint64 sentAt, double r
 
 QVariantList LatencyDashboard::summaries() const {
     QVariantList out;
-    const auto ms = [](const std::optional<double>& v) { return v ? *v : -1.0; };
+    const auto ms = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
+    const std::vector<LatencySample> shown = samples();
     for (const TransportKind t : {TransportKind::Relay, TransportKind::Onion}) {
-        const core::LatencySummary s = core::summarize(samples_, t, metric_);
+        const core::LatencySummary s = core::summarize(shown, t, metric_);
         if (s.count == 0) {
             continue;
         }
@@ -181,8 +219,9 @@ QVariantList LatencyDashboard::summaries() const {
 
 double LatencyDashboard::maxMs() const {
     double out = 0;
+    const std::vector<LatencySample> shown = samples();
     for (const TransportKind t : {TransportKind::Relay, TransportKind::Onion}) {
-        for (const double v : core::latencyValuesMs(samples_, t, metric_)) {
+        for (const double v : core::latencyValuesMs(shown, t, metric_)) {
             out = std::max(out, v);
         }
     }
@@ -190,29 +229,32 @@ double LatencyDashboard::maxMs() const {
 }
 
 QDateTime LatencyDashboard::firstAt() const {
-    if (samples_.empty()) {
+    const std::vector<LatencySample> shown = samples();
+    if (shown.empty()) {
         return QDateTime::currentDateTime();
     }
     const auto it = std::min_element(
-        samples_.begin(), samples_.end(),
+        shown.begin(), shown.end(),
         [](const LatencySample& a, const LatencySample& b) { return a.sentAt < b.sentAt; });
     return QDateTime::fromMSecsSinceEpoch(it->sentAt);
 }
 
 QDateTime LatencyDashboard::lastAt() const {
-    if (samples_.empty()) {
+    const std::vector<LatencySample> shown = samples();
+    if (shown.empty()) {
         return QDateTime::currentDateTime();
     }
     const auto it = std::max_element(
-        samples_.begin(), samples_.end(),
+        shown.begin(), shown.end(),
         [](const LatencySample& a, const LatencySample& b) { return a.sentAt < b.sentAt; });
     return QDateTime::fromMSecsSinceEpoch(it->sentAt);
 }
 
 std::vector<QPointF> LatencyDashboard::cdf(TransportKind transport) const {
-    std::vector<double> values = core::latencyValuesMs(samples_, transport, metric_);
+    const std::vector<LatencySample> shown = samples();
+    std::vector<double> values = core::latencyValuesMs(shown, transport, metric_);
     std::sort(values.begin(), values.end());
-    const core::LatencySummary s = core::summarize(samples_, transport, metric_);
+    const core::LatencySummary s = core::summarize(shown, transport, metric_);
     std::vector<QPointF> points;
     points.reserve(values.size());
     // The fraction of every sample (lost ones included) delivered within x ms.
@@ -224,7 +266,7 @@ std::vector<QPointF> LatencyDashboard::cdf(TransportKind transport) const {
 
 std::vector<QPointF> LatencyDashboard::timeline(TransportKind transport) const {
     std::vector<QPointF> points;
-    for (const LatencySample& s : samples_) {
+    for (const LatencySample& s : samples()) {
         const auto& us = metric_ == core::LatencyMetric::RoundTrip ? s.roundTripUs : s.oneWayUs;
         if (s.transport == transport && !s.lost && us) {
             points.emplace_back(static_cast<double>(s.sentAt), static_cast<double>(*us) / 1000.0);
@@ -263,7 +305,7 @@ QString LatencyDashboard::exportCsv(const QUrl& file) const {
         return tr("No file was chosen.");
     }
     QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly) || out.write(core::latencyCsv(samples_)) < 0 ||
+    if (!out.open(QIODevice::WriteOnly) || out.write(core::latencyCsv(samples())) < 0 ||
         !out.commit()) {
         return tr("Cannot write %1: %2").arg(path, out.errorString());
     }

@@ -30,8 +30,12 @@ class LatencyDashboard : public QObject {
     Q_PROPERTY(tandem::gui::AppCore* core READ core WRITE setCore NOTIFY coreChanged)
     // "roundTrip" (on the sender's clock) or "oneWay" (across two clocks; exact to ourselves).
     Q_PROPERTY(QString metric READ metric WRITE setMetric NOTIFY metricChanged)
+    // Which samples: "probes" (comparison runs: the transports alone), "messages" (delivery
+    // receipts of what was sent in chats: also the outbox and the recipient's presence), or
+    // "all". Not mixed by default: the two measure different things.
+    Q_PROPERTY(QString source READ source WRITE setSource NOTIFY sourceChanged)
     // One map per transport that has samples: transport ("signal"/"session"), count, lost,
-    // p50, p90, p99, max (milliseconds; -1 where the rank falls on a lost probe).
+    // p50, p90, p99, max (milliseconds; null where the rank falls on a lost probe).
     Q_PROPERTY(QVariantList summaries READ summaries NOTIFY samplesChanged)
     Q_PROPERTY(int sampleCount READ sampleCount NOTIFY samplesChanged)
     // Axis ranges: the largest answered value (ms), and the first and last send time.
@@ -50,7 +54,7 @@ public:
     [[nodiscard]] QString metric() const;
     void setMetric(const QString& metric);
     [[nodiscard]] QVariantList summaries() const;
-    [[nodiscard]] int sampleCount() const { return static_cast<int>(samples_.size()); }
+    [[nodiscard]] int sampleCount() const { return static_cast<int>(samples().size()); }
     [[nodiscard]] double maxMs() const;
     [[nodiscard]] QDateTime firstAt() const;
     [[nodiscard]] QDateTime lastAt() const;
@@ -66,12 +70,15 @@ public:
     // Writes the samples shown as CSV (LatencyStats' columns); empty on success, else why not.
     Q_INVOKABLE QString exportCsv(const QUrl& file) const;
 
-    // The samples shown (newest kMaxSamples, oldest first).
-    [[nodiscard]] const std::vector<storage::LatencySample>& samples() const { return samples_; }
+    [[nodiscard]] QString source() const;
+    void setSource(const QString& source);
+    // The samples shown (of the newest kMaxSamples read, those of the source; oldest first).
+    [[nodiscard]] std::vector<storage::LatencySample> samples() const;
 
 signals:
     void coreChanged();
     void metricChanged();
+    void sourceChanged();
     void samplesChanged();
     void reloaded();
 
@@ -81,7 +88,9 @@ private:
     [[nodiscard]] std::vector<QPointF> timeline(storage::TransportKind transport) const;
 
     QPointer<AppCore> core_;
+    enum class Source { Probes, Messages, All };
     core::LatencyMetric metric_ = core::LatencyMetric::RoundTrip;
+    Source source_ = Source::Probes;
     std::vector<storage::LatencySample> samples_;
     QTimer reloadSoon_;  // bursts of "samples written" become one read
     bool reading_ = false;

@@ -21,8 +21,23 @@ Page {
     property alias dashboard: dash
 
     function colorOf(transport) { return transport === "signal" ? signalColor : sessionColor }
+    function colourSeries(signalSeries, sessionSeries) {
+        signalSeries.color = signalColor
+        sessionSeries.color = sessionColor
+        if (signalSeries.borderColor !== undefined) {  // scatter: no outline
+            signalSeries.borderColor = signalColor
+            sessionSeries.borderColor = sessionColor
+        } else {
+            signalSeries.width = 2
+            sessionSeries.width = 2
+        }
+    }
     function nameOf(transport) { return transport === "signal" ? qsTr("Signal (relay)") : qsTr("Session (onion)") }
-    function ms(v) { return v < 0 ? qsTr("lost") : v.toFixed(v < 10 ? 2 : 1) }
+    // null: the rank falls on a lost probe (a one-way time may be negative: two clocks).
+    function ms(v) {
+        return v === null || v === undefined ? qsTr("lost")
+                                             : v.toFixed(Math.abs(v) < 10 ? 2 : 1)
+    }
     // The summary table's cells, row by row (7 columns).
     function summaryCells(summaries) {
         var cells = []
@@ -30,7 +45,7 @@ Page {
             var s = summaries[i]
             cells.push({ text: nameOf(s.transport), color: colorOf(s.transport) })
             var values = [s.count, s.lost, ms(s.p50), ms(s.p90), ms(s.p99),
-                          s.max < 0 ? "–" : ms(s.max)]
+                          s.max === null || s.max === undefined ? "–" : ms(s.max)]
             for (var j = 0; j < values.length; ++j)
                 cells.push({ text: String(values[j]) })
         }
@@ -89,6 +104,16 @@ Page {
                 font.pixelSize: 16
             }
             ComboBox {
+                id: sourceBox
+                objectName: "sourceBox"
+                Accessible.name: qsTr("Samples shown")
+                model: [qsTr("Probes"), qsTr("Messages"), qsTr("Probes and messages")]
+                currentIndex: dash.source === "messages" ? 1 : dash.source === "all" ? 2 : 0
+                onActivated: index => dash.source = ["probes", "messages", "all"][index]
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Probes measure the transports alone; a message's round trip also holds the outbox and whether the recipient was online.")
+            }
+            ComboBox {
                 id: metricBox
                 objectName: "metricBox"
                 Accessible.name: qsTr("Latency shown")
@@ -113,6 +138,9 @@ Page {
                 Accessible.name: qsTr("Run comparison")
                 onClicked: {
                     progress.value = 0
+                    dash.source = "probes"
+                    // 100 ms between rounds at most: a round also waits until the network
+                    // took the one before (the core paces it).
                     if (!page.core.runProbes(probeCount.value, 0, 100))
                         page.status = qsTr("Not connected, or a comparison is already running.")
                 }
@@ -203,8 +231,10 @@ Page {
             }
         }
         Label {
+            objectName: "latencyEmpty"
             visible: dash.sampleCount === 0
-            text: qsTr("No samples yet: send messages, or run a comparison.")
+            text: dash.source === "messages" ? qsTr("No message has been delivered yet.")
+                                             : qsTr("No probes yet: press Run comparison, or show Messages.")
             opacity: 0.7
         }
 
@@ -224,8 +254,11 @@ Page {
                     title: qsTr("Delivered within (CDF)")
                     antialiasing: true
                     // Set once (the chart's theme does not notify): light or dark as the system.
-                    Component.onCompleted: theme = page.dark ? ChartView.ChartThemeDark
-                                                             : ChartView.ChartThemeLight
+                    // A theme repaints the series, so their colours are set after it.
+                    Component.onCompleted: {
+                        theme = page.dark ? ChartView.ChartThemeDark : ChartView.ChartThemeLight
+                        page.colourSeries(cdfSignal, cdfSession)
+                    }
                     legend.alignment: Qt.AlignBottom
                     ValueAxis {
                         id: cdfX
@@ -238,7 +271,7 @@ Page {
                         id: cdfY
                         min: 0; max: 1
                         labelFormat: "%.2f"
-                        titleText: qsTr("fraction of probes and messages")
+                        titleText: qsTr("fraction delivered")
                     }
                     LineSeries { id: cdfSignal; name: qsTr("Signal"); color: page.signalColor; width: 2; axisX: cdfX; axisY: cdfY }
                     LineSeries { id: cdfSession; name: qsTr("Session"); color: page.sessionColor; width: 2; axisX: cdfX; axisY: cdfY }
@@ -250,8 +283,10 @@ Page {
                     Layout.fillHeight: true
                     title: qsTr("Over time")
                     antialiasing: true
-                    Component.onCompleted: theme = page.dark ? ChartView.ChartThemeDark
-                                                             : ChartView.ChartThemeLight
+                    Component.onCompleted: {
+                        theme = page.dark ? ChartView.ChartThemeDark : ChartView.ChartThemeLight
+                        page.colourSeries(timeSignal, timeSession)
+                    }
                     legend.alignment: Qt.AlignBottom
                     DateTimeAxis {
                         id: timeX

@@ -3,12 +3,15 @@
 # Idempotent: packages already present are skipped; only Debian's archive is used.
 #   scripts/setup-deps.sh           what building, running and testing need
 #   scripts/setup-deps.sh --bench   also what the benchmarks compare against (nheko, qTox)
+#                                   and scripts/netem-compare.sh needs (iproute2)
 set -euo pipefail
 
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang-14 lld-14 libclang-rt-14-dev
   clang-format clang-tidy
+  # scripts (demo profiles, bench/latency_compare.py)
+  python3
   # Qt 6 (build)
   qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools
   qt6-websockets-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
@@ -36,6 +39,8 @@ PACKAGES=(
 if [ "${1:-}" = "--bench" ]; then
   # app_bench: Debian's Qt messengers, measured beside the app
   PACKAGES+=(nheko qtox)
+  # scripts/netem-compare.sh: network namespaces and netem
+  PACKAGES+=(iproute2)
 fi
 
 missing=()

@@ -109,7 +109,8 @@ void takeHandled(Opened& out, HandledContent handled) {
 }
 
 StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Contact& from,
-                                          const proto::Content& content, std::int64_t now) {
+                                          const proto::Content& content, std::int64_t now,
+                                          const QString& path) {
     HandledContent out;
     const auto uid = MessageUid::fromBytes(QByteArray::fromStdString(content.uid()));
     if (!uid) {
@@ -174,6 +175,7 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
                         1000;
                     sample.roundTripUs = (now - message->sentAt) * 1000;
                     sample.size = message->body.toUtf8().size();
+                    sample.path = path.left(limits::kMaxLatencyPathChars);
                     TANDEM_TRY(r.latency.add(sample));
                 }
                 if (moved) {

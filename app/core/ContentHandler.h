@@ -49,6 +49,7 @@ struct ProbeSeen {
     std::int64_t receivedAtUs = 0;  // reply: the answering side's wall clock
     std::int64_t size = 0;          // the content's bytes
     bool fromSelf = false;          // sent by this account (a probe to ourselves)
+    bool fromContact = false;       // sent by a contact we have (only they get answers)
     QString replyTo;                // where an answer goes: an aci:… address or a Session ID
     QByteArray accessKey;           // Signal mode: the sender's, to answer through the relay
     QByteArray identityKey;         // Signal mode: the sender's Ed25519 identity key
@@ -73,8 +74,11 @@ struct Opened {
 // The outcome of handled content (stored, duplicate, a receipt, or nothing to do).
 void takeHandled(Opened& out, HandledContent handled);
 
+// `path`: Session mode, the route the latency sample of a delivery receipt records
+// (docs/latency.md).
 storage::StoreResult<HandledContent> handleContent(storage::Repositories& r, storage::Mode mode,
                                                    const storage::Contact& from,
-                                                   const proto::Content& content, std::int64_t now);
+                                                   const proto::Content& content, std::int64_t now,
+                                                   const QString& path = {});
 
 }  // namespace tandem::core

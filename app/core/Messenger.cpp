@@ -59,6 +59,15 @@ std::optional<Mode> Messenger::modeOf(const QString& address) {
 }
 
 QFuture<CoreResult<void>> Messenger::start() {
+    // Latency samples older than kLatencyRetentionMs go (docs/latency.md).
+    store_.write(
+        [](Repositories& r) { return r.latency.deleteOlderThan(nowMs() - kLatencyRetentionMs); },
+        this,
+        [](StoreResult<int> pruned) {
+            if (!pruned) {
+                qCWarning(lcCore) << "cannot prune latency samples:" << pruned.error().message;
+            }
+        });
     struct Loaded {
         std::optional<QByteArray> network;
         std::optional<signalmode::Identity> signal;
@@ -478,8 +487,9 @@ void Messenger::processInbound() {
     } else if (mode == Mode::Session && session_) {
         store_.write(
             [me = *session_, bytes = envelope.ciphertext, hash = envelope.serverId,
-             member = envelope.source](Repositories& r) {
-                return sessionmode::open(r, me, bytes, hash, member, nowMs());
+             member = envelope.source,
+             routes = onion_ ? onion_->routes() : QHash<QString, QString>{}](Repositories& r) {
+                return sessionmode::open(r, me, bytes, hash, member, nowMs(), routes);
             },
             this, done);
     } else {

@@ -67,9 +67,11 @@ public:
 
     // Latency probes (MessengerProbe.cpp, docs/latency.md): `count` probes through each mode's
     // transport, interleaved (ABBA) so both meet the same conditions, to our own account in
-    // that mode ("self") or to a contact, who answers each. Never stored as messages; every
+    // that mode ("self") or to a contact, who answers each. A round leaves `intervalMs` after
+    // the one before, and not before the network took every probe of it (else a transport
+    // that sends one at a time would measure its own queue). Never stored as messages; every
     // probe leaves a sample (lost when no answer came within `timeoutMs` of the last send),
-    // all written to the store when the run ends.
+    // all written to the store when the run ends. Only contacts' probes are answered.
     struct ProbeOptions {
         std::vector<storage::Mode> modes;
         QString to = QStringLiteral("self");  // "self", or a contact's address (its mode only)
@@ -80,7 +82,9 @@ public:
     };
     static constexpr int kMaxProbes = 10000;
     static constexpr int kMaxProbeBytes = 64 * 1024;
-    static constexpr int kMaxProbeReplyRate = 200;  // answers to others' probes, per second
+    static constexpr int kMaxProbeReplyRate = 200;  // answers to contacts' probes, per second
+    static constexpr std::int64_t kProbeReplyTtlMs = 60 * 1000;
+    static constexpr std::int64_t kLatencyRetentionMs = 90LL * 24 * 3600 * 1000;  // 90 days
     struct ProbeResult {
         std::int64_t run = 0;
         std::vector<storage::LatencySample> samples;  // sent order; lost ones included
@@ -148,6 +152,7 @@ private:
     struct PendingProbe {
         storage::LatencySample sample;
         std::int64_t sentNs = 0;  // on the run's steady clock
+        bool taken = false;       // accepted (or refused) by the network
         bool done = false;
         // Session mode: the hops it was sent through, and the member it came back from
         // (either may be learned first: the swarm's answer and the delivery race).
@@ -161,6 +166,7 @@ private:
         std::map<QByteArray, PendingProbe> pending;  // by transport id
         int round = 0;
         int done = 0;
+        std::int64_t ttlMs = 0;  // how long the network keeps a probe of this run
         int total = 0;
         QElapsedTimer clock;
         QTimer tick;

@@ -197,6 +197,10 @@ void Messenger::startProbeRun(ProbeOptions options, std::vector<ProbeTarget> tar
     run.options = std::move(options);
     run.targets = std::move(targets);
     run.total = run.options.count * static_cast<int>(run.targets.size());
+    // Kept by the relay or the swarm no longer than the run can use them (an offline
+    // contact's mailbox does not fill with probes that can only count as lost).
+    run.ttlMs = static_cast<std::int64_t>(run.options.count) * run.options.intervalMs +
+                run.options.timeoutMs;
     run.promise = std::move(promise);
     run.clock.start();
     run.tick.setInterval(run.options.intervalMs);
@@ -260,6 +264,25 @@ void Messenger::sendProbeRound() {
         run.tick.stop();
         return;
     }
+    // Paced by the slower transport: the next round waits until the network took the last
+    // (a probe it has not taken within the timeout is lost).
+    bool waiting = false;
+    for (auto& [id, p] : run.pending) {
+        if (!p.taken && !p.done) {
+            if ((run.clock.nsecsElapsed() - p.sentNs) / 1000000 >= run.options.timeoutMs) {
+                p.taken = true;
+                probeDone(p);
+                if (!probe_) {
+                    return;
+                }
+            } else {
+                waiting = true;
+            }
+        }
+    }
+    if (waiting) {
+        return;  // the next tick tries again
+    }
     const auto sequence = static_cast<std::uint32_t>(run.round++);
     // ABBA: the transport that goes first alternates, so neither is always second.
     std::vector<std::size_t> order(run.targets.size());
@@ -311,7 +334,11 @@ void Messenger::sendProbeRound() {
         out.recipient = target.address;
         out.accessKey = target.accessKey;
         out.ciphertext = *sealed;
+        out.ttlMs = run.ttlMs;
         transport->send(out);
+        if (!probe_) {
+            return;  // refused at once, and that ended the run
+        }
     }
     if (probe_ && probe_->round >= probe_->options.count) {
         probe_->tick.stop();
@@ -324,8 +351,11 @@ void Messenger::onProbeAccepted(const QByteArray& id) {
         return;
     }
     const auto it = probe_->pending.find(id);
-    if (it == probe_->pending.end() || it->second.sample.transport != TransportKind::Onion ||
-        !it->second.sentVia.isEmpty()) {
+    if (it == probe_->pending.end()) {
+        return;
+    }
+    it->second.taken = true;
+    if (it->second.sample.transport != TransportKind::Onion || !it->second.sentVia.isEmpty()) {
         return;
     }
     // The onion route it took: guard, middle, swarm member.
@@ -345,13 +375,18 @@ void Messenger::onProbeFailed(const QByteArray& id, const transport::TransportEr
         return;
     }
     qCInfo(lcCore) << "a probe was not taken by the network:" << error.message;
+    it->second.taken = true;
     probeDone(it->second);  // lost
 }
 
 void Messenger::onProbeSeen(Mode mode, const ProbeSeen& probe, const QString& source) {
     const std::int64_t now = wallUs();
     if (!probe.reply && !probe.fromSelf) {
-        // Someone else's probe: answer it at once, within a rate limit.
+        // A contact's probe: answered at once, within a rate limit. A stranger's is not
+        // answered at all (it would tell them we are online, and cost us a send).
+        if (!probe.fromContact) {
+            return;
+        }
         if (!replyWindow_.isValid() || replyWindow_.elapsed() >= 1000) {
             replyWindow_.start();
             repliesInWindow_ = 0;
@@ -387,6 +422,7 @@ void Messenger::onProbeSeen(Mode mode, const ProbeSeen& probe, const QString& so
         out.recipient = target.address;
         out.accessKey = target.accessKey;
         out.ciphertext = *sealed;
+        out.ttlMs = kProbeReplyTtlMs;
         transport->send(out);
         return;
     }
@@ -438,7 +474,11 @@ void Messenger::finishProbeRun(std::optional<CoreError> error) {
     if (!probe_) {
         return;
     }
-    std::unique_ptr<ProbeRun> run = std::move(probe_);
+    // Destroyed once control is back in the event loop: this may run inside one of the run's
+    // own timers' signals, or under a transport's send().
+    std::shared_ptr<ProbeRun> run(std::move(probe_));
+    QMetaObject::invokeMethod(
+        this, [run] {}, Qt::QueuedConnection);
     run->tick.stop();
     run->deadline.stop();
     if (error) {
@@ -470,6 +510,10 @@ void Messenger::finishProbeRun(std::optional<CoreError> error) {
             for (const LatencySample& s : samples) {
                 TANDEM_TRY(r.latency.add(s));
             }
+            // Samples are kept for kLatencyRetentionMs (messages' too): the page shows recent
+            // conditions, and the table does not grow without end.
+            TANDEM_TRY(r.latency.deleteOlderThan(QDateTime::currentMSecsSinceEpoch() -
+                                                 kLatencyRetentionMs));
             return {};
         },
         this,

@@ -245,10 +245,11 @@ private slots:
         const QString alice = sessionId(QStringLiteral("alice"));
         QVERIFY(bob.startsWith(QStringLiteral("05")));
         QProcess receiver;
-        receiver.start(test::binDirOr(QStringLiteral("tandemctl")),
-                       {QStringLiteral("--profile"), demo() + QStringLiteral("/bob"),
-                        QStringLiteral("--passphrase-file"), demo() + QStringLiteral("/bob.pass"),
-                        QStringLiteral("receive"), QStringLiteral("--wait"), QStringLiteral("6")});
+        receiver.start(
+            test::binDirOr(QStringLiteral("tandemctl")),
+            {QStringLiteral("--profile"), demo() + QStringLiteral("/bob"),
+             QStringLiteral("--passphrase-file"), demo() + QStringLiteral("/bob.pass"),
+             QStringLiteral("receive"), QStringLiteral("--wait"), QStringLiteral("120")});
         QVERIFY(receiver.waitForStarted(10000));
         QTest::qWait(2000);  // connected and long-polling
         const QString csv = dir_.filePath(QStringLiteral("contact.csv"));
@@ -258,7 +259,38 @@ private slots:
              QStringLiteral("6"), QStringLiteral("--interval"), QStringLiteral("300"),
              QStringLiteral("--csv"), csv});
         QVERIFY2(r.status == 0, qPrintable(r.err));
-        QVERIFY(receiver.waitForFinished(60000));
+        // Someone bob does not have as a contact gets no answer at all.
+        QFile carolPass(demo() + QStringLiteral("/carol.pass"));
+        QVERIFY(carolPass.open(QIODevice::WriteOnly) &&
+                carolPass.write("carol's passphrase\n") > 0);
+        carolPass.close();
+        QCOMPARE(
+            tandemctl(QStringLiteral("carol"), {QStringLiteral("create"), QStringLiteral("--kdf"),
+                                                QStringLiteral("interactive")})
+                .status,
+            0);
+        const Run carolInit =
+            tandemctl(QStringLiteral("carol"), {QStringLiteral("init"), QStringLiteral("session"),
+                                                QStringLiteral("--network"),
+                                                dir_.filePath(QStringLiteral("net/network.json"))});
+        QVERIFY2(carolInit.status == 0, qPrintable(carolInit.err));
+        const QString strangerCsv = dir_.filePath(QStringLiteral("stranger.csv"));
+        const Run stranger = tandemctl(
+            QStringLiteral("carol"),
+            {QStringLiteral("latency"), QStringLiteral("--to"), bob, QStringLiteral("--messages"),
+             QStringLiteral("3"), QStringLiteral("--interval"), QStringLiteral("300"),
+             QStringLiteral("--timeout"), QStringLiteral("3"), QStringLiteral("--csv"),
+             strangerCsv});
+        QVERIFY2(stranger.status == 0, qPrintable(stranger.err));
+        const std::vector<Sample> unanswered = readCsv(strangerCsv);
+        QCOMPARE(unanswered.size(), std::size_t{3});
+        QVERIFY(std::all_of(unanswered.begin(), unanswered.end(),
+                            [](const Sample& s) { return s.lost; }));
+
+        // Bob answered everything (probes are not messages: his quiet timer never restarts);
+        // he is stopped now as a user would.
+        receiver.terminate();
+        QVERIFY(receiver.waitForFinished(30000));
         const std::vector<Sample> samples = readCsv(csv);
         QCOMPARE(samples.size(), std::size_t{6});
         for (const Sample& s : samples) {

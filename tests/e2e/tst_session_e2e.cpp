@@ -143,6 +143,10 @@ private slots:
         // Each delivery left a latency sample for Session mode (transport 2: onion).
         QCOMPARE(alice.count("SELECT count(*) FROM latency_samples WHERE transport = 2"),
                  std::int64_t{kEach});
+        // …with the route: guard>middle>member, then the member the receipt came from.
+        QCOMPARE(alice.count("SELECT count(*) FROM latency_samples WHERE transport = 2 AND "
+                             "path GLOB '*:*>*:*>*:*|*:*'"),
+                 std::int64_t{kEach});
     }
 
     void anOfflineRecipientGetsEverythingWhenBack() {

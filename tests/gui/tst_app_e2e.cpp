@@ -16,6 +16,7 @@
 #include "qml/AppCore.h"
 #include "qml/AppWindow.h"
 #include "qml/ConversationListModel.h"
+#include "qml/LatencyDashboard.h"
 #include "qml/MessageListModel.h"
 #include "qml/Notifier.h"
 #include "tests/support/Daemons.h"
@@ -444,6 +445,53 @@ private slots:
         // In Session mode the header shows the onion path: the guard and the middle hop.
         QVERIFY(alice.core().onionPath().size() == 3);
         QVERIFY(find(alice, "onionPath")->isVisible());
+        compareLatency(alice);
+    }
+
+    // "Compare latency": the messages just delivered are there already; a comparison adds
+    // its probes of both transports; the chart and the samples export.
+    static void compareLatency(AppWindow& app) {
+        click(app, find(app, "latencyButton"));
+        QQuickItem* page = nullptr;
+        QVERIFY(
+            QTest::qWaitFor([&] { return (page = find(app, "latencyPage")) != nullptr; }, 5000));
+        auto* dash = page->property("dashboard").value<tandem::gui::LatencyDashboard*>();
+        QVERIFY(dash != nullptr);
+        // No probes yet, but alice's messages in both modes were delivered: a sample each.
+        QCOMPARE(dash->source(), QStringLiteral("probes"));
+        QVERIFY(find(app, "latencyEmpty")->isVisible());
+        dash->setSource(QStringLiteral("messages"));
+        QVERIFY(QTest::qWaitFor([&] { return dash->summaries().size() == 2; }, 10000));
+        QVERIFY(find(app, "probeCount")->setProperty("value", 10));
+        click(app, find(app, "runComparisonButton"));
+        QVERIFY(QTest::qWaitFor([&] { return app.core().probing(); }, 5000));
+        QCOMPARE(dash->source(), QStringLiteral("probes"));  // what the run shows
+        QVERIFY(QTest::qWaitFor([&] { return !app.core().probing(); }, 60000));
+        QVERIFY(QTest::qWaitFor([&] { return dash->sampleCount() == 20; }, 10000));
+        for (const QVariant& v : dash->summaries()) {
+            const QVariantMap s = v.toMap();
+            QCOMPARE(s[QStringLiteral("count")].toInt(), 10);
+            QCOMPARE(s[QStringLiteral("lost")].toInt(), 0);
+            QVERIFY(s[QStringLiteral("p50")].toDouble() > 0);
+        }
+        QVERIFY(find(app, "latencyStatus")
+                    ->property("text")
+                    .toString()
+                    .contains(QStringLiteral("probes 20, lost 0")));
+        QCOMPARE(dash->cdfPoints(QStringLiteral("session")).size(), qsizetype{10});
+
+        const QString png = tandem::test::artifactsDir() + QStringLiteral("/latency-chart.png");
+        QFile::remove(png);
+        QVERIFY(QMetaObject::invokeMethod(page, "exportPng", Q_ARG(QVariant, png)));
+        QVERIFY(QTest::qWaitFor([&] { return QFile::exists(png); }, 10000));
+        QImage chart;
+        QVERIFY(QTest::qWaitFor([&] { return chart.load(png); }, 5000));
+        QVERIFY(chart.width() > 300 && chart.height() > 200);
+        const QString csv = tandem::test::artifactsDir() + QStringLiteral("/latency-samples.csv");
+        QCOMPARE(dash->exportCsv(QUrl::fromLocalFile(csv)), QString());
+        shoot(app, QStringLiteral("latency-page"));
+        click(app, find(app, "closeLatencyButton"));
+        QVERIFY(QTest::qWaitFor([&] { return find(app, "latencyPage") == nullptr; }, 5000));
     }
 };
 

@@ -618,6 +618,17 @@ QStringList OnionTransport::routeHops(const QString& recipient) const {
     return {p->guard.address, p->middle.address, it->destination.address};
 }
 
+QHash<QString, QString> OnionTransport::routes() const {
+    QHash<QString, QString> out;
+    for (auto it = routes_.begin(); it != routes_.end(); ++it) {
+        const QStringList hops = routeHops(it.key());
+        if (!hops.isEmpty()) {
+            out.insert(it.key(), hops.join(u'>'));
+        }
+    }
+    return out;
+}
+
 void OnionTransport::acknowledge(const QByteArray& serverId) {
     if (serverId.size() != crypto_generichash_BYTES) {
         return;

@@ -88,6 +88,8 @@ public:
     // The hops a recipient's messages take now: guard, middle, swarm member (empty before the
     // first send to them). Latency samples record it (docs/latency.md).
     [[nodiscard]] QStringList routeHops(const QString& recipient) const;
+    // Every recipient's route, as "guard>middle>member".
+    [[nodiscard]] QHash<QString, QString> routes() const;
 
     // Resume receiving after this hash (the last one the core committed), e.g. after a
     // restart, at the member it came from (`IncomingEnvelope::source`): each member orders

@@ -74,7 +74,8 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
 }
 
 StoreResult<Opened> open(Repositories& r, const Identity& me, const QByteArray& envelope,
-                         const QByteArray& resumeHash, const QString& member, std::int64_t now) {
+                         const QByteArray& resumeHash, const QString& member, std::int64_t now,
+                         const QHash<QString, QString>& routes) {
     Opened out;
     if (!resumeHash.isEmpty()) {
         TANDEM_TRY(r.settings.set(QString::fromLatin1(kLastSeenSetting), resumeHash));
@@ -96,7 +97,9 @@ StoreResult<Opened> open(Repositories& r, const Identity& me, const QByteArray& 
         probeOf(*content, static_cast<std::int64_t>(opened->content.size()), probe)) {
         probe.fromSelf = opened->senderSessionId == me.sessionId;
         probe.replyTo = opened->senderSessionId;
-        out.outcome = Opened::Outcome::Probe;  // never stored (docs/latency.md)
+        TANDEM_TRY_ASSIGN(const auto known, findContact(r, Mode::Session, opened->senderSessionId));
+        probe.fromContact = known.has_value();  // nothing is created for a stranger
+        out.outcome = Opened::Outcome::Probe;   // never stored (docs/latency.md)
         out.probe = std::move(probe);
         return out;
     }
@@ -113,7 +116,10 @@ StoreResult<Opened> open(Repositories& r, const Identity& me, const QByteArray& 
                       r.contacts.saveIdentityKey(contact.id, qbytes(opened->senderEd25519), now));
     out.identityChanged = change == IdentityChange::Changed;
     TANDEM_TRY_ASSIGN(HandledContent handled,
-                      handleContent(r, Mode::Session, contact, *content, now));
+                      handleContent(r, Mode::Session, contact, *content, now,
+                                    routes.contains(contact.address)
+                                        ? routes.value(contact.address) + u'|' + member
+                                        : QString()));
     takeHandled(out, std::move(handled));
     return out;
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include <QHash>
 #include <QString>
 
 #include "app/core/ContentHandler.h"
@@ -49,8 +50,11 @@ storage::StoreResult<SealedItem> sealQueued(storage::Repositories& r, const Iden
 
 // Opens a message retrieved from our swarm and stores what it carries; `resumeHash` (the
 // swarm's hash of it) at `member` becomes where receiving resumes after a restart.
+// `routes`: the onion route in use to each recipient ("guard>middle>member"), for the latency
+// sample a delivery receipt leaves ("route|member it came from").
 storage::StoreResult<Opened> open(storage::Repositories& r, const Identity& me,
                                   const QByteArray& envelope, const QByteArray& resumeHash,
-                                  const QString& member, std::int64_t now);
+                                  const QString& member, std::int64_t now,
+                                  const QHash<QString, QString>& routes = {});
 
 }  // namespace tandem::core::sessionmode

@@ -333,6 +333,22 @@ StoreResult<Opened> open(Repositories& r, const Identity& me,
         }
         const auto& certificate = unsealed->certificate;
         probe.fromSelf = qbytes(certificate.senderAci) == me.aci;
+        // A contact already: by account id, by the number they show, or (a saved number whose
+        // id we have not learned) by identity key. Nothing is created for a stranger.
+        const QString aci = relay::aciAddress(qbytes(certificate.senderAci));
+        TANDEM_TRY_ASSIGN(auto known, r.contacts.findByServiceId(Mode::Signal, aci));
+        if (!known) {
+            TANDEM_TRY_ASSIGN(known, r.contacts.find(Mode::Signal, aci));
+        }
+        if (!known && relay::isE164(certificate.sender)) {
+            TANDEM_TRY_ASSIGN(known, r.contacts.find(Mode::Signal, certificate.sender));
+        }
+        if (!known) {
+            TANDEM_TRY_ASSIGN(known, r.contacts.findUnresolvedByIdentityKey(
+                                         Mode::Signal, qbytes(certificate.identityKey)));
+        }
+        probe.fromContact = known && (known->identityKey.isEmpty() ||
+                                      known->identityKey == qbytes(certificate.identityKey));
         probe.replyTo = relay::aciAddress(qbytes(certificate.senderAci));
         probe.accessKey = QByteArray::fromStdString(content->sender_access_key());
         probe.identityKey = qbytes(certificate.identityKey);
