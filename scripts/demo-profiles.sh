@@ -5,6 +5,7 @@
 #   scripts/demo-profiles.sh BIN_DIR DEMO_DIR NETWORK_JSON
 set -euo pipefail
 bin=$1 demo=$2 network=$3
+mkdir -p "$demo"
 ctl() { "$bin/tandemctl" --profile "$demo/$1" --passphrase-file "$demo/$1.pass" "${@:2}"; }
 session_id() { ctl "$1" whoami --json | python3 -c 'import json,sys; print([a["session_id"] for a in json.load(sys.stdin)["accounts"] if a["mode"]=="session"][0])'; }
 
