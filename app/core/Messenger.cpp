@@ -35,6 +35,15 @@ QFuture<CoreResult<T>> ready(CoreResult<T> value) {
 Messenger::Messenger(Store& store, QObject* parent) : QObject(parent), store_(store) {
     retryTimer_.setSingleShot(true);
     connect(&retryTimer_, &QTimer::timeout, this, &Messenger::processOutbox);
+    // While anything waits to be sent, the outbox is looked at now and then as well: no lost
+    // wake-up (a connection back while no round was due) can leave it waiting.
+    outboxWatch_.setInterval(kOutboxWatchMs);
+    connect(&outboxWatch_, &QTimer::timeout, this, [this] {
+        if (outboxPending_ > 0) {
+            processOutbox();
+        }
+    });
+    outboxWatch_.start();
 }
 
 Messenger::~Messenger() {

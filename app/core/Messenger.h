@@ -212,6 +212,8 @@ private:
     std::set<QString> bundlesInFlight_;
     std::int64_t outboxPending_ = 0;
     QTimer retryTimer_;
+    QTimer outboxWatch_;
+    static constexpr int kOutboxWatchMs = 10000;
 
     std::unique_ptr<ProbeRun> probe_;
     int sessionPollMs_ = 0;

@@ -79,6 +79,19 @@ struct User {
     }
     std::int64_t incoming() { return count("SELECT count(*) FROM messages WHERE direction = 1"); }
 
+    // Where things stand, for a failure message: stored, seen by the transport, still to
+    // send, and the transport's own state.
+    QString state() {
+        return QStringLiteral(
+                   "%1 stored incoming, %2 envelopes seen, outbox %3, messenger %4; "
+                   "onion: %5")
+            .arg(incoming())
+            .arg(envelopes)
+            .arg(count("SELECT count(*) FROM outbox"))
+            .arg(messenger->isIdle() ? QStringLiteral("idle") : QStringLiteral("busy"))
+            .arg(messenger->onion() ? messenger->onion()->stateForDiagnostics() : QString());
+    }
+
     std::optional<QByteArray> setting(const char* key) {
         return test::await(store->read([key](Repositories& r) {
                    return r.settings.get(QString::fromLatin1(key));
@@ -130,9 +143,10 @@ private slots:
         QVERIFY2(QTest::qWaitFor(
                      [&] { return alice.received.size() >= kEach && bob.received.size() >= kEach; },
                      240000),
-                 qPrintable(QStringLiteral("alice got %1, bob got %2")
+                 qPrintable(QStringLiteral("alice got %1, bob got %2. Alice: %3. Bob: %4")
                                 .arg(alice.received.size())
-                                .arg(bob.received.size())));
+                                .arg(bob.received.size())
+                                .arg(alice.state(), bob.state())));
         QVERIFY(QTest::qWaitFor(
             [&] { return alice.delivered() == kEach && bob.delivered() == kEach; }, 120000));
         QTest::qWait(500);  // nothing more arrives

@@ -64,6 +64,16 @@ OnionTransport::OnionTransport(NodeDirectory directory, OnionIdentity identity,
     connect(&refreshTimer_, &QTimer::timeout, this, &OnionTransport::refreshDirectory);
     pollTimer_.setSingleShot(true);
     connect(&pollTimer_, &QTimer::timeout, this, &OnionTransport::poll);
+    maintenanceTimer_.setInterval(kMaintenanceMs);
+    connect(&maintenanceTimer_, &QTimer::timeout, this, [this] {
+        if (!running_ || readyPaths() == 0) {
+            return;
+        }
+        flushSends();
+        if (!polling_ && !pollTimer_.isActive()) {
+            poll();
+        }
+    });
     retryTimer_.setSingleShot(true);
     connect(&retryTimer_, &QTimer::timeout, this, [this] {
         if (!running_) {
@@ -94,12 +104,14 @@ void OnionTransport::start() {
         buildPath(i, false);
     }
     refreshTimer_.start();
+    maintenanceTimer_.start();
 }
 
 void OnionTransport::stop() {
     running_ = false;
     polling_ = false;
     retryTimer_.stop();
+    maintenanceTimer_.stop();
     pollTimer_.stop();
     refreshTimer_.stop();
     flushAcks();
@@ -616,6 +628,17 @@ QStringList OnionTransport::routeHops(const QString& recipient) const {
         return {};
     }
     return {p->guard.address, p->middle.address, it->destination.address};
+}
+
+QString OnionTransport::stateForDiagnostics() const {
+    return QStringLiteral(
+               "paths ready %1, sends queued %2 (in flight to %3 recipients), "
+               "%4 poll out, poll timer %5")
+        .arg(readyPaths())
+        .arg(queued_)
+        .arg(sending_.size())
+        .arg(polling_ ? 1 : 0)
+        .arg(pollTimer_.isActive() ? QStringLiteral("on") : QStringLiteral("off"));
 }
 
 QHash<QString, QString> OnionTransport::routes() const {

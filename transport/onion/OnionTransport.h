@@ -88,6 +88,8 @@ public:
     // The hops a recipient's messages take now: guard, middle, swarm member (empty before the
     // first send to them). Latency samples record it (docs/latency.md).
     [[nodiscard]] QStringList routeHops(const QString& recipient) const;
+    // For diagnostics (tests): paths ready, sends queued and in flight, whether a poll is out.
+    [[nodiscard]] QString stateForDiagnostics() const;
     // Every recipient's route, as "guard>middle>member".
     [[nodiscard]] QHash<QString, QString> routes() const;
 
@@ -166,6 +168,10 @@ private:
     NodeDirectory directory_;
     std::optional<crypto::PublicKey> networkKey_;
     QTimer refreshTimer_;
+    // Every kMaintenanceMs: queued sends pumped and a poll sent if none is out or scheduled,
+    // so no lost wake-up (a path that came back while nothing was listening) can park them.
+    QTimer maintenanceTimer_;
+    static constexpr int kMaintenanceMs = 5000;
     OnionIdentity identity_;
     std::optional<crypto::PublicKey> preferredGuard_;
     std::vector<std::optional<Path>> paths_;
