@@ -220,6 +220,9 @@ void OnionTransport::testPath(int index) {
             if (!reply || !reply->has_directory()) {
                 qCInfo(lcOnion) << "an onion path failed its test; building another";
                 p.reset();
+                // Said at once: with no other path ready we are offline now, and whoever
+                // waits for us to be back (the core's held sends) hears it when we are.
+                updateStatus();
                 if (running_) {
                     retryTimer_.start(500);
                 }
