@@ -86,7 +86,7 @@ QFuture<CoreResult<Messenger::ProbeResult>> Messenger::runProbes(const ProbeOpti
     const bool self = options.to == QLatin1String("self");
     std::vector<Mode> modes = options.modes;
     if (!self) {
-        const auto mode = modeOf(options.to);
+        const auto mode = modeOf(options.to.trimmed().toLower());
         if (!mode) {
             return refuse(CoreErrorCode::InvalidArgument,
                           QStringLiteral("\"%1\" is not 'self', a phone number or a Session ID")

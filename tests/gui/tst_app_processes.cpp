@@ -151,6 +151,12 @@ private slots:
         // A display of our own: the first of :140–:199 with no lock or socket left by another
         // server (a stale :0 once made Xvfb's own choice, -displayfd, unreachable), confirmed
         // by connecting to it; a server that loses the race for a number is replaced.
+        // In one clean-clone ASan run the display confirmed here took no connections a minute
+        // later ("could not connect to display"). Two suspects, both removed: the server
+        // resetting when its last client (the check below) left (-noreset), and its output
+        // going to a pipe nobody read (now a file, kept with the artifacts).
+        xvfb_.setStandardOutputFile(QProcess::nullDevice());
+        xvfb_.setStandardErrorFile(tandem::test::artifactsDir() + QStringLiteral("/xvfb.log"));
         for (int n = 140; n < 200 && display.isEmpty(); ++n) {
             if (QFile::exists(QStringLiteral("/tmp/.X%1-lock").arg(n)) ||
                 QFile::exists(QStringLiteral("/tmp/.X11-unix/X%1").arg(n))) {
@@ -160,7 +166,7 @@ private slots:
             xvfb_.start(QStringLiteral("Xvfb"),
                         {candidate, QStringLiteral("-screen"), QStringLiteral("0"),
                          QStringLiteral("2100x800x24"), QStringLiteral("-nolisten"),
-                         QStringLiteral("tcp")});
+                         QStringLiteral("tcp"), QStringLiteral("-noreset")});
             if (!xvfb_.waitForStarted(10000)) {
                 continue;
             }
