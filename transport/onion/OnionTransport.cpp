@@ -64,16 +64,6 @@ OnionTransport::OnionTransport(NodeDirectory directory, OnionIdentity identity,
     connect(&refreshTimer_, &QTimer::timeout, this, &OnionTransport::refreshDirectory);
     pollTimer_.setSingleShot(true);
     connect(&pollTimer_, &QTimer::timeout, this, &OnionTransport::poll);
-    maintenanceTimer_.setInterval(kMaintenanceMs);
-    connect(&maintenanceTimer_, &QTimer::timeout, this, [this] {
-        if (!running_ || readyPaths() == 0) {
-            return;
-        }
-        flushSends();
-        if (!polling_ && !pollTimer_.isActive()) {
-            poll();
-        }
-    });
     retryTimer_.setSingleShot(true);
     connect(&retryTimer_, &QTimer::timeout, this, [this] {
         if (!running_) {
@@ -104,14 +94,12 @@ void OnionTransport::start() {
         buildPath(i, false);
     }
     refreshTimer_.start();
-    maintenanceTimer_.start();
 }
 
 void OnionTransport::stop() {
     running_ = false;
     polling_ = false;
     retryTimer_.stop();
-    maintenanceTimer_.stop();
     pollTimer_.stop();
     refreshTimer_.stop();
     flushAcks();

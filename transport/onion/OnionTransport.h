@@ -168,10 +168,6 @@ private:
     NodeDirectory directory_;
     std::optional<crypto::PublicKey> networkKey_;
     QTimer refreshTimer_;
-    // Every kMaintenanceMs: queued sends pumped and a poll sent if none is out or scheduled,
-    // so no lost wake-up (a path that came back while nothing was listening) can park them.
-    QTimer maintenanceTimer_;
-    static constexpr int kMaintenanceMs = 5000;
     OnionIdentity identity_;
     std::optional<crypto::PublicKey> preferredGuard_;
     std::vector<std::optional<Path>> paths_;
