@@ -113,22 +113,23 @@ void LatencyDashboard::setSource(const QString& source) {
                                                             : Source::Probes;
     if (next != source_) {
         source_ = next;
+        updateShown();
         emit sourceChanged();
         emit samplesChanged();
     }
 }
 
-std::vector<LatencySample> LatencyDashboard::samples() const {
+void LatencyDashboard::updateShown() {
     if (source_ == Source::All) {
-        return samples_;
+        shown_ = samples_;
+        return;
     }
-    std::vector<LatencySample> out;
+    shown_.clear();
     for (const LatencySample& s : samples_) {
         if (s.probeRun.has_value() == (source_ == Source::Probes)) {
-            out.push_back(s);
+            shown_.push_back(s);
         }
     }
-    return out;
 }
 
 void LatencyDashboard::reload() {
@@ -165,6 +166,7 @@ void LatencyDashboard::reload() {
             reading_ = false;
             if (read) {
                 samples_ = std::move(read).value();
+                updateShown();
                 emit samplesChanged();
                 emit reloaded();
             }
@@ -194,13 +196,14 @@ void LatencyDashboard::addLive(const QString& transport, qint64 sentAt, double r
     if (samples_.size() > static_cast<std::size_t>(kMaxSamples)) {
         samples_.erase(samples_.begin());
     }
+    updateShown();
     emit samplesChanged();
 }
 
 QVariantList LatencyDashboard::summaries() const {
     QVariantList out;
     const auto ms = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
-    const std::vector<LatencySample> shown = samples();
+    const std::vector<LatencySample>& shown = shown_;
     for (const TransportKind t : {TransportKind::Relay, TransportKind::Onion}) {
         const core::LatencySummary s = core::summarize(shown, t, metric_);
         if (s.count == 0) {
@@ -219,7 +222,7 @@ QVariantList LatencyDashboard::summaries() const {
 
 double LatencyDashboard::maxMs() const {
     double out = 0;
-    const std::vector<LatencySample> shown = samples();
+    const std::vector<LatencySample>& shown = shown_;
     for (const TransportKind t : {TransportKind::Relay, TransportKind::Onion}) {
         for (const double v : core::latencyValuesMs(shown, t, metric_)) {
             out = std::max(out, v);
@@ -229,7 +232,7 @@ double LatencyDashboard::maxMs() const {
 }
 
 QDateTime LatencyDashboard::firstAt() const {
-    const std::vector<LatencySample> shown = samples();
+    const std::vector<LatencySample>& shown = shown_;
     if (shown.empty()) {
         return QDateTime::currentDateTime();
     }
@@ -240,7 +243,7 @@ QDateTime LatencyDashboard::firstAt() const {
 }
 
 QDateTime LatencyDashboard::lastAt() const {
-    const std::vector<LatencySample> shown = samples();
+    const std::vector<LatencySample>& shown = shown_;
     if (shown.empty()) {
         return QDateTime::currentDateTime();
     }
@@ -251,7 +254,7 @@ QDateTime LatencyDashboard::lastAt() const {
 }
 
 std::vector<QPointF> LatencyDashboard::cdf(TransportKind transport) const {
-    const std::vector<LatencySample> shown = samples();
+    const std::vector<LatencySample>& shown = shown_;
     std::vector<double> values = core::latencyValuesMs(shown, transport, metric_);
     std::sort(values.begin(), values.end());
     const core::LatencySummary s = core::summarize(shown, transport, metric_);
@@ -266,7 +269,7 @@ std::vector<QPointF> LatencyDashboard::cdf(TransportKind transport) const {
 
 std::vector<QPointF> LatencyDashboard::timeline(TransportKind transport) const {
     std::vector<QPointF> points;
-    for (const LatencySample& s : samples()) {
+    for (const LatencySample& s : shown_) {
         const auto& us = metric_ == core::LatencyMetric::RoundTrip ? s.roundTripUs : s.oneWayUs;
         if (s.transport == transport && !s.lost && us) {
             points.emplace_back(static_cast<double>(s.sentAt), static_cast<double>(*us) / 1000.0);
@@ -305,7 +308,7 @@ QString LatencyDashboard::exportCsv(const QUrl& file) const {
         return tr("No file was chosen.");
     }
     QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly) || out.write(core::latencyCsv(samples())) < 0 ||
+    if (!out.open(QIODevice::WriteOnly) || out.write(core::latencyCsv(shown_)) < 0 ||
         !out.commit()) {
         return tr("Cannot write %1: %2").arg(path, out.errorString());
     }
