@@ -306,10 +306,11 @@ int OnionTransport::readyPaths() const {
     return n;
 }
 
-std::optional<int> OnionTransport::pickPath() {
+std::optional<int> OnionTransport::pickPath(const QString& avoidRelay) {
     for (int k = 0; k < kPaths; ++k) {
         const int i = (nextPath_ + k) % kPaths;
-        if (paths_[static_cast<std::size_t>(i)] && paths_[static_cast<std::size_t>(i)]->tested) {
+        const auto& p = paths_[static_cast<std::size_t>(i)];
+        if (p && p->tested && p->guard.address != avoidRelay && p->middle.address != avoidRelay) {
             nextPath_ = (i + 1) % kPaths;
             return i;
         }
@@ -523,7 +524,17 @@ void OnionTransport::poll() {
         return;
     }
     const auto key = crypto::session::parseSessionId(identity_.sessionId);
-    const auto path = pickPath();
+    // The member we poll keeps its place: the path is chosen around it. Changing members
+    // because the next path in turn happened to relay through ours would read each new one
+    // from its beginning, and with paths that take turns, on every poll: everything not yet
+    // acknowledged, again and again (with a busy core, an ever-growing backlog of repeats).
+    std::optional<int> path;
+    if (pollTarget_) {
+        path = pickPath(pollTarget_->address);
+    }
+    if (!path) {
+        path = pickPath();
+    }
     if (!key || !path) {
         return;
     }
@@ -556,6 +567,7 @@ void OnionTransport::poll() {
             lastSeenAt_ = chosen->address;
         }
         pollTarget_ = chosen;
+        scheduleAckFlush();  // what waited for a member, or for a path around the last one
     }
     const NodeInfo destination = *pollTarget_;
     polling_ = true;
@@ -647,9 +659,16 @@ void OnionTransport::acknowledge(const QByteArray& serverId) {
     if (serverId.size() != crypto_generichash_BYTES) {
         return;
     }
+    if (acks_.size() >= kMaxPendingAcks) {
+        acks_.erase(acks_.begin());  // left at the swarm until it expires; a re-read repeats it
+    }
     acks_.push_back(serverId);
     emit lastSeenChanged(serverId);
-    if (!ackScheduled_) {
+    scheduleAckFlush();
+}
+
+void OnionTransport::scheduleAckFlush() {
+    if (!ackScheduled_ && !acks_.empty()) {
         ackScheduled_ = true;
         QMetaObject::invokeMethod(this, &OnionTransport::flushAcks, Qt::QueuedConnection);
     }
@@ -661,19 +680,20 @@ void OnionTransport::flushAcks() {
     if (acks_.empty() || !key || !running_) {
         return;
     }
-    const std::optional<int> picked = pickPath();
-    if (!picked) {
-        return;
-    }
-    const int path = *picked;
     // Delivered messages are deleted at the member we poll, which passes the signed delete on
     // to the rest of the swarm; what we resume after is kept until a later message is
     // acknowledged there.
     if (!pollTarget_) {
-        acks_.clear();
-        return;
+        return;  // kept for the member the next poll chooses
     }
     const NodeInfo destination = *pollTarget_;
+    // Through a path that does not relay through that member (kept for the next
+    // acknowledgement, or the next poll's member, if no path does now).
+    const std::optional<int> picked = pickPath(destination.address);
+    if (!picked) {
+        return;
+    }
+    const int path = *picked;
     // The bookmark we resume after stays until a newer one replaces it; then it goes too,
     // so at most one delivered message is left at the swarm (a restart that has to read a
     // member from its beginning gets that one again, not everything since the first).

@@ -10,7 +10,8 @@
 //  - a failure through a path is a strike; three strikes, or a failed test, and the path is
 //    rebuilt (the guard too if it was the guard that did not answer);
 //  - receiving is a long-poll at a member of this ID's own swarm (signed by the owner), so a
-//    message arrives as soon as it is stored; acknowledged messages are deleted there.
+//    message arrives as soon as it is stored; acknowledged messages are deleted there. That
+//    member is kept while it answers: polls and deletes go through a path around it.
 // send() answers accepted once a swarm member confirmed the store (after its replication),
 // or failed. A recipient's messages go one at a time, in order: one that fails through a path
 // is tried on another path and member (kSendAttempts), and if it still fails it is reported
@@ -60,6 +61,8 @@ public:
     static constexpr int kStrikesBeforeRebuild = 3;
     static constexpr int kPollWaitMs = 20000;
     static constexpr int kMaxQueuedSends = 20000;
+    // Acknowledged messages waiting to be deleted at the swarm (a member, a path around it).
+    static constexpr std::size_t kMaxPendingAcks = 20000;
     static constexpr int kSendAttempts = 3;
     static constexpr int kDirectoryRefreshMs = 10 * 60 * 1000;
 
@@ -135,7 +138,8 @@ private:
     void buildPath(int index, bool newGuard);
     void testPath(int index);
     int readyPaths() const;
-    std::optional<int> pickPath();
+    // The next tested path in turn, none of whose relays (guard, middle) is `avoidRelay`.
+    std::optional<int> pickPath(const QString& avoidRelay = {});
     enum class Failure { Strike, Unreachable, Guard };
     void strike(int index, Failure failure);
     // Through path `index` to `destination`.
@@ -147,6 +151,7 @@ private:
     void finishFront(const QString& recipient, std::optional<TransportError> error);
     void poll();
     void flushAcks();
+    void scheduleAckFlush();
     void updateStatus();
     void adoptDirectory(const std::string& signedDirectory);
     struct BlobOp {

@@ -1,0 +1,90 @@
+// Receiving through the onion transport keeps to one member of the swarm while it answers.
+//
+// Each member orders a recipient's messages its own way, so the bookmark a retrieve resumes
+// after is good only at the member it came from; another member is read from its beginning.
+// A client that changed members without need would be handed everything not yet deleted
+// again. In a network of three nodes every relay is also a member of the one swarm, so the
+// member polled is always on one of the two paths' hops: the poll has to choose the path
+// around it (a client that moved instead, whenever the next path in turn went through its
+// member, moved on nearly every poll and, with a busy core, never caught up again).
+#include <set>
+#include <sodium.h>
+
+#include <QTest>
+
+#include "crypto/session/SessionKeys.h"
+#include "tests/support/OnionNetwork.h"
+#include "transport/onion/OnionTransport.h"
+
+using namespace tandem;
+using namespace tandem::transport::onion;
+using crypto::session::SessionIdentity;
+
+class OnionReceiveTest : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::OnionNetwork> net_;
+
+private slots:
+    void initTestCase() {
+        QVERIFY(sodium_init() >= 0);
+        net_ = std::make_unique<test::OnionNetwork>(3, 60);  // one swarm: 127.0.0.60–62
+        QVERIFY2(net_->start(), "tandem-node did not start");
+    }
+
+    void oneMemberServesEveryMessageOnce() {
+        const SessionIdentity alice = SessionIdentity::generate();
+        const SessionIdentity bob = SessionIdentity::generate();
+        OnionTransport sender(net_->directory(),
+                              OnionIdentity{alice.sessionId, alice.ed25519.clone()});
+        OnionTransport receiver(net_->directory(),
+                                OnionIdentity{bob.sessionId, bob.ed25519.clone()});
+        int emitted = 0;
+        std::set<QByteArray> hashes;
+        std::set<QString> members;
+        QStringList received;
+        QObject::connect(&receiver, &transport::Transport::received,
+                         [&](const transport::IncomingEnvelope& e) {
+                             ++emitted;
+                             members.insert(e.source);
+                             if (hashes.insert(e.serverId).second) {
+                                 received << QString::fromLatin1(e.ciphertext);
+                             }
+                             receiver.acknowledge(e.serverId);
+                         });
+        int accepted = 0;
+        QObject::connect(&sender, &transport::Transport::accepted,
+                         [&](const QByteArray&, qint64) { ++accepted; });
+        sender.start();
+        receiver.start();
+        QVERIFY(QTest::qWaitFor([&] { return sender.isReady() && receiver.isReady(); }, 15000));
+
+        constexpr int kCount = 300;
+        for (int i = 0; i < kCount; ++i) {
+            transport::OutgoingEnvelope e;
+            e.id = QByteArray::number(i);
+            e.recipient = bob.sessionId;
+            e.ciphertext = QStringLiteral("m%1").arg(i).toLatin1();
+            sender.send(e);
+        }
+        QVERIFY2(QTest::qWaitFor([&] { return received.size() == kCount; }, 60000),
+                 qPrintable(QStringLiteral("%1 of %2 received; %3")
+                                .arg(received.size())
+                                .arg(kCount)
+                                .arg(receiver.stateForDiagnostics())));
+        QVERIFY(QTest::qWaitFor([&] { return accepted == kCount; }, 30000));
+        QTest::qWait(300);  // a repeat would come now
+        for (int i = 0; i < kCount; ++i) {
+            QCOMPARE(received[i], QStringLiteral("m%1").arg(i));
+        }
+        QCOMPARE(emitted, kCount);  // nothing handed over twice
+        QCOMPARE(members.size(), std::size_t{1});
+        QVERIFY(receiver.pollAddress().has_value());
+        QCOMPARE(*receiver.pollAddress(), *members.begin());
+        sender.stop();
+        receiver.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(OnionReceiveTest)
+#include "tst_onion_receive.moc"
