@@ -159,11 +159,12 @@ private slots:
         QCOMPARE(alice.received, numbered(QStringLiteral("b"), 0, kEach));
         QCOMPARE(bob.incoming(), std::int64_t{kEach});
         QCOMPARE(alice.incoming(), std::int64_t{kEach});
-        // Each message and receipt was handed over once, give or take the few not yet
-        // deleted when a member stops answering (none has to here): not read again and again
-        // from other members' beginnings.
+        // Each message and receipt was handed over once, but for what a change of member
+        // repeats (none is needed here; one would repeat what is not acknowledged yet, a few
+        // hundred at most while the core catches up): not read again and again from other
+        // members' beginnings (the fault this caught repeated 3.8 million).
         for (User* u : {&alice, &bob}) {
-            QVERIFY2(u->envelopes - static_cast<int>(u->envelopeHashes.size()) <= 20,
+            QVERIFY2(u->envelopes - static_cast<int>(u->envelopeHashes.size()) <= 300,
                      qPrintable(QStringLiteral("%1 handed over, %2 different")
                                     .arg(u->envelopes)
                                     .arg(u->envelopeHashes.size())));

@@ -102,7 +102,8 @@ void OnionTransport::stop() {
     retryTimer_.stop();
     pollTimer_.stop();
     refreshTimer_.stop();
-    flushAcks();
+    // Acknowledgements not sent yet wait for the next start (what they name is delivered
+    // again meanwhile only if this member is read from its beginning: the core drops it).
     links_.clear();  // what waits on them is failed below, not called back
     auto outbox = std::move(outbox_);
     outbox_.clear();
@@ -468,7 +469,10 @@ void OnionTransport::sendNow(const OutgoingEnvelope& envelope, int attempt) {
     if (const auto route = routes_.find(envelope.recipient);
         route != routes_.end() && attempt == 0) {
         const auto& p = paths_[static_cast<std::size_t>(route->path)];
-        if (p && p->tested && p->guard.ed25519 == route->guard) {
+        // A path rebuilt around the same guard may have drawn the route's member as its
+        // middle: then the route is chosen again.
+        if (p && p->tested && p->guard.ed25519 == route->guard &&
+            p->middle.address != route->destination.address) {
             path = route->path;
             destination = route->destination;
         }
@@ -528,16 +532,15 @@ void OnionTransport::poll() {
     // because the next path in turn happened to relay through ours would read each new one
     // from its beginning, and with paths that take turns, on every poll: everything not yet
     // acknowledged, again and again (with a busy core, an ever-growing backlog of repeats).
-    std::optional<int> path;
-    if (pollTarget_) {
-        path = pickPath(pollTarget_->address);
-    }
+    // At a start, the member our bookmark is from is the one to keep.
+    std::optional<int> path = pickPath(pollTarget_ ? pollTarget_->address : lastSeenAt_);
     if (!path) {
         path = pickPath();
     }
     if (!key || !path) {
         return;
     }
+    scheduleAckFlush();  // acknowledgements that waited for a path around the member
     // One member of our swarm is polled while it answers: `seq` order and the resume hash
     // are that node's own. The member the resume hash came from is preferred (after a
     // restart too); any other starts from the beginning (its order may differ: resuming
@@ -567,7 +570,6 @@ void OnionTransport::poll() {
             lastSeenAt_ = chosen->address;
         }
         pollTarget_ = chosen;
-        scheduleAckFlush();  // what waited for a member, or for a path around the last one
     }
     const NodeInfo destination = *pollTarget_;
     polling_ = true;
