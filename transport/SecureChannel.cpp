@@ -4,6 +4,7 @@
 
 #include <QtEndian>
 
+#include "crypto/QtBytes.h"
 #include "transport/Transport.h"
 
 namespace tandem::transport {
@@ -16,11 +17,6 @@ constexpr char kMagic[4] = {'T', 'N', 'R', '1'};
 constexpr qsizetype kClientHello = 4 + 32;
 constexpr qsizetype kServerHello = 32 + 16;
 constexpr std::string_view kInfo = "tandem relay channel v1";
-
-ByteView bytes(const QByteArray& a) {
-    return {reinterpret_cast<const std::uint8_t*>(a.constData()),
-            static_cast<std::size_t>(a.size())};  // NOLINT
-}
 
 }  // namespace
 
@@ -122,7 +118,7 @@ bool SecureChannel::handleHandshake() {
             return false;
         }
         const PublicKey clientEphemeral =
-            publicKeyFrom(bytes(hello).subspan(4), "ephemeral").value();
+            publicKeyFrom(view(hello).subspan(4), "ephemeral").value();
         const X25519KeyPair serverEphemeral = X25519KeyPair::generate();
         auto es = x25519(serverStatic_->privateKey, clientEphemeral);
         auto ee = x25519(serverEphemeral.privateKey, clientEphemeral);
@@ -135,7 +131,7 @@ bool SecureChannel::handleHandshake() {
                           32);                                                       // NOLINT
         transcript.append(reinterpret_cast<const char*>(serverPublic_.data()), 32);  // NOLINT
         deriveKeys(*es, *ee, transcript);
-        const Bytes tag = aeadSeal(sendKey_.span(), nonceFor(0), bytes(transcript), {});
+        const Bytes tag = aeadSeal(sendKey_.span(), nonceFor(0), view(transcript), {});
         QByteArray reply(reinterpret_cast<const char*>(serverEphemeral.publicKey.data()),
                          32);  // NOLINT
         reply.append(reinterpret_cast<const char*>(tag.data()),
@@ -149,8 +145,7 @@ bool SecureChannel::handleHandshake() {
         }
         const QByteArray hello = in_.mid(consumed_, kServerHello);
         consumed_ += kServerHello;
-        const PublicKey serverEphemeral =
-            publicKeyFrom(bytes(hello).first(32), "ephemeral").value();
+        const PublicKey serverEphemeral = publicKeyFrom(view(hello).first(32), "ephemeral").value();
         auto es = x25519(ephemeral_->privateKey, serverPublic_);
         auto ee = x25519(ephemeral_->privateKey, serverEphemeral);
         if (!es || !ee) {
@@ -161,8 +156,7 @@ bool SecureChannel::handleHandshake() {
         transcript.append(hello.left(32));
         transcript.append(reinterpret_cast<const char*>(serverPublic_.data()), 32);  // NOLINT
         deriveKeys(*es, *ee, transcript);
-        if (!aeadOpen(receiveKey_.span(), nonceFor(0), bytes(transcript),
-                      bytes(hello).subspan(32))) {
+        if (!aeadOpen(receiveKey_.span(), nonceFor(0), view(transcript), view(hello).subspan(32))) {
             fail(QStringLiteral(
                 "the relay could not prove its key (wrong relay or man in the middle)"));
             return false;
@@ -198,7 +192,7 @@ void SecureChannel::onReadyRead() {
             break;
         }
         const ByteView ciphertext =
-            bytes(in_).subspan(static_cast<std::size_t>(consumed_) + 4, length);
+            view(in_).subspan(static_cast<std::size_t>(consumed_) + 4, length);
         auto plain = aeadOpen(receiveKey_.span(), nonceFor(receiveCounter_), {}, ciphertext);
         consumed_ += 4 + static_cast<qsizetype>(length);
         if (!plain) {
@@ -220,7 +214,7 @@ void SecureChannel::send(const QByteArray& frame) {
     if (!established_ || closedEmitted_ || socket == nullptr) {
         return;
     }
-    const Bytes sealed = aeadSeal(sendKey_.span(), nonceFor(sendCounter_++), {}, bytes(frame));
+    const Bytes sealed = aeadSeal(sendKey_.span(), nonceFor(sendCounter_++), {}, view(frame));
     QByteArray out(4, Qt::Uninitialized);
     qToBigEndian(static_cast<quint32>(sealed.size()), out.data());
     out.append(reinterpret_cast<const char*>(sealed.data()),

@@ -13,6 +13,7 @@
 
 #include "app/core/CoreLog.h"
 #include "app/core/Messenger.h"
+#include "crypto/QtBytes.h"
 #include "crypto/session/SessionKeys.h"
 #include "crypto/session/SessionMessage.h"
 #include "crypto/signal/SealedSender.h"
@@ -30,15 +31,6 @@ std::int64_t wallUs() {
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::system_clock::now().time_since_epoch())
         .count();
-}
-
-crypto::ByteView bytesOf(const QByteArray& b) {
-    return {reinterpret_cast<const std::uint8_t*>(b.constData()),  // NOLINT
-            static_cast<std::size_t>(b.size())};
-}
-
-QByteArray qbytesOf(crypto::ByteView b) {
-    return {reinterpret_cast<const char*>(b.data()), static_cast<qsizetype>(b.size())};  // NOLINT
 }
 
 QByteArray randomBytes(qsizetype n) {
@@ -139,7 +131,7 @@ QFuture<CoreResult<Messenger::ProbeResult>> Messenger::runProbes(const ProbeOpti
             if (m == Mode::Signal) {
                 t.address = relay::aciAddress(signal_->aci);
                 t.accessKey = signal_->accessKey;
-                t.identityKey = qbytesOf(signal_->keys->publicKey().ed25519);
+                t.identityKey = crypto::qbytes(signal_->keys->publicKey().ed25519);
             } else {
                 t.address = session_->sessionId;
             }
@@ -233,14 +225,14 @@ std::optional<QByteArray> Messenger::sealProbe(const ProbeTarget& target, const 
             *problem = recipient.error().message;
             return std::nullopt;
         }
-        auto sealed = crypto::signal::sealSender(*signal_->keys, bytesOf(certificate_),
+        auto sealed = crypto::signal::sealSender(*signal_->keys, crypto::view(certificate_),
                                                  crypto::signal::MessageType::Probe,
-                                                 bytesOf(content), *recipient);
+                                                 crypto::view(content), *recipient);
         if (!sealed) {
             *problem = sealed.error().message;
             return std::nullopt;
         }
-        return qbytesOf(*sealed);
+        return crypto::qbytes(*sealed);
     }
     if (!session_) {
         *problem = QStringLiteral("no Session-mode identity");
@@ -251,8 +243,8 @@ std::optional<QByteArray> Messenger::sealProbe(const ProbeTarget& target, const 
         *problem = QStringLiteral("not a Session ID");
         return std::nullopt;
     }
-    return qbytesOf(
-        crypto::session::encryptSessionMessage(bytesOf(content), session_->keys->ed25519, *key));
+    return crypto::qbytes(crypto::session::encryptSessionMessage(crypto::view(content),
+                                                                 session_->keys->ed25519, *key));
 }
 
 void Messenger::sendProbeRound() {

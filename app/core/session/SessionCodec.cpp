@@ -2,6 +2,7 @@
 
 #include <tandem/common/Redact.h>
 
+#include "crypto/QtBytes.h"
 #include "crypto/session/SessionMessage.h"
 #include "proto/ContentCodec.h"
 #include "tandem/core.pb.h"
@@ -12,18 +13,7 @@ using namespace tandem::storage;
 using namespace tandem::crypto;
 using namespace tandem::crypto::session;
 
-namespace {
-
-ByteView view(const QByteArray& b) {
-    return {reinterpret_cast<const std::uint8_t*>(b.constData()),
-            static_cast<std::size_t>(b.size())};  // NOLINT
-}
-
-QByteArray qbytes(ByteView b) {
-    return {reinterpret_cast<const char*>(b.data()), static_cast<qsizetype>(b.size())};  // NOLINT
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Account accountFor(const SessionIdentity& identity, std::int64_t now) {
     Account a;

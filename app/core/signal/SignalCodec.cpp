@@ -2,6 +2,7 @@
 
 #include "app/core/ContentHandler.h"
 #include "app/core/CoreLog.h"
+#include "crypto/QtBytes.h"
 #include "crypto/signal/Ratchet.h"
 #include "crypto/signal/SealedSender.h"
 #include "proto/ContentCodec.h"
@@ -18,15 +19,6 @@ using namespace tandem::crypto::signal;
 namespace {
 
 constexpr std::int64_t kDevice = 1;
-
-ByteView view(const QByteArray& b) {
-    return {reinterpret_cast<const std::uint8_t*>(b.constData()),
-            static_cast<std::size_t>(b.size())};  // NOLINT
-}
-
-QByteArray qbytes(ByteView b) {
-    return {reinterpret_cast<const char*>(b.data()), static_cast<qsizetype>(b.size())};  // NOLINT
-}
 
 constexpr std::size_t kArchivedStates = 5;
 
