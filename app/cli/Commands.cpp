@@ -181,6 +181,25 @@ int usageError(CommandContext& ctx, const QString& command, const QString& messa
     return kExitUsage;
 }
 
+std::optional<int> intOption(CommandContext& ctx, const QString& command, const QString& option,
+                             int fallback, int min, int max, const QString& unit) {
+    if (!ctx.parser.isSet(option)) {
+        return fallback;
+    }
+    bool ok = false;
+    const int value = ctx.parser.value(option).toInt(&ok);
+    if (!ok || value < min || value > max) {
+        usageError(ctx, command,
+                   QStringLiteral("--%1 takes %2 to %3%4")
+                       .arg(option)
+                       .arg(min)
+                       .arg(max)
+                       .arg(unit.isEmpty() ? QString() : u' ' + unit));
+        return std::nullopt;
+    }
+    return value;
+}
+
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = [] {
         std::vector<Command> list = profileCommands();

@@ -48,6 +48,10 @@ std::optional<QByteArray> readStandardInput(qint64 maxBytes);
 // One-line failure (exit 1) and usage error (exit 2), as every command reports them.
 int fail(CommandContext& ctx, const QString& message);
 int usageError(CommandContext& ctx, const QString& command, const QString& message);
+// An integer option of `command` from `min` to `max` (`fallback` when not given); otherwise a
+// usage error and nullopt. "--wait takes 0 to 3600 seconds": `unit` ends the message if given.
+std::optional<int> intOption(CommandContext& ctx, const QString& command, const QString& option,
+                             int fallback, int min, int max, const QString& unit = {});
 
 // Opens the profile, asking for the passphrase only if its key file needs one.
 storage::StoreResult<void> openProfile(CommandContext& ctx, storage::Store& store);

@@ -17,17 +17,7 @@ namespace {
 
 std::optional<int> intOption(CommandContext& ctx, const QString& option, int fallback, int min,
                              int max) {
-    if (!ctx.parser.isSet(option)) {
-        return fallback;
-    }
-    bool ok = false;
-    const int value = ctx.parser.value(option).toInt(&ok);
-    if (!ok || value < min || value > max) {
-        usageError(ctx, QStringLiteral("latency"),
-                   QStringLiteral("--%1 takes %2 to %3").arg(option).arg(min).arg(max));
-        return std::nullopt;
-    }
-    return value;
+    return cli::intOption(ctx, QStringLiteral("latency"), option, fallback, min, max);
 }
 
 // A rank that falls on a lost probe reads "lost" (LatencyStats.h).

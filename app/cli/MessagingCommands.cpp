@@ -42,16 +42,7 @@ QString hex(const QByteArray& bytes) {
 
 std::optional<int> seconds(CommandContext& ctx, const QString& command, const QString& option,
                            int fallback) {
-    if (!ctx.parser.isSet(option)) {
-        return fallback;
-    }
-    bool ok = false;
-    const int value = ctx.parser.value(option).toInt(&ok);
-    if (!ok || value < 0 || value > 3600) {
-        usageError(ctx, command, QStringLiteral("--%1 takes 0 to 3600 seconds").arg(option));
-        return std::nullopt;
-    }
-    return value;
+    return intOption(ctx, command, option, fallback, 0, 3600, QStringLiteral("seconds"));
 }
 
 // ---- init ----------------------------------------------------------------------------------
