@@ -1,5 +1,7 @@
 #include "qml/ConversationListModel.h"
 
+#include <unordered_set>
+
 #include <QDateTime>
 
 #include <tandem/common/Redact.h>
@@ -49,7 +51,7 @@ void ConversationListModel::read() {
     const Mode mode = core_->currentMode();
     core_->store().read(
         [mode](Repositories& r) { return r.conversations.list(mode); }, this,
-        [this](StoreResult<std::vector<ConversationSummary>> list) {
+        [this, mode](StoreResult<std::vector<ConversationSummary>> list) {
             reading_ = false;
             if (list) {
                 std::vector<Row> rows;
@@ -78,19 +80,66 @@ void ConversationListModel::read() {
                     row.unread = static_cast<int>(s.unread);
                     rows.push_back(std::move(row));
                 }
-                const bool sizeMoved = rows.size() != rows_.size();
-                beginResetModel();
-                rows_ = std::move(rows);
-                endResetModel();
-                if (sizeMoved) {
-                    emit countChanged();
-                }
+                apply(std::move(rows), mode != shownMode_);
+                shownMode_ = mode;
                 emit loaded();
             }
             if (std::exchange(again_, false)) {
                 read();
             }
         });
+}
+
+// The list read applied as rows that left, came or moved up and rows whose content changed, so
+// that a view keeps its current item, its place and its delegates when a message comes in (a
+// reset would rebuild every row and lose both). Another mode's list replaces the whole.
+void ConversationListModel::apply(std::vector<Row> rows, bool replace) {
+    const std::size_t before = rows_.size();
+    if (replace) {
+        beginResetModel();
+        rows_ = std::move(rows);
+        endResetModel();
+    } else {
+        std::unordered_set<qint64> ids;
+        for (const Row& r : rows) {
+            ids.insert(r.id);
+        }
+        for (int i = count() - 1; i >= 0; --i) {
+            if (ids.count(rows_[static_cast<std::size_t>(i)].id) == 0) {
+                beginRemoveRows({}, i, i);
+                rows_.erase(rows_.begin() + i);
+                endRemoveRows();
+            }
+        }
+        // Every row left is in `rows`: put each in its place from the top down.
+        for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
+            Row& wanted = rows[static_cast<std::size_t>(i)];
+            int j = i;
+            while (j < count() && rows_[static_cast<std::size_t>(j)].id != wanted.id) {
+                ++j;
+            }
+            if (j == count()) {
+                beginInsertRows({}, i, i);
+                rows_.insert(rows_.begin() + i, std::move(wanted));
+                endInsertRows();
+                continue;
+            }
+            if (j != i) {
+                beginMoveRows({}, j, j, {}, i);
+                Row moved = std::move(rows_[static_cast<std::size_t>(j)]);
+                rows_.erase(rows_.begin() + j);
+                rows_.insert(rows_.begin() + i, std::move(moved));
+                endMoveRows();
+            }
+            if (!(rows_[static_cast<std::size_t>(i)] == wanted)) {
+                rows_[static_cast<std::size_t>(i)] = std::move(wanted);
+                emit dataChanged(index(i), index(i));
+            }
+        }
+    }
+    if (rows_.size() != before) {
+        emit countChanged();
+    }
 }
 
 int ConversationListModel::rowCount(const QModelIndex& parent) const {

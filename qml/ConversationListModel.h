@@ -4,6 +4,7 @@
 // several changes in a burst are read once.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include <QAbstractListModel>
@@ -69,14 +70,17 @@ private:
         bool noteToSelf = false;
         bool lastOutgoing = false;
         int lastStatus = 0;
+        bool operator==(const Row&) const = default;
     };
     void read();
+    void apply(std::vector<Row> rows, bool replace);
 
     QPointer<AppCore> core_;
     std::vector<Row> rows_;
     QTimer coalesce_;
     bool reading_ = false;
     bool again_ = false;
+    std::optional<storage::Mode> shownMode_;  // the mode rows_ belong to
 };
 
 }  // namespace tandem::gui

@@ -62,6 +62,13 @@ class ModelsTest : public QObject {
     QTemporaryDir dir_;
     std::unique_ptr<AppCore> core_;
 
+    // The model given the core, once it has read its first list.
+    bool firstRead(ConversationListModel& model) {
+        QSignalSpy loaded(&model, &ConversationListModel::loaded);
+        model.setCore(core_.get());
+        return loaded.wait(10000);
+    }
+
 private slots:
     void initTestCase() {
         core_ = std::make_unique<AppCore>(dir_.path());
@@ -95,9 +102,7 @@ private slots:
         ConversationListModel model;
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QSignalSpy loaded(&model, &ConversationListModel::loaded);
-        model.setCore(core_.get());
-        QVERIFY(loaded.wait(10000));
+        QVERIFY(firstRead(model));
         const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
         const auto signal =
             addMessages(*core_, Mode::Signal, QStringLiteral("+4915100000009"), 3, now);
@@ -120,6 +125,47 @@ private slots:
         core_->setMode(QStringLiteral("signal"));
         QCOMPARE(core_->checkAddress(QStringLiteral("+4915100000009")), QString());
         QVERIFY(!core_->checkAddress(QStringLiteral("12345")).isEmpty());
+    }
+
+    // A message in a conversation lower down moves that row up, and only that: no reset, so
+    // a view keeps its current item and place; another row's unread count changes in place.
+    void aNewMessageMovesItsConversationUp() {
+        ConversationListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(firstRead(model));
+        const std::int64_t now = QDateTime::currentMSecsSinceEpoch() + 24LL * 3600 * 1000;
+        const QStringList numbers = {QStringLiteral("+4915100000101"),
+                                     QStringLiteral("+4915100000102"),
+                                     QStringLiteral("+4915100000103")};
+        std::vector<std::int64_t> ids;
+        for (int i = 0; i < numbers.size(); ++i) {  // the last one the newest
+            ids.push_back(addMessages(*core_, Mode::Signal, numbers[i], 1, now + i * 1000));
+        }
+        emit core_->conversationChanged(ids.back());
+        QVERIFY(QTest::qWaitFor([&] { return model.rowOf(ids.back()) == 0; }, 10000));
+        QCOMPARE(model.rowOf(ids[1]), 1);
+        QCOMPARE(model.rowOf(ids[0]), 2);
+        const int count = model.count();
+
+        QSignalSpy resets(&model, &QAbstractItemModel::modelAboutToBeReset);
+        QSignalSpy moves(&model, &QAbstractItemModel::rowsMoved);
+        QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+        const QPersistentModelIndex middle(model.index(1));
+        // The oldest of the three gets a message (an incoming one: unread) and comes first.
+        addMessages(*core_, Mode::Signal, numbers[0], 1, now + 10000);
+        emit core_->conversationChanged(ids[0]);
+        QVERIFY(QTest::qWaitFor([&] { return model.rowOf(ids[0]) == 0; }, 10000));
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(moves.count(), 1);
+        QVERIFY(changes.count() >= 1);  // its last message and unread count
+        QCOMPARE(model.count(), count);
+        QCOMPARE(model.rowOf(ids[2]), 1);
+        QCOMPARE(model.rowOf(ids[1]), 2);
+        QVERIFY(middle.isValid());  // the row a view had as current is still that row
+        QCOMPARE(middle.data(ConversationListModel::ConversationIdRole).toLongLong(), ids[1]);
+        QCOMPARE(middle.row(), 2);
+        QCOMPARE(model.data(model.index(0), ConversationListModel::UnreadRole).toInt(), 2);
     }
 
     void messagesPageInNewestFirstAndFollowChanges() {
