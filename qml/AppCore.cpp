@@ -85,6 +85,20 @@ void AppCore::setPreviews(bool previews) {
     }
 }
 
+void AppCore::setReadReceipts(bool on) {
+    if (on == readReceipts_) {
+        return;
+    }
+    readReceipts_ = on;
+    emit readReceiptsChanged();
+    if (store_.isOpen()) {
+        store_.write([on](Repositories& r) {
+            return r.settings.set(QString::fromLatin1(core::Messenger::kReadReceiptsSetting),
+                                  on ? QByteArray("1") : QByteArray("0"));
+        });
+    }
+}
+
 void AppCore::countUnread() {
     if (state_ != State::Ready) {
         return;
@@ -393,6 +407,7 @@ void AppCore::opened() {
         std::vector<Account> accounts;
         std::optional<QByteArray> mode;
         std::optional<QByteArray> previews;
+        std::optional<QByteArray> readReceipts;
     };
     store_.read(
         [](Repositories& r) -> StoreResult<Loaded> {
@@ -400,6 +415,9 @@ void AppCore::opened() {
             TANDEM_TRY_ASSIGN(out.accounts, r.accounts.all());
             TANDEM_TRY_ASSIGN(out.mode, r.settings.get(QString::fromLatin1(kModeSetting)));
             TANDEM_TRY_ASSIGN(out.previews, r.settings.get(QString::fromLatin1(kPreviewsSetting)));
+            TANDEM_TRY_ASSIGN(
+                out.readReceipts,
+                r.settings.get(QString::fromLatin1(core::Messenger::kReadReceiptsSetting)));
             return out;
         },
         this,
@@ -421,6 +439,11 @@ void AppCore::opened() {
             if (previews != previews_) {
                 previews_ = previews;
                 emit previewsChanged();
+            }
+            const bool readReceipts = !loaded->readReceipts || *loaded->readReceipts != "0";
+            if (readReceipts != readReceipts_) {
+                readReceipts_ = readReceipts;
+                emit readReceiptsChanged();
             }
             emit modeChanged();
             emit accountsChanged();

@@ -57,6 +57,8 @@ class AppCore : public QObject {
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
     // Notifications show the sender and the text, or only that a message came (remembered).
     Q_PROPERTY(bool previews READ previews WRITE setPreviews NOTIFY previewsChanged)
+    // Whether contacts are told when their messages are read (kept in the profile).
+    Q_PROPERTY(bool readReceipts READ readReceipts WRITE setReadReceipts NOTIFY readReceiptsChanged)
     // Unread incoming messages in all conversations of both modes (the tray's badge).
     Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
     // A conversation to open once the list is there (tandem --open ADDRESS), then cleared.
@@ -133,6 +135,8 @@ public:
     [[nodiscard]] QString networkFile() const { return networkFile_; }
     [[nodiscard]] bool previews() const { return previews_; }
     void setPreviews(bool previews);
+    [[nodiscard]] bool readReceipts() const { return readReceipts_; }
+    void setReadReceipts(bool on);
     [[nodiscard]] int unreadTotal() const { return unreadTotal_; }
     [[nodiscard]] QString openAtStart() const { return openAtStart_; }
     void setOpenAtStart(const QString& address) {
@@ -159,6 +163,7 @@ signals:
     void busyChanged();
     void contactDetailsLoaded(const QVariantMap& details);
     void previewsChanged();
+    void readReceiptsChanged();
     void openAtStartChanged();
     void unreadTotalChanged();
     // A message arrived: who sent it (their name, else their address) and its text.
@@ -209,6 +214,7 @@ private:
     QString networkFile_;
     bool busy_ = false;
     bool previews_ = true;
+    bool readReceipts_ = true;
     int unreadTotal_ = 0;
     QString openAtStart_;
     bool probing_ = false;

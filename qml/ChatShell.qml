@@ -138,6 +138,13 @@ Page {
                         onToggled: shell.core.previews = checked
                     }
                     MenuItem {
+                        objectName: "readReceiptsToggle"
+                        text: qsTr("Send read receipts")
+                        checkable: true
+                        checked: shell.core.readReceipts
+                        onToggled: shell.core.readReceipts = checked
+                    }
+                    MenuItem {
                         text: qsTr("Note to Self")
                         onTriggered: shell.core.openNoteToSelf()
                     }

@@ -439,7 +439,12 @@ QFuture<CoreResult<int>> Messenger::markRead(std::int64_t conversationId) {
                 const auto refs,
                 r.messages.markRead(conversationId, std::numeric_limits<std::int64_t>::max(), now));
             TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.get(conversationId));
-            if (conversation.contactId) {  // Note to Self has no one to tell
+            TANDEM_TRY_ASSIGN(const auto receipts,
+                              r.settings.get(QString::fromLatin1(kReadReceiptsSetting)));
+            const bool tell = !receipts || *receipts != "0";
+            // Note to Self has no one to tell; nor has a user who keeps what they read to
+            // themselves.
+            if (conversation.contactId && tell) {
                 for (std::size_t i = 0; i < refs.size(); i += kReceiptUids) {
                     std::vector<MessageUid> uids;
                     for (std::size_t j = i; j < std::min(refs.size(), i + kReceiptUids); ++j) {

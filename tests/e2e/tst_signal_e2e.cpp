@@ -444,6 +444,68 @@ private slots:
         QCOMPARE(dave.contacts().size(), std::size_t{2});
     }
 
+    // With read receipts turned off, what Bob reads is marked read on his side only: Alice's
+    // message stays delivered. Turned on again, the next one he reads shows as read to her.
+    void readReceiptsTurnedOffAreNotSent() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("rr.json")));
+        User alice(QStringLiteral("+4915100000031"));
+        User bob(QStringLiteral("+4915100000032"));
+        for (User* u : {&alice, &bob}) {
+            u->open(true);
+            u->registerWith(network);
+            u->start();
+        }
+        const auto setReceipts = [&](bool on) {
+            QVERIFY(test::await(bob.store->write([on](Repositories& r) {
+                        return r.settings.set(QString::fromLatin1(Messenger::kReadReceiptsSetting),
+                                              on ? QByteArray("1") : QByteArray("0"));
+                    })).has_value());
+        };
+        // Bob reads his conversation with Alice (the one her messages are in: he may not
+        // know her number).
+        const auto bobReads = [&] {
+            const auto conversation = test::await(bob.store->read([](Repositories& r) {
+                return r.db.queryInt(
+                    "SELECT max(conversation_id) FROM messages WHERE direction = 1");
+            }));
+            return conversation && *conversation > 0
+                       ? test::await(bob.messenger->markRead(*conversation)).value_or(-1)
+                       : -1;
+        };
+        const auto outbox = [&] {
+            return test::await(bob.store->read([](Repositories& r) {
+                       return r.db.queryInt("SELECT count(*) FROM outbox");
+                   }))
+                .value();
+        };
+
+        setReceipts(false);
+        QVERIFY(
+            test::await(alice.messenger->sendText(Mode::Signal, bob.phone, QStringLiteral("r0")))
+                .has_value());
+        QVERIFY(QTest::qWaitFor(
+            [&] { return alice.countWithStatus(MessageStatus::Delivered) == 1; }, 20000));
+        QCOMPARE(bobReads(), 1);
+        QCOMPARE(outbox(), std::int64_t{0});  // nothing queued for her
+        QTest::qWait(1500);                   // a receipt would be back by now
+        QCOMPARE(alice.countWithStatus(MessageStatus::Read), std::int64_t{0});
+        QCOMPARE(alice.countWithStatus(MessageStatus::Delivered), std::int64_t{1});
+        QCOMPARE(bob.countWithStatus(MessageStatus::Read), std::int64_t{1});  // read on his side
+
+        setReceipts(true);
+        QVERIFY(
+            test::await(alice.messenger->sendText(Mode::Signal, bob.phone, QStringLiteral("r1")))
+                .has_value());
+        QVERIFY(QTest::qWaitFor(
+            [&] { return alice.countWithStatus(MessageStatus::Delivered) == 2; }, 20000));
+        QCOMPARE(bobReads(), 1);
+        QVERIFY(QTest::qWaitFor([&] { return alice.countWithStatus(MessageStatus::Read) == 1; },
+                                20000));
+        QCOMPARE(alice.countWithStatus(MessageStatus::Delivered), std::int64_t{1});  // r0 stays
+    }
+
     void registrationWithAWrongCodeFails() {
         test::RelayProcess relay(QStringLiteral("file"));
         QVERIFY(relay.start());

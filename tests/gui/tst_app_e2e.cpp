@@ -435,6 +435,21 @@ private slots:
 
         // Bob turns message previews off: the next notification says only that one came.
         bob.core().setPreviews(false);
+        // Read receipts are switched in the menu (off, and on again for the rounds below).
+        for (const bool expected : {false, true}) {
+            click(bob, find(bob, "menuButton"));
+            QQuickItem* toggle = nullptr;
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    toggle = find(bob, "readReceiptsToggle");
+                    return toggle != nullptr && toggle->isVisible() && toggle->height() > 0 &&
+                           toggle->opacity() == 1.0;
+                },
+                5000));
+            click(bob, toggle);
+            QVERIFY(QTest::qWaitFor([&] { return bob.core().readReceipts() == expected; }, 5000));
+            QVERIFY(QTest::qWaitFor([&] { return !toggle->isVisible(); }, 5000));  // menu closed
+        }
         // The toggle in the header: identity, contacts and conversations follow.
         for (AppWindow* w : {&alice, &bob}) {
             click(*w, find(*w, "sessionModeButton"));

@@ -13,6 +13,7 @@
 
 #include "app/core/Await.h"
 #include "app/core/ContentHandler.h"
+#include "app/core/Messenger.h"
 #include "qml/AppCore.h"
 #include "qml/ConversationListModel.h"
 #include "qml/LatencyDashboard.h"
@@ -96,6 +97,25 @@ private slots:
         again.unlock(QStringLiteral("correct horse battery"));
         QVERIFY(QTest::qWaitFor([&] { return again.state() == AppCore::State::Ready; }, 30000));
         QVERIFY(again.error().isEmpty());
+    }
+
+    // The read receipts switch is kept in the profile, where the core reads it.
+    void readReceiptsAreASettingOfTheProfile() {
+        const auto stored = [&] {
+            return test::await(core_->store().read([](Repositories& r) {
+                       return r.settings.get(
+                           QString::fromLatin1(tandem::core::Messenger::kReadReceiptsSetting));
+                   }))
+                .value();
+        };
+        QVERIFY(core_->readReceipts());  // on unless turned off
+        QSignalSpy changed(core_.get(), &AppCore::readReceiptsChanged);
+        core_->setReadReceipts(false);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(stored(), std::optional<QByteArray>("0"));
+        core_->setReadReceipts(true);
+        QCOMPARE(stored(), std::optional<QByteArray>("1"));
+        QCOMPARE(changed.count(), 2);
     }
 
     void conversationsFollowTheMode() {
