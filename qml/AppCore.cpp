@@ -72,29 +72,26 @@ AppCore::~AppCore() {
 }
 
 void AppCore::setPreviews(bool previews) {
-    if (previews == previews_) {
-        return;
-    }
-    previews_ = previews;
-    emit previewsChanged();
-    if (store_.isOpen()) {
-        store_.write([previews](Repositories& r) {
-            return r.settings.set(QString::fromLatin1(kPreviewsSetting),
-                                  previews ? QByteArray("1") : QByteArray("0"));
-        });
+    if (previews != previews_) {
+        previews_ = previews;
+        emit previewsChanged();
+        keepSwitch(kPreviewsSetting, previews);
     }
 }
 
 void AppCore::setReadReceipts(bool on) {
-    if (on == readReceipts_) {
-        return;
+    if (on != readReceipts_) {
+        readReceipts_ = on;
+        emit readReceiptsChanged();
+        keepSwitch(core::Messenger::kReadReceiptsSetting, on);
     }
-    readReceipts_ = on;
-    emit readReceiptsChanged();
+}
+
+// A switch of the profile's, as "1" or "0" in its settings.
+void AppCore::keepSwitch(const char* key, bool on) {
     if (store_.isOpen()) {
-        store_.write([on](Repositories& r) {
-            return r.settings.set(QString::fromLatin1(core::Messenger::kReadReceiptsSetting),
-                                  on ? QByteArray("1") : QByteArray("0"));
+        store_.write([key, on](Repositories& r) {
+            return r.settings.set(QString::fromLatin1(key), on ? QByteArray("1") : QByteArray("0"));
         });
     }
 }

@@ -219,6 +219,7 @@ private:
     QString openAtStart_;
     bool probing_ = false;
     void setProbing(bool probing);
+    void keepSwitch(const char* key, bool on);
     void countUnread();
     std::unique_ptr<crypto::session::SessionIdentity> pendingSession_;
     QList<int> confirmPositions_;
