@@ -130,6 +130,13 @@ Page {
                 Menu {
                     id: menu
                     y: parent.height
+                    // As wide as its longest entry (a translation may be longer), not elided.
+                    width: {
+                        let widest = 200
+                        for (let i = 0; i < count; ++i)
+                            widest = Math.max(widest, itemAt(i).implicitWidth)
+                        return widest + leftPadding + rightPadding
+                    }
                     MenuItem {
                         objectName: "previewsToggle"
                         text: qsTr("Show message text in notifications")

@@ -446,6 +446,9 @@ private slots:
                            toggle->opacity() == 1.0;
                 },
                 5000));
+            if (!expected) {
+                shoot(bob, QStringLiteral("bob-menu"));
+            }
             click(bob, toggle);
             QVERIFY(QTest::qWaitFor([&] { return bob.core().readReceipts() == expected; }, 5000));
             QVERIFY(QTest::qWaitFor([&] { return !toggle->isVisible(); }, 5000));  // menu closed
