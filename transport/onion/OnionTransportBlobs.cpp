@@ -1,8 +1,5 @@
 // OnionTransport: the file store (blobs put and got through a path).
-#include <sodium.h>
 
-#include "crypto/Onion.h"
-#include "crypto/session/SessionKeys.h"
 #include "transport/onion/Blob.h"
 #include "transport/onion/OnionTransport.h"
 #include "transport/onion/OnionTransportUtil.h"

@@ -1,9 +1,7 @@
 // OnionTransport: receiving (the long-poll at a member of our swarm) and acknowledging.
 #include <sodium.h>
 
-#include "crypto/Onion.h"
 #include "crypto/session/SessionKeys.h"
-#include "transport/onion/Blob.h"
 #include "transport/onion/OnionTransport.h"
 #include "transport/onion/OnionTransportUtil.h"
 
