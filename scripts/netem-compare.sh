@@ -76,12 +76,9 @@ echo "namespace $ns: loopback $(in_ns tc qdisc show dev lo | head -1)"
 
 ip netns exec "$ns" "$bin/tandem-localnet" --dir "$work/net" > "$work/localnet.log" 2>&1 &
 net_pid=$!
-for _ in $(seq 1 300); do
-  grep -q ready "$work/localnet.log" 2> /dev/null && break
-  kill -0 "$net_pid" 2> /dev/null || { cat "$work/localnet.log" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q ready "$work/localnet.log" || { echo "netem-compare: tandem-localnet not ready" >&2; exit 1; }
+source "$root/scripts/localnet-wait.sh"
+wait_for_localnet "$work/localnet.log" "$work/localnet.log" "$net_pid" ||
+  { echo "netem-compare: tandem-localnet not ready" >&2; exit 1; }
 
 mkdir -p "$work/demo"
 in_ns bash "$root/scripts/demo-profiles.sh" "$bin" "$work/demo" "$work/net/network.json"

@@ -36,12 +36,9 @@ stop() {
 }
 trap stop EXIT
 trap 'stop; exit 130' INT TERM
-for _ in $(seq 1 100); do
-  grep -q ready "$demo/localnet.out" 2>/dev/null && break
-  kill -0 "$net" 2>/dev/null || { cat "$demo/localnet.log" >&2; exit 1; }
-  sleep 0.2
-done
-grep -q ready "$demo/localnet.out" || { echo "run: the local network did not start" >&2; exit 1; }
+source scripts/localnet-wait.sh
+wait_for_localnet "$demo/localnet.out" "$demo/localnet.log" "$net" ||
+  { echo "run: the local network did not start" >&2; exit 1; }
 bash scripts/demo-profiles.sh "$bin" "$demo" "$demo/net/network.json"
 echo "Tandem demo: alice and bob, Signal mode (+4915100000001, +4915100000002) and Session mode."
 echo "Profiles in $demo; closing both windows stops the local network."
