@@ -119,14 +119,17 @@ void LatencyDashboard::setSource(const QString& source) {
     }
 }
 
+bool LatencyDashboard::isShown(const LatencySample& s) const {
+    return source_ == Source::All || s.probeRun.has_value() == (source_ == Source::Probes);
+}
+
 void LatencyDashboard::updateShown() {
-    if (source_ == Source::All) {
-        shown_ = samples_;
-        return;
-    }
     shown_.clear();
+    if (source_ == Source::All) {
+        return;  // shown() is samples_ itself
+    }
     for (const LatencySample& s : samples_) {
-        if (s.probeRun.has_value() == (source_ == Source::Probes)) {
+        if (isShown(s)) {
             shown_.push_back(s);
         }
     }
@@ -192,18 +195,25 @@ void LatencyDashboard::addLive(const QString& transport, qint64 sentAt, double r
         s.roundTripUs = static_cast<std::int64_t>(roundTripMs * 1000.0);
         s.oneWayUs = static_cast<std::int64_t>(oneWayMs * 1000.0);
     }
-    samples_.push_back(s);
-    if (samples_.size() > static_cast<std::size_t>(kMaxSamples)) {
+    // Both lists kept as they are, not picked again from up to kMaxSamples for each sample.
+    const bool filtered = source_ != Source::All;
+    if (samples_.size() >= static_cast<std::size_t>(kMaxSamples)) {
+        if (filtered && isShown(samples_.front())) {
+            shown_.erase(shown_.begin());  // the oldest shown is the oldest read
+        }
         samples_.erase(samples_.begin());
     }
-    updateShown();
+    samples_.push_back(s);
+    if (filtered && isShown(s)) {
+        shown_.push_back(s);
+    }
     emit samplesChanged();
 }
 
 QVariantList LatencyDashboard::summaries() const {
     QVariantList out;
     const auto ms = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
-    const std::vector<LatencySample>& shown = shown_;
+    const std::vector<LatencySample>& shown = this->shown();
     for (const TransportKind t : {TransportKind::Relay, TransportKind::Onion}) {
         const core::LatencySummary s = core::summarize(shown, t, metric_);
         if (s.count == 0) {
@@ -222,7 +232,7 @@ QVariantList LatencyDashboard::summaries() const {
 
 double LatencyDashboard::maxMs() const {
     double out = 0;
-    const std::vector<LatencySample>& shown = shown_;
+    const std::vector<LatencySample>& shown = this->shown();
     for (const TransportKind t : {TransportKind::Relay, TransportKind::Onion}) {
         for (const double v : core::latencyValuesMs(shown, t, metric_)) {
             out = std::max(out, v);
@@ -232,7 +242,7 @@ double LatencyDashboard::maxMs() const {
 }
 
 QDateTime LatencyDashboard::firstAt() const {
-    const std::vector<LatencySample>& shown = shown_;
+    const std::vector<LatencySample>& shown = this->shown();
     if (shown.empty()) {
         return QDateTime::currentDateTime();
     }
@@ -243,7 +253,7 @@ QDateTime LatencyDashboard::firstAt() const {
 }
 
 QDateTime LatencyDashboard::lastAt() const {
-    const std::vector<LatencySample>& shown = shown_;
+    const std::vector<LatencySample>& shown = this->shown();
     if (shown.empty()) {
         return QDateTime::currentDateTime();
     }
@@ -254,7 +264,7 @@ QDateTime LatencyDashboard::lastAt() const {
 }
 
 std::vector<QPointF> LatencyDashboard::cdf(TransportKind transport) const {
-    const std::vector<LatencySample>& shown = shown_;
+    const std::vector<LatencySample>& shown = this->shown();
     std::vector<double> values = core::latencyValuesMs(shown, transport, metric_);
     std::sort(values.begin(), values.end());
     const core::LatencySummary s = core::summarize(shown, transport, metric_);
@@ -269,7 +279,7 @@ std::vector<QPointF> LatencyDashboard::cdf(TransportKind transport) const {
 
 std::vector<QPointF> LatencyDashboard::timeline(TransportKind transport) const {
     std::vector<QPointF> points;
-    for (const LatencySample& s : shown_) {
+    for (const LatencySample& s : shown()) {
         const auto& us = metric_ == core::LatencyMetric::RoundTrip ? s.roundTripUs : s.oneWayUs;
         if (s.transport == transport && !s.lost && us) {
             points.emplace_back(static_cast<double>(s.sentAt), static_cast<double>(*us) / 1000.0);
@@ -308,7 +318,7 @@ QString LatencyDashboard::exportCsv(const QUrl& file) const {
         return tr("No file was chosen.");
     }
     QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly) || out.write(core::latencyCsv(shown_)) < 0 ||
+    if (!out.open(QIODevice::WriteOnly) || out.write(core::latencyCsv(shown())) < 0 ||
         !out.commit()) {
         return tr("Cannot write %1: %2").arg(path, out.errorString());
     }

@@ -54,7 +54,7 @@ public:
     [[nodiscard]] QString metric() const;
     void setMetric(const QString& metric);
     [[nodiscard]] QVariantList summaries() const;
-    [[nodiscard]] int sampleCount() const { return static_cast<int>(shown_.size()); }
+    [[nodiscard]] int sampleCount() const { return static_cast<int>(shown().size()); }
     [[nodiscard]] double maxMs() const;
     [[nodiscard]] QDateTime firstAt() const;
     [[nodiscard]] QDateTime lastAt() const;
@@ -73,7 +73,7 @@ public:
     [[nodiscard]] QString source() const;
     void setSource(const QString& source);
     // The samples shown (of the newest kMaxSamples read, those of the source; oldest first).
-    [[nodiscard]] const std::vector<storage::LatencySample>& samples() const { return shown_; }
+    [[nodiscard]] const std::vector<storage::LatencySample>& samples() const { return shown(); }
 
 signals:
     void coreChanged();
@@ -92,8 +92,13 @@ private:
     core::LatencyMetric metric_ = core::LatencyMetric::RoundTrip;
     Source source_ = Source::Probes;
     std::vector<storage::LatencySample> samples_;
-    // samples_ of the source, chosen once per change (every figure and series reads it).
+    // samples_ of the source, chosen once per change (every figure and series reads it);
+    // empty for All, where shown() is samples_ itself.
     std::vector<storage::LatencySample> shown_;
+    [[nodiscard]] const std::vector<storage::LatencySample>& shown() const {
+        return source_ == Source::All ? samples_ : shown_;
+    }
+    [[nodiscard]] bool isShown(const storage::LatencySample& s) const;
     void updateShown();
     QTimer reloadSoon_;  // bursts of "samples written" become one read
     bool reading_ = false;

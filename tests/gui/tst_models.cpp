@@ -402,6 +402,15 @@ private slots:
         // Live: a probe's sample shows at once; samples written are read again.
         emit core_->latencySampled(QStringLiteral("session"), t0 + 30000, 2.5, 1.25);
         QCOMPARE(dash.sampleCount(), 231);
+        dash.setSource(QStringLiteral("messages"));  // a live sample is a probe's
+        emit core_->latencySampled(QStringLiteral("signal"), t0 + 30100, 1.5, 0.75);
+        QCOMPARE(dash.sampleCount(), 5);
+        dash.setSource(QStringLiteral("all"));
+        QCOMPARE(dash.sampleCount(), 237);
+        emit core_->latencySampled(QStringLiteral("signal"), t0 + 30200, 1.5, 0.75);
+        QCOMPARE(dash.sampleCount(), 238);
+        dash.setSource(QStringLiteral("probes"));
+        QCOMPARE(dash.sampleCount(), 233);
         emit core_->latencySamplesChanged();
         QVERIFY(reloaded.wait(10000));
         QCOMPARE(dash.sampleCount(), 230);
