@@ -502,10 +502,6 @@ void Messenger::finishProbeRun(std::optional<CoreError> error) {
             for (const LatencySample& s : samples) {
                 TANDEM_TRY(r.latency.add(s));
             }
-            // Samples are kept for kLatencyRetentionMs (messages' too): the page shows recent
-            // conditions, and the table does not grow without end.
-            TANDEM_TRY(r.latency.deleteOlderThan(QDateTime::currentMSecsSinceEpoch() -
-                                                 kLatencyRetentionMs));
             return {};
         },
         this,

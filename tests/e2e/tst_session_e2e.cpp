@@ -178,6 +178,31 @@ private slots:
                  std::int64_t{kEach});
     }
 
+    // Latency samples are kept kLatencyRetentionMs: older ones go when the core starts.
+    void oldLatencySamplesGoWhenTheCoreStarts() {
+        User alice;
+        alice.create(*network_);
+        const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+        QVERIFY(test::await(alice.store->write([now](Repositories& r) -> StoreResult<void> {
+                    for (const std::int64_t age : {Messenger::kLatencyRetentionMs + 60000,
+                                                   Messenger::kLatencyRetentionMs - 60000}) {
+                        LatencySample s;
+                        s.transport = TransportKind::Onion;
+                        s.sentAt = now - age;
+                        s.roundTripUs = 1000;
+                        TANDEM_TRY(r.latency.add(s));
+                    }
+                    return {};
+                })).has_value());
+        QCOMPARE(alice.count("SELECT count(*) FROM latency_samples"), std::int64_t{2});
+        alice.start(false);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return alice.count("SELECT count(*) FROM latency_samples") == 1; }, 10000));
+        // The one kept is the younger.
+        QVERIFY(alice.count("SELECT min(sent_at) FROM latency_samples") >
+                now - Messenger::kLatencyRetentionMs);
+    }
+
     void anOfflineRecipientGetsEverythingWhenBack() {
         User alice;
         User bob;

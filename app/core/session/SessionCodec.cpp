@@ -13,8 +13,6 @@ using namespace tandem::storage;
 using namespace tandem::crypto;
 using namespace tandem::crypto::session;
 
-namespace {}  // namespace
-
 Account accountFor(const SessionIdentity& identity, std::int64_t now) {
     Account a;
     a.mode = Mode::Session;
