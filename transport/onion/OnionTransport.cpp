@@ -1,5 +1,6 @@
 #include "transport/onion/OnionTransport.h"
 
+#include <array>
 #include <sodium.h>
 
 #include <QDateTime>
@@ -92,16 +93,24 @@ void OnionTransport::stop() {
 
 std::optional<NodeInfo> OnionTransport::randomNode(const std::set<QString>& avoid,
                                                    std::optional<std::uint64_t> inSwarm) const {
-    std::vector<const NodeInfo*> candidates;
-    for (const NodeInfo& n : directory_.nodes) {
-        if (avoid.count(n.address) == 0 && (!inSwarm || n.swarmId == *inSwarm)) {
-            candidates.push_back(&n);
+    for (const bool sparingSuspects : {true, false}) {
+        std::vector<const NodeInfo*> candidates;
+        for (const NodeInfo& n : directory_.nodes) {
+            if (avoid.count(n.address) == 0 && (!inSwarm || n.swarmId == *inSwarm) &&
+                !(sparingSuspects && isSuspect(n.address))) {
+                candidates.push_back(&n);
+            }
+        }
+        if (!candidates.empty()) {
+            return *candidates[randombytes_uniform(static_cast<std::uint32_t>(candidates.size()))];
         }
     }
-    if (candidates.empty()) {
-        return std::nullopt;
-    }
-    return *candidates[randombytes_uniform(static_cast<std::uint32_t>(candidates.size()))];
+    return std::nullopt;
+}
+
+bool OnionTransport::isSuspect(const QString& address) const {
+    const auto it = suspects_.constFind(address);
+    return it != suspects_.constEnd() && *it > nowMs();
 }
 
 void OnionTransport::buildPath(int index, bool newGuard) {
@@ -269,12 +278,17 @@ int OnionTransport::readyPaths() const {
 }
 
 std::optional<int> OnionTransport::pickPath(const QString& avoidRelay) {
-    for (int k = 0; k < kPaths; ++k) {
-        const int i = (nextPath_ + k) % kPaths;
-        const auto& p = paths_[static_cast<std::size_t>(i)];
-        if (p && p->tested && p->guard.address != avoidRelay && p->middle.address != avoidRelay) {
-            nextPath_ = (i + 1) % kPaths;
-            return i;
+    for (const bool sparingSuspects : {true, false}) {
+        for (int k = 0; k < kPaths; ++k) {
+            const int i = (nextPath_ + k) % kPaths;
+            const auto& p = paths_[static_cast<std::size_t>(i)];
+            if (p && p->tested && p->guard.address != avoidRelay &&
+                p->middle.address != avoidRelay &&
+                !(sparingSuspects &&
+                  (isSuspect(p->guard.address) || isSuspect(p->middle.address)))) {
+                nextPath_ = (i + 1) % kPaths;
+                return i;
+            }
         }
     }
     return std::nullopt;
@@ -319,19 +333,29 @@ void OnionTransport::request(int index, const NodeInfo& destination,
     links_.linkTo(p->guard)->request(
         std::move(onion),
         [this, index, keys, generation = p->generation,
+         hops = std::array{p->guard.address, p->middle.address, destination.address},
          answer = std::move(answer)](const NodeReply& reply) {
             const auto& current = paths_[static_cast<std::size_t>(index)];
             const bool samePath = current && current->generation == generation;
             if (reply.has_error()) {
+                // No request id: our own link to the guard failed (closed, or no answer in
+                // time: only a closed link condemns the guard). With one, a hop beyond the
+                // guard was unreachable: the middle, or the destination.
+                const bool local = reply.request_id() == 0;
+                const bool unreachable = reply.error().code() == NodeError::UNREACHABLE;
+                if (unreachable) {
+                    const qint64 until = nowMs() + kSuspectMs;
+                    if (local) {
+                        suspects_.insert(hops[0], until);
+                    } else {
+                        suspects_.insert(hops[1], until);
+                        suspects_.insert(hops[2], until);
+                    }
+                }
                 if (samePath) {
-                    // No request id: our own link to the guard failed (closed, or no answer
-                    // in time: only a closed link condemns the guard).
-                    const bool local = reply.request_id() == 0;
-                    strike(index, local && reply.error().code() == NodeError::UNREACHABLE
-                                      ? Failure::Guard
-                                  : !local && reply.error().code() == NodeError::UNREACHABLE
-                                      ? Failure::Unreachable
-                                      : Failure::Strike);
+                    strike(index, local && unreachable    ? Failure::Guard
+                                  : !local && unreachable ? Failure::Unreachable
+                                                          : Failure::Strike);
                 }
                 answer(unexpected(pathError(QString::fromStdString(reply.error().message()))));
                 return;
@@ -344,6 +368,9 @@ void OnionTransport::request(int index, const NodeInfo& destination,
                 }
                 answer(unexpected(pathError(QStringLiteral("an unreadable reply"))));
                 return;
+            }
+            for (const QString& hop : hops) {  // all three answered
+                suspects_.remove(hop);
             }
             answer(std::move(out));
         },
@@ -431,9 +458,11 @@ void OnionTransport::sendNow(const OutgoingEnvelope& envelope, int attempt) {
         route != routes_.end() && attempt == 0) {
         const auto& p = paths_[static_cast<std::size_t>(route->path)];
         // A path rebuilt around the same guard may have drawn the route's member as its
-        // middle: then the route is chosen again.
+        // middle, or the member or the middle may be down (suspects): then the route is
+        // chosen again.
         if (p && p->tested && p->guard.ed25519 == route->guard &&
-            p->middle.address != route->destination.address) {
+            p->middle.address != route->destination.address &&
+            !isSuspect(route->destination.address) && !isSuspect(p->middle.address)) {
             path = route->path;
             destination = route->destination;
         }

@@ -9,6 +9,11 @@
 //  - a path is tested before use (the directory is fetched through it);
 //  - a failure through a path is a strike; three strikes, or a failed test, and the path is
 //    rebuilt (the guard too if it was the guard that did not answer);
+//  - a node that may be down is a suspect for kSuspectMs, or until it answers: the guard
+//    whose link failed, or both the middle and the destination when a hop beyond the guard
+//    was unreachable (the error does not say which: a hop's text never goes back to the
+//    hops before it). Paths, routes and members are chosen around suspects where another
+//    will do, so a dead member of a recipient's swarm is not tried again and again;
 //  - receiving is a long-poll at a member of this ID's own swarm (signed by the owner), so a
 //    message arrives as soon as it is stored; acknowledged messages are deleted there. That
 //    member is kept while it answers: polls and deletes go through a path around it.
@@ -65,6 +70,7 @@ public:
     static constexpr std::size_t kMaxPendingAcks = 20000;
     static constexpr int kSendAttempts = 3;
     static constexpr int kDirectoryRefreshMs = 10 * 60 * 1000;
+    static constexpr std::int64_t kSuspectMs = 60 * 1000;
 
     OnionTransport(NodeDirectory directory, OnionIdentity identity,
                    std::optional<crypto::PublicKey> guard = std::nullopt,
@@ -138,8 +144,10 @@ private:
     void buildPath(int index, bool newGuard);
     void testPath(int index);
     int readyPaths() const;
-    // The next tested path in turn, none of whose relays (guard, middle) is `avoidRelay`.
+    // The next tested path in turn, none of whose relays (guard, middle) is `avoidRelay`;
+    // one with no suspect relay first.
     std::optional<int> pickPath(const QString& avoidRelay = {});
+    [[nodiscard]] bool isSuspect(const QString& address) const;
     enum class Failure { Strike, Unreachable, Guard };
     void strike(int index, Failure failure);
     // Through path `index` to `destination`.
@@ -167,6 +175,8 @@ private:
     };
     void runBlob(BlobOp op);
     void blobDone(const BlobOp& op, Expected<proto::node::SwarmReply, TransportError> reply);
+    // A node at random, none of `avoidAddresses`, in `inSwarm` if given; not a suspect
+    // unless only suspects are left.
     std::optional<NodeInfo> randomNode(const std::set<QString>& avoidAddresses,
                                        std::optional<std::uint64_t> inSwarm) const;
 
@@ -199,6 +209,7 @@ private:
         NodeInfo destination;
     };
     QHash<QString, Route> routes_;
+    QHash<QString, std::int64_t> suspects_;  // address → until (ms since the epoch)
     TransportStatus status_;
     QTimer retryTimer_;
 };
