@@ -181,6 +181,10 @@ int usageError(CommandContext& ctx, const QString& command, const QString& messa
     return kExitUsage;
 }
 
+QString modeName(storage::Mode mode) {
+    return mode == storage::Mode::Signal ? QStringLiteral("signal") : QStringLiteral("session");
+}
+
 std::optional<int> intOption(CommandContext& ctx, const QString& command, const QString& option,
                              int fallback, int min, int max, const QString& unit) {
     if (!ctx.parser.isSet(option)) {
@@ -203,7 +207,8 @@ std::optional<int> intOption(CommandContext& ctx, const QString& command, const 
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = [] {
         std::vector<Command> list = profileCommands();
-        for (auto more : {messagingCommands(), latencyCommands(), toolCommands()}) {
+        for (auto more :
+             {accountCommands(), messagingCommands(), latencyCommands(), toolCommands()}) {
             for (Command& c : more) {
                 list.push_back(std::move(c));
             }

@@ -34,9 +34,10 @@ struct Command {
 
 // Every command, in the order --help lists them.
 const std::vector<Command>& commands();
-// Commands on a profile (Commands.cpp), messaging (MessagingCommands.cpp) and offline tools
-// (ToolCommands.cpp).
+// Commands on a profile (Commands.cpp), its accounts (AccountCommands.cpp), messaging
+// (MessagingCommands.cpp) and offline tools (ToolCommands.cpp).
 std::vector<Command> profileCommands();
+std::vector<Command> accountCommands();
 std::vector<Command> messagingCommands();
 std::vector<Command> toolCommands();
 std::vector<Command> latencyCommands();  // LatencyCommand.cpp
@@ -52,6 +53,9 @@ int usageError(CommandContext& ctx, const QString& command, const QString& messa
 // usage error and nullopt. "--wait takes 0 to 3600 seconds": `unit` ends the message if given.
 std::optional<int> intOption(CommandContext& ctx, const QString& command, const QString& option,
                              int fallback, int min, int max, const QString& unit = {});
+
+// "signal" or "session", as the commands print a mode.
+QString modeName(storage::Mode mode);
 
 // Opens the profile, asking for the passphrase only if its key file needs one.
 storage::StoreResult<void> openProfile(CommandContext& ctx, storage::Store& store);

@@ -1,0 +1,332 @@
+// Account commands: init (a Signal-mode number or a Session ID), add-contact, whoami.
+#include <sodium.h>
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <tandem/common/Redact.h>
+
+#include "app/cli/Commands.h"
+#include "app/core/Await.h"
+#include "app/core/Messenger.h"
+#include "app/core/session/SessionCodec.h"
+#include "app/core/signal/SignalRegistration.h"
+#include "crypto/session/RecoveryPhrase.h"
+#include "crypto/signal/Identity.h"
+#include "tandem/core.pb.h"
+#include "transport/relay/Address.h"
+
+namespace tandem::cli {
+
+using namespace tandem::storage;
+using core::awaitFuture;
+
+namespace {
+
+QString hex(const QByteArray& bytes) {
+    return QString::fromLatin1(bytes.toHex());
+}
+
+// ---- init ----------------------------------------------------------------------------------
+
+// A Session ID: created (its recovery phrase shown this once) or restored from the phrase.
+int runInitSession(CommandContext& ctx) {
+    const QString networkFile = ctx.parser.value(QStringLiteral("network"));
+    if (networkFile.isEmpty()) {
+        return usageError(ctx, QStringLiteral("init"),
+                          QStringLiteral("init session needs --network"));
+    }
+    if (ctx.parser.isSet(QStringLiteral("phone")) || ctx.parser.isSet(QStringLiteral("code"))) {
+        return usageError(ctx, QStringLiteral("init"),
+                          QStringLiteral("a Session ID needs no phone number or code"));
+    }
+    auto network = core::NetworkConfig::load(networkFile);
+    if (!network) {
+        return fail(ctx, network.error());
+    }
+    if (!network->onion) {
+        return fail(ctx, QStringLiteral("%1 names no onion network (Session mode needs its nodes)")
+                             .arg(networkFile));
+    }
+    const bool restoring = ctx.parser.isSet(QStringLiteral("restore"));
+    std::optional<crypto::session::SessionIdentity> identity;
+    if (restoring) {
+        QString phrase = ctx.parser.value(QStringLiteral("restore"));
+        if (phrase == QLatin1String("-")) {
+            const auto typed = readStandardInput(4096);
+            if (!typed) {
+                return fail(ctx, QStringLiteral("cannot read the phrase from standard input"));
+            }
+            phrase = QString::fromUtf8(*typed);
+        }
+        const auto seed = crypto::session::decodeRecoveryPhrase(phrase);
+        if (!seed) {
+            return fail(
+                ctx,
+                QStringLiteral("the recovery phrase is not valid: %1").arg(seed.error().message));
+        }
+        auto restored = crypto::session::SessionIdentity::fromSeed(seed->span());
+        if (!restored) {
+            return fail(ctx, restored.error().message);
+        }
+        identity = std::move(restored).value();
+    } else {
+        identity = crypto::session::SessionIdentity::generate();
+    }
+    Store store;
+    if (auto opened = openProfile(ctx, store); !opened) {
+        return fail(ctx, opened.error().message);
+    }
+    const QString id = identity->sessionId;
+    const auto account =
+        core::sessionmode::accountFor(*identity, QDateTime::currentMSecsSinceEpoch());
+    const auto saved = awaitFuture(store.write(
+        [account, json = network->json](Repositories& r) -> StoreResult<std::optional<QString>> {
+            TANDEM_TRY_ASSIGN(const auto existing, r.accounts.get(Mode::Session));
+            if (existing) {
+                return std::optional<QString>(existing->address);
+            }
+            TANDEM_TRY(r.accounts.put(account));
+            TANDEM_TRY(r.settings.set(QStringLiteral("network"), json));
+            return std::optional<QString>();
+        }));
+    if (!saved) {
+        return fail(ctx, saved.error().message);
+    }
+    if (*saved) {
+        if (**saved == id) {
+            ctx.out << "This profile already has the Session ID " << id << ".\n";
+            return kExitOk;
+        }
+        return fail(
+            ctx, QStringLiteral("this profile already has a Session ID (%1)").arg(redact(**saved)));
+    }
+    if (restoring) {
+        ctx.out << "Restored your Session ID: " << id << "\n";
+        return kExitOk;
+    }
+    ctx.out
+        << "Your Session ID: " << id << "\n\n"
+        << "Your recovery phrase, shown only this once. Write it down and keep it safe: it is\n"
+        << "the only way to restore this Session ID (tandemctl init session --restore \"…\").\n\n"
+        << "  " << crypto::session::encodeRecoveryPhrase(identity->seed.span()) << "\n";
+    return kExitOk;
+}
+
+int runInit(CommandContext& ctx) {
+    const QStringList args = ctx.parser.positionalArguments();
+    if (args.size() != 1 ||
+        (args[0] != QLatin1String("signal") && args[0] != QLatin1String("session"))) {
+        return usageError(ctx, QStringLiteral("init"),
+                          QStringLiteral("say which mode: init signal or init session"));
+    }
+    if (args[0] == QLatin1String("session")) {
+        return runInitSession(ctx);
+    }
+    if (ctx.parser.isSet(QStringLiteral("restore"))) {
+        return usageError(
+            ctx, QStringLiteral("init"),
+            QStringLiteral("--restore restores a Session ID: init session --restore"));
+    }
+    const QString phone = ctx.parser.value(QStringLiteral("phone"));
+    const QString networkFile = ctx.parser.value(QStringLiteral("network"));
+    if (phone.isEmpty() || networkFile.isEmpty()) {
+        return usageError(ctx, QStringLiteral("init"),
+                          QStringLiteral("init signal needs --phone and --network"));
+    }
+    auto network = core::NetworkConfig::load(networkFile);
+    if (!network) {
+        return fail(ctx, network.error());
+    }
+    Store store;
+    if (auto opened = openProfile(ctx, store); !opened) {
+        return fail(ctx, opened.error().message);
+    }
+    const auto existing =
+        awaitFuture(store.read([](Repositories& r) { return r.accounts.get(Mode::Signal); }));
+    if (!existing) {
+        return fail(ctx, existing.error().message);
+    }
+    if (*existing && (*existing)->address != phone) {
+        return fail(
+            ctx,
+            QStringLiteral("this profile is already registered as %1").arg((*existing)->address));
+    }
+    const bool sharePhone = ctx.parser.isSet(QStringLiteral("share-phone"));
+    core::SignalRegistration registration(store, std::move(network).value(), phone, sharePhone);
+    QString code = ctx.parser.value(QStringLiteral("code"));
+    if (!ctx.parser.isSet(QStringLiteral("code"))) {
+        const auto requested = awaitFuture(registration.requestCode());
+        if (!requested) {
+            return fail(ctx, requested.error().message);
+        }
+        if (*requested) {
+            ctx.out << "A verification code was sent to " << phone
+                    << ". Run again with --code CODE.\n";
+            return kExitOk;
+        }
+    }
+    const auto done = awaitFuture(registration.complete(code));
+    if (!done) {
+        return fail(ctx, done.error().message);
+    }
+    ctx.out << "Registered " << phone << " for Signal mode. "
+            << (sharePhone ? "Contacts see your number."
+                           : "Contacts see your account id, not your number, unless they "
+                             "already know it.")
+            << "\n";
+    return kExitOk;
+}
+
+// ---- add-contact, whoami ----------------------------------------------------------------------
+
+int runAddContact(CommandContext& ctx) {
+    const QStringList args = ctx.parser.positionalArguments();
+    if (args.size() != 1) {
+        return usageError(ctx, QStringLiteral("add-contact"),
+                          QStringLiteral("give one phone number or Session ID"));
+    }
+    const auto mode = core::Messenger::modeOf(args[0].trimmed().toLower());
+    if (!mode) {
+        return fail(ctx,
+                    QStringLiteral("\"%1\" is neither a phone number (+E.164) nor a Session ID")
+                        .arg(args[0].left(80)));
+    }
+    Store store;
+    if (auto opened = openProfile(ctx, store); !opened) {
+        return fail(ctx, opened.error().message);
+    }
+    core::Messenger messenger(store);
+    const auto contact =
+        awaitFuture(messenger.addContact(*mode, args[0], ctx.parser.value(QStringLiteral("name"))));
+    if (!contact) {
+        return fail(ctx, contact.error().message);
+    }
+    ctx.out << "Added " << contact->address
+            << (contact->displayName.isEmpty() ? QString() : " (" + contact->displayName + ")")
+            << " to your " << modeName(*mode) << " contacts.\n";
+    return kExitOk;
+}
+
+int runWhoami(CommandContext& ctx) {
+    Store store;
+    if (auto opened = openProfile(ctx, store); !opened) {
+        return fail(ctx, opened.error().message);
+    }
+    const auto accounts = awaitFuture(store.read([](Repositories& r) { return r.accounts.all(); }));
+    if (!accounts) {
+        return fail(ctx, accounts.error().message);
+    }
+    const bool json = ctx.parser.isSet(QStringLiteral("json"));
+    if (accounts->empty()) {
+        if (json) {
+            ctx.out << "{\"accounts\":[]}\n";
+        } else {
+            ctx.out << "This profile has no account yet (tandemctl init signal …).\n";
+        }
+        return kExitOk;
+    }
+    QJsonArray list;
+    for (const Account& a : *accounts) {
+        QJsonObject o;
+        o[QStringLiteral("mode")] = modeName(a.mode);
+        if (a.mode == Mode::Signal) {
+            o[QStringLiteral("phone")] = a.address;
+            proto::core::SignalCredentials credentials;
+            if (a.credentials &&
+                credentials.ParseFromArray(a.credentials->data(),
+                                           static_cast<int>(a.credentials->size()))) {
+                if (credentials.aci().size() == static_cast<std::size_t>(relay::kAciBytes)) {
+                    o[QStringLiteral("account_id")] =
+                        relay::aciAddress(QByteArray::fromStdString(credentials.aci()));
+                }
+                o[QStringLiteral("phone_shared")] = credentials.share_phone();
+                std::string& password = *credentials.mutable_password();
+                sodium_memzero(password.data(), password.size());
+            }
+            crypto::PublicKey ed{};
+            std::copy(a.identityPublic.begin(), a.identityPublic.end(), ed.begin());
+            o[QStringLiteral("identity_key_ed25519")] = hex(a.identityPublic);
+            if (const auto x = crypto::ed25519ToX25519(ed)) {
+                const auto serialized = crypto::signal::serializeKey(*x);
+                o[QStringLiteral("identity_key")] = hex(
+                    QByteArray(reinterpret_cast<const char*>(serialized.data()), 33));  // NOLINT
+            }
+        } else {
+            o[QStringLiteral("session_id")] = a.address;
+            o[QStringLiteral("ed25519_public_key")] = hex(a.identityPublic);
+        }
+        list.append(o);
+        if (!json) {
+            ctx.out << modeName(a.mode) << ": " << a.address << "\n";
+            if (o.contains(QStringLiteral("account_id"))) {
+                ctx.out << "  account id: " << o.value(QStringLiteral("account_id")).toString()
+                        << (o.value(QStringLiteral("phone_shared")).toBool()
+                                ? " (your number is shown to contacts)"
+                                : " (what contacts see instead of your number)")
+                        << "\n";
+            }
+            ctx.out << "  identity key: " << o.value(QStringLiteral("identity_key")).toString()
+                    << o.value(QStringLiteral("ed25519_public_key")).toString() << "\n";
+        }
+    }
+    if (json) {
+        ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("accounts"), list}})
+                       .toJson(QJsonDocument::Compact)
+                << "\n";
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+std::vector<Command> accountCommands() {
+    return {
+        {QStringLiteral("init"),
+         QStringLiteral("Create this profile's account for a mode: a phone number registered "
+                        "with the relay (signal) or a Session ID (session)."),
+         QStringLiteral("signal --phone +E164 --network FILE [--code CODE] [--share-phone] | "
+                        "session --network FILE [--restore \"WORDS\"]"),
+         [](QCommandLineParser& p) {
+             p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("signal or session."));
+             p.addOption({QStringLiteral("restore"),
+                          QStringLiteral("session: restore the Session ID of a 13-word recovery "
+                                         "phrase instead of creating one; - reads it from "
+                                         "standard input (on the command line it shows in ps "
+                                         "and the shell history)."),
+                          QStringLiteral("WORDS")});
+             p.addOption({QStringLiteral("phone"), QStringLiteral("Your phone number, +E.164."),
+                          QStringLiteral("PHONE")});
+             p.addOption({QStringLiteral("network"),
+                          QStringLiteral("The network file (network.json)."),
+                          QStringLiteral("FILE")});
+             p.addOption({QStringLiteral("code"),
+                          QStringLiteral("The verification code the relay sent."),
+                          QStringLiteral("CODE")});
+             p.addOption({QStringLiteral("share-phone"),
+                          QStringLiteral("Show your number to the people you write to (by "
+                                         "default they see only your account id).")});
+         },
+         runInit, true},
+        {QStringLiteral("add-contact"),
+         QStringLiteral("Add a contact by phone number or Session ID."),
+         QStringLiteral("ID [--name NAME]"),
+         [](QCommandLineParser& p) {
+             p.addPositionalArgument(QStringLiteral("id"),
+                                     QStringLiteral("+E164, aci:… (a Signal account id) or 05…"));
+             p.addOption({QStringLiteral("name"), QStringLiteral("How to show them."),
+                          QStringLiteral("NAME")});
+         },
+         runAddContact, true},
+        {QStringLiteral("whoami"), QStringLiteral("Show this profile's accounts and public keys."),
+         QStringLiteral("[--json]"),
+         [](QCommandLineParser& p) {
+             p.addOption({QStringLiteral("json"), QStringLiteral("As JSON.")});
+         },
+         runWhoami},
+    };
+}
+
+}  // namespace tandem::cli
