@@ -172,13 +172,20 @@ int runReceive(CommandContext& ctx) {
         return fail(ctx,
                     QStringLiteral("cannot reach the network within %1 s").arg(*connectTimeout));
     }
+    QStringList receiving;
     for (const Mode m : modes) {
         if (!messenger.isConnected(m)) {
             ctx.err << "tandemctl: cannot reach the " << modeName(m) << " network within "
                     << *connectTimeout << " s; receiving in the other mode only\n";
-            ctx.err.flush();
+        } else {
+            receiving << modeName(m);
         }
     }
+    // On standard error (standard output is the messages): whoever waits for us, a person or
+    // a script, knows from here on nothing sent to us is missed.
+    ctx.err << "tandemctl: receiving (" << receiving.join(QStringLiteral(", "))
+            << "); stops once nothing arrived for " << *wait << " s\n";
+    ctx.err.flush();
     quiet.restart();
     // Until nothing new has arrived for --wait seconds and our receipts are out (bounded).
     core::spinUntil([&] { return quiet.elapsed() >= *wait * 1000 && messenger.isIdle(); },

@@ -251,7 +251,14 @@ private slots:
              QStringLiteral("--passphrase-file"), demo() + QStringLiteral("/bob.pass"),
              QStringLiteral("receive"), QStringLiteral("--wait"), QStringLiteral("120")});
         QVERIFY(receiver.waitForStarted(10000));
-        QTest::qWait(2000);  // connected and long-polling
+        QByteArray said;  // "tandemctl: receiving (session)…" once connected and long-polling
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         said += receiver.readAllStandardError();
+                         return said.contains("receiving (");
+                     },
+                     30000),
+                 said.constData());
         const QString csv = dir_.filePath(QStringLiteral("contact.csv"));
         const Run r = tandemctl(
             QStringLiteral("alice"),

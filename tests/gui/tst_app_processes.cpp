@@ -82,12 +82,14 @@ class AppProcessesTest : public QObject {
             60000);
     }
 
-    void key(const QString& window, const QString& keys) {
+    // `settleMs`: time for what the keys open (a dialog, a conversation) to take the focus;
+    // there is nothing outside the window to wait for instead.
+    void key(const QString& window, const QString& keys, int settleMs = 300) {
         run(QStringLiteral("xdotool"),
             {QStringLiteral("windowfocus"), QStringLiteral("--sync"), window});
         run(QStringLiteral("xdotool"),
             {QStringLiteral("key"), QStringLiteral("--clearmodifiers"), keys});
-        QTest::qWait(300);
+        QTest::qWait(settleMs);
     }
     void type(const QString& window, const QString& text) {
         run(QStringLiteral("xdotool"),
@@ -99,9 +101,9 @@ class AppProcessesTest : public QObject {
     // Ctrl+N, the address, Enter (opens the conversation, the composer takes the keys), the
     // text, Enter.
     void write(const QString& window, const QString& to, const QString& text) {
-        key(window, QStringLiteral("ctrl+n"));
+        key(window, QStringLiteral("ctrl+n"), 1000);
         type(window, to);
-        key(window, QStringLiteral("Return"));
+        key(window, QStringLiteral("Return"), 1000);
         type(window, text);
         key(window, QStringLiteral("Return"));
     }
