@@ -105,6 +105,13 @@ private:
     void handleReplicateDelete(const proto::node::DeleteMessages& r, const QString& peer,
                                Reply reply);
     Expected<int, proto::node::NodeError> deleteAsOwner(const proto::node::DeleteMessages& r);
+    // `copy` to every one of `others`; `answer` gets `reply` once each has replied or timed
+    // out, with the number that confirmed set by `setReplicas` (at once if there are none).
+    void replicateThenAnswer(
+        const std::vector<NodeInfo>& others, const proto::node::NodeRequest& copy,
+        proto::node::SwarmReply reply,
+        std::function<void(proto::node::SwarmReply&, std::uint32_t)> setReplicas,
+        std::function<void(proto::node::SwarmReply)> answer);
     void wakePolls(const QString& recipient);
     const NodeDirectory* directory();
     bool inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* others);
