@@ -142,7 +142,7 @@ Pane {
                 required property string body
                 required property bool outgoing
                 required property string status
-                required property var time
+                required property string timeText
                 required property string dayLabel
                 required property bool firstOfDay
                 width: ListView.view.width
@@ -200,7 +200,7 @@ Pane {
                             font.pixelSize: 10
                             color: item.outgoing ? "#e8f0ff" : palette.text
                             opacity: 0.85
-                            text: Qt.formatTime(item.time, Locale.ShortFormat)
+                            text: item.timeText
                                   + (item.outgoing ? "  " + ({
                                         "pending": "○", "sent": "✓", "delivered": "✓✓",
                                         "read": "✓✓ " + qsTr("read"),

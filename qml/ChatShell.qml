@@ -264,7 +264,7 @@ Page {
                     required property string title
                     required property string address
                     required property string lastText
-                    required property var lastTime
+                    required property string lastTimeText
                     required property int unread
                     required property string lastStatus
                     required property bool noteToSelf
@@ -282,7 +282,7 @@ Page {
                                 Layout.fillWidth: true
                             }
                             Label {
-                                text: row.lastTime ? Qt.formatTime(row.lastTime, Locale.ShortFormat) : ""
+                                text: row.lastTimeText
                                 opacity: 0.6
                                 font.pixelSize: 11
                             }

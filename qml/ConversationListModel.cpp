@@ -6,6 +6,8 @@
 
 #include <tandem/common/Redact.h>
 
+#include "qml/TimeText.h"
+
 namespace tandem::gui {
 
 using namespace tandem::storage;
@@ -163,6 +165,10 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
             return row.lastText;
         case LastTimeRole:
             return row.lastTime > 0 ? QDateTime::fromMSecsSinceEpoch(row.lastTime) : QDateTime();
+        case LastTimeTextRole:
+            return row.lastTime > 0 ? listTime(QDateTime::fromMSecsSinceEpoch(row.lastTime),
+                                               QDateTime::currentDateTime())
+                                    : QString();
         case UnreadRole:
             return row.unread;
         case NoteToSelfRole:
@@ -183,6 +189,7 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const {
             {AddressRole, "address"},
             {LastTextRole, "lastText"},
             {LastTimeRole, "lastTime"},
+            {LastTimeTextRole, "lastTimeText"},
             {UnreadRole, "unread"},
             {NoteToSelfRole, "noteToSelf"},
             {LastOutgoingRole, "lastOutgoing"},

@@ -28,7 +28,8 @@ public:
         TitleRole,
         AddressRole,
         LastTextRole,
-        LastTimeRole,  // QDateTime, invalid when there is no message
+        LastTimeRole,      // QDateTime, invalid when there is no message
+        LastTimeTextRole,  // as the list shows it (TimeText.h listTime); "" when none
         UnreadRole,
         NoteToSelfRole,
         LastOutgoingRole,

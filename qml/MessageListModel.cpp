@@ -6,6 +6,8 @@
 #include <QLocale>
 #include <QScopeGuard>
 
+#include "qml/TimeText.h"
+
 namespace tandem::gui {
 
 using namespace tandem::storage;
@@ -263,6 +265,8 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
             return row.outgoing ? statusName(static_cast<MessageStatus>(row.status)) : QString();
         case TimeRole:
             return QDateTime::fromMSecsSinceEpoch(row.time);
+        case TimeTextRole:
+            return clockTime(QDateTime::fromMSecsSinceEpoch(row.time));
         case DayLabelRole:
             return dayLabel(row.time);
         case FirstOfDayRole: {
@@ -278,9 +282,10 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
 }
 
 QHash<int, QByteArray> MessageListModel::roleNames() const {
-    return {{MessageIdRole, "messageId"},  {BodyRole, "body"}, {OutgoingRole, "outgoing"},
-            {StatusRole, "status"},        {TimeRole, "time"}, {DayLabelRole, "dayLabel"},
-            {FirstOfDayRole, "firstOfDay"}};
+    return {{MessageIdRole, "messageId"}, {BodyRole, "body"},
+            {OutgoingRole, "outgoing"},   {StatusRole, "status"},
+            {TimeRole, "time"},           {TimeTextRole, "timeText"},
+            {DayLabelRole, "dayLabel"},   {FirstOfDayRole, "firstOfDay"}};
 }
 
 }  // namespace tandem::gui

@@ -38,8 +38,9 @@ public:
         MessageIdRole = Qt::UserRole + 1,
         BodyRole,
         OutgoingRole,
-        StatusRole,  // storage::statusName ("pending", "sent", …); "" when incoming
-        TimeRole,    // QDateTime: when sent (outgoing) or received (incoming)
+        StatusRole,    // storage::statusName ("pending", "sent", …); "" when incoming
+        TimeRole,      // QDateTime: when sent (outgoing) or received (incoming)
+        TimeTextRole,  // that time as the bubble shows it (TimeText.h clockTime)
         DayLabelRole,
         FirstOfDayRole,  // the oldest message of its day among those loaded: show the separator
     };

@@ -18,6 +18,7 @@
 #include "qml/ConversationListModel.h"
 #include "qml/LatencyDashboard.h"
 #include "qml/MessageListModel.h"
+#include "qml/TimeText.h"
 #include "tests/support/TestSupport.h"
 
 using namespace tandem;
@@ -137,6 +138,12 @@ private slots:
         QCOMPARE(model.data(model.index(0), ConversationListModel::UnreadRole).toInt(), 1);
         QCOMPARE(model.data(model.index(0), ConversationListModel::LastStatusRole).toString(),
                  QStringLiteral("pending"));
+        // Today's: its clock time, as the list shows it.
+        const QString shown =
+            model.data(model.index(0), ConversationListModel::LastTimeTextRole).toString();
+        QCOMPARE(shown,
+                 gui::clockTime(
+                     model.data(model.index(0), ConversationListModel::LastTimeRole).toDateTime()));
         core_->setMode(QStringLiteral("session"));
         QVERIFY(QTest::qWaitFor(
             [&] { return model.count() == 1 && model.rowOfAddress(sessionId) == 0; }, 10000));
@@ -145,6 +152,27 @@ private slots:
         core_->setMode(QStringLiteral("signal"));
         QCOMPARE(core_->checkAddress(QStringLiteral("+4915100000009")), QString());
         QVERIFY(!core_->checkAddress(QStringLiteral("12345")).isEmpty());
+    }
+
+    // Times read as in other messengers: no seconds; in the list, today's clock time, this
+    // week's weekday, an older message's date.
+    void timesReadAsInOtherMessengers() {
+        const QDateTime now(QDate(2026, 11, 26), QTime(21, 26, 3));  // a Thursday
+        const QLocale c = QLocale::c();
+        const QLocale german(QLocale::German, QLocale::Germany);
+        const QLocale american(QLocale::English, QLocale::UnitedStates);
+        QCOMPARE(gui::clockTime(now, c), QStringLiteral("21:26"));
+        QCOMPARE(gui::clockTime(now, german), QStringLiteral("21:26"));
+        const QString pm = gui::clockTime(now, american);
+        QVERIFY2(pm.startsWith(QStringLiteral("9:26")) && pm.endsWith(QStringLiteral("PM")),
+                 qPrintable(pm));
+        QCOMPARE(gui::listTime(now.addSecs(-3600), now, c), QStringLiteral("20:26"));
+        QCOMPARE(gui::listTime(now.addDays(-1), now, c), c.dayName(3, QLocale::ShortFormat));
+        QCOMPARE(gui::listTime(now.addDays(-6), now, c), c.dayName(5, QLocale::ShortFormat));
+        const QDate weekAgo = now.date().addDays(-7);
+        QCOMPARE(gui::listTime(now.addDays(-7), now, c), c.toString(weekAgo, QLocale::ShortFormat));
+        QCOMPARE(gui::listTime(now.addDays(-7), now, german), QStringLiteral("19.11.26"));
+        QCOMPARE(gui::listTime(QDateTime(), now, c), QString());
     }
 
     // A message in a conversation lower down moves that row up, and only that: no reset, so

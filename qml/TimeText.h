@@ -1,0 +1,19 @@
+// How times read in the app, as in other messengers: a clock time without seconds; in the
+// conversation list, today's clock time, a weekday within the week, a date before that.
+#pragma once
+
+#include <QDateTime>
+#include <QLocale>
+#include <QString>
+
+namespace tandem::gui {
+
+// The locale's short time without seconds ("21:26", "9:26 PM"); the C locale's short format
+// has seconds, which no one wants on a message.
+QString clockTime(const QDateTime& time, const QLocale& locale = QLocale());
+
+// A conversation's last message time: its clock time if on `now`'s day, its weekday if within
+// the six days before, else its short date. Empty for an invalid time.
+QString listTime(const QDateTime& time, const QDateTime& now, const QLocale& locale = QLocale());
+
+}  // namespace tandem::gui
