@@ -9,17 +9,14 @@
 #include <QSaveFile>
 #include <QTcpSocket>
 
-#include <tandem/common/Redact.h>
-
 #include "crypto/signal/Identity.h"
-#include "crypto/signal/SealedSender.h"
-#include "tandem/signal.pb.h"
 #include "transport/DelayLine.h"
 #include "transport/SecureChannel.h"
 #include "transport/Transport.h"
 #include "transport/daemon/DaemonData.h"
 #include "transport/relay/Address.h"
 #include "transport/relay/server/CodeSender.h"
+#include "transport/relay/server/RelayServerParts.h"
 
 namespace tandem::relay {
 
@@ -28,41 +25,7 @@ using proto::relay::ClientFrame;
 using proto::relay::Error;
 using proto::relay::ServerFrame;
 using transport::SecureChannel;
-
-namespace {
-
-constexpr std::uint32_t kRelayKeyId = 1;
-
-QByteArray hashPassword(const std::string& password) {
-    QByteArray out(32, Qt::Uninitialized);
-    crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), 32,  // NOLINT
-                       reinterpret_cast<const unsigned char*>(password.data()), password.size(),
-                       nullptr, 0);  // NOLINT
-    return out;
-}
-
-QByteArray qbytes(const std::string& s) {
-    return {s.data(), static_cast<qsizetype>(s.size())};
-}
-
-bool sameBytes(const QByteArray& a, const std::string& b) {
-    return a.size() == static_cast<qsizetype>(b.size()) &&
-           sodium_memcmp(a.constData(), b.data(), b.size()) == 0;
-}
-
-}  // namespace
-
-struct RelayServer::Connection {
-    SecureChannel* channel = nullptr;
-    std::optional<std::int64_t> account;
-    std::int64_t lastSentId = 0;
-    bool caughtUp = false;
-    bool drainPending = false;
-    bool closing = false;  // dropped: its close is on the way
-    int authFailures = 0;
-    double tokens = 0;
-    QElapsedTimer clock;
-};
+using namespace relaydetail;  // RelayServerParts.h
 
 struct RelayServer::PendingSend {
     QPointer<SecureChannel> channel;
@@ -323,217 +286,6 @@ void RelayServer::onFrame(Connection* c, const QByteArray& bytes) {
             break;
     }
     dropConnection(c, Error::MALFORMED, QStringLiteral("the frame has no known request"));
-}
-
-// ---- accounts -------------------------------------------------------------------------------
-
-void RelayServer::handleRequestCode(Connection* c, std::uint64_t id,
-                                    const proto::relay::RequestCode& r) {
-    const QString phone = QString::fromStdString(r.phone());
-    if (!isE164(phone)) {
-        return replyError(c, id, Error::INVALID_NUMBER,
-                          QStringLiteral("not an E.164 phone number"));
-    }
-    ServerFrame out;
-    out.mutable_code_status()->set_required(codes_->required());
-    if (!codes_->required()) {
-        return reply(c, id, out);
-    }
-    auto& times = codeRequests_[phone];
-    const std::int64_t t = now();
-    std::erase_if(times, [&](std::int64_t at) { return at < t - 10 * 60 * 1000; });
-    if (static_cast<int>(times.size()) >= limits_.codeRequestsPer10Minutes) {
-        return replyError(c, id, Error::RATE_LIMITED,
-                          QStringLiteral("too many codes requested; wait a few minutes"));
-    }
-    times.push_back(t);
-    const QString code =
-        QStringLiteral("%1").arg(randombytes_uniform(1000000), 6, 10, QLatin1Char('0'));
-    if (!store_->setCode(phone, code, t + limits_.codeLifetimeMs)) {
-        return replyError(c, id, Error::UNAVAILABLE, QStringLiteral("cannot store the code"));
-    }
-    codes_->send(phone, code);
-    qCInfo(lcRelay) << "sent a verification code to" << redact(phone);
-    reply(c, id, out);
-}
-
-void RelayServer::handleRegister(Connection* c, std::uint64_t id, const proto::relay::Register& r) {
-    const QString phone = QString::fromStdString(r.phone());
-    if (!isE164(phone)) {
-        return replyError(c, id, Error::INVALID_NUMBER,
-                          QStringLiteral("not an E.164 phone number"));
-    }
-    const auto identity = publicKeyFrom(view(r.identity_key()), "identity key");
-    if (!identity || !signal::IdentityPublicKey::fromEd25519(*identity) ||
-        r.password().size() != 32 || r.access_key().size() != 16) {
-        return replyError(c, id, Error::MALFORMED, QStringLiteral("the registration is malformed"));
-    }
-    if (codes_->required()) {
-        switch (store_->checkCode(phone, QString::fromStdString(r.code()), now())) {
-            case CodeCheck::Ok:
-                break;
-            case CodeCheck::Wrong:
-                return replyError(c, id, Error::WRONG_CODE,
-                                  QStringLiteral("the verification code is wrong"));
-            case CodeCheck::Expired:
-                return replyError(c, id, Error::WRONG_CODE,
-                                  QStringLiteral("the verification code has expired"));
-            case CodeCheck::TooManyAttempts:
-                return replyError(c, id, Error::WRONG_CODE,
-                                  QStringLiteral("too many wrong codes; request a new one"));
-        }
-    }
-    const auto account =
-        store_->registerAccount({phone, qbytes(r.identity_key()), hashPassword(r.password()),
-                                 qbytes(r.access_key()), r.share_phone()},
-                                now());
-    if (!account) {
-        return replyError(c, id, Error::UNAVAILABLE, account.error());
-    }
-    qCInfo(lcRelay) << "registered" << redact(phone);
-    ServerFrame out;
-    out.mutable_registered()->set_account_id(static_cast<std::uint64_t>(account->id));
-    out.mutable_registered()->set_aci(account->aci.toStdString());
-    reply(c, id, out);
-}
-
-void RelayServer::handleAuthenticate(Connection* c, std::uint64_t id,
-                                     const proto::relay::Authenticate& r) {
-    if (c->account) {
-        return replyError(c, id, Error::MALFORMED, QStringLiteral("already authenticated"));
-    }
-    const auto account = store_->accountByPhone(QString::fromStdString(r.phone()));
-    if (!account || !sameBytes(account->passwordHash, hashPassword(r.password()).toStdString())) {
-        if (++c->authFailures >= limits_.authFailuresBeforeClose) {
-            return dropConnection(c, Error::UNAUTHORIZED,
-                                  QStringLiteral("too many failed authentications"));
-        }
-        return replyError(c, id, Error::UNAUTHORIZED,
-                          QStringLiteral("unknown account or wrong password"));
-    }
-    c->account = account->id;
-    byAccount_.emplace(account->id, c);
-    ServerFrame out;
-    out.mutable_ok();
-    reply(c, id, out);
-    drain(c);
-}
-
-// ---- prekeys, discovery, certificates ----------------------------------------------------
-
-void RelayServer::handleUploadPreKeys(Connection* c, std::uint64_t id,
-                                      const proto::relay::UploadPreKeys& r) {
-    const auto account = store_->accountById(*c->account);
-    if (!account) {
-        return replyError(c, id, Error::NOT_FOUND, QStringLiteral("the account is gone"));
-    }
-    if (r.one_time_size() > limits_.maxPreKeysPerUpload) {
-        return replyError(c, id, Error::TOO_LARGE,
-                          QStringLiteral("too many prekeys in one upload"));
-    }
-    if (!r.signed_prekey().empty()) {
-        const auto identity = publicKeyFrom(view(account->identityKey.toStdString()), "identity");
-        const auto spk = publicKeyFrom(view(r.signed_prekey()), "signed prekey");
-        // The relay checks the signature too: a client cannot publish a bundle that others
-        // would reject.
-        if (!identity || !spk ||
-            !ed25519Verify(*identity, signal::serializeKey(*spk),
-                           view(r.signed_prekey_signature()))) {
-            return replyError(c, id, Error::MALFORMED,
-                              QStringLiteral("the signed prekey's signature is wrong"));
-        }
-        store_->setSignedPreKey(*c->account, {r.signed_prekey_id(), qbytes(r.signed_prekey()),
-                                              qbytes(r.signed_prekey_signature())});
-    }
-    std::vector<std::pair<std::uint32_t, QByteArray>> keys;
-    for (const auto& k : r.one_time()) {
-        if (k.key().size() != 32) {
-            return replyError(c, id, Error::MALFORMED,
-                              QStringLiteral("a one-time prekey has the wrong size"));
-        }
-        keys.emplace_back(k.id(), qbytes(k.key()));
-    }
-    const std::int64_t held =
-        store_->addOneTimePreKeys(*c->account, keys, limits_.maxPreKeysStored);
-    ServerFrame out;
-    out.mutable_prekey_status()->set_one_time_remaining(static_cast<std::uint32_t>(held));
-    reply(c, id, out);
-}
-
-bool RelayServer::spendLookup(std::int64_t account, int cost) {
-    auto& times = lookups_[account];
-    const std::int64_t t = now();
-    std::erase_if(times, [&](std::int64_t at) { return at < t - 3600 * 1000; });
-    if (static_cast<int>(times.size()) + cost > limits_.lookupsPerHour) {
-        return false;
-    }
-    times.insert(times.end(), static_cast<std::size_t>(cost), t);
-    return true;
-}
-
-void RelayServer::handleFetchBundle(Connection* c, std::uint64_t id,
-                                    const proto::relay::FetchBundle& r) {
-    if (!spendLookup(*c->account, 1)) {
-        return replyError(c, id, Error::RATE_LIMITED, QStringLiteral("too many lookups this hour"));
-    }
-    const auto target = store_->accountByAddress(QString::fromStdString(r.phone()));
-    const auto spk = target ? store_->signedPreKey(target->id) : std::nullopt;
-    if (!target || !spk) {
-        return replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such account"));
-    }
-    proto::PreKeyBundle bundle;
-    bundle.set_identity_key(target->identityKey.toStdString());
-    bundle.set_signed_prekey_id(spk->id);
-    bundle.set_signed_prekey(spk->key.toStdString());
-    bundle.set_signed_prekey_signature(spk->signature.toStdString());
-    if (const auto otk = store_->takeOneTimePreKey(target->id)) {
-        bundle.set_has_one_time_prekey(true);
-        bundle.set_one_time_prekey_id(otk->first);
-        bundle.set_one_time_prekey(otk->second.toStdString());
-    }
-    ServerFrame out;
-    out.mutable_bundle()->set_bundle(bundle.SerializeAsString());
-    out.mutable_bundle()->set_access_key(target->accessKey.toStdString());
-    out.mutable_bundle()->set_aci(target->aci.toStdString());
-    reply(c, id, out);
-}
-
-void RelayServer::handleLookup(Connection* c, std::uint64_t id, const proto::relay::Lookup& r) {
-    if (r.phones_size() > limits_.maxLookupPerRequest) {
-        return replyError(c, id, Error::TOO_LARGE,
-                          QStringLiteral("too many numbers in one lookup"));
-    }
-    if (!spendLookup(*c->account, r.phones_size())) {
-        return replyError(c, id, Error::RATE_LIMITED, QStringLiteral("too many lookups this hour"));
-    }
-    ServerFrame out;
-    for (const std::string& phone : r.phones()) {
-        const QString number = QString::fromStdString(phone);
-        if (!isE164(number)) {
-            continue;  // discovery is by number only; ids are not enumerable
-        }
-        if (const auto account = store_->accountByPhone(number)) {
-            out.mutable_lookup()->add_registered(phone);
-            out.mutable_lookup()->add_acis(account->aci.toStdString());
-        }
-    }
-    out.mutable_lookup();
-    reply(c, id, out);
-}
-
-void RelayServer::handleCertificate(Connection* c, std::uint64_t id) {
-    const auto account = store_->accountById(*c->account);
-    if (!account) {
-        return replyError(c, id, Error::NOT_FOUND, QStringLiteral("the account is gone"));
-    }
-    const auto identity = publicKeyFrom(view(account->identityKey.toStdString()), "identity");
-    const Bytes certificate = signal::SenderCertificate::issue(
-        *identity_, kRelayKeyId, view(account->aci.toStdString()),
-        account->sharePhone ? account->phone : QString(), 1, *identity,
-        static_cast<std::uint64_t>(now() + limits_.certificateLifetimeMs));
-    ServerFrame out;
-    out.mutable_certificate()->set_certificate(toString(certificate));
-    reply(c, id, out);
 }
 
 // ---- messages -------------------------------------------------------------------------------
