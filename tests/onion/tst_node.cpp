@@ -4,13 +4,13 @@
 // retrieve needs the owner's signature; a long-poll answers as soon as a message is stored;
 // a swarm member killed with SIGKILL loses nothing; bad input gets an error and the nodes
 // keep serving. And the client's OnionTransport over the same nodes: two users exchange
-// messages both ways through their own paths, each once and in order; a node on a path killed
-// (outside the recipient's swarm, and a member of it) and the path is rebuilt; the guard is kept; a
-// newer directory signed by the network key is adopted from the nodes (and announced once), a
-// forged one is not. The onion file store: a blob put through one client is got through another's
-// paths, every member of its swarm has it, a tampered or unknown id is NotFound, an oversize blob
-// is refused before it is sent, bytes that do not match their id are refused, and a member killed
-// loses it for no one.
+// messages both ways through their own paths, each once and in order; a node of a route
+// killed (a middle, outside the recipient's swarm or in it, or the member it ends at) and
+// another path or member is taken; the guard is kept; a newer directory signed by the network
+// key is adopted from the nodes (and announced once), a forged one is not. The onion file
+// store: a blob put through one client is got through another's paths, every member of its
+// swarm has it, a tampered or unknown id is NotFound, an oversize blob is refused before it is
+// sent, bytes that do not match their id are refused, and a member killed loses it for no one.
 #include <map>
 #include <memory>
 #include <set>
@@ -450,13 +450,18 @@ private slots:
     }
 
     void aKilledNodeOnThePathIsRoutedAround_data() {
-        QTest::addColumn<bool>("inRecipientsSwarm");
-        QTest::newRow("middle outside the recipient's swarm") << false;
-        QTest::newRow("middle in the recipient's swarm") << true;
+        // Which node of the route Alice's messages to Bob take is killed: its path's middle
+        // (not a member of Bob's swarm, or one), or the member of Bob's swarm it ends at.
+        QTest::addColumn<int>("hop");
+        QTest::addColumn<int>("inRecipientsSwarm");  // -1: whichever
+        QTest::newRow("middle outside the recipient's swarm") << 1 << 0;
+        QTest::newRow("middle in the recipient's swarm") << 1 << 1;
+        QTest::newRow("the recipient's swarm member the route ends at") << 2 << -1;
     }
 
     void aKilledNodeOnThePathIsRoutedAround() {
-        QFETCH(bool, inRecipientsSwarm);
+        QFETCH(int, hop);
+        QFETCH(int, inRecipientsSwarm);
         Endpoint bob(directory_);
         bob.transport->start();
         QVERIFY(QTest::qWaitFor([&] { return bob.transport->isReady(); }, 15000));
@@ -464,29 +469,35 @@ private slots:
         for (const NodeInfo& n : swarmOf(bob.who)) {
             bobsSwarm.insert(n.address);
         }
-        // Paths are drawn at random: Alice is set up again until the middle of the path her
-        // status shows is (or is not) a member of Bob's swarm. A dead member of the
-        // recipient's swarm costs no message (each is on all three), but sends that were
-        // routed to it must find another member.
+        // Paths are drawn at random: Alice is set up again until her route to Bob has the
+        // node wanted. A dead member of the recipient's swarm costs no message (each is on
+        // all three), but sends routed to it must find another member.
         std::unique_ptr<Endpoint> alice;
-        QString middle;
-        for (int tries = 0; tries < 50 && middle.isEmpty(); ++tries) {
+        QString victimAddress;
+        QString last;
+        for (int tries = 0; tries < 50 && victimAddress.isEmpty(); ++tries) {
             alice = std::make_unique<Endpoint>(directory_);
             alice->transport->start();
             QVERIFY(QTest::qWaitFor([&] { return alice->transport->isReady(); }, 15000));
-            const QString m = alice->transport->status().path.at(1);
-            if ((bobsSwarm.count(m) > 0) == inRecipientsSwarm) {
-                middle = m;
+            last = QStringLiteral("before%1").arg(tries);
+            alice->send(bob.who.sessionId, last);
+            QVERIFY(QTest::qWaitFor([&] { return alice->accepted == 1; }, 15000));
+            const QStringList hops = alice->transport->routeHops(bob.who.sessionId);
+            QCOMPARE(hops.size(), 3);
+            const QString& node = hops[hop];
+            if (inRecipientsSwarm < 0 || (bobsSwarm.count(node) > 0) == (inRecipientsSwarm == 1)) {
+                victimAddress = node;
             }
         }
-        QVERIFY(!middle.isEmpty());
-        alice->send(bob.who.sessionId, QStringLiteral("before"));
-        QVERIFY(QTest::qWaitFor([&] { return bob.received.size() == 1; }, 15000));
-        // Kill that middle node, then keep sending: the path fails, is rebuilt, and delivery
-        // goes on.
+        QVERIFY(!victimAddress.isEmpty());
+        // One "before" from each Alice tried, stored in turn: the last one in, all are.
+        QVERIFY(QTest::qWaitFor([&] { return bob.received.contains(last); }, 15000));
+        const qsizetype before = bob.received.size();
+        // Kill that node, then keep sending: the route fails, another path or member is
+        // chosen, and delivery goes on without a failure reported.
         test::NodeProcess* victim = nullptr;
         for (auto& n : nodes_) {
-            if (n->address() == middle) {
+            if (n->address() == victimAddress) {
                 victim = n.get();
             }
         }
@@ -496,14 +507,14 @@ private slots:
         for (int i = 0; i < 20; ++i) {
             alice->send(bob.who.sessionId, QStringLiteral("after%1").arg(i));
         }
-        QVERIFY2(QTest::qWaitFor([&] { return bob.received.size() == 21; }, 60000),
+        QVERIFY2(QTest::qWaitFor([&] { return bob.received.size() == before + 20; }, 60000),
                  qPrintable(QStringLiteral("Bob got %1; Alice: %2 accepted, %3 failed")
                                 .arg(bob.received.join(u','))
                                 .arg(alice->accepted)
                                 .arg(alice->failed)));
         QCOMPARE(alice->failed, 0);
-        for (int i = 1; i <= 20; ++i) {  // in order, across the rebuilt path
-            QCOMPARE(bob.received[i], QStringLiteral("after%1").arg(i - 1));
+        for (int i = 0; i < 20; ++i) {  // in order, across the rebuilt path
+            QCOMPARE(bob.received[before + i], QStringLiteral("after%1").arg(i));
         }
     }
 

@@ -22,6 +22,7 @@ OnionTransport::OnionTransport(NodeDirectory directory, OnionIdentity identity,
       identity_(std::move(identity)),
       preferredGuard_(guard),
       paths_(kPaths) {
+    suspectClock_.start();
     refreshTimer_.setInterval(kDirectoryRefreshMs);
     connect(&refreshTimer_, &QTimer::timeout, this, &OnionTransport::refreshDirectory);
     pollTimer_.setSingleShot(true);
@@ -49,6 +50,7 @@ void OnionTransport::start() {
         return;
     }
     running_ = true;
+    suspects_.clear();  // a new start tries every node again
     status_.state = TransportStatus::State::Connecting;
     status_.detail = QStringLiteral("Building onion paths");
     emit statusChanged(status_);
@@ -110,7 +112,13 @@ std::optional<NodeInfo> OnionTransport::randomNode(const std::set<QString>& avoi
 
 bool OnionTransport::isSuspect(const QString& address) const {
     const auto it = suspects_.constFind(address);
-    return it != suspects_.constEnd() && *it > nowMs();
+    return it != suspects_.constEnd() && *it > suspectClock_.elapsed();
+}
+
+void OnionTransport::suspect(const QString& address) {
+    const qint64 now = suspectClock_.elapsed();
+    suspects_.removeIf([now](const auto& entry) { return entry.value() <= now; });
+    suspects_.insert(address, now + kSuspectMs);  // at most one per node of the directory
 }
 
 void OnionTransport::buildPath(int index, bool newGuard) {
@@ -344,12 +352,11 @@ void OnionTransport::request(int index, const NodeInfo& destination,
                 const bool local = reply.request_id() == 0;
                 const bool unreachable = reply.error().code() == NodeError::UNREACHABLE;
                 if (unreachable) {
-                    const qint64 until = nowMs() + kSuspectMs;
                     if (local) {
-                        suspects_.insert(hops[0], until);
+                        suspect(hops[0]);
                     } else {
-                        suspects_.insert(hops[1], until);
-                        suspects_.insert(hops[2], until);
+                        suspect(hops[1]);
+                        suspect(hops[2]);
                     }
                 }
                 if (samePath) {

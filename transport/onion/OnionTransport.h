@@ -9,11 +9,12 @@
 //  - a path is tested before use (the directory is fetched through it);
 //  - a failure through a path is a strike; three strikes, or a failed test, and the path is
 //    rebuilt (the guard too if it was the guard that did not answer);
-//  - a node that may be down is a suspect for kSuspectMs, or until it answers: the guard
-//    whose link failed, or both the middle and the destination when a hop beyond the guard
-//    was unreachable (the error does not say which: a hop's text never goes back to the
-//    hops before it). Paths, routes and members are chosen around suspects where another
-//    will do, so a dead member of a recipient's swarm is not tried again and again;
+//  - a node found unreachable is a suspect for kSuspectMs, or until a request through it is
+//    answered: the guard whose link failed, or both the middle and the destination when a
+//    hop beyond the guard was unreachable (the error does not say which: a hop's text never
+//    goes back to the hops before it). Paths, routes and members are chosen around suspects
+//    where another will do, so a dead member of a recipient's swarm is not tried again and
+//    again. (A hop that only stops answering is a timeout: a strike, not a suspect.);
 //  - receiving is a long-poll at a member of this ID's own swarm (signed by the owner), so a
 //    message arrives as soon as it is stored; acknowledged messages are deleted there. That
 //    member is kept while it answers: polls and deletes go through a path around it.
@@ -41,6 +42,7 @@
 #include <optional>
 #include <set>
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QPointer>
 #include <QSet>
@@ -209,7 +211,9 @@ private:
         NodeInfo destination;
     };
     QHash<QString, Route> routes_;
-    QHash<QString, std::int64_t> suspects_;  // address → until (ms since the epoch)
+    void suspect(const QString& address);
+    QHash<QString, qint64> suspects_;  // address → until (suspectClock_ ms)
+    QElapsedTimer suspectClock_;       // monotonic: a clock set back does not prolong them
     TransportStatus status_;
     QTimer retryTimer_;
 };

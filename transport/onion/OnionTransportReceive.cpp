@@ -38,7 +38,7 @@ void OnionTransport::poll() {
         pollTarget_->address == p->middle.address) {
         std::optional<NodeInfo> chosen;
         if (!lastSeenAt_.isEmpty() && lastSeenAt_ != p->guard.address &&
-            lastSeenAt_ != p->middle.address && swarm) {
+            lastSeenAt_ != p->middle.address && !isSuspect(lastSeenAt_) && swarm) {
             for (const NodeInfo& n : directory_.members(*swarm)) {
                 if (n.address == lastSeenAt_) {
                     chosen = n;
