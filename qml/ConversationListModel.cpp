@@ -16,6 +16,13 @@ ConversationListModel::ConversationListModel(QObject* parent) : QAbstractListMod
     coalesce_.setSingleShot(true);
     coalesce_.setInterval(30);
     connect(&coalesce_, &QTimer::timeout, this, &ConversationListModel::read);
+    onEachNewDay(this, [this] { newDay(); });
+}
+
+void ConversationListModel::newDay() {
+    if (!rows_.empty()) {
+        emit dataChanged(index(0), index(static_cast<int>(rows_.size()) - 1), {LastTimeTextRole});
+    }
 }
 
 void ConversationListModel::setCore(AppCore* core) {

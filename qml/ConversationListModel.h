@@ -53,6 +53,8 @@ public:
     // A row as {conversationId, title, address} (empty if out of range).
     Q_INVOKABLE QVariantMap at(int row) const;
     Q_INVOKABLE void reload();
+    // The day moved on: the times shown are read again ("21:26" becomes a weekday).
+    void newDay();
 
 signals:
     void coreChanged();

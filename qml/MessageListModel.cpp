@@ -12,7 +12,15 @@ namespace tandem::gui {
 
 using namespace tandem::storage;
 
-MessageListModel::MessageListModel(QObject* parent) : QAbstractListModel(parent) {}
+MessageListModel::MessageListModel(QObject* parent) : QAbstractListModel(parent) {
+    onEachNewDay(this, [this] { newDay(); });
+}
+
+void MessageListModel::newDay() {
+    if (!rows_.empty()) {
+        emit dataChanged(index(0), index(static_cast<int>(rows_.size()) - 1), {DayLabelRole});
+    }
+}
 
 void MessageListModel::setCore(AppCore* core) {
     if (core == core_) {

@@ -58,6 +58,8 @@ public:
     [[nodiscard]] QHash<int, QByteArray> roleNames() const override;
     [[nodiscard]] bool canFetchMore(const QModelIndex& parent) const override;
     void fetchMore(const QModelIndex& parent) override;
+    // The day moved on: the day separators are read again ("Today" becomes "Yesterday").
+    void newDay();
 
 signals:
     void coreChanged();

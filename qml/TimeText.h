@@ -2,9 +2,13 @@
 // conversation list, today's clock time, a weekday within the week, a date before that.
 #pragma once
 
+#include <functional>
+
 #include <QDateTime>
 #include <QLocale>
 #include <QString>
+
+class QObject;
 
 namespace tandem::gui {
 
@@ -12,8 +16,18 @@ namespace tandem::gui {
 // has seconds, which no one wants on a message.
 QString clockTime(const QDateTime& time, const QLocale& locale = QLocale());
 
+// A QLocale time format without its seconds and the separator before them.
+QString withoutSeconds(QString format);
+
 // A conversation's last message time: its clock time if on `now`'s day, its weekday if within
 // the six days before, else its short date. Empty for an invalid time.
 QString listTime(const QDateTime& time, const QDateTime& now, const QLocale& locale = QLocale());
+
+// Milliseconds from `now` to a second past the next local midnight, when "today" moves on.
+qint64 msToNextDay(const QDateTime& now);
+
+// Calls `newDay` a second past each local midnight while `owner` lives (a model whose texts
+// say "today" or a clock time for today's messages tells its views then).
+void onEachNewDay(QObject* owner, std::function<void()> newDay);
 
 }  // namespace tandem::gui

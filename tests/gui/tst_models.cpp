@@ -173,6 +173,48 @@ private slots:
         QCOMPARE(gui::listTime(now.addDays(-7), now, c), c.toString(weekAgo, QLocale::ShortFormat));
         QCOMPARE(gui::listTime(now.addDays(-7), now, german), QStringLiteral("19.11.26"));
         QCOMPARE(gui::listTime(QDateTime(), now, c), QString());
+        // Whatever separates the seconds goes with them (the C locale's is the only short
+        // format in Qt 6.4 with seconds; a system locale may have others).
+        QCOMPARE(gui::withoutSeconds(QStringLiteral("H.mm.ss t")), QStringLiteral("H.mm t"));
+        QCOMPARE(gui::withoutSeconds(QStringLiteral("h:mm:ss AP")), QStringLiteral("h:mm AP"));
+        QCOMPARE(gui::withoutSeconds(QStringLiteral("HHmmss")), QStringLiteral("HHmm"));
+        QCOMPARE(gui::withoutSeconds(QStringLiteral("HH:mm")), QStringLiteral("HH:mm"));
+        // When "today" moves on: a second past the next local midnight.
+        QCOMPARE(gui::msToNextDay(QDateTime(QDate(2026, 11, 26), QTime(23, 59, 59, 500))),
+                 qint64{1500});
+        QCOMPARE(gui::msToNextDay(QDateTime(QDate(2026, 11, 26), QTime(0, 0))),
+                 qint64{24 * 3600 * 1000 + 1000});
+    }
+
+    // A new day: the list's times and the conversation's day separators are read again.
+    void aNewDayRereadsTheTimesShown() {
+        ConversationListModel list;
+        QAbstractItemModelTester tester(&list,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(firstRead(list));
+        const std::int64_t id = addMessages(*core_, Mode::Signal, QStringLiteral("+4915100000201"),
+                                            2, QDateTime::currentMSecsSinceEpoch());
+        emit core_->conversationChanged(id);
+        QVERIFY(QTest::qWaitFor([&] { return list.rowOf(id) >= 0; }, 10000));
+        QSignalSpy listChanged(&list, &QAbstractItemModel::dataChanged);
+        list.newDay();
+        QCOMPARE(listChanged.count(), 1);
+        QCOMPARE(listChanged[0][0].toModelIndex().row(), 0);
+        QCOMPARE(listChanged[0][1].toModelIndex().row(), list.count() - 1);
+        QCOMPARE(listChanged[0][2].value<QList<int>>(),
+                 QList<int>{ConversationListModel::LastTimeTextRole});
+
+        MessageListModel messages;
+        QAbstractItemModelTester messagesTester(
+            &messages, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        messages.setCore(core_.get());
+        messages.setConversationId(id);
+        QVERIFY(QTest::qWaitFor([&] { return messages.count() == 2; }, 10000));
+        QSignalSpy messagesChanged(&messages, &QAbstractItemModel::dataChanged);
+        messages.newDay();
+        QCOMPARE(messagesChanged.count(), 1);
+        QCOMPARE(messagesChanged[0][2].value<QList<int>>(),
+                 QList<int>{MessageListModel::DayLabelRole});
     }
 
     // A message in a conversation lower down moves that row up, and only that: no reset, so
