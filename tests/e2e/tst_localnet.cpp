@@ -156,23 +156,24 @@ private slots:
         QVERIFY(line[QStringLiteral("received_at")].toDouble() >=
                 line[QStringLiteral("sent_at")].toDouble());
         // Bob's receipt reaches Alice (a receive that ends before it is handled: another).
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                const Run receipt = tandemctl(
-                    QStringLiteral("alice"),
-                    {QStringLiteral("receive"), QStringLiteral("--wait"), QStringLiteral("1")});
-                if (receipt.status != 0) {
-                    qWarning() << "alice receive:" << receipt.err;
-                }
-                const Run history =
-                    tandemctl(QStringLiteral("alice"),
-                              {QStringLiteral("history"), QStringLiteral("--with"),
-                               QStringLiteral("+4915100000002"), QStringLiteral("--json")});
-                return QJsonDocument::fromJson(history.out.trimmed().toUtf8())
-                           .object()[QStringLiteral("status")]
-                           .toString() == QStringLiteral("delivered");
-            },
-            30000));
+        QString seen;
+        QVERIFY2(
+            QTest::qWaitFor(
+                [&] {
+                    const Run receipt = tandemctl(
+                        QStringLiteral("alice"),
+                        {QStringLiteral("receive"), QStringLiteral("--wait"), QStringLiteral("1")});
+                    const Run history =
+                        tandemctl(QStringLiteral("alice"),
+                                  {QStringLiteral("history"), QStringLiteral("--with"),
+                                   QStringLiteral("+4915100000002"), QStringLiteral("--json")});
+                    seen = receipt.err + history.out;
+                    return QJsonDocument::fromJson(history.out.trimmed().toUtf8())
+                               .object()[QStringLiteral("status")]
+                               .toString() == QStringLiteral("delivered");
+                },
+                30000),
+            qPrintable(seen));
 
         // The relay child dies: the local network brings it back on the same port.
         const auto relayPid = [&] {
