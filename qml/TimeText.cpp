@@ -1,14 +1,30 @@
 #include "qml/TimeText.h"
 
-#include <QRegularExpression>
 #include <QTimer>
 
 namespace tandem::gui {
 
-QString withoutSeconds(QString format) {
-    // "HH:mm:ss" → "HH:mm", "h:mm:ss AP" → "h:mm AP", "H.mm.ss t" → "H.mm t", "HHmmss" → "HHmm".
-    static const QRegularExpression seconds(QStringLiteral("[^A-Za-z']*s+"));
-    return format.remove(seconds);
+QString withoutSeconds(const QString& format) {
+    // "HH:mm:ss" → "HH:mm", "h:mm:ss AP" → "h:mm AP", "H.mm.ss t" → "H.mm t", "HHmmss" → "HHmm";
+    // quoted text is text, kept as it is.
+    QString out;
+    bool quoted = false;
+    for (qsizetype i = 0; i < format.size(); ++i) {
+        const QChar c = format[i];
+        if (c == u'\'') {
+            quoted = !quoted;
+        } else if (!quoted && c == u's') {
+            while (!out.isEmpty() && !out.back().isLetterOrNumber() && out.back() != u'\'') {
+                out.chop(1);  // the separator before the seconds
+            }
+            while (i + 1 < format.size() && format[i + 1] == u's') {
+                ++i;
+            }
+            continue;
+        }
+        out += c;
+    }
+    return out;
 }
 
 QString clockTime(const QDateTime& time, const QLocale& locale) {
@@ -30,21 +46,20 @@ QString listTime(const QDateTime& time, const QDateTime& now, const QLocale& loc
     return locale.toString(day, QLocale::ShortFormat);
 }
 
-qint64 msToNextDay(const QDateTime& now) {
-    return now.msecsTo(now.date().addDays(1).startOfDay()) + 1000;
-}
-
-void onEachNewDay(QObject* owner, std::function<void()> newDay) {
+void onEachNewDay(QObject* owner, std::function<void()> newDay, int checkEveryMs,
+                  std::function<QDate()> today) {
+    // A look every minute rather than one timer to midnight: timers stop while the machine
+    // sleeps, and the clock or the time zone may be changed.
     auto* timer = new QTimer(owner);
-    timer->setSingleShot(true);
-    const auto arm = [timer] {
-        timer->start(static_cast<int>(msToNextDay(QDateTime::currentDateTime())));
-    };
-    QObject::connect(timer, &QTimer::timeout, owner, [newDay = std::move(newDay), arm] {
-        newDay();
-        arm();
-    });
-    arm();
+    QObject::connect(timer, &QTimer::timeout, owner,
+                     [newDay = std::move(newDay), today, seen = today()]() mutable {
+                         const QDate now = today();
+                         if (now != seen) {
+                             seen = now;
+                             newDay();
+                         }
+                     });
+    timer->start(checkEveryMs);
 }
 
 }  // namespace tandem::gui

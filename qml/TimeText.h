@@ -17,17 +17,16 @@ namespace tandem::gui {
 QString clockTime(const QDateTime& time, const QLocale& locale = QLocale());
 
 // A QLocale time format without its seconds and the separator before them.
-QString withoutSeconds(QString format);
+QString withoutSeconds(const QString& format);
 
 // A conversation's last message time: its clock time if on `now`'s day, its weekday if within
 // the six days before, else its short date. Empty for an invalid time.
 QString listTime(const QDateTime& time, const QDateTime& now, const QLocale& locale = QLocale());
 
-// Milliseconds from `now` to a second past the next local midnight, when "today" moves on.
-qint64 msToNextDay(const QDateTime& now);
-
-// Calls `newDay` a second past each local midnight while `owner` lives (a model whose texts
-// say "today" or a clock time for today's messages tells its views then).
-void onEachNewDay(QObject* owner, std::function<void()> newDay);
+// Calls `newDay` once the local date has changed, looking every `checkEveryMs` (a minute),
+// while `owner` lives: a model whose texts say "Today" or show today's clock times tells its
+// views then. `today` is for tests.
+void onEachNewDay(QObject* owner, std::function<void()> newDay, int checkEveryMs = 60 * 1000,
+                  std::function<QDate()> today = &QDate::currentDate);
 
 }  // namespace tandem::gui

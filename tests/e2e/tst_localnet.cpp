@@ -167,7 +167,9 @@ private slots:
                         tandemctl(QStringLiteral("alice"),
                                   {QStringLiteral("history"), QStringLiteral("--with"),
                                    QStringLiteral("+4915100000002"), QStringLiteral("--json")});
-                    seen = receipt.err + history.out;
+                    seen = QStringLiteral("receive: status %1, %2\nhistory: %3")
+                               .arg(receipt.status)
+                               .arg(receipt.err, history.out);
                     return QJsonDocument::fromJson(history.out.trimmed().toUtf8())
                                .object()[QStringLiteral("status")]
                                .toString() == QStringLiteral("delivered");
