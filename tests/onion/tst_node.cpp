@@ -1,33 +1,28 @@
-// Real tandem-node processes, each on its own 127.0.0.x address, with a directory signed by
-// a network key: requests go through three-hop onion paths built with crypto/Onion.h, as the
-// client transport builds them. A store reaches the whole swarm before it is confirmed;
-// retrieve needs the owner's signature; a long-poll answers as soon as a message is stored;
-// a swarm member killed with SIGKILL loses nothing; bad input gets an error and the nodes
-// keep serving. And the client's OnionTransport over the same nodes: two users exchange
-// messages both ways through their own paths, each once and in order; a node of a route
-// killed (a middle, outside the recipient's swarm or in it, or the member it ends at) and
-// another path or member is taken; the guard is kept; a newer directory signed by the network
-// key is adopted from the nodes (and announced once), a forged one is not. The onion file
-// store: a blob put through one client is got through another's paths, every member of its
-// swarm has it, a tampered or unknown id is NotFound, an oversize blob is refused before it is
-// sent, bytes that do not match their id are refused, and a member killed loses it for no one.
+// Real tandem-node processes (six, two swarms of three, on 127.0.0.2–7), with a directory
+// signed by a network key: requests go through three-hop onion paths built with
+// crypto/Onion.h, as the client transport builds them. A store reaches the whole swarm before
+// it is confirmed; retrieve needs the owner's signature; a long-poll answers as soon as a
+// message is stored; a swarm member killed with SIGKILL loses nothing; bad input gets an error
+// and the nodes keep serving. The onion file store: a blob put through one client is got
+// through another's paths, every member of its swarm has it, a tampered or unknown id is
+// NotFound, an oversize blob is refused before it is sent, bytes that do not match their id
+// are refused, and a member killed loses it for no one. (The client transport's own tests are
+// in tst_onion_transport.)
 #include <map>
 #include <memory>
 #include <set>
 #include <sodium.h>
 
 #include <QElapsedTimer>
-#include <QRegularExpression>
-#include <QSaveFile>
 #include <QScopeGuard>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include "crypto/Onion.h"
 #include "crypto/session/SessionKeys.h"
 #include "tandem/node.pb.h"
-#include "tests/support/Daemons.h"
+#include "tests/onion/OnionEndpoint.h"
+#include "tests/support/OnionNetwork.h"
 #include "transport/SecureChannel.h"
 #include "transport/onion/Blob.h"
 #include "transport/onion/Directory.h"
@@ -45,6 +40,8 @@ using proto::node::NodeReply;
 using proto::node::NodeRequest;
 using proto::node::SwarmReply;
 using proto::node::SwarmRequest;
+using test::Endpoint;
+using test::restartForLaterTests;
 
 namespace {
 
@@ -157,64 +154,17 @@ std::optional<NodeReply> direct(const NodeInfo& node, NodeRequest request) {
     return *got;
 }
 
-// A node killed by a test is started again (same identity and port) for the tests after; if
-// that fails, they would fail for a reason of their own: said here, where it happened.
-void restartForLaterTests(test::NodeProcess& node) {
-    if (!node.start()) {
-        qWarning() << "could not restart the node at" << node.address()
-                   << "- later tests may fail because of it";
-    }
-}
-
 }  // namespace
-
-// One user's transport and what it received (deduped by hash, in arrival order).
-struct Endpoint {
-    SessionIdentity who = SessionIdentity::generate();
-    std::unique_ptr<OnionTransport> transport;
-    QStringList received;
-    std::set<QByteArray> hashes;
-    int accepted = 0;
-    int failed = 0;
-
-    explicit Endpoint(const NodeDirectory& directory,
-                      std::optional<crypto::PublicKey> guard = std::nullopt) {
-        transport = std::make_unique<OnionTransport>(
-            directory, OnionIdentity{who.sessionId, who.ed25519.clone()}, guard);
-        QObject::connect(transport.get(), &transport::Transport::received,
-                         [this](const transport::IncomingEnvelope& e) {
-                             if (hashes.insert(e.serverId).second) {
-                                 received << QString::fromLatin1(e.ciphertext);
-                             }
-                             transport->acknowledge(e.serverId);
-                         });
-        QObject::connect(transport.get(), &transport::Transport::accepted,
-                         [this](const QByteArray&, qint64) { ++accepted; });
-        QObject::connect(transport.get(), &transport::Transport::failed,
-                         [this](const QByteArray&, const transport::TransportError&) { ++failed; });
-    }
-    void send(const QString& to, const QString& text) {
-        transport::OutgoingEnvelope e;
-        e.id = text.toLatin1();
-        e.recipient = to;
-        e.ciphertext = text.toLatin1();
-        transport->send(e);
-    }
-};
 
 class NodeTest : public QObject {
     Q_OBJECT
 
-    Ed25519KeyPair network_ = Ed25519KeyPair::generate();
-    QTemporaryDir scratch_;
-    QString directoryFile_;
-    std::vector<std::unique_ptr<test::NodeProcess>> nodes_;
-    NodeDirectory directory_;
+    std::unique_ptr<test::OnionNetwork> net_;
 
     // Path: a guard and a middle outside `swarm`, then `target`.
     std::vector<NodeInfo> pathTo(const NodeInfo& target, std::size_t variant = 0) const {
         std::vector<NodeInfo> outside;
-        for (const NodeInfo& n : directory_.nodes) {
+        for (const NodeInfo& n : net_->directory().nodes) {
             if (n.swarmId != target.swarmId) {
                 outside.push_back(n);
             }
@@ -225,38 +175,14 @@ class NodeTest : public QObject {
     }
 
     std::vector<NodeInfo> swarmOf(const SessionIdentity& who) const {
-        return directory_.members(*directory_.swarmOf(who.x25519.publicKey));
+        return net_->directory().members(*net_->directory().swarmOf(who.x25519.publicKey));
     }
 
 private slots:
     void initTestCase() {
         QVERIFY(sodium_init() >= 0);
-        directoryFile_ = scratch_.filePath(QStringLiteral("directory.bin"));
-        constexpr std::size_t kNodes = 6;  // two swarms of three
-        for (std::size_t i = 0; i < kNodes; ++i) {
-            nodes_.push_back(std::make_unique<test::NodeProcess>(
-                QStringLiteral("127.0.0.%1").arg(i + 2), directoryFile_, network_.publicKey));
-            QVERIFY2(nodes_.back()->start(), "tandem-node did not start");
-        }
-        // The directory is written once every node is up (as tandem-localnet does); nodes read
-        // it when it appears.
-        const auto swarms = assignSwarms(kNodes);
-        directory_.version = 1;
-        directory_.issuedAtMs = nowMs();
-        for (std::size_t i = 0; i < kNodes; ++i) {
-            NodeInfo n;
-            n.ed25519 = nodes_[i]->identity();
-            n.x25519 = crypto::ed25519ToX25519(n.ed25519).value();
-            n.address = nodes_[i]->address();
-            n.swarmId = swarms[i];
-            directory_.nodes.push_back(n);
-        }
-        const auto bytes = directory_.sign(network_);
-        QSaveFile file(directoryFile_);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT
-                   static_cast<qint64>(bytes.size()));
-        QVERIFY(file.commit());
+        net_ = std::make_unique<test::OnionNetwork>(6, 2);  // two swarms of three: 127.0.0.2–7
+        QVERIFY2(net_->start(), "the onion network did not start");
     }
 
     void aStoreReachesTheWholeSwarmThroughThreeHops() {
@@ -349,7 +275,7 @@ private slots:
         const auto alice = SessionIdentity::generate();
         const auto swarm = swarmOf(alice);
         const NodeInfo* outsider = nullptr;
-        for (const NodeInfo& n : directory_.nodes) {
+        for (const NodeInfo& n : net_->directory().nodes) {
             if (n.swarmId != swarm[0].swarmId) {
                 outsider = &n;
             }
@@ -396,148 +322,17 @@ private slots:
                         storeRequest(carol.sessionId, QByteArray("c") + QByteArray::number(i)))
                         ->has_stored());
         }
-        std::size_t killed = 0;
-        for (std::size_t i = 0; i < nodes_.size(); ++i) {
-            if (nodes_[i]->identity() == swarm[0].ed25519) {
-                killed = i;
-            }
-        }
-        nodes_[killed]->kill();
+        test::NodeProcess* killed = net_->nodeAt(swarm[0].address);
+        QVERIFY(killed != nullptr);
+        killed->kill();
         const auto got = ask(pathTo(swarm[1]), retrieveRequest(carol, carol.sessionId));
         QVERIFY2(got.has_value(), qPrintable(got ? QString() : got.error()));
         QCOMPARE(got->messages().messages_size(), 20);
         // Back on the same data: everything it confirmed is there.
-        QVERIFY(nodes_[killed]->start());
+        QVERIFY(killed->start());
         const auto back = ask(pathTo(swarm[0], 2), retrieveRequest(carol, carol.sessionId));
         QVERIFY2(back.has_value(), qPrintable(back ? QString() : back.error()));
         QCOMPARE(back->messages().messages_size(), 20);
-    }
-
-    void twoUsersExchangeMessagesThroughTheirOwnPaths() {
-        Endpoint alice(directory_);
-        Endpoint bob(directory_);
-        alice.transport->start();
-        bob.transport->start();
-        QVERIFY(QTest::qWaitFor(
-            [&] { return alice.transport->isReady() && bob.transport->isReady(); }, 15000));
-        QCOMPARE(alice.transport->status().path.size(), 3);
-        constexpr int kEach = 200;
-        for (int i = 0; i < kEach; ++i) {
-            alice.send(bob.who.sessionId, QStringLiteral("a%1").arg(i));
-            bob.send(alice.who.sessionId, QStringLiteral("b%1").arg(i));
-        }
-        // Accepted too: a member answers "stored" once every other member has a copy, while
-        // the recipient's long-poll is woken as soon as the first has it, so the last
-        // acceptance may come after the last delivery.
-        QVERIFY2(QTest::qWaitFor(
-                     [&] {
-                         return alice.received.size() == kEach && bob.received.size() == kEach &&
-                                alice.accepted + alice.failed >= kEach &&
-                                bob.accepted + bob.failed >= kEach;
-                     },
-                     60000),
-                 qPrintable(QStringLiteral("alice got %1 (%2 accepted), bob got %3 (%4 accepted)")
-                                .arg(alice.received.size())
-                                .arg(alice.accepted)
-                                .arg(bob.received.size())
-                                .arg(bob.accepted)));
-        QCOMPARE(alice.accepted, kEach);
-        QCOMPARE(bob.accepted, kEach);
-        QCOMPARE(alice.failed + bob.failed, 0);
-        for (int i = 0; i < kEach; ++i) {
-            QCOMPARE(bob.received[i], QStringLiteral("a%1").arg(i));
-            QCOMPARE(alice.received[i], QStringLiteral("b%1").arg(i));
-        }
-    }
-
-    void aKilledNodeOnThePathIsRoutedAround_data() {
-        // Which node of the route Alice's messages to Bob take is killed: its path's middle
-        // (not a member of Bob's swarm, or one), or the member of Bob's swarm it ends at.
-        QTest::addColumn<int>("hop");
-        QTest::addColumn<int>("inRecipientsSwarm");  // -1: whichever
-        QTest::newRow("middle outside the recipient's swarm") << 1 << 0;
-        QTest::newRow("middle in the recipient's swarm") << 1 << 1;
-        QTest::newRow("the recipient's swarm member the route ends at") << 2 << -1;
-    }
-
-    void aKilledNodeOnThePathIsRoutedAround() {
-        QFETCH(int, hop);
-        QFETCH(int, inRecipientsSwarm);
-        Endpoint bob(directory_);
-        bob.transport->start();
-        QVERIFY(QTest::qWaitFor([&] { return bob.transport->isReady(); }, 15000));
-        std::set<QString> bobsSwarm;
-        for (const NodeInfo& n : swarmOf(bob.who)) {
-            bobsSwarm.insert(n.address);
-        }
-        // Paths are drawn at random: Alice is set up again until her route to Bob has the
-        // node wanted. A dead member of the recipient's swarm costs no message (each is on
-        // all three), but sends routed to it must find another member.
-        std::unique_ptr<Endpoint> alice;
-        QString victimAddress;
-        for (int tries = 0; tries < 50 && victimAddress.isEmpty(); ++tries) {
-            alice = std::make_unique<Endpoint>(directory_);
-            alice->transport->start();
-            QVERIFY(QTest::qWaitFor([&] { return alice->transport->isReady(); }, 15000));
-            alice->send(bob.who.sessionId, QStringLiteral("before%1").arg(tries));
-            QVERIFY(QTest::qWaitFor([&] { return alice->accepted == 1; }, 15000));
-            const QStringList hops = alice->transport->routeHops(bob.who.sessionId);
-            QCOMPARE(hops.size(), 3);
-            const QString& node = hops[hop];
-            if (inRecipientsSwarm < 0 || (bobsSwarm.count(node) > 0) == (inRecipientsSwarm == 1)) {
-                victimAddress = node;
-            }
-        }
-        QVERIFY(!victimAddress.isEmpty());
-        // Kill that node, then keep sending: the route fails, another path or member is
-        // chosen, and delivery goes on without a failure reported.
-        test::NodeProcess* victim = nullptr;
-        for (auto& n : nodes_) {
-            if (n->address() == victimAddress) {
-                victim = n.get();
-            }
-        }
-        QVERIFY(victim != nullptr);
-        victim->kill();
-        const auto restart = qScopeGuard([victim] { restartForLaterTests(*victim); });
-        for (int i = 0; i < 20; ++i) {
-            alice->send(bob.who.sessionId, QStringLiteral("after%1").arg(i));
-        }
-        // Only what was sent after the kill counts (a "before" of an Alice tried earlier may
-        // come late: its copy to the member Bob polls may have timed out).
-        const auto after = [&] {
-            return bob.received.filter(QRegularExpression(QStringLiteral("^after")));
-        };
-        QVERIFY2(QTest::qWaitFor([&] { return after().size() == 20; }, 60000),
-                 qPrintable(QStringLiteral("Bob got %1 (polling %2); Alice: %3 accepted, %4 failed")
-                                .arg(bob.received.join(u','))
-                                .arg(bob.transport->pollAddress().value_or(QString()))
-                                .arg(alice->accepted)
-                                .arg(alice->failed)));
-        QCOMPARE(alice->failed, 0);
-        for (int i = 0; i < 20; ++i) {  // in order, across the rebuilt path
-            QCOMPARE(after()[i], QStringLiteral("after%1").arg(i));
-        }
-    }
-
-    void theGuardIsKept() {
-        Endpoint first(directory_);
-        std::optional<crypto::PublicKey> guard;
-        QObject::connect(first.transport.get(), &OnionTransport::guardChanged,
-                         [&](const crypto::PublicKey& g) { guard = g; });
-        first.transport->start();
-        QVERIFY(QTest::qWaitFor([&] { return first.transport->isReady(); }, 15000));
-        QVERIFY(guard.has_value());
-        const NodeInfo* chosen = directory_.find(*guard);
-        QVERIFY(chosen != nullptr);
-        // The next start, given that guard, builds its first path on it.
-        Endpoint again(directory_, guard);
-        bool changed = false;
-        QObject::connect(again.transport.get(), &OnionTransport::guardChanged,
-                         [&](const crypto::PublicKey&) { changed = true; });
-        again.transport->start();
-        QVERIFY(QTest::qWaitFor([&] { return again.transport->isReady(); }, 15000));
-        QVERIFY(!changed);  // a guard other than the one given would have been announced
     }
 
     void badInputGetsAnErrorAndTheNodeKeepsServing() {
@@ -596,8 +391,8 @@ private slots:
     }
 
     void filesAreKeptByTheSwarmNearestTheirId() {
-        Endpoint uploader(directory_);
-        Endpoint fetcher(directory_);
+        Endpoint uploader(net_->directory());
+        Endpoint fetcher(net_->directory());
         struct Outcome {
             std::optional<transport::BlobRef> stored;
             std::optional<QByteArray> fetched;
@@ -674,7 +469,8 @@ private slots:
 
         // Every member has it; a node refuses bytes that are not what the id says, and a node
         // outside the blob's swarm refuses to keep it.
-        const auto swarm = directory_.members(*directory_.swarmOf(blobRingKey(ref.id)));
+        const auto swarm =
+            net_->directory().members(*net_->directory().swarmOf(blobRingKey(ref.id)));
         for (std::size_t m = 0; m < swarm.size(); ++m) {
             SwarmRequest get;
             get.mutable_get_blob()->set_id(ref.id.toStdString());
@@ -692,8 +488,8 @@ private slots:
         SwarmRequest misplaced;
         misplaced.mutable_store_blob()->set_id(blobIdOf(small).toStdString());
         misplaced.mutable_store_blob()->set_data(small.toStdString());
-        const auto keepers = directory_.swarmOf(blobRingKey(blobIdOf(small)));
-        for (const NodeInfo& n : directory_.nodes) {
+        const auto keepers = net_->directory().swarmOf(blobRingKey(blobIdOf(small)));
+        for (const NodeInfo& n : net_->directory().nodes) {
             if (n.swarmId != *keepers) {
                 const auto wrong = ask(std::vector<NodeInfo>{n}, misplaced);
                 QVERIFY(wrong && wrong->has_error());
@@ -703,16 +499,11 @@ private slots:
         }
 
         // A member of its swarm killed with SIGKILL: still there, through fresh paths.
-        test::NodeProcess* victim = nullptr;
-        for (auto& n : nodes_) {
-            if (n->identity() == swarm[0].ed25519) {
-                victim = n.get();
-            }
-        }
+        test::NodeProcess* victim = net_->nodeAt(swarm[0].address);
         QVERIFY(victim != nullptr);
         victim->kill();
         const auto restart = qScopeGuard([victim] { restartForLaterTests(*victim); });
-        Endpoint late(directory_);
+        Endpoint late(net_->directory());
         QObject::connect(
             late.transport.get(), &transport::Transport::blobFetched,
             [&](const QByteArray& id, const QByteArray& bytes) { outcomes[id].fetched = bytes; });
@@ -730,73 +521,6 @@ private slots:
             QVERIFY2(outcomes[id].fetched.has_value(), qPrintable(outcomes[id].failed->message));
             QVERIFY(*outcomes[id].fetched == blob);
         }
-    }
-
-    // Last: it changes the directory every node reads.
-    void aNewerDirectoryIsAdopted() {
-        Endpoint user(directory_);
-        user.transport->setNetworkKey(network_.publicKey);
-        user.transport->setDirectoryRefreshInterval(300);
-        QList<QByteArray> announced;
-        QObject::connect(user.transport.get(), &OnionTransport::directoryChanged,
-                         [&](const QByteArray& signedDirectory) { announced << signedDirectory; });
-        user.transport->start();
-        QVERIFY(QTest::qWaitFor([&] { return user.transport->isReady(); }, 15000));
-        QTest::qWait(1000);  // a few refreshes: the same version is not announced again
-        QVERIFY(announced.isEmpty());
-        QCOMPARE(user.transport->directory().version, std::uint64_t{1});
-
-        // Version 2 lists one more node (a seventh, in the first swarm); the nodes read it from
-        // the file, and the transport from them.
-        nodes_.push_back(std::make_unique<test::NodeProcess>(QStringLiteral("127.0.0.8"),
-                                                             directoryFile_, network_.publicKey));
-        QVERIFY2(nodes_.back()->start(), "tandem-node did not start");
-        NodeDirectory next = directory_;
-        next.version = 2;
-        next.issuedAtMs = nowMs();
-        NodeInfo added;
-        added.ed25519 = nodes_.back()->identity();
-        added.x25519 = crypto::ed25519ToX25519(added.ed25519).value();
-        added.address = nodes_.back()->address();
-        added.swarmId = assignSwarms(7)[6];
-        next.nodes.push_back(added);
-        // A forged version 3 (signed by another key) is ignored by the nodes and the client.
-        const auto forged = [&] {
-            NodeDirectory f = next;
-            f.version = 3;
-            return f.sign(Ed25519KeyPair::generate());
-        }();
-        const auto write = [&](const crypto::Bytes& bytes) {
-            QSaveFile file(directoryFile_);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT
-                       static_cast<qint64>(bytes.size()));
-            QVERIFY(file.commit());
-        };
-        write(forged);
-        QTest::qWait(1500);  // refreshed a few times (and a new modification time next)
-        QVERIFY(announced.isEmpty());
-        write(next.sign(network_));
-        QVERIFY(QTest::qWaitFor([&] { return !announced.isEmpty(); }, 15000));
-        QCOMPARE(announced.size(), 1);
-        const auto adopted = NodeDirectory::verify(
-            crypto::ByteView(reinterpret_cast<const std::uint8_t*>(announced[0].constData()),
-                             static_cast<std::size_t>(announced[0].size())),  // NOLINT
-            network_.publicKey);
-        QVERIFY(adopted.has_value());
-        QCOMPARE(adopted->version, std::uint64_t{2});
-        QCOMPARE(adopted->nodes.size(), std::size_t{7});
-        QCOMPARE(user.transport->directory().version, std::uint64_t{2});
-        QVERIFY(user.transport->directory().find(added.ed25519) != nullptr);
-        QTest::qWait(1000);
-        QCOMPARE(announced.size(), 1);  // once
-        directory_ = next;
-        // Still delivering with the new directory.
-        Endpoint other(directory_);
-        other.transport->start();
-        QVERIFY(QTest::qWaitFor([&] { return other.transport->isReady(); }, 15000));
-        other.send(user.who.sessionId, QStringLiteral("after v2"));
-        QVERIFY(QTest::qWaitFor([&] { return user.received.size() == 1; }, 15000));
     }
 };
 

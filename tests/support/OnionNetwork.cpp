@@ -20,38 +20,58 @@ QString OnionNetwork::auditFile(std::size_t i) const {
     return audit_ ? dir_.filePath(QStringLiteral("audit%1.jsonl").arg(i)) : QString();
 }
 
+QString OnionNetwork::directoryFile() const {
+    return dir_.filePath(QStringLiteral("directory.bin"));
+}
+
+NodeProcess* OnionNetwork::addNode(int host) {
+    nodes_.push_back(std::make_unique<NodeProcess>(QStringLiteral("127.0.0.%1").arg(host),
+                                                   directoryFile(), network_.publicKey));
+    if (audit_) {
+        nodes_.back()->setAuditFile(auditFile(nodes_.size() - 1));
+    }
+    return nodes_.back()->start() ? nodes_.back().get() : nullptr;
+}
+
 bool OnionNetwork::start() {
-    const QString directoryFile = dir_.filePath(QStringLiteral("directory.bin"));
     for (std::size_t i = 0; i < count_; ++i) {
-        nodes_.push_back(std::make_unique<NodeProcess>(
-            QStringLiteral("127.0.0.%1").arg(firstHost_ + static_cast<int>(i)), directoryFile,
-            network_.publicKey));
-        if (audit_) {
-            nodes_.back()->setAuditFile(auditFile(i));
-        }
-        if (!nodes_.back()->start()) {
+        if (addNode(firstHost_ + static_cast<int>(i)) == nullptr) {
             return false;
         }
     }
+    // The directory is written once every node is up (as tandem-localnet does); nodes read it
+    // when it appears.
     const auto swarms = transport::onion::assignSwarms(count_);
-    directory_.version = 1;
-    directory_.issuedAtMs = QDateTime::currentMSecsSinceEpoch();
+    transport::onion::NodeDirectory directory;
+    directory.version = 1;
+    directory.issuedAtMs = QDateTime::currentMSecsSinceEpoch();
     for (std::size_t i = 0; i < count_; ++i) {
         NodeInfo n;
         n.ed25519 = nodes_[i]->identity();
         n.x25519 = crypto::ed25519ToX25519(n.ed25519).value();
         n.address = nodes_[i]->address();
         n.swarmId = swarms[i];
-        directory_.nodes.push_back(n);
+        directory.nodes.push_back(n);
     }
-    const auto bytes = directory_.sign(network_);
-    QSaveFile file(directoryFile);
+    return publish(directory);
+}
+
+bool OnionNetwork::publish(const transport::onion::NodeDirectory& directory,
+                           const crypto::Ed25519KeyPair* signer) {
+    const auto bytes = directory.sign(signer != nullptr ? *signer : network_);
+    QSaveFile file(directoryFile());
     if (!file.open(QIODevice::WriteOnly)) {
         return false;
     }
     file.write(reinterpret_cast<const char*>(bytes.data()),  // NOLINT
                static_cast<qint64>(bytes.size()));
-    return file.commit();
+    if (!file.commit()) {
+        return false;
+    }
+    if (signer == nullptr) {
+        directory_ = directory;
+    }
+    return true;
 }
 
 NodeProcess* OnionNetwork::nodeAt(const QString& address) {

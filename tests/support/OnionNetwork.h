@@ -30,6 +30,15 @@ public:
     [[nodiscard]] NodeProcess* nodeAt(const QString& address);
     // The members of the swarm that keeps this Session ID's messages.
     [[nodiscard]] std::vector<NodeProcess*> swarmOf(const QString& sessionId);
+    // The file every node reads its directory from (a newer one written there is adopted).
+    [[nodiscard]] QString directoryFile() const;
+    // Writes `directory` there, signed by the network key (then it is directory()), or by
+    // `signer` (a forgery, which nodes and clients must ignore).
+    bool publish(const transport::onion::NodeDirectory& directory,
+                 const crypto::Ed25519KeyPair* signer = nullptr);
+    // One more node, at 127.0.0.host, reading the same file; listed once a directory naming
+    // it is published. Null if it did not start.
+    NodeProcess* addNode(int host);
     // network.json with the onion section (and the relay's, if given).
     [[nodiscard]] QString writeNetworkJson(const QString& path,
                                            const RelayProcess* relay = nullptr) const;
