@@ -36,12 +36,14 @@ Pane {
         spacing: 10
 
         Label {
+            textFormat: Text.PlainText
             Layout.fillWidth: true
             text: setup.core.mode === "signal" ? qsTr("Set up Signal mode") : qsTr("Set up Session mode")
             font.pixelSize: 22
             Accessible.role: Accessible.Heading
         }
         Label {
+            textFormat: Text.PlainText
             Layout.fillWidth: true
             wrapMode: Text.WordWrap
             opacity: 0.75
@@ -132,9 +134,10 @@ Pane {
         ColumnLayout {
             visible: setup.core.mode === "session" && setup.sessionStep === 1
             Layout.fillWidth: true
-            Label { text: qsTr("Your Session ID"); font.bold: true }
+            Label { textFormat: Text.PlainText; text: qsTr("Your Session ID"); font.bold: true }
             TextEdit {
                 objectName: "setupSessionId"
+                textFormat: TextEdit.PlainText
                 Layout.fillWidth: true
                 text: setup.identity.sessionId
                 readOnly: true
@@ -144,6 +147,7 @@ Pane {
                 color: palette.text
             }
             Label {
+                textFormat: Text.PlainText
                 text: qsTr("Your recovery phrase: write it down and keep it safe. It is shown only now.")
                 font.bold: true
                 wrapMode: Text.WordWrap
@@ -155,6 +159,7 @@ Pane {
                 Repeater {
                     model: setup.identity.words
                     delegate: Label {
+                        textFormat: Text.PlainText
                         required property int index
                         required property string modelData
                         text: (index + 1) + ". " + modelData
@@ -175,6 +180,7 @@ Pane {
             visible: setup.core.mode === "session" && setup.sessionStep === 2
             Layout.fillWidth: true
             Label {
+                textFormat: Text.PlainText
                 text: qsTr("Type these words of your phrase")
                 font.bold: true
             }
@@ -216,6 +222,7 @@ Pane {
             TextArea {
                 id: phrase
                 objectName: "setupPhrase"
+                textFormat: TextEdit.PlainText
                 Layout.fillWidth: true
                 placeholderText: qsTr("The 13 words of your recovery phrase")
                 wrapMode: TextEdit.Wrap
@@ -244,6 +251,7 @@ Pane {
         }
         Label {
             objectName: "setupProblem"
+            textFormat: Text.PlainText
             Layout.fillWidth: true
             wrapMode: Text.WordWrap
             color: "#c62828"

@@ -62,6 +62,7 @@ Pane {
     }
 
     Label {
+        textFormat: Text.PlainText
         anchors.centerIn: parent
         visible: pane.conversationId === 0
         text: qsTr("Choose a conversation, or start one with a %1.")
@@ -82,6 +83,7 @@ Pane {
                 anchors.rightMargin: 6
                 Label {
                     objectName: "chatTitle"
+                    textFormat: Text.PlainText
                     text: pane.title
                     font.bold: true
                     font.pixelSize: 15
@@ -90,6 +92,7 @@ Pane {
                     Accessible.role: Accessible.Heading
                 }
                 Label {
+                    textFormat: Text.PlainText
                     visible: pane.details.verification === "verified"
                     text: "✔ " + qsTr("verified")
                     color: pane.accent
@@ -108,6 +111,7 @@ Pane {
         // A contact whose identity key changed: say so until the numbers are compared again.
         Label {
             objectName: "identityWarning"
+            textFormat: Text.PlainText
             Layout.fillWidth: true
             visible: pane.details.identityChanged === true && pane.details.verification !== "verified"
             wrapMode: Text.WordWrap
@@ -149,6 +153,7 @@ Pane {
                 spacing: 4
                 topPadding: 2
                 Label {
+                    textFormat: Text.PlainText
                     visible: item.firstOfDay
                     anchors.horizontalCenter: parent.horizontalCenter
                     text: item.dayLabel
@@ -194,6 +199,7 @@ Pane {
                         }
                         Label {
                             id: meta
+                            textFormat: Text.PlainText
                             anchors.right: parent.right
                             anchors.rightMargin: 10
                             anchors.top: text.bottom
@@ -224,17 +230,26 @@ Pane {
             onOpened: pane.core.loadContactDetails(pane.conversationId)
             ColumnLayout {
                 spacing: 10
-                Label { text: pane.details.title || ""; font.pixelSize: 18; font.bold: true }
+                Label {
+                    textFormat: Text.PlainText
+                    text: pane.details.title || ""
+                    font.pixelSize: 18
+                    font.bold: true
+                    wrapMode: Text.Wrap  // a long name must not widen the popup past the window
+                    Layout.maximumWidth: 420
+                }
                 TextEdit {
+                    textFormat: TextEdit.PlainText
                     text: pane.details.address || ""
                     readOnly: true
                     selectByMouse: true
                     color: palette.text
                     font.pixelSize: 12
                 }
-                Label { text: qsTr("Safety number"); font.bold: true }
+                Label { textFormat: Text.PlainText; text: qsTr("Safety number"); font.bold: true }
                 Label {
                     objectName: "safetyNumber"
+                    textFormat: Text.PlainText
                     text: (pane.details.safetyNumber || qsTr("Not known yet: it appears once "
                                                              + "you have exchanged messages."))
                     font.family: "monospace"
@@ -253,6 +268,7 @@ Pane {
                     Accessible.name: qsTr("Safety number as a QR code")
                 }
                 Label {
+                    textFormat: Text.PlainText
                     Layout.maximumWidth: 300
                     wrapMode: Text.WordWrap
                     opacity: 0.75
@@ -282,6 +298,7 @@ Pane {
                     TextArea {
                         id: composer
                         objectName: "composer"
+                        textFormat: TextEdit.PlainText
                         placeholderText: qsTr("Message")
                         wrapMode: TextEdit.Wrap
                         Accessible.name: qsTr("Message")

@@ -63,6 +63,7 @@ Page {
 
     footer: Label {
         objectName: "problemBanner"
+        textFormat: Text.PlainText
         visible: shell.problem.length > 0
         text: shell.problem
         wrapMode: Text.WordWrap
@@ -102,6 +103,7 @@ Page {
             }
             Label {
                 objectName: "connectionStatus"
+                textFormat: Text.PlainText
                 text: shell.core.connectionText
                 elide: Text.ElideRight
                 Layout.fillWidth: true
@@ -109,6 +111,7 @@ Page {
             }
             Label {
                 objectName: "onionPath"
+                textFormat: Text.PlainText
                 visible: shell.core.mode === "session" && shell.core.onionPath.length > 0
                 text: qsTr("Path: you → %1").arg(shell.core.onionPath.join(" → "))
                 opacity: 0.7
@@ -159,13 +162,16 @@ Page {
             }
             Label {
                 objectName: "myAddress"
+                textFormat: Text.PlainText
                 text: shell.core.myAddress.length > 20
                       ? shell.core.myAddress.substring(0, 10) + "…" + shell.core.myAddress.slice(-6)
                       : shell.core.myAddress
                 opacity: 0.7
                 font.pixelSize: 12
-                ToolTip.visible: hoverArea.containsMouse
-                ToolTip.text: shell.core.myAddress
+                PlainToolTip {
+                    visible: hoverArea.containsMouse
+                    text: shell.core.myAddress
+                }
                 MouseArea { id: hoverArea; anchors.fill: parent; hoverEnabled: true }
             }
         }
@@ -238,6 +244,7 @@ Page {
                 }
             }
             Label {
+                textFormat: Text.PlainText
                 Layout.fillWidth: true
                 Layout.leftMargin: 10
                 Layout.rightMargin: 10
@@ -276,12 +283,14 @@ Page {
                         spacing: 2
                         RowLayout {
                             Label {
+                                textFormat: Text.PlainText
                                 text: row.title
                                 font.bold: row.unread > 0
                                 elide: Text.ElideRight
                                 Layout.fillWidth: true
                             }
                             Label {
+                                textFormat: Text.PlainText
                                 text: row.lastTimeText
                                 opacity: 0.6
                                 font.pixelSize: 11
@@ -289,6 +298,7 @@ Page {
                         }
                         RowLayout {
                             Label {
+                                textFormat: Text.PlainText
                                 text: row.lastText
                                 elide: Text.ElideRight
                                 maximumLineCount: 1
@@ -303,6 +313,7 @@ Page {
                                 implicitWidth: Math.max(18, unreadText.implicitWidth + 10)
                                 Label {
                                     id: unreadText
+                                    textFormat: Text.PlainText
                                     anchors.centerIn: parent
                                     text: row.unread
                                     color: "white"

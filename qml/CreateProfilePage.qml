@@ -23,6 +23,7 @@ Pane {
         }
         Label {
             objectName: "welcomeTitle"
+            textFormat: Text.PlainText
             Layout.fillWidth: true
             horizontalAlignment: Text.AlignHCenter
             text: qsTr("Welcome to Tandem")
@@ -30,6 +31,7 @@ Pane {
             Accessible.role: Accessible.Heading
         }
         Label {
+            textFormat: Text.PlainText
             Layout.fillWidth: true
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
@@ -59,6 +61,7 @@ Pane {
         }
         Label {
             objectName: "createError"
+            textFormat: Text.PlainText
             Layout.fillWidth: true
             wrapMode: Text.WordWrap
             color: "#c62828"

@@ -99,6 +99,7 @@ Page {
             anchors.rightMargin: 10
             spacing: 10
             Label {
+                textFormat: Text.PlainText
                 text: qsTr("Compare latency")
                 font.bold: true
                 font.pixelSize: 16
@@ -122,7 +123,7 @@ Page {
                 onActivated: index => dash.metric = index === 1 ? "oneWay" : "roundTrip"
             }
             Item { Layout.fillWidth: true }
-            Label { text: qsTr("Probes") }
+            Label { textFormat: Text.PlainText; text: qsTr("Probes") }
             SpinBox {
                 id: probeCount
                 objectName: "probeCount"
@@ -199,6 +200,7 @@ Page {
             }
             Label {
                 objectName: "latencyStatus"
+                textFormat: Text.PlainText
                 text: page.status
                 elide: Text.ElideRight
                 Layout.fillWidth: true
@@ -215,6 +217,7 @@ Page {
                 model: [qsTr("Transport"), qsTr("Samples"), qsTr("Lost"), "p50 ms", "p90 ms",
                         "p99 ms", qsTr("max ms")]
                 Label {
+                    textFormat: Text.PlainText
                     required property var modelData
                     text: modelData
                     font.bold: true
@@ -223,6 +226,7 @@ Page {
             Repeater {
                 model: page.summaryCells(dash.summaries)
                 Label {
+                    textFormat: Text.PlainText
                     required property var modelData
                     text: modelData.text
                     color: modelData.color ? modelData.color : palette.windowText
@@ -232,6 +236,7 @@ Page {
         }
         Label {
             objectName: "latencyEmpty"
+            textFormat: Text.PlainText
             visible: dash.sampleCount === 0
             text: dash.source === "messages" ? qsTr("No message has been delivered yet.")
                                              : qsTr("No probes yet: press Run comparison, or show Messages.")

@@ -46,6 +46,15 @@ QIcon Notifier::badgeIcon(int unread) {
     return QIcon(pixmap);
 }
 
+QString Notifier::notificationBody(const QString& text) {
+    // At most 200 characters, not cutting a surrogate pair in two.
+    qsizetype end = std::min<qsizetype>(text.size(), 200);
+    if (end < text.size() && end > 0 && text[end - 1].isHighSurrogate()) {
+        --end;
+    }
+    return text.left(end).toHtmlEscaped();
+}
+
 void Notifier::updateBadge() {
     const int unread = core_.unreadTotal();
     if (tray_ != nullptr) {
@@ -61,8 +70,8 @@ void Notifier::onMessage(qint64 conversationId, const QString& sender, const QSt
     Shown shown;
     shown.conversationId = conversationId;
     if (core_.previews()) {
-        shown.title = sender;
-        shown.text = text.left(200);
+        shown.title = sender;  // the summary is plain text by the specification
+        shown.text = notificationBody(text);
     } else {
         // Previews off: not who, not what.
         shown.title = tr("Tandem");

@@ -21,7 +21,7 @@ class Notifier : public QObject {
 public:
     struct Shown {
         QString title;
-        QString text;
+        QString text;  // as handed to the desktop: escaped for its markup
         qint64 conversationId = 0;
     };
 
@@ -30,6 +30,10 @@ public:
     [[nodiscard]] const Shown& lastNotification() const { return last_; }
     [[nodiscard]] int notificationCount() const { return count_; }
     [[nodiscard]] bool hasTray() const { return tray_ != nullptr; }
+    // A message as a notification's body. Desktop notification servers read the body as
+    // markup (<b>, <a href>, <img src> in some): what a person wrote is escaped, so it shows
+    // as written and makes the server fetch nothing.
+    [[nodiscard]] static QString notificationBody(const QString& text);
     // The icon with the unread count drawn on it.
     [[nodiscard]] static QIcon badgeIcon(int unread);
 

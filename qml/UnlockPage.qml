@@ -23,6 +23,7 @@ Pane {
             Accessible.name: qsTr("Tandem logo")
         }
         Label {
+            textFormat: Text.PlainText
             Layout.fillWidth: true
             horizontalAlignment: Text.AlignHCenter
             text: qsTr("Unlock Tandem")
@@ -42,6 +43,7 @@ Pane {
         }
         Label {
             objectName: "unlockError"
+            textFormat: Text.PlainText
             Layout.fillWidth: true
             wrapMode: Text.WordWrap
             color: "#c62828"
