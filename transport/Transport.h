@@ -47,7 +47,8 @@ struct TransportError {
         Unauthorized,
         NotFound,
         RateLimited,
-        Deferred
+        Deferred,
+        StaleIdentity  // relay: sealed for an identity its recipient no longer has
     };
     Code code = Code::Network;
     QString message;
@@ -55,11 +56,12 @@ struct TransportError {
 };
 
 struct OutgoingEnvelope {
-    QByteArray id;           // the core's handle (its outbox row), echoed in accepted/failed
-    QString recipient;       // +E164 or Session ID
-    QByteArray ciphertext;   // sealed, padded; never plaintext
-    QByteArray accessKey;    // relay: the recipient's sealed-sender access key
-    std::int64_t ttlMs = 0;  // 0: the network's default
+    QByteArray id;                 // the core's handle (its outbox row), echoed in accepted/failed
+    QString recipient;             // +E164 or Session ID
+    QByteArray ciphertext;         // sealed, padded; never plaintext
+    QByteArray accessKey;          // relay: the recipient's sealed-sender access key
+    QByteArray recipientIdentity;  // relay: the identity key it was sealed for (checked)
+    std::int64_t ttlMs = 0;        // 0: the network's default
 };
 
 struct IncomingEnvelope {

@@ -38,9 +38,10 @@ int runInitSession(CommandContext& ctx) {
         return usageError(ctx, QStringLiteral("init"),
                           QStringLiteral("init session needs --network"));
     }
-    if (ctx.parser.isSet(QStringLiteral("phone")) || ctx.parser.isSet(QStringLiteral("code"))) {
+    if (ctx.parser.isSet(QStringLiteral("phone")) || ctx.parser.isSet(QStringLiteral("code")) ||
+        ctx.parser.isSet(QStringLiteral("force"))) {
         return usageError(ctx, QStringLiteral("init"),
-                          QStringLiteral("a Session ID needs no phone number or code"));
+                          QStringLiteral("a Session ID takes no phone number, code or --force"));
     }
     auto network = core::NetworkConfig::load(networkFile);
     if (!network) {
@@ -130,6 +131,7 @@ int runInit(CommandContext& ctx) {
             ctx, QStringLiteral("init"),
             QStringLiteral("--restore restores a Session ID: init session --restore"));
     }
+    const bool force = ctx.parser.isSet(QStringLiteral("force"));
     const QString phone = ctx.parser.value(QStringLiteral("phone"));
     const QString networkFile = ctx.parser.value(QStringLiteral("network"));
     if (phone.isEmpty() || networkFile.isEmpty()) {
@@ -149,10 +151,16 @@ int runInit(CommandContext& ctx) {
     if (!existing) {
         return fail(ctx, existing.error().message);
     }
-    if (*existing && (*existing)->address != phone) {
+    // Registering again makes a new identity: every contact's safety number with us changes,
+    // and what they sealed for the old one can no longer be opened. Never by accident.
+    if (*existing && !force) {
         return fail(
             ctx,
-            QStringLiteral("this profile is already registered as %1").arg((*existing)->address));
+            QStringLiteral("this profile is already registered as %1 in Signal mode. 'init signal "
+                           "--force' registers again with a new identity key: every contact's "
+                           "safety number with you changes, and messages on their way to the old "
+                           "key are lost. To use another network file: tandemctl set-network FILE")
+                .arg((*existing)->address));
     }
     const bool sharePhone = ctx.parser.isSet(QStringLiteral("share-phone"));
     core::SignalRegistration registration(store, std::move(network).value(), phone, sharePhone);
@@ -172,11 +180,60 @@ int runInit(CommandContext& ctx) {
     if (!done) {
         return fail(ctx, done.error().message);
     }
+    if (*existing) {
+        ctx.out << "A new identity key: your contacts will see that your safety number changed.\n";
+    }
     ctx.out << "Registered " << phone << " for Signal mode. "
             << (sharePhone ? "Contacts see your number."
                            : "Contacts see your account id, not your number, unless they "
                              "already know it.")
             << "\n";
+    return kExitOk;
+}
+
+// A new network file for a profile that has its accounts: the keys stay, and so do contacts'
+// safety numbers. Only where the profile connects changes.
+int runSetNetwork(CommandContext& ctx) {
+    const QStringList args = ctx.parser.positionalArguments();
+    if (args.size() != 1) {
+        return usageError(ctx, QStringLiteral("set-network"),
+                          QStringLiteral("give one network file"));
+    }
+    auto network = core::NetworkConfig::load(args[0]);
+    if (!network) {
+        return fail(ctx, network.error());
+    }
+    Store store;
+    if (auto opened = openProfile(ctx, store); !opened) {
+        return fail(ctx, opened.error().message);
+    }
+    const auto before = awaitFuture(store.write(
+        [json = network->json](Repositories& r) -> StoreResult<std::optional<QByteArray>> {
+            TANDEM_TRY_ASSIGN(auto old, r.settings.get(QStringLiteral("network")));
+            TANDEM_TRY(r.settings.set(QStringLiteral("network"), json));
+            return old;
+        }));
+    if (!before) {
+        return fail(ctx, before.error().message);
+    }
+    ctx.out << "This profile now joins the network in " << args[0] << " (";
+    if (network->relay) {
+        ctx.out << "relay " << network->relay->host << ":" << network->relay->port;
+    }
+    if (network->onion) {
+        ctx.out << (network->relay ? ", " : "") << network->onion->directory.nodes.size()
+                << " onion nodes";
+    }
+    ctx.out << "). Your accounts and keys are unchanged.\n";
+    // An account lives at one relay: at another, it does not exist until registered there.
+    if (*before) {
+        const auto old = core::NetworkConfig::parse(**before);
+        if (old && old->relay && network->relay &&
+            old->relay->relayKey != network->relay->relayKey) {
+            ctx.err << "tandemctl: note: this is another relay (its key differs): your Signal "
+                       "account is registered at the old one\n";
+        }
+    }
     return kExitOk;
 }
 
@@ -287,7 +344,8 @@ std::vector<Command> accountCommands() {
         {QStringLiteral("init"),
          QStringLiteral("Create this profile's account for a mode: a phone number registered "
                         "with the relay (signal) or a Session ID (session)."),
-         QStringLiteral("signal --phone +E164 --network FILE [--code CODE] [--share-phone] | "
+         QStringLiteral("signal --phone +E164 --network FILE [--code CODE] [--share-phone] "
+                        "[--force] | "
                         "session --network FILE [--restore \"WORDS\"]"),
          [](QCommandLineParser& p) {
              p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("signal or session."));
@@ -308,8 +366,20 @@ std::vector<Command> accountCommands() {
              p.addOption({QStringLiteral("share-phone"),
                           QStringLiteral("Show your number to the people you write to (by "
                                          "default they see only your account id).")});
+             p.addOption({QStringLiteral("force"),
+                          QStringLiteral("signal: register again although this profile is "
+                                         "registered, with a new identity key (every "
+                                         "contact's safety number with you changes).")});
          },
          runInit, true},
+        {QStringLiteral("set-network"),
+         QStringLiteral("Use another network file; accounts and keys stay as they are."),
+         QStringLiteral("FILE"),
+         [](QCommandLineParser& p) {
+             p.addPositionalArgument(QStringLiteral("file"),
+                                     QStringLiteral("The network file (network.json)."));
+         },
+         runSetNetwork, true},
         {QStringLiteral("add-contact"),
          QStringLiteral("Add a contact by phone number or Session ID."),
          QStringLiteral("ID [--name NAME]"),

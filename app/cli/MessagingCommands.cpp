@@ -87,6 +87,13 @@ int runSend(CommandContext& ctx) {
         });
         QObject::connect(&messenger, &core::Messenger::problem,
                          [&](const QString& p) { problem = p; });
+        // Sealed again for a new key: sent, but the user must know who they now write to.
+        QObject::connect(&messenger, &core::Messenger::identityChanged,
+                         [&](Mode, const QString& address) {
+                             ctx.err << "tandemctl: your safety number with " << address
+                                     << " changed: they registered again or reinstalled, or "
+                                        "someone is in between. Compare it again.\n";
+                         });
         core::spinUntil([&] { return sent.status != MessageStatus::Pending; }, *wait * 1000);
         if (sent.status == MessageStatus::Failed) {
             return fail(ctx, QStringLiteral("the message could not be sent: %1").arg(problem));

@@ -386,7 +386,7 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
             }
             if (r->sealed) {
                 transmit(r->outboxId, Mode::Signal, r->sealed->recipient, r->sealed->accessKey,
-                         r->sealed->sealed.envelope);
+                         r->sealed->sealed.envelope, r->sealed->sealed.recipientIdentity);
             }
             processOutbox();
             return std::move(r->message);

@@ -105,6 +105,9 @@ signals:
     void connectionChanged(tandem::storage::Mode mode,
                            const tandem::transport::TransportStatus& status);
     void problem(const QString& message);
+    // A contact's identity key is not the one we knew (they registered again, reinstalled, or
+    // someone is in between): their safety number changed. `address` as the contact is saved.
+    void identityChanged(tandem::storage::Mode mode, const QString& address);
     void idle();
     // A probe run: probes answered or lost so far, of `total`.
     void probeProgress(qint64 run, int done, int total);
@@ -125,7 +128,10 @@ private:
     void fetchBundleThenSend(std::int64_t outboxId, const storage::Contact& contact,
                              const QByteArray& content);
     void transmit(std::int64_t outboxId, storage::Mode mode, const QString& recipient,
-                  const QByteArray& accessKey, const QByteArray& envelope);
+                  const QByteArray& accessKey, const QByteArray& envelope,
+                  const QByteArray& recipientIdentity = {});
+    // The relay refused the item as sealed for an identity its recipient no longer has.
+    void resealForNewIdentity(std::int64_t outboxId, const QString& why);
     [[nodiscard]] transport::Transport* transportFor(storage::Mode mode) const;
     void startSession(const std::optional<QByteArray>& guard,
                       const std::optional<QByteArray>& lastSeen,

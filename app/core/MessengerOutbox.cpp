@@ -163,7 +163,8 @@ bool Messenger::dispatch(const OutboxItem& item, const Contact& contact) {
         }
         transmit(item.id, mode, QString::fromStdString(payload.wire().recipient()),
                  QByteArray::fromStdString(payload.wire().access_key()),
-                 QByteArray::fromStdString(payload.wire().envelope()));
+                 QByteArray::fromStdString(payload.wire().envelope()),
+                 QByteArray::fromStdString(payload.wire().recipient_identity()));
         return true;
     }
     if (contact.mode == Mode::Session) {
@@ -226,6 +227,9 @@ void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
                 qCWarning(lcCore) << "cannot seal a message:" << result.error().message;
                 return;
             }
+            if (result->sealed.identityChanged) {
+                emit identityChanged(Mode::Signal, contact.address);
+            }
             if (result->waiting) {
                 inFlight_.erase(outboxId);  // goes once the one before it has been sealed
                 return;
@@ -241,7 +245,7 @@ void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
                 giveUp(outboxId, result->sealed.problem);
             } else {
                 transmit(outboxId, Mode::Signal, result->recipient, result->accessKey,
-                         result->sealed.envelope);
+                         result->sealed.envelope, result->sealed.recipientIdentity);
             }
         });
 }
@@ -308,7 +312,8 @@ void Messenger::fetchBundleThenSend(std::int64_t outboxId, const Contact& contac
 }
 
 void Messenger::transmit(std::int64_t outboxId, Mode mode, const QString& recipient,
-                         const QByteArray& accessKey, const QByteArray& envelope) {
+                         const QByteArray& accessKey, const QByteArray& envelope,
+                         const QByteArray& recipientIdentity) {
     transport::Transport* transport = transportFor(mode);
     if (transport == nullptr) {
         inFlight_.erase(outboxId);
@@ -319,6 +324,7 @@ void Messenger::transmit(std::int64_t outboxId, Mode mode, const QString& recipi
     out.id = idBytes(outboxId);
     out.recipient = recipient;
     out.accessKey = accessKey;
+    out.recipientIdentity = recipientIdentity;
     out.ciphertext = envelope;
     transport->send(out);
 }
@@ -369,6 +375,10 @@ void Messenger::onFailed(const QByteArray& id, const transport::TransportError& 
         processOutbox();
         return;
     }
+    if (error.code == transport::TransportError::Code::StaleIdentity) {
+        resealForNewIdentity(outboxId, error.message);
+        return;
+    }
     qCInfo(lcCore) << "a send failed (" << (error.retryable ? "will retry" : "final")
                    << "):" << error.message;
     if (!error.retryable) {
@@ -386,6 +396,31 @@ void Messenger::onFailed(const QByteArray& id, const transport::TransportError& 
             failing_.erase(outboxId);
             inFlight_.erase(outboxId);
             processOutbox();
+        });
+}
+
+void Messenger::resealForNewIdentity(std::int64_t outboxId, const QString& why) {
+    qCInfo(lcCore) << "a recipient registered again: their keys are fetched anew";
+    store_.write(
+        [outboxId](Repositories& r) -> StoreResult<std::optional<QString>> {
+            TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
+            TANDEM_TRY_ASSIGN(const Conversation conversation,
+                              r.conversations.get(item.conversationId));
+            if (!conversation.contactId) {
+                return std::optional<QString>();
+            }
+            TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*conversation.contactId));
+            TANDEM_TRY_ASSIGN(const bool unsealed, signalmode::unsealStale(r, outboxId, contact));
+            return unsealed ? std::optional<QString>(contact.address) : std::nullopt;
+        },
+        this,
+        [this, outboxId, why](StoreResult<std::optional<QString>> unsealed) {
+            inFlight_.erase(outboxId);
+            if (!unsealed || !*unsealed) {
+                giveUp(outboxId, why);  // sealed by an older version: its content is not kept
+                return;
+            }
+            processOutbox();  // sealed again: no session now, so a new bundle is fetched
         });
 }
 

@@ -59,4 +59,11 @@ StoreResult<int> CryptoSessionRepository::removeAll(Mode mode, const QString& ad
     return db_.changes();
 }
 
+StoreResult<int> CryptoSessionRepository::removeMode(Mode mode) {
+    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("DELETE FROM crypto_sessions WHERE mode = ?"));
+    stmt->bind(1, fromEnum(mode));
+    TANDEM_TRY(stmt->run());
+    return db_.changes();
+}
+
 }  // namespace tandem::storage

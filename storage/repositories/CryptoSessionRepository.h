@@ -26,6 +26,8 @@ public:
                                                        std::int64_t deviceId);
     // Removes every device's session with `address` (e.g. after an identity reset).
     StoreResult<int> removeAll(Mode mode, const QString& address);
+    // Removes every session of `mode` (our own identity in that mode was replaced).
+    StoreResult<int> removeMode(Mode mode);
 
 private:
     Database& db_;

@@ -228,6 +228,55 @@ private slots:
             tandemctl(QStringLiteral("bob"), {QStringLiteral("receive"), QStringLiteral("--json")});
         QVERIFY(later.out.contains(QStringLiteral("while you were away")));
 
+        // Registering again is never an accident: refused without --force, nothing changed.
+        const auto identityOf = [&](const char* profile) {
+            const Run w = tandemctl(QLatin1String(profile),
+                                    {QStringLiteral("whoami"), QStringLiteral("--json")});
+            return QJsonDocument::fromJson(w.out.toUtf8())
+                .object()[QStringLiteral("accounts")]
+                .toArray()[0]
+                .toObject()[QStringLiteral("identity_key")]
+                .toString();
+        };
+        const QString bobKey = identityOf("bob");
+        const QStringList again = {QStringLiteral("init"),      QStringLiteral("signal"),
+                                   QStringLiteral("--phone"),   QStringLiteral("+4915100000002"),
+                                   QStringLiteral("--network"), network()};
+        const Run refused = tandemctl(QStringLiteral("bob"), again);
+        QCOMPARE(refused.status, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("already registered")) &&
+                     refused.err.contains(QStringLiteral("--force")) &&
+                     refused.err.contains(QStringLiteral("set-network")),
+                 qPrintable(refused.err));
+        QCOMPARE(identityOf("bob"), bobKey);
+        // Another network file needs no new identity.
+        const Run moved =
+            tandemctl(QStringLiteral("bob"), {QStringLiteral("set-network"), network()});
+        QVERIFY2(moved.status == 0 && moved.out.contains(QStringLiteral("keys are unchanged")),
+                 qPrintable(moved.err + moved.out));
+        QCOMPARE(identityOf("bob"), bobKey);
+        QCOMPARE(tandemctl(QStringLiteral("bob"),
+                           {QStringLiteral("set-network"), dir_.filePath(QStringLiteral("nope"))})
+                     .status,
+                 1);
+        // With --force: a new identity. Alice's next message is refused by the relay as sealed
+        // for the old key; her tandemctl fetches Bob's new keys, seals again, and Bob reads it.
+        const Run forced =
+            tandemctl(QStringLiteral("bob"), again + QStringList{QStringLiteral("--force")});
+        QVERIFY2(forced.status == 0 && forced.out.contains(QStringLiteral("safety number changed")),
+                 qPrintable(forced.err + forced.out));
+        QVERIFY(identityOf("bob") != bobKey);
+        const Run toNewBob = tandemctl(
+            QStringLiteral("alice"),
+            {QStringLiteral("send"), QStringLiteral("--to"), QStringLiteral("+4915100000002"),
+             QStringLiteral("--text"), QStringLiteral("are you new?")});
+        QVERIFY2(toNewBob.status == 0, qPrintable(toNewBob.err));
+        QVERIFY2(toNewBob.err.contains(QStringLiteral("safety number")), qPrintable(toNewBob.err));
+        const Run newBob =
+            tandemctl(QStringLiteral("bob"), {QStringLiteral("receive"), QStringLiteral("--json")});
+        QVERIFY2(newBob.status == 0 && newBob.out.contains(QStringLiteral("are you new?")),
+                 qPrintable(newBob.err + newBob.out));
+
         // tandem-localnet killed outright: its relay and nodes do not linger on their ports.
         net->kill();
         QVERIFY(net->waitForFinished(15000));

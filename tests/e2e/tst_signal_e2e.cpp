@@ -444,6 +444,57 @@ private slots:
         QCOMPARE(dave.contacts().size(), std::size_t{2});
     }
 
+    // Bob registers his number again (a new identity key). Alice's session is stale: the relay
+    // refuses what she seals for the old key, her core fetches Bob's new keys, marks the
+    // identity change and seals again; every message reaches Bob, readable, in order. Before,
+    // she saw "sent" while Bob could never open them.
+    void aContactWhoRegisteredAgainGetsWhatIsSentAfter() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n9.json")));
+        User alice(QStringLiteral("+4915100000091"));
+        User bob(QStringLiteral("+4915100000092"));
+        for (User* u : {&alice, &bob}) {
+            u->open(true);
+            u->registerWith(network, true);
+            u->start();
+        }
+        QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "one")).has_value());
+        QVERIFY(QTest::qWaitFor([&] { return bob.received.size() == 1; }, 20000));
+        QVERIFY(test::await(bob.messenger->sendText(Mode::Signal, alice.phone, "two")).has_value());
+        QVERIFY(QTest::qWaitFor([&] { return alice.received.size() == 1; }, 20000));
+        const QByteArray oldKey = alice.contacts().at(0).identityKey;
+        QCOMPARE(oldKey.size(), 32);
+
+        // Bob again, with a new identity (tandemctl init signal --force does this).
+        bob.stop();
+        bob.registerWith(network, true);
+        bob.start();
+        QSignalSpy changed(alice.messenger.get(), &Messenger::identityChanged);
+        for (const char* text : {"three", "four", "five"}) {
+            QVERIFY(
+                test::await(alice.messenger->sendText(Mode::Signal, bob.phone, text)).has_value());
+        }
+        QVERIFY2(QTest::qWaitFor([&] { return bob.received.size() == 4; }, 30000),
+                 qPrintable(bob.received.join(u',')));
+        QCOMPARE(bob.received, (QStringList{"one", "three", "four", "five"}));
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.at(0).at(1).toString(), bob.phone);
+        const Contact seen = alice.contacts().at(0);
+        QVERIFY(seen.identityKey != oldKey);
+        QVERIFY(seen.identityChangedAt.has_value());
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return alice.countWithStatus(MessageStatus::Failed) == 0 &&
+                       alice.countWithStatus(MessageStatus::Pending) == 0;
+            },
+            20000));
+        // And Bob answers on the new session.
+        QVERIFY(test::await(bob.messenger->sendText(Mode::Signal, alice.phone, "six")).has_value());
+        QVERIFY(QTest::qWaitFor([&] { return alice.received.size() == 2; }, 20000));
+        QCOMPARE(alice.received.last(), QStringLiteral("six"));
+    }
+
     // With read receipts turned off, what Bob reads is marked read on his side only: Alice's
     // message stays delivered. Turned on again, the next one he reads shows as read to her.
     void readReceiptsTurnedOffAreNotSent() {

@@ -189,6 +189,8 @@ std::optional<TransportError> RelayConnection::errorOf(const proto::relay::Serve
             return TransportError{TransportError::Code::NotFound, message, false};
         case Error::TOO_LARGE:
             return TransportError{TransportError::Code::TooLarge, message, false};
+        case Error::STALE_IDENTITY:
+            return TransportError{TransportError::Code::StaleIdentity, message, false};
         case Error::MAILBOX_FULL:
             return TransportError{TransportError::Code::Rejected, message, true};
         default:

@@ -200,6 +200,7 @@ void RelayTransport::sendNow(QueuedSend queued) {
     const OutgoingEnvelope& envelope = queued.envelope;
     send->set_recipient(envelope.recipient.toStdString());
     send->set_access_key(envelope.accessKey.toStdString());
+    send->set_recipient_identity(envelope.recipientIdentity.toStdString());
     send->set_envelope(envelope.ciphertext.toStdString());
     send->set_ttl_ms(static_cast<std::uint64_t>(envelope.ttlMs));
     const QByteArray id = envelope.id;

@@ -235,6 +235,7 @@ StoreResult<Sealed> seal(Repositories& r, const Identity& me, const Contact& con
             r.contacts.saveIdentityKey(contact.id, qbytes(bundle->identity.ed25519), now));
         if (change == IdentityChange::Changed) {
             qCInfo(lcCore) << "a contact's identity key changed";
+            out.identityChanged = true;
         }
     } else if (record.states.empty()) {
         out.needBundle = true;
@@ -262,6 +263,7 @@ StoreResult<Sealed> seal(Repositories& r, const Identity& me, const Contact& con
     }
     TANDEM_TRY(record.save(r, contact.address, now));
     out.envelope = qbytes(*envelope);
+    out.recipientIdentity = qbytes(session->remoteIdentity().ed25519);
     return out;
 }
 
@@ -294,11 +296,61 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
         wire->set_recipient(out.recipient.toStdString());
         wire->set_access_key(out.accessKey.toStdString());
         wire->set_envelope(sealed.envelope.toStdString());
+        wire->set_content(content.toStdString());
+        wire->set_recipient_identity(sealed.recipientIdentity.toStdString());
         TANDEM_TRY(
             r.outbox.setPayload(outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
     }
     out.sealed = std::move(sealed);
     return out;
+}
+
+StoreResult<bool> unsealStale(Repositories& r, std::int64_t outboxId, const Contact& contact) {
+    TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
+    proto::core::OutboxPayload payload;
+    if (!payload.ParseFromArray(item.payload.constData(), static_cast<int>(item.payload.size())) ||
+        !payload.has_wire() || payload.wire().content().empty()) {
+        return false;
+    }
+    const QByteArray stale = QByteArray::fromStdString(payload.wire().recipient_identity());
+    TANDEM_TRY_ASSIGN(const SessionRecord record, SessionRecord::load(r, contact.address));
+    // Items sealed after the first refusal may come back after the session was made anew:
+    // that one stays.
+    if (!record.states.empty() && qbytes(record.states.front().remoteIdentity().ed25519) == stale) {
+        TANDEM_TRY(r.sessions.removeAll(Mode::Signal, contact.address));
+    }
+    std::string content = std::move(*payload.mutable_wire()->mutable_content());
+    payload.set_content(std::move(content));  // clears the wire: the stage is a oneof
+    TANDEM_TRY(
+        r.outbox.setPayload(outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
+    return true;
+}
+
+StoreResult<int> unsealAll(Repositories& r) {
+    int unsealed = 0;
+    std::int64_t after = 0;
+    for (;;) {
+        TANDEM_TRY_ASSIGN(const auto page, r.outbox.after(after, 500));
+        for (const OutboxItem& item : page) {
+            after = item.id;
+            proto::core::OutboxPayload payload;
+            if (!payload.ParseFromArray(item.payload.constData(),
+                                        static_cast<int>(item.payload.size())) ||
+                !payload.has_wire() ||
+                payload.wire().mode() != static_cast<std::uint32_t>(Mode::Signal) ||
+                payload.wire().content().empty()) {
+                continue;
+            }
+            std::string content = std::move(*payload.mutable_wire()->mutable_content());
+            payload.set_content(std::move(content));
+            TANDEM_TRY(r.outbox.setPayload(item.id,
+                                           QByteArray::fromStdString(payload.SerializeAsString())));
+            ++unsealed;
+        }
+        if (page.size() < 500) {
+            return unsealed;
+        }
+    }
 }
 
 StoreResult<Opened> open(Repositories& r, const Identity& me,

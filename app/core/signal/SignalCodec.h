@@ -36,7 +36,9 @@ storage::StoreResult<std::optional<Identity>> loadIdentity(storage::Repositories
 struct Sealed {
     QByteArray envelope;  // empty when `needBundle` or `problem`
     bool needBundle = false;
-    QString problem;  // a crypto failure, in words
+    QString problem;               // a crypto failure, in words
+    QByteArray recipientIdentity;  // the Ed25519 identity key it was sealed for
+    bool identityChanged = false;  // a new session, with a key other than the one we knew
 };
 
 // Encrypts `content` for `contact` (session from the store, or a new one from `bundle`),
@@ -74,6 +76,18 @@ using Opened = core::Opened;
 storage::StoreResult<storage::Contact> learnServiceId(storage::Repositories& r,
                                                       const storage::Contact& contact,
                                                       const QString& aci, std::int64_t now);
+
+// The relay refused outbox item `outboxId` as sealed for an identity its recipient no longer
+// has. The session with that identity goes (unless it was replaced already) and the item
+// holds its content again, to be sealed for the identity in the recipient's new bundle.
+// False: the item was sealed before outbox payloads kept their content, and cannot be.
+storage::StoreResult<bool> unsealStale(storage::Repositories& r, std::int64_t outboxId,
+                                       const storage::Contact& contact);
+
+// Our own identity was replaced (registered again): every Signal-mode item sealed with the old
+// one and not sent yet holds its content again, to be sealed with the new. Items sealed before
+// outbox payloads kept their content stay as they are. Returns how many were unsealed.
+storage::StoreResult<int> unsealAll(storage::Repositories& r);
 
 // Opens a sealed envelope and stores what it carries.
 storage::StoreResult<Opened> open(

@@ -8,6 +8,7 @@
 
 #include "app/core/CoreLog.h"
 #include "app/core/Messenger.h"
+#include "app/core/signal/SignalCodec.h"
 #include "crypto/signal/Identity.h"
 #include "tandem/core.pb.h"
 #include "transport/relay/Address.h"
@@ -165,7 +166,10 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
                     account.createdAt = now;
                     TANDEM_TRY(repos.accounts.put(account));
                     TANDEM_TRY(repos.settings.set(QStringLiteral("network"), network));
-                    // A new identity invalidates every old prekey and session of this mode.
+                    // A new identity invalidates every old prekey and session of this mode,
+                    // and every message sealed with them that has not left yet.
+                    TANDEM_TRY(repos.sessions.removeMode(Mode::Signal));
+                    TANDEM_TRY(signalmode::unsealAll(repos));
                     for (const PrekeyKind kind : {PrekeyKind::Signed, PrekeyKind::OneTime}) {
                         TANDEM_TRY_ASSIGN(const std::int64_t max, repos.prekeys.maxKeyId(kind));
                         for (std::int64_t id = 0; id <= max; ++id) {

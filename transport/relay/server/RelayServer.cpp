@@ -300,6 +300,15 @@ void RelayServer::handleSend(Connection* c, std::uint64_t id, const proto::relay
     if (!recipient) {
         return replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such recipient"));
     }
+    // Sealed for a key the account no longer has (it registered again): stored, it could
+    // never be opened, and the sender would believe it delivered. Identity keys are public
+    // (every bundle carries one), so this answer tells the sender nothing secret.
+    if (!r.recipient_identity().empty() &&
+        !sameBytes(recipient->identityKey, r.recipient_identity())) {
+        return replyError(c, id, Error::STALE_IDENTITY,
+                          QStringLiteral("the recipient has registered again with a new "
+                                         "identity key; fetch their keys"));
+    }
     // Abuse control without identity: the sender must know the recipient's access key.
     if (!sameBytes(recipient->accessKey, r.access_key())) {
         return replyError(c, id, Error::UNAUTHORIZED,
