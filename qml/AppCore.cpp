@@ -317,6 +317,10 @@ void AppCore::startCore() {
             });
     connect(messenger, &core::Messenger::problem, messenger,
             [toGui, this](const QString& p) { toGui([this, p] { emit sendFailed(p); }); });
+    connect(messenger, &core::Messenger::identityChanged, messenger,
+            [toGui, this](Mode, const QString& address) {
+                toGui([this, address] { emit identityChanged(address); });
+            });
     connect(messenger, &core::Messenger::connectionChanged, messenger,
             [toGui, this, messenger](Mode mode, const transport::TransportStatus& s) {
                 const bool up = messenger->isConnected(mode);

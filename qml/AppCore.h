@@ -162,6 +162,8 @@ signals:
     void noteToSelfOpened(qint64 conversationId);
     void busyChanged();
     void contactDetailsLoaded(const QVariantMap& details);
+    // The contact at `address` has a new identity key: their safety number changed.
+    void identityChanged(const QString& address);
     void previewsChanged();
     void readReceiptsChanged();
     void openAtStartChanged();

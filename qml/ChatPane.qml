@@ -38,6 +38,11 @@ Pane {
         function onContactDetailsLoaded(d) {
             if (d.conversationId === pane.conversationId) pane.details = d
         }
+        // Shown at once in the open conversation: the warning and the new safety number.
+        function onIdentityChanged(address) {
+            if (address === pane.address && pane.conversationId > 0)
+                pane.core.loadContactDetails(pane.conversationId)
+        }
     }
     Connections {
         target: messageModel
