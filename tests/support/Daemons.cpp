@@ -181,6 +181,9 @@ void NodeProcess::terminate() {
 bool startLocalnet(QProcess& process, const QString& dir, int timeoutMs,
                    const QStringList& extraArgs) {
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    // A test that crashes takes the network with it: SIGTERM, so that tandem-localnet stops
+    // its relay and nodes too (a SIGKILL would leave them serving).
+    process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     process.start(binDirOr(QStringLiteral("tandem-localnet")),
                   QStringList{QStringLiteral("--dir"), dir} + extraArgs);
     if (!process.waitForStarted(10000)) {
