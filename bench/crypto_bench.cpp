@@ -287,7 +287,8 @@ int main(int argc, char* argv[]) {
          n,
          [&] {
              const Bytes c =
-                 session::encryptSessionMessage(message100, sAlice.ed25519, sBob.x25519.publicKey);
+                 session::encryptSessionMessage(message100, sAlice.ed25519, sBob.x25519.publicKey)
+                     .value();
              keep(session::decryptSessionMessage(c, sBob.x25519)->content.size());
          },
          {}},

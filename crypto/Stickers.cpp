@@ -2,7 +2,9 @@
 
 #include <sodium.h>
 
-#include <QRegularExpression>
+#include <QStringList>
+
+#include <tandem/common/Ascii.h>
 
 #include "tandem/sticker.pb.h"
 
@@ -40,15 +42,14 @@ CryptoResult<SecretBytes> open(const StickerPackSecret& pack, std::string_view i
 }
 
 CryptoResult<Bytes> fromHex(const QString& hex, std::size_t bytes, const char* what) {
-    static const QRegularExpression lowerHex(QStringLiteral("^[0-9a-f]*$"));
-    if (hex.size() != static_cast<qsizetype>(bytes * 2) || !lowerHex.match(hex).hasMatch()) {
+    const auto raw = parseLowerHex(hex, static_cast<qsizetype>(bytes));
+    if (!raw) {
         return cryptoError(CryptoErrorCode::InvalidLink,
                            QStringLiteral("%1 must be %2 lowercase hexadecimal digits")
                                .arg(QLatin1String(what))
                                .arg(bytes * 2));
     }
-    const QByteArray raw = QByteArray::fromHex(hex.toLatin1());
-    return Bytes(raw.begin(), raw.end());
+    return Bytes(raw->begin(), raw->end());
 }
 
 }  // namespace

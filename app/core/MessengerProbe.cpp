@@ -243,8 +243,13 @@ std::optional<QByteArray> Messenger::sealProbe(const ProbeTarget& target, const 
         *problem = QStringLiteral("not a Session ID");
         return std::nullopt;
     }
-    return crypto::qbytes(crypto::session::encryptSessionMessage(crypto::view(content),
-                                                                 session_->keys->ed25519, *key));
+    const auto sealed = crypto::session::encryptSessionMessage(crypto::view(content),
+                                                               session_->keys->ed25519, *key);
+    if (!sealed) {
+        *problem = sealed.error().message;
+        return std::nullopt;
+    }
+    return crypto::qbytes(*sealed);
 }
 
 void Messenger::sendProbeRound() {

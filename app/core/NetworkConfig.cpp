@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <tandem/common/Ascii.h>
+
 namespace tandem::core {
 
 Expected<NetworkConfig, QString> NetworkConfig::parse(const QByteArray& json) {
@@ -34,7 +36,8 @@ Expected<NetworkConfig, QString> NetworkConfig::parse(const QByteArray& json) {
             return unexpected(QStringLiteral("the relay address must be HOST:PORT"));
         }
         const QByteArray key =
-            QByteArray::fromHex(relay.value(QStringLiteral("public_key")).toString().toLatin1());
+            parseLowerHex(relay.value(QStringLiteral("public_key")).toString(), 32)
+                .value_or(QByteArray());
         if (key.size() != 32) {
             return unexpected(
                 QStringLiteral("the relay's public key must be 64 hexadecimal digits"));
@@ -51,8 +54,8 @@ Expected<NetworkConfig, QString> NetworkConfig::parse(const QByteArray& json) {
     if (root.contains(QStringLiteral("onion"))) {
         const QJsonObject onion = root.value(QStringLiteral("onion")).toObject();
         const QString keyHex = onion.value(QStringLiteral("network_key")).toString();
-        const QByteArray key = QByteArray::fromHex(keyHex.toLatin1());
-        if (keyHex.size() != 64 || key.size() != 32) {
+        const QByteArray key = parseLowerHex(keyHex, 32).value_or(QByteArray());
+        if (key.size() != 32) {
             return unexpected(
                 QStringLiteral("the onion network key must be 64 hexadecimal digits"));
         }

@@ -1,6 +1,9 @@
 #include "crypto/session/SessionKeys.h"
 
+#include <array>
 #include <sodium.h>
+
+#include <tandem/common/Ascii.h>
 
 namespace tandem::crypto::session {
 
@@ -16,17 +19,25 @@ CryptoResult<PublicKey> parseSessionId(const QString& sessionId) {
                            QStringLiteral("a Session ID is 66 hexadecimal characters starting "
                                           "with 05"));
     }
-    const QByteArray hex = sessionId.mid(2).toLatin1();
-    PublicKey key{};
-    std::size_t written = 0;
-    const char* end = nullptr;
-    if (sodium_hex2bin(key.data(), key.size(), hex.constData(),
-                       static_cast<std::size_t>(hex.size()), nullptr, &written, &end) != 0 ||
-        written != key.size() || end != hex.constData() + hex.size()) {
+    // Lowercase only: one spelling per key, so no two strings name one person. Input a person
+    // typed is lowercased where it is read (the app's fields, tandemctl's arguments).
+    const auto key = parseLowerHex(QStringView(sessionId).mid(2), 32);
+    if (!key) {
         return cryptoError(CryptoErrorCode::Malformed,
-                           QStringLiteral("a Session ID holds only hexadecimal digits"));
+                           QStringLiteral("a Session ID holds only lowercase hexadecimal digits"));
     }
-    return key;
+    PublicKey out{};
+    std::copy(key->begin(), key->end(), out.begin());
+    // A key of small order (all zeros among them) has no secret behind it: whatever is sealed
+    // to it, anyone opens. X25519 with any scalar gives all zeros for exactly these keys, which
+    // crypto_scalarmult reports as a failure.
+    std::array<unsigned char, crypto_scalarmult_BYTES> product{};
+    const std::array<unsigned char, crypto_scalarmult_SCALARBYTES> scalar{1};
+    if (crypto_scalarmult(product.data(), scalar.data(), out.data()) != 0) {
+        return cryptoError(CryptoErrorCode::InvalidKey,
+                           QStringLiteral("this Session ID's key is not usable (small order)"));
+    }
+    return out;
 }
 
 SessionIdentity SessionIdentity::generate() {

@@ -22,7 +22,8 @@ struct SessionIdentity {
 };
 
 QString sessionIdOf(const PublicKey& x25519);
-// The X25519 key of a Session ID: exactly "05" + 64 lowercase or uppercase hex digits.
+// The X25519 key of a Session ID: exactly "05" + 64 lowercase hex digits (one spelling per
+// key), and a key of small order (all zeros, …) is refused: nobody holds its secret.
 CryptoResult<PublicKey> parseSessionId(const QString& sessionId);
 
 }  // namespace tandem::crypto::session

@@ -7,15 +7,21 @@
 
 namespace tandem::crypto::session {
 
-Bytes encryptSessionMessage(ByteView content, const Ed25519KeyPair& sender,
-                            const PublicKey& recipientX25519) {
+CryptoResult<Bytes> encryptSessionMessage(ByteView content, const Ed25519KeyPair& sender,
+                                          const PublicKey& recipientX25519) {
     const Bytes padded = pad(content);
     const Bytes signedPart = concat({padded, sender.publicKey, recipientX25519});
     const Signature sig = sender.sign(signedPart);
     Bytes plaintext = concat({padded, sender.publicKey, sig});
     Bytes out(plaintext.size() + crypto_box_SEALBYTES);
-    crypto_box_seal(out.data(), plaintext.data(), plaintext.size(), recipientX25519.data());
+    const int sealed =
+        crypto_box_seal(out.data(), plaintext.data(), plaintext.size(), recipientX25519.data());
     sodium_memzero(plaintext.data(), plaintext.size());
+    if (sealed != 0) {
+        return cryptoError(CryptoErrorCode::InvalidKey,
+                           QStringLiteral("the recipient's key cannot be encrypted to (a key of "
+                                          "small order)"));
+    }
     return out;
 }
 

@@ -15,8 +15,10 @@ namespace tandem::crypto::session {
 
 inline constexpr std::size_t kMaxSessionMessageBytes = 256 * 1024;
 
-Bytes encryptSessionMessage(ByteView content, const Ed25519KeyPair& sender,
-                            const PublicKey& recipientX25519);
+// Fails (InvalidKey) for a recipient key of small order, the all-zero key among them: such a
+// key has no secret, so anyone could open what was sealed to it.
+CryptoResult<Bytes> encryptSessionMessage(ByteView content, const Ed25519KeyPair& sender,
+                                          const PublicKey& recipientX25519);
 
 struct SessionPlaintext {
     SecretBytes content;

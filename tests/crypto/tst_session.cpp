@@ -149,7 +149,23 @@ private slots:
 
     void sessionIdsAreParsedStrictly() {
         QVERIFY(parseSessionId(QStringLiteral("05") + QString(64, u'a')).has_value());
-        QVERIFY(parseSessionId(QStringLiteral("05") + QString(64, u'A')).has_value());
+        // One spelling per key: upper case is refused here (typed input is lowercased first).
+        QVERIFY(!parseSessionId(QStringLiteral("05") + QString(64, u'A')).has_value());
+        QVERIFY(!parseSessionId(QStringLiteral("05") + QString(64, u'a') + u'\n').has_value());
+        QVERIFY(!parseSessionId(QStringLiteral("05") + QString(63, u'a') + u'\n').has_value());
+        QVERIFY(!parseSessionId(QStringLiteral(" 05") + QString(63, u'a')).has_value());
+        // Keys of small order: nobody holds their secret, anyone could open what is sealed.
+        QCOMPARE(parseSessionId(QStringLiteral("05") + QString(64, u'0')).error().code,
+                 CryptoErrorCode::InvalidKey);
+        QCOMPARE(parseSessionId(QStringLiteral("05") + QStringLiteral("01") + QString(62, u'0'))
+                     .error()
+                     .code,
+                 CryptoErrorCode::InvalidKey);
+        // crypto_box_seal's answer is no longer ignored.
+        const SessionIdentity alice = SessionIdentity::generate();
+        const PublicKey zero{};
+        QCOMPARE(encryptSessionMessage(view("hi"), alice.ed25519, zero).error().code,
+                 CryptoErrorCode::InvalidKey);
         QVERIFY(!parseSessionId(QStringLiteral("06") + QString(64, u'a')).has_value());
         QVERIFY(!parseSessionId(QStringLiteral("05") + QString(63, u'a')).has_value());
         QVERIFY(!parseSessionId(QStringLiteral("05") + QString(63, u'a') + u'g').has_value());
@@ -163,7 +179,7 @@ private slots:
              {std::size_t{0}, std::size_t{1}, std::size_t{159}, std::size_t{5000}}) {
             const Bytes content(n, 'q');
             const Bytes sealed =
-                encryptSessionMessage(content, alice.ed25519, bob.x25519.publicKey);
+                encryptSessionMessage(content, alice.ed25519, bob.x25519.publicKey).value();
             // 160-byte buckets plus the fixed overhead: sizes leak only the bucket.
             QCOMPARE((sealed.size() - 48 - 32 - 64) % 160, std::size_t{0});
             const auto opened = decryptSessionMessage(sealed, bob.x25519, alice.sessionId);
@@ -179,7 +195,7 @@ private slots:
         const SessionIdentity bob = SessionIdentity::generate();
         const SessionIdentity carol = SessionIdentity::generate();
         const Bytes toCarol =
-            encryptSessionMessage(view("for carol"), alice.ed25519, carol.x25519.publicKey);
+            encryptSessionMessage(view("for carol"), alice.ed25519, carol.x25519.publicKey).value();
         QCOMPARE(decryptSessionMessage(toCarol, bob.x25519).error().code,
                  CryptoErrorCode::DecryptFailed);
 
@@ -207,7 +223,7 @@ private slots:
         const SessionIdentity mallory = SessionIdentity::generate();
         const SessionIdentity bob = SessionIdentity::generate();
         const Bytes sealed =
-            encryptSessionMessage(view("trust me"), mallory.ed25519, bob.x25519.publicKey);
+            encryptSessionMessage(view("trust me"), mallory.ed25519, bob.x25519.publicKey).value();
         QCOMPARE(decryptSessionMessage(sealed, bob.x25519, alice.sessionId).error().code,
                  CryptoErrorCode::WrongSender);
         QCOMPARE(decryptSessionMessage(sealed, bob.x25519)->senderSessionId, mallory.sessionId);

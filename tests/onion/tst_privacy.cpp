@@ -165,8 +165,10 @@ private slots:
                                 20000));
         for (int i = 0; i < kMessages; ++i) {
             const QByteArray content = marker + " #" + QByteArray::number(i);
-            const crypto::Bytes sealed = crypto::session::encryptSessionMessage(
-                crypto::view(content.toStdString()), alice.ed25519, bob.x25519.publicKey);
+            const crypto::Bytes sealed =
+                crypto::session::encryptSessionMessage(crypto::view(content.toStdString()),
+                                                       alice.ed25519, bob.x25519.publicKey)
+                    .value();
             transport::OutgoingEnvelope e;
             e.id = QByteArray::number(i);
             e.recipient = bob.sessionId;

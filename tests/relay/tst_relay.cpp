@@ -139,6 +139,62 @@ private slots:
         QCOMPARE(anonymous.call(cert).error().code(), Error::UNAUTHORIZED);
     }
 
+    // A number is exactly "+" and ASCII digits: "$" in the old pattern matched before a final
+    // newline, and "+4915100000002\n" registered a second account that looked like Bob's.
+    void lookalikeNumbersAreRefusedEverywhere() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        Client c(relay.endpoint());
+        Account bob{QStringLiteral("+4915100000002")};
+        registerAndAuth(c, bob);
+        for (const QString& fake :
+             {QStringLiteral("+4915100000002\n"), QStringLiteral(" +4915100000002"),
+              QStringLiteral("+4915100000002 "), QStringLiteral("+49151000000\u0660\u0662"),
+              QStringLiteral("+４９15100000002"), QStringLiteral("+4915100000002\r"),
+              QString::fromUtf8("+4915100000002\0", 15)}) {
+            Account twin{fake};
+            ClientFrame request;
+            request.mutable_request_code()->set_phone(fake.toStdString());
+            QCOMPARE(c.call(request).error().code(), Error::INVALID_NUMBER);
+            QCOMPARE(c.call(registerFrame(twin)).error().code(), Error::INVALID_NUMBER);
+            Client other(relay.endpoint());
+            QVERIFY(!other.call(authFrame(twin)).has_ok());
+            // Sending to it reaches nobody (no account is that string).
+            QVERIFY(c.call(sendFrame(twin, "x")).has_error());
+        }
+        ClientFrame lookup;
+        lookup.mutable_lookup()->add_phones("+4915100000002\n");
+        const ServerFrame found = c.call(lookup);
+        QVERIFY(!found.has_lookup() || found.lookup().registered_size() == 0);
+    }
+
+    // One exact parser per identifier: what is accepted is exactly what is written.
+    void identifierParsersAreExact() {
+        using namespace tandem::relay;
+        QVERIFY(isE164(QStringLiteral("+4915100000002")));
+        QVERIFY(isE164(QStringLiteral("+1234567")));          // 7 digits
+        QVERIFY(isE164(QStringLiteral("+123456789012345")));  // 15 digits
+        for (const char* bad : {"+4915100000002\n", "+4915100000002 ", " +4915100000002", "+123456",
+                                "+1234567890123456", "+04915100000002", "4915100000002",
+                                "++4915100000002", "+49151 00000002", "", "+"}) {
+            QVERIFY2(!isE164(QString::fromUtf8(bad)), bad);
+        }
+        QVERIFY(!isE164(QStringLiteral("+49151000000\u0661\u0662")));  // Arabic-Indic digits
+        QVERIFY(!isE164(QStringLiteral("+４９15100000002")));          // fullwidth
+        const QString aci = QStringLiteral("aci:") + QString(32, u'a');
+        QVERIFY(parseAciAddress(aci).has_value());
+        QCOMPARE(aciAddress(*parseAciAddress(aci)), aci);
+        for (const QString& bad :
+             {aci + u'\n', aci.toUpper(), QStringLiteral("ACI:") + QString(32, u'a'),
+              QStringLiteral("aci:") + QString(31, u'a'),
+              QStringLiteral("aci:") + QString(33, u'a'),
+              QStringLiteral("aci:") + QString(31, u'a') + u'g', QStringLiteral(" ") + aci,
+              QStringLiteral("aci:") + QString(31, u'a') + QChar(0)}) {
+            QVERIFY2(!parseAciAddress(bad).has_value(), qPrintable(bad));
+            QVERIFY(!isRelayAddress(bad));
+        }
+    }
+
     void prekeysBundlesAndCertificates() {
         test::RelayProcess relay;
         QVERIFY(relay.start());

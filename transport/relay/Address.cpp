@@ -1,16 +1,26 @@
 #include "transport/relay/Address.h"
 
-#include <QRegularExpression>
+#include <tandem/common/Ascii.h>
 
 namespace tandem::relay {
 
 namespace {
 constexpr QLatin1StringView kAciPrefix("aci:");
-}
+constexpr qsizetype kMinE164 = 1 + 7;   // "+" and 7 digits
+constexpr qsizetype kMaxE164 = 1 + 15;  // "+" and 15 digits
+}  // namespace
 
 bool isE164(const QString& phone) {
-    static const QRegularExpression e164(QStringLiteral("^\\+[1-9][0-9]{6,14}$"));
-    return e164.match(phone).hasMatch();
+    if (phone.size() < kMinE164 || phone.size() > kMaxE164 || phone[0] != u'+' ||
+        phone[1] == u'0') {
+        return false;
+    }
+    for (qsizetype i = 1; i < phone.size(); ++i) {
+        if (!isAsciiDigit(phone[i].unicode())) {
+            return false;
+        }
+    }
+    return true;
 }
 
 QString aciAddress(const QByteArray& aci) {
@@ -18,11 +28,10 @@ QString aciAddress(const QByteArray& aci) {
 }
 
 std::optional<QByteArray> parseAciAddress(const QString& address) {
-    static const QRegularExpression form(QStringLiteral("^aci:[0-9a-f]{32}$"));
-    if (!form.match(address).hasMatch()) {
+    if (!address.startsWith(kAciPrefix)) {
         return std::nullopt;
     }
-    return QByteArray::fromHex(address.mid(kAciPrefix.size()).toLatin1());
+    return parseLowerHex(QStringView(address).mid(kAciPrefix.size()), kAciBytes);
 }
 
 bool isRelayAddress(const QString& address) {

@@ -14,7 +14,8 @@ namespace tandem::relay {
 
 inline constexpr int kAciBytes = 16;
 
-// "+" then 7 to 15 digits, the first not 0 (ITU-T E.164).
+// "+" then 7 to 15 ASCII digits, the first not 0 (ITU-T E.164), and nothing else: no space,
+// no final newline, no other script's digits. Every parser here is exact (Ascii.h).
 bool isE164(const QString& phone);
 
 QString aciAddress(const QByteArray& aci);

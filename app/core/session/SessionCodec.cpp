@@ -49,8 +49,12 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
         out.problem = QStringLiteral("%1 is not a Session ID").arg(redact(contact.address));
         return out;
     }
-    const Bytes sealed = encryptSessionMessage(view(content), me.keys->ed25519, *recipientKey);
-    out.envelope = qbytes(sealed);
+    const auto sealed = encryptSessionMessage(view(content), me.keys->ed25519, *recipientKey);
+    if (!sealed) {
+        out.problem = sealed.error().message;
+        return out;
+    }
+    out.envelope = qbytes(*sealed);
     proto::core::OutboxPayload payload;
     auto* wire = payload.mutable_wire();
     wire->set_mode(static_cast<std::uint32_t>(Mode::Session));

@@ -5,9 +5,10 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
-#include <QRegularExpression>
 #include <QSaveFile>
 #include <QTcpSocket>
+
+#include <tandem/common/Ascii.h>
 
 #include "crypto/signal/Identity.h"
 #include "transport/DelayLine.h"
@@ -519,9 +520,8 @@ void RelayServer::handlePutBlob(Connection* c, std::uint64_t id, const proto::re
 }
 
 void RelayServer::handleGetBlob(Connection* c, std::uint64_t id, const proto::relay::GetBlob& r) {
-    static const QRegularExpression hex32(QStringLiteral("^[0-9a-f]{32}$"));
     const QString blobId = QString::fromStdString(r.id());
-    if (!hex32.match(blobId).hasMatch()) {
+    if (!isLowerHex(blobId, 32)) {
         return replyError(c, id, Error::MALFORMED,
                           QStringLiteral("a blob id is 32 hexadecimal digits"));
     }

@@ -1,0 +1,54 @@
+// libFuzzer target: the identifier parsers (phone numbers, account ids, Session IDs, hex).
+// What is accepted is exactly what is written: formatting the parsed value gives back the
+// input, character for character (so no whitespace, newline or lookalike digit gets through),
+// and no input is two kinds of identifier at once.
+#include <cstdlib>
+
+#include <QString>
+
+#include <tandem/common/Ascii.h>
+
+#include "crypto/session/SessionKeys.h"
+#include "tests/fuzz/FuzzSupport.h"
+#include "transport/relay/Address.h"
+
+using namespace tandem;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size > 256) {
+        return 0;
+    }
+    fuzz::init();
+    const QString text = QString::fromUtf8(reinterpret_cast<const char*>(data),  // NOLINT
+                                           static_cast<qsizetype>(size));
+    const bool phone = relay::isE164(text);
+    const auto aci = relay::parseAciAddress(text);
+    const auto session = crypto::session::parseSessionId(text);
+    if (int(phone) + int(aci.has_value()) + int(session.has_value()) > 1) {
+        std::abort();
+    }
+    if (phone) {
+        if (text.size() < 8 || text.size() > 16 || text[0] != u'+' || text[1] == u'0') {
+            std::abort();
+        }
+        for (qsizetype i = 1; i < text.size(); ++i) {
+            if (!isAsciiDigit(text[i].unicode())) {
+                std::abort();
+            }
+        }
+    }
+    if (aci && relay::aciAddress(*aci) != text) {
+        std::abort();
+    }
+    if (session && crypto::session::sessionIdOf(*session) != text) {
+        std::abort();
+    }
+    if (!session && session.error().message.isEmpty()) {
+        std::abort();
+    }
+    if (const auto bytes = parseLowerHex(text, text.size() / 2);
+        bytes && QString::fromLatin1(bytes->toHex()) != text) {
+        std::abort();
+    }
+    return 0;
+}
