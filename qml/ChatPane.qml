@@ -53,8 +53,9 @@ Pane {
         function onActiveChanged() { readTimer.restart() }
     }
     function send() {
-        const text = composer.text
-        if (text.trim().length === 0) return
+        // The newlines and spaces typed after the last word are not part of the message.
+        const text = composer.text.replace(/\s+$/, "")
+        if (text.length === 0) return
         if (pane.noteToSelf) {
             pane.core.sendNoteToSelf(text)  // stays on this computer
         } else if (pane.address.length > 0) {

@@ -284,15 +284,21 @@ StoreResult<OpenProfile> Profile::create(const QString& dir, Unlock unlock, KdfP
     SecretBytes key(KeyFile::kKeySize);
     randombytes_buf(key.data(), key.size());
     TANDEM_TRY_ASSIGN(const KeyFile keyFile, protectKey(key, unlock, kdf, keychain));
-    {
+    const auto staged = [&]() -> StoreResult<void> {
         DatabaseOptions options;
         options.create = true;
         TANDEM_TRY_ASSIGN(auto staging, Database::open(files.staging, &key, options));
         ::chmod(nativePath(files.staging).constData(), 0600);  // WAL and SHM inherit it
         TANDEM_TRY(createFreshSchema(*staging));
         TANDEM_TRY(staging->close());  // checkpoints and removes the WAL
+        return writeKeyFile(files, keyFile);
+    }();
+    if (!staged) {
+        // Nothing of the user's is in it, and without its key file it is no profile: a failed
+        // create leaves the folder as it found it.
+        removeDatabaseFiles(files.staging);
+        return unexpected(staged.error());
     }
-    TANDEM_TRY(writeKeyFile(files, keyFile));
     if (::rename(nativePath(files.staging).constData(), nativePath(files.database).constData()) !=
         0) {
         return storeError(StoreErrorCode::Io,

@@ -57,10 +57,12 @@ int runInitSession(CommandContext& ctx) {
         QString phrase = ctx.parser.value(QStringLiteral("restore"));
         if (phrase == QLatin1String("-")) {
             const auto typed = readStandardInput(4096);
-            if (!typed) {
-                return fail(ctx, QStringLiteral("cannot read the phrase from standard input"));
+            if (!typed || typed->total > typed->bytes.size()) {
+                return fail(ctx,
+                            QStringLiteral(
+                                "cannot read a phrase (at most 4096 bytes) from standard input"));
             }
-            phrase = QString::fromUtf8(*typed);
+            phrase = QString::fromUtf8(typed->bytes);
         }
         const auto seed = crypto::session::decodeRecoveryPhrase(phrase);
         if (!seed) {
@@ -256,13 +258,17 @@ int runAddContact(CommandContext& ctx) {
         return fail(ctx, opened.error().message);
     }
     core::Messenger messenger(store);
-    const auto contact =
-        awaitFuture(messenger.addContact(*mode, args[0], ctx.parser.value(QStringLiteral("name"))));
+    const auto contact = awaitFuture(
+        messenger.addContact(*mode, args[0],
+                             ctx.parser.isSet(QStringLiteral("name"))
+                                 ? std::optional(ctx.parser.value(QStringLiteral("name")))
+                                 : std::nullopt));
     if (!contact) {
         return fail(ctx, contact.error().message);
     }
     ctx.out << "Added " << contact->address
-            << (contact->displayName.isEmpty() ? QString() : " (" + contact->displayName + ")")
+            << (contact->displayName.isEmpty() ? QString()
+                                               : " (" + terminalSafe(contact->displayName) + ")")
             << " to your " << modeName(*mode) << " contacts.\n";
     return kExitOk;
 }
@@ -386,8 +392,10 @@ std::vector<Command> accountCommands() {
          [](QCommandLineParser& p) {
              p.addPositionalArgument(QStringLiteral("id"),
                                      QStringLiteral("+E164, aci:… (a Signal account id) or 05…"));
-             p.addOption({QStringLiteral("name"), QStringLiteral("How to show them."),
-                          QStringLiteral("NAME")});
+             p.addOption(
+                 {QStringLiteral("name"),
+                  QStringLiteral("How to show them (at most 64 characters; \"\" clears the name)."),
+                  QStringLiteral("NAME")});
          },
          runAddContact, true},
         {QStringLiteral("whoami"), QStringLiteral("Show this profile's accounts and public keys."),

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringDecoder>
 
 #include "app/cli/PassphraseSource.h"
 #include "app/core/ConversationService.h"
@@ -152,22 +153,73 @@ QJsonObject toJson(const Message& m, const QString& with) {
     return o;
 }
 
+QString terminalSafe(const QString& text) {
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u == u'\n') {
+            out += QStringLiteral("\n    ");  // indented: a message's line never starts a line
+        } else if (u == u'\t') {
+            out += c;
+        } else if (u < 0x20 || (u >= 0x7f && u <= 0x9f)) {
+            out += u == u'\r' ? QStringLiteral("\\r")
+                              : QStringLiteral("\\x%1").arg(u, 2, 16, QLatin1Char('0'));
+        } else if ((u >= 0x202a && u <= 0x202e) || (u >= 0x2066 && u <= 0x2069) || u == 0x200e ||
+                   u == 0x200f || u == 0x061c) {
+            out += QStringLiteral("\\u%1").arg(u, 4, 16, QLatin1Char('0'));
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 QString humanLine(const Message& m) {
     const QString when =
         QDateTime::fromMSecsSinceEpoch(m.sentAt).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     const QString who =
         m.direction == Direction::Outgoing ? QStringLiteral("You") : QStringLiteral("Them");
-    QString body = m.body;
-    body.replace(u'\n', QStringLiteral("\n    "));
-    return QStringLiteral("[%1] %2: %3  (%4)").arg(when, who, body, statusName(m.status));
+    return QStringLiteral("[%1] %2: %3  (%4)")
+        .arg(when, who, terminalSafe(m.body), statusName(m.status));
 }
 
-std::optional<QByteArray> readStandardInput(qint64 maxBytes) {
+std::optional<StandardInput> readStandardInput(qint64 keepBytes) {
     QFile in;
     if (!in.open(stdin, QIODevice::ReadOnly)) {
         return std::nullopt;
     }
-    return in.read(maxBytes);
+    StandardInput out;
+    QByteArray chunk(64 * 1024, Qt::Uninitialized);
+    while (out.total < kMaxInputBytes) {
+        const qint64 n = in.read(chunk.data(), chunk.size());
+        if (n < 0) {
+            return std::nullopt;
+        }
+        if (n == 0) {
+            break;
+        }
+        if (out.bytes.size() < keepBytes) {
+            out.bytes.append(chunk.constData(), std::min(n, keepBytes - out.bytes.size()));
+        }
+        out.total += n;
+    }
+    return out;
+}
+
+std::optional<QString> decodeUtf8(const QByteArray& bytes) {
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString text = decoder.decode(bytes);
+    if (decoder.hasError()) {
+        return std::nullopt;
+    }
+    return text;
+}
+
+void dropFinalLineEnd(QByteArray& bytes) {
+    if (bytes.endsWith('\n')) {
+        bytes.chop(bytes.endsWith("\r\n") ? 2 : 1);
+    }
 }
 
 int fail(CommandContext& ctx, const QString& message) {

@@ -42,9 +42,26 @@ std::vector<Command> messagingCommands();
 std::vector<Command> toolCommands();
 std::vector<Command> latencyCommands();  // LatencyCommand.cpp
 
-// Standard input, at most `maxBytes` (a phrase or a text given as "-": what is typed on the
-// command line shows up in `ps` and the shell history). nullopt if it cannot be read.
-std::optional<QByteArray> readStandardInput(qint64 maxBytes);
+// What someone else wrote, made safe for a terminal: C0 and C1 controls, DEL and bidi
+// overrides are shown escaped (\r, \x1b, \u202e), so none can rewrite the screen, fake a
+// "[time] You: …" line or reverse what follows; a newline continues indented. For
+// human-readable output only (JSON escapes by itself, exactly).
+QString terminalSafe(const QString& text);
+
+// Standard input to its end (a phrase or a text given as "-": what is typed on the command
+// line shows up in `ps` and the shell history): the first `keepBytes` bytes, and how many
+// there were in all, so that a caller refuses an oversize input with its real size instead
+// of cutting it. Counting stops at kMaxInputBytes. nullopt if it cannot be read.
+struct StandardInput {
+    QByteArray bytes;  // at most keepBytes
+    qint64 total = 0;  // all that came, up to kMaxInputBytes
+};
+inline constexpr qint64 kMaxInputBytes = qint64{1} << 30;
+std::optional<StandardInput> readStandardInput(qint64 keepBytes);
+// `bytes` as UTF-8, exactly: nullopt if it is not valid UTF-8 (nothing is replaced).
+std::optional<QString> decodeUtf8(const QByteArray& bytes);
+// Drops one final line end ("\n" or "\r\n"): what `echo` and an editor's last line add.
+void dropFinalLineEnd(QByteArray& bytes);
 
 // One-line failure (exit 1) and usage error (exit 2), as every command reports them.
 int fail(CommandContext& ctx, const QString& message);

@@ -40,11 +40,24 @@ int runSend(CommandContext& ctx) {
     }
     QString text = ctx.parser.value(QStringLiteral("text"));
     if (text == QLatin1String("-")) {
-        const auto typed = readStandardInput(storage::limits::kMaxTextBytes + 1);
+        // All of it: a message is sent whole or not at all, never cut at the limit.
+        auto typed = readStandardInput(storage::limits::kMaxTextBytes + 2);
         if (!typed) {
             return fail(ctx, QStringLiteral("cannot read the message from standard input"));
         }
-        text = QString::fromUtf8(*typed);
+        if (typed->total > storage::limits::kMaxTextBytes + 2) {
+            return fail(
+                ctx, QStringLiteral("the message is too long (%1%2 bytes; the limit is %3)")
+                         .arg(typed->total >= kMaxInputBytes ? QStringLiteral("over ") : QString())
+                         .arg(typed->total)
+                         .arg(storage::limits::kMaxTextBytes));
+        }
+        dropFinalLineEnd(typed->bytes);  // what echo adds is no part of the message
+        auto decoded = decodeUtf8(typed->bytes);
+        if (!decoded) {
+            return fail(ctx, QStringLiteral("the message is not valid UTF-8; nothing was sent"));
+        }
+        text = std::move(decoded).value();
     }
     const bool self = to == QLatin1String(kSelf);
     const auto mode = self ? std::nullopt : core::Messenger::modeOf(to.trimmed().toLower());
@@ -149,11 +162,32 @@ int runReceive(CommandContext& ctx) {
                 ctx.out << "["
                         << QDateTime::fromMSecsSinceEpoch(m.sentAt).toString(
                                QStringLiteral("yyyy-MM-dd HH:mm:ss"))
-                        << "] " << from << ": "
-                        << QString(m.body).replace(u'\n', QStringLiteral("\n    ")) << "\n";
+                        << "] " << terminalSafe(from) << ": " << terminalSafe(m.body) << "\n";
             }
             ctx.out.flush();
         });
+    // What could not be read is said as it comes (who, when known, and why) and makes the
+    // exit status 1: a script must not take "nothing printed" for "nothing arrived".
+    int unreadable = 0;
+    QObject::connect(&messenger, &core::Messenger::receiveFailed,
+                     [&](Mode mode, const QString& from, const QString& why) {
+                         quiet.restart();
+                         ++unreadable;
+                         const QString sender = from.isEmpty() ? QStringLiteral("an unknown sender")
+                                                               : terminalSafe(from);
+                         if (json) {
+                             QJsonObject o;
+                             o[QStringLiteral("error")] = why;
+                             o[QStringLiteral("from")] =
+                                 from.isEmpty() ? QJsonValue() : QJsonValue(from);
+                             o[QStringLiteral("mode")] = modeName(mode);
+                             ctx.out << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
+                             ctx.out.flush();
+                         }
+                         ctx.err << "tandemctl: a message from " << sender << " (" << modeName(mode)
+                                 << ") could not be read: " << terminalSafe(why) << "\n";
+                         ctx.err.flush();
+                     });
     if (const auto started = awaitFuture(messenger.start()); !started) {
         return fail(ctx, started.error().message);
     }
@@ -197,6 +231,9 @@ int runReceive(CommandContext& ctx) {
     // Until nothing new has arrived for --wait seconds and our receipts are out (bounded).
     core::spinUntil([&] { return quiet.elapsed() >= *wait * 1000 && messenger.isIdle(); },
                     24 * 3600 * 1000);
+    if (unreadable > 0) {
+        return fail(ctx, QStringLiteral("%1 message(s) could not be read (above)").arg(unreadable));
+    }
     return kExitOk;
 }
 

@@ -97,6 +97,7 @@ Expected<SecretBytes, QString> readPassphrase(const QString& file, bool useEnvir
         stripLineEnding(raw);
     } else if (useEnvironment && qEnvironmentVariableIsSet("TANDEM_PASSPHRASE")) {
         raw = qgetenv("TANDEM_PASSPHRASE");
+        stripLineEnding(raw);  // as from a file: "$(cat file)" and the file itself agree
     } else if (::isatty(STDIN_FILENO) != 0) {
         auto first = readFromTerminal(QStringLiteral("Enter the %1: ").arg(what));
         if (!first) {

@@ -68,10 +68,11 @@ int runPhraseCheck(CommandContext& ctx) {
     if (words == QStringList{QStringLiteral("-")}) {
         // From standard input: a phrase on the command line shows up in `ps` and shell history.
         const auto typed = readStandardInput(4096);
-        if (!typed) {
-            return fail(ctx, QStringLiteral("cannot read the phrase from standard input"));
+        if (!typed || typed->total > typed->bytes.size()) {
+            return fail(ctx, QStringLiteral(
+                                 "cannot read a phrase (at most 4096 bytes) from standard input"));
         }
-        words = QStringList{QString::fromUtf8(*typed)};
+        words = QStringList{QString::fromUtf8(typed->bytes)};
     }
     if (words.isEmpty()) {
         return usageError(ctx, QStringLiteral("phrase-check"),

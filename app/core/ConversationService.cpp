@@ -21,21 +21,45 @@ std::int64_t nowMs() {
 }  // namespace
 
 StoreResult<QString> ConversationService::validateText(const QString& text) {
-    QString trimmed = text;
-    while (!trimmed.isEmpty() && trimmed.back().isSpace()) {
-        trimmed.chop(1);
-    }
-    if (trimmed.trimmed().isEmpty()) {
+    if (text.trimmed().isEmpty()) {
         return storeError(StoreErrorCode::InvalidArgument, QStringLiteral("The message is empty."));
     }
-    const qsizetype bytes = trimmed.toUtf8().size();
+    const qsizetype bytes = text.toUtf8().size();
     if (bytes > limits::kMaxTextBytes) {
         return storeError(StoreErrorCode::InvalidArgument,
                           QStringLiteral("The message is too long (%1 bytes; the limit is %2).")
                               .arg(bytes)
                               .arg(limits::kMaxTextBytes));
     }
-    return trimmed;
+    return text;
+}
+
+StoreResult<void> ConversationService::validateName(const QString& name) {
+    if (name.isEmpty()) {
+        return {};
+    }
+    if (name.trimmed().isEmpty()) {
+        return storeError(StoreErrorCode::InvalidArgument,
+                          QStringLiteral("A name cannot be blank (\"\" clears it)."));
+    }
+    const qsizetype characters = name.toUcs4().size();
+    if (characters > kMaxNameCodePoints) {
+        return storeError(StoreErrorCode::InvalidArgument,
+                          QStringLiteral("A name has at most %1 characters; this one has %2.")
+                              .arg(kMaxNameCodePoints)
+                              .arg(characters));
+    }
+    for (const char32_t c : name.toUcs4()) {
+        const bool control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
+        const bool bidi = (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+        if (control || bidi) {
+            return storeError(StoreErrorCode::InvalidArgument,
+                              QStringLiteral("A name cannot hold line breaks, control characters "
+                                             "or direction overrides (U+%1).")
+                                  .arg(static_cast<uint>(c), 4, 16, QLatin1Char('0')));
+        }
+    }
+    return {};
 }
 
 QFuture<StoreResult<Message>> ConversationService::sendNoteToSelf(const QString& text) {

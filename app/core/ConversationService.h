@@ -28,9 +28,15 @@ public:
     QFuture<storage::StoreResult<std::vector<storage::Message>>> contactHistory(
         storage::Mode mode, const QString& address, int limit);
 
-    // What a user may send: not blank, within limits::kMaxTextBytes. Returns the text to
-    // store (trailing whitespace trimmed, as every messenger does) or the reason.
+    // What a user may send: not blank, within limits::kMaxTextBytes (the error gives the real
+    // size). The text is kept exactly as given: a front end that trims (the app's composer
+    // drops the newlines typed after the last word) does so before, where the user sees it.
     static storage::StoreResult<QString> validateText(const QString& text);
+    // What a contact may be called: "" (no name), or at most kMaxNameCodePoints characters,
+    // not blank, without control characters, line breaks or bidi overrides (which would let
+    // a name pass for another or rewrite a terminal line).
+    static constexpr qsizetype kMaxNameCodePoints = 64;
+    static storage::StoreResult<void> validateName(const QString& name);
 
 private:
     storage::Store& store_;

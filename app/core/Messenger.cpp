@@ -7,6 +7,7 @@
 #include <tandem/common/Redact.h>
 
 #include "app/core/ContentHandler.h"
+#include "app/core/ConversationService.h"
 #include "app/core/CoreLog.h"
 #include "crypto/session/SessionKeys.h"
 #include "transport/relay/Address.h"
@@ -270,7 +271,7 @@ void Messenger::checkIdle() {
 }
 
 QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& given,
-                                                   const QString& name) {
+                                                   const std::optional<QString>& name) {
     const QString address = given.trimmed().toLower();  // hex ids are stored in lower case
     if (modeOf(address) != mode) {
         return ready<Contact>(
@@ -280,12 +281,17 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& giv
                                                      ? QStringLiteral("phone number (+E.164)")
                                                      : QStringLiteral("Session ID"))));
     }
+    if (name) {
+        if (auto valid = ConversationService::validateName(*name); !valid) {
+            return ready<Contact>(unexpected(fromStore(valid.error())));
+        }
+    }
     return store_.write(
         [mode, address, name](Repositories& r) -> StoreResult<Contact> {
             TANDEM_TRY_ASSIGN(Contact contact, contactForAddress(r, mode, address, nowMs()));
-            if (!name.isEmpty() && contact.displayName != name) {
-                TANDEM_TRY(r.contacts.rename(contact.id, name));
-                contact.displayName = name;
+            if (name && contact.displayName != *name) {
+                TANDEM_TRY(r.contacts.rename(contact.id, *name));
+                contact.displayName = *name;
             }
             TANDEM_TRY(r.conversations.forContact(contact.id, nowMs()));
             return contact;
@@ -320,11 +326,20 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
             coreError(CoreErrorCode::NotRegistered,
                       QStringLiteral("this profile has no Session ID (tandemctl init session)")));
     }
-    const QString body = text.trimmed().isEmpty() ? QString() : text;
-    if (body.isEmpty()) {
-        return ready<Message>(
-            coreError(CoreErrorCode::InvalidArgument, QStringLiteral("the message is empty")));
+    if ((mode == Mode::Signal &&
+         (address == signal_->phone || address == relay::aciAddress(signal_->aci))) ||
+        (mode == Mode::Session && address == session_->sessionId)) {
+        // The network would take it and never deliver it: nothing is sent to oneself.
+        return ready<Message>(coreError(
+            CoreErrorCode::InvalidArgument,
+            QStringLiteral("that is your own address: what you write to yourself goes to Note "
+                           "to Self (tandemctl send --to self)")));
     }
+    auto valid = ConversationService::validateText(text);
+    if (!valid) {
+        return ready<Message>(unexpected(fromStore(valid.error())));
+    }
+    const QString body = std::move(valid).value();
     // With a session and a certificate at hand, the message is sealed in the transaction that
     // stores it: one trip to the store instead of three before it is on the wire.
     std::optional<std::pair<signalmode::Identity, QByteArray>> sealNow;
@@ -517,6 +532,7 @@ void Messenger::openedOne(Mode mode, const QByteArray& serverId, const QString& 
         // Not stored: not acknowledged, so the network delivers it again later.
         qCWarning(lcCore) << "could not store a received message:" << opened.error().message;
         emit problem(opened.error().message);
+        emit receiveFailed(mode, QString(), opened.error().message);
     } else {
         if (transport::Transport* t = transportFor(mode)) {
             t->acknowledge(serverId);
@@ -540,6 +556,7 @@ void Messenger::openedOne(Mode mode, const QByteArray& serverId, const QString& 
                 qCWarning(lcCore) << "a message" << (opened->from.isEmpty() ? "" : "from")
                                   << redact(opened->from)
                                   << "could not be decrypted:" << opened->problem;
+                emit receiveFailed(mode, opened->from, opened->problem);
                 break;
             case Outcome::Duplicate:
             case Outcome::Ignored:

@@ -39,8 +39,10 @@ public:
     QFuture<CoreResult<void>> start();
     void stop();
 
+    // Adds (or finds) the contact; `name` given: their name becomes it ("" clears it), after
+    // ConversationService::validateName.
     QFuture<CoreResult<storage::Contact>> addContact(storage::Mode mode, const QString& address,
-                                                     const QString& name);
+                                                     const std::optional<QString>& name);
     // Queues a text for a contact (created if new) and starts sending it.
     QFuture<CoreResult<storage::Message>> sendText(storage::Mode mode, const QString& address,
                                                    const QString& text);
@@ -105,6 +107,10 @@ signals:
     void connectionChanged(tandem::storage::Mode mode,
                            const tandem::transport::TransportStatus& status);
     void problem(const QString& message);
+    // A message arrived that could not be read (decrypted) or not stored: from whom, when the
+    // envelope names them ("" when even the sender is sealed away), and why. One that was not
+    // stored is not acknowledged: the network delivers it again.
+    void receiveFailed(tandem::storage::Mode mode, const QString& from, const QString& why);
     // A contact's identity key is not the one we knew (they registered again, reinstalled, or
     // someone is in between): their safety number changed. `address` as the contact is saved.
     void identityChanged(tandem::storage::Mode mode, const QString& address);

@@ -385,6 +385,176 @@ private slots:
                      (QFile::ReadGroup | QFile::ReadOther | QFile::WriteOther),
                  QFile::Permissions());
     }
+    // A message is sent whole and exactly, or refused with the reason: never cut at the limit
+    // (65 537 bytes were read and trimmed before), never with its invalid UTF-8 replaced.
+    void aMessageIsSentWholeAndExactlyOrNotAtAll() {
+        QTemporaryDir dir;
+        const QString profile = newProfile(dir);
+        const QStringList send = {QStringLiteral("--profile"), profile,
+                                  QStringLiteral("send"),      QStringLiteral("--to"),
+                                  QStringLiteral("self"),      QStringLiteral("--text"),
+                                  QStringLiteral("-")};
+        const auto history = [&] {
+            return tandemctl(
+                       {QStringLiteral("--profile"), profile, QStringLiteral("history"),
+                        QStringLiteral("--with"), QStringLiteral("self"), QStringLiteral("--json")},
+                       secret())
+                .outLines();
+        };
+        // Byte 65 537 is a space: once silently dropped with everything after it.
+        const QByteArray tooLong = QByteArray(65536, 'a') + ' ' + QByteArray(10, 'b');
+        expectOneLineError(tandemctl(send, secret(), tooLong), 1,
+                           QStringLiteral("65547 bytes; the limit is 65536"));
+        expectOneLineError(tandemctl(send, secret(), QByteArray(3 << 20, 'z')), 1,
+                           QStringLiteral("3145728 bytes"));
+        expectOneLineError(tandemctl(send, secret(), QByteArray("caf\xc3 au lait\n")), 1,
+                           QStringLiteral("not valid UTF-8"));
+        QVERIFY(history().isEmpty());
+        // The limit itself, and the line end echo adds, are fine.
+        QCOMPARE(tandemctl(send, secret(), QByteArray(65536, 'a') + '\n').status, 0);
+        // Trailing spaces and inner lines are the sender's: kept.
+        QCOMPARE(tandemctl(send, secret(), QByteArray("two  \nlines  \n")).status, 0);
+        const QStringList lines = history();
+        QCOMPARE(lines.size(), qsizetype{2});
+        QCOMPARE(QJsonDocument::fromJson(lines[0].toUtf8())[QStringLiteral("text")].toString(),
+                 QString(65536, u'a'));
+        QCOMPARE(QJsonDocument::fromJson(lines[1].toUtf8())[QStringLiteral("text")].toString(),
+                 QStringLiteral("two  \nlines  "));
+        // Invalid UTF-8 on the command line: refused, not replaced.
+        QProcess shell;
+        shell.start(QStringLiteral("bash"),
+                    {QStringLiteral("-c"),
+                     QStringLiteral("exec \"$0\" --profile \"$1\" send --to self --text "
+                                    "\"$(printf 'bad\\377')\""),
+                     QStringLiteral(TANDEMCTL), profile});
+        QVERIFY(shell.waitForFinished(30000));
+        QCOMPARE(shell.exitCode(), 2);
+        QVERIFY(shell.readAllStandardError().contains("argument 7 is not valid UTF-8"));
+        QCOMPARE(history().size(), qsizetype{2});
+    }
+
+    // What a sender wrote cannot drive the terminal: a carriage return faked a "[time] You:"
+    // line, escape sequences retitled it, a bidi override reversed what followed.
+    void historyShowsControlCharactersEscaped() {
+        QTemporaryDir dir;
+        const QString profile = newProfile(dir);
+        const QString text = QStringLiteral(
+            "ok\r[2026-01-01 10:00:00] You: send money\x1b]0;pwned\x07 \u202etxt.exe"
+            "\nnext\x9b");
+        QCOMPARE(tandemctl({QStringLiteral("--profile"), profile, QStringLiteral("send"),
+                            QStringLiteral("--to"), QStringLiteral("self"),
+                            QStringLiteral("--text"), text},
+                           secret())
+                     .status,
+                 0);
+        const Run human =
+            tandemctl({QStringLiteral("--profile"), profile, QStringLiteral("history"),
+                       QStringLiteral("--with"), QStringLiteral("self")},
+                      secret());
+        QCOMPARE(human.status, 0);
+        for (const QChar raw :
+             {QChar(u'\r'), QChar(0x1b), QChar(0x07), QChar(0x202e), QChar(0x9b)}) {
+            QVERIFY2(!human.out.contains(raw), qPrintable(QString::number(raw.unicode(), 16)));
+        }
+        QVERIFY2(human.out.contains(QStringLiteral("ok\\r[2026-01-01 10:00:00] You: send "
+                                                   "money\\x1b]0;pwned\\x07 \\u202etxt.exe")),
+                 qPrintable(human.out));
+        // A line of the message continues indented: it cannot pass for an entry of its own.
+        QVERIFY(human.out.contains(QStringLiteral("\n    next\\x9b")));
+        // JSON stays exact.
+        const Run json =
+            tandemctl({QStringLiteral("--profile"), profile, QStringLiteral("history"),
+                       QStringLiteral("--with"), QStringLiteral("self"), QStringLiteral("--json")},
+                      secret());
+        QCOMPARE(QJsonDocument::fromJson(json.out.toUtf8())[QStringLiteral("text")].toString(),
+                 text);
+    }
+
+    void contactNamesAreCheckedAndCanBeCleared() {
+        QTemporaryDir dir;
+        const QString profile = newProfile(dir);
+        const auto add = [&](const QString& name) {
+            return tandemctl({QStringLiteral("--profile"), profile, QStringLiteral("add-contact"),
+                              QStringLiteral("+4915100000009"), QStringLiteral("--name"), name},
+                             secret());
+        };
+        expectOneLineError(add(QStringLiteral("   ")), 1, QStringLiteral("blank"));
+        expectOneLineError(add(QStringLiteral("Bob\nAlice")), 1, QStringLiteral("line breaks"));
+        expectOneLineError(add(QStringLiteral("Bob\u202e")), 1, QStringLiteral("U+202e"));
+        // 64 characters (128 UTF-16 units) are fine; 65 are not, counted as characters.
+        QString emoji;
+        for (int i = 0; i < 64; ++i) {
+            emoji += QStringLiteral("🙂");
+        }
+        QCOMPARE(add(emoji).status, 0);
+        expectOneLineError(add(emoji + u'x'), 1, QStringLiteral("this one has 65"));
+        const Run named = add(QStringLiteral("Bob"));
+        QVERIFY2(named.status == 0 && named.out.contains(QStringLiteral("(Bob)")),
+                 qPrintable(named.out));
+        const Run cleared = add(QString());
+        QVERIFY2(cleared.status == 0 && !cleared.out.contains(u'('), qPrintable(cleared.out));
+        // Without --name the name stays.
+        QCOMPARE(add(QStringLiteral("Bobby")).status, 0);
+        const Run kept =
+            tandemctl({QStringLiteral("--profile"), profile, QStringLiteral("add-contact"),
+                       QStringLiteral("+4915100000009")},
+                      secret());
+        QVERIFY2(kept.out.contains(QStringLiteral("(Bobby)")), qPrintable(kept.out));
+    }
+
+    // A passphrase ends where its line ends, from a file and from the environment alike.
+    void aPassphraseLineEndIsNoPartOfIt() {
+        QTemporaryDir dir;
+        const QString profile = dir.filePath(QStringLiteral("p"));
+        QCOMPARE(tandemctl({QStringLiteral("--profile"), profile, QStringLiteral("create"),
+                            QStringLiteral("--kdf"), QStringLiteral("interactive")},
+                           {{QStringLiteral("TANDEM_PASSPHRASE"), QStringLiteral("horse\n")}})
+                     .status,
+                 0);
+        const QString file = dir.filePath(QStringLiteral("pass"));
+        test::writeFile(file, "horse\n");
+        for (const auto& [env, useFile] :
+             {std::pair{QStringLiteral("horse"), false},
+              std::pair{QStringLiteral("horse\r\n"), false}, std::pair{QString(), true}}) {
+            QStringList args = {QStringLiteral("--profile"), profile};
+            if (useFile) {
+                args << QStringLiteral("--passphrase-file") << file;
+            }
+            const Run r = tandemctl(
+                args + QStringList{QStringLiteral("whoami")},
+                useFile ? QMap<QString, QString>{}
+                        : QMap<QString, QString>{{QStringLiteral("TANDEM_PASSPHRASE"), env}});
+            QVERIFY2(r.status == 0, qPrintable(r.err));
+        }
+    }
+
+    // A create that fails (here: the disk takes no more than 8 KiB) leaves the folder as it
+    // was: no half-made database (tandem.db.new stayed behind), no key file.
+    void aFailedCreateLeavesNothing() {
+        QTemporaryDir dir;
+        const QString profile = dir.filePath(QStringLiteral("p"));
+        QProcess shell;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TANDEM_PASSPHRASE"), QStringLiteral("secret"));
+        shell.setProcessEnvironment(env);
+        shell.start(QStringLiteral("bash"),
+                    {QStringLiteral("-c"),
+                     QStringLiteral("trap '' XFSZ; ulimit -f 8; exec \"$0\" --profile \"$1\" "
+                                    "create --kdf interactive"),
+                     QStringLiteral(TANDEMCTL), profile});
+        QVERIFY(shell.waitForFinished(30000));
+        QCOMPARE(shell.exitCode(), 1);
+        const QStringList left = QDir(profile).entryList(QDir::Files);
+        QVERIFY2(!left.contains(QStringLiteral("tandem.db.new")) &&
+                     !left.contains(QStringLiteral("tandem.key")),
+                 qPrintable(left.join(u' ')));
+        // And a create with room succeeds in the same folder.
+        QCOMPARE(tandemctl({QStringLiteral("--profile"), profile, QStringLiteral("create"),
+                            QStringLiteral("--kdf"), QStringLiteral("interactive")},
+                           secret())
+                     .status,
+                 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TandemctlTest)

@@ -4,6 +4,9 @@
 #include <sodium.h>
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -493,6 +496,66 @@ private slots:
         QVERIFY(test::await(bob.messenger->sendText(Mode::Signal, alice.phone, "six")).has_value());
         QVERIFY(QTest::qWaitFor([&] { return alice.received.size() == 2; }, 20000));
         QCOMPARE(alice.received.last(), QStringLiteral("six"));
+    }
+
+    // A message that cannot be read is said, with its sender, and `tandemctl receive` exits 1
+    // (it printed nothing and exited 0 before). And nothing is sent to oneself: the relay
+    // would take it and it would never arrive.
+    void whatCannotBeReadIsSaidWithItsSender() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n10.json")));
+        User alice(QStringLiteral("+4915100000093"));
+        User bob(QStringLiteral("+4915100000094"));
+        for (User* u : {&alice, &bob}) {
+            u->open(true);
+            u->registerWith(network, true);
+            u->start();
+        }
+        const auto toSelf = test::await(alice.messenger->sendText(Mode::Signal, alice.phone, "me"));
+        QVERIFY(!toSelf && toSelf.error().message.contains(QStringLiteral("your own address")));
+
+        QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "one")).has_value());
+        QVERIFY(QTest::qWaitFor([&] { return bob.received.size() == 1; }, 20000));
+        QVERIFY(test::await(bob.messenger->sendText(Mode::Signal, alice.phone, "ack")).has_value());
+        QVERIFY(QTest::qWaitFor([&] { return alice.received.size() == 1; }, 20000));
+        // Bob loses his sessions (a restored backup, say): Alice's next message is one he
+        // cannot decrypt, though the sealed envelope still names her.
+        bob.stop();
+        QVERIFY(test::await(bob.store->write([](Repositories& r) {
+                    return r.sessions.removeMode(Mode::Signal);
+                })).has_value());
+        QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "two")).has_value());
+        QVERIFY(QTest::qWaitFor([&] { return alice.countWithStatus(MessageStatus::Sent) >= 1; },
+                                20000));
+        bob.store.reset();  // tandemctl opens the profile now
+        QProcess ctl;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TANDEM_PASSPHRASE"), QStringLiteral("pw"));
+        ctl.setProcessEnvironment(env);
+        ctl.start(test::binDirOr(QStringLiteral("tandemctl")),
+                  {QStringLiteral("--profile"), bob.dir.path(), QStringLiteral("receive"),
+                   QStringLiteral("--json"), QStringLiteral("--wait"), QStringLiteral("2")});
+        QVERIFY(ctl.waitForFinished(60000));
+        const QString out = QString::fromUtf8(ctl.readAllStandardOutput());
+        const QString err = QString::fromUtf8(ctl.readAllStandardError());
+        QCOMPARE(ctl.exitCode(), 1);
+        QJsonObject record;
+        for (const QString& line : out.split(u'\n', Qt::SkipEmptyParts)) {
+            const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+            if (o.contains(QStringLiteral("error"))) {
+                record = o;
+            }
+        }
+        QVERIFY2(!record[QStringLiteral("error")].toString().isEmpty(), qPrintable(out));
+        QCOMPARE(record[QStringLiteral("from")].toString(), alice.phone);
+        QCOMPARE(record[QStringLiteral("mode")].toString(), QStringLiteral("signal"));
+        QVERIFY2(
+            err.contains(
+                QStringLiteral("a message from %1 (signal) could not be read").arg(alice.phone)) &&
+                // "two", and Alice's delivery receipt for "ack"
+                err.contains(QStringLiteral("2 message(s) could not be read")),
+            qPrintable(QString(err).replace(u'\n', u'|')));
     }
 
     // With read receipts turned off, what Bob reads is marked read on his side only: Alice's

@@ -436,8 +436,7 @@ private slots:
         const QString signalName =
             QStringLiteral("<img src=\"%1\">Mallory").arg(watch.url("name-signal.png"));
         const QString sessionName =
-            QStringLiteral("<h1 style=\"color:red\">Mallory</h1><img src=\"%1\">")
-                .arg(watch.url("name-session.png"));
+            QStringLiteral("<h1>Mal</h1><img src=\"%1\">").arg(watch.url("n.png"));
         ctl(QStringLiteral("alice"),
             {QStringLiteral("add-contact"), malloryPhone, QStringLiteral("--name"), signalName},
             &code);
