@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include "storage/FolderLock.h"
 #include "storage/Keychain.h"
 #include "storage/Schema.h"
 #include "storage/StorageLog.h"
@@ -153,25 +154,19 @@ bool Profile::exists(const QString& dir) {
 }
 
 StoreResult<std::unique_ptr<QLockFile>> Profile::lock(const ProfileFiles& files) {
-    auto lock = std::make_unique<QLockFile>(files.lock);
-    // Only a dead owner makes a lock stale (Qt checks the pid), never its age.
-    lock->setStaleLockTime(0);
-    if (!lock->tryLock(0)) {
-        qint64 pid = 0;
-        QString host;
-        QString app;
-        lock->getLockInfo(&pid, &host, &app);
-        if (lock->error() == QLockFile::LockFailedError) {
-            return storeError(StoreErrorCode::ProfileLocked,
-                              QStringLiteral("The profile %1 is open in another process (%2, "
-                                             "pid %3).")
-                                  .arg(files.dir, app)
-                                  .arg(pid));
-        }
-        return storeError(StoreErrorCode::Io,
-                          QStringLiteral("Cannot create the lock file %1.").arg(files.lock));
+    auto lock = lockFolder(files.lock);
+    if (lock) {
+        return std::move(lock).value();
     }
-    return lock;
+    if (lock.error().pid != 0) {
+        return storeError(StoreErrorCode::ProfileLocked,
+                          QStringLiteral("The profile %1 is open in another process (%2, "
+                                         "pid %3).")
+                              .arg(files.dir, lock.error().program)
+                              .arg(lock.error().pid));
+    }
+    return storeError(StoreErrorCode::Io,
+                      QStringLiteral("Cannot create the lock file %1.").arg(files.lock));
 }
 
 StoreResult<KeyFile> Profile::readKeyFile(const ProfileFiles& files) {

@@ -1,6 +1,9 @@
 // tandem-node: a Session-mode service node. Thin main; the server is transport/onion/node.
-//   tandem-node --data DIR --listen IP:PORT --directory FILE --network-key HEX [--link-delay MS]
-//               [--audit FILE]
+//   tandem-node --data DIR --directory FILE --network-key HEX [--listen IP:PORT]
+//               [--link-delay MS] [--audit FILE]
+// --listen defaults to 127.0.0.1:0. One node per DIR (it holds DIR/tandem-node.lock). A
+// directory FILE that exists must be signed by the network key, or the node does not start.
+// Exit status: 0 after a clean stop, 1 when it cannot run, 2 for a usage error.
 // --audit is test instrumentation (transport/onion/node/AuditLog.h): it records full Session
 // IDs and peer addresses, for the privacy-contract test only.
 // Once listening it writes DIR/node.json (address and identity key, atomically) and prints
@@ -12,6 +15,7 @@
 #include <QLoggingCategory>
 #include <QTextStream>
 
+#include <tandem/common/Ascii.h>
 #include <tandem/common/UnixSignals.h>
 
 #include "crypto/Sodium.h"
@@ -52,7 +56,10 @@ int main(int argc, char* argv[]) {
                         "observes (peer addresses, peeled layers, stored rows) to FILE. It "
                         "records full Session IDs: never use it outside tests."),
          QStringLiteral("FILE")});
-    parser.process(app);
+    const QString program = QStringLiteral("tandem-node");
+    if (const auto done = tandem::daemon::parseCommandLine(parser, program)) {
+        return *done;
+    }
     if (!tandem::crypto::initialize()) {
         err << "tandem-node: libsodium cannot run on this system\n";
         return 1;
@@ -64,25 +71,34 @@ int main(int argc, char* argv[]) {
     bool portOk = false;
     const uint port = listen.mid(colon + 1).toUInt(&portOk);
     const QHostAddress host(listen.left(colon));
-    if (data.isEmpty() || directory.isEmpty() || colon <= 0 || !portOk || port > 65535 ||
-        host.isNull()) {
-        err << "tandem-node: give --data DIR, --listen IP:PORT and --directory FILE\n";
-        return 2;
+    if (data.isEmpty() || directory.isEmpty()) {
+        return tandem::daemon::usageError(
+            program, QStringLiteral("--data DIR and --directory FILE are required"));
     }
-    const QByteArray keyHex = parser.value(QStringLiteral("network-key")).toLatin1();
-    const QByteArray keyBytes = QByteArray::fromHex(keyHex);
-    if (keyHex.size() != 64 || keyBytes.size() != 32) {
-        err << "tandem-node: --network-key takes the network's public key, 64 hex digits\n";
-        return 2;
+    if (colon <= 0 || !portOk || port > 65535 || host.isNull()) {
+        return tandem::daemon::usageError(
+            program, QStringLiteral("--listen takes IP:PORT, an IP literal and a port"));
+    }
+    const auto keyBytes = tandem::parseLowerHex(parser.value(QStringLiteral("network-key")), 32);
+    if (!keyBytes) {
+        return tandem::daemon::usageError(
+            program, QStringLiteral(
+                         "--network-key takes the network's public key, 64 lowercase hex digits"));
     }
     tandem::crypto::PublicKey networkKey{};
-    std::copy(keyBytes.begin(), keyBytes.end(), networkKey.begin());
+    std::copy(keyBytes->begin(), keyBytes->end(), networkKey.begin());
     tandem::transport::onion::NodeLimits limits;
     bool delayOk = false;
     limits.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
     if (!delayOk || limits.linkDelayMs < 0 || limits.linkDelayMs > 10000) {
-        err << "tandem-node: --link-delay takes 0 to 10000 ms\n";
-        return 2;
+        return tandem::daemon::usageError(program,
+                                          QStringLiteral("--link-delay takes 0 to 10000 ms"));
+    }
+    // Before anything in the folder is read or written.
+    const auto lock = tandem::daemon::lockDataFolder(program, data);
+    if (!lock) {
+        err << "tandem-node: " << lock.error() << "\n";
+        return 1;
     }
     tandem::UnixSignals::quitOnTermination(&app);
     tandem::transport::onion::NodeServer server(data, directory, networkKey, limits);

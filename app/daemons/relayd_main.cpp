@@ -1,7 +1,9 @@
 // tandem-relayd: the Signal-mode relay. Thin main; the server is transport/relay/server.
-//   tandem-relayd --data DIR --listen HOST:PORT [--verify none|file:PATH|command:CMD]
-// Once listening it writes DIR/relay.json (address and public key, atomically) and prints
-// "tandem-relayd ready HOST:PORT KEY" on stdout.
+//   tandem-relayd --data DIR [--listen IP:PORT] [--verify none|file:PATH|command:CMD]
+// --listen defaults to 127.0.0.1:0 (loopback, any free port). One relay per DIR (it holds
+// DIR/tandem-relayd.lock). Once listening it writes DIR/relay.json (address and public key,
+// atomically) and prints "tandem-relayd ready IP:PORT KEY" on stdout. Exit status: 0 after a
+// clean stop, 1 when it cannot run, 2 for a usage error.
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHostAddress>
@@ -30,8 +32,9 @@ int main(int argc, char* argv[]) {
     parser.addOption({QStringLiteral("data"), QStringLiteral("The relay's data folder."),
                       QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("listen"),
-                      QStringLiteral("Address to listen on (port 0: any free port)."),
-                      QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:0")});
+                      QStringLiteral("Address to listen on, an IP literal (port 0: any free "
+                                     "port; default 127.0.0.1:0)."),
+                      QStringLiteral("IP:PORT"), QStringLiteral("127.0.0.1:0")});
     parser.addOption(
         {QStringLiteral("verify"),
          QStringLiteral("How registration codes are delivered: none, file:PATH or command:CMD."),
@@ -41,7 +44,10 @@ int main(int argc, char* argv[]) {
          QStringLiteral("Emulated delay in ms on every client link, each direction (tests, "
                         "tandem-localnet)."),
          QStringLiteral("MS"), QStringLiteral("0")});
-    parser.process(app);
+    const QString program = QStringLiteral("tandem-relayd");
+    if (const auto done = tandem::daemon::parseCommandLine(parser, program)) {
+        return *done;
+    }
     if (!tandem::crypto::initialize()) {
         err << "tandem-relayd: libsodium cannot run on this system\n";
         return 1;
@@ -52,24 +58,32 @@ int main(int argc, char* argv[]) {
     bool portOk = false;
     const uint port = listen.mid(colon + 1).toUInt(&portOk);
     const QHostAddress host(listen.left(colon));
-    if (data.isEmpty() || colon <= 0 || !portOk || port > 65535 || host.isNull()) {
-        err << "tandem-relayd: give --data DIR and --listen HOST:PORT (an IP address)\n";
-        return 2;
+    if (data.isEmpty()) {
+        return tandem::daemon::usageError(program, QStringLiteral("--data DIR is required"));
+    }
+    if (colon <= 0 || !portOk || port > 65535 || host.isNull()) {
+        return tandem::daemon::usageError(
+            program, QStringLiteral("--listen takes IP:PORT, an IP literal and a port"));
     }
     QString error;
     const auto codes =
         tandem::relay::CodeSender::parse(parser.value(QStringLiteral("verify")), &error, &app);
     if (!codes) {
-        err << "tandem-relayd: " << error << "\n";
-        return 2;
+        return tandem::daemon::usageError(program, error);
     }
     tandem::UnixSignals::quitOnTermination(&app);
     tandem::relay::RelayLimits limits;
     bool delayOk = false;
     limits.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
     if (!delayOk || limits.linkDelayMs < 0 || limits.linkDelayMs > 10000) {
-        err << "tandem-relayd: --link-delay takes 0 to 10000 ms\n";
-        return 2;
+        return tandem::daemon::usageError(program,
+                                          QStringLiteral("--link-delay takes 0 to 10000 ms"));
+    }
+    // Before anything in the folder is read or written.
+    const auto lock = tandem::daemon::lockDataFolder(program, data);
+    if (!lock) {
+        err << "tandem-relayd: " << lock.error() << "\n";
+        return 1;
     }
     tandem::relay::RelayServer server(data, *codes, limits);
     if (!server.start(host, static_cast<quint16>(port), &error)) {

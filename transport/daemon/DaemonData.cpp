@@ -1,5 +1,6 @@
 #include "transport/daemon/DaemonData.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -7,7 +8,51 @@
 #include <QSaveFile>
 #include <QTextStream>
 
+#include "storage/FolderLock.h"
+
 namespace tandem::daemon {
+
+std::optional<int> parseCommandLine(QCommandLineParser& parser, const QString& program) {
+    if (!parser.parse(QCoreApplication::arguments())) {
+        return usageError(program, parser.errorText());
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        QTextStream(stdout) << program << " " << QCoreApplication::applicationVersion() << "\n";
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        return usageError(
+            program,
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    }
+    return std::nullopt;
+}
+
+int usageError(const QString& program, const QString& message) {
+    QTextStream(stderr) << program << ": " << message << " (see " << program << " --help)\n";
+    return 2;
+}
+
+Expected<std::unique_ptr<QLockFile>, QString> lockDataFolder(const QString& program,
+                                                             const QString& dataDir) {
+    if (!QDir().mkpath(dataDir)) {
+        return unexpected(QStringLiteral("cannot create the data folder %1").arg(dataDir));
+    }
+    auto lock = storage::lockFolder(QDir(dataDir).filePath(program + QStringLiteral(".lock")));
+    if (lock) {
+        return std::move(lock).value();
+    }
+    if (lock.error().pid == 0) {
+        return unexpected(QStringLiteral("cannot create a lock file in %1").arg(dataDir));
+    }
+    return unexpected(QStringLiteral("the data folder %1 is in use by %2 (pid %3)")
+                          .arg(QDir(dataDir).absolutePath(), lock.error().program)
+                          .arg(lock.error().pid));
+}
 
 Expected<SecretBytes, QString> loadOrCreateSecret(const QString& path, std::size_t size,
                                                   const std::function<SecretBytes()>& generate,

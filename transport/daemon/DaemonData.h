@@ -10,7 +10,10 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
+#include <QCommandLineParser>
+#include <QLockFile>
 #include <QString>
 
 #include <tandem/common/Expected.h>
@@ -19,6 +22,19 @@
 #include "storage/Database.h"
 
 namespace tandem::daemon {
+
+// The command line: --help and --version print and give 0; an unknown option or a missing
+// value prints the error with the usage line and gives 2, as every other usage error of the
+// daemons (QCommandLineParser::process exits 1 there). nullopt: go on.
+std::optional<int> parseCommandLine(QCommandLineParser& parser, const QString& program);
+// A usage error: the sentence and where to read more on stderr; returns 2.
+int usageError(const QString& program, const QString& message);
+
+// Takes DIR/<program>.lock (storage/FolderLock.h), creating DIR if needed: one daemon per data
+// folder. Fails with a sentence naming the folder and the pid that holds it; nothing in the
+// folder is touched then.
+Expected<std::unique_ptr<QLockFile>, QString> lockDataFolder(const QString& program,
+                                                             const QString& dataDir);
 
 // Reads `path` (exactly `size` bytes, else "damaged"), or writes `generate()` there first.
 Expected<SecretBytes, QString> loadOrCreateSecret(const QString& path, std::size_t size,

@@ -126,7 +126,16 @@ bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
     }
     links_.setLocalAddress(host);
     housekeeping_.start();
-    (void)directory();  // a damaged file is reported now, not at the first request
+    // A directory that is there must be one the network key signed: a node that announced
+    // itself ready over a forged or damaged one would route nothing. One not written yet is
+    // fine (tandem-localnet signs it once it knows every node's key); it is read when it comes.
+    if (directory() == nullptr && QFileInfo::exists(directoryFile_)) {
+        *error = QStringLiteral("the directory %1 is not one the network key signed (%2)")
+                     .arg(directoryFile_, directoryProblem_);
+        server_.close();
+        housekeeping_.stop();
+        return false;
+    }
     return true;
 }
 
@@ -325,6 +334,7 @@ const NodeDirectory* NodeServer::directory() {
     if (info.lastModified() != directoryModified_ || !directory_) {
         directoryModified_ = info.lastModified();
         QFile file(directoryFile_);
+        directoryProblem_ = QStringLiteral("it cannot be read, or is too large");
         if (file.open(QIODevice::ReadOnly) &&
             file.size() <= static_cast<qint64>(NodeDirectory::kMaxBytes)) {
             const QByteArray bytes = file.readAll();
@@ -334,11 +344,15 @@ const NodeDirectory* NodeServer::directory() {
                     static_cast<std::size_t>(bytes.size())),
                 networkKey_);
             if (!verified) {
+                directoryProblem_ = verified.error();
                 qCWarning(lcNode) << "ignoring the directory" << directoryFile_ << ":"
                                   << verified.error();
-            } else if (!directory_ || verified->version >= directory_->version) {
-                directory_ = std::move(verified).value();
-                directoryBytes_ = bytes;
+            } else {
+                directoryProblem_.clear();
+                if (!directory_ || verified->version >= directory_->version) {
+                    directory_ = std::move(verified).value();
+                    directoryBytes_ = bytes;
+                }
             }
         }
     }

@@ -137,6 +137,7 @@ private:
     std::optional<NodeDirectory> directory_;
     QByteArray directoryBytes_;  // as signed, for GetDirectory
     QDateTime directoryModified_;
+    QString directoryProblem_;  // why the file last read was not taken
     std::set<Connection*> connections_;
     NodeLinkPool links_{this};
     std::map<crypto::PublicKey, qint64> replay_;                    // ephemeral key → expiry
