@@ -537,6 +537,9 @@ void Messenger::openedOne(Mode mode, const QByteArray& serverId, const QString& 
         if (transport::Transport* t = transportFor(mode)) {
             t->acknowledge(serverId);
         }
+        if (opened->identityChanged && !opened->from.isEmpty()) {
+            emit identityChanged(mode, opened->from);  // learned from what they sent
+        }
         using Outcome = Opened::Outcome;
         switch (opened->outcome) {
             case Outcome::Stored:
