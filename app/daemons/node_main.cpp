@@ -11,6 +11,7 @@
 // directory) may appear or change later: the node reads it when it changes.
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QLoggingCategory>
 #include <QTextStream>
@@ -118,6 +119,13 @@ int main(int argc, char* argv[]) {
     const QString key = QString::fromLatin1(
         QByteArray(reinterpret_cast<const char*>(server.identityKey().data()), 32)
             .toHex());  // NOLINT
+    if (!QFileInfo::exists(directory)) {
+        // Serving already (a directory is signed once every node's key is known), but routing
+        // nothing until the signed directory is there.
+        err << "tandem-node: no directory at " << directory
+            << " yet; it routes nothing until a signed one is written there\n";
+        err.flush();
+    }
     if (!tandem::daemon::announceReady(QStringLiteral("tandem-node"), data,
                                        QStringLiteral("node.json"), address, key, &error)) {
         err << "tandem-node: " << error << "\n";
