@@ -542,6 +542,32 @@ private slots:
                      .arg(watch.url("notify.png")));
         QCOMPARE(alice.notifier()->lastNotification().title, sessionName);  // plain by spec
         QCOMPARE(watch.connections(), 0);
+
+        // Mallory registers again (a new identity key). Alice writes to her: the relay refuses
+        // what is sealed for the old key, the app fetches the new one and sends again, and the
+        // open chat says that the safety number changed.
+        ctl(QStringLiteral("mallory"),
+            {QStringLiteral("init"), QStringLiteral("signal"), QStringLiteral("--phone"),
+             malloryPhone, QStringLiteral("--network"), network(), QStringLiteral("--share-phone"),
+             QStringLiteral("--force")},
+            &code);
+        QCOMPARE(code, 0);
+        alice.window()->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(alice.window()));
+        click(alice, find(alice, "signalModeButton"));
+        QQuickItem* row = nullptr;
+        QVERIFY(
+            QTest::qWaitFor([&] { return (row = conversationRow(alice, malloryPhone)); }, 10000));
+        click(alice, row);
+        QQuickItem* warning = find(alice, "identityWarning");
+        QVERIFY(!warning->isVisible());
+        alice.core().sendText(malloryPhone, QStringLiteral("still you?"));
+        QVERIFY(QTest::qWaitFor([&] { return warning->isVisible(); }, 30000));
+        QVERIFY(warning->property("text").toString().contains(QStringLiteral("safety number")));
+        shoot(alice, QStringLiteral("identity-changed"));
+        const QByteArray got = ctl(QStringLiteral("mallory"),
+                                   {QStringLiteral("receive"), QStringLiteral("--json")}, &code);
+        QVERIFY2(got.contains("still you?"), got.constData());
     }
 
     void cleanupTestCase() {
