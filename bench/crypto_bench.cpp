@@ -292,6 +292,11 @@ int main(int argc, char* argv[]) {
              keep(session::decryptSessionMessage(c, sBob.x25519)->content.size());
          },
          {}},
+        // Exact hex: what every parse of a Session ID costs, on the client and at a node.
+        {"Session ID: parse",
+         n,
+         [&] { keep(session::parseSessionId(sBob.sessionId)->at(0)); },
+         {}},
         {"Onion: 3-hop wrap + 3 peels",
          n,
          [&] {

@@ -62,7 +62,8 @@ std::optional<Mode> Messenger::modeOf(const QString& address) {
     if (relay::isRelayAddress(address)) {
         return Mode::Signal;
     }
-    if (crypto::session::parseSessionId(address)) {
+    if (const auto key = crypto::session::parseSessionId(address);
+        key && crypto::session::isUsableKey(*key)) {
         return Mode::Session;
     }
     return std::nullopt;

@@ -28,16 +28,15 @@ CryptoResult<PublicKey> parseSessionId(const QString& sessionId) {
     }
     PublicKey out{};
     std::copy(key->begin(), key->end(), out.begin());
-    // A key of small order (all zeros among them) has no secret behind it: whatever is sealed
-    // to it, anyone opens. X25519 with any scalar gives all zeros for exactly these keys, which
+    return out;
+}
+
+bool isUsableKey(const PublicKey& x25519) {
+    // X25519 with any scalar gives all zeros for exactly the keys of small order, which
     // crypto_scalarmult reports as a failure.
     std::array<unsigned char, crypto_scalarmult_BYTES> product{};
     const std::array<unsigned char, crypto_scalarmult_SCALARBYTES> scalar{1};
-    if (crypto_scalarmult(product.data(), scalar.data(), out.data()) != 0) {
-        return cryptoError(CryptoErrorCode::InvalidKey,
-                           QStringLiteral("this Session ID's key is not usable (small order)"));
-    }
-    return out;
+    return crypto_scalarmult(product.data(), scalar.data(), x25519.data()) == 0;
 }
 
 SessionIdentity SessionIdentity::generate() {

@@ -23,7 +23,11 @@ struct SessionIdentity {
 
 QString sessionIdOf(const PublicKey& x25519);
 // The X25519 key of a Session ID: exactly "05" + 64 lowercase hex digits (one spelling per
-// key), and a key of small order (all zeros, …) is refused: nobody holds its secret.
+// key). Syntax only, and cheap: nodes parse one per request.
 CryptoResult<PublicKey> parseSessionId(const QString& sessionId);
+// False for a key of small order (all zeros among them): nobody holds its secret, so whatever
+// is sealed to it anyone opens. Costs one X25519 multiplication: checked where a person names
+// a recipient, not on every parse (sealing refuses such keys anyway).
+bool isUsableKey(const PublicKey& x25519);
 
 }  // namespace tandem::crypto::session

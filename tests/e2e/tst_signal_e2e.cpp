@@ -514,6 +514,10 @@ private slots:
         }
         const auto toSelf = test::await(alice.messenger->sendText(Mode::Signal, alice.phone, "me"));
         QVERIFY(!toSelf && toSelf.error().message.contains(QStringLiteral("your own address")));
+        // Nor to a Session ID whose key nobody holds (all zeros): it was reported sent.
+        const QString zeros = QStringLiteral("05") + QString(64, u'0');
+        QVERIFY(!Messenger::modeOf(zeros).has_value());
+        QVERIFY(!test::await(alice.messenger->sendText(Mode::Session, zeros, "x")).has_value());
 
         QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "one")).has_value());
         QVERIFY(QTest::qWaitFor([&] { return bob.received.size() == 1; }, 20000));
