@@ -223,7 +223,9 @@ void dropFinalLineEnd(QByteArray& bytes) {
 }
 
 int fail(CommandContext& ctx, const QString& message) {
-    ctx.err << "tandemctl: " << message.simplified() << "\n";  // one line, whatever it holds
+    // One line whatever it holds, and escaped: a failure can quote the network (a relay's
+    // error text) or what someone sent, and must not drive the terminal either.
+    ctx.err << "tandemctl: " << terminalSafe(message.simplified()) << "\n";
     return kExitFailure;
 }
 

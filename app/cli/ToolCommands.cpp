@@ -3,6 +3,8 @@
 //   phrase-check   the Session ID a recovery phrase restores, or what is wrong with it
 #include <QFile>
 
+#include <tandem/common/Ascii.h>
+
 #include "app/cli/Commands.h"
 #include "crypto/session/RecoveryPhrase.h"
 #include "crypto/session/SessionKeys.h"
@@ -16,15 +18,14 @@ namespace {
 
 // A 33-byte identity key given as 66 hexadecimal digits (05…).
 std::optional<signal::SerializedKey> parseKey(const QString& hex) {
-    if (hex.size() != 66) {
-        return std::nullopt;
-    }
-    const QByteArray raw = QByteArray::fromHex(hex.toLatin1());
-    if (raw.size() != 33 || raw.toHex() != hex.toLower().toLatin1()) {
+    // Either case is fine for a key copied by hand; QString::toLower() maps nothing but A–F
+    // onto a hex digit, so the exact parser still sees only what was written.
+    const auto raw = parseLowerHex(hex.toLower(), 33);
+    if (!raw) {
         return std::nullopt;
     }
     signal::SerializedKey key{};
-    std::copy(raw.begin(), raw.end(), key.begin());
+    std::copy(raw->begin(), raw->end(), key.begin());
     if (!signal::deserializeKey(key).has_value()) {
         return std::nullopt;
     }

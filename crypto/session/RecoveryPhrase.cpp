@@ -1,5 +1,6 @@
 #include "crypto/session/RecoveryPhrase.h"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -93,7 +94,9 @@ QString encodeRecoveryPhrase(ByteView seed16) {
 
 CryptoResult<SecretBytes> decodeRecoveryPhrase(const QString& phrase) {
     static const QRegularExpression whitespace(QStringLiteral("\\s+"));
-    const QStringList words = phrase.trimmed().toLower().split(whitespace, Qt::SkipEmptyParts);
+    // Lowered only after the ASCII check below: QString::toLower() turns the Kelvin sign
+    // (U+212A) into "k", and a phrase would then read as a different text than was written.
+    const QStringList words = phrase.trimmed().split(whitespace, Qt::SkipEmptyParts);
     if (words.size() != kPhraseWords) {
         return cryptoError(CryptoErrorCode::InvalidPhrase,
                            QStringLiteral("a recovery phrase has %1 words; this one has %2")
@@ -102,11 +105,12 @@ CryptoResult<SecretBytes> decodeRecoveryPhrase(const QString& phrase) {
     }
     std::array<int, 13> indices{};
     for (qsizetype i = 0; i < words.size(); ++i) {
-        static const QRegularExpression letters(QStringLiteral("^[a-z]{3,}$"));
-        const QByteArray word = words[i].toLatin1();
-        const int index = letters.match(words[i]).hasMatch()
-                              ? indexOfPrefix(std::string_view(word.constData(), kPrefix))
-                              : -1;
+        const bool letters = words[i].size() >= static_cast<qsizetype>(kPrefix) &&
+                             std::all_of(words[i].begin(), words[i].end(), [](QChar c) {
+                                 return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z');
+                             });
+        const QByteArray word = words[i].toLatin1().toLower();  // ASCII only, checked above
+        const int index = letters ? indexOfPrefix(std::string_view(word.constData(), kPrefix)) : -1;
         if (index < 0) {
             return cryptoError(CryptoErrorCode::InvalidPhrase,
                                QStringLiteral("word %1, \"%2\", is not in the word list")

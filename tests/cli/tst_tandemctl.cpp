@@ -468,6 +468,13 @@ private slots:
                       secret());
         QCOMPARE(QJsonDocument::fromJson(json.out.toUtf8())[QStringLiteral("text")].toString(),
                  text);
+        // A failure quotes what it was given (or a relay's error text): escaped as well.
+        const Run failed =
+            tandemctl({QStringLiteral("--profile"), profile, QStringLiteral("history"),
+                       QStringLiteral("--with"), QStringLiteral("+49\x1b]0;pwned\x07")},
+                      secret());
+        expectOneLineError(failed, 1, QStringLiteral("+49\\x1b]0;pwned\\x07"));
+        QVERIFY(!failed.err.contains(QChar(0x1b)));
     }
 
     void contactNamesAreCheckedAndCanBeCleared() {

@@ -130,6 +130,14 @@ private slots:
         QTest::newRow("not a letter")
             << QString(good).replace(QStringLiteral("faxed"), QStringLiteral("fa3ed"))
             << QStringLiteral("word 6");
+        // Letters that QString::toLower() turns into ASCII are still not ASCII letters.
+        QTest::newRow("Kelvin sign")
+            << QString(good).replace(QStringLiteral("nylon utopia zinger kiwi"),
+                                     QStringLiteral("nylon utopia zinger \u212Aiwi"))
+            << QStringLiteral("word 13");
+        QTest::newRow("fullwidth")
+            << QString(good).replace(QStringLiteral("nylon"), QStringLiteral("\uFF4Eylon"))
+            << QStringLiteral("word 10");
         QTest::newRow("bad checksum")
             << good.section(u' ', 0, 11) + QStringLiteral(" puffin") << QStringLiteral("checksum");
         // Three words can encode up to 1626³ > 2³²: this triple is past 32 bits.

@@ -50,5 +50,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         bytes && QString::fromLatin1(bytes->toHex()) != text) {
         std::abort();
     }
+    // What a person types is trimmed and lowercased before it is parsed (the front ends, and
+    // tandemctl's safety-number keys): that may fold case and drop outer whitespace, but
+    // never turn another script's character into an ASCII one (toLower maps U+212A to 'k').
+    const QString typed = text.trimmed();
+    const QString folded = typed.toLower();
+    if (relay::isRelayAddress(folded) || crypto::session::parseSessionId(folded) ||
+        parseLowerHex(folded, folded.size() / 2)) {
+        for (const QChar c : typed) {
+            if (c.unicode() <= u' ' || c.unicode() >= 0x7f) {
+                std::abort();
+            }
+        }
+    }
     return 0;
 }

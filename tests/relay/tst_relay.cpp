@@ -158,7 +158,10 @@ private slots:
             QCOMPARE(c.call(request).error().code(), Error::INVALID_NUMBER);
             QCOMPARE(c.call(registerFrame(twin)).error().code(), Error::INVALID_NUMBER);
             Client other(relay.endpoint());
-            QVERIFY(!other.call(authFrame(twin)).has_ok());
+            QCOMPARE(other.call(authFrame(twin)).error().code(), Error::INVALID_NUMBER);
+            ClientFrame fetch;
+            fetch.mutable_fetch_bundle()->set_phone(fake.toStdString());
+            QCOMPARE(c.call(fetch).error().code(), Error::INVALID_NUMBER);
             // Sending to it reaches nobody (no account is that string).
             QVERIFY(c.call(sendFrame(twin, "x")).has_error());
         }
@@ -166,6 +169,20 @@ private slots:
         lookup.mutable_lookup()->add_phones("+4915100000002\n");
         const ServerFrame found = c.call(lookup);
         QVERIFY(!found.has_lookup() || found.lookup().registered_size() == 0);
+        // Account ids and blob ids alike: exactly lowercase hex, nothing after.
+        const QString aci = QStringLiteral("aci:") + QString(32, u'0');
+        for (const QString& fake : {aci + u'\n', aci.toUpper(), aci.left(35)}) {
+            ClientFrame fetch;
+            fetch.mutable_fetch_bundle()->set_phone(fake.toStdString());
+            QCOMPARE(c.call(fetch).error().code(), Error::INVALID_NUMBER);
+        }
+        for (const std::string& fake : {std::string(32, 'a') + "\n", std::string(32, 'A'),
+                                        std::string(31, 'a'), std::string(33, 'a')}) {
+            ClientFrame get;
+            get.mutable_get_blob()->set_id(fake);
+            get.mutable_get_blob()->set_max_bytes(1024);
+            QCOMPARE(c.call(get).error().code(), Error::MALFORMED);
+        }
     }
 
     // One exact parser per identifier: what is accepted is exactly what is written.

@@ -112,7 +112,17 @@ void RelayServer::handleAuthenticate(Connection* c, std::uint64_t id,
     if (c->account) {
         return replyError(c, id, Error::MALFORMED, QStringLiteral("already authenticated"));
     }
-    const auto account = store_->accountByPhone(QString::fromStdString(r.phone()));
+    const QString phone = QString::fromStdString(r.phone());
+    if (!isE164(phone)) {
+        // A failure like a wrong password: refused, and counted towards closing.
+        if (++c->authFailures >= limits_.authFailuresBeforeClose) {
+            return dropConnection(c, Error::UNAUTHORIZED,
+                                  QStringLiteral("too many failed authentications"));
+        }
+        return replyError(c, id, Error::INVALID_NUMBER,
+                          QStringLiteral("not an E.164 phone number"));
+    }
+    const auto account = store_->accountByPhone(phone);
     if (!account || !sameBytes(account->passwordHash, hashPassword(r.password()).toStdString())) {
         if (++c->authFailures >= limits_.authFailuresBeforeClose) {
             return dropConnection(c, Error::UNAUTHORIZED,
@@ -183,10 +193,15 @@ bool RelayServer::spendLookup(std::int64_t account, int cost) {
 
 void RelayServer::handleFetchBundle(Connection* c, std::uint64_t id,
                                     const proto::relay::FetchBundle& r) {
+    const QString address = QString::fromStdString(r.phone());
+    if (!isRelayAddress(address)) {
+        return replyError(c, id, Error::INVALID_NUMBER,
+                          QStringLiteral("not an E.164 phone number or account id"));
+    }
     if (!spendLookup(*c->account, 1)) {
         return replyError(c, id, Error::RATE_LIMITED, QStringLiteral("too many lookups this hour"));
     }
-    const auto target = store_->accountByAddress(QString::fromStdString(r.phone()));
+    const auto target = store_->accountByAddress(address);
     const auto spk = target ? store_->signedPreKey(target->id) : std::nullopt;
     if (!target || !spk) {
         return replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such account"));

@@ -154,6 +154,11 @@ auto firstRow(storage::Database& db, std::string_view sql, F bindAndRead)
 }  // namespace
 
 std::optional<AccountRow> RelayStore::accountByPhone(const QString& phone) {
+    // Only an exact number names an account: a lookalike ("+49…\n") never reaches one, even
+    // one stored before registration was exact.
+    if (!isE164(phone)) {
+        return std::nullopt;
+    }
     const std::string sql = std::string(kAccountColumns) + "WHERE phone = ?";
     return firstRow(*db_, sql, [&](Statement& s, bool bind) {
         if (bind) {
