@@ -165,7 +165,8 @@ private slots:
         // Keys of small order: nobody holds their secret, anyone could open what is sealed.
         QVERIFY(!isUsableKey(parseSessionId(QStringLiteral("05") + QString(64, u'0')).value()));
         QVERIFY(!isUsableKey(
-            parseSessionId(QStringLiteral("05") + QStringLiteral("01") + QString(62, u'0')).value()));
+            parseSessionId(QStringLiteral("05") + QStringLiteral("01") + QString(62, u'0'))
+                .value()));
         QVERIFY(isUsableKey(SessionIdentity::generate().x25519.publicKey));
         // crypto_box_seal's answer is no longer ignored.
         const SessionIdentity alice = SessionIdentity::generate();
