@@ -38,10 +38,10 @@ int main(int argc, char* argv[]) {
     parser.addVersionOption();
     parser.addOption(
         {QStringLiteral("data"), QStringLiteral("The node's data folder."), QStringLiteral("DIR")});
-    parser.addOption(
-        {QStringLiteral("listen"),
-         QStringLiteral("Address to listen on, an IP literal (port 0: any free port)."),
-         QStringLiteral("IP:PORT"), QStringLiteral("127.0.0.1:0")});
+    parser.addOption({QStringLiteral("listen"),
+                      QStringLiteral("Address to listen on, an IP literal (port 0: any free "
+                                     "port; default 127.0.0.1:0)."),
+                      QStringLiteral("IP:PORT"), QStringLiteral("127.0.0.1:0")});
     parser.addOption({QStringLiteral("directory"),
                       QStringLiteral("The signed node directory (read again when it changes)."),
                       QStringLiteral("FILE")});
@@ -57,8 +57,12 @@ int main(int argc, char* argv[]) {
                         "observes (peer addresses, peeled layers, stored rows) to FILE. It "
                         "records full Session IDs: never use it outside tests."),
          QStringLiteral("FILE")});
-    const QString program = QStringLiteral("tandem-node");
-    if (const auto done = tandem::daemon::parseCommandLine(parser, program)) {
+    const tandem::daemon::Usage usage{
+        QStringLiteral("tandem-node"),
+        QStringLiteral("tandem-node --data DIR --directory FILE --network-key HEX "
+                       "[--listen IP:PORT] [--link-delay MS] [--audit FILE]")};
+    const QString& program = usage.program;
+    if (const auto done = tandem::daemon::parseCommandLine(parser, usage)) {
         return *done;
     }
     if (!tandem::crypto::initialize()) {
@@ -74,17 +78,17 @@ int main(int argc, char* argv[]) {
     const QHostAddress host(listen.left(colon));
     if (data.isEmpty() || directory.isEmpty()) {
         return tandem::daemon::usageError(
-            program, QStringLiteral("--data DIR and --directory FILE are required"));
+            usage, QStringLiteral("--data DIR and --directory FILE are required"));
     }
     if (colon <= 0 || !portOk || port > 65535 || host.isNull()) {
         return tandem::daemon::usageError(
-            program, QStringLiteral("--listen takes IP:PORT, an IP literal and a port"));
+            usage, QStringLiteral("--listen takes IP:PORT, an IP literal and a port"));
     }
     const auto keyBytes = tandem::parseLowerHex(parser.value(QStringLiteral("network-key")), 32);
     if (!keyBytes) {
         return tandem::daemon::usageError(
-            program, QStringLiteral(
-                         "--network-key takes the network's public key, 64 lowercase hex digits"));
+            usage, QStringLiteral(
+                       "--network-key takes the network's public key, 64 lowercase hex digits"));
     }
     tandem::crypto::PublicKey networkKey{};
     std::copy(keyBytes->begin(), keyBytes->end(), networkKey.begin());
@@ -92,7 +96,7 @@ int main(int argc, char* argv[]) {
     bool delayOk = false;
     limits.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
     if (!delayOk || limits.linkDelayMs < 0 || limits.linkDelayMs > 10000) {
-        return tandem::daemon::usageError(program,
+        return tandem::daemon::usageError(usage,
                                           QStringLiteral("--link-delay takes 0 to 10000 ms"));
     }
     // Before anything in the folder is read or written.

@@ -44,8 +44,12 @@ int main(int argc, char* argv[]) {
          QStringLiteral("Emulated delay in ms on every client link, each direction (tests, "
                         "tandem-localnet)."),
          QStringLiteral("MS"), QStringLiteral("0")});
-    const QString program = QStringLiteral("tandem-relayd");
-    if (const auto done = tandem::daemon::parseCommandLine(parser, program)) {
+    const tandem::daemon::Usage usage{
+        QStringLiteral("tandem-relayd"),
+        QStringLiteral("tandem-relayd --data DIR [--listen IP:PORT] "
+                       "[--verify none|file:PATH|command:CMD] [--link-delay MS]")};
+    const QString& program = usage.program;
+    if (const auto done = tandem::daemon::parseCommandLine(parser, usage)) {
         return *done;
     }
     if (!tandem::crypto::initialize()) {
@@ -59,24 +63,24 @@ int main(int argc, char* argv[]) {
     const uint port = listen.mid(colon + 1).toUInt(&portOk);
     const QHostAddress host(listen.left(colon));
     if (data.isEmpty()) {
-        return tandem::daemon::usageError(program, QStringLiteral("--data DIR is required"));
+        return tandem::daemon::usageError(usage, QStringLiteral("--data DIR is required"));
     }
     if (colon <= 0 || !portOk || port > 65535 || host.isNull()) {
         return tandem::daemon::usageError(
-            program, QStringLiteral("--listen takes IP:PORT, an IP literal and a port"));
+            usage, QStringLiteral("--listen takes IP:PORT, an IP literal and a port"));
     }
     QString error;
     const auto codes =
         tandem::relay::CodeSender::parse(parser.value(QStringLiteral("verify")), &error, &app);
     if (!codes) {
-        return tandem::daemon::usageError(program, error);
+        return tandem::daemon::usageError(usage, error);
     }
     tandem::UnixSignals::quitOnTermination(&app);
     tandem::relay::RelayLimits limits;
     bool delayOk = false;
     limits.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
     if (!delayOk || limits.linkDelayMs < 0 || limits.linkDelayMs > 10000) {
-        return tandem::daemon::usageError(program,
+        return tandem::daemon::usageError(usage,
                                           QStringLiteral("--link-delay takes 0 to 10000 ms"));
     }
     // Before anything in the folder is read or written.

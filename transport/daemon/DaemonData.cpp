@@ -12,28 +12,30 @@
 
 namespace tandem::daemon {
 
-std::optional<int> parseCommandLine(QCommandLineParser& parser, const QString& program) {
+std::optional<int> parseCommandLine(QCommandLineParser& parser, const Usage& usage) {
     if (!parser.parse(QCoreApplication::arguments())) {
-        return usageError(program, parser.errorText());
+        return usageError(usage, parser.errorText());
     }
     if (parser.isSet(QStringLiteral("help"))) {
         QTextStream(stdout) << parser.helpText();
         return 0;
     }
     if (parser.isSet(QStringLiteral("version"))) {
-        QTextStream(stdout) << program << " " << QCoreApplication::applicationVersion() << "\n";
+        QTextStream(stdout) << usage.program << " " << QCoreApplication::applicationVersion()
+                            << "\n";
         return 0;
     }
     if (!parser.positionalArguments().isEmpty()) {
         return usageError(
-            program,
+            usage,
             QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
     }
     return std::nullopt;
 }
 
-int usageError(const QString& program, const QString& message) {
-    QTextStream(stderr) << program << ": " << message << " (see " << program << " --help)\n";
+int usageError(const Usage& usage, const QString& message) {
+    QTextStream(stderr) << usage.program << ": " << message << "\nusage: " << usage.synopsis
+                        << " (see " << usage.program << " --help)\n";
     return 2;
 }
 

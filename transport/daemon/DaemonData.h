@@ -23,12 +23,18 @@
 
 namespace tandem::daemon {
 
+// A daemon's name and its one-line synopsis ("tandem-relayd --data DIR [--listen IP:PORT] …").
+struct Usage {
+    QString program;
+    QString synopsis;
+};
+
 // The command line: --help and --version print and give 0; an unknown option or a missing
-// value prints the error with the usage line and gives 2, as every other usage error of the
-// daemons (QCommandLineParser::process exits 1 there). nullopt: go on.
-std::optional<int> parseCommandLine(QCommandLineParser& parser, const QString& program);
-// A usage error: the sentence and where to read more on stderr; returns 2.
-int usageError(const QString& program, const QString& message);
+// value is a usage error, as every other one of the daemons (QCommandLineParser::process
+// exits 1 there). nullopt: go on.
+std::optional<int> parseCommandLine(QCommandLineParser& parser, const Usage& usage);
+// A usage error: on stderr the sentence, then the synopsis and where to read more; returns 2.
+int usageError(const Usage& usage, const QString& message);
 
 // Takes DIR/<program>.lock (storage/FolderLock.h), creating DIR if needed: one daemon per data
 // folder. Fails with a sentence naming the folder and the pid that holds it; nothing in the
