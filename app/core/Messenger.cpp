@@ -69,6 +69,16 @@ std::optional<Mode> Messenger::modeOf(const QString& address) {
     return std::nullopt;
 }
 
+std::optional<QString> Messenger::unusableSessionId(const QString& address) {
+    if (const auto key = crypto::session::parseSessionId(address);
+        key && !crypto::session::isUsableKey(*key)) {
+        return QStringLiteral(
+            "this Session ID cannot receive messages: its key is one nobody holds (a key of "
+            "small order, such as all zeros), so anyone could read what is sent to it");
+    }
+    return std::nullopt;
+}
+
 QFuture<CoreResult<void>> Messenger::start() {
     // Latency samples older than kLatencyRetentionMs go (docs/latency.md).
     store_.write(
@@ -274,6 +284,9 @@ void Messenger::checkIdle() {
 QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& given,
                                                    const std::optional<QString>& name) {
     const QString address = given.trimmed().toLower();  // hex ids are stored in lower case
+    if (const auto unusable = unusableSessionId(address)) {
+        return ready<Contact>(coreError(CoreErrorCode::InvalidArgument, *unusable));
+    }
     if (modeOf(address) != mode) {
         return ready<Contact>(
             coreError(CoreErrorCode::InvalidArgument,
@@ -312,6 +325,9 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& giv
 QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given,
                                                  const QString& text) {
     const QString address = given.trimmed().toLower();
+    if (const auto unusable = unusableSessionId(address)) {
+        return ready<Message>(coreError(CoreErrorCode::InvalidArgument, *unusable));
+    }
     if (modeOf(address) != mode) {
         return ready<Message>(
             coreError(CoreErrorCode::InvalidArgument,

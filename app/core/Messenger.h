@@ -69,6 +69,9 @@ public:
 
     // The mode an address belongs to: +E164 or aci:… → Signal, 05… → Session.
     static std::optional<storage::Mode> modeOf(const QString& address);
+    // For a Session ID whose key nobody can hold (of small order: all zeros, say), which
+    // modeOf refuses, the sentence that says so; nullopt for any other address.
+    static std::optional<QString> unusableSessionId(const QString& address);
 
     // Latency probes (MessengerProbe.cpp, docs/latency.md): `count` probes through each mode's
     // transport, interleaved (ABBA) so both meet the same conditions, to our own account in

@@ -203,6 +203,29 @@ private slots:
                 now - Messenger::kLatencyRetentionMs);
     }
 
+    // A Session ID whose key nobody holds (05 and 64 zeros; anyone can open what is sealed to
+    // it) is neither a contact nor a recipient, and the refusal says why: a message to it was
+    // reported sent.
+    void aSessionIdNobodyHoldsIsRefused() {
+        User alice;
+        alice.create(*network_);
+        alice.start(false);
+        const QString zeros = QStringLiteral("05") + QString(64, u'0');
+        const auto added =
+            test::await(alice.messenger->addContact(Mode::Session, zeros, std::nullopt));
+        QVERIFY(!added.has_value());
+        QVERIFY2(added.error().message.contains(QStringLiteral("nobody holds")),
+                 qPrintable(added.error().message));
+        const auto sent = test::await(alice.messenger->sendText(Mode::Session, zeros, "hi"));
+        QVERIFY(!sent.has_value());
+        QVERIFY2(sent.error().message.contains(QStringLiteral("nobody holds")),
+                 qPrintable(sent.error().message));
+        QCOMPARE(alice.count("SELECT count(*) FROM messages"), std::int64_t{0});
+        QCOMPARE(alice.count("SELECT count(*) FROM outbox"), std::int64_t{0});
+        QCOMPARE(alice.count("SELECT count(*) FROM contacts WHERE address LIKE '0500%'"),
+                 std::int64_t{0});
+    }
+
     void anOfflineRecipientGetsEverythingWhenBack() {
         User alice;
         User bob;
