@@ -274,6 +274,13 @@ CryptoResult<SecretBytes> RatchetSession::decrypt(ByteView signalMessage) {
     SecretBytes newRoot;
     SecretBytes newSendingChain;
     if (sameChain) {
+        // The initiator knows the peer's signed prekey as a ratchet key before any chain on
+        // it exists: a message "on" that key would open under HMAC of an empty key, which
+        // anyone can compute. A message arrives only on a chain a root step made.
+        if (receivingChain_.empty()) {
+            return cryptoError(CryptoErrorCode::Malformed,
+                               QStringLiteral("the message is on a chain that does not exist"));
+        }
         if (m.counter < receivingCounter_) {
             return cryptoError(CryptoErrorCode::Replayed,
                                QStringLiteral("this message was already received"));

@@ -191,6 +191,43 @@ private slots:
         QCOMPARE(p.a->encrypt(view("now plain")).value().type, MessageType::Whisper);
     }
 
+    // Before Bob answers, Alice's session knows his signed prekey as the receiving ratchet key
+    // but has no chain on it. A message claiming that key, counter 0, sealed under the message
+    // key of an empty chain key (HMAC with an empty key: public) must not open, must change
+    // nothing, and Alice keeps sending PreKey messages.
+    void aMessageOnAChainThatDoesNotExistIsRefused() {
+        Pair p;
+        p.establish();
+        QVERIFY(p.a->awaitingReply());
+        const SecretBytes before = p.a->serialize();
+        Bytes ad = concat({p.alice.publicKey().serialized(), p.bob.publicKey().serialized()});
+        ad.push_back(1);  // version
+        const PublicKey& spk = p.bobSigned.keyPair.publicKey;
+        ad.insert(ad.end(), spk.begin(), spk.end());
+        ad.insert(ad.end(), 8, 0);  // previous counter 0, counter 0
+        std::uint8_t messageKey[crypto_auth_hmacsha256_BYTES];
+        crypto_auth_hmacsha256_state state;
+        const std::uint8_t emptyKey[1] = {0};
+        crypto_auth_hmacsha256_init(&state, emptyKey, 0);
+        const std::uint8_t seed = 0x01;
+        crypto_auth_hmacsha256_update(&state, &seed, 1);
+        crypto_auth_hmacsha256_final(&state, messageKey);
+        const Nonce nonce = randomNonce();
+        proto::SignalMessage m;
+        m.set_version(1);
+        m.set_ratchet_key(toString(spk));
+        m.set_counter(0);
+        m.set_previous_counter(0);
+        m.set_nonce(toString(nonce));
+        m.set_ciphertext(
+            toString(aeadSeal(ByteView(messageKey, sizeof messageKey), nonce, ad, view("forged"))));
+        const std::string forged = m.SerializeAsString();
+        QVERIFY(!p.a->decrypt(view(forged)).has_value());
+        QVERIFY(p.a->serialize().equals(before.span()));
+        QVERIFY(p.a->awaitingReply());
+        QCOMPARE(p.a->encrypt(view("still a prekey message")).value().type, MessageType::PreKey);
+    }
+
     void theResponderCannotSpeakFirst() {
         const IdentityKeyPair bob = IdentityKeyPair::generate();
         const IdentityKeyPair alice = IdentityKeyPair::generate();
