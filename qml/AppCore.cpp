@@ -538,7 +538,14 @@ void AppCore::setVerified(qint64 conversationId, qint64 contactId, bool verified
             return r.contacts.setVerification(
                 contactId, verified ? Verification::Verified : Verification::Default);
         },
-        this, [this, conversationId](StoreResult<void>) { loadContactDetails(conversationId); });
+        this,
+        [this, conversationId](StoreResult<void>) {
+            loadContactDetails(conversationId);
+            // Sends held for a changed safety number go once it is accepted or verified.
+            if (messenger_ != nullptr) {
+                QMetaObject::invokeMethod(messenger_, &core::Messenger::resumeOutbox);
+            }
+        });
 }
 
 void AppCore::markRead(qint64 conversationId) {

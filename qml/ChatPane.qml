@@ -115,18 +115,38 @@ Pane {
             }
         }
         // A contact whose identity key changed: say so until the numbers are compared again.
-        Label {
-            objectName: "identityWarning"
-            textFormat: Text.PlainText
+        // One the user had verified: nothing is sent to them until the change is accepted.
+        Pane {
+            objectName: "identityBanner"
             Layout.fillWidth: true
             visible: pane.details.identityChanged === true && pane.details.verification !== "verified"
-            wrapMode: Text.WordWrap
             padding: 8
-            text: qsTr("Your safety number with %1 changed. Their device may have been reinstalled, "
-                       + "or someone may be intercepting. Compare it again in the contact details.")
-                  .arg(pane.title)
             background: Rectangle { color: "#fff3cd" }
-            color: "#5c4400"
+            RowLayout {
+                anchors.fill: parent
+                spacing: 8
+                Label {
+                    objectName: "identityWarning"
+                    textFormat: Text.PlainText
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    color: "#5c4400"
+                    text: (pane.details.verification === "unverified"
+                           ? qsTr("Your safety number with %1 changed, and you had verified it. Their device may "
+                                  + "have been reinstalled, or someone may be intercepting. Your messages to them "
+                                  + "wait until you accept the new safety number or verify it again.")
+                           : qsTr("Your safety number with %1 changed. Their device may have been reinstalled, "
+                                  + "or someone may be intercepting. Compare it again in the contact details."))
+                          .arg(pane.title)
+                }
+                Button {
+                    objectName: "acceptIdentityButton"
+                    visible: pane.details.verification === "unverified"
+                    text: qsTr("Accept")
+                    Accessible.name: qsTr("Accept the new safety number and send")
+                    onClicked: pane.core.setVerified(pane.conversationId, pane.details.contactId, false)
+                }
+            }
         }
 
         ListView {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <sqlite3.h>
+#include <utility>
 
 #include <QFile>
 
@@ -293,8 +294,9 @@ StoreResult<void> Database::verify() {
     TANDEM_TRY_ASSIGN(const QString check, queryText("PRAGMA quick_check(1);"));
     if (check != QLatin1String("ok")) {
         failed_ = true;
-        return storeError(StoreErrorCode::DatabaseCorrupted,
-                          QStringLiteral("The database file %1 is damaged (%2).").arg(path_, check));
+        return storeError(
+            StoreErrorCode::DatabaseCorrupted,
+            QStringLiteral("The database file %1 is damaged (%2).").arg(path_, check));
     }
     return {};
 }
@@ -397,6 +399,41 @@ StoreResult<void> Transaction::commit() {
 Transaction::~Transaction() {
     if (db_ != nullptr && db_->inTransaction()) {
         (void)db_->exec("ROLLBACK;");
+    }
+}
+
+// ---- Savepoint --------------------------------------------------------------------------
+
+StoreResult<Savepoint> Savepoint::begin(Database& db) {
+    if (!db.inTransaction()) {
+        return storeError(StoreErrorCode::Internal,
+                          QStringLiteral("A savepoint needs a running transaction."));
+    }
+    TANDEM_TRY(db.exec("SAVEPOINT tandem_step;"));
+    return Savepoint(&db);
+}
+
+StoreResult<void> Savepoint::release() {
+    Database* db = std::exchange(db_, nullptr);
+    if (db == nullptr) {
+        return storeError(StoreErrorCode::Internal, QStringLiteral("Savepoint already ended."));
+    }
+    return db->exec("RELEASE tandem_step;");
+}
+
+StoreResult<void> Savepoint::undo() {
+    Database* db = std::exchange(db_, nullptr);
+    if (db == nullptr) {
+        return storeError(StoreErrorCode::Internal, QStringLiteral("Savepoint already ended."));
+    }
+    TANDEM_TRY(db->exec("ROLLBACK TO tandem_step;"));
+    return db->exec("RELEASE tandem_step;");
+}
+
+Savepoint::~Savepoint() {
+    if (db_ != nullptr && db_->inTransaction()) {
+        (void)db_->exec("ROLLBACK TO tandem_step;");
+        (void)db_->exec("RELEASE tandem_step;");
     }
 }
 

@@ -152,4 +152,24 @@ private:
     Database* db_;
 };
 
+// A savepoint inside a running transaction: undo() takes back everything written since it
+// began (the transaction goes on); release() keeps it. Destroyed without either, it undoes:
+// what did not finish leaves nothing behind.
+class Savepoint {
+public:
+    static StoreResult<Savepoint> begin(Database& db);
+    Savepoint(Savepoint&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+    Savepoint& operator=(Savepoint&&) = delete;
+    Savepoint(const Savepoint&) = delete;
+    Savepoint& operator=(const Savepoint&) = delete;
+    ~Savepoint();
+
+    StoreResult<void> release();
+    StoreResult<void> undo();
+
+private:
+    explicit Savepoint(Database* db) : db_(db) {}
+    Database* db_;
+};
+
 }  // namespace tandem::storage

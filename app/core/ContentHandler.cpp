@@ -112,6 +112,9 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
                                           const proto::Content& content, std::int64_t now,
                                           const QString& path) {
     HandledContent out;
+    if (from.blocked) {
+        return out;  // read and dropped: nothing stored, no receipt (the sender cannot tell)
+    }
     const auto uid = MessageUid::fromBytes(QByteArray::fromStdString(content.uid()));
     if (!uid) {
         return out;  // decodeContent guarantees a uid; nothing to do otherwise

@@ -359,10 +359,10 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
     const QString body = std::move(valid).value();
     // With a session and a certificate at hand, the message is sealed in the transaction that
     // stores it: one trip to the store instead of three before it is on the wire.
-    std::optional<std::pair<signalmode::Identity, QByteArray>> sealNow;
+    std::optional<std::pair<signalmode::Identity, signalmode::Certificate>> sealNow;
     if (mode == Mode::Signal && relay_ && relay_->isAuthenticated() && !certificate_.isEmpty() &&
         certificateExpires_ > nowMs() + 60 * 1000) {
-        sealNow.emplace(*signal_, certificate_);
+        sealNow.emplace(*signal_, signalmode::Certificate{certificate_, certificateExpires_});
     }
     struct Queued {
         Message message;
@@ -374,6 +374,12 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
          onTheWire = inFlight_](Repositories& r) -> StoreResult<Queued> {
             const std::int64_t now = nowMs();
             TANDEM_TRY_ASSIGN(const Contact contact, contactForAddress(r, mode, address, now));
+            if (contact.blocked) {
+                return storeError(StoreErrorCode::InvalidArgument,
+                                  QStringLiteral("You blocked %1. Unblock them to send.")
+                                      .arg(contact.displayName.isEmpty() ? redact(address)
+                                                                         : contact.displayName));
+            }
             TANDEM_TRY_ASSIGN(const Conversation conversation,
                               r.conversations.forContact(contact.id, now));
             Message m;
@@ -400,7 +406,9 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
                                                                      OutboxKind::Message));
             const bool nothingWaits =
                 !previous || (onTheWire.count(previous->id) != 0 && previous->nextAttemptAt <= now);
-            if (sealNow && nothingWaits) {
+            // A verified contact whose safety number changed: it waits for the user.
+            const bool held = contact.verification == Verification::Unverified;
+            if (sealNow && nothingWaits && !held) {
                 TANDEM_TRY_ASSIGN(
                     signalmode::SealedItem sealed,
                     signalmode::sealQueued(r, sealNow->first, out.outboxId, contact, content,
@@ -526,8 +534,9 @@ void Messenger::processInbound() {
     if (mode == Mode::Signal && signal_) {
         const std::map<std::uint32_t, crypto::PublicKey> trusted = {{1, network_->relay->relayKey}};
         store_.write(
-            [me = *signal_, trusted, bytes = envelope.ciphertext](Repositories& r) {
-                return signalmode::open(r, me, trusted, bytes, nowMs());
+            [me = *signal_, trusted, bytes = envelope.ciphertext,
+             receivedAt = envelope.serverTimeMs](Repositories& r) {
+                return signalmode::open(r, me, trusted, bytes, nowMs(), receivedAt);
             },
             this, done);
     } else if (mode == Mode::Session && session_) {

@@ -58,6 +58,13 @@ public:
     static constexpr const char* kReadReceiptsSetting = "privacy.read_receipts";
     static constexpr std::size_t kReceiptUids = 500;
 
+    // Sends to a contact wait while the contact is blocked, or (Signal mode) was verified and
+    // their identity key changed since (Verification::Unverified), as Signal does: until the
+    // user unblocks them, accepts the new safety number or verifies it. Whoever changes either
+    // calls resumeOutbox() after.
+    static bool isHeld(const storage::Contact& contact);
+    void resumeOutbox();
+
     // Nothing queued to send, nothing received left to store.
     [[nodiscard]] bool isIdle() const;
     [[nodiscard]] bool isConnected(storage::Mode mode) const;
@@ -153,6 +160,7 @@ private:
     void onFailed(const QByteArray& id, const transport::TransportError& error);
     void giveUp(std::int64_t outboxId, const QString& why);
     void ensureCertificate();
+    void resealExpired(std::int64_t outboxId);
     void refillPreKeys();
     // Learns the account ids of saved numbers (one rate-limited lookup).
     void resolveContacts();

@@ -25,6 +25,9 @@ namespace {
 constexpr std::size_t kOutboxBatch = 200;  // items dispatched per round
 constexpr int kOutboxPages = 50;           // at most 10 000 rows looked at per round
 constexpr std::int64_t kCertificateMarginMs = 3600 * 1000;
+// A sealed item goes out only while its certificate has this long left (it reaches the relay well
+// within it).
+constexpr std::int64_t kCertificateSendMarginMs = 60 * 1000;
 constexpr std::int64_t kPreKeyLowWater = 20;
 constexpr int kPreKeyBatch = 100;
 constexpr std::size_t kLookupBatch = 50;  // the relay's per-request limit
@@ -149,6 +152,9 @@ void Messenger::processOutbox() {
 }
 
 bool Messenger::dispatch(const OutboxItem& item, const Contact& contact) {
+    if (isHeld(contact)) {
+        return false;  // until the user unblocks them or accepts their new safety number
+    }
     proto::core::OutboxPayload payload;
     if (!payload.ParseFromArray(item.payload.constData(), static_cast<int>(item.payload.size()))) {
         giveUp(item.id, QStringLiteral("the queued message is damaged"));
@@ -159,6 +165,13 @@ bool Messenger::dispatch(const OutboxItem& item, const Contact& contact) {
                               ? Mode::Session
                               : Mode::Signal;
         if (!isConnected(mode)) {
+            return false;
+        }
+        const auto expires = static_cast<std::int64_t>(payload.wire().certificate_expires_ms());
+        if (mode == Mode::Signal && expires != 0 && expires < nowMs() + kCertificateSendMarginMs) {
+            // Sealed with a certificate that would be expired when the relay takes it (the
+            // recipient judges it by that time): sealed again, with a new one.
+            resealExpired(item.id);
             return false;
         }
         transmit(item.id, mode, QString::fromStdString(payload.wire().recipient()),
@@ -190,6 +203,34 @@ bool Messenger::dispatch(const OutboxItem& item, const Contact& contact) {
     return true;
 }
 
+bool Messenger::isHeld(const Contact& contact) {
+    return contact.blocked ||
+           (contact.mode == Mode::Signal && contact.verification == Verification::Unverified);
+}
+
+void Messenger::resumeOutbox() {
+    processOutbox();
+}
+
+void Messenger::resealExpired(std::int64_t outboxId) {
+    inFlight_.insert(outboxId);  // nothing else sends it meanwhile
+    store_.write(
+        [outboxId](Repositories& r) { return signalmode::unsealExpired(r, outboxId); }, this,
+        [this, outboxId](StoreResult<bool> unsealed) {
+            inFlight_.erase(outboxId);
+            if (!unsealed) {
+                qCWarning(lcCore) << "cannot seal a message again:" << unsealed.error().message;
+                return;
+            }
+            if (!*unsealed) {
+                giveUp(outboxId, QStringLiteral("the queued message's sender certificate "
+                                                "expired and it cannot be sealed again"));
+                return;
+            }
+            processOutbox();
+        });
+}
+
 void Messenger::sealSessionAndSend(std::int64_t outboxId, const Contact& contact,
                                    const QByteArray& content) {
     store_.write(
@@ -215,7 +256,8 @@ void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
                             const QByteArray& content,
                             std::optional<crypto::signal::PreKeyBundle> bundle) {
     store_.write(
-        [me = *signal_, outboxId, contact, content, certificate = certificate_,
+        [me = *signal_, outboxId, contact, content,
+         certificate = signalmode::Certificate{certificate_, certificateExpires_},
          bundle](Repositories& r) {
             return signalmode::sealQueued(r, me, outboxId, contact, content, certificate, bundle,
                                           nowMs());
@@ -229,6 +271,10 @@ void Messenger::sealAndSend(std::int64_t outboxId, const Contact& contact,
             }
             if (result->sealed.identityChanged) {
                 emit identityChanged(Mode::Signal, contact.address);
+            }
+            if (result->sealed.held) {
+                inFlight_.erase(outboxId);  // waits until the user accepts the new identity
+                return;
             }
             if (result->waiting) {
                 inFlight_.erase(outboxId);  // goes once the one before it has been sealed

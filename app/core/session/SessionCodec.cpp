@@ -90,8 +90,9 @@ StoreResult<Opened> open(Repositories& r, const Identity& me, const QByteArray& 
         probe.fromSelf = opened->senderSessionId == me.sessionId;
         probe.replyTo = opened->senderSessionId;
         TANDEM_TRY_ASSIGN(const auto known, findContact(r, Mode::Session, opened->senderSessionId));
-        probe.fromContact = known.has_value();  // nothing is created for a stranger
-        out.outcome = Opened::Outcome::Probe;   // never stored (docs/latency.md)
+        probe.fromContact =
+            known.has_value() && !known->blocked;  // nothing is created for a stranger
+        out.outcome = Opened::Outcome::Probe;      // never stored (docs/latency.md)
         out.probe = std::move(probe);
         return out;
     }

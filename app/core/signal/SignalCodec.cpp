@@ -6,6 +6,7 @@
 #include "crypto/signal/Ratchet.h"
 #include "crypto/signal/SealedSender.h"
 #include "proto/ContentCodec.h"
+#include "storage/Database.h"
 #include "storage/Limits.h"
 #include "tandem/core.pb.h"
 #include "transport/relay/Address.h"
@@ -236,6 +237,12 @@ StoreResult<Sealed> seal(Repositories& r, const Identity& me, const Contact& con
         if (change == IdentityChange::Changed) {
             qCInfo(lcCore) << "a contact's identity key changed";
             out.identityChanged = true;
+            if (contact.verification == Verification::Verified) {
+                // Now Unverified: nothing goes to the new key until the user accepts it. The
+                // new session is not kept; it is made again from a bundle then.
+                out.held = true;
+                return out;
+            }
         }
     } else if (record.states.empty()) {
         out.needBundle = true;
@@ -269,7 +276,7 @@ StoreResult<Sealed> seal(Repositories& r, const Identity& me, const Contact& con
 
 StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int64_t outboxId,
                                    const Contact& contact, const QByteArray& content,
-                                   const QByteArray& certificate,
+                                   const Certificate& certificate,
                                    const std::optional<PreKeyBundle>& bundle, std::int64_t now) {
     SealedItem out;
     TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
@@ -285,7 +292,7 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
             return out;
         }
     }
-    TANDEM_TRY_ASSIGN(Sealed sealed, seal(r, me, contact, content, certificate, bundle, now));
+    TANDEM_TRY_ASSIGN(Sealed sealed, seal(r, me, contact, content, certificate.bytes, bundle, now));
     TANDEM_TRY_ASSIGN(const Contact fresh, r.contacts.get(contact.id));
     out.recipient = fresh.serviceId.isEmpty() ? fresh.address : fresh.serviceId;
     out.accessKey = fresh.accessKey;
@@ -298,6 +305,7 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
         wire->set_envelope(sealed.envelope.toStdString());
         wire->set_content(content.toStdString());
         wire->set_recipient_identity(sealed.recipientIdentity.toStdString());
+        wire->set_certificate_expires_ms(static_cast<std::uint64_t>(certificate.expiresMs));
         TANDEM_TRY(
             r.outbox.setPayload(outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
     }
@@ -321,6 +329,20 @@ StoreResult<bool> unsealStale(Repositories& r, std::int64_t outboxId, const Cont
     }
     std::string content = std::move(*payload.mutable_wire()->mutable_content());
     payload.set_content(std::move(content));  // clears the wire: the stage is a oneof
+    TANDEM_TRY(
+        r.outbox.setPayload(outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
+    return true;
+}
+
+StoreResult<bool> unsealExpired(Repositories& r, std::int64_t outboxId) {
+    TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
+    proto::core::OutboxPayload payload;
+    if (!payload.ParseFromArray(item.payload.constData(), static_cast<int>(item.payload.size())) ||
+        !payload.has_wire() || payload.wire().content().empty()) {
+        return false;
+    }
+    std::string content = std::move(*payload.mutable_wire()->mutable_content());
+    payload.set_content(std::move(content));
     TANDEM_TRY(
         r.outbox.setPayload(outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
     return true;
@@ -353,12 +375,18 @@ StoreResult<int> unsealAll(Repositories& r) {
     }
 }
 
-StoreResult<Opened> open(Repositories& r, const Identity& me,
-                         const std::map<std::uint32_t, PublicKey>& trusted,
-                         const QByteArray& envelope, std::int64_t now) {
+namespace {
+
+StoreResult<Opened> openUnguarded(Repositories& r, const Identity& me,
+                                  const std::map<std::uint32_t, PublicKey>& trusted,
+                                  const QByteArray& envelope, std::int64_t now,
+                                  std::int64_t receivedAtMs, bool& refused) {
     Opened out;
-    auto unsealed = openSealed(*me.keys, view(envelope), trusted, static_cast<std::uint64_t>(now),
-                               me.sealedCache.get());
+    // The certificate was valid when the relay took the envelope (the relay issues the
+    // certificates, so its clock is the one that matters); never judged later than now.
+    const std::int64_t judgedAt = receivedAtMs > 0 ? std::min(receivedAtMs, now) : now;
+    auto unsealed = openSealed(*me.keys, view(envelope), trusted,
+                               static_cast<std::uint64_t>(judgedAt), me.sealedCache.get());
     if (!unsealed) {
         out.outcome = Opened::Outcome::Undecryptable;
         out.problem = unsealed.error().message;
@@ -391,8 +419,9 @@ StoreResult<Opened> open(Repositories& r, const Identity& me,
             TANDEM_TRY_ASSIGN(known, r.contacts.findUnresolvedByIdentityKey(
                                          Mode::Signal, qbytes(certificate.identityKey)));
         }
-        probe.fromContact = known && (known->identityKey.isEmpty() ||
-                                      known->identityKey == qbytes(certificate.identityKey));
+        probe.fromContact =
+            known && !known->blocked &&
+            (known->identityKey.isEmpty() || known->identityKey == qbytes(certificate.identityKey));
         probe.replyTo = relay::aciAddress(qbytes(certificate.senderAci));
         probe.accessKey = QByteArray::fromStdString(content->sender_access_key());
         probe.identityKey = qbytes(certificate.identityKey);
@@ -411,15 +440,29 @@ StoreResult<Opened> open(Repositories& r, const Identity& me,
     TANDEM_TRY_ASSIGN(SessionRecord record, SessionRecord::load(r, contact.address));
     std::optional<SecretBytes> plaintext;
     const auto fail = [&](const CryptoError& e) -> StoreResult<Opened> {
+        refused = true;
         out.outcome = e.code == CryptoErrorCode::Replayed ? Opened::Outcome::Duplicate
                                                           : Opened::Outcome::Undecryptable;
         out.problem = e.message;
         return out;
     };
+    const QByteArray certifiedIdentity = qbytes(unsealed->certificate.identityKey);
+    const auto sameIdentity = [&](const IdentityPublicKey& sessionIdentity) {
+        const QByteArray key = qbytes(sessionIdentity.ed25519);
+        return key.size() == certifiedIdentity.size() &&
+               sodium_memcmp(key.constData(), certifiedIdentity.constData(),
+                             static_cast<std::size_t>(key.size())) == 0;
+    };
+    const CryptoError otherIdentity{
+        CryptoErrorCode::Malformed,
+        QStringLiteral("the sender's certificate names another identity than the session's")};
     if (unsealed->type == MessageType::PreKey) {
         auto prekeyMessage = PreKeyMessage::parse(unsealed->message.span());
         if (!prekeyMessage) {
             return fail(prekeyMessage.error());
+        }
+        if (!sameIdentity(prekeyMessage->identity)) {
+            return fail(otherIdentity);
         }
         const auto same =
             std::find_if(record.states.begin(), record.states.end(), [&](const RatchetSession& s) {
@@ -444,8 +487,8 @@ StoreResult<Opened> open(Repositories& r, const Identity& me,
             signedPreKey.keyPair = X25519KeyPair::fromPrivate(signedRow->secretKey->clone());
             std::optional<OneTimePreKey> oneTime;
             if (prekeyMessage->oneTimePreKeyId) {
-                // Taken in this transaction: a one-time prekey is never used twice, even by a
-                // message that then fails to decrypt.
+                // Taken in this transaction: a one-time prekey is never used twice. A message
+                // that then fails gives it back (open() undoes everything of a failed message).
                 TANDEM_TRY_ASSIGN(const auto row, r.prekeys.take(*prekeyMessage->oneTimePreKeyId));
                 if (!row || !row->secretKey) {
                     return fail(
@@ -470,12 +513,16 @@ StoreResult<Opened> open(Repositories& r, const Identity& me,
         if (!decrypted) {
             return fail(decrypted.error());
         }
+        if (!sameIdentity(record.states.front().remoteIdentity())) {
+            return fail(otherIdentity);  // the record is not saved: nothing moved
+        }
         plaintext = std::move(decrypted).value();
     }
     TANDEM_TRY(record.save(r, contact.address, now));
 
     const auto content = proto::decodeContent(qbytes(plaintext->span()));
     if (!content) {
+        refused = true;
         out.outcome = Opened::Outcome::Undecryptable;
         out.problem = content.error();
         return out;
@@ -487,6 +534,29 @@ StoreResult<Opened> open(Repositories& r, const Identity& me,
     TANDEM_TRY_ASSIGN(HandledContent handled,
                       handleContent(r, Mode::Signal, contact, *content, now));
     takeHandled(out, std::move(handled));
+    return out;
+}
+
+}  // namespace
+
+// Everything an envelope changes — the sender's contact, their identity key, a one-time prekey
+// taken, the ratchet — is kept only when the message opened and was stored: a message that
+// fails leaves the store as it was (a savepoint), so no forged, stale or damaged envelope can
+// create a contact, replace a key or burn a prekey.
+StoreResult<Opened> open(Repositories& r, const Identity& me,
+                         const std::map<std::uint32_t, PublicKey>& trusted,
+                         const QByteArray& envelope, std::int64_t now, std::int64_t receivedAtMs) {
+    TANDEM_TRY_ASSIGN(Savepoint step, Savepoint::begin(r.db));
+    bool refused = false;
+    TANDEM_TRY_ASSIGN(Opened out,
+                      openUnguarded(r, me, trusted, envelope, now, receivedAtMs, refused));
+    if (refused) {
+        TANDEM_TRY(step.undo());
+        out.identityChanged = false;
+        out.usedOneTimePreKey = false;
+        return out;
+    }
+    TANDEM_TRY(step.release());
     return out;
 }
 

@@ -39,6 +39,7 @@ struct Sealed {
     QString problem;               // a crypto failure, in words
     QByteArray recipientIdentity;  // the Ed25519 identity key it was sealed for
     bool identityChanged = false;  // a new session, with a key other than the one we knew
+    bool held = false;  // that key replaced one the user had verified: nothing was sealed
 };
 
 // Encrypts `content` for `contact` (session from the store, or a new one from `bundle`),
@@ -55,6 +56,14 @@ storage::StoreResult<Sealed> seal(storage::Repositories& r, const Identity& me,
 // ratchet numbers them in the order they leave, and a session that appears between two seals
 // (theirs, from an incoming PreKey message) must not carry a later message out first.
 // `waiting` then says so, and nothing is sealed.
+// The relay's sender certificate as the outbox uses it: the bytes and when it expires. An item
+// sealed with it records the expiry, and is sealed again with a new certificate when it would
+// reach the relay after that (an envelope is judged by the relay's receive time).
+struct Certificate {
+    QByteArray bytes;
+    std::int64_t expiresMs = 0;
+};
+
 struct SealedItem {
     Sealed sealed;
     bool waiting = false;  // an earlier message of the conversation is not sealed yet
@@ -63,7 +72,7 @@ struct SealedItem {
 };
 storage::StoreResult<SealedItem> sealQueued(
     storage::Repositories& r, const Identity& me, std::int64_t outboxId,
-    const storage::Contact& contact, const QByteArray& content, const QByteArray& certificate,
+    const storage::Contact& contact, const QByteArray& content, const Certificate& certificate,
     const std::optional<crypto::signal::PreKeyBundle>& bundle, std::int64_t now);
 
 // What opening an envelope came to (ContentHandler.h), the same in both modes.
@@ -84,15 +93,22 @@ storage::StoreResult<storage::Contact> learnServiceId(storage::Repositories& r,
 storage::StoreResult<bool> unsealStale(storage::Repositories& r, std::int64_t outboxId,
                                        const storage::Contact& contact);
 
+// Outbox item `outboxId` was sealed with a sender certificate that expires before it can reach
+// the relay: it holds its content again, to be sealed anew (the ratchet moves on; the
+// recipient keeps the unused key as skipped). False: nothing to unseal.
+storage::StoreResult<bool> unsealExpired(storage::Repositories& r, std::int64_t outboxId);
+
 // Our own identity was replaced (registered again): every Signal-mode item sealed with the old
 // one and not sent yet holds its content again, to be sealed with the new. Items sealed before
 // outbox payloads kept their content stay as they are. Returns how many were unsealed.
 storage::StoreResult<int> unsealAll(storage::Repositories& r);
 
-// Opens a sealed envelope and stores what it carries.
+// Opens a sealed envelope and stores what it carries. The sender certificate is judged at
+// `receivedAtMs`, when the relay took the envelope (0: unknown, judged now): a message that
+// waited in the mailbox longer than its certificate lives is still theirs.
 storage::StoreResult<Opened> open(
     storage::Repositories& r, const Identity& me,
     const std::map<std::uint32_t, crypto::PublicKey>& trustedRelayKeys, const QByteArray& envelope,
-    std::int64_t now);
+    std::int64_t now, std::int64_t receivedAtMs = 0);
 
 }  // namespace tandem::core::signalmode
