@@ -279,6 +279,137 @@ private slots:
                      .outcome,
                  Opened::Outcome::Undecryptable);
     }
+
+    // An outbox item sealed with a certificate that expires before it reaches the relay is
+    // sealed again with a new one (the recipient would refuse it, judged at the relay's time).
+    void anItemWhoseCertificateExpiredIsSealedAgain() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n4.json")));
+        SignalUser alice(QStringLiteral("+4915100000001"));
+        SignalUser bob(QStringLiteral("+4915100000002"));
+        for (SignalUser* u : {&alice, &bob}) {
+            u->open(true);
+            u->registerWith(network);
+            u->start();
+        }
+        QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "first")));
+        QTRY_VERIFY_WITH_TIMEOUT(bob.received.contains("first"), 20000);
+        alice.stop();
+
+        // Queued while offline, sealed with a certificate that expires in a second.
+        const Ed25519KeyPair relayKey = relayKeyOf(relay);
+        const auto me = identityOf(alice);
+        const std::int64_t expires = nowMs() + 1000;
+        const Bytes certificate = SenderCertificate::issue(relayKey, 1, view(me.aci), QString(), 1,
+                                                           me.keys->publicKey().ed25519,
+                                                           static_cast<std::uint64_t>(expires));
+        const core::signalmode::Certificate stale{
+            QByteArray(reinterpret_cast<const char*>(certificate.data()),
+                       static_cast<qsizetype>(certificate.size())),
+            expires};
+        const auto queued = test::await(alice.store->write(
+            [me, stale, phone = bob.phone](Repositories& r) -> StoreResult<bool> {
+                const std::int64_t now = nowMs();
+                TANDEM_TRY_ASSIGN(const auto found, r.contacts.find(Mode::Signal, phone));
+                if (!found) {
+                    return storeError(StoreErrorCode::NotFound, QStringLiteral("no Bob"));
+                }
+                const Contact contact = *found;
+                TANDEM_TRY_ASSIGN(const Conversation c,
+                                  r.conversations.forContact(contact.id, now));
+                Message m;
+                m.conversationId = c.id;
+                m.uid = MessageUid::generate(now);
+                m.direction = Direction::Outgoing;
+                m.body = QStringLiteral("late");
+                m.status = MessageStatus::Pending;
+                m.sentAt = now;
+                TANDEM_TRY_ASSIGN(const auto inserted, r.messages.insert(m));
+                const QByteArray text = core::textContent(m.uid, now, m.body, 0);
+                TANDEM_TRY_ASSIGN(
+                    const std::int64_t outboxId,
+                    core::enqueueContent(r, c.id, inserted.id, OutboxKind::Message, text, now));
+                TANDEM_TRY_ASSIGN(const auto item,
+                                  core::signalmode::sealQueued(r, me, outboxId, contact, text,
+                                                               stale, std::nullopt, now));
+                return !item.sealed.envelope.isEmpty();
+            }));
+        QVERIFY(queued.value());
+        QTest::qWait(1200);  // the certificate is past
+        alice.start();
+        QTRY_VERIFY_WITH_TIMEOUT(bob.received.contains("late"), 20000);
+    }
+
+    // Bob, whom Alice verified, registers again (a new identity key): Alice's messages to him
+    // wait until she accepts the new safety number; then they go.
+    void aVerifiedContactsNewIdentityHoldsSends() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n5.json")));
+        SignalUser alice(QStringLiteral("+4915100000001"));
+        SignalUser bob(QStringLiteral("+4915100000002"));
+        for (SignalUser* u : {&alice, &bob}) {
+            u->open(true);
+            u->registerWith(network);
+            u->start();
+        }
+        QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "one")));
+        QTRY_VERIFY_WITH_TIMEOUT(bob.received.contains("one"), 20000);
+        const std::int64_t bobId = alice.contact(bob.phone)->id;
+        QVERIFY(test::await(alice.store->write([bobId](Repositories& r) {
+                    return r.contacts.setVerification(bobId, Verification::Verified);
+                })).has_value());
+
+        bob.stop();
+        bob.registerWith(network);  // a new identity key
+        bob.start();
+        QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "held")));
+        QTRY_COMPARE_WITH_TIMEOUT(alice.contact(bob.phone)->verification, Verification::Unverified,
+                                  20000);
+        QTest::qWait(1500);
+        QVERIFY(!bob.received.contains("held"));
+        QVERIFY(core::Messenger::isHeld(*alice.contact(bob.phone)));
+
+        QVERIFY(test::await(alice.store->write([bobId](Repositories& r) {
+                    return r.contacts.setVerification(bobId, Verification::Default);
+                })).has_value());
+        alice.messenger->resumeOutbox();
+        QTRY_VERIFY_WITH_TIMEOUT(bob.received.contains("held"), 20000);
+    }
+
+    // What a blocked contact sends is dropped; sending to them is refused, with a reason.
+    void aBlockedContactIsNotHeard() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n6.json")));
+        SignalUser alice(QStringLiteral("+4915100000001"));
+        SignalUser bob(QStringLiteral("+4915100000002"));
+        SignalUser carol(QStringLiteral("+4915100000003"));
+        for (SignalUser* u : {&alice, &bob, &carol}) {
+            u->open(true);
+            u->registerWith(network, /*sharePhone=*/true);
+            u->start();
+        }
+        QVERIFY(test::await(bob.messenger->sendText(Mode::Signal, alice.phone, "before")));
+        QTRY_VERIFY_WITH_TIMEOUT(alice.received.contains("before"), 20000);
+        const std::int64_t bobId = alice.contact(bob.phone)->id;
+        QVERIFY(test::await(alice.store->write([bobId](Repositories& r) {
+                    return r.contacts.setBlocked(bobId, true);
+                })).has_value());
+
+        QVERIFY(test::await(bob.messenger->sendText(Mode::Signal, alice.phone, "spam")));
+        QTRY_VERIFY_WITH_TIMEOUT(bob.messenger->isIdle(), 20000);  // the relay has it
+        // Alice's mailbox is delivered in order: Carol's message comes after Bob's.
+        QVERIFY(test::await(carol.messenger->sendText(Mode::Signal, alice.phone, "after")));
+        QTRY_VERIFY_WITH_TIMEOUT(alice.received.contains("after"), 20000);
+        QVERIFY(!alice.received.contains("spam"));
+
+        const auto refused =
+            test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "to a blocked one"));
+        QVERIFY(!refused.has_value());
+        QVERIFY2(refused.error().message.contains("blocked"), qPrintable(refused.error().message));
+    }
 };
 
 QTEST_GUILESS_MAIN(SignalHostileTest)
