@@ -3,28 +3,11 @@
 #include <QPainter>
 #include <qrencode.h>
 
-#include "crypto/signal/SafetyNumber.h"
+#include "app/core/SafetyNumbers.h"
 
 namespace tandem::gui {
 
 using namespace tandem::storage;
-
-namespace {
-
-std::optional<crypto::signal::SerializedKey> serializedIdentity(const QByteArray& ed25519) {
-    if (ed25519.size() != 32) {
-        return std::nullopt;
-    }
-    crypto::PublicKey key{};
-    std::copy(ed25519.begin(), ed25519.end(), key.begin());
-    const auto x25519 = crypto::ed25519ToX25519(key);
-    if (!x25519) {
-        return std::nullopt;
-    }
-    return crypto::signal::serializeKey(*x25519);
-}
-
-}  // namespace
 
 QImage qrImage(const QByteArray& payload, int scale) {
     QRcode* code = QRcode_encodeData(static_cast<int>(payload.size()),
@@ -66,19 +49,11 @@ StoreResult<ContactDetails> loadContactDetails(Repositories& r, qint64 conversat
                        : contact.verification == Verification::Unverified ? "unverified"
                                                                           : "default";
     out.identityChanged = contact.identityChangedAt.has_value();
-    TANDEM_TRY_ASSIGN(const auto me, r.accounts.get(*conversation.mode));
-    const auto mine = me ? serializedIdentity(me->identityPublic) : std::nullopt;
-    const auto theirs = serializedIdentity(contact.identityKey);
-    if (mine && theirs) {
-        // The stable ids: numbers in Signal mode (an "aci:" contact has no number to show),
-        // Session IDs in Session mode.
-        const auto number =
-            crypto::signal::safetyNumber(me->address, *mine, contact.address, *theirs);
-        if (number) {
-            out.safetyNumber = number->grouped();
-            out.qr = qrImage(QByteArray(reinterpret_cast<const char*>(number->scannable.data()),
-                                        static_cast<qsizetype>(number->scannable.size())));
-        }
+    TANDEM_TRY_ASSIGN(const auto number, core::safetyNumberWith(r, contact));
+    if (number) {
+        out.safetyNumber = number->grouped();
+        out.qr = qrImage(QByteArray(reinterpret_cast<const char*>(number->scannable.data()),
+                                    static_cast<qsizetype>(number->scannable.size())));
     }
     return out;
 }

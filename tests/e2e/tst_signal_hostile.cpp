@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include "app/core/ContentHandler.h"
+#include "app/core/SafetyNumbers.h"
 #include "app/core/signal/SignalCodec.h"
 #include "crypto/QtBytes.h"
 #include "crypto/signal/Ratchet.h"
@@ -409,6 +410,38 @@ private slots:
             test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "to a blocked one"));
         QVERIFY(!refused.has_value());
         QVERIFY2(refused.error().message.contains("blocked"), qPrintable(refused.error().message));
+    }
+
+    // Alice does not share her number, so Bob knows her only by her account id: both still
+    // compute the same safety number (each party named by its account id).
+    void bothSidesComputeTheSameSafetyNumber() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n7.json")));
+        SignalUser alice(QStringLiteral("+4915100000001"));
+        SignalUser bob(QStringLiteral("+4915100000002"));
+        alice.open(true);
+        alice.registerWith(network, /*sharePhone=*/false);
+        bob.open(true);
+        bob.registerWith(network, /*sharePhone=*/true);
+        alice.start();
+        bob.start();
+        QVERIFY(test::await(alice.messenger->sendText(Mode::Signal, bob.phone, "hi")));
+        QTRY_VERIFY_WITH_TIMEOUT(bob.received.contains("hi"), 20000);
+        QCOMPARE(bob.contacts().size(), std::size_t{1});
+        QVERIFY(bob.contacts().front().address.startsWith("aci:"));
+        const auto numberOf = [](SignalUser& user) {
+            return test::await(user.store->read([](Repositories& r) -> StoreResult<QString> {
+                       TANDEM_TRY_ASSIGN(const auto contacts, r.contacts.list(Mode::Signal));
+                       TANDEM_TRY_ASSIGN(const auto number,
+                                         core::safetyNumberWith(r, contacts.front()));
+                       return number ? number->digits : QString();
+                   }))
+                .value();
+        };
+        const QString seenByAlice = numberOf(alice);
+        QCOMPARE(seenByAlice.size(), 60);
+        QCOMPARE(numberOf(bob), seenByAlice);
     }
 };
 
