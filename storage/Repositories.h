@@ -10,6 +10,7 @@
 #include "storage/repositories/MessageRepository.h"
 #include "storage/repositories/OutboxRepository.h"
 #include "storage/repositories/PrekeyRepository.h"
+#include "storage/repositories/ReceivedRepository.h"
 #include "storage/repositories/SettingsRepository.h"
 #include "storage/repositories/StickerRepository.h"
 
@@ -27,6 +28,7 @@ struct Repositories {
           outbox(database),
           sessions(database),
           prekeys(database),
+          received(database),
           stickers(database),
           latency(database),
           settings(database) {}
@@ -39,6 +41,7 @@ struct Repositories {
     OutboxRepository outbox;
     CryptoSessionRepository sessions;
     PrekeyRepository prekeys;
+    ReceivedRepository received;
     StickerRepository stickers;
     LatencyRepository latency;
     SettingsRepository settings;

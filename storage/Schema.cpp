@@ -174,6 +174,19 @@ CREATE UNIQUE INDEX contacts_by_service_id ON contacts(mode, service_id)
     WHERE service_id IS NOT NULL;
 )sql";
 
+// Envelopes received, remembered by digest for as long as a copy could come back.
+constexpr std::string_view kMigration5 = R"sql(
+-- What arrived, by digest, while a copy of it could still come back (Session mode: a node may
+-- keep or bring back a message we took and deleted): such a copy is not accepted again.
+CREATE TABLE received_envelopes (
+    mode INTEGER NOT NULL CHECK (mode IN (1, 2)),
+    digest BLOB NOT NULL CHECK (length(digest) = 32),
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (mode, digest)
+) WITHOUT ROWID;
+CREATE INDEX received_envelopes_by_time ON received_envelopes(received_at);
+)sql";
+
 // The schema a new database gets: the result of every migration, written out whole so a
 // reader sees each table in one place. Keep it equal to the migrations (tst_schema checks).
 constexpr std::string_view kFreshSchema = R"sql(
@@ -326,6 +339,15 @@ CREATE TABLE latency_samples (
 CREATE INDEX latency_samples_by_transport ON latency_samples(transport, sent_at);
 CREATE INDEX latency_samples_by_probe_run ON latency_samples(probe_run)
     WHERE probe_run IS NOT NULL;
+-- What arrived, by digest, while a copy of it could still come back (Session mode: a node may
+-- keep or bring back a message we took and deleted): such a copy is not accepted again.
+CREATE TABLE received_envelopes (
+    mode INTEGER NOT NULL CHECK (mode IN (1, 2)),
+    digest BLOB NOT NULL CHECK (length(digest) = 32),
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (mode, digest)
+) WITHOUT ROWID;
+CREATE INDEX received_envelopes_by_time ON received_envelopes(received_at);
 )sql";
 
 consteval bool migrationsAreOrdered(const std::array<Migration, kSchemaVersion>& migrations) {
@@ -359,6 +381,7 @@ constexpr std::array<Migration, kSchemaVersion> kMigrationsDef = {{
     {2, "sticker packs, stickers, latency samples", kMigration2},
     {3, "contacts' sealed-sender access keys", kMigration3},
     {4, "contacts' service ids", kMigration4},
+    {5, "digests of received envelopes", kMigration5},
 }};
 static_assert(migrationsAreOrdered(kMigrationsDef),
               "migrations must be numbered 1, 2, 3, … in order, each with SQL");

@@ -11,8 +11,11 @@
 #include <QTest>
 
 #include "app/core/Await.h"
+#include "app/core/ContentHandler.h"
 #include "app/core/Messenger.h"
 #include "app/core/session/SessionCodec.h"
+#include "crypto/QtBytes.h"
+#include "crypto/session/SessionMessage.h"
 #include "storage/Store.h"
 #include "tests/support/OnionNetwork.h"
 #include "tests/support/TestSupport.h"
@@ -224,6 +227,48 @@ private slots:
         QCOMPARE(alice.count("SELECT count(*) FROM outbox"), std::int64_t{0});
         QCOMPARE(alice.count("SELECT count(*) FROM contacts WHERE address LIKE '0500%'"),
                  std::int64_t{0});
+    }
+
+    // A copy of a message Bob took and then deleted, brought back by a node, is not accepted
+    // again; nor is one older than any swarm keeps (the sender's signed time says so).
+    void aReplayedMessageIsNotTakenAgain() {
+        User bob;
+        bob.create(*network_);
+        const auto alice = crypto::session::SessionIdentity::generate();
+        const auto me = test::await(bob.store->read([](Repositories& r) {
+                            return core::sessionmode::loadIdentity(r);
+                        }))
+                            .value()
+                            .value();
+        const auto envelopeOf = [&](const QString& text, std::int64_t sentAt) {
+            const QByteArray content =
+                core::textContent(MessageUid::generate(sentAt), sentAt, text, 0);
+            const auto bytes = crypto::session::encryptSessionMessage(
+                                   crypto::view(content), alice.ed25519, me.keys->x25519.publicKey)
+                                   .value();
+            return QByteArray(reinterpret_cast<const char*>(bytes.data()),
+                              static_cast<qsizetype>(bytes.size()));
+        };
+        const auto open = [&](const QByteArray& envelope) {
+            return test::await(bob.store->write([me, envelope](Repositories& r) {
+                       return core::sessionmode::open(r, me, envelope, QByteArray(), QString(),
+                                                      QDateTime::currentMSecsSinceEpoch());
+                   }))
+                .value();
+        };
+        const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+        const QByteArray hello = envelopeOf(QStringLiteral("hello"), now);
+        const auto first = open(hello);
+        QCOMPARE(first.outcome, core::Opened::Outcome::Stored);
+        QVERIFY(test::await(bob.store->write([id = first.message->id](Repositories& r) {
+                    return r.messages.remove(id);
+                })).value());
+        QCOMPARE(open(hello).outcome, core::Opened::Outcome::Duplicate);
+        QCOMPARE(bob.count("SELECT count(*) FROM messages"), 0);
+        const QByteArray old = envelopeOf(QStringLiteral("from long ago"),
+                                          now - core::sessionmode::kReceivedMemoryMs - 1);
+        QCOMPARE(open(old).outcome, core::Opened::Outcome::Duplicate);
+        QCOMPARE(bob.count("SELECT count(*) FROM messages"), 0);
     }
 
     void anOfflineRecipientGetsEverythingWhenBack() {

@@ -1,5 +1,7 @@
 #include "app/core/session/SessionCodec.h"
 
+#include <sodium.h>
+
 #include <tandem/common/Redact.h>
 
 #include "crypto/QtBytes.h"
@@ -12,6 +14,19 @@ namespace tandem::core::sessionmode {
 using namespace tandem::storage;
 using namespace tandem::crypto;
 using namespace tandem::crypto::session;
+
+namespace {
+
+QByteArray envelopeDigest(const QByteArray& envelope) {
+    QByteArray digest(ReceivedRepository::kDigestBytes, Qt::Uninitialized);
+    crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()),
+                       static_cast<std::size_t>(digest.size()),
+                       reinterpret_cast<const unsigned char*>(envelope.constData()),
+                       static_cast<unsigned long long>(envelope.size()), nullptr, 0);
+    return digest;
+}
+
+}  // namespace
 
 Account accountFor(const SessionIdentity& identity, std::int64_t now) {
     Account a;
@@ -98,6 +113,22 @@ StoreResult<Opened> open(Repositories& r, const Identity& me, const QByteArray& 
     }
     if (opened->senderSessionId == me.sessionId) {
         out.outcome = Opened::Outcome::Ignored;  // our own (another device's) message: not yet
+        return out;
+    }
+    // A replay: a copy of what we took already (a node that kept, or brought back, a message
+    // we deleted), or one older than any copy a swarm may still hold — which we took then or
+    // never will. The sender signed the content, so its time is theirs to state, not a node's.
+    const auto sentAt = static_cast<std::int64_t>(content->sent_at_ms());
+    if (sentAt < now - kReceivedMemoryMs) {
+        out.outcome = Opened::Outcome::Duplicate;
+        out.problem = QStringLiteral("a message older than any copy a swarm keeps");
+        return out;
+    }
+    TANDEM_TRY(r.received.forgetBefore(now - kReceivedMemoryMs));
+    TANDEM_TRY_ASSIGN(const bool fresh,
+                      r.received.remember(Mode::Session, envelopeDigest(envelope), now));
+    if (!fresh) {
+        out.outcome = Opened::Outcome::Duplicate;
         return out;
     }
     TANDEM_TRY_ASSIGN(const Contact contact,

@@ -24,6 +24,10 @@ inline constexpr auto kLastSeenSetting = "session.last_seen";       // the swarm
 inline constexpr auto kLastSeenAtSetting = "session.last_seen_at";  // …at this member
 inline constexpr auto kDirectorySetting = "session.directory";      // newest signed directory
 
+// How long what arrived is remembered (ReceivedRepository), and the oldest a message may be to
+// be accepted: longer than a swarm keeps any message (14 days), with a day for clocks.
+inline constexpr std::int64_t kReceivedMemoryMs = 15LL * 24 * 3600 * 1000;
+
 struct Identity {
     std::shared_ptr<const crypto::session::SessionIdentity> keys;
     QString sessionId;
