@@ -317,6 +317,17 @@ void AppCore::startCore() {
             });
     connect(messenger, &core::Messenger::problem, messenger,
             [toGui, this](const QString& p) { toGui([this, p] { emit sendFailed(p); }); });
+    // A message that could not be read is acknowledged (the network would bring it again and
+    // again): the user is told, not left to wonder.
+    connect(messenger, &core::Messenger::receiveFailed, messenger,
+            [toGui, this](Mode, const QString& from, const QString& why) {
+                toGui([this, from, why] {
+                    emit sendFailed(
+                        from.isEmpty()
+                            ? tr("A message could not be read: %1").arg(why)
+                            : tr("A message from %1 could not be read: %2").arg(redact(from), why));
+                });
+            });
     connect(messenger, &core::Messenger::identityChanged, messenger,
             [toGui, this](Mode, const QString& address) {
                 toGui([this, address] { emit identityChanged(address); });
