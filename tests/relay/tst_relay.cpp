@@ -324,7 +324,37 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return b.delivered.size() == 1; }, 10000));
         QCOMPARE(b.delivered[0].envelope(), "to the id");
         f.mutable_send()->set_recipient("aci:not-hex");
-        QCOMPARE(sender.call(f).error().code(), Error::NOT_FOUND);
+        QCOMPARE(sender.call(f).error().code(), Error::INVALID_NUMBER);
+    }
+
+    // A sealed sender learns nothing about who is registered: "no such recipient" and "wrong
+    // access key" are one answer, byte for byte; and whether an account registered again is
+    // told only to a sender who knows its access key.
+    void aSenderCannotTellWhoIsRegistered() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        Account bob{QStringLiteral("+4915100000002")};
+        Client b(relay.endpoint());
+        registerAndAuth(b, bob);
+        Client sender(relay.endpoint());
+        Account wrongKey{bob.phone};
+        wrongKey.accessKey = std::string(16, 'x');
+        Account nobody{QStringLiteral("+4915100000009")};
+        const ServerFrame toBob = sender.call(sendFrame(wrongKey, "x"));
+        const ServerFrame toNobody = sender.call(sendFrame(nobody, "x"));
+        QCOMPARE(toBob.error().code(), Error::UNAUTHORIZED);
+        ServerFrame a = toBob;
+        ServerFrame n = toNobody;
+        a.clear_request_id();
+        n.clear_request_id();
+        QCOMPARE(QByteArray::fromStdString(a.SerializeAsString()),
+                 QByteArray::fromStdString(n.SerializeAsString()));
+        ClientFrame stale = sendFrame(wrongKey, "x");
+        stale.mutable_send()->set_recipient_identity(std::string(32, 's'));
+        QCOMPARE(sender.call(stale).error().code(), Error::UNAUTHORIZED);
+        ClientFrame staleRightKey = sendFrame(bob, "x");
+        staleRightKey.mutable_send()->set_recipient_identity(std::string(32, 's'));
+        QCOMPARE(sender.call(staleRightKey).error().code(), Error::STALE_IDENTITY);
     }
 
     void sendsArePushedDrainedAndDeletedOnAck() {
@@ -340,7 +370,7 @@ private slots:
         wrongKey.accessKey = std::string(16, 'z');
         QCOMPARE(sender.call(sendFrame(wrongKey, "x")).error().code(), Error::UNAUTHORIZED);
         Account nobody{QStringLiteral("+4915100000009")};
-        QCOMPARE(sender.call(sendFrame(nobody, "x")).error().code(), Error::NOT_FOUND);
+        QCOMPARE(sender.call(sendFrame(nobody, "x")).error().code(), Error::UNAUTHORIZED);
 
         // Bob offline: 500 queue up.
         for (int i = 0; i < 500; ++i) {

@@ -297,23 +297,30 @@ void RelayServer::handleSend(Connection* c, std::uint64_t id, const proto::relay
         return replyError(c, id, Error::TOO_LARGE,
                           QStringLiteral("the envelope is empty or too large"));
     }
-    const auto recipient = store_->accountByAddress(QString::fromStdString(r.recipient()));
-    if (!recipient) {
-        return replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such recipient"));
+    const QString address = QString::fromStdString(r.recipient());
+    if (!isRelayAddress(address)) {
+        return replyError(c, id, Error::INVALID_NUMBER,
+                          QStringLiteral("not an E.164 phone number or account id"));
+    }
+    // Abuse control without identity: the sender must know the recipient's access key. An
+    // unknown recipient gets the very answer a wrong key gets, after the same comparison
+    // (against a key no account has), so a sealed sender cannot tell who is registered.
+    static const std::string kNobodysKey(16, '\0');
+    const auto recipient = store_->accountByAddress(address);
+    const bool keyMatches =
+        sameBytes(recipient ? recipient->accessKey : qbytes(kNobodysKey), r.access_key());
+    if (!recipient || !keyMatches) {
+        return replyError(c, id, Error::UNAUTHORIZED,
+                          QStringLiteral("no such recipient, or the wrong access key for them"));
     }
     // Sealed for a key the account no longer has (it registered again): stored, it could
-    // never be opened, and the sender would believe it delivered. Identity keys are public
-    // (every bundle carries one), so this answer tells the sender nothing secret.
+    // never be opened, and the sender would believe it delivered. Asked only of a sender who
+    // knows the access key; identity keys are public (every bundle carries one).
     if (!r.recipient_identity().empty() &&
         !sameBytes(recipient->identityKey, r.recipient_identity())) {
         return replyError(c, id, Error::STALE_IDENTITY,
                           QStringLiteral("the recipient has registered again with a new "
                                          "identity key; fetch their keys"));
-    }
-    // Abuse control without identity: the sender must know the recipient's access key.
-    if (!sameBytes(recipient->accessKey, r.access_key())) {
-        return replyError(c, id, Error::UNAUTHORIZED,
-                          QStringLiteral("wrong access key for this recipient"));
     }
     std::int64_t& queued = queueCounts_[recipient->id];
     if (queued >= limits_.maxQueuedPerAccount) {
