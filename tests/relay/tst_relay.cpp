@@ -18,6 +18,7 @@
 #include "transport/SecureChannel.h"
 #include "transport/relay/Address.h"
 #include "transport/relay/RelayConnection.h"
+#include "transport/relay/server/CodeRequestLimiter.h"
 #include "transport/relay/server/RelayStore.h"
 
 using namespace tandem;
@@ -137,6 +138,96 @@ private slots:
         ClientFrame cert;
         cert.mutable_get_certificate();
         QCOMPARE(anonymous.call(cert).error().code(), Error::UNAUTHORIZED);
+    }
+
+    // Code requests are limited per client address, not only per number: a storm from one
+    // address over many numbers runs the operator's `command:` sender only as often as the
+    // limit allows, and the relay keeps answering.
+    void aCodeRequestStormRunsTheSenderOnlyAsTheLimitsAllow() {
+        QTemporaryDir scratch;
+        const QString log = scratch.filePath(QStringLiteral("sent.txt"));
+        test::RelayProcess relay(
+            QStringLiteral("command:sh -c \"echo $TANDEM_PHONE >> %1\"").arg(log));
+        QVERIFY(relay.start());
+        Client c(relay.endpoint());
+        const int perAddress = relay::CodeRequestLimiter::Limits{}.perAddress;
+        int allowed = 0;
+        int limited = 0;
+        for (int i = 0; i < perAddress + 10; ++i) {
+            ClientFrame request;
+            request.mutable_request_code()->set_phone(
+                QStringLiteral("+49151%1").arg(i, 8, 10, QLatin1Char('0')).toStdString());
+            const ServerFrame answer = c.call(request);
+            if (answer.has_code_status()) {
+                ++allowed;
+            } else if (answer.error().code() == Error::RATE_LIMITED) {
+                ++limited;
+            } else {
+                QCOMPARE(answer.error().code(), Error::UNAVAILABLE);  // senders still running
+                QTest::qWait(100);
+                --i;
+            }
+        }
+        QCOMPARE(allowed, perAddress);
+        QCOMPARE(limited, 10);
+        const auto lines = [&] {
+            QFile file(log);
+            return file.open(QIODevice::ReadOnly) ? file.readAll().count('\n') : qsizetype{0};
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(lines(), qsizetype{perAddress}, 20000);
+        QTest::qWait(300);
+        QCOMPARE(lines(), qsizetype{perAddress});
+        // Still serving: a registration without a code is refused as such, not dropped.
+        Account alice{QStringLiteral("+4915100000001")};
+        QCOMPARE(c.call(registerFrame(alice, QStringLiteral("123456"))).error().code(),
+                 Error::WRONG_CODE);
+    }
+
+    // The limiter's other limits, on its own clock: in all across addresses, per number, and
+    // what it remembers is bounded.
+    void codeRequestLimitsInAllAndBounded() {
+        using relay::CodeRequestLimiter;
+        CodeRequestLimiter::Limits limits;
+        limits.maxTracked = 50;
+        CodeRequestLimiter limiter(limits);
+        std::int64_t t = 1000000;
+        int allowed = 0;
+        for (int i = 0; i < limits.global + 5; ++i) {  // one number per address
+            const auto verdict = limiter.request(QStringLiteral("+49%1").arg(i),
+                                                 QStringLiteral("10.0.0.%1").arg(i % 40), t);
+            allowed += verdict == CodeRequestLimiter::Verdict::Allowed ? 1 : 0;
+        }
+        QCOMPARE(allowed, static_cast<int>(limits.maxTracked));  // then full of live entries
+        QVERIFY(limiter.trackedNumbers() <= limits.maxTracked);
+
+        CodeRequestLimiter global(CodeRequestLimiter::Limits{});
+        allowed = 0;
+        for (int i = 0; i < 200; ++i) {
+            allowed +=
+                global.request(QStringLiteral("+49%1").arg(i), QStringLiteral("10.0.%1.1").arg(i),
+                               t) == CodeRequestLimiter::Verdict::Allowed
+                    ? 1
+                    : 0;
+        }
+        QCOMPARE(allowed, CodeRequestLimiter::Limits{}.global);
+        QCOMPARE(global.request(QStringLiteral("+49x"), QStringLiteral("10.9.9.9"), t + 61000),
+                 CodeRequestLimiter::Verdict::Allowed);  // the minute has passed
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(global.request(QStringLiteral("+4912345678"), QStringLiteral("10.8.8.8"),
+                                    t + 62000 + i),
+                     CodeRequestLimiter::Verdict::Allowed);
+        }
+        QCOMPARE(
+            global.request(QStringLiteral("+4912345678"), QStringLiteral("10.7.7.7"), t + 63000),
+            CodeRequestLimiter::Verdict::NumberLimited);
+        // Entries that left their window are forgotten when room is needed.
+        CodeRequestLimiter small(limits);
+        for (int i = 0; i < 50; ++i) {
+            (void)small.request(QStringLiteral("+48%1").arg(i), QStringLiteral("a%1").arg(i), t);
+        }
+        QCOMPARE(small.request(QStringLiteral("+47"), QStringLiteral("b"), t + limits.windowMs + 1),
+                 CodeRequestLimiter::Verdict::Allowed);
+        QCOMPARE(small.trackedNumbers(), std::size_t{1});
     }
 
     // A number is exactly "+" and ASCII digits: "$" in the old pattern matched before a final

@@ -43,13 +43,23 @@ void CodeSender::send(const QString& phone, const QString& code) {
             env.insert(QStringLiteral("TANDEM_PHONE"), phone);
             env.insert(QStringLiteral("TANDEM_CODE"), code);
             process->setProcessEnvironment(env);
+            ++running_;
             connect(process, &QProcess::finished, process,
-                    [process, phone](int status, QProcess::ExitStatus exit) {
+                    [this, process, phone](int status, QProcess::ExitStatus exit) {
                         if (exit != QProcess::NormalExit || status != 0) {
                             qCWarning(lcRelay) << "the code sender failed for" << redact(phone)
                                                << "status" << status;
                         }
+                        --running_;
                         process->deleteLater();
+                    });
+            connect(process, &QProcess::errorOccurred, process,
+                    [this, process](QProcess::ProcessError error) {
+                        if (error == QProcess::FailedToStart) {  // no finished() follows
+                            qCWarning(lcRelay) << "the code sender did not start";
+                            --running_;
+                            process->deleteLater();
+                        }
                     });
             QTimer::singleShot(15000, process, [process] { process->kill(); });
             process->startCommand(target_);

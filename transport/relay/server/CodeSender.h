@@ -17,7 +17,12 @@ public:
     enum class Kind { None, File, Command };
     static std::optional<CodeSender*> parse(const QString& spec, QString* error, QObject* parent);
 
+    // At most this many `command:` senders run at once (each is bounded to 15 s).
+    static constexpr int kMaxRunning = 8;
+
     [[nodiscard]] bool required() const { return kind_ != Kind::None; }
+    // All kMaxRunning commands are still running: a request must wait.
+    [[nodiscard]] bool busy() const { return running_ >= kMaxRunning; }
     // Delivers asynchronously; failures are logged (the user can ask for a new code).
     void send(const QString& phone, const QString& code);
 
@@ -26,6 +31,7 @@ private:
         : QObject(parent), kind_(kind), target_(std::move(target)) {}
     Kind kind_;
     QString target_;
+    int running_ = 0;
 };
 
 }  // namespace tandem::relay

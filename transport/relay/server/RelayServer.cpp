@@ -39,6 +39,7 @@ RelayServer::RelayServer(QString dataDir, CodeSender* codes, RelayLimits limits,
       dataDir_(std::move(dataDir)),
       codes_(codes),
       limits_(limits),
+      codeRequests_(limits.codeRequests),
       delay_(new transport::DelayLine(limits.linkDelayMs, this)) {
     connect(&server_, &QTcpServer::newConnection, this, &RelayServer::onNewConnection);
     purgeTimer_.setInterval(60 * 1000);

@@ -27,6 +27,7 @@
 
 #include "crypto/Primitives.h"
 #include "tandem/relay.pb.h"
+#include "transport/relay/server/CodeRequestLimiter.h"
 #include "transport/relay/server/MailboxWriter.h"
 #include "transport/relay/server/RelayStore.h"
 
@@ -49,8 +50,8 @@ struct RelayLimits {
     int maxPreKeysStored = 200;
     int maxAcksPerFrame = 1000;
     int maxLookupPerRequest = 50;
-    int lookupsPerHour = 500;          // per account, bundles included
-    int codeRequestsPer10Minutes = 3;  // per phone number
+    int lookupsPerHour = 500;                 // per account, bundles included
+    CodeRequestLimiter::Limits codeRequests;  // per number, per address, in all
     int authFailuresBeforeClose = 5;
     double requestsPerSecond = 20000;  // per connection, sustained
     double requestBurst = 40000;
@@ -123,7 +124,7 @@ private:
     std::map<const transport::SecureChannel*, Connection*> byChannel_;
     std::multimap<std::int64_t, Connection*> byAccount_;
     std::map<std::int64_t, std::int64_t> queueCounts_;
-    std::map<QString, std::vector<std::int64_t>> codeRequests_;
+    CodeRequestLimiter codeRequests_;
     std::map<std::int64_t, std::vector<std::int64_t>> lookups_;
     std::unique_ptr<MailboxWriter> writer_;
     std::vector<PendingSend> pendingSends_;  // the next batch

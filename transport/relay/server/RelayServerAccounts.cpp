@@ -2,6 +2,8 @@
 // discovery and sender certificates. Connections, messages and blobs are in RelayServer.cpp.
 #include <sodium.h>
 
+#include <QTcpSocket>
+
 #include <tandem/common/Redact.h>
 
 #include "crypto/signal/Identity.h"
@@ -49,14 +51,26 @@ void RelayServer::handleRequestCode(Connection* c, std::uint64_t id,
     if (!codes_->required()) {
         return reply(c, id, out);
     }
-    auto& times = codeRequests_[phone];
-    const std::int64_t t = now();
-    std::erase_if(times, [&](std::int64_t at) { return at < t - 10 * 60 * 1000; });
-    if (static_cast<int>(times.size()) >= limits_.codeRequestsPer10Minutes) {
-        return replyError(c, id, Error::RATE_LIMITED,
-                          QStringLiteral("too many codes requested; wait a few minutes"));
+    if (codes_->busy()) {
+        return replyError(c, id, Error::UNAVAILABLE,
+                          QStringLiteral("codes are being sent; try again in a moment"));
     }
-    times.push_back(t);
+    const std::int64_t t = now();
+    const QTcpSocket* socket = c->channel->socket();
+    const QString from = socket != nullptr ? socket->peerAddress().toString() : QString();
+    switch (codeRequests_.request(phone, from, t)) {
+        case CodeRequestLimiter::Verdict::Allowed:
+            break;
+        case CodeRequestLimiter::Verdict::NumberLimited:
+            return replyError(c, id, Error::RATE_LIMITED,
+                              QStringLiteral("too many codes requested for this number; wait a "
+                                             "few minutes"));
+        case CodeRequestLimiter::Verdict::AddressLimited:
+        case CodeRequestLimiter::Verdict::GlobalLimited:
+        case CodeRequestLimiter::Verdict::Full:
+            return replyError(c, id, Error::RATE_LIMITED,
+                              QStringLiteral("too many codes requested; wait a few minutes"));
+    }
     const QString code =
         QStringLiteral("%1").arg(randombytes_uniform(1000000), 6, 10, QLatin1Char('0'));
     if (!store_->setCode(phone, code, t + limits_.codeLifetimeMs)) {
