@@ -235,7 +235,10 @@ void SecureChannel::close(const QString& reason) {
     closedEmitted_ = true;
     handshakeTimer_.stop();
     if (QTcpSocket* s = socket_.data()) {
-        s->disconnectFromHost();  // flushes what is queued first
+        // What is queued (a last error frame, say) goes to the kernel now: the owner may
+        // delete the socket once closed() is out, before disconnectFromHost() has written it.
+        s->flush();
+        s->disconnectFromHost();
     }
     emit closed(reason);
 }

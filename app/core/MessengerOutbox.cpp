@@ -29,6 +29,8 @@ constexpr std::int64_t kCertificateMarginMs = 3600 * 1000;
 // within it).
 constexpr std::int64_t kCertificateSendMarginMs = 60 * 1000;
 constexpr std::int64_t kPreKeyLowWater = 20;
+// Times an item is sealed again for a recipient's new keys before it is given up.
+constexpr int kMaxReseals = 3;
 constexpr int kPreKeyBatch = 100;
 constexpr std::size_t kLookupBatch = 50;  // the relay's per-request limit
 
@@ -421,7 +423,11 @@ void Messenger::onFailed(const QByteArray& id, const transport::TransportError& 
         processOutbox();
         return;
     }
-    if (error.code == transport::TransportError::Code::StaleIdentity) {
+    // The recipient registered again (a new identity key, a new access key), or is not
+    // registered at all: the relay gives one answer to an unknown recipient and a wrong access
+    // key. Their keys are fetched anew; the bundle fetch then tells the two apart.
+    if (error.code == transport::TransportError::Code::StaleIdentity ||
+        error.code == transport::TransportError::Code::Unauthorized) {
         resealForNewIdentity(outboxId, error.message);
         return;
     }
@@ -448,8 +454,13 @@ void Messenger::onFailed(const QByteArray& id, const transport::TransportError& 
 void Messenger::resealForNewIdentity(std::int64_t outboxId, const QString& why) {
     qCInfo(lcCore) << "a recipient registered again: their keys are fetched anew";
     store_.write(
-        [outboxId](Repositories& r) -> StoreResult<std::optional<QString>> {
+        [outboxId, why](Repositories& r) -> StoreResult<std::optional<QString>> {
             TANDEM_TRY_ASSIGN(const OutboxItem item, r.outbox.get(outboxId));
+            // A relay that refuses every new seal too would have us fetch keys forever.
+            if (item.attempts >= kMaxReseals) {
+                return std::optional<QString>();
+            }
+            TANDEM_TRY(r.outbox.recordFailure(outboxId, why, nowMs()));
             TANDEM_TRY_ASSIGN(const Conversation conversation,
                               r.conversations.get(item.conversationId));
             if (!conversation.contactId) {

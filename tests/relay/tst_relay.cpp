@@ -418,6 +418,32 @@ private slots:
         QCOMPARE(sender.call(f).error().code(), Error::INVALID_NUMBER);
     }
 
+    // Registering a number again signs out whoever held it: their connection is closed with a
+    // reason, their password no longer works, and nothing sent afterwards reaches them.
+    void aRegistrationAgainEndsTheOldHoldersConnections() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        Account before{QStringLiteral("+4915100000002")};
+        Client old(relay.endpoint());
+        registerAndAuth(old, before);
+        QString closedWith;
+        QObject::connect(old.connection.get(), &RelayConnection::closed,
+                         [&](const QString& why) { closedWith = why; });
+        Account after{before.phone};
+        after.password = std::string(32, 'n');
+        after.accessKey = std::string(16, 'n');
+        Client fresh(relay.endpoint());
+        registerAndAuth(fresh, after);
+        QTRY_VERIFY_WITH_TIMEOUT(!closedWith.isEmpty(), 10000);
+        QVERIFY2(closedWith.contains(QStringLiteral("registered again")), qPrintable(closedWith));
+        Client again(relay.endpoint());
+        QCOMPARE(again.call(authFrame(before)).error().code(), Error::UNAUTHORIZED);
+        Client sender(relay.endpoint());
+        QVERIFY(sender.call(sendFrame(after, "for the new holder")).has_accepted());
+        QTRY_COMPARE_WITH_TIMEOUT(fresh.delivered.size(), std::size_t{1}, 10000);
+        QVERIFY(old.delivered.empty());
+    }
+
     // A sealed sender learns nothing about who is registered: "no such recipient" and "wrong
     // access key" are one answer, byte for byte; and whether an account registered again is
     // told only to a sender who knows its access key.

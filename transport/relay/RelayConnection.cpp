@@ -56,11 +56,14 @@ void RelayConnection::open() {
     channel_ = SecureChannel::client(socket, *relayX25519, this);
     connect(channel_, &SecureChannel::established, this, &RelayConnection::ready);
     connect(channel_, &SecureChannel::frameReceived, this, &RelayConnection::onFrame);
-    connect(channel_, &SecureChannel::closed, this, [this](const QString& reason) {
+    relayReason_.clear();
+    connect(channel_, &SecureChannel::closed, this, [this](const QString& closedBecause) {
         if (SecureChannel* channel = channel_.data()) {
             channel->deleteLater();
         }
         channel_ = nullptr;
+        // The relay says why before it closes; that beats "the remote host closed".
+        const QString reason = relayReason_.isEmpty() ? closedBecause : relayReason_;
         failAll(reason);
         emit closed(reason);
     });
@@ -131,8 +134,9 @@ void RelayConnection::onFrame(const QByteArray& bytes) {
         if (frame.has_delivery()) {
             emit delivered(frame.delivery());
         } else if (frame.has_error()) {
-            qCWarning(lcRelay) << "the relay closes the connection:"
-                               << QString::fromStdString(frame.error().message());
+            relayReason_ = QStringLiteral("the relay closed the connection: %1")
+                               .arg(QString::fromStdString(frame.error().message()));
+            qCWarning(lcRelay) << relayReason_;
         }
         return;
     }

@@ -76,6 +76,7 @@ private:
     std::map<std::uint64_t, Pending> pending_;
     // One timer for every request's timeout (a timer per request costs more than the request).
     QTimer expiry_;
+    QString relayReason_;  // what the relay's last unsolicited error said
 };
 
 }  // namespace tandem::transport

@@ -115,6 +115,20 @@ void RelayServer::handleRegister(Connection* c, std::uint64_t id, const proto::r
         return replyError(c, id, Error::UNAVAILABLE, account.error());
     }
     qCInfo(lcRelay) << "registered" << redact(phone);
+    // Whoever held the number before is signed out: their connections close (their password
+    // no longer authenticates), so no device of theirs fetches, or acknowledges away, what is
+    // sent to the new holder.
+    std::vector<Connection*> previous;
+    const auto holders = byAccount_.equal_range(account->id);
+    for (auto it = holders.first; it != holders.second; ++it) {
+        if (it->second != c) {
+            previous.push_back(it->second);
+        }
+    }
+    for (Connection* old : previous) {
+        dropConnection(old, Error::UNAUTHORIZED,
+                       QStringLiteral("this number was registered again on another device"));
+    }
     ServerFrame out;
     out.mutable_registered()->set_account_id(static_cast<std::uint64_t>(account->id));
     out.mutable_registered()->set_aci(account->aci.toStdString());
