@@ -209,10 +209,16 @@ void SecureChannel::onReadyRead() {
     }
 }
 
-void SecureChannel::send(const QByteArray& frame) {
+bool SecureChannel::send(const QByteArray& frame) {
     QTcpSocket* socket = socket_.data();
     if (!established_ || closedEmitted_ || socket == nullptr) {
-        return;
+        return false;
+    }
+    if (frame.size() > static_cast<qsizetype>(kMaxFrameBytes)) {
+        // The peer would refuse it and close the channel: refused here, the channel stays.
+        qCWarning(lcTransport) << "a frame of" << frame.size() << "bytes was not sent; the limit is"
+                               << kMaxFrameBytes;
+        return false;
     }
     const Bytes sealed = aeadSeal(sendKey_.span(), nonceFor(sendCounter_++), {}, view(frame));
     QByteArray out(4, Qt::Uninitialized);
@@ -220,6 +226,7 @@ void SecureChannel::send(const QByteArray& frame) {
     out.append(reinterpret_cast<const char*>(sealed.data()),
                static_cast<qsizetype>(sealed.size()));  // NOLINT
     socket->write(out);
+    return true;
 }
 
 void SecureChannel::flush() {

@@ -42,8 +42,9 @@ public:
     [[nodiscard]] qint64 pendingWriteBytes() const;
     [[nodiscard]] QTcpSocket* socket() const { return socket_; }
 
-    // Encrypts and queues one frame (dropped if the channel is not established).
-    void send(const QByteArray& frame);
+    // Encrypts and queues one frame. False, and nothing sent, when the channel is not
+    // established or the frame is over kMaxFrameBytes (which the peer would refuse).
+    bool send(const QByteArray& frame);
     // Writes what is queued to the socket now instead of when the event loop next runs (for
     // frames that must not wait behind a slow step, like a push before a disk flush).
     void flush();

@@ -19,6 +19,7 @@
 #include "transport/relay/Address.h"
 #include "transport/relay/RelayConnection.h"
 #include "transport/relay/server/CodeRequestLimiter.h"
+#include "transport/relay/server/RelayServer.h"
 #include "transport/relay/server/RelayStore.h"
 
 using namespace tandem;
@@ -472,6 +473,51 @@ private slots:
         ClientFrame staleRightKey = sendFrame(bob, "x");
         staleRightKey.mutable_send()->set_recipient_identity(std::string(32, 's'));
         QCOMPARE(sender.call(staleRightKey).error().code(), Error::STALE_IDENTITY);
+    }
+
+    // A backlog of maximum-size envelopes from honest senders, queued while the recipient was
+    // away, drains: delivery frames are bounded in bytes, below what a client accepts (256 of
+    // them in one frame were 75 MiB, which the client refused, and the mailbox was jammed).
+    void aBacklogOfLargestEnvelopesDrains() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        Account bob{QStringLiteral("+4915100000002")};
+        {
+            Client setup(relay.endpoint());
+            QVERIFY(setup.call(registerFrame(bob)).has_registered());
+        }
+        constexpr int kCount = 40;
+        const int largest = static_cast<int>(relay::RelayLimits{}.maxEnvelopeBytes);
+        Client sender(relay.endpoint());
+        for (int i = 0; i < kCount; ++i) {
+            std::string envelope(static_cast<std::size_t>(largest),
+                                 static_cast<char>('a' + i % 26));
+            envelope.replace(0, 8,
+                             QStringLiteral("%1").arg(i, 8, 10, QLatin1Char('0')).toStdString());
+            QVERIFY(sender.call(sendFrame(bob, envelope)).has_accepted());
+        }
+        Client b(relay.endpoint());
+        QVERIFY(b.call(authFrame(bob)).has_ok());
+        QTRY_COMPARE_WITH_TIMEOUT(b.delivered.size(), std::size_t{kCount}, 30000);
+        for (int i = 0; i < kCount; ++i) {
+            QCOMPARE(b.delivered[static_cast<std::size_t>(i)].envelope().substr(0, 8),
+                     QStringLiteral("%1").arg(i, 8, 10, QLatin1Char('0')).toStdString());
+            QCOMPARE(b.delivered[static_cast<std::size_t>(i)].envelope().size(),
+                     static_cast<std::size_t>(largest));
+        }
+        QVERIFY(b.connection->isReady());
+
+        // A frame over what the relay accepts is refused by the client's channel, with a
+        // reason, and the connection stays (the relay would have closed it).
+        ClientFrame huge;
+        huge.mutable_put_blob()->set_data(std::string(SecureChannel::kMaxFrameBytes + 1, 'x'));
+        const auto refused = test::await(b.connection->request(huge));
+        QVERIFY(!refused.has_value());
+        QCOMPARE(refused.error().code, TransportError::Code::TooLarge);
+        QVERIFY(b.connection->isReady());
+        ClientFrame certificate;
+        certificate.mutable_get_certificate();
+        QVERIFY(b.call(certificate).has_certificate());
     }
 
     void sendsArePushedDrainedAndDeletedOnAck() {

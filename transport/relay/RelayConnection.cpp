@@ -107,8 +107,18 @@ QFuture<RelayReply> RelayConnection::request(proto::relay::ClientFrame frame, in
         expiry_.start();
     }
     const std::string bytes = frame.SerializeAsString();
-    if (SecureChannel* channel = channel_.data()) {
-        channel->send(QByteArray(bytes.data(), static_cast<qsizetype>(bytes.size())));
+    SecureChannel* channel = channel_.data();
+    if (channel != nullptr &&
+        !channel->send(QByteArray(bytes.data(), static_cast<qsizetype>(bytes.size())))) {
+        pending_.erase(id);
+        promise->addResult(RelayReply(unexpected(TransportError{
+            bytes.size() > SecureChannel::kMaxFrameBytes ? TransportError::Code::TooLarge
+                                                         : TransportError::Code::Network,
+            bytes.size() > SecureChannel::kMaxFrameBytes
+                ? QStringLiteral("the request is larger than the relay accepts")
+                : QStringLiteral("not connected to the relay"),
+            bytes.size() <= SecureChannel::kMaxFrameBytes})));
+        promise->finish();
     }
     return future;
 }

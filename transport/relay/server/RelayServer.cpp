@@ -73,6 +73,12 @@ std::int64_t RelayServer::now() const {
 }
 
 bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) {
+    // A delivery frame holds at least one envelope and must stay under what clients accept.
+    if (limits_.maxEnvelopeBytes > limits_.maxDeliveryBytes ||
+        limits_.maxDeliveryBytes + 64 * 1024 > transport::SecureChannel::kMaxFrameBytes) {
+        *error = QStringLiteral("the relay's envelope and delivery limits do not fit a frame");
+        return false;
+    }
     if (!QDir().mkpath(dataDir_)) {
         *error = QStringLiteral("cannot create %1").arg(dataDir_);
         return false;
@@ -452,7 +458,8 @@ void RelayServer::drain(Connection* c) {
     if (!c->account || c->caughtUp) {
         return;
     }
-    const auto queued = store_->queued(*c->account, c->lastSentId, limits_.deliveryBatch);
+    const auto queued =
+        store_->queued(*c->account, c->lastSentId, limits_.deliveryBatch, limits_.maxDeliveryBytes);
     if (queued.empty()) {
         // Stored mail is all out; what is accepted but not yet committed follows, then pushes.
         c->caughtUp = true;

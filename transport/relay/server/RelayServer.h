@@ -59,6 +59,9 @@ struct RelayLimits {
     qint64 defaultTtlMs = 14LL * 24 * 3600 * 1000;
     qint64 maxTtlMs = 30LL * 24 * 3600 * 1000;
     int deliveryBatch = 256;
+    // A delivery frame's envelopes, in bytes: far below SecureChannel::kMaxFrameBytes (what a
+    // client accepts), so any backlog of maximum-size envelopes drains.
+    qint64 maxDeliveryBytes = 2 * 1024 * 1024;
     qint64 certificateLifetimeMs = 24LL * 3600 * 1000;
     qint64 codeLifetimeMs = 10LL * 60 * 1000;
     int linkDelayMs = 0;  // emulated delay on every client link, each direction (localnet)

@@ -421,8 +421,9 @@ bool RelayStore::commitBatch(storage::Database& db, const std::vector<NewEnvelop
 }
 
 std::vector<StoredEnvelope> RelayStore::queued(std::int64_t account, std::int64_t afterId,
-                                               int limit) {
+                                               int limit, qint64 maxBytes) {
     std::vector<StoredEnvelope> out;
+    qint64 bytes = 0;
     auto stmt = db_->prepare(
         "SELECT id, envelope, server_time FROM mailbox WHERE account_id = ? AND id > ? ORDER BY id "
         "LIMIT ?");
@@ -435,7 +436,12 @@ std::vector<StoredEnvelope> RelayStore::queued(std::int64_t account, std::int64_
         if (!row || !*row) {
             break;
         }
-        out.push_back({(*stmt)->int64(0), (*stmt)->blob(1), (*stmt)->int64(2)});
+        QByteArray envelope = (*stmt)->blob(1);
+        bytes += envelope.size();
+        if (bytes > maxBytes && !out.empty()) {
+            break;  // the next batch starts with it
+        }
+        out.push_back({(*stmt)->int64(0), std::move(envelope), (*stmt)->int64(2)});
     }
     return out;
 }

@@ -110,7 +110,9 @@ public:
     // A second connection to the same database (WAL: it writes while this one reads), with
     // the same durability, for the MailboxWriter's thread.
     Expected<std::unique_ptr<storage::Database>, QString> openWriterConnection();
-    std::vector<StoredEnvelope> queued(std::int64_t account, std::int64_t afterId, int limit);
+    // At most `limit` envelopes and `maxBytes` of them (always at least one), oldest first.
+    std::vector<StoredEnvelope> queued(std::int64_t account, std::int64_t afterId, int limit,
+                                       qint64 maxBytes);
     std::map<std::int64_t, std::int64_t> queueCounts();
     int purgeExpired(std::int64_t now);
 
