@@ -35,6 +35,39 @@ SecureChannel::SecureChannel(QTcpSocket* socket, Role role, QObject* parent)
     connect(&handshakeTimer_, &QTimer::timeout, this,
             [this] { fail(QStringLiteral("handshake timed out")); });
     handshakeTimer_.start(kHandshakeTimeoutMs);
+    readTimer_.setSingleShot(true);
+    readTimer_.setInterval(kReadDeadlineMs);
+    connect(&readTimer_, &QTimer::timeout, this,
+            [this] { fail(QStringLiteral("a frame did not arrive in time")); });
+    idleTimer_.setSingleShot(true);
+    idleTimer_.setInterval(role == Role::Server ? kIdleTimeoutMs : 0);
+    connect(&idleTimer_, &QTimer::timeout, this,
+            [this] { fail(QStringLiteral("nothing received for too long")); });
+    keepAliveTimer_.setSingleShot(true);
+    keepAliveTimer_.setInterval(role == Role::Client ? kKeepAliveMs : 0);
+    connect(&keepAliveTimer_, &QTimer::timeout, this, [this] { send(QByteArray()); });
+}
+
+void SecureChannel::setMaxIncomingFrameBytes(quint32 bytes) {
+    maxIncomingFrameBytes_ = std::min(bytes, kMaxFrameBytes);
+}
+
+void SecureChannel::setIdleTimeout(int ms) {
+    idleTimer_.setInterval(ms);
+    if (ms <= 0) {
+        idleTimer_.stop();
+    } else if (established_) {
+        idleTimer_.start();
+    }
+}
+
+void SecureChannel::setKeepAliveInterval(int ms) {
+    keepAliveTimer_.setInterval(ms);
+    if (ms <= 0) {
+        keepAliveTimer_.stop();
+    } else if (established_) {
+        keepAliveTimer_.start();
+    }
 }
 
 SecureChannel::~SecureChannel() = default;
@@ -165,6 +198,12 @@ bool SecureChannel::handleHandshake() {
     }
     established_ = true;
     handshakeTimer_.stop();
+    if (idleTimer_.interval() > 0) {
+        idleTimer_.start();
+    }
+    if (keepAliveTimer_.interval() > 0) {
+        keepAliveTimer_.start();
+    }
     emit established();
     return true;
 }
@@ -175,6 +214,10 @@ void SecureChannel::onReadyRead() {
         return;
     }
     in_.append(socket->readAll());
+    if (!established_ && role_ == Role::Server && in_.size() - consumed_ > kPreHandshakeBytes) {
+        fail(QStringLiteral("too much sent before the handshake"));
+        return;
+    }
     if (!established_ && !handleHandshake()) {
         return;
     }
@@ -184,7 +227,7 @@ void SecureChannel::onReadyRead() {
             break;
         }
         const quint32 length = qFromBigEndian<quint32>(in_.constData() + consumed_);
-        if (length > kMaxFrameBytes + kAeadTagSize || length < kAeadTagSize) {
+        if (length > maxIncomingFrameBytes_ + kAeadTagSize || length < kAeadTagSize) {
             fail(QStringLiteral("frame of %1 bytes is over the limit").arg(length));
             return;
         }
@@ -200,8 +243,22 @@ void SecureChannel::onReadyRead() {
             return;
         }
         ++receiveCounter_;
+        if (idleTimer_.interval() > 0) {
+            idleTimer_.start();
+        }
+        if (plain->empty()) {
+            continue;  // a keep-alive
+        }
         emit frameReceived(QByteArray(reinterpret_cast<const char*>(plain->data()),  // NOLINT
                                       static_cast<qsizetype>(plain->size())));
+    }
+    // Part of a frame waits: the rest must come within the read deadline.
+    if (!closedEmitted_ && in_.size() > consumed_) {
+        if (!readTimer_.isActive()) {
+            readTimer_.start();
+        }
+    } else {
+        readTimer_.stop();
     }
     if (consumed_ > 0 && (consumed_ == in_.size() || consumed_ > 1024 * 1024)) {
         in_.remove(0, consumed_);
@@ -226,6 +283,9 @@ bool SecureChannel::send(const QByteArray& frame) {
     out.append(reinterpret_cast<const char*>(sealed.data()),
                static_cast<qsizetype>(sealed.size()));  // NOLINT
     socket->write(out);
+    if (keepAliveTimer_.interval() > 0) {
+        keepAliveTimer_.start();  // silence counts from the last frame sent
+    }
     return true;
 }
 
@@ -241,6 +301,9 @@ void SecureChannel::close(const QString& reason) {
     }
     closedEmitted_ = true;
     handshakeTimer_.stop();
+    idleTimer_.stop();
+    readTimer_.stop();
+    keepAliveTimer_.stop();
     if (QTcpSocket* s = socket_.data()) {
         // What is queued (a last error frame, say) goes to the kernel now: the owner may
         // delete the socket once closed() is out, before disconnectFromHost() has written it.
@@ -257,6 +320,9 @@ void SecureChannel::fail(const QString& reason) {
     qCDebug(lcTransport) << "channel closed:" << reason;
     closedEmitted_ = true;
     handshakeTimer_.stop();
+    idleTimer_.stop();
+    readTimer_.stop();
+    keepAliveTimer_.stop();
     if (QTcpSocket* s = socket_.data()) {
         s->abort();
     }

@@ -57,10 +57,12 @@ int main(int argc, char* argv[]) {
                         "observes (peer addresses, peeled layers, stored rows) to FILE. It "
                         "records full Session IDs: never use it outside tests."),
          QStringLiteral("FILE")});
+    tandem::daemon::addConnectionOptions(parser);
     const tandem::daemon::Usage usage{
         QStringLiteral("tandem-node"),
         QStringLiteral("tandem-node --data DIR --directory FILE --network-key HEX "
-                       "[--listen IP:PORT] [--link-delay MS] [--audit FILE]")};
+                       "[--listen IP:PORT] [--link-delay MS] [--audit FILE] [--max-per-address N] "
+                       "[--idle-timeout S]")};
     const QString& program = usage.program;
     if (const auto done = tandem::daemon::parseCommandLine(parser, usage)) {
         return *done;
@@ -93,6 +95,10 @@ int main(int argc, char* argv[]) {
     tandem::crypto::PublicKey networkKey{};
     std::copy(keyBytes->begin(), keyBytes->end(), networkKey.begin());
     tandem::transport::onion::NodeLimits limits;
+    if (const auto bad = tandem::daemon::readConnectionOptions(parser, limits.connections,
+                                                               limits.idleTimeoutMs)) {
+        return tandem::daemon::usageError(usage, *bad);
+    }
     bool delayOk = false;
     limits.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
     if (!delayOk || limits.linkDelayMs < 0 || limits.linkDelayMs > 10000) {

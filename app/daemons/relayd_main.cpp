@@ -44,10 +44,12 @@ int main(int argc, char* argv[]) {
          QStringLiteral("Emulated delay in ms on every client link, each direction (tests, "
                         "tandem-localnet)."),
          QStringLiteral("MS"), QStringLiteral("0")});
+    tandem::daemon::addConnectionOptions(parser);
     const tandem::daemon::Usage usage{
         QStringLiteral("tandem-relayd"),
         QStringLiteral("tandem-relayd --data DIR [--listen IP:PORT] "
-                       "[--verify none|file:PATH|command:CMD] [--link-delay MS]")};
+                       "[--verify none|file:PATH|command:CMD] [--link-delay MS] "
+                       "[--max-per-address N] [--idle-timeout S]")};
     const QString& program = usage.program;
     if (const auto done = tandem::daemon::parseCommandLine(parser, usage)) {
         return *done;
@@ -77,6 +79,10 @@ int main(int argc, char* argv[]) {
     }
     tandem::UnixSignals::quitOnTermination(&app);
     tandem::relay::RelayLimits limits;
+    if (const auto bad = tandem::daemon::readConnectionOptions(parser, limits.connections,
+                                                               limits.idleTimeoutMs)) {
+        return tandem::daemon::usageError(usage, *bad);
+    }
     bool delayOk = false;
     limits.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
     if (!delayOk || limits.linkDelayMs < 0 || limits.linkDelayMs > 10000) {

@@ -9,6 +9,7 @@
 #include <QTextStream>
 
 #include "storage/FolderLock.h"
+#include "transport/SecureChannel.h"
 
 namespace tandem::daemon {
 
@@ -120,6 +121,41 @@ bool announceReady(const QString& program, const QString& dataDir, const QString
     }
     QTextStream(stdout) << program << " ready " << address << " " << keyHex << Qt::endl;
     return true;
+}
+
+void addConnectionOptions(QCommandLineParser& parser) {
+    parser.addOption({QStringLiteral("max-per-address"),
+                      QStringLiteral("Connections at most from one IP address (default %1).")
+                          .arg(ConnectionGate::Limits{}.maxPerAddress),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("idle-timeout"),
+                      QStringLiteral("Seconds without a frame, not even a keep-alive, before a "
+                                     "connection is closed (default %1).")
+                          .arg(transport::SecureChannel::kIdleTimeoutMs / 1000),
+                      QStringLiteral("S")});
+}
+
+std::optional<QString> readConnectionOptions(const QCommandLineParser& parser,
+                                             ConnectionGate::Limits& gate, int& idleTimeoutMs) {
+    if (parser.isSet(QStringLiteral("max-per-address"))) {
+        bool ok = false;
+        const int n = parser.value(QStringLiteral("max-per-address")).toInt(&ok);
+        if (!ok || n < 1 || n > gate.maxConnections) {
+            return QStringLiteral("--max-per-address takes 1 to %1").arg(gate.maxConnections);
+        }
+        gate.maxPerAddress = n;
+    }
+    if (parser.isSet(QStringLiteral("idle-timeout"))) {
+        bool ok = false;
+        const int s = parser.value(QStringLiteral("idle-timeout")).toInt(&ok);
+        // Above the clients' keep-alive interval, with room for a slow link.
+        const int least = 2 * transport::SecureChannel::kKeepAliveMs / 1000;
+        if (!ok || s < least || s > 3600) {
+            return QStringLiteral("--idle-timeout takes %1 to 3600 seconds").arg(least);
+        }
+        idleTimeoutMs = s * 1000;
+    }
+    return std::nullopt;
 }
 
 }  // namespace tandem::daemon

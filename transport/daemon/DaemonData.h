@@ -20,6 +20,7 @@
 #include <tandem/common/SecretBytes.h>
 
 #include "storage/Database.h"
+#include "transport/daemon/ConnectionGate.h"
 
 namespace tandem::daemon {
 
@@ -35,6 +36,13 @@ struct Usage {
 std::optional<int> parseCommandLine(QCommandLineParser& parser, const Usage& usage);
 // A usage error: on stderr the sentence, then the synopsis and where to read more; returns 2.
 int usageError(const Usage& usage, const QString& message);
+
+// Both daemons' connection options: --max-per-address N (connections from one IP address) and
+// --idle-timeout S (seconds without a frame before a connection is closed).
+void addConnectionOptions(QCommandLineParser& parser);
+// Reads them into `gate` and `idleTimeoutMs`; the error names the option.
+std::optional<QString> readConnectionOptions(const QCommandLineParser& parser,
+                                             ConnectionGate::Limits& gate, int& idleTimeoutMs);
 
 // Takes DIR/<program>.lock (storage/FolderLock.h), creating DIR if needed: one daemon per data
 // folder. Fails with a sentence naming the folder and the pid that holds it; nothing in the

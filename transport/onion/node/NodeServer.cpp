@@ -26,7 +26,8 @@ using namespace nodedetail;  // NodeServerUtil.h
 
 struct NodeServer::Connection {
     SecureChannel* channel = nullptr;
-    QString peer;  // the peer's IP, for the audit log only
+    QHostAddress address;  // its slot in the gate
+    QString peer;          // the peer's IP, for the audit log only
     double tokens = 0;
     QElapsedTimer clock;
     int malformed = 0;
@@ -38,6 +39,7 @@ NodeServer::NodeServer(QString dataDir, QString directoryFile, const crypto::Pub
     : QObject(parent),
       dataDir_(std::move(dataDir)),
       directoryFile_(std::move(directoryFile)),
+      gate_(limits.connections),
       networkKey_(networkKey),
       limits_(limits),
       delay_(new DelayLine(limits.linkDelayMs, this)) {
@@ -143,17 +145,22 @@ bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
 
 void NodeServer::onNewConnection() {
     while (QTcpSocket* socket = server_.nextPendingConnection()) {
-        if (static_cast<int>(connections_.size()) >= limits_.maxConnections) {
+        const QHostAddress address = socket->peerAddress();
+        if (!gate_.admit(address)) {
             socket->abort();
             socket->deleteLater();
             continue;
         }
         auto* c = new Connection;
+        c->address = address;
         if (audit_) {
             c->peer = socket->peerAddress().toString();
             audit("connection", c->peer, {{QStringLiteral("port"), socket->peerPort()}});
         }
         c->channel = SecureChannel::server(socket, onionKey_, this);
+        if (limits_.idleTimeoutMs != SecureChannel::kIdleTimeoutMs) {
+            c->channel->setIdleTimeout(limits_.idleTimeoutMs);
+        }
         c->tokens = limits_.requestBurst;
         c->clock.start();
         connections_.insert(c);
@@ -173,17 +180,23 @@ void NodeServer::forget(Connection* c) {
     if (connections_.erase(c) == 0) {
         return;
     }
+    gate_.release(c->address);
     c->channel->deleteLater();
     delete c;
 }
 
 void NodeServer::send(QPointer<SecureChannel> channel, std::uint64_t requestId, NodeReply reply) {
     reply.set_request_id(requestId);
-    delay_->run([channel, data = qbytes(reply.SerializeAsString())] {
-        if (channel) {
-            channel->send(data);
-        }
-    });
+    delay_->run(
+        [channel, data = qbytes(reply.SerializeAsString()), limit = limits_.maxPendingWriteBytes] {
+            if (channel && channel->pendingWriteBytes() > limit) {
+                channel->close(QStringLiteral("the peer does not read its replies"));
+                return;
+            }
+            if (channel) {
+                channel->send(data);
+            }
+        });
 }
 
 void NodeServer::onFrame(Connection* c, const QByteArray& bytes) {

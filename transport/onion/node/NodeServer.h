@@ -40,6 +40,8 @@
 
 #include "crypto/Primitives.h"
 #include "tandem/node.pb.h"
+#include "transport/SecureChannel.h"
+#include "transport/daemon/ConnectionGate.h"
 #include "transport/onion/Directory.h"
 #include "transport/onion/NodeLink.h"
 #include "transport/onion/node/AuditLog.h"
@@ -53,7 +55,11 @@ class DelayLine;
 namespace tandem::transport::onion {
 
 struct NodeLimits {
-    int maxConnections = 2000;
+    daemon::ConnectionGate::Limits connections;  // in all and per address (nodes and clients)
+    // A connection that sent nothing, not even a keep-alive, for this long is closed.
+    int idleTimeoutMs = SecureChannel::kIdleTimeoutMs;
+    // A peer that does not read its replies is dropped once this much waits to be written.
+    qint64 maxPendingWriteBytes = 32 * 1024 * 1024;
     double requestsPerSecond = 2000;  // per connection, token bucket
     double requestBurst = 4000;
     int maxMalformedBeforeClose = 5;
@@ -127,6 +133,7 @@ private:
 
     QString dataDir_;
     QString directoryFile_;
+    daemon::ConnectionGate gate_;
     crypto::PublicKey networkKey_{};
     NodeLimits limits_;
     QTcpServer server_;

@@ -39,6 +39,7 @@ RelayServer::RelayServer(QString dataDir, CodeSender* codes, RelayLimits limits,
       dataDir_(std::move(dataDir)),
       codes_(codes),
       limits_(limits),
+      gate_(limits.connections),
       codeRequests_(limits.codeRequests),
       delay_(new transport::DelayLine(limits.linkDelayMs, this)) {
     connect(&server_, &QTcpServer::newConnection, this, &RelayServer::onNewConnection);
@@ -142,13 +143,19 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
 
 void RelayServer::onNewConnection() {
     while (QTcpSocket* socket = server_.nextPendingConnection()) {
-        if (static_cast<int>(connections_.size()) >= limits_.maxConnections) {
+        const QHostAddress peer = socket->peerAddress();
+        if (!gate_.admit(peer)) {
             socket->abort();
             socket->deleteLater();
             continue;
         }
         auto* c = new Connection;
+        c->peer = peer;
         c->channel = SecureChannel::server(socket, *channelKey_, this);
+        c->channel->setMaxIncomingFrameBytes(limits_.maxUnauthenticatedFrameBytes);
+        if (limits_.idleTimeoutMs != transport::SecureChannel::kIdleTimeoutMs) {
+            c->channel->setIdleTimeout(limits_.idleTimeoutMs);
+        }
         c->tokens = limits_.requestBurst;
         c->clock.start();
         connections_.insert(c);
@@ -177,6 +184,7 @@ void RelayServer::forget(Connection* c) {
         return;
     }
     byChannel_.erase(c->channel);
+    gate_.release(c->peer);
     if (c->account) {
         const auto range = byAccount_.equal_range(*c->account);
         for (auto it = range.first; it != range.second; ++it) {

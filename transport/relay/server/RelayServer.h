@@ -27,6 +27,8 @@
 
 #include "crypto/Primitives.h"
 #include "tandem/relay.pb.h"
+#include "transport/SecureChannel.h"
+#include "transport/daemon/ConnectionGate.h"
 #include "transport/relay/server/CodeRequestLimiter.h"
 #include "transport/relay/server/MailboxWriter.h"
 #include "transport/relay/server/RelayStore.h"
@@ -41,7 +43,10 @@ namespace tandem::relay {
 class CodeSender;
 
 struct RelayLimits {
-    int maxConnections = 2000;
+    daemon::ConnectionGate::Limits connections;  // in all and per client address
+    // What a client that has not authenticated may send in one frame: a sealed send and its
+    // framing (blobs and prekeys need an account).
+    quint32 maxUnauthenticatedFrameBytes = 300 * 1024 + 16 * 1024;
     qint64 maxEnvelopeBytes = 300 * 1024;
     qint64 maxQueuedPerAccount = 50000;
     qint64 maxBlobBytes = 8 * 1024 * 1024;
@@ -65,6 +70,8 @@ struct RelayLimits {
     qint64 certificateLifetimeMs = 24LL * 3600 * 1000;
     qint64 codeLifetimeMs = 10LL * 60 * 1000;
     int linkDelayMs = 0;  // emulated delay on every client link, each direction (localnet)
+    // A connection that sent nothing, not even a keep-alive, for this long is closed.
+    int idleTimeoutMs = transport::SecureChannel::kIdleTimeoutMs;
 };
 
 class RelayServer : public QObject {
@@ -120,6 +127,7 @@ private:
     CodeSender* codes_;
     RelayLimits limits_;
     QTcpServer server_;
+    daemon::ConnectionGate gate_;
     std::optional<crypto::Ed25519KeyPair> identity_;
     std::optional<crypto::X25519KeyPair> channelKey_;
     std::unique_ptr<RelayStore> store_;

@@ -160,6 +160,7 @@ void RelayServer::handleAuthenticate(Connection* c, std::uint64_t id,
                           QStringLiteral("unknown account or wrong password"));
     }
     c->account = account->id;
+    c->channel->setMaxIncomingFrameBytes(transport::SecureChannel::kMaxFrameBytes);
     byAccount_.emplace(account->id, c);
     ServerFrame out;
     out.mutable_ok();

@@ -16,6 +16,7 @@ namespace tandem::relay {
 
 struct RelayServer::Connection {
     transport::SecureChannel* channel = nullptr;
+    QHostAddress peer;  // its slot in the gate
     std::optional<std::int64_t> account;
     std::int64_t lastSentId = 0;
     bool caughtUp = false;
