@@ -71,12 +71,18 @@ RelayProcess::~RelayProcess() {
 bool RelayProcess::start() {
     const quint16 asked = port_;
     port_ = 0;
-    process_ = startDaemon(
-        relaydPath(),
-        {QStringLiteral("--data"), dataDir(), QStringLiteral("--listen"),
-         QStringLiteral("127.0.0.1:%1").arg(asked), QStringLiteral("--verify"), verify_},
-        &port_, &key_);
+    process_ =
+        startDaemon(relaydPath(),
+                    QStringList{QStringLiteral("--data"), dataDir(), QStringLiteral("--listen"),
+                                QStringLiteral("127.0.0.1:%1").arg(asked),
+                                QStringLiteral("--verify"), verify_} +
+                        extra_,
+                    &port_, &key_);
     return port_ != 0;
+}
+
+qint64 RelayProcess::pid() const {
+    return process_ && process_->state() == QProcess::Running ? process_->processId() : 0;
 }
 
 void RelayProcess::kill() {
@@ -157,8 +163,12 @@ bool NodeProcess::start() {
     if (!auditFile_.isEmpty()) {
         args << QStringLiteral("--audit") << auditFile_;
     }
-    process_ = startDaemon(nodePath(), args, &port_, &key_);
+    process_ = startDaemon(nodePath(), args + extra_, &port_, &key_);
     return port_ != 0;
+}
+
+qint64 NodeProcess::pid() const {
+    return isRunning() ? process_->processId() : 0;
 }
 
 void NodeProcess::kill() {

@@ -21,6 +21,9 @@ public:
 
     // Starts (or restarts, reusing the data folder and, if it was set, the port).
     bool start();
+    // More command-line options for the next start() (--idle-timeout 2, say).
+    void setExtraArguments(QStringList args) { extra_ = std::move(args); }
+    [[nodiscard]] qint64 pid() const;
     void kill();       // SIGKILL
     void terminate();  // SIGTERM and wait
 
@@ -37,6 +40,7 @@ public:
 private:
     QTemporaryDir dir_;
     QString verify_;
+    QStringList extra_;
     std::unique_ptr<QProcess> process_;
     quint16 port_ = 0;
     crypto::PublicKey key_{};
@@ -53,6 +57,9 @@ public:
 
     // Starts with --audit FILE from now on (test instrumentation, AuditLog.h).
     void setAuditFile(const QString& file) { auditFile_ = file; }
+    // More command-line options for the next start().
+    void setExtraArguments(QStringList args) { extra_ = std::move(args); }
+    [[nodiscard]] qint64 pid() const;
 
     bool start();
     void kill();  // SIGKILL
@@ -69,6 +76,7 @@ private:
     QString ip_;
     QString directoryFile_;
     QString auditFile_;
+    QStringList extra_;
     crypto::PublicKey networkKey_{};
     std::unique_ptr<QProcess> process_;
     quint16 port_ = 0;
