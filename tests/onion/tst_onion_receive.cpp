@@ -106,6 +106,49 @@ private slots:
         sender.stop();
         receiver.stop();
     }
+
+    // A backlog of the largest messages a node keeps, stored while the recipient was away,
+    // drains: a retrieve answer is bounded in bytes below what an onion reply may be (256 of
+    // them made an answer of 19 MiB, which no client could open, and the inbox was jammed).
+    void aBacklogOfLargestMessagesDrains() {
+        const SessionIdentity alice = SessionIdentity::generate();
+        const SessionIdentity bob = SessionIdentity::generate();
+        OnionTransport sender(net_->directory(),
+                              OnionIdentity{alice.sessionId, alice.ed25519.clone()});
+        int accepted = 0;
+        QObject::connect(&sender, &transport::Transport::accepted,
+                         [&](const QByteArray&, qint64) { ++accepted; });
+        sender.start();
+        QVERIFY(QTest::qWaitFor([&] { return sender.isReady(); }, 15000));
+        constexpr int kCount = 40;
+        const qsizetype largest = 76 * 1024;  // NodeStoreLimits::maxMessageBytes
+        for (int i = 0; i < kCount; ++i) {
+            transport::OutgoingEnvelope e;
+            e.id = QByteArray::number(i);
+            e.recipient = bob.sessionId;
+            e.ciphertext = QByteArray::number(i).rightJustified(8, '0') +
+                           QByteArray(largest - 8, static_cast<char>('a' + i % 26));
+            sender.send(e);
+        }
+        QVERIFY(QTest::qWaitFor([&] { return accepted == kCount; }, 60000));
+
+        OnionTransport receiver(net_->directory(),
+                                OnionIdentity{bob.sessionId, bob.ed25519.clone()});
+        QList<QByteArray> received;
+        QObject::connect(&receiver, &transport::Transport::received,
+                         [&](const transport::IncomingEnvelope& e) {
+                             received << e.ciphertext.left(8);
+                             receiver.acknowledge(e.serverId);
+                         });
+        receiver.start();
+        QVERIFY2(QTest::qWaitFor([&] { return received.size() >= kCount; }, 60000),
+                 qPrintable(QStringLiteral("%1 of %2 received").arg(received.size()).arg(kCount)));
+        for (int i = 0; i < kCount; ++i) {
+            QCOMPARE(received[i], QByteArray::number(i).rightJustified(8, '0'));
+        }
+        sender.stop();
+        receiver.stop();
+    }
 };
 
 QTEST_GUILESS_MAIN(OnionReceiveTest)

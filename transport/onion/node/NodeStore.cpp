@@ -201,6 +201,7 @@ Expected<std::vector<StoredMessage>, QString> NodeStore::retrieve(const QString&
     (*query)->bindAll(recipient, afterSeq, now,
                       std::int64_t{std::clamp(limit, 1, limits_.maxRetrieve)});
     std::vector<StoredMessage> out;
+    qsizetype bytes = 0;
     while (true) {
         auto row = (*query)->step();
         if (!row) {
@@ -210,8 +211,12 @@ Expected<std::vector<StoredMessage>, QString> NodeStore::retrieve(const QString&
         if (!*row) {
             break;
         }
-        out.push_back(
-            {(*query)->blob(0), (*query)->blob(1), (*query)->int64(2), (*query)->int64(3)});
+        QByteArray data = (*query)->blob(1);
+        bytes += data.size();
+        if (bytes > limits_.maxRetrieveBytes && !out.empty()) {
+            break;  // the next retrieve starts with it
+        }
+        out.push_back({(*query)->blob(0), std::move(data), (*query)->int64(2), (*query)->int64(3)});
     }
     (*query)->reset();
     return out;

@@ -39,6 +39,9 @@ struct NodeStoreLimits {
     qsizetype maxMessageBytes = 76 * 1024;  // Session's limit for one stored message
     std::int64_t maxPerRecipient = 10'000;  // oldest are not evicted: new ones are refused
     int maxRetrieve = 256;                  // messages per retrieve answer
+    // …and their bytes (at least one message): an answer must fit one onion reply
+    // (crypto::kMaxOnionBytes, 1 MiB, less every hop's sealing), so any backlog drains.
+    qsizetype maxRetrieveBytes = 768 * 1024;
     std::int64_t maxBlobBytesTotal = 2LL * 1024 * 1024 * 1024;  // the file store, all blobs
     // What a blob is charged against that total at least: a row costs its id, times and
     // index entries whatever its size, so tiny blobs cannot fill the disk past the quota.
