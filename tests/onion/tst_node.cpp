@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QScopeGuard>
 #include <QTcpSocket>
 #include <QTest>
@@ -30,6 +31,7 @@
 #include "transport/onion/OnionTransport.h"
 #include "transport/onion/OwnerAuth.h"
 #include "transport/onion/Swarm.h"
+#include "transport/onion/node/MemberProof.h"
 
 using namespace tandem;
 using namespace tandem::transport::onion;
@@ -226,6 +228,65 @@ private slots:
         QCOMPARE(bare->error().code(), NodeError::UNAUTHORIZED);
         const auto ok = ask(pathTo(swarm[2]), retrieveRequest(alice, alice.sessionId));
         QCOMPARE(ok->messages().messages_size(), 1);
+    }
+
+    // replicate is taken only from a member of the swarm it is for, proven by its signature:
+    // not from a client, nor a key the directory does not list, nor a node of another swarm.
+    void onlyTheSwarmsMembersReplicate() {
+        const auto dave = SessionIdentity::generate();
+        const auto swarm = swarmOf(dave);
+        const NodeInfo& target = swarm[0];
+        const auto keyOf = [&](const NodeInfo& n) {
+            QFile file(net_->nodeAt(n.address)->dataDir() + QStringLiteral("/node.key"));
+            if (!file.open(QIODevice::ReadOnly)) {
+                qFatal("cannot read a node key");
+            }
+            const std::string secret = file.readAll().toStdString();
+            return crypto::Ed25519KeyPair::fromSeed(crypto::view(secret).first(32));
+        };
+        const auto replicate = [&](const QByteArray& text) {
+            NodeRequest r;
+            auto* rep = r.mutable_replicate();
+            rep->set_recipient(dave.sessionId.toStdString());
+            rep->set_data(text.toStdString());
+            rep->set_expires_at_ms(static_cast<std::uint64_t>(nowMs() + 3600000));
+            return r;
+        };
+        const auto refusedWith = [&](NodeRequest r) {
+            const auto reply = direct(target, std::move(r));
+            return reply && reply->has_error() ? reply->error().code() : NodeError::UNKNOWN;
+        };
+        QCOMPARE(refusedWith(replicate("from a client")), NodeError::UNAUTHORIZED);
+        NodeRequest stranger = replicate("from a key nobody listed");
+        MemberProof::sign(stranger, crypto::Ed25519KeyPair::generate(), nowMs());
+        QCOMPARE(refusedWith(stranger), NodeError::UNAUTHORIZED);
+        const NodeInfo* outsider = nullptr;
+        for (const NodeInfo& n : net_->directory().nodes) {
+            if (n.swarmId != target.swarmId) {
+                outsider = &n;
+                break;
+            }
+        }
+        QVERIFY(outsider != nullptr);
+        NodeRequest otherSwarm = replicate("from another swarm");
+        MemberProof::sign(otherSwarm, keyOf(*outsider), nowMs());
+        QCOMPARE(refusedWith(otherSwarm), NodeError::UNAUTHORIZED);
+        NodeRequest stale = replicate("signed long ago");
+        MemberProof::sign(stale, keyOf(swarm[1]), nowMs() - 3600000);
+        QCOMPARE(refusedWith(stale), NodeError::UNAUTHORIZED);
+        NodeRequest tampered = replicate("signed");
+        MemberProof::sign(tampered, keyOf(swarm[1]), nowMs());
+        tampered.mutable_replicate()->set_data("changed after signing");
+        QCOMPARE(refusedWith(tampered), NodeError::UNAUTHORIZED);
+        const auto none = ask(pathTo(target), retrieveRequest(dave, dave.sessionId));
+        QCOMPARE(none->messages().messages_size(), 0);
+
+        NodeRequest member = replicate("from a member");
+        MemberProof::sign(member, keyOf(swarm[1]), nowMs());
+        const auto accepted = direct(target, member);
+        QVERIFY(accepted && accepted->has_replicated() && accepted->replicated());
+        const auto one = ask(pathTo(target), retrieveRequest(dave, dave.sessionId));
+        QCOMPARE(one->messages().messages_size(), 1);
     }
 
     void aDeleteReachesTheWholeSwarm() {

@@ -16,6 +16,7 @@
 #include "transport/daemon/DaemonData.h"
 #include "transport/onion/Blob.h"
 #include "transport/onion/OwnerAuth.h"
+#include "transport/onion/node/MemberProof.h"
 #include "transport/onion/node/NodeServerUtil.h"
 
 Q_LOGGING_CATEGORY(lcNode, "tandem.transport.node", QtWarningMsg)
@@ -236,13 +237,29 @@ void NodeServer::onFrame(Connection* c, const QByteArray& bytes) {
         case NodeRequest::kOnion:
             return handleOnion(request.onion(), c->peer, std::move(reply));
         case NodeRequest::kReplicate:
-            return handleReplicate(request.replicate(), c->peer, std::move(reply));
         case NodeRequest::kReplicateBlob:
-            return handleReplicateBlob(request.replicate_blob(), c->peer, std::move(reply));
         case NodeRequest::kReplicateDelete:
-            return handleReplicateDelete(request.replicate_delete(), c->peer, std::move(reply));
+            break;
         default:
             return reply(errorReply(NodeError::MALFORMED, QStringLiteral("unknown request")));
+    }
+    // From another node: only a member of the swarm concerned, proven by its signature.
+    const NodeDirectory* dir = directory();
+    const auto member = dir != nullptr ? MemberProof::verify(request, *dir, now()) : std::nullopt;
+    if (!member) {
+        return reply(
+            errorReply(NodeError::UNAUTHORIZED,
+                       QStringLiteral("only a node of the directory, signing, replicates")));
+    }
+    switch (request.body_case()) {
+        case NodeRequest::kReplicate:
+            return handleReplicate(request.replicate(), *member, c->peer, std::move(reply));
+        case NodeRequest::kReplicateBlob:
+            return handleReplicateBlob(request.replicate_blob(), *member, c->peer,
+                                       std::move(reply));
+        default:
+            return handleReplicateDelete(request.replicate_delete(), *member, c->peer,
+                                         std::move(reply));
     }
 }
 

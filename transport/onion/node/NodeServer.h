@@ -99,7 +99,8 @@ private:
     void send(QPointer<SecureChannel> channel, std::uint64_t requestId,
               proto::node::NodeReply reply);
     void handleOnion(const std::string& layer, const QString& peer, Reply reply);
-    void handleReplicate(const proto::node::Replicate& r, const QString& peer, Reply reply);
+    void handleReplicate(const proto::node::Replicate& r, const NodeInfo& member,
+                         const QString& peer, Reply reply);
     void serve(const proto::node::SwarmRequest& request, const QString& peer,
                std::function<void(proto::node::SwarmReply)> answer);
     void serveStore(const proto::node::StoreMessage& r, const QString& peer,
@@ -108,8 +109,8 @@ private:
                        std::function<void(proto::node::SwarmReply)> answer);
     void serveDelete(const proto::node::DeleteMessages& r, const QString& peer,
                      std::function<void(proto::node::SwarmReply)> answer);
-    void handleReplicateDelete(const proto::node::DeleteMessages& r, const QString& peer,
-                               Reply reply);
+    void handleReplicateDelete(const proto::node::DeleteMessages& r, const NodeInfo& member,
+                               const QString& peer, Reply reply);
     Expected<int, proto::node::NodeError> deleteAsOwner(const proto::node::DeleteMessages& r);
     // `copy` to every one of `others`; `answer` gets `reply` once each has replied or timed
     // out, with the number that confirmed set by `setReplicas` (at once if there are none).
@@ -124,7 +125,8 @@ private:
     bool inSwarmOfKey(const crypto::PublicKey& ringKey, std::vector<NodeInfo>* others);
     void serveStoreBlob(const proto::node::StoreBlob& r, const QString& peer,
                         std::function<void(proto::node::SwarmReply)> answer);
-    void handleReplicateBlob(const proto::node::ReplicateBlob& r, const QString& peer, Reply reply);
+    void handleReplicateBlob(const proto::node::ReplicateBlob& r, const NodeInfo& member,
+                             const QString& peer, Reply reply);
     void serveGetBlob(const proto::node::GetBlob& r,
                       std::function<void(proto::node::SwarmReply)> answer);
     bool seen(const crypto::PublicKey& ephemeral);

@@ -6,6 +6,7 @@
 
 #include "transport/onion/Blob.h"
 #include "transport/onion/OwnerAuth.h"
+#include "transport/onion/node/MemberProof.h"
 #include "transport/onion/node/NodeServer.h"
 #include "transport/onion/node/NodeServerUtil.h"
 
@@ -181,9 +182,11 @@ void NodeServer::replicateThenAnswer(const std::vector<NodeInfo>& others, const 
         tally->answer(tally->reply);
         return;
     }
+    NodeRequest signedCopy = copy;
+    MemberProof::sign(signedCopy, identity_, now());
     for (const NodeInfo& other : others) {
         links_.linkTo(other)->request(
-            NodeRequest(copy),
+            NodeRequest(signedCopy),
             [tally](const NodeReply& answered) {
                 if (answered.has_replicated() && answered.replicated()) {
                     ++tally->confirmed;
@@ -197,13 +200,18 @@ void NodeServer::replicateThenAnswer(const std::vector<NodeInfo>& others, const 
     }
 }
 
-void NodeServer::handleReplicate(const proto::node::Replicate& r, const QString& peer,
-                                 Reply reply) {
+void NodeServer::handleReplicate(const proto::node::Replicate& r, const NodeInfo& member,
+                                 const QString& peer, Reply reply) {
     const QString recipient = QString::fromStdString(r.recipient());
     audit("replicate", peer, {{QStringLiteral("session_id"), recipient}});
-    if (!inSwarmOf(recipient, nullptr)) {
+    std::vector<NodeInfo> others;
+    if (!inSwarmOf(recipient, &others)) {
         return reply(errorReply(NodeError::WRONG_SWARM,
                                 QStringLiteral("this node does not keep that ID's messages")));
+    }
+    if (!MemberProof::isAmong(member, others)) {
+        return reply(errorReply(NodeError::UNAUTHORIZED,
+                                QStringLiteral("only a member of this swarm replicates to it")));
     }
     const std::int64_t t = now();
     const auto expires = static_cast<std::int64_t>(std::min<std::uint64_t>(
@@ -351,8 +359,14 @@ void NodeServer::serveDelete(const proto::node::DeleteMessages& r, const QString
         std::move(answer));
 }
 
-void NodeServer::handleReplicateDelete(const proto::node::DeleteMessages& r, const QString& peer,
-                                       Reply reply) {
+void NodeServer::handleReplicateDelete(const proto::node::DeleteMessages& r, const NodeInfo& member,
+                                       const QString& peer, Reply reply) {
+    std::vector<NodeInfo> others;
+    if (!inSwarmOf(QString::fromStdString(r.recipient()), &others) ||
+        !MemberProof::isAmong(member, others)) {
+        return reply(errorReply(NodeError::UNAUTHORIZED,
+                                QStringLiteral("only a member of this swarm replicates to it")));
+    }
     const auto removed = deleteAsOwner(r);
     if (!removed) {
         NodeReply out;
@@ -416,12 +430,17 @@ void NodeServer::serveStoreBlob(const proto::node::StoreBlob& r, const QString& 
         std::move(answer));
 }
 
-void NodeServer::handleReplicateBlob(const proto::node::ReplicateBlob& r, const QString& peer,
-                                     Reply reply) {
+void NodeServer::handleReplicateBlob(const proto::node::ReplicateBlob& r, const NodeInfo& member,
+                                     const QString& peer, Reply reply) {
     const QByteArray id = qbytes(r.id());
-    if (id.size() != kBlobIdBytes || !inSwarmOfKey(blobRingKey(id), nullptr)) {
+    std::vector<NodeInfo> others;
+    if (id.size() != kBlobIdBytes || !inSwarmOfKey(blobRingKey(id), &others)) {
         return reply(errorReply(NodeError::WRONG_SWARM,
                                 QStringLiteral("this node does not keep that blob")));
+    }
+    if (!MemberProof::isAmong(member, others)) {
+        return reply(errorReply(NodeError::UNAUTHORIZED,
+                                QStringLiteral("only a member of this swarm replicates to it")));
     }
     const std::int64_t t = now();
     const auto expires = static_cast<std::int64_t>(
