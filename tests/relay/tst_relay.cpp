@@ -18,6 +18,7 @@
 #include "transport/SecureChannel.h"
 #include "transport/relay/Address.h"
 #include "transport/relay/RelayConnection.h"
+#include "transport/relay/server/BlobStore.h"
 #include "transport/relay/server/CodeRequestLimiter.h"
 #include "transport/relay/server/RelayServer.h"
 #include "transport/relay/server/RelayStore.h"
@@ -182,6 +183,29 @@ private slots:
         Account alice{QStringLiteral("+4915100000001")};
         QCOMPARE(c.call(registerFrame(alice, QStringLiteral("123456"))).error().code(),
                  Error::WRONG_CODE);
+    }
+
+    // Blobs do not pile up: one lives 30 days from its upload, and all of them together fit a
+    // quota; past it an upload is refused with a reason, and a purge makes room again.
+    void blobsExpireAndTheirStoreIsBounded() {
+        QTemporaryDir dir;
+        const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+        relay::BlobStore store(dir.path(), 3000);
+        const auto a = store.put(QByteArray(1000, 'a'));
+        const auto b = store.put(QByteArray(1500, 'b'));
+        QVERIFY(a && b);
+        const auto full = store.put(QByteArray(600, 'c'));
+        QVERIFY(!full);
+        QVERIFY2(full.error().contains(QStringLiteral("full")), qPrintable(full.error()));
+        QCOMPARE(store.purge(now), 0);  // fresh: kept
+        QCOMPARE(store.read(*a, 0, 4)->data, QByteArray("aaaa"));
+        QCOMPARE(store.purge(now + relay::BlobStore::kLifetimeMs + 60000), 2);
+        QCOMPARE(store.totalBytes(), qint64{0});
+        QVERIFY(!store.read(*a, 0, 4));
+        QVERIFY(store.put(QByteArray(600, 'c')));
+        relay::BlobStore reopened(dir.path(), 3000);  // a restart counts what is there
+        QCOMPARE(reopened.totalBytes(), qint64{600});
+        QVERIFY(!reopened.read(QStringLiteral("../../etc/passwd"), 0, 4));
     }
 
     // The limiter's other limits, on its own clock: in all across addresses, per number, and

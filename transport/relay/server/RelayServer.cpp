@@ -103,7 +103,8 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
     }
     identity_ = pair->signing().clone();
     channelKey_ = pair->agreement().clone();
-    QDir().mkpath(dataDir_ + QStringLiteral("/blobs"));
+    blobs_ =
+        std::make_unique<BlobStore>(dataDir_ + QStringLiteral("/blobs"), limits_.maxBlobBytesTotal);
     auto store = RelayStore::open(dataDir_);
     if (!store) {
         *error = store.error();
@@ -508,6 +509,9 @@ void RelayServer::purge() {
     if (writer_) {
         writer_->purge(now());
     }
+    if (blobs_) {
+        blobs_->purge(now());
+    }
 }
 
 void RelayServer::reloadQueueCounts() {
@@ -525,19 +529,12 @@ void RelayServer::handlePutBlob(Connection* c, std::uint64_t id, const proto::re
     if (r.data().empty() || static_cast<qint64>(r.data().size()) > limits_.maxBlobBytes) {
         return replyError(c, id, Error::TOO_LARGE, QStringLiteral("a blob holds 1 byte to 8 MiB"));
     }
-    std::array<std::uint8_t, 16> raw{};
-    randombytes_buf(raw.data(), raw.size());
-    const QString blobId = QString::fromLatin1(
-        QByteArray(reinterpret_cast<const char*>(raw.data()), 16).toHex());  // NOLINT
-    QSaveFile file(dataDir_ + QStringLiteral("/blobs/") + blobId);
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(r.data().data(), static_cast<qint64>(r.data().size())) !=
-            static_cast<qint64>(r.data().size()) ||
-        !file.commit()) {
-        return replyError(c, id, Error::UNAVAILABLE, QStringLiteral("cannot store the blob"));
+    const auto stored = blobs_->put(qbytes(r.data()));
+    if (!stored) {
+        return replyError(c, id, Error::UNAVAILABLE, stored.error());
     }
     ServerFrame out;
-    out.mutable_blob_stored()->set_id(blobId.toStdString());
+    out.mutable_blob_stored()->set_id(stored->toStdString());
     out.mutable_blob_stored()->set_size(r.data().size());
     reply(c, id, out);
 }
@@ -548,22 +545,20 @@ void RelayServer::handleGetBlob(Connection* c, std::uint64_t id, const proto::re
         return replyError(c, id, Error::MALFORMED,
                           QStringLiteral("a blob id is 32 hexadecimal digits"));
     }
-    QFile file(dataDir_ + QStringLiteral("/blobs/") + blobId);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such blob"));
-    }
-    const auto total = static_cast<std::uint64_t>(file.size());
-    if (r.offset() > total) {
-        return replyError(c, id, Error::MALFORMED, QStringLiteral("the offset is past the end"));
-    }
     const qint64 want = std::min<qint64>(r.max_bytes() == 0 ? limits_.maxBlobChunk : r.max_bytes(),
                                          limits_.maxBlobChunk);
-    file.seek(static_cast<qint64>(r.offset()));
-    const QByteArray chunk = file.read(want);
+    const auto offset = static_cast<qint64>(std::min<std::uint64_t>(r.offset(), 1ULL << 62));
+    const auto chunk = blobs_->read(blobId, offset, want);
+    if (!chunk) {
+        return replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such blob"));
+    }
+    if (offset > chunk->total) {
+        return replyError(c, id, Error::MALFORMED, QStringLiteral("the offset is past the end"));
+    }
     ServerFrame out;
-    out.mutable_blob_data()->set_data(chunk.toStdString());
+    out.mutable_blob_data()->set_data(chunk->data.toStdString());
     out.mutable_blob_data()->set_offset(r.offset());
-    out.mutable_blob_data()->set_total(total);
+    out.mutable_blob_data()->set_total(static_cast<std::uint64_t>(chunk->total));
     reply(c, id, out);
 }
 

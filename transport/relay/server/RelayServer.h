@@ -29,6 +29,7 @@
 #include "tandem/relay.pb.h"
 #include "transport/SecureChannel.h"
 #include "transport/daemon/ConnectionGate.h"
+#include "transport/relay/server/BlobStore.h"
 #include "transport/relay/server/CodeRequestLimiter.h"
 #include "transport/relay/server/MailboxWriter.h"
 #include "transport/relay/server/RelayStore.h"
@@ -51,6 +52,7 @@ struct RelayLimits {
     qint64 maxQueuedPerAccount = 50000;
     qint64 maxBlobBytes = 8 * 1024 * 1024;
     qint64 maxBlobChunk = 512 * 1024;
+    qint64 maxBlobBytesTotal = 4LL * 1024 * 1024 * 1024;  // every blob together (BlobStore.h)
     int maxPreKeysPerUpload = 100;
     int maxPreKeysStored = 200;
     int maxAcksPerFrame = 1000;
@@ -131,6 +133,7 @@ private:
     std::optional<crypto::Ed25519KeyPair> identity_;
     std::optional<crypto::X25519KeyPair> channelKey_;
     std::unique_ptr<RelayStore> store_;
+    std::unique_ptr<BlobStore> blobs_;
     std::set<Connection*> connections_;
     std::map<const transport::SecureChannel*, Connection*> byChannel_;
     std::multimap<std::int64_t, Connection*> byAccount_;
