@@ -44,12 +44,15 @@ int main(int argc, char* argv[]) {
          QStringLiteral("Emulated delay in ms on every client link, each direction (tests, "
                         "tandem-localnet)."),
          QStringLiteral("MS"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("mailbox-quota"),
+                      QStringLiteral("MiB an account's mailbox may hold (default 256)."),
+                      QStringLiteral("MIB")});
     tandem::daemon::addConnectionOptions(parser);
     const tandem::daemon::Usage usage{
         QStringLiteral("tandem-relayd"),
         QStringLiteral("tandem-relayd --data DIR [--listen IP:PORT] "
                        "[--verify none|file:PATH|command:CMD] [--link-delay MS] "
-                       "[--max-per-address N] [--idle-timeout S]")};
+                       "[--max-per-address N] [--idle-timeout S] [--mailbox-quota MIB]")};
     const QString& program = usage.program;
     if (const auto done = tandem::daemon::parseCommandLine(parser, usage)) {
         return *done;
@@ -82,6 +85,15 @@ int main(int argc, char* argv[]) {
     if (const auto bad = tandem::daemon::readConnectionOptions(parser, limits.connections,
                                                                limits.idleTimeoutMs)) {
         return tandem::daemon::usageError(usage, *bad);
+    }
+    if (parser.isSet(QStringLiteral("mailbox-quota"))) {
+        bool quotaOk = false;
+        const int mib = parser.value(QStringLiteral("mailbox-quota")).toInt(&quotaOk);
+        if (!quotaOk || mib < 1 || mib > 65536) {
+            return tandem::daemon::usageError(
+                usage, QStringLiteral("--mailbox-quota takes 1 to 65536 MiB"));
+        }
+        limits.maxQueuedBytesPerAccount = static_cast<qint64>(mib) * 1024 * 1024;
     }
     bool delayOk = false;
     limits.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);

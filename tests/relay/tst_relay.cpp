@@ -544,6 +544,36 @@ private slots:
         QVERIFY(b.call(certificate).has_certificate());
     }
 
+    // A mailbox has a quota in bytes: past it a send is refused as MAILBOX_FULL, with a
+    // reason; what the recipient acknowledges makes room again.
+    void aFullMailboxRefusesClearlyAndEmptiesOnAck() {
+        test::RelayProcess relay;
+        relay.setExtraArguments({QStringLiteral("--mailbox-quota"), QStringLiteral("1")});
+        QVERIFY(relay.start());
+        Account bob{QStringLiteral("+4915100000002")};
+        {
+            Client setup(relay.endpoint());
+            QVERIFY(setup.call(registerFrame(bob)).has_registered());
+        }
+        Client sender(relay.endpoint());
+        const std::string envelope(300 * 1024, 'e');
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(sender.call(sendFrame(bob, envelope)).has_accepted());
+        }
+        const ServerFrame full = sender.call(sendFrame(bob, envelope));
+        QCOMPARE(full.error().code(), Error::MAILBOX_FULL);
+        QVERIFY(QString::fromStdString(full.error().message()).contains(QStringLiteral("full")));
+        Client b(relay.endpoint());
+        QVERIFY(b.call(authFrame(bob)).has_ok());
+        QTRY_COMPARE_WITH_TIMEOUT(b.delivered.size(), std::size_t{3}, 10000);
+        ClientFrame ack;
+        for (const auto& e : b.delivered) {
+            ack.mutable_ack()->add_ids(e.id());
+        }
+        b.connection->post(ack);
+        QTRY_VERIFY_WITH_TIMEOUT(sender.call(sendFrame(bob, envelope)).has_accepted(), 10000);
+    }
+
     void sendsArePushedDrainedAndDeletedOnAck() {
         test::RelayProcess relay;
         QVERIFY(relay.start());

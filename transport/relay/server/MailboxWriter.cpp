@@ -28,7 +28,7 @@ void MailboxWriter::submit(std::vector<NewEnvelope> sends, Acks acks) {
     QMetaObject::invokeMethod(
         worker_,
         [this, sends = std::move(sends), acks = std::move(acks)] {
-            std::map<std::int64_t, std::int64_t> deleted;
+            std::map<std::int64_t, QueueSize> deleted;
             const bool ok = RelayStore::commitBatch(*db_, sends, acks, &deleted);
             QMetaObject::invokeMethod(
                 this,

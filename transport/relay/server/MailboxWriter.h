@@ -38,7 +38,7 @@ public:
 signals:
     // On the thread that called submit(): the batch is durable (ok) or was rolled back;
     // `deleted`: acknowledged rows actually deleted, per account.
-    void committed(bool ok, const std::map<std::int64_t, std::int64_t>& deleted);
+    void committed(bool ok, const std::map<std::int64_t, QueueSize>& deleted);
     void purged(int count);
 
 private:

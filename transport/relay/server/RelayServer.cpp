@@ -338,17 +338,21 @@ void RelayServer::handleSend(Connection* c, std::uint64_t id, const proto::relay
                           QStringLiteral("the recipient has registered again with a new "
                                          "identity key; fetch their keys"));
     }
-    std::int64_t& queued = queueCounts_[recipient->id];
-    if (queued >= limits_.maxQueuedPerAccount) {
+    QueueSize& queued = queueCounts_[recipient->id];
+    if (queued.count >= limits_.maxQueuedPerAccount ||
+        queued.bytes + static_cast<std::int64_t>(r.envelope().size()) >
+            limits_.maxQueuedBytesPerAccount) {
         return replyError(c, id, Error::MAILBOX_FULL,
-                          QStringLiteral("the recipient's mailbox is full"));
+                          QStringLiteral("the recipient's mailbox is full; they have not been "
+                                         "online to receive for a while"));
     }
     const auto messageId = storeFailing_ ? std::nullopt : store_->nextMessageId();
     if (!messageId) {
         return replyError(c, id, Error::UNAVAILABLE,
                           QStringLiteral("the relay cannot store messages right now; try again"));
     }
-    ++queued;
+    queued.count += 1;
+    queued.bytes += static_cast<std::int64_t>(r.envelope().size());
     const std::int64_t t = now();
     const qint64 ttl = r.ttl_ms() == 0
                            ? limits_.defaultTtlMs
@@ -417,7 +421,7 @@ void RelayServer::flush() {
     writer_->submit(std::move(envelopes), committingAcks_);
 }
 
-void RelayServer::onCommitted(bool committed, const std::map<std::int64_t, std::int64_t>& deleted) {
+void RelayServer::onCommitted(bool committed, const std::map<std::int64_t, QueueSize>& deleted) {
     const std::vector<PendingSend> sends = std::move(committingSends_);
     const auto acks = std::move(committingAcks_);
     committingSends_.clear();
@@ -427,9 +431,10 @@ void RelayServer::onCommitted(bool committed, const std::map<std::int64_t, std::
             qCInfo(lcRelay) << "mailbox commits work again";
         }
         storeFailing_ = false;
-        for (const auto& [account, count] : deleted) {
-            std::int64_t& queued = queueCounts_[account];
-            queued = std::max<std::int64_t>(0, queued - count);
+        for (const auto& [account, gone] : deleted) {
+            QueueSize& queued = queueCounts_[account];
+            queued.count = std::max<std::int64_t>(0, queued.count - gone.count);
+            queued.bytes = std::max<std::int64_t>(0, queued.bytes - gone.bytes);
         }
     } else {
         // Its senders are told to try again; new sends are refused (not pushed) until a
@@ -448,8 +453,9 @@ void RelayServer::onCommitted(bool committed, const std::map<std::int64_t, std::
             out.mutable_accepted()->set_server_time_ms(
                 static_cast<std::uint64_t>(s.envelope.serverTime));
         } else {
-            std::int64_t& queued = queueCounts_[s.envelope.account];
-            queued = std::max<std::int64_t>(0, queued - 1);
+            QueueSize& queued = queueCounts_[s.envelope.account];
+            queued.count = std::max<std::int64_t>(0, queued.count - 1);
+            queued.bytes = std::max<std::int64_t>(0, queued.bytes - s.envelope.envelope.size());
             out.mutable_error()->set_code(Error::UNAVAILABLE);
             out.mutable_error()->set_message("the relay could not store the message; try again");
         }
@@ -518,7 +524,9 @@ void RelayServer::reloadQueueCounts() {
     queueCounts_ = store_->queueCounts();  // what is stored …
     for (const auto* batch : {&committingSends_, &pendingSends_}) {
         for (const PendingSend& s : *batch) {  // … and what is accepted but not yet committed
-            ++queueCounts_[s.envelope.account];
+            QueueSize& queued = queueCounts_[s.envelope.account];
+            queued.count += 1;
+            queued.bytes += s.envelope.envelope.size();
         }
     }
 }

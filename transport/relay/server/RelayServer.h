@@ -50,6 +50,7 @@ struct RelayLimits {
     quint32 maxUnauthenticatedFrameBytes = 300 * 1024 + 16 * 1024;
     qint64 maxEnvelopeBytes = 300 * 1024;
     qint64 maxQueuedPerAccount = 50000;
+    qint64 maxQueuedBytesPerAccount = 256LL * 1024 * 1024;  // a mailbox's envelopes, together
     qint64 maxBlobBytes = 8 * 1024 * 1024;
     qint64 maxBlobChunk = 512 * 1024;
     qint64 maxBlobBytesTotal = 4LL * 1024 * 1024 * 1024;  // every blob together (BlobStore.h)
@@ -119,7 +120,7 @@ private:
     bool spendLookup(std::int64_t account, int cost);
     void scheduleFlush();
     void flush();
-    void onCommitted(bool ok, const std::map<std::int64_t, std::int64_t>& deleted);
+    void onCommitted(bool ok, const std::map<std::int64_t, QueueSize>& deleted);
     void reloadQueueCounts();
     void drain(Connection* c);
     void purge();
@@ -137,7 +138,7 @@ private:
     std::set<Connection*> connections_;
     std::map<const transport::SecureChannel*, Connection*> byChannel_;
     std::multimap<std::int64_t, Connection*> byAccount_;
-    std::map<std::int64_t, std::int64_t> queueCounts_;
+    std::map<std::int64_t, QueueSize> queueCounts_;
     CodeRequestLimiter codeRequests_;
     std::map<std::int64_t, std::vector<std::int64_t>> lookups_;
     std::unique_ptr<MailboxWriter> writer_;

@@ -380,7 +380,7 @@ Expected<std::unique_ptr<storage::Database>, QString> RelayStore::openWriterConn
 
 bool RelayStore::commitBatch(storage::Database& db, const std::vector<NewEnvelope>& sends,
                              const std::vector<std::pair<std::int64_t, std::int64_t>>& acks,
-                             std::map<std::int64_t, std::int64_t>* deleted, bool replay) {
+                             std::map<std::int64_t, QueueSize>* deleted, bool replay) {
     auto tx = Transaction::begin(db);
     if (!tx) {
         return false;
@@ -399,17 +399,29 @@ bool RelayStore::commitBatch(storage::Database& db, const std::vector<NewEnvelop
             return false;  // rolls back
         }
     }
+    auto size = db.prepare("SELECT length(envelope) FROM mailbox WHERE account_id = ? AND id = ?");
     auto del = db.prepare("DELETE FROM mailbox WHERE account_id = ? AND id = ?");
-    if (!del) {
+    if (!size || !del) {
         return false;
     }
-    std::map<std::int64_t, std::int64_t> counts;
+    std::map<std::int64_t, QueueSize> counts;
     for (const auto& [account, id] : acks) {
+        (*size)->reset();
+        (*size)->bindAll(account, id);
+        const auto found = (*size)->step();
+        if (!found) {
+            return false;
+        }
+        const std::int64_t bytes = *found ? (*size)->int64(0) : 0;
+        (*size)->reset();
         (*del)->reset();
         if (!(*del)->bindAll(account, id).run()) {
             return false;
         }
-        counts[account] += db.changes();
+        if (db.changes() > 0) {
+            counts[account].count += 1;
+            counts[account].bytes += bytes;
+        }
     }
     if (!tx->commit()) {
         return false;
@@ -446,9 +458,10 @@ std::vector<StoredEnvelope> RelayStore::queued(std::int64_t account, std::int64_
     return out;
 }
 
-std::map<std::int64_t, std::int64_t> RelayStore::queueCounts() {
-    std::map<std::int64_t, std::int64_t> out;
-    auto stmt = db_->prepare("SELECT account_id, count(*) FROM mailbox GROUP BY account_id");
+std::map<std::int64_t, QueueSize> RelayStore::queueCounts() {
+    std::map<std::int64_t, QueueSize> out;
+    auto stmt = db_->prepare(
+        "SELECT account_id, count(*), sum(length(envelope)) FROM mailbox GROUP BY account_id");
     if (!stmt) {
         return out;
     }
@@ -457,7 +470,7 @@ std::map<std::int64_t, std::int64_t> RelayStore::queueCounts() {
         if (!row || !*row) {
             break;
         }
-        out[(*stmt)->int64(0)] = (*stmt)->int64(1);
+        out[(*stmt)->int64(0)] = {(*stmt)->int64(1), (*stmt)->int64(2)};
     }
     return out;
 }

@@ -29,6 +29,12 @@ struct AccountRow {
     QByteArray accessKey;
 };
 
+// What an account's mailbox holds: envelopes and their bytes (both have quotas).
+struct QueueSize {
+    std::int64_t count = 0;
+    std::int64_t bytes = 0;
+};
+
 struct NewEnvelope {
     std::int64_t id = 0;  // from nextMessageId()
     std::int64_t account = 0;
@@ -95,12 +101,13 @@ public:
     std::optional<std::int64_t> nextMessageId();
 
     // One transaction (one fsync) on `db`: stores `sends` with their ids and deletes the
-    // acknowledged (account, id) pairs, counting the rows deleted per account into `deleted`.
+    // acknowledged (account, id) pairs, counting the rows (and bytes) deleted per account into
+    // `deleted`.
     // False if the transaction failed (nothing done). `replay`: a message already stored is
     // skipped (committing a batch again at shutdown); otherwise an id clash fails the batch.
     static bool commitBatch(storage::Database& db, const std::vector<NewEnvelope>& sends,
                             const std::vector<std::pair<std::int64_t, std::int64_t>>& acks,
-                            std::map<std::int64_t, std::int64_t>* deleted, bool replay = false);
+                            std::map<std::int64_t, QueueSize>* deleted, bool replay = false);
     bool commitBatch(const std::vector<NewEnvelope>& sends,
                      const std::vector<std::pair<std::int64_t, std::int64_t>>& acks,
                      bool replay = false) {
@@ -113,7 +120,7 @@ public:
     // At most `limit` envelopes and `maxBytes` of them (always at least one), oldest first.
     std::vector<StoredEnvelope> queued(std::int64_t account, std::int64_t afterId, int limit,
                                        qint64 maxBytes);
-    std::map<std::int64_t, std::int64_t> queueCounts();
+    std::map<std::int64_t, QueueSize> queueCounts();
     int purgeExpired(std::int64_t now);
 
     [[nodiscard]] const QString& dir() const { return dir_; }
