@@ -8,6 +8,7 @@
 
 #include "app/core/CoreLog.h"
 #include "app/core/Messenger.h"
+#include "app/core/signal/PreKeys.h"
 #include "crypto/signal/SealedSender.h"
 #include "tandem/core.pb.h"
 #include "tandem/signal.pb.h"
@@ -633,6 +634,7 @@ void Messenger::refillPreKeys() {
         // Generate what is missing and collect whatever was never uploaded.
         store_.write(
             [me = *signal_, wanted](Repositories& r) -> StoreResult<std::vector<Prekey>> {
+                TANDEM_TRY(signalmode::rotateSignedPreKey(r, me, nowMs()));
                 TANDEM_TRY_ASSIGN(std::int64_t next, r.prekeys.maxKeyId(PrekeyKind::OneTime));
                 for (int i = 0; i < wanted; ++i) {
                     const auto key =

@@ -412,6 +412,66 @@ private slots:
         QVERIFY2(refused.error().message.contains("blocked"), qPrintable(refused.error().message));
     }
 
+    // The signed prekey is rotated once a week (on connect), the new one uploaded; a message
+    // built on the bundle from before still opens; the replaced key goes a month later.
+    void theSignedPreKeyIsRotatedAndTheOldOneKeptAWhile() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n8.json")));
+        SignalUser bob(QStringLiteral("+4915100000002"));
+        bob.open(true);
+        bob.registerWith(network);
+        const Ed25519KeyPair relayKey = relayKeyOf(relay);
+        const Stranger alice;
+        const PreKeyBundle before = bundleOf(bob);
+        QCOMPARE(before.signedPreKeyId, 1u);
+        auto session = RatchetSession::initiate(alice.keys, before).value();
+        const auto late = session.encrypt(view(content("built on last week's bundle"))).value();
+
+        const auto age = [&](std::int64_t days) {
+            QVERIFY(test::await(bob.store->write([days](Repositories& r) -> StoreResult<void> {
+                        auto stmt = r.db.prepare(
+                            "UPDATE prekeys SET created_at = created_at - ? WHERE kind = 1");
+                        if (!stmt) {
+                            return unexpected(stmt.error());
+                        }
+                        (*stmt)->bind(1, days * 24 * 3600 * 1000);
+                        return (*stmt)->run();
+                    })).has_value());
+        };
+        const auto latest = [&] {
+            return test::await(
+                       bob.store->read([](Repositories& r) { return r.prekeys.latestSigned(); }))
+                .value()
+                .value_or(Prekey{});
+        };
+        const auto hasSigned = [&](std::int64_t id) {
+            return test::await(bob.store->read([id](Repositories& r) {
+                       return r.prekeys.get(PrekeyKind::Signed, id);
+                   }))
+                .value()
+                .has_value();
+        };
+        age(8);
+        bob.start();
+        QTRY_VERIFY_WITH_TIMEOUT(latest().keyId == 2 && latest().uploaded, 20000);
+        QVERIFY(hasSigned(1));
+        QCOMPARE(bundleOf(bob).signedPreKeyId, 2u);
+        QCOMPARE(openAt(bob, relay,
+                        sealed(relayKey, alice.keys, alice.aci, alice.keys.publicKey().ed25519,
+                               late, before.identity, nowMs() + 3600000),
+                        nowMs())
+                     .outcome,
+                 Opened::Outcome::Stored);
+        // A month and a week later: key 1 goes (key 2 is rotated in turn, and stays).
+        bob.stop();
+        age(38);
+        bob.start();
+        QTRY_VERIFY_WITH_TIMEOUT(latest().keyId == 3 && latest().uploaded, 20000);
+        QVERIFY(!hasSigned(1));
+        QVERIFY(hasSigned(2));
+    }
+
     // Alice does not share her number, so Bob knows her only by her account id: both still
     // compute the same safety number (each party named by its account id).
     void bothSidesComputeTheSameSafetyNumber() {
