@@ -292,7 +292,14 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
             return out;
         }
     }
-    TANDEM_TRY_ASSIGN(Sealed sealed, seal(r, me, contact, content, certificate.bytes, bundle, now));
+    // The contact as it is now, not as the outbox read it: a message that arrived meanwhile
+    // may have changed their identity (which holds what we send), or the user blocked them.
+    TANDEM_TRY_ASSIGN(const Contact current, r.contacts.get(contact.id));
+    if (current.blocked || current.verification == Verification::Unverified) {
+        out.sealed.held = true;
+        return out;
+    }
+    TANDEM_TRY_ASSIGN(Sealed sealed, seal(r, me, current, content, certificate.bytes, bundle, now));
     TANDEM_TRY_ASSIGN(const Contact fresh, r.contacts.get(contact.id));
     out.recipient = fresh.serviceId.isEmpty() ? fresh.address : fresh.serviceId;
     out.accessKey = fresh.accessKey;
