@@ -37,6 +37,12 @@ using transport::SecureChannel;
 
 namespace {
 
+// Owns every socket and channel an attack makes; deleted before the program exits.
+QObject* owner() {
+    static QObject* instance = new QObject;
+    return instance;
+}
+
 struct Options {
     QString host;
     quint16 port = 0;
@@ -54,7 +60,7 @@ void report(QJsonObject o) {
 }
 
 QTcpSocket* connectFrom(const Options& o) {
-    auto* socket = new QTcpSocket;
+    auto* socket = new QTcpSocket(owner());
     socket->bind(o.from);
     socket->connectToHost(o.host, o.port);
     return socket;
@@ -99,7 +105,7 @@ QJsonObject watch(const std::vector<QTcpSocket*>& sockets, int ms) {
 std::vector<SecureChannel*> channels(const Options& o, int count) {
     std::vector<SecureChannel*> out;
     for (int i = 0; i < count; ++i) {
-        SecureChannel* c = SecureChannel::client(connectFrom(o), o.key);
+        SecureChannel* c = SecureChannel::client(connectFrom(o), o.key, owner());
         c->setKeepAliveInterval(0);
         out.push_back(c);
     }
@@ -321,31 +327,35 @@ int main(int argc, char** argv) {
     if (key.size() == 32) {
         std::copy(key.begin(), key.end(), o.key.begin());
     }
+    const auto finish = [](int code) {
+        delete owner();
+        return code;
+    };
     const QString attack = parser.positionalArguments().value(0);
     if (attack == QLatin1String("flood")) {
-        return flood(o, false);
+        return finish(flood(o, false));
     }
     if (attack == QLatin1String("half-open")) {
-        return flood(o, true);
+        return finish(flood(o, true));
     }
     if (attack == QLatin1String("idle")) {
-        return idle(o);
+        return finish(idle(o));
     }
     if (attack == QLatin1String("stall")) {
-        return stall(o, false);
+        return finish(stall(o, false));
     }
     if (attack == QLatin1String("oversize")) {
-        return stall(o, true);
+        return finish(stall(o, true));
     }
     if (attack == QLatin1String("codes")) {
-        return codes(o);
+        return finish(codes(o));
     }
     if (attack == QLatin1String("replay")) {
-        return replay(o);
+        return finish(replay(o));
     }
     if (attack == QLatin1String("slow-read")) {
-        return slowRead(o);
+        return finish(slowRead(o));
     }
     QTextStream(stderr) << "tandem-hostile: unknown attack " << attack << "\n";
-    return 2;
+    return finish(2);
 }

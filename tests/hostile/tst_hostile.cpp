@@ -227,9 +227,17 @@ private slots:
         QVERIFY(attacks[8].result[QStringLiteral("still_connected")].toBool());
         // The reader that stopped reading was authenticated; its backlog stays on disk.
         QVERIFY(attacks[6].result[QStringLiteral("authenticated")].toBool());
-        // Memory stays bounded.
-        QVERIFY(after.first.second < 256 * 1024);
-        QVERIFY(after.second.second < 256 * 1024);
+        // Memory stays bounded: what the attacks added, at the peak. Under AddressSanitizer the
+        // daemons keep freed memory in quarantine (up to 256 MiB) and start far larger.
+#if defined(__SANITIZE_ADDRESS__)
+        constexpr qint64 kGrowthKb = 512 * 1024;
+#else
+        constexpr qint64 kGrowthKb = 96 * 1024;
+#endif
+        QVERIFY2(after.first.second - before.first.first < kGrowthKb,
+                 qPrintable(QString::number(after.first.second - before.first.first)));
+        QVERIFY2(after.second.second - before.second.first < kGrowthKb,
+                 qPrintable(QString::number(after.second.second - before.second.first)));
     }
 };
 
