@@ -13,14 +13,16 @@ Pane {
     property color accent
     property string problem: ""
     property bool codeStep: false
+    property bool codeRequired: false  // the relay sent a code (it verifies numbers)
     property var identity: ({ sessionId: "", words: [] })
     property int sessionStep: 0  // 0 choose, 1 the phrase, 2 confirm, 3 restore
 
     Connections {
         target: setup.core
         function onSetupFailed(reason) { setup.problem = reason }
-        function onCodeNeeded() { setup.codeStep = true; setup.problem = "" }
-        function onRegistrationInterrupted() { setup.codeStep = false }
+        function onCodeNeeded() { setup.codeStep = true; setup.codeRequired = true; setup.problem = "" }
+        function onPinNeeded() { setup.codeStep = true; pin.forceActiveFocus() }
+        function onRegistrationInterrupted() { setup.codeStep = false; setup.codeRequired = false }
         function onAccountsChanged() {
             setup.problem = ""
             // The phrase is not kept in memory once it is stored (or abandoned).
@@ -80,11 +82,27 @@ Pane {
                 enabled: !setup.codeStep
                 text: qsTr("Show my number to the people I write to")
             }
+            // A registration lock: locks a new account's number, or proves the PIN of a
+            // locked one (registering it again then needs the PIN until this profile has been
+            // away from the relay for 7 days).
+            TextField {
+                id: pin
+                objectName: "setupPin"
+                Layout.fillWidth: true
+                echoMode: TextInput.Password
+                placeholderText: qsTr("Registration lock PIN (optional, at least 4 characters)")
+                Accessible.name: qsTr("Registration lock PIN")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("With a PIN, nobody else who gets your number can register "
+                                   + "it while you use Tandem.")
+                onAccepted: if (setup.codeStep) confirmCode.clicked()
+            }
             RowLayout {
                 visible: setup.codeStep
                 TextField {
                     id: code
                     objectName: "setupCode"
+                    visible: setup.codeRequired
                     Layout.fillWidth: true
                     placeholderText: qsTr("The code the relay sent")
                     Accessible.name: qsTr("Verification code")
@@ -92,9 +110,13 @@ Pane {
                 }
                 Button {
                     id: confirmCode
+                    objectName: "setupConfirmCode"
                     text: qsTr("Confirm")
-                    enabled: code.text.length > 0 && !setup.core.busy
-                    onClicked: setup.core.confirmSignalCode(code.text)
+                    enabled: (code.text.length > 0 || !setup.codeRequired) && !setup.core.busy
+                    onClicked: {
+                        setup.problem = ""
+                        setup.core.confirmSignalCode(code.text, pin.text)
+                    }
                 }
             }
             Button {
@@ -106,7 +128,7 @@ Pane {
                 palette.button: setup.accent
                 onClicked: {
                     setup.problem = ""
-                    setup.core.registerSignal(phone.text, network.text, share.checked)
+                    setup.core.registerSignal(phone.text, network.text, share.checked, pin.text)
                 }
             }
         }

@@ -120,9 +120,12 @@ public:
     // ---- account set-up (docs/app.md) ----
     // Signal mode: registers `phone` at the network's relay; codeNeeded() when the relay sent
     // a verification code (then confirmSignalCode), accountsChanged() when done, setupFailed.
+    // `pin` (may be empty): the registration lock PIN the number is locked with; pinNeeded()
+    // when the number is locked and no PIN or a wrong one was given (confirmSignalCode again,
+    // with the PIN).
     Q_INVOKABLE void registerSignal(const QString& phone, const QString& networkFile,
-                                    bool sharePhone);
-    Q_INVOKABLE void confirmSignalCode(const QString& code);
+                                    bool sharePhone, const QString& pin = {});
+    Q_INVOKABLE void confirmSignalCode(const QString& code, const QString& pin = {});
     // Session mode: a new identity, held here until confirmed: {sessionId, words: [13]}.
     Q_INVOKABLE QVariantMap newSessionIdentity();
     // Three positions (0-based) of words the user must type back to show they wrote them down.
@@ -171,6 +174,7 @@ signals:
     // A message arrived: who sent it (their name, else their address) and its text.
     void messageArrived(qint64 conversationId, const QString& sender, const QString& text);
     void codeNeeded();
+    void pinNeeded();
     void registrationInterrupted();
     void setupFailed(const QString& reason);
     void probingChanged();

@@ -21,7 +21,21 @@ void AppCore::accountsAdded() {
     opened();  // reads the accounts again and starts the core with them
 }
 
-void AppCore::registerSignal(const QString& phone, const QString& networkFile, bool sharePhone) {
+namespace {
+
+// The PIN as the CLI reads it (NFKC, UTF-8), for SignalRegistration::setPin.
+SecretBytes pinBytes(const QString& pin) {
+    QByteArray utf8 = pin.normalized(QString::NormalizationForm_KC).toUtf8();
+    SecretBytes out(reinterpret_cast<const std::uint8_t*>(utf8.constData()),  // NOLINT
+                    static_cast<std::size_t>(utf8.size()));
+    sodium_memzero(utf8.data(), static_cast<std::size_t>(utf8.size()));
+    return out;
+}
+
+}  // namespace
+
+void AppCore::registerSignal(const QString& phone, const QString& networkFile, bool sharePhone,
+                             const QString& pin) {
     if (messenger_ == nullptr || busy_ || hasSignal()) {
         return;
     }
@@ -34,10 +48,20 @@ void AppCore::registerSignal(const QString& phone, const QString& networkFile, b
     networkFile_ = networkFile;  // offered again for the other mode
     QObject* coreSide = messenger_;
     QMetaObject::invokeMethod(coreSide, [this, coreSide, network = std::move(network).value(),
-                                         phone = phone.trimmed(), sharePhone] {
+                                         phone = phone.trimmed(), sharePhone, pin] {
         // On the core thread: registration talks to the relay.
         auto* registration = new core::SignalRegistration(store_, network, phone, sharePhone);
         registration->setParent(coreSide);
+        if (!pin.isEmpty()) {
+            if (auto accepted = registration->setPin(pinBytes(pin)); !accepted) {
+                registration->deleteLater();
+                QMetaObject::invokeMethod(this, [this, why = accepted.error().message] {
+                    setBusy(false);
+                    emit setupFailed(why);
+                });
+                return;
+            }
+        }
         // Posted before any answer below, so it is set when they arrive.
         QMetaObject::invokeMethod(this, [this, registration] { registration_ = registration; });
         registration->requestCode().then([this, registration](core::CoreResult<bool> requested) {
@@ -54,8 +78,15 @@ void AppCore::registerSignal(const QString& phone, const QString& networkFile, b
                 });
             } else {
                 registration->complete(QString()).then([this](core::CoreResult<void> done) {
+                    const bool locked = !done && done.error().code == core::CoreErrorCode::Locked;
                     QMetaObject::invokeMethod(
-                        this, [this, why = done ? QString() : done.error().message] {
+                        this, [this, locked, why = done ? QString() : done.error().message] {
+                            if (locked) {  // kept: confirmSignalCode with the PIN
+                                setBusy(false);
+                                emit pinNeeded();
+                                emit setupFailed(why);
+                                return;
+                            }
                             dropRegistration();
                             if (!why.isEmpty()) {
                                 setBusy(false);
@@ -77,7 +108,7 @@ void AppCore::dropRegistration() {
     registration_ = nullptr;
 }
 
-void AppCore::confirmSignalCode(const QString& code) {
+void AppCore::confirmSignalCode(const QString& code, const QString& pin) {
     if (busy_) {
         return;
     }
@@ -88,17 +119,31 @@ void AppCore::confirmSignalCode(const QString& code) {
     }
     setBusy(true);
     core::SignalRegistration* registration = registration_.data();
-    QMetaObject::invokeMethod(registration, [this, registration, code = code.trimmed()] {
-        registration->complete(code).then([this](core::CoreResult<void> done) {
-            QMetaObject::invokeMethod(this, [this, why = done ? QString() : done.error().message] {
-                if (!why.isEmpty()) {
+    QMetaObject::invokeMethod(registration, [this, registration, code = code.trimmed(), pin] {
+        if (!pin.isEmpty()) {
+            if (auto accepted = registration->setPin(pinBytes(pin)); !accepted) {
+                QMetaObject::invokeMethod(this, [this, why = accepted.error().message] {
                     setBusy(false);
-                    emit setupFailed(why);  // a wrong code: try again
-                    return;
-                }
-                dropRegistration();
-                accountsAdded();
-            });
+                    emit setupFailed(why);
+                });
+                return;
+            }
+        }
+        registration->complete(code).then([this](core::CoreResult<void> done) {
+            const bool locked = !done && done.error().code == core::CoreErrorCode::Locked;
+            QMetaObject::invokeMethod(
+                this, [this, locked, why = done ? QString() : done.error().message] {
+                    if (!why.isEmpty()) {
+                        setBusy(false);
+                        if (locked) {
+                            emit pinNeeded();
+                        }
+                        emit setupFailed(why);  // a wrong code or PIN: try again
+                        return;
+                    }
+                    dropRegistration();
+                    accountsAdded();
+                });
         });
     });
 }

@@ -9,6 +9,7 @@
 #include <tandem/common/Redact.h>
 
 #include "app/cli/Commands.h"
+#include "app/cli/PassphraseSource.h"
 #include "app/core/Await.h"
 #include "app/core/Messenger.h"
 #include "app/core/session/SessionCodec.h"
@@ -118,6 +119,12 @@ int runInitSession(CommandContext& ctx) {
     return kExitOk;
 }
 
+// A registration lock PIN: --pin-file FILE, else $TANDEM_PIN, else asked twice.
+Expected<SecretBytes, QString> readPin(CommandContext& ctx) {
+    return readSecret({ctx.parser.value(QStringLiteral("pin-file")), QStringLiteral("--pin-file"),
+                       "TANDEM_PIN", true, QStringLiteral("registration lock PIN")});
+}
+
 int runInit(CommandContext& ctx) {
     const QStringList args = ctx.parser.positionalArguments();
     if (args.size() != 1 ||
@@ -166,6 +173,8 @@ int runInit(CommandContext& ctx) {
     }
     const bool sharePhone = ctx.parser.isSet(QStringLiteral("share-phone"));
     core::SignalRegistration registration(store, std::move(network).value(), phone, sharePhone);
+    const bool withPin =
+        ctx.parser.isSet(QStringLiteral("pin")) || ctx.parser.isSet(QStringLiteral("pin-file"));
     QString code = ctx.parser.value(QStringLiteral("code"));
     if (!ctx.parser.isSet(QStringLiteral("code"))) {
         const auto requested = awaitFuture(registration.requestCode());
@@ -178,8 +187,22 @@ int runInit(CommandContext& ctx) {
             return kExitOk;
         }
     }
+    if (withPin) {
+        auto pin = readPin(ctx);
+        if (!pin) {
+            return fail(ctx, pin.error());
+        }
+        if (auto accepted = registration.setPin(*pin); !accepted) {
+            return fail(ctx, accepted.error().message);
+        }
+    }
     const auto done = awaitFuture(registration.complete(code));
     if (!done) {
+        if (done.error().code == core::CoreErrorCode::Locked && !withPin) {
+            return fail(ctx, done.error().message +
+                                 QStringLiteral(". Run again with --code CODE --pin (the code "
+                                                "stays valid for its 10 minutes)"));
+        }
         return fail(ctx, done.error().message);
     }
     if (*existing) {
@@ -190,6 +213,54 @@ int runInit(CommandContext& ctx) {
                            : "Contacts see your account id, not your number, unless they "
                              "already know it.")
             << "\n";
+    if (withPin) {
+        ctx.out << "The number is locked with your PIN: registering it again needs the PIN until "
+                   "this profile has been away from the relay for 7 days.\n";
+    }
+    return kExitOk;
+}
+
+// ---- set-pin ---------------------------------------------------------------------------------
+
+int runSetPin(CommandContext& ctx) {
+    const bool remove = ctx.parser.isSet(QStringLiteral("remove"));
+    if (remove && ctx.parser.isSet(QStringLiteral("pin-file"))) {
+        return usageError(ctx, QStringLiteral("set-pin"), QStringLiteral("--remove takes no PIN"));
+    }
+    Store store;
+    if (auto opened = openProfile(ctx, store); !opened) {
+        return fail(ctx, opened.error().message);
+    }
+    const auto saved = awaitFuture(
+        store.read([](Repositories& r) { return r.settings.get(QStringLiteral("network")); }));
+    if (!saved) {
+        return fail(ctx, saved.error().message);
+    }
+    auto network = *saved ? core::NetworkConfig::parse(**saved)
+                          : Expected<core::NetworkConfig, QString>(unexpected(QStringLiteral(
+                                "this profile has no network yet (tandemctl init signal …)")));
+    if (!network) {
+        return fail(ctx, network.error());
+    }
+    std::optional<SecretBytes> pin;
+    if (!remove) {
+        auto read = readPin(ctx);
+        if (!read) {
+            return fail(ctx, read.error());
+        }
+        pin = std::move(read).value();
+    }
+    core::SignalRegistration registration(store, std::move(network).value(), QString());
+    const auto done = awaitFuture(registration.changeRegistrationLock(std::move(pin)));
+    if (!done) {
+        return fail(ctx, done.error().message);
+    }
+    ctx.out << (remove ? "The registration lock is off: anyone who receives a code for your "
+                         "number can register it.\n"
+                       : "Your number is locked with this PIN: registering it again (on a new "
+                         "device, or by someone who gets your number) needs the PIN until this "
+                         "profile has been away from the relay for 7 days. Keep the PIN safe; "
+                         "Tandem cannot show it again.\n");
     return kExitOk;
 }
 
@@ -282,6 +353,11 @@ int runWhoami(CommandContext& ctx) {
     if (!accounts) {
         return fail(ctx, accounts.error().message);
     }
+    const auto lock = awaitFuture(store.read([](Repositories& r) {
+        return r.settings.get(
+            QString::fromLatin1(core::SignalRegistration::kRegistrationLockSetting));
+    }));
+    const bool locked = lock && *lock && **lock == "on";
     const bool json = ctx.parser.isSet(QStringLiteral("json"));
     if (accounts->empty()) {
         if (json) {
@@ -306,6 +382,7 @@ int runWhoami(CommandContext& ctx) {
                         relay::aciAddress(QByteArray::fromStdString(credentials.aci()));
                 }
                 o[QStringLiteral("phone_shared")] = credentials.share_phone();
+                o[QStringLiteral("registration_lock")] = locked;
                 std::string& password = *credentials.mutable_password();
                 sodium_memzero(password.data(), password.size());
             }
@@ -330,6 +407,10 @@ int runWhoami(CommandContext& ctx) {
                                 ? " (your number is shown to contacts)"
                                 : " (what contacts see instead of your number)")
                         << "\n";
+                ctx.out << "  registration lock: "
+                        << (locked ? "on (registering this number again needs your PIN)"
+                                   : "off (tandemctl set-pin)")
+                        << "\n";
             }
             ctx.out << "  identity key: " << o.value(QStringLiteral("identity_key")).toString()
                     << o.value(QStringLiteral("ed25519_public_key")).toString() << "\n";
@@ -351,7 +432,7 @@ std::vector<Command> accountCommands() {
          QStringLiteral("Create this profile's account for a mode: a phone number registered "
                         "with the relay (signal) or a Session ID (session)."),
          QStringLiteral("signal --phone +E164 --network FILE [--code CODE] [--share-phone] "
-                        "[--force] | "
+                        "[--pin | --pin-file FILE] [--force] | "
                         "session --network FILE [--restore \"WORDS\"]"),
          [](QCommandLineParser& p) {
              p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("signal or session."));
@@ -372,6 +453,13 @@ std::vector<Command> accountCommands() {
              p.addOption({QStringLiteral("share-phone"),
                           QStringLiteral("Show your number to the people you write to (by "
                                          "default they see only your account id).")});
+             p.addOption({QStringLiteral("pin"),
+                          QStringLiteral("signal: a registration lock PIN (asked for, or "
+                                         "$TANDEM_PIN): proves it if the number is locked, and "
+                                         "locks the new account with it.")});
+             p.addOption({QStringLiteral("pin-file"),
+                          QStringLiteral("signal: --pin, read from FILE."),
+                          QStringLiteral("FILE")});
              p.addOption({QStringLiteral("force"),
                           QStringLiteral("signal: register again although this profile is "
                                          "registered, with a new identity key (every "
@@ -386,6 +474,18 @@ std::vector<Command> accountCommands() {
                                      QStringLiteral("The network file (network.json)."));
          },
          runSetNetwork, true},
+        {QStringLiteral("set-pin"),
+         QStringLiteral("Lock this profile's Signal-mode number with a PIN (registration lock), "
+                        "or take the lock off."),
+         QStringLiteral("[--pin-file FILE] | --remove"),
+         [](QCommandLineParser& p) {
+             p.addOption({QStringLiteral("pin-file"),
+                          QStringLiteral("Read the PIN from FILE (else $TANDEM_PIN, else asked "
+                                         "twice)."),
+                          QStringLiteral("FILE")});
+             p.addOption({QStringLiteral("remove"), QStringLiteral("Take the lock off.")});
+         },
+         runSetPin, true},
         {QStringLiteral("add-contact"),
          QStringLiteral("Add a contact by phone number or Session ID."),
          QStringLiteral("ID [--name NAME]"),

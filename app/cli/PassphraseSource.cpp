@@ -33,10 +33,10 @@ void stripLineEnding(QByteArray& bytes) {
     }
 }
 
-Expected<QByteArray, QString> readFromTerminal(const QString& prompt) {
+Expected<QByteArray, QString> readFromTerminal(const QString& prompt, const QString& what) {
     FILE* tty = std::fopen("/dev/tty", "r+");
     if (tty == nullptr) {
-        return unexpected(QStringLiteral("no terminal to ask for the passphrase"));
+        return unexpected(QStringLiteral("no terminal to ask for the %1").arg(what));
     }
     const int fd = fileno(tty);
     termios saved{};
@@ -58,7 +58,7 @@ Expected<QByteArray, QString> readFromTerminal(const QString& prompt) {
     std::fclose(tty);
     if (!ok) {
         wipe(line);
-        return unexpected(QStringLiteral("no passphrase was entered"));
+        return unexpected(QStringLiteral("no %1 was entered").arg(what));
     }
     line.truncate(static_cast<qsizetype>(std::strlen(line.constData())));
     stripLineEnding(line);
@@ -80,6 +80,14 @@ SecretBytes normalizePassphrase(QString text) {
 
 Expected<SecretBytes, QString> readPassphrase(const QString& file, bool useEnvironment,
                                               bool confirm, const QString& what) {
+    return readSecret({file, QStringLiteral("--passphrase-file"),
+                       useEnvironment ? "TANDEM_PASSPHRASE" : nullptr, confirm, what});
+}
+
+Expected<SecretBytes, QString> readSecret(const SecretSource& source) {
+    const QString& file = source.file;
+    const QString& what = source.what;
+    const bool confirm = source.confirm;
     QByteArray raw;
     if (!file.isEmpty()) {
         QFile f(file);
@@ -95,17 +103,17 @@ Expected<SecretBytes, QString> readPassphrase(const QString& file, bool useEnvir
                                   .arg(kMaxPassphraseFileBytes));
         }
         stripLineEnding(raw);
-    } else if (useEnvironment && qEnvironmentVariableIsSet("TANDEM_PASSPHRASE")) {
-        raw = qgetenv("TANDEM_PASSPHRASE");
+    } else if (source.environment != nullptr && qEnvironmentVariableIsSet(source.environment)) {
+        raw = qgetenv(source.environment);
         stripLineEnding(raw);  // as from a file: "$(cat file)" and the file itself agree
     } else if (::isatty(STDIN_FILENO) != 0) {
-        auto first = readFromTerminal(QStringLiteral("Enter the %1: ").arg(what));
+        auto first = readFromTerminal(QStringLiteral("Enter the %1: ").arg(what), what);
         if (!first) {
             return unexpected(std::move(first).error());
         }
         raw = std::move(first).value();
         if (confirm) {
-            auto second = readFromTerminal(QStringLiteral("Repeat the %1: ").arg(what));
+            auto second = readFromTerminal(QStringLiteral("Repeat the %1: ").arg(what), what);
             if (!second) {
                 wipe(raw);
                 return unexpected(std::move(second).error());
@@ -121,9 +129,12 @@ Expected<SecretBytes, QString> readPassphrase(const QString& file, bool useEnvir
             }
         }
     } else {
-        return unexpected(QStringLiteral("no %1 given: use --passphrase-file FILE or the "
-                                         "TANDEM_PASSPHRASE environment variable")
-                              .arg(what));
+        return unexpected(
+            QStringLiteral("no %1 given: use %2 FILE or the %3 environment "
+                           "variable")
+                .arg(what, source.fileOption,
+                     QLatin1String(source.environment != nullptr ? source.environment
+                                                                 : "TANDEM_PASSPHRASE")));
     }
     if (raw.isEmpty()) {
         return unexpected(QStringLiteral("the %1 is empty").arg(what));

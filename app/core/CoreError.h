@@ -18,6 +18,7 @@ enum class CoreErrorCode {
     Network,          // the network could not be reached (retry later)
     Rejected,         // the network refused (wrong code, unknown recipient, …)
     Crypto,           // a message could not be encrypted or decrypted
+    Locked,           // registration: the number has a registration lock; its PIN is needed
 };
 
 struct CoreError {

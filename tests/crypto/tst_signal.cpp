@@ -12,6 +12,7 @@
 #include <QTest>
 
 #include "crypto/signal/Ratchet.h"
+#include "crypto/signal/RegistrationLock.h"
 #include "crypto/signal/SafetyNumber.h"
 #include "crypto/signal/SealedSender.h"
 #include "crypto/signal/X3dh.h"
@@ -577,6 +578,27 @@ private slots:
             safetyNumber(QStringLiteral("+2"), bob, QStringLiteral("+1"), alice, 2, 1024).value();
         QCOMPARE(compareScanned(v2, b.scannable).error().code, CryptoErrorCode::Malformed);
         QCOMPARE(compareScanned(b, hex("0a0b")).error().code, CryptoErrorCode::Malformed);
+    }
+
+    // A registration lock PIN: the weakest PINs are refused with a reason; the token depends on
+    // the PIN and on the number, and is the same for the same pair.
+    void registrationLockPinAndToken() {
+        using crypto::signal::pinProblem;
+        using crypto::signal::registrationLockToken;
+        for (const char* bad : {"", "123", "0000", "1234", "9876", "aaaaa"}) {
+            QVERIFY2(pinProblem(QString::fromLatin1(bad)).has_value(), bad);
+        }
+        QVERIFY(pinProblem(QString(65, u'x')).has_value());
+        for (const char* good : {"2580", "1397", "hunter42", "1235"}) {
+            QVERIFY2(!pinProblem(QString::fromLatin1(good)).has_value(), good);
+        }
+        QVERIFY(!pinProblem(QStringLiteral("密码安全")).has_value());  // not only digits
+        const auto pin = [](std::string_view text) { return SecretBytes::fromString(text); };
+        const SecretBytes a = registrationLockToken("+4915100000001", pin("2580"));
+        QCOMPARE(a.size(), crypto::signal::kRegistrationLockTokenBytes);
+        QVERIFY(a.equals(registrationLockToken("+4915100000001", pin("2580")).span()));
+        QVERIFY(!a.equals(registrationLockToken("+4915100000002", pin("2580")).span()));
+        QVERIFY(!a.equals(registrationLockToken("+4915100000001", pin("2581")).span()));
     }
 };
 

@@ -402,6 +402,69 @@ private slots:
         QCOMPARE(app.core().myAddress(), QStringLiteral("+4915100000055"));
     }
 
+    // A number locked with a registration lock PIN (by its holder, with tandemctl): the set-up
+    // says so and asks for the PIN; a wrong PIN is refused with a reason, the right one
+    // registers.
+    void aLockedNumberAsksForItsPin() {
+        tandem::test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const QString network = relay.writeNetworkJson(dir_.filePath(QStringLiteral("lock.json")));
+        const QString phone = QStringLiteral("+4915100000066");
+        const QString holder = dir_.filePath(QStringLiteral("holder"));
+        const auto ctl = [&](const QStringList& args) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("TANDEM_PASSPHRASE"), QStringLiteral("pw"));
+            env.insert(QStringLiteral("TANDEM_PIN"), QStringLiteral("2580"));
+            p.setProcessEnvironment(env);
+            p.start(tandem::test::binDirOr(QStringLiteral("tandemctl")),
+                    QStringList{QStringLiteral("--profile"), holder} + args);
+            p.waitForFinished(60000);
+            return p.exitCode();
+        };
+        QCOMPARE(
+            ctl({QStringLiteral("create"), QStringLiteral("--kdf"), QStringLiteral("interactive")}),
+            0);
+        QCOMPARE(ctl({QStringLiteral("init"), QStringLiteral("signal"), QStringLiteral("--phone"),
+                      phone, QStringLiteral("--network"), network, QStringLiteral("--pin")}),
+                 0);
+
+        QTemporaryDir profile;
+        AppWindow app(profile.path());
+        QVERIFY(app.load());
+        QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+        app.core().createProfile(QStringLiteral("a passphrase for locks"));
+        QVERIFY(
+            QTest::qWaitFor([&] { return app.core().state() == AppCore::State::Ready; }, 30000));
+        QVERIFY(activate(app));
+        QVERIFY(QTest::qWaitFor([&] { return find(app, "setupPhone") != nullptr; }, 5000));
+        find(app, "setupNetwork")->setProperty("text", network);
+        find(app, "setupPhone")->forceActiveFocus();
+        typeText(app.window(), phone);
+        click(app, find(app, "setupRegister"));
+        const auto problem = [&] { return find(app, "setupProblem")->property("text").toString(); };
+        QVERIFY(QTest::qWaitFor([&] { return problem().contains(QStringLiteral("PIN")); }, 30000));
+        QQuickItem* confirm = find(app, "setupConfirmCode");
+        QVERIFY(QTest::qWaitFor([&] { return confirm->isVisible(); }, 5000));
+        QVERIFY(!find(app, "setupCode")->isVisible());  // this relay sends no codes
+        QVERIFY(!app.core().hasSignal());
+        shoot(app, QStringLiteral("app-registration-locked"));
+        QQuickItem* pin = find(app, "setupPin");
+        pin->forceActiveFocus();
+        typeText(app.window(), QStringLiteral("1397"));
+        QTest::keyClick(app.window(), Qt::Key_Return);
+        QVERIFY(
+            QTest::qWaitFor([&] { return problem().contains(QStringLiteral("wrong")); }, 30000));
+        QVERIFY(!app.core().hasSignal());
+        pin->setProperty("text", QString());
+        pin->forceActiveFocus();
+        typeText(app.window(), QStringLiteral("2580"));
+        QTest::keyClick(app.window(), Qt::Key_Return);
+        QVERIFY2(QTest::qWaitFor([&] { return app.core().hasSignal(); }, 30000),
+                 qPrintable(problem()));
+        QCOMPARE(app.core().myAddress(), phone);
+    }
+
     void cleanupTestCase() {
         localnet_.terminate();
         localnet_.waitForFinished(15000);

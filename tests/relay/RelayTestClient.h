@@ -54,6 +54,7 @@ struct Account {
     std::string password = std::string(32, 'p');
     std::string accessKey = std::string(16, 'a');
     bool sharePhone = false;
+    std::string registrationLock = {};  // a lock token (32 bytes) to register with; empty: none
 };
 
 inline ClientFrame registerFrame(const Account& a, const QString& code = {}) {
@@ -65,6 +66,7 @@ inline ClientFrame registerFrame(const Account& a, const QString& code = {}) {
     r->set_identity_key(crypto::toString(a.identity.publicKey().ed25519));
     r->set_password(a.password);
     r->set_access_key(a.accessKey);
+    r->set_registration_lock(a.registrationLock);
     return f;
 }
 

@@ -8,12 +8,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "storage/Database.h"
 #include "tests/relay/RelayTestClient.h"
 #include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 #include "transport/SecureChannel.h"
 #include "transport/relay/server/BlobStore.h"
 #include "transport/relay/server/CodeRequestLimiter.h"
+#include "transport/relay/server/RegistrationLocks.h"
 #include "transport/relay/server/RelayServer.h"
 
 using namespace tandem;
@@ -269,6 +271,128 @@ private slots:
         }
         b.connection->post(ack);
         QTRY_VERIFY_WITH_TIMEOUT(sender.call(sendFrame(bob, envelope)).has_accepted(), 10000);
+    }
+
+    // A registration lock keeps a number with its holder: registering it again needs the lock's
+    // token, wrong tokens are counted per number (the sixth attempt in a day is refused, the
+    // right token too), and the lock lapses only when its holder has been away for 7 days —
+    // neither connected nor authenticated since. A registration without a token after that
+    // lifts the lock.
+    void aRegistrationLockHoldsUntilItsHolderIsGone() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        Account holder{QStringLiteral("+4915100000007")};
+        holder.registrationLock = std::string(32, 'L');
+        {
+            Client first(relay.endpoint());
+            registerAndAuth(first, holder);
+        }
+        const auto attempt = [&](const std::string& token, const std::string& password) {
+            Account taker{holder.phone};
+            taker.password = password;
+            taker.registrationLock = token;
+            Client c(relay.endpoint());
+            return c.call(registerFrame(taker));
+        };
+        const ServerFrame none = attempt({}, std::string(32, 'm'));
+        QCOMPARE(none.error().code(), Error::REGISTRATION_LOCKED);
+        QVERIFY2(QString::fromStdString(none.error().message()).contains(QStringLiteral("PIN")),
+                 none.error().message().c_str());
+        QVERIFY2(QString::fromStdString(none.error().message()).contains(QStringLiteral("7 days")),
+                 none.error().message().c_str());
+        for (int i = 0; i < 4; ++i) {
+            QCOMPARE(attempt(std::string(32, 'W'), std::string(32, 'm')).error().code(),
+                     Error::REGISTRATION_LOCKED);
+        }
+        // The holder's account is untouched: its password still works.
+        {
+            Client c(relay.endpoint());
+            QVERIFY(c.call(authFrame(holder)).has_ok());
+        }
+        // The right token registers (the holder on a new device), and the count starts again.
+        Account moved{holder.phone};
+        moved.password = std::string(32, 'n');
+        moved.registrationLock = holder.registrationLock;
+        {
+            Client c(relay.endpoint());
+            QVERIFY(c.call(registerFrame(moved)).has_registered());
+        }
+        for (int i = 0; i < relay::RegistrationLocks::kMaxFailures; ++i) {
+            QCOMPARE(attempt(std::string(32, 'W'), std::string(32, 'm')).error().code(),
+                     Error::REGISTRATION_LOCKED);
+        }
+        const ServerFrame limited = attempt(holder.registrationLock, std::string(32, 'm'));
+        QCOMPARE(limited.error().code(), Error::RATE_LIMITED);
+        QVERIFY2(QString::fromStdString(limited.error().message()).contains(QStringLiteral("PIN")),
+                 limited.error().message().c_str());
+        // A malformed token is refused as such.
+        QCOMPARE(attempt(std::string(5, 'x'), std::string(32, 'm')).error().code(),
+                 Error::MALFORMED);
+
+        // Seven days pass (the relay's database says so), failures forgotten.
+        const auto age = [&] {
+            relay.terminate();
+            storage::DatabaseOptions options;
+            auto db = storage::Database::open(relay.dataDir() + QStringLiteral("/relay.db"),
+                                              nullptr, options);
+            QVERIFY(db.has_value());
+            auto update = (*db)->prepare(
+                "UPDATE registration_locks SET last_active = ?, failures = 0, failures_since = 0");
+            QVERIFY(update.has_value());
+            QVERIFY((*update)
+                        ->bindAll(std::int64_t{QDateTime::currentMSecsSinceEpoch() -
+                                               relay::RegistrationLocks::kLapseMs - 60000})
+                        .run()
+                        .has_value());
+            QCOMPARE((*db)->changes(), 1);
+            db->reset();
+            QVERIFY(relay.start());
+        };
+        age();
+        // A holder who is connected keeps the lock, however long ago they authenticated.
+        {
+            Client c(relay.endpoint());
+            QVERIFY(c.call(authFrame(moved)).has_ok());
+            QCOMPARE(attempt({}, std::string(32, 'm')).error().code(), Error::REGISTRATION_LOCKED);
+        }
+        age();
+        // Gone for seven days: the number's next owner registers it, and the lock is lifted.
+        Account next{holder.phone};
+        next.password = std::string(32, 'x');
+        {
+            Client c(relay.endpoint());
+            QVERIFY(c.call(registerFrame(next)).has_registered());
+        }
+        QVERIFY(attempt({}, std::string(32, 'y')).has_registered());
+    }
+
+    // Locking and unlocking need the account: SetRegistrationLock is refused before
+    // authentication, a token of the wrong size is refused, and an unlocked number registers
+    // again without one.
+    void aRegistrationLockIsSetAndRemovedByItsHolder() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        Account holder{QStringLiteral("+4915100000008")};
+        Client c(relay.endpoint());
+        ClientFrame lock;
+        lock.mutable_set_registration_lock()->set_token(std::string(32, 'L'));
+        QCOMPARE(c.call(lock).error().code(), Error::UNAUTHORIZED);
+        registerAndAuth(c, holder);
+        ClientFrame bad;
+        bad.mutable_set_registration_lock()->set_token(std::string(31, 'L'));
+        QCOMPARE(c.call(bad).error().code(), Error::MALFORMED);
+        QVERIFY(c.call(lock).has_ok());
+        Account taker{holder.phone};
+        taker.password = std::string(32, 't');
+        {
+            Client other(relay.endpoint());
+            QCOMPARE(other.call(registerFrame(taker)).error().code(), Error::REGISTRATION_LOCKED);
+        }
+        ClientFrame unlock;
+        unlock.mutable_set_registration_lock();
+        QVERIFY(c.call(unlock).has_ok());
+        Client other(relay.endpoint());
+        QVERIFY(other.call(registerFrame(taker)).has_registered());
     }
 };
 

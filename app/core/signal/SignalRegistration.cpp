@@ -10,6 +10,7 @@
 #include "app/core/Messenger.h"
 #include "app/core/signal/SignalCodec.h"
 #include "crypto/signal/Identity.h"
+#include "crypto/signal/RegistrationLock.h"
 #include "tandem/core.pb.h"
 #include "transport/relay/Address.h"
 
@@ -42,7 +43,18 @@ CoreError relayError(const RelayReply& reply) {
     if (!reply) {
         return fromTransport(reply.error());
     }
-    return {CoreErrorCode::Rejected, QString::fromStdString(reply->error().message())};
+    const bool locked = reply->error().code() == proto::relay::Error::REGISTRATION_LOCKED;
+    return {locked ? CoreErrorCode::Locked : CoreErrorCode::Rejected,
+            QString::fromStdString(reply->error().message())};
+}
+
+std::string tokenBytes(const SecretBytes& token) {
+    return {reinterpret_cast<const char*>(token.data()), token.size()};  // NOLINT
+}
+
+StoreResult<void> rememberLock(Repositories& repos, bool locked) {
+    return repos.settings.set(QString::fromLatin1(SignalRegistration::kRegistrationLockSetting),
+                              locked ? QByteArrayLiteral("on") : QByteArrayLiteral("off"));
 }
 
 }  // namespace
@@ -114,6 +126,22 @@ QFuture<CoreResult<bool>> SignalRegistration::requestCode() {
     return promise->future();
 }
 
+CoreResult<void> SignalRegistration::setPin(const SecretBytes& pin) {
+    QString text = QString::fromUtf8(reinterpret_cast<const char*>(pin.data()),  // NOLINT
+                                     static_cast<qsizetype>(pin.size()));
+    const auto problem = crypto::signal::pinProblem(text);
+    sodium_memzero(text.data(), static_cast<std::size_t>(text.size()) * sizeof(QChar));
+    if (problem) {
+        return coreError(CoreErrorCode::InvalidArgument, *problem);
+    }
+    lockToken_ = crypto::signal::registrationLockToken(phone_.toStdString(), pin);
+    if (lockToken_.size() != crypto::signal::kRegistrationLockTokenBytes) {
+        return coreError(CoreErrorCode::Crypto,
+                         QStringLiteral("not enough memory to derive the PIN's key"));
+    }
+    return {};
+}
+
 QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
     auto promise = std::make_shared<QPromise<CoreResult<void>>>();
     promise->start();
@@ -130,6 +158,9 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
         r->set_password(password.toStdString());
         r->set_access_key(accessKey.toStdString());
         r->set_share_phone(sharePhone_);
+        if (lockToken_.size() > 0) {
+            r->set_registration_lock(tokenBytes(lockToken_));
+        }
         connection_->request(frame).then(this, [this, promise, identity, password,
                                                 accessKey](RelayReply reply) {
             if (!reply || reply->has_error()) {
@@ -146,7 +177,8 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
             // Registered: keep the account, its prekeys and the network settings.
             store_.write(
                 [phone = phone_, sharePhone = sharePhone_, aci, identity, password, accessKey,
-                 network = network_.json](Repositories& repos) -> StoreResult<void> {
+                 network = network_.json,
+                 locked = lockToken_.size() > 0](Repositories& repos) -> StoreResult<void> {
                     const std::int64_t now = nowMs();
                     Account account;
                     account.mode = Mode::Signal;
@@ -166,6 +198,7 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
                     account.createdAt = now;
                     TANDEM_TRY(repos.accounts.put(account));
                     TANDEM_TRY(repos.settings.set(QStringLiteral("network"), network));
+                    TANDEM_TRY(rememberLock(repos, locked));
                     // A new identity invalidates every old prekey and session of this mode,
                     // and every message sealed with them that has not left yet.
                     TANDEM_TRY(repos.sessions.removeMode(Mode::Signal));
@@ -274,6 +307,70 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
         });
     });
     return promise->future();
+}
+
+QFuture<CoreResult<void>> SignalRegistration::changeRegistrationLock(
+    std::optional<SecretBytes> pin) {
+    auto promise = std::make_shared<QPromise<CoreResult<void>>>();
+    promise->start();
+    auto given = std::make_shared<std::optional<SecretBytes>>(std::move(pin));
+    store_.read([](Repositories& repos) { return signalmode::loadIdentity(repos); }, this,
+                [this, promise, given](StoreResult<std::optional<signalmode::Identity>> me) {
+                    if (!me) {
+                        finish<void>(promise, unexpected(fromStore(me.error())));
+                        return;
+                    }
+                    if (!*me || (*me)->password.isEmpty()) {
+                        finish<void>(promise,
+                                     coreError(CoreErrorCode::NotRegistered,
+                                               QStringLiteral("this profile has no Signal-mode "
+                                                              "account (tandemctl init signal)")));
+                        return;
+                    }
+                    phone_ = (*me)->phone;
+                    lockToken_ = SecretBytes();
+                    if (*given) {
+                        if (auto derived = setPin(**given); !derived) {
+                            finish<void>(promise, unexpected(derived.error()));
+                            return;
+                        }
+                    }
+                    sendLockChange(promise, (*me)->password);
+                });
+    return promise->future();
+}
+
+void SignalRegistration::sendLockChange(std::shared_ptr<QPromise<CoreResult<void>>> promise,
+                                        const QByteArray& password) {
+    withConnection<void>(promise, [this, promise, password] {
+        ClientFrame auth;
+        auth.mutable_authenticate()->set_phone(phone_.toStdString());
+        auth.mutable_authenticate()->set_password(password.toStdString());
+        connection_->request(auth).then(this, [this, promise](RelayReply authReply) {
+            if (!authReply || authReply->has_error()) {
+                finish<void>(promise, unexpected(relayError(authReply)));
+                return;
+            }
+            ClientFrame change;
+            change.mutable_set_registration_lock()->set_token(tokenBytes(lockToken_));
+            connection_->request(change).then(this, [this, promise](RelayReply changed) {
+                if (!changed || changed->has_error()) {
+                    finish<void>(promise, unexpected(relayError(changed)));
+                    return;
+                }
+                store_.write([locked = lockToken_.size() > 0](
+                                 Repositories& repos) { return rememberLock(repos, locked); },
+                             this,
+                             [promise](StoreResult<void> stored) {
+                                 if (!stored) {
+                                     finish<void>(promise, unexpected(fromStore(stored.error())));
+                                     return;
+                                 }
+                                 finish<void>(promise, {});
+                             });
+            });
+        });
+    });
 }
 
 }  // namespace tandem::core

@@ -111,6 +111,7 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
         return false;
     }
     store_ = std::move(store).value();
+    locks_ = std::make_unique<RegistrationLocks>(store_->database());
     auto writer = MailboxWriter::start(*store_);
     if (!writer) {
         *error = writer.error();
@@ -187,6 +188,7 @@ void RelayServer::forget(Connection* c) {
     byChannel_.erase(c->channel);
     gate_.release(c->peer);
     if (c->account) {
+        locks_->seen(*c->account, now());
         const auto range = byAccount_.equal_range(*c->account);
         for (auto it = range.first; it != range.second; ++it) {
             if (it->second == c) {
@@ -265,7 +267,8 @@ void RelayServer::onFrame(Connection* c, const QByteArray& bytes) {
     const std::uint64_t id = frame.request_id();
     const bool needsAccount = frame.has_upload_prekeys() || frame.has_fetch_bundle() ||
                               frame.has_lookup() || frame.has_get_certificate() ||
-                              frame.has_ack() || frame.has_put_blob() || frame.has_prekey_status();
+                              frame.has_ack() || frame.has_put_blob() ||
+                              frame.has_prekey_status() || frame.has_set_registration_lock();
     if (needsAccount && !c->account) {
         replyError(c, id, Error::UNAUTHORIZED, QStringLiteral("authenticate first"));
         return;
@@ -299,6 +302,8 @@ void RelayServer::onFrame(Connection* c, const QByteArray& bytes) {
                 static_cast<std::uint32_t>(store_->oneTimePreKeyCount(*c->account)));
             return reply(c, id, out);
         }
+        case ClientFrame::kSetRegistrationLock:
+            return handleSetRegistrationLock(c, id, frame.set_registration_lock());
         case ClientFrame::BODY_NOT_SET:
             break;
     }

@@ -32,6 +32,7 @@
 #include "transport/relay/server/BlobStore.h"
 #include "transport/relay/server/CodeRequestLimiter.h"
 #include "transport/relay/server/MailboxWriter.h"
+#include "transport/relay/server/RegistrationLocks.h"
 #include "transport/relay/server/RelayStore.h"
 
 namespace tandem::transport {
@@ -108,6 +109,8 @@ private:
     void handleRequestCode(Connection* c, std::uint64_t id, const proto::relay::RequestCode& r);
     void handleRegister(Connection* c, std::uint64_t id, const proto::relay::Register& r);
     void handleAuthenticate(Connection* c, std::uint64_t id, const proto::relay::Authenticate& r);
+    void handleSetRegistrationLock(Connection* c, std::uint64_t id,
+                                   const proto::relay::SetRegistrationLock& r);
     void handleUploadPreKeys(Connection* c, std::uint64_t id, const proto::relay::UploadPreKeys& r);
     void handleFetchBundle(Connection* c, std::uint64_t id, const proto::relay::FetchBundle& r);
     void handleLookup(Connection* c, std::uint64_t id, const proto::relay::Lookup& r);
@@ -134,6 +137,7 @@ private:
     std::optional<crypto::Ed25519KeyPair> identity_;
     std::optional<crypto::X25519KeyPair> channelKey_;
     std::unique_ptr<RelayStore> store_;
+    std::unique_ptr<RegistrationLocks> locks_;  // on store_'s database
     std::unique_ptr<BlobStore> blobs_;
     std::set<Connection*> connections_;
     std::map<const transport::SecureChannel*, Connection*> byChannel_;

@@ -7,6 +7,7 @@
 #include <tandem/common/Redact.h>
 
 #include "crypto/signal/Identity.h"
+#include "crypto/signal/RegistrationLock.h"
 #include "crypto/signal/SealedSender.h"
 #include "tandem/signal.pb.h"
 #include "transport/Transport.h"
@@ -89,7 +90,9 @@ void RelayServer::handleRegister(Connection* c, std::uint64_t id, const proto::r
     }
     const auto identity = publicKeyFrom(view(r.identity_key()), "identity key");
     if (!identity || !signal::IdentityPublicKey::fromEd25519(*identity) ||
-        r.password().size() != 32 || r.access_key().size() != 16) {
+        r.password().size() != 32 || r.access_key().size() != 16 ||
+        (!r.registration_lock().empty() &&
+         r.registration_lock().size() != signal::kRegistrationLockTokenBytes)) {
         return replyError(c, id, Error::MALFORMED, QStringLiteral("the registration is malformed"));
     }
     if (codes_->required()) {
@@ -107,9 +110,42 @@ void RelayServer::handleRegister(Connection* c, std::uint64_t id, const proto::r
                                   QStringLiteral("too many wrong codes; request a new one"));
         }
     }
+    // The code proves the number; a lock asks its holder's PIN too. The code stays valid for
+    // another try with the PIN (it is spent by the registration that succeeds).
+    const QByteArray lockToken = qbytes(r.registration_lock());
+    if (const auto holder = store_->accountByPhone(phone)) {
+        const auto lock =
+            locks_->check(holder->id, lockToken, byAccount_.count(holder->id) > 0, now());
+        const auto days = [](std::int64_t ms) {
+            return QString::number((ms + 24LL * 3600 * 1000 - 1) / (24LL * 3600 * 1000));
+        };
+        const auto hours = [](std::int64_t ms) {
+            return QString::number((ms + 3600LL * 1000 - 1) / (3600LL * 1000));
+        };
+        switch (lock.verdict) {
+            case RegistrationLocks::Verdict::Open:
+            case RegistrationLocks::Verdict::Unlocked:
+                break;
+            case RegistrationLocks::Verdict::Locked:
+                qCInfo(lcRelay) << "refused a registration of the locked" << redact(phone);
+                return replyError(
+                    c, id, Error::REGISTRATION_LOCKED,
+                    QStringLiteral("this number is protected by a registration lock: %1, or "
+                                   "wait until the lock lapses (in %2 days, if its holder stays "
+                                   "away)")
+                        .arg(lockToken.isEmpty() ? QStringLiteral("enter its PIN")
+                                                 : QStringLiteral("the PIN is wrong; try again"),
+                             days(lock.remainingMs)));
+            case RegistrationLocks::Verdict::TooManyAttempts:
+                return replyError(c, id, Error::RATE_LIMITED,
+                                  QStringLiteral("too many wrong PINs for this number; try again "
+                                                 "in %1 hours")
+                                      .arg(hours(lock.remainingMs)));
+        }
+    }
     const auto account =
         store_->registerAccount({phone, qbytes(r.identity_key()), hashPassword(r.password()),
-                                 qbytes(r.access_key()), r.share_phone()},
+                                 qbytes(r.access_key()), r.share_phone(), lockToken},
                                 now());
     if (!account) {
         return replyError(c, id, Error::UNAVAILABLE, account.error());
@@ -160,12 +196,28 @@ void RelayServer::handleAuthenticate(Connection* c, std::uint64_t id,
                           QStringLiteral("unknown account or wrong password"));
     }
     c->account = account->id;
+    locks_->seen(account->id, now());
     c->channel->setMaxIncomingFrameBytes(transport::SecureChannel::kMaxFrameBytes);
     byAccount_.emplace(account->id, c);
     ServerFrame out;
     out.mutable_ok();
     reply(c, id, out);
     drain(c);
+}
+
+void RelayServer::handleSetRegistrationLock(Connection* c, std::uint64_t id,
+                                            const proto::relay::SetRegistrationLock& r) {
+    if (!r.token().empty() && r.token().size() != signal::kRegistrationLockTokenBytes) {
+        return replyError(c, id, Error::MALFORMED,
+                          QStringLiteral("a registration lock token has 32 bytes"));
+    }
+    if (!locks_->set(*c->account, qbytes(r.token()), now())) {
+        return replyError(c, id, Error::UNAVAILABLE,
+                          QStringLiteral("cannot store the registration lock"));
+    }
+    ServerFrame out;
+    out.mutable_ok();
+    reply(c, id, out);
 }
 
 // ---- prekeys, discovery, certificates ----------------------------------------------------

@@ -8,6 +8,7 @@
 #include "transport/Transport.h"
 #include "transport/daemon/DaemonData.h"
 #include "transport/relay/Address.h"
+#include "transport/relay/server/RegistrationLocks.h"
 
 namespace tandem::relay {
 
@@ -59,7 +60,14 @@ CREATE TABLE IF NOT EXISTS meta (
     value INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS mailbox_by_expiry ON mailbox(expires_at);
-PRAGMA user_version = 2;
+CREATE TABLE IF NOT EXISTS registration_locks (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    token_hash BLOB NOT NULL,
+    last_active INTEGER NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    failures_since INTEGER NOT NULL DEFAULT 0
+);
+PRAGMA user_version = 3;
 )sql";
 
 // Version 1 had no account ids: every account gets a random one, numbers stay private.
@@ -69,7 +77,8 @@ ALTER TABLE accounts ADD COLUMN share_phone INTEGER NOT NULL DEFAULT 0;
 UPDATE accounts SET aci = randomblob(16);
 )sql";
 
-constexpr int kSchemaVersion = 2;
+// Version 2 had no registration locks: kSchema adds their table.
+constexpr int kSchemaVersion = 3;
 
 }  // namespace
 
@@ -239,6 +248,9 @@ Expected<AccountRow, QString> RelayStore::registerAccount(const Registration& r,
     auto del = db_->prepare("DELETE FROM codes WHERE phone = ?");
     if (!del || !(*del)->bindAll(r.phone).run()) {
         return unexpected(QStringLiteral("cannot clear the code"));
+    }
+    if (!RegistrationLocks(*db_).set(id, r.lockToken, now)) {
+        return unexpected(QStringLiteral("cannot store the registration lock"));
     }
     if (auto committed = tx->commit(); !committed) {
         return unexpected(committed.error().message);

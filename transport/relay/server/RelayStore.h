@@ -75,9 +75,11 @@ public:
         QByteArray passwordHash;
         QByteArray accessKey;
         bool sharePhone = false;
+        QByteArray lockToken;  // the registration lock it is locked with; empty: none
     };
     // Creates the account, or replaces the keys of an existing one (re-registration: same
-    // account id, its prekeys dropped, its queued messages kept). Returns the account.
+    // account id, its prekeys dropped, its queued messages kept), and sets its registration
+    // lock (RegistrationLocks), in one transaction. Returns the account.
     Expected<AccountRow, QString> registerAccount(const Registration& r, std::int64_t now);
 
     bool setCode(const QString& phone, const QString& code, std::int64_t expiresAt);
@@ -124,6 +126,8 @@ public:
     int purgeExpired(std::int64_t now);
 
     [[nodiscard]] const QString& dir() const { return dir_; }
+    // The connection RegistrationLocks reads and writes (the relay's thread only).
+    [[nodiscard]] storage::Database& database() { return *db_; }
 
 private:
     RelayStore(QString dir, std::unique_ptr<storage::Database> db)
