@@ -48,7 +48,8 @@ struct TransportError {
         NotFound,
         RateLimited,
         Deferred,
-        StaleIdentity  // relay: sealed for an identity its recipient no longer has
+        StaleIdentity,  // relay: sealed for an identity its recipient no longer has
+        Full            // the recipient's mailbox (or a node's store) is full: retried later
     };
     Code code = Code::Network;
     QString message;

@@ -57,12 +57,18 @@ int main(int argc, char* argv[]) {
                         "observes (peer addresses, peeled layers, stored rows) to FILE. It "
                         "records full Session IDs: never use it outside tests."),
          QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("quota-per-id"),
+                      QStringLiteral("MiB of messages kept for one Session ID (default 64)."),
+                      QStringLiteral("MIB")});
+    parser.addOption({QStringLiteral("store-quota"),
+                      QStringLiteral("MiB of messages kept in all (default 4096)."),
+                      QStringLiteral("MIB")});
     tandem::daemon::addConnectionOptions(parser);
     const tandem::daemon::Usage usage{
         QStringLiteral("tandem-node"),
         QStringLiteral("tandem-node --data DIR --directory FILE --network-key HEX "
                        "[--listen IP:PORT] [--link-delay MS] [--audit FILE] [--max-per-address N] "
-                       "[--idle-timeout S]")};
+                       "[--idle-timeout S] [--quota-per-id MIB] [--store-quota MIB]")};
     const QString& program = usage.program;
     if (const auto done = tandem::daemon::parseCommandLine(parser, usage)) {
         return *done;
@@ -104,6 +110,20 @@ int main(int argc, char* argv[]) {
     if (!delayOk || limits.linkDelayMs < 0 || limits.linkDelayMs > 10000) {
         return tandem::daemon::usageError(usage,
                                           QStringLiteral("--link-delay takes 0 to 10000 ms"));
+    }
+    for (const auto& [option, target] :
+         {std::pair{QStringLiteral("quota-per-id"), &limits.store.maxBytesPerRecipient},
+          std::pair{QStringLiteral("store-quota"), &limits.store.maxMessageBytesTotal}}) {
+        if (!parser.isSet(option)) {
+            continue;
+        }
+        bool quotaOk = false;
+        const int mib = parser.value(option).toInt(&quotaOk);
+        if (!quotaOk || mib < 1 || mib > 1024 * 1024) {
+            return tandem::daemon::usageError(
+                usage, QStringLiteral("--%1 takes 1 to 1048576 MiB").arg(option));
+        }
+        *target = static_cast<std::int64_t>(mib) * 1024 * 1024;
     }
     // Before anything in the folder is read or written.
     const auto lock = tandem::daemon::lockDataFolder(program, data);

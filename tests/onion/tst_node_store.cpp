@@ -89,7 +89,8 @@ private slots:
         QCOMPARE(store->retrieve(kAlice, {}, 10, kNow)->size(), std::size_t{0});
         const auto tooShort = store->store(kAlice, bytes("x"), 5, kNow);
         QVERIFY(!tooShort);
-        QVERIFY(tooShort.error().contains(QStringLiteral("TTL")));
+        QVERIFY(tooShort.error().reason.contains(QStringLiteral("TTL")));
+        QVERIFY(!tooShort.error().full);
     }
 
     void limitsAreRefusedWithAReason() {
@@ -101,16 +102,68 @@ private slots:
         QVERIFY(!empty);
         const auto big = store->store(kAlice, QByteArray(limits.maxMessageBytes + 1, 'x'), 0, kNow);
         QVERIFY(!big);
-        QVERIFY(big.error().contains(QString::number(limits.maxMessageBytes)));
+        QVERIFY(big.error().reason.contains(QString::number(limits.maxMessageBytes)));
         QVERIFY(store->store(kAlice, QByteArray(limits.maxMessageBytes, 'x'), 0, kNow));
         QVERIFY(store->store(kAlice, bytes("2"), 0, kNow));
         QVERIFY(store->store(kAlice, bytes("3"), 0, kNow));
         const auto full = store->store(kAlice, bytes("4"), 0, kNow);
         QVERIFY(!full);
-        QVERIFY(full.error().contains(QStringLiteral("already has 3")));
+        QVERIFY(full.error().full);
+        QVERIFY(full.error().reason.contains(QStringLiteral("3 messages")));
         QVERIFY(store->store(kBob, bytes("4"), 0, kNow));  // others are not affected
         const std::vector<QByteArray> tooMany(static_cast<std::size_t>(limits.maxRetrieve + 1));
         QVERIFY(!store->remove(kAlice, tooMany));
+    }
+
+    // Bytes are bounded as well as messages: one Session ID's, and all of them together
+    // (tiny messages charged for their rows), refused as Full with a reason; what the owner
+    // deletes, or what expires, makes room — also after the store is opened again.
+    void byteQuotasPerRecipientAndPerNode() {
+        QTemporaryDir dir;
+        NodeStoreLimits limits;
+        limits.maxBytesPerRecipient = 200 * 1024;
+        limits.maxMessageBytesTotal = 300 * 1024;
+        const QByteArray big(60 * 1024, 'x');
+        const auto numbered = [&](int i) { return big + QByteArray::number(i); };
+        std::vector<QByteArray> alices;
+        {
+            auto store = NodeStore::open(dir.path(), limits).value();
+            for (int i = 0; i < 3; ++i) {
+                const auto r = store->store(kAlice, numbered(i), 0, kNow);
+                QVERIFY(r.has_value());
+                alices.push_back(r->second.hash);
+            }
+            const auto alicesFull = store->store(kAlice, numbered(3), 0, kNow);
+            QVERIFY(!alicesFull);
+            QVERIFY(alicesFull.error().full);
+            QVERIFY2(alicesFull.error().reason.contains(QStringLiteral("recipient")),
+                     qPrintable(alicesFull.error().reason));
+            // Bob is not affected by Alice's quota, only by the node's.
+            QVERIFY(store->store(kBob, numbered(10), 0, kNow));
+            const auto nodeFull = store->store(kBob, numbered(11), 0, kNow);
+            QVERIFY(!nodeFull);
+            QVERIFY(nodeFull.error().full);
+            QVERIFY2(nodeFull.error().reason.contains(QStringLiteral("node")),
+                     qPrintable(nodeFull.error().reason));
+            // Many tiny messages are charged their rows: they cannot fill the disk either.
+            // What is left (about 59 KiB) holds about 230 one-byte messages, not 59 000.
+            int tiny = 0;
+            while (tiny < 1000 &&
+                   store->store(QStringLiteral("05%1").arg(tiny, 64, 10, QLatin1Char('0')),
+                                bytes("t"), 0, kNow)) {
+                ++tiny;
+            }
+            QVERIFY2(tiny > 100 && tiny < 300, qPrintable(QString::number(tiny)));
+            QCOMPARE(store->remove(kAlice, {alices[0]}).value(), 1);
+            QVERIFY(store->store(kBob, numbered(11), 0, kNow));  // room again
+        }
+        // Opened again, the node counts what it holds: still full.
+        auto reopened = NodeStore::open(dir.path(), limits).value();
+        const auto stillFull = reopened->store(kAlice, numbered(20), 0, kNow);
+        QVERIFY(!stillFull);
+        QVERIFY(stillFull.error().full);
+        QVERIFY(reopened->purgeExpired(kNow + NodeStoreLimits::kMaxTtlMs) > 0);
+        QVERIFY(reopened->store(kAlice, numbered(20), 0, kNow + NodeStoreLimits::kMaxTtlMs));
     }
 
     void deletesOnlyTheOwnersMessagesAndKeepsTheRestAcrossReopen() {

@@ -149,6 +149,85 @@ private slots:
         sender.stop();
         receiver.stop();
     }
+
+    // A recipient's messages in a swarm have a byte quota (tandem-node --quota-per-id): past
+    // it the sender is told clearly (Full, retryable, "full" in the reason), nothing already
+    // stored is lost, and once the recipient has taken theirs the held messages go.
+    void aFullMailboxRefusesClearlyAndEmptiesWhenRead() {
+        for (std::size_t i = 0; i < net_->size(); ++i) {
+            net_->node(i).terminate();
+            net_->node(i).setExtraArguments(
+                {QStringLiteral("--quota-per-id"), QStringLiteral("1")});
+            QVERIFY(net_->node(i).start());
+        }
+        const SessionIdentity alice = SessionIdentity::generate();
+        const SessionIdentity carol = SessionIdentity::generate();
+        OnionTransport sender(net_->directory(),
+                              OnionIdentity{alice.sessionId, alice.ed25519.clone()});
+        std::set<QByteArray> accepted;
+        std::vector<std::pair<QByteArray, transport::TransportError>> failures;
+        QObject::connect(&sender, &transport::Transport::accepted,
+                         [&](const QByteArray& id, qint64) { accepted.insert(id); });
+        QObject::connect(&sender, &transport::Transport::failed,
+                         [&](const QByteArray& id, const transport::TransportError& e) {
+                             failures.emplace_back(id, e);
+                         });
+        sender.start();
+        QVERIFY(QTest::qWaitFor([&] { return sender.isReady(); }, 15000));
+        constexpr int kCount = 20;  // 20 × 76 KiB: 1.5 MiB for a quota of 1 MiB
+        const auto envelope = [&](int i) {
+            transport::OutgoingEnvelope e;
+            e.id = QByteArray::number(i);
+            e.recipient = carol.sessionId;
+            e.ciphertext = QByteArray::number(i).rightJustified(8, '0') +
+                           QByteArray(76 * 1024 - 8, static_cast<char>('a' + i));
+            return e;
+        };
+        for (int i = 0; i < kCount; ++i) {
+            sender.send(envelope(i));
+        }
+        QVERIFY(QTest::qWaitFor(
+            [&] { return accepted.size() + failures.size() == std::size_t{kCount}; }, 60000));
+        QCOMPARE(accepted.size(), std::size_t{(1024 * 1024) / (76 * 1024)});  // 13 fit
+        // The first refused is Full; those behind it are handed back in order, to go after it.
+        QCOMPARE(failures.front().second.code, transport::TransportError::Code::Full);
+        QVERIFY(failures.front().second.retryable);
+        QVERIFY2(failures.front().second.message.contains(QStringLiteral("full")),
+                 qPrintable(failures.front().second.message));
+        for (std::size_t i = 1; i < failures.size(); ++i) {
+            QCOMPARE(failures[i].second.code, transport::TransportError::Code::Deferred);
+        }
+
+        OnionTransport receiver(net_->directory(),
+                                OnionIdentity{carol.sessionId, carol.ed25519.clone()});
+        std::set<QByteArray> received;
+        QObject::connect(&receiver, &transport::Transport::received,
+                         [&](const transport::IncomingEnvelope& e) {
+                             received.insert(e.ciphertext.left(8));
+                             receiver.acknowledge(e.serverId);
+                         });
+        receiver.start();
+        QVERIFY(QTest::qWaitFor([&] { return received.size() == accepted.size(); }, 60000));
+        // Taken and deleted: what was refused now fits.
+        const auto refused = failures;
+        failures.clear();
+        QTest::qWait(1000);  // the deletes reach every member
+        for (const auto& [id, e] : refused) {
+            sender.send(envelope(id.toInt()));
+        }
+        QVERIFY2(QTest::qWaitFor([&] { return accepted.size() == std::size_t{kCount}; }, 60000),
+                 qPrintable(QStringLiteral("%1 accepted, %2 failed")
+                                .arg(accepted.size())
+                                .arg(failures.size())));
+        QVERIFY(QTest::qWaitFor([&] { return received.size() == std::size_t{kCount}; }, 60000));
+        sender.stop();
+        receiver.stop();
+        for (std::size_t i = 0; i < net_->size(); ++i) {
+            net_->node(i).terminate();
+            net_->node(i).setExtraArguments({});
+            QVERIFY(net_->node(i).start());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(OnionReceiveTest)

@@ -40,6 +40,8 @@ inline TransportError errorOf(const NodeError& e) {
             return {TransportError::Code::Rejected, message, false};
         case NodeError::NOT_FOUND:
             return {TransportError::Code::NotFound, message, false};
+        case NodeError::FULL:
+            return {TransportError::Code::Full, message, true};
         default:
             return {TransportError::Code::Rejected, message, true};
     }

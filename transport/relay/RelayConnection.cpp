@@ -206,7 +206,7 @@ std::optional<TransportError> RelayConnection::errorOf(const proto::relay::Serve
         case Error::STALE_IDENTITY:
             return TransportError{TransportError::Code::StaleIdentity, message, false};
         case Error::MAILBOX_FULL:
-            return TransportError{TransportError::Code::Rejected, message, true};
+            return TransportError{TransportError::Code::Full, message, true};
         default:
             return TransportError{TransportError::Code::Rejected, message, false};
     }

@@ -112,7 +112,7 @@ bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
     }
     identity_ = crypto::Ed25519KeyPair::fromSeed(seed->span());
     onionKey_ = identity_.toX25519();
-    auto store = NodeStore::open(dataDir_);
+    auto store = NodeStore::open(dataDir_, limits_.store);
     if (!store) {
         *error = store.error();
         return false;

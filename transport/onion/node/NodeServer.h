@@ -67,7 +67,8 @@ struct NodeLimits {
     int maxPollsPerRecipient = 4;
     int maxPolls = 2000;
     int replicateTimeoutMs = 3000;
-    int linkDelayMs = 0;  // emulated delay on every incoming frame and reply
+    int linkDelayMs = 0;    // emulated delay on every incoming frame and reply
+    NodeStoreLimits store;  // what the node keeps: messages and bytes per Session ID and in all
     static constexpr qint64 kReplayWindowMs = 10 * 60 * 1000;
     static constexpr std::size_t kMaxReplayEntries = 200'000;
 };

@@ -128,7 +128,8 @@ void NodeServer::serveStore(const proto::node::StoreMessage& r, const QString& p
         static_cast<std::int64_t>(std::min<std::uint64_t>(r.ttl_ms(), NodeStoreLimits::kMaxTtlMs)),
         now());
     if (!stored) {
-        return answer(swarmError(NodeError::REFUSED, stored.error()));
+        return answer(swarmError(stored.error().full ? NodeError::FULL : NodeError::REFUSED,
+                                 stored.error().reason));
     }
     const StoredMessage message = stored->second;
     const bool duplicate = stored->first != StoreOutcome::Stored;
@@ -223,7 +224,8 @@ void NodeServer::handleReplicate(const proto::node::Replicate& r, const NodeInfo
     }
     const auto stored = store_->store(recipient, qbytes(r.data()), expires - t, t);
     if (!stored) {
-        return reply(errorReply(NodeError::REFUSED, stored.error()));
+        return reply(errorReply(stored.error().full ? NodeError::FULL : NodeError::REFUSED,
+                                stored.error().reason));
     }
     audit("store", peer,
           {{QStringLiteral("via"), QStringLiteral("replicate")},

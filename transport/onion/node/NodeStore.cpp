@@ -86,19 +86,48 @@ QByteArray NodeStore::hashOf(const QString& recipient, const QByteArray& data) {
     return out;
 }
 
-Expected<std::pair<StoreOutcome, StoredMessage>, QString> NodeStore::store(const QString& recipient,
-                                                                           const QByteArray& data,
-                                                                           std::int64_t ttlMs,
-                                                                           std::int64_t now) {
+namespace {
+
+Unexpected<StoreRefusal> refused(QString reason) {
+    return unexpected(StoreRefusal{false, std::move(reason)});
+}
+
+Unexpected<StoreRefusal> full(QString reason) {
+    return unexpected(StoreRefusal{true, std::move(reason)});
+}
+
+std::int64_t chargeOf(qsizetype bytes) {
+    return static_cast<std::int64_t>(bytes) + NodeStoreLimits::kMessageRowCharge;
+}
+
+}  // namespace
+
+Expected<std::int64_t, QString> NodeStore::messageCharge() {
+    if (messageCharge_) {
+        return *messageCharge_;
+    }
+    // length() of a blob reads its size, not its bytes.
+    const auto total =
+        db_->queryInt("SELECT coalesce(sum(length(data)), 0) + 256 * count(*) FROM messages");
+    if (!total) {
+        return unexpected(describe(total.error()));
+    }
+    static_assert(NodeStoreLimits::kMessageRowCharge == 256);
+    messageCharge_ = *total;
+    return *total;
+}
+
+Expected<std::pair<StoreOutcome, StoredMessage>, StoreRefusal> NodeStore::store(
+    const QString& recipient, const QByteArray& data, std::int64_t ttlMs, std::int64_t now) {
     if (data.isEmpty() || data.size() > limits_.maxMessageBytes) {
-        return unexpected(
+        return refused(
             QStringLiteral("a stored message holds 1 to %1 bytes").arg(limits_.maxMessageBytes));
     }
     if (recipient.isEmpty() || recipient.size() > 255) {
-        return unexpected(QStringLiteral("the recipient is not a valid id"));
+        return refused(QStringLiteral("the recipient is not a valid id"));
     }
     if (ttlMs < 0 || (ttlMs != 0 && ttlMs < NodeStoreLimits::kMinTtlMs)) {
-        return unexpected(
+        return refused(
             QStringLiteral("a TTL is at least %1 s").arg(NodeStoreLimits::kMinTtlMs / 1000));
     }
     const std::int64_t ttl =
@@ -106,17 +135,17 @@ Expected<std::pair<StoreOutcome, StoredMessage>, QString> NodeStore::store(const
     StoredMessage message{hashOf(recipient, data), data, now, now + ttl};
     auto tx = Transaction::begin(*db_);
     if (!tx) {
-        return unexpected(describe(tx.error()));
+        return refused(describe(tx.error()));
     }
     auto existing = db_->prepare("SELECT stored_at, expires_at FROM messages WHERE hash = ?");
     if (!existing) {
-        return unexpected(describe(existing.error()));
+        return refused(describe(existing.error()));
     }
     (*existing)->reset();
     (*existing)->bindAll(message.hash);
     auto found = (*existing)->step();
     if (!found) {
-        return unexpected(describe(found.error()));
+        return refused(describe(found.error()));
     }
     if (*found) {
         message.storedAt = (*existing)->int64(0);
@@ -129,14 +158,14 @@ Expected<std::pair<StoreOutcome, StoredMessage>, QString> NodeStore::store(const
     auto tombstone =
         db_->prepare("SELECT expires_at FROM deleted WHERE hash = ? AND expires_at > ?");
     if (!tombstone) {
-        return unexpected(describe(tombstone.error()));
+        return refused(describe(tombstone.error()));
     }
     (*tombstone)->reset();
     (*tombstone)->bindAll(message.hash, now);
     auto gone = (*tombstone)->step();
     if (!gone) {
         (*tombstone)->reset();
-        return unexpected(describe(gone.error()));
+        return refused(describe(gone.error()));
     }
     if (*gone) {
         message.expiresAt = (*tombstone)->int64(0);
@@ -144,30 +173,58 @@ Expected<std::pair<StoreOutcome, StoredMessage>, QString> NodeStore::store(const
         return std::pair{StoreOutcome::Deleted, std::move(message)};
     }
     (*tombstone)->reset();
-    const auto queued = count(recipient, now);
-    if (!queued) {
-        return unexpected(queued.error());
+    auto usage = db_->prepare(
+        "SELECT count(*), coalesce(sum(length(data)), 0) FROM messages "
+        "WHERE recipient = ? AND expires_at > ?");
+    if (!usage) {
+        return refused(describe(usage.error()));
     }
-    if (*queued >= limits_.maxPerRecipient) {
-        return unexpected(QStringLiteral("the recipient already has %1 messages stored here")
-                              .arg(limits_.maxPerRecipient));
+    (*usage)->reset();
+    (*usage)->bindAll(recipient, now);
+    const auto counted = (*usage)->step();
+    if (!counted || !*counted) {
+        (*usage)->reset();
+        return refused(QStringLiteral("cannot count stored messages"));
+    }
+    const std::int64_t queued = (*usage)->int64(0);
+    const std::int64_t queuedBytes = (*usage)->int64(1);
+    (*usage)->reset();
+    if (queued >= limits_.maxPerRecipient) {
+        return full(QStringLiteral("the recipient's messages here are full (%1 messages); "
+                                   "try again when they have fetched theirs")
+                        .arg(limits_.maxPerRecipient));
+    }
+    if (queuedBytes + data.size() > limits_.maxBytesPerRecipient) {
+        return full(QStringLiteral("the recipient's messages here are full (%1 MiB); try "
+                                   "again when they have fetched theirs")
+                        .arg(limits_.maxBytesPerRecipient / (1024 * 1024)));
+    }
+    const auto total = messageCharge();
+    if (!total) {
+        return refused(total.error());
+    }
+    if (*total + chargeOf(data.size()) > limits_.maxMessageBytesTotal) {
+        return full(QStringLiteral("this node's message store is full (%1 MiB); try again "
+                                   "later")
+                        .arg(limits_.maxMessageBytesTotal / (1024 * 1024)));
     }
     auto insert = db_->prepare(
         "INSERT INTO messages (hash, recipient, data, stored_at, expires_at) "
         "VALUES (?, ?, ?, ?, ?)");
     if (!insert) {
-        return unexpected(describe(insert.error()));
+        return refused(describe(insert.error()));
     }
     (*insert)->reset();
     if (auto r = (*insert)
                      ->bindAll(message.hash, recipient, data, message.storedAt, message.expiresAt)
                      .run();
         !r) {
-        return unexpected(describe(r.error()));
+        return refused(describe(r.error()));
     }
     if (auto r = tx->commit(); !r) {
-        return unexpected(describe(r.error()));
+        return refused(describe(r.error()));
     }
+    messageCharge_ = *total + chargeOf(data.size());
     return std::pair{StoreOutcome::Stored, std::move(message)};
 }
 
@@ -242,8 +299,24 @@ Expected<int, QString> NodeStore::remove(const QString& recipient,
     if (!del) {
         return unexpected(describe(del.error()));
     }
+    auto size = db_->prepare("SELECT length(data) FROM messages WHERE hash = ? AND recipient = ?");
+    if (!size) {
+        return unexpected(describe(size.error()));
+    }
     int removed = 0;
+    std::int64_t freed = 0;
     for (const QByteArray& hash : hashes) {
+        (*size)->reset();
+        (*size)->bindAll(hash, recipient);
+        const auto there = (*size)->step();
+        if (!there) {
+            (*size)->reset();
+            return unexpected(describe(there.error()));
+        }
+        if (*there) {
+            freed += chargeOf((*size)->int64(0));
+        }
+        (*size)->reset();
         (*mark)->reset();
         if (auto r = (*mark)->bindAll(hash, recipient).run(); !r) {
             return unexpected(describe(r.error()));
@@ -256,6 +329,9 @@ Expected<int, QString> NodeStore::remove(const QString& recipient,
     }
     if (auto r = tx->commit(); !r) {
         return unexpected(describe(r.error()));
+    }
+    if (messageCharge_) {
+        *messageCharge_ = std::max<std::int64_t>(0, *messageCharge_ - freed);
     }
     return removed;
 }
@@ -270,6 +346,9 @@ int NodeStore::purgeExpired(std::int64_t now) {
         return 0;
     }
     const int purged = db_->changes();
+    if (purged > 0) {
+        messageCharge_.reset();  // counted again at the next store
+    }
     if (auto marks = db_->prepare("DELETE FROM deleted WHERE expires_at <= ?")) {
         (*marks)->reset();
         (void)(*marks)->bindAll(now).run();

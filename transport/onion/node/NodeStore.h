@@ -38,7 +38,14 @@ struct NodeStoreLimits {
     static constexpr std::int64_t kMinTtlMs = 10 * 1000;
     qsizetype maxMessageBytes = 76 * 1024;  // Session's limit for one stored message
     std::int64_t maxPerRecipient = 10'000;  // oldest are not evicted: new ones are refused
-    int maxRetrieve = 256;                  // messages per retrieve answer
+    // Bytes, as well as messages: one Session ID's messages here, and all messages together
+    // (each charged its bytes and kMessageRowCharge, so tiny ones count too). Past either a
+    // new message is refused as Full, with a reason; what owners delete or what expires makes
+    // room. Anyone can make up Session IDs in this swarm, so only the total bounds the disk.
+    std::int64_t maxBytesPerRecipient = 64LL * 1024 * 1024;
+    std::int64_t maxMessageBytesTotal = 4LL * 1024 * 1024 * 1024;
+    static constexpr std::int64_t kMessageRowCharge = 256;
+    int maxRetrieve = 256;  // messages per retrieve answer
     // …and their bytes (at least one message): an answer must fit one onion reply
     // (crypto::kMaxOnionBytes, 1 MiB, less every hop's sealing), so any backlog drains.
     qsizetype maxRetrieveBytes = 768 * 1024;
@@ -58,6 +65,13 @@ struct StoredMessage {
 // Deleted: the owner deleted this message here before; nothing is stored.
 enum class StoreOutcome { Stored, Duplicate, Deleted };
 
+// Why a message was not stored: a quota (the recipient's, or the node's) is full — retry
+// later, after the owner fetched and deleted, or something expired — or anything else.
+struct StoreRefusal {
+    bool full = false;
+    QString reason;
+};
+
 class NodeStore {
 public:
     static Expected<std::unique_ptr<NodeStore>, QString> open(const QString& dir,
@@ -67,10 +81,10 @@ public:
     static QByteArray hashOf(const QString& recipient, const QByteArray& data);
 
     // ttlMs 0: the default. Errors name the limit that refused the message.
-    Expected<std::pair<StoreOutcome, StoredMessage>, QString> store(const QString& recipient,
-                                                                    const QByteArray& data,
-                                                                    std::int64_t ttlMs,
-                                                                    std::int64_t now);
+    Expected<std::pair<StoreOutcome, StoredMessage>, StoreRefusal> store(const QString& recipient,
+                                                                         const QByteArray& data,
+                                                                         std::int64_t ttlMs,
+                                                                         std::int64_t now);
     // Unexpired messages for `recipient` stored after the one with `afterHash` (all of them
     // when it is empty or unknown here), oldest first, at most `limit` (≤ maxRetrieve).
     Expected<std::vector<StoredMessage>, QString> retrieve(const QString& recipient,
@@ -91,6 +105,9 @@ public:
     // The blob's bytes, or nullopt if it is not here (or expired).
     Expected<std::optional<QByteArray>, QString> blob(const QByteArray& id, std::int64_t now);
     Expected<std::int64_t, QString> count(const QString& recipient, std::int64_t now);
+    // What all messages here are charged (bytes + kMessageRowCharge each), counted once and
+    // then kept.
+    Expected<std::int64_t, QString> messageCharge();
 
     [[nodiscard]] const NodeStoreLimits& limits() const { return limits_; }
 
@@ -101,6 +118,7 @@ private:
     NodeStoreLimits limits_;
     // The file store's charged total, counted once and then kept (recounted after a purge).
     std::optional<std::int64_t> blobCharge_;
+    std::optional<std::int64_t> messageCharge_;  // the same for messages
 };
 
 }  // namespace tandem::transport::onion
