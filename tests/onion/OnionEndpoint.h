@@ -40,7 +40,10 @@ struct Endpoint {
         QObject::connect(transport.get(), &transport::Transport::accepted,
                          [this](const QByteArray&, qint64) { ++accepted; });
         QObject::connect(transport.get(), &transport::Transport::failed,
-                         [this](const QByteArray&, const transport::TransportError&) { ++failed; });
+                         [this](const QByteArray&, const transport::TransportError& e) {
+                             ++failed;
+                             qInfo("send failed: %s", qPrintable(e.message));
+                         });
     }
     void send(const QString& to, const QString& text) {
         transport::OutgoingEnvelope e;

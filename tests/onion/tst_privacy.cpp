@@ -5,8 +5,10 @@
 // from their own listen address. Alice sends Bob Session messages (encryptSessionMessage)
 // carrying a known plaintext marker through her OnionTransport; Bob receives them through
 // his. Then, from the audit logs and the node.db files on disk:
-//  (a) Alice's guards never see Bob's Session ID, nor any layer naming it (nor hers, unless
-//      the guard is in her swarm and it is her own retrieve);
+//  (a) Alice's guards are outside her swarm, her two paths in two other swarms, and her
+//      route to Bob has its guard and middle in neither swarm; her guards never see Bob's
+//      Session ID in anything from her (the one that is a member of Bob's swarm stores his
+//      messages as handed on by other nodes), nor any layer naming it;
 //      anything any node sees from 127.0.0.1 is a client's first hop: a layer naming only a
 //      next hop, never a destination request or a stored row;
 //  (b) the members of Bob's swarm that store the messages (all three: each has every one)
@@ -135,28 +137,24 @@ private slots:
                 bobTransport.acknowledge(e.serverId);
             });
         bobTransport.start();
-        // Alice's guards: the first is the one given; the second path's guard is random, and
-        // a guard that is also a member of Bob's swarm would see his ID as a storer (from a
-        // middle node, not from Alice). Such a start is thrown away, so that the check below
-        // is strict: her guards never see his Session ID.
-        std::unique_ptr<OnionTransport> aliceOwned;
-        std::vector<NodeInfo> aliceGuards;
-        for (int attempt = 0; attempt < 30 && aliceGuards.empty(); ++attempt) {
-            aliceOwned = std::make_unique<OnionTransport>(
-                net_->directory(), OnionIdentity{alice.sessionId, alice.ed25519.clone()},
-                guard->ed25519);
-            aliceOwned->start();
-            QVERIFY(QTest::qWaitFor([&] { return aliceOwned->isReady(); }, 20000));
-            aliceGuards = aliceOwned->guards();
-            for (const NodeInfo& g : aliceGuards) {
-                if (bobSwarm.count(g.address.left(g.address.lastIndexOf(u':'))) != 0) {
-                    aliceGuards.clear();
-                    break;
-                }
-            }
-        }
+        // Alice's guards: the first is the one given (in the third swarm); the second path
+        // is built in another swarm than the first and than Alice's own — with three swarms,
+        // Bob's. Her messages to Bob must then go through the first.
+        auto aliceOwned = std::make_unique<OnionTransport>(
+            net_->directory(), OnionIdentity{alice.sessionId, alice.ed25519.clone()},
+            guard->ed25519);
+        aliceOwned->start();
+        QVERIFY(QTest::qWaitFor([&] { return aliceOwned->isReady(); }, 20000));
+        const std::vector<NodeInfo> aliceGuards = aliceOwned->guards();
         QCOMPARE(aliceGuards.size(), std::size_t{2});
         QCOMPARE(aliceGuards[0].address, guard->address);  // the guard given is kept
+        const auto ipOf = [](const QString& address) {
+            return address.left(address.lastIndexOf(u':'));
+        };
+        for (const NodeInfo& g : aliceGuards) {
+            QVERIFY2(aliceSwarm.count(ipOf(g.address)) == 0, qPrintable(g.address));
+        }
+        QVERIFY(aliceGuards[0].swarmId != aliceGuards[1].swarmId);
         OnionTransport& aliceTransport = *aliceOwned;
         int accepted = 0;
         QObject::connect(&aliceTransport, &transport::Transport::accepted,
@@ -186,6 +184,14 @@ private slots:
         for (int i = 0; i < kMessages; ++i) {
             QCOMPARE(opened[i], QString::fromLatin1(marker + " #" + QByteArray::number(i)));
         }
+        // The route to Bob: guard and middle in neither Alice's swarm nor Bob's.
+        const QStringList hops = aliceTransport.routeHops(bob.sessionId);
+        QCOMPARE(hops.size(), 3);
+        for (int i = 0; i < 2; ++i) {
+            QVERIFY2(bobSwarm.count(ipOf(hops[i])) == 0 && aliceSwarm.count(ipOf(hops[i])) == 0,
+                     qPrintable(hops.join(u'>')));
+        }
+        QVERIFY2(bobSwarm.count(ipOf(hops[2])) == 1, qPrintable(hops.join(u'>')));
         QTest::qWait(500);  // the acknowledgements' deletes
         aliceTransport.stop();
         bobTransport.stop();
@@ -253,17 +259,22 @@ private slots:
             }
         }
 
-        // (a) Alice's guards: the client's layers, and never Bob's Session ID.
+        // (a) Alice's guards: the client's layers, and never Bob's Session ID with them. The
+        // guard in Bob's swarm stores his messages, handed on by other nodes, never by her.
         int clientLayers = 0;
         for (const NodeInfo& g : aliceGuards) {
             const QString guardIp = g.address.left(g.address.lastIndexOf(u':'));
+            const bool bobs = bobSwarm.count(guardIp) != 0;
             for (const QJsonObject& e : events[guardIp]) {
-                if (e.value(QStringLiteral("peer")).toString() == kClientIp &&
-                    e.contains(QStringLiteral("next_hop"))) {
+                const bool fromClient = e.value(QStringLiteral("peer")).toString() == kClientIp;
+                if (fromClient && e.contains(QStringLiteral("next_hop"))) {
                     ++clientLayers;
                 }
-                QVERIFY2(!mentions(e, bob.sessionId),
+                QVERIFY2(!mentions(e, bob.sessionId) || (bobs && !fromClient),
                          qPrintable(QStringLiteral("Alice's guard saw: ") + describe(e)));
+                if (bobs) {
+                    continue;  // what a member of Bob's swarm sees is checked in (b)
+                }
                 // Any Session ID only if the guard is also in Alice's swarm (her own
                 // retrieves, checked in (c)).
                 QVERIFY2(
@@ -271,7 +282,7 @@ private slots:
                                                        !e.contains(QStringLiteral("recipient"))),
                     qPrintable(QStringLiteral("Alice's guard saw: ") + describe(e)));
             }
-            QVERIFY(!logText[guardIp].contains(bob.sessionId.toLatin1()));
+            QVERIFY(bobs || !logText[guardIp].contains(bob.sessionId.toLatin1()));
         }
         // The path tests, the polls and the messages: Alice's layers reached her guards.
         QVERIFY2(clientLayers >= kMessages, qPrintable(QString::number(clientLayers)));
@@ -339,6 +350,31 @@ private slots:
             }
         }
         QVERIFY2(filesWithBob >= 3, qPrintable(QString::number(filesWithBob)));
+    }
+
+    // A guard kept from an earlier run that is a member of our own swarm (the directory dealt
+    // the swarms so, or it was chosen before this rule) is replaced: it would see our address
+    // and our own swarm's traffic for our Session ID. The new one is saved (guardChanged).
+    void aGuardInOurOwnSwarmIsReplaced() {
+        const SessionIdentity alice = SessionIdentity::generate();
+        const std::set<QString> aliceSwarm = swarmIps(alice);
+        const NodeInfo& inside =
+            net_->directory().members(*net_->directory().swarmOf(alice.x25519.publicKey)).at(0);
+        OnionTransport transport(net_->directory(),
+                                 OnionIdentity{alice.sessionId, alice.ed25519.clone()},
+                                 inside.ed25519);
+        std::optional<crypto::PublicKey> saved;
+        QObject::connect(&transport, &OnionTransport::guardChanged,
+                         [&](const crypto::PublicKey& g) { saved = g; });
+        transport.start();
+        QVERIFY(QTest::qWaitFor([&] { return transport.isReady(); }, 20000));
+        for (const NodeInfo& g : transport.guards()) {
+            QVERIFY2(aliceSwarm.count(g.address.left(g.address.lastIndexOf(u':'))) == 0,
+                     qPrintable(g.address));
+        }
+        QVERIFY(saved.has_value());
+        QVERIFY(*saved == transport.guards().at(0).ed25519);
+        transport.stop();
     }
 };
 

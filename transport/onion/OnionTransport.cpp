@@ -93,21 +93,33 @@ void OnionTransport::stop() {
     status_.path.clear();
 }
 
-std::optional<NodeInfo> OnionTransport::randomNode(const std::set<QString>& avoid,
-                                                   std::optional<std::uint64_t> inSwarm) const {
+std::optional<NodeInfo> OnionTransport::randomNode(
+    const std::set<QString>& avoid, std::optional<std::uint64_t> inSwarm,
+    const std::vector<NodeFilter>& preferences) const {
+    // A live node first (a suspect drawn again would fail the path again), then the strongest
+    // preference some node passes.
     for (const bool sparingSuspects : {true, false}) {
-        std::vector<const NodeInfo*> candidates;
-        for (const NodeInfo& n : directory_.nodes) {
-            if (avoid.count(n.address) == 0 && (!inSwarm || n.swarmId == *inSwarm) &&
-                !(sparingSuspects && isSuspect(n.address))) {
-                candidates.push_back(&n);
+        for (std::size_t tier = 0; tier <= preferences.size(); ++tier) {
+            std::vector<const NodeInfo*> candidates;
+            for (const NodeInfo& n : directory_.nodes) {
+                if (avoid.count(n.address) == 0 && (!inSwarm || n.swarmId == *inSwarm) &&
+                    !(sparingSuspects && isSuspect(n.address)) &&
+                    (tier == preferences.size() || preferences[tier](n))) {
+                    candidates.push_back(&n);
+                }
             }
-        }
-        if (!candidates.empty()) {
-            return *candidates[randombytes_uniform(static_cast<std::uint32_t>(candidates.size()))];
+            if (!candidates.empty()) {
+                return *candidates[randombytes_uniform(
+                    static_cast<std::uint32_t>(candidates.size()))];
+            }
         }
     }
     return std::nullopt;
+}
+
+std::optional<std::uint64_t> OnionTransport::ownSwarm() const {
+    const auto key = crypto::session::parseSessionId(identity_.sessionId);
+    return key ? directory_.swarmOf(*key) : std::nullopt;
 }
 
 bool OnionTransport::isSuspect(const QString& address) const {
@@ -124,26 +136,41 @@ void OnionTransport::suspect(const QString& address) {
 void OnionTransport::buildPath(int index, bool newGuard) {
     auto& slot = paths_[static_cast<std::size_t>(index)];
     std::set<QString> avoid;
+    std::set<std::uint64_t> taken;      // the swarms the other paths relay through
     for (const auto& other : paths_) {  // paths share no guard
         if (other && &other != &slot) {
             avoid.insert(other->guard.address);
+            taken.insert(other->guard.swarmId);
+            taken.insert(other->middle.swarmId);
         }
     }
+    // Relays outside our own swarm, each path in a swarm of its own (see the header). With
+    // fewer than three swarms that would put every relay, and the destinations too, into the
+    // few nodes of one swarm (a dead one then breaks both paths): relays are drawn from all.
+    const bool spread = directory_.swarmIds().size() >= kSwarmsToSpreadPaths;
+    const auto own = spread ? ownSwarm() : std::nullopt;
+    const NodeFilter notOurs = [own](const NodeInfo& n) { return !own || n.swarmId != *own; };
+    const NodeFilter untaken = [notOurs, spread, &taken](const NodeInfo& n) {
+        return spread && notOurs(n) && taken.count(n.swarmId) == 0;
+    };
+    const bool outsideExists = std::any_of(directory_.nodes.begin(), directory_.nodes.end(),
+                                           [&](const NodeInfo& n) { return notOurs(n); });
+    const auto keepable = [&](const NodeInfo& g) { return notOurs(g) || !outsideExists; };
     std::optional<NodeInfo> guard;
     if (index == 0 && !newGuard && preferredGuard_) {
-        if (const NodeInfo* known = directory_.find(*preferredGuard_)) {
+        if (const NodeInfo* known = directory_.find(*preferredGuard_); known && keepable(*known)) {
             guard = *known;
         }
-    } else if (!newGuard && slot) {
+    } else if (!newGuard && slot && keepable(slot->guard)) {
         guard = slot->guard;
     }
     if (!guard) {
         if (newGuard && slot) {
             avoid.insert(slot->guard.address);
         }
-        guard = randomNode(avoid, std::nullopt);
+        guard = randomNode(avoid, std::nullopt, {untaken, notOurs});
         if (!guard) {
-            guard = randomNode({}, std::nullopt);
+            guard = randomNode({}, std::nullopt, {notOurs});
         }
     }
     if (!guard) {
@@ -154,7 +181,10 @@ void OnionTransport::buildPath(int index, bool newGuard) {
         preferredGuard_ = guard->ed25519;
         emit guardChanged(guard->ed25519);
     }
-    auto middle = randomNode({guard->address}, std::nullopt);
+    const NodeFilter besideGuard = [notOurs, spread, swarm = guard->swarmId](const NodeInfo& n) {
+        return spread && notOurs(n) && n.swarmId == swarm;
+    };
+    auto middle = randomNode({guard->address}, std::nullopt, {besideGuard, untaken, notOurs});
     if (!middle) {
         slot.reset();
         return;
@@ -257,10 +287,17 @@ void OnionTransport::adoptDirectory(const std::string& signedDirectory) {
         (!listed(*pollTarget_) || !own || directory_.swarmOf(*own) != pollTarget_->swarmId)) {
         pollTarget_.reset();
     }
+    // Swarms may have been dealt again: a relay that is now in our own swarm goes too (a
+    // path that cannot avoid it draws the same).
+    const auto ownNow = ownSwarm();
+    const bool spread = directory_.swarmIds().size() >= kSwarmsToSpreadPaths && ownNow.has_value();
+    const std::uint64_t ours = ownNow.value_or(0);
+    const auto inOurs = [&](const NodeInfo& n) { return spread && n.swarmId == ours; };
     for (int i = 0; i < kPaths; ++i) {
         const auto& p = paths_[static_cast<std::size_t>(i)];
-        if (p && (!listed(p->guard) || !listed(p->middle))) {
-            buildPath(i, !listed(p->guard));
+        if (p &&
+            (!listed(p->guard) || !listed(p->middle) || inOurs(p->guard) || inOurs(p->middle))) {
+            buildPath(i, !listed(p->guard) || inOurs(p->guard));
         }
     }
     updateStatus();
@@ -285,17 +322,25 @@ int OnionTransport::readyPaths() const {
     return n;
 }
 
-std::optional<int> OnionTransport::pickPath(const QString& avoidRelay) {
+std::optional<int> OnionTransport::pickPath(const QString& avoidRelay,
+                                            std::optional<std::uint64_t> awayFrom) {
     for (const bool sparingSuspects : {true, false}) {
-        for (int k = 0; k < kPaths; ++k) {
-            const int i = (nextPath_ + k) % kPaths;
-            const auto& p = paths_[static_cast<std::size_t>(i)];
-            if (p && p->tested && p->guard.address != avoidRelay &&
-                p->middle.address != avoidRelay &&
-                !(sparingSuspects &&
-                  (isSuspect(p->guard.address) || isSuspect(p->middle.address)))) {
-                nextPath_ = (i + 1) % kPaths;
-                return i;
+        for (const bool outside : {true, false}) {
+            if (outside && !awayFrom) {
+                continue;
+            }
+            for (int k = 0; k < kPaths; ++k) {
+                const int i = (nextPath_ + k) % kPaths;
+                const auto& p = paths_[static_cast<std::size_t>(i)];
+                if (p && p->tested && p->guard.address != avoidRelay &&
+                    p->middle.address != avoidRelay &&
+                    !(sparingSuspects &&
+                      (isSuspect(p->guard.address) || isSuspect(p->middle.address))) &&
+                    !(outside &&
+                      (p->guard.swarmId == *awayFrom || p->middle.swarmId == *awayFrom))) {
+                    nextPath_ = (i + 1) % kPaths;
+                    return i;
+                }
             }
         }
     }
@@ -467,21 +512,34 @@ void OnionTransport::sendNow(const OutgoingEnvelope& envelope, int attempt) {
         // A path rebuilt around the same guard may have drawn the route's member as its
         // middle, or the member or the middle may be down (suspects): then the route is
         // chosen again.
+        // A path rebuilt with a middle in the recipient's swarm is chosen again too (pickPath
+        // then prefers one outside it, if there is one).
+        const bool inside =
+            p && swarm && (p->guard.swarmId == *swarm || p->middle.swarmId == *swarm);
         if (p && p->tested && p->guard.ed25519 == route->guard &&
             p->middle.address != route->destination.address &&
-            !isSuspect(route->destination.address) && !isSuspect(p->middle.address)) {
+            !isSuspect(route->destination.address) && !isSuspect(p->middle.address) && !inside) {
             path = route->path;
             destination = route->destination;
         }
     }
     if (!path) {
-        path = pickPath();
+        path = pickPath({}, swarm);
         if (!swarm || !path) {
             sending_.remove(envelope.recipient);  // waits for a path (pump runs again then)
             return;
         }
         const auto& p = paths_[static_cast<std::size_t>(*path)];
-        destination = randomNode({p->guard.address, p->middle.address}, *swarm);
+        // Not at a node that is our guard on the other path: it knows our address.
+        std::set<QString> guards;
+        for (const auto& other : paths_) {
+            if (other) {
+                guards.insert(other->guard.address);
+            }
+        }
+        destination =
+            randomNode({p->guard.address, p->middle.address}, *swarm,
+                       {[&guards](const NodeInfo& n) { return guards.count(n.address) == 0; }});
         if (!destination) {
             finishFront(envelope.recipient,
                         pathError(QStringLiteral("no node of the recipient's swarm")));

@@ -5,7 +5,16 @@
 // paths (guard + middle), alternates between them, and sends each request to a member of the
 // destination's swarm at the end of one:
 //  - the guard is kept across restarts (`guard` in, guardChanged() out) unless it stops
-//    answering; middles and destinations are chosen at random, never the guard's address;
+//    answering or is a member of our own swarm; middles and destinations are chosen at
+//    random, never the guard's address;
+//  - relays are kept out of the swarms that could tie our address to a Session ID: no guard
+//    or middle in our own swarm (it stores our messages and would see our polls come in);
+//    each path's two relays from one swarm, the two paths from two different swarms; and a
+//    request goes through a path none of whose relays is a member of its destination's
+//    swarm — with three swarms or more there always is one. Each is a preference: a network
+//    too small for it (dead nodes) still gets paths, and with fewer than
+//    kSwarmsToSpreadPaths swarms relays are drawn from every node (kept out of one swarm,
+//    they would all be in the other, with the destinations);
 //  - a path is tested before use (the directory is fetched through it);
 //  - a failure through a path is a strike; three strikes, or a failed test, and the path is
 //    rebuilt (the guard too if it was the guard that did not answer);
@@ -39,6 +48,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <optional>
 #include <set>
 
@@ -65,6 +75,7 @@ class OnionTransport : public Transport {
     Q_OBJECT
 public:
     static constexpr int kPaths = 2;
+    static constexpr std::size_t kSwarmsToSpreadPaths = 3;  // see "relays are kept out"
     static constexpr int kStrikesBeforeRebuild = 3;
     static constexpr int kPollWaitMs = 20000;
     static constexpr int kMaxQueuedSends = 20000;
@@ -147,8 +158,12 @@ private:
     void testPath(int index);
     int readyPaths() const;
     // The next tested path in turn, none of whose relays (guard, middle) is `avoidRelay`;
-    // one with no suspect relay first.
-    std::optional<int> pickPath(const QString& avoidRelay = {});
+    // one with no suspect relay first, then (given `awayFrom`, the destination's swarm) one
+    // whose relays are not members of that swarm.
+    std::optional<int> pickPath(const QString& avoidRelay = {},
+                                std::optional<std::uint64_t> awayFrom = std::nullopt);
+    // The swarm that keeps our own Session ID's messages.
+    [[nodiscard]] std::optional<std::uint64_t> ownSwarm() const;
     [[nodiscard]] bool isSuspect(const QString& address) const;
     enum class Failure { Strike, Unreachable, Guard };
     void strike(int index, Failure failure);
@@ -178,9 +193,12 @@ private:
     void runBlob(BlobOp op);
     void blobDone(const BlobOp& op, Expected<proto::node::SwarmReply, TransportError> reply);
     // A node at random, none of `avoidAddresses`, in `inSwarm` if given; not a suspect
-    // unless only suspects are left.
+    // unless only suspects are left. `preferences`, strongest first: the first that some
+    // node passes is required (none passed: any node will do).
+    using NodeFilter = std::function<bool(const NodeInfo&)>;
     std::optional<NodeInfo> randomNode(const std::set<QString>& avoidAddresses,
-                                       std::optional<std::uint64_t> inSwarm) const;
+                                       std::optional<std::uint64_t> inSwarm,
+                                       const std::vector<NodeFilter>& preferences = {}) const;
 
     NodeDirectory directory_;
     std::optional<crypto::PublicKey> networkKey_;

@@ -77,7 +77,7 @@ void OnionTransport::runBlob(BlobOp op) {
     std::optional<NodeInfo> destination;
     std::optional<int> middleInTheWay;
     for (int k = 0; k < kPaths && !destination; ++k) {
-        path = pickPath();
+        path = pickPath({}, *swarm);
         if (!path) {
             break;
         }

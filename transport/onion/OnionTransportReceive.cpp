@@ -19,9 +19,10 @@ void OnionTransport::poll() {
     // from its beginning, and with paths that take turns, on every poll: everything not yet
     // acknowledged, again and again (with a busy core, an ever-growing backlog of repeats).
     // At a start, the member our bookmark is from is the one to keep.
-    std::optional<int> path = pickPath(pollTarget_ ? pollTarget_->address : lastSeenAt_);
+    const auto own = ownSwarm();
+    std::optional<int> path = pickPath(pollTarget_ ? pollTarget_->address : lastSeenAt_, own);
     if (!path) {
-        path = pickPath();
+        path = pickPath({}, own);
     }
     if (!key || !path) {
         return;
@@ -177,7 +178,7 @@ void OnionTransport::flushAcks() {
     const NodeInfo destination = *pollTarget_;
     // Through a path that does not relay through that member (kept for the next
     // acknowledgement, or the next poll's member, if no path does now).
-    const std::optional<int> picked = pickPath(destination.address);
+    const std::optional<int> picked = pickPath(destination.address, ownSwarm());
     if (!picked) {
         return;
     }
