@@ -146,6 +146,8 @@ QFuture<CoreResult<void>> Messenger::start() {
                         [this](const transport::TransportStatus& s) {
                             emit connectionChanged(Mode::Signal, s);
                         });
+                connect(relay_, &transport::RelayTransport::preKeysLow, this,
+                        &Messenger::refillPreKeys);
                 connect(relay_, &transport::RelayTransport::authenticated, this, [this] {
                     ensureCertificate();
                     refillPreKeys();

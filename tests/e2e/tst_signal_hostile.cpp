@@ -17,6 +17,7 @@
 #include "crypto/signal/Ratchet.h"
 #include "crypto/signal/SealedSender.h"
 #include "tandem/signal.pb.h"
+#include "tests/relay/RelayTestClient.h"
 #include "tests/support/Daemons.h"
 #include "tests/support/SignalUser.h"
 
@@ -470,6 +471,51 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(latest().keyId == 3 && latest().uploaded, 20000);
         QVERIFY(!hasSigned(1));
         QVERIFY(hasSigned(2));
+    }
+
+    // Someone with an account fetches Bob's bundle again and again, taking a one-time prekey
+    // each time. When fewer than the relay's low-water mark are left, the relay tells Bob's
+    // connected client (PreKeysLow), which uploads more at once: every bundle still carries one.
+    // (Before, Bob refilled only at his next connection, or after a PreKey message arrived.)
+    void drainedOneTimePreKeysAreRefilledAtOnce() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("n10.json")));
+        SignalUser bob(QStringLiteral("+4915100000002"));
+        bob.open(true);
+        bob.registerWith(network);
+        bob.start();
+        const auto highestKey = [&] {
+            return test::await(bob.store->read([](Repositories& r) {
+                       return r.prekeys.maxKeyId(PrekeyKind::OneTime);
+                   }))
+                .value();
+        };
+        QCOMPARE(highestKey(), std::int64_t{core::SignalRegistration::kInitialOneTimePreKeys});
+        test::Client drainer(relay.endpoint());
+        test::registerAndAuth(drainer, test::Account{QStringLiteral("+4915100000066")});
+        int withKey = 0;
+        const auto fetch = [&] {
+            proto::relay::ClientFrame f;
+            f.mutable_fetch_bundle()->set_phone(bob.phone.toStdString());
+            const auto answer = drainer.call(f);
+            QVERIFY2(answer.has_bundle(), answer.error().message().c_str());
+            proto::PreKeyBundle bundle;
+            QVERIFY(bundle.ParseFromString(answer.bundle().bundle()));
+            withKey += bundle.has_one_time_prekey() ? 1 : 0;
+        };
+        for (int i = 0; i < 85; ++i) {
+            fetch();
+        }
+        QCOMPARE(withKey, 85);
+        QTRY_VERIFY_WITH_TIMEOUT(highestKey() > core::SignalRegistration::kInitialOneTimePreKeys,
+                                 10000);
+        // Uploaded, not only made: the next hundred fetches all get one.
+        QTest::qWait(500);
+        for (int i = 0; i < 100; ++i) {
+            fetch();
+        }
+        QCOMPARE(withKey, 185);
     }
 
     // Alice does not share her number, so Bob knows her only by her account id: both still

@@ -143,6 +143,8 @@ void RelayConnection::onFrame(const QByteArray& bytes) {
     if (frame.request_id() == 0) {
         if (frame.has_delivery()) {
             emit delivered(frame.delivery());
+        } else if (frame.has_prekeys_low()) {
+            emit preKeysLow();
         } else if (frame.has_error()) {
             relayReason_ = QStringLiteral("the relay closed the connection: %1")
                                .arg(QString::fromStdString(frame.error().message()));

@@ -60,6 +60,8 @@ signals:
     void ready();
     void closed(const QString& reason);
     void delivered(const tandem::proto::relay::Delivery& delivery);
+    // The relay says this account's one-time prekeys are running out (PreKeysLow).
+    void preKeysLow();
 
 private:
     void onFrame(const QByteArray& bytes);

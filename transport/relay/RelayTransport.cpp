@@ -101,6 +101,7 @@ void RelayTransport::openReceiving() {
             emit authenticated();
         });
     });
+    connect(receiving_, &RelayConnection::preKeysLow, this, &RelayTransport::preKeysLow);
     connect(receiving_, &RelayConnection::delivered, this,
             [this](const proto::relay::Delivery& delivery) {
                 for (const auto& e : delivery.envelopes()) {

@@ -55,6 +55,8 @@ public:
 
 signals:
     void authenticated();
+    // The relay says the account's one-time prekeys are running out: upload more.
+    void preKeysLow();
 
 private:
     void openReceiving();

@@ -57,6 +57,9 @@ struct RelayLimits {
     qint64 maxBlobBytesTotal = 4LL * 1024 * 1024 * 1024;  // every blob together (BlobStore.h)
     int maxPreKeysPerUpload = 100;
     int maxPreKeysStored = 200;
+    // A bundle fetch that leaves an account fewer one-time prekeys than this tells its
+    // connections (PreKeysLow), so a client being drained uploads more at once.
+    int preKeysLowWater = 20;
     int maxAcksPerFrame = 1000;
     int maxLookupPerRequest = 50;
     int lookupsPerHour = 500;                 // per account, bundles included

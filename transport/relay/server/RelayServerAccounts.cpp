@@ -296,6 +296,15 @@ void RelayServer::handleFetchBundle(Connection* c, std::uint64_t id,
         bundle.set_has_one_time_prekey(true);
         bundle.set_one_time_prekey_id(otk->first);
         bundle.set_one_time_prekey(otk->second.toStdString());
+        const std::int64_t left = store_->oneTimePreKeyCount(target->id);
+        if (left < limits_.preKeysLowWater) {
+            ServerFrame low;
+            low.mutable_prekeys_low()->set_one_time_remaining(static_cast<std::uint32_t>(left));
+            const auto holders = byAccount_.equal_range(target->id);
+            for (auto it = holders.first; it != holders.second; ++it) {
+                reply(it->second, 0, low);
+            }
+        }
     }
     ServerFrame out;
     out.mutable_bundle()->set_bundle(bundle.SerializeAsString());
