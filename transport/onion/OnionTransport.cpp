@@ -524,12 +524,10 @@ void OnionTransport::sendNow(const OutgoingEnvelope& envelope, int attempt) {
         }
     }
     if (!path) {
-        path = pickPath({}, swarm);
-        if (!swarm || !path) {
+        if (!swarm || !pickPath({}, swarm)) {
             sending_.remove(envelope.recipient);  // waits for a path (pump runs again then)
             return;
         }
-        const auto& p = paths_[static_cast<std::size_t>(*path)];
         // Not at a node that is our guard on the other path: it knows our address.
         std::set<QString> guards;
         for (const auto& other : paths_) {
@@ -537,14 +535,48 @@ void OnionTransport::sendNow(const OutgoingEnvelope& envelope, int attempt) {
                 guards.insert(other->guard.address);
             }
         }
-        destination =
-            randomNode({p->guard.address, p->middle.address}, *swarm,
-                       {[&guards](const NodeInfo& n) { return guards.count(n.address) == 0; }});
-        if (!destination) {
+        const NodeFilter notOurGuard = [&guards](const NodeInfo& n) {
+            return guards.count(n.address) == 0;
+        };
+        // The paths in order of preference; the first that leaves a live member of the swarm
+        // (the relays of a path are never its destination, and on a small network they may
+        // be every live member). Only if none does, the preferred path and whatever is left.
+        bool onlySuspects = false;
+        for (const bool sparingSuspects : {true, false}) {
+            onlySuspects = !sparingSuspects;
+            for (int k = 0; k < kPaths && !path; ++k) {
+                const auto candidate = pickPath({}, swarm);
+                if (!candidate) {
+                    break;
+                }
+                const auto& c = paths_[static_cast<std::size_t>(*candidate)];
+                auto member =
+                    randomNode({c->guard.address, c->middle.address}, *swarm, {notOurGuard});
+                if (member && (!sparingSuspects || !isSuspect(member->address))) {
+                    path = candidate;
+                    destination = std::move(member);
+                }
+            }
+            if (path) {
+                break;
+            }
+        }
+        // Only a member that just failed is left through the ready paths, and another path is
+        // being built: wait for it (flushSends runs this again) rather than spend the
+        // message's attempts on that member.
+        const bool building = std::any_of(paths_.begin(), paths_.end(), [](const auto& other) {
+            return !other || !other->tested;
+        });
+        if (path && onlySuspects && building) {
+            sending_.remove(envelope.recipient);
+            return;
+        }
+        if (!path || !destination) {
             finishFront(envelope.recipient,
                         pathError(QStringLiteral("no node of the recipient's swarm")));
             return;
         }
+        const auto& p = paths_[static_cast<std::size_t>(*path)];
         routes_[envelope.recipient] = {*path, p->guard.ed25519, *destination};
     }
     SwarmRequest store;
