@@ -29,7 +29,7 @@ inline constexpr int kMaxPinLength = 64;
 std::optional<QString> pinProblem(const QString& pin);
 
 // The token for `phone` (E.164) and `pin` (NFKC-normalised UTF-8, as the CLI and the app read
-// it). Argon2id with libsodium's interactive limits (64 MiB, about 0.1 s here): what every
+// it). Argon2id with libsodium's interactive limits (64 MiB, up to 0.35 s here): what every
 // guess costs. Empty on failure (out of memory).
 SecretBytes registrationLockToken(std::string_view phone, const SecretBytes& pin);
 

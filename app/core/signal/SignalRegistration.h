@@ -37,7 +37,7 @@ public:
     static constexpr auto kRegistrationLockSetting = "signal.registration_lock";
 
     QFuture<CoreResult<bool>> requestCode();
-    // Derives the lock's token (Argon2id, about 0.1 s). An unacceptable PIN is refused with
+    // Derives the lock's token (Argon2id, up to 0.35 s). An unacceptable PIN is refused with
     // the reason (crypto::signal::pinProblem); every PIN ever set passed the same rules.
     CoreResult<void> setPin(const SecretBytes& pin);
     QFuture<CoreResult<void>> complete(const QString& code);
