@@ -1,14 +1,17 @@
-// libFuzzer target: the identifier parsers (phone numbers, account ids, Session IDs, hex).
+// libFuzzer target: the identifier parsers (phone numbers, account ids, Session IDs, hex) and
+// the registration lock's PIN rules.
 // What is accepted is exactly what is written: formatting the parsed value gives back the
 // input, character for character (so no whitespace, newline or lookalike digit gets through),
 // and no input is two kinds of identifier at once.
 #include <cstdlib>
 
+#include <QList>
 #include <QString>
 
 #include <tandem/common/Ascii.h>
 
 #include "crypto/session/SessionKeys.h"
+#include "crypto/signal/RegistrationLock.h"
 #include "tests/fuzz/FuzzSupport.h"
 #include "transport/relay/Address.h"
 
@@ -49,6 +52,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (const auto bytes = parseLowerHex(text, text.size() / 2);
         bytes && QString::fromLatin1(bytes->toHex()) != text) {
         std::abort();
+    }
+    // A registration lock PIN: one that is accepted has 4 to 64 characters (code points, so
+    // a broken surrogate pair cannot shorten or lengthen it) and is not one repeated.
+    if (!crypto::signal::pinProblem(text)) {
+        const QList<uint> points = text.toUcs4();
+        if (points.size() < crypto::signal::kMinPinLength ||
+            points.size() > crypto::signal::kMaxPinLength ||
+            points.count(points.front()) == points.size()) {
+            std::abort();
+        }
     }
     // What a person types is trimmed and lowercased before it is parsed (the front ends, and
     // tandemctl's safety-number keys): that may fold case and drop outer whitespace, but
