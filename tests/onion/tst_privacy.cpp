@@ -358,7 +358,7 @@ private slots:
     void aGuardInOurOwnSwarmIsReplaced() {
         const SessionIdentity alice = SessionIdentity::generate();
         const std::set<QString> aliceSwarm = swarmIps(alice);
-        const NodeInfo& inside =
+        const NodeInfo inside =  // a copy: members() returns a new vector
             net_->directory().members(*net_->directory().swarmOf(alice.x25519.publicKey)).at(0);
         OnionTransport transport(net_->directory(),
                                  OnionIdentity{alice.sessionId, alice.ed25519.clone()},
