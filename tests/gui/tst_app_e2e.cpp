@@ -8,6 +8,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QGuiApplication>
+#include <QPalette>
 #include <QProcess>
 #include <QQuickItem>
 #include <QTemporaryDir>
@@ -87,6 +89,20 @@ void typeText(QWindow* window, const QString& text) {
     for (const QChar c : text) {
         QTest::keyClick(window, c.toLatin1());
     }
+}
+
+// A new profile's Signal set-up, as a user fills it in: the network file, the number, Register.
+void registerInSetUp(AppWindow& app, const QString& network, const QString& phone) {
+    QVERIFY(app.load());
+    QVERIFY(QTest::qWaitForWindowExposed(app.window()));
+    app.core().createProfile(QStringLiteral("a passphrase for the set-up"));
+    QVERIFY(QTest::qWaitFor([&] { return app.core().state() == AppCore::State::Ready; }, 30000));
+    QVERIFY(activate(app));
+    QVERIFY(QTest::qWaitFor([&] { return find(app, "setupPhone") != nullptr; }, 5000));
+    find(app, "setupNetwork")->setProperty("text", network);
+    find(app, "setupPhone")->forceActiveFocus();
+    typeText(app.window(), phone);
+    click(app, find(app, "setupRegister"));
 }
 
 void shoot(AppWindow& app, const QString& name) {
@@ -371,17 +387,10 @@ private slots:
             relay.writeNetworkJson(dir_.filePath(QStringLiteral("verify.json")));
         QTemporaryDir profile;
         AppWindow app(profile.path());
-        QVERIFY(app.load());
-        QVERIFY(QTest::qWaitForWindowExposed(app.window()));
-        app.core().createProfile(QStringLiteral("a passphrase for codes"));
-        QVERIFY(
-            QTest::qWaitFor([&] { return app.core().state() == AppCore::State::Ready; }, 30000));
-        QVERIFY(activate(app));
-        QVERIFY(QTest::qWaitFor([&] { return find(app, "setupPhone") != nullptr; }, 5000));
-        find(app, "setupNetwork")->setProperty("text", network);
-        find(app, "setupPhone")->forceActiveFocus();
-        typeText(app.window(), QStringLiteral("+4915100000055"));
-        click(app, find(app, "setupRegister"));
+        registerInSetUp(app, network, QStringLiteral("+4915100000055"));
+        if (QTest::currentTestFailed()) {
+            return;
+        }
         QQuickItem* code = find(app, "setupCode");
         QVERIFY(QTest::qWaitFor([&] { return code->isVisible(); }, 30000));
         const QString sent = relay.lastCode(QStringLiteral("+4915100000055"));
@@ -431,17 +440,10 @@ private slots:
 
         QTemporaryDir profile;
         AppWindow app(profile.path());
-        QVERIFY(app.load());
-        QVERIFY(QTest::qWaitForWindowExposed(app.window()));
-        app.core().createProfile(QStringLiteral("a passphrase for locks"));
-        QVERIFY(
-            QTest::qWaitFor([&] { return app.core().state() == AppCore::State::Ready; }, 30000));
-        QVERIFY(activate(app));
-        QVERIFY(QTest::qWaitFor([&] { return find(app, "setupPhone") != nullptr; }, 5000));
-        find(app, "setupNetwork")->setProperty("text", network);
-        find(app, "setupPhone")->forceActiveFocus();
-        typeText(app.window(), phone);
-        click(app, find(app, "setupRegister"));
+        registerInSetUp(app, network, phone);
+        if (QTest::currentTestFailed()) {
+            return;
+        }
         const auto problem = [&] { return find(app, "setupProblem")->property("text").toString(); };
         QVERIFY(QTest::qWaitFor([&] { return problem().contains(QStringLiteral("PIN")); }, 30000));
         QQuickItem* confirm = find(app, "setupConfirmCode");
@@ -449,6 +451,21 @@ private slots:
         QVERIFY(!find(app, "setupCode")->isVisible());  // this relay sends no codes
         QVERIFY(!app.core().hasSignal());
         shoot(app, QStringLiteral("app-registration-locked"));
+        {  // the same page on a dark system palette, to look at
+            const QPalette light = QGuiApplication::palette();
+            QPalette dark;
+            dark.setColor(QPalette::Window, QColor(0x20, 0x22, 0x25));
+            dark.setColor(QPalette::WindowText, QColor(0xe8, 0xe8, 0xe8));
+            dark.setColor(QPalette::Base, QColor(0x2b, 0x2d, 0x31));
+            dark.setColor(QPalette::Text, QColor(0xe8, 0xe8, 0xe8));
+            dark.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3b));
+            dark.setColor(QPalette::ButtonText, QColor(0xe8, 0xe8, 0xe8));
+            dark.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+            QGuiApplication::setPalette(dark);
+            QTest::qWait(200);
+            shoot(app, QStringLiteral("app-registration-locked-dark"));
+            QGuiApplication::setPalette(light);
+        }
         QQuickItem* pin = find(app, "setupPin");
         pin->forceActiveFocus();
         typeText(app.window(), QStringLiteral("1397"));
