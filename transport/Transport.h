@@ -49,7 +49,8 @@ struct TransportError {
         RateLimited,
         Deferred,
         StaleIdentity,  // relay: sealed for an identity its recipient no longer has
-        Full            // the recipient's mailbox (or a node's store) is full: retried later
+        Full,           // the recipient's mailbox (or a node's store) is full: retried later
+        Locked          // relay: the number is registration-locked (the PIN proves it)
     };
     Code code = Code::Network;
     QString message;

@@ -40,6 +40,9 @@ inline CoreError fromStore(const storage::StoreError& e) {
 }
 
 inline CoreError fromTransport(const transport::TransportError& e) {
+    if (e.code == transport::TransportError::Code::Locked) {
+        return {CoreErrorCode::Locked, e.message};
+    }
     const bool network = e.code == transport::TransportError::Code::Network ||
                          e.code == transport::TransportError::Code::Timeout;
     return {network ? CoreErrorCode::Network : CoreErrorCode::Rejected, e.message};

@@ -209,6 +209,8 @@ std::optional<TransportError> RelayConnection::errorOf(const proto::relay::Serve
             return TransportError{TransportError::Code::StaleIdentity, message, false};
         case Error::MAILBOX_FULL:
             return TransportError{TransportError::Code::Full, message, true};
+        case Error::REGISTRATION_LOCKED:
+            return TransportError{TransportError::Code::Locked, message, false};
         default:
             return TransportError{TransportError::Code::Rejected, message, false};
     }

@@ -8,7 +8,10 @@
 
 #include "app/core/CoreLog.h"
 #include "app/core/Messenger.h"
+#include "app/core/signal/PreKeyPublisher.h"
+#include "app/core/signal/PreKeys.h"
 #include "app/core/signal/SignalCodec.h"
+#include "crypto/QtBytes.h"
 #include "crypto/signal/Identity.h"
 #include "crypto/signal/RegistrationLock.h"
 #include "tandem/core.pb.h"
@@ -17,9 +20,9 @@
 namespace tandem::core {
 
 using namespace tandem::storage;
-using proto::relay::ClientFrame;
+using transport::RelayAccountClient;
 using transport::RelayConnection;
-using transport::RelayReply;
+using transport::TransportError;
 
 namespace {
 
@@ -39,17 +42,9 @@ QByteArray random(qsizetype n) {
     return out;
 }
 
-CoreError relayError(const RelayReply& reply) {
-    if (!reply) {
-        return fromTransport(reply.error());
-    }
-    const bool locked = reply->error().code() == proto::relay::Error::REGISTRATION_LOCKED;
-    return {locked ? CoreErrorCode::Locked : CoreErrorCode::Rejected,
-            QString::fromStdString(reply->error().message())};
-}
-
-std::string tokenBytes(const SecretBytes& token) {
-    return {reinterpret_cast<const char*>(token.data()), token.size()};  // NOLINT
+QByteArray tokenBytes(const SecretBytes& token) {
+    return {reinterpret_cast<const char*>(token.data()),  // NOLINT
+            static_cast<qsizetype>(token.size())};
 }
 
 StoreResult<void> rememberLock(Repositories& repos, bool locked) {
@@ -65,7 +60,8 @@ SignalRegistration::SignalRegistration(Store& store, NetworkConfig network, QStr
       store_(store),
       network_(std::move(network)),
       phone_(std::move(phone)),
-      sharePhone_(sharePhone) {}
+      sharePhone_(sharePhone),
+      publisher_(new signalmode::PreKeyPublisher(store, this)) {}
 
 SignalRegistration::~SignalRegistration() {
     if (connection_) {
@@ -113,15 +109,12 @@ QFuture<CoreResult<bool>> SignalRegistration::requestCode() {
         return promise->future();
     }
     withConnection<bool>(promise, [this, promise] {
-        ClientFrame frame;
-        frame.mutable_request_code()->set_phone(phone_.toStdString());
-        connection_->request(frame).then(this, [promise](RelayReply reply) {
-            if (!reply || reply->has_error()) {
-                finish<bool>(promise, unexpected(relayError(reply)));
-                return;
-            }
-            finish<bool>(promise, reply->code_status().required());
-        });
+        RelayAccountClient(connection_)
+            .requestCode(phone_)
+            .then(this, [promise](Expected<bool, TransportError> required) {
+                finish<bool>(promise, required ? CoreResult<bool>(*required)
+                                               : unexpected(fromTransport(required.error())));
+            });
     });
     return promise->future();
 }
@@ -150,161 +143,92 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
     const QByteArray password = random(32);
     const QByteArray accessKey = random(16);
     withConnection<void>(promise, [this, promise, identity, password, accessKey, code] {
-        ClientFrame frame;
-        auto* r = frame.mutable_register_();
-        r->set_phone(phone_.toStdString());
-        r->set_code(code.toStdString());
-        r->set_identity_key(crypto::toString(identity->publicKey().ed25519));
-        r->set_password(password.toStdString());
-        r->set_access_key(accessKey.toStdString());
-        r->set_share_phone(sharePhone_);
-        if (lockToken_.size() > 0) {
-            r->set_registration_lock(tokenBytes(lockToken_));
-        }
-        connection_->request(frame).then(this, [this, promise, identity, password,
-                                                accessKey](RelayReply reply) {
-            if (!reply || reply->has_error()) {
-                finish<void>(promise, unexpected(relayError(reply)));
-                return;
-            }
-            const std::string aci = reply->registered().aci();
-            if (aci.size() != static_cast<std::size_t>(relay::kAciBytes)) {
-                finish<void>(promise,
-                             coreError(CoreErrorCode::Rejected,
-                                       QStringLiteral("the relay assigned no account id")));
-                return;
-            }
-            // Registered: keep the account, its prekeys and the network settings.
-            store_.write(
-                [phone = phone_, sharePhone = sharePhone_, aci, identity, password, accessKey,
-                 network = network_.json,
-                 locked = lockToken_.size() > 0](Repositories& repos) -> StoreResult<void> {
-                    const std::int64_t now = nowMs();
-                    Account account;
-                    account.mode = Mode::Signal;
-                    account.address = phone;
-                    account.identityPublic = QByteArray(
-                        reinterpret_cast<const char*>(identity->publicKey().ed25519.data()),
-                        32);  // NOLINT
-                    account.identitySecret = makeSecret(identity->signing().secretKey.clone());
-                    proto::core::SignalCredentials credentials;
-                    credentials.set_password(password.toStdString());
-                    credentials.set_access_key(accessKey.toStdString());
-                    credentials.set_aci(aci);
-                    credentials.set_share_phone(sharePhone);
-                    std::string serialized = credentials.SerializeAsString();
-                    account.credentials = makeSecret(SecretBytes(crypto::view(serialized)));
-                    sodium_memzero(serialized.data(), serialized.size());
-                    account.createdAt = now;
-                    TANDEM_TRY(repos.accounts.put(account));
-                    TANDEM_TRY(repos.settings.set(QStringLiteral("network"), network));
-                    TANDEM_TRY(rememberLock(repos, locked));
-                    // A new identity invalidates every old prekey and session of this mode,
-                    // and every message sealed with them that has not left yet.
-                    TANDEM_TRY(repos.sessions.removeMode(Mode::Signal));
-                    TANDEM_TRY(signalmode::unsealAll(repos));
-                    for (const PrekeyKind kind : {PrekeyKind::Signed, PrekeyKind::OneTime}) {
-                        TANDEM_TRY_ASSIGN(const std::int64_t max, repos.prekeys.maxKeyId(kind));
-                        for (std::int64_t id = 0; id <= max; ++id) {
-                            TANDEM_TRY(repos.prekeys.remove(kind, id));
+        transport::RelayRegistration registration;
+        registration.phone = phone_;
+        registration.code = code;
+        registration.identityKey = crypto::qbytes(identity->publicKey().ed25519);
+        registration.password = password;
+        registration.accessKey = accessKey;
+        registration.sharePhone = sharePhone_;
+        registration.registrationLock = tokenBytes(lockToken_);
+        RelayAccountClient(connection_)
+            .registerAccount(registration)
+            .then(this, [this, promise, identity, password,
+                         accessKey](Expected<QByteArray, TransportError> registered) {
+                if (!registered) {
+                    finish<void>(promise, unexpected(fromTransport(registered.error())));
+                    return;
+                }
+                const std::string aci = registered->toStdString();
+                if (aci.size() != static_cast<std::size_t>(relay::kAciBytes)) {
+                    finish<void>(promise,
+                                 coreError(CoreErrorCode::Rejected,
+                                           QStringLiteral("the relay assigned no account id")));
+                    return;
+                }
+                // Registered: keep the account, its prekeys and the network settings.
+                store_.write(
+                    [phone = phone_, sharePhone = sharePhone_, aci, identity, password, accessKey,
+                     network = network_.json,
+                     locked = lockToken_.size() > 0](Repositories& repos) -> StoreResult<void> {
+                        const std::int64_t now = nowMs();
+                        Account account;
+                        account.mode = Mode::Signal;
+                        account.address = phone;
+                        account.identityPublic = QByteArray(
+                            reinterpret_cast<const char*>(identity->publicKey().ed25519.data()),
+                            32);  // NOLINT
+                        account.identitySecret = makeSecret(identity->signing().secretKey.clone());
+                        proto::core::SignalCredentials credentials;
+                        credentials.set_password(password.toStdString());
+                        credentials.set_access_key(accessKey.toStdString());
+                        credentials.set_aci(aci);
+                        credentials.set_share_phone(sharePhone);
+                        std::string serialized = credentials.SerializeAsString();
+                        account.credentials = makeSecret(SecretBytes(crypto::view(serialized)));
+                        sodium_memzero(serialized.data(), serialized.size());
+                        account.createdAt = now;
+                        TANDEM_TRY(repos.accounts.put(account));
+                        TANDEM_TRY(repos.settings.set(QStringLiteral("network"), network));
+                        TANDEM_TRY(rememberLock(repos, locked));
+                        // A new identity invalidates every old prekey and session of this mode,
+                        // and every message sealed with them that has not left yet.
+                        TANDEM_TRY(repos.sessions.removeMode(Mode::Signal));
+                        TANDEM_TRY(signalmode::unsealAll(repos));
+                        for (const PrekeyKind kind : {PrekeyKind::Signed, PrekeyKind::OneTime}) {
+                            TANDEM_TRY_ASSIGN(const std::int64_t max, repos.prekeys.maxKeyId(kind));
+                            for (std::int64_t id = 0; id <= max; ++id) {
+                                TANDEM_TRY(repos.prekeys.remove(kind, id));
+                            }
                         }
-                    }
-                    const auto spk = crypto::signal::SignedPreKey::generate(*identity, 1);
-                    Prekey signedKey;
-                    signedKey.kind = PrekeyKind::Signed;
-                    signedKey.keyId = spk.id;
-                    signedKey.publicKey = QByteArray(
-                        reinterpret_cast<const char*>(spk.keyPair.publicKey.data()), 32);  // NOLINT
-                    signedKey.secretKey = makeSecret(spk.keyPair.privateKey.clone());
-                    signedKey.signature = QByteArray(
-                        reinterpret_cast<const char*>(spk.signature.data()), 64);  // NOLINT
-                    signedKey.createdAt = now;
-                    TANDEM_TRY(repos.prekeys.put(signedKey));
-                    for (std::uint32_t id = 1; id <= kInitialOneTimePreKeys; ++id) {
-                        const auto otk = crypto::signal::OneTimePreKey::generate(id);
-                        Prekey p;
-                        p.kind = PrekeyKind::OneTime;
-                        p.keyId = otk.id;
-                        p.publicKey =
-                            QByteArray(reinterpret_cast<const char*>(otk.keyPair.publicKey.data()),
-                                       32);  // NOLINT
-                        p.secretKey = makeSecret(otk.keyPair.privateKey.clone());
-                        p.createdAt = now;
-                        TANDEM_TRY(repos.prekeys.put(p));
-                    }
-                    return {};
-                },
-                this,
-                [this, promise, password](StoreResult<void> stored) {
-                    if (!stored) {
-                        finish<void>(promise, unexpected(fromStore(stored.error())));
-                        return;
-                    }
-                    qCInfo(lcCore) << "registered" << redact(phone_) << "with the relay";
-                    // Authenticate and upload the prekeys; a failure here is repaired on the
-                    // next connection (Messenger uploads whatever was never uploaded).
-                    ClientFrame auth;
-                    auth.mutable_authenticate()->set_phone(phone_.toStdString());
-                    auth.mutable_authenticate()->set_password(password.toStdString());
-                    connection_->request(auth).then(this, [this, promise](RelayReply authReply) {
-                        if (!authReply || authReply->has_error()) {
-                            finish<void>(promise, {});
+                        TANDEM_TRY(signalmode::makeSignedPreKey(repos, *identity, 1, now));
+                        TANDEM_TRY(
+                            signalmode::makeOneTimePreKeys(repos, kInitialOneTimePreKeys, now));
+                        return {};
+                    },
+                    this,
+                    [this, promise, password](StoreResult<void> stored) {
+                        if (!stored) {
+                            finish<void>(promise, unexpected(fromStore(stored.error())));
                             return;
                         }
-                        store_.read(
-                            [](Repositories& repos) -> StoreResult<std::vector<Prekey>> {
-                                TANDEM_TRY_ASSIGN(
-                                    auto keys, repos.prekeys.notUploaded(PrekeyKind::OneTime,
-                                                                         kInitialOneTimePreKeys));
-                                TANDEM_TRY_ASSIGN(const auto signedKeys,
-                                                  repos.prekeys.notUploaded(PrekeyKind::Signed, 1));
-                                keys.insert(keys.end(), signedKeys.begin(), signedKeys.end());
-                                return keys;
-                            },
-                            this,
-                            [this, promise](StoreResult<std::vector<Prekey>> keys) {
-                                if (!keys) {
+                        qCInfo(lcCore) << "registered" << redact(phone_) << "with the relay";
+                        // Authenticate and upload the prekeys; a failure here is repaired on the
+                        // next connection (Messenger uploads whatever was never uploaded).
+                        RelayAccountClient relay(connection_);
+                        relay.authenticate(phone_, password)
+                            .then(this, [this, promise, relay](Expected<void, TransportError> in) {
+                                if (!in) {
                                     finish<void>(promise, {});
                                     return;
                                 }
-                                ClientFrame upload;
-                                auto* u = upload.mutable_upload_prekeys();
-                                std::vector<std::int64_t> oneTime;
-                                for (const Prekey& p : *keys) {
-                                    if (p.kind == PrekeyKind::Signed) {
-                                        u->set_signed_prekey_id(
-                                            static_cast<std::uint32_t>(p.keyId));
-                                        u->set_signed_prekey(p.publicKey.toStdString());
-                                        u->set_signed_prekey_signature(p.signature.toStdString());
-                                    } else {
-                                        auto* k = u->add_one_time();
-                                        k->set_id(static_cast<std::uint32_t>(p.keyId));
-                                        k->set_key(p.publicKey.toStdString());
-                                        oneTime.push_back(p.keyId);
-                                    }
-                                }
-                                connection_->request(upload).then(
-                                    this, [this, promise, oneTime](RelayReply uploaded) {
-                                        if (!uploaded || uploaded->has_error()) {
-                                            finish<void>(promise, {});
-                                            return;
-                                        }
-                                        store_.write(
-                                            [oneTime](Repositories& repos) -> StoreResult<void> {
-                                                TANDEM_TRY(repos.prekeys.markUploaded(
-                                                    PrekeyKind::OneTime, oneTime));
-                                                return repos.prekeys.markUploaded(
-                                                    PrekeyKind::Signed, {1});
-                                            },
-                                            this,
-                                            [promise](StoreResult<void>) {
-                                                finish<void>(promise, {});
-                                            });
+                                publisher_->uploadPending(relay).then(
+                                    this, [promise](const CoreResult<int>&) {
+                                        finish<void>(promise, {});
                                     });
                             });
                     });
-                });
-        });
+            });
     });
     return promise->future();
 }
@@ -343,33 +267,33 @@ QFuture<CoreResult<void>> SignalRegistration::changeRegistrationLock(
 void SignalRegistration::sendLockChange(std::shared_ptr<QPromise<CoreResult<void>>> promise,
                                         const QByteArray& password) {
     withConnection<void>(promise, [this, promise, password] {
-        ClientFrame auth;
-        auth.mutable_authenticate()->set_phone(phone_.toStdString());
-        auth.mutable_authenticate()->set_password(password.toStdString());
-        connection_->request(auth).then(this, [this, promise](RelayReply authReply) {
-            if (!authReply || authReply->has_error()) {
-                finish<void>(promise, unexpected(relayError(authReply)));
-                return;
-            }
-            ClientFrame change;
-            change.mutable_set_registration_lock()->set_token(tokenBytes(lockToken_));
-            connection_->request(change).then(this, [this, promise](RelayReply changed) {
-                if (!changed || changed->has_error()) {
-                    finish<void>(promise, unexpected(relayError(changed)));
+        RelayAccountClient relay(connection_);
+        relay.authenticate(phone_, password)
+            .then(this, [this, promise, relay](Expected<void, TransportError> in) mutable {
+                if (!in) {
+                    finish<void>(promise, unexpected(fromTransport(in.error())));
                     return;
                 }
-                store_.write([locked = lockToken_.size() > 0](
-                                 Repositories& repos) { return rememberLock(repos, locked); },
-                             this,
-                             [promise](StoreResult<void> stored) {
-                                 if (!stored) {
-                                     finish<void>(promise, unexpected(fromStore(stored.error())));
-                                     return;
-                                 }
-                                 finish<void>(promise, {});
-                             });
+                relay.setRegistrationLock(tokenBytes(lockToken_))
+                    .then(this, [this, promise](Expected<void, TransportError> changed) {
+                        if (!changed) {
+                            finish<void>(promise, unexpected(fromTransport(changed.error())));
+                            return;
+                        }
+                        store_.write(
+                            [locked = lockToken_.size() > 0](Repositories& repos) {
+                                return rememberLock(repos, locked);
+                            },
+                            this,
+                            [promise](StoreResult<void> stored) {
+                                if (!stored) {
+                                    finish<void>(promise, unexpected(fromStore(stored.error())));
+                                    return;
+                                }
+                                finish<void>(promise, {});
+                            });
+                    });
             });
-        });
     });
 }
 

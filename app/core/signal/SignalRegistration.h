@@ -25,6 +25,10 @@
 
 namespace tandem::core {
 
+namespace signalmode {
+class PreKeyPublisher;
+}
+
 class SignalRegistration : public QObject {
     Q_OBJECT
 public:
@@ -57,6 +61,7 @@ private:
     bool sharePhone_ = false;
     SecretBytes lockToken_;  // empty: no PIN
     QPointer<transport::RelayConnection> connection_;
+    signalmode::PreKeyPublisher* publisher_;
 };
 
 }  // namespace tandem::core
