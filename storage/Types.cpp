@@ -39,6 +39,10 @@ QString MessageUid::toHex() const {
     return QString::fromLatin1(toByteArray().toHex());
 }
 
+QString modeName(Mode mode) {
+    return mode == Mode::Signal ? QStringLiteral("Signal") : QStringLiteral("Session");
+}
+
 QString statusName(MessageStatus status) {
     switch (status) {
         case MessageStatus::Pending:

@@ -20,6 +20,8 @@ inline SharedSecret makeSecret(SecretBytes bytes) {
 }
 
 enum class Mode : int { Signal = 1, Session = 2 };
+// "Signal" or "Session", as the user reads it.
+QString modeName(Mode mode);
 enum class ConversationKind : int { Direct = 1, NoteToSelf = 2 };
 enum class Direction : int { Outgoing = 0, Incoming = 1 };
 enum class MessageKind : int { Text = 1, Sticker = 2, Notice = 3 };

@@ -340,7 +340,7 @@ int runAddContact(CommandContext& ctx) {
     ctx.out << "Added " << contact->address
             << (contact->displayName.isEmpty() ? QString()
                                                : " (" + terminalSafe(contact->displayName) + ")")
-            << " to your " << modeName(*mode) << " contacts.\n";
+            << " to your " << modeKey(*mode) << " contacts.\n";
     return kExitOk;
 }
 
@@ -370,7 +370,7 @@ int runWhoami(CommandContext& ctx) {
     QJsonArray list;
     for (const Account& a : *accounts) {
         QJsonObject o;
-        o[QStringLiteral("mode")] = modeName(a.mode);
+        o[QStringLiteral("mode")] = modeKey(a.mode);
         if (a.mode == Mode::Signal) {
             o[QStringLiteral("phone")] = a.address;
             proto::core::SignalCredentials credentials;
@@ -400,7 +400,7 @@ int runWhoami(CommandContext& ctx) {
         }
         list.append(o);
         if (!json) {
-            ctx.out << modeName(a.mode) << ": " << a.address << "\n";
+            ctx.out << modeKey(a.mode) << ": " << a.address << "\n";
             if (o.contains(QStringLiteral("account_id"))) {
                 ctx.out << "  account id: " << o.value(QStringLiteral("account_id")).toString()
                         << (o.value(QStringLiteral("phone_shared")).toBool()

@@ -235,10 +235,6 @@ int usageError(CommandContext& ctx, const QString& command, const QString& messa
     return kExitUsage;
 }
 
-QString modeName(storage::Mode mode) {
-    return mode == storage::Mode::Signal ? QStringLiteral("signal") : QStringLiteral("session");
-}
-
 std::optional<int> intOption(CommandContext& ctx, const QString& command, const QString& option,
                              int fallback, int min, int max, const QString& unit) {
     if (!ctx.parser.isSet(option)) {

@@ -72,7 +72,9 @@ std::optional<int> intOption(CommandContext& ctx, const QString& command, const 
                              int fallback, int min, int max, const QString& unit = {});
 
 // "signal" or "session", as the commands print a mode.
-QString modeName(storage::Mode mode);
+inline QString modeKey(storage::Mode mode) {
+    return storage::modeName(mode).toLower();
+}
 
 // Opens the profile, asking for the passphrase only if its key file needs one.
 storage::StoreResult<void> openProfile(CommandContext& ctx, storage::Store& store);

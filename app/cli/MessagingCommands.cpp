@@ -153,7 +153,7 @@ int runReceive(CommandContext& ctx) {
                 o[QStringLiteral("id")] = static_cast<double>(m.id);
                 o[QStringLiteral("uid")] = m.uid.toHex();
                 o[QStringLiteral("from")] = from;
-                o[QStringLiteral("mode")] = modeName(mode);
+                o[QStringLiteral("mode")] = modeKey(mode);
                 o[QStringLiteral("text")] = m.body;
                 o[QStringLiteral("sent_at")] = static_cast<double>(m.sentAt);
                 o[QStringLiteral("received_at")] = static_cast<double>(m.receivedAt.value_or(0));
@@ -180,11 +180,11 @@ int runReceive(CommandContext& ctx) {
                              o[QStringLiteral("error")] = why;
                              o[QStringLiteral("from")] =
                                  from.isEmpty() ? QJsonValue() : QJsonValue(from);
-                             o[QStringLiteral("mode")] = modeName(mode);
+                             o[QStringLiteral("mode")] = modeKey(mode);
                              ctx.out << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
                              ctx.out.flush();
                          }
-                         ctx.err << "tandemctl: a message from " << sender << " (" << modeName(mode)
+                         ctx.err << "tandemctl: a message from " << sender << " (" << modeKey(mode)
                                  << ") could not be read: " << terminalSafe(why) << "\n";
                          ctx.err.flush();
                      });
@@ -216,10 +216,10 @@ int runReceive(CommandContext& ctx) {
     QStringList receiving;
     for (const Mode m : modes) {
         if (!messenger.isConnected(m)) {
-            ctx.err << "tandemctl: cannot reach the " << modeName(m) << " network within "
+            ctx.err << "tandemctl: cannot reach the " << modeKey(m) << " network within "
                     << *connectTimeout << " s; receiving in the other mode only\n";
         } else {
-            receiving << modeName(m);
+            receiving << modeKey(m);
         }
     }
     // On standard error (standard output is the messages): whoever waits for us, a person or

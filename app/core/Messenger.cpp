@@ -3,14 +3,14 @@
 #include <limits>
 
 #include <QDateTime>
+#include <QPromise>
+#include <QThread>
 
 #include <tandem/common/Redact.h>
 
 #include "app/core/ContentHandler.h"
 #include "app/core/ConversationService.h"
 #include "app/core/CoreLog.h"
-#include "crypto/session/SessionKeys.h"
-#include "transport/relay/Address.h"
 
 namespace tandem::core {
 
@@ -33,22 +33,37 @@ QFuture<CoreResult<T>> ready(CoreResult<T> value) {
 
 }  // namespace
 
-Messenger::Messenger(Store& store, QObject* parent) : QObject(parent), store_(store) {
-    retryTimer_.setSingleShot(true);
-    connect(&retryTimer_, &QTimer::timeout, this, &Messenger::processOutbox);
-    // While anything waits to be sent, the outbox is looked at now and then as well: no lost
-    // wake-up (a connection back while no round was due) can leave it waiting.
-    outboxWatch_.setInterval(kOutboxWatchMs);
-    connect(&outboxWatch_, &QTimer::timeout, this, [this] {
-        if (outboxPending_ > 0) {
-            processOutbox();
-        }
-    });
-    outboxWatch_.start();
+Messenger::Messenger(Store& store, QObject* parent, ChannelFactory factory)
+    : QObject(parent),
+      store_(store),
+      factory_(factory ? std::move(factory) : ChannelFactory(makeChannel)),
+      outbox_(std::make_unique<Outbox>(store, channels_)),
+      inbox_(std::make_unique<Inbox>(store, channels_)),
+      probes_(std::make_unique<LatencyProbes>(store, channels_)) {
+    connect(outbox_.get(), &Outbox::messageUpdated, this, &Messenger::messageUpdated);
+    connect(outbox_.get(), &Outbox::problem, this, &Messenger::problem);
+    connect(outbox_.get(), &Outbox::settled, this, &Messenger::checkIdle);
+    connect(inbox_.get(), &Inbox::messageReceived, this, &Messenger::messageReceived);
+    connect(inbox_.get(), &Inbox::messagesUpdated, this,
+            [this](const std::vector<Message>& updated) {
+                for (const Message& m : updated) {
+                    emit messageUpdated(m);
+                }
+            });
+    connect(inbox_.get(), &Inbox::latencySamplesChanged, this, &Messenger::latencySamplesChanged);
+    connect(inbox_.get(), &Inbox::queued, outbox_.get(), &Outbox::process);
+    connect(inbox_.get(), &Inbox::probeSeen, probes_.get(), &LatencyProbes::seen);
+    connect(inbox_.get(), &Inbox::receiveFailed, this, &Messenger::receiveFailed);
+    connect(inbox_.get(), &Inbox::identityChanged, this, &Messenger::identityChanged);
+    connect(inbox_.get(), &Inbox::problem, this, &Messenger::problem);
+    connect(inbox_.get(), &Inbox::settled, this, &Messenger::checkIdle);
+    connect(probes_.get(), &LatencyProbes::progress, this, &Messenger::probeProgress);
+    connect(probes_.get(), &LatencyProbes::sampled, this, &Messenger::latencySampled);
+    connect(probes_.get(), &LatencyProbes::samplesChanged, this, &Messenger::latencySamplesChanged);
 }
 
 Messenger::~Messenger() {
-    // Fails the relay requests still waiting, while their continuations can run (Qt 6.4
+    // Fails the network requests still waiting, while their continuations can run (Qt 6.4
     // asserts on a QFuture continuation whose context is gone).
     stop();
     // Every store task this Messenger started has finished once this no-op has: none can
@@ -56,30 +71,19 @@ Messenger::~Messenger() {
     // drops continuations whose context is already gone, but cannot make that check and the
     // post one atomic step).
     store_.post([] {}).waitForFinished();
+    // The parts go before the channels they hold.
+    probes_.reset();
+    inbox_.reset();
+    outbox_.reset();
 }
 
-std::optional<Mode> Messenger::modeOf(const QString& address) {
-    if (relay::isRelayAddress(address)) {
-        return Mode::Signal;
-    }
-    if (const auto key = crypto::session::parseSessionId(address);
-        key && crypto::session::isUsableKey(*key)) {
-        return Mode::Session;
-    }
-    return std::nullopt;
-}
-
-std::optional<QString> Messenger::unusableSessionId(const QString& address) {
-    if (const auto key = crypto::session::parseSessionId(address);
-        key && !crypto::session::isUsableKey(*key)) {
-        return QStringLiteral(
-            "this Session ID cannot receive messages: its key is one nobody holds (a key of "
-            "small order, such as all zeros), so anyone could read what is sent to it");
-    }
-    return std::nullopt;
+void Messenger::checkThread() const {
+    Q_ASSERT_X(QThread::currentThread() == thread(), "Messenger",
+               "the core is used from a thread other than its own");
 }
 
 QFuture<CoreResult<void>> Messenger::start() {
+    checkThread();
     // Latency samples older than kLatencyRetentionMs go (docs/latency.md).
     store_.write(
         [](Repositories& r) { return r.latency.deleteOlderThan(nowMs() - kLatencyRetentionMs); },
@@ -91,190 +95,126 @@ QFuture<CoreResult<void>> Messenger::start() {
         });
     struct Loaded {
         std::optional<QByteArray> network;
-        std::optional<signalmode::Identity> signal;
-        std::optional<sessionmode::Identity> session;
-        std::optional<QByteArray> guard;
-        std::optional<QByteArray> lastSeen;
-        std::optional<QByteArray> lastSeenAt;
-        std::optional<QByteArray> directory;
         std::int64_t outbox = 0;
     };
-    return store_.read(
+    auto promise = std::make_shared<QPromise<CoreResult<void>>>();
+    promise->start();
+    store_.read(
         [](Repositories& r) -> StoreResult<Loaded> {
             Loaded out;
             TANDEM_TRY_ASSIGN(out.network, r.settings.get(QStringLiteral("network")));
-            TANDEM_TRY_ASSIGN(out.signal, signalmode::loadIdentity(r));
-            TANDEM_TRY_ASSIGN(out.session, sessionmode::loadIdentity(r));
-            using namespace sessionmode;
-            TANDEM_TRY_ASSIGN(out.guard, r.settings.get(QString::fromLatin1(kGuardSetting)));
-            TANDEM_TRY_ASSIGN(out.lastSeen, r.settings.get(QString::fromLatin1(kLastSeenSetting)));
-            TANDEM_TRY_ASSIGN(out.lastSeenAt,
-                              r.settings.get(QString::fromLatin1(kLastSeenAtSetting)));
-            TANDEM_TRY_ASSIGN(out.directory,
-                              r.settings.get(QString::fromLatin1(kDirectorySetting)));
             TANDEM_TRY_ASSIGN(out.outbox, r.outbox.count());
             return out;
         },
         this,
-        [this](StoreResult<Loaded> loaded) -> CoreResult<void> {
+        [this, promise](StoreResult<Loaded> loaded) {
+            const auto fail = [promise](CoreError error) {
+                promise->addResult(unexpected(std::move(error)));
+                promise->finish();
+            };
             if (!loaded) {
-                return unexpected(fromStore(loaded.error()));
+                fail(fromStore(loaded.error()));
+                return;
             }
-            outboxPending_ = loaded->outbox;
+            outbox_->setPending(loaded->outbox);
+            std::optional<NetworkConfig> network;
             if (loaded->network) {
                 auto config = NetworkConfig::parse(*loaded->network);
                 if (!config) {
-                    return coreError(
-                        CoreErrorCode::InvalidArgument,
-                        QStringLiteral("the profile's network settings are damaged: %1")
-                            .arg(config.error()));
+                    fail({CoreErrorCode::InvalidArgument,
+                          QStringLiteral("the profile's network settings are damaged: %1")
+                              .arg(config.error())});
+                    return;
                 }
-                network_ = std::move(config).value();
+                network = std::move(config).value();
             }
-            signal_ = std::move(loaded->signal);
-            session_ = std::move(loaded->session);
-            if (signal_ && network_ && network_->relay && !relay_) {
-                relay_ = new transport::RelayTransport(*network_->relay,
-                                                       {signal_->phone, signal_->password}, this);
-                connect(
-                    relay_, &transport::Transport::received, this,
-                    [this](const transport::IncomingEnvelope& e) { onReceived(Mode::Signal, e); });
-                connect(relay_, &transport::Transport::accepted, this,
-                        [this](const QByteArray& id, qint64) { onAccepted(id); });
-                connect(relay_, &transport::Transport::failed, this, &Messenger::onFailed);
-                connect(relay_, &transport::Transport::statusChanged, this,
-                        [this](const transport::TransportStatus& s) {
-                            emit connectionChanged(Mode::Signal, s);
-                        });
-                connect(relay_, &transport::RelayTransport::preKeysLow, this,
-                        &Messenger::refillPreKeys);
-                connect(relay_, &transport::RelayTransport::authenticated, this, [this] {
-                    ensureCertificate();
-                    refillPreKeys();
-                    resolveContacts();
-                    retryWaitingNow();
-                });
-                relay_->start();
+            // Every mode's channel loads its account; those without one are dropped.
+            struct Starting {
+                int left = 0;
+                std::optional<CoreError> error;
+            };
+            auto starting = std::make_shared<Starting>();
+            for (const Mode mode : {Mode::Signal, Mode::Session}) {
+                if (channels_[mode] != nullptr) {
+                    continue;  // started before
+                }
+                std::unique_ptr<ModeChannel> made = factory_(mode, store_, network, options_);
+                if (!made) {
+                    continue;
+                }
+                // Owned by this object until it is adopted (or dropped: no account).
+                ModeChannel* channel = made.release();
+                channel->setParent(this);
+                ++starting->left;
+                channel->start().then(this,
+                                      [this, channel, starting, promise](CoreResult<bool> account) {
+                                          if (account && *account) {
+                                              adopt(std::unique_ptr<ModeChannel>(channel));
+                                          } else {
+                                              if (!account) {
+                                                  starting->error = account.error();
+                                              }
+                                              channel->deleteLater();
+                                          }
+                                          if (--starting->left > 0) {
+                                              return;
+                                          }
+                                          outbox_->process();
+                                          if (starting->error) {
+                                              promise->addResult(unexpected(*starting->error));
+                                          } else {
+                                              promise->addResult(CoreResult<void>());
+                                          }
+                                          promise->finish();
+                                      });
             }
-            if (session_ && network_ && network_->onion && !onion_) {
-                startSession(loaded->guard, loaded->lastSeen, loaded->lastSeenAt,
-                             loaded->directory);
+            if (starting->left == 0) {
+                outbox_->process();
+                promise->addResult(CoreResult<void>());
+                promise->finish();
             }
-            processOutbox();
-            return {};
         });
+    return promise->future();
 }
 
-void Messenger::startSession(const std::optional<QByteArray>& guard,
-                             const std::optional<QByteArray>& lastSeen,
-                             const std::optional<QByteArray>& lastSeenAt,
-                             const std::optional<QByteArray>& savedDirectory) {
-    const OnionNetwork& net = *network_->onion;
-    transport::onion::NodeDirectory directory = net.directory;
-    if (savedDirectory) {  // a newer one learned from the nodes, checked again before use
-        auto saved = transport::onion::NodeDirectory::verify(
-            crypto::view(savedDirectory->toStdString()), net.networkKey);
-        if (saved && saved->version > directory.version) {
-            directory = std::move(saved).value();
-        }
-    }
-    std::optional<crypto::PublicKey> keptGuard;
-    if (guard && guard->size() == 32) {
-        crypto::PublicKey key{};
-        std::copy(guard->begin(), guard->end(), key.begin());
-        keptGuard = key;
-    }
-    onion_ = new transport::onion::OnionTransport(
-        std::move(directory), {session_->sessionId, session_->keys->ed25519.clone()}, keptGuard,
-        this);
-    if (lastSeen) {
-        onion_->setLastSeen(*lastSeen, QString::fromUtf8(lastSeenAt.value_or(QByteArray())));
-    }
-    onion_->setNetworkKey(net.networkKey);
-    connect(onion_, &transport::Transport::received, this,
-            [this](const transport::IncomingEnvelope& e) { onReceived(Mode::Session, e); });
-    connect(onion_, &transport::Transport::accepted, this,
-            [this](const QByteArray& id, qint64) { onAccepted(id); });
-    connect(onion_, &transport::Transport::failed, this, &Messenger::onFailed);
-    connect(onion_, &transport::Transport::statusChanged, this,
-            [this](const transport::TransportStatus& s) {
-                emit connectionChanged(Mode::Session, s);
-                const bool online = s.state == transport::TransportStatus::State::Online;
-                if (online && !onionOnline_) {
-                    retryWaitingNow();
-                }
-                onionOnline_ = online;
+void Messenger::adopt(std::unique_ptr<ModeChannel> channel) {
+    ModeChannel& c = *channel;
+    c.setParent(nullptr);
+    connect(&c, &ModeChannel::statusChanged, this,
+            [this, mode = c.mode()](const transport::TransportStatus& s) {
+                emit connectionChanged(mode, s);
             });
-    connect(onion_, &transport::onion::OnionTransport::guardChanged, this,
-            [this](const crypto::PublicKey& key) {
-                saveSetting(sessionmode::kGuardSetting,
-                            QByteArray(reinterpret_cast<const char*>(key.data()),  // NOLINT
-                                       static_cast<qsizetype>(key.size())));
-            });
-    // A newer directory fetched from the nodes (verified by the transport) is kept, so the
-    // next start does not begin from network.json's older list.
-    connect(onion_, &transport::onion::OnionTransport::directoryChanged, this,
-            [this](const QByteArray& signedDirectory) {
-                saveSetting(sessionmode::kDirectorySetting, signedDirectory);
-            });
-    onion_->setPollInterval(sessionPollMs_);
-    onion_->start();
-}
-
-void Messenger::retryWaitingNow() {
-    store_.write([](Repositories& r) { return r.outbox.retryNow(nowMs()); }, this,
-                 [this](StoreResult<int>) { processOutbox(); });
-}
-
-void Messenger::saveSetting(const char* key, const QByteArray& value) {
-    store_.write([key = QString::fromLatin1(key),
-                  value](Repositories& r) { return r.settings.set(key, value); },
-                 this,
-                 [](StoreResult<void> saved) {
-                     if (!saved) {
-                         qCWarning(lcCore) << "cannot save a setting:" << saved.error().message;
-                     }
-                 });
+    connect(
+        &c, &ModeChannel::identityChanged, this,
+        [this, mode = c.mode()](const QString& address) { emit identityChanged(mode, address); });
+    outbox_->attach(c);
+    inbox_->attach(c);
+    probes_->attach(c);
+    channels_.add(std::move(channel));
 }
 
 void Messenger::stop() {
-    if (probe_) {
-        finishProbeRun(CoreError{CoreErrorCode::Network, QStringLiteral("stopped")});
-    }
-    if (relay_) {
-        relay_->stop();
-    }
-    if (onion_) {
-        onion_->stop();
-    }
+    probes_->cancel(QStringLiteral("stopped"));
+    channels_.forEach([](ModeChannel& c) { c.stop(); });
 }
 
 bool Messenger::hasAccount(Mode mode) const {
-    return mode == Mode::Signal ? signal_.has_value() : session_.has_value();
+    return channels_[mode] != nullptr;
 }
 
 bool Messenger::isConnected(Mode mode) const {
-    if (mode == Mode::Signal) {
-        return relay_ && relay_->isAuthenticated();
-    }
-    return onion_ && onion_->isReady();
+    const ModeChannel* c = channels_[mode];
+    return c != nullptr && c->isConnected();
 }
 
 transport::TransportStatus Messenger::status(Mode mode) const {
-    const transport::Transport* t = transportFor(mode);
+    const ModeChannel* c = channels_[mode];
+    const transport::Transport* t = c != nullptr ? c->transport() : nullptr;
     return t != nullptr ? t->status() : transport::TransportStatus{};
 }
 
-transport::Transport* Messenger::transportFor(Mode mode) const {
-    if (mode == Mode::Signal) {
-        return relay_;
-    }
-    return onion_;
-}
-
 bool Messenger::isIdle() const {
-    return inbound_.empty() && !inboundBusy_ && inFlight_.empty() && outboxPending_ == 0 &&
-           !outboxRunning_;
+    return inbox_->isIdle() && outbox_->isIdle();
 }
 
 void Messenger::checkIdle() {
@@ -283,9 +223,25 @@ void Messenger::checkIdle() {
     }
 }
 
+void Messenger::resumeOutbox() {
+    checkThread();
+    outbox_->process();
+}
+
+QFuture<CoreResult<bool>> Messenger::retry(std::int64_t messageId) {
+    checkThread();
+    return outbox_->retry(messageId);
+}
+
+QFuture<CoreResult<Messenger::ProbeResult>> Messenger::runProbes(const ProbeOptions& options) {
+    checkThread();
+    return probes_->run(options);
+}
+
 QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& given,
                                                    const std::optional<QString>& name) {
-    const QString address = given.trimmed().toLower();  // hex ids are stored in lower case
+    checkThread();
+    const QString address = normalizedAddress(given);
     if (const auto unusable = unusableSessionId(address)) {
         return ready<Contact>(coreError(CoreErrorCode::InvalidArgument, *unusable));
     }
@@ -313,20 +269,40 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& giv
             return contact;
         },
         this,
-        [this](StoreResult<Contact> r) -> CoreResult<Contact> {
+        [this, mode](StoreResult<Contact> r) -> CoreResult<Contact> {
             if (!r) {
                 return unexpected(fromStore(r.error()));
             }
-            if (relay_ && relay_->isAuthenticated()) {
-                resolveContacts();
+            if (ModeChannel* c = channels_[mode]) {
+                c->contactAdded();
             }
             return std::move(r).value();
         });
 }
 
+std::optional<CoreError> Messenger::refuseText(Mode mode, const QString& address) const {
+    const ModeChannel* c = channels_[mode];
+    if (c == nullptr) {
+        return CoreError{CoreErrorCode::NotRegistered,
+                         mode == Mode::Signal
+                             ? QStringLiteral("this profile has no Signal account (tandemctl "
+                                              "init signal)")
+                             : QStringLiteral("this profile has no Session ID (tandemctl init "
+                                              "session)")};
+    }
+    if (c->isOwnAddress(address)) {
+        // The network would take it and never deliver it: nothing is sent to oneself.
+        return CoreError{CoreErrorCode::InvalidArgument,
+                         QStringLiteral("that is your own address: what you write to yourself "
+                                        "goes to Note to Self (tandemctl send --to self)")};
+    }
+    return std::nullopt;
+}
+
 QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given,
                                                  const QString& text) {
-    const QString address = given.trimmed().toLower();
+    checkThread();
+    const QString address = normalizedAddress(given);
     if (const auto unusable = unusableSessionId(address)) {
         return ready<Message>(coreError(CoreErrorCode::InvalidArgument, *unusable));
     }
@@ -335,145 +311,27 @@ QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given
             coreError(CoreErrorCode::InvalidArgument,
                       QStringLiteral("\"%1\" is not a valid recipient").arg(address.left(80))));
     }
-    if (mode == Mode::Signal && !signal_) {
-        return ready<Message>(coreError(
-            CoreErrorCode::NotRegistered,
-            QStringLiteral("this profile has no Signal account (tandemctl init signal)")));
-    }
-    if (mode == Mode::Session && !session_) {
-        return ready<Message>(
-            coreError(CoreErrorCode::NotRegistered,
-                      QStringLiteral("this profile has no Session ID (tandemctl init session)")));
-    }
-    if ((mode == Mode::Signal &&
-         (address == signal_->phone || address == relay::aciAddress(signal_->aci))) ||
-        (mode == Mode::Session && address == session_->sessionId)) {
-        // The network would take it and never deliver it: nothing is sent to oneself.
-        return ready<Message>(coreError(
-            CoreErrorCode::InvalidArgument,
-            QStringLiteral("that is your own address: what you write to yourself goes to Note "
-                           "to Self (tandemctl send --to self)")));
+    if (auto refused = refuseText(mode, address)) {
+        return ready<Message>(unexpected(std::move(*refused)));
     }
     auto valid = ConversationService::validateText(text);
     if (!valid) {
         return ready<Message>(unexpected(fromStore(valid.error())));
     }
-    const QString body = std::move(valid).value();
-    // With a session and a certificate at hand, the message is sealed in the transaction that
-    // stores it: one trip to the store instead of three before it is on the wire.
-    std::optional<std::pair<signalmode::Identity, signalmode::Certificate>> sealNow;
-    if (mode == Mode::Signal && relay_ && relay_->isAuthenticated() && !certificate_.isEmpty() &&
-        certificateExpires_ > nowMs() + 60 * 1000) {
-        sealNow.emplace(*signal_, signalmode::Certificate{certificate_, certificateExpires_});
-    }
-    struct Queued {
-        Message message;
-        std::int64_t outboxId = 0;
-        std::optional<signalmode::SealedItem> sealed;
-    };
-    return store_.write(
-        [mode, address, body, sealNow,
-         onTheWire = inFlight_](Repositories& r) -> StoreResult<Queued> {
-            const std::int64_t now = nowMs();
-            TANDEM_TRY_ASSIGN(const Contact contact, contactForAddress(r, mode, address, now));
-            if (contact.blocked) {
-                return storeError(StoreErrorCode::InvalidArgument,
-                                  QStringLiteral("You blocked %1. Unblock them to send.")
-                                      .arg(contact.displayName.isEmpty() ? redact(address)
-                                                                         : contact.displayName));
-            }
-            TANDEM_TRY_ASSIGN(const Conversation conversation,
-                              r.conversations.forContact(contact.id, now));
-            Message m;
-            m.conversationId = conversation.id;
-            m.uid = MessageUid::generate(now);
-            m.direction = Direction::Outgoing;
-            m.body = body;
-            m.status = MessageStatus::Pending;
-            m.sentAt = now;
-            m.expireTimer = conversation.expireTimer;
-            if (m.expireTimer > 0) {
-                m.expireStart = now;
-            }
-            TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
-            const QByteArray content = textContent(m.uid, now, body, m.expireTimer);
-            Queued out;
-            TANDEM_TRY_ASSIGN(out.outboxId, enqueueContent(r, conversation.id, inserted.id,
-                                                           OutboxKind::Message, content, now));
-            TANDEM_TRY_ASSIGN(out.message, r.messages.get(inserted.id));
-            // Only when no message of this conversation waits ahead of it (the one before
-            // it, if still queued, is on the wire, sealed and not waiting for a retry; that
-            // one is sealed means all before it are): order is kept.
-            TANDEM_TRY_ASSIGN(const auto previous, r.outbox.previous(conversation.id, out.outboxId,
-                                                                     OutboxKind::Message));
-            const bool nothingWaits =
-                !previous || (onTheWire.count(previous->id) != 0 && previous->nextAttemptAt <= now);
-            // A verified contact whose safety number changed: it waits for the user.
-            const bool held = contact.verification == Verification::Unverified;
-            if (sealNow && nothingWaits && !held) {
-                TANDEM_TRY_ASSIGN(
-                    signalmode::SealedItem sealed,
-                    signalmode::sealQueued(r, sealNow->first, out.outboxId, contact, content,
-                                           sealNow->second, std::nullopt, now));
-                if (!sealed.sealed.envelope.isEmpty()) {
-                    out.sealed = std::move(sealed);
-                }
-            }
-            return out;
-        },
-        this,
-        [this](StoreResult<Queued> r) -> CoreResult<Message> {
-            if (!r) {
-                return unexpected(fromStore(r.error()));
-            }
-            if (r->sealed) {
-                transmit(r->outboxId, Mode::Signal, r->sealed->recipient, r->sealed->accessKey,
-                         r->sealed->sealed.envelope, r->sealed->sealed.recipientIdentity);
-            }
-            processOutbox();
-            return std::move(r->message);
-        });
+    return outbox_->queueText(Outbox::ByAddress{mode, address}, *valid);
 }
 
-QFuture<CoreResult<bool>> Messenger::retry(std::int64_t messageId) {
-    return store_.write(
-        [messageId](Repositories& r) -> StoreResult<std::optional<Message>> {
-            const std::int64_t now = nowMs();
-            TANDEM_TRY_ASSIGN(const Message m, r.messages.get(messageId));
-            if (m.direction != Direction::Outgoing || m.status != MessageStatus::Failed) {
-                return std::optional<Message>();
-            }
-            TANDEM_TRY_ASSIGN(const Conversation conversation,
-                              r.conversations.get(m.conversationId));
-            if (!conversation.contactId) {
-                return std::optional<Message>();
-            }
-            TANDEM_TRY_ASSIGN(const bool moved,
-                              r.messages.updateStatus(messageId, MessageStatus::Pending, now));
-            if (!moved) {
-                return std::optional<Message>();
-            }
-            TANDEM_TRY(r.outbox.removeForMessage(messageId));
-            TANDEM_TRY(enqueueContent(r, m.conversationId, messageId, OutboxKind::Message,
-                                      textContent(m.uid, m.sentAt, m.body, m.expireTimer), now));
-            TANDEM_TRY_ASSIGN(Message updated, r.messages.get(messageId));
-            return std::optional<Message>(std::move(updated));
-        },
-        this,
-        [this](StoreResult<std::optional<Message>> retried) -> CoreResult<bool> {
-            if (!retried) {
-                return unexpected(fromStore(retried.error()));
-            }
-            if (!*retried) {
-                return false;
-            }
-            emit messageUpdated(**retried);
-            processOutbox();
-            return true;
-        });
+QFuture<CoreResult<Message>> Messenger::sendText(std::int64_t conversationId, const QString& text) {
+    checkThread();
+    auto valid = ConversationService::validateText(text);
+    if (!valid) {
+        return ready<Message>(unexpected(fromStore(valid.error())));
+    }
+    return outbox_->queueText(conversationId, *valid);
 }
 
 QFuture<CoreResult<int>> Messenger::markRead(std::int64_t conversationId) {
+    checkThread();
     return store_.write(
         [conversationId](Repositories& r) -> StoreResult<int> {
             const std::int64_t now = nowMs();
@@ -505,99 +363,10 @@ QFuture<CoreResult<int>> Messenger::markRead(std::int64_t conversationId) {
                 return unexpected(fromStore(marked.error()));
             }
             if (*marked > 0) {
-                processOutbox();
+                outbox_->process();
             }
             return *marked;
         });
-}
-
-// ---- inbound ------------------------------------------------------------------------------
-
-void Messenger::onReceived(Mode mode, const transport::IncomingEnvelope& envelope) {
-    inbound_.emplace_back(mode, envelope);
-    if (!inboundBusy_) {
-        processInbound();
-    }
-}
-
-void Messenger::processInbound() {
-    if (inbound_.empty()) {
-        inboundBusy_ = false;
-        checkIdle();
-        return;
-    }
-    inboundBusy_ = true;
-    auto [mode, envelope] = std::move(inbound_.front());
-    inbound_.pop_front();
-    const auto done = [this, mode = mode, serverId = envelope.serverId,
-                       source = envelope.source](StoreResult<Opened> o) {
-        openedOne(mode, serverId, source, std::move(o));
-    };
-    if (mode == Mode::Signal && signal_) {
-        const std::map<std::uint32_t, crypto::PublicKey> trusted = {{1, network_->relay->relayKey}};
-        store_.write(
-            [me = *signal_, trusted, bytes = envelope.ciphertext,
-             receivedAt = envelope.serverTimeMs](Repositories& r) {
-                return signalmode::open(r, me, trusted, bytes, nowMs(), receivedAt);
-            },
-            this, done);
-    } else if (mode == Mode::Session && session_) {
-        store_.write(
-            [me = *session_, bytes = envelope.ciphertext, hash = envelope.serverId,
-             member = envelope.source,
-             routes = onion_ ? onion_->routes() : QHash<QString, QString>{}](Repositories& r) {
-                return sessionmode::open(r, me, bytes, hash, member, nowMs(), routes);
-            },
-            this, done);
-    } else {
-        processInbound();
-    }
-}
-
-void Messenger::openedOne(Mode mode, const QByteArray& serverId, const QString& source,
-                          StoreResult<Opened> opened) {
-    if (!opened) {
-        // Not stored: not acknowledged, so the network delivers it again later.
-        qCWarning(lcCore) << "could not store a received message:" << opened.error().message;
-        emit problem(opened.error().message);
-        emit receiveFailed(mode, QString(), opened.error().message);
-    } else {
-        if (transport::Transport* t = transportFor(mode)) {
-            t->acknowledge(serverId);
-        }
-        if (opened->identityChanged && !opened->from.isEmpty()) {
-            emit identityChanged(mode, opened->from);  // learned from what they sent
-        }
-        using Outcome = Opened::Outcome;
-        switch (opened->outcome) {
-            case Outcome::Stored:
-                emit messageReceived(*opened->message, opened->from, mode);
-                processOutbox();  // its delivery receipt
-                break;
-            case Outcome::Receipt:
-                for (const Message& m : opened->updated) {
-                    emit messageUpdated(m);
-                }
-                emit latencySamplesChanged();  // a first delivery leaves a sample
-                break;
-            case Outcome::Probe:
-                onProbeSeen(mode, *opened->probe, source);
-                break;
-            case Outcome::Undecryptable:
-                qCWarning(lcCore) << "a message" << (opened->from.isEmpty() ? "" : "from")
-                                  << redact(opened->from)
-                                  << "could not be decrypted:" << opened->problem;
-                emit receiveFailed(mode, opened->from, opened->problem);
-                break;
-            case Outcome::Duplicate:
-            case Outcome::Ignored:
-                break;
-        }
-        if (opened->usedOneTimePreKey) {
-            refillPreKeys();
-        }
-    }
-    processInbound();
 }
 
 }  // namespace tandem::core

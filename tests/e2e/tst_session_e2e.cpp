@@ -19,12 +19,21 @@
 #include "storage/Store.h"
 #include "tests/support/OnionNetwork.h"
 #include "tests/support/TestSupport.h"
+#include "transport/onion/OnionTransport.h"
 
 using namespace tandem;
 using namespace tandem::storage;
 using core::Messenger;
 
 namespace {
+
+// The onion transport of a messenger's Session-mode channel.
+transport::onion::OnionTransport* onionOf(const Messenger& messenger) {
+    core::ModeChannel* channel = messenger.channel(Mode::Session);
+    return channel != nullptr
+               ? qobject_cast<transport::onion::OnionTransport*>(channel->transport())
+               : nullptr;
+}
 
 // A user: profile with a Session ID, store, messenger; what it received, in arrival order.
 struct User {
@@ -62,8 +71,8 @@ struct User {
         QObject::connect(messenger.get(), &Messenger::messageReceived,
                          [this](const Message& m, const QString&, Mode) { received << m.body; });
         QVERIFY(test::await(messenger->start()).has_value());
-        QVERIFY(messenger->onion() != nullptr);
-        QObject::connect(messenger->onion(), &transport::Transport::received,
+        QVERIFY(onionOf(*messenger) != nullptr);
+        QObject::connect(onionOf(*messenger), &transport::Transport::received,
                          [this](const transport::IncomingEnvelope& e) {
                              ++envelopes;
                              envelopeHashes.insert(e.serverId);
@@ -97,7 +106,7 @@ struct User {
             .arg(envelopes)
             .arg(count("SELECT count(*) FROM outbox"))
             .arg(messenger->isIdle() ? QStringLiteral("idle") : QStringLiteral("busy"))
-            .arg(messenger->onion() ? messenger->onion()->stateForDiagnostics() : QString());
+            .arg(onionOf(*messenger) ? onionOf(*messenger)->stateForDiagnostics() : QString());
     }
 
     std::optional<QByteArray> setting(const char* key) {
@@ -343,10 +352,10 @@ private slots:
         QVERIFY(QTest::qWaitFor(
             [&] { return alice.setting(core::sessionmode::kGuardSetting).has_value(); }, 10000));
         const crypto::PublicKey kept = keyOf(*alice.setting(core::sessionmode::kGuardSetting));
-        QVERIFY(alice.messenger->onion()->guards().at(0).ed25519 == kept);
+        QVERIFY(onionOf(*alice.messenger)->guards().at(0).ed25519 == kept);
         alice.reopen();
         alice.start();
-        QVERIFY(alice.messenger->onion()->guards().at(0).ed25519 == kept);
+        QVERIFY(onionOf(*alice.messenger)->guards().at(0).ed25519 == kept);
 
         for (int i = 0; i < 10; ++i) {
             alice.send(bob.id, QStringLiteral("before %1").arg(i));
@@ -367,7 +376,7 @@ private slots:
         // A new guard replaced the dead one, and the profile keeps the new one.
         QVERIFY(QTest::qWaitFor(
             [&] {
-                return !(alice.messenger->onion()->guards().at(0).ed25519 == kept) &&
+                return !(onionOf(*alice.messenger)->guards().at(0).ed25519 == kept) &&
                        !(keyOf(*alice.setting(core::sessionmode::kGuardSetting)) == kept);
             },
             10000));

@@ -1,0 +1,29 @@
+#include "app/core/Addresses.h"
+
+#include "crypto/session/SessionKeys.h"
+#include "transport/relay/Address.h"
+
+namespace tandem::core {
+
+std::optional<storage::Mode> modeOf(const QString& address) {
+    if (relay::isRelayAddress(address)) {
+        return storage::Mode::Signal;
+    }
+    if (const auto key = crypto::session::parseSessionId(address);
+        key && crypto::session::isUsableKey(*key)) {
+        return storage::Mode::Session;
+    }
+    return std::nullopt;
+}
+
+std::optional<QString> unusableSessionId(const QString& address) {
+    if (const auto key = crypto::session::parseSessionId(address);
+        key && !crypto::session::isUsableKey(*key)) {
+        return QStringLiteral(
+            "this Session ID cannot receive messages: its key is one nobody holds (a key of "
+            "small order, such as all zeros), so anyone could read what is sent to it");
+    }
+    return std::nullopt;
+}
+
+}  // namespace tandem::core
