@@ -1,7 +1,7 @@
-// Transport: the one interface both delivery models implement (DESIGN.md). The core picks a
-// transport by kind and otherwise never branches on it: relay (Signal mode) and onion
-// (Session mode) look the same from above. A transport lives on the core thread, is
-// event-driven, and never blocks.
+// Transport: the one interface both delivery models implement (DESIGN.md). Each mode's
+// channel in the core (ModeChannel) owns one and the rest of the core never branches on which:
+// relay (Signal mode) and onion (Session mode) look the same from above. A transport lives on the
+// core thread, is event-driven, and never blocks.
 //
 // Contract:
 //  - send() answers with accepted(id, serverTimeMs) once the network holds the envelope,
@@ -26,8 +26,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcRelay)
 Q_DECLARE_LOGGING_CATEGORY(lcOnion)
 
 namespace tandem::transport {
-
-enum class Kind { Relay, Onion };
 
 struct TransportStatus {
     enum class State { Offline, Connecting, Online, Failing };
@@ -84,7 +82,6 @@ public:
     using QObject::QObject;
     ~Transport() override = default;
 
-    [[nodiscard]] virtual Kind kind() const = 0;
     [[nodiscard]] virtual TransportStatus status() const = 0;
     virtual void start() = 0;
     virtual void stop() = 0;

@@ -90,7 +90,6 @@ public:
                    QObject* parent = nullptr);
     ~OnionTransport() override;
 
-    [[nodiscard]] Kind kind() const override { return Kind::Onion; }
     [[nodiscard]] TransportStatus status() const override { return status_; }
     void start() override;
     void stop() override;

@@ -36,7 +36,6 @@ public:
     RelayTransport(RelayEndpoint endpoint, RelayCredentials credentials, QObject* parent = nullptr);
     ~RelayTransport() override;
 
-    [[nodiscard]] Kind kind() const override { return Kind::Relay; }
     [[nodiscard]] TransportStatus status() const override { return status_; }
     void start() override;
     void stop() override;
