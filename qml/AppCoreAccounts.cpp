@@ -7,6 +7,7 @@
 #include "app/core/Messenger.h"
 #include "app/core/NetworkConfig.h"
 #include "app/core/session/SessionCodec.h"
+#include "app/core/session/SessionSetup.h"
 #include "app/core/signal/SignalRegistration.h"
 #include "crypto/session/RecoveryPhrase.h"
 #include "qml/AppCore.h"
@@ -190,14 +191,11 @@ void AppCore::restoreSessionIdentity(const QString& phrase, const QString& netwo
     if (busy_) {
         return;
     }
-    const auto seed = crypto::session::decodeRecoveryPhrase(phrase);
-    if (!seed) {
-        emit setupFailed(tr("The recovery phrase is not valid: %1").arg(seed.error().message));
-        return;
-    }
-    auto identity = crypto::session::SessionIdentity::fromSeed(seed->span());
+    auto identity = core::sessionmode::restoreIdentity(phrase);
     if (!identity) {
-        emit setupFailed(identity.error().message);
+        QString why = identity.error();
+        why[0] = why[0].toUpper();  // a sentence of its own here
+        emit setupFailed(why);
         return;
     }
     saveSessionAccount(*identity, networkFile);
@@ -216,18 +214,12 @@ void AppCore::saveSessionAccount(const crypto::session::SessionIdentity& identit
     }
     setBusy(true);
     networkFile_ = networkFile;  // offered again for the other mode
-    const Account account =
-        core::sessionmode::accountFor(identity, QDateTime::currentMSecsSinceEpoch());
-    store_.write(
-        [account, json = network->json](Repositories& r) -> StoreResult<void> {
-            TANDEM_TRY(r.accounts.put(account));
-            return r.settings.set(QStringLiteral("network"), json);
-        },
-        this,
-        [this](StoreResult<void> saved) {
-            if (!saved) {
+    core::sessionmode::saveAccount(store_, identity, *network)
+        .then(this, [this](core::CoreResult<core::sessionmode::Saved> saved) {
+            if (!saved || !saved->existing.isEmpty()) {
                 setBusy(false);
-                emit setupFailed(saved.error().message);
+                emit setupFailed(saved ? tr("This profile already has a Session ID.")
+                                       : saved.error().message);
                 return;
             }
             pendingSession_.reset();  // the seed is in the profile now, not in memory here

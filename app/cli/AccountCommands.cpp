@@ -13,6 +13,7 @@
 #include "app/core/Await.h"
 #include "app/core/Messenger.h"
 #include "app/core/session/SessionCodec.h"
+#include "app/core/session/SessionSetup.h"
 #include "app/core/signal/SignalRegistration.h"
 #include "crypto/session/RecoveryPhrase.h"
 #include "crypto/signal/Identity.h"
@@ -65,15 +66,9 @@ int runInitSession(CommandContext& ctx) {
             }
             phrase = QString::fromUtf8(typed->bytes);
         }
-        const auto seed = crypto::session::decodeRecoveryPhrase(phrase);
-        if (!seed) {
-            return fail(
-                ctx,
-                QStringLiteral("the recovery phrase is not valid: %1").arg(seed.error().message));
-        }
-        auto restored = crypto::session::SessionIdentity::fromSeed(seed->span());
+        auto restored = core::sessionmode::restoreIdentity(phrase);
         if (!restored) {
-            return fail(ctx, restored.error().message);
+            return fail(ctx, restored.error());
         }
         identity = std::move(restored).value();
     } else {
@@ -84,28 +79,17 @@ int runInitSession(CommandContext& ctx) {
         return fail(ctx, opened.error().message);
     }
     const QString id = identity->sessionId;
-    const auto account =
-        core::sessionmode::accountFor(*identity, QDateTime::currentMSecsSinceEpoch());
-    const auto saved = awaitFuture(store.write(
-        [account, json = network->json](Repositories& r) -> StoreResult<std::optional<QString>> {
-            TANDEM_TRY_ASSIGN(const auto existing, r.accounts.get(Mode::Session));
-            if (existing) {
-                return std::optional<QString>(existing->address);
-            }
-            TANDEM_TRY(r.accounts.put(account));
-            TANDEM_TRY(r.settings.set(QStringLiteral("network"), json));
-            return std::optional<QString>();
-        }));
+    const auto saved = awaitFuture(core::sessionmode::saveAccount(store, *identity, *network));
     if (!saved) {
         return fail(ctx, saved.error().message);
     }
-    if (*saved) {
-        if (**saved == id) {
+    if (!saved->existing.isEmpty()) {
+        if (saved->existing == id) {
             ctx.out << "This profile already has the Session ID " << id << ".\n";
             return kExitOk;
         }
-        return fail(
-            ctx, QStringLiteral("this profile already has a Session ID (%1)").arg(redact(**saved)));
+        return fail(ctx, QStringLiteral("this profile already has a Session ID (%1)")
+                             .arg(redact(saved->existing)));
     }
     if (restoring) {
         ctx.out << "Restored your Session ID: " << id << "\n";

@@ -1,0 +1,30 @@
+// Session mode's account set-up, one path for tandemctl (init session) and the app: a new
+// identity or one restored from its recovery phrase is stored in the profile with the network
+// settings, unless the profile has a Session ID already.
+#pragma once
+
+#include <QFuture>
+
+#include <tandem/common/Expected.h>
+
+#include "app/core/CoreError.h"
+#include "app/core/NetworkConfig.h"
+#include "crypto/session/SessionKeys.h"
+#include "storage/Store.h"
+
+namespace tandem::core::sessionmode {
+
+// The identity a recovery phrase restores, or why the phrase is not one.
+Expected<crypto::session::SessionIdentity, QString> restoreIdentity(const QString& phrase);
+
+struct Saved {
+    // Empty: `identity` was stored. Else the Session ID the profile has already (nothing was
+    // stored; it may be this identity's own).
+    QString existing;
+};
+// Stores `identity` and `network` (which must name an onion network) in the profile.
+QFuture<CoreResult<Saved>> saveAccount(storage::Store& store,
+                                       const crypto::session::SessionIdentity& identity,
+                                       const NetworkConfig& network);
+
+}  // namespace tandem::core::sessionmode
