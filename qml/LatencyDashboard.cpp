@@ -15,12 +15,12 @@ using namespace tandem::storage;
 
 namespace {
 
-std::optional<TransportKind> kindOf(const QString& transport) {
+std::optional<Mode> kindOf(const QString& transport) {
     if (transport == QLatin1String("signal")) {
-        return TransportKind::Relay;
+        return Mode::Signal;
     }
     if (transport == QLatin1String("session")) {
-        return TransportKind::Onion;
+        return Mode::Session;
     }
     return std::nullopt;
 }
@@ -214,7 +214,7 @@ QVariantList LatencyDashboard::summaries() const {
     QVariantList out;
     const auto ms = [](const std::optional<double>& v) { return v ? QVariant(*v) : QVariant(); };
     const std::vector<LatencySample>& shown = this->shown();
-    for (const TransportKind t : {TransportKind::Relay, TransportKind::Onion}) {
+    for (const Mode t : {Mode::Signal, Mode::Session}) {
         const core::LatencySummary s = core::summarize(shown, t, metric_);
         if (s.count == 0) {
             continue;
@@ -233,7 +233,7 @@ QVariantList LatencyDashboard::summaries() const {
 double LatencyDashboard::maxMs() const {
     double out = 0;
     const std::vector<LatencySample>& shown = this->shown();
-    for (const TransportKind t : {TransportKind::Relay, TransportKind::Onion}) {
+    for (const Mode t : {Mode::Signal, Mode::Session}) {
         for (const double v : core::latencyValuesMs(shown, t, metric_)) {
             out = std::max(out, v);
         }
@@ -263,7 +263,7 @@ QDateTime LatencyDashboard::lastAt() const {
     return QDateTime::fromMSecsSinceEpoch(it->sentAt);
 }
 
-std::vector<QPointF> LatencyDashboard::cdf(TransportKind transport) const {
+std::vector<QPointF> LatencyDashboard::cdf(Mode transport) const {
     const std::vector<LatencySample>& shown = this->shown();
     std::vector<double> values = core::latencyValuesMs(shown, transport, metric_);
     std::sort(values.begin(), values.end());
@@ -277,7 +277,7 @@ std::vector<QPointF> LatencyDashboard::cdf(TransportKind transport) const {
     return thin(std::move(points), kMaxPoints);
 }
 
-std::vector<QPointF> LatencyDashboard::timeline(TransportKind transport) const {
+std::vector<QPointF> LatencyDashboard::timeline(Mode transport) const {
     std::vector<QPointF> points;
     for (const LatencySample& s : shown()) {
         const auto& us = metric_ == core::LatencyMetric::RoundTrip ? s.roundTripUs : s.oneWayUs;

@@ -84,8 +84,8 @@ signals:
 
 private:
     void addLive(const QString& transport, qint64 sentAt, double roundTripMs, double oneWayMs);
-    [[nodiscard]] std::vector<QPointF> cdf(storage::TransportKind transport) const;
-    [[nodiscard]] std::vector<QPointF> timeline(storage::TransportKind transport) const;
+    [[nodiscard]] std::vector<QPointF> cdf(storage::Mode transport) const;
+    [[nodiscard]] std::vector<QPointF> timeline(storage::Mode transport) const;
 
     QPointer<AppCore> core_;
     enum class Source { Probes, Messages, All };

@@ -44,7 +44,6 @@ enum class Verification : int { Default = 0, Verified = 1, Unverified = 2 };
 enum class OutboxKind : int { Message = 1, DeliveryReceipt = 2, ReadReceipt = 3, Control = 4 };
 enum class PrekeyKind : int { Signed = 1, OneTime = 2 };
 enum class StickerOrigin : int { Created = 1, Installed = 2 };
-enum class TransportKind : int { Relay = 1, Onion = 2 };
 
 // 16 random bytes chosen by the sender; the same on every device and on the wire, so a
 // message delivered twice is stored once.
@@ -175,7 +174,7 @@ struct Sticker {
 
 struct LatencySample {
     std::int64_t id = 0;
-    TransportKind transport = TransportKind::Relay;
+    Mode transport = Mode::Signal;  // the mode whose transport carried it
     QByteArray messageUid;
     std::optional<std::int64_t> probeRun;
     std::int64_t sentAt = 0;

@@ -120,7 +120,7 @@ int runLatency(CommandContext& ctx) {
                    .arg(QStringLiteral("p90 ms"), 9)
                    .arg(QStringLiteral("p99 ms"), 9)
                    .arg(QStringLiteral("max ms"), 9);
-    for (const TransportKind t : {TransportKind::Relay, TransportKind::Onion}) {
+    for (const Mode t : {Mode::Signal, Mode::Session}) {
         for (const auto metric : {core::LatencyMetric::RoundTrip, core::LatencyMetric::OneWay}) {
             const auto s = core::summarize(samples, t, metric);
             if (s.count == 0) {

@@ -169,8 +169,7 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
                                   r.messages.updateStatus(message->id, status, now));
                 if (status == MessageStatus::Delivered && firstDelivery && moved) {
                     LatencySample sample;
-                    sample.transport =
-                        mode == Mode::Signal ? TransportKind::Relay : TransportKind::Onion;
+                    sample.transport = mode;
                     sample.messageUid = message->uid.toByteArray();
                     sample.sentAt = message->sentAt;
                     sample.oneWayUs =

@@ -247,8 +247,7 @@ void LatencyProbes::sendRound() {
         const QByteArray bytes = proto::encodeContent(content);
 
         Pending pending;
-        pending.sample.transport =
-            target.mode == Mode::Signal ? TransportKind::Relay : TransportKind::Onion;
+        pending.sample.transport = target.mode;
         pending.sample.messageUid = uid.toByteArray();
         pending.sample.probeRun = run.run;
         pending.sample.sentAt = now / 1000;

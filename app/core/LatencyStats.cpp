@@ -20,7 +20,7 @@ std::optional<double> percentile(const std::vector<double>& sorted, std::size_t 
 }
 
 std::vector<double> latencyValuesMs(const std::vector<LatencySample>& samples,
-                                    TransportKind transport, LatencyMetric metric) {
+                                    Mode transport, LatencyMetric metric) {
     std::vector<double> out;
     for (const LatencySample& s : samples) {
         if (s.transport != transport || s.lost) {
@@ -34,7 +34,7 @@ std::vector<double> latencyValuesMs(const std::vector<LatencySample>& samples,
     return out;
 }
 
-LatencySummary summarize(const std::vector<LatencySample>& samples, TransportKind transport,
+LatencySummary summarize(const std::vector<LatencySample>& samples, Mode transport,
                          LatencyMetric metric) {
     LatencySummary out;
     for (const LatencySample& s : samples) {
@@ -55,8 +55,8 @@ LatencySummary summarize(const std::vector<LatencySample>& samples, TransportKin
     return out;
 }
 
-QString transportName(TransportKind transport) {
-    return transport == TransportKind::Relay ? QStringLiteral("signal") : QStringLiteral("session");
+QString transportName(Mode transport) {
+    return modeName(transport).toLower();
 }
 
 QByteArray latencyCsv(const std::vector<LatencySample>& samples) {

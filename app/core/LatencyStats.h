@@ -28,11 +28,11 @@ std::optional<double> percentile(const std::vector<double>& sorted, std::size_t 
 
 // The samples' values in milliseconds (answered ones, in the order given).
 std::vector<double> latencyValuesMs(const std::vector<storage::LatencySample>& samples,
-                                    storage::TransportKind transport, LatencyMetric metric);
+                                    storage::Mode transport, LatencyMetric metric);
 LatencySummary summarize(const std::vector<storage::LatencySample>& samples,
-                         storage::TransportKind transport, LatencyMetric metric);
+                         storage::Mode transport, LatencyMetric metric);
 
-QString transportName(storage::TransportKind transport);  // "signal" / "session"
+QString transportName(storage::Mode transport);  // "signal" / "session"
 
 // run,transport,sent_at_ms,one_way_us,round_trip_us,size,path,lost — one line per sample,
 // with a header line.

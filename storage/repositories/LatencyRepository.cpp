@@ -15,7 +15,7 @@ namespace {
 LatencySample readSample(const Statement& stmt) {
     LatencySample s;
     s.id = stmt.int64(0);
-    s.transport = toEnum<TransportKind>(stmt.int64(1));
+    s.transport = toEnum<Mode>(stmt.int64(1));
     s.messageUid = stmt.blob(2);
     s.probeRun = stmt.optInt64(3);
     s.sentAt = stmt.int64(4);
@@ -54,7 +54,7 @@ StoreResult<std::int64_t> LatencyRepository::add(const LatencySample& s) {
 }
 
 StoreResult<std::vector<LatencySample>> LatencyRepository::samples(
-    std::optional<TransportKind> transport, std::int64_t since, int limit) {
+    std::optional<Mode> transport, std::int64_t since, int limit) {
     TANDEM_TRY(checkPageSize(limit));
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("SELECT " SAMPLE_COLUMNS " FROM latency_samples "
@@ -85,7 +85,7 @@ StoreResult<std::vector<LatencySample>> LatencyRepository::newest(std::int64_t b
     return collectRows(*stmt, readSample);
 }
 
-StoreResult<std::int64_t> LatencyRepository::count(std::optional<TransportKind> transport) {
+StoreResult<std::int64_t> LatencyRepository::count(std::optional<Mode> transport) {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT count(*) FROM latency_samples "
                                                     "WHERE ?1 IS NULL OR transport = ?1"));
     transport ? stmt->bind(1, fromEnum(*transport)) : stmt->bindNull(1);

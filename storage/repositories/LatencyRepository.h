@@ -18,12 +18,12 @@ public:
 
     StoreResult<std::int64_t> add(const LatencySample& sample);
     // Samples sent at or after `since`, oldest first; all transports when none is given.
-    StoreResult<std::vector<LatencySample>> samples(std::optional<TransportKind> transport,
+    StoreResult<std::vector<LatencySample>> samples(std::optional<Mode> transport,
                                                     std::int64_t since, int limit);
     StoreResult<std::vector<LatencySample>> probeRun(std::int64_t run, int limit);
     // The newest samples with an id below `beforeId`, newest first (a page of them).
     StoreResult<std::vector<LatencySample>> newest(std::int64_t beforeId, int limit);
-    StoreResult<std::int64_t> count(std::optional<TransportKind> transport);
+    StoreResult<std::int64_t> count(std::optional<Mode> transport);
     StoreResult<int> deleteOlderThan(std::int64_t before);
 
 private:

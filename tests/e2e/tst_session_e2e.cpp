@@ -199,7 +199,7 @@ private slots:
                     for (const std::int64_t age : {Messenger::kLatencyRetentionMs + 60000,
                                                    Messenger::kLatencyRetentionMs - 60000}) {
                         LatencySample s;
-                        s.transport = TransportKind::Onion;
+                        s.transport = Mode::Session;
                         s.sentAt = now - age;
                         s.roundTripUs = 1000;
                         TANDEM_TRY(r.latency.add(s));

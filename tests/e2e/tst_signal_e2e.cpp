@@ -179,7 +179,7 @@ private slots:
         QVERIFY(alice.messenger->isIdle());
         // Latency samples were recorded from the receipts.
         const auto samples = test::await(alice.store->read(
-            [](Repositories& r) { return r.latency.count(TransportKind::Relay); }));
+            [](Repositories& r) { return r.latency.count(Mode::Signal); }));
         QCOMPARE(samples.value(), std::int64_t{kEach});
     }
 

@@ -362,7 +362,7 @@ private slots:
         std::vector<LatencySample> written;
         for (int i = 0; i < 230; ++i) {
             LatencySample s;
-            s.transport = i % 2 == 0 ? TransportKind::Relay : TransportKind::Onion;
+            s.transport = i % 2 == 0 ? Mode::Signal : Mode::Session;
             s.sentAt = t0 + i * 100;
             s.probeRun = 42;
             s.size = 60;
@@ -371,7 +371,7 @@ private slots:
                 s.lost = true;
             } else {
                 const std::int64_t ms = (i * 37) % 115 + 1;
-                s.roundTripUs = (s.transport == TransportKind::Relay ? ms : ms * 10) * 1000;
+                s.roundTripUs = (s.transport == Mode::Signal ? ms : ms * 10) * 1000;
                 s.oneWayUs = *s.roundTripUs / 2;
             }
             written.push_back(s);
@@ -379,7 +379,7 @@ private slots:
         // Five messages' samples besides the probes: shown only when asked for.
         for (int i = 0; i < 5; ++i) {
             LatencySample m;
-            m.transport = TransportKind::Relay;
+            m.transport = Mode::Signal;
             m.sentAt = t0 + 50 + i * 100;
             m.roundTripUs = 9'000'000;
             m.oneWayUs = 4'000'000;
@@ -405,7 +405,7 @@ private slots:
         QCOMPARE(dash.sampleCount(), 235);
         dash.setSource(QStringLiteral("probes"));
 
-        const auto expect = [&](TransportKind t, bool roundTrip) {
+        const auto expect = [&](Mode t, bool roundTrip) {
             std::vector<double> values;
             int count = 0;
             for (const LatencySample& s : written) {
@@ -425,7 +425,7 @@ private slots:
             };
             return QVariantMap{
                 {QStringLiteral("transport"),
-                 t == TransportKind::Relay ? QStringLiteral("signal") : QStringLiteral("session")},
+                 t == Mode::Signal ? QStringLiteral("signal") : QStringLiteral("session")},
                 {QStringLiteral("count"), count},
                 {QStringLiteral("lost"), count - static_cast<int>(values.size())},
                 {QStringLiteral("p50"), rank(0.5)},
@@ -437,8 +437,8 @@ private slots:
             dash.setMetric(roundTrip ? QStringLiteral("roundTrip") : QStringLiteral("oneWay"));
             const QVariantList summaries = dash.summaries();
             QCOMPARE(summaries.size(), 2);
-            QCOMPARE(summaries[0].toMap(), expect(TransportKind::Relay, roundTrip));
-            QCOMPARE(summaries[1].toMap(), expect(TransportKind::Onion, roundTrip));
+            QCOMPARE(summaries[0].toMap(), expect(Mode::Signal, roundTrip));
+            QCOMPARE(summaries[1].toMap(), expect(Mode::Session, roundTrip));
             // 5 of 115 lost per transport: p99 falls on a lost probe, p90 does not.
             QCOMPARE(summaries[0].toMap()[QStringLiteral("lost")].toInt(), 5);
             QVERIFY(summaries[0].toMap()[QStringLiteral("p99")].isNull());

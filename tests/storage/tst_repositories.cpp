@@ -664,27 +664,27 @@ private slots:
     void latencySamples() {
         for (int i = 0; i < 10; ++i) {
             LatencySample s;
-            s.transport = i % 2 == 0 ? TransportKind::Relay : TransportKind::Onion;
+            s.transport = i % 2 == 0 ? Mode::Signal : Mode::Session;
             s.sentAt = 1000 + i;
             s.roundTripUs = 2000 + i;
             s.oneWayUs = 1000 + i;
             s.size = 160;
             s.probeRun = i < 4 ? std::optional<std::int64_t>(7) : std::nullopt;
-            s.path = s.transport == TransportKind::Onion ? QStringLiteral("n1>n2>n3") : QString();
+            s.path = s.transport == Mode::Session ? QStringLiteral("n1>n2>n3") : QString();
             ok(r_->latency.add(s));
         }
         LatencySample lost;
-        lost.transport = TransportKind::Onion;
+        lost.transport = Mode::Session;
         lost.sentAt = 2000;
         lost.lost = true;
         ok(r_->latency.add(lost));
         LatencySample bad;
         bad.sentAt = 1;
         QCOMPARE(errorOf(r_->latency.add(bad)), StoreErrorCode::InvalidArgument);
-        QCOMPARE(ok(r_->latency.count(TransportKind::Relay)), std::int64_t{5});
-        QCOMPARE(ok(r_->latency.count(TransportKind::Onion)), std::int64_t{6});
+        QCOMPARE(ok(r_->latency.count(Mode::Signal)), std::int64_t{5});
+        QCOMPARE(ok(r_->latency.count(Mode::Session)), std::int64_t{6});
         QCOMPARE(ok(r_->latency.count(std::nullopt)), std::int64_t{11});
-        const auto onion = ok(r_->latency.samples(TransportKind::Onion, 1005, 100));
+        const auto onion = ok(r_->latency.samples(Mode::Session, 1005, 100));
         QCOMPARE(onion.size(), std::size_t{4});  // 1005, 1007, 1009, lost
         QVERIFY(onion.back().lost);
         QVERIFY(!onion.back().roundTripUs.has_value());
