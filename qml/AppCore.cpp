@@ -442,16 +442,27 @@ void AppCore::stopCore() {
 }
 
 void AppCore::sendText(const QString& address, const QString& text) {
+    queueText([mode = mode_, address, text](core::Messenger& messenger) {
+        return messenger.sendText(mode, address, text);
+    });
+}
+
+void AppCore::sendToConversation(qint64 conversationId, const QString& text) {
+    queueText([conversationId, text](core::Messenger& messenger) {
+        return messenger.sendText(conversationId, text);
+    });
+}
+
+void AppCore::queueText(std::function<QFuture<core::CoreResult<Message>>(core::Messenger&)> send) {
     if (messenger_ == nullptr) {
         emit sendFailed(
             tr("Tandem is restarting its connection; the message was not sent. "
                "Send it again in a moment."));
         return;
     }
-    const Mode mode = mode_;
     core::Messenger* messenger = messenger_;
-    QMetaObject::invokeMethod(messenger, [this, messenger, mode, address, text] {
-        messenger->sendText(mode, address, text).then([this](core::CoreResult<Message> queued) {
+    QMetaObject::invokeMethod(messenger, [this, messenger, send = std::move(send)] {
+        send(*messenger).then([this](core::CoreResult<Message> queued) {
             if (!queued) {
                 QMetaObject::invokeMethod(
                     this, [this, why = queued.error().message] { emit sendFailed(why); });

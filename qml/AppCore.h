@@ -8,8 +8,10 @@
 // as plain values queued to the GUI thread, where the models read the store for themselves.
 #pragma once
 
+#include <functional>
 #include <memory>
 
+#include <QFuture>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -18,6 +20,7 @@
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
+#include "app/core/CoreError.h"
 #include "crypto/session/SessionKeys.h"
 #include "storage/Store.h"
 #include "storage/Types.h"
@@ -94,6 +97,8 @@ public:
     Q_INVOKABLE void unlock(const QString& passphrase);
     // Queues a text to an address of the current mode (the conversation is created if new).
     Q_INVOKABLE void sendText(const QString& address, const QString& text);
+    // Queues a text to a conversation of the list.
+    Q_INVOKABLE void sendToConversation(qint64 conversationId, const QString& text);
     // Sends a failed message again.
     Q_INVOKABLE void retry(qint64 messageId);
     // Note to Self: opened (created if new) with noteToSelfOpened(id); texts stay here.
@@ -200,6 +205,9 @@ private:
     // The core again, with the accounts now in the profile.
     void accountsAdded();
     void dropRegistration();
+    // Queues what `send` queues on the core thread; sendFailed or conversationChanged after.
+    void queueText(
+        std::function<QFuture<core::CoreResult<storage::Message>>(core::Messenger&)> send);
 
     QString profileDir_;
     storage::Store store_;

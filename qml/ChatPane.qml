@@ -58,8 +58,11 @@ Pane {
         if (text.length === 0) return
         if (pane.noteToSelf) {
             pane.core.sendNoteToSelf(text)  // stays on this computer
+        } else if (pane.conversationId > 0) {
+            pane.core.sendToConversation(pane.conversationId, text)
+            pane.sent(pane.address)
         } else if (pane.address.length > 0) {
-            pane.core.sendText(pane.address, text)
+            pane.core.sendText(pane.address, text)  // a new conversation: made as it is sent
             pane.sent(pane.address)
         } else {
             return
