@@ -10,6 +10,7 @@ import Tandem
 Pane {
     id: setup
     required property AppCore core
+    readonly property AccountSetupFlow flow: core.setup
     property color accent
     property string problem: ""
     property bool codeStep: false
@@ -18,11 +19,14 @@ Pane {
     property int sessionStep: 0  // 0 choose, 1 the phrase, 2 confirm, 3 restore
 
     Connections {
-        target: setup.core
-        function onSetupFailed(reason) { setup.problem = reason }
+        target: setup.flow
+        function onFailed(reason) { setup.problem = reason }
         function onCodeNeeded() { setup.codeStep = true; setup.codeRequired = true; setup.problem = "" }
         function onPinNeeded() { setup.codeStep = true; pin.forceActiveFocus() }
         function onRegistrationInterrupted() { setup.codeStep = false; setup.codeRequired = false }
+    }
+    Connections {
+        target: setup.core
         function onAccountsChanged() {
             setup.problem = ""
             // The phrase is not kept in memory once it is stored (or abandoned).
@@ -59,7 +63,7 @@ Pane {
             id: network
             objectName: "setupNetwork"
             Layout.fillWidth: true
-            text: setup.core.networkFile
+            text: setup.flow.networkFile
             placeholderText: qsTr("Network file (network.json)")
             Accessible.name: qsTr("Network file")
         }
@@ -112,23 +116,23 @@ Pane {
                     id: confirmCode
                     objectName: "setupConfirmCode"
                     text: qsTr("Confirm")
-                    enabled: (code.text.length > 0 || !setup.codeRequired) && !setup.core.busy
+                    enabled: (code.text.length > 0 || !setup.codeRequired) && !setup.flow.busy
                     onClicked: {
                         setup.problem = ""
-                        setup.core.confirmSignalCode(code.text, pin.text)
+                        setup.flow.confirmSignalCode(code.text, pin.text)
                     }
                 }
             }
             Button {
                 objectName: "setupRegister"
                 visible: !setup.codeStep
-                text: setup.core.busy ? qsTr("Registering…") : qsTr("Register")
-                enabled: phone.acceptableInput && network.text.length > 0 && !setup.core.busy
+                text: setup.flow.busy ? qsTr("Registering…") : qsTr("Register")
+                enabled: phone.acceptableInput && network.text.length > 0 && !setup.flow.busy
                 highlighted: true
                 palette.button: setup.accent
                 onClicked: {
                     setup.problem = ""
-                    setup.core.registerSignal(phone.text, network.text, share.checked, pin.text)
+                    setup.flow.registerSignal(phone.text, network.text, share.checked, pin.text)
                 }
             }
         }
@@ -143,7 +147,7 @@ Pane {
                 palette.button: setup.accent
                 enabled: network.text.length > 0
                 onClicked: {
-                    setup.identity = setup.core.newSessionIdentity()
+                    setup.identity = setup.flow.newSessionIdentity()
                     setup.sessionStep = 1
                 }
             }
@@ -208,7 +212,7 @@ Pane {
             }
             Repeater {
                 id: answers
-                model: setup.sessionStep === 2 ? setup.core.confirmationPositions() : []
+                model: setup.sessionStep === 2 ? setup.flow.confirmationPositions() : []
                 delegate: TextField {
                     required property int index
                     required property int modelData
@@ -228,12 +232,12 @@ Pane {
                     text: qsTr("Confirm")
                     highlighted: true
                     palette.button: setup.accent
-                    enabled: !setup.core.busy
+                    enabled: !setup.flow.busy
                     onClicked: {
                         const given = []
                         for (let i = 0; i < answers.count; ++i) given.push(answers.itemAt(i).text)
                         setup.problem = ""
-                        setup.core.confirmSessionIdentity(given, network.text)
+                        setup.flow.confirmSessionIdentity(given, network.text)
                     }
                 }
             }
@@ -263,10 +267,10 @@ Pane {
                     text: qsTr("Restore")
                     highlighted: true
                     palette.button: setup.accent
-                    enabled: phrase.text.trim().length > 0 && !setup.core.busy
+                    enabled: phrase.text.trim().length > 0 && !setup.flow.busy
                     onClicked: {
                         setup.problem = ""
-                        setup.core.restoreSessionIdentity(phrase.text, network.text)
+                        setup.flow.restoreSessionIdentity(phrase.text, network.text)
                     }
                 }
             }

@@ -49,15 +49,12 @@ AppCore::AppCore(QString profileDir, QObject* parent)
     hadProfile_ = Profile::exists(profileDir_);
     state_ = hadProfile_ ? State::Locked : State::NoProfile;
     coreThread_.setObjectName(QStringLiteral("tandem-core"));
-    // The network to offer when an account is set up: $TANDEM_NETWORK, else the local demo's.
-    networkFile_ = qEnvironmentVariable("TANDEM_NETWORK");
-    if (networkFile_.isEmpty()) {
-        const QString demo = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-                             QStringLiteral("/tandem-demo/net/network.json");
-        if (QFileInfo::exists(demo)) {
-            networkFile_ = demo;
-        }
-    }
+    setup_ = new AccountSetupFlow(
+        store_,
+        {[this]() -> QObject* { return messenger_; },
+         [this](Mode mode) { return mode == Mode::Signal ? hasSignal() : hasSession(); }},
+        this);
+    connect(setup_, &AccountSetupFlow::accountAdded, this, &AppCore::accountsAdded);
 }
 
 AppCore::~AppCore() {
@@ -110,11 +107,9 @@ void AppCore::countUnread() {
         });
 }
 
-void AppCore::setBusy(bool busy) {
-    if (busy != busy_) {
-        busy_ = busy;
-        emit busyChanged();
-    }
+void AppCore::accountsAdded() {
+    stopCore();
+    opened();  // reads the accounts again and starts the core with them
 }
 
 void AppCore::setState(State state, const QString& error) {
@@ -434,6 +429,7 @@ void AppCore::stopCore() {
     }
     core::Messenger* messenger = std::exchange(messenger_, nullptr);
     setProbing(false);  // a run ends with its core
+    setup_->coreStopped();
     // Destroyed on its own thread (its transports' sockets belong to it), before the store.
     QMetaObject::invokeMethod(
         messenger, [messenger] { delete messenger; }, Qt::BlockingQueuedConnection);

@@ -21,7 +21,7 @@
 #include <QtQml/qqmlregistration.h>
 
 #include "app/core/CoreError.h"
-#include "crypto/session/SessionKeys.h"
+#include "qml/AccountSetupFlow.h"
 #include "storage/Store.h"
 #include "storage/Types.h"
 
@@ -55,9 +55,8 @@ class AppCore : public QObject {
     Q_PROPERTY(QString connectionText READ connectionText NOTIFY connectionChanged)
     // Session mode: the hops of the current onion path (guard first), as Session shows them.
     Q_PROPERTY(QStringList onionPath READ onionPath NOTIFY connectionChanged)
-    // Account set-up: the network file to offer (the profile's, else the local demo's).
-    Q_PROPERTY(QString networkFile READ networkFile NOTIFY accountsChanged)
-    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    // Account set-up (the set-up page's steps).
+    Q_PROPERTY(tandem::gui::AccountSetupFlow* setup READ setup CONSTANT)
     // Notifications show the sender and the text, or only that a message came (remembered).
     Q_PROPERTY(bool previews READ previews WRITE setPreviews NOTIFY previewsChanged)
     // Whether contacts are told when their messages are read (kept in the profile).
@@ -122,25 +121,7 @@ public:
     // new-conversation field, validated as it is typed).
     Q_INVOKABLE QString checkAddress(const QString& address) const;
 
-    // ---- account set-up (docs/app.md) ----
-    // Signal mode: registers `phone` at the network's relay; codeNeeded() when the relay sent
-    // a verification code (then confirmSignalCode), accountsChanged() when done, setupFailed.
-    // `pin` (may be empty): the registration lock PIN the number is locked with; pinNeeded()
-    // when the number is locked and no PIN or a wrong one was given (confirmSignalCode again,
-    // with the PIN).
-    Q_INVOKABLE void registerSignal(const QString& phone, const QString& networkFile,
-                                    bool sharePhone, const QString& pin = {});
-    Q_INVOKABLE void confirmSignalCode(const QString& code, const QString& pin = {});
-    // Session mode: a new identity, held here until confirmed: {sessionId, words: [13]}.
-    Q_INVOKABLE QVariantMap newSessionIdentity();
-    // Three positions (0-based) of words the user must type back to show they wrote them down.
-    Q_INVOKABLE QList<int> confirmationPositions() const { return confirmPositions_; }
-    // Saves the held identity if `answers` (word per position) match; else setupFailed.
-    Q_INVOKABLE void confirmSessionIdentity(const QVariantList& answers,
-                                            const QString& networkFile);
-    Q_INVOKABLE void restoreSessionIdentity(const QString& phrase, const QString& networkFile);
-
-    [[nodiscard]] QString networkFile() const { return networkFile_; }
+    [[nodiscard]] AccountSetupFlow* setup() const { return setup_; }
     [[nodiscard]] bool previews() const { return previews_; }
     void setPreviews(bool previews);
     [[nodiscard]] bool readReceipts() const { return readReceipts_; }
@@ -153,7 +134,6 @@ public:
             emit openAtStartChanged();
         }
     }
-    [[nodiscard]] bool busy() const { return busy_; }
 
     // The open store (Ready), for the models.
     [[nodiscard]] storage::Store& store() { return store_; }
@@ -168,7 +148,6 @@ signals:
     void conversationChanged(qint64 conversationId);
     void sendFailed(const QString& reason);
     void noteToSelfOpened(qint64 conversationId);
-    void busyChanged();
     void contactDetailsLoaded(const QVariantMap& details);
     // The contact at `address` has a new identity key: their safety number changed.
     void identityChanged(const QString& address);
@@ -178,10 +157,6 @@ signals:
     void unreadTotalChanged();
     // A message arrived: who sent it (their name, else their address) and its text.
     void messageArrived(qint64 conversationId, const QString& sender, const QString& text);
-    void codeNeeded();
-    void pinNeeded();
-    void registrationInterrupted();
-    void setupFailed(const QString& reason);
     void probingChanged();
     void probeProgress(int done, int total);
     // `ok` false with the reason; samples `count` probes (lost ones included).
@@ -198,13 +173,8 @@ private:
     void loadAccounts();
     void startCore();
     void stopCore();
-    void setBusy(bool busy);
-    // Stores a Session identity with the network settings and restarts the core with it.
-    void saveSessionAccount(const crypto::session::SessionIdentity& identity,
-                            const QString& networkFile);
     // The core again, with the accounts now in the profile.
     void accountsAdded();
-    void dropRegistration();
     // Queues what `send` queues on the core thread; sendFailed or conversationChanged after.
     void queueText(
         std::function<QFuture<core::CoreResult<storage::Message>>(core::Messenger&)> send);
@@ -225,8 +195,7 @@ private:
     QString signalDetail_;
     QString sessionDetail_;
     QStringList path_;
-    QString networkFile_;
-    bool busy_ = false;
+    AccountSetupFlow* setup_;
     bool previews_ = true;
     bool readReceipts_ = true;
     int unreadTotal_ = 0;
@@ -235,10 +204,6 @@ private:
     void setProbing(bool probing);
     void keepSwitch(const char* key, bool on);
     void countUnread();
-    std::unique_ptr<crypto::session::SessionIdentity> pendingSession_;
-    QList<int> confirmPositions_;
-    // Lives on the core thread (it talks to the relay); set and cleared here.
-    QPointer<core::SignalRegistration> registration_;
 };
 
 }  // namespace tandem::gui

@@ -321,7 +321,7 @@ private slots:
             setupPane->property("identity").toMap().value(QStringLiteral("words")).toStringList();
         QCOMPARE(words.size(), 13);
         click(app, find(app, "setupWroteItDown"));
-        const QList<int> asked = app.core().confirmationPositions();
+        const QList<int> asked = app.core().setup()->confirmationPositions();
         QList<QQuickItem*> fields;
         QVERIFY(QTest::qWaitFor(
             [&] {
@@ -372,7 +372,7 @@ private slots:
                             find(app, "setupRegister")->property("enabled").toString() + " / " +
                             find(app, "setupNetwork")->property("text").toString() + " / " +
                             find(app, "setupPhone")->property("acceptableInput").toString() +
-                            " / " + QString::number(app.core().busy())));
+                            " / " + QString::number(app.core().setup()->busy())));
         QCOMPARE(app.core().myAddress(), QStringLiteral("+4915100000077"));
         QVERIFY(QTest::qWaitFor([&] { return app.core().connected(); }, 30000));
         shoot(app, QStringLiteral("app-first-run"));

@@ -27,7 +27,7 @@ TestCase {
         findChild(s, "setupWroteItDown").clicked()
         compare(s.sessionStep, 2)
         waitForRendering(s)
-        const asked = testCore.confirmationPositions()
+        const asked = testCore.setup.confirmationPositions()
         compare(asked.length, 3)
         for (let i = 0; i < 3; ++i)
             findChild(s, "setupWord" + i).text = i === 0 ? "wrong" : s.identity.words[asked[i]]

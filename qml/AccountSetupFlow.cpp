@@ -1,8 +1,10 @@
-// AppCore: setting up accounts — a Signal-mode registration at the relay (with a code when the
-// relay verifies), a new Session ID confirmed by words of its recovery phrase, or one
-// restored from its phrase. The rest of AppCore is in AppCore.cpp.
-#include <QDateTime>
+#include "qml/AccountSetupFlow.h"
+
+#include <sodium.h>
+
+#include <QFileInfo>
 #include <QRandomGenerator>
+#include <QStandardPaths>
 
 #include "app/core/Messenger.h"
 #include "app/core/NetworkConfig.h"
@@ -10,17 +12,10 @@
 #include "app/core/session/SessionSetup.h"
 #include "app/core/signal/SignalRegistration.h"
 #include "crypto/session/RecoveryPhrase.h"
-#include "qml/AppCore.h"
 
 namespace tandem::gui {
 
 using namespace tandem::storage;
-
-void AppCore::accountsAdded() {
-    setBusy(false);
-    stopCore();
-    opened();  // reads the accounts again and starts the core with them
-}
 
 namespace {
 
@@ -35,19 +30,59 @@ SecretBytes pinBytes(const QString& pin) {
 
 }  // namespace
 
-void AppCore::registerSignal(const QString& phone, const QString& networkFile, bool sharePhone,
-                             const QString& pin) {
-    if (messenger_ == nullptr || busy_ || hasSignal()) {
+AccountSetupFlow::AccountSetupFlow(Store& store, Hooks hooks, QObject* parent)
+    : QObject(parent), store_(store), hooks_(std::move(hooks)) {
+    // The network to offer when an account is set up: $TANDEM_NETWORK, else the local demo's.
+    networkFile_ = qEnvironmentVariable("TANDEM_NETWORK");
+    if (networkFile_.isEmpty()) {
+        const QString demo = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                             QStringLiteral("/tandem-demo/net/network.json");
+        if (QFileInfo::exists(demo)) {
+            networkFile_ = demo;
+        }
+    }
+}
+
+AccountSetupFlow::~AccountSetupFlow() {
+    dropRegistration();
+}
+
+void AccountSetupFlow::setBusy(bool busy) {
+    if (busy != busy_) {
+        busy_ = busy;
+        emit busyChanged();
+    }
+}
+
+void AccountSetupFlow::setNetworkFile(const QString& file) {
+    if (file != networkFile_) {
+        networkFile_ = file;
+        emit networkFileChanged();
+    }
+}
+
+void AccountSetupFlow::added() {
+    setBusy(false);
+    emit accountAdded();  // the core starts again with it
+}
+
+void AccountSetupFlow::coreStopped() {
+    registration_ = nullptr;  // deleted with the core it lived beside
+}
+
+void AccountSetupFlow::registerSignal(const QString& phone, const QString& networkFile,
+                                      bool sharePhone, const QString& pin) {
+    if (hooks_.coreSide() == nullptr || busy_ || hooks_.hasAccount(Mode::Signal)) {
         return;
     }
     auto network = core::NetworkConfig::load(networkFile);
     if (!network || !network->relay) {
-        emit setupFailed(network ? tr("That network has no relay.") : network.error());
+        emit failed(network ? tr("That network has no relay.") : network.error());
         return;
     }
     setBusy(true);
-    networkFile_ = networkFile;  // offered again for the other mode
-    QObject* coreSide = messenger_;
+    setNetworkFile(networkFile);  // offered again for the other mode
+    QObject* coreSide = hooks_.coreSide();
     QMetaObject::invokeMethod(coreSide, [this, coreSide, network = std::move(network).value(),
                                          phone = phone.trimmed(), sharePhone, pin] {
         // On the core thread: registration talks to the relay.
@@ -58,7 +93,7 @@ void AppCore::registerSignal(const QString& phone, const QString& networkFile, b
                 registration->deleteLater();
                 QMetaObject::invokeMethod(this, [this, why = accepted.error().message] {
                     setBusy(false);
-                    emit setupFailed(why);
+                    emit failed(why);
                 });
                 return;
             }
@@ -70,7 +105,7 @@ void AppCore::registerSignal(const QString& phone, const QString& networkFile, b
                 QMetaObject::invokeMethod(this, [this, why = requested.error().message] {
                     setBusy(false);
                     dropRegistration();
-                    emit setupFailed(why);
+                    emit failed(why);
                 });
             } else if (*requested) {
                 QMetaObject::invokeMethod(this, [this] {
@@ -85,16 +120,16 @@ void AppCore::registerSignal(const QString& phone, const QString& networkFile, b
                             if (locked) {  // kept: confirmSignalCode with the PIN
                                 setBusy(false);
                                 emit pinNeeded();
-                                emit setupFailed(why);
+                                emit failed(why);
                                 return;
                             }
                             dropRegistration();
                             if (!why.isEmpty()) {
                                 setBusy(false);
-                                emit setupFailed(why);
+                                emit failed(why);
                                 return;
                             }
-                            accountsAdded();
+                            added();
                         });
                 });
             }
@@ -102,20 +137,20 @@ void AppCore::registerSignal(const QString& phone, const QString& networkFile, b
     });
 }
 
-void AppCore::dropRegistration() {
+void AccountSetupFlow::dropRegistration() {
     if (registration_) {
         registration_->deleteLater();  // on its own thread
     }
     registration_ = nullptr;
 }
 
-void AppCore::confirmSignalCode(const QString& code, const QString& pin) {
+void AccountSetupFlow::confirmSignalCode(const QString& code, const QString& pin) {
     if (busy_) {
         return;
     }
     if (!registration_) {  // the core restarted (another account was added) in between
         emit registrationInterrupted();
-        emit setupFailed(tr("The registration was interrupted. Register the number again."));
+        emit failed(tr("The registration was interrupted. Register the number again."));
         return;
     }
     setBusy(true);
@@ -125,7 +160,7 @@ void AppCore::confirmSignalCode(const QString& code, const QString& pin) {
             if (auto accepted = registration->setPin(pinBytes(pin)); !accepted) {
                 QMetaObject::invokeMethod(this, [this, why = accepted.error().message] {
                     setBusy(false);
-                    emit setupFailed(why);
+                    emit failed(why);
                 });
                 return;
             }
@@ -139,17 +174,17 @@ void AppCore::confirmSignalCode(const QString& code, const QString& pin) {
                         if (locked) {
                             emit pinNeeded();
                         }
-                        emit setupFailed(why);  // a wrong code or PIN: try again
+                        emit failed(why);  // a wrong code or PIN: try again
                         return;
                     }
                     dropRegistration();
-                    accountsAdded();
+                    added();
                 });
         });
     });
 }
 
-QVariantMap AppCore::newSessionIdentity() {
+QVariantMap AccountSetupFlow::newSessionIdentity() {
     pendingSession_ = std::make_unique<crypto::session::SessionIdentity>(
         crypto::session::SessionIdentity::generate());
     const QStringList words =
@@ -166,28 +201,29 @@ QVariantMap AppCore::newSessionIdentity() {
             {QStringLiteral("words"), words}};
 }
 
-void AppCore::confirmSessionIdentity(const QVariantList& answers, const QString& networkFile) {
+void AccountSetupFlow::confirmSessionIdentity(const QVariantList& answers,
+                                              const QString& networkFile) {
     if (!pendingSession_ || busy_) {
         return;
     }
     const QStringList words =
         crypto::session::encodeRecoveryPhrase(pendingSession_->seed.span()).split(u' ');
     if (answers.size() != confirmPositions_.size()) {
-        emit setupFailed(tr("Type the words asked for."));
+        emit failed(tr("Type the words asked for."));
         return;
     }
     for (qsizetype i = 0; i < answers.size(); ++i) {
         const QString given = answers[i].toString().trimmed().toLower();
         if (given != words.value(confirmPositions_[i])) {
-            emit setupFailed(tr("Word %1 is not the one shown. Check what you wrote down.")
-                                 .arg(confirmPositions_[i] + 1));
+            emit failed(tr("Word %1 is not the one shown. Check what you wrote down.")
+                            .arg(confirmPositions_[i] + 1));
             return;
         }
     }
-    saveSessionAccount(*pendingSession_, networkFile);
+    saveSession(*pendingSession_, networkFile);
 }
 
-void AppCore::restoreSessionIdentity(const QString& phrase, const QString& networkFile) {
+void AccountSetupFlow::restoreSessionIdentity(const QString& phrase, const QString& networkFile) {
     if (busy_) {
         return;
     }
@@ -195,35 +231,35 @@ void AppCore::restoreSessionIdentity(const QString& phrase, const QString& netwo
     if (!identity) {
         QString why = identity.error();
         why[0] = why[0].toUpper();  // a sentence of its own here
-        emit setupFailed(why);
+        emit failed(why);
         return;
     }
-    saveSessionAccount(*identity, networkFile);
+    saveSession(*identity, networkFile);
 }
 
-void AppCore::saveSessionAccount(const crypto::session::SessionIdentity& identity,
-                                 const QString& networkFile) {
-    if (hasSession()) {
-        emit setupFailed(tr("This profile already has a Session ID."));
+void AccountSetupFlow::saveSession(const crypto::session::SessionIdentity& identity,
+                                   const QString& networkFile) {
+    if (hooks_.hasAccount(Mode::Session)) {
+        emit failed(tr("This profile already has a Session ID."));
         return;
     }
     auto network = core::NetworkConfig::load(networkFile);
     if (!network || !network->onion) {
-        emit setupFailed(network ? tr("That network has no onion nodes.") : network.error());
+        emit failed(network ? tr("That network has no onion nodes.") : network.error());
         return;
     }
     setBusy(true);
-    networkFile_ = networkFile;  // offered again for the other mode
+    setNetworkFile(networkFile);  // offered again for the other mode
     core::sessionmode::saveAccount(store_, identity, *network)
         .then(this, [this](core::CoreResult<core::sessionmode::Saved> saved) {
             if (!saved || !saved->existing.isEmpty()) {
                 setBusy(false);
-                emit setupFailed(saved ? tr("This profile already has a Session ID.")
-                                       : saved.error().message);
+                emit failed(saved ? tr("This profile already has a Session ID.")
+                                  : saved.error().message);
                 return;
             }
             pendingSession_.reset();  // the seed is in the profile now, not in memory here
-            accountsAdded();
+            added();
         });
 }
 
