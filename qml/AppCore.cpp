@@ -94,10 +94,7 @@ void AppCore::countUnread() {
         return;
     }
     store_.read(
-        [](Repositories& r) {
-            return r.db.queryInt(
-                "SELECT count(*) FROM messages WHERE direction = 1 AND read_at IS NULL");
-        },
+        [](Repositories& r) { return r.messages.unreadTotal(); },
         this,
         [this](StoreResult<std::int64_t> count) {
             if (count && *count != unreadTotal_) {

@@ -208,6 +208,13 @@ StoreResult<std::int64_t> MessageRepository::unreadCount(std::int64_t conversati
     return singleInt(*stmt);
 }
 
+StoreResult<std::int64_t> MessageRepository::unreadTotal() {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT count(*) FROM messages WHERE direction = 1 AND "
+                                  "read_at IS NULL"));
+    return singleInt(*stmt);
+}
+
 StoreResult<bool> MessageRepository::updateStatus(std::int64_t id, MessageStatus status,
                                                   std::int64_t at) {
     TANDEM_TRY_ASSIGN(const Message current, get(id));

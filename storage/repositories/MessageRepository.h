@@ -43,6 +43,8 @@ public:
                                             int limit);
     StoreResult<std::int64_t> count(std::int64_t conversationId);
     StoreResult<std::int64_t> unreadCount(std::int64_t conversationId);
+    // Unread incoming messages in every conversation.
+    StoreResult<std::int64_t> unreadTotal();
 
     // Moves the status forward and stamps its time. Returns false (and changes nothing) for
     // a transition that is not forward, e.g. a late "delivered" after "read".
