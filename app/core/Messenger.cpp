@@ -11,6 +11,7 @@
 #include "app/core/ContentHandler.h"
 #include "app/core/ConversationService.h"
 #include "app/core/CoreLog.h"
+#include "app/core/Guarded.h"
 
 namespace tandem::core {
 
@@ -146,27 +147,27 @@ QFuture<CoreResult<void>> Messenger::start() {
                 ModeChannel* channel = made.release();
                 channel->setParent(this);
                 ++starting->left;
-                channel->start().then(this,
-                                      [this, channel, starting, promise](CoreResult<bool> account) {
-                                          if (account && *account) {
-                                              adopt(std::unique_ptr<ModeChannel>(channel));
-                                          } else {
-                                              if (!account) {
-                                                  starting->error = account.error();
-                                              }
-                                              channel->deleteLater();
-                                          }
-                                          if (--starting->left > 0) {
-                                              return;
-                                          }
-                                          outbox_->process();
-                                          if (starting->error) {
-                                              promise->addResult(unexpected(*starting->error));
-                                          } else {
-                                              promise->addResult(CoreResult<void>());
-                                          }
-                                          promise->finish();
-                                      });
+                channel->start().then(
+                    guarded(this, [this, channel, starting, promise](CoreResult<bool> account) {
+                        if (account && *account) {
+                            adopt(std::unique_ptr<ModeChannel>(channel));
+                        } else {
+                            if (!account) {
+                                starting->error = account.error();
+                            }
+                            channel->deleteLater();
+                        }
+                        if (--starting->left > 0) {
+                            return;
+                        }
+                        outbox_->process();
+                        if (starting->error) {
+                            promise->addResult(unexpected(*starting->error));
+                        } else {
+                            promise->addResult(CoreResult<void>());
+                        }
+                        promise->finish();
+                    }));
             }
             if (starting->left == 0) {
                 outbox_->process();

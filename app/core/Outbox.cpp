@@ -6,6 +6,7 @@
 
 #include "app/core/ContentHandler.h"
 #include "app/core/CoreLog.h"
+#include "app/core/Guarded.h"
 #include "tandem/core.pb.h"
 
 namespace tandem::core {
@@ -347,8 +348,9 @@ bool Outbox::dispatch(const OutboxItem& item, const Contact& contact) {
     inFlight_.insert(item.id);
     const Mode mode = contact.mode;
     channel->seal(item.id, contact, QByteArray::fromStdString(payload.content()))
-        .then(this,
-              [this, id = item.id, mode](const SealResult& result) { sealed(id, mode, result); });
+        .then(guarded(this, [this, id = item.id, mode](const SealResult& result) {
+            sealed(id, mode, result);
+        }));
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QPromise>
 
+#include "app/core/Guarded.h"
 #include "app/core/signal/PreKeys.h"
 #include "crypto/QtBytes.h"
 
@@ -75,9 +76,9 @@ QFuture<CoreResult<int>> PreKeyPublisher::uploadPending(transport::RelayAccountC
                 return;
             }
             relay.uploadPreKeys(pending->upload)
-                .then(this, [this, promise, count, signedIds = pending->signedIds,
-                             oneTimeIds = pending->oneTimeIds](
-                                Expected<void, transport::TransportError> uploaded) {
+                .then(guarded(this, [this, promise, count, signedIds = pending->signedIds,
+                                     oneTimeIds = pending->oneTimeIds](
+                                        Expected<void, transport::TransportError> uploaded) {
                     if (!uploaded) {
                         finish(promise, unexpected(fromTransport(uploaded.error())));
                         return;
@@ -92,7 +93,7 @@ QFuture<CoreResult<int>> PreKeyPublisher::uploadPending(transport::RelayAccountC
                             finish(promise, marked ? CoreResult<int>(count)
                                                    : unexpected(fromStore(marked.error())));
                         });
-                });
+                }));
         });
     return promise->future();
 }
@@ -110,7 +111,7 @@ QFuture<CoreResult<int>> PreKeyPublisher::refill(transport::RelayAccountClient r
         busy_ = false;
         finish(promise, std::move(result));
     };
-    relay.oneTimePreKeysLeft().then(
+    relay.oneTimePreKeysLeft().then(guarded(
         this, [this, relay, me, done](Expected<std::int64_t, transport::TransportError> left) {
             if (!left) {
                 done(unexpected(fromTransport(left.error())));
@@ -123,9 +124,9 @@ QFuture<CoreResult<int>> PreKeyPublisher::refill(transport::RelayAccountClient r
                                  done(unexpected(fromStore(made.error())));
                                  return;
                              }
-                             uploadPending(relay).then(this, done);
+                             uploadPending(relay).then(guarded(this, done));
                          });
-        });
+        }));
     return promise->future();
 }
 

@@ -6,6 +6,7 @@
 #include <tandem/common/Redact.h>
 
 #include "app/core/CoreLog.h"
+#include "app/core/Guarded.h"
 #include "crypto/QtBytes.h"
 #include "crypto/signal/SealedSender.h"
 #include "transport/relay/Address.h"
@@ -211,8 +212,8 @@ void SignalChannel::fetchBundleThenSeal(const Promise& promise, std::int64_t out
     bundlesInFlight_.insert(contact.address);
     account()
         .fetchBundle(relayAddressOf(contact))
-        .then(this, [this, promise, outboxId, contact,
-                     content](Expected<transport::RelayBundle, TransportError> reply) {
+        .then(guarded(this, [this, promise, outboxId, contact,
+                             content](Expected<transport::RelayBundle, TransportError> reply) {
             if (!reply) {
                 bundlesInFlight_.erase(contact.address);
                 finish(promise, reply.error().code == TransportError::Code::NotFound
@@ -250,7 +251,7 @@ void SignalChannel::fetchBundleThenSeal(const Promise& promise, std::int64_t out
                     bundlesInFlight_.erase(contact.address);
                     emit wake();
                 });
-        });
+        }));
 }
 
 bool SignalChannel::sealedStillGood(std::int64_t outboxId, std::int64_t sealedExpiresMs) {
@@ -326,7 +327,7 @@ void SignalChannel::ensureCertificate() {
     }
     certificateRequested_ = true;
     account().senderCertificate().then(
-        this, [this](Expected<QByteArray, TransportError> certificate) {
+        guarded(this, [this](Expected<QByteArray, TransportError> certificate) {
             certificateRequested_ = false;
             if (!certificate) {
                 if (isConnected()) {  // (not worth a word when we stopped)
@@ -346,7 +347,7 @@ void SignalChannel::ensureCertificate() {
             certificate_ = *certificate;
             certificateExpires_ = static_cast<std::int64_t>(verified->expiresMs);
             emit wake();
-        });
+        }));
 }
 
 void SignalChannel::refillPreKeys() {
@@ -397,36 +398,37 @@ void SignalChannel::resolveContacts() {
             }
             account()
                 .lookup(*unresolved)
-                .then(this, [this](
-                                Expected<std::vector<transport::LookedUp>, TransportError> found) {
-                    if (!found) {
-                        resolving_ = false;
-                        return;
-                    }
-                    store_.write(
-                        [found = std::move(found).value()](Repositories& r) -> StoreResult<void> {
-                            for (const auto& [phone, aci] : found) {
-                                if (aci.size() != relay::kAciBytes) {
-                                    continue;
-                                }
-                                TANDEM_TRY_ASSIGN(const auto contact,
-                                                  r.contacts.find(Mode::Signal, phone));
-                                if (contact) {
-                                    TANDEM_TRY(signalmode::learnServiceId(
-                                        r, *contact, relay::aciAddress(aci), nowMs()));
-                                }
-                            }
-                            return {};
-                        },
-                        this,
-                        [this](StoreResult<void> stored) {
+                .then(guarded(
+                    this, [this](Expected<std::vector<transport::LookedUp>, TransportError> found) {
+                        if (!found) {
                             resolving_ = false;
-                            if (!stored) {
-                                qCWarning(lcCore) << "cannot record contacts' account ids:"
-                                                  << stored.error().message;
-                            }
-                        });
-                });
+                            return;
+                        }
+                        store_.write(
+                            [found =
+                                 std::move(found).value()](Repositories& r) -> StoreResult<void> {
+                                for (const auto& [phone, aci] : found) {
+                                    if (aci.size() != relay::kAciBytes) {
+                                        continue;
+                                    }
+                                    TANDEM_TRY_ASSIGN(const auto contact,
+                                                      r.contacts.find(Mode::Signal, phone));
+                                    if (contact) {
+                                        TANDEM_TRY(signalmode::learnServiceId(
+                                            r, *contact, relay::aciAddress(aci), nowMs()));
+                                    }
+                                }
+                                return {};
+                            },
+                            this,
+                            [this](StoreResult<void> stored) {
+                                resolving_ = false;
+                                if (!stored) {
+                                    qCWarning(lcCore) << "cannot record contacts' account ids:"
+                                                      << stored.error().message;
+                                }
+                            });
+                    }));
         });
 }
 

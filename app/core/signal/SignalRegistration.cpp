@@ -7,6 +7,7 @@
 #include <tandem/common/Redact.h>
 
 #include "app/core/CoreLog.h"
+#include "app/core/Guarded.h"
 #include "app/core/Messenger.h"
 #include "app/core/signal/PreKeyPublisher.h"
 #include "app/core/signal/PreKeys.h"
@@ -111,10 +112,10 @@ QFuture<CoreResult<bool>> SignalRegistration::requestCode() {
     withConnection<bool>(promise, [this, promise] {
         RelayAccountClient(connection_)
             .requestCode(phone_)
-            .then(this, [promise](Expected<bool, TransportError> required) {
+            .then(guarded(this, [promise](Expected<bool, TransportError> required) {
                 finish<bool>(promise, required ? CoreResult<bool>(*required)
                                                : unexpected(fromTransport(required.error())));
-            });
+            }));
     });
     return promise->future();
 }
@@ -153,8 +154,8 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
         registration.registrationLock = tokenBytes(lockToken_);
         RelayAccountClient(connection_)
             .registerAccount(registration)
-            .then(this, [this, promise, identity, password,
-                         accessKey](Expected<QByteArray, TransportError> registered) {
+            .then(guarded(this, [this, promise, identity, password,
+                                 accessKey](Expected<QByteArray, TransportError> registered) {
                 if (!registered) {
                     finish<void>(promise, unexpected(fromTransport(registered.error())));
                     return;
@@ -217,18 +218,19 @@ QFuture<CoreResult<void>> SignalRegistration::complete(const QString& code) {
                         // next connection (Messenger uploads whatever was never uploaded).
                         RelayAccountClient relay(connection_);
                         relay.authenticate(phone_, password)
-                            .then(this, [this, promise, relay](Expected<void, TransportError> in) {
-                                if (!in) {
-                                    finish<void>(promise, {});
-                                    return;
-                                }
-                                publisher_->uploadPending(relay).then(
-                                    this, [promise](const CoreResult<int>&) {
+                            .then(guarded(
+                                this, [this, promise, relay](Expected<void, TransportError> in) {
+                                    if (!in) {
                                         finish<void>(promise, {});
-                                    });
-                            });
+                                        return;
+                                    }
+                                    publisher_->uploadPending(relay).then(
+                                        guarded(this, [promise](const CoreResult<int>&) {
+                                            finish<void>(promise, {});
+                                        }));
+                                }));
                     });
-            });
+            }));
     });
     return promise->future();
 }
@@ -269,13 +271,13 @@ void SignalRegistration::sendLockChange(std::shared_ptr<QPromise<CoreResult<void
     withConnection<void>(promise, [this, promise, password] {
         RelayAccountClient relay(connection_);
         relay.authenticate(phone_, password)
-            .then(this, [this, promise, relay](Expected<void, TransportError> in) mutable {
+            .then(guarded(this, [this, promise, relay](Expected<void, TransportError> in) mutable {
                 if (!in) {
                     finish<void>(promise, unexpected(fromTransport(in.error())));
                     return;
                 }
                 relay.setRegistrationLock(tokenBytes(lockToken_))
-                    .then(this, [this, promise](Expected<void, TransportError> changed) {
+                    .then(guarded(this, [this, promise](Expected<void, TransportError> changed) {
                         if (!changed) {
                             finish<void>(promise, unexpected(fromTransport(changed.error())));
                             return;
@@ -292,8 +294,8 @@ void SignalRegistration::sendLockChange(std::shared_ptr<QPromise<CoreResult<void
                                 }
                                 finish<void>(promise, {});
                             });
-                    });
-            });
+                    }));
+            }));
     });
 }
 
