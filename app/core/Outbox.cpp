@@ -324,6 +324,11 @@ bool Outbox::dispatch(const OutboxItem& item, const Contact& contact) {
     }
     if (payload.has_wire()) {  // sealed before a crash or a failed attempt: send the same bytes
         const auto& wire = payload.wire();
+        if (wire.mode() != static_cast<std::uint32_t>(Mode::Signal) &&
+            wire.mode() != static_cast<std::uint32_t>(Mode::Session)) {
+            giveUp(item.id, QStringLiteral("the queued message is damaged"));
+            return true;
+        }
         ModeChannel* channel = channels_[static_cast<Mode>(wire.mode())];
         if (channel == nullptr || !channel->isConnected()) {
             return false;

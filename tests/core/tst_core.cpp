@@ -332,6 +332,32 @@ private slots:
         QVERIFY(!test::await(messenger_->sendText(987654, "nowhere")));
     }
 
+    void aDamagedQueuedItemFailsAndHoldsUpNothing() {
+        const QString jo = newNumber();
+        channel_->connectedNow = false;
+        const auto sent = test::await(messenger_->sendText(Mode::Signal, jo, "damaged"));
+        QVERIFY(sent);
+        // Its queued bytes name a mode that does not exist (a damaged profile, a bug).
+        QVERIFY(test::await(store_->write([id = sent->id](Repositories& r) -> StoreResult<void> {
+            TANDEM_TRY_ASSIGN(const auto items, r.outbox.all(100));
+            for (const OutboxItem& item : items) {
+                if (item.messageId == id) {
+                    proto::core::OutboxPayload payload;
+                    payload.mutable_wire()->set_mode(7);
+                    payload.mutable_wire()->set_envelope("x");
+                    return r.outbox.setPayload(
+                        item.id, QByteArray::fromStdString(payload.SerializeAsString()));
+                }
+            }
+            return storeError(StoreErrorCode::NotFound, QStringLiteral("not queued"));
+        })));
+        channel_->setConnected(true);
+        QVERIFY(waitUntil(
+            [&] { return history(Mode::Signal, jo)[0].status == MessageStatus::Failed; }));
+        QVERIFY(test::await(messenger_->sendText(Mode::Signal, jo, "after it")));
+        QVERIFY(waitUntil([&] { return sentTexts(wire(), jo) == QStringList{"after it"}; }));
+    }
+
     // Last: it restarts the messenger.
     void aRestartSendsWhatWasSealedAsTheSameBytes() {
         const QString ivy = newNumber();
