@@ -66,7 +66,8 @@ SignalChannel::SignalChannel(Store& store, std::optional<NetworkConfig> network,
     : ModeChannel(parent),
       store_(store),
       network_(std::move(network)),
-      preKeys_(new signalmode::PreKeyPublisher(store, this)) {}
+      preKeys_(new signalmode::PreKeyPublisher(store, this)),
+      accountIds_(new signalmode::AccountIdLookup(store, this)) {}
 
 SignalChannel::~SignalChannel() {
     stop();
@@ -363,73 +364,9 @@ void SignalChannel::contactAdded() {
 }
 
 void SignalChannel::resolveContacts() {
-    if (resolving_ || !isConnected()) {
-        return;
+    if (isConnected()) {
+        accountIds_->run(account());
     }
-    resolving_ = true;
-    // The numbers we saved whose account id we do not know yet: a message from one of them
-    // names only the id, and must land in the conversation with the number. Each number is
-    // looked up at most once an hour (lookups share the relay's hourly budget with prekey
-    // bundles), so unregistered numbers do not crowd out the rest.
-    const std::int64_t now = nowMs();
-    std::erase_if(lookedUp_,
-                  [now](const auto& entry) { return entry.second < now - kLookupEveryMs; });
-    store_.read(
-        [skip = lookedUp_](Repositories& r) -> StoreResult<QStringList> {
-            TANDEM_TRY_ASSIGN(const auto all, r.contacts.list(Mode::Signal));
-            QStringList unresolved;
-            for (const Contact& c : all) {
-                if (c.serviceId.isEmpty() && relay::isE164(c.address) &&
-                    skip.count(c.address) == 0 &&
-                    unresolved.size() < transport::RelayAccountClient::kMaxLookup) {
-                    unresolved.push_back(c.address);
-                }
-            }
-            return unresolved;
-        },
-        this,
-        [this](StoreResult<QStringList> unresolved) {
-            if (!unresolved || unresolved->empty() || !isConnected()) {
-                resolving_ = false;
-                return;
-            }
-            for (const QString& phone : *unresolved) {
-                lookedUp_[phone] = nowMs();
-            }
-            account()
-                .lookup(*unresolved)
-                .then(guarded(
-                    this, [this](Expected<std::vector<transport::LookedUp>, TransportError> found) {
-                        if (!found) {
-                            resolving_ = false;
-                            return;
-                        }
-                        store_.write(
-                            [found =
-                                 std::move(found).value()](Repositories& r) -> StoreResult<void> {
-                                for (const auto& [phone, aci] : found) {
-                                    if (aci.size() != relay::kAciBytes) {
-                                        continue;
-                                    }
-                                    TANDEM_TRY_ASSIGN(const auto contact,
-                                                      r.contacts.find(Mode::Signal, phone));
-                                    if (contact) {
-                                        TANDEM_TRY(signalmode::learnServiceId(
-                                            r, *contact, relay::aciAddress(aci), nowMs()));
-                                    }
-                                }
-                                return {};
-                            },
-                            this,
-                            [this](StoreResult<void> stored) {
-                                resolving_ = false;
-                                if (!stored) {
-                                    qCWarning(lcCore) << "cannot record contacts' account ids:"
-                                                      << stored.error().message;
-                                }
-                            });
-                    }));
-        });
 }
 
 // ---- receiving ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // relay protocol needs around sending and receiving: the sender certificate (fetched on
 // connect, renewed an hour before it expires), prekeys (PreKeyPublisher: topped up on connect,
 // when the relay says they run low, and when a PreKey message used one), contacts' account ids
-// (one rate-limited lookup of saved numbers), prekey bundles for new sessions, and sealing
+// (AccountIdLookup), prekey bundles for new sessions, and sealing
 // again what the relay refused or what would reach it with an expired certificate.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include <QPointer>
 
 #include "app/core/ModeChannel.h"
+#include "app/core/signal/AccountIdLookup.h"
 #include "app/core/signal/PreKeyPublisher.h"
 #include "app/core/signal/SignalCodec.h"
 #include "transport/relay/RelayAccountClient.h"
@@ -27,7 +28,6 @@ public:
     // relay well within it).
     static constexpr std::int64_t kCertificateSendMarginMs = 60 * 1000;
     static constexpr int kMaxReseals = 3;  // sealed again for new keys, then given up
-    static constexpr std::int64_t kLookupEveryMs = 3600 * 1000;  // per saved number
 
     SignalChannel(storage::Store& store, std::optional<NetworkConfig> network,
                   QObject* parent = nullptr);
@@ -81,12 +81,11 @@ private:
     std::optional<signalmode::Identity> me_;
     QPointer<transport::RelayTransport> relay_;
     signalmode::PreKeyPublisher* preKeys_;
+    signalmode::AccountIdLookup* accountIds_;
     QByteArray certificate_;
     std::int64_t certificateExpires_ = 0;
     bool certificateRequested_ = false;
-    bool resolving_ = false;
-    std::map<QString, std::int64_t> lookedUp_;  // number → when we last looked it up
-    std::set<QString> bundlesInFlight_;         // contacts whose session is being set up
+    std::set<QString> bundlesInFlight_;  // contacts whose session is being set up
 };
 
 }  // namespace tandem::core
