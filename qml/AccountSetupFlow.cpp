@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <QFileInfo>
-#include <QRandomGenerator>
 #include <QStandardPaths>
 
 #include "app/core/Messenger.h"
@@ -11,7 +10,6 @@
 #include "app/core/session/SessionCodec.h"
 #include "app/core/session/SessionSetup.h"
 #include "app/core/signal/SignalRegistration.h"
-#include "crypto/session/RecoveryPhrase.h"
 
 namespace tandem::gui {
 
@@ -185,20 +183,13 @@ void AccountSetupFlow::confirmSignalCode(const QString& code, const QString& pin
 }
 
 QVariantMap AccountSetupFlow::newSessionIdentity() {
-    pendingSession_ = std::make_unique<crypto::session::SessionIdentity>(
-        crypto::session::SessionIdentity::generate());
-    const QStringList words =
-        crypto::session::encodeRecoveryPhrase(pendingSession_->seed.span()).split(u' ');
-    confirmPositions_.clear();
-    while (confirmPositions_.size() < 3) {
-        const int at = static_cast<int>(QRandomGenerator::system()->bounded(words.size()));
-        if (!confirmPositions_.contains(at)) {
-            confirmPositions_.push_back(at);
-        }
-    }
-    std::sort(confirmPositions_.begin(), confirmPositions_.end());
-    return {{QStringLiteral("sessionId"), pendingSession_->sessionId},
-            {QStringLiteral("words"), words}};
+    pendingSession_ = core::sessionmode::newIdentity();
+    return {{QStringLiteral("sessionId"), pendingSession_->identity.sessionId},
+            {QStringLiteral("words"), pendingSession_->words}};
+}
+
+QList<int> AccountSetupFlow::confirmationPositions() const {
+    return pendingSession_ ? pendingSession_->confirm : QList<int>();
 }
 
 void AccountSetupFlow::confirmSessionIdentity(const QVariantList& answers,
@@ -206,21 +197,20 @@ void AccountSetupFlow::confirmSessionIdentity(const QVariantList& answers,
     if (!pendingSession_ || busy_) {
         return;
     }
-    const QStringList words =
-        crypto::session::encodeRecoveryPhrase(pendingSession_->seed.span()).split(u' ');
-    if (answers.size() != confirmPositions_.size()) {
+    QStringList given;
+    for (const QVariant& answer : answers) {
+        given.push_back(answer.toString());
+    }
+    const int wrong = core::sessionmode::firstWrongWord(*pendingSession_, given);
+    if (wrong == -2) {
         emit failed(tr("Type the words asked for."));
         return;
     }
-    for (qsizetype i = 0; i < answers.size(); ++i) {
-        const QString given = answers[i].toString().trimmed().toLower();
-        if (given != words.value(confirmPositions_[i])) {
-            emit failed(tr("Word %1 is not the one shown. Check what you wrote down.")
-                            .arg(confirmPositions_[i] + 1));
-            return;
-        }
+    if (wrong >= 0) {
+        emit failed(tr("Word %1 is not the one shown. Check what you wrote down.").arg(wrong + 1));
+        return;
     }
-    saveSession(*pendingSession_, networkFile);
+    saveSession(pendingSession_->identity, networkFile);
 }
 
 void AccountSetupFlow::restoreSessionIdentity(const QString& phrase, const QString& networkFile) {

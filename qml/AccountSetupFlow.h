@@ -16,12 +16,12 @@
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
-#include "crypto/session/SessionKeys.h"
+#include "app/core/session/SessionSetup.h"
 #include "storage/Store.h"
 
 namespace tandem::core {
 class SignalRegistration;
-}
+}  // namespace tandem::core
 
 namespace tandem::gui {
 
@@ -56,7 +56,7 @@ public:
     // Session mode: a new identity, held here until confirmed: {sessionId, words: [13]}.
     Q_INVOKABLE QVariantMap newSessionIdentity();
     // Three positions (0-based) of words the user must type back to show they wrote them down.
-    Q_INVOKABLE QList<int> confirmationPositions() const { return confirmPositions_; }
+    Q_INVOKABLE QList<int> confirmationPositions() const;
     // Saves the held identity if `answers` (word per position) match; else failed().
     Q_INVOKABLE void confirmSessionIdentity(const QVariantList& answers,
                                             const QString& networkFile);
@@ -86,8 +86,7 @@ private:
     Hooks hooks_;
     QString networkFile_;
     bool busy_ = false;
-    std::unique_ptr<crypto::session::SessionIdentity> pendingSession_;
-    QList<int> confirmPositions_;
+    std::unique_ptr<core::sessionmode::NewIdentity> pendingSession_;
     // Lives on the core thread (it talks to the relay); set and cleared here.
     QPointer<core::SignalRegistration> registration_;
 };

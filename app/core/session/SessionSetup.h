@@ -3,7 +3,11 @@
 // settings, unless the profile has a Session ID already.
 #pragma once
 
+#include <memory>
+
 #include <QFuture>
+#include <QList>
+#include <QStringList>
 
 #include <tandem/common/Expected.h>
 
@@ -13,6 +17,20 @@
 #include "storage/Store.h"
 
 namespace tandem::core::sessionmode {
+
+// A new identity whose recovery phrase the user writes down, then proves by typing back the
+// words at kConfirmWords positions chosen at random.
+inline constexpr int kConfirmWords = 3;
+struct NewIdentity {
+    crypto::session::SessionIdentity identity;
+    QStringList words;   // the recovery phrase
+    QList<int> confirm;  // kConfirmWords positions in `words`, 0-based, ascending
+};
+std::unique_ptr<NewIdentity> newIdentity();
+// Checks the typed-back words (one per position of `confirm`, any case, spaces around
+// ignored; compared in constant time): -1 when all match, the first wrong position else, or
+// -2 when there is not one answer per position.
+int firstWrongWord(const NewIdentity& pending, const QStringList& answers);
 
 // The identity a recovery phrase restores, or why the phrase is not one.
 Expected<crypto::session::SessionIdentity, QString> restoreIdentity(const QString& phrase);
