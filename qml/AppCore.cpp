@@ -93,15 +93,13 @@ void AppCore::countUnread() {
     if (state_ != State::Ready) {
         return;
     }
-    store_.read(
-        [](Repositories& r) { return r.messages.unreadTotal(); },
-        this,
-        [this](StoreResult<std::int64_t> count) {
-            if (count && *count != unreadTotal_) {
-                unreadTotal_ = static_cast<int>(*count);
-                emit unreadTotalChanged();
-            }
-        });
+    store_.read([](Repositories& r) { return r.messages.unreadTotal(); }, this,
+                [this](StoreResult<std::int64_t> count) {
+                    if (count && *count != unreadTotal_) {
+                        unreadTotal_ = static_cast<int>(*count);
+                        emit unreadTotalChanged();
+                    }
+                });
 }
 
 void AppCore::accountsAdded() {

@@ -19,8 +19,8 @@ std::optional<double> percentile(const std::vector<double>& sorted, std::size_t 
     return sorted[rank - 1];
 }
 
-std::vector<double> latencyValuesMs(const std::vector<LatencySample>& samples,
-                                    Mode transport, LatencyMetric metric) {
+std::vector<double> latencyValuesMs(const std::vector<LatencySample>& samples, Mode transport,
+                                    LatencyMetric metric) {
     std::vector<double> out;
     for (const LatencySample& s : samples) {
         if (s.transport != transport || s.lost) {

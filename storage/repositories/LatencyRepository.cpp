@@ -53,8 +53,8 @@ StoreResult<std::int64_t> LatencyRepository::add(const LatencySample& s) {
     return db_.lastInsertRowId();
 }
 
-StoreResult<std::vector<LatencySample>> LatencyRepository::samples(
-    std::optional<Mode> transport, std::int64_t since, int limit) {
+StoreResult<std::vector<LatencySample>> LatencyRepository::samples(std::optional<Mode> transport,
+                                                                   std::int64_t since, int limit) {
     TANDEM_TRY(checkPageSize(limit));
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("SELECT " SAMPLE_COLUMNS " FROM latency_samples "

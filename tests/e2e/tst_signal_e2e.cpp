@@ -178,8 +178,8 @@ private slots:
         }
         QVERIFY(alice.messenger->isIdle());
         // Latency samples were recorded from the receipts.
-        const auto samples = test::await(alice.store->read(
-            [](Repositories& r) { return r.latency.count(Mode::Signal); }));
+        const auto samples = test::await(
+            alice.store->read([](Repositories& r) { return r.latency.count(Mode::Signal); }));
         QCOMPARE(samples.value(), std::int64_t{kEach});
     }
 
