@@ -23,13 +23,10 @@ std::int64_t nowMs() {
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+// A future that has its value already (QtFuture::makeReadyFuture, typed for the call sites).
 template <class T>
 QFuture<CoreResult<T>> ready(CoreResult<T> value) {
-    QPromise<CoreResult<T>> promise;
-    promise.start();
-    promise.addResult(std::move(value));
-    promise.finish();
-    return promise.future();
+    return QtFuture::makeReadyFuture(std::move(value));
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <QDateTime>
-#include <QPromise>
 #include <QTimer>
 #include <QUuid>
 
@@ -96,7 +95,7 @@ public:
     [[nodiscard]] storage::Mode mode() const override { return storage::Mode::Signal; }
     QFuture<core::CoreResult<bool>> start() override {
         fake = new FakeTransport(this);
-        return ready(core::CoreResult<bool>(true));
+        return QtFuture::makeReadyFuture(core::CoreResult<bool>(true));
     }
     void stop() override {}
     [[nodiscard]] transport::Transport* transport() const override { return fake; }
@@ -174,15 +173,6 @@ public:
     }
 
 private:
-    template <class T>
-    static QFuture<T> ready(T value) {
-        QPromise<T> promise;
-        promise.start();
-        promise.addResult(std::move(value));
-        promise.finish();
-        return promise.future();
-    }
-
     storage::Store& store_;
     QString own_;
 };

@@ -23,12 +23,8 @@ QByteArray bytes(const std::string& s) {
 template <class T, class Read>
 RelayCall<T> RelayAccountClient::call(ClientFrame frame, Read read) {
     if (!connection_ || !connection_->isReady()) {
-        QPromise<Expected<T, TransportError>> failed;
-        failed.start();
-        failed.addResult(unexpected(TransportError{
-            TransportError::Code::Network, QStringLiteral("not connected to the relay"), true}));
-        failed.finish();
-        return failed.future();
+        return QtFuture::makeReadyFuture(Expected<T, TransportError>(unexpected(TransportError{
+            TransportError::Code::Network, QStringLiteral("not connected to the relay"), true})));
     }
     return connection_->request(std::move(frame))
         .then([read](const RelayReply& reply) -> Expected<T, TransportError> {

@@ -163,11 +163,7 @@ std::optional<ModeChannel::InlineSeal> SessionChannel::inlineSeal() const {
 QFuture<SealResult> SessionChannel::seal(std::int64_t outboxId, const Contact& contact,
                                          const QByteArray& content) {
     if (!me_ || !isConnected()) {
-        QPromise<SealResult> waiting;  // the first path built wakes the outbox
-        waiting.start();
-        waiting.addResult(SealResult{});
-        waiting.finish();
-        return waiting.future();
+        return QtFuture::makeReadyFuture(SealResult{});  // the first path built wakes the outbox
     }
     return store_.write(
         [me = *me_, outboxId, contact, content](Repositories& r) {

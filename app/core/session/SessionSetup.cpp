@@ -62,13 +62,10 @@ QFuture<CoreResult<Saved>> saveAccount(Store& store,
                                        const crypto::session::SessionIdentity& identity,
                                        const NetworkConfig& network) {
     if (!network.onion) {
-        QPromise<CoreResult<Saved>> refused;
-        refused.start();
-        refused.addResult(coreError(CoreErrorCode::InvalidArgument,
-                                    QStringLiteral("the network names no onion network (Session "
-                                                   "mode needs its nodes)")));
-        refused.finish();
-        return refused.future();
+        return QtFuture::makeReadyFuture(CoreResult<Saved>(
+            coreError(CoreErrorCode::InvalidArgument,
+                      QStringLiteral("the network names no onion network (Session mode needs "
+                                     "its nodes)"))));
     }
     const Account account = accountFor(identity, QDateTime::currentMSecsSinceEpoch());
     return store
