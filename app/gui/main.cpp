@@ -8,8 +8,8 @@
 
 #include "app/core/ProfileLocation.h"
 #include "crypto/Sodium.h"
-#include "qml/AppCore.h"
-#include "qml/AppWindow.h"
+#include "qml/app/AppWindow.h"
+#include "qml/core/AppCore.h"
 
 int main(int argc, char* argv[]) {
     QApplication app(argc, argv);  // QtWidgets for the system tray

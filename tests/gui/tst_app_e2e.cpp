@@ -15,12 +15,12 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "qml/AppCore.h"
-#include "qml/AppWindow.h"
-#include "qml/ConversationListModel.h"
-#include "qml/LatencyDashboard.h"
-#include "qml/MessageListModel.h"
-#include "qml/Notifier.h"
+#include "qml/app/AppWindow.h"
+#include "qml/app/Notifier.h"
+#include "qml/chat/MessageListModel.h"
+#include "qml/conversations/ConversationListModel.h"
+#include "qml/core/AppCore.h"
+#include "qml/latency/LatencyDashboard.h"
 #include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 
@@ -541,7 +541,7 @@ private slots:
         }
         conversationRound(alice, bob, QStringLiteral("session"));
         // In Session mode the header shows the onion path: the guard and the middle hop.
-        QVERIFY(alice.core().onionPath().size() == 3);
+        QVERIFY(alice.core().status()->path().size() == 3);
         QVERIFY(find(alice, "onionPath")->isVisible());
         compareLatency(alice);
     }

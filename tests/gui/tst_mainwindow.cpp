@@ -6,7 +6,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "qml/AppWindow.h"
+#include "qml/app/AppWindow.h"
 #include "tests/support/TestSupport.h"
 
 class MainWindowTest : public QObject {

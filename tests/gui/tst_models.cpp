@@ -14,11 +14,11 @@
 #include "app/core/Await.h"
 #include "app/core/ContentHandler.h"
 #include "app/core/Messenger.h"
-#include "qml/AppCore.h"
-#include "qml/ConversationListModel.h"
-#include "qml/LatencyDashboard.h"
-#include "qml/MessageListModel.h"
-#include "qml/TimeText.h"
+#include "qml/chat/MessageListModel.h"
+#include "qml/conversations/ConversationListModel.h"
+#include "qml/core/AppCore.h"
+#include "qml/core/TimeText.h"
+#include "qml/latency/LatencyDashboard.h"
 #include "tests/support/TestSupport.h"
 
 using namespace tandem;
@@ -67,7 +67,7 @@ class ModelsTest : public QObject {
     // The model given the core, once it has read its first list.
     bool firstRead(ConversationListModel& model) {
         QSignalSpy loaded(&model, &ConversationListModel::loaded);
-        model.setCore(core_.get());
+        model.setFeed(core_->feed());
         return loaded.wait(10000);
     }
 
@@ -129,7 +129,7 @@ private slots:
             addMessages(*core_, Mode::Signal, QStringLiteral("+4915100000009"), 3, now);
         const QString sessionId = QStringLiteral("05") + QString(64, u'a');
         addMessages(*core_, Mode::Session, sessionId, 2, now);
-        emit core_->conversationChanged(signal);
+        emit core_->feed()->conversationChanged(signal);
         QVERIFY(QTest::qWaitFor([&] { return model.count() == 1; }, 10000));
         const QVariantMap row = model.at(0);
         QCOMPARE(row.value(QStringLiteral("address")).toString(), QStringLiteral("+4915100000009"));
@@ -206,7 +206,7 @@ private slots:
         QVERIFY(firstRead(list));
         const std::int64_t id = addMessages(*core_, Mode::Signal, QStringLiteral("+4915100000201"),
                                             2, QDateTime::currentMSecsSinceEpoch());
-        emit core_->conversationChanged(id);
+        emit core_->feed()->conversationChanged(id);
         QVERIFY(QTest::qWaitFor([&] { return list.rowOf(id) >= 0; }, 10000));
         QSignalSpy listChanged(&list, &QAbstractItemModel::dataChanged);
         list.newDay();
@@ -219,7 +219,7 @@ private slots:
         MessageListModel messages;
         QAbstractItemModelTester messagesTester(
             &messages, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        messages.setCore(core_.get());
+        messages.setFeed(core_->feed());
         messages.setConversationId(id);
         QVERIFY(QTest::qWaitFor([&] { return messages.count() == 2; }, 10000));
         QSignalSpy messagesChanged(&messages, &QAbstractItemModel::dataChanged);
@@ -244,7 +244,7 @@ private slots:
         for (int i = 0; i < numbers.size(); ++i) {  // the last one the newest
             ids.push_back(addMessages(*core_, Mode::Signal, numbers[i], 1, now + i * 1000));
         }
-        emit core_->conversationChanged(ids.back());
+        emit core_->feed()->conversationChanged(ids.back());
         QVERIFY(QTest::qWaitFor([&] { return model.rowOf(ids.back()) == 0; }, 10000));
         QCOMPARE(model.rowOf(ids[1]), 1);
         QCOMPARE(model.rowOf(ids[0]), 2);
@@ -256,7 +256,7 @@ private slots:
         const QPersistentModelIndex middle(model.index(1));
         // The oldest of the three gets a message (an incoming one: unread) and comes first.
         addMessages(*core_, Mode::Signal, numbers[0], 1, now + 10000);
-        emit core_->conversationChanged(ids[0]);
+        emit core_->feed()->conversationChanged(ids[0]);
         QVERIFY(QTest::qWaitFor([&] { return model.rowOf(ids[0]) == 0; }, 10000));
         QCOMPARE(resets.count(), 0);
         QCOMPARE(moves.count(), 1);
@@ -277,7 +277,7 @@ private slots:
         MessageListModel model;
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setCore(core_.get());
+        model.setFeed(core_->feed());
         QSignalSpy loaded(&model, &MessageListModel::loaded);
         model.setConversationId(id);
         QVERIFY(loaded.wait(10000));
@@ -322,7 +322,7 @@ private slots:
                 })).value());
         addMessages(*core_, Mode::Signal, QStringLiteral("+4915100000010"), 1,
                     QDateTime::currentMSecsSinceEpoch());
-        emit core_->conversationChanged(id);
+        emit core_->feed()->conversationChanged(id);
         QVERIFY(QTest::qWaitFor([&] { return model.count() == 251; }, 10000));
         QCOMPARE(model.data(model.index(0), MessageListModel::BodyRole).toString(),
                  QStringLiteral("m0"));
@@ -338,7 +338,7 @@ private slots:
                     return r.messages.updateStatus(failed, MessageStatus::Failed,
                                                    QDateTime::currentMSecsSinceEpoch());
                 })).value());
-        emit core_->conversationChanged(id);
+        emit core_->feed()->conversationChanged(id);
         const auto statusOf3 = [&] {
             return model.data(model.index(3), MessageListModel::StatusRole).toString();
         };
@@ -393,7 +393,7 @@ private slots:
                 })).has_value());
         LatencyDashboard dash;
         QSignalSpy reloaded(&dash, &LatencyDashboard::reloaded);
-        dash.setCore(core_.get());
+        dash.setFeed(core_->feed());
         QVERIFY(reloaded.wait(10000));
         QCOMPARE(dash.source(), QStringLiteral("probes"));
         QCOMPARE(dash.sampleCount(), 230);
@@ -482,18 +482,18 @@ private slots:
                      .isEmpty());
 
         // Live: a probe's sample shows at once; samples written are read again.
-        emit core_->latencySampled(QStringLiteral("session"), t0 + 30000, 2.5, 1.25);
+        emit core_->feed()->latencySampled(QStringLiteral("session"), t0 + 30000, 2.5, 1.25);
         QCOMPARE(dash.sampleCount(), 231);
         dash.setSource(QStringLiteral("messages"));  // a live sample is a probe's
-        emit core_->latencySampled(QStringLiteral("signal"), t0 + 30100, 1.5, 0.75);
+        emit core_->feed()->latencySampled(QStringLiteral("signal"), t0 + 30100, 1.5, 0.75);
         QCOMPARE(dash.sampleCount(), 5);
         dash.setSource(QStringLiteral("all"));
         QCOMPARE(dash.sampleCount(), 237);
-        emit core_->latencySampled(QStringLiteral("signal"), t0 + 30200, 1.5, 0.75);
+        emit core_->feed()->latencySampled(QStringLiteral("signal"), t0 + 30200, 1.5, 0.75);
         QCOMPARE(dash.sampleCount(), 238);
         dash.setSource(QStringLiteral("probes"));
         QCOMPARE(dash.sampleCount(), 233);
-        emit core_->latencySamplesChanged();
+        emit core_->feed()->latencySamplesChanged();
         QVERIFY(reloaded.wait(10000));
         QCOMPARE(dash.sampleCount(), 230);
     }

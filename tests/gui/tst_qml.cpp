@@ -1,13 +1,15 @@
-// Qt Quick Test: the app's QML components on their own (tests/gui/qml/tst_*.qml), each given a
-// real AppCore over a fresh profile as `testCore`.
+// Qt Quick Test: each QML module's components on their own (tests/gui/qml/<module>/tst_*.qml,
+// one ctest per module: -input <dir>), each given a real AppCore over a fresh profile as
+// `testCore`.
+#include <QApplication>
 #include <QQmlContext>
 #include <QQmlEngine>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtQuickTest>
 
-#include "qml/AppCore.h"
-#include "qml/AppWindow.h"
+#include "qml/app/AppWindow.h"
+#include "qml/core/AppCore.h"
 
 class Setup : public QObject {
     Q_OBJECT
@@ -39,5 +41,11 @@ private:
     std::unique_ptr<tandem::gui::AppCore> core_;
 };
 
-QUICK_TEST_MAIN_WITH_SETUP(tst_qml, Setup)
+int main(int argc, char** argv) {
+    // Qt Charts (the latency page) needs a QApplication; quick_test_main uses the one there is.
+    QApplication app(argc, argv);
+    QTEST_SET_MAIN_SOURCE_PATH
+    Setup setup;
+    return quick_test_main_with_setup(argc, argv, "tst_qml", QUICK_TEST_SOURCE_DIR, &setup);
+}
 #include "tst_qml.moc"

@@ -25,9 +25,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "qml/AppCore.h"
-#include "qml/AppWindow.h"
-#include "qml/Notifier.h"
+#include "qml/app/AppWindow.h"
+#include "qml/app/Notifier.h"
+#include "qml/core/AppCore.h"
 #include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 

@@ -1,0 +1,85 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Tandem.Core
+import Tandem.Ui
+
+// First run: a passphrase protects the encrypted profile on this computer.
+Pane {
+    id: page
+    required property AppCore core
+    property color accent
+
+    ColumnLayout {
+        anchors.centerIn: parent
+        width: Math.min(parent.width - 48, 460)
+        spacing: 12
+
+        Image {
+            Layout.alignment: Qt.AlignHCenter
+            source: "qrc:/icons/tandem.svg"
+            sourceSize.width: 88
+            sourceSize.height: 88
+            Accessible.name: qsTr("Tandem logo")
+        }
+        Label {
+            objectName: "welcomeTitle"
+            textFormat: Text.PlainText
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("Welcome to Tandem")
+            font.pixelSize: 24
+            Accessible.role: Accessible.Heading
+        }
+        Label {
+            textFormat: Text.PlainText
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            opacity: 0.75
+            text: qsTr("One messenger, two privacy models: Signal mode over a relay, Session mode "
+                       + "over an onion network. Choose a passphrase: it encrypts everything "
+                       + "Tandem keeps on this computer.")
+        }
+        TextField {
+            id: first
+            objectName: "newPassphrase"
+            Layout.fillWidth: true
+            echoMode: TextInput.Password
+            placeholderText: qsTr("Passphrase (at least 8 characters)")
+            Accessible.name: qsTr("New passphrase")
+            focus: true
+            onAccepted: second.forceActiveFocus()
+        }
+        TextField {
+            id: second
+            objectName: "repeatPassphrase"
+            Layout.fillWidth: true
+            echoMode: TextInput.Password
+            placeholderText: qsTr("The same passphrase again")
+            Accessible.name: qsTr("Repeat the passphrase")
+            onAccepted: create.clicked()
+        }
+        Label {
+            objectName: "createError"
+            textFormat: Text.PlainText
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            color: "#c62828"
+            visible: text.length > 0
+            text: first.text.length > 0 && second.text.length > 0 && first.text !== second.text
+                  ? qsTr("The two passphrases differ.") : page.core.error
+        }
+        Button {
+            id: create
+            objectName: "createButton"
+            Layout.alignment: Qt.AlignHCenter
+            text: page.core.state === AppCore.Opening ? qsTr("Creating…") : qsTr("Create profile")
+            enabled: page.core.state !== AppCore.Opening && first.text.length > 0
+                     && first.text === second.text
+            highlighted: true
+            palette.button: page.accent
+            onClicked: page.core.createProfile(first.text)
+        }
+    }
+}

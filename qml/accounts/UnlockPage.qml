@@ -1,0 +1,68 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Tandem.Core
+import Tandem.Ui
+
+// Later runs: the passphrase opens the profile. A wrong one is said plainly; nothing else
+// happens and the user tries again.
+Pane {
+    id: page
+    required property AppCore core
+    property color accent
+
+    ColumnLayout {
+        anchors.centerIn: parent
+        width: Math.min(parent.width - 48, 400)
+        spacing: 12
+
+        Image {
+            Layout.alignment: Qt.AlignHCenter
+            source: "qrc:/icons/tandem.svg"
+            sourceSize.width: 72
+            sourceSize.height: 72
+            Accessible.name: qsTr("Tandem logo")
+        }
+        Label {
+            textFormat: Text.PlainText
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("Unlock Tandem")
+            font.pixelSize: 22
+            Accessible.role: Accessible.Heading
+        }
+        TextField {
+            id: passphrase
+            objectName: "passphrase"
+            Layout.fillWidth: true
+            echoMode: TextInput.Password
+            placeholderText: qsTr("Passphrase")
+            Accessible.name: qsTr("Passphrase")
+            enabled: page.core.state !== AppCore.Opening
+            focus: true
+            onAccepted: unlock.clicked()
+        }
+        Label {
+            objectName: "unlockError"
+            textFormat: Text.PlainText
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            color: "#c62828"
+            visible: text.length > 0
+            text: page.core.error
+        }
+        Button {
+            id: unlock
+            objectName: "unlockButton"
+            Layout.alignment: Qt.AlignHCenter
+            text: page.core.state === AppCore.Opening ? qsTr("Unlocking…") : qsTr("Unlock")
+            enabled: page.core.state === AppCore.Locked && passphrase.text.length > 0
+            highlighted: true
+            palette.button: page.accent
+            onClicked: {
+                page.core.unlock(passphrase.text)
+                passphrase.clear()
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+#include "qml/app/AppWindow.h"
+
+#include <QGuiApplication>
+#include <QLoggingCategory>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QSGRendererInterface>
+#include <QtQml/QQmlExtensionPlugin>
+
+#include "qml/core/AppCore.h"
+#include "qml/app/Notifier.h"
+
+// Every QML module is a static library: its plugin is imported here, once for the app and
+// the GUI tests.
+Q_IMPORT_QML_PLUGIN(TandemPlugin)
+Q_IMPORT_QML_PLUGIN(Tandem_CorePlugin)
+Q_IMPORT_QML_PLUGIN(Tandem_UiPlugin)
+Q_IMPORT_QML_PLUGIN(Tandem_AccountsPlugin)
+Q_IMPORT_QML_PLUGIN(Tandem_ConversationsPlugin)
+Q_IMPORT_QML_PLUGIN(Tandem_ContactsPlugin)
+Q_IMPORT_QML_PLUGIN(Tandem_ChatPlugin)
+Q_IMPORT_QML_PLUGIN(Tandem_LatencyPlugin)
+Q_IMPORT_QML_PLUGIN(Tandem_SettingsPlugin)
+
+Q_LOGGING_CATEGORY(lcQml, "tandem.qml", QtWarningMsg)
+
+namespace tandem::gui {
+
+AppWindow::AppWindow(const QString& profileDir) : core_(std::make_unique<AppCore>(profileDir)) {
+    // Fusion follows the system palette (light or dark) and looks at home on any desktop;
+    // QT_QUICK_CONTROLS_STYLE still wins when a user sets it.
+    // Once per process (a second window — the GUI tests open two — must not set it again).
+    static const bool styled = [] {
+        if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE")) {
+            QQuickStyle::setStyle(QStringLiteral("Fusion"));
+        }
+        // Qt Quick's software renderer: the interface draws rectangles, text and images (no
+        // shaders), and without OpenGL the process is far smaller — 57 MiB instead of 149 MiB
+        // resident at the unlock screen under Mesa's llvmpipe (docs/app.md, BENCHMARKS.md).
+        // QT_QUICK_BACKEND still wins when a user sets it.
+        if (qEnvironmentVariableIsEmpty("QT_QUICK_BACKEND")) {
+            QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+        }
+        return true;
+    }();
+    Q_UNUSED(styled);
+    // The modules' qmldir files are compiled in under qrc:/Tandem/<Feature>/ (Qt 6.4 does not
+    // look there by itself).
+    engine_.addImportPath(QStringLiteral("qrc:/"));
+    QObject::connect(&engine_, &QQmlApplicationEngine::warnings, &engine_,
+                     [](const QList<QQmlError>& warnings) {
+                         for (const QQmlError& warning : warnings) {
+                             qCWarning(lcQml).noquote() << warning.toString();
+                         }
+                     });
+}
+
+AppWindow::~AppWindow() = default;
+
+bool AppWindow::load() {
+    engine_.setInitialProperties({{QStringLiteral("core"), QVariant::fromValue(core_.get())}});
+    engine_.load(QUrl(QStringLiteral("qrc:/Tandem/Main.qml")));
+    if (window() == nullptr) {
+        qCCritical(lcQml) << "the main window could not be created";
+        return false;
+    }
+    notifier_ = std::make_unique<Notifier>(*core_, window());
+    return true;
+}
+
+QQuickWindow* AppWindow::window() const {
+    const auto roots = engine_.rootObjects();
+    return roots.isEmpty() ? nullptr : qobject_cast<QQuickWindow*>(roots.first());
+}
+
+}  // namespace tandem::gui

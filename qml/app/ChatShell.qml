@@ -1,0 +1,157 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Tandem.Core
+import Tandem.Ui
+import Tandem.Accounts
+import Tandem.Conversations
+import Tandem.Chat
+import Tandem.Latency
+import Tandem.Settings
+
+// The messenger: the header (mode toggle, connection), the conversation list, the open
+// conversation; latency and settings over the whole window. Keyboard: Ctrl+N starts a
+// conversation, Ctrl+Shift+N opens Note to Self, Ctrl+K goes to the list (Up/Down, Enter),
+// Ctrl+1 / Ctrl+2 switch modes, Ctrl+L compares latency, Ctrl+, opens settings, Esc closes.
+Page {
+    id: shell
+    required property AppCore core
+    property color accent
+    property var openConversation: ({ id: 0, title: "", address: "", noteToSelf: false })
+    property string problem: ""
+    property string pendingOpen: ""
+
+    function open(id, title, address, noteToSelf) {
+        pendingOpen = ""
+        openConversation = { id: id, title: title, address: address, noteToSelf: !!noteToSelf }
+        if (id !== 0) chat.focusComposer()  // ready to write, as messengers do
+    }
+
+    Connections {
+        target: shell.core
+        function onModeChanged() { shell.open(0, "", "", false) }
+        function onNoteToSelfOpened(id) {
+            shell.open(id, qsTr("Note to Self"), "", true)
+            chat.focusComposer()
+        }
+        function onSendFailed(reason) {
+            shell.problem = reason
+            problemTimer.restart()
+        }
+    }
+    Timer { id: problemTimer; interval: 8000; onTriggered: shell.problem = "" }
+
+    Shortcut { sequence: "Ctrl+N"; onActivated: list.focusNewConversation() }
+    Shortcut { sequence: "Ctrl+K"; onActivated: list.focusList() }
+    Shortcut { sequence: "Ctrl+Shift+N"; onActivated: shell.core.openNoteToSelf() }
+    Shortcut { sequence: "Ctrl+1"; onActivated: shell.core.mode = "signal" }
+    Shortcut { sequence: "Ctrl+2"; onActivated: shell.core.mode = "session" }
+    Shortcut { sequence: "Ctrl+L"; onActivated: latencyPopup.open() }
+    Shortcut { sequences: ["Ctrl+,", StandardKey.Preferences]; onActivated: settingsPopup.open() }
+
+    // A page over the whole window (latency, settings); Esc closes it.
+    component FullWindowPopup: Popup {
+        parent: Overlay.overlay
+        x: 0; y: 0
+        width: parent ? parent.width : 0
+        height: parent ? parent.height : 0
+        modal: true
+        focus: true
+        padding: 0
+        closePolicy: Popup.CloseOnEscape
+    }
+    FullWindowPopup {
+        id: latencyPopup
+        objectName: "latencyPopup"
+        contentItem: Loader {
+            active: latencyPopup.visible
+            sourceComponent: LatencyPage {
+                objectName: "latencyPage"
+                core: shell.core
+                onCloseRequested: latencyPopup.close()
+            }
+        }
+    }
+    FullWindowPopup {
+        id: settingsPopup
+        objectName: "settingsPopup"
+        contentItem: Loader {
+            active: settingsPopup.visible
+            sourceComponent: SettingsPage {
+                objectName: "settingsPage"
+                core: shell.core
+                accent: shell.accent
+                onCloseRequested: settingsPopup.close()
+            }
+        }
+    }
+
+    footer: Label {
+        objectName: "problemBanner"
+        textFormat: Text.PlainText
+        visible: shell.problem.length > 0
+        text: shell.problem
+        wrapMode: Text.WordWrap
+        padding: 8
+        color: "white"
+        background: Rectangle { color: Theme.danger }
+    }
+
+    header: ShellHeader {
+        core: shell.core
+        accent: shell.accent
+        onLatencyRequested: latencyPopup.open()
+        onSettingsRequested: settingsPopup.open()
+    }
+
+    AccountSetup {
+        anchors.fill: parent
+        visible: !shell.core.status.hasAccount
+        core: shell.core
+        accent: shell.accent
+    }
+
+    SplitView {
+        anchors.fill: parent
+        visible: shell.core.status.hasAccount
+
+        Rectangle {
+            SplitView.preferredWidth: 320
+            SplitView.minimumWidth: 240
+            color: Theme.panel
+            ConversationList {
+                id: list
+                anchors.fill: parent
+                core: shell.core
+                accent: shell.accent
+                openId: shell.openConversation.id
+                onChosen: function(id, title, address, noteToSelf) {
+                    shell.open(id, title, address, noteToSelf)
+                }
+                onLoaded: {
+                    if (shell.core.openAtStart.length > 0) {  // tandem --open ADDRESS
+                        list.openAddress(shell.core.openAtStart)
+                        shell.core.openAtStart = ""
+                    }
+                    // A new conversation appears in the list once stored: open it there.
+                    if (shell.pendingOpen.length > 0 && list.openAddress(shell.pendingOpen))
+                        shell.pendingOpen = ""
+                }
+            }
+        }
+
+        ChatPane {
+            id: chat
+            SplitView.fillWidth: true
+            core: shell.core
+            accent: shell.accent
+            conversationId: shell.openConversation.id
+            title: shell.openConversation.title
+            address: shell.openConversation.address
+            noteToSelf: shell.openConversation.noteToSelf
+            onSent: function(address) {
+                if (shell.openConversation.id === -1) shell.pendingOpen = address
+            }
+        }
+    }
+}

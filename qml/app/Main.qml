@@ -1,0 +1,72 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Tandem.Core
+import Tandem.Ui
+import Tandem.Accounts
+
+// The main window: the profile's state decides the page — create a profile, unlock it, or
+// the messenger itself. QML only presents; AppCore and the models do the work. The colours
+// are the theme's (light, dark, or the system's), the accent the mode's.
+ApplicationWindow {
+    id: root
+    objectName: "mainWindow"
+    required property AppCore core
+
+    // "(3) alice — Tandem (Signal mode)": the unread count first, as messengers show it.
+    title: core.state === AppCore.Ready
+           ? (core.unreadTotal > 0 ? "(" + core.unreadTotal + ") " : "")
+             + qsTr("%1 — Tandem (%2)").arg(core.profileName).arg(core.mode === "signal"
+                                                                ? qsTr("Signal mode")
+                                                                : qsTr("Session mode"))
+           : qsTr("Tandem")
+    width: 1024
+    height: 680
+    minimumWidth: 560
+    minimumHeight: 400
+    visible: true
+    color: Theme.window
+
+    // Signal's blue and Session's green: the mode is visible at a glance.
+    readonly property color accent: core.mode === "session" ? Theme.sessionAccent : Theme.signalAccent
+
+    palette.window: Theme.window
+    palette.windowText: Theme.text
+    palette.base: Theme.dark ? Theme.panel : "#ffffff"
+    palette.alternateBase: Theme.panel
+    palette.text: Theme.text
+    palette.button: Theme.panel
+    palette.buttonText: Theme.text
+    palette.brightText: "#ffffff"
+    palette.highlight: root.accent
+    palette.highlightedText: "#ffffff"
+    palette.placeholderText: Theme.muted
+    palette.toolTipBase: Theme.panel
+    palette.toolTipText: Theme.text
+    palette.light: Theme.dark ? "#4a4b50" : "#ffffff"
+    palette.midlight: Theme.dark ? "#3a3b40" : "#e8e9ec"
+    palette.mid: Theme.dark ? "#2f3034" : "#c9cbd0"
+    palette.dark: Theme.dark ? "#151619" : "#9a9ca3"
+    palette.shadow: Theme.dark ? "#000000" : "#6b6d73"
+
+    Loader {
+        anchors.fill: parent
+        sourceComponent: core.state === AppCore.Ready ? shell
+                         : core.state === AppCore.NoProfile
+                           || (core.state === AppCore.Opening && !core.hadProfile) ? createPage
+                         : unlockPage
+    }
+
+    Component {
+        id: createPage
+        CreateProfilePage { core: root.core; accent: root.accent }
+    }
+    Component {
+        id: unlockPage
+        UnlockPage { core: root.core; accent: root.accent }
+    }
+    Component {
+        id: shell
+        ChatShell { core: root.core; accent: root.accent }
+    }
+}

@@ -1,0 +1,87 @@
+#include "qml/app/Notifier.h"
+
+#include <QPainter>
+
+namespace tandem::gui {
+
+Notifier::Notifier(AppCore& core, QWindow* window, QObject* parent)
+    : QObject(parent), core_(core), window_(window) {
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        tray_ = new QSystemTrayIcon(badgeIcon(0), this);
+        tray_->setToolTip(tr("Tandem"));
+        connect(tray_, &QSystemTrayIcon::activated, this, [this] {
+            if (window_) {
+                window_->show();
+                window_->raise();
+                window_->requestActivate();
+            }
+        });
+        tray_->show();
+    }
+    connect(&core_, &AppCore::messageArrived, this, &Notifier::onMessage);
+    connect(&core_, &AppCore::unreadTotalChanged, this, &Notifier::updateBadge);
+}
+
+QIcon Notifier::badgeIcon(int unread) {
+    QPixmap pixmap(QIcon(QStringLiteral(":/icons/tandem.svg")).pixmap(64, 64));
+    if (pixmap.isNull()) {
+        pixmap = QPixmap(64, 64);
+        pixmap.fill(QColor(0x2c, 0x6b, 0xed));
+    }
+    if (unread > 0) {
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setBrush(QColor(0xd3, 0x2f, 0x2f));
+        painter.setPen(Qt::NoPen);
+        const QRect badge(28, 0, 36, 36);
+        painter.drawEllipse(badge);
+        painter.setPen(Qt::white);
+        QFont font = painter.font();
+        font.setBold(true);
+        font.setPixelSize(unread > 99 ? 14 : 20);
+        painter.setFont(font);
+        painter.drawText(badge, Qt::AlignCenter,
+                         unread > 99 ? QStringLiteral("99+") : QString::number(unread));
+    }
+    return QIcon(pixmap);
+}
+
+QString Notifier::notificationBody(const QString& text) {
+    // At most 200 characters, not cutting a surrogate pair in two.
+    qsizetype end = std::min<qsizetype>(text.size(), 200);
+    if (end < text.size() && end > 0 && text[end - 1].isHighSurrogate()) {
+        --end;
+    }
+    return text.left(end).toHtmlEscaped();
+}
+
+void Notifier::updateBadge() {
+    const int unread = core_.unreadTotal();
+    if (tray_ != nullptr) {
+        tray_->setIcon(badgeIcon(unread));
+        tray_->setToolTip(unread > 0 ? tr("Tandem — %n unread", "", unread) : tr("Tandem"));
+    }
+}
+
+void Notifier::onMessage(qint64 conversationId, const QString& sender, const QString& text) {
+    if (window_ && window_->isActive()) {
+        return;  // the user is looking at Tandem
+    }
+    Shown shown;
+    shown.conversationId = conversationId;
+    if (core_.previews()) {
+        shown.title = sender;  // the summary is plain text by the specification
+        shown.text = notificationBody(text);
+    } else {
+        // Previews off: not who, not what.
+        shown.title = tr("Tandem");
+        shown.text = tr("New message");
+    }
+    last_ = shown;
+    ++count_;
+    if (tray_ != nullptr) {
+        tray_->showMessage(shown.title, shown.text, QSystemTrayIcon::Information, 5000);
+    }
+}
+
+}  // namespace tandem::gui

@@ -1,0 +1,51 @@
+// Notifier: the system tray icon with the unread count, and a desktop notification for each
+// message that arrives while the window is not in front. With previews off (AppCore's
+// `previews`), a notification says only that a message came — never who sent it or what it
+// says. Clicking the tray icon brings the window back.
+//
+// Where the desktop has no tray (a bare X server, some Wayland shells), nothing is shown, but
+// the decisions are still made and kept in lastNotification() (what the tests check).
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QSystemTrayIcon>
+#include <QWindow>
+
+#include "qml/core/AppCore.h"
+
+namespace tandem::gui {
+
+class Notifier : public QObject {
+    Q_OBJECT
+public:
+    struct Shown {
+        QString title;
+        QString text;  // as handed to the desktop: escaped for its markup
+        qint64 conversationId = 0;
+    };
+
+    Notifier(AppCore& core, QWindow* window, QObject* parent = nullptr);
+
+    [[nodiscard]] const Shown& lastNotification() const { return last_; }
+    [[nodiscard]] int notificationCount() const { return count_; }
+    [[nodiscard]] bool hasTray() const { return tray_ != nullptr; }
+    // A message as a notification's body. Desktop notification servers read the body as
+    // markup (<b>, <a href>, <img src> in some): what a person wrote is escaped, so it shows
+    // as written and makes the server fetch nothing.
+    [[nodiscard]] static QString notificationBody(const QString& text);
+    // The icon with the unread count drawn on it.
+    [[nodiscard]] static QIcon badgeIcon(int unread);
+
+private:
+    void onMessage(qint64 conversationId, const QString& sender, const QString& text);
+    void updateBadge();
+
+    AppCore& core_;
+    QPointer<QWindow> window_;
+    QSystemTrayIcon* tray_ = nullptr;
+    Shown last_;
+    int count_ = 0;
+};
+
+}  // namespace tandem::gui

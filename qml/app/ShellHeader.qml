@@ -1,0 +1,127 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Tandem.Core
+import Tandem.Ui
+
+// The shell's header: the mode toggle, the mode's connection (and onion path), my address,
+// and the way to latency and settings.
+ToolBar {
+    id: bar
+    required property AppCore core
+    property color accent
+    signal latencyRequested()
+    signal settingsRequested()
+    background: Rectangle {
+        color: Theme.panel
+        Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 2; color: bar.accent }
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.leftMargin: 10
+        anchors.rightMargin: 10
+        spacing: 12
+        TabBar {
+            id: modes
+            objectName: "modeToggle"
+            Accessible.name: qsTr("Mode")
+            currentIndex: bar.core.mode === "session" ? 1 : 0
+            TabButton {
+                objectName: "signalModeButton"
+                text: qsTr("Signal")
+                width: implicitWidth + 16
+                onClicked: bar.core.mode = "signal"
+            }
+            TabButton {
+                objectName: "sessionModeButton"
+                text: qsTr("Session")
+                width: implicitWidth + 16
+                onClicked: bar.core.mode = "session"
+            }
+        }
+        Rectangle {
+            width: 10; height: 10; radius: 5
+            color: bar.core.status.connected ? bar.accent : Theme.muted
+            Accessible.ignored: true
+        }
+        Label {
+            objectName: "connectionStatus"
+            textFormat: Text.PlainText
+            text: bar.core.status.text
+            elide: Text.ElideRight
+            Layout.fillWidth: true
+            Accessible.name: text
+        }
+        Label {
+            objectName: "onionPath"
+            textFormat: Text.PlainText
+            visible: bar.core.status.path.length > 0
+            text: qsTr("Path: you → %1").arg(bar.core.status.path.join(" → "))
+            color: Theme.muted
+            font.pixelSize: 12
+        }
+        Label {
+            objectName: "myAddress"
+            textFormat: Text.PlainText
+            readonly property string address: bar.core.status.address
+            text: address.length > 20 ? address.substring(0, 10) + "…" + address.slice(-6) : address
+            color: Theme.muted
+            font.pixelSize: 12
+            PlainToolTip {
+                visible: hoverArea.containsMouse
+                text: bar.core.status.address
+            }
+            MouseArea { id: hoverArea; anchors.fill: parent; hoverEnabled: true }
+        }
+        ToolButton {
+            objectName: "latencyButton"
+            text: qsTr("Compare latency")
+            Accessible.name: text
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Signal and Session delivery latency, measured (Ctrl+L)")
+            onClicked: bar.latencyRequested()
+        }
+        ToolButton {
+            objectName: "menuButton"
+            text: "☰"
+            Accessible.name: qsTr("Menu")
+            onClicked: menu.open()
+            Menu {
+                id: menu
+                y: parent.height
+                // As wide as its longest entry (a translation may be longer), not elided.
+                width: {
+                    let widest = 200
+                    for (let i = 0; i < count; ++i)
+                        widest = Math.max(widest, itemAt(i).implicitWidth)
+                    return widest + leftPadding + rightPadding
+                }
+                MenuItem {
+                    objectName: "previewsToggle"
+                    text: qsTr("Show message text in notifications")
+                    checkable: true
+                    checked: bar.core.previews
+                    onToggled: bar.core.previews = checked
+                }
+                MenuItem {
+                    objectName: "readReceiptsToggle"
+                    text: qsTr("Send read receipts")
+                    checkable: true
+                    checked: bar.core.readReceipts
+                    onToggled: bar.core.readReceipts = checked
+                }
+                MenuItem {
+                    text: qsTr("Note to Self")
+                    onTriggered: bar.core.openNoteToSelf()
+                }
+                MenuSeparator {}
+                MenuItem {
+                    objectName: "settingsMenuItem"
+                    text: qsTr("Settings…")
+                    onTriggered: bar.settingsRequested()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Tandem.Core
+import Tandem.Ui
+import Tandem.Contacts
+import Tandem.Chat
+
+// One conversation: a header with the contact's avatar and name, their details (safety
+// number), the messages (newest at the bottom; older pages load as the user scrolls up) in
+// grouped bubbles with day separators and sending/sent/delivered/read ticks, and the composer.
+Pane {
+    id: pane
+    required property AppCore core
+    property color accent
+    property var conversationId: 0  // -1: a new conversation with `address`, not stored yet
+    property string title
+    property string address
+    property bool noteToSelf: false
+    signal sent(string address)
+    padding: 0
+    background: Rectangle { color: Theme.window }
+
+    function focusComposer() { composer.focusField() }
+    function openDetails() { if (!pane.noteToSelf && pane.conversationId > 0) detailsPopup.open() }
+
+    ContactCard {
+        id: card
+        feed: pane.core.feed
+        conversationId: pane.conversationId > 0 && !pane.noteToSelf ? pane.conversationId : 0
+    }
+
+    // What is shown in the active window has been read: its unread count clears and the
+    // sender gets a read receipt.
+    Timer {
+        id: readTimer
+        interval: 400
+        onTriggered: if (pane.conversationId > 0 && pane.Window.window && pane.Window.window.active)
+                         pane.core.markRead(pane.conversationId)
+    }
+    onConversationIdChanged: readTimer.restart()
+    Connections {
+        target: messageModel
+        function onCountChanged() { readTimer.restart() }
+    }
+    Connections {
+        target: pane.Window.window
+        function onActiveChanged() { readTimer.restart() }
+    }
+    function send(text) {
+        if (pane.noteToSelf) {
+            pane.core.sendNoteToSelf(text)  // stays on this computer
+        } else if (pane.conversationId > 0) {
+            pane.core.sendToConversation(pane.conversationId, text)
+            pane.sent(pane.address)
+        } else if (pane.address.length > 0) {
+            pane.core.sendText(pane.address, text)  // a new conversation: made as it is sent
+            pane.sent(pane.address)
+        }
+    }
+
+    Label {
+        textFormat: Text.PlainText
+        anchors.centerIn: parent
+        width: Math.min(implicitWidth, parent.width - 40)
+        wrapMode: Text.WordWrap
+        horizontalAlignment: Text.AlignHCenter
+        visible: pane.conversationId === 0
+        text: qsTr("Choose a conversation, or start one above the list.")
+        color: Theme.muted
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        visible: pane.conversationId !== 0
+        spacing: 0
+
+        ToolBar {
+            Layout.fillWidth: true
+            background: Rectangle {
+                color: Theme.window
+                Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.separator }
+            }
+            RowLayout {
+                anchors.fill: parent
+                anchors.leftMargin: 12
+                anchors.rightMargin: 6
+                spacing: 10
+                Avatar {
+                    name: pane.title
+                    key: pane.address
+                    noteToSelf: pane.noteToSelf
+                    size: 32
+                    TapHandler { onTapped: pane.openDetails() }
+                }
+                Label {
+                    objectName: "chatTitle"
+                    textFormat: Text.PlainText
+                    text: pane.title
+                    font.bold: true
+                    font.pixelSize: 15
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                    Accessible.role: Accessible.Heading
+                }
+                Label {
+                    textFormat: Text.PlainText
+                    visible: card.verification === "verified"
+                    text: "✔ " + qsTr("verified")
+                    color: pane.accent
+                }
+                ToolButton {
+                    objectName: "detailsButton"
+                    visible: !pane.noteToSelf && pane.conversationId > 0
+                    text: qsTr("Details")
+                    Accessible.name: qsTr("Contact details and safety number")
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Contact details and safety number (Ctrl+I)")
+                    onClicked: pane.openDetails()
+                }
+            }
+        }
+        IdentityBanner {
+            Layout.fillWidth: true
+            card: card
+        }
+
+        ListView {
+            id: messages
+            objectName: "messageList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            verticalLayoutDirection: ListView.BottomToTop
+            spacing: 2
+            cacheBuffer: 800
+            Accessible.name: qsTr("Messages")
+            model: MessageListModel {
+                id: messageModel
+                feed: pane.core.feed
+                conversationId: pane.conversationId > 0 ? pane.conversationId : 0
+            }
+            ScrollBar.vertical: ScrollBar {}
+            delegate: MessageBubble {
+                accent: pane.accent
+                onRetryRequested: function(id) { pane.core.retry(id) }
+            }
+        }
+        Composer {
+            id: composer
+            Layout.fillWidth: true
+            accent: pane.accent
+            onSubmitted: function(text) { pane.send(text) }
+        }
+        ContactDetailsPopup {
+            id: detailsPopup
+            card: card
+            accent: pane.accent
+        }
+    }
+    Shortcut { sequence: "Ctrl+I"; onActivated: pane.openDetails() }
+}

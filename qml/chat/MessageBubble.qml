@@ -1,0 +1,115 @@
+import QtQuick
+import QtQuick.Controls
+import Tandem.Ui
+
+// One message: a bubble on the right (mine, in the accent colour) or the left (theirs). A run
+// of messages on one side minutes apart is one group: tighter spacing, rounder joins, and the
+// time and ticks only under the newest. A failed message says so, and a tap sends it again.
+Column {
+    id: item
+    required property int index
+    required property var messageId
+    required property string body
+    required property bool outgoing
+    required property string status
+    required property string timeText
+    required property string dayLabel
+    required property bool firstOfDay
+    required property bool joinsOlder
+    required property bool joinsNewer
+    property color accent
+    signal retryRequested(var messageId)
+
+    // The newest of a group (or a lone message) shows its time; a failed one always does.
+    readonly property bool showsMeta: !joinsNewer || status === "failed" || status === "pending"
+    width: ListView.view ? ListView.view.width : implicitWidth
+    spacing: 4
+    topPadding: joinsOlder && !firstOfDay ? 0 : 6
+
+    Label {
+        textFormat: Text.PlainText
+        visible: item.firstOfDay
+        anchors.horizontalCenter: parent.horizontalCenter
+        text: item.dayLabel
+        font.pixelSize: 11
+        color: Theme.muted
+        topPadding: 8
+        bottomPadding: 4
+    }
+    Item {
+        width: parent.width
+        height: bubble.height
+        Rectangle {
+            id: bubble
+            objectName: "bubble"
+            readonly property real maxWidth: item.width * 0.7
+            readonly property real big: 16
+            readonly property real small: 5
+            anchors.right: item.outgoing ? parent.right : undefined
+            anchors.left: item.outgoing ? undefined : parent.left
+            anchors.leftMargin: 12
+            anchors.rightMargin: 12
+            width: Math.min(maxWidth, Math.max(text.implicitWidth, meta.visible ? meta.implicitWidth : 0) + 24)
+            height: text.implicitHeight + (meta.visible ? meta.implicitHeight + 2 : 0) + 14
+            radius: big
+            color: item.outgoing ? item.accent : Theme.incomingBubble
+            Accessible.role: Accessible.StaticText
+            Accessible.name: (item.outgoing ? qsTr("You: ") : "") + item.body
+            // Joined corners: the side of the bubble facing the rest of its group is squarer.
+            Rectangle {
+                visible: item.joinsOlder
+                color: bubble.color
+                width: bubble.big; height: bubble.big
+                radius: bubble.small
+                anchors.top: parent.top
+                anchors.left: item.outgoing ? undefined : parent.left
+                anchors.right: item.outgoing ? parent.right : undefined
+            }
+            Rectangle {
+                visible: item.joinsNewer
+                color: bubble.color
+                width: bubble.big; height: bubble.big
+                radius: bubble.small
+                anchors.bottom: parent.bottom
+                anchors.left: item.outgoing ? undefined : parent.left
+                anchors.right: item.outgoing ? parent.right : undefined
+            }
+            TapHandler {
+                enabled: item.status === "failed"
+                onTapped: item.retryRequested(item.messageId)
+            }
+            TextEdit {
+                id: text
+                x: 12; y: 7
+                width: bubble.maxWidth - 24
+                text: item.body
+                readOnly: true
+                selectByMouse: true
+                wrapMode: Text.Wrap
+                textFormat: TextEdit.PlainText
+                color: item.outgoing ? "white" : Theme.text
+                selectionColor: item.outgoing ? Qt.darker(item.accent, 1.4) : item.accent
+                // Wrapped to the bubble, but a short text keeps the bubble short.
+                Component.onCompleted: width = Math.min(bubble.maxWidth - 24, implicitWidth + 1)
+            }
+            Label {
+                id: meta
+                visible: item.showsMeta
+                textFormat: Text.PlainText
+                anchors.right: parent.right
+                anchors.rightMargin: 12
+                anchors.top: text.bottom
+                anchors.topMargin: 2
+                font.pixelSize: 10
+                color: item.outgoing ? "#e8f0ff" : Theme.muted
+                text: item.timeText
+                      + (item.outgoing ? "  " + ({
+                            "pending": "○", "sent": "✓", "delivered": "✓✓",
+                            "read": "✓✓ " + qsTr("read"),
+                            "failed": "⚠ " + qsTr("not sent · tap to retry")
+                        })[item.status] : "")
+                Accessible.name: item.outgoing ? item.status : ""
+            }
+        }
+    }
+}

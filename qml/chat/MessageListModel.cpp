@@ -1,0 +1,308 @@
+#include "qml/chat/MessageListModel.h"
+
+#include <algorithm>
+
+#include <QDateTime>
+#include <QLocale>
+#include <QScopeGuard>
+
+#include "qml/core/TimeText.h"
+
+namespace tandem::gui {
+
+using namespace tandem::storage;
+
+MessageListModel::MessageListModel(QObject* parent) : QAbstractListModel(parent) {
+    onEachNewDay(this, [this] { newDay(); });
+}
+
+void MessageListModel::newDay() {
+    if (!rows_.empty()) {
+        emit dataChanged(index(0), index(static_cast<int>(rows_.size()) - 1), {DayLabelRole});
+    }
+}
+
+void MessageListModel::setFeed(StoreFeed* feed) {
+    if (!StoreFeed::rebind(this, feed_, feed, [this](StoreFeed& f) {
+            connect(&f, &StoreFeed::conversationChanged, this, [this](qint64 id) {
+                if (id == conversationId_) {
+                    refresh();
+                }
+            });
+            connect(&f, &StoreFeed::readyChanged, this, &MessageListModel::reset);
+        })) {
+        return;
+    }
+    emit feedChanged();
+    reset();
+}
+
+void MessageListModel::setConversationId(qint64 id) {
+    if (id == conversationId_) {
+        return;
+    }
+    conversationId_ = id;
+    emit conversationIdChanged();
+    reset();
+}
+
+MessageListModel::Row MessageListModel::rowOf(const Message& m) {
+    Row row;
+    row.id = m.id;
+    row.body = m.body;
+    row.outgoing = m.direction == Direction::Outgoing;
+    row.status = static_cast<int>(m.status);
+    row.time = row.outgoing ? m.sentAt : m.receivedAt.value_or(m.sentAt);
+    return row;
+}
+
+void MessageListModel::reset() {
+    ++generation_;
+    fetching_ = false;
+    refreshing_ = false;
+    refreshAgain_ = false;
+    exhausted_ = false;
+    const bool hadRows = !rows_.empty();
+    beginResetModel();
+    rows_.clear();
+    endResetModel();
+    if (hadRows) {
+        emit countChanged();
+    }
+    if (!feed_ || !feed_->ready() || conversationId_ <= 0) {
+        return;
+    }
+    fetching_ = true;
+    feed_->store().read(
+        [id = conversationId_](Repositories& r) { return r.messages.newest(id, kFirstPage); }, this,
+        [this, generation = generation_](StoreResult<std::vector<Message>> page) {
+            if (generation != generation_) {
+                return;
+            }
+            // Still "fetching" while the rows go in: a view (or a model tester) asking for
+            // more from inside the insertion must not ask for the same page again.
+            const auto done = qScopeGuard([this] { fetching_ = false; });
+            if (!page) {
+                return;
+            }
+            exhausted_ = page->size() < static_cast<std::size_t>(kFirstPage);
+            if (!page->empty()) {
+                beginInsertRows({}, 0, static_cast<int>(page->size()) - 1);
+                for (auto it = page->rbegin(); it != page->rend(); ++it) {
+                    rows_.push_back(rowOf(*it));
+                }
+                endInsertRows();
+                emit countChanged();
+            }
+            fetching_ = false;
+            emit loaded();
+            if (std::exchange(refreshAgain_, false)) {
+                refresh();
+            }
+        });
+}
+
+bool MessageListModel::canFetchMore(const QModelIndex& parent) const {
+    return !parent.isValid() && !fetching_ && !exhausted_ && !rows_.empty() && feed_ &&
+           feed_->ready();
+}
+
+void MessageListModel::fetchMore(const QModelIndex& parent) {
+    if (!canFetchMore(parent)) {
+        return;
+    }
+    fetching_ = true;
+    feed_->store().read(
+        [id = conversationId_, oldest = rows_.back().id](Repositories& r) {
+            return r.messages.before(id, oldest, kPage);
+        },
+        this,
+        [this, generation = generation_](StoreResult<std::vector<Message>> page) {
+            if (generation != generation_) {
+                return;
+            }
+            const auto done = qScopeGuard([this] { fetching_ = false; });
+            if (!page) {
+                return;
+            }
+            exhausted_ = page->size() < static_cast<std::size_t>(kPage);
+            if (page->empty() && !rows_.empty()) {  // the oldest shown is the first: its day
+                const QModelIndex oldest = index(static_cast<int>(rows_.size()) - 1);
+                emit dataChanged(oldest, oldest, {FirstOfDayRole});
+            }
+            if (!page->empty()) {
+                const int first = static_cast<int>(rows_.size());
+                // The day separator of the formerly oldest row may move to an older one.
+                const QModelIndex formerOldest = index(first - 1);
+                beginInsertRows({}, first, first + static_cast<int>(page->size()) - 1);
+                for (auto it = page->rbegin(); it != page->rend(); ++it) {
+                    rows_.push_back(rowOf(*it));
+                }
+                endInsertRows();
+                emit dataChanged(formerOldest, formerOldest, {FirstOfDayRole, JoinsOlderRole});
+                emit countChanged();
+            }
+            fetching_ = false;
+            emit loaded();
+        });
+}
+
+void MessageListModel::refresh() {
+    if (!feed_ || !feed_->ready() || conversationId_ <= 0) {
+        return;
+    }
+    if (fetching_ && rows_.empty()) {
+        // The first page is on its way, but it may have been read before this change: read
+        // again once it has landed.
+        refreshAgain_ = true;
+        return;
+    }
+    if (refreshing_) {
+        refreshAgain_ = true;
+        return;
+    }
+    refreshing_ = true;
+    // The newest window (statuses move there) and everything newer than what is shown (a
+    // burst of more than a window while the list waited must not leave a gap).
+    struct Window {
+        std::vector<Message> recent;
+        std::vector<Message> fresh;
+        bool tooMany = false;
+    };
+    const qint64 shown = rows_.empty() ? 0 : rows_.front().id;
+    feed_->store().read(
+        [id = conversationId_, shown](Repositories& r) -> StoreResult<Window> {
+            Window w;
+            TANDEM_TRY_ASSIGN(w.recent, r.messages.newest(id, kRefreshWindow));
+            if (shown > 0) {
+                TANDEM_TRY_ASSIGN(w.fresh, r.messages.after(id, shown, kMaxFresh + 1));
+                w.tooMany = w.fresh.size() > static_cast<std::size_t>(kMaxFresh);
+            }
+            return w;
+        },
+        this,
+        [this, generation = generation_, shown](StoreResult<Window> read) {
+            if (generation != generation_) {
+                return;
+            }
+            refreshing_ = false;
+            if (read && read->tooMany) {
+                reset();  // so much arrived at once: start from the newest page again
+                return;
+            }
+            if (read) {
+                const qint64 newest = rows_.empty() ? 0 : rows_.front().id;
+                const std::vector<Message>* window = &read->recent;
+                // Statuses of what is shown (both lists are sorted by id).
+                for (const Message& m : *window) {
+                    if (m.id > newest) {
+                        continue;
+                    }
+                    // rows_ is sorted by id, descending: a binary search, not a scan.
+                    const auto it =
+                        std::lower_bound(rows_.begin(), rows_.end(), m.id,
+                                         [](const Row& r, qint64 id) { return r.id > id; });
+                    if (it != rows_.end() && it->id == m.id &&
+                        it->status != static_cast<int>(m.status)) {
+                        it->status = static_cast<int>(m.status);
+                        const QModelIndex at = index(static_cast<int>(it - rows_.begin()));
+                        emit dataChanged(at, at, {StatusRole});
+                    }
+                }
+                // New messages: at the top of the model, the newest first.
+                const std::vector<Message>& added = shown == 0 ? *window : read->fresh;
+                std::vector<Row> fresh;
+                for (auto it = added.rbegin(); it != added.rend() && it->id > newest; ++it) {
+                    fresh.push_back(rowOf(*it));
+                }
+                if (!fresh.empty()) {
+                    beginInsertRows({}, 0, static_cast<int>(fresh.size()) - 1);
+                    rows_.insert(rows_.begin(), fresh.begin(), fresh.end());
+                    endInsertRows();
+                    // The row that was newest may no longer be the first of its day, nor the
+                    // last of its group.
+                    const QModelIndex previous = index(static_cast<int>(fresh.size()));
+                    if (previous.isValid()) {
+                        emit dataChanged(previous, previous, {FirstOfDayRole, JoinsNewerRole});
+                    }
+                    emit countChanged();
+                }
+                emit loaded();
+            }
+            if (std::exchange(refreshAgain_, false)) {
+                refresh();
+            }
+        });
+}
+
+QString MessageListModel::dayLabel(qint64 time) const {
+    const QDate day = QDateTime::fromMSecsSinceEpoch(time).date();
+    const QDate today = QDate::currentDate();
+    if (day == today) {
+        return tr("Today");
+    }
+    if (day == today.addDays(-1)) {
+        return tr("Yesterday");
+    }
+    return QLocale().toString(day, QLocale::LongFormat);
+}
+
+int MessageListModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+QVariant MessageListModel::data(const QModelIndex& index, int role) const {
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
+        return {};
+    }
+    const auto i = static_cast<std::size_t>(index.row());
+    const Row& row = rows_[i];
+    switch (role) {
+        case Qt::DisplayRole:
+        case BodyRole:
+            return row.body;
+        case MessageIdRole:
+            return row.id;
+        case OutgoingRole:
+            return row.outgoing;
+        case StatusRole:
+            return row.outgoing ? statusName(static_cast<MessageStatus>(row.status)) : QString();
+        case TimeRole:
+            return QDateTime::fromMSecsSinceEpoch(row.time);
+        case TimeTextRole:
+            return clockTime(QDateTime::fromMSecsSinceEpoch(row.time));
+        case DayLabelRole:
+            return dayLabel(row.time);
+        case FirstOfDayRole: {
+            if (i + 1 >= rows_.size()) {
+                return exhausted_;  // the oldest loaded: a separator once nothing is older
+            }
+            return QDateTime::fromMSecsSinceEpoch(rows_[i + 1].time).date() !=
+                   QDateTime::fromMSecsSinceEpoch(row.time).date();
+        }
+        case JoinsOlderRole:
+            return i + 1 < rows_.size() && sameGroup(rows_[i + 1], row);
+        case JoinsNewerRole:
+            return i > 0 && sameGroup(row, rows_[i - 1]);
+        default:
+            return {};
+    }
+}
+
+// Two messages in a row share a group (one tail, one time) when they go the same way, on the
+// same day, less than kGroupGapMs apart — as Signal and Session draw them.
+bool MessageListModel::sameGroup(const Row& older, const Row& newer) {
+    return older.outgoing == newer.outgoing && newer.time - older.time < kGroupGapMs &&
+           QDateTime::fromMSecsSinceEpoch(older.time).date() ==
+               QDateTime::fromMSecsSinceEpoch(newer.time).date();
+}
+
+QHash<int, QByteArray> MessageListModel::roleNames() const {
+    return {{MessageIdRole, "messageId"},   {BodyRole, "body"},
+            {OutgoingRole, "outgoing"},     {StatusRole, "status"},
+            {TimeRole, "time"},             {TimeTextRole, "timeText"},
+            {DayLabelRole, "dayLabel"},     {FirstOfDayRole, "firstOfDay"},
+            {JoinsOlderRole, "joinsOlder"}, {JoinsNewerRole, "joinsNewer"}};
+}
+
+}  // namespace tandem::gui

@@ -1,0 +1,61 @@
+#include "qml/contacts/ContactDetails.h"
+
+#include <QPainter>
+#include <qrencode.h>
+
+#include "app/core/SafetyNumbers.h"
+
+namespace tandem::gui {
+
+using namespace tandem::storage;
+
+QImage qrImage(const QByteArray& payload, int scale) {
+    QRcode* code = QRcode_encodeData(static_cast<int>(payload.size()),
+                                     reinterpret_cast<const unsigned char*>(payload.constData()), 0,
+                                     QR_ECLEVEL_M);
+    if (code == nullptr) {
+        return {};
+    }
+    constexpr int kQuiet = 4;
+    const int side = (code->width + 2 * kQuiet) * scale;
+    QImage image(side, side, QImage::Format_RGB32);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    for (int y = 0; y < code->width; ++y) {
+        for (int x = 0; x < code->width; ++x) {
+            if ((code->data[y * code->width + x] & 1) != 0) {
+                painter.fillRect((x + kQuiet) * scale, (y + kQuiet) * scale, scale, scale,
+                                 Qt::black);
+            }
+        }
+    }
+    painter.end();
+    QRcode_free(code);
+    return image;
+}
+
+StoreResult<ContactDetails> loadContactDetails(Repositories& r, qint64 conversationId) {
+    ContactDetails out;
+    out.conversationId = conversationId;
+    TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.get(conversationId));
+    if (!conversation.contactId || !conversation.mode) {
+        return out;  // Note to Self
+    }
+    TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*conversation.contactId));
+    out.contactId = contact.id;
+    out.address = contact.address;
+    out.title = contact.displayName.isEmpty() ? contact.address : contact.displayName;
+    out.verification = contact.verification == Verification::Verified     ? "verified"
+                       : contact.verification == Verification::Unverified ? "unverified"
+                                                                          : "default";
+    out.identityChanged = contact.identityChangedAt.has_value();
+    TANDEM_TRY_ASSIGN(const auto number, core::safetyNumberWith(r, contact));
+    if (number) {
+        out.safetyNumber = number->grouped();
+        out.qr = qrImage(QByteArray(reinterpret_cast<const char*>(number->scannable.data()),
+                                    static_cast<qsizetype>(number->scannable.size())));
+    }
+    return out;
+}
+
+}  // namespace tandem::gui

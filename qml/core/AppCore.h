@@ -1,0 +1,190 @@
+// AppCore: what the QML interface sees of the core — the profile (create, unlock), the mode
+// the user looks at, the accounts and connection of each mode, and sending. QML only
+// presents; every decision is here or below.
+//
+// Threads: the Store runs its own storage thread; the Messenger (and with it both transports)
+// lives on a core thread this object starts, so neither network nor disk ever runs on the GUI
+// thread. Calls into the Messenger are queued to the core thread; what it reports comes back
+// as plain values queued to the GUI thread, where the models read the store for themselves.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include <QFuture>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <QThread>
+#include <QtQml/qqmlregistration.h>
+
+#include "app/core/CoreError.h"
+#include "qml/core/AccountSetupFlow.h"
+#include "qml/core/ModeStatus.h"
+#include "qml/core/StoreFeed.h"
+#include "storage/Store.h"
+#include "storage/Types.h"
+
+namespace tandem::core {
+class Messenger;
+class SignalRegistration;
+}  // namespace tandem::core
+
+namespace tandem::gui {
+
+class AppCore : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("the app creates its AppCore")
+
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    // Whether the profile existed when the app started (Opening then means unlocking, not
+    // creating).
+    Q_PROPERTY(bool hadProfile READ hadProfile CONSTANT)
+    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString profileDir READ profileDir CONSTANT)
+    // The profile folder's name: tells two windows apart (the demo's alice and bob).
+    Q_PROPERTY(QString profileName READ profileName CONSTANT)
+    // "signal" or "session": the mode whose identity, contacts and conversations are shown.
+    Q_PROPERTY(QString mode READ mode WRITE setMode NOTIFY modeChanged)
+    Q_PROPERTY(bool hasSignal READ hasSignal NOTIFY accountsChanged)
+    Q_PROPERTY(bool hasSession READ hasSession NOTIFY accountsChanged)
+    // The account and connection of the mode the user looks at (one object per mode).
+    Q_PROPERTY(tandem::gui::ModeStatus* status READ status NOTIFY modeChanged)
+    // What the models and views read: the store, the mode, what changed.
+    Q_PROPERTY(tandem::gui::StoreFeed* feed READ feed CONSTANT)
+    // Account set-up (the set-up page's steps).
+    Q_PROPERTY(tandem::gui::AccountSetupFlow* setup READ setup CONSTANT)
+    // Notifications show the sender and the text, or only that a message came (remembered).
+    Q_PROPERTY(bool previews READ previews WRITE setPreviews NOTIFY previewsChanged)
+    // Whether contacts are told when their messages are read (kept in the profile).
+    Q_PROPERTY(bool readReceipts READ readReceipts WRITE setReadReceipts NOTIFY readReceiptsChanged)
+    // Unread incoming messages in all conversations of both modes (the tray's badge).
+    Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
+    // A conversation to open once the list is there (tandem --open ADDRESS), then cleared.
+    Q_PROPERTY(QString openAtStart READ openAtStart WRITE setOpenAtStart NOTIFY openAtStartChanged)
+    // A latency comparison is running (runProbes).
+    Q_PROPERTY(bool probing READ probing NOTIFY probingChanged)
+
+public:
+    enum class State { NoProfile, Locked, Opening, Ready, Failed };
+    Q_ENUM(State)
+
+    explicit AppCore(QString profileDir, QObject* parent = nullptr);
+    ~AppCore() override;
+
+    [[nodiscard]] State state() const { return state_; }
+    [[nodiscard]] bool hadProfile() const { return hadProfile_; }
+    [[nodiscard]] QString error() const { return error_; }
+    [[nodiscard]] QString profileDir() const { return profileDir_; }
+    [[nodiscard]] QString profileName() const;
+    [[nodiscard]] QString mode() const;
+    void setMode(const QString& mode);
+    [[nodiscard]] storage::Mode currentMode() const { return mode_; }
+    [[nodiscard]] bool hasSignal() const { return signalStatus_.hasAccount(); }
+    [[nodiscard]] bool hasSession() const { return sessionStatus_.hasAccount(); }
+    [[nodiscard]] ModeStatus* status() const { return &statusOf(mode_); }
+    [[nodiscard]] ModeStatus& statusOf(storage::Mode mode) const {
+        return mode == storage::Mode::Signal ? signalStatus_ : sessionStatus_;
+    }
+    [[nodiscard]] StoreFeed* feed() const { return &feed_; }
+    // This profile's address in the current mode (phone number or Session ID), or empty.
+    [[nodiscard]] QString myAddress() const { return status()->address(); }
+    [[nodiscard]] bool connected() const { return status()->connected(); }
+
+    // A new profile at profileDir, protected by the passphrase (at least 8 characters).
+    Q_INVOKABLE void createProfile(const QString& passphrase);
+    // Opens the profile; a wrong passphrase is a clear error, and the user can try again.
+    Q_INVOKABLE void unlock(const QString& passphrase);
+    // Queues a text to an address of the current mode (the conversation is created if new).
+    Q_INVOKABLE void sendText(const QString& address, const QString& text);
+    // Queues a text to a conversation of the list.
+    Q_INVOKABLE void sendToConversation(qint64 conversationId, const QString& text);
+    // Sends a failed message again.
+    Q_INVOKABLE void retry(qint64 messageId);
+    // Note to Self: opened (created if new) with noteToSelfOpened(id); texts stay here.
+    Q_INVOKABLE void openNoteToSelf();
+    Q_INVOKABLE void sendNoteToSelf(const QString& text);
+    // The user has seen this conversation: its messages are read (a read receipt goes out).
+    Q_INVOKABLE void markRead(qint64 conversationId);
+    // Latency comparison (docs/latency.md): `count` probes to our own account through every
+    // mode this profile has, interleaved; probeProgress while it runs, probeFinished at the
+    // end (the samples are in the store then). False if one is running or nothing is connected.
+    Q_INVOKABLE bool runProbes(int count, int size = 0, int intervalMs = 200);
+    [[nodiscard]] bool probing() const { return probing_; }
+    // Empty if `address` can be written to in the current mode, else why not (for the
+    // new-conversation field, validated as it is typed).
+    Q_INVOKABLE QString checkAddress(const QString& address) const;
+
+    [[nodiscard]] AccountSetupFlow* setup() const { return setup_; }
+    [[nodiscard]] bool previews() const { return previews_; }
+    void setPreviews(bool previews);
+    [[nodiscard]] bool readReceipts() const { return readReceipts_; }
+    void setReadReceipts(bool on);
+    [[nodiscard]] int unreadTotal() const { return unreadTotal_; }
+    [[nodiscard]] QString openAtStart() const { return openAtStart_; }
+    void setOpenAtStart(const QString& address) {
+        if (address != openAtStart_) {
+            openAtStart_ = address;
+            emit openAtStartChanged();
+        }
+    }
+
+    // The open store (Ready).
+    [[nodiscard]] storage::Store& store() { return store_; }
+
+signals:
+    void stateChanged();
+    void errorChanged();
+    void modeChanged();
+    void accountsChanged();
+    void sendFailed(const QString& reason);
+    void noteToSelfOpened(qint64 conversationId);
+    void previewsChanged();
+    void readReceiptsChanged();
+    void openAtStartChanged();
+    void unreadTotalChanged();
+    // A message arrived: who sent it (their name, else their address) and its text.
+    void messageArrived(qint64 conversationId, const QString& sender, const QString& text);
+    void probingChanged();
+    void probeProgress(int done, int total);
+    // `ok` false with the reason; samples `count` probes (lost ones included).
+    void probeFinished(bool ok, const QString& message);
+
+private:
+    void setState(State state, const QString& error = QString());
+    void opened();
+    void loadAccounts();
+    void startCore();
+    void stopCore();
+    // The core again, with the accounts now in the profile.
+    void accountsAdded();
+    // Queues what `send` queues on the core thread; sendFailed or conversationChanged after.
+    void queueText(
+        std::function<QFuture<core::CoreResult<storage::Message>>(core::Messenger&)> send);
+
+    QString profileDir_;
+    storage::Store store_;
+    State state_ = State::NoProfile;
+    bool hadProfile_ = false;
+    QString error_;
+    storage::Mode mode_ = storage::Mode::Signal;
+    QThread coreThread_;
+    core::Messenger* messenger_ = nullptr;  // lives on coreThread_
+    // Account and connection per mode, as the core thread last reported them.
+    mutable ModeStatus signalStatus_;
+    mutable ModeStatus sessionStatus_;
+    mutable StoreFeed feed_;
+    AccountSetupFlow* setup_;
+    bool previews_ = true;
+    bool readReceipts_ = true;
+    int unreadTotal_ = 0;
+    QString openAtStart_;
+    bool probing_ = false;
+    void setProbing(bool probing);
+    void keepSwitch(const char* key, bool on);
+    void countUnread();
+};
+
+}  // namespace tandem::gui

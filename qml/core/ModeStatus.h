@@ -1,0 +1,68 @@
+// ModeStatus: one mode's account and connection as the interface shows them — the address
+// (phone number or Session ID), whether it is connected, what to say about it, and the onion
+// path where there is one. AppCore keeps one per mode and updates it from what the core thread
+// reports; the header shows the one of the mode the user looks at (core.status).
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QtQml/qqmlregistration.h>
+
+#include "storage/Types.h"
+
+namespace tandem::gui {
+
+class ModeStatus : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("the app's core has one per mode: core.status")
+    Q_PROPERTY(QString mode READ modeName CONSTANT)
+    Q_PROPERTY(QString address READ address NOTIFY changed)
+    Q_PROPERTY(bool hasAccount READ hasAccount NOTIFY changed)
+    Q_PROPERTY(bool connected READ connected NOTIFY changed)
+    Q_PROPERTY(QString text READ text NOTIFY changed)
+    // The hops of the current route (guard first), as Session shows them; empty where the
+    // mode has none.
+    Q_PROPERTY(QStringList path READ path NOTIFY changed)
+    // The new-conversation field's hint ("New chat: +phone number").
+    Q_PROPERTY(QString newChatHint READ newChatHint CONSTANT)
+
+public:
+    // What is said of a mode: with no account, connected, and what starts a conversation.
+    struct Words {
+        QString noAccount;
+        QString connected;
+        QString newChatHint;
+    };
+    ModeStatus(storage::Mode mode, Words words, QObject* parent = nullptr)
+        : QObject(parent), mode_(mode), words_(std::move(words)) {}
+
+    [[nodiscard]] storage::Mode mode() const { return mode_; }
+    [[nodiscard]] QString modeName() const;
+    [[nodiscard]] QString address() const { return address_; }
+    [[nodiscard]] bool hasAccount() const { return !address_.isEmpty(); }
+    [[nodiscard]] bool connected() const { return connected_; }
+    [[nodiscard]] QString text() const;
+    [[nodiscard]] QStringList path() const { return path_; }
+    [[nodiscard]] QString newChatHint() const { return words_.newChatHint; }
+
+    void setAddress(const QString& address);
+    // What the core reported: up or not, its detail ("connecting to …"), the route.
+    void setConnection(bool connected, const QString& detail, const QStringList& path);
+    // The core stopped: nothing is connected.
+    void reset() { setConnection(false, QString(), {}); }
+
+signals:
+    void changed();
+
+private:
+    storage::Mode mode_;
+    Words words_;
+    QString address_;
+    bool connected_ = false;
+    QString detail_;
+    QStringList path_;
+};
+
+}  // namespace tandem::gui

@@ -1,0 +1,88 @@
+// StoreFeed: what the models and views read, and nothing else of the app — the open store,
+// the mode the user looks at, and what changed in it. AppCore owns one and feeds it; a model
+// takes a StoreFeed, not the app, so a test can drive it with a store and a few signals.
+#pragma once
+
+#include <functional>
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QtQml/qqmlregistration.h>
+
+#include "storage/Store.h"
+#include "storage/Types.h"
+
+namespace tandem::gui {
+
+class StoreFeed : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("the app's core has one: core.feed")
+    Q_PROPERTY(bool ready READ ready NOTIFY readyChanged)
+
+public:
+    explicit StoreFeed(storage::Store& store, QObject* parent = nullptr)
+        : QObject(parent), store_(store) {}
+
+    // The store, open while ready() (read it on its own thread: store().read(…)).
+    [[nodiscard]] storage::Store& store() const { return store_; }
+    [[nodiscard]] bool ready() const { return ready_; }
+    [[nodiscard]] storage::Mode mode() const { return mode_; }
+
+    // Points a client's `slot` at `feed`: the old feed is disconnected from `client`, and
+    // `wire` connects the new one (when not null). False when `feed` is already there.
+    static bool rebind(QObject* client, QPointer<StoreFeed>& slot, StoreFeed* feed,
+                       const std::function<void(StoreFeed&)>& wire) {
+        if (feed == slot) {
+            return false;
+        }
+        if (slot) {
+            slot->disconnect(client);
+        }
+        slot = feed;
+        if (feed != nullptr) {
+            wire(*feed);
+        }
+        return true;
+    }
+
+    // The app's side.
+    void setReady(bool ready) {
+        if (ready != ready_) {
+            ready_ = ready;
+            emit readyChanged();
+        }
+    }
+    void setMode(storage::Mode mode) {
+        if (mode != mode_) {
+            mode_ = mode;
+            emit modeChanged();
+        }
+    }
+
+    // A view changed a contact (verified it, accepted a new safety number): messages held
+    // for it may go now.
+    void contactChanged(qint64 contactId) { emit contactEdited(contactId); }
+
+signals:
+    void readyChanged();
+    void modeChanged();
+    // Something in this conversation changed (a message arrived, was sent, moved status).
+    void conversationChanged(qint64 conversationId);
+    // The contact at `address` has a new identity key: their safety number changed.
+    void identityChanged(const QString& address);
+    void contactEdited(qint64 contactId);
+    // Samples were added to the store (a delivery receipt, a probe run's end).
+    void latencySamplesChanged();
+    // One probe's sample, live, in milliseconds (roundTripMs < 0: lost).
+    void latencySampled(const QString& transport, qint64 sentAt, double roundTripMs,
+                        double oneWayMs);
+
+private:
+    storage::Store& store_;
+    bool ready_ = false;
+    storage::Mode mode_ = storage::Mode::Signal;
+};
+
+}  // namespace tandem::gui

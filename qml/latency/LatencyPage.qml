@@ -1,0 +1,319 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Dialogs
+import QtQuick.Layouts
+import QtCharts
+import Tandem.Core
+import Tandem.Ui
+import Tandem.Latency
+
+// "Compare latency" (docs/latency.md): both transports' delivery latency from the samples in
+// the profile — messages as they are delivered, and probe runs from "Run comparison" — as
+// CDFs and over time, with p50/p90/p99, counts and losses; the chart exports as PNG and the
+// samples as CSV.
+Page {
+    id: page
+    required property AppCore core
+    signal closeRequested()
+
+    readonly property color signalColor: "#2c6bed"
+    readonly property color sessionColor: "#00a36c"
+    readonly property bool dark: palette.window.hslLightness < 0.5
+    property string status: ""
+    property alias dashboard: dash
+
+    function colorOf(transport) { return transport === "signal" ? signalColor : sessionColor }
+    function colourSeries(signalSeries, sessionSeries) {
+        signalSeries.color = signalColor
+        sessionSeries.color = sessionColor
+        if (signalSeries.borderColor !== undefined) {  // scatter: no outline
+            signalSeries.borderColor = signalColor
+            sessionSeries.borderColor = sessionColor
+        } else {
+            signalSeries.width = 2
+            sessionSeries.width = 2
+        }
+    }
+    function nameOf(transport) { return transport === "signal" ? qsTr("Signal (relay)") : qsTr("Session (onion)") }
+    // null: the rank falls on a lost probe (a one-way time may be negative: two clocks).
+    function ms(v) {
+        return v === null || v === undefined ? qsTr("lost")
+                                             : v.toFixed(Math.abs(v) < 10 ? 2 : 1)
+    }
+    // The summary table's cells, row by row (7 columns).
+    function summaryCells(summaries) {
+        var cells = []
+        for (var i = 0; i < summaries.length; ++i) {
+            var s = summaries[i]
+            cells.push({ text: nameOf(s.transport), color: colorOf(s.transport) })
+            var values = [s.count, s.lost, ms(s.p50), ms(s.p90), ms(s.p99),
+                          s.max === null || s.max === undefined ? "–" : ms(s.max)]
+            for (var j = 0; j < values.length; ++j)
+                cells.push({ text: String(values[j]) })
+        }
+        return cells
+    }
+
+    function refresh() {
+        dash.fillCdf(cdfSignal, "signal")
+        dash.fillCdf(cdfSession, "session")
+        dash.fillTimeline(timeSignal, "signal")
+        dash.fillTimeline(timeSession, "session")
+    }
+    // The two charts as one PNG image at `path` (a local file path).
+    function exportPng(path) {
+        return charts.grabToImage(function(result) {
+            page.status = result.saveToFile(path) ? qsTr("Chart saved to %1").arg(path)
+                                                  : qsTr("Cannot write %1").arg(path)
+        })
+    }
+    function localPath(url) {
+        var s = url.toString()
+        return s.startsWith("file://") ? decodeURIComponent(s.substring(7)) : s
+    }
+
+    LatencyDashboard {
+        id: dash
+        objectName: "latencyDashboard"
+        feed: page.core.feed
+        onSamplesChanged: page.refresh()
+    }
+
+    Connections {
+        target: page.core
+        function onProbeProgress(done, total) {
+            progress.to = total
+            progress.value = done
+            page.status = qsTr("%1 of %2 probes").arg(done).arg(total)
+        }
+        function onProbeFinished(ok, message) {
+            page.status = ok ? qsTr("Comparison done: %1").arg(message)
+                             : qsTr("The comparison stopped: %1").arg(message)
+        }
+    }
+
+    Shortcut { sequence: "Escape"; onActivated: page.closeRequested() }
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: 10
+            anchors.rightMargin: 10
+            spacing: 10
+            Label {
+                textFormat: Text.PlainText
+                text: qsTr("Compare latency")
+                font.bold: true
+                font.pixelSize: 16
+            }
+            ComboBox {
+                id: sourceBox
+                objectName: "sourceBox"
+                Accessible.name: qsTr("Samples shown")
+                model: [qsTr("Probes"), qsTr("Messages"), qsTr("Probes and messages")]
+                currentIndex: dash.source === "messages" ? 1 : dash.source === "all" ? 2 : 0
+                onActivated: index => dash.source = ["probes", "messages", "all"][index]
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Probes measure the transports alone; a message's round trip also holds the outbox and whether the recipient was online.")
+            }
+            ComboBox {
+                id: metricBox
+                objectName: "metricBox"
+                Accessible.name: qsTr("Latency shown")
+                model: [qsTr("Round trip"), qsTr("One way")]
+                currentIndex: dash.metric === "oneWay" ? 1 : 0
+                onActivated: index => dash.metric = index === 1 ? "oneWay" : "roundTrip"
+            }
+            Item { Layout.fillWidth: true }
+            Label { textFormat: Text.PlainText; text: qsTr("Probes") }
+            SpinBox {
+                id: probeCount
+                objectName: "probeCount"
+                Accessible.name: qsTr("Probes per transport")
+                from: 1; to: 1000; value: 50
+                editable: true
+            }
+            Button {
+                objectName: "runComparisonButton"
+                text: page.core.probing ? qsTr("Running…") : qsTr("Run comparison")
+                enabled: !page.core.probing && page.core.status.connected
+                highlighted: true
+                Accessible.name: qsTr("Run comparison")
+                onClicked: {
+                    progress.value = 0
+                    dash.source = "probes"
+                    // 100 ms between rounds at most: a round also waits until the network
+                    // took the one before (the core paces it).
+                    if (!page.core.runProbes(probeCount.value, 0, 100))
+                        page.status = qsTr("Not connected, or a comparison is already running.")
+                }
+            }
+            Button {
+                objectName: "exportPngButton"
+                text: qsTr("Export PNG…")
+                onClicked: { saveDialog.png = true; saveDialog.open() }
+            }
+            Button {
+                objectName: "exportCsvButton"
+                text: qsTr("Export CSV…")
+                enabled: dash.sampleCount > 0
+                onClicked: { saveDialog.png = false; saveDialog.open() }
+            }
+            ToolButton {
+                objectName: "closeLatencyButton"
+                text: "✕"
+                Accessible.name: qsTr("Close")
+                onClicked: page.closeRequested()
+            }
+        }
+    }
+
+    FileDialog {
+        id: saveDialog
+        property bool png: true
+        fileMode: FileDialog.SaveFile
+        nameFilters: png ? [qsTr("PNG images (*.png)")] : [qsTr("CSV files (*.csv)")]
+        defaultSuffix: png ? "png" : "csv"
+        onAccepted: {
+            if (png) {
+                page.exportPng(page.localPath(selectedFile))
+            } else {
+                const error = dash.exportCsv(selectedFile)
+                page.status = error.length > 0 ? error
+                                               : qsTr("Samples saved to %1").arg(page.localPath(selectedFile))
+            }
+        }
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 10
+        spacing: 8
+
+        RowLayout {
+            Layout.fillWidth: true
+            spacing: 12
+            ProgressBar {
+                id: progress
+                objectName: "probeProgress"
+                Layout.preferredWidth: 200
+                visible: page.core.probing || value > 0
+                from: 0; to: 1; value: 0
+            }
+            Label {
+                objectName: "latencyStatus"
+                textFormat: Text.PlainText
+                text: page.status
+                elide: Text.ElideRight
+                Layout.fillWidth: true
+            }
+        }
+
+        // p50/p90/p99 per transport: the same figures as `tandemctl latency`.
+        GridLayout {
+            objectName: "latencySummary"
+            columns: 7
+            columnSpacing: 16
+            rowSpacing: 2
+            Repeater {
+                model: [qsTr("Transport"), qsTr("Samples"), qsTr("Lost"), "p50 ms", "p90 ms",
+                        "p99 ms", qsTr("max ms")]
+                Label {
+                    textFormat: Text.PlainText
+                    required property var modelData
+                    text: modelData
+                    font.bold: true
+                }
+            }
+            Repeater {
+                model: page.summaryCells(dash.summaries)
+                Label {
+                    textFormat: Text.PlainText
+                    required property var modelData
+                    text: modelData.text
+                    color: modelData.color ? modelData.color : palette.windowText
+                    font.bold: !!modelData.color
+                }
+            }
+        }
+        Label {
+            objectName: "latencyEmpty"
+            textFormat: Text.PlainText
+            visible: dash.sampleCount === 0
+            text: dash.source === "messages" ? qsTr("No message has been delivered yet.")
+                                             : qsTr("No probes yet: press Run comparison, or show Messages.")
+            opacity: 0.7
+        }
+
+        Item {
+            id: charts
+            objectName: "latencyCharts"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            RowLayout {
+                anchors.fill: parent
+                spacing: 0
+                ChartView {
+                    id: cdfChart
+                    objectName: "cdfChart"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    title: qsTr("Delivered within (CDF)")
+                    antialiasing: true
+                    // Set once (the chart's theme does not notify): light or dark as the system.
+                    // A theme repaints the series, so their colours are set after it.
+                    Component.onCompleted: {
+                        theme = page.dark ? ChartView.ChartThemeDark : ChartView.ChartThemeLight
+                        page.colourSeries(cdfSignal, cdfSession)
+                    }
+                    legend.alignment: Qt.AlignBottom
+                    ValueAxis {
+                        id: cdfX
+                        min: 0
+                        max: Math.max(1, dash.maxMs * 1.05)
+                        titleText: qsTr("milliseconds")
+                        labelFormat: "%.0f"
+                    }
+                    ValueAxis {
+                        id: cdfY
+                        min: 0; max: 1
+                        labelFormat: "%.2f"
+                        titleText: qsTr("fraction delivered")
+                    }
+                    LineSeries { id: cdfSignal; name: qsTr("Signal"); color: page.signalColor; width: 2; axisX: cdfX; axisY: cdfY }
+                    LineSeries { id: cdfSession; name: qsTr("Session"); color: page.sessionColor; width: 2; axisX: cdfX; axisY: cdfY }
+                }
+                ChartView {
+                    id: timeChart
+                    objectName: "timeChart"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    title: qsTr("Over time")
+                    antialiasing: true
+                    Component.onCompleted: {
+                        theme = page.dark ? ChartView.ChartThemeDark : ChartView.ChartThemeLight
+                        page.colourSeries(timeSignal, timeSession)
+                    }
+                    legend.alignment: Qt.AlignBottom
+                    DateTimeAxis {
+                        id: timeX
+                        // A second either side, so a single sample is not a zero-length axis.
+                        min: new Date(dash.firstAt.getTime() - 1000)
+                        max: new Date(dash.lastAt.getTime() + 1000)
+                        format: "hh:mm:ss"
+                        tickCount: 4
+                    }
+                    ValueAxis {
+                        id: timeY
+                        min: 0
+                        max: Math.max(1, dash.maxMs * 1.05)
+                        titleText: qsTr("milliseconds")
+                        labelFormat: "%.0f"
+                    }
+                    ScatterSeries { id: timeSignal; name: qsTr("Signal"); color: page.signalColor; markerSize: 6; borderColor: "transparent"; axisX: timeX; axisY: timeY }
+                    ScatterSeries { id: timeSession; name: qsTr("Session"); color: page.sessionColor; markerSize: 6; borderColor: "transparent"; axisX: timeX; axisY: timeY }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+#include "qml/settings/PassphraseChange.h"
+
+#include <QCoreApplication>
+
+namespace tandem::gui {
+
+using namespace tandem::storage;
+
+namespace {
+
+Credentials credentialsOf(const QString& passphrase) {
+    QByteArray utf8 = passphrase.toUtf8();
+    SecretBytes secret = SecretBytes::fromString(
+        std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+    utf8.fill('\0');
+    return Credentials::withPassphrase(std::move(secret));
+}
+
+}  // namespace
+
+QString PassphraseChange::check(const QString& next, const QString& again) const {
+    if (next.size() < kMinLength) {
+        return tr("Choose a passphrase of at least %1 characters.").arg(kMinLength);
+    }
+    if (next != again) {
+        return tr("The two new passphrases differ.");
+    }
+    return QString();
+}
+
+void PassphraseChange::fail(const QString& why) {
+    error_ = why;
+    emit finished(false);
+}
+
+void PassphraseChange::change(const QString& current, const QString& next, const QString& again) {
+    if (busy_) {
+        return;
+    }
+    if (!feed_ || !feed_->ready()) {
+        fail(tr("The profile is not open."));
+        return;
+    }
+    if (current.isEmpty()) {
+        fail(tr("Enter your current passphrase."));
+        return;
+    }
+    if (const QString problem = check(next, again); !problem.isEmpty()) {
+        fail(problem);
+        return;
+    }
+    busy_ = true;
+    emit busyChanged();
+    // The answer comes on the storage thread; it is handled on this object's thread, if the
+    // object is still there (Settings may have been closed meanwhile).
+    QPointer<PassphraseChange> self(this);
+    feed_->store()
+        .changeCredentials(credentialsOf(current), credentialsOf(next))
+        .then([self](StoreResult<void> changed) {
+            const bool ok = changed.has_value();
+            QString why;
+            if (!ok) {
+                why = changed.error().code == StoreErrorCode::WrongPassphrase
+                          ? tr("That is not this profile's passphrase. Nothing was changed.")
+                          : changed.error().message;
+            }
+            QMetaObject::invokeMethod(QCoreApplication::instance(), [self, ok, why] {
+                if (self) {
+                    self->done(ok, why);
+                }
+            });
+        });
+}
+
+void PassphraseChange::done(bool ok, const QString& why) {
+    busy_ = false;
+    emit busyChanged();
+    if (!ok) {
+        fail(why);
+        return;
+    }
+    error_.clear();
+    emit finished(true);
+}
+
+}  // namespace tandem::gui

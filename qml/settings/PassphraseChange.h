@@ -1,0 +1,58 @@
+// PassphraseChange: Settings' "change passphrase" — the current passphrase, the new one twice.
+// The database key is re-wrapped under the new passphrase (storage::Store::changeCredentials);
+// the database itself is untouched, so it takes a moment however much history there is. A
+// wrong current passphrase, a short new one or a mismatch is said plainly and changes nothing.
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QtQml/qqmlregistration.h>
+
+#include "qml/core/StoreFeed.h"
+
+namespace tandem::gui {
+
+class PassphraseChange : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(tandem::gui::StoreFeed* feed READ feed WRITE setFeed NOTIFY feedChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    // Why the last attempt failed, or empty.
+    Q_PROPERTY(QString error READ error NOTIFY finished)
+
+public:
+    static constexpr int kMinLength = 8;
+
+    explicit PassphraseChange(QObject* parent = nullptr) : QObject(parent) {}
+
+    [[nodiscard]] StoreFeed* feed() const { return feed_; }
+    void setFeed(StoreFeed* feed) {
+        if (feed != feed_) {
+            feed_ = feed;
+            emit feedChanged();
+        }
+    }
+    [[nodiscard]] bool busy() const { return busy_; }
+    [[nodiscard]] QString error() const { return error_; }
+
+    // Empty if `next` and `again` would do as a new passphrase, else why not.
+    Q_INVOKABLE QString check(const QString& next, const QString& again) const;
+    // Re-wraps the key; finished(ok) when done.
+    Q_INVOKABLE void change(const QString& current, const QString& next, const QString& again);
+
+signals:
+    void feedChanged();
+    void busyChanged();
+    void finished(bool ok);
+
+private:
+    void fail(const QString& why);
+    void done(bool ok, const QString& why);
+
+    QPointer<StoreFeed> feed_;
+    bool busy_ = false;
+    QString error_;
+};
+
+}  // namespace tandem::gui

@@ -1,0 +1,194 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Tandem.Core
+import Tandem.Ui
+import Tandem.Settings
+
+// Settings: notifications and their previews, read receipts, the theme, the passphrase, and
+// where the profile is kept. Every switch takes effect at once and is remembered (the
+// profile's switches in the profile, the theme in the app's settings). Esc closes it.
+Page {
+    id: page
+    required property AppCore core
+    property color accent
+    signal closeRequested()
+    background: Rectangle { color: Theme.window }
+
+    component Heading: Label {
+        textFormat: Text.PlainText
+        font.bold: true
+        font.pixelSize: 13
+        color: page.accent
+        topPadding: 18
+        Layout.fillWidth: true
+    }
+    component Explanation: Label {
+        textFormat: Text.PlainText
+        wrapMode: Text.WordWrap
+        color: Theme.muted
+        font.pixelSize: 12
+        Layout.fillWidth: true
+    }
+
+    component ThemeChoice: RadioButton {
+        property string key
+        objectName: "theme_" + key
+        checked: Theme.choice === key
+        onToggled: if (checked) Theme.choice = key
+    }
+
+    header: ToolBar {
+        background: Rectangle {
+            color: Theme.window
+            Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.separator }
+        }
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: 12
+            anchors.rightMargin: 6
+            Label {
+                textFormat: Text.PlainText
+                text: qsTr("Settings")
+                font.pixelSize: 18
+                font.bold: true
+                Layout.fillWidth: true
+                Accessible.role: Accessible.Heading
+            }
+            ToolButton {
+                objectName: "closeSettingsButton"
+                text: "✕"
+                Accessible.name: qsTr("Close settings")
+                onClicked: page.closeRequested()
+            }
+        }
+    }
+
+    ScrollView {
+        id: scroll
+        anchors.fill: parent
+        contentWidth: availableWidth
+
+        ColumnLayout {
+            width: Math.min(scroll.availableWidth - 48, 640)
+            x: (scroll.availableWidth - width) / 2
+            spacing: 6
+
+            Heading { text: qsTr("Notifications") }
+            Switch {
+                id: previews
+                objectName: "previewsSwitch"
+                text: qsTr("Show the sender and the text in notifications")
+                checked: page.core.previews
+                onToggled: page.core.previews = checked
+                Layout.fillWidth: true
+            }
+            Explanation {
+                text: qsTr("Off: a notification only says that a message came, so nothing of it shows "
+                           + "on a locked or shared screen.")
+            }
+
+            Heading { text: qsTr("Privacy") }
+            Switch {
+                objectName: "readReceiptsSwitch"
+                text: qsTr("Send read receipts")
+                checked: page.core.readReceipts
+                onToggled: page.core.readReceipts = checked
+                Layout.fillWidth: true
+            }
+            Explanation {
+                text: qsTr("Off: your contacts do not see when you have read their messages.")
+            }
+
+            Heading { text: qsTr("Appearance") }
+            RowLayout {
+                spacing: 12
+                ThemeChoice { key: "system"; text: qsTr("System") }
+                ThemeChoice { key: "light"; text: qsTr("Light") }
+                ThemeChoice { key: "dark"; text: qsTr("Dark") }
+            }
+            Explanation { text: qsTr("System follows your desktop's light or dark setting.") }
+
+            Heading { text: qsTr("Passphrase") }
+            PassphraseChange {
+                id: change
+                feed: page.core.feed
+                onFinished: function(ok) {
+                    if (ok) {
+                        current.clear(); next.clear(); again.clear()
+                        changeResult.text = qsTr("Passphrase changed. Use the new one from now on.")
+                    } else {
+                        changeResult.text = change.error
+                    }
+                    changeResult.ok = ok
+                }
+            }
+            TextField {
+                id: current
+                objectName: "currentPassphrase"
+                echoMode: TextInput.Password
+                placeholderText: qsTr("Current passphrase")
+                Layout.fillWidth: true
+            }
+            TextField {
+                id: next
+                objectName: "newPassphrase"
+                echoMode: TextInput.Password
+                placeholderText: qsTr("New passphrase (at least 8 characters)")
+                Layout.fillWidth: true
+            }
+            TextField {
+                id: again
+                objectName: "newPassphraseAgain"
+                echoMode: TextInput.Password
+                placeholderText: qsTr("New passphrase again")
+                Layout.fillWidth: true
+                onAccepted: changeButton.clicked()
+            }
+            RowLayout {
+                Button {
+                    id: changeButton
+                    objectName: "changePassphraseButton"
+                    text: change.busy ? qsTr("Changing…") : qsTr("Change passphrase")
+                    enabled: !change.busy && current.text.length > 0
+                             && change.check(next.text, again.text).length === 0
+                    onClicked: change.change(current.text, next.text, again.text)
+                }
+                Label {
+                    id: changeResult
+                    objectName: "passphraseResult"
+                    property bool ok: false
+                    textFormat: Text.PlainText
+                    wrapMode: Text.WordWrap
+                    Layout.fillWidth: true
+                    color: ok ? page.accent : Theme.danger
+                    text: ""
+                }
+            }
+            Explanation {
+                visible: next.text.length > 0
+                text: change.check(next.text, again.text)
+            }
+
+            Heading { text: qsTr("Profile") }
+            Explanation {
+                text: qsTr("Messages, contacts and keys are kept encrypted in this folder. "
+                           + "Back it up with the passphrase; anyone with both can read it.")
+            }
+            RowLayout {
+                TextField {
+                    objectName: "profileFolder"
+                    text: page.core.profileDir
+                    readOnly: true
+                    selectByMouse: true
+                    Layout.fillWidth: true
+                }
+                Button {
+                    text: qsTr("Open folder")
+                    onClicked: Qt.openUrlExternally("file://" + page.core.profileDir)
+                }
+            }
+            Item { implicitHeight: 24 }
+        }
+    }
+}
