@@ -257,8 +257,8 @@ std::optional<int> intOption(CommandContext& ctx, const QString& command, const 
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = [] {
         std::vector<Command> list = profileCommands();
-        for (auto more :
-             {accountCommands(), messagingCommands(), latencyCommands(), toolCommands()}) {
+        for (auto more : {accountCommands(), messagingCommands(), contactCommands(),
+                          settingsCommands(), latencyCommands(), toolCommands()}) {
             for (Command& c : more) {
                 list.push_back(std::move(c));
             }

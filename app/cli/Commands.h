@@ -39,6 +39,8 @@ const std::vector<Command>& commands();
 std::vector<Command> profileCommands();
 std::vector<Command> accountCommands();
 std::vector<Command> messagingCommands();
+std::vector<Command> contactCommands();   // ContactCommands.cpp
+std::vector<Command> settingsCommands();  // SettingsCommand.cpp
 std::vector<Command> toolCommands();
 std::vector<Command> latencyCommands();  // LatencyCommand.cpp
 

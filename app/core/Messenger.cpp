@@ -12,6 +12,7 @@
 #include "app/core/ConversationService.h"
 #include "app/core/CoreLog.h"
 #include "app/core/Guarded.h"
+#include "app/core/UserSettings.h"
 
 namespace tandem::core {
 
@@ -337,9 +338,7 @@ QFuture<CoreResult<int>> Messenger::markRead(std::int64_t conversationId) {
                 const auto refs,
                 r.messages.markRead(conversationId, std::numeric_limits<std::int64_t>::max(), now));
             TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.get(conversationId));
-            TANDEM_TRY_ASSIGN(const auto receipts,
-                              r.settings.get(QString::fromLatin1(kReadReceiptsSetting)));
-            const bool tell = !receipts || *receipts != "0";
+            TANDEM_TRY_ASSIGN(const bool tell, UserSettings::readReceiptsOn(r));
             // Note to Self has no one to tell; nor has a user who keeps what they read to
             // themselves.
             if (conversation.contactId && tell) {

@@ -56,10 +56,9 @@ public:
     QFuture<CoreResult<bool>> retry(std::int64_t messageId);
     // Marks the conversation's incoming messages read and queues a read receipt for them
     // (in pieces of kReceiptUids), unless the user turned read receipts off
-    // (kReadReceiptsSetting "0" in the store's settings; on when not set). Returns how many
+    // (UserSettings::readReceipts). Returns how many
     // moved.
     QFuture<CoreResult<int>> markRead(std::int64_t conversationId);
-    static constexpr const char* kReadReceiptsSetting = "privacy.read_receipts";
     static constexpr std::size_t kReceiptUids = 500;
 
     // Sends to a contact wait while the contact is blocked, or was verified and their

@@ -50,4 +50,41 @@ StoreResult<std::optional<crypto::signal::SafetyNumber>> safetyNumberWith(Reposi
     return Out(std::move(number).value());
 }
 
+StoreResult<ContactSafety> contactSafety(Repositories& r, const Contact& contact) {
+    ContactSafety out;
+    out.contact = contact;
+    out.title = contact.displayName.isEmpty() ? contact.address : contact.displayName;
+    TANDEM_TRY_ASSIGN(out.number, safetyNumberWith(r, contact));
+    return out;
+}
+
+StoreResult<std::optional<ContactSafety>> conversationSafety(Repositories& r,
+                                                             qint64 conversationId) {
+    using Out = std::optional<ContactSafety>;
+    TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.get(conversationId));
+    if (!conversation.contactId) {
+        return Out();  // Note to Self
+    }
+    TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*conversation.contactId));
+    TANDEM_TRY_ASSIGN(ContactSafety safety, contactSafety(r, contact));
+    return Out(std::move(safety));
+}
+
+StoreResult<void> setVerified(Repositories& r, qint64 contactId, bool verified) {
+    return r.contacts.setVerification(contactId,
+                                      verified ? Verification::Verified : Verification::Default);
+}
+
+QString verificationName(Verification verification) {
+    switch (verification) {
+        case Verification::Verified:
+            return QStringLiteral("verified");
+        case Verification::Unverified:
+            return QStringLiteral("unverified");
+        case Verification::Default:
+            break;
+    }
+    return QStringLiteral("default");
+}
+
 }  // namespace tandem::core

@@ -2,6 +2,8 @@
 
 #include <QBuffer>
 
+#include "app/core/SafetyNumbers.h"
+
 namespace tandem::gui {
 
 using namespace tandem::storage;
@@ -77,18 +79,15 @@ void ContactCard::setVerified(bool verified) {
     if (!feed_ || !feed_->ready() || contactId <= 0) {
         return;
     }
-    feed_->store().write(
-        [contactId, verified](Repositories& r) {
-            return r.contacts.setVerification(
-                contactId, verified ? Verification::Verified : Verification::Default);
-        },
-        this,
-        [this, contactId](StoreResult<void> written) {
-            reload();
-            if (written && feed_) {
-                feed_->contactChanged(contactId);
-            }
-        });
+    feed_->store().write([contactId, verified](
+                             Repositories& r) { return core::setVerified(r, contactId, verified); },
+                         this,
+                         [this, contactId](StoreResult<void> written) {
+                             reload();
+                             if (written && feed_) {
+                                 feed_->contactChanged(contactId);
+                             }
+                         });
 }
 
 }  // namespace tandem::gui

@@ -37,23 +37,19 @@ QImage qrImage(const QByteArray& payload, int scale) {
 StoreResult<ContactDetails> loadContactDetails(Repositories& r, qint64 conversationId) {
     ContactDetails out;
     out.conversationId = conversationId;
-    TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.get(conversationId));
-    if (!conversation.contactId || !conversation.mode) {
+    TANDEM_TRY_ASSIGN(const auto safety, core::conversationSafety(r, conversationId));
+    if (!safety) {
         return out;  // Note to Self
     }
-    TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*conversation.contactId));
-    out.contactId = contact.id;
-    out.address = contact.address;
-    out.title = contact.displayName.isEmpty() ? contact.address : contact.displayName;
-    out.verification = contact.verification == Verification::Verified     ? "verified"
-                       : contact.verification == Verification::Unverified ? "unverified"
-                                                                          : "default";
-    out.identityChanged = contact.identityChangedAt.has_value();
-    TANDEM_TRY_ASSIGN(const auto number, core::safetyNumberWith(r, contact));
-    if (number) {
-        out.safetyNumber = number->grouped();
-        out.qr = qrImage(QByteArray(reinterpret_cast<const char*>(number->scannable.data()),
-                                    static_cast<qsizetype>(number->scannable.size())));
+    out.contactId = safety->contact.id;
+    out.address = safety->contact.address;
+    out.title = safety->title;
+    out.verification = core::verificationName(safety->contact.verification);
+    out.identityChanged = safety->identityChanged();
+    if (safety->number) {
+        out.safetyNumber = safety->number->grouped();
+        out.qr = qrImage(QByteArray(reinterpret_cast<const char*>(safety->number->scannable.data()),
+                                    static_cast<qsizetype>(safety->number->scannable.size())));
     }
     return out;
 }

@@ -11,6 +11,7 @@
 #include "app/core/LatencyStats.h"
 #include "app/core/Messenger.h"
 #include "app/core/NetworkConfig.h"
+#include "app/core/UserSettings.h"
 
 Q_LOGGING_CATEGORY(lcApp, "tandem.app", QtWarningMsg)
 
@@ -21,8 +22,6 @@ using namespace tandem::storage;
 namespace {
 
 constexpr int kMinPassphrase = 8;
-constexpr auto kModeSetting = "ui.mode";
-constexpr auto kPreviewsSetting = "ui.previews";
 
 SecretBytes secretOf(const QString& text) {
     QByteArray utf8 = text.toUtf8();
@@ -44,9 +43,8 @@ QString describe(const StoreError& e) {
 AppCore::AppCore(QString profileDir, QObject* parent)
     : QObject(parent),
       profileDir_(std::move(profileDir)),
-      signalStatus_(Mode::Signal,
-                    {tr("No Signal-mode account in this profile"), tr("Connected to the relay"),
-                     tr("New chat: +phone number")}),
+      signalStatus_(Mode::Signal, {tr("No Signal-mode account in this profile"),
+                                   tr("Connected to the relay"), tr("New chat: +phone number")}),
       sessionStatus_(Mode::Session,
                      {tr("No Session ID in this profile"), tr("Connected through an onion path"),
                       tr("New chat: Session ID")}),
@@ -61,11 +59,10 @@ AppCore::AppCore(QString profileDir, QObject* parent)
     hadProfile_ = Profile::exists(profileDir_);
     state_ = hadProfile_ ? State::Locked : State::NoProfile;
     coreThread_.setObjectName(QStringLiteral("tandem-core"));
-    setup_ = new AccountSetupFlow(
-        store_,
-        {[this]() -> QObject* { return messenger_; },
-         [this](Mode mode) { return statusOf(mode).hasAccount(); }},
-        this);
+    setup_ = new AccountSetupFlow(store_,
+                                  {[this]() -> QObject* { return messenger_; },
+                                   [this](Mode mode) { return statusOf(mode).hasAccount(); }},
+                                  this);
     connect(setup_, &AccountSetupFlow::accountAdded, this, &AppCore::accountsAdded);
 }
 
@@ -80,7 +77,7 @@ void AppCore::setPreviews(bool previews) {
     if (previews != previews_) {
         previews_ = previews;
         emit previewsChanged();
-        keepSwitch(kPreviewsSetting, previews);
+        keep([previews](Repositories& r) { return core::UserSettings::setPreviews(r, previews); });
     }
 }
 
@@ -88,16 +85,14 @@ void AppCore::setReadReceipts(bool on) {
     if (on != readReceipts_) {
         readReceipts_ = on;
         emit readReceiptsChanged();
-        keepSwitch(core::Messenger::kReadReceiptsSetting, on);
+        keep([on](Repositories& r) { return core::UserSettings::setReadReceipts(r, on); });
     }
 }
 
-// A switch of the profile's, as "1" or "0" in its settings.
-void AppCore::keepSwitch(const char* key, bool on) {
+// A setting of the profile's, written when the profile is open.
+void AppCore::keep(std::function<StoreResult<void>(Repositories&)> write) {
     if (store_.isOpen()) {
-        store_.write([key, on](Repositories& r) {
-            return r.settings.set(QString::fromLatin1(key), on ? QByteArray("1") : QByteArray("0"));
-        });
+        store_.write(std::move(write));
     }
 }
 
@@ -148,11 +143,8 @@ void AppCore::setMode(const QString& mode) {
     feed_.setMode(mode_);
     emit modeChanged();
     emit accountsChanged();
-    if (store_.isOpen()) {  // remembered for the next start
-        store_.write([value = this->mode().toUtf8()](Repositories& r) {
-            return r.settings.set(QString::fromLatin1(kModeSetting), value);
-        });
-    }
+    // Remembered for the next start.
+    keep([wanted](Repositories& r) { return core::UserSettings::setShownMode(r, wanted); });
 }
 
 void AppCore::createProfile(const QString& passphrase) {
@@ -198,19 +190,13 @@ void AppCore::unlock(const QString& passphrase) {
 void AppCore::opened() {
     struct Loaded {
         std::vector<Account> accounts;
-        std::optional<QByteArray> mode;
-        std::optional<QByteArray> previews;
-        std::optional<QByteArray> readReceipts;
+        core::UserSettings settings;
     };
     store_.read(
         [](Repositories& r) -> StoreResult<Loaded> {
             Loaded out;
             TANDEM_TRY_ASSIGN(out.accounts, r.accounts.all());
-            TANDEM_TRY_ASSIGN(out.mode, r.settings.get(QString::fromLatin1(kModeSetting)));
-            TANDEM_TRY_ASSIGN(out.previews, r.settings.get(QString::fromLatin1(kPreviewsSetting)));
-            TANDEM_TRY_ASSIGN(
-                out.readReceipts,
-                r.settings.get(QString::fromLatin1(core::Messenger::kReadReceiptsSetting)));
+            TANDEM_TRY_ASSIGN(out.settings, core::UserSettings::load(r));
             return out;
         },
         this,
@@ -223,19 +209,17 @@ void AppCore::opened() {
                 statusOf(a.mode).setAddress(a.address);
             }
             // The remembered mode; else the one this profile has an account for.
-            if (loaded->mode) {
-                mode_ = *loaded->mode == "session" ? Mode::Session : Mode::Signal;
+            if (loaded->settings.shownMode) {
+                mode_ = *loaded->settings.shownMode;
             } else if (!hasSignal() && hasSession()) {
                 mode_ = Mode::Session;
             }
-            const bool previews = !loaded->previews || *loaded->previews != "0";
-            if (previews != previews_) {
-                previews_ = previews;
+            if (loaded->settings.previews != previews_) {
+                previews_ = loaded->settings.previews;
                 emit previewsChanged();
             }
-            const bool readReceipts = !loaded->readReceipts || *loaded->readReceipts != "0";
-            if (readReceipts != readReceipts_) {
-                readReceipts_ = readReceipts;
+            if (loaded->settings.readReceipts != readReceipts_) {
+                readReceipts_ = loaded->settings.readReceipts;
                 emit readReceiptsChanged();
             }
             feed_.setMode(mode_);
@@ -343,7 +327,8 @@ void AppCore::startCore() {
 }
 
 bool AppCore::runProbes(int count, int size, int intervalMs) {
-    if (messenger_ == nullptr || probing_ || (!signalStatus_.connected() && !sessionStatus_.connected())) {
+    if (messenger_ == nullptr || probing_ ||
+        (!signalStatus_.connected() && !sessionStatus_.connected())) {
         return false;
     }
     core::Messenger::ProbeOptions options;
@@ -499,8 +484,9 @@ void AppCore::markRead(qint64 conversationId) {
         messenger->markRead(conversationId)
             .then([this, conversationId](core::CoreResult<int> marked) {
                 if (marked && *marked > 0) {
-                    QMetaObject::invokeMethod(
-                        this, [this, conversationId] { emit feed_.conversationChanged(conversationId); });
+                    QMetaObject::invokeMethod(this, [this, conversationId] {
+                        emit feed_.conversationChanged(conversationId);
+                    });
                 }
             });
     });

@@ -183,7 +183,7 @@ private:
     QString openAtStart_;
     bool probing_ = false;
     void setProbing(bool probing);
-    void keepSwitch(const char* key, bool on);
+    void keep(std::function<storage::StoreResult<void>(storage::Repositories&)> write);
     void countUnread();
 };
 

@@ -83,8 +83,8 @@ private slots:
     void helpForEveryCommand() {
         const Run overview = tandemctl({QStringLiteral("--help")});
         QCOMPARE(overview.status, 0);
-        for (const char* command :
-             {"create", "change-passphrase", "send", "history", "safety-number", "phrase-check"}) {
+        for (const char* command : {"create", "change-passphrase", "send", "history", "contact",
+                                    "safety-number", "phrase-check"}) {
             QVERIFY2(overview.out.contains(QLatin1String(command)), command);
             const Run help = tandemctl({QLatin1String(command), QStringLiteral("--help")});
             QCOMPARE(help.status, 0);
@@ -507,6 +507,74 @@ private slots:
                        QStringLiteral("+4915100000009")},
                       secret());
         QVERIFY2(kept.out.contains(QStringLiteral("(Bobby)")), qPrintable(kept.out));
+    }
+
+    // `contact` before any message: no safety number is made up, verifying is refused, an
+    // unknown contact or a bad address is one clear line, and nothing is changed by a refusal.
+    void contactBeforeAnyMessage() {
+        QTemporaryDir dir;
+        const QString profile = newProfile(dir);
+        const auto run = [&](QStringList args) {
+            return tandemctl(QStringList{QStringLiteral("--profile"), profile} + args, secret());
+        };
+        QCOMPARE(run({QStringLiteral("add-contact"), QStringLiteral("+4915100000009"),
+                      QStringLiteral("--name"), QStringLiteral("Bob")})
+                     .status,
+                 0);
+        const Run shown = run({QStringLiteral("contact"), QStringLiteral("--with"),
+                               QStringLiteral("+4915100000009")});
+        QVERIFY2(shown.status == 0, qPrintable(shown.err));
+        QVERIFY2(shown.out.contains(QStringLiteral("Bob (+4915100000009, signal mode)")) &&
+                     shown.out.contains(QStringLiteral("not known yet")) &&
+                     shown.out.contains(QStringLiteral("verification:  default")),
+                 qPrintable(shown.out));
+        expectOneLineError(run({QStringLiteral("contact"), QStringLiteral("--with"),
+                                QStringLiteral("+4915100000009"), QStringLiteral("--verify")}),
+                           1, QStringLiteral("no safety number"));
+        expectOneLineError(run({QStringLiteral("contact"), QStringLiteral("--with"),
+                                QStringLiteral("+4915100000008")}),
+                           1, QStringLiteral("no contact +4915100000008"));
+        expectOneLineError(
+            run({QStringLiteral("contact"), QStringLiteral("--with"), QStringLiteral("bob")}), 1,
+            QStringLiteral("neither a phone number nor a Session ID"));
+        expectOneLineError(run({QStringLiteral("contact"), QStringLiteral("--with"),
+                                QStringLiteral("+4915100000009"), QStringLiteral("--verify"),
+                                QStringLiteral("--clear")}),
+                           2, QStringLiteral("exclude each other"));
+        const Run json = run({QStringLiteral("contact"), QStringLiteral("--with"),
+                              QStringLiteral("+4915100000009"), QStringLiteral("--json")});
+        const QJsonObject o = QJsonDocument::fromJson(json.out.trimmed().toUtf8()).object();
+        QCOMPARE(o[QStringLiteral("verification")].toString(), QStringLiteral("default"));
+        QCOMPARE(o[QStringLiteral("safety_number")].toString(), QString());
+        QCOMPARE(o[QStringLiteral("mode")].toString(), QStringLiteral("signal"));
+    }
+
+    // `settings`: the switches the app's Settings page shows, on until turned off, kept in
+    // the profile; a value other than on/off is a usage error that changes nothing.
+    void settingsAreThoseOfTheApp() {
+        QTemporaryDir dir;
+        const QString profile = newProfile(dir);
+        const auto run = [&](QStringList args) {
+            return tandemctl(QStringList{QStringLiteral("--profile"), profile,
+                                         QStringLiteral("settings"), QStringLiteral("--json")} +
+                                 args,
+                             secret());
+        };
+        const auto read = [&](QStringList args = {}) {
+            const Run r = run(args);
+            return QJsonDocument::fromJson(r.out.trimmed().toUtf8()).object();
+        };
+        QCOMPARE(read()[QStringLiteral("read_receipts")].toBool(), true);
+        QCOMPARE(read()[QStringLiteral("previews")].toBool(), true);
+        QCOMPARE(read({QStringLiteral("--read-receipts"),
+                       QStringLiteral("off")})[QStringLiteral("read_receipts")]
+                     .toBool(),
+                 false);
+        expectOneLineError(run({QStringLiteral("--previews"), QStringLiteral("maybe")}), 2,
+                           QStringLiteral("--previews takes on or off"));
+        const QJsonObject after = read();
+        QCOMPARE(after[QStringLiteral("read_receipts")].toBool(), false);  // kept
+        QCOMPARE(after[QStringLiteral("previews")].toBool(), true);        // not touched
     }
 
     // A passphrase ends where its line ends, from a file and from the environment alike.

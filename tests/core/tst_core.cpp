@@ -11,6 +11,7 @@
 
 #include "app/core/ContentHandler.h"
 #include "app/core/Messenger.h"
+#include "app/core/UserSettings.h"
 #include "tests/core/FakeChannel.h"
 #include "tests/support/TestSupport.h"
 
@@ -25,7 +26,7 @@ constexpr auto kMe = "+15550000000";
 
 // Processes events until `done`, at most `ms`: wakes on every event (no polling sleep).
 template <class P>
-bool waitUntil(P done, int ms = 3000) {
+bool waitUntil(P done, int ms = 10000) {  // returns as soon as done: the bound is for a loaded CI
     QTimer heartbeat;  // wakes the wait now and then even when nothing else happens
     heartbeat.start(2);
     QElapsedTimer clock;
@@ -290,8 +291,7 @@ private slots:
         for (const bool tell : {true, false}) {
             const QString gina = newNumber();
             QVERIFY(test::await(store_->write([tell](Repositories& r) {
-                return r.settings.set(QString::fromLatin1(Messenger::kReadReceiptsSetting),
-                                      tell ? "1" : "0");
+                return tandem::core::UserSettings::setReadReceipts(r, tell);
             })));
             for (int i = 0; i < 3; ++i) {
                 wire().deliver(

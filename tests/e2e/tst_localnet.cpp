@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -176,6 +177,40 @@ private slots:
                 },
                 30000),
             qPrintable(seen));
+
+        // Both sides see one safety number (tandemctl contact: the service the app's contact
+        // details use), and Alice can mark Bob verified once they compared it.
+        const auto safety = [&](const QString& profile, const QString& with,
+                                const QStringList& more = {}) {
+            const Run r =
+                tandemctl(profile, QStringList{QStringLiteral("contact"), QStringLiteral("--with"),
+                                               with, QStringLiteral("--json")} +
+                                       more);
+            return QJsonDocument::fromJson(r.out.trimmed().toUtf8()).object();
+        };
+        const QJsonObject aliceSees =
+            safety(QStringLiteral("alice"), QStringLiteral("+4915100000002"));
+        const QJsonObject bobSees = safety(QStringLiteral("bob"), QStringLiteral("+4915100000001"));
+        const QString number = aliceSees[QStringLiteral("safety_number")].toString();
+        QVERIFY2(number.count(QRegularExpression(QStringLiteral("[0-9]"))) == 60,
+                 qPrintable(number));
+        QCOMPARE(bobSees[QStringLiteral("safety_number")].toString(), number);
+        QCOMPARE(aliceSees[QStringLiteral("name")].toString(), QStringLiteral("Bob"));
+        QCOMPARE(aliceSees[QStringLiteral("verification")].toString(), QStringLiteral("default"));
+        const QJsonObject verified =
+            safety(QStringLiteral("alice"), QStringLiteral("+4915100000002"),
+                   {QStringLiteral("--verify")});
+        QCOMPARE(verified[QStringLiteral("verification")].toString(), QStringLiteral("verified"));
+        QCOMPARE(safety(QStringLiteral("alice"),
+                        QStringLiteral("+4915100000002"))[QStringLiteral("verification")]
+                     .toString(),
+                 QStringLiteral("verified"));
+        // Cleared again: Bob re-registers below, and a verified contact's new key holds
+        // Alice's messages until she accepts it (tst_signal_e2e covers that).
+        QCOMPARE(safety(QStringLiteral("alice"), QStringLiteral("+4915100000002"),
+                        {QStringLiteral("--clear")})[QStringLiteral("verification")]
+                     .toString(),
+                 QStringLiteral("default"));
 
         // The relay child dies: the local network brings it back on the same port.
         const auto relayPid = [&] {

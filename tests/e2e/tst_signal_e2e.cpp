@@ -14,6 +14,7 @@
 #include "app/core/Await.h"
 #include "app/core/ContentHandler.h"
 #include "app/core/Messenger.h"
+#include "app/core/UserSettings.h"
 #include "app/core/signal/SignalRegistration.h"
 #include "storage/Store.h"
 #include "tests/support/Daemons.h"
@@ -577,8 +578,7 @@ private slots:
         }
         const auto setReceipts = [&](bool on) {
             QVERIFY(test::await(bob.store->write([on](Repositories& r) {
-                        return r.settings.set(QString::fromLatin1(Messenger::kReadReceiptsSetting),
-                                              on ? QByteArray("1") : QByteArray("0"));
+                        return tandem::core::UserSettings::setReadReceipts(r, on);
                     })).has_value());
         };
         // Bob reads his conversation with Alice (the one her messages are in: he may not

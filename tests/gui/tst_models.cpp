@@ -14,6 +14,7 @@
 #include "app/core/Await.h"
 #include "app/core/ContentHandler.h"
 #include "app/core/Messenger.h"
+#include "app/core/UserSettings.h"
 #include "qml/chat/MessageListModel.h"
 #include "qml/conversations/ConversationListModel.h"
 #include "qml/core/AppCore.h"
@@ -105,7 +106,7 @@ private slots:
         const auto stored = [&] {
             return test::await(core_->store().read([](Repositories& r) {
                        return r.settings.get(
-                           QString::fromLatin1(tandem::core::Messenger::kReadReceiptsSetting));
+                           QString::fromLatin1(tandem::core::UserSettings::kReadReceiptsKey));
                    }))
                 .value();
         };
