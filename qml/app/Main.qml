@@ -16,9 +16,7 @@ ApplicationWindow {
     // "(3) alice — Tandem (Signal mode)": the unread count first, as messengers show it.
     title: core.state === AppCore.Ready
            ? (core.unreadTotal > 0 ? "(" + core.unreadTotal + ") " : "")
-             + qsTr("%1 — Tandem (%2)").arg(core.profileName).arg(core.mode === "signal"
-                                                                ? qsTr("Signal mode")
-                                                                : qsTr("Session mode"))
+             + qsTr("%1 — Tandem (%2)").arg(core.profileName).arg(core.status.name)
            : qsTr("Tandem")
     width: 1024
     height: 680
@@ -28,7 +26,7 @@ ApplicationWindow {
     color: Theme.window
 
     // Signal's blue and Session's green: the mode is visible at a glance.
-    readonly property color accent: core.mode === "session" ? Theme.sessionAccent : Theme.signalAccent
+    readonly property color accent: Theme.accentOf(core.mode)
 
     palette.window: Theme.window
     palette.windowText: Theme.text

@@ -43,11 +43,19 @@ QString describe(const StoreError& e) {
 AppCore::AppCore(QString profileDir, QObject* parent)
     : QObject(parent),
       profileDir_(std::move(profileDir)),
-      signalStatus_(Mode::Signal, {tr("No Signal-mode account in this profile"),
-                                   tr("Connected to the relay"), tr("New chat: +phone number")}),
+      signalStatus_(
+          Mode::Signal,
+          {.name = tr("Signal mode"),
+           .noAccount = tr("No Signal-mode account in this profile"),
+           .connected = tr("Connected to the relay"),
+           .newChatHint = tr("New chat: +phone number"),
+           .addressShape = tr("A phone number in international format, like +4915123456789.")}),
       sessionStatus_(Mode::Session,
-                     {tr("No Session ID in this profile"), tr("Connected through an onion path"),
-                      tr("New chat: Session ID")}),
+                     {.name = tr("Session mode"),
+                      .noAccount = tr("No Session ID in this profile"),
+                      .connected = tr("Connected through an onion path"),
+                      .newChatHint = tr("New chat: Session ID"),
+                      .addressShape = tr("A Session ID: 66 characters starting with 05.")}),
       feed_(store_) {
     connect(&feed_, &StoreFeed::conversationChanged, this, &AppCore::countUnread);
     // A contact verified, or a new safety number accepted: what was held for them goes now.
@@ -497,13 +505,8 @@ QString AppCore::checkAddress(const QString& address) const {
     if (given.isEmpty()) {
         return QString();
     }
-    const auto mode = core::Messenger::modeOf(given);
-    if (mode_ == Mode::Signal) {
-        if (mode != Mode::Signal) {
-            return tr("A phone number in international format, like +4915123456789.");
-        }
-    } else if (mode != Mode::Session) {
-        return tr("A Session ID: 66 characters starting with 05.");
+    if (core::Messenger::modeOf(given) != mode_) {
+        return status()->words().addressShape;
     }
     if (given == myAddress()) {
         return tr("That is you. Use Note to Self.");

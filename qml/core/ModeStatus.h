@@ -25,15 +25,20 @@ class ModeStatus : public QObject {
     // The hops of the current route (guard first), as Session shows them; empty where the
     // mode has none.
     Q_PROPERTY(QStringList path READ path NOTIFY changed)
+    // "Signal mode", "Session mode".
+    Q_PROPERTY(QString name READ name CONSTANT)
     // The new-conversation field's hint ("New chat: +phone number").
     Q_PROPERTY(QString newChatHint READ newChatHint CONSTANT)
 
 public:
-    // What is said of a mode: with no account, connected, and what starts a conversation.
+    // What is said of a mode: its name, with no account, connected, what starts a
+    // conversation, and what an address of it looks like.
     struct Words {
+        QString name;
         QString noAccount;
         QString connected;
         QString newChatHint;
+        QString addressShape;
     };
     ModeStatus(storage::Mode mode, Words words, QObject* parent = nullptr)
         : QObject(parent), mode_(mode), words_(std::move(words)) {}
@@ -45,7 +50,9 @@ public:
     [[nodiscard]] bool connected() const { return connected_; }
     [[nodiscard]] QString text() const;
     [[nodiscard]] QStringList path() const { return path_; }
+    [[nodiscard]] QString name() const { return words_.name; }
     [[nodiscard]] QString newChatHint() const { return words_.newChatHint; }
+    [[nodiscard]] const Words& words() const { return words_; }
 
     void setAddress(const QString& address);
     // What the core reported: up or not, its detail ("connecting to …"), the route.

@@ -65,6 +65,11 @@ public:
     [[nodiscard]] static QColor signalAccent() { return {0x2c, 0x6b, 0xed}; }
     [[nodiscard]] static QColor sessionAccent() { return {0x00, 0xa8, 0x70}; }
 
+    // A mode's accent ("signal": blue, "session": green), as the mode toggle, the header's line
+    // and my bubbles show it.
+    Q_INVOKABLE static QColor accentOf(const QString& mode) {
+        return mode == QLatin1String("session") ? sessionAccent() : signalAccent();
+    }
     // An avatar's colour, the same for an id on every start and every machine (as Signal
     // picks one of a dozen colours from the id), readable under white initials.
     Q_INVOKABLE static QColor avatarColor(const QString& id);
