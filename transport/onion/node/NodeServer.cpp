@@ -36,6 +36,29 @@ struct NodeClient : daemon::ClientConnection {
 
 }  // namespace
 
+struct NodeServer::Parts {
+    Parts(std::unique_ptr<NodeStore> nodeStore, const QString& directoryPath,
+          const crypto::PublicKey& networkKey, const crypto::Ed25519KeyPair& identity,
+          const crypto::X25519KeyPair& onionKey, NodeLinkPool& links, AuditLog* audit,
+          const NodeLimits& limits)
+        : store(std::move(nodeStore)),
+          directory(directoryPath, networkKey, identity.publicKey),
+          replicator(links, identity, limits.replicateTimeoutMs),
+          polls(*store, limits.maxPollsPerRecipient, limits.maxPolls),
+          blobs(*store, directory, replicator, audit),
+          swarm(*store, directory, replicator, polls, blobs, audit, limits),
+          // Long enough for a long-poll held at the destination.
+          hop(onionKey, directory, links, swarm, audit, limits.maxWaitMs + 5000) {}
+
+    std::unique_ptr<NodeStore> store;
+    DirectoryFile directory;
+    Replicator replicator;
+    LongPolls polls;
+    SwarmBlobs blobs;
+    SwarmService swarm;
+    OnionHop hop;
+};
+
 NodeServer::NodeServer(QString dataDir, QString directoryFile, const crypto::PublicKey& networkKey,
                        NodeLimits limits, QObject* parent)
     : QObject(parent),
@@ -61,19 +84,17 @@ NodeServer::NodeServer(QString dataDir, QString directoryFile, const crypto::Pub
     clients_.setHandlers(std::move(handlers));
     housekeeping_.setInterval(30 * 1000);
     connect(&housekeeping_, &QTimer::timeout, this, [this] {
-        if (store_) {
-            store_->purgeExpired(QDateTime::currentMSecsSinceEpoch());
-        }
-        if (hop_) {
-            hop_->purge();
+        if (parts_) {
+            parts_->store->purgeExpired(QDateTime::currentMSecsSinceEpoch());
+            parts_->hop.purge();
         }
     });
 }
 
 NodeServer::~NodeServer() {
     links_.clear();  // their callbacks reach into this server: forgotten, not called
-    if (polls_) {
-        polls_->clear();
+    if (parts_) {
+        parts_->polls.clear();
     }
 }
 
@@ -119,17 +140,9 @@ bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
         *error = store.error();
         return false;
     }
-    store_ = std::move(store).value();
-    store_->purgeExpired(QDateTime::currentMSecsSinceEpoch());
-    directory_ = std::make_unique<DirectoryFile>(directoryPath_, networkKey_, identity_.publicKey);
-    replicator_ = std::make_unique<Replicator>(links_, identity_, limits_.replicateTimeoutMs);
-    polls_ = std::make_unique<LongPolls>(*store_, limits_.maxPollsPerRecipient, limits_.maxPolls);
-    blobs_ = std::make_unique<SwarmBlobs>(*store_, *directory_, *replicator_, audit_.get());
-    swarm_ = std::make_unique<SwarmService>(*store_, *directory_, *replicator_, *polls_, *blobs_,
-                                            audit_.get(), limits_);
-    // Long enough for a long-poll held at the destination.
-    hop_ = std::make_unique<OnionHop>(onionKey_, *directory_, links_, *swarm_, audit_.get(),
-                                      limits_.maxWaitMs + 5000);
+    parts_ = std::make_unique<Parts>(std::move(store).value(), directoryPath_, networkKey_,
+                                     identity_, onionKey_, links_, audit_.get(), limits_);
+    parts_->store->purgeExpired(QDateTime::currentMSecsSinceEpoch());
     if (!clients_.listen(host, port, onionKey_, error)) {
         return false;
     }
@@ -138,9 +151,9 @@ bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
     // A directory that is there must be one the network key signed: a node that announced
     // itself ready over a forged or damaged one would route nothing. One not written yet is
     // fine (tandem-localnet signs it once it knows every node's key); it is read when it comes.
-    if (directory_->current() == nullptr && QFileInfo::exists(directoryPath_)) {
+    if (parts_->directory.current() == nullptr && QFileInfo::exists(directoryPath_)) {
         *error = QStringLiteral("the directory %1 is not one the network key signed (%2)")
-                     .arg(directoryPath_, directory_->problem());
+                     .arg(directoryPath_, parts_->directory.problem());
         clients_.stopListening();
         housekeeping_.stop();
         return false;
@@ -182,7 +195,7 @@ void NodeServer::onFrame(daemon::ClientConnection& c, const QByteArray& bytes) {
     NodeLink::Callback reply = [this, channel, id](const NodeReply& r) { send(channel, id, r); };
     switch (request.body_case()) {
         case NodeRequest::kOnion:
-            return hop_->handle(request.onion(), peerOf(c), std::move(reply));
+            return parts_->hop.handle(request.onion(), peerOf(c), std::move(reply));
         case NodeRequest::kReplicate:
         case NodeRequest::kReplicateBlob:
         case NodeRequest::kReplicateDelete:
@@ -191,7 +204,7 @@ void NodeServer::onFrame(daemon::ClientConnection& c, const QByteArray& bytes) {
             return reply(errorReply(NodeError::MALFORMED, QStringLiteral("unknown request")));
     }
     // From another node: only a member of the swarm concerned, proven by its signature.
-    const NodeDirectory* dir = directory_->current();
+    const NodeDirectory* dir = parts_->directory.current();
     const auto member =
         dir != nullptr ? MemberProof::verify(request, *dir, QDateTime::currentMSecsSinceEpoch())
                        : std::nullopt;
@@ -202,13 +215,14 @@ void NodeServer::onFrame(daemon::ClientConnection& c, const QByteArray& bytes) {
     }
     switch (request.body_case()) {
         case NodeRequest::kReplicate:
-            return swarm_->replicate(request.replicate(), *member, peerOf(c), std::move(reply));
-        case NodeRequest::kReplicateBlob:
-            return blobs_->replicate(request.replicate_blob(), *member, peerOf(c),
-                                     std::move(reply));
-        default:
-            return swarm_->replicateDelete(request.replicate_delete(), *member, peerOf(c),
+            return parts_->swarm.replicate(request.replicate(), *member, peerOf(c),
                                            std::move(reply));
+        case NodeRequest::kReplicateBlob:
+            return parts_->blobs.replicate(request.replicate_blob(), *member, peerOf(c),
+                                           std::move(reply));
+        default:
+            return parts_->swarm.replicateDelete(request.replicate_delete(), *member, peerOf(c),
+                                                 std::move(reply));
     }
 }
 

@@ -33,13 +33,6 @@
 namespace tandem::transport::onion {
 
 class AuditLog;
-class DirectoryFile;
-class LongPolls;
-class NodeStore;
-class OnionHop;
-class Replicator;
-class SwarmBlobs;
-class SwarmService;
 
 class NodeServer : public QObject {
     Q_OBJECT
@@ -73,14 +66,8 @@ private:
     daemon::ClientConnections clients_;
     NodeLinkPool links_{this};
     std::unique_ptr<AuditLog> audit_;  // null unless --audit (tests only)
-    // The parts, once start() has the key and the store.
-    std::unique_ptr<NodeStore> store_;
-    std::unique_ptr<DirectoryFile> directory_;
-    std::unique_ptr<Replicator> replicator_;
-    std::unique_ptr<LongPolls> polls_;
-    std::unique_ptr<SwarmBlobs> blobs_;
-    std::unique_ptr<SwarmService> swarm_;
-    std::unique_ptr<OnionHop> hop_;
+    struct Parts;  // the store and what serves requests, once start() has the key and store
+    std::unique_ptr<Parts> parts_;
     QTimer housekeeping_;
 };
 

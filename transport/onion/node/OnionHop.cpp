@@ -12,8 +12,6 @@ namespace tandem::transport::onion {
 
 using proto::node::NodeError;
 using proto::node::NodeReply;
-using proto::node::NodeRequest;
-using proto::node::SwarmReply;
 using proto::node::SwarmRequest;
 
 OnionHop::OnionHop(const crypto::X25519KeyPair& onionKey, DirectoryFile& directory,
@@ -57,7 +55,7 @@ void OnionHop::handle(const std::string& layer, const QString& peer, NodeLink::C
                              QStringLiteral("the next hop is not in the directory")));
             return;
         }
-        NodeRequest forward;
+        proto::node::NodeRequest forward;
         forward.set_onion(crypto::toString(peeled->payload));
         // Long enough for a long-poll held at the destination.
         links_.linkTo(*next)->request(
@@ -79,7 +77,7 @@ void OnionHop::handle(const std::string& layer, const QString& peer, NodeLink::C
             forwardTimeoutMs_);
         return;
     }
-    const auto answer = [reply = std::move(reply), layerKey](const SwarmReply& r) {
+    const auto answer = [reply = std::move(reply), layerKey](const proto::node::SwarmReply& r) {
         NodeReply sealed;
         const std::string bytes = r.SerializeAsString();
         sealed.set_onion_reply(

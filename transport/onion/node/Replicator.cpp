@@ -8,7 +8,6 @@
 
 namespace tandem::transport::onion {
 
-using proto::node::NodeReply;
 using proto::node::NodeRequest;
 using proto::node::SwarmReply;
 
@@ -37,7 +36,7 @@ void Replicator::replicateThenAnswer(const std::vector<NodeInfo>& others, const 
     for (const NodeInfo& other : others) {
         links_.linkTo(other)->request(
             NodeRequest(signedCopy),
-            [tally](const NodeReply& answered) {
+            [tally](const proto::node::NodeReply& answered) {
                 if (answered.has_replicated() && answered.replicated()) {
                     ++tally->confirmed;
                 }

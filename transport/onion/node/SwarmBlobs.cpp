@@ -13,8 +13,6 @@
 namespace tandem::transport::onion {
 
 using proto::node::NodeError;
-using proto::node::NodeReply;
-using proto::node::NodeRequest;
 using proto::node::SwarmReply;
 
 SwarmBlobs::SwarmBlobs(NodeStore& store, DirectoryFile& directory, Replicator& replicator,
@@ -55,7 +53,7 @@ void SwarmBlobs::store(const proto::node::StoreBlob& r, const QString& peer, Swa
     b->set_size(static_cast<std::uint64_t>(data.size()));
     b->set_expires_at_ms(static_cast<std::uint64_t>(stored->second));
     b->set_duplicate(stored->first != StoreOutcome::Stored);
-    NodeRequest copy;
+    proto::node::NodeRequest copy;
     auto* rep = copy.mutable_replicate_blob();
     rep->set_id(r.id());
     rep->set_data(r.data());
@@ -90,7 +88,7 @@ void SwarmBlobs::replicate(const proto::node::ReplicateBlob& r, const NodeInfo& 
                    {{QStringLiteral("via"), QStringLiteral("replicate")},
                     {QStringLiteral("blob_id"), QString::fromLatin1(id.toHex())},
                     {QStringLiteral("size"), static_cast<qint64>(r.data().size())}});
-    NodeReply ok;
+    proto::node::NodeReply ok;
     ok.set_replicated(true);
     reply(ok);
 }

@@ -192,28 +192,23 @@ bool RelayAccounts::authenticate(RelayClient& c, std::uint64_t id,
         clients_.replyError(c, id, Error::MALFORMED, QStringLiteral("already authenticated"));
         return false;
     }
-    const QString phone = QString::fromStdString(r.phone());
-    if (!isE164(phone)) {
-        // A failure like a wrong password: refused, and counted towards closing.
+    // A failure is refused, and counted towards closing the connection.
+    const auto refuse = [&](Error::Code code, const QString& message) {
         if (++c.authFailures >= limits_.authFailuresBeforeClose) {
             clients_.drop(c, Error::UNAUTHORIZED,
                           QStringLiteral("too many failed authentications"));
-            return false;
+        } else {
+            clients_.replyError(c, id, code, message);
         }
-        clients_.replyError(c, id, Error::INVALID_NUMBER,
-                            QStringLiteral("not an E.164 phone number"));
         return false;
+    };
+    const QString phone = QString::fromStdString(r.phone());
+    if (!isE164(phone)) {  // like a wrong password
+        return refuse(Error::INVALID_NUMBER, QStringLiteral("not an E.164 phone number"));
     }
     const auto account = store_.accountByPhone(phone);
     if (!account || !constantTimeEqual(account->passwordHash, hashPassword(r.password()))) {
-        if (++c.authFailures >= limits_.authFailuresBeforeClose) {
-            clients_.drop(c, Error::UNAUTHORIZED,
-                          QStringLiteral("too many failed authentications"));
-            return false;
-        }
-        clients_.replyError(c, id, Error::UNAUTHORIZED,
-                            QStringLiteral("unknown account or wrong password"));
-        return false;
+        return refuse(Error::UNAUTHORIZED, QStringLiteral("unknown account or wrong password"));
     }
     clients_.signIn(c, account->id);
     locks_.seen(account->id, nowMs());
