@@ -17,4 +17,9 @@ inline QByteArray qbytes(ByteView b) {
     return {reinterpret_cast<const char*>(b.data()), static_cast<qsizetype>(b.size())};  // NOLINT
 }
 
+// A protobuf `bytes` field (a std::string) as a QByteArray.
+inline QByteArray qbytes(std::string_view s) {
+    return {s.data(), static_cast<qsizetype>(s.size())};
+}
+
 }  // namespace tandem::crypto

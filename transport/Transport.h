@@ -24,6 +24,7 @@
 Q_DECLARE_LOGGING_CATEGORY(lcTransport)
 Q_DECLARE_LOGGING_CATEGORY(lcRelay)
 Q_DECLARE_LOGGING_CATEGORY(lcOnion)
+Q_DECLARE_LOGGING_CATEGORY(lcNode)  // tandem-node (transport/onion/node/)
 
 namespace tandem::transport {
 

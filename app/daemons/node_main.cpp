@@ -101,13 +101,13 @@ int main(int argc, char* argv[]) {
     tandem::crypto::PublicKey networkKey{};
     std::copy(keyBytes->begin(), keyBytes->end(), networkKey.begin());
     tandem::transport::onion::NodeLimits limits;
-    if (const auto bad = tandem::daemon::readConnectionOptions(parser, limits.connections,
-                                                               limits.idleTimeoutMs)) {
+    if (const auto bad = tandem::daemon::readConnectionOptions(parser, limits.clients.connections,
+                                                               limits.clients.idleTimeoutMs)) {
         return tandem::daemon::usageError(usage, *bad);
     }
     bool delayOk = false;
-    limits.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
-    if (!delayOk || limits.linkDelayMs < 0 || limits.linkDelayMs > 10000) {
+    limits.clients.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
+    if (!delayOk || limits.clients.linkDelayMs < 0 || limits.clients.linkDelayMs > 10000) {
         return tandem::daemon::usageError(usage,
                                           QStringLiteral("--link-delay takes 0 to 10000 ms"));
     }

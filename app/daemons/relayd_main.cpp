@@ -82,8 +82,8 @@ int main(int argc, char* argv[]) {
     }
     tandem::UnixSignals::quitOnTermination(&app);
     tandem::relay::RelayLimits limits;
-    if (const auto bad = tandem::daemon::readConnectionOptions(parser, limits.connections,
-                                                               limits.idleTimeoutMs)) {
+    if (const auto bad = tandem::daemon::readConnectionOptions(parser, limits.clients.connections,
+                                                               limits.clients.idleTimeoutMs)) {
         return tandem::daemon::usageError(usage, *bad);
     }
     if (parser.isSet(QStringLiteral("mailbox-quota"))) {
@@ -96,8 +96,8 @@ int main(int argc, char* argv[]) {
         limits.maxQueuedBytesPerAccount = static_cast<qint64>(mib) * 1024 * 1024;
     }
     bool delayOk = false;
-    limits.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
-    if (!delayOk || limits.linkDelayMs < 0 || limits.linkDelayMs > 10000) {
+    limits.clients.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
+    if (!delayOk || limits.clients.linkDelayMs < 0 || limits.clients.linkDelayMs > 10000) {
         return tandem::daemon::usageError(usage,
                                           QStringLiteral("--link-delay takes 0 to 10000 ms"));
     }

@@ -12,11 +12,24 @@ namespace tandem::transport::onion {
 using proto::node::NodeError;
 using proto::node::NodeReply;
 
-proto::node::NodeReply errorReply(NodeError::Code code, const QString& message) {
-    NodeReply reply;
+namespace {
+
+template <class Reply>
+Reply withError(NodeError::Code code, const QString& message) {
+    Reply reply;
     reply.mutable_error()->set_code(code);
     reply.mutable_error()->set_message(message.toStdString());
     return reply;
+}
+
+}  // namespace
+
+proto::node::NodeReply errorReply(NodeError::Code code, const QString& message) {
+    return withError<NodeReply>(code, message);
+}
+
+proto::node::SwarmReply swarmError(NodeError::Code code, const QString& message) {
+    return withError<proto::node::SwarmReply>(code, message);
 }
 
 NodeLink::NodeLink(QString address, const crypto::PublicKey& nodeKey, QObject* parent,

@@ -89,6 +89,11 @@ private:
     QHash<QString, NodeLink*> links_;
 };
 
+// Replies that carry an error: to a NodeRequest, and (inside an onion) to a SwarmRequest.
 proto::node::NodeReply errorReply(proto::node::NodeError::Code code, const QString& message);
+proto::node::SwarmReply swarmError(proto::node::NodeError::Code code, const QString& message);
+
+// What a destination's answer to a SwarmRequest goes to (sealed for the way back).
+using SwarmAnswer = std::function<void(proto::node::SwarmReply)>;
 
 }  // namespace tandem::transport::onion

@@ -24,4 +24,13 @@ void AuditLog::record(QJsonObject event) {
     file_.flush();
 }
 
+void AuditLog::note(AuditLog* log, const char* event, const QString& peer, QJsonObject fields) {
+    if (log == nullptr) {
+        return;
+    }
+    fields.insert(QStringLiteral("event"), QLatin1String(event));
+    fields.insert(QStringLiteral("peer"), peer);
+    log->record(std::move(fields));
+}
+
 }  // namespace tandem::transport::onion

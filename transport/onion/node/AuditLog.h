@@ -24,6 +24,9 @@ public:
     // Adds "t" (ms since the epoch) and writes the line at once (flushed: a node killed by a
     // test has written everything it saw).
     void record(QJsonObject event);
+    // Records `event`, seen from `peer` (an IP address), with `fields` — if `log` is on.
+    static void note(AuditLog* log, const char* event, const QString& peer,
+                     QJsonObject fields = {});
 
 private:
     AuditLog() = default;

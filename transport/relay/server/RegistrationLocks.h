@@ -7,7 +7,7 @@
 // The relay keeps a hash of the token (BLAKE2b), compares hashes in constant time, and
 // counts wrong tokens per number: after kMaxFailures in kFailureWindowMs every attempt is
 // refused, the right one too, until the window ends. Each attempt needs a valid verification
-// code for the number as well (RelayServer checks the code first and keeps it for a retry).
+// code for the number as well (RelayAccounts checks the code first and keeps it for a retry).
 //
 // The rows live in the relay's database (table registration_locks, RelayStore's schema);
 // registerAccount writes the lock of a registration in its own transaction.

@@ -1,14 +1,38 @@
-// OnionTransport: the file store (blobs put and got through a path).
+#include "transport/onion/OnionBlobClient.h"
 
 #include "transport/onion/Blob.h"
-#include "transport/onion/OnionTransport.h"
-#include "transport/onion/OnionTransportUtil.h"
+#include "transport/onion/NodeChooser.h"
+#include "transport/onion/OnionErrors.h"
+#include "transport/onion/OnionPaths.h"
 
 namespace tandem::transport::onion {
 
-using namespace detail;  // OnionTransportUtil.h
+using proto::node::NodeError;
+using proto::node::SwarmReply;
 
-void OnionTransport::putBlob(const QByteArray& requestId, const QByteArray& ciphertext) {
+OnionBlobClient::OnionBlobClient(OnionPaths& paths, NodeChooser& nodes, QObject* parent)
+    : QObject(parent), paths_(paths), nodes_(nodes) {}
+
+void OnionBlobClient::stop() {
+    running_ = false;
+    const auto waiting = std::exchange(waiting_, {});
+    for (const BlobOp& op : waiting) {
+        emit blobFailed(op.requestId, pathError(QStringLiteral("stopped")));
+    }
+    // Those on the wire: their links are gone (abandoned first), so no answer will come.
+    for (const QByteArray& id : std::exchange(inFlight_, {})) {
+        emit blobFailed(id, pathError(QStringLiteral("stopped")));
+    }
+}
+
+void OnionBlobClient::flush() {
+    auto waiting = std::exchange(waiting_, {});
+    for (BlobOp& op : waiting) {
+        run(std::move(op));
+    }
+}
+
+void OnionBlobClient::put(const QByteArray& requestId, const QByteArray& ciphertext) {
     if (ciphertext.size() > kMaxBlobBytes) {
         emit blobFailed(requestId,
                         {TransportError::Code::TooLarge,
@@ -31,10 +55,10 @@ void OnionTransport::putBlob(const QByteArray& requestId, const QByteArray& ciph
     op.data = ciphertext;
     op.size = ciphertext.size();
     emit blobProgress(requestId, 0, op.size);
-    runBlob(std::move(op));
+    run(std::move(op));
 }
 
-void OnionTransport::getBlob(const QByteArray& requestId, const BlobRef& ref) {
+void OnionBlobClient::get(const QByteArray& requestId, const BlobRef& ref) {
     if (ref.id.size() != kBlobIdBytes || ref.size < 0 || ref.size > kMaxBlobBytes) {
         emit blobFailed(requestId, {TransportError::Code::NotFound,
                                     QStringLiteral("not a Session-mode file reference"), false});
@@ -45,21 +69,21 @@ void OnionTransport::getBlob(const QByteArray& requestId, const BlobRef& ref) {
     op.id = ref.id;
     op.size = ref.size;
     emit blobProgress(requestId, 0, op.size);
-    runBlob(std::move(op));
+    run(std::move(op));
 }
 
-void OnionTransport::runBlob(BlobOp op) {
-    if (!running_ || readyPaths() == 0) {
-        if (blobsWaiting_.size() >= static_cast<std::size_t>(kMaxQueuedSends)) {
+void OnionBlobClient::run(BlobOp op) {
+    if (!running_ || paths_.ready() == 0) {
+        if (waiting_.size() >= kMaxWaiting) {
             emit blobFailed(op.requestId, pathError(QStringLiteral("too many files waiting")));
             return;
         }
-        blobsWaiting_.push_back(std::move(op));  // flushSends() runs it once a path is ready
+        waiting_.push_back(std::move(op));  // flush() runs it once a path is ready
         return;
     }
-    const auto swarm = directory_.swarmOf(blobRingKey(op.id));
-    if (!swarm || !randomNode(op.tried, *swarm) || op.attempt >= kSendAttempts) {
-        // Every member asked (or kSendAttempts requests made): the last failure, or (fetching)
+    const auto swarm = nodes_.directory().swarmOf(blobRingKey(op.id));
+    if (!swarm || !nodes_.randomNode(op.tried, *swarm) || op.attempt >= kAttempts) {
+        // Every member asked (or kAttempts requests made): the last failure, or (fetching)
         // NotFound when each said so.
         if (op.lastError && (op.put || op.lastError->code != TransportError::Code::NotFound)) {
             emit blobFailed(op.requestId, *op.lastError);
@@ -76,16 +100,16 @@ void OnionTransport::runBlob(BlobOp op) {
     std::optional<int> path;
     std::optional<NodeInfo> destination;
     std::optional<int> middleInTheWay;
-    for (int k = 0; k < kPaths && !destination; ++k) {
-        path = pickPath({}, *swarm);
+    for (int k = 0; k < OnionPaths::kPaths && !destination; ++k) {
+        path = paths_.pick({}, *swarm);
         if (!path) {
             break;
         }
-        const auto& p = paths_[static_cast<std::size_t>(*path)];
+        const auto& p = paths_.at(*path);
         std::set<QString> avoid = op.tried;
         avoid.insert(p->guard.address);
         avoid.insert(p->middle.address);
-        destination = randomNode(avoid, *swarm);
+        destination = nodes_.randomNode(avoid, *swarm);
         if (!destination && op.tried.count(p->middle.address) == 0 && p->middle.swarmId == *swarm) {
             middleInTheWay = *path;
         }
@@ -93,19 +117,18 @@ void OnionTransport::runBlob(BlobOp op) {
     if (!destination) {
         // The members left are hops of every ready path. A path with another middle hop then
         // (its guard is kept); this counts no request, but is bounded too.
-        if (!middleInTheWay || op.reroutes >= kSendAttempts) {
-            op.attempt = kSendAttempts;
+        if (!middleInTheWay || op.reroutes >= kAttempts) {
+            op.attempt = kAttempts;
             op.lastError = pathError(QStringLiteral("no onion path reaches the file's swarm"));
-            runBlob(std::move(op));
+            run(std::move(op));
             return;
         }
         ++op.reroutes;
-        buildPath(*middleInTheWay, false);
-        updateStatus();
-        blobsWaiting_.push_back(std::move(op));  // flushSends() runs it once that path is ready
+        paths_.rebuild(*middleInTheWay, false);
+        waiting_.push_back(std::move(op));  // flush() runs it once that path is ready
         return;
     }
-    SwarmRequest r;
+    proto::node::SwarmRequest r;
     if (op.put) {
         r.mutable_store_blob()->set_id(op.id.toStdString());
         r.mutable_store_blob()->set_data(op.data.toStdString());
@@ -113,11 +136,11 @@ void OnionTransport::runBlob(BlobOp op) {
         r.mutable_get_blob()->set_id(op.id.toStdString());
     }
     const QString address = destination->address;
-    blobsInFlight_.insert(op.requestId);
-    request(
+    inFlight_.insert(op.requestId);
+    paths_.request(
         *path, *destination, r, 30000,
         [this, op = std::move(op), address](Expected<SwarmReply, TransportError> reply) mutable {
-            blobsInFlight_.remove(op.requestId);
+            inFlight_.remove(op.requestId);
             if (!running_) {
                 return;  // stop() answered for it
             }
@@ -133,11 +156,11 @@ void OnionTransport::runBlob(BlobOp op) {
                     reply ? (reply->has_error() ? errorOf(reply->error()) : TransportError{})
                           : reply.error();
             }
-            blobDone(op, std::move(reply));
+            done(op, std::move(reply));
         });
 }
 
-void OnionTransport::blobDone(const BlobOp& op, Expected<SwarmReply, TransportError> reply) {
+void OnionBlobClient::done(const BlobOp& op, Expected<SwarmReply, TransportError> reply) {
     const bool done =
         reply && ((op.put && reply->has_blob_stored()) ||
                   (!op.put && reply->has_blob() &&
@@ -158,10 +181,10 @@ void OnionTransport::blobDone(const BlobOp& op, Expected<SwarmReply, TransportEr
     const bool final =
         reply && reply->has_error() && reply->error().code() != NodeError::NOT_FOUND &&
         reply->error().code() != NodeError::WRONG_SWARM && !errorOf(reply->error()).retryable;
-    if (!final && op.attempt + 1 < kSendAttempts) {
+    if (!final && op.attempt + 1 < kAttempts) {
         BlobOp next = op;
         ++next.attempt;
-        runBlob(std::move(next));
+        run(std::move(next));
         return;
     }
     if (!reply) {

@@ -1,0 +1,140 @@
+#include "transport/daemon/ClientConnections.h"
+
+#include <QTcpSocket>
+
+#include "transport/DelayLine.h"
+
+namespace tandem::daemon {
+
+using transport::SecureChannel;
+
+ClientConnections::ClientConnections(ConnectionLimits limits, LogCategory log, QString slowReader,
+                                     QObject* parent)
+    : QObject(parent),
+      limits_(limits),
+      log_(log),
+      slowReader_(std::move(slowReader)),
+      gate_(limits.connections),
+      delay_(new transport::DelayLine(limits.linkDelayMs, this)) {
+    connect(&server_, &QTcpServer::newConnection, this, &ClientConnections::onNewConnection);
+}
+
+ClientConnections::~ClientConnections() {
+    // The channels go with this object (their parent); what they still signal is not heard.
+    for (const auto& [channel, connection] : byChannel_) {
+        QObject::disconnect(channel, nullptr, this, nullptr);
+    }
+}
+
+bool ClientConnections::listen(const QHostAddress& host, quint16 port,
+                               const crypto::X25519KeyPair& key, QString* error) {
+    key_ = &key;
+    server_.setMaxPendingConnections(256);
+    if (!server_.listen(host, port)) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(host.toString())
+                     .arg(port)
+                     .arg(server_.errorString());
+        return false;
+    }
+    return true;
+}
+
+void ClientConnections::onNewConnection() {
+    while (QTcpSocket* socket = server_.nextPendingConnection()) {
+        const QHostAddress address = socket->peerAddress();
+        if (!gate_.admit(address)) {
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        auto connection = handlers_.make ? handlers_.make() : std::make_unique<ClientConnection>();
+        ClientConnection& c = *connection;
+        c.address_ = address;
+        c.bucket_ = TokenBucket(limits_.requestsPerSecond, limits_.requestBurst);
+        c.channel_ = SecureChannel::server(socket, *key_, this);
+        if (limits_.maxUnauthenticatedFrameBytes != SecureChannel::kMaxFrameBytes) {
+            c.channel_->setMaxIncomingFrameBytes(limits_.maxUnauthenticatedFrameBytes);
+        }
+        if (limits_.idleTimeoutMs != SecureChannel::kIdleTimeoutMs) {
+            c.channel_->setIdleTimeout(limits_.idleTimeoutMs);
+        }
+        SecureChannel* channel = c.channel_;
+        byChannel_[channel] = std::move(connection);
+        connect(channel, &SecureChannel::frameReceived, this,
+                [this, channel = QPointer<SecureChannel>(channel)](const QByteArray& frame) {
+                    // Emulated link delay (localnet): the frame arrives `linkDelayMs` later.
+                    delay_->run([this, channel, frame] { onFrame(channel, frame); });
+                });
+        connect(channel, &SecureChannel::closed, this,
+                [this, channel](const QString&) { forget(channel); });
+        if (handlers_.opened) {
+            handlers_.opened(c);
+        }
+    }
+}
+
+void ClientConnections::onFrame(const QPointer<SecureChannel>& channel, const QByteArray& frame) {
+    ClientConnection* c = channel ? find(channel.data()) : nullptr;
+    if (c == nullptr || c->closing_) {
+        return;
+    }
+    if (c->bucket_.take()) {
+        handlers_.frame(*c, frame);
+    } else {
+        handlers_.overRate(*c, frame);
+    }
+}
+
+void ClientConnections::forget(SecureChannel* channel) {
+    const auto it = byChannel_.find(channel);
+    if (it == byChannel_.end()) {
+        return;
+    }
+    const std::unique_ptr<ClientConnection> c = std::move(it->second);
+    byChannel_.erase(it);
+    gate_.release(c->address_);
+    if (handlers_.closed) {
+        handlers_.closed(*c);
+    }
+    channel->deleteLater();
+}
+
+ClientConnection* ClientConnections::find(const SecureChannel* channel) const {
+    const auto it = byChannel_.find(channel);
+    return it != byChannel_.end() ? it->second.get() : nullptr;
+}
+
+void ClientConnections::setAuthenticated(ClientConnection& connection) {
+    connection.channel_->setMaxIncomingFrameBytes(SecureChannel::kMaxFrameBytes);
+}
+
+void ClientConnections::send(const QPointer<SecureChannel>& channel, const QByteArray& frame,
+                             bool flushNow) {
+    // Through the delay line: at once, or `linkDelayMs` later under an emulated link delay.
+    delay_->run([this, channel, frame, flushNow] {
+        if (!channel) {
+            return;
+        }
+        channel->send(frame);
+        if (flushNow) {
+            channel->flush();
+        }
+        if (channel->pendingWriteBytes() > limits_.maxPendingWriteBytes) {
+            qCInfo(log_) << "dropping a connection:" << slowReader_;
+            channel->close(slowReader_);
+        }
+    });
+}
+
+void ClientConnections::close(ClientConnection& connection, const QString& reason) {
+    // After what was sent before, also under an emulated link delay (which delays that too).
+    connection.closing_ = true;
+    delay_->run([channel = QPointer<SecureChannel>(connection.channel_), reason] {
+        if (channel) {
+            channel->close(reason);
+        }
+    });
+}
+
+}  // namespace tandem::daemon

@@ -1,0 +1,286 @@
+#include "transport/relay/server/RelayMailbox.h"
+
+#include <QDateTime>
+
+#include "crypto/QtBytes.h"
+#include "crypto/Sodium.h"
+#include "transport/Transport.h"
+#include "transport/relay/Address.h"
+
+namespace tandem::relay {
+
+using crypto::constantTimeEqual;
+using crypto::qbytes;
+using crypto::view;
+using proto::relay::Error;
+using proto::relay::ServerFrame;
+
+RelayMailbox::RelayMailbox(RelayStore& store, const RelayLimits& limits, RelayClients& clients)
+    : store_(store), limits_(limits), clients_(clients) {
+    retryCommit_.setSingleShot(true);
+    retryCommit_.setInterval(1000);
+    connect(&retryCommit_, &QTimer::timeout, this, &RelayMailbox::flush);
+}
+
+RelayMailbox::~RelayMailbox() {
+    // A clean stop stores what was received, including a batch the writer may or may not have
+    // reached (committing it twice stores it once).
+    writer_.reset();
+    std::vector<NewEnvelope> envelopes;
+    for (const auto* batch : {&committingSends_, &pendingSends_}) {
+        for (const PendingSend& s : *batch) {
+            envelopes.push_back(s.envelope);
+        }
+    }
+    auto acks = committingAcks_;
+    acks.insert(acks.end(), pendingAcks_.begin(), pendingAcks_.end());
+    if (!envelopes.empty() || !acks.empty()) {
+        (void)store_.commitBatch(envelopes, acks, /*replay=*/true);
+    }
+}
+
+bool RelayMailbox::start(QString* error) {
+    auto writer = MailboxWriter::start(store_);
+    if (!writer) {
+        *error = writer.error();
+        return false;
+    }
+    writer_ = std::move(writer).value();
+    connect(writer_.get(), &MailboxWriter::committed, this, &RelayMailbox::onCommitted);
+    connect(writer_.get(), &MailboxWriter::purged, this, [this](int count) {
+        if (count > 0) {
+            reloadQueueCounts();
+        }
+    });
+    queueCounts_ = store_.queueCounts();
+    return true;
+}
+
+void RelayMailbox::purge(std::int64_t now) {
+    if (writer_) {
+        writer_->purge(now);
+    }
+}
+
+void RelayMailbox::writable(RelayClient& c) {
+    if (c.drainPending) {
+        drain(c);
+    }
+}
+
+void RelayMailbox::send(RelayClient& c, std::uint64_t id, const proto::relay::SendSealed& r) {
+    if (static_cast<qint64>(r.envelope().size()) > limits_.maxEnvelopeBytes ||
+        r.envelope().empty()) {
+        return clients_.replyError(c, id, Error::TOO_LARGE,
+                                   QStringLiteral("the envelope is empty or too large"));
+    }
+    const QString address = QString::fromStdString(r.recipient());
+    if (!isRelayAddress(address)) {
+        return clients_.replyError(c, id, Error::INVALID_NUMBER,
+                                   QStringLiteral("not an E.164 phone number or account id"));
+    }
+    // Abuse control without identity: the sender must know the recipient's access key. An
+    // unknown recipient gets the very answer a wrong key gets, after the same comparison
+    // (against a key no account has), so a sealed sender cannot tell who is registered.
+    static const std::string kNobodysKey(16, '\0');
+    const auto recipient = store_.accountByAddress(address);
+    const bool keyMatches = constantTimeEqual(
+        view(recipient ? recipient->accessKey : qbytes(kNobodysKey)), view(r.access_key()));
+    if (!recipient || !keyMatches) {
+        return clients_.replyError(
+            c, id, Error::UNAUTHORIZED,
+            QStringLiteral("no such recipient, or the wrong access key for them"));
+    }
+    // Sealed for a key the account no longer has (it registered again): stored, it could
+    // never be opened, and the sender would believe it delivered. Asked only of a sender who
+    // knows the access key; identity keys are public (every bundle carries one).
+    if (!r.recipient_identity().empty() &&
+        !constantTimeEqual(view(recipient->identityKey), view(r.recipient_identity()))) {
+        return clients_.replyError(c, id, Error::STALE_IDENTITY,
+                                   QStringLiteral("the recipient has registered again with a new "
+                                                  "identity key; fetch their keys"));
+    }
+    QueueSize& queued = queueCounts_[recipient->id];
+    if (queued.count >= limits_.maxQueuedPerAccount ||
+        queued.bytes + static_cast<std::int64_t>(r.envelope().size()) >
+            limits_.maxQueuedBytesPerAccount) {
+        return clients_.replyError(
+            c, id, Error::MAILBOX_FULL,
+            QStringLiteral("the recipient's mailbox is full; they have not been "
+                           "online to receive for a while"));
+    }
+    const auto messageId = storeFailing_ ? std::nullopt : store_.nextMessageId();
+    if (!messageId) {
+        return clients_.replyError(
+            c, id, Error::UNAVAILABLE,
+            QStringLiteral("the relay cannot store messages right now; try again"));
+    }
+    queued.count += 1;
+    queued.bytes += static_cast<std::int64_t>(r.envelope().size());
+    const std::int64_t t = QDateTime::currentMSecsSinceEpoch();
+    const qint64 ttl = r.ttl_ms() == 0
+                           ? limits_.defaultTtlMs
+                           : std::min<qint64>(static_cast<qint64>(r.ttl_ms()), limits_.maxTtlMs);
+    NewEnvelope envelope{*messageId, recipient->id, qbytes(r.envelope()), t, t + ttl};
+    // Pushed at once, while its commit is still to come: the recipient need not wait for our
+    // disk. The sender hears `accepted` only once the commit is durable; if that fails, the
+    // sender sends again and the recipient drops the copy by its message uid.
+    for (RelayClient* online : clients_.signedIn(recipient->id)) {
+        if (online->caughtUp) {
+            push(*online, envelope);
+        }
+    }
+    pendingSends_.push_back({c.channel(), id, std::move(envelope)});
+    scheduleFlush();
+}
+
+void RelayMailbox::push(RelayClient& recipient, const NewEnvelope& envelope) {
+    ServerFrame out;
+    auto* e = out.mutable_delivery()->add_envelopes();
+    e->set_id(static_cast<std::uint64_t>(envelope.id));
+    e->set_envelope(envelope.envelope.data(), static_cast<std::size_t>(envelope.envelope.size()));
+    e->set_server_time_ms(static_cast<std::uint64_t>(envelope.serverTime));
+    recipient.lastSentId = std::max(recipient.lastSentId, envelope.id);
+    clients_.reply(recipient, 0, out, true);
+}
+
+void RelayMailbox::acknowledge(RelayClient& c, const proto::relay::Ack& r) {
+    if (r.ids_size() > limits_.maxAcksPerFrame) {
+        return clients_.drop(c, Error::TOO_LARGE,
+                             QStringLiteral("too many acknowledgements in one frame"));
+    }
+    for (const std::uint64_t messageId : r.ids()) {
+        pendingAcks_.emplace_back(*c.account, static_cast<std::int64_t>(messageId));
+    }
+    scheduleFlush();
+}
+
+void RelayMailbox::scheduleFlush() {
+    if (!flushScheduled_) {
+        flushScheduled_ = true;
+        // After the event loop has read everything that is waiting: one commit for all of it.
+        QMetaObject::invokeMethod(this, &RelayMailbox::flush, Qt::QueuedConnection);
+    }
+}
+
+void RelayMailbox::flush() {
+    flushScheduled_ = false;
+    if (writer_->busy() || retryCommit_.isActive()) {
+        return;  // onCommitted() or the retry timer calls again
+    }
+    // While failing, an empty batch probes whether the store works again.
+    if (pendingSends_.empty() && pendingAcks_.empty() && !storeFailing_) {
+        return;
+    }
+    committingSends_ = std::move(pendingSends_);
+    committingAcks_ = std::move(pendingAcks_);
+    pendingSends_.clear();
+    pendingAcks_.clear();
+    std::vector<NewEnvelope> envelopes;
+    envelopes.reserve(committingSends_.size());
+    for (const PendingSend& s : committingSends_) {
+        envelopes.push_back(s.envelope);
+    }
+    writer_->submit(std::move(envelopes), committingAcks_);
+}
+
+void RelayMailbox::onCommitted(bool committed, const std::map<std::int64_t, QueueSize>& deleted) {
+    const std::vector<PendingSend> sends = std::move(committingSends_);
+    const auto acks = std::move(committingAcks_);
+    committingSends_.clear();
+    committingAcks_.clear();
+    if (committed) {
+        if (storeFailing_) {
+            qCInfo(lcRelay) << "mailbox commits work again";
+        }
+        storeFailing_ = false;
+        for (const auto& [account, gone] : deleted) {
+            QueueSize& queued = queueCounts_[account];
+            queued.count = std::max<std::int64_t>(0, queued.count - gone.count);
+            queued.bytes = std::max<std::int64_t>(0, queued.bytes - gone.bytes);
+        }
+    } else {
+        // Its senders are told to try again; new sends are refused (not pushed) until a
+        // commit works; the acknowledgements are kept for that commit. Tried again in 1 s,
+        // not at once: a failing disk is not hammered.
+        if (!storeFailing_) {
+            qCWarning(lcRelay) << "a mailbox commit failed; refusing sends until one works";
+        }
+        storeFailing_ = true;
+        pendingAcks_.insert(pendingAcks_.end(), acks.begin(), acks.end());
+        retryCommit_.start();
+    }
+    for (const PendingSend& s : sends) {
+        ServerFrame out;
+        if (committed) {
+            out.mutable_accepted()->set_server_time_ms(
+                static_cast<std::uint64_t>(s.envelope.serverTime));
+        } else {
+            QueueSize& queued = queueCounts_[s.envelope.account];
+            queued.count = std::max<std::int64_t>(0, queued.count - 1);
+            queued.bytes = std::max<std::int64_t>(0, queued.bytes - s.envelope.envelope.size());
+            out.mutable_error()->set_code(Error::UNAVAILABLE);
+            out.mutable_error()->set_message("the relay could not store the message; try again");
+        }
+        if (const RelayClient* sender = clients_.find(s.channel)) {
+            clients_.reply(*sender, s.requestId, out);
+        }
+    }
+    flush();  // what arrived meanwhile: the next batch
+}
+
+void RelayMailbox::drain(RelayClient& c) {
+    c.drainPending = false;
+    if (!c.account || c.caughtUp) {
+        return;
+    }
+    const auto queued =
+        store_.queued(*c.account, c.lastSentId, limits_.deliveryBatch, limits_.maxDeliveryBytes);
+    if (queued.empty()) {
+        // Stored mail is all out; what is accepted but not yet committed follows, then pushes.
+        c.caughtUp = true;
+        for (const auto* batch : {&committingSends_, &pendingSends_}) {
+            for (const PendingSend& s : *batch) {
+                if (s.envelope.account == *c.account && s.envelope.id > c.lastSentId) {
+                    push(c, s.envelope);
+                }
+            }
+        }
+        return;
+    }
+    ServerFrame out;
+    for (const StoredEnvelope& s : queued) {
+        auto* e = out.mutable_delivery()->add_envelopes();
+        e->set_id(static_cast<std::uint64_t>(s.id));
+        e->set_envelope(s.envelope.toStdString());
+        e->set_server_time_ms(static_cast<std::uint64_t>(s.serverTime));
+    }
+    c.lastSentId = queued.back().id;
+    clients_.reply(c, 0, out);
+    // Continue once the socket has room: a large backlog never floods memory.
+    if (c.channel()->pendingWriteBytes() < 4 * 1024 * 1024) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, channel = QPointer<transport::SecureChannel>(c.channel())] {
+                if (RelayClient* still = clients_.find(channel)) {
+                    drain(*still);
+                }
+            },
+            Qt::QueuedConnection);
+    } else {
+        c.drainPending = true;
+    }
+}
+
+void RelayMailbox::reloadQueueCounts() {
+    queueCounts_ = store_.queueCounts();  // what is stored …
+    for (const auto* batch : {&committingSends_, &pendingSends_}) {
+        for (const PendingSend& s : *batch) {  // … and what is accepted but not yet committed
+            QueueSize& queued = queueCounts_[s.envelope.account];
+            queued.count += 1;
+            queued.bytes += s.envelope.envelope.size();
+        }
+    }
+}
+
+}  // namespace tandem::relay

@@ -1,0 +1,82 @@
+// RelayMailbox: store-and-forward. A sealed send (by access key, no identity) is queued for
+// its recipient, pushed at once to their connections that are caught up, and acknowledged to
+// the sender once committed; a client that signs in is delivered its queue in batches as its
+// socket has room, then pushed what comes; an acknowledged envelope is deleted.
+//
+// Durability: a send is acknowledged only after it is committed (synchronous=FULL). Sends
+// and acknowledgements that arrive in one turn of the event loop are committed together
+// (group commit, MailboxWriter), so the relay is both durable and fast. A queued envelope is
+// deleted only when its recipient acknowledges it; delivery is at least once. If a commit
+// fails, its senders hear UNAVAILABLE, new sends are refused until one works, and an empty
+// commit is tried every second.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <tandem/common/Expected.h>
+
+#include "tandem/relay.pb.h"
+#include "transport/relay/server/MailboxWriter.h"
+#include "transport/relay/server/RelayClients.h"
+#include "transport/relay/server/RelayLimits.h"
+#include "transport/relay/server/RelayStore.h"
+
+namespace tandem::relay {
+
+class RelayMailbox : public QObject {
+    Q_OBJECT
+public:
+    RelayMailbox(RelayStore& store, const RelayLimits& limits, RelayClients& clients);
+    // Stores what was received and not yet committed (a clean stop loses nothing).
+    ~RelayMailbox() override;
+
+    // Starts the writer and counts what each mailbox holds.
+    bool start(QString* error);
+
+    void send(RelayClient& c, std::uint64_t id, const proto::relay::SendSealed& r);
+    void acknowledge(RelayClient& c, const proto::relay::Ack& r);
+    // `c` signed in: its queue is delivered.
+    void deliver(RelayClient& c) { drain(c); }
+    // `c`'s socket wrote: a delivery waiting for room goes on.
+    void writable(RelayClient& c);
+    // Deletes expired mail (on the writer's thread).
+    void purge(std::int64_t now);
+
+private:
+    struct PendingSend {
+        QPointer<transport::SecureChannel> channel;  // the sender's
+        std::uint64_t requestId = 0;
+        NewEnvelope envelope;
+    };
+    using Acks = MailboxWriter::Acks;
+
+    void push(RelayClient& recipient, const NewEnvelope& envelope);
+    void scheduleFlush();
+    void flush();
+    void onCommitted(bool ok, const std::map<std::int64_t, QueueSize>& deleted);
+    void reloadQueueCounts();
+    void drain(RelayClient& c);
+
+    RelayStore& store_;
+    const RelayLimits& limits_;
+    RelayClients& clients_;
+    std::unique_ptr<MailboxWriter> writer_;
+    std::map<std::int64_t, QueueSize> queueCounts_;
+    std::vector<PendingSend> pendingSends_;  // the next batch
+    Acks pendingAcks_;
+    std::vector<PendingSend> committingSends_;  // the batch the writer is committing
+    Acks committingAcks_;
+    bool flushScheduled_ = false;
+    bool storeFailing_ = false;  // the last commit failed: sends are refused until one works
+    QTimer retryCommit_;
+};
+
+}  // namespace tandem::relay
