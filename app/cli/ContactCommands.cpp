@@ -28,6 +28,9 @@ int runContact(CommandContext& ctx) {
     }
     const auto mode = core::modeOf(with);
     if (!mode) {
+        if (const auto unusable = core::unusableSessionId(with)) {
+            return fail(ctx, *unusable);
+        }
         return fail(ctx, QStringLiteral("\"%1\" is neither a phone number nor a Session ID")
                              .arg(terminalSafe(with.left(80))));
     }
@@ -35,27 +38,31 @@ int runContact(CommandContext& ctx) {
     if (auto opened = openProfile(ctx, store); !opened) {
         return fail(ctx, opened.error().message);
     }
-    const auto shown = awaitFuture(store.write(
-        [mode = *mode, with, verify, clear](Repositories& r) -> StoreResult<core::ContactSafety> {
-            TANDEM_TRY_ASSIGN(const auto contact, r.contacts.find(mode, with));
-            if (!contact) {
-                return storeError(StoreErrorCode::NotFound,
-                                  QStringLiteral("no contact %1 in this profile").arg(with));
-            }
-            TANDEM_TRY_ASSIGN(core::ContactSafety safety, core::contactSafety(r, *contact));
-            if (verify || clear) {
-                if (verify && !safety.number) {
-                    return storeError(StoreErrorCode::Constraint,
-                                      QStringLiteral("no safety number with %1 yet: it is known "
-                                                     "once you have exchanged messages")
-                                          .arg(with));
-                }
-                TANDEM_TRY(core::setVerified(r, contact->id, verify));
-                TANDEM_TRY_ASSIGN(const Contact after, r.contacts.get(contact->id));
-                safety.contact = after;
-            }
-            return safety;
-        }));
+    const auto look = [mode = *mode, with](Repositories& r) -> StoreResult<core::ContactSafety> {
+        TANDEM_TRY_ASSIGN(const auto contact, r.contacts.find(mode, with));
+        if (!contact) {
+            return storeError(StoreErrorCode::NotFound,
+                              QStringLiteral("no contact %1 in this profile").arg(with));
+        }
+        return core::contactSafety(r, *contact);
+    };
+    // Only marking takes the write lock; showing reads.
+    const auto shown =
+        !verify && !clear
+            ? awaitFuture(store.read(look))
+            : awaitFuture(store.write(
+                  [look, with, verify](Repositories& r) -> StoreResult<core::ContactSafety> {
+                      TANDEM_TRY_ASSIGN(core::ContactSafety safety, look(r));
+                      if (verify && !safety.number) {
+                          return storeError(StoreErrorCode::Constraint,
+                                            QStringLiteral("no safety number with %1 yet: it is "
+                                                           "known once you have exchanged messages")
+                                                .arg(with));
+                      }
+                      TANDEM_TRY(core::setVerified(r, safety.contact.id, verify));
+                      TANDEM_TRY_ASSIGN(safety.contact, r.contacts.get(safety.contact.id));
+                      return safety;
+                  }));
     if (!shown) {
         return fail(ctx, shown.error().message);
     }
@@ -71,7 +78,7 @@ int runContact(CommandContext& ctx) {
         ctx.out << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
         return kExitOk;
     }
-    ctx.out << terminalSafe(shown->title) << " (" << shown->contact.address << ", "
+    ctx.out << terminalSafe(shown->title) << " (" << terminalSafe(shown->contact.address) << ", "
             << modeKey(shown->contact.mode) << " mode)\n";
     ctx.out << "safety number: "
             << (number.isEmpty() ? QStringLiteral("not known yet (exchange a message first)")

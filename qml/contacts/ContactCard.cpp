@@ -11,8 +11,9 @@ using namespace tandem::storage;
 void ContactCard::setFeed(StoreFeed* feed) {
     if (!StoreFeed::rebind(this, feed_, feed, [this](StoreFeed& f) {
             // Shown at once in the open conversation: the warning and the new safety number.
+            // (Any change while the first read is on its way: the address is not known yet.)
             connect(&f, &StoreFeed::identityChanged, this, [this](const QString& address) {
-                if (address == details_.address) {
+                if (!loaded_ || address == details_.address) {
                     reload();
                 }
             });

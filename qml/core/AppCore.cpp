@@ -244,6 +244,7 @@ void AppCore::startCore() {
     if (messenger_ != nullptr) {
         return;
     }
+    ++coreGeneration_;
     coreThread_.start();
     // Made on the core thread, so its timers and everything it creates belong there.
     auto* anchor = new QObject;
@@ -302,10 +303,13 @@ void AppCore::startCore() {
                 toGui([this, address] { emit feed_.identityChanged(address); });
             });
     connect(messenger, &core::Messenger::connectionChanged, messenger,
-            [toGui, this, messenger](Mode mode, const transport::TransportStatus& s) {
+            [toGui, this, messenger, generation = coreGeneration_](
+                Mode mode, const transport::TransportStatus& s) {
                 const bool up = messenger->isConnected(mode);
-                toGui([this, mode, up, detail = s.detail, path = s.path] {
-                    statusOf(mode).setConnection(up, detail, path);
+                toGui([this, mode, up, detail = s.detail, path = s.path, generation] {
+                    if (generation == coreGeneration_) {  // not a core that was stopped since
+                        statusOf(mode).setConnection(up, detail, path);
+                    }
                 });
             });
     connect(messenger, &core::Messenger::latencySamplesChanged, messenger,
@@ -395,6 +399,7 @@ void AppCore::stopCore() {
     }
     core::Messenger* messenger = std::exchange(messenger_, nullptr);
     setProbing(false);  // a run ends with its core
+    ++coreGeneration_;  // what the stopped core reported late is not shown
     signalStatus_.reset();
     sessionStatus_.reset();
     setup_->coreStopped();

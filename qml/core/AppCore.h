@@ -172,6 +172,7 @@ private:
     storage::Mode mode_ = storage::Mode::Signal;
     QThread coreThread_;
     core::Messenger* messenger_ = nullptr;  // lives on coreThread_
+    int coreGeneration_ = 0;                // each start and stop of the core counts one
     // Account and connection per mode, as the core thread last reported them.
     mutable ModeStatus signalStatus_;
     mutable ModeStatus sessionStatus_;

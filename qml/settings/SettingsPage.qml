@@ -113,9 +113,12 @@ Page {
             PassphraseChange {
                 id: change
                 feed: page.core.feed
+                // Passphrases are not left in the fields: the new ones go after every attempt,
+                // the current one after a change (a mistyped one is easier to fix in place).
                 onFinished: function(ok) {
+                    next.clear(); again.clear()
                     if (ok) {
-                        current.clear(); next.clear(); again.clear()
+                        current.clear()
                         changeResult.text = qsTr("Passphrase changed. Use the new one from now on.")
                     } else {
                         changeResult.text = change.error

@@ -10,12 +10,22 @@
 #include <QGuiApplication>
 #include <QPalette>
 #include <QSettings>
+#include <QStandardPaths>
+#include <QTimer>
 
 namespace tandem::gui {
 
 namespace {
 
 constexpr auto kChoiceKey = "appearance/theme";
+
+// The app's own settings file, ~/.config/tandem/tandem.conf (what is not the profile's: the
+// theme is needed before a profile is open).
+QSettings appSettings() {
+    return QSettings(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+                         QStringLiteral("/tandem/tandem.conf"),
+                     QSettings::IniFormat);
+}
 constexpr auto kPortalService = "org.freedesktop.portal.Desktop";
 constexpr auto kPortalPath = "/org/freedesktop/portal/desktop";
 constexpr auto kPortalSettings = "org.freedesktop.portal.Settings";
@@ -34,13 +44,15 @@ bool darkScheme(const QVariant& value) {
 }  // namespace
 
 Theme::Theme(QObject* parent) : QObject(parent) {
-    const QString saved = QSettings().value(QString::fromLatin1(kChoiceKey)).toString();
+    const QString saved = appSettings().value(QString::fromLatin1(kChoiceKey)).toString();
     if (saved == QLatin1String("light") || saved == QLatin1String("dark")) {
         choice_ = saved;
     }
     // Before the portal answers (or where there is none): the system palette.
     systemDark_ = QGuiApplication::palette().color(QPalette::Window).lightness() < 128;
-    readPortal();
+    // Once the event loop runs: connecting to the session bus and subscribing wait on the
+    // bus daemon, which the first frame must not.
+    QTimer::singleShot(0, this, &Theme::readPortal);
 }
 
 Theme* Theme::create(QQmlEngine*, QJSEngine*) {
@@ -59,7 +71,7 @@ void Theme::setChoice(const QString& choice) {
         return;
     }
     choice_ = wanted;
-    QSettings().setValue(QString::fromLatin1(kChoiceKey), choice_);
+    appSettings().setValue(QString::fromLatin1(kChoiceKey), choice_);
     emit changed();
 }
 
@@ -68,8 +80,10 @@ void Theme::readPortal() {
     if (!bus.isConnected()) {
         return;
     }
-    bus.connect(QString::fromLatin1(kPortalService), QString::fromLatin1(kPortalPath),
-                QString::fromLatin1(kPortalSettings), QStringLiteral("SettingChanged"), this,
+    // Any sender (an empty service): naming the portal would make QtDBus look up its owner
+    // and wait for the answer.
+    bus.connect(QString(), QString::fromLatin1(kPortalPath), QString::fromLatin1(kPortalSettings),
+                QStringLiteral("SettingChanged"), this,
                 SLOT(portalSettingChanged(QString, QString, QDBusVariant)));
     QDBusMessage read = QDBusMessage::createMethodCall(
         QString::fromLatin1(kPortalService), QString::fromLatin1(kPortalPath),

@@ -84,6 +84,7 @@ public:
     FakeTransport* fake = nullptr;
     bool connectedNow = true;
     int seals = 0;
+    mutable int connectedAsked = 0;  // how often the outbox asked isConnected()
 
     void setConnected(bool on) {
         connectedNow = on;
@@ -99,7 +100,10 @@ public:
     }
     void stop() override {}
     [[nodiscard]] transport::Transport* transport() const override { return fake; }
-    [[nodiscard]] bool isConnected() const override { return connectedNow; }
+    [[nodiscard]] bool isConnected() const override {
+        ++connectedAsked;
+        return connectedNow;
+    }
     [[nodiscard]] bool isOwnAddress(const QString& address) const override {
         return address == own_;
     }

@@ -336,8 +336,12 @@ private slots:
     void aDamagedQueuedItemFailsAndHoldsUpNothing() {
         const QString jo = newNumber();
         channel_->connectedNow = false;
+        const int asked = channel_->connectedAsked;
         const auto sent = test::await(messenger_->sendText(Mode::Signal, jo, "damaged"));
         QVERIFY(sent);
+        // The outbox has read the item and found the channel down (a read still on its way
+        // would dispatch the bytes it read before they were damaged below).
+        QVERIFY(waitUntil([&] { return channel_->connectedAsked > asked; }));
         // Its queued bytes name a mode that does not exist (a damaged profile, a bug).
         QVERIFY(test::await(store_->write([id = sent->id](Repositories& r) -> StoreResult<void> {
             TANDEM_TRY_ASSIGN(const auto items, r.outbox.all(100));

@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QQmlContext>
 #include <QQmlEngine>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtQuickTest>
@@ -44,6 +45,7 @@ private:
 int main(int argc, char** argv) {
     // Qt Charts (the latency page) needs a QApplication; quick_test_main uses the one there is.
     QApplication app(argc, argv);
+    QStandardPaths::setTestModeEnabled(true);  // the theme's choice is not written to ~/.config
     QTEST_SET_MAIN_SOURCE_PATH
     Setup setup;
     return quick_test_main_with_setup(argc, argv, "tst_qml", QUICK_TEST_SOURCE_DIR, &setup);

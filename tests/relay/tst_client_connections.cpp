@@ -31,6 +31,8 @@ struct Daemon {
     int opened = 0;
     int closed = 0;
     ClientConnection* last = nullptr;
+    // What the daemon does with a frame besides recording it (a reply, say).
+    std::function<void(ClientConnection&, const QByteArray&)> onFrame;
 
     explicit Daemon(daemon::ConnectionLimits limits)
         : connections(limits, lcTransport, QStringLiteral("does not read")) {
@@ -39,7 +41,12 @@ struct Daemon {
             ++opened;
             last = &c;
         };
-        h.frame = [this](ClientConnection&, const QByteArray& f) { frames.push_back(f); };
+        h.frame = [this](ClientConnection& c, const QByteArray& f) {
+            frames.push_back(f);
+            if (onFrame) {
+                onFrame(c, f);
+            }
+        };
         h.overRate = [this](ClientConnection&, const QByteArray& f) { overRate.push_back(f); };
         h.closed = [this](ClientConnection& c) {
             ++closed;
@@ -183,6 +190,29 @@ private slots:
         const QPointer<SecureChannel> server(d.last->channel());
         d.connections.send(server, QByteArray(4 * 1024 * 1024, 'x'));
         QTRY_COMPARE(d.closed, 1);
+    }
+
+    // A handler whose reply drops its own peer (a client that sends to its own account and
+    // never reads) still holds the connection after the send: it must stay valid until the
+    // handler returns (AddressSanitizer reports a use after free otherwise).
+    void aConnectionDroppedInsideItsHandlerOutlivesTheHandler() {
+        daemon::ConnectionLimits limits;
+        limits.maxPendingWriteBytes = 64 * 1024;
+        Daemon d(limits);
+        bool closingAfterSend = false;
+        QString peerAfterSend;
+        d.onFrame = [&](ClientConnection& c, const QByteArray&) {
+            d.connections.send(c.channel(), QByteArray(256 * 1024, 'x'));
+            closingAfterSend = c.isClosing();        // the connection is still there
+            peerAfterSend = c.address().toString();  // and so is what it holds
+        };
+        auto client = d.connect();
+        QVERIFY(client);
+        client->send("please reply");
+        QTRY_COMPARE(d.closed, 1);
+        QVERIFY(closingAfterSend);
+        QCOMPARE(peerAfterSend, QHostAddress(QHostAddress::LocalHost).toString());
+        QTest::qWait(20);  // the retired connection is destroyed from the event loop
     }
 };
 

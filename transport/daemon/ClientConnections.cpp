@@ -91,13 +91,22 @@ void ClientConnections::forget(SecureChannel* channel) {
     if (it == byChannel_.end()) {
         return;
     }
-    const std::unique_ptr<ClientConnection> c = std::move(it->second);
+    std::unique_ptr<ClientConnection> c = std::move(it->second);
     byChannel_.erase(it);
     gate_.release(c->address_);
+    c->closing_ = true;
     if (handlers_.closed) {
         handlers_.closed(*c);
     }
     channel->deleteLater();
+    // Not destroyed here: a channel closes from inside a send (a slow reader dropped), and the
+    // handler that sent may still hold the connection. It goes once control is back in the
+    // event loop, with the channel.
+    retired_.push_back(std::move(c));
+    if (retired_.size() == 1) {
+        QMetaObject::invokeMethod(
+            this, [this] { retired_.clear(); }, Qt::QueuedConnection);
+    }
 }
 
 ClientConnection* ClientConnections::find(const SecureChannel* channel) const {
@@ -116,13 +125,16 @@ void ClientConnections::send(const QPointer<SecureChannel>& channel, const QByte
         if (!channel) {
             return;
         }
+        // A peer that does not read is dropped before its queue passes the bound, and the
+        // frame that would have passed it is not queued.
+        if (channel->pendingWriteBytes() + frame.size() > limits_.maxPendingWriteBytes) {
+            qCInfo(log_) << "dropping a connection:" << slowReader_;
+            channel->close(slowReader_);
+            return;
+        }
         channel->send(frame);
         if (flushNow) {
             channel->flush();
-        }
-        if (channel->pendingWriteBytes() > limits_.maxPendingWriteBytes) {
-            qCInfo(log_) << "dropping a connection:" << slowReader_;
-            channel->close(slowReader_);
         }
     });
 }

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include <QHostAddress>
 #include <QLoggingCategory>
@@ -101,6 +102,8 @@ private:
     ConnectionGate gate_;
     const crypto::X25519KeyPair* key_ = nullptr;
     std::map<const transport::SecureChannel*, std::unique_ptr<ClientConnection>> byChannel_;
+    // Forgotten connections, destroyed from the event loop (forget()).
+    std::vector<std::unique_ptr<ClientConnection>> retired_;
     transport::DelayLine* delay_;
 };
 

@@ -79,6 +79,8 @@ TestCase {
 
         compare(change(p, "not the passphrase", "another passphrase"),
                 "That is not this profile's passphrase. Nothing was changed.")
+        compare(findChild(p, "newPassphrase").text, "")  // not left in the field
+        compare(findChild(p, "newPassphraseAgain").text, "")
         compare(change(p, "a test passphrase", "another passphrase"),
                 "Passphrase changed. Use the new one from now on.")
         compare(findChild(p, "currentPassphrase").text, "")  // cleared after a change
