@@ -1,12 +1,14 @@
 #include "qml/ui/Theme.h"
 
 #include <array>
+#include <functional>
 
 #include <QDBusConnection>
 #include <QDBusMessage>
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QDBusVariant>
+#include <QEvent>
 #include <QGuiApplication>
 #include <QPalette>
 #include <QSettings>
@@ -41,6 +43,30 @@ bool darkScheme(const QVariant& value) {
     return v.toUInt() == 1;
 }
 
+bool darkPalette() {
+    return QGuiApplication::palette().color(QPalette::Window).lightness() < 128;
+}
+
+// Calls `changed` when the application's palette changes (the desktop's theme, where the
+// platform theme follows it; a test's palette).
+class PaletteWatch : public QObject {
+public:
+    PaletteWatch(QObject* parent, std::function<void()> changed)
+        : QObject(parent), changed_(std::move(changed)) {
+        QCoreApplication::instance()->installEventFilter(this);
+    }
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (watched == QCoreApplication::instance() &&
+            event->type() == QEvent::ApplicationPaletteChange) {
+            changed_();
+        }
+        return false;
+    }
+
+private:
+    std::function<void()> changed_;
+};
+
 }  // namespace
 
 Theme::Theme(QObject* parent) : QObject(parent) {
@@ -49,7 +75,13 @@ Theme::Theme(QObject* parent) : QObject(parent) {
         choice_ = saved;
     }
     // Before the portal answers (or where there is none): the system palette.
-    systemDark_ = QGuiApplication::palette().color(QPalette::Window).lightness() < 128;
+    systemDark_ = darkPalette();
+    // Where there is no portal, the palette says it (checked again when it changes).
+    new PaletteWatch(this, [this] {
+        if (!portalAnswered_) {
+            setSystemDark(darkPalette());
+        }
+    });
     // Once the event loop runs: connecting to the session bus and subscribing wait on the
     // bus daemon, which the first frame must not.
     QTimer::singleShot(0, this, &Theme::readPortal);
@@ -94,6 +126,7 @@ void Theme::readPortal() {
         const QDBusPendingReply<QVariant> reply = *w;
         w->deleteLater();
         if (!reply.isError()) {
+            portalAnswered_ = true;  // the desktop's setting wins over a palette
             setSystemDark(darkScheme(reply.value()));
         }
     });

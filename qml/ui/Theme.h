@@ -1,6 +1,7 @@
 // Theme: the app's colours, light or dark. "system" (the default) follows the desktop: the
 // freedesktop portal's colour scheme (what GNOME and KDE set, asked once the event loop runs,
-// answered asynchronously, and followed when it changes), else a dark system palette; "light" and
+// answered asynchronously, and followed when it changes), else the application palette's
+// lightness (followed when it changes), else a dark system palette; "light" and
 // "dark" are the user's choice in Settings, kept in the app's own settings file (not in the
 // profile: the unlock screen is themed before any profile is open). The palette of the controls is
 // set from the same colours, so Fusion's buttons and fields match.
@@ -89,6 +90,7 @@ private:
 
     QString choice_ = QStringLiteral("system");
     bool systemDark_ = false;
+    bool portalAnswered_ = false;
 };
 
 }  // namespace tandem::gui
