@@ -5,10 +5,7 @@
 #include <QLoggingCategory>
 #include <QStandardPaths>
 
-#include <tandem/common/Redact.h>
-
 #include "app/core/ConversationService.h"
-#include "app/core/LatencyStats.h"
 #include "app/core/Messenger.h"
 #include "app/core/NetworkConfig.h"
 #include "app/core/UserSettings.h"
@@ -56,19 +53,16 @@ AppCore::AppCore(QString profileDir, QObject* parent)
                       .connected = tr("Connected through an onion path"),
                       .newChatHint = tr("New chat: Session ID"),
                       .addressShape = tr("A Session ID: 66 characters starting with 05.")}),
-      feed_(store_) {
+      feed_(store_),
+      core_(store_) {
     connect(&feed_, &StoreFeed::conversationChanged, this, &AppCore::countUnread);
     // A contact verified, or a new safety number accepted: what was held for them goes now.
-    connect(&feed_, &StoreFeed::contactEdited, this, [this] {
-        if (messenger_ != nullptr) {
-            QMetaObject::invokeMethod(messenger_, &core::Messenger::resumeOutbox);
-        }
-    });
+    connect(&feed_, &StoreFeed::contactEdited, &core_, &CoreThread::resumeOutbox);
+    wireCore();
     hadProfile_ = Profile::exists(profileDir_);
     state_ = hadProfile_ ? State::Locked : State::NoProfile;
-    coreThread_.setObjectName(QStringLiteral("tandem-core"));
     setup_ = new AccountSetupFlow(store_,
-                                  {[this]() -> QObject* { return messenger_; },
+                                  {[this]() -> QObject* { return core_.messenger(); },
                                    [this](Mode mode) { return statusOf(mode).hasAccount(); }},
                                   this);
     connect(setup_, &AccountSetupFlow::accountAdded, this, &AppCore::accountsAdded);
@@ -240,106 +234,48 @@ void AppCore::opened() {
         });
 }
 
-void AppCore::startCore() {
-    if (messenger_ != nullptr) {
-        return;
-    }
-    ++coreGeneration_;
-    coreThread_.start();
-    // Made on the core thread, so its timers and everything it creates belong there.
-    auto* anchor = new QObject;
-    anchor->moveToThread(&coreThread_);
-    core::Messenger* messenger = nullptr;
-    QMetaObject::invokeMethod(
-        anchor,
-        [this, anchor, &messenger] {
-            messenger = new core::Messenger(store_);
-            delete anchor;  // on its own thread
-        },
-        Qt::BlockingQueuedConnection);
-    messenger_ = messenger;
-    // Everything the Messenger reports runs on the core thread first and reaches this object
-    // as plain values.
-    const auto toGui = [this](auto fn) { QMetaObject::invokeMethod(this, std::move(fn)); };
-    connect(messenger, &core::Messenger::messageReceived, messenger,
-            [toGui, this](const Message& m, const QString& from, Mode) {
-                toGui([this, id = m.conversationId, from, body = m.body] {
-                    emit feed_.conversationChanged(id);
-                    // The name the user gave the sender, if any.
-                    store_.read(
-                        [id](Repositories& r) -> StoreResult<QString> {
-                            TANDEM_TRY_ASSIGN(const Conversation c, r.conversations.get(id));
-                            if (!c.contactId) {
-                                return QString();
-                            }
-                            TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*c.contactId));
-                            return contact.displayName;
-                        },
-                        this,
-                        [this, id, from, body](StoreResult<QString> name) {
-                            emit messageArrived(id, name && !name->isEmpty() ? *name : from, body);
-                        });
-                });
-            });
-    connect(messenger, &core::Messenger::messageUpdated, messenger,
-            [toGui, this](const Message& m) {
-                toGui([this, id = m.conversationId] { emit feed_.conversationChanged(id); });
-            });
-    connect(messenger, &core::Messenger::problem, messenger,
-            [toGui, this](const QString& p) { toGui([this, p] { emit sendFailed(p); }); });
-    // A message that could not be read is acknowledged (the network would bring it again and
-    // again): the user is told, not left to wonder.
-    connect(messenger, &core::Messenger::receiveFailed, messenger,
-            [toGui, this](Mode, const QString& from, const QString& why) {
-                toGui([this, from, why] {
-                    emit sendFailed(
-                        from.isEmpty()
-                            ? tr("A message could not be read: %1").arg(why)
-                            : tr("A message from %1 could not be read: %2").arg(redact(from), why));
-                });
-            });
-    connect(messenger, &core::Messenger::identityChanged, messenger,
-            [toGui, this](Mode, const QString& address) {
-                toGui([this, address] { emit feed_.identityChanged(address); });
-            });
-    connect(messenger, &core::Messenger::connectionChanged, messenger,
-            [toGui, this, messenger, generation = coreGeneration_](
-                Mode mode, const transport::TransportStatus& s) {
-                const bool up = messenger->isConnected(mode);
-                toGui([this, mode, up, detail = s.detail, path = s.path, generation] {
-                    if (generation == coreGeneration_) {  // not a core that was stopped since
-                        statusOf(mode).setConnection(up, detail, path);
-                    }
-                });
-            });
-    connect(messenger, &core::Messenger::latencySamplesChanged, messenger,
-            [toGui, this] { toGui([this] { emit feed_.latencySamplesChanged(); }); });
-    connect(messenger, &core::Messenger::probeProgress, messenger,
-            [toGui, this](qint64, int done, int total) {
-                toGui([this, done, total] { emit probeProgress(done, total); });
-            });
-    connect(messenger, &core::Messenger::latencySampled, messenger,
-            [toGui, this](const LatencySample& sample) {
-                const auto ms = [](const std::optional<std::int64_t>& us) {
-                    return us ? static_cast<double>(*us) / 1000.0 : -1.0;
-                };
-                toGui([this, transport = core::transportName(sample.transport),
-                       sentAt = sample.sentAt, rt = sample.lost ? -1.0 : ms(sample.roundTripUs),
-                       ow = sample.lost ? -1.0 : ms(sample.oneWayUs)] {
-                    emit feed_.latencySampled(transport, sentAt, rt, ow);
-                });
-            });
-    QMetaObject::invokeMethod(messenger, [messenger] {
-        messenger->start().then([](core::CoreResult<void> started) {
-            if (!started) {
-                qCWarning(lcApp) << "the core did not start:" << started.error().message;
-            }
-        });
+// What the core thread reports, on this (the GUI) thread.
+void AppCore::wireCore() {
+    connect(&core_, &CoreThread::conversationChanged, &feed_, &StoreFeed::conversationChanged);
+    connect(&core_, &CoreThread::identityChanged, &feed_, &StoreFeed::identityChanged);
+    connect(&core_, &CoreThread::latencySamplesChanged, &feed_, &StoreFeed::latencySamplesChanged);
+    connect(&core_, &CoreThread::latencySampled, &feed_, &StoreFeed::latencySampled);
+    connect(&core_, &CoreThread::problem, this, &AppCore::sendFailed);
+    connect(&core_, &CoreThread::probeProgress, this, &AppCore::probeProgress);
+    connect(&core_, &CoreThread::probeFinished, this, [this](bool ok, const QString& message) {
+        setProbing(false);
+        emit probeFinished(ok, message);
     });
+    connect(&core_, &CoreThread::probeAbandoned, this, [this] { setProbing(false); });
+    connect(&core_, &CoreThread::connectionChanged, this,
+            [this](Mode mode, bool up, const QString& detail, const QStringList& path) {
+                statusOf(mode).setConnection(up, detail, path);
+            });
+    connect(&core_, &CoreThread::messageReceived, this,
+            [this](qint64 id, const QString& from, const QString& body) {
+                // Notified under the name the user gave the sender, if any.
+                store_.read(
+                    [id](Repositories& r) -> StoreResult<QString> {
+                        TANDEM_TRY_ASSIGN(const Conversation c, r.conversations.get(id));
+                        if (!c.contactId) {
+                            return QString();
+                        }
+                        TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*c.contactId));
+                        return contact.displayName;
+                    },
+                    this,
+                    [this, id, from, body](StoreResult<QString> name) {
+                        emit messageArrived(id, name && !name->isEmpty() ? *name : from, body);
+                    });
+            });
+}
+
+void AppCore::startCore() {
+    core_.start();
 }
 
 bool AppCore::runProbes(int count, int size, int intervalMs) {
-    if (messenger_ == nullptr || probing_ ||
+    if (!core_.running() || probing_ ||
         (!signalStatus_.connected() && !sessionStatus_.connected())) {
         return false;
     }
@@ -353,36 +289,10 @@ bool AppCore::runProbes(int count, int size, int intervalMs) {
             options.modes.push_back(status->mode());
         }
     }
+    if (!core_.runProbes(options)) {
+        return false;
+    }
     setProbing(true);
-    QPointer<AppCore> self(this);
-    QMetaObject::invokeMethod(messenger_, [messenger = messenger_, options, self] {
-        // The sync form: the result is posted back to this object (it may be gone by then).
-        messenger->runProbes(options)
-            .then([self](core::CoreResult<core::Messenger::ProbeResult> result) {
-                const bool ok = result.has_value();
-                QString message;
-                if (ok) {
-                    const auto lost = std::count_if(result->samples.begin(), result->samples.end(),
-                                                    [](const LatencySample& s) { return s.lost; });
-                    message = tr("probes %1, lost %2").arg(result->samples.size()).arg(lost);
-                } else {
-                    message = result.error().message;
-                }
-                QMetaObject::invokeMethod(self, [self, ok, message] {
-                    if (self) {
-                        self->setProbing(false);
-                        emit self->probeFinished(ok, message);
-                    }
-                });
-            })
-            .onCanceled([self] {  // the core went (its promise was dropped unfinished)
-                QMetaObject::invokeMethod(self, [self] {
-                    if (self) {
-                        self->setProbing(false);
-                    }
-                });
-            });
-    });
     return true;
 }
 
@@ -394,20 +304,14 @@ void AppCore::setProbing(bool probing) {
 }
 
 void AppCore::stopCore() {
-    if (messenger_ == nullptr) {
+    if (!core_.running()) {
         return;
     }
-    core::Messenger* messenger = std::exchange(messenger_, nullptr);
     setProbing(false);  // a run ends with its core
-    ++coreGeneration_;  // what the stopped core reported late is not shown
     signalStatus_.reset();
     sessionStatus_.reset();
     setup_->coreStopped();
-    // Destroyed on its own thread (its transports' sockets belong to it), before the store.
-    QMetaObject::invokeMethod(
-        messenger, [messenger] { delete messenger; }, Qt::BlockingQueuedConnection);
-    coreThread_.quit();
-    coreThread_.wait();
+    core_.stop();  // before the store closes
 }
 
 void AppCore::sendText(const QString& address, const QString& text) {
@@ -422,39 +326,16 @@ void AppCore::sendToConversation(qint64 conversationId, const QString& text) {
     });
 }
 
-void AppCore::queueText(std::function<QFuture<core::CoreResult<Message>>(core::Messenger&)> send) {
-    if (messenger_ == nullptr) {
+void AppCore::queueText(CoreThread::Send send) {
+    if (!core_.queueText(std::move(send))) {
         emit sendFailed(
             tr("Tandem is restarting its connection; the message was not sent. "
                "Send it again in a moment."));
-        return;
     }
-    core::Messenger* messenger = messenger_;
-    QMetaObject::invokeMethod(messenger, [this, messenger, send = std::move(send)] {
-        send(*messenger).then([this](core::CoreResult<Message> queued) {
-            if (!queued) {
-                QMetaObject::invokeMethod(
-                    this, [this, why = queued.error().message] { emit sendFailed(why); });
-                return;
-            }
-            QMetaObject::invokeMethod(
-                this, [this, id = queued->conversationId] { emit feed_.conversationChanged(id); });
-        });
-    });
 }
 
 void AppCore::retry(qint64 messageId) {
-    if (messenger_ == nullptr) {
-        return;
-    }
-    core::Messenger* messenger = messenger_;
-    QMetaObject::invokeMethod(messenger, [messenger, messageId] {
-        messenger->retry(messageId).then([](core::CoreResult<bool> done) {
-            if (!done) {
-                qCWarning(lcApp) << "cannot retry a message:" << done.error().message;
-            }
-        });
-    });
+    core_.retry(messageId);
 }
 
 void AppCore::openNoteToSelf() {
@@ -489,20 +370,7 @@ void AppCore::sendNoteToSelf(const QString& text) {
 }
 
 void AppCore::markRead(qint64 conversationId) {
-    if (messenger_ == nullptr || conversationId <= 0) {
-        return;
-    }
-    core::Messenger* messenger = messenger_;
-    QMetaObject::invokeMethod(messenger, [this, messenger, conversationId] {
-        messenger->markRead(conversationId)
-            .then([this, conversationId](core::CoreResult<int> marked) {
-                if (marked && *marked > 0) {
-                    QMetaObject::invokeMethod(this, [this, conversationId] {
-                        emit feed_.conversationChanged(conversationId);
-                    });
-                }
-            });
-    });
+    core_.markRead(conversationId);
 }
 
 QString AppCore::checkAddress(const QString& address) const {

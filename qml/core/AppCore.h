@@ -21,6 +21,7 @@
 
 #include "app/core/CoreError.h"
 #include "qml/core/AccountSetupFlow.h"
+#include "qml/core/CoreThread.h"
 #include "qml/core/ModeStatus.h"
 #include "qml/core/StoreFeed.h"
 #include "storage/Store.h"
@@ -161,8 +162,8 @@ private:
     // The core again, with the accounts now in the profile.
     void accountsAdded();
     // Queues what `send` queues on the core thread; sendFailed or conversationChanged after.
-    void queueText(
-        std::function<QFuture<core::CoreResult<storage::Message>>(core::Messenger&)> send);
+    void queueText(CoreThread::Send send);
+    void wireCore();
 
     QString profileDir_;
     storage::Store store_;
@@ -170,13 +171,11 @@ private:
     bool hadProfile_ = false;
     QString error_;
     storage::Mode mode_ = storage::Mode::Signal;
-    QThread coreThread_;
-    core::Messenger* messenger_ = nullptr;  // lives on coreThread_
-    int coreGeneration_ = 0;                // each start and stop of the core counts one
     // Account and connection per mode, as the core thread last reported them.
     mutable ModeStatus signalStatus_;
     mutable ModeStatus sessionStatus_;
     mutable StoreFeed feed_;
+    CoreThread core_;  // the Messenger on its thread; stopped before the store closes
     AccountSetupFlow* setup_;
     bool previews_ = true;
     bool readReceipts_ = true;
