@@ -1,5 +1,7 @@
-// Hex helpers for the crypto tests.
+// Hex and text helpers for the crypto tests.
 #pragma once
+
+#include <string>
 
 #include <QByteArray>
 #include <QString>
@@ -21,6 +23,11 @@ inline QString toHex(crypto::ByteView bytes) {
 
 inline crypto::PublicKey key(const char* text) {
     return crypto::publicKeyFrom(hex(text), "key").value();
+}
+
+// The bytes of a decrypted message as a string.
+inline std::string text(const SecretBytes& bytes) {
+    return crypto::toString(bytes.span());
 }
 
 }  // namespace tandem::test

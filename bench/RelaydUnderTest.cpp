@@ -1,0 +1,307 @@
+// relay_bench's tandem-relayd and its clients: a receiver that registers, authenticates and
+// acknowledges in batches as RelayTransport does, senders spread over several connections.
+#include "bench/RelaydUnderTest.h"
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QThread>
+#include <QTimer>
+
+#include "app/core/Await.h"
+#include "crypto/signal/Identity.h"
+#include "tandem/relay.pb.h"
+
+namespace tandem::bench {
+
+using proto::relay::ClientFrame;
+using transport::RelayConnection;
+using transport::RelayEndpoint;
+using transport::RelayReply;
+
+void RelaydUnderTest::start() {
+    const QString listen =
+        QStringLiteral("127.0.0.1:%1").arg(endpoint_.port == 0 ? 0 : endpoint_.port);
+    process_ = startChild(
+        binDir_ + QStringLiteral("/tandem-relayd"),
+        {QStringLiteral("--data"), dir_.filePath(QStringLiteral("relay")),
+         QStringLiteral("--listen"), listen, QStringLiteral("--verify"), QStringLiteral("none")});
+    process_->setReadChannel(QProcess::StandardOutput);
+    QElapsedTimer t;
+    t.start();
+    while (!process_->canReadLine() && t.elapsed() < 10000) {
+        process_->waitForReadyRead(100);
+    }
+    const QStringList ready = QString::fromUtf8(process_->readLine()).trimmed().split(u' ');
+    if (ready.size() != 4 || ready[1] != QLatin1String("ready")) {
+        qFatal("tandem-relayd did not start");
+    }
+    endpoint_.host = QStringLiteral("127.0.0.1");
+    endpoint_.port = static_cast<quint16>(ready[2].section(u':', -1).toUInt());
+    const QByteArray key = QByteArray::fromHex(ready[3].toLatin1());
+    std::copy(key.begin(), key.end(), endpoint_.relayKey.begin());
+}
+
+QString RelaydUnderTest::writeNetworkJson() const {
+    const QString path = dir_.filePath(QStringLiteral("network.json"));
+    QFile f(path);
+    f.open(QIODevice::WriteOnly);
+    f.write(
+        QStringLiteral(R"({"version":1,"relay":{"address":"127.0.0.1:%1","public_key":"%2"}})")
+            .arg(endpoint_.port)
+            .arg(QString::fromLatin1(
+                QByteArray(reinterpret_cast<const char*>(endpoint_.relayKey.data()), 32).toHex()))
+            .toUtf8());
+    return path;
+}
+
+namespace {
+
+RelayConnection* connectTo(const RelayEndpoint& endpoint, QObject* parent) {
+    auto* c = new RelayConnection(endpoint, parent);
+    bool ready = false;
+    QObject::connect(c, &RelayConnection::ready, [&ready] { ready = true; });
+    c->open();
+    if (!core::spinUntil([&] { return ready; }, 10000)) {
+        qFatal("cannot connect to tandem-relayd");
+    }
+    return c;
+}
+
+// The receiving side: a registered account, authenticated; acknowledges each delivery frame
+// once it has counted it (as a client does once the messages are committed).
+struct RelayReceiver {
+    QString phone;
+    std::string password = std::string(32, 'p');
+    std::string accessKey = std::string(16, 'k');
+    RelayConnection* connection = nullptr;
+    ClientFrame acks;
+    bool ackScheduled = false;
+
+    void registerAt(const RelayEndpoint& endpoint, QObject* parent) {
+        RelayConnection* c = connectTo(endpoint, parent);
+        ClientFrame f;
+        auto* r = f.mutable_register_();
+        r->set_phone(phone.toStdString());
+        r->set_identity_key(
+            crypto::toString(crypto::signal::IdentityKeyPair::generate().publicKey().ed25519));
+        r->set_password(password);
+        r->set_access_key(accessKey);
+        const RelayReply reply = core::awaitFuture(c->request(f));
+        if (!reply || !reply->has_registered()) {
+            qFatal("registration failed");
+        }
+        c->close();
+        c->deleteLater();
+    }
+
+    void connect(const RelayEndpoint& endpoint, QObject* parent, Tally& tally,
+                 std::vector<std::int64_t>* latencies) {
+        connection = connectTo(endpoint, parent);
+        // Acknowledgements are batched as RelayTransport batches them: one frame once the
+        // deliveries waiting to be read are all read.
+        QObject::connect(connection, &RelayConnection::delivered,
+                         [this, &tally, latencies](const proto::relay::Delivery& d) {
+                             const std::int64_t now = nowNs();
+                             for (const auto& e : d.envelopes()) {
+                                 const auto [sent, seq] =
+                                     readPayload(e.envelope().data(), e.envelope().size());
+                                 if (tally.record(seq) && latencies != nullptr) {
+                                     latencies->push_back(now - sent);
+                                 }
+                                 acks.mutable_ack()->add_ids(e.id());
+                             }
+                             if (!ackScheduled) {
+                                 ackScheduled = true;
+                                 QMetaObject::invokeMethod(
+                                     connection,
+                                     [this] {
+                                         ackScheduled = false;
+                                         // At most 1000 ids a frame (the relay's limit).
+                                         ClientFrame frame;
+                                         for (const auto id : acks.ack().ids()) {
+                                             frame.mutable_ack()->add_ids(id);
+                                             if (frame.ack().ids_size() == 1000) {
+                                                 connection->post(frame);
+                                                 frame.Clear();
+                                             }
+                                         }
+                                         if (frame.has_ack()) {
+                                             connection->post(frame);
+                                         }
+                                         acks.Clear();
+                                     },
+                                     Qt::QueuedConnection);
+                             }
+                         });
+        ClientFrame auth;
+        auth.mutable_authenticate()->set_phone(phone.toStdString());
+        auth.mutable_authenticate()->set_password(password);
+        const RelayReply reply = core::awaitFuture(connection->request(auth));
+        if (!reply || !reply->has_ok()) {
+            qFatal("authentication failed");
+        }
+    }
+
+    void disconnect() {
+        if (connection != nullptr) {
+            connection->close();
+            connection->deleteLater();
+            connection = nullptr;
+        }
+    }
+};
+
+// Sends round-robin over `connections`: the relay holds each connection to 20 000 requests/s
+// (abuse control), so the throughput load comes from several senders, as it would.
+struct RelaySender {
+    std::vector<RelayConnection*> connections;
+    std::int64_t accepted = 0;
+    std::int64_t failed = 0;
+    int inFlight = 0;
+    std::size_t next = 0;
+
+    static RelaySender open(const RelayEndpoint& endpoint, QObject* parent, int count) {
+        RelaySender s;
+        for (int i = 0; i < count; ++i) {
+            s.connections.push_back(connectTo(endpoint, parent));
+        }
+        return s;
+    }
+
+    void send(const RelayReceiver& to, std::string payload) {
+        ClientFrame f;
+        f.mutable_send()->set_recipient(to.phone.toStdString());
+        f.mutable_send()->set_access_key(to.accessKey);
+        f.mutable_send()->set_envelope(std::move(payload));
+        ++inFlight;
+        RelayConnection* c = connections[next++ % connections.size()];
+        c->request(std::move(f)).then(c, [this](RelayReply r) {
+            --inFlight;
+            if (r && r->has_accepted()) {
+                ++accepted;
+            } else {
+                ++failed;
+            }
+        });
+    }
+
+    void close() {
+        for (RelayConnection* c : connections) {
+            c->close();
+        }
+    }
+};
+
+constexpr int kSenderConnections = 4;
+
+}  // namespace
+
+Result relayThroughput(const Options& o, RelaydUnderTest& relay, int run) {
+    QObject scope;
+    RelayReceiver bob{QStringLiteral("+1555%1").arg(2000000 + run)};
+    bob.registerAt(relay.endpoint(), &scope);
+    Tally tally(static_cast<std::size_t>(o.messages));
+    bob.connect(relay.endpoint(), &scope, tally, nullptr);
+    RelaySender alice = RelaySender::open(relay.endpoint(), &scope, kSenderConnections);
+
+    const std::int64_t start = nowNs();
+    std::uint64_t next = 0;
+    const auto pump = [&] {
+        while (alice.inFlight < o.window && next < static_cast<std::uint64_t>(o.messages)) {
+            alice.send(bob, makePayload(o.payload, next++, nowNs()));
+        }
+    };
+    QTimer pumpTimer;
+    QObject::connect(&pumpTimer, &QTimer::timeout, pump);
+    pumpTimer.start(0);
+    core::spinUntil(
+        [&] { return alice.accepted + alice.failed == o.messages && tally.unique() == o.messages; },
+        300000);
+    const std::int64_t elapsed = nowNs() - start;
+    pumpTimer.stop();
+    Result r = lossesOf(tally, o.messages);
+    r.throughput = static_cast<double>(o.messages) / (static_cast<double>(elapsed) / 1e9);
+    if (alice.failed > 0) {
+        std::fprintf(stderr, "relay: %lld sends failed\n", static_cast<long long>(alice.failed));
+    }
+    bob.disconnect();
+    alice.close();
+    return r;
+}
+
+// The sender runs on a thread of its own, sending each message at its due time (as the
+// mosquitto publisher does); the receiver runs on the main thread (as mosquitto's subscriber
+// has its own).
+Result relayLatency(const Options& o, RelaydUnderTest& relay, int run) {
+    QObject scope;
+    RelayReceiver bob{QStringLiteral("+1555%1").arg(3000000 + run)};
+    bob.registerAt(relay.endpoint(), &scope);
+    const int total = o.rate * o.latencySeconds;
+    Tally tally(static_cast<std::size_t>(total));
+    std::vector<std::int64_t> latencies;
+    latencies.reserve(static_cast<std::size_t>(total));
+    bob.connect(relay.endpoint(), &scope, tally, &latencies);
+
+    std::unique_ptr<QThread> sender(QThread::create([&] {
+        QObject senderScope;
+        RelaySender alice = RelaySender::open(relay.endpoint(), &senderScope, 1);
+        const std::int64_t start = nowNs();
+        const double intervalNs = 1e9 / o.rate;
+        for (int i = 0; i < total; ++i) {
+            const std::int64_t due = start + static_cast<std::int64_t>(i * intervalNs);
+            while (nowNs() < due) {
+                QCoreApplication::processEvents();
+                std::this_thread::sleep_for(std::chrono::microseconds(50));
+            }
+            alice.send(bob, makePayload(o.payload, static_cast<std::uint64_t>(i), nowNs()));
+            QCoreApplication::processEvents();  // writes it now
+        }
+        core::spinUntil([&] { return alice.accepted + alice.failed == total; }, 60000);
+        alice.close();
+    }));
+    sender->start();
+    core::spinUntil([&] { return sender->isFinished() && tally.unique() == total; }, 150000);
+    sender->wait();
+    Result r;
+    r.latency = percentiles(latencies);
+    r.lost = total - tally.unique();
+    bob.disconnect();
+    return r;
+}
+
+Result relayDurability(const Options& o, RelaydUnderTest& relay) {
+    QObject scope;
+    RelayReceiver bob{QStringLiteral("+15554000000")};
+    bob.registerAt(relay.endpoint(), &scope);
+    RelaySender alice = RelaySender::open(relay.endpoint(), &scope, kSenderConnections);
+    const int n = o.durabilityMessages;
+    std::uint64_t next = 0;
+    QTimer pumpTimer;
+    QObject::connect(&pumpTimer, &QTimer::timeout, [&] {
+        while (alice.inFlight < o.window && next < static_cast<std::uint64_t>(n)) {
+            alice.send(bob, makePayload(o.payload, next++, nowNs()));
+        }
+    });
+    pumpTimer.start(0);
+    core::spinUntil([&] { return alice.accepted + alice.failed == n; }, 120000);
+    pumpTimer.stop();
+    const std::int64_t accepted = alice.accepted;
+    alice.close();
+    relay.kill();  // SIGKILL right after the last acceptance
+    relay.start();
+    Tally tally(static_cast<std::size_t>(n));
+    bob.connect(relay.endpoint(), &scope, tally, nullptr);
+    core::spinUntil(tally.quietFor(std::chrono::seconds(2)), 120000);
+    Result r = lossesOf(tally, accepted);
+    bob.disconnect();
+    return r;
+}
+
+}  // namespace tandem::bench
