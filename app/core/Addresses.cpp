@@ -26,4 +26,15 @@ std::optional<QString> unusableSessionId(const QString& address) {
     return std::nullopt;
 }
 
+QString addressKind(storage::Mode mode) {
+    return mode == storage::Mode::Signal ? QStringLiteral("phone number (+E.164)")
+                                         : QStringLiteral("Session ID");
+}
+
+QString noAccountHint(storage::Mode mode) {
+    return mode == storage::Mode::Signal
+               ? QStringLiteral("this profile has no Signal account (tandemctl init signal)")
+               : QStringLiteral("this profile has no Session ID (tandemctl init session)");
+}
+
 }  // namespace tandem::core

@@ -245,12 +245,9 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& giv
         return ready<Contact>(coreError(CoreErrorCode::InvalidArgument, *unusable));
     }
     if (modeOf(address) != mode) {
-        return ready<Contact>(
-            coreError(CoreErrorCode::InvalidArgument,
-                      QStringLiteral("\"%1\" is not a %2 address")
-                          .arg(address.left(80), mode == Mode::Signal
-                                                     ? QStringLiteral("phone number (+E.164)")
-                                                     : QStringLiteral("Session ID"))));
+        return ready<Contact>(coreError(
+            CoreErrorCode::InvalidArgument,
+            QStringLiteral("\"%1\" is not a %2 address").arg(address.left(80), addressKind(mode))));
     }
     if (name) {
         if (auto valid = ConversationService::validateName(*name); !valid) {
@@ -282,12 +279,7 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& giv
 std::optional<CoreError> Messenger::refuseText(Mode mode, const QString& address) const {
     const ModeChannel* c = channels_[mode];
     if (c == nullptr) {
-        return CoreError{CoreErrorCode::NotRegistered,
-                         mode == Mode::Signal
-                             ? QStringLiteral("this profile has no Signal account (tandemctl "
-                                              "init signal)")
-                             : QStringLiteral("this profile has no Session ID (tandemctl init "
-                                              "session)")};
+        return CoreError{CoreErrorCode::NotRegistered, noAccountHint(mode)};
     }
     if (c->isOwnAddress(address)) {
         // The network would take it and never deliver it: nothing is sent to oneself.
