@@ -45,21 +45,33 @@ ToolBar {
             color: bar.core.status.connected ? bar.accent : Theme.muted
             Accessible.ignored: true
         }
+        // The status is read first; the path gives way to it (elided in the middle, whole in
+        // its tooltip).
         Label {
             objectName: "connectionStatus"
             textFormat: Text.PlainText
             text: bar.core.status.text
             elide: Text.ElideRight
-            Layout.fillWidth: true
+            Layout.fillWidth: !onionPath.visible
+            Layout.maximumWidth: implicitWidth
             Accessible.name: text
         }
         Label {
+            id: onionPath
             objectName: "onionPath"
             textFormat: Text.PlainText
             visible: bar.core.status.path.length > 0
             text: qsTr("Path: you → %1").arg(bar.core.status.path.join(" → "))
             color: Theme.muted
             font.pixelSize: 12
+            elide: Text.ElideMiddle
+            Layout.fillWidth: true
+            Layout.minimumWidth: 60
+            PlainToolTip {
+                visible: pathHover.containsMouse && onionPath.truncated
+                text: onionPath.text
+            }
+            MouseArea { id: pathHover; anchors.fill: parent; hoverEnabled: true }
         }
         Label {
             objectName: "myAddress"
