@@ -52,7 +52,6 @@ ToolBar {
             textFormat: Text.PlainText
             text: bar.core.status.text
             elide: Text.ElideRight
-            Layout.fillWidth: !onionPath.visible
             Layout.maximumWidth: implicitWidth
             Accessible.name: text
         }
@@ -73,6 +72,7 @@ ToolBar {
             }
             MouseArea { id: pathHover; anchors.fill: parent; hoverEnabled: true }
         }
+        Item { Layout.fillWidth: !onionPath.visible }  // without a path, the rest goes right
         Label {
             objectName: "myAddress"
             textFormat: Text.PlainText
