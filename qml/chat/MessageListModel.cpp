@@ -87,12 +87,7 @@ void MessageListModel::reset() {
             }
             exhausted_ = page->size() < static_cast<std::size_t>(kFirstPage);
             if (!page->empty()) {
-                beginInsertRows({}, 0, static_cast<int>(page->size()) - 1);
-                for (auto it = page->rbegin(); it != page->rend(); ++it) {
-                    rows_.push_back(rowOf(*it));
-                }
-                endInsertRows();
-                emit countChanged();
+                appendOlder(*page);
             }
             fetching_ = false;
             emit loaded();
@@ -131,20 +126,25 @@ void MessageListModel::fetchMore(const QModelIndex& parent) {
                 emit dataChanged(oldest, oldest, {FirstOfDayRole});
             }
             if (!page->empty()) {
-                const int first = static_cast<int>(rows_.size());
                 // The day separator of the formerly oldest row may move to an older one.
-                const QModelIndex formerOldest = index(first - 1);
-                beginInsertRows({}, first, first + static_cast<int>(page->size()) - 1);
-                for (auto it = page->rbegin(); it != page->rend(); ++it) {
-                    rows_.push_back(rowOf(*it));
-                }
-                endInsertRows();
+                const QModelIndex formerOldest = index(static_cast<int>(rows_.size()) - 1);
+                appendOlder(*page);
                 emit dataChanged(formerOldest, formerOldest, {FirstOfDayRole, JoinsOlderRole});
-                emit countChanged();
             }
             fetching_ = false;
             emit loaded();
         });
+}
+
+// A page read from the store (oldest first) goes below the rows shown (newest first).
+void MessageListModel::appendOlder(const std::vector<Message>& page) {
+    const int first = static_cast<int>(rows_.size());
+    beginInsertRows({}, first, first + static_cast<int>(page.size()) - 1);
+    for (auto it = page.rbegin(); it != page.rend(); ++it) {
+        rows_.push_back(rowOf(*it));
+    }
+    endInsertRows();
+    emit countChanged();
 }
 
 void MessageListModel::refresh() {
@@ -298,11 +298,16 @@ bool MessageListModel::sameGroup(const Row& older, const Row& newer) {
 }
 
 QHash<int, QByteArray> MessageListModel::roleNames() const {
-    return {{MessageIdRole, "messageId"},   {BodyRole, "body"},
-            {OutgoingRole, "outgoing"},     {StatusRole, "status"},
-            {TimeRole, "time"},             {TimeTextRole, "timeText"},
-            {DayLabelRole, "dayLabel"},     {FirstOfDayRole, "firstOfDay"},
-            {JoinsOlderRole, "joinsOlder"}, {JoinsNewerRole, "joinsNewer"}};
+    return {{MessageIdRole, "messageId"},
+            {BodyRole, "body"},
+            {OutgoingRole, "outgoing"},
+            {StatusRole, "status"},
+            {TimeRole, "time"},
+            {TimeTextRole, "timeText"},
+            {DayLabelRole, "dayLabel"},
+            {FirstOfDayRole, "firstOfDay"},
+            {JoinsOlderRole, "joinsOlder"},
+            {JoinsNewerRole, "joinsNewer"}};
 }
 
 }  // namespace tandem::gui

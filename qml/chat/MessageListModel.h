@@ -80,6 +80,7 @@ private:
     };
     static Row rowOf(const storage::Message& m);
     static bool sameGroup(const Row& older, const Row& newer);
+    void appendOlder(const std::vector<storage::Message>& page);
     void reset();
     void refresh();
     [[nodiscard]] QString dayLabel(qint64 time) const;
