@@ -43,9 +43,11 @@ TestCase {
         testCore.openNoteToSelf()
         tryVerify(function() { return spy.count === 1 }, 10000)
         const c = createTemporaryObject(card, root, { conversationId: spy.signalArguments[0][0] })
-        wait(300)
+        tryVerify(function() { return c.loaded }, 5000)  // read, and nobody in it
         compare(c.contactId, 0)
+        compare(c.title, "")
         compare(c.safetyNumber, "")
+        compare(c.qr, "")
     }
     Component { id: signalSpy; SignalSpy {} }
 }
