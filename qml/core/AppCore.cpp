@@ -18,16 +18,6 @@ using namespace tandem::storage;
 
 namespace {
 
-constexpr int kMinPassphrase = 8;
-
-SecretBytes secretOf(const QString& text) {
-    QByteArray utf8 = text.toUtf8();
-    SecretBytes out = SecretBytes::fromString(
-        std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
-    utf8.fill('\0');
-    return out;
-}
-
 QString describe(const StoreError& e) {
     if (e.code == StoreErrorCode::WrongPassphrase) {
         return QObject::tr("That passphrase does not open this profile. Check it and try again.");
@@ -36,6 +26,14 @@ QString describe(const StoreError& e) {
 }
 
 }  // namespace
+
+Credentials AppCore::passphraseCredentials(const QString& passphrase) {
+    QByteArray utf8 = passphrase.toUtf8();
+    SecretBytes secret = SecretBytes::fromString(
+        std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
+    utf8.fill('\0');
+    return Credentials::withPassphrase(std::move(secret));
+}
 
 AppCore::AppCore(QString profileDir, QObject* parent)
     : QObject(parent),
@@ -153,12 +151,13 @@ void AppCore::createProfile(const QString& passphrase) {
     if (state_ != State::NoProfile && state_ != State::Failed) {
         return;
     }
-    if (passphrase.size() < kMinPassphrase) {
-        setState(state_, tr("Choose a passphrase of at least %1 characters.").arg(kMinPassphrase));
+    if (passphrase.size() < kMinPassphraseLength) {
+        setState(state_,
+                 tr("Choose a passphrase of at least %1 characters.").arg(kMinPassphraseLength));
         return;
     }
     setState(State::Opening);
-    store_.create(profileDir_, Credentials::withPassphrase(secretOf(passphrase)))
+    store_.create(profileDir_, passphraseCredentials(passphrase))
         .then(this, [this](StoreResult<void> created) {
             if (!created) {
                 setState(State::NoProfile, describe(created.error()));
@@ -177,7 +176,7 @@ void AppCore::unlock(const QString& passphrase) {
         return;
     }
     setState(State::Opening);
-    store_.open(profileDir_, Credentials::withPassphrase(secretOf(passphrase)))
+    store_.open(profileDir_, passphraseCredentials(passphrase))
         .then(this, [this](StoreResult<void> result) {
             if (!result) {
                 // A wrong passphrase (or a damaged profile) is said as such; the profile is

@@ -72,6 +72,11 @@ public:
     enum class State { NoProfile, Locked, Opening, Ready, Failed };
     Q_ENUM(State)
 
+    // What a new passphrase must be at least (creating a profile, changing it in Settings).
+    static constexpr int kMinPassphraseLength = 8;
+    // A passphrase as the store takes it (its UTF-8 copy wiped).
+    static storage::Credentials passphraseCredentials(const QString& passphrase);
+
     explicit AppCore(QString profileDir, QObject* parent = nullptr);
     ~AppCore() override;
 

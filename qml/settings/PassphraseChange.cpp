@@ -2,25 +2,16 @@
 
 #include <QCoreApplication>
 
+#include "qml/core/AppCore.h"
+
 namespace tandem::gui {
 
 using namespace tandem::storage;
 
-namespace {
-
-Credentials credentialsOf(const QString& passphrase) {
-    QByteArray utf8 = passphrase.toUtf8();
-    SecretBytes secret = SecretBytes::fromString(
-        std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
-    utf8.fill('\0');
-    return Credentials::withPassphrase(std::move(secret));
-}
-
-}  // namespace
-
 QString PassphraseChange::check(const QString& next, const QString& again) const {
-    if (next.size() < kMinLength) {
-        return tr("Choose a passphrase of at least %1 characters.").arg(kMinLength);
+    if (next.size() < AppCore::kMinPassphraseLength) {
+        return tr("Choose a passphrase of at least %1 characters.")
+            .arg(AppCore::kMinPassphraseLength);
     }
     if (next != again) {
         return tr("The two new passphrases differ.");
@@ -55,7 +46,8 @@ void PassphraseChange::change(const QString& current, const QString& next, const
     // object is still there (Settings may have been closed meanwhile).
     QPointer<PassphraseChange> self(this);
     feed_->store()
-        .changeCredentials(credentialsOf(current), credentialsOf(next))
+        .changeCredentials(AppCore::passphraseCredentials(current),
+                           AppCore::passphraseCredentials(next))
         .then([self](StoreResult<void> changed) {
             const bool ok = changed.has_value();
             QString why;

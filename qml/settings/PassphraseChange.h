@@ -22,8 +22,6 @@ class PassphraseChange : public QObject {
     Q_PROPERTY(QString error READ error NOTIFY finished)
 
 public:
-    static constexpr int kMinLength = 8;
-
     explicit PassphraseChange(QObject* parent = nullptr) : QObject(parent) {}
 
     [[nodiscard]] StoreFeed* feed() const { return feed_; }
