@@ -25,9 +25,17 @@ namespace {
 
 constexpr int kDelayMs = 20;  // per link
 // What a probe may take beyond its floor: our processing and the scheduler, even in an ASan
-// build on a busy two-core machine (measured here: ~2 ms Signal, ~7 ms Session).
+// build on a busy two-core machine. The median bound catches a transport that waits (a poll
+// interval, a missed long-poll wake: hundreds of ms) rather than being woken. Measured medians
+// (12 probes, 2026-12-05): release idle ~3 ms Signal, ~15 ms Session; ASan idle ~7 and ~20-27 ms;
+// ASan in CI beside the other e2e tests, Session 65 ms. AddressSanitizer gets three times the
+// release bound: it runs the same code two to three times slower.
 constexpr double kMaxOverheadMs = 400;
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kMedianOverheadMs = 180;
+#else
 constexpr double kMedianOverheadMs = 60;
+#endif
 
 struct Run {
     int status = -1;
@@ -202,6 +210,8 @@ private slots:
         QCOMPARE(overheads[QStringLiteral("signal")].size(), std::size_t{12});
         QCOMPARE(overheads[QStringLiteral("session")].size(), std::size_t{12});
         for (const auto& [transport, o] : overheads) {
+            qInfo("%s: median overhead %.1f ms over %zu probes", qPrintable(transport), median(o),
+                  o.size());
             QVERIFY2(
                 median(o) <= kMedianOverheadMs,
                 qPrintable(
