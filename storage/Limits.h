@@ -13,13 +13,17 @@ inline constexpr qsizetype kMaxDisplayNameChars = 128;
 inline constexpr qsizetype kMaxTextBytes = qsizetype{64} * 1024;  // a message body, UTF-8
 inline constexpr qsizetype kMaxDraftBytes = qsizetype{64} * 1024;
 inline constexpr qsizetype kMaxOutboxPayloadBytes = qsizetype{256} * 1024;
-inline constexpr qsizetype kMaxSessionStateBytes = qsizetype{1024} * 1024;  // ratchet + skipped keys
+inline constexpr qsizetype kMaxSessionStateBytes =
+    qsizetype{1024} * 1024;  // ratchet + skipped keys
 inline constexpr qsizetype kMaxKeyBytes = 4096;
-inline constexpr qsizetype kMaxStickerImageBytes = qsizetype{1024} * 1024;  // also a CHECK in the schema
+inline constexpr qsizetype kMaxStickerImageBytes =
+    qsizetype{1024} * 1024;  // also a CHECK in the schema
 inline constexpr qsizetype kMaxStickerPackTitleChars = 128;
 inline constexpr qsizetype kMaxSettingBytes = qsizetype{64} * 1024;
 inline constexpr qsizetype kMaxLatencyPathChars = 512;
 inline constexpr int kMaxPageSize = 1000;  // rows per page query
-inline constexpr std::int64_t kMaxExpireTimerSeconds = 366LL * 24 * 3600;
+// Disappearing-message timers: 5 s to 4 weeks (0 = off).
+inline constexpr std::int64_t kMinExpireTimerSeconds = 5;
+inline constexpr std::int64_t kMaxExpireTimerSeconds = 4LL * 7 * 24 * 3600;
 
 }  // namespace tandem::storage::limits

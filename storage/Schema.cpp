@@ -187,6 +187,13 @@ CREATE TABLE received_envelopes (
 CREATE INDEX received_envelopes_by_time ON received_envelopes(received_at);
 )sql";
 
+// The disappearing-message start rule of a conversation (docs/disappearing.md): 0 = after
+// read (the recipient's copy counts down from when it is read), 1 = after send.
+constexpr std::string_view kMigration6 = R"sql(
+ALTER TABLE conversations ADD COLUMN expire_rule INTEGER NOT NULL DEFAULT 0
+    CHECK (expire_rule IN (0, 1));
+)sql";
+
 // The schema a new database gets: the result of every migration, written out whole so a
 // reader sees each table in one place. Keep it equal to the migrations (tst_schema checks).
 constexpr std::string_view kFreshSchema = R"sql(
@@ -234,6 +241,7 @@ CREATE TABLE conversations (
     archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
     muted_until INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL,
+    expire_rule INTEGER NOT NULL DEFAULT 0 CHECK (expire_rule IN (0, 1)),
     CHECK ((kind = 2 AND mode IS NULL AND contact_id IS NULL) OR
            (kind = 1 AND mode IS NOT NULL AND contact_id IS NOT NULL))
 );
@@ -382,6 +390,7 @@ constexpr std::array<Migration, kSchemaVersion> kMigrationsDef = {{
     {3, "contacts' sealed-sender access keys", kMigration3},
     {4, "contacts' service ids", kMigration4},
     {5, "digests of received envelopes", kMigration5},
+    {6, "conversations' disappearing-message start rule", kMigration6},
 }};
 static_assert(migrationsAreOrdered(kMigrationsDef),
               "migrations must be numbered 1, 2, 3, … in order, each with SQL");

@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include <QDateTime>
+
 #include "storage/StorageLog.h"
 
 namespace tandem::storage {
@@ -62,9 +64,32 @@ QFuture<StoreResult<void>> Store::open(const QString& dir, Credentials credentia
         TANDEM_TRY_ASSIGN(auto opened, Profile::open(dir, credentials.unlock(), keychain_));
         profile_ = std::move(opened);
         dir_ = dir;
+        // Nothing that expired while the profile was closed is ever read.
+        if (auto expired = expireNow(QDateTime::currentMSecsSinceEpoch()); !expired) {
+            profile_.reset();
+            return unexpected(std::move(expired).error());
+        }
         open_ = true;
         return {};
     });
+}
+
+QFuture<StoreResult<std::vector<MessageRef>>> Store::expire(std::int64_t nowMs) {
+    return post([this, nowMs] { return expireNow(nowMs); });
+}
+
+StoreResult<std::vector<MessageRef>> Store::expireNow(std::int64_t nowMs) {
+    auto deleteExpired = [nowMs](Repositories& r) { return r.messages.deleteExpired(nowMs); };
+    auto expired = runTransaction(deleteExpired, Transaction::Kind::Immediate);
+    if (expired && !expired->empty()) {
+        // The deleted rows' pages went to the WAL as zeroed pages; copying them into the
+        // database and truncating the WAL leaves no older copy of the text in either file.
+        if (auto checkpoint = database()->exec("PRAGMA wal_checkpoint(TRUNCATE);"); !checkpoint) {
+            qCWarning(lcStorage) << "checkpoint after deleting expired messages:"
+                                 << checkpoint.error().message;
+        }
+    }
+    return expired;
 }
 
 QFuture<StoreResult<void>> Store::changeCredentials(Credentials current, Credentials target,

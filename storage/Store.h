@@ -81,6 +81,11 @@ public:
     // DatabaseCorrupted, and the store then refuses writes. Opening runs it only after an
     // unclean shutdown; the app runs it when idle.
     QFuture<StoreResult<void>> verify();
+    // Deletes the messages whose disappearing timer ran out by `nowMs` (docs/disappearing.md)
+    // in one transaction, then checkpoints the WAL so their text is not left in it
+    // (secure_delete zeroes what the database file held). Opening a profile runs it before
+    // anything can be read.
+    QFuture<StoreResult<std::vector<MessageRef>>> expire(std::int64_t nowMs);
     // Closes the database (checkpointing the WAL) and releases the profile lock.
     QFuture<void> close();
 
@@ -209,6 +214,7 @@ private:
 
     // Storage thread only.
     Database* database();
+    StoreResult<std::vector<MessageRef>> expireNow(std::int64_t nowMs);
 
     QThread thread_;
     QObject* worker_;

@@ -41,6 +41,9 @@ QString statusName(MessageStatus status);
 
 // Signal's verified states: Unverified means "was verified, then the identity key changed".
 enum class Verification : int { Default = 0, Verified = 1, Unverified = 2 };
+// When the recipient's copy of a message with a timer starts counting down (the sender's
+// copy always counts from the send).
+enum class ExpireRule : int { AfterRead = 0, AfterSend = 1 };
 enum class OutboxKind : int { Message = 1, DeliveryReceipt = 2, ReadReceipt = 3, Control = 4 };
 enum class PrekeyKind : int { Signed = 1, OneTime = 2 };
 enum class StickerOrigin : int { Created = 1, Installed = 2 };
@@ -95,6 +98,7 @@ struct Conversation {
     std::optional<std::int64_t> contactId;  // empty for Note to Self
     std::int64_t expireTimer = 0;           // seconds, 0 = off
     std::int64_t expireTimerVersion = 0;
+    ExpireRule expireRule = ExpireRule::AfterRead;
     QString draft;
     bool archived = false;
     std::int64_t mutedUntil = 0;

@@ -11,6 +11,7 @@
 
 #include "app/cli/PassphraseSource.h"
 #include "app/core/ConversationService.h"
+#include "app/core/Disappearing.h"
 #include "storage/Limits.h"
 #include "storage/Store.h"
 
@@ -132,7 +133,7 @@ StoreResult<void> openProfile(CommandContext& ctx, Store& store) {
     return store.open(ctx.profileDir, std::move(credentials)).result();
 }
 
-static QJsonValue optionalTime(const std::optional<std::int64_t>& value) {
+QJsonValue optionalTime(const std::optional<std::int64_t>& value) {
     return value ? QJsonValue(static_cast<double>(*value)) : QJsonValue();
 }
 
@@ -144,7 +145,21 @@ QJsonObject toJson(const Message& m, const QString& with) {
     o[QStringLiteral("direction")] =
         m.direction == Direction::Outgoing ? QStringLiteral("out") : QStringLiteral("in");
     o[QStringLiteral("status")] = statusName(m.status);
-    o[QStringLiteral("text")] = m.body;
+    if (m.kind == MessageKind::Notice) {
+        // A setting line: what it says, and the setting itself.
+        o[QStringLiteral("kind")] = QStringLiteral("notice");
+        o[QStringLiteral("text")] = core::disappearing::noticeText(m, with);
+        if (const auto setting = core::disappearing::parseNotice(m.body)) {
+            o[QStringLiteral("disappearing")] =
+                QJsonObject{{QStringLiteral("seconds"), static_cast<double>(setting->seconds)},
+                            {QStringLiteral("start"), core::disappearing::ruleName(setting->rule)},
+                            {QStringLiteral("version"), static_cast<double>(setting->version)}};
+        }
+    } else {
+        o[QStringLiteral("kind")] = QStringLiteral("text");
+        o[QStringLiteral("text")] = m.body;
+    }
+    o[QStringLiteral("expire_timer")] = static_cast<double>(m.expireTimer);
     o[QStringLiteral("sent_at")] = static_cast<double>(m.sentAt);
     o[QStringLiteral("received_at")] = optionalTime(m.receivedAt);
     o[QStringLiteral("delivered_at")] = optionalTime(m.deliveredAt);
@@ -178,10 +193,23 @@ QString terminalSafe(const QString& text) {
 QString humanLine(const Message& m) {
     const QString when =
         QDateTime::fromMSecsSinceEpoch(m.sentAt).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    if (m.kind == MessageKind::Notice) {
+        return QStringLiteral("[%1] -- %2 --")
+            .arg(when, core::disappearing::noticeText(m, QStringLiteral("They")));
+    }
     const QString who =
         m.direction == Direction::Outgoing ? QStringLiteral("You") : QStringLiteral("Them");
-    return QStringLiteral("[%1] %2: %3  (%4)")
-        .arg(when, who, terminalSafe(m.body), statusName(m.status));
+    QString line = QStringLiteral("[%1] %2: %3  (%4)")
+                       .arg(when, who, terminalSafe(m.body), statusName(m.status));
+    if (m.expiresAt) {
+        line += QStringLiteral("  [disappears %1]")
+                    .arg(QDateTime::fromMSecsSinceEpoch(*m.expiresAt)
+                             .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+    } else if (m.expireTimer > 0) {
+        line += QStringLiteral("  [disappears %1 after it is read]")
+                    .arg(core::disappearing::describe(m.expireTimer));
+    }
+    return line;
 }
 
 std::optional<StandardInput> readStandardInput(qint64 keepBytes) {
@@ -257,8 +285,9 @@ std::optional<int> intOption(CommandContext& ctx, const QString& command, const 
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = [] {
         std::vector<Command> list = profileCommands();
-        for (auto more : {accountCommands(), messagingCommands(), contactCommands(),
-                          settingsCommands(), latencyCommands(), toolCommands()}) {
+        for (auto more :
+             {accountCommands(), messagingCommands(), contactCommands(), disappearingCommands(),
+              settingsCommands(), latencyCommands(), toolCommands()}) {
             for (Command& c : more) {
                 list.push_back(std::move(c));
             }

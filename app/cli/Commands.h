@@ -42,7 +42,8 @@ std::vector<Command> messagingCommands();
 std::vector<Command> contactCommands();   // ContactCommands.cpp
 std::vector<Command> settingsCommands();  // SettingsCommand.cpp
 std::vector<Command> toolCommands();
-std::vector<Command> latencyCommands();  // LatencyCommand.cpp
+std::vector<Command> latencyCommands();       // LatencyCommand.cpp
+std::vector<Command> disappearingCommands();  // DisappearingCommands.cpp
 
 // What someone else wrote, made safe for a terminal: C0 and C1 controls, DEL and bidi
 // overrides are shown escaped (\r, \x1b, \u202e), so none can rewrite the screen, fake a
@@ -80,6 +81,8 @@ inline QString modeKey(storage::Mode mode) {
 
 // Opens the profile, asking for the passphrase only if its key file needs one.
 storage::StoreResult<void> openProfile(CommandContext& ctx, storage::Store& store);
+// A time in ms since the epoch, or null.
+QJsonValue optionalTime(const std::optional<std::int64_t>& value);
 // One message as JSON (history, send --json) and as a line for people.
 QJsonObject toJson(const storage::Message& m, const QString& with);
 QString humanLine(const storage::Message& m);

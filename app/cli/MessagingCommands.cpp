@@ -7,6 +7,7 @@
 #include "app/cli/Commands.h"
 #include "app/core/Await.h"
 #include "app/core/ConversationService.h"
+#include "app/core/Disappearing.h"
 #include "app/core/Messenger.h"
 #include "storage/Limits.h"
 
@@ -148,21 +149,27 @@ int runReceive(CommandContext& ctx) {
         &messenger, &core::Messenger::messageReceived,
         [&](const Message& m, const QString& from, Mode mode) {
             quiet.restart();
+            const bool notice = m.kind == MessageKind::Notice;
+            const QString text = notice ? core::disappearing::noticeText(m, from) : m.body;
             if (json) {
                 QJsonObject o;
                 o[QStringLiteral("id")] = static_cast<double>(m.id);
                 o[QStringLiteral("uid")] = m.uid.toHex();
                 o[QStringLiteral("from")] = from;
                 o[QStringLiteral("mode")] = modeKey(mode);
-                o[QStringLiteral("text")] = m.body;
+                o[QStringLiteral("kind")] =
+                    notice ? QStringLiteral("notice") : QStringLiteral("text");
+                o[QStringLiteral("text")] = text;
                 o[QStringLiteral("sent_at")] = static_cast<double>(m.sentAt);
                 o[QStringLiteral("received_at")] = static_cast<double>(m.receivedAt.value_or(0));
+                o[QStringLiteral("expire_timer")] = static_cast<double>(m.expireTimer);
+                o[QStringLiteral("expires_at")] = optionalTime(m.expiresAt);
                 ctx.out << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
             } else {
                 ctx.out << "["
                         << QDateTime::fromMSecsSinceEpoch(m.sentAt).toString(
                                QStringLiteral("yyyy-MM-dd HH:mm:ss"))
-                        << "] " << terminalSafe(from) << ": " << terminalSafe(m.body) << "\n";
+                        << "] " << terminalSafe(from) << ": " << terminalSafe(text) << "\n";
             }
             ctx.out.flush();
         });

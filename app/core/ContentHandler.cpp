@@ -1,5 +1,6 @@
 #include "app/core/ContentHandler.h"
 
+#include "app/core/Disappearing.h"
 #include "proto/ContentCodec.h"
 #include "storage/Limits.h"
 #include "tandem/core.pb.h"
@@ -37,11 +38,12 @@ StoreResult<Contact> contactForAddress(Repositories& r, Mode mode, const QString
 }
 
 QByteArray textContent(const MessageUid& uid, std::int64_t sentAt, const QString& text,
-                       std::int64_t expireTimer) {
+                       std::int64_t expireTimer, bool afterSend) {
     proto::Content content;
     content.set_uid(uid.toByteArray().toStdString());
     content.set_sent_at_ms(static_cast<std::uint64_t>(sentAt));
     content.set_expire_timer_s(static_cast<std::uint32_t>(expireTimer));
+    content.set_expire_after_send(expireTimer > 0 && afterSend);
     content.mutable_text()->set_text(text.toStdString());
     return proto::encodeContent(content);
 }
@@ -132,8 +134,9 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
             m.status = MessageStatus::Received;
             m.sentAt = static_cast<std::int64_t>(content.sent_at_ms());
             m.receivedAt = now;
-            m.expireTimer =
-                std::min<std::int64_t>(content.expire_timer_s(), limits::kMaxExpireTimerSeconds);
+            if (!disappearing::startReceived(m, mode, content, now)) {
+                return out;  // its timer ran out on the way: never shown
+            }
             TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
             if (!inserted.inserted) {
                 out.duplicate = true;
@@ -187,8 +190,14 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
             }
             return out;
         }
+        case proto::Content::kExpireTimerUpdate: {
+            TANDEM_TRY_ASSIGN(
+                out.stored,
+                disappearing::applyUpdate(r, mode, from, *uid, content.expire_timer_update(), now));
+            return out;
+        }
         default:
-            return out;  // other kinds arrive with their features (stickers, timers, probes)
+            return out;  // other kinds arrive with their features (stickers, probes)
     }
 }
 

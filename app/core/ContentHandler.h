@@ -11,7 +11,7 @@
 namespace tandem::core {
 
 struct HandledContent {
-    std::optional<storage::Message> stored;  // a new incoming message
+    std::optional<storage::Message> stored;  // a new incoming message, or a setting line
     bool duplicate = false;                  // its uid was already stored
     std::vector<storage::Message> updated;   // outgoing messages a receipt moved
 };
@@ -27,8 +27,9 @@ storage::StoreResult<storage::Contact> contactForAddress(storage::Repositories& 
                                                          std::int64_t now);
 
 // Builds content for the wire.
+// `afterSend`: with a timer, the recipient's copy counts down from the send (Session mode).
 QByteArray textContent(const storage::MessageUid& uid, std::int64_t sentAt, const QString& text,
-                       std::int64_t expireTimer);
+                       std::int64_t expireTimer, bool afterSend = false);
 QByteArray receiptContent(proto::Receipt::Type type, const std::vector<storage::MessageUid>& uids,
                           std::int64_t receivedAt);
 

@@ -6,6 +6,7 @@
 
 #include "app/core/ContentHandler.h"
 #include "app/core/CoreLog.h"
+#include "app/core/Disappearing.h"
 #include "app/core/Guarded.h"
 #include "tandem/core.pb.h"
 
@@ -142,7 +143,8 @@ QFuture<CoreResult<Message>> Outbox::queueText(const Recipient& to, const QStrin
                 m.expireStart = now;
             }
             TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
-            const QByteArray content = textContent(m.uid, now, body, m.expireTimer);
+            const QByteArray content = textContent(
+                m.uid, now, body, m.expireTimer, conversation.expireRule == ExpireRule::AfterSend);
             Queued out;
             out.mode = contact.mode;
             TANDEM_TRY_ASSIGN(out.outboxId, enqueueContent(r, conversation.id, inserted.id,
@@ -196,8 +198,19 @@ QFuture<CoreResult<bool>> Outbox::retry(std::int64_t messageId) {
                 return std::optional<Message>();
             }
             TANDEM_TRY(r.outbox.removeForMessage(messageId));
-            TANDEM_TRY(enqueueContent(r, m.conversationId, messageId, OutboxKind::Message,
-                                      textContent(m.uid, m.sentAt, m.body, m.expireTimer), now));
+            QByteArray content;
+            if (m.kind == MessageKind::Notice) {
+                const auto setting = disappearing::parseNotice(m.body);
+                if (!setting) {
+                    return std::optional<Message>();
+                }
+                content = disappearing::updateContent(m.uid, m.sentAt, *setting);
+            } else {
+                content = textContent(m.uid, m.sentAt, m.body, m.expireTimer,
+                                      conversation.expireRule == ExpireRule::AfterSend);
+            }
+            TANDEM_TRY(
+                enqueueContent(r, m.conversationId, messageId, OutboxKind::Message, content, now));
             TANDEM_TRY_ASSIGN(Message updated, r.messages.get(messageId));
             return std::optional<Message>(std::move(updated));
         },
@@ -339,6 +352,12 @@ bool Outbox::dispatch(const OutboxItem& item, const Contact& contact) {
             return false;
         }
         transport::OutgoingEnvelope out;
+        if (const auto expiresAt = static_cast<std::int64_t>(wire.network_expires_at_ms())) {
+            out.ttlMs = expiresAt - nowMs();
+            if (out.ttlMs <= 0) {
+                return true;  // its timer ran out unsent: the message goes, and this with it
+            }
+        }
         out.recipient = QString::fromStdString(wire.recipient());
         out.accessKey = QByteArray::fromStdString(wire.access_key());
         out.ciphertext = QByteArray::fromStdString(wire.envelope());

@@ -63,13 +63,19 @@ void Notifier::updateBadge() {
     }
 }
 
-void Notifier::onMessage(qint64 conversationId, const QString& sender, const QString& text) {
+void Notifier::onMessage(qint64 conversationId, const QString& sender, const QString& text,
+                         bool disappearing) {
     if (window_ && window_->isActive()) {
         return;  // the user is looking at Tandem
     }
     Shown shown;
     shown.conversationId = conversationId;
-    if (core_.previews()) {
+    if (core_.previews() && disappearing) {
+        // A desktop notification cannot be taken back when the message disappears: who, not
+        // what.
+        shown.title = sender;
+        shown.text = tr("New disappearing message");
+    } else if (core_.previews()) {
         shown.title = sender;  // the summary is plain text by the specification
         shown.text = notificationBody(text);
     } else {

@@ -38,7 +38,8 @@ public:
     [[nodiscard]] static QIcon badgeIcon(int unread);
 
 private:
-    void onMessage(qint64 conversationId, const QString& sender, const QString& text);
+    void onMessage(qint64 conversationId, const QString& sender, const QString& text,
+                   bool disappearing);
     void updateBadge();
 
     AppCore& core_;

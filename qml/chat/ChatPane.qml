@@ -24,6 +24,14 @@ Pane {
     function focusComposer() { composer.focusField() }
     function openDetails() { if (!pane.noteToSelf && pane.conversationId > 0) detailsPopup.open() }
 
+    DisappearingSetting {
+        id: timer
+        feed: pane.core.feed
+        conversationId: pane.conversationId > 0 ? pane.conversationId : 0
+        onFailed: function(message) { timerError.text = message; timerError.open() }
+    }
+    ToolTip { id: timerError; timeout: 4000; x: 12; y: 48 }
+
     ContactCard {
         id: card
         feed: pane.core.feed
@@ -110,6 +118,59 @@ Pane {
                     color: pane.accent
                 }
                 ToolButton {
+                    objectName: "timerButton"
+                    visible: pane.conversationId > 0
+                    contentItem: Label {
+                        textFormat: Text.PlainText
+                        text: timer.seconds > 0 ? "⏱ " + timer.label : "⏱"
+                        font.bold: timer.seconds > 0
+                        color: Theme.text
+                        horizontalAlignment: Text.AlignHCenter
+                        verticalAlignment: Text.AlignVCenter
+                    }
+                    Accessible.name: timer.seconds > 0
+                                     ? qsTr("Disappearing messages: %1").arg(timer.description)
+                                     : qsTr("Disappearing messages: off")
+                    ToolTip.visible: hovered
+                    ToolTip.text: Accessible.name
+                    onClicked: timerMenu.open()
+                    Menu {
+                        id: timerMenu
+                        objectName: "timerMenu"
+                        y: parent.height
+                        Repeater {
+                            model: timer.presets
+                            delegate: MenuItem {
+                                id: choice
+                                required property var modelData
+                                contentItem: Label {
+                                    textFormat: Text.PlainText
+                                    leftPadding: choice.indicator ? choice.indicator.width + choice.spacing : 0
+                                    text: choice.modelData.text
+                                    color: Theme.text
+                                    verticalAlignment: Text.AlignVCenter
+                                }
+                                checkable: true
+                                checked: timer.seconds === modelData.seconds
+                                onTriggered: timer.set(modelData.seconds, timer.afterSend)
+                            }
+                        }
+                        MenuItem {
+                            text: qsTr("Custom…")
+                            onTriggered: customTimer.open()
+                        }
+                        MenuSeparator { visible: timer.ruleChoice }
+                        MenuItem {
+                            visible: timer.ruleChoice
+                            height: visible ? implicitHeight : 0
+                            text: qsTr("Count from the send (not from reading)")
+                            checkable: true
+                            checked: timer.afterSend
+                            onTriggered: timer.set(timer.seconds, !timer.afterSend)
+                        }
+                    }
+                }
+                ToolButton {
                     objectName: "detailsButton"
                     visible: !pane.noteToSelf && pane.conversationId > 0
                     text: qsTr("Details")
@@ -137,6 +198,7 @@ Pane {
             Accessible.name: qsTr("Messages")
             model: MessageListModel {
                 id: messageModel
+                peerName: pane.title
                 feed: pane.core.feed
                 conversationId: pane.conversationId > 0 ? pane.conversationId : 0
             }
@@ -151,6 +213,41 @@ Pane {
             Layout.fillWidth: true
             accent: pane.accent
             onSubmitted: function(text) { pane.send(text) }
+        }
+        Dialog {
+            id: customTimer
+            objectName: "customTimer"
+            title: qsTr("Disappearing messages")
+            modal: true
+            anchors.centerIn: parent
+            standardButtons: Dialog.Ok | Dialog.Cancel
+            readonly property var units: [1, 60, 3600, 86400, 604800]
+            readonly property int chosen: amount.value * units[unit.currentIndex]
+            RowLayout {
+                spacing: 8
+                SpinBox { id: amount; from: 1; to: 999; value: 1; editable: true }
+                ComboBox {
+                    id: unit
+                    model: [qsTr("seconds"), qsTr("minutes"), qsTr("hours"), qsTr("days"), qsTr("weeks")]
+                    currentIndex: 2
+                }
+            }
+            footer: DialogButtonBox {
+                Label {
+                    textFormat: Text.PlainText
+                    text: customTimer.chosen < 5 || customTimer.chosen > 2419200
+                          ? qsTr("From 5 seconds to 4 weeks")
+                          : timer.describe(customTimer.chosen)
+                    color: Theme.muted
+                }
+                Button {
+                    text: qsTr("Set")
+                    enabled: customTimer.chosen >= 5 && customTimer.chosen <= 2419200
+                    DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+                }
+                Button { text: qsTr("Cancel"); DialogButtonBox.buttonRole: DialogButtonBox.RejectRole }
+            }
+            onAccepted: timer.set(chosen, timer.afterSend)
         }
         ContactDetailsPopup {
             id: detailsPopup

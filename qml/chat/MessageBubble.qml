@@ -5,6 +5,7 @@ import Tandem.Ui
 // One message: a bubble on the right (mine, in the accent colour) or the left (theirs). A run
 // of messages on one side minutes apart is one group: tighter spacing, rounder joins, and the
 // time and ticks only under the newest. A failed message says so, and a tap sends it again.
+// A disappearing message shows what is left of its time; a setting line is a centred notice.
 Column {
     id: item
     required property int index
@@ -17,11 +18,34 @@ Column {
     required property bool firstOfDay
     required property bool joinsOlder
     required property bool joinsNewer
+    required property bool notice
+    required property var expiresAt  // ms since the epoch; 0: not counting down (yet)
+    required property int expireTimer
     property color accent
     signal retryRequested(var messageId)
 
     // The newest of a group (or a lone message) shows its time; a failed one always does.
     readonly property bool showsMeta: !joinsNewer || status === "failed" || status === "pending"
+                                      || expireTimer > 0
+    // What is left of a disappearing message's time, as the bubble shows it.
+    property double now: Date.now()
+    readonly property string timeLeft: {
+        if (expireTimer <= 0)
+            return ""
+        if (!(expiresAt > 0))
+            return "⏱"  // counts down once read
+        const s = Math.max(0, Math.ceil((expiresAt - now) / 1000))
+        if (s < 60) return "⏱ " + s + qsTr("s")
+        if (s < 3600) return "⏱ " + Math.ceil(s / 60) + qsTr("m")
+        if (s < 86400) return "⏱ " + Math.ceil(s / 3600) + qsTr("h")
+        return "⏱ " + Math.ceil(s / 86400) + qsTr("d")
+    }
+    Timer {
+        running: item.expiresAt > 0 && item.expireTimer > 0
+        repeat: true
+        interval: 1000
+        onTriggered: item.now = Date.now()
+    }
     width: ListView.view ? ListView.view.width : implicitWidth
     spacing: 4
     topPadding: joinsOlder && !firstOfDay ? 0 : 6
@@ -36,9 +60,26 @@ Column {
         topPadding: 8
         bottomPadding: 4
     }
+    Label {
+        objectName: "notice"
+        visible: item.notice
+        textFormat: Text.PlainText
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: Math.min(implicitWidth, item.width - 40)
+        wrapMode: Text.WordWrap
+        horizontalAlignment: Text.AlignHCenter
+        text: "⏱ " + item.body
+        font.pixelSize: 12
+        color: Theme.muted
+        topPadding: 4
+        bottomPadding: 4
+        Accessible.role: Accessible.StaticText
+        Accessible.name: item.body
+    }
     Item {
+        visible: !item.notice
         width: parent.width
-        height: bubble.height
+        height: item.notice ? 0 : bubble.height
         Rectangle {
             id: bubble
             objectName: "bubble"
@@ -102,7 +143,7 @@ Column {
                 anchors.topMargin: 2
                 font.pixelSize: 10
                 color: item.outgoing ? "#e8f0ff" : Theme.muted
-                text: item.timeText
+                text: (item.timeLeft.length > 0 ? item.timeLeft + "  " : "") + item.timeText
                       + (item.outgoing ? "  " + ({
                             "pending": "○", "sent": "✓", "delivered": "✓✓",
                             "read": "✓✓ " + qsTr("read"),

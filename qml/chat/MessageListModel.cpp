@@ -6,6 +6,7 @@
 #include <QLocale>
 #include <QScopeGuard>
 
+#include "app/core/Disappearing.h"
 #include "qml/core/TimeText.h"
 
 namespace tandem::gui {
@@ -30,6 +31,7 @@ void MessageListModel::setFeed(StoreFeed* feed) {
                 }
             });
             connect(&f, &StoreFeed::readyChanged, this, &MessageListModel::reset);
+            connect(&f, &StoreFeed::messagesExpired, this, &MessageListModel::removeExpired);
         })) {
         return;
     }
@@ -46,10 +48,58 @@ void MessageListModel::setConversationId(qint64 id) {
     reset();
 }
 
+void MessageListModel::setPeerName(const QString& name) {
+    if (name == peerName_) {
+        return;
+    }
+    peerName_ = name;
+    emit peerNameChanged();
+    if (!rows_.empty()) {
+        emit dataChanged(index(0), index(static_cast<int>(rows_.size()) - 1), {BodyRole});
+    }
+}
+
+void MessageListModel::removeExpired(const QList<qint64>& ids) {
+    // rows_ is sorted by id, descending; each run of neighbouring rows goes in one removal.
+    std::vector<int> at;
+    for (const qint64 id : ids) {
+        const auto it = std::lower_bound(rows_.begin(), rows_.end(), id,
+                                         [](const Row& r, qint64 wanted) { return r.id > wanted; });
+        if (it != rows_.end() && it->id == id) {
+            at.push_back(static_cast<int>(it - rows_.begin()));
+        }
+    }
+    if (at.empty()) {
+        return;
+    }
+    std::sort(at.begin(), at.end(), std::greater<>());
+    std::size_t i = 0;
+    while (i < at.size()) {
+        std::size_t j = i;
+        while (j + 1 < at.size() && at[j + 1] == at[j] - 1) {
+            ++j;
+        }
+        const int first = at[j];
+        const int last = at[i];
+        beginRemoveRows({}, first, last);
+        rows_.erase(rows_.begin() + first, rows_.begin() + last + 1);
+        endRemoveRows();
+        i = j + 1;
+    }
+    if (!rows_.empty()) {  // groups and day separators around the gaps
+        emit dataChanged(index(0), index(static_cast<int>(rows_.size()) - 1),
+                         {FirstOfDayRole, JoinsOlderRole, JoinsNewerRole});
+    }
+    emit countChanged();
+}
+
 MessageListModel::Row MessageListModel::rowOf(const Message& m) {
     Row row;
     row.id = m.id;
     row.body = m.body;
+    row.notice = m.kind == MessageKind::Notice;
+    row.expiresAt = m.expiresAt.value_or(0);
+    row.expireTimer = m.expireTimer;
     row.outgoing = m.direction == Direction::Outgoing;
     row.status = static_cast<int>(m.status);
     row.time = row.outgoing ? m.sentAt : m.receivedAt.value_or(m.sentAt);
@@ -203,10 +253,12 @@ void MessageListModel::refresh() {
                         std::lower_bound(rows_.begin(), rows_.end(), m.id,
                                          [](const Row& r, qint64 id) { return r.id > id; });
                     if (it != rows_.end() && it->id == m.id &&
-                        it->status != static_cast<int>(m.status)) {
+                        (it->status != static_cast<int>(m.status) ||
+                         it->expiresAt != m.expiresAt.value_or(0))) {
                         it->status = static_cast<int>(m.status);
+                        it->expiresAt = m.expiresAt.value_or(0);  // read: its countdown began
                         const QModelIndex at = index(static_cast<int>(it - rows_.begin()));
-                        emit dataChanged(at, at, {StatusRole});
+                        emit dataChanged(at, at, {StatusRole, ExpiresAtRole});
                     }
                 }
                 // New messages: at the top of the model, the newest first.
@@ -259,8 +311,22 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
     const Row& row = rows_[i];
     switch (role) {
         case Qt::DisplayRole:
-        case BodyRole:
-            return row.body;
+        case BodyRole: {
+            if (!row.notice) {
+                return row.body;
+            }
+            Message m;
+            m.kind = MessageKind::Notice;
+            m.body = row.body;
+            m.direction = row.outgoing ? Direction::Outgoing : Direction::Incoming;
+            return core::disappearing::noticeText(m, peerName_.isEmpty() ? tr("They") : peerName_);
+        }
+        case NoticeRole:
+            return row.notice;
+        case ExpiresAtRole:
+            return row.expiresAt;
+        case ExpireTimerRole:
+            return row.expireTimer;
         case MessageIdRole:
             return row.id;
         case OutgoingRole:
@@ -292,7 +358,8 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
 // Two messages in a row share a group (one tail, one time) when they go the same way, on the
 // same day, less than kGroupGapMs apart — as Signal and Session draw them.
 bool MessageListModel::sameGroup(const Row& older, const Row& newer) {
-    return older.outgoing == newer.outgoing && newer.time - older.time < kGroupGapMs &&
+    return !older.notice && !newer.notice && older.outgoing == newer.outgoing &&
+           newer.time - older.time < kGroupGapMs &&
            QDateTime::fromMSecsSinceEpoch(older.time).date() ==
                QDateTime::fromMSecsSinceEpoch(newer.time).date();
 }
@@ -307,7 +374,10 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {DayLabelRole, "dayLabel"},
             {FirstOfDayRole, "firstOfDay"},
             {JoinsOlderRole, "joinsOlder"},
-            {JoinsNewerRole, "joinsNewer"}};
+            {JoinsNewerRole, "joinsNewer"},
+            {NoticeRole, "notice"},
+            {ExpiresAtRole, "expiresAt"},
+            {ExpireTimerRole, "expireTimer"}};
 }
 
 }  // namespace tandem::gui

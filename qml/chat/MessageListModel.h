@@ -26,6 +26,8 @@ class MessageListModel : public QAbstractListModel {
     Q_PROPERTY(qint64 conversationId READ conversationId WRITE setConversationId NOTIFY
                    conversationIdChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
+    // Who "they" are in setting lines ("Alice set disappearing messages to 1 hour").
+    Q_PROPERTY(QString peerName READ peerName WRITE setPeerName NOTIFY peerNameChanged)
 
 public:
     static constexpr int kFirstPage = 60;
@@ -43,9 +45,12 @@ public:
         TimeRole,      // QDateTime: when sent (outgoing) or received (incoming)
         TimeTextRole,  // that time as the bubble shows it (TimeText.h clockTime)
         DayLabelRole,
-        FirstOfDayRole,  // the oldest message of its day among those loaded: show the separator
-        JoinsOlderRole,  // the message before it is in the same group (same side, minutes apart)
-        JoinsNewerRole,  // the message after it is in the same group: no time or tail on this one
+        FirstOfDayRole,   // the oldest message of its day among those loaded: show the separator
+        JoinsOlderRole,   // the message before it is in the same group (same side, minutes apart)
+        JoinsNewerRole,   // the message after it is in the same group: no time or tail on this one
+        NoticeRole,       // a setting line (a disappearing-message timer changed), not a bubble
+        ExpiresAtRole,    // ms since the epoch when it disappears; 0: not counting down
+        ExpireTimerRole,  // its disappearing timer in seconds (0: none)
     };
 
     explicit MessageListModel(QObject* parent = nullptr);
@@ -55,6 +60,8 @@ public:
     [[nodiscard]] qint64 conversationId() const { return conversationId_; }
     void setConversationId(qint64 id);
     [[nodiscard]] int count() const { return static_cast<int>(rows_.size()); }
+    [[nodiscard]] QString peerName() const { return peerName_; }
+    void setPeerName(const QString& name);
 
     [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
@@ -68,6 +75,7 @@ signals:
     void feedChanged();
     void conversationIdChanged();
     void countChanged();
+    void peerNameChanged();
     void loaded();  // a read finished (tests wait on it)
 
 private:
@@ -77,15 +85,21 @@ private:
         bool outgoing = false;
         int status = 0;
         qint64 time = 0;
+        bool notice = false;
+        qint64 expiresAt = 0;
+        qint64 expireTimer = 0;
     };
     static Row rowOf(const storage::Message& m);
     static bool sameGroup(const Row& older, const Row& newer);
     void appendOlder(const std::vector<storage::Message>& page);
+    // Drops the rows of messages that disappeared.
+    void removeExpired(const QList<qint64>& ids);
     void reset();
     void refresh();
     [[nodiscard]] QString dayLabel(qint64 time) const;
 
     QPointer<StoreFeed> feed_;
+    QString peerName_;
     qint64 conversationId_ = 0;
     std::vector<Row> rows_;         // newest first
     std::uint64_t generation_ = 0;  // reads for an earlier conversation are dropped

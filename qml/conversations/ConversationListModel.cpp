@@ -6,6 +6,7 @@
 
 #include <tandem/common/Redact.h>
 
+#include "app/core/Disappearing.h"
 #include "qml/core/TimeText.h"
 
 namespace tandem::gui {
@@ -27,9 +28,9 @@ void ConversationListModel::newDay() {
 
 void ConversationListModel::setFeed(StoreFeed* feed) {
     if (!StoreFeed::rebind(this, feed_, feed, [this](StoreFeed& f) {
-        connect(&f, &StoreFeed::conversationChanged, this, &ConversationListModel::reload);
-        connect(&f, &StoreFeed::modeChanged, this, &ConversationListModel::reload);
-        connect(&f, &StoreFeed::readyChanged, this, &ConversationListModel::reload);
+            connect(&f, &StoreFeed::conversationChanged, this, &ConversationListModel::reload);
+            connect(&f, &StoreFeed::modeChanged, this, &ConversationListModel::reload);
+            connect(&f, &StoreFeed::readyChanged, this, &ConversationListModel::reload);
         })) {
         return;
     }
@@ -75,8 +76,12 @@ void ConversationListModel::read() {
                     } else {
                         row.title = tr("Note to Self");
                     }
+                    row.timer = core::disappearing::shortLabel(s.conversation.expireTimer);
                     if (s.lastMessage) {
-                        row.lastText = s.lastMessage->body.left(200);
+                        row.lastText =
+                            s.lastMessage->kind == MessageKind::Notice
+                                ? core::disappearing::noticeText(*s.lastMessage, row.title)
+                                : s.lastMessage->body.left(200);
                         row.lastTime = s.lastMessage->receivedAt.value_or(s.lastMessage->sentAt);
                         row.lastOutgoing = s.lastMessage->direction == Direction::Outgoing;
                         row.lastStatus = static_cast<int>(s.lastMessage->status);
@@ -180,6 +185,8 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
         case LastStatusRole:
             return row.lastOutgoing ? statusName(static_cast<MessageStatus>(row.lastStatus))
                                     : QString();
+        case TimerRole:
+            return row.timer;
         default:
             return {};
     }
@@ -195,7 +202,8 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const {
             {UnreadRole, "unread"},
             {NoteToSelfRole, "noteToSelf"},
             {LastOutgoingRole, "lastOutgoing"},
-            {LastStatusRole, "lastStatus"}};
+            {LastStatusRole, "lastStatus"},
+            {TimerRole, "timer"}};
 }
 
 int ConversationListModel::rowOf(qint64 conversationId) const {

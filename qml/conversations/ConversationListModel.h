@@ -34,6 +34,7 @@ public:
         NoteToSelfRole,
         LastOutgoingRole,
         LastStatusRole,  // storage::statusName of the last outgoing message; "" for incoming
+        TimerRole,       // the disappearing-message timer, short ("1h"); "" when off
     };
 
     explicit ConversationListModel(QObject* parent = nullptr);
@@ -73,6 +74,7 @@ private:
         bool noteToSelf = false;
         bool lastOutgoing = false;
         int lastStatus = 0;
+        QString timer;
         bool operator==(const Row&) const = default;
     };
     void read();

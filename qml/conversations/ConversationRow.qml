@@ -16,6 +16,7 @@ ItemDelegate {
     required property int unread
     required property string lastStatus
     required property bool noteToSelf
+    required property string timer  // the disappearing-message timer ("1h"), "" when off
     property bool current: false
     property color accent
     width: ListView.view ? ListView.view.width : implicitWidth
@@ -47,6 +48,15 @@ ItemDelegate {
                     color: Theme.text
                     elide: Text.ElideRight
                     Layout.fillWidth: true
+                }
+                Label {
+                    objectName: "rowTimer"
+                    visible: row.timer.length > 0
+                    textFormat: Text.PlainText
+                    text: "⏱ " + row.timer
+                    color: Theme.muted
+                    font.pixelSize: 11
+                    Accessible.name: qsTr("Disappearing messages on")
                 }
                 Label {
                     textFormat: Text.PlainText

@@ -1,5 +1,7 @@
 #include "qml/core/AppCore.h"
 
+#include <set>
+
 #include <QDateTime>
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -52,7 +54,25 @@ AppCore::AppCore(QString profileDir, QObject* parent)
                       .newChatHint = tr("New chat: Session ID"),
                       .addressShape = tr("A Session ID: 66 characters starting with 05.")}),
       feed_(store_),
+      expiry_(store_),
       core_(store_) {
+    // Disappearing messages: one timer for the soonest, read again after every change; what
+    // expired leaves the views and the conversation list's previews.
+    connect(&feed_, &StoreFeed::conversationChanged, &expiry_, &core::ExpiryScheduler::refresh);
+    connect(&expiry_, &core::ExpiryScheduler::expired, this,
+            [this](const std::vector<MessageRef>& gone) {
+                QList<qint64> ids;
+                std::set<qint64> conversations;
+                for (const MessageRef& m : gone) {
+                    ids.push_back(m.id);
+                    conversations.insert(m.conversationId);
+                }
+                emit feed_.messagesExpired(ids);
+                for (const qint64 c : conversations) {
+                    emit feed_.conversationChanged(c);
+                }
+            });
+    connect(&feed_, &StoreFeed::outboxChanged, &core_, &CoreThread::resumeOutbox);
     connect(&feed_, &StoreFeed::conversationChanged, this, &AppCore::countUnread);
     // A contact verified, or a new safety number accepted: what was held for them goes now.
     connect(&feed_, &StoreFeed::contactEdited, &core_, &CoreThread::resumeOutbox);
@@ -227,6 +247,7 @@ void AppCore::opened() {
             emit modeChanged();
             emit accountsChanged();
             startCore();
+            expiry_.start();
             feed_.setReady(true);
             setState(State::Ready);
             countUnread();
@@ -251,7 +272,7 @@ void AppCore::wireCore() {
                 statusOf(mode).setConnection(up, detail, path);
             });
     connect(&core_, &CoreThread::messageReceived, this,
-            [this](qint64 id, const QString& from, const QString& body) {
+            [this](qint64 id, const QString& from, const QString& body, bool disappearing) {
                 // Notified under the name the user gave the sender, if any.
                 store_.read(
                     [id](Repositories& r) -> StoreResult<QString> {
@@ -263,8 +284,9 @@ void AppCore::wireCore() {
                         return contact.displayName;
                     },
                     this,
-                    [this, id, from, body](StoreResult<QString> name) {
-                        emit messageArrived(id, name && !name->isEmpty() ? *name : from, body);
+                    [this, id, from, body, disappearing](StoreResult<QString> name) {
+                        emit messageArrived(id, name && !name->isEmpty() ? *name : from, body,
+                                            disappearing);
                     });
             });
 }

@@ -20,6 +20,7 @@
 #include <QtQml/qqmlregistration.h>
 
 #include "app/core/CoreError.h"
+#include "app/core/ExpiryScheduler.h"
 #include "qml/core/AccountSetupFlow.h"
 #include "qml/core/CoreThread.h"
 #include "qml/core/ModeStatus.h"
@@ -152,7 +153,10 @@ signals:
     void openAtStartChanged();
     void unreadTotalChanged();
     // A message arrived: who sent it (their name, else their address) and its text.
-    void messageArrived(qint64 conversationId, const QString& sender, const QString& text);
+    // `disappearing`: the message has a timer (its text is not put where it cannot be taken
+    // back from, like a desktop notification).
+    void messageArrived(qint64 conversationId, const QString& sender, const QString& text,
+                        bool disappearing);
     void probingChanged();
     void probeProgress(int done, int total);
     // `ok` false with the reason; samples `count` probes (lost ones included).
@@ -180,7 +184,8 @@ private:
     mutable ModeStatus signalStatus_;
     mutable ModeStatus sessionStatus_;
     mutable StoreFeed feed_;
-    CoreThread core_;  // the Messenger on its thread; stopped before the store closes
+    core::ExpiryScheduler expiry_;  // disappearing messages, deleted on time
+    CoreThread core_;               // the Messenger on its thread; stopped before the store closes
     AccountSetupFlow* setup_;
     bool previews_ = true;
     bool readReceipts_ = true;

@@ -63,9 +63,13 @@ void CoreThread::wire(core::Messenger* messenger) {
     const int g = generation_;
     connect(messenger, &core::Messenger::messageReceived, messenger,
             [this, g](const Message& m, const QString& from, Mode) {
-                toHome(g, [this, id = m.conversationId, from, body = m.body] {
+                const bool notice = m.kind == MessageKind::Notice;
+                toHome(g, [this, id = m.conversationId, from, body = m.body, notice,
+                           disappearing = m.expireTimer > 0] {
                     emit conversationChanged(id);
-                    emit messageReceived(id, from, body);
+                    if (!notice) {  // a setting line is no message to be told about
+                        emit messageReceived(id, from, body, disappearing);
+                    }
                 });
             });
     connect(messenger, &core::Messenger::messageUpdated, messenger, [this, g](const Message& m) {

@@ -49,8 +49,9 @@ public:
     bool runProbes(const core::Messenger::ProbeOptions& options);
 
 signals:
-    // A message came (the sender's address, the text).
-    void messageReceived(qint64 conversationId, const QString& from, const QString& text);
+    // A message came (the sender's address, the text; `disappearing`: it has a timer).
+    void messageReceived(qint64 conversationId, const QString& from, const QString& text,
+                         bool disappearing);
     void conversationChanged(qint64 conversationId);
     // Something to tell the user (a send refused, a message that could not be read).
     void problem(const QString& text);

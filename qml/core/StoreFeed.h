@@ -64,6 +64,8 @@ public:
     // A view changed a contact (verified it, accepted a new safety number): messages held
     // for it may go now.
     void contactChanged(qint64 contactId) { emit contactEdited(contactId); }
+    // A view queued something to send (a timer change): the core sends it.
+    void queuedToSend() { emit outboxChanged(); }
 
 signals:
     void readyChanged();
@@ -73,6 +75,9 @@ signals:
     // The contact at `address` has a new identity key: their safety number changed.
     void identityChanged(const QString& address);
     void contactEdited(qint64 contactId);
+    void outboxChanged();
+    // Messages whose disappearing timer ran out are gone from the store (ExpiryScheduler).
+    void messagesExpired(const QList<qint64>& messageIds);
     // Samples were added to the store (a delivery receipt, a probe run's end).
     void latencySamplesChanged();
     // One probe's sample, live, in milliseconds (roundTripMs < 0: lost).

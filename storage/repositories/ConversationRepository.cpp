@@ -13,7 +13,9 @@ namespace {
 
 #define CONVERSATION_COLUMNS                                                            \
     "id, kind, mode, contact_id, expire_timer, expire_timer_version, draft, archived, " \
-    "muted_until, created_at"
+    "muted_until, created_at, expire_rule"
+
+constexpr int kConversationColumnCount = 11;
 
 Conversation readConversation(const Statement& stmt) {
     Conversation c;
@@ -29,6 +31,7 @@ Conversation readConversation(const Statement& stmt) {
     c.archived = stmt.int64(7) != 0;
     c.mutedUntil = stmt.int64(8);
     c.createdAt = stmt.int64(9);
+    c.expireRule = toEnum<ExpireRule>(stmt.int64(10));
     return c;
 }
 
@@ -108,8 +111,10 @@ StoreResult<std::vector<ConversationSummary>> ConversationRepository::list(
         }
         ConversationSummary summary;
         summary.conversation = readConversation(*stmt);
-        lastIds.push_back(stmt->isNull(10) ? 0 : stmt->int64(10));
-        summary.unread = stmt->int64(11);
+        // After the conversation's own columns (kConversationColumnCount of them).
+        lastIds.push_back(
+            stmt->isNull(kConversationColumnCount) ? 0 : stmt->int64(kConversationColumnCount));
+        summary.unread = stmt->int64(kConversationColumnCount + 1);
         result.push_back(std::move(summary));
     }
     MessageRepository messages(db_);
@@ -126,17 +131,25 @@ StoreResult<std::vector<ConversationSummary>> ConversationRepository::list(
 }
 
 StoreResult<bool> ConversationRepository::setExpireTimer(std::int64_t id, std::int64_t seconds,
-                                                         std::int64_t version) {
-    if (seconds < 0 || seconds > limits::kMaxExpireTimerSeconds || version < 0) {
+                                                         ExpireRule rule, std::int64_t version) {
+    if ((seconds != 0 &&
+         (seconds < limits::kMinExpireTimerSeconds || seconds > limits::kMaxExpireTimerSeconds)) ||
+        version < 0) {
         return storeError(StoreErrorCode::InvalidArgument,
                           QStringLiteral("The disappearing-message timer is out of range."));
     }
+    // The higher version wins; at equal versions the stricter setting: a timer over none, the
+    // shorter timer, then after-send over after-read. Every side that has seen the same changes
+    // holds the same setting, whatever order they came in.
     TANDEM_TRY_ASSIGN(Statement * stmt,
-                      db_.prepare("UPDATE conversations SET expire_timer = ?1, "
-                                  "expire_timer_version = ?2 WHERE id = ?3 AND "
-                                  "(?2 > expire_timer_version OR "
-                                  " (?2 = expire_timer_version AND ?1 > expire_timer))"));
-    stmt->bindAll(seconds, version, id);
+                      db_.prepare("UPDATE conversations SET expire_timer = ?1, expire_rule = ?2, "
+                                  "expire_timer_version = ?3 WHERE id = ?4 AND "
+                                  "(?3 > expire_timer_version OR "
+                                  " (?3 = expire_timer_version AND "
+                                  "  (CASE WHEN ?1 = 0 THEN 0 ELSE (?5 - ?1) * 2 + ?2 END) > "
+                                  "  (CASE WHEN expire_timer = 0 THEN 0 "
+                                  "   ELSE (?5 - expire_timer) * 2 + expire_rule END)))"));
+    stmt->bindAll(seconds, fromEnum(rule), version, id, limits::kMaxExpireTimerSeconds + 1);
     TANDEM_TRY(stmt->run());
     if (db_.changes() > 0) {
         return true;

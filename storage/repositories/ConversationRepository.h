@@ -27,10 +27,11 @@ public:
     // The conversation list for a mode (Note to Self included), most recent activity first.
     StoreResult<std::vector<ConversationSummary>> list(std::optional<Mode> mode);
 
-    // Applies a timer change if (version, seconds) is newer than the stored pair; both
-    // sides thus converge on the same timer whatever order changes arrive in. Returns
-    // whether it was applied.
-    StoreResult<bool> setExpireTimer(std::int64_t id, std::int64_t seconds, std::int64_t version);
+    // Applies a timer change if (version, strictness) is above the one held: the higher version,
+    // then the stricter setting (docs/disappearing.md). Both sides thus converge on the same
+    // setting whatever order changes arrive in. Returns whether it was applied.
+    StoreResult<bool> setExpireTimer(std::int64_t id, std::int64_t seconds, ExpireRule rule,
+                                     std::int64_t version);
     StoreResult<void> setDraft(std::int64_t id, const QString& draft);
     StoreResult<void> setArchived(std::int64_t id, bool archived);
     StoreResult<void> setMutedUntil(std::int64_t id, std::int64_t until);

@@ -72,17 +72,38 @@ private slots:
 
     void expireTimerVersionsConverge() {
         const Conversation conv = ok(r_->conversations.noteToSelf(1));
-        QVERIFY(ok(r_->conversations.setExpireTimer(conv.id, 3600, 1)));
-        QVERIFY(!ok(r_->conversations.setExpireTimer(conv.id, 60, 0)));    // older
-        QVERIFY(!ok(r_->conversations.setExpireTimer(conv.id, 60, 1)));    // same version, smaller
-        QVERIFY(ok(r_->conversations.setExpireTimer(conv.id, 86400, 1)));  // tie: larger wins
-        QVERIFY(ok(r_->conversations.setExpireTimer(conv.id, 0, 2)));      // newer turns it off
-        const Conversation after = ok(r_->conversations.get(conv.id));
+        constexpr auto read = ExpireRule::AfterRead;
+        constexpr auto send = ExpireRule::AfterSend;
+        auto& c = r_->conversations;
+        QVERIFY(ok(c.setExpireTimer(conv.id, 3600, read, 1)));
+        QVERIFY(!ok(c.setExpireTimer(conv.id, 60, read, 0)));     // older
+        QVERIFY(!ok(c.setExpireTimer(conv.id, 86400, read, 1)));  // same version, longer
+        QVERIFY(!ok(c.setExpireTimer(conv.id, 0, read, 1)));      // same version, off
+        QVERIFY(!ok(c.setExpireTimer(conv.id, 3600, read, 1)));   // the same setting again
+        QVERIFY(ok(c.setExpireTimer(conv.id, 3600, send, 1)));    // tie: after-send is stricter
+        QVERIFY(ok(c.setExpireTimer(conv.id, 60, read, 1)));      // tie: shorter is stricter
+        QCOMPARE(ok(c.get(conv.id)).expireRule, read);
+        QVERIFY(ok(c.setExpireTimer(conv.id, 0, read, 2)));  // newer turns it off
+        const Conversation after = ok(c.get(conv.id));
         QCOMPARE(after.expireTimer, std::int64_t{0});
         QCOMPARE(after.expireTimerVersion, std::int64_t{2});
-        QCOMPARE(errorOf(r_->conversations.setExpireTimer(conv.id, -1, 3)),
+        // Either order of the same two concurrent changes ends in the same setting.
+        const Conversation other = ok(c.forContact(
+            ok(r_->contacts.add(Mode::Session, QStringLiteral("05") + QString(64, QLatin1Char('a')),
+                                QString(), 1))
+                .id,
+            1));
+        QVERIFY(ok(c.setExpireTimer(other.id, 300, read, 3)));
+        QVERIFY(!ok(c.setExpireTimer(other.id, 28800, send, 3)));
+        QVERIFY(ok(c.setExpireTimer(after.id, 28800, send, 3)));
+        QVERIFY(ok(c.setExpireTimer(after.id, 300, read, 3)));
+        QCOMPARE(ok(c.get(other.id)).expireTimer, ok(c.get(after.id)).expireTimer);
+        QCOMPARE(ok(c.get(other.id)).expireRule, ok(c.get(after.id)).expireRule);
+        QCOMPARE(errorOf(c.setExpireTimer(conv.id, -1, read, 3)), StoreErrorCode::InvalidArgument);
+        QCOMPARE(errorOf(c.setExpireTimer(conv.id, 4, read, 3)), StoreErrorCode::InvalidArgument);
+        QCOMPARE(errorOf(c.setExpireTimer(conv.id, 4 * 7 * 86400 + 1, read, 3)),
                  StoreErrorCode::InvalidArgument);
-        QCOMPARE(errorOf(r_->conversations.setExpireTimer(9999, 5, 9)), StoreErrorCode::NotFound);
+        QCOMPARE(errorOf(c.setExpireTimer(9999, 5, read, 9)), StoreErrorCode::NotFound);
     }
 
     void draftsArchiveMute() {

@@ -1,5 +1,7 @@
 #include "app/core/session/SessionChannel.h"
 
+#include <algorithm>
+
 #include <QDateTime>
 #include <QPromise>
 
@@ -21,6 +23,11 @@ transport::OutgoingEnvelope envelopeOf(const sessionmode::SealedItem& item) {
     transport::OutgoingEnvelope out;
     out.recipient = item.recipient;
     out.ciphertext = item.envelope;
+    if (item.networkExpiresAt != 0) {
+        // Counts down from its send: the swarm keeps it no longer (a second at least, the
+        // shortest time a node stores for).
+        out.ttlMs = std::max<std::int64_t>(1000, item.networkExpiresAt - nowMs());
+    }
     return out;
 }
 

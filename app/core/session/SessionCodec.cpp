@@ -4,6 +4,7 @@
 
 #include <tandem/common/Redact.h>
 
+#include "app/core/Disappearing.h"
 #include "crypto/QtBytes.h"
 #include "crypto/session/SessionMessage.h"
 #include "proto/ContentCodec.h"
@@ -70,11 +71,13 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
         return out;
     }
     out.envelope = qbytes(*sealed);
+    out.networkExpiresAt = disappearing::networkExpiry(content);
     proto::core::OutboxPayload payload;
     auto* wire = payload.mutable_wire();
     wire->set_mode(static_cast<std::uint32_t>(Mode::Session));
     wire->set_recipient(out.recipient.toStdString());
     wire->set_envelope(out.envelope.toStdString());
+    wire->set_network_expires_at_ms(static_cast<std::uint64_t>(out.networkExpiresAt));
     TANDEM_TRY(
         r.outbox.setPayload(outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
     return out;

@@ -44,6 +44,7 @@ struct SealedItem {
     QByteArray envelope;  // empty with `problem`
     QString recipient;    // the contact's Session ID
     QString problem;
+    std::int64_t networkExpiresAt = 0;  // disappearing::networkExpiry of the content
 };
 
 // Encrypts the outbox item's content for `contact` and records the exact bytes as the item's

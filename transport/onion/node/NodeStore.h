@@ -8,7 +8,9 @@
 //   expired: storing it again (a late replica, a sender's retry) is answered Deleted and
 //   stores nothing, so a deleted message cannot come back.
 // - TTL: what the sender asks, at most kMaxTtlMs (14 days, Session's default), which is also
-//   the default; expired messages are never returned and purgeExpired() removes them.
+//   the default, and at least kMinTtlMs (a disappearing message asks for what is left of its
+//   timer, down to a second); expired messages are never returned and purgeExpired() removes
+//   them.
 // - Retrieval in arrival order after the last hash the owner has seen, as Session does;
 //   `seq` is the node's own order, not shared between nodes.
 // - Persisted in DIR/node.db (plain SQLite through the storage engine: it holds only what was
@@ -35,7 +37,7 @@ namespace tandem::transport::onion {
 
 struct NodeStoreLimits {
     static constexpr std::int64_t kMaxTtlMs = 14LL * 24 * 3600 * 1000;
-    static constexpr std::int64_t kMinTtlMs = 10 * 1000;
+    static constexpr std::int64_t kMinTtlMs = 1000;
     qsizetype maxMessageBytes = 76 * 1024;  // Session's limit for one stored message
     std::int64_t maxPerRecipient = 10'000;  // oldest are not evicted: new ones are refused
     // Bytes, as well as messages: one Session ID's messages here, and all messages together

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 
@@ -449,12 +450,13 @@ std::vector<StoredEnvelope> RelayStore::queued(std::int64_t account, std::int64_
     std::vector<StoredEnvelope> out;
     qint64 bytes = 0;
     auto stmt = db_->prepare(
-        "SELECT id, envelope, server_time FROM mailbox WHERE account_id = ? AND id > ? ORDER BY id "
-        "LIMIT ?");
+        "SELECT id, envelope, server_time FROM mailbox WHERE account_id = ? AND id > ? AND "
+        "expires_at > ? ORDER BY id LIMIT ?");
     if (!stmt) {
         return out;
     }
-    (*stmt)->bindAll(account, afterId, limit);
+    (*stmt)->bindAll(account, afterId,
+                     static_cast<std::int64_t>(QDateTime::currentMSecsSinceEpoch()), limit);
     while (true) {
         auto row = (*stmt)->step();
         if (!row || !*row) {

@@ -119,7 +119,8 @@ public:
     // A second connection to the same database (WAL: it writes while this one reads), with
     // the same durability, for the MailboxWriter's thread.
     Expected<std::unique_ptr<storage::Database>, QString> openWriterConnection();
-    // At most `limit` envelopes and `maxBytes` of them (always at least one), oldest first.
+    // At most `limit` envelopes and `maxBytes` of them (always at least one), oldest first;
+    // none whose time to live ended (a disappearing message's; purgeExpired removes them).
     std::vector<StoredEnvelope> queued(std::int64_t account, std::int64_t afterId, int limit,
                                        qint64 maxBytes);
     std::map<std::int64_t, QueueSize> queueCounts();

@@ -27,6 +27,9 @@ TestCase {
             firstOfDay: false
             joinsOlder: false
             joinsNewer: false
+            notice: false
+            expiresAt: 0
+            expireTimer: 0
             accent: "#2c6bed"
             width: 500
         }
@@ -50,6 +53,33 @@ TestCase {
         mouseClick(shape, 5, 5)
         compare(spy.count, 1)
         compare(spy.signalArguments[0][0], 7)
+    }
+
+    // A disappearing message shows what is left of its time, counting down; one that waits to
+    // be read shows only that it will disappear.
+    function test_countdown() {
+        const b = createTemporaryObject(bubble, root, { expireTimer: 30, expiresAt: Date.now() + 30000 })
+        verify(b.showsMeta)
+        compare(b.timeLeft, "⏱ 30s")
+        tryVerify(function() { return b.timeLeft === "⏱ 28s" || b.timeLeft === "⏱ 27s" }, 4000)
+        b.expiresAt = Date.now() + 2 * 3600 * 1000
+        b.now = Date.now()
+        compare(b.timeLeft, "⏱ 2h")
+        b.expiresAt = 0
+        compare(b.timeLeft, "⏱")
+        b.expireTimer = 0
+        compare(b.timeLeft, "")
+    }
+
+    // A setting line is a centred notice, not a bubble.
+    function test_notice() {
+        const b = createTemporaryObject(bubble, root,
+                                        { notice: true, outgoing: false, body: "Alice set disappearing messages to 1 hour" })
+        waitForRendering(b)
+        const line = findChild(b, "notice")
+        verify(line.visible)
+        compare(line.text, "⏱ Alice set disappearing messages to 1 hour")
+        verify(!findChild(b, "bubble").visible)
     }
 
     function test_textIsPlain() {

@@ -1,0 +1,121 @@
+#include "app/core/ExpiryScheduler.h"
+
+#include <algorithm>
+
+#include <QDateTime>
+#include <QPointer>
+
+#include "app/core/CoreLog.h"
+
+namespace tandem::core {
+
+using namespace tandem::storage;
+
+namespace {
+
+std::int64_t nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+}  // namespace
+
+ExpiryScheduler::ExpiryScheduler(Store& store, QObject* parent) : QObject(parent), store_(store) {
+    timer_.setSingleShot(true);
+    timer_.setTimerType(Qt::PreciseTimer);
+    connect(&timer_, &QTimer::timeout, this, &ExpiryScheduler::tick);
+}
+
+ExpiryScheduler::~ExpiryScheduler() {
+    store_.post([] {}).waitForFinished();  // no continuation of ours is left to run
+}
+
+void ExpiryScheduler::start() {
+    running_ = true;
+    sweep();
+}
+
+void ExpiryScheduler::stop() {
+    running_ = false;
+    timer_.stop();
+}
+
+void ExpiryScheduler::noteExpiry(std::int64_t expiresAtMs) {
+    if (!next_ || expiresAtMs < *next_) {
+        next_ = expiresAtMs;
+        tick();
+    }
+}
+
+void ExpiryScheduler::refresh() {
+    if (!running_) {
+        return;
+    }
+    if (sweeping_) {
+        again_ = true;
+        return;
+    }
+    store_.read([](Repositories& r) { return r.messages.nextExpiry(); }, this,
+                [this](StoreResult<std::optional<std::int64_t>> next) {
+                    if (!next) {
+                        qCWarning(lcCore) << "cannot read the next expiry:" << next.error().message;
+                        return;
+                    }
+                    // A countdown noted meanwhile may be sooner than what this read saw; one
+                    // noted for a message deleted since only costs a sweep that finds nothing.
+                    if (*next) {
+                        next_ = next_ ? std::min(*next_, **next) : **next;
+                    }
+                    tick();
+                });
+}
+
+void ExpiryScheduler::tick() {
+    if (!running_ || sweeping_) {
+        return;
+    }
+    if (!next_) {
+        timer_.stop();
+        return;
+    }
+    const std::int64_t wait = *next_ - nowMs();
+    if (wait <= 0) {
+        sweep();
+        return;
+    }
+    timer_.start(static_cast<int>(std::min<std::int64_t>(wait, kMaxTickMs)));
+}
+
+void ExpiryScheduler::sweep() {
+    if (!running_ || sweeping_) {
+        return;
+    }
+    sweeping_ = true;
+    timer_.stop();
+    store_.expire(nowMs()).then([self = QPointer<ExpiryScheduler>(this)](
+                                    StoreResult<std::vector<MessageRef>> gone) {
+        // The store's thread: back to ours.
+        if (!self) {
+            return;
+        }
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, gone = std::move(gone)] {
+                if (!self) {
+                    return;
+                }
+                self->sweeping_ = false;
+                self->again_ = false;
+                self->next_.reset();
+                if (!gone) {
+                    qCWarning(lcCore) << "cannot delete expired messages:" << gone.error().message;
+                } else if (!gone->empty()) {
+                    qCInfo(lcCore) << gone->size() << "expired messages deleted";
+                    emit self->expired(*gone);
+                }
+                self->refresh();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+}  // namespace tandem::core

@@ -1,0 +1,53 @@
+// ExpiryScheduler: deletes the messages whose disappearing timer ran out (docs/disappearing.md),
+// within a second of their time. One timer, for the soonest expiry the store holds (an indexed
+// read after every change); never armed for more than a second, so that a wall clock that
+// jumps is noticed at the next tick without touching the store. Deleting is Store::expire:
+// one transaction, then a checkpoint, off the core thread. Core thread only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include <QObject>
+#include <QTimer>
+
+#include "storage/Store.h"
+
+namespace tandem::core {
+
+class ExpiryScheduler : public QObject {
+    Q_OBJECT
+public:
+    explicit ExpiryScheduler(storage::Store& store, QObject* parent = nullptr);
+    ~ExpiryScheduler() override;
+
+    // Deletes what is due now, then follows the soonest expiry.
+    void start();
+    void stop();
+    // A message with this expiry was stored, or its countdown started.
+    void noteExpiry(std::int64_t expiresAtMs);
+    // Reads the soonest expiry again (after many countdowns started at once).
+    void refresh();
+
+    [[nodiscard]] std::optional<std::int64_t> next() const { return next_; }
+
+    static constexpr int kMaxTickMs = 1000;
+
+signals:
+    // Gone from the store: the views drop them, notifications of them are withdrawn.
+    void expired(const std::vector<tandem::storage::MessageRef>& messages);
+
+private:
+    void tick();
+    void sweep();
+
+    storage::Store& store_;
+    QTimer timer_;
+    std::optional<std::int64_t> next_;
+    bool running_ = false;
+    bool sweeping_ = false;
+    bool again_ = false;  // a refresh was asked while sweeping
+};
+
+}  // namespace tandem::core
