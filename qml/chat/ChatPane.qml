@@ -122,7 +122,7 @@ Pane {
                     visible: pane.conversationId > 0
                     contentItem: Label {
                         textFormat: Text.PlainText
-                        text: timer.seconds > 0 ? "⏱ " + timer.label : "⏱"
+                        text: timer.seconds > 0 ? "◔ " + timer.label : "◔"
                         font.bold: timer.seconds > 0
                         color: Theme.text
                         horizontalAlignment: Text.AlignHCenter
@@ -143,6 +143,7 @@ Pane {
                             delegate: MenuItem {
                                 id: choice
                                 required property var modelData
+                                objectName: "timerChoice" + modelData.seconds
                                 contentItem: Label {
                                     textFormat: Text.PlainText
                                     leftPadding: choice.indicator ? choice.indicator.width + choice.spacing : 0

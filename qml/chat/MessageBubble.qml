@@ -33,12 +33,12 @@ Column {
         if (expireTimer <= 0)
             return ""
         if (!(expiresAt > 0))
-            return "⏱"  // counts down once read
+            return "◔"  // counts down once read
         const s = Math.max(0, Math.ceil((expiresAt - now) / 1000))
-        if (s < 60) return "⏱ " + s + qsTr("s")
-        if (s < 3600) return "⏱ " + Math.ceil(s / 60) + qsTr("m")
-        if (s < 86400) return "⏱ " + Math.ceil(s / 3600) + qsTr("h")
-        return "⏱ " + Math.ceil(s / 86400) + qsTr("d")
+        if (s < 60) return "◔ " + s + qsTr("s")
+        if (s < 3600) return "◔ " + Math.ceil(s / 60) + qsTr("m")
+        if (s < 86400) return "◔ " + Math.ceil(s / 3600) + qsTr("h")
+        return "◔ " + Math.ceil(s / 86400) + qsTr("d")
     }
     Timer {
         running: item.expiresAt > 0 && item.expireTimer > 0
@@ -68,7 +68,7 @@ Column {
         width: Math.min(implicitWidth, item.width - 40)
         wrapMode: Text.WordWrap
         horizontalAlignment: Text.AlignHCenter
-        text: "⏱ " + item.body
+        text: "◔ " + item.body
         font.pixelSize: 12
         color: Theme.muted
         topPadding: 4

@@ -53,7 +53,7 @@ ItemDelegate {
                     objectName: "rowTimer"
                     visible: row.timer.length > 0
                     textFormat: Text.PlainText
-                    text: "⏱ " + row.timer
+                    text: "◔ " + row.timer
                     color: Theme.muted
                     font.pixelSize: 11
                     Accessible.name: qsTr("Disappearing messages on")

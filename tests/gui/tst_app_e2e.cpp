@@ -261,6 +261,114 @@ class AppEndToEndTest : public QObject {
         QVERIFY(find(app, "problemBanner")->isVisible());
     }
 
+    // An item of an open Menu (its items live in the menu's own list, not under the window).
+    static QQuickItem* menuItem(AppWindow& app, const char* menu, const char* name) {
+        auto* m = app.window()->findChild<QObject*>(QLatin1String(menu));
+        auto* item = m != nullptr ? m->findChild<QQuickItem*>(QLatin1String(name)) : nullptr;
+        if (item == nullptr && m != nullptr) {
+            const int count = m->property("count").toInt();
+            for (int i = 0; i < count && item == nullptr; ++i) {
+                QQuickItem* at = nullptr;
+                QMetaObject::invokeMethod(m, "itemAt", Q_RETURN_ARG(QQuickItem*, at),
+                                          Q_ARG(int, i));
+                if (at != nullptr && at->objectName() == QLatin1String(name)) {
+                    item = at;
+                }
+            }
+        }
+        return item;
+    }
+
+    static bool hasBody(AppWindow& app, const QString& body) {
+        auto* model = modelOf<MessageListModel>(app, "messageList");
+        for (int i = 0; model != nullptr && i < model->count(); ++i) {
+            if (model->data(model->index(i), MessageListModel::BodyRole).toString() == body) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static QString preview(AppWindow& app, const QString& address) {
+        auto* list = modelOf<ConversationListModel>(app, "conversationList");
+        const int row = list != nullptr ? list->rowOfAddress(address) : -1;
+        return row >= 0
+                   ? list->data(list->index(row), ConversationListModel::LastTextRole).toString()
+                   : QString();
+    }
+
+    // Disappearing messages: Alice picks 5 seconds in the chat header's menu; a line says so
+    // in both chats; her next text counts down in its bubble and is gone from both windows —
+    // bubble and list preview — about 5 s after she sent it (hers) and Bob read it (his).
+    static void disappearingRound(AppWindow& alice, AppWindow& bob) {
+        const QString bobAddress = bob.core().myAddress();
+        const QString aliceAddress = alice.core().myAddress();
+        QVERIFY(activate(alice));
+        click(alice, conversationRow(alice, "Bob", bobAddress));
+        QVERIFY(QTest::qWaitFor([&] { return find(alice, "timerButton")->isVisible(); }, 5000));
+        click(alice, find(alice, "timerButton"));
+        QQuickItem* fiveSeconds = nullptr;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                fiveSeconds = menuItem(alice, "timerMenu", "timerChoice5");
+                return fiveSeconds != nullptr && fiveSeconds->isVisible() &&
+                       fiveSeconds->height() > 0 && fiveSeconds->opacity() == 1.0;
+            },
+            5000));
+        click(alice, fiveSeconds);
+        const QString line = QStringLiteral("You set disappearing messages to 5 seconds");
+        QVERIFY(QTest::qWaitFor([&] { return newestBody(alice) == line; }, 10000));
+        QVERIFY(QTest::qWaitFor([&] { return preview(alice, bobAddress) == line; }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return preview(bob, aliceAddress) ==
+                       QLatin1String("Alice set disappearing messages to 5 seconds");
+            },
+            30000));
+
+        const QString secret = QStringLiteral("gone in five");
+        QVERIFY(typeAndSend(alice, secret));
+        QElapsedTimer sent;
+        sent.start();
+        QVERIFY(QTest::qWaitFor([&] { return newestBody(alice) == secret; }, 10000));
+        auto* messages = modelOf<MessageListModel>(alice, "messageList");
+        QVERIFY(messages->data(messages->index(0), MessageListModel::ExpiresAtRole).toLongLong() >
+                0);
+        QVERIFY(QTest::qWaitFor([&] { return preview(bob, aliceAddress) == secret; }, 30000));
+        shoot(alice, QStringLiteral("disappearing-countdown"));
+        // Bob opens it: read, so his copy starts counting.
+        QVERIFY(activate(bob));
+        click(bob, conversationRow(bob, "Alice", aliceAddress));
+        QVERIFY(QTest::qWaitFor([&] { return hasBody(bob, secret); }, 10000));
+        QElapsedTimer read;
+        read.start();
+        QVERIFY2(QTest::qWaitFor([&] { return !hasBody(alice, secret); }, 10000),
+                 "the bubble did not go");
+        QVERIFY2(sent.elapsed() >= 4500, qPrintable(QString::number(sent.elapsed())));
+        QVERIFY(QTest::qWaitFor([&] { return preview(alice, bobAddress) != secret; }, 2000));
+        QVERIFY2(QTest::qWaitFor([&] { return !hasBody(bob, secret); }, 10000),
+                 "the bubble did not go at the reader's");
+        QVERIFY2(read.elapsed() >= 4000, qPrintable(QString::number(read.elapsed())));
+        QVERIFY(QTest::qWaitFor([&] { return preview(bob, aliceAddress) != secret; }, 2000));
+        // Off again for what follows.
+        QVERIFY(activate(alice));
+        click(alice, find(alice, "timerButton"));
+        QQuickItem* off = nullptr;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                off = menuItem(alice, "timerMenu", "timerChoice0");
+                return off != nullptr && off->isVisible() && off->height() > 0 &&
+                       off->opacity() == 1.0;
+            },
+            5000));
+        click(alice, off);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return newestBody(alice) == QLatin1String("You turned off disappearing messages");
+            },
+            10000));
+    }
+
     // Note to Self: opened from its button, kept on this computer, listed in both modes.
     static void noteToSelf(AppWindow& app) {
         QVERIFY(activate(app));
@@ -510,6 +618,7 @@ private slots:
         }
         QCOMPARE(alice.core().mode(), QStringLiteral("signal"));
         conversationRound(alice, bob, QStringLiteral("signal"));
+        disappearingRound(alice, bob);
         newConversationAndFailure(alice);
         noteToSelf(alice);
 

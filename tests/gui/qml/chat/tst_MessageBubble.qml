@@ -60,13 +60,13 @@ TestCase {
     function test_countdown() {
         const b = createTemporaryObject(bubble, root, { expireTimer: 30, expiresAt: Date.now() + 30000 })
         verify(b.showsMeta)
-        compare(b.timeLeft, "⏱ 30s")
-        tryVerify(function() { return b.timeLeft === "⏱ 28s" || b.timeLeft === "⏱ 27s" }, 4000)
+        compare(b.timeLeft, "◔ 30s")
+        tryVerify(function() { return b.timeLeft === "◔ 28s" || b.timeLeft === "◔ 27s" }, 4000)
         b.expiresAt = Date.now() + 2 * 3600 * 1000
         b.now = Date.now()
-        compare(b.timeLeft, "⏱ 2h")
+        compare(b.timeLeft, "◔ 2h")
         b.expiresAt = 0
-        compare(b.timeLeft, "⏱")
+        compare(b.timeLeft, "◔")
         b.expireTimer = 0
         compare(b.timeLeft, "")
     }
@@ -78,7 +78,7 @@ TestCase {
         waitForRendering(b)
         const line = findChild(b, "notice")
         verify(line.visible)
-        compare(line.text, "⏱ Alice set disappearing messages to 1 hour")
+        compare(line.text, "◔ Alice set disappearing messages to 1 hour")
         verify(!findChild(b, "bubble").visible)
     }
 
