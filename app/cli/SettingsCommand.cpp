@@ -5,6 +5,7 @@
 
 #include "app/cli/Commands.h"
 #include "app/core/Await.h"
+#include "app/core/Disappearing.h"
 #include "app/core/UserSettings.h"
 
 namespace tandem::cli {
@@ -42,14 +43,26 @@ int runSettings(CommandContext& ctx) {
             }
         }
     }
+    std::optional<std::int64_t> defaultTimer;
+    if (ctx.parser.isSet(QStringLiteral("disappearing"))) {
+        QString why;
+        defaultTimer = core::disappearing::parseDuration(
+            ctx.parser.value(QStringLiteral("disappearing")), &why);
+        if (!defaultTimer) {
+            return usageError(ctx, QStringLiteral("settings"), why);
+        }
+    }
     Store store;
     if (auto opened = openProfile(ctx, store); !opened) {
         return fail(ctx, opened.error().message);
     }
-    const auto now = awaitFuture(
-        store.write([readReceipts, previews](Repositories& r) -> StoreResult<UserSettings> {
+    const auto now = awaitFuture(store.write(
+        [readReceipts, previews, defaultTimer](Repositories& r) -> StoreResult<UserSettings> {
             if (readReceipts) {
                 TANDEM_TRY(UserSettings::setReadReceipts(r, *readReceipts));
+            }
+            if (defaultTimer) {
+                TANDEM_TRY(UserSettings::setDefaultTimer(r, *defaultTimer));
             }
             if (previews) {
                 TANDEM_TRY(UserSettings::setPreviews(r, *previews));
@@ -61,13 +74,17 @@ int runSettings(CommandContext& ctx) {
     }
     const auto word = [](bool on) { return on ? QStringLiteral("on") : QStringLiteral("off"); };
     if (ctx.parser.isSet(QStringLiteral("json"))) {
-        const QJsonObject o{{QStringLiteral("read_receipts"), now->readReceipts},
-                            {QStringLiteral("previews"), now->previews}};
+        const QJsonObject o{
+            {QStringLiteral("read_receipts"), now->readReceipts},
+            {QStringLiteral("previews"), now->previews},
+            {QStringLiteral("disappearing"), static_cast<double>(now->defaultTimer)}};
         ctx.out << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
         return kExitOk;
     }
     ctx.out << "read receipts: " << word(now->readReceipts) << "\n";
     ctx.out << "previews:      " << word(now->previews) << "\n";
+    ctx.out << "disappearing:  " << core::disappearing::describe(now->defaultTimer)
+            << " (new conversations)\n";
     return kExitOk;
 }
 
@@ -77,7 +94,8 @@ std::vector<Command> settingsCommands() {
     return {
         {QStringLiteral("settings"),
          QStringLiteral("Show or change the profile's read receipts and notification previews."),
-         QStringLiteral("[--read-receipts on|off] [--previews on|off] [--json]"),
+         QStringLiteral("[--read-receipts on|off] [--previews on|off] [--disappearing "
+                        "off|DURATION] [--json]"),
          [](QCommandLineParser& p) {
              p.addOption({QStringLiteral("read-receipts"),
                           QStringLiteral("Tell contacts when their messages are read."),
@@ -86,8 +104,13 @@ std::vector<Command> settingsCommands() {
                  {QStringLiteral("previews"),
                   QStringLiteral("Show the sender and the text in the app's notifications."),
                   QStringLiteral("on|off")});
+             p.addOption({QStringLiteral("disappearing"),
+                          QStringLiteral("The disappearing-message timer of conversations you "
+                                         "start (off, 5s … 4w or seconds)."),
+                          QStringLiteral("DURATION")});
              p.addOption({QStringLiteral("json"),
-                          QStringLiteral("One JSON object: read_receipts, previews.")});
+                          QStringLiteral("One JSON object: read_receipts, previews, disappearing "
+                                         "(seconds).")});
          },
          runSettings},
     };

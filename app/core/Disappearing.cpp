@@ -7,6 +7,7 @@
 #include <QStringList>
 
 #include "app/core/ContentHandler.h"
+#include "app/core/UserSettings.h"
 #include "proto/ContentCodec.h"
 #include "storage/Limits.h"
 
@@ -269,6 +270,23 @@ StoreResult<std::optional<Message>> applyUpdate(Repositories& r, Mode mode, cons
     }
     TANDEM_TRY_ASSIGN(Message stored, r.messages.get(inserted.id));
     return std::optional<Message>(std::move(stored));
+}
+
+StoreResult<Conversation> startedByUser(Repositories& r, const Conversation& conversation,
+                                        std::int64_t now) {
+    if (conversation.expireTimerVersion != 0 || !conversation.contactId) {
+        return conversation;  // set before (or Note to Self, which has no peer to agree with)
+    }
+    TANDEM_TRY_ASSIGN(const std::int64_t seconds, UserSettings::defaultTimerOf(r));
+    if (seconds == 0) {
+        return conversation;
+    }
+    TANDEM_TRY_ASSIGN(const auto newest, r.messages.newest(conversation.id, 1));
+    if (!newest.empty()) {
+        return conversation;  // a conversation already under way keeps what it has
+    }
+    TANDEM_TRY(change(r, conversation.id, seconds, ExpireRule::AfterRead, now));
+    return r.conversations.get(conversation.id);
 }
 
 bool startReceived(Message& m, Mode mode, const proto::Content& content, std::int64_t now) {

@@ -73,6 +73,12 @@ storage::StoreResult<std::optional<storage::Message>> change(storage::Repositori
 storage::StoreResult<std::optional<storage::Message>> applyUpdate(
     storage::Repositories& r, storage::Mode mode, const storage::Contact& from,
     const storage::MessageUid& uid, const proto::ExpireTimerUpdate& update, std::int64_t now);
+// The user writes in `conversation`: if it has nothing in it yet and no timer was ever set,
+// it takes the default timer from Settings (a change like change(), its line before the first
+// text). Returns the conversation as it is then.
+storage::StoreResult<storage::Conversation> startedByUser(storage::Repositories& r,
+                                                          const storage::Conversation& conversation,
+                                                          std::int64_t now);
 // A received message's timer from its content: its countdown starts now for an after-send
 // message (from the send; a sender's clock ahead of ours counts as now), else when it is read.
 // False when it ran out before it arrived: it is not stored, never shown.

@@ -115,8 +115,10 @@ QFuture<CoreResult<Message>> Outbox::queueText(const Recipient& to, const QStrin
                 TANDEM_TRY_ASSIGN(found,
                                   contactForAddress(r, address->mode, address->address, now));
                 TANDEM_TRY_ASSIGN(conversation, r.conversations.forContact(found->id, now));
+                TANDEM_TRY_ASSIGN(conversation, disappearing::startedByUser(r, conversation, now));
             } else {
                 TANDEM_TRY_ASSIGN(conversation, r.conversations.get(std::get<std::int64_t>(to)));
+                TANDEM_TRY_ASSIGN(conversation, disappearing::startedByUser(r, conversation, now));
                 if (!conversation.contactId) {
                     return storeError(StoreErrorCode::InvalidArgument,
                                       QStringLiteral("Note to Self is kept on this device only: "

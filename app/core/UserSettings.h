@@ -20,17 +20,25 @@ struct UserSettings {
     bool readReceipts = true;
     // The mode the app showed last (nullopt: never chosen).
     std::optional<storage::Mode> shownMode;
+    // The disappearing-message timer a conversation the user starts gets (seconds, 0: off;
+    // docs/disappearing.md).
+    std::int64_t defaultTimer = 0;
 
     static storage::StoreResult<UserSettings> load(storage::Repositories& r);
     static storage::StoreResult<void> setPreviews(storage::Repositories& r, bool on);
     static storage::StoreResult<void> setReadReceipts(storage::Repositories& r, bool on);
     static storage::StoreResult<void> setShownMode(storage::Repositories& r, storage::Mode mode);
+    // 0 or 5 s to 4 weeks; else InvalidArgument.
+    static storage::StoreResult<void> setDefaultTimer(storage::Repositories& r,
+                                                      std::int64_t seconds);
+    static storage::StoreResult<std::int64_t> defaultTimerOf(storage::Repositories& r);
     // Just the read-receipts switch (the core's markRead reads it in its transaction).
     static storage::StoreResult<bool> readReceiptsOn(storage::Repositories& r);
 
     static constexpr const char* kPreviewsKey = "ui.previews";
     static constexpr const char* kReadReceiptsKey = "privacy.read_receipts";
     static constexpr const char* kShownModeKey = "ui.mode";
+    static constexpr const char* kDefaultTimerKey = "privacy.default_timer";
 };
 
 }  // namespace tandem::core

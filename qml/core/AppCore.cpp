@@ -8,6 +8,7 @@
 #include <QStandardPaths>
 
 #include "app/core/ConversationService.h"
+#include "app/core/Disappearing.h"
 #include "app/core/Messenger.h"
 #include "app/core/NetworkConfig.h"
 #include "app/core/UserSettings.h"
@@ -98,6 +99,25 @@ void AppCore::setPreviews(bool previews) {
         previews_ = previews;
         emit previewsChanged();
         keep([previews](Repositories& r) { return core::UserSettings::setPreviews(r, previews); });
+    }
+}
+
+QVariantList AppCore::timerPresets() {
+    QVariantList out;
+    out.push_back(QVariantMap{{QStringLiteral("seconds"), 0},
+                              {QStringLiteral("text"), core::disappearing::describe(0)}});
+    for (const std::int64_t s : core::disappearing::kPresets) {
+        out.push_back(QVariantMap{{QStringLiteral("seconds"), static_cast<int>(s)},
+                                  {QStringLiteral("text"), core::disappearing::describe(s)}});
+    }
+    return out;
+}
+
+void AppCore::setDefaultTimer(int seconds) {
+    if (seconds != defaultTimer_) {
+        defaultTimer_ = seconds;
+        emit defaultTimerChanged();
+        keep([seconds](Repositories& r) { return core::UserSettings::setDefaultTimer(r, seconds); });
     }
 }
 
@@ -238,6 +258,10 @@ void AppCore::opened() {
             if (loaded->settings.previews != previews_) {
                 previews_ = loaded->settings.previews;
                 emit previewsChanged();
+            }
+            if (loaded->settings.defaultTimer != defaultTimer_) {
+                defaultTimer_ = static_cast<int>(loaded->settings.defaultTimer);
+                emit defaultTimerChanged();
             }
             if (loaded->settings.readReceipts != readReceipts_) {
                 readReceipts_ = loaded->settings.readReceipts;

@@ -16,6 +16,7 @@
 #include <QPointer>
 #include <QString>
 #include <QStringList>
+#include <QVariantList>
 #include <QThread>
 #include <QtQml/qqmlregistration.h>
 
@@ -62,6 +63,10 @@ class AppCore : public QObject {
     Q_PROPERTY(bool previews READ previews WRITE setPreviews NOTIFY previewsChanged)
     // Whether contacts are told when their messages are read (kept in the profile).
     Q_PROPERTY(bool readReceipts READ readReceipts WRITE setReadReceipts NOTIFY readReceiptsChanged)
+    // The disappearing-message timer of conversations the user starts (seconds, 0: off).
+    Q_PROPERTY(int defaultTimer READ defaultTimer WRITE setDefaultTimer NOTIFY defaultTimerChanged)
+    // The timers menus offer: {seconds, text}, off first.
+    Q_PROPERTY(QVariantList timerPresets READ timerPresets CONSTANT)
     // Unread incoming messages in all conversations of both modes (the tray's badge).
     Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
     // A conversation to open once the list is there (tandem --open ADDRESS), then cleared.
@@ -129,6 +134,9 @@ public:
     void setPreviews(bool previews);
     [[nodiscard]] bool readReceipts() const { return readReceipts_; }
     void setReadReceipts(bool on);
+    [[nodiscard]] int defaultTimer() const { return defaultTimer_; }
+    [[nodiscard]] static QVariantList timerPresets();
+    void setDefaultTimer(int seconds);
     [[nodiscard]] int unreadTotal() const { return unreadTotal_; }
     [[nodiscard]] QString openAtStart() const { return openAtStart_; }
     void setOpenAtStart(const QString& address) {
@@ -150,6 +158,7 @@ signals:
     void noteToSelfOpened(qint64 conversationId);
     void previewsChanged();
     void readReceiptsChanged();
+    void defaultTimerChanged();
     void openAtStartChanged();
     void unreadTotalChanged();
     // A message arrived: who sent it (their name, else their address) and its text.
@@ -189,6 +198,7 @@ private:
     AccountSetupFlow* setup_;
     bool previews_ = true;
     bool readReceipts_ = true;
+    int defaultTimer_ = 0;
     int unreadTotal_ = 0;
     QString openAtStart_;
     bool probing_ = false;

@@ -99,6 +99,28 @@ Page {
             Explanation {
                 text: qsTr("Off: your contacts do not see when you have read their messages.")
             }
+            RowLayout {
+                spacing: 12
+                Label {
+                    textFormat: Text.PlainText
+                    text: qsTr("Disappearing messages in chats you start")
+                    color: Theme.text
+                    Layout.fillWidth: true
+                }
+                ComboBox {
+                    id: defaultTimer
+                    objectName: "defaultTimerChoice"
+                    model: page.core.timerPresets
+                    textRole: "text"
+                    valueRole: "seconds"
+                    Component.onCompleted: currentIndex = Math.max(0, indexOfValue(page.core.defaultTimer))
+                    onActivated: page.core.defaultTimer = currentValue
+                    Accessible.name: qsTr("Disappearing messages in chats you start")
+                }
+            }
+            Explanation {
+                text: qsTr("A new chat starts with this timer; each chat's own menu changes it.")
+            }
 
             Heading { text: qsTr("Appearance") }
             RowLayout {

@@ -16,6 +16,7 @@
 #include "app/core/ContentHandler.h"
 #include "app/core/Disappearing.h"
 #include "app/core/ExpiryScheduler.h"
+#include "app/core/UserSettings.h"
 #include "proto/ContentCodec.h"
 #include "storage/Limits.h"
 #include "tandem/core.pb.h"
@@ -234,11 +235,19 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(seen.size() >= 2, 5000);
         QCOMPARE(seen[0].first, ids[0]);
         QCOMPARE(seen[1].first, ids[1]);
-        QVERIFY2(seen[0].second >= 400 && seen[0].second < 1400,
+        // Within a second of their time (AddressSanitizer's slower storage thread: a little
+        // more).
+#if defined(__SANITIZE_ADDRESS__)
+        constexpr int kWithin = 1500;
+#else
+        constexpr int kWithin = 1000;
+#endif
+        QVERIFY2(seen[0].second >= 400 && seen[0].second < 400 + kWithin,
                  qPrintable(QString::number(seen[0].second)));
-        QVERIFY2(seen[1].second >= 900 && seen[1].second < 1900,
+        QVERIFY2(seen[1].second >= 900 && seen[1].second < 900 + kWithin,
                  qPrintable(QString::number(seen[1].second)));
-        QVERIFY(scheduler.next().has_value());  // the hour-long one is next
+        // The hour-long one is next (read again after the sweep).
+        QTRY_VERIFY_WITH_TIMEOUT(scheduler.next().has_value(), 5000);
         QCOMPARE(*scheduler.next(), start + 3'600'000);
         const auto left = test::await(side.store.read([c = side.conversation.id](Repositories& r) {
                               return r.messages.newest(c, 10);
@@ -246,6 +255,29 @@ private slots:
         QCOMPARE(left.size(), std::size_t{1});
         QCOMPARE(left[0].id, ids[2]);
         QCOMPARE(QFileInfo(side.dir.filePath(QStringLiteral("tandem.db-wal"))).size(), qint64{0});
+    }
+
+    // Settings' default: a conversation the user starts takes it (a change, with its line and
+    // the update for the peer); one under way, or one with a timer set before, keeps its own.
+    void aStartedConversationTakesTheDefault() {
+        Side side(kBobId);
+        const auto result = test::await(side.store.write(
+            [c = side.conversation](
+                Repositories& r) -> StoreResult<std::pair<Conversation, Conversation>> {
+                TANDEM_TRY(core::UserSettings::setDefaultTimer(r, 3600));
+                TANDEM_TRY_ASSIGN(const Conversation started,
+                                  disappearing::startedByUser(r, c, nowMs()));
+                TANDEM_TRY_ASSIGN(const Conversation again,
+                                  disappearing::startedByUser(r, started, nowMs()));
+                return std::pair{started, again};
+            }));
+        QVERIFY(result.has_value());
+        QCOMPARE(result->first.expireTimer, std::int64_t{3600});
+        QCOMPARE(result->first.expireTimerVersion, std::int64_t{1});
+        QCOMPARE(result->second.expireTimerVersion, std::int64_t{1});  // not applied twice
+        const auto refused = test::await(side.store.write(
+            [](Repositories& r) { return core::UserSettings::setDefaultTimer(r, 3); }));
+        QVERIFY(!refused.has_value());
     }
 
     // Closed past a message's time: opened again, it is gone before anything is read.
