@@ -138,6 +138,7 @@ Pane {
                         id: timerMenu
                         objectName: "timerMenu"
                         y: parent.height
+                        width: 300
                         Repeater {
                             model: timer.presets
                             delegate: MenuItem {
@@ -164,7 +165,7 @@ Pane {
                         MenuItem {
                             visible: timer.ruleChoice
                             height: visible ? implicitHeight : 0
-                            text: qsTr("Count from the send (not from reading)")
+                            text: qsTr("Count from the send, not from reading")
                             checkable: true
                             checked: timer.afterSend
                             onTriggered: timer.set(timer.seconds, !timer.afterSend)
