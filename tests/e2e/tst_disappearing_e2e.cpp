@@ -392,6 +392,29 @@ private slots:
         QVERIFY2(got.empty(), qPrintable(dump(got)));
     }
 
+    // Note to Self has no reader: its notes count down from the send.
+    void noteToSelfCountsFromTheSend() {
+        const QString alice = QStringLiteral("alice");
+        const QString self = QStringLiteral("self");
+        const QJsonObject set = setTimer(alice, self, {QStringLiteral("5s")});
+        QCOMPARE(num(set, "seconds"), 5);
+        QCOMPARE(str(set, "start"), QStringLiteral("after-send"));
+        const QString text = QStringLiteral("a note that goes by itself");
+        const qint64 before = now();
+        send(alice, self, text);
+        const qint64 after = now();
+        const auto note = findText(history(alice, self), text);
+        QVERIFY(note);
+        QCOMPARE(num(*note, "expire_timer"), 5);
+        const qint64 expiresAt = num(*note, "expires_at");
+        QVERIFY2(expiresAt >= before + kTimerMs && expiresAt <= after + kTimerMs,
+                 qPrintable(QString::number(expiresAt)));
+        waitUntil(expiresAt + 100);
+        const auto lines = history(alice, self);
+        QVERIFY2(!findText(lines, text), qPrintable(dump(lines)));
+        QCOMPARE(notices(lines).size(), std::size_t{1});
+    }
+
     // Both change the timer before either hears of the other's change: once both heard,
     // both hold the stricter one, at the same version, and each chat's last line says it.
     void changesMadeAtTheSameTimeEndTheSameOnBothSides() {
