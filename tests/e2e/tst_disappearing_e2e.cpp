@@ -5,9 +5,13 @@
 // after-send message counts from the send, is never shown once it ran out on the way, and
 // goes without being read; changes made at the same time end in the same setting on both
 // sides; a change and a text keep their order; a profile opened after a message's time no
-// longer holds it; bad timers are refused and change nothing. Every timer here is 5 s.
+// longer holds it; Note to Self counts from the send; bad timers are refused and change
+// nothing. Timers that run out here are 5 s.
 #include <algorithm>
+#include <iterator>
 #include <optional>
+#include <tuple>
+#include <utility>
 
 #include <QDateTime>
 #include <QElapsedTimer>
