@@ -19,7 +19,8 @@ std::int64_t nowMs() {
 
 }  // namespace
 
-ExpiryScheduler::ExpiryScheduler(Store& store, QObject* parent) : QObject(parent), store_(store) {
+ExpiryScheduler::ExpiryScheduler(Store& store, QObject* parent)
+    : QObject(parent), store_(store), clock_(nowMs) {
     timer_.setSingleShot(true);
     timer_.setTimerType(Qt::PreciseTimer);
     connect(&timer_, &QTimer::timeout, this, &ExpiryScheduler::tick);
@@ -77,7 +78,7 @@ void ExpiryScheduler::tick() {
         timer_.stop();
         return;
     }
-    const std::int64_t wait = *next_ - nowMs();
+    const std::int64_t wait = *next_ - now();
     if (wait <= 0) {
         sweep();
         return;
@@ -91,8 +92,8 @@ void ExpiryScheduler::sweep() {
     }
     sweeping_ = true;
     timer_.stop();
-    store_.expire(nowMs()).then([self = QPointer<ExpiryScheduler>(this)](
-                                    StoreResult<std::vector<MessageRef>> gone) {
+    store_.expire(now()).then([self = QPointer<ExpiryScheduler>(this)](
+                                  StoreResult<std::vector<MessageRef>> gone) {
         // The store's thread: back to ours.
         if (!self) {
             return;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -31,6 +32,9 @@ public:
     void refresh();
 
     [[nodiscard]] std::optional<std::int64_t> next() const { return next_; }
+    // The wall clock it reads (ms since the epoch); a test puts its own here to jump it.
+    using Clock = std::function<std::int64_t()>;
+    void setClock(Clock clock) { clock_ = std::move(clock); }
 
     static constexpr int kMaxTickMs = 1000;
 
@@ -42,7 +46,10 @@ private:
     void tick();
     void sweep();
 
+    [[nodiscard]] std::int64_t now() const { return clock_(); }
+
     storage::Store& store_;
+    Clock clock_;
     QTimer timer_;
     std::optional<std::int64_t> next_;
     bool running_ = false;

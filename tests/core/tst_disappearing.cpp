@@ -280,6 +280,62 @@ private slots:
         QVERIFY(!refused.has_value());
     }
 
+    // The wall clock jumps: forward an hour, and what was an hour away goes within a second
+    // (the timer is never armed for longer); back an hour, and nothing goes early.
+    void clockJumps() {
+        Side side(kBobId);
+        const std::int64_t start = nowMs();
+        const auto insert = [&](std::int64_t expiresAt) {
+            return test::await(side.store.write([c = side.conversation.id, expiresAt](
+                                                    Repositories& r) -> StoreResult<std::int64_t> {
+                       Message m;
+                       m.conversationId = c;
+                       m.uid = MessageUid::generate(expiresAt);
+                       m.direction = Direction::Outgoing;
+                       m.body = QStringLiteral("until %1").arg(expiresAt);
+                       m.status = MessageStatus::Sent;
+                       m.sentAt = expiresAt - 3'600'000;
+                       m.expireTimer = 3600;
+                       m.expireStart = expiresAt - 3'600'000;
+                       TANDEM_TRY_ASSIGN(const InsertResult in, r.messages.insert(m));
+                       return in.id;
+                   }))
+                .value();
+        };
+        const std::int64_t inAnHour = insert(start + 3'600'000);
+        std::int64_t offset = 0;
+        core::ExpiryScheduler scheduler(side.store);
+        scheduler.setClock([&offset] { return nowMs() + offset; });
+        std::vector<std::int64_t> gone;
+        connect(&scheduler, &core::ExpiryScheduler::expired, this,
+                [&](const std::vector<MessageRef>& refs) {
+                    for (const MessageRef& m : refs) {
+                        gone.push_back(m.id);
+                    }
+                });
+        scheduler.start();
+        QTRY_VERIFY_WITH_TIMEOUT(scheduler.next().has_value(), 5000);
+        QTest::qWait(300);
+        QVERIFY(gone.empty());
+        QElapsedTimer jumped;
+        offset = 3'600'000 + 1000;  // an hour and a second later, all at once
+        jumped.start();
+        QTRY_VERIFY_WITH_TIMEOUT(gone.size() == 1, 5000);
+        QCOMPARE(gone[0], inAnHour);
+        QVERIFY2(jumped.elapsed() < 1500, qPrintable(QString::number(jumped.elapsed())));
+
+        // Back: a message 600 ms away stays while the clock is an hour behind.
+        offset = 0;
+        const std::int64_t soon = insert(nowMs() + 600);
+        scheduler.refresh();
+        offset = -3'600'000;
+        QTest::qWait(1500);
+        QCOMPARE(gone.size(), std::size_t{1});
+        offset = 0;  // the clock is right again: it goes
+        QTRY_VERIFY_WITH_TIMEOUT(gone.size() == 2, 3000);
+        QCOMPARE(gone[1], soon);
+    }
+
     // Closed past a message's time: opened again, it is gone before anything is read.
     void whatExpiredWhileClosedIsGoneAtOpen() {
         QTemporaryDir dir;
