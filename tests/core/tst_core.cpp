@@ -356,6 +356,10 @@ private slots:
             }
             return storeError(StoreErrorCode::NotFound, QStringLiteral("not queued"));
         })));
+        // The outbox's read ran before this write (the store keeps their order), but its
+        // answer may still wait in this thread's queue: it is handled now, while the channel
+        // is down, not after — when it would send the bytes it read before the damage.
+        QCoreApplication::processEvents();
         channel_->setConnected(true);
         QVERIFY(waitUntil(
             [&] { return history(Mode::Signal, jo)[0].status == MessageStatus::Failed; }));
