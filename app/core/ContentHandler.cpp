@@ -1,5 +1,6 @@
 #include "app/core/ContentHandler.h"
 
+#include "app/core/CoreLog.h"
 #include "app/core/Disappearing.h"
 #include "proto/ContentCodec.h"
 #include "storage/Limits.h"
@@ -135,7 +136,10 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
             m.sentAt = static_cast<std::int64_t>(content.sent_at_ms());
             m.receivedAt = now;
             if (!disappearing::startReceived(m, mode, content, now)) {
-                return out;  // its timer ran out on the way: never shown
+                // Its timer ran out on the way (or the sender's clock is that far behind):
+                // never shown. Said without who or what.
+                qCInfo(lcCore) << "a message arrived after its disappearing timer ran out";
+                return out;
             }
             TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
             if (!inserted.inserted) {

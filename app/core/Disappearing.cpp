@@ -208,7 +208,9 @@ StoreResult<std::optional<Message>> change(Repositories& r, std::int64_t convers
                           QStringLiteral("a timer lies between 5 seconds and 4 weeks (or is off)"));
     }
     TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.get(conversationId));
-    const ExpireRule rule = allowedRule(conversation, wanted);
+    // Off has no rule: always stored as after-read, so two sides that turned it off agree.
+    const ExpireRule rule =
+        seconds == 0 ? ExpireRule::AfterRead : allowedRule(conversation, wanted);
     if (conversation.expireTimer == seconds && (seconds == 0 || conversation.expireRule == rule)) {
         return std::optional<Message>();  // as it is already: no line, nothing sent
     }
@@ -243,9 +245,12 @@ StoreResult<std::optional<Message>> applyUpdate(Repositories& r, Mode mode, cons
     TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.forContact(from.id, now));
     Setting setting;
     setting.seconds = clampSeconds(update.seconds());
-    setting.rule = allowedRule(conversation, update.rule() == proto::ExpireTimerUpdate::AFTER_SEND
-                                                 ? ExpireRule::AfterSend
-                                                 : ExpireRule::AfterRead);
+    setting.rule =
+        setting.seconds == 0
+            ? ExpireRule::AfterRead
+            : allowedRule(conversation, update.rule() == proto::ExpireTimerUpdate::AFTER_SEND
+                                            ? ExpireRule::AfterSend
+                                            : ExpireRule::AfterRead);
     setting.version = static_cast<std::int64_t>(
         std::min<std::uint64_t>(update.version(), static_cast<std::uint64_t>(kMaxVersion)));
     TANDEM_TRY_ASSIGN(const bool applied,

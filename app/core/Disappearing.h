@@ -21,6 +21,10 @@ namespace tandem::core::disappearing {
 inline constexpr std::array<std::int64_t, 8> kPresets = {
     5, 30, 5 * 60, 3600, 8 * 3600, 24 * 3600, 7 * 24 * 3600, 28 * 24 * 3600};
 
+// The shortest time the networks keep a message for (a node's NodeStoreLimits::kMinTtlMs): an
+// after-send message with less of its time left is not sent.
+inline constexpr std::int64_t kMinNetworkTtlMs = 1000;
+
 struct Setting {
     std::int64_t seconds = 0;  // 0: off
     storage::ExpireRule rule = storage::ExpireRule::AfterRead;

@@ -52,8 +52,7 @@ void ExpiryScheduler::refresh() {
         return;
     }
     if (sweeping_) {
-        again_ = true;
-        return;
+        return;  // the sweep reads the next expiry when it ends
     }
     store_.read([](Repositories& r) { return r.messages.nextExpiry(); }, this,
                 [this](StoreResult<std::optional<std::int64_t>> next) {
@@ -105,11 +104,16 @@ void ExpiryScheduler::sweep() {
                     return;
                 }
                 self->sweeping_ = false;
-                self->again_ = false;
                 self->next_.reset();
                 if (!gone) {
+                    // Tried again in a while, not at once (a store that refuses writes would
+                    // otherwise be asked in a loop).
                     qCWarning(lcCore) << "cannot delete expired messages:" << gone.error().message;
-                } else if (!gone->empty()) {
+                    self->next_ = self->now() + kRetryMs;
+                    self->tick();
+                    return;
+                }
+                if (!gone->empty()) {
                     qCInfo(lcCore) << gone->size() << "expired messages deleted";
                     emit self->expired(*gone);
                 }

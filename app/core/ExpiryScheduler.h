@@ -2,7 +2,8 @@
 // within a second of their time. One timer, for the soonest expiry the store holds (an indexed
 // read after every change); never armed for more than a second, so that a wall clock that
 // jumps is noticed at the next tick without touching the store. Deleting is Store::expire:
-// one transaction, then a checkpoint, off the core thread. Core thread only.
+// one transaction, then a checkpoint, on the storage thread. Used from the thread it lives on
+// (the GUI thread in the app, AppCore); tandemctl deletes at open only (Store::open).
 #pragma once
 
 #include <cstdint>
@@ -37,9 +38,11 @@ public:
     void setClock(Clock clock) { clock_ = std::move(clock); }
 
     static constexpr int kMaxTickMs = 1000;
+    static constexpr int kRetryMs = 5000;  // after a delete that failed
 
 signals:
-    // Gone from the store: the views drop them, notifications of them are withdrawn.
+    // Gone from the store: the views drop them (a desktop notification cannot be withdrawn, so
+    // none ever held their text).
     void expired(const std::vector<tandem::storage::MessageRef>& messages);
 
 private:
@@ -54,7 +57,6 @@ private:
     std::optional<std::int64_t> next_;
     bool running_ = false;
     bool sweeping_ = false;
-    bool again_ = false;  // a refresh was asked while sweeping
 };
 
 }  // namespace tandem::core

@@ -194,23 +194,23 @@ QFuture<CoreResult<bool>> Outbox::retry(std::int64_t messageId) {
             if (!conversation.contactId) {
                 return std::optional<Message>();
             }
-            TANDEM_TRY_ASSIGN(const bool moved,
-                              r.messages.updateStatus(messageId, MessageStatus::Pending, now));
-            if (!moved) {
-                return std::optional<Message>();
-            }
-            TANDEM_TRY(r.outbox.removeForMessage(messageId));
             QByteArray content;
             if (m.kind == MessageKind::Notice) {
                 const auto setting = disappearing::parseNotice(m.body);
                 if (!setting) {
-                    return std::optional<Message>();
+                    return std::optional<Message>();  // nothing to send again: left as it is
                 }
                 content = disappearing::updateContent(m.uid, m.sentAt, *setting);
             } else {
                 content = textContent(m.uid, m.sentAt, m.body, m.expireTimer,
                                       conversation.expireRule == ExpireRule::AfterSend);
             }
+            TANDEM_TRY_ASSIGN(const bool moved,
+                              r.messages.updateStatus(messageId, MessageStatus::Pending, now));
+            if (!moved) {
+                return std::optional<Message>();
+            }
+            TANDEM_TRY(r.outbox.removeForMessage(messageId));
             TANDEM_TRY(
                 enqueueContent(r, m.conversationId, messageId, OutboxKind::Message, content, now));
             TANDEM_TRY_ASSIGN(Message updated, r.messages.get(messageId));
@@ -356,8 +356,10 @@ bool Outbox::dispatch(const OutboxItem& item, const Contact& contact) {
         transport::OutgoingEnvelope out;
         if (const auto expiresAt = static_cast<std::int64_t>(wire.network_expires_at_ms())) {
             out.ttlMs = expiresAt - nowMs();
-            if (out.ttlMs <= 0) {
-                return true;  // its timer ran out unsent: the message goes, and this with it
+            if (out.ttlMs < disappearing::kMinNetworkTtlMs) {
+                giveUp(item.id,
+                       QStringLiteral("its disappearing timer ran out before it could be sent"));
+                return true;
             }
         }
         out.recipient = QString::fromStdString(wire.recipient());

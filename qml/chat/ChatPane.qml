@@ -154,7 +154,11 @@ Pane {
                                 }
                                 checkable: true
                                 checked: timer.seconds === modelData.seconds
-                                onTriggered: timer.set(modelData.seconds, timer.afterSend)
+                                onTriggered: {
+                                    timer.set(modelData.seconds, timer.afterSend)
+                                    // A click toggles it; what it shows is the setting.
+                                    checked = Qt.binding(function() { return timer.seconds === choice.modelData.seconds })
+                                }
                             }
                         }
                         MenuItem {
@@ -168,7 +172,10 @@ Pane {
                             text: qsTr("Count from the send, not from reading")
                             checkable: true
                             checked: timer.afterSend
-                            onTriggered: timer.set(timer.seconds, !timer.afterSend)
+                            onTriggered: {
+                                timer.set(timer.seconds, !timer.afterSend)
+                                checked = Qt.binding(function() { return timer.afterSend })
+                            }
                         }
                     }
                 }
@@ -222,19 +229,19 @@ Pane {
             title: qsTr("Disappearing messages")
             modal: true
             anchors.centerIn: parent
-            standardButtons: Dialog.Ok | Dialog.Cancel
             readonly property var units: [1, 60, 3600, 86400, 604800]
             readonly property int chosen: amount.value * units[unit.currentIndex]
-            RowLayout {
+            ColumnLayout {
                 spacing: 8
-                SpinBox { id: amount; from: 1; to: 999; value: 1; editable: true }
-                ComboBox {
-                    id: unit
-                    model: [qsTr("seconds"), qsTr("minutes"), qsTr("hours"), qsTr("days"), qsTr("weeks")]
-                    currentIndex: 2
+                RowLayout {
+                    spacing: 8
+                    SpinBox { id: amount; from: 1; to: 999; value: 1; editable: true }
+                    ComboBox {
+                        id: unit
+                        model: [qsTr("seconds"), qsTr("minutes"), qsTr("hours"), qsTr("days"), qsTr("weeks")]
+                        currentIndex: 2
+                    }
                 }
-            }
-            footer: DialogButtonBox {
                 Label {
                     textFormat: Text.PlainText
                     text: customTimer.chosen < 5 || customTimer.chosen > 2419200
@@ -242,6 +249,8 @@ Pane {
                           : timer.describe(customTimer.chosen)
                     color: Theme.muted
                 }
+            }
+            footer: DialogButtonBox {
                 Button {
                     text: qsTr("Set")
                     enabled: customTimer.chosen >= 5 && customTimer.chosen <= 2419200

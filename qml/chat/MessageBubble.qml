@@ -68,13 +68,20 @@ Column {
         width: Math.min(implicitWidth, item.width - 40)
         wrapMode: Text.WordWrap
         horizontalAlignment: Text.AlignHCenter
+        // Mine and not taken by the network: the peer does not know it yet.
         text: "◔ " + item.body
+              + (item.outgoing && item.status === "failed" ? "  ⚠ " + qsTr("not sent · tap to retry")
+                 : item.outgoing && item.status === "pending" ? "  ○" : "")
         font.pixelSize: 12
-        color: Theme.muted
+        color: item.outgoing && item.status === "failed" ? Theme.danger : Theme.muted
         topPadding: 4
         bottomPadding: 4
         Accessible.role: Accessible.StaticText
         Accessible.name: item.body
+        TapHandler {
+            enabled: item.notice && item.status === "failed"
+            onTapped: item.retryRequested(item.messageId)
+        }
     }
     Item {
         visible: !item.notice

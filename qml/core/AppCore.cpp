@@ -113,11 +113,16 @@ QVariantList AppCore::timerPresets() {
     return out;
 }
 
+QString AppCore::describeTimer(int seconds) {
+    return core::disappearing::describe(seconds);
+}
+
 void AppCore::setDefaultTimer(int seconds) {
     if (seconds != defaultTimer_) {
         defaultTimer_ = seconds;
         emit defaultTimerChanged();
-        keep([seconds](Repositories& r) { return core::UserSettings::setDefaultTimer(r, seconds); });
+        keep(
+            [seconds](Repositories& r) { return core::UserSettings::setDefaultTimer(r, seconds); });
     }
 }
 

@@ -16,8 +16,8 @@
 #include <QPointer>
 #include <QString>
 #include <QStringList>
-#include <QVariantList>
 #include <QThread>
+#include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
 #include "app/core/CoreError.h"
@@ -136,6 +136,8 @@ public:
     void setReadReceipts(bool on);
     [[nodiscard]] int defaultTimer() const { return defaultTimer_; }
     [[nodiscard]] static QVariantList timerPresets();
+    // "1 hour", "90 seconds", "off".
+    Q_INVOKABLE static QString describeTimer(int seconds);
     void setDefaultTimer(int seconds);
     [[nodiscard]] int unreadTotal() const { return unreadTotal_; }
     [[nodiscard]] QString openAtStart() const { return openAtStart_; }

@@ -113,7 +113,10 @@ Page {
                     model: page.core.timerPresets
                     textRole: "text"
                     valueRole: "seconds"
-                    Component.onCompleted: currentIndex = Math.max(0, indexOfValue(page.core.defaultTimer))
+                    // Follows the setting (a custom one, set with tandemctl, is named as it is).
+                    currentIndex: indexOfValue(page.core.defaultTimer)
+                    displayText: currentIndex >= 0 ? currentText
+                                                   : page.core.describeTimer(page.core.defaultTimer)
                     onActivated: page.core.defaultTimer = currentValue
                     Accessible.name: qsTr("Disappearing messages in chats you start")
                 }

@@ -6,6 +6,7 @@
 #include <QPromise>
 
 #include "app/core/CoreLog.h"
+#include "app/core/Disappearing.h"
 #include "crypto/QtBytes.h"
 #include "crypto/session/SessionMessage.h"
 
@@ -26,7 +27,8 @@ transport::OutgoingEnvelope envelopeOf(const sessionmode::SealedItem& item) {
     if (item.networkExpiresAt != 0) {
         // Counts down from its send: the swarm keeps it no longer (a second at least, the
         // shortest time a node stores for).
-        out.ttlMs = std::max<std::int64_t>(1000, item.networkExpiresAt - nowMs());
+        out.ttlMs =
+            std::max<std::int64_t>(disappearing::kMinNetworkTtlMs, item.networkExpiresAt - nowMs());
     }
     return out;
 }
@@ -157,9 +159,9 @@ std::optional<ModeChannel::InlineSeal> SessionChannel::inlineSeal() const {
     }
     return InlineSeal([me = *me_](Repositories& r, std::int64_t outboxId, const Contact& contact,
                                   const QByteArray& content,
-                                  std::int64_t) -> StoreResult<transport::OutgoingEnvelope> {
+                                  std::int64_t now) -> StoreResult<transport::OutgoingEnvelope> {
         TANDEM_TRY_ASSIGN(const sessionmode::SealedItem sealed,
-                          sessionmode::sealQueued(r, me, outboxId, contact, content));
+                          sessionmode::sealQueued(r, me, outboxId, contact, content, now));
         if (!sealed.problem.isEmpty()) {
             return transport::OutgoingEnvelope{};  // seal() gives it up, saying why
         }
@@ -174,7 +176,7 @@ QFuture<SealResult> SessionChannel::seal(std::int64_t outboxId, const Contact& c
     }
     return store_.write(
         [me = *me_, outboxId, contact, content](Repositories& r) {
-            return sessionmode::sealQueued(r, me, outboxId, contact, content);
+            return sessionmode::sealQueued(r, me, outboxId, contact, content, nowMs());
         },
         this,
         [](StoreResult<sessionmode::SealedItem> result) {

@@ -57,12 +57,20 @@ StoreResult<std::optional<Identity>> loadIdentity(Repositories& r) {
 }
 
 StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int64_t outboxId,
-                                   const Contact& contact, const QByteArray& content) {
+                                   const Contact& contact, const QByteArray& content,
+                                   std::int64_t now) {
     SealedItem out;
     out.recipient = contact.address;
     const auto recipientKey = parseSessionId(contact.address);
     if (!recipientKey) {
         out.problem = QStringLiteral("%1 is not a Session ID").arg(redact(contact.address));
+        return out;
+    }
+    out.networkExpiresAt = disappearing::networkExpiry(content);
+    if (out.networkExpiresAt != 0 && out.networkExpiresAt - now < disappearing::kMinNetworkTtlMs) {
+        // Counted from its send, its time ran out before it could go: it is not sent (its
+        // row goes when the sender's copy expires).
+        out.problem = QStringLiteral("its disappearing timer ran out before it could be sent");
         return out;
     }
     const auto sealed = encryptSessionMessage(view(content), me.keys->ed25519, *recipientKey);
@@ -71,7 +79,6 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
         return out;
     }
     out.envelope = qbytes(*sealed);
-    out.networkExpiresAt = disappearing::networkExpiry(content);
     proto::core::OutboxPayload payload;
     auto* wire = payload.mutable_wire();
     wire->set_mode(static_cast<std::uint32_t>(Mode::Session));

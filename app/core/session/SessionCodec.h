@@ -49,9 +49,11 @@ struct SealedItem {
 
 // Encrypts the outbox item's content for `contact` and records the exact bytes as the item's
 // payload (what a retry, or a replay after a crash, sends again).
+// An after-send disappearing message with less than disappearing::kMinNetworkTtlMs left is not
+// sealed (`problem` says so): the network would keep it past its time or refuse it.
 storage::StoreResult<SealedItem> sealQueued(storage::Repositories& r, const Identity& me,
                                             std::int64_t outboxId, const storage::Contact& contact,
-                                            const QByteArray& content);
+                                            const QByteArray& content, std::int64_t now);
 
 // Opens a message retrieved from our swarm and stores what it carries; `resumeHash` (the
 // swarm's hash of it) at `member` becomes where receiving resumes after a restart.
