@@ -71,8 +71,8 @@ Run once(int count) {
         qFatal("cannot create a profile");
     }
     const std::int64_t burstAt = nowMs() + 4000 + count / 50;  // after the inserts are done
-    const auto conversation = core::awaitFuture(store.write(
-        [count, burstAt](Repositories& r) -> StoreResult<std::int64_t> {
+    const auto conversation = core::awaitFuture(
+        store.write([count, burstAt](Repositories& r) -> StoreResult<std::int64_t> {
             TANDEM_TRY_ASSIGN(const Contact c,
                               r.contacts.add(Mode::Signal, QStringLiteral("+15550001111"),
                                              QStringLiteral("Bench"), 1));
@@ -83,8 +83,8 @@ Run once(int count) {
                 m.uid = MessageUid::generate(burstAt - 3'600'000 + i);
                 m.direction = i % 2 == 0 ? Direction::Outgoing : Direction::Incoming;
                 m.body = QStringLiteral("a disappearing message, number %1, of some length").arg(i);
-                m.status = m.direction == Direction::Outgoing ? MessageStatus::Sent
-                                                              : MessageStatus::Read;
+                m.status =
+                    m.direction == Direction::Outgoing ? MessageStatus::Sent : MessageStatus::Read;
                 m.sentAt = burstAt - 3'600'000 + i;
                 m.receivedAt = m.sentAt;
                 m.readAt = m.sentAt;
@@ -157,9 +157,10 @@ int main(int argc, char** argv) {
     std::vector<double> deleted;
     for (int i = 0; i < reps; ++i) {
         const Run r = once(count);
-        std::printf("rep %d: GUI thread blocked at most %.1f ms (idle baseline %.1f ms); all %d "
-                    "deleted and dropped from the views %.0f ms after their time\n",
-                    i + 1, r.blockedMs, r.baselineMs, count, r.deletedMs);
+        std::printf(
+            "rep %d: GUI thread blocked at most %.1f ms (idle baseline %.1f ms); all %d "
+            "deleted and dropped from the views %.0f ms after their time\n",
+            i + 1, r.blockedMs, r.baselineMs, count, r.deletedMs);
         blocked.push_back(r.blockedMs);
         baseline.push_back(r.baselineMs);
         deleted.push_back(r.deletedMs);
@@ -168,8 +169,9 @@ int main(int argc, char** argv) {
         std::sort(v.begin(), v.end());
         return v[v.size() / 2];
     };
-    std::printf("median of %d: longest GUI-thread gap %.1f ms (baseline %.1f ms), deleted after "
-                "%.0f ms\n",
-                reps, med(blocked), med(baseline), med(deleted));
+    std::printf(
+        "median of %d: longest GUI-thread gap %.1f ms (baseline %.1f ms), deleted after "
+        "%.0f ms\n",
+        reps, med(blocked), med(baseline), med(deleted));
     return 0;
 }
