@@ -35,11 +35,7 @@ const QString kAlicePhone = QStringLiteral("+4915100000001");
 const QString kBobPhone = QStringLiteral("+4915100000002");
 constexpr qint64 kTimerMs = 5000;
 
-struct Run {
-    int status = -1;
-    QString out;
-    QString err;
-};
+using Run = test::CtlRun;
 
 qint64 now() {
     return QDateTime::currentMSecsSinceEpoch();
@@ -112,34 +108,13 @@ class DisappearingE2eTest : public QObject {
 
     QString demo() const { return dir_.filePath(QStringLiteral("demo")); }
 
-    QStringList profileArgs(const QString& who) const {
-        return {QStringLiteral("--profile"), demo() + u'/' + who,
-                QStringLiteral("--passphrase-file"), demo() + u'/' + who + QStringLiteral(".pass")};
-    }
+    QStringList profileArgs(const QString& who) const { return test::demoProfileArgs(demo(), who); }
 
     Run tandemctl(const QString& who, const QStringList& args, int timeoutMs = 60000) {
-        QProcess p;
-        p.start(test::binDirOr(QStringLiteral("tandemctl")), profileArgs(who) + args);
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished(5000);
-            qFatal("tandemctl timed out: %s", qPrintable(args.join(u' ')));
-        }
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
+        return test::demoCtl(demo(), who, args, timeoutMs);
     }
 
-    QString sessionId(const QString& who) {
-        const Run r = tandemctl(who, {QStringLiteral("whoami"), QStringLiteral("--json")});
-        for (const auto& a : QJsonDocument::fromJson(r.out.toUtf8())
-                                 .object()[QStringLiteral("accounts")]
-                                 .toArray()) {
-            if (a.toObject()[QStringLiteral("mode")].toString() == QLatin1String("session")) {
-                return a.toObject()[QStringLiteral("session_id")].toString();
-            }
-        }
-        return {};
-    }
+    QString sessionId(const QString& who) { return test::demoSessionId(demo(), who); }
 
     // `who`'s conversation with `with`, oldest first, as a fresh process shows it.
     std::vector<QJsonObject> history(const QString& who, const QString& with) {

@@ -37,11 +37,7 @@ constexpr double kMedianOverheadMs = 180;
 constexpr double kMedianOverheadMs = 60;
 #endif
 
-struct Run {
-    int status = -1;
-    QString out;
-    QString err;
-};
+using Run = test::CtlRun;
 
 struct Sample {
     QString transport;
@@ -122,30 +118,10 @@ class LatencyTest : public QObject {
     QString demo() const { return dir_.filePath(QStringLiteral("demo")); }
 
     Run tandemctl(const QString& who, const QStringList& args, int timeoutMs = 120000) {
-        QProcess p;
-        p.start(test::binDirOr(QStringLiteral("tandemctl")),
-                QStringList{QStringLiteral("--profile"), demo() + u'/' + who,
-                            QStringLiteral("--passphrase-file"), demo() + u'/' + who + ".pass"} +
-                    args);
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            qFatal("tandemctl timed out: %s", qPrintable(args.join(u' ')));
-        }
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
+        return test::demoCtl(demo(), who, args, timeoutMs);
     }
 
-    QString sessionId(const QString& who) {
-        const Run r = tandemctl(who, {QStringLiteral("whoami"), QStringLiteral("--json")});
-        for (const auto& a : QJsonDocument::fromJson(r.out.toUtf8())
-                                 .object()[QStringLiteral("accounts")]
-                                 .toArray()) {
-            if (a.toObject()[QStringLiteral("mode")].toString() == QLatin1String("session")) {
-                return a.toObject()[QStringLiteral("session_id")].toString();
-            }
-        }
-        return {};
-    }
+    QString sessionId(const QString& who) { return test::demoSessionId(demo(), who); }
 
     // The samples of probe run `run` as alice's profile keeps them.
     std::vector<storage::LatencySample> stored(std::int64_t run) {

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -221,6 +222,34 @@ bool setUpDemoProfiles(const QString& script, const QString& demo, const QString
         {script, binDirOr(QStringLiteral("tandemctl")).section(u'/', 0, -2), demo, network});
     return setup.waitForFinished(120000) && setup.exitStatus() == QProcess::NormalExit &&
            setup.exitCode() == 0;
+}
+
+QStringList demoProfileArgs(const QString& demo, const QString& who) {
+    return {QStringLiteral("--profile"), demo + u'/' + who, QStringLiteral("--passphrase-file"),
+            demo + u'/' + who + QStringLiteral(".pass")};
+}
+
+CtlRun demoCtl(const QString& demo, const QString& who, const QStringList& args, int timeoutMs) {
+    QProcess p;
+    p.start(binDirOr(QStringLiteral("tandemctl")), demoProfileArgs(demo, who) + args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(5000);
+        qFatal("tandemctl timed out: %s", qPrintable(args.join(u' ')));
+    }
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QString demoSessionId(const QString& demo, const QString& who) {
+    const CtlRun r = demoCtl(demo, who, {QStringLiteral("whoami"), QStringLiteral("--json")});
+    for (const auto& a :
+         QJsonDocument::fromJson(r.out.toUtf8()).object()[QStringLiteral("accounts")].toArray()) {
+        if (a.toObject()[QStringLiteral("mode")].toString() == QLatin1String("session")) {
+            return a.toObject()[QStringLiteral("session_id")].toString();
+        }
+    }
+    return {};
 }
 
 }  // namespace tandem::test

@@ -91,4 +91,17 @@ bool startLocalnet(QProcess& process, const QString& dir, int timeoutMs = 30000,
 // scripts/demo-profiles.sh (at `script`): alice and bob in DEMO, on the network file given.
 bool setUpDemoProfiles(const QString& script, const QString& demo, const QString& network);
 
+// tandemctl run as `who` of the demo profiles in DEMO (its profile and passphrase file), to its
+// end (fails the run after `timeoutMs`).
+struct CtlRun {
+    int status = -1;
+    QString out;
+    QString err;
+};
+QStringList demoProfileArgs(const QString& demo, const QString& who);
+CtlRun demoCtl(const QString& demo, const QString& who, const QStringList& args,
+               int timeoutMs = 120000);
+// `who`'s Session ID, as `tandemctl whoami --json` says it ("" without one).
+QString demoSessionId(const QString& demo, const QString& who);
+
 }  // namespace tandem::test
