@@ -140,7 +140,7 @@ Pane {
                         y: parent.height
                         width: 300
                         Repeater {
-                            model: timer.presets
+                            model: pane.core.timerPresets
                             delegate: MenuItem {
                                 id: choice
                                 required property var modelData
@@ -246,7 +246,7 @@ Pane {
                     textFormat: Text.PlainText
                     text: customTimer.chosen < 5 || customTimer.chosen > 2419200
                           ? qsTr("From 5 seconds to 4 weeks")
-                          : timer.describe(customTimer.chosen)
+                          : pane.core.describeTimer(customTimer.chosen)
                     color: Theme.muted
                 }
             }

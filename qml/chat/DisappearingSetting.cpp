@@ -1,7 +1,6 @@
 #include "qml/chat/DisappearingSetting.h"
 
 #include <QDateTime>
-#include <QVariantMap>
 
 #include "app/core/Disappearing.h"
 
@@ -42,21 +41,6 @@ QString DisappearingSetting::label() const {
 
 QString DisappearingSetting::description() const {
     return disappearing::describe(seconds_);
-}
-
-QString DisappearingSetting::describe(int seconds) {
-    return disappearing::describe(seconds);
-}
-
-QVariantList DisappearingSetting::presets() {
-    QVariantList out;
-    out.push_back(QVariantMap{{QStringLiteral("seconds"), 0},
-                              {QStringLiteral("text"), disappearing::describe(0)}});
-    for (const std::int64_t s : disappearing::kPresets) {
-        out.push_back(QVariantMap{{QStringLiteral("seconds"), static_cast<int>(s)},
-                                  {QStringLiteral("text"), disappearing::describe(s)}});
-    }
-    return out;
 }
 
 void DisappearingSetting::read() {

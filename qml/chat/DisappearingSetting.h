@@ -5,7 +5,6 @@
 
 #include <QObject>
 #include <QPointer>
-#include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
 #include "qml/core/StoreFeed.h"
@@ -25,8 +24,6 @@ class DisappearingSetting : public QObject {
     Q_PROPERTY(bool ruleChoice READ ruleChoice NOTIFY changed)
     Q_PROPERTY(QString label READ label NOTIFY changed)              // "1h", "" when off
     Q_PROPERTY(QString description READ description NOTIFY changed)  // "1 hour", "off"
-    // The menu's choices: {seconds, text}, off first.
-    Q_PROPERTY(QVariantList presets READ presets CONSTANT)
 
 public:
     explicit DisappearingSetting(QObject* parent = nullptr);
@@ -40,12 +37,9 @@ public:
     [[nodiscard]] bool ruleChoice() const { return ruleChoice_; }
     [[nodiscard]] QString label() const;
     [[nodiscard]] QString description() const;
-    [[nodiscard]] static QVariantList presets();
 
     // Sets the timer (0: off; else 5 s to 4 weeks) and the rule; `failed` says why not.
     Q_INVOKABLE void set(int seconds, bool afterSend);
-    // "1 hour", "90 seconds": for a custom value as the user types it.
-    Q_INVOKABLE static QString describe(int seconds);
 
 signals:
     void feedChanged();
