@@ -14,7 +14,9 @@ namespace {
 
 constexpr std::string_view kInfo = "Sticker Pack";
 constexpr std::string_view kAdLabel = "tandem sticker v1";
-constexpr std::string_view kLinkPrefix = "tandem://stickers#";
+constexpr std::string_view kLinkPrefix = "tandem://stickers/#";
+// Links made before the path was added; still accepted.
+constexpr std::string_view kOldLinkPrefix = "tandem://stickers#";
 constexpr qsizetype kMaxLinkChars = 256;
 
 Bytes itemAd(const Bytes& packId, std::string_view item, std::uint32_t id) {
@@ -77,6 +79,8 @@ Bytes encryptStickerManifest(const StickerPackSecret& pack, const StickerManifes
         sticker->set_id(s.id);
         sticker->set_emoji(s.emoji.toStdString());
         sticker->set_content_type(s.contentType.toStdString());
+        sticker->set_blob_id(s.blobId.toStdString());
+        sticker->set_blob_size(s.blobSize);
     }
     return seal(pack, "manifest", 0, view(p.SerializeAsString()));
 }
@@ -110,12 +114,21 @@ CryptoResult<StickerManifest> decodeStickerManifest(ByteView plaintext) {
                                    QStringLiteral("sticker %1 appears twice").arg(s.id()));
             }
         }
-        if (s.emoji().size() > 32 || s.content_type().size() > 64) {
+        if (s.emoji().size() > 32 || s.content_type().size() > 64 ||
+            s.blob_id().size() > kMaxStickerBlobIdBytes) {
             return cryptoError(CryptoErrorCode::Malformed,
                                QStringLiteral("sticker %1 has an oversize field").arg(s.id()));
         }
-        m.stickers.push_back(
-            {s.id(), QString::fromStdString(s.emoji()), QString::fromStdString(s.content_type())});
+        if (s.blob_size() > kMaxStickerImageBytes + 64) {
+            return cryptoError(CryptoErrorCode::Malformed,
+                               QStringLiteral("sticker %1 claims %2 bytes, more than a sticker "
+                                              "may have")
+                                   .arg(s.id())
+                                   .arg(s.blob_size()));
+        }
+        m.stickers.push_back({s.id(), QString::fromStdString(s.emoji()),
+                              QString::fromStdString(s.content_type()),
+                              QByteArray::fromStdString(s.blob_id()), s.blob_size()});
         coverFound = coverFound || s.id() == m.coverId;
     }
     if (!coverFound) {
@@ -166,10 +179,15 @@ CryptoResult<StickerPackSecret> parseStickerLink(const QString& link) {
     if (link.size() > kMaxLinkChars) {
         return invalid(QStringLiteral("it is too long"));
     }
-    const QString prefix =
+    QString prefix =
         QString::fromLatin1(kLinkPrefix.data(), static_cast<qsizetype>(kLinkPrefix.size()));
     if (!link.startsWith(prefix)) {
-        return invalid(QStringLiteral("it must start with %1").arg(prefix));
+        const QString old = QString::fromLatin1(kOldLinkPrefix.data(),
+                                                static_cast<qsizetype>(kOldLinkPrefix.size()));
+        if (!link.startsWith(old)) {
+            return invalid(QStringLiteral("it must start with %1").arg(prefix));
+        }
+        prefix = old;
     }
     const QStringList params = link.mid(prefix.size()).split(u'&');
     if (params.size() != 2) {

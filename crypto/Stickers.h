@@ -3,8 +3,11 @@
 // encrypts the manifest and every image (XChaCha20-Poly1305, random nonce, the pack id and
 // the item's name as associated data, so no item can be swapped for another). Storage
 // servers only ever hold ciphertext. A pack is shared as
-//   tandem://stickers#pack_id=<32 hex>&pack_key=<64 hex>
-// and parseStickerLink() accepts exactly that form and nothing else.
+//   tandem://stickers/#pack_id=<32 hex>&pack_key=<64 hex>
+// (the id and key in the fragment, which no server is ever sent), and parseStickerLink()
+// accepts exactly that form (also without the "/", as the first links were) and nothing else.
+// The manifest names, for each sticker, the blob that holds its encrypted image on the
+// network the manifest was published to (a relay's blob id or an onion blob's hash).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +24,7 @@ inline constexpr std::size_t kMaxStickersPerPack = 200;
 inline constexpr std::size_t kMaxStickerImageBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxManifestBytes = 64 * 1024;
 inline constexpr int kMaxStickerTitleChars = 128;
+inline constexpr std::size_t kMaxStickerBlobIdBytes = 64;
 
 struct StickerPackSecret {
     Bytes packId;         // 16
@@ -32,6 +36,8 @@ struct StickerInfo {
     std::uint32_t id = 0;
     QString emoji;
     QString contentType;
+    QByteArray blobId;           // where its encrypted image is, on the manifest's network
+    std::uint64_t blobSize = 0;  // the encrypted image's bytes
 };
 
 struct StickerManifest {

@@ -194,6 +194,17 @@ ALTER TABLE conversations ADD COLUMN expire_rule INTEGER NOT NULL DEFAULT 0
     CHECK (expire_rule IN (0, 1));
 )sql";
 
+constexpr std::string_view kMigration7 = R"sql(
+ALTER TABLE sticker_packs ADD COLUMN builtin INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1));
+ALTER TABLE sticker_packs ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1));
+ALTER TABLE sticker_packs ADD COLUMN version INTEGER NOT NULL DEFAULT 0 CHECK (version >= 0);
+ALTER TABLE sticker_packs ADD COLUMN owner_secret BLOB CHECK (owner_secret IS NULL OR length(owner_secret) = 64);
+ALTER TABLE sticker_packs ADD COLUMN checked_at INTEGER;
+ALTER TABLE stickers ADD COLUMN used_at INTEGER;
+CREATE INDEX messages_sticker_pack ON messages(sticker_pack_id) WHERE sticker_pack_id IS NOT NULL;
+CREATE INDEX stickers_used ON stickers(used_at) WHERE used_at IS NOT NULL;
+)sql";
+
 // The schema a new database gets: the result of every migration, written out whole so a
 // reader sees each table in one place. Keep it equal to the migrations (tst_schema checks).
 constexpr std::string_view kFreshSchema = R"sql(
@@ -270,6 +281,8 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_by_conversation ON messages(conversation_id);
 CREATE INDEX messages_by_expiry ON messages(expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX messages_sticker_pack ON messages(sticker_pack_id)
+    WHERE sticker_pack_id IS NOT NULL;
 CREATE INDEX messages_unread ON messages(conversation_id)
     WHERE direction = 1 AND read_at IS NULL;
 
@@ -318,7 +331,12 @@ CREATE TABLE sticker_packs (
     origin INTEGER NOT NULL CHECK (origin IN (1, 2)),
     installed INTEGER NOT NULL DEFAULT 0 CHECK (installed IN (0, 1)),
     published_at INTEGER,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    builtin INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1)),
+    hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
+    version INTEGER NOT NULL DEFAULT 0 CHECK (version >= 0),
+    owner_secret BLOB CHECK (owner_secret IS NULL OR length(owner_secret) = 64),
+    checked_at INTEGER
 );
 
 CREATE TABLE stickers (
@@ -328,8 +346,10 @@ CREATE TABLE stickers (
     emoji TEXT NOT NULL DEFAULT '',
     content_type TEXT NOT NULL DEFAULT '',
     image BLOB CHECK (image IS NULL OR length(image) <= 1048576),
+    used_at INTEGER,
     UNIQUE (pack_id, sticker_id)
 );
+CREATE INDEX stickers_used ON stickers(used_at) WHERE used_at IS NOT NULL;
 
 CREATE TABLE latency_samples (
     id INTEGER PRIMARY KEY,
@@ -391,6 +411,8 @@ constexpr std::array<Migration, kSchemaVersion> kMigrationsDef = {{
     {4, "contacts' service ids", kMigration4},
     {5, "digests of received envelopes", kMigration5},
     {6, "conversations' disappearing-message start rule", kMigration6},
+    {7, "built-in, hidden and versioned sticker packs, their owners' keys, recent stickers",
+     kMigration7},
 }};
 static_assert(migrationsAreOrdered(kMigrationsDef),
               "migrations must be numbered 1, 2, 3, … in order, each with SQL");

@@ -79,7 +79,15 @@ QFuture<StoreResult<std::vector<MessageRef>>> Store::expire(std::int64_t nowMs) 
 }
 
 StoreResult<std::vector<MessageRef>> Store::expireNow(std::int64_t nowMs) {
-    auto deleteExpired = [nowMs](Repositories& r) { return r.messages.deleteExpired(nowMs); };
+    // A sticker pack known only from expired messages goes with them (in the same transaction,
+    // so neither is left behind alone).
+    auto deleteExpired = [nowMs](Repositories& r) -> StoreResult<std::vector<MessageRef>> {
+        TANDEM_TRY_ASSIGN(auto expired, r.messages.deleteExpired(nowMs));
+        if (!expired.empty()) {
+            TANDEM_TRY(r.stickers.removeUnreferenced());
+        }
+        return expired;
+    };
     auto expired = runTransaction(deleteExpired, Transaction::Kind::Immediate);
     if (expired && !expired->empty()) {
         // The deleted rows' pages went to the WAL as zeroed pages; copying them into the

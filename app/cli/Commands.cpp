@@ -155,6 +155,13 @@ QJsonObject toJson(const Message& m, const QString& with) {
                             {QStringLiteral("start"), core::disappearing::ruleName(setting->rule)},
                             {QStringLiteral("version"), static_cast<double>(setting->version)}};
         }
+    } else if (m.kind == MessageKind::Sticker) {
+        o[QStringLiteral("kind")] = QStringLiteral("sticker");
+        o[QStringLiteral("text")] = m.body;  // the sticker's emoji
+        o[QStringLiteral("sticker")] =
+            QJsonObject{{QStringLiteral("pack_id"), QString::fromLatin1(m.stickerPackId.toHex())},
+                        {QStringLiteral("sticker_id"), static_cast<double>(m.stickerId.value_or(0))},
+                        {QStringLiteral("emoji"), m.body}};
     } else {
         o[QStringLiteral("kind")] = QStringLiteral("text");
         o[QStringLiteral("text")] = m.body;
@@ -199,8 +206,11 @@ QString humanLine(const Message& m) {
     }
     const QString who =
         m.direction == Direction::Outgoing ? QStringLiteral("You") : QStringLiteral("Them");
-    QString line = QStringLiteral("[%1] %2: %3  (%4)")
-                       .arg(when, who, terminalSafe(m.body), statusName(m.status));
+    const QString body = m.kind == MessageKind::Sticker
+                             ? QStringLiteral("[sticker %1]").arg(terminalSafe(m.body))
+                             : terminalSafe(m.body);
+    QString line =
+        QStringLiteral("[%1] %2: %3  (%4)").arg(when, who, body, statusName(m.status));
     if (m.expiresAt) {
         line += QStringLiteral("  [disappears %1]")
                     .arg(QDateTime::fromMSecsSinceEpoch(*m.expiresAt)
@@ -287,7 +297,7 @@ const std::vector<Command>& commands() {
         std::vector<Command> list = profileCommands();
         for (auto more :
              {accountCommands(), messagingCommands(), contactCommands(), disappearingCommands(),
-              settingsCommands(), latencyCommands(), toolCommands()}) {
+              stickerCommands(), settingsCommands(), latencyCommands(), toolCommands()}) {
             for (Command& c : more) {
                 list.push_back(std::move(c));
             }

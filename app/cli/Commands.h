@@ -44,6 +44,7 @@ std::vector<Command> settingsCommands();  // SettingsCommand.cpp
 std::vector<Command> toolCommands();
 std::vector<Command> latencyCommands();       // LatencyCommand.cpp
 std::vector<Command> disappearingCommands();  // DisappearingCommands.cpp
+std::vector<Command> stickerCommands();       // StickerCommands.cpp
 
 // What someone else wrote, made safe for a terminal: C0 and C1 controls, DEL and bidi
 // overrides are shown escaped (\r, \x1b, \u202e), so none can rewrite the screen, fake a

@@ -32,15 +32,34 @@ int runSend(CommandContext& ctx) {
     if (to.isEmpty()) {
         return usageError(ctx, QStringLiteral("send"), QStringLiteral("--to is required"));
     }
-    if (!ctx.parser.isSet(QStringLiteral("text"))) {
-        return usageError(ctx, QStringLiteral("send"), QStringLiteral("--text is required"));
+    const bool sticker = ctx.parser.isSet(QStringLiteral("sticker"));
+    if (ctx.parser.isSet(QStringLiteral("text")) == sticker) {
+        return usageError(ctx, QStringLiteral("send"),
+                          QStringLiteral("give either --text or --sticker"));
+    }
+    QByteArray packId;
+    std::int64_t stickerId = 0;
+    if (sticker) {
+        // PACK_ID:N, as `tandemctl stickers list` prints them.
+        const QStringList parts = ctx.parser.value(QStringLiteral("sticker")).split(u':');
+        bool ok = parts.size() == 2;
+        if (ok) {
+            packId = QByteArray::fromHex(parts[0].toLatin1());
+            stickerId = parts[1].toLongLong(&ok);
+        }
+        if (!ok || packId.size() < 16 || packId.size() > 32 || packId.toHex() != parts[0] ||
+            stickerId < 0) {
+            return usageError(ctx, QStringLiteral("send"),
+                              QStringLiteral("--sticker takes PACK_ID:N (see tandemctl stickers "
+                                             "list)"));
+        }
     }
     const auto wait = seconds(ctx, QStringLiteral("send"), QStringLiteral("wait"), 20);
     if (!wait) {
         return kExitUsage;
     }
-    QString text = ctx.parser.value(QStringLiteral("text"));
-    if (text == QLatin1String("-")) {
+    QString text = sticker ? QStringLiteral("sticker") : ctx.parser.value(QStringLiteral("text"));
+    if (!sticker && text == QLatin1String("-")) {
         // All of it: a message is sent whole or not at all, never cut at the limit.
         auto typed = readStandardInput(storage::limits::kMaxTextBytes + 2);
         if (!typed) {
@@ -76,6 +95,9 @@ int runSend(CommandContext& ctx) {
         return fail(ctx, opened.error().message);
     }
     Message sent;
+    if (self && sticker) {
+        return fail(ctx, QStringLiteral("stickers are sent to contacts; Note to Self keeps texts"));
+    }
     if (self) {
         core::ConversationService conversations(store);
         const auto stored = awaitFuture(conversations.sendNoteToSelf(*valid));
@@ -88,7 +110,13 @@ int runSend(CommandContext& ctx) {
         if (const auto started = awaitFuture(messenger.start()); !started) {
             return fail(ctx, started.error().message);
         }
-        const auto queued = awaitFuture(messenger.sendText(*mode, to, *valid));
+        if (sticker) {
+            // The built-in packs are there on a profile's first use, network or not.
+            awaitFuture(messenger.stickers().installBuiltins());
+        }
+        const auto queued =
+            awaitFuture(sticker ? messenger.sendSticker(*mode, to, packId, stickerId)
+                                : messenger.sendText(*mode, to, *valid));
         if (!queued) {
             return fail(ctx, queued.error().message);
         }
@@ -298,7 +326,7 @@ std::vector<Command> messagingCommands() {
     return {
         {QStringLiteral("send"),
          QStringLiteral("Send a message ('self': Note to Self; +E164: Signal mode)."),
-         QStringLiteral("--to ID --text TEXT"),
+         QStringLiteral("--to ID (--text TEXT | --sticker PACK_ID:N)"),
          [](QCommandLineParser& p) {
              p.addOption(
                  {QStringLiteral("to"),
@@ -308,6 +336,10 @@ std::vector<Command> messagingCommands() {
              p.addOption({QStringLiteral("text"),
                           QStringLiteral("The message ('-' reads standard input)."),
                           QStringLiteral("TEXT")});
+             p.addOption({QStringLiteral("sticker"),
+                          QStringLiteral("A sticker instead of a text: PACK_ID:N, as "
+                                         "'stickers list' shows them."),
+                          QStringLiteral("PACK_ID:N")});
              p.addOption(
                  {QStringLiteral("json"), QStringLiteral("Print the stored message as JSON.")});
              p.addOption(

@@ -1,5 +1,7 @@
 #include "app/core/ContentHandler.h"
 
+#include <sodium.h>
+
 #include "app/core/CoreLog.h"
 #include "app/core/Disappearing.h"
 #include "proto/ContentCodec.h"
@@ -47,6 +49,36 @@ QByteArray textContent(const MessageUid& uid, std::int64_t sentAt, const QString
     content.set_expire_after_send(expireTimer > 0 && afterSend);
     content.mutable_text()->set_text(text.toStdString());
     return proto::encodeContent(content);
+}
+
+StoreResult<QByteArray> stickerContent(Repositories& r, const MessageUid& uid, std::int64_t sentAt,
+                                       const QByteArray& packId, std::int64_t stickerId,
+                                       std::int64_t expireTimer, bool afterSend, QString* emoji) {
+    TANDEM_TRY_ASSIGN(const auto pack, r.stickers.pack(packId));
+    TANDEM_TRY_ASSIGN(const auto sticker, r.stickers.sticker(packId, stickerId));
+    if (!pack || !sticker || !sticker->hasImage || !pack->packKey) {
+        return storeError(StoreErrorCode::NotFound,
+                          QStringLiteral("That sticker is not on this device."));
+    }
+    proto::Content content;
+    content.set_uid(uid.toByteArray().toStdString());
+    content.set_sent_at_ms(static_cast<std::uint64_t>(sentAt));
+    content.set_expire_timer_s(static_cast<std::uint32_t>(expireTimer));
+    content.set_expire_after_send(expireTimer > 0 && afterSend);
+    auto* ref = content.mutable_sticker();
+    ref->set_pack_id(packId.toStdString());
+    ref->set_pack_key(std::string(reinterpret_cast<const char*>(pack->packKey->data()),  // NOLINT
+                                  pack->packKey->size()));
+    ref->set_sticker_id(static_cast<std::uint32_t>(stickerId));
+    ref->set_emoji(sticker->emoji.toStdString());
+    ref->set_pack_version(static_cast<std::uint64_t>(pack->version));
+    if (emoji != nullptr) {
+        *emoji = sticker->emoji;
+    }
+    QByteArray out = proto::encodeContent(content);
+    // The pack key was copied into the encoding's buffer; clear the message's copy.
+    sodium_memzero(ref->mutable_pack_key()->data(), ref->pack_key().size());
+    return out;
 }
 
 QByteArray receiptContent(proto::Receipt::Type type, const std::vector<MessageUid>& uids,
@@ -151,6 +183,65 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
                                       receiptContent(proto::Receipt::DELIVERY, {*uid}, now), now));
             return out;
         }
+        case proto::Content::kSticker: {
+            const auto& ref = content.sticker();
+            const QByteArray packId = QByteArray::fromStdString(ref.pack_id());
+            const QString emoji = QString::fromStdString(ref.emoji());
+            if (packId.size() < 16 || packId.size() > 32 || ref.pack_key().size() != 32 ||
+                ref.emoji().size() > 32) {
+                qCInfo(lcCore) << "a sticker message with a malformed reference was dropped";
+                return out;
+            }
+            TANDEM_TRY_ASSIGN(const Conversation conversation,
+                              r.conversations.forContact(from.id, now));
+            Message m;
+            m.conversationId = conversation.id;
+            m.uid = *uid;
+            m.direction = Direction::Incoming;
+            m.kind = MessageKind::Sticker;
+            m.body = emoji;
+            m.stickerPackId = packId;
+            m.stickerId = ref.sticker_id();
+            m.status = MessageStatus::Received;
+            m.sentAt = static_cast<std::int64_t>(content.sent_at_ms());
+            m.receivedAt = now;
+            if (!disappearing::startReceived(m, mode, content, now)) {
+                qCInfo(lcCore) << "a message arrived after its disappearing timer ran out";
+                return out;
+            }
+            // The pack as the sender named it, unless we hold it already: a sender cannot
+            // change the key (or anything else) of a pack we have.
+            TANDEM_TRY_ASSIGN(const auto pack, r.stickers.pack(packId));
+            if (!pack) {
+                StickerPack p;
+                p.packId = packId;
+                p.packKey = makeSecret(SecretBytes(
+                    reinterpret_cast<const std::uint8_t*>(ref.pack_key().data()),  // NOLINT
+                    ref.pack_key().size()));
+                p.origin = StickerOrigin::Installed;
+                p.installed = false;
+                p.createdAt = now;
+                TANDEM_TRY(r.stickers.putPack(p));
+            }
+            TANDEM_TRY_ASSIGN(const auto known, r.stickers.sticker(packId, m.stickerId.value()));
+            if (!known) {
+                Sticker s;
+                s.packId = packId;
+                s.stickerId = *m.stickerId;
+                s.emoji = emoji;
+                s.contentType = QStringLiteral("image/webp");
+                TANDEM_TRY(r.stickers.putSticker(s));
+            }
+            TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
+            if (!inserted.inserted) {
+                out.duplicate = true;
+                return out;
+            }
+            TANDEM_TRY_ASSIGN(out.stored, r.messages.get(inserted.id));
+            TANDEM_TRY(enqueueContent(r, conversation.id, std::nullopt, OutboxKind::DeliveryReceipt,
+                                      receiptContent(proto::Receipt::DELIVERY, {*uid}, now), now));
+            return out;
+        }
         case proto::Content::kReceipt: {
             const auto& receipt = content.receipt();
             const MessageStatus status = receipt.type() == proto::Receipt::READ
@@ -201,7 +292,7 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
             return out;
         }
         default:
-            return out;  // other kinds arrive with their features (stickers, probes)
+            return out;  // probes are answered by the Messenger; nothing else is known
     }
 }
 

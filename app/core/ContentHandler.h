@@ -30,6 +30,14 @@ storage::StoreResult<storage::Contact> contactForAddress(storage::Repositories& 
 // `afterSend`: with a timer, the recipient's copy counts down from the send (Session mode).
 QByteArray textContent(const storage::MessageUid& uid, std::int64_t sentAt, const QString& text,
                        std::int64_t expireTimer, bool afterSend = false);
+// A sticker from a pack this profile holds (built in, created or installed), with the pack's
+// key so that a recipient without the pack can fetch it; `emoji` is set to the sticker's.
+// NotFound when the pack or the sticker is not here, or its image was never downloaded.
+storage::StoreResult<QByteArray> stickerContent(storage::Repositories& r,
+                                                const storage::MessageUid& uid,
+                                                std::int64_t sentAt, const QByteArray& packId,
+                                                std::int64_t stickerId, std::int64_t expireTimer,
+                                                bool afterSend, QString* emoji = nullptr);
 QByteArray receiptContent(proto::Receipt::Type type, const std::vector<storage::MessageUid>& uids,
                           std::int64_t receivedAt);
 

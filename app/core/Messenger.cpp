@@ -38,11 +38,29 @@ Messenger::Messenger(Store& store, QObject* parent, ChannelFactory factory)
       factory_(factory ? std::move(factory) : ChannelFactory(makeChannel)),
       outbox_(std::make_unique<Outbox>(store, channels_)),
       inbox_(std::make_unique<Inbox>(store, channels_)),
-      probes_(std::make_unique<LatencyProbes>(store, channels_)) {
+      probes_(std::make_unique<LatencyProbes>(store, channels_)),
+      stickers_(std::make_unique<StickerService>(store, channels_)) {
     connect(outbox_.get(), &Outbox::messageUpdated, this, &Messenger::messageUpdated);
     connect(outbox_.get(), &Outbox::problem, this, &Messenger::problem);
     connect(outbox_.get(), &Outbox::settled, this, &Messenger::checkIdle);
     connect(inbox_.get(), &Inbox::messageReceived, this, &Messenger::messageReceived);
+    // A sticker from a pack that is not here: its image is fetched from the network it came
+    // through, and the message shown again when it is.
+    connect(inbox_.get(), &Inbox::messageReceived, this,
+            [this](const Message& m, const QString&, Mode mode) {
+                if (m.kind == MessageKind::Sticker && m.stickerId) {
+                    stickers_->fetchSticker(m.stickerPackId, *m.stickerId, mode)
+                        .then(guarded(this, [this, m](CoreResult<bool> fetched) {
+                            if (!fetched) {
+                                qCInfo(lcCore) << "a received sticker could not be fetched:"
+                                               << fetched.error().message;
+                            } else if (*fetched) {
+                                emit messageUpdated(m);
+                            }
+                            checkIdle();
+                        }));
+                }
+            });
     connect(inbox_.get(), &Inbox::messagesUpdated, this,
             [this](const std::vector<Message>& updated) {
                 for (const Message& m : updated) {
@@ -71,6 +89,7 @@ Messenger::~Messenger() {
     // post one atomic step).
     store_.post([] {}).waitForFinished();
     // The parts go before the channels they hold.
+    stickers_.reset();
     probes_.reset();
     inbox_.reset();
     outbox_.reset();
@@ -83,6 +102,13 @@ void Messenger::checkThread() const {
 
 QFuture<CoreResult<void>> Messenger::start() {
     checkThread();
+    // The packs shipped with the app are there from the first start, with no network.
+    stickers_->installBuiltins().then(guarded(this, [](CoreResult<int> installed) {
+        if (!installed) {
+            qCWarning(lcCore) << "cannot install the built-in sticker packs:"
+                              << installed.error().message;
+        }
+    }));
     // Latency samples older than kLatencyRetentionMs go (docs/latency.md).
     store_.write(
         [](Repositories& r) { return r.latency.deleteOlderThan(nowMs() - kLatencyRetentionMs); },
@@ -182,6 +208,18 @@ void Messenger::adopt(std::unique_ptr<ModeChannel> channel) {
     connect(&c, &ModeChannel::statusChanged, this,
             [this, mode = c.mode()](const transport::TransportStatus& s) {
                 emit connectionChanged(mode, s);
+                // Installed packs pick up their creators' new versions (at most every
+                // StickerService::kRefreshEveryMs).
+                if (s.state == transport::TransportStatus::State::Online &&
+                    autoRefreshStickers_) {
+                    stickers_->refreshInstalled(mode).then(
+                        guarded(this, [](CoreResult<int> updated) {
+                            if (!updated) {
+                                qCInfo(lcCore) << "cannot look for new sticker pack versions:"
+                                               << updated.error().message;
+                            }
+                        }));
+                }
             });
     connect(
         &c, &ModeChannel::identityChanged, this,
@@ -213,7 +251,7 @@ transport::TransportStatus Messenger::status(Mode mode) const {
 }
 
 bool Messenger::isIdle() const {
-    return inbox_->isIdle() && outbox_->isIdle();
+    return inbox_->isIdle() && outbox_->isIdle() && stickers_->isIdle();
 }
 
 void Messenger::checkIdle() {
@@ -290,26 +328,33 @@ std::optional<CoreError> Messenger::refuseText(Mode mode, const QString& address
     return std::nullopt;
 }
 
+CoreResult<QString> Messenger::recipient(Mode mode, const QString& given) const {
+    const QString address = normalizedAddress(given);
+    if (const auto unusable = unusableSessionId(address)) {
+        return coreError(CoreErrorCode::InvalidArgument, *unusable);
+    }
+    if (modeOf(address) != mode) {
+        return coreError(CoreErrorCode::InvalidArgument,
+                         QStringLiteral("\"%1\" is not a valid recipient").arg(address.left(80)));
+    }
+    if (auto refused = refuseText(mode, address)) {
+        return unexpected(std::move(*refused));
+    }
+    return address;
+}
+
 QFuture<CoreResult<Message>> Messenger::sendText(Mode mode, const QString& given,
                                                  const QString& text) {
     checkThread();
-    const QString address = normalizedAddress(given);
-    if (const auto unusable = unusableSessionId(address)) {
-        return ready<Message>(coreError(CoreErrorCode::InvalidArgument, *unusable));
-    }
-    if (modeOf(address) != mode) {
-        return ready<Message>(
-            coreError(CoreErrorCode::InvalidArgument,
-                      QStringLiteral("\"%1\" is not a valid recipient").arg(address.left(80))));
-    }
-    if (auto refused = refuseText(mode, address)) {
-        return ready<Message>(unexpected(std::move(*refused)));
+    auto address = recipient(mode, given);
+    if (!address) {
+        return ready<Message>(unexpected(std::move(address).error()));
     }
     auto valid = ConversationService::validateText(text);
     if (!valid) {
         return ready<Message>(unexpected(fromStore(valid.error())));
     }
-    return outbox_->queueText(Outbox::ByAddress{mode, address}, *valid);
+    return outbox_->queueText(Outbox::ByAddress{mode, *address}, *valid);
 }
 
 QFuture<CoreResult<Message>> Messenger::sendText(std::int64_t conversationId, const QString& text) {
@@ -319,6 +364,25 @@ QFuture<CoreResult<Message>> Messenger::sendText(std::int64_t conversationId, co
         return ready<Message>(unexpected(fromStore(valid.error())));
     }
     return outbox_->queueText(conversationId, *valid);
+}
+
+QFuture<CoreResult<Message>> Messenger::sendSticker(Mode mode, const QString& given,
+                                                    const QByteArray& packId,
+                                                    std::int64_t stickerId) {
+    checkThread();
+    auto address = recipient(mode, given);
+    if (!address) {
+        return ready<Message>(unexpected(std::move(address).error()));
+    }
+    return outbox_->queue(Outbox::ByAddress{mode, *address},
+                          Outbox::StickerChoice{packId, stickerId});
+}
+
+QFuture<CoreResult<Message>> Messenger::sendSticker(std::int64_t conversationId,
+                                                    const QByteArray& packId,
+                                                    std::int64_t stickerId) {
+    checkThread();
+    return outbox_->queue(conversationId, Outbox::StickerChoice{packId, stickerId});
 }
 
 QFuture<CoreResult<int>> Messenger::markRead(std::int64_t conversationId) {

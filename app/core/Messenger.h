@@ -23,6 +23,7 @@
 #include "app/core/LatencyProbes.h"
 #include "app/core/ModeChannel.h"
 #include "app/core/Outbox.h"
+#include "app/core/stickers/StickerService.h"
 #include "storage/Store.h"
 
 namespace tandem::core {
@@ -51,6 +52,14 @@ public:
     QFuture<CoreResult<storage::Message>> sendText(storage::Mode mode, const QString& address,
                                                    const QString& text);
 
+    // Queues a sticker this profile holds (built in, created or installed) the same way.
+    QFuture<CoreResult<storage::Message>> sendSticker(std::int64_t conversationId,
+                                                      const QByteArray& packId,
+                                                      std::int64_t stickerId);
+    QFuture<CoreResult<storage::Message>> sendSticker(storage::Mode mode, const QString& address,
+                                                      const QByteArray& packId,
+                                                      std::int64_t stickerId);
+
     // Sends a failed message again (same uid, so the recipient stores it once); false if it
     // is not an outgoing message that failed.
     QFuture<CoreResult<bool>> retry(std::int64_t messageId);
@@ -74,6 +83,8 @@ public:
     // Whether this profile has an account (and so a channel) in the mode.
     [[nodiscard]] bool hasAccount(storage::Mode mode) const;
     [[nodiscard]] transport::TransportStatus status(storage::Mode mode) const;
+    // Sticker packs: built in, created, installed (StickerService.h).
+    [[nodiscard]] StickerService& stickers() const { return *stickers_; }
     // The mode's channel (nullptr without an account in it).
     [[nodiscard]] ModeChannel* channel(storage::Mode mode) const { return channels_[mode]; }
 
@@ -95,6 +106,9 @@ public:
     // Session mode receives by long-poll; a positive interval (before start()) polls like
     // Session's own clients instead — for comparing the two (tandemctl latency --poll).
     void setSessionPollInterval(int ms) { options_.sessionPollMs = std::max(0, ms); }
+    // Whether connecting looks for new versions of installed sticker packs (the app: yes;
+    // a one-shot tandemctl command: no, it has `stickers refresh`).
+    void setAutoRefreshStickers(bool on) { autoRefreshStickers_ = on; }
 
 signals:
     void messageReceived(const tandem::storage::Message& message, const QString& from,
@@ -124,6 +138,8 @@ private:
     void adopt(std::unique_ptr<ModeChannel> channel);
     // The checks every text passes before it is queued.
     std::optional<CoreError> refuseText(storage::Mode mode, const QString& address) const;
+    // The address normalized, or why nothing can be sent to it.
+    CoreResult<QString> recipient(storage::Mode mode, const QString& given) const;
 
     storage::Store& store_;
     ChannelFactory factory_;
@@ -132,6 +148,8 @@ private:
     std::unique_ptr<Outbox> outbox_;
     std::unique_ptr<Inbox> inbox_;
     std::unique_ptr<LatencyProbes> probes_;
+    std::unique_ptr<StickerService> stickers_;
+    bool autoRefreshStickers_ = true;
 };
 
 }  // namespace tandem::core

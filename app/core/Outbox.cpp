@@ -90,7 +90,7 @@ void Outbox::retryNow() {
 
 // ---- queueing -----------------------------------------------------------------------------
 
-QFuture<CoreResult<Message>> Outbox::queueText(const Recipient& to, const QString& body) {
+QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& draft) {
     struct Queued {
         Message message;
         std::int64_t outboxId = 0;
@@ -106,7 +106,7 @@ QFuture<CoreResult<Message>> Outbox::queueText(const Recipient& to, const QStrin
         }
     });
     return store_.write(
-        [to, body, sealers = std::move(sealers),
+        [to, draft, sealers = std::move(sealers),
          onTheWire = inFlight_](Repositories& r) -> StoreResult<Queued> {
             const std::int64_t now = nowMs();
             std::optional<Contact> found;
@@ -137,16 +137,27 @@ QFuture<CoreResult<Message>> Outbox::queueText(const Recipient& to, const QStrin
             m.conversationId = conversation.id;
             m.uid = MessageUid::generate(now);
             m.direction = Direction::Outgoing;
-            m.body = body;
             m.status = MessageStatus::Pending;
             m.sentAt = now;
             m.expireTimer = conversation.expireTimer;
             if (m.expireTimer > 0) {
                 m.expireStart = now;
             }
+            const bool afterSend = conversation.expireRule == ExpireRule::AfterSend;
+            QByteArray content;
+            if (const auto* sticker = std::get_if<StickerChoice>(&draft)) {
+                m.kind = MessageKind::Sticker;
+                m.stickerPackId = sticker->packId;
+                m.stickerId = sticker->stickerId;
+                TANDEM_TRY_ASSIGN(content,
+                                  stickerContent(r, m.uid, now, sticker->packId, sticker->stickerId,
+                                                 m.expireTimer, afterSend, &m.body));
+                TANDEM_TRY(r.stickers.markUsed(sticker->packId, sticker->stickerId, now));
+            } else {
+                m.body = std::get<QString>(draft);
+                content = textContent(m.uid, now, m.body, m.expireTimer, afterSend);
+            }
             TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
-            const QByteArray content = textContent(
-                m.uid, now, body, m.expireTimer, conversation.expireRule == ExpireRule::AfterSend);
             Queued out;
             out.mode = contact.mode;
             TANDEM_TRY_ASSIGN(out.outboxId, enqueueContent(r, conversation.id, inserted.id,
@@ -201,6 +212,14 @@ QFuture<CoreResult<bool>> Outbox::retry(std::int64_t messageId) {
                     return std::optional<Message>();  // nothing to send again: left as it is
                 }
                 content = disappearing::updateContent(m.uid, m.sentAt, *setting);
+            } else if (m.kind == MessageKind::Sticker) {
+                auto sticker =
+                    stickerContent(r, m.uid, m.sentAt, m.stickerPackId, m.stickerId.value_or(-1),
+                                   m.expireTimer, conversation.expireRule == ExpireRule::AfterSend);
+                if (!sticker) {
+                    return std::optional<Message>();  // the pack went away: left as it failed
+                }
+                content = std::move(sticker).value();
             } else {
                 content = textContent(m.uid, m.sentAt, m.body, m.expireTimer,
                                       conversation.expireRule == ExpireRule::AfterSend);

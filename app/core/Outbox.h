@@ -45,8 +45,17 @@ public:
         QString address;
     };
     using Recipient = std::variant<std::int64_t, ByAddress>;
-    // Stores the (validated) text as an outgoing message and queues it.
-    QFuture<CoreResult<storage::Message>> queueText(const Recipient& to, const QString& body);
+    // What a message carries: a (validated) text, or a sticker this profile holds.
+    struct StickerChoice {
+        QByteArray packId;
+        std::int64_t stickerId = 0;
+    };
+    using Draft = std::variant<QString, StickerChoice>;
+    // Stores the draft as an outgoing message and queues it.
+    QFuture<CoreResult<storage::Message>> queue(const Recipient& to, const Draft& draft);
+    QFuture<CoreResult<storage::Message>> queueText(const Recipient& to, const QString& body) {
+        return queue(to, Draft(body));
+    }
     // Queues a failed message again (same uid: the recipient stores it once); false if it is
     // not an outgoing message that failed.
     QFuture<CoreResult<bool>> retry(std::int64_t messageId);

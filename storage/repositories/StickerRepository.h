@@ -23,6 +23,13 @@ public:
     StoreResult<std::vector<StickerPack>> packs(bool installedOnly);
     StoreResult<void> setInstalled(const QByteArray& packId, bool installed);
     StoreResult<void> setPublished(const QByteArray& packId, std::int64_t at);
+    // A built-in pack is hidden from the picker rather than removed.
+    StoreResult<void> setHidden(const QByteArray& packId, bool hidden);
+    // When a newer version of the pack was last looked for.
+    StoreResult<void> setChecked(const QByteArray& packId, std::int64_t at);
+    // Removes the packs nothing refers to: not built in, not installed, and shown by no
+    // message (a pack learnt from a received sticker). Returns how many.
+    StoreResult<int> removeUnreferenced();
     // Removes the pack with all its stickers.
     StoreResult<bool> removePack(const QByteArray& packId);
 
@@ -30,6 +37,14 @@ public:
     StoreResult<void> putSticker(const Sticker& sticker);
     // The stickers of a pack, without image bytes (hasImage tells whether they are here).
     StoreResult<std::vector<Sticker>> stickers(const QByteArray& packId);
+    // Removes the stickers of the pack whose ids are not in `keep` (a new version dropped
+    // them). Returns how many.
+    StoreResult<int> keepOnlyStickers(const QByteArray& packId,
+                                         const std::vector<std::int64_t>& keep);
+    // The sticker was sent now (the picker's recents).
+    StoreResult<void> markUsed(const QByteArray& packId, std::int64_t stickerId, std::int64_t at);
+    // The most recently sent stickers of installed, shown packs, newest first.
+    StoreResult<std::vector<Sticker>> recent(int limit);
     // One sticker with its image bytes.
     StoreResult<std::optional<Sticker>> sticker(const QByteArray& packId, std::int64_t stickerId);
 

@@ -154,7 +154,7 @@ private slots:
     void stickerLinks() {
         const StickerPackSecret pack = StickerPackSecret::generate();
         const QString link = stickerLink(pack);
-        QVERIFY(link.startsWith(QStringLiteral("tandem://stickers#pack_id=")));
+        QVERIFY(link.startsWith(QStringLiteral("tandem://stickers/#pack_id=")));
         const auto parsed = parseStickerLink(link);
         QVERIFY(parsed.has_value());
         QCOMPARE(parsed->packId, pack.packId);
