@@ -40,10 +40,11 @@ inline Unexpected<MediaError> fail(Reason reason) {
 // ignored them); anything over kMaxFrameDurationMs shows that long.
 int normalizedDurationMs(int ms);
 
-// QImageReader's allocation limit (MiB), just above what a kMaxSourcePixels RGBA frame needs:
-// a second guard behind the header check, for decoders that allocate more than they claim.
+// QImageReader's allocation limit (MiB), just above what a kMaxSourcePixels frame needs at
+// 8 bytes a pixel (a 16-bit PNG decodes to RGBA64): a second guard behind the header check,
+// for decoders that allocate more than they claim.
 inline constexpr int kAllocationLimitMiB =
-    static_cast<int>((kMaxSourcePixels * 4 + (1 << 20) - 1) / (1 << 20)) + 1;
+    static_cast<int>((kMaxSourcePixels * 8 + (1 << 20) - 1) / (1 << 20)) + 1;
 
 inline const std::uint8_t* bytesOf(const QByteArray& bytes) {
     return reinterpret_cast<const std::uint8_t*>(bytes.constData());  // NOLINT: byte view

@@ -8,6 +8,7 @@
 
 #include "media/ImageDecoder.h"
 #include "media/MediaSupport.h"
+#include "media/WebpDecoder.h"
 #include "media/WebpEncoder.h"
 
 namespace tandem::media {
@@ -92,7 +93,7 @@ Expected<EncodedSticker, MediaError> encodeAnimation(std::vector<Frame> frames) 
     // The last resort: half the frame rate at the lowest quality, again while it is too large
     // and at least two frames would remain. At most log2(kMaxFrames) rounds.
     while (!result && result.error().code == MediaError::Code::EncodeFailed &&
-           lastSize >= kMaxStickerBytes && frames.size() >= 4) {
+           lastSize >= kMaxStickerBytes && frames.size() > 2) {
         frames = everyOtherFrame(frames);
         TANDEM_TRY_ASSIGN(QByteArray webp, detail::encodeAnimatedWebp(frames, kLowestQuality));
         lastSize = webp.size();
@@ -127,7 +128,11 @@ Expected<EncodedSticker, MediaError> encodeSticker(const DecodedImage& image) {
     if (canvases.size() == 1) {
         return encodeStill(canvases.front().image);
     }
-    return encodeAnimation(std::move(canvases));
+    TANDEM_TRY_ASSIGN(EncodedSticker sticker, encodeAnimation(std::move(canvases)));
+    // Count what the file holds: identical neighbouring frames were merged into one.
+    TANDEM_TRY_ASSIGN(const detail::WebpHeader written, detail::readWebpHeader(sticker.webp));
+    sticker.frames = written.frames;
+    return sticker;
 }
 
 Expected<EncodedSticker, MediaError> stickerFromBytes(const QByteArray& bytes) {

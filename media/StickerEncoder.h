@@ -7,8 +7,9 @@
 // - Every limit below is checked before the memory it guards is allocated: the file size,
 //   then the canvas size read from the header (a 100000x100000 PNG of a few hundred bytes is
 //   TooLarge without decoding), then frames one by one as they are decoded.
-// - Corrupt or truncated input is Corrupt: never a crash, never a partial image, and every
-//   loop is bounded by a limit, not by what the file claims.
+// - Corrupt or truncated input is Corrupt: never a crash, never a partial image (except a
+//   truncated JPEG, which libjpeg completes in grey), and every loop is bounded by a limit,
+//   not by what the file claims.
 // - Frame images are QImage::Format_RGBA8888 (not premultiplied: what libwebp reads and
 //   writes). Frame durations of 0-10 ms become 100 ms, as browsers show them.
 // - A sticker is exactly 512x512: the image is scaled (up or down, smooth, aspect ratio kept)
@@ -77,8 +78,8 @@ Expected<DecodedImage, MediaError> decodeImage(const QByteArray& bytes);
 
 struct EncodedSticker {
     QByteArray webp;
-    QSize size;  // always kStickerSide x kStickerSide
-    int frames = 1;
+    QSize size;       // always kStickerSide x kStickerSide
+    int frames = 1;   // in the file: WebPAnimEncoder merges identical neighbours
     int quality = 0;  // the quality that fitted
     bool animated() const { return frames > 1; }
 };

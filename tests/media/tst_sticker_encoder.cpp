@@ -71,6 +71,9 @@ private slots:
         QTest::newRow("webp") << encodeWebpStill(source) << ImageFormat::Webp;
         QTest::newRow("gif") << gif({300, 200}, {{drawing({300, 200}), 0}}) << ImageFormat::Gif;
         QTest::newRow("small png, scaled up") << encodePng(drawing({64, 48})) << ImageFormat::Png;
+        QTest::newRow("16-bit png")
+            << encodePng(drawing({600, 300}, 3).convertToFormat(QImage::Format_RGBA64))
+            << ImageFormat::Png;
     }
     void eachFormatBecomesASticker() {
         QFETCH(QByteArray, bytes);
@@ -160,6 +163,19 @@ private slots:
         QVERIFY(back);
         QCOMPARE(back->frames.size(), std::size_t{3});
         QCOMPARE(durationsOf(*back), (std::vector<int>{50, 120, 100}));
+    }
+
+    void identicalNeighbourFramesAreCountedAsWritten() {
+        const auto frames = threeFrames({100, 100});
+        DecodedImage input{ImageFormat::Gif, {100, 100}, {}};
+        for (const QImage& image : {frames[0], frames[0], frames[1], frames[2]}) {
+            input.frames.push_back(Frame{image, 100});
+        }
+        const auto sticker = encodeSticker(input);
+        QVERIFY(sticker);
+        const auto back = decodeImage(sticker->webp);
+        QCOMPARE(static_cast<int>(back.value().frames.size()), sticker->frames);
+        QCOMPARE(durationsOf(*back).front(), 200);  // the first frame shows twice as long
     }
 
     void animatedWebpStaysAnimated() {
