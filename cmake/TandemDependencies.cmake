@@ -13,5 +13,8 @@ find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
 set_property(TARGET PkgConfig::SQLCIPHER APPEND PROPERTY
              INTERFACE_COMPILE_DEFINITIONS SQLITE_HAS_CODEC)
 find_package(Protobuf 3.21 REQUIRED)
+# media/: stickers are encoded and checked with libwebp itself (animated WebP needs the mux
+# and demux libraries; Qt's WebP plugin cannot write animations).
+pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp libwebpmux libwebpdemux)
 
 qt_standard_project_setup(REQUIRES 6.4)

@@ -26,7 +26,9 @@ PACKAGES=(
   fonts-dejavu-core
   # libraries
   libsodium-dev libsqlcipher-dev libssl-dev sqlcipher libsqlite3-dev libprotobuf-dev protobuf-compiler
-  qtkeychain-qt6-dev libqrencode-dev
+  qtkeychain-qt6-dev libqrencode-dev libwebp-dev
+  # bench/sticker_bench compares the sticker encoder with cwebp
+  webp
   # the OS keychain (Secret Service) for QtKeychain, and a private session bus for its tests
   gnome-keyring libsecret-1-0 dbus
   # tests and benchmarks (xdotool drives the real app binaries under Xvfb; libx11-dev for
