@@ -281,8 +281,6 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_by_conversation ON messages(conversation_id);
 CREATE INDEX messages_by_expiry ON messages(expires_at) WHERE expires_at IS NOT NULL;
-CREATE INDEX messages_sticker_pack ON messages(sticker_pack_id)
-    WHERE sticker_pack_id IS NOT NULL;
 CREATE INDEX messages_unread ON messages(conversation_id)
     WHERE direction = 1 AND read_at IS NULL;
 
@@ -376,6 +374,9 @@ CREATE TABLE received_envelopes (
     PRIMARY KEY (mode, digest)
 ) WITHOUT ROWID;
 CREATE INDEX received_envelopes_by_time ON received_envelopes(received_at);
+
+CREATE INDEX messages_sticker_pack ON messages(sticker_pack_id)
+    WHERE sticker_pack_id IS NOT NULL;
 )sql";
 
 consteval bool migrationsAreOrdered(const std::array<Migration, kSchemaVersion>& migrations) {

@@ -103,14 +103,27 @@ private slots:
         manifest.title = QStringLiteral("Cats 🐱");
         manifest.author = QStringLiteral("Alice");
         manifest.coverId = 1;
-        manifest.stickers = {{0, QStringLiteral("😺"), QStringLiteral("image/png")},
-                             {1, QStringLiteral("😸"), QStringLiteral("image/webp")}};
+        manifest.stickers = {
+            {0, QStringLiteral("😺"), QStringLiteral("image/png"), QByteArrayLiteral("b0"), 100},
+            {1, QStringLiteral("😸"), QStringLiteral("image/webp"), QByteArray(32, 'x'), 5000}};
         const Bytes sealedManifest = encryptStickerManifest(pack, manifest);
         const auto back = decryptStickerManifest(pack, sealedManifest);
         QVERIFY2(back.has_value(), qPrintable(back ? QString() : back.error().message));
         QCOMPARE(back->title, manifest.title);
         QCOMPARE(back->stickers.size(), std::size_t{2});
         QCOMPARE(back->stickers[1].emoji, QStringLiteral("😸"));
+        // Where each image is on the network travels with it.
+        QCOMPARE(back->stickers[1].blobId, QByteArray(32, 'x'));
+        QCOMPARE(back->stickers[1].blobSize, std::uint64_t{5000});
+        // A manifest may not name a blob id past the limit, nor an image larger than a sticker.
+        StickerManifest lying = manifest;
+        lying.stickers[0].blobId = QByteArray(kMaxStickerBlobIdBytes + 1, 'y');
+        QCOMPARE(decryptStickerManifest(pack, encryptStickerManifest(pack, lying)).error().code,
+                 CryptoErrorCode::Malformed);
+        lying = manifest;
+        lying.stickers[0].blobSize = kMaxStickerImageBytes + 1000;
+        QCOMPARE(decryptStickerManifest(pack, encryptStickerManifest(pack, lying)).error().code,
+                 CryptoErrorCode::Malformed);
         QVERIFY(toString(sealedManifest).find("Cats") == std::string::npos);
 
         const Bytes image(50000, 0x42);
@@ -136,16 +149,16 @@ private slots:
         StickerManifest empty;
         QCOMPARE(encode(empty).error().code, CryptoErrorCode::Malformed);
         StickerManifest duplicate;
-        duplicate.stickers = {{1, {}, {}}, {1, {}, {}}};
+        duplicate.stickers = {{1, {}, {}, {}, 0}, {1, {}, {}, {}, 0}};
         duplicate.coverId = 1;
         QVERIFY(encode(duplicate).error().message.contains(QStringLiteral("twice")));
         StickerManifest noCover;
-        noCover.stickers = {{1, {}, {}}};
+        noCover.stickers = {{1, {}, {}, {}, 0}};
         noCover.coverId = 2;
         QVERIFY(encode(noCover).error().message.contains(QStringLiteral("cover")));
         StickerManifest tooMany;
         for (std::uint32_t i = 0; i <= kMaxStickersPerPack; ++i) {
-            tooMany.stickers.push_back({i, {}, {}});
+            tooMany.stickers.push_back({i, {}, {}, {}, 0});
         }
         QCOMPARE(encode(tooMany).error().code, CryptoErrorCode::Malformed);
         QCOMPARE(decodeStickerManifest(hex("ffffffff")).error().code, CryptoErrorCode::Malformed);
