@@ -9,6 +9,11 @@
 //  - received() may deliver the same envelope more than once (at-least-once); the core
 //    dedupes by message uid and calls acknowledge() only after committing it locally.
 //  - Blobs (sticker packs, attachments) are ciphertext only; the transport never sees keys.
+//  - Records (crypto/SignedRecord.h) are the latest version of something, signed by its owner
+//    (an editable sticker pack's manifest): putRecord() answers recordStored(id, version) or
+//    recordFailed (StaleVersion with the version the network holds when it is not newer);
+//    getRecord() answers recordFetched with a record the transport verified (the signature,
+//    and that it is at the address asked for), or recordFailed (NotFound when none is there).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +24,8 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+
+#include "crypto/SignedRecord.h"
 
 // One category per layer and transport (README: QT_LOGGING_RULES).
 Q_DECLARE_LOGGING_CATEGORY(lcTransport)
@@ -49,11 +56,13 @@ struct TransportError {
         Deferred,
         StaleIdentity,  // relay: sealed for an identity its recipient no longer has
         Full,           // the recipient's mailbox (or a node's store) is full: retried later
-        Locked          // relay: the number is registration-locked (the PIN proves it)
+        Locked,         // relay: the number is registration-locked (the PIN proves it)
+        StaleVersion    // a record: the network holds this version or a higher one
     };
     Code code = Code::Network;
     QString message;
     bool retryable = true;
+    std::uint64_t storedVersion = 0;  // StaleVersion: the version the network holds
 };
 
 struct OutgoingEnvelope {
@@ -92,6 +101,12 @@ public:
     virtual void putBlob(const QByteArray& requestId, const QByteArray& ciphertext) = 0;
     // Downloads; answers with blobFetched(requestId, ciphertext) or blobFailed.
     virtual void getBlob(const QByteArray& requestId, const BlobRef& ref) = 0;
+    // Stores a record (signRecord()); answers with recordStored(requestId, its version) or
+    // recordFailed.
+    virtual void putRecord(const QByteArray& requestId, const crypto::SignedRecord& record) = 0;
+    // The latest record at `address` (recordAddress()); answers with recordFetched(requestId,
+    // record), verified, or recordFailed (NotFound: no record there).
+    virtual void getRecord(const QByteArray& requestId, const QByteArray& address) = 0;
 
 signals:
     void received(const tandem::transport::IncomingEnvelope& envelope);
@@ -102,6 +117,9 @@ signals:
     void blobStored(const QByteArray& requestId, const tandem::transport::BlobRef& ref);
     void blobFetched(const QByteArray& requestId, const QByteArray& ciphertext);
     void blobFailed(const QByteArray& requestId, const tandem::transport::TransportError& error);
+    void recordStored(const QByteArray& requestId, quint64 storedVersion);
+    void recordFetched(const QByteArray& requestId, const tandem::crypto::SignedRecord& record);
+    void recordFailed(const QByteArray& requestId, const tandem::transport::TransportError& error);
 };
 
 }  // namespace tandem::transport
@@ -110,3 +128,4 @@ Q_DECLARE_METATYPE(tandem::transport::TransportStatus)
 Q_DECLARE_METATYPE(tandem::transport::TransportError)
 Q_DECLARE_METATYPE(tandem::transport::IncomingEnvelope)
 Q_DECLARE_METATYPE(tandem::transport::BlobRef)
+Q_DECLARE_METATYPE(tandem::crypto::SignedRecord)

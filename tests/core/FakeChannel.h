@@ -4,6 +4,7 @@
 // the same item shows as different bytes); "opening" reads it back the same way.
 #pragma once
 
+#include <map>
 #include <vector>
 
 #include <QDateTime>
@@ -43,6 +44,35 @@ public:
     }
     void getBlob(const QByteArray& requestId, const transport::BlobRef&) override {
         emit blobFailed(requestId, {transport::TransportError::Code::Rejected, "fake", false});
+    }
+
+    // Records are kept here by the servers' rules: verified, and a higher version (or the
+    // same record again) replaces what is held; anything else is StaleVersion.
+    std::map<QByteArray, crypto::SignedRecord> records;
+    void putRecord(const QByteArray& requestId, const crypto::SignedRecord& record) override {
+        using Code = transport::TransportError::Code;
+        if (const auto valid = crypto::verifyRecord(record); !valid) {
+            emit recordFailed(requestId, {Code::Rejected, valid.error().message, false});
+            return;
+        }
+        const auto held = records.find(record.address);
+        if (held != records.end() &&
+            crypto::compareRecords(held->second, record) == crypto::RecordOrder::Stale) {
+            emit recordFailed(requestId, {Code::StaleVersion, QStringLiteral("stale version"),
+                                          false, held->second.version});
+            return;
+        }
+        records[record.address] = record;
+        emit recordStored(requestId, record.version);
+    }
+    void getRecord(const QByteArray& requestId, const QByteArray& address) override {
+        const auto held = records.find(address);
+        if (held == records.end()) {
+            emit recordFailed(requestId, {transport::TransportError::Code::NotFound,
+                                          QStringLiteral("no such record"), false});
+            return;
+        }
+        emit recordFetched(requestId, held->second);
     }
 
     void accept(const QByteArray& id) { emit accepted(id, QDateTime::currentMSecsSinceEpoch()); }

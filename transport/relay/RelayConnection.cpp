@@ -211,6 +211,9 @@ std::optional<TransportError> RelayConnection::errorOf(const proto::relay::Serve
             return TransportError{TransportError::Code::Full, message, true};
         case Error::REGISTRATION_LOCKED:
             return TransportError{TransportError::Code::Locked, message, false};
+        case Error::STALE_VERSION:
+            return TransportError{TransportError::Code::StaleVersion, message, false,
+                                  frame.error().stored_version()};
         default:
             return TransportError{TransportError::Code::Rejected, message, false};
     }

@@ -310,4 +310,64 @@ void RelayTransport::fetchBlobChunk(const QByteArray& requestId, const QString& 
     });
 }
 
+void RelayTransport::putRecord(const QByteArray& requestId, const crypto::SignedRecord& record) {
+    RelayConnection* c = control();
+    if (c == nullptr) {
+        emit recordFailed(requestId,
+                          {TransportError::Code::Network, QStringLiteral("not connected"), true});
+        return;
+    }
+    ClientFrame frame;
+    *frame.mutable_put_record()->mutable_record() = crypto::toProto(record);
+    c->request(frame).then(this, [this, requestId](RelayReply reply) {
+        if (!reply) {
+            emit recordFailed(requestId, reply.error());
+        } else if (const auto error = RelayConnection::errorOf(*reply)) {
+            emit recordFailed(requestId, *error);
+        } else if (!reply->has_record_stored()) {
+            emit recordFailed(requestId, {TransportError::Code::Rejected,
+                                          QStringLiteral("unexpected answer"), true});
+        } else {
+            emit recordStored(requestId, reply->record_stored().version());
+        }
+    });
+}
+
+void RelayTransport::getRecord(const QByteArray& requestId, const QByteArray& address) {
+    RelayConnection* c = control();
+    if (c == nullptr) {
+        emit recordFailed(requestId,
+                          {TransportError::Code::Network, QStringLiteral("not connected"), true});
+        return;
+    }
+    ClientFrame frame;
+    frame.mutable_get_record()->set_address(address.toStdString());
+    c->request(frame).then(this, [this, requestId, address](RelayReply reply) {
+        if (!reply) {
+            emit recordFailed(requestId, reply.error());
+            return;
+        }
+        if (const auto error = RelayConnection::errorOf(*reply)) {
+            emit recordFailed(requestId, *error);
+            return;
+        }
+        // The relay's word is not taken: the record must be the owner's, at this address.
+        const crypto::SignedRecord record = crypto::fromProto(reply->record_data().record());
+        if (const auto valid = crypto::verifyRecord(record); !valid) {
+            emit recordFailed(requestId,
+                              {TransportError::Code::Rejected,
+                               QStringLiteral("the relay answered with a record that does not "
+                                              "verify: %1")
+                                   .arg(valid.error().message),
+                               false});
+        } else if (record.address != address) {
+            emit recordFailed(requestId,
+                              {TransportError::Code::Rejected,
+                               QStringLiteral("the relay answered with another record"), false});
+        } else {
+            emit recordFetched(requestId, record);
+        }
+    });
+}
+
 }  // namespace tandem::transport

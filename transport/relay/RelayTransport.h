@@ -43,6 +43,8 @@ public:
     void acknowledge(const QByteArray& serverId) override;
     void putBlob(const QByteArray& requestId, const QByteArray& ciphertext) override;
     void getBlob(const QByteArray& requestId, const BlobRef& ref) override;
+    void putRecord(const QByteArray& requestId, const crypto::SignedRecord& record) override;
+    void getRecord(const QByteArray& requestId, const QByteArray& address) override;
 
     // The authenticated connection, for account requests (prekeys, bundles, certificates);
     // nullptr until authenticated.

@@ -28,6 +28,11 @@ struct RelayLimits {
     qint64 maxBlobBytes = 8 * 1024 * 1024;
     qint64 maxBlobChunk = 512 * 1024;
     qint64 maxBlobBytesTotal = 4LL * 1024 * 1024 * 1024;  // every blob together (BlobStore.h)
+    // Signed records (RelayRecords): puts per account — bursts of 30, then one every 2 s —
+    // and all records together, each charged its payload and RecordTable::kRowCharge.
+    double recordPutsPerSecond = 0.5;
+    int recordPutBurst = 30;
+    qint64 maxRecordBytesTotal = 1LL * 1024 * 1024 * 1024;
     int maxPreKeysPerUpload = 100;
     int maxPreKeysStored = 200;
     // A bundle fetch that leaves an account fewer one-time prekeys than this tells its

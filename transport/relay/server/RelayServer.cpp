@@ -14,6 +14,7 @@
 #include "transport/relay/server/RelayAccounts.h"
 #include "transport/relay/server/RelayBlobs.h"
 #include "transport/relay/server/RelayMailbox.h"
+#include "transport/relay/server/RelayRecords.h"
 #include "transport/relay/server/RelayStore.h"
 
 namespace tandem::relay {
@@ -102,6 +103,7 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
     store_ = std::move(store).value();
     accounts_ = std::make_unique<RelayAccounts>(*store_, codes_, *identity_, limits_, clients_);
     mailbox_ = std::make_unique<RelayMailbox>(*store_, limits_, clients_);
+    records_ = std::make_unique<RelayRecords>(store_->database(), limits_, clients_);
     if (!mailbox_->start(error)) {
         return false;
     }
@@ -123,7 +125,8 @@ void RelayServer::onFrame(RelayClient& c, const QByteArray& bytes) {
     const bool needsAccount = frame.has_upload_prekeys() || frame.has_fetch_bundle() ||
                               frame.has_lookup() || frame.has_get_certificate() ||
                               frame.has_ack() || frame.has_put_blob() ||
-                              frame.has_prekey_status() || frame.has_set_registration_lock();
+                              frame.has_prekey_status() || frame.has_set_registration_lock() ||
+                              frame.has_put_record() || frame.has_get_record();
     if (needsAccount && !c.account) {
         clients_.replyError(c, id, Error::UNAUTHORIZED, QStringLiteral("authenticate first"));
         return;
@@ -154,6 +157,10 @@ void RelayServer::onFrame(RelayClient& c, const QByteArray& bytes) {
             return blobs_->put(c, id, frame.put_blob());
         case ClientFrame::kGetBlob:
             return blobs_->get(c, id, frame.get_blob());
+        case ClientFrame::kPutRecord:
+            return records_->put(c, id, frame.put_record());
+        case ClientFrame::kGetRecord:
+            return records_->get(c, id, frame.get_record());
         case ClientFrame::kPrekeyStatus:
             return accounts_->preKeyStatus(c, id);
         case ClientFrame::kSetRegistrationLock:
@@ -171,6 +178,9 @@ void RelayServer::purge() {
     }
     if (blobs_) {
         blobs_->purge(now);
+    }
+    if (records_) {
+        records_->purge(now);
     }
 }
 

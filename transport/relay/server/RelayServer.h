@@ -1,11 +1,12 @@
 // RelayServer: Signal mode's relay (tandem-relayd). Accounts by phone number, prekeys,
 // store-and-forward mailboxes pushed to connected recipients, sealed-sender delivery,
-// sender certificates, and a blob store — over SecureChannel, on one event-loop thread.
+// sender certificates, a blob store and signed records — over SecureChannel, on one event-loop
+// thread.
 //
 // It loads the relay's key and store, then wires the parts: connections (RelayClients, on
 // the daemons' daemon::ClientConnections), accounts (RelayAccounts), mailboxes
-// (RelayMailbox) and blobs (RelayBlobs); what it does itself is read each frame and hand it
-// to the part that serves it.
+// (RelayMailbox), blobs (RelayBlobs) and records (RelayRecords); what it does itself is read each
+// frame and hand it to the part that serves it.
 //
 // Bad input: a frame that does not parse, a request over a limit, a flood or a client that
 // does not read its deliveries gets an Error frame and its connection is closed; nothing
@@ -29,6 +30,7 @@ class CodeSender;
 class RelayAccounts;
 class RelayBlobs;
 class RelayMailbox;
+class RelayRecords;
 class RelayStore;
 
 class RelayServer : public QObject {
@@ -59,6 +61,7 @@ private:
     std::unique_ptr<RelayAccounts> accounts_;
     std::unique_ptr<RelayMailbox> mailbox_;
     std::unique_ptr<RelayBlobs> blobs_;
+    std::unique_ptr<RelayRecords> records_;
     QTimer purgeTimer_;
 };
 

@@ -8,6 +8,7 @@
 
 #include "transport/Transport.h"
 #include "transport/daemon/DaemonData.h"
+#include "transport/daemon/RecordTable.h"
 #include "transport/relay/Address.h"
 #include "transport/relay/server/RegistrationLocks.h"
 
@@ -68,7 +69,7 @@ CREATE TABLE IF NOT EXISTS registration_locks (
     failures INTEGER NOT NULL DEFAULT 0,
     failures_since INTEGER NOT NULL DEFAULT 0
 );
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 )sql";
 
 // Version 1 had no account ids: every account gets a random one, numbers stay private.
@@ -78,8 +79,9 @@ ALTER TABLE accounts ADD COLUMN share_phone INTEGER NOT NULL DEFAULT 0;
 UPDATE accounts SET aci = randomblob(16);
 )sql";
 
-// Version 2 had no registration locks: kSchema adds their table.
-constexpr int kSchemaVersion = 3;
+// Version 2 had no registration locks, version 3 no signed records: kSchema and
+// daemon::RecordTable::kSchema add their tables.
+constexpr int kSchemaVersion = 4;
 
 }  // namespace
 
@@ -94,9 +96,13 @@ Expected<std::unique_ptr<RelayStore>, QString> RelayStore::open(const QString& d
     const std::int64_t version = opened->version;
     if (version == 1) {
         auto tx = Transaction::begin(*db);
-        if (!tx || !db->exec(kMigrateFrom1) || !db->exec(kSchema) || !tx->commit()) {
+        if (!tx || !db->exec(kMigrateFrom1) || !db->exec(daemon::RecordTable::kSchema) ||
+            !db->exec(kSchema) || !tx->commit()) {
             return unexpected(QStringLiteral("cannot upgrade %1").arg(path));
         }
+    }
+    if (auto r = db->exec(daemon::RecordTable::kSchema); !r) {
+        return unexpected(r.error().message);
     }
     if (auto r = db->exec(kSchema); !r) {
         return unexpected(r.error().message);
