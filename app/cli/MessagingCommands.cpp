@@ -112,7 +112,9 @@ int runSend(CommandContext& ctx) {
         }
         if (sticker) {
             // The built-in packs are there on a profile's first use, network or not.
-            awaitFuture(messenger.stickers().installBuiltins());
+            if (auto builtins = awaitFuture(messenger.stickers().installBuiltins()); !builtins) {
+                return fail(ctx, builtins.error().message);
+            }
         }
         const auto queued =
             awaitFuture(sticker ? messenger.sendSticker(*mode, to, packId, stickerId)

@@ -252,7 +252,8 @@ int runList(CommandContext& ctx) {
     if (auto opened = openProfile(ctx, store); !opened) {
         return fail(ctx, opened.error().message);
     }
-    core::StickerService service(store, core::Channels());
+    const core::Channels none;  // no network: the store only
+    core::StickerService service(store, none);
     if (auto builtins = awaitFuture(service.installBuiltins()); !builtins) {
         return fail(ctx, builtins.error().message);
     }
@@ -321,8 +322,11 @@ int runExport(CommandContext& ctx, const QStringList& args) {
     if (auto opened = openProfile(ctx, store); !opened) {
         return fail(ctx, opened.error().message);
     }
-    core::StickerService service(store, core::Channels());
-    awaitFuture(service.installBuiltins());
+    const core::Channels none;  // no network: the store only
+    core::StickerService service(store, none);
+    if (auto builtins = awaitFuture(service.installBuiltins()); !builtins) {
+        return fail(ctx, builtins.error().message);
+    }
     const auto stickers = awaitFuture(store.read([packId](Repositories& r) -> StoreResult<std::vector<Sticker>> {
         TANDEM_TRY_ASSIGN(const auto listed, r.stickers.stickers(packId));
         std::vector<Sticker> out;
@@ -366,7 +370,8 @@ int runRemove(CommandContext& ctx, const QStringList& args) {
     if (auto opened = openProfile(ctx, store); !opened) {
         return fail(ctx, opened.error().message);
     }
-    core::StickerService service(store, core::Channels());
+    const core::Channels none;  // no network: the store only
+    core::StickerService service(store, none);
     if (auto removed = awaitFuture(service.uninstall(packId)); !removed) {
         return fail(ctx, removed.error().message);
     }

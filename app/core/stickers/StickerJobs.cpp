@@ -19,13 +19,6 @@ crypto::ByteView viewOf(const QByteArray& bytes) {
             static_cast<std::size_t>(bytes.size())};
 }
 
-crypto::StickerPackSecret cloneSecret(const crypto::StickerPackSecret& pack) {
-    crypto::StickerPackSecret copy;
-    copy.packId = pack.packId;
-    copy.packKey = pack.packKey.clone();
-    return copy;
-}
-
 }  // namespace
 
 // ---- publishing ---------------------------------------------------------------------------

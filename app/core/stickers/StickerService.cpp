@@ -27,7 +27,7 @@ QFuture<CoreResult<T>> ready(CoreResult<T> value) {
 crypto::StickerPackSecret secretOf(const StickerPack& pack) {
     crypto::StickerPackSecret s;
     s.packId.assign(pack.packId.begin(), pack.packId.end());
-    s.packKey = pack.packKey ? pack.packKey->clone() : crypto::SecretBytes();
+    s.packKey = pack.packKey ? pack.packKey->clone() : SecretBytes();
     return s;
 }
 
@@ -170,7 +170,7 @@ QFuture<CoreResult<int>> StickerService::installBuiltins() {
                 }
                 StickerPack p;
                 p.packId = d.packId;
-                p.packKey = makeSecret(crypto::SecretBytes(
+                p.packKey = makeSecret(SecretBytes(
                     reinterpret_cast<const std::uint8_t*>(d.packKey.constData()),  // NOLINT
                     static_cast<std::size_t>(d.packKey.size())));
                 p.title = d.title;
@@ -253,7 +253,7 @@ QFuture<CoreResult<StickerService::Published>> StickerService::edit(const QByteA
                                 reinterpret_cast<const char*>(owner.publicKey.data()),  // NOLINT
                                 static_cast<qsizetype>(owner.publicKey.size()));
                             p.packId = crypto::recordName(ownerKey);
-                            crypto::SecretBytes key(crypto::kKeySize);
+                            SecretBytes key(crypto::kKeySize);
                             randombytes_buf(key.data(), key.size());
                             p.packKey = makeSecret(std::move(key));
                             p.ownerSecret = makeSecret(owner.secretKey.clone());
