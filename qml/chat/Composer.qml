@@ -59,7 +59,7 @@ Pane {
             text: "☺"
             font.pixelSize: 20
             Accessible.name: qsTr("Stickers")
-            ToolTip.visible: hovered
+            ToolTip.visible: hovered && !picker.opened
             ToolTip.text: qsTr("Stickers")
             onClicked: picker.opened ? picker.close() : picker.open()
         }

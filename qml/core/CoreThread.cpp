@@ -55,7 +55,10 @@ void CoreThread::wire(core::Messenger* messenger) {
     connect(messenger, &core::Messenger::messageReceived, messenger,
             [this, g](const Message& m, const QString& from, Mode) {
                 const bool notice = m.kind == MessageKind::Notice;
-                toHome(g, [this, id = m.conversationId, from, body = m.body, notice,
+                // A sticker is told as one, with its emoji (what the notification can show).
+                const QString body =
+                    m.kind == MessageKind::Sticker ? tr("Sticker %1").arg(m.body) : m.body;
+                toHome(g, [this, id = m.conversationId, from, body, notice,
                            disappearing = m.expireTimer > 0] {
                     emit conversationChanged(id);
                     if (!notice) {  // a setting line is no message to be told about

@@ -123,6 +123,23 @@ Page {
                             text: qsTr("or drop PNG, JPEG, WebP or GIF files here. Each needs one emoji; animated GIF and WebP stay animated.")
                         }
                     }
+                    Rectangle {
+                        objectName: "dropZone"
+                        visible: creator.drafts.count === 0
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: 160
+                        radius: 10
+                        color: "transparent"
+                        border.color: Theme.separator
+                        border.width: 2
+                        Label {
+                            textFormat: Text.PlainText
+                            anchors.centerIn: parent
+                            color: Theme.muted
+                            text: qsTr("Drop images here")
+                        }
+                        TapHandler { onTapped: files.open() }
+                    }
                     Flow {
                         Layout.fillWidth: true
                         spacing: 8
@@ -149,6 +166,7 @@ Page {
                             objectName: "publishButton"
                             text: creator.state === StickerCreator.Publishing ? qsTr("Publishing…") : qsTr("Publish")
                             enabled: creator.canPublish
+                            opacity: enabled ? 1 : 0.5
                             highlighted: true
                             palette.button: page.accent
                             palette.buttonText: "white"
