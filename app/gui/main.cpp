@@ -42,12 +42,23 @@ int main(int argc, char* argv[]) {
                       QStringLiteral("Open the conversation with ADDRESS (a phone number or "
                                      "Session ID) once unlocked."),
                       QStringLiteral("ADDRESS")});
+    parser.addPositionalArgument(
+        QStringLiteral("link"),
+        QStringLiteral("A sticker pack link (tandem://stickers/#pack_id=…&pack_key=…) to show, "
+                       "with Install, once unlocked."),
+        QStringLiteral("[link]"));
     parser.process(app);
     const QString profile = parser.isSet(QStringLiteral("profile"))
                                 ? parser.value(QStringLiteral("profile"))
                                 : tandem::core::defaultProfileDirectory();
     tandem::gui::AppWindow window(profile);
     window.core().setOpenAtStart(parser.value(QStringLiteral("open")).trimmed().toLower());
+    // The desktop hands tandem:// links over as the argument (x-scheme-handler/tandem).
+    for (const QString& arg : parser.positionalArguments()) {
+        if (arg.startsWith(QLatin1String("tandem://"), Qt::CaseInsensitive)) {
+            window.core().setLinkAtStart(arg.trimmed());
+        }
+    }
     if (!window.load()) {
         return 1;
     }

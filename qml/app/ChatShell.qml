@@ -8,6 +8,7 @@ import Tandem.Conversations
 import Tandem.Chat
 import Tandem.Latency
 import Tandem.Settings
+import Tandem.Stickers
 
 // The messenger: the header (mode toggle, connection), the conversation list, the open
 // conversation; latency and settings over the whole window. Keyboard: Ctrl+N starts a
@@ -73,6 +74,36 @@ Page {
         }
     }
     FullWindowPopup {
+        id: stickersPopup
+        objectName: "stickersPopup"
+        contentItem: Loader {
+            active: stickersPopup.visible
+            sourceComponent: StickerCreatorPage {
+                objectName: "stickerCreatorPage"
+                core: shell.core
+                accent: shell.accent
+                onCloseRequested: stickersPopup.close()
+            }
+        }
+    }
+    // A sticker pack link: from the command line (tandem tandem://stickers/…) or the composer.
+    StickerInstallDialog {
+        id: installDialog
+        core: shell.core
+        accent: shell.accent
+    }
+    function showLinkAtStart() {
+        if (shell.core.linkAtStart.length > 0) {
+            installDialog.show(shell.core.linkAtStart)
+            shell.core.linkAtStart = ""
+        }
+    }
+    Component.onCompleted: showLinkAtStart()
+    Connections {
+        target: shell.core
+        function onLinkAtStartChanged() { shell.showLinkAtStart() }
+    }
+    FullWindowPopup {
         id: settingsPopup
         objectName: "settingsPopup"
         contentItem: Loader {
@@ -102,6 +133,7 @@ Page {
         accent: shell.accent
         onLatencyRequested: latencyPopup.open()
         onSettingsRequested: settingsPopup.open()
+        onStickersRequested: stickersPopup.open()
     }
 
     AccountSetup {
@@ -149,6 +181,7 @@ Page {
             title: shell.openConversation.title
             address: shell.openConversation.address
             noteToSelf: shell.openConversation.noteToSelf
+            onStickerLinkFound: function(link) { installDialog.show(link) }
             onSent: function(address) {
                 if (shell.openConversation.id === -1) shell.pendingOpen = address
             }

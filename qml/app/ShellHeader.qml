@@ -12,6 +12,7 @@ ToolBar {
     property color accent
     signal latencyRequested()
     signal settingsRequested()
+    signal stickersRequested()
     background: Rectangle {
         color: Theme.panel
         Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 2; color: bar.accent }
@@ -126,6 +127,11 @@ ToolBar {
                 MenuItem {
                     text: qsTr("Note to Self")
                     onTriggered: bar.core.openNoteToSelf()
+                }
+                MenuItem {
+                    objectName: "stickersMenuItem"
+                    text: qsTr("Stickers…")
+                    onTriggered: bar.stickersRequested()
                 }
                 MenuSeparator {}
                 MenuItem {

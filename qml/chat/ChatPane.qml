@@ -5,6 +5,7 @@ import Tandem.Core
 import Tandem.Ui
 import Tandem.Contacts
 import Tandem.Chat
+import Tandem.Stickers
 
 // One conversation: a header with the contact's avatar and name, their details (safety
 // number), the messages (newest at the bottom; older pages load as the user scrolls up) in
@@ -18,6 +19,8 @@ Pane {
     property string address
     property bool noteToSelf: false
     signal sent(string address)
+    // The composer holds a sticker pack link and nothing else: the shell offers to install it.
+    signal stickerLinkFound(string link)
     padding: 0
     background: Rectangle { color: Theme.window }
 
@@ -66,6 +69,27 @@ Pane {
             pane.sent(pane.address)
         }
     }
+
+    function sendSticker(packId, stickerId) {
+        if (pane.conversationId > 0) {
+            pane.core.sendSticker(pane.conversationId, packId, stickerId)
+            pane.sent(pane.address)
+        } else if (pane.address.length > 0) {
+            pane.core.sendStickerTo(pane.address, packId, stickerId)
+            pane.sent(pane.address)
+        }
+    }
+    StickerInstall { id: linkCheck }
+    Connections {
+        target: composer
+        function onTextChanged() {
+            if (linkCheck.isLink(composer.text) && composer.text.trim() !== pane.lastLink) {
+                pane.lastLink = composer.text.trim()
+                pane.stickerLinkFound(pane.lastLink)
+            }
+        }
+    }
+    property string lastLink
 
     Label {
         textFormat: Text.PlainText
@@ -214,14 +238,24 @@ Pane {
             ScrollBar.vertical: ScrollBar {}
             delegate: MessageBubble {
                 accent: pane.accent
+                feed: pane.core.feed
                 onRetryRequested: function(id) { pane.core.retry(id) }
+                onStickerTapped: function(packId, stickerId, emoji) { packSheet.show(packId, stickerId, emoji) }
             }
         }
         Composer {
             id: composer
             Layout.fillWidth: true
             accent: pane.accent
+            feed: pane.core.feed
+            stickersAllowed: !pane.noteToSelf
             onSubmitted: function(text) { pane.send(text) }
+            onStickerChosen: function(packId, stickerId) { pane.sendSticker(packId, stickerId) }
+        }
+        StickerPackSheet {
+            id: packSheet
+            core: pane.core
+            accent: pane.accent
         }
         Dialog {
             id: customTimer

@@ -1,15 +1,23 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Tandem.Core
 import Tandem.Ui
+import Tandem.Stickers
 
 // Writing a message: Enter sends, Shift+Enter starts a new line; the newlines and spaces typed
-// after the last word are not part of the message, and blank text sends nothing.
+// after the last word are not part of the message, and blank text sends nothing. The sticker
+// button opens the picker; a lone emoji typed shows the stickers that have it, above the field.
 Pane {
     id: composerPane
     property color accent
+    property StoreFeed feed
+    property bool stickersAllowed: true
+    readonly property alias text: field.text
     signal submitted(string text)
+    signal stickerChosen(string packId, var stickerId)
     padding: 8
+    topPadding: suggestions.active ? suggestions.height + 8 : 8
     background: Rectangle { color: Theme.window; Rectangle { width: parent.width; height: 1; color: Theme.separator } }
 
     function focusField() { field.forceActiveFocus() }
@@ -20,8 +28,41 @@ Pane {
         field.clear()
     }
 
+    // Reaches out over the pane's padding to its edges, above the field.
+    StickerSuggestions {
+        id: suggestions
+        parent: composerPane
+        z: 1
+        width: composerPane.width
+        feed: composerPane.feed
+        text: composerPane.stickersAllowed ? field.text : ""
+        onChosen: function(packId, stickerId) {
+            composerPane.stickerChosen(packId, stickerId)
+            field.clear()
+        }
+    }
+    StickerPicker {
+        id: picker
+        feed: composerPane.feed
+        accent: composerPane.accent
+        x: 0
+        y: -height - 6
+        onChosen: function(packId, stickerId) { composerPane.stickerChosen(packId, stickerId) }
+        onClosed: field.forceActiveFocus()
+    }
+
     RowLayout {
         anchors.fill: parent
+        ToolButton {
+            objectName: "stickerButton"
+            visible: composerPane.stickersAllowed
+            text: "☺"
+            font.pixelSize: 20
+            Accessible.name: qsTr("Stickers")
+            ToolTip.visible: hovered && !picker.opened
+            ToolTip.text: qsTr("Stickers")
+            onClicked: picker.opened ? picker.close() : picker.open()
+        }
         ScrollView {
             Layout.fillWidth: true
             Layout.maximumHeight: 140

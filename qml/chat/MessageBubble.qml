@@ -1,11 +1,14 @@
 import QtQuick
 import QtQuick.Controls
+import Tandem.Core
 import Tandem.Ui
+import Tandem.Stickers
 
 // One message: a bubble on the right (mine, in the accent colour) or the left (theirs). A run
 // of messages on one side minutes apart is one group: tighter spacing, rounder joins, and the
 // time and ticks only under the newest. A failed message says so, and a tap sends it again.
 // A disappearing message shows what is left of its time; a setting line is a centred notice.
+// A sticker is its image, large and without a bubble, the time under it; a tap shows its pack.
 Column {
     id: item
     required property int index
@@ -21,8 +24,13 @@ Column {
     required property bool notice
     required property var expiresAt  // ms since the epoch; 0: not counting down (yet)
     required property int expireTimer
+    required property bool sticker
+    required property string stickerPack
+    required property var stickerId
+    property StoreFeed feed
     property color accent
     signal retryRequested(var messageId)
+    signal stickerTapped(string packId, var stickerId, string emoji)
 
     // The newest of a group (or a lone message) shows its time; a failed one always does.
     readonly property bool showsMeta: !joinsNewer || status === "failed" || status === "pending"
@@ -83,10 +91,49 @@ Column {
             onTapped: item.retryRequested(item.messageId)
         }
     }
+    readonly property string metaText: (item.timeLeft.length > 0 ? item.timeLeft + "  " : "") + item.timeText
+                                       + (item.outgoing ? "  " + ({
+                                             "pending": "○", "sent": "✓", "delivered": "✓✓",
+                                             "read": "✓✓ " + qsTr("read"),
+                                             "failed": "⚠ " + qsTr("not sent · tap to retry")
+                                         })[item.status] : "")
+    Column {
+        objectName: "stickerMessage"
+        visible: item.sticker && !item.notice
+        anchors.right: item.outgoing ? parent.right : undefined
+        anchors.left: item.outgoing ? undefined : parent.left
+        anchors.leftMargin: 12
+        anchors.rightMargin: 12
+        spacing: 2
+        StickerView {
+            objectName: "stickerImage"
+            anchors.right: item.outgoing ? parent.right : undefined
+            width: item.sticker ? 160 : 0
+            height: item.sticker ? 160 : 0
+            feed: item.sticker ? item.feed : null
+            packId: item.stickerPack
+            stickerId: item.sticker ? item.stickerId : -1
+            emoji: item.body
+            Accessible.role: Accessible.Graphic
+            Accessible.name: (item.outgoing ? qsTr("You: ") : "") + qsTr("Sticker %1").arg(item.body)
+            TapHandler {
+                onTapped: item.status === "failed" ? item.retryRequested(item.messageId)
+                                                   : item.stickerTapped(item.stickerPack, item.stickerId, item.body)
+            }
+        }
+        Label {
+            visible: item.sticker && item.showsMeta
+            textFormat: Text.PlainText
+            anchors.right: item.outgoing ? parent.right : undefined
+            font.pixelSize: 10
+            color: item.status === "failed" ? Theme.danger : Theme.muted
+            text: item.metaText
+        }
+    }
     Item {
-        visible: !item.notice
+        visible: !item.notice && !item.sticker
         width: parent.width
-        height: item.notice ? 0 : bubble.height
+        height: item.notice || item.sticker ? 0 : bubble.height
         Rectangle {
             id: bubble
             objectName: "bubble"
@@ -150,12 +197,7 @@ Column {
                 anchors.topMargin: 2
                 font.pixelSize: 10
                 color: item.outgoing ? "#e8f0ff" : Theme.muted
-                text: (item.timeLeft.length > 0 ? item.timeLeft + "  " : "") + item.timeText
-                      + (item.outgoing ? "  " + ({
-                            "pending": "○", "sent": "✓", "delivered": "✓✓",
-                            "read": "✓✓ " + qsTr("read"),
-                            "failed": "⚠ " + qsTr("not sent · tap to retry")
-                        })[item.status] : "")
+                text: item.metaText
                 Accessible.name: item.outgoing ? item.status : ""
             }
         }

@@ -100,6 +100,10 @@ MessageListModel::Row MessageListModel::rowOf(const Message& m) {
     row.notice = m.kind == MessageKind::Notice;
     row.expiresAt = m.expiresAt.value_or(0);
     row.expireTimer = m.expireTimer;
+    if (m.kind == MessageKind::Sticker && m.stickerId) {
+        row.stickerPack = m.stickerPackId;
+        row.stickerId = *m.stickerId;
+    }
     row.outgoing = m.direction == Direction::Outgoing;
     row.status = static_cast<int>(m.status);
     row.time = row.outgoing ? m.sentAt : m.receivedAt.value_or(m.sentAt);
@@ -327,6 +331,12 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
             return row.expiresAt;
         case ExpireTimerRole:
             return row.expireTimer;
+        case StickerRole:
+            return !row.stickerPack.isEmpty();
+        case StickerPackRole:
+            return QString::fromLatin1(row.stickerPack.toHex());
+        case StickerIdRole:
+            return row.stickerId;
         case MessageIdRole:
             return row.id;
         case OutgoingRole:
@@ -377,7 +387,10 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {JoinsNewerRole, "joinsNewer"},
             {NoticeRole, "notice"},
             {ExpiresAtRole, "expiresAt"},
-            {ExpireTimerRole, "expireTimer"}};
+            {ExpireTimerRole, "expireTimer"},
+            {StickerRole, "sticker"},
+            {StickerPackRole, "stickerPack"},
+            {StickerIdRole, "stickerId"}};
 }
 
 }  // namespace tandem::gui

@@ -51,6 +51,9 @@ public:
         NoticeRole,       // a setting line (a disappearing-message timer changed), not a bubble
         ExpiresAtRole,    // ms since the epoch when it disappears; 0: not counting down
         ExpireTimerRole,  // its disappearing timer in seconds (0: none)
+        StickerRole,      // a sticker message: shown as its image (body is its emoji)
+        StickerPackRole,  // the sticker's pack id in hex ("" when not a sticker)
+        StickerIdRole,
     };
 
     explicit MessageListModel(QObject* parent = nullptr);
@@ -88,6 +91,8 @@ private:
         bool notice = false;
         qint64 expiresAt = 0;
         qint64 expireTimer = 0;
+        QByteArray stickerPack;  // empty: not a sticker
+        qint64 stickerId = 0;
     };
     static Row rowOf(const storage::Message& m);
     static bool sameGroup(const Row& older, const Row& newer);

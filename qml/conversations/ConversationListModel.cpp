@@ -81,6 +81,8 @@ void ConversationListModel::read() {
                         row.lastText =
                             s.lastMessage->kind == MessageKind::Notice
                                 ? core::disappearing::noticeText(*s.lastMessage, row.title)
+                            : s.lastMessage->kind == MessageKind::Sticker
+                                ? tr("Sticker %1").arg(s.lastMessage->body.left(16))
                                 : s.lastMessage->body.left(200);
                         row.lastTime = s.lastMessage->receivedAt.value_or(s.lastMessage->sentAt);
                         row.lastOutgoing = s.lastMessage->direction == Direction::Outgoing;

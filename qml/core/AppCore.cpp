@@ -289,6 +289,8 @@ void AppCore::wireCore() {
     connect(&core_, &CoreThread::identityChanged, &feed_, &StoreFeed::identityChanged);
     connect(&core_, &CoreThread::latencySamplesChanged, &feed_, &StoreFeed::latencySamplesChanged);
     connect(&core_, &CoreThread::latencySampled, &feed_, &StoreFeed::latencySampled);
+    connect(&core_, &CoreThread::stickerPacksChanged, &feed_, &StoreFeed::stickerPacksChanged);
+    connect(&core_, &CoreThread::stickerFetched, &feed_, &StoreFeed::stickerFetched);
     connect(&core_, &CoreThread::problem, this, &AppCore::sendFailed);
     connect(&core_, &CoreThread::probeProgress, this, &AppCore::probeProgress);
     connect(&core_, &CoreThread::probeFinished, this, [this](bool ok, const QString& message) {
@@ -373,6 +375,20 @@ void AppCore::sendText(const QString& address, const QString& text) {
 void AppCore::sendToConversation(qint64 conversationId, const QString& text) {
     queueText([conversationId, text](core::Messenger& messenger) {
         return messenger.sendText(conversationId, text);
+    });
+}
+
+void AppCore::sendSticker(qint64 conversationId, const QString& packId, qint64 stickerId) {
+    queueText([conversationId, pack = QByteArray::fromHex(packId.toLatin1()),
+               stickerId](core::Messenger& messenger) {
+        return messenger.sendSticker(conversationId, pack, stickerId);
+    });
+}
+
+void AppCore::sendStickerTo(const QString& address, const QString& packId, qint64 stickerId) {
+    queueText([mode = mode_, address, pack = QByteArray::fromHex(packId.toLatin1()),
+               stickerId](core::Messenger& messenger) {
+        return messenger.sendSticker(mode, address, pack, stickerId);
     });
 }
 

@@ -71,6 +71,9 @@ class AppCore : public QObject {
     Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
     // A conversation to open once the list is there (tandem --open ADDRESS), then cleared.
     Q_PROPERTY(QString openAtStart READ openAtStart WRITE setOpenAtStart NOTIFY openAtStartChanged)
+    // A sticker pack link to show once the profile is open (tandem tandem://stickers/…), then
+    // cleared.
+    Q_PROPERTY(QString linkAtStart READ linkAtStart WRITE setLinkAtStart NOTIFY linkAtStartChanged)
     // A latency comparison is running (runProbes).
     Q_PROPERTY(bool probing READ probing NOTIFY probingChanged)
 
@@ -113,6 +116,10 @@ public:
     Q_INVOKABLE void sendText(const QString& address, const QString& text);
     // Queues a text to a conversation of the list.
     Q_INVOKABLE void sendToConversation(qint64 conversationId, const QString& text);
+    // Queues a sticker (its pack id in hex) to a conversation of the list, or to an address
+    // of the current mode.
+    Q_INVOKABLE void sendSticker(qint64 conversationId, const QString& packId, qint64 stickerId);
+    Q_INVOKABLE void sendStickerTo(const QString& address, const QString& packId, qint64 stickerId);
     // Sends a failed message again.
     Q_INVOKABLE void retry(qint64 messageId);
     // Note to Self: opened (created if new) with noteToSelfOpened(id); texts stay here.
@@ -148,6 +155,16 @@ public:
         }
     }
 
+    [[nodiscard]] QString linkAtStart() const { return linkAtStart_; }
+    void setLinkAtStart(const QString& link) {
+        if (link != linkAtStart_) {
+            linkAtStart_ = link;
+            emit linkAtStartChanged();
+        }
+    }
+    // The Messenger's thread, for the features' own calls into the core (CoreThread::call).
+    [[nodiscard]] CoreThread& coreThread() { return core_; }
+
     // The open store (Ready).
     [[nodiscard]] storage::Store& store() { return store_; }
 
@@ -162,6 +179,7 @@ signals:
     void readReceiptsChanged();
     void defaultTimerChanged();
     void openAtStartChanged();
+    void linkAtStartChanged();
     void unreadTotalChanged();
     // A message arrived: who sent it (their name, else their address) and its text.
     // `disappearing`: the message has a timer (its text is not put where it cannot be taken
@@ -203,6 +221,7 @@ private:
     int defaultTimer_ = 0;
     int unreadTotal_ = 0;
     QString openAtStart_;
+    QString linkAtStart_;
     bool probing_ = false;
     void setProbing(bool probing);
     void keep(std::function<storage::StoreResult<void>(storage::Repositories&)> write);

@@ -21,15 +21,6 @@ CoreThread::~CoreThread() {
     stop();
 }
 
-template <class F>
-void CoreThread::toHome(int generation, F fn) {
-    QMetaObject::invokeMethod(this, [this, generation, fn = std::move(fn)]() mutable {
-        if (generation == generation_) {  // not a core that was stopped since
-            fn();
-        }
-    });
-}
-
 void CoreThread::start() {
     if (messenger_ != nullptr) {
         return;
@@ -64,7 +55,10 @@ void CoreThread::wire(core::Messenger* messenger) {
     connect(messenger, &core::Messenger::messageReceived, messenger,
             [this, g](const Message& m, const QString& from, Mode) {
                 const bool notice = m.kind == MessageKind::Notice;
-                toHome(g, [this, id = m.conversationId, from, body = m.body, notice,
+                // A sticker is told as one, with its emoji (what the notification can show).
+                const QString body =
+                    m.kind == MessageKind::Sticker ? tr("Sticker %1").arg(m.body) : m.body;
+                toHome(g, [this, id = m.conversationId, from, body, notice,
                            disappearing = m.expireTimer > 0] {
                     emit conversationChanged(id);
                     if (!notice) {  // a setting line is no message to be told about
@@ -75,6 +69,12 @@ void CoreThread::wire(core::Messenger* messenger) {
     connect(messenger, &core::Messenger::messageUpdated, messenger, [this, g](const Message& m) {
         toHome(g, [this, id = m.conversationId] { emit conversationChanged(id); });
     });
+    connect(&messenger->stickers(), &core::StickerService::packsChanged, messenger,
+            [this, g] { toHome(g, [this] { emit stickerPacksChanged(); }); });
+    connect(&messenger->stickers(), &core::StickerService::stickerFetched, messenger,
+            [this, g](const QByteArray& packId, qint64 stickerId) {
+                toHome(g, [this, packId, stickerId] { emit stickerFetched(packId, stickerId); });
+            });
     connect(messenger, &core::Messenger::problem, messenger,
             [this, g](const QString& p) { toHome(g, [this, p] { emit problem(p); }); });
     // A message that could not be read is acknowledged (the network would bring it again and

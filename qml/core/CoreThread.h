@@ -9,6 +9,7 @@
 
 #include <QFuture>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QThread>
@@ -48,6 +49,13 @@ public:
     // A latency run: probeProgress while it goes, then probeFinished. False when stopped.
     bool runProbes(const core::Messenger::ProbeOptions& options);
 
+    // Runs `work` with the Messenger on the core thread; what its future gives is passed to
+    // `done` on this object's thread — unless `receiver` is gone or the core stopped since
+    // (then `done` is never called). False when the core is not running (nothing queued).
+    template <class T>
+    bool call(QObject* receiver, std::function<QFuture<T>(core::Messenger&)> work,
+              std::function<void(T)> done);
+
 signals:
     // A message came (the sender's address, the text; `disappearing`: it has a timer).
     void messageReceived(qint64 conversationId, const QString& from, const QString& text,
@@ -66,17 +74,47 @@ signals:
     void probeFinished(bool ok, const QString& message);
     // The core stopped under a run.
     void probeAbandoned();
+    // StickerService::packsChanged and stickerFetched.
+    void stickerPacksChanged();
+    void stickerFetched(const QByteArray& packId, qint64 stickerId);
 
 private:
     void wire(core::Messenger* messenger);
     // Runs `fn` on this object's thread if the core that reported is still the current one.
     template <class F>
-    void toHome(int generation, F fn);
+    void toHome(int generation, F fn) {
+        QMetaObject::invokeMethod(this, [this, generation, fn = std::move(fn)]() mutable {
+            if (generation == generation_) {  // not a core that was stopped since
+                fn();
+            }
+        });
+    }
 
     storage::Store& store_;
     QThread thread_;
     core::Messenger* messenger_ = nullptr;  // lives on thread_
     int generation_ = 0;                    // each start and stop counts one
 };
+
+template <class T>
+bool CoreThread::call(QObject* receiver, std::function<QFuture<T>(core::Messenger&)> work,
+                      std::function<void(T)> done) {
+    if (messenger_ == nullptr) {
+        return false;
+    }
+    const int g = generation_;
+    QPointer<QObject> guard(receiver);
+    QMetaObject::invokeMethod(messenger_, [this, g, guard, messenger = messenger_,
+                                           work = std::move(work), done = std::move(done)] {
+        work(*messenger).then([this, g, guard, done](T value) {
+            toHome(g, [guard, done, value = std::move(value)] {
+                if (guard) {
+                    done(value);
+                }
+            });
+        });
+    });
+    return true;
+}
 
 }  // namespace tandem::gui

@@ -83,6 +83,10 @@ signals:
     // One probe's sample, live, in milliseconds (roundTripMs < 0: lost).
     void latencySampled(const QString& transport, qint64 sentAt, double roundTripMs,
                         double oneWayMs);
+    // Sticker packs were added, changed, hidden or removed (StickerService::packsChanged).
+    void stickerPacksChanged();
+    // A received sticker's image is in the store now.
+    void stickerFetched(const QByteArray& packId, qint64 stickerId);
 
 private:
     storage::Store& store_;

@@ -30,6 +30,9 @@ TestCase {
             notice: false
             expiresAt: 0
             expireTimer: 0
+            sticker: false
+            stickerPack: ""
+            stickerId: 0
             accent: "#2c6bed"
             width: 500
         }
