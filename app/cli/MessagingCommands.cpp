@@ -187,9 +187,18 @@ int runReceive(CommandContext& ctx) {
                 o[QStringLiteral("uid")] = m.uid.toHex();
                 o[QStringLiteral("from")] = from;
                 o[QStringLiteral("mode")] = modeKey(mode);
-                o[QStringLiteral("kind")] =
-                    notice ? QStringLiteral("notice") : QStringLiteral("text");
+                o[QStringLiteral("kind")] = notice ? QStringLiteral("notice")
+                                            : m.kind == MessageKind::Sticker
+                                                ? QStringLiteral("sticker")
+                                                : QStringLiteral("text");
                 o[QStringLiteral("text")] = text;
+                if (m.kind == MessageKind::Sticker) {
+                    o[QStringLiteral("sticker")] = QJsonObject{
+                        {QStringLiteral("pack_id"), QString::fromLatin1(m.stickerPackId.toHex())},
+                        {QStringLiteral("sticker_id"),
+                         static_cast<double>(m.stickerId.value_or(0))},
+                        {QStringLiteral("emoji"), m.body}};
+                }
                 o[QStringLiteral("sent_at")] = static_cast<double>(m.sentAt);
                 o[QStringLiteral("received_at")] = static_cast<double>(m.receivedAt.value_or(0));
                 o[QStringLiteral("expire_timer")] = static_cast<double>(m.expireTimer);
@@ -199,7 +208,11 @@ int runReceive(CommandContext& ctx) {
                 ctx.out << "["
                         << QDateTime::fromMSecsSinceEpoch(m.sentAt).toString(
                                QStringLiteral("yyyy-MM-dd HH:mm:ss"))
-                        << "] " << terminalSafe(from) << ": " << terminalSafe(text) << "\n";
+                        << "] " << terminalSafe(from) << ": "
+                        << (m.kind == MessageKind::Sticker
+                                ? QStringLiteral("[sticker %1]").arg(terminalSafe(text))
+                                : terminalSafe(text))
+                        << "\n";
             }
             ctx.out.flush();
         });

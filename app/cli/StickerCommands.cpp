@@ -114,7 +114,8 @@ std::optional<StickerService::Draft> draftOf(CommandContext& ctx, const QString&
         return std::nullopt;
     }
     if (!cover.isEmpty() && !files.contains(cover)) {
-        fail(ctx, QStringLiteral("--cover names %1, which is not an image in %2").arg(cover, dirPath));
+        fail(ctx,
+             QStringLiteral("--cover names %1, which is not an image in %2").arg(cover, dirPath));
         return std::nullopt;
     }
     return draft;
@@ -133,12 +134,12 @@ int printPublished(CommandContext& ctx, const StickerService::Published& p) {
         for (const Mode m : p.publishedTo) {
             modes.append(modeKey(m));
         }
-        ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("pack_id"),
-                                              QString::fromLatin1(p.pack.packId.toHex())},
-                                             {QStringLiteral("version"),
-                                              static_cast<double>(p.pack.version)},
-                                             {QStringLiteral("link"), p.link},
-                                             {QStringLiteral("published"), modes}})
+        ctx.out << QJsonDocument(
+                       QJsonObject{
+                           {QStringLiteral("pack_id"), QString::fromLatin1(p.pack.packId.toHex())},
+                           {QStringLiteral("version"), static_cast<double>(p.pack.version)},
+                           {QStringLiteral("link"), p.link},
+                           {QStringLiteral("published"), modes}})
                        .toJson(QJsonDocument::Compact)
                 << "\n";
     } else {
@@ -150,9 +151,9 @@ int printPublished(CommandContext& ctx, const StickerService::Published& p) {
 int runCreateOrEdit(CommandContext& ctx, const QStringList& args, bool edit) {
     const qsizetype want = edit ? 3 : 2;
     if (args.size() != want) {
-        return usageError(ctx, kCommand,
-                          edit ? QStringLiteral("edit takes PACK_ID DIR")
-                               : QStringLiteral("create takes DIR"));
+        return usageError(
+            ctx, kCommand,
+            edit ? QStringLiteral("edit takes PACK_ID DIR") : QStringLiteral("create takes DIR"));
     }
     QByteArray packId;
     if (edit) {
@@ -261,30 +262,32 @@ int runList(CommandContext& ctx) {
         StickerPack pack;
         std::vector<Sticker> stickers;
     };
-    const auto listed = awaitFuture(store.read([](Repositories& r) -> StoreResult<std::vector<Listed>> {
-        std::vector<Listed> out;
-        TANDEM_TRY_ASSIGN(const auto packs, r.stickers.packs(true));
-        for (const StickerPack& p : packs) {
-            TANDEM_TRY_ASSIGN(auto stickers, r.stickers.stickers(p.packId));
-            out.push_back({p, std::move(stickers)});
-        }
-        return out;
-    }));
+    const auto listed =
+        awaitFuture(store.read([](Repositories& r) -> StoreResult<std::vector<Listed>> {
+            std::vector<Listed> out;
+            TANDEM_TRY_ASSIGN(const auto packs, r.stickers.packs(true));
+            for (const StickerPack& p : packs) {
+                TANDEM_TRY_ASSIGN(auto stickers, r.stickers.stickers(p.packId));
+                out.push_back({p, std::move(stickers)});
+            }
+            return out;
+        }));
     if (!listed) {
         return fail(ctx, listed.error().message);
     }
     const bool json = ctx.parser.isSet(QStringLiteral("json"));
     for (const Listed& l : *listed) {
         const QString id = QString::fromLatin1(l.pack.packId.toHex());
-        const QString origin = l.pack.builtin     ? QStringLiteral("built-in")
+        const QString origin = l.pack.builtin       ? QStringLiteral("built-in")
                                : l.pack.ownerSecret ? QStringLiteral("created")
                                                     : QStringLiteral("installed");
         if (json) {
             QJsonArray stickers;
             for (const Sticker& s : l.stickers) {
-                stickers.append(QJsonObject{{QStringLiteral("id"), static_cast<double>(s.stickerId)},
-                                            {QStringLiteral("emoji"), s.emoji},
-                                            {QStringLiteral("downloaded"), s.hasImage}});
+                stickers.append(
+                    QJsonObject{{QStringLiteral("id"), static_cast<double>(s.stickerId)},
+                                {QStringLiteral("emoji"), s.emoji},
+                                {QStringLiteral("downloaded"), s.hasImage}});
             }
             QJsonObject o{{QStringLiteral("pack_id"), id},
                           {QStringLiteral("title"), l.pack.title},
@@ -327,22 +330,24 @@ int runExport(CommandContext& ctx, const QStringList& args) {
     if (auto builtins = awaitFuture(service.installBuiltins()); !builtins) {
         return fail(ctx, builtins.error().message);
     }
-    const auto stickers = awaitFuture(store.read([packId](Repositories& r) -> StoreResult<std::vector<Sticker>> {
-        TANDEM_TRY_ASSIGN(const auto listed, r.stickers.stickers(packId));
-        std::vector<Sticker> out;
-        for (const Sticker& s : listed) {
-            TANDEM_TRY_ASSIGN(const auto full, r.stickers.sticker(packId, s.stickerId));
-            if (full && full->hasImage) {
-                out.push_back(*full);
+    const auto stickers =
+        awaitFuture(store.read([packId](Repositories& r) -> StoreResult<std::vector<Sticker>> {
+            TANDEM_TRY_ASSIGN(const auto listed, r.stickers.stickers(packId));
+            std::vector<Sticker> out;
+            for (const Sticker& s : listed) {
+                TANDEM_TRY_ASSIGN(const auto full, r.stickers.sticker(packId, s.stickerId));
+                if (full && full->hasImage) {
+                    out.push_back(*full);
+                }
             }
-        }
-        return out;
-    }));
+            return out;
+        }));
     if (!stickers) {
         return fail(ctx, stickers.error().message);
     }
     if (stickers->empty()) {
-        return fail(ctx, QStringLiteral("no sticker pack %1 with images on this device").arg(args[1]));
+        return fail(ctx,
+                    QStringLiteral("no sticker pack %1 with images on this device").arg(args[1]));
     }
     if (!QDir().mkpath(args[2])) {
         return fail(ctx, QStringLiteral("cannot create %1").arg(args[2]));
@@ -351,7 +356,9 @@ int runExport(CommandContext& ctx, const QStringList& args) {
         QSaveFile file(QDir(args[2]).filePath(QStringLiteral("%1.webp").arg(s.stickerId)));
         if (!file.open(QIODevice::WriteOnly) || file.write(s.image) != s.image.size() ||
             !file.commit()) {
-            return fail(ctx, QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
+            return fail(
+                ctx,
+                QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
         }
         ctx.out << file.fileName() << "\n";
     }
@@ -434,10 +441,11 @@ int runStickers(CommandContext& ctx) {
 std::vector<Command> stickerCommands() {
     return {
         {kCommand, QStringLiteral("Sticker packs: create, edit, install, list, export, remove."),
-         QStringLiteral("create DIR --title T [--author A] [--cover FILE] [--emoji FILE:EMOJI …] | "
-                        "edit PACK_ID DIR … | install LINK|PACK_ID [--mode M] | refresh [--mode M] | "
-                        "list [--json] | "
-                        "export PACK_ID DIR | remove PACK_ID"),
+         QStringLiteral(
+             "create DIR --title T [--author A] [--cover FILE] [--emoji FILE:EMOJI …] | "
+             "edit PACK_ID DIR … | install LINK|PACK_ID [--mode M] | refresh [--mode M] | "
+             "list [--json] | "
+             "export PACK_ID DIR | remove PACK_ID"),
          [](QCommandLineParser& p) {
              p.addOption({QStringLiteral("title"), QStringLiteral("The pack's title."),
                           QStringLiteral("T")});

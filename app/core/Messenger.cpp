@@ -205,22 +205,21 @@ QFuture<CoreResult<void>> Messenger::start() {
 void Messenger::adopt(std::unique_ptr<ModeChannel> channel) {
     ModeChannel& c = *channel;
     c.setParent(nullptr);
-    connect(&c, &ModeChannel::statusChanged, this,
-            [this, mode = c.mode()](const transport::TransportStatus& s) {
-                emit connectionChanged(mode, s);
-                // Installed packs pick up their creators' new versions (at most every
-                // StickerService::kRefreshEveryMs).
-                if (s.state == transport::TransportStatus::State::Online &&
-                    autoRefreshStickers_) {
-                    stickers_->refreshInstalled(mode).then(
-                        guarded(this, [](CoreResult<int> updated) {
-                            if (!updated) {
-                                qCInfo(lcCore) << "cannot look for new sticker pack versions:"
-                                               << updated.error().message;
-                            }
-                        }));
-                }
-            });
+    connect(
+        &c, &ModeChannel::statusChanged, this,
+        [this, mode = c.mode()](const transport::TransportStatus& s) {
+            emit connectionChanged(mode, s);
+            // Installed packs pick up their creators' new versions (at most every
+            // StickerService::kRefreshEveryMs).
+            if (s.state == transport::TransportStatus::State::Online && autoRefreshStickers_) {
+                stickers_->refreshInstalled(mode).then(guarded(this, [](CoreResult<int> updated) {
+                    if (!updated) {
+                        qCInfo(lcCore) << "cannot look for new sticker pack versions:"
+                                       << updated.error().message;
+                    }
+                }));
+            }
+        });
     connect(
         &c, &ModeChannel::identityChanged, this,
         [this, mode = c.mode()](const QString& address) { emit identityChanged(mode, address); });

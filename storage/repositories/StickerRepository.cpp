@@ -186,14 +186,13 @@ StoreResult<void> StickerRepository::putSticker(const Sticker& s) {
 }
 
 StoreResult<int> StickerRepository::keepOnlyStickers(const QByteArray& packId,
-                                                        const std::vector<std::int64_t>& keep) {
+                                                     const std::vector<std::int64_t>& keep) {
     // A new version of a pack dropped some stickers: the rest of the pack goes.
     TANDEM_TRY_ASSIGN(Statement * all,
                       db_.prepare("SELECT sticker_id FROM stickers WHERE pack_id = ?"));
     all->bind(1, packId);
-    TANDEM_TRY_ASSIGN(const auto ids, collectRows(*all, [](const Statement& row) {
-                          return row.int64(0);
-                      }));
+    TANDEM_TRY_ASSIGN(const auto ids,
+                      collectRows(*all, [](const Statement& row) { return row.int64(0); }));
     TANDEM_TRY_ASSIGN(Statement * remove,
                       db_.prepare("DELETE FROM stickers WHERE pack_id = ? AND sticker_id = ?"));
     int removed = 0;

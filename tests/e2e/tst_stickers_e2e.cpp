@@ -118,9 +118,9 @@ class StickersE2eTest : public QObject {
     }
 
     std::vector<QJsonObject> packs(const QString& who) {
-        return jsonLines(ok(who, {QStringLiteral("stickers"), QStringLiteral("list"),
-                                  QStringLiteral("--json")})
-                             .out);
+        return jsonLines(
+            ok(who, {QStringLiteral("stickers"), QStringLiteral("list"), QStringLiteral("--json")})
+                .out);
     }
 
     std::optional<QJsonObject> pack(const QString& who, const QString& packId) {
@@ -154,11 +154,11 @@ class StickersE2eTest : public QObject {
     // Creates a pack from `folder`; its link and id.
     std::pair<QString, QString> create(const QString& who, const QString& folder,
                                        const QString& title) {
-        const Run r = ok(who, {QStringLiteral("stickers"), QStringLiteral("create"), folder,
-                               QStringLiteral("--title"), title, QStringLiteral("--author"),
-                               QStringLiteral("Alice"), QStringLiteral("--emoji"),
-                               QStringLiteral("0.png:🐱"), QStringLiteral("--emoji"),
-                               QStringLiteral("1.png:🎉"), QStringLiteral("--json")});
+        const Run r = ok(
+            who, {QStringLiteral("stickers"), QStringLiteral("create"), folder,
+                  QStringLiteral("--title"), title, QStringLiteral("--author"),
+                  QStringLiteral("Alice"), QStringLiteral("--emoji"), QStringLiteral("0.png:🐱"),
+                  QStringLiteral("--emoji"), QStringLiteral("1.png:🎉"), QStringLiteral("--json")});
         const auto lines = jsonLines(r.out);
         if (lines.size() != 1) {
             qFatal("create printed %d lines", static_cast<int>(lines.size()));
@@ -204,7 +204,8 @@ private slots:
             const QJsonArray stickers = p[QStringLiteral("stickers")].toArray();
             QVERIFY2(stickers.size() >= 12, qPrintable(str(p, "title")));
             const QString out = dir_.filePath(QStringLiteral("export-") + str(p, "pack_id"));
-            ok(kAlice, {QStringLiteral("stickers"), QStringLiteral("export"), str(p, "pack_id"), out});
+            ok(kAlice,
+               {QStringLiteral("stickers"), QStringLiteral("export"), str(p, "pack_id"), out});
             for (const QJsonValue& s : stickers) {
                 QImageReader reader(
                     QStringLiteral("%1/%2.webp").arg(out).arg(s[QStringLiteral("id")].toInt()));
@@ -234,8 +235,9 @@ private slots:
                 ++stickers;
                 QCOMPARE(str(m[QStringLiteral("sticker")].toObject(), "pack_id"),
                          str(first, "pack_id"));
-                QCOMPARE(m[QStringLiteral("sticker")].toObject()[QStringLiteral("sticker_id")].toInt(),
-                         3);
+                QCOMPARE(
+                    m[QStringLiteral("sticker")].toObject()[QStringLiteral("sticker_id")].toInt(),
+                    3);
             }
         }
         QCOMPARE(stickers, 2);
@@ -285,11 +287,11 @@ private slots:
 
         // Alice edits it: a fourth sticker and a new title, as version 2.
         writeFile(folder + QStringLiteral("/3.png"), picture(99, QSize(512, 512)));
-        const Run edited = ok(kAlice, {QStringLiteral("stickers"), QStringLiteral("edit"), packId,
-                                       folder, QStringLiteral("--title"),
-                                       QStringLiteral("Cats of Tandem, vol. 2"),
-                                       QStringLiteral("--emoji"), QStringLiteral("3.png:😺"),
-                                       QStringLiteral("--json")});
+        const Run edited =
+            ok(kAlice,
+               {QStringLiteral("stickers"), QStringLiteral("edit"), packId, folder,
+                QStringLiteral("--title"), QStringLiteral("Cats of Tandem, vol. 2"),
+                QStringLiteral("--emoji"), QStringLiteral("3.png:😺"), QStringLiteral("--json")});
         QCOMPARE(jsonLines(edited.out).front()[QStringLiteral("version")].toInt(), 2);
         const QString refreshed =
             ok(kBob, {QStringLiteral("stickers"), QStringLiteral("refresh")}).out;
@@ -333,18 +335,18 @@ private slots:
               QStringLiteral("tandem://stickers/#pack_id=%1&pack_key=%2").arg(id.left(31), key),
               QStringLiteral("https://signal.art/addstickers/#pack_id=%1&pack_key=%2").arg(id, key),
               QStringLiteral("tandem://stickers/#pack_id=%1&pack_key=%2").arg(id, key)}) {
-            const Run r = tandemctl(kBob, {QStringLiteral("stickers"), QStringLiteral("install"), bad});
+            const Run r =
+                tandemctl(kBob, {QStringLiteral("stickers"), QStringLiteral("install"), bad});
             QCOMPARE(r.status, 1);
             QVERIFY2(!r.err.trimmed().isEmpty() && r.err.count(u'\n') == 1, qPrintable(r.err));
         }
         // A real pack id with the wrong key.
         const auto [link, packId] =
-            create(kAlice, pictures(QStringLiteral("pack3"), 1, 40), QStringLiteral("Keys"));
-        const QString wrongKey =
-            link.left(link.indexOf(QStringLiteral("pack_key=")) + 9) + key;
-        const Run wrong = tandemctl(kBob, {QStringLiteral("stickers"), QStringLiteral("install"),
-                                           wrongKey, QStringLiteral("--mode"),
-                                           QStringLiteral("signal")});
+            create(kAlice, pictures(QStringLiteral("pack3"), 2, 40), QStringLiteral("Keys"));
+        const QString wrongKey = link.left(link.indexOf(QStringLiteral("pack_key=")) + 9) + key;
+        const Run wrong =
+            tandemctl(kBob, {QStringLiteral("stickers"), QStringLiteral("install"), wrongKey,
+                             QStringLiteral("--mode"), QStringLiteral("signal")});
         QCOMPARE(wrong.status, 1);
         QVERIFY2(wrong.err.contains(QStringLiteral("key")), qPrintable(wrong.err));
         QCOMPARE(packs(kBob).size(), before);
@@ -354,8 +356,9 @@ private slots:
         const QString junk = dir_.filePath(QStringLiteral("junk"));
         QDir().mkpath(junk);
         writeFile(junk + QStringLiteral("/0.png"), QByteArray("this is not a picture"));
-        const Run notImage = tandemctl(kAlice, {QStringLiteral("stickers"), QStringLiteral("create"),
-                                                junk, QStringLiteral("--title"), QStringLiteral("Junk")});
+        const Run notImage =
+            tandemctl(kAlice, {QStringLiteral("stickers"), QStringLiteral("create"), junk,
+                               QStringLiteral("--title"), QStringLiteral("Junk")});
         QCOMPARE(notImage.status, 1);
         QVERIFY2(notImage.err.contains(QStringLiteral("Sticker 1")), qPrintable(notImage.err));
         QCOMPARE(packs(kAlice).size(), alicePacks);

@@ -24,9 +24,9 @@ crypto::ByteView viewOf(const QByteArray& bytes) {
 // ---- publishing ---------------------------------------------------------------------------
 
 PublishJob::PublishJob(TransportRequests& requests, crypto::StickerPackSecret pack,
-                       crypto::Ed25519KeyPair owner, quint64 version, QString title,
-                       QString author, std::uint32_t coverId, std::vector<PackImage> images,
-                       Done done, QObject* parent)
+                       crypto::Ed25519KeyPair owner, quint64 version, QString title, QString author,
+                       std::uint32_t coverId, std::vector<PackImage> images, Done done,
+                       QObject* parent)
     : QObject(parent),
       requests_(&requests),
       pack_(std::move(pack)),
@@ -45,7 +45,9 @@ PublishJob::PublishJob(TransportRequests& requests, crypto::StickerPackSecret pa
     }
 }
 
-void PublishJob::start() { next(); }
+void PublishJob::start() {
+    next();
+}
 
 void PublishJob::next() {
     if (finished_) {
@@ -57,8 +59,8 @@ void PublishJob::next() {
     }
     while (inFlight_ < kInFlight && nextImage_ < images_.size()) {
         const std::size_t index = nextImage_++;
-        const QByteArray sealed = toQByteArray(crypto::encryptStickerImage(
-            pack_, images_[index].id, viewOf(images_[index].webp)));
+        const QByteArray sealed = toQByteArray(
+            crypto::encryptStickerImage(pack_, images_[index].id, viewOf(images_[index].webp)));
         ++inFlight_;
         requests_->putBlob(sealed, [this, index, guard = QPointer<PublishJob>(this),
                                     size = sealed.size()](auto stored) {
@@ -152,8 +154,8 @@ void FetchJob::onRecord(const crypto::SignedRecord& record) {
     const QByteArray packId = toQByteArray(pack_.packId);
     const QByteArray name = crypto::recordName(record.ownerKey);
     if (name.size() != packId.size() ||
-        sodium_memcmp(name.constData(), packId.constData(), static_cast<std::size_t>(name.size())) !=
-            0 ||
+        sodium_memcmp(name.constData(), packId.constData(),
+                      static_cast<std::size_t>(name.size())) != 0 ||
         !crypto::verifyRecord(record)) {
         finish(coreError(CoreErrorCode::Crypto,
                          QStringLiteral("The sticker pack's record was not signed by its owner.")));
@@ -170,8 +172,7 @@ void FetchJob::onRecord(const crypto::SignedRecord& record) {
     out_.manifest = std::move(manifest).value();
     out_.version = record.version;
     for (const crypto::StickerInfo& s : out_.manifest.stickers) {
-        if (!wanted_ || wanted_->count(s.id) != 0 ||
-            (coverToo_ && s.id == out_.manifest.coverId)) {
+        if (!wanted_ || wanted_->count(s.id) != 0 || (coverToo_ && s.id == out_.manifest.coverId)) {
             if (s.blobId.isEmpty() || s.blobSize == 0) {
                 finish(coreError(CoreErrorCode::Crypto,
                                  QStringLiteral("The sticker pack's manifest names no image for "

@@ -87,8 +87,9 @@ CoreResult<std::vector<PackImage>> encodeAll(const StickerService::Draft& d) {
     for (std::size_t i = 0; i < d.stickers.size(); ++i) {
         auto encoded = media::stickerFromBytes(d.stickers[i].image);
         if (!encoded) {
-            return coreError(CoreErrorCode::InvalidArgument,
-                             QStringLiteral("Sticker %1: %2").arg(i + 1).arg(encoded.error().message));
+            return coreError(
+                CoreErrorCode::InvalidArgument,
+                QStringLiteral("Sticker %1: %2").arg(i + 1).arg(encoded.error().message));
         }
         out.push_back({static_cast<std::uint32_t>(i), d.stickers[i].emoji, encoded->webp});
     }
@@ -231,69 +232,68 @@ QFuture<CoreResult<StickerService::Published>> StickerService::edit(const QByteA
         promise->addResult(unexpected(std::move(e)));
         promise->finish();
     };
-    QtConcurrent::run([draft] { return encodeAll(draft); })
-        .then(this, [this, packId, draft, promise,
-                     fail](CoreResult<std::vector<PackImage>> encoded) {
-            if (!encoded) {
-                fail(encoded.error());
-                return;
-            }
-            struct Stored {
-                QByteArray packId;
-            };
-            store_
-                .write(
-                    [packId, draft, images = *encoded](Repositories& r) -> StoreResult<QByteArray> {
-                        const std::int64_t now = nowMs();
-                        StickerPack p;
-                        if (packId.isEmpty()) {
-                            // A new pack: its id is the name of the key that signs it.
-                            const crypto::Ed25519KeyPair owner = crypto::generateRecordOwner();
-                            const QByteArray ownerKey(
-                                reinterpret_cast<const char*>(owner.publicKey.data()),  // NOLINT
-                                static_cast<qsizetype>(owner.publicKey.size()));
-                            p.packId = crypto::recordName(ownerKey);
-                            SecretBytes key(crypto::kKeySize);
-                            randombytes_buf(key.data(), key.size());
-                            p.packKey = makeSecret(std::move(key));
-                            p.ownerSecret = makeSecret(owner.secretKey.clone());
-                            p.origin = StickerOrigin::Created;
-                            p.createdAt = now;
-                        } else {
-                            TANDEM_TRY_ASSIGN(const auto old, r.stickers.pack(packId));
-                            if (!old || !old->ownerSecret) {
-                                return storeError(StoreErrorCode::InvalidArgument,
-                                                  QStringLiteral("Only a pack created on this "
-                                                                 "device can be edited."));
-                            }
-                            p = *old;
-                        }
-                        p.title = draft.title.trimmed();
-                        p.author = draft.author.trimmed();
-                        p.coverStickerId = draft.cover;
-                        p.installed = true;
-                        TANDEM_TRY(r.stickers.putPack(p));
-                        std::vector<crypto::StickerInfo> listed;
-                        for (const PackImage& image : images) {
-                            listed.push_back({image.id, image.emoji, {}, {}, 0});
-                        }
-                        TANDEM_TRY(storeImages(r, p.packId, images, listed));
-                        return p.packId;
-                    },
-                    this,
-                    [this, promise, fail](StoreResult<QByteArray> stored) {
-                        if (!stored) {
-                            fail(fromStore(stored.error()));
-                            return;
-                        }
-                        emit packsChanged();
-                        publishStored(*stored).then(
-                            guarded(this, [promise](CoreResult<Published> published) {
-                                promise->addResult(std::move(published));
-                                promise->finish();
-                            }));
-                    });
-        });
+    QtConcurrent::run([draft] {
+        return encodeAll(draft);
+    }).then(this, [this, packId, draft, promise, fail](CoreResult<std::vector<PackImage>> encoded) {
+        if (!encoded) {
+            fail(encoded.error());
+            return;
+        }
+        struct Stored {
+            QByteArray packId;
+        };
+        store_.write(
+            [packId, draft, images = *encoded](Repositories& r) -> StoreResult<QByteArray> {
+                const std::int64_t now = nowMs();
+                StickerPack p;
+                if (packId.isEmpty()) {
+                    // A new pack: its id is the name of the key that signs it.
+                    const crypto::Ed25519KeyPair owner = crypto::generateRecordOwner();
+                    const QByteArray ownerKey(
+                        reinterpret_cast<const char*>(owner.publicKey.data()),  // NOLINT
+                        static_cast<qsizetype>(owner.publicKey.size()));
+                    p.packId = crypto::recordName(ownerKey);
+                    SecretBytes key(crypto::kKeySize);
+                    randombytes_buf(key.data(), key.size());
+                    p.packKey = makeSecret(std::move(key));
+                    p.ownerSecret = makeSecret(owner.secretKey.clone());
+                    p.origin = StickerOrigin::Created;
+                    p.createdAt = now;
+                } else {
+                    TANDEM_TRY_ASSIGN(const auto old, r.stickers.pack(packId));
+                    if (!old || !old->ownerSecret) {
+                        return storeError(StoreErrorCode::InvalidArgument,
+                                          QStringLiteral("Only a pack created on this "
+                                                         "device can be edited."));
+                    }
+                    p = *old;
+                }
+                p.title = draft.title.trimmed();
+                p.author = draft.author.trimmed();
+                p.coverStickerId = draft.cover;
+                p.installed = true;
+                TANDEM_TRY(r.stickers.putPack(p));
+                std::vector<crypto::StickerInfo> listed;
+                for (const PackImage& image : images) {
+                    listed.push_back({image.id, image.emoji, {}, {}, 0});
+                }
+                TANDEM_TRY(storeImages(r, p.packId, images, listed));
+                return p.packId;
+            },
+            this,
+            [this, promise, fail](StoreResult<QByteArray> stored) {
+                if (!stored) {
+                    fail(fromStore(stored.error()));
+                    return;
+                }
+                emit packsChanged();
+                publishStored(*stored).then(
+                    guarded(this, [promise](CoreResult<Published> published) {
+                        promise->addResult(std::move(published));
+                        promise->finish();
+                    }));
+            });
+    });
     return promise->future();
 }
 
@@ -365,7 +365,8 @@ QFuture<CoreResult<StickerService::Published>> StickerService::publishStored(
                         TANDEM_TRY(r.stickers.putPack(*pack));
                         return *pack;
                     },
-                    this, [this, promise, progress](StoreResult<StickerPack> saved) {
+                    this,
+                    [this, promise, progress](StoreResult<StickerPack> saved) {
                         if (!saved) {
                             promise->addResult(unexpected(fromStore(saved.error())));
                         } else {
@@ -377,8 +378,7 @@ QFuture<CoreResult<StickerService::Published>> StickerService::publishStored(
                     });
             };
             auto owner = crypto::recordOwnerFromSecret(
-                loaded->pack.ownerSecret ? loaded->pack.ownerSecret->span()
-                                         : crypto::ByteView());
+                loaded->pack.ownerSecret ? loaded->pack.ownerSecret->span() : crypto::ByteView());
             if (!owner) {
                 promise->addResult(coreError(CoreErrorCode::Crypto, owner.error().message));
                 promise->finish();
@@ -421,10 +421,9 @@ QFuture<CoreResult<StickerService::Published>> StickerService::publishStored(
 
 // ---- fetching and installing --------------------------------------------------------------
 
-QFuture<CoreResult<FetchedPack>> StickerService::fetch(const crypto::StickerPackSecret& pack,
-                                                       Mode mode,
-                                                       std::optional<std::set<std::uint32_t>> wanted,
-                                                       bool coverToo) {
+QFuture<CoreResult<FetchedPack>> StickerService::fetch(
+    const crypto::StickerPackSecret& pack, Mode mode, std::optional<std::set<std::uint32_t>> wanted,
+    bool coverToo) {
     TransportRequests* req = requests(mode);
     if (req == nullptr) {
         return ready<FetchedPack>(coreError(
@@ -483,8 +482,7 @@ QFuture<CoreResult<StickerPack>> StickerService::install(const QString& link, Mo
     return installSecret(std::move(parsed).value(), mode);
 }
 
-QFuture<CoreResult<StickerPack>> StickerService::installKnown(const QByteArray& packId,
-                                                              Mode mode) {
+QFuture<CoreResult<StickerPack>> StickerService::installKnown(const QByteArray& packId, Mode mode) {
     auto promise = std::make_shared<QPromise<CoreResult<StickerPack>>>();
     promise->start();
     store_.read([packId](Repositories& r) { return r.stickers.pack(packId); }, this,
@@ -599,45 +597,47 @@ QFuture<CoreResult<bool>> StickerService::fetchSticker(const QByteArray& packId,
             }
             fetch(secretOf(*known->pack), mode,
                   std::set<std::uint32_t>{static_cast<std::uint32_t>(stickerId)}, true)
-                .then(guarded(this, [this, done, packId, stickerId](CoreResult<FetchedPack> fetched) {
-                    if (!fetched) {
-                        done(unexpected(fetched.error()));
-                        return;
-                    }
-                    store_.write(
-                        [packId, f = std::move(fetched).value()](
-                            Repositories& r) -> StoreResult<void> {
-                            TANDEM_TRY_ASSIGN(auto pack, r.stickers.pack(packId));
-                            if (!pack) {
-                                return {};  // its messages went meanwhile
-                            }
-                            if (!pack->installed && !pack->builtin && !pack->ownerSecret) {
-                                pack->title = f.manifest.title;
-                                pack->author = f.manifest.author;
-                                pack->coverStickerId = f.manifest.coverId;
-                                pack->version = static_cast<std::int64_t>(f.version);
-                                TANDEM_TRY(r.stickers.putPack(*pack));
-                            }
-                            for (const PackImage& image : f.images) {
-                                Sticker s;
-                                s.packId = packId;
-                                s.stickerId = image.id;
-                                s.emoji = image.emoji;
-                                s.contentType = QStringLiteral("image/webp");
-                                s.image = image.webp;
-                                TANDEM_TRY(r.stickers.putSticker(s));
-                            }
-                            return {};
-                        },
-                        this, [this, done, packId, stickerId](StoreResult<void> stored) {
-                            if (!stored) {
-                                done(unexpected(fromStore(stored.error())));
-                                return;
-                            }
-                            emit stickerFetched(packId, stickerId);
-                            done(true);
-                        });
-                }));
+                .then(
+                    guarded(this, [this, done, packId, stickerId](CoreResult<FetchedPack> fetched) {
+                        if (!fetched) {
+                            done(unexpected(fetched.error()));
+                            return;
+                        }
+                        store_.write(
+                            [packId,
+                             f = std::move(fetched).value()](Repositories& r) -> StoreResult<void> {
+                                TANDEM_TRY_ASSIGN(auto pack, r.stickers.pack(packId));
+                                if (!pack) {
+                                    return {};  // its messages went meanwhile
+                                }
+                                if (!pack->installed && !pack->builtin && !pack->ownerSecret) {
+                                    pack->title = f.manifest.title;
+                                    pack->author = f.manifest.author;
+                                    pack->coverStickerId = f.manifest.coverId;
+                                    pack->version = static_cast<std::int64_t>(f.version);
+                                    TANDEM_TRY(r.stickers.putPack(*pack));
+                                }
+                                for (const PackImage& image : f.images) {
+                                    Sticker s;
+                                    s.packId = packId;
+                                    s.stickerId = image.id;
+                                    s.emoji = image.emoji;
+                                    s.contentType = QStringLiteral("image/webp");
+                                    s.image = image.webp;
+                                    TANDEM_TRY(r.stickers.putSticker(s));
+                                }
+                                return {};
+                            },
+                            this,
+                            [this, done, packId, stickerId](StoreResult<void> stored) {
+                                if (!stored) {
+                                    done(unexpected(fromStore(stored.error())));
+                                    return;
+                                }
+                                emit stickerFetched(packId, stickerId);
+                                done(true);
+                            });
+                    }));
         });
     return promise->future();
 }
@@ -645,57 +645,57 @@ QFuture<CoreResult<bool>> StickerService::fetchSticker(const QByteArray& packId,
 QFuture<CoreResult<int>> StickerService::refreshInstalled(Mode mode, bool force) {
     auto promise = std::make_shared<QPromise<CoreResult<int>>>();
     promise->start();
-    store_.read([](Repositories& r) { return r.stickers.packs(true); }, this,
-                [this, promise, mode, force](StoreResult<std::vector<StickerPack>> packs) {
-                    if (!packs) {
-                        promise->addResult(unexpected(fromStore(packs.error())));
-                        promise->finish();
-                        return;
-                    }
-                    struct Progress {
-                        int left = 0;
-                        int updated = 0;
-                    };
-                    auto progress = std::make_shared<Progress>();
-                    const std::int64_t now = nowMs();
-                    auto finishOne = [promise, progress] {
-                        if (--progress->left == 0) {
-                            promise->addResult(progress->updated);
-                            promise->finish();
-                        }
-                    };
-                    ++progress->left;  // held until every check is started
-                    for (const StickerPack& p : *packs) {
-                        if (p.builtin || p.ownerSecret ||
-                            (!force && p.checkedAt && now - *p.checkedAt < kRefreshEveryMs)) {
-                            continue;
-                        }
-                        ++progress->left;
-                        const std::int64_t version = p.version;
-                        const QByteArray packId = p.packId;
-                        // Only the record first: the images only when it moved.
-                        fetch(secretOf(p), mode, std::set<std::uint32_t>(), false)
-                            .then(guarded(this, [this, progress, finishOne, version, packId, p,
+    store_.read(
+        [](Repositories& r) { return r.stickers.packs(true); }, this,
+        [this, promise, mode, force](StoreResult<std::vector<StickerPack>> packs) {
+            if (!packs) {
+                promise->addResult(unexpected(fromStore(packs.error())));
+                promise->finish();
+                return;
+            }
+            struct Progress {
+                int left = 0;
+                int updated = 0;
+            };
+            auto progress = std::make_shared<Progress>();
+            const std::int64_t now = nowMs();
+            auto finishOne = [promise, progress] {
+                if (--progress->left == 0) {
+                    promise->addResult(progress->updated);
+                    promise->finish();
+                }
+            };
+            ++progress->left;  // held until every check is started
+            for (const StickerPack& p : *packs) {
+                if (p.builtin || p.ownerSecret ||
+                    (!force && p.checkedAt && now - *p.checkedAt < kRefreshEveryMs)) {
+                    continue;
+                }
+                ++progress->left;
+                const std::int64_t version = p.version;
+                const QByteArray packId = p.packId;
+                // Only the record first: the images only when it moved.
+                fetch(secretOf(p), mode, std::set<std::uint32_t>(), false)
+                    .then(guarded(this, [this, progress, finishOne, version, packId, p,
                                          mode](CoreResult<FetchedPack> fetched) {
-                                if (!fetched ||
-                                    static_cast<std::int64_t>(fetched->version) <= version) {
-                                    store_.write([packId](Repositories& r) {
-                                        return r.stickers.setChecked(packId, nowMs());
-                                    });
-                                    finishOne();
-                                    return;
+                        if (!fetched || static_cast<std::int64_t>(fetched->version) <= version) {
+                            store_.write([packId](Repositories& r) {
+                                return r.stickers.setChecked(packId, nowMs());
+                            });
+                            finishOne();
+                            return;
+                        }
+                        installSecret(secretOf(p), mode)
+                            .then(guarded(this, [progress, finishOne](CoreResult<StickerPack> r) {
+                                if (r) {
+                                    ++progress->updated;
                                 }
-                                installSecret(secretOf(p), mode)
-                                    .then(guarded(this, [progress, finishOne](CoreResult<StickerPack> r) {
-                                        if (r) {
-                                            ++progress->updated;
-                                        }
-                                        finishOne();
-                                    }));
+                                finishOne();
                             }));
-                    }
-                    finishOne();
-                });
+                    }));
+            }
+            finishOne();
+        });
     return promise->future();
 }
 
@@ -704,7 +704,8 @@ QFuture<CoreResult<void>> StickerService::uninstall(const QByteArray& packId) {
         [packId](Repositories& r) -> StoreResult<void> {
             TANDEM_TRY_ASSIGN(const auto pack, r.stickers.pack(packId));
             if (!pack) {
-                return storeError(StoreErrorCode::NotFound, QStringLiteral("No such sticker pack."));
+                return storeError(StoreErrorCode::NotFound,
+                                  QStringLiteral("No such sticker pack."));
             }
             if (pack->builtin) {
                 return r.stickers.setHidden(packId, true);
@@ -724,14 +725,15 @@ QFuture<CoreResult<void>> StickerService::uninstall(const QByteArray& packId) {
 }
 
 QFuture<CoreResult<void>> StickerService::setHidden(const QByteArray& packId, bool hidden) {
-    return store_.write([packId, hidden](Repositories& r) { return r.stickers.setHidden(packId, hidden); },
-                        this, [this](StoreResult<void> r) -> CoreResult<void> {
-                            if (!r) {
-                                return unexpected(fromStore(r.error()));
-                            }
-                            emit packsChanged();
-                            return {};
-                        });
+    return store_.write(
+        [packId, hidden](Repositories& r) { return r.stickers.setHidden(packId, hidden); }, this,
+        [this](StoreResult<void> r) -> CoreResult<void> {
+            if (!r) {
+                return unexpected(fromStore(r.error()));
+            }
+            emit packsChanged();
+            return {};
+        });
 }
 
 }  // namespace tandem::core

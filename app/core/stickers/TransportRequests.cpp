@@ -67,8 +67,7 @@ void TransportRequests::putRecord(const crypto::SignedRecord& record, Callback<q
     transport_.putRecord(id, record);
 }
 
-void TransportRequests::getRecord(const QByteArray& address,
-                                  Callback<crypto::SignedRecord> done) {
+void TransportRequests::getRecord(const QByteArray& address, Callback<crypto::SignedRecord> done) {
     const QByteArray id = nextId();
     recordGets_.emplace(id, std::move(done));
     transport_.getRecord(id, address);
