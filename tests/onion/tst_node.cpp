@@ -23,6 +23,7 @@
 #include "crypto/session/SessionKeys.h"
 #include "tandem/node.pb.h"
 #include "tests/onion/OnionEndpoint.h"
+#include "tests/onion/OnionRequests.h"
 #include "tests/support/OnionNetwork.h"
 #include "transport/SecureChannel.h"
 #include "transport/onion/Blob.h"
@@ -42,69 +43,16 @@ using proto::node::NodeReply;
 using proto::node::NodeRequest;
 using proto::node::SwarmReply;
 using proto::node::SwarmRequest;
+using test::answerOf;
+using test::ask;
 using test::Endpoint;
+using test::post;
 using test::restartForLaterTests;
 
 namespace {
 
 std::int64_t nowMs() {
     return QDateTime::currentMSecsSinceEpoch();
-}
-
-struct Pending {
-    std::optional<NodeReply> reply;
-    std::vector<SecretBytes> layerKeys;
-};
-
-// Sends `request` along `path` (first hop first); the answer lands in the returned state.
-std::shared_ptr<Pending> post(NodeLink& link, const std::vector<NodeInfo>& path,
-                              const SwarmRequest& request, int timeoutMs = 15000) {
-    std::vector<crypto::OnionHop> hops;
-    for (const NodeInfo& n : path) {
-        hops.push_back({n.address, n.x25519});
-    }
-    const std::string bytes = request.SerializeAsString();
-    auto wrapped = crypto::wrapOnion(hops, crypto::view(bytes));
-    auto state = std::make_shared<Pending>();
-    if (!wrapped) {
-        state->reply = errorReply(NodeError::MALFORMED, QStringLiteral("cannot wrap"));
-        return state;
-    }
-    state->layerKeys = std::move(wrapped->layerKeys);
-    NodeRequest r;
-    r.set_onion(crypto::toString(wrapped->packet));
-    link.request(
-        std::move(r), [state](const NodeReply& reply) { state->reply = reply; }, timeoutMs);
-    return state;
-}
-
-// The swarm's answer, or its error as a string.
-Expected<SwarmReply, QString> answerOf(const Pending& p) {
-    if (!p.reply) {
-        return unexpected(QStringLiteral("no answer"));
-    }
-    if (p.reply->has_error()) {
-        return unexpected(QString::fromStdString(p.reply->error().message()));
-    }
-    auto opened = crypto::openOnionReply(p.layerKeys, crypto::view(p.reply->onion_reply()));
-    if (!opened) {
-        return unexpected(QStringLiteral("the reply does not open"));
-    }
-    SwarmReply reply;
-    if (!reply.ParseFromArray(opened->data(), static_cast<int>(opened->size()))) {
-        return unexpected(QStringLiteral("the reply is unreadable"));
-    }
-    return reply;
-}
-
-Expected<SwarmReply, QString> ask(const std::vector<NodeInfo>& path, const SwarmRequest& request,
-                                  int timeoutMs = 15000) {
-    NodeLink link(path.front().address, path.front().x25519);
-    const auto pending = post(link, path, request, timeoutMs);
-    if (!QTest::qWaitFor([&] { return pending->reply.has_value(); }, timeoutMs + 2000)) {
-        return unexpected(QStringLiteral("timed out"));
-    }
-    return answerOf(*pending);
 }
 
 SwarmRequest storeRequest(const QString& recipient, const QByteArray& data) {
@@ -165,15 +113,7 @@ class NodeTest : public QObject {
 
     // Path: a guard and a middle outside `swarm`, then `target`.
     std::vector<NodeInfo> pathTo(const NodeInfo& target, std::size_t variant = 0) const {
-        std::vector<NodeInfo> outside;
-        for (const NodeInfo& n : net_->directory().nodes) {
-            if (n.swarmId != target.swarmId) {
-                outside.push_back(n);
-            }
-        }
-        const std::size_t a = variant % outside.size();
-        const std::size_t b = (variant + 1) % outside.size();
-        return {outside[a], outside[b], target};
+        return test::pathTo(net_->directory(), target, variant);
     }
 
     std::vector<NodeInfo> swarmOf(const SessionIdentity& who) const {

@@ -97,24 +97,8 @@ void OnionBlobClient::run(BlobOp op) {
         return;
     }
     // A ready path whose own hops leave a member not yet asked.
-    std::optional<int> path;
-    std::optional<NodeInfo> destination;
-    std::optional<int> middleInTheWay;
-    for (int k = 0; k < OnionPaths::kPaths && !destination; ++k) {
-        path = paths_.pick({}, *swarm);
-        if (!path) {
-            break;
-        }
-        const auto& p = paths_.at(*path);
-        std::set<QString> avoid = op.tried;
-        avoid.insert(p->guard.address);
-        avoid.insert(p->middle.address);
-        destination = nodes_.randomNode(avoid, *swarm);
-        if (!destination && op.tried.count(p->middle.address) == 0 && p->middle.swarmId == *swarm) {
-            middleInTheWay = *path;
-        }
-    }
-    if (!destination) {
+    const auto [route, middleInTheWay] = paths_.routeTo(*swarm, op.tried);
+    if (!route) {
         // The members left are hops of every ready path. A path with another middle hop then
         // (its guard is kept); this counts no request, but is bounded too.
         if (!middleInTheWay || op.reroutes >= kAttempts) {
@@ -135,10 +119,10 @@ void OnionBlobClient::run(BlobOp op) {
     } else {
         r.mutable_get_blob()->set_id(op.id.toStdString());
     }
-    const QString address = destination->address;
+    const QString address = route->destination.address;
     inFlight_.insert(op.requestId);
     paths_.request(
-        *path, *destination, r, 30000,
+        route->path, route->destination, r, 30000,
         [this, op = std::move(op), address](Expected<SwarmReply, TransportError> reply) mutable {
             inFlight_.remove(op.requestId);
             if (!running_) {

@@ -23,6 +23,8 @@ TransportError errorOf(const NodeError& e) {
             return {TransportError::Code::NotFound, message, false};
         case NodeError::FULL:
             return {TransportError::Code::Full, message, true};
+        case NodeError::STALE_VERSION:
+            return {TransportError::Code::StaleVersion, message, false, e.stored_version()};
         default:
             return {TransportError::Code::Rejected, message, true};
     }

@@ -204,6 +204,26 @@ std::optional<int> OnionPaths::pick(const QString& avoidRelay,
     return std::nullopt;
 }
 
+OnionPaths::RouteChoice OnionPaths::routeTo(std::uint64_t swarm, const std::set<QString>& tried) {
+    RouteChoice choice;
+    for (int k = 0; k < kPaths && !choice.route; ++k) {
+        const auto path = pick({}, swarm);
+        if (!path) {
+            break;
+        }
+        const auto& p = paths_[static_cast<std::size_t>(*path)];
+        std::set<QString> avoid = tried;
+        avoid.insert(p->guard.address);
+        avoid.insert(p->middle.address);
+        if (auto destination = nodes_.randomNode(avoid, swarm)) {
+            choice.route = Route{*path, std::move(*destination)};
+        } else if (tried.count(p->middle.address) == 0 && p->middle.swarmId == swarm) {
+            choice.middleInTheWay = *path;
+        }
+    }
+    return choice;
+}
+
 void OnionPaths::strike(int index, Failure failure) {
     auto& p = paths_[static_cast<std::size_t>(index)];
     if (!p) {

@@ -90,6 +90,19 @@ public:
     // whose relays are not members of that swarm.
     std::optional<int> pick(const QString& avoidRelay = {},
                             std::optional<std::uint64_t> awayFrom = std::nullopt);
+    // Where a request for a swarm goes (blobs, records): a ready path and a member of `swarm`
+    // that is none of `tried` and none of the path's own hops. Without one, `middleInTheWay`
+    // names a ready path whose middle is a member not yet tried, to build with another
+    // middle (the members left are hops of every ready path).
+    struct Route {
+        int path = 0;
+        NodeInfo destination;
+    };
+    struct RouteChoice {
+        std::optional<Route> route;
+        std::optional<int> middleInTheWay;
+    };
+    RouteChoice routeTo(std::uint64_t swarm, const std::set<QString>& tried);
     // Through path `index` to `destination`.
     void request(int index, const NodeInfo& destination, const proto::node::SwarmRequest& request,
                  int timeoutMs, Answer answer);

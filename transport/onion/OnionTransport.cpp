@@ -13,7 +13,8 @@ OnionTransport::OnionTransport(NodeDirectory directory, OnionIdentity identity,
       paths_(nodes_, guard),
       sender_(paths_, nodes_),
       poller_(paths_, nodes_, identity_),
-      blobs_(paths_, nodes_) {
+      blobs_(paths_, nodes_),
+      records_(paths_, nodes_) {
     connect(&paths_, &OnionPaths::guardChanged, this, &OnionTransport::guardChanged);
     connect(&paths_, &OnionPaths::changed, this, &OnionTransport::updateStatus);
     connect(&paths_, &OnionPaths::tested, this, &OnionTransport::onPathTested);
@@ -34,6 +35,9 @@ OnionTransport::OnionTransport(NodeDirectory directory, OnionIdentity identity,
     connect(&blobs_, &OnionBlobClient::blobStored, this, &Transport::blobStored);
     connect(&blobs_, &OnionBlobClient::blobFetched, this, &Transport::blobFetched);
     connect(&blobs_, &OnionBlobClient::blobFailed, this, &Transport::blobFailed);
+    connect(&records_, &OnionRecordClient::recordStored, this, &Transport::recordStored);
+    connect(&records_, &OnionRecordClient::recordFetched, this, &Transport::recordFetched);
+    connect(&records_, &OnionRecordClient::recordFailed, this, &Transport::recordFailed);
     refreshTimer_.setInterval(kDirectoryRefreshMs);
     connect(&refreshTimer_, &QTimer::timeout, this, &OnionTransport::refreshDirectory);
     retryTimer_.setSingleShot(true);
@@ -52,6 +56,7 @@ void OnionTransport::start() {
     sender_.start();
     poller_.start();
     blobs_.start();
+    records_.start();
     nodes_.clearSuspects();  // a new start tries every node again
     status_.state = TransportStatus::State::Connecting;
     status_.detail = QStringLiteral("Building onion paths");
@@ -72,6 +77,7 @@ void OnionTransport::stop() {
     paths_.abandonRequests();  // what waits on them is failed below, not called back
     sender_.stop();
     blobs_.stop();
+    records_.stop();
     paths_.clear();
     status_.state = TransportStatus::State::Offline;
     status_.path.clear();
@@ -89,6 +95,7 @@ void OnionTransport::onPathTested(const std::string& signedDirectory) {
     updateStatus();
     sender_.flush();
     blobs_.flush();
+    records_.flush();
     poller_.poll();
     // Adopted once this callback is done (it may rebuild paths).
     QTimer::singleShot(0, this, [this, signedDirectory] { adoptDirectory(signedDirectory); });
@@ -108,6 +115,14 @@ void OnionTransport::putBlob(const QByteArray& requestId, const QByteArray& ciph
 
 void OnionTransport::getBlob(const QByteArray& requestId, const BlobRef& ref) {
     blobs_.get(requestId, ref);
+}
+
+void OnionTransport::putRecord(const QByteArray& requestId, const crypto::SignedRecord& record) {
+    records_.put(requestId, record);
+}
+
+void OnionTransport::getRecord(const QByteArray& requestId, const QByteArray& address) {
+    records_.get(requestId, address);
 }
 
 std::optional<QString> OnionTransport::pollAddress() const {

@@ -17,9 +17,12 @@
 //    owner), so a message arrives as soon as it is stored; acknowledged messages are deleted
 //    there. received() may repeat a message (another member, a restart): the core dedupes;
 //  - OnionBlobClient: putBlob() and getBlob() (Blob.h), through a path to the swarm nearest
-//    the blob's id.
-// A path that passes its test makes what waits go (sends, blobs) and starts the poll; a failed
-// test or a failed poll is tried again shortly (the paths that are missing are built again).
+//    the blob's id;
+//  - OnionRecordClient: putRecord() and getRecord() (crypto/SignedRecord.h), through a path to
+//    the swarm nearest the record's address; a fetched record is verified before it is handed
+//    on.
+// A path that passes its test makes what waits go (sends, blobs, records) and starts the poll; a
+// failed test or a failed poll is tried again shortly (the paths that are missing are built again).
 //
 // Directory refresh: given the network key (setNetworkKey), the transport adopts a directory a
 // node hands out — at every path test, and every kDirectoryRefreshMs through a path — if its
@@ -42,6 +45,7 @@
 #include "transport/onion/OnionBlobClient.h"
 #include "transport/onion/OnionPaths.h"
 #include "transport/onion/OnionPoller.h"
+#include "transport/onion/OnionRecordClient.h"
 #include "transport/onion/OnionSender.h"
 
 namespace tandem::transport::onion {
@@ -63,6 +67,8 @@ public:
     void acknowledge(const QByteArray& serverId) override;
     void putBlob(const QByteArray& requestId, const QByteArray& ciphertext) override;
     void getBlob(const QByteArray& requestId, const BlobRef& ref) override;
+    void putRecord(const QByteArray& requestId, const crypto::SignedRecord& record) override;
+    void getRecord(const QByteArray& requestId, const QByteArray& address) override;
 
     // Receiving: 0 (the default) long-polls, so a message arrives as soon as our swarm has
     // it; a positive interval polls like Session's clients do (desktop 5 s, mobile 1.5–2 s)
@@ -119,6 +125,7 @@ private:
     OnionSender sender_;
     OnionPoller poller_;
     OnionBlobClient blobs_;
+    OnionRecordClient records_;
     bool running_ = false;
     TransportStatus status_;
     QTimer refreshTimer_;

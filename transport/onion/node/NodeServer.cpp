@@ -19,6 +19,7 @@
 #include "transport/onion/node/OnionHop.h"
 #include "transport/onion/node/Replicator.h"
 #include "transport/onion/node/SwarmBlobs.h"
+#include "transport/onion/node/SwarmRecords.h"
 #include "transport/onion/node/SwarmService.h"
 
 namespace tandem::transport::onion {
@@ -46,7 +47,8 @@ struct NodeServer::Parts {
           replicator(links, identity, limits.replicateTimeoutMs),
           polls(*store, limits.maxPollsPerRecipient, limits.maxPolls),
           blobs(*store, directory, replicator, audit),
-          swarm(*store, directory, replicator, polls, blobs, audit, limits),
+          records(*store, directory, replicator, audit),
+          swarm(*store, directory, replicator, polls, blobs, records, audit, limits),
           // Long enough for a long-poll held at the destination.
           hop(onionKey, directory, links, swarm, audit, limits.maxWaitMs + 5000) {}
 
@@ -55,6 +57,7 @@ struct NodeServer::Parts {
     Replicator replicator;
     LongPolls polls;
     SwarmBlobs blobs;
+    SwarmRecords records;
     SwarmService swarm;
     OnionHop hop;
 };
@@ -85,7 +88,9 @@ NodeServer::NodeServer(QString dataDir, QString directoryFile, const crypto::Pub
     housekeeping_.setInterval(30 * 1000);
     connect(&housekeeping_, &QTimer::timeout, this, [this] {
         if (parts_) {
-            parts_->store->purgeExpired(QDateTime::currentMSecsSinceEpoch());
+            const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+            parts_->store->purgeExpired(now);
+            parts_->records.purge(now);
             parts_->hop.purge();
         }
     });
@@ -143,6 +148,7 @@ bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
     parts_ = std::make_unique<Parts>(std::move(store).value(), directoryPath_, networkKey_,
                                      identity_, onionKey_, links_, audit_.get(), limits_);
     parts_->store->purgeExpired(QDateTime::currentMSecsSinceEpoch());
+    parts_->records.purge(QDateTime::currentMSecsSinceEpoch());
     if (!clients_.listen(host, port, onionKey_, error)) {
         return false;
     }
@@ -198,6 +204,7 @@ void NodeServer::onFrame(daemon::ClientConnection& c, const QByteArray& bytes) {
             return parts_->hop.handle(request.onion(), peerOf(c), std::move(reply));
         case NodeRequest::kReplicate:
         case NodeRequest::kReplicateBlob:
+        case NodeRequest::kReplicateRecord:
         case NodeRequest::kReplicateDelete:
             break;
         default:
@@ -220,6 +227,9 @@ void NodeServer::onFrame(daemon::ClientConnection& c, const QByteArray& bytes) {
         case NodeRequest::kReplicateBlob:
             return parts_->blobs.replicate(request.replicate_blob(), *member, peerOf(c),
                                            std::move(reply));
+        case NodeRequest::kReplicateRecord:
+            return parts_->records.replicate(request.replicate_record(), *member, peerOf(c),
+                                             std::move(reply));
         default:
             return parts_->swarm.replicateDelete(request.replicate_delete(), *member, peerOf(c),
                                                  std::move(reply));

@@ -5,15 +5,15 @@
 // It loads the key, the store and the directory file, then wires the parts: connections (the
 // daemons' daemon::ClientConnections), the onion hop (OnionHop: peel a layer, forward it or
 // serve it), the destination (SwarmService: store, retrieve and long-polls, delete, the
-// directory; SwarmBlobs: the onion file store), replication to the other members of a swarm
-// (Replicator) and the signed directory (DirectoryFile). What it does itself is read each
-// frame and hand it to the part that serves it.
+// directory; SwarmBlobs: the onion file store; SwarmRecords: signed records), replication to the
+// other members of a swarm (Replicator) and the signed directory (DirectoryFile). What it does
+// itself is read each frame and hand it to the part that serves it.
 //
 // Bad input: an unreadable frame or layer gets an error reply; a request over the
 // connection's rate is refused (not the connection: node-to-node links carry many clients);
 // a connection sending unreadable frames repeatedly is dropped; others are not disturbed.
-// A replicate (a message, a delete, a blob) is taken only from a node of the directory that
-// signs it (MemberProof) and is a member of the swarm concerned.
+// A replicate (a message, a delete, a blob, a record) is taken only from a node of the directory
+// that signs it (MemberProof) and is a member of the swarm concerned.
 #pragma once
 
 #include <memory>

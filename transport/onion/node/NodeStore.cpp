@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "transport/daemon/DaemonData.h"
+#include "transport/daemon/RecordTable.h"
 #include "transport/onion/Blob.h"
 
 namespace tandem::transport::onion {
@@ -36,13 +37,13 @@ CREATE TABLE IF NOT EXISTS blobs (
   expires_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS blobs_by_expiry ON blobs(expires_at);
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 )sql";
 
 // 1: messages. 2: + deleted (what the owner deleted, until it would have expired). 3: + blobs
-// (the onion file store). Every statement above is idempotent, so an older database is
-// brought up to date by running them.
-constexpr int kSchemaVersion = 3;
+// (the onion file store). 4: + records (daemon::RecordTable::kSchema, run first). Every
+// statement is idempotent, so an older database is brought up to date by running them.
+constexpr int kSchemaVersion = 4;
 
 QString describe(const storage::StoreError& e) {
     return e.message;
@@ -58,6 +59,9 @@ Expected<std::unique_ptr<NodeStore>, QString> NodeStore::open(const QString& dir
         return unexpected(opened.error());
     }
     auto& db = opened->db;
+    if (auto r = db->exec(daemon::RecordTable::kSchema); !r) {
+        return unexpected(r.error().message);
+    }
     if (auto r = db->exec(kSchema); !r) {
         return unexpected(r.error().message);
     }

@@ -18,6 +18,7 @@
 //   power cut.
 // - Blobs (the onion file store, Blob.h): ciphertext by its BLAKE2b-256, checked on store,
 //   kBlobTtlMs from the latest upload, maxBlobBytesTotal for all of them.
+// - Signed records: their table (daemon::RecordTable) is created here, kept by SwarmRecords.
 // Every limit is explicit (NodeStoreLimits) and refused with a clear error.
 #pragma once
 
@@ -55,6 +56,9 @@ struct NodeStoreLimits {
     // What a blob is charged against that total at least: a row costs its id, times and
     // index entries whatever its size, so tiny blobs cannot fill the disk past the quota.
     static constexpr std::int64_t kMinBlobCharge = 4096;
+    // Signed records (SwarmRecords, daemon/RecordTable.h), all of them: payloads and
+    // RecordTable::kRowCharge each.
+    std::int64_t maxRecordBytesTotal = 512LL * 1024 * 1024;
 };
 
 struct StoredMessage {
@@ -112,6 +116,8 @@ public:
     Expected<std::int64_t, QString> messageCharge();
 
     [[nodiscard]] const NodeStoreLimits& limits() const { return limits_; }
+    // The connection SwarmRecords keeps its table on (the node's thread only).
+    [[nodiscard]] storage::Database& database() { return *db_; }
 
 private:
     NodeStore(std::unique_ptr<storage::Database> db, NodeStoreLimits limits)

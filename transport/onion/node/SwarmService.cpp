@@ -15,6 +15,7 @@
 #include "transport/onion/node/NodeStore.h"
 #include "transport/onion/node/Replicator.h"
 #include "transport/onion/node/SwarmBlobs.h"
+#include "transport/onion/node/SwarmRecords.h"
 
 namespace tandem::transport::onion {
 
@@ -45,13 +46,14 @@ std::optional<OwnerProof> proofOf(const proto::node::OwnerSignature& s) {
 }  // namespace
 
 SwarmService::SwarmService(NodeStore& store, DirectoryFile& directory, Replicator& replicator,
-                           LongPolls& polls, SwarmBlobs& blobs, AuditLog* audit,
-                           const NodeLimits& limits)
+                           LongPolls& polls, SwarmBlobs& blobs, SwarmRecords& records,
+                           AuditLog* audit, const NodeLimits& limits)
     : store_(store),
       directory_(directory),
       replicator_(replicator),
       polls_(polls),
       blobs_(blobs),
+      records_(records),
       audit_(audit),
       limits_(limits) {}
 
@@ -87,6 +89,18 @@ void SwarmService::auditServe(const SwarmRequest& request, const QString& peer) 
                         {QStringLiteral("blob_id"),
                          QString::fromLatin1(crypto::qbytes(request.get_blob().id()).toHex())}};
                 break;
+            case SwarmRequest::kStoreRecord:
+                what = {{QStringLiteral("destination"), QStringLiteral("store_record")},
+                        {QStringLiteral("address"),
+                         QString::fromLatin1(
+                             crypto::qbytes(request.store_record().record().address()).toHex())}};
+                break;
+            case SwarmRequest::kGetRecord:
+                what = {
+                    {QStringLiteral("destination"), QStringLiteral("get_record")},
+                    {QStringLiteral("address"),
+                     QString::fromLatin1(crypto::qbytes(request.get_record().address()).toHex())}};
+                break;
             default:
                 what = {{QStringLiteral("destination"), QStringLiteral("unknown")}};
                 break;
@@ -108,6 +122,10 @@ void SwarmService::serve(const SwarmRequest& request, const QString& peer, Swarm
             return blobs_.store(request.store_blob(), peer, std::move(answer));
         case SwarmRequest::kGetBlob:
             return blobs_.get(request.get_blob(), std::move(answer));
+        case SwarmRequest::kStoreRecord:
+            return records_.store(request.store_record(), peer, std::move(answer));
+        case SwarmRequest::kGetRecord:
+            return records_.get(request.get_record(), std::move(answer));
         case SwarmRequest::kGetDirectory: {
             SwarmReply reply;
             if (directory_.current() == nullptr) {

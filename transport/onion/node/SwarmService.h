@@ -6,7 +6,8 @@
 //   wait, a long-poll (LongPolls) held until a message for the ID is stored here.
 // - Delete, signed by the owner: removed here, then passed on to every other member as the
 //   owner's signed request (each checks the signature) before it answers.
-// - The signed directory (GetDirectory), and blobs (handed to SwarmBlobs).
+// - The signed directory (GetDirectory), blobs (handed to SwarmBlobs) and records (handed to
+//   SwarmRecords).
 // A member's replicate and replicated delete are taken only from a member of that swarm.
 #pragma once
 
@@ -28,6 +29,7 @@ class LongPolls;
 class NodeStore;
 class Replicator;
 class SwarmBlobs;
+class SwarmRecords;
 struct NodeLimits;
 
 class SwarmService {
@@ -35,7 +37,8 @@ public:
     using Reply = NodeLink::Callback;
 
     SwarmService(NodeStore& store, DirectoryFile& directory, Replicator& replicator,
-                 LongPolls& polls, SwarmBlobs& blobs, AuditLog* audit, const NodeLimits& limits);
+                 LongPolls& polls, SwarmBlobs& blobs, SwarmRecords& records, AuditLog* audit,
+                 const NodeLimits& limits);
 
     // A destination request, from the onion layer `peer` sent.
     void serve(const proto::node::SwarmRequest& request, const QString& peer, SwarmAnswer answer);
@@ -57,6 +60,7 @@ private:
     Replicator& replicator_;
     LongPolls& polls_;
     SwarmBlobs& blobs_;
+    SwarmRecords& records_;
     AuditLog* audit_;  // null unless --audit (tests only)
     const NodeLimits& limits_;
 };
