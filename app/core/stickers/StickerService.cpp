@@ -428,9 +428,8 @@ QFuture<CoreResult<FetchedPack>> StickerService::fetch(
     if (req == nullptr) {
         return ready<FetchedPack>(coreError(
             CoreErrorCode::NotRegistered,
-            QStringLiteral("There is no %1 account on this profile to fetch stickers with.")
-                .arg(mode == Mode::Signal ? QStringLiteral("Signal-mode")
-                                          : QStringLiteral("Session-mode"))));
+            QStringLiteral("There is no %1-mode account on this profile to fetch stickers with.")
+                .arg(modeName(mode))));
     }
     auto promise = std::make_shared<QPromise<CoreResult<FetchedPack>>>();
     promise->start();
