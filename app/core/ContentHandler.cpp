@@ -1,5 +1,6 @@
 #include "app/core/ContentHandler.h"
 
+#include <algorithm>
 #include <sodium.h>
 
 #include "app/core/CoreLog.h"
@@ -209,33 +210,47 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
                 qCInfo(lcCore) << "a message arrived after its disappearing timer ran out";
                 return out;
             }
-            // The pack as the sender named it, unless we hold it already: a sender cannot
-            // change the key (or anything else) of a pack we have.
-            TANDEM_TRY_ASSIGN(const auto pack, r.stickers.pack(packId));
-            if (!pack) {
-                StickerPack p;
-                p.packId = packId;
-                p.packKey = makeSecret(SecretBytes(
-                    reinterpret_cast<const std::uint8_t*>(ref.pack_key().data()),  // NOLINT
-                    ref.pack_key().size()));
-                p.origin = StickerOrigin::Installed;
-                p.installed = false;
-                p.createdAt = now;
-                TANDEM_TRY(r.stickers.putPack(p));
-            }
-            TANDEM_TRY_ASSIGN(const auto known, r.stickers.sticker(packId, m.stickerId.value()));
-            if (!known) {
-                Sticker s;
-                s.packId = packId;
-                s.stickerId = *m.stickerId;
-                s.emoji = emoji;
-                s.contentType = QStringLiteral("image/webp");
-                TANDEM_TRY(r.stickers.putSticker(s));
-            }
             TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
             if (!inserted.inserted) {
                 out.duplicate = true;
                 return out;
+            }
+            // The pack as the sender named it, unless we hold it: a sender cannot change the
+            // key (or anything else) of a pack that is built in, created or installed here.
+            // A pack known only from messages whose key never opened anything takes the
+            // latest sender's key, so a first message with a wrong key cannot block it.
+            TANDEM_TRY_ASSIGN(auto pack, r.stickers.pack(packId));
+            const bool onlyReferenced =
+                !pack || (!pack->installed && !pack->builtin && !pack->ownerSecret);
+            if (onlyReferenced) {
+                bool opened = false;
+                if (pack) {
+                    TANDEM_TRY_ASSIGN(const auto listed, r.stickers.stickers(packId));
+                    opened = std::any_of(listed.begin(), listed.end(),
+                                         [](const Sticker& s) { return s.hasImage; });
+                }
+                if (!pack || !opened) {
+                    StickerPack p = pack ? *pack : StickerPack();
+                    p.packId = packId;
+                    p.packKey = makeSecret(SecretBytes(
+                        reinterpret_cast<const std::uint8_t*>(ref.pack_key().data()),  // NOLINT
+                        ref.pack_key().size()));
+                    p.origin = StickerOrigin::Installed;
+                    p.installed = false;
+                    if (!pack) {
+                        p.createdAt = now;
+                    }
+                    TANDEM_TRY(r.stickers.putPack(p));
+                }
+                TANDEM_TRY_ASSIGN(const auto known, r.stickers.sticker(packId, *m.stickerId));
+                if (!known) {
+                    Sticker s;
+                    s.packId = packId;
+                    s.stickerId = *m.stickerId;
+                    s.emoji = emoji;
+                    s.contentType = QStringLiteral("image/webp");
+                    TANDEM_TRY(r.stickers.putSticker(s));
+                }
             }
             TANDEM_TRY_ASSIGN(out.stored, r.messages.get(inserted.id));
             TANDEM_TRY(enqueueContent(r, conversation.id, std::nullopt, OutboxKind::DeliveryReceipt,

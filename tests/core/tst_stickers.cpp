@@ -329,19 +329,36 @@ private slots:
                             })).value();
         QVERIFY(stored && !stored->installed);
         QVERIFY(stored->packKey->equals(pack.secret.packKey.span()));
+        const auto keyHeld = [&] {
+            const auto held = test::await(store.read([&](Repositories& r) {
+                                  return r.stickers.pack(QByteArray::fromStdString(packId));
+                              })).value();
+            return held.has_value() ? held.value().packKey : SharedSecret();
+        };
+        // Never opened: a later sender's key is taken (a first message with a wrong key does
+        // not block the pack) …
         handle(content(QByteArray(32, 'k'), 3, packId));
-        const auto after = test::await(store.read([&](Repositories& r) {
-                               return r.stickers.pack(QByteArray::fromStdString(packId));
-                           })).value();
-        QVERIFY(after.has_value());
-        const SharedSecret keptKey = after.value().packKey;
-        QVERIFY(keptKey && keptKey->equals(pack.secret.packKey.span()));
+        QVERIFY(
+            keyHeld()->equals(crypto::view(std::string_view("kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"))));
+        handle(content(key, 3, packId));
+        QVERIFY(keyHeld()->equals(pack.secret.packKey.span()));
+        // … once a sticker of it was opened with the key, no sender changes it.
+        QVERIFY(test::await(store.write([&](Repositories& r) {
+                    Sticker s;
+                    s.packId = QByteArray::fromStdString(packId);
+                    s.stickerId = 2;
+                    s.emoji = QStringLiteral("🐱");
+                    s.image = webp(10);
+                    return r.stickers.putSticker(s);
+                })).has_value());
+        handle(content(QByteArray(32, 'k'), 4, packId));
+        QVERIFY(keyHeld()->equals(pack.secret.packKey.span()));
         const auto bad = handle(content(key, 1, "short"));
         QVERIFY(!bad.stored);
 
         // The messages expire: the pack, known only from them, goes with them.
         QVERIFY(first.stored->expiresAt.has_value());
-        QCOMPARE(test::await(store.expire(nowMs() + 6000)).value().size(), std::size_t{2});
+        QCOMPARE(test::await(store.expire(nowMs() + 6000)).value().size(), std::size_t{4});
         const auto gone = test::await(store.read([&](Repositories& r) {
                               return r.stickers.pack(QByteArray::fromStdString(packId));
                           })).value();

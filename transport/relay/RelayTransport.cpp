@@ -276,11 +276,13 @@ void RelayTransport::putBlob(const QByteArray& requestId, const QByteArray& ciph
 }
 
 void RelayTransport::getBlob(const QByteArray& requestId, const BlobRef& ref) {
-    fetchBlobChunk(requestId, QString::fromLatin1(ref.id), 0, std::make_shared<QByteArray>());
+    fetchBlobChunk(requestId, QString::fromLatin1(ref.id), 0, std::make_shared<QByteArray>(),
+                   ref.size);
 }
 
 void RelayTransport::fetchBlobChunk(const QByteArray& requestId, const QString& blobId,
-                                    std::uint64_t offset, std::shared_ptr<QByteArray> data) {
+                                    std::uint64_t offset, std::shared_ptr<QByteArray> data,
+                                    std::int64_t expected) {
     RelayConnection* c = control();
     if (c == nullptr) {
         emit blobFailed(requestId,
@@ -290,7 +292,7 @@ void RelayTransport::fetchBlobChunk(const QByteArray& requestId, const QString& 
     ClientFrame frame;
     frame.mutable_get_blob()->set_id(blobId.toStdString());
     frame.mutable_get_blob()->set_offset(offset);
-    c->request(frame).then(this, [this, requestId, blobId, data](RelayReply reply) {
+    c->request(frame).then(this, [this, requestId, blobId, data, expected](RelayReply reply) {
         if (!reply) {
             emit blobFailed(requestId, reply.error());
             return;
@@ -300,12 +302,26 @@ void RelayTransport::fetchBlobChunk(const QByteArray& requestId, const QString& 
             return;
         }
         const auto& chunk = reply->blob_data();
+        // The relay's word on the size is not taken: the total must be the one the caller
+        // was told (when told) and within what a relay blob may be, and no chunk may go past it.
+        const bool badTotal =
+            chunk.total() > static_cast<std::uint64_t>(kMaxBlobDownloadBytes) ||
+            (expected > 0 && chunk.total() != static_cast<std::uint64_t>(expected));
+        if (badTotal ||
+            static_cast<std::uint64_t>(data->size()) + chunk.data().size() > chunk.total()) {
+            emit blobFailed(
+                requestId,
+                {TransportError::Code::Rejected,
+                 QStringLiteral("the relay sent a blob of another size than expected"), false});
+            return;
+        }
         data->append(chunk.data().data(), static_cast<qsizetype>(chunk.data().size()));
         emit blobProgress(requestId, data->size(), static_cast<qint64>(chunk.total()));
         if (static_cast<std::uint64_t>(data->size()) >= chunk.total() || chunk.data().empty()) {
             emit blobFetched(requestId, *data);
         } else {
-            fetchBlobChunk(requestId, blobId, static_cast<std::uint64_t>(data->size()), data);
+            fetchBlobChunk(requestId, blobId, static_cast<std::uint64_t>(data->size()), data,
+                           expected);
         }
     });
 }

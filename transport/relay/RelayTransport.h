@@ -32,6 +32,8 @@ class RelayTransport : public Transport {
 public:
     static constexpr int kMaxQueuedSends = 20000;
     static constexpr int kMaxSendAttempts = 5;
+    // The most a downloaded blob may hold (the relay stores at most 8 MiB a blob).
+    static constexpr qint64 kMaxBlobDownloadBytes = 8 * 1024 * 1024;
 
     RelayTransport(RelayEndpoint endpoint, RelayCredentials credentials, QObject* parent = nullptr);
     ~RelayTransport() override;
@@ -73,8 +75,10 @@ private:
     };
     void sendNow(QueuedSend send);
     void requeue(QueuedSend send);
+    // `expected`: the size the caller was told (0: unknown); a relay that sends more, or
+    // names another total, is refused before it can fill memory.
     void fetchBlobChunk(const QByteArray& requestId, const QString& blobId, std::uint64_t offset,
-                        std::shared_ptr<QByteArray> data);
+                        std::shared_ptr<QByteArray> data, std::int64_t expected);
 
     RelayEndpoint endpoint_;
     RelayCredentials credentials_;

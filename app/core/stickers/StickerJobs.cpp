@@ -57,7 +57,7 @@ void PublishJob::next() {
         finish(coreError(CoreErrorCode::Network, QStringLiteral("the connection went away")));
         return;
     }
-    while (inFlight_ < kInFlight && nextImage_ < images_.size()) {
+    while (!finished_ && inFlight_ < kInFlight && nextImage_ < images_.size()) {
         const std::size_t index = nextImage_++;
         const QByteArray sealed = toQByteArray(
             crypto::encryptStickerImage(pack_, images_[index].id, viewOf(images_[index].webp)));
@@ -78,9 +78,10 @@ void PublishJob::next() {
             next();
         });
     }
-    if (uploaded_ < images_.size() || inFlight_ > 0) {
+    if (finished_ || recordSent_ || uploaded_ < images_.size() || inFlight_ > 0) {
         return;
     }
+    recordSent_ = true;
     // Every image is up: now the manifest that names them, as the pack's record.
     const QByteArray manifest = toQByteArray(crypto::encryptStickerManifest(pack_, manifest_));
     if (manifest.size() > crypto::kMaxRecordPayloadBytes) {
@@ -204,7 +205,7 @@ void FetchJob::next() {
         finish(coreError(CoreErrorCode::Network, QStringLiteral("the connection went away")));
         return;
     }
-    while (inFlight_ < kInFlight && next_ < queue_.size()) {
+    while (!finished_ && inFlight_ < kInFlight && next_ < queue_.size()) {
         const crypto::StickerInfo info = queue_[next_++];
         ++inFlight_;
         requests_->getBlob(
@@ -246,7 +247,7 @@ void FetchJob::next() {
                 next();
             });
     }
-    if (next_ >= queue_.size() && inFlight_ == 0) {
+    if (!finished_ && next_ >= queue_.size() && inFlight_ == 0) {
         finish(std::move(out_));
     }
 }

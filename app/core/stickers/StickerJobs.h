@@ -54,6 +54,7 @@ private:
     std::size_t nextImage_ = 0;
     int inFlight_ = 0;
     std::size_t uploaded_ = 0;
+    bool recordSent_ = false;
     bool finished_ = false;
     Done done_;
 };

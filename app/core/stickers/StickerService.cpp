@@ -43,7 +43,9 @@ bool isEmoji(const QString& s) {
     }
     bool pictographic = false;
     for (const char32_t c : s.toUcs4()) {
-        if (c < 0x80 || QChar::isSpace(c) || QChar::category(c) == QChar::Other_Control) {
+        const bool joiner = c == 0x200D || c == 0xFE0F;  // ZWJ sequences, emoji presentation
+        if (c < 0x80 || QChar::isSpace(c) || QChar::category(c) == QChar::Other_Control ||
+            (QChar::category(c) == QChar::Other_Format && !joiner)) {
             return false;
         }
         pictographic = pictographic || c >= 0x2000;
@@ -347,6 +349,7 @@ QFuture<CoreResult<StickerService::Published>> StickerService::publishStored(
             progress->version = static_cast<quint64>(loaded->pack.version) + 1;
             auto finishAll = [this, promise, progress] {
                 if (progress->result.publishedTo.empty()) {
+                    progress->result.pack.ownerSecret.reset();  // stays in the core
                     promise->addResult(std::move(progress->result));
                     promise->finish();
                     return;
@@ -371,6 +374,7 @@ QFuture<CoreResult<StickerService::Published>> StickerService::publishStored(
                             promise->addResult(unexpected(fromStore(saved.error())));
                         } else {
                             progress->result.pack = *saved;
+                            progress->result.pack.ownerSecret.reset();  // stays in the core
                             promise->addResult(std::move(progress->result));
                             emit packsChanged();
                         }
@@ -384,6 +388,9 @@ QFuture<CoreResult<StickerService::Published>> StickerService::publishStored(
                 promise->finish();
                 return;
             }
+            // Held until every job has started: one that fails at once cannot end the round
+            // before the others begin.
+            ++progress->left;
             for (const Mode mode : {Mode::Signal, Mode::Session}) {
                 if (channels_[mode] == nullptr) {
                     continue;
@@ -412,7 +419,7 @@ QFuture<CoreResult<StickerService::Published>> StickerService::publishStored(
                     this);
                 job->start();
             }
-            if (progress->left == 0) {
+            if (--progress->left == 0) {
                 finishAll();
             }
         });
@@ -523,6 +530,13 @@ QFuture<CoreResult<StickerPack>> StickerService::installSecret(crypto::StickerPa
                     if (old && old->ownerSecret) {
                         return p;  // ours: nothing to install
                     }
+                    if (old && static_cast<std::int64_t>(f.version) < old->version) {
+                        // An older record than one seen before: a network replaying it.
+                        return storeError(StoreErrorCode::InvalidArgument,
+                                          QStringLiteral("The network offered an older version "
+                                                         "of this sticker pack than the one "
+                                                         "here; nothing was changed."));
+                    }
                     p.packId = packId;
                     p.packKey = key;
                     p.title = f.manifest.title;
@@ -609,7 +623,8 @@ QFuture<CoreResult<bool>> StickerService::fetchSticker(const QByteArray& packId,
                                 if (!pack) {
                                     return {};  // its messages went meanwhile
                                 }
-                                if (!pack->installed && !pack->builtin && !pack->ownerSecret) {
+                                if (!pack->installed && !pack->builtin && !pack->ownerSecret &&
+                                    static_cast<std::int64_t>(f.version) >= pack->version) {
                                     pack->title = f.manifest.title;
                                     pack->author = f.manifest.author;
                                     pack->coverStickerId = f.manifest.coverId;
@@ -677,7 +692,11 @@ QFuture<CoreResult<int>> StickerService::refreshInstalled(Mode mode, bool force)
                 fetch(secretOf(p), mode, std::set<std::uint32_t>(), false)
                     .then(guarded(this, [this, progress, finishOne, version, packId, p,
                                          mode](CoreResult<FetchedPack> fetched) {
-                        if (!fetched || static_cast<std::int64_t>(fetched->version) <= version) {
+                        if (!fetched) {
+                            finishOne();  // looked at again on the next connect
+                            return;
+                        }
+                        if (static_cast<std::int64_t>(fetched->version) <= version) {
                             store_.write([packId](Repositories& r) {
                                 return r.stickers.setChecked(packId, nowMs());
                             });
