@@ -165,8 +165,8 @@ struct StickerPack {
     bool installed = false;
     std::optional<std::int64_t> publishedAt;
     std::int64_t createdAt = 0;
-    bool builtin = false;   // shipped with the app: hidden, never removed
-    bool hidden = false;    // a built-in pack the user took out of the picker
+    bool builtin = false;      // shipped with the app: hidden, never removed
+    bool hidden = false;       // a built-in pack the user took out of the picker
     std::int64_t version = 0;  // of its signed record (created: published; installed: fetched)
     SharedSecret ownerSecret;  // created packs: the Ed25519 key that signs new versions
     std::optional<std::int64_t> checkedAt;  // when a newer version was last looked for

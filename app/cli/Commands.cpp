@@ -158,10 +158,10 @@ QJsonObject toJson(const Message& m, const QString& with) {
     } else if (m.kind == MessageKind::Sticker) {
         o[QStringLiteral("kind")] = QStringLiteral("sticker");
         o[QStringLiteral("text")] = m.body;  // the sticker's emoji
-        o[QStringLiteral("sticker")] =
-            QJsonObject{{QStringLiteral("pack_id"), QString::fromLatin1(m.stickerPackId.toHex())},
-                        {QStringLiteral("sticker_id"), static_cast<double>(m.stickerId.value_or(0))},
-                        {QStringLiteral("emoji"), m.body}};
+        o[QStringLiteral("sticker")] = QJsonObject{
+            {QStringLiteral("pack_id"), QString::fromLatin1(m.stickerPackId.toHex())},
+            {QStringLiteral("sticker_id"), static_cast<double>(m.stickerId.value_or(0))},
+            {QStringLiteral("emoji"), m.body}};
     } else {
         o[QStringLiteral("kind")] = QStringLiteral("text");
         o[QStringLiteral("text")] = m.body;
@@ -209,8 +209,7 @@ QString humanLine(const Message& m) {
     const QString body = m.kind == MessageKind::Sticker
                              ? QStringLiteral("[sticker %1]").arg(terminalSafe(m.body))
                              : terminalSafe(m.body);
-    QString line =
-        QStringLiteral("[%1] %2: %3  (%4)").arg(when, who, body, statusName(m.status));
+    QString line = QStringLiteral("[%1] %2: %3  (%4)").arg(when, who, body, statusName(m.status));
     if (m.expiresAt) {
         line += QStringLiteral("  [disappears %1]")
                     .arg(QDateTime::fromMSecsSinceEpoch(*m.expiresAt)

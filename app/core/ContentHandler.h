@@ -34,10 +34,10 @@ QByteArray textContent(const storage::MessageUid& uid, std::int64_t sentAt, cons
 // key so that a recipient without the pack can fetch it; `emoji` is set to the sticker's.
 // NotFound when the pack or the sticker is not here, or its image was never downloaded.
 storage::StoreResult<QByteArray> stickerContent(storage::Repositories& r,
-                                                const storage::MessageUid& uid,
-                                                std::int64_t sentAt, const QByteArray& packId,
-                                                std::int64_t stickerId, std::int64_t expireTimer,
-                                                bool afterSend, QString* emoji = nullptr);
+                                                const storage::MessageUid& uid, std::int64_t sentAt,
+                                                const QByteArray& packId, std::int64_t stickerId,
+                                                std::int64_t expireTimer, bool afterSend,
+                                                QString* emoji = nullptr);
 QByteArray receiptContent(proto::Receipt::Type type, const std::vector<storage::MessageUid>& uids,
                           std::int64_t receivedAt);
 

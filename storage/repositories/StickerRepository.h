@@ -40,7 +40,7 @@ public:
     // Removes the stickers of the pack whose ids are not in `keep` (a new version dropped
     // them). Returns how many.
     StoreResult<int> keepOnlyStickers(const QByteArray& packId,
-                                         const std::vector<std::int64_t>& keep);
+                                      const std::vector<std::int64_t>& keep);
     // The sticker was sent now (the picker's recents).
     StoreResult<void> markUsed(const QByteArray& packId, std::int64_t stickerId, std::int64_t at);
     // The most recently sent stickers of installed, shown packs, newest first.
