@@ -33,6 +33,7 @@
 #include <type_traits>
 
 #include <QFuture>
+#include <QMutex>
 #include <QObject>
 #include <QPointer>
 #include <QPromise>
@@ -90,6 +91,8 @@ public:
     QFuture<void> close();
 
     [[nodiscard]] bool isOpen() const { return open_.load(); }
+    // The open profile's folder ("" when none is open); any thread.
+    [[nodiscard]] QString folder() const;
 
     template <class F>
     auto write(F function) {
@@ -221,6 +224,8 @@ private:
     Keychain keychain_;
     std::optional<OpenProfile> profile_;  // storage thread only
     QString dir_;                         // storage thread only
+    mutable QMutex folderMutex_;
+    QString folder_;  // dir_ while open, for folder()
     std::atomic<bool> open_{false};
 };
 

@@ -105,6 +105,39 @@ struct Conversation {
     std::int64_t createdAt = 0;
 };
 
+// A file sent or received with a message (docs/attachments.md).
+// Outgoing: Uploading → Uploaded (then the message is queued), or Failed.
+// Incoming: Remote → Downloading → Downloaded, or Failed (started again by download()).
+enum class TransferState : int {
+    Uploading = 0,
+    Uploaded = 1,
+    Remote = 2,
+    Downloading = 3,
+    Downloaded = 4,
+    Failed = 5
+};
+
+struct Attachment {
+    QString fileName;  // a plain name, checked (no path)
+    QString mimeType;
+    std::int64_t size = 0;  // the file's bytes
+    int width = 0;          // an image's, else 0
+    int height = 0;
+    QByteArray thumbnail;  // JPEG, at most 320 px a side; may be empty
+    TransferState state = TransferState::Remote;
+    std::int64_t transferred = 0;  // bytes uploaded or downloaded so far
+    QString error;                 // why the last transfer failed ("" when it did not)
+    // Not for display: the file's own key, the pointer sent with the message (the blobs of
+    // its sealed chunks; proto AttachmentPointer without the key and thumbnail), and the
+    // encrypted local copy's name under <profile>/attachments/ ("" until there is one).
+    SharedSecret key;
+    QByteArray chunks;
+    QString localFile;
+    bool complete = false;  // the local copy holds the whole file (ours; theirs once downloaded)
+
+    [[nodiscard]] bool isImage() const { return width > 0 && height > 0; }
+};
+
 struct Message {
     std::int64_t id = 0;
     std::int64_t conversationId = 0;
@@ -124,6 +157,7 @@ struct Message {
     std::int64_t expireTimer = 0;  // seconds
     std::optional<std::int64_t> expireStart;
     std::optional<std::int64_t> expiresAt;
+    std::optional<Attachment> attachment;  // a file sent with the message (body: its caption)
 };
 
 struct ConversationSummary {

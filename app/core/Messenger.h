@@ -23,6 +23,7 @@
 #include "app/core/LatencyProbes.h"
 #include "app/core/ModeChannel.h"
 #include "app/core/Outbox.h"
+#include "app/core/attachments/AttachmentService.h"
 #include "app/core/stickers/StickerService.h"
 #include "storage/Store.h"
 
@@ -60,6 +61,17 @@ public:
                                                       const QByteArray& packId,
                                                       std::int64_t stickerId);
 
+    // Sends a file (docs/attachments.md) with an optional caption: checks and seals it into
+    // the profile (a file over crypto::kMaxAttachmentBytes, empty or unreadable is refused
+    // here), stores the message, uploads the file's chunks through the conversation's mode,
+    // then queues the message. Its attachment's progress comes as attachments().progress().
+    QFuture<CoreResult<storage::Message>> sendAttachment(std::int64_t conversationId,
+                                                         const QString& path,
+                                                         const QString& caption);
+    QFuture<CoreResult<storage::Message>> sendAttachment(storage::Mode mode, const QString& address,
+                                                         const QString& path,
+                                                         const QString& caption);
+
     // Sends a failed message again (same uid, so the recipient stores it once); false if it
     // is not an outgoing message that failed.
     QFuture<CoreResult<bool>> retry(std::int64_t messageId);
@@ -85,6 +97,8 @@ public:
     [[nodiscard]] transport::TransportStatus status(storage::Mode mode) const;
     // Sticker packs: built in, created, installed (StickerService.h).
     [[nodiscard]] StickerService& stickers() const { return *stickers_; }
+    // Files sent and received (AttachmentService.h): download, save, progress.
+    [[nodiscard]] AttachmentService& attachments() const { return *attachments_; }
     // The mode's channel (nullptr without an account in it).
     [[nodiscard]] ModeChannel* channel(storage::Mode mode) const { return channels_[mode]; }
 
@@ -149,6 +163,7 @@ private:
     std::unique_ptr<Inbox> inbox_;
     std::unique_ptr<LatencyProbes> probes_;
     std::unique_ptr<StickerService> stickers_;
+    std::unique_ptr<AttachmentService> attachments_;
     bool autoRefreshStickers_ = true;
 };
 

@@ -18,7 +18,7 @@
 #include <QPointer>
 
 #include "app/core/CoreError.h"
-#include "app/core/stickers/TransportRequests.h"
+#include "app/core/TransportRequests.h"
 #include "crypto/Stickers.h"
 
 namespace tandem::core {

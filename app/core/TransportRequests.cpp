@@ -1,4 +1,4 @@
-#include "app/core/stickers/TransportRequests.h"
+#include "app/core/TransportRequests.h"
 
 namespace tandem::core {
 

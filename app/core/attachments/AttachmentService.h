@@ -1,0 +1,88 @@
+// AttachmentService: files sent and received with messages (docs/attachments.md), on the core
+// thread. A file is sealed chunk by chunk under its own key into an encrypted local copy
+// (<profile>/attachments/), uploaded chunk by chunk as blobs through the conversation's mode
+// (UploadJob), and named, with its key, by the message that carries it; a received one is
+// downloaded the same way (DownloadJob). Both record their progress in the store after every
+// chunk, so a transfer cut by a lost connection or a restart goes on where it stopped.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+
+#include <QFuture>
+#include <QObject>
+#include <QPointer>
+
+#include "app/core/CoreError.h"
+#include "app/core/ModeChannel.h"
+#include "app/core/TransportRequests.h"
+#include "storage/Store.h"
+
+namespace tandem::core {
+
+class TransferJob;
+
+class AttachmentService : public QObject {
+    Q_OBJECT
+public:
+    // Images up to this size are decoded: thumbnails, readImage().
+    static constexpr qint64 kMaxImageBytes = 32LL * 1024 * 1024;
+
+    AttachmentService(storage::Store& store, const Channels& channels, QObject* parent = nullptr);
+    ~AttachmentService() override;
+
+    // Where the encrypted local copies are: <profile>/attachments (made when missing).
+    static QString folderOf(const QString& profileDir);
+
+    // Off the core thread: checks the file at `path` (a readable regular file of 1 byte to
+    // crypto::kMaxAttachmentBytes; its size is looked at before a byte is read), seals it into
+    // a new local copy under `folder`, and describes it (name, type, image size, thumbnail).
+    // The result is ready for the store (state Uploading, nothing transferred).
+    static CoreResult<storage::Attachment> prepare(const QString& folder, const QString& path);
+    // The same on a worker thread, for the store this service uses.
+    QFuture<CoreResult<storage::Attachment>> prepare(const QString& path) const;
+
+    // Uploads the chunks of an outgoing attachment the store holds (from where it stopped);
+    // emits uploaded() when every chunk is stored.
+    void upload(std::int64_t messageId);
+    // Downloads a received attachment (from where it stopped); nothing when it is complete.
+    void download(std::int64_t messageId);
+    // Starts every transfer of `mode` left unfinished (at start, when its network is back).
+    void resume(storage::Mode mode);
+    void stop();
+
+    // Decrypts the whole file into `path` (written beside it, then renamed).
+    QFuture<CoreResult<void>> save(std::int64_t messageId, const QString& path);
+    // A complete image's bytes, decrypted (images up to kMaxImageBytes).
+    QFuture<CoreResult<QByteArray>> readImage(std::int64_t messageId);
+
+    // No transfer running.
+    [[nodiscard]] bool isIdle() const { return jobs_.empty(); }
+    [[nodiscard]] bool isTransferring(std::int64_t messageId) const {
+        return jobs_.count(messageId) != 0;
+    }
+
+signals:
+    // Bytes moved so far, of `total`, in either direction.
+    void progress(qint64 messageId, qint64 done, qint64 total);
+    // Every chunk of an outgoing attachment is stored: the message can be queued.
+    void uploaded(qint64 messageId);
+    // A message's attachment changed state (message.attachment holds the new one).
+    void messageUpdated(const tandem::storage::Message& message);
+    void settled();
+
+private:
+    void start(std::int64_t messageId, bool outgoing);
+    void finished(std::int64_t messageId, CoreResult<void> result, bool outgoing);
+    TransportRequests* requests(storage::Mode mode);
+    QString folder() const;
+
+    storage::Store& store_;
+    const Channels& channels_;
+    std::map<storage::Mode, std::unique_ptr<TransportRequests>> requests_;
+    std::map<std::int64_t, QPointer<TransferJob>> jobs_;
+    bool stopped_ = false;
+};
+
+}  // namespace tandem::core
