@@ -15,8 +15,8 @@
 #include <QTimer>
 
 #include "app/core/ContentHandler.h"
+#include "app/core/TransportRequests.h"
 #include "app/core/stickers/StickerJobs.h"
-#include "app/core/stickers/TransportRequests.h"
 #include "crypto/SignedRecord.h"
 #include "crypto/Stickers.h"
 #include "media/StickerEncoder.h"
