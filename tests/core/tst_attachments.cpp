@@ -4,6 +4,7 @@
 // opens back byte for byte), and a local copy going with its message when its timer runs out,
 // or at open when no message names it. Over the real relay and onion network:
 // tests/e2e/tst_attachments_e2e.cpp.
+#include <QBuffer>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -16,6 +17,7 @@
 #include "app/core/attachments/SealedFile.h"
 #include "crypto/Attachments.h"
 #include "crypto/Sodium.h"
+#include "storage/Limits.h"
 #include "tests/support/TestSupport.h"
 
 using namespace tandem;
@@ -34,6 +36,18 @@ QByteArray randomBytes(qsizetype n) {
 bool writeFile(const QString& path, const QByteArray& bytes) {
     QFile f(path);
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+constexpr int kMaxSide = 100000;
+
+QByteArray jpeg(QSize size) {
+    QImage image(size, QImage::Format_RGB32);
+    image.fill(Qt::darkMagenta);
+    QByteArray out;
+    QBuffer buffer(&out);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "JPEG", 50);
+    return out;
 }
 
 // A pointer as a sender makes one for a file of `size` bytes.
@@ -103,8 +117,55 @@ private slots:
         QCOMPARE(cleaned.mimeType, QStringLiteral("application/octet-stream"));
         p.set_thumbnail(std::string("\xFF\xD8\xFF\xE0") + std::string(49 * 1024, 'j'));
         QVERIFY(fromPointer(p)->thumbnail.isEmpty());
-        p.set_thumbnail(std::string("\xFF\xD8\xFF\xE0") + std::string(100, 'j'));
-        QCOMPARE(fromPointer(p)->thumbnail.size(), 104);
+        // A JPEG header that claims a picture larger than a thumbnail is dropped unread.
+        p.set_thumbnail(jpeg(QSize(1000, 20)).toStdString());
+        QVERIFY(fromPointer(p)->thumbnail.isEmpty());
+        const QByteArray small = jpeg(QSize(320, 200));
+        p.set_thumbnail(small.toStdString());
+        QCOMPARE(fromPointer(p)->thumbnail, small);
+    }
+
+    // The most a peer can put in each field still makes a row the store takes: a peer's
+    // message is dropped or trimmed, never left to fail the transaction (which would leave it
+    // unacknowledged, coming back on every connection).
+    void theWorstPointerStillStores() {
+        auto p = pointerFor(crypto::kMaxAttachmentBytes);
+        p.set_file_name(QString(2000, u'é').toStdString() + ".exe");
+        p.set_mime_type(std::string(64, 'a') + "/" + std::string(63, 'b'));  // 128 characters
+        p.set_thumbnail(jpeg(QSize(320, 320)).toStdString());
+        p.set_width(kMaxSide);
+        p.set_height(kMaxSide);
+        const auto a = fromPointer(p);
+        QVERIFY(a.has_value());
+        QVERIFY(a->fileName.toUtf8().size() <= 255);
+        QVERIFY(a->fileName.endsWith(QStringLiteral(".exe")));
+        QCOMPARE(a->mimeType, QStringLiteral("application/octet-stream"));
+        p.set_mime_type(std::string(64, 'a') + "/" + std::string(62, 'b'));  // 127: kept
+        QCOMPARE(fromPointer(p)->mimeType.size(), 127);
+        const QString caption =
+            core::captionOf(QString(70000, u'é').toStdString(), limits::kMaxTextBytes);
+        QVERIFY(caption.toUtf8().size() <= limits::kMaxTextBytes);
+
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(test::await(
+            store.create(dir.path(), test::passphrase("pw"), KdfStrength::Interactive)));
+        const auto stored = test::await(store.write([&](Repositories& r) -> StoreResult<void> {
+            TANDEM_TRY_ASSIGN(
+                const Contact c,
+                r.contacts.add(Mode::Signal, QStringLiteral("+4915100000009"), QString(), 1));
+            TANDEM_TRY_ASSIGN(const Conversation conv, r.conversations.forContact(c.id, 1));
+            Message m;
+            m.conversationId = conv.id;
+            m.uid = MessageUid::generate(1);
+            m.direction = Direction::Incoming;
+            m.status = MessageStatus::Received;
+            m.body = caption;
+            TANDEM_TRY_ASSIGN(const InsertResult in, r.messages.insert(m));
+            TANDEM_TRY(r.attachments.insert(in.id, *a));
+            return {};
+        }));
+        QVERIFY2(stored.has_value(), qPrintable(stored ? QString() : stored.error().message));
     }
 
     void fileNamesAreMadeSafe() {
@@ -119,10 +180,15 @@ private slots:
         QCOMPARE(safeFileName(QStringLiteral("harmless\u202Egnp.exe")),
                  QStringLiteral("harmless_gnp.exe"));
         QCOMPARE(safeFileName(QStringLiteral("a\nb\tc\u0000d")), QStringLiteral("a_b_c_d"));
+        // Cut to 255 bytes of UTF-8 (what a file system takes), keeping the extension.
         const QString longName = QString(400, u'é') + QStringLiteral(".tar.gz");
         const QString cut = safeFileName(longName);
-        QCOMPARE(cut.size(), 255);
+        QVERIFY(cut.toUtf8().size() <= 255);
+        QVERIFY(cut.toUtf8().size() >= 250);
         QVERIFY(cut.endsWith(QStringLiteral(".gz")));
+        const QString emoji = safeFileName(QString::fromUtf8("😀").repeated(100));
+        QVERIFY(emoji.toUtf8().size() <= 255);
+        QVERIFY(!emoji.back().isHighSurrogate());
         QCOMPARE(safeFileName(QStringLiteral("Résumé 2026 — 日本.pdf")),
                  QStringLiteral("Résumé 2026 — 日本.pdf"));
     }
