@@ -23,6 +23,7 @@ PACKAGES=(
   qml6-module-qtquick-templates qml6-module-qtquick-layouts qml6-module-qtquick-dialogs
   qml6-module-qtquick-shapes qml6-module-qtcharts qml6-module-qtcore
   qml6-module-qt-labs-platform qml6-module-qt-labs-settings qml6-module-qttest
+  qml6-module-qt-labs-folderlistmodel
   fonts-dejavu-core fonts-noto-color-emoji
   # libraries
   libsodium-dev libsqlcipher-dev libssl-dev sqlcipher libsqlite3-dev libprotobuf-dev protobuf-compiler

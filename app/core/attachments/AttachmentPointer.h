@@ -9,13 +9,14 @@
 #include <tandem/common/Expected.h>
 
 #include "storage/Types.h"
+#include "storage/repositories/AttachmentRepository.h"
 #include "tandem/content.pb.h"
 
 namespace tandem::core {
 
 inline constexpr qsizetype kMaxBlobIdBytes = 64;
 inline constexpr int kMaxImageSide = 100000;
-inline constexpr qsizetype kMaxThumbnailBytes = 48 * 1024;
+inline constexpr qsizetype kMaxThumbnailBytes = storage::AttachmentRepository::kMaxThumbnailBytes;
 inline constexpr int kMaxThumbnailSide = 320;
 inline constexpr qsizetype kMaxFileNameBytes = 255;  // UTF-8, as file systems count
 
