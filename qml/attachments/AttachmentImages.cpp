@@ -1,0 +1,168 @@
+#include "qml/attachments/AttachmentImages.h"
+
+#include <functional>
+#include <memory>
+
+#include <QBuffer>
+#include <QImageReader>
+#include <QMutex>
+#include <QQmlEngine>
+#include <QThreadPool>
+
+#include "app/core/Messenger.h"
+#include "qml/core/AppCore.h"
+
+namespace tandem::gui {
+
+using namespace tandem::storage;
+
+namespace {
+
+// What a request's work hands to its response. The work runs on other threads and may end
+// after the engine dropped the response: it touches only this, and the response hears of it
+// through `ready` (a connection that goes with the response).
+class Outcome : public QObject {
+    Q_OBJECT
+
+public:
+    void set(QImage image, QString error) {
+        {
+            const QMutexLocker lock(&mutex_);
+            image_ = std::move(image);
+            error_ = std::move(error);
+        }
+        emit ready();
+    }
+    QImage image() const {
+        const QMutexLocker lock(&mutex_);
+        return image_;
+    }
+    QString error() const {
+        const QMutexLocker lock(&mutex_);
+        return error_;
+    }
+
+signals:
+    void ready();
+
+private:
+    mutable QMutex mutex_;
+    QImage image_;
+    QString error_;
+};
+
+class Response : public QQuickImageResponse {
+public:
+    explicit Response(std::shared_ptr<Outcome> outcome) : outcome_(std::move(outcome)) {
+        connect(outcome_.get(), &Outcome::ready, this, &QQuickImageResponse::finished);
+    }
+    QQuickTextureFactory* textureFactory() const override {
+        return QQuickTextureFactory::textureFactoryForImage(outcome_->image());
+    }
+    QString errorString() const override { return outcome_->error(); }
+
+private:
+    std::shared_ptr<Outcome> outcome_;
+};
+
+}  // namespace
+
+AttachmentImages::AttachmentImages(AppCore& core) : core_(&core) {}
+
+void AttachmentImages::install(QQmlEngine& engine, AppCore& core) {
+    if (engine.imageProvider(QLatin1String(kProviderId)) == nullptr) {
+        engine.addImageProvider(QLatin1String(kProviderId), new AttachmentImages(core));
+    }
+}
+
+QQuickImageResponse* AttachmentImages::requestImageResponse(const QString& id,
+                                                            const QSize& requestedSize) {
+    // Made on the engine's image thread; nothing in it is deleted off its thread but the
+    // outcome, which no event ever reaches.
+    auto outcome = std::make_shared<Outcome>();
+    auto* response = new Response(outcome);
+    const QString kind = id.section(u'/', 0, 0);
+    bool ok = false;
+    const qint64 messageId = id.section(u'/', 1, 1).toLongLong(&ok);
+    if (!ok || messageId <= 0 ||
+        (kind != QLatin1String("thumb") && kind != QLatin1String("full"))) {
+        outcome->set({}, QStringLiteral("no such image: %1").arg(id));
+        return response;
+    }
+    const auto decodeAndSet = [outcome, requestedSize](const QByteArray& bytes) {
+        QThreadPool::globalInstance()->start([outcome, requestedSize, bytes] {
+            QString error;
+            QImage image = decode(bytes, requestedSize, &error);
+            outcome->set(std::move(image), error);
+        });
+    };
+    // The reads start on the GUI thread, where the store and the core thread are used.
+    QMetaObject::invokeMethod(this, [this, kind, messageId, outcome, decodeAndSet] {
+        if (!core_ || core_->state() != AppCore::State::Ready) {
+            outcome->set({}, tr("The profile is not open."));
+            return;
+        }
+        if (kind == QLatin1String("thumb")) {
+            core_->store().read(
+                [messageId](Repositories& r) -> StoreResult<QByteArray> {
+                    TANDEM_TRY_ASSIGN(const Message m, r.messages.get(messageId));
+                    return m.attachment ? m.attachment->thumbnail : QByteArray();
+                },
+                this,
+                [outcome, decodeAndSet](StoreResult<QByteArray> thumbnail) {
+                    if (!thumbnail || thumbnail->isEmpty()) {
+                        outcome->set({}, tr("This file has no thumbnail."));
+                        return;
+                    }
+                    decodeAndSet(*thumbnail);
+                });
+            return;
+        }
+        const bool queued = core_->coreThread().call<core::CoreResult<QByteArray>>(
+            this, [messageId](core::Messenger& m) { return m.attachments().readImage(messageId); },
+            [outcome, decodeAndSet](core::CoreResult<QByteArray> image) {
+                if (!image) {
+                    outcome->set({}, image.error().message);
+                    return;
+                }
+                decodeAndSet(*image);
+            });
+        if (!queued) {
+            outcome->set({}, tr("Tandem is not connected to its core."));
+        }
+    });
+    return response;
+}
+
+QImage AttachmentImages::decode(const QByteArray& bytes, QSize bound, QString* error) {
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
+    reader.setAutoTransform(true);
+    const QSize size = reader.size();
+    if (!size.isValid() || size.isEmpty()) {
+        *error = tr("This is not an image Tandem can show.");
+        return {};
+    }
+    if (static_cast<qint64>(size.width()) * size.height() > kMaxSourcePixels) {
+        *error = tr("This image is too large to show.");
+        return {};
+    }
+    // The side asked for bounds both (an image turned by its EXIF data is turned after).
+    const int side = std::min(kMaxSide, std::max(bound.width(), bound.height()) > 0
+                                            ? std::max(bound.width(), bound.height())
+                                            : kMaxSide);
+    if (size.width() > side || size.height() > side) {
+        reader.setScaledSize(size.scaled(side, side, Qt::KeepAspectRatio));
+    }
+    QImage image = reader.read();
+    if (image.isNull()) {
+        *error = reader.errorString();
+    }
+    return image;
+}
+
+}  // namespace tandem::gui
+
+#include "AttachmentImages.moc"
