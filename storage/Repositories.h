@@ -3,6 +3,7 @@
 #pragma once
 
 #include "storage/repositories/AccountRepository.h"
+#include "storage/repositories/AttachmentRepository.h"
 #include "storage/repositories/ContactRepository.h"
 #include "storage/repositories/ConversationRepository.h"
 #include "storage/repositories/CryptoSessionRepository.h"
@@ -31,6 +32,7 @@ struct Repositories {
           received(database),
           stickers(database),
           latency(database),
+          attachments(database),
           settings(database) {}
 
     Database& db;
@@ -44,6 +46,7 @@ struct Repositories {
     ReceivedRepository received;
     StickerRepository stickers;
     LatencyRepository latency;
+    AttachmentRepository attachments;
     SettingsRepository settings;
 };
 

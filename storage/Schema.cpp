@@ -205,6 +205,27 @@ CREATE INDEX messages_sticker_pack ON messages(sticker_pack_id) WHERE sticker_pa
 CREATE INDEX stickers_used ON stickers(used_at) WHERE used_at IS NOT NULL;
 )sql";
 
+constexpr std::string_view kMigration8 = R"sql(
+CREATE TABLE attachments (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    file_size INTEGER NOT NULL CHECK (file_size > 0),
+    width INTEGER NOT NULL DEFAULT 0 CHECK (width >= 0),
+    height INTEGER NOT NULL DEFAULT 0 CHECK (height >= 0),
+    thumbnail BLOB,
+    transfer_state INTEGER NOT NULL CHECK (transfer_state BETWEEN 0 AND 5),
+    transferred INTEGER NOT NULL DEFAULT 0 CHECK (transferred >= 0),
+    transfer_error TEXT NOT NULL DEFAULT '',
+    file_key BLOB NOT NULL CHECK (length(file_key) = 32),
+    chunks BLOB NOT NULL DEFAULT x'',
+    local_file TEXT NOT NULL DEFAULT '',
+    complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1))
+);
+CREATE INDEX attachments_unfinished ON attachments(transfer_state)
+    WHERE transfer_state IN (0, 3);
+)sql";
+
 // The schema a new database gets: the result of every migration, written out whole so a
 // reader sees each table in one place. Keep it equal to the migrations (tst_schema checks).
 constexpr std::string_view kFreshSchema = R"sql(
@@ -377,6 +398,25 @@ CREATE INDEX received_envelopes_by_time ON received_envelopes(received_at);
 
 CREATE INDEX messages_sticker_pack ON messages(sticker_pack_id)
     WHERE sticker_pack_id IS NOT NULL;
+
+CREATE TABLE attachments (
+    message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    file_size INTEGER NOT NULL CHECK (file_size > 0),
+    width INTEGER NOT NULL DEFAULT 0 CHECK (width >= 0),
+    height INTEGER NOT NULL DEFAULT 0 CHECK (height >= 0),
+    thumbnail BLOB,
+    transfer_state INTEGER NOT NULL CHECK (transfer_state BETWEEN 0 AND 5),
+    transferred INTEGER NOT NULL DEFAULT 0 CHECK (transferred >= 0),
+    transfer_error TEXT NOT NULL DEFAULT '',
+    file_key BLOB NOT NULL CHECK (length(file_key) = 32),
+    chunks BLOB NOT NULL DEFAULT x'',
+    local_file TEXT NOT NULL DEFAULT '',
+    complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1))
+);
+CREATE INDEX attachments_unfinished ON attachments(transfer_state)
+    WHERE transfer_state IN (0, 3);
 )sql";
 
 consteval bool migrationsAreOrdered(const std::array<Migration, kSchemaVersion>& migrations) {
@@ -414,6 +454,7 @@ constexpr std::array<Migration, kSchemaVersion> kMigrationsDef = {{
     {6, "conversations' disappearing-message start rule", kMigration6},
     {7, "built-in, hidden and versioned sticker packs, their owners' keys, recent stickers",
      kMigration7},
+    {8, "files sent and received with messages", kMigration8},
 }};
 static_assert(migrationsAreOrdered(kMigrationsDef),
               "migrations must be numbered 1, 2, 3, … in order, each with SQL");

@@ -1,8 +1,11 @@
 #include "storage/Store.h"
 
 #include <openssl/crypto.h>
+#include <set>
 
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
 
 #include "storage/StorageLog.h"
 
@@ -50,6 +53,7 @@ QFuture<StoreResult<void>> Store::create(const QString& dir, Credentials credent
                                           KdfParams::forStrength(strength), keychain_));
         profile_ = std::move(opened);
         dir_ = dir;
+        setFolder(dir);
         open_ = true;
         return {};
     });
@@ -69,6 +73,8 @@ QFuture<StoreResult<void>> Store::open(const QString& dir, Credentials credentia
             profile_.reset();
             return unexpected(std::move(expired).error());
         }
+        removeUnnamedFiles();
+        setFolder(dir);
         open_ = true;
         return {};
     });
@@ -80,8 +86,10 @@ QFuture<StoreResult<std::vector<MessageRef>>> Store::expire(std::int64_t nowMs) 
 
 StoreResult<std::vector<MessageRef>> Store::expireNow(std::int64_t nowMs) {
     // A sticker pack known only from expired messages goes with them (in the same transaction,
-    // so neither is left behind alone).
-    auto deleteExpired = [nowMs](Repositories& r) -> StoreResult<std::vector<MessageRef>> {
+    // so neither is left behind alone); the local copies of their files, after the commit.
+    std::vector<QString> files;
+    auto deleteExpired = [nowMs, &files](Repositories& r) -> StoreResult<std::vector<MessageRef>> {
+        TANDEM_TRY_ASSIGN(files, r.attachments.localFilesExpiring(nowMs));
         TANDEM_TRY_ASSIGN(auto expired, r.messages.deleteExpired(nowMs));
         if (!expired.empty()) {
             TANDEM_TRY(r.stickers.removeUnreferenced());
@@ -89,6 +97,9 @@ StoreResult<std::vector<MessageRef>> Store::expireNow(std::int64_t nowMs) {
         return expired;
     };
     auto expired = runTransaction(deleteExpired, Transaction::Kind::Immediate);
+    if (expired) {
+        removeLocalFiles(files);
+    }
     if (expired && !expired->empty()) {
         // The deleted rows' pages went to the WAL as zeroed pages; copying them into the
         // database and truncating the WAL leaves no older copy of the text in either file.
@@ -98,6 +109,61 @@ StoreResult<std::vector<MessageRef>> Store::expireNow(std::int64_t nowMs) {
         }
     }
     return expired;
+}
+
+QString Store::folder() const {
+    const QMutexLocker lock(&folderMutex_);
+    return folder_;
+}
+
+void Store::setFolder(const QString& dir) {
+    const QMutexLocker lock(&folderMutex_);
+    folder_ = dir;
+}
+
+QString Store::attachmentFolder() const {
+    return dir_ + QStringLiteral("/attachments");
+}
+
+void Store::removeLocalFiles(const std::vector<QString>& names) {
+    for (const QString& name : names) {
+        // A name is ours (32 hex digits and a suffix), but never let one reach outside.
+        if (name.contains(u'/') || name.startsWith(u'.')) {
+            continue;
+        }
+        QFile file(attachmentFolder() + u'/' + name);
+        if (file.exists() && !file.remove()) {
+            qCWarning(lcStorage) << "could not remove an attachment's local copy:"
+                                 << file.errorString();
+        }
+    }
+}
+
+void Store::removeUnnamedFiles() {
+    const QDir folder(attachmentFolder());
+    if (!folder.exists()) {
+        return;
+    }
+    auto named = [this]() -> StoreResult<std::vector<QString>> {
+        Repositories r(*database());
+        return r.attachments.localFiles();
+    }();
+    if (!named) {
+        qCWarning(lcStorage) << "listing attachments:" << named.error().message;
+        return;
+    }
+    const std::set<QString> keep(named->begin(), named->end());
+    std::vector<QString> orphans;
+    for (const QString& name : folder.entryList(QDir::Files | QDir::Hidden | QDir::System)) {
+        if (keep.count(name) == 0) {
+            orphans.push_back(name);
+        }
+    }
+    if (!orphans.empty()) {
+        qCInfo(lcStorage) << "removing" << orphans.size()
+                          << "attachment files no message names (left by an interruption)";
+        removeLocalFiles(orphans);
+    }
 }
 
 QFuture<StoreResult<void>> Store::changeCredentials(Credentials current, Credentials target,
@@ -132,6 +198,7 @@ QFuture<void> Store::close() {
             }
             profile_.reset();
         }
+        setFolder(QString());
         open_ = false;
     });
 }

@@ -218,6 +218,13 @@ private:
     // Storage thread only.
     Database* database();
     StoreResult<std::vector<MessageRef>> expireNow(std::int64_t nowMs);
+    // Attachments' local copies (docs/attachments.md), storage thread only.
+    [[nodiscard]] QString attachmentFolder() const;
+    void removeLocalFiles(const std::vector<QString>& names);
+    // Removes the files under attachmentFolder() that no row names (a crash between writing
+    // one and storing its row).
+    void removeUnnamedFiles();
+    void setFolder(const QString& dir);
 
     QThread thread_;
     QObject* worker_;

@@ -137,6 +137,52 @@ QJsonValue optionalTime(const std::optional<std::int64_t>& value) {
     return value ? QJsonValue(static_cast<double>(*value)) : QJsonValue();
 }
 
+QString transferStateName(TransferState state) {
+    switch (state) {
+        case TransferState::Uploading:
+            return QStringLiteral("uploading");
+        case TransferState::Uploaded:
+            return QStringLiteral("uploaded");
+        case TransferState::Remote:
+            return QStringLiteral("remote");
+        case TransferState::Downloading:
+            return QStringLiteral("downloading");
+        case TransferState::Downloaded:
+            return QStringLiteral("downloaded");
+        case TransferState::Failed:
+            return QStringLiteral("failed");
+    }
+    return QStringLiteral("unknown");
+}
+
+QString fileSize(qint64 bytes) {
+    if (bytes < 1024) {
+        return QStringLiteral("%1 B").arg(bytes);
+    }
+    if (bytes < 1024 * 1024) {
+        return QStringLiteral("%1 KiB").arg(static_cast<double>(bytes) / 1024.0, 0, 'f', 1);
+    }
+    return QStringLiteral("%1 MiB").arg(static_cast<double>(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
+}
+
+QJsonObject toJson(const Attachment& a) {
+    QJsonObject o{{QStringLiteral("file_name"), a.fileName},
+                  {QStringLiteral("mime_type"), a.mimeType},
+                  {QStringLiteral("size"), static_cast<double>(a.size)},
+                  {QStringLiteral("state"), transferStateName(a.state)},
+                  {QStringLiteral("transferred"), static_cast<double>(a.transferred)},
+                  {QStringLiteral("complete"), a.complete},
+                  {QStringLiteral("thumbnail"), !a.thumbnail.isEmpty()}};
+    if (a.isImage()) {
+        o[QStringLiteral("width")] = a.width;
+        o[QStringLiteral("height")] = a.height;
+    }
+    if (!a.error.isEmpty()) {
+        o[QStringLiteral("error")] = a.error;
+    }
+    return o;
+}
+
 QJsonObject toJson(const Message& m, const QString& with) {
     QJsonObject o;
     o[QStringLiteral("id")] = static_cast<double>(m.id);
@@ -162,6 +208,10 @@ QJsonObject toJson(const Message& m, const QString& with) {
             {QStringLiteral("pack_id"), QString::fromLatin1(m.stickerPackId.toHex())},
             {QStringLiteral("sticker_id"), static_cast<double>(m.stickerId.value_or(0))},
             {QStringLiteral("emoji"), m.body}};
+    } else if (m.attachment) {
+        o[QStringLiteral("kind")] = QStringLiteral("file");
+        o[QStringLiteral("text")] = m.body;  // the caption
+        o[QStringLiteral("attachment")] = toJson(*m.attachment);
     } else {
         o[QStringLiteral("kind")] = QStringLiteral("text");
         o[QStringLiteral("text")] = m.body;
@@ -206,9 +256,18 @@ QString humanLine(const Message& m) {
     }
     const QString who =
         m.direction == Direction::Outgoing ? QStringLiteral("You") : QStringLiteral("Them");
-    const QString body = m.kind == MessageKind::Sticker
-                             ? QStringLiteral("[sticker %1]").arg(terminalSafe(m.body))
-                             : terminalSafe(m.body);
+    QString body = m.kind == MessageKind::Sticker
+                       ? QStringLiteral("[sticker %1]").arg(terminalSafe(m.body))
+                       : terminalSafe(m.body);
+    if (m.attachment) {
+        const QString file =
+            QStringLiteral("[file %1, %2%3]")
+                .arg(terminalSafe(m.attachment->fileName), fileSize(m.attachment->size),
+                     m.attachment->complete
+                         ? QString()
+                         : QStringLiteral(", ") + transferStateName(m.attachment->state));
+        body = body.isEmpty() ? file : file + u' ' + body;
+    }
     QString line = QStringLiteral("[%1] %2: %3  (%4)").arg(when, who, body, statusName(m.status));
     if (m.expiresAt) {
         line += QStringLiteral("  [disappears %1]")
@@ -294,9 +353,9 @@ std::optional<int> intOption(CommandContext& ctx, const QString& command, const 
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = [] {
         std::vector<Command> list = profileCommands();
-        for (auto more :
-             {accountCommands(), messagingCommands(), contactCommands(), disappearingCommands(),
-              stickerCommands(), settingsCommands(), latencyCommands(), toolCommands()}) {
+        for (auto more : {accountCommands(), messagingCommands(), contactCommands(),
+                          disappearingCommands(), stickerCommands(), attachmentCommands(),
+                          settingsCommands(), latencyCommands(), toolCommands()}) {
             for (Command& c : more) {
                 list.push_back(std::move(c));
             }

@@ -45,6 +45,7 @@ std::vector<Command> toolCommands();
 std::vector<Command> latencyCommands();       // LatencyCommand.cpp
 std::vector<Command> disappearingCommands();  // DisappearingCommands.cpp
 std::vector<Command> stickerCommands();       // StickerCommands.cpp
+std::vector<Command> attachmentCommands();    // AttachmentCommands.cpp
 
 // What someone else wrote, made safe for a terminal: C0 and C1 controls, DEL and bidi
 // overrides are shown escaped (\r, \x1b, \u202e), so none can rewrite the screen, fake a
@@ -86,6 +87,11 @@ storage::StoreResult<void> openProfile(CommandContext& ctx, storage::Store& stor
 QJsonValue optionalTime(const std::optional<std::int64_t>& value);
 // One message as JSON (history, send --json) and as a line for people.
 QJsonObject toJson(const storage::Message& m, const QString& with);
+// A message's file: name, type, size, state, progress (never its key or where it is).
+QJsonObject toJson(const storage::Attachment& a);
+QString transferStateName(storage::TransferState state);
+// 512 B, 3.4 KiB, 12.0 MiB.
+QString fileSize(qint64 bytes);
 QString humanLine(const storage::Message& m);
 
 inline constexpr int kExitOk = 0;

@@ -33,9 +33,15 @@ int runSend(CommandContext& ctx) {
         return usageError(ctx, QStringLiteral("send"), QStringLiteral("--to is required"));
     }
     const bool sticker = ctx.parser.isSet(QStringLiteral("sticker"));
-    if (ctx.parser.isSet(QStringLiteral("text")) == sticker) {
+    const QString attach = ctx.parser.value(QStringLiteral("attach"));
+    const bool file = ctx.parser.isSet(QStringLiteral("attach"));
+    if (file && (sticker || attach.isEmpty())) {
         return usageError(ctx, QStringLiteral("send"),
-                          QStringLiteral("give either --text or --sticker"));
+                          QStringLiteral("--attach takes a FILE, and no --sticker"));
+    }
+    if (!file && ctx.parser.isSet(QStringLiteral("text")) == sticker) {
+        return usageError(ctx, QStringLiteral("send"),
+                          QStringLiteral("give either --text, --sticker or --attach"));
     }
     QByteArray packId;
     std::int64_t stickerId = 0;
@@ -54,7 +60,8 @@ int runSend(CommandContext& ctx) {
                                              "list)"));
         }
     }
-    const auto wait = seconds(ctx, QStringLiteral("send"), QStringLiteral("wait"), 20);
+    // A file is uploaded before its message goes: given longer.
+    const auto wait = seconds(ctx, QStringLiteral("send"), QStringLiteral("wait"), file ? 600 : 20);
     if (!wait) {
         return kExitUsage;
     }
@@ -86,21 +93,27 @@ int runSend(CommandContext& ctx) {
                     QStringLiteral("\"%1\" is not 'self', a phone number (+E.164) or a Session ID")
                         .arg(to.left(80)));
     }
-    auto valid = core::ConversationService::validateText(text);
-    if (!valid) {
-        return fail(ctx, valid.error().message);
+    // A file may go without a caption; a text never empty.
+    QString valid;
+    if (!file || !text.isEmpty()) {
+        auto checked = core::ConversationService::validateText(text);
+        if (!checked) {
+            return fail(ctx, checked.error().message);
+        }
+        valid = *checked;
     }
     Store store;
     if (auto opened = openProfile(ctx, store); !opened) {
         return fail(ctx, opened.error().message);
     }
     Message sent;
-    if (self && sticker) {
-        return fail(ctx, QStringLiteral("stickers are sent to contacts; Note to Self keeps texts"));
+    if (self && (sticker || file)) {
+        return fail(ctx, QStringLiteral("stickers and files are sent to contacts; Note to Self "
+                                        "keeps texts"));
     }
     if (self) {
         core::ConversationService conversations(store);
-        const auto stored = awaitFuture(conversations.sendNoteToSelf(*valid));
+        const auto stored = awaitFuture(conversations.sendNoteToSelf(valid));
         if (!stored) {
             return fail(ctx, stored.error().message);
         }
@@ -117,8 +130,9 @@ int runSend(CommandContext& ctx) {
             }
         }
         const auto queued =
-            awaitFuture(sticker ? messenger.sendSticker(*mode, to, packId, stickerId)
-                                : messenger.sendText(*mode, to, *valid));
+            awaitFuture(file      ? messenger.sendAttachment(*mode, to, attach, valid)
+                        : sticker ? messenger.sendSticker(*mode, to, packId, stickerId)
+                                  : messenger.sendText(*mode, to, valid));
         if (!queued) {
             return fail(ctx, queued.error().message);
         }
@@ -140,13 +154,16 @@ int runSend(CommandContext& ctx) {
                          });
         core::spinUntil([&] { return sent.status != MessageStatus::Pending; }, *wait * 1000);
         if (sent.status == MessageStatus::Failed) {
+            if (sent.attachment && !sent.attachment->error.isEmpty()) {
+                problem = sent.attachment->error;
+            }
             return fail(ctx, QStringLiteral("the message could not be sent: %1").arg(problem));
         }
         if (sent.status == MessageStatus::Pending) {
             return fail(ctx,
                         QStringLiteral(
                             "the network did not accept the message within %1 s; it stays queued "
-                            "and is sent the next time Tandem connects")
+                            "and is sent (its file uploaded) the next time Tandem connects")
                             .arg(*wait));
         }
     }
@@ -182,37 +199,25 @@ int runReceive(CommandContext& ctx) {
             const bool notice = m.kind == MessageKind::Notice;
             const QString text = notice ? core::disappearing::noticeText(m, from) : m.body;
             if (json) {
-                QJsonObject o;
-                o[QStringLiteral("id")] = static_cast<double>(m.id);
-                o[QStringLiteral("uid")] = m.uid.toHex();
+                QJsonObject o = toJson(m, from);
                 o[QStringLiteral("from")] = from;
                 o[QStringLiteral("mode")] = modeKey(mode);
-                o[QStringLiteral("kind")] = notice ? QStringLiteral("notice")
-                                            : m.kind == MessageKind::Sticker
-                                                ? QStringLiteral("sticker")
-                                                : QStringLiteral("text");
-                o[QStringLiteral("text")] = text;
-                if (m.kind == MessageKind::Sticker) {
-                    o[QStringLiteral("sticker")] = QJsonObject{
-                        {QStringLiteral("pack_id"), QString::fromLatin1(m.stickerPackId.toHex())},
-                        {QStringLiteral("sticker_id"),
-                         static_cast<double>(m.stickerId.value_or(0))},
-                        {QStringLiteral("emoji"), m.body}};
-                }
-                o[QStringLiteral("sent_at")] = static_cast<double>(m.sentAt);
-                o[QStringLiteral("received_at")] = static_cast<double>(m.receivedAt.value_or(0));
-                o[QStringLiteral("expire_timer")] = static_cast<double>(m.expireTimer);
-                o[QStringLiteral("expires_at")] = optionalTime(m.expiresAt);
                 ctx.out << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n";
             } else {
+                QString line = m.kind == MessageKind::Sticker
+                                   ? QStringLiteral("[sticker %1]").arg(terminalSafe(text))
+                                   : terminalSafe(text);
+                if (m.attachment) {
+                    const QString f =
+                        QStringLiteral("[file %1, %2; message %3]")
+                            .arg(terminalSafe(m.attachment->fileName), fileSize(m.attachment->size))
+                            .arg(m.id);
+                    line = line.isEmpty() ? f : f + u' ' + line;
+                }
                 ctx.out << "["
                         << QDateTime::fromMSecsSinceEpoch(m.sentAt).toString(
                                QStringLiteral("yyyy-MM-dd HH:mm:ss"))
-                        << "] " << terminalSafe(from) << ": "
-                        << (m.kind == MessageKind::Sticker
-                                ? QStringLiteral("[sticker %1]").arg(terminalSafe(text))
-                                : terminalSafe(text))
-                        << "\n";
+                        << "] " << terminalSafe(from) << ": " << line << "\n";
             }
             ctx.out.flush();
         });
@@ -341,7 +346,8 @@ std::vector<Command> messagingCommands() {
     return {
         {QStringLiteral("send"),
          QStringLiteral("Send a message ('self': Note to Self; +E164: Signal mode)."),
-         QStringLiteral("--to ID (--text TEXT | --sticker PACK_ID:N)"),
+         QStringLiteral("--to ID (--text TEXT | --sticker PACK_ID:N | --attach FILE [--text "
+                        "CAPTION])"),
          [](QCommandLineParser& p) {
              p.addOption(
                  {QStringLiteral("to"),
@@ -355,11 +361,16 @@ std::vector<Command> messagingCommands() {
                           QStringLiteral("A sticker instead of a text: PACK_ID:N, as "
                                          "'stickers list' shows them."),
                           QStringLiteral("PACK_ID:N")});
+             p.addOption({QStringLiteral("attach"),
+                          QStringLiteral("A file (up to 100 MiB) to send, encrypted; --text is "
+                                         "its caption."),
+                          QStringLiteral("FILE")});
              p.addOption(
                  {QStringLiteral("json"), QStringLiteral("Print the stored message as JSON.")});
              p.addOption(
                  {QStringLiteral("wait"),
-                  QStringLiteral("How long to wait for the network to accept it (default 20)."),
+                  QStringLiteral("How long to wait for the network to accept it (default 20; "
+                                 "600 with --attach)."),
                   QStringLiteral("SECONDS")});
          },
          runSend},

@@ -5,6 +5,7 @@
 
 #include "app/core/CoreLog.h"
 #include "app/core/Disappearing.h"
+#include "app/core/attachments/AttachmentPointer.h"
 #include "proto/ContentCodec.h"
 #include "storage/Limits.h"
 #include "tandem/core.pb.h"
@@ -82,6 +83,29 @@ StoreResult<QByteArray> stickerContent(Repositories& r, const MessageUid& uid, s
     return out;
 }
 
+StoreResult<QByteArray> fileContent(const Message& m, bool afterSend) {
+    if (!m.attachment) {
+        return storeError(StoreErrorCode::NotFound, QStringLiteral("The message has no file."));
+    }
+    auto pointer = toPointer(*m.attachment);
+    if (!pointer) {
+        return storeError(StoreErrorCode::InvalidArgument, pointer.error());
+    }
+    proto::Content content;
+    content.set_uid(m.uid.toByteArray().toStdString());
+    content.set_sent_at_ms(static_cast<std::uint64_t>(m.sentAt));
+    content.set_expire_timer_s(static_cast<std::uint32_t>(m.expireTimer));
+    content.set_expire_after_send(m.expireTimer > 0 && afterSend);
+    auto* file = content.mutable_file();
+    file->set_caption(m.body.toStdString());
+    *file->mutable_attachment() = std::move(pointer).value();
+    QByteArray out = proto::encodeContent(content);
+    // The file's key was copied into the encoding's buffer; clear the message's copy.
+    auto* key = file->mutable_attachment()->mutable_key();
+    sodium_memzero(key->data(), key->size());
+    return out;
+}
+
 QByteArray receiptContent(proto::Receipt::Type type, const std::vector<MessageUid>& uids,
                           std::int64_t receivedAt) {
     proto::Content content;
@@ -144,6 +168,87 @@ void takeHandled(Opened& out, HandledContent handled) {
     }
 }
 
+namespace {
+
+// Stores a received message (text, sticker or file) once, unless its timer ran out on the way,
+// and answers it with a delivery receipt. Sets out.stored or out.duplicate; `then` runs in the
+// same transaction for a message stored for the first time.
+template <class Then>
+StoreResult<void> storeIncoming(Repositories& r, Mode mode, const Contact& from, Message m,
+                                const proto::Content& content, std::int64_t now,
+                                HandledContent& out, Then then) {
+    TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.forContact(from.id, now));
+    m.conversationId = conversation.id;
+    m.direction = Direction::Incoming;
+    m.status = MessageStatus::Received;
+    m.sentAt = static_cast<std::int64_t>(content.sent_at_ms());
+    m.receivedAt = now;
+    if (!disappearing::startReceived(m, mode, content, now)) {
+        // Its timer ran out on the way (or the sender's clock is that far behind): never
+        // shown. Said without who or what.
+        qCInfo(lcCore) << "a message arrived after its disappearing timer ran out";
+        return {};
+    }
+    TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
+    if (!inserted.inserted) {
+        out.duplicate = true;
+        return {};
+    }
+    TANDEM_TRY(then(inserted.id));
+    TANDEM_TRY_ASSIGN(out.stored, r.messages.get(inserted.id));
+    TANDEM_TRY(enqueueContent(r, conversation.id, std::nullopt, OutboxKind::DeliveryReceipt,
+                              receiptContent(proto::Receipt::DELIVERY, {m.uid}, now), now));
+    return {};
+}
+
+// A received sticker's pack as the sender named it, unless we hold it: a sender cannot change
+// the key (or anything else) of a pack that is built in, created or installed here. A pack
+// known only from messages whose key never opened anything takes the latest sender's key, so a
+// first message with a wrong key cannot block it.
+StoreResult<void> rememberPack(Repositories& r, const proto::StickerRef& ref,
+                               const QByteArray& packId, std::int64_t stickerId,
+                               const QString& emoji, std::int64_t now) {
+    TANDEM_TRY_ASSIGN(auto pack, r.stickers.pack(packId));
+    const bool onlyReferenced = !pack || (!pack->installed && !pack->builtin && !pack->ownerSecret);
+    if (onlyReferenced) {
+        bool opened = false;
+        if (pack) {
+            TANDEM_TRY_ASSIGN(const auto listed, r.stickers.stickers(packId));
+            opened = std::any_of(listed.begin(), listed.end(),
+                                 [](const Sticker& s) { return s.hasImage; });
+        }
+        if (!pack || !opened) {
+            StickerPack p = pack ? *pack : StickerPack();
+            p.packId = packId;
+            p.packKey = makeSecret(
+                SecretBytes(reinterpret_cast<const std::uint8_t*>(ref.pack_key().data()),  // NOLINT
+                            ref.pack_key().size()));
+            p.origin = StickerOrigin::Installed;
+            p.installed = false;
+            if (!pack) {
+                p.createdAt = now;
+            }
+            TANDEM_TRY(r.stickers.putPack(p));
+        }
+        TANDEM_TRY_ASSIGN(const auto known, r.stickers.sticker(packId, stickerId));
+        if (!known) {
+            Sticker s;
+            s.packId = packId;
+            s.stickerId = stickerId;
+            s.emoji = emoji;
+            s.contentType = QStringLiteral("image/webp");
+            TANDEM_TRY(r.stickers.putSticker(s));
+        }
+    }
+    return {};
+}
+
+StoreResult<void> nothingMore(std::int64_t) {
+    return {};
+}
+
+}  // namespace
+
 StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Contact& from,
                                           const proto::Content& content, std::int64_t now,
                                           const QString& path) {
@@ -157,31 +262,27 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
     }
     switch (content.body_case()) {
         case proto::Content::kText: {
-            TANDEM_TRY_ASSIGN(const Conversation conversation,
-                              r.conversations.forContact(from.id, now));
             Message m;
-            m.conversationId = conversation.id;
             m.uid = *uid;
-            m.direction = Direction::Incoming;
             m.kind = MessageKind::Text;
             m.body = QString::fromStdString(content.text().text()).left(limits::kMaxTextBytes);
-            m.status = MessageStatus::Received;
-            m.sentAt = static_cast<std::int64_t>(content.sent_at_ms());
-            m.receivedAt = now;
-            if (!disappearing::startReceived(m, mode, content, now)) {
-                // Its timer ran out on the way (or the sender's clock is that far behind):
-                // never shown. Said without who or what.
-                qCInfo(lcCore) << "a message arrived after its disappearing timer ran out";
+            TANDEM_TRY(storeIncoming(r, mode, from, std::move(m), content, now, out, nothingMore));
+            return out;
+        }
+        case proto::Content::kFile: {
+            auto attachment = fromPointer(content.file().attachment());
+            if (!attachment) {
+                qCInfo(lcCore) << "a file message was dropped:" << attachment.error();
                 return out;
             }
-            TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
-            if (!inserted.inserted) {
-                out.duplicate = true;
-                return out;
-            }
-            TANDEM_TRY_ASSIGN(out.stored, r.messages.get(inserted.id));
-            TANDEM_TRY(enqueueContent(r, conversation.id, std::nullopt, OutboxKind::DeliveryReceipt,
-                                      receiptContent(proto::Receipt::DELIVERY, {*uid}, now), now));
+            Message m;
+            m.uid = *uid;
+            m.kind = MessageKind::Text;
+            m.body = QString::fromStdString(content.file().caption()).left(limits::kMaxTextBytes);
+            TANDEM_TRY(storeIncoming(r, mode, from, std::move(m), content, now, out,
+                                     [&r, &attachment](std::int64_t id) {
+                                         return r.attachments.insert(id, *attachment);
+                                     }));
             return out;
         }
         case proto::Content::kSticker: {
@@ -193,68 +294,17 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
                 qCInfo(lcCore) << "a sticker message with a malformed reference was dropped";
                 return out;
             }
-            TANDEM_TRY_ASSIGN(const Conversation conversation,
-                              r.conversations.forContact(from.id, now));
             Message m;
-            m.conversationId = conversation.id;
             m.uid = *uid;
-            m.direction = Direction::Incoming;
             m.kind = MessageKind::Sticker;
             m.body = emoji;
             m.stickerPackId = packId;
             m.stickerId = ref.sticker_id();
-            m.status = MessageStatus::Received;
-            m.sentAt = static_cast<std::int64_t>(content.sent_at_ms());
-            m.receivedAt = now;
-            if (!disappearing::startReceived(m, mode, content, now)) {
-                qCInfo(lcCore) << "a message arrived after its disappearing timer ran out";
-                return out;
-            }
-            TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
-            if (!inserted.inserted) {
-                out.duplicate = true;
-                return out;
-            }
-            // The pack as the sender named it, unless we hold it: a sender cannot change the
-            // key (or anything else) of a pack that is built in, created or installed here.
-            // A pack known only from messages whose key never opened anything takes the
-            // latest sender's key, so a first message with a wrong key cannot block it.
-            TANDEM_TRY_ASSIGN(auto pack, r.stickers.pack(packId));
-            const bool onlyReferenced =
-                !pack || (!pack->installed && !pack->builtin && !pack->ownerSecret);
-            if (onlyReferenced) {
-                bool opened = false;
-                if (pack) {
-                    TANDEM_TRY_ASSIGN(const auto listed, r.stickers.stickers(packId));
-                    opened = std::any_of(listed.begin(), listed.end(),
-                                         [](const Sticker& s) { return s.hasImage; });
-                }
-                if (!pack || !opened) {
-                    StickerPack p = pack ? *pack : StickerPack();
-                    p.packId = packId;
-                    p.packKey = makeSecret(SecretBytes(
-                        reinterpret_cast<const std::uint8_t*>(ref.pack_key().data()),  // NOLINT
-                        ref.pack_key().size()));
-                    p.origin = StickerOrigin::Installed;
-                    p.installed = false;
-                    if (!pack) {
-                        p.createdAt = now;
-                    }
-                    TANDEM_TRY(r.stickers.putPack(p));
-                }
-                TANDEM_TRY_ASSIGN(const auto known, r.stickers.sticker(packId, *m.stickerId));
-                if (!known) {
-                    Sticker s;
-                    s.packId = packId;
-                    s.stickerId = *m.stickerId;
-                    s.emoji = emoji;
-                    s.contentType = QStringLiteral("image/webp");
-                    TANDEM_TRY(r.stickers.putSticker(s));
-                }
-            }
-            TANDEM_TRY_ASSIGN(out.stored, r.messages.get(inserted.id));
-            TANDEM_TRY(enqueueContent(r, conversation.id, std::nullopt, OutboxKind::DeliveryReceipt,
-                                      receiptContent(proto::Receipt::DELIVERY, {*uid}, now), now));
+            const std::int64_t stickerId = ref.sticker_id();
+            TANDEM_TRY(storeIncoming(r, mode, from, std::move(m), content, now, out,
+                                     [&](std::int64_t) -> StoreResult<void> {
+                                         return rememberPack(r, ref, packId, stickerId, emoji, now);
+                                     }));
             return out;
         }
         case proto::Content::kReceipt: {

@@ -38,6 +38,8 @@ storage::StoreResult<QByteArray> stickerContent(storage::Repositories& r,
                                                 const QByteArray& packId, std::int64_t stickerId,
                                                 std::int64_t expireTimer, bool afterSend,
                                                 QString* emoji = nullptr);
+// A message whose file is uploaded (its attachment's every chunk stored), with its caption.
+storage::StoreResult<QByteArray> fileContent(const storage::Message& message, bool afterSend);
 QByteArray receiptContent(proto::Receipt::Type type, const std::vector<storage::MessageUid>& uids,
                           std::int64_t receivedAt);
 

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include <QDateTime>
+#include <QFile>
 #include <QPromise>
 #include <QThread>
 
@@ -39,7 +40,8 @@ Messenger::Messenger(Store& store, QObject* parent, ChannelFactory factory)
       outbox_(std::make_unique<Outbox>(store, channels_)),
       inbox_(std::make_unique<Inbox>(store, channels_)),
       probes_(std::make_unique<LatencyProbes>(store, channels_)),
-      stickers_(std::make_unique<StickerService>(store, channels_)) {
+      stickers_(std::make_unique<StickerService>(store, channels_)),
+      attachments_(std::make_unique<AttachmentService>(store, channels_)) {
     connect(outbox_.get(), &Outbox::messageUpdated, this, &Messenger::messageUpdated);
     connect(outbox_.get(), &Outbox::problem, this, &Messenger::problem);
     connect(outbox_.get(), &Outbox::settled, this, &Messenger::checkIdle);
@@ -61,6 +63,25 @@ Messenger::Messenger(Store& store, QObject* parent, ChannelFactory factory)
                         }));
                 }
             });
+    // A received file is downloaded at once, through the mode it came in.
+    connect(inbox_.get(), &Inbox::messageReceived, this,
+            [this](const Message& m, const QString&, Mode) {
+                if (m.attachment) {
+                    attachments_->download(m.id);
+                }
+            });
+    connect(attachments_.get(), &AttachmentService::messageUpdated, this,
+            &Messenger::messageUpdated);
+    connect(attachments_.get(), &AttachmentService::settled, this, &Messenger::checkIdle);
+    // Every chunk of a file is stored: its message goes like any other.
+    connect(attachments_.get(), &AttachmentService::uploaded, this, [this](qint64 messageId) {
+        outbox_->release(messageId).then(guarded(this, [](CoreResult<void> queued) {
+            if (!queued) {
+                qCWarning(lcCore) << "cannot queue a message whose file is uploaded:"
+                                  << queued.error().message;
+            }
+        }));
+    });
     connect(inbox_.get(), &Inbox::messagesUpdated, this,
             [this](const std::vector<Message>& updated) {
                 for (const Message& m : updated) {
@@ -89,6 +110,7 @@ Messenger::~Messenger() {
     // post one atomic step).
     store_.post([] {}).waitForFinished();
     // The parts go before the channels they hold.
+    attachments_.reset();
     stickers_.reset();
     probes_.reset();
     inbox_.reset();
@@ -209,6 +231,10 @@ void Messenger::adopt(std::unique_ptr<ModeChannel> channel) {
         &c, &ModeChannel::statusChanged, this,
         [this, mode = c.mode()](const transport::TransportStatus& s) {
             emit connectionChanged(mode, s);
+            // Transfers cut by the network going away go on.
+            if (s.state == transport::TransportStatus::State::Online) {
+                attachments_->resume(mode);
+            }
             // Installed packs pick up their creators' new versions (at most every
             // StickerService::kRefreshEveryMs).
             if (s.state == transport::TransportStatus::State::Online && autoRefreshStickers_) {
@@ -231,6 +257,7 @@ void Messenger::adopt(std::unique_ptr<ModeChannel> channel) {
 
 void Messenger::stop() {
     probes_->cancel(QStringLiteral("stopped"));
+    attachments_->stop();
     channels_.forEach([](ModeChannel& c) { c.stop(); });
 }
 
@@ -250,7 +277,7 @@ transport::TransportStatus Messenger::status(Mode mode) const {
 }
 
 bool Messenger::isIdle() const {
-    return inbox_->isIdle() && outbox_->isIdle() && stickers_->isIdle();
+    return inbox_->isIdle() && outbox_->isIdle() && stickers_->isIdle() && attachments_->isIdle();
 }
 
 void Messenger::checkIdle() {
@@ -266,7 +293,93 @@ void Messenger::resumeOutbox() {
 
 QFuture<CoreResult<bool>> Messenger::retry(std::int64_t messageId) {
     checkThread();
-    return outbox_->retry(messageId);
+    // A message whose file did not finish uploading is uploaded again (from the chunks already
+    // stored), then queued; any other goes back to the outbox.
+    auto promise = std::make_shared<QPromise<CoreResult<bool>>>();
+    promise->start();
+    store_.write(
+        [messageId](Repositories& r) -> StoreResult<bool> {
+            TANDEM_TRY_ASSIGN(const auto m, r.messages.findById(messageId));
+            if (!m || !m->attachment || m->direction != Direction::Outgoing ||
+                m->attachment->state == TransferState::Uploaded ||
+                m->status != MessageStatus::Failed) {
+                return false;
+            }
+            TANDEM_TRY(r.attachments.setState(messageId, TransferState::Uploading, {}, true));
+            TANDEM_TRY(r.messages.updateStatus(messageId, MessageStatus::Pending, nowMs()));
+            return true;
+        },
+        this,
+        [this, messageId, promise](StoreResult<bool> uploadAgain) {
+            if (uploadAgain && *uploadAgain) {
+                attachments_->upload(messageId);
+                promise->addResult(CoreResult<bool>(true));
+                promise->finish();
+                return;
+            }
+            outbox_->retry(messageId).then(guarded(this, [promise](CoreResult<bool> retried) {
+                promise->addResult(std::move(retried));
+                promise->finish();
+            }));
+        });
+    return promise->future();
+}
+
+QFuture<CoreResult<Message>> Messenger::sendAttachment(Mode mode, const QString& given,
+                                                       const QString& path,
+                                                       const QString& caption) {
+    checkThread();
+    auto address = recipient(mode, given);
+    if (!address) {
+        return ready<Message>(unexpected(std::move(address).error()));
+    }
+    return queueFile(Outbox::ByAddress{mode, *address}, path, caption);
+}
+
+QFuture<CoreResult<Message>> Messenger::sendAttachment(std::int64_t conversationId,
+                                                       const QString& path,
+                                                       const QString& caption) {
+    checkThread();
+    return queueFile(conversationId, path, caption);
+}
+
+QFuture<CoreResult<Message>> Messenger::queueFile(const Outbox::Recipient& to, const QString& path,
+                                                  const QString& caption) {
+    QString text;
+    if (!caption.isEmpty()) {
+        auto valid = ConversationService::validateText(caption);
+        if (!valid) {
+            return ready<Message>(unexpected(fromStore(valid.error())));
+        }
+        text = *valid;
+    }
+    auto promise = std::make_shared<QPromise<CoreResult<Message>>>();
+    promise->start();
+    auto fail = [promise](CoreError error) {
+        promise->addResult(unexpected(std::move(error)));
+        promise->finish();
+    };
+    attachments_->prepare(path).then(
+        guarded(this, [this, to, text, promise, fail](CoreResult<Attachment> prepared) {
+            if (!prepared) {
+                fail(prepared.error());
+                return;
+            }
+            const QString copy =
+                AttachmentService::folderOf(store_.folder()) + u'/' + prepared->localFile;
+            outbox_->queue(to, Outbox::FileChoice{*prepared, text})
+                .then(guarded(this, [this, promise, fail, copy](CoreResult<Message> queued) {
+                    if (!queued) {
+                        QFile::remove(copy);  // nothing names it
+                        fail(queued.error());
+                        return;
+                    }
+                    attachments_->upload(queued->id);
+                    promise->addResult(std::move(queued));
+                    promise->finish();
+                }));
+        }));
+    return promise->future();
 }
 
 QFuture<CoreResult<Messenger::ProbeResult>> Messenger::runProbes(const ProbeOptions& options) {

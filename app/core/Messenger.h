@@ -152,6 +152,9 @@ private:
     void adopt(std::unique_ptr<ModeChannel> channel);
     // The checks every text passes before it is queued.
     std::optional<CoreError> refuseText(storage::Mode mode, const QString& address) const;
+    // Seals the file into the profile, stores its message and starts the upload.
+    QFuture<CoreResult<storage::Message>> queueFile(const Outbox::Recipient& to,
+                                                    const QString& path, const QString& caption);
     // The address normalized, or why nothing can be sent to it.
     CoreResult<QString> recipient(storage::Mode mode, const QString& given) const;
 

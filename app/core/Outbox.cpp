@@ -153,6 +153,15 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
                                   stickerContent(r, m.uid, now, sticker->packId, sticker->stickerId,
                                                  m.expireTimer, afterSend, &m.body));
                 TANDEM_TRY(r.stickers.markUsed(sticker->packId, sticker->stickerId, now));
+            } else if (const auto* file = std::get_if<FileChoice>(&draft)) {
+                // Stored now, queued when its file is uploaded (release()).
+                m.body = file->caption;
+                TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
+                TANDEM_TRY(r.attachments.insert(inserted.id, file->attachment));
+                Queued out;
+                out.mode = contact.mode;
+                TANDEM_TRY_ASSIGN(out.message, r.messages.get(inserted.id));
+                return out;
             } else {
                 m.body = std::get<QString>(draft);
                 content = textContent(m.uid, now, m.body, m.expireTimer, afterSend);
@@ -181,6 +190,9 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
         [this](StoreResult<Queued> r) -> CoreResult<Message> {
             if (!r) {
                 return unexpected(fromStore(r.error()));
+            }
+            if (r->outboxId == 0) {
+                return std::move(r->message);  // a file: queued once it is uploaded
             }
             ++pending_;
             ModeChannel* channel = channels_[r->mode];
@@ -212,6 +224,12 @@ QFuture<CoreResult<bool>> Outbox::retry(std::int64_t messageId) {
                     return std::optional<Message>();  // nothing to send again: left as it is
                 }
                 content = disappearing::updateContent(m.uid, m.sentAt, *setting);
+            } else if (m.attachment) {
+                if (m.attachment->state != TransferState::Uploaded) {
+                    return std::optional<Message>();  // uploaded first (AttachmentService)
+                }
+                TANDEM_TRY_ASSIGN(content,
+                                  fileContent(m, conversation.expireRule == ExpireRule::AfterSend));
             } else if (m.kind == MessageKind::Sticker) {
                 auto sticker =
                     stickerContent(r, m.uid, m.sentAt, m.stickerPackId, m.stickerId.value_or(-1),
@@ -246,6 +264,41 @@ QFuture<CoreResult<bool>> Outbox::retry(std::int64_t messageId) {
             emit messageUpdated(**retried);
             process();
             return true;
+        });
+}
+
+QFuture<CoreResult<void>> Outbox::release(std::int64_t messageId) {
+    return store_.write(
+        [messageId](Repositories& r) -> StoreResult<bool> {
+            const std::int64_t now = nowMs();
+            TANDEM_TRY_ASSIGN(const auto m, r.messages.findById(messageId));
+            // Gone (expired), or no longer waiting (it failed, or was queued already).
+            if (!m || m->direction != Direction::Outgoing || m->status != MessageStatus::Pending ||
+                !m->attachment) {
+                return false;
+            }
+            TANDEM_TRY_ASSIGN(const Conversation conversation,
+                              r.conversations.get(m->conversationId));
+            TANDEM_TRY_ASSIGN(const bool queued, r.outbox.holdsMessage(messageId));
+            if (queued) {
+                return false;
+            }
+            TANDEM_TRY_ASSIGN(const QByteArray content,
+                              fileContent(*m, conversation.expireRule == ExpireRule::AfterSend));
+            TANDEM_TRY(
+                enqueueContent(r, m->conversationId, messageId, OutboxKind::Message, content, now));
+            return true;
+        },
+        this,
+        [this](StoreResult<bool> queued) -> CoreResult<void> {
+            if (!queued) {
+                return unexpected(fromStore(queued.error()));
+            }
+            if (*queued) {
+                ++pending_;
+                process();
+            }
+            return {};
         });
 }
 

@@ -50,12 +50,20 @@ public:
         QByteArray packId;
         std::int64_t stickerId = 0;
     };
-    using Draft = std::variant<QString, StickerChoice>;
+    // A file sealed into the profile (AttachmentService::prepare) and its caption. Its message
+    // is stored with the attachment, but queued only once the file is uploaded (release()).
+    struct FileChoice {
+        storage::Attachment attachment;
+        QString caption;
+    };
+    using Draft = std::variant<QString, StickerChoice, FileChoice>;
     // Stores the draft as an outgoing message and queues it.
     QFuture<CoreResult<storage::Message>> queue(const Recipient& to, const Draft& draft);
     QFuture<CoreResult<storage::Message>> queueText(const Recipient& to, const QString& body) {
         return queue(to, Draft(body));
     }
+    // Queues a message whose file is now uploaded (stored by queue() with a FileChoice).
+    QFuture<CoreResult<void>> release(std::int64_t messageId);
     // Queues a failed message again (same uid: the recipient stores it once); false if it is
     // not an outgoing message that failed.
     QFuture<CoreResult<bool>> retry(std::int64_t messageId);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "storage/Limits.h"
+#include "storage/repositories/AttachmentRepository.h"
 #include "storage/repositories/RepositoryUtil.h"
 
 namespace tandem::storage {
@@ -14,7 +15,10 @@ namespace {
 #define MESSAGE_COLUMNS                                                                      \
     "id, conversation_id, uid, direction, kind, body, sticker_pack_id, sticker_id, status, " \
     "sent_at, accepted_at, received_at, delivered_at, read_at, failed_at, expire_timer, "    \
-    "expire_start, expires_at"
+    "expire_start, expires_at, " TANDEM_ATTACHMENT_COLUMNS
+// Every message read comes with its attachment, if it has one (attachments has no column a
+// messages query names, so the WHERE clauses stay as they are).
+#define MESSAGE_FROM " FROM messages LEFT JOIN attachments ON attachments.message_id = messages.id "
 
 MessageUid uidColumn(const Statement& stmt, int column) {
     MessageUid uid;
@@ -48,6 +52,7 @@ Message readMessage(const Statement& stmt) {
     m.expireTimer = stmt.int64(15);
     m.expireStart = stmt.optInt64(16);
     m.expiresAt = stmt.optInt64(17);
+    m.attachment = readAttachment(stmt, 18);
     return m;
 }
 
@@ -138,14 +143,21 @@ StoreResult<InsertResult> MessageRepository::insert(const Message& m) {
 
 StoreResult<Message> MessageRepository::get(std::int64_t id) {
     TANDEM_TRY_ASSIGN(Statement * stmt,
-                      db_.prepare("SELECT " MESSAGE_COLUMNS " FROM messages WHERE id = ?"));
+                      db_.prepare("SELECT " MESSAGE_COLUMNS MESSAGE_FROM "WHERE id = ?"));
     stmt->bind(1, id);
     return requiredRow(*stmt, readMessage, "message", id);
 }
 
+StoreResult<std::optional<Message>> MessageRepository::findById(std::int64_t id) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT " MESSAGE_COLUMNS MESSAGE_FROM "WHERE id = ?"));
+    stmt->bind(1, id);
+    return optionalRow(*stmt, readMessage);
+}
+
 StoreResult<std::optional<Message>> MessageRepository::findByUid(const MessageUid& uid) {
     TANDEM_TRY_ASSIGN(Statement * stmt,
-                      db_.prepare("SELECT " MESSAGE_COLUMNS " FROM messages WHERE uid = ?"));
+                      db_.prepare("SELECT " MESSAGE_COLUMNS MESSAGE_FROM "WHERE uid = ?"));
     stmt->bind(1, std::span<const std::uint8_t>(uid.bytes));
     return optionalRow(*stmt, readMessage);
 }
@@ -171,24 +183,24 @@ StoreResult<std::vector<Message>> MessageRepository::page(std::string_view sql,
 
 StoreResult<std::vector<Message>> MessageRepository::newest(std::int64_t conversationId,
                                                             int limit) {
-    return page("SELECT " MESSAGE_COLUMNS
-                " FROM messages WHERE conversation_id = ? "
+    return page("SELECT " MESSAGE_COLUMNS MESSAGE_FROM
+                "WHERE conversation_id = ? "
                 "ORDER BY id DESC LIMIT ?",
                 conversationId, std::nullopt, limit, true);
 }
 
 StoreResult<std::vector<Message>> MessageRepository::before(std::int64_t conversationId,
                                                             std::int64_t beforeId, int limit) {
-    return page("SELECT " MESSAGE_COLUMNS
-                " FROM messages WHERE conversation_id = ? AND id < ? "
+    return page("SELECT " MESSAGE_COLUMNS MESSAGE_FROM
+                "WHERE conversation_id = ? AND id < ? "
                 "ORDER BY id DESC LIMIT ?",
                 conversationId, beforeId, limit, true);
 }
 
 StoreResult<std::vector<Message>> MessageRepository::after(std::int64_t conversationId,
                                                            std::int64_t afterId, int limit) {
-    return page("SELECT " MESSAGE_COLUMNS
-                " FROM messages WHERE conversation_id = ? AND id > ? "
+    return page("SELECT " MESSAGE_COLUMNS MESSAGE_FROM
+                "WHERE conversation_id = ? AND id > ? "
                 "ORDER BY id ASC LIMIT ?",
                 conversationId, afterId, limit, false);
 }

@@ -33,6 +33,7 @@ public:
     // expires_at is derived from them.
     StoreResult<InsertResult> insert(const Message& message);
     StoreResult<Message> get(std::int64_t id);
+    StoreResult<std::optional<Message>> findById(std::int64_t id);
     StoreResult<std::optional<Message>> findByUid(const MessageUid& uid);
 
     // Pages, each returned oldest first.

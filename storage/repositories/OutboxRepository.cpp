@@ -145,4 +145,13 @@ StoreResult<int> OutboxRepository::removeForMessage(std::int64_t messageId) {
     return db_.changes();
 }
 
+StoreResult<bool> OutboxRepository::holdsMessage(std::int64_t messageId) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT count(*) FROM outbox WHERE message_id = ?"));
+    stmt->bind(1, messageId);
+    TANDEM_TRY_ASSIGN(const auto n,
+                      optionalRow(*stmt, [](const Statement& r) { return r.int64(0); }));
+    return n.value_or(0) > 0;
+}
+
 }  // namespace tandem::storage

@@ -43,6 +43,8 @@ public:
     StoreResult<void> setPayload(std::int64_t id, const QByteArray& payload);
     StoreResult<bool> remove(std::int64_t id);
     StoreResult<int> removeForMessage(std::int64_t messageId);
+    // Whether a row carries the message.
+    StoreResult<bool> holdsMessage(std::int64_t messageId);
 
 private:
     StoreResult<std::vector<OutboxItem>> query(std::string_view sql,

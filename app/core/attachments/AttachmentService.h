@@ -17,17 +17,19 @@
 #include "app/core/CoreError.h"
 #include "app/core/ModeChannel.h"
 #include "app/core/TransportRequests.h"
+#include "app/core/attachments/SealedFile.h"
+#include "app/core/attachments/TransferJobs.h"
 #include "storage/Store.h"
 
 namespace tandem::core {
 
-class TransferJob;
-
 class AttachmentService : public QObject {
     Q_OBJECT
 public:
+    // A transfer the network cut is tried again after 1 s, 2 s, 4 s … at most this.
+    static constexpr int kMaxBackoffMs = 30 * 1000;
     // Images up to this size are decoded: thumbnails, readImage().
-    static constexpr qint64 kMaxImageBytes = 32LL * 1024 * 1024;
+    static constexpr qint64 kMaxImageBytes = SealedFile::kMaxImageBytes;
 
     AttachmentService(storage::Store& store, const Channels& channels, QObject* parent = nullptr);
     ~AttachmentService() override;
@@ -40,8 +42,9 @@ public:
     // a new local copy under `folder`, and describes it (name, type, image size, thumbnail).
     // The result is ready for the store (state Uploading, nothing transferred).
     static CoreResult<storage::Attachment> prepare(const QString& folder, const QString& path);
-    // The same on a worker thread, for the store this service uses.
-    QFuture<CoreResult<storage::Attachment>> prepare(const QString& path) const;
+    // The same on a worker thread, into the open profile; the future finishes on this
+    // service's thread (cancelled if the service is gone by then).
+    QFuture<CoreResult<storage::Attachment>> prepare(const QString& path);
 
     // Uploads the chunks of an outgoing attachment the store holds (from where it stopped);
     // emits uploaded() when every chunk is stored.
@@ -74,14 +77,16 @@ signals:
 
 private:
     void start(std::int64_t messageId, bool outgoing);
-    void finished(std::int64_t messageId, CoreResult<void> result, bool outgoing);
+    void finished(std::int64_t messageId, TransferJob::Outcome outcome, bool outgoing);
+    void emitUpdated(std::int64_t messageId);
     TransportRequests* requests(storage::Mode mode);
-    QString folder() const;
+    [[nodiscard]] QString folder() const;
 
     storage::Store& store_;
     const Channels& channels_;
     std::map<storage::Mode, std::unique_ptr<TransportRequests>> requests_;
-    std::map<std::int64_t, QPointer<TransferJob>> jobs_;
+    std::map<std::int64_t, QPointer<TransferJob>> jobs_;  // null while it is being started
+    std::map<std::int64_t, int> attempts_;                // paused transfers: backoff
     bool stopped_ = false;
 };
 

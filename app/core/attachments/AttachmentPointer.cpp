@@ -1,0 +1,137 @@
+#include "app/core/attachments/AttachmentPointer.h"
+
+#include <QRegularExpression>
+
+#include "crypto/Attachments.h"
+
+namespace tandem::core {
+
+namespace {
+
+bool looksLikeJpeg(const std::string& bytes) {
+    return bytes.size() >= 4 && static_cast<unsigned char>(bytes[0]) == 0xFF &&
+           static_cast<unsigned char>(bytes[1]) == 0xD8 &&
+           static_cast<unsigned char>(bytes[2]) == 0xFF;
+}
+
+}  // namespace
+
+QString safeFileName(const QString& name) {
+    QString out;
+    out.reserve(name.size());
+    for (const QChar c : name) {
+        const auto category = c.category();
+        const bool unsafe = c == u'/' || c == u'\\' || c == u':' || c.isNull() ||
+                            category == QChar::Other_Control || category == QChar::Other_Format ||
+                            category == QChar::Separator_Line ||
+                            category == QChar::Separator_Paragraph;
+        out.append(unsafe ? QChar(u'_') : c);
+    }
+    out = out.trimmed();
+    while (out.startsWith(u'.')) {
+        out.remove(0, 1);
+    }
+    if (out.size() > 255) {
+        // Keep the extension: it is what the desktop opens the file with.
+        const qsizetype dot = out.lastIndexOf(u'.');
+        const QString ext = (dot > 0 && out.size() - dot <= 16) ? out.mid(dot) : QString();
+        out = out.left(255 - ext.size()) + ext;
+        if (out.at(255 - ext.size() - 1).isHighSurrogate()) {
+            out.remove(255 - ext.size() - 1, 1);
+        }
+    }
+    return out.isEmpty() ? QStringLiteral("file") : out;
+}
+
+QString safeMimeType(const QString& type) {
+    static const QRegularExpression valid(
+        QStringLiteral("^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}$"));
+    const QString lower = type.toLower();
+    return valid.match(lower).hasMatch() ? lower : QStringLiteral("application/octet-stream");
+}
+
+QByteArray encodeChunks(const std::vector<proto::AttachmentChunk>& chunks) {
+    proto::AttachmentChunks list;
+    for (const auto& c : chunks) {
+        *list.add_chunks() = c;
+    }
+    return QByteArray::fromStdString(list.SerializeAsString());
+}
+
+Expected<std::vector<proto::AttachmentChunk>, QString> decodeChunks(const QByteArray& bytes) {
+    proto::AttachmentChunks list;
+    if (!list.ParseFromArray(bytes.constData(), static_cast<int>(bytes.size()))) {
+        return unexpected(QStringLiteral("the list of the file's chunks is damaged"));
+    }
+    return std::vector<proto::AttachmentChunk>(list.chunks().begin(), list.chunks().end());
+}
+
+Expected<proto::AttachmentPointer, QString> toPointer(const storage::Attachment& a) {
+    auto chunks = decodeChunks(a.chunks);
+    if (!chunks) {
+        return unexpected(chunks.error());
+    }
+    if (static_cast<qint64>(chunks->size()) != crypto::attachmentChunkCount(a.size) || !a.key) {
+        return unexpected(QStringLiteral("the file is not uploaded yet"));
+    }
+    proto::AttachmentPointer p;
+    p.set_key(a.key->data(), a.key->size());
+    p.set_file_name(a.fileName.toStdString());
+    p.set_mime_type(a.mimeType.toStdString());
+    p.set_size(static_cast<std::uint64_t>(a.size));
+    p.set_width(static_cast<std::uint32_t>(a.width));
+    p.set_height(static_cast<std::uint32_t>(a.height));
+    p.set_thumbnail(a.thumbnail.toStdString());
+    for (auto& c : *chunks) {
+        *p.add_chunks() = std::move(c);
+    }
+    return p;
+}
+
+Expected<storage::Attachment, QString> fromPointer(const proto::AttachmentPointer& p) {
+    if (p.key().size() != static_cast<std::size_t>(crypto::kAttachmentKeyBytes)) {
+        return unexpected(QStringLiteral("the file's key has a wrong length"));
+    }
+    if (p.size() == 0 || p.size() > static_cast<std::uint64_t>(crypto::kMaxAttachmentBytes)) {
+        return unexpected(QStringLiteral("the file's size (%1 bytes) is not between 1 byte and "
+                                         "%2 MiB")
+                              .arg(p.size())
+                              .arg(crypto::kMaxAttachmentBytes / (1024 * 1024)));
+    }
+    const auto size = static_cast<qint64>(p.size());
+    if (p.chunks_size() != crypto::attachmentChunkCount(size)) {
+        return unexpected(QStringLiteral("the file names %1 chunks where its size needs %2")
+                              .arg(p.chunks_size())
+                              .arg(crypto::attachmentChunkCount(size)));
+    }
+    for (int i = 0; i < p.chunks_size(); ++i) {
+        const auto& c = p.chunks(i);
+        if (c.blob_id().empty() || c.blob_id().size() > static_cast<std::size_t>(kMaxBlobIdBytes) ||
+            c.size() != static_cast<std::uint64_t>(crypto::attachmentChunkSealedBytes(size, i))) {
+            return unexpected(QStringLiteral("chunk %1 of the file is named wrongly").arg(i + 1));
+        }
+    }
+    storage::Attachment a;
+    a.fileName = safeFileName(QString::fromStdString(p.file_name()).left(1024));
+    a.mimeType = safeMimeType(QString::fromStdString(p.mime_type()).left(256));
+    a.size = size;
+    if (p.width() > 0 && p.height() > 0 && p.width() <= kMaxImageSide &&
+        p.height() <= kMaxImageSide) {
+        a.width = static_cast<int>(p.width());
+        a.height = static_cast<int>(p.height());
+    }
+    if (p.thumbnail().size() <= static_cast<std::size_t>(kMaxThumbnailBytes) &&
+        looksLikeJpeg(p.thumbnail())) {
+        a.thumbnail = QByteArray::fromStdString(p.thumbnail());
+    }
+    a.state = storage::TransferState::Remote;
+    a.key = storage::makeSecret(
+        SecretBytes(reinterpret_cast<const std::uint8_t*>(p.key().data()),  // NOLINT
+                    p.key().size()));
+    proto::AttachmentChunks list;
+    *list.mutable_chunks() = p.chunks();
+    a.chunks = QByteArray::fromStdString(list.SerializeAsString());
+    return a;
+}
+
+}  // namespace tandem::core

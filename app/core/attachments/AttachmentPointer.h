@@ -1,0 +1,36 @@
+// AttachmentPointer: a file as a message names it (proto AttachmentPointer, docs/attachments.md),
+// both ways. What a peer sends is untrusted: fromPointer() checks every field against the
+// limits before anything is stored, and makes the file name and type safe to show and to save
+// under (no path, no control or direction-changing characters).
+#pragma once
+
+#include <QString>
+
+#include <tandem/common/Expected.h>
+
+#include "storage/Types.h"
+#include "tandem/content.pb.h"
+
+namespace tandem::core {
+
+inline constexpr qsizetype kMaxBlobIdBytes = 64;
+inline constexpr int kMaxImageSide = 100000;
+inline constexpr qsizetype kMaxThumbnailBytes = 48 * 1024;
+
+// The pointer a message carries for an attachment whose every chunk is uploaded.
+Expected<proto::AttachmentPointer, QString> toPointer(const storage::Attachment& attachment);
+// A received pointer as the store keeps it (state Remote, nothing downloaded), or why it was
+// refused.
+Expected<storage::Attachment, QString> fromPointer(const proto::AttachmentPointer& pointer);
+
+// A file name that is safe to show and to save under: no path, no control, format (bidi) or
+// separator characters, not hidden, at most 255 characters, never empty.
+QString safeFileName(const QString& name);
+// A MIME type as "type/subtype" in lowercase, or application/octet-stream.
+QString safeMimeType(const QString& type);
+
+// The chunks uploaded so far, as attachments.chunks keeps them.
+QByteArray encodeChunks(const std::vector<proto::AttachmentChunk>& chunks);
+Expected<std::vector<proto::AttachmentChunk>, QString> decodeChunks(const QByteArray& bytes);
+
+}  // namespace tandem::core

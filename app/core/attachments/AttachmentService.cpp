@@ -1,0 +1,316 @@
+#include "app/core/attachments/AttachmentService.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QPromise>
+#include <QThreadPool>
+#include <QTimer>
+#include <QtConcurrent>
+
+#include "app/core/CoreLog.h"
+#include "app/core/attachments/TransferJobs.h"
+
+namespace tandem::core {
+
+using namespace tandem::storage;
+
+namespace {
+
+// The attachment of a message, to be transferred, with the mode it travels in.
+struct Claimed {
+    std::optional<Attachment> attachment;  // nullopt: nothing to do
+    Mode mode = Mode::Signal;
+};
+
+}  // namespace
+
+AttachmentService::AttachmentService(Store& store, const Channels& channels, QObject* parent)
+    : QObject(parent), store_(store), channels_(channels) {}
+
+AttachmentService::~AttachmentService() {
+    stop();
+}
+
+QString AttachmentService::folderOf(const QString& profileDir) {
+    return profileDir + QStringLiteral("/attachments");
+}
+
+QString AttachmentService::folder() const {
+    return folderOf(store_.folder());
+}
+
+CoreResult<Attachment> AttachmentService::prepare(const QString& folder, const QString& path) {
+    return SealedFile::seal(folder, path);
+}
+
+QFuture<CoreResult<Attachment>> AttachmentService::prepare(const QString& path) {
+    auto promise = std::make_shared<QPromise<CoreResult<Attachment>>>();
+    promise->start();
+    QFuture<CoreResult<Attachment>> future = promise->future();
+    QThreadPool::globalInstance()->start(
+        [folder = folder(), path, promise, self = QPointer<AttachmentService>(this)] {
+            auto prepared = std::make_shared<CoreResult<Attachment>>(prepare(folder, path));
+            auto deliver = [promise, prepared] {
+                promise->addResult(std::move(*prepared));
+                promise->finish();
+            };
+            if (self.isNull()) {
+                deliver();  // continuations guarded by the service do nothing
+            } else {
+                QMetaObject::invokeMethod(self.data(), deliver, Qt::QueuedConnection);
+            }
+        });
+    return future;
+}
+
+TransportRequests* AttachmentService::requests(Mode mode) {
+    ModeChannel* channel = channels_[mode];
+    transport::Transport* t = channel != nullptr ? channel->transport() : nullptr;
+    if (t == nullptr) {
+        return nullptr;
+    }
+    auto& slot = requests_[mode];
+    if (!slot || &slot->transport() != t) {
+        slot = std::make_unique<TransportRequests>(*t);
+    }
+    return slot.get();
+}
+
+void AttachmentService::upload(std::int64_t messageId) {
+    attempts_.erase(messageId);
+    start(messageId, true);
+}
+
+void AttachmentService::download(std::int64_t messageId) {
+    attempts_.erase(messageId);
+    start(messageId, false);
+}
+
+void AttachmentService::resume(Mode mode) {
+    if (stopped_) {
+        return;
+    }
+    store_.read([mode](Repositories& r) { return r.attachments.unfinished(mode); }, this,
+                [this](StoreResult<std::vector<UnfinishedTransfer>> found) {
+                    if (!found) {
+                        qCWarning(lcCore)
+                            << "cannot list unfinished transfers:" << found.error().message;
+                        return;
+                    }
+                    for (const UnfinishedTransfer& t : *found) {
+                        start(t.messageId, t.direction == Direction::Outgoing);
+                    }
+                });
+}
+
+void AttachmentService::stop() {
+    stopped_ = true;
+    for (auto& [id, job] : jobs_) {
+        if (job) {
+            job->deleteLater();
+        }
+    }
+    jobs_.clear();
+}
+
+void AttachmentService::start(std::int64_t messageId, bool outgoing) {
+    if (stopped_ || jobs_.count(messageId) != 0) {
+        return;
+    }
+    jobs_.emplace(messageId, nullptr);  // taken: a second call waits for this one
+    // An incoming file is marked Downloading and given its local copy's name before the first
+    // byte comes, so a restart finds it (and opening the profile keeps its copy).
+    store_.write(
+        [messageId, outgoing](Repositories& r) -> StoreResult<Claimed> {
+            Claimed out;
+            TANDEM_TRY_ASSIGN(const auto m, r.messages.findById(messageId));
+            if (!m || !m->attachment || !m->attachment->key ||
+                (m->direction == Direction::Outgoing) != outgoing) {
+                return out;
+            }
+            TANDEM_TRY_ASSIGN(const Conversation c, r.conversations.get(m->conversationId));
+            if (!c.mode) {
+                return out;  // Note to Self: nothing travels
+            }
+            out.mode = *c.mode;
+            Attachment a = *m->attachment;
+            if (outgoing) {
+                if (a.state != TransferState::Uploading) {
+                    return out;
+                }
+            } else {
+                if (a.complete) {
+                    return out;
+                }
+                if (a.localFile.isEmpty()) {
+                    a.localFile = SealedFile::newName();
+                    TANDEM_TRY(r.attachments.setLocalFile(messageId, a.localFile));
+                }
+                if (a.state != TransferState::Downloading) {
+                    a.state = TransferState::Downloading;
+                    a.error.clear();
+                    TANDEM_TRY(r.attachments.setState(messageId, a.state, {}, false));
+                }
+            }
+            out.attachment = std::move(a);
+            return out;
+        },
+        this,
+        [this, messageId, outgoing](StoreResult<Claimed> claimed) {
+            TransportRequests* req =
+                claimed && claimed->attachment ? requests(claimed->mode) : nullptr;
+            if (req == nullptr || stopped_) {
+                if (!claimed) {
+                    qCWarning(lcCore) << "cannot start a transfer:" << claimed.error().message;
+                }
+                jobs_.erase(messageId);  // not now: resume() starts it when the mode can
+                emit settled();
+                return;
+            }
+            auto done = [this, messageId, outgoing](TransferJob::Outcome outcome) {
+                finished(messageId, std::move(outcome), outgoing);
+            };
+            TransferJob* job = nullptr;
+            if (outgoing) {
+                job = new UploadJob(store_, *req, messageId, std::move(*claimed->attachment),
+                                    folder(), std::move(done), this);
+            } else {
+                job = new DownloadJob(store_, *req, messageId, std::move(*claimed->attachment),
+                                      folder(), std::move(done), this);
+                emitUpdated(messageId);  // now Downloading
+            }
+            connect(job, &TransferJob::progress, this, &AttachmentService::progress);
+            jobs_[messageId] = job;
+            job->start();
+        });
+}
+
+void AttachmentService::finished(std::int64_t messageId, TransferJob::Outcome outcome,
+                                 bool outgoing) {
+    if (auto it = jobs_.find(messageId); it != jobs_.end()) {
+        if (it->second) {
+            it->second->deleteLater();
+        }
+        jobs_.erase(it);
+    }
+    switch (outcome.end) {
+        case TransferJob::End::Done:
+            attempts_.erase(messageId);
+            store_.write(
+                [messageId, outgoing](Repositories& r) {
+                    return r.attachments.setState(
+                        messageId, outgoing ? TransferState::Uploaded : TransferState::Downloaded,
+                        {}, true);
+                },
+                this,
+                [this, messageId, outgoing](StoreResult<bool> there) {
+                    if (there && *there) {
+                        emitUpdated(messageId);
+                        if (outgoing) {
+                            emit uploaded(messageId);
+                        }
+                    }
+                    emit settled();
+                });
+            return;
+        case TransferJob::End::Paused: {
+            // The network went away: tried again with backoff, and at once when it is back
+            // (resume()).
+            const int attempt = ++attempts_[messageId];
+            const int delayMs = std::min(kMaxBackoffMs, 1000 << std::min(attempt - 1, 5));
+            qCInfo(lcCore) << "a file transfer paused (" << outcome.error << "); again in"
+                           << delayMs << "ms";
+            QTimer::singleShot(delayMs, this,
+                               [this, messageId, outgoing] { start(messageId, outgoing); });
+            emit settled();
+            return;
+        }
+        case TransferJob::End::Failed:
+            attempts_.erase(messageId);
+            store_.write(
+                [messageId, outgoing, why = outcome.error](Repositories& r) -> StoreResult<bool> {
+                    TANDEM_TRY_ASSIGN(
+                        const bool there,
+                        r.attachments.setState(messageId, TransferState::Failed, why, outgoing));
+                    if (there && outgoing) {
+                        TANDEM_TRY(r.messages.updateStatus(messageId, MessageStatus::Failed,
+                                                           QDateTime::currentMSecsSinceEpoch()));
+                    }
+                    return there;
+                },
+                this,
+                [this, messageId](StoreResult<bool> there) {
+                    if (there && *there) {
+                        emitUpdated(messageId);
+                    }
+                    emit settled();
+                });
+            return;
+        case TransferJob::End::Gone:
+            attempts_.erase(messageId);
+            emit settled();
+            return;
+    }
+}
+
+void AttachmentService::emitUpdated(std::int64_t messageId) {
+    store_.read([messageId](Repositories& r) { return r.messages.findById(messageId); }, this,
+                [this](StoreResult<std::optional<Message>> m) {
+                    if (m && *m) {
+                        emit messageUpdated(**m);
+                    }
+                });
+}
+
+namespace {
+
+// The attachment of a message whose file is all here, read on the calling (worker) thread.
+CoreResult<Attachment> completeAttachment(Store& store, std::int64_t messageId) {
+    auto found = store
+                     .read([messageId](Repositories& r) -> StoreResult<std::optional<Attachment>> {
+                         return r.attachments.get(messageId);
+                     })
+                     .result();
+    if (!found) {
+        return unexpected(fromStore(found.error()));
+    }
+    if (!*found) {
+        return coreError(CoreErrorCode::InvalidArgument,
+                         QStringLiteral("Message %1 has no file.").arg(messageId));
+    }
+    if (!(*found)->complete) {
+        return coreError(CoreErrorCode::InvalidArgument,
+                         QStringLiteral("The file is not downloaded yet."));
+    }
+    return std::move(**found);
+}
+
+}  // namespace
+
+QFuture<CoreResult<void>> AttachmentService::save(std::int64_t messageId, const QString& path) {
+    return QtConcurrent::run(
+        [&store = store_, folder = folder(), messageId, path]() -> CoreResult<void> {
+            auto a = completeAttachment(store, messageId);
+            if (!a) {
+                return unexpected(a.error());
+            }
+            return SealedFile(folder, *a).openInto(path);
+        });
+}
+
+QFuture<CoreResult<QByteArray>> AttachmentService::readImage(std::int64_t messageId) {
+    return QtConcurrent::run([&store = store_, folder = folder(),
+                              messageId]() -> CoreResult<QByteArray> {
+        auto a = completeAttachment(store, messageId);
+        if (!a) {
+            return unexpected(a.error());
+        }
+        if (!a->isImage()) {
+            return coreError(CoreErrorCode::InvalidArgument, QStringLiteral("It is not an image."));
+        }
+        return SealedFile(folder, *a).openAll(kMaxImageBytes);
+    });
+}
+
+}  // namespace tandem::core
