@@ -365,6 +365,9 @@ void AppCore::stopCore() {
     }
     setProbing(false);  // a run ends with its core
     progress_.flush();
+    // Files still waiting go with the core (its answers are not passed on after a stop).
+    files_.clear();
+    fileInCore_ = false;
     signalStatus_.reset();
     sessionStatus_.reset();
     setup_->coreStopped();
@@ -402,7 +405,7 @@ void AppCore::sendAttachment(qint64 conversationId, const QUrl& file, const QStr
     if (path.isEmpty()) {
         return;
     }
-    queueText([conversationId, path, caption](core::Messenger& messenger) {
+    queueFile([conversationId, path, caption](core::Messenger& messenger) {
         return messenger.sendAttachment(conversationId, path, caption);
     });
 }
@@ -412,9 +415,40 @@ void AppCore::sendAttachmentTo(const QString& address, const QUrl& file, const Q
     if (path.isEmpty()) {
         return;
     }
-    queueText([mode = mode_, address, path, caption](core::Messenger& messenger) {
+    queueFile([mode = mode_, address, path, caption](core::Messenger& messenger) {
         return messenger.sendAttachment(mode, address, path, caption);
     });
+}
+
+void AppCore::queueFile(CoreThread::Send send) {
+    files_.push_back(std::move(send));
+    sendNextFile();
+}
+
+void AppCore::sendNextFile() {
+    if (fileInCore_ || files_.empty()) {
+        return;
+    }
+    CoreThread::Send send = std::move(files_.front());
+    files_.pop_front();
+    fileInCore_ = true;
+    const bool queued = core_.call<core::CoreResult<Message>>(
+        this, std::move(send), [this](core::CoreResult<Message> stored) {
+            fileInCore_ = false;
+            if (stored) {
+                emit feed_.conversationChanged(stored->conversationId);
+            } else {
+                emit sendFailed(stored.error().message);
+            }
+            sendNextFile();
+        });
+    if (!queued) {
+        fileInCore_ = false;
+        files_.clear();
+        emit sendFailed(
+            tr("Tandem is restarting its connection; the file was not sent. "
+               "Send it again in a moment."));
+    }
 }
 
 QString AppCore::localFile(const QUrl& file) {

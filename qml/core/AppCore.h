@@ -8,6 +8,7 @@
 // as plain values queued to the GUI thread, where the models read the store for themselves.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 
@@ -218,6 +219,10 @@ private:
     void queueText(CoreThread::Send send);
     // The local path of a file URL; empty (and sendFailed) for anything else.
     QString localFile(const QUrl& file);
+    // Files are handed to the core one after the other, each once the one before is stored,
+    // so several sent at once are stored (and shown) in the order they were chosen.
+    void queueFile(CoreThread::Send send);
+    void sendNextFile();
     void wireCore();
 
     QString profileDir_;
@@ -234,6 +239,8 @@ private:
     CoreThread core_;               // the Messenger on its thread; stopped before the store closes
     TransferProgress progress_;     // attachments' progress, throttled for the views
     std::unique_ptr<QTemporaryDir> openedFiles_;
+    std::deque<CoreThread::Send> files_;  // files waiting for the one before to be stored
+    bool fileInCore_ = false;
     AccountSetupFlow* setup_;
     bool previews_ = true;
     bool readReceipts_ = true;
