@@ -105,8 +105,9 @@ QQuickImageResponse* AttachmentImages::requestImageResponse(const QString& id,
         if (kind == QLatin1String("thumb")) {
             core_->store().read(
                 [messageId](Repositories& r) -> StoreResult<QByteArray> {
-                    TANDEM_TRY_ASSIGN(const Message m, r.messages.get(messageId));
-                    return m.attachment ? m.attachment->thumbnail : QByteArray();
+                    TANDEM_TRY_ASSIGN(const std::optional<Attachment> a,
+                                      r.attachments.get(messageId));
+                    return a ? a->thumbnail : QByteArray();
                 },
                 this,
                 [outcome, decodeAndSet](StoreResult<QByteArray> thumbnail) {
