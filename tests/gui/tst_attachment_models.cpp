@@ -5,6 +5,7 @@
 // progress, its state moving).
 #include <QAbstractItemModelTester>
 #include <QBuffer>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
@@ -185,6 +186,103 @@ private slots:
         error.clear();
         QVERIFY(AttachmentImages::decode(QByteArray("not an image at all"), {}, &error).isNull());
         QVERIFY(!error.isEmpty());
+    }
+
+    // A stored message with a file: the role shows what the bubble needs (never the key);
+    // progress moves it live, a new state in the store after the next change.
+    void theMessageListShowsAFileAndItsTransfer() {
+        const qint64 size = 3 * 1024 * 1024;
+        QImage small(64, 48, QImage::Format_RGB32);
+        small.fill(Qt::green);
+        struct Stored {
+            std::int64_t conversation = 0;
+            std::int64_t message = 0;
+        };
+        const auto stored =
+            test::await(core_->store().write([&](Repositories& r) -> StoreResult<Stored> {
+                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                TANDEM_TRY_ASSIGN(const Contact c,
+                                  core::contactForAddress(r, Mode::Signal,
+                                                          QStringLiteral("+4915100000009"), now));
+                TANDEM_TRY_ASSIGN(const Conversation conv, r.conversations.forContact(c.id, now));
+                Message m;
+                m.conversationId = conv.id;
+                m.uid = MessageUid::generate(now);
+                m.direction = Direction::Incoming;
+                m.status = MessageStatus::Received;
+                m.body = QStringLiteral("the caption");
+                m.sentAt = now;
+                m.receivedAt = now;
+                TANDEM_TRY_ASSIGN(const auto inserted, r.messages.insert(m));
+                Attachment a;
+                a.fileName = QStringLiteral("holiday.jpg");
+                a.mimeType = QStringLiteral("image/jpeg");
+                a.size = size;
+                a.width = 900;
+                a.height = 700;
+                a.thumbnail = encoded(small, "JPEG");
+                a.state = TransferState::Remote;
+                a.key = makeSecret(SecretBytes::fromString(std::string(32, 'k')));
+                TANDEM_TRY(r.attachments.insert(inserted.id, a));
+                return Stored{conv.id, inserted.id};
+            }));
+        QVERIFY2(stored.has_value(), stored ? "" : qPrintable(stored.error().message));
+
+        MessageListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy loaded(&model, &MessageListModel::loaded);
+        model.setFeed(core_->feed());
+        model.setConversationId(stored->conversation);
+        QVERIFY(loaded.wait(10000));
+        QCOMPARE(model.count(), 1);
+        QVariantMap shown = model.data(model.index(0), MessageListModel::AttachmentRole).toMap();
+        QStringList keys = shown.keys();
+        keys.sort();
+        QCOMPARE(keys, QStringList({QStringLiteral("complete"), QStringLiteral("error"),
+                                    QStringLiteral("fileName"), QStringLiteral("height"),
+                                    QStringLiteral("image"), QStringLiteral("mimeType"),
+                                    QStringLiteral("size"), QStringLiteral("state"),
+                                    QStringLiteral("thumbnail"), QStringLiteral("transferred"),
+                                    QStringLiteral("width")}));
+        QCOMPARE(shown[QStringLiteral("fileName")].toString(), QStringLiteral("holiday.jpg"));
+        QCOMPARE(shown[QStringLiteral("size")].toLongLong(), size);
+        QCOMPARE(shown[QStringLiteral("width")].toInt(), 900);
+        QVERIFY(shown[QStringLiteral("image")].toBool());
+        QVERIFY(shown[QStringLiteral("thumbnail")].toBool());
+        QCOMPARE(shown[QStringLiteral("state")].toString(), QStringLiteral("remote"));
+        QVERIFY(!shown[QStringLiteral("complete")].toBool());
+        QCOMPARE(model.data(model.index(0), MessageListModel::BodyRole).toString(),
+                 QStringLiteral("the caption"));
+
+        // Progress, as the core reports it (throttled by the app on the way).
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        emit core_->feed()->attachmentProgress(stored->message, 512 * 1024, size);
+        QCOMPARE(changed.size(), 1);
+        shown = model.data(model.index(0), MessageListModel::AttachmentRole).toMap();
+        QCOMPARE(shown[QStringLiteral("transferred")].toLongLong(), 512 * 1024);
+        QCOMPARE(shown[QStringLiteral("state")].toString(), QStringLiteral("downloading"));
+        emit core_->feed()->attachmentProgress(stored->message + 1000, 1, 2);  // not shown here
+        QCOMPARE(changed.size(), 1);
+
+        // The store says it failed: shown after the conversation's next change.
+        QVERIFY(test::await(core_->store().write([&](Repositories& r) {
+                    return r.attachments.setState(stored->message, TransferState::Failed,
+                                                  QStringLiteral("a chunk is gone"), false);
+                })).has_value());
+        loaded.clear();
+        emit core_->feed()->conversationChanged(stored->conversation);
+        QVERIFY(loaded.wait(10000));
+        shown = model.data(model.index(0), MessageListModel::AttachmentRole).toMap();
+        QCOMPARE(shown[QStringLiteral("state")].toString(), QStringLiteral("failed"));
+        QCOMPARE(shown[QStringLiteral("error")].toString(), QStringLiteral("a chunk is gone"));
+        // The thumbnail, through the provider's own path: the store's row.
+        const auto thumbnail = test::await(core_->store().read(
+            [&](Repositories& r) { return r.attachments.get(stored->message); }));
+        QVERIFY(thumbnail && *thumbnail);
+        QString error;
+        QCOMPARE(AttachmentImages::decode((*thumbnail)->thumbnail, {}, &error).size(),
+                 QSize(64, 48));
     }
 
     void programsAreNotOpenedFromTheChat() {

@@ -10,9 +10,11 @@
 // Screenshots are kept as test artifacts.
 #include <QDesktopServices>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QPointer>
 #include <QProcess>
 #include <QQuickItem>
 #include <QRandomGenerator>
@@ -95,14 +97,17 @@ int rowOfFile(MessageListModel* model, const QString& name) {
     return -1;
 }
 
+// The list's row of `title` in the mode the window shows (a Session ID starts with 05).
 QQuickItem* conversationRow(AppWindow& app, const QString& title) {
     QQuickItem* list = find(app, "conversationList");
     if (list == nullptr) {
         return nullptr;
     }
+    const bool session = app.core().mode() == QLatin1String("session");
     const auto* content = list->property("contentItem").value<QQuickItem*>();
     for (QQuickItem* row : content->childItems()) {
-        if (row->property("title").toString() == title) {
+        if (row->property("title").toString() == title &&
+            row->property("address").toString().startsWith(QStringLiteral("05")) == session) {
             return row;
         }
     }
@@ -156,6 +161,35 @@ QByteArray randomBytes(qsizetype size) {
                                           bytes.size() / 4);
     return bytes;
 }
+
+// When an Image (QQuickImage) first said it is ready, in ms of `clock`; -1 until then.
+class ReadyWatch : public QObject {
+    Q_OBJECT
+
+public:
+    explicit ReadyWatch(const QElapsedTimer& clock) : clock_(clock) {}
+    void watch(QQuickItem* image) {
+        if (image == nullptr || image == image_) {
+            return;
+        }
+        image_ = image;
+        connect(image, SIGNAL(statusChanged(QQuickImageBase::Status)), this, SLOT(check()));
+        check();
+    }
+    [[nodiscard]] qint64 at() const { return at_; }
+
+private slots:
+    void check() {
+        if (at_ < 0 && imageStatus(image_) == kImageReady) {
+            at_ = clock_.elapsed();
+        }
+    }
+
+private:
+    const QElapsedTimer& clock_;
+    QPointer<QQuickItem> image_;
+    qint64 at_ = -1;
+};
 
 // Stands for the desktop: the file:// URLs the app asks it to open.
 class DesktopStandIn : public QObject {
@@ -235,8 +269,10 @@ private slots:
     void imageAndFileInSignalMode() {
         AppWindow& alice = *alice_;
         AppWindow& bob = *bob_;
-        const QString png = writeNoisyPng(dir_.filePath(QStringLiteral("noise.png")), 900, 700);
-        QVERIFY(QFileInfo(png).size() > 1024 * 1024);
+        // Large enough that its download takes a moment even over loopback: the thumbnail is
+        // seen before it.
+        const QString png = writeNoisyPng(dir_.filePath(QStringLiteral("noise.png")), 2000, 1500);
+        QVERIFY(QFileInfo(png).size() > 4 * 1024 * 1024);
         const QByteArray bytes = randomBytes(3 * 1024 * 1024);
         const QString file = dir_.filePath(QStringLiteral("quarterly report (final).bin"));
         tandem::test::writeFile(file, bytes);
@@ -266,11 +302,36 @@ private slots:
         QVERIFY(findVisible(alice, QStringLiteral("attachmentChips")) == nullptr);
         QVERIFY(find(alice, "composer")->property("text").toString().isEmpty());
 
+        // Bob's window is watched from now on: when his image's thumbnail and picture are
+        // first ready (each Image's status, as it changes), so the thumbnail is known to have
+        // been shown before the picture took its place.
+        auto* bobMessages = modelOf<MessageListModel>(bob, "messageList");
+        QVERIFY(bobMessages != nullptr);
+        QElapsedTimer clock;
+        clock.start();
+        ReadyWatch thumbReady(clock);
+        ReadyWatch fullReady(clock);
+        auto* bobRows = find(bob, "messageList")->property("contentItem").value<QQuickItem*>();
+        const auto hook = [&] {
+            for (QQuickItem* row : bobRows->childItems()) {
+                if (row->property("attachment").toMap().value(QStringLiteral("fileName")) ==
+                    QStringLiteral("noise.png")) {
+                    thumbReady.watch(
+                        row->findChild<QQuickItem*>(QStringLiteral("attachmentThumb")));
+                    fullReady.watch(row->findChild<QQuickItem*>(QStringLiteral("attachmentImage")));
+                }
+            }
+        };
+        connect(bobRows, &QQuickItem::childrenChanged, this, hook);
+
         // Alice's bubbles: the bar is seen while a file goes up, then both are uploaded.
         bool barSeen = false;
         QVERIFY2(QTest::qWaitFor(
                      [&] {
-                         barSeen = barSeen || findVisible(alice, QStringLiteral("transferBar"));
+                         if (!barSeen && findVisible(alice, QStringLiteral("transferBar"))) {
+                             barSeen = true;
+                             shoot(alice, QStringLiteral("attachments-uploading"));
+                         }
                          const int image = rowOfFile(aliceMessages, QStringLiteral("noise.png"));
                          const int card = rowOfFile(aliceMessages, QFileInfo(file).fileName());
                          return image >= 0 && card >= 0 &&
@@ -291,8 +352,6 @@ private slots:
         shoot(alice, QStringLiteral("attachments-sent"));
 
         // Bob: the thumbnail first, the picture once the file is in; the card of the other.
-        auto* bobMessages = modelOf<MessageListModel>(bob, "messageList");
-        QVERIFY(bobMessages != nullptr);
         QVERIFY2(QTest::qWaitFor(
                      [&] {
                          return rowOfFile(bobMessages, QStringLiteral("noise.png")) >= 0 &&
@@ -316,18 +375,19 @@ private slots:
         QQuickItem* thumb = imageBubble->findChild<QQuickItem*>(QStringLiteral("attachmentThumb"));
         QQuickItem* full = imageBubble->findChild<QQuickItem*>(QStringLiteral("attachmentImage"));
         QVERIFY(thumb != nullptr && full != nullptr);
-        bool thumbSeen = false;
-        QVERIFY2(QTest::qWaitFor(
-                     [&] {
-                         thumbSeen = thumbSeen || imageStatus(thumb) == kImageReady;
-                         return imageStatus(full) == kImageReady;
-                     },
-                     30000),
+        QVERIFY2(QTest::qWaitFor([&] { return imageStatus(full) == kImageReady; }, 30000),
                  "the image did not show in bob's window");
-        QVERIFY2(thumbSeen || imageStatus(thumb) == kImageReady, "no thumbnail was shown");
-        // Shown at most 320 px a side, its shape kept (900 × 700).
+        disconnect(bobRows, &QQuickItem::childrenChanged, this, nullptr);
+        QVERIFY2(thumbReady.at() >= 0, "no thumbnail was shown");
+        QVERIFY2(thumbReady.at() < fullReady.at(),
+                 qPrintable(QStringLiteral("the thumbnail (at %1 ms) did not come before the "
+                                           "picture (at %2 ms)")
+                                .arg(thumbReady.at())
+                                .arg(fullReady.at())));
+        QVERIFY(!thumb->isVisible());  // the picture took its place
+        // Shown at most 320 px a side, its shape kept (2000 × 1500).
         QCOMPARE(qRound(full->width()), 320);
-        QCOMPARE(qRound(full->height()), 249);
+        QCOMPARE(qRound(full->height()), 240);
         QCOMPARE(attachmentAt(
                      bobMessages,
                      rowOfFile(bobMessages, QStringLiteral("noise.png")))[QStringLiteral("state")],
@@ -352,14 +412,19 @@ private slots:
         QTest::qWait(200);
         shoot(bob, QStringLiteral("attachments-received"));
 
-        // The list says what came: the caption, after the clip.
+        // The list says what came last: the clip, and the caption or else the file's name
+        // (the two uploads race: either may have been sent last).
         auto* bobList = modelOf<ConversationListModel>(bob, "conversationList");
+        const QString last =
+            bobMessages->data(bobMessages->index(0), MessageListModel::BodyRole).toString();
+        const QString preview =
+            QStringLiteral("📎 ") + (last.isEmpty() ? QStringLiteral("noise.png") : last);
         QVERIFY(QTest::qWaitFor(
             [&] {
                 const int row = bobList->rowOfAddress(alice.core().myAddress());
                 return row >= 0 &&
                        bobList->data(bobList->index(row), ConversationListModel::LastTextRole)
-                               .toString() == QStringLiteral("📎 the numbers");
+                               .toString() == preview;
             },
             5000));
 
@@ -380,9 +445,11 @@ private slots:
         QCOMPARE(tandem::test::readFile(out), bytes);
         QVERIFY(QTest::qWaitFor(
             [&] {
-                QQuickItem* notice = findVisible(bob, QStringLiteral("fileNotice"));
-                return notice != nullptr &&
-                       notice->property("message").toString().contains(QStringLiteral("Saved"));
+                // A popup: a QObject of the window, not one of its items.
+                auto* notice = bob.window()->findChild<QObject*>(QStringLiteral("fileNotice"));
+                return notice != nullptr && notice->property("visible").toBool() &&
+                       notice->property("message").toString() ==
+                           QStringLiteral("Saved to %1").arg(out);
             },
             5000));
 
@@ -475,6 +542,8 @@ private slots:
             QTest::qWaitFor(
                 [&] { return rowOfFile(bobMessages, QStringLiteral("onion.png")) >= 0; }, 30000),
             "the image did not reach bob in Session mode");
+        // In the Session conversation: nothing of Signal mode's is in it.
+        QCOMPARE(rowOfFile(bobMessages, QStringLiteral("noise.png")), -1);
         const qint64 id =
             bobMessages
                 ->data(bobMessages->index(rowOfFile(bobMessages, QStringLiteral("onion.png"))),
