@@ -61,6 +61,9 @@ QVariantMap AttachmentText::describeFile(const QUrl& file) {
         return {{QStringLiteral("name"), QString()}};
     }
     const QFileInfo info(file.toLocalFile());
+    if (!info.isFile()) {  // a folder, or gone since it was chosen
+        return {{QStringLiteral("name"), QString()}};
+    }
     const QString type = QMimeDatabase().mimeTypeForFile(info).name();
     return {{QStringLiteral("name"), info.fileName()},
             {QStringLiteral("size"), info.size()},

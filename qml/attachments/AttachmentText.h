@@ -30,7 +30,7 @@ public:
     // The extension in capitals, at most 4 characters ("PDF", "ZIP"; "" for none).
     Q_INVOKABLE static QString typeLabel(const QString& fileName);
     // A file chosen to send: {name, size (bytes), sizeText, image (previewable), url}; name
-    // empty when it is not a local file.
+    // empty when it is not a local file (or is a folder).
     Q_INVOKABLE static QVariantMap describeFile(const QUrl& file);
     // Where Save as… starts: the downloads folder, with the file's name.
     Q_INVOKABLE static QUrl saveTarget(const QString& fileName);

@@ -206,7 +206,7 @@ Item {
             visible: view.moving
             width: card.width - 16
             value: view.fraction
-            color: view.outgoing ? "#50ffffff" : Theme.separator
+            color: view.outgoing ? "#50ffffff" : Qt.rgba(Theme.muted.r, Theme.muted.g, Theme.muted.b, 0.3)
             fillColor: view.outgoing ? "white" : view.accent
         }
         Row {

@@ -160,6 +160,10 @@ private slots:
         const QVariantMap remote =
             AttachmentText::describeFile(QUrl(QStringLiteral("https://example.org/x.png")));
         QVERIFY(remote[QStringLiteral("name")].toString().isEmpty());
+        QVERIFY(AttachmentText::describeFile(QUrl::fromLocalFile(dir_.path()))
+                    .value(QStringLiteral("name"))
+                    .toString()
+                    .isEmpty());  // a folder is no file to send
         QVERIFY(AttachmentText::saveTarget(QStringLiteral("../../etc/passwd"))
                     .toLocalFile()
                     .endsWith(QStringLiteral("/passwd")));
