@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <QDir>
 #include <QFileInfo>
 #include <QLocale>
 #include <QMimeDatabase>
@@ -75,7 +76,7 @@ QVariantMap AttachmentText::describeFile(const QUrl& file) {
 
 QUrl AttachmentText::saveTarget(const QString& fileName) {
     QString folder = QStandardPaths::writableLocation(QStandardPaths::DownloadLocation);
-    if (folder.isEmpty()) {
+    if (folder.isEmpty() || !QDir(folder).exists()) {
         folder = QStandardPaths::writableLocation(QStandardPaths::HomeLocation);
     }
     return QUrl::fromLocalFile(folder + u'/' + AttachmentActions::safeName(fileName));

@@ -32,7 +32,8 @@ public:
     // A file chosen to send: {name, size (bytes), sizeText, image (previewable), url}; name
     // empty when it is not a local file (or is a folder).
     Q_INVOKABLE static QVariantMap describeFile(const QUrl& file);
-    // Where Save as… starts: the downloads folder, with the file's name.
+    // Where Save as… starts: the downloads folder (home when there is none), with the file's
+    // name.
     Q_INVOKABLE static QUrl saveTarget(const QString& fileName);
 };
 

@@ -122,7 +122,7 @@ Pane {
         saveDialog.selectedFile = AttachmentText.saveTarget(fileName)
         saveDialog.open()
     }
-    FileDialog {
+    FileChooser {
         id: saveDialog
         objectName: "saveDialog"
         property var messageId: 0

@@ -65,7 +65,7 @@ Pane {
         field.clear()
     }
 
-    FileDialog {
+    FileChooser {
         id: fileDialog
         title: qsTr("Choose files to send")
         fileMode: FileDialog.OpenFiles
@@ -95,7 +95,10 @@ Pane {
         onClosed: field.forceActiveFocus()
     }
 
+    // Sized by its layout (the pane holds more than one item: it would not guess).
+    contentHeight: layout.implicitHeight
     ColumnLayout {
+        id: layout
         anchors.fill: parent
         spacing: 6
         Flow {

@@ -56,10 +56,15 @@ TestCase {
         const spy = createTemporaryObject(signalSpy, root, { target: composerPane, signalName: "filesSubmitted" })
         waitForRendering(p)
         verify(findChild(p, "attachButton").visible)
+        // The composer is as tall as what it holds: the field, and the chips when there are.
+        const field = findChild(p, "composer")
+        const empty = composerPane.height
+        verify(empty >= field.height + composerPane.topPadding + composerPane.bottomPadding)
         const here = Qt.resolvedUrl("tst_ChatPane.qml")
         composerPane.addFiles([here, "https://example.org/not-local.png", here])
         compare(composerPane.files.count, 1)  // not local, or there already: left out
         waitForRendering(p)
+        verify(composerPane.height > empty + 40)
         const chip = findChild(p, "attachmentChip0")
         verify(chip.visible)
         compare(findChild(chip, "chipName").text, "tst_ChatPane.qml")
