@@ -54,7 +54,9 @@ private:
 class Response : public QQuickImageResponse {
 public:
     explicit Response(std::shared_ptr<Outcome> outcome) : outcome_(std::move(outcome)) {
-        connect(outcome_.get(), &Outcome::ready, this, &QQuickImageResponse::finished);
+        // Queued, always: an answer known at once must not come before the engine listens.
+        connect(outcome_.get(), &Outcome::ready, this, &QQuickImageResponse::finished,
+                Qt::QueuedConnection);
     }
     QQuickTextureFactory* textureFactory() const override {
         return QQuickTextureFactory::textureFactoryForImage(outcome_->image());
@@ -64,6 +66,25 @@ public:
 private:
     std::shared_ptr<Outcome> outcome_;
 };
+
+using Decode = std::function<void(const QByteArray&)>;
+
+// The whole image through the core (AttachmentService::readImage), then decoded.
+void readWhole(AppCore& core, QObject* context, qint64 messageId,
+               const std::shared_ptr<Outcome>& outcome, const Decode& decodeAndSet) {
+    const bool queued = core.coreThread().call<core::CoreResult<QByteArray>>(
+        context, [messageId](core::Messenger& m) { return m.attachments().readImage(messageId); },
+        [outcome, decodeAndSet](core::CoreResult<QByteArray> image) {
+            if (!image) {
+                outcome->set({}, image.error().message);
+                return;
+            }
+            decodeAndSet(*image);
+        });
+    if (!queued) {
+        outcome->set({}, AttachmentImages::tr("Tandem is not connected to its core."));
+    }
+}
 
 }  // namespace
 
@@ -84,8 +105,9 @@ QQuickImageResponse* AttachmentImages::requestImageResponse(const QString& id,
     const QString kind = id.section(u'/', 0, 0);
     bool ok = false;
     const qint64 messageId = id.section(u'/', 1, 1).toLongLong(&ok);
-    if (!ok || messageId <= 0 ||
-        (kind != QLatin1String("thumb") && kind != QLatin1String("full"))) {
+    const QString uid = id.section(u'/', 2, 2);
+    const bool thumb = kind == QLatin1String("thumb");
+    if (!ok || messageId <= 0 || uid.isEmpty() || (!thumb && kind != QLatin1String("full"))) {
         outcome->set({}, QStringLiteral("no such image: %1").arg(id));
         return response;
     }
@@ -96,41 +118,47 @@ QQuickImageResponse* AttachmentImages::requestImageResponse(const QString& id,
             outcome->set(std::move(image), error);
         });
     };
-    // The reads start on the GUI thread, where the store and the core thread are used.
-    QMetaObject::invokeMethod(this, [this, kind, messageId, outcome, decodeAndSet] {
+    // The reads start on the GUI thread, where the store and the core thread are used. The
+    // message is looked up first: ids are used again after the newest message is deleted
+    // (a disappearing one), and an image cached under a gone message's address must not be
+    // shown for a new one — the address holds the message's uid, which is never used again.
+    QMetaObject::invokeMethod(this, [this, thumb, messageId, uid, outcome, decodeAndSet] {
         if (!core_ || core_->state() != AppCore::State::Ready) {
             outcome->set({}, tr("The profile is not open."));
             return;
         }
-        if (kind == QLatin1String("thumb")) {
-            core_->store().read(
-                [messageId](Repositories& r) -> StoreResult<QByteArray> {
-                    TANDEM_TRY_ASSIGN(const std::optional<Attachment> a,
-                                      r.attachments.get(messageId));
-                    return a ? a->thumbnail : QByteArray();
-                },
-                this,
-                [outcome, decodeAndSet](StoreResult<QByteArray> thumbnail) {
-                    if (!thumbnail || thumbnail->isEmpty()) {
-                        outcome->set({}, tr("This file has no thumbnail."));
-                        return;
+        struct Found {
+            bool same = false;
+            QByteArray thumbnail;
+        };
+        core_->store().read(
+            [messageId, uid, thumb](Repositories& r) -> StoreResult<Found> {
+                TANDEM_TRY_ASSIGN(const std::optional<Message> m, r.messages.findById(messageId));
+                Found found;
+                if (m && m->attachment && m->uid.toHex() == uid) {
+                    found.same = true;
+                    if (thumb) {
+                        found.thumbnail = m->attachment->thumbnail;
                     }
-                    decodeAndSet(*thumbnail);
-                });
-            return;
-        }
-        const bool queued = core_->coreThread().call<core::CoreResult<QByteArray>>(
-            this, [messageId](core::Messenger& m) { return m.attachments().readImage(messageId); },
-            [outcome, decodeAndSet](core::CoreResult<QByteArray> image) {
-                if (!image) {
-                    outcome->set({}, image.error().message);
+                }
+                return found;
+            },
+            this,
+            [this, thumb, messageId, outcome, decodeAndSet](StoreResult<Found> found) {
+                if (!core_) {
+                    outcome->set({}, tr("The profile is not open."));
                     return;
                 }
-                decodeAndSet(*image);
+                if (!found || !found->same) {
+                    outcome->set({}, tr("This file is not here any more."));
+                } else if (thumb && found->thumbnail.isEmpty()) {
+                    outcome->set({}, tr("This file has no thumbnail."));
+                } else if (thumb) {
+                    decodeAndSet(found->thumbnail);
+                } else {
+                    readWhole(*core_, this, messageId, outcome, decodeAndSet);
+                }
             });
-        if (!queued) {
-            outcome->set({}, tr("Tandem is not connected to its core."));
-        }
     });
     return response;
 }

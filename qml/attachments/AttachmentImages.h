@@ -1,9 +1,11 @@
 // AttachmentImages: the images of attachments, for Image elements — an image provider the
 // app's engine holds under "attachment":
-//   image://attachment/thumb/<message id>  the thumbnail sent with the message (a small JPEG,
-//                                          read from the store), shown until the file is there
-//   image://attachment/full/<message id>   the whole image, once the file is complete
-//                                          (AttachmentService::readImage, decrypted in memory)
+//   image://attachment/thumb/<message id>/<uid>  the thumbnail sent with the message (a small
+//                                    JPEG, read from the store), shown until the file is there
+//   image://attachment/full/<message id>/<uid>   the whole image, once the file is complete
+//                                    (AttachmentService::readImage, decrypted in memory)
+// (<uid>: the message's, in hex — MessageListModel's attachment.token — so an address is never
+// that of another message, even where a deleted message's id is used again.)
 // Asynchronous: the bytes are read on the storage or core thread and decoded on a worker
 // thread, never on the GUI thread. What is decoded is bounded: a picture of more than
 // kMaxSourcePixels is refused, and none is decoded larger than the size asked for (the

@@ -78,7 +78,7 @@ Item {
             visible: full.status !== Image.Ready
             asynchronous: true
             fillMode: Image.PreserveAspectFit
-            source: view.isImage && view.attachment.thumbnail ? "image://attachment/thumb/" + view.messageId : ""
+            source: view.isImage && view.attachment.thumbnail ? "image://attachment/thumb/" + view.messageId + "/" + view.attachment.token : ""
         }
         Image {
             id: full
@@ -88,7 +88,7 @@ Item {
             fillMode: Image.PreserveAspectFit
             sourceSize.width: Math.ceil(view.shown.width * Screen.devicePixelRatio)
             sourceSize.height: Math.ceil(view.shown.height * Screen.devicePixelRatio)
-            source: view.isImage && view.complete ? "image://attachment/full/" + view.messageId : ""
+            source: view.isImage && view.complete ? "image://attachment/full/" + view.messageId + "/" + view.attachment.token : ""
         }
         Label {
             textFormat: Text.PlainText

@@ -12,6 +12,7 @@ Popup {
     objectName: "imageViewer"
     property var messageId: 0
     property string fileName
+    property string token  // the message's (MessageListModel's attachment.token)
     signal saveRequested(var messageId, string fileName)
     signal openRequested(var messageId, string fileName)
     parent: Overlay.overlay
@@ -24,9 +25,10 @@ Popup {
     closePolicy: Popup.CloseOnEscape
     background: Rectangle { color: "#f0101114" }
 
-    function show(id, name) {
+    function show(id, name, messageToken) {
         messageId = id
         fileName = name
+        token = messageToken
         open()
     }
     onClosed: messageId = 0  // the picture is let go
@@ -63,7 +65,7 @@ Popup {
                 fillMode: Image.PreserveAspectFit
                 sourceSize.width: Math.ceil(width * Screen.devicePixelRatio)
                 sourceSize.height: Math.ceil(height * Screen.devicePixelRatio)
-                source: viewer.visible && viewer.messageId > 0 ? "image://attachment/full/" + viewer.messageId : ""
+                source: viewer.visible && viewer.messageId > 0 ? "image://attachment/full/" + viewer.messageId + "/" + viewer.token : ""
             }
             BusyIndicator {
                 anchors.centerIn: parent

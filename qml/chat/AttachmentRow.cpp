@@ -22,6 +22,7 @@ std::optional<AttachmentRow> AttachmentRow::of(const Message& message) {
     row.transferred = a.transferred;
     row.error = a.error;
     row.complete = a.complete;
+    row.token = message.uid.toHex();
     return row;
 }
 
@@ -54,7 +55,8 @@ QVariantMap AttachmentRow::toMap() const {
             {QStringLiteral("state"), stateName(state)},
             {QStringLiteral("transferred"), transferred},
             {QStringLiteral("error"), error},
-            {QStringLiteral("complete"), complete}};
+            {QStringLiteral("complete"), complete},
+            {QStringLiteral("token"), token}};
 }
 
 }  // namespace tandem::gui

@@ -24,6 +24,7 @@ struct AttachmentRow {
     qint64 transferred = 0;
     QString error;
     bool complete = false;
+    QString token;  // the message's uid in hex: part of its images' addresses
 
     // The message's attachment, if it has one.
     static std::optional<AttachmentRow> of(const storage::Message& message);
@@ -37,7 +38,7 @@ struct AttachmentRow {
                state == storage::TransferState::Downloading;
     }
     // For QML: fileName, mimeType, size, width, height, image, thumbnail, state, transferred,
-    // error, complete.
+    // error, complete, token.
     [[nodiscard]] QVariantMap toMap() const;
 
     friend bool operator==(const AttachmentRow&, const AttachmentRow&) = default;

@@ -108,7 +108,7 @@ Pane {
     }
     function onAttachment(action, messageId, attachment) {
         if (action === "view") {
-            imageViewer.show(messageId, attachment.fileName)
+            imageViewer.show(messageId, attachment.fileName, attachment.token)
         } else if (action === "open") {
             attachmentActions.open(messageId, attachment.fileName)
         } else if (action === "save") {
