@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
+#include <QQuickImageResponse>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -201,6 +202,7 @@ private slots:
         struct Stored {
             std::int64_t conversation = 0;
             std::int64_t message = 0;
+            QString uid;
         };
         const auto stored =
             test::await(core_->store().write([&](Repositories& r) -> StoreResult<Stored> {
@@ -228,7 +230,7 @@ private slots:
                 a.state = TransferState::Remote;
                 a.key = makeSecret(SecretBytes::fromString(std::string(32, 'k')));
                 TANDEM_TRY(r.attachments.insert(inserted.id, a));
-                return Stored{conv.id, inserted.id};
+                return Stored{conv.id, inserted.id, m.uid.toHex()};
             }));
         QVERIFY2(stored.has_value(), stored ? "" : qPrintable(stored.error().message));
 
@@ -247,8 +249,8 @@ private slots:
                                     QStringLiteral("fileName"), QStringLiteral("height"),
                                     QStringLiteral("image"), QStringLiteral("mimeType"),
                                     QStringLiteral("size"), QStringLiteral("state"),
-                                    QStringLiteral("thumbnail"), QStringLiteral("transferred"),
-                                    QStringLiteral("width")}));
+                                    QStringLiteral("thumbnail"), QStringLiteral("token"),
+                                    QStringLiteral("transferred"), QStringLiteral("width")}));
         QCOMPARE(shown[QStringLiteral("fileName")].toString(), QStringLiteral("holiday.jpg"));
         QCOMPARE(shown[QStringLiteral("size")].toLongLong(), size);
         QCOMPARE(shown[QStringLiteral("width")].toInt(), 900);
@@ -280,13 +282,35 @@ private slots:
         shown = model.data(model.index(0), MessageListModel::AttachmentRole).toMap();
         QCOMPARE(shown[QStringLiteral("state")].toString(), QStringLiteral("failed"));
         QCOMPARE(shown[QStringLiteral("error")].toString(), QStringLiteral("a chunk is gone"));
-        // The thumbnail, through the provider's own path: the store's row.
-        const auto thumbnail = test::await(core_->store().read(
-            [&](Repositories& r) { return r.attachments.get(stored->message); }));
-        QVERIFY(thumbnail && *thumbnail);
-        QString error;
-        QCOMPARE(AttachmentImages::decode((*thumbnail)->thumbnail, {}, &error).size(),
-                 QSize(64, 48));
+        QCOMPARE(shown[QStringLiteral("token")].toString(), stored->uid);
+
+        // The images' provider: the thumbnail under the message's id and uid; nothing under
+        // another uid (an id used again after a deletion), nor for a file not yet here.
+        AttachmentImages images(*core_);
+        const auto request = [&](const QString& id) {
+            std::unique_ptr<QQuickImageResponse> response(
+                images.requestImageResponse(id, QSize(320, 320)));
+            QSignalSpy finished(response.get(), &QQuickImageResponse::finished);
+            if (!finished.wait(10000)) {
+                return std::pair{QImage(), QStringLiteral("no answer")};
+            }
+            std::unique_ptr<QQuickTextureFactory> texture(response->textureFactory());
+            return std::pair{texture ? texture->image() : QImage(), response->errorString()};
+        };
+        auto [image, error] =
+            request(QStringLiteral("thumb/%1/%2").arg(stored->message).arg(stored->uid));
+        QVERIFY2(!image.isNull(), qPrintable(error));
+        QCOMPARE(image.size(), QSize(64, 48));
+        std::tie(image, error) =
+            request(QStringLiteral("thumb/%1/%2").arg(stored->message).arg(QString(32, u'0')));
+        QVERIFY(image.isNull());
+        QVERIFY(!error.isEmpty());
+        std::tie(image, error) = request(QStringLiteral("thumb/%1").arg(stored->message));
+        QVERIFY(image.isNull());
+        std::tie(image, error) =
+            request(QStringLiteral("full/%1/%2").arg(stored->message).arg(stored->uid));
+        QVERIFY(image.isNull());  // not downloaded: no picture
+        QVERIFY(!error.isEmpty());
     }
 
     void programsAreNotOpenedFromTheChat() {

@@ -23,6 +23,7 @@
 #include <QTest>
 
 #include "qml/app/AppWindow.h"
+#include "qml/app/Notifier.h"
 #include "qml/attachments/AttachmentActions.h"
 #include "qml/chat/MessageListModel.h"
 #include "qml/conversations/ConversationListModel.h"
@@ -425,6 +426,15 @@ private slots:
                 return row >= 0 &&
                        bobList->data(bobList->index(row), ConversationListModel::LastTextRole)
                                .toString() == preview;
+            },
+            5000));
+
+        // Bob's window was not in front: the notification tells of a file.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const QString text = bob.notifier()->lastNotification().text;
+                return text == QStringLiteral("📎 the numbers") ||
+                       text == QStringLiteral("📎 noise.png");
             },
             5000));
 

@@ -91,7 +91,7 @@ TestCase {
     function file(fields) {
         const base = { fileName: "holiday.jpg", mimeType: "image/jpeg", size: 3 * 1024 * 1024,
                        width: 900, height: 700, image: true, thumbnail: true, state: "downloading",
-                       transferred: 1024 * 1024, error: "", complete: false }
+                       transferred: 1024 * 1024, error: "", complete: false, token: "00ff" }
         for (const k in fields)
             base[k] = fields[k]
         return base
@@ -106,12 +106,12 @@ TestCase {
         compare(image.width, 320)
         compare(image.height, 249)
         compare(image.source.toString(), "")  // not complete: only the thumbnail
-        compare(findChild(b, "attachmentThumb").source.toString(), "image://attachment/thumb/7")
+        compare(findChild(b, "attachmentThumb").source.toString(), "image://attachment/thumb/7/00ff")
         verify(findChild(b, "transferBar").visible)
         compare(findChild(b, "transferText").text, "Downloading 1.0 of 3.0 MB")
         verify(!findChild(b, "caption").visible)  // no caption: no text under it
         b.attachment = file({ state: "downloaded", transferred: 3 * 1024 * 1024, complete: true })
-        compare(image.source.toString(), "image://attachment/full/7")
+        compare(image.source.toString(), "image://attachment/full/7/00ff")
         verify(!findChild(b, "transferBar").visible)
     }
 
