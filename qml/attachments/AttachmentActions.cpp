@@ -39,13 +39,10 @@ void AttachmentActions::open(qint64 messageId, const QString& fileName) {
         emit failed(messageId, tr("There is no private folder to open the file from."));
         return;
     }
-    // One folder per message, so the file keeps its own name.
+    // One folder per message, so the file keeps its own name; decrypted again each time
+    // (an id can be another message's after a deletion).
     const QString dir = QStringLiteral("%1/%2").arg(folder).arg(messageId);
     const QString path = dir + u'/' + safeName(fileName);
-    if (QFileInfo::exists(path)) {  // opened before in this run
-        openPath(messageId, path);
-        return;
-    }
     if (!QDir().mkpath(dir) ||
         !QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner)) {
         emit failed(messageId, tr("The file could not be opened: no room for it."));

@@ -71,6 +71,12 @@ AppCore::AppCore(QString profileDir, QObject* parent)
                     conversations.insert(m.conversationId);
                 }
                 emit feed_.messagesExpired(ids);
+                // A disappearing file the user opened goes from the private folder too.
+                if (openedFiles_) {
+                    for (const qint64 id : ids) {
+                        QDir(openedFiles_->filePath(QString::number(id))).removeRecursively();
+                    }
+                }
                 for (const qint64 c : conversations) {
                     emit feed_.conversationChanged(c);
                 }

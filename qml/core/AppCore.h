@@ -180,8 +180,9 @@ public:
     [[nodiscard]] storage::Store& store() { return store_; }
 
     // A private folder (mode 0700, made on first use) for the files the user opens: they
-    // are decrypted there for the desktop's application, and removed with it when the app
-    // quits. Empty if it cannot be made.
+    // are decrypted there (into <folder>/<message id>/) for the desktop's application, and
+    // removed with it when the app quits — or when their message disappears. Empty if it
+    // cannot be made.
     [[nodiscard]] QString openedFilesFolder();
 
 signals:

@@ -6,6 +6,7 @@
 #include <QAbstractItemModelTester>
 #include <QBuffer>
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
@@ -311,6 +312,39 @@ private slots:
             request(QStringLiteral("full/%1/%2").arg(stored->message).arg(stored->uid));
         QVERIFY(image.isNull());  // not downloaded: no picture
         QVERIFY(!error.isEmpty());
+    }
+
+    // A file the user opened is decrypted into <private folder>/<message id>/; when its
+    // message disappears, so does that copy.
+    void anOpenedFileGoesWithItsDisappearingMessage() {
+        const auto id =
+            test::await(core_->store().write([&](Repositories& r) -> StoreResult<std::int64_t> {
+                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                TANDEM_TRY_ASSIGN(const Contact c,
+                                  core::contactForAddress(r, Mode::Signal,
+                                                          QStringLiteral("+4915100000008"), now));
+                TANDEM_TRY_ASSIGN(const Conversation conv, r.conversations.forContact(c.id, now));
+                Message m;
+                m.conversationId = conv.id;
+                m.uid = MessageUid::generate(now);
+                m.direction = Direction::Incoming;
+                m.status = MessageStatus::Received;
+                m.sentAt = now;
+                m.receivedAt = now;
+                m.expireTimer = 1;
+                TANDEM_TRY_ASSIGN(const auto inserted, r.messages.insert(m));
+                TANDEM_TRY(r.messages.startExpiry(inserted.id, now));
+                return inserted.id;
+            }));
+        QVERIFY(id.has_value());
+        const QString folder = core_->openedFilesFolder();
+        QVERIFY(!folder.isEmpty());
+        const QString copy = QStringLiteral("%1/%2/secret.txt").arg(folder).arg(*id);
+        QVERIFY(QDir().mkpath(QFileInfo(copy).path()));
+        test::writeFile(copy, "what was opened");
+        emit core_->feed()->conversationChanged(0);  // the expiry scheduler looks again
+        QVERIFY(QTest::qWaitFor([&] { return !QFileInfo::exists(copy); }, 10000));
+        QVERIFY(QFileInfo::exists(folder));  // the folder stays, for the others
     }
 
     void programsAreNotOpenedFromTheChat() {
