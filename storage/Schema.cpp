@@ -223,7 +223,7 @@ CREATE TABLE attachments (
     complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1))
 );
 CREATE INDEX attachments_unfinished ON attachments(transfer_state)
-    WHERE transfer_state IN (0, 3);
+    WHERE transfer_state IN (0, 2, 3);
 )sql";
 
 // The schema a new database gets: the result of every migration, written out whole so a
@@ -416,7 +416,7 @@ CREATE TABLE attachments (
     complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1))
 );
 CREATE INDEX attachments_unfinished ON attachments(transfer_state)
-    WHERE transfer_state IN (0, 3);
+    WHERE transfer_state IN (0, 2, 3);
 )sql";
 
 consteval bool migrationsAreOrdered(const std::array<Migration, kSchemaVersion>& migrations) {

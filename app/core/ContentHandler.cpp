@@ -265,7 +265,7 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
             Message m;
             m.uid = *uid;
             m.kind = MessageKind::Text;
-            m.body = QString::fromStdString(content.text().text()).left(limits::kMaxTextBytes);
+            m.body = captionOf(content.text().text(), limits::kMaxTextBytes);
             TANDEM_TRY(storeIncoming(r, mode, from, std::move(m), content, now, out, nothingMore));
             return out;
         }
@@ -278,7 +278,7 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
             Message m;
             m.uid = *uid;
             m.kind = MessageKind::Text;
-            m.body = QString::fromStdString(content.file().caption()).left(limits::kMaxTextBytes);
+            m.body = captionOf(content.file().caption(), limits::kMaxTextBytes);
             TANDEM_TRY(storeIncoming(r, mode, from, std::move(m), content, now, out,
                                      [&r, &attachment](std::int64_t id) {
                                          return r.attachments.insert(id, *attachment);

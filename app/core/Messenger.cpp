@@ -299,20 +299,37 @@ QFuture<CoreResult<bool>> Messenger::retry(std::int64_t messageId) {
     promise->start();
     store_.write(
         [messageId](Repositories& r) -> StoreResult<bool> {
+            const std::int64_t now = nowMs();
             TANDEM_TRY_ASSIGN(const auto m, r.messages.findById(messageId));
             if (!m || !m->attachment || m->direction != Direction::Outgoing ||
-                m->attachment->state == TransferState::Uploaded ||
                 m->status != MessageStatus::Failed) {
                 return false;
             }
+            // Blobs are kept 30 days: an older upload is done again, whole.
+            const bool stale = m->attachment->state == TransferState::Uploaded &&
+                               now - m->sentAt > AttachmentService::kReuploadAfterMs;
+            if (m->attachment->state == TransferState::Uploaded && !stale) {
+                return false;  // the outbox sends it again as it is
+            }
+            if (stale) {
+                TANDEM_TRY(r.attachments.setProgress(messageId, 0, QByteArray()));
+                TANDEM_TRY(r.outbox.removeForMessage(messageId));
+            }
             TANDEM_TRY(r.attachments.setState(messageId, TransferState::Uploading, {}, true));
-            TANDEM_TRY(r.messages.updateStatus(messageId, MessageStatus::Pending, nowMs()));
+            TANDEM_TRY(r.messages.updateStatus(messageId, MessageStatus::Pending, now));
             return true;
         },
         this,
         [this, messageId, promise](StoreResult<bool> uploadAgain) {
             if (uploadAgain && *uploadAgain) {
                 attachments_->upload(messageId);
+                store_.read([messageId](Repositories& r) { return r.messages.get(messageId); },
+                            this,
+                            [this](StoreResult<Message> m) {
+                                if (m) {
+                                    emit messageUpdated(*m);
+                                }
+                            });
                 promise->addResult(CoreResult<bool>(true));
                 promise->finish();
                 return;

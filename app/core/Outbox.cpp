@@ -154,8 +154,10 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
                                                  m.expireTimer, afterSend, &m.body));
                 TANDEM_TRY(r.stickers.markUsed(sticker->packId, sticker->stickerId, now));
             } else if (const auto* file = std::get_if<FileChoice>(&draft)) {
-                // Stored now, queued when its file is uploaded (release()).
+                // Stored now, queued when its file is uploaded (release()); its time (and
+                // its disappearing countdown) is the send's, not the upload's start.
                 m.body = file->caption;
+                m.expireStart.reset();
                 TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
                 TANDEM_TRY(r.attachments.insert(inserted.id, file->attachment));
                 Queued out;
@@ -268,34 +270,44 @@ QFuture<CoreResult<bool>> Outbox::retry(std::int64_t messageId) {
 }
 
 QFuture<CoreResult<void>> Outbox::release(std::int64_t messageId) {
+    // One transaction: the file marked uploaded, the message stamped as sent now (its
+    // countdown starts), and queued. A crash before it leaves the file Uploading: the next start
+    // finds every chunk stored and releases it then.
     return store_.write(
-        [messageId](Repositories& r) -> StoreResult<bool> {
+        [messageId](Repositories& r) -> StoreResult<std::optional<Message>> {
             const std::int64_t now = nowMs();
             TANDEM_TRY_ASSIGN(const auto m, r.messages.findById(messageId));
             // Gone (expired), or no longer waiting (it failed, or was queued already).
             if (!m || m->direction != Direction::Outgoing || m->status != MessageStatus::Pending ||
-                !m->attachment) {
-                return false;
+                !m->attachment ||
+                (m->attachment->state != TransferState::Uploading &&
+                 m->attachment->state != TransferState::Uploaded)) {
+                return std::optional<Message>();
+            }
+            TANDEM_TRY_ASSIGN(const bool queued, r.outbox.holdsMessage(messageId));
+            if (queued) {
+                return std::optional<Message>();
             }
             TANDEM_TRY_ASSIGN(const Conversation conversation,
                               r.conversations.get(m->conversationId));
-            TANDEM_TRY_ASSIGN(const bool queued, r.outbox.holdsMessage(messageId));
-            if (queued) {
-                return false;
-            }
+            TANDEM_TRY(r.attachments.setState(messageId, TransferState::Uploaded, {}, true));
+            TANDEM_TRY(r.messages.setSentAt(messageId, now));
+            TANDEM_TRY(r.messages.startExpiry(messageId, now));
+            TANDEM_TRY_ASSIGN(Message sent, r.messages.get(messageId));
             TANDEM_TRY_ASSIGN(const QByteArray content,
-                              fileContent(*m, conversation.expireRule == ExpireRule::AfterSend));
+                              fileContent(sent, conversation.expireRule == ExpireRule::AfterSend));
             TANDEM_TRY(
                 enqueueContent(r, m->conversationId, messageId, OutboxKind::Message, content, now));
-            return true;
+            return std::optional<Message>(std::move(sent));
         },
         this,
-        [this](StoreResult<bool> queued) -> CoreResult<void> {
+        [this](StoreResult<std::optional<Message>> queued) -> CoreResult<void> {
             if (!queued) {
                 return unexpected(fromStore(queued.error()));
             }
             if (*queued) {
                 ++pending_;
+                emit messageUpdated(**queued);
                 process();
             }
             return {};

@@ -111,7 +111,7 @@ StoreResult<std::vector<UnfinishedTransfer>> AttachmentRepository::unfinished(Mo
                       db_.prepare("SELECT a.message_id, m.direction FROM attachments a "
                                   "JOIN messages m ON m.id = a.message_id "
                                   "JOIN conversations c ON c.id = m.conversation_id "
-                                  "WHERE a.transfer_state IN (0, 3) AND c.mode = ? "
+                                  "WHERE a.transfer_state IN (0, 2, 3) AND c.mode = ? "
                                   "ORDER BY a.message_id"));
     stmt->bind(1, fromEnum(mode));
     return collectRows(*stmt, [mode](const Statement& r) {

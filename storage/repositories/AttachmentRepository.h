@@ -26,7 +26,7 @@ namespace detail {
 std::optional<Attachment> readAttachment(const Statement& stmt, int first);
 }  // namespace detail
 
-// A transfer not finished: an outgoing file still uploading, a received one downloading.
+// A transfer not finished: an outgoing file still uploading, a received one not downloaded.
 struct UnfinishedTransfer {
     std::int64_t messageId = 0;
     Direction direction = Direction::Outgoing;
@@ -52,7 +52,8 @@ public:
                                bool complete);
     // Names the local copy a download writes to.
     StoreResult<bool> setLocalFile(std::int64_t messageId, const QString& localFile);
-    // Transfers left in Uploading or Downloading, in `mode` (a channel's, at its start).
+    // Transfers not finished in `mode` (a channel's, at its start): Uploading, Remote (never
+    // started) and Downloading.
     StoreResult<std::vector<UnfinishedTransfer>> unfinished(Mode mode);
     // Every local copy a row names.
     StoreResult<std::vector<QString>> localFiles();

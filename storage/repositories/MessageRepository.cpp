@@ -305,6 +305,14 @@ StoreResult<void> MessageRepository::startExpiry(std::int64_t id, std::int64_t s
     return stmt->run();
 }
 
+StoreResult<void> MessageRepository::setSentAt(std::int64_t id, std::int64_t at) {
+    TANDEM_TRY_ASSIGN(
+        Statement * stmt,
+        db_.prepare("UPDATE messages SET sent_at = ? WHERE id = ? AND direction = 0"));
+    stmt->bindAll(at, id);
+    return stmt->run();
+}
+
 StoreResult<std::optional<std::int64_t>> MessageRepository::nextExpiry() {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT min(expires_at) FROM messages "
                                                     "WHERE expires_at IS NOT NULL"));

@@ -54,6 +54,8 @@ public:
     // Returns the messages that changed (for read receipts).
     StoreResult<std::vector<MessageRef>> markRead(std::int64_t conversationId, std::int64_t upToId,
                                                   std::int64_t now);
+    // Stamps an outgoing message's send time (a file's message: when its upload is done).
+    StoreResult<void> setSentAt(std::int64_t id, std::int64_t at);
     // Starts the countdown of a message with a timer (outgoing: at send). No-op if started.
     StoreResult<void> startExpiry(std::int64_t id, std::int64_t start);
     // The earliest expires_at, for the scheduler.

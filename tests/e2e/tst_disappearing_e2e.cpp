@@ -562,6 +562,49 @@ private slots:
         QVERIFY(!notices(lines).empty());
     }
 
+    // The other direction, in both modes: bob writes with the conversation's timer, alice's
+    // copy waits for her read (Signal mode's rule for received messages; Session mode's
+    // after-read), bob's goes at its send's time, alice's at her read's.
+    void bobToAliceInBothModes() {
+        const QString alice = QStringLiteral("alice");
+        const QString bob = QStringLiteral("bob");
+        for (const auto& [toAlice, toBob] :
+             {std::pair{kAlicePhone, kBobPhone}, std::pair{aliceSession_, bobSession_}}) {
+            setTimer(
+                bob, toAlice,
+                {QStringLiteral("5s"), QStringLiteral("--start"), QStringLiteral("after-read")});
+            receive(alice);
+            QCOMPARE(num(setting(alice, toBob), "seconds"), 5);
+            const QString text = QStringLiteral("bob's, counted from alice's read in %1")
+                                     .arg(toAlice.startsWith(u'+') ? "signal" : "session");
+            const qint64 sentFrom = now();
+            send(bob, toAlice, text);
+            const auto mine = findText(history(bob, toAlice), text);
+            QVERIFY(mine);
+            QVERIFY(num(*mine, "expires_at") >= sentFrom + kTimerMs);
+            const auto theirs = findText(receive(alice), text);
+            QVERIFY2(theirs, qPrintable(text));
+            QCOMPARE(num(*theirs, "expire_timer"), 5);
+            QVERIFY(isNull(*theirs, "expires_at"));
+
+            waitUntil(num(*mine, "expires_at") + 100);
+            QVERIFY(!findText(history(bob, toAlice), text));
+            QVERIFY(findText(history(alice, toBob), text));  // unread: kept
+
+            const qint64 readFrom = now();
+            QCOMPARE(
+                tandemctl(alice, {QStringLiteral("read"), QStringLiteral("--with"), toBob}).status,
+                0);
+            const auto counting = findText(history(alice, toBob), text);
+            QVERIFY(counting);
+            QVERIFY(num(*counting, "expires_at") >= readFrom + kTimerMs);
+            waitUntil(num(*counting, "expires_at") + 100);
+            QVERIFY(!findText(history(alice, toBob), text));
+            setTimer(bob, toAlice, {QStringLiteral("off")});
+            receive(alice);
+        }
+    }
+
     void cleanupTestCase() {
         localnet_.terminate();
         localnet_.waitForFinished(15000);

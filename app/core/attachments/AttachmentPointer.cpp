@@ -1,5 +1,7 @@
 #include "app/core/attachments/AttachmentPointer.h"
 
+#include <QBuffer>
+#include <QImageReader>
 #include <QRegularExpression>
 
 #include "crypto/Attachments.h"
@@ -8,10 +10,36 @@ namespace tandem::core {
 
 namespace {
 
-bool looksLikeJpeg(const std::string& bytes) {
-    return bytes.size() >= 4 && static_cast<unsigned char>(bytes[0]) == 0xFF &&
-           static_cast<unsigned char>(bytes[1]) == 0xD8 &&
-           static_cast<unsigned char>(bytes[2]) == 0xFF;
+// A JPEG (by its magic bytes and header) no larger than a thumbnail may be, read from its
+// header only: a small file that claims a huge picture is not decoded.
+bool isThumbnail(const std::string& bytes) {
+    if (bytes.size() < 4 || static_cast<unsigned char>(bytes[0]) != 0xFF ||
+        static_cast<unsigned char>(bytes[1]) != 0xD8 ||
+        static_cast<unsigned char>(bytes[2]) != 0xFF) {
+        return false;
+    }
+    QByteArray data = QByteArray::fromStdString(bytes);
+    QBuffer buffer(&data);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer, "jpeg");
+    const QSize size = reader.size();
+    return size.isValid() && size.width() <= kMaxThumbnailSide &&
+           size.height() <= kMaxThumbnailSide;
+}
+
+// `text` cut to at most `maxBytes` of UTF-8, never inside a character.
+QString cutUtf8(const QString& text, qsizetype maxBytes) {
+    QByteArray utf8 = text.toUtf8();
+    if (utf8.size() <= maxBytes) {
+        return text;
+    }
+    qsizetype end = std::max<qsizetype>(maxBytes, 0);
+    // Back to the start of the character the cut falls in (continuation bytes are 10xxxxxx).
+    while (end > 0 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) {
+        --end;
+    }
+    utf8.truncate(end);
+    return QString::fromUtf8(utf8);
 }
 
 }  // namespace
@@ -31,23 +59,28 @@ QString safeFileName(const QString& name) {
     while (out.startsWith(u'.')) {
         out.remove(0, 1);
     }
-    if (out.size() > 255) {
-        // Keep the extension: it is what the desktop opens the file with.
+    if (out.toUtf8().size() > kMaxFileNameBytes) {
+        // Cut to what a file system takes (255 bytes), keeping the extension: it is what the
+        // desktop opens the file with.
         const qsizetype dot = out.lastIndexOf(u'.');
         const QString ext = (dot > 0 && out.size() - dot <= 16) ? out.mid(dot) : QString();
-        out = out.left(255 - ext.size()) + ext;
-        if (out.at(255 - ext.size() - 1).isHighSurrogate()) {
-            out.remove(255 - ext.size() - 1, 1);
-        }
+        out = cutUtf8(out.left(out.size() - ext.size()), kMaxFileNameBytes - ext.toUtf8().size()) +
+              ext;
     }
     return out.isEmpty() ? QStringLiteral("file") : out;
 }
 
 QString safeMimeType(const QString& type) {
+    // At most 64 + 1 + 62 = 127 characters (AttachmentRepository::kMaxMimeTypeChars).
     static const QRegularExpression valid(
-        QStringLiteral("^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}$"));
+        QStringLiteral("^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,61}$"));
     const QString lower = type.toLower();
     return valid.match(lower).hasMatch() ? lower : QStringLiteral("application/octet-stream");
+}
+
+QString captionOf(const std::string& caption, qsizetype maxBytes) {
+    return cutUtf8(QString::fromStdString(caption.substr(0, static_cast<std::size_t>(maxBytes))),
+                   maxBytes);
 }
 
 QByteArray encodeChunks(const std::vector<proto::AttachmentChunk>& chunks) {
@@ -112,7 +145,12 @@ Expected<storage::Attachment, QString> fromPointer(const proto::AttachmentPointe
         }
     }
     storage::Attachment a;
-    a.fileName = safeFileName(QString::fromStdString(p.file_name()).left(1024));
+    // A long name keeps its start and its end (the extension) before it is made safe.
+    QString name = QString::fromStdString(p.file_name());
+    if (name.size() > 1024) {
+        name = name.left(1000) + name.right(16);
+    }
+    a.fileName = safeFileName(name);
     a.mimeType = safeMimeType(QString::fromStdString(p.mime_type()).left(256));
     a.size = size;
     if (p.width() > 0 && p.height() > 0 && p.width() <= kMaxImageSide &&
@@ -121,7 +159,7 @@ Expected<storage::Attachment, QString> fromPointer(const proto::AttachmentPointe
         a.height = static_cast<int>(p.height());
     }
     if (p.thumbnail().size() <= static_cast<std::size_t>(kMaxThumbnailBytes) &&
-        looksLikeJpeg(p.thumbnail())) {
+        isThumbnail(p.thumbnail())) {
         a.thumbnail = QByteArray::fromStdString(p.thumbnail());
     }
     a.state = storage::TransferState::Remote;

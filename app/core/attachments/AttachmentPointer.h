@@ -16,6 +16,8 @@ namespace tandem::core {
 inline constexpr qsizetype kMaxBlobIdBytes = 64;
 inline constexpr int kMaxImageSide = 100000;
 inline constexpr qsizetype kMaxThumbnailBytes = 48 * 1024;
+inline constexpr int kMaxThumbnailSide = 320;
+inline constexpr qsizetype kMaxFileNameBytes = 255;  // UTF-8, as file systems count
 
 // The pointer a message carries for an attachment whose every chunk is uploaded.
 Expected<proto::AttachmentPointer, QString> toPointer(const storage::Attachment& attachment);
@@ -24,10 +26,14 @@ Expected<proto::AttachmentPointer, QString> toPointer(const storage::Attachment&
 Expected<storage::Attachment, QString> fromPointer(const proto::AttachmentPointer& pointer);
 
 // A file name that is safe to show and to save under: no path, no control, format (bidi) or
-// separator characters, not hidden, at most 255 characters, never empty.
+// separator characters, not hidden, at most 255 bytes of UTF-8, never empty.
 QString safeFileName(const QString& name);
-// A MIME type as "type/subtype" in lowercase, or application/octet-stream.
+// A MIME type as "type/subtype" in lowercase (at most 127 characters), or
+// application/octet-stream.
 QString safeMimeType(const QString& type);
+// A peer's text (a caption, a message) as UTF-8 bytes on the wire, cut to at most `maxBytes`
+// of UTF-8 (what the store takes), never inside a character.
+QString captionOf(const std::string& caption, qsizetype maxBytes);
 
 // The chunks uploaded so far, as attachments.chunks keeps them.
 QByteArray encodeChunks(const std::vector<proto::AttachmentChunk>& chunks);

@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QPromise>
+#include <QStorageInfo>
 #include <QThreadPool>
 #include <QTimer>
 #include <QtConcurrent>
@@ -37,7 +38,8 @@ QString AttachmentService::folderOf(const QString& profileDir) {
 }
 
 QString AttachmentService::folder() const {
-    return folderOf(store_.folder());
+    const QString profile = store_.folder();
+    return profile.isEmpty() ? QString() : folderOf(profile);
 }
 
 CoreResult<Attachment> AttachmentService::prepare(const QString& folder, const QString& path) {
@@ -79,12 +81,12 @@ TransportRequests* AttachmentService::requests(Mode mode) {
 
 void AttachmentService::upload(std::int64_t messageId) {
     attempts_.erase(messageId);
-    start(messageId, true);
+    start({messageId, true, true});
 }
 
 void AttachmentService::download(std::int64_t messageId) {
     attempts_.erase(messageId);
-    start(messageId, false);
+    start({messageId, false, true});
 }
 
 void AttachmentService::resume(Mode mode) {
@@ -99,7 +101,7 @@ void AttachmentService::resume(Mode mode) {
                         return;
                     }
                     for (const UnfinishedTransfer& t : *found) {
-                        start(t.messageId, t.direction == Direction::Outgoing);
+                        start({t.messageId, t.direction == Direction::Outgoing, false});
                     }
                 });
 }
@@ -112,17 +114,41 @@ void AttachmentService::stop() {
         }
     }
     jobs_.clear();
+    waiting_.clear();
 }
 
-void AttachmentService::start(std::int64_t messageId, bool outgoing) {
+void AttachmentService::startWaiting() {
+    while (!stopped_ && jobs_.size() < kMaxRunning && !waiting_.empty()) {
+        const Start next = waiting_.front();
+        waiting_.pop_front();
+        start(next);
+    }
+}
+
+void AttachmentService::start(Start what) {
+    const std::int64_t messageId = what.messageId;
+    const bool outgoing = what.outgoing;
     if (stopped_ || jobs_.count(messageId) != 0) {
         return;
     }
+    if (jobs_.size() >= kMaxRunning) {
+        // Started when one running ends; asked for again, it keeps its place (and becomes
+        // asked for, which may revive a failed one).
+        const auto queued = std::find_if(waiting_.begin(), waiting_.end(),
+                                         [&](const Start& w) { return w.messageId == messageId; });
+        if (queued == waiting_.end()) {
+            waiting_.push_back(what);
+        } else {
+            queued->asked = queued->asked || what.asked;
+        }
+        return;
+    }
+    const bool asked = what.asked;
     jobs_.emplace(messageId, nullptr);  // taken: a second call waits for this one
     // An incoming file is marked Downloading and given its local copy's name before the first
     // byte comes, so a restart finds it (and opening the profile keeps its copy).
     store_.write(
-        [messageId, outgoing](Repositories& r) -> StoreResult<Claimed> {
+        [messageId, outgoing, asked](Repositories& r) -> StoreResult<Claimed> {
             Claimed out;
             TANDEM_TRY_ASSIGN(const auto m, r.messages.findById(messageId));
             if (!m || !m->attachment || !m->attachment->key ||
@@ -135,6 +161,11 @@ void AttachmentService::start(std::int64_t messageId, bool outgoing) {
             }
             out.mode = *c.mode;
             Attachment a = *m->attachment;
+            // What failed for good is started again only when someone asks (download(),
+            // upload(), a retry), never by a timer or a reconnect.
+            if (a.state == TransferState::Failed && !asked) {
+                return out;
+            }
             if (outgoing) {
                 if (a.state != TransferState::Uploading) {
                     return out;
@@ -165,8 +196,26 @@ void AttachmentService::start(std::int64_t messageId, bool outgoing) {
                     qCWarning(lcCore) << "cannot start a transfer:" << claimed.error().message;
                 }
                 jobs_.erase(messageId);  // not now: resume() starts it when the mode can
+                startWaiting();
                 emit settled();
                 return;
+            }
+            // A download needs the disk it will take (and some to spare): a peer's files
+            // cannot fill it.
+            if (!outgoing) {
+                const Attachment& a = *claimed->attachment;
+                const QStorageInfo disk(store_.folder());
+                const qint64 needed = a.size - a.transferred + kDiskReserveBytes;
+                if (disk.isValid() && disk.bytesAvailable() < needed) {
+                    finished(messageId,
+                             {TransferJob::End::Failed,
+                              QStringLiteral("Not enough free disk space: the file needs %1 MiB "
+                                             "more and %2 MiB are free.")
+                                  .arg((a.size - a.transferred) / (1024 * 1024))
+                                  .arg(disk.bytesAvailable() / (1024 * 1024))},
+                             outgoing);
+                    return;
+                }
             }
             auto done = [this, messageId, outgoing](TransferJob::Outcome outcome) {
                 finished(messageId, std::move(outcome), outgoing);
@@ -194,22 +243,26 @@ void AttachmentService::finished(std::int64_t messageId, TransferJob::Outcome ou
         }
         jobs_.erase(it);
     }
+    startWaiting();
     switch (outcome.end) {
         case TransferJob::End::Done:
             attempts_.erase(messageId);
+            if (outgoing) {
+                // Marked Uploaded in the transaction that queues the message (Outbox::release):
+                // a crash in between leaves it Uploading, and the next start finds every chunk
+                // stored and releases it then.
+                emit uploaded(messageId);
+                emit settled();
+                return;
+            }
             store_.write(
-                [messageId, outgoing](Repositories& r) {
-                    return r.attachments.setState(
-                        messageId, outgoing ? TransferState::Uploaded : TransferState::Downloaded,
-                        {}, true);
+                [messageId](Repositories& r) {
+                    return r.attachments.setState(messageId, TransferState::Downloaded, {}, true);
                 },
                 this,
-                [this, messageId, outgoing](StoreResult<bool> there) {
+                [this, messageId](StoreResult<bool> there) {
                     if (there && *there) {
                         emitUpdated(messageId);
-                        if (outgoing) {
-                            emit uploaded(messageId);
-                        }
                     }
                     emit settled();
                 });
@@ -221,8 +274,12 @@ void AttachmentService::finished(std::int64_t messageId, TransferJob::Outcome ou
             const int delayMs = std::min(kMaxBackoffMs, 1000 << std::min(attempt - 1, 5));
             qCInfo(lcCore) << "a file transfer paused (" << outcome.error << "); again in"
                            << delayMs << "ms";
-            QTimer::singleShot(delayMs, this,
-                               [this, messageId, outgoing] { start(messageId, outgoing); });
+            if (retrying_.insert(messageId).second) {  // one timer per transfer
+                QTimer::singleShot(delayMs, this, [this, messageId, outgoing] {
+                    retrying_.erase(messageId);
+                    start({messageId, outgoing, false});
+                });
+            }
             emit settled();
             return;
         }
@@ -265,13 +322,8 @@ void AttachmentService::emitUpdated(std::int64_t messageId) {
 
 namespace {
 
-// The attachment of a message whose file is all here, read on the calling (worker) thread.
-CoreResult<Attachment> completeAttachment(Store& store, std::int64_t messageId) {
-    auto found = store
-                     .read([messageId](Repositories& r) -> StoreResult<std::optional<Attachment>> {
-                         return r.attachments.get(messageId);
-                     })
-                     .result();
+CoreResult<Attachment> completeAttachment(StoreResult<std::optional<Attachment>> found,
+                                          std::int64_t messageId) {
     if (!found) {
         return unexpected(fromStore(found.error()));
     }
@@ -288,29 +340,47 @@ CoreResult<Attachment> completeAttachment(Store& store, std::int64_t messageId) 
 
 }  // namespace
 
+template <class T, class Work>
+QFuture<CoreResult<T>> AttachmentService::withCompleteFile(std::int64_t messageId, Work work) {
+    // The row is read on the storage thread; the file work runs on a pool thread with copies
+    // only (it never touches the store, which may be gone by then).
+    auto promise = std::make_shared<QPromise<CoreResult<T>>>();
+    promise->start();
+    QFuture<CoreResult<T>> future = promise->future();
+    store_.read([messageId](Repositories& r) { return r.attachments.get(messageId); }, this,
+                [promise, messageId, folder = folder(),
+                 work = std::move(work)](StoreResult<std::optional<Attachment>> found) mutable {
+                    auto a = completeAttachment(std::move(found), messageId);
+                    if (!a) {
+                        promise->addResult(unexpected(a.error()));
+                        promise->finish();
+                        return;
+                    }
+                    QThreadPool::globalInstance()->start(
+                        [promise, file = SealedFile(folder, *a), a = *a, work]() mutable {
+                            promise->addResult(work(file, a));
+                            promise->finish();
+                        });
+                });
+    return future;
+}
+
 QFuture<CoreResult<void>> AttachmentService::save(std::int64_t messageId, const QString& path) {
-    return QtConcurrent::run(
-        [&store = store_, folder = folder(), messageId, path]() -> CoreResult<void> {
-            auto a = completeAttachment(store, messageId);
-            if (!a) {
-                return unexpected(a.error());
-            }
-            return SealedFile(folder, *a).openInto(path);
+    return withCompleteFile<void>(
+        messageId, [path](const SealedFile& file, const Attachment&) -> CoreResult<void> {
+            return file.openInto(path);
         });
 }
 
 QFuture<CoreResult<QByteArray>> AttachmentService::readImage(std::int64_t messageId) {
-    return QtConcurrent::run([&store = store_, folder = folder(),
-                              messageId]() -> CoreResult<QByteArray> {
-        auto a = completeAttachment(store, messageId);
-        if (!a) {
-            return unexpected(a.error());
-        }
-        if (!a->isImage()) {
-            return coreError(CoreErrorCode::InvalidArgument, QStringLiteral("It is not an image."));
-        }
-        return SealedFile(folder, *a).openAll(kMaxImageBytes);
-    });
+    return withCompleteFile<QByteArray>(
+        messageId, [](const SealedFile& file, const Attachment& a) -> CoreResult<QByteArray> {
+            if (!a.isImage()) {
+                return coreError(CoreErrorCode::InvalidArgument,
+                                 QStringLiteral("It is not an image."));
+            }
+            return file.openAll(kMaxImageBytes);
+        });
 }
 
 }  // namespace tandem::core

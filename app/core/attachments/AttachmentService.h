@@ -6,6 +6,7 @@
 // chunk, so a transfer cut by a lost connection or a restart goes on where it stopped.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -28,6 +29,14 @@ class AttachmentService : public QObject {
 public:
     // A transfer the network cut is tried again after 1 s, 2 s, 4 s … at most this.
     static constexpr int kMaxBackoffMs = 30 * 1000;
+    // Transfers at once (each holds at most TransferJob::kInFlight chunks on the wire and as
+    // many fetched ahead); the others wait their turn.
+    static constexpr std::size_t kMaxRunning = 3;
+    // Free disk a download leaves at least.
+    static constexpr qint64 kDiskReserveBytes = 256LL * 1024 * 1024;
+    // An upload older than this is done again when its message is retried: the networks keep
+    // blobs 30 days.
+    static constexpr std::int64_t kReuploadAfterMs = 25LL * 24 * 3600 * 1000;
     // Images up to this size are decoded: thumbnails, readImage().
     static constexpr qint64 kMaxImageBytes = SealedFile::kMaxImageBytes;
 
@@ -60,8 +69,8 @@ public:
     // A complete image's bytes, decrypted (images up to kMaxImageBytes).
     QFuture<CoreResult<QByteArray>> readImage(std::int64_t messageId);
 
-    // No transfer running.
-    [[nodiscard]] bool isIdle() const { return jobs_.empty(); }
+    // No transfer running or waiting its turn.
+    [[nodiscard]] bool isIdle() const { return jobs_.empty() && waiting_.empty(); }
     [[nodiscard]] bool isTransferring(std::int64_t messageId) const {
         return jobs_.count(messageId) != 0;
     }
@@ -76,7 +85,15 @@ signals:
     void settled();
 
 private:
-    void start(std::int64_t messageId, bool outgoing);
+    struct Start {
+        std::int64_t messageId = 0;
+        bool outgoing = false;
+        bool asked = false;  // by the user (or the sender), not a timer or a reconnect
+    };
+    void start(Start what);
+    void startWaiting();
+    template <class T, class Work>
+    QFuture<CoreResult<T>> withCompleteFile(std::int64_t messageId, Work work);
     void finished(std::int64_t messageId, TransferJob::Outcome outcome, bool outgoing);
     void emitUpdated(std::int64_t messageId);
     TransportRequests* requests(storage::Mode mode);
@@ -87,6 +104,8 @@ private:
     std::map<storage::Mode, std::unique_ptr<TransportRequests>> requests_;
     std::map<std::int64_t, QPointer<TransferJob>> jobs_;  // null while it is being started
     std::map<std::int64_t, int> attempts_;                // paused transfers: backoff
+    std::set<std::int64_t> retrying_;                     // a backoff timer runs for these
+    std::deque<Start> waiting_;                           // over kMaxRunning
     bool stopped_ = false;
 };
 

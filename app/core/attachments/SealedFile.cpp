@@ -202,32 +202,30 @@ CoreResult<void> SealedFile::openInto(const QString& target) const {
             CoreErrorCode::Storage,
             QStringLiteral("The file's local copy cannot be read: %1").arg(in.errorString()));
     }
-    const QString part = target + QStringLiteral(".part");
-    QFile out(part);
-    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    // Written beside the target under a new name and renamed over it only when whole and on
+    // the disk: a full disk or a damaged chunk leaves the target as it was.
+    QSaveFile out(target);
+    if (!out.open(QIODevice::WriteOnly)) {
         return coreError(CoreErrorCode::InvalidArgument,
-                         QStringLiteral("%1 cannot be written: %2").arg(part, out.errorString()));
+                         QStringLiteral("%1 cannot be written: %2").arg(target, out.errorString()));
     }
     const qint64 count = crypto::attachmentChunkCount(size_);
     for (qint64 i = 0; i < count; ++i) {
         auto plain = openChunk(in, i);
         if (!plain) {
-            out.remove();
+            out.cancelWriting();
             return unexpected(plain.error());
         }
         if (out.write(*plain) != plain->size()) {
-            const QString why = out.errorString();
-            out.remove();
-            return coreError(CoreErrorCode::InvalidArgument,
-                             QStringLiteral("%1 cannot be written: %2").arg(part, why));
+            out.cancelWriting();
+            return coreError(
+                CoreErrorCode::InvalidArgument,
+                QStringLiteral("%1 cannot be written: %2").arg(target, out.errorString()));
         }
     }
-    out.close();
-    QFile::remove(target);
-    if (!QFile::rename(part, target)) {
-        QFile::remove(part);
+    if (!out.commit()) {
         return coreError(CoreErrorCode::InvalidArgument,
-                         QStringLiteral("%1 cannot be written.").arg(target));
+                         QStringLiteral("%1 cannot be written: %2").arg(target, out.errorString()));
     }
     return {};
 }

@@ -34,8 +34,8 @@ public:
     [[nodiscard]] QString path() const { return path_; }
     // The sealed bytes of chunk `index`.
     [[nodiscard]] CoreResult<QByteArray> readChunk(qint64 index) const;
-    // Decrypts the whole file into `target`, through `target`.part renamed at the end, so a
-    // file that is there is whole.
+    // Decrypts the whole file into `target` (QSaveFile: written beside it and renamed over it
+    // only when whole, so a failure leaves what was there).
     [[nodiscard]] CoreResult<void> openInto(const QString& target) const;
     // The whole file decrypted, when it is at most `maxBytes`.
     [[nodiscard]] CoreResult<QByteArray> openAll(qint64 maxBytes) const;

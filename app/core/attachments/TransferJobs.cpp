@@ -1,5 +1,7 @@
 #include "app/core/attachments/TransferJobs.h"
 
+#include <unistd.h>
+
 #include "app/core/CoreLog.h"
 #include "app/core/attachments/AttachmentPointer.h"
 #include "crypto/Attachments.h"
@@ -22,7 +24,9 @@ TransferJob::TransferJob(storage::Store& store, TransportRequests& requests, std
       done_(std::move(done)) {}
 
 void TransferJob::end(Outcome outcome) {
-    if (!outcome_) {
+    // The first end holds, but a Done is not one until what is still under way has come back
+    // well: a store write that failed after it makes it Paused (or Gone).
+    if (!outcome_ || (outcome_->end == End::Done && outcome.end != End::Done)) {
         outcome_ = std::move(outcome);
     }
     settle();
@@ -41,6 +45,9 @@ void TransferJob::endWith(const TransportError& error, const QString& what) {
 void TransferJob::settle() {
     if (outcome_ && inFlight_ == 0 && writing_ == 0 && !called_) {
         called_ = true;
+        if (outcome_->end == End::Gone) {
+            discard();
+        }
         Done done = std::move(done_);
         done(*outcome_);
     }
@@ -95,40 +102,44 @@ void UploadJob::pump() {
             return;
         }
         ++inFlight_;
-        requests_->putBlob(*sealed, [this, index, size = sealed->size()](
-                                        TransportRequests::Result<transport::BlobRef> ref) {
-            --inFlight_;
-            if (!ref) {
-                endWith(ref.error(), QStringLiteral("Uploading the file failed"));
-                return;
-            }
-            if (ref->size != size || ref->id.isEmpty() || ref->id.size() > kMaxBlobIdBytes) {
-                end({End::Failed, QStringLiteral("The network stored another file than the one "
-                                                 "sent.")});
-                return;
-            }
-            proto::AttachmentChunk chunk;
-            chunk.set_blob_id(ref->id.toStdString());
-            chunk.set_size(static_cast<std::uint64_t>(ref->size));
-            ahead_.emplace(index, std::move(chunk));
-            const std::size_t before = stored_.size();
-            for (auto it = ahead_.find(static_cast<qint64>(stored_.size())); it != ahead_.end();
-                 it = ahead_.find(static_cast<qint64>(stored_.size()))) {
-                stored_.push_back(std::move(it->second));
-                ahead_.erase(it);
-            }
-            if (stored_.size() != before && !ending()) {
-                const auto done = static_cast<qint64>(stored_.size());
-                record(std::min<qint64>(done * crypto::kAttachmentChunkBytes, attachment_.size),
-                       encodeChunks(stored_));
-            }
-            if (static_cast<qint64>(stored_.size()) == count_) {
-                end({End::Done, {}});
-                return;
-            }
-            pump();
-            settle();
-        });
+        requests_->putBlob(
+            *sealed, [this, self = QPointer<TransferJob>(this), index,
+                      size = sealed->size()](TransportRequests::Result<transport::BlobRef> ref) {
+                if (!self) {
+                    return;  // stopped: the service went, or the profile closed
+                }
+                --inFlight_;
+                if (!ref) {
+                    endWith(ref.error(), QStringLiteral("Uploading the file failed"));
+                    return;
+                }
+                if (ref->size != size || ref->id.isEmpty() || ref->id.size() > kMaxBlobIdBytes) {
+                    end({End::Failed, QStringLiteral("The network stored another file than the one "
+                                                     "sent.")});
+                    return;
+                }
+                proto::AttachmentChunk chunk;
+                chunk.set_blob_id(ref->id.toStdString());
+                chunk.set_size(static_cast<std::uint64_t>(ref->size));
+                ahead_.emplace(index, std::move(chunk));
+                const std::size_t before = stored_.size();
+                for (auto it = ahead_.find(static_cast<qint64>(stored_.size())); it != ahead_.end();
+                     it = ahead_.find(static_cast<qint64>(stored_.size()))) {
+                    stored_.push_back(std::move(it->second));
+                    ahead_.erase(it);
+                }
+                if (stored_.size() != before && !ending()) {
+                    const auto done = static_cast<qint64>(stored_.size());
+                    record(std::min<qint64>(done * crypto::kAttachmentChunkBytes, attachment_.size),
+                           encodeChunks(stored_));
+                }
+                if (static_cast<qint64>(stored_.size()) == count_) {
+                    end({End::Done, {}});
+                    return;
+                }
+                pump();
+                settle();
+            });
     }
     if (!requests_ && !ending()) {
         end({End::Paused, QStringLiteral("the network is gone")});
@@ -197,7 +208,11 @@ void DownloadJob::pump() {
         ++inFlight_;
         requests_->getBlob(
             {QByteArray::fromStdString(chunk.blob_id()), static_cast<std::int64_t>(chunk.size())},
-            [this, index](TransportRequests::Result<QByteArray> data) {
+            [this, self = QPointer<TransferJob>(this),
+             index](TransportRequests::Result<QByteArray> data) {
+                if (!self) {
+                    return;
+                }
                 --inFlight_;
                 if (!data) {
                     endWith(data.error(), QStringLiteral("Downloading the file failed"));
@@ -213,6 +228,12 @@ void DownloadJob::pump() {
     }
     if (!requests_ && !ending()) {
         end({End::Paused, QStringLiteral("the network is gone")});
+    }
+}
+
+void DownloadJob::discard() {
+    if (file_) {
+        file_->remove();
     }
 }
 
@@ -241,6 +262,12 @@ void DownloadJob::write() {
         ++written_;
     }
     if (written_ != before) {
+        // On the disk before the store says it is: after a power cut, what is recorded is there.
+        if (::fdatasync(file_->handle()) != 0) {
+            end({End::Failed, QStringLiteral("The file's local copy cannot be written to the "
+                                             "disk.")});
+            return;
+        }
         record(std::min<qint64>(written_ * crypto::kAttachmentChunkBytes, attachment_.size),
                std::nullopt);
     }

@@ -57,6 +57,8 @@ protected:
     // Called when a request or a store write came back; ends the job when it is ending.
     void settle();
     [[nodiscard]] bool ending() const { return outcome_.has_value(); }
+    // The message went (its timer ran out) while this job ran: what the job wrote goes too.
+    virtual void discard() {}
     [[nodiscard]] qint64 chunkCount() const { return count_; }
 
     storage::Store& store_;
@@ -97,6 +99,7 @@ public:
 private:
     void pump();
     void write();
+    void discard() override;
 
     std::vector<proto::AttachmentChunk> chunks_;
     std::map<qint64, QByteArray> fetched_;  // downloaded, not yet written
