@@ -7,8 +7,9 @@
 #include <QSGRendererInterface>
 #include <QtQml/QQmlExtensionPlugin>
 
-#include "qml/core/AppCore.h"
 #include "qml/app/Notifier.h"
+#include "qml/attachments/AttachmentImages.h"
+#include "qml/core/AppCore.h"
 
 // Every QML module is a static library: its plugin is imported here, once for the app and
 // the GUI tests.
@@ -19,6 +20,7 @@ Q_IMPORT_QML_PLUGIN(Tandem_AccountsPlugin)
 Q_IMPORT_QML_PLUGIN(Tandem_ConversationsPlugin)
 Q_IMPORT_QML_PLUGIN(Tandem_ContactsPlugin)
 Q_IMPORT_QML_PLUGIN(Tandem_ChatPlugin)
+Q_IMPORT_QML_PLUGIN(Tandem_AttachmentsPlugin)
 Q_IMPORT_QML_PLUGIN(Tandem_LatencyPlugin)
 Q_IMPORT_QML_PLUGIN(Tandem_SettingsPlugin)
 
@@ -47,6 +49,8 @@ AppWindow::AppWindow(const QString& profileDir) : core_(std::make_unique<AppCore
     // The modules' qmldir files are compiled in under qrc:/Tandem/<Feature>/ (Qt 6.4 does not
     // look there by itself).
     engine_.addImportPath(QStringLiteral("qrc:/"));
+    // Attachments' images (image://attachment/…), read through this window's core.
+    AttachmentImages::install(engine_, *core_);
     QObject::connect(&engine_, &QQmlApplicationEngine::warnings, &engine_,
                      [](const QList<QQmlError>& warnings) {
                          for (const QQmlError& warning : warnings) {

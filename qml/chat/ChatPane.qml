@@ -1,15 +1,19 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import Tandem.Core
 import Tandem.Ui
 import Tandem.Contacts
 import Tandem.Chat
 import Tandem.Stickers
+import Tandem.Attachments
 
 // One conversation: a header with the contact's avatar and name, their details (safety
 // number), the messages (newest at the bottom; older pages load as the user scrolls up) in
 // grouped bubbles with day separators and sending/sent/delivered/read ticks, and the composer.
+// Files dropped on it are attached in the composer; a message's file is opened, saved (Save
+// as…) or viewed large from its bubble.
 Pane {
     id: pane
     required property AppCore core
@@ -79,6 +83,77 @@ Pane {
             pane.sent(pane.address)
         }
     }
+    // Files: each its own message, the caption with the last.
+    function sendFiles(urls, caption) {
+        if (pane.noteToSelf || (pane.conversationId <= 0 && pane.address.length === 0))
+            return
+        for (let i = 0; i < urls.length; ++i) {
+            const text = i === urls.length - 1 ? caption : ""
+            if (pane.conversationId > 0)
+                pane.core.sendAttachment(pane.conversationId, urls[i], text)
+            else
+                pane.core.sendAttachmentTo(pane.address, urls[i], text)
+        }
+        pane.sent(pane.address)
+    }
+
+    // A message's file: Open, Save as…, the image large, downloaded again (a retry of ours is
+    // the message's retry).
+    AttachmentActions {
+        id: attachmentActions
+        objectName: "attachmentActions"
+        core: pane.core
+        onSaved: function(messageId, path) { fileNotice.show(qsTr("Saved to %1").arg(path), false) }
+        onFailed: function(messageId, message) { fileNotice.show(message, true) }
+    }
+    function onAttachment(action, messageId, attachment) {
+        if (action === "view") {
+            imageViewer.show(messageId, attachment.fileName, attachment.token)
+        } else if (action === "open") {
+            attachmentActions.open(messageId, attachment.fileName)
+        } else if (action === "save") {
+            pane.saveAttachment(messageId, attachment.fileName)
+        } else if (action === "download") {
+            attachmentActions.download(messageId)
+        }
+    }
+    function saveAttachment(messageId, fileName) {
+        saveDialog.messageId = messageId
+        saveDialog.selectedFile = AttachmentText.saveTarget(fileName)
+        saveDialog.open()
+    }
+    FileChooser {
+        id: saveDialog
+        objectName: "saveDialog"
+        property var messageId: 0
+        title: qsTr("Save as")
+        fileMode: FileDialog.SaveFile
+        onAccepted: attachmentActions.save(messageId, selectedFile)
+    }
+    ImageViewer {
+        id: imageViewer
+        onSaveRequested: function(messageId, fileName) { pane.saveAttachment(messageId, fileName) }
+        onOpenRequested: function(messageId, fileName) { attachmentActions.open(messageId, fileName) }
+    }
+    // What came of Save as… or Open: plain text (a file's name is the sender's to choose).
+    ToolTip {
+        id: fileNotice
+        objectName: "fileNotice"
+        property string message
+        property bool problem: false
+        function show(text, isProblem) { message = text; problem = isProblem; open() }
+        timeout: 6000
+        x: 12
+        y: 48
+        width: Math.min(implicitWidth, pane.width - 24)
+        contentItem: Label {
+            textFormat: Text.PlainText
+            text: fileNotice.message
+            wrapMode: Text.Wrap
+            color: fileNotice.problem ? Theme.danger : Theme.text
+        }
+    }
+
     StickerInstall { id: linkCheck }
     Connections {
         target: composer
@@ -241,15 +316,19 @@ Pane {
                 feed: pane.core.feed
                 onRetryRequested: function(id) { pane.core.retry(id) }
                 onStickerTapped: function(packId, stickerId, emoji) { packSheet.show(packId, stickerId, emoji) }
+                onAttachmentRequested: function(action, messageId, attachment) { pane.onAttachment(action, messageId, attachment) }
             }
         }
         Composer {
             id: composer
+            objectName: "composerPane"
             Layout.fillWidth: true
             accent: pane.accent
             feed: pane.core.feed
             stickersAllowed: !pane.noteToSelf
+            attachmentsAllowed: !pane.noteToSelf
             onSubmitted: function(text) { pane.send(text) }
+            onFilesSubmitted: function(urls, caption) { pane.sendFiles(urls, caption) }
             onStickerChosen: function(packId, stickerId) { pane.sendSticker(packId, stickerId) }
         }
         StickerPackSheet {
@@ -301,4 +380,34 @@ Pane {
         }
     }
     Shortcut { sequence: "Ctrl+I"; onActivated: pane.openDetails() }
+
+    // Files dragged over the conversation: attached in the composer when dropped.
+    DropArea {
+        id: drop
+        objectName: "fileDrop"
+        anchors.fill: parent
+        enabled: pane.conversationId !== 0 && !pane.noteToSelf
+        onDropped: function(event) {
+            if (event.hasUrls) {
+                composer.addFiles(event.urls)
+                event.acceptProposedAction()
+            }
+        }
+        Rectangle {
+            anchors.fill: parent
+            anchors.margins: 6
+            visible: drop.containsDrag
+            color: Qt.rgba(pane.accent.r, pane.accent.g, pane.accent.b, 0.12)
+            border.color: pane.accent
+            border.width: 2
+            radius: 10
+            Label {
+                textFormat: Text.PlainText
+                anchors.centerIn: parent
+                text: qsTr("Drop files to send them")
+                color: Theme.text
+                font.pixelSize: 16
+            }
+        }
+    }
 }

@@ -3,12 +3,15 @@ import QtQuick.Controls
 import Tandem.Core
 import Tandem.Ui
 import Tandem.Stickers
+import Tandem.Attachments
 
 // One message: a bubble on the right (mine, in the accent colour) or the left (theirs). A run
 // of messages on one side minutes apart is one group: tighter spacing, rounder joins, and the
 // time and ticks only under the newest. A failed message says so, and a tap sends it again.
 // A disappearing message shows what is left of its time; a setting line is a centred notice.
 // A sticker is its image, large and without a bubble, the time under it; a tap shows its pack.
+// A file sent with the message is shown at the top of its bubble (AttachmentView: the image, or
+// a card with the transfer's progress), its caption under it.
 Column {
     id: item
     required property int index
@@ -27,10 +30,13 @@ Column {
     required property bool sticker
     required property string stickerPack
     required property var stickerId
+    required property var attachment  // null, or the file sent with it (MessageListModel)
     property StoreFeed feed
     property color accent
     signal retryRequested(var messageId)
     signal stickerTapped(string packId, var stickerId, string emoji)
+    // "view", "open", "save" or "download" (theirs, again) for the message's file.
+    signal attachmentRequested(string action, var messageId, var attachment)
 
     // The newest of a group (or a lone message) shows its time; a failed one always does.
     readonly property bool showsMeta: !joinsNewer || status === "failed" || status === "pending"
@@ -144,12 +150,16 @@ Column {
             anchors.left: item.outgoing ? undefined : parent.left
             anchors.leftMargin: 12
             anchors.rightMargin: 12
-            width: Math.min(maxWidth, Math.max(text.implicitWidth, meta.visible ? meta.implicitWidth : 0) + 24)
-            height: text.implicitHeight + (meta.visible ? meta.implicitHeight + 2 : 0) + 14
+            readonly property bool hasFile: !!item.attachment
+            readonly property real inset: 5  // around a file, inside the rounded corners
+            width: hasFile ? Math.max(file.width + 2 * inset, meta.visible ? meta.implicitWidth + 24 : 0)
+                           : Math.min(maxWidth, Math.max(text.implicitWidth, meta.visible ? meta.implicitWidth : 0) + 24)
+            height: content.y + content.implicitHeight + (text.visible || meta.visible ? 7 : inset)
             radius: big
             color: item.outgoing ? item.accent : Theme.incomingBubble
             Accessible.role: Accessible.StaticText
-            Accessible.name: (item.outgoing ? qsTr("You: ") : "") + item.body
+            Accessible.name: (item.outgoing ? qsTr("You: ") : "") + (hasFile ? file.Accessible.name + (item.body.length > 0 ? ": " : "") : "")
+                             + item.body
             // Joined corners: the side of the bubble facing the rest of its group is squarer.
             Rectangle {
                 visible: item.joinsOlder
@@ -170,35 +180,67 @@ Column {
                 anchors.right: item.outgoing ? parent.right : undefined
             }
             TapHandler {
-                enabled: item.status === "failed"
+                enabled: item.status === "failed" && !bubble.hasFile  // a file has its own taps
                 onTapped: item.retryRequested(item.messageId)
             }
-            TextEdit {
-                id: text
-                x: 12; y: 7
-                width: bubble.maxWidth - 24
-                text: item.body
-                readOnly: true
-                selectByMouse: true
-                wrapMode: Text.Wrap
-                textFormat: TextEdit.PlainText
-                color: item.outgoing ? "white" : Theme.text
-                selectionColor: item.outgoing ? Qt.darker(item.accent, 1.4) : item.accent
-                // Wrapped to the bubble, but a short text keeps the bubble short.
-                Component.onCompleted: width = Math.min(bubble.maxWidth - 24, implicitWidth + 1)
-            }
-            Label {
-                id: meta
-                visible: item.showsMeta
-                textFormat: Text.PlainText
-                anchors.right: parent.right
-                anchors.rightMargin: 12
-                anchors.top: text.bottom
-                anchors.topMargin: 2
-                font.pixelSize: 10
-                color: item.outgoing ? "#e8f0ff" : Theme.muted
-                text: item.metaText
-                Accessible.name: item.outgoing ? item.status : ""
+            Column {
+                id: content
+                y: bubble.hasFile ? bubble.inset : 7
+                width: bubble.width
+                spacing: 2
+                AttachmentView {
+                    id: file
+                    objectName: "attachmentView"
+                    visible: bubble.hasFile
+                    x: bubble.inset
+                    maxSide: Math.min(320, bubble.maxWidth - 2 * bubble.inset)
+                    width: bubble.hasFile ? implicitWidth : 0
+                    height: bubble.hasFile ? implicitHeight : 0
+                    attachment: item.attachment
+                    messageId: item.messageId
+                    outgoing: item.outgoing
+                    accent: item.accent
+                    onRequested: function(action) {
+                        if (action === "retry" && item.outgoing)
+                            item.retryRequested(item.messageId)  // sent again, as a text is
+                        else
+                            item.attachmentRequested(action === "retry" ? "download" : action, item.messageId, item.attachment)
+                    }
+                }
+                TextEdit {
+                    id: text
+                    objectName: "caption"
+                    visible: !bubble.hasFile || item.body.length > 0
+                    x: 12
+                    topPadding: bubble.hasFile ? 4 : 0
+                    height: visible ? implicitHeight : 0
+                    width: bubble.hasFile ? bubble.width - 24 : bubble.maxWidth - 24
+                    text: item.body
+                    readOnly: true
+                    selectByMouse: true
+                    wrapMode: Text.Wrap
+                    textFormat: TextEdit.PlainText
+                    color: item.outgoing ? "white" : Theme.text
+                    selectionColor: item.outgoing ? Qt.darker(item.accent, 1.4) : item.accent
+                    // Wrapped to the bubble, but a short text keeps the bubble short (a caption
+                    // is wrapped to its file).
+                    Component.onCompleted: if (!bubble.hasFile) width = Math.min(bubble.maxWidth - 24, implicitWidth + 1)
+                }
+                Label {
+                    id: meta
+                    visible: item.showsMeta
+                    textFormat: Text.PlainText
+                    x: bubble.width - width - 12
+                    height: visible ? implicitHeight : 0
+                    font.pixelSize: 10
+                    color: item.outgoing ? "#e8f0ff" : Theme.muted
+                    text: item.metaText
+                    Accessible.name: item.outgoing ? item.status : ""
+                    TapHandler {
+                        enabled: item.status === "failed" && bubble.hasFile
+                        onTapped: item.retryRequested(item.messageId)
+                    }
+                }
             }
         }
     }

@@ -32,6 +32,8 @@ void MessageListModel::setFeed(StoreFeed* feed) {
             });
             connect(&f, &StoreFeed::readyChanged, this, &MessageListModel::reset);
             connect(&f, &StoreFeed::messagesExpired, this, &MessageListModel::removeExpired);
+            connect(&f, &StoreFeed::attachmentProgress, this,
+                    [this](qint64 id, qint64 done, qint64) { transferProgress(id, done); });
         })) {
         return;
     }
@@ -59,13 +61,32 @@ void MessageListModel::setPeerName(const QString& name) {
     }
 }
 
+std::vector<MessageListModel::Row>::iterator MessageListModel::find(qint64 id) {
+    // rows_ is sorted by id, descending: a binary search, not a scan.
+    const auto it = std::lower_bound(rows_.begin(), rows_.end(), id,
+                                     [](const Row& r, qint64 wanted) { return r.id > wanted; });
+    return it != rows_.end() && it->id == id ? it : rows_.end();
+}
+
+void MessageListModel::transferProgress(qint64 messageId, qint64 done) {
+    const auto it = find(messageId);
+    if (it == rows_.end() || !it->attachment || it->attachment->transferred == done) {
+        return;
+    }
+    it->attachment->transferred = done;
+    if (it->attachment->state == TransferState::Remote) {
+        it->attachment->state = TransferState::Downloading;  // before the store says so
+    }
+    const QModelIndex at = index(static_cast<int>(it - rows_.begin()));
+    emit dataChanged(at, at, {AttachmentRole});
+}
+
 void MessageListModel::removeExpired(const QList<qint64>& ids) {
-    // rows_ is sorted by id, descending; each run of neighbouring rows goes in one removal.
+    // Each run of neighbouring rows goes in one removal.
     std::vector<int> at;
     for (const qint64 id : ids) {
-        const auto it = std::lower_bound(rows_.begin(), rows_.end(), id,
-                                         [](const Row& r, qint64 wanted) { return r.id > wanted; });
-        if (it != rows_.end() && it->id == id) {
+        const auto it = find(id);
+        if (it != rows_.end()) {
             at.push_back(static_cast<int>(it - rows_.begin()));
         }
     }
@@ -104,6 +125,7 @@ MessageListModel::Row MessageListModel::rowOf(const Message& m) {
         row.stickerPack = m.stickerPackId;
         row.stickerId = *m.stickerId;
     }
+    row.attachment = AttachmentRow::of(m);
     row.outgoing = m.direction == Direction::Outgoing;
     row.status = static_cast<int>(m.status);
     row.time = row.outgoing ? m.sentAt : m.receivedAt.value_or(m.sentAt);
@@ -252,17 +274,32 @@ void MessageListModel::refresh() {
                     if (m.id > newest) {
                         continue;
                     }
-                    // rows_ is sorted by id, descending: a binary search, not a scan.
-                    const auto it =
-                        std::lower_bound(rows_.begin(), rows_.end(), m.id,
-                                         [](const Row& r, qint64 id) { return r.id > id; });
-                    if (it != rows_.end() && it->id == m.id &&
-                        (it->status != static_cast<int>(m.status) ||
-                         it->expiresAt != m.expiresAt.value_or(0))) {
+                    const auto it = find(m.id);
+                    if (it == rows_.end()) {
+                        continue;
+                    }
+                    QList<int> roles;
+                    if (it->status != static_cast<int>(m.status) ||
+                        it->expiresAt != m.expiresAt.value_or(0)) {
                         it->status = static_cast<int>(m.status);
                         it->expiresAt = m.expiresAt.value_or(0);  // read: its countdown began
+                        roles << StatusRole << ExpiresAtRole;
+                    }
+                    // An attachment's transfer moved (uploaded, downloaded, failed).
+                    auto attachment = AttachmentRow::of(m);
+                    if (attachment && it->attachment && attachment->moving() &&
+                        attachment->state == it->attachment->state) {
+                        // The live progress may be ahead of what was last stored.
+                        attachment->transferred =
+                            std::max(attachment->transferred, it->attachment->transferred);
+                    }
+                    if (attachment != it->attachment) {
+                        it->attachment = std::move(attachment);
+                        roles << AttachmentRole;
+                    }
+                    if (!roles.isEmpty()) {
                         const QModelIndex at = index(static_cast<int>(it - rows_.begin()));
-                        emit dataChanged(at, at, {StatusRole, ExpiresAtRole});
+                        emit dataChanged(at, at, roles);
                     }
                 }
                 // New messages: at the top of the model, the newest first.
@@ -337,6 +374,8 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
             return QString::fromLatin1(row.stickerPack.toHex());
         case StickerIdRole:
             return row.stickerId;
+        case AttachmentRole:
+            return row.attachment ? QVariant(row.attachment->toMap()) : QVariant();
         case MessageIdRole:
             return row.id;
         case OutgoingRole:
@@ -390,7 +429,8 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {ExpireTimerRole, "expireTimer"},
             {StickerRole, "sticker"},
             {StickerPackRole, "stickerPack"},
-            {StickerIdRole, "stickerId"}};
+            {StickerIdRole, "stickerId"},
+            {AttachmentRole, "attachment"}};
 }
 
 }  // namespace tandem::gui

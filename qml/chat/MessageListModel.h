@@ -15,6 +15,7 @@
 #include <QPointer>
 #include <QtQml/qqmlregistration.h>
 
+#include "qml/chat/AttachmentRow.h"
 #include "qml/core/StoreFeed.h"
 
 namespace tandem::gui {
@@ -54,6 +55,7 @@ public:
         StickerRole,      // a sticker message: shown as its image (body is its emoji)
         StickerPackRole,  // the sticker's pack id in hex ("" when not a sticker)
         StickerIdRole,
+        AttachmentRole,  // the file sent with it (AttachmentRow::toMap), or null
     };
 
     explicit MessageListModel(QObject* parent = nullptr);
@@ -93,12 +95,17 @@ private:
         qint64 expireTimer = 0;
         QByteArray stickerPack;  // empty: not a sticker
         qint64 stickerId = 0;
+        std::optional<AttachmentRow> attachment;
     };
     static Row rowOf(const storage::Message& m);
     static bool sameGroup(const Row& older, const Row& newer);
     void appendOlder(const std::vector<storage::Message>& page);
     // Drops the rows of messages that disappeared.
     void removeExpired(const QList<qint64>& ids);
+    // An attachment's transfer moved on (StoreFeed::attachmentProgress).
+    void transferProgress(qint64 messageId, qint64 done);
+    // The row of message `id`, or end (rows_ is sorted by id, descending).
+    std::vector<Row>::iterator find(qint64 id);
     void reset();
     void refresh();
     [[nodiscard]] QString dayLabel(qint64 time) const;

@@ -83,6 +83,12 @@ void ConversationListModel::read() {
                                 ? core::disappearing::noticeText(*s.lastMessage, row.title)
                             : s.lastMessage->kind == MessageKind::Sticker
                                 ? tr("Sticker %1").arg(s.lastMessage->body.left(16))
+                            : s.lastMessage->attachment
+                                ? QStringLiteral("📎 %1").arg(
+                                      (s.lastMessage->body.isEmpty()
+                                           ? s.lastMessage->attachment->fileName
+                                           : s.lastMessage->body)
+                                          .left(200))
                                 : s.lastMessage->body.left(200);
                         row.lastTime = s.lastMessage->receivedAt.value_or(s.lastMessage->sentAt);
                         row.lastOutgoing = s.lastMessage->direction == Direction::Outgoing;

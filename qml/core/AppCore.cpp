@@ -3,6 +3,8 @@
 #include <set>
 
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QStandardPaths>
@@ -69,6 +71,12 @@ AppCore::AppCore(QString profileDir, QObject* parent)
                     conversations.insert(m.conversationId);
                 }
                 emit feed_.messagesExpired(ids);
+                // A disappearing file the user opened goes from the private folder too.
+                if (openedFiles_) {
+                    for (const qint64 id : ids) {
+                        QDir(openedFiles_->filePath(QString::number(id))).removeRecursively();
+                    }
+                }
                 for (const qint64 c : conversations) {
                     emit feed_.conversationChanged(c);
                 }
@@ -291,6 +299,8 @@ void AppCore::wireCore() {
     connect(&core_, &CoreThread::latencySampled, &feed_, &StoreFeed::latencySampled);
     connect(&core_, &CoreThread::stickerPacksChanged, &feed_, &StoreFeed::stickerPacksChanged);
     connect(&core_, &CoreThread::stickerFetched, &feed_, &StoreFeed::stickerFetched);
+    connect(&core_, &CoreThread::attachmentProgress, &progress_, &TransferProgress::report);
+    connect(&progress_, &TransferProgress::progressed, &feed_, &StoreFeed::attachmentProgress);
     connect(&core_, &CoreThread::problem, this, &AppCore::sendFailed);
     connect(&core_, &CoreThread::probeProgress, this, &AppCore::probeProgress);
     connect(&core_, &CoreThread::probeFinished, this, [this](bool ok, const QString& message) {
@@ -360,6 +370,10 @@ void AppCore::stopCore() {
         return;
     }
     setProbing(false);  // a run ends with its core
+    progress_.flush();
+    // Files still waiting go with the core (its answers are not passed on after a stop).
+    files_.clear();
+    fileInCore_ = false;
     signalStatus_.reset();
     sessionStatus_.reset();
     setup_->coreStopped();
@@ -390,6 +404,81 @@ void AppCore::sendStickerTo(const QString& address, const QString& packId, qint6
                stickerId](core::Messenger& messenger) {
         return messenger.sendSticker(mode, address, pack, stickerId);
     });
+}
+
+void AppCore::sendAttachment(qint64 conversationId, const QUrl& file, const QString& caption) {
+    const QString path = localFile(file);
+    if (path.isEmpty()) {
+        return;
+    }
+    queueFile([conversationId, path, caption](core::Messenger& messenger) {
+        return messenger.sendAttachment(conversationId, path, caption);
+    });
+}
+
+void AppCore::sendAttachmentTo(const QString& address, const QUrl& file, const QString& caption) {
+    const QString path = localFile(file);
+    if (path.isEmpty()) {
+        return;
+    }
+    queueFile([mode = mode_, address, path, caption](core::Messenger& messenger) {
+        return messenger.sendAttachment(mode, address, path, caption);
+    });
+}
+
+void AppCore::queueFile(CoreThread::Send send) {
+    files_.push_back(std::move(send));
+    sendNextFile();
+}
+
+void AppCore::sendNextFile() {
+    if (fileInCore_ || files_.empty()) {
+        return;
+    }
+    CoreThread::Send send = std::move(files_.front());
+    files_.pop_front();
+    fileInCore_ = true;
+    const bool queued = core_.call<core::CoreResult<Message>>(
+        this, std::move(send), [this](core::CoreResult<Message> stored) {
+            fileInCore_ = false;
+            if (stored) {
+                emit feed_.conversationChanged(stored->conversationId);
+            } else {
+                emit sendFailed(stored.error().message);
+            }
+            sendNextFile();
+        });
+    if (!queued) {
+        fileInCore_ = false;
+        files_.clear();
+        emit sendFailed(
+            tr("Tandem is restarting its connection; the file was not sent. "
+               "Send it again in a moment."));
+    }
+}
+
+QString AppCore::localFile(const QUrl& file) {
+    if (!file.isLocalFile() || file.toLocalFile().isEmpty()) {
+        emit sendFailed(tr("Only a file on this computer can be sent."));
+        return {};
+    }
+    return file.toLocalFile();
+}
+
+QString AppCore::openedFilesFolder() {
+    if (!openedFiles_) {
+        auto dir = std::make_unique<QTemporaryDir>(QDir::tempPath() +
+                                                   QStringLiteral("/tandem-opened-XXXXXX"));
+        // QTemporaryDir makes it 0700 already; said again, so it does not hang on that.
+        if (!dir->isValid() ||
+            !QFile::setPermissions(dir->path(),
+                                   QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner)) {
+            qCWarning(lcApp) << "no private folder for opened files";
+            return {};
+        }
+        openedFiles_ = std::move(dir);
+    }
+    return openedFiles_->path();
 }
 
 void AppCore::queueText(CoreThread::Send send) {

@@ -8,6 +8,7 @@
 // as plain values queued to the GUI thread, where the models read the store for themselves.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 
@@ -16,7 +17,9 @@
 #include <QPointer>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
 #include <QThread>
+#include <QUrl>
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
@@ -26,6 +29,7 @@
 #include "qml/core/CoreThread.h"
 #include "qml/core/ModeStatus.h"
 #include "qml/core/StoreFeed.h"
+#include "qml/core/TransferProgress.h"
 #include "storage/Store.h"
 #include "storage/Types.h"
 
@@ -120,6 +124,13 @@ public:
     // of the current mode.
     Q_INVOKABLE void sendSticker(qint64 conversationId, const QString& packId, qint64 stickerId);
     Q_INVOKABLE void sendStickerTo(const QString& address, const QString& packId, qint64 stickerId);
+    // Sends a file (a local file's URL, as a file dialog or a drop gives it) with a caption
+    // (may be empty) to a conversation of the list, or to an address of the current mode. A
+    // file the core refuses (too large, empty, unreadable) comes back as sendFailed.
+    Q_INVOKABLE void sendAttachment(qint64 conversationId, const QUrl& file,
+                                    const QString& caption);
+    Q_INVOKABLE void sendAttachmentTo(const QString& address, const QUrl& file,
+                                      const QString& caption);
     // Sends a failed message again.
     Q_INVOKABLE void retry(qint64 messageId);
     // Note to Self: opened (created if new) with noteToSelfOpened(id); texts stay here.
@@ -168,6 +179,12 @@ public:
     // The open store (Ready).
     [[nodiscard]] storage::Store& store() { return store_; }
 
+    // A private folder (mode 0700, made on first use) for the files the user opens: they
+    // are decrypted there (into <folder>/<message id>/) for the desktop's application, and
+    // removed with it when the app quits — or when their message disappears. Empty if it
+    // cannot be made.
+    [[nodiscard]] QString openedFilesFolder();
+
 signals:
     void stateChanged();
     void errorChanged();
@@ -201,6 +218,12 @@ private:
     void accountsAdded();
     // Queues what `send` queues on the core thread; sendFailed or conversationChanged after.
     void queueText(CoreThread::Send send);
+    // The local path of a file URL; empty (and sendFailed) for anything else.
+    QString localFile(const QUrl& file);
+    // Files are handed to the core one after the other, each once the one before is stored,
+    // so several sent at once are stored (and shown) in the order they were chosen.
+    void queueFile(CoreThread::Send send);
+    void sendNextFile();
     void wireCore();
 
     QString profileDir_;
@@ -215,6 +238,10 @@ private:
     mutable StoreFeed feed_;
     core::ExpiryScheduler expiry_;  // disappearing messages, deleted on time
     CoreThread core_;               // the Messenger on its thread; stopped before the store closes
+    TransferProgress progress_;     // attachments' progress, throttled for the views
+    std::unique_ptr<QTemporaryDir> openedFiles_;
+    std::deque<CoreThread::Send> files_;  // files waiting for the one before to be stored
+    bool fileInCore_ = false;
     AccountSetupFlow* setup_;
     bool previews_ = true;
     bool readReceipts_ = true;

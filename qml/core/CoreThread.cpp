@@ -55,9 +55,13 @@ void CoreThread::wire(core::Messenger* messenger) {
     connect(messenger, &core::Messenger::messageReceived, messenger,
             [this, g](const Message& m, const QString& from, Mode) {
                 const bool notice = m.kind == MessageKind::Notice;
-                // A sticker is told as one, with its emoji (what the notification can show).
-                const QString body =
-                    m.kind == MessageKind::Sticker ? tr("Sticker %1").arg(m.body) : m.body;
+                // A sticker is told as one, with its emoji (what the notification can show);
+                // a file by its caption, else its name.
+                const QString body = m.kind == MessageKind::Sticker ? tr("Sticker %1").arg(m.body)
+                                     : m.attachment
+                                         ? QStringLiteral("📎 %1").arg(
+                                               m.body.isEmpty() ? m.attachment->fileName : m.body)
+                                         : m.body;
                 toHome(g, [this, id = m.conversationId, from, body, notice,
                            disappearing = m.expireTimer > 0] {
                     emit conversationChanged(id);
@@ -74,6 +78,10 @@ void CoreThread::wire(core::Messenger* messenger) {
     connect(&messenger->stickers(), &core::StickerService::stickerFetched, messenger,
             [this, g](const QByteArray& packId, qint64 stickerId) {
                 toHome(g, [this, packId, stickerId] { emit stickerFetched(packId, stickerId); });
+            });
+    connect(&messenger->attachments(), &core::AttachmentService::progress, messenger,
+            [this, g](qint64 id, qint64 done, qint64 total) {
+                toHome(g, [this, id, done, total] { emit attachmentProgress(id, done, total); });
             });
     connect(messenger, &core::Messenger::problem, messenger,
             [this, g](const QString& p) { toHome(g, [this, p] { emit problem(p); }); });
@@ -160,6 +168,14 @@ void CoreThread::retry(qint64 messageId) {
             }
         });
     });
+}
+
+void CoreThread::download(qint64 messageId) {
+    if (messenger_ != nullptr) {
+        QMetaObject::invokeMethod(messenger_, [messenger = messenger_, messageId] {
+            messenger->attachments().download(messageId);
+        });
+    }
 }
 
 void CoreThread::markRead(qint64 conversationId) {

@@ -42,6 +42,8 @@ public:
     using Send = std::function<QFuture<core::CoreResult<storage::Message>>(core::Messenger&)>;
     bool queueText(Send send);
     void retry(qint64 messageId);
+    // Downloads a received attachment again (after a failure; nothing when it is complete).
+    void download(qint64 messageId);
     // Marks the conversation read (a read receipt goes out): conversationChanged if any was.
     void markRead(qint64 conversationId);
     // Sends what waited for a contact to be unblocked or their new key accepted.
@@ -77,6 +79,8 @@ signals:
     // StickerService::packsChanged and stickerFetched.
     void stickerPacksChanged();
     void stickerFetched(const QByteArray& packId, qint64 stickerId);
+    // AttachmentService::progress: bytes of an attachment moved so far, either direction.
+    void attachmentProgress(qint64 messageId, qint64 done, qint64 total);
 
 private:
     void wire(core::Messenger* messenger);

@@ -87,6 +87,10 @@ signals:
     void stickerPacksChanged();
     // A received sticker's image is in the store now.
     void stickerFetched(const QByteArray& packId, qint64 stickerId);
+    // An attachment's transfer moved on: bytes done of total, either direction (at most ten
+    // times a second per message: TransferProgress). Its state changes come as
+    // conversationChanged.
+    void attachmentProgress(qint64 messageId, qint64 done, qint64 total);
 
 private:
     storage::Store& store_;

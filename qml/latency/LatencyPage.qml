@@ -168,7 +168,7 @@ Page {
         }
     }
 
-    FileDialog {
+    FileChooser {
         id: saveDialog
         property bool png: true
         fileMode: FileDialog.SaveFile

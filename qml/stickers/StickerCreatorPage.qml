@@ -24,7 +24,7 @@ Page {
     }
     property string problem
 
-    FileDialog {
+    FileChooser {
         id: files
         title: qsTr("Choose images for stickers")
         fileMode: FileDialog.OpenFiles

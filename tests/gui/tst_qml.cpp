@@ -10,6 +10,7 @@
 #include <QtQuickTest>
 
 #include "qml/app/AppWindow.h"
+#include "qml/attachments/AttachmentImages.h"
 #include "qml/core/AppCore.h"
 
 class Setup : public QObject {
@@ -26,6 +27,7 @@ public slots:
             makeCore();
         }
         engine->rootContext()->setContextProperty(QStringLiteral("testCore"), core_.get());
+        tandem::gui::AttachmentImages::install(*engine, *core_);
     }
 
 private:

@@ -4,6 +4,8 @@ import Tandem.Chat
 
 // A bubble in a group: only the newest of a run shows its time and ticks; a failed one always
 // says so, and a tap asks for it to be sent again; the text is shown as typed, never as markup.
+// A file: an image fitted in 320 px, a card for anything else, the transfer's bar and words,
+// Retry (ours: the message again; theirs: the download), Save, the caption under it as typed.
 // TestCase is invisible: what is clicked is made on a visible stage.
 Item {
     id: root
@@ -33,6 +35,7 @@ TestCase {
             sticker: false
             stickerPack: ""
             stickerId: 0
+            attachment: null
             accent: "#2c6bed"
             width: 500
         }
@@ -83,6 +86,99 @@ TestCase {
         verify(line.visible)
         compare(line.text, "◔ Alice set disappearing messages to 1 hour")
         verify(!findChild(b, "bubble").visible)
+    }
+
+    function file(fields) {
+        const base = { fileName: "holiday.jpg", mimeType: "image/jpeg", size: 3 * 1024 * 1024,
+                       width: 900, height: 700, image: true, thumbnail: true, state: "downloading",
+                       transferred: 1024 * 1024, error: "", complete: false, token: "00ff" }
+        for (const k in fields)
+            base[k] = fields[k]
+        return base
+    }
+
+    function test_imageDownloading() {
+        const b = createTemporaryObject(bubble, root, { outgoing: false, body: "", attachment: file({}) })
+        waitForRendering(b)
+        const view = findChild(b, "attachmentView")
+        verify(view.visible)
+        const image = findChild(b, "attachmentImage")
+        compare(image.width, 320)
+        compare(image.height, 249)
+        compare(image.source.toString(), "")  // not complete: only the thumbnail
+        compare(findChild(b, "attachmentThumb").source.toString(), "image://attachment/thumb/7/00ff")
+        verify(findChild(b, "transferBar").visible)
+        compare(findChild(b, "transferText").text, "Downloading 1.0 of 3.0 MB")
+        verify(!findChild(b, "caption").visible)  // no caption: no text under it
+        b.attachment = file({ state: "downloaded", transferred: 3 * 1024 * 1024, complete: true })
+        compare(image.source.toString(), "image://attachment/full/7/00ff")
+        verify(!findChild(b, "transferBar").visible)
+    }
+
+    // A small image is not blown up; a tall one is fitted by its height.
+    function test_imageSizes() {
+        const b = createTemporaryObject(bubble, root, { attachment: file({ width: 120, height: 90, state: "uploaded", complete: true }) })
+        const image = findChild(b, "attachmentImage")
+        compare(image.width, 120)
+        compare(image.height, 90)
+        b.attachment = file({ width: 400, height: 600 })
+        compare(image.width, 213)
+        compare(image.height, 320)
+    }
+
+    function test_fileCard() {
+        const b = createTemporaryObject(bubble, root, {
+            outgoing: false, body: "<i>the numbers</i>",
+            attachment: file({ fileName: "quarterly report (final) with a long name.pdf", mimeType: "application/pdf",
+                               width: 0, height: 0, image: false, thumbnail: false,
+                               state: "downloaded", transferred: 3 * 1024 * 1024, complete: true }) })
+        const spy = createTemporaryObject(signalSpy, root, { target: b, signalName: "attachmentRequested" })
+        waitForRendering(b)
+        verify(findChild(b, "fileCard").visible)
+        const name = findChild(b, "fileName")
+        compare(name.text, "quarterly report (final) with a long name.pdf")
+        compare(name.elide, Text.ElideMiddle)
+        compare(findChild(b, "transferText").text, "3.0 MB")
+        const caption = findChild(b, "caption")
+        verify(caption.visible)
+        compare(caption.text, "<i>the numbers</i>")
+        compare(caption.textFormat, TextEdit.PlainText)
+        const save = findChild(b, "saveButton")
+        verify(save.visible)
+        mouseClick(save)
+        compare(spy.count, 1)
+        compare(spy.signalArguments[0][0], "save")
+        compare(spy.signalArguments[0][1], 7)
+    }
+
+    function test_uploadingShowsTheBar() {
+        const b = createTemporaryObject(bubble, root, {
+            attachment: file({ image: false, width: 0, height: 0, fileName: "a.zip", state: "uploading",
+                               transferred: 12 * 1024 * 1024 + 300 * 1024, size: 50 * 1024 * 1024, complete: true }) })
+        waitForRendering(b)
+        verify(findChild(b, "transferBar").visible)
+        compare(findChild(b, "transferText").text, "Uploading 12.3 of 50.0 MB")
+    }
+
+    // A failed transfer says why; Retry downloads theirs again, and sends mine again.
+    function test_failedTransferRetries() {
+        const theirs = createTemporaryObject(bubble, root, {
+            outgoing: false, attachment: file({ image: false, width: 0, height: 0, fileName: "a.zip",
+                                                state: "failed", error: "the file is gone from the relay" }) })
+        const asked = createTemporaryObject(signalSpy, root, { target: theirs, signalName: "attachmentRequested" })
+        waitForRendering(theirs)
+        compare(findChild(theirs, "transferError").text, "⚠ the file is gone from the relay")
+        mouseClick(findChild(theirs, "retryButton"))
+        compare(asked.count, 1)
+        compare(asked.signalArguments[0][0], "download")
+
+        const mine = createTemporaryObject(bubble, root, {
+            status: "failed", attachment: file({ state: "failed", error: "no connection", complete: true }) })
+        const retried = createTemporaryObject(signalSpy, root, { target: mine, signalName: "retryRequested" })
+        waitForRendering(mine)
+        mouseClick(findChild(mine, "retryButton"))
+        compare(retried.count, 1)
+        compare(retried.signalArguments[0][0], 7)
     }
 
     function test_textIsPlain() {

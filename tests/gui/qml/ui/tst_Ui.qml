@@ -4,7 +4,8 @@ import Tandem.Ui
 
 // The shared look: the theme's choice moves every colour and is remembered; an avatar's
 // colour depends only on the id (the same on every start); initials come from a name's
-// words, "#" for numbers and ids; the unread badge hides at zero and caps at 99+.
+// words, "#" for numbers and ids; the unread badge hides at zero and caps at 99+. The file
+// chooser opens (Qt Quick's dialog, or the widgets' where that one cannot load) and closes.
 // TestCase is invisible: what is clicked is made on a visible stage.
 Item {
     id: root
@@ -17,8 +18,33 @@ TestCase {
 
     Component { id: avatar; Avatar {} }
     Component { id: badge; UnreadBadge { accent: "#2c6bed" } }
+    Component { id: chooser; FileChooser { title: "Choose" } }
 
     function cleanup() { Theme.choice = "system" }
+
+    function test_fileChooserOpensAndCloses() {
+        const c = createTemporaryObject(chooser, root)
+        const widgets = c.fallback
+        if (widgets.quickDialogAvailable())
+            skip("Qt Quick's own file dialog is used here")
+        const rejected = createTemporaryObject(spy, root, { target: c, signalName: "rejected" })
+        c.open()
+        tryVerify(function() { return c.opened }, 3000)
+        c.close()
+        tryVerify(function() { return !c.opened }, 3000)
+        compare(rejected.count, 1)
+        // Chosen: the files come as selectedFiles.
+        const accepted = createTemporaryObject(spy, root, { target: c, signalName: "accepted" })
+        c.open()
+        tryVerify(function() { return c.opened }, 3000)
+        verify(widgets.choose(Qt.resolvedUrl("tst_Ui.qml")))
+        tryVerify(function() { return accepted.count === 1 }, 3000)
+        compare(c.selectedFiles.length, 1)
+        compare(String(c.selectedFiles[0]), String(Qt.resolvedUrl("tst_Ui.qml")))
+        compare(String(c.selectedFile), String(Qt.resolvedUrl("tst_Ui.qml")))
+        tryVerify(function() { return !c.opened }, 3000)
+    }
+    Component { id: spy; SignalSpy {} }
 
     function test_themeChoice() {
         Theme.choice = "dark"
