@@ -8,6 +8,7 @@
 #include "app/core/CoreLog.h"
 #include "app/core/Disappearing.h"
 #include "app/core/Guarded.h"
+#include "app/core/attachments/AttachmentPointer.h"
 #include "tandem/core.pb.h"
 
 namespace tandem::core {
@@ -270,44 +271,54 @@ QFuture<CoreResult<bool>> Outbox::retry(std::int64_t messageId) {
 }
 
 QFuture<CoreResult<void>> Outbox::release(std::int64_t messageId) {
-    // One transaction: the file marked uploaded, the message stamped as sent now (its
-    // countdown starts), and queued. A crash before it leaves the file Uploading: the next start
-    // finds every chunk stored and releases it then.
+    // Files leave in the order they were written: a message whose upload ended first waits for
+    // those before it in its conversation, and goes with the last of them. Each one released is
+    // marked uploaded, stamped as sent now (its countdown starts) and queued, all in one
+    // transaction; a crash before it leaves the file Uploading, and the next start finds every
+    // chunk stored and releases it then.
     return store_.write(
-        [messageId](Repositories& r) -> StoreResult<std::optional<Message>> {
+        [messageId](Repositories& r) -> StoreResult<std::vector<Message>> {
             const std::int64_t now = nowMs();
-            TANDEM_TRY_ASSIGN(const auto m, r.messages.findById(messageId));
-            // Gone (expired), or no longer waiting (it failed, or was queued already).
-            if (!m || m->direction != Direction::Outgoing || m->status != MessageStatus::Pending ||
-                !m->attachment ||
-                (m->attachment->state != TransferState::Uploading &&
-                 m->attachment->state != TransferState::Uploaded)) {
-                return std::optional<Message>();
-            }
-            TANDEM_TRY_ASSIGN(const bool queued, r.outbox.holdsMessage(messageId));
-            if (queued) {
-                return std::optional<Message>();
+            std::vector<Message> released;
+            TANDEM_TRY_ASSIGN(const auto asked, r.messages.findById(messageId));
+            if (!asked || asked->direction != Direction::Outgoing) {
+                return released;  // gone (expired)
             }
             TANDEM_TRY_ASSIGN(const Conversation conversation,
-                              r.conversations.get(m->conversationId));
-            TANDEM_TRY(r.attachments.setState(messageId, TransferState::Uploaded, {}, true));
-            TANDEM_TRY(r.messages.setSentAt(messageId, now));
-            TANDEM_TRY(r.messages.startExpiry(messageId, now));
-            TANDEM_TRY_ASSIGN(Message sent, r.messages.get(messageId));
-            TANDEM_TRY_ASSIGN(const QByteArray content,
-                              fileContent(sent, conversation.expireRule == ExpireRule::AfterSend));
-            TANDEM_TRY(
-                enqueueContent(r, m->conversationId, messageId, OutboxKind::Message, content, now));
-            return std::optional<Message>(std::move(sent));
+                              r.conversations.get(asked->conversationId));
+            TANDEM_TRY_ASSIGN(const auto waiting, r.attachments.uploading(conversation.id));
+            for (const std::int64_t id : waiting) {
+                TANDEM_TRY_ASSIGN(const Message m, r.messages.get(id));
+                if (!m.attachment || !toPointer(*m.attachment)) {
+                    break;  // still uploading: it, and those after it, wait
+                }
+                TANDEM_TRY_ASSIGN(const bool queued, r.outbox.holdsMessage(id));
+                if (queued) {
+                    continue;
+                }
+                TANDEM_TRY(r.attachments.setState(id, TransferState::Uploaded, {}, true));
+                TANDEM_TRY(r.messages.setSentAt(id, now));
+                TANDEM_TRY(r.messages.startExpiry(id, now));
+                TANDEM_TRY_ASSIGN(Message sent, r.messages.get(id));
+                TANDEM_TRY_ASSIGN(
+                    const QByteArray content,
+                    fileContent(sent, conversation.expireRule == ExpireRule::AfterSend));
+                TANDEM_TRY(
+                    enqueueContent(r, sent.conversationId, id, OutboxKind::Message, content, now));
+                released.push_back(std::move(sent));
+            }
+            return released;
         },
         this,
-        [this](StoreResult<std::optional<Message>> queued) -> CoreResult<void> {
-            if (!queued) {
-                return unexpected(fromStore(queued.error()));
+        [this](StoreResult<std::vector<Message>> released) -> CoreResult<void> {
+            if (!released) {
+                return unexpected(fromStore(released.error()));
             }
-            if (*queued) {
+            for (const Message& m : *released) {
                 ++pending_;
-                emit messageUpdated(**queued);
+                emit messageUpdated(m);
+            }
+            if (!released->empty()) {
                 process();
             }
             return {};

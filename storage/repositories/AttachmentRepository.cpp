@@ -119,6 +119,17 @@ StoreResult<std::vector<UnfinishedTransfer>> AttachmentRepository::unfinished(Mo
     });
 }
 
+StoreResult<std::vector<std::int64_t>> AttachmentRepository::uploading(
+    std::int64_t conversationId) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT m.id FROM messages m "
+                                  "JOIN attachments a ON a.message_id = m.id "
+                                  "WHERE m.conversation_id = ? AND m.direction = 0 "
+                                  "AND m.status = 0 AND a.transfer_state = 0 ORDER BY m.id"));
+    stmt->bind(1, conversationId);
+    return collectRows(*stmt, [](const Statement& r) { return r.int64(0); });
+}
+
 StoreResult<std::vector<QString>> AttachmentRepository::localFiles() {
     TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("SELECT local_file FROM attachments "
                                                     "WHERE local_file != ''"));

@@ -55,6 +55,9 @@ public:
     // Transfers not finished in `mode` (a channel's, at its start): Uploading, Remote (never
     // started) and Downloading.
     StoreResult<std::vector<UnfinishedTransfer>> unfinished(Mode mode);
+    // The conversation's outgoing messages whose file is still Uploading (not yet queued), in
+    // the order they were written.
+    StoreResult<std::vector<std::int64_t>> uploading(std::int64_t conversationId);
     // Every local copy a row names.
     StoreResult<std::vector<QString>> localFiles();
     // The local copies of the messages whose disappearing timer runs out by `now`.

@@ -360,6 +360,11 @@ private slots:
                      },
                      30000),
                  "the files did not reach bob");
+        // In the order alice chose them, whichever upload ended first.
+        QCOMPARE(rowOfFile(bobMessages, QStringLiteral("noise.png")) <
+                     rowOfFile(bobMessages, QFileInfo(file).fileName()),
+                 rowOfFile(aliceMessages, QStringLiteral("noise.png")) <
+                     rowOfFile(aliceMessages, QFileInfo(file).fileName()));
         const qint64 imageId =
             bobMessages
                 ->data(bobMessages->index(rowOfFile(bobMessages, QStringLiteral("noise.png"))),
