@@ -48,7 +48,19 @@ void AttachmentActions::open(qint64 messageId, const QString& fileName) {
         emit failed(messageId, tr("The file could not be opened: no room for it."));
         return;
     }
-    decrypt(messageId, path, [this, messageId, path] { openPath(messageId, path); });
+    decrypt(messageId, path, [this, messageId, path] {
+        // What the bytes are, not only what the name says: a program named invoice.pdf is not
+        // handed to the desktop (which also goes by content, and would run it under Wine, say).
+        if (!openable(QMimeDatabase().mimeTypeForFile(path, QMimeDatabase::MatchContent),
+                      QMimeDatabase().mimeTypeForFile(path, QMimeDatabase::MatchExtension))) {
+            QFile::remove(path);
+            emit failed(messageId, tr("Tandem opens only pictures, sound, video, PDF, text and "
+                                      "office documents. Save this file with Save as… if you "
+                                      "trust it."));
+            return;
+        }
+        openPath(messageId, path);
+    });
 }
 
 void AttachmentActions::openPath(qint64 messageId, const QString& path) {
@@ -84,33 +96,61 @@ void AttachmentActions::download(qint64 messageId) {
     }
 }
 
-bool AttachmentActions::runsCode(const QString& fileName) {
-    static const QStringList extensions = {
-        QStringLiteral("desktop"), QStringLiteral("sh"),       QStringLiteral("bash"),
-        QStringLiteral("zsh"),     QStringLiteral("csh"),      QStringLiteral("run"),
-        QStringLiteral("bin"),     QStringLiteral("appimage"), QStringLiteral("jar"),
-        QStringLiteral("py"),      QStringLiteral("pl"),       QStringLiteral("rb"),
-        QStringLiteral("exe"),     QStringLiteral("msi"),      QStringLiteral("bat"),
-        QStringLiteral("cmd"),     QStringLiteral("com"),      QStringLiteral("scr"),
-        QStringLiteral("ps1"),     QStringLiteral("vbs"),      QStringLiteral("js"),
-        QStringLiteral("deb"),     QStringLiteral("rpm"),      QStringLiteral("flatpakref"),
-        QStringLiteral("command"), QStringLiteral("app"),      QStringLiteral("lnk"),
-    };
-    const QString suffix = QFileInfo(fileName).suffix().toLower();
-    if (extensions.contains(suffix)) {
+namespace {
+
+// The kinds of file the desktop opens in a viewer, not a program: an allow-list, so what is
+// new or unknown is saved, never opened (SVG and HTML run script; disk images get mounted).
+bool viewable(const QMimeType& type) {
+    const QString name = type.name();
+    if (name == QLatin1String("image/svg+xml") ||
+        name == QLatin1String("image/svg+xml-compressed")) {
+        return false;
+    }
+    if (name.startsWith(QLatin1String("image/")) || name.startsWith(QLatin1String("audio/")) ||
+        name.startsWith(QLatin1String("video/"))) {
         return true;
     }
-    // By the type the name says (what the desktop goes by).
-    const QMimeType type = QMimeDatabase().mimeTypeForFile(fileName, QMimeDatabase::MatchExtension);
-    for (const char* risky :
-         {"application/x-executable", "application/x-sharedlib", "application/x-shellscript",
-          "application/x-desktop", "application/x-ms-dos-executable", "text/x-python",
-          "application/x-perl", "application/x-ruby", "application/javascript"}) {
-        if (type.inherits(QLatin1String(risky))) {
-            return true;
-        }
+    static const QStringList exact = {
+        QStringLiteral("application/pdf"),
+        QStringLiteral("text/plain"),
+        QStringLiteral("text/csv"),
+        QStringLiteral("text/markdown"),
+        QStringLiteral("text/x-readme"),
+        QStringLiteral("application/rtf"),
+        QStringLiteral("application/msword"),
+        QStringLiteral("application/vnd.ms-excel"),
+        QStringLiteral("application/vnd.ms-powerpoint"),
+        QStringLiteral("application/epub+zip"),
+    };
+    return exact.contains(name) ||
+           name.startsWith(QLatin1String("application/vnd.oasis.opendocument.")) ||
+           name.startsWith(QLatin1String("application/vnd.openxmlformats-officedocument."));
+}
+
+// Office documents and EPUB are ZIP files inside: their content says ZIP.
+bool zipInside(const QMimeType& byName) {
+    const QString name = byName.name();
+    return name == QLatin1String("application/epub+zip") ||
+           name.startsWith(QLatin1String("application/vnd.oasis.opendocument.")) ||
+           name.startsWith(QLatin1String("application/vnd.openxmlformats-officedocument."));
+}
+
+}  // namespace
+
+bool AttachmentActions::openable(const QMimeType& byContent, const QMimeType& byName) {
+    if (!viewable(byName)) {
+        return false;
     }
-    return false;
+    return viewable(byContent) ||
+           (zipInside(byName) && byContent.name() == QLatin1String("application/zip")) ||
+           // Text with no magic of its own: the name's text type stands.
+           (byName.inherits(QStringLiteral("text/plain")) &&
+            byContent.name() == QLatin1String("text/plain"));
+}
+
+bool AttachmentActions::runsCode(const QString& fileName) {
+    // By the name alone (before anything is decrypted): not a kind the desktop only views.
+    return !viewable(QMimeDatabase().mimeTypeForFile(fileName, QMimeDatabase::MatchExtension));
 }
 
 QString AttachmentActions::safeName(const QString& fileName) {

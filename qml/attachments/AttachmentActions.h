@@ -5,6 +5,7 @@
 // a .desktop file) is not opened from here: the user is told to save it instead.
 #pragma once
 
+#include <QMimeType>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
@@ -32,8 +33,13 @@ public:
     // Starts a received file's download again.
     Q_INVOKABLE void download(qint64 messageId);
 
-    // Whether opening a file of this name could run code (by its extension or type).
+    // Whether a file of this name is not opened from the chat (by its name: not a kind that is
+    // only viewed).
     Q_INVOKABLE static bool runsCode(const QString& fileName);
+    // Whether a decrypted file may be handed to the desktop: what its bytes are and what its
+    // name says must both be kinds that are viewed (pictures but SVG, sound, video, PDF, text,
+    // office documents), never programs, scripts, web pages or disk images.
+    static bool openable(const QMimeType& byContent, const QMimeType& byName);
     // A name that is safe as the last part of a path ("attachment" for nothing usable).
     static QString safeName(const QString& fileName);
 

@@ -112,7 +112,14 @@ QQuickImageResponse* AttachmentImages::requestImageResponse(const QString& id,
         return response;
     }
     const auto decodeAndSet = [outcome, requestedSize](const QByteArray& bytes) {
-        QThreadPool::globalInstance()->start([outcome, requestedSize, bytes] {
+        // One decode at a time, on a pool of its own: a peer's images cannot take every core
+        // (nor the core's file work on the global pool).
+        static QThreadPool* const decoders = [] {
+            auto* pool = new QThreadPool;
+            pool->setMaxThreadCount(1);
+            return pool;
+        }();
+        decoders->start([outcome, requestedSize, bytes] {
             QString error;
             QImage image = decode(bytes, requestedSize, &error);
             outcome->set(std::move(image), error);
@@ -167,7 +174,17 @@ QImage AttachmentImages::decode(const QByteArray& bytes, QSize bound, QString* e
     QBuffer buffer;
     buffer.setData(bytes);
     buffer.open(QIODevice::ReadOnly);
+    // Only the formats Tandem sends (PNG, JPEG, WebP, GIF), decided from the bytes: a peer's
+    // file never reaches another decoder installed on the machine (TIFF, SVG, MNG, …).
     QImageReader reader(&buffer);
+    reader.setDecideFormatFromContent(true);
+    static const QList<QByteArray> allowed{"png", "jpeg", "webp", "gif"};
+    if (!allowed.contains(reader.format())) {
+        *error = tr("This is not an image Tandem can show.");
+        return {};
+    }
+    // Formats that cannot shrink while decoding (PNG, GIF) allocate the whole picture first.
+    reader.setAllocationLimit(kMaxAllocationMiB);
     reader.setAutoTransform(true);
     const QSize size = reader.size();
     if (!size.isValid() || size.isEmpty()) {

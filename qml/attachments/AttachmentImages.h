@@ -27,6 +27,8 @@ public:
     static constexpr const char* kProviderId = "attachment";
     static constexpr int kMaxSide = 4096;
     static constexpr qint64 kMaxSourcePixels = 50LL * 1000 * 1000;
+    // What one decode may allocate (MiB): a 48-megapixel photo, and no more.
+    static constexpr int kMaxAllocationMiB = 200;
 
     explicit AttachmentImages(AppCore& core);
     // The provider on `engine` (its own "attachment" provider, added when missing).

@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QImage>
+#include <QMimeDatabase>
 #include <QQuickImageResponse>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -349,12 +350,34 @@ private slots:
 
     void programsAreNotOpenedFromTheChat() {
         for (const char* name : {"setup.sh", "Invoice.desktop", "tool.AppImage", "x.exe", "run.py",
-                                 "a.jar", "photo.jpg.sh"}) {
+                                 "a.jar", "photo.jpg.sh", "page.html", "drawing.svg", "disk.iso",
+                                 "invoice", "run.pif", "app.hta", "x.reg"}) {
             QVERIFY2(AttachmentActions::runsCode(QString::fromUtf8(name)), name);
         }
         for (const char* name : {"photo.jpg", "notes.txt", "report.pdf", "song.ogg", "README"}) {
             QVERIFY2(!AttachmentActions::runsCode(QString::fromUtf8(name)), name);
         }
+        // After decrypting, the bytes count too: a program or a script named as a document
+        // is not opened; documents whose content is ZIP (office, EPUB) are.
+        const QMimeDatabase types;
+        const auto byName = [&](const char* n) {
+            return types.mimeTypeForFile(QString::fromUtf8(n), QMimeDatabase::MatchExtension);
+        };
+        const auto byContent = [&](const QByteArray& bytes) {
+            return types.mimeTypeForData(bytes);
+        };
+        const QByteArray pe = QByteArray("MZ\x90\x00", 4) + QByteArray(60, '\0') + "PE\0\0";
+        QVERIFY(!AttachmentActions::openable(byContent(pe), byName("invoice.pdf")));
+        QVERIFY(
+            !AttachmentActions::openable(byContent("#!/bin/sh\nrm -rf ~\n"), byName("notes.txt")));
+        QVERIFY(!AttachmentActions::openable(byContent("<html><script>x</script></html>"),
+                                             byName("notes.txt")));
+        QVERIFY(AttachmentActions::openable(byContent("just some notes\n"), byName("notes.txt")));
+        QVERIFY(AttachmentActions::openable(byContent("%PDF-1.7\n%\xE2\xE3"), byName("a.pdf")));
+        QVERIFY(AttachmentActions::openable(
+            byContent(QByteArray("PK\x03\x04", 4) + QByteArray(40, 'x')), byName("report.docx")));
+        QVERIFY(!AttachmentActions::openable(
+            byContent(QByteArray("PK\x03\x04", 4) + QByteArray(40, 'x')), byName("archive.zip")));
         QCOMPARE(AttachmentActions::safeName(QStringLiteral("../../x.txt")),
                  QStringLiteral("x.txt"));
         QCOMPARE(AttachmentActions::safeName(QStringLiteral("..")), QStringLiteral("attachment"));
