@@ -1,6 +1,9 @@
 #include "qml/core/AppCore.h"
 
+#include <cerrno>
+#include <csignal>
 #include <set>
+#include <unistd.h>
 
 #include <QDateTime>
 #include <QDir>
@@ -467,8 +470,26 @@ QString AppCore::localFile(const QUrl& file) {
 
 QString AppCore::openedFilesFolder() {
     if (!openedFiles_) {
-        auto dir = std::make_unique<QTemporaryDir>(QDir::tempPath() +
-                                                   QStringLiteral("/tandem-opened-XXXXXX"));
+        // In $XDG_RUNTIME_DIR where there is one (memory only, the user's alone, emptied at
+        // logout): a crash cannot leave decrypted files on a disk. A folder is named by its
+        // process; those of processes that are gone (a crash) are removed first, never those
+        // of another window still running.
+        QString base = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
+        if (base.isEmpty()) {
+            base = QDir::tempPath();
+        }
+        const QDir root(base);
+        for (const QFileInfo& left : root.entryInfoList({QStringLiteral("tandem-opened-*")},
+                                                        QDir::Dirs | QDir::NoSymLinks)) {
+            bool ok = false;
+            const pid_t pid = left.fileName().section(u'-', 2, 2).toInt(&ok);
+            if (ok && pid > 0 && left.ownerId() == ::getuid() && ::kill(pid, 0) != 0 &&
+                errno == ESRCH) {
+                QDir(left.absoluteFilePath()).removeRecursively();
+            }
+        }
+        auto dir = std::make_unique<QTemporaryDir>(
+            base + QStringLiteral("/tandem-opened-%1-XXXXXX").arg(::getpid()));
         // QTemporaryDir makes it 0700 already; said again, so it does not hang on that.
         if (!dir->isValid() ||
             !QFile::setPermissions(dir->path(),
