@@ -1,5 +1,6 @@
 #include "qml/attachments/AttachmentImages.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -25,9 +26,14 @@ class Outcome : public QObject {
     Q_OBJECT
 
 public:
+    // The first answer holds; later ones are dropped.
     void set(QImage image, QString error) {
         {
             const QMutexLocker lock(&mutex_);
+            if (answered_) {
+                return;
+            }
+            answered_ = true;
             image_ = std::move(image);
             error_ = std::move(error);
         }
@@ -47,8 +53,21 @@ signals:
 
 private:
     mutable QMutex mutex_;
+    bool answered_ = false;
     QImage image_;
     QString error_;
+};
+
+// Answers its outcome when it goes, if nothing did: a request whose answer the core thread
+// dropped (the core restarted under it) ends instead of loading for ever.
+struct AnswerAtLast {
+    std::shared_ptr<Outcome> outcome;
+    std::atomic<bool> armed{true};  // false once the answer came (it is decoded elsewhere)
+    ~AnswerAtLast() {
+        if (armed) {
+            outcome->set({}, QStringLiteral("The file could not be read; try again."));
+        }
+    }
 };
 
 class Response : public QQuickImageResponse {
@@ -72,9 +91,12 @@ using Decode = std::function<void(const QByteArray&)>;
 // The whole image through the core (AttachmentService::readImage), then decoded.
 void readWhole(AppCore& core, QObject* context, qint64 messageId,
                const std::shared_ptr<Outcome>& outcome, const Decode& decodeAndSet) {
+    auto last = std::make_shared<AnswerAtLast>();
+    last->outcome = outcome;
     const bool queued = core.coreThread().call<core::CoreResult<QByteArray>>(
         context, [messageId](core::Messenger& m) { return m.attachments().readImage(messageId); },
-        [outcome, decodeAndSet](core::CoreResult<QByteArray> image) {
+        [outcome, decodeAndSet, last](core::CoreResult<QByteArray> image) {
+            last->armed = false;
             if (!image) {
                 outcome->set({}, image.error().message);
                 return;
