@@ -12,6 +12,7 @@
 #include "app/cli/PassphraseSource.h"
 #include "app/core/ConversationService.h"
 #include "app/core/Disappearing.h"
+#include "app/core/attachments/AttachmentPointer.h"
 #include "storage/Limits.h"
 #include "storage/Store.h"
 
@@ -137,24 +138,6 @@ QJsonValue optionalTime(const std::optional<std::int64_t>& value) {
     return value ? QJsonValue(static_cast<double>(*value)) : QJsonValue();
 }
 
-QString transferStateName(TransferState state) {
-    switch (state) {
-        case TransferState::Uploading:
-            return QStringLiteral("uploading");
-        case TransferState::Uploaded:
-            return QStringLiteral("uploaded");
-        case TransferState::Remote:
-            return QStringLiteral("remote");
-        case TransferState::Downloading:
-            return QStringLiteral("downloading");
-        case TransferState::Downloaded:
-            return QStringLiteral("downloaded");
-        case TransferState::Failed:
-            return QStringLiteral("failed");
-    }
-    return QStringLiteral("unknown");
-}
-
 QString fileSize(qint64 bytes) {
     if (bytes < 1024) {
         return QStringLiteral("%1 B").arg(bytes);
@@ -169,7 +152,7 @@ QJsonObject toJson(const Attachment& a) {
     QJsonObject o{{QStringLiteral("file_name"), a.fileName},
                   {QStringLiteral("mime_type"), a.mimeType},
                   {QStringLiteral("size"), static_cast<double>(a.size)},
-                  {QStringLiteral("state"), transferStateName(a.state)},
+                  {QStringLiteral("state"), core::transferStateKey(a.state)},
                   {QStringLiteral("transferred"), static_cast<double>(a.transferred)},
                   {QStringLiteral("complete"), a.complete},
                   {QStringLiteral("thumbnail"), !a.thumbnail.isEmpty()}};
@@ -265,7 +248,7 @@ QString humanLine(const Message& m) {
                 .arg(terminalSafe(m.attachment->fileName), fileSize(m.attachment->size),
                      m.attachment->complete
                          ? QString()
-                         : QStringLiteral(", ") + transferStateName(m.attachment->state));
+                         : QStringLiteral(", ") + core::transferStateKey(m.attachment->state));
         body = body.isEmpty() ? file : file + u' ' + body;
     }
     QString line = QStringLiteral("[%1] %2: %3  (%4)").arg(when, who, body, statusName(m.status));

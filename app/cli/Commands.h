@@ -89,7 +89,6 @@ QJsonValue optionalTime(const std::optional<std::int64_t>& value);
 QJsonObject toJson(const storage::Message& m, const QString& with);
 // A message's file: name, type, size, state, progress (never its key or where it is).
 QJsonObject toJson(const storage::Attachment& a);
-QString transferStateName(storage::TransferState state);
 // 512 B, 3.4 KiB, 12.0 MiB.
 QString fileSize(qint64 bytes);
 QString humanLine(const storage::Message& m);

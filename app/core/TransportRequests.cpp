@@ -73,4 +73,17 @@ void TransportRequests::getRecord(const QByteArray& address, Callback<crypto::Si
     transport_.getRecord(id, address);
 }
 
+TransportRequests* ModeRequests::operator()(storage::Mode mode) {
+    ModeChannel* channel = channels_[mode];
+    transport::Transport* t = channel != nullptr ? channel->transport() : nullptr;
+    if (t == nullptr) {
+        return nullptr;
+    }
+    auto& slot = requests_[mode];
+    if (!slot || &slot->transport() != t) {
+        slot = std::make_unique<TransportRequests>(*t);
+    }
+    return slot.get();
+}
+
 }  // namespace tandem::core

@@ -6,11 +6,13 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 
 #include <QObject>
 
 #include <tandem/common/Expected.h>
 
+#include "app/core/ModeChannel.h"
 #include "crypto/SignedRecord.h"
 #include "transport/Transport.h"
 
@@ -45,6 +47,18 @@ private:
     std::map<QByteArray, Callback<QByteArray>> gets_;
     std::map<QByteArray, Callback<quint64>> recordPuts_;
     std::map<QByteArray, Callback<crypto::SignedRecord>> recordGets_;
+};
+
+// One TransportRequests per mode, over that mode's channel's transport: made when first asked
+// for, and made again when the channel's transport is another one. nullptr without a transport.
+class ModeRequests {
+public:
+    explicit ModeRequests(const Channels& channels) : channels_(channels) {}
+    TransportRequests* operator()(storage::Mode mode);
+
+private:
+    const Channels& channels_;
+    std::map<storage::Mode, std::unique_ptr<TransportRequests>> requests_;
 };
 
 }  // namespace tandem::core

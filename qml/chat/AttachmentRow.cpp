@@ -1,5 +1,7 @@
 #include "qml/chat/AttachmentRow.h"
 
+#include "app/core/attachments/AttachmentPointer.h"
+
 namespace tandem::gui {
 
 using namespace tandem::storage;
@@ -26,24 +28,6 @@ std::optional<AttachmentRow> AttachmentRow::of(const Message& message) {
     return row;
 }
 
-QString AttachmentRow::stateName(TransferState state) {
-    switch (state) {
-        case TransferState::Uploading:
-            return QStringLiteral("uploading");
-        case TransferState::Uploaded:
-            return QStringLiteral("uploaded");
-        case TransferState::Remote:
-            return QStringLiteral("remote");
-        case TransferState::Downloading:
-            return QStringLiteral("downloading");
-        case TransferState::Downloaded:
-            return QStringLiteral("downloaded");
-        case TransferState::Failed:
-            return QStringLiteral("failed");
-    }
-    return QStringLiteral("failed");
-}
-
 QVariantMap AttachmentRow::toMap() const {
     return {{QStringLiteral("fileName"), fileName},
             {QStringLiteral("mimeType"), mimeType},
@@ -52,7 +36,7 @@ QVariantMap AttachmentRow::toMap() const {
             {QStringLiteral("height"), height},
             {QStringLiteral("image"), isImage()},
             {QStringLiteral("thumbnail"), hasThumbnail},
-            {QStringLiteral("state"), stateName(state)},
+            {QStringLiteral("state"), core::transferStateKey(state)},
             {QStringLiteral("transferred"), transferred},
             {QStringLiteral("error"), error},
             {QStringLiteral("complete"), complete},

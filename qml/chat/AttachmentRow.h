@@ -28,8 +28,6 @@ struct AttachmentRow {
 
     // The message's attachment, if it has one.
     static std::optional<AttachmentRow> of(const storage::Message& message);
-    // "uploading", "uploaded", "remote", "downloading", "downloaded", "failed".
-    static QString stateName(storage::TransferState state);
 
     [[nodiscard]] bool isImage() const { return width > 0 && height > 0; }
     // A transfer is under way (a progress bar is shown).

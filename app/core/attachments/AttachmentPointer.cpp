@@ -83,6 +83,24 @@ QString captionOf(const std::string& caption, qsizetype maxBytes) {
                    maxBytes);
 }
 
+QString transferStateKey(storage::TransferState state) {
+    switch (state) {
+        case storage::TransferState::Uploading:
+            return QStringLiteral("uploading");
+        case storage::TransferState::Uploaded:
+            return QStringLiteral("uploaded");
+        case storage::TransferState::Remote:
+            return QStringLiteral("remote");
+        case storage::TransferState::Downloading:
+            return QStringLiteral("downloading");
+        case storage::TransferState::Downloaded:
+            return QStringLiteral("downloaded");
+        case storage::TransferState::Failed:
+            return QStringLiteral("failed");
+    }
+    return QStringLiteral("failed");
+}
+
 QByteArray encodeChunks(const std::vector<proto::AttachmentChunk>& chunks) {
     proto::AttachmentChunks list;
     for (const auto& c : chunks) {

@@ -36,6 +36,10 @@ QString safeMimeType(const QString& type);
 // of UTF-8 (what the store takes), never inside a character.
 QString captionOf(const std::string& caption, qsizetype maxBytes);
 
+// A transfer state as tandemctl's JSON and the app's QML name it: uploading, uploaded, remote,
+// downloading, downloaded, failed.
+QString transferStateKey(storage::TransferState state);
+
 // The chunks uploaded so far, as attachments.chunks keeps them.
 QByteArray encodeChunks(const std::vector<proto::AttachmentChunk>& chunks);
 Expected<std::vector<proto::AttachmentChunk>, QString> decodeChunks(const QByteArray& bytes);

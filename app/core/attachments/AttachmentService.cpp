@@ -27,7 +27,7 @@ struct Claimed {
 }  // namespace
 
 AttachmentService::AttachmentService(Store& store, const Channels& channels, QObject* parent)
-    : QObject(parent), store_(store), channels_(channels) {}
+    : QObject(parent), store_(store), channels_(channels), requests_(channels) {}
 
 AttachmentService::~AttachmentService() {
     stop();
@@ -64,19 +64,6 @@ QFuture<CoreResult<Attachment>> AttachmentService::prepare(const QString& path) 
             }
         });
     return future;
-}
-
-TransportRequests* AttachmentService::requests(Mode mode) {
-    ModeChannel* channel = channels_[mode];
-    transport::Transport* t = channel != nullptr ? channel->transport() : nullptr;
-    if (t == nullptr) {
-        return nullptr;
-    }
-    auto& slot = requests_[mode];
-    if (!slot || &slot->transport() != t) {
-        slot = std::make_unique<TransportRequests>(*t);
-    }
-    return slot.get();
 }
 
 void AttachmentService::upload(std::int64_t messageId) {
@@ -190,7 +177,7 @@ void AttachmentService::start(Start what) {
         this,
         [this, messageId, outgoing](StoreResult<Claimed> claimed) {
             TransportRequests* req =
-                claimed && claimed->attachment ? requests(claimed->mode) : nullptr;
+                claimed && claimed->attachment ? requests_(claimed->mode) : nullptr;
             if (req == nullptr || stopped_) {
                 if (!claimed) {
                     qCWarning(lcCore) << "cannot start a transfer:" << claimed.error().message;

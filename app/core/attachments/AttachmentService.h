@@ -96,12 +96,11 @@ private:
     QFuture<CoreResult<T>> withCompleteFile(std::int64_t messageId, Work work);
     void finished(std::int64_t messageId, TransferJob::Outcome outcome, bool outgoing);
     void emitUpdated(std::int64_t messageId);
-    TransportRequests* requests(storage::Mode mode);
     [[nodiscard]] QString folder() const;
 
     storage::Store& store_;
     const Channels& channels_;
-    std::map<storage::Mode, std::unique_ptr<TransportRequests>> requests_;
+    ModeRequests requests_;
     std::map<std::int64_t, QPointer<TransferJob>> jobs_;  // null while it is being started
     std::map<std::int64_t, int> attempts_;                // paused transfers: backoff
     std::set<std::int64_t> retrying_;                     // a backoff timer runs for these

@@ -130,22 +130,9 @@ StoreResult<void> storeImages(Repositories& r, const QByteArray& packId,
 }  // namespace
 
 StickerService::StickerService(Store& store, const Channels& channels, QObject* parent)
-    : QObject(parent), store_(store), channels_(channels) {}
+    : QObject(parent), store_(store), channels_(channels), requests_(channels) {}
 
 StickerService::~StickerService() = default;
-
-TransportRequests* StickerService::requests(Mode mode) {
-    ModeChannel* channel = channels_[mode];
-    transport::Transport* t = channel != nullptr ? channel->transport() : nullptr;
-    if (t == nullptr) {
-        return nullptr;
-    }
-    auto& slot = requests_[mode];
-    if (!slot || &slot->transport() != t) {
-        slot = std::make_unique<TransportRequests>(*t);
-    }
-    return slot.get();
-}
 
 QString StickerService::linkOf(const StickerPack& pack) {
     return crypto::stickerLink(secretOf(pack));
@@ -395,7 +382,7 @@ QFuture<CoreResult<StickerService::Published>> StickerService::publishStored(
                 if (channels_[mode] == nullptr) {
                     continue;
                 }
-                TransportRequests* req = requests(mode);
+                TransportRequests* req = requests_(mode);
                 if (req == nullptr || !channels_[mode]->isConnected()) {
                     progress->result.failed[mode] = QStringLiteral("not connected");
                     continue;
@@ -431,7 +418,7 @@ QFuture<CoreResult<StickerService::Published>> StickerService::publishStored(
 QFuture<CoreResult<FetchedPack>> StickerService::fetch(
     const crypto::StickerPackSecret& pack, Mode mode, std::optional<std::set<std::uint32_t>> wanted,
     bool coverToo) {
-    TransportRequests* req = requests(mode);
+    TransportRequests* req = requests_(mode);
     if (req == nullptr) {
         return ready<FetchedPack>(coreError(
             CoreErrorCode::NotRegistered,

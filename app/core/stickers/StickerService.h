@@ -102,7 +102,6 @@ signals:
     void stickerFetched(const QByteArray& packId, qint64 stickerId);
 
 private:
-    TransportRequests* requests(storage::Mode mode);
     QFuture<CoreResult<Published>> publishStored(const QByteArray& packId);
     QFuture<CoreResult<FetchedPack>> fetch(const crypto::StickerPackSecret& pack,
                                            storage::Mode mode,
@@ -113,7 +112,7 @@ private:
 
     storage::Store& store_;
     const Channels& channels_;
-    std::map<storage::Mode, std::unique_ptr<TransportRequests>> requests_;
+    ModeRequests requests_;
     std::set<std::pair<QByteArray, std::int64_t>> fetching_;
 };
 
