@@ -21,6 +21,10 @@ inline constexpr qsizetype kMaxStickerImageBytes =
 inline constexpr qsizetype kMaxStickerPackTitleChars = 128;
 inline constexpr qsizetype kMaxSettingBytes = qsizetype{64} * 1024;
 inline constexpr qsizetype kMaxLatencyPathChars = 512;
+// Profiles (docs/people.md, crypto/Profiles.h): a record's name and key, and the avatar kept.
+inline constexpr qsizetype kProfileRecordNameBytes = 16;
+inline constexpr qsizetype kProfileKeyBytes = 32;
+inline constexpr qsizetype kMaxProfileAvatarBytes = qsizetype{32} * 1024;
 inline constexpr int kMaxPageSize = 1000;  // rows per page query
 // Disappearing-message timers: 5 s to 4 weeks (0 = off).
 inline constexpr std::int64_t kMinExpireTimerSeconds = 5;

@@ -226,6 +226,25 @@ CREATE INDEX attachments_unfinished ON attachments(transfer_state)
     WHERE transfer_state IN (0, 2, 3);
 )sql";
 
+// People (docs/people.md): message requests (a contact made by someone's first message is not
+// accepted until the user says so; every contact before this schema was), and the profile a
+// contact shares: where its record is (name, key), the version announced and the version
+// fetched, and what it said (name, avatar).
+constexpr std::string_view kMigration9 = R"sql(
+ALTER TABLE contacts ADD COLUMN accepted INTEGER NOT NULL DEFAULT 1 CHECK (accepted IN (0, 1));
+ALTER TABLE contacts ADD COLUMN profile_record BLOB
+    CHECK (profile_record IS NULL OR length(profile_record) = 16);
+ALTER TABLE contacts ADD COLUMN profile_key BLOB
+    CHECK (profile_key IS NULL OR length(profile_key) = 32);
+ALTER TABLE contacts ADD COLUMN profile_wanted INTEGER NOT NULL DEFAULT 0
+    CHECK (profile_wanted >= 0);
+ALTER TABLE contacts ADD COLUMN profile_version INTEGER NOT NULL DEFAULT 0
+    CHECK (profile_version >= 0);
+ALTER TABLE contacts ADD COLUMN profile_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE contacts ADD COLUMN profile_avatar BLOB;
+CREATE INDEX contacts_profile_wanted ON contacts(id) WHERE profile_wanted > profile_version;
+)sql";
+
 // The schema a new database gets: the result of every migration, written out whole so a
 // reader sees each table in one place. Keep it equal to the migrations (tst_schema checks).
 constexpr std::string_view kFreshSchema = R"sql(
@@ -257,10 +276,18 @@ CREATE TABLE contacts (
     created_at INTEGER NOT NULL,
     access_key BLOB,
     service_id TEXT,
+    accepted INTEGER NOT NULL DEFAULT 1 CHECK (accepted IN (0, 1)),
+    profile_record BLOB CHECK (profile_record IS NULL OR length(profile_record) = 16),
+    profile_key BLOB CHECK (profile_key IS NULL OR length(profile_key) = 32),
+    profile_wanted INTEGER NOT NULL DEFAULT 0 CHECK (profile_wanted >= 0),
+    profile_version INTEGER NOT NULL DEFAULT 0 CHECK (profile_version >= 0),
+    profile_name TEXT NOT NULL DEFAULT '',
+    profile_avatar BLOB,
     UNIQUE (mode, address)
 );
 CREATE UNIQUE INDEX contacts_by_service_id ON contacts(mode, service_id)
     WHERE service_id IS NOT NULL;
+CREATE INDEX contacts_profile_wanted ON contacts(id) WHERE profile_wanted > profile_version;
 
 CREATE TABLE conversations (
     id INTEGER PRIMARY KEY,
@@ -455,6 +482,7 @@ constexpr std::array<Migration, kSchemaVersion> kMigrationsDef = {{
     {7, "built-in, hidden and versioned sticker packs, their owners' keys, recent stickers",
      kMigration7},
     {8, "files sent and received with messages", kMigration8},
+    {9, "message requests and contacts' profiles", kMigration9},
 }};
 static_assert(migrationsAreOrdered(kMigrationsDef),
               "migrations must be numbered 1, 2, 3, … in order, each with SQL");

@@ -87,6 +87,25 @@ struct Contact {
     std::int64_t createdAt = 0;
     QByteArray accessKey;  // Signal mode: presented to the relay when sending to them
     QString serviceId;     // Signal mode: "aci:…", their relay account id, once known
+    // False: a message request — they wrote first and the user has not accepted them yet
+    // (docs/people.md). Until then nothing of ours (profile, read receipts, access key) goes
+    // to them.
+    bool accepted = true;
+    // The profile they share (docs/people.md): the name they chose (displayName, the name the
+    // user gave them, wins: shownName()), whether they have an avatar (read it with
+    // ContactRepository::avatar), and where their record is: its name, its key, the version
+    // they announced and the one fetched.
+    QString profileName;
+    bool hasAvatar = false;
+    QByteArray profileRecord;  // 16 bytes, or empty
+    SharedSecret profileKey;   // 32 bytes, or null
+    std::int64_t profileWanted = 0;
+    std::int64_t profileVersion = 0;
+
+    // What to call them: the user's name for them, else the name they chose, else "".
+    [[nodiscard]] QString shownName() const {
+        return displayName.isEmpty() ? profileName : displayName;
+    }
 };
 
 enum class IdentityChange { First, Unchanged, Changed };

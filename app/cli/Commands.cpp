@@ -337,6 +337,7 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> all = [] {
         std::vector<Command> list = profileCommands();
         for (auto more : {accountCommands(), messagingCommands(), contactCommands(),
+                          peopleCommands(),
                           disappearingCommands(), stickerCommands(), attachmentCommands(),
                           settingsCommands(), latencyCommands(), toolCommands()}) {
             for (Command& c : more) {

@@ -1,7 +1,9 @@
 #include "app/core/ContentHandler.h"
 
 #include <algorithm>
+#include <limits>
 #include <sodium.h>
+#include <span>
 
 #include "app/core/CoreLog.h"
 #include "app/core/Disappearing.h"
@@ -27,12 +29,12 @@ StoreResult<std::optional<Contact>> findContact(Repositories& r, Mode mode,
 }
 
 StoreResult<Contact> contactForAddress(Repositories& r, Mode mode, const QString& address,
-                                       std::int64_t now) {
+                                       std::int64_t now, bool accepted) {
     TANDEM_TRY_ASSIGN(auto found, findContact(r, mode, address));
     if (found) {
         return *found;
     }
-    TANDEM_TRY_ASSIGN(Contact contact, r.contacts.add(mode, address, QString(), now));
+    TANDEM_TRY_ASSIGN(Contact contact, r.contacts.add(mode, address, QString(), now, accepted));
     if (mode == Mode::Signal && relay::parseAciAddress(address)) {
         TANDEM_TRY_ASSIGN(const bool set, r.contacts.setServiceId(contact.id, address));
         if (set) {
@@ -106,6 +108,14 @@ StoreResult<QByteArray> fileContent(const Message& m, bool afterSend) {
     return out;
 }
 
+QByteArray profileUpdateContent(std::int64_t now) {
+    proto::Content content;
+    content.set_uid(MessageUid::generate(now).toByteArray().toStdString());
+    content.set_sent_at_ms(static_cast<std::uint64_t>(now));
+    content.mutable_profile_update();
+    return proto::encodeContent(content);
+}
+
 QByteArray receiptContent(proto::Receipt::Type type, const std::vector<MessageUid>& uids,
                           std::int64_t receivedAt) {
     proto::Content content;
@@ -155,6 +165,7 @@ bool probeOf(const proto::Content& content, std::int64_t contentBytes, ProbeSeen
 }
 
 void takeHandled(Opened& out, HandledContent handled) {
+    out.profileAnnounced = handled.profileAnnounced;
     if (handled.stored) {
         out.outcome = Opened::Outcome::Stored;
         out.message = std::move(handled.stored);
@@ -259,6 +270,23 @@ StoreResult<HandledContent> handleContent(Repositories& r, Mode mode, const Cont
     const auto uid = MessageUid::fromBytes(QByteArray::fromStdString(content.uid()));
     if (!uid) {
         return out;  // decodeContent guarantees a uid; nothing to do otherwise
+    }
+    if (content.has_profile()) {
+        // Where their profile is (docs/people.md); a malformed reference is ignored, the
+        // message is not.
+        const auto& ref = content.profile();
+        if (ref.record_name().size() == static_cast<std::size_t>(limits::kProfileRecordNameBytes) &&
+            ref.key().size() == static_cast<std::size_t>(limits::kProfileKeyBytes) &&
+            ref.version() > 0 &&
+            ref.version() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            TANDEM_TRY_ASSIGN(
+                out.profileAnnounced,
+                r.contacts.announceProfile(
+                    from.id, QByteArray::fromStdString(ref.record_name()),
+                    std::span(reinterpret_cast<const std::uint8_t*>(ref.key().data()),  // NOLINT
+                              ref.key().size()),
+                    static_cast<std::int64_t>(ref.version())));
+        }
     }
     switch (content.body_case()) {
         case proto::Content::kText: {

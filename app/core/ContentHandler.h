@@ -14,6 +14,7 @@ struct HandledContent {
     std::optional<storage::Message> stored;  // a new incoming message, or a setting line
     bool duplicate = false;                  // its uid was already stored
     std::vector<storage::Message> updated;   // outgoing messages a receipt moved
+    bool profileAnnounced = false;           // the sender's profile is new to us: fetch it
 };
 
 // The contact an address names. An "aci:…" address (Signal mode) is found as the service id
@@ -22,9 +23,11 @@ storage::StoreResult<std::optional<storage::Contact>> findContact(storage::Repos
                                                                   storage::Mode mode,
                                                                   const QString& address);
 // The same, created if new; a new "aci:…" contact holds its address as its service id.
+// `accepted`: how a new contact is made — false for someone whose message came first (a
+// message request, docs/people.md); an existing contact is returned as it is.
 storage::StoreResult<storage::Contact> contactForAddress(storage::Repositories& r,
                                                          storage::Mode mode, const QString& address,
-                                                         std::int64_t now);
+                                                         std::int64_t now, bool accepted = true);
 
 // Builds content for the wire.
 // `afterSend`: with a timer, the recipient's copy counts down from the send (Session mode).
@@ -40,6 +43,8 @@ storage::StoreResult<QByteArray> stickerContent(storage::Repositories& r,
                                                 QString* emoji = nullptr);
 // A message whose file is uploaded (its attachment's every chunk stored), with its caption.
 storage::StoreResult<QByteArray> fileContent(const storage::Message& message, bool afterSend);
+// Nothing to show: carries our profile reference (attached when sealed) to a contact.
+QByteArray profileUpdateContent(std::int64_t now);
 QByteArray receiptContent(proto::Receipt::Type type, const std::vector<storage::MessageUid>& uids,
                           std::int64_t receivedAt);
 
@@ -78,6 +83,7 @@ struct Opened {
     std::vector<storage::Message> updated;    // Receipt: the messages whose status moved
     bool usedOneTimePreKey = false;           // Signal mode
     bool identityChanged = false;
+    bool profileAnnounced = false;   // the sender's profile is new to us: fetch it
     QString problem;                 // Undecryptable: why
     std::optional<ProbeSeen> probe;  // Probe
 };

@@ -66,6 +66,9 @@ void Inbox::opened(ModeChannel& channel, const QByteArray& serverId, const QStri
     if (o.identityChanged && !o.from.isEmpty()) {
         emit identityChanged(mode, o.from);  // learned from what they sent
     }
+    if (o.profileAnnounced) {
+        emit profileAnnounced();
+    }
     switch (o.outcome) {
         case Opened::Outcome::Stored:
             emit messageReceived(*o.message, o.from, mode);

@@ -37,6 +37,8 @@ signals:
                    const QString& source);
     void receiveFailed(tandem::storage::Mode mode, const QString& from, const QString& why);
     void identityChanged(tandem::storage::Mode mode, const QString& address);
+    // A sender's message said where a profile of theirs is that we have not fetched.
+    void profileAnnounced();
     void problem(const QString& message);
     void settled();
 

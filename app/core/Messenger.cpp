@@ -41,7 +41,9 @@ Messenger::Messenger(Store& store, QObject* parent, ChannelFactory factory)
       inbox_(std::make_unique<Inbox>(store, channels_)),
       probes_(std::make_unique<LatencyProbes>(store, channels_)),
       stickers_(std::make_unique<StickerService>(store, channels_)),
-      attachments_(std::make_unique<AttachmentService>(store, channels_)) {
+      attachments_(std::make_unique<AttachmentService>(store, channels_)),
+      profiles_(std::make_unique<ProfileService>(store, channels_)),
+      people_(std::make_unique<PeopleService>(store)) {
     connect(outbox_.get(), &Outbox::messageUpdated, this, &Messenger::messageUpdated);
     connect(outbox_.get(), &Outbox::problem, this, &Messenger::problem);
     connect(outbox_.get(), &Outbox::settled, this, &Messenger::checkIdle);
@@ -95,9 +97,31 @@ Messenger::Messenger(Store& store, QObject* parent, ChannelFactory factory)
     connect(inbox_.get(), &Inbox::identityChanged, this, &Messenger::identityChanged);
     connect(inbox_.get(), &Inbox::problem, this, &Messenger::problem);
     connect(inbox_.get(), &Inbox::settled, this, &Messenger::checkIdle);
+    connectPeople();
     connect(probes_.get(), &LatencyProbes::progress, this, &Messenger::probeProgress);
     connect(probes_.get(), &LatencyProbes::sampled, this, &Messenger::latencySampled);
     connect(probes_.get(), &LatencyProbes::samplesChanged, this, &Messenger::latencySamplesChanged);
+}
+
+void Messenger::connectPeople() {
+    connect(inbox_.get(), &Inbox::profileAnnounced, profiles_.get(), &ProfileService::fetchWanted);
+    connect(profiles_.get(), &ProfileService::queued, outbox_.get(), &Outbox::process);
+    connect(profiles_.get(), &ProfileService::contactChanged, this, &Messenger::contactChanged);
+    connect(profiles_.get(), &ProfileService::settled, this, &Messenger::checkIdle);
+    connect(people_.get(), &PeopleService::queued, outbox_.get(), &Outbox::process);
+    connect(people_.get(), &PeopleService::contactChanged, this, &Messenger::contactChanged);
+    connect(people_.get(), &PeopleService::contactRemoved, this, &Messenger::contactRemoved);
+    connect(people_.get(), &PeopleService::unblockedSomeone, outbox_.get(), &Outbox::process);
+    // Signal mode: whoever was blocked keeps only keys that no longer open anything — our
+    // profile moves to a new record and our access key is replaced (given to the others).
+    connect(people_.get(), &PeopleService::blockedSomeone, this, [this](Mode mode) {
+        if (mode == Mode::Signal) {
+            profiles_->rotate(mode);
+            if (ModeChannel* c = channels_[mode]) {
+                c->blockedSomeone();
+            }
+        }
+    });
 }
 
 Messenger::~Messenger() {
@@ -110,6 +134,8 @@ Messenger::~Messenger() {
     // post one atomic step).
     store_.post([] {}).waitForFinished();
     // The parts go before the channels they hold.
+    people_.reset();
+    profiles_.reset();
     attachments_.reset();
     stickers_.reset();
     probes_.reset();
@@ -231,9 +257,12 @@ void Messenger::adopt(std::unique_ptr<ModeChannel> channel) {
         &c, &ModeChannel::statusChanged, this,
         [this, mode = c.mode()](const transport::TransportStatus& s) {
             emit connectionChanged(mode, s);
-            // Transfers cut by the network going away go on.
+            // Transfers cut by the network going away go on; the profile is published and
+            // contacts' profiles fetched.
             if (s.state == transport::TransportStatus::State::Online) {
                 attachments_->resume(mode);
+                profiles_->publish(mode);
+                profiles_->fetchWanted();
             }
             // Installed packs pick up their creators' new versions (at most every
             // StickerService::kRefreshEveryMs).
@@ -277,7 +306,8 @@ transport::TransportStatus Messenger::status(Mode mode) const {
 }
 
 bool Messenger::isIdle() const {
-    return inbox_->isIdle() && outbox_->isIdle() && stickers_->isIdle() && attachments_->isIdle();
+    return inbox_->isIdle() && outbox_->isIdle() && stickers_->isIdle() && attachments_->isIdle() &&
+           profiles_->isIdle();
 }
 
 void Messenger::checkIdle() {
@@ -424,6 +454,10 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& giv
     return store_.write(
         [mode, address, name](Repositories& r) -> StoreResult<Contact> {
             TANDEM_TRY_ASSIGN(Contact contact, contactForAddress(r, mode, address, nowMs()));
+            if (!contact.accepted) {  // adding someone accepts their request
+                TANDEM_TRY(r.contacts.setAccepted(contact.id, true));
+                contact.accepted = true;
+            }
             if (name && contact.displayName != *name) {
                 TANDEM_TRY(r.contacts.rename(contact.id, *name));
                 contact.displayName = *name;
@@ -525,8 +559,13 @@ QFuture<CoreResult<int>> Messenger::markRead(std::int64_t conversationId) {
             TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.get(conversationId));
             TANDEM_TRY_ASSIGN(const bool tell, UserSettings::readReceiptsOn(r));
             // Note to Self has no one to tell; nor has a user who keeps what they read to
-            // themselves.
-            if (conversation.contactId && tell) {
+            // themselves; and a message request's sender learns nothing until it is accepted.
+            bool accepted = false;
+            if (conversation.contactId) {
+                TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*conversation.contactId));
+                accepted = contact.accepted;
+            }
+            if (accepted && tell) {
                 for (std::size_t i = 0; i < refs.size(); i += kReceiptUids) {
                     std::vector<MessageUid> uids;
                     for (std::size_t j = i; j < std::min(refs.size(), i + kReceiptUids); ++j) {

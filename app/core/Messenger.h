@@ -24,6 +24,8 @@
 #include "app/core/ModeChannel.h"
 #include "app/core/Outbox.h"
 #include "app/core/attachments/AttachmentService.h"
+#include "app/core/people/PeopleService.h"
+#include "app/core/people/ProfileService.h"
 #include "app/core/stickers/StickerService.h"
 #include "storage/Store.h"
 
@@ -99,6 +101,10 @@ public:
     [[nodiscard]] StickerService& stickers() const { return *stickers_; }
     // Files sent and received (AttachmentService.h): download, save, progress.
     [[nodiscard]] AttachmentService& attachments() const { return *attachments_; }
+    // The user's profile and contacts' profiles (ProfileService.h, docs/people.md).
+    [[nodiscard]] ProfileService& profiles() const { return *profiles_; }
+    // Message requests and blocking (PeopleService.h).
+    [[nodiscard]] PeopleService& people() const { return *people_; }
     // The mode's channel (nullptr without an account in it).
     [[nodiscard]] ModeChannel* channel(storage::Mode mode) const { return channels_[mode]; }
 
@@ -138,6 +144,9 @@ signals:
     // A contact's identity key is not the one we knew (they registered again, reinstalled, or
     // someone is in between): their safety number changed. `address` as the contact is saved.
     void identityChanged(tandem::storage::Mode mode, const QString& address);
+    // A contact's profile, request state or block changed (or the contact went: removed).
+    void contactChanged(const tandem::storage::Contact& contact);
+    void contactRemoved(qint64 contactId);
     void idle();
     // A probe run: probes answered or lost so far, of `total`.
     void probeProgress(qint64 run, int done, int total);
@@ -149,6 +158,7 @@ signals:
 private:
     void checkThread() const;
     void checkIdle();
+    void connectPeople();
     void adopt(std::unique_ptr<ModeChannel> channel);
     // The checks every text passes before it is queued.
     std::optional<CoreError> refuseText(storage::Mode mode, const QString& address) const;
@@ -167,6 +177,8 @@ private:
     std::unique_ptr<LatencyProbes> probes_;
     std::unique_ptr<StickerService> stickers_;
     std::unique_ptr<AttachmentService> attachments_;
+    std::unique_ptr<ProfileService> profiles_;
+    std::unique_ptr<PeopleService> people_;
     bool autoRefreshStickers_ = true;
 };
 

@@ -100,6 +100,8 @@ public:
     virtual void afterOpened(const Opened& opened) { Q_UNUSED(opened); }
     // A new contact was saved (Signal: the relay is asked for their account id).
     virtual void contactAdded() {}
+    // The user blocked a contact of this mode (Signal: a new access key, docs/people.md).
+    virtual void blockedSomeone() {}
 
     // ---- latency probes
     // Our own account as a probe's addressee; nullopt when the channel cannot probe now (the

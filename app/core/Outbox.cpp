@@ -127,6 +127,11 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
                 }
                 TANDEM_TRY_ASSIGN(found, r.contacts.get(*conversation.contactId));
             }
+            if (!found->accepted) {
+                // Writing to someone who wrote first accepts their request (docs/people.md).
+                TANDEM_TRY(r.contacts.setAccepted(found->id, true));
+                found->accepted = true;
+            }
             const Contact& contact = *found;
             if (contact.blocked) {
                 return storeError(StoreErrorCode::InvalidArgument,

@@ -10,9 +10,10 @@ using namespace detail;
 
 namespace {
 
-#define CONTACT_COLUMNS                                                                  \
-    "id, mode, address, display_name, identity_key, verification, identity_changed_at, " \
-    "blocked, created_at, access_key, service_id"
+#define CONTACT_COLUMNS                                                                    \
+    "id, mode, address, display_name, identity_key, verification, identity_changed_at, "   \
+    "blocked, created_at, access_key, service_id, accepted, profile_record, profile_key, " \
+    "profile_wanted, profile_version, profile_name, profile_avatar IS NOT NULL"
 
 Contact readContact(const Statement& stmt) {
     Contact contact;
@@ -27,6 +28,13 @@ Contact readContact(const Statement& stmt) {
     contact.createdAt = stmt.int64(8);
     contact.accessKey = stmt.blob(9);
     contact.serviceId = stmt.text(10);
+    contact.accepted = stmt.int64(11) != 0;
+    contact.profileRecord = stmt.blob(12);
+    contact.profileKey = secretColumn(stmt, 13);
+    contact.profileWanted = stmt.int64(14);
+    contact.profileVersion = stmt.int64(15);
+    contact.profileName = stmt.text(16);
+    contact.hasAvatar = stmt.int64(17) != 0;
     return contact;
 }
 
@@ -38,7 +46,8 @@ StoreResult<void> checkName(const QString& name) {
 }  // namespace
 
 StoreResult<Contact> ContactRepository::add(Mode mode, const QString& address,
-                                            const QString& displayName, std::int64_t now) {
+                                            const QString& displayName, std::int64_t now,
+                                            bool accepted) {
     if (address.isEmpty()) {
         return storeError(StoreErrorCode::InvalidArgument, QStringLiteral("The address is empty."));
     }
@@ -47,8 +56,8 @@ StoreResult<Contact> ContactRepository::add(Mode mode, const QString& address,
     TANDEM_TRY(checkName(displayName));
     TANDEM_TRY_ASSIGN(Statement * insert,
                       db_.prepare("INSERT OR IGNORE INTO contacts (mode, address, display_name, "
-                                  "created_at) VALUES (?, ?, ?, ?)"));
-    insert->bindAll(fromEnum(mode), address, displayName, now);
+                                  "created_at, accepted) VALUES (?, ?, ?, ?, ?)"));
+    insert->bindAll(fromEnum(mode), address, displayName, now, std::int64_t{accepted ? 1 : 0});
     TANDEM_TRY(insert->run());
     TANDEM_TRY_ASSIGN(auto found, find(mode, address));
     if (!found) {
@@ -136,6 +145,88 @@ StoreResult<void> ContactRepository::setBlocked(std::int64_t id, bool blocked) {
     return runExpectingRow(db_, *stmt, "contact", id);
 }
 
+StoreResult<void> ContactRepository::setAccepted(std::int64_t id, bool accepted) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("UPDATE contacts SET accepted = ? WHERE id = ?"));
+    stmt->bindAll(std::int64_t{accepted ? 1 : 0}, id);
+    return runExpectingRow(db_, *stmt, "contact", id);
+}
+
+StoreResult<std::vector<Contact>> ContactRepository::blocked() {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT " CONTACT_COLUMNS " FROM contacts WHERE blocked = 1 "
+                                  "ORDER BY mode, display_name COLLATE NOCASE, address"));
+    return collectRows(*stmt, readContact);
+}
+
+StoreResult<bool> ContactRepository::announceProfile(std::int64_t id, const QByteArray& record,
+                                                     std::span<const std::uint8_t> key,
+                                                     std::int64_t version) {
+    if (record.size() != limits::kProfileRecordNameBytes ||
+        key.size() != static_cast<std::size_t>(limits::kProfileKeyBytes) || version <= 0) {
+        return storeError(StoreErrorCode::InvalidArgument,
+                          QStringLiteral("A profile reference needs a 16-byte record name, a "
+                                         "32-byte key and a version."));
+    }
+    TANDEM_TRY_ASSIGN(const Contact contact, get(id));
+    const bool sameRecord = contact.profileRecord == record && contact.profileKey &&
+                            contact.profileKey->size() == key.size() &&
+                            sodium_memcmp(contact.profileKey->data(), key.data(), key.size()) == 0;
+    if (sameRecord && version <= contact.profileWanted) {
+        return false;
+    }
+    // Another record (they rotated it) starts over: what we fetched was of the old one.
+    TANDEM_TRY_ASSIGN(
+        Statement * stmt,
+        db_.prepare(sameRecord ? "UPDATE contacts SET profile_wanted = ? WHERE id = ?"
+                               : "UPDATE contacts SET profile_wanted = ?, profile_record = ?, "
+                                 "profile_key = ?, profile_version = 0 WHERE id = ?"));
+    if (sameRecord) {
+        stmt->bindAll(version, id);
+    } else {
+        stmt->bindAll(version, record, key, id);
+    }
+    TANDEM_TRY(stmt->run());
+    return true;
+}
+
+StoreResult<std::vector<Contact>> ContactRepository::profilesWanted() {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT " CONTACT_COLUMNS " FROM contacts "
+                                  "WHERE profile_wanted > profile_version AND blocked = 0"));
+    return collectRows(*stmt, readContact);
+}
+
+StoreResult<bool> ContactRepository::setProfile(std::int64_t id, const QByteArray& record,
+                                                std::int64_t version, const QString& name,
+                                                const QByteArray& avatar) {
+    TANDEM_TRY(checkLimit(name.size() <= limits::kMaxDisplayNameChars, "profile name",
+                          limits::kMaxDisplayNameChars));
+    TANDEM_TRY(checkLimit(avatar.size() <= limits::kMaxProfileAvatarBytes, "avatar",
+                          limits::kMaxProfileAvatarBytes));
+    // Only for the record it was fetched from, and never back to an older version.
+    TANDEM_TRY_ASSIGN(
+        Statement * stmt,
+        db_.prepare("UPDATE contacts SET profile_version = ?1, profile_name = ?2, "
+                    "profile_avatar = ?3, profile_wanted = max(profile_wanted, ?1) "
+                    "WHERE id = ?4 AND profile_record = ?5 AND profile_version < ?1"));
+    stmt->bind(1, version);
+    stmt->bind(2, name);
+    avatar.isEmpty() ? stmt->bindNull(3) : stmt->bind(3, bytes(avatar));
+    stmt->bind(4, id);
+    stmt->bind(5, bytes(record));
+    TANDEM_TRY(stmt->run());
+    return db_.changes() > 0;
+}
+
+StoreResult<QByteArray> ContactRepository::avatar(std::int64_t id) {
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("SELECT profile_avatar FROM contacts WHERE id = ?"));
+    stmt->bind(1, id);
+    return requiredRow(
+        *stmt, [](const Statement& row) { return row.blob(0); }, "contact", id);
+}
+
 StoreResult<void> ContactRepository::setAccessKey(std::int64_t id, const QByteArray& accessKey) {
     TANDEM_TRY(checkLimit(accessKey.size() <= 64, "access key", 64));
     TANDEM_TRY_ASSIGN(Statement * stmt,
@@ -205,6 +296,13 @@ StoreResult<Contact> ContactRepository::mergeInto(std::int64_t from, std::int64_
     }
     if (target.identityKey.isEmpty() && !source.identityKey.isEmpty()) {
         TANDEM_TRY(saveIdentityKey(into, source.identityKey, now));
+    }
+    if (source.accepted && !target.accepted) {  // one person: accepted under either name
+        TANDEM_TRY(setAccepted(into, true));
+    }
+    if (target.profileRecord.isEmpty() && !source.profileRecord.isEmpty() && source.profileKey) {
+        TANDEM_TRY(announceProfile(into, source.profileRecord, source.profileKey->span(),
+                                   std::max<std::int64_t>(source.profileWanted, 1)));
     }
     TANDEM_TRY(remove(from));
     if (!source.serviceId.isEmpty() && target.serviceId.isEmpty()) {

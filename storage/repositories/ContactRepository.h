@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "storage/StoreError.h"
@@ -16,9 +17,10 @@ class ContactRepository {
 public:
     explicit ContactRepository(Database& db) : db_(db) {}
 
-    // Returns the existing contact for (mode, address), or creates it.
+    // Returns the existing contact for (mode, address) as it is, or creates it: `accepted`
+    // false for someone who wrote first (a message request, docs/people.md).
     StoreResult<Contact> add(Mode mode, const QString& address, const QString& displayName,
-                             std::int64_t now);
+                             std::int64_t now, bool accepted = true);
     StoreResult<std::optional<Contact>> find(Mode mode, const QString& address);
     StoreResult<Contact> get(std::int64_t id);
     StoreResult<std::vector<Contact>> list(Mode mode);
@@ -30,7 +32,25 @@ public:
     // Verified needs a known identity key.
     StoreResult<void> setVerification(std::int64_t id, Verification verification);
     StoreResult<void> setBlocked(std::int64_t id, bool blocked);
+    StoreResult<void> setAccepted(std::int64_t id, bool accepted);
+    // Every blocked contact, by mode and name.
+    StoreResult<std::vector<Contact>> blocked();
     StoreResult<void> setAccessKey(std::int64_t id, const QByteArray& accessKey);
+
+    // Profiles (docs/people.md). A contact's message said where their profile record is and
+    // which version they published: true if that is news (another record, or a newer version),
+    // and the profile is then wanted until setProfile() stores it.
+    StoreResult<bool> announceProfile(std::int64_t id, const QByteArray& record,
+                                      std::span<const std::uint8_t> key, std::int64_t version);
+    // Unblocked contacts whose announced profile is newer than the one fetched.
+    StoreResult<std::vector<Contact>> profilesWanted();
+    // Stores a profile fetched from `record` at `version` (false, nothing changed, if the
+    // contact has moved to another record or holds that version or a newer one already).
+    // `avatar`: a checked image, at most limits::kMaxProfileAvatarBytes; empty for none.
+    StoreResult<bool> setProfile(std::int64_t id, const QByteArray& record, std::int64_t version,
+                                 const QString& name, const QByteArray& avatar);
+    // The contact's avatar as fetched (empty if none).
+    StoreResult<QByteArray> avatar(std::int64_t id);
     // Records the contact's service id. False (and nothing changed) if another contact of the
     // mode holds it already: the two stay apart rather than merge conversations silently.
     StoreResult<bool> setServiceId(std::int64_t id, const QString& serviceId);

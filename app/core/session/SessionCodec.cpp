@@ -5,6 +5,7 @@
 #include <tandem/common/Redact.h>
 
 #include "app/core/Disappearing.h"
+#include "app/core/people/OwnProfile.h"
 #include "crypto/QtBytes.h"
 #include "crypto/session/SessionMessage.h"
 #include "proto/ContentCodec.h"
@@ -73,7 +74,18 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
         out.problem = QStringLiteral("its disappearing timer ran out before it could be sent");
         return out;
     }
-    const auto sealed = encryptSessionMessage(view(content), me.keys->ed25519, *recipientKey);
+    // What goes to someone the user accepted carries our profile reference (docs/people.md).
+    QByteArray plain = content;
+    if (people::sharesWith(contact)) {
+        proto::Content decoded;
+        if (decoded.ParseFromArray(content.constData(), static_cast<int>(content.size()))) {
+            TANDEM_TRY_ASSIGN(const bool attached, people::attachProfile(r, contact, decoded));
+            if (attached) {
+                plain = proto::encodeContent(decoded);
+            }
+        }
+    }
+    const auto sealed = encryptSessionMessage(view(plain), me.keys->ed25519, *recipientKey);
     if (!sealed) {
         out.problem = sealed.error().message;
         return out;
@@ -115,9 +127,9 @@ StoreResult<Opened> open(Repositories& r, const Identity& me, const QByteArray& 
         probe.fromSelf = opened->senderSessionId == me.sessionId;
         probe.replyTo = opened->senderSessionId;
         TANDEM_TRY_ASSIGN(const auto known, findContact(r, Mode::Session, opened->senderSessionId));
-        probe.fromContact =
-            known.has_value() && !known->blocked;  // nothing is created for a stranger
-        out.outcome = Opened::Outcome::Probe;      // never stored (docs/latency.md)
+        // Nothing is created for a stranger, and only people the user accepted get answers.
+        probe.fromContact = known.has_value() && !known->blocked && known->accepted;
+        out.outcome = Opened::Outcome::Probe;  // never stored (docs/latency.md)
         out.probe = std::move(probe);
         return out;
     }
@@ -142,7 +154,8 @@ StoreResult<Opened> open(Repositories& r, const Identity& me, const QByteArray& 
         return out;
     }
     TANDEM_TRY_ASSIGN(const Contact contact,
-                      contactForAddress(r, Mode::Session, opened->senderSessionId, now));
+                      contactForAddress(r, Mode::Session, opened->senderSessionId, now,
+                                        /*accepted=*/false));
     out.from = contact.address;
     // A Session ID is its key: it cannot change, but the first one seen is recorded so the
     // contact's details show it like a Signal contact's.

@@ -2,6 +2,7 @@
 
 #include "app/core/ContentHandler.h"
 #include "app/core/CoreLog.h"
+#include "app/core/people/OwnProfile.h"
 #include "crypto/QtBytes.h"
 #include "crypto/signal/Ratchet.h"
 #include "crypto/signal/SealedSender.h"
@@ -123,7 +124,8 @@ StoreResult<Contact> senderContact(Repositories& r, const SenderCertificate& cer
     }
     if (numberShown) {  // now shared: the number's contact takes over any id-only one
         TANDEM_TRY_ASSIGN(const Contact byNumber,
-                          r.contacts.add(Mode::Signal, certificate.sender, QString(), now));
+                          r.contacts.add(Mode::Signal, certificate.sender, QString(), now,
+                                         /*accepted=*/false));
         return learnServiceId(r, byNumber, aci, now);
     }
     if (!known) {
@@ -137,7 +139,9 @@ StoreResult<Contact> senderContact(Repositories& r, const SenderCertificate& cer
             return learnServiceId(r, *byKey, aci, now);
         }
     }
-    TANDEM_TRY_ASSIGN(Contact contact, r.contacts.add(Mode::Signal, aci, QString(), now));
+    // Someone new wrote first: a message request until the user accepts them.
+    TANDEM_TRY_ASSIGN(Contact contact,
+                      r.contacts.add(Mode::Signal, aci, QString(), now, /*accepted=*/false));
     return learnServiceId(r, contact, aci, now);
 }
 
@@ -249,13 +253,18 @@ StoreResult<Sealed> seal(Repositories& r, const Identity& me, const Contact& con
         return out;
     }
     RatchetSession* session = &record.states.front();
-    // Every message carries our access key, so the contact can answer (and send receipts).
+    // What goes to someone the user accepted carries our access key, so they can answer
+    // sealed (and send receipts), and our profile reference (docs/people.md). A stranger gets
+    // neither: they answer as an identified sender until we accept them.
     proto::Content withKey;
     if (!withKey.ParseFromArray(content.constData(), static_cast<int>(content.size()))) {
         out.problem = QStringLiteral("the queued content is damaged");
         return out;
     }
-    withKey.set_sender_access_key(me.accessKey.toStdString());
+    if (people::sharesWith(contact)) {
+        withKey.set_sender_access_key(me.accessKey.toStdString());
+        TANDEM_TRY(people::attachProfile(r, contact, withKey));
+    }
     const QByteArray plain = proto::encodeContent(withKey);
     auto message = session->encrypt(view(plain));
     if (!message) {
@@ -427,7 +436,7 @@ StoreResult<Opened> openUnguarded(Repositories& r, const Identity& me,
                                          Mode::Signal, qbytes(certificate.identityKey)));
         }
         probe.fromContact =
-            known && !known->blocked &&
+            known && !known->blocked && known->accepted &&
             (known->identityKey.isEmpty() || known->identityKey == qbytes(certificate.identityKey));
         probe.replyTo = relay::aciAddress(qbytes(certificate.senderAci));
         probe.accessKey = QByteArray::fromStdString(content->sender_access_key());

@@ -1,0 +1,146 @@
+#include "app/core/people/PeopleService.h"
+
+#include <QDateTime>
+
+#include "app/core/ContentHandler.h"
+
+namespace tandem::core {
+
+using namespace tandem::storage;
+
+namespace {
+
+std::int64_t nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+template <class T>
+CoreResult<T> toCore(StoreResult<T> r) {
+    if (!r) {
+        return unexpected(fromStore(r.error()));
+    }
+    return std::move(r).value();
+}
+
+CoreResult<void> toCore(StoreResult<void> r) {
+    if (!r) {
+        return unexpected(fromStore(r.error()));
+    }
+    return {};
+}
+
+}  // namespace
+
+PeopleService::PeopleService(Store& store, QObject* parent) : QObject(parent), store_(store) {}
+
+QFuture<CoreResult<std::optional<Contact>>> PeopleService::find(Mode mode, const QString& address) {
+    return store_.read(
+        [mode, address](Repositories& r) { return findContact(r, mode, address); }, this,
+        [](StoreResult<std::optional<Contact>> found) { return toCore(std::move(found)); });
+}
+
+QFuture<CoreResult<Contact>> PeopleService::accept(std::int64_t contactId) {
+    struct Accepted {
+        Contact contact;
+        bool told = false;
+    };
+    return store_.write(
+        [contactId](Repositories& r) -> StoreResult<Accepted> {
+            Accepted out;
+            TANDEM_TRY_ASSIGN(out.contact, r.contacts.get(contactId));
+            if (out.contact.blocked) {
+                return storeError(StoreErrorCode::InvalidArgument,
+                                  QStringLiteral("Unblock them first."));
+            }
+            if (!out.contact.accepted) {
+                TANDEM_TRY(r.contacts.setAccepted(contactId, true));
+                out.contact.accepted = true;
+                // Our profile goes to them now (attached when it is sealed).
+                const std::int64_t now = nowMs();
+                TANDEM_TRY_ASSIGN(const Conversation conversation,
+                                  r.conversations.forContact(contactId, now));
+                TANDEM_TRY(enqueueContent(r, conversation.id, std::nullopt, OutboxKind::Control,
+                                          profileUpdateContent(now), now));
+                out.told = true;
+            }
+            return out;
+        },
+        this,
+        [this](StoreResult<Accepted> accepted) -> CoreResult<Contact> {
+            if (!accepted) {
+                return unexpected(fromStore(accepted.error()));
+            }
+            if (accepted->told) {
+                emit contactChanged(accepted->contact);
+                emit queued();
+            }
+            return accepted->contact;
+        });
+}
+
+QFuture<CoreResult<void>> PeopleService::remove(std::int64_t contactId) {
+    return store_.write(
+        [contactId](Repositories& r) -> StoreResult<void> {
+            TANDEM_TRY_ASSIGN(const Contact c, r.contacts.get(contactId));
+            TANDEM_TRY(r.sessions.removeAll(c.mode, c.address));
+            TANDEM_TRY(r.contacts.remove(contactId));  // its conversation and messages too
+            return {};
+        },
+        this,
+        [this, contactId](StoreResult<void> removed) -> CoreResult<void> {
+            if (removed) {
+                emit contactRemoved(contactId);
+            }
+            return toCore(std::move(removed));
+        });
+}
+
+QFuture<CoreResult<Contact>> PeopleService::block(std::int64_t contactId) {
+    return store_.write(
+        [contactId](Repositories& r) -> StoreResult<Contact> {
+            TANDEM_TRY_ASSIGN(Contact c, r.contacts.get(contactId));
+            TANDEM_TRY(r.contacts.setBlocked(contactId, true));
+            c.blocked = true;
+            if (!c.accepted) {
+                // A blocked request vanishes: what they wrote goes with it.
+                TANDEM_TRY_ASSIGN(const Conversation conversation,
+                                  r.conversations.forContact(contactId, nowMs()));
+                TANDEM_TRY(r.conversations.remove(conversation.id));
+            }
+            return c;
+        },
+        this,
+        [this](StoreResult<Contact> blocked) -> CoreResult<Contact> {
+            if (!blocked) {
+                return unexpected(fromStore(blocked.error()));
+            }
+            emit contactChanged(*blocked);
+            emit blockedSomeone(blocked->mode);
+            return std::move(blocked).value();
+        });
+}
+
+QFuture<CoreResult<Contact>> PeopleService::unblock(std::int64_t contactId) {
+    return store_.write(
+        [contactId](Repositories& r) -> StoreResult<Contact> {
+            TANDEM_TRY(r.contacts.setBlocked(contactId, false));
+            return r.contacts.get(contactId);
+        },
+        this,
+        [this](StoreResult<Contact> unblocked) -> CoreResult<Contact> {
+            if (!unblocked) {
+                return unexpected(fromStore(unblocked.error()));
+            }
+            emit contactChanged(*unblocked);
+            emit unblockedSomeone();
+            return std::move(unblocked).value();
+        });
+}
+
+QFuture<CoreResult<std::vector<Contact>>> PeopleService::blocked() {
+    return store_.read(
+        [](Repositories& r) { return r.contacts.blocked(); }, this,
+        [](StoreResult<std::vector<Contact>> list) { return toCore(std::move(list)); });
+}
+
+}  // namespace tandem::core
