@@ -53,7 +53,7 @@ StoreResult<std::optional<crypto::signal::SafetyNumber>> safetyNumberWith(Reposi
 StoreResult<ContactSafety> contactSafety(Repositories& r, const Contact& contact) {
     ContactSafety out;
     out.contact = contact;
-    out.title = contact.displayName.isEmpty() ? contact.address : contact.displayName;
+    out.title = contact.shownName().isEmpty() ? contact.address : contact.shownName();
     TANDEM_TRY_ASSIGN(out.number, safetyNumberWith(r, contact));
     return out;
 }

@@ -20,7 +20,7 @@ storage::StoreResult<std::optional<crypto::signal::SafetyNumber>> safetyNumberWi
 // then changed ("unverified": messages to them wait until the change is accepted).
 struct ContactSafety {
     storage::Contact contact;
-    QString title;  // the name given to them, else their address
+    QString title;  // the name given to them, else their profile's, else their address
     std::optional<crypto::signal::SafetyNumber> number;
     [[nodiscard]] bool identityChanged() const { return contact.identityChangedAt.has_value(); }
 };

@@ -182,6 +182,7 @@ Page {
             address: shell.openConversation.address
             noteToSelf: shell.openConversation.noteToSelf
             onStickerLinkFound: function(link) { installDialog.show(link) }
+            onConversationGone: shell.open(0, "", "", false)
             onSent: function(address) {
                 if (shell.openConversation.id === -1) shell.pendingOpen = address
             }

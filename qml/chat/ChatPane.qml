@@ -23,6 +23,8 @@ Pane {
     property string address
     property bool noteToSelf: false
     signal sent(string address)
+    // The conversation is gone (deleted, or a request blocked): the shell shows none.
+    signal conversationGone()
     // The composer holds a sticker pack link and nothing else: the shell offers to install it.
     signal stickerLinkFound(string link)
     padding: 0
@@ -43,6 +45,16 @@ Pane {
         id: card
         feed: pane.core.feed
         conversationId: pane.conversationId > 0 && !pane.noteToSelf ? pane.conversationId : 0
+    }
+    // Accept, delete, block (RequestBar); a deleted conversation or a blocked request is gone.
+    PeopleActions {
+        id: people
+        core: pane.core
+        onDone: function(action, contactId) {
+            if (action === "removed" || (action === "blocked" && wasRequest)) pane.conversationGone()
+        }
+        onFailed: function(message) { timerError.text = message; timerError.open() }
+        property bool wasRequest: card.request
     }
 
     // What is shown in the active window has been read: its unread count clears and the
@@ -197,13 +209,16 @@ Pane {
                     name: pane.title
                     key: pane.address
                     noteToSelf: pane.noteToSelf
+                    source: card.avatar
                     size: 32
                     TapHandler { onTapped: pane.openDetails() }
                 }
                 Label {
                     objectName: "chatTitle"
                     textFormat: Text.PlainText
-                    text: pane.title
+                    // A contact's profile name arrives after the list was read: the card's.
+                    text: card.loaded && card.title.length > 0 && card.title !== card.address
+                          ? card.title : pane.title
                     font.bold: true
                     font.pixelSize: 15
                     elide: Text.ElideRight
@@ -319,10 +334,16 @@ Pane {
                 onAttachmentRequested: function(action, messageId, attachment) { pane.onAttachment(action, messageId, attachment) }
             }
         }
+        RequestBar {
+            Layout.fillWidth: true
+            card: card
+            people: people
+        }
         Composer {
             id: composer
             objectName: "composerPane"
             Layout.fillWidth: true
+            visible: !(card.loaded && (card.request || card.blocked))
             accent: pane.accent
             feed: pane.core.feed
             stickersAllowed: !pane.noteToSelf

@@ -18,6 +18,7 @@ void ContactCard::setFeed(StoreFeed* feed) {
                 }
             });
             connect(&f, &StoreFeed::readyChanged, this, &ContactCard::reload);
+            connect(&f, &StoreFeed::peopleChanged, this, &ContactCard::reload);
         })) {
         return;
     }

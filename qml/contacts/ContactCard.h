@@ -33,6 +33,11 @@ class ContactCard : public QObject {
     // "default", "verified", or "unverified" (verified, then their key changed).
     Q_PROPERTY(QString verification READ verification NOTIFY detailsChanged)
     Q_PROPERTY(bool identityChanged READ identityChanged NOTIFY detailsChanged)
+    // A message request (docs/people.md): the chat offers Accept, Delete and Block.
+    Q_PROPERTY(bool request READ request NOTIFY detailsChanged)
+    Q_PROPERTY(bool blocked READ blocked NOTIFY detailsChanged)
+    // Their profile picture, round (a data: URL), or "".
+    Q_PROPERTY(QString avatar READ avatar NOTIFY detailsChanged)
 
 public:
     explicit ContactCard(QObject* parent = nullptr) : QObject(parent) {}
@@ -50,6 +55,9 @@ public:
     [[nodiscard]] QString qr() const { return qr_; }
     [[nodiscard]] QString verification() const { return details_.verification; }
     [[nodiscard]] bool identityChanged() const { return details_.identityChanged; }
+    [[nodiscard]] bool request() const { return details_.request; }
+    [[nodiscard]] bool blocked() const { return details_.blocked; }
+    [[nodiscard]] QString avatar() const { return details_.avatar; }
 
     // Reads the details again.
     Q_INVOKABLE void reload();

@@ -4,6 +4,7 @@
 #include <qrencode.h>
 
 #include "app/core/SafetyNumbers.h"
+#include "qml/core/AvatarPicture.h"
 
 namespace tandem::gui {
 
@@ -46,6 +47,12 @@ StoreResult<ContactDetails> loadContactDetails(Repositories& r, qint64 conversat
     out.title = safety->title;
     out.verification = core::verificationName(safety->contact.verification);
     out.identityChanged = safety->identityChanged();
+    out.request = !safety->contact.accepted;
+    out.blocked = safety->contact.blocked;
+    if (safety->contact.hasAvatar) {
+        TANDEM_TRY_ASSIGN(const QByteArray jpeg, r.contacts.avatar(safety->contact.id));
+        out.avatar = roundAvatarUrl(jpeg, 160);
+    }
     if (safety->number) {
         out.safetyNumber = safety->number->grouped();
         out.qr = qrImage(QByteArray(reinterpret_cast<const char*>(safety->number->scannable.data()),

@@ -20,6 +20,9 @@ struct ContactDetails {
     QImage qr;             // the scannable form
     QString verification;  // "default", "verified", "unverified" (verified, then it changed)
     bool identityChanged = false;
+    bool request = false;  // a message request, not accepted yet (docs/people.md)
+    bool blocked = false;
+    QString avatar;  // their profile picture, round (a data: URL), or ""
 };
 
 storage::StoreResult<ContactDetails> loadContactDetails(storage::Repositories& r,

@@ -77,6 +77,24 @@ ColumnLayout {
         font.pixelSize: 12
     }
 
+    // Message requests (docs/people.md) wait apart: a row that opens them, and a header back.
+    ItemDelegate {
+        objectName: "requestsEntry"
+        Layout.fillWidth: true
+        visible: conversationModel.requestCount > 0 || conversationModel.showRequests
+        padding: 10
+        text: conversationModel.showRequests
+              ? qsTr("‹ Back to conversations")
+              : qsTr("Message requests (%1)").arg(conversationModel.requestCount)
+        font.bold: !conversationModel.showRequests
+        Accessible.name: text
+        onClicked: conversationModel.showRequests = !conversationModel.showRequests
+        background: Rectangle {
+            color: parent.hovered ? Theme.selection : "transparent"
+            Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.separator }
+        }
+    }
+
     ListView {
         id: conversations
         objectName: "conversationList"
@@ -116,7 +134,9 @@ ColumnLayout {
             wrapMode: Text.WordWrap
             horizontalAlignment: Text.AlignHCenter
             color: Theme.muted
-            text: qsTr("No conversations yet. Start one above, or write yourself a note.")
+            text: conversationModel.showRequests
+                  ? qsTr("No message requests.")
+                  : qsTr("No conversations yet. Start one above, or write yourself a note.")
         }
     }
 }

@@ -7,6 +7,7 @@
 #include <tandem/common/Redact.h>
 
 #include "app/core/Disappearing.h"
+#include "qml/core/AvatarPicture.h"
 #include "qml/core/TimeText.h"
 
 namespace tandem::gui {
@@ -31,10 +32,20 @@ void ConversationListModel::setFeed(StoreFeed* feed) {
             connect(&f, &StoreFeed::conversationChanged, this, &ConversationListModel::reload);
             connect(&f, &StoreFeed::modeChanged, this, &ConversationListModel::reload);
             connect(&f, &StoreFeed::readyChanged, this, &ConversationListModel::reload);
+            connect(&f, &StoreFeed::peopleChanged, this, &ConversationListModel::reload);
         })) {
         return;
     }
     emit feedChanged();
+    reload();
+}
+
+void ConversationListModel::setShowRequests(bool show) {
+    if (show == showRequests_) {
+        return;
+    }
+    showRequests_ = show;
+    emit showRequestsChanged();
     reload();
 }
 
@@ -54,24 +65,68 @@ void ConversationListModel::read() {
     }
     reading_ = true;
     const Mode mode = feed_->mode();
+    const bool requests = showRequests_;
+    // Avatars are made round once per profile version (off this thread).
+    std::map<qint64, qint64> cached;
+    for (const auto& [id, made] : avatars_) {
+        cached.emplace(id, made.first);
+    }
+    struct Read {
+        std::vector<ConversationSummary> list;
+        std::map<qint64, std::pair<qint64, QString>> avatars;  // made in this read
+    };
     feed_->store().read(
-        [mode](Repositories& r) { return r.conversations.list(mode); }, this,
-        [this, mode](StoreResult<std::vector<ConversationSummary>> list) {
+        [mode, cached](Repositories& r) -> StoreResult<Read> {
+            Read out;
+            TANDEM_TRY_ASSIGN(out.list, r.conversations.list(mode));
+            for (const ConversationSummary& s : out.list) {
+                if (!s.contact || !s.contact->hasAvatar || s.contact->blocked) {
+                    continue;
+                }
+                const auto known = cached.find(s.contact->id);
+                if (known != cached.end() && known->second == s.contact->profileVersion) {
+                    continue;
+                }
+                TANDEM_TRY_ASSIGN(const QByteArray jpeg, r.contacts.avatar(s.contact->id));
+                out.avatars[s.contact->id] = {s.contact->profileVersion, roundAvatarUrl(jpeg)};
+            }
+            return out;
+        },
+        this,
+        [this, mode, requests](StoreResult<Read> got) {
             reading_ = false;
-            if (list) {
+            if (got) {
+                for (auto& [id, made] : got->avatars) {
+                    avatars_[id] = std::move(made);
+                }
+                const std::vector<ConversationSummary>& list = got->list;
                 std::vector<Row> rows;
-                rows.reserve(list->size());
-                for (const ConversationSummary& s : *list) {
+                rows.reserve(list.size());
+                int waiting = 0;
+                for (const ConversationSummary& s : list) {
+                    if (s.contact && s.contact->blocked) {
+                        continue;  // listed in Settings, not here
+                    }
+                    const bool request = s.contact && !s.contact->accepted;
+                    waiting += request ? 1 : 0;
+                    if (request != requests) {
+                        continue;
+                    }
                     Row row;
                     row.id = s.conversation.id;
+                    row.request = request;
                     row.noteToSelf = s.conversation.kind == ConversationKind::NoteToSelf;
                     if (s.contact) {
+                        const QString name = s.contact->shownName();
+                        row.contactId = s.contact->id;
                         row.address = s.contact->address;
-                        row.title = s.contact->displayName.isEmpty() ? redact(s.contact->address)
-                                                                     : s.contact->displayName;
-                        if (s.contact->displayName.isEmpty() &&
-                            s.contact->address.startsWith(u'+')) {
+                        row.title = name.isEmpty() ? redact(s.contact->address) : name;
+                        if (name.isEmpty() && s.contact->address.startsWith(u'+')) {
                             row.title = s.contact->address;  // a number is shown in full
+                        }
+                        if (s.contact->hasAvatar) {
+                            const auto made = avatars_.find(s.contact->id);
+                            row.avatar = made != avatars_.end() ? made->second.second : QString();
                         }
                     } else {
                         row.title = tr("Note to Self");
@@ -97,8 +152,13 @@ void ConversationListModel::read() {
                     row.unread = static_cast<int>(s.unread);
                     rows.push_back(std::move(row));
                 }
-                apply(std::move(rows), mode != shownMode_);
+                apply(std::move(rows), mode != shownMode_ || requests != shownRequests_);
                 shownMode_ = mode;
+                shownRequests_ = requests;
+                if (waiting != requestCount_) {
+                    requestCount_ = waiting;
+                    emit requestCountChanged();
+                }
                 emit loaded();
             }
             if (std::exchange(again_, false)) {
@@ -195,6 +255,12 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
                                     : QString();
         case TimerRole:
             return row.timer;
+        case RequestRole:
+            return row.request;
+        case ContactIdRole:
+            return row.contactId;
+        case AvatarRole:
+            return row.avatar;
         default:
             return {};
     }
@@ -211,7 +277,10 @@ QHash<int, QByteArray> ConversationListModel::roleNames() const {
             {NoteToSelfRole, "noteToSelf"},
             {LastOutgoingRole, "lastOutgoing"},
             {LastStatusRole, "lastStatus"},
-            {TimerRole, "timer"}};
+            {TimerRole, "timer"},
+            {RequestRole, "request"},
+            {ContactIdRole, "contactId"},
+            {AvatarRole, "avatar"}};
 }
 
 int ConversationListModel::rowOf(qint64 conversationId) const {

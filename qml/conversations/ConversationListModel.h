@@ -4,6 +4,7 @@
 // several changes in a burst are read once.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -21,6 +22,11 @@ class ConversationListModel : public QAbstractListModel {
     QML_ELEMENT
     Q_PROPERTY(tandem::gui::StoreFeed* feed READ feed WRITE setFeed NOTIFY feedChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
+    // Message requests (docs/people.md) are listed apart: false, the conversations without
+    // them; true, the requests alone. Blocked people's conversations are in neither.
+    Q_PROPERTY(bool showRequests READ showRequests WRITE setShowRequests NOTIFY showRequestsChanged)
+    // How many requests wait (in either view).
+    Q_PROPERTY(int requestCount READ requestCount NOTIFY requestCountChanged)
 
 public:
     enum Role {
@@ -35,6 +41,9 @@ public:
         LastOutgoingRole,
         LastStatusRole,  // storage::statusName of the last outgoing message; "" for incoming
         TimerRole,       // the disappearing-message timer, short ("1h"); "" when off
+        RequestRole,     // a message request
+        ContactIdRole,   // 0 for Note to Self
+        AvatarRole,      // the contact's profile picture, round (a data: URL); "" for none
     };
 
     explicit ConversationListModel(QObject* parent = nullptr);
@@ -42,6 +51,9 @@ public:
     [[nodiscard]] StoreFeed* feed() const { return feed_; }
     void setFeed(StoreFeed* feed);
     [[nodiscard]] int count() const { return static_cast<int>(rows_.size()); }
+    [[nodiscard]] bool showRequests() const { return showRequests_; }
+    void setShowRequests(bool show);
+    [[nodiscard]] int requestCount() const { return requestCount_; }
 
     [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
     [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
@@ -60,6 +72,8 @@ public:
 signals:
     void feedChanged();
     void countChanged();
+    void showRequestsChanged();
+    void requestCountChanged();
     // A reload finished (tests and views wait on it).
     void loaded();
 
@@ -75,6 +89,9 @@ private:
         bool lastOutgoing = false;
         int lastStatus = 0;
         QString timer;
+        bool request = false;
+        qint64 contactId = 0;
+        QString avatar;
         bool operator==(const Row&) const = default;
     };
     void read();
@@ -86,6 +103,11 @@ private:
     bool reading_ = false;
     bool again_ = false;
     std::optional<storage::Mode> shownMode_;  // the mode rows_ belong to
+    bool showRequests_ = false;
+    bool shownRequests_ = false;  // the view rows_ belong to
+    int requestCount_ = 0;
+    // Round avatars made so far: contact id → (profile version, data: URL).
+    std::map<qint64, std::pair<qint64, QString>> avatars_;
 };
 
 }  // namespace tandem::gui

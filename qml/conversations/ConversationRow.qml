@@ -17,6 +17,7 @@ ItemDelegate {
     required property string lastStatus
     required property bool noteToSelf
     required property string timer  // the disappearing-message timer ("1h"), "" when off
+    required property string avatar  // their profile picture, round (a data: URL), or ""
     property bool current: false
     property color accent
     width: ListView.view ? ListView.view.width : implicitWidth
@@ -35,6 +36,7 @@ ItemDelegate {
             name: row.title
             key: row.address
             noteToSelf: row.noteToSelf
+            source: row.avatar
             size: 40
         }
         ColumnLayout {

@@ -298,6 +298,7 @@ void AppCore::opened() {
 void AppCore::wireCore() {
     connect(&core_, &CoreThread::conversationChanged, &feed_, &StoreFeed::conversationChanged);
     connect(&core_, &CoreThread::identityChanged, &feed_, &StoreFeed::identityChanged);
+    connect(&core_, &CoreThread::peopleChanged, &feed_, &StoreFeed::peopleChanged);
     connect(&core_, &CoreThread::latencySamplesChanged, &feed_, &StoreFeed::latencySamplesChanged);
     connect(&core_, &CoreThread::latencySampled, &feed_, &StoreFeed::latencySampled);
     connect(&core_, &CoreThread::stickerPacksChanged, &feed_, &StoreFeed::stickerPacksChanged);
@@ -317,20 +318,32 @@ void AppCore::wireCore() {
             });
     connect(&core_, &CoreThread::messageReceived, this,
             [this](qint64 id, const QString& from, const QString& body, bool disappearing) {
-                // Notified under the name the user gave the sender, if any.
+                // Notified under the sender's name (the user's for them, else their profile's);
+                // a message request shows neither its sender's name nor its text
+                // (docs/people.md).
+                struct Sender {
+                    QString name;
+                    bool request = false;
+                };
                 store_.read(
-                    [id](Repositories& r) -> StoreResult<QString> {
+                    [id](Repositories& r) -> StoreResult<Sender> {
                         TANDEM_TRY_ASSIGN(const Conversation c, r.conversations.get(id));
                         if (!c.contactId) {
-                            return QString();
+                            return Sender{};
                         }
                         TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*c.contactId));
-                        return contact.displayName;
+                        return Sender{contact.shownName(), !contact.accepted};
                     },
                     this,
-                    [this, id, from, body, disappearing](StoreResult<QString> name) {
-                        emit messageArrived(id, name && !name->isEmpty() ? *name : from, body,
-                                            disappearing);
+                    [this, id, from, body, disappearing](StoreResult<Sender> sender) {
+                        if (sender && sender->request) {
+                            emit messageArrived(id, tr("Message request"),
+                                                tr("Someone new wrote to you."), false);
+                            return;
+                        }
+                        emit messageArrived(id,
+                                            sender && !sender->name.isEmpty() ? sender->name : from,
+                                            body, disappearing);
                     });
             });
 }

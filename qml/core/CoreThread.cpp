@@ -83,6 +83,10 @@ void CoreThread::wire(core::Messenger* messenger) {
             [this, g](qint64 id, qint64 done, qint64 total) {
                 toHome(g, [this, id, done, total] { emit attachmentProgress(id, done, total); });
             });
+    connect(messenger, &core::Messenger::contactChanged, messenger,
+            [this, g](const Contact&) { toHome(g, [this] { emit peopleChanged(); }); });
+    connect(messenger, &core::Messenger::contactRemoved, messenger,
+            [this, g](qint64) { toHome(g, [this] { emit peopleChanged(); }); });
     connect(messenger, &core::Messenger::problem, messenger,
             [this, g](const QString& p) { toHome(g, [this, p] { emit problem(p); }); });
     // A message that could not be read is acknowledged (the network would bring it again and

@@ -66,6 +66,8 @@ signals:
     // Something to tell the user (a send refused, a message that could not be read).
     void problem(const QString& text);
     void identityChanged(const QString& address);
+    // Messenger::contactChanged / contactRemoved: profiles, requests, blocks.
+    void peopleChanged();
     void connectionChanged(storage::Mode mode, bool connected, const QString& detail,
                            const QStringList& path);
     void latencySamplesChanged();

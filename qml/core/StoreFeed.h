@@ -75,6 +75,8 @@ signals:
     // The contact at `address` has a new identity key: their safety number changed.
     void identityChanged(const QString& address);
     void contactEdited(qint64 contactId);
+    // A contact's profile, request state or block changed, or a contact went (the core).
+    void peopleChanged();
     void outboxChanged();
     // Messages whose disappearing timer ran out are gone from the store (ExpiryScheduler).
     void messagesExpired(const QList<qint64>& messageIds);

@@ -1,7 +1,9 @@
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import Tandem.Core
+import Tandem.Contacts
 import Tandem.Ui
 import Tandem.Settings
 
@@ -74,6 +76,76 @@ Page {
             x: (scroll.availableWidth - width) / 2
             spacing: 6
 
+            PeopleActions {
+                id: people
+                core: page.core
+                onFailed: function(message) { peopleProblem.text = message }
+                onDone: function(action) { peopleProblem.text = "" }
+            }
+            Heading { text: qsTr("Your profile") }
+            RowLayout {
+                spacing: 12
+                Avatar {
+                    objectName: "ownAvatar"
+                    name: people.profileName.length > 0 ? people.profileName : "?"
+                    key: page.core.profileDir
+                    source: people.profileAvatar
+                    size: 64
+                }
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    RowLayout {
+                        TextField {
+                            id: profileName
+                            objectName: "profileNameField"
+                            Layout.fillWidth: true
+                            placeholderText: qsTr("Your name")
+                            text: people.profileName
+                            maximumLength: 64
+                            Accessible.name: qsTr("Your name")
+                            onAccepted: people.setProfileName(text)
+                        }
+                        Button {
+                            objectName: "saveProfileNameButton"
+                            text: qsTr("Save")
+                            enabled: profileName.text !== people.profileName
+                            onClicked: people.setProfileName(profileName.text)
+                        }
+                    }
+                    RowLayout {
+                        Button {
+                            objectName: "choosePictureButton"
+                            text: qsTr("Choose picture…")
+                            onClicked: pictureChooser.open()
+                        }
+                        Button {
+                            text: qsTr("Remove picture")
+                            visible: people.profileAvatar.length > 0
+                            onClicked: people.removeAvatar()
+                        }
+                    }
+                }
+            }
+            FileChooser {
+                id: pictureChooser
+                title: qsTr("Choose a picture")
+                nameFilters: [qsTr("Pictures (*.png *.jpg *.jpeg *.webp *.gif *.bmp)")]
+                onAccepted: people.setAvatar(selectedFile)
+            }
+            Explanation {
+                text: qsTr("Shown to the people you accept, in both modes, encrypted; never to "
+                           + "someone whose message request you have not accepted.")
+            }
+            Label {
+                id: peopleProblem
+                objectName: "peopleProblem"
+                textFormat: Text.PlainText
+                visible: text.length > 0
+                color: Theme.danger
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
+
             Heading { text: qsTr("Notifications") }
             Switch {
                 id: previews
@@ -123,6 +195,32 @@ Page {
             }
             Explanation {
                 text: qsTr("A new chat starts with this timer; each chat's own menu changes it.")
+            }
+
+            Heading { text: qsTr("Blocked") }
+            Explanation {
+                text: people.blocked.length === 0
+                      ? qsTr("Nobody is blocked. Block someone from their chat.")
+                      : qsTr("Their messages are dropped, and they are not told.")
+            }
+            Repeater {
+                model: people.blocked
+                delegate: RowLayout {
+                    required property var modelData
+                    Layout.fillWidth: true
+                    Avatar { name: modelData.title; key: modelData.address; size: 28 }
+                    Label {
+                        textFormat: Text.PlainText
+                        text: modelData.title + " · " + modelData.mode
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                    }
+                    Button {
+                        objectName: "unblock_" + modelData.contactId
+                        text: qsTr("Unblock")
+                        onClicked: people.unblock(modelData.contactId)
+                    }
+                }
             }
 
             Heading { text: qsTr("Appearance") }
@@ -198,7 +296,7 @@ Page {
                 text: change.check(next.text, again.text)
             }
 
-            Heading { text: qsTr("Profile") }
+            Heading { text: qsTr("Profile folder") }
             Explanation {
                 text: qsTr("Messages, contacts and keys are kept encrypted in this folder. "
                            + "Back it up with the passphrase; anyone with both can read it.")

@@ -10,6 +10,8 @@ Rectangle {
     property string key: name   // what picks the colour: the address, so a rename keeps it
     property bool noteToSelf: false
     property real size: 40
+    // A profile picture, already round (a data: URL): shown over the initials.
+    property string source
     implicitWidth: size
     implicitHeight: size
     radius: size / 2
@@ -23,5 +25,16 @@ Rectangle {
         color: "white"
         font.pixelSize: Math.round(avatar.size * 0.4)
         font.bold: true
+        visible: picture.status !== Image.Ready
+    }
+    Image {
+        id: picture
+        anchors.fill: parent
+        source: avatar.source
+        visible: avatar.source.length > 0 && status === Image.Ready
+        sourceSize.width: Math.ceil(avatar.size * 2)
+        sourceSize.height: Math.ceil(avatar.size * 2)
+        smooth: true
+        fillMode: Image.PreserveAspectFit
     }
 }

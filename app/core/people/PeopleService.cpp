@@ -81,9 +81,9 @@ QFuture<CoreResult<Contact>> PeopleService::accept(std::int64_t contactId) {
 QFuture<CoreResult<void>> PeopleService::remove(std::int64_t contactId) {
     return store_.write(
         [contactId](Repositories& r) -> StoreResult<void> {
-            TANDEM_TRY_ASSIGN(const Contact c, r.contacts.get(contactId));
-            TANDEM_TRY(r.sessions.removeAll(c.mode, c.address));
-            TANDEM_TRY(r.contacts.remove(contactId));  // its conversation and messages too
+            // Its conversation and messages go too. Our crypto sessions with them stay (they
+            // are by address): their next message still opens, as a new request.
+            TANDEM_TRY(r.contacts.remove(contactId));
             return {};
         },
         this,

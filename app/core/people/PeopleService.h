@@ -3,8 +3,8 @@
 // A contact made by someone's first message is a request (Contact::accepted false): it is
 // listed apart, nothing of ours goes to them (no profile, no read receipt, no access key), and
 // the app does not show its text in notifications. The user accepts it (they become a contact
-// like one the user added, and get our profile), deletes it (the contact, its conversation
-// and our crypto sessions with them go; a later message is a new request), or blocks it.
+// like one the user added, and get our profile), deletes it (the contact and its conversation
+// go; a later message is a new request), or blocks it.
 //
 // Blocking works on any contact: their messages are dropped unread, with no receipt; a
 // blocked request's conversation is deleted; what we queued for them waits (Outbox::isHeld).
@@ -29,7 +29,8 @@ public:
     QFuture<CoreResult<std::optional<storage::Contact>>> find(storage::Mode mode,
                                                               const QString& address);
     QFuture<CoreResult<storage::Contact>> accept(std::int64_t contactId);
-    // Deletes the contact, its conversation and our sessions with them.
+    // Deletes the contact and its conversation (our crypto sessions with them stay, so their
+    // next message opens — as a new request — as in Signal).
     QFuture<CoreResult<void>> remove(std::int64_t contactId);
     QFuture<CoreResult<storage::Contact>> block(std::int64_t contactId);
     QFuture<CoreResult<storage::Contact>> unblock(std::int64_t contactId);

@@ -1,0 +1,68 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Tandem.Ui
+import Tandem.Contacts
+
+// In place of the composer: a message request (someone new wrote first) with Accept, Delete
+// and Block, as Signal and Session show it; or a blocked person, with Unblock. Until a request
+// is accepted the sender sees neither the user's profile nor that their messages were read.
+Pane {
+    id: bar
+    objectName: "requestBar"
+    required property ContactCard card
+    required property PeopleActions people
+    visible: card.loaded && (card.request || card.blocked)
+    padding: 12
+    background: Rectangle {
+        color: Theme.panel
+        Rectangle { anchors.top: parent.top; width: parent.width; height: 1; color: Theme.separator }
+    }
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 10
+        Label {
+            objectName: "requestText"
+            textFormat: Text.PlainText
+            Layout.fillWidth: true
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
+            text: bar.card.blocked
+                  ? qsTr("You blocked %1. Their messages are dropped, and they are not told.").arg(bar.card.title)
+                  : qsTr("%1 wants to message you. Accept to reply. Until you do, they do not see your "
+                         + "name or picture, or that you read their messages.").arg(bar.card.title)
+        }
+        RowLayout {
+            Layout.alignment: Qt.AlignHCenter
+            spacing: 8
+            Button {
+                objectName: "blockRequestButton"
+                visible: !bar.card.blocked
+                text: qsTr("Block")
+                Accessible.name: qsTr("Block %1").arg(bar.card.title)
+                onClicked: bar.people.block(bar.card.contactId)
+            }
+            Button {
+                objectName: "deleteRequestButton"
+                visible: !bar.card.blocked
+                text: qsTr("Delete")
+                Accessible.name: qsTr("Delete this conversation")
+                onClicked: bar.people.remove(bar.card.contactId)
+            }
+            Button {
+                objectName: "acceptRequestButton"
+                visible: !bar.card.blocked
+                highlighted: true
+                text: qsTr("Accept")
+                Accessible.name: qsTr("Accept %1's message request").arg(bar.card.title)
+                onClicked: bar.people.accept(bar.card.contactId)
+            }
+            Button {
+                objectName: "unblockButton"
+                visible: bar.card.blocked
+                text: qsTr("Unblock")
+                onClicked: bar.people.unblock(bar.card.contactId)
+            }
+        }
+    }
+}
