@@ -94,6 +94,8 @@ Pane {
                         networkCheckTimer.stop()
                         setup.networkCheck = links.checkNetwork(text)
                     } else {
+                        // Nothing said about a path while it is typed; the set-up reads it anyway.
+                        setup.networkCheck = ({ ok: false, error: "" })
                         networkCheckTimer.restart()
                     }
                 }

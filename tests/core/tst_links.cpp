@@ -11,9 +11,11 @@
 #include "app/core/QrCode.h"
 #include "crypto/Sodium.h"
 #include "crypto/session/SessionKeys.h"
+#include "tests/support/TestSupport.h"
 #include "transport/onion/Swarm.h"
 
 using namespace tandem;
+namespace test = tandem::test;
 using core::Link;
 
 namespace {
@@ -202,6 +204,10 @@ private slots:
             }
         }
         QVERIFY(networkLink_.size() <= 2000);
+        // Kept as an artifact: a QR reader (zbarimg) reads the whole link back from it.
+        QVERIFY(core::QrCode::encode(networkLink_.toLatin1())
+                    ->toImage(4)
+                    .save(test::artifactsDir() + QStringLiteral("/network-link-qr.png")));
         const auto relayOnly = core::formatNetworkLink(networkJson(networkKey_, 0), networkKey_);
         QVERIFY(core::parseNetworkLink(*relayOnly).has_value());
         QVERIFY(!core::parseNetworkLink(*relayOnly)->config.onion);
