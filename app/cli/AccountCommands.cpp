@@ -1,4 +1,5 @@
-// Account commands: init (a Signal-mode number or a Session ID), add-contact, whoami.
+// Account commands: init (a Signal-mode number or a Session ID), add-contact, whoami. A
+// network is a file or its link, a contact an address or its link (LinkCommands.h).
 #include <sodium.h>
 
 #include <QDateTime>
@@ -9,8 +10,10 @@
 #include <tandem/common/Redact.h>
 
 #include "app/cli/Commands.h"
+#include "app/cli/LinkCommands.h"
 #include "app/cli/PassphraseSource.h"
 #include "app/core/Await.h"
+#include "app/core/Links.h"
 #include "app/core/Messenger.h"
 #include "app/core/session/SessionCodec.h"
 #include "app/core/session/SessionSetup.h"
@@ -51,7 +54,7 @@ int runInitSession(CommandContext& ctx) {
     }
     if (!network->onion) {
         return fail(ctx, QStringLiteral("%1 names no onion network (Session mode needs its nodes)")
-                             .arg(networkFile));
+                             .arg(core::NetworkConfig::describeSource(networkFile)));
     }
     const bool restoring = ctx.parser.isSet(QStringLiteral("restore"));
     std::optional<crypto::session::SessionIdentity> identity;
@@ -254,7 +257,7 @@ int runSetNetwork(CommandContext& ctx) {
     const QStringList args = ctx.parser.positionalArguments();
     if (args.size() != 1) {
         return usageError(ctx, QStringLiteral("set-network"),
-                          QStringLiteral("give one network file"));
+                          QStringLiteral("give one network file or network link"));
     }
     auto network = core::NetworkConfig::load(args[0]);
     if (!network) {
@@ -273,7 +276,8 @@ int runSetNetwork(CommandContext& ctx) {
     if (!before) {
         return fail(ctx, before.error().message);
     }
-    ctx.out << "This profile now joins the network in " << args[0] << " (";
+    ctx.out << "This profile now joins the network in "
+            << core::NetworkConfig::describeSource(args[0]) << " (";
     if (network->relay) {
         ctx.out << "relay " << network->relay->host << ":" << network->relay->port;
     }
@@ -282,6 +286,9 @@ int runSetNetwork(CommandContext& ctx) {
                 << " onion nodes";
     }
     ctx.out << "). Your accounts and keys are unchanged.\n";
+    if (network->onion) {
+        ctx.out << "Network key: " << core::keyFingerprint(network->onion->networkKey) << "\n";
+    }
     // An account lives at one relay: at another, it does not exist until registered there.
     if (*before) {
         const auto old = core::NetworkConfig::parse(**before);
@@ -300,31 +307,32 @@ int runAddContact(CommandContext& ctx) {
     const QStringList args = ctx.parser.positionalArguments();
     if (args.size() != 1) {
         return usageError(ctx, QStringLiteral("add-contact"),
-                          QStringLiteral("give one phone number or Session ID"));
+                          QStringLiteral("give one phone number, Session ID or contact link"));
     }
-    const auto mode = core::Messenger::modeOf(args[0].trimmed().toLower());
-    if (!mode) {
-        return fail(ctx,
-                    QStringLiteral("\"%1\" is neither a phone number (+E.164) nor a Session ID")
-                        .arg(args[0].left(80)));
+    const auto target = contactTarget(args[0]);
+    if (!target) {
+        return fail(ctx, target.error());
+    }
+    // The name a link suggests is the link's sender's word: taken only if --name is not given.
+    std::optional<QString> name;
+    if (ctx.parser.isSet(QStringLiteral("name"))) {
+        name = ctx.parser.value(QStringLiteral("name"));
+    } else if (!target->nameHint.isEmpty()) {
+        name = target->nameHint;
     }
     Store store;
     if (auto opened = openProfile(ctx, store); !opened) {
         return fail(ctx, opened.error().message);
     }
     core::Messenger messenger(store);
-    const auto contact = awaitFuture(
-        messenger.addContact(*mode, args[0],
-                             ctx.parser.isSet(QStringLiteral("name"))
-                                 ? std::optional(ctx.parser.value(QStringLiteral("name")))
-                                 : std::nullopt));
+    const auto contact = awaitFuture(messenger.addContact(target->mode, target->address, name));
     if (!contact) {
         return fail(ctx, contact.error().message);
     }
     ctx.out << "Added " << contact->address
             << (contact->displayName.isEmpty() ? QString()
                                                : " (" + terminalSafe(contact->displayName) + ")")
-            << " to your " << modeKey(*mode) << " contacts.\n";
+            << " to your " << modeKey(target->mode) << " contacts.\n";
     return kExitOk;
 }
 
@@ -411,13 +419,13 @@ int runWhoami(CommandContext& ctx) {
 }  // namespace
 
 std::vector<Command> accountCommands() {
-    return {
+    std::vector<Command> all{
         {QStringLiteral("init"),
          QStringLiteral("Create this profile's account for a mode: a phone number registered "
                         "with the relay (signal) or a Session ID (session)."),
-         QStringLiteral("signal --phone +E164 --network FILE [--code CODE] [--share-phone] "
+         QStringLiteral("signal --phone +E164 --network FILE|LINK [--code CODE] [--share-phone] "
                         "[--pin | --pin-file FILE] [--force] | "
-                        "session --network FILE [--restore \"WORDS\"]"),
+                        "session --network FILE|LINK [--restore \"WORDS\"]"),
          [](QCommandLineParser& p) {
              p.addPositionalArgument(QStringLiteral("mode"), QStringLiteral("signal or session."));
              p.addOption({QStringLiteral("restore"),
@@ -429,8 +437,9 @@ std::vector<Command> accountCommands() {
              p.addOption({QStringLiteral("phone"), QStringLiteral("Your phone number, +E.164."),
                           QStringLiteral("PHONE")});
              p.addOption({QStringLiteral("network"),
-                          QStringLiteral("The network file (network.json)."),
-                          QStringLiteral("FILE")});
+                          QStringLiteral("The network file (network.json) or its link "
+                                         "(tandem://network/…)."),
+                          QStringLiteral("FILE|LINK")});
              p.addOption({QStringLiteral("code"),
                           QStringLiteral("The verification code the relay sent."),
                           QStringLiteral("CODE")});
@@ -451,11 +460,14 @@ std::vector<Command> accountCommands() {
          },
          runInit, true},
         {QStringLiteral("set-network"),
-         QStringLiteral("Use another network file; accounts and keys stay as they are."),
-         QStringLiteral("FILE"),
+         QStringLiteral("Use another network (a file or a link); accounts and keys stay as they "
+                        "are."),
+         QStringLiteral("FILE|LINK"),
          [](QCommandLineParser& p) {
-             p.addPositionalArgument(QStringLiteral("file"),
-                                     QStringLiteral("The network file (network.json)."));
+             p.addPositionalArgument(
+                 QStringLiteral("network"),
+                 QStringLiteral(
+                     "The network file (network.json) or its link (tandem://network/…)."));
          },
          runSetNetwork, true},
         {QStringLiteral("set-pin"),
@@ -471,14 +483,16 @@ std::vector<Command> accountCommands() {
          },
          runSetPin, true},
         {QStringLiteral("add-contact"),
-         QStringLiteral("Add a contact by phone number or Session ID."),
-         QStringLiteral("ID [--name NAME]"),
+         QStringLiteral("Add a contact by phone number, Session ID or contact link."),
+         QStringLiteral("ID|LINK [--name NAME]"),
          [](QCommandLineParser& p) {
              p.addPositionalArgument(QStringLiteral("id"),
-                                     QStringLiteral("+E164, aci:… (a Signal account id) or 05…"));
+                                     QStringLiteral("+E164, aci:… (a Signal account id), 05… or "
+                                                    "a contact link (tandem://contact/…)"));
              p.addOption(
                  {QStringLiteral("name"),
-                  QStringLiteral("How to show them (at most 64 characters; \"\" clears the name)."),
+                  QStringLiteral("How to show them (at most 64 characters; \"\" clears the name). "
+                                 "Given, it wins over the name a link suggests."),
                   QStringLiteral("NAME")});
          },
          runAddContact, true},
@@ -489,6 +503,10 @@ std::vector<Command> accountCommands() {
          },
          runWhoami},
     };
+    for (Command& command : linkCommands()) {
+        all.push_back(std::move(command));
+    }
+    return all;
 }
 
 }  // namespace tandem::cli

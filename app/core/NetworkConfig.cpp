@@ -7,6 +7,8 @@
 
 #include <tandem/common/Ascii.h>
 
+#include "app/core/Links.h"
+
 namespace tandem::core {
 
 Expected<NetworkConfig, QString> NetworkConfig::parse(const QByteArray& json) {
@@ -79,7 +81,15 @@ Expected<NetworkConfig, QString> NetworkConfig::parse(const QByteArray& json) {
     return config;
 }
 
-Expected<NetworkConfig, QString> NetworkConfig::load(const QString& path) {
+Expected<NetworkConfig, QString> NetworkConfig::load(const QString& pathOrLink) {
+    if (looksLikeLink(pathOrLink)) {
+        auto link = parseNetworkLink(pathOrLink);
+        if (!link) {
+            return unexpected(std::move(link).error());
+        }
+        return std::move(link->config);
+    }
+    const QString& path = pathOrLink;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         return unexpected(QStringLiteral("cannot read the network file %1").arg(path));
@@ -89,6 +99,10 @@ Expected<NetworkConfig, QString> NetworkConfig::load(const QString& path) {
         return unexpected(QStringLiteral("%1: %2").arg(path, parsed.error()));
     }
     return parsed;
+}
+
+QString NetworkConfig::describeSource(const QString& pathOrLink) {
+    return looksLikeLink(pathOrLink) ? QStringLiteral("the network link") : pathOrLink;
 }
 
 }  // namespace tandem::core

@@ -4,6 +4,8 @@
 //     "relay": { "address": "127.0.0.1:4100", "public_key": "<64 hex: Ed25519>" },
 //     "onion": { "network_key": "<64 hex: Ed25519>", "directory": "<base64 SignedDirectory>" } }
 // The onion directory is verified against the network key here (transport/onion/Directory.h).
+// The same network also travels as a signed tandem://network/ link (Links.h); load() takes
+// either, so every place that asks for a network file takes a pasted link as well.
 #pragma once
 
 #include <optional>
@@ -33,7 +35,10 @@ struct NetworkConfig {
     QByteArray json;  // as given, for the profile's settings
 
     static Expected<NetworkConfig, QString> parse(const QByteArray& json);
-    static Expected<NetworkConfig, QString> load(const QString& path);
+    // A network file's path, or a tandem://network/ link (surrounding white space ignored).
+    static Expected<NetworkConfig, QString> load(const QString& pathOrLink);
+    // How to name `pathOrLink` in a sentence: the path, or "the network link".
+    static QString describeSource(const QString& pathOrLink);
 };
 
 }  // namespace tandem::core

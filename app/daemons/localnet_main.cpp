@@ -1,7 +1,9 @@
 // tandem-localnet: the embedded local network, in the foreground.
 //   tandem-localnet --dir DIR [--nodes N] [--link-delay MS]
-// Prints "tandem-localnet ready DIR/network.json" once every daemon is up; SIGINT or SIGTERM
-// stops them all. Restarting with the same DIR reuses keys, ports and data.
+// Prints "tandem-localnet ready DIR/network.json" once every daemon is up, then the network's
+// link ("tandem-localnet link tandem://network/…", also in DIR/network.link) and its key's
+// fingerprint; SIGINT or SIGTERM stops them all. Restarting with the same DIR reuses keys, ports
+// and data.
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
@@ -42,8 +44,14 @@ int main(int argc, char* argv[]) {
     tandem::localnet::LocalNet net({QDir(parser.value(QStringLiteral("dir"))).absolutePath(),
                                     QCoreApplication::applicationDirPath(), delay, nodes});
     int status = 0;
-    QObject::connect(&net, &tandem::localnet::LocalNet::ready, [](const QString& file) {
-        QTextStream(stdout) << "tandem-localnet ready " << file << Qt::endl;
+    QObject::connect(&net, &tandem::localnet::LocalNet::ready, [&net](const QString& file) {
+        QTextStream out(stdout);
+        out << "tandem-localnet ready " << file << "\n";
+        if (!net.networkLink().isEmpty()) {
+            out << "tandem-localnet link " << net.networkLink() << "\n"
+                << "tandem-localnet network key " << net.networkKeyFingerprint() << "\n";
+        }
+        out << Qt::flush;
     });
     QObject::connect(&net, &tandem::localnet::LocalNet::failed, [&](const QString& reason) {
         err << "tandem-localnet: " << reason << "\n";

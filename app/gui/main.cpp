@@ -44,8 +44,9 @@ int main(int argc, char* argv[]) {
                       QStringLiteral("ADDRESS")});
     parser.addPositionalArgument(
         QStringLiteral("link"),
-        QStringLiteral("A sticker pack link (tandem://stickers/#pack_id=…&pack_key=…) to show, "
-                       "with Install, once unlocked."),
+        QStringLiteral("A tandem:// link to open once unlocked: a contact link opens that "
+                       "conversation, a sticker pack link shows the pack with Install, a network "
+                       "link fills the account set-up's network field."),
         QStringLiteral("[link]"));
     parser.process(app);
     const QString profile = parser.isSet(QStringLiteral("profile"))
@@ -53,7 +54,8 @@ int main(int argc, char* argv[]) {
                                 : tandem::core::defaultProfileDirectory();
     tandem::gui::AppWindow window(profile);
     window.core().setOpenAtStart(parser.value(QStringLiteral("open")).trimmed().toLower());
-    // The desktop hands tandem:// links over as the argument (x-scheme-handler/tandem).
+    // The desktop hands tandem:// links over as the argument (x-scheme-handler/tandem); the
+    // shell reads each kind (Tandem.Links).
     for (const QString& arg : parser.positionalArguments()) {
         if (arg.startsWith(QLatin1String("tandem://"), Qt::CaseInsensitive)) {
             window.core().setLinkAtStart(arg.trimmed());

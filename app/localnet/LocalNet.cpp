@@ -12,6 +12,7 @@
 #include <QSaveFile>
 #include <QTimer>
 
+#include "app/core/Links.h"
 #include "crypto/Primitives.h"
 #include "transport/onion/Directory.h"
 #include "transport/onion/Swarm.h"
@@ -35,6 +36,30 @@ QString LocalNet::networkFile() const {
     return options_.dir + QStringLiteral("/network.json");
 }
 
+QString LocalNet::linkFile() const {
+    return options_.dir + QStringLiteral("/network.link");
+}
+
+QString LocalNet::networkKeyFingerprint() const {
+    return networkKey_ ? core::keyFingerprint(networkKey_->publicKey) : QString();
+}
+
+// DIR/network.link: the link of what network.json now says, one line. A network too large
+// for a link (hundreds of nodes) has none: a stale one is removed, and network.json serves.
+bool LocalNet::writeLink(const QJsonObject& network) {
+    const auto link = core::formatNetworkLink(QJsonDocument(network).toJson(), *networkKey_);
+    if (!link) {
+        qWarning("tandem-localnet: no network link: %s", qPrintable(link.error()));
+        link_.clear();
+        QFile::remove(linkFile());
+        return true;
+    }
+    link_ = *link;
+    QSaveFile file(linkFile());
+    return file.open(QIODevice::WriteOnly) && file.write(link_.toLatin1() + '\n') > 0 &&
+           file.commit();
+}
+
 bool LocalNet::writeJson(const QString& path, const QJsonObject& object) {
     QSaveFile file(path);  // temporary file + rename: readers never see half a file
     return file.open(QIODevice::WriteOnly) && file.write(QJsonDocument(object).toJson()) > 0 &&
@@ -52,9 +77,7 @@ void LocalNet::start() {
     }
     startRelay();
     nodes_.resize(static_cast<std::size_t>(std::max(0, options_.nodes)));
-    if (!nodes_.empty()) {
-        networkKeyHex_ = networkKeyHex();  // read (or made) once; every node gets it
-    }
+    networkKeyHex_ = networkKeyHex();  // read (or made) once; every node gets it, and the link
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
         startNode(i);
     }
@@ -269,6 +292,10 @@ void LocalNet::publish() {
     if (!writeJson(options_.dir + QStringLiteral("/localnet.json"), state_) ||
         !writeJson(networkFile(), network)) {
         emit failed(QStringLiteral("cannot write %1").arg(networkFile()));
+        return;
+    }
+    if (!writeLink(network)) {
+        emit failed(QStringLiteral("cannot write %1").arg(linkFile()));
         return;
     }
     if (!readyOnce_) {

@@ -6,6 +6,9 @@
 // addresses mean something, in swarms of three. The network key (DIR/network.key) signs the
 // node directory (DIR/directory.bin, which the nodes read), and network.json carries the
 // network key and the signed directory; an unchanged network keeps the same directory bytes.
+// The same network as a link (tandem://network/…, signed with the network key; Links.h) goes
+// to DIR/network.link, for pasting into the app or tandemctl instead of a file's path. A
+// relay-only network (no nodes) has a network key too, for signing its link.
 #pragma once
 
 #include <functional>
@@ -40,6 +43,12 @@ public:
     // Terminates every daemon (SIGTERM, then SIGKILL after 5 s) and waits for them.
     void stop();
     [[nodiscard]] QString networkFile() const;
+    [[nodiscard]] QString linkFile() const;
+    // The network's link as last written (empty before ready(), or if the network is too large
+    // for one: then only network.json is there).
+    [[nodiscard]] QString networkLink() const { return link_; }
+    // The network key's fingerprint, for people to compare (Links.h keyFingerprint).
+    [[nodiscard]] QString networkKeyFingerprint() const;
 
 signals:
     void ready(const QString& networkFile);
@@ -62,6 +71,7 @@ private:
     void publish();
     QByteArray networkKeyHex();
     bool writeJson(const QString& path, const QJsonObject& object);
+    bool writeLink(const QJsonObject& network);
     bool restartLater(const QString& what, int& restarts, std::function<void()> again);
 
     LocalNetOptions options_;
@@ -72,6 +82,7 @@ private:
     std::vector<Node> nodes_;
     std::optional<crypto::Ed25519KeyPair> networkKey_;
     QByteArray networkKeyHex_;
+    QString link_;
     bool stopping_ = false;
     bool readyOnce_ = false;
     int restarts_ = 0;

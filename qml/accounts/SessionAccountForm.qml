@@ -27,7 +27,7 @@ ColumnLayout {
             text: qsTr("Create a Session ID")
             highlighted: true
             palette.button: form.setup.accent
-            enabled: form.setup.networkFile.length > 0
+            enabled: form.setup.networkUsable
             onClicked: {
                 form.setup.identity = form.setup.flow.newSessionIdentity()
                 form.setup.sessionStep = 1

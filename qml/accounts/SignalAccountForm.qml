@@ -73,7 +73,7 @@ ColumnLayout {
         objectName: "setupRegister"
         visible: !form.setup.codeStep
         text: form.setup.flow.busy ? qsTr("Registering…") : qsTr("Register")
-        enabled: phone.acceptableInput && form.setup.networkFile.length > 0 && !form.setup.flow.busy
+        enabled: phone.acceptableInput && form.setup.networkUsable && !form.setup.flow.busy
         highlighted: true
         palette.button: form.setup.accent
         onClicked: {

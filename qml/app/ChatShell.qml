@@ -9,6 +9,7 @@ import Tandem.Chat
 import Tandem.Latency
 import Tandem.Settings
 import Tandem.Stickers
+import Tandem.Links
 
 // The messenger: the header (mode toggle, connection), the conversation list, the open
 // conversation; latency and settings over the whole window. Keyboard: Ctrl+N starts a
@@ -92,10 +93,40 @@ Page {
         core: shell.core
         accent: shell.accent
     }
+    ShareIdDialog {
+        id: shareDialog
+        core: shell.core
+        accent: shell.accent
+    }
+    LinkReader { id: linkReader }
+    // A link from the command line or the desktop (x-scheme-handler/tandem): a contact link
+    // opens that conversation (in its mode), a sticker pack link its preview, a network link
+    // fills the set-up's network field; a malformed one is said.
     function showLinkAtStart() {
-        if (shell.core.linkAtStart.length > 0) {
-            installDialog.show(shell.core.linkAtStart)
-            shell.core.linkAtStart = ""
+        const given = shell.core.linkAtStart
+        if (given.length === 0) return
+        shell.core.linkAtStart = ""
+        const link = linkReader.read(given)
+        if (link.kind === "stickers" || (!link.ok && given.trim().startsWith("tandem://stickers"))) {
+            installDialog.show(given)  // it says what is wrong with a malformed one
+        } else if (!link.ok) {
+            shell.problem = link.error
+            problemTimer.restart()
+        } else if (link.kind === "contact") {
+            const has = link.mode === "signal" ? shell.core.hasSignal : shell.core.hasSession
+            if (!has) {
+                shell.problem = link.mode === "signal"
+                                ? qsTr("That contact link is for Signal mode: set up Signal mode first.")
+                                : qsTr("That contact link is for Session mode: set up Session mode first.")
+                problemTimer.restart()
+            }
+            list.startWith(link.mode, link.address)
+        } else if (!shell.core.status.hasAccount) {
+            accountSetup.useNetwork(given)
+        } else {
+            shell.problem = qsTr("That is a network link: it is used when an account is set up "
+                                 + "(or with tandemctl set-network).")
+            problemTimer.restart()
         }
     }
     Component.onCompleted: showLinkAtStart()
@@ -134,9 +165,11 @@ Page {
         onLatencyRequested: latencyPopup.open()
         onSettingsRequested: settingsPopup.open()
         onStickersRequested: stickersPopup.open()
+        onShareRequested: shareDialog.open()
     }
 
     AccountSetup {
+        id: accountSetup
         anchors.fill: parent
         visible: !shell.core.status.hasAccount
         core: shell.core

@@ -4,8 +4,8 @@ import QtQuick.Layouts
 import Tandem.Core
 import Tandem.Ui
 
-// The shell's header: the mode toggle, the mode's connection (and onion path), my address,
-// and the way to latency and settings.
+// The shell's header: the mode toggle, the mode's connection (and onion path), my address
+// (a click shares it: Share my ID), and the way to latency and settings.
 ToolBar {
     id: bar
     required property AppCore core
@@ -13,6 +13,7 @@ ToolBar {
     signal latencyRequested()
     signal settingsRequested()
     signal stickersRequested()
+    signal shareRequested()
     background: Rectangle {
         color: Theme.panel
         Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 2; color: bar.accent }
@@ -85,7 +86,13 @@ ToolBar {
                 visible: hoverArea.containsMouse
                 text: bar.core.status.address
             }
-            MouseArea { id: hoverArea; anchors.fill: parent; hoverEnabled: true }
+            MouseArea {
+                id: hoverArea
+                anchors.fill: parent
+                hoverEnabled: true
+                cursorShape: Qt.PointingHandCursor
+                onClicked: bar.shareRequested()
+            }
         }
         ToolButton {
             objectName: "latencyButton"
@@ -123,6 +130,11 @@ ToolBar {
                     checkable: true
                     checked: bar.core.readReceipts
                     onToggled: bar.core.readReceipts = checked
+                }
+                MenuItem {
+                    objectName: "shareIdMenuItem"
+                    text: qsTr("Share my ID…")
+                    onTriggered: bar.shareRequested()
                 }
                 MenuItem {
                     text: qsTr("Note to Self")

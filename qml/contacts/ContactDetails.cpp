@@ -1,8 +1,6 @@
 #include "qml/contacts/ContactDetails.h"
 
-#include <QPainter>
-#include <qrencode.h>
-
+#include "app/core/QrCode.h"
 #include "app/core/SafetyNumbers.h"
 #include "qml/core/AvatarPicture.h"
 
@@ -11,28 +9,8 @@ namespace tandem::gui {
 using namespace tandem::storage;
 
 QImage qrImage(const QByteArray& payload, int scale) {
-    QRcode* code = QRcode_encodeData(static_cast<int>(payload.size()),
-                                     reinterpret_cast<const unsigned char*>(payload.constData()), 0,
-                                     QR_ECLEVEL_M);
-    if (code == nullptr) {
-        return {};
-    }
-    constexpr int kQuiet = 4;
-    const int side = (code->width + 2 * kQuiet) * scale;
-    QImage image(side, side, QImage::Format_RGB32);
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    for (int y = 0; y < code->width; ++y) {
-        for (int x = 0; x < code->width; ++x) {
-            if ((code->data[y * code->width + x] & 1) != 0) {
-                painter.fillRect((x + kQuiet) * scale, (y + kQuiet) * scale, scale, scale,
-                                 Qt::black);
-            }
-        }
-    }
-    painter.end();
-    QRcode_free(code);
-    return image;
+    const auto code = core::QrCode::encode(payload);
+    return code ? code->toImage(scale) : QImage();
 }
 
 StoreResult<ContactDetails> loadContactDetails(Repositories& r, qint64 conversationId) {

@@ -28,7 +28,8 @@ struct ContactDetails {
 storage::StoreResult<ContactDetails> loadContactDetails(storage::Repositories& r,
                                                         qint64 conversationId);
 
-// A QR code of `payload` (libqrencode), `scale` pixels a module, with the quiet zone.
+// A QR code of `payload` (core::QrCode), `scale` pixels a module, with the quiet zone; a null
+// image if it cannot hold the bytes.
 QImage qrImage(const QByteArray& payload, int scale = 6);
 
 }  // namespace tandem::gui

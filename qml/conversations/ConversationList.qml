@@ -4,9 +4,11 @@ import QtQuick.Layouts
 import Tandem.Core
 import Tandem.Ui
 import Tandem.Conversations
+import Tandem.Links
 
-// The left column: a field to start a conversation (validated as it is typed), Note to Self,
-// and the conversations of the mode shown, most recent first. Up and Down move through the
+// The left column: a field to start a conversation (an address or a pasted contact link,
+// validated as it is typed), Note to Self, and the conversations of the mode shown, most
+// recent first. Up and Down move through the
 // list, Enter opens; Ctrl+N focuses the field.
 ColumnLayout {
     id: column
@@ -19,7 +21,33 @@ ColumnLayout {
     signal loaded()
     spacing: 0
 
+    // An address to open once the list of its mode is read (a link switched the mode).
+    property string pendingAddress: ""
     function focusNewConversation() { newAddress.forceActiveFocus() }
+    // Opens the conversation with `address` of `mode` ("signal", "session"), switching to that
+    // mode first if it is not the one shown; a new conversation if there is none yet.
+    function startWith(mode, address) {
+        if (mode !== column.core.mode) {
+            column.pendingAddress = address
+            column.core.mode = mode
+            return
+        }
+        if (!column.openAddress(address)) column.chosen(-1, address, address, false)
+    }
+    // Why the field's text cannot start a conversation ("" if it can). A contact link of the
+    // other mode is fine when this profile has an account there: Start switches to it.
+    function problemOf(text, link) {
+        if (!newAddress.isLink) return column.core.checkAddress(text)
+        if (!link.ok) return link.error
+        if (link.kind !== "contact")
+            return qsTr("This is not a contact link: paste it into the message field instead.")
+        if (link.mode === column.core.mode) return column.core.checkAddress(link.address)
+        const has = link.mode === "signal" ? column.core.hasSignal : column.core.hasSession
+        return has ? "" : (link.mode === "signal"
+                           ? qsTr("This link is for Signal mode, where this profile has no account yet.")
+                           : qsTr("This link is for Session mode, where this profile has no Session ID yet."))
+    }
+    LinkReader { id: linkReader }
     function focusList() { conversations.forceActiveFocus() }
     // Opens the stored conversation with `address`; false if there is none yet.
     function openAddress(address) {
@@ -39,9 +67,11 @@ ColumnLayout {
             Layout.fillWidth: true
             placeholderText: column.core.status.newChatHint
             Accessible.name: qsTr("Start a conversation with")
+            readonly property bool isLink: linkReader.isLink(text)
+            readonly property var link: isLink ? linkReader.read(text) : ({ ok: false })
             // Checked again when the mode changes: a number is no Session ID.
             readonly property string problem: column.core.mode.length > 0
-                                              ? column.core.checkAddress(text) : ""
+                                              ? column.problemOf(text, link) : ""
             onAccepted: startButton.clicked()
             Keys.onDownPressed: conversations.forceActiveFocus()
         }
@@ -59,6 +89,12 @@ ColumnLayout {
             text: qsTr("Start")
             enabled: newAddress.text.trim().length > 0 && newAddress.problem.length === 0
             onClicked: {
+                if (newAddress.isLink) {
+                    const link = newAddress.link
+                    newAddress.clear()
+                    column.startWith(link.mode, link.address)
+                    return
+                }
                 const address = newAddress.text.trim().toLowerCase()
                 if (!column.openAddress(address)) column.chosen(-1, address, address, false)
                 newAddress.clear()
@@ -74,6 +110,22 @@ ColumnLayout {
         text: newAddress.problem
         wrapMode: Text.WordWrap
         color: Theme.danger
+        font.pixelSize: 12
+    }
+    // What a contact link names; the name it suggests is its sender's word, shown as such.
+    Label {
+        objectName: "newConversationLinkHint"
+        textFormat: Text.PlainText
+        Layout.fillWidth: true
+        Layout.leftMargin: 10
+        Layout.rightMargin: 10
+        visible: newAddress.isLink && newAddress.problem.length === 0 && newAddress.link.ok === true
+        text: !visible ? "" : (newAddress.link.mode === "signal" ? qsTr("Signal account id") : qsTr("Session ID"))
+              + " " + newAddress.link.address.substring(0, 12) + "…"
+              + (newAddress.link.nameHint.length > 0
+                 ? " · " + qsTr("suggests the name “%1”").arg(newAddress.link.nameHint) : "")
+        elide: Text.ElideRight
+        color: Theme.muted
         font.pixelSize: 12
     }
 
@@ -104,7 +156,14 @@ ColumnLayout {
         model: ConversationListModel {
             id: conversationModel
             feed: column.core.feed
-            onLoaded: column.loaded()
+            onLoaded: {
+                if (column.pendingAddress.length > 0) {
+                    const address = column.pendingAddress
+                    column.pendingAddress = ""
+                    if (!column.openAddress(address)) column.chosen(-1, address, address, false)
+                }
+                column.loaded()
+            }
         }
         keyNavigationEnabled: true
         activeFocusOnTab: true
