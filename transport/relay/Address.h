@@ -5,6 +5,7 @@
 // and never learns the number.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 
 #include <QByteArray>
@@ -13,6 +14,8 @@
 namespace tandem::relay {
 
 inline constexpr int kAciBytes = 16;
+// A sealed sender presents the recipient's access key (docs/relay.md), of this many bytes.
+inline constexpr std::size_t kAccessKeyBytes = 16;
 
 // "+" then 7 to 15 ASCII digits, the first not 0 (ITU-T E.164), and nothing else: no space,
 // no final newline, no other script's digits. Every parser here is exact (Ascii.h).

@@ -2,6 +2,8 @@
 
 #include <QPromise>
 
+#include "transport/relay/Address.h"
+
 namespace tandem::transport {
 
 using proto::relay::ClientFrame;
@@ -83,6 +85,22 @@ RelayCall<void> RelayAccountClient::setRegistrationLock(const QByteArray& token)
                       [](const ServerFrame&) -> Expected<void, TransportError> { return {}; });
 }
 
+RelayCall<void> RelayAccountClient::setAccessKey(const QByteArray& accessKey) {
+    if (static_cast<std::size_t>(accessKey.size()) != relay::kAccessKeyBytes) {
+        return QtFuture::makeReadyFuture(Expected<void, TransportError>(unexpected(TransportError{
+            TransportError::Code::Rejected, QStringLiteral("an access key has 16 bytes"), false})));
+    }
+    ClientFrame frame;
+    frame.mutable_set_access_key()->set_access_key(accessKey.toStdString());
+    return call<void>(std::move(frame),
+                      [](const ServerFrame& reply) -> Expected<void, TransportError> {
+                          if (!reply.has_ok()) {
+                              return unexpected(malformed("set access key"));
+                          }
+                          return {};
+                      });
+}
+
 RelayCall<QByteArray> RelayAccountClient::senderCertificate() {
     ClientFrame frame;
     frame.mutable_get_certificate();
@@ -129,8 +147,7 @@ RelayCall<RelayBundle> RelayAccountClient::fetchBundle(const QString& address) {
             if (!reply.has_bundle()) {
                 return unexpected(malformed("prekey bundle"));
             }
-            return RelayBundle{bytes(reply.bundle().bundle()), bytes(reply.bundle().access_key()),
-                               bytes(reply.bundle().aci())};
+            return RelayBundle{bytes(reply.bundle().bundle()), {}, bytes(reply.bundle().aci())};
         });
 }
 

@@ -46,6 +46,8 @@ struct PreKeyUpload {
 
 struct RelayBundle {
     QByteArray bundle;  // a serialized PreKeyBundle, not yet checked
+    // Always empty: the relay no longer hands out access keys (their owner gives them inside
+    // encrypted messages). Kept only until the core stops reading it; then it goes.
     QByteArray accessKey;
     QByteArray aci;
 };
@@ -69,6 +71,10 @@ public:
     RelayCall<void> authenticate(const QString& phone, const QByteArray& password);
     // An empty token removes the lock.
     RelayCall<void> setRegistrationLock(const QByteArray& token);
+    // Replaces the account's access key (16 bytes, relay::kAccessKeyBytes), durably: sealed
+    // sends with the old key are refused from the relay's answer on. A key of another size is
+    // refused (Rejected) without asking the relay.
+    RelayCall<void> setAccessKey(const QByteArray& accessKey);
     // A serialized SenderCertificate, not yet verified.
     RelayCall<QByteArray> senderCertificate();
     RelayCall<std::int64_t> oneTimePreKeysLeft();

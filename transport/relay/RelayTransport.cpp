@@ -99,6 +99,7 @@ void RelayTransport::openReceiving() {
             authenticated_ = true;
             setStatus(TransportStatus::State::Online, QStringLiteral("Connected to the relay"));
             emit authenticated();
+            flushSends();  // identified sends wait for this connection
         });
     });
     connect(receiving_, &RelayConnection::preKeysLow, this, &RelayTransport::preKeysLow);
@@ -164,17 +165,16 @@ RelayConnection* RelayTransport::control() const {
 }
 
 void RelayTransport::send(const OutgoingEnvelope& envelope) {
-    QueuedSend queued{nextOrder_++, 0, envelope};
-    if (sending_ && sending_->isReady() && waiting_.empty()) {
-        sendNow(std::move(queued));
-        return;
-    }
     if (static_cast<int>(waiting_.size()) >= kMaxQueuedSends) {
         emit failed(envelope.id, {TransportError::Code::Network,
                                   QStringLiteral("too many messages waiting"), true});
         return;
     }
-    waiting_.push_back(std::move(queued));
+    const auto refused = refusedKeys_.find(envelope.recipient);
+    const bool identified = envelope.accessKey.isEmpty() || (refused != refusedKeys_.end() &&
+                                                             refused->second == envelope.accessKey);
+    waiting_.push_back({nextOrder_++, 0, identified, envelope});
+    flushSends();
 }
 
 void RelayTransport::requeue(QueuedSend send) {
@@ -187,43 +187,95 @@ void RelayTransport::requeue(QueuedSend send) {
     flushSends();
 }
 
+RelayConnection* RelayTransport::connectionFor(bool identified) const {
+    RelayConnection* c = identified ? control() : sending_.data();
+    return c != nullptr && c->isReady() ? c : nullptr;
+}
+
 void RelayTransport::flushSends() {
-    while (!waiting_.empty() && sending_ && sending_->isReady()) {
+    while (!waiting_.empty()) {
+        const bool identified = waiting_.front().identified;
+        RelayConnection* c = connectionFor(identified);
+        // The relay reads the two connections independently: a send goes on one only once
+        // everything before it on the other was answered, so the relay takes them in order.
+        const int otherUnanswered = identified ? unansweredSealed_ : unansweredIdentified_;
+        if (c == nullptr || otherUnanswered > 0) {
+            return;  // the connection's ready(), authenticated() or an answer calls again
+        }
         QueuedSend next = std::move(waiting_.front());
         waiting_.pop_front();
-        sendNow(std::move(next));
+        sendNow(std::move(next), c);
     }
 }
 
-void RelayTransport::sendNow(QueuedSend queued) {
+void RelayTransport::sendNow(QueuedSend queued, RelayConnection* connection) {
     ClientFrame frame;
     auto* send = frame.mutable_send();
     const OutgoingEnvelope& envelope = queued.envelope;
     send->set_recipient(envelope.recipient.toStdString());
-    send->set_access_key(envelope.accessKey.toStdString());
+    if (!queued.identified) {
+        send->set_access_key(envelope.accessKey.toStdString());
+    }
     send->set_recipient_identity(envelope.recipientIdentity.toStdString());
     send->set_envelope(envelope.ciphertext.toStdString());
     send->set_ttl_ms(static_cast<std::uint64_t>(envelope.ttlMs));
-    const QByteArray id = envelope.id;
-    sending_->request(frame).then(
-        this, [this, id, queued = std::move(queued)](RelayReply reply) mutable {
-            if (!reply) {
-                // The connection was lost before the relay answered: it goes again on the next.
-                if (running_ && reply.error().code == TransportError::Code::Network &&
-                    ++queued.attempts < kMaxSendAttempts) {
-                    requeue(std::move(queued));
-                } else {
-                    emit failed(id, reply.error());
-                }
-            } else if (const auto error = RelayConnection::errorOf(*reply)) {
-                emit failed(id, *error);
-            } else if (reply->has_accepted()) {
-                emit accepted(id, static_cast<qint64>(reply->accepted().server_time_ms()));
-            } else {
-                emit failed(id, {TransportError::Code::Rejected,
-                                 QStringLiteral("unexpected answer"), true});
-            }
+    ++(queued.identified ? unansweredIdentified_ : unansweredSealed_);
+    connection->request(frame).then(
+        this, [this, queued = std::move(queued)](const RelayReply& reply) mutable {
+            --(queued.identified ? unansweredIdentified_ : unansweredSealed_);
+            onSendAnswered(std::move(queued), reply);
+            flushSends();  // the last answer on one connection lets the other go on
         });
+}
+
+void RelayTransport::onSendAnswered(QueuedSend queued, const RelayReply& reply) {
+    const QByteArray id = queued.envelope.id;
+    if (!reply) {
+        // The connection was lost before the relay answered: it goes again on the next.
+        if (running_ && reply.error().code == TransportError::Code::Network &&
+            ++queued.attempts < kMaxSendAttempts) {
+            requeue(std::move(queued));
+        } else {
+            emit failed(id, reply.error());
+        }
+    } else if (const auto error = RelayConnection::errorOf(*reply)) {
+        if (running_ && error->code == TransportError::Code::Unauthorized && !queued.identified &&
+            !queued.envelope.accessKey.isEmpty()) {
+            // The recipient no longer has this key (or never had it): once more, identified,
+            // in its place.
+            if (noteRefused(queued.envelope.recipient, queued.envelope.accessKey)) {
+                emit accessKeyRefused(queued.envelope.recipient);
+            }
+            queued.identified = true;
+            requeue(std::move(queued));
+        } else {
+            emit failed(id, *error);
+        }
+    } else if (reply->has_accepted()) {
+        emit accepted(id, static_cast<qint64>(reply->accepted().server_time_ms()));
+    } else {
+        emit failed(id,
+                    {TransportError::Code::Rejected, QStringLiteral("unexpected answer"), true});
+    }
+}
+
+bool RelayTransport::noteRefused(const QString& recipient, const QByteArray& key) {
+    const auto it = refusedKeys_.find(recipient);
+    if (it != refusedKeys_.end() && it->second == key) {
+        return false;  // a send that was already on the wire with it
+    }
+    if (it == refusedKeys_.end() && refusedKeys_.size() >= kMaxRefusedKeys) {
+        refusedKeys_.clear();  // at worst one more refusal each
+    }
+    refusedKeys_[recipient] = key;
+    // Sends still waiting with it go identified at once.
+    for (QueuedSend& waiting : waiting_) {
+        if (!waiting.identified && waiting.envelope.recipient == recipient &&
+            waiting.envelope.accessKey == key) {
+            waiting.identified = true;
+        }
+    }
+    return true;
 }
 
 void RelayTransport::acknowledge(const QByteArray& serverId) {

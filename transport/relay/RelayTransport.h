@@ -6,13 +6,26 @@
 // correlate by address; see docs/relay.md). Both reconnect with exponential backoff (0.2 s
 // doubling to 30 s, with jitter). Acknowledgements are batched per event-loop turn.
 //
-// Sends leave in the order they were given. One that was on a connection when it was lost
-// goes again, in its place, on the next connection (the recipient drops a second copy by its
+// A send with the recipient's access key goes sealed, on the unauthenticated connection. One
+// without a key goes identified, on the authenticated connection (the relay then knows the
+// sender and limits such sends per account). A sealed send the relay refuses as UNAUTHORIZED
+// (the recipient rotated the key — blocked us, say — or we only had an old one) goes again
+// once, identified, in its place; accessKeyRefused() says so once per recipient and key, and
+// later sends with that key go identified at once.
+//
+// Sends leave in the order they were given, across both connections: a send goes on one
+// connection only when no earlier send is still unanswered on the other (the relay reads the
+// two independently); on one connection they are pipelined. So a send waiting for its
+// connection holds back every later one. One that was on a connection when it was lost goes
+// again, in its place, on the next connection (the recipient drops a second copy by its
 // message uid); `failed` reports it only after kMaxSendAttempts lost connections, on a
-// timeout, or when the relay refuses it.
+// timeout, or when the relay refuses it. A refusal can still reorder two pipelined sends: a
+// refused one goes again after a later one already on the wire was accepted (to another
+// recipient, or to the same one with another key).
 #pragma once
 
 #include <deque>
+#include <map>
 
 #include <QPointer>
 #include <QTimer>
@@ -60,6 +73,10 @@ signals:
     void authenticated();
     // The relay says the account's one-time prekeys are running out: upload more.
     void preKeysLow();
+    // The relay refused the access key a send to `recipient` carried (the recipient rotated
+    // it, or it was never theirs): the send went again identified; forget the key. Once per
+    // recipient and key.
+    void accessKeyRefused(const QString& recipient);
 
 private:
     void openReceiving();
@@ -71,10 +88,16 @@ private:
     struct QueuedSend {
         std::uint64_t order = 0;  // the order send() was called in
         int attempts = 0;         // connections it was lost with
+        bool identified = false;  // without the key, on the authenticated connection
         OutgoingEnvelope envelope;
     };
-    void sendNow(QueuedSend send);
+    // The connection a send of that kind goes on now, or nullptr.
+    [[nodiscard]] RelayConnection* connectionFor(bool identified) const;
+    void sendNow(QueuedSend send, RelayConnection* connection);
     void requeue(QueuedSend send);
+    void onSendAnswered(QueuedSend send, const RelayReply& reply);
+    // True the first time `key` is refused for `recipient`.
+    bool noteRefused(const QString& recipient, const QByteArray& key);
     // `expected`: the size the caller was told (0: unknown); a relay that sends more, or
     // names another total, is refused before it can fill memory.
     void fetchBlobChunk(const QByteArray& requestId, const QString& blobId, std::uint64_t offset,
@@ -93,6 +116,11 @@ private:
     bool ackScheduled_ = false;
     std::deque<QueuedSend> waiting_;  // by `order`
     std::uint64_t nextOrder_ = 0;
+    int unansweredSealed_ = 0;      // sends on sending_ the relay has not answered
+    int unansweredIdentified_ = 0;  // … on receiving_
+    // The access key last refused per recipient: a send that carries it goes identified.
+    std::map<QString, QByteArray> refusedKeys_;
+    static constexpr std::size_t kMaxRefusedKeys = 10000;
 };
 
 }  // namespace tandem::transport

@@ -107,7 +107,7 @@ void RelayAccounts::registerAccount(RelayClient& c, std::uint64_t id,
     }
     const auto identity = publicKeyFrom(view(r.identity_key()), "identity key");
     if (!identity || !signal::IdentityPublicKey::fromEd25519(*identity) ||
-        r.password().size() != 32 || r.access_key().size() != 16 ||
+        r.password().size() != 32 || r.access_key().size() != kAccessKeyBytes ||
         (!r.registration_lock().empty() &&
          r.registration_lock().size() != signal::kRegistrationLockTokenBytes)) {
         return clients_.replyError(c, id, Error::MALFORMED,
@@ -239,6 +239,21 @@ void RelayAccounts::setRegistrationLock(RelayClient& c, std::uint64_t id,
     clients_.reply(c, id, out);
 }
 
+void RelayAccounts::setAccessKey(RelayClient& c, std::uint64_t id,
+                                 const proto::relay::SetAccessKey& r) {
+    if (r.access_key().size() != kAccessKeyBytes) {
+        return clients_.replyError(c, id, Error::MALFORMED,
+                                   QStringLiteral("an access key has 16 bytes"));
+    }
+    if (!store_.setAccessKey(*c.account, qbytes(r.access_key()))) {
+        return clients_.replyError(c, id, Error::UNAVAILABLE,
+                                   QStringLiteral("cannot store the access key; try again"));
+    }
+    ServerFrame out;
+    out.mutable_ok();
+    clients_.reply(c, id, out);
+}
+
 // ---- prekeys, discovery, certificates ----------------------------------------------------
 
 void RelayAccounts::uploadPreKeys(RelayClient& c, std::uint64_t id,
@@ -333,7 +348,8 @@ void RelayAccounts::fetchBundle(RelayClient& c, std::uint64_t id,
     }
     ServerFrame out;
     out.mutable_bundle()->set_bundle(bundle.SerializeAsString());
-    out.mutable_bundle()->set_access_key(target->accessKey.toStdString());
+    // Never the access key: its owner gives it only to the contacts it accepts (a blocked one
+    // could otherwise fetch the new key after a rotation).
     out.mutable_bundle()->set_aci(target->aci.toStdString());
     clients_.reply(c, id, out);
 }

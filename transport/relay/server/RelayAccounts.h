@@ -1,6 +1,8 @@
 // RelayAccounts: the relay's accounts — a verification code by the CodeSender, registration
 // (and the registration lock), authentication, prekeys (uploads, bundles, the low-water
-// notice), discovery by number, and sender certificates signed with the relay's key.
+// notice), discovery by number, sender certificates signed with the relay's key, and the
+// access key that sealed senders must present (set at registration, rotated by SetAccessKey;
+// never handed out: a bundle does not carry it).
 //
 // Passwords are kept as a BLAKE2b hash and compared in constant time; phone numbers are
 // logged redacted. A lookup (numbers and bundle fetches together) costs from an hourly budget
@@ -37,6 +39,8 @@ public:
     // The rest need an account (RelayServer checks).
     void setRegistrationLock(RelayClient& c, std::uint64_t id,
                              const proto::relay::SetRegistrationLock& r);
+    // Replaces the account's access key (16 bytes): sealed sends with the old one are refused.
+    void setAccessKey(RelayClient& c, std::uint64_t id, const proto::relay::SetAccessKey& r);
     void uploadPreKeys(RelayClient& c, std::uint64_t id, const proto::relay::UploadPreKeys& r);
     void preKeyStatus(RelayClient& c, std::uint64_t id);
     void fetchBundle(RelayClient& c, std::uint64_t id, const proto::relay::FetchBundle& r);

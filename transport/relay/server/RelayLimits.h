@@ -5,6 +5,7 @@
 
 #include "transport/daemon/ClientConnections.h"
 #include "transport/relay/server/CodeRequestLimiter.h"
+#include "transport/relay/server/IdentifiedSendLimiter.h"
 
 namespace tandem::relay {
 
@@ -40,7 +41,11 @@ struct RelayLimits {
     int preKeysLowWater = 20;
     int maxAcksPerFrame = 1000;
     int maxLookupPerRequest = 50;
-    int lookupsPerHour = 500;                 // per account, bundles included
+    int lookupsPerHour = 500;  // per account, bundles included
+    // Identified sends (no access key, on the sender's authenticated connection): per account,
+    // 200 distinct recipients a day and 2 000 sends an hour (bursts of as many); past either,
+    // RATE_LIMITED saying which (IdentifiedSendLimiter).
+    IdentifiedSendLimiter::Limits identifiedSends;
     CodeRequestLimiter::Limits codeRequests;  // per number, per address, in all
     int authFailuresBeforeClose = 5;
     qint64 defaultTtlMs = 14LL * 24 * 3600 * 1000;

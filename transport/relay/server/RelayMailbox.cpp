@@ -16,7 +16,7 @@ using proto::relay::Error;
 using proto::relay::ServerFrame;
 
 RelayMailbox::RelayMailbox(RelayStore& store, const RelayLimits& limits, RelayClients& clients)
-    : store_(store), limits_(limits), clients_(clients) {
+    : store_(store), limits_(limits), clients_(clients), identified_(limits.identifiedSends) {
     retryCommit_.setSingleShot(true);
     retryCommit_.setInterval(1000);
     connect(&retryCommit_, &QTimer::timeout, this, &RelayMailbox::flush);
@@ -57,6 +57,7 @@ bool RelayMailbox::start(QString* error) {
 }
 
 void RelayMailbox::purge(std::int64_t now) {
+    identified_.forgetExpired(now);
     if (writer_) {
         writer_->purge(now);
     }
@@ -79,21 +80,17 @@ void RelayMailbox::send(RelayClient& c, std::uint64_t id, const proto::relay::Se
         return clients_.replyError(c, id, Error::INVALID_NUMBER,
                                    QStringLiteral("not an E.164 phone number or account id"));
     }
-    // Abuse control without identity: the sender must know the recipient's access key. An
-    // unknown recipient gets the very answer a wrong key gets, after the same comparison
-    // (against a key no account has), so a sealed sender cannot tell who is registered.
-    static const std::string kNobodysKey(16, '\0');
-    const auto recipient = store_.accountByAddress(address);
-    const bool keyMatches = constantTimeEqual(
-        view(recipient ? recipient->accessKey : qbytes(kNobodysKey)), view(r.access_key()));
-    if (!recipient || !keyMatches) {
-        return clients_.replyError(
-            c, id, Error::UNAUTHORIZED,
-            QStringLiteral("no such recipient, or the wrong access key for them"));
+    // Without a key on a signed-in connection: an identified send. Anywhere else a key is
+    // checked, an empty one too (a sealed sender gets no other answer).
+    const auto recipient = r.access_key().empty() && c.account
+                               ? identifiedRecipient(c, id, address)
+                               : sealedRecipient(c, id, address, r.access_key());
+    if (!recipient) {
+        return;  // refused, and answered
     }
     // Sealed for a key the account no longer has (it registered again): stored, it could
     // never be opened, and the sender would believe it delivered. Asked only of a sender who
-    // knows the access key; identity keys are public (every bundle carries one).
+    // knows the access key or is signed in; identity keys are public (every bundle has one).
     if (!r.recipient_identity().empty() &&
         !constantTimeEqual(view(recipient->identityKey), view(r.recipient_identity()))) {
         return clients_.replyError(c, id, Error::STALE_IDENTITY,
@@ -132,6 +129,56 @@ void RelayMailbox::send(RelayClient& c, std::uint64_t id, const proto::relay::Se
     }
     pendingSends_.push_back({c.channel(), id, std::move(envelope)});
     scheduleFlush();
+}
+
+std::optional<AccountRow> RelayMailbox::sealedRecipient(RelayClient& c, std::uint64_t id,
+                                                        const QString& address,
+                                                        const std::string& accessKey) {
+    // Abuse control without identity: the sender must know the recipient's access key. An
+    // unknown recipient gets the very answer a wrong key gets, after the same comparison
+    // (against a key no account has), so a sealed sender cannot tell who is registered.
+    static const std::string kNobodysKey(kAccessKeyBytes, '\0');
+    auto recipient = store_.accountByAddress(address);
+    const bool keyMatches = constantTimeEqual(
+        view(recipient ? recipient->accessKey : qbytes(kNobodysKey)), view(accessKey));
+    if (!recipient || !keyMatches) {
+        clients_.replyError(c, id, Error::UNAUTHORIZED,
+                            QStringLiteral("no such recipient, or the wrong access key for them"));
+        return std::nullopt;
+    }
+    return recipient;
+}
+
+std::optional<AccountRow> RelayMailbox::identifiedRecipient(RelayClient& c, std::uint64_t id,
+                                                            const QString& address) {
+    // The relay knows the sender here, so it limits what the account may send this way (a
+    // refused send counts too: probing numbers costs a recipient of the day each). An unknown
+    // recipient is told as such: the sender is signed in and could ask Lookup.
+    auto recipient = store_.accountByAddress(address);
+    const QString counted = recipient ? QStringLiteral("#%1").arg(recipient->id) : address;
+    switch (identified_.admit(*c.account, counted, QDateTime::currentMSecsSinceEpoch())) {
+        case IdentifiedSendLimiter::Verdict::Allowed:
+            break;
+        case IdentifiedSendLimiter::Verdict::TooManyRecipients:
+            clients_.replyError(
+                c, id, Error::RATE_LIMITED,
+                QStringLiteral("too many new recipients today for messages sent without their "
+                               "access key (at most %1 a day); try again tomorrow")
+                    .arg(limits_.identifiedSends.recipientsPerDay));
+            return std::nullopt;
+        case IdentifiedSendLimiter::Verdict::TooManySends:
+            clients_.replyError(
+                c, id, Error::RATE_LIMITED,
+                QStringLiteral("too many messages sent without the recipient's access key "
+                               "(at most %1 an hour); try again later")
+                    .arg(limits_.identifiedSends.sendsPerHour));
+            return std::nullopt;
+    }
+    if (!recipient) {
+        clients_.replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such recipient"));
+        return std::nullopt;
+    }
+    return recipient;
 }
 
 void RelayMailbox::push(RelayClient& recipient, const NewEnvelope& envelope) {

@@ -1,7 +1,8 @@
-// RelayMailbox: store-and-forward. A sealed send (by access key, no identity) is queued for
-// its recipient, pushed at once to their connections that are caught up, and acknowledged to
-// the sender once committed; a client that signs in is delivered its queue in batches as its
-// socket has room, then pushed what comes; an acknowledged envelope is deleted.
+// RelayMailbox: store-and-forward. A sealed send (by access key, no identity) or an identified
+// one (no key, from a signed-in account, limited per account: IdentifiedSendLimiter) is
+// queued for its recipient, pushed at once to their connections that are caught up, and
+// acknowledged to the sender once committed; a client that signs in is delivered its queue in
+// batches as its socket has room, then pushed what comes; an acknowledged envelope is deleted.
 //
 // Durability: a send is acknowledged only after it is committed (synchronous=FULL). Sends
 // and acknowledgements that arrive in one turn of the event loop are committed together
@@ -14,6 +15,8 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -24,6 +27,7 @@
 #include <tandem/common/Expected.h>
 
 #include "tandem/relay.pb.h"
+#include "transport/relay/server/IdentifiedSendLimiter.h"
 #include "transport/relay/server/MailboxWriter.h"
 #include "transport/relay/server/RelayClients.h"
 #include "transport/relay/server/RelayLimits.h"
@@ -58,6 +62,11 @@ private:
     };
     using Acks = MailboxWriter::Acks;
 
+    // The recipient a send may reach, or nullopt when it was refused (and answered).
+    std::optional<AccountRow> sealedRecipient(RelayClient& c, std::uint64_t id,
+                                              const QString& address, const std::string& accessKey);
+    std::optional<AccountRow> identifiedRecipient(RelayClient& c, std::uint64_t id,
+                                                  const QString& address);
     void push(RelayClient& recipient, const NewEnvelope& envelope);
     void scheduleFlush();
     void flush();
@@ -70,6 +79,7 @@ private:
     RelayClients& clients_;
     std::unique_ptr<MailboxWriter> writer_;
     std::map<std::int64_t, QueueSize> queueCounts_;
+    IdentifiedSendLimiter identified_;
     std::vector<PendingSend> pendingSends_;  // the next batch
     Acks pendingAcks_;
     std::vector<PendingSend> committingSends_;  // the batch the writer is committing

@@ -122,11 +122,11 @@ void RelayServer::onFrame(RelayClient& c, const QByteArray& bytes) {
         return;
     }
     const std::uint64_t id = frame.request_id();
-    const bool needsAccount = frame.has_upload_prekeys() || frame.has_fetch_bundle() ||
-                              frame.has_lookup() || frame.has_get_certificate() ||
-                              frame.has_ack() || frame.has_put_blob() ||
-                              frame.has_prekey_status() || frame.has_set_registration_lock() ||
-                              frame.has_put_record() || frame.has_get_record();
+    const bool needsAccount =
+        frame.has_upload_prekeys() || frame.has_fetch_bundle() || frame.has_lookup() ||
+        frame.has_get_certificate() || frame.has_ack() || frame.has_put_blob() ||
+        frame.has_prekey_status() || frame.has_set_registration_lock() || frame.has_put_record() ||
+        frame.has_get_record() || frame.has_set_access_key();
     if (needsAccount && !c.account) {
         clients_.replyError(c, id, Error::UNAUTHORIZED, QStringLiteral("authenticate first"));
         return;
@@ -165,6 +165,8 @@ void RelayServer::onFrame(RelayClient& c, const QByteArray& bytes) {
             return accounts_->preKeyStatus(c, id);
         case ClientFrame::kSetRegistrationLock:
             return accounts_->setRegistrationLock(c, id, frame.set_registration_lock());
+        case ClientFrame::kSetAccessKey:
+            return accounts_->setAccessKey(c, id, frame.set_access_key());
         case ClientFrame::BODY_NOT_SET:
             break;
     }

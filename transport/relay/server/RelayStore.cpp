@@ -269,6 +269,12 @@ Expected<AccountRow, QString> RelayStore::registerAccount(const Registration& r,
     return *account;
 }
 
+bool RelayStore::setAccessKey(std::int64_t account, const QByteArray& accessKey) {
+    // One statement, its own transaction: as durable as a registration (synchronous=FULL).
+    auto stmt = db_->prepare("UPDATE accounts SET access_key = ? WHERE id = ?");
+    return stmt && (*stmt)->bindAll(accessKey, account).run() && db_->changes() == 1;
+}
+
 bool RelayStore::setCode(const QString& phone, const QString& code, std::int64_t expiresAt) {
     auto stmt = db_->prepare(
         "INSERT OR REPLACE INTO codes (phone, code, expires_at, attempts) VALUES (?, ?, ?, 0)");

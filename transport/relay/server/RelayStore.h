@@ -82,6 +82,9 @@ public:
     // lock (RegistrationLocks), in one transaction. Returns the account.
     Expected<AccountRow, QString> registerAccount(const Registration& r, std::int64_t now);
 
+    // Replaces the account's access key (SetAccessKey), committed before it returns.
+    bool setAccessKey(std::int64_t account, const QByteArray& accessKey);
+
     bool setCode(const QString& phone, const QString& code, std::int64_t expiresAt);
     CodeCheck checkCode(const QString& phone, const QString& code, std::int64_t now);
 
