@@ -281,6 +281,16 @@ private slots:
         QCOMPARE(alice.countWithStatus(MessageStatus::Delivered), std::int64_t{1});
         QCOMPARE(bob.countWithStatus(MessageStatus::Read), std::int64_t{1});  // read on his side
 
+        // Read receipts go only to someone bob accepted (docs/people.md): alice wrote first.
+        const auto aliceId = test::await(bob.store->read([](Repositories& r) {
+            return r.db.queryInt(
+                "SELECT contact_id FROM conversations WHERE id = "
+                "(SELECT max(conversation_id) FROM messages WHERE direction = 1)");
+        }));
+        QVERIFY(aliceId && *aliceId > 0);
+        QVERIFY(test::await(bob.messenger->people().accept(*aliceId)).has_value());
+        QVERIFY(QTest::qWaitFor([&] { return outbox() == 0; }, 20000));  // our profile went
+
         setReceipts(true);
         QVERIFY(
             test::await(alice.messenger->sendText(Mode::Signal, bob.phone, QStringLiteral("r1")))
@@ -291,6 +301,72 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return alice.countWithStatus(MessageStatus::Read) == 1; },
                                 20000));
         QCOMPARE(alice.countWithStatus(MessageStatus::Delivered), std::int64_t{1});  // r0 stays
+    }
+
+    // Blocking in Signal mode ends the blocked person's sealed-sender access (docs/people.md):
+    // alice's access key is replaced and the relay told; carol, still accepted, gets the new
+    // key with alice's next message and reaches her sealed; bob's old key is refused, his send
+    // goes again as an identified one, and alice drops it unread.
+    void blockingEndsSealedSenderAccess() {
+        test::RelayProcess relay;
+        QVERIFY(relay.start());
+        const auto network = networkOf(relay, scratch_.filePath(QStringLiteral("block.json")));
+        User alice(QStringLiteral("+4915100000041"));
+        User bob(QStringLiteral("+4915100000042"));
+        User carol(QStringLiteral("+4915100000043"));
+        for (User* u : {&alice, &bob, &carol}) {
+            u->open(true);
+            u->registerWith(network, /*sharePhone=*/true);
+            u->start();
+        }
+        for (User* other : {&bob, &carol}) {
+            QVERIFY(test::await(alice.messenger->addContact(Mode::Signal, other->phone, {}))
+                        .has_value());
+            QVERIFY(test::await(other->messenger->addContact(Mode::Signal, alice.phone, {}))
+                        .has_value());
+        }
+        const auto send = [](User& from, const QString& to, const QString& text) {
+            QVERIFY(test::await(from.messenger->sendText(Mode::Signal, to, text)).has_value());
+        };
+        const auto keyFor = [](User& u, const QString& address) {
+            const auto c = u.contact(address);
+            return c ? c->accessKey : QByteArray();
+        };
+        send(alice, bob.phone, QStringLiteral("a1"));
+        send(alice, carol.phone, QStringLiteral("a2"));
+        QVERIFY(QTest::qWaitFor([&] { return keyFor(bob, alice.phone).size() == 16; }, 20000));
+        QVERIFY(QTest::qWaitFor([&] { return keyFor(carol, alice.phone).size() == 16; }, 20000));
+        const QByteArray oldKey = keyFor(bob, alice.phone);
+        QCOMPARE(keyFor(carol, alice.phone), oldKey);
+
+        QVERIFY(
+            test::await(alice.messenger->people().block(alice.contact(bob.phone)->id)).has_value());
+        // The relay took the new key.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const auto unsent = test::await(alice.store->read([](Repositories& r) {
+                    return r.settings.get(QStringLiteral("signal.access_key_unsent"));
+                }));
+                return unsent && !unsent->has_value();
+            },
+            20000));
+        send(alice, carol.phone, QStringLiteral("a3"));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const QByteArray now = keyFor(carol, alice.phone);
+                return now.size() == 16 && now != oldKey;
+            },
+            20000));
+
+        send(bob, alice.phone, QStringLiteral("b-after-block"));
+        send(carol, alice.phone, QStringLiteral("c-after-block"));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return alice.received.contains(QStringLiteral("c-after-block")); }, 20000));
+        // bob's old key was refused: his client forgot it (the send went identified).
+        QVERIFY(QTest::qWaitFor([&] { return keyFor(bob, alice.phone).isEmpty(); }, 20000));
+        QTest::qWait(1500);
+        QVERIFY(!alice.received.contains(QStringLiteral("b-after-block")));
+        QVERIFY(!alice.history(bob.phone).contains(QStringLiteral("b-after-block")));
     }
 
     void registrationWithAWrongCodeFails() {

@@ -136,7 +136,6 @@ private slots:
         const auto bundle =
             test::await(RelayAccountClient(a.connection.get()).fetchBundle(bob.phone));
         QVERIFY(bundle.has_value());
-        QVERIFY(bundle->accessKey.isEmpty());
         QCOMPARE(bundle->aci.size(), qsizetype{relay::kAciBytes});
         QVERIFY(!bundle->bundle.isEmpty());
     }

@@ -147,7 +147,7 @@ RelayCall<RelayBundle> RelayAccountClient::fetchBundle(const QString& address) {
             if (!reply.has_bundle()) {
                 return unexpected(malformed("prekey bundle"));
             }
-            return RelayBundle{bytes(reply.bundle().bundle()), {}, bytes(reply.bundle().aci())};
+            return RelayBundle{bytes(reply.bundle().bundle()), bytes(reply.bundle().aci())};
         });
 }
 

@@ -46,9 +46,8 @@ struct PreKeyUpload {
 
 struct RelayBundle {
     QByteArray bundle;  // a serialized PreKeyBundle, not yet checked
-    // Always empty: the relay no longer hands out access keys (their owner gives them inside
-    // encrypted messages). Kept only until the core stops reading it; then it goes.
-    QByteArray accessKey;
+    // No access key: the relay does not hand them out (their owner gives them inside
+    // encrypted messages, docs/people.md).
     QByteArray aci;
 };
 

@@ -1,5 +1,7 @@
 #include "app/core/signal/SignalChannel.h"
 
+#include <sodium.h>
+
 #include <QDateTime>
 #include <QPromise>
 
@@ -9,6 +11,7 @@
 #include "app/core/Guarded.h"
 #include "crypto/QtBytes.h"
 #include "crypto/signal/SealedSender.h"
+#include "tandem/core.pb.h"
 #include "transport/relay/Address.h"
 
 namespace tandem::core {
@@ -17,6 +20,31 @@ using namespace tandem::storage;
 using transport::TransportError;
 
 namespace {
+
+// Set while the relay has not confirmed the access key this profile holds (docs/people.md).
+const QString kAccessKeyUnsent = QStringLiteral("signal.access_key_unsent");
+
+// Replaces the account's access key with `fresh` (kept in its credentials) and marks it unsent.
+StoreResult<void> replaceAccessKey(Repositories& r, const QByteArray& fresh) {
+    TANDEM_TRY_ASSIGN(auto account, r.accounts.get(Mode::Signal));
+    if (!account || !account->credentials) {
+        return storeError(StoreErrorCode::NotFound, QStringLiteral("no Signal-mode account"));
+    }
+    proto::core::SignalCredentials credentials;
+    if (!credentials.ParseFromArray(account->credentials->data(),
+                                    static_cast<int>(account->credentials->size()))) {
+        return storeError(StoreErrorCode::Internal,
+                          QStringLiteral("the Signal credentials in this profile are damaged"));
+    }
+    credentials.set_access_key(fresh.toStdString());
+    std::string bytes = credentials.SerializeAsString();
+    account->credentials = makeSecret(
+        SecretBytes(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));  // NOLINT
+    sodium_memzero(bytes.data(), bytes.size());
+    sodium_memzero(credentials.mutable_password()->data(), credentials.password().size());
+    TANDEM_TRY(r.accounts.put(*account));
+    return r.settings.set(kAccessKeyUnsent, QByteArrayLiteral("1"));
+}
 
 std::int64_t nowMs() {
     return QDateTime::currentMSecsSinceEpoch();
@@ -96,10 +124,26 @@ void SignalChannel::connectTransport() {
     relay_ = new transport::RelayTransport(*network_->relay, {me_->phone, me_->password}, this);
     connect(relay_, &transport::Transport::statusChanged, this, &ModeChannel::statusChanged);
     connect(relay_, &transport::RelayTransport::preKeysLow, this, &SignalChannel::refillPreKeys);
+    // They replaced their access key (they blocked us, or we had an old one): the send went
+    // again as an identified one; later ones go so at once, until they give us a new key.
+    connect(relay_, &transport::RelayTransport::accessKeyRefused, this,
+            [this](const QString& recipient) {
+                store_.write(
+                    [recipient](Repositories& r) -> StoreResult<void> {
+                        TANDEM_TRY_ASSIGN(const auto contact,
+                                          findContact(r, Mode::Signal, recipient));
+                        if (contact) {
+                            TANDEM_TRY(r.contacts.setAccessKey(contact->id, QByteArray()));
+                        }
+                        return {};
+                    },
+                    this, [](StoreResult<void>) {});
+            });
     connect(relay_, &transport::RelayTransport::authenticated, this, [this] {
         ensureCertificate();
         refillPreKeys();
         resolveContacts();
+        sendAccessKey();
         emit connected();
     });
     relay_->start();
@@ -230,9 +274,9 @@ void SignalChannel::fetchBundleThenSeal(const Promise& promise, std::int64_t out
                 return;
             }
             store_.write(
-                [contactId = contact.id, accessKey = reply->accessKey,
-                 aci = reply->aci](Repositories& r) -> StoreResult<void> {
-                    TANDEM_TRY(r.contacts.setAccessKey(contactId, accessKey));
+                // No access key comes with a bundle (docs/people.md): a contact gives theirs
+                // inside their messages once they accept us; until then we send identified.
+                [contactId = contact.id, aci = reply->aci](Repositories& r) -> StoreResult<void> {
                     if (aci.size() == relay::kAciBytes) {
                         // Replies from them name only this id: it must lead back here.
                         TANDEM_TRY_ASSIGN(const Contact current, r.contacts.get(contactId));
@@ -242,11 +286,9 @@ void SignalChannel::fetchBundleThenSeal(const Promise& promise, std::int64_t out
                     return {};
                 },
                 this,
-                [this, promise, outboxId, contact, content, accessKey = reply->accessKey,
+                [this, promise, outboxId, contact, content,
                  bundle = std::move(bundle).value()](StoreResult<void>) {
-                    Contact updated = contact;
-                    updated.accessKey = accessKey;
-                    sealWith(promise, outboxId, updated, content, bundle);
+                    sealWith(promise, outboxId, contact, content, bundle);
                     // The items that waited for this session are sealed after this one: the
                     // store runs writes in order, so they follow it on the wire too.
                     bundlesInFlight_.erase(contact.address);
@@ -443,6 +485,57 @@ std::optional<QByteArray> SignalChannel::sealProbe(const ProbePeer& peer, const 
         return std::nullopt;
     }
     return crypto::qbytes(*sealed);
+}
+
+// ---- blocking -----------------------------------------------------------------------------
+
+void SignalChannel::blockedSomeone() {
+    // A new access key, kept at once: our next messages give it to the people we accepted;
+    // the blocked person holds only the old one, which the relay refuses once it is told.
+    QByteArray fresh(16, Qt::Uninitialized);
+    randombytes_buf(fresh.data(), static_cast<std::size_t>(fresh.size()));
+    store_.write([fresh](Repositories& r) { return replaceAccessKey(r, fresh); }, this,
+                 [this, fresh](StoreResult<void> replaced) {
+                     if (!replaced) {
+                         qCWarning(lcCore)
+                             << "cannot replace the access key:" << replaced.error().message;
+                         return;
+                     }
+                     if (me_) {
+                         me_->accessKey = fresh;
+                     }
+                     sendAccessKey();
+                 });
+}
+
+void SignalChannel::sendAccessKey() {
+    if (!me_ || !isConnected()) {
+        return;  // at the next connection
+    }
+    store_.read([](Repositories& r) { return r.settings.get(kAccessKeyUnsent); }, this,
+                [this](StoreResult<std::optional<QByteArray>> unsent) {
+                    if (!unsent || !*unsent || !me_) {
+                        return;
+                    }
+                    const QByteArray key = me_->accessKey;
+                    account().setAccessKey(key).then(
+                        this, [this, key](Expected<void, TransportError> told) {
+                            if (!told) {
+                                qCInfo(lcCore) << "the relay did not take the new access key yet:"
+                                               << told.error().message;
+                                return;  // again at the next connection
+                            }
+                            if (!me_ || me_->accessKey != key) {
+                                return;  // replaced again meanwhile: that one is sent too
+                            }
+                            store_.write(
+                                [](Repositories& r) -> StoreResult<void> {
+                                    TANDEM_TRY(r.settings.remove(kAccessKeyUnsent));
+                                    return {};
+                                },
+                                this, [](StoreResult<void>) {});
+                        });
+                });
 }
 
 }  // namespace tandem::core

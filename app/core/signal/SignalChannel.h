@@ -49,6 +49,7 @@ public:
     [[nodiscard]] OpenTask opener(const transport::IncomingEnvelope& envelope) const override;
     void afterOpened(const Opened& opened) override;
     void contactAdded() override;
+    void blockedSomeone() override;
 
     [[nodiscard]] std::optional<ProbePeer> self(QString* why) override;
     [[nodiscard]] std::optional<ProbePeer> probePeer(const QString& address,
@@ -75,6 +76,8 @@ private:
     void refillPreKeys();
     // Learns the account ids of saved numbers (one rate-limited lookup).
     void resolveContacts();
+    // Tells the relay the access key this profile holds, if it has not confirmed it.
+    void sendAccessKey();
 
     storage::Store& store_;
     std::optional<NetworkConfig> network_;
