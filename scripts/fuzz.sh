@@ -7,7 +7,7 @@ seconds="${1:-30}"
 cmake --preset fuzz >/dev/null
 targets=(fuzz_keyfile fuzz_content fuzz_ratchet fuzz_sealed fuzz_session_message fuzz_onion
          fuzz_stickers fuzz_phrase fuzz_directory fuzz_identifiers fuzz_sticker_image
-         fuzz_attachment_pointer)
+         fuzz_attachment_pointer fuzz_links)
 cmake --build --preset fuzz --target "${targets[@]}"
 for target in "${targets[@]}"; do
   corpus="build/fuzz/corpus/${target#fuzz_}"

@@ -22,7 +22,7 @@ Popup {
         spacing: 10
         RowLayout {
             spacing: 12
-            Avatar { name: popup.card.title; key: popup.card.address; size: 56 }
+            Avatar { name: popup.card.title; key: popup.card.address; source: popup.card.avatar; size: 56 }
             ColumnLayout {
                 spacing: 2
                 Label {

@@ -135,11 +135,16 @@ ColumnLayout {
         Layout.fillWidth: true
         visible: conversationModel.requestCount > 0 || conversationModel.showRequests
         padding: 10
-        text: conversationModel.showRequests
-              ? qsTr("‹ Back to conversations")
-              : qsTr("Message requests (%1)").arg(conversationModel.requestCount)
-        font.bold: !conversationModel.showRequests
-        Accessible.name: text
+        Accessible.name: requestsLabel.text
+        contentItem: Label {
+            id: requestsLabel
+            textFormat: Text.PlainText
+            text: conversationModel.showRequests
+                  ? qsTr("‹ Back to conversations")
+                  : qsTr("Message requests (%1)").arg(conversationModel.requestCount)
+            font.bold: !conversationModel.showRequests
+            color: Theme.text
+        }
         onClicked: conversationModel.showRequests = !conversationModel.showRequests
         background: Rectangle {
             color: parent.hovered ? Theme.selection : "transparent"
