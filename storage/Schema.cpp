@@ -240,9 +240,17 @@ ALTER TABLE contacts ADD COLUMN profile_wanted INTEGER NOT NULL DEFAULT 0
     CHECK (profile_wanted >= 0);
 ALTER TABLE contacts ADD COLUMN profile_version INTEGER NOT NULL DEFAULT 0
     CHECK (profile_version >= 0);
-ALTER TABLE contacts ADD COLUMN profile_name TEXT NOT NULL DEFAULT '';
-ALTER TABLE contacts ADD COLUMN profile_avatar BLOB;
+ALTER TABLE contacts ADD COLUMN profile_name TEXT NOT NULL DEFAULT ''
+    CHECK (length(profile_name) <= 128);
+ALTER TABLE contacts ADD COLUMN profile_avatar BLOB
+    CHECK (profile_avatar IS NULL OR length(profile_avatar) <= 32768);
 CREATE INDEX contacts_profile_wanted ON contacts(id) WHERE profile_wanted > profile_version;
+-- Someone who only ever wrote to us, never named by the user nor written to: a request.
+UPDATE contacts SET accepted = 0 WHERE display_name = '' AND
+    EXISTS (SELECT 1 FROM conversations c JOIN messages m ON m.conversation_id = c.id
+            WHERE c.contact_id = contacts.id AND m.direction = 1) AND
+    NOT EXISTS (SELECT 1 FROM conversations c JOIN messages m ON m.conversation_id = c.id
+                WHERE c.contact_id = contacts.id AND m.direction = 0);
 )sql";
 
 // The schema a new database gets: the result of every migration, written out whole so a
@@ -281,8 +289,8 @@ CREATE TABLE contacts (
     profile_key BLOB CHECK (profile_key IS NULL OR length(profile_key) = 32),
     profile_wanted INTEGER NOT NULL DEFAULT 0 CHECK (profile_wanted >= 0),
     profile_version INTEGER NOT NULL DEFAULT 0 CHECK (profile_version >= 0),
-    profile_name TEXT NOT NULL DEFAULT '',
-    profile_avatar BLOB,
+    profile_name TEXT NOT NULL DEFAULT '' CHECK (length(profile_name) <= 128),
+    profile_avatar BLOB CHECK (profile_avatar IS NULL OR length(profile_avatar) <= 32768),
     UNIQUE (mode, address)
 );
 CREATE UNIQUE INDEX contacts_by_service_id ON contacts(mode, service_id)

@@ -92,6 +92,10 @@ int runProfile(CommandContext& ctx) {
         // Published once each mode is online, then every accepted contact is told.
         core::spinUntil([&] { return false; }, 300);
         settle(messenger, *wait);
+        if (!messenger.isIdle()) {
+            ctx.err << "tandemctl: saved; not published yet (the network did not answer within "
+                    << *wait << " s): it is published the next time Tandem connects\n";
+        }
     } else {
         const auto loaded = awaitFuture(messenger.profiles().profile());
         if (!loaded) {
@@ -270,7 +274,9 @@ int runAction(CommandContext& ctx, Action action, const QString& command) {
             if (!r) {
                 return fail(ctx, r.error().message);
             }
-            done = QStringLiteral("Accepted %1: they now see your profile and read receipts.")
+            done = QStringLiteral(
+                       "Accepted %1: they now get your profile, and read receipts for "
+                       "what you read from now on.")
                        .arg(shownLine(c));
             break;
         }

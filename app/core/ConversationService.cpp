@@ -51,11 +51,16 @@ StoreResult<void> ConversationService::validateName(const QString& name) {
     }
     for (const char32_t c : name.toUcs4()) {
         const bool control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
-        const bool bidi = (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
-        if (control || bidi) {
+        const bool bidi = (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+                          c == 0x061c || c == 0x200e || c == 0x200f;
+        // Invisible: a name that looks like another's (zero-width spaces and joiners, word
+        // joiners, the byte-order mark).
+        const bool invisible =
+            (c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c == 0xfeff;
+        if (control || bidi || invisible) {
             return storeError(StoreErrorCode::InvalidArgument,
-                              QStringLiteral("A name cannot hold line breaks, control characters "
-                                             "or direction overrides (U+%1).")
+                              QStringLiteral("A name cannot hold line breaks, control or invisible "
+                                             "characters or direction overrides (U+%1).")
                                   .arg(static_cast<uint>(c), 4, 16, QLatin1Char('0')));
         }
     }

@@ -112,14 +112,12 @@ void Messenger::connectPeople() {
     connect(people_.get(), &PeopleService::contactChanged, this, &Messenger::contactChanged);
     connect(people_.get(), &PeopleService::contactRemoved, this, &Messenger::contactRemoved);
     connect(people_.get(), &PeopleService::unblockedSomeone, outbox_.get(), &Outbox::process);
-    // Signal mode: whoever was blocked keeps only keys that no longer open anything — our
-    // profile moves to a new record and our access key is replaced (given to the others).
+    // Whoever was blocked keeps only keys that open nothing new: our profile moves to a new
+    // record; in Signal mode our access key is replaced too (given to the others).
     connect(people_.get(), &PeopleService::blockedSomeone, this, [this](Mode mode) {
-        if (mode == Mode::Signal) {
-            profiles_->rotate(mode);
-            if (ModeChannel* c = channels_[mode]) {
-                c->blockedSomeone();
-            }
+        profiles_->rotate(mode);
+        if (ModeChannel* c = channels_[mode]) {
+            c->blockedSomeone();
         }
     });
 }
@@ -563,7 +561,7 @@ QFuture<CoreResult<int>> Messenger::markRead(std::int64_t conversationId) {
             bool accepted = false;
             if (conversation.contactId) {
                 TANDEM_TRY_ASSIGN(const Contact contact, r.contacts.get(*conversation.contactId));
-                accepted = contact.accepted;
+                accepted = people::sharesWith(contact);
             }
             if (accepted && tell) {
                 for (std::size_t i = 0; i < refs.size(); i += kReceiptUids) {

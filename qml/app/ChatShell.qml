@@ -217,6 +217,7 @@ Page {
             onStickerLinkFound: function(link) { installDialog.show(link) }
             onConversationGone: shell.open(0, "", "", false)
             onSent: function(address) {
+                list.showConversations()  // what was written to is a conversation now
                 if (shell.openConversation.id === -1) shell.pendingOpen = address
             }
         }

@@ -51,6 +51,7 @@ Pane {
         id: people
         core: pane.core
         onDone: function(action, contactId) {
+            if (contactId !== card.contactId) return  // another chat is open by now
             if (action === "removed" || (action === "blocked" && wasRequest)) pane.conversationGone()
         }
         onFailed: function(message) { timerError.text = message; timerError.open() }
@@ -233,7 +234,9 @@ Pane {
                 }
                 ToolButton {
                     objectName: "timerButton"
-                    visible: pane.conversationId > 0
+                    // Not on a request: a timer change is a message, and nothing goes to them
+                    // until they are accepted.
+                    visible: pane.conversationId > 0 && !(card.loaded && (card.request || card.blocked))
                     contentItem: Label {
                         textFormat: Text.PlainText
                         text: timer.seconds > 0 ? "◔ " + timer.label : "◔"
@@ -397,6 +400,7 @@ Pane {
         ContactDetailsPopup {
             id: detailsPopup
             card: card
+            people: people
             accent: pane.accent
         }
     }
@@ -407,7 +411,7 @@ Pane {
         id: drop
         objectName: "fileDrop"
         anchors.fill: parent
-        enabled: pane.conversationId !== 0 && !pane.noteToSelf
+        enabled: pane.conversationId !== 0 && !pane.noteToSelf && composer.visible
         onDropped: function(event) {
             if (event.hasUrls) {
                 composer.addFiles(event.urls)

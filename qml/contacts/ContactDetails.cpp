@@ -28,8 +28,9 @@ StoreResult<ContactDetails> loadContactDetails(Repositories& r, qint64 conversat
     out.request = !safety->contact.accepted;
     out.blocked = safety->contact.blocked;
     if (safety->contact.hasAvatar) {
-        TANDEM_TRY_ASSIGN(const QByteArray jpeg, r.contacts.avatar(safety->contact.id));
-        out.avatar = roundAvatarUrl(jpeg, 160);
+        // A picture that cannot be read is no picture, not a failed panel.
+        const auto jpeg = r.contacts.avatar(safety->contact.id);
+        out.avatar = jpeg ? roundAvatarUrl(*jpeg, 112) : QString();
     }
     if (safety->number) {
         out.safetyNumber = safety->number->grouped();

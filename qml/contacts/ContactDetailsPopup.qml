@@ -5,11 +5,13 @@ import Tandem.Ui
 import Tandem.Contacts
 
 // A contact's details over the window: avatar, name, address, the safety number and its QR
-// code, and marking them verified. Esc closes it.
+// code, marking them verified, and blocking them. Esc closes it.
 Popup {
     id: popup
     objectName: "detailsPopup"
     required property ContactCard card
+    // Block / Unblock (a request's own bar offers Accept and Delete too).
+    property PeopleActions people
     property color accent
     parent: Overlay.overlay
     anchors.centerIn: parent
@@ -83,6 +85,18 @@ Popup {
                 text: popup.card.verification === "verified" ? qsTr("Clear verification")
                                                              : qsTr("Mark as verified")
                 onClicked: popup.card.setVerified(popup.card.verification !== "verified")
+            }
+            Button {
+                objectName: "blockContactButton"
+                visible: popup.people !== null && popup.card.contactId > 0
+                text: popup.card.blocked ? qsTr("Unblock") : qsTr("Block")
+                Accessible.name: popup.card.blocked ? qsTr("Unblock %1").arg(popup.card.title)
+                                                    : qsTr("Block %1").arg(popup.card.title)
+                onClicked: {
+                    if (popup.card.blocked) popup.people.unblock(popup.card.contactId)
+                    else popup.people.block(popup.card.contactId)
+                    popup.close()
+                }
             }
             Button {
                 text: qsTr("Close")

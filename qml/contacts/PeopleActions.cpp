@@ -85,16 +85,21 @@ void PeopleActions::setAvatar(const QUrl& file) {
         emit failed(tr("Choose a picture on this computer."));
         return;
     }
-    QFile f(file.toLocalFile());
-    if (!f.open(QIODevice::ReadOnly)) {
-        emit failed(tr("Cannot read %1: %2").arg(f.fileName(), f.errorString()));
-        return;
-    }
-    if (f.size() > core::people::kMaxAvatarSourceBytes) {
-        emit failed(tr("The picture is larger than 20 MiB."));
-        return;
-    }
-    setProfile(std::nullopt, f.readAll());
+    // Read and made small on the core thread, never here.
+    run<core::people::OwnProfile>(
+        QStringLiteral("profile"), 0,
+        [path = file.toLocalFile()](
+            core::Messenger& m) -> QFuture<core::CoreResult<core::people::OwnProfile>> {
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly) || f.size() > core::people::kMaxAvatarSourceBytes) {
+                return QtFuture::makeReadyFuture(
+                    core::CoreResult<core::people::OwnProfile>(core::coreError(
+                        core::CoreErrorCode::InvalidArgument,
+                        f.isOpen() ? tr("The picture is larger than 20 MiB.")
+                                   : tr("Cannot read %1: %2").arg(f.fileName(), f.errorString()))));
+            }
+            return m.profiles().setProfile(std::nullopt, f.readAll());
+        });
 }
 
 void PeopleActions::removeAvatar() {
@@ -132,10 +137,14 @@ void PeopleActions::reload() {
             if (!read) {
                 return;
             }
-            if (read->name != profileName_ || read->avatar != profileAvatar_) {
+            // Apart: a new picture must not reset a name being typed.
+            if (read->name != profileName_) {
                 profileName_ = read->name;
+                emit profileNameChanged();
+            }
+            if (read->avatar != profileAvatar_) {
                 profileAvatar_ = read->avatar;
-                emit profileChanged();
+                emit profileAvatarChanged();
             }
             if (read->blocked != blocked_) {
                 blocked_ = read->blocked;

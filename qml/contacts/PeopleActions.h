@@ -19,9 +19,9 @@ class PeopleActions : public QObject {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(tandem::gui::AppCore* core READ core WRITE setCore NOTIFY coreChanged)
-    Q_PROPERTY(QString profileName READ profileName NOTIFY profileChanged)
+    Q_PROPERTY(QString profileName READ profileName NOTIFY profileNameChanged)
     // The user's picture, round (a data: URL), or "".
-    Q_PROPERTY(QString profileAvatar READ profileAvatar NOTIFY profileChanged)
+    Q_PROPERTY(QString profileAvatar READ profileAvatar NOTIFY profileAvatarChanged)
     // The people blocked: [{contactId, title, address, mode}], by mode and name.
     Q_PROPERTY(QVariantList blocked READ blocked NOTIFY blockedChanged)
 
@@ -48,7 +48,8 @@ public:
 
 signals:
     void coreChanged();
-    void profileChanged();
+    void profileNameChanged();
+    void profileAvatarChanged();
     void blockedChanged();
     // `action`: "accepted", "removed", "blocked", "unblocked", "profile".
     void done(const QString& action, qint64 contactId);

@@ -72,7 +72,7 @@ ColumnLayout {
             // Checked again when the mode changes: a number is no Session ID.
             readonly property string problem: column.core.mode.length > 0
                                               ? column.problemOf(text, link) : ""
-            onAccepted: startButton.clicked()
+            onAccepted: if (startButton.enabled) startButton.clicked()
             Keys.onDownPressed: conversations.forceActiveFocus()
         }
         ToolButton {
@@ -129,9 +129,23 @@ ColumnLayout {
         font.pixelSize: 12
     }
 
+    // Shows the conversations (not the requests): after a send, a mode change, or when the last
+    // request was answered.
+    function showConversations() { conversationModel.showRequests = false }
+    Connections {
+        target: conversationModel
+        function onRequestCountChanged() {
+            if (conversationModel.requestCount === 0) conversationModel.showRequests = false
+        }
+    }
+    Connections {
+        target: column.core
+        function onModeChanged() { conversationModel.showRequests = false }
+    }
     // Message requests (docs/people.md) wait apart: a row that opens them, and a header back.
     ItemDelegate {
         objectName: "requestsEntry"
+        focusPolicy: Qt.StrongFocus
         Layout.fillWidth: true
         visible: conversationModel.requestCount > 0 || conversationModel.showRequests
         padding: 10

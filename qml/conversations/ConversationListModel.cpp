@@ -87,8 +87,9 @@ void ConversationListModel::read() {
                 if (known != cached.end() && known->second == s.contact->profileVersion) {
                     continue;
                 }
-                TANDEM_TRY_ASSIGN(const QByteArray jpeg, r.contacts.avatar(s.contact->id));
-                out.avatars[s.contact->id] = {s.contact->profileVersion, roundAvatarUrl(jpeg)};
+                const auto jpeg = r.contacts.avatar(s.contact->id);  // unreadable: none
+                out.avatars[s.contact->id] = {s.contact->profileVersion,
+                                              jpeg ? roundAvatarUrl(*jpeg, 80) : QString()};
             }
             return out;
         },
@@ -96,9 +97,20 @@ void ConversationListModel::read() {
         [this, mode, requests](StoreResult<Read> got) {
             reading_ = false;
             if (got) {
-                for (auto& [id, made] : got->avatars) {
-                    avatars_[id] = std::move(made);
+                // Kept for the contacts of this read only (a contact id may be used again).
+                std::map<qint64, std::pair<qint64, QString>> kept;
+                for (const ConversationSummary& s : got->list) {
+                    if (s.contact && s.contact->hasAvatar) {
+                        const auto fresh = got->avatars.find(s.contact->id);
+                        const auto old = avatars_.find(s.contact->id);
+                        if (fresh != got->avatars.end()) {
+                            kept[s.contact->id] = fresh->second;
+                        } else if (old != avatars_.end()) {
+                            kept[s.contact->id] = old->second;
+                        }
+                    }
                 }
+                avatars_ = std::move(kept);
                 const std::vector<ConversationSummary>& list = got->list;
                 std::vector<Row> rows;
                 rows.reserve(list.size());

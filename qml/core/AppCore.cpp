@@ -336,7 +336,8 @@ void AppCore::wireCore() {
                     },
                     this,
                     [this, id, from, body, disappearing](StoreResult<Sender> sender) {
-                        if (sender && sender->request) {
+                        // Unknown (the store did not answer): told like a request, never more.
+                        if (!sender || sender->request) {
                             emit messageArrived(id, tr("Message request"),
                                                 tr("Someone new wrote to you."), false);
                             return;

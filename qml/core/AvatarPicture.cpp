@@ -26,7 +26,10 @@ QString roundAvatarUrl(const QByteArray& jpeg, int pixels) {
         QPainterPath circle;
         circle.addEllipse(0, 0, pixels, pixels);
         painter.setClipPath(circle);
-        painter.drawImage(QRect(0, 0, pixels, pixels), source);
+        const int side = std::min(source.width(), source.height());  // its centre square
+        painter.drawImage(
+            QRect(0, 0, pixels, pixels), source,
+            QRect((source.width() - side) / 2, (source.height() - side) / 2, side, side));
     }
     QByteArray png;
     QBuffer buffer(&png);

@@ -218,6 +218,7 @@ Page {
                     Button {
                         objectName: "unblock_" + modelData.contactId
                         text: qsTr("Unblock")
+                        Accessible.name: qsTr("Unblock %1").arg(modelData.title)
                         onClicked: people.unblock(modelData.contactId)
                     }
                 }

@@ -300,6 +300,9 @@ StoreResult<Contact> ContactRepository::mergeInto(std::int64_t from, std::int64_
     if (source.accepted && !target.accepted) {  // one person: accepted under either name
         TANDEM_TRY(setAccepted(into, true));
     }
+    if (source.blocked && !target.blocked) {  // and blocked under either: a new name is no way out
+        TANDEM_TRY(setBlocked(into, true));
+    }
     if (target.profileRecord.isEmpty() && !source.profileRecord.isEmpty() && source.profileKey) {
         TANDEM_TRY(announceProfile(into, source.profileRecord, source.profileKey->span(),
                                    std::max<std::int64_t>(source.profileWanted, 1)));

@@ -222,8 +222,11 @@ StoreResult<std::int64_t> MessageRepository::unreadCount(std::int64_t conversati
 
 StoreResult<std::int64_t> MessageRepository::unreadTotal() {
     TANDEM_TRY_ASSIGN(Statement * stmt,
-                      db_.prepare("SELECT count(*) FROM messages WHERE direction = 1 AND "
-                                  "read_at IS NULL"));
+                      db_.prepare("SELECT count(*) FROM messages m "
+                                  "JOIN conversations c ON c.id = m.conversation_id "
+                                  "LEFT JOIN contacts k ON k.id = c.contact_id "
+                                  "WHERE m.direction = 1 AND m.read_at IS NULL "
+                                  "AND (k.blocked IS NULL OR k.blocked = 0)"));
     return singleInt(*stmt);
 }
 

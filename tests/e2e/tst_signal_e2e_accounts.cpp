@@ -345,7 +345,7 @@ private slots:
         QVERIFY(QTest::qWaitFor(
             [&] {
                 const auto unsent = test::await(alice.store->read([](Repositories& r) {
-                    return r.settings.get(QStringLiteral("signal.access_key_unsent"));
+                    return r.settings.get(QStringLiteral("signal.access_key_pending"));
                 }));
                 return unsent && !unsent->has_value();
             },

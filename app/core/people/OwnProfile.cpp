@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "app/core/ContentHandler.h"
 #include "crypto/Profiles.h"
 #include "crypto/QtBytes.h"
 #include "crypto/SignedRecord.h"
@@ -134,6 +135,26 @@ StoreResult<void> forgetSharedRef(Repositories& r, Mode mode) {
 
 bool sharesWith(const Contact& contact) {
     return contact.accepted && !contact.blocked;
+}
+
+StoreResult<bool> tellContact(Repositories& r, const Contact& contact, std::int64_t now) {
+    if (!sharesWith(contact)) {
+        return false;
+    }
+    TANDEM_TRY_ASSIGN(const Conversation conversation, r.conversations.forContact(contact.id, now));
+    TANDEM_TRY(enqueueContent(r, conversation.id, std::nullopt, OutboxKind::Control,
+                              profileUpdateContent(now), now));
+    return true;
+}
+
+StoreResult<int> tellAccepted(Repositories& r, Mode mode, std::int64_t now) {
+    TANDEM_TRY_ASSIGN(const auto contacts, r.contacts.list(mode));
+    int told = 0;
+    for (const Contact& c : contacts) {
+        TANDEM_TRY_ASSIGN(const bool queued, tellContact(r, c, now));
+        told += queued ? 1 : 0;
+    }
+    return told;
 }
 
 StoreResult<bool> attachProfile(Repositories& r, const Contact& contact, proto::Content& content) {

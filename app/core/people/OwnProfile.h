@@ -50,6 +50,14 @@ storage::StoreResult<void> forgetSharedRef(storage::Repositories& r, storage::Mo
 // Whether what we send to `contact` carries our profile (and, in Signal mode, our access key):
 // only to people the user accepted and did not block. Receipts never carry it.
 bool sharesWith(const storage::Contact& contact);
+// Queues a ProfileUpdate (our profile reference and, in Signal mode, our access key are
+// attached when it is sealed) to every contact of `mode` sharesWith() allows; how many.
+storage::StoreResult<int> tellAccepted(storage::Repositories& r, storage::Mode mode,
+                                       std::int64_t now);
+// The same to one contact, if sharesWith() allows; whether it queued one.
+storage::StoreResult<bool> tellContact(storage::Repositories& r, const storage::Contact& contact,
+                                       std::int64_t now);
+
 // Adds our profile reference to `content` for `contact` when sharesWith() and it is not a
 // receipt; true if it added one.
 storage::StoreResult<bool> attachProfile(storage::Repositories& r, const storage::Contact& contact,

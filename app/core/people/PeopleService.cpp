@@ -3,6 +3,7 @@
 #include <QDateTime>
 
 #include "app/core/ContentHandler.h"
+#include "app/core/people/OwnProfile.h"
 
 namespace tandem::core {
 
@@ -56,12 +57,7 @@ QFuture<CoreResult<Contact>> PeopleService::accept(std::int64_t contactId) {
                 TANDEM_TRY(r.contacts.setAccepted(contactId, true));
                 out.contact.accepted = true;
                 // Our profile goes to them now (attached when it is sealed).
-                const std::int64_t now = nowMs();
-                TANDEM_TRY_ASSIGN(const Conversation conversation,
-                                  r.conversations.forContact(contactId, now));
-                TANDEM_TRY(enqueueContent(r, conversation.id, std::nullopt, OutboxKind::Control,
-                                          profileUpdateContent(now), now));
-                out.told = true;
+                TANDEM_TRY_ASSIGN(out.told, people::tellContact(r, out.contact, nowMs()));
             }
             return out;
         },
@@ -82,7 +78,15 @@ QFuture<CoreResult<void>> PeopleService::remove(std::int64_t contactId) {
     return store_.write(
         [contactId](Repositories& r) -> StoreResult<void> {
             // Its conversation and messages go too. Our crypto sessions with them stay (they
-            // are by address): their next message still opens, as a new request.
+            // are by address): their next message still opens, as a new request. A blocked
+            // contact's row stays, to remember the block.
+            TANDEM_TRY_ASSIGN(const Contact c, r.contacts.get(contactId));
+            if (c.blocked) {
+                TANDEM_TRY_ASSIGN(const Conversation conversation,
+                                  r.conversations.forContact(contactId, nowMs()));
+                TANDEM_TRY(r.conversations.remove(conversation.id));
+                return {};
+            }
             TANDEM_TRY(r.contacts.remove(contactId));
             return {};
         },
@@ -97,8 +101,11 @@ QFuture<CoreResult<void>> PeopleService::remove(std::int64_t contactId) {
 
 QFuture<CoreResult<Contact>> PeopleService::block(std::int64_t contactId) {
     return store_.write(
-        [contactId](Repositories& r) -> StoreResult<Contact> {
+        [contactId](Repositories& r) -> StoreResult<std::pair<Contact, bool>> {
             TANDEM_TRY_ASSIGN(Contact c, r.contacts.get(contactId));
+            if (c.blocked) {
+                return std::pair(c, false);  // nothing changes (no new keys)
+            }
             TANDEM_TRY(r.contacts.setBlocked(contactId, true));
             c.blocked = true;
             if (!c.accepted) {
@@ -107,33 +114,42 @@ QFuture<CoreResult<Contact>> PeopleService::block(std::int64_t contactId) {
                                   r.conversations.forContact(contactId, nowMs()));
                 TANDEM_TRY(r.conversations.remove(conversation.id));
             }
-            return c;
+            return std::pair(c, true);
         },
         this,
-        [this](StoreResult<Contact> blocked) -> CoreResult<Contact> {
+        [this](StoreResult<std::pair<Contact, bool>> blocked) -> CoreResult<Contact> {
             if (!blocked) {
                 return unexpected(fromStore(blocked.error()));
             }
-            emit contactChanged(*blocked);
-            emit blockedSomeone(blocked->mode);
-            return std::move(blocked).value();
+            if (blocked->second) {
+                emit contactChanged(blocked->first);
+                emit blockedSomeone(blocked->first.mode);
+            }
+            return blocked->first;
         });
 }
 
 QFuture<CoreResult<Contact>> PeopleService::unblock(std::int64_t contactId) {
     return store_.write(
-        [contactId](Repositories& r) -> StoreResult<Contact> {
+        [contactId](Repositories& r) -> StoreResult<std::pair<Contact, bool>> {
             TANDEM_TRY(r.contacts.setBlocked(contactId, false));
-            return r.contacts.get(contactId);
+            TANDEM_TRY_ASSIGN(const Contact c, r.contacts.get(contactId));
+            // An accepted contact gets our profile (and access key) again: they hold only the
+            // ones from before the block.
+            TANDEM_TRY_ASSIGN(const bool told, people::tellContact(r, c, nowMs()));
+            return std::pair(c, told);
         },
         this,
-        [this](StoreResult<Contact> unblocked) -> CoreResult<Contact> {
+        [this](StoreResult<std::pair<Contact, bool>> unblocked) -> CoreResult<Contact> {
             if (!unblocked) {
                 return unexpected(fromStore(unblocked.error()));
             }
-            emit contactChanged(*unblocked);
+            emit contactChanged(unblocked->first);
             emit unblockedSomeone();
-            return std::move(unblocked).value();
+            if (unblocked->second) {
+                emit queued();
+            }
+            return unblocked->first;
         });
 }
 

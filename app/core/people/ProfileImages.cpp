@@ -41,6 +41,12 @@ Expected<QByteArray, QString> makeAvatar(const QByteArray& bytes) {
         return unexpected(
             QStringLiteral("the picture is larger than %1 pixels a side").arg(kMaxSourcePixels));
     }
+    // Decoded no larger than needed (twice the avatar's side on the short edge): a large photo
+    // never takes its full size in memory.
+    const int shortSide = std::min(size.width(), size.height());
+    if (shortSide > 2 * kAvatarPixels) {
+        reader.setScaledSize(size * (2.0 * kAvatarPixels / shortSide));
+    }
     QImage image = reader.read();
     if (image.isNull()) {
         return unexpected(

@@ -24,6 +24,14 @@ std::int64_t nowMs() {
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+// The record being published in a mode, kept until the network stored it: a retry sends the
+// same bytes (a put that landed but whose answer was lost is then the same record again, not a
+// different one at the same version, which the network would refuse as stale for ever).
+QString pendingKey(Mode mode) {
+    return QStringLiteral("profile.%1.pending")
+        .arg(mode == Mode::Signal ? QLatin1String("signal") : QLatin1String("session"));
+}
+
 bool sameBytes(const QByteArray& a, const QByteArray& b) {
     return a.size() == b.size() &&
            sodium_memcmp(a.constData(), b.constData(), static_cast<std::size_t>(a.size())) == 0;
@@ -136,17 +144,29 @@ void ProfileService::publish(Mode mode) {
                 QByteArray::fromStdString(shared->record_name()) == name) {
                 return std::optional<Prepared>();  // up to date
             }
-            proto::ProfileData data;
-            data.set_name(profile.name.toStdString());
-            data.set_avatar(profile.avatar.toStdString());
             const auto version = static_cast<quint64>(profile.version);
-            auto sealed = crypto::sealProfile(keys.key.span(), crypto::recordAddress(name), version,
-                                              QByteArray::fromStdString(data.SerializeAsString()));
-            if (!sealed) {
-                return storeError(StoreErrorCode::InvalidArgument, sealed.error().message);
-            }
             Prepared out;
-            out.record = crypto::signRecord(keys.owner, version, *sealed);
+            TANDEM_TRY_ASSIGN(const auto pending, r.settings.get(pendingKey(mode)));
+            proto::record::SignedRecord kept;
+            if (pending &&
+                kept.ParseFromArray(pending->constData(), static_cast<int>(pending->size()))) {
+                out.record = crypto::fromProto(kept);
+            }
+            if (out.record.version != version || out.record.ownerKey != owner) {
+                proto::ProfileData data;
+                data.set_name(profile.name.toStdString());
+                data.set_avatar(profile.avatar.toStdString());
+                auto sealed =
+                    crypto::sealProfile(keys.key.span(), crypto::recordAddress(name), version,
+                                        QByteArray::fromStdString(data.SerializeAsString()));
+                if (!sealed) {
+                    return storeError(StoreErrorCode::InvalidArgument, sealed.error().message);
+                }
+                out.record = crypto::signRecord(keys.owner, version, *sealed);
+                TANDEM_TRY(r.settings.set(
+                    pendingKey(mode),
+                    QByteArray::fromStdString(crypto::toProto(out.record).SerializeAsString())));
+            }
             out.ref.set_record_name(name.toStdString());
             out.ref.set_key(std::string(reinterpret_cast<const char*>(keys.key.data()),  // NOLINT
                                         keys.key.size()));
@@ -185,21 +205,15 @@ void ProfileService::published(Mode mode, const Prepared& prepared) {
     // ProfileUpdate is sealed (people::attachProfile), so it is the one stored now.
     store_.write(
         [mode, ref = prepared.ref](Repositories& r) -> StoreResult<int> {
-            TANDEM_TRY(people::setSharedRef(r, mode, ref));
-            TANDEM_TRY_ASSIGN(const auto contacts, r.contacts.list(mode));
-            const std::int64_t now = nowMs();
-            int told = 0;
-            for (const Contact& c : contacts) {
-                if (!people::sharesWith(c)) {
-                    continue;
-                }
-                TANDEM_TRY_ASSIGN(const Conversation conversation,
-                                  r.conversations.forContact(c.id, now));
-                TANDEM_TRY(enqueueContent(r, conversation.id, std::nullopt, OutboxKind::Control,
-                                          profileUpdateContent(now), now));
-                ++told;
+            // Keys rotated while it was on its way (a block): that record is not shared.
+            TANDEM_TRY_ASSIGN(const people::RecordKeys keys, people::recordKeys(r, mode));
+            if (crypto::recordName(crypto::qbytes(crypto::ByteView(keys.owner.publicKey))) !=
+                QByteArray::fromStdString(ref.record_name())) {
+                return -1;
             }
-            return told;
+            TANDEM_TRY(people::setSharedRef(r, mode, ref));
+            TANDEM_TRY(r.settings.remove(pendingKey(mode)));
+            return people::tellAccepted(r, mode, nowMs());
         },
         this,
         [this, mode](StoreResult<int> told) {
@@ -209,7 +223,7 @@ void ProfileService::published(Mode mode, const Prepared& prepared) {
             } else if (*told > 0) {
                 emit queued();
             }
-            if (again_.erase(mode) > 0) {
+            if (again_.erase(mode) > 0 || (told && *told < 0)) {
                 publish(mode);
             }
             settle();
@@ -309,7 +323,7 @@ void ProfileService::fetched(const Contact& contact, const crypto::SignedRecord&
             }
             // Still wanted if the network had only an older version: tried again later.
             fetchDone(id,
-                      stored && *stored && (*stored)->profileWanted > (*stored)->profileVersion);
+                      !stored || !*stored || (*stored)->profileWanted > (*stored)->profileVersion);
         });
 }
 

@@ -75,11 +75,14 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
         return out;
     }
     // What goes to someone the user accepted carries our profile reference (docs/people.md).
+    // The contact as it is now (the outbox read it earlier): a block or an acceptance since
+    // decides what goes with it.
+    TANDEM_TRY_ASSIGN(const Contact current, r.contacts.get(contact.id));
     QByteArray plain = content;
-    if (people::sharesWith(contact)) {
+    if (people::sharesWith(current)) {
         proto::Content decoded;
         if (decoded.ParseFromArray(content.constData(), static_cast<int>(content.size()))) {
-            TANDEM_TRY_ASSIGN(const bool attached, people::attachProfile(r, contact, decoded));
+            TANDEM_TRY_ASSIGN(const bool attached, people::attachProfile(r, current, decoded));
             if (attached) {
                 plain = proto::encodeContent(decoded);
             }

@@ -9,6 +9,7 @@
 
 #include "app/core/CoreLog.h"
 #include "app/core/Guarded.h"
+#include "app/core/people/OwnProfile.h"
 #include "crypto/QtBytes.h"
 #include "crypto/signal/SealedSender.h"
 #include "tandem/core.pb.h"
@@ -21,10 +22,11 @@ using transport::TransportError;
 
 namespace {
 
-// Set while the relay has not confirmed the access key this profile holds (docs/people.md).
-const QString kAccessKeyUnsent = QStringLiteral("signal.access_key_unsent");
+// A new access key the relay has not confirmed yet (docs/people.md): until it has, our
+// messages still carry the old one, so no contact is given a key the relay would refuse.
+const QString kAccessKeyPending = QStringLiteral("signal.access_key_pending");
 
-// Replaces the account's access key with `fresh` (kept in its credentials) and marks it unsent.
+// The account's access key becomes `fresh` (kept in its credentials).
 StoreResult<void> replaceAccessKey(Repositories& r, const QByteArray& fresh) {
     TANDEM_TRY_ASSIGN(auto account, r.accounts.get(Mode::Signal));
     if (!account || !account->credentials) {
@@ -42,8 +44,7 @@ StoreResult<void> replaceAccessKey(Repositories& r, const QByteArray& fresh) {
         SecretBytes(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));  // NOLINT
     sodium_memzero(bytes.data(), bytes.size());
     sodium_memzero(credentials.mutable_password()->data(), credentials.password().size());
-    TANDEM_TRY(r.accounts.put(*account));
-    return r.settings.set(kAccessKeyUnsent, QByteArrayLiteral("1"));
+    return r.accounts.put(*account);
 }
 
 std::int64_t nowMs() {
@@ -445,6 +446,12 @@ std::optional<ProbePeer> SignalChannel::self(QString* why) {
 std::optional<ProbePeer> SignalChannel::probePeer(const QString& address,
                                                   const std::optional<Contact>& contact,
                                                   QString* why) const {
+    // A probe carries our access key (stamp): only to someone we accepted and did not block.
+    if (contact && !people::sharesWith(*contact)) {
+        *why = QStringLiteral("%1 is not an accepted contact: accept them (or unblock them) first")
+                   .arg(redact(address));
+        return std::nullopt;
+    }
     if (!contact || contact->identityKey.isEmpty() || contact->accessKey.size() != 16) {
         *why = QStringLiteral(
                    "exchange a message with %1 first: probes need their identity and access keys")
@@ -490,34 +497,32 @@ std::optional<QByteArray> SignalChannel::sealProbe(const ProbePeer& peer, const 
 // ---- blocking -----------------------------------------------------------------------------
 
 void SignalChannel::blockedSomeone() {
-    // A new access key, kept at once: our next messages give it to the people we accepted;
-    // the blocked person holds only the old one, which the relay refuses once it is told.
-    QByteArray fresh(16, Qt::Uninitialized);
+    // A new access key, for the relay first: once it took it, the blocked person's key is
+    // refused and the people we accepted are given the new one (a ProfileUpdate each).
+    QByteArray fresh(static_cast<qsizetype>(relay::kAccessKeyBytes), Qt::Uninitialized);
     randombytes_buf(fresh.data(), static_cast<std::size_t>(fresh.size()));
-    store_.write([fresh](Repositories& r) { return replaceAccessKey(r, fresh); }, this,
-                 [this, fresh](StoreResult<void> replaced) {
-                     if (!replaced) {
-                         qCWarning(lcCore)
-                             << "cannot replace the access key:" << replaced.error().message;
-                         return;
-                     }
-                     if (me_) {
-                         me_->accessKey = fresh;
-                     }
-                     sendAccessKey();
-                 });
+    store_.write(
+        [fresh](Repositories& r) { return r.settings.set(kAccessKeyPending, fresh); }, this,
+        [this](StoreResult<void> kept) {
+            if (!kept) {
+                qCWarning(lcCore) << "cannot keep a new access key:" << kept.error().message;
+                return;
+            }
+            sendAccessKey();
+        });
 }
 
 void SignalChannel::sendAccessKey() {
     if (!me_ || !isConnected()) {
         return;  // at the next connection
     }
-    store_.read([](Repositories& r) { return r.settings.get(kAccessKeyUnsent); }, this,
-                [this](StoreResult<std::optional<QByteArray>> unsent) {
-                    if (!unsent || !*unsent || !me_) {
+    store_.read([](Repositories& r) { return r.settings.get(kAccessKeyPending); }, this,
+                [this](StoreResult<std::optional<QByteArray>> pending) {
+                    if (!pending || !*pending ||
+                        (*pending)->size() != static_cast<qsizetype>(relay::kAccessKeyBytes)) {
                         return;
                     }
-                    const QByteArray key = me_->accessKey;
+                    const QByteArray key = **pending;
                     account().setAccessKey(key).then(
                         this, [this, key](Expected<void, TransportError> told) {
                             if (!told) {
@@ -525,17 +530,37 @@ void SignalChannel::sendAccessKey() {
                                                << told.error().message;
                                 return;  // again at the next connection
                             }
-                            if (!me_ || me_->accessKey != key) {
-                                return;  // replaced again meanwhile: that one is sent too
-                            }
-                            store_.write(
-                                [](Repositories& r) -> StoreResult<void> {
-                                    TANDEM_TRY(r.settings.remove(kAccessKeyUnsent));
-                                    return {};
-                                },
-                                this, [](StoreResult<void>) {});
+                            keyAccepted(key);
                         });
                 });
+}
+
+void SignalChannel::keyAccepted(const QByteArray& key) {
+    store_.write(
+        [key](Repositories& r) -> StoreResult<int> {
+            TANDEM_TRY_ASSIGN(const auto pending, r.settings.get(kAccessKeyPending));
+            if (!pending || *pending != key) {
+                return -1;  // replaced again meanwhile: that one is sent next
+            }
+            TANDEM_TRY(replaceAccessKey(r, key));
+            TANDEM_TRY(r.settings.remove(kAccessKeyPending));
+            return people::tellAccepted(r, Mode::Signal, nowMs());
+        },
+        this,
+        [this, key](StoreResult<int> told) {
+            if (!told) {
+                qCWarning(lcCore) << "cannot keep the new access key:" << told.error().message;
+                return;
+            }
+            if (*told < 0) {
+                sendAccessKey();
+                return;
+            }
+            if (me_) {
+                me_->accessKey = key;
+            }
+            emit wake();  // the ProfileUpdates that carry it
+        });
 }
 
 }  // namespace tandem::core

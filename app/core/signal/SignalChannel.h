@@ -76,8 +76,10 @@ private:
     void refillPreKeys();
     // Learns the account ids of saved numbers (one rate-limited lookup).
     void resolveContacts();
-    // Tells the relay the access key this profile holds, if it has not confirmed it.
+    // Tells the relay a new access key (blockedSomeone) until it confirmed it; then the key is
+    // ours and goes to the people we accepted (keyAccepted).
     void sendAccessKey();
+    void keyAccepted(const QByteArray& key);
 
     storage::Store& store_;
     std::optional<NetworkConfig> network_;
