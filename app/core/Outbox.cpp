@@ -4,6 +4,7 @@
 
 #include <tandem/common/Redact.h>
 
+#include "app/core/Addressee.h"
 #include "app/core/ContentHandler.h"
 #include "app/core/CoreLog.h"
 #include "app/core/Disappearing.h"
@@ -110,35 +111,9 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
         [to, draft, sealers = std::move(sealers),
          onTheWire = inFlight_](Repositories& r) -> StoreResult<Queued> {
             const std::int64_t now = nowMs();
-            std::optional<Contact> found;
-            Conversation conversation;
-            if (const auto* address = std::get_if<ByAddress>(&to)) {
-                TANDEM_TRY_ASSIGN(found,
-                                  contactForAddress(r, address->mode, address->address, now));
-                TANDEM_TRY_ASSIGN(conversation, r.conversations.forContact(found->id, now));
-                TANDEM_TRY_ASSIGN(conversation, disappearing::startedByUser(r, conversation, now));
-            } else {
-                TANDEM_TRY_ASSIGN(conversation, r.conversations.get(std::get<std::int64_t>(to)));
-                TANDEM_TRY_ASSIGN(conversation, disappearing::startedByUser(r, conversation, now));
-                if (!conversation.contactId) {
-                    return storeError(StoreErrorCode::InvalidArgument,
-                                      QStringLiteral("Note to Self is kept on this device only: "
-                                                     "nothing is sent from it"));
-                }
-                TANDEM_TRY_ASSIGN(found, r.contacts.get(*conversation.contactId));
-            }
-            if (!found->accepted) {
-                // Writing to someone who wrote first accepts their request (docs/people.md).
-                TANDEM_TRY(r.contacts.setAccepted(found->id, true));
-                found->accepted = true;
-            }
-            const Contact& contact = *found;
-            if (contact.blocked) {
-                return storeError(StoreErrorCode::InvalidArgument,
-                                  QStringLiteral("You blocked %1. Unblock them to send.")
-                                      .arg(contact.displayName.isEmpty() ? redact(contact.address)
-                                                                         : contact.displayName));
-            }
+            TANDEM_TRY_ASSIGN(const Addressee addressee, addresseeOf(r, to, now));
+            const Contact& contact = addressee.contact;
+            const Conversation& conversation = addressee.conversation;
             Message m;
             m.conversationId = conversation.id;
             m.uid = MessageUid::generate(now);
