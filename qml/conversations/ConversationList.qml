@@ -26,10 +26,11 @@ ColumnLayout {
     function focusNewConversation() { newAddress.forceActiveFocus() }
     // Opens the conversation with `address` of `mode` ("signal", "session"), switching to that
     // mode first if it is not the one shown; a new conversation if there is none yet.
+    property bool listRead: false  // the list was read once (before it, no row can be found)
     function startWith(mode, address) {
-        if (mode !== column.core.mode) {
+        if (mode !== column.core.mode || !column.listRead) {
             column.pendingAddress = address
-            column.core.mode = mode
+            if (mode !== column.core.mode) column.core.mode = mode
             return
         }
         if (!column.openAddress(address)) column.chosen(-1, address, address, false)
@@ -176,6 +177,7 @@ ColumnLayout {
             id: conversationModel
             feed: column.core.feed
             onLoaded: {
+                column.listRead = true
                 if (column.pendingAddress.length > 0) {
                     const address = column.pendingAddress
                     column.pendingAddress = ""
