@@ -18,6 +18,34 @@ Pane {
         color: Theme.panel
         Rectangle { anchors.top: parent.top; width: parent.width; height: 1; color: Theme.separator }
     }
+    // Block and Delete cannot be undone from here: asked once.
+    Dialog {
+        id: confirm
+        objectName: "requestConfirm"
+        property string action
+        function ask(what) { action = what; open() }
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        modal: true
+        width: Math.min(440, parent ? parent.width - 40 : 440)
+        // A literal title (a dialog's header is not plain text); the name goes in the body.
+        title: action === "block" ? qsTr("Block?") : qsTr("Delete this conversation?")
+        standardButtons: Dialog.Ok | Dialog.Cancel
+        Label {
+            textFormat: Text.PlainText
+            wrapMode: Text.WrapAtWordBoundaryOrAnywhere  // a Session ID is one long word
+            width: confirm.availableWidth
+            text: confirm.action === "block"
+                  ? qsTr("Block %1? Their messages will be dropped, and they are not told. You "
+                         + "can unblock them in Settings.").arg(bar.card.title)
+                  : qsTr("The conversation is deleted from this device. If they write again, it "
+                         + "comes back as a new request.")
+        }
+        onAccepted: {
+            if (action === "block") bar.people.block(bar.card.contactId)
+            else bar.people.remove(bar.card.contactId)
+        }
+    }
     ColumnLayout {
         anchors.fill: parent
         spacing: 10
@@ -40,14 +68,14 @@ Pane {
                 visible: !bar.card.blocked
                 text: qsTr("Block")
                 Accessible.name: qsTr("Block %1").arg(bar.card.title)
-                onClicked: bar.people.block(bar.card.contactId)
+                onClicked: confirm.ask("block")
             }
             Button {
                 objectName: "deleteRequestButton"
                 visible: !bar.card.blocked
                 text: qsTr("Delete")
                 Accessible.name: qsTr("Delete this conversation")
-                onClicked: bar.people.remove(bar.card.contactId)
+                onClicked: confirm.ask("delete")
             }
             Button {
                 objectName: "acceptRequestButton"

@@ -243,6 +243,52 @@ private slots:
             40000));
     }
 
+    // A second message from carol's side would be a conversation now; a new stranger's request
+    // is blocked from its chat: asked once, then gone, with nothing left in the list.
+    void requestBlockedFromTheChat() {
+        AppWindow& app = *alice_;
+        QFile pass(demo() + QStringLiteral("/dave.pass"));
+        QVERIFY(pass.open(QIODevice::WriteOnly));
+        pass.write("dave's passphrase\n");
+        pass.close();
+        QCOMPARE(ctl(QStringLiteral("dave"), {QStringLiteral("create"), QStringLiteral("--kdf"),
+                                              QStringLiteral("interactive")})
+                     .status,
+                 0);
+        QCOMPARE(ctl(QStringLiteral("dave"), {QStringLiteral("init"), QStringLiteral("session"),
+                                              QStringLiteral("--network"),
+                                              dir_.filePath(QStringLiteral("net/network.json"))})
+                     .status,
+                 0);
+        const QString daveId = tandem::test::demoSessionId(demo(), QStringLiteral("dave"));
+        QCOMPARE(
+            ctl(QStringLiteral("dave"), {QStringLiteral("send"), QStringLiteral("--to"), aliceId_,
+                                         QStringLiteral("--text"), QStringLiteral("buy my stuff")})
+                .status,
+            0);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return findVisible(app, QStringLiteral("requestsEntry")) != nullptr; }, 30000));
+        click(app, findVisible(app, QStringLiteral("requestsEntry")));
+        QVERIFY(QTest::qWaitFor([&] { return rowWhere(app, "address", daveId) != nullptr; }, 5000));
+        click(app, rowWhere(app, "address", daveId));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return findVisible(app, QStringLiteral("blockRequestButton")) != nullptr; },
+            5000));
+        click(app, findVisible(app, QStringLiteral("blockRequestButton")));
+        QObject* confirm = app.window()->findChild<QObject*>(QStringLiteral("requestConfirm"));
+        QVERIFY(confirm != nullptr);
+        QVERIFY(QTest::qWaitFor([&] { return confirm->property("visible").toBool(); }, 5000));
+        shoot(app, QStringLiteral("people-block-confirm"));
+        QVERIFY(QMetaObject::invokeMethod(confirm, "accept"));
+        // Gone: no request left, the chat closed, and dave is listed as blocked.
+        QVERIFY(QTest::qWaitFor(
+            [&] { return listModel(app) != nullptr && listModel(app)->requestCount() == 0; },
+            10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return findVisible(app, QStringLiteral("requestBar")) == nullptr; }, 5000));
+        QVERIFY(QTest::qWaitFor([&] { return rowWhere(app, "address", daveId) == nullptr; }, 5000));
+    }
+
     void profileNameFromSettings() {
         AppWindow& app = *alice_;
         QObject* settings = app.window()->findChild<QObject*>(QStringLiteral("settingsPopup"));
