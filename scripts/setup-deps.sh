@@ -27,7 +27,7 @@ PACKAGES=(
   fonts-dejavu-core fonts-noto-color-emoji
   # libraries
   libsodium-dev libsqlcipher-dev libssl-dev sqlcipher libsqlite3-dev libprotobuf-dev protobuf-compiler
-  qtkeychain-qt6-dev libqrencode-dev libwebp-dev
+  qtkeychain-qt6-dev libqrencode-dev libwebp-dev zlib1g-dev
   # bench/sticker_bench compares the sticker encoder with cwebp
   webp
   # the OS keychain (Secret Service) for QtKeychain, and a private session bus for its tests
