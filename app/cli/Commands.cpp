@@ -336,10 +336,10 @@ std::optional<int> intOption(CommandContext& ctx, const QString& command, const 
 const std::vector<Command>& commands() {
     static const std::vector<Command> all = [] {
         std::vector<Command> list = profileCommands();
-        for (auto more : {accountCommands(), messagingCommands(), contactCommands(),
-                          peopleCommands(),
-                          disappearingCommands(), stickerCommands(), attachmentCommands(),
-                          settingsCommands(), latencyCommands(), toolCommands()}) {
+        for (auto more :
+             {accountCommands(), messagingCommands(), contactCommands(), peopleCommands(),
+              disappearingCommands(), stickerCommands(), attachmentCommands(), settingsCommands(),
+              latencyCommands(), toolCommands()}) {
             for (Command& c : more) {
                 list.push_back(std::move(c));
             }
