@@ -21,6 +21,7 @@
 #include "qml/conversations/ConversationListModel.h"
 #include "qml/core/AppCore.h"
 #include "qml/latency/LatencyDashboard.h"
+#include "tests/gui/QuickDriver.h"
 #include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 
@@ -29,21 +30,15 @@ using tandem::gui::AppWindow;
 using tandem::gui::ConversationListModel;
 using tandem::gui::MessageListModel;
 
+using tandem::test::activate;
+using tandem::test::click;
+using tandem::test::shoot;
+using tandem::test::typeText;
+
 namespace {
 
 QQuickItem* find(AppWindow& app, const char* name) {
     return app.window()->findChild<QQuickItem*>(QLatin1String(name));
-}
-
-// Keys go to the active window: the one the user is typing in.
-bool activate(AppWindow& app) {
-    app.window()->requestActivate();
-    return QTest::qWaitForWindowActive(app.window());
-}
-
-void click(AppWindow& app, QQuickItem* item) {
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(app.window(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
 }
 
 // The delegate of the conversation list for the contact at `address` (in the current mode:
@@ -84,13 +79,6 @@ QString newestStatus(AppWindow& app) {
                : QString();
 }
 
-// Key by key into the focused item (QTest has keyClicks for widgets only).
-void typeText(QWindow* window, const QString& text) {
-    for (const QChar c : text) {
-        QTest::keyClick(window, c.toLatin1());
-    }
-}
-
 // A new profile's Signal set-up, as a user fills it in: the network file, the number, Register.
 void registerInSetUp(AppWindow& app, const QString& network, const QString& phone) {
     QVERIFY(app.load());
@@ -103,12 +91,6 @@ void registerInSetUp(AppWindow& app, const QString& network, const QString& phon
     find(app, "setupPhone")->forceActiveFocus();
     typeText(app.window(), phone);
     click(app, find(app, "setupRegister"));
-}
-
-void shoot(AppWindow& app, const QString& name) {
-    const QImage shot = app.window()->grabWindow();
-    QVERIFY(!shot.isNull());
-    QVERIFY(shot.save(tandem::test::artifactsDir() + QStringLiteral("/") + name + ".png"));
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include "qml/chat/MessageListModel.h"
 #include "qml/conversations/ConversationListModel.h"
 #include "qml/core/AppCore.h"
+#include "tests/gui/QuickDriver.h"
 #include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 
@@ -37,44 +38,17 @@ using tandem::gui::AttachmentActions;
 using tandem::gui::ConversationListModel;
 using tandem::gui::MessageListModel;
 
+using tandem::test::activate;
+using tandem::test::click;
+using tandem::test::findVisible;
+using tandem::test::findVisibleUnder;
+using tandem::test::shoot;
+using tandem::test::typeText;
+
 namespace {
 
 QQuickItem* find(AppWindow& app, const char* name) {
     return app.window()->findChild<QQuickItem*>(QLatin1String(name));
-}
-
-// The visible item named `name` under `root` (popups and delegates included).
-QQuickItem* findVisibleUnder(QQuickItem* root, const QString& name) {
-    if (root->objectName() == name && root->isVisible()) {
-        return root;
-    }
-    for (QQuickItem* child : root->childItems()) {
-        if (QQuickItem* found = findVisibleUnder(child, name)) {
-            return found;
-        }
-    }
-    return nullptr;
-}
-
-QQuickItem* findVisible(AppWindow& app, const QString& name) {
-    QQuickItem* root = app.window()->contentItem();
-    return findVisibleUnder(root->parentItem() != nullptr ? root->parentItem() : root, name);
-}
-
-bool activate(AppWindow& app) {
-    app.window()->requestActivate();
-    return QTest::qWaitForWindowActive(app.window());
-}
-
-void click(AppWindow& app, QQuickItem* item) {
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(app.window(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
-}
-
-void typeText(QWindow* window, const QString& text) {
-    for (const QChar c : text) {
-        QTest::keyClick(window, c.toLatin1());
-    }
 }
 
 template <class Model>
@@ -132,12 +106,6 @@ constexpr int kImageReady = 1;
 
 int imageStatus(QQuickItem* image) {
     return image != nullptr ? image->property("status").toInt() : -1;
-}
-
-void shoot(AppWindow& app, const QString& name) {
-    const QImage shot = app.window()->grabWindow();
-    QVERIFY(!shot.isNull());
-    QVERIFY(shot.save(tandem::test::artifactsDir() + QStringLiteral("/") + name + ".png"));
 }
 
 // A PNG of coloured noise over a gradient: it does not compress, so it is not small.

@@ -18,65 +18,29 @@
 #include "crypto/session/SessionKeys.h"
 #include "qml/app/AppWindow.h"
 #include "qml/core/AppCore.h"
+#include "tests/gui/QuickDriver.h"
 #include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 
 using tandem::gui::AppCore;
 using tandem::gui::AppWindow;
 
+using tandem::test::activate;
+using tandem::test::click;
+using tandem::test::findVisible;
+using tandem::test::shoot;
+using tandem::test::typeText;
+
 namespace {
 
-// The visible item named `name` anywhere in the scene (popups and delegates included).
-QQuickItem* find(AppWindow& app, const QString& name) {
-    std::function<QQuickItem*(QQuickItem*)> walk = [&](QQuickItem* item) -> QQuickItem* {
-        if (item->objectName() == name && item->isVisible()) {
-            return item;
-        }
-        for (QQuickItem* child : item->childItems()) {
-            if (QQuickItem* found = walk(child)) {
-                return found;
-            }
-        }
-        return nullptr;
-    };
-    QQuickItem* root = app.window()->contentItem();
-    while (root->parentItem() != nullptr) {
-        root = root->parentItem();
-    }
-    return walk(root);
-}
-
 QString textOf(AppWindow& app, const char* name) {
-    QQuickItem* item = find(app, QLatin1String(name));
+    QQuickItem* item = findVisible(app, QLatin1String(name));
     return item != nullptr ? item->property("text").toString() : QString();
-}
-
-bool activate(AppWindow& app) {
-    app.window()->requestActivate();
-    return QTest::qWaitForWindowActive(app.window());
-}
-
-void click(AppWindow& app, QQuickItem* item) {
-    QVERIFY(item != nullptr);
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(app.window(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
-}
-
-void typeText(QWindow* window, const QString& text) {
-    for (const QChar c : text) {
-        QTest::keyClick(window, c.toLatin1());
-    }
-}
-
-void shoot(AppWindow& app, const QString& name) {
-    const QImage shot = app.window()->grabWindow();
-    QVERIFY(!shot.isNull());
-    QVERIFY(shot.save(tandem::test::artifactsDir() + QStringLiteral("/") + name + ".png"));
 }
 
 // The set-up's new Session ID: its words typed back where asked.
 void confirmSessionId(AppWindow& app) {
-    QQuickItem* pane = find(app, QStringLiteral("setupSessionId"));
+    QQuickItem* pane = findVisible(app, QStringLiteral("setupSessionId"));
     while (pane != nullptr && !pane->property("identity").isValid()) {
         pane = pane->parentItem();
     }
@@ -84,17 +48,19 @@ void confirmSessionId(AppWindow& app) {
     const QStringList words =
         pane->property("identity").toMap().value(QStringLiteral("words")).toStringList();
     QCOMPARE(words.size(), 13);
-    click(app, find(app, QStringLiteral("setupWroteItDown")));
+    click(app, findVisible(app, QStringLiteral("setupWroteItDown")));
     const QList<int> asked = app.core().setup()->confirmationPositions();
     QCOMPARE(asked.size(), 3);
     for (int i = 0; i < 3; ++i) {
         QQuickItem* field = nullptr;
         QVERIFY(QTest::qWaitFor(
-            [&] { return (field = find(app, QStringLiteral("setupWord%1").arg(i))) != nullptr; },
+            [&] {
+                return (field = findVisible(app, QStringLiteral("setupWord%1").arg(i))) != nullptr;
+            },
             5000));
         field->setProperty("text", words[asked[i]]);
     }
-    click(app, find(app, QStringLiteral("setupConfirmWords")));
+    click(app, findVisible(app, QStringLiteral("setupConfirmWords")));
 }
 
 }  // namespace
@@ -136,16 +102,17 @@ private slots:
     // Session mode, then Signal mode, set up on the local network from its link.
     void joinsTheLocalNetworkFromItsLink() {
         AppWindow& app = *app_;
-        click(app, find(app, QStringLiteral("sessionModeButton")));
+        click(app, findVisible(app, QStringLiteral("sessionModeButton")));
         QQuickItem* field = nullptr;
         QVERIFY(QTest::qWaitFor(
-            [&] { return (field = find(app, QStringLiteral("setupNetwork"))) != nullptr; }, 5000));
+            [&] { return (field = findVisible(app, QStringLiteral("setupNetwork"))) != nullptr; },
+            5000));
         // Cut short (as a chat app may cut a long line): said under the field, nothing starts.
         field->setProperty("text", link_.left(link_.size() - 40));
         QVERIFY(QTest::qWaitFor(
             [&] { return textOf(app, "setupNetworkError").contains(QStringLiteral("64-byte")); },
             3000));
-        QVERIFY(!find(app, QStringLiteral("setupCreateSession"))->isEnabled());
+        QVERIFY(!findVisible(app, QStringLiteral("setupCreateSession"))->isEnabled());
         field->setProperty("text", link_.left(link_.indexOf(QStringLiteral("&sig="))));
         QVERIFY(QTest::qWaitFor(
             [&] {
@@ -156,8 +123,9 @@ private slots:
         // The whole link, as pasted (with its line end).
         field->setProperty("text", link_ + QStringLiteral("\n"));
         QVERIFY(QTest::qWaitFor(
-            [&] { return find(app, QStringLiteral("setupNetworkSummary")) != nullptr; }, 3000));
-        QVERIFY(find(app, QStringLiteral("setupNetworkError")) == nullptr);
+            [&] { return findVisible(app, QStringLiteral("setupNetworkSummary")) != nullptr; },
+            3000));
+        QVERIFY(findVisible(app, QStringLiteral("setupNetworkError")) == nullptr);
         const QString summary = textOf(app, "setupNetworkSummary");
         QVERIFY2(summary.contains(QStringLiteral("9 onion nodes")) &&
                      summary.contains(QStringLiteral("Network key ")),
@@ -166,20 +134,20 @@ private slots:
         QVERIFY(summary.contains(tandem::core::keyFingerprint(parsed->key)));
         shoot(app, QStringLiteral("links-setup-pasted"));
 
-        click(app, find(app, QStringLiteral("setupCreateSession")));
+        click(app, findVisible(app, QStringLiteral("setupCreateSession")));
         confirmSessionId(app);
         QVERIFY2(QTest::qWaitFor([&] { return app.core().hasSession(); }, 10000),
                  qPrintable(textOf(app, "setupProblem")));
         QVERIFY(QTest::qWaitFor([&] { return app.core().connected(); }, 60000));
 
         // Signal mode: the link is offered again; the local relay verifies no number.
-        click(app, find(app, QStringLiteral("signalModeButton")));
-        QVERIFY(QTest::qWaitFor([&] { return find(app, QStringLiteral("setupPhone")) != nullptr; },
-                                5000));
+        click(app, findVisible(app, QStringLiteral("signalModeButton")));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return findVisible(app, QStringLiteral("setupPhone")) != nullptr; }, 5000));
         QCOMPARE(textOf(app, "setupNetwork").trimmed(), link_);
-        find(app, QStringLiteral("setupPhone"))->forceActiveFocus();
+        findVisible(app, QStringLiteral("setupPhone"))->forceActiveFocus();
         typeText(app.window(), QStringLiteral("+4915100000088"));
-        click(app, find(app, QStringLiteral("setupRegister")));
+        click(app, findVisible(app, QStringLiteral("setupRegister")));
         QVERIFY2(QTest::qWaitFor([&] { return app.core().hasSignal(); }, 30000),
                  qPrintable(textOf(app, "setupProblem")));
         QVERIFY(QTest::qWaitFor([&] { return app.core().connected(); }, 30000));
@@ -188,16 +156,16 @@ private slots:
     void shareMyIdShowsEachAccountsLinkAndQrCode() {
         AppWindow& app = *app_;
         QVERIFY(app.core().hasSignal() && app.core().hasSession());
-        click(app, find(app, QStringLiteral("menuButton")));
+        click(app, findVisible(app, QStringLiteral("menuButton")));
         QQuickItem* item = nullptr;
         QVERIFY(QTest::qWaitFor(
-            [&] { return (item = find(app, QStringLiteral("shareIdMenuItem"))) != nullptr; },
+            [&] { return (item = findVisible(app, QStringLiteral("shareIdMenuItem"))) != nullptr; },
             3000));
         click(app, item);
         QVERIFY(QTest::qWaitFor(
             [&] {
-                return find(app, QStringLiteral("shareLink_signal")) != nullptr &&
-                       find(app, QStringLiteral("shareLink_session")) != nullptr;
+                return findVisible(app, QStringLiteral("shareLink_signal")) != nullptr &&
+                       findVisible(app, QStringLiteral("shareLink_session")) != nullptr;
             },
             5000));
         const QString signal = textOf(app, "shareLink_signal");
@@ -214,7 +182,7 @@ private slots:
         // Each link's QR code: a loaded image of that code's size (5 pixels a module).
         for (const auto& [mode, link] : {std::pair{QStringLiteral("signal"), signal},
                                          std::pair{QStringLiteral("session"), session}}) {
-            QQuickItem* qr = find(app, QStringLiteral("shareQr_") + mode);
+            QQuickItem* qr = findVisible(app, QStringLiteral("shareQr_") + mode);
             QVERIFY(qr != nullptr);
             QVERIFY(QTest::qWaitFor([&] { return qr->property("status").toInt() == 1; }, 5000));
             const auto code = tandem::core::QrCode::encode(link.toUtf8());
@@ -226,19 +194,19 @@ private slots:
         shoot(app, QStringLiteral("links-share-my-id"));
         QTest::keyClick(app.window(), Qt::Key_Escape);
         QVERIFY(QTest::qWaitFor(
-            [&] { return find(app, QStringLiteral("shareLink_signal")) == nullptr; }, 3000));
+            [&] { return findVisible(app, QStringLiteral("shareLink_signal")) == nullptr; }, 3000));
     }
 
     // A contact link of the other mode, pasted: its name suggestion shown as such; Start
     // switches to its mode and opens the conversation.
     void aPastedContactLinkOpensItsConversation() {
         AppWindow& app = *app_;
-        click(app, find(app, QStringLiteral("signalModeButton")));
+        click(app, findVisible(app, QStringLiteral("signalModeButton")));
         const auto peer = tandem::crypto::X25519KeyPair::generate();
         const QString id = tandem::crypto::session::sessionIdOf(peer.publicKey);
         const auto link = tandem::core::formatContactLink(id, QStringLiteral("Dora"));
         QVERIFY(link.has_value());
-        QQuickItem* field = find(app, QStringLiteral("newConversationField"));
+        QQuickItem* field = findVisible(app, QStringLiteral("newConversationField"));
         QVERIFY(field != nullptr);
         field->setProperty("text", *link);
         QVERIFY(QTest::qWaitFor(
@@ -247,14 +215,14 @@ private slots:
                     .contains(QStringLiteral("suggests the name “Dora”"));
             },
             3000));
-        click(app, find(app, QStringLiteral("startConversationButton")));
+        click(app, findVisible(app, QStringLiteral("startConversationButton")));
         QVERIFY(
             QTest::qWaitFor([&] { return app.core().mode() == QLatin1String("session"); }, 3000));
         QVERIFY(QTest::qWaitFor([&] { return textOf(app, "chatTitle") == id; }, 5000));
         // A malformed one is said, and Start stays off.
-        field = find(app, QStringLiteral("newConversationField"));
+        field = findVisible(app, QStringLiteral("newConversationField"));
         field->setProperty("text", QStringLiteral("tandem://contact/#id=+4915100000001"));
-        QVERIFY(!find(app, QStringLiteral("startConversationButton"))->isEnabled());
+        QVERIFY(!findVisible(app, QStringLiteral("startConversationButton"))->isEnabled());
     }
 
     // As the desktop hands one over (tandem tandem://contact/…).
@@ -262,7 +230,7 @@ private slots:
         AppWindow& app = *app_;
         const auto peer = tandem::crypto::X25519KeyPair::generate();
         const QString id = tandem::crypto::session::sessionIdOf(peer.publicKey);
-        click(app, find(app, QStringLiteral("signalModeButton")));
+        click(app, findVisible(app, QStringLiteral("signalModeButton")));
         app.core().setLinkAtStart(*tandem::core::formatContactLink(id));
         QVERIFY(
             QTest::qWaitFor([&] { return app.core().mode() == QLatin1String("session"); }, 3000));

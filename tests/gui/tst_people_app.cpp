@@ -21,6 +21,7 @@
 #include "qml/app/AppWindow.h"
 #include "qml/conversations/ConversationListModel.h"
 #include "qml/core/AppCore.h"
+#include "tests/gui/QuickDriver.h"
 #include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 
@@ -28,29 +29,11 @@ using tandem::gui::AppCore;
 using tandem::gui::AppWindow;
 using tandem::gui::ConversationListModel;
 
+using tandem::test::click;
+using tandem::test::findVisible;
+using tandem::test::shoot;
+
 namespace {
-
-QQuickItem* findVisibleUnder(QQuickItem* root, const QString& name) {
-    if (root->objectName() == name && root->isVisible()) {
-        return root;
-    }
-    for (QQuickItem* child : root->childItems()) {
-        if (QQuickItem* found = findVisibleUnder(child, name)) {
-            return found;
-        }
-    }
-    return nullptr;
-}
-
-QQuickItem* findVisible(AppWindow& app, const QString& name) {
-    QQuickItem* root = app.window()->contentItem();
-    return findVisibleUnder(root->parentItem() != nullptr ? root->parentItem() : root, name);
-}
-
-void click(AppWindow& app, QQuickItem* item) {
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(app.window(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
-}
 
 QQuickItem* rowWhere(AppWindow& app, const char* property, const QString& value) {
     QQuickItem* list = findVisible(app, QStringLiteral("conversationList"));
@@ -85,12 +68,6 @@ ConversationListModel* listModel(AppWindow& app) {
     return list != nullptr
                ? qobject_cast<ConversationListModel*>(list->property("model").value<QObject*>())
                : nullptr;
-}
-
-void shoot(AppWindow& app, const QString& name) {
-    const QImage shot = app.window()->grabWindow();
-    QVERIFY(!shot.isNull());
-    QVERIFY(shot.save(tandem::test::artifactsDir() + QStringLiteral("/") + name + ".png"));
 }
 
 QJsonObject jsonObject(const QString& out) {

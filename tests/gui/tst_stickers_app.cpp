@@ -24,6 +24,7 @@
 #include "qml/stickers/StickerCreator.h"
 #include "qml/stickers/StickerPacksModel.h"
 #include "qml/stickers/StickerView.h"
+#include "tests/gui/QuickDriver.h"
 #include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 
@@ -33,44 +34,16 @@ using tandem::gui::MessageListModel;
 using tandem::gui::StickerCreator;
 using tandem::gui::StickerView;
 
+using tandem::test::activate;
+using tandem::test::click;
+using tandem::test::findVisible;
+using tandem::test::shoot;
+using tandem::test::typeText;
+
 namespace {
 
 QQuickItem* find(AppWindow& app, const char* name) {
     return app.window()->findChild<QQuickItem*>(QLatin1String(name));
-}
-
-// The visible item named `name` anywhere in the scene (popups and delegates included).
-QQuickItem* findVisible(AppWindow& app, const QString& name) {
-    std::function<QQuickItem*(QQuickItem*)> walk = [&](QQuickItem* item) -> QQuickItem* {
-        if (item->objectName() == name && item->isVisible()) {
-            return item;
-        }
-        for (QQuickItem* child : item->childItems()) {
-            if (QQuickItem* found = walk(child)) {
-                return found;
-            }
-        }
-        return nullptr;
-    };
-    return walk(app.window()->contentItem()->parentItem() != nullptr
-                    ? app.window()->contentItem()->parentItem()
-                    : app.window()->contentItem());
-}
-
-bool activate(AppWindow& app) {
-    app.window()->requestActivate();
-    return QTest::qWaitForWindowActive(app.window());
-}
-
-void click(AppWindow& app, QQuickItem* item) {
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(app.window(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
-}
-
-void typeText(QWindow* window, const QString& text) {
-    for (const QChar c : text) {
-        QTest::keyClick(window, c.toLatin1());
-    }
 }
 
 // Text as an input method commits it (how an emoji picker or IME types an emoji).
@@ -118,12 +91,6 @@ StickerView* newestStickerView(AppWindow& app) {
         }
     }
     return nullptr;
-}
-
-void shoot(AppWindow& app, const QString& name) {
-    const QImage shot = app.window()->grabWindow();
-    QVERIFY(!shot.isNull());
-    QVERIFY(shot.save(tandem::test::artifactsDir() + QStringLiteral("/") + name + ".png"));
 }
 
 QString writePng(const QString& path, QColor colour) {

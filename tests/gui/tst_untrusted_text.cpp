@@ -28,11 +28,15 @@
 #include "qml/app/AppWindow.h"
 #include "qml/app/Notifier.h"
 #include "qml/core/AppCore.h"
+#include "tests/gui/QuickDriver.h"
 #include "tests/support/Daemons.h"
 #include "tests/support/TestSupport.h"
 
 using tandem::gui::AppCore;
 using tandem::gui::AppWindow;
+
+using tandem::test::click;
+using tandem::test::shoot;
 
 namespace {
 
@@ -262,11 +266,6 @@ QQuickItem* find(AppWindow& app, const char* name) {
     return item;
 }
 
-void click(AppWindow& app, QQuickItem* item) {
-    const QPointF centre = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
-    QTest::mouseClick(app.window(), Qt::LeftButton, Qt::NoModifier, centre.toPoint());
-}
-
 struct TextSeen {
     QString type;
     QString text;
@@ -303,12 +302,6 @@ QQuickItem* conversationRow(AppWindow& app, const QString& address) {
         }
     }
     return nullptr;
-}
-
-void shoot(AppWindow& app, const QString& name) {
-    const QImage shot = app.window()->grabWindow();
-    QVERIFY(!shot.isNull());
-    QVERIFY(shot.save(tandem::test::artifactsDir() + QStringLiteral("/") + name + ".png"));
 }
 
 }  // namespace
