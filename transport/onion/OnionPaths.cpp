@@ -7,6 +7,7 @@
 #include "crypto/Onion.h"
 #include "transport/onion/NodeChooser.h"
 #include "transport/onion/OnionErrors.h"
+#include "transport/onion/PathChoice.h"
 
 namespace tandem::transport::onion {
 
@@ -63,67 +64,37 @@ QStringList OnionPaths::statusPath() const {
 
 void OnionPaths::build(int index, bool newGuard) {
     auto& slot = paths_[static_cast<std::size_t>(index)];
-    std::set<QString> avoid;
-    std::set<std::uint64_t> taken;      // the swarms the other paths relay through
-    for (const auto& other : paths_) {  // paths share no guard
+    std::vector<PathRelays> others;
+    for (const auto& other : paths_) {
         if (other && &other != &slot) {
-            avoid.insert(other->guard.address);
-            taken.insert(other->guard.swarmId);
-            taken.insert(other->middle.swarmId);
+            others.push_back({other->guard, other->middle});
         }
     }
-    // Relays outside our own swarm, each path in a swarm of its own (see the header). With
-    // fewer than three swarms that would put every relay, and the destinations too, into the
-    // few nodes of one swarm (a dead one then breaks both paths): relays are drawn from all.
-    const bool spread = nodes_.directory().swarmIds().size() >= kSwarmsToSpreadPaths;
-    const auto own = spread ? nodes_.ownSwarm() : std::nullopt;
-    const NodeChooser::NodeFilter notOurs = [own](const NodeInfo& n) {
-        return !own || n.swarmId != *own;
-    };
-    const NodeChooser::NodeFilter untaken = [notOurs, spread, &taken](const NodeInfo& n) {
-        return spread && notOurs(n) && taken.count(n.swarmId) == 0;
-    };
-    const bool outsideExists =
-        std::any_of(nodes_.directory().nodes.begin(), nodes_.directory().nodes.end(),
-                    [&](const NodeInfo& n) { return notOurs(n); });
-    const auto keepable = [&](const NodeInfo& g) { return notOurs(g) || !outsideExists; };
-    std::optional<NodeInfo> guard;
+    PathWish wish{others, std::nullopt, std::nullopt};
     if (index == 0 && !newGuard && preferredGuard_) {
-        if (const NodeInfo* known = nodes_.directory().find(*preferredGuard_);
-            known && keepable(*known)) {
-            guard = *known;
+        if (const NodeInfo* known = nodes_.directory().find(*preferredGuard_)) {
+            wish.keep = *known;
         }
-    } else if (!newGuard && slot && keepable(slot->guard)) {
-        guard = slot->guard;
+    } else if (!newGuard && slot) {
+        wish.keep = slot->guard;
     }
-    if (!guard) {
-        if (newGuard && slot) {
-            avoid.insert(slot->guard.address);
-        }
-        guard = nodes_.randomNode(avoid, std::nullopt, {untaken, notOurs});
-        if (!guard) {
-            guard = nodes_.randomNode({}, std::nullopt, {notOurs});
-        }
+    if (newGuard && slot) {
+        wish.replacing = slot->guard.address;
     }
-    if (!guard) {
+    const PathChoice::Result chosen = PathChoice::choose(nodes_, wish);
+    if (!chosen.guard) {
         slot.reset();
         return;
     }
-    if (index == 0 && (!preferredGuard_ || *preferredGuard_ != guard->ed25519)) {
-        preferredGuard_ = guard->ed25519;
-        emit guardChanged(guard->ed25519);
+    if (index == 0 && (!preferredGuard_ || *preferredGuard_ != chosen.guard->ed25519)) {
+        preferredGuard_ = chosen.guard->ed25519;
+        emit guardChanged(chosen.guard->ed25519);
     }
-    const NodeChooser::NodeFilter besideGuard = [notOurs, spread,
-                                                 swarm = guard->swarmId](const NodeInfo& n) {
-        return spread && notOurs(n) && n.swarmId == swarm;
-    };
-    auto middle =
-        nodes_.randomNode({guard->address}, std::nullopt, {besideGuard, untaken, notOurs});
-    if (!middle) {
+    if (!chosen.middle) {
         slot.reset();
         return;
     }
-    slot = OnionPath{*guard, *middle, nextGeneration_++};
+    slot = OnionPath{*chosen.guard, *chosen.middle, nextGeneration_++};
     test(index);
 }
 

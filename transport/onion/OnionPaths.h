@@ -4,12 +4,12 @@
 //  - the guard of path 0 is kept across restarts (`guard` in, guardChanged() out) unless it
 //    stops answering or is a member of our own swarm; middles are chosen at random, never the
 //    guard's address; paths share no guard;
-//  - relays are kept out of the swarms that could tie our address to a Session ID: no guard
-//    or middle in our own swarm (it stores our messages and would see our polls come in);
-//    each path's two relays from one swarm, the two paths from two different swarms. Each is
-//    a preference: a network too small for it (dead nodes) still gets paths, and with fewer
-//    than kSwarmsToSpreadPaths swarms relays are drawn from every node (kept out of one swarm,
-//    they would all be in the other, with the destinations);
+//  - relays (chosen by PathChoice) are kept out of the swarms that could tie our address to a
+//    Session ID: no guard or middle in our own swarm (it stores our messages and would see
+//    our polls come in); each path's two relays from one swarm, the two paths from two
+//    different swarms. Each is a preference: a network too small for it (dead nodes) still
+//    gets paths, and with fewer than kSwarmsToSpreadPaths swarms relays are drawn from every
+//    node (kept out of one swarm, they would all be in the other, with the destinations);
 //  - a path is tested before use (the directory is fetched through it: tested() hands it
 //    over), and a failed test drops it (testFailed());
 //  - a failure through a path is a strike; three strikes and the path is rebuilt, at once if
@@ -37,6 +37,7 @@
 #include "transport/Transport.h"
 #include "transport/onion/Directory.h"
 #include "transport/onion/NodeLink.h"
+#include "transport/onion/PathChoice.h"
 
 namespace tandem::transport::onion {
 
@@ -55,7 +56,7 @@ class OnionPaths : public QObject {
     Q_OBJECT
 public:
     static constexpr int kPaths = 2;
-    static constexpr std::size_t kSwarmsToSpreadPaths = 3;  // see "relays are kept out"
+    static constexpr std::size_t kSwarmsToSpreadPaths = PathChoice::kSwarmsToSpreadPaths;
     static constexpr int kStrikesBeforeRebuild = 3;
     using Answer = std::function<void(Expected<proto::node::SwarmReply, TransportError>)>;
 
