@@ -1,6 +1,7 @@
 // Session mode's node directory and swarms: the ring as Session computes it, swarms chosen by
 // nearest id with wrap-around, nodes spread over swarms of at least three, and a directory
 // that is trusted only as the network key signed it and refused, with a reason, otherwise.
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -126,6 +127,75 @@ private slots:
         QCOMPARE(sorted[1] - sorted[0], sorted[2] - sorted[1]);
     }
 
+    // The next directory after nodes left and joined: what stays stays, swarms keep 3 to 5.
+    void rebalancingMovesOnlyWhatItMust() {
+        using Ids = std::vector<std::uint64_t>;
+        const Ids nine = assignSwarms(9);  // three swarms of three
+        // One joins: it goes to a swarm (the lowest id of equals), nobody else moves.
+        Ids next = rebalanceSwarms(nine, 1);
+        QCOMPARE(next.size(), std::size_t{10});
+        QCOMPARE(Ids(next.begin(), next.begin() + 9), nine);
+        QCOMPARE(next[9], *std::min_element(nine.begin(), nine.end()));
+        // One of a swarm of three leaves while another has four: one node moves over, and no
+        // swarm id changes (no Session ID moves).
+        Ids staying = next;
+        const auto ofThree =
+            std::find_if(staying.begin(), staying.end(), [&](auto id) { return id != next[9]; });
+        staying.erase(ofThree);
+        next = rebalanceSwarms(staying, 0);
+        QCOMPARE(std::set<std::uint64_t>(next.begin(), next.end()),
+                 std::set<std::uint64_t>(nine.begin(), nine.end()));
+        int moved = 0;
+        for (std::size_t i = 0; i < next.size(); ++i) {
+            moved += next[i] != staying[i] ? 1 : 0;
+        }
+        QCOMPARE(moved, 1);
+        // One leaves when every swarm has three: its swarm is dissolved into the others.
+        Ids eight = nine;
+        eight.pop_back();
+        next = rebalanceSwarms(eight, 0);
+        std::map<std::uint64_t, int> sizes;
+        for (auto id : next) {
+            ++sizes[id];
+        }
+        QCOMPARE(sizes.size(), std::size_t{2});
+        QCOMPARE(sizes.begin()->second, 4);
+        // Three join a network of three swarms of five: the first swarm to reach six splits,
+        // into a new swarm in the middle of the widest arc.
+        Ids fifteen = rebalanceSwarms(nine, 6);
+        next = rebalanceSwarms(fifteen, 1);
+        const std::set<std::uint64_t> before(fifteen.begin(), fifteen.end());
+        std::set<std::uint64_t> after(next.begin(), next.end());
+        QCOMPARE(after.size(), std::size_t{4});
+        for (auto id : before) {
+            after.erase(id);
+        }
+        QCOMPARE(after.size(), std::size_t{1});
+        // Random churn: every swarm keeps 3 to 5 nodes, whatever leaves and joins.
+        Ids ids = assignSwarms(60);
+        for (int step = 0; step < 2000; ++step) {
+            const bool leave = ids.size() > 3 && randombytes_uniform(2) == 0;
+            if (leave) {
+                ids.erase(ids.begin() +
+                          randombytes_uniform(static_cast<std::uint32_t>(ids.size())));
+            }
+            ids = rebalanceSwarms(ids, leave ? 0 : 1);
+            std::map<std::uint64_t, std::size_t> count;
+            for (auto id : ids) {
+                ++count[id];
+            }
+            for (const auto& [id, n] : count) {
+                QVERIFY2(n >= 3 && n <= 5,
+                         qPrintable(QStringLiteral("step %1: a swarm of %2 (%3 nodes)")
+                                        .arg(step)
+                                        .arg(n)
+                                        .arg(ids.size())));
+            }
+        }
+        // No node staying: a new network.
+        QCOMPARE(rebalanceSwarms({}, 9), nine);
+    }
+
     void sessionIdsFallEvenlyIntoSwarms() {
         const auto d = directoryOf(9);
         std::map<std::uint64_t, int> hits;
@@ -158,6 +228,35 @@ private slots:
         }
         QCOMPARE(verified->swarmIds().size(), std::size_t{3});
         QVERIFY(verified->find(Ed25519KeyPair::generate().publicKey) == nullptr);
+    }
+
+    // A client checks each directory it is handed knowing the one it holds: nodes it lists
+    // with the same keys skip the curve checks, anything else is checked in full.
+    void aKnownDirectorySparesOnlyWhatItVouchesFor() {
+        const auto network = Ed25519KeyPair::generate();
+        const auto held = directoryOf(9);
+        NodeDirectory next = held;
+        next.version = 8;
+        next.nodes.push_back(directoryOf(3).nodes[0]);  // a new node, checked in full
+        next.nodes.back().swarmId = held.nodes[0].swarmId;
+        next.nodes.back().address = QStringLiteral("127.0.0.50:4300");
+        const auto again = NodeDirectory::verify(next.sign(network), network.publicKey, &held);
+        QVERIFY2(again.has_value(), qPrintable(again ? QString() : again.error()));
+        QCOMPARE(again->nodes.size(), std::size_t{10});
+        // A listed identity with another onion key than the held one is checked, and refused.
+        NodeDirectory swapped = held;
+        swapped.nodes[0].x25519 = held.nodes[1].x25519;
+        auto refused = NodeDirectory::verify(swapped.sign(network), network.publicKey, &held);
+        QVERIFY(!refused.has_value());
+        QVERIFY2(refused.error().contains(QStringLiteral("X25519 form")),
+                 qPrintable(refused.error()));
+        // A new node whose keys do not match is refused though every other node is known.
+        NodeDirectory bad = next;
+        bad.nodes.back().x25519 = held.nodes[2].x25519;
+        refused = NodeDirectory::verify(bad.sign(network), network.publicKey, &held);
+        QVERIFY(!refused.has_value());
+        QVERIFY2(refused.error().startsWith(QStringLiteral("node 10 ")),
+                 qPrintable(refused.error()));
     }
 
     void onlyTheNetworkKeysSignatureCounts() {

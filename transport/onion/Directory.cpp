@@ -66,7 +66,8 @@ crypto::Bytes NodeDirectory::sign(const crypto::Ed25519KeyPair& networkKey) cons
 }
 
 Expected<NodeDirectory, QString> NodeDirectory::verify(crypto::ByteView signedDirectory,
-                                                       const crypto::PublicKey& networkKey) {
+                                                       const crypto::PublicKey& networkKey,
+                                                       const NodeDirectory* known) {
     if (signedDirectory.size() > kMaxBytes) {
         return unexpected(
             QStringLiteral("the node directory is larger than %1 bytes").arg(kMaxBytes));
@@ -92,6 +93,12 @@ Expected<NodeDirectory, QString> NodeDirectory::verify(crypto::ByteView signedDi
     out.version = inner.version();
     out.issuedAtMs = static_cast<std::int64_t>(
         std::min<std::uint64_t>(inner.issued_at_ms(), std::numeric_limits<std::int64_t>::max()));
+    std::map<crypto::PublicKey, crypto::PublicKey> checked;  // identity → its onion key
+    if (known != nullptr) {
+        for (const NodeInfo& n : known->nodes) {
+            checked.emplace(n.ed25519, n.x25519);
+        }
+    }
     std::set<crypto::PublicKey> identities;
     std::set<QString> addresses;
     std::map<std::uint64_t, std::size_t> swarmSizes;
@@ -103,15 +110,18 @@ Expected<NodeDirectory, QString> NodeDirectory::verify(crypto::ByteView signedDi
         if (!ed || !x) {
             return unexpected(QStringLiteral("%1: its keys must be 32 bytes each").arg(which));
         }
-        const auto converted = crypto::ed25519ToX25519(*ed);
-        if (!converted || crypto_core_ed25519_is_valid_point(ed->data()) != 1) {
-            return unexpected(
-                QStringLiteral("%1: its identity is not a valid Ed25519 key").arg(which));
-        }
-        if (sodium_memcmp(converted->data(), x->data(), x->size()) != 0) {
-            return unexpected(
-                QStringLiteral("%1: its onion key is not the X25519 form of its identity")
-                    .arg(which));
+        const auto before = checked.find(*ed);
+        if (before == checked.end() || before->second != *x) {
+            const auto converted = crypto::ed25519ToX25519(*ed);
+            if (!converted || crypto_core_ed25519_is_valid_point(ed->data()) != 1) {
+                return unexpected(
+                    QStringLiteral("%1: its identity is not a valid Ed25519 key").arg(which));
+            }
+            if (sodium_memcmp(converted->data(), x->data(), x->size()) != 0) {
+                return unexpected(
+                    QStringLiteral("%1: its onion key is not the X25519 form of its identity")
+                        .arg(which));
+            }
         }
         NodeInfo node{*ed, *x, QString::fromStdString(e.address()), e.swarm_id()};
         if (!validAddress(node.address)) {

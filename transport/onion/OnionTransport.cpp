@@ -184,7 +184,8 @@ void OnionTransport::adoptDirectory(const std::string& signedDirectory) {
     if (!networkKey_ || !running_) {  // queued before a stop(): nothing to rebuild now
         return;
     }
-    auto verified = NodeDirectory::verify(crypto::view(signedDirectory), *networkKey_);
+    auto verified =
+        NodeDirectory::verify(crypto::view(signedDirectory), *networkKey_, &nodes_.directory());
     if (!verified) {
         qCWarning(lcOnion) << "a node handed out a directory that does not verify:"
                            << verified.error();

@@ -84,7 +84,7 @@ void SessionChannel::connectTransport(const Saved& saved) {
     transport::onion::NodeDirectory directory = net.directory;
     if (saved.directory) {  // a newer one learned from the nodes, checked again before use
         auto kept = transport::onion::NodeDirectory::verify(
-            crypto::view(saved.directory->toStdString()), net.networkKey);
+            crypto::view(saved.directory->toStdString()), net.networkKey, &net.directory);
         if (kept && kept->version > directory.version) {
             directory = std::move(kept).value();
         }

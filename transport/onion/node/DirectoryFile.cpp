@@ -30,7 +30,7 @@ const NodeDirectory* DirectoryFile::current() {
                 crypto::ByteView(
                     reinterpret_cast<const std::uint8_t*>(bytes.constData()),  // NOLINT
                     static_cast<std::size_t>(bytes.size())),
-                networkKey_);
+                networkKey_, directory_ ? &*directory_ : nullptr);
             if (!verified) {
                 problem_ = verified.error();
                 qCWarning(lcNode) << "ignoring the directory" << path_ << ":" << verified.error();
