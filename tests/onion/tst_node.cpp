@@ -153,6 +153,29 @@ private slots:
         QCOMPARE(once->messages().messages_size(), 1);
     }
 
+    // A client refreshing its directory names the version it holds: the node answers with the
+    // whole directory only when its own is newer.
+    void theDirectoryIsHandedOutOnlyWhenNewer() {
+        const NodeInfo& node = net_->directory().nodes[0];
+        const std::uint64_t held = net_->directory().version;
+        SwarmRequest get;
+        get.mutable_get_directory();  // 0: whatever it is
+        auto full = ask(pathTo(node), get);
+        QVERIFY2(full.has_value(), qPrintable(full ? QString() : full.error()));
+        QVERIFY(full->has_directory());
+        const auto verified = transport::onion::NodeDirectory::verify(
+            crypto::view(full->directory()), net_->networkKey());
+        QVERIFY(verified.has_value());
+        QCOMPARE(verified->version, held);
+        get.mutable_get_directory()->set_newer_than(held);
+        auto same = ask(pathTo(node), get);
+        QVERIFY(same.has_value());
+        QVERIFY(!same->has_directory());
+        QCOMPARE(same->directory_unchanged(), held);
+        get.mutable_get_directory()->set_newer_than(held - 1);
+        QVERIFY(ask(pathTo(node), get)->has_directory());
+    }
+
     void onlyTheOwnerRetrieves() {
         const auto alice = SessionIdentity::generate();
         const auto mallory = SessionIdentity::generate();

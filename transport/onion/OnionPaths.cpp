@@ -111,7 +111,7 @@ void OnionPaths::test(int index) {
     }
     slot->testing = true;
     SwarmRequest probe;
-    probe.mutable_get_directory();
+    probe.mutable_get_directory()->set_newer_than(nodes_.directory().version);
     request(
         index, *destination, probe, 10000,
         [this, index, generation = slot->generation](Expected<SwarmReply, TransportError> reply) {
@@ -120,7 +120,7 @@ void OnionPaths::test(int index) {
                 return;  // the path was rebuilt meanwhile
             }
             p->testing = false;
-            if (!reply || !reply->has_directory()) {
+            if (!reply || (!reply->has_directory() && !reply->has_directory_unchanged())) {
                 qCInfo(lcOnion) << "an onion path failed its test; building another";
                 p.reset();
                 emit testFailed();
@@ -128,7 +128,7 @@ void OnionPaths::test(int index) {
             }
             p->tested = true;
             p->strikes = 0;
-            emit tested(reply->directory());
+            emit tested(reply->has_directory() ? reply->directory() : std::string());
         });
 }
 

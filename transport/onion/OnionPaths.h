@@ -112,7 +112,8 @@ signals:
     void guardChanged(const crypto::PublicKey& guard);
     // A path was rebuilt, or dropped: what the status says may have changed.
     void changed();
-    // A path passed its test; the directory the node handed out (signed bytes).
+    // A path passed its test; the directory the node handed out (signed bytes), or nothing
+    // when it was not newer than ours.
     void tested(const std::string& signedDirectory);
     // A path failed its test and was dropped.
     void testFailed();

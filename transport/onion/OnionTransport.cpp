@@ -97,8 +97,11 @@ void OnionTransport::onPathTested(const std::string& signedDirectory) {
     blobs_.flush();
     records_.flush();
     poller_.poll();
-    // Adopted once this callback is done (it may rebuild paths).
-    QTimer::singleShot(0, this, [this, signedDirectory] { adoptDirectory(signedDirectory); });
+    // Adopted once this callback is done (it may rebuild paths); none came when the node's
+    // was not newer than ours.
+    if (!signedDirectory.empty()) {
+        QTimer::singleShot(0, this, [this, signedDirectory] { adoptDirectory(signedDirectory); });
+    }
 }
 
 void OnionTransport::send(const OutgoingEnvelope& envelope) {
@@ -171,7 +174,7 @@ void OnionTransport::refreshDirectory() {
         return;
     }
     SwarmRequest get;
-    get.mutable_get_directory();
+    get.mutable_get_directory()->set_newer_than(nodes_.directory().version);
     paths_.request(*path, *destination, get, 15000,
                    [this](Expected<SwarmReply, TransportError> reply) {
                        if (running_ && reply && reply->has_directory()) {

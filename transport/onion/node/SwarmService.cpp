@@ -132,7 +132,12 @@ void SwarmService::serve(const SwarmRequest& request, const QString& peer, Swarm
                 return answer(swarmError(NodeError::UNAVAILABLE,
                                          QStringLiteral("this node has no directory yet")));
             }
-            reply.set_directory(directory_.signedBytes().toStdString());
+            if (const std::uint64_t held = directory_.current()->version;
+                held <= request.get_directory().newer_than()) {
+                reply.set_directory_unchanged(held);
+            } else {
+                reply.set_directory(directory_.signedBytes().toStdString());
+            }
             return answer(reply);
         }
         default:
