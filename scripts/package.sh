@@ -24,7 +24,9 @@ done
 
 if [ -z "$build_dir" ]; then
   build_dir="build/release"
-  cmake --preset release >/dev/null
+  launcher=()
+  if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+  cmake --preset release "${launcher[@]}" >/dev/null
   cmake --build --preset release
 else
   if [ ! -f "$build_dir/CPackConfig.cmake" ]; then
