@@ -339,7 +339,7 @@ const std::vector<Command>& commands() {
         for (auto more :
              {accountCommands(), messagingCommands(), contactCommands(), peopleCommands(),
               disappearingCommands(), stickerCommands(), attachmentCommands(), settingsCommands(),
-              latencyCommands(), toolCommands()}) {
+              latencyCommands(), toolCommands(), networkCommands()}) {
             for (Command& c : more) {
                 list.push_back(std::move(c));
             }

@@ -47,6 +47,7 @@ std::vector<Command> disappearingCommands();  // DisappearingCommands.cpp
 std::vector<Command> stickerCommands();       // StickerCommands.cpp
 std::vector<Command> attachmentCommands();    // AttachmentCommands.cpp
 std::vector<Command> peopleCommands();        // PeopleCommands.cpp
+std::vector<Command> networkCommands();       // NetworkCommands.cpp
 
 // What someone else wrote, made safe for a terminal: C0 and C1 controls, DEL and bidi
 // overrides are shown escaped (\r, \x1b, \u202e), so none can rewrite the screen, fake a

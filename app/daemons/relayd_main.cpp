@@ -1,9 +1,12 @@
 // tandem-relayd: the Signal-mode relay. Thin main; the server is transport/relay/server.
 //   tandem-relayd --data DIR [--listen IP:PORT] [--verify none|file:PATH|command:CMD]
+//                 [--config FILE] …
 // --listen defaults to 127.0.0.1:0 (loopback, any free port). One relay per DIR (it holds
 // DIR/tandem-relayd.lock). Once listening it writes DIR/relay.json (address and public key,
-// atomically) and prints "tandem-relayd ready IP:PORT KEY" on stdout. Exit status: 0 after a
-// clean stop, 1 when it cannot run, 2 for a usage error.
+// atomically) and prints "tandem-relayd ready IP:PORT KEY" on stdout. --config FILE holds the
+// same options (DaemonOptions.h); SIGHUP reads it again and applies what can change live
+// (RelaySettings.h). Exit status: 0 after a clean stop, 1 when it cannot run, 2 for a usage
+// error (a bad config file at start is one).
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHostAddress>
@@ -14,8 +17,10 @@
 
 #include "crypto/Sodium.h"
 #include "transport/daemon/DaemonData.h"
+#include "transport/daemon/DaemonOptions.h"
 #include "transport/relay/server/CodeSender.h"
 #include "transport/relay/server/RelayServer.h"
+#include "transport/relay/server/RelaySettings.h"
 
 int main(int argc, char* argv[]) {
     QCoreApplication app(argc, argv);
@@ -34,25 +39,28 @@ int main(int argc, char* argv[]) {
     parser.addOption({QStringLiteral("listen"),
                       QStringLiteral("Address to listen on, an IP literal (port 0: any free "
                                      "port; default 127.0.0.1:0)."),
-                      QStringLiteral("IP:PORT"), QStringLiteral("127.0.0.1:0")});
+                      QStringLiteral("IP:PORT")});
     parser.addOption(
         {QStringLiteral("verify"),
-         QStringLiteral("How registration codes are delivered: none, file:PATH or command:CMD."),
-         QStringLiteral("HOW"), QStringLiteral("none")});
+         QStringLiteral("How registration codes are delivered: none (default), file:PATH or "
+                        "command:CMD."),
+         QStringLiteral("HOW")});
     parser.addOption(
         {QStringLiteral("link-delay"),
          QStringLiteral("Emulated delay in ms on every client link, each direction (tests, "
                         "tandem-localnet)."),
-         QStringLiteral("MS"), QStringLiteral("0")});
+         QStringLiteral("MS")});
     parser.addOption({QStringLiteral("mailbox-quota"),
                       QStringLiteral("MiB an account's mailbox may hold (default 256)."),
                       QStringLiteral("MIB")});
     tandem::daemon::addConnectionOptions(parser);
+    tandem::daemon::DaemonOptions::addConfigOption(parser);
     const tandem::daemon::Usage usage{
         QStringLiteral("tandem-relayd"),
         QStringLiteral("tandem-relayd --data DIR [--listen IP:PORT] "
                        "[--verify none|file:PATH|command:CMD] [--link-delay MS] "
-                       "[--max-per-address N] [--idle-timeout S] [--mailbox-quota MIB]")};
+                       "[--max-per-address N] [--idle-timeout S] [--mailbox-quota MIB] "
+                       "[--config FILE]")};
     const QString& program = usage.program;
     if (const auto done = tandem::daemon::parseCommandLine(parser, usage)) {
         return *done;
@@ -61,62 +69,53 @@ int main(int argc, char* argv[]) {
         err << "tandem-relayd: libsodium cannot run on this system\n";
         return 1;
     }
-    const QString data = parser.value(QStringLiteral("data"));
-    const QString listen = parser.value(QStringLiteral("listen"));
-    const qsizetype colon = listen.lastIndexOf(u':');
-    bool portOk = false;
-    const uint port = listen.mid(colon + 1).toUInt(&portOk);
-    const QHostAddress host(listen.left(colon));
-    if (data.isEmpty()) {
-        return tandem::daemon::usageError(usage, QStringLiteral("--data DIR is required"));
+    using tandem::relay::RelaySettings;
+    auto options = tandem::daemon::DaemonOptions::load(parser, RelaySettings::optionNames());
+    if (!options) {
+        return tandem::daemon::usageError(usage, options.error());
     }
-    if (colon <= 0 || !portOk || port > 65535 || host.isNull()) {
-        return tandem::daemon::usageError(
-            usage, QStringLiteral("--listen takes IP:PORT, an IP literal and a port"));
+    const auto settings = RelaySettings::read(*options);
+    if (!settings) {
+        return tandem::daemon::usageError(usage, settings.error());
     }
     QString error;
-    const auto codes =
-        tandem::relay::CodeSender::parse(parser.value(QStringLiteral("verify")), &error, &app);
+    const auto codes = tandem::relay::CodeSender::parse(settings->verify, &error, &app);
     if (!codes) {
         return tandem::daemon::usageError(usage, error);
     }
-    tandem::UnixSignals::quitOnTermination(&app);
-    tandem::relay::RelayLimits limits;
-    if (const auto bad = tandem::daemon::readConnectionOptions(parser, limits.clients.connections,
-                                                               limits.clients.idleTimeoutMs)) {
-        return tandem::daemon::usageError(usage, *bad);
-    }
-    if (parser.isSet(QStringLiteral("mailbox-quota"))) {
-        bool quotaOk = false;
-        const int mib = parser.value(QStringLiteral("mailbox-quota")).toInt(&quotaOk);
-        if (!quotaOk || mib < 1 || mib > 65536) {
-            return tandem::daemon::usageError(
-                usage, QStringLiteral("--mailbox-quota takes 1 to 65536 MiB"));
-        }
-        limits.maxQueuedBytesPerAccount = static_cast<qint64>(mib) * 1024 * 1024;
-    }
-    bool delayOk = false;
-    limits.clients.linkDelayMs = parser.value(QStringLiteral("link-delay")).toInt(&delayOk);
-    if (!delayOk || limits.clients.linkDelayMs < 0 || limits.clients.linkDelayMs > 10000) {
-        return tandem::daemon::usageError(usage,
-                                          QStringLiteral("--link-delay takes 0 to 10000 ms"));
-    }
     // Before anything in the folder is read or written.
-    const auto lock = tandem::daemon::lockDataFolder(program, data);
+    const auto lock = tandem::daemon::lockDataFolder(program, settings->data);
     if (!lock) {
         err << "tandem-relayd: " << lock.error() << "\n";
         return 1;
     }
-    tandem::relay::RelayServer server(data, *codes, limits);
-    if (!server.start(host, static_cast<quint16>(port), &error)) {
+    tandem::relay::RelayServer server(settings->data, *codes, settings->limits);
+    tandem::UnixSignals::quitOnTermination(&app, [&] {
+        tandem::daemon::DaemonOptions::reload(
+            program, parser, RelaySettings::optionNames(), RelaySettings::restartOnly(), *options,
+            [&](const tandem::daemon::DaemonOptions& next) -> std::optional<QString> {
+                const auto read = RelaySettings::read(next);
+                if (!read) {
+                    return read.error();
+                }
+                QString refused;
+                if (!server.reconfigure(read->limits, &refused)) {
+                    return refused;
+                }
+                (*codes)->reconfigure(read->verify);  // read() checked it
+                return std::nullopt;
+            });
+    });
+    if (!server.start(settings->host, settings->port, &error)) {
         err << "tandem-relayd: " << error << "\n";
         return 1;
     }
-    const QString address = QStringLiteral("%1:%2").arg(host.toString()).arg(server.port());
+    const QString address =
+        QStringLiteral("%1:%2").arg(settings->host.toString()).arg(server.port());
     const QString key = QString::fromLatin1(
         QByteArray(reinterpret_cast<const char*>(server.identityKey().data()), 32)
             .toHex());  // NOLINT
-    if (!tandem::daemon::announceReady(QStringLiteral("tandem-relayd"), data,
+    if (!tandem::daemon::announceReady(QStringLiteral("tandem-relayd"), settings->data,
                                        QStringLiteral("relay.json"), address, key, &error)) {
         err << "tandem-relayd: " << error << "\n";
         return 1;

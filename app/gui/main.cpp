@@ -1,4 +1,6 @@
 // tandem: the desktop app. Thin main: the window and its QML live in tandem_gui (qml/).
+#include <cstdio>
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
@@ -7,11 +9,16 @@
 #include <tandem/common/UnixSignals.h>
 
 #include "app/core/ProfileLocation.h"
+#include "app/gui/RunningInstance.h"
 #include "crypto/Sodium.h"
 #include "qml/app/AppWindow.h"
 #include "qml/core/AppCore.h"
 
 int main(int argc, char* argv[]) {
+    if (argc == 2 && (qstrcmp(argv[1], "--version") == 0 || qstrcmp(argv[1], "-v") == 0)) {
+        std::puts("tandem " TANDEM_VERSION);  // before QApplication: no display needed
+        return 0;
+    }
     QApplication app(argc, argv);  // QtWidgets for the system tray
     QApplication::setApplicationName(QStringLiteral("tandem"));
     QApplication::setApplicationDisplayName(QStringLiteral("Tandem"));
@@ -52,18 +59,40 @@ int main(int argc, char* argv[]) {
     const QString profile = parser.isSet(QStringLiteral("profile"))
                                 ? parser.value(QStringLiteral("profile"))
                                 : tandem::core::defaultProfileDirectory();
-    tandem::gui::AppWindow window(profile);
-    window.core().setOpenAtStart(parser.value(QStringLiteral("open")).trimmed().toLower());
     // The desktop hands tandem:// links over as the argument (x-scheme-handler/tandem); the
-    // shell reads each kind (Tandem.Links).
+    // shell reads each kind (Tandem.Links). If the profile is open in a window already, they
+    // go to that window (app/gui/RunningInstance.h).
+    QStringList links;
     for (const QString& arg : parser.positionalArguments()) {
         if (arg.startsWith(QLatin1String("tandem://"), Qt::CaseInsensitive)) {
-            window.core().setLinkAtStart(arg.trimmed());
+            links << arg.trimmed();
         }
+    }
+    tandem::gui::RunningInstance instance(profile);
+    if (instance.forward(links)) {
+        return 0;
+    }
+    if (QString error; !instance.listen(&error)) {
+        QTextStream(stderr) << "tandem: " << error << "\n";  // links then start a new app
+    }
+    tandem::gui::AppWindow window(profile);
+    window.core().setOpenAtStart(parser.value(QStringLiteral("open")).trimmed().toLower());
+    for (const QString& link : std::as_const(links)) {
+        window.core().setLinkAtStart(link);
     }
     if (!window.load()) {
         return 1;
     }
+    QObject::connect(&instance, &tandem::gui::RunningInstance::linkReceived, &app,
+                     [&window](const QString& link) { window.core().setLinkAtStart(link); });
+    QObject::connect(&instance, &tandem::gui::RunningInstance::activationRequested, &app,
+                     [&window] {
+                         if (QQuickWindow* w = window.window()) {
+                             w->show();
+                             w->raise();
+                             w->requestActivate();
+                         }
+                     });
     if (parser.isSet(QStringLiteral("passphrase-file"))) {
         QFile file(parser.value(QStringLiteral("passphrase-file")));
         if (!file.open(QIODevice::ReadOnly)) {

@@ -13,6 +13,7 @@
 #include <QTimer>
 
 #include "app/core/Links.h"
+#include "app/core/NetworkSigning.h"
 #include "crypto/Primitives.h"
 #include "transport/onion/Directory.h"
 #include "transport/onion/Swarm.h"
@@ -231,63 +232,37 @@ void LocalNet::publish() {
                 return;  // not every node is up yet
             }
         }
-        transport::onion::NodeDirectory directory;
-        const auto swarms = transport::onion::assignSwarms(nodes_.size());
+        std::vector<core::DirectoryNode> directoryNodes;
         for (std::size_t i = 0; i < nodes_.size(); ++i) {
-            transport::onion::NodeInfo info;
+            core::DirectoryNode node{nodes_[i].address, {}};
             const QByteArray key = QByteArray::fromHex(nodes_[i].key.toLatin1());
-            std::copy(key.begin(), key.end(), info.ed25519.begin());
-            const auto x = crypto::ed25519ToX25519(info.ed25519);
-            if (!x) {
+            if (key.size() != 32) {
                 emit failed(QStringLiteral("tandem-node %1 reported an invalid key").arg(i + 1));
                 return;
             }
-            info.x25519 = *x;
-            info.address = nodes_[i].address;
-            info.swarmId = swarms[i];
-            directory.nodes.push_back(info);
+            std::copy(key.begin(), key.end(), node.ed25519.begin());
+            directoryNodes.push_back(node);
         }
         // The same nodes as before: the same signed bytes (clients see nothing change).
         const QString directoryPath = options_.dir + QStringLiteral("/directory.bin");
-        QByteArray bytes;
-        QFile old(directoryPath);
-        if (old.open(QIODevice::ReadOnly)) {
-            bytes = old.readAll();
-            const auto known = transport::onion::NodeDirectory::verify(
-                crypto::ByteView(
-                    reinterpret_cast<const std::uint8_t*>(bytes.constData()),  // NOLINT
-                    static_cast<std::size_t>(bytes.size())),
-                networkKey_->publicKey);
-            bool same = known && known->nodes.size() == directory.nodes.size();
-            for (std::size_t i = 0; same && i < directory.nodes.size(); ++i) {
-                same = known->nodes[i].ed25519 == directory.nodes[i].ed25519 &&
-                       known->nodes[i].address == directory.nodes[i].address &&
-                       known->nodes[i].swarmId == directory.nodes[i].swarmId;
-            }
-            directory.version = known ? known->version + (same ? 0 : 1) : 1;
-            if (!same) {
-                bytes.clear();
-            }
+        QByteArray old;
+        if (QFile file(directoryPath); file.open(QIODevice::ReadOnly)) {
+            old = file.readAll();
         }
-        if (bytes.isEmpty()) {
-            directory.version = std::max<std::uint64_t>(directory.version, 1);
-            directory.issuedAtMs = QDateTime::currentMSecsSinceEpoch();
-            const auto signedBytes = directory.sign(*networkKey_);
-            bytes = QByteArray(reinterpret_cast<const char*>(signedBytes.data()),  // NOLINT
-                               static_cast<qsizetype>(signedBytes.size()));
+        const auto bytes = core::signDirectory(directoryNodes, *networkKey_, old);
+        if (!bytes) {
+            emit failed(QStringLiteral("cannot sign the directory: %1").arg(bytes.error()));
+            return;
+        }
+        if (*bytes != old) {
             QSaveFile out(directoryPath);
-            if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() ||
+            if (!out.open(QIODevice::WriteOnly) || out.write(*bytes) != bytes->size() ||
                 !out.commit()) {
                 emit failed(QStringLiteral("cannot write %1").arg(directoryPath));
                 return;
             }
         }
-        network[QStringLiteral("onion")] = QJsonObject{
-            {QStringLiteral("network_key"),
-             QString::fromLatin1(
-                 QByteArray(reinterpret_cast<const char*>(networkKey_->publicKey.data()), 32)
-                     .toHex())},  // NOLINT
-            {QStringLiteral("directory"), QString::fromLatin1(bytes.toBase64())}};
+        network = core::networkJson(relayInfo_, networkKey_->publicKey, *bytes);
     }
     if (!writeJson(options_.dir + QStringLiteral("/localnet.json"), state_) ||
         !writeJson(networkFile(), network)) {

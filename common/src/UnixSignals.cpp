@@ -32,7 +32,12 @@ UnixSignals::UnixSignals(QObject* parent) : QObject(parent) {
     notifier_ = std::make_unique<QSocketNotifier>(g_pipe[1], QSocketNotifier::Read);
     connect(notifier_.get(), &QSocketNotifier::activated, this, [this] {
         unsigned char byte = 0;
-        if (::read(g_pipe[1], &byte, 1) == 1) {
+        if (::read(g_pipe[1], &byte, 1) != 1) {
+            return;
+        }
+        if (byte == SIGHUP && hangupReloads_) {
+            emit reloadRequested();
+        } else {
             emit terminationRequested(byte);
         }
     });
@@ -62,6 +67,14 @@ void UnixSignals::quitOnTermination(QObject* parent) {
     auto* watcher = new UnixSignals(parent);
     connect(watcher, &UnixSignals::terminationRequested, QCoreApplication::instance(),
             [](int) { QCoreApplication::quit(); });
+}
+
+void UnixSignals::quitOnTermination(QObject* parent, std::function<void()> reload) {
+    auto* watcher = new UnixSignals(parent);
+    watcher->setHangupReloads(true);
+    connect(watcher, &UnixSignals::terminationRequested, QCoreApplication::instance(),
+            [](int) { QCoreApplication::quit(); });
+    connect(watcher, &UnixSignals::reloadRequested, watcher, std::move(reload));
 }
 
 }  // namespace tandem

@@ -19,6 +19,13 @@ ClientConnections::ClientConnections(ConnectionLimits limits, LogCategory log, Q
     connect(&server_, &QTcpServer::newConnection, this, &ClientConnections::onNewConnection);
 }
 
+void ClientConnections::setLimits(const ConnectionLimits& limits) {
+    const int linkDelayMs = limits_.linkDelayMs;  // the delay line is built with it
+    limits_ = limits;
+    limits_.linkDelayMs = linkDelayMs;
+    gate_.setLimits(limits.connections);
+}
+
 ClientConnections::~ClientConnections() {
     // The channels go with this object (their parent); what they still signal is not heard.
     for (const auto& [channel, connection] : byChannel_) {

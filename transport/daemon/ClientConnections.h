@@ -77,6 +77,9 @@ public:
     [[nodiscard]] quint16 port() const { return server_.serverPort(); }
     [[nodiscard]] int count() const { return static_cast<int>(byChannel_.size()); }
     [[nodiscard]] const ConnectionLimits& limits() const { return limits_; }
+    // New limits (a reload), for connections opened from now on: the gate, the idle deadline,
+    // the rate and unread bytes. The emulated link delay stays as it was built.
+    void setLimits(const ConnectionLimits& limits);
 
     // The connection on `channel`, or null once it is gone.
     [[nodiscard]] ClientConnection* find(const transport::SecureChannel* channel) const;

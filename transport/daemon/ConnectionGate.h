@@ -30,6 +30,9 @@ public:
     [[nodiscard]] int connections() const { return total_; }
     [[nodiscard]] int from(const QHostAddress& peer) const;
     [[nodiscard]] const Limits& limits() const { return limits_; }
+    // New limits (a reload): they apply to the next admit(); connections already admitted
+    // stay, even over a lowered limit.
+    void setLimits(Limits limits) { limits_ = limits; }
 
 private:
     static QString keyOf(const QHostAddress& peer);

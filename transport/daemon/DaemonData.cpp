@@ -135,19 +135,19 @@ void addConnectionOptions(QCommandLineParser& parser) {
                       QStringLiteral("S")});
 }
 
-std::optional<QString> readConnectionOptions(const QCommandLineParser& parser,
+std::optional<QString> readConnectionOptions(const DaemonOptions& options,
                                              ConnectionGate::Limits& gate, int& idleTimeoutMs) {
-    if (parser.isSet(QStringLiteral("max-per-address"))) {
+    if (options.isSet(QStringLiteral("max-per-address"))) {
         bool ok = false;
-        const int n = parser.value(QStringLiteral("max-per-address")).toInt(&ok);
+        const int n = options.value(QStringLiteral("max-per-address")).toInt(&ok);
         if (!ok || n < 1 || n > gate.maxConnections) {
             return QStringLiteral("--max-per-address takes 1 to %1").arg(gate.maxConnections);
         }
         gate.maxPerAddress = n;
     }
-    if (parser.isSet(QStringLiteral("idle-timeout"))) {
+    if (options.isSet(QStringLiteral("idle-timeout"))) {
         bool ok = false;
-        const int s = parser.value(QStringLiteral("idle-timeout")).toInt(&ok);
+        const int s = options.value(QStringLiteral("idle-timeout")).toInt(&ok);
         // Above the clients' keep-alive interval, with room for a slow link.
         // Under twice the clients' keep-alive interval (tests), idle honest clients go too.
         const int least = 1;

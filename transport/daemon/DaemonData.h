@@ -21,6 +21,7 @@
 
 #include "storage/Database.h"
 #include "transport/daemon/ConnectionGate.h"
+#include "transport/daemon/DaemonOptions.h"
 
 namespace tandem::daemon {
 
@@ -41,7 +42,7 @@ int usageError(const Usage& usage, const QString& message);
 // --idle-timeout S (seconds without a frame before a connection is closed).
 void addConnectionOptions(QCommandLineParser& parser);
 // Reads them into `gate` and `idleTimeoutMs`; the error names the option.
-std::optional<QString> readConnectionOptions(const QCommandLineParser& parser,
+std::optional<QString> readConnectionOptions(const DaemonOptions& options,
                                              ConnectionGate::Limits& gate, int& idleTimeoutMs);
 
 // Takes DIR/<program>.lock (storage/FolderLock.h), creating DIR if needed: one daemon per data

@@ -46,6 +46,13 @@ const NodeDirectory* DirectoryFile::current() {
     return directory_ ? &*directory_ : nullptr;
 }
 
+void DirectoryFile::setPath(const QString& path) {
+    if (path != path_) {
+        path_ = path;
+        modified_ = {};  // read the new file on the next current()
+    }
+}
+
 bool DirectoryFile::inSwarmOf(const QString& sessionId, std::vector<NodeInfo>* others) {
     const auto key = crypto::session::parseSessionId(sessionId);
     return key && inSwarmOfKey(*key, others);

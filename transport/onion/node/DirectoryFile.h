@@ -29,6 +29,9 @@ public:
     // Why the file last read was not taken (empty when it was).
     [[nodiscard]] const QString& problem() const { return problem_; }
     [[nodiscard]] const QString& path() const { return path_; }
+    // Reads the directory from `path` from now on (a reload). The directory held stays until
+    // one at least as new is read there.
+    void setPath(const QString& path);
 
     // Whether this node is in the swarm of `sessionId` (of `ringKey`); if so the other
     // members are added to `others` (if given).

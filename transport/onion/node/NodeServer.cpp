@@ -118,16 +118,17 @@ QString NodeServer::peerOf(const daemon::ClientConnection& c) const {
     return audit_ ? c.address().toString() : QString();  // for the audit log only
 }
 
-bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
-    if (!QDir().mkpath(dataDir_)) {
-        *error = QStringLiteral("cannot create %1").arg(dataDir_);
-        return false;
+Expected<crypto::Ed25519KeyPair, QString> NodeServer::loadIdentity(const QString& dataDir) {
+    if (!QDir(dataDir).exists()) {
+        if (!QDir().mkpath(dataDir)) {
+            return unexpected(QStringLiteral("cannot create %1").arg(dataDir));
+        }
+        QFile::setPermissions(dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     }
-    QFile::setPermissions(dataDir_, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     // The node's identity: a 32-byte Ed25519 seed. Its X25519 form is the onion key that
     // peels layers and authenticates the channel; the directory lists both.
     auto seed = daemon::loadOrCreateSecret(
-        dataDir_ + QStringLiteral("/node.key"), 32,
+        dataDir + QStringLiteral("/node.key"), 32,
         [] {
             SecretBytes fresh(32);
             randombytes_buf(fresh.data(), fresh.size());
@@ -135,10 +136,23 @@ bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
         },
         QStringLiteral("node key"));
     if (!seed) {
-        *error = seed.error();
+        return unexpected(std::move(seed).error());
+    }
+    return crypto::Ed25519KeyPair::fromSeed(seed->span());
+}
+
+bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
+    if (!QDir().mkpath(dataDir_)) {
+        *error = QStringLiteral("cannot create %1").arg(dataDir_);
         return false;
     }
-    identity_ = crypto::Ed25519KeyPair::fromSeed(seed->span());
+    QFile::setPermissions(dataDir_, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    auto identity = loadIdentity(dataDir_);
+    if (!identity) {
+        *error = identity.error();
+        return false;
+    }
+    identity_ = std::move(identity).value();
     onionKey_ = identity_.toX25519();
     auto store = NodeStore::open(dataDir_, limits_.store);
     if (!store) {
@@ -163,6 +177,38 @@ bool NodeServer::start(const QHostAddress& host, quint16 port, QString* error) {
         clients_.stopListening();
         housekeeping_.stop();
         return false;
+    }
+    return true;
+}
+
+bool NodeServer::reconfigure(const NodeLimits& limits, const QString& directoryFile,
+                             QString* error) {
+    if (directoryFile != directoryPath_ && QFileInfo::exists(directoryFile)) {
+        QFile file(directoryFile);
+        if (!file.open(QIODevice::ReadOnly) ||
+            file.size() > static_cast<qint64>(NodeDirectory::kMaxBytes)) {
+            *error = QStringLiteral("cannot read the directory %1").arg(directoryFile);
+            return false;
+        }
+        const QByteArray bytes = file.readAll();
+        const auto verified = NodeDirectory::verify(
+            crypto::ByteView(reinterpret_cast<const std::uint8_t*>(bytes.constData()),  // NOLINT
+                             static_cast<std::size_t>(bytes.size())),
+            networkKey_);
+        if (!verified) {
+            *error = QStringLiteral("the directory %1 is not one the network key signed (%2)")
+                         .arg(directoryFile, verified.error());
+            return false;
+        }
+    }
+    const int linkDelayMs = limits_.clients.linkDelayMs;
+    limits_ = limits;  // SwarmService reads it by reference
+    limits_.clients.linkDelayMs = linkDelayMs;
+    clients_.setLimits(limits.clients);
+    directoryPath_ = directoryFile;
+    if (parts_) {
+        parts_->store->setLimits(limits.store);
+        parts_->directory.setPath(directoryFile);
     }
     return true;
 }

@@ -24,6 +24,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <tandem/common/Expected.h>
+
 #include "crypto/Primitives.h"
 #include "tandem/node.pb.h"
 #include "transport/daemon/ClientConnections.h"
@@ -41,6 +43,10 @@ public:
                NodeLimits limits = {}, QObject* parent = nullptr);
     ~NodeServer() override;
 
+    // The identity in DIR/node.key, made there (0600) if there is none: what start() uses, and
+    // what an operator puts in the directory (tandem-node --print-identity).
+    static Expected<crypto::Ed25519KeyPair, QString> loadIdentity(const QString& dataDir);
+
     // Test instrumentation (AuditLog.h): records full Session IDs and peer addresses, never
     // to be on outside tests. Call before start().
     bool enableAudit(const QString& path, QString* error);
@@ -49,6 +55,10 @@ public:
     bool start(const QHostAddress& host, quint16 port, QString* error);
     [[nodiscard]] quint16 port() const { return clients_.port(); }
     [[nodiscard]] const crypto::PublicKey& identityKey() const { return identity_.publicKey; }
+    // New limits and directory file (tandem-node's reload): the store's quotas apply to the
+    // next message, the connection limits to the next connection. A directory file that exists
+    // but is not one the network key signed is refused (false, nothing changed), as at start.
+    bool reconfigure(const NodeLimits& limits, const QString& directoryFile, QString* error);
 
 private:
     void onFrame(daemon::ClientConnection& c, const QByteArray& frame);

@@ -116,6 +116,8 @@ public:
     Expected<std::int64_t, QString> messageCharge();
 
     [[nodiscard]] const NodeStoreLimits& limits() const { return limits_; }
+    // New quotas (a reload): they apply to the next store; what is kept already stays.
+    void setLimits(const NodeStoreLimits& limits) { limits_ = limits; }
     // The connection SwarmRecords keeps its table on (the node's thread only).
     [[nodiscard]] storage::Database& database() { return *db_; }
 

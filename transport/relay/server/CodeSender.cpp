@@ -10,18 +10,43 @@
 
 namespace tandem::relay {
 
-std::optional<CodeSender*> CodeSender::parse(const QString& spec, QString* error, QObject* parent) {
+std::optional<CodeSender::Spec> CodeSender::read(const QString& spec) {
     if (spec == QLatin1String("none")) {
-        return new CodeSender(Kind::None, {}, parent);
+        return Spec{Kind::None, {}};
     }
     if (spec.startsWith(QLatin1String("file:")) && spec.size() > 5) {
-        return new CodeSender(Kind::File, spec.mid(5), parent);
+        return Spec{Kind::File, spec.mid(5)};
     }
     if (spec.startsWith(QLatin1String("command:")) && spec.size() > 8) {
-        return new CodeSender(Kind::Command, spec.mid(8), parent);
+        return Spec{Kind::Command, spec.mid(8)};
     }
-    *error = QStringLiteral("--verify takes none, file:PATH or command:CMD");
     return std::nullopt;
+}
+
+std::optional<QString> CodeSender::check(const QString& spec) {
+    if (read(spec)) {
+        return std::nullopt;
+    }
+    return QStringLiteral("--verify takes none, file:PATH or command:CMD");
+}
+
+std::optional<CodeSender*> CodeSender::parse(const QString& spec, QString* error, QObject* parent) {
+    const auto parsed = read(spec);
+    if (!parsed) {
+        *error = *check(spec);
+        return std::nullopt;
+    }
+    return new CodeSender(parsed->kind, parsed->target, parent);
+}
+
+bool CodeSender::reconfigure(const QString& spec) {
+    auto parsed = read(spec);
+    if (!parsed) {
+        return false;
+    }
+    kind_ = parsed->kind;
+    target_ = std::move(parsed->target);
+    return true;
 }
 
 void CodeSender::send(const QString& phone, const QString& code) {

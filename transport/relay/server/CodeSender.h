@@ -16,6 +16,11 @@ class CodeSender : public QObject {
 public:
     enum class Kind { None, File, Command };
     static std::optional<CodeSender*> parse(const QString& spec, QString* error, QObject* parent);
+    // What is wrong with `spec`, or nullopt if parse() takes it.
+    static std::optional<QString> check(const QString& spec);
+    // Delivers by `spec` from now on (a reload); commands still running finish. False (and
+    // nothing changed) if check() refuses it.
+    bool reconfigure(const QString& spec);
 
     // At most this many `command:` senders run at once (each is bounded to 15 s).
     static constexpr int kMaxRunning = 8;
@@ -27,6 +32,11 @@ public:
     void send(const QString& phone, const QString& code);
 
 private:
+    struct Spec {
+        Kind kind;
+        QString target;
+    };
+    static std::optional<Spec> read(const QString& spec);
     CodeSender(Kind kind, QString target, QObject* parent)
         : QObject(parent), kind_(kind), target_(std::move(target)) {}
     Kind kind_;

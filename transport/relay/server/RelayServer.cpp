@@ -64,6 +64,18 @@ RelayServer::RelayServer(QString dataDir, CodeSender* codes, RelayLimits limits,
 
 RelayServer::~RelayServer() = default;
 
+bool RelayServer::reconfigure(const RelayLimits& limits, QString* error) {
+    if (limits.maxEnvelopeBytes > limits.maxDeliveryBytes ||
+        limits.maxDeliveryBytes + 64 * 1024 > transport::SecureChannel::kMaxFrameBytes) {
+        *error = QStringLiteral("the relay's envelope and delivery limits do not fit a frame");
+        return false;
+    }
+    // The parts hold a reference to limits_: they read the new values from the next request.
+    limits_ = limits;
+    clients_.connections().setLimits(limits.clients);
+    return true;
+}
+
 bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) {
     // A delivery frame holds at least one envelope and must stay under what clients accept.
     if (limits_.maxEnvelopeBytes > limits_.maxDeliveryBytes ||

@@ -45,6 +45,10 @@ public:
     [[nodiscard]] quint16 port() const { return clients_.connections().port(); }
     [[nodiscard]] const crypto::PublicKey& identityKey() const { return identity_->publicKey; }
     [[nodiscard]] int connectionCount() const { return clients_.count(); }
+    // New limits (tandem-relayd's reload): quotas and rates apply to the next request, the
+    // connection limits to the next connection (ClientConnections::setLimits). Refused (false,
+    // nothing changed) if the envelope and delivery limits would not fit a frame.
+    bool reconfigure(const RelayLimits& limits, QString* error);
 
 private:
     void onFrame(RelayClient& c, const QByteArray& bytes);

@@ -1,0 +1,147 @@
+#include "app/core/NetworkSigning.h"
+
+#include <sodium.h>
+
+#include <QDateTime>
+#include <QFile>
+#include <QSaveFile>
+
+#include <tandem/common/Ascii.h>
+
+#include "transport/onion/Directory.h"
+#include "transport/onion/Swarm.h"
+
+namespace tandem::core {
+
+namespace {
+
+crypto::ByteView view(const QByteArray& bytes) {
+    return {reinterpret_cast<const std::uint8_t*>(bytes.constData()),  // NOLINT
+            static_cast<std::size_t>(bytes.size())};
+}
+
+QString hex(const crypto::PublicKey& key) {
+    return QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char*>(key.data()), 32).toHex());  // NOLINT
+}
+
+}  // namespace
+
+Expected<crypto::Ed25519KeyPair, QString> loadNetworkKey(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return unexpected(QStringLiteral("cannot read the network key %1").arg(path));
+    }
+    QByteArray seed = file.read(33);
+    if (seed.size() != 32) {
+        sodium_memzero(seed.data(), static_cast<std::size_t>(seed.size()));
+        return unexpected(
+            QStringLiteral("%1 is not a network key (32 bytes, tandemctl network-keygen)")
+                .arg(path));
+    }
+    auto key = crypto::Ed25519KeyPair::fromSeed(view(seed));
+    sodium_memzero(seed.data(), static_cast<std::size_t>(seed.size()));
+    return key;
+}
+
+Expected<crypto::Ed25519KeyPair, QString> createNetworkKey(const QString& path) {
+    if (QFile::exists(path)) {
+        return unexpected(
+            QStringLiteral("%1 exists already: a network keeps its key (remove it first to "
+                           "start a new network)")
+                .arg(path));
+    }
+    QByteArray seed(32, Qt::Uninitialized);
+    randombytes_buf(seed.data(), 32);
+    QSaveFile out(path);
+    const bool written = out.open(QIODevice::WriteOnly) &&
+                         out.setPermissions(QFile::ReadOwner | QFile::WriteOwner) &&
+                         out.write(seed) == 32 && out.commit() &&
+                         QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    auto key = crypto::Ed25519KeyPair::fromSeed(view(seed));
+    sodium_memzero(seed.data(), 32);
+    if (!written) {
+        return unexpected(QStringLiteral("cannot write %1").arg(path));
+    }
+    return key;
+}
+
+Expected<DirectoryNode, QString> parseDirectoryNode(const QString& text) {
+    const qsizetype equals = text.indexOf(u'=');
+    DirectoryNode node;
+    node.address = text.left(equals).trimmed();
+    const auto key = parseLowerHex(text.mid(equals + 1).trimmed().toLower(), 32);
+    const qsizetype colon = node.address.lastIndexOf(u':');
+    bool portOk = false;
+    const uint port = node.address.mid(colon + 1).toUInt(&portOk);
+    if (equals < 0 || !key || colon <= 0 || !portOk || port == 0 || port > 65535) {
+        return unexpected(
+            QStringLiteral("'%1' is not IP:PORT=KEY (the node's address, and its identity key: "
+                           "64 hex digits from tandem-node --print-identity)")
+                .arg(text.left(120)));
+    }
+    std::copy(key->begin(), key->end(), node.ed25519.begin());
+    return node;
+}
+
+Expected<QByteArray, QString> signDirectory(const std::vector<DirectoryNode>& nodes,
+                                            const crypto::Ed25519KeyPair& networkKey,
+                                            const QByteArray& previous) {
+    using transport::onion::NodeDirectory;
+    if (nodes.size() < transport::onion::kMinSwarmSize) {
+        return unexpected(QStringLiteral("a directory needs at least %1 nodes (one swarm)")
+                              .arg(transport::onion::kMinSwarmSize));
+    }
+    NodeDirectory directory;
+    const auto swarms = transport::onion::assignSwarms(nodes.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        transport::onion::NodeInfo info;
+        info.ed25519 = nodes[i].ed25519;
+        const auto x = crypto::ed25519ToX25519(info.ed25519);
+        if (!x) {
+            return unexpected(QStringLiteral("the key of the node at %1 is not an identity key")
+                                  .arg(nodes[i].address));
+        }
+        info.x25519 = *x;
+        info.address = nodes[i].address;
+        info.swarmId = swarms[i];
+        directory.nodes.push_back(info);
+    }
+    directory.version = 1;
+    if (!previous.isEmpty()) {
+        if (const auto known = NodeDirectory::verify(view(previous), networkKey.publicKey)) {
+            bool same = known->nodes.size() == directory.nodes.size();
+            for (std::size_t i = 0; same && i < directory.nodes.size(); ++i) {
+                same = known->nodes[i].ed25519 == directory.nodes[i].ed25519 &&
+                       known->nodes[i].address == directory.nodes[i].address &&
+                       known->nodes[i].swarmId == directory.nodes[i].swarmId;
+            }
+            if (same) {
+                return previous;  // clients see nothing change
+            }
+            directory.version = known->version + 1;
+        }
+    }
+    directory.issuedAtMs = QDateTime::currentMSecsSinceEpoch();
+    const auto signedBytes = directory.sign(networkKey);
+    QByteArray bytes(reinterpret_cast<const char*>(signedBytes.data()),  // NOLINT
+                     static_cast<qsizetype>(signedBytes.size()));
+    if (const auto check = NodeDirectory::verify(view(bytes), networkKey.publicKey); !check) {
+        return unexpected(check.error());  // e.g. a node named twice
+    }
+    return bytes;
+}
+
+QJsonObject networkJson(const std::optional<QJsonObject>& relay,
+                        const crypto::PublicKey& networkKey, const QByteArray& signedDirectory) {
+    QJsonObject network{{QStringLiteral("version"), 1}};
+    if (relay) {
+        network[QStringLiteral("relay")] = *relay;
+    }
+    network[QStringLiteral("onion")] =
+        QJsonObject{{QStringLiteral("network_key"), hex(networkKey)},
+                    {QStringLiteral("directory"), QString::fromLatin1(signedDirectory.toBase64())}};
+    return network;
+}
+
+}  // namespace tandem::core
