@@ -92,8 +92,35 @@ Expected<QByteArray, QString> signDirectory(const std::vector<DirectoryNode>& no
         return unexpected(QStringLiteral("a directory needs at least %1 nodes (one swarm)")
                               .arg(transport::onion::kMinSwarmSize));
     }
+    std::optional<NodeDirectory> known;
+    if (!previous.isEmpty()) {
+        if (auto verified = NodeDirectory::verify(view(previous), networkKey.publicKey)) {
+            known = std::move(verified).value();
+        }
+    }
+    // Swarms: a new network's dealt evenly; the next directory's kept from the previous one,
+    // moving as few nodes and Session IDs as it can (rebalanceSwarms, docs/onion.md "At
+    // scale"): nodes it listed first with their swarms, then the new ones.
+    std::vector<std::size_t> order;
+    std::vector<std::uint64_t> stayingSwarms;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        if (const auto* before = known ? known->find(nodes[i].ed25519) : nullptr) {
+            order.push_back(i);
+            stayingSwarms.push_back(before->swarmId);
+        }
+    }
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        if (!known || known->find(nodes[i].ed25519) == nullptr) {
+            order.push_back(i);
+        }
+    }
+    const auto dealt =
+        transport::onion::rebalanceSwarms(stayingSwarms, nodes.size() - stayingSwarms.size());
+    std::vector<std::uint64_t> swarms(nodes.size());
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        swarms[order[k]] = dealt[k];
+    }
     NodeDirectory directory;
-    const auto swarms = transport::onion::assignSwarms(nodes.size());
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         transport::onion::NodeInfo info;
         info.ed25519 = nodes[i].ed25519;
@@ -108,19 +135,17 @@ Expected<QByteArray, QString> signDirectory(const std::vector<DirectoryNode>& no
         directory.nodes.push_back(info);
     }
     directory.version = 1;
-    if (!previous.isEmpty()) {
-        if (const auto known = NodeDirectory::verify(view(previous), networkKey.publicKey)) {
-            bool same = known->nodes.size() == directory.nodes.size();
-            for (std::size_t i = 0; same && i < directory.nodes.size(); ++i) {
-                same = known->nodes[i].ed25519 == directory.nodes[i].ed25519 &&
-                       known->nodes[i].address == directory.nodes[i].address &&
-                       known->nodes[i].swarmId == directory.nodes[i].swarmId;
-            }
-            if (same) {
-                return previous;  // clients see nothing change
-            }
-            directory.version = known->version + 1;
+    if (known) {
+        bool same = known->nodes.size() == directory.nodes.size();
+        for (std::size_t i = 0; same && i < directory.nodes.size(); ++i) {
+            same = known->nodes[i].ed25519 == directory.nodes[i].ed25519 &&
+                   known->nodes[i].address == directory.nodes[i].address &&
+                   known->nodes[i].swarmId == directory.nodes[i].swarmId;
         }
+        if (same) {
+            return previous;  // clients see nothing change
+        }
+        directory.version = known->version + 1;
     }
     directory.issuedAtMs = QDateTime::currentMSecsSinceEpoch();
     const auto signedBytes = directory.sign(networkKey);

@@ -121,6 +121,25 @@ private slots:
         const auto moved = core::signDirectory(nodes, key, *first);
         QVERIFY(moved);
         QCOMPARE(transport::onion::NodeDirectory::verify(view(*moved), key.publicKey)->version, 2U);
+        // A node joins: the swarms are the previous ones, rebalanced; no node that was there
+        // changes swarm, and the newcomer joins one of the three.
+        auto nine = someNodes(9);
+        const auto nineSigned = core::signDirectory(nine, key);
+        QVERIFY(nineSigned);
+        const auto before =
+            transport::onion::NodeDirectory::verify(view(*nineSigned), key.publicKey);
+        auto ten = nine;
+        ten.push_back(someNodes(1)[0]);
+        std::swap(ten[0], ten[9]);  // the order given does not matter
+        const auto tenSigned = core::signDirectory(ten, key, *nineSigned);
+        QVERIFY(tenSigned);
+        const auto after = transport::onion::NodeDirectory::verify(view(*tenSigned), key.publicKey);
+        QVERIFY(after);
+        QCOMPARE(after->version, before->version + 1);
+        for (const auto& n : before->nodes) {
+            QCOMPARE(after->find(n.ed25519)->swarmId, n.swarmId);
+        }
+        QCOMPARE(after->swarmIds(), before->swarmIds());
         // A previous directory of another network is no previous one.
         const auto other = core::signDirectory(nodes, crypto::Ed25519KeyPair::generate(), *moved);
         QVERIFY(other);
