@@ -54,6 +54,11 @@ public:
     [[nodiscard]] QString newChatHint() const { return words_.newChatHint; }
     [[nodiscard]] const Words& words() const { return words_; }
 
+    // The words in another language (Settings changed it).
+    void setWords(Words words) {
+        words_ = std::move(words);
+        emit changed();
+    }
     void setAddress(const QString& address);
     // What the core reported: up or not, its detail ("connecting to …"), the route.
     void setConnection(bool connected, const QString& detail, const QStringList& path);
