@@ -26,9 +26,9 @@ class ModeStatus : public QObject {
     // mode has none.
     Q_PROPERTY(QStringList path READ path NOTIFY changed)
     // "Signal mode", "Session mode".
-    Q_PROPERTY(QString name READ name CONSTANT)
+    Q_PROPERTY(QString name READ name NOTIFY changed)
     // The new-conversation field's hint ("New chat: +phone number").
-    Q_PROPERTY(QString newChatHint READ newChatHint CONSTANT)
+    Q_PROPERTY(QString newChatHint READ newChatHint NOTIFY changed)
 
 public:
     // What is said of a mode: its name, with no account, connected, what starts a

@@ -31,7 +31,8 @@ class Language : public QObject {
     Q_PROPERTY(QString current READ current NOTIFY changed)
 
 public:
-    explicit Language(QQmlEngine* engine = nullptr, QObject* parent = nullptr);
+    // Not default-constructible: QML makes the singleton through create(), with its engine.
+    explicit Language(QQmlEngine* engine, QObject* parent = nullptr);
     static Language* create(QQmlEngine* engine, QJSEngine*);
 
     // The languages Tandem is translated into, besides English (its source language).
