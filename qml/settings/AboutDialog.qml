@@ -11,8 +11,10 @@ Dialog {
     parent: Overlay.overlay
     anchors.centerIn: parent
     modal: true
-    width: Math.min(520, parent ? parent.width - 40 : 520)
+    width: Math.min(560, parent ? parent.width - 40 : 560)
     height: Math.min(implicitHeight, parent ? parent.height - 40 : implicitHeight)
+    padding: 20
+    topPadding: 8
     title: qsTr("About Tandem")
     standardButtons: Dialog.Close
 
@@ -34,6 +36,10 @@ Dialog {
                 Image {
                     source: "qrc:/icons/tandem.svg"
                     sourceSize: Qt.size(48, 48)
+                    fillMode: Image.PreserveAspectFit
+                    Layout.preferredWidth: 48
+                    Layout.preferredHeight: 48
+                    Layout.alignment: Qt.AlignTop
                     Accessible.name: qsTr("Tandem logo")
                 }
                 ColumnLayout {

@@ -4,12 +4,12 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../qml/settings/AboutDialog.qml" line="+16"/>
+        <location filename="../../qml/settings/AboutDialog.qml" line="+18"/>
         <source>About Tandem</source>
         <translation>关于 Tandem</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+25"/>
         <source>Tandem logo</source>
         <translation>Tandem 标志</translation>
     </message>
