@@ -49,7 +49,7 @@ public:
     [[nodiscard]] bool hasAccount() const { return !address_.isEmpty(); }
     [[nodiscard]] bool connected() const { return connected_; }
     [[nodiscard]] QString text() const;
-    [[nodiscard]] QStringList path() const { return path_; }
+    [[nodiscard]] QStringList path() const;
     [[nodiscard]] QString name() const { return words_.name; }
     [[nodiscard]] QString newChatHint() const { return words_.newChatHint; }
     [[nodiscard]] const Words& words() const { return words_; }

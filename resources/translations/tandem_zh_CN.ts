@@ -2395,6 +2395,11 @@
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
+    <message>
+        <location line="+8"/>
+        <source>your swarm</source>
+        <translation>你的节点群</translation>
+    </message>
 </context>
 <context>
     <name>tandem::gui::Notifier</name>

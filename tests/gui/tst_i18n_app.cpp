@@ -341,6 +341,46 @@ private slots:
         shoot(app, QStringLiteral("chat"));
     }
 
+    // The header's menu, a chat's timer menu, and Session mode's header with the onion path.
+    void menusAndSessionHeader() {
+        AppWindow& app = *alice_;
+        click(app, findVisible(app, QStringLiteral("menuButton")));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return findVisible(app, QStringLiteral("settingsMenuItem")) != nullptr; }, 5000));
+        checkTranslated(app, QStringLiteral("the menu"));
+        shoot(app, QStringLiteral("menu"));
+        QTest::keyClick(app.window(), Qt::Key_Escape);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return findVisible(app, QStringLiteral("settingsMenuItem")) == nullptr; }, 5000));
+
+        click(app, findVisible(app, QStringLiteral("timerButton")));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return findVisible(app, QStringLiteral("timerChoice0")) != nullptr; }, 5000));
+        checkTranslated(app, QStringLiteral("the timer menu"));
+        shoot(app, QStringLiteral("timer-menu"));
+        QTest::keyClick(app.window(), Qt::Key_Escape);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return findVisible(app, QStringLiteral("timerChoice0")) == nullptr; }, 5000));
+
+        app.core().setMode(QStringLiteral("session"));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                QQuickItem* path = findVisible(app, QStringLiteral("onionPath"));
+                return path != nullptr &&
+                       path->property("text").toString().startsWith(
+                           QStringLiteral("路径：你 → ")) &&
+                       path->property("text").toString().endsWith(QStringLiteral(" → 你的节点群"));
+            },
+            60000));
+        QVERIFY(app.window()->title().contains(QStringLiteral("Session 模式")));
+        checkTranslated(app, QStringLiteral("Session mode"));
+        shoot(app, QStringLiteral("session-mode"));
+        app.core().setMode(QStringLiteral("signal"));
+        QVERIFY(
+            QTest::qWaitFor([&] { return conversationRow(app, QStringLiteral("Bob")); }, 10000));
+        click(app, conversationRow(app, QStringLiteral("Bob")));
+    }
+
     void contactDetails() {
         AppWindow& app = *alice_;
         QVERIFY(openPopup(app, "detailsPopup"));
