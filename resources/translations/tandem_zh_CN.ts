@@ -1183,7 +1183,7 @@
     <message>
         <location filename="../../qml/contacts/RequestBar.qml" line="+32"/>
         <source>Block?</source>
-        <translation>屏蔽？</translation>
+        <translation>要屏蔽此人吗？</translation>
     </message>
     <message>
         <location line="+0"/>

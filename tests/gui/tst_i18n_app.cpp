@@ -245,6 +245,15 @@ private slots:
              QStringLiteral("--text"), QStringLiteral("你好，Alice！明天一起吃午饭吗？")},
             60000);
         QVERIFY2(sent.status == 0, qPrintable(sent.err));
+        // And a file: its card (type, name, size) in the chat.
+        const QString notes = dir_.filePath(QStringLiteral("会议纪要.txt"));
+        tandem::test::writeFile(notes, QByteArray(3000, 'x'));
+        const auto attached = tandem::test::demoCtl(
+            demo(), QStringLiteral("bob"),
+            {QStringLiteral("send"), QStringLiteral("--to"), QStringLiteral("+4915100000001"),
+             QStringLiteral("--attach"), notes},
+            60000);
+        QVERIFY2(attached.status == 0, qPrintable(attached.err));
     }
 
     void cleanupTestCase() {
@@ -337,6 +346,9 @@ private slots:
             30000));
         QVERIFY(QTest::qWaitFor(
             [&] { return visibleTexts(sceneRoot(app)).contains(QStringLiteral("今天")); }, 5000));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return visibleTexts(sceneRoot(app)).contains(QStringLiteral("会议纪要.txt")); },
+            30000));
         checkTranslated(app, QStringLiteral("chat"));
         shoot(app, QStringLiteral("chat"));
     }
