@@ -1,10 +1,12 @@
 // The app in Simplified Chinese (docs/translations.md). ctest runs it with LANG=zh_CN.UTF-8
 // and LANGUAGE=zh_CN and an empty settings folder, so the language is the system's, as a
-// user in China gets it. Over tandem-localnet and the demo profiles (alice, bob), on the real
+// user in China gets it. Over tandem-localnet, the demo profiles (alice, bob) and a stranger
+// (carol, a message request), on the real
 // QML:
-// - every main page (first run, account set-up, unlock, the list and a chat, contact details,
-//   the sticker picker and creator, latency, Share my ID, Settings, About) shows no English
-//   source string of tandem_zh_CN.ts where it has a translation, and Chinese text;
+// - every main page (first run, account set-up, unlock, the list and a chat, the menus,
+//   Session mode, a message request, contact details, the sticker picker and creator,
+//   latency, Share my ID, Settings, About) shows no English source string of
+//   tandem_zh_CN.ts where it has a translation, and shows Chinese;
 // - what the core says reaches the window translated (a wrong passphrase), and dates and
 //   numbers are the locale's (the chat's day separator, the latency table);
 // - Settings' language choice switches the window to English and back at once, and is kept
@@ -148,6 +150,7 @@ class I18nAppTest : public QObject {
     QProcess localnet_;
     std::unique_ptr<AppWindow> alice_;
     Sources sources_;
+    QString carolId_;
 
     QString demo() const { return dir_.filePath(QStringLiteral("demo")); }
     QString settingsFile() const {
@@ -254,6 +257,29 @@ private slots:
              QStringLiteral("--attach"), notes},
             60000);
         QVERIFY2(attached.status == 0, qPrintable(attached.err));
+        // A stranger writes to alice in Session mode: a message request.
+        tandem::test::writeFile(demo() + QStringLiteral("/carol.pass"), "carol's passphrase\n");
+        const auto ctl = [&](const QStringList& args) {
+            const auto r = tandem::test::demoCtl(demo(), QStringLiteral("carol"), args, 60000);
+            if (r.status != 0) {
+                qWarning("tandemctl %s: %s", qPrintable(args.join(u' ')), qPrintable(r.err));
+            }
+            return r.status;
+        };
+        QCOMPARE(
+            ctl({QStringLiteral("create"), QStringLiteral("--kdf"), QStringLiteral("interactive")}),
+            0);
+        QCOMPARE(
+            ctl({QStringLiteral("init"), QStringLiteral("session"), QStringLiteral("--network"),
+                 dir_.filePath(QStringLiteral("net/network.json"))}),
+            0);
+        QCOMPARE(
+            ctl({QStringLiteral("profile"), QStringLiteral("--name"), QStringLiteral("Carol")}), 0);
+        carolId_ = tandem::test::demoSessionId(demo(), QStringLiteral("carol"));
+        QCOMPARE(ctl({QStringLiteral("send"), QStringLiteral("--to"),
+                      tandem::test::demoSessionId(demo(), QStringLiteral("alice")),
+                      QStringLiteral("--text"), QStringLiteral("你好，我是 Carol。")}),
+                 0);
     }
 
     void cleanupTestCase() {
@@ -385,8 +411,33 @@ private slots:
             },
             60000));
         QVERIFY(app.window()->title().contains(QStringLiteral("Session 模式")));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return findVisible(app, QStringLiteral("requestsEntry")) != nullptr; }, 30000));
         checkTranslated(app, QStringLiteral("Session mode"));
         shoot(app, QStringLiteral("session-mode"));
+
+        // The request: its bar in place of the composer.
+        click(app, findVisible(app, QStringLiteral("requestsEntry")));
+        QQuickItem* row = nullptr;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                QQuickItem* list = findVisible(app, QStringLiteral("conversationList"));
+                const auto* content = list->property("contentItem").value<QQuickItem*>();
+                for (QQuickItem* r : content->childItems()) {
+                    if (r->property("address").toString() == carolId_) {
+                        row = r;
+                    }
+                }
+                return row != nullptr;
+            },
+            5000));
+        click(app, row);
+        QVERIFY(QTest::qWaitFor(
+            [&] { return findVisible(app, QStringLiteral("acceptRequestButton")) != nullptr; },
+            5000));
+        checkTranslated(app, QStringLiteral("a message request"));
+        shoot(app, QStringLiteral("message-request"));
+        click(app, findVisible(app, QStringLiteral("requestsEntry")));  // back to the list
         app.core().setMode(QStringLiteral("signal"));
         QVERIFY(
             QTest::qWaitFor([&] { return conversationRow(app, QStringLiteral("Bob")); }, 10000));
