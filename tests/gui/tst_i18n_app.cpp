@@ -1,8 +1,7 @@
 // The app in Simplified Chinese (docs/translations.md). ctest runs it with LANG=zh_CN.UTF-8
 // and LANGUAGE=zh_CN and an empty settings folder, so the language is the system's, as a
 // user in China gets it. Over tandem-localnet, the demo profiles (alice, bob) and a stranger
-// (carol, a message request), on the real
-// QML:
+// (carol, a message request), on the real QML:
 // - every main page (first run, account set-up, unlock, the list and a chat, the menus,
 //   Session mode, a message request, contact details, the sticker picker and creator,
 //   latency, Share my ID, Settings, About) shows no English source string of
