@@ -25,6 +25,8 @@ PACKAGES=(
   qml6-module-qt-labs-platform qml6-module-qt-labs-settings qml6-module-qttest
   qml6-module-qt-labs-folderlistmodel
   fonts-dejavu-core fonts-noto-color-emoji
+  # Chinese (and Japanese, Korean) text, and Qt's own translations (standard dialog buttons)
+  fonts-noto-cjk qt6-translations-l10n
   # libraries
   libsodium-dev libsqlcipher-dev libssl-dev sqlcipher libsqlite3-dev libprotobuf-dev protobuf-compiler
   qtkeychain-qt6-dev libqrencode-dev libwebp-dev zlib1g-dev

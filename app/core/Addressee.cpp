@@ -1,5 +1,7 @@
 #include "app/core/Addressee.h"
 
+#include <QCoreApplication>
+
 #include <tandem/common/Redact.h>
 
 #include "app/core/ContentHandler.h"
@@ -19,9 +21,11 @@ StoreResult<Addressee> addresseeOf(Repositories& r, const Outbox::Recipient& to,
         TANDEM_TRY_ASSIGN(out.conversation, r.conversations.get(std::get<std::int64_t>(to)));
         TANDEM_TRY_ASSIGN(out.conversation, disappearing::startedByUser(r, out.conversation, now));
         if (!out.conversation.contactId) {
-            return storeError(StoreErrorCode::InvalidArgument,
-                              QStringLiteral("Note to Self is kept on this device only: "
-                                             "nothing is sent from it"));
+            return storeError(
+                StoreErrorCode::InvalidArgument,
+                QCoreApplication::translate("Addresses",
+                                            "Note to Self is kept on this device only: "
+                                            "nothing is sent from it"));
         }
         TANDEM_TRY_ASSIGN(out.contact, r.contacts.get(*out.conversation.contactId));
     }
@@ -31,10 +35,11 @@ StoreResult<Addressee> addresseeOf(Repositories& r, const Outbox::Recipient& to,
         out.contact.accepted = true;
     }
     if (out.contact.blocked) {
-        return storeError(StoreErrorCode::InvalidArgument,
-                          QStringLiteral("You blocked %1. Unblock them to send.")
-                              .arg(out.contact.shownName().isEmpty() ? redact(out.contact.address)
-                                                                     : out.contact.shownName()));
+        return storeError(
+            StoreErrorCode::InvalidArgument,
+            QCoreApplication::translate("Addresses", "You blocked %1. Unblock them to send.")
+                .arg(out.contact.shownName().isEmpty() ? redact(out.contact.address)
+                                                       : out.contact.shownName()));
     }
     return out;
 }

@@ -1,5 +1,7 @@
 #include "app/core/Addresses.h"
 
+#include <QCoreApplication>
+
 #include "crypto/session/SessionKeys.h"
 #include "transport/relay/Address.h"
 
@@ -19,7 +21,8 @@ std::optional<storage::Mode> modeOf(const QString& address) {
 std::optional<QString> unusableSessionId(const QString& address) {
     if (const auto key = crypto::session::parseSessionId(address);
         key && !crypto::session::isUsableKey(*key)) {
-        return QStringLiteral(
+        return QCoreApplication::translate(
+            "Addresses",
             "this Session ID cannot receive messages: its key is one nobody holds (a key of "
             "small order, such as all zeros), so anyone could read what is sent to it");
     }
@@ -27,14 +30,17 @@ std::optional<QString> unusableSessionId(const QString& address) {
 }
 
 QString addressKind(storage::Mode mode) {
-    return mode == storage::Mode::Signal ? QStringLiteral("phone number (+E.164)")
-                                         : QStringLiteral("Session ID");
+    return mode == storage::Mode::Signal
+               ? QCoreApplication::translate("Addresses", "phone number (+E.164)")
+               : QStringLiteral("Session ID");
 }
 
 QString noAccountHint(storage::Mode mode) {
     return mode == storage::Mode::Signal
-               ? QStringLiteral("this profile has no Signal account (tandemctl init signal)")
-               : QStringLiteral("this profile has no Session ID (tandemctl init session)");
+               ? QCoreApplication::translate(
+                     "Addresses", "this profile has no Signal account (tandemctl init signal)")
+               : QCoreApplication::translate(
+                     "Addresses", "this profile has no Session ID (tandemctl init session)");
 }
 
 }  // namespace tandem::core

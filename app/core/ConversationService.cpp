@@ -1,5 +1,6 @@
 #include "app/core/ConversationService.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 
 #include "app/core/ContentHandler.h"
@@ -22,14 +23,18 @@ std::int64_t nowMs() {
 
 StoreResult<QString> ConversationService::validateText(const QString& text) {
     if (text.trimmed().isEmpty()) {
-        return storeError(StoreErrorCode::InvalidArgument, QStringLiteral("The message is empty."));
+        return storeError(
+            StoreErrorCode::InvalidArgument,
+            QCoreApplication::translate("ConversationService", "The message is empty."));
     }
     const qsizetype bytes = text.toUtf8().size();
     if (bytes > limits::kMaxTextBytes) {
-        return storeError(StoreErrorCode::InvalidArgument,
-                          QStringLiteral("The message is too long (%1 bytes; the limit is %2).")
-                              .arg(bytes)
-                              .arg(limits::kMaxTextBytes));
+        return storeError(
+            StoreErrorCode::InvalidArgument,
+            QCoreApplication::translate("ConversationService",
+                                        "The message is too long (%1 bytes; the limit is %2).")
+                .arg(bytes)
+                .arg(limits::kMaxTextBytes));
     }
     return text;
 }
@@ -40,14 +45,17 @@ StoreResult<void> ConversationService::validateName(const QString& name) {
     }
     if (name.trimmed().isEmpty()) {
         return storeError(StoreErrorCode::InvalidArgument,
-                          QStringLiteral("A name cannot be blank (\"\" clears it)."));
+                          QCoreApplication::translate("ConversationService",
+                                                      "A name cannot be blank (\"\" clears it)."));
     }
     const qsizetype characters = name.toUcs4().size();
     if (characters > kMaxNameCodePoints) {
-        return storeError(StoreErrorCode::InvalidArgument,
-                          QStringLiteral("A name has at most %1 characters; this one has %2.")
-                              .arg(kMaxNameCodePoints)
-                              .arg(characters));
+        return storeError(
+            StoreErrorCode::InvalidArgument,
+            QCoreApplication::translate("ConversationService",
+                                        "A name has at most %1 characters; this one has %2.")
+                .arg(kMaxNameCodePoints)
+                .arg(characters));
     }
     for (const char32_t c : name.toUcs4()) {
         const bool control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
@@ -58,10 +66,12 @@ StoreResult<void> ConversationService::validateName(const QString& name) {
         const bool invisible =
             (c >= 0x200b && c <= 0x200d) || (c >= 0x2060 && c <= 0x2064) || c == 0xfeff;
         if (control || bidi || invisible) {
-            return storeError(StoreErrorCode::InvalidArgument,
-                              QStringLiteral("A name cannot hold line breaks, control or invisible "
-                                             "characters or direction overrides (U+%1).")
-                                  .arg(static_cast<uint>(c), 4, 16, QLatin1Char('0')));
+            return storeError(
+                StoreErrorCode::InvalidArgument,
+                QCoreApplication::translate("ConversationService",
+                                            "A name cannot hold line breaks, control or invisible "
+                                            "characters or direction overrides (U+%1).")
+                    .arg(static_cast<uint>(c), 4, 16, QLatin1Char('0')));
         }
     }
     return {};

@@ -26,6 +26,7 @@ constexpr std::int64_t kWeek = 7 * kDay;
 // the versions after it.
 constexpr std::int64_t kMaxVersion = std::numeric_limits<std::int64_t>::max() / 2;
 
+// The app's translation; tandemctl installs none, so it prints the English.
 QString tr(const char* text) {
     return QCoreApplication::translate("Disappearing", text);
 }
@@ -87,25 +88,31 @@ std::optional<std::int64_t> parseDuration(const QString& given, QString* error) 
 
 QString describe(std::int64_t seconds) {
     if (seconds <= 0) {
-        return tr("off");
+        return QCoreApplication::translate("Disappearing", "off");
     }
     struct Unit {
         std::int64_t seconds;
         const char* one;
         const char* many;
     };
-    static constexpr std::array<Unit, 5> kNames = {{{kWeek, "1 week", "%1 weeks"},
-                                                    {kDay, "1 day", "%1 days"},
-                                                    {kHour, "1 hour", "%1 hours"},
-                                                    {kMinute, "1 minute", "%1 minutes"},
-                                                    {1, "1 second", "%1 seconds"}}};
+    static constexpr std::array<Unit, 5> kNames = {
+        {{kWeek, QT_TRANSLATE_NOOP("Disappearing", "1 week"),
+          QT_TRANSLATE_NOOP("Disappearing", "%1 weeks")},
+         {kDay, QT_TRANSLATE_NOOP("Disappearing", "1 day"),
+          QT_TRANSLATE_NOOP("Disappearing", "%1 days")},
+         {kHour, QT_TRANSLATE_NOOP("Disappearing", "1 hour"),
+          QT_TRANSLATE_NOOP("Disappearing", "%1 hours")},
+         {kMinute, QT_TRANSLATE_NOOP("Disappearing", "1 minute"),
+          QT_TRANSLATE_NOOP("Disappearing", "%1 minutes")},
+         {1, QT_TRANSLATE_NOOP("Disappearing", "1 second"),
+          QT_TRANSLATE_NOOP("Disappearing", "%1 seconds")}}};
     for (const Unit& unit : kNames) {
         if (seconds % unit.seconds == 0) {
             const std::int64_t n = seconds / unit.seconds;
             return n == 1 ? tr(unit.one) : tr(unit.many).arg(n);
         }
     }
-    return tr("%1 seconds").arg(seconds);
+    return QCoreApplication::translate("Disappearing", "%1 seconds").arg(seconds);
 }
 
 QString shortLabel(std::int64_t seconds) {
@@ -155,20 +162,29 @@ std::optional<Setting> parseNotice(const QString& body) {
 QString noticeText(const Message& notice, const QString& who) {
     const auto setting = parseNotice(notice.body);
     if (!setting) {
-        return tr("Disappearing messages changed");
+        return QCoreApplication::translate("Disappearing", "Disappearing messages changed");
     }
     const bool mine = notice.direction == Direction::Outgoing;
     if (setting->seconds == 0) {
-        return mine ? tr("You turned off disappearing messages")
-                    : tr("%1 turned off disappearing messages").arg(who);
+        return mine ? QCoreApplication::translate("Disappearing",
+                                                  "You turned off disappearing messages")
+                    : QCoreApplication::translate("Disappearing",
+                                                  "%1 turned off disappearing messages")
+                          .arg(who);
     }
     const QString duration = describe(setting->seconds);
     if (setting->rule == ExpireRule::AfterSend) {
-        return mine ? tr("You set disappearing messages to %1 after send").arg(duration)
-                    : tr("%1 set disappearing messages to %2 after send").arg(who, duration);
+        return mine ? QCoreApplication::translate("Disappearing",
+                                                  "You set disappearing messages to %1 after send")
+                          .arg(duration)
+                    : QCoreApplication::translate("Disappearing",
+                                                  "%1 set disappearing messages to %2 after send")
+                          .arg(who, duration);
     }
-    return mine ? tr("You set disappearing messages to %1").arg(duration)
-                : tr("%1 set disappearing messages to %2").arg(who, duration);
+    return mine ? QCoreApplication::translate("Disappearing", "You set disappearing messages to %1")
+                      .arg(duration)
+                : QCoreApplication::translate("Disappearing", "%1 set disappearing messages to %2")
+                      .arg(who, duration);
 }
 
 QByteArray updateContent(const MessageUid& uid, std::int64_t now, const Setting& setting) {

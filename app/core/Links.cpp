@@ -1,5 +1,6 @@
 #include "app/core/Links.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QJsonDocument>
 #include <QStringDecoder>
@@ -33,34 +34,40 @@ struct FieldSpec {
 Expected<Fields, QString> readFields(QStringView fragment, const QString& kind,
                                      std::initializer_list<FieldSpec> specs) {
     if (fragment.isEmpty()) {
-        return unexpected(QStringLiteral("the %1 link has no fields after \"#\"").arg(kind));
+        return unexpected(
+            QCoreApplication::translate("Links", "the %1 link has no fields after \"#\"")
+                .arg(kind));
     }
     Fields fields;
     for (const QStringView part : fragment.split(u'&')) {
         const qsizetype eq = part.indexOf(u'=');
         const QString name = (eq < 0 ? part : part.left(eq)).toString();
         if (eq <= 0) {
-            return unexpected(QStringLiteral("\"%1\" is not a field (name=value)")
-                                  .arg(part.left(kMaxNameInMessage)));
+            return unexpected(
+                QCoreApplication::translate("Links", "\"%1\" is not a field (name=value)")
+                    .arg(part.left(kMaxNameInMessage)));
         }
         const bool known = std::any_of(specs.begin(), specs.end(),
                                        [&](const FieldSpec& s) { return s.name == name; });
         if (!known) {
-            return unexpected(QStringLiteral("a %1 link has no field \"%2\"")
+            return unexpected(QCoreApplication::translate("Links", "a %1 link has no field \"%2\"")
                                   .arg(kind, name.left(kMaxNameInMessage)));
         }
         if (fields.contains(name)) {
-            return unexpected(QStringLiteral("the field \"%1\" appears twice").arg(name));
+            return unexpected(
+                QCoreApplication::translate("Links", "the field \"%1\" appears twice").arg(name));
         }
         const QStringView value = part.mid(eq + 1);
         if (value.isEmpty()) {
-            return unexpected(QStringLiteral("the field \"%1\" is empty").arg(name));
+            return unexpected(
+                QCoreApplication::translate("Links", "the field \"%1\" is empty").arg(name));
         }
         fields.insert(name, value.toString());
     }
     for (const FieldSpec& spec : specs) {
         if (spec.required && !fields.contains(spec.name)) {
-            return unexpected(QStringLiteral("the %1 link has no \"%2\" field (was it cut short?)")
+            return unexpected(QCoreApplication::translate(
+                                  "Links", "the %1 link has no \"%2\" field (was it cut short?)")
                                   .arg(kind, spec.name));
         }
     }
@@ -90,39 +97,43 @@ Expected<NetworkLink, QString> readNetwork(QStringView fragment) {
     NetworkLink link;
     const auto key = parseLowerHex(fields->value(QStringLiteral("key")), 32);
     if (!key) {
-        return unexpected(
-            QStringLiteral("\"key\" must be the network key: 64 lowercase hexadecimal digits"));
+        return unexpected(QCoreApplication::translate(
+            "Links", "\"key\" must be the network key: 64 lowercase hexadecimal digits"));
     }
     std::copy(key->begin(), key->end(), link.key.begin());
     const auto signature = fromBase64Url(fields->value(QStringLiteral("sig")));
     if (!signature || signature->size() != 64) {
-        return unexpected(
-            QStringLiteral("\"sig\" must be a 64-byte signature in base64url (86 characters)"));
+        return unexpected(QCoreApplication::translate(
+            "Links", "\"sig\" must be a 64-byte signature in base64url (86 characters)"));
     }
     const auto config = fromBase64Url(fields->value(QStringLiteral("config")));
     if (!config) {
-        return unexpected(QStringLiteral("\"config\" is not base64url"));
+        return unexpected(QCoreApplication::translate("Links", "\"config\" is not base64url"));
     }
     if (!crypto::ed25519Verify(link.key, bytesOf(signedPart(link.key, *config)),
                                bytesOf(*signature))) {
         return unexpected(
-            QStringLiteral("its signature does not match: the link was altered or "
-                           "cut short, or not made with that network key"));
+            QCoreApplication::translate("Links",
+                                        "its signature does not match: the link was altered or "
+                                        "cut short, or not made with that network key"));
     }
     const auto json = inflateBounded(*config, kMaxLinkNetworkBytes);
     if (!json) {
-        return unexpected(QStringLiteral("the network it carries: %1").arg(json.error()));
+        return unexpected(
+            QCoreApplication::translate("Links", "the network it carries: %1").arg(json.error()));
     }
     auto parsed = NetworkConfig::parse(*json);
     if (!parsed) {
-        return unexpected(QStringLiteral("the network it carries: %1").arg(parsed.error()));
+        return unexpected(
+            QCoreApplication::translate("Links", "the network it carries: %1").arg(parsed.error()));
     }
     if (!parsed->relay && !parsed->onion) {
-        return unexpected(QStringLiteral("it names neither a relay nor an onion network"));
+        return unexpected(
+            QCoreApplication::translate("Links", "it names neither a relay nor an onion network"));
     }
     if (parsed->onion && parsed->onion->networkKey != link.key) {
-        return unexpected(
-            QStringLiteral("the onion network's key is not the key that signed the link"));
+        return unexpected(QCoreApplication::translate(
+            "Links", "the onion network's key is not the key that signed the link"));
     }
     link.config = std::move(parsed).value();
     return link;
@@ -130,7 +141,8 @@ Expected<NetworkLink, QString> readNetwork(QStringView fragment) {
 
 Expected<ContactLink, QString> contactAddress(const QString& id) {
     if (id.startsWith(u'+')) {
-        return unexpected(QStringLiteral(
+        return unexpected(QCoreApplication::translate(
+            "Links",
             "a contact link carries an account id (aci:…) or a Session ID, never a phone number"));
     }
     if (const auto unusable = unusableSessionId(id)) {
@@ -139,9 +151,10 @@ Expected<ContactLink, QString> contactAddress(const QString& id) {
     const auto mode = modeOf(id);
     if (!mode) {
         return unexpected(
-            QStringLiteral("\"id\" is neither a Signal account id (aci: and 32 "
-                           "lowercase hex digits) nor a Session ID (05 and 64 "
-                           "lowercase hex digits)"));
+            QCoreApplication::translate("Links",
+                                        "\"id\" is neither a Signal account id (aci: and 32 "
+                                        "lowercase hex digits) nor a Session ID (05 and 64 "
+                                        "lowercase hex digits)"));
     }
     return ContactLink{*mode, id, {}};
 }
@@ -149,7 +162,8 @@ Expected<ContactLink, QString> contactAddress(const QString& id) {
 Expected<QString, QString> checkedName(const QString& name) {
     const auto valid = ConversationService::validateName(name);
     if (!valid) {
-        return unexpected(QStringLiteral("the name it suggests: %1").arg(valid.error().message));
+        return unexpected(QCoreApplication::translate("Links", "the name it suggests: %1")
+                              .arg(valid.error().message));
     }
     return name;
 }
@@ -170,7 +184,8 @@ Expected<ContactLink, QString> readContact(QStringView fragment) {
         QStringDecoder decoder(QStringDecoder::Utf8);
         const QString name = utf8 ? QString(decoder(*utf8)) : QString();
         if (!utf8 || decoder.hasError()) {
-            return unexpected(QStringLiteral("the name it suggests is not percent-encoded UTF-8"));
+            return unexpected(QCoreApplication::translate(
+                "Links", "the name it suggests is not percent-encoded UTF-8"));
         }
         auto checked = checkedName(name);
         if (!checked) {
@@ -189,17 +204,21 @@ struct Parts {
 
 Expected<Parts, QString> split(const QString& link) {
     if (!link.startsWith(kScheme)) {
-        return unexpected(link.startsWith(kScheme, Qt::CaseInsensitive)
-                              ? QStringLiteral("a Tandem link starts with tandem:// in lower case")
-                              : QStringLiteral("a Tandem link starts with tandem://"));
+        return unexpected(
+            link.startsWith(kScheme, Qt::CaseInsensitive)
+                ? QCoreApplication::translate("Links",
+                                              "a Tandem link starts with tandem:// in lower case")
+                : QCoreApplication::translate("Links", "a Tandem link starts with tandem://"));
     }
     for (qsizetype i = 0; i < link.size(); ++i) {
         const char16_t c = link.at(i).unicode();
         if (c <= u' ' || c >= 0x7f) {
-            return unexpected(QStringLiteral("a Tandem link is printable ASCII without spaces; "
-                                             "this one holds U+%1 at character %2")
-                                  .arg(static_cast<uint>(c), 4, 16, QLatin1Char('0'))
-                                  .arg(i + 1));
+            return unexpected(
+                QCoreApplication::translate("Links",
+                                            "a Tandem link is printable ASCII without spaces; "
+                                            "this one holds U+%1 at character %2")
+                    .arg(static_cast<uint>(c), 4, 16, QLatin1Char('0'))
+                    .arg(i + 1));
         }
     }
     const QStringView after = QStringView(link).mid(kScheme.size());
@@ -218,13 +237,14 @@ bool looksLikeLink(const QString& text) {
 
 Expected<Link, QString> parseLink(const QString& text) {
     if (text.size() > kMaxLinkChars) {
-        return unexpected(QStringLiteral("a Tandem link has at most %1 characters; this one has %2")
+        return unexpected(QCoreApplication::translate(
+                              "Links", "a Tandem link has at most %1 characters; this one has %2")
                               .arg(kMaxLinkChars)
                               .arg(text.size()));
     }
     const QString link = text.trimmed();
     if (link.isEmpty()) {
-        return unexpected(QStringLiteral("the link is empty"));
+        return unexpected(QCoreApplication::translate("Links", "the link is empty"));
     }
     const auto parts = split(link);
     if (!parts) {
@@ -239,26 +259,30 @@ Expected<Link, QString> parseLink(const QString& text) {
         return Link(StickerLink{std::move(pack).value()});
     }
     if (kind != QLatin1String("network") && kind != QLatin1String("contact")) {
-        return unexpected(
-            QStringLiteral("\"tandem://%1\" is no kind of link Tandem knows (network, contact, "
-                           "stickers)")
-                .arg(kind.left(kMaxNameInMessage)));
+        return unexpected(QCoreApplication::translate(
+                              "Links",
+                              "\"tandem://%1\" is no kind of link Tandem knows (network, contact, "
+                              "stickers)")
+                              .arg(kind.left(kMaxNameInMessage)));
     }
     if (!parts->rest.startsWith(u"/#")) {
         return unexpected(
-            QStringLiteral("a %1 link carries its fields after tandem://%1/#").arg(kind));
+            QCoreApplication::translate("Links", "a %1 link carries its fields after tandem://%1/#")
+                .arg(kind));
     }
     const QStringView fragment = parts->rest.mid(2);
     if (kind == QLatin1String("network")) {
         auto network = readNetwork(fragment);
         if (!network) {
-            return unexpected(QStringLiteral("not a valid network link: %1").arg(network.error()));
+            return unexpected(QCoreApplication::translate("Links", "not a valid network link: %1")
+                                  .arg(network.error()));
         }
         return Link(std::move(network).value());
     }
     auto contact = readContact(fragment);
     if (!contact) {
-        return unexpected(QStringLiteral("not a valid contact link: %1").arg(contact.error()));
+        return unexpected(QCoreApplication::translate("Links", "not a valid contact link: %1")
+                              .arg(contact.error()));
     }
     return Link(std::move(contact).value());
 }
@@ -280,8 +304,8 @@ Expected<T, QString> parseOne(const QString& text, const QString& wanted) {
         return unexpected(std::move(link).error());
     }
     if (!std::holds_alternative<T>(*link)) {
-        return unexpected(
-            QStringLiteral("this is a %1 link, not a %2 link").arg(linkKindName(*link), wanted));
+        return unexpected(QCoreApplication::translate("Links", "this is a %1 link, not a %2 link")
+                              .arg(linkKindName(*link), wanted));
     }
     return std::get<T>(std::move(*link));
 }
@@ -303,11 +327,12 @@ Expected<QString, QString> formatNetworkLink(const QByteArray& networkJson,
         return unexpected(config.error());
     }
     if (!config->relay && !config->onion) {
-        return unexpected(QStringLiteral("the network names neither a relay nor an onion network"));
+        return unexpected(QCoreApplication::translate(
+            "Links", "the network names neither a relay nor an onion network"));
     }
     if (config->onion && config->onion->networkKey != networkKey.publicKey) {
-        return unexpected(
-            QStringLiteral("the onion network's key is not the key the link would be signed with"));
+        return unexpected(QCoreApplication::translate(
+            "Links", "the onion network's key is not the key the link would be signed with"));
     }
     const QByteArray compact = QJsonDocument::fromJson(networkJson).toJson(QJsonDocument::Compact);
     const QByteArray deflated = deflateBytes(compact);
@@ -322,10 +347,12 @@ Expected<QString, QString> formatNetworkLink(const QByteArray& networkJson,
         toBase64Url(QByteArray(reinterpret_cast<const char*>(signature.data()),  // NOLINT
                                static_cast<qsizetype>(signature.size())));
     if (link.size() > kMaxLinkChars) {
-        return unexpected(QStringLiteral("the network's link would have %1 characters, more than "
-                                         "%2: share its network.json instead")
-                              .arg(link.size())
-                              .arg(kMaxLinkChars));
+        return unexpected(
+            QCoreApplication::translate("Links",
+                                        "the network's link would have %1 characters, more than "
+                                        "%2: share its network.json instead")
+                .arg(link.size())
+                .arg(kMaxLinkChars));
     }
     return link;
 }

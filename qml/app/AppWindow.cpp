@@ -10,6 +10,7 @@
 #include "qml/app/Notifier.h"
 #include "qml/attachments/AttachmentImages.h"
 #include "qml/core/AppCore.h"
+#include "qml/ui/Language.h"
 
 // Every QML module is a static library: its plugin is imported here, once for the app and
 // the GUI tests.
@@ -43,6 +44,9 @@ AppWindow::AppWindow(const QString& profileDir) : core_(std::make_unique<AppCore
         if (qEnvironmentVariableIsEmpty("QT_QUICK_BACKEND")) {
             QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
         }
+        // The saved language (or the system's), before any QML is translated
+        // (docs/translations.md).
+        Language::installSaved();
         return true;
     }();
     Q_UNUSED(styled);

@@ -65,7 +65,7 @@ struct AnswerAtLast {
     std::atomic<bool> armed{true};  // false once the answer came (it is decoded elsewhere)
     ~AnswerAtLast() {
         if (armed) {
-            outcome->set({}, QStringLiteral("The file could not be read; try again."));
+            outcome->set({}, AttachmentImages::tr("The file could not be read; try again."));
         }
     }
 };

@@ -45,7 +45,8 @@ void PeopleActions::run(const QString& action, qint64 contactId,
                          reload();
                      });
     if (!queued) {
-        emit failed(tr("Tandem is restarting its connection. Try again in a moment."));
+        emit failed(
+            PeopleActions::tr("Tandem is restarting its connection. Try again in a moment."));
     }
 }
 

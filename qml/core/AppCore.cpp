@@ -5,8 +5,10 @@
 #include <set>
 #include <unistd.h>
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -43,25 +45,31 @@ Credentials AppCore::passphraseCredentials(const QString& passphrase) {
     return Credentials::withPassphrase(std::move(secret));
 }
 
+ModeStatus::Words AppCore::wordsOf(Mode mode) {
+    if (mode == Mode::Signal) {
+        return {.name = tr("Signal mode"),
+                .noAccount = tr("No Signal-mode account in this profile"),
+                .connected = tr("Connected to the relay"),
+                .newChatHint = tr("New chat: +phone number"),
+                .addressShape = tr("A phone number in international format, like +4915123456789.")};
+    }
+    return {.name = tr("Session mode"),
+            .noAccount = tr("No Session ID in this profile"),
+            .connected = tr("Connected through an onion path"),
+            .newChatHint = tr("New chat: Session ID"),
+            .addressShape = tr("A Session ID: 66 characters starting with 05.")};
+}
+
 AppCore::AppCore(QString profileDir, QObject* parent)
     : QObject(parent),
       profileDir_(std::move(profileDir)),
-      signalStatus_(
-          Mode::Signal,
-          {.name = tr("Signal mode"),
-           .noAccount = tr("No Signal-mode account in this profile"),
-           .connected = tr("Connected to the relay"),
-           .newChatHint = tr("New chat: +phone number"),
-           .addressShape = tr("A phone number in international format, like +4915123456789.")}),
-      sessionStatus_(Mode::Session,
-                     {.name = tr("Session mode"),
-                      .noAccount = tr("No Session ID in this profile"),
-                      .connected = tr("Connected through an onion path"),
-                      .newChatHint = tr("New chat: Session ID"),
-                      .addressShape = tr("A Session ID: 66 characters starting with 05.")}),
+      signalStatus_(Mode::Signal, wordsOf(Mode::Signal)),
+      sessionStatus_(Mode::Session, wordsOf(Mode::Session)),
       feed_(store_),
       expiry_(store_),
       core_(store_) {
+    // The language changed in Settings: each mode's words again (QML retranslates itself).
+    QCoreApplication::instance()->installEventFilter(this);
     // Disappearing messages: one timer for the soonest, read again after every change; what
     // expired leaves the views and the conversation list's previews.
     connect(&feed_, &StoreFeed::conversationChanged, &expiry_, &core::ExpiryScheduler::refresh);
@@ -561,6 +569,14 @@ void AppCore::sendNoteToSelf(const QString& text) {
 
 void AppCore::markRead(qint64 conversationId) {
     core_.markRead(conversationId);
+}
+
+bool AppCore::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == QCoreApplication::instance() && event->type() == QEvent::LanguageChange) {
+        signalStatus_.setWords(wordsOf(Mode::Signal));
+        sessionStatus_.setWords(wordsOf(Mode::Session));
+    }
+    return QObject::eventFilter(watched, event);
 }
 
 QString AppCore::checkAddress(const QString& address) const {

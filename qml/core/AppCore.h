@@ -208,7 +208,12 @@ signals:
     // `ok` false with the reason; samples `count` probes (lost ones included).
     void probeFinished(bool ok, const QString& message);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    // What a mode's status says, in the language installed now.
+    static ModeStatus::Words wordsOf(storage::Mode mode);
     void setState(State state, const QString& error = QString());
     void opened();
     void loadAccounts();

@@ -16,6 +16,17 @@ QString ModeStatus::text() const {
     return detail_.isEmpty() ? tr("Connecting…") : detail_;
 }
 
+QStringList ModeStatus::path() const {
+    // The onion transport names the last hop "your swarm": a word, not an address.
+    QStringList shown = path_;
+    for (QString& hop : shown) {
+        if (hop == QLatin1String("your swarm")) {
+            hop = tr("your swarm");
+        }
+    }
+    return shown;
+}
+
 void ModeStatus::setAddress(const QString& address) {
     if (address != address_) {
         address_ = address;

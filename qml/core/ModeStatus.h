@@ -26,9 +26,9 @@ class ModeStatus : public QObject {
     // mode has none.
     Q_PROPERTY(QStringList path READ path NOTIFY changed)
     // "Signal mode", "Session mode".
-    Q_PROPERTY(QString name READ name CONSTANT)
+    Q_PROPERTY(QString name READ name NOTIFY changed)
     // The new-conversation field's hint ("New chat: +phone number").
-    Q_PROPERTY(QString newChatHint READ newChatHint CONSTANT)
+    Q_PROPERTY(QString newChatHint READ newChatHint NOTIFY changed)
 
 public:
     // What is said of a mode: its name, with no account, connected, what starts a
@@ -49,11 +49,16 @@ public:
     [[nodiscard]] bool hasAccount() const { return !address_.isEmpty(); }
     [[nodiscard]] bool connected() const { return connected_; }
     [[nodiscard]] QString text() const;
-    [[nodiscard]] QStringList path() const { return path_; }
+    [[nodiscard]] QStringList path() const;
     [[nodiscard]] QString name() const { return words_.name; }
     [[nodiscard]] QString newChatHint() const { return words_.newChatHint; }
     [[nodiscard]] const Words& words() const { return words_; }
 
+    // The words in another language (Settings changed it).
+    void setWords(Words words) {
+        words_ = std::move(words);
+        emit changed();
+    }
     void setAddress(const QString& address);
     // What the core reported: up or not, its detail ("connecting to …"), the route.
     void setConnection(bool connected, const QString& detail, const QStringList& path);

@@ -36,17 +36,19 @@ Page {
     }
     function nameOf(transport) { return transport === "signal" ? qsTr("Signal (relay)") : qsTr("Session (onion)") }
     // null: the rank falls on a lost probe (a one-way time may be negative: two clocks).
+    // Numbers in the language's own way (Qt.locale() follows the language chosen).
     function ms(v) {
         return v === null || v === undefined ? qsTr("lost")
-                                             : v.toFixed(Math.abs(v) < 10 ? 2 : 1)
+                                             : Number(v).toLocaleString(Qt.locale(), 'f', Math.abs(v) < 10 ? 2 : 1)
     }
+    function count(n) { return Number(n).toLocaleString(Qt.locale(), 'f', 0) }
     // The summary table's cells, row by row (7 columns).
     function summaryCells(summaries) {
         var cells = []
         for (var i = 0; i < summaries.length; ++i) {
             var s = summaries[i]
             cells.push({ text: nameOf(s.transport), color: colorOf(s.transport) })
-            var values = [s.count, s.lost, ms(s.p50), ms(s.p90), ms(s.p99),
+            var values = [count(s.count), count(s.lost), ms(s.p50), ms(s.p90), ms(s.p99),
                           s.max === null || s.max === undefined ? "–" : ms(s.max)]
             for (var j = 0; j < values.length; ++j)
                 cells.push({ text: String(values[j]) })
@@ -216,8 +218,8 @@ Page {
             columnSpacing: 16
             rowSpacing: 2
             Repeater {
-                model: [qsTr("Transport"), qsTr("Samples"), qsTr("Lost"), "p50 ms", "p90 ms",
-                        "p99 ms", qsTr("max ms")]
+                model: [qsTr("Transport"), qsTr("Samples"), qsTr("Lost"), qsTr("p50 ms"),
+                        qsTr("p90 ms"), qsTr("p99 ms"), qsTr("max ms")]
                 Label {
                     textFormat: Text.PlainText
                     required property var modelData
@@ -260,6 +262,7 @@ Page {
                     Layout.fillHeight: true
                     title: qsTr("Delivered within (CDF)")
                     antialiasing: true
+                    localizeNumbers: true
                     // Set once (the chart's theme does not notify): light or dark as the system.
                     // A theme repaints the series, so their colours are set after it.
                     Component.onCompleted: {
@@ -290,6 +293,7 @@ Page {
                     Layout.fillHeight: true
                     title: qsTr("Over time")
                     antialiasing: true
+                    localizeNumbers: true
                     Component.onCompleted: {
                         theme = page.dark ? ChartView.ChartThemeDark : ChartView.ChartThemeLight
                         page.colourSeries(timeSignal, timeSession)
@@ -300,7 +304,8 @@ Page {
                         // A second either side, so a single sample is not a zero-length axis.
                         min: new Date(dash.firstAt.getTime() - 1000)
                         max: new Date(dash.lastAt.getTime() + 1000)
-                        format: "hh:mm:ss"
+                        // The language's clock (24-hour or AM/PM), with seconds.
+                        format: Qt.locale().timeFormat(Locale.ShortFormat).replace(/mm(?!:ss)/, "mm:ss")
                         tickCount: 4
                     }
                     ValueAxis {

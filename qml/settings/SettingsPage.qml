@@ -7,8 +7,8 @@ import Tandem.Contacts
 import Tandem.Ui
 import Tandem.Settings
 
-// Settings: notifications and their previews, read receipts, the theme, the passphrase, and
-// where the profile is kept. Every switch takes effect at once and is remembered (the
+// Settings: notifications and their previews, read receipts, the theme, the language, the
+// passphrase, where the profile is kept, and About. Every switch takes effect at once and is remembered (the
 // profile's switches in the profile, the theme in the app's settings). Esc closes it.
 Page {
     id: page
@@ -39,6 +39,15 @@ Page {
         checked: Theme.choice === key
         onToggled: if (checked) Theme.choice = key
     }
+    // A language is named in its own language (a reader of it finds it whatever is shown now).
+    component LanguageChoice: RadioButton {
+        property string key
+        objectName: "language_" + key
+        checked: Language.choice === key
+        onToggled: if (checked) Language.choice = key
+    }
+
+    AboutDialog { id: about }
 
     header: ToolBar {
         background: Rectangle {
@@ -233,6 +242,18 @@ Page {
             }
             Explanation { text: qsTr("System follows your desktop's light or dark setting.") }
 
+            Heading { text: qsTr("Language") }
+            RowLayout {
+                spacing: 12
+                LanguageChoice { key: "system"; text: qsTr("System") }
+                LanguageChoice { key: "en"; text: "English" }
+                LanguageChoice { key: "zh_CN"; text: "简体中文" }
+            }
+            Explanation {
+                text: qsTr("System uses your desktop's language where Tandem has it, else English. "
+                           + "Dates, times and numbers follow the language.")
+            }
+
             Heading { text: qsTr("Passphrase") }
             PassphraseChange {
                 id: change
@@ -313,6 +334,21 @@ Page {
                 Button {
                     text: qsTr("Open folder")
                     onClicked: Qt.openUrlExternally("file://" + page.core.profileDir)
+                }
+            }
+
+            Heading { text: qsTr("About") }
+            RowLayout {
+                spacing: 12
+                Label {
+                    textFormat: Text.PlainText
+                    text: qsTr("Tandem %1 · GPL-3.0-or-later").arg(Qt.application.version)
+                    Layout.fillWidth: true
+                }
+                Button {
+                    objectName: "aboutButton"
+                    text: qsTr("About Tandem…")
+                    onClicked: about.open()
                 }
             }
             Item { implicitHeight: 24 }

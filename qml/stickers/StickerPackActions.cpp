@@ -17,7 +17,7 @@ void StickerPackActions::run(
         this, [work](core::Messenger& m) { return work(m.stickers()); },
         [this](core::CoreResult<T> result) { done(result ? QString() : result.error().message); });
     if (!queued) {
-        done(tr("Tandem is restarting its connection. Try again in a moment."));
+        done(StickerPackActions::tr("Tandem is restarting its connection. Try again in a moment."));
     }
 }
 
