@@ -129,7 +129,8 @@ private slots:
         const auto before =
             transport::onion::NodeDirectory::verify(view(*nineSigned), key.publicKey);
         auto ten = nine;
-        ten.push_back(someNodes(1)[0]);
+        ten.push_back(
+            {QStringLiteral("203.0.113.200:4200"), crypto::Ed25519KeyPair::generate().publicKey});
         std::swap(ten[0], ten[9]);  // the order given does not matter
         const auto tenSigned = core::signDirectory(ten, key, *nineSigned);
         QVERIFY(tenSigned);
