@@ -29,7 +29,8 @@ QString hex(const crypto::PublicKey& key) {
 
 Expected<crypto::Ed25519KeyPair, QString> loadNetworkKey(const QString& path) {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    // Unbuffered: no copy of the seed left in QFile's buffer, beyond the one wiped below.
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
         return unexpected(QStringLiteral("cannot read the network key %1").arg(path));
     }
     QByteArray seed = file.read(33);
@@ -54,7 +55,7 @@ Expected<crypto::Ed25519KeyPair, QString> createNetworkKey(const QString& path) 
     QByteArray seed(32, Qt::Uninitialized);
     randombytes_buf(seed.data(), 32);
     QSaveFile out(path);
-    const bool written = out.open(QIODevice::WriteOnly) &&
+    const bool written = out.open(QIODevice::WriteOnly | QIODevice::Unbuffered) &&
                          out.setPermissions(QFile::ReadOwner | QFile::WriteOwner) &&
                          out.write(seed) == 32 && out.commit() &&
                          QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
@@ -94,9 +95,16 @@ Expected<QByteArray, QString> signDirectory(const std::vector<DirectoryNode>& no
     }
     std::optional<NodeDirectory> known;
     if (!previous.isEmpty()) {
-        if (auto verified = NodeDirectory::verify(view(previous), networkKey.publicKey)) {
-            known = std::move(verified).value();
+        // Signing version 1 over it would be ignored by every node and client holding it (no
+        // version lower than one seen), while this said "signed": refused instead.
+        auto verified = NodeDirectory::verify(view(previous), networkKey.publicKey);
+        if (!verified) {
+            return unexpected(QStringLiteral("the previous directory does not check against this "
+                                             "network key (%1): sign with the key that signed "
+                                             "it, or remove it to start a new network")
+                                  .arg(verified.error()));
         }
+        known = std::move(verified).value();
     }
     // Swarms: a new network's dealt evenly; the next directory's kept from the previous one,
     // moving as few nodes and Session IDs as it can (rebalanceSwarms, docs/onion.md "At

@@ -141,9 +141,12 @@ private slots:
             QCOMPARE(after->find(n.ed25519)->swarmId, n.swarmId);
         }
         QCOMPARE(after->swarmIds(), before->swarmIds());
-        // A previous directory of another network is no previous one.
+        // A previous directory of another network, or a damaged one, is refused: a version 1
+        // over it would be ignored by everyone holding it.
         const auto other = core::signDirectory(nodes, crypto::Ed25519KeyPair::generate(), *moved);
-        QVERIFY(other);
+        QVERIFY(!other);
+        QVERIFY2(other.error().contains(QStringLiteral("remove it")), qPrintable(other.error()));
+        QVERIFY(!core::signDirectory(nodes, key, moved->left(moved->size() / 2)));
     }
 
     void badNodesAreRefused() {

@@ -150,6 +150,12 @@ private slots:
             moved += next[i] != staying[i] ? 1 : 0;
         }
         QCOMPARE(moved, 1);
+        // One replaced in the same directory: the newcomer takes its place, nobody moves.
+        Ids replaced = nine;
+        replaced.erase(replaced.begin() + 4);
+        next = rebalanceSwarms(replaced, 1);
+        QCOMPARE(Ids(next.begin(), next.begin() + 8), replaced);
+        QCOMPARE(next[8], nine[4]);
         // One leaves when every swarm has three: its swarm is dissolved into the others.
         Ids eight = nine;
         eight.pop_back();

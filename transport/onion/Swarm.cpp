@@ -104,7 +104,14 @@ std::vector<std::uint64_t> rebalanceSwarms(std::span<const std::uint64_t> stayin
         to->second.push_back(node);
         out[node] = to->first;
     };
-    // 1. Too small: a node from the largest swarm, or dissolved.
+    // 1. Too small: first a joining node (a node replaced in the same directory moves nobody),
+    // then a node from the largest swarm, or dissolved.
+    std::size_t nextJoining = staying.size();
+    for (auto weak = smallest(swarms); weak->second.size() < minSize && nextJoining < out.size();
+         weak = smallest(swarms)) {
+        weak->second.push_back(nextJoining);
+        out[nextJoining++] = weak->first;
+    }
     while (swarms.size() > 1) {
         auto weak = swarms.end();
         for (auto it = swarms.begin(); it != swarms.end(); ++it) {
@@ -128,8 +135,8 @@ std::vector<std::uint64_t> rebalanceSwarms(std::span<const std::uint64_t> stayin
             out[node] = to->first;
         }
     }
-    // 2. Joining nodes, each to the smallest swarm.
-    for (std::size_t node = staying.size(); node < out.size(); ++node) {
+    // 2. The other joining nodes, each to the smallest swarm.
+    for (std::size_t node = nextJoining; node < out.size(); ++node) {
         auto to = smallest(swarms);
         to->second.push_back(node);
         out[node] = to->first;

@@ -36,9 +36,10 @@ std::vector<std::uint64_t> assignSwarms(std::size_t nodeCount, std::size_t minSi
 // (dealing all nodes again with assignSwarms moves nearly every one: bench/onion_scale_sim).
 // `staying` holds the swarm id of each node that stays, `joining` counts the new nodes; the
 // result holds the staying nodes' ids (same order), then the joining nodes'. In turn:
-//  1. a swarm left with fewer than `minSize` nodes takes one from the largest swarm that can
-//     spare one; when none can, it is dissolved: its nodes go to the smallest swarms, and its
-//     Session IDs to the swarms beside it on the ring (unless it is the only swarm);
+//  1. a swarm left with fewer than `minSize` nodes takes a joining node, else one from the
+//     largest swarm that can spare one; when none can, it is dissolved: its nodes go to the
+//     smallest swarms, and its Session IDs to the swarms beside it on the ring (unless it is
+//     the only swarm);
 //  2. each joining node goes to the smallest swarm (of equal ones, the lowest id);
 //  3. a swarm of 2 × `minSize` nodes gives `minSize` of them to a new swarm, whose id is the
 //     middle of the widest arc between two swarm ids (it takes the Session IDs nearest it).
