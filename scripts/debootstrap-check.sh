@@ -19,8 +19,8 @@ cache=/var/tmp/tandem-debootstrap
 root="$cache/root"
 mirror=http://deb.debian.org/debian
 if [ "${1:-}" = "--root" ]; then root="${2:?--root needs a folder}"; shift 2; fi
-app_deb="${1:-$(ls dist/tandem_*.deb 2>/dev/null | tail -1)}"
-server_deb="${2:-$(ls dist/tandem-server_*.deb 2>/dev/null | tail -1)}"
+app_deb="${1:-$(ls -v dist/tandem_*.deb 2>/dev/null | tail -1 || true)}"
+server_deb="${2:-$(ls -v dist/tandem-server_*.deb 2>/dev/null | tail -1 || true)}"
 if [ ! -f "$app_deb" ] || [ ! -f "$server_deb" ]; then
   echo "debootstrap-check: no packages (run scripts/package.sh, or name them)" >&2
   exit 2
@@ -49,7 +49,12 @@ trap cleanup EXIT
 
 say "a clean bookworm in $root"
 cleanup
-rm -rf "$root"
+# Never delete through a mount left in the root (the host's /dev, /proc): stop instead.
+if [ -d "$root" ] && findmnt -rn -o TARGET | grep -q "^$(realpath "$root")/"; then
+  echo "debootstrap-check: something is still mounted under $root; unmount it first" >&2
+  exit 1
+fi
+rm -rf --one-file-system "$root"
 mkdir -p "$cache"
 tarball="$cache/bookworm-minbase.tgz"
 if [ ! -f "$tarball" ]; then

@@ -14,6 +14,8 @@
 // and applies what can change live (NodeSettings.h). --print-identity prints the node's
 // identity key (making DIR/node.key if there is none) for the operator who signs the directory
 // (docs/server.md), and exits.
+#include <csignal>
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -30,6 +32,10 @@
 #include "transport/onion/node/NodeSettings.h"
 
 int main(int argc, char* argv[]) {
+    // `systemctl reload` may come before the reload handler is in place (right after start):
+    // its default action would end the daemon, which systemd does not restart. Ignored until
+    // then; the configuration is read after this, so nothing newer is missed.
+    std::signal(SIGHUP, SIG_IGN);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tandem-node"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));

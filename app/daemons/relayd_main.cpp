@@ -7,6 +7,8 @@
 // same options (DaemonOptions.h); SIGHUP reads it again and applies what can change live
 // (RelaySettings.h). Exit status: 0 after a clean stop, 1 when it cannot run, 2 for a usage
 // error (a bad config file at start is one).
+#include <csignal>
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHostAddress>
@@ -23,6 +25,10 @@
 #include "transport/relay/server/RelaySettings.h"
 
 int main(int argc, char* argv[]) {
+    // `systemctl reload` may come before the reload handler is in place (right after start):
+    // its default action would end the daemon, which systemd does not restart. Ignored until
+    // then; the configuration is read after this, so nothing newer is missed.
+    std::signal(SIGHUP, SIG_IGN);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tandem-relayd"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));

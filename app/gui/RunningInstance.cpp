@@ -52,12 +52,18 @@ QString RunningInstance::socketPath(const QString& profileDir) {
         QCryptographicHash::hash(profile, QCryptographicHash::Sha256).toHex().left(16);
     QString runtime = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
     if (runtime.isEmpty()) {
-        runtime = QDir::tempPath();  // UserAccessOption still keeps others out
+        // No private runtime folder (Qt gives none when someone else holds ours): a socket
+        // at a guessable name in /tmp could be another user's, who would get our links. The
+        // app runs without handing links over.
+        return {};
     }
     return QDir(runtime).filePath(QStringLiteral("tandem-%1.sock").arg(QLatin1String(digest)));
 }
 
 bool RunningInstance::forward(const QStringList& links, int timeoutMs) {
+    if (path_.isEmpty()) {
+        return false;
+    }
     QLocalSocket socket;
     socket.connectToServer(path_);
     if (!socket.waitForConnected(timeoutMs)) {
@@ -80,10 +86,19 @@ bool RunningInstance::forward(const QStringList& links, int timeoutMs) {
 }
 
 bool RunningInstance::listen(QString* error) {
-    if (server_.listen(path_)) {
+    if (path_.isEmpty() || server_.listen(path_)) {
         return true;
     }
-    // Nobody answered forward(): what is there is a socket left by an app that crashed.
+    // forward() got no answer. Only a socket nobody listens on (left by an app that crashed)
+    // is removed: a live one that was slow or refused our request stays its owner's.
+    QLocalSocket probe;
+    probe.connectToServer(path_);
+    if (probe.waitForConnected(1000) || (probe.error() != QLocalSocket::ServerNotFoundError &&
+                                         probe.error() != QLocalSocket::ConnectionRefusedError)) {
+        *error =
+            QStringLiteral("another Tandem answers on %1 but did not take our links").arg(path_);
+        return false;
+    }
     QLocalServer::removeServer(path_);
     if (server_.listen(path_)) {
         return true;

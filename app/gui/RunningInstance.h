@@ -6,7 +6,10 @@
 //
 // The socket is $XDG_RUNTIME_DIR/tandem-<16 hex digits of SHA-256 of the profile's absolute
 // path>.sock (QStandardPaths::RuntimeLocation, a 0700 folder of the user's; the socket itself is
-// made with QLocalServer::UserAccessOption). One line per request, then "end"; the first
+// made with QLocalServer::UserAccessOption). Without a runtime folder of the user's there is no
+// socket: a guessable name in /tmp could be someone else's, who would receive our links. A
+// socket that does not answer is removed only when nobody listens on it (a crash left it); a
+// live instance that was slow keeps it. One line per request, then "end"; the first
 // instance answers "ok" once it has taken them:
 //   link tandem://…     a link to open (as a link given on the command line)
 //   activate            come to the front

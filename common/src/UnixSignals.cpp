@@ -1,6 +1,7 @@
 #include "tandem/common/UnixSignals.h"
 
 #include <array>
+#include <cerrno>
 #include <csignal>
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -16,9 +17,11 @@ int g_pipe[2] = {-1, -1};  // written by the handler, read in the event loop
 constexpr std::array kSignals = {SIGINT, SIGTERM, SIGHUP};
 
 void handler(int signalNumber) {
+    const int savedErrno = errno;  // the interrupted code may be about to read it
     const auto byte = static_cast<unsigned char>(signalNumber);
     // async-signal-safe; if the pipe is full a signal is already pending anyway.
     [[maybe_unused]] const auto n = ::write(g_pipe[0], &byte, 1);
+    errno = savedErrno;
 }
 
 }  // namespace
