@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
 #include <QPromise>
@@ -440,9 +441,10 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& giv
         return ready<Contact>(coreError(CoreErrorCode::InvalidArgument, *unusable));
     }
     if (modeOf(address) != mode) {
-        return ready<Contact>(coreError(
-            CoreErrorCode::InvalidArgument,
-            QStringLiteral("\"%1\" is not a %2 address").arg(address.left(80), addressKind(mode))));
+        return ready<Contact>(
+            coreError(CoreErrorCode::InvalidArgument,
+                      QCoreApplication::translate("Addresses", "“%1” is not a %2 address")
+                          .arg(address.left(80), addressKind(mode))));
     }
     if (name) {
         if (auto valid = ConversationService::validateName(*name); !valid) {

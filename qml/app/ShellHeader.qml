@@ -56,6 +56,12 @@ ToolBar {
             elide: Text.ElideRight
             Layout.maximumWidth: implicitWidth
             Accessible.name: text
+            Accessible.description: bar.core.status.detail
+            PlainToolTip {
+                visible: statusHover.containsMouse && bar.core.status.detail.length > 0
+                text: bar.core.status.detail
+            }
+            MouseArea { id: statusHover; anchors.fill: parent; hoverEnabled: true }
         }
         Label {
             id: onionPath

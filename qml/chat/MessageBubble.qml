@@ -49,10 +49,10 @@ Column {
         if (!(expiresAt > 0))
             return "◔"  // counts down once read
         const s = Math.max(0, Math.ceil((expiresAt - now) / 1000))
-        if (s < 60) return "◔ " + s + qsTr("s")
-        if (s < 3600) return "◔ " + Math.ceil(s / 60) + qsTr("m")
-        if (s < 86400) return "◔ " + Math.ceil(s / 3600) + qsTr("h")
-        return "◔ " + Math.ceil(s / 86400) + qsTr("d")
+        if (s < 60) return "◔ " + qsTr("%1s", "seconds left before the message disappears").arg(s)
+        if (s < 3600) return "◔ " + qsTr("%1m", "minutes left").arg(Math.ceil(s / 60))
+        if (s < 86400) return "◔ " + qsTr("%1h", "hours left").arg(Math.ceil(s / 3600))
+        return "◔ " + qsTr("%1d", "days left").arg(Math.ceil(s / 86400))
     }
     Timer {
         running: item.expiresAt > 0 && item.expireTimer > 0

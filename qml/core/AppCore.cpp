@@ -575,6 +575,7 @@ bool AppCore::eventFilter(QObject* watched, QEvent* event) {
     if (watched == QCoreApplication::instance() && event->type() == QEvent::LanguageChange) {
         signalStatus_.setWords(wordsOf(Mode::Signal));
         sessionStatus_.setWords(wordsOf(Mode::Session));
+        emit languageChanged();
     }
     return QObject::eventFilter(watched, event);
 }

@@ -70,7 +70,7 @@ class AppCore : public QObject {
     // The disappearing-message timer of conversations the user starts (seconds, 0: off).
     Q_PROPERTY(int defaultTimer READ defaultTimer WRITE setDefaultTimer NOTIFY defaultTimerChanged)
     // The timers menus offer: {seconds, text}, off first.
-    Q_PROPERTY(QVariantList timerPresets READ timerPresets CONSTANT)
+    Q_PROPERTY(QVariantList timerPresets READ timerPresets NOTIFY languageChanged)
     // Unread incoming messages in all conversations of both modes (the tray's badge).
     Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
     // A conversation to open once the list is there (tandem --open ADDRESS), then cleared.
@@ -187,6 +187,8 @@ public:
 
 signals:
     void stateChanged();
+    // The language was switched: words the core made (timer presets) are made again.
+    void languageChanged();
     void errorChanged();
     void modeChanged();
     void accountsChanged();

@@ -13,7 +13,7 @@ QString ModeStatus::text() const {
     if (connected_) {
         return words_.connected;
     }
-    return detail_.isEmpty() ? tr("Connecting…") : detail_;
+    return tr("Connecting…");
 }
 
 QStringList ModeStatus::path() const {

@@ -22,6 +22,9 @@ class ModeStatus : public QObject {
     Q_PROPERTY(bool hasAccount READ hasAccount NOTIFY changed)
     Q_PROPERTY(bool connected READ connected NOTIFY changed)
     Q_PROPERTY(QString text READ text NOTIFY changed)
+    // The transport's own words for what it is doing (English: the status shows a translated
+    // word, this is its tooltip).
+    Q_PROPERTY(QString detail READ detail NOTIFY changed)
     // The hops of the current route (guard first), as Session shows them; empty where the
     // mode has none.
     Q_PROPERTY(QStringList path READ path NOTIFY changed)
@@ -62,6 +65,7 @@ public:
     void setAddress(const QString& address);
     // What the core reported: up or not, its detail ("connecting to …"), the route.
     void setConnection(bool connected, const QString& detail, const QStringList& path);
+    [[nodiscard]] QString detail() const { return connected_ ? QString() : detail_; }
     // The core stopped: nothing is connected.
     void reset() { setConnection(false, QString(), {}); }
 

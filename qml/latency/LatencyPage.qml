@@ -22,6 +22,22 @@ Page {
     property string status: ""
     property alias dashboard: dash
 
+    // The milliseconds axes end on a round tick, 1, 2 or 5 × 10^k apart, about five of them
+    // (a fixed tick count put ticks at 2.5 and labelled them "2").
+    function niceStep(top) {
+        var raw = Math.max(top, 1e-6) / 5
+        var power = Math.pow(10, Math.floor(Math.log(raw) / Math.LN10))
+        var m = raw / power
+        return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * power
+    }
+    readonly property real msStep: niceStep(Math.max(1, dash.maxMs * 1.05))
+    readonly property real msAxisMax: Math.ceil(Math.max(1, dash.maxMs * 1.05) / msStep) * msStep
+    readonly property string msFormat: msStep >= 1 ? "%.0f" : msStep >= 0.1 ? "%.1f" : "%.2f"
+    // The time axis spans whole seconds, a multiple of its three intervals, so no two ticks
+    // show the same second.
+    readonly property real timeAxisMin: Math.floor(dash.firstAt.getTime() / 1000) * 1000 - 1000
+    readonly property real timeAxisMax: timeAxisMin + 3000 * Math.max(1, Math.ceil(
+        (dash.lastAt.getTime() + 1000 - timeAxisMin) / 3000))
     function colorOf(transport) { return transport === "signal" ? signalColor : sessionColor }
     function colourSeries(signalSeries, sessionSeries) {
         signalSeries.color = signalColor
@@ -273,9 +289,12 @@ Page {
                     ValueAxis {
                         id: cdfX
                         min: 0
-                        max: Math.max(1, dash.maxMs * 1.05)
+                        max: page.msAxisMax
+                        tickType: ValueAxis.TicksDynamic
+                        tickAnchor: 0
+                        tickInterval: page.msStep
                         titleText: qsTr("milliseconds")
-                        labelFormat: "%.0f"
+                        labelFormat: page.msFormat
                     }
                     ValueAxis {
                         id: cdfY
@@ -302,8 +321,8 @@ Page {
                     DateTimeAxis {
                         id: timeX
                         // A second either side, so a single sample is not a zero-length axis.
-                        min: new Date(dash.firstAt.getTime() - 1000)
-                        max: new Date(dash.lastAt.getTime() + 1000)
+                        min: new Date(page.timeAxisMin)
+                        max: new Date(page.timeAxisMax)
                         // The language's clock (24-hour or AM/PM), with seconds.
                         format: Qt.locale().timeFormat(Locale.ShortFormat).replace(/mm(?!:ss)/, "mm:ss")
                         tickCount: 4
@@ -311,9 +330,12 @@ Page {
                     ValueAxis {
                         id: timeY
                         min: 0
-                        max: Math.max(1, dash.maxMs * 1.05)
+                        max: page.msAxisMax
+                        tickType: ValueAxis.TicksDynamic
+                        tickAnchor: 0
+                        tickInterval: page.msStep
                         titleText: qsTr("milliseconds")
-                        labelFormat: "%.0f"
+                        labelFormat: page.msFormat
                     }
                     ScatterSeries { id: timeSignal; name: qsTr("Signal"); color: page.signalColor; markerSize: 6; borderColor: "transparent"; axisX: timeX; axisY: timeY }
                     ScatterSeries { id: timeSession; name: qsTr("Session"); color: page.sessionColor; markerSize: 6; borderColor: "transparent"; axisX: timeX; axisY: timeY }

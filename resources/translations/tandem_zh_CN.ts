@@ -124,6 +124,11 @@
         <source>this profile has no Session ID (tandemctl init session)</source>
         <translation>此配置文件还没有 Session ID（tandemctl init session）</translation>
     </message>
+    <message>
+        <location filename="../../app/core/Messenger.cpp" line="+446"/>
+        <source>“%1” is not a %2 address</source>
+        <translation>“%1”不是%2</translation>
+    </message>
 </context>
 <context>
     <name>AttachmentChip</name>
@@ -436,7 +441,7 @@
     <message>
         <location line="+21"/>
         <source>Start a conversation with</source>
-        <translation>发起会话的对象</translation>
+        <translation>与谁发起会话</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -733,7 +738,7 @@
 <context>
     <name>LatencyPage</name>
     <message>
-        <location filename="../../qml/latency/LatencyPage.qml" line="+37"/>
+        <location filename="../../qml/latency/LatencyPage.qml" line="+53"/>
         <source>Signal (relay)</source>
         <translation>Signal（中继）</translation>
     </message>
@@ -920,30 +925,30 @@
         <translation>送达时间分布（CDF）</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <location line="+38"/>
+        <location line="+17"/>
+        <location line="+41"/>
         <source>milliseconds</source>
         <translation>毫秒</translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="-34"/>
         <source>fraction delivered</source>
         <translation>送达比例</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+32"/>
+        <location line="+35"/>
         <source>Signal</source>
         <translation>Signal</translation>
     </message>
     <message>
-        <location line="-31"/>
-        <location line="+32"/>
+        <location line="-34"/>
+        <location line="+35"/>
         <source>Session</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-28"/>
         <source>Over time</source>
         <translation>随时间变化</translation>
     </message>
@@ -1119,29 +1124,33 @@
     <name>MessageBubble</name>
     <message>
         <location filename="../../qml/chat/MessageBubble.qml" line="+52"/>
-        <source>s</source>
-        <translation>秒</translation>
+        <source>%1s</source>
+        <comment>seconds left before the message disappears</comment>
+        <translation>%1秒</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>m</source>
-        <translation>分</translation>
+        <source>%1m</source>
+        <comment>minutes left</comment>
+        <translation>%1分钟</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>h</source>
-        <translation>时</translation>
+        <source>%1h</source>
+        <comment>hours left</comment>
+        <translation>%1小时</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>d</source>
-        <translation>天</translation>
+        <source>%1d</source>
+        <comment>days left</comment>
+        <translation>%1天</translation>
     </message>
     <message>
         <location line="+32"/>
         <location line="+17"/>
         <source>not sent · tap to retry</source>
-        <translation>未发送 · 点按重试</translation>
+        <translation>未发送 · 点击重试</translation>
     </message>
     <message>
         <location line="-1"/>
@@ -1607,7 +1616,7 @@
         <translation>Session</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+31"/>
         <source>Path: you → %1</source>
         <translation>路径：你 → %1</translation>
     </message>
@@ -2174,7 +2183,7 @@
     <message>
         <location line="+1"/>
         <source>Someone new wrote to you.</source>
-        <translation>有新的人给你发了消息。</translation>
+        <translation>有陌生人给你发来消息。</translation>
     </message>
     <message>
         <location line="+130"/>
@@ -2192,7 +2201,7 @@
         <translation>Tandem 正在重新连接，消息未发送。请稍后再发送。</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+62"/>
         <source>That is you. Use Note to Self.</source>
         <translation>这是你自己。请使用备忘录。</translation>
     </message>
