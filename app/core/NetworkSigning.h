@@ -38,8 +38,9 @@ Expected<DirectoryNode, QString> parseDirectoryNode(const QString& text);
 // The signed directory of `nodes` (in swarms of at least three, transport/onion/Swarm.h; the
 // swarms of `previous` kept, and rebalanced for the nodes that left and joined):
 // `previous` itself when it is a directory this key signed of the same nodes, else a new one
-// with the next version; a `previous` this key did not sign (or a damaged one) is refused. Refused with a sentence if there are too few nodes, a key is not a
-// valid Ed25519 point or the result does not verify.
+// with the next version; a `previous` this key did not sign (or a damaged one) is refused. Refused
+// with a sentence if there are too few nodes, a key is not a valid Ed25519 point or the result does
+// not verify.
 Expected<QByteArray, QString> signDirectory(const std::vector<DirectoryNode>& nodes,
                                             const crypto::Ed25519KeyPair& networkKey,
                                             const QByteArray& previous = {});
