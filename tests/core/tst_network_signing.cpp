@@ -59,14 +59,6 @@ Run tandemctl(const QStringList& args) {
             QString::fromUtf8(p.readAllStandardError())};
 }
 
-// 0600: the owner reads and writes, nobody else anything.
-bool onlyTheOwnerReads(const QString& path) {
-    const QFile::Permissions p = QFile::permissions(path);
-    const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup |
-                                      QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
-    return p.testFlag(QFile::ReadOwner) && p.testFlag(QFile::WriteOwner) && !(p & others);
-}
-
 }  // namespace
 
 class NetworkSigningTest : public QObject {
@@ -84,7 +76,7 @@ private slots:
         const QString path = dir_.filePath(QStringLiteral("network.key"));
         const auto made = core::createNetworkKey(path);
         QVERIFY(made);
-        QVERIFY(onlyTheOwnerReads(path));
+        QVERIFY(test::onlyTheOwnerReads(path));
         QCOMPARE(QFileInfo(path).size(), 32);
         const auto loaded = core::loadNetworkKey(path);
         QVERIFY(loaded);

@@ -31,6 +31,20 @@ QQuickItem* findVisible(gui::AppWindow& app, const QString& name) {
     return findVisibleUnder(root, name);
 }
 
+QQuickItem* rowWhere(gui::AppWindow& app, const char* property, const QString& value) {
+    QQuickItem* list = findVisible(app, QStringLiteral("conversationList"));
+    if (list == nullptr) {
+        return nullptr;
+    }
+    const auto* content = list->property("contentItem").value<QQuickItem*>();
+    for (QQuickItem* row : content->childItems()) {
+        if (row->property(property).toString() == value) {
+            return row;
+        }
+    }
+    return nullptr;
+}
+
 bool activate(gui::AppWindow& app) {
     app.window()->requestActivate();
     return QTest::qWaitForWindowActive(app.window());

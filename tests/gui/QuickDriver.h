@@ -19,6 +19,9 @@ QQuickItem* findVisibleUnder(QQuickItem* root, const QString& name);
 // The first visible item named `name`, popups and delegates included; nullptr if none.
 QQuickItem* findVisible(gui::AppWindow& app, const QString& name);
 
+// The conversation list's row whose `property` is `value` ("title", "address"), if in view.
+QQuickItem* rowWhere(gui::AppWindow& app, const char* property, const QString& value);
+
 // Gives the window the keyboard, as a user's click on it would.
 bool activate(gui::AppWindow& app);
 

@@ -192,17 +192,7 @@ class I18nAppTest : public QObject {
     }
 
     QQuickItem* conversationRow(AppWindow& app, const QString& title) {
-        QQuickItem* list = findVisible(app, QStringLiteral("conversationList"));
-        if (list == nullptr) {
-            return nullptr;
-        }
-        const auto* content = list->property("contentItem").value<QQuickItem*>();
-        for (QQuickItem* row : content->childItems()) {
-            if (row->property("title").toString() == title) {
-                return row;
-            }
-        }
-        return nullptr;
+        return tandem::test::rowWhere(app, "title", title);
     }
 
 private slots:

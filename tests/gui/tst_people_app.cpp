@@ -31,23 +31,10 @@ using tandem::gui::ConversationListModel;
 
 using tandem::test::click;
 using tandem::test::findVisible;
+using tandem::test::rowWhere;
 using tandem::test::shoot;
 
 namespace {
-
-QQuickItem* rowWhere(AppWindow& app, const char* property, const QString& value) {
-    QQuickItem* list = findVisible(app, QStringLiteral("conversationList"));
-    if (list == nullptr) {
-        return nullptr;
-    }
-    const auto* content = list->property("contentItem").value<QQuickItem*>();
-    for (QQuickItem* row : content->childItems()) {
-        if (row->property(property).toString() == value) {
-            return row;
-        }
-    }
-    return nullptr;
-}
 
 // Whether an Image under `root` shows a loaded picture (QQuickImageBase::Ready).
 bool showsPicture(QQuickItem* root) {

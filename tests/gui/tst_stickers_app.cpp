@@ -68,17 +68,7 @@ bool newestIsSticker(AppWindow& app) {
 }
 
 QQuickItem* conversationRow(AppWindow& app, const QString& title) {
-    QQuickItem* list = find(app, "conversationList");
-    if (list == nullptr) {
-        return nullptr;
-    }
-    const auto* content = list->property("contentItem").value<QQuickItem*>();
-    for (QQuickItem* row : content->childItems()) {
-        if (row->property("title").toString() == title) {
-            return row;
-        }
-    }
-    return nullptr;
+    return tandem::test::rowWhere(app, "title", title);
 }
 
 // The StickerView of the newest message (row 0 is the bottom delegate of the chat).

@@ -89,14 +89,6 @@ Expected<DaemonOptions, QString> loadWith(const QStringList& args) {
     return DaemonOptions::load(parser, relay::RelaySettings::optionNames());
 }
 
-// 0600: the owner reads and writes, nobody else anything.
-bool onlyTheOwnerReads(const QString& path) {
-    const QFile::Permissions p = QFile::permissions(path);
-    const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup |
-                                      QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
-    return p.testFlag(QFile::ReadOwner) && p.testFlag(QFile::WriteOwner) && !(p & others);
-}
-
 }  // namespace
 
 class DaemonConfigTest : public QObject {
@@ -245,7 +237,7 @@ private slots:
         const QString identity = QString::fromLatin1(print.readAllStandardOutput()).trimmed();
         QVERIFY2(QRegularExpression(QStringLiteral("^[0-9a-f]{64}$")).match(identity).hasMatch(),
                  qPrintable(identity));
-        QVERIFY(onlyTheOwnerReads(data + QStringLiteral("/node.key")));
+        QVERIFY(test::onlyTheOwnerReads(data + QStringLiteral("/node.key")));
 
         const auto network = crypto::Ed25519KeyPair::generate();
         const QString conf = dir_.filePath(QStringLiteral("node.conf"));

@@ -36,6 +36,13 @@ QMap<QString, QByteArray> snapshot(const QString& dir) {
     return files;
 }
 
+bool onlyTheOwnerReads(const QString& path) {
+    const QFile::Permissions p = QFile::permissions(path);
+    const QFile::Permissions others = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup |
+                                      QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+    return p.testFlag(QFile::ReadOwner) && p.testFlag(QFile::WriteOwner) && !(p & others);
+}
+
 QString artifactsDir() {
     QString dir = qEnvironmentVariable("TANDEM_TEST_ARTIFACTS");
     if (dir.isEmpty()) {

@@ -33,6 +33,8 @@ QByteArray readFile(const QString& path);
 void writeFile(const QString& path, const QByteArray& bytes);
 // Every regular file under `dir` (relative path → bytes), for byte-identical checks.
 QMap<QString, QByteArray> snapshot(const QString& dir);
+// 0600: the owner reads and writes the file, nobody else anything.
+bool onlyTheOwnerReads(const QString& path);
 // Where tests keep artifacts (screenshots, logs): $TANDEM_TEST_ARTIFACTS or a temp folder.
 QString artifactsDir();
 // The folder of the project's binaries ($TANDEM_BIN_DIR, set by ctest).
