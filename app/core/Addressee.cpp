@@ -33,6 +33,7 @@ StoreResult<Addressee> addresseeOf(Repositories& r, const Outbox::Recipient& to,
         // Writing to someone who wrote first accepts their request (docs/people.md).
         TANDEM_TRY(r.contacts.setAccepted(out.contact.id, true));
         out.contact.accepted = true;
+        out.acceptedNow = true;
     }
     if (out.contact.blocked) {
         return storeError(

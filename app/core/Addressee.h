@@ -13,6 +13,7 @@ namespace tandem::core {
 struct Addressee {
     storage::Contact contact;
     storage::Conversation conversation;
+    bool acceptedNow = false;  // it was a request: writing accepted it
 };
 
 storage::StoreResult<Addressee> addresseeOf(storage::Repositories& r, const Outbox::Recipient& to,

@@ -66,11 +66,12 @@ Messenger::Messenger(Store& store, QObject* parent, ChannelFactory factory)
                         }));
                 }
             });
-    // A received file is downloaded at once, through the mode it came in.
+    // A received file is downloaded at once, through the mode it came in; one that came with
+    // a message request waits until the request is accepted (docs/people.md).
     connect(inbox_.get(), &Inbox::messageReceived, this,
             [this](const Message& m, const QString&, Mode) {
                 if (m.attachment) {
-                    attachments_->download(m.id);
+                    attachments_->received(m.id);
                 }
             });
     connect(attachments_.get(), &AttachmentService::messageUpdated, this,
@@ -111,6 +112,11 @@ void Messenger::connectPeople() {
     connect(profiles_.get(), &ProfileService::settled, this, &Messenger::checkIdle);
     connect(people_.get(), &PeopleService::queued, outbox_.get(), &Outbox::process);
     connect(people_.get(), &PeopleService::contactChanged, this, &Messenger::contactChanged);
+    // Files that came with a request are fetched once it is accepted, however it was.
+    connect(people_.get(), &PeopleService::requestAccepted, attachments_.get(),
+            &AttachmentService::resume);
+    connect(outbox_.get(), &Outbox::requestAccepted, attachments_.get(),
+            &AttachmentService::resume);
     connect(people_.get(), &PeopleService::contactRemoved, this, &Messenger::contactRemoved);
     connect(people_.get(), &PeopleService::unblockedSomeone, outbox_.get(), &Outbox::process);
     // Whoever was blocked keeps only keys that open nothing new: our profile moves to a new
@@ -473,6 +479,7 @@ QFuture<CoreResult<Contact>> Messenger::addContact(Mode mode, const QString& giv
             if (ModeChannel* c = channels_[mode]) {
                 c->contactAdded();
             }
+            attachments_->resume(mode);  // adding someone accepts their request: their files
             return std::move(r).value();
         });
 }

@@ -97,6 +97,7 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
         Message message;
         std::int64_t outboxId = 0;
         Mode mode = Mode::Signal;
+        bool acceptedNow = false;
         transport::OutgoingEnvelope sealed;  // empty: sealed later
     };
     // With a channel that can seal now, the message is sealed in the transaction that stores
@@ -143,6 +144,7 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
                 TANDEM_TRY(r.attachments.insert(inserted.id, file->attachment));
                 Queued out;
                 out.mode = contact.mode;
+                out.acceptedNow = addressee.acceptedNow;
                 TANDEM_TRY_ASSIGN(out.message, r.messages.get(inserted.id));
                 return out;
             } else {
@@ -152,6 +154,7 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
             TANDEM_TRY_ASSIGN(const InsertResult inserted, r.messages.insert(m));
             Queued out;
             out.mode = contact.mode;
+            out.acceptedNow = addressee.acceptedNow;
             TANDEM_TRY_ASSIGN(out.outboxId, enqueueContent(r, conversation.id, inserted.id,
                                                            OutboxKind::Message, content, now));
             TANDEM_TRY_ASSIGN(out.message, r.messages.get(inserted.id));
@@ -173,6 +176,9 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
         [this](StoreResult<Queued> r) -> CoreResult<Message> {
             if (!r) {
                 return unexpected(fromStore(r.error()));
+            }
+            if (r->acceptedNow) {
+                emit requestAccepted(r->mode);
             }
             if (r->outboxId == 0) {
                 return std::move(r->message);  // a file: queued once it is uploaded

@@ -83,6 +83,8 @@ public:
 signals:
     void messageUpdated(const tandem::storage::Message& message);
     void problem(const QString& message);
+    // Writing to someone who wrote first accepted their request.
+    void requestAccepted(tandem::storage::Mode mode);
     // Nothing more to do for now (isIdle() may have become true).
     void settled();
 

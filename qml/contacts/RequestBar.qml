@@ -6,7 +6,8 @@ import Tandem.Contacts
 
 // In place of the composer: a message request (someone new wrote first) with Accept, Delete
 // and Block, as Signal and Session show it; or a blocked person, with Unblock. Until a request
-// is accepted the sender sees neither the user's profile nor that their messages were read.
+// is accepted the sender sees neither the user's profile nor that their messages were read,
+// and their files wait (the core fetches them on accept).
 Pane {
     id: bar
     objectName: "requestBar"
@@ -58,7 +59,8 @@ Pane {
             text: bar.card.blocked
                   ? qsTr("You blocked %1. Their messages are dropped, and they are not told.").arg(bar.card.title)
                   : qsTr("%1 wants to message you. Accept to reply. Until you do, they do not see your "
-                         + "name or picture, or that you read their messages.").arg(bar.card.title)
+                         + "name or picture, or that you read their messages, and the files they "
+                         + "send are not downloaded.").arg(bar.card.title)
         }
         RowLayout {
             Layout.alignment: Qt.AlignHCenter

@@ -1216,8 +1216,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>%1 wants to message you. Accept to reply. Until you do, they do not see your name or picture, or that you read their messages.</source>
-        <translation>%1 想给你发消息。接受后即可回复。在你接受之前，对方看不到你的名字和头像，也不知道你是否已读其消息。</translation>
+        <source>%1 wants to message you. Accept to reply. Until you do, they do not see your name or picture, or that you read their messages, and the files they send are not downloaded.</source>
+        <translation>%1 想给你发消息。接受后即可回复。在你接受之前，对方看不到你的名字和头像，也不知道你是否已读其消息；对方发来的文件也不会下载。</translation>
     </message>
     <message>
         <location line="+9"/>

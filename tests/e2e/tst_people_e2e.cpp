@@ -4,7 +4,8 @@
 //     before: the stranger's view of alice stays nameless, and no read receipt reaches them;
 //   - a request accepted (the sender then sees alice's profile), deleted (a later message is a
 //     new request), blocked (later messages leave nothing: no conversation, no receipt);
-//   - unblocking lists nobody as blocked again.
+//   - unblocking lists nobody as blocked again;
+//   - a file sent with a request is fetched only once the request is accepted.
 #include <optional>
 
 #include <QElapsedTimer>
@@ -270,6 +271,58 @@ private slots:
         for (const auto& c : after[QStringLiteral("blocked")].toArray()) {
             QVERIFY(str(c.toObject(), "address") != from);
         }
+    }
+
+    // A file that comes with a request is not fetched: the stranger cannot make alice's device
+    // download anything (or show when it is online) before she accepts. Accepting fetches it.
+    void requestFilesWaitForAccept_data() { requestAcceptedThenProfileShared_data(); }
+    void requestFilesWaitForAccept() {
+        QFETCH(QString, mode);
+        const QString alice = QStringLiteral("alice");
+        const QString s = stranger();
+        const QString aliceThere = addressOf(alice, mode);
+        const QString from = requestFrom(s, mode);
+        QByteArray bytes;
+        for (int i = 0; i < 300000; ++i) {
+            bytes.append(static_cast<char>((static_cast<qint64>(i) * 7919) % 251));
+        }
+        const QString file = dir_.filePath(QStringLiteral("from-%1.bin").arg(s));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size());
+        f.close();
+        ok(s,
+           {QStringLiteral("send"), QStringLiteral("--to"), aliceThere, QStringLiteral("--attach"),
+            file, QStringLiteral("--text"), QStringLiteral("have a look")});
+        receive(alice);
+        const auto lastFile = [&]() {
+            const Run r = ok(alice, {QStringLiteral("history"), QStringLiteral("--with"), from,
+                                     QStringLiteral("--json")});
+            const QStringList lines = r.out.split(u'\n', Qt::SkipEmptyParts);
+            return lines.isEmpty() ? QJsonObject() : jsonObject(lines.last());
+        };
+        const QJsonObject held = lastFile();
+        const QJsonObject a = held[QStringLiteral("attachment")].toObject();
+        QVERIFY2(!a.isEmpty(), "the request's message has no file");
+        QCOMPARE(str(a, "state"), QStringLiteral("remote"));
+        QCOMPARE(a[QStringLiteral("transferred")].toInt(), 0);
+        QVERIFY(!a[QStringLiteral("complete")].toBool());
+        receive(alice);  // connecting again does not fetch it either
+        QCOMPARE(str(lastFile()[QStringLiteral("attachment")].toObject(), "state"),
+                 QStringLiteral("remote"));
+
+        ok(alice, {QStringLiteral("accept"), from});
+        receive(alice);  // back online: what the request held is fetched
+        const QJsonObject fetched = lastFile();
+        QVERIFY2(
+            fetched[QStringLiteral("attachment")].toObject()[QStringLiteral("complete")].toBool(),
+            qPrintable(QJsonDocument(fetched).toJson(QJsonDocument::Compact)));
+        const QString out = dir_.filePath(QStringLiteral("saved-%1.bin").arg(s));
+        ok(alice,
+           {QStringLiteral("save"), QString::number(fetched[QStringLiteral("id")].toInteger()),
+            QStringLiteral("--out"), out});
+        QFile saved(out);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        QCOMPARE(saved.readAll(), bytes);
     }
 
     void profileErrorsAreClear() {

@@ -76,6 +76,10 @@ void AttachmentService::download(std::int64_t messageId) {
     start({messageId, false, true});
 }
 
+void AttachmentService::received(std::int64_t messageId) {
+    start({messageId, false, false});
+}
+
 void AttachmentService::resume(Mode mode) {
     if (stopped_) {
         return;
@@ -147,6 +151,13 @@ void AttachmentService::start(Start what) {
                 return out;  // Note to Self: nothing travels
             }
             out.mode = *c.mode;
+            if (!outgoing && !asked && c.contactId) {
+                // Nothing is fetched for a request or from a blocked sender unless asked.
+                TANDEM_TRY_ASSIGN(const Contact sender, r.contacts.get(*c.contactId));
+                if (!sender.accepted || sender.blocked) {
+                    return out;
+                }
+            }
             Attachment a = *m->attachment;
             // What failed for good is started again only when someone asks (download(),
             // upload(), a retry), never by a timer or a reconnect.

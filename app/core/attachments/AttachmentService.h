@@ -59,8 +59,14 @@ public:
     // emits uploaded() when every chunk is stored.
     void upload(std::int64_t messageId);
     // Downloads a received attachment (from where it stopped); nothing when it is complete.
+    // The user asked: it starts even if the file came with a message request.
     void download(std::int64_t messageId);
-    // Starts every transfer of `mode` left unfinished (at start, when its network is back).
+    // A file that just arrived: downloaded at once from an accepted contact; one that came
+    // with a message request waits until the request is accepted (resume() then takes it), so
+    // a stranger cannot make us fetch a file, or learn when we are online, by sending one.
+    void received(std::int64_t messageId);
+    // Starts every transfer of `mode` left unfinished (at start, when its network is back, when
+    // a request is accepted), but no download from a request or a blocked sender.
     void resume(storage::Mode mode);
     void stop();
 

@@ -43,6 +43,7 @@ QFuture<CoreResult<std::optional<Contact>>> PeopleService::find(Mode mode, const
 QFuture<CoreResult<Contact>> PeopleService::accept(std::int64_t contactId) {
     struct Accepted {
         Contact contact;
+        bool acceptedNow = false;
         bool told = false;
     };
     return store_.write(
@@ -56,6 +57,7 @@ QFuture<CoreResult<Contact>> PeopleService::accept(std::int64_t contactId) {
             if (!out.contact.accepted) {
                 TANDEM_TRY(r.contacts.setAccepted(contactId, true));
                 out.contact.accepted = true;
+                out.acceptedNow = true;
                 // Our profile goes to them now (attached when it is sealed).
                 TANDEM_TRY_ASSIGN(out.told, people::tellContact(r, out.contact, nowMs()));
             }
@@ -69,6 +71,9 @@ QFuture<CoreResult<Contact>> PeopleService::accept(std::int64_t contactId) {
             if (accepted->told) {
                 emit contactChanged(accepted->contact);
                 emit queued();
+            }
+            if (accepted->acceptedNow) {
+                emit requestAccepted(accepted->contact.mode);
             }
             return accepted->contact;
         });

@@ -38,6 +38,8 @@ public:
 
 signals:
     void contactChanged(const tandem::storage::Contact& contact);
+    // A message request was accepted (what they sent while it was one may now be fetched).
+    void requestAccepted(tandem::storage::Mode mode);
     void contactRemoved(qint64 contactId);
     void blockedSomeone(tandem::storage::Mode mode);
     void unblockedSomeone();
