@@ -206,6 +206,25 @@ StoreResult<int> StickerRepository::keepOnlyStickers(const QByteArray& packId,
     return removed;
 }
 
+StoreResult<void> StickerRepository::replaceStickers(const QByteArray& packId,
+                                                     std::vector<Sticker> listed) {
+    std::vector<std::int64_t> keep;
+    keep.reserve(listed.size());
+    for (Sticker& s : listed) {
+        s.packId = packId;
+        keep.push_back(s.stickerId);
+        if (s.image.isEmpty()) {
+            TANDEM_TRY_ASSIGN(const auto old, sticker(packId, s.stickerId));
+            if (old && old->emoji == s.emoji) {
+                s.image = old->image;
+            }
+        }
+        TANDEM_TRY(putSticker(s));
+    }
+    TANDEM_TRY(keepOnlyStickers(packId, keep));
+    return {};
+}
+
 StoreResult<std::vector<Sticker>> StickerRepository::stickers(const QByteArray& packId) {
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("SELECT pack_id, sticker_id, emoji, content_type, "

@@ -41,6 +41,9 @@ public:
     // them). Returns how many.
     StoreResult<int> keepOnlyStickers(const QByteArray& packId,
                                       const std::vector<std::int64_t>& keep);
+    // A pack's version as listed: these stickers and no others. A sticker without image bytes
+    // keeps the image here if its emoji is unchanged (not downloaded: fetched when shown).
+    StoreResult<void> replaceStickers(const QByteArray& packId, std::vector<Sticker> listed);
     // The sticker was sent now (the picker's recents).
     StoreResult<void> markUsed(const QByteArray& packId, std::int64_t stickerId, std::int64_t at);
     // The most recently sent stickers of installed, shown packs, newest first.

@@ -1,5 +1,6 @@
 #include "app/core/stickers/StickerJobs.h"
 
+#include <algorithm>
 #include <sodium.h>
 
 #include "crypto/SignedRecord.h"
@@ -20,6 +21,37 @@ crypto::ByteView viewOf(const QByteArray& bytes) {
 }
 
 }  // namespace
+
+crypto::StickerPackSecret packSecretOf(const storage::StickerPack& pack) {
+    crypto::StickerPackSecret s;
+    s.packId.assign(pack.packId.begin(), pack.packId.end());
+    s.packKey = pack.packKey ? pack.packKey->clone() : SecretBytes();
+    return s;
+}
+
+QByteArray packIdOf(const crypto::StickerPackSecret& pack) {
+    return {reinterpret_cast<const char*>(pack.packId.data()),  // NOLINT
+            static_cast<qsizetype>(pack.packId.size())};
+}
+
+std::vector<storage::Sticker> stickerRows(const std::vector<PackImage>& images,
+                                          const std::vector<crypto::StickerInfo>& listed) {
+    std::vector<storage::Sticker> rows;
+    rows.reserve(listed.size());
+    for (const crypto::StickerInfo& info : listed) {
+        storage::Sticker s;
+        s.stickerId = info.id;
+        s.emoji = info.emoji;
+        s.contentType = QStringLiteral("image/webp");
+        const auto image = std::find_if(images.begin(), images.end(),
+                                        [&info](const PackImage& p) { return p.id == info.id; });
+        if (image != images.end()) {
+            s.image = image->webp;
+        }
+        rows.push_back(std::move(s));
+    }
+    return rows;
+}
 
 // ---- publishing ---------------------------------------------------------------------------
 

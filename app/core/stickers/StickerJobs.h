@@ -20,6 +20,7 @@
 #include "app/core/CoreError.h"
 #include "app/core/TransportRequests.h"
 #include "crypto/Stickers.h"
+#include "storage/Types.h"
 
 namespace tandem::core {
 
@@ -28,6 +29,14 @@ struct PackImage {
     QString emoji;
     QByteArray webp;
 };
+
+// A stored pack's id and key, as the jobs take them.
+crypto::StickerPackSecret packSecretOf(const storage::StickerPack& pack);
+QByteArray packIdOf(const crypto::StickerPackSecret& pack);
+// The rows of a pack's version: every sticker `listed`, with its image where `images` has it
+// (StickerRepository::replaceStickers keeps what is here for the others).
+std::vector<storage::Sticker> stickerRows(const std::vector<PackImage>& images,
+                                          const std::vector<crypto::StickerInfo>& listed);
 
 class PublishJob : public QObject {
     Q_OBJECT
