@@ -1,10 +1,14 @@
 #include "app/core/NetworkSigning.h"
 
+#include <cerrno>
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <QDateTime>
 #include <QFile>
-#include <QSaveFile>
+#include <QFileInfo>
 
 #include <tandem/common/Ascii.h>
 
@@ -46,23 +50,43 @@ Expected<crypto::Ed25519KeyPair, QString> loadNetworkKey(const QString& path) {
 }
 
 Expected<crypto::Ed25519KeyPair, QString> createNetworkKey(const QString& path) {
-    if (QFile::exists(path)) {
+    const auto exists = [&path] {
         return unexpected(
             QStringLiteral("%1 exists already: a network keeps its key (remove it first to "
                            "start a new network)")
                 .arg(path));
+    };
+    if (QFileInfo::exists(path)) {
+        return exists();  // said before a key is made; link() below is what guarantees it
+    }
+    // Written whole and synced under a temporary name beside it, then linked to its name:
+    // link() fails if the name exists, so no key is ever overwritten, even by a second
+    // network-keygen racing this one, and the name never shows a half-written key.
+    QByteArray tmpl = QFile::encodeName(path) + ".XXXXXX";
+    const int fd = ::mkstemp(tmpl.data());
+    if (fd < 0) {
+        return unexpected(QStringLiteral("cannot write %1: %2").arg(path, qt_error_string(errno)));
     }
     QByteArray seed(32, Qt::Uninitialized);
     randombytes_buf(seed.data(), 32);
-    QSaveFile out(path);
-    const bool written = out.open(QIODevice::WriteOnly | QIODevice::Unbuffered) &&
-                         out.setPermissions(QFile::ReadOwner | QFile::WriteOwner) &&
-                         out.write(seed) == 32 && out.commit() &&
-                         QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    bool written = ::fchmod(fd, S_IRUSR | S_IWUSR) == 0 &&
+                   ::write(fd, seed.constData(), 32) == 32 && ::fsync(fd) == 0;
+    int error = errno;
+    ::close(fd);
+    bool taken = false;
+    if (written && ::link(tmpl.constData(), QFile::encodeName(path).constData()) != 0) {
+        error = errno;
+        taken = error == EEXIST;
+        written = false;
+    }
+    ::unlink(tmpl.constData());
     auto key = crypto::Ed25519KeyPair::fromSeed(view(seed));
     sodium_memzero(seed.data(), 32);
+    if (taken) {
+        return exists();
+    }
     if (!written) {
-        return unexpected(QStringLiteral("cannot write %1").arg(path));
+        return unexpected(QStringLiteral("cannot write %1: %2").arg(path, qt_error_string(error)));
     }
     return key;
 }

@@ -3,7 +3,10 @@
 // (docs/server.md): what they write is what clients and nodes accept, an unchanged node list
 // keeps the same signed bytes, a changed one gets the next version, and bad input is refused
 // with a sentence.
+#include <optional>
 #include <sodium.h>
+#include <thread>
+#include <vector>
 
 #include <QDir>
 #include <QJsonDocument>
@@ -89,6 +92,43 @@ private slots:
         const auto shortKey = core::loadNetworkKey(dir_.filePath(QStringLiteral("short.key")));
         QVERIFY(!shortKey);
         QVERIFY(shortKey.error().contains(QLatin1String("is not a network key")));
+    }
+
+    // Racing keygens (two terminals, a script run twice): exactly one key is made, the file
+    // holds that one, and no temporary file is left beside it.
+    void racingKeygensMakeOneKey() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("network.key"));
+        constexpr std::size_t kRacers = 8;
+        std::vector<std::optional<crypto::Ed25519KeyPair>> made(kRacers);
+        std::vector<QString> errors(kRacers);
+        std::vector<std::thread> racers;
+        for (std::size_t i = 0; i < kRacers; ++i) {
+            racers.emplace_back([&, i] {
+                auto key = core::createNetworkKey(path);
+                if (key) {
+                    made[i] = std::move(*key);
+                } else {
+                    errors[i] = key.error();
+                }
+            });
+        }
+        for (auto& t : racers) {
+            t.join();
+        }
+        int winners = 0;
+        for (std::size_t i = 0; i < kRacers; ++i) {
+            if (made[i]) {
+                ++winners;
+                QCOMPARE(core::loadNetworkKey(path)->publicKey, made[i]->publicKey);
+            } else {
+                QVERIFY2(errors[i].contains(QLatin1String("exists already")),
+                         qPrintable(errors[i]));
+            }
+        }
+        QCOMPARE(winners, 1);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden),
+                 QStringList{QStringLiteral("network.key")});
     }
 
     void directoryIsSignedAndVersioned() {
