@@ -18,19 +18,23 @@ bool ScreenProbe::open(const char* display) {
 }
 
 int ScreenProbe::colours(int width, int height) const {
+    return colours(0, 0, width, height, 16, width * height);
+}
+
+int ScreenProbe::colours(int x0, int y0, int width, int height, int step, int cap) const {
     auto* display = static_cast<Display*>(display_);
     if (display == nullptr) {
         return 0;
     }
     XImage* image =
-        XGetImage(display, DefaultRootWindow(display), 0, 0, static_cast<unsigned>(width),
+        XGetImage(display, DefaultRootWindow(display), x0, y0, static_cast<unsigned>(width),
                   static_cast<unsigned>(height), AllPlanes, ZPixmap);
     if (image == nullptr) {
         return 0;
     }
     std::set<unsigned long> seen;
-    for (int y = 0; y < height; y += 16) {
-        for (int x = 0; x < width; x += 16) {
+    for (int y = 0; y < height && static_cast<int>(seen.size()) < cap; y += step) {
+        for (int x = 0; x < width && static_cast<int>(seen.size()) < cap; x += step) {
             seen.insert(XGetPixel(image, x, y));
         }
     }

@@ -14,6 +14,9 @@ public:
     bool open(const char* display);
     // Distinct colours on a 16-pixel grid of the top-left width × height of the screen.
     [[nodiscard]] int colours(int width, int height) const;
+    // Distinct colours on a `step`-pixel grid of the rectangle at (x, y), counting up to `cap`
+    // (firstcontent.c's rule: a 4-pixel grid, up to 64).
+    [[nodiscard]] int colours(int x, int y, int width, int height, int step, int cap) const;
 
 private:
     void* display_ = nullptr;  // Display*

@@ -16,6 +16,16 @@
 // min … max.
 //
 //   app_bench [--reps N] [--messages N]
+//
+// --limit (issue 20): Tandem against the limit instead — the smallest compiled Qt Quick app
+// showing an unlock-like page (bench/limits/minimal-quick, a copy of ../shared/limits) — with
+// firstcontent.c's rule: first content = at least 4 colours on a 4-pixel grid of the screen,
+// sampled every 5 ms, and VmRSS 3 s later; each run on a fresh Xvfb. The unlocked run also
+// times "newest messages visible": the chat's bottom rows (where the newest bubbles are;
+// empty on the unlock page) show at least 4 colours. And the unlock itself (the store opened
+// with the passphrase: Argon2id, then SQLCipher), timed apart.
+//
+//   app_bench --limit [--reps N] [--messages N]
 #include <csignal>
 #include <cstdio>
 #include <sys/prctl.h>
@@ -49,8 +59,30 @@ namespace {
 constexpr int kWidth = 1280;
 constexpr int kHeight = 800;
 
+// When a run counts as showing something: at least `minColours` distinct colours on a
+// `step`-pixel grid of a rectangle of the screen.
+struct Rule {
+    int x = 0;
+    int y = 0;
+    int width = kWidth;
+    int height = kHeight;
+    int step = 16;
+    int minColours = 9;  // more than 8 (the issue 6 rule)
+};
+
+// firstcontent.c's rule (../shared/limits): 4 colours on a 4-pixel grid of the whole screen.
+constexpr Rule kFirstContent{0, 0, kWidth, kHeight, 4, 4};
+// The newest messages of the open conversation: the chat pane's bottom rows above the composer
+// (the window is 1024 × 680 at the top left; the unlock page leaves these rows blank).
+constexpr Rule kNewestMessages{420, 470, 560, 120, 4, 4};
+
+bool shows(const ScreenProbe& screen, const Rule& r) {
+    return screen.colours(r.x, r.y, r.width, r.height, r.step, r.minColours) >= r.minColours;
+}
+
 struct Sample {
     double firstContentMs = -1;
+    double messagesMs = -1;  // with a second rule: when it held
     double rssMiB = 0;
     double pssMiB = 0;
 };
@@ -74,7 +106,8 @@ double kbField(const QString& file, const char* field) {
 
 // Runs `program`, measures, and kills it (and what it started).
 Sample measure(const ScreenProbe& screen, const QString& display, const QString& program,
-               const QStringList& args, const QString& home) {
+               const QStringList& args, const QString& home, const Rule& first = {},
+               const Rule* second = nullptr) {
     Sample s;
     QElapsedTimer clock;
     clock.start();
@@ -117,8 +150,14 @@ Sample measure(const ScreenProbe& screen, const QString& display, const QString&
         ::_exit(127);
     }
     while (clock.elapsed() < 20000) {
-        if (screen.colours(kWidth, kHeight) > 8) {
-            s.firstContentMs = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+        const double now = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+        if (s.firstContentMs < 0 && shows(screen, first)) {
+            s.firstContentMs = now;
+        }
+        if (second != nullptr && s.messagesMs < 0 && shows(screen, *second)) {
+            s.messagesMs = now;
+        }
+        if (s.firstContentMs >= 0 && (second == nullptr || s.messagesMs >= 0)) {
             break;
         }
         QThread::msleep(5);
@@ -147,6 +186,42 @@ bool runQuietly(const QString& program, const QStringList& args, const QByteArra
     return p.waitForFinished(120000) && p.exitCode() == 0;
 }
 
+// Xvfb picks a free display and says which once it is ready (-displayfd).
+std::unique_ptr<QProcess> startXvfb(QString* display) {
+    auto xvfb =
+        startChild(QStringLiteral("Xvfb"),
+                   {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
+                    QStringLiteral("0"), QStringLiteral("%1x%2x24").arg(kWidth).arg(kHeight),
+                    QStringLiteral("-nolisten"), QStringLiteral("tcp")});
+    xvfb->setReadChannel(QProcess::StandardOutput);
+    QByteArray number;
+    QElapsedTimer ready;
+    ready.start();
+    while (!number.contains('\n') && ready.elapsed() < 20000) {
+        xvfb->waitForReadyRead(200);
+        number += xvfb->readAllStandardOutput();
+    }
+    *display = number.contains('\n') ? QStringLiteral(":") + QString::fromLatin1(number.trimmed())
+                                     : QString();
+    return xvfb;
+}
+
+// The unlock alone: the store opened with the passphrase (Argon2id over the key file, then
+// SQLCipher), as the app does it on its storage thread; ms.
+double timeUnlock(const QString& profile, const QString& pass) {
+    QFile f(pass);
+    f.open(QIODevice::ReadOnly);
+    const std::string passphrase = f.readLine().trimmed().toStdString();
+    Store store;
+    QElapsedTimer clock;
+    clock.start();
+    const bool opened = static_cast<bool>(core::awaitFuture(
+        store.open(profile, Credentials::withPassphrase(SecretBytes::fromString(passphrase)))));
+    const double ms = static_cast<double>(clock.nsecsElapsed()) / 1e6;
+    core::awaitFuture(store.close());
+    return opened ? ms : -1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -161,7 +236,11 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("messages"),
                       QStringLiteral("Messages in the big conversation (default 100000)."),
                       QStringLiteral("N")});
+    parser.addOption({QStringLiteral("limit"),
+                      QStringLiteral("Against the minimal Qt Quick app, firstcontent's rule, a "
+                                     "fresh Xvfb each run (issue 20).")});
     parser.process(app);
+    const bool limit = parser.isSet(QStringLiteral("limit"));
     const int reps = parser.isSet(QStringLiteral("reps"))
                          ? std::max(1, parser.value(QStringLiteral("reps")).toInt())
                          : 5;
@@ -246,69 +325,123 @@ int main(int argc, char** argv) {
         core::awaitFuture(store.close());
     }
 
-    // Xvfb picks a free display and says which once it is ready (-displayfd).
-    auto xvfb =
-        startChild(QStringLiteral("Xvfb"),
-                   {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
-                    QStringLiteral("0"), QStringLiteral("%1x%2x24").arg(kWidth).arg(kHeight),
-                    QStringLiteral("-nolisten"), QStringLiteral("tcp")});
-    xvfb->setReadChannel(QProcess::StandardOutput);
-    QByteArray number;
-    QElapsedTimer xready;
-    xready.start();
-    while (!number.contains('\n') && xready.elapsed() < 20000) {
-        xvfb->waitForReadyRead(200);
-        number += xvfb->readAllStandardOutput();
-    }
-    const QString display = QStringLiteral(":") + QString::fromLatin1(number.trimmed());
-    ScreenProbe screen;
-    bool opened = false;
-    for (int i = 0; i < 100 && !opened; ++i) {
-        QThread::msleep(50);
-        opened = screen.open(display.toLocal8Bit().constData());
-    }
-    if (!opened) {
-        std::fprintf(stderr, "app_bench: Xvfb did not start\n");
-        return 1;
-    }
     struct Program {
         QString name;
         QString path;
         QStringList args;
+        bool messages = false;  // also time the newest messages (--limit)
     };
-    const std::vector<Program> programs{
-        {QStringLiteral("tandem, unlock screen"),
-         bin + QStringLiteral("/tandem"),
-         {QStringLiteral("--profile"), profile}},
-        {QStringLiteral("nheko 0.11.3, login"), QStringLiteral("nheko"), {}},
-        {QStringLiteral("qTox 1.17.6, profile"), QStringLiteral("qtox"), {}},
-        {QStringLiteral("tandem, %1 messages open").arg(messages),
-         bin + QStringLiteral("/tandem"),
-         {QStringLiteral("--profile"), profile, QStringLiteral("--passphrase-file"), pass,
-          QStringLiteral("--open"), QStringLiteral("+4915100000002")}},
+    const QStringList unlocked{QStringLiteral("--profile"),
+                               profile,
+                               QStringLiteral("--passphrase-file"),
+                               pass,
+                               QStringLiteral("--open"),
+                               QStringLiteral("+4915100000002")};
+    std::vector<Program> programs;
+    if (limit) {
+        programs = {
+            {QStringLiteral("minimal Qt Quick app (limit)"),
+             QCoreApplication::applicationDirPath() +
+                 QStringLiteral("/limits/minimal-quick/minimal"),
+             {}},
+            {QStringLiteral("tandem, unlock screen"),
+             bin + QStringLiteral("/tandem"),
+             {QStringLiteral("--profile"), profile}},
+            {QStringLiteral("tandem, %1 messages open").arg(messages),
+             bin + QStringLiteral("/tandem"), unlocked, true},
+        };
+    } else {
+        programs = {
+            {QStringLiteral("tandem, unlock screen"),
+             bin + QStringLiteral("/tandem"),
+             {QStringLiteral("--profile"), profile}},
+            {QStringLiteral("nheko 0.11.3, login"), QStringLiteral("nheko"), {}},
+            {QStringLiteral("qTox 1.17.6, profile"), QStringLiteral("qtox"), {}},
+            {QStringLiteral("tandem, %1 messages open").arg(messages),
+             bin + QStringLiteral("/tandem"), unlocked},
+        };
+    }
+    // One Xvfb for all runs; with --limit a fresh one for each run.
+    QString display;
+    std::unique_ptr<QProcess> xvfb;
+    auto screen = std::make_unique<ScreenProbe>();
+    const auto freshScreen = [&]() -> bool {
+        screen = std::make_unique<ScreenProbe>();
+        if (xvfb) {
+            stopChild(xvfb);
+        }
+        xvfb = startXvfb(&display);
+        bool opened = false;
+        for (int i = 0; i < 100 && !opened && !display.isEmpty(); ++i) {
+            opened = screen->open(display.toLocal8Bit().constData());
+            if (!opened) {
+                QThread::msleep(50);
+            }
+        }
+        if (!opened) {
+            std::fprintf(stderr, "app_bench: Xvfb did not start\n");
+        }
+        return opened;
     };
+    if (!freshScreen()) {
+        return 1;
+    }
     std::vector<std::vector<double>> first(programs.size());
+    std::vector<std::vector<double>> shown(programs.size());
     std::vector<std::vector<double>> rss(programs.size());
     std::vector<std::vector<double>> pss(programs.size());
+    std::vector<double> unlockMs;
     for (int rep = 0; rep < reps; ++rep) {
         for (std::size_t p = 0; p < programs.size(); ++p) {
+            if (limit && (rep > 0 || p > 0) && !freshScreen()) {
+                return 1;
+            }
             QTemporaryDir home;
-            const Sample s =
-                measure(screen, display, programs[p].path, programs[p].args, home.path());
+            const Sample s = measure(*screen, display, programs[p].path, programs[p].args,
+                                     home.path(), limit ? kFirstContent : Rule{},
+                                     programs[p].messages ? &kNewestMessages : nullptr);
             if (s.firstContentMs >= 0) {
                 first[p].push_back(s.firstContentMs);
+            }
+            if (s.messagesMs >= 0) {
+                shown[p].push_back(s.messagesMs);
             }
             rss[p].push_back(s.rssMiB);
             pss[p].push_back(s.pssMiB);
         }
+        if (limit) {
+            unlockMs.push_back(timeUnlock(profile, pass));
+        }
     }
-    std::printf("app_bench: %d reps, %dx%d Xvfb, first content = more than 8 colours on screen\n\n",
-                reps, kWidth, kHeight);
-    std::printf("%-34s %28s %28s %28s\n", "program", "first content ms", "RSS MiB", "PSS MiB");
+    if (limit) {
+        std::printf(
+            "app_bench --limit: %d reps, a fresh %dx%d Xvfb each run, first content = at "
+            "least 4 colours on a 4-px grid (firstcontent.c)\n\n",
+            reps, kWidth, kHeight);
+    } else {
+        std::printf(
+            "app_bench: %d reps, %dx%d Xvfb, first content = more than 8 colours on screen\n\n",
+            reps, kWidth, kHeight);
+    }
+    std::printf("%-34s %24s %24s %24s %24s\n", "program", "first content ms", "newest messages ms",
+                "RSS MiB", "PSS MiB");
     for (std::size_t p = 0; p < programs.size(); ++p) {
-        std::printf("%-34s %28s %28s %28s\n", qPrintable(programs[p].name),
-                    qPrintable(range(first[p], 0)), qPrintable(range(rss[p], 1)),
-                    qPrintable(range(pss[p], 1)));
+        std::printf("%-34s %24s %24s %24s %24s\n", qPrintable(programs[p].name),
+                    qPrintable(range(first[p], 0)),
+                    programs[p].messages ? qPrintable(range(shown[p], 0)) : "-",
+                    qPrintable(range(rss[p], 1)), qPrintable(range(pss[p], 1)));
+    }
+    if (limit && !first[0].empty() && !first[1].empty()) {
+        const double limitMs = median(first[0]);
+        std::printf("\nagainst the limit (medians): unlock screen %.2fx first content, %.2fx RSS",
+                    median(first[1]) / limitMs, median(rss[1]) / median(rss[0]));
+        if (!shown[2].empty()) {
+            std::printf("; newest messages %.2fx", median(shown[2]) / limitMs);
+        }
+        std::printf(
+            "\nthe unlock alone (the store opened with the passphrase, in this process): "
+            "%s ms\n",
+            qPrintable(range(unlockMs, 0)));
     }
     stopChild(xvfb);
     stopChild(net);

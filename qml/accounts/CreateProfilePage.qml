@@ -15,11 +15,11 @@ Pane {
         width: Math.min(parent.width - 48, 460)
         spacing: 12
 
-        Image {
+        Logo {  // the SVG drawn directly: no image-format plugins before the first frame
             Layout.alignment: Qt.AlignHCenter
-            source: "qrc:/icons/tandem.svg"
-            sourceSize.width: 88
-            sourceSize.height: 88
+            implicitWidth: 88
+            implicitHeight: 88
+            Accessible.role: Accessible.Graphic
             Accessible.name: qsTr("Tandem logo")
         }
         Label {

@@ -16,11 +16,11 @@ Pane {
         width: Math.min(parent.width - 48, 400)
         spacing: 12
 
-        Image {
+        Logo {  // the SVG drawn directly: no image-format plugins before the first frame
             Layout.alignment: Qt.AlignHCenter
-            source: "qrc:/icons/tandem.svg"
-            sourceSize.width: 72
-            sourceSize.height: 72
+            implicitWidth: 72
+            implicitHeight: 72
+            Accessible.role: Accessible.Graphic
             Accessible.name: qsTr("Tandem logo")
         }
         Label {

@@ -73,6 +73,10 @@ bool AppWindow::load() {
         return false;
     }
     notifier_ = std::make_unique<Notifier>(*core_, window());
+    // The tray once the first frame is on screen (Notifier::showTray).
+    QObject::connect(
+        window(), &QQuickWindow::frameSwapped, notifier_.get(), &Notifier::showTray,
+        static_cast<Qt::ConnectionType>(Qt::QueuedConnection | Qt::SingleShotConnection));
     return true;
 }
 

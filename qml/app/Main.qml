@@ -1,9 +1,7 @@
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Layouts
 import Tandem.Core
 import Tandem.Ui
-import Tandem.Accounts
 
 // The main window: the profile's state decides the page — create a profile, unlock it, or
 // the messenger itself. QML only presents; AppCore and the models do the work. The colours
@@ -47,24 +45,26 @@ ApplicationWindow {
     palette.dark: Theme.dark ? "#151619" : "#9a9ca3"
     palette.shadow: Theme.dark ? "#000000" : "#6b6d73"
 
+    // Each page by its URL, not as an inline Component: only the page shown is compiled, with
+    // what it imports. The unlock page's first frame does not wait for the messenger's modules
+    // (the chat, stickers, latency charts, file dialogs), which load once the profile is open
+    // (docs/app.md, "Start").
     Loader {
+        id: page
+        objectName: "pageLoader"
         anchors.fill: parent
-        sourceComponent: core.state === AppCore.Ready ? shell
-                         : core.state === AppCore.NoProfile
-                           || (core.state === AppCore.Opening && !core.hadProfile) ? createPage
-                         : unlockPage
-    }
-
-    Component {
-        id: createPage
-        CreateProfilePage { core: root.core; accent: root.accent }
-    }
-    Component {
-        id: unlockPage
-        UnlockPage { core: root.core; accent: root.accent }
-    }
-    Component {
-        id: shell
-        ChatShell { core: root.core; accent: root.accent }
+        readonly property url wanted: core.state === AppCore.Ready ? "ChatShell.qml"
+                                      : core.state === AppCore.NoProfile
+                                        || (core.state === AppCore.Opening && !core.hadProfile)
+                                        ? "qrc:/Tandem/Accounts/CreateProfilePage.qml"
+                                        : "qrc:/Tandem/Accounts/UnlockPage.qml"
+        onWantedChanged: setSource(wanted, { core: root.core, accent: root.accent })
+        Component.onCompleted: setSource(wanted, { core: root.core, accent: root.accent })
+        Binding {
+            target: page.item
+            property: "accent"
+            value: root.accent
+            when: page.item !== null
+        }
     }
 }

@@ -6,20 +6,24 @@ namespace tandem::gui {
 
 Notifier::Notifier(AppCore& core, QWindow* window, QObject* parent)
     : QObject(parent), core_(core), window_(window) {
-    if (QSystemTrayIcon::isSystemTrayAvailable()) {
-        tray_ = new QSystemTrayIcon(badgeIcon(0), this);
-        tray_->setToolTip(tr("Tandem"));
-        connect(tray_, &QSystemTrayIcon::activated, this, [this] {
-            if (window_) {
-                window_->show();
-                window_->raise();
-                window_->requestActivate();
-            }
-        });
-        tray_->show();
-    }
     connect(&core_, &AppCore::messageArrived, this, &Notifier::onMessage);
     connect(&core_, &AppCore::unreadTotalChanged, this, &Notifier::updateBadge);
+}
+
+void Notifier::showTray() {
+    if (tray_ != nullptr || !QSystemTrayIcon::isSystemTrayAvailable()) {
+        return;
+    }
+    tray_ = new QSystemTrayIcon(this);
+    connect(tray_, &QSystemTrayIcon::activated, this, [this] {
+        if (window_) {
+            window_->show();
+            window_->raise();
+            window_->requestActivate();
+        }
+    });
+    updateBadge();  // the icon with the unread count so far, and the tooltip
+    tray_->show();
 }
 
 QIcon Notifier::badgeIcon(int unread) {

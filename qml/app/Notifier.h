@@ -30,6 +30,10 @@ public:
     [[nodiscard]] const Shown& lastNotification() const { return last_; }
     [[nodiscard]] int notificationCount() const { return count_; }
     [[nodiscard]] bool hasTray() const { return tray_ != nullptr; }
+    // Puts the icon in the tray where the desktop has one. Called after the window's first
+    // frame: asking the desktop for its tray and drawing the icon (the SVG plugin) would
+    // otherwise delay it (docs/app.md, "Start").
+    void showTray();
     // A message as a notification's body. Desktop notification servers read the body as
     // markup (<b>, <a href>, <img src> in some): what a person wrote is escaped, so it shows
     // as written and makes the server fetch nothing.

@@ -19,8 +19,32 @@ TestCase {
     Component { id: avatar; Avatar {} }
     Component { id: badge; UnreadBadge { accent: "#2c6bed" } }
     Component { id: chooser; FileChooser { title: "Choose" } }
+    Component { id: logo; Logo {} }
 
     function cleanup() { Theme.choice = "system" }
+
+    // The logo the start pages show, drawn from its SVG: 72 px by default, with the blue of
+    // its front bubble in it, and its corners left clear.
+    function test_logoDraws() {
+        const l = createTemporaryObject(logo, root)
+        compare(l.implicitWidth, 72)
+        compare(l.implicitHeight, 72)
+        l.width = 72
+        l.height = 72
+        waitForRendering(l)
+        const image = grabImage(l)
+        let blue = 0
+        for (let y = 0; y < 72; y += 4) {
+            for (let x = 0; x < 72; x += 4) {
+                const c = image.pixel(x, y)
+                if (c.b > c.r + 0.3 && c.a > 0.9)
+                    ++blue
+            }
+        }
+        verify(blue > 20, "blue pixels: " + blue)
+        const corner = image.pixel(71, 0)
+        verify(!(corner.b > corner.r + 0.3 && corner.a > 0.9))
+    }
 
     function test_fileChooserOpensAndCloses() {
         const c = createTemporaryObject(chooser, root)
