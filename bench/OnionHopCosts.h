@@ -26,7 +26,7 @@ public:
         double realUs = 0;        // median, the real code
         std::string primitives;   // what it is made of
         double primitivesUs = 0;  // median of those primitives, summed
-        int timesOnPath = 1;      // how often a push crosses it (6-link case)
+        int timesOnPath = 1;      // how often a push waits for it (6-link case)
     };
 
     // `payloadBytes`: the message the sender stores; `scratchDir`: where the store and the

@@ -46,6 +46,8 @@ struct Options {
     int size = 400;  // a short text, sealed and padded, is about this size
     QString binDir;
     bool breakdown = false;
+    bool pushOnly = false;  // no polling receivers beside the push (their stores' commits
+                            // then hold no node's event loop while a push passes)
 };
 
 struct Receiver {
@@ -119,6 +121,9 @@ RunResult runOnce(const Options& o, const Localnet& net, int delayMs) {
          std::vector<std::pair<QString, int>>{{QStringLiteral("push"), 0},
                                               {QStringLiteral("poll 1.5 s"), 1500},
                                               {QStringLiteral("poll 5 s"), 5000}}) {
+        if (o.pushOnly && pollMs != 0) {
+            continue;
+        }
         auto r = std::make_unique<Receiver>();
         r->name = name;
         r->pollMs = pollMs;
@@ -234,7 +239,10 @@ int main(int argc, char** argv) {
                       QStringLiteral("B")});
     parser.addOption({QStringLiteral("breakdown"),
                       QStringLiteral("Also measure what each hop spends besides the link.")});
+    parser.addOption({QStringLiteral("push-only"),
+                      QStringLiteral("Only the push receiver (no polling ones beside it).")});
     parser.process(app);
+    o.pushOnly = parser.isSet(QStringLiteral("push-only"));
     o.breakdown = parser.isSet(QStringLiteral("breakdown"));
     o.binDir = QCoreApplication::applicationDirPath() + QStringLiteral("/../app");
     if (parser.isSet(QStringLiteral("delays"))) {
@@ -254,10 +262,10 @@ int main(int argc, char** argv) {
     }
     std::printf("onion_bench: %d messages × %d reps per link delay, %d-byte payloads\n\n",
                 o.messages, o.reps, o.size);
-    std::printf("%-8s %-11s %6s %5s %10s %10s %10s %10s %8s %9s %5s\n", "delay", "receiver",
-                "n", "lost", "p50 ms", "p90 ms", "p99 ms", "floor ms", "p50/fl", "p50(l/fl)",
-                "dup");
+    std::printf("%-8s %-11s %6s %5s %10s %10s %10s %10s %8s %9s %5s\n", "delay", "receiver", "n",
+                "lost", "p50 ms", "p90 ms", "p99 ms", "floor ms", "p50/fl", "p50(l/fl)", "dup");
     std::vector<std::pair<int, std::pair<double, double>>> pushes;  // delay → (p50 ms, links)
+    const std::size_t kinds = o.pushOnly ? 1 : 3;
     for (const int delay : o.delays) {
         auto net = startLocalnet(o, delay);
         std::vector<std::vector<double>> p50(3);
@@ -271,7 +279,7 @@ int main(int argc, char** argv) {
                           QStringLiteral("poll 5 s")};
         for (int rep = 0; rep < o.reps; ++rep) {
             const RunResult r = runOnce(o, *net, delay);
-            for (std::size_t i = 0; i < 3; ++i) {
+            for (std::size_t i = 0; i < kinds; ++i) {
                 p50[i].push_back(r.latency[i].p50us / 1000.0);
                 p90[i].push_back(r.latency[i].p90us / 1000.0);
                 p99[i].push_back(r.latency[i].p99us / 1000.0);
@@ -281,12 +289,12 @@ int main(int argc, char** argv) {
                 dup[i] += r.duplicates[i];
             }
         }
-        for (std::size_t i = 0; i < 3; ++i) {
+        for (std::size_t i = 0; i < kinds; ++i) {
             const double floor = median(floors[i]);
             const QString ratio =
                 floor > 0 ? QString::number(median(p50[i]) / floor, 'f', 3) : QStringLiteral("–");
-            const QString own = floor > 0 ? QString::number(median(ratios[i]), 'f', 3)
-                                          : QStringLiteral("–");
+            const QString own =
+                floor > 0 ? QString::number(median(ratios[i]), 'f', 3) : QStringLiteral("–");
             std::printf("%-8s %-11s %6d %5d %10.2f %10.2f %10.2f %10.0f %8s %9s %5d\n",
                         qPrintable(QStringLiteral("%1 ms").arg(delay)), qPrintable(names[i]),
                         o.messages * o.reps, lost[i], median(p50[i]), median(p90[i]),
