@@ -283,7 +283,7 @@ void OnionHopCosts::printPath(double pushP50Ms, double links, int delayMs) const
     const double floorMs = links * delayMs;
     const double work = pathRealUs() / 1000.0;
     std::printf(
-        "push p50 at %2d ms a link: %8.2f ms = floor %6.1f ms + path work %.2f ms + "
+        "push p50 at %2d ms a link: %8.2f ms = floor %6.1f ms + path CPU %.2f ms + "
         "the rest %.2f ms\n",
         delayMs, pushP50Ms, floorMs, work, pushP50Ms - floorMs - work);
 }
