@@ -13,7 +13,11 @@
 // recipient (3): 6 or 7 × D, known per message from the two routes. The table gives p50, p90,
 // p99 and the ratio of p50 to the floor.
 //
-//   onion_bench [--delays 0,10,50] [--messages N] [--reps R] [--size BYTES]
+// --breakdown adds, in the same run, what each hop spends besides the link (OnionHopCosts:
+// layer crypto, framing, the member's commit, each beside its primitives and an fsync) and
+// splits each delay's push p50 into the floor, that work and the rest.
+//
+//   onion_bench [--delays 0,10,50] [--messages N] [--reps R] [--size BYTES] [--breakdown]
 #include <sodium.h>
 
 #include <QCommandLineParser>
@@ -25,6 +29,7 @@
 #include "app/core/Await.h"
 #include "app/core/NetworkConfig.h"
 #include "bench/BenchSupport.h"
+#include "bench/OnionHopCosts.h"
 #include "crypto/session/SessionKeys.h"
 #include "transport/onion/OnionTransport.h"
 
@@ -40,6 +45,9 @@ struct Options {
     int reps = 3;
     int size = 400;  // a short text, sealed and padded, is about this size
     QString binDir;
+    bool breakdown = false;
+    bool pushOnly = false;  // no polling receivers beside the push (their stores' commits
+                            // then hold no node's event loop while a push passes)
 };
 
 struct Receiver {
@@ -102,6 +110,7 @@ struct RunResult {
     std::vector<int> lost;
     std::vector<int> duplicates;
     std::vector<double> floorLinks;  // median links crossed
+    std::vector<double> ratioP50;    // median over messages of latency ÷ its own floor
 };
 
 RunResult runOnce(const Options& o, const Localnet& net, int delayMs) {
@@ -112,6 +121,9 @@ RunResult runOnce(const Options& o, const Localnet& net, int delayMs) {
          std::vector<std::pair<QString, int>>{{QStringLiteral("push"), 0},
                                               {QStringLiteral("poll 1.5 s"), 1500},
                                               {QStringLiteral("poll 5 s"), 5000}}) {
+        if (o.pushOnly && pollMs != 0) {
+            continue;
+        }
         auto r = std::make_unique<Receiver>();
         r->name = name;
         r->pollMs = pollMs;
@@ -190,6 +202,12 @@ RunResult runOnce(const Options& o, const Localnet& net, int delayMs) {
         out.duplicates.push_back(r->duplicates);
         std::vector<double> links(r->floorLinks.begin(), r->floorLinks.end());
         out.floorLinks.push_back(median(links));
+        std::vector<double> ratios;
+        for (std::size_t k = 0; k < r->latencyNs.size() && delayMs > 0; ++k) {
+            ratios.push_back(static_cast<double>(r->latencyNs[k]) /
+                             (1e6 * r->floorLinks[k] * delayMs));
+        }
+        out.ratioP50.push_back(ratios.empty() ? 0.0 : median(ratios));
         r->transport->stop();
     }
     from->stop();
@@ -203,6 +221,7 @@ int main(int argc, char** argv) {
     if (sodium_init() < 0) {
         return 1;
     }
+    Options o;
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Session mode's delivery latency: push (long-poll) beside polling clients "
@@ -218,8 +237,13 @@ int main(int argc, char** argv) {
         {QStringLiteral("reps"), QStringLiteral("Repetitions (default 3)."), QStringLiteral("R")});
     parser.addOption({QStringLiteral("size"), QStringLiteral("Payload bytes (default 400)."),
                       QStringLiteral("B")});
+    parser.addOption({QStringLiteral("breakdown"),
+                      QStringLiteral("Also measure what each hop spends besides the link.")});
+    parser.addOption({QStringLiteral("push-only"),
+                      QStringLiteral("Only the push receiver (no polling ones beside it).")});
     parser.process(app);
-    Options o;
+    o.pushOnly = parser.isSet(QStringLiteral("push-only"));
+    o.breakdown = parser.isSet(QStringLiteral("breakdown"));
     o.binDir = QCoreApplication::applicationDirPath() + QStringLiteral("/../app");
     if (parser.isSet(QStringLiteral("delays"))) {
         o.delays.clear();
@@ -238,43 +262,61 @@ int main(int argc, char** argv) {
     }
     std::printf("onion_bench: %d messages × %d reps per link delay, %d-byte payloads\n\n",
                 o.messages, o.reps, o.size);
-    std::printf("%-8s %-11s %6s %5s %10s %10s %10s %10s %8s %8s\n", "delay", "receiver", "n",
-                "lost", "p50 ms", "p90 ms", "p99 ms", "floor ms", "p50/fl", "dup");
+    std::printf("%-8s %-11s %6s %5s %10s %10s %10s %10s %8s %9s %5s\n", "delay", "receiver", "n",
+                "lost", "p50 ms", "p90 ms", "p99 ms", "floor ms", "p50/fl", "p50(l/fl)", "dup");
+    std::vector<std::pair<int, std::pair<double, double>>> pushes;  // delay → (p50 ms, links)
+    const std::size_t kinds = o.pushOnly ? 1 : 3;
     for (const int delay : o.delays) {
         auto net = startLocalnet(o, delay);
         std::vector<std::vector<double>> p50(3);
         std::vector<std::vector<double>> p90(3);
         std::vector<std::vector<double>> p99(3);
         std::vector<std::vector<double>> floors(3);
+        std::vector<std::vector<double>> ratios(3);
         std::vector<int> lost(3, 0);
         std::vector<int> dup(3, 0);
         QStringList names{QStringLiteral("push"), QStringLiteral("poll 1.5 s"),
                           QStringLiteral("poll 5 s")};
         for (int rep = 0; rep < o.reps; ++rep) {
             const RunResult r = runOnce(o, *net, delay);
-            for (std::size_t i = 0; i < 3; ++i) {
+            for (std::size_t i = 0; i < kinds; ++i) {
                 p50[i].push_back(r.latency[i].p50us / 1000.0);
                 p90[i].push_back(r.latency[i].p90us / 1000.0);
                 p99[i].push_back(r.latency[i].p99us / 1000.0);
                 floors[i].push_back(r.floorLinks[i] * delay);
+                ratios[i].push_back(r.ratioP50[i]);
                 lost[i] += r.lost[i];
                 dup[i] += r.duplicates[i];
             }
         }
-        for (std::size_t i = 0; i < 3; ++i) {
+        for (std::size_t i = 0; i < kinds; ++i) {
             const double floor = median(floors[i]);
             const QString ratio =
-                floor > 0 ? QString::number(median(p50[i]) / floor, 'f', 2) : QStringLiteral("–");
-            std::printf("%-8s %-11s %6d %5d %10.2f %10.2f %10.2f %10.0f %8s %8d\n",
+                floor > 0 ? QString::number(median(p50[i]) / floor, 'f', 3) : QStringLiteral("–");
+            const QString own =
+                floor > 0 ? QString::number(median(ratios[i]), 'f', 3) : QStringLiteral("–");
+            std::printf("%-8s %-11s %6d %5d %10.2f %10.2f %10.2f %10.0f %8s %9s %5d\n",
                         qPrintable(QStringLiteral("%1 ms").arg(delay)), qPrintable(names[i]),
                         o.messages * o.reps, lost[i], median(p50[i]), median(p90[i]),
-                        median(p99[i]), floor, qPrintable(ratio), dup[i]);
+                        median(p99[i]), floor, qPrintable(ratio), qPrintable(own), dup[i]);
             std::fflush(stdout);
         }
+        pushes.push_back({delay, {median(p50[0]), delay > 0 ? median(floors[0]) / delay : 6.0}});
         stopChild(net->process);
     }
     std::printf(
         "\nmedians over repetitions; floor = links crossed × delay (6 when the sender "
-        "stored at the member the recipient polls, else 7)\n");
+        "stored at the member the recipient polls, else 7); p50/fl: the p50 over the median "
+        "floor; p50(l/fl): the median over messages of each one's latency over its own floor\n");
+    if (o.breakdown) {
+        // The same disk as the nodes' data (QTemporaryDir: the system's temp folder).
+        QTemporaryDir scratch;
+        OnionHopCosts costs(o.size, scratch.path());
+        costs.measure();
+        costs.printTable();
+        for (const auto& [delay, push] : pushes) {
+            costs.printPath(push.first, push.second, delay);
+        }
+    }
     return 0;
 }

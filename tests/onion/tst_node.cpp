@@ -338,6 +338,36 @@ private slots:
         QCOMPARE(after->messages().messages_size(), 0);
     }
 
+    // The member the sender stores at answers a long-poll held there from memory, before its
+    // own commit; what the sender was told is stored is still committed there: a SIGKILL right
+    // after the answer loses nothing.
+    void aLongPollAtTheStoringMemberIsAnsweredAndTheMessageKept() {
+        const auto dave = SessionIdentity::generate();
+        const auto swarm = swarmOf(dave);
+        const auto path = pathTo(swarm[0]);
+        NodeLink link(path.front().address, path.front().x25519);
+        const auto polling = post(link, path, retrieveRequest(dave, dave.sessionId, 20000), 30000);
+        QTest::qWait(300);
+        QVERIFY(!polling->reply.has_value());  // held
+        const auto stored = ask(pathTo(swarm[0], 1), storeRequest(dave.sessionId, "early"));
+        QVERIFY(stored.has_value() && stored->has_stored());
+        QCOMPARE(stored->stored().replicas(), 2u);
+        QVERIFY(QTest::qWaitFor([&] { return polling->reply.has_value(); }, 10000));
+        const auto got = answerOf(*polling);
+        QVERIFY2(got.has_value(), qPrintable(got ? QString() : got.error()));
+        QCOMPARE(got->messages().messages_size(), 1);
+        QCOMPARE(got->messages().messages(0).data(), std::string("early"));
+        QCOMPARE(got->messages().messages(0).hash(), stored->stored().hash());
+        test::NodeProcess* killed = net_->nodeAt(swarm[0].address);
+        QVERIFY(killed != nullptr);
+        killed->kill();
+        QVERIFY(killed->start());
+        const auto back = ask(pathTo(swarm[0], 2), retrieveRequest(dave, dave.sessionId));
+        QVERIFY2(back.has_value(), qPrintable(back ? QString() : back.error()));
+        QCOMPARE(back->messages().messages_size(), 1);
+        QCOMPARE(back->messages().messages(0).data(), std::string("early"));
+    }
+
     void aSwarmMemberKilledLosesNothing() {
         const auto carol = SessionIdentity::generate();
         const auto swarm = swarmOf(carol);

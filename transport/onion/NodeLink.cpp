@@ -170,4 +170,10 @@ void NodeLinkPool::clear() {
     }
 }
 
+void NodeLink::flush() {
+    if (SecureChannel* channel = channel_.data(); channel != nullptr && channel->isEstablished()) {
+        channel->flush();
+    }
+}
+
 }  // namespace tandem::transport::onion

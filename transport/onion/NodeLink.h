@@ -41,6 +41,9 @@ public:
     void request(proto::node::NodeRequest request, Callback done,
                  int timeoutMs = kDefaultTimeoutMs);
     [[nodiscard]] bool isClosed() const { return closed_; }
+    // What was requested goes to the kernel now, not when control is back in the event loop
+    // (the caller is about to block: a commit).
+    void flush();
     // Forgets every waiting request without calling it back: for an owner that is going away
     // (its callbacks would reach into it).
     void abandon() { pending_.clear(); }

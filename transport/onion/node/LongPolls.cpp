@@ -72,6 +72,23 @@ void LongPolls::wake(const QString& recipient) {
     }
 }
 
+void LongPolls::deliver(const QString& recipient, const StoredMessage& message) {
+    const auto range = polls_.equal_range(recipient);
+    std::vector<std::shared_ptr<Poll>> woken;
+    for (auto it = range.first; it != range.second;) {
+        woken.push_back(it->second);
+        it = polls_.erase(it);
+    }
+    if (woken.empty()) {
+        return;
+    }
+    const SwarmReply reply = messagesReply({message});
+    for (const auto& p : woken) {
+        p->timer.stop();
+        p->answer(reply);
+    }
+}
+
 void LongPolls::respond(const Poll& poll) {
     const auto found = store_.retrieve(poll.recipient, poll.afterHash, store_.limits().maxRetrieve,
                                        QDateTime::currentMSecsSinceEpoch());

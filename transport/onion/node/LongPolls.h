@@ -31,6 +31,10 @@ public:
               SwarmAnswer answer);
     // A message for `recipient` was stored: its polls are answered now.
     void wake(const QString& recipient);
+    // A new message for `recipient`, not yet committed: the polls held for it are answered
+    // with it alone, from memory (a poll is held only while nothing after its bookmark is
+    // stored, and every store since would have woken it, so this is all it has not seen).
+    void deliver(const QString& recipient, const StoredMessage& message);
     // Forgets every poll without answering (the node is going away).
     void clear();
 

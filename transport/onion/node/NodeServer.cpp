@@ -218,7 +218,9 @@ bool NodeServer::reconfigure(const NodeLimits& limits, const QString& directoryF
 void NodeServer::send(const QPointer<SecureChannel>& channel, std::uint64_t requestId,
                       NodeReply reply) {
     reply.set_request_id(requestId);
-    clients_.send(channel, crypto::qbytes(reply.SerializeAsString()));
+    // To the kernel now: a long-poll's answer is sent just before a commit that holds the
+    // event loop for an fsync, and must not wait behind it.
+    clients_.send(channel, crypto::qbytes(reply.SerializeAsString()), true);
 }
 
 void NodeServer::onOverRate(daemon::ClientConnection& c, const QByteArray& bytes) {

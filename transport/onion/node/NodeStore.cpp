@@ -1,6 +1,7 @@
 #include "transport/onion/node/NodeStore.h"
 
 #include <algorithm>
+#include <functional>
 #include <sodium.h>
 
 #include "transport/daemon/DaemonData.h"
@@ -121,8 +122,21 @@ Expected<std::int64_t, QString> NodeStore::messageCharge() {
     return *total;
 }
 
+bool NodeStore::wasDeleted(const QByteArray& hash, std::int64_t now) {
+    auto tombstone = db_->prepare("SELECT 1 FROM deleted WHERE hash = ? AND expires_at > ?");
+    if (!tombstone) {
+        return false;  // the store itself then says what is wrong
+    }
+    (*tombstone)->reset();
+    (*tombstone)->bindAll(hash, now);
+    const auto gone = (*tombstone)->step();
+    (*tombstone)->reset();
+    return gone && *gone;
+}
+
 Expected<std::pair<StoreOutcome, StoredMessage>, StoreRefusal> NodeStore::store(
-    const QString& recipient, const QByteArray& data, std::int64_t ttlMs, std::int64_t now) {
+    const QString& recipient, const QByteArray& data, std::int64_t ttlMs, std::int64_t now,
+    const std::function<void(const StoredMessage&)>& beforeCommit) {
     if (data.isEmpty() || data.size() > limits_.maxMessageBytes) {
         return refused(
             QStringLiteral("a stored message holds 1 to %1 bytes").arg(limits_.maxMessageBytes));
@@ -224,6 +238,9 @@ Expected<std::pair<StoreOutcome, StoredMessage>, StoreRefusal> NodeStore::store(
                      .run();
         !r) {
         return refused(describe(r.error()));
+    }
+    if (beforeCommit) {
+        beforeCommit(message);
     }
     if (auto r = tx->commit(); !r) {
         return refused(describe(r.error()));

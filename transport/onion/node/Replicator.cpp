@@ -49,4 +49,39 @@ void Replicator::replicateThenAnswer(const std::vector<NodeInfo>& others, const 
     }
 }
 
+void Replicator::replicate(const std::vector<NodeInfo>& others, const NodeRequest& copy,
+                           std::function<void(std::uint32_t)> done) {
+    struct Tally {
+        std::size_t waiting = 0;
+        std::uint32_t confirmed = 0;
+        std::function<void(std::uint32_t)> done;
+    };
+    if (others.empty()) {
+        done(0);
+        return;
+    }
+    auto tally = std::make_shared<Tally>(Tally{others.size(), 0, std::move(done)});
+    NodeRequest signedCopy = copy;
+    MemberProof::sign(signedCopy, identity_, QDateTime::currentMSecsSinceEpoch());
+    std::vector<NodeLink*> used;
+    for (const NodeInfo& other : others) {
+        NodeLink* link = links_.linkTo(other);
+        used.push_back(link);
+        link->request(
+            NodeRequest(signedCopy),
+            [tally](const proto::node::NodeReply& answered) {
+                if (answered.has_replicated() && answered.replicated()) {
+                    ++tally->confirmed;
+                }
+                if (--tally->waiting == 0) {
+                    tally->done(tally->confirmed);
+                }
+            },
+            timeoutMs_);
+    }
+    for (NodeLink* link : used) {
+        link->flush();
+    }
+}
+
 }  // namespace tandem::transport::onion

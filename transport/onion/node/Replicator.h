@@ -26,6 +26,12 @@ public:
                              const proto::node::NodeRequest& copy, proto::node::SwarmReply reply,
                              SetReplicas setReplicas, SwarmAnswer answer);
 
+    // `copy` to every one of `others`, sent to the kernel before this returns (the caller
+    // commits its own copy meanwhile); `done` gets the number that confirmed once each has
+    // replied or timed out (at once if there are none).
+    void replicate(const std::vector<NodeInfo>& others, const proto::node::NodeRequest& copy,
+                   std::function<void(std::uint32_t)> done);
+
 private:
     NodeLinkPool& links_;
     const crypto::Ed25519KeyPair& identity_;

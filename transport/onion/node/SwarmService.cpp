@@ -1,6 +1,8 @@
 #include "transport/onion/node/SwarmService.h"
 
 #include <limits>
+#include <memory>
+#include <optional>
 #include <sodium.h>
 
 #include <QDateTime>
@@ -153,13 +155,58 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
         return answer(swarmError(NodeError::WRONG_SWARM,
                                  QStringLiteral("this node does not keep that ID's messages")));
     }
-    const auto stored = store_.store(
-        recipient, crypto::qbytes(r.data()),
-        static_cast<std::int64_t>(std::min<std::uint64_t>(r.ttl_ms(), NodeStoreLimits::kMaxTtlMs)),
-        nowMs());
+    const QByteArray data = crypto::qbytes(r.data());
+    const std::int64_t now = nowMs();
+    const auto ttlMs =
+        static_cast<std::int64_t>(std::min<std::uint64_t>(r.ttl_ms(), NodeStoreLimits::kMaxTtlMs));
+    // Every other member gets a copy before the sender hears "stored": a member that dies
+    // right after loses nothing. The copies leave before this member's own commit and are
+    // committed at the same time as it (not after it): the member the recipient polls, when
+    // it is another, wakes the long-poll one commit sooner. A duplicate is replicated again
+    // (its first replication may be what failed). A message its owner deleted here is not
+    // handed to members that may never have had it (checked first, the store says Deleted).
+    struct Pending {
+        std::optional<SwarmReply> local;  // this member's answer, once committed
+        std::optional<std::uint32_t> replicas;
+        bool answered = false;
+        SwarmAnswer answer;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->answer = std::move(answer);
+    const auto finish = [pending] {
+        if (pending->answered || !pending->local || !pending->replicas) {
+            return;
+        }
+        pending->answered = true;
+        pending->local->mutable_stored()->set_replicas(*pending->replicas);
+        pending->answer(*pending->local);
+    };
+    const bool deletedHere = store_.wasDeleted(NodeStore::hashOf(recipient, data), now);
+    if (deletedHere) {
+        pending->replicas = 0;
+    } else {
+        NodeRequest copy;
+        auto* rep = copy.mutable_replicate();
+        rep->set_recipient(r.recipient());
+        rep->set_data(r.data());
+        rep->set_expires_at_ms(static_cast<std::uint64_t>(
+            now + (ttlMs == 0 ? NodeStoreLimits::kMaxTtlMs : std::max(ttlMs, std::int64_t{0}))));
+        replicator_.replicate(others, copy, [pending, finish](std::uint32_t n) {
+            pending->replicas = n;
+            finish();
+        });
+    }
+    // A new message goes to the recipient's waiting long-polls before this member's commit
+    // (its fsync is most of a hop's cost): the recipient holding it early risks nothing, and
+    // the sender still hears "stored" only once it is committed here and at the replicas.
+    const auto stored = store_.store(recipient, data, ttlMs, now,
+                                     [&](const StoredMessage& m) { polls_.deliver(recipient, m); });
     if (!stored) {
-        return answer(swarmError(stored.error().full ? NodeError::FULL : NodeError::REFUSED,
-                                 stored.error().reason));
+        // Refused here (a quota): the sender hears it now and retries; a copy a replica kept
+        // meanwhile is the same message to it, deduped.
+        pending->answered = true;
+        return pending->answer(swarmError(
+            stored.error().full ? NodeError::FULL : NodeError::REFUSED, stored.error().reason));
     }
     const StoredMessage message = stored->second;
     const bool duplicate = stored->first != StoreOutcome::Stored;
@@ -172,27 +219,13 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
     if (!duplicate) {
         polls_.wake(recipient);
     }
-    // Every other member gets a copy before the sender hears "stored": a member that dies
-    // right after loses nothing. A duplicate is replicated again (its first replication may
-    // be what failed).
     SwarmReply reply;
     auto* s = reply.mutable_stored();
     s->set_hash(message.hash.toStdString());
     s->set_duplicate(duplicate);
     s->set_expires_at_ms(static_cast<std::uint64_t>(message.expiresAt));
-    // Deleted by its owner here: not handed to members that may never have had it.
-    if (stored->first == StoreOutcome::Deleted) {
-        return answer(reply);
-    }
-    NodeRequest copy;
-    auto* rep = copy.mutable_replicate();
-    rep->set_recipient(r.recipient());
-    rep->set_data(r.data());
-    rep->set_expires_at_ms(static_cast<std::uint64_t>(message.expiresAt));
-    replicator_.replicateThenAnswer(
-        others, copy, std::move(reply),
-        [](SwarmReply& out, std::uint32_t n) { out.mutable_stored()->set_replicas(n); },
-        std::move(answer));
+    pending->local = std::move(reply);
+    finish();
 }
 
 void SwarmService::replicate(const proto::node::Replicate& r, const NodeInfo& member,
@@ -216,7 +249,8 @@ void SwarmService::replicate(const proto::node::Replicate& r, const NodeInfo& me
     if (expires - t < NodeStoreLimits::kMinTtlMs) {
         return reply(ok);  // about to expire anyway
     }
-    const auto stored = store_.store(recipient, crypto::qbytes(r.data()), expires - t, t);
+    const auto stored = store_.store(recipient, crypto::qbytes(r.data()), expires - t, t,
+                                     [&](const StoredMessage& m) { polls_.deliver(recipient, m); });
     if (!stored) {
         return reply(errorReply(stored.error().full ? NodeError::FULL : NodeError::REFUSED,
                                 stored.error().reason));
