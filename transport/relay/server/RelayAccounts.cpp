@@ -14,8 +14,8 @@
 #include "tandem/signal.pb.h"
 #include "transport/Transport.h"
 #include "transport/relay/Address.h"
+#include "transport/relay/server/AccountStore.h"
 #include "transport/relay/server/CodeSender.h"
-#include "transport/relay/server/RelayStore.h"
 
 namespace tandem::relay {
 
@@ -41,7 +41,7 @@ std::int64_t nowMs() {
 
 }  // namespace
 
-RelayAccounts::RelayAccounts(RelayStore& store, CodeSender* codes,
+RelayAccounts::RelayAccounts(AccountStore& store, CodeSender* codes,
                              const crypto::Ed25519KeyPair& identity, const RelayLimits& limits,
                              RelayClients& clients)
     : store_(store),
@@ -49,7 +49,7 @@ RelayAccounts::RelayAccounts(RelayStore& store, CodeSender* codes,
       identity_(identity),
       limits_(limits),
       clients_(clients),
-      locks_(store.database()),
+      locks_(store),
       codeRequests_(limits.codeRequests) {}
 
 // ---- accounts -------------------------------------------------------------------------------
@@ -132,7 +132,12 @@ void RelayAccounts::registerAccount(RelayClient& c, std::uint64_t id,
     // The code proves the number; a lock asks its holder's PIN too. The code stays valid for
     // another try with the PIN (it is spent by the registration that succeeds).
     const QByteArray lockToken = qbytes(r.registration_lock());
-    if (const auto holder = store_.accountByPhone(phone)) {
+    const auto holder = store_.accountByPhone(phone);
+    if (!holder && store_.failed()) {  // a lock it cannot read is not "no lock"
+        return clients_.replyError(c, id, Error::UNAVAILABLE,
+                                   QStringLiteral("the relay cannot read accounts right now"));
+    }
+    if (holder) {
         const auto lock =
             locks_.check(holder->id, lockToken, clients_.anySignedIn(holder->id), nowMs());
         const auto days = [](std::int64_t ms) {
@@ -180,6 +185,9 @@ void RelayAccounts::registerAccount(RelayClient& c, std::uint64_t id,
                           QStringLiteral("this number was registered again on another device"));
         }
     }
+    if (fanout_.registeredAgain) {
+        (void)fanout_.registeredAgain(account->id);  // and on the other front-ends
+    }
     ServerFrame out;
     out.mutable_registered()->set_account_id(static_cast<std::uint64_t>(account->id));
     out.mutable_registered()->set_aci(account->aci.toStdString());
@@ -207,6 +215,11 @@ bool RelayAccounts::authenticate(RelayClient& c, std::uint64_t id,
         return refuse(Error::INVALID_NUMBER, QStringLiteral("not an E.164 phone number"));
     }
     const auto account = store_.accountByPhone(phone);
+    if (!account && store_.failed()) {  // not a wrong password: not counted
+        clients_.replyError(c, id, Error::UNAVAILABLE,
+                            QStringLiteral("the relay cannot read accounts right now"));
+        return false;
+    }
     if (!account || !constantTimeEqual(account->passwordHash, hashPassword(r.password()))) {
         return refuse(Error::UNAUTHORIZED, QStringLiteral("unknown account or wrong password"));
     }
@@ -339,10 +352,9 @@ void RelayAccounts::fetchBundle(RelayClient& c, std::uint64_t id,
         bundle.set_one_time_prekey(otk->second.toStdString());
         const std::int64_t left = store_.oneTimePreKeyCount(target->id);
         if (left < limits_.preKeysLowWater) {
-            ServerFrame low;
-            low.mutable_prekeys_low()->set_one_time_remaining(static_cast<std::uint32_t>(left));
-            for (const RelayClient* holder : clients_.signedIn(target->id)) {
-                clients_.reply(*holder, 0, low);
+            const auto remaining = static_cast<std::uint32_t>(left);
+            if (!fanout_.preKeysLow || !fanout_.preKeysLow(target->id, remaining)) {
+                pushPreKeysLow(target->id, remaining);
             }
         }
     }
@@ -376,6 +388,14 @@ void RelayAccounts::lookup(RelayClient& c, std::uint64_t id, const proto::relay:
     }
     out.mutable_lookup();
     clients_.reply(c, id, out);
+}
+
+void RelayAccounts::pushPreKeysLow(std::int64_t account, std::uint32_t left) {
+    ServerFrame low;
+    low.mutable_prekeys_low()->set_one_time_remaining(left);
+    for (const RelayClient* holder : clients_.signedIn(account)) {
+        clients_.reply(*holder, 0, low);
+    }
 }
 
 void RelayAccounts::certificate(RelayClient& c, std::uint64_t id) {

@@ -24,6 +24,7 @@ struct RelayClient : daemon::ClientConnection {
     bool caughtUp = false;                // stored mail is out: new mail is pushed
     bool drainPending = false;            // delivery waits for the socket to have room
     int authFailures = 0;
+    std::int64_t generation = 0;  // MailboxStore::claim(): a newer connection ends this one
 };
 
 class RelayClients {

@@ -1,0 +1,311 @@
+#include "transport/relay/server/redis/RedisAccountStore.h"
+
+#include <sodium.h>
+
+#include "transport/Transport.h"
+#include "transport/relay/Address.h"
+#include "transport/relay/server/RegistrationLocks.h"
+#include "transport/relay/server/redis/RedisKeys.h"
+
+namespace tandem::relay {
+
+namespace keys = rediskeys;
+
+namespace {
+
+constexpr std::size_t kMaxCachedAcis = 100000;
+
+// Adds one-time prekeys (score: key id; member: 8 hex digits of the id, then the key) while
+// fewer than the cap are held; a key id held already is replaced. Returns how many are held.
+constexpr char kAddPreKeys[] = R"lua(
+local cap = tonumber(ARGV[1])
+for i = 2, #ARGV, 2 do
+  if redis.call('ZCARD', KEYS[1]) >= cap then break end
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[i], ARGV[i])
+  redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+return redis.call('ZCARD', KEYS[1])
+)lua";
+
+// Sets fields of a lock that exists (a missing lock stays missing).
+constexpr char kUpdateLock[] = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+)lua";
+
+std::int64_t integerOf(const RedisReply& r) {
+    return r.type == RedisReply::Type::Integer ? r.integer : r.string.toLongLong();
+}
+
+bool ok(const RedisReply& r) {
+    return !r.isError();
+}
+
+}  // namespace
+
+RedisAccountStore::RedisAccountStore(RedisClient& redis) : redis_(redis) {
+    redis_.preload(kAddPreKeys);
+    redis_.preload(kUpdateLock);
+}
+
+std::optional<QByteArray> RedisAccountStore::aciOf(std::int64_t id) {
+    failed_ = false;
+    if (const auto it = acis_.find(id); it != acis_.end()) {
+        return it->second;
+    }
+    const RedisReply r = redis_.command({"GET", keys::byId(id)});
+    failed_ = r.isError();
+    if (r.type != RedisReply::Type::String || r.string.size() != kAciBytes) {
+        return std::nullopt;
+    }
+    if (acis_.size() >= kMaxCachedAcis) {
+        acis_.clear();
+    }
+    acis_[id] = r.string;
+    return r.string;
+}
+
+std::optional<AccountRow> RedisAccountStore::accountByAci(const QByteArray& aci) {
+    failed_ = false;
+    if (aci.size() != kAciBytes) {
+        return std::nullopt;
+    }
+    const RedisReply r =
+        redis_.command({"HMGET", keys::record(aci), "id", "phone", "share", "ik", "pw", "ak"});
+    failed_ = r.isError();
+    if (r.type != RedisReply::Type::Array || r.elements.size() != 6 || r.elements[0].isNil()) {
+        return std::nullopt;
+    }
+    AccountRow row;
+    row.id = integerOf(r.elements[0]);
+    row.phone = QString::fromLatin1(r.elements[1].string);
+    row.aci = aci;
+    row.sharePhone = r.elements[2].string == "1";
+    row.identityKey = r.elements[3].string;
+    row.passwordHash = r.elements[4].string;
+    row.accessKey = r.elements[5].string;
+    if (acis_.size() >= kMaxCachedAcis) {
+        acis_.clear();
+    }
+    acis_[row.id] = aci;
+    return row;
+}
+
+std::optional<AccountRow> RedisAccountStore::accountByPhone(const QString& phone) {
+    failed_ = false;
+    if (!isE164(phone)) {
+        return std::nullopt;
+    }
+    const RedisReply r = redis_.command({"GET", keys::byPhone(phone)});
+    failed_ = r.isError();
+    if (r.type != RedisReply::Type::String) {
+        return std::nullopt;
+    }
+    return accountByAci(r.string);
+}
+
+std::optional<AccountRow> RedisAccountStore::accountById(std::int64_t id) {
+    const auto aci = aciOf(id);
+    return aci ? accountByAci(*aci) : std::nullopt;
+}
+
+Expected<AccountRow, QString> RedisAccountStore::registerAccount(const Registration& r,
+                                                                 std::int64_t now) {
+    const QByteArray share = r.sharePhone ? "1" : "0";
+    // Twice at most: a number claimed by another front-end between our read and our claim is
+    // an existing account the second time.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const RedisReply held = redis_.command({"GET", keys::byPhone(r.phone)});
+        if (held.isError()) {
+            return unexpected(QStringLiteral("the account store is unavailable"));
+        }
+        if (held.type == RedisReply::Type::String) {
+            // Re-registration: new keys, prekeys dropped, queued mail kept; one MULTI/EXEC on
+            // the account's slot.
+            const QByteArray& aci = held.string;
+            const auto replies =
+                redis_.pipeline({{"MULTI"},
+                                 {"HSET", keys::record(aci), "ik", r.identityKey, "pw",
+                                  r.passwordHash, "ak", r.accessKey, "share", share},
+                                 {"DEL", keys::signedPreKey(aci), keys::oneTimePreKeys(aci)},
+                                 {"EXEC"}});
+            if (replies.back().type != RedisReply::Type::Array) {
+                return unexpected(QStringLiteral("cannot update the account"));
+            }
+        } else {
+            QByteArray aci(kAciBytes, Qt::Uninitialized);
+            randombytes_buf(aci.data(), static_cast<std::size_t>(aci.size()));
+            const RedisReply id = redis_.command({"INCR", keys::nextAccountId()});
+            if (id.type != RedisReply::Type::Integer) {
+                return unexpected(QStringLiteral("cannot create the account"));
+            }
+            const auto replies = redis_.pipeline(
+                {{"HSET", keys::record(aci), "id", QByteArray::number(id.integer), "phone",
+                  r.phone.toLatin1(), "share", share, "ik", r.identityKey, "pw", r.passwordHash,
+                  "ak", r.accessKey, "created", QByteArray::number(now)},
+                 {"SET", keys::byId(id.integer), aci},
+                 {"SET", keys::byPhone(r.phone), aci, "NX"}});
+            if (replies[2].isNil()) {  // another front-end registered the number meanwhile
+                redis_.command({"DEL", keys::record(aci), keys::byId(id.integer)});
+                continue;
+            }
+            if (!ok(replies[0]) || !ok(replies[1]) || !ok(replies[2])) {
+                return unexpected(QStringLiteral("cannot create the account"));
+            }
+        }
+        auto account = accountByPhone(r.phone);
+        if (!account) {
+            return unexpected(QStringLiteral("the account vanished after registration"));
+        }
+        if (!ok(redis_.command({"DEL", keys::code(r.phone)}))) {
+            return unexpected(QStringLiteral("cannot clear the code"));
+        }
+        if (!setLock(
+                account->id,
+                r.lockToken.isEmpty() ? QByteArray() : RegistrationLocks::hashToken(r.lockToken),
+                now)) {
+            return unexpected(QStringLiteral("cannot store the registration lock"));
+        }
+        return *account;
+    }
+    return unexpected(QStringLiteral("the number is being registered elsewhere; try again"));
+}
+
+bool RedisAccountStore::setAccessKey(std::int64_t account, const QByteArray& accessKey) {
+    const auto aci = aciOf(account);
+    return aci && ok(redis_.command({"HSET", keys::record(*aci), "ak", accessKey}));
+}
+
+bool RedisAccountStore::setCode(const QString& phone, const QString& code, std::int64_t expiresAt) {
+    const auto replies =
+        redis_.pipeline({{"MULTI"},
+                         {"DEL", keys::code(phone)},
+                         {"HSET", keys::code(phone), "code", code.toLatin1(), "exp",
+                          QByteArray::number(expiresAt), "tries", "0"},
+                         {"PEXPIREAT", keys::code(phone), QByteArray::number(expiresAt)},
+                         {"EXEC"}});
+    return replies.back().type == RedisReply::Type::Array;
+}
+
+std::optional<CodeRow> RedisAccountStore::codeRow(const QString& phone) {
+    const RedisReply r = redis_.command({"HMGET", keys::code(phone), "code", "exp", "tries"});
+    if (r.type != RedisReply::Type::Array || r.elements.size() != 3 || r.elements[0].isNil()) {
+        return std::nullopt;
+    }
+    return CodeRow{QString::fromLatin1(r.elements[0].string), integerOf(r.elements[1]),
+                   integerOf(r.elements[2])};
+}
+
+void RedisAccountStore::countCodeAttempt(const QString& phone) {
+    (void)redis_.command({"HINCRBY", keys::code(phone), "tries", "1"});
+}
+
+bool RedisAccountStore::setSignedPreKey(std::int64_t account, const SignedPreKeyRow& key) {
+    const auto aci = aciOf(account);
+    return aci &&
+           ok(redis_.command({"HSET", keys::signedPreKey(*aci), "id", QByteArray::number(key.id),
+                              "key", key.key, "sig", key.signature}));
+}
+
+std::optional<SignedPreKeyRow> RedisAccountStore::signedPreKey(std::int64_t account) {
+    const auto aci = aciOf(account);
+    if (!aci) {
+        return std::nullopt;
+    }
+    const RedisReply r = redis_.command({"HMGET", keys::signedPreKey(*aci), "id", "key", "sig"});
+    if (r.type != RedisReply::Type::Array || r.elements.size() != 3 || r.elements[0].isNil()) {
+        return std::nullopt;
+    }
+    return SignedPreKeyRow{static_cast<std::uint32_t>(integerOf(r.elements[0])),
+                           r.elements[1].string, r.elements[2].string};
+}
+
+std::int64_t RedisAccountStore::addOneTimePreKeys(
+    std::int64_t account, const std::vector<std::pair<std::uint32_t, QByteArray>>& keys,
+    std::int64_t cap) {
+    const auto aci = aciOf(account);
+    if (!aci) {
+        return 0;
+    }
+    RedisCommand args{QByteArray::number(cap)};
+    for (const auto& [id, key] : keys) {
+        args << QByteArray::number(id) << QByteArray::number(id, 16).rightJustified(8, '0') + key;
+    }
+    const RedisReply r = redis_.eval(kAddPreKeys, {keys::oneTimePreKeys(*aci)}, args);
+    return r.type == RedisReply::Type::Integer ? r.integer : oneTimePreKeyCount(account);
+}
+
+std::optional<std::pair<std::uint32_t, QByteArray>> RedisAccountStore::takeOneTimePreKey(
+    std::int64_t account) {
+    const auto aci = aciOf(account);
+    if (!aci) {
+        return std::nullopt;
+    }
+    // ZPOPMIN takes and removes in one step: a key is never handed out twice.
+    const RedisReply r = redis_.command({"ZPOPMIN", keys::oneTimePreKeys(*aci)});
+    if (r.type != RedisReply::Type::Array || r.elements.size() != 2 ||
+        r.elements[0].string.size() <= 8) {
+        return std::nullopt;
+    }
+    return std::make_pair(static_cast<std::uint32_t>(integerOf(r.elements[1])),
+                          r.elements[0].string.mid(8));
+}
+
+std::int64_t RedisAccountStore::oneTimePreKeyCount(std::int64_t account) {
+    const auto aci = aciOf(account);
+    if (!aci) {
+        return 0;
+    }
+    const RedisReply r = redis_.command({"ZCARD", keys::oneTimePreKeys(*aci)});
+    return r.type == RedisReply::Type::Integer ? r.integer : 0;
+}
+
+std::optional<std::optional<LockRow>> RedisAccountStore::lockRow(std::int64_t account) {
+    const auto aci = aciOf(account);
+    if (!aci) {
+        return std::nullopt;
+    }
+    const RedisReply r =
+        redis_.command({"HMGET", keys::lock(*aci), "hash", "last", "fails", "since"});
+    if (r.type != RedisReply::Type::Array || r.elements.size() != 4) {
+        return std::nullopt;
+    }
+    if (r.elements[0].isNil()) {
+        return std::optional<LockRow>{};
+    }
+    return std::optional<LockRow>{LockRow{r.elements[0].string, integerOf(r.elements[1]),
+                                          integerOf(r.elements[2]), integerOf(r.elements[3])}};
+}
+
+bool RedisAccountStore::setLockFailures(std::int64_t account, std::int64_t failures,
+                                        std::int64_t since) {
+    const auto aci = aciOf(account);
+    return aci && ok(redis_.eval(
+                      kUpdateLock, {keys::lock(*aci)},
+                      {"fails", QByteArray::number(failures), "since", QByteArray::number(since)}));
+}
+
+bool RedisAccountStore::setLock(std::int64_t account, const QByteArray& hash, std::int64_t now) {
+    const auto aci = aciOf(account);
+    if (!aci) {
+        return false;
+    }
+    if (hash.isEmpty()) {
+        return ok(redis_.command({"DEL", keys::lock(*aci)}));
+    }
+    const auto replies = redis_.pipeline({{"MULTI"},
+                                          {"DEL", keys::lock(*aci)},
+                                          {"HSET", keys::lock(*aci), "hash", hash, "last",
+                                           QByteArray::number(now), "fails", "0", "since", "0"},
+                                          {"EXEC"}});
+    return replies.back().type == RedisReply::Type::Array;
+}
+
+void RedisAccountStore::lockSeen(std::int64_t account, std::int64_t now) {
+    if (const auto aci = aciOf(account)) {
+        (void)redis_.eval(kUpdateLock, {keys::lock(*aci)}, {"last", QByteArray::number(now)});
+    }
+}
+
+}  // namespace tandem::relay

@@ -1,0 +1,220 @@
+#include "transport/relay/server/redis/RedisClient.h"
+
+#include <hiredis/hiredis.h>
+#include <optional>
+
+#include <QCryptographicHash>
+
+namespace tandem::relay {
+
+std::optional<std::vector<RedisAddress>> parseRedisUrl(const QString& url, QString* error) {
+    static const QString kScheme = QStringLiteral("redis://");
+    if (!url.startsWith(kScheme)) {
+        *error = QStringLiteral("--store takes a data folder's default or redis://HOST:PORT[,…]");
+        return std::nullopt;
+    }
+    std::vector<RedisAddress> out;
+    const QStringList parts = url.mid(kScheme.size()).split(u',');
+    if (parts.size() > 16) {
+        *error = QStringLiteral("--store lists at most 16 Redis servers");
+        return std::nullopt;
+    }
+    for (const QString& part : parts) {
+        const qsizetype colon = part.lastIndexOf(u':');
+        bool ok = false;
+        const int port = part.mid(colon + 1).toInt(&ok);
+        const QString host = part.left(colon);
+        if (colon <= 0 || !ok || port < 1 || port > 65535 || host.size() > 253) {
+            *error = QStringLiteral("--store redis://HOST:PORT: \"%1\" is not HOST:PORT").arg(part);
+            return std::nullopt;
+        }
+        out.push_back({host, port});
+    }
+    return out;
+}
+
+RedisReply redisError(const QString& message) {
+    RedisReply r;
+    r.type = RedisReply::Type::Error;
+    r.string = message.toUtf8();
+    return r;
+}
+
+RedisReply toRedisReply(const void* pointer) {
+    const auto* reply = static_cast<const redisReply*>(pointer);
+    RedisReply out;
+    if (reply == nullptr) {
+        return redisError(QStringLiteral("no reply"));
+    }
+    switch (reply->type) {
+        case REDIS_REPLY_ERROR:
+            out.type = RedisReply::Type::Error;
+            out.string = QByteArray(reply->str, static_cast<qsizetype>(reply->len));
+            break;
+        case REDIS_REPLY_NIL:
+            out.type = RedisReply::Type::Nil;
+            break;
+        case REDIS_REPLY_INTEGER:
+            out.type = RedisReply::Type::Integer;
+            out.integer = reply->integer;
+            break;
+        case REDIS_REPLY_STRING:
+        case REDIS_REPLY_STATUS:
+            out.type = reply->type == REDIS_REPLY_STRING ? RedisReply::Type::String
+                                                         : RedisReply::Type::Status;
+            out.string = QByteArray(reply->str, static_cast<qsizetype>(reply->len));
+            break;
+        case REDIS_REPLY_ARRAY:
+            out.type = RedisReply::Type::Array;
+            out.elements.reserve(reply->elements);
+            for (std::size_t i = 0; i < reply->elements; ++i) {
+                out.elements.push_back(toRedisReply(reply->element[i]));  // NOLINT
+            }
+            break;
+        default:
+            out.type = RedisReply::Type::Nil;
+    }
+    return out;
+}
+
+RedisClient::RedisClient(std::vector<RedisAddress> servers, bool retry,
+                         std::chrono::milliseconds timeout)
+    : servers_(std::move(servers)), retry_(retry), timeout_(timeout) {}
+
+RedisClient::~RedisClient() {
+    disconnect();
+}
+
+void RedisClient::disconnect() {
+    if (context_ != nullptr) {
+        redisFree(context_);
+        context_ = nullptr;
+    }
+}
+
+int RedisClient::fd() const {
+    return context_ != nullptr ? context_->fd : -1;
+}
+
+bool RedisClient::connect() {
+    if (context_ != nullptr) {
+        return true;
+    }
+    timeval tv{};
+    tv.tv_sec = static_cast<long>(timeout_.count() / 1000);
+    tv.tv_usec = static_cast<long>((timeout_.count() % 1000) * 1000);
+    for (const RedisAddress& server : servers_) {
+        redisContext* c =
+            redisConnectWithTimeout(server.host.toUtf8().constData(), server.port, tv);
+        if (c != nullptr && c->err == 0 && redisSetTimeout(c, tv) == REDIS_OK) {
+            context_ = c;
+            for (const QByteArray& script : scripts_) {
+                auto* reply =
+                    static_cast<redisReply*>(redisCommand(c, "SCRIPT LOAD %b", script.constData(),
+                                                          static_cast<std::size_t>(script.size())));
+                const bool loaded = reply != nullptr && reply->type == REDIS_REPLY_STRING;
+                if (reply != nullptr) {
+                    freeReplyObject(reply);
+                }
+                if (!loaded) {
+                    lastError_ = QStringLiteral("Redis at %1:%2 did not load a script")
+                                     .arg(server.host)
+                                     .arg(server.port);
+                    disconnect();
+                    return false;
+                }
+            }
+            return true;
+        }
+        lastError_ =
+            QStringLiteral("cannot reach Redis at %1:%2: %3")
+                .arg(server.host)
+                .arg(server.port)
+                .arg(c != nullptr ? QString::fromUtf8(c->errstr) : QStringLiteral("out of memory"));
+        if (c != nullptr) {
+            redisFree(c);
+        }
+    }
+    return false;
+}
+
+namespace {
+
+void append(redisContext* c, const RedisCommand& args) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    argv.reserve(static_cast<std::size_t>(args.size()));
+    lengths.reserve(static_cast<std::size_t>(args.size()));
+    for (const QByteArray& a : args) {
+        argv.push_back(a.constData());
+        lengths.push_back(static_cast<std::size_t>(a.size()));
+    }
+    redisAppendCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lengths.data());
+}
+
+}  // namespace
+
+RedisReply RedisClient::command(const RedisCommand& args) {
+    return pipeline({args}).front();
+}
+
+std::vector<RedisReply> RedisClient::pipeline(const std::vector<RedisCommand>& commands) {
+    const bool wasConnected = context_ != nullptr;
+    bool broken = false;
+    auto out = pipelineOnce(commands, &broken);
+    if (broken && wasConnected && retry_) {
+        out = pipelineOnce(commands, &broken);
+    }
+    return out;
+}
+
+std::vector<RedisReply> RedisClient::pipelineOnce(const std::vector<RedisCommand>& commands,
+                                                  bool* broken) {
+    *broken = false;
+    std::vector<RedisReply> out;
+    if (!connect()) {
+        out.assign(commands.size(), redisError(lastError_));
+        return out;
+    }
+    for (const RedisCommand& c : commands) {
+        append(context_, c);
+    }
+    out.reserve(commands.size());
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        void* reply = nullptr;
+        if (redisGetReply(context_, &reply) != REDIS_OK) {
+            lastError_ = QStringLiteral("Redis connection failed: %1")
+                             .arg(QString::fromUtf8(context_->errstr));
+            disconnect();  // opened again by the next call
+            *broken = true;
+            out.resize(commands.size(), redisError(lastError_));
+            return out;
+        }
+        out.push_back(toRedisReply(reply));
+        freeReplyObject(reply);
+    }
+    return out;
+}
+
+RedisCommand RedisClient::evalCommand(const QByteArray& script, const RedisCommand& keys,
+                                      const RedisCommand& args) {
+    const QByteArray sha = QCryptographicHash::hash(script, QCryptographicHash::Sha1).toHex();
+    RedisCommand c{QByteArrayLiteral("EVALSHA"), sha, QByteArray::number(keys.size())};
+    c += keys;
+    c += args;
+    return c;
+}
+
+RedisReply RedisClient::eval(const QByteArray& script, const RedisCommand& keys,
+                             const RedisCommand& args) {
+    RedisReply r = command(evalCommand(script, keys, args));
+    if (r.isError() && r.string.startsWith("NOSCRIPT")) {
+        RedisCommand c{QByteArrayLiteral("EVAL"), script, QByteArray::number(keys.size())};
+        c += keys;
+        c += args;
+        r = command(c);
+    }
+    return r;
+}
+
+}  // namespace tandem::relay

@@ -1,0 +1,68 @@
+// RedisKeys: the relay's key layout in Redis (docs/relay.md, "Several front-ends"). Every key
+// of an account carries the account id (aci) as its hash tag, {hex}, so an account's data —
+// record, prekeys, lock, mailbox, its counters — lives in one slot (one Redis Cluster shard),
+// and a Lua script may touch all of it at once. Lookups by number and by numeric id, codes and
+// blobs are keys of their own.
+#pragma once
+
+#include <cstdint>
+
+#include <QByteArray>
+#include <QString>
+
+namespace tandem::relay::rediskeys {
+
+// `kind`:{aci in hex}
+inline QByteArray account(const char* kind, const QByteArray& aci) {
+    return QByteArray(kind) + ":{" + aci.toHex() + "}";
+}
+inline QByteArray record(const QByteArray& aci) {
+    return account("acct", aci);
+}
+inline QByteArray signedPreKey(const QByteArray& aci) {
+    return account("spk", aci);
+}
+inline QByteArray oneTimePreKeys(const QByteArray& aci) {
+    return account("otk", aci);
+}
+inline QByteArray lock(const QByteArray& aci) {
+    return account("lock", aci);
+}
+inline QByteArray queue(const QByteArray& aci) {
+    return account("mq", aci);
+}  // sorted set
+inline QByteArray queueSize(const QByteArray& aci) {
+    return account("mqs", aci);
+}  // n, b
+inline QByteArray sequence(const QByteArray& aci) {
+    return account("mseq", aci);
+}
+inline QByteArray generation(const QByteArray& aci) {
+    return account("gen", aci);
+}
+inline QByteArray channel(const QByteArray& aci) {
+    return account("mch", aci);
+}
+inline QByteArray byPhone(const QString& phone) {
+    return "phone:" + phone.toLatin1();
+}
+inline QByteArray byId(std::int64_t id) {
+    return "acctid:" + QByteArray::number(id);
+}
+inline QByteArray code(const QString& phone) {
+    return "code:" + phone.toLatin1();
+}
+inline QByteArray nextAccountId() {
+    return QByteArrayLiteral("acct:next");
+}
+inline QByteArray blob(const QString& id) {
+    return "blob:{" + id.toLatin1() + "}";
+}
+inline QByteArray blobBytes() {
+    return QByteArrayLiteral("blobs:bytes");
+}
+inline QByteArray blobsByUpload() {
+    return QByteArrayLiteral("blobs:uploaded");
+}
+
+}  // namespace tandem::relay::rediskeys
