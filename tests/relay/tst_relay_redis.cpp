@@ -31,9 +31,10 @@ namespace {
 struct FrontEnds {
     std::vector<std::unique_ptr<RelayProcess>> relays;
 
-    bool start(const RedisTestServer& redis, int count) {
+    bool start(const RedisTestServer& redis, int count,
+               const QString& verify = QStringLiteral("none")) {
         for (int i = 0; i < count; ++i) {
-            auto relay = std::make_unique<RelayProcess>();
+            auto relay = std::make_unique<RelayProcess>(verify);
             relay->setExtraArguments({QStringLiteral("--store"), redis.url()});
             if (i > 0) {  // the first one made the key: the others share it
                 QDir().mkpath(relay->dataDir());
@@ -329,6 +330,26 @@ private slots:
         QVERIFY(first.call(authFrame(bob)).has_ok());  // the same account on the first
         net.terminate();
         QVERIFY(net.waitForFinished(15000));
+    }
+
+    // Rate limits bind across front-ends: three codes per number in 10 minutes in all, not
+    // three on each.
+    void rateLimitsAreSharedByTheFrontEnds() {
+        RedisTestServer redis;
+        QVERIFY(redis.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(redis, 3, QStringLiteral("file")));
+        ClientFrame ask;
+        ask.mutable_request_code()->set_phone("+4915100000007");
+        for (std::size_t i = 0; i < 3; ++i) {
+            Client c(fe[i]);
+            const auto reply = c.call(ask);
+            QVERIFY2(reply.has_code_status(), reply.error().message().c_str());
+        }
+        for (std::size_t i = 0; i < 3; ++i) {
+            Client c(fe[i]);
+            QCOMPARE(c.call(ask).error().code(), Error::RATE_LIMITED);
+        }
     }
 
     void redisRestartedFromItsLogKeepsWhatItAccepted() {

@@ -106,6 +106,16 @@ public:
     virtual bool setLock(std::int64_t account, const QByteArray& hash, std::int64_t now) = 0;
     virtual void lockSeen(std::int64_t account, std::int64_t now) = 0;
 
+    // A rate limit shared by every front-end of the store: counts `cost` against `key` if
+    // that keeps it at most `limit` in a window of `windowMs` from the key's first use (a
+    // fixed window). The in-memory limiters (CodeRequestLimiter, lookups, identified sends)
+    // stay exact for one front-end; this bounds them across all. A store with one front-end
+    // admits everything here (true), as does one that failed to count (false then).
+    virtual bool admitShared(const QByteArray& /*key*/, std::int64_t /*cost*/,
+                             std::int64_t /*limit*/, std::int64_t /*windowMs*/) {
+        return true;
+    }
+
 protected:
     virtual std::optional<CodeRow> codeRow(const QString& phone) = 0;
     virtual void countCodeAttempt(const QString& phone) = 0;

@@ -87,6 +87,13 @@ void RelayAccounts::requestCode(RelayClient& c, std::uint64_t id,
                 c, id, Error::RATE_LIMITED,
                 QStringLiteral("too many codes requested; wait a few minutes"));
     }
+    // The number's limit across front-ends too, when they share the store.
+    if (!store_.admitShared("code:" + phone.toLatin1(), 1, limits_.codeRequests.perNumber,
+                            limits_.codeRequests.windowMs)) {
+        return clients_.replyError(
+            c, id, Error::RATE_LIMITED,
+            QStringLiteral("too many codes requested for this number; wait a few minutes"));
+    }
     const QString code =
         QStringLiteral("%1").arg(randombytes_uniform(1000000), 6, 10, QLatin1Char('0'));
     if (!store_.setCode(phone, code, t + limits_.codeLifetimeMs)) {
@@ -319,6 +326,11 @@ bool RelayAccounts::spendLookup(std::int64_t account, int cost) {
     const std::int64_t t = nowMs();
     std::erase_if(times, [&](std::int64_t at) { return at < t - 3600 * 1000; });
     if (static_cast<int>(times.size()) + cost > limits_.lookupsPerHour) {
+        return false;
+    }
+    // And across front-ends, when they share the store.
+    if (!store_.admitShared("lookup:" + QByteArray::number(account), cost, limits_.lookupsPerHour,
+                            3600 * 1000)) {
         return false;
     }
     times.insert(times.end(), static_cast<std::size_t>(cost), t);

@@ -219,7 +219,15 @@ std::optional<AccountRow> RelayMailbox::identifiedRecipient(RelayClient& c, std:
         return std::nullopt;
     }
     const QString counted = recipient ? QStringLiteral("#%1").arg(recipient->id) : address;
-    switch (identified_.admit(*c.account, counted, QDateTime::currentMSecsSinceEpoch())) {
+    auto verdict = identified_.admit(*c.account, counted, QDateTime::currentMSecsSinceEpoch());
+    // The hourly sends across front-ends too, when they share the store (the distinct
+    // recipients of the day are counted per front-end).
+    if (verdict == IdentifiedSendLimiter::Verdict::Allowed &&
+        !accounts_.admitShared("identified:" + QByteArray::number(*c.account), 1,
+                               limits_.identifiedSends.sendsPerHour, 3600 * 1000)) {
+        verdict = IdentifiedSendLimiter::Verdict::TooManySends;
+    }
+    switch (verdict) {
         case IdentifiedSendLimiter::Verdict::Allowed:
             break;
         case IdentifiedSendLimiter::Verdict::TooManyRecipients:

@@ -34,6 +34,15 @@ redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1
 )lua";
 
+// A fixed-window counter: KEYS[1]; ARGV: cost, limit, window (ms). 1 when counted.
+constexpr char kAdmit[] = R"lua(
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n + tonumber(ARGV[1]) > tonumber(ARGV[2]) then return 0 end
+redis.call('INCRBY', KEYS[1], ARGV[1])
+if n == 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1
+)lua";
+
 std::int64_t integerOf(const RedisReply& r) {
     return r.type == RedisReply::Type::Integer ? r.integer : r.string.toLongLong();
 }
@@ -47,6 +56,15 @@ bool ok(const RedisReply& r) {
 RedisAccountStore::RedisAccountStore(RedisClient& redis) : redis_(redis) {
     redis_.preload(kAddPreKeys);
     redis_.preload(kUpdateLock);
+    redis_.preload(kAdmit);
+}
+
+bool RedisAccountStore::admitShared(const QByteArray& key, std::int64_t cost, std::int64_t limit,
+                                    std::int64_t windowMs) {
+    const RedisReply r = redis_.eval(
+        kAdmit, {"rl:" + key},
+        {QByteArray::number(cost), QByteArray::number(limit), QByteArray::number(windowMs)});
+    return r.type == RedisReply::Type::Integer && r.integer == 1;
 }
 
 std::optional<QByteArray> RedisAccountStore::aciOf(std::int64_t id) {

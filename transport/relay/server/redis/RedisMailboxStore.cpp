@@ -217,21 +217,31 @@ std::vector<StoredEnvelope> RedisMailboxStore::queued(std::int64_t account, std:
     if (!aci) {
         return out;
     }
-    const RedisReply r =
-        redis_.command({"ZRANGEBYSCORE", keys::queue(*aci), "(" + QByteArray::number(afterId),
-                        "+inf", "LIMIT", "0", QByteArray::number(limit)});
     const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
     qint64 bytes = 0;
-    for (const RedisReply& m : r.elements) {
-        auto parsed = parseMember(m.string);
-        if (!parsed || parsed->second <= now) {
-            continue;  // expired: purge() removes it
+    // A page of nothing but expired mail (not purged yet) is skipped, not taken for the end.
+    for (int pages = 0; out.empty() && pages < 64; ++pages) {
+        const RedisReply r =
+            redis_.command({"ZRANGEBYSCORE", keys::queue(*aci), "(" + QByteArray::number(afterId),
+                            "+inf", "LIMIT", "0", QByteArray::number(limit)});
+        for (const RedisReply& m : r.elements) {
+            auto parsed = parseMember(m.string);
+            if (!parsed) {
+                continue;
+            }
+            afterId = parsed->first.id;
+            if (parsed->second <= now) {
+                continue;  // expired: purge() removes it
+            }
+            bytes += parsed->first.envelope.size();
+            if (bytes > maxBytes && !out.empty()) {
+                break;  // the next batch starts with it
+            }
+            out.push_back(std::move(parsed->first));
         }
-        bytes += parsed->first.envelope.size();
-        if (bytes > maxBytes && !out.empty()) {
-            break;  // the next batch starts with it
+        if (static_cast<int>(r.elements.size()) < limit) {
+            break;  // the end of the queue
         }
-        out.push_back(std::move(parsed->first));
     }
     return out;
 }
