@@ -115,11 +115,18 @@ std::optional<AccountRow> RedisAccountStore::accountByPhone(const QString& phone
     if (!isE164(phone)) {
         return std::nullopt;
     }
+    if (const auto it = phones_.find(phone); it != phones_.end()) {
+        return accountByAci(it->second);
+    }
     const RedisReply r = redis_.command({"GET", keys::byPhone(phone)});
     failed_ = r.isError();
     if (r.type != RedisReply::Type::String) {
         return std::nullopt;
     }
+    if (phones_.size() >= kMaxCachedAcis) {
+        phones_.clear();
+    }
+    phones_[phone] = r.string;
     return accountByAci(r.string);
 }
 

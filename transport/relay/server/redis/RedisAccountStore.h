@@ -3,7 +3,7 @@
 // RedisKeys.h. Each write is one command, a MULTI/EXEC or a Lua script on the account's slot:
 // atomic, and durable before its reply when Redis runs with appendfsync always.
 // Numeric account ids (what RelayClient and the mailbox use) come from INCR acct:next; the
-// aci behind an id never changes, so it is cached.
+// aci behind an id never changes, nor the aci of a number, so both are cached (bounded).
 #pragma once
 
 #include <map>
@@ -49,6 +49,9 @@ protected:
 private:
     RedisClient& redis_;
     std::map<std::int64_t, QByteArray> acis_;
+    // Number → aci, also fixed once registered (re-registration keeps the aci; accounts are
+    // never deleted): a send by number then costs one round trip, not two.
+    std::map<QString, QByteArray> phones_;
     bool failed_ =
         false;  // the last account read failed  // id → aci (fixed for good once assigned)
 };
