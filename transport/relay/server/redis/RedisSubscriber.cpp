@@ -21,6 +21,14 @@ RedisSubscriber::~RedisSubscriber() {
     notifier_.reset();
 }
 
+void RedisSubscriber::dropNotifier() {
+    if (notifier_) {
+        // It may be the one whose activated() is running now: deleted once that returned.
+        notifier_->setEnabled(false);
+        notifier_.release()->deleteLater();
+    }
+}
+
 bool RedisSubscriber::start(QString* error) {
     if (!open()) {
         *error = client_.lastError();
@@ -30,7 +38,7 @@ bool RedisSubscriber::start(QString* error) {
 }
 
 bool RedisSubscriber::open() {
-    notifier_.reset();
+    dropNotifier();
     client_.disconnect();
     confirmed_.clear();
     if (!client_.connect()) {
@@ -87,7 +95,9 @@ void RedisSubscriber::onReadable() {
         lost(QString::fromUtf8(c->errstr));
         return;
     }
-    while (true) {
+    // What is emitted below may, synchronously, unsubscribe, fail to write and so free `c`
+    // (lost()): the context is checked again before each reply is read from it.
+    while (client_.context() == c) {
         void* raw = nullptr;
         if (redisGetReplyFromReader(c, &raw) != REDIS_OK) {
             lost(QStringLiteral("a reply does not parse"));
@@ -115,7 +125,7 @@ void RedisSubscriber::onReadable() {
 void RedisSubscriber::lost(const QString& why) {
     qCWarning(lcRelay) << "the Redis subscription connection failed:" << why
                        << "- subscribing again in 1 s";
-    notifier_.reset();
+    dropNotifier();
     client_.disconnect();
     confirmed_.clear();
     reconnect_.start();

@@ -44,6 +44,7 @@ private:
     void send(const RedisCommand& command);
     void onReadable();
     void lost(const QString& why);
+    void dropNotifier();
 
     RedisClient client_;
     std::unique_ptr<QSocketNotifier> notifier_;
