@@ -63,6 +63,27 @@ public:
     [[nodiscard]] quint16 port() const { return port_; }
     [[nodiscard]] QString url() const { return QStringLiteral("redis://127.0.0.1:%1").arg(port_); }
 
+    // One command on a connection of its own; the raw RESP reply (empty on failure). For a
+    // test to look at or break what the relay stored.
+    QByteArray command(const QList<QByteArray>& args) const {
+        QByteArray request = "*" + QByteArray::number(args.size()) + "\r\n";
+        for (const QByteArray& a : args) {
+            request += "$" + QByteArray::number(a.size()) + "\r\n" + a + "\r\n";
+        }
+        QTcpSocket s;
+        s.connectToHost(QHostAddress::LocalHost, port_);
+        if (!s.waitForConnected(2000)) {
+            return {};
+        }
+        s.write(request);
+        QByteArray reply;
+        // A reply is complete when it ends a line and nothing more comes for a moment.
+        while (s.waitForReadyRead(reply.isEmpty() ? 2000 : 100)) {
+            reply += s.readAll();
+        }
+        return reply;
+    }
+
 private:
     // PING answered with +PONG within `ms`.
     bool answers(int ms) {

@@ -4,6 +4,7 @@
 // flow loses nothing (the recipient moves to another); Redis SIGKILLed and restarted from its
 // append-only file keeps everything it accepted. Skipped only when redis-server is missing
 // (scripts/setup-deps.sh installs it).
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -350,6 +351,61 @@ private slots:
             Client c(fe[i]);
             QCOMPARE(c.call(ask).error().code(), Error::RATE_LIMITED);
         }
+    }
+
+    // A queue that cannot be read (here: its key holds the wrong type for a moment) is not an
+    // empty one: the front-end reads it again, and what arrives meanwhile is not pushed ahead
+    // of the backlog (review MUST 2).
+    void aFailedReadIsNotAnEmptyQueue() {
+        RedisTestServer redis;
+        QVERIFY(redis.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(redis, 2));
+        Account alice{QStringLiteral("+4915100000001")};
+        Account bob{QStringLiteral("+4915100000002")};
+        {
+            Client setup(fe[1]);
+            QVERIFY(setup.call(registerFrame(bob)).has_registered());
+        }
+        Client a(fe[0]);
+        registerAndAuth(a, alice);
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(a.call(sendFrame(bob, "backlog " + std::to_string(i))).has_accepted());
+        }
+        // Bob's queue is the only one: its key is hidden and a string put in its place.
+        const QByteArray keys = redis.command({"KEYS", "mq:*"});
+        const QList<QByteArray> lines = keys.split('\n');
+        QVERIFY2(keys.startsWith("*1\r\n") && lines.size() >= 3, keys.constData());
+        const QByteArray queue = lines[2].trimmed();
+        QVERIFY(redis.command({"RENAME", queue, queue + ":hidden"}).startsWith("+OK"));
+        QVERIFY(redis.command({"SET", queue, "not a queue"}).startsWith("+OK"));
+        const auto failedReads = [&] {
+            const QByteArray stats = redis.command({"INFO", "commandstats"});
+            const qsizetype at = stats.indexOf("cmdstat_zrangebyscore:");
+            const qsizetype failed = stats.indexOf("failed_calls=", at);
+            if (at < 0 || failed < 0) {
+                return 0;
+            }
+            qsizetype end = failed + 13;
+            while (end < stats.size() && std::isdigit(static_cast<unsigned char>(stats[end]))) {
+                ++end;
+            }
+            return stats.mid(failed + 13, end - failed - 13).toInt();
+        };
+        Client b(fe[1]);
+        QVERIFY(b.call(authFrame(bob)).has_ok());
+        QTRY_VERIFY_WITH_TIMEOUT(failedReads() >= 1, 10000);  // it tried to read the queue
+        QVERIFY(b.delivered.empty());
+        QVERIFY(redis.command({"DEL", queue}).startsWith(":1"));
+        QVERIFY(redis.command({"RENAME", queue + ":hidden", queue}).startsWith("+OK"));
+        // Sent now: delivered after the backlog, which is read again.
+        QVERIFY(a.call(sendFrame(bob, "after")).has_accepted());
+        QTRY_COMPARE_WITH_TIMEOUT(b.delivered.size(), std::size_t{4}, 10000);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(b.delivered[static_cast<std::size_t>(i)].envelope(),
+                     "backlog " + std::to_string(i));
+        }
+        QCOMPARE(b.delivered[3].envelope(), "after");
     }
 
     void redisRestartedFromItsLogKeepsWhatItAccepted() {

@@ -63,9 +63,11 @@ public:
     // At a clean stop: stores what was received and not committed (twice stores it once).
     virtual void storeAtStop(const std::vector<NewEnvelope>& sends, const Acks& acks) = 0;
     // At most `limit` envelopes and `maxBytes` of them (always at least one), oldest first,
-    // after `afterId`; none whose time to live ended.
-    virtual std::vector<StoredEnvelope> queued(std::int64_t account, std::int64_t afterId,
-                                               int limit, qint64 maxBytes) = 0;
+    // after `afterId`; none whose time to live ended. nullopt when the store could not be
+    // read (never taken for an empty queue: the caller reads again later).
+    virtual std::optional<std::vector<StoredEnvelope>> queued(std::int64_t account,
+                                                              std::int64_t afterId, int limit,
+                                                              qint64 maxBytes) = 0;
     // Every mailbox's size, for a store whose quotas the front-end keeps (SQLite); empty for
     // one that keeps them itself.
     virtual std::map<std::int64_t, QueueSize> queueCounts() = 0;

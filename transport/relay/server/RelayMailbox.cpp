@@ -15,6 +15,13 @@ using crypto::view;
 using proto::relay::Error;
 using proto::relay::ServerFrame;
 
+namespace {
+
+// A queue that could not be read (the store failed) is read again after this.
+constexpr int kDrainRetryMs = 1000;
+
+}  // namespace
+
 RelayMailbox::RelayMailbox(AccountStore& accounts, MailboxStore& store, const RelayLimits& limits,
                            RelayClients& clients)
     : accounts_(accounts),
@@ -361,8 +368,19 @@ void RelayMailbox::drain(RelayClient& c) {
     if (!c.account || c.caughtUp) {
         return;
     }
-    const auto queued =
+    const auto read =
         store_.queued(*c.account, c.lastSentId, limits_.deliveryBatch, limits_.maxDeliveryBytes);
+    if (!read) {
+        // The store failed: not caught up (a push now would skip the backlog); read again.
+        QTimer::singleShot(kDrainRetryMs, this,
+                           [this, channel = QPointer<transport::SecureChannel>(c.channel())] {
+                               if (RelayClient* still = clients_.find(channel)) {
+                                   drain(*still);
+                               }
+                           });
+        return;
+    }
+    const std::vector<StoredEnvelope>& queued = *read;
     if (queued.empty()) {
         // Stored mail is all out; what is accepted but not yet committed follows, then pushes.
         // (A store that assigns ids pushes nothing before its commit: it arrives.)

@@ -23,8 +23,8 @@ public:
     void submit(std::vector<NewEnvelope> sends, Acks acks) override;
     [[nodiscard]] bool busy() const override { return writer_ && writer_->busy(); }
     void storeAtStop(const std::vector<NewEnvelope>& sends, const Acks& acks) override;
-    std::vector<StoredEnvelope> queued(std::int64_t account, std::int64_t afterId, int limit,
-                                       qint64 maxBytes) override {
+    std::optional<std::vector<StoredEnvelope>> queued(std::int64_t account, std::int64_t afterId,
+                                                      int limit, qint64 maxBytes) override {
         return store_.queued(account, afterId, limit, maxBytes);
     }
     std::map<std::int64_t, QueueSize> queueCounts() override { return store_.queueCounts(); }

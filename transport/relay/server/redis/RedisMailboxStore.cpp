@@ -1,6 +1,7 @@
 #include "transport/relay/server/redis/RedisMailboxStore.h"
 
 #include <QDateTime>
+#include <QTimer>
 
 #include "transport/Transport.h"
 #include "transport/relay/server/redis/RedisKeys.h"
@@ -13,6 +14,7 @@ namespace {
 
 // A member: 16 hex digits each of the id, the server time and the expiry, then the envelope.
 constexpr int kHeader = 48;
+constexpr int kWatchRetryMs = 1000;
 
 // KEYS: queue, size, sequence, channel. ARGV: server time and expiry (32 hex digits) and the
 // envelope; its size; the quota (count, bytes). Returns the id, or 0 when the quota is full.
@@ -210,20 +212,32 @@ void RedisMailboxStore::storeAtStop(const std::vector<NewEnvelope>& sends, const
     }
 }
 
-std::vector<StoredEnvelope> RedisMailboxStore::queued(std::int64_t account, std::int64_t afterId,
-                                                      int limit, qint64 maxBytes) {
+std::optional<std::vector<StoredEnvelope>> RedisMailboxStore::queued(std::int64_t account,
+                                                                     std::int64_t afterId,
+                                                                     int limit, qint64 maxBytes) {
     std::vector<StoredEnvelope> out;
     const auto aci = accounts_.aciOf(account);
     if (!aci) {
+        if (accounts_.failed()) {
+            return std::nullopt;  // not "empty": read again later
+        }
         return out;
     }
     const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
     qint64 bytes = 0;
-    // A page of nothing but expired mail (not purged yet) is skipped, not taken for the end.
-    for (int pages = 0; out.empty() && pages < 64; ++pages) {
+    // A page of nothing but expired mail (not purged yet) is skipped, not taken for the end;
+    // after kMaxPages of them the read is "not now" (purge() removes them), never "empty".
+    constexpr int kMaxPages = 64;
+    for (int pages = 0; out.empty(); ++pages) {
+        if (pages == kMaxPages) {
+            return std::nullopt;
+        }
         const RedisReply r =
             redis_.command({"ZRANGEBYSCORE", keys::queue(*aci), "(" + QByteArray::number(afterId),
                             "+inf", "LIMIT", "0", QByteArray::number(limit)});
+        if (r.type != RedisReply::Type::Array) {
+            return std::nullopt;  // Redis failed: not an empty queue
+        }
         for (const RedisReply& m : r.elements) {
             auto parsed = parseMember(m.string);
             if (!parsed) {
@@ -281,8 +295,20 @@ void RedisMailboxStore::purge(std::int64_t now) {
 
 bool RedisMailboxStore::watch(std::int64_t account) {
     const auto aci = accounts_.aciOf(account);
+    if (!aci && accounts_.failed()) {
+        // Redis failed: tried again in a second while the account is watched; watching()
+        // follows once it is (RelayMailbox reads the queue only then).
+        if (watchRetry_.insert(account).second) {
+            QTimer::singleShot(kWatchRetryMs, this, [this, account] {
+                if (watchRetry_.erase(account) > 0 && watch(account)) {
+                    emit watching(account);
+                }
+            });
+        }
+        return false;
+    }
     if (!aci) {
-        return true;  // nothing to watch: its queue reads empty
+        return true;  // no such account (any more): its queue reads empty
     }
     const QByteArray channel = keys::channel(*aci);
     watched_[channel] = account;
@@ -294,6 +320,7 @@ bool RedisMailboxStore::watch(std::int64_t account) {
 }
 
 void RedisMailboxStore::unwatch(std::int64_t account) {
+    watchRetry_.erase(account);
     if (const auto aci = accounts_.aciOf(account)) {
         const QByteArray channel = keys::channel(*aci);
         watched_.erase(channel);

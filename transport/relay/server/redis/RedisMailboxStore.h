@@ -17,6 +17,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 #include <QThread>
 
@@ -39,8 +40,8 @@ public:
     void submit(std::vector<NewEnvelope> sends, Acks acks) override;
     [[nodiscard]] bool busy() const override { return busy_; }
     void storeAtStop(const std::vector<NewEnvelope>& sends, const Acks& acks) override;
-    std::vector<StoredEnvelope> queued(std::int64_t account, std::int64_t afterId, int limit,
-                                       qint64 maxBytes) override;
+    std::optional<std::vector<StoredEnvelope>> queued(std::int64_t account, std::int64_t afterId,
+                                                      int limit, qint64 maxBytes) override;
     std::map<std::int64_t, QueueSize> queueCounts() override { return {}; }
     void purge(std::int64_t now) override;
     bool watch(std::int64_t account) override;
@@ -65,6 +66,7 @@ private:
     bool busy_ = false;
     std::size_t inFlight_ = 0;                    // sends of the batch being committed
     std::map<QByteArray, std::int64_t> watched_;  // channel → account
+    std::set<std::int64_t> watchRetry_;           // watch() could not read the account: tried again
 };
 
 }  // namespace tandem::relay
