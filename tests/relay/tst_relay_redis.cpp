@@ -408,6 +408,46 @@ private slots:
         QCOMPARE(b.delivered[3].envelope(), "after");
     }
 
+    // A registration lock does not lapse while its holder is connected to another front-end:
+    // here its last sign-in is made 8 days old (a connection that stayed up that long), and a
+    // registration without the PIN through another front-end is still refused (MUST 3).
+    void aLockHoldsWhileItsHolderIsConnectedElsewhere() {
+        RedisTestServer redis;
+        QVERIFY(redis.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(redis, 2));
+        Account holder{QStringLiteral("+4915100000007")};
+        holder.registrationLock = std::string(32, 'L');
+        auto h = std::make_unique<Client>(fe[1]);
+        registerAndAuth(*h, holder);
+        const QByteArray keys = redis.command({"KEYS", "lock:*"});
+        const QList<QByteArray> lines = keys.split('\n');
+        QVERIFY2(keys.startsWith("*1\r\n") && lines.size() >= 3, keys.constData());
+        const QByteArray lock = lines[2].trimmed();
+        const qint64 eightDaysAgo = QDateTime::currentMSecsSinceEpoch() - 8LL * 24 * 3600 * 1000;
+        QVERIFY(redis.command({"HSET", lock, "last", QByteArray::number(eightDaysAgo)})
+                    .startsWith(":0"));
+        Account taker{holder.phone};
+        taker.password = std::string(32, 't');
+        {
+            Client other(fe[0]);
+            QCOMPARE(other.call(registerFrame(taker)).error().code(), Error::REGISTRATION_LOCKED);
+        }
+        // Gone for good (disconnected, its presence expired, 8 days away): the lock lapses.
+        h.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            redis.command({"HGET", lock, "last"}).contains(QByteArray::number(eightDaysAgo)) ==
+                false,
+            5000);  // the sign-out was recorded
+        const QByteArray here = "here" + lock.mid(4);
+        QVERIFY(redis.command({"DEL", here}).startsWith(":1"));
+        QVERIFY(redis.command({"HSET", lock, "last", QByteArray::number(eightDaysAgo)})
+                    .startsWith(":0"));
+        Client other(fe[0]);
+        const auto taken = other.call(registerFrame(taker));
+        QVERIFY2(taken.has_registered(), taken.error().message().c_str());
+    }
+
     void redisRestartedFromItsLogKeepsWhatItAccepted() {
         RedisTestServer redis;
         QVERIFY(redis.start());

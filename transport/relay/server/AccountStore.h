@@ -106,6 +106,14 @@ public:
     virtual bool setLock(std::int64_t account, const QByteArray& hash, std::int64_t now) = 0;
     virtual void lockSeen(std::int64_t account, std::int64_t now) = 0;
 
+    // Presence shared by the front-ends of one store (Redis): `accounts` have a connection on
+    // this front-end, for `ttlMs` unless told again. present(): one has a connection on some
+    // front-end (a registration lock does not lapse while its holder is connected anywhere).
+    // A store with one front-end knows no other connections: nothing to keep, nobody present.
+    virtual void markPresent(const std::vector<std::int64_t>& /*accounts*/,
+                             std::int64_t /*ttlMs*/) {}
+    [[nodiscard]] virtual bool present(std::int64_t /*account*/) { return false; }
+
     // A rate limit shared by every front-end of the store: counts `cost` against `key` if
     // that keeps it at most `limit` in a window of `windowMs` from the key's first use (a
     // fixed window). The in-memory limiters (CodeRequestLimiter, lookups, identified sends)

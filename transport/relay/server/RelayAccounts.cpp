@@ -145,8 +145,9 @@ void RelayAccounts::registerAccount(RelayClient& c, std::uint64_t id,
                                    QStringLiteral("the relay cannot read accounts right now"));
     }
     if (holder) {
-        const auto lock =
-            locks_.check(holder->id, lockToken, clients_.anySignedIn(holder->id), nowMs());
+        // Connected here, or on another front-end of the store (its presence is kept fresh).
+        const bool connected = clients_.anySignedIn(holder->id) || store_.present(holder->id);
+        const auto lock = locks_.check(holder->id, lockToken, connected, nowMs());
         const auto days = [](std::int64_t ms) {
             return QString::number((ms + 24LL * 3600 * 1000 - 1) / (24LL * 3600 * 1000));
         };
@@ -232,6 +233,7 @@ bool RelayAccounts::authenticate(RelayClient& c, std::uint64_t id,
     }
     clients_.signIn(c, account->id);
     locks_.seen(account->id, nowMs());
+    store_.markPresent({account->id}, kPresenceTtlMs);
     ServerFrame out;
     out.mutable_ok();
     clients_.reply(c, id, out);
@@ -242,6 +244,14 @@ void RelayAccounts::signedOut(const RelayClient& c) {
     if (c.account) {
         locks_.seen(*c.account, nowMs());
     }
+}
+
+void RelayAccounts::refreshPresence(std::int64_t now) {
+    if (now - presenceRefreshedAt_ < kPresenceRefreshMs) {
+        return;
+    }
+    presenceRefreshedAt_ = now;
+    store_.markPresent(clients_.signedInAccounts(), kPresenceTtlMs);
 }
 
 void RelayAccounts::setRegistrationLock(RelayClient& c, std::uint64_t id,

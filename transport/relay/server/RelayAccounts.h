@@ -37,6 +37,12 @@ public:
     bool authenticate(RelayClient& c, std::uint64_t id, const proto::relay::Authenticate& r);
     // `c` is gone: its account was last seen now (RegistrationLocks).
     void signedOut(const RelayClient& c);
+    // Tells the other front-ends of a shared store (Redis) which accounts are connected here
+    // (AccountStore::markPresent); called every minute, writes every kPresenceRefreshMs.
+    void refreshPresence(std::int64_t now);
+    // Presence outlives its last refresh by this much (a front-end that died stops counting).
+    static constexpr std::int64_t kPresenceTtlMs = 30LL * 60 * 1000;
+    static constexpr std::int64_t kPresenceRefreshMs = 10LL * 60 * 1000;
     // The rest need an account (RelayServer checks).
     void setRegistrationLock(RelayClient& c, std::uint64_t id,
                              const proto::relay::SetRegistrationLock& r);
@@ -70,6 +76,7 @@ private:
     RegistrationLocks locks_;  // on store_
     CodeRequestLimiter codeRequests_;
     Fanout fanout_;
+    std::int64_t presenceRefreshedAt_ = 0;
     std::map<std::int64_t, std::vector<std::int64_t>> lookups_;  // account → when, this hour
 };
 

@@ -46,6 +46,15 @@ public:
     [[nodiscard]] bool anySignedIn(std::int64_t account) const {
         return byAccount_.count(account) > 0;
     }
+    // Every account with a client signed in here, once each.
+    [[nodiscard]] std::vector<std::int64_t> signedInAccounts() const {
+        std::vector<std::int64_t> out;
+        for (auto it = byAccount_.begin(); it != byAccount_.end();
+             it = byAccount_.upper_bound(it->first)) {
+            out.push_back(it->first);
+        }
+        return out;
+    }
 
     // The answer to request `requestId` (0: unasked, like a delivery); `flushNow` writes it
     // to the socket at once.

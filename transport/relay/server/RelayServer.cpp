@@ -260,6 +260,9 @@ void RelayServer::purge() {
     if (records_) {
         records_->purge(now);
     }
+    if (accounts_) {
+        accounts_->refreshPresence(now);
+    }
 }
 
 }  // namespace tandem::relay

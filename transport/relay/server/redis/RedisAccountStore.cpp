@@ -333,4 +333,25 @@ void RedisAccountStore::lockSeen(std::int64_t account, std::int64_t now) {
     }
 }
 
+void RedisAccountStore::markPresent(const std::vector<std::int64_t>& accounts, std::int64_t ttlMs) {
+    std::vector<RedisCommand> commands;
+    for (const std::int64_t account : accounts) {
+        if (const auto aci = aciOf(account)) {
+            commands.push_back({"SET", keys::presence(*aci), "1", "PX", QByteArray::number(ttlMs)});
+        }
+    }
+    if (!commands.empty()) {
+        (void)redis_.pipeline(commands);  // one round trip; a failure is retried next time
+    }
+}
+
+bool RedisAccountStore::present(std::int64_t account) {
+    const auto aci = aciOf(account);
+    if (!aci) {
+        return false;
+    }
+    const RedisReply r = redis_.command({"EXISTS", keys::presence(*aci)});
+    return r.type == RedisReply::Type::Integer && r.integer > 0;
+}
+
 }  // namespace tandem::relay

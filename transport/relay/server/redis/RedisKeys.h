@@ -43,6 +43,9 @@ inline QByteArray generation(const QByteArray& aci) {
 inline QByteArray channel(const QByteArray& aci) {
     return account("mch", aci);
 }
+inline QByteArray presence(const QByteArray& aci) {
+    return account("here", aci);
+}  // set while a front-end holds a connection of the account (with a TTL)
 inline QByteArray byPhone(const QString& phone) {
     return "phone:" + phone.toLatin1();
 }
