@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "crypto/QtBytes.h"
+#include "crypto/SignedRecord.h"
 #include "tests/relay/RedisTestServer.h"
 #include "tests/relay/RelayTestClient.h"
 #include "tests/support/Daemons.h"
@@ -446,6 +448,61 @@ private slots:
         Client other(fe[0]);
         const auto taken = other.call(registerFrame(taker));
         QVERIFY2(taken.has_registered(), taken.error().message().c_str());
+    }
+
+    // Signed records (profiles, sticker pack manifests) are shared too, with the SQLite
+    // relay's rules: put through one front-end, read through another; a stale version, the
+    // same version with other bytes and a forged record refused; the same record again is fine.
+    void signedRecordsAreSharedWithTheirRules() {
+        RedisTestServer redis;
+        QVERIFY(redis.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(redis, 2));
+        Account alice{QStringLiteral("+4915100000001")};
+        Account bob{QStringLiteral("+4915100000002")};
+        Client a(fe[0]);
+        registerAndAuth(a, alice);
+        Client b(fe[1]);
+        registerAndAuth(b, bob);
+        const crypto::Ed25519KeyPair owner = crypto::generateRecordOwner();
+        const auto put = [&](Client& c, const crypto::SignedRecord& record) {
+            ClientFrame f;
+            *f.mutable_put_record()->mutable_record() = crypto::toProto(record);
+            return c.call(f);
+        };
+        const auto get = [&](Client& c) {
+            ClientFrame f;
+            f.mutable_get_record()->set_address(
+                crypto::recordAddress(crypto::recordName(crypto::qbytes(owner.publicKey)))
+                    .toStdString());
+            return c.call(f);
+        };
+        QCOMPARE(get(b).error().code(), Error::NOT_FOUND);
+        const auto v2 = crypto::signRecord(owner, 2, "pack v2");
+        QCOMPARE(put(a, v2).record_stored().version(), std::uint64_t{2});
+        const auto got = get(b);  // through the other front-end
+        QVERIFY2(got.has_record_data(), got.error().message().c_str());
+        QCOMPARE(got.record_data().record().version(), std::uint64_t{2});
+        QCOMPARE(got.record_data().record().payload(), "pack v2");
+        QVERIFY(crypto::verifyRecord(crypto::fromProto(got.record_data().record())).has_value());
+        // Stale (lower), and the same version with other bytes: refused with the version held.
+        const auto stale = put(b, crypto::signRecord(owner, 1, "pack v1"));
+        QCOMPARE(stale.error().code(), Error::STALE_VERSION);
+        QCOMPARE(stale.error().stored_version(), std::uint64_t{2});
+        QCOMPARE(put(b, crypto::signRecord(owner, 2, "other v2")).error().code(),
+                 Error::STALE_VERSION);
+        QVERIFY(put(b, v2).has_record_stored());  // the same again: idempotent
+        // A version past 2^53 (Lua's doubles) still orders right: compared as digits.
+        const std::uint64_t big = (std::uint64_t{1} << 62) + 1;
+        QCOMPARE(put(b, crypto::signRecord(owner, big, "big")).record_stored().version(), big);
+        QCOMPARE(put(a, crypto::signRecord(owner, big - 1, "x")).error().code(),
+                 Error::STALE_VERSION);
+        QCOMPARE(get(a).record_data().record().version(), big);
+        // A forged one (signature over other bytes) is refused before Redis sees it.
+        auto forged = crypto::signRecord(owner, big + 1, "forged");
+        forged.payload = "tampered";
+        QCOMPARE(put(a, forged).error().code(), Error::MALFORMED);
+        QCOMPARE(get(b).record_data().record().payload(), "big");
     }
 
     void redisRestartedFromItsLogKeepsWhatItAccepted() {

@@ -21,6 +21,7 @@
 #include "transport/relay/server/redis/RedisAccountStore.h"
 #include "transport/relay/server/redis/RedisBlobStore.h"
 #include "transport/relay/server/redis/RedisMailboxStore.h"
+#include "transport/relay/server/redis/RedisRecordStore.h"
 
 namespace tandem::relay {
 
@@ -158,7 +159,9 @@ bool RelayServer::openStores(QString* error) {
         store_ = std::move(store).value();
         accountStore_ = store_.get();
         mailboxStore_ = std::make_unique<SqliteMailboxStore>(*store_);
-        records_ = std::make_unique<RelayRecords>(store_->database(), limits_, clients_);
+        records_ = std::make_unique<RelayRecords>(
+            std::make_unique<SqliteRecordStore>(store_->database(), limits_.maxRecordBytesTotal),
+            limits_, clients_);
         return true;
     }
     redis_ = std::make_unique<RedisClient>(redisServers_, /*retry=*/true);
@@ -181,7 +184,10 @@ bool RelayServer::openStores(QString* error) {
     redisAccounts_ = std::move(accounts);
     blobs_ = std::make_unique<RelayBlobs>(
         std::make_unique<RedisBlobStore>(*redis_, limits_.maxBlobBytesTotal), limits_, clients_);
-    qCInfo(lcRelay) << "keeping accounts, mailboxes and blobs in Redis at"
+    records_ = std::make_unique<RelayRecords>(
+        std::make_unique<RedisRecordStore>(*redis_, limits_.maxRecordBytesTotal), limits_,
+        clients_);
+    qCInfo(lcRelay) << "keeping accounts, mailboxes, blobs and records in Redis at"
                     << redisServers_.front().host << redisServers_.front().port;
     return true;
 }
@@ -230,11 +236,6 @@ void RelayServer::onFrame(RelayClient& c, const QByteArray& bytes) {
             return blobs_->get(c, id, frame.get_blob());
         case ClientFrame::kPutRecord:
         case ClientFrame::kGetRecord:
-            if (!records_) {
-                return clients_.replyError(
-                    c, id, Error::UNAVAILABLE,
-                    QStringLiteral("this relay keeps no signed records (it runs on Redis)"));
-            }
             return frame.has_put_record() ? records_->put(c, id, frame.put_record())
                                           : records_->get(c, id, frame.get_record());
         case ClientFrame::kPrekeyStatus:

@@ -61,6 +61,15 @@ inline QByteArray nextAccountId() {
 inline QByteArray blob(const QString& id) {
     return "blob:{" + id.toLatin1() + "}";
 }
+inline QByteArray signedRecord(const QByteArray& address) {
+    return "rec:{" + address.toHex() + "}";
+}  // a signed record (RedisRecordStore), by its address
+inline QByteArray recordBytes() {
+    return QByteArrayLiteral("recs:bytes");
+}
+inline QByteArray recordsByExpiry() {
+    return QByteArrayLiteral("recs:expiry");
+}
 inline QByteArray blobBytes() {
     return QByteArrayLiteral("blobs:bytes");
 }
