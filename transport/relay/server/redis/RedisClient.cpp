@@ -1,7 +1,9 @@
 #include "transport/relay/server/redis/RedisClient.h"
 
+#include <algorithm>
 #include <hiredis/hiredis.h>
 #include <optional>
+#include <set>
 
 #include <QCryptographicHash>
 
@@ -154,6 +156,13 @@ void append(redisContext* c, const RedisCommand& args) {
 
 }  // namespace
 
+bool RedisClient::isReadOnly(const RedisCommand& command) {
+    static const std::set<QByteArray> kReads{"GET",    "HGET",  "HMGET", "EXISTS", "ZRANGEBYSCORE",
+                                             "ZRANGE", "ZCARD", "SCAN",  "STRLEN", "GETRANGE",
+                                             "PING",   "TTL",   "PTTL"};
+    return !command.isEmpty() && kReads.count(command.front().toUpper()) > 0;
+}
+
 RedisReply RedisClient::command(const RedisCommand& args) {
     return pipeline({args}).front();
 }
@@ -162,7 +171,8 @@ std::vector<RedisReply> RedisClient::pipeline(const std::vector<RedisCommand>& c
     const bool wasConnected = context_ != nullptr;
     bool broken = false;
     auto out = pipelineOnce(commands, &broken);
-    if (broken && wasConnected && retry_) {
+    if (broken && wasConnected && retry_ &&
+        std::all_of(commands.begin(), commands.end(), &RedisClient::isReadOnly)) {
         out = pipelineOnce(commands, &broken);
     }
     return out;

@@ -42,9 +42,11 @@ std::optional<std::vector<RedisAddress>> parseRedisUrl(const QString& url, QStri
 
 class RedisClient {
 public:
-    // `retry`: a command whose connection turns out to be broken (Redis restarted, a failover)
-    // is sent once more on a new one. Only for reads and idempotent writes: the mailbox
-    // writer's client never retries (a send stored twice would be delivered twice).
+    // `retry`: a batch whose connection turns out to be broken (Redis restarted, a failover)
+    // is sent once more on a new one — only when every command in it is a read (isReadOnly()):
+    // a write may have been applied before the connection broke, and INCR, ZPOPMIN, a claim
+    // or a send's script applied twice is a duplicate. Such a write fails; its caller answers
+    // UNAVAILABLE and the client asks again.
     explicit RedisClient(std::vector<RedisAddress> servers, bool retry = false,
                          std::chrono::milliseconds timeout = std::chrono::seconds(5));
     ~RedisClient();
@@ -65,6 +67,9 @@ public:
     RedisReply eval(const QByteArray& script, const RedisCommand& keys, const RedisCommand& args);
     static RedisCommand evalCommand(const QByteArray& script, const RedisCommand& keys,
                                     const RedisCommand& args);
+
+    // A command that only reads (sent again safely on a new connection).
+    static bool isReadOnly(const RedisCommand& command);
 
     [[nodiscard]] const QString& lastError() const { return lastError_; }
     [[nodiscard]] const std::vector<RedisAddress>& servers() const { return servers_; }
