@@ -1,5 +1,7 @@
 #include "transport/relay/server/redis/RedisMailboxStore.h"
 
+#include <algorithm>
+
 #include <QDateTime>
 #include <QTimer>
 
@@ -128,11 +130,13 @@ bool RedisMailboxStore::start(QString* error) {
 
 std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<NewEnvelope>& sends,
                                                            const Acks& acks,
-                                                           std::vector<bool>* resolved) {
+                                                           std::vector<Recipient>* resolved) {
     std::vector<RedisCommand> commands;
     for (const NewEnvelope& e : sends) {
         const auto aci = accounts_.aciOf(e.account);
-        resolved->push_back(aci.has_value());
+        resolved->push_back(aci                  ? Recipient::Found
+                            : accounts_.failed() ? Recipient::Failed
+                                                 : Recipient::Gone);
         if (!aci) {
             continue;
         }
@@ -155,8 +159,23 @@ std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<New
 void RedisMailboxStore::submit(std::vector<NewEnvelope> sends, Acks acks) {
     busy_ = true;
     inFlight_ = sends.size();
-    std::vector<bool> resolved;
+    std::vector<Recipient> resolved;
     auto commands = batchCommands(sends, acks, &resolved);
+    if (std::find(resolved.begin(), resolved.end(), Recipient::Failed) != resolved.end()) {
+        // Redis did not answer for a recipient: a transient fault, not a full mailbox. Nothing
+        // of the batch is stored (a part stored and answered UNAVAILABLE would come twice):
+        // every sender hears UNAVAILABLE and sends again; the acknowledgements are kept.
+        qCWarning(lcRelay) << "a Redis mailbox batch failed: a recipient could not be read";
+        QMetaObject::invokeMethod(
+            this,
+            [this, count = sends.size()] {
+                busy_ = false;
+                inFlight_ = 0;
+                emit committed(false, std::vector<std::int64_t>(count, 0), {});
+            },
+            Qt::QueuedConnection);
+        return;
+    }
     QMetaObject::invokeMethod(
         worker_,
         [this, commands = std::move(commands), resolved = std::move(resolved)] {
@@ -165,8 +184,8 @@ void RedisMailboxStore::submit(std::vector<NewEnvelope> sends, Acks acks) {
             bool ok = !commands.empty() || writerRedis_->connect();
             std::vector<std::int64_t> ids;
             std::size_t next = 0;
-            for (const bool found : resolved) {
-                if (!found) {
+            for (const Recipient found : resolved) {
+                if (found == Recipient::Gone) {
                     ids.push_back(kFull);  // the account is gone: nothing to store it for
                     continue;
                 }
@@ -205,7 +224,7 @@ void RedisMailboxStore::storeAtStop(const std::vector<NewEnvelope>& sends, const
     const std::vector<NewEnvelope> rest(
         sends.begin() + static_cast<std::ptrdiff_t>(std::min(inFlight_, sends.size())),
         sends.end());
-    std::vector<bool> resolved;
+    std::vector<Recipient> resolved;
     const auto commands = batchCommands(rest, acks, &resolved);
     if (!commands.empty()) {
         (void)redis_.pipeline(commands);

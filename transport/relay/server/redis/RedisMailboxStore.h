@@ -50,9 +50,13 @@ public:
     bool publishPreKeysLow(std::int64_t account, std::uint32_t left) override;
 
 private:
+    // What became of a send's recipient while the batch was built.
+    enum class Recipient { Found, Gone, Failed };
     // The commands of a batch (EVALSHA of the send and ack scripts), built on the event loop.
+    // `resolved`: per send; Failed (Redis did not answer) makes the batch fail (UNAVAILABLE,
+    // sent again), Gone (no such account) refuses the send.
     std::vector<RedisCommand> batchCommands(const std::vector<NewEnvelope>& sends, const Acks& acks,
-                                            std::vector<bool>* resolved);
+                                            std::vector<Recipient>* resolved);
     void onSubscribed(const QByteArray& channel);
     void onMessage(const QByteArray& channel, const QByteArray& payload);
 
