@@ -61,6 +61,13 @@ public:
         }
     }
     [[nodiscard]] quint16 port() const { return port_; }
+    // SIGSTOP / SIGCONT: a Redis that accepts connections and answers nothing (as one
+    // overloaded, or behind a dead link), and back.
+    void pause(bool stopped) {
+        if (process_ && process_->state() == QProcess::Running) {
+            ::kill(static_cast<pid_t>(process_->processId()), stopped ? SIGSTOP : SIGCONT);
+        }
+    }
     [[nodiscard]] QString url() const { return QStringLiteral("redis://127.0.0.1:%1").arg(port_); }
 
     // One command on a connection of its own; the raw RESP reply (empty on failure). For a

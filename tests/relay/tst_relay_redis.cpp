@@ -505,6 +505,36 @@ private slots:
         QCOMPARE(get(b).record_data().record().payload(), "big");
     }
 
+    // A Redis that answers nothing costs a front-end one timeout (5 s), then calls fail at once
+    // for a backoff window (UNAVAILABLE), not 5 s (or 10, with a retry) each; once Redis
+    // answers again, so does the front-end (review SHOULD 5).
+    void aStoppedRedisFailsFast() {
+        RedisTestServer redis;
+        QVERIFY(redis.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(redis, 1));
+        Client c(fe[0]);
+        redis.pause(true);
+        int next = 0;
+        const auto tryAuth = [&] {
+            Account unknown{QStringLiteral("+49151000001%1").arg(++next, 2, 10, QChar(u'0'))};
+            return c.call(authFrame(unknown));
+        };
+        QElapsedTimer clock;
+        clock.start();
+        QCOMPARE(tryAuth().error().code(), Error::UNAVAILABLE);  // the one timeout
+        const qint64 first = clock.restart();
+        for (int i = 0; i < 4; ++i) {
+            QCOMPARE(tryAuth().error().code(), Error::UNAVAILABLE);
+        }
+        const qint64 rest = clock.elapsed();
+        redis.pause(false);
+        QVERIFY2(first < 8000, QByteArray::number(first).constData());
+        QVERIFY2(rest < 1000, QByteArray::number(rest).constData());  // no timeout among them
+        // Back: an unknown account is UNAUTHORIZED again (read from Redis), within the window.
+        QTRY_COMPARE_WITH_TIMEOUT(tryAuth().error().code(), Error::UNAUTHORIZED, 15000);
+    }
+
     void redisRestartedFromItsLogKeepsWhatItAccepted() {
         RedisTestServer redis;
         QVERIFY(redis.start());

@@ -164,7 +164,8 @@ bool RelayServer::openStores(QString* error) {
             limits_, clients_);
         return true;
     }
-    redis_ = std::make_unique<RedisClient>(redisServers_, /*retry=*/true);
+    redis_ = std::make_unique<RedisClient>(redisServers_, /*retry=*/true, std::chrono::seconds(5),
+                                           /*backoff=*/true);
     if (!redis_->connect()) {
         *error = redis_->lastError();
         return false;

@@ -1,6 +1,7 @@
 #include "transport/relay/server/redis/RedisClient.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <hiredis/hiredis.h>
 #include <optional>
 #include <set>
@@ -80,8 +81,16 @@ RedisReply toRedisReply(const void* pointer) {
 }
 
 RedisClient::RedisClient(std::vector<RedisAddress> servers, bool retry,
-                         std::chrono::milliseconds timeout)
-    : servers_(std::move(servers)), retry_(retry), timeout_(timeout) {}
+                         std::chrono::milliseconds timeout, bool backoff)
+    : servers_(std::move(servers)), retry_(retry), timeout_(timeout), backoff_(backoff) {}
+
+void RedisClient::failed() {
+    if (!backoff_) {
+        return;
+    }
+    window_ = window_.count() == 0 ? kMinBackoff : std::min(window_ * 2, kMaxBackoff);
+    retryAt_ = std::chrono::steady_clock::now() + window_;
+}
 
 RedisClient::~RedisClient() {
     disconnect();
@@ -101,6 +110,10 @@ int RedisClient::fd() const {
 bool RedisClient::connect() {
     if (context_ != nullptr) {
         return true;
+    }
+    if (backoff_ && std::chrono::steady_clock::now() < retryAt_) {
+        // lastError_ still says why the last attempt failed.
+        return false;
     }
     timeval tv{};
     tv.tv_sec = static_cast<long>(timeout_.count() / 1000);
@@ -137,6 +150,7 @@ bool RedisClient::connect() {
             redisFree(c);
         }
     }
+    failed();
     return false;
 }
 
@@ -170,16 +184,22 @@ RedisReply RedisClient::command(const RedisCommand& args) {
 std::vector<RedisReply> RedisClient::pipeline(const std::vector<RedisCommand>& commands) {
     const bool wasConnected = context_ != nullptr;
     bool broken = false;
-    auto out = pipelineOnce(commands, &broken);
-    if (broken && wasConnected && retry_ &&
+    bool timedOut = false;
+    auto out = pipelineOnce(commands, &broken, &timedOut);
+    // A connection found closed (Redis restarted, a failover) is opened again at once for a
+    // read; one that timed out is not tried again now (Redis is stopped or overloaded).
+    if (broken && !timedOut && wasConnected && retry_ &&
         std::all_of(commands.begin(), commands.end(), &RedisClient::isReadOnly)) {
         out = pipelineOnce(commands, &broken);
+    }
+    if (broken) {
+        failed();
     }
     return out;
 }
 
 std::vector<RedisReply> RedisClient::pipelineOnce(const std::vector<RedisCommand>& commands,
-                                                  bool* broken) {
+                                                  bool* broken, bool* timedOut) {
     *broken = false;
     std::vector<RedisReply> out;
     if (!connect()) {
@@ -193,6 +213,9 @@ std::vector<RedisReply> RedisClient::pipelineOnce(const std::vector<RedisCommand
     for (std::size_t i = 0; i < commands.size(); ++i) {
         void* reply = nullptr;
         if (redisGetReply(context_, &reply) != REDIS_OK) {
+            if (timedOut != nullptr) {
+                *timedOut = errno == EAGAIN || errno == EWOULDBLOCK;
+            }
             lastError_ = QStringLiteral("Redis connection failed: %1")
                              .arg(QString::fromUtf8(context_->errstr));
             disconnect();  // opened again by the next call
@@ -203,6 +226,7 @@ std::vector<RedisReply> RedisClient::pipelineOnce(const std::vector<RedisCommand
         out.push_back(toRedisReply(reply));
         freeReplyObject(reply);
     }
+    window_ = std::chrono::milliseconds(0);  // Redis answers: no backoff
     return out;
 }
 

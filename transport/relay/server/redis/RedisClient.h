@@ -47,8 +47,17 @@ public:
     // a write may have been applied before the connection broke, and INCR, ZPOPMIN, a claim
     // or a send's script applied twice is a duplicate. Such a write fails; its caller answers
     // UNAVAILABLE and the client asks again.
+    //
+    // `backoff`: after Redis failed (no server answered, or a command broke the connection),
+    // calls fail at once — no connection tried — for a window of kMinBackoff, doubled at each
+    // failure in a row up to kMaxBackoff, ended by an answer. So an unreachable or stopped
+    // Redis costs the event loop one timeout per window, not one (or two) per call. Off for
+    // a connection that paces its own attempts (the subscriber, the writer's thread).
     explicit RedisClient(std::vector<RedisAddress> servers, bool retry = false,
-                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                         std::chrono::milliseconds timeout = std::chrono::seconds(5),
+                         bool backoff = false);
+    static constexpr std::chrono::milliseconds kMinBackoff{1000};
+    static constexpr std::chrono::milliseconds kMaxBackoff{8000};
     ~RedisClient();
     RedisClient(const RedisClient&) = delete;
     RedisClient& operator=(const RedisClient&) = delete;
@@ -59,7 +68,9 @@ public:
     RedisReply command(const RedisCommand& args);
     // Several commands, written together; as many replies, in order (all Errors on failure).
     std::vector<RedisReply> pipeline(const std::vector<RedisCommand>& commands);
-    std::vector<RedisReply> pipelineOnce(const std::vector<RedisCommand>& commands, bool* broken);
+    // One attempt; `broken`: the connection failed (`timedOut`: Redis did not answer in time).
+    std::vector<RedisReply> pipelineOnce(const std::vector<RedisCommand>& commands, bool* broken,
+                                         bool* timedOut = nullptr);
     // Scripts loaded (SCRIPT LOAD) at every connect, so evalCommand() works in a pipeline,
     // after a server restart too.
     void preload(const QByteArray& script) { scripts_.push_back(script); }
@@ -82,6 +93,10 @@ private:
     std::vector<RedisAddress> servers_;
     bool retry_;
     std::chrono::milliseconds timeout_;
+    bool backoff_;
+    std::chrono::milliseconds window_{0};              // the current backoff window
+    std::chrono::steady_clock::time_point retryAt_{};  // no connection tried before it
+    void failed();
     redisContext* context_ = nullptr;
     QString lastError_;
     std::vector<QByteArray> scripts_;
