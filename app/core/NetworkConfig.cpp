@@ -47,7 +47,11 @@ Expected<NetworkConfig, QString> NetworkConfig::parse(const QByteArray& json) {
         }
         // More front-ends of the same relay (the same key), tried in turn when one fails.
         std::vector<transport::RelayEndpoint::HostPort> more;
-        const QJsonArray others = relay.value(QStringLiteral("more_addresses")).toArray();
+        const QJsonValue moreValue = relay.value(QStringLiteral("more_addresses"));
+        if (!moreValue.isUndefined() && !moreValue.isArray()) {
+            return unexpected(QStringLiteral("the relay's more_addresses must be a list"));
+        }
+        const QJsonArray others = moreValue.toArray();
         if (others.size() > kMaxRelayAddresses - 1) {
             return unexpected(
                 QStringLiteral("the relay has more than %1 addresses").arg(kMaxRelayAddresses));

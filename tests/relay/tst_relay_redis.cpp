@@ -23,6 +23,7 @@
 #include "tests/relay/RelayTestClient.h"
 #include "tests/support/Daemons.h"
 #include "transport/relay/RelayTransport.h"
+#include "transport/relay/server/redis/RedisClient.h"
 
 using namespace tandem;
 using namespace tandem::test;
@@ -93,6 +94,27 @@ private slots:
     void init() {
         if (RedisTestServer::binary().isEmpty()) {
             QSKIP("redis-server is not installed (scripts/setup-deps.sh installs it)");
+        }
+    }
+
+    // --store redis://…: HOST:PORT lists, [IPv6]:PORT, and a password refused without being
+    // printed (review SHOULD 15).
+    void storeUrlsAreReadStrictly() {
+        QString error;
+        const auto two = relay::parseRedisUrl(
+            QStringLiteral("redis://10.0.0.1:6379,[2001:db8::1]:6380"), &error);
+        QVERIFY2(two, qPrintable(error));
+        QCOMPARE(two->size(), std::size_t{2});
+        QCOMPARE((*two)[1].host, QStringLiteral("2001:db8::1"));
+        QCOMPARE((*two)[1].port, 6380);
+        for (const char* bad :
+             {"redis://:hunter2secret@10.0.0.1:6379", "redis://user:hunter2secret@10.0.0.1:6379",
+              "redis://::1:6379", "redis://10.0.0.1:6379/0", "redis://[::1:6379", "redis://:6379",
+              "redis://10.0.0.1:0", "redis://10.0.0.1"}) {
+            error.clear();
+            QVERIFY2(!relay::parseRedisUrl(QString::fromLatin1(bad), &error), bad);
+            QVERIFY(!error.isEmpty());
+            QVERIFY2(!error.contains(QLatin1String("hunter2")), qPrintable(error));
         }
     }
 

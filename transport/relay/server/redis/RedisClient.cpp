@@ -17,7 +17,15 @@ std::optional<std::vector<RedisAddress>> parseRedisUrl(const QString& url, QStri
         return std::nullopt;
     }
     std::vector<RedisAddress> out;
-    const QStringList parts = url.mid(kScheme.size()).split(u',');
+    const QString rest = url.mid(kScheme.size());
+    if (rest.contains(u'@') || rest.contains(u'/') || rest.contains(u'?')) {
+        // A password (redis://:secret@host) is never printed back, nor taken for a host.
+        *error = QStringLiteral(
+            "--store redis://HOST:PORT[,…] takes no user, password, database or options "
+            "(run Redis on a private network, or behind a TLS tunnel: docs/relay.md)");
+        return std::nullopt;
+    }
+    const QStringList parts = rest.split(u',');
     if (parts.size() > 16) {
         *error = QStringLiteral("--store lists at most 16 Redis servers");
         return std::nullopt;
@@ -26,8 +34,13 @@ std::optional<std::vector<RedisAddress>> parseRedisUrl(const QString& url, QStri
         const qsizetype colon = part.lastIndexOf(u':');
         bool ok = false;
         const int port = part.mid(colon + 1).toInt(&ok);
-        const QString host = part.left(colon);
-        if (colon <= 0 || !ok || port < 1 || port > 65535 || host.size() > 253) {
+        QString host = part.left(colon);
+        if (host.startsWith(u'[') && host.endsWith(u']')) {
+            host = host.mid(1, host.size() - 2);  // [IPv6]:PORT
+        } else if (host.contains(u':') || host.contains(u'[') || host.contains(u']')) {
+            host.clear();  // an IPv6 address needs its brackets
+        }
+        if (colon <= 0 || !ok || port < 1 || port > 65535 || host.isEmpty() || host.size() > 253) {
             *error = QStringLiteral("--store redis://HOST:PORT: \"%1\" is not HOST:PORT").arg(part);
             return std::nullopt;
         }
