@@ -227,7 +227,9 @@ std::vector<RedisReply> RedisClient::pipelineOnce(const std::vector<RedisCommand
         void* reply = nullptr;
         if (redisGetReply(context_, &reply) != REDIS_OK) {
             if (timedOut != nullptr) {
-                *timedOut = errno == EAGAIN || errno == EWOULDBLOCK;
+                // A read that timed out (the socket's timeout), not a closed connection.
+                *timedOut =
+                    context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
             }
             lastError_ = QStringLiteral("Redis connection failed: %1")
                              .arg(QString::fromUtf8(context_->errstr));
