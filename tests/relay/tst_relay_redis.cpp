@@ -393,6 +393,46 @@ private slots:
         }
     }
 
+    // Verification codes: guesses sent at once through three front-ends are counted before
+    // they are compared — five in all, not five per front-end; then even the right code is
+    // refused (review SHOULD 7).
+    void codeGuessesAreCountedAcrossFrontEnds() {
+        RedisTestServer redis;
+        QVERIFY(redis.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(redis, 3, QStringLiteral("file")));
+        Account guessed{QStringLiteral("+4915100000009")};
+        {
+            Client c(fe[0]);
+            ClientFrame ask;
+            ask.mutable_request_code()->set_phone(guessed.phone.toStdString());
+            QVERIFY(c.call(ask).has_code_status());
+        }
+        const QString code = fe.relays[0]->lastCode(guessed.phone);
+        QVERIFY(!code.isEmpty());
+        const QString wrongCode =
+            code == QStringLiteral("000000") ? QStringLiteral("111111") : QStringLiteral("000000");
+        std::vector<std::unique_ptr<Client>> clients;
+        std::vector<QFuture<transport::RelayReply>> replies;
+        for (std::size_t i = 0; i < 3; ++i) {
+            clients.push_back(std::make_unique<Client>(fe[i]));
+        }
+        for (int round = 0; round < 5; ++round) {
+            for (auto& c : clients) {
+                replies.push_back(c->connection->request(registerFrame(guessed, wrongCode)));
+            }
+        }
+        int wrong = 0;
+        for (auto& r : replies) {
+            const auto reply = test::await(r);
+            QVERIFY(reply && reply->error().code() == Error::WRONG_CODE);
+            wrong += reply->error().message() == "the verification code is wrong" ? 1 : 0;
+        }
+        QCOMPARE(wrong, 5);  // the rest: "too many wrong codes"
+        const auto right = clients[1]->call(registerFrame(guessed, code));
+        QCOMPARE(right.error().code(), Error::WRONG_CODE);
+    }
+
     // A queue that cannot be read (here: its key holds the wrong type for a moment) is not an
     // empty one: the front-end reads it again, and what arrives meanwhile is not pushed ahead
     // of the backlog (review MUST 2).

@@ -36,4 +36,22 @@ CodeCheck AccountStore::checkCode(const QString& phone, const QString& code, std
     return CodeCheck::Ok;
 }
 
+std::optional<AccountStore::LockAttempts> AccountStore::countLockAttempt(std::int64_t account,
+                                                                         std::int64_t now,
+                                                                         std::int64_t windowMs) {
+    // One front-end (SQLite): read, then write, on the one thread that checks locks.
+    const auto stored = lockRow(account);
+    if (!stored || !*stored) {
+        return std::nullopt;
+    }
+    const LockRow& row = **stored;
+    const bool windowOpen = row.failuresSince + windowMs > now;
+    const LockAttempts out{(windowOpen ? row.failures : 0) + 1,
+                           windowOpen ? row.failuresSince : now};
+    if (!setLockFailures(account, out.failures, out.since)) {
+        return std::nullopt;
+    }
+    return out;
+}
+
 }  // namespace tandem::relay

@@ -83,8 +83,10 @@ public:
     virtual bool setAccessKey(std::int64_t account, const QByteArray& accessKey) = 0;
 
     virtual bool setCode(const QString& phone, const QString& code, std::int64_t expiresAt) = 0;
-    // Compares in constant time; a wrong code counts an attempt.
-    CodeCheck checkCode(const QString& phone, const QString& code, std::int64_t now);
+    // Compares in constant time; a wrong code counts an attempt. A store shared by several
+    // front-ends (Redis) counts and compares in one step (at most kMaxCodeAttempts guesses in
+    // all, not per front-end).
+    virtual CodeCheck checkCode(const QString& phone, const QString& code, std::int64_t now);
 
     virtual bool setSignedPreKey(std::int64_t account, const SignedPreKeyRow& key) = 0;
     virtual std::optional<SignedPreKeyRow> signedPreKey(std::int64_t account) = 0;
@@ -102,6 +104,16 @@ public:
     virtual std::optional<std::optional<LockRow>> lockRow(std::int64_t account) = 0;
     virtual bool setLockFailures(std::int64_t account, std::int64_t failures,
                                  std::int64_t since) = 0;
+    // Counts a wrong-or-not-yet-checked token against a lock before it is compared: the
+    // failures in the window that ends `windowMs` after its first one, this one included, and
+    // when that window started; nullopt when the store failed or there is no lock. One step in
+    // a store shared by several front-ends, so K front-ends do not allow K times the guesses.
+    struct LockAttempts {
+        std::int64_t failures = 0;
+        std::int64_t since = 0;
+    };
+    virtual std::optional<LockAttempts> countLockAttempt(std::int64_t account, std::int64_t now,
+                                                         std::int64_t windowMs);
     // Locks with the token's hash (failures reset), or unlocks (empty hash).
     virtual bool setLock(std::int64_t account, const QByteArray& hash, std::int64_t now) = 0;
     virtual void lockSeen(std::int64_t account, std::int64_t now) = 0;

@@ -44,6 +44,18 @@ RegistrationLocks::Check RegistrationLocks::check(std::int64_t account, const QB
     if (failures >= kMaxFailures) {
         return {Verdict::TooManyAttempts, row.failuresSince + kFailureWindowMs - now};
     }
+    if (token.isEmpty()) {  // no token at all is not a guess
+        return {Verdict::Locked, remaining};
+    }
+    // Counted first, compared after (one step in the store): guesses made at once through
+    // several front-ends are all counted before any is compared.
+    const auto counted = store_.countLockAttempt(account, now, kFailureWindowMs);
+    if (!counted) {
+        return {Verdict::TooManyAttempts, kFailureWindowMs};  // a guess not counted: none
+    }
+    if (counted->failures > kMaxFailures) {
+        return {Verdict::TooManyAttempts, counted->since + kFailureWindowMs - now};
+    }
     const QByteArray given = hashToken(token);
     const bool right =
         token.size() == static_cast<qsizetype>(crypto::signal::kRegistrationLockTokenBytes) &&
@@ -51,16 +63,8 @@ RegistrationLocks::Check RegistrationLocks::check(std::int64_t account, const QB
         sodium_memcmp(row.hash.constData(), given.constData(),
                       static_cast<std::size_t>(given.size())) == 0;
     if (right) {
-        if (failures > 0) {
-            (void)store_.setLockFailures(account, 0, 0);
-        }
+        (void)store_.setLockFailures(account, 0, 0);  // the right token clears the count
         return {Verdict::Unlocked, 0};
-    }
-    if (!token.isEmpty()) {  // no token at all is not a guess
-        const std::int64_t since = windowOpen ? row.failuresSince : now;
-        if (!store_.setLockFailures(account, failures + 1, since)) {
-            return {Verdict::TooManyAttempts, kFailureWindowMs};  // a guess not counted: none
-        }
     }
     return {Verdict::Locked, remaining};
 }

@@ -34,6 +34,41 @@ redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1
 )lua";
 
+// KEYS: the code. ARGV: the code given, now, the most attempts. An attempt is counted before
+// the code is compared (a right code gives it back): every front-end together allows the most
+// attempts, not each. Returns 'ok', 'wrong', 'expired' or 'many'.
+constexpr char kCheckCode[] = R"lua(
+local r = redis.call('HMGET', KEYS[1], 'code', 'exp', 'tries')
+if not r[1] then return 'wrong' end
+if tonumber(r[2]) <= tonumber(ARGV[2]) then return 'expired' end
+if tonumber(r[3] or '0') >= tonumber(ARGV[3]) then return 'many' end
+redis.call('HINCRBY', KEYS[1], 'tries', 1)
+if r[1] == ARGV[1] then
+  redis.call('HINCRBY', KEYS[1], 'tries', -1)
+  return 'ok'
+end
+return 'wrong'
+)lua";
+
+// KEYS: the lock. ARGV: now, the window (ms). Counts an attempt in the window (a new window
+// when the last one ended); returns {failures, since}, or 0 when there is no lock.
+constexpr char kCountLockAttempt[] = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local r = redis.call('HMGET', KEYS[1], 'fails', 'since')
+local now = tonumber(ARGV[1])
+local fails = tonumber(r[1] or '0')
+local since = tonumber(r[2] or '0')
+if since + tonumber(ARGV[2]) <= now then
+  fails = 0
+  since = ARGV[1]
+else
+  since = r[2]
+end
+fails = fails + 1
+redis.call('HSET', KEYS[1], 'fails', fails, 'since', since)
+return {fails, since}
+)lua";
+
 // A fixed-window counter: KEYS[1]; ARGV: cost, limit, window (ms). 1 when counted.
 constexpr char kAdmit[] = R"lua(
 local n = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -57,6 +92,39 @@ RedisAccountStore::RedisAccountStore(RedisClient& redis) : redis_(redis) {
     redis_.preload(kAddPreKeys);
     redis_.preload(kUpdateLock);
     redis_.preload(kAdmit);
+    redis_.preload(kCheckCode);
+    redis_.preload(kCountLockAttempt);
+}
+
+CodeCheck RedisAccountStore::checkCode(const QString& phone, const QString& code,
+                                       std::int64_t now) {
+    const RedisReply r = redis_.eval(
+        kCheckCode, {keys::code(phone)},
+        {code.toLatin1(), QByteArray::number(now), QByteArray::number(kMaxCodeAttempts)});
+    if (r.string == "ok") {
+        return CodeCheck::Ok;
+    }
+    if (r.string == "expired") {
+        return CodeCheck::Expired;
+    }
+    if (r.string == "many") {
+        return CodeCheck::TooManyAttempts;
+    }
+    return CodeCheck::Wrong;  // a wrong code, none, or Redis failed: not accepted either way
+}
+
+std::optional<AccountStore::LockAttempts> RedisAccountStore::countLockAttempt(
+    std::int64_t account, std::int64_t now, std::int64_t windowMs) {
+    const auto aci = aciOf(account);
+    if (!aci) {
+        return std::nullopt;
+    }
+    const RedisReply r = redis_.eval(kCountLockAttempt, {keys::lock(*aci)},
+                                     {QByteArray::number(now), QByteArray::number(windowMs)});
+    if (r.type != RedisReply::Type::Array || r.elements.size() != 2) {
+        return std::nullopt;
+    }
+    return LockAttempts{integerOf(r.elements[0]), integerOf(r.elements[1])};
 }
 
 bool RedisAccountStore::admitShared(const QByteArray& key, std::int64_t cost, std::int64_t limit,

@@ -35,6 +35,9 @@ public:
     bool setLockFailures(std::int64_t account, std::int64_t failures, std::int64_t since) override;
     bool setLock(std::int64_t account, const QByteArray& hash, std::int64_t now) override;
     void lockSeen(std::int64_t account, std::int64_t now) override;
+    std::optional<LockAttempts> countLockAttempt(std::int64_t account, std::int64_t now,
+                                                 std::int64_t windowMs) override;
+    CodeCheck checkCode(const QString& phone, const QString& code, std::int64_t now) override;
     void markPresent(const std::vector<std::int64_t>& accounts, std::int64_t ttlMs) override;
     bool present(std::int64_t account) override;
     bool admitShared(const QByteArray& key, std::int64_t cost, std::int64_t limit,
