@@ -391,6 +391,10 @@ private slots:
             Client c(fe[i]);
             QCOMPARE(c.call(ask).error().code(), Error::RATE_LIMITED);
         }
+        // The number is in no key's name: codes and limits are named by its keyed hash (SHOULD 16).
+        const QByteArray names = redis.command({"KEYS", "*"});
+        QVERIFY2(names.contains("code:") && names.contains("rl:"), names.constData());
+        QVERIFY2(!names.contains("4915100000007"), names.constData());
     }
 
     // Verification codes: guesses sent at once through three front-ends are counted before

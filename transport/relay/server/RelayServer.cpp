@@ -180,6 +180,9 @@ bool RelayServer::openStores(QString* error) {
                               "an accepted message can be lost if Redis stops (docs/relay.md)";
     }
     auto accounts = std::make_unique<RedisAccountStore>(*redis_);
+    if (!accounts->start(error)) {
+        return false;
+    }
     mailboxStore_ = std::make_unique<RedisMailboxStore>(*redis_, *accounts, limits_);
     accountStore_ = accounts.get();
     redisAccounts_ = std::move(accounts);

@@ -14,6 +14,8 @@ namespace keys = rediskeys;
 namespace {
 
 constexpr std::size_t kMaxCachedAcis = 100000;
+constexpr qsizetype kSecretBytes = 32;
+constexpr qsizetype kTagBytes = 16;  // 128 bits: no two numbers share a key
 
 // Adds one-time prekeys (score: key id; member: 8 hex digits of the id, then the key) while
 // fewer than the cap are held; a key id held already is replaced. Returns how many are held.
@@ -99,7 +101,7 @@ RedisAccountStore::RedisAccountStore(RedisClient& redis) : redis_(redis) {
 CodeCheck RedisAccountStore::checkCode(const QString& phone, const QString& code,
                                        std::int64_t now) {
     const RedisReply r = redis_.eval(
-        kCheckCode, {keys::code(phone)},
+        kCheckCode, {keys::code(tag(phone))},
         {code.toLatin1(), QByteArray::number(now), QByteArray::number(kMaxCodeAttempts)});
     if (r.string == "ok") {
         return CodeCheck::Ok;
@@ -127,10 +129,43 @@ std::optional<AccountStore::LockAttempts> RedisAccountStore::countLockAttempt(
     return LockAttempts{integerOf(r.elements[0]), integerOf(r.elements[1])};
 }
 
+RedisAccountStore::~RedisAccountStore() {
+    if (!secret_.isEmpty()) {
+        sodium_memzero(secret_.data(), static_cast<std::size_t>(secret_.size()));
+    }
+}
+
+bool RedisAccountStore::start(QString* error) {
+    QByteArray fresh(kSecretBytes, Qt::Uninitialized);
+    randombytes_buf(fresh.data(), static_cast<std::size_t>(fresh.size()));
+    const auto replies =
+        redis_.pipeline({{"SET", keys::secret(), fresh, "NX"}, {"GET", keys::secret()}});
+    sodium_memzero(fresh.data(), static_cast<std::size_t>(fresh.size()));
+    if (replies[1].type != RedisReply::Type::String || replies[1].string.size() != kSecretBytes) {
+        *error = QStringLiteral("cannot read or make the relay's secret in Redis (%1)")
+                     .arg(redis_.lastError());
+        return false;
+    }
+    secret_ = replies[1].string;
+    return true;
+}
+
+QByteArray RedisAccountStore::tag(const QString& phone) const {
+    const QByteArray in = phone.toUtf8();
+    QByteArray out(kTagBytes, Qt::Uninitialized);
+    crypto_generichash(reinterpret_cast<unsigned char*>(out.data()),  // NOLINT
+                       static_cast<std::size_t>(out.size()),
+                       reinterpret_cast<const unsigned char*>(in.constData()),  // NOLINT
+                       static_cast<std::size_t>(in.size()),
+                       reinterpret_cast<const unsigned char*>(secret_.constData()),  // NOLINT
+                       static_cast<std::size_t>(secret_.size()));
+    return out.toHex();
+}
+
 bool RedisAccountStore::admitShared(const QByteArray& key, std::int64_t cost, std::int64_t limit,
                                     std::int64_t windowMs) {
     const RedisReply r = redis_.eval(
-        kAdmit, {"rl:" + key},
+        kAdmit, {"rl:" + tag(QString::fromLatin1(key))},
         {QByteArray::number(cost), QByteArray::number(limit), QByteArray::number(windowMs)});
     return r.type == RedisReply::Type::Integer && r.integer == 1;
 }
@@ -186,7 +221,7 @@ std::optional<AccountRow> RedisAccountStore::accountByPhone(const QString& phone
     if (const auto it = phones_.find(phone); it != phones_.end()) {
         return accountByAci(it->second);
     }
-    const RedisReply r = redis_.command({"GET", keys::byPhone(phone)});
+    const RedisReply r = redis_.command({"GET", keys::byPhone(tag(phone))});
     failed_ = r.isError();
     if (r.type != RedisReply::Type::String) {
         return std::nullopt;
@@ -209,7 +244,7 @@ Expected<AccountRow, QString> RedisAccountStore::registerAccount(const Registrat
     // Twice at most: a number claimed by another front-end between our read and our claim is
     // an existing account the second time.
     for (int attempt = 0; attempt < 2; ++attempt) {
-        const RedisReply held = redis_.command({"GET", keys::byPhone(r.phone)});
+        const RedisReply held = redis_.command({"GET", keys::byPhone(tag(r.phone))});
         if (held.isError()) {
             return unexpected(QStringLiteral("the account store is unavailable"));
         }
@@ -238,7 +273,7 @@ Expected<AccountRow, QString> RedisAccountStore::registerAccount(const Registrat
                   r.phone.toLatin1(), "share", share, "ik", r.identityKey, "pw", r.passwordHash,
                   "ak", r.accessKey, "created", QByteArray::number(now)},
                  {"SET", keys::byId(id.integer), aci},
-                 {"SET", keys::byPhone(r.phone), aci, "NX"}});
+                 {"SET", keys::byPhone(tag(r.phone)), aci, "NX"}});
             if (replies[2].isNil()) {  // another front-end registered the number meanwhile
                 redis_.command({"DEL", keys::record(aci), keys::byId(id.integer)});
                 continue;
@@ -251,7 +286,7 @@ Expected<AccountRow, QString> RedisAccountStore::registerAccount(const Registrat
         if (!account) {
             return unexpected(QStringLiteral("the account vanished after registration"));
         }
-        if (!ok(redis_.command({"DEL", keys::code(r.phone)}))) {
+        if (!ok(redis_.command({"DEL", keys::code(tag(r.phone))}))) {
             return unexpected(QStringLiteral("cannot clear the code"));
         }
         if (!setLock(
@@ -273,16 +308,16 @@ bool RedisAccountStore::setAccessKey(std::int64_t account, const QByteArray& acc
 bool RedisAccountStore::setCode(const QString& phone, const QString& code, std::int64_t expiresAt) {
     const auto replies =
         redis_.pipeline({{"MULTI"},
-                         {"DEL", keys::code(phone)},
-                         {"HSET", keys::code(phone), "code", code.toLatin1(), "exp",
+                         {"DEL", keys::code(tag(phone))},
+                         {"HSET", keys::code(tag(phone)), "code", code.toLatin1(), "exp",
                           QByteArray::number(expiresAt), "tries", "0"},
-                         {"PEXPIREAT", keys::code(phone), QByteArray::number(expiresAt)},
+                         {"PEXPIREAT", keys::code(tag(phone)), QByteArray::number(expiresAt)},
                          {"EXEC"}});
     return replies.back().type == RedisReply::Type::Array;
 }
 
 std::optional<CodeRow> RedisAccountStore::codeRow(const QString& phone) {
-    const RedisReply r = redis_.command({"HMGET", keys::code(phone), "code", "exp", "tries"});
+    const RedisReply r = redis_.command({"HMGET", keys::code(tag(phone)), "code", "exp", "tries"});
     if (r.type != RedisReply::Type::Array || r.elements.size() != 3 || r.elements[0].isNil()) {
         return std::nullopt;
     }
@@ -291,7 +326,7 @@ std::optional<CodeRow> RedisAccountStore::codeRow(const QString& phone) {
 }
 
 void RedisAccountStore::countCodeAttempt(const QString& phone) {
-    (void)redis_.command({"HINCRBY", keys::code(phone), "tries", "1"});
+    (void)redis_.command({"HINCRBY", keys::code(tag(phone)), "tries", "1"});
 }
 
 bool RedisAccountStore::setSignedPreKey(std::int64_t account, const SignedPreKeyRow& key) {

@@ -16,6 +16,12 @@ namespace tandem::relay {
 class RedisAccountStore final : public AccountStore {
 public:
     explicit RedisAccountStore(RedisClient& redis);
+    ~RedisAccountStore() override;
+    RedisAccountStore(const RedisAccountStore&) = delete;
+    RedisAccountStore& operator=(const RedisAccountStore&) = delete;
+    // Reads the relay's secret from Redis (made by the first front-end): it names numbers in
+    // keys (tag()). False (and `error`) when Redis cannot be read.
+    bool start(QString* error);
 
     std::optional<AccountRow> accountByPhone(const QString& phone) override;
     std::optional<AccountRow> accountById(std::int64_t id) override;
@@ -52,7 +58,11 @@ protected:
     void countCodeAttempt(const QString& phone) override;
 
 private:
+    // A number's name in keys: hex of BLAKE2b-128 keyed with the relay's secret.
+    [[nodiscard]] QByteArray tag(const QString& phone) const;
+
     RedisClient& redis_;
+    QByteArray secret_;
     std::map<std::int64_t, QByteArray> acis_;
     // Number → aci, also fixed once registered (re-registration keeps the aci; accounts are
     // never deleted): a send by number then costs one round trip, not two.

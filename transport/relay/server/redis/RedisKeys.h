@@ -46,15 +46,20 @@ inline QByteArray channel(const QByteArray& aci) {
 inline QByteArray presence(const QByteArray& aci) {
     return account("here", aci);
 }  // set while a front-end holds a connection of the account (with a TTL)
-inline QByteArray byPhone(const QString& phone) {
-    return "phone:" + phone.toLatin1();
+// A number never appears in a key's name (KEYS, SCAN, MONITOR, a slow log would show it): it
+// is named by its tag, a keyed BLAKE2b of it under the relay's secret (RedisAccountStore).
+inline QByteArray byPhone(const QByteArray& phoneTag) {
+    return "phone:" + phoneTag;
 }
 inline QByteArray byId(std::int64_t id) {
     return "acctid:" + QByteArray::number(id);
 }
-inline QByteArray code(const QString& phone) {
-    return "code:" + phone.toLatin1();
+inline QByteArray code(const QByteArray& phoneTag) {
+    return "code:" + phoneTag;
 }
+inline QByteArray secret() {
+    return QByteArrayLiteral("relay:secret");
+}  // 32 random bytes, made by the first front-end (SET NX), read by the others
 inline QByteArray nextAccountId() {
     return QByteArrayLiteral("acct:next");
 }
