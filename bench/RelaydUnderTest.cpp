@@ -9,8 +9,10 @@
 #include <vector>
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QTcpServer>
 #include <QThread>
 #include <QTimer>
 
@@ -25,27 +27,87 @@ using transport::RelayConnection;
 using transport::RelayEndpoint;
 using transport::RelayReply;
 
-void RelaydUnderTest::start() {
-    const QString listen =
-        QStringLiteral("127.0.0.1:%1").arg(endpoint_.port == 0 ? 0 : endpoint_.port);
-    process_ = startChild(
-        binDir_ + QStringLiteral("/tandem-relayd"),
-        {QStringLiteral("--data"), dir_.filePath(QStringLiteral("relay")),
-         QStringLiteral("--listen"), listen, QStringLiteral("--verify"), QStringLiteral("none")});
-    process_->setReadChannel(QProcess::StandardOutput);
+RelaydUnderTest::~RelaydUnderTest() {
+    stopChild(process_);
+    for (auto& p : frontEnds_) {
+        stopChild(p);
+    }
+    stopChild(redisProcess_);
+}
+
+RelayEndpoint RelaydUnderTest::startRelay(std::unique_ptr<QProcess>& process, const QString& data,
+                                          QStringList extra) {
+    process = startChild(binDir_ + QStringLiteral("/tandem-relayd"),
+                         QStringList{QStringLiteral("--data"), data, QStringLiteral("--verify"),
+                                     QStringLiteral("none")} +
+                             extra);
+    process->setReadChannel(QProcess::StandardOutput);
     QElapsedTimer t;
     t.start();
-    while (!process_->canReadLine() && t.elapsed() < 10000) {
-        process_->waitForReadyRead(100);
+    while (!process->canReadLine() && t.elapsed() < 10000) {
+        process->waitForReadyRead(100);
     }
-    const QStringList ready = QString::fromUtf8(process_->readLine()).trimmed().split(u' ');
+    const QStringList ready = QString::fromUtf8(process->readLine()).trimmed().split(u' ');
     if (ready.size() != 4 || ready[1] != QLatin1String("ready")) {
         qFatal("tandem-relayd did not start");
     }
-    endpoint_.host = QStringLiteral("127.0.0.1");
-    endpoint_.port = static_cast<quint16>(ready[2].section(u':', -1).toUInt());
+    RelayEndpoint e;
+    e.host = QStringLiteral("127.0.0.1");
+    e.port = static_cast<quint16>(ready[2].section(u':', -1).toUInt());
     const QByteArray key = QByteArray::fromHex(ready[3].toLatin1());
-    std::copy(key.begin(), key.end(), endpoint_.relayKey.begin());
+    std::copy(key.begin(), key.end(), e.relayKey.begin());
+    return e;
+}
+
+void RelaydUnderTest::startRedis() {
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    const quint16 port = probe.serverPort();
+    probe.close();
+    redisProcess_ = startChild(
+        QStringLiteral("redis-server"),
+        {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+         QStringLiteral("127.0.0.1"), QStringLiteral("--dir"), dir_.path(),
+         QStringLiteral("--appendonly"), QStringLiteral("yes"), QStringLiteral("--appendfsync"),
+         redis_.appendfsync, QStringLiteral("--save"), QString()});
+    redisProcess_->setReadChannel(QProcess::StandardOutput);
+    QByteArray out;
+    QElapsedTimer t;
+    t.start();
+    while (!out.contains("Ready to accept connections") && t.elapsed() < 10000) {
+        redisProcess_->waitForReadyRead(100);
+        out += redisProcess_->readAllStandardOutput();
+    }
+    const QStringList store{QStringLiteral("--store"),
+                            QStringLiteral("redis://127.0.0.1:%1").arg(port)};
+    for (int i = 0; i < redis_.frontEnds; ++i) {
+        const QString data = dir_.filePath(QStringLiteral("relay%1").arg(i));
+        if (i > 0) {  // one relay key for all
+            QDir().mkpath(data);
+            QFile::copy(dir_.filePath(QStringLiteral("relay0/relay.key")),
+                        data + QStringLiteral("/relay.key"));
+        }
+        frontEnds_.emplace_back();
+        const RelayEndpoint e = startRelay(
+            frontEnds_.back(), data,
+            store + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+        if (i == 0) {
+            endpoint_ = e;
+        } else if (redis_.cross) {
+            senders_.push_back(e);
+        }
+    }
+}
+
+void RelaydUnderTest::start() {
+    if (redis_.frontEnds > 0) {
+        startRedis();
+        return;
+    }
+    const QString listen =
+        QStringLiteral("127.0.0.1:%1").arg(endpoint_.port == 0 ? 0 : endpoint_.port);
+    endpoint_ = startRelay(process_, dir_.filePath(QStringLiteral("relay")),
+                           {QStringLiteral("--listen"), listen});
 }
 
 QString RelaydUnderTest::writeNetworkJson() const {
@@ -167,10 +229,11 @@ struct RelaySender {
     int inFlight = 0;
     std::size_t next = 0;
 
-    static RelaySender open(const RelayEndpoint& endpoint, QObject* parent, int count) {
+    static RelaySender open(const RelaydUnderTest& relay, QObject* parent, int count) {
         RelaySender s;
         for (int i = 0; i < count; ++i) {
-            s.connections.push_back(connectTo(endpoint, parent));
+            s.connections.push_back(
+                connectTo(relay.senderEndpoint(static_cast<std::size_t>(i)), parent));
         }
         return s;
     }
@@ -209,7 +272,7 @@ Result relayThroughput(const Options& o, RelaydUnderTest& relay, int run) {
     bob.registerAt(relay.endpoint(), &scope);
     Tally tally(static_cast<std::size_t>(o.messages));
     bob.connect(relay.endpoint(), &scope, tally, nullptr);
-    RelaySender alice = RelaySender::open(relay.endpoint(), &scope, kSenderConnections);
+    RelaySender alice = RelaySender::open(relay, &scope, kSenderConnections);
 
     const std::int64_t start = nowNs();
     std::uint64_t next = 0;
@@ -251,7 +314,7 @@ Result relayLatency(const Options& o, RelaydUnderTest& relay, int run) {
 
     std::unique_ptr<QThread> sender(QThread::create([&] {
         QObject senderScope;
-        RelaySender alice = RelaySender::open(relay.endpoint(), &senderScope, 1);
+        RelaySender alice = RelaySender::open(relay, &senderScope, 1);
         const std::int64_t start = nowNs();
         const double intervalNs = 1e9 / o.rate;
         for (int i = 0; i < total; ++i) {
@@ -280,7 +343,7 @@ Result relayDurability(const Options& o, RelaydUnderTest& relay) {
     QObject scope;
     RelayReceiver bob{QStringLiteral("+15554000000")};
     bob.registerAt(relay.endpoint(), &scope);
-    RelaySender alice = RelaySender::open(relay.endpoint(), &scope, kSenderConnections);
+    RelaySender alice = RelaySender::open(relay, &scope, kSenderConnections);
     const int n = o.durabilityMessages;
     std::uint64_t next = 0;
     QTimer pumpTimer;

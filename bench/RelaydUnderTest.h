@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include <QProcess>
 #include <QString>
@@ -13,25 +14,48 @@
 
 namespace tandem::bench {
 
+// tandem-relayd on its data folder (the default), or `frontEnds` of them over a redis-server
+// (--store redis://…, one key), the receiver on one and the senders on another when `cross`.
+struct RedisSetup {
+    int frontEnds = 0;  // 0: the SQLite relay
+    bool cross = false;
+    QString appendfsync = QStringLiteral("always");
+};
+
 class RelaydUnderTest {
 public:
-    explicit RelaydUnderTest(QString binDir) : binDir_(std::move(binDir)) {}
-    ~RelaydUnderTest() { stopChild(process_); }
+    explicit RelaydUnderTest(QString binDir, RedisSetup redis = {})
+        : binDir_(std::move(binDir)), redis_(std::move(redis)) {}
+    ~RelaydUnderTest();
 
     // Starts (or restarts, on the same port and data folder); waits for its ready line.
     void start();
     void kill() { killChild(process_); }
     void stop() { stopChild(process_); }
+    // The receiver's front-end.
     [[nodiscard]] const transport::RelayEndpoint& endpoint() const { return endpoint_; }
+    // Where sender connection `i` goes: the receiver's front-end, or with `cross` the others
+    // in turn.
+    [[nodiscard]] const transport::RelayEndpoint& senderEndpoint(std::size_t i) const {
+        return senders_.empty() ? endpoint_ : senders_[i % senders_.size()];
+    }
 
     // network.json for a profile of this relay; returns its path.
     QString writeNetworkJson() const;
 
 private:
+    transport::RelayEndpoint startRelay(std::unique_ptr<QProcess>& process, const QString& data,
+                                        QStringList extra);
+    void startRedis();
+
     QString binDir_;
+    RedisSetup redis_;
     QTemporaryDir dir_;
     std::unique_ptr<QProcess> process_;
     transport::RelayEndpoint endpoint_;
+    std::unique_ptr<QProcess> redisProcess_;
+    std::vector<std::unique_ptr<QProcess>> frontEnds_;
+    std::vector<transport::RelayEndpoint> senders_;
 };
 
 // N messages, W in flight over several sender connections, each accepted and delivered.

@@ -54,6 +54,9 @@ int main(int argc, char** argv) {
     intOption("reps", "Repetitions, relay and broker alternating (3).");
     intOption("durability", "Messages in the SIGKILL run (20000).");
     intOption("e2e", "Messages through the real core (400; 0 skips).");
+    parser.addOption({QStringLiteral("redis"),
+                      QStringLiteral("Also tandem-relayd over redis-server: 1, 2 and 3 front-ends "
+                                     "and appendfsync everysec, in the same reps.")});
     parser.addOption({QStringLiteral("bin-dir"), QStringLiteral("Where tandem-relayd is."),
                       QStringLiteral("DIR")});
     parser.process(app);
@@ -77,6 +80,25 @@ int main(int argc, char** argv) {
                    : QDir(QCoreApplication::applicationDirPath() + QStringLiteral("/../app"))
                          .absolutePath();
 
+    struct RedisRow {
+        const char* name;
+        RedisSetup setup;
+        std::vector<double> tput, p50, p99;
+        std::int64_t lost = 0;
+    };
+    std::vector<RedisRow> redisRows;
+    if (parser.isSet(QStringLiteral("redis"))) {
+        const auto row = [](const char* name, int frontEnds, bool cross, const char* fsync) {
+            RedisRow r{name, {frontEnds, cross, QString::fromLatin1(fsync)}, {}, {}, {}, 0};
+            return r;
+        };
+        redisRows = {
+            row("Redis, 1 front-end (same-front-end hop)", 1, false, "always"),
+            row("Redis, 2 front-ends (cross-front-end hop)", 2, true, "always"),
+            row("Redis, 3 front-ends (senders on 2, receiver on 1)", 3, true, "always"),
+            row("Redis, 1 front-end, appendfsync everysec (not durable)", 1, false, "everysec"),
+        };
+    }
     std::vector<double> relayTput, brokerTput, relayP50, relayP99, brokerP50, brokerP99;
     std::int64_t relayLost = 0, relayDup = 0, brokerLost = 0, brokerDup = 0;
     for (int rep = 0; rep < o.reps; ++rep) {
@@ -91,6 +113,18 @@ int main(int argc, char** argv) {
             relayLost += t.lost + l.lost;
             relayDup += t.duplicated;
             std::fprintf(stderr, "rep %d relay:     %.0f msg/s, p50 %.1f us, p99 %.1f us\n", rep,
+                         t.throughput, l.latency.p50us, l.latency.p99us);
+        }
+        for (RedisRow& row : redisRows) {
+            RelaydUnderTest relay(o.binDir, row.setup);
+            relay.start();
+            const Result t = relayThroughput(o, relay, rep);
+            const Result l = relayLatency(o, relay, rep);
+            row.tput.push_back(t.throughput);
+            row.p50.push_back(l.latency.p50us);
+            row.p99.push_back(l.latency.p99us);
+            row.lost += t.lost + l.lost;
+            std::fprintf(stderr, "rep %d %s: %.0f msg/s, p50 %.1f us, p99 %.1f us\n", rep, row.name,
                          t.throughput, l.latency.p50us, l.latency.p99us);
         }
         {
@@ -148,6 +182,19 @@ int main(int argc, char** argv) {
             o.durabilityMessages, static_cast<long long>(relayCrash.lost),
             static_cast<long long>(relayCrash.duplicated), static_cast<long long>(brokerCrash.lost),
             static_cast<long long>(brokerCrash.duplicated));
+    }
+    if (!redisRows.empty()) {
+        std::printf(
+            "\n| tandem-relayd over Redis (the same reps) | throughput, msg/s | p50, µs | "
+            "p99, µs | lost |\n|---|---|---|---|---|\n");
+        std::printf("| (the SQLite relay above) | %s | %s | %s | |\n",
+                    qPrintable(range(relayTput, 0)), qPrintable(range(relayP50, 1)),
+                    qPrintable(range(relayP99, 1)));
+        for (const RedisRow& row : redisRows) {
+            std::printf("| %s | %s | %s | %s | %lld |\n", row.name, qPrintable(range(row.tput, 0)),
+                        qPrintable(range(row.p50, 1)), qPrintable(range(row.p99, 1)),
+                        static_cast<long long>(row.lost));
+        }
     }
     if (o.e2eMessages > 0) {
         std::printf(

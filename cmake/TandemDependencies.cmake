@@ -16,5 +16,8 @@ find_package(Protobuf 3.21 REQUIRED)
 # media/: stickers are encoded and checked with libwebp itself (animated WebP needs the mux
 # and demux libraries; Qt's WebP plugin cannot write animations).
 pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp libwebpmux libwebpdemux)
+# tandem-relayd --store redis://…: Redis through hiredis (its synchronous context; the relay
+# drives the pub/sub connection from a QSocketNotifier itself).
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis>=0.14)
 
 qt_standard_project_setup(REQUIRES 6.4)

@@ -39,6 +39,9 @@ PACKAGES=(
   xvfb xauth imagemagick xdotool libx11-dev libbenchmark-dev hyperfine valgrind time procps
   # relay_bench: the MQTT broker relayd is measured against, and its client library
   mosquitto libmosquitto-dev
+  # tandem-relayd --store redis://…: several relays over Redis (tst_relay_redis runs real
+  # redis-server processes), through hiredis
+  redis-server libhiredis-dev
   # packaging: scripts/package.sh (cpack runs dpkg-shlibdeps) and tests/packaging check the
   # .debs (man renders the pages)
   dpkg-dev lintian appstream desktop-file-utils man-db

@@ -2,6 +2,7 @@
 
 #include <QFile>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -29,13 +30,38 @@ Expected<NetworkConfig, QString> NetworkConfig::parse(const QByteArray& json) {
     config.json = json;
     if (root.contains(QStringLiteral("relay"))) {
         const QJsonObject relay = root.value(QStringLiteral("relay")).toObject();
-        const QString address = relay.value(QStringLiteral("address")).toString();
-        const qsizetype colon = address.lastIndexOf(u':');
-        bool ok = false;
-        const uint port = address.mid(colon + 1).toUInt(&ok);
-        const QString host = address.left(colon);
-        if (colon <= 0 || !ok || port == 0 || port > 65535 || host.isEmpty()) {
+        const auto hostPort =
+            [](const QString& address) -> std::optional<transport::RelayEndpoint::HostPort> {
+            const qsizetype colon = address.lastIndexOf(u':');
+            bool ok = false;
+            const uint port = address.mid(colon + 1).toUInt(&ok);
+            const QString host = address.left(colon);
+            if (colon <= 0 || !ok || port == 0 || port > 65535 || host.isEmpty()) {
+                return std::nullopt;
+            }
+            return transport::RelayEndpoint::HostPort{host, static_cast<quint16>(port)};
+        };
+        const auto first = hostPort(relay.value(QStringLiteral("address")).toString());
+        if (!first) {
             return unexpected(QStringLiteral("the relay address must be HOST:PORT"));
+        }
+        // More front-ends of the same relay (the same key), tried in turn when one fails.
+        std::vector<transport::RelayEndpoint::HostPort> more;
+        const QJsonValue moreValue = relay.value(QStringLiteral("more_addresses"));
+        if (!moreValue.isUndefined() && !moreValue.isArray()) {
+            return unexpected(QStringLiteral("the relay's more_addresses must be a list"));
+        }
+        const QJsonArray others = moreValue.toArray();
+        if (others.size() > kMaxRelayAddresses - 1) {
+            return unexpected(
+                QStringLiteral("the relay has more than %1 addresses").arg(kMaxRelayAddresses));
+        }
+        for (const QJsonValue& other : others) {
+            const auto parsed = hostPort(other.toString());
+            if (!parsed) {
+                return unexpected(QStringLiteral("every relay address must be HOST:PORT"));
+            }
+            more.push_back(*parsed);
         }
         const QByteArray key =
             parseLowerHex(relay.value(QStringLiteral("public_key")).toString(), 32)
@@ -45,8 +71,9 @@ Expected<NetworkConfig, QString> NetworkConfig::parse(const QByteArray& json) {
                 QStringLiteral("the relay's public key must be 64 hexadecimal digits"));
         }
         transport::RelayEndpoint endpoint;
-        endpoint.host = host;
-        endpoint.port = static_cast<quint16>(port);
+        endpoint.host = first->host;
+        endpoint.port = first->port;
+        endpoint.alternates = std::move(more);
         std::copy(key.begin(), key.end(), endpoint.relayKey.begin());
         if (!crypto::ed25519ToX25519(endpoint.relayKey)) {
             return unexpected(QStringLiteral("the relay's public key is not a valid key"));

@@ -29,6 +29,7 @@ struct OnionNetwork {
 
 struct NetworkConfig {
     static constexpr qint64 kMaxBytes = 1024 * 1024;
+    static constexpr int kMaxRelayAddresses = 16;  // "address" and "more_addresses"
 
     std::optional<transport::RelayEndpoint> relay;
     std::optional<OnionNetwork> onion;

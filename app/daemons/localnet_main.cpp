@@ -1,5 +1,7 @@
 // tandem-localnet: the embedded local network, in the foreground.
-//   tandem-localnet --dir DIR [--nodes N] [--link-delay MS]
+//   tandem-localnet --dir DIR [--nodes N] [--relays N] [--link-delay MS]
+// --relays N: a redis-server and N relay front-ends over it (LocalRelays.h); without it one
+// relay on its data folder.
 // Prints "tandem-localnet ready DIR/network.json" once every daemon is up, then the network's
 // link ("tandem-localnet link tandem://network/…", also in DIR/network.link) and its key's
 // fingerprint; SIGINT or SIGTERM stops them all. Restarting with the same DIR reuses keys, ports
@@ -27,6 +29,10 @@ int main(int argc, char* argv[]) {
     parser.addOption({QStringLiteral("nodes"),
                       QStringLiteral("Onion nodes, each on its own 127.0.0.x (0: the relay only)."),
                       QStringLiteral("N"), QStringLiteral("9")});
+    parser.addOption({QStringLiteral("relays"),
+                      QStringLiteral("Relay front-ends over a redis-server (1..16; default: one "
+                                     "relay on its data folder, no Redis)."),
+                      QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("link-delay"),
                       QStringLiteral("Emulated delay on every link, in ms."), QStringLiteral("MS"),
                       QStringLiteral("0")});
@@ -36,13 +42,17 @@ int main(int argc, char* argv[]) {
     const int delay = parser.value(QStringLiteral("link-delay")).toInt(&ok);
     bool nodesOk = false;
     const int nodes = parser.value(QStringLiteral("nodes")).toInt(&nodesOk);
+    bool relaysOk = false;
+    const int relays = parser.value(QStringLiteral("relays")).toInt(&relaysOk);
     if (parser.value(QStringLiteral("dir")).isEmpty() || !ok || delay < 0 || delay > 10000 ||
-        !nodesOk || nodes < 0 || nodes > 200 || (nodes > 0 && nodes < 3)) {
-        err << "tandem-localnet: give --dir DIR (and --link-delay 0..10000, --nodes 0 or 3..200)\n";
+        !nodesOk || nodes < 0 || nodes > 200 || (nodes > 0 && nodes < 3) || !relaysOk ||
+        relays < 0 || relays > 16) {
+        err << "tandem-localnet: give --dir DIR (and --link-delay 0..10000, --nodes 0 or 3..200, "
+               "--relays 1..16)\n";
         return 2;
     }
     tandem::localnet::LocalNet net({QDir(parser.value(QStringLiteral("dir"))).absolutePath(),
-                                    QCoreApplication::applicationDirPath(), delay, nodes});
+                                    QCoreApplication::applicationDirPath(), delay, nodes, relays});
     int status = 0;
     QObject::connect(&net, &tandem::localnet::LocalNet::ready, [&net](const QString& file) {
         QTextStream out(stdout);

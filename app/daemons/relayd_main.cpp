@@ -1,10 +1,11 @@
 // tandem-relayd: the Signal-mode relay. Thin main; the server is transport/relay/server.
 //   tandem-relayd --data DIR [--listen IP:PORT] [--verify none|file:PATH|command:CMD]
 //                 [--config FILE] …
-// --listen defaults to 127.0.0.1:0 (loopback, any free port). One relay per DIR (it holds
-// DIR/tandem-relayd.lock). Once listening it writes DIR/relay.json (address and public key,
-// atomically) and prints "tandem-relayd ready IP:PORT KEY" on stdout. --config FILE holds the
-// same options (DaemonOptions.h); SIGHUP reads it again and applies what can change live
+// --listen defaults to 127.0.0.1:0 (loopback, any free port). --store redis://HOST:PORT keeps
+// accounts, mailboxes and blobs in Redis, shared by several relays with the same key. One relay per
+// DIR (it holds DIR/tandem-relayd.lock). Once listening it writes DIR/relay.json (address and
+// public key, atomically) and prints "tandem-relayd ready IP:PORT KEY" on stdout. --config FILE
+// holds the same options (DaemonOptions.h); SIGHUP reads it again and applies what can change live
 // (RelaySettings.h). Exit status: 0 after a clean stop, 1 when it cannot run, 2 for a usage
 // error (a bad config file at start is one).
 #include <csignal>
@@ -56,6 +57,11 @@ int main(int argc, char* argv[]) {
          QStringLiteral("Emulated delay in ms on every client link, each direction (tests, "
                         "tandem-localnet)."),
          QStringLiteral("MS")});
+    parser.addOption(
+        {QStringLiteral("store"),
+         QStringLiteral("Keep accounts, mailboxes and blobs in Redis (redis://HOST:PORT[,…]) "
+                        "instead of the data folder, shared with other relays (docs/relay.md)."),
+         QStringLiteral("URL")});
     parser.addOption({QStringLiteral("mailbox-quota"),
                       QStringLiteral("MiB an account's mailbox may hold (default 256)."),
                       QStringLiteral("MIB")});
@@ -66,7 +72,7 @@ int main(int argc, char* argv[]) {
         QStringLiteral("tandem-relayd --data DIR [--listen IP:PORT] "
                        "[--verify none|file:PATH|command:CMD] [--link-delay MS] "
                        "[--max-per-address N] [--idle-timeout S] [--mailbox-quota MIB] "
-                       "[--config FILE]")};
+                       "[--store redis://HOST:PORT[,…]] [--config FILE]")};
     const QString& program = usage.program;
     if (const auto done = tandem::daemon::parseCommandLine(parser, usage)) {
         return *done;
@@ -96,6 +102,7 @@ int main(int argc, char* argv[]) {
         return 1;
     }
     tandem::relay::RelayServer server(settings->data, *codes, settings->limits);
+    server.useRedis(settings->redis);
     tandem::UnixSignals::quitOnTermination(&app, [&] {
         tandem::daemon::DaemonOptions::reload(
             program, parser, RelaySettings::optionNames(), RelaySettings::restartOnly(), *options,

@@ -76,49 +76,18 @@ void LocalNet::start() {
     if (stateFile.open(QIODevice::ReadOnly)) {
         state_ = QJsonDocument::fromJson(stateFile.readAll()).object();
     }
-    startRelay();
+    relays_ = std::make_unique<LocalRelays>(
+        options_, state_, [this](const QString& what, int& restarts, std::function<void()> again) {
+            return restartLater(what, restarts, std::move(again));
+        });
+    connect(relays_.get(), &LocalRelays::changed, this, &LocalNet::publish);
+    connect(relays_.get(), &LocalRelays::failed, this, &LocalNet::failed);
+    relays_->start();
     nodes_.resize(static_cast<std::size_t>(std::max(0, options_.nodes)));
     networkKeyHex_ = networkKeyHex();  // read (or made) once; every node gets it, and the link
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
         startNode(i);
     }
-}
-
-void LocalNet::startRelay() {
-    relay_ = std::make_unique<QProcess>();
-    relay_->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    // If tandem-localnet itself dies (SIGKILL, a crash), its daemons go with it instead of
-    // lingering on their ports.
-    relay_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
-    connect(relay_.get(), &QProcess::readyReadStandardOutput, this, &LocalNet::onRelayOutput);
-    connect(relay_.get(), &QProcess::finished, this, &LocalNet::onRelayExited);
-    const int port = state_.value(QStringLiteral("relay_port")).toInt(0);
-    relay_->start(options_.binDir + QStringLiteral("/tandem-relayd"),
-                  {QStringLiteral("--data"), options_.dir + QStringLiteral("/relay"),
-                   QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port),
-                   QStringLiteral("--verify"), QStringLiteral("none"),
-                   QStringLiteral("--link-delay"), QString::number(options_.linkDelayMs)});
-    if (!relay_->waitForStarted(10000)) {
-        emit failed(QStringLiteral("cannot start %1/tandem-relayd").arg(options_.binDir));
-    }
-}
-
-void LocalNet::onRelayOutput() {
-    relayOutput_ += relay_->readAllStandardOutput();
-    const qsizetype newline = relayOutput_.indexOf('\n');
-    if (newline < 0) {
-        return;
-    }
-    const QList<QByteArray> parts = relayOutput_.left(newline).trimmed().split(' ');
-    relayOutput_.clear();
-    if (parts.size() != 4 || parts[1] != "ready") {
-        return;
-    }
-    const QString address = QString::fromLatin1(parts[2]);
-    state_[QStringLiteral("relay_port")] = address.mid(address.lastIndexOf(u':') + 1).toInt();
-    relayInfo_ = {{QStringLiteral("address"), address},
-                  {QStringLiteral("public_key"), QString::fromLatin1(parts[3])}};
-    publish();
 }
 
 void LocalNet::startNode(std::size_t index) {
@@ -222,10 +191,11 @@ QByteArray LocalNet::networkKeyHex() {
 // Writes network.json once the relay and every node are up (and again if one comes back on
 // another address): the relay, the network key and the signed directory.
 void LocalNet::publish() {
-    if (relayInfo_.isEmpty()) {
+    if (!relays_ || relays_->info().isEmpty()) {
         return;
     }
-    QJsonObject network{{QStringLiteral("version"), 1}, {QStringLiteral("relay"), relayInfo_}};
+    const QJsonObject& relayInfo = relays_->info();
+    QJsonObject network{{QStringLiteral("version"), 1}, {QStringLiteral("relay"), relayInfo}};
     if (!nodes_.empty()) {
         for (const Node& n : nodes_) {
             if (n.key.isEmpty()) {
@@ -262,7 +232,7 @@ void LocalNet::publish() {
                 return;
             }
         }
-        network = core::networkJson(relayInfo_, networkKey_->publicKey, *bytes);
+        network = core::networkJson(relayInfo, networkKey_->publicKey, *bytes);
     }
     if (!writeJson(options_.dir + QStringLiteral("/localnet.json"), state_) ||
         !writeJson(networkFile(), network)) {
@@ -279,18 +249,12 @@ void LocalNet::publish() {
     }
 }
 
-void LocalNet::onRelayExited() {
-    if (stopping_) {
-        return;
-    }
-    restartLater(QStringLiteral("tandem-relayd"), restarts_, [this] { startRelay(); });
-}
-
 void LocalNet::stop() {
     stopping_ = true;
     std::vector<QProcess*> all;
-    if (relay_) {
-        all.push_back(relay_.get());
+    if (relays_) {
+        relays_->setStopping();
+        all = relays_->processes();
     }
     for (Node& n : nodes_) {
         if (n.process) {

@@ -2,7 +2,8 @@
 // with its own data folder under DIR, on loopback ports chosen at first start and kept in
 // DIR/localnet.json, and writes DIR/network.json atomically once every daemon is ready. A
 // daemon that dies is restarted (same port, same data). stop() ends them all.
-// The network: one relay on 127.0.0.1 and N onion nodes, node i on 127.0.0.(10+i) so that
+// The network: one relay on 127.0.0.1 (or, with --relays N, N front-ends over a redis-server:
+// LocalRelays.h) and N onion nodes, node i on 127.0.0.(10+i) so that
 // addresses mean something, in swarms of three. The network key (DIR/network.key) signs the
 // node directory (DIR/directory.bin, which the nodes read), and network.json carries the
 // network key and the signed directory; an unchanged network keeps the same directory bytes.
@@ -22,6 +23,7 @@
 #include <QProcess>
 #include <QString>
 
+#include "app/localnet/LocalRelays.h"
 #include "crypto/Primitives.h"
 
 namespace tandem::localnet {
@@ -31,6 +33,7 @@ struct LocalNetOptions {
     QString binDir;       // where tandem-relayd is
     int linkDelayMs = 0;  // emulated delay on every link (each daemon, each direction)
     int nodes = 9;        // onion nodes (0: the relay only)
+    int relays = 0;       // relay front-ends over a redis-server (0: one relay, no Redis)
 };
 
 class LocalNet : public QObject {
@@ -62,9 +65,6 @@ private:
         QString key;  // Ed25519, hex
         int restarts = 0;
     };
-    void startRelay();
-    void onRelayOutput();
-    void onRelayExited();
     void startNode(std::size_t index);
     void onNodeOutput(std::size_t index);
     void onNodeExited(std::size_t index);
@@ -76,16 +76,13 @@ private:
 
     LocalNetOptions options_;
     QJsonObject state_;
-    std::unique_ptr<QProcess> relay_;
-    QByteArray relayOutput_;
-    QJsonObject relayInfo_;
+    std::unique_ptr<LocalRelays> relays_;
     std::vector<Node> nodes_;
     std::optional<crypto::Ed25519KeyPair> networkKey_;
     QByteArray networkKeyHex_;
     QString link_;
     bool stopping_ = false;
     bool readyOnce_ = false;
-    int restarts_ = 0;
 };
 
 }  // namespace tandem::localnet

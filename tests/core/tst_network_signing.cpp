@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -221,6 +222,19 @@ private slots:
         QVERIFY(config->onion);
         QCOMPARE(config->onion->directory.nodes.size(), 3U);
         QCOMPARE(config->onion->networkKey, key.publicKey);
+
+        // more_addresses: a list of HOST:PORT, or an error (never silently ignored).
+        QJsonObject more = relay;
+        more[QStringLiteral("more_addresses")] = QJsonArray{QStringLiteral("203.0.113.11:4100")};
+        const auto two = core::NetworkConfig::parse(
+            QJsonDocument(core::networkJson(more, key.publicKey, *directory)).toJson());
+        QVERIFY(two);
+        QCOMPARE(two->relay->alternates.size(), std::size_t{1});
+        more[QStringLiteral("more_addresses")] = QStringLiteral("203.0.113.11:4100");
+        const auto notAList = core::NetworkConfig::parse(
+            QJsonDocument(core::networkJson(more, key.publicKey, *directory)).toJson());
+        QVERIFY(!notAList);
+        QVERIFY(notAList.error().contains(QLatin1String("more_addresses")));
     }
 
     // The operator's steps of docs/server.md, with tandemctl.

@@ -104,7 +104,7 @@ void RelayProcess::terminate() {
 }
 
 transport::RelayEndpoint RelayProcess::endpoint() const {
-    return {QStringLiteral("127.0.0.1"), port_, key_};
+    return {QStringLiteral("127.0.0.1"), port_, key_, {}};
 }
 
 QString RelayProcess::lastCode(const QString& phone) const {

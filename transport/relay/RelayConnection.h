@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <vector>
 
 #include <QFuture>
 #include <QObject>
@@ -24,9 +25,27 @@ namespace tandem::transport {
 class SecureChannel;
 
 struct RelayEndpoint {
+    struct HostPort {
+        QString host;
+        quint16 port = 0;
+    };
     QString host;
     quint16 port = 0;
     crypto::PublicKey relayKey{};  // the relay's Ed25519 key, pinned in network.json
+    // More front-ends of the same relay (one key, one Redis: docs/relay.md), tried in turn
+    // when one fails (network.json's "more_addresses").
+    std::vector<HostPort> alternates;
+
+    [[nodiscard]] std::size_t addressCount() const { return 1 + alternates.size(); }
+    // This relay at its `i`th address (0: host and port, then the alternates; wraps around).
+    [[nodiscard]] RelayEndpoint at(std::size_t i) const {
+        RelayEndpoint e{host, port, relayKey, {}};
+        if (const std::size_t k = i % addressCount(); k > 0) {
+            e.host = alternates[k - 1].host;
+            e.port = alternates[k - 1].port;
+        }
+        return e;
+    }
 };
 
 using RelayReply = Expected<proto::relay::ServerFrame, TransportError>;

@@ -79,8 +79,17 @@ void RelayTransport::stop() {
     }
 }
 
+void RelayTransport::moveOn(std::size_t used) {
+    if (used == address_ && endpoint_.addressCount() > 1) {
+        address_ = (address_ + 1) % endpoint_.addressCount();
+        qCInfo(lcRelay) << "moving to the relay's address" << endpoint_.at(address_).host
+                        << endpoint_.at(address_).port;
+    }
+}
+
 void RelayTransport::openReceiving() {
-    receiving_ = new RelayConnection(endpoint_, this);
+    const std::size_t used = address_;
+    receiving_ = new RelayConnection(endpoint_.at(used), this);
     connect(receiving_, &RelayConnection::ready, this, [this] {
         ClientFrame frame;
         frame.mutable_authenticate()->set_phone(credentials_.phone.toStdString());
@@ -112,8 +121,9 @@ void RelayTransport::openReceiving() {
                                    static_cast<std::int64_t>(e.server_time_ms()), QString()});
                 }
             });
-    connect(receiving_, &RelayConnection::closed, this, [this](const QString& reason) {
+    connect(receiving_, &RelayConnection::closed, this, [this, used](const QString& reason) {
         authenticated_ = false;
+        moveOn(used);
         acks_.clear();  // unacknowledged envelopes come again on the next connection
         if (receiving_) {
             receiving_->deleteLater();
@@ -129,12 +139,14 @@ void RelayTransport::openReceiving() {
 }
 
 void RelayTransport::openSending() {
-    sending_ = new RelayConnection(endpoint_, this);
+    const std::size_t used = address_;
+    sending_ = new RelayConnection(endpoint_.at(used), this);
     connect(sending_, &RelayConnection::ready, this, [this] {
         sendAttempts_ = 0;
         flushSends();
     });
-    connect(sending_, &RelayConnection::closed, this, [this](const QString&) {
+    connect(sending_, &RelayConnection::closed, this, [this, used](const QString&) {
+        moveOn(used);
         if (sending_) {
             sending_->deleteLater();
         }

@@ -103,7 +103,12 @@ private:
     void fetchBlobChunk(const QByteArray& requestId, const QString& blobId, std::uint64_t offset,
                         std::shared_ptr<QByteArray> data, std::int64_t expected);
 
+    // A connection that closed on address `used`: the next one goes to the relay's next
+    // address (once, however many of our connections failed there).
+    void moveOn(std::size_t used);
+
     RelayEndpoint endpoint_;
+    std::size_t address_ = 0;  // which of endpoint_'s addresses new connections use
     RelayCredentials credentials_;
     QPointer<RelayConnection> receiving_;
     QPointer<RelayConnection> sending_;

@@ -39,8 +39,7 @@ Expected<QString, QString> BlobStore::put(const QByteArray& data) {
     return id;
 }
 
-std::optional<BlobStore::Chunk> BlobStore::read(const QString& id, qint64 offset,
-                                                qint64 maxBytes) const {
+std::optional<BlobStore::Chunk> BlobStore::read(const QString& id, qint64 offset, qint64 maxBytes) {
     if (!isLowerHex(id, 32)) {
         return std::nullopt;
     }

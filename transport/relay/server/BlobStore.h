@@ -11,26 +11,24 @@
 
 #include <tandem/common/Expected.h>
 
+#include "transport/relay/server/BlobBackend.h"
+
 namespace tandem::relay {
 
-class BlobStore {
+class BlobStore final : public BlobBackend {
 public:
-    static constexpr std::int64_t kLifetimeMs = 30LL * 24 * 3600 * 1000;  // 30 days
+    static constexpr std::int64_t kLifetimeMs = kBlobLifetimeMs;
 
     // Creates the folder if needed and counts what it holds.
     BlobStore(QString dir, qint64 maxTotalBytes);
 
     // The new blob's id (32 lowercase hex digits), or why it was not stored.
-    Expected<QString, QString> put(const QByteArray& data);
-    struct Chunk {
-        QByteArray data;
-        qint64 total = 0;
-    };
+    Expected<QString, QString> put(const QByteArray& data) override;
     // Up to `maxBytes` from `offset`; nullopt when there is no such blob. `offset` must be at
     // most the size (checked by the caller against `total`).
-    std::optional<Chunk> read(const QString& id, qint64 offset, qint64 maxBytes) const;
+    std::optional<Chunk> read(const QString& id, qint64 offset, qint64 maxBytes) override;
     // Removes blobs uploaded more than kLifetimeMs before `nowMs`; returns how many.
-    int purge(std::int64_t nowMs);
+    int purge(std::int64_t nowMs) override;
 
     [[nodiscard]] qint64 totalBytes() const { return total_; }
 

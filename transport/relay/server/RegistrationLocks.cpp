@@ -26,31 +26,14 @@ QByteArray RegistrationLocks::hashToken(const QByteArray& token) {
 
 RegistrationLocks::Check RegistrationLocks::check(std::int64_t account, const QByteArray& token,
                                                   bool holderConnected, std::int64_t now) {
-    struct Row {
-        QByteArray hash;
-        std::int64_t lastActive = 0;
-        std::int64_t failures = 0;
-        std::int64_t failuresSince = 0;
-    };
-    auto select = db_.prepare(
-        "SELECT token_hash, last_active, failures, failures_since FROM registration_locks "
-        "WHERE account_id = ?");
-    if (!select) {
+    const auto stored = store_.lockRow(account);
+    if (!stored) {
         return {Verdict::TooManyAttempts, kFailureWindowMs};  // cannot tell: refuse, safely
     }
-    (*select)->bindAll(account);
-    const auto found = (*select)->step();
-    if (!found) {
-        (*select)->reset();
-        return {Verdict::TooManyAttempts, kFailureWindowMs};
-    }
-    if (!*found) {
-        (*select)->reset();
+    if (!*stored) {
         return {Verdict::Open, 0};
     }
-    const Row row{(*select)->blob(0), (*select)->int64(1), (*select)->int64(2),
-                  (*select)->int64(3)};
-    (*select)->reset();
+    const LockRow& row = **stored;
     const std::int64_t lapsesAt = row.lastActive + kLapseMs;
     if (!holderConnected && now >= lapsesAt) {
         return {Verdict::Open, 0};
@@ -61,56 +44,42 @@ RegistrationLocks::Check RegistrationLocks::check(std::int64_t account, const QB
     if (failures >= kMaxFailures) {
         return {Verdict::TooManyAttempts, row.failuresSince + kFailureWindowMs - now};
     }
+    if (token.isEmpty()) {  // no token at all is not a guess
+        return {Verdict::Locked, remaining};
+    }
+    // Counted first, compared after (one step in the store): guesses made at once through
+    // several front-ends are all counted before any is compared.
+    const auto counted = store_.countLockAttempt(account, now, kFailureWindowMs);
+    if (!counted) {
+        return {Verdict::TooManyAttempts, kFailureWindowMs};  // a guess not counted: none
+    }
+    if (counted->failures > kMaxFailures) {
+        return {Verdict::TooManyAttempts, counted->since + kFailureWindowMs - now};
+    }
     const QByteArray given = hashToken(token);
     const bool right =
         token.size() == static_cast<qsizetype>(crypto::signal::kRegistrationLockTokenBytes) &&
         row.hash.size() == given.size() &&
         sodium_memcmp(row.hash.constData(), given.constData(),
                       static_cast<std::size_t>(given.size())) == 0;
-    auto count = db_.prepare(
-        "UPDATE registration_locks SET failures = ?, failures_since = ? WHERE account_id = ?");
     if (right) {
-        if (failures > 0 && count) {
-            (void)(*count)->bindAll(std::int64_t{0}, std::int64_t{0}, account).run();
-        }
+        (void)store_.setLockFailures(account, 0, 0);  // the right token clears the count
         return {Verdict::Unlocked, 0};
-    }
-    if (!token.isEmpty()) {  // no token at all is not a guess
-        const std::int64_t since = windowOpen ? row.failuresSince : now;
-        if (!count || !(*count)->bindAll(failures + 1, since, account).run()) {
-            return {Verdict::TooManyAttempts, kFailureWindowMs};  // a guess not counted: none
-        }
     }
     return {Verdict::Locked, remaining};
 }
 
 bool RegistrationLocks::set(std::int64_t account, const QByteArray& token, std::int64_t now) {
-    if (token.isEmpty()) {
-        auto del = db_.prepare("DELETE FROM registration_locks WHERE account_id = ?");
-        return del && (*del)->bindAll(account).run();
-    }
-    auto put = db_.prepare(
-        "INSERT OR REPLACE INTO registration_locks (account_id, token_hash, last_active, "
-        "failures, failures_since) VALUES (?, ?, ?, 0, 0)");
-    return put && (*put)->bindAll(account, hashToken(token), now).run();
+    return store_.setLock(account, token.isEmpty() ? QByteArray() : hashToken(token), now);
 }
 
 void RegistrationLocks::seen(std::int64_t account, std::int64_t now) {
-    auto update = db_.prepare("UPDATE registration_locks SET last_active = ? WHERE account_id = ?");
-    if (update) {
-        (void)(*update)->bindAll(now, account).run();
-    }
+    store_.lockSeen(account, now);
 }
 
 bool RegistrationLocks::isLocked(std::int64_t account) {
-    auto select = db_.prepare("SELECT 1 FROM registration_locks WHERE account_id = ?");
-    if (!select) {
-        return false;
-    }
-    (*select)->bindAll(account);
-    const auto found = (*select)->step();
-    (*select)->reset();
-    return found && *found;
+    const auto stored = store_.lockRow(account);
+    return stored && stored->has_value();
 }
 
 }  // namespace tandem::relay

@@ -9,15 +9,15 @@
 // refused, the right one too, until the window ends. Each attempt needs a valid verification
 // code for the number as well (RelayAccounts checks the code first and keeps it for a retry).
 //
-// The rows live in the relay's database (table registration_locks, RelayStore's schema);
-// registerAccount writes the lock of a registration in its own transaction.
+// The rows live in the relay's AccountStore (relay.db's table registration_locks, or Redis);
+// registerAccount writes the lock of a registration together with it.
 #pragma once
 
 #include <cstdint>
 
 #include <QByteArray>
 
-#include "storage/Database.h"
+#include "transport/relay/server/AccountStore.h"
 
 namespace tandem::relay {
 
@@ -38,7 +38,7 @@ public:
         std::int64_t remainingMs = 0;  // Locked: until the lock lapses; TooMany: until retry
     };
 
-    explicit RegistrationLocks(storage::Database& db) : db_(db) {}
+    explicit RegistrationLocks(AccountStore& store) : store_(store) {}
 
     // What a registration of `account`'s number with `token` (empty: none) may do.
     // `holderConnected`: the account has a connection now (its holder is not away).
@@ -55,7 +55,7 @@ public:
     static QByteArray hashToken(const QByteArray& token);
 
 private:
-    storage::Database& db_;
+    AccountStore& store_;
 };
 
 }  // namespace tandem::relay

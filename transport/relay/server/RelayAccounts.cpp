@@ -14,8 +14,8 @@
 #include "tandem/signal.pb.h"
 #include "transport/Transport.h"
 #include "transport/relay/Address.h"
+#include "transport/relay/server/AccountStore.h"
 #include "transport/relay/server/CodeSender.h"
-#include "transport/relay/server/RelayStore.h"
 
 namespace tandem::relay {
 
@@ -41,7 +41,7 @@ std::int64_t nowMs() {
 
 }  // namespace
 
-RelayAccounts::RelayAccounts(RelayStore& store, CodeSender* codes,
+RelayAccounts::RelayAccounts(AccountStore& store, CodeSender* codes,
                              const crypto::Ed25519KeyPair& identity, const RelayLimits& limits,
                              RelayClients& clients)
     : store_(store),
@@ -49,7 +49,7 @@ RelayAccounts::RelayAccounts(RelayStore& store, CodeSender* codes,
       identity_(identity),
       limits_(limits),
       clients_(clients),
-      locks_(store.database()),
+      locks_(store),
       codeRequests_(limits.codeRequests) {}
 
 // ---- accounts -------------------------------------------------------------------------------
@@ -86,6 +86,13 @@ void RelayAccounts::requestCode(RelayClient& c, std::uint64_t id,
             return clients_.replyError(
                 c, id, Error::RATE_LIMITED,
                 QStringLiteral("too many codes requested; wait a few minutes"));
+    }
+    // The number's limit across front-ends too, when they share the store.
+    if (!store_.admitShared("code:" + phone.toLatin1(), 1, limits_.codeRequests.perNumber,
+                            limits_.codeRequests.windowMs)) {
+        return clients_.replyError(
+            c, id, Error::RATE_LIMITED,
+            QStringLiteral("too many codes requested for this number; wait a few minutes"));
     }
     const QString code =
         QStringLiteral("%1").arg(randombytes_uniform(1000000), 6, 10, QLatin1Char('0'));
@@ -132,9 +139,15 @@ void RelayAccounts::registerAccount(RelayClient& c, std::uint64_t id,
     // The code proves the number; a lock asks its holder's PIN too. The code stays valid for
     // another try with the PIN (it is spent by the registration that succeeds).
     const QByteArray lockToken = qbytes(r.registration_lock());
-    if (const auto holder = store_.accountByPhone(phone)) {
-        const auto lock =
-            locks_.check(holder->id, lockToken, clients_.anySignedIn(holder->id), nowMs());
+    const auto holder = store_.accountByPhone(phone);
+    if (!holder && store_.failed()) {  // a lock it cannot read is not "no lock"
+        return clients_.replyError(c, id, Error::UNAVAILABLE,
+                                   QStringLiteral("the relay cannot read accounts right now"));
+    }
+    if (holder) {
+        // Connected here, or on another front-end of the store (its presence is kept fresh).
+        const bool connected = clients_.anySignedIn(holder->id) || store_.present(holder->id);
+        const auto lock = locks_.check(holder->id, lockToken, connected, nowMs());
         const auto days = [](std::int64_t ms) {
             return QString::number((ms + 24LL * 3600 * 1000 - 1) / (24LL * 3600 * 1000));
         };
@@ -180,6 +193,9 @@ void RelayAccounts::registerAccount(RelayClient& c, std::uint64_t id,
                           QStringLiteral("this number was registered again on another device"));
         }
     }
+    if (fanout_.registeredAgain) {
+        (void)fanout_.registeredAgain(account->id);  // and on the other front-ends
+    }
     ServerFrame out;
     out.mutable_registered()->set_account_id(static_cast<std::uint64_t>(account->id));
     out.mutable_registered()->set_aci(account->aci.toStdString());
@@ -207,11 +223,17 @@ bool RelayAccounts::authenticate(RelayClient& c, std::uint64_t id,
         return refuse(Error::INVALID_NUMBER, QStringLiteral("not an E.164 phone number"));
     }
     const auto account = store_.accountByPhone(phone);
+    if (!account && store_.failed()) {  // not a wrong password: not counted
+        clients_.replyError(c, id, Error::UNAVAILABLE,
+                            QStringLiteral("the relay cannot read accounts right now"));
+        return false;
+    }
     if (!account || !constantTimeEqual(account->passwordHash, hashPassword(r.password()))) {
         return refuse(Error::UNAUTHORIZED, QStringLiteral("unknown account or wrong password"));
     }
     clients_.signIn(c, account->id);
     locks_.seen(account->id, nowMs());
+    store_.markPresent({account->id}, kPresenceTtlMs);
     ServerFrame out;
     out.mutable_ok();
     clients_.reply(c, id, out);
@@ -222,6 +244,14 @@ void RelayAccounts::signedOut(const RelayClient& c) {
     if (c.account) {
         locks_.seen(*c.account, nowMs());
     }
+}
+
+void RelayAccounts::refreshPresence(std::int64_t now) {
+    if (now - presenceRefreshedAt_ < kPresenceRefreshMs) {
+        return;
+    }
+    presenceRefreshedAt_ = now;
+    store_.markPresent(clients_.signedInAccounts(), kPresenceTtlMs);
 }
 
 void RelayAccounts::setRegistrationLock(RelayClient& c, std::uint64_t id,
@@ -308,6 +338,11 @@ bool RelayAccounts::spendLookup(std::int64_t account, int cost) {
     if (static_cast<int>(times.size()) + cost > limits_.lookupsPerHour) {
         return false;
     }
+    // And across front-ends, when they share the store.
+    if (!store_.admitShared("lookup:" + QByteArray::number(account), cost, limits_.lookupsPerHour,
+                            3600 * 1000)) {
+        return false;
+    }
     times.insert(times.end(), static_cast<std::size_t>(cost), t);
     return true;
 }
@@ -339,10 +374,9 @@ void RelayAccounts::fetchBundle(RelayClient& c, std::uint64_t id,
         bundle.set_one_time_prekey(otk->second.toStdString());
         const std::int64_t left = store_.oneTimePreKeyCount(target->id);
         if (left < limits_.preKeysLowWater) {
-            ServerFrame low;
-            low.mutable_prekeys_low()->set_one_time_remaining(static_cast<std::uint32_t>(left));
-            for (const RelayClient* holder : clients_.signedIn(target->id)) {
-                clients_.reply(*holder, 0, low);
+            const auto remaining = static_cast<std::uint32_t>(left);
+            if (!fanout_.preKeysLow || !fanout_.preKeysLow(target->id, remaining)) {
+                pushPreKeysLow(target->id, remaining);
             }
         }
     }
@@ -376,6 +410,14 @@ void RelayAccounts::lookup(RelayClient& c, std::uint64_t id, const proto::relay:
     }
     out.mutable_lookup();
     clients_.reply(c, id, out);
+}
+
+void RelayAccounts::pushPreKeysLow(std::int64_t account, std::uint32_t left) {
+    ServerFrame low;
+    low.mutable_prekeys_low()->set_one_time_remaining(left);
+    for (const RelayClient* holder : clients_.signedIn(account)) {
+        clients_.reply(*holder, 0, low);
+    }
 }
 
 void RelayAccounts::certificate(RelayClient& c, std::uint64_t id) {

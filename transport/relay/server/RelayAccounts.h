@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -23,11 +24,11 @@
 namespace tandem::relay {
 
 class CodeSender;
-class RelayStore;
+class AccountStore;
 
 class RelayAccounts {
 public:
-    RelayAccounts(RelayStore& store, CodeSender* codes, const crypto::Ed25519KeyPair& identity,
+    RelayAccounts(AccountStore& store, CodeSender* codes, const crypto::Ed25519KeyPair& identity,
                   const RelayLimits& limits, RelayClients& clients);
 
     void requestCode(RelayClient& c, std::uint64_t id, const proto::relay::RequestCode& r);
@@ -36,6 +37,12 @@ public:
     bool authenticate(RelayClient& c, std::uint64_t id, const proto::relay::Authenticate& r);
     // `c` is gone: its account was last seen now (RegistrationLocks).
     void signedOut(const RelayClient& c);
+    // Tells the other front-ends of a shared store (Redis) which accounts are connected here
+    // (AccountStore::markPresent); called every minute, writes every kPresenceRefreshMs.
+    void refreshPresence(std::int64_t now);
+    // Presence outlives its last refresh by this much (a front-end that died stops counting).
+    static constexpr std::int64_t kPresenceTtlMs = 30LL * 60 * 1000;
+    static constexpr std::int64_t kPresenceRefreshMs = 10LL * 60 * 1000;
     // The rest need an account (RelayServer checks).
     void setRegistrationLock(RelayClient& c, std::uint64_t id,
                              const proto::relay::SetRegistrationLock& r);
@@ -47,16 +54,29 @@ public:
     void lookup(RelayClient& c, std::uint64_t id, const proto::relay::Lookup& r);
     void certificate(RelayClient& c, std::uint64_t id);
 
+    // Front-ends that share a store (Redis) tell each other: a re-registration ends the old
+    // holder's connections everywhere, and PreKeysLow reaches the account wherever it is
+    // connected. Each returns false when there is nobody else to tell (one front-end).
+    struct Fanout {
+        std::function<bool(std::int64_t account)> registeredAgain;
+        std::function<bool(std::int64_t account, std::uint32_t left)> preKeysLow;
+    };
+    void setFanout(Fanout fanout) { fanout_ = std::move(fanout); }
+    // Tells `account`'s connections here that its one-time prekeys are running out.
+    void pushPreKeysLow(std::int64_t account, std::uint32_t left);
+
 private:
     bool spendLookup(std::int64_t account, int cost);
 
-    RelayStore& store_;
+    AccountStore& store_;
     CodeSender* codes_;
     const crypto::Ed25519KeyPair& identity_;
     const RelayLimits& limits_;
     RelayClients& clients_;
-    RegistrationLocks locks_;  // on store_'s database
+    RegistrationLocks locks_;  // on store_
     CodeRequestLimiter codeRequests_;
+    Fanout fanout_;
+    std::int64_t presenceRefreshedAt_ = 0;
     std::map<std::int64_t, std::vector<std::int64_t>> lookups_;  // account → when, this hour
 };
 

@@ -10,15 +10,16 @@ using crypto::qbytes;
 using proto::relay::Error;
 using proto::relay::ServerFrame;
 
-RelayBlobs::RelayBlobs(const QString& dir, const RelayLimits& limits, RelayClients& clients)
-    : limits_(limits), clients_(clients), store_(dir, limits.maxBlobBytesTotal) {}
+RelayBlobs::RelayBlobs(std::unique_ptr<BlobBackend> store, const RelayLimits& limits,
+                       RelayClients& clients)
+    : limits_(limits), clients_(clients), store_(std::move(store)) {}
 
 void RelayBlobs::put(const RelayClient& c, std::uint64_t id, const proto::relay::PutBlob& r) {
     if (r.data().empty() || static_cast<qint64>(r.data().size()) > limits_.maxBlobBytes) {
         return clients_.replyError(c, id, Error::TOO_LARGE,
                                    QStringLiteral("a blob holds 1 byte to 8 MiB"));
     }
-    const auto stored = store_.put(qbytes(r.data()));
+    const auto stored = store_->put(qbytes(r.data()));
     if (!stored) {
         return clients_.replyError(c, id, Error::UNAVAILABLE, stored.error());
     }
@@ -37,7 +38,7 @@ void RelayBlobs::get(const RelayClient& c, std::uint64_t id, const proto::relay:
     const qint64 want = std::min<qint64>(r.max_bytes() == 0 ? limits_.maxBlobChunk : r.max_bytes(),
                                          limits_.maxBlobChunk);
     const auto offset = static_cast<qint64>(std::min<std::uint64_t>(r.offset(), 1ULL << 62));
-    const auto chunk = store_.read(blobId, offset, want);
+    const auto chunk = store_->read(blobId, offset, want);
     if (!chunk) {
         return clients_.replyError(c, id, Error::NOT_FOUND, QStringLiteral("no such blob"));
     }

@@ -3,11 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 #include <QString>
 
 #include "tandem/relay.pb.h"
-#include "transport/relay/server/BlobStore.h"
+#include "transport/relay/server/BlobBackend.h"
 #include "transport/relay/server/RelayClients.h"
 #include "transport/relay/server/RelayLimits.h"
 
@@ -15,17 +16,18 @@ namespace tandem::relay {
 
 class RelayBlobs {
 public:
-    RelayBlobs(const QString& dir, const RelayLimits& limits, RelayClients& clients);
+    RelayBlobs(std::unique_ptr<BlobBackend> store, const RelayLimits& limits,
+               RelayClients& clients);
 
     void put(const RelayClient& c, std::uint64_t id, const proto::relay::PutBlob& r);
     void get(const RelayClient& c, std::uint64_t id, const proto::relay::GetBlob& r);
     // Removes blobs past their lifetime.
-    void purge(std::int64_t now) { store_.purge(now); }
+    void purge(std::int64_t now) { store_->purge(now); }
 
 private:
     const RelayLimits& limits_;
     RelayClients& clients_;
-    BlobStore store_;
+    std::unique_ptr<BlobBackend> store_;
 };
 
 }  // namespace tandem::relay

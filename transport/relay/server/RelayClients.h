@@ -24,6 +24,7 @@ struct RelayClient : daemon::ClientConnection {
     bool caughtUp = false;                // stored mail is out: new mail is pushed
     bool drainPending = false;            // delivery waits for the socket to have room
     int authFailures = 0;
+    std::int64_t generation = 0;  // MailboxStore::claim(): a newer connection ends this one
 };
 
 class RelayClients {
@@ -44,6 +45,15 @@ public:
     [[nodiscard]] std::vector<RelayClient*> signedIn(std::int64_t account) const;
     [[nodiscard]] bool anySignedIn(std::int64_t account) const {
         return byAccount_.count(account) > 0;
+    }
+    // Every account with a client signed in here, once each.
+    [[nodiscard]] std::vector<std::int64_t> signedInAccounts() const {
+        std::vector<std::int64_t> out;
+        for (auto it = byAccount_.begin(); it != byAccount_.end();
+             it = byAccount_.upper_bound(it->first)) {
+            out.push_back(it->first);
+        }
+        return out;
     }
 
     // The answer to request `requestId` (0: unasked, like a delivery); `flushNow` writes it

@@ -15,8 +15,20 @@ using crypto::view;
 using proto::relay::Error;
 using proto::relay::ServerFrame;
 
-RelayMailbox::RelayMailbox(RelayStore& store, const RelayLimits& limits, RelayClients& clients)
-    : store_(store), limits_(limits), clients_(clients), identified_(limits.identifiedSends) {
+namespace {
+
+// A queue that could not be read (the store failed) is read again after this.
+constexpr int kDrainRetryMs = 1000;
+
+}  // namespace
+
+RelayMailbox::RelayMailbox(AccountStore& accounts, MailboxStore& store, const RelayLimits& limits,
+                           RelayClients& clients)
+    : accounts_(accounts),
+      store_(store),
+      limits_(limits),
+      clients_(clients),
+      identified_(limits.identifiedSends) {
     retryCommit_.setSingleShot(true);
     retryCommit_.setInterval(1000);
     connect(&retryCommit_, &QTimer::timeout, this, &RelayMailbox::flush);
@@ -25,7 +37,6 @@ RelayMailbox::RelayMailbox(RelayStore& store, const RelayLimits& limits, RelayCl
 RelayMailbox::~RelayMailbox() {
     // A clean stop stores what was received, including a batch the writer may or may not have
     // reached (committing it twice stores it once).
-    writer_.reset();
     std::vector<NewEnvelope> envelopes;
     for (const auto* batch : {&committingSends_, &pendingSends_}) {
         for (const PendingSend& s : *batch) {
@@ -34,33 +45,74 @@ RelayMailbox::~RelayMailbox() {
     }
     auto acks = committingAcks_;
     acks.insert(acks.end(), pendingAcks_.begin(), pendingAcks_.end());
-    if (!envelopes.empty() || !acks.empty()) {
-        (void)store_.commitBatch(envelopes, acks, /*replay=*/true);
-    }
+    store_.storeAtStop(envelopes, acks);
 }
 
 bool RelayMailbox::start(QString* error) {
-    auto writer = MailboxWriter::start(store_);
-    if (!writer) {
-        *error = writer.error();
+    if (!store_.start(error)) {
         return false;
     }
-    writer_ = std::move(writer).value();
-    connect(writer_.get(), &MailboxWriter::committed, this, &RelayMailbox::onCommitted);
-    connect(writer_.get(), &MailboxWriter::purged, this, [this](int count) {
+    connect(&store_, &MailboxStore::committed, this, &RelayMailbox::onCommitted);
+    connect(&store_, &MailboxStore::purged, this, [this](int count) {
         if (count > 0) {
             reloadQueueCounts();
         }
     });
+    connect(&store_, &MailboxStore::arrived, this, &RelayMailbox::onArrived);
+    connect(&store_, &MailboxStore::watching, this, &RelayMailbox::onWatching);
+    connect(&store_, &MailboxStore::displaced, this, &RelayMailbox::onDisplaced);
     queueCounts_ = store_.queueCounts();
     return true;
 }
 
+void RelayMailbox::deliver(RelayClient& c) {
+    c.generation = store_.claim(*c.account);
+    if (store_.watch(*c.account)) {
+        drain(c);
+    }  // else onWatching() drains it once the store watches the account
+}
+
+void RelayMailbox::signedOut(const RelayClient& c) {
+    if (!c.account) {
+        return;
+    }
+    for (const RelayClient* other : clients_.signedIn(*c.account)) {
+        if (other != &c) {
+            return;  // still watched for the other one
+        }
+    }
+    store_.unwatch(*c.account);
+}
+
+void RelayMailbox::onWatching(std::int64_t account) {
+    // Subscribed (again): what was stored meanwhile is read now, what comes later arrives.
+    for (RelayClient* c : clients_.signedIn(account)) {
+        c->caughtUp = false;
+        drain(*c);
+    }
+}
+
+void RelayMailbox::onArrived(std::int64_t account, const StoredEnvelope& envelope) {
+    for (RelayClient* c : clients_.signedIn(account)) {
+        // One that is still draining reads it from the queue; one that read it already skips.
+        if (c->caughtUp && envelope.id > c->lastSentId) {
+            push(*c, envelope);
+        }
+    }
+}
+
+void RelayMailbox::onDisplaced(std::int64_t account, std::int64_t generation) {
+    for (RelayClient* c : clients_.signedIn(account)) {
+        if (c->generation != 0 && c->generation < generation) {
+            clients_.drop(*c, Error::UNAVAILABLE,
+                          QStringLiteral("the account signed in again on another connection"));
+        }
+    }
+}
+
 void RelayMailbox::purge(std::int64_t now) {
     identified_.forgetExpired(now);
-    if (writer_) {
-        writer_->purge(now);
-    }
+    store_.purge(now);
 }
 
 void RelayMailbox::writable(RelayClient& c) {
@@ -97,22 +149,27 @@ void RelayMailbox::send(RelayClient& c, std::uint64_t id, const proto::relay::Se
                                    QStringLiteral("the recipient has registered again with a new "
                                                   "identity key; fetch their keys"));
     }
-    QueueSize& queued = queueCounts_[recipient->id];
-    if (queued.count >= limits_.maxQueuedPerAccount ||
-        queued.bytes + static_cast<std::int64_t>(r.envelope().size()) >
-            limits_.maxQueuedBytesPerAccount) {
+    // A store that assigns ids checks the quota itself, atomically with the append.
+    const bool countHere = !store_.assignsIds();
+    QueueSize unused;
+    QueueSize& queued = countHere ? queueCounts_[recipient->id] : unused;
+    if (countHere && (queued.count >= limits_.maxQueuedPerAccount ||
+                      queued.bytes + static_cast<std::int64_t>(r.envelope().size()) >
+                          limits_.maxQueuedBytesPerAccount)) {
         return clients_.replyError(
             c, id, Error::MAILBOX_FULL,
             QStringLiteral("the recipient's mailbox is full; they have not been "
                            "online to receive for a while"));
     }
-    const auto messageId = storeFailing_ ? std::nullopt : store_.nextMessageId();
+    const auto messageId = storeFailing_         ? std::nullopt
+                           : store_.assignsIds() ? std::optional<std::int64_t>(0)
+                                                 : store_.nextMessageId();
     if (!messageId) {
         return clients_.replyError(
             c, id, Error::UNAVAILABLE,
             QStringLiteral("the relay cannot store messages right now; try again"));
     }
-    queued.count += 1;
+    queued.count += 1;  // `unused` when the store counts
     queued.bytes += static_cast<std::int64_t>(r.envelope().size());
     const std::int64_t t = QDateTime::currentMSecsSinceEpoch();
     const qint64 ttl = r.ttl_ms() == 0
@@ -121,9 +178,10 @@ void RelayMailbox::send(RelayClient& c, std::uint64_t id, const proto::relay::Se
     NewEnvelope envelope{*messageId, recipient->id, qbytes(r.envelope()), t, t + ttl};
     // Pushed at once, while its commit is still to come: the recipient need not wait for our
     // disk. The sender hears `accepted` only once the commit is durable; if that fails, the
-    // sender sends again and the recipient drops the copy by its message uid.
+    // sender sends again and the recipient drops the copy by its message uid. (A store that
+    // assigns ids publishes the envelope once stored: onArrived() pushes it, on any front-end.)
     for (RelayClient* online : clients_.signedIn(recipient->id)) {
-        if (online->caughtUp) {
+        if (online->caughtUp && !store_.assignsIds()) {
             push(*online, envelope);
         }
     }
@@ -138,7 +196,13 @@ std::optional<AccountRow> RelayMailbox::sealedRecipient(RelayClient& c, std::uin
     // unknown recipient gets the very answer a wrong key gets, after the same comparison
     // (against a key no account has), so a sealed sender cannot tell who is registered.
     static const std::string kNobodysKey(kAccessKeyBytes, '\0');
-    auto recipient = store_.accountByAddress(address);
+    auto recipient = accounts_.accountByAddress(address);
+    if (!recipient && accounts_.failed()) {  // not "no such account": the store is away
+        clients_.replyError(c, id, Error::UNAVAILABLE,
+                            QStringLiteral("the relay cannot look up accounts right now; try "
+                                           "again"));
+        return std::nullopt;
+    }
     const bool keyMatches = constantTimeEqual(
         view(recipient ? recipient->accessKey : qbytes(kNobodysKey)), view(accessKey));
     if (!recipient || !keyMatches) {
@@ -154,9 +218,23 @@ std::optional<AccountRow> RelayMailbox::identifiedRecipient(RelayClient& c, std:
     // The relay knows the sender here, so it limits what the account may send this way (a
     // refused send counts too: probing numbers costs a recipient of the day each). An unknown
     // recipient is told as such: the sender is signed in and could ask Lookup.
-    auto recipient = store_.accountByAddress(address);
+    auto recipient = accounts_.accountByAddress(address);
+    if (!recipient && accounts_.failed()) {  // not "no such account": the store is away
+        clients_.replyError(c, id, Error::UNAVAILABLE,
+                            QStringLiteral("the relay cannot look up accounts right now; try "
+                                           "again"));
+        return std::nullopt;
+    }
     const QString counted = recipient ? QStringLiteral("#%1").arg(recipient->id) : address;
-    switch (identified_.admit(*c.account, counted, QDateTime::currentMSecsSinceEpoch())) {
+    auto verdict = identified_.admit(*c.account, counted, QDateTime::currentMSecsSinceEpoch());
+    // The hourly sends across front-ends too, when they share the store (the distinct
+    // recipients of the day are counted per front-end).
+    if (verdict == IdentifiedSendLimiter::Verdict::Allowed &&
+        !accounts_.admitShared("identified:" + QByteArray::number(*c.account), 1,
+                               limits_.identifiedSends.sendsPerHour, 3600 * 1000)) {
+        verdict = IdentifiedSendLimiter::Verdict::TooManySends;
+    }
+    switch (verdict) {
         case IdentifiedSendLimiter::Verdict::Allowed:
             break;
         case IdentifiedSendLimiter::Verdict::TooManyRecipients:
@@ -181,7 +259,7 @@ std::optional<AccountRow> RelayMailbox::identifiedRecipient(RelayClient& c, std:
     return recipient;
 }
 
-void RelayMailbox::push(RelayClient& recipient, const NewEnvelope& envelope) {
+void RelayMailbox::push(RelayClient& recipient, const StoredEnvelope& envelope) {
     ServerFrame out;
     auto* e = out.mutable_delivery()->add_envelopes();
     e->set_id(static_cast<std::uint64_t>(envelope.id));
@@ -212,7 +290,7 @@ void RelayMailbox::scheduleFlush() {
 
 void RelayMailbox::flush() {
     flushScheduled_ = false;
-    if (writer_->busy() || retryCommit_.isActive()) {
+    if (store_.busy() || retryCommit_.isActive()) {
         return;  // onCommitted() or the retry timer calls again
     }
     // While failing, an empty batch probes whether the store works again.
@@ -228,10 +306,11 @@ void RelayMailbox::flush() {
     for (const PendingSend& s : committingSends_) {
         envelopes.push_back(s.envelope);
     }
-    writer_->submit(std::move(envelopes), committingAcks_);
+    store_.submit(std::move(envelopes), committingAcks_);
 }
 
-void RelayMailbox::onCommitted(bool committed, const std::map<std::int64_t, QueueSize>& deleted) {
+void RelayMailbox::onCommitted(bool committed, const std::vector<std::int64_t>& ids,
+                               const std::map<std::int64_t, QueueSize>& deleted) {
     const std::vector<PendingSend> sends = std::move(committingSends_);
     const auto acks = std::move(committingAcks_);
     committingSends_.clear();
@@ -257,15 +336,23 @@ void RelayMailbox::onCommitted(bool committed, const std::map<std::int64_t, Queu
         pendingAcks_.insert(pendingAcks_.end(), acks.begin(), acks.end());
         retryCommit_.start();
     }
-    for (const PendingSend& s : sends) {
+    for (std::size_t i = 0; i < sends.size(); ++i) {
+        const PendingSend& s = sends[i];
         ServerFrame out;
-        if (committed) {
+        if (committed && i < ids.size() && ids[i] == MailboxStore::kFull) {
+            out.mutable_error()->set_code(Error::MAILBOX_FULL);
+            out.mutable_error()->set_message(
+                "the recipient's mailbox is full; they have not been online to receive for a "
+                "while");
+        } else if (committed) {
             out.mutable_accepted()->set_server_time_ms(
                 static_cast<std::uint64_t>(s.envelope.serverTime));
         } else {
-            QueueSize& queued = queueCounts_[s.envelope.account];
-            queued.count = std::max<std::int64_t>(0, queued.count - 1);
-            queued.bytes = std::max<std::int64_t>(0, queued.bytes - s.envelope.envelope.size());
+            if (!store_.assignsIds()) {
+                QueueSize& queued = queueCounts_[s.envelope.account];
+                queued.count = std::max<std::int64_t>(0, queued.count - 1);
+                queued.bytes = std::max<std::int64_t>(0, queued.bytes - s.envelope.envelope.size());
+            }
             out.mutable_error()->set_code(Error::UNAVAILABLE);
             out.mutable_error()->set_message("the relay could not store the message; try again");
         }
@@ -281,11 +368,26 @@ void RelayMailbox::drain(RelayClient& c) {
     if (!c.account || c.caughtUp) {
         return;
     }
-    const auto queued =
+    const auto read =
         store_.queued(*c.account, c.lastSentId, limits_.deliveryBatch, limits_.maxDeliveryBytes);
+    if (!read) {
+        // The store failed: not caught up (a push now would skip the backlog); read again.
+        QTimer::singleShot(kDrainRetryMs, this,
+                           [this, channel = QPointer<transport::SecureChannel>(c.channel())] {
+                               if (RelayClient* still = clients_.find(channel)) {
+                                   drain(*still);
+                               }
+                           });
+        return;
+    }
+    const std::vector<StoredEnvelope>& queued = *read;
     if (queued.empty()) {
         // Stored mail is all out; what is accepted but not yet committed follows, then pushes.
+        // (A store that assigns ids pushes nothing before its commit: it arrives.)
         c.caughtUp = true;
+        if (store_.assignsIds()) {
+            return;
+        }
         for (const auto* batch : {&committingSends_, &pendingSends_}) {
             for (const PendingSend& s : *batch) {
                 if (s.envelope.account == *c.account && s.envelope.id > c.lastSentId) {

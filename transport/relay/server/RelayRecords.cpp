@@ -10,8 +10,9 @@ using daemon::RecordRefusal;
 using proto::relay::Error;
 using proto::relay::ServerFrame;
 
-RelayRecords::RelayRecords(storage::Database& db, const RelayLimits& limits, RelayClients& clients)
-    : limits_(limits), clients_(clients), table_(db, limits.maxRecordBytesTotal) {}
+RelayRecords::RelayRecords(std::unique_ptr<RecordStore> store, const RelayLimits& limits,
+                           RelayClients& clients)
+    : limits_(limits), clients_(clients), table_(std::move(store)) {}
 
 void RelayRecords::put(const RelayClient& c, std::uint64_t id, const proto::relay::PutRecord& r) {
     auto bucket = puts_
@@ -26,7 +27,7 @@ void RelayRecords::put(const RelayClient& c, std::uint64_t id, const proto::rela
         return clients_.replyError(c, id, Error::MALFORMED, QStringLiteral("no record"));
     }
     const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
-    const auto stored = table_.put(crypto::fromProto(r.record()), now + daemon::kRecordTtlMs, now);
+    const auto stored = table_->put(crypto::fromProto(r.record()), now + daemon::kRecordTtlMs, now);
     if (!stored) {
         const RecordRefusal& refusal = stored.error();
         switch (refusal.reason) {
@@ -60,7 +61,7 @@ void RelayRecords::get(const RelayClient& c, std::uint64_t id, const proto::rela
             c, id, Error::MALFORMED,
             QStringLiteral("a record address has %1 bytes").arg(crypto::kRecordAddressBytes));
     }
-    const auto found = table_.get(address, QDateTime::currentMSecsSinceEpoch());
+    const auto found = table_->get(address, QDateTime::currentMSecsSinceEpoch());
     if (!found) {
         return clients_.replyError(c, id, Error::UNAVAILABLE, found.error());
     }

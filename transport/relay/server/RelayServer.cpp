@@ -11,11 +11,17 @@
 #include "transport/SecureChannel.h"
 #include "transport/Transport.h"
 #include "transport/daemon/DaemonData.h"
+#include "transport/relay/server/BlobStore.h"
 #include "transport/relay/server/RelayAccounts.h"
 #include "transport/relay/server/RelayBlobs.h"
 #include "transport/relay/server/RelayMailbox.h"
 #include "transport/relay/server/RelayRecords.h"
 #include "transport/relay/server/RelayStore.h"
+#include "transport/relay/server/SqliteMailboxStore.h"
+#include "transport/relay/server/redis/RedisAccountStore.h"
+#include "transport/relay/server/redis/RedisBlobStore.h"
+#include "transport/relay/server/redis/RedisMailboxStore.h"
+#include "transport/relay/server/redis/RedisRecordStore.h"
 
 namespace tandem::relay {
 
@@ -54,6 +60,9 @@ RelayServer::RelayServer(QString dataDir, CodeSender* codes, RelayLimits limits,
         auto& client = static_cast<RelayClient&>(c);
         if (accounts_) {
             accounts_->signedOut(client);
+        }
+        if (mailbox_) {
+            mailbox_->signedOut(client);
         }
         clients_.signOut(client);
     };
@@ -106,16 +115,25 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
     }
     identity_ = pair->signing().clone();
     channelKey_ = pair->agreement().clone();
-    blobs_ = std::make_unique<RelayBlobs>(dataDir_ + QStringLiteral("/blobs"), limits_, clients_);
-    auto store = RelayStore::open(dataDir_);
-    if (!store) {
-        *error = store.error();
+    if (!openStores(error)) {
         return false;
     }
-    store_ = std::move(store).value();
-    accounts_ = std::make_unique<RelayAccounts>(*store_, codes_, *identity_, limits_, clients_);
-    mailbox_ = std::make_unique<RelayMailbox>(*store_, limits_, clients_);
-    records_ = std::make_unique<RelayRecords>(store_->database(), limits_, clients_);
+    accounts_ =
+        std::make_unique<RelayAccounts>(*accountStore_, codes_, *identity_, limits_, clients_);
+    mailbox_ = std::make_unique<RelayMailbox>(*accountStore_, *mailboxStore_, limits_, clients_);
+    if (!redisServers_.empty()) {
+        // The other front-ends hear of a re-registration (a new generation ends every older
+        // connection) and of prekeys running out.
+        accounts_->setFanout(
+            {[this](std::int64_t account) { return mailboxStore_->claim(account) != 0; },
+             [this](std::int64_t account, std::uint32_t left) {
+                 return mailboxStore_->publishPreKeysLow(account, left);
+             }});
+        connect(mailboxStore_.get(), &MailboxStore::preKeysLow, this,
+                [this](std::int64_t account, std::uint32_t left) {
+                    accounts_->pushPreKeysLow(account, left);
+                });
+    }
     if (!mailbox_->start(error)) {
         return false;
     }
@@ -124,6 +142,57 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
         return false;
     }
     purgeTimer_.start();
+    return true;
+}
+
+bool RelayServer::openStores(QString* error) {
+    if (redisServers_.empty()) {
+        blobs_ = std::make_unique<RelayBlobs>(
+            std::make_unique<BlobStore>(dataDir_ + QStringLiteral("/blobs"),
+                                        limits_.maxBlobBytesTotal),
+            limits_, clients_);
+        auto store = RelayStore::open(dataDir_);
+        if (!store) {
+            *error = store.error();
+            return false;
+        }
+        store_ = std::move(store).value();
+        accountStore_ = store_.get();
+        mailboxStore_ = std::make_unique<SqliteMailboxStore>(*store_);
+        records_ = std::make_unique<RelayRecords>(
+            std::make_unique<SqliteRecordStore>(store_->database(), limits_.maxRecordBytesTotal),
+            limits_, clients_);
+        return true;
+    }
+    redis_ = std::make_unique<RedisClient>(redisServers_, /*retry=*/true, std::chrono::seconds(5),
+                                           /*backoff=*/true);
+    if (!redis_->connect()) {
+        *error = redis_->lastError();
+        return false;
+    }
+    // `accepted` is durable only if Redis writes every command to its AOF before it answers.
+    const RedisReply aof = redis_->command({"CONFIG", "GET", "appendfsync"});
+    const RedisReply on = redis_->command({"CONFIG", "GET", "appendonly"});
+    const bool durable = aof.elements.size() == 2 && aof.elements[1].string == "always" &&
+                         on.elements.size() == 2 && on.elements[1].string == "yes";
+    if (!durable) {
+        qCWarning(lcRelay) << "Redis does not run with appendonly yes and appendfsync always: "
+                              "an accepted message can be lost if Redis stops (docs/relay.md)";
+    }
+    auto accounts = std::make_unique<RedisAccountStore>(*redis_);
+    if (!accounts->start(error)) {
+        return false;
+    }
+    mailboxStore_ = std::make_unique<RedisMailboxStore>(*redis_, *accounts, limits_);
+    accountStore_ = accounts.get();
+    redisAccounts_ = std::move(accounts);
+    blobs_ = std::make_unique<RelayBlobs>(
+        std::make_unique<RedisBlobStore>(*redis_, limits_.maxBlobBytesTotal), limits_, clients_);
+    records_ = std::make_unique<RelayRecords>(
+        std::make_unique<RedisRecordStore>(*redis_, limits_.maxRecordBytesTotal), limits_,
+        clients_);
+    qCInfo(lcRelay) << "keeping accounts, mailboxes, blobs and records in Redis at"
+                    << redisServers_.front().host << redisServers_.front().port;
     return true;
 }
 
@@ -170,9 +239,9 @@ void RelayServer::onFrame(RelayClient& c, const QByteArray& bytes) {
         case ClientFrame::kGetBlob:
             return blobs_->get(c, id, frame.get_blob());
         case ClientFrame::kPutRecord:
-            return records_->put(c, id, frame.put_record());
         case ClientFrame::kGetRecord:
-            return records_->get(c, id, frame.get_record());
+            return frame.has_put_record() ? records_->put(c, id, frame.put_record())
+                                          : records_->get(c, id, frame.get_record());
         case ClientFrame::kPrekeyStatus:
             return accounts_->preKeyStatus(c, id);
         case ClientFrame::kSetRegistrationLock:
@@ -195,6 +264,9 @@ void RelayServer::purge() {
     }
     if (records_) {
         records_->purge(now);
+    }
+    if (accounts_) {
+        accounts_->refreshPresence(now);
     }
 }
 

@@ -23,10 +23,13 @@
 #include "crypto/Primitives.h"
 #include "transport/relay/server/RelayClients.h"
 #include "transport/relay/server/RelayLimits.h"
+#include "transport/relay/server/redis/RedisClient.h"
 
 namespace tandem::relay {
 
+class AccountStore;
 class CodeSender;
+class MailboxStore;
 class RelayAccounts;
 class RelayBlobs;
 class RelayMailbox;
@@ -40,6 +43,10 @@ public:
                 QObject* parent = nullptr);
     ~RelayServer() override;
 
+    // Keeps accounts, mailboxes and blobs in Redis (tandem-relayd --store redis://…) instead of
+    // the data folder, which then holds only the relay key: any number of relays with the same
+    // key and Redis serve the same accounts. Before start().
+    void useRedis(std::vector<RedisAddress> servers) { redisServers_ = std::move(servers); }
     // Loads (or creates) the relay key and the store, then listens.
     bool start(const QHostAddress& host, quint16 port, QString* error);
     [[nodiscard]] quint16 port() const { return clients_.connections().port(); }
@@ -53,6 +60,7 @@ public:
 private:
     void onFrame(RelayClient& c, const QByteArray& bytes);
     void purge();
+    bool openStores(QString* error);
 
     QString dataDir_;
     CodeSender* codes_;
@@ -60,8 +68,14 @@ private:
     std::optional<crypto::Ed25519KeyPair> identity_;
     std::optional<crypto::X25519KeyPair> channelKey_;
     RelayClients clients_;
-    // The parts, once start() has the store; destroyed before the connections they answer.
+    std::vector<RedisAddress> redisServers_;
+    // The stores (SQLite, or Redis), then the parts, once start() has them; destroyed before
+    // the connections they answer, the parts before the stores.
     std::unique_ptr<RelayStore> store_;
+    std::unique_ptr<RedisClient> redis_;
+    std::unique_ptr<AccountStore> redisAccounts_;
+    AccountStore* accountStore_ = nullptr;
+    std::unique_ptr<MailboxStore> mailboxStore_;
     std::unique_ptr<RelayAccounts> accounts_;
     std::unique_ptr<RelayMailbox> mailbox_;
     std::unique_ptr<RelayBlobs> blobs_;

@@ -9,7 +9,7 @@ QStringList RelaySettings::optionNames() {
     return {QStringLiteral("data"),          QStringLiteral("listen"),
             QStringLiteral("verify"),        QStringLiteral("link-delay"),
             QStringLiteral("mailbox-quota"), QStringLiteral("max-per-address"),
-            QStringLiteral("idle-timeout")};
+            QStringLiteral("idle-timeout"),  QStringLiteral("store")};
 }
 
 Expected<RelaySettings, QString> RelaySettings::read(const daemon::DaemonOptions& options) {
@@ -27,6 +27,14 @@ Expected<RelaySettings, QString> RelaySettings::read(const daemon::DaemonOptions
         return unexpected(QStringLiteral("--listen takes IP:PORT, an IP literal and a port"));
     }
     s.port = static_cast<quint16>(port);
+    if (options.isSet(QStringLiteral("store"))) {
+        QString bad;
+        const auto servers = parseRedisUrl(options.value(QStringLiteral("store")), &bad);
+        if (!servers) {
+            return unexpected(bad);
+        }
+        s.redis = *servers;
+    }
     s.verify = options.value(QStringLiteral("verify"), QStringLiteral("none"));
     if (const auto bad = CodeSender::check(s.verify)) {
         return unexpected(*bad);
@@ -53,7 +61,8 @@ Expected<RelaySettings, QString> RelaySettings::read(const daemon::DaemonOptions
 }
 
 QStringList RelaySettings::restartOnly() {
-    return {QStringLiteral("data"), QStringLiteral("listen"), QStringLiteral("link-delay")};
+    return {QStringLiteral("data"), QStringLiteral("listen"), QStringLiteral("link-delay"),
+            QStringLiteral("store")};
 }
 
 }  // namespace tandem::relay

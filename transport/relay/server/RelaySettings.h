@@ -1,7 +1,7 @@
 // RelaySettings: what tandem-relayd runs with, read from its options (DaemonOptions: the command
 // line and --config FILE), each checked with a sentence naming the option. On SIGHUP the main
 // reads them again and hands them to RelayServer::reconfigure(): the limits and --verify take
-// effect at once; --data, --listen and --link-delay need a restart (restartOnly()).
+// effect at once; --data, --listen, --store and --link-delay need a restart (restartOnly()).
 #pragma once
 
 #include <QHostAddress>
@@ -12,6 +12,7 @@
 
 #include "transport/daemon/DaemonOptions.h"
 #include "transport/relay/server/RelayLimits.h"
+#include "transport/relay/server/redis/RedisClient.h"
 
 namespace tandem::relay {
 
@@ -20,6 +21,9 @@ struct RelaySettings {
     QHostAddress host;
     quint16 port = 0;
     QString verify;  // none, file:PATH or command:CMD (CodeSender)
+    // --store redis://HOST:PORT[,…]: accounts, mailboxes and blobs in Redis; empty: the data
+    // folder's relay.db and blobs/ (the default).
+    std::vector<RedisAddress> redis;
     RelayLimits limits;
 
     // The option names a config file may hold (the long options that take a value).

@@ -207,13 +207,6 @@ std::optional<AccountRow> RelayStore::accountByAci(const QByteArray& aci) {
     });
 }
 
-std::optional<AccountRow> RelayStore::accountByAddress(const QString& address) {
-    if (const auto aci = parseAciAddress(address)) {
-        return accountByAci(*aci);
-    }
-    return accountByPhone(address);
-}
-
 Expected<AccountRow, QString> RelayStore::registerAccount(const Registration& r, std::int64_t now) {
     auto tx = Transaction::begin(*db_);
     if (!tx) {
@@ -256,7 +249,9 @@ Expected<AccountRow, QString> RelayStore::registerAccount(const Registration& r,
     if (!del || !(*del)->bindAll(r.phone).run()) {
         return unexpected(QStringLiteral("cannot clear the code"));
     }
-    if (!RegistrationLocks(*db_).set(id, r.lockToken, now)) {
+    if (!setLock(id,
+                 r.lockToken.isEmpty() ? QByteArray() : RegistrationLocks::hashToken(r.lockToken),
+                 now)) {
         return unexpected(QStringLiteral("cannot store the registration lock"));
     }
     if (auto committed = tx->commit(); !committed) {
@@ -281,41 +276,68 @@ bool RelayStore::setCode(const QString& phone, const QString& code, std::int64_t
     return stmt && (*stmt)->bindAll(phone, code, expiresAt).run();
 }
 
-CodeCheck RelayStore::checkCode(const QString& phone, const QString& code, std::int64_t now) {
-    struct Row {
-        QString code;
-        std::int64_t expiresAt;
-        std::int64_t attempts;
-    };
-    const auto row = firstRow(*db_, "SELECT code, expires_at, attempts FROM codes WHERE phone = ?",
-                              [&](Statement& s, bool bind) {
-                                  if (bind) {
-                                      s.bind(1, phone);
-                                  }
-                                  return Row{s.text(0), s.int64(1), s.int64(2)};
-                              });
-    if (!row) {
-        return CodeCheck::Wrong;
+std::optional<CodeRow> RelayStore::codeRow(const QString& phone) {
+    return firstRow(*db_, "SELECT code, expires_at, attempts FROM codes WHERE phone = ?",
+                    [&](Statement& s, bool bind) {
+                        if (bind) {
+                            s.bind(1, phone);
+                        }
+                        return CodeRow{s.text(0), s.int64(1), s.int64(2)};
+                    });
+}
+
+void RelayStore::countCodeAttempt(const QString& phone) {
+    auto bump = db_->prepare("UPDATE codes SET attempts = attempts + 1 WHERE phone = ?");
+    if (bump) {
+        (void)(*bump)->bindAll(phone).run();
     }
-    if (row->expiresAt <= now) {
-        return CodeCheck::Expired;
+}
+
+std::optional<std::optional<LockRow>> RelayStore::lockRow(std::int64_t account) {
+    auto select = db_->prepare(
+        "SELECT token_hash, last_active, failures, failures_since FROM registration_locks "
+        "WHERE account_id = ?");
+    if (!select) {
+        return std::nullopt;
     }
-    if (row->attempts >= kMaxCodeAttempts) {
-        return CodeCheck::TooManyAttempts;
+    (*select)->bindAll(account);
+    const auto found = (*select)->step();
+    if (!found) {
+        (*select)->reset();
+        return std::nullopt;
     }
-    const QByteArray expected = row->code.toLatin1();
-    const QByteArray given = code.toLatin1();
-    const bool same = expected.size() == given.size() &&
-                      sodium_memcmp(expected.constData(), given.constData(),
-                                    static_cast<std::size_t>(given.size())) == 0;
-    if (!same) {
-        auto bump = db_->prepare("UPDATE codes SET attempts = attempts + 1 WHERE phone = ?");
-        if (bump) {
-            (void)(*bump)->bindAll(phone).run();
-        }
-        return CodeCheck::Wrong;
+    std::optional<LockRow> row;
+    if (*found) {
+        row = LockRow{(*select)->blob(0), (*select)->int64(1), (*select)->int64(2),
+                      (*select)->int64(3)};
     }
-    return CodeCheck::Ok;
+    (*select)->reset();
+    return row;
+}
+
+bool RelayStore::setLockFailures(std::int64_t account, std::int64_t failures, std::int64_t since) {
+    auto count = db_->prepare(
+        "UPDATE registration_locks SET failures = ?, failures_since = ? WHERE account_id = ?");
+    return count && (*count)->bindAll(failures, since, account).run();
+}
+
+bool RelayStore::setLock(std::int64_t account, const QByteArray& hash, std::int64_t now) {
+    if (hash.isEmpty()) {
+        auto del = db_->prepare("DELETE FROM registration_locks WHERE account_id = ?");
+        return del && (*del)->bindAll(account).run();
+    }
+    auto put = db_->prepare(
+        "INSERT OR REPLACE INTO registration_locks (account_id, token_hash, last_active, "
+        "failures, failures_since) VALUES (?, ?, ?, 0, 0)");
+    return put && (*put)->bindAll(account, hash, now).run();
+}
+
+void RelayStore::lockSeen(std::int64_t account, std::int64_t now) {
+    auto update =
+        db_->prepare("UPDATE registration_locks SET last_active = ? WHERE account_id = ?");
+    if (update) {
+        (void)(*update)->bindAll(now, account).run();
+    }
 }
 
 bool RelayStore::setSignedPreKey(std::int64_t account, const SignedPreKeyRow& key) {

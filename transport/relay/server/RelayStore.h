@@ -16,86 +16,35 @@
 #include <tandem/common/Expected.h>
 
 #include "storage/Database.h"
+#include "transport/relay/server/AccountStore.h"
+#include "transport/relay/server/MailboxStore.h"
 
 namespace tandem::relay {
 
-struct AccountRow {
-    std::int64_t id = 0;
-    QString phone;
-    QByteArray aci;  // 16 random bytes, fixed at first registration, kept on re-registration
-    bool sharePhone = false;
-    QByteArray identityKey;
-    QByteArray passwordHash;
-    QByteArray accessKey;
-};
-
-// What an account's mailbox holds: envelopes and their bytes (both have quotas).
-struct QueueSize {
-    std::int64_t count = 0;
-    std::int64_t bytes = 0;
-};
-
-struct NewEnvelope {
-    std::int64_t id = 0;  // from nextMessageId()
-    std::int64_t account = 0;
-    QByteArray envelope;
-    std::int64_t serverTime = 0;
-    std::int64_t expiresAt = 0;
-};
-
-struct StoredEnvelope {
-    std::int64_t id = 0;
-    QByteArray envelope;
-    std::int64_t serverTime = 0;
-};
-
-struct SignedPreKeyRow {
-    std::uint32_t id = 0;
-    QByteArray key;
-    QByteArray signature;
-};
-
-enum class CodeCheck { Ok, Wrong, Expired, TooManyAttempts };
-
-class RelayStore {
+class RelayStore final : public AccountStore {
 public:
-    static constexpr int kMaxCodeAttempts = 5;
-
     static Expected<std::unique_ptr<RelayStore>, QString> open(const QString& dir);
 
-    std::optional<AccountRow> accountByPhone(const QString& phone);
-    std::optional<AccountRow> accountById(std::int64_t id);
-    std::optional<AccountRow> accountByAci(const QByteArray& aci);
-    // An address is "+E164" or "aci:" followed by 32 hex digits.
-    std::optional<AccountRow> accountByAddress(const QString& address);
-
-    struct Registration {
-        QString phone;
-        QByteArray identityKey;
-        QByteArray passwordHash;
-        QByteArray accessKey;
-        bool sharePhone = false;
-        QByteArray lockToken;  // the registration lock it is locked with; empty: none
-    };
-    // Creates the account, or replaces the keys of an existing one (re-registration: same
-    // account id, its prekeys dropped, its queued messages kept), and sets its registration
-    // lock (RegistrationLocks), in one transaction. Returns the account.
-    Expected<AccountRow, QString> registerAccount(const Registration& r, std::int64_t now);
-
-    // Replaces the account's access key (SetAccessKey), committed before it returns.
-    bool setAccessKey(std::int64_t account, const QByteArray& accessKey);
-
-    bool setCode(const QString& phone, const QString& code, std::int64_t expiresAt);
-    CodeCheck checkCode(const QString& phone, const QString& code, std::int64_t now);
-
-    bool setSignedPreKey(std::int64_t account, const SignedPreKeyRow& key);
-    std::optional<SignedPreKeyRow> signedPreKey(std::int64_t account);
-    // Adds one-time prekeys, keeping at most `cap` per account; returns how many are held.
+    std::optional<AccountRow> accountByPhone(const QString& phone) override;
+    std::optional<AccountRow> accountById(std::int64_t id) override;
+    std::optional<AccountRow> accountByAci(const QByteArray& aci) override;
+    // One transaction.
+    Expected<AccountRow, QString> registerAccount(const Registration& r, std::int64_t now) override;
+    // One statement, committed before it returns.
+    bool setAccessKey(std::int64_t account, const QByteArray& accessKey) override;
+    bool setCode(const QString& phone, const QString& code, std::int64_t expiresAt) override;
+    bool setSignedPreKey(std::int64_t account, const SignedPreKeyRow& key) override;
+    std::optional<SignedPreKeyRow> signedPreKey(std::int64_t account) override;
     std::int64_t addOneTimePreKeys(std::int64_t account,
                                    const std::vector<std::pair<std::uint32_t, QByteArray>>& keys,
-                                   std::int64_t cap);
-    std::optional<std::pair<std::uint32_t, QByteArray>> takeOneTimePreKey(std::int64_t account);
-    std::int64_t oneTimePreKeyCount(std::int64_t account);
+                                   std::int64_t cap) override;
+    std::optional<std::pair<std::uint32_t, QByteArray>> takeOneTimePreKey(
+        std::int64_t account) override;
+    std::int64_t oneTimePreKeyCount(std::int64_t account) override;
+    std::optional<std::optional<LockRow>> lockRow(std::int64_t account) override;
+    bool setLockFailures(std::int64_t account, std::int64_t failures, std::int64_t since) override;
+    bool setLock(std::int64_t account, const QByteArray& hash, std::int64_t now) override;
+    void lockSeen(std::int64_t account, std::int64_t now) override;
 
     // A mailbox id before the message is stored, so it can be pushed while its commit runs.
     // Ids grow across restarts and are never reused: the high 32 bits are a boot epoch,
@@ -130,8 +79,12 @@ public:
     int purgeExpired(std::int64_t now);
 
     [[nodiscard]] const QString& dir() const { return dir_; }
-    // The connection RegistrationLocks reads and writes (the relay's thread only).
+    // The connection RelayRecords reads and writes (the relay's thread only).
     [[nodiscard]] storage::Database& database() { return *db_; }
+
+protected:
+    std::optional<CodeRow> codeRow(const QString& phone) override;
+    void countCodeAttempt(const QString& phone) override;
 
 private:
     RelayStore(QString dir, std::unique_ptr<storage::Database> db)

@@ -1,0 +1,269 @@
+#include "transport/relay/server/redis/RedisClient.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <hiredis/hiredis.h>
+#include <optional>
+#include <set>
+
+#include <QCryptographicHash>
+
+namespace tandem::relay {
+
+std::optional<std::vector<RedisAddress>> parseRedisUrl(const QString& url, QString* error) {
+    static const QString kScheme = QStringLiteral("redis://");
+    if (!url.startsWith(kScheme)) {
+        *error = QStringLiteral("--store takes a data folder's default or redis://HOST:PORT[,…]");
+        return std::nullopt;
+    }
+    std::vector<RedisAddress> out;
+    const QString rest = url.mid(kScheme.size());
+    if (rest.contains(u'@') || rest.contains(u'/') || rest.contains(u'?')) {
+        // A password (redis://:secret@host) is never printed back, nor taken for a host.
+        *error = QStringLiteral(
+            "--store redis://HOST:PORT[,…] takes no user, password, database or options "
+            "(run Redis on a private network, or behind a TLS tunnel: docs/relay.md)");
+        return std::nullopt;
+    }
+    const QStringList parts = rest.split(u',');
+    if (parts.size() > 16) {
+        *error = QStringLiteral("--store lists at most 16 Redis servers");
+        return std::nullopt;
+    }
+    for (const QString& part : parts) {
+        const qsizetype colon = part.lastIndexOf(u':');
+        bool ok = false;
+        const int port = part.mid(colon + 1).toInt(&ok);
+        QString host = part.left(colon);
+        if (host.startsWith(u'[') && host.endsWith(u']')) {
+            host = host.mid(1, host.size() - 2);  // [IPv6]:PORT
+        } else if (host.contains(u':') || host.contains(u'[') || host.contains(u']')) {
+            host.clear();  // an IPv6 address needs its brackets
+        }
+        if (colon <= 0 || !ok || port < 1 || port > 65535 || host.isEmpty() || host.size() > 253) {
+            *error = QStringLiteral("--store redis://HOST:PORT: \"%1\" is not HOST:PORT").arg(part);
+            return std::nullopt;
+        }
+        out.push_back({host, port});
+    }
+    return out;
+}
+
+RedisReply redisError(const QString& message) {
+    RedisReply r;
+    r.type = RedisReply::Type::Error;
+    r.string = message.toUtf8();
+    return r;
+}
+
+RedisReply toRedisReply(const void* pointer) {
+    const auto* reply = static_cast<const redisReply*>(pointer);
+    RedisReply out;
+    if (reply == nullptr) {
+        return redisError(QStringLiteral("no reply"));
+    }
+    switch (reply->type) {
+        case REDIS_REPLY_ERROR:
+            out.type = RedisReply::Type::Error;
+            out.string = QByteArray(reply->str, static_cast<qsizetype>(reply->len));
+            break;
+        case REDIS_REPLY_NIL:
+            out.type = RedisReply::Type::Nil;
+            break;
+        case REDIS_REPLY_INTEGER:
+            out.type = RedisReply::Type::Integer;
+            out.integer = reply->integer;
+            break;
+        case REDIS_REPLY_STRING:
+        case REDIS_REPLY_STATUS:
+            out.type = reply->type == REDIS_REPLY_STRING ? RedisReply::Type::String
+                                                         : RedisReply::Type::Status;
+            out.string = QByteArray(reply->str, static_cast<qsizetype>(reply->len));
+            break;
+        case REDIS_REPLY_ARRAY:
+            out.type = RedisReply::Type::Array;
+            out.elements.reserve(reply->elements);
+            for (std::size_t i = 0; i < reply->elements; ++i) {
+                out.elements.push_back(toRedisReply(reply->element[i]));  // NOLINT
+            }
+            break;
+        default:
+            out.type = RedisReply::Type::Nil;
+    }
+    return out;
+}
+
+RedisClient::RedisClient(std::vector<RedisAddress> servers, bool retry,
+                         std::chrono::milliseconds timeout, bool backoff)
+    : servers_(std::move(servers)), retry_(retry), timeout_(timeout), backoff_(backoff) {}
+
+void RedisClient::failed() {
+    if (!backoff_) {
+        return;
+    }
+    window_ = window_.count() == 0 ? kMinBackoff : std::min(window_ * 2, kMaxBackoff);
+    retryAt_ = std::chrono::steady_clock::now() + window_;
+}
+
+RedisClient::~RedisClient() {
+    disconnect();
+}
+
+void RedisClient::disconnect() {
+    if (context_ != nullptr) {
+        redisFree(context_);
+        context_ = nullptr;
+    }
+}
+
+int RedisClient::fd() const {
+    return context_ != nullptr ? context_->fd : -1;
+}
+
+bool RedisClient::connect() {
+    if (context_ != nullptr) {
+        return true;
+    }
+    if (backoff_ && std::chrono::steady_clock::now() < retryAt_) {
+        // lastError_ still says why the last attempt failed.
+        return false;
+    }
+    timeval tv{};
+    tv.tv_sec = static_cast<long>(timeout_.count() / 1000);
+    tv.tv_usec = static_cast<long>((timeout_.count() % 1000) * 1000);
+    for (const RedisAddress& server : servers_) {
+        redisContext* c =
+            redisConnectWithTimeout(server.host.toUtf8().constData(), server.port, tv);
+        if (c != nullptr && c->err == 0 && redisSetTimeout(c, tv) == REDIS_OK) {
+            context_ = c;
+            for (const QByteArray& script : scripts_) {
+                auto* reply =
+                    static_cast<redisReply*>(redisCommand(c, "SCRIPT LOAD %b", script.constData(),
+                                                          static_cast<std::size_t>(script.size())));
+                const bool loaded = reply != nullptr && reply->type == REDIS_REPLY_STRING;
+                if (reply != nullptr) {
+                    freeReplyObject(reply);
+                }
+                if (!loaded) {
+                    lastError_ = QStringLiteral("Redis at %1:%2 did not load a script")
+                                     .arg(server.host)
+                                     .arg(server.port);
+                    disconnect();
+                    return false;
+                }
+            }
+            return true;
+        }
+        lastError_ =
+            QStringLiteral("cannot reach Redis at %1:%2: %3")
+                .arg(server.host)
+                .arg(server.port)
+                .arg(c != nullptr ? QString::fromUtf8(c->errstr) : QStringLiteral("out of memory"));
+        if (c != nullptr) {
+            redisFree(c);
+        }
+    }
+    failed();
+    return false;
+}
+
+namespace {
+
+void append(redisContext* c, const RedisCommand& args) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    argv.reserve(static_cast<std::size_t>(args.size()));
+    lengths.reserve(static_cast<std::size_t>(args.size()));
+    for (const QByteArray& a : args) {
+        argv.push_back(a.constData());
+        lengths.push_back(static_cast<std::size_t>(a.size()));
+    }
+    redisAppendCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lengths.data());
+}
+
+}  // namespace
+
+bool RedisClient::isReadOnly(const RedisCommand& command) {
+    static const std::set<QByteArray> kReads{"GET",    "HGET",  "HMGET", "EXISTS", "ZRANGEBYSCORE",
+                                             "ZRANGE", "ZCARD", "SCAN",  "STRLEN", "GETRANGE",
+                                             "PING",   "TTL",   "PTTL"};
+    return !command.isEmpty() && kReads.count(command.front().toUpper()) > 0;
+}
+
+RedisReply RedisClient::command(const RedisCommand& args) {
+    return pipeline({args}).front();
+}
+
+std::vector<RedisReply> RedisClient::pipeline(const std::vector<RedisCommand>& commands) {
+    const bool wasConnected = context_ != nullptr;
+    bool broken = false;
+    bool timedOut = false;
+    auto out = pipelineOnce(commands, &broken, &timedOut);
+    // A connection found closed (Redis restarted, a failover) is opened again at once for a
+    // read; one that timed out is not tried again now (Redis is stopped or overloaded).
+    if (broken && !timedOut && wasConnected && retry_ &&
+        std::all_of(commands.begin(), commands.end(), &RedisClient::isReadOnly)) {
+        out = pipelineOnce(commands, &broken);
+    }
+    if (broken) {
+        failed();
+    }
+    return out;
+}
+
+std::vector<RedisReply> RedisClient::pipelineOnce(const std::vector<RedisCommand>& commands,
+                                                  bool* broken, bool* timedOut) {
+    *broken = false;
+    std::vector<RedisReply> out;
+    if (!connect()) {
+        out.assign(commands.size(), redisError(lastError_));
+        return out;
+    }
+    for (const RedisCommand& c : commands) {
+        append(context_, c);
+    }
+    out.reserve(commands.size());
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        void* reply = nullptr;
+        if (redisGetReply(context_, &reply) != REDIS_OK) {
+            if (timedOut != nullptr) {
+                // A read that timed out (the socket's timeout), not a closed connection.
+                *timedOut =
+                    context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+            }
+            lastError_ = QStringLiteral("Redis connection failed: %1")
+                             .arg(QString::fromUtf8(context_->errstr));
+            disconnect();  // opened again by the next call
+            *broken = true;
+            out.resize(commands.size(), redisError(lastError_));
+            return out;
+        }
+        out.push_back(toRedisReply(reply));
+        freeReplyObject(reply);
+    }
+    window_ = std::chrono::milliseconds(0);  // Redis answers: no backoff
+    return out;
+}
+
+RedisCommand RedisClient::evalCommand(const QByteArray& script, const RedisCommand& keys,
+                                      const RedisCommand& args) {
+    const QByteArray sha = QCryptographicHash::hash(script, QCryptographicHash::Sha1).toHex();
+    RedisCommand c{QByteArrayLiteral("EVALSHA"), sha, QByteArray::number(keys.size())};
+    c += keys;
+    c += args;
+    return c;
+}
+
+RedisReply RedisClient::eval(const QByteArray& script, const RedisCommand& keys,
+                             const RedisCommand& args) {
+    RedisReply r = command(evalCommand(script, keys, args));
+    if (r.isError() && r.string.startsWith("NOSCRIPT")) {
+        RedisCommand c{QByteArrayLiteral("EVAL"), script, QByteArray::number(keys.size())};
+        c += keys;
+        c += args;
+        r = command(c);
+    }
+    return r;
+}
+
+}  // namespace tandem::relay

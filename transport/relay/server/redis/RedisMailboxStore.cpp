@@ -1,0 +1,398 @@
+#include "transport/relay/server/redis/RedisMailboxStore.h"
+
+#include <algorithm>
+
+#include <QDateTime>
+#include <QTimer>
+
+#include "transport/Transport.h"
+#include "transport/relay/server/redis/RedisKeys.h"
+
+namespace tandem::relay {
+
+namespace keys = rediskeys;
+
+namespace {
+
+// A member: 16 hex digits each of the id, the server time and the expiry, then the envelope.
+constexpr int kHeader = 48;
+constexpr int kWatchRetryMs = 1000;
+
+// KEYS: queue, size, sequence, channel. ARGV: server time and expiry (32 hex digits) and the
+// envelope; its size; the quota (count, bytes). Returns the id, or 0 when the quota is full.
+constexpr char kSend[] = R"lua(
+local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
+local b = tonumber(redis.call('HGET', KEYS[2], 'b') or '0')
+local size = tonumber(ARGV[2])
+if n >= tonumber(ARGV[3]) or b + size > tonumber(ARGV[4]) then return 0 end
+local id = redis.call('INCR', KEYS[3])
+local member = string.format('%016x', id) .. ARGV[1]
+redis.call('ZADD', KEYS[1], id, member)
+redis.call('HINCRBY', KEYS[2], 'n', 1)
+redis.call('HINCRBY', KEYS[2], 'b', size)
+redis.call('PUBLISH', KEYS[4], 'm' .. member)
+return id
+)lua";
+
+// KEYS: queue, size. ARGV: the id. Returns 1 when it was there.
+constexpr char kAck[] = R"lua(
+local m = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
+if #m == 0 then return 0 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1])
+redis.call('HINCRBY', KEYS[2], 'n', -1)
+redis.call('HINCRBY', KEYS[2], 'b', -(#m[1] - 48))
+return 1
+)lua";
+
+// KEYS: queue, size. ARGV: now (ms). Removes what expired; returns how many.
+constexpr char kPurge[] = R"lua(
+local now = tonumber(ARGV[1])
+local gone = 0
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if tonumber(string.sub(m, 33, 48), 16) <= now then
+    redis.call('ZREM', KEYS[1], m)
+    redis.call('HINCRBY', KEYS[2], 'n', -1)
+    redis.call('HINCRBY', KEYS[2], 'b', -(#m - 48))
+    gone = gone + 1
+  end
+end
+return gone
+)lua";
+
+// KEYS: generation, channel. A new connection of the account: its generation, published.
+constexpr char kClaim[] = R"lua(
+local g = redis.call('INCR', KEYS[1])
+redis.call('PUBLISH', KEYS[2], 'd' .. g)
+return g
+)lua";
+
+QByteArray hex16(std::int64_t v) {
+    return QByteArray::number(static_cast<qulonglong>(v), 16).rightJustified(16, '0');
+}
+
+std::optional<std::pair<StoredEnvelope, std::int64_t>> parseMember(const QByteArray& m) {
+    if (m.size() <= kHeader) {
+        return std::nullopt;
+    }
+    bool a = false;
+    bool b = false;
+    bool c = false;
+    StoredEnvelope e;
+    e.id = m.left(16).toLongLong(&a, 16);
+    e.serverTime = m.mid(16, 16).toLongLong(&b, 16);
+    const std::int64_t expiresAt = m.mid(32, 16).toLongLong(&c, 16);
+    if (!a || !b || !c) {
+        return std::nullopt;
+    }
+    e.envelope = m.mid(kHeader);
+    return std::make_pair(std::move(e), expiresAt);
+}
+
+}  // namespace
+
+RedisMailboxStore::RedisMailboxStore(RedisClient& redis, RedisAccountStore& accounts,
+                                     const RelayLimits& limits)
+    : redis_(redis),
+      accounts_(accounts),
+      limits_(limits),
+      subscriber_(redis.servers()),
+      writerRedis_(std::make_unique<RedisClient>(redis.servers())) {
+    for (const char* script : {kSend, kAck, kPurge}) {
+        writerRedis_->preload(script);
+    }
+    redis_.preload(kClaim);
+    redis_.preload(kSend);
+    redis_.preload(kAck);
+    connect(&subscriber_, &RedisSubscriber::subscribed, this, &RedisMailboxStore::onSubscribed);
+    connect(&subscriber_, &RedisSubscriber::message, this, &RedisMailboxStore::onMessage);
+}
+
+RedisMailboxStore::~RedisMailboxStore() {
+    thread_.quit();  // after the batch it is committing, if any
+    thread_.wait();
+}
+
+bool RedisMailboxStore::start(QString* error) {
+    if (!redis_.connect()) {
+        *error = redis_.lastError();
+        return false;
+    }
+    if (!subscriber_.start(error)) {
+        return false;
+    }
+    thread_.setObjectName(QStringLiteral("relay-redis-writer"));
+    worker_ = new QObject;
+    worker_->moveToThread(&thread_);
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    thread_.start();
+    return true;
+}
+
+std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<NewEnvelope>& sends,
+                                                           const Acks& acks,
+                                                           std::vector<Recipient>* resolved) {
+    std::vector<RedisCommand> commands;
+    for (const NewEnvelope& e : sends) {
+        const auto aci = accounts_.aciOf(e.account);
+        resolved->push_back(aci                  ? Recipient::Found
+                            : accounts_.failed() ? Recipient::Failed
+                                                 : Recipient::Gone);
+        if (!aci) {
+            continue;
+        }
+        commands.push_back(RedisClient::evalCommand(
+            kSend,
+            {keys::queue(*aci), keys::queueSize(*aci), keys::sequence(*aci), keys::channel(*aci)},
+            {hex16(e.serverTime) + hex16(e.expiresAt) + e.envelope,
+             QByteArray::number(e.envelope.size()), QByteArray::number(limits_.maxQueuedPerAccount),
+             QByteArray::number(limits_.maxQueuedBytesPerAccount)}));
+    }
+    for (const auto& [account, id] : acks) {
+        if (const auto aci = accounts_.aciOf(account)) {
+            commands.push_back(RedisClient::evalCommand(
+                kAck, {keys::queue(*aci), keys::queueSize(*aci)}, {QByteArray::number(id)}));
+        }
+    }
+    return commands;
+}
+
+void RedisMailboxStore::submit(std::vector<NewEnvelope> sends, Acks acks) {
+    busy_ = true;
+    inFlight_ = sends.size();
+    std::vector<Recipient> resolved;
+    auto commands = batchCommands(sends, acks, &resolved);
+    if (std::find(resolved.begin(), resolved.end(), Recipient::Failed) != resolved.end()) {
+        // Redis did not answer for a recipient: a transient fault, not a full mailbox. Nothing
+        // of the batch is stored (a part stored and answered UNAVAILABLE would come twice):
+        // every sender hears UNAVAILABLE and sends again; the acknowledgements are kept.
+        qCWarning(lcRelay) << "a Redis mailbox batch failed: a recipient could not be read";
+        QMetaObject::invokeMethod(
+            this,
+            [this, count = sends.size()] {
+                busy_ = false;
+                inFlight_ = 0;
+                emit committed(false, std::vector<std::int64_t>(count, 0), {});
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    QMetaObject::invokeMethod(
+        worker_,
+        [this, commands = std::move(commands), resolved = std::move(resolved)] {
+            const auto replies = writerRedis_->pipeline(commands);
+            // An empty batch probes whether Redis answers again (RelayMailbox's retry).
+            bool ok = !commands.empty() || writerRedis_->connect();
+            std::vector<std::int64_t> ids;
+            std::size_t next = 0;
+            for (const Recipient found : resolved) {
+                if (found == Recipient::Gone) {
+                    ids.push_back(kFull);  // the account is gone: nothing to store it for
+                    continue;
+                }
+                const RedisReply& r = replies[next++];
+                if (r.type != RedisReply::Type::Integer) {
+                    ok = false;
+                    ids.push_back(0);
+                    continue;
+                }
+                ids.push_back(r.integer == 0 ? kFull : r.integer);
+            }
+            for (; next < replies.size(); ++next) {
+                ok = ok && replies[next].type == RedisReply::Type::Integer;
+            }
+            if (!ok) {
+                qCWarning(lcRelay) << "a Redis mailbox batch failed:" << writerRedis_->lastError();
+            }
+            QMetaObject::invokeMethod(
+                this,
+                [this, ok, ids = std::move(ids)] {
+                    busy_ = false;
+                    inFlight_ = 0;
+                    emit committed(ok, ids, {});
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+void RedisMailboxStore::storeAtStop(const std::vector<NewEnvelope>& sends, const Acks& acks) {
+    thread_.quit();
+    thread_.wait();
+    // The batch in flight (the first sends) may or may not be stored: its senders never heard
+    // `accepted` and send it again. What was never submitted is stored now; acknowledgements
+    // are idempotent.
+    const std::vector<NewEnvelope> rest(
+        sends.begin() + static_cast<std::ptrdiff_t>(std::min(inFlight_, sends.size())),
+        sends.end());
+    std::vector<Recipient> resolved;
+    const auto commands = batchCommands(rest, acks, &resolved);
+    if (!commands.empty()) {
+        (void)redis_.pipeline(commands);
+    }
+}
+
+std::optional<std::vector<StoredEnvelope>> RedisMailboxStore::queued(std::int64_t account,
+                                                                     std::int64_t afterId,
+                                                                     int limit, qint64 maxBytes) {
+    std::vector<StoredEnvelope> out;
+    const auto aci = accounts_.aciOf(account);
+    if (!aci) {
+        if (accounts_.failed()) {
+            return std::nullopt;  // not "empty": read again later
+        }
+        return out;
+    }
+    const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+    qint64 bytes = 0;
+    // A page of nothing but expired mail (not purged yet) is skipped, not taken for the end;
+    // after kMaxPages of them the read is "not now" (purge() removes them), never "empty".
+    constexpr int kMaxPages = 64;
+    for (int pages = 0; out.empty(); ++pages) {
+        if (pages == kMaxPages) {
+            return std::nullopt;
+        }
+        const RedisReply r =
+            redis_.command({"ZRANGEBYSCORE", keys::queue(*aci), "(" + QByteArray::number(afterId),
+                            "+inf", "LIMIT", "0", QByteArray::number(limit)});
+        if (r.type != RedisReply::Type::Array) {
+            return std::nullopt;  // Redis failed: not an empty queue
+        }
+        for (const RedisReply& m : r.elements) {
+            auto parsed = parseMember(m.string);
+            if (!parsed) {
+                continue;
+            }
+            afterId = parsed->first.id;
+            if (parsed->second <= now) {
+                continue;  // expired: purge() removes it
+            }
+            bytes += parsed->first.envelope.size();
+            if (bytes > maxBytes && !out.empty()) {
+                break;  // the next batch starts with it
+            }
+            out.push_back(std::move(parsed->first));
+        }
+        if (static_cast<int>(r.elements.size()) < limit) {
+            break;  // the end of the queue
+        }
+    }
+    return out;
+}
+
+void RedisMailboxStore::purge(std::int64_t now) {
+    if (worker_ == nullptr) {
+        return;
+    }
+    // On the writer's connection and thread: a SCAN over the queues, one script per queue.
+    QMetaObject::invokeMethod(
+        worker_,
+        [this, now] {
+            int count = 0;
+            QByteArray cursor = "0";
+            do {
+                const RedisReply page =
+                    writerRedis_->command({"SCAN", cursor, "MATCH", "mq:{*", "COUNT", "1000"});
+                if (page.type != RedisReply::Type::Array || page.elements.size() != 2) {
+                    break;
+                }
+                cursor = page.elements[0].string;
+                std::vector<RedisCommand> commands;
+                for (const RedisReply& key : page.elements[1].elements) {
+                    const QByteArray size = "mqs" + key.string.mid(2);
+                    commands.push_back(RedisClient::evalCommand(kPurge, {key.string, size},
+                                                                {QByteArray::number(now)}));
+                }
+                for (const RedisReply& r : writerRedis_->pipeline(commands)) {
+                    count += static_cast<int>(r.integer);
+                }
+            } while (cursor != "0");
+            QMetaObject::invokeMethod(
+                this, [this, count] { emit purged(count); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+bool RedisMailboxStore::watch(std::int64_t account) {
+    const auto aci = accounts_.aciOf(account);
+    if (!aci && accounts_.failed()) {
+        // Redis failed: tried again in a second while the account is watched; watching()
+        // follows once it is (RelayMailbox reads the queue only then).
+        if (watchRetry_.insert(account).second) {
+            QTimer::singleShot(kWatchRetryMs, this, [this, account] {
+                if (watchRetry_.erase(account) > 0 && watch(account)) {
+                    emit watching(account);
+                }
+            });
+        }
+        return false;
+    }
+    if (!aci) {
+        return true;  // no such account (any more): its queue reads empty
+    }
+    const QByteArray channel = keys::channel(*aci);
+    watched_[channel] = account;
+    if (subscriber_.isSubscribed(channel)) {
+        return true;
+    }
+    subscriber_.subscribe(channel);
+    return false;
+}
+
+void RedisMailboxStore::unwatch(std::int64_t account) {
+    watchRetry_.erase(account);
+    if (const auto aci = accounts_.aciOf(account)) {
+        const QByteArray channel = keys::channel(*aci);
+        watched_.erase(channel);
+        subscriber_.unsubscribe(channel);
+    }
+}
+
+std::int64_t RedisMailboxStore::claim(std::int64_t account) {
+    const auto aci = accounts_.aciOf(account);
+    if (!aci) {
+        return 0;
+    }
+    const RedisReply r = redis_.eval(kClaim, {keys::generation(*aci), keys::channel(*aci)}, {});
+    return r.type == RedisReply::Type::Integer ? r.integer : 0;
+}
+
+bool RedisMailboxStore::publishPreKeysLow(std::int64_t account, std::uint32_t left) {
+    const auto aci = accounts_.aciOf(account);
+    return aci &&
+           redis_.command({"PUBLISH", keys::channel(*aci), "k" + QByteArray::number(left)}).type ==
+               RedisReply::Type::Integer;
+}
+
+void RedisMailboxStore::onSubscribed(const QByteArray& channel) {
+    const auto it = watched_.find(channel);
+    if (it == watched_.end()) {
+        return;
+    }
+    const std::int64_t account = it->second;
+    // A claim published before we listened: read it now, like the queue.
+    if (const auto aci = accounts_.aciOf(account)) {
+        const RedisReply g = redis_.command({"GET", keys::generation(*aci)});
+        if (g.type == RedisReply::Type::String) {
+            emit displaced(account, g.string.toLongLong());
+        }
+    }
+    emit watching(account);
+}
+
+void RedisMailboxStore::onMessage(const QByteArray& channel, const QByteArray& payload) {
+    const auto it = watched_.find(channel);
+    if (it == watched_.end() || payload.isEmpty()) {
+        return;
+    }
+    if (payload[0] == 'm') {
+        if (auto parsed = parseMember(payload.mid(1))) {
+            emit arrived(it->second, parsed->first);
+        }
+    } else if (payload[0] == 'd') {
+        emit displaced(it->second, payload.mid(1).toLongLong());
+    } else if (payload[0] == 'k') {
+        emit preKeysLow(it->second, payload.mid(1).toUInt());
+    }
+}
+
+}  // namespace tandem::relay
