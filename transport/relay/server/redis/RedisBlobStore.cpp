@@ -10,28 +10,51 @@ namespace tandem::relay {
 
 namespace keys = rediskeys;
 
+namespace {
+
+// KEYS: the blob, the byte counter, the upload times. ARGV: the data, the bound on all blobs,
+// now, the id. Reserves its bytes and writes it in one step (the counter never drifts): 1, or
+// 0 when the store is full.
+constexpr char kPut[] = R"lua(
+local size = #ARGV[1]
+if tonumber(redis.call('GET', KEYS[2]) or '0') + size > tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('INCRBY', KEYS[2], size)
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+return 1
+)lua";
+
+// KEYS: as kPut. ARGV: the id. Removes the blob and gives its bytes back; 1 when it was there.
+constexpr char kDrop[] = R"lua(
+local size = redis.call('STRLEN', KEYS[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+if size == 0 then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('DECRBY', KEYS[2], size)
+return 1
+)lua";
+
+}  // namespace
+
+RedisBlobStore::RedisBlobStore(RedisClient& redis, qint64 maxTotalBytes)
+    : redis_(redis), maxTotal_(maxTotalBytes) {
+    redis_.preload(kPut);
+    redis_.preload(kDrop);
+}
+
 Expected<QString, QString> RedisBlobStore::put(const QByteArray& data) {
-    const QByteArray size = QByteArray::number(data.size());
-    const RedisReply reserved = redis_.command({"INCRBY", keys::blobBytes(), size});
-    if (reserved.type != RedisReply::Type::Integer) {
-        return unexpected(QStringLiteral("the relay cannot store files right now; try again"));
-    }
-    if (reserved.integer > maxTotal_) {
-        (void)redis_.command({"DECRBY", keys::blobBytes(), size});
-        return unexpected(QStringLiteral("the relay's file store is full"));
-    }
     QByteArray raw(16, Qt::Uninitialized);
     randombytes_buf(raw.data(), static_cast<std::size_t>(raw.size()));
     const QString id = QString::fromLatin1(raw.toHex());
-    const auto replies =
-        redis_.pipeline({{"SET", keys::blob(id), data},
-                         {"ZADD", keys::blobsByUpload(),
-                          QByteArray::number(QDateTime::currentMSecsSinceEpoch()), id.toLatin1()}});
-    if (replies[0].isError() || replies[1].isError()) {
-        (void)redis_.pipeline({{"DEL", keys::blob(id)},
-                               {"ZREM", keys::blobsByUpload(), id.toLatin1()},
-                               {"DECRBY", keys::blobBytes(), size}});
+    const RedisReply r =
+        redis_.eval(kPut, {keys::blob(id), keys::blobBytes(), keys::blobsByUpload()},
+                    {data, QByteArray::number(maxTotal_),
+                     QByteArray::number(QDateTime::currentMSecsSinceEpoch()), id.toLatin1()});
+    if (r.type != RedisReply::Type::Integer) {
         return unexpected(QStringLiteral("the relay cannot store files right now; try again"));
+    }
+    if (r.integer == 0) {
+        return unexpected(QStringLiteral("the relay's file store is full"));
     }
     return id;
 }
@@ -55,17 +78,16 @@ int RedisBlobStore::purge(std::int64_t nowMs) {
     const RedisReply old =
         redis_.command({"ZRANGEBYSCORE", keys::blobsByUpload(), "-inf",
                         QByteArray::number(nowMs - kBlobLifetimeMs), "LIMIT", "0", "1000"});
-    int count = 0;
+    std::vector<RedisCommand> commands;
     for (const RedisReply& member : old.elements) {
         const QString id = QString::fromLatin1(member.string);
-        // Only the front-end whose DEL removed it gives its bytes back (two may purge at once).
-        const auto replies = redis_.pipeline({{"STRLEN", keys::blob(id)},
-                                              {"DEL", keys::blob(id)},
-                                              {"ZREM", keys::blobsByUpload(), member.string}});
-        if (replies[1].type == RedisReply::Type::Integer && replies[1].integer > 0) {
-            (void)redis_.command(
-                {"DECRBY", keys::blobBytes(), QByteArray::number(replies[0].integer)});
-            ++count;
+        commands.push_back(RedisClient::evalCommand(
+            kDrop, {keys::blob(id), keys::blobBytes(), keys::blobsByUpload()}, {member.string}));
+    }
+    int count = 0;
+    if (!commands.empty()) {
+        for (const RedisReply& r : redis_.pipeline(commands)) {
+            count += r.type == RedisReply::Type::Integer ? static_cast<int>(r.integer) : 0;
         }
     }
     return count;

@@ -15,6 +15,17 @@ RedisSubscriber::RedisSubscriber(std::vector<RedisAddress> servers, QObject* par
             reconnect_.start();
         }
     });
+    ping_.setInterval(kPingMs);
+    connect(&ping_, &QTimer::timeout, this, [this] {
+        if (client_.context() == nullptr) {
+            return;
+        }
+        if (heard_.elapsed() > kSilenceMs) {
+            lost(QStringLiteral("Redis did not answer a PING"));
+            return;
+        }
+        send({QByteArrayLiteral("PING")});
+    });
 }
 
 RedisSubscriber::~RedisSubscriber() {
@@ -44,6 +55,9 @@ bool RedisSubscriber::open() {
     if (!client_.connect()) {
         return false;
     }
+    (void)redisEnableKeepAlive(client_.context());
+    heard_.start();
+    ping_.start();
     notifier_ = std::make_unique<QSocketNotifier>(client_.fd(), QSocketNotifier::Read);
     connect(notifier_.get(), &QSocketNotifier::activated, this, &RedisSubscriber::onReadable);
     for (const QByteArray& channel : wanted_) {
@@ -108,6 +122,7 @@ void RedisSubscriber::onReadable() {
         }
         const RedisReply reply = toRedisReply(raw);
         freeReplyObject(raw);
+        heard_.restart();  // a PING's pong too
         if (reply.type != RedisReply::Type::Array || reply.elements.size() < 3) {
             continue;
         }

@@ -13,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QSocketNotifier>
 #include <QTimer>
@@ -51,6 +52,13 @@ private:
     std::set<QByteArray> wanted_;     // what we want to hear
     std::set<QByteArray> confirmed_;  // what Redis confirmed on this connection
     QTimer reconnect_;
+    // A half-open link (Redis' machine gone, a dead route) would silence pushes for good: TCP
+    // keepalive on the socket, and a PING every kPingMs; no reply of any kind for
+    // kSilenceMs ends the connection (opened again, every channel read again).
+    static constexpr int kPingMs = 15000;
+    static constexpr qint64 kSilenceMs = 45000;
+    QTimer ping_;
+    QElapsedTimer heard_;  // since the last reply
 };
 
 }  // namespace tandem::relay
