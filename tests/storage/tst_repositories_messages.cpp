@@ -311,6 +311,37 @@ private slots:
 
     // ---- outbox --------------------------------------------------------------------------
 
+    // Every outbox write is in a commit of its own sender or receiver: a receipt's row is one
+    // page (no index holds it), a message's row three (the table, the order per conversation,
+    // the rows of a message); both are still found by the queries that look for them.
+    void outboxRowsTouchFewPages() {
+        const Contact c = contact();
+        const Conversation conv = ok(r_->conversations.forContact(c.id, 1));
+        const auto msg = ok(r_->messages.insert(textMessage(conv.id, "x", Direction::Outgoing, 1)));
+        OutboxItem receipt;
+        receipt.conversationId = conv.id;
+        receipt.kind = OutboxKind::DeliveryReceipt;
+        receipt.payload = QByteArray("r");
+        qint64 before = walFrames();
+        const auto idR = ok(r_->outbox.enqueue(receipt));  // autocommit: a commit of its own
+        QCOMPARE(walFrames() - before, qint64{1});
+        OutboxItem message;
+        message.conversationId = conv.id;
+        message.messageId = msg.id;
+        message.payload = QByteArray("m");
+        before = walFrames();
+        const auto idM = ok(r_->outbox.enqueue(message));
+        QCOMPARE(walFrames() - before, qint64{3});
+        const auto idM2 = ok(r_->outbox.enqueue(message));
+        QCOMPARE(ok(r_->outbox.previous(conv.id, idM2, OutboxKind::Message))->id, idM);
+        QVERIFY(!ok(r_->outbox.previous(conv.id, idM, OutboxKind::Message)));
+        QCOMPARE(ok(r_->outbox.previous(conv.id, idM, OutboxKind::DeliveryReceipt))->id, idR);
+        QVERIFY(ok(r_->outbox.holdsMessage(msg.id)));
+        QVERIFY(ok(r_->messages.remove(msg.id)));  // cascades to its two rows, not the receipt
+        QCOMPARE(ok(r_->outbox.count()), std::int64_t{1});
+        QVERIFY(!ok(r_->outbox.holdsMessage(msg.id)));
+    }
+
     void outboxSchedulesRetries() {
         const Conversation conv = ok(r_->conversations.noteToSelf(1));
         const auto msg =
