@@ -158,9 +158,8 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
             TANDEM_TRY_ASSIGN(out.outboxId, enqueueContent(r, conversation.id, inserted.id,
                                                            OutboxKind::Message, content, now));
             TANDEM_TRY_ASSIGN(out.message, r.messages.get(inserted.id));
-            // Only when no message of this conversation waits ahead of it (the one before
-            // it, if still queued, is on the wire, sealed and not waiting for a retry; that
-            // one is sealed means all before it are): order is kept.
+            // Only when no message of this conversation waits ahead of it (the one before, if
+            // queued, is on the wire, not waiting for a retry: all before it are): order kept.
             TANDEM_TRY_ASSIGN(const auto previous, r.outbox.previous(conversation.id, out.outboxId,
                                                                      OutboxKind::Message));
             const bool nothingWaits =
@@ -183,12 +182,16 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
             if (r->outboxId == 0) {
                 return std::move(r->message);  // a file: queued once it is uploaded
             }
-            ++pending_;
+            const bool alone = pending_++ == 0;  // nothing else waited in the outbox
             ModeChannel* channel = channels_[r->mode];
-            if (!r->sealed.ciphertext.isEmpty() && channel != nullptr && channel->isConnected()) {
+            const bool sent = !r->sealed.ciphertext.isEmpty() && channel != nullptr &&
+                              channel->isConnected() && channel->transport() != nullptr;
+            if (sent) {
                 transmit(r->outboxId, *channel, std::move(r->sealed));
             }
-            process();
+            if (!sent || !alone) {  // else a round finds nothing; its acceptance starts one
+                process();
+            }
             return std::move(r->message);
         });
 }
