@@ -103,7 +103,9 @@ void populateVersion1(Database& db) {
         "INSERT INTO messages (conversation_id, uid, direction, body, status, sent_at) "
         "VALUES (1, randomblob(16), 0, 'hello', 1, 10), (2, randomblob(16), 0, 'note', 1, 11);"
         "INSERT INTO outbox (conversation_id, message_id, kind, payload, next_attempt_at, "
-        "created_at) VALUES (1, 1, 1, x'00', 0, 0);"));
+        "created_at) VALUES (1, 1, 1, x'00', 0, 0);"
+        "INSERT INTO crypto_sessions (mode, address, device_id, state, updated_at) "
+        "VALUES (1, '+4915112345678', 1, zeroblob(1500), 5), (1, '+4915112345678', 2, x'02', 6);"));
 }
 
 }  // namespace
@@ -168,6 +170,13 @@ private slots:
             QCOMPARE(old->queryInt("SELECT count(*) FROM outbox;").value(), std::int64_t{1});
             QCOMPARE(old->queryText("SELECT display_name FROM contacts;").value(),
                      QStringLiteral("Alice"));
+            // Schema 10 rebuilt crypto_sessions: every record carried over, whole.
+            QCOMPARE(old->queryInt("SELECT sum(length(state)) + sum(updated_at) FROM "
+                                   "crypto_sessions WHERE address = '+4915112345678';")
+                         .value(),
+                     std::int64_t{1500 + 1 + 5 + 6});
+            QVERIFY(!old->exec("INSERT INTO crypto_sessions (mode, address, device_id, state, "
+                               "updated_at) VALUES (1, '+4915112345678', 2, x'03', 7);"));
         }
     }
 
