@@ -255,7 +255,8 @@ UPDATE contacts SET accepted = 0 WHERE display_name = '' AND
 
 // Fewer pages per commit (docs/storage.md "Pages per commit"). A ratchet record (~1 000 bytes,
 // rewritten by every message) spilled out of a WITHOUT ROWID leaf into an overflow page freed
-// and taken again each time; a rowid leaf keeps it, updated in place. No query needs the outbox
+// and taken again each time; a rowid leaf keeps it, updated in place (the copy goes through a
+// TEMP table: temp_store = MEMORY, so no secret reaches a temp file). No query needs the outbox
 // by due time; its other indexes hold only the rows their queries look for.
 constexpr std::string_view kMigration10 = R"sql(
 CREATE TEMP TABLE crypto_sessions_moving AS SELECT * FROM crypto_sessions;

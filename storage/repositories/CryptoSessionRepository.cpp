@@ -26,7 +26,9 @@ StoreResult<void> CryptoSessionRepository::store(Mode mode, const QString& addre
     TANDEM_TRY(checkLimit(address.size() <= limits::kMaxAddressChars, "address",
                           limits::kMaxAddressChars));
     // Updated in place: the row stays on its page and its key index is not touched (a REPLACE
-    // would delete and insert both). Inserted only the first time.
+    // would delete and insert both). Inserted only the first time; the caller's transaction
+    // makes the two statements one step. A record over ~4 000 bytes (skipped keys) still goes
+    // to overflow pages, written again with every rewrite.
     TANDEM_TRY_ASSIGN(Statement * update,
                       db_.prepare("UPDATE crypto_sessions SET state = ?, updated_at = ? "
                                   "WHERE mode = ? AND address = ? AND device_id = ?"));

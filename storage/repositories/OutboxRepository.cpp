@@ -100,6 +100,8 @@ StoreResult<std::optional<OutboxItem>> OutboxRepository::previous(std::int64_t c
         stmt->bindAll(conversationId, id);
         return optionalRow(*stmt, readItem);
     }
+    // Another kind (no caller in the app asks) is not in that index: the rows before `id` are
+    // scanned.
     TANDEM_TRY_ASSIGN(Statement * stmt,
                       db_.prepare("SELECT " OUTBOX_COLUMNS
                                   " FROM outbox WHERE conversation_id = ? AND id < ? AND kind = ? "
