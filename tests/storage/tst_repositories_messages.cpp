@@ -5,6 +5,7 @@
 
 #include <QTest>
 
+#include "storage/Database.h"
 #include "storage/Limits.h"
 #include "tests/storage/RepositoryFixture.h"
 
@@ -336,6 +337,23 @@ private slots:
         QCOMPARE(ok(r_->outbox.previous(conv.id, idM2, OutboxKind::Message))->id, idM);
         QVERIFY(!ok(r_->outbox.previous(conv.id, idM, OutboxKind::Message)));
         QCOMPARE(ok(r_->outbox.previous(conv.id, idM, OutboxKind::DeliveryReceipt))->id, idR);
+        // The statements of previous() (messages) and holdsMessage()/the cascade, as the
+        // repository writes them, use the partial indexes (no scan of the outbox).
+        const auto plan = [this](const std::string& sql) {
+            Statement* stmt = ok(db_->prepare("EXPLAIN QUERY PLAN " + sql));
+            QString out;
+            while (ok(stmt->step())) {
+                out += stmt->text(3) + u'\n';
+            }
+            return out;
+        };
+        QVERIFY(plan("SELECT id FROM outbox WHERE conversation_id = ? AND id < ? AND kind = 1 "
+                     "ORDER BY id DESC LIMIT 1")
+                    .contains(QStringLiteral("USING INDEX outbox_by_conversation")));
+        QVERIFY(plan("SELECT count(*) FROM outbox WHERE message_id = ?")
+                    .contains(QStringLiteral("INDEX outbox_by_message")));
+        QVERIFY(plan("DELETE FROM outbox WHERE message_id = ?")
+                    .contains(QStringLiteral("INDEX outbox_by_message")));
         QVERIFY(ok(r_->outbox.holdsMessage(msg.id)));
         QVERIFY(ok(r_->messages.remove(msg.id)));  // cascades to its two rows, not the receipt
         QCOMPARE(ok(r_->outbox.count()), std::int64_t{1});
