@@ -1,6 +1,8 @@
 // relay_bench's end-to-end run through the real core.
 #include "bench/EndToEnd.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "app/core/Messenger.h"
 #include "app/core/NetworkConfig.h"
 #include "app/core/signal/SignalRegistration.h"
+#include "bench/StoreTrace.h"
 #include "storage/Store.h"
 
 namespace tandem::bench {
@@ -23,6 +26,60 @@ struct Profile {
     QString phone;
     int received = 0;
     std::int64_t receivedAtNs = 0;  // when the last message was stored and announced
+    StoreTrace trace;
+};
+
+// --trace: one message's steps, from both stores' commits (µs after sendText).
+struct Steps {
+    std::vector<std::int64_t> toSenderStore, sealAndRows, senderCommit, hop, openAndRows,
+        receiverCommit, back, senderPages, receiverPages, otherCommits;
+
+    int leftOut = 0;
+
+    void add(std::int64_t start, std::int64_t end, const StoreTrace::Commit& a,
+             const StoreTrace::Commit& b, int others) {
+        if (a.endNs == 0 || b.endNs == 0 || b.beganNs < a.endNs) {
+            ++leftOut;  // not the shape we expect (a retry, overlapping commits)
+            return;
+        }
+        toSenderStore.push_back(a.beganNs - start);
+        sealAndRows.push_back(a.committingNs - a.beganNs);
+        senderCommit.push_back(a.endNs - a.committingNs);
+        hop.push_back(b.beganNs - a.endNs);
+        openAndRows.push_back(b.committingNs - b.beganNs);
+        receiverCommit.push_back(b.endNs - b.committingNs);
+        back.push_back(end - b.endNs);
+        senderPages.push_back(a.pages);
+        receiverPages.push_back(b.pages);
+        otherCommits.push_back(others);
+    }
+
+    static double med(std::vector<std::int64_t> v) {
+        if (v.empty()) {
+            return 0;
+        }
+        std::sort(v.begin(), v.end());
+        return static_cast<double>(v[v.size() / 2]);
+    }
+
+    void print() const {
+        std::fprintf(stderr,
+                     "\ntrace of %zu messages (%d left out: not one commit on each side in "
+                     "order), medians (µs); the hooks cost a few µs a statement, so quote the "
+                     "end-to-end percentiles of a run without --trace:\n"
+                     "  sendText -> the sender's transaction begins      %8.1f\n"
+                     "  load ratchet, seal, message + outbox rows         %8.1f\n"
+                     "  sender's COMMIT (%2.0f pages)                        %8.1f\n"
+                     "  back to the core, relay hop, to the receiver's store %5.1f\n"
+                     "  open, ratchet step, message + receipt rows        %8.1f\n"
+                     "  receiver's COMMIT (%2.0f pages)                      %8.1f\n"
+                     "  back on the core thread, messageReceived          %8.1f\n"
+                     "  other commits meanwhile (either store)            %8.0f\n",
+                     toSenderStore.size(), leftOut, med(toSenderStore) / 1e3, med(sealAndRows) / 1e3,
+                     med(senderPages), med(senderCommit) / 1e3, med(hop) / 1e3,
+                     med(openAndRows) / 1e3, med(receiverPages), med(receiverCommit) / 1e3,
+                     med(back) / 1e3, med(otherCommits));
+    }
 };
 
 }  // namespace
@@ -54,12 +111,16 @@ Percentiles endToEnd(const Options& o, RelaydUnderTest& relay) {
                              p->receivedAtNs = nowNs();
                              ++p->received;
                          });
+        if (o.trace) {
+            p->trace.attach(p->store);
+        }
         if (!core::awaitFuture(p->messenger->start())) {
             qFatal("cannot start a messenger");
         }
         core::spinUntil([&] { return p->messenger->isConnected(storage::Mode::Signal); }, 10000);
     }
     std::vector<std::int64_t> latencies;
+    Steps steps;
     const int warmup = 30;
     for (int i = 0; i < warmup + o.e2eMessages; ++i) {
         const int before = bob.received;
@@ -71,9 +132,32 @@ Percentiles endToEnd(const Options& o, RelaydUnderTest& relay) {
         }
         if (i >= warmup) {
             latencies.push_back(bob.receivedAtNs - start);
+            if (o.trace) {
+                const auto a = alice.trace.firstCommitAfter(start);
+                const auto b = bob.trace.firstCommitAfter(start);
+                steps.add(start, bob.receivedAtNs, a, b,
+                          alice.trace.commitsBetween(start, bob.receivedAtNs) +
+                              bob.trace.commitsBetween(start, bob.receivedAtNs) - 2);
+            }
+        } else if (i == warmup - 1 && o.trace) {
+            alice.trace.clearStatements();
+            bob.trace.clearStatements();
         }
         // Steady, not saturated: the delivery receipt goes back before the next message.
         core::spinUntil([&] { return alice.messenger->isIdle() && bob.messenger->isIdle(); }, 2000);
+    }
+    if (o.trace) {
+        steps.print();
+        for (Profile* p : {&alice, &bob}) {
+            const auto size = core::awaitFuture(p->store.read(
+                [](storage::Repositories& r) -> storage::StoreResult<std::int64_t> {
+                    return r.db.queryInt("SELECT max(length(state)) FROM crypto_sessions");
+                }));
+            std::fprintf(stderr, "  %s's ratchet record: %lld bytes\n", p == &alice ? "sender" : "receiver",
+                         static_cast<long long>(size ? *size : -1));
+        }
+        alice.trace.printStatements(stderr, "sender (all its transactions)", 14);
+        bob.trace.printStatements(stderr, "receiver (all its transactions)", 14);
     }
     return percentiles(latencies);
 }

@@ -22,6 +22,7 @@ struct Options {
     int reps = 3;
     int durabilityMessages = 20000;
     int e2eMessages = 400;
+    bool trace = false;  // --trace: where each end-to-end message's time goes
     QString binDir;
 };
 

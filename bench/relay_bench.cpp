@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("redis"),
                       QStringLiteral("Also tandem-relayd over redis-server: 1, 2 and 3 front-ends "
                                      "and appendfsync everysec, in the same reps.")});
+    parser.addOption({QStringLiteral("trace"),
+                      QStringLiteral("With --e2e: each message's path through both stores "
+                                     "(SQLite's own hooks), medians per step, pages per commit.")});
     parser.addOption({QStringLiteral("bin-dir"), QStringLiteral("Where tandem-relayd is."),
                       QStringLiteral("DIR")});
     parser.process(app);
@@ -74,6 +77,7 @@ int main(int argc, char** argv) {
     read("reps", o.reps);
     read("durability", o.durabilityMessages);
     read("e2e", o.e2eMessages);
+    o.trace = parser.isSet(QStringLiteral("trace"));
     o.payload = std::max(o.payload, 16);
     o.binDir = parser.isSet(QStringLiteral("bin-dir"))
                    ? parser.value(QStringLiteral("bin-dir"))

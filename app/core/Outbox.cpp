@@ -18,13 +18,9 @@ using namespace tandem::storage;
 
 namespace {
 
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
+std::int64_t nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
-QByteArray idBytes(std::int64_t id) {
-    return QByteArray::number(id);
-}
+QByteArray idBytes(std::int64_t id) { return QByteArray::number(id); }
 
 // An outbox item's id from a transport id; nullopt for the ids of others (latency probes).
 std::optional<std::int64_t> outboxIdOf(const QByteArray& id) {
@@ -98,6 +94,7 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
         std::int64_t outboxId = 0;
         Mode mode = Mode::Signal;
         bool acceptedNow = false;
+        bool alone = false;                  // the outbox held nothing else
         transport::OutgoingEnvelope sealed;  // empty: sealed later
     };
     // With a channel that can seal now, the message is sealed in the transaction that stores
@@ -158,9 +155,10 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
             TANDEM_TRY_ASSIGN(out.outboxId, enqueueContent(r, conversation.id, inserted.id,
                                                            OutboxKind::Message, content, now));
             TANDEM_TRY_ASSIGN(out.message, r.messages.get(inserted.id));
-            // Only when no message of this conversation waits ahead of it (the one before
-            // it, if still queued, is on the wire, sealed and not waiting for a retry; that
-            // one is sealed means all before it are): order is kept.
+            TANDEM_TRY_ASSIGN(const std::int64_t queuedNow, r.outbox.count());
+            out.alone = queuedNow == 1;
+            // Only when no message of this conversation waits ahead of it (the one before, if
+            // queued, is on the wire, not waiting for a retry: all before it are): order kept.
             TANDEM_TRY_ASSIGN(const auto previous, r.outbox.previous(conversation.id, out.outboxId,
                                                                      OutboxKind::Message));
             const bool nothingWaits =
@@ -185,10 +183,14 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
             }
             ++pending_;
             ModeChannel* channel = channels_[r->mode];
-            if (!r->sealed.ciphertext.isEmpty() && channel != nullptr && channel->isConnected()) {
+            const bool sent = !r->sealed.ciphertext.isEmpty() && channel != nullptr &&
+                              channel->isConnected() && channel->transport() != nullptr;
+            if (sent) {
                 transmit(r->outboxId, *channel, std::move(r->sealed));
             }
-            process();
+            if (!sent || !r->alone) {  // else a round finds nothing; its acceptance starts one
+                process();
+            }
             return std::move(r->message);
         });
 }

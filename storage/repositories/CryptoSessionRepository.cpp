@@ -25,11 +25,23 @@ StoreResult<void> CryptoSessionRepository::store(Mode mode, const QString& addre
                           "session state", limits::kMaxSessionStateBytes));
     TANDEM_TRY(checkLimit(address.size() <= limits::kMaxAddressChars, "address",
                           limits::kMaxAddressChars));
-    TANDEM_TRY_ASSIGN(Statement * stmt,
-                      db_.prepare("INSERT OR REPLACE INTO crypto_sessions (mode, address, "
-                                  "device_id, state, updated_at) VALUES (?, ?, ?, ?, ?)"));
-    stmt->bindAll(fromEnum(mode), address, deviceId, state.span(), now);
-    return stmt->run();
+    // Updated in place: the row stays on its page and its key index is not touched (a REPLACE
+    // would delete and insert both). Inserted only the first time; the caller's transaction
+    // makes the two statements one step. A record over ~4 000 bytes (skipped keys) still goes
+    // to overflow pages, written again with every rewrite.
+    TANDEM_TRY_ASSIGN(Statement * update,
+                      db_.prepare("UPDATE crypto_sessions SET state = ?, updated_at = ? "
+                                  "WHERE mode = ? AND address = ? AND device_id = ?"));
+    update->bindAll(state.span(), now, fromEnum(mode), address, deviceId);
+    TANDEM_TRY(update->run());
+    if (db_.changes() == 1) {
+        return {};
+    }
+    TANDEM_TRY_ASSIGN(Statement * insert,
+                      db_.prepare("INSERT INTO crypto_sessions (mode, address, device_id, state, "
+                                  "updated_at) VALUES (?, ?, ?, ?, ?)"));
+    insert->bindAll(fromEnum(mode), address, deviceId, state.span(), now);
+    return insert->run();
 }
 
 StoreResult<std::vector<std::int64_t>> CryptoSessionRepository::devices(Mode mode,

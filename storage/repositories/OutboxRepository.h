@@ -28,8 +28,6 @@ public:
     // The rows after `afterId`, oldest first (paging through the outbox).
     StoreResult<std::vector<OutboxItem>> after(std::int64_t afterId, int limit);
     StoreResult<std::int64_t> count();
-    // Items of the conversation queued before item `id` (still waiting to go out).
-    StoreResult<std::int64_t> countBefore(std::int64_t conversationId, std::int64_t id);
     // The conversation's item of `kind` queued last before item `id`, if any.
     StoreResult<std::optional<OutboxItem>> previous(std::int64_t conversationId, std::int64_t id,
                                                     OutboxKind kind);

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <QFileInfo>
+
 #include "storage/Schema.h"
 
 namespace tandem::test {
@@ -38,6 +40,11 @@ void RepositoryFixture::openDatabase() {
 void RepositoryFixture::closeDatabase() {
     r_.reset();
     db_.reset();
+}
+
+qint64 RepositoryFixture::walFrames() const {
+    const qint64 bytes = QFileInfo(db_->path() + QStringLiteral("-wal")).size();
+    return bytes <= 32 ? 0 : (bytes - 32) / (4096 + 24);  // the header, then page + frame header
 }
 
 Contact RepositoryFixture::contact(Mode mode, const QString& address) {

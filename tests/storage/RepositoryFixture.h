@@ -49,6 +49,10 @@ protected:
     void openDatabase();
     void closeDatabase();
 
+    // Pages written since the database was opened: each commit appends one WAL frame per page
+    // it changed (no checkpoint happens in a test this small).
+    [[nodiscard]] qint64 walFrames() const;
+
     storage::Contact contact(storage::Mode mode = storage::Mode::Signal,
                              const QString& address = QStringLiteral("+15550001"));
 };

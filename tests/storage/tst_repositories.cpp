@@ -7,6 +7,7 @@
 
 #include <QTest>
 
+#include "storage/Database.h"
 #include "storage/Limits.h"
 #include "tests/storage/RepositoryFixture.h"
 
@@ -186,6 +187,33 @@ private slots:
         QCOMPARE(errorOf(r_->sessions.store(Mode::Signal, bob, 1,
                                             SecretBytes(limits::kMaxSessionStateBytes + 1), 3)),
                  StoreErrorCode::InvalidArgument);
+    }
+
+    // A ratchet record is rewritten by every message: in place, on its own page. With 16
+    // remembered chains a record is ~1 000 bytes (more with skipped keys), which spilled into
+    // an overflow page when the table had no rowid (four pages per rewrite, counted here as WAL
+    // frames).
+    void aRatchetRecordIsRewrittenInOnePage() {
+        const QString bob = QStringLiteral("+15550001");
+        const auto storeInOwnCommit = [&](std::size_t size, char fill, std::int64_t now) {
+            auto tx = ok(Transaction::begin(*db_, Transaction::Kind::Immediate));
+            SecretBytes state(size);
+            std::fill(state.data(), state.data() + size, static_cast<std::uint8_t>(fill));
+            ok(r_->sessions.store(Mode::Signal, bob, 1, state, now));
+            ok(tx.commit());
+        };
+        for (const std::size_t size : {std::size_t{1200}, std::size_t{3000}}) {
+            storeInOwnCommit(size, 'a', 1);  // the first time: inserted
+            for (int i = 0; i < 3; ++i) {
+                const qint64 before = walFrames();
+                storeInOwnCommit(size, static_cast<char>('b' + i), 2 + i);
+                QCOMPARE(walFrames() - before, qint64{1});
+            }
+            const auto loaded = ok(r_->sessions.load(Mode::Signal, bob, 1));
+            QCOMPARE(loaded->size(), size);
+            QCOMPARE(loaded->data()[size - 1], static_cast<std::uint8_t>('d'));
+            QCOMPARE(ok(r_->sessions.removeAll(Mode::Signal, bob)), 1);
+        }
     }
 
     void oneTimePrekeysAreTakenOnce() {

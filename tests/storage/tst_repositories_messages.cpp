@@ -5,6 +5,7 @@
 
 #include <QTest>
 
+#include "storage/Database.h"
 #include "storage/Limits.h"
 #include "tests/storage/RepositoryFixture.h"
 
@@ -310,6 +311,54 @@ private slots:
     }
 
     // ---- outbox --------------------------------------------------------------------------
+
+    // Every outbox write is in a commit of its own sender or receiver: a receipt's row is one
+    // page (no index holds it), a message's row three (the table, the order per conversation,
+    // the rows of a message); both are still found by the queries that look for them.
+    void outboxRowsTouchFewPages() {
+        const Contact c = contact();
+        const Conversation conv = ok(r_->conversations.forContact(c.id, 1));
+        const auto msg = ok(r_->messages.insert(textMessage(conv.id, "x", Direction::Outgoing, 1)));
+        OutboxItem receipt;
+        receipt.conversationId = conv.id;
+        receipt.kind = OutboxKind::DeliveryReceipt;
+        receipt.payload = QByteArray("r");
+        qint64 before = walFrames();
+        const auto idR = ok(r_->outbox.enqueue(receipt));  // autocommit: a commit of its own
+        QCOMPARE(walFrames() - before, qint64{1});
+        OutboxItem message;
+        message.conversationId = conv.id;
+        message.messageId = msg.id;
+        message.payload = QByteArray("m");
+        before = walFrames();
+        const auto idM = ok(r_->outbox.enqueue(message));
+        QCOMPARE(walFrames() - before, qint64{3});
+        const auto idM2 = ok(r_->outbox.enqueue(message));
+        QCOMPARE(ok(r_->outbox.previous(conv.id, idM2, OutboxKind::Message))->id, idM);
+        QVERIFY(!ok(r_->outbox.previous(conv.id, idM, OutboxKind::Message)));
+        QCOMPARE(ok(r_->outbox.previous(conv.id, idM, OutboxKind::DeliveryReceipt))->id, idR);
+        // The statements of previous() (messages) and holdsMessage()/the cascade, as the
+        // repository writes them, use the partial indexes (no scan of the outbox).
+        const auto plan = [this](const std::string& sql) {
+            Statement* stmt = ok(db_->prepare("EXPLAIN QUERY PLAN " + sql));
+            QString out;
+            while (ok(stmt->step())) {
+                out += stmt->text(3) + u'\n';
+            }
+            return out;
+        };
+        QVERIFY(plan("SELECT id FROM outbox WHERE conversation_id = ? AND id < ? AND kind = 1 "
+                     "ORDER BY id DESC LIMIT 1")
+                    .contains(QStringLiteral("USING INDEX outbox_by_conversation")));
+        QVERIFY(plan("SELECT count(*) FROM outbox WHERE message_id = ?")
+                    .contains(QStringLiteral("INDEX outbox_by_message")));
+        QVERIFY(plan("DELETE FROM outbox WHERE message_id = ?")
+                    .contains(QStringLiteral("INDEX outbox_by_message")));
+        QVERIFY(ok(r_->outbox.holdsMessage(msg.id)));
+        QVERIFY(ok(r_->messages.remove(msg.id)));  // cascades to its two rows, not the receipt
+        QCOMPARE(ok(r_->outbox.count()), std::int64_t{1});
+        QVERIFY(!ok(r_->outbox.holdsMessage(msg.id)));
+    }
 
     void outboxSchedulesRetries() {
         const Conversation conv = ok(r_->conversations.noteToSelf(1));

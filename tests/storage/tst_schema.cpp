@@ -8,6 +8,7 @@
 
 #include "storage/Database.h"
 #include "storage/Schema.h"
+#include "storage/repositories/CryptoSessionRepository.h"
 #include "tests/support/TestSupport.h"
 
 using namespace tandem;
@@ -103,7 +104,18 @@ void populateVersion1(Database& db) {
         "INSERT INTO messages (conversation_id, uid, direction, body, status, sent_at) "
         "VALUES (1, randomblob(16), 0, 'hello', 1, 10), (2, randomblob(16), 0, 'note', 1, 11);"
         "INSERT INTO outbox (conversation_id, message_id, kind, payload, next_attempt_at, "
-        "created_at) VALUES (1, 1, 1, x'00', 0, 0);"));
+        "created_at) VALUES (1, 1, 1, x'00', 0, 0);"
+        "INSERT INTO crypto_sessions (mode, address, device_id, state, updated_at) "
+        "VALUES (1, '+4915112345678', 1, randomblob(1500), 5), (1, '+4915112345678', 2, x'02', 6),"
+        "       (2, '+4915112345678', 3, randomblob(5000), 7);"));
+}
+
+// The ratchet records, in full: mode, device, the state's bytes, when they were written.
+QString sessionRows(Database& db) {
+    return rows(db,
+                "SELECT mode, address, device_id, hex(state), updated_at FROM crypto_sessions "
+                "ORDER BY mode, address, device_id")
+        .join(u'\n');
 }
 
 }  // namespace
@@ -137,8 +149,10 @@ private slots:
 
         auto old = openDb(dir.filePath(QStringLiteral("old.db")), key);
         check(migrateTo(*old, from));
+        QString sessionsBefore;
         if (from >= 1) {
             populateVersion1(*old);
+            sessionsBefore = sessionRows(*old);
         }
         // Every remaining step through the migration path (from 0: all of them), then the
         // entry point the store uses, which must find nothing left to do.
@@ -168,6 +182,17 @@ private slots:
             QCOMPARE(old->queryInt("SELECT count(*) FROM outbox;").value(), std::int64_t{1});
             QCOMPARE(old->queryText("SELECT display_name FROM contacts;").value(),
                      QStringLiteral("Alice"));
+            // Schema 10 rebuilt crypto_sessions: every record carried over, byte for byte, and
+            // read back through the repository; still one per device.
+            QCOMPARE(sessionRows(*old), sessionsBefore);
+            CryptoSessionRepository sessions(*old);
+            const QString alice = QStringLiteral("+4915112345678");
+            QCOMPARE(sessions.load(Mode::Signal, alice, 1).value()->size(), std::size_t{1500});
+            QCOMPARE(sessions.load(Mode::Session, alice, 3).value()->size(), std::size_t{5000});
+            QCOMPARE(sessions.updatedAt(Mode::Signal, alice, 2).value(),
+                     std::optional<std::int64_t>(6));
+            QVERIFY(!old->exec("INSERT INTO crypto_sessions (mode, address, device_id, state, "
+                               "updated_at) VALUES (1, '+4915112345678', 2, x'03', 7);"));
         }
     }
 
