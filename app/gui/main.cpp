@@ -1,7 +1,7 @@
 // tandem: the desktop app. Thin main: the window and its QML live in tandem_gui (qml/).
 #include <cstdio>
 
-#include <QApplication>
+#include <QGuiApplication>
 #include <QCommandLineParser>
 #include <QFile>
 #include <QTextStream>
@@ -16,14 +16,16 @@
 
 int main(int argc, char* argv[]) {
     if (argc == 2 && (qstrcmp(argv[1], "--version") == 0 || qstrcmp(argv[1], "-v") == 0)) {
-        std::puts("tandem " TANDEM_VERSION);  // before QApplication: no display needed
+        std::puts("tandem " TANDEM_VERSION);  // before QGuiApplication: no display needed
         return 0;
     }
-    QApplication app(argc, argv);  // QtWidgets for the system tray
-    QApplication::setApplicationName(QStringLiteral("tandem"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Tandem"));
-    QApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("org.tandem.Tandem"));
+    // No QtWidgets: the tray and notifications go over D-Bus (qml/app/Notifier.h), the file
+    // dialogs are Qt Quick's, the latency charts are drawn in Qt Quick (docs/app.md, "Start").
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(QStringLiteral("tandem"));
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("Tandem"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.tandem.Tandem"));
     if (!tandem::crypto::initialize()) {
         QTextStream(stderr) << "tandem: libsodium cannot run on this system\n";
         return 1;
@@ -93,7 +95,10 @@ int main(int argc, char* argv[]) {
                              w->requestActivate();
                          }
                      });
-    if (parser.isSet(QStringLiteral("passphrase-file"))) {
+    if (window.core().keychain()) {
+        // The key is in the OS keychain: no passphrase to ask for (docs/app.md, "Start").
+        window.core().unlockWithKeychain();
+    } else if (parser.isSet(QStringLiteral("passphrase-file"))) {
         QFile file(parser.value(QStringLiteral("passphrase-file")));
         if (!file.open(QIODevice::ReadOnly)) {
             QTextStream(stderr) << "tandem: cannot read " << file.fileName() << "\n";
@@ -104,5 +109,5 @@ int main(int argc, char* argv[]) {
         bytes.fill('\0');
         window.core().unlock(passphrase);
     }
-    return QApplication::exec();
+    return QGuiApplication::exec();
 }

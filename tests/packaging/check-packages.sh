@@ -66,7 +66,7 @@ fi
 
 step "control fields"
 depends="$(dpkg-deb -f "$app" Depends)"
-for dep in libc6 libqt6core6 libsodium23 qml6-module-qtquick-controls qml6-module-qtcharts \
+for dep in libc6 libqt6core6 libsodium23 qml6-module-qtquick-controls qml6-module-qt-labs-folderlistmodel \
            qt6-qpa-plugins qt6-image-formats-plugins libqt6svg6; do
   [[ "$depends" == *"$dep"* ]] || fail "tandem does not depend on $dep: $depends"
 done
