@@ -98,6 +98,11 @@ AppCore::AppCore(QString profileDir, QObject* parent)
     connect(&feed_, &StoreFeed::contactEdited, &core_, &CoreThread::resumeOutbox);
     wireCore();
     hadProfile_ = Profile::exists(profileDir_);
+    if (hadProfile_) {
+        // Only the key file is read (a few hundred bytes): it says how the key is kept.
+        const auto protection = Profile::protection(profileDir_);
+        keychain_ = protection && *protection == KeyProtection::Keychain;
+    }
     state_ = hadProfile_ ? State::Locked : State::NoProfile;
     setup_ = new AccountSetupFlow(store_,
                                   {[this]() -> QObject* { return core_.messenger(); },
@@ -246,6 +251,22 @@ void AppCore::unlock(const QString& passphrase) {
                 // A wrong passphrase (or a damaged profile) is said as such; the profile is
                 // untouched and the user can try again.
                 setState(State::Locked, describe(result.error()));
+                return;
+            }
+            opened();
+        });
+}
+
+void AppCore::unlockWithKeychain() {
+    if (state_ != State::Locked || !keychain_) {
+        return;
+    }
+    setState(State::Opening);
+    store_.open(profileDir_, Credentials::withKeychain())
+        .then(this, [this](StoreResult<void> result) {
+            if (!result) {
+                // No passphrase can help: the reason (the keychain's), and nothing changed.
+                setState(State::Failed, describe(result.error()));
                 return;
             }
             opened();
