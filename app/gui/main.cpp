@@ -82,6 +82,23 @@ int main(int argc, char* argv[]) {
     for (const QString& link : std::as_const(links)) {
         window.core().setLinkAtStart(link);
     }
+    // The profile starts opening before the window is built: the store's thread gets the key
+    // (Argon2id, or the keychain over D-Bus) and opens the database while this one loads the
+    // QML (docs/app.md, "Start"). The page shown then is the unlock page's "Unlocking…".
+    if (window.core().keychain()) {
+        // The key is in the OS keychain: no passphrase to ask for.
+        window.core().unlockWithKeychain();
+    } else if (parser.isSet(QStringLiteral("passphrase-file"))) {
+        QFile file(parser.value(QStringLiteral("passphrase-file")));
+        if (!file.open(QIODevice::ReadOnly)) {
+            QTextStream(stderr) << "tandem: cannot read " << file.fileName() << "\n";
+            return 1;
+        }
+        QByteArray bytes = file.read(4096);
+        const QString passphrase = QString::fromUtf8(bytes).section(u'\n', 0, 0);
+        bytes.fill('\0');
+        window.core().unlock(passphrase);
+    }
     if (!window.load()) {
         return 1;
     }
@@ -95,19 +112,5 @@ int main(int argc, char* argv[]) {
                              w->requestActivate();
                          }
                      });
-    if (window.core().keychain()) {
-        // The key is in the OS keychain: no passphrase to ask for (docs/app.md, "Start").
-        window.core().unlockWithKeychain();
-    } else if (parser.isSet(QStringLiteral("passphrase-file"))) {
-        QFile file(parser.value(QStringLiteral("passphrase-file")));
-        if (!file.open(QIODevice::ReadOnly)) {
-            QTextStream(stderr) << "tandem: cannot read " << file.fileName() << "\n";
-            return 1;
-        }
-        QByteArray bytes = file.read(4096);
-        const QString passphrase = QString::fromUtf8(bytes).section(u'\n', 0, 0);
-        bytes.fill('\0');
-        window.core().unlock(passphrase);
-    }
     return QGuiApplication::exec();
 }
