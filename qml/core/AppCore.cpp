@@ -244,29 +244,24 @@ void AppCore::unlock(const QString& passphrase) {
         setState(State::Locked, tr("Enter your passphrase."));
         return;
     }
-    setState(State::Opening);
-    store_.open(profileDir_, passphraseCredentials(passphrase))
-        .then(this, [this](StoreResult<void> result) {
-            if (!result) {
-                // A wrong passphrase (or a damaged profile) is said as such; the profile is
-                // untouched and the user can try again.
-                setState(State::Locked, describe(result.error()));
-                return;
-            }
-            opened();
-        });
+    // A wrong passphrase (or a damaged profile) is said as such; the profile is untouched and
+    // the user can try again.
+    openWith(passphraseCredentials(passphrase), State::Locked);
 }
 
 void AppCore::unlockWithKeychain() {
-    if (state_ != State::Locked || !keychain_) {
-        return;
+    if (state_ == State::Locked && keychain_) {
+        // No passphrase can help: the keychain's reason, and nothing changed.
+        openWith(Credentials::withKeychain(), State::Failed);
     }
+}
+
+void AppCore::openWith(Credentials credentials, State onFailure) {
     setState(State::Opening);
-    store_.open(profileDir_, Credentials::withKeychain())
-        .then(this, [this](StoreResult<void> result) {
+    store_.open(profileDir_, std::move(credentials))
+        .then(this, [this, onFailure](StoreResult<void> result) {
             if (!result) {
-                // No passphrase can help: the reason (the keychain's), and nothing changed.
-                setState(State::Failed, describe(result.error()));
+                setState(onFailure, describe(result.error()));
                 return;
             }
             opened();

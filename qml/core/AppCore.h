@@ -226,6 +226,8 @@ private:
     // What a mode's status says, in the language installed now.
     static ModeStatus::Words wordsOf(storage::Mode mode);
     void setState(State state, const QString& error = QString());
+    // Opens the store; on failure the state becomes `onFailure`, with the reason.
+    void openWith(storage::Credentials credentials, State onFailure);
     void opened();
     void loadAccounts();
     void startCore();
