@@ -5,7 +5,8 @@ import Tandem.Core
 import Tandem.Ui
 
 // Later runs: the passphrase opens the profile. A wrong one is said plainly; nothing else
-// happens and the user tries again.
+// happens and the user tries again. A profile whose key is in the system keychain opens by
+// itself (no field); where the keychain does not give the key, the reason and Try again.
 Pane {
     id: page
     required property AppCore core
@@ -39,8 +40,20 @@ Pane {
             placeholderText: qsTr("Passphrase")
             Accessible.name: qsTr("Passphrase")
             enabled: page.core.state !== AppCore.Opening
+            visible: !page.core.keychain
             focus: true
             onAccepted: unlock.clicked()
+        }
+        Label {
+            objectName: "keychainNote"
+            textFormat: Text.PlainText
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            visible: page.core.keychain
+            text: page.core.state === AppCore.Opening
+                  ? qsTr("Unlocking with the system keychain…")
+                  : qsTr("This profile's key is kept in the system keychain.")
         }
         Label {
             objectName: "unlockError"
@@ -55,11 +68,18 @@ Pane {
             id: unlock
             objectName: "unlockButton"
             Layout.alignment: Qt.AlignHCenter
-            text: page.core.state === AppCore.Opening ? qsTr("Unlocking…") : qsTr("Unlock")
-            enabled: page.core.state === AppCore.Locked && passphrase.text.length > 0
+            text: page.core.state === AppCore.Opening ? qsTr("Unlocking…")
+                  : page.core.keychain ? qsTr("Try again") : qsTr("Unlock")
+            visible: !page.core.keychain || page.core.state !== AppCore.Opening
+            enabled: page.core.state === AppCore.Locked
+                     && (page.core.keychain || passphrase.text.length > 0)
             highlighted: true
             palette.button: page.accent
             onClicked: {
+                if (page.core.keychain) {
+                    page.core.unlockWithKeychain()
+                    return
+                }
                 page.core.unlock(passphrase.text)
                 passphrase.clear()
             }

@@ -32,6 +32,12 @@ QString describe(const StoreError& e) {
     if (e.code == StoreErrorCode::WrongPassphrase) {
         return QObject::tr("That passphrase does not open this profile. Check it and try again.");
     }
+    if (e.code == StoreErrorCode::Keychain) {
+        // Not the keychain's own words (they name the profile's folder, in English).
+        return QObject::tr("The system keychain did not give this profile's key. Unlock your "
+                           "keyring (or start its service, such as GNOME Keyring), then try "
+                           "again.");
+    }
     return e.message;
 }
 
@@ -251,8 +257,9 @@ void AppCore::unlock(const QString& passphrase) {
 
 void AppCore::unlockWithKeychain() {
     if (state_ == State::Locked && keychain_) {
-        // No passphrase can help: the keychain's reason, and nothing changed.
-        openWith(Credentials::withKeychain(), State::Failed);
+        // A locked keyring, a cancelled prompt, no Secret Service: said, the profile
+        // untouched, and the unlock page offers to try again.
+        openWith(Credentials::withKeychain(), State::Locked);
     }
 }
 

@@ -122,8 +122,8 @@ public:
     // Opens the profile; a wrong passphrase is a clear error, and the user can try again.
     Q_INVOKABLE void unlock(const QString& passphrase);
     // Opens a keychain profile with the key the OS keychain holds (the Secret Service on Linux).
-    // Where the keychain cannot give it (no Secret Service, the entry gone), that is said and
-    // the profile stays closed and untouched.
+    // Where the keychain cannot give it (locked, no Secret Service, the entry gone), that is
+    // said, the profile stays closed and untouched, and it can be tried again (Locked).
     Q_INVOKABLE void unlockWithKeychain();
     // Queues a text to an address of the current mode (the conversation is created if new).
     Q_INVOKABLE void sendText(const QString& address, const QString& text);

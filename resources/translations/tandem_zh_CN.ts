@@ -249,7 +249,7 @@
         <translation>联系人详情和安全码（Ctrl+I）</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+28"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
@@ -692,7 +692,7 @@
 <context>
     <name>FileChooser</name>
     <message>
-        <location filename="../../qml/ui/FileChooser.qml" line="+46"/>
+        <location filename="../../qml/ui/FileChooser.qml" line="+49"/>
         <source>No file dialog: the Qt.labs.folderlistmodel QML module is missing.</source>
         <translation>无法打开文件对话框：缺少 Qt.labs.folderlistmodel QML 模块。</translation>
     </message>
@@ -1167,12 +1167,12 @@
     </message>
     <message>
         <location line="+21"/>
-        <location line="+37"/>
+        <location line="+44"/>
         <source>You: </source>
         <translation>你：</translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-44"/>
         <source>Sticker %1</source>
         <translation>贴纸 %1</translation>
     </message>
@@ -1183,6 +1183,11 @@
         <location filename="../../qml/core/AppCore.cpp" line="+33"/>
         <source>That passphrase does not open this profile. Check it and try again.</source>
         <translation>密码无法打开此配置文件。请检查后重试。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The system keychain did not give this profile&apos;s key. Unlock your keyring (or start its service, such as GNOME Keyring), then try again.</source>
+        <translation>系统钥匙串没有提供此配置文件的密钥。请解锁你的密钥环（或启动其服务，例如 GNOME Keyring），然后重试。</translation>
     </message>
     <message>
         <location filename="../../qml/stickers/StickerDraftModel.cpp" line="+29"/>
@@ -2061,7 +2066,7 @@
 <context>
     <name>UnlockPage</name>
     <message>
-        <location filename="../../qml/accounts/UnlockPage.qml" line="+24"/>
+        <location filename="../../qml/accounts/UnlockPage.qml" line="+25"/>
         <source>Tandem logo</source>
         <translation>Tandem 标志</translation>
     </message>
@@ -2077,14 +2082,29 @@
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+14"/>
+        <source>Unlocking with the system keychain…</source>
+        <translation>正在使用系统钥匙串解锁…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This profile&apos;s key is kept in the system keychain.</source>
+        <translation>此配置文件的密钥保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Unlocking…</source>
         <translation>正在解锁…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Unlock</source>
         <translation>解锁</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Try again</source>
+        <translation>重试</translation>
     </message>
 </context>
 <context>
@@ -2124,7 +2144,7 @@
 <context>
     <name>tandem::gui::AppCore</name>
     <message>
-        <location filename="../../qml/core/AppCore.cpp" line="+17"/>
+        <location filename="../../qml/core/AppCore.cpp" line="+19"/>
         <source>Signal mode</source>
         <translation>Signal 模式</translation>
     </message>
@@ -2184,7 +2204,7 @@
         <translation>请输入你的密码。</translation>
     </message>
     <message>
-        <location line="+126"/>
+        <location line="+122"/>
         <source>Message request</source>
         <translation>消息请求</translation>
     </message>
