@@ -1,4 +1,5 @@
 import QtQuick
+import QtQuick.Controls
 import QtQuick.Dialogs
 import Tandem.Ui
 
@@ -6,8 +7,10 @@ import Tandem.Ui
 // own where the platform theme has one (GTK, the xdg portal), else Qt Quick's implementation.
 // The app has no QtWidgets (docs/app.md, "Start"), so there is no widget dialog behind it.
 // Qt Quick's implementation needs Qt.labs.folderlistmodel (a package dependency), and Qt 6.4
-// crashes in FileDialog.open() when that module is missing: then the chooser says so
-// (`unavailable`) and rejects, instead. Used as FileDialog is: set the properties, open(), and
+// crashes in FileDialog.open() when that module is missing: then the chooser says so, over the
+// window (`unavailable`), and rejects, instead. Qt 6.4's own implementation picks one file at
+// a time (no places sidebar either); the desktop's dialog, through the xdg portal or GTK
+// platform theme the package recommends, picks several. Used as FileDialog is: set the properties, open(), and
 // read selectedFile or selectedFiles on accepted().
 Item {
     id: chooser
@@ -45,6 +48,7 @@ Item {
         if (loads === 0) {
             unavailable = qsTr("No file dialog: the Qt.labs.folderlistmodel QML module is missing.")
             console.warn(unavailable)
+            notice.open()
             rejected()
             return
         }
@@ -54,6 +58,22 @@ Item {
     }
     function close() {
         quick.close()
+    }
+
+    // Where no dialog can be shown, the user is told why (whichever page asked).
+    Popup {
+        id: notice
+        objectName: "fileChooserNotice"
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        padding: 16
+        contentItem: Label {
+            textFormat: Text.PlainText
+            wrapMode: Text.WordWrap
+            width: 360
+            text: chooser.unavailable
+        }
+        Timer { running: notice.visible; interval: 8000; onTriggered: notice.close() }
     }
 
     FileDialog {

@@ -71,7 +71,8 @@ for dep in libc6 libqt6core6 libsodium23 qml6-module-qtquick-controls qml6-modul
   [[ "$depends" == *"$dep"* ]] || fail "tandem does not depend on $dep: $depends"
 done
 recommends="$(dpkg-deb -f "$app" Recommends)"
-for dep in tandem-server gnome-keyring fonts-noto-cjk fonts-noto-color-emoji qt6-translations-l10n; do
+for dep in tandem-server gnome-keyring fonts-noto-cjk fonts-noto-color-emoji qt6-translations-l10n \
+           qt6-xdgdesktopportal-platformtheme; do
   [[ "$recommends" == *"$dep"* ]] || fail "tandem does not recommend $dep: $recommends"
 done
 [[ "$(dpkg-deb -f "$server" Depends)" == *"systemd | systemd-standalone-sysusers"* ]] \
