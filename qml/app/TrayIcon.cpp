@@ -1,8 +1,16 @@
 #include "qml/app/TrayIcon.h"
 
+#include <QLoggingCategory>
 #include <QtGui/private/qguiapplication_p.h>
 #include <QtGui/qpa/qplatformsystemtrayicon.h>
 #include <QtGui/qpa/qplatformtheme.h>
+
+Q_LOGGING_CATEGORY(lcTray, "tandem.app.tray", QtInfoMsg)
+
+// QPA is Qt's semi-private API: what this file calls is checked against the Qt it was built
+// with (Debian's 6.4); another minor version must be looked at again.
+static_assert(QT_VERSION_MAJOR == 6 && QT_VERSION_MINOR == 4,
+              "TrayIcon uses QtGui's QPA tray icon API as in Qt 6.4: check it for this Qt");
 
 namespace tandem::gui {
 
@@ -27,6 +35,8 @@ bool TrayIcon::show(const QIcon& icon, const QString& toolTip) {
     // StatusNotifierWatcher with a host is on the session bus.
     std::unique_ptr<QPlatformSystemTrayIcon> handle(theme->createPlatformSystemTrayIcon());
     if (!handle || !handle->isSystemTrayAvailable()) {
+        qCInfo(lcTray) << "no StatusNotifierItem host on the session bus: no tray icon "
+                          "(notifications still go to the notification server)";
         return false;
     }
     handle_ = std::move(handle);
