@@ -68,21 +68,26 @@ Pane {
             id: unlock
             objectName: "unlockButton"
             Layout.alignment: Qt.AlignHCenter
-            text: page.core.state === AppCore.Opening ? qsTr("Unlocking…")
-                  : page.core.keychain ? qsTr("Try again") : qsTr("Unlock")
-            visible: !page.core.keychain || page.core.state !== AppCore.Opening
-            enabled: page.core.state === AppCore.Locked
-                     && (page.core.keychain || passphrase.text.length > 0)
+            visible: !page.core.keychain
+            text: page.core.state === AppCore.Opening ? qsTr("Unlocking…") : qsTr("Unlock")
+            enabled: page.core.state === AppCore.Locked && passphrase.text.length > 0
             highlighted: true
             palette.button: page.accent
             onClicked: {
-                if (page.core.keychain) {
-                    page.core.unlockWithKeychain()
-                    return
-                }
                 page.core.unlock(passphrase.text)
                 passphrase.clear()
             }
+        }
+        // A keychain profile: after the keychain's reason, ask it again.
+        Button {
+            objectName: "keychainRetryButton"
+            Layout.alignment: Qt.AlignHCenter
+            visible: page.core.keychain && page.core.state !== AppCore.Opening
+            text: qsTr("Try again")
+            enabled: page.core.state === AppCore.Locked
+            highlighted: true
+            palette.button: page.accent
+            onClicked: page.core.unlockWithKeychain()
         }
     }
 }
