@@ -25,7 +25,13 @@
 // empty on the unlock page) show at least 4 colours. And the unlock itself (the store opened
 // with the passphrase: Argon2id, then SQLCipher), timed apart.
 //
-//   app_bench --limit [--reps N] [--messages N]
+//   app_bench --limit [--reps N] [--messages N] [--baseline OLD_TANDEM] [--keychain]
+//
+// --baseline: another build's tandem binary (e.g. main's, copied aside), run at the unlock
+// screen and unlocked, interleaved with this build's: before and after in one run.
+// --keychain: also a copy of the profile whose key is in the OS keychain (no passphrase, no
+// Argon2id), opened the same way; needs a Secret Service on the session bus — run the bench
+// through tests/storage/with-keyring.sh.
 #include <csignal>
 #include <cstdio>
 #include <sys/prctl.h>
@@ -38,6 +44,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QSet>
 #include <QStandardPaths>
@@ -206,17 +213,23 @@ std::unique_ptr<QProcess> startXvfb(QString* display) {
     return xvfb;
 }
 
-// The unlock alone: the store opened with the passphrase (Argon2id over the key file, then
-// SQLCipher), as the app does it on its storage thread; ms.
-double timeUnlock(const QString& profile, const QString& pass) {
+Credentials passphraseIn(const QString& pass) {
     QFile f(pass);
     f.open(QIODevice::ReadOnly);
-    const std::string passphrase = f.readLine().trimmed().toStdString();
+    return Credentials::withPassphrase(
+        SecretBytes::fromString(f.readLine().trimmed().toStdString()));
+}
+
+// The unlock alone: the store opened with the passphrase (Argon2id over the key file, then
+// SQLCipher), or with the key from the keychain (pass empty), as the app does it on its
+// storage thread; ms.
+double timeUnlock(const QString& profile, const QString& pass) {
+    Credentials credentials = pass.isEmpty() ? Credentials::withKeychain() : passphraseIn(pass);
     Store store;
     QElapsedTimer clock;
     clock.start();
-    const bool opened = static_cast<bool>(core::awaitFuture(
-        store.open(profile, Credentials::withPassphrase(SecretBytes::fromString(passphrase)))));
+    const bool opened =
+        static_cast<bool>(core::awaitFuture(store.open(profile, std::move(credentials))));
     const double ms = static_cast<double>(clock.nsecsElapsed()) / 1e6;
     core::awaitFuture(store.close());
     return opened ? ms : -1;
@@ -239,7 +252,22 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("limit"),
                       QStringLiteral("Against the minimal Qt Quick app, firstcontent's rule, a "
                                      "fresh Xvfb each run (issue 20).")});
+    parser.addOption({QStringLiteral("baseline"),
+                      QStringLiteral("With --limit: also this (older) tandem binary, "
+                                     "interleaved."),
+                      QStringLiteral("TANDEM")});
+    parser.addOption({QStringLiteral("unlock-only"),
+                      QStringLiteral("With --limit: only the unlock screens (the limit, this "
+                                     "build, the baseline), for more repetitions.")});
+    parser.addOption({QStringLiteral("prepare"),
+                      QStringLiteral("Only make the profiles, in DIR, and keep them."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("keychain"),
+                      QStringLiteral("With --limit: also the profile with its key in the OS "
+                                     "keychain (run through tests/storage/with-keyring.sh).")});
     parser.process(app);
+    const QString baseline = parser.value(QStringLiteral("baseline"));
+    const bool keychain = parser.isSet(QStringLiteral("keychain"));
     const bool limit = parser.isSet(QStringLiteral("limit"));
     const int reps = parser.isSet(QStringLiteral("reps"))
                          ? std::max(1, parser.value(QStringLiteral("reps")).toInt())
@@ -250,7 +278,14 @@ int main(int argc, char** argv) {
     const QString bin = QCoreApplication::applicationDirPath() + QStringLiteral("/../app");
 
     // The local network and a profile with a registered number and a big conversation.
-    QTemporaryDir dir;
+    // --prepare DIR: the profiles are made in DIR and kept, and nothing is measured (to
+    // profile the app by hand on the same data, in the same keyring session).
+    const QString prepare = parser.value(QStringLiteral("prepare"));
+    QTemporaryDir temporary;
+    const QDir dir(prepare.isEmpty() ? temporary.path() : prepare);
+    if (!prepare.isEmpty()) {
+        QDir().mkpath(prepare);
+    }
     auto net = startChild(bin + QStringLiteral("/tandem-localnet"),
                           {QStringLiteral("--dir"), dir.filePath(QStringLiteral("net"))});
     net->setReadChannel(QProcess::StandardOutput);
@@ -324,6 +359,36 @@ int main(int argc, char** argv) {
         }
         core::awaitFuture(store.close());
     }
+    // The same profile with its key moved into the keychain (the database is not touched).
+    const QString keychainProfile = dir.filePath(QStringLiteral("profile-keychain"));
+    if (keychain) {
+        QDir().mkpath(keychainProfile);
+        for (const QFileInfo& f : QDir(profile).entryInfoList(QDir::Files | QDir::Hidden)) {
+            if (f.fileName() != QLatin1String("tandem.lock") &&
+                !QFile::copy(f.filePath(), keychainProfile + "/" + f.fileName())) {
+                std::fprintf(stderr, "app_bench: cannot copy %s\n", qPrintable(f.fileName()));
+                return 1;
+            }
+        }
+        Store store;
+        const bool moved =
+            core::awaitFuture(store.open(keychainProfile, passphraseIn(pass))) &&
+            core::awaitFuture(store.changeCredentials(passphraseIn(pass),
+                                                      Credentials::withKeychain()));
+        core::awaitFuture(store.close());
+        if (!moved) {
+            std::fprintf(stderr,
+                         "app_bench: cannot move the key into the keychain (is a Secret Service "
+                         "running? see tests/storage/with-keyring.sh)\n");
+            return 1;
+        }
+    }
+
+    if (!prepare.isEmpty()) {
+        std::printf("app_bench: profiles ready in %s\n", qPrintable(prepare));
+        stopChild(net);
+        return 0;
+    }
 
     struct Program {
         QString name;
@@ -339,6 +404,8 @@ int main(int argc, char** argv) {
                                QStringLiteral("+4915100000002")};
     std::vector<Program> programs;
     if (limit) {
+        // The limit first, then this build's unlock screen and its unlocked run (the
+        // ratios below read programs 0, 1 and 2).
         programs = {
             {QStringLiteral("minimal Qt Quick app (limit)"),
              QCoreApplication::applicationDirPath() +
@@ -350,6 +417,26 @@ int main(int argc, char** argv) {
             {QStringLiteral("tandem, %1 messages open").arg(messages),
              bin + QStringLiteral("/tandem"), unlocked, true},
         };
+        const bool unlockOnly = parser.isSet(QStringLiteral("unlock-only"));
+        if (unlockOnly) {
+            programs.pop_back();  // the unlocked run
+        }
+        if (keychain && !unlockOnly) {
+            programs.push_back({QStringLiteral("tandem, keychain, %1 open").arg(messages),
+                                bin + QStringLiteral("/tandem"),
+                                {QStringLiteral("--profile"), keychainProfile,
+                                 QStringLiteral("--open"), QStringLiteral("+4915100000002")},
+                                true});
+        }
+        if (!baseline.isEmpty()) {
+            programs.push_back({QStringLiteral("baseline, unlock screen"),
+                                baseline,
+                                {QStringLiteral("--profile"), profile}});
+            if (!unlockOnly) {
+                programs.push_back({QStringLiteral("baseline, %1 messages open").arg(messages),
+                                    baseline, unlocked, true});
+            }
+        }
     } else {
         programs = {
             {QStringLiteral("tandem, unlock screen"),
@@ -391,6 +478,7 @@ int main(int argc, char** argv) {
     std::vector<std::vector<double>> rss(programs.size());
     std::vector<std::vector<double>> pss(programs.size());
     std::vector<double> unlockMs;
+    std::vector<double> keychainUnlockMs;
     for (int rep = 0; rep < reps; ++rep) {
         for (std::size_t p = 0; p < programs.size(); ++p) {
             if (limit && (rep > 0 || p > 0) && !freshScreen()) {
@@ -411,6 +499,9 @@ int main(int argc, char** argv) {
         }
         if (limit) {
             unlockMs.push_back(timeUnlock(profile, pass));
+            if (keychain) {
+                keychainUnlockMs.push_back(timeUnlock(keychainProfile, {}));
+            }
         }
     }
     if (limit) {
@@ -435,14 +526,22 @@ int main(int argc, char** argv) {
         const double limitMs = median(first[0]);
         std::printf("\nagainst the limit (medians): unlock screen %.2fx first content, %.2fx RSS",
                     median(first[1]) / limitMs, median(rss[1]) / median(rss[0]));
-        if (!shown[2].empty()) {
+        if (shown.size() > 2 && !shown[2].empty()) {
             std::printf("; newest messages %.2fx", median(shown[2]) / limitMs);
+        }
+        if (keychain && shown.size() > 3 && programs[3].messages && !shown[3].empty()) {
+            std::printf("; newest messages with the keychain %.2fx", median(shown[3]) / limitMs);
         }
         std::printf(
             "\nthe unlock alone (the store opened with the passphrase, in this process): "
             "%s ms\n",
             qPrintable(range(unlockMs, 0)));
+        if (keychain) {
+            std::printf("the unlock alone with the keychain: %s ms\n",
+                        qPrintable(range(keychainUnlockMs, 0)));
+        }
     }
+    screen.reset();  // closed before its server goes: Xlib would exit(1) on the broken link
     stopChild(xvfb);
     stopChild(net);
     return 0;

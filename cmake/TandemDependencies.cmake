@@ -1,6 +1,8 @@
 # Every dependency comes from Debian 12 packages (scripts/setup-deps.sh installs them).
-find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets Network Qml Quick QuickControls2 WebSockets
-             Charts Test Concurrent QuickTest DBus Svg Xml LinguistTools)
+# No Widgets and no Charts: the app is a QGuiApplication (docs/app.md, "Start"). GuiPrivate
+# (qt6-base-private-dev) for the tray icon through the platform theme (qml/app/TrayIcon.h).
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Network Qml Quick QuickControls2 WebSockets
+             Test Concurrent QuickTest DBus Svg Xml LinguistTools)
 find_package(Qt6Keychain REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)

@@ -14,15 +14,18 @@ PACKAGES=(
   python3
   # Qt 6 (build)
   qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools
-  qt6-websockets-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  qt6-websockets-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qt6-svg-dev libgl-dev
+  # QtGui's QPA headers: the tray icon through the platform theme (the desktop's
+  # StatusNotifierItem over D-Bus) without QtWidgets (qml/app/TrayIcon.h)
+  qt6-base-private-dev
   # Qt 6 (run time: the platform plugins and one package per QML module)
   qt6-qpa-plugins libqt6svg6 qt6-image-formats-plugins
   qml6-module-qtqml qml6-module-qtqml-models qml6-module-qtqml-workerscript
   qml6-module-qtquick qml6-module-qtquick-window qml6-module-qtquick-controls
   qml6-module-qtquick-templates qml6-module-qtquick-layouts qml6-module-qtquick-dialogs
-  qml6-module-qtquick-shapes qml6-module-qtcharts qml6-module-qtcore
-  qml6-module-qt-labs-platform qml6-module-qt-labs-settings qml6-module-qttest
+  qml6-module-qtquick-shapes qml6-module-qtcore
+  qml6-module-qt-labs-settings qml6-module-qttest
   qml6-module-qt-labs-folderlistmodel
   fonts-dejavu-core fonts-noto-color-emoji
   # Chinese (and Japanese, Korean) text, and Qt's own translations (standard dialog buttons)

@@ -1,7 +1,7 @@
 // tandem: the desktop app. Thin main: the window and its QML live in tandem_gui (qml/).
 #include <cstdio>
 
-#include <QApplication>
+#include <QGuiApplication>
 #include <QCommandLineParser>
 #include <QFile>
 #include <QTextStream>
@@ -16,14 +16,16 @@
 
 int main(int argc, char* argv[]) {
     if (argc == 2 && (qstrcmp(argv[1], "--version") == 0 || qstrcmp(argv[1], "-v") == 0)) {
-        std::puts("tandem " TANDEM_VERSION);  // before QApplication: no display needed
+        std::puts("tandem " TANDEM_VERSION);  // before QGuiApplication: no display needed
         return 0;
     }
-    QApplication app(argc, argv);  // QtWidgets for the system tray
-    QApplication::setApplicationName(QStringLiteral("tandem"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Tandem"));
-    QApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("org.tandem.Tandem"));
+    // No QtWidgets: the tray and notifications go over D-Bus (qml/app/Notifier.h), the file
+    // dialogs are Qt Quick's, the latency charts are drawn in Qt Quick (docs/app.md, "Start").
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(QStringLiteral("tandem"));
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("Tandem"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.tandem.Tandem"));
     if (!tandem::crypto::initialize()) {
         QTextStream(stderr) << "tandem: libsodium cannot run on this system\n";
         return 1;
@@ -80,8 +82,27 @@ int main(int argc, char* argv[]) {
     for (const QString& link : std::as_const(links)) {
         window.core().setLinkAtStart(link);
     }
+    // A keychain profile starts opening before the window is built: the store's thread asks
+    // the keychain (D-Bus) and opens the database while this one loads the QML (docs/app.md,
+    // "Start"); the page shown meanwhile is the unlock page's "Unlocking…".
+    if (window.core().keychain()) {
+        window.core().unlockWithKeychain();
+    }
     if (!window.load()) {
         return 1;
+    }
+    // A passphrase's Argon2id (256 MiB, a core for about a second) starts once the window is
+    // built: started before, it delays the unlock page's first frame by more than it gains.
+    if (!window.core().keychain() && parser.isSet(QStringLiteral("passphrase-file"))) {
+        QFile file(parser.value(QStringLiteral("passphrase-file")));
+        if (!file.open(QIODevice::ReadOnly)) {
+            QTextStream(stderr) << "tandem: cannot read " << file.fileName() << "\n";
+            return 1;
+        }
+        QByteArray bytes = file.read(4096);
+        const QString passphrase = QString::fromUtf8(bytes).section(u'\n', 0, 0);
+        bytes.fill('\0');
+        window.core().unlock(passphrase);
     }
     QObject::connect(&instance, &tandem::gui::RunningInstance::linkReceived, &app,
                      [&window](const QString& link) { window.core().setLinkAtStart(link); });
@@ -93,16 +114,5 @@ int main(int argc, char* argv[]) {
                              w->requestActivate();
                          }
                      });
-    if (parser.isSet(QStringLiteral("passphrase-file"))) {
-        QFile file(parser.value(QStringLiteral("passphrase-file")));
-        if (!file.open(QIODevice::ReadOnly)) {
-            QTextStream(stderr) << "tandem: cannot read " << file.fileName() << "\n";
-            return 1;
-        }
-        QByteArray bytes = file.read(4096);
-        const QString passphrase = QString::fromUtf8(bytes).section(u'\n', 0, 0);
-        bytes.fill('\0');
-        window.core().unlock(passphrase);
-    }
-    return QApplication::exec();
+    return QGuiApplication::exec();
 }

@@ -5,7 +5,8 @@ import Tandem.Core
 import Tandem.Ui
 
 // Later runs: the passphrase opens the profile. A wrong one is said plainly; nothing else
-// happens and the user tries again.
+// happens and the user tries again. A profile whose key is in the system keychain opens by
+// itself (no field); where the keychain does not give the key, the reason and Try again.
 Pane {
     id: page
     required property AppCore core
@@ -39,8 +40,20 @@ Pane {
             placeholderText: qsTr("Passphrase")
             Accessible.name: qsTr("Passphrase")
             enabled: page.core.state !== AppCore.Opening
+            visible: !page.core.keychain
             focus: true
             onAccepted: unlock.clicked()
+        }
+        Label {
+            objectName: "keychainNote"
+            textFormat: Text.PlainText
+            Layout.fillWidth: true
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            visible: page.core.keychain
+            text: page.core.state === AppCore.Opening
+                  ? qsTr("Unlocking with the system keychain…")
+                  : qsTr("This profile's key is kept in the system keychain.")
         }
         Label {
             objectName: "unlockError"
@@ -55,6 +68,7 @@ Pane {
             id: unlock
             objectName: "unlockButton"
             Layout.alignment: Qt.AlignHCenter
+            visible: !page.core.keychain
             text: page.core.state === AppCore.Opening ? qsTr("Unlocking…") : qsTr("Unlock")
             enabled: page.core.state === AppCore.Locked && passphrase.text.length > 0
             highlighted: true
@@ -63,6 +77,17 @@ Pane {
                 page.core.unlock(passphrase.text)
                 passphrase.clear()
             }
+        }
+        // A keychain profile: after the keychain's reason, ask it again.
+        Button {
+            objectName: "keychainRetryButton"
+            Layout.alignment: Qt.AlignHCenter
+            visible: page.core.keychain && page.core.state !== AppCore.Opening
+            text: qsTr("Try again")
+            enabled: page.core.state === AppCore.Locked
+            highlighted: true
+            palette.button: page.accent
+            onClicked: page.core.unlockWithKeychain()
         }
     }
 }

@@ -11,19 +11,31 @@ Notifier::Notifier(AppCore& core, QWindow* window, QObject* parent)
 }
 
 void Notifier::showTray() {
-    if (tray_ != nullptr || !QSystemTrayIcon::isSystemTrayAvailable()) {
+    desktop();
+    if (tray_ != nullptr) {
         return;
     }
-    tray_ = new QSystemTrayIcon(this);
-    connect(tray_, &QSystemTrayIcon::activated, this, [this] {
-        if (window_) {
-            window_->show();
-            window_->raise();
-            window_->requestActivate();
-        }
-    });
-    updateBadge();  // the icon with the unread count so far, and the tooltip
-    tray_->show();
+    tray_ = new TrayIcon(this);
+    connect(tray_, &TrayIcon::activated, this, &Notifier::raiseWindow);
+    // The icon with the unread count so far, and the tooltip; where the desktop has no tray,
+    // nothing (asked once).
+    updateBadge();
+}
+
+DesktopNotifications& Notifier::desktop() {
+    if (notifications_ == nullptr) {
+        notifications_ = new DesktopNotifications(this);
+        connect(notifications_, &DesktopNotifications::clicked, this, &Notifier::raiseWindow);
+    }
+    return *notifications_;
+}
+
+void Notifier::raiseWindow() {
+    if (window_) {
+        window_->show();
+        window_->raise();
+        window_->requestActivate();
+    }
 }
 
 QIcon Notifier::badgeIcon(int unread) {
@@ -62,8 +74,13 @@ QString Notifier::notificationBody(const QString& text) {
 void Notifier::updateBadge() {
     const int unread = core_.unreadTotal();
     if (tray_ != nullptr) {
-        tray_->setIcon(badgeIcon(unread));
-        tray_->setToolTip(unread > 0 ? tr("Tandem — %n unread", "", unread) : tr("Tandem"));
+        const QString tip = unread > 0 ? tr("Tandem — %n unread", "", unread) : tr("Tandem");
+        if (tray_->shown()) {
+            tray_->update(badgeIcon(unread), tip);
+        } else if (!triedTray_) {
+            triedTray_ = true;
+            tray_->show(badgeIcon(unread), tip);
+        }
     }
 }
 
@@ -89,9 +106,7 @@ void Notifier::onMessage(qint64 conversationId, const QString& sender, const QSt
     }
     last_ = shown;
     ++count_;
-    if (tray_ != nullptr) {
-        tray_->showMessage(shown.title, shown.text, QSystemTrayIcon::Information, 5000);
-    }
+    desktop().show(shown.title, shown.text, conversationId);
 }
 
 }  // namespace tandem::gui

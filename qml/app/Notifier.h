@@ -1,17 +1,20 @@
-// Notifier: the system tray icon with the unread count, and a desktop notification for each
-// message that arrives while the window is not in front. With previews off (AppCore's
-// `previews`), a notification says only that a message came — never who sent it or what it
-// says. Clicking the tray icon brings the window back.
+// Notifier: the system tray icon with the unread count (TrayIcon), and a desktop notification
+// (DesktopNotifications) for each message that arrives while the window is not in front. With
+// previews off (AppCore's `previews`), a notification says only that a message came — never
+// who sent it or what it says. Clicking the tray icon or a notification brings the window back.
 //
-// Where the desktop has no tray (a bare X server, some Wayland shells), nothing is shown, but
-// the decisions are still made and kept in lastNotification() (what the tests check).
+// Where the desktop has no tray, notifications still go to its notification server; where it
+// has neither (a bare X server), nothing is shown, but the decisions are still made and kept
+// in lastNotification() (what the tests check).
 #pragma once
 
+#include <QIcon>
 #include <QObject>
 #include <QPointer>
-#include <QSystemTrayIcon>
 #include <QWindow>
 
+#include "qml/app/DesktopNotifications.h"
+#include "qml/app/TrayIcon.h"
 #include "qml/core/AppCore.h"
 
 namespace tandem::gui {
@@ -29,11 +32,13 @@ public:
 
     [[nodiscard]] const Shown& lastNotification() const { return last_; }
     [[nodiscard]] int notificationCount() const { return count_; }
-    [[nodiscard]] bool hasTray() const { return tray_ != nullptr; }
-    // Puts the icon in the tray where the desktop has one. Called after the window's first
-    // frame: asking the desktop for its tray and drawing the icon (the SVG plugin) would
-    // otherwise delay it (docs/app.md, "Start").
+    [[nodiscard]] bool hasTray() const { return tray_ != nullptr && tray_->shown(); }
+    // Puts the icon in the tray where the desktop has one, and connects to its notification
+    // server. Called after the window's first frame: asking the desktop for its tray and
+    // drawing the icon (the SVG plugin) would otherwise delay it (docs/app.md, "Start").
     void showTray();
+    // Null until showTray() or the first notification.
+    [[nodiscard]] DesktopNotifications* notifications() const { return notifications_; }
     // A message as a notification's body. Desktop notification servers read the body as
     // markup (<b>, <a href>, <img src> in some): what a person wrote is escaped, so it shows
     // as written and makes the server fetch nothing.
@@ -45,10 +50,14 @@ private:
     void onMessage(qint64 conversationId, const QString& sender, const QString& text,
                    bool disappearing);
     void updateBadge();
+    void raiseWindow();
+    DesktopNotifications& desktop();
 
     AppCore& core_;
     QPointer<QWindow> window_;
-    QSystemTrayIcon* tray_ = nullptr;
+    TrayIcon* tray_ = nullptr;
+    DesktopNotifications* notifications_ = nullptr;
+    bool triedTray_ = false;  // the desktop asked once whether it has a tray
     Shown last_;
     int count_ = 0;
 };

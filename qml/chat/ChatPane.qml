@@ -320,7 +320,16 @@ Pane {
             clip: true
             verticalLayoutDirection: ListView.BottomToTop
             spacing: 2
-            cacheBuffer: 800
+            // Rows beyond the visible ones are made ahead for scrolling, but not for the first
+            // frame of a conversation: its newest messages show first (docs/app.md, "Start").
+            cacheBuffer: 0
+            readonly property int shownConversation: pane.conversationId
+            onShownConversationChanged: cacheBuffer = 0
+            Timer {
+                running: messages.count > 0 && messages.cacheBuffer === 0
+                interval: 300
+                onTriggered: messages.cacheBuffer = 800
+            }
             Accessible.name: qsTr("Messages")
             model: MessageListModel {
                 id: messageModel

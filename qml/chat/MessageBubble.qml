@@ -151,6 +151,13 @@ Column {
             anchors.leftMargin: 12
             anchors.rightMargin: 12
             readonly property bool hasFile: !!item.attachment
+            readonly property Item message: item
+            function fileRequested(action) {
+                if (action === "retry" && item.outgoing)
+                    item.retryRequested(item.messageId)  // sent again, as a text is
+                else
+                    item.attachmentRequested(action === "retry" ? "download" : action, item.messageId, item.attachment)
+            }
             readonly property real inset: 5  // around a file, inside the rounded corners
             width: hasFile ? Math.max(file.width + 2 * inset, meta.visible ? meta.implicitWidth + 24 : 0)
                            : Math.min(maxWidth, Math.max(text.implicitWidth, meta.visible ? meta.implicitWidth : 0) + 24)
@@ -158,7 +165,7 @@ Column {
             radius: big
             color: item.outgoing ? item.accent : Theme.incomingBubble
             Accessible.role: Accessible.StaticText
-            Accessible.name: (item.outgoing ? qsTr("You: ") : "") + (hasFile ? file.Accessible.name + (item.body.length > 0 ? ": " : "") : "")
+            Accessible.name: (item.outgoing ? qsTr("You: ") : "") + (hasFile ? file.accessibleName + (item.body.length > 0 ? ": " : "") : "")
                              + item.body
             // Joined corners: the side of the bubble facing the rest of its group is squarer.
             Rectangle {
@@ -188,23 +195,24 @@ Column {
                 y: bubble.hasFile ? bubble.inset : 7
                 width: bubble.width
                 spacing: 2
-                AttachmentView {
+                // Made only for a message with a file: most have none, and a list of them
+                // would otherwise build one hidden view per bubble (docs/app.md, "Start").
+                Loader {
                     id: file
-                    objectName: "attachmentView"
-                    visible: bubble.hasFile
+                    active: bubble.hasFile
+                    visible: active
                     x: bubble.inset
-                    maxSide: Math.min(320, bubble.maxWidth - 2 * bubble.inset)
-                    width: bubble.hasFile ? implicitWidth : 0
-                    height: bubble.hasFile ? implicitHeight : 0
-                    attachment: item.attachment
-                    messageId: item.messageId
-                    outgoing: item.outgoing
-                    accent: item.accent
-                    onRequested: function(action) {
-                        if (action === "retry" && item.outgoing)
-                            item.retryRequested(item.messageId)  // sent again, as a text is
-                        else
-                            item.attachmentRequested(action === "retry" ? "download" : action, item.messageId, item.attachment)
+                    readonly property string accessibleName: file.item ? file.item.Accessible.name : ""
+                    // Only `bubble` is named in here: a Loader's own `item` would shadow the
+                    // message's id.
+                    sourceComponent: AttachmentView {
+                        objectName: "attachmentView"
+                        maxSide: Math.min(320, bubble.maxWidth - 2 * bubble.inset)
+                        attachment: bubble.message.attachment
+                        messageId: bubble.message.messageId
+                        outgoing: bubble.message.outgoing
+                        accent: bubble.message.accent
+                        onRequested: function(action) { bubble.fileRequested(action) }
                     }
                 }
                 TextEdit {

@@ -32,6 +32,12 @@ QString describe(const StoreError& e) {
     if (e.code == StoreErrorCode::WrongPassphrase) {
         return QObject::tr("That passphrase does not open this profile. Check it and try again.");
     }
+    if (e.code == StoreErrorCode::Keychain) {
+        // Not the keychain's own words (they name the profile's folder, in English).
+        return QObject::tr("The system keychain did not give this profile's key. Unlock your "
+                           "keyring (or start its service, such as GNOME Keyring), then try "
+                           "again.");
+    }
     return e.message;
 }
 
@@ -98,6 +104,11 @@ AppCore::AppCore(QString profileDir, QObject* parent)
     connect(&feed_, &StoreFeed::contactEdited, &core_, &CoreThread::resumeOutbox);
     wireCore();
     hadProfile_ = Profile::exists(profileDir_);
+    if (hadProfile_) {
+        // Only the key file is read (a few hundred bytes): it says how the key is kept.
+        const auto protection = Profile::protection(profileDir_);
+        keychain_ = protection && *protection == KeyProtection::Keychain;
+    }
     state_ = hadProfile_ ? State::Locked : State::NoProfile;
     setup_ = new AccountSetupFlow(store_,
                                   {[this]() -> QObject* { return core_.messenger(); },
@@ -239,13 +250,25 @@ void AppCore::unlock(const QString& passphrase) {
         setState(State::Locked, tr("Enter your passphrase."));
         return;
     }
+    // A wrong passphrase (or a damaged profile) is said as such; the profile is untouched and
+    // the user can try again.
+    openWith(passphraseCredentials(passphrase), State::Locked);
+}
+
+void AppCore::unlockWithKeychain() {
+    if (state_ == State::Locked && keychain_) {
+        // A locked keyring, a cancelled prompt, no Secret Service: said, the profile
+        // untouched, and the unlock page offers to try again.
+        openWith(Credentials::withKeychain(), State::Locked);
+    }
+}
+
+void AppCore::openWith(Credentials credentials, State onFailure) {
     setState(State::Opening);
-    store_.open(profileDir_, passphraseCredentials(passphrase))
-        .then(this, [this](StoreResult<void> result) {
+    store_.open(profileDir_, std::move(credentials))
+        .then(this, [this, onFailure](StoreResult<void> result) {
             if (!result) {
-                // A wrong passphrase (or a damaged profile) is said as such; the profile is
-                // untouched and the user can try again.
-                setState(State::Locked, describe(result.error()));
+                setState(onFailure, describe(result.error()));
                 return;
             }
             opened();

@@ -49,6 +49,10 @@ class AppCore : public QObject {
     // Whether the profile existed when the app started (Opening then means unlocking, not
     // creating).
     Q_PROPERTY(bool hadProfile READ hadProfile CONSTANT)
+    // Whether the profile's key is kept in the OS keychain (tandemctl create --keychain, or
+    // moved there): it opens without a passphrase (unlockWithKeychain), as Signal Desktop
+    // does.
+    Q_PROPERTY(bool keychain READ keychain CONSTANT)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
     Q_PROPERTY(QString profileDir READ profileDir CONSTANT)
     // The profile folder's name: tells two windows apart (the demo's alice and bob).
@@ -95,6 +99,7 @@ public:
 
     [[nodiscard]] State state() const { return state_; }
     [[nodiscard]] bool hadProfile() const { return hadProfile_; }
+    [[nodiscard]] bool keychain() const { return keychain_; }
     [[nodiscard]] QString error() const { return error_; }
     [[nodiscard]] QString profileDir() const { return profileDir_; }
     [[nodiscard]] QString profileName() const;
@@ -116,6 +121,10 @@ public:
     Q_INVOKABLE void createProfile(const QString& passphrase);
     // Opens the profile; a wrong passphrase is a clear error, and the user can try again.
     Q_INVOKABLE void unlock(const QString& passphrase);
+    // Opens a keychain profile with the key the OS keychain holds (the Secret Service on Linux).
+    // Where the keychain cannot give it (locked, no Secret Service, the entry gone), that is
+    // said, the profile stays closed and untouched, and it can be tried again (Locked).
+    Q_INVOKABLE void unlockWithKeychain();
     // Queues a text to an address of the current mode (the conversation is created if new).
     Q_INVOKABLE void sendText(const QString& address, const QString& text);
     // Queues a text to a conversation of the list.
@@ -217,6 +226,8 @@ private:
     // What a mode's status says, in the language installed now.
     static ModeStatus::Words wordsOf(storage::Mode mode);
     void setState(State state, const QString& error = QString());
+    // Opens the store; on failure the state becomes `onFailure`, with the reason.
+    void openWith(storage::Credentials credentials, State onFailure);
     void opened();
     void loadAccounts();
     void startCore();
@@ -237,6 +248,7 @@ private:
     storage::Store store_;
     State state_ = State::NoProfile;
     bool hadProfile_ = false;
+    bool keychain_ = false;
     QString error_;
     storage::Mode mode_ = storage::Mode::Signal;
     // Account and connection per mode, as the core thread last reported them.

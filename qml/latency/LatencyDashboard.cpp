@@ -4,7 +4,6 @@
 #include <limits>
 
 #include <QSaveFile>
-#include <QtCharts/QXYSeries>
 
 #include "qml/core/StoreFeed.h"
 #include "storage/Limits.h"
@@ -46,13 +45,6 @@ QVariantList toVariant(const std::vector<QPointF>& points) {
         out.push_back(p);
     }
     return out;
-}
-
-void fill(QAbstractSeries* series, const std::vector<QPointF>& points) {
-    auto* xy = qobject_cast<QXYSeries*>(series);
-    if (xy != nullptr) {
-        xy->replace(QList<QPointF>(points.begin(), points.end()));
-    }
 }
 
 }  // namespace
@@ -283,18 +275,6 @@ std::vector<QPointF> LatencyDashboard::timeline(Mode transport) const {
     std::stable_sort(points.begin(), points.end(),
                      [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
     return thin(std::move(points), kMaxPoints);
-}
-
-void LatencyDashboard::fillCdf(QAbstractSeries* series, const QString& transport) const {
-    if (const auto kind = kindOf(transport)) {
-        fill(series, cdf(*kind));
-    }
-}
-
-void LatencyDashboard::fillTimeline(QAbstractSeries* series, const QString& transport) const {
-    if (const auto kind = kindOf(transport)) {
-        fill(series, timeline(*kind));
-    }
 }
 
 QVariantList LatencyDashboard::cdfPoints(const QString& transport) const {

@@ -14,7 +14,6 @@
 #include <QTimer>
 #include <QUrl>
 #include <QVariantList>
-#include <QtCharts/QAbstractSeries>
 #include <QtQml/qqmlregistration.h>
 
 #include "qml/core/StoreFeed.h"
@@ -61,11 +60,8 @@ public:
     [[nodiscard]] QDateTime lastAt() const;
 
     Q_INVOKABLE void reload();
-    // Fills a chart's XY series (a LineSeries or ScatterSeries) for "signal" or "session".
-    Q_INVOKABLE void fillCdf(QAbstractSeries* series, const QString& transport) const;
-    Q_INVOKABLE void fillTimeline(QAbstractSeries* series, const QString& transport) const;
-    // The points themselves (x: ms, y: fraction of all samples; x: send time in ms since the
-    // epoch, y: ms).
+    // A chart's points for "signal" or "session" (LatencyChart::setSeries): x: ms, y: fraction
+    // of all samples; x: send time in ms since the epoch, y: ms.
     Q_INVOKABLE QVariantList cdfPoints(const QString& transport) const;
     Q_INVOKABLE QVariantList timelinePoints(const QString& transport) const;
     // Writes the samples shown as CSV (LatencyStats' columns); empty on success, else why not.

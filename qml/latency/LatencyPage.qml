@@ -2,7 +2,6 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
-import QtCharts
 import Tandem.Core
 import Tandem.Ui
 import Tandem.Latency
@@ -19,6 +18,13 @@ Page {
     readonly property color signalColor: "#2c6bed"
     readonly property color sessionColor: "#00a36c"
     readonly property bool dark: palette.window.hslLightness < 0.5
+    // The charts in the page's light or dark.
+    // Qt Charts' light and dark themes' colours, as the page showed them before.
+    readonly property color chartBackground: dark ? "#2e303a" : "#ffffff"
+    readonly property color chartBackgroundEnd: dark ? "#121218" : "transparent"
+    readonly property color chartText: dark ? "#ffffff" : "#404044"
+    readonly property color chartGrid: dark ? "#86878c" : "#e0e0e0"
+    readonly property color chartAxis: dark ? "#86878c" : "#8c8c8c"
     property string status: ""
     property alias dashboard: dash
 
@@ -32,24 +38,13 @@ Page {
     }
     readonly property real msStep: niceStep(Math.max(1, dash.maxMs * 1.05))
     readonly property real msAxisMax: Math.ceil(Math.max(1, dash.maxMs * 1.05) / msStep) * msStep
-    readonly property string msFormat: msStep >= 1 ? "%.0f" : msStep >= 0.1 ? "%.1f" : "%.2f"
+    readonly property int msDecimals: msStep >= 1 ? 0 : msStep >= 0.1 ? 1 : 2
     // The time axis spans whole seconds, a multiple of its three intervals, so no two ticks
     // show the same second.
     readonly property real timeAxisMin: Math.floor(dash.firstAt.getTime() / 1000) * 1000 - 1000
     readonly property real timeAxisMax: timeAxisMin + 3000 * Math.max(1, Math.ceil(
         (dash.lastAt.getTime() + 1000 - timeAxisMin) / 3000))
     function colorOf(transport) { return transport === "signal" ? signalColor : sessionColor }
-    function colourSeries(signalSeries, sessionSeries) {
-        signalSeries.color = signalColor
-        sessionSeries.color = sessionColor
-        if (signalSeries.borderColor !== undefined) {  // scatter: no outline
-            signalSeries.borderColor = signalColor
-            sessionSeries.borderColor = sessionColor
-        } else {
-            signalSeries.width = 2
-            sessionSeries.width = 2
-        }
-    }
     function nameOf(transport) { return transport === "signal" ? qsTr("Signal (relay)") : qsTr("Session (onion)") }
     // null: the rank falls on a lost probe (a one-way time may be negative: two clocks).
     // Numbers in the language's own way (Qt.locale() follows the language chosen).
@@ -73,10 +68,10 @@ Page {
     }
 
     function refresh() {
-        dash.fillCdf(cdfSignal, "signal")
-        dash.fillCdf(cdfSession, "session")
-        dash.fillTimeline(timeSignal, "signal")
-        dash.fillTimeline(timeSession, "session")
+        cdfChart.setSeries(0, qsTr("Signal"), signalColor, dash.cdfPoints("signal"))
+        cdfChart.setSeries(1, qsTr("Session"), sessionColor, dash.cdfPoints("session"))
+        timeChart.setSeries(0, qsTr("Signal"), signalColor, dash.timelinePoints("signal"))
+        timeChart.setSeries(1, qsTr("Session"), sessionColor, dash.timelinePoints("session"))
     }
     // The two charts as one PNG image at `path` (a local file path).
     function exportPng(path) {
@@ -96,6 +91,7 @@ Page {
         feed: page.core.feed
         onSamplesChanged: page.refresh()
     }
+    Component.onCompleted: refresh()
 
     Connections {
         target: page.core
@@ -271,74 +267,51 @@ Page {
             RowLayout {
                 anchors.fill: parent
                 spacing: 0
-                ChartView {
+                LatencyChart {
                     id: cdfChart
                     objectName: "cdfChart"
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     title: qsTr("Delivered within (CDF)")
-                    antialiasing: true
-                    localizeNumbers: true
-                    // Set once (the chart's theme does not notify): light or dark as the system.
-                    // A theme repaints the series, so their colours are set after it.
-                    Component.onCompleted: {
-                        theme = page.dark ? ChartView.ChartThemeDark : ChartView.ChartThemeLight
-                        page.colourSeries(cdfSignal, cdfSession)
-                    }
-                    legend.alignment: Qt.AlignBottom
-                    ValueAxis {
-                        id: cdfX
-                        min: 0
-                        max: page.msAxisMax
-                        tickType: ValueAxis.TicksDynamic
-                        tickAnchor: 0
-                        tickInterval: page.msStep
-                        titleText: qsTr("milliseconds")
-                        labelFormat: page.msFormat
-                    }
-                    ValueAxis {
-                        id: cdfY
-                        min: 0; max: 1
-                        labelFormat: "%.2f"
-                        titleText: qsTr("fraction delivered")
-                    }
-                    LineSeries { id: cdfSignal; name: qsTr("Signal"); color: page.signalColor; width: 2; axisX: cdfX; axisY: cdfY }
-                    LineSeries { id: cdfSession; name: qsTr("Session"); color: page.sessionColor; width: 2; axisX: cdfX; axisY: cdfY }
+                    background: page.chartBackground
+                    backgroundEnd: page.chartBackgroundEnd
+                    axis: page.chartAxis
+                    foreground: page.chartText
+                    grid: page.chartGrid
+                    xTitle: qsTr("milliseconds")
+                    xMin: 0
+                    xMax: page.msAxisMax
+                    xStep: page.msStep
+                    xDecimals: page.msDecimals
+                    yTitle: qsTr("fraction delivered")
+                    yMin: 0; yMax: 1; yStep: 0.25
+                    yDecimals: 2
                 }
-                ChartView {
+                LatencyChart {
                     id: timeChart
                     objectName: "timeChart"
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     title: qsTr("Over time")
-                    antialiasing: true
-                    localizeNumbers: true
-                    Component.onCompleted: {
-                        theme = page.dark ? ChartView.ChartThemeDark : ChartView.ChartThemeLight
-                        page.colourSeries(timeSignal, timeSession)
-                    }
-                    legend.alignment: Qt.AlignBottom
-                    DateTimeAxis {
-                        id: timeX
-                        // A second either side, so a single sample is not a zero-length axis.
-                        min: new Date(page.timeAxisMin)
-                        max: new Date(page.timeAxisMax)
-                        // The language's clock (24-hour or AM/PM), with seconds.
-                        format: Qt.locale().timeFormat(Locale.ShortFormat).replace(/mm(?!:ss)/, "mm:ss")
-                        tickCount: 4
-                    }
-                    ValueAxis {
-                        id: timeY
-                        min: 0
-                        max: page.msAxisMax
-                        tickType: ValueAxis.TicksDynamic
-                        tickAnchor: 0
-                        tickInterval: page.msStep
-                        titleText: qsTr("milliseconds")
-                        labelFormat: page.msFormat
-                    }
-                    ScatterSeries { id: timeSignal; name: qsTr("Signal"); color: page.signalColor; markerSize: 6; borderColor: "transparent"; axisX: timeX; axisY: timeY }
-                    ScatterSeries { id: timeSession; name: qsTr("Session"); color: page.sessionColor; markerSize: 6; borderColor: "transparent"; axisX: timeX; axisY: timeY }
+                    points: true
+                    background: page.chartBackground
+                    backgroundEnd: page.chartBackgroundEnd
+                    axis: page.chartAxis
+                    foreground: page.chartText
+                    grid: page.chartGrid
+                    // A second either side, so a single sample is not a zero-length axis;
+                    // four ticks.
+                    xTime: true
+                    xMin: page.timeAxisMin
+                    xMax: page.timeAxisMax
+                    xStep: (page.timeAxisMax - page.timeAxisMin) / 3
+                    // The language's clock (24-hour or AM/PM), with seconds.
+                    timeFormat: Qt.locale().timeFormat(Locale.ShortFormat).replace(/mm(?!:ss)/, "mm:ss")
+                    yTitle: qsTr("milliseconds")
+                    yMin: 0
+                    yMax: page.msAxisMax
+                    yStep: page.msStep
+                    yDecimals: page.msDecimals
                 }
             }
         }

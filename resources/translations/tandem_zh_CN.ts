@@ -100,7 +100,7 @@
         <translation>备忘录只保存在本设备上，不会发送任何内容</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>You blocked %1. Unblock them to send.</source>
         <translation>你已屏蔽 %1。取消屏蔽后才能发送。</translation>
     </message>
@@ -125,7 +125,7 @@
         <translation>此配置文件还没有 Session ID（tandemctl init session）</translation>
     </message>
     <message>
-        <location filename="../../app/core/Messenger.cpp" line="+446"/>
+        <location filename="../../app/core/Messenger.cpp" line="+452"/>
         <source>“%1” is not a %2 address</source>
         <translation>“%1”不是%2</translation>
     </message>
@@ -249,7 +249,7 @@
         <translation>联系人详情和安全码（Ctrl+I）</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+28"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
@@ -690,6 +690,14 @@
     </message>
 </context>
 <context>
+    <name>FileChooser</name>
+    <message>
+        <location filename="../../qml/ui/FileChooser.qml" line="+49"/>
+        <source>No file dialog: the Qt.labs.folderlistmodel QML module is missing.</source>
+        <translation>无法打开文件对话框：缺少 Qt.labs.folderlistmodel QML 模块。</translation>
+    </message>
+</context>
+<context>
     <name>IdentityBanner</name>
     <message>
         <location filename="../../qml/contacts/IdentityBanner.qml" line="+26"/>
@@ -738,7 +746,7 @@
 <context>
     <name>LatencyPage</name>
     <message>
-        <location filename="../../qml/latency/LatencyPage.qml" line="+53"/>
+        <location filename="../../qml/latency/LatencyPage.qml" line="+48"/>
         <source>Signal (relay)</source>
         <translation>Signal（中继）</translation>
     </message>
@@ -763,7 +771,7 @@
         <translation>无法写入 %1</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>%1 of %2 probes</source>
         <translation>探测 %1 / %2</translation>
     </message>
@@ -925,30 +933,30 @@
         <translation>送达时间分布（CDF）</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <location line="+41"/>
+        <location line="+6"/>
+        <location line="+29"/>
         <source>milliseconds</source>
         <translation>毫秒</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-24"/>
         <source>fraction delivered</source>
         <translation>送达比例</translation>
     </message>
     <message>
+        <location line="-215"/>
         <location line="+2"/>
-        <location line="+35"/>
         <source>Signal</source>
         <translation>Signal</translation>
     </message>
     <message>
-        <location line="-34"/>
-        <location line="+35"/>
+        <location line="-1"/>
+        <location line="+2"/>
         <source>Session</source>
         <translation>Session</translation>
     </message>
     <message>
-        <location line="-28"/>
+        <location line="+221"/>
         <source>Over time</source>
         <translation>随时间变化</translation>
     </message>
@@ -1110,7 +1118,7 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../../qml/app/Main.qml" line="+19"/>
+        <location filename="../../qml/app/Main.qml" line="+17"/>
         <source>%1 — Tandem (%2)</source>
         <translation>%1 — Tandem（%2）</translation>
     </message>
@@ -1159,12 +1167,12 @@
     </message>
     <message>
         <location line="+21"/>
-        <location line="+37"/>
+        <location line="+44"/>
         <source>You: </source>
         <translation>你：</translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-44"/>
         <source>Sticker %1</source>
         <translation>贴纸 %1</translation>
     </message>
@@ -1175,6 +1183,11 @@
         <location filename="../../qml/core/AppCore.cpp" line="+33"/>
         <source>That passphrase does not open this profile. Check it and try again.</source>
         <translation>密码无法打开此配置文件。请检查后重试。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The system keychain did not give this profile&apos;s key. Unlock your keyring (or start its service, such as GNOME Keyring), then try again.</source>
+        <translation>系统钥匙串没有提供此配置文件的密钥。请解锁你的密钥环（或启动其服务，例如 GNOME Keyring），然后重试。</translation>
     </message>
     <message>
         <location filename="../../qml/stickers/StickerDraftModel.cpp" line="+29"/>
@@ -1190,7 +1203,7 @@
 <context>
     <name>RequestBar</name>
     <message>
-        <location filename="../../qml/contacts/RequestBar.qml" line="+32"/>
+        <location filename="../../qml/contacts/RequestBar.qml" line="+33"/>
         <source>Block?</source>
         <translation>要屏蔽此人吗？</translation>
     </message>
@@ -1220,7 +1233,7 @@
         <translation>%1 想给你发消息。接受后即可回复。在你接受之前，对方看不到你的名字和头像，也不知道你是否已读其消息；对方发来的文件也不会下载。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Block</source>
         <translation>屏蔽</translation>
     </message>
@@ -2053,7 +2066,7 @@
 <context>
     <name>UnlockPage</name>
     <message>
-        <location filename="../../qml/accounts/UnlockPage.qml" line="+24"/>
+        <location filename="../../qml/accounts/UnlockPage.qml" line="+25"/>
         <source>Tandem logo</source>
         <translation>Tandem 标志</translation>
     </message>
@@ -2069,14 +2082,29 @@
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+14"/>
+        <source>Unlocking with the system keychain…</source>
+        <translation>正在使用系统钥匙串解锁…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This profile&apos;s key is kept in the system keychain.</source>
+        <translation>此配置文件的密钥保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Unlocking…</source>
         <translation>正在解锁…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Unlock</source>
         <translation>解锁</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Try again</source>
+        <translation>重试</translation>
     </message>
 </context>
 <context>
@@ -2116,7 +2144,7 @@
 <context>
     <name>tandem::gui::AppCore</name>
     <message>
-        <location filename="../../qml/core/AppCore.cpp" line="+17"/>
+        <location filename="../../qml/core/AppCore.cpp" line="+19"/>
         <source>Signal mode</source>
         <translation>Signal 模式</translation>
     </message>
@@ -2166,7 +2194,7 @@
         <translation>Session ID：以 05 开头的 66 个字符。</translation>
     </message>
     <message>
-        <location line="+160"/>
+        <location line="+165"/>
         <source>Choose a passphrase of at least %1 characters.</source>
         <translation>请设置至少 %1 个字符的密码。</translation>
     </message>
@@ -2176,7 +2204,7 @@
         <translation>请输入你的密码。</translation>
     </message>
     <message>
-        <location line="+110"/>
+        <location line="+122"/>
         <source>Message request</source>
         <translation>消息请求</translation>
     </message>
@@ -2349,9 +2377,17 @@
     </message>
 </context>
 <context>
+    <name>tandem::gui::DesktopNotifications</name>
+    <message>
+        <location filename="../../qml/app/DesktopNotifications.cpp" line="+57"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+</context>
+<context>
     <name>tandem::gui::LatencyDashboard</name>
     <message>
-        <location filename="../../qml/latency/LatencyDashboard.cpp" line="+313"/>
+        <location filename="../../qml/latency/LatencyDashboard.cpp" line="+293"/>
         <source>No file was chosen.</source>
         <translation>未选择文件。</translation>
     </message>
@@ -2413,21 +2449,20 @@
 <context>
     <name>tandem::gui::Notifier</name>
     <message>
-        <location filename="../../qml/app/Notifier.cpp" line="+11"/>
-        <location line="+51"/>
-        <location line="+21"/>
+        <location filename="../../qml/app/Notifier.cpp" line="+77"/>
+        <location line="+27"/>
         <source>Tandem</source>
         <translation>Tandem</translation>
     </message>
     <message numerus="yes">
-        <location line="-21"/>
+        <location line="-27"/>
         <source>Tandem — %n unread</source>
         <translation>
             <numerusform>Tandem — %n 条未读</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+21"/>
         <source>New disappearing message</source>
         <translation>新的限时消息</translation>
     </message>

@@ -1,7 +1,7 @@
 // Qt Quick Test: each QML module's components on their own (tests/gui/qml/<module>/tst_*.qml,
 // one ctest per module: -input <dir>), each given a real AppCore over a fresh profile as
 // `testCore`.
-#include <QApplication>
+#include <QGuiApplication>
 #include <QQmlContext>
 #include <QQmlEngine>
 #include <QStandardPaths>
@@ -45,8 +45,8 @@ private:
 };
 
 int main(int argc, char** argv) {
-    // Qt Charts (the latency page) needs a QApplication; quick_test_main uses the one there is.
-    QApplication app(argc, argv);
+    // A QGuiApplication, as the app's (no QtWidgets); quick_test_main uses the one there is.
+    QGuiApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true);  // the theme's choice is not written to ~/.config
     QTEST_SET_MAIN_SOURCE_PATH
     Setup setup;

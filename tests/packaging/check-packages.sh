@@ -66,12 +66,13 @@ fi
 
 step "control fields"
 depends="$(dpkg-deb -f "$app" Depends)"
-for dep in libc6 libqt6core6 libsodium23 qml6-module-qtquick-controls qml6-module-qtcharts \
+for dep in libc6 libqt6core6 libsodium23 qml6-module-qtquick-controls qml6-module-qt-labs-folderlistmodel \
            qt6-qpa-plugins qt6-image-formats-plugins libqt6svg6; do
   [[ "$depends" == *"$dep"* ]] || fail "tandem does not depend on $dep: $depends"
 done
 recommends="$(dpkg-deb -f "$app" Recommends)"
-for dep in tandem-server gnome-keyring fonts-noto-cjk fonts-noto-color-emoji qt6-translations-l10n; do
+for dep in tandem-server gnome-keyring fonts-noto-cjk fonts-noto-color-emoji qt6-translations-l10n \
+           qt6-xdgdesktopportal-platformtheme; do
   [[ "$recommends" == *"$dep"* ]] || fail "tandem does not recommend $dep: $recommends"
 done
 [[ "$(dpkg-deb -f "$server" Depends)" == *"systemd | systemd-standalone-sysusers"* ]] \

@@ -1,0 +1,46 @@
+// DesktopNotifications: desktop notifications through the freedesktop.org notification service
+// (org.freedesktop.Notifications on the session bus, over QtDBus) — what GNOME, KDE, XFCE,
+// dunst, mako and every other Linux notification server show. It needs no tray and no
+// QtWidgets. Calls are asynchronous: the GUI thread never waits for the server.
+//
+// Clicking a notification (its "default" action) reports the conversation it was about. Where
+// the session has no notification server, nothing is shown, and that is logged once.
+#pragma once
+
+#include <map>
+
+#include <QObject>
+#include <QString>
+
+namespace tandem::gui {
+
+class DesktopNotifications : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kMaxTracked = 64;           // notifications remembered for their click
+    static constexpr int kTimeoutMs = 5000;          // as the tray's messages had
+    static constexpr const char* kService = "org.freedesktop.Notifications";
+    static constexpr const char* kPath = "/org/freedesktop/Notifications";
+
+    explicit DesktopNotifications(QObject* parent = nullptr);
+
+    // `body` goes as is: the caller escapes it for the servers that read markup.
+    void show(const QString& title, const QString& body, qint64 conversationId);
+    // How many the server took (answered with an id).
+    [[nodiscard]] int delivered() const { return delivered_; }
+
+signals:
+    void clicked(qint64 conversationId);
+    void deliveredChanged();
+
+private slots:
+    void onActionInvoked(uint id, const QString& action);
+    void onClosed(uint id, uint reason);
+
+private:
+    std::map<uint, qint64> open_;  // server id → conversation, at most kMaxTracked
+    int delivered_ = 0;
+    bool warned_ = false;
+};
+
+}  // namespace tandem::gui

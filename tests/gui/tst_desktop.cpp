@@ -1,0 +1,164 @@
+// The desktop around the window, without QtWidgets (docs/app.md, "Start"), in a private D-Bus
+// session with a real GNOME keyring (with-keyring.sh):
+// - notifications reach the session's org.freedesktop.Notifications as the specification has
+//   them (the summary, the escaped body, the "default" action, the app's desktop entry), with
+//   previews off only "New message", and a click on one comes back as its conversation. The
+//   server here is the test's, on its own bus connection: the messages cross the real bus.
+// - a profile whose key is in the keychain opens without a passphrase; with the keychain's
+//   entry gone it says so and stays closed.
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QGuiApplication>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "qml/app/Notifier.h"
+#include "qml/core/AppCore.h"
+#include "storage/Keychain.h"
+#include "storage/Store.h"
+#include "tests/support/TestSupport.h"
+
+using namespace tandem;
+using namespace tandem::storage;
+
+// What a notification server is sent, and its answers (ids from 1).
+class NotificationServer : public QObject {
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.Notifications")
+public:
+    struct Call {
+        QString app;
+        QString icon;
+        QString summary;
+        QString body;
+        QStringList actions;
+        QVariantMap hints;
+    };
+    QList<Call> calls;
+
+public slots:
+    uint Notify(const QString& app, uint /*replaces*/, const QString& icon,
+                const QString& summary, const QString& body, const QStringList& actions,
+                const QVariantMap& hints, int /*timeout*/) {
+        calls.push_back({app, icon, summary, body, actions, hints});
+        return static_cast<uint>(calls.size());
+    }
+    QStringList GetCapabilities() { return {QStringLiteral("body"), QStringLiteral("actions")}; }
+};
+
+class DesktopTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        QVERIFY2(qEnvironmentVariableIsSet("DBUS_SESSION_BUS_ADDRESS"),
+                 "run through tests/storage/with-keyring.sh");
+        QGuiApplication::setApplicationDisplayName(QStringLiteral("Tandem"));
+        QGuiApplication::setDesktopFileName(QStringLiteral("org.tandem.Tandem"));
+        server_ = QDBusConnection::connectToBus(QDBusConnection::SessionBus,
+                                                QStringLiteral("notification-server"));
+        QVERIFY(server_.isConnected());
+        QVERIFY(server_.registerObject(QStringLiteral("/org/freedesktop/Notifications"),
+                                       &notifications_, QDBusConnection::ExportAllSlots));
+        QVERIFY(server_.registerService(QStringLiteral("org.freedesktop.Notifications")));
+    }
+
+    void notificationsCrossTheBus() {
+        QTemporaryDir dir;
+        gui::AppCore core(dir.path());
+        gui::Notifier notifier(core, nullptr);
+        notifier.showTray();  // after the first frame in the app; no tray host here
+        QVERIFY(notifier.notifications() != nullptr);
+        QVERIFY(!notifier.hasTray());
+        const auto before = notifications_.calls.size();
+        emit core.messageArrived(7, QStringLiteral("alice"), QStringLiteral("<b>hi</b> & bye"),
+                                 false);
+        QTRY_COMPARE_WITH_TIMEOUT(notifications_.calls.size(), before + 1, 5000);
+        const auto& call = notifications_.calls.back();
+        QCOMPARE(call.app, QStringLiteral("Tandem"));
+        QCOMPARE(call.summary, QStringLiteral("alice"));
+        QCOMPARE(call.body, QStringLiteral("&lt;b&gt;hi&lt;/b&gt; &amp; bye"));
+        QCOMPARE(call.icon, QStringLiteral("org.tandem.Tandem"));
+        QCOMPARE(call.actions.value(0), QStringLiteral("default"));
+        QCOMPARE(call.hints.value(QStringLiteral("desktop-entry")).toString(),
+                 QStringLiteral("org.tandem.Tandem"));
+        QTRY_COMPARE_WITH_TIMEOUT(notifier.notifications()->delivered(), 1, 5000);
+
+        // A click on it (the server's ActionInvoked) is its conversation.
+        QSignalSpy clicked(notifier.notifications(), &gui::DesktopNotifications::clicked);
+        QDBusMessage signal = QDBusMessage::createSignal(
+            QStringLiteral("/org/freedesktop/Notifications"),
+            QStringLiteral("org.freedesktop.Notifications"), QStringLiteral("ActionInvoked"));
+        signal << uint(notifications_.calls.size()) << QStringLiteral("default");
+        QVERIFY(server_.send(signal));
+        QVERIFY(clicked.wait(5000));
+        QCOMPARE(clicked.first().value(0).toLongLong(), qint64{7});
+
+        // Previews off: not who, not what.
+        core.setPreviews(false);
+        emit core.messageArrived(7, QStringLiteral("alice"), QStringLiteral("secret"), false);
+        QTRY_COMPARE_WITH_TIMEOUT(notifications_.calls.size(), before + 2, 5000);
+        QCOMPARE(notifications_.calls.back().summary, QStringLiteral("Tandem"));
+        QCOMPARE(notifications_.calls.back().body, QStringLiteral("New message"));
+        QCOMPARE(notifier.notificationCount(), 2);
+    }
+
+    void keychainProfileOpensWithoutPassphrase() {
+        QTemporaryDir dir;
+        {
+            Store store;
+            const auto created = test::await(store.create(dir.path(), Credentials::withKeychain()));
+            QVERIFY2(created.has_value(), qPrintable(created ? "" : created.error().message));
+        }
+        {
+            gui::AppCore core(dir.path());
+            QVERIFY(core.hadProfile());
+            QVERIFY(core.keychain());
+            QCOMPARE(core.state(), gui::AppCore::State::Locked);
+            core.unlockWithKeychain();
+            QTRY_COMPARE_WITH_TIMEOUT(core.state(), gui::AppCore::State::Ready, 10000);
+        }
+        // The keychain's entry gone: said (translatable, no path), the profile stays closed,
+        // and once the keychain has it again, Try again opens it.
+        const ProfileFiles files(dir.path());
+        const QByteArray keyBytes = test::readFile(files.keyFile);
+        const auto keyFile = KeyFile::parse(std::span<const std::uint8_t>(
+            reinterpret_cast<const std::uint8_t*>(keyBytes.constData()),
+            static_cast<std::size_t>(keyBytes.size())));
+        QVERIFY(keyFile.has_value());
+        auto key = Keychain().read(keyFile->keychainId());
+        QVERIFY(key.has_value());
+        QVERIFY(Keychain().remove(keyFile->keychainId()).has_value());
+        gui::AppCore core(dir.path());
+        core.unlockWithKeychain();
+        QTRY_COMPARE_WITH_TIMEOUT(core.state(), gui::AppCore::State::Locked, 10000);
+        QVERIFY2(core.error().contains(QStringLiteral("keychain")), qPrintable(core.error()));
+        QVERIFY2(!core.error().contains(dir.path()), qPrintable(core.error()));
+        QVERIFY(Keychain().write(keyFile->keychainId(), *key).has_value());
+        core.unlockWithKeychain();
+        QTRY_COMPARE_WITH_TIMEOUT(core.state(), gui::AppCore::State::Ready, 10000);
+    }
+
+    // A passphrase profile is not a keychain one: the unlock page asks.
+    void passphraseProfileIsNotKeychain() {
+        QTemporaryDir dir;
+        {
+            Store store;
+            QVERIFY(test::await(store.create(dir.path(), test::passphrase("pw"),
+                                             KdfStrength::Interactive))
+                        .has_value());
+        }
+        gui::AppCore core(dir.path());
+        QVERIFY(!core.keychain());
+        core.unlockWithKeychain();  // does nothing
+        QCOMPARE(core.state(), gui::AppCore::State::Locked);
+    }
+
+private:
+    QDBusConnection server_{QString()};
+    NotificationServer notifications_;
+};
+
+QTEST_MAIN(DesktopTest)
+#include "tst_desktop.moc"
