@@ -6,6 +6,7 @@
 // for another method or request, or from a clock too far off are refused. Blobs: the id must
 // be the hash of the bytes, the size and the node's total are limited, the TTL is capped and
 // renewed by another upload, and an expired blob is gone.
+#include <algorithm>
 #include <sodium.h>
 
 #include <QTemporaryDir>
@@ -15,6 +16,7 @@
 #include "transport/onion/Blob.h"
 #include "transport/onion/OwnerAuth.h"
 #include "transport/onion/node/NodeStore.h"
+#include "transport/onion/node/WalSyncer.h"
 
 using namespace tandem;
 using namespace tandem::transport::onion;
@@ -73,6 +75,52 @@ private slots:
         const auto bobs = (*store)->retrieve(kBob, {}, 100, kNow);
         QCOMPARE((*store)->retrieve(kAlice, bobs->at(0).hash, 100, kNow)->size(), std::size_t{5});
         QCOMPARE((*store)->retrieve(kAlice, {}, 2, kNow)->size(), std::size_t{2});
+    }
+
+    // A commit is answered "durable" off the caller's thread, in order, and commits queued
+    // together share one fsync (group commit); the syncer's checkpoints keep what was
+    // stored readable after a reopen.
+    void commitsBecomeDurableInOrderSharingFsyncs() {
+        QTemporaryDir dir;
+        std::vector<int> order;
+        bool allDurable = true;
+        {
+            auto store = NodeStore::open(dir.path()).value();
+            constexpr int kBurst = 50;
+            for (int i = 0; i < kBurst; ++i) {
+                QVERIFY(store->store(kAlice, QByteArray("burst ") + QByteArray::number(i), 0,
+                                     kNow));
+            }
+            for (int i = 0; i < kBurst; ++i) {
+                store->whenDurable([&order, &allDurable, i](bool durable) {
+                    order.push_back(i);
+                    allDurable = allDurable && durable;
+                });
+            }
+            QVERIFY(order.empty());  // handed back through the event loop, never inline
+            QTRY_COMPARE_WITH_TIMEOUT(order.size(), std::size_t{kBurst}, 10000);
+            QVERIFY(allDurable);
+            QVERIFY(std::is_sorted(order.begin(), order.end()));
+            const auto [syncs, commits] = store->syncCounts();
+            QCOMPARE(commits, std::int64_t{kBurst});
+            // Queued in one go while the thread wakes: a few fsyncs, not one each.
+            QVERIFY2(syncs <= kBurst / 2, qPrintable(QStringLiteral("%1 fsyncs").arg(syncs)));
+            // Past the syncer's checkpoint interval, waited for in batches of 50.
+            const int more = WalSyncer::kCheckpointEvery + 10;
+            int done = 0;
+            for (int i = 0; i < more; ++i) {
+                QVERIFY(store->store(kBob, QByteArray("one ") + QByteArray::number(i), 0, kNow));
+                store->whenDurable([&done](bool durable) { done += durable ? 1 : 0; });
+                if (i % 50 == 49) {
+                    QTRY_COMPARE_WITH_TIMEOUT(done, i + 1, 10000);
+                }
+            }
+            QTRY_COMPARE_WITH_TIMEOUT(done, more, 10000);
+        }
+        auto reopened = NodeStore::open(dir.path()).value();
+        QCOMPARE(reopened->count(kAlice, kNow).value(), std::int64_t{50});
+        QCOMPARE(reopened->count(kBob, kNow).value(),
+                 std::int64_t{WalSyncer::kCheckpointEvery + 10});
     }
 
     void theTtlIsHonouredAndCapped() {

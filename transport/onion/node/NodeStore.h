@@ -14,8 +14,11 @@
 // - Retrieval in arrival order after the last hash the owner has seen, as Session does;
 //   `seq` is the node's own order, not shared between nodes.
 // - Persisted in DIR/node.db (plain SQLite through the storage engine: it holds only what was
-//   already end-to-end encrypted), synchronous=FULL, so what a node confirms survives a
-//   power cut.
+//   already end-to-end encrypted). A commit returns once its WAL frames are written (it
+//   survives a kill of the process); whenDurable() runs a callback once it is also fsynced,
+//   by a thread (WalSyncer) that syncs for several commits at once: what a node confirms is
+//   confirmed from there, so it survives a power cut, and the event loop never waits on the
+//   disk.
 // - Blobs (the onion file store, Blob.h): ciphertext by its BLAKE2b-256, checked on store,
 //   kBlobTtlMs from the latest upload, maxBlobBytesTotal for all of them.
 // - Signed records: their table (daemon::RecordTable) is created here, kept by SwarmRecords.
@@ -36,6 +39,8 @@
 #include "storage/Database.h"
 
 namespace tandem::transport::onion {
+
+class WalSyncer;
 
 struct NodeStoreLimits {
     static constexpr std::int64_t kMaxTtlMs = 14LL * 24 * 3600 * 1000;
@@ -121,6 +126,13 @@ public:
     // then kept.
     Expected<std::int64_t, QString> messageCharge();
 
+    // `done` runs on this store's thread once every commit made so far is on the disk
+    // (false: the sync failed and it is not known to be). Every write a node confirms — a
+    // store, a replica, a delete, a blob, a record — is answered from there.
+    void whenDurable(std::function<void(bool durable)> done);
+    // The fsyncs the store's commits took so far, and the commits they covered.
+    [[nodiscard]] std::pair<std::int64_t, std::int64_t> syncCounts() const;
+
     [[nodiscard]] const NodeStoreLimits& limits() const { return limits_; }
     // New quotas (a reload): they apply to the next store; what is kept already stays.
     void setLimits(const NodeStoreLimits& limits) { limits_ = limits; }
@@ -128,9 +140,10 @@ public:
     [[nodiscard]] storage::Database& database() { return *db_; }
 
 private:
-    NodeStore(std::unique_ptr<storage::Database> db, NodeStoreLimits limits)
-        : db_(std::move(db)), limits_(limits) {}
+    NodeStore(std::unique_ptr<storage::Database> db, std::unique_ptr<WalSyncer> syncer,
+              NodeStoreLimits limits);
     std::unique_ptr<storage::Database> db_;
+    std::unique_ptr<WalSyncer> syncer_;
     NodeStoreLimits limits_;
     // The file store's charged total, counted once and then kept (recounted after a purge).
     std::optional<std::int64_t> blobCharge_;

@@ -33,6 +33,10 @@ std::int64_t nowMs() {
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+QString diskFailed() {
+    return QStringLiteral("this node could not write to its disk");
+}
+
 std::optional<OwnerProof> proofOf(const proto::node::OwnerSignature& s) {
     if (s.ed25519().size() != 32 || s.signature().size() != crypto_sign_BYTES ||
         s.timestamp_ms() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
@@ -111,6 +115,22 @@ void SwarmService::auditServe(const SwarmRequest& request, const QString& peer) 
     }
 }
 
+SwarmAnswer SwarmService::afterDurable(SwarmAnswer answer) {
+    return [this, answer = std::move(answer)](SwarmReply reply) {
+        store_.whenDurable([answer, reply = std::move(reply)](bool durable) {
+            answer(durable ? reply : swarmError(NodeError::UNAVAILABLE, diskFailed()));
+        });
+    };
+}
+
+SwarmService::Reply SwarmService::afterDurable(Reply reply) {
+    return [this, reply = std::move(reply)](const NodeReply& r) {
+        store_.whenDurable([reply, r](bool durable) {
+            reply(durable ? r : errorReply(NodeError::UNAVAILABLE, diskFailed()));
+        });
+    };
+}
+
 void SwarmService::serve(const SwarmRequest& request, const QString& peer, SwarmAnswer answer) {
     auditServe(request, peer);
     switch (request.body_case()) {
@@ -118,14 +138,16 @@ void SwarmService::serve(const SwarmRequest& request, const QString& peer, Swarm
             return store(request.store(), peer, std::move(answer));
         case SwarmRequest::kRetrieve:
             return retrieve(request.retrieve(), std::move(answer));
+        // What writes is answered once its commit is on the disk (a store waits for its own
+        // commit's sync beside the replicas', in store()).
         case SwarmRequest::kDelete:
-            return remove(request.delete_(), peer, std::move(answer));
+            return remove(request.delete_(), peer, afterDurable(std::move(answer)));
         case SwarmRequest::kStoreBlob:
-            return blobs_.store(request.store_blob(), peer, std::move(answer));
+            return blobs_.store(request.store_blob(), peer, afterDurable(std::move(answer)));
         case SwarmRequest::kGetBlob:
             return blobs_.get(request.get_blob(), std::move(answer));
         case SwarmRequest::kStoreRecord:
-            return records_.store(request.store_record(), peer, std::move(answer));
+            return records_.store(request.store_record(), peer, afterDurable(std::move(answer)));
         case SwarmRequest::kGetRecord:
             return records_.get(request.get_record(), std::move(answer));
         case SwarmRequest::kGetDirectory: {
@@ -178,7 +200,9 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
             return;
         }
         pending->answered = true;
-        pending->local->mutable_stored()->set_replicas(*pending->replicas);
+        if (pending->local->has_stored()) {
+            pending->local->mutable_stored()->set_replicas(*pending->replicas);
+        }
         pending->answer(*pending->local);
     };
     const bool deletedHere = store_.wasDeleted(NodeStore::hashOf(recipient, data), now);
@@ -196,9 +220,9 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
             finish();
         });
     }
-    // A new message goes to the recipient's waiting long-polls before this member's commit
-    // (its fsync is most of a hop's cost): the recipient holding it early risks nothing, and
-    // the sender still hears "stored" only once it is committed here and at the replicas.
+    // A new message goes to the recipient's waiting long-polls before this member's commit:
+    // the recipient holding it early risks nothing, and the sender still hears "stored" only
+    // once it is committed and synced here (whenDurable, off this loop) and at the replicas.
     const auto stored = store_.store(recipient, data, ttlMs, now,
                                      [&](const StoredMessage& m) { polls_.deliver(recipient, m); });
     if (!stored) {
@@ -224,8 +248,11 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
     s->set_hash(message.hash.toStdString());
     s->set_duplicate(duplicate);
     s->set_expires_at_ms(static_cast<std::uint64_t>(message.expiresAt));
-    pending->local = std::move(reply);
-    finish();
+    // A duplicate too: its first copy's sync may still be under way.
+    store_.whenDurable([pending, finish, reply = std::move(reply)](bool durable) {
+        pending->local = durable ? reply : swarmError(NodeError::UNAVAILABLE, diskFailed());
+        finish();
+    });
 }
 
 void SwarmService::replicate(const proto::node::Replicate& r, const NodeInfo& member,
@@ -264,7 +291,8 @@ void SwarmService::replicate(const proto::node::Replicate& r, const NodeInfo& me
     if (stored->first == StoreOutcome::Stored) {
         polls_.wake(recipient);
     }
-    reply(ok);
+    // "Replicated" means on this member's disk: answered once the commit is synced.
+    afterDurable(std::move(reply))(ok);
 }
 
 void SwarmService::retrieve(const proto::node::RetrieveMessages& r, SwarmAnswer answer) {
