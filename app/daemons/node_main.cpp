@@ -28,6 +28,7 @@
 #include "crypto/Sodium.h"
 #include "transport/daemon/DaemonData.h"
 #include "transport/daemon/DaemonOptions.h"
+#include "transport/onion/node/LoopStalls.h"
 #include "transport/onion/node/NodeServer.h"
 #include "transport/onion/node/NodeSettings.h"
 
@@ -169,5 +170,8 @@ int main(int argc, char* argv[]) {
         err << "tandem-node: " << error << "\n";
         return 1;
     }
+    // Debugging: the loop's longest busy stretch per second, if its category is on.
+    tandem::transport::onion::LoopStalls stalls;
+    stalls.startIfEnabled();
     return QCoreApplication::exec();
 }
