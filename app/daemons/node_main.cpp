@@ -37,7 +37,8 @@ int main(int argc, char* argv[]) {
     // its default action would end the daemon, which systemd does not restart. Ignored until
     // then; the configuration is read after this, so nothing newer is missed.
     std::signal(SIGHUP, SIG_IGN);
-    QCoreApplication app(argc, argv);
+    // A QCoreApplication that can time each event (LoopStalls.h; off unless asked).
+    tandem::transport::onion::NodeApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tandem-node"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES")) {
@@ -170,8 +171,5 @@ int main(int argc, char* argv[]) {
         err << "tandem-node: " << error << "\n";
         return 1;
     }
-    // Debugging: the loop's longest busy stretch per second, if its category is on.
-    tandem::transport::onion::LoopStalls stalls;
-    stalls.startIfEnabled();
     return QCoreApplication::exec();
 }

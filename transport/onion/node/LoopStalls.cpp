@@ -1,9 +1,7 @@
 #include "transport/onion/node/LoopStalls.h"
 
 #include <algorithm>
-
-#include <QAbstractEventDispatcher>
-#include <QThread>
+#include <ctime>
 
 namespace tandem::transport::onion {
 
@@ -13,52 +11,63 @@ namespace {
 constexpr std::int64_t kWindowNs = 1'000'000'000;
 }
 
-LoopStalls::LoopStalls(QObject* parent) : QObject(parent) {}
-
-void LoopStalls::startIfEnabled() {
-    auto* dispatcher = QAbstractEventDispatcher::instance(QThread::currentThread());
-    if (!lcNodeLoop().isDebugEnabled() || dispatcher == nullptr) {
-        return;
-    }
+LoopStalls::LoopStalls() {
     clock_.start();
-    windowStart_ = 0;
-    awakeAt_ = 0;
-    connect(dispatcher, &QAbstractEventDispatcher::awake, this, &LoopStalls::awake);
-    connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &LoopStalls::aboutToBlock);
 }
 
-void LoopStalls::awake() {
-    if (awakeAt_ < 0) {
-        awakeAt_ = clock_.nsecsElapsed();
-        ++wakes_;
-    }
+std::int64_t LoopStalls::threadCpu() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
-void LoopStalls::aboutToBlock() {
-    const std::int64_t now = clock_.nsecsElapsed();
-    if (awakeAt_ >= 0) {
-        const std::int64_t stretch = now - awakeAt_;
-        busy_ += stretch;
-        longest_ = std::max(longest_, stretch);
-        awakeAt_ = -1;
+void LoopStalls::handled(std::int64_t start, std::int64_t end, std::int64_t cpu, int type,
+                         const char* receiver) {
+    const std::int64_t took = end - start;
+    busy_ += took;
+    if (took > longest_) {
+        longest_ = took;
+        longestCpu_ = cpu;
+        longestType_ = type;
+        longestReceiver_ = receiver;
     }
-    if (now - windowStart_ >= kWindowNs) {
-        report(now);
+    ++events_;
+    if (end - windowStart_ >= kWindowNs) {
+        report(end);
     }
 }
 
 void LoopStalls::report(std::int64_t now) {
-    if (wakes_ > 0) {
-        qCDebug(lcNodeLoop, "event loop: longest busy %.3f ms, busy %.1f %%, %lld wake-ups in "
-                            "%.2f s",
-                static_cast<double>(longest_) / 1e6,
-                100.0 * static_cast<double>(busy_) / static_cast<double>(now - windowStart_),
-                static_cast<long long>(wakes_), static_cast<double>(now - windowStart_) / 1e9);
-    }
+    qCDebug(lcNodeLoop,
+            "event loop: longest event %.3f ms (%.3f ms on the CPU), busy %.2f %%, %lld events "
+            "in %.2f s; the longest: type %d to a %s",
+            static_cast<double>(longest_) / 1e6, static_cast<double>(longestCpu_) / 1e6,
+            100.0 * static_cast<double>(busy_) / static_cast<double>(now - windowStart_),
+            static_cast<long long>(events_), static_cast<double>(now - windowStart_) / 1e9,
+            longestType_, longestReceiver_);
     windowStart_ = now;
     longest_ = 0;
+    longestCpu_ = 0;
     busy_ = 0;
-    wakes_ = 0;
+    events_ = 0;
+}
+
+bool NodeApplication::notify(QObject* receiver, QEvent* event) {
+    // Checked here, not at construction: the logging rules are read with the application.
+    if (depth_ > 0 || !lcNodeLoop().isDebugEnabled()) {
+        return QCoreApplication::notify(receiver, event);
+    }
+    ++depth_;
+    const std::int64_t start = stalls_.now();
+    const std::int64_t cpu = LoopStalls::threadCpu();
+    const int type = event->type();
+    // The class name is static data: it outlives the receiver, which the event may delete.
+    const char* name = receiver->metaObject()->className();
+    const bool done = QCoreApplication::notify(receiver, event);
+    const std::int64_t cpuAfter = LoopStalls::threadCpu();
+    stalls_.handled(start, stalls_.now(), cpuAfter - cpu, type, name);
+    --depth_;
+    return done;
 }
 
 }  // namespace tandem::transport::onion
