@@ -144,18 +144,6 @@ Expected<std::int64_t, QString> NodeStore::messageCharge() {
     return *total;
 }
 
-bool NodeStore::wasDeleted(const QByteArray& hash, std::int64_t now) {
-    auto tombstone = db_->prepare("SELECT 1 FROM deleted WHERE hash = ? AND expires_at > ?");
-    if (!tombstone) {
-        return false;  // the store itself then says what is wrong
-    }
-    (*tombstone)->reset();
-    (*tombstone)->bindAll(hash, now);
-    const auto gone = (*tombstone)->step();
-    (*tombstone)->reset();
-    return gone && *gone;
-}
-
 Expected<std::pair<StoreOutcome, StoredMessage>, StoreRefusal> NodeStore::store(
     const QString& recipient, const QByteArray& data, std::int64_t ttlMs, std::int64_t now,
     const std::function<void(const StoredMessage&)>& beforeCommit) {

@@ -94,14 +94,12 @@ public:
 
     // ttlMs 0: the default. Errors name the limit that refused the message. `beforeCommit`
     // (a new message only) runs once every check has passed and the row is written, just
-    // before the commit: the swarm service hands it to waiting long-polls from memory while
-    // the commit's fsync runs (what the sender is told stored is still committed first).
+    // before the commit: the swarm service hands it to waiting long-polls from memory and
+    // sends the other members their copies (what the sender is told stored is still
+    // committed, and synced, first).
     Expected<std::pair<StoreOutcome, StoredMessage>, StoreRefusal> store(
         const QString& recipient, const QByteArray& data, std::int64_t ttlMs, std::int64_t now,
         const std::function<void(const StoredMessage&)>& beforeCommit = {});
-    // Whether the owner deleted the message with this hash here (its mark not expired): a
-    // store of it would answer Deleted and keep nothing.
-    bool wasDeleted(const QByteArray& hash, std::int64_t now);
     // Unexpired messages for `recipient` stored after the one with `afterHash` (all of them
     // when it is empty or unknown here), oldest first, at most `limit` (≤ maxRetrieve).
     Expected<std::vector<StoredMessage>, QString> retrieve(const QString& recipient,

@@ -186,7 +186,7 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
     // committed at the same time as it (not after it): the member the recipient polls, when
     // it is another, wakes the long-poll one commit sooner. A duplicate is replicated again
     // (its first replication may be what failed). A message its owner deleted here is not
-    // handed to members that may never have had it (checked first, the store says Deleted).
+    // handed to members that may never have had it (the store says Deleted).
     struct Pending {
         std::optional<SwarmReply> local;  // this member's answer, once committed
         std::optional<std::uint32_t> replicas;
@@ -205,10 +205,9 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
         }
         pending->answer(*pending->local);
     };
-    const bool deletedHere = store_.wasDeleted(NodeStore::hashOf(recipient, data), now);
-    if (deletedHere) {
-        pending->replicas = 0;
-    } else {
+    bool replicated = false;
+    const auto replicate = [&] {
+        replicated = true;
         NodeRequest copy;
         auto* rep = copy.mutable_replicate();
         rep->set_recipient(r.recipient());
@@ -219,15 +218,28 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
             pending->replicas = n;
             finish();
         });
+    };
+    // A new message goes to the recipient's waiting long-polls first, then to the other
+    // members, both before this member's commit: the push's answer does not wait for the
+    // copies' signature and frames, and the three commits run at once. The recipient holding
+    // it early risks nothing; the sender hears "stored" only once it is committed and synced
+    // here (whenDurable, off this loop) and at the replicas.
+    const auto stored = store_.store(recipient, data, ttlMs, now, [&](const StoredMessage& m) {
+        polls_.deliver(recipient, m);
+        replicate();
+    });
+    if (stored && !replicated) {
+        // A duplicate is replicated again (its first replication may be what failed); one
+        // its owner deleted here is not handed to members that may never have had it.
+        if (stored->first == StoreOutcome::Deleted) {
+            pending->replicas = 0;
+        } else {
+            replicate();
+        }
     }
-    // A new message goes to the recipient's waiting long-polls before this member's commit:
-    // the recipient holding it early risks nothing, and the sender still hears "stored" only
-    // once it is committed and synced here (whenDurable, off this loop) and at the replicas.
-    const auto stored = store_.store(recipient, data, ttlMs, now,
-                                     [&](const StoredMessage& m) { polls_.deliver(recipient, m); });
     if (!stored) {
-        // Refused here (a quota): the sender hears it now and retries; a copy a replica kept
-        // meanwhile is the same message to it, deduped.
+        // Refused here (a quota, or the commit failed): the sender hears it now and retries;
+        // a copy a replica kept meanwhile (a failed commit) is the same message to it, deduped.
         pending->answered = true;
         return pending->answer(swarmError(
             stored.error().full ? NodeError::FULL : NodeError::REFUSED, stored.error().reason));
