@@ -7,7 +7,10 @@
 // be the hash of the bytes, the size and the node's total are limited, the TTL is capped and
 // renewed by another upload, and an expired blob is gone.
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <sodium.h>
+#include <thread>
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -116,11 +119,60 @@ private slots:
                 }
             }
             QTRY_COMPARE_WITH_TIMEOUT(done, more, 10000);
+            // …and the syncer's thread checkpointed once past kCheckpointEvery commits.
+            QTRY_VERIFY_WITH_TIMEOUT(store->checkpointCount() >= 1, 10000);
         }
         auto reopened = NodeStore::open(dir.path()).value();
         QCOMPARE(reopened->count(kAlice, kNow).value(), std::int64_t{50});
         QCOMPARE(reopened->count(kBob, kNow).value(),
                  std::int64_t{WalSyncer::kCheckpointEvery + 10});
+    }
+
+    // "Durable" is said only once the sync returned: an answer waits for it.
+    void anAnswerWaitsForTheSync() {
+        QTemporaryDir dir;
+        std::atomic<bool> hold{true};
+        std::atomic<int> calls{0};
+        auto store = NodeStore::open(dir.path(), {}, [&hold, &calls] {
+                         ++calls;
+                         for (int i = 0; i < 1000 && hold.load(); ++i) {
+                             std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                         }
+                         return true;
+                     }).value();
+        QVERIFY(store->store(kAlice, bytes("held"), 0, kNow));
+        int answered = 0;
+        store->whenDurable([&answered](bool durable) { answered += durable ? 1 : 100; });
+        QTRY_COMPARE_WITH_TIMEOUT(calls.load(), 1, 5000);  // the sync runs, and is held
+        QTest::qWait(200);
+        QCOMPARE(answered, 0);
+        hold = false;
+        QTRY_COMPARE_WITH_TIMEOUT(answered, 1, 10000);
+    }
+
+    // A failed sync is final (WalSyncer.h): every later answer is "not durable" without
+    // syncing again, and the store takes no more writes.
+    void aFailedSyncIsFinal() {
+        QTemporaryDir dir;
+        std::atomic<int> calls{0};
+        auto store = NodeStore::open(dir.path(), {}, [&calls] {
+                         return ++calls > 1;  // the first fails, later ones would "succeed"
+                     }).value();
+        const QByteArray first = store->store(kAlice, bytes("lost"), 0, kNow)->second.hash;
+        std::vector<bool> answers;
+        store->whenDurable([&answers](bool durable) { answers.push_back(durable); });
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), std::size_t{1}, 10000);
+        QVERIFY(store->diskFailed());
+        store->whenDurable([&answers](bool durable) { answers.push_back(durable); });
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), std::size_t{2}, 10000);
+        QCOMPARE(answers, (std::vector<bool>{false, false}));
+        QCOMPARE(calls.load(), 1);
+        const auto refused = store->store(kAlice, bytes("next"), 0, kNow);
+        QVERIFY(!refused);
+        QVERIFY(refused.error().reason.contains(QStringLiteral("disk")));
+        QVERIFY(!store->remove(kAlice, {first}));
+        const QByteArray blob("blob bytes");
+        QVERIFY(!store->storeBlob(blobIdOf(blob), blob, kNow + 60'000, kNow));
     }
 
     void theTtlIsHonouredAndCapped() {

@@ -54,7 +54,8 @@ QString describe(const storage::StoreError& e) {
 }  // namespace
 
 Expected<std::unique_ptr<NodeStore>, QString> NodeStore::open(const QString& dir,
-                                                              NodeStoreLimits limits) {
+                                                              NodeStoreLimits limits,
+                                                              std::function<bool()> sync) {
     auto opened = daemon::openDatabase(dir, QStringLiteral("node.db"), kSchemaVersion,
                                        QStringLiteral("node database"));
     if (!opened) {
@@ -74,7 +75,7 @@ Expected<std::unique_ptr<NodeStore>, QString> NodeStore::open(const QString& dir
         !r) {
         return unexpected(r.error().message);
     }
-    auto syncer = std::make_unique<WalSyncer>(db->path());
+    auto syncer = std::make_unique<WalSyncer>(db->path(), std::move(sync));
     return std::unique_ptr<NodeStore>(new NodeStore(std::move(db), std::move(syncer), limits));
 }
 
@@ -91,6 +92,23 @@ NodeStore::~NodeStore() {
 
 void NodeStore::whenDurable(std::function<void(bool)> done) {
     syncer_->whenDurable(std::move(done));
+}
+
+bool NodeStore::diskFailed() const {
+    return syncer_->failed();
+}
+
+namespace {
+
+QString diskFailedReason() {
+    return QStringLiteral("this node could not write to its disk; it takes no writes until it "
+                          "is restarted");
+}
+
+}  // namespace
+
+std::int64_t NodeStore::checkpointCount() const {
+    return syncer_->checkpoints();
 }
 
 std::pair<std::int64_t, std::int64_t> NodeStore::syncCounts() const {
@@ -147,6 +165,9 @@ Expected<std::int64_t, QString> NodeStore::messageCharge() {
 Expected<std::pair<StoreOutcome, StoredMessage>, StoreRefusal> NodeStore::store(
     const QString& recipient, const QByteArray& data, std::int64_t ttlMs, std::int64_t now,
     const std::function<void(const StoredMessage&)>& beforeCommit) {
+    if (diskFailed()) {
+        return refused(diskFailedReason());
+    }
     if (data.isEmpty() || data.size() > limits_.maxMessageBytes) {
         return refused(
             QStringLiteral("a stored message holds 1 to %1 bytes").arg(limits_.maxMessageBytes));
@@ -316,6 +337,9 @@ Expected<int, QString> NodeStore::remove(const QString& recipient,
         return unexpected(
             QStringLiteral("at most %1 messages are deleted at once").arg(limits_.maxRetrieve));
     }
+    if (diskFailed()) {
+        return unexpected(diskFailedReason());
+    }
     auto tx = Transaction::begin(*db_);
     if (!tx) {
         return unexpected(describe(tx.error()));
@@ -396,6 +420,9 @@ int NodeStore::purgeExpired(std::int64_t now) {
 
 Expected<std::pair<StoreOutcome, std::int64_t>, QString> NodeStore::storeBlob(
     const QByteArray& id, const QByteArray& data, std::int64_t expiresAt, std::int64_t now) {
+    if (diskFailed()) {
+        return unexpected(diskFailedReason());
+    }
     if (data.isEmpty() || data.size() > kMaxBlobBytes) {
         return unexpected(QStringLiteral("a blob holds 1 to %1 bytes").arg(kMaxBlobBytes));
     }

@@ -86,8 +86,9 @@ struct StoreRefusal {
 
 class NodeStore {
 public:
-    static Expected<std::unique_ptr<NodeStore>, QString> open(const QString& dir,
-                                                              NodeStoreLimits limits = {});
+    // `sync` replaces the WAL's fdatasync (WalSyncer::SyncFunction; tests only).
+    static Expected<std::unique_ptr<NodeStore>, QString> open(
+        const QString& dir, NodeStoreLimits limits = {}, std::function<bool()> sync = {});
     ~NodeStore();
 
     static QByteArray hashOf(const QString& recipient, const QByteArray& data);
@@ -125,11 +126,18 @@ public:
     Expected<std::int64_t, QString> messageCharge();
 
     // `done` runs on this store's thread once every commit made so far is on the disk
-    // (false: the sync failed and it is not known to be). Every write a node confirms — a
-    // store, a replica, a delete, a blob, a record — is answered from there.
+    // (false: a sync failed and it is not known to be). Every write a node confirms — a
+    // store, a replica, a delete, a blob, a record — is answered from there. After a failed
+    // sync the store refuses every write (store, remove, storeBlob) until the node restarts
+    // (WalSyncer.h). A store destroyed with answers still waiting drops them: their writers
+    // hear nothing and retry (a retry is deduped).
     void whenDurable(std::function<void(bool durable)> done);
+    // Whether a sync failed (then nothing is written any more).
+    [[nodiscard]] bool diskFailed() const;
     // The fsyncs the store's commits took so far, and the commits they covered.
     [[nodiscard]] std::pair<std::int64_t, std::int64_t> syncCounts() const;
+    // The checkpoints WalSyncer ran so far.
+    [[nodiscard]] std::int64_t checkpointCount() const;
 
     [[nodiscard]] const NodeStoreLimits& limits() const { return limits_; }
     // New quotas (a reload): they apply to the next store; what is kept already stays.

@@ -14,32 +14,35 @@ namespace tandem::transport::onion {
 
 namespace {
 
-// fdatasync (fsync for a directory) of `path`; ENOENT is `missing`.
-enum class SyncResult { Synced, Missing, Failed };
-
-SyncResult syncPath(const QString& path, bool directory) {
+int openForSync(const QString& path, bool directory) {
     const QByteArray name = QFile::encodeName(path);
     const int flags = O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0);
     int fd = -1;
     do {
         fd = ::open(name.constData(), flags);  // NOLINT(cppcoreguidelines-pro-type-vararg)
     } while (fd < 0 && errno == EINTR);
+    return fd;
+}
+
+// No retry on EINTR: Linux does not return it from fsync, and after a failed fsync the dirty
+// pages may be gone (a retry would "succeed" without them).
+bool syncOnce(const QString& path, bool directory) {
+    const int fd = openForSync(path, directory);
     if (fd < 0) {
-        return errno == ENOENT ? SyncResult::Missing : SyncResult::Failed;
+        return false;
     }
-    // No retry on EINTR: Linux does not return it from fsync, and after a failed fsync the
-    // dirty pages may be gone (a retry would "succeed" without them).
     const int rc = directory ? ::fsync(fd) : ::fdatasync(fd);
     ::close(fd);
-    return rc == 0 ? SyncResult::Synced : SyncResult::Failed;
+    return rc == 0;
 }
 
 }  // namespace
 
-WalSyncer::WalSyncer(QString databasePath)
+WalSyncer::WalSyncer(QString databasePath, SyncFunction sync)
     : databasePath_(std::move(databasePath)),
       walPath_(databasePath_ + QStringLiteral("-wal")),
       dirPath_(QFileInfo(databasePath_).absolutePath()),
+      syncFunction_(std::move(sync)),
       thread_([this] { run(); }) {}
 
 WalSyncer::~WalSyncer() {
@@ -49,6 +52,9 @@ WalSyncer::~WalSyncer() {
     }
     wake_.notify_one();
     thread_.join();
+    if (walFd_ >= 0) {
+        ::close(walFd_);
+    }
 }
 
 void WalSyncer::whenDurable(Done done) {
@@ -69,6 +75,11 @@ std::int64_t WalSyncer::commits() const {
     return commits_;
 }
 
+std::int64_t WalSyncer::checkpoints() const {
+    const std::lock_guard lock(mutex_);
+    return checkpoints_;
+}
+
 void WalSyncer::run() {
     std::unique_lock lock(mutex_);
     while (true) {
@@ -80,7 +91,16 @@ void WalSyncer::run() {
         auto batch = std::make_shared<std::vector<Done>>();
         batch->swap(waiting_);
         lock.unlock();
-        const bool durable = sync();
+        // Once failed, never again: see the header.
+        bool durable = !failed();
+        if (durable) {
+            durable = syncFunction_ ? syncFunction_() : sync();
+            if (!durable) {
+                failed_.store(true, std::memory_order_release);
+                qCCritical(lcNode) << "the store could not be synced to the disk: this node "
+                                      "takes no more writes until it is restarted";
+            }
+        }
         const auto n = static_cast<int>(batch->size());
         QMetaObject::invokeMethod(
             &context_,
@@ -91,11 +111,13 @@ void WalSyncer::run() {
             },
             Qt::QueuedConnection);
         sinceCheckpoint_ += n;
-        if (sinceCheckpoint_ >= kCheckpointEvery) {
+        bool checkpointed = false;
+        if (sinceCheckpoint_ >= kCheckpointEvery && !failed()) {
             sinceCheckpoint_ = 0;
-            checkpoint();
+            checkpointed = checkpoint();
         }
         lock.lock();
+        checkpoints_ += checkpointed ? 1 : 0;
         ++syncs_;
         commits_ += n;
     }
@@ -104,19 +126,21 @@ void WalSyncer::run() {
 }
 
 bool WalSyncer::sync() {
-    SyncResult wal = syncPath(walPath_, false);
-    if (wal == SyncResult::Missing) {
-        // No WAL (never written, or removed at a clean close): the commits are in the file.
-        wal = syncPath(databasePath_, false);
+    if (walFd_ < 0) {
+        // The store's connection opened the WAL before the syncer was made, and keeps it
+        // while it is open. (The database file itself is never opened here: closing any
+        // descriptor of it would drop the connection's POSIX locks.)
+        walFd_ = openForSync(walPath_, false);
+        if (walFd_ < 0) {
+            return false;
+        }
     }
-    if (wal != SyncResult::Synced) {
-        qCCritical(lcNode) << "the store's write-ahead log could not be synced to the disk";
+    if (::fdatasync(walFd_) != 0) {
         return false;
     }
     if (!dirSynced_) {
         // The WAL file may be new since the node started: its directory entry too, once.
-        if (syncPath(dirPath_, true) != SyncResult::Synced) {
-            qCCritical(lcNode) << "the store's folder could not be synced to the disk";
+        if (!syncOnce(dirPath_, true)) {
             return false;
         }
         dirSynced_ = true;
@@ -124,21 +148,23 @@ bool WalSyncer::sync() {
     return true;
 }
 
-void WalSyncer::checkpoint() {
+bool WalSyncer::checkpoint() {
     if (!checkpointDb_) {
         auto db = storage::Database::open(databasePath_, nullptr);
         if (!db) {
             qCWarning(lcNode) << "no checkpoint connection (the event loop's autocheckpoint "
                                  "keeps the WAL bounded):"
                               << db.error().message;
-            return;
+            return false;
         }
         checkpointDb_ = std::move(db).value();
     }
     // PASSIVE: copies what no reader needs, never waits for or blocks the loop's writes.
     if (auto r = checkpointDb_->exec("PRAGMA wal_checkpoint(PASSIVE);"); !r) {
         qCWarning(lcNode) << "checkpoint:" << r.error().message;
+        return false;
     }
+    return true;
 }
 
 }  // namespace tandem::transport::onion
