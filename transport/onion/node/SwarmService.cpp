@@ -3,6 +3,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <sodium.h>
 
 #include <QDateTime>
@@ -138,10 +139,10 @@ void SwarmService::serve(const SwarmRequest& request, const QString& peer, Swarm
             return store(request.store(), peer, std::move(answer));
         case SwarmRequest::kRetrieve:
             return retrieve(request.retrieve(), std::move(answer));
-        // What writes is answered once its commit is on the disk (a store waits for its own
-        // commit's sync beside the replicas', in store()).
+        // What writes is answered once its commit is on the disk (a store and a delete wait
+        // for their own commit's sync beside the replicas', in store() and remove()).
         case SwarmRequest::kDelete:
-            return remove(request.delete_(), peer, afterDurable(std::move(answer)));
+            return remove(request.delete_(), peer, std::move(answer));
         case SwarmRequest::kStoreBlob:
             return blobs_.store(request.store_blob(), peer, afterDurable(std::move(answer)));
         case SwarmRequest::kGetBlob:
@@ -394,10 +395,33 @@ void SwarmService::remove(const proto::node::DeleteMessages& r, const QString& p
     (void)directory_.inSwarmOf(recipient, &others);
     NodeRequest copy;
     *copy.mutable_replicate_delete() = r;
+    // This member's sync and the other members' confirmations run at once; the owner hears
+    // "deleted" once both are in.
+    struct Joined {
+        std::optional<bool> durable;
+        std::optional<SwarmReply> replicated;
+        SwarmAnswer answer;
+    };
+    auto joined = std::make_shared<Joined>();
+    joined->answer = std::move(answer);
+    const auto finish = [joined] {
+        if (joined->durable && joined->replicated && joined->answer) {
+            const SwarmAnswer give = std::exchange(joined->answer, {});
+            give(*joined->durable ? *joined->replicated
+                                  : swarmError(NodeError::UNAVAILABLE, diskFailed()));
+        }
+    };
+    store_.whenDurable([joined, finish](bool durable) {
+        joined->durable = durable;
+        finish();
+    });
     replicator_.replicateThenAnswer(
         others, copy, std::move(reply),
         [](SwarmReply& out, std::uint32_t n) { out.mutable_deleted()->set_replicas(n); },
-        std::move(answer));
+        [joined, finish](SwarmReply out) {
+            joined->replicated = std::move(out);
+            finish();
+        });
 }
 
 void SwarmService::replicateDelete(const proto::node::DeleteMessages& r, const NodeInfo& member,
