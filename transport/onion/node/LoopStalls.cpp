@@ -54,7 +54,8 @@ void LoopStalls::report(std::int64_t now) {
 
 bool NodeApplication::notify(QObject* receiver, QEvent* event) {
     // Checked here, not at construction: the logging rules are read with the application.
-    if (depth_ > 0 || !lcNodeLoop().isDebugEnabled()) {
+    // The main thread's events only (Qt 6 calls notify() for no other, but say so).
+    if (depth_ > 0 || !lcNodeLoop().isDebugEnabled() || receiver->thread() != thread()) {
         return QCoreApplication::notify(receiver, event);
     }
     ++depth_;

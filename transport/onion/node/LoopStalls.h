@@ -23,7 +23,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcNodeLoop)
 class LoopStalls {
 public:
     LoopStalls();
-    [[nodiscard]] bool enabled() const { return enabled_; }
     [[nodiscard]] std::int64_t now() const { return clock_.nsecsElapsed(); }
     // One event handled from `start` to `end` (ns on now()'s clock): `type` (QEvent::Type)
     // to `receiver` (a class name).
@@ -36,7 +35,6 @@ public:
 private:
     void report(std::int64_t now);
 
-    bool enabled_ = false;
     QElapsedTimer clock_;
     std::int64_t windowStart_ = 0;
     std::int64_t longest_ = 0;
