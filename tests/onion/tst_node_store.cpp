@@ -146,8 +146,20 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(calls.load(), 1, 5000);  // the sync runs, and is held
         QTest::qWait(200);
         QCOMPARE(answered, 0);
+        // While it is held, answers queue up to the bound; one more is "not confirmed" at once.
+        int queued = 0;
+        for (std::size_t i = 0; i < WalSyncer::kMaxWaiting; ++i) {
+            store->whenDurable([&queued](bool durable) { queued += durable ? 1 : 0; });
+        }
+        bool refused = false;
+        store->whenDurable([&refused](bool durable) { refused = !durable; });
+        QTRY_VERIFY_WITH_TIMEOUT(refused, 5000);
+        QCOMPARE(answered, 0);
+        QCOMPARE(queued, 0);
         hold = false;
         QTRY_COMPARE_WITH_TIMEOUT(answered, 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(queued, static_cast<int>(WalSyncer::kMaxWaiting), 10000);
+        QVERIFY(!store->diskFailed());  // a full queue is not a failed disk
     }
 
     // A failed sync is final (WalSyncer.h): every later answer is "not durable" without

@@ -34,8 +34,9 @@ std::int64_t nowMs() {
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+// A failed sync, or too many writes waiting for one (WalSyncer::kMaxWaiting): retry later.
 QString diskFailed() {
-    return QStringLiteral("this node could not write to its disk");
+    return QStringLiteral("this node could not confirm the write on its disk; try again later");
 }
 
 std::optional<OwnerProof> proofOf(const proto::node::OwnerSignature& s) {

@@ -60,7 +60,16 @@ WalSyncer::~WalSyncer() {
 void WalSyncer::whenDurable(Done done) {
     {
         const std::lock_guard lock(mutex_);
-        waiting_.push_back(std::move(done));
+        if (waiting_.size() < kMaxWaiting) {
+            waiting_.push_back(std::move(done));
+            done = nullptr;
+        }
+    }
+    if (done) {
+        // Over the bound: not confirmed, from the event loop like every answer.
+        QMetaObject::invokeMethod(
+            &context_, [refused = std::move(done)] { refused(false); }, Qt::QueuedConnection);
+        return;
     }
     wake_.notify_one();
 }

@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,6 +48,10 @@ public:
     // Commits between two checkpoints from the syncer's thread (a store writes about four
     // pages: about 1 000 WAL frames, SQLite's own autocheckpoint bound).
     static constexpr int kCheckpointEvery = 256;
+    // Answers waiting for a sync at most (a disk that hangs must not grow them without
+    // bound): past it, whenDurable answers `false` at once; the commit stays, the writer
+    // hears "not confirmed" and retries (deduped). Not a failure: later syncs go on.
+    static constexpr std::size_t kMaxWaiting = 65'536;
 
     // `databasePath`: the store's file (its WAL is databasePath + "-wal").
     explicit WalSyncer(QString databasePath, SyncFunction sync = {});
