@@ -1,8 +1,9 @@
 // OnionHopCosts: what a Session-mode push spends at each hop besides the link, measured in the
 // bench's own process with the code the nodes run (crypto/Onion.h's wrap, peel and reply
-// seal; the node's protobuf messages and the channel's frame AEAD; NodeStore's commit with
-// synchronous=FULL in a folder on the same disk as the localnet's), each beside the sum of the
-// libsodium primitives it is made of, and a 4 KiB write + fsync on that disk.
+// seal; the node's protobuf messages and the channel's frame AEAD; NodeStore's commit on the
+// loop and until WalSyncer made it durable, in a folder on the same disk as the localnet's),
+// each beside the sum of the libsodium primitives it is made of, and a 4 KiB write + fsync on
+// that disk.
 //
 // The path a push crosses (docs/onion.md): the sender wraps three layers; guard, middle and
 // the swarm member each read a frame and peel one; the member stores (one commit) and wakes

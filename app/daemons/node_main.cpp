@@ -28,6 +28,7 @@
 #include "crypto/Sodium.h"
 #include "transport/daemon/DaemonData.h"
 #include "transport/daemon/DaemonOptions.h"
+#include "transport/onion/node/LoopStalls.h"
 #include "transport/onion/node/NodeServer.h"
 #include "transport/onion/node/NodeSettings.h"
 
@@ -36,7 +37,15 @@ int main(int argc, char* argv[]) {
     // its default action would end the daemon, which systemd does not restart. Ignored until
     // then; the configuration is read after this, so nothing newer is missed.
     std::signal(SIGHUP, SIG_IGN);
-    QCoreApplication app(argc, argv);
+    // Qt's own poll()-based event dispatcher, not GLib's: a node wakes for every frame of
+    // every hop, and the leaner loop measured about 0.4 ms off a loopback push's nine
+    // processes (BENCHMARKS.md, issue 20). A node uses nothing that needs GLib's main loop;
+    // QT_NO_GLIB set to nothing ("QT_NO_GLIB=") keeps GLib's.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB")) {
+        qputenv("QT_NO_GLIB", "1");
+    }
+    // A QCoreApplication that can time each event (LoopStalls.h; off unless asked).
+    tandem::transport::onion::NodeApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("tandem-node"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES")) {

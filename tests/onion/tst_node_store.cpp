@@ -6,7 +6,11 @@
 // for another method or request, or from a clock too far off are refused. Blobs: the id must
 // be the hash of the bytes, the size and the node's total are limited, the TTL is capped and
 // renewed by another upload, and an expired blob is gone.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <sodium.h>
+#include <thread>
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,6 +19,7 @@
 #include "transport/onion/Blob.h"
 #include "transport/onion/OwnerAuth.h"
 #include "transport/onion/node/NodeStore.h"
+#include "transport/onion/node/WalSyncer.h"
 
 using namespace tandem;
 using namespace tandem::transport::onion;
@@ -73,6 +78,113 @@ private slots:
         const auto bobs = (*store)->retrieve(kBob, {}, 100, kNow);
         QCOMPARE((*store)->retrieve(kAlice, bobs->at(0).hash, 100, kNow)->size(), std::size_t{5});
         QCOMPARE((*store)->retrieve(kAlice, {}, 2, kNow)->size(), std::size_t{2});
+    }
+
+    // A commit is answered "durable" off the caller's thread, in order, and commits queued
+    // together share one fsync (group commit); the syncer's checkpoints keep what was
+    // stored readable after a reopen.
+    void commitsBecomeDurableInOrderSharingFsyncs() {
+        QTemporaryDir dir;
+        std::vector<int> order;
+        bool allDurable = true;
+        {
+            auto store = NodeStore::open(dir.path()).value();
+            constexpr int kBurst = 50;
+            for (int i = 0; i < kBurst; ++i) {
+                QVERIFY(store->store(kAlice, QByteArray("burst ") + QByteArray::number(i), 0,
+                                     kNow));
+            }
+            for (int i = 0; i < kBurst; ++i) {
+                store->whenDurable([&order, &allDurable, i](bool durable) {
+                    order.push_back(i);
+                    allDurable = allDurable && durable;
+                });
+            }
+            QVERIFY(order.empty());  // handed back through the event loop, never inline
+            QTRY_COMPARE_WITH_TIMEOUT(order.size(), std::size_t{kBurst}, 10000);
+            QVERIFY(allDurable);
+            QVERIFY(std::is_sorted(order.begin(), order.end()));
+            const auto [syncs, commits] = store->syncCounts();
+            QCOMPARE(commits, std::int64_t{kBurst});
+            // Queued in one go while the thread wakes: a few fsyncs, not one each.
+            QVERIFY2(syncs <= kBurst / 2, qPrintable(QStringLiteral("%1 fsyncs").arg(syncs)));
+            // Past the syncer's checkpoint interval, waited for in batches of 50.
+            const int more = WalSyncer::kCheckpointEvery + 10;
+            int done = 0;
+            for (int i = 0; i < more; ++i) {
+                QVERIFY(store->store(kBob, QByteArray("one ") + QByteArray::number(i), 0, kNow));
+                store->whenDurable([&done](bool durable) { done += durable ? 1 : 0; });
+                if (i % 50 == 49) {
+                    QTRY_COMPARE_WITH_TIMEOUT(done, i + 1, 10000);
+                }
+            }
+            QTRY_COMPARE_WITH_TIMEOUT(done, more, 10000);
+            // …and the syncer's thread checkpointed once past kCheckpointEvery commits.
+            QTRY_VERIFY_WITH_TIMEOUT(store->checkpointCount() >= 1, 10000);
+        }
+        auto reopened = NodeStore::open(dir.path()).value();
+        QCOMPARE(reopened->count(kAlice, kNow).value(), std::int64_t{50});
+        QCOMPARE(reopened->count(kBob, kNow).value(),
+                 std::int64_t{WalSyncer::kCheckpointEvery + 10});
+    }
+
+    // "Durable" is said only once the sync returned: an answer waits for it.
+    void anAnswerWaitsForTheSync() {
+        QTemporaryDir dir;
+        std::atomic<bool> hold{true};
+        std::atomic<int> calls{0};
+        auto store = NodeStore::open(dir.path(), {}, [&hold, &calls] {
+                         ++calls;
+                         for (int i = 0; i < 1000 && hold.load(); ++i) {
+                             std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                         }
+                         return true;
+                     }).value();
+        QVERIFY(store->store(kAlice, bytes("held"), 0, kNow));
+        int answered = 0;
+        store->whenDurable([&answered](bool durable) { answered += durable ? 1 : 100; });
+        QTRY_COMPARE_WITH_TIMEOUT(calls.load(), 1, 5000);  // the sync runs, and is held
+        QTest::qWait(200);
+        QCOMPARE(answered, 0);
+        // While it is held, answers queue up to the bound; one more is "not confirmed" at once.
+        int queued = 0;
+        for (std::size_t i = 0; i < WalSyncer::kMaxWaiting; ++i) {
+            store->whenDurable([&queued](bool durable) { queued += durable ? 1 : 0; });
+        }
+        bool refused = false;
+        store->whenDurable([&refused](bool durable) { refused = !durable; });
+        QTRY_VERIFY_WITH_TIMEOUT(refused, 5000);
+        QCOMPARE(answered, 0);
+        QCOMPARE(queued, 0);
+        hold = false;
+        QTRY_COMPARE_WITH_TIMEOUT(answered, 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(queued, static_cast<int>(WalSyncer::kMaxWaiting), 10000);
+        QVERIFY(!store->diskFailed());  // a full queue is not a failed disk
+    }
+
+    // A failed sync is final (WalSyncer.h): every later answer is "not durable" without
+    // syncing again, and the store takes no more writes.
+    void aFailedSyncIsFinal() {
+        QTemporaryDir dir;
+        std::atomic<int> calls{0};
+        auto store = NodeStore::open(dir.path(), {}, [&calls] {
+                         return ++calls > 1;  // the first fails, later ones would "succeed"
+                     }).value();
+        const QByteArray first = store->store(kAlice, bytes("lost"), 0, kNow)->second.hash;
+        std::vector<bool> answers;
+        store->whenDurable([&answers](bool durable) { answers.push_back(durable); });
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), std::size_t{1}, 10000);
+        QVERIFY(store->diskFailed());
+        store->whenDurable([&answers](bool durable) { answers.push_back(durable); });
+        QTRY_COMPARE_WITH_TIMEOUT(answers.size(), std::size_t{2}, 10000);
+        QCOMPARE(answers, (std::vector<bool>{false, false}));
+        QCOMPARE(calls.load(), 1);
+        const auto refused = store->store(kAlice, bytes("next"), 0, kNow);
+        QVERIFY(!refused);
+        QVERIFY(refused.error().reason.contains(QStringLiteral("disk")));
+        QVERIFY(!store->remove(kAlice, {first}));
+        const QByteArray blob("blob bytes");
+        QVERIFY(!store->storeBlob(blobIdOf(blob), blob, kNow + 60'000, kNow));
     }
 
     void theTtlIsHonouredAndCapped() {

@@ -37,7 +37,11 @@ public:
     ~NodeLink() override;
 
     // `done` runs once, on this thread: the node's reply, or a NodeError made here with no
-    // request id (UNREACHABLE: the channel is lost; UNAVAILABLE: no answer in time).
+    // request id (UNREACHABLE: the channel is lost; UNAVAILABLE: no answer in time). On an
+    // established channel the request is written to the kernel before this returns — so
+    // `done` may run before this returns: if the link is closed, or that write finds the
+    // connection reset (the channel closes at once and fails every waiting request). Callers
+    // must not hold state that `done` relies on being set after the call.
     void request(proto::node::NodeRequest request, Callback done,
                  int timeoutMs = kDefaultTimeoutMs);
     [[nodiscard]] bool isClosed() const { return closed_; }

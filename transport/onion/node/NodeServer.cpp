@@ -268,19 +268,21 @@ void NodeServer::onFrame(daemon::ClientConnection& c, const QByteArray& bytes) {
             errorReply(NodeError::UNAUTHORIZED,
                        QStringLiteral("only a node of the directory, signing, replicates")));
     }
+    // A replica confirms what is on its disk: the answers wait for the commit's sync (a
+    // message's, in SwarmService::replicate itself).
     switch (request.body_case()) {
         case NodeRequest::kReplicate:
             return parts_->swarm.replicate(request.replicate(), *member, peerOf(c),
                                            std::move(reply));
         case NodeRequest::kReplicateBlob:
             return parts_->blobs.replicate(request.replicate_blob(), *member, peerOf(c),
-                                           std::move(reply));
+                                           parts_->swarm.afterDurable(std::move(reply)));
         case NodeRequest::kReplicateRecord:
             return parts_->records.replicate(request.replicate_record(), *member, peerOf(c),
-                                             std::move(reply));
+                                             parts_->swarm.afterDurable(std::move(reply)));
         default:
             return parts_->swarm.replicateDelete(request.replicate_delete(), *member, peerOf(c),
-                                                 std::move(reply));
+                                                 parts_->swarm.afterDurable(std::move(reply)));
     }
 }
 

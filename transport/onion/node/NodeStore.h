@@ -14,8 +14,11 @@
 // - Retrieval in arrival order after the last hash the owner has seen, as Session does;
 //   `seq` is the node's own order, not shared between nodes.
 // - Persisted in DIR/node.db (plain SQLite through the storage engine: it holds only what was
-//   already end-to-end encrypted), synchronous=FULL, so what a node confirms survives a
-//   power cut.
+//   already end-to-end encrypted). A commit returns once its WAL frames are written (it
+//   survives a kill of the process); whenDurable() runs a callback once it is also fsynced,
+//   by a thread (WalSyncer) that syncs for several commits at once: what a node confirms is
+//   confirmed from there, so it survives a power cut, and the event loop never waits on the
+//   disk.
 // - Blobs (the onion file store, Blob.h): ciphertext by its BLAKE2b-256, checked on store,
 //   kBlobTtlMs from the latest upload, maxBlobBytesTotal for all of them.
 // - Signed records: their table (daemon::RecordTable) is created here, kept by SwarmRecords.
@@ -36,6 +39,8 @@
 #include "storage/Database.h"
 
 namespace tandem::transport::onion {
+
+class WalSyncer;
 
 struct NodeStoreLimits {
     static constexpr std::int64_t kMaxTtlMs = 14LL * 24 * 3600 * 1000;
@@ -81,22 +86,21 @@ struct StoreRefusal {
 
 class NodeStore {
 public:
-    static Expected<std::unique_ptr<NodeStore>, QString> open(const QString& dir,
-                                                              NodeStoreLimits limits = {});
+    // `sync` replaces the WAL's fdatasync (WalSyncer::SyncFunction; tests only).
+    static Expected<std::unique_ptr<NodeStore>, QString> open(
+        const QString& dir, NodeStoreLimits limits = {}, std::function<bool()> sync = {});
     ~NodeStore();
 
     static QByteArray hashOf(const QString& recipient, const QByteArray& data);
 
     // ttlMs 0: the default. Errors name the limit that refused the message. `beforeCommit`
     // (a new message only) runs once every check has passed and the row is written, just
-    // before the commit: the swarm service hands it to waiting long-polls from memory while
-    // the commit's fsync runs (what the sender is told stored is still committed first).
+    // before the commit: the swarm service hands it to waiting long-polls from memory and
+    // sends the other members their copies (what the sender is told stored is still
+    // committed, and synced, first).
     Expected<std::pair<StoreOutcome, StoredMessage>, StoreRefusal> store(
         const QString& recipient, const QByteArray& data, std::int64_t ttlMs, std::int64_t now,
         const std::function<void(const StoredMessage&)>& beforeCommit = {});
-    // Whether the owner deleted the message with this hash here (its mark not expired): a
-    // store of it would answer Deleted and keep nothing.
-    bool wasDeleted(const QByteArray& hash, std::int64_t now);
     // Unexpired messages for `recipient` stored after the one with `afterHash` (all of them
     // when it is empty or unknown here), oldest first, at most `limit` (≤ maxRetrieve).
     Expected<std::vector<StoredMessage>, QString> retrieve(const QString& recipient,
@@ -121,6 +125,20 @@ public:
     // then kept.
     Expected<std::int64_t, QString> messageCharge();
 
+    // `done` runs on this store's thread once every commit made so far is on the disk
+    // (false: a sync failed and it is not known to be). Every write a node confirms — a
+    // store, a replica, a delete, a blob, a record — is answered from there. After a failed
+    // sync the store refuses every write (store, remove, storeBlob) until the node restarts
+    // (WalSyncer.h). A store destroyed with answers still waiting drops them: their writers
+    // hear nothing and retry (a retry is deduped).
+    void whenDurable(std::function<void(bool durable)> done);
+    // Whether a sync failed (then nothing is written any more).
+    [[nodiscard]] bool diskFailed() const;
+    // The fsyncs the store's commits took so far, and the commits they covered.
+    [[nodiscard]] std::pair<std::int64_t, std::int64_t> syncCounts() const;
+    // The checkpoints WalSyncer ran so far.
+    [[nodiscard]] std::int64_t checkpointCount() const;
+
     [[nodiscard]] const NodeStoreLimits& limits() const { return limits_; }
     // New quotas (a reload): they apply to the next store; what is kept already stays.
     void setLimits(const NodeStoreLimits& limits) { limits_ = limits; }
@@ -128,9 +146,10 @@ public:
     [[nodiscard]] storage::Database& database() { return *db_; }
 
 private:
-    NodeStore(std::unique_ptr<storage::Database> db, NodeStoreLimits limits)
-        : db_(std::move(db)), limits_(limits) {}
+    NodeStore(std::unique_ptr<storage::Database> db, std::unique_ptr<WalSyncer> syncer,
+              NodeStoreLimits limits);
     std::unique_ptr<storage::Database> db_;
+    std::unique_ptr<WalSyncer> syncer_;
     NodeStoreLimits limits_;
     // The file store's charged total, counted once and then kept (recounted after a purge).
     std::optional<std::int64_t> blobCharge_;

@@ -3,6 +3,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <sodium.h>
 
 #include <QDateTime>
@@ -31,6 +32,11 @@ namespace {
 
 std::int64_t nowMs() {
     return QDateTime::currentMSecsSinceEpoch();
+}
+
+// A failed sync, or too many writes waiting for one (WalSyncer::kMaxWaiting): retry later.
+QString diskFailed() {
+    return QStringLiteral("this node could not confirm the write on its disk; try again later");
 }
 
 std::optional<OwnerProof> proofOf(const proto::node::OwnerSignature& s) {
@@ -111,6 +117,22 @@ void SwarmService::auditServe(const SwarmRequest& request, const QString& peer) 
     }
 }
 
+SwarmAnswer SwarmService::afterDurable(SwarmAnswer answer) {
+    return [this, answer = std::move(answer)](SwarmReply reply) {
+        store_.whenDurable([answer, reply = std::move(reply)](bool durable) {
+            answer(durable ? reply : swarmError(NodeError::UNAVAILABLE, diskFailed()));
+        });
+    };
+}
+
+SwarmService::Reply SwarmService::afterDurable(Reply reply) {
+    return [this, reply = std::move(reply)](const NodeReply& r) {
+        store_.whenDurable([reply, r](bool durable) {
+            reply(durable ? r : errorReply(NodeError::UNAVAILABLE, diskFailed()));
+        });
+    };
+}
+
 void SwarmService::serve(const SwarmRequest& request, const QString& peer, SwarmAnswer answer) {
     auditServe(request, peer);
     switch (request.body_case()) {
@@ -118,14 +140,16 @@ void SwarmService::serve(const SwarmRequest& request, const QString& peer, Swarm
             return store(request.store(), peer, std::move(answer));
         case SwarmRequest::kRetrieve:
             return retrieve(request.retrieve(), std::move(answer));
+        // What writes is answered once its commit is on the disk (a store and a delete wait
+        // for their own commit's sync beside the replicas', in store() and remove()).
         case SwarmRequest::kDelete:
             return remove(request.delete_(), peer, std::move(answer));
         case SwarmRequest::kStoreBlob:
-            return blobs_.store(request.store_blob(), peer, std::move(answer));
+            return blobs_.store(request.store_blob(), peer, afterDurable(std::move(answer)));
         case SwarmRequest::kGetBlob:
             return blobs_.get(request.get_blob(), std::move(answer));
         case SwarmRequest::kStoreRecord:
-            return records_.store(request.store_record(), peer, std::move(answer));
+            return records_.store(request.store_record(), peer, afterDurable(std::move(answer)));
         case SwarmRequest::kGetRecord:
             return records_.get(request.get_record(), std::move(answer));
         case SwarmRequest::kGetDirectory: {
@@ -164,7 +188,7 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
     // committed at the same time as it (not after it): the member the recipient polls, when
     // it is another, wakes the long-poll one commit sooner. A duplicate is replicated again
     // (its first replication may be what failed). A message its owner deleted here is not
-    // handed to members that may never have had it (checked first, the store says Deleted).
+    // handed to members that may never have had it (the store says Deleted).
     struct Pending {
         std::optional<SwarmReply> local;  // this member's answer, once committed
         std::optional<std::uint32_t> replicas;
@@ -178,13 +202,14 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
             return;
         }
         pending->answered = true;
-        pending->local->mutable_stored()->set_replicas(*pending->replicas);
+        if (pending->local->has_stored()) {
+            pending->local->mutable_stored()->set_replicas(*pending->replicas);
+        }
         pending->answer(*pending->local);
     };
-    const bool deletedHere = store_.wasDeleted(NodeStore::hashOf(recipient, data), now);
-    if (deletedHere) {
-        pending->replicas = 0;
-    } else {
+    bool replicated = false;
+    const auto replicate = [&] {
+        replicated = true;
         NodeRequest copy;
         auto* rep = copy.mutable_replicate();
         rep->set_recipient(r.recipient());
@@ -195,15 +220,28 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
             pending->replicas = n;
             finish();
         });
+    };
+    // A new message goes to the recipient's waiting long-polls first, then to the other
+    // members, both before this member's commit: the push's answer does not wait for the
+    // copies' signature and frames, and the three commits run at once. The recipient holding
+    // it early risks nothing; the sender hears "stored" only once it is committed and synced
+    // here (whenDurable, off this loop) and at the replicas.
+    const auto stored = store_.store(recipient, data, ttlMs, now, [&](const StoredMessage& m) {
+        polls_.deliver(recipient, m);
+        replicate();
+    });
+    if (stored && !replicated) {
+        // A duplicate is replicated again (its first replication may be what failed); one
+        // its owner deleted here is not handed to members that may never have had it.
+        if (stored->first == StoreOutcome::Deleted) {
+            pending->replicas = 0;
+        } else {
+            replicate();
+        }
     }
-    // A new message goes to the recipient's waiting long-polls before this member's commit
-    // (its fsync is most of a hop's cost): the recipient holding it early risks nothing, and
-    // the sender still hears "stored" only once it is committed here and at the replicas.
-    const auto stored = store_.store(recipient, data, ttlMs, now,
-                                     [&](const StoredMessage& m) { polls_.deliver(recipient, m); });
     if (!stored) {
-        // Refused here (a quota): the sender hears it now and retries; a copy a replica kept
-        // meanwhile is the same message to it, deduped.
+        // Refused here (a quota, or the commit failed): the sender hears it now and retries;
+        // a copy a replica kept meanwhile (a failed commit) is the same message to it, deduped.
         pending->answered = true;
         return pending->answer(swarmError(
             stored.error().full ? NodeError::FULL : NodeError::REFUSED, stored.error().reason));
@@ -224,8 +262,11 @@ void SwarmService::store(const proto::node::StoreMessage& r, const QString& peer
     s->set_hash(message.hash.toStdString());
     s->set_duplicate(duplicate);
     s->set_expires_at_ms(static_cast<std::uint64_t>(message.expiresAt));
-    pending->local = std::move(reply);
-    finish();
+    // A duplicate too: its first copy's sync may still be under way.
+    store_.whenDurable([pending, finish, reply = std::move(reply)](bool durable) {
+        pending->local = durable ? reply : swarmError(NodeError::UNAVAILABLE, diskFailed());
+        finish();
+    });
 }
 
 void SwarmService::replicate(const proto::node::Replicate& r, const NodeInfo& member,
@@ -264,7 +305,8 @@ void SwarmService::replicate(const proto::node::Replicate& r, const NodeInfo& me
     if (stored->first == StoreOutcome::Stored) {
         polls_.wake(recipient);
     }
-    reply(ok);
+    // "Replicated" means on this member's disk: answered once the commit is synced.
+    afterDurable(std::move(reply))(ok);
 }
 
 void SwarmService::retrieve(const proto::node::RetrieveMessages& r, SwarmAnswer answer) {
@@ -354,10 +396,33 @@ void SwarmService::remove(const proto::node::DeleteMessages& r, const QString& p
     (void)directory_.inSwarmOf(recipient, &others);
     NodeRequest copy;
     *copy.mutable_replicate_delete() = r;
+    // This member's sync and the other members' confirmations run at once; the owner hears
+    // "deleted" once both are in.
+    struct Joined {
+        std::optional<bool> durable;
+        std::optional<SwarmReply> replicated;
+        SwarmAnswer answer;
+    };
+    auto joined = std::make_shared<Joined>();
+    joined->answer = std::move(answer);
+    const auto finish = [joined] {
+        if (joined->durable && joined->replicated && joined->answer) {
+            const SwarmAnswer give = std::exchange(joined->answer, {});
+            give(*joined->durable ? *joined->replicated
+                                  : swarmError(NodeError::UNAVAILABLE, diskFailed()));
+        }
+    };
+    store_.whenDurable([joined, finish](bool durable) {
+        joined->durable = durable;
+        finish();
+    });
     replicator_.replicateThenAnswer(
         others, copy, std::move(reply),
         [](SwarmReply& out, std::uint32_t n) { out.mutable_deleted()->set_replicas(n); },
-        std::move(answer));
+        [joined, finish](SwarmReply out) {
+            joined->replicated = std::move(out);
+            finish();
+        });
 }
 
 void SwarmService::replicateDelete(const proto::node::DeleteMessages& r, const NodeInfo& member,

@@ -48,6 +48,11 @@ public:
     void replicateDelete(const proto::node::DeleteMessages& r, const NodeInfo& member,
                          const QString& peer, Reply reply);
 
+    // The same answer, given once every commit made so far is on the disk (NodeStore::
+    // whenDurable), or an UNAVAILABLE error if the disk failed: for what wrote something.
+    SwarmAnswer afterDurable(SwarmAnswer answer);
+    Reply afterDurable(Reply reply);
+
 private:
     void auditServe(const proto::node::SwarmRequest& request, const QString& peer);
     void store(const proto::node::StoreMessage& r, const QString& peer, SwarmAnswer answer);
