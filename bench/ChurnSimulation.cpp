@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
-#include <queue>
 #include <string>
+
+#include <queue>
 
 #include "transport/onion/Swarm.h"
 
@@ -159,8 +160,8 @@ void ChurnSimulation::count(Policy& p, const std::vector<std::uint64_t>& swarms,
         f.maxSwarm = std::max(f.maxSwarm, n);
     }
     const auto clients = static_cast<double>(clients_.size());
-    f.maxIdsPerSwarmOverMean = std::max(
-        f.maxIdsPerSwarmOverMean, maxIds / (clients / static_cast<double>(members.size())));
+    f.maxIdsPerSwarmOverMean = std::max(f.maxIdsPerSwarmOverMean,
+                                        maxIds / (clients / static_cast<double>(members.size())));
     f.nodesMoved.push_back(100.0 * static_cast<double>(moved) /
                            static_cast<double>(std::max<std::size_t>(1, staying)));
     f.idsMoved.push_back(100.0 * static_cast<double>(idsMoved) / clients);
@@ -188,8 +189,7 @@ void ChurnSimulation::print() const {
         std::printf("   %-30s %-22s %-22s %-22s %zu..%zu, %.2f (%.0f..%.0f swarms)\n", p.name,
                     triple(f.nodesMoved).c_str(), triple(f.idsMoved).c_str(),
                     triple(f.pathsRebuilt).c_str(), f.minSwarm, f.maxSwarm,
-                    f.maxIdsPerSwarmOverMean, quantile(f.swarmCount, 0),
-                    quantile(f.swarmCount, 1));
+                    f.maxIdsPerSwarmOverMean, quantile(f.swarmCount, 0), quantile(f.swarmCount, 1));
     }
     std::printf(
         "   * stale paths counted, not drawn again (every path is stale at almost every "

@@ -24,8 +24,8 @@ class ChurnSimulation {
 public:
     // `nodes` grows as nodes join; the first swarms.size() of them are listed at the start.
     ChurnSimulation(std::vector<Node>& nodes, const std::vector<Client>& clients,
-                    const std::vector<std::uint64_t>& swarms,
-                    const std::vector<ClientPaths>& paths, ChurnOptions options);
+                    const std::vector<std::uint64_t>& swarms, const std::vector<ClientPaths>& paths,
+                    ChurnOptions options);
 
     void run(std::mt19937_64& random);
     void print() const;
@@ -55,8 +55,8 @@ private:
     void leave(std::mt19937_64& random);
     void publish(Policy& p, std::int64_t atMs);
     void count(Policy& p, const std::vector<std::uint64_t>& swarms,
-               const std::vector<std::uint64_t>& ofClient, std::size_t moved,
-               std::size_t staying, std::size_t idsMoved, std::size_t rebuilt);
+               const std::vector<std::uint64_t>& ofClient, std::size_t moved, std::size_t staying,
+               std::size_t idsMoved, std::size_t rebuilt);
 
     std::vector<Node>& nodes_;
     const std::vector<Client>& clients_;

@@ -102,8 +102,7 @@ NodeIndex indexOf(const NodeDirectory& d) {
 }
 
 std::size_t rebuildUnlisted(const NodeDirectory& d, const NodeIndex& index, const Client& client,
-                            std::uint64_t own, ClientPaths& paths,
-                            bool redraw) {
+                            std::uint64_t own, ClientPaths& paths, bool redraw) {
     const auto now = [&](const NodeInfo& n) -> const NodeInfo* {
         const auto it = index.find(n.ed25519);
         return it == index.end() ? nullptr : it->second;

@@ -53,8 +53,7 @@ ClientPaths drawPaths(const transport::onion::NodeDirectory& directory, const Cl
 struct KeyHash {
     std::size_t operator()(const crypto::PublicKey& k) const;
 };
-using NodeIndex =
-    std::unordered_map<crypto::PublicKey, const transport::onion::NodeInfo*, KeyHash>;
+using NodeIndex = std::unordered_map<crypto::PublicKey, const transport::onion::NodeInfo*, KeyHash>;
 NodeIndex indexOf(const transport::onion::NodeDirectory& d);
 
 // OnionPaths::rebuildUnlisted on a client's two paths after it adopted `d`: how many it built
