@@ -1,6 +1,7 @@
 // A real redis-server for the relay tests: a child process on a loopback port picked at run
 // time, with its own folder and the durability tandem-relayd expects (appendonly yes,
 // appendfsync always). kill() is SIGKILL; start() again reuses the folder (its AOF) and port.
+// setExtraArguments() adds options (a Redis Cluster node's: RedisTestCluster.h).
 #pragma once
 
 #include <csignal>
@@ -37,12 +38,13 @@ public:
             process_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
             process_->setProcessChannelMode(QProcess::MergedChannels);
             process_->start(binary(),
-                            {QStringLiteral("--port"), QString::number(port_),
+                            QStringList{QStringLiteral("--port"), QString::number(port_),
                              QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
                              QStringLiteral("--dir"), dir_.path(), QStringLiteral("--appendonly"),
                              QStringLiteral("yes"), QStringLiteral("--appendfsync"),
                              QStringLiteral("always"), QStringLiteral("--save"), QString(),
-                             QStringLiteral("--daemonize"), QStringLiteral("no")});
+                             QStringLiteral("--daemonize"), QStringLiteral("no")} +
+                                extra_);
             if (!process_->waitForStarted(5000)) {
                 return false;
             }
@@ -61,6 +63,10 @@ public:
         }
     }
     [[nodiscard]] quint16 port() const { return port_; }
+    [[nodiscard]] bool running() const {
+        return process_ && process_->state() == QProcess::Running;
+    }
+    void setExtraArguments(QStringList args) { extra_ = std::move(args); }
     // SIGSTOP / SIGCONT: a Redis that accepts connections and answers nothing (as one
     // overloaded, or behind a dead link), and back.
     void pause(bool stopped) {
@@ -111,6 +117,7 @@ private:
     }
 
     QTemporaryDir dir_;
+    QStringList extra_;
     std::unique_ptr<QProcess> process_;
     quint16 port_ = 0;
 };

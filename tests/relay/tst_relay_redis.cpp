@@ -102,7 +102,7 @@ private slots:
         QCOMPARE(data.blob_data().data(), std::string(10, 'x'));
         QCOMPARE(data.blob_data().total(), std::uint64_t{100000});
         // Counted with it, in the same script (SHOULD 10): the bytes of all blobs.
-        QCOMPARE(redis.command({"GET", "blobs:bytes"}), QByteArray("$6\r\n100000\r\n"));
+        QCOMPARE(redis.command({"GET", "{blobs}:bytes"}), QByteArray("$6\r\n100000\r\n"));
     }
 
     void frontEndKilledWhileSendingLosesNothing() {

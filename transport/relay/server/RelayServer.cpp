@@ -121,7 +121,7 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
     accounts_ =
         std::make_unique<RelayAccounts>(*accountStore_, codes_, *identity_, limits_, clients_);
     mailbox_ = std::make_unique<RelayMailbox>(*accountStore_, *mailboxStore_, limits_, clients_);
-    if (!redisServers_.empty()) {
+    if (!redisServers_.servers.empty()) {
         // The other front-ends hear of a re-registration (a new generation ends every older
         // connection) and of prekeys running out.
         accounts_->setFanout(
@@ -146,7 +146,7 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
 }
 
 bool RelayServer::openStores(QString* error) {
-    if (redisServers_.empty()) {
+    if (redisServers_.servers.empty()) {
         blobs_ = std::make_unique<RelayBlobs>(
             std::make_unique<BlobStore>(dataDir_ + QStringLiteral("/blobs"),
                                         limits_.maxBlobBytesTotal),
@@ -164,10 +164,20 @@ bool RelayServer::openStores(QString* error) {
             limits_, clients_);
         return true;
     }
-    redis_ = std::make_unique<RedisClient>(redisServers_, /*retry=*/true, std::chrono::seconds(5),
-                                           /*backoff=*/true);
+    redis_ = std::make_unique<RedisClient>(redisServers_.servers, /*retry=*/true,
+                                           std::chrono::seconds(5),
+                                           /*backoff=*/true, redisServers_.cluster);
     if (!redis_->connect()) {
         *error = redis_->lastError();
+        return false;
+    }
+    if (!redisServers_.cluster &&
+        redis_->command({"INFO", "cluster"}).string.contains("cluster_enabled:1")) {
+        // Single-server mode would answer every key of another shard with MOVED.
+        *error = QStringLiteral("Redis at %1:%2 is a Redis Cluster node: use --store "
+                                "redis-cluster://HOST:PORT[,…]")
+                     .arg(redisServers_.servers.front().host)
+                     .arg(redisServers_.servers.front().port);
         return false;
     }
     // `accepted` is durable only if Redis writes every command to its AOF before it answers.
@@ -183,7 +193,7 @@ bool RelayServer::openStores(QString* error) {
     if (!accounts->start(error)) {
         return false;
     }
-    mailboxStore_ = std::make_unique<RedisMailboxStore>(*redis_, *accounts, limits_);
+    mailboxStore_ = std::make_unique<RedisMailboxStore>(*redis_, *accounts, limits_, redisWait_);
     accountStore_ = accounts.get();
     redisAccounts_ = std::move(accounts);
     blobs_ = std::make_unique<RelayBlobs>(
@@ -191,8 +201,10 @@ bool RelayServer::openStores(QString* error) {
     records_ = std::make_unique<RelayRecords>(
         std::make_unique<RedisRecordStore>(*redis_, limits_.maxRecordBytesTotal), limits_,
         clients_);
-    qCInfo(lcRelay) << "keeping accounts, mailboxes, blobs and records in Redis at"
-                    << redisServers_.front().host << redisServers_.front().port;
+    qCInfo(lcRelay) << "keeping accounts, mailboxes, blobs and records in"
+                    << (redisServers_.cluster ? "a Redis Cluster, seed" : "Redis at")
+                    << redisServers_.servers.front().host << redisServers_.servers.front().port
+                    << "- replicas acknowledging each batch of sends:" << redisWait_;
     return true;
 }
 

@@ -275,7 +275,9 @@ Expected<AccountRow, QString> RedisAccountStore::registerAccount(const Registrat
                  {"SET", keys::byId(id.integer), aci},
                  {"SET", keys::byPhone(tag(r.phone)), aci, "NX"}});
             if (replies[2].isNil()) {  // another front-end registered the number meanwhile
-                redis_.command({"DEL", keys::record(aci), keys::byId(id.integer)});
+                // Two slots: two commands (a cluster refuses a DEL across slots).
+                (void)redis_.pipeline(
+                    {{"DEL", keys::record(aci)}, {"DEL", keys::byId(id.integer)}});
                 continue;
             }
             if (!ok(replies[0]) || !ok(replies[1]) || !ok(replies[2])) {

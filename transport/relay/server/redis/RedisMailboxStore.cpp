@@ -18,7 +18,9 @@ namespace {
 constexpr int kHeader = 48;
 constexpr int kWatchRetryMs = 1000;
 
-// KEYS: queue, size, sequence, channel. ARGV: server time and expiry (32 hex digits) and the
+// KEYS: queue, size, sequence, channel (all of the recipient's slot). In a cluster PUBLISH is
+// SPUBLISH (sharded pub/sub: heard on the slot's shard only; allowed in a script when the
+// channel is one of its keys). ARGV: server time and expiry (32 hex digits) and the
 // envelope; its size; the quota (count, bytes). Returns the id, or 0 when the quota is full.
 constexpr char kSend[] = R"lua(
 local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
@@ -59,12 +61,18 @@ end
 return gone
 )lua";
 
-// KEYS: generation, channel. A new connection of the account: its generation, published.
+// KEYS: generation, channel (PUBLISH: SPUBLISH in a cluster). A new connection of the account: its generation, published.
 constexpr char kClaim[] = R"lua(
 local g = redis.call('INCR', KEYS[1])
 redis.call('PUBLISH', KEYS[2], 'd' .. g)
 return g
 )lua";
+
+// The script for this mode: sharded pub/sub in a cluster (one shard hears a channel, not all).
+QByteArray forMode(const char* script, bool cluster) {
+    QByteArray s(script);
+    return cluster ? s.replace("'PUBLISH'", "'SPUBLISH'") : s;
+}
 
 QByteArray hex16(std::int64_t v) {
     return QByteArray::number(static_cast<qulonglong>(v), 16).rightJustified(16, '0');
@@ -91,17 +99,21 @@ std::optional<std::pair<StoredEnvelope, std::int64_t>> parseMember(const QByteAr
 }  // namespace
 
 RedisMailboxStore::RedisMailboxStore(RedisClient& redis, RedisAccountStore& accounts,
-                                     const RelayLimits& limits)
+                                     const RelayLimits& limits, int waitReplicas)
     : redis_(redis),
       accounts_(accounts),
       limits_(limits),
-      subscriber_(redis.servers()),
-      writerRedis_(std::make_unique<RedisClient>(redis.servers())) {
-    for (const char* script : {kSend, kAck, kPurge}) {
+      send_(forMode(kSend, redis.isCluster())),
+      claim_(forMode(kClaim, redis.isCluster())),
+      subscriber_(redis.servers(), redis.isCluster()),
+      writerRedis_(std::make_unique<RedisClient>(redis.servers(), false, std::chrono::seconds(5),
+                                                 false, redis.isCluster())) {
+    writerRedis_->setWait(waitReplicas, kWaitTimeout);
+    for (const QByteArray& script : {send_, QByteArray(kAck), QByteArray(kPurge)}) {
         writerRedis_->preload(script);
     }
-    redis_.preload(kClaim);
-    redis_.preload(kSend);
+    redis_.preload(claim_);
+    redis_.preload(send_);
     redis_.preload(kAck);
     connect(&subscriber_, &RedisSubscriber::subscribed, this, &RedisMailboxStore::onSubscribed);
     connect(&subscriber_, &RedisSubscriber::message, this, &RedisMailboxStore::onMessage);
@@ -141,7 +153,7 @@ std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<New
             continue;
         }
         commands.push_back(RedisClient::evalCommand(
-            kSend,
+            send_,
             {keys::queue(*aci), keys::queueSize(*aci), keys::sequence(*aci), keys::channel(*aci)},
             {hex16(e.serverTime) + hex16(e.expiresAt) + e.envelope,
              QByteArray::number(e.envelope.size()), QByteArray::number(limits_.maxQueuedPerAccount),
@@ -288,24 +300,29 @@ void RedisMailboxStore::purge(std::int64_t now) {
         worker_,
         [this, now] {
             int count = 0;
-            QByteArray cursor = "0";
-            do {
-                const RedisReply page =
-                    writerRedis_->command({"SCAN", cursor, "MATCH", "mq:{*", "COUNT", "1000"});
-                if (page.type != RedisReply::Type::Array || page.elements.size() != 2) {
-                    break;
-                }
-                cursor = page.elements[0].string;
-                std::vector<RedisCommand> commands;
-                for (const RedisReply& key : page.elements[1].elements) {
-                    const QByteArray size = "mqs" + key.string.mid(2);
-                    commands.push_back(RedisClient::evalCommand(kPurge, {key.string, size},
-                                                                {QByteArray::number(now)}));
-                }
-                for (const RedisReply& r : writerRedis_->pipeline(commands)) {
-                    count += static_cast<int>(r.integer);
-                }
-            } while (cursor != "0");
+            // SCAN each node that holds queues (each primary of a cluster); the scripts go
+            // through the writer's connection, routed by key.
+            for (const RedisAddress& node : writerRedis_->nodes()) {
+                RedisClient scan({node}, false, std::chrono::seconds(5));
+                QByteArray cursor = "0";
+                do {
+                    const RedisReply page =
+                        scan.command({"SCAN", cursor, "MATCH", "mq:{*", "COUNT", "1000"});
+                    if (page.type != RedisReply::Type::Array || page.elements.size() != 2) {
+                        break;
+                    }
+                    cursor = page.elements[0].string;
+                    std::vector<RedisCommand> commands;
+                    for (const RedisReply& key : page.elements[1].elements) {
+                        const QByteArray size = "mqs" + key.string.mid(2);
+                        commands.push_back(RedisClient::evalCommand(kPurge, {key.string, size},
+                                                                    {QByteArray::number(now)}));
+                    }
+                    for (const RedisReply& r : writerRedis_->pipeline(commands)) {
+                        count += static_cast<int>(r.integer);
+                    }
+                } while (cursor != "0");
+            }
             QMetaObject::invokeMethod(
                 this, [this, count] { emit purged(count); }, Qt::QueuedConnection);
         },
@@ -352,14 +369,17 @@ std::int64_t RedisMailboxStore::claim(std::int64_t account) {
     if (!aci) {
         return 0;
     }
-    const RedisReply r = redis_.eval(kClaim, {keys::generation(*aci), keys::channel(*aci)}, {});
+    const RedisReply r = redis_.eval(claim_, {keys::generation(*aci), keys::channel(*aci)}, {});
     return r.type == RedisReply::Type::Integer ? r.integer : 0;
 }
 
 bool RedisMailboxStore::publishPreKeysLow(std::int64_t account, std::uint32_t left) {
     const auto aci = accounts_.aciOf(account);
     return aci &&
-           redis_.command({"PUBLISH", keys::channel(*aci), "k" + QByteArray::number(left)}).type ==
+           redis_
+                   .command({redis_.isCluster() ? "SPUBLISH" : "PUBLISH", keys::channel(*aci),
+                             "k" + QByteArray::number(left)})
+                   .type ==
                RedisReply::Type::Integer;
 }
 

@@ -32,7 +32,11 @@ namespace tandem::relay {
 class RedisMailboxStore final : public MailboxStore {
     Q_OBJECT
 public:
-    RedisMailboxStore(RedisClient& redis, RedisAccountStore& accounts, const RelayLimits& limits);
+    // `waitReplicas`: Redis replicas that must acknowledge (WAIT) a batch of sends before it is
+    // committed (`accepted`); 0: the primary's AOF alone.
+    RedisMailboxStore(RedisClient& redis, RedisAccountStore& accounts, const RelayLimits& limits,
+                      int waitReplicas = 0);
+    static constexpr std::chrono::milliseconds kWaitTimeout{1000};
     ~RedisMailboxStore() override;
 
     bool start(QString* error) override;
@@ -63,6 +67,8 @@ private:
     RedisClient& redis_;  // the event loop's connection (reads, claims)
     RedisAccountStore& accounts_;
     const RelayLimits& limits_;
+    const QByteArray send_;   // kSend, with SPUBLISH in a cluster
+    const QByteArray claim_;  // kClaim, the same
     RedisSubscriber subscriber_;
     std::unique_ptr<RedisClient> writerRedis_;  // used only on thread_
     QThread thread_;
