@@ -18,10 +18,12 @@ namespace {
 constexpr int kHeader = 48;
 constexpr int kWatchRetryMs = 1000;
 
-// KEYS: queue, size, sequence, channel (all of the recipient's slot). In a cluster PUBLISH is
-// SPUBLISH (sharded pub/sub: heard on the slot's shard only; allowed in a script when the
-// channel is one of its keys). ARGV: server time and expiry (32 hex digits) and the
-// envelope; its size; the quota (count, bytes). Returns the id, or 0 when the quota is full.
+// KEYS: queue, size, sequence (all of the recipient's slot). ARGV: server time and expiry (32
+// hex digits) and the envelope; its size; the quota (count, bytes); the channel. Returns the
+// id, or 0 when the quota is full. In a cluster PUBLISH is SPUBLISH (sharded pub/sub: heard on
+// the slot's shard only). The channel has the account's hash tag (the slot of the keys) but is
+// an argument, not a key: a key that does not exist (a channel never does) makes Redis refuse
+// a script with TRYAGAIN while its slot is being migrated, even after every key moved.
 constexpr char kSend[] = R"lua(
 local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
 local b = tonumber(redis.call('HGET', KEYS[2], 'b') or '0')
@@ -32,7 +34,7 @@ local member = string.format('%016x', id) .. ARGV[1]
 redis.call('ZADD', KEYS[1], id, member)
 redis.call('HINCRBY', KEYS[2], 'n', 1)
 redis.call('HINCRBY', KEYS[2], 'b', size)
-redis.call('PUBLISH', KEYS[4], 'm' .. member)
+redis.call('PUBLISH', ARGV[5], 'm' .. member)
 return id
 )lua";
 
@@ -61,10 +63,10 @@ end
 return gone
 )lua";
 
-// KEYS: generation, channel (PUBLISH: SPUBLISH in a cluster). A new connection of the account: its generation, published.
+// KEYS: generation. ARGV: the channel (as in kSend; PUBLISH: SPUBLISH in a cluster). A new connection of the account: its generation, published.
 constexpr char kClaim[] = R"lua(
 local g = redis.call('INCR', KEYS[1])
-redis.call('PUBLISH', KEYS[2], 'd' .. g)
+redis.call('PUBLISH', ARGV[1], 'd' .. g)
 return g
 )lua";
 
@@ -154,10 +156,10 @@ std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<New
         }
         commands.push_back(RedisClient::evalCommand(
             send_,
-            {keys::queue(*aci), keys::queueSize(*aci), keys::sequence(*aci), keys::channel(*aci)},
+            {keys::queue(*aci), keys::queueSize(*aci), keys::sequence(*aci)},
             {hex16(e.serverTime) + hex16(e.expiresAt) + e.envelope,
              QByteArray::number(e.envelope.size()), QByteArray::number(limits_.maxQueuedPerAccount),
-             QByteArray::number(limits_.maxQueuedBytesPerAccount)}));
+             QByteArray::number(limits_.maxQueuedBytesPerAccount), keys::channel(*aci)}));
     }
     for (const auto& [account, id] : acks) {
         if (const auto aci = accounts_.aciOf(account)) {
@@ -369,7 +371,7 @@ std::int64_t RedisMailboxStore::claim(std::int64_t account) {
     if (!aci) {
         return 0;
     }
-    const RedisReply r = redis_.eval(claim_, {keys::generation(*aci), keys::channel(*aci)}, {});
+    const RedisReply r = redis_.eval(claim_, {keys::generation(*aci)}, {keys::channel(*aci)});
     return r.type == RedisReply::Type::Integer ? r.integer : 0;
 }
 
