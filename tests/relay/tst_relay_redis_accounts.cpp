@@ -46,13 +46,20 @@ private slots:
         const auto two = relay::parseRedisUrl(
             QStringLiteral("redis://10.0.0.1:6379,[2001:db8::1]:6380"), &error);
         QVERIFY2(two, qPrintable(error));
-        QCOMPARE(two->size(), std::size_t{2});
-        QCOMPARE((*two)[1].host, QStringLiteral("2001:db8::1"));
-        QCOMPARE((*two)[1].port, 6380);
+        QCOMPARE(two->servers.size(), std::size_t{2});
+        QCOMPARE(two->servers[1].host, QStringLiteral("2001:db8::1"));
+        QCOMPARE(two->servers[1].port, 6380);
+        QVERIFY(!two->cluster);
+        const auto cluster = relay::parseRedisUrl(
+            QStringLiteral("redis-cluster://10.0.0.1:7000,10.0.0.2:7000"), &error);
+        QVERIFY2(cluster, qPrintable(error));
+        QVERIFY(cluster->cluster);
+        QCOMPARE(cluster->servers.size(), std::size_t{2});
         for (const char* bad :
              {"redis://:hunter2secret@10.0.0.1:6379", "redis://user:hunter2secret@10.0.0.1:6379",
               "redis://::1:6379", "redis://10.0.0.1:6379/0", "redis://[::1:6379", "redis://:6379",
-              "redis://10.0.0.1:0", "redis://10.0.0.1"}) {
+              "redis://10.0.0.1:0", "redis://10.0.0.1", "rediscluster://10.0.0.1:7000",
+              "redis-cluster://:hunter2secret@10.0.0.1:7000"}) {
             error.clear();
             QVERIFY2(!relay::parseRedisUrl(QString::fromLatin1(bad), &error), bad);
             QVERIFY(!error.isEmpty());

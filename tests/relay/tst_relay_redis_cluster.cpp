@@ -18,6 +18,7 @@
 #include "tests/relay/RedisTestCluster.h"
 #include "tests/relay/RelayTestClient.h"
 #include "tests/support/Daemons.h"
+#include "transport/relay/server/redis/RedisKeys.h"
 
 using namespace tandem;
 using namespace tandem::test;
@@ -59,6 +60,46 @@ private slots:
         if (RedisTestServer::binary().isEmpty()) {
             QFAIL("redis-server is not installed: run scripts/setup-deps.sh");
         }
+    }
+
+    // The slot of every key the relay writes is Redis' own (CLUSTER KEYSLOT), and every key
+    // of an account — and its channel — is in the account's slot, so one script may touch
+    // them all; blobs share one slot, records another.
+    void keySlotsAreRedisOwn() {
+        QCOMPARE(relay::RedisSlotMap::crc16("123456789"), std::uint16_t{0x31C3});
+        RedisTestServer node;
+        node.setExtraArguments({QStringLiteral("--cluster-enabled"), QStringLiteral("yes")});
+        QVERIFY(node.start());
+        const QByteArray aci(16, '\x5a');
+        namespace keys = relay::rediskeys;
+        const QList<QByteArray> ofAccount{
+            keys::record(aci),   keys::signedPreKey(aci), keys::oneTimePreKeys(aci),
+            keys::lock(aci),     keys::queue(aci),        keys::queueSize(aci),
+            keys::sequence(aci), keys::generation(aci),   keys::channel(aci),
+            keys::presence(aci)};
+        const int slot = relay::RedisSlotMap::keySlot(ofAccount.front());
+        for (const QByteArray& key : ofAccount) {
+            QCOMPARE(relay::RedisSlotMap::keySlot(key), slot);
+        }
+        QList<QByteArray> all = ofAccount;
+        all << keys::byPhone("0123abcd") << keys::byId(42) << keys::code("0123abcd")
+            << keys::secret() << keys::nextAccountId() << keys::blob(QStringLiteral("b1"))
+            << keys::blobBytes() << keys::blobsByUpload() << keys::signedRecord("addr")
+            << keys::recordBytes() << keys::recordsByExpiry() << "a{}b" << "{" << "x{y";
+        for (const QByteArray& key : all) {
+            const auto r = RedisTestCluster::command(node.port(), {"CLUSTER", "KEYSLOT", key});
+            QCOMPARE(relay::RedisSlotMap::keySlot(key), static_cast<int>(r.integer));
+        }
+        QCOMPARE(relay::RedisSlotMap::keySlot(keys::blob(QStringLiteral("b1"))),
+                 relay::RedisSlotMap::keySlot(keys::blobBytes()));
+        QCOMPARE(relay::RedisSlotMap::keySlot(keys::signedRecord("addr")),
+                 relay::RedisSlotMap::keySlot(keys::recordsByExpiry()));
+        // Redirects parse; anything else is no redirect.
+        const auto moved = relay::parseRedirect(relay::redisError(QStringLiteral("MOVED 3999 127.0.0.1:6381")));
+        QVERIFY(moved && !moved->ask && moved->slot == 3999 && moved->node.port == 6381);
+        QVERIFY(relay::parseRedirect(relay::redisError(QStringLiteral("ASK 1 10.0.0.1:7000")))->ask);
+        QVERIFY(!relay::parseRedirect(relay::redisError(QStringLiteral("MOVED 99999 h:1"))));
+        QVERIFY(!relay::parseRedirect(relay::redisError(QStringLiteral("ERR no"))));
     }
 
     void messagesArePushedAcrossShards() {
