@@ -33,6 +33,9 @@ RelaydUnderTest::~RelaydUnderTest() {
         stopChild(p);
     }
     stopChild(redisProcess_);
+    for (auto& p : clusterNodes_) {
+        stopChild(p);
+    }
 }
 
 RelayEndpoint RelaydUnderTest::startRelay(std::unique_ptr<QProcess>& process, const QString& data,
@@ -59,7 +62,84 @@ RelayEndpoint RelaydUnderTest::startRelay(std::unique_ptr<QProcess>& process, co
     return e;
 }
 
+namespace {
+
+quint16 freePort() {
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+// `redis-cli` with `args`; its output.
+QByteArray redisCli(const QStringList& args, int ms = 30000) {
+    QProcess cli;
+    cli.setProcessChannelMode(QProcess::MergedChannels);
+    cli.start(QStringLiteral("redis-cli"), args);
+    cli.waitForFinished(ms);
+    return cli.readAll();
+}
+
+}  // namespace
+
+QString RelaydUnderTest::startCluster() {
+    QStringList addresses;
+    for (int i = 0; i < 6; ++i) {
+        const quint16 port = freePort();
+        const QString dir = dir_.filePath(QStringLiteral("redis%1").arg(i));
+        QDir().mkpath(dir);
+        clusterNodes_.push_back(startChild(
+            QStringLiteral("redis-server"),
+            {QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+             QStringLiteral("127.0.0.1"), QStringLiteral("--dir"), dir,
+             QStringLiteral("--cluster-enabled"), QStringLiteral("yes"),
+             QStringLiteral("--cluster-node-timeout"), QStringLiteral("1500"),
+             QStringLiteral("--appendonly"), QStringLiteral("yes"),
+             QStringLiteral("--appendfsync"), redis_.appendfsync, QStringLiteral("--save"),
+             QString()}));
+        auto& node = clusterNodes_.back();
+        node->setReadChannel(QProcess::StandardOutput);
+        QByteArray out;
+        QElapsedTimer t;
+        t.start();
+        while (!out.contains("Ready to accept connections") && t.elapsed() < 10000) {
+            node->waitForReadyRead(100);
+            out += node->readAllStandardOutput();
+        }
+        addresses << QStringLiteral("127.0.0.1:%1").arg(port);
+    }
+    (void)redisCli(QStringList{QStringLiteral("--cluster"), QStringLiteral("create")} + addresses +
+                   QStringList{QStringLiteral("--cluster-replicas"), QStringLiteral("1"),
+                               QStringLiteral("--cluster-yes")});
+    // Every node sees cluster_state:ok and every primary has its replica in sync.
+    QElapsedTimer t;
+    t.start();
+    for (bool healthy = false; !healthy && t.elapsed() < 60000;) {
+        healthy = true;
+        int replicas = 0;
+        for (const QString& a : addresses) {
+            const QStringList p{QStringLiteral("-p"), a.section(u':', -1)};
+            healthy = healthy && redisCli(p + QStringList{QStringLiteral("CLUSTER"),
+                                                          QStringLiteral("INFO")})
+                                     .contains("cluster_state:ok");
+            replicas += static_cast<int>(
+                redisCli(p + QStringList{QStringLiteral("INFO"), QStringLiteral("replication")})
+                    .count("state=online"));
+        }
+        healthy = healthy && replicas == 3;
+        if (!healthy) {
+            QThread::msleep(200);
+        }
+    }
+    return QStringLiteral("redis-cluster://") + addresses.join(u',');
+}
+
 void RelaydUnderTest::startRedis() {
+    if (redis_.cluster) {
+        const QString url = startCluster();
+        startFrontEnds({QStringLiteral("--store"), url, QStringLiteral("--redis-wait"),
+                        QString::number(redis_.wait)});
+        return;
+    }
     QTcpServer probe;
     probe.listen(QHostAddress::LocalHost, 0);
     const quint16 port = probe.serverPort();
@@ -78,8 +158,10 @@ void RelaydUnderTest::startRedis() {
         redisProcess_->waitForReadyRead(100);
         out += redisProcess_->readAllStandardOutput();
     }
-    const QStringList store{QStringLiteral("--store"),
-                            QStringLiteral("redis://127.0.0.1:%1").arg(port)};
+    startFrontEnds({QStringLiteral("--store"), QStringLiteral("redis://127.0.0.1:%1").arg(port)});
+}
+
+void RelaydUnderTest::startFrontEnds(const QStringList& store) {
     for (int i = 0; i < redis_.frontEnds; ++i) {
         const QString data = dir_.filePath(QStringLiteral("relay%1").arg(i));
         if (i > 0) {  // one relay key for all

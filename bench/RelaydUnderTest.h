@@ -15,11 +15,15 @@
 namespace tandem::bench {
 
 // tandem-relayd on its data folder (the default), or `frontEnds` of them over a redis-server
-// (--store redis://…, one key), the receiver on one and the senders on another when `cross`.
+// (--store redis://…, one key), the receiver on one and the senders on another when `cross`;
+// with `cluster`, over a six-node Redis Cluster (3 primaries, 3 replicas, --store
+// redis-cluster://…) and --redis-wait `wait`.
 struct RedisSetup {
     int frontEnds = 0;  // 0: the SQLite relay
     bool cross = false;
     QString appendfsync = QStringLiteral("always");
+    bool cluster = false;
+    int wait = 0;
 };
 
 class RelaydUnderTest {
@@ -47,6 +51,9 @@ private:
     transport::RelayEndpoint startRelay(std::unique_ptr<QProcess>& process, const QString& data,
                                         QStringList extra);
     void startRedis();
+    // Six cluster nodes, joined; their seeds as redis-cluster://….
+    QString startCluster();
+    void startFrontEnds(const QStringList& store);
 
     QString binDir_;
     RedisSetup redis_;
@@ -54,6 +61,7 @@ private:
     std::unique_ptr<QProcess> process_;
     transport::RelayEndpoint endpoint_;
     std::unique_ptr<QProcess> redisProcess_;
+    std::vector<std::unique_ptr<QProcess>> clusterNodes_;
     std::vector<std::unique_ptr<QProcess>> frontEnds_;
     std::vector<transport::RelayEndpoint> senders_;
 };

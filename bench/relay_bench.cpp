@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("redis"),
                       QStringLiteral("Also tandem-relayd over redis-server: 1, 2 and 3 front-ends "
                                      "and appendfsync everysec, in the same reps.")});
+    parser.addOption({QStringLiteral("redis-cluster"),
+                      QStringLiteral("Also tandem-relayd over a six-node Redis Cluster: 1 and 3 "
+                                     "front-ends, with and without --redis-wait 1.")});
     parser.addOption({QStringLiteral("bin-dir"), QStringLiteral("Where tandem-relayd is."),
                       QStringLiteral("DIR")});
     parser.process(app);
@@ -87,17 +90,30 @@ int main(int argc, char** argv) {
         std::int64_t lost = 0;
     };
     std::vector<RedisRow> redisRows;
+    const auto row = [](const char* name, int frontEnds, bool cross, const char* fsync,
+                        bool cluster = false, int wait = 0) {
+        RedisRow r{
+            name, {frontEnds, cross, QString::fromLatin1(fsync), cluster, wait}, {}, {}, {}, 0};
+        return r;
+    };
     if (parser.isSet(QStringLiteral("redis"))) {
-        const auto row = [](const char* name, int frontEnds, bool cross, const char* fsync) {
-            RedisRow r{name, {frontEnds, cross, QString::fromLatin1(fsync)}, {}, {}, {}, 0};
-            return r;
-        };
         redisRows = {
             row("Redis, 1 front-end (same-front-end hop)", 1, false, "always"),
             row("Redis, 2 front-ends (cross-front-end hop)", 2, true, "always"),
             row("Redis, 3 front-ends (senders on 2, receiver on 1)", 3, true, "always"),
             row("Redis, 1 front-end, appendfsync everysec (not durable)", 1, false, "everysec"),
         };
+    }
+    if (parser.isSet(QStringLiteral("redis-cluster"))) {
+        for (RedisRow r : {
+                 row("Redis Cluster 3+3, 1 front-end", 1, false, "always", true, 0),
+                 row("Redis Cluster 3+3, 1 front-end, --redis-wait 1", 1, false, "always", true, 1),
+                 row("Redis Cluster 3+3, 3 front-ends (senders on 2)", 3, true, "always", true, 0),
+                 row("Redis Cluster 3+3, 3 front-ends, --redis-wait 1", 3, true, "always", true,
+                     1),
+             }) {
+            redisRows.push_back(r);
+        }
     }
     std::vector<double> relayTput, brokerTput, relayP50, relayP99, brokerP50, brokerP99;
     std::int64_t relayLost = 0, relayDup = 0, brokerLost = 0, brokerDup = 0;
