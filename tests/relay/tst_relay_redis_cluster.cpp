@@ -5,12 +5,19 @@
 // read the map again and subscribe again, and with --redis-wait 1 every accepted message is
 // delivered (at least once by the relay, exactly once after the client's dedupe by message id,
 // here the envelope's text); a slot migrated by hand while traffic runs (ASK during the move,
-// MOVED after it, and the subscription follows the slot). A missing redis-server is a failure.
+// MOVED after it, and the subscription follows the slot); tandem-localnet --relays 2
+// --redis-cluster. A missing redis-server is a failure.
 #include <deque>
 #include <map>
 #include <set>
 
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -341,6 +348,48 @@ private slots:
                          "t = t + redis.call('ZCARD', k) end return t",
                  "0"});
         QCOMPARE(queued.integer, 60LL);
+    }
+
+    // tandem-localnet --relays 2 --redis-cluster: six redis-servers made a cluster, two
+    // front-ends on it, a message across them; all stopped with it.
+    void localnetRunsFrontEndsOverACluster() {
+        QTemporaryDir dir;
+        QProcess net;
+        QVERIFY(test::startLocalnet(net, dir.filePath(QStringLiteral("net")), 90000,
+                                    {QStringLiteral("--nodes"), QStringLiteral("0"),
+                                     QStringLiteral("--relays"), QStringLiteral("2"),
+                                     QStringLiteral("--redis-cluster")}));
+        for (int i = 1; i <= 6; ++i) {
+            QVERIFY(QFile::exists(dir.filePath(QStringLiteral("net/redis-cluster/%1/nodes.conf").arg(i))));
+        }
+        QFile file(dir.filePath(QStringLiteral("net/network.json")));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject relay =
+            QJsonDocument::fromJson(file.readAll()).object()[QStringLiteral("relay")].toObject();
+        QStringList addresses{relay[QStringLiteral("address")].toString()};
+        for (const auto& more : relay[QStringLiteral("more_addresses")].toArray()) {
+            addresses << more.toString();
+        }
+        QCOMPARE(addresses.size(), 2);
+        const QByteArray key =
+            QByteArray::fromHex(relay[QStringLiteral("public_key")].toString().toLatin1());
+        std::vector<RelayEndpoint> endpoints;
+        for (const QString& a : addresses) {
+            RelayEndpoint e;
+            e.host = a.left(a.lastIndexOf(u':'));
+            e.port = static_cast<quint16>(a.mid(a.lastIndexOf(u':') + 1).toUInt());
+            std::copy(key.begin(), key.end(), e.relayKey.begin());
+            endpoints.push_back(e);
+        }
+        Account bob{QStringLiteral("+4915100000002")};
+        Client b(endpoints[1]);
+        registerAndAuth(b, bob);
+        Client sender(endpoints[0]);
+        // The replicas may still be syncing (--redis-wait 1): retried as the outbox does.
+        QVERIFY(sendAccepted(sender, bob, "through the cluster", 30000));
+        QVERIFY(QTest::qWaitFor([&] { return b.delivered.size() == 1; }, 10000));
+        net.terminate();
+        QVERIFY(net.waitForFinished(15000));
     }
 };
 

@@ -41,8 +41,22 @@ bool RedisCluster::connect() {
 }
 
 bool RedisCluster::refresh() {
-    std::vector<RedisAddress> candidates = map_.empty() ? std::vector<RedisAddress>{}
-                                                        : map_.primaries();
+    // Nodes we are connected to first (each one tried may cost a connect timeout), then the
+    // map's other primaries, then the seeds.
+    std::vector<RedisAddress> candidates;
+    for (const auto& [name, client] : nodes_) {
+        if (client->context() != nullptr) {
+            candidates.push_back(client->servers().front());
+        }
+    }
+    if (!map_.empty()) {
+        for (const RedisAddress& p : map_.primaries()) {
+            if (std::none_of(candidates.begin(), candidates.end(),
+                             [&](const RedisAddress& a) { return sameNode(a, p); })) {
+                candidates.push_back(p);
+            }
+        }
+    }
     for (const RedisAddress& seed : seeds_) {
         if (std::none_of(candidates.begin(), candidates.end(),
                          [&](const RedisAddress& a) { return sameNode(a, seed); })) {

@@ -54,7 +54,16 @@ bool RedisSubscriber::start(QString* error) {
 }
 
 bool RedisSubscriber::readMap(QString* error) {
-    std::vector<RedisAddress> nodes = map_.empty() ? std::vector<RedisAddress>{} : map_.primaries();
+    // Nodes we hold a live connection to first (each one tried may cost a connect timeout on
+    // the event loop), then the map's primaries, then the seeds.
+    std::vector<RedisAddress> nodes;
+    for (const auto& [name, link] : links_) {
+        nodes.push_back(link->client->servers().front());
+    }
+    if (!map_.empty()) {
+        const auto primaries = map_.primaries();
+        nodes.insert(nodes.end(), primaries.begin(), primaries.end());
+    }
     nodes.insert(nodes.end(), servers_.begin(), servers_.end());
     if (!map_.read(nodes, kMapTimeout, error)) {
         return false;
@@ -83,7 +92,8 @@ RedisSubscriber::Link* RedisSubscriber::open(const QString& name, const RedisAdd
     return raw;
 }
 
-RedisSubscriber::Link* RedisSubscriber::linkFor(const QByteArray& channel) {
+RedisSubscriber::Link* RedisSubscriber::linkFor(const QByteArray& channel,
+                                                std::set<QString>* unreachable) {
     RedisAddress address;
     QString name;
     if (cluster_) {
@@ -94,7 +104,17 @@ RedisSubscriber::Link* RedisSubscriber::linkFor(const QByteArray& channel) {
         name = RedisSlotMap::nodeName(address);
     }
     const auto it = links_.find(name);
-    return it != links_.end() ? it->second.get() : open(name, address);
+    if (it != links_.end()) {
+        return it->second.get();
+    }
+    if (unreachable != nullptr && unreachable->count(name) > 0) {
+        return nullptr;  // one attempt per node and pass: each may cost a connect timeout
+    }
+    Link* link = open(name, address);
+    if (link == nullptr && unreachable != nullptr) {
+        unreachable->insert(name);
+    }
+    return link;
 }
 
 void RedisSubscriber::send(Link& link, const RedisCommand& command) {
@@ -116,10 +136,10 @@ void RedisSubscriber::send(Link& link, const RedisCommand& command) {
 }
 
 void RedisSubscriber::subscribe(const QByteArray& channel) {
-    if (!wanted_.insert(channel).second) {
-        return;
+    if (!wanted_.insert(channel).second || reconnect_.isActive()) {
+        return;  // subscribed by resubscribe(), due soon
     }
-    Link* link = linkFor(channel);
+    Link* link = linkFor(channel, nullptr);
     if (link == nullptr) {
         reconnect_.start();  // subscribed by resubscribe()
         return;
@@ -154,11 +174,12 @@ void RedisSubscriber::resubscribe() {
         reconnect_.start();
         return;
     }
+    std::set<QString> unreachable;
     for (const QByteArray& channel : wanted_) {
         if (linkOf_.count(channel) > 0) {
             continue;
         }
-        Link* link = linkFor(channel);
+        Link* link = linkFor(channel, &unreachable);
         if (link == nullptr) {
             mapStale_ = true;  // a primary that cannot be reached: failing over?
             reconnect_.start();

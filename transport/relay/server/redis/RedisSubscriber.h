@@ -59,8 +59,9 @@ private:
         QElapsedTimer heard;            // since its last reply
     };
 
-    // The link `channel` belongs on (opened if needed); nullptr when it cannot be opened.
-    Link* linkFor(const QByteArray& channel);
+    // The link `channel` belongs on (opened if needed); nullptr when it cannot be opened (or
+    // is in `unreachable`, which collects the nodes that could not be opened).
+    Link* linkFor(const QByteArray& channel, std::set<QString>* unreachable);
     Link* open(const QString& name, const RedisAddress& address);
     bool readMap(QString* error);
     void send(Link& link, const RedisCommand& command);
