@@ -89,6 +89,26 @@ private slots:
         const QByteArray names = redis.command({"KEYS", "*"});
         QVERIFY2(names.contains("code:") && names.contains("rl:"), names.constData());
         QVERIFY2(!names.contains("4915100000007"), names.constData());
+        QVERIFY2(!names.contains("127.0.0.1"), names.constData());
+
+        // Per client address too: 20 codes in 10 minutes from one address in all (the
+        // first number's 3 count), not 20 on each front-end.
+        int granted = 3;
+        int refused = 0;
+        for (int n = 0; n < 30; ++n) {
+            Client c(fe[static_cast<std::size_t>(n % 3)]);
+            ClientFrame other;
+            other.mutable_request_code()->set_phone("+49151000002" + std::to_string(10 + n));
+            const auto reply = c.call(other);
+            if (reply.has_code_status()) {
+                ++granted;
+            } else {
+                QCOMPARE(reply.error().code(), Error::RATE_LIMITED);
+                ++refused;
+            }
+        }
+        QCOMPARE(granted, 20);
+        QCOMPARE(refused, 13);
     }
 
     // Verification codes: guesses sent at once through three front-ends are counted before
@@ -233,7 +253,7 @@ private slots:
         RedisTestServer redis;
         QVERIFY(redis.start());
         FrontEnds fe;
-        QVERIFY(fe.start(redis, 1));
+        QVERIFY(fe.start(redis, 1, QStringLiteral("file")));  // codes required: counted
         Client c(fe[0]);
         redis.pause(true);
         int next = 0;
@@ -248,6 +268,11 @@ private slots:
         for (int i = 0; i < 4; ++i) {
             QCOMPARE(tryAuth().error().code(), Error::UNAVAILABLE);
         }
+        // A shared rate limit that cannot be counted is UNAVAILABLE (try again), not
+        // RATE_LIMITED (wait minutes).
+        ClientFrame ask;
+        ask.mutable_request_code()->set_phone("+4915100000099");
+        QCOMPARE(c.call(ask).error().code(), Error::UNAVAILABLE);
         const qint64 rest = clock.elapsed();
         redis.pause(false);
         QVERIFY2(first < 8000, QByteArray::number(first).constData());

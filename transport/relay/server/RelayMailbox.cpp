@@ -229,10 +229,12 @@ std::optional<AccountRow> RelayMailbox::identifiedRecipient(RelayClient& c, std:
     auto verdict = identified_.admit(*c.account, counted, QDateTime::currentMSecsSinceEpoch());
     // The hourly sends across front-ends too, when they share the store (the distinct
     // recipients of the day are counted per front-end).
+    bool countFailed = false;  // the shared count failed (Redis away), not the limit
     if (verdict == IdentifiedSendLimiter::Verdict::Allowed &&
         !accounts_.admitShared("identified:" + QByteArray::number(*c.account), 1,
                                limits_.identifiedSends.sendsPerHour, 3600 * 1000)) {
         verdict = IdentifiedSendLimiter::Verdict::TooManySends;
+        countFailed = accounts_.failed();
     }
     switch (verdict) {
         case IdentifiedSendLimiter::Verdict::Allowed:
@@ -245,6 +247,11 @@ std::optional<AccountRow> RelayMailbox::identifiedRecipient(RelayClient& c, std:
                     .arg(limits_.identifiedSends.recipientsPerDay));
             return std::nullopt;
         case IdentifiedSendLimiter::Verdict::TooManySends:
+            if (countFailed) {
+                clients_.replyError(c, id, Error::UNAVAILABLE,
+                                    QStringLiteral("the relay cannot count sends now; try again"));
+                return std::nullopt;
+            }
             clients_.replyError(
                 c, id, Error::RATE_LIMITED,
                 QStringLiteral("too many messages sent without the recipient's access key "

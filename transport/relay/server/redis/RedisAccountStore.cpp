@@ -167,6 +167,7 @@ bool RedisAccountStore::admitShared(const QByteArray& key, std::int64_t cost, st
     const RedisReply r = redis_.eval(
         kAdmit, {"rl:" + tag(QString::fromLatin1(key))},
         {QByteArray::number(cost), QByteArray::number(limit), QByteArray::number(windowMs)});
+    failed_ = r.type != RedisReply::Type::Integer;  // Redis away: not "over the limit"
     return r.type == RedisReply::Type::Integer && r.integer == 1;
 }
 
