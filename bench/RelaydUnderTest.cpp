@@ -81,6 +81,62 @@ QByteArray redisCli(const QStringList& args, int ms = 30000) {
 
 }  // namespace
 
+bool RelaydUnderTest::killPrimaryOf(const QString& phone) {
+    for (auto& node : clusterNodes_) {
+        if (!node || node->state() != QProcess::Running) {
+            continue;
+        }
+        const QString port = node->arguments().at(1);  // --port P
+        const QByteArray role =
+            redisCli({QStringLiteral("-p"), port, QStringLiteral("ROLE")}).left(6);
+        const QByteArray key = redisCli(
+            {QStringLiteral("-p"), port, QStringLiteral("EVAL"),
+             QStringLiteral("for _, k in ipairs(redis.call('KEYS', 'acct:{*')) do "
+                            "if redis.call('HGET', k, 'phone') == ARGV[1] then return k end "
+                            "end return false"),
+             QStringLiteral("0"), phone});
+        if (role.startsWith("master") && key.startsWith("acct:")) {
+            killChild(node);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool RelaydUnderTest::waitForClusterOk(int ms) {
+    QElapsedTimer t;
+    t.start();
+    // First the survivors mark the dead node failed (after cluster-node-timeout), then its
+    // replica is elected and every node sees all slots served again.
+    bool marked = false;
+    while (t.elapsed() < ms) {
+        for (auto& node : clusterNodes_) {
+            if (!marked && node && node->state() == QProcess::Running) {
+                marked = redisCli({QStringLiteral("-p"), node->arguments().at(1),
+                                   QStringLiteral("CLUSTER"), QStringLiteral("NODES")})
+                             .contains("master,fail");
+            }
+        }
+        if (!marked) {
+            QThread::msleep(100);
+            continue;
+        }
+        bool ok = true;
+        for (auto& node : clusterNodes_) {
+            if (node && node->state() == QProcess::Running) {
+                ok = ok && redisCli({QStringLiteral("-p"), node->arguments().at(1),
+                                     QStringLiteral("CLUSTER"), QStringLiteral("INFO")})
+                               .contains("cluster_state:ok");
+            }
+        }
+        if (ok) {
+            return true;
+        }
+        QThread::msleep(100);
+    }
+    return false;
+}
+
 QString RelaydUnderTest::startCluster() {
     QStringList addresses;
     for (int i = 0; i < 6; ++i) {
@@ -445,6 +501,82 @@ Result relayDurability(const Options& o, RelaydUnderTest& relay) {
     bob.connect(relay.endpoint(), &scope, tally, nullptr);
     core::spinUntil(tally.quietFor(std::chrono::seconds(2)), 120000);
     Result r = lossesOf(tally, accepted);
+    bob.disconnect();
+    return r;
+}
+
+Result relayFailover(const Options& o, RelaydUnderTest& relay, int run) {
+    QObject scope;
+    RelayReceiver bob{QStringLiteral("+1555%1").arg(5000000 + run)};
+    bob.registerAt(relay.endpoint(), &scope);
+    RelaySender alice = RelaySender::open(relay, &scope, kSenderConnections);
+    const int n = o.durabilityMessages;
+    std::vector<char> accepted(static_cast<std::size_t>(n), 0);
+    std::int64_t answered = 0;
+    int inFlight = 0;
+    std::uint64_t next = 0;
+    bool killed = false;
+    QTimer pumpTimer;
+    QObject::connect(&pumpTimer, &QTimer::timeout, [&] {
+        // Halfway through the acceptances, with a full window in flight: the kill.
+        if (!killed && answered >= n / 2) {
+            killed = true;
+            pumpTimer.stop();
+            if (!relay.killPrimaryOf(bob.phone)) {
+                qFatal("no primary holds the receiver's account");
+            }
+            return;
+        }
+        while (inFlight < o.window && next < static_cast<std::uint64_t>(n)) {
+            const std::uint64_t seq = next++;
+            ClientFrame f;
+            f.mutable_send()->set_recipient(bob.phone.toStdString());
+            f.mutable_send()->set_access_key(bob.accessKey);
+            f.mutable_send()->set_envelope(makePayload(o.payload, seq, nowNs()));
+            RelayConnection* c = alice.connections[seq % alice.connections.size()];
+            ++inFlight;
+            c->request(std::move(f)).then(c, [&, seq](RelayReply r) {
+                --inFlight;
+                ++answered;
+                accepted[seq] = r && r->has_accepted() ? 1 : 0;
+            });
+        }
+    });
+    pumpTimer.start(0);
+    core::spinUntil([&] { return killed && inFlight == 0; }, 120000);
+    if (!relay.waitForClusterOk(60000)) {
+        qFatal("the cluster did not recover from the kill");
+    }
+    alice.close();
+    // The front-end serves the shard again once it read the new map: sign-ins are retried
+    // until then (as RelayTransport does after UNAVAILABLE), 60 s at most.
+    RelayConnection* probe = connectTo(relay.endpoint(), &scope);
+    ClientFrame auth;
+    auth.mutable_authenticate()->set_phone(bob.phone.toStdString());
+    auth.mutable_authenticate()->set_password(bob.password);
+    const std::int64_t probeStart = nowNs();
+    for (;;) {
+        const RelayReply reply = core::awaitFuture(probe->request(auth));
+        if (reply && reply->has_ok()) {
+            break;
+        }
+        if (nowNs() - probeStart > 60'000'000'000LL) {
+            qFatal("the front-end does not serve the receiver's shard after the failover");
+        }
+        core::spinUntil([] { return false; }, 200);
+    }
+    probe->close();
+    Tally tally(static_cast<std::size_t>(n));
+    bob.connect(relay.endpoint(), &scope, tally, nullptr);
+    core::spinUntil(tally.quietFor(std::chrono::seconds(3)), 120000);
+    Result r;
+    for (int i = 0; i < n; ++i) {
+        if (accepted[static_cast<std::size_t>(i)] != 0) {
+            r.throughput += 1;  // here: how many were accepted
+            r.lost += tally.has(static_cast<std::uint64_t>(i)) ? 0 : 1;
+        }
+    }
+    r.duplicated = tally.duplicates();
     bob.disconnect();
     return r;
 }

@@ -44,6 +44,11 @@ public:
         return senders_.empty() ? endpoint_ : senders_[i % senders_.size()];
     }
 
+    // Cluster setups: SIGKILLs the primary holding the account of `phone`; false if none does.
+    bool killPrimaryOf(const QString& phone);
+    // Cluster setups: true once every running node says cluster_state:ok again (at most `ms`).
+    bool waitForClusterOk(int ms);
+
     // network.json for a profile of this relay; returns its path.
     QString writeNetworkJson() const;
 
@@ -72,5 +77,9 @@ Result relayThroughput(const Options& o, RelaydUnderTest& relay, int run);
 Result relayLatency(const Options& o, RelaydUnderTest& relay, int run);
 // The receiver offline, N accepted, the relay SIGKILLed and restarted: what then arrives.
 Result relayDurability(const Options& o, RelaydUnderTest& relay);
+// Cluster setups: the receiver offline, senders sending; halfway, the receiver's primary is
+// SIGKILLed (its replica takes over). Of the sends accepted, what the receiver then gets
+// (`lost`: accepted, never delivered); `throughput` holds how many were accepted.
+Result relayFailover(const Options& o, RelaydUnderTest& relay, int run);
 
 }  // namespace tandem::bench

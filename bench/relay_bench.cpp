@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
     intOption("reps", "Repetitions, relay and broker alternating (3).");
     intOption("durability", "Messages in the SIGKILL run (20000).");
     intOption("e2e", "Messages through the real core (400; 0 skips).");
+    intOption("failover", "With --redis-cluster: sends in the primary-SIGKILL runs (0 skips).");
     parser.addOption({QStringLiteral("redis"),
                       QStringLiteral("Also tandem-relayd over redis-server: 1, 2 and 3 front-ends "
                                      "and appendfsync everysec, in the same reps.")});
@@ -77,6 +78,8 @@ int main(int argc, char** argv) {
     read("reps", o.reps);
     read("durability", o.durabilityMessages);
     read("e2e", o.e2eMessages);
+    int failoverMessages = 0;
+    read("failover", failoverMessages);
     o.payload = std::max(o.payload, 16);
     o.binDir = parser.isSet(QStringLiteral("bin-dir"))
                    ? parser.value(QStringLiteral("bin-dir"))
@@ -168,6 +171,32 @@ int main(int argc, char** argv) {
         broker.start();
         brokerCrash = mosquittoDurability(o, broker);
     }
+    // The receiver's primary SIGKILLed while sends flow, without and with WAIT: what
+    // `accepted` was worth.
+    struct FailoverRow {
+        const char* name;
+        int wait;
+        std::int64_t accepted = 0, lost = 0, duplicated = 0;
+    };
+    std::vector<FailoverRow> failovers;
+    if (parser.isSet(QStringLiteral("redis-cluster")) && failoverMessages > 0) {
+        Options fo = o;
+        fo.durabilityMessages = failoverMessages;
+        failovers = {{"Redis Cluster 3+3, 1 front-end", 0},
+                     {"Redis Cluster 3+3, 1 front-end, --redis-wait 1", 1}};
+        for (int rep = 0; rep < o.reps; ++rep) {
+            for (FailoverRow& row : failovers) {
+                RelaydUnderTest relay(o.binDir, {1, false, QStringLiteral("always"), true, row.wait});
+                relay.start();
+                const Result f = relayFailover(fo, relay, rep);
+                row.accepted += static_cast<std::int64_t>(f.throughput);
+                row.lost += f.lost;
+                row.duplicated += f.duplicated;
+                std::fprintf(stderr, "rep %d failover %s: %.0f accepted, %lld lost\n", rep,
+                             row.name, f.throughput, static_cast<long long>(f.lost));
+            }
+        }
+    }
     Percentiles e2e;
     if (o.e2eMessages > 0) {
         RelaydUnderTest relay(o.binDir);
@@ -210,6 +239,17 @@ int main(int argc, char** argv) {
             std::printf("| %s | %s | %s | %s | %lld |\n", row.name, qPrintable(range(row.tput, 0)),
                         qPrintable(range(row.p50, 1)), qPrintable(range(row.p99, 1)),
                         static_cast<long long>(row.lost));
+        }
+    }
+    if (!failovers.empty()) {
+        std::printf(
+            "\n| the receiver's primary SIGKILLed halfway through %d sends (%d reps in all) | "
+            "accepted | accepted, never delivered | delivered twice |\n|---|---|---|---|\n",
+            failoverMessages, o.reps);
+        for (const FailoverRow& row : failovers) {
+            std::printf("| %s | %lld | %lld | %lld |\n", row.name,
+                        static_cast<long long>(row.accepted), static_cast<long long>(row.lost),
+                        static_cast<long long>(row.duplicated));
         }
     }
     if (o.e2eMessages > 0) {

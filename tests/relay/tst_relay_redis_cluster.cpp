@@ -265,6 +265,10 @@ private slots:
         qInfo() << "accepted" << kMessages << "- all delivered; copies dropped by the client:"
                 << copies;
         QVERIFY(b.connection->isReady());  // Bob's connection survived the failover
+        // A sign-in after the failover, on a front-end that has not served Bob's shard since.
+        Client b2(fe[2]);
+        const auto signedIn = b2.call(authFrame(bob));
+        QVERIFY2(signedIn.has_ok(), signedIn.error().message().c_str());
     }
 
     // One slot moved by hand from its primary to another while Alice sends to an account on
