@@ -149,9 +149,8 @@ QString RelaydUnderTest::startCluster() {
              QStringLiteral("127.0.0.1"), QStringLiteral("--dir"), dir,
              QStringLiteral("--cluster-enabled"), QStringLiteral("yes"),
              QStringLiteral("--cluster-node-timeout"), QStringLiteral("1500"),
-             QStringLiteral("--appendonly"), QStringLiteral("yes"),
-             QStringLiteral("--appendfsync"), redis_.appendfsync, QStringLiteral("--save"),
-             QString()}));
+             QStringLiteral("--appendonly"), QStringLiteral("yes"), QStringLiteral("--appendfsync"),
+             redis_.appendfsync, QStringLiteral("--save"), QString()}));
         auto& node = clusterNodes_.back();
         node->setReadChannel(QProcess::StandardOutput);
         QByteArray out;
@@ -174,9 +173,9 @@ QString RelaydUnderTest::startCluster() {
         int replicas = 0;
         for (const QString& a : addresses) {
             const QStringList p{QStringLiteral("-p"), a.section(u':', -1)};
-            healthy = healthy && redisCli(p + QStringList{QStringLiteral("CLUSTER"),
-                                                          QStringLiteral("INFO")})
-                                     .contains("cluster_state:ok");
+            healthy = healthy &&
+                      redisCli(p + QStringList{QStringLiteral("CLUSTER"), QStringLiteral("INFO")})
+                          .contains("cluster_state:ok");
             replicas += static_cast<int>(
                 redisCli(p + QStringList{QStringLiteral("INFO"), QStringLiteral("replication")})
                     .count("state=online"));

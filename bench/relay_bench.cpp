@@ -95,8 +95,8 @@ int main(int argc, char** argv) {
     std::vector<RedisRow> redisRows;
     const auto row = [](const char* name, int frontEnds, bool cross, const char* fsync,
                         bool cluster = false, int wait = 0) {
-        RedisRow r{
-            name, {frontEnds, cross, QString::fromLatin1(fsync), cluster, wait}, {}, {}, {}, 0};
+        RedisRow r{name, {frontEnds, cross, QString::fromLatin1(fsync), cluster, wait}, {}, {}, {},
+                   0};
         return r;
     };
     if (parser.isSet(QStringLiteral("redis"))) {
@@ -112,8 +112,7 @@ int main(int argc, char** argv) {
                  row("Redis Cluster 3+3, 1 front-end", 1, false, "always", true, 0),
                  row("Redis Cluster 3+3, 1 front-end, --redis-wait 1", 1, false, "always", true, 1),
                  row("Redis Cluster 3+3, 3 front-ends (senders on 2)", 3, true, "always", true, 0),
-                 row("Redis Cluster 3+3, 3 front-ends, --redis-wait 1", 3, true, "always", true,
-                     1),
+                 row("Redis Cluster 3+3, 3 front-ends, --redis-wait 1", 3, true, "always", true, 1),
              }) {
             redisRows.push_back(r);
         }
@@ -186,7 +185,8 @@ int main(int argc, char** argv) {
                      {"Redis Cluster 3+3, 1 front-end, --redis-wait 1", 1}};
         for (int rep = 0; rep < o.reps; ++rep) {
             for (FailoverRow& row : failovers) {
-                RelaydUnderTest relay(o.binDir, {1, false, QStringLiteral("always"), true, row.wait});
+                RelaydUnderTest relay(o.binDir,
+                                      {1, false, QStringLiteral("always"), true, row.wait});
                 relay.start();
                 const Result f = relayFailover(fo, relay, rep);
                 row.accepted += static_cast<std::int64_t>(f.throughput);

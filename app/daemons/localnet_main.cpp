@@ -49,7 +49,8 @@ int main(int argc, char* argv[]) {
     const int relays = parser.value(QStringLiteral("relays")).toInt(&relaysOk);
     if (parser.value(QStringLiteral("dir")).isEmpty() || !ok || delay < 0 || delay > 10000 ||
         !nodesOk || nodes < 0 || nodes > 200 || (nodes > 0 && nodes < 3) || !relaysOk ||
-        relays < 0 || relays > 16 || (parser.isSet(QStringLiteral("redis-cluster")) && relays == 0)) {
+        relays < 0 || relays > 16 ||
+        (parser.isSet(QStringLiteral("redis-cluster")) && relays == 0)) {
         err << "tandem-localnet: give --dir DIR (and --link-delay 0..10000, --nodes 0 or 3..200, "
                "--relays 1..16, --redis-cluster only with --relays)\n";
         return 2;

@@ -75,11 +75,12 @@ int main(int argc, char* argv[]) {
     tandem::daemon::DaemonOptions::addConfigOption(parser);
     const tandem::daemon::Usage usage{
         QStringLiteral("tandem-relayd"),
-        QStringLiteral("tandem-relayd --data DIR [--listen IP:PORT] "
-                       "[--verify none|file:PATH|command:CMD] [--link-delay MS] "
-                       "[--max-per-address N] [--idle-timeout S] [--mailbox-quota MIB] "
-                       "[--store redis://HOST:PORT[,…]|redis-cluster://HOST:PORT[,…]] [--redis-wait N] "
-                       "[--config FILE]")};
+        QStringLiteral(
+            "tandem-relayd --data DIR [--listen IP:PORT] "
+            "[--verify none|file:PATH|command:CMD] [--link-delay MS] "
+            "[--max-per-address N] [--idle-timeout S] [--mailbox-quota MIB] "
+            "[--store redis://HOST:PORT[,…]|redis-cluster://HOST:PORT[,…]] [--redis-wait N] "
+            "[--config FILE]")};
     const QString& program = usage.program;
     if (const auto done = tandem::daemon::parseCommandLine(parser, usage)) {
         return *done;

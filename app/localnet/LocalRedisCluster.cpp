@@ -44,13 +44,16 @@ void LocalRedisCluster::start() {
     cli_ = QStandardPaths::findExecutable(QStringLiteral("redis-cli"));
     if (QStandardPaths::findExecutable(QStringLiteral("redis-server")).isEmpty() ||
         cli_.isEmpty()) {
-        emit failed(QStringLiteral("--redis-cluster needs redis-server and redis-cli "
-                                   "(scripts/setup-deps.sh)"));
+        emit failed(
+            QStringLiteral("--redis-cluster needs redis-server and redis-cli "
+                           "(scripts/setup-deps.sh)"));
         return;
     }
     QJsonArray ports = state_.value(QStringLiteral("redis_cluster_ports")).toArray();
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
-        int port = ports.size() > static_cast<qsizetype>(i) ? ports.at(static_cast<qsizetype>(i)).toInt() : 0;
+        int port = ports.size() > static_cast<qsizetype>(i)
+                       ? ports.at(static_cast<qsizetype>(i)).toInt()
+                       : 0;
         if (port == 0) {  // a free port now, kept from here on
             QTcpServer probe;
             if (!probe.listen(QHostAddress::LocalHost, 0)) {
@@ -87,16 +90,27 @@ void LocalRedisCluster::startNode(std::size_t i) {
                      [this, i] { startNode(i); });
         }
     });
-    n.process->start(
-        QStandardPaths::findExecutable(QStringLiteral("redis-server")),
-        {QStringLiteral("--port"), QString::number(n.port), QStringLiteral("--bind"),
-         QStringLiteral("127.0.0.1"), QStringLiteral("--dir"), dir,
-         QStringLiteral("--cluster-enabled"), QStringLiteral("yes"),
-         QStringLiteral("--cluster-config-file"), QStringLiteral("nodes.conf"),
-         QStringLiteral("--cluster-node-timeout"), QString::number(kNodeTimeoutMs),
-         QStringLiteral("--appendonly"), QStringLiteral("yes"), QStringLiteral("--appendfsync"),
-         QStringLiteral("always"), QStringLiteral("--save"), QString(),
-         QStringLiteral("--daemonize"), QStringLiteral("no")});
+    n.process->start(QStandardPaths::findExecutable(QStringLiteral("redis-server")),
+                     {QStringLiteral("--port"),
+                      QString::number(n.port),
+                      QStringLiteral("--bind"),
+                      QStringLiteral("127.0.0.1"),
+                      QStringLiteral("--dir"),
+                      dir,
+                      QStringLiteral("--cluster-enabled"),
+                      QStringLiteral("yes"),
+                      QStringLiteral("--cluster-config-file"),
+                      QStringLiteral("nodes.conf"),
+                      QStringLiteral("--cluster-node-timeout"),
+                      QString::number(kNodeTimeoutMs),
+                      QStringLiteral("--appendonly"),
+                      QStringLiteral("yes"),
+                      QStringLiteral("--appendfsync"),
+                      QStringLiteral("always"),
+                      QStringLiteral("--save"),
+                      QString(),
+                      QStringLiteral("--daemonize"),
+                      QStringLiteral("no")});
 }
 
 void LocalRedisCluster::onOutput(std::size_t i) {

@@ -56,8 +56,8 @@ std::unique_ptr<QProcess> LocalRelays::child(const QString& program, const QStri
 
 void LocalRelays::start() {
     if (withRedis() && options_.redisCluster) {
-        cluster_ = std::make_unique<LocalRedisCluster>(options_.dir + QStringLiteral("/redis-cluster"),
-                                                       state_, restart_);
+        cluster_ = std::make_unique<LocalRedisCluster>(
+            options_.dir + QStringLiteral("/redis-cluster"), state_, restart_);
         connect(cluster_.get(), &LocalRedisCluster::failed, this, &LocalRelays::failed);
         connect(cluster_.get(), &LocalRedisCluster::ready, this, [this] {
             if (!relays_[0].process) {

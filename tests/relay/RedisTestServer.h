@@ -37,14 +37,15 @@ public:
             process_ = std::make_unique<QProcess>();
             process_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
             process_->setProcessChannelMode(QProcess::MergedChannels);
-            process_->start(binary(),
-                            QStringList{QStringLiteral("--port"), QString::number(port_),
-                             QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                             QStringLiteral("--dir"), dir_.path(), QStringLiteral("--appendonly"),
-                             QStringLiteral("yes"), QStringLiteral("--appendfsync"),
-                             QStringLiteral("always"), QStringLiteral("--save"), QString(),
-                             QStringLiteral("--daemonize"), QStringLiteral("no")} +
-                                extra_);
+            process_->start(
+                binary(),
+                QStringList{QStringLiteral("--port"), QString::number(port_),
+                            QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                            QStringLiteral("--dir"), dir_.path(), QStringLiteral("--appendonly"),
+                            QStringLiteral("yes"), QStringLiteral("--appendfsync"),
+                            QStringLiteral("always"), QStringLiteral("--save"), QString(),
+                            QStringLiteral("--daemonize"), QStringLiteral("no")} +
+                    extra_);
             if (!process_->waitForStarted(5000)) {
                 return false;
             }

@@ -79,11 +79,11 @@ private slots:
         QVERIFY(node.start());
         const QByteArray aci(16, '\x5a');
         namespace keys = relay::rediskeys;
-        const QList<QByteArray> ofAccount{
-            keys::record(aci),   keys::signedPreKey(aci), keys::oneTimePreKeys(aci),
-            keys::lock(aci),     keys::queue(aci),        keys::queueSize(aci),
-            keys::sequence(aci), keys::generation(aci),   keys::channel(aci),
-            keys::presence(aci)};
+        const QList<QByteArray> ofAccount{keys::record(aci),         keys::signedPreKey(aci),
+                                          keys::oneTimePreKeys(aci), keys::lock(aci),
+                                          keys::queue(aci),          keys::queueSize(aci),
+                                          keys::sequence(aci),       keys::generation(aci),
+                                          keys::channel(aci),        keys::presence(aci)};
         const int slot = relay::RedisSlotMap::keySlot(ofAccount.front());
         for (const QByteArray& key : ofAccount) {
             QCOMPARE(relay::RedisSlotMap::keySlot(key), slot);
@@ -92,7 +92,9 @@ private slots:
         all << keys::byPhone("0123abcd") << keys::byId(42) << keys::code("0123abcd")
             << keys::secret() << keys::nextAccountId() << keys::blob(QStringLiteral("b1"))
             << keys::blobBytes() << keys::blobsByUpload() << keys::signedRecord("addr")
-            << keys::recordBytes() << keys::recordsByExpiry() << "a{}b" << "{" << "x{y";
+            << keys::recordBytes() << keys::recordsByExpiry() << "a{}b"
+            << "{"
+            << "x{y";
         for (const QByteArray& key : all) {
             const auto r = RedisTestCluster::command(node.port(), {"CLUSTER", "KEYSLOT", key});
             QCOMPARE(relay::RedisSlotMap::keySlot(key), static_cast<int>(r.integer));
@@ -102,9 +104,11 @@ private slots:
         QCOMPARE(relay::RedisSlotMap::keySlot(keys::signedRecord("addr")),
                  relay::RedisSlotMap::keySlot(keys::recordsByExpiry()));
         // Redirects parse; anything else is no redirect.
-        const auto moved = relay::parseRedirect(relay::redisError(QStringLiteral("MOVED 3999 127.0.0.1:6381")));
+        const auto moved =
+            relay::parseRedirect(relay::redisError(QStringLiteral("MOVED 3999 127.0.0.1:6381")));
         QVERIFY(moved && !moved->ask && moved->slot == 3999 && moved->node.port == 6381);
-        QVERIFY(relay::parseRedirect(relay::redisError(QStringLiteral("ASK 1 10.0.0.1:7000")))->ask);
+        QVERIFY(
+            relay::parseRedirect(relay::redisError(QStringLiteral("ASK 1 10.0.0.1:7000")))->ask);
         QVERIFY(!relay::parseRedirect(relay::redisError(QStringLiteral("MOVED 99999 h:1"))));
         QVERIFY(!relay::parseRedirect(relay::redisError(QStringLiteral("ERR no"))));
     }
@@ -145,8 +149,10 @@ private slots:
         }
         QVERIFY(b.call(sendFrame(alice, "back")).has_accepted());
         QVERIFY(QTest::qWaitFor(
-            [&] { return b.delivered.size() == 30 && c.delivered.size() == 30 &&
-                         a.delivered.size() == 1; },
+            [&] {
+                return b.delivered.size() == 30 && c.delivered.size() == 30 &&
+                       a.delivered.size() == 1;
+            },
             10000));
         for (std::size_t i = 0; i < 30; ++i) {
             QCOMPARE(b.delivered[i].envelope(), "to bob " + std::to_string(i));
@@ -262,8 +268,8 @@ private slots:
             QVERIFY(n >= 1);
             copies += n - 1;
         }
-        qInfo() << "accepted" << kMessages << "- all delivered; copies dropped by the client:"
-                << copies;
+        qInfo() << "accepted" << kMessages
+                << "- all delivered; copies dropped by the client:" << copies;
         QVERIFY(b.connection->isReady());  // Bob's connection survived the failover
         // A sign-in after the failover, on a front-end that has not served Bob's shard since.
         Client b2(fe[2]);
@@ -304,18 +310,17 @@ private slots:
         // away (MOVED), traffic. (While a slot's keys are half moved, a send's script, which
         // touches several keys, is refused with TRYAGAIN — UNAVAILABLE to the client, who
         // sends again; redis-cli --cluster reshard moves a slot's keys in one go.)
-        QCOMPARE(RedisTestCluster::command(to, {"CLUSTER", "SETSLOT", s, "IMPORTING", fromId})
-                     .string,
-                 QByteArray("OK"));
-        QCOMPARE(RedisTestCluster::command(from, {"CLUSTER", "SETSLOT", s, "MIGRATING", toId})
-                     .string,
-                 QByteArray("OK"));
+        QCOMPARE(
+            RedisTestCluster::command(to, {"CLUSTER", "SETSLOT", s, "IMPORTING", fromId}).string,
+            QByteArray("OK"));
+        QCOMPARE(
+            RedisTestCluster::command(from, {"CLUSTER", "SETSLOT", s, "MIGRATING", toId}).string,
+            QByteArray("OK"));
         const auto migrate = [&](int count) {
-            const auto keys =
-                RedisTestCluster::command(from, {"CLUSTER", "GETKEYSINSLOT", s,
-                                                 QByteArray::number(count)});
+            const auto keys = RedisTestCluster::command(
+                from, {"CLUSTER", "GETKEYSINSLOT", s, QByteArray::number(count)});
             relay::RedisCommand m{"MIGRATE", "127.0.0.1", QByteArray::number(to), "", "0",
-                                  "5000", "KEYS"};
+                                  "5000",    "KEYS"};
             for (const auto& k : keys.elements) {
                 m.push_back(k.string);
             }
@@ -327,9 +332,9 @@ private slots:
             QVERIFY(sendAccepted(a, bob, "during " + std::to_string(i)));
         }
         for (int port : {from, to}) {
-            QCOMPARE(RedisTestCluster::command(port, {"CLUSTER", "SETSLOT", s, "NODE", toId})
-                         .string,
-                     QByteArray("OK"));
+            QCOMPARE(
+                RedisTestCluster::command(port, {"CLUSTER", "SETSLOT", s, "NODE", toId}).string,
+                QByteArray("OK"));
         }
         QVERIFY(QTest::qWaitFor([&] { return cluster.primaryOf(slot) == to; }, 10000));
         for (int i = 0; i < 20; ++i) {
@@ -348,8 +353,9 @@ private slots:
                  qPrintable(QStringLiteral("Bob got %1 of 60").arg(distinct.size())));
         // Bob's mailbox is on the new owner, whole.
         const auto queued = RedisTestCluster::command(
-            to, {"EVAL", "local t = 0 for _, k in ipairs(redis.call('KEYS', 'mq:*')) do "
-                         "t = t + redis.call('ZCARD', k) end return t",
+            to, {"EVAL",
+                 "local t = 0 for _, k in ipairs(redis.call('KEYS', 'mq:*')) do "
+                 "t = t + redis.call('ZCARD', k) end return t",
                  "0"});
         QCOMPARE(queued.integer, 60LL);
     }
@@ -359,12 +365,13 @@ private slots:
     void localnetRunsFrontEndsOverACluster() {
         QTemporaryDir dir;
         QProcess net;
-        QVERIFY(test::startLocalnet(net, dir.filePath(QStringLiteral("net")), 90000,
-                                    {QStringLiteral("--nodes"), QStringLiteral("0"),
-                                     QStringLiteral("--relays"), QStringLiteral("2"),
-                                     QStringLiteral("--redis-cluster")}));
+        QVERIFY(test::startLocalnet(
+            net, dir.filePath(QStringLiteral("net")), 90000,
+            {QStringLiteral("--nodes"), QStringLiteral("0"), QStringLiteral("--relays"),
+             QStringLiteral("2"), QStringLiteral("--redis-cluster")}));
         for (int i = 1; i <= 6; ++i) {
-            QVERIFY(QFile::exists(dir.filePath(QStringLiteral("net/redis-cluster/%1/nodes.conf").arg(i))));
+            QVERIFY(QFile::exists(
+                dir.filePath(QStringLiteral("net/redis-cluster/%1/nodes.conf").arg(i))));
         }
         QFile file(dir.filePath(QStringLiteral("net/network.json")));
         QVERIFY(file.open(QIODevice::ReadOnly));

@@ -174,8 +174,9 @@ bool RelayServer::openStores(QString* error) {
     if (!redisServers_.cluster &&
         redis_->command({"INFO", "cluster"}).string.contains("cluster_enabled:1")) {
         // Single-server mode would answer every key of another shard with MOVED.
-        *error = QStringLiteral("Redis at %1:%2 is a Redis Cluster node: use --store "
-                                "redis-cluster://HOST:PORT[,…]")
+        *error = QStringLiteral(
+                     "Redis at %1:%2 is a Redis Cluster node: use --store "
+                     "redis-cluster://HOST:PORT[,…]")
                      .arg(redisServers_.servers.front().host)
                      .arg(redisServers_.servers.front().port);
         return false;

@@ -43,7 +43,8 @@ Expected<RelaySettings, QString> RelaySettings::read(const daemon::DaemonOptions
             return unexpected(QStringLiteral("--redis-wait takes 0 to 5 replicas"));
         }
         if (s.redisWait > 0 && s.redis.servers.empty()) {
-            return unexpected(QStringLiteral("--redis-wait needs --store redis://… or redis-cluster://…"));
+            return unexpected(
+                QStringLiteral("--redis-wait needs --store redis://… or redis-cluster://…"));
         }
     }
     s.verify = options.value(QStringLiteral("verify"), QStringLiteral("none"));

@@ -228,8 +228,8 @@ std::vector<RedisReply> RedisClient::pipeline(const std::vector<RedisCommand>& c
     const bool wasConnected = context_ != nullptr;
     bool broken = false;
     bool timedOut = false;
-    const bool waiting =
-        waitReplicas_ > 0 && !std::all_of(commands.begin(), commands.end(), &RedisClient::isReadOnly);
+    const bool waiting = waitReplicas_ > 0 &&
+                         !std::all_of(commands.begin(), commands.end(), &RedisClient::isReadOnly);
     if (waiting) {
         // WAIT after the writes, on the same connection: answered once `waitReplicas_`
         // replicas have everything this connection wrote (or at the timeout).

@@ -12,7 +12,7 @@ struct RedisCluster::Unit {
     std::vector<RedisCommand> commands;
     int slot = -1;  // -1: no key (any primary)
     bool readOnly = false;
-    bool retried = false;                // a read already sent again after a broken connection
+    bool retried = false;               // a read already sent again after a broken connection
     std::optional<RedisAddress> askTo;  // an ASK redirect: ASKING, then the command, there
 };
 
@@ -69,10 +69,9 @@ bool RedisCluster::refresh() {
     stale_ = false;
     const auto primaries = map_.primaries();
     for (auto it = nodes_.begin(); it != nodes_.end();) {
-        const bool kept =
-            std::any_of(primaries.begin(), primaries.end(), [&](const RedisAddress& p) {
-                return RedisSlotMap::nodeName(p) == it->first;
-            });
+        const bool kept = std::any_of(
+            primaries.begin(), primaries.end(),
+            [&](const RedisAddress& p) { return RedisSlotMap::nodeName(p) == it->first; });
         it = kept ? std::next(it) : nodes_.erase(it);
     }
     return true;
@@ -137,7 +136,7 @@ std::vector<RedisReply> RedisCluster::pipeline(const std::vector<RedisCommand>& 
         }
         std::map<QString, std::pair<RedisAddress, std::vector<Unit*>>> byNode;
         for (Unit* u : pending) {
-            const RedisAddress address = u->askTo      ? *u->askTo
+            const RedisAddress address = u->askTo       ? *u->askTo
                                          : u->slot >= 0 ? map_.primaryOf(u->slot)
                                                         : map_.primaries().front();
             auto& group = byNode[RedisSlotMap::nodeName(address)];

@@ -63,7 +63,8 @@ end
 return gone
 )lua";
 
-// KEYS: generation. ARGV: the channel (as in kSend; PUBLISH: SPUBLISH in a cluster). A new connection of the account: its generation, published.
+// KEYS: generation. ARGV: the channel (as in kSend; PUBLISH: SPUBLISH in a cluster). A new
+// connection of the account: its generation, published.
 constexpr char kClaim[] = R"lua(
 local g = redis.call('INCR', KEYS[1])
 redis.call('PUBLISH', ARGV[1], 'd' .. g)
@@ -155,8 +156,7 @@ std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<New
             continue;
         }
         commands.push_back(RedisClient::evalCommand(
-            send_,
-            {keys::queue(*aci), keys::queueSize(*aci), keys::sequence(*aci)},
+            send_, {keys::queue(*aci), keys::queueSize(*aci), keys::sequence(*aci)},
             {hex16(e.serverTime) + hex16(e.expiresAt) + e.envelope,
              QByteArray::number(e.envelope.size()), QByteArray::number(limits_.maxQueuedPerAccount),
              QByteArray::number(limits_.maxQueuedBytesPerAccount), keys::channel(*aci)}));
@@ -377,12 +377,9 @@ std::int64_t RedisMailboxStore::claim(std::int64_t account) {
 
 bool RedisMailboxStore::publishPreKeysLow(std::int64_t account, std::uint32_t left) {
     const auto aci = accounts_.aciOf(account);
-    return aci &&
-           redis_
-                   .command({redis_.isCluster() ? "SPUBLISH" : "PUBLISH", keys::channel(*aci),
-                             "k" + QByteArray::number(left)})
-                   .type ==
-               RedisReply::Type::Integer;
+    return aci && redis_.command({redis_.isCluster() ? "SPUBLISH" : "PUBLISH", keys::channel(*aci),
+                                  "k" + QByteArray::number(left)})
+                          .type == RedisReply::Type::Integer;
 }
 
 void RedisMailboxStore::onSubscribed(const QByteArray& channel) {

@@ -39,9 +39,9 @@ std::optional<QByteArray> RedisSlotMap::routingKey(const RedisCommand& command) 
         }
         return std::nullopt;
     }
-    static const QList<QByteArray> kKeyless{"PING",   "MULTI",   "EXEC", "DISCARD", "WAIT",
-                                            "SCAN",   "CONFIG",  "INFO", "CLUSTER", "ASKING",
-                                            "SCRIPT", "READONLY"};
+    static const QList<QByteArray> kKeyless{"PING",    "MULTI",  "EXEC",   "DISCARD",
+                                            "WAIT",    "SCAN",   "CONFIG", "INFO",
+                                            "CLUSTER", "ASKING", "SCRIPT", "READONLY"};
     if (kKeyless.contains(name) || command.size() < 2) {
         return std::nullopt;
     }

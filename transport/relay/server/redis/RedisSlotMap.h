@@ -47,7 +47,7 @@ public:
     [[nodiscard]] std::vector<RedisAddress> primaries() const;
 
 private:
-    std::vector<RedisAddress> nodes_;           // every primary named by the map
+    std::vector<RedisAddress> nodes_;            // every primary named by the map
     std::array<std::uint16_t, kSlots> owner_{};  // slot → index in nodes_
 };
 

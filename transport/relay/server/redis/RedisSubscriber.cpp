@@ -75,16 +75,15 @@ bool RedisSubscriber::readMap(QString* error) {
 RedisSubscriber::Link* RedisSubscriber::open(const QString& name, const RedisAddress& address) {
     auto link = std::make_unique<Link>();
     link->name = name;
-    link->client = std::make_unique<RedisClient>(
-        cluster_ ? std::vector<RedisAddress>{address} : servers_);
+    link->client =
+        std::make_unique<RedisClient>(cluster_ ? std::vector<RedisAddress>{address} : servers_);
     if (!link->client->connect()) {
         lastError_ = link->client->lastError();
         return nullptr;
     }
     (void)redisEnableKeepAlive(link->client->context());
     link->heard.start();
-    link->notifier =
-        std::make_unique<QSocketNotifier>(link->client->fd(), QSocketNotifier::Read);
+    link->notifier = std::make_unique<QSocketNotifier>(link->client->fd(), QSocketNotifier::Read);
     Link* raw = link.get();
     connect(link->notifier.get(), &QSocketNotifier::activated, this,
             [this, raw] { onReadable(raw); });

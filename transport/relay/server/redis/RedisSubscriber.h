@@ -69,7 +69,9 @@ private:
     void lost(Link* link, const QString& why);
     // Subscribes every wanted channel not on a link (after a failure, a redirect).
     void resubscribe();
-    [[nodiscard]] QByteArray subscribeCommand() const { return cluster_ ? "SSUBSCRIBE" : "SUBSCRIBE"; }
+    [[nodiscard]] QByteArray subscribeCommand() const {
+        return cluster_ ? "SSUBSCRIBE" : "SUBSCRIBE";
+    }
 
     std::vector<RedisAddress> servers_;
     bool cluster_;
