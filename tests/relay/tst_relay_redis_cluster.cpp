@@ -404,7 +404,7 @@ private slots:
             QCOMPARE(e.envelope(), std::string("through the cluster"));
         }
         net.terminate();
-        QVERIFY(net.waitForFinished(15000));
+        QVERIFY(net.waitForFinished(30000));  // eight processes, each given 5 s at most
     }
 };
 
