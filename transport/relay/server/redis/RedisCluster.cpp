@@ -41,6 +41,12 @@ bool RedisCluster::connect() {
 }
 
 bool RedisCluster::refresh() {
+    // With `backoff` (the event loop's connection), a cluster that gave no map is not asked
+    // again before the window ends: each node tried may cost a connect timeout.
+    const auto now = std::chrono::steady_clock::now();
+    if (backoff_ && now < retryAt_) {
+        return false;  // lastError_ still says why
+    }
     // Nodes we are connected to first (each one tried may cost a connect timeout), then the
     // map's other primaries, then the seeds.
     std::vector<RedisAddress> candidates;
@@ -64,8 +70,12 @@ bool RedisCluster::refresh() {
         }
     }
     if (!map_.read(candidates, std::min(timeout_, kProbeTimeout), &lastError_)) {
+        window_ = window_.count() == 0 ? RedisClient::kMinBackoff
+                                       : std::min(window_ * 2, RedisClient::kMaxBackoff);
+        retryAt_ = std::chrono::steady_clock::now() + window_;
         return false;
     }
+    window_ = std::chrono::milliseconds(0);
     stale_ = false;
     const auto primaries = map_.primaries();
     for (auto it = nodes_.begin(); it != nodes_.end();) {
