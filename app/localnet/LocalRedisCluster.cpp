@@ -90,32 +90,20 @@ void LocalRedisCluster::startNode(std::size_t i) {
                      [this, i] { startNode(i); });
         }
     });
-    n.process->start(QStandardPaths::findExecutable(QStringLiteral("redis-server")),
-                     {QStringLiteral("--port"),
-                      QString::number(n.port),
-                      QStringLiteral("--bind"),
-                      QStringLiteral("127.0.0.1"),
-                      QStringLiteral("--dir"),
-                      dir,
-                      QStringLiteral("--cluster-enabled"),
-                      QStringLiteral("yes"),
-                      QStringLiteral("--cluster-config-file"),
-                      QStringLiteral("nodes.conf"),
-                      QStringLiteral("--cluster-node-timeout"),
-                      QString::number(kNodeTimeoutMs),
-                      QStringLiteral("--appendonly"),
-                      QStringLiteral("yes"),
-                      QStringLiteral("--appendfsync"),
-                      QStringLiteral("always"),
-                      QStringLiteral("--save"),
-                      QString(),
-                      QStringLiteral("--daemonize"),
-                      QStringLiteral("no"),
-                      // SIGTERM (tandem-localnet stopping) ends a primary at once instead of
-                      // waiting up to 10 s for replicas that are stopping too: its AOF is
-                      // fsynced at every write already.
-                      QStringLiteral("--shutdown-on-sigterm"),
-                      QStringLiteral("now")});
+    n.process->start(
+        QStandardPaths::findExecutable(QStringLiteral("redis-server")),
+        {QStringLiteral("--port"), QString::number(n.port), QStringLiteral("--bind"),
+         QStringLiteral("127.0.0.1"), QStringLiteral("--dir"), dir,
+         QStringLiteral("--cluster-enabled"), QStringLiteral("yes"),
+         QStringLiteral("--cluster-config-file"), QStringLiteral("nodes.conf"),
+         QStringLiteral("--cluster-node-timeout"), QString::number(kNodeTimeoutMs),
+         QStringLiteral("--appendonly"), QStringLiteral("yes"), QStringLiteral("--appendfsync"),
+         QStringLiteral("always"), QStringLiteral("--save"), QString(),
+         QStringLiteral("--daemonize"), QStringLiteral("no"),
+         // SIGTERM (tandem-localnet stopping) ends a primary at once instead of
+         // waiting up to 10 s for replicas that are stopping too: its AOF is
+         // fsynced at every write already.
+         QStringLiteral("--shutdown-on-sigterm"), QStringLiteral("now")});
 }
 
 void LocalRedisCluster::onOutput(std::size_t i) {

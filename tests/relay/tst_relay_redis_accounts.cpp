@@ -111,6 +111,49 @@ private slots:
         QCOMPARE(refused, 13);
     }
 
+    // An identified sender's distinct recipients of the day (200) are counted in Redis too:
+    // 150 through one front-end and then 50 through another are all it gets, not 200 more
+    // there; a recipient already counted may be written to again; the numbers written to are
+    // in no key or member in the clear.
+    void identifiedRecipientsAreCountedAcrossFrontEnds() {
+        RedisTestServer redis;
+        QVERIFY(redis.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(redis, 2));
+        Account alice{QStringLiteral("+4915100000001")};
+        const auto identified = [](const QString& to) {
+            ClientFrame f;
+            f.mutable_send()->set_recipient(to.toStdString());
+            f.mutable_send()->set_envelope("x");  // no access key: identified
+            return f;
+        };
+        const auto stranger = [](int i) {
+            return QStringLiteral("+4917%1").arg(i, 8, 10, QLatin1Char('0'));
+        };
+        {
+            Client a(fe[0]);
+            registerAndAuth(a, alice);
+            for (int i = 0; i < 150; ++i) {  // unknown numbers: counted, then NOT_FOUND
+                QCOMPARE(a.call(identified(stranger(i))).error().code(), Error::NOT_FOUND);
+            }
+        }
+        Client a(fe[1]);  // the same sender on the other front-end
+        QVERIFY(a.call(authFrame(alice)).has_ok());
+        for (int i = 150; i < 200; ++i) {
+            QCOMPARE(a.call(identified(stranger(i))).error().code(), Error::NOT_FOUND);
+        }
+        QCOMPARE(a.call(identified(stranger(200))).error().code(), Error::RATE_LIMITED);
+        QCOMPARE(a.call(identified(stranger(7))).error().code(), Error::NOT_FOUND);  // counted
+        const QByteArray dump = redis.command(
+            {"EVAL",
+             "local out = {} for _, k in ipairs(redis.call('KEYS', 'rd:*')) do "
+             "for _, m in ipairs(redis.call('SMEMBERS', k)) do out[#out + 1] = m end end "
+             "return table.concat(out, ',')",
+             "0"});
+        QVERIFY2(dump.size() > 200 * 32, dump.left(100).constData());
+        QVERIFY(!dump.contains("+4917") && !dump.contains("4917000"));
+    }
+
     // Verification codes: guesses sent at once through three front-ends are counted before
     // they are compared — five in all, not five per front-end; then even the right code is
     // refused (review SHOULD 7).

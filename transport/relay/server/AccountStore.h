@@ -136,6 +136,13 @@ public:
                              std::int64_t /*limit*/, std::int64_t /*windowMs*/) {
         return true;
     }
+    // The same for distinct members (an identified sender's recipients of the day): admits
+    // `member` under `key` if it is counted already, or if fewer than `limit` are, in a fixed
+    // window of `windowMs` from the first. failed() as above.
+    virtual bool admitSharedDistinct(const QByteArray& /*key*/, const QByteArray& /*member*/,
+                                     std::int64_t /*limit*/, std::int64_t /*windowMs*/) {
+        return true;
+    }
 
 protected:
     virtual std::optional<CodeRow> codeRow(const QString& phone) = 0;

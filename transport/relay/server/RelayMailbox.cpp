@@ -227,14 +227,26 @@ std::optional<AccountRow> RelayMailbox::identifiedRecipient(RelayClient& c, std:
     }
     const QString counted = recipient ? QStringLiteral("#%1").arg(recipient->id) : address;
     auto verdict = identified_.admit(*c.account, counted, QDateTime::currentMSecsSinceEpoch());
-    // The hourly sends across front-ends too, when they share the store (the distinct
-    // recipients of the day are counted per front-end).
+    // The hourly sends and the recipients of the day across front-ends too, when they share
+    // the store (fixed windows there; the in-memory limits stay exact per front-end).
     bool countFailed = false;  // the shared count failed (Redis away), not the limit
     if (verdict == IdentifiedSendLimiter::Verdict::Allowed &&
         !accounts_.admitShared("identified:" + QByteArray::number(*c.account), 1,
                                limits_.identifiedSends.sendsPerHour, 3600 * 1000)) {
         verdict = IdentifiedSendLimiter::Verdict::TooManySends;
         countFailed = accounts_.failed();
+    }
+    if (verdict == IdentifiedSendLimiter::Verdict::Allowed &&
+        !accounts_.admitSharedDistinct("recipients:" + QByteArray::number(*c.account),
+                                       counted.toUtf8(), limits_.identifiedSends.recipientsPerDay,
+                                       IdentifiedSendLimiter::kDayMs)) {
+        verdict = IdentifiedSendLimiter::Verdict::TooManyRecipients;
+        countFailed = accounts_.failed();
+    }
+    if (countFailed) {
+        clients_.replyError(c, id, Error::UNAVAILABLE,
+                            QStringLiteral("the relay cannot count sends now; try again"));
+        return std::nullopt;
     }
     switch (verdict) {
         case IdentifiedSendLimiter::Verdict::Allowed:
@@ -247,11 +259,6 @@ std::optional<AccountRow> RelayMailbox::identifiedRecipient(RelayClient& c, std:
                     .arg(limits_.identifiedSends.recipientsPerDay));
             return std::nullopt;
         case IdentifiedSendLimiter::Verdict::TooManySends:
-            if (countFailed) {
-                clients_.replyError(c, id, Error::UNAVAILABLE,
-                                    QStringLiteral("the relay cannot count sends now; try again"));
-                return std::nullopt;
-            }
             clients_.replyError(
                 c, id, Error::RATE_LIMITED,
                 QStringLiteral("too many messages sent without the recipient's access key "

@@ -80,6 +80,16 @@ if n == 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return 1
 )lua";
 
+// A fixed-window set of distinct members: KEYS[1]; ARGV: the member, limit, window (ms). 1
+// when the member is in (already, or added now).
+constexpr char kAdmitDistinct[] = R"lua(
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('SADD', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1
+)lua";
+
 std::int64_t integerOf(const RedisReply& r) {
     return r.type == RedisReply::Type::Integer ? r.integer : r.string.toLongLong();
 }
@@ -94,6 +104,7 @@ RedisAccountStore::RedisAccountStore(RedisClient& redis) : redis_(redis) {
     redis_.preload(kAddPreKeys);
     redis_.preload(kUpdateLock);
     redis_.preload(kAdmit);
+    redis_.preload(kAdmitDistinct);
     redis_.preload(kCheckCode);
     redis_.preload(kCountLockAttempt);
 }
@@ -168,6 +179,16 @@ bool RedisAccountStore::admitShared(const QByteArray& key, std::int64_t cost, st
         kAdmit, {"rl:" + tag(QString::fromLatin1(key))},
         {QByteArray::number(cost), QByteArray::number(limit), QByteArray::number(windowMs)});
     failed_ = r.type != RedisReply::Type::Integer;  // Redis away: not "over the limit"
+    return r.type == RedisReply::Type::Integer && r.integer == 1;
+}
+
+bool RedisAccountStore::admitSharedDistinct(const QByteArray& key, const QByteArray& member,
+                                            std::int64_t limit, std::int64_t windowMs) {
+    // The member (an address, a number) is kept as its keyed hash, like the key's name.
+    const RedisReply r = redis_.eval(
+        kAdmitDistinct, {"rd:" + tag(QString::fromLatin1(key))},
+        {tag(QString::fromUtf8(member)), QByteArray::number(limit), QByteArray::number(windowMs)});
+    failed_ = r.type != RedisReply::Type::Integer;
     return r.type == RedisReply::Type::Integer && r.integer == 1;
 }
 

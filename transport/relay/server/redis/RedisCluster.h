@@ -61,8 +61,8 @@ private:
     const std::vector<QByteArray>& scripts_;  // the owning RedisClient's preloaded scripts
     RedisSlotMap map_;
     bool stale_ = true;
-    std::chrono::milliseconds window_{0};              // backoff after no node gave a map
-    std::chrono::steady_clock::time_point retryAt_{};  // no map read before it
+    std::chrono::milliseconds window_{0};                    // backoff after no node gave a map
+    std::chrono::steady_clock::time_point retryAt_{};        // no map read before it
     std::map<QString, std::unique_ptr<RedisClient>> nodes_;  // by "host:port"
     QString lastError_;
 };
