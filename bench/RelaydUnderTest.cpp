@@ -19,6 +19,7 @@
 #include "app/core/Await.h"
 #include "crypto/signal/Identity.h"
 #include "tandem/relay.pb.h"
+#include "transport/relay/server/redis/RedisClusterPort.h"
 
 namespace tandem::bench {
 
@@ -63,12 +64,6 @@ RelayEndpoint RelaydUnderTest::startRelay(std::unique_ptr<QProcess>& process, co
 }
 
 namespace {
-
-quint16 freePort() {
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 // `redis-cli` with `args`; its output.
 QByteArray redisCli(const QStringList& args, int ms = 30000) {
@@ -139,8 +134,15 @@ bool RelaydUnderTest::waitForClusterOk(int ms) {
 
 QString RelaydUnderTest::startCluster() {
     QStringList addresses;
-    for (int i = 0; i < 6; ++i) {
-        const quint16 port = freePort();
+    constexpr int kPortAttempts = 5;  // a picked port may be taken before redis-server binds
+    for (int i = 0, attempt = 0; i < 6; ++attempt) {
+        if (attempt >= 6 * kPortAttempts) {
+            qFatal("redis-server (cluster node %d) did not start on %d ports", i, kPortAttempts);
+        }
+        const quint16 port = relay::RedisClusterPort::pick();
+        if (port == 0) {
+            qFatal("no free port (with its bus port + 10000) for a cluster node");
+        }
         const QString dir = dir_.filePath(QStringLiteral("redis%1").arg(i));
         QDir().mkpath(dir);
         clusterNodes_.push_back(startChild(
@@ -156,19 +158,36 @@ QString RelaydUnderTest::startCluster() {
         QByteArray out;
         QElapsedTimer t;
         t.start();
-        while (!out.contains("Ready to accept connections") && t.elapsed() < 10000) {
+        while (!out.contains("Ready to accept connections") && t.elapsed() < 10000 &&
+               node->state() == QProcess::Running) {
             node->waitForReadyRead(100);
             out += node->readAllStandardOutput();
         }
+        if (!out.contains("Ready to accept connections")) {
+            std::fprintf(stderr, "redis-server on port %d did not start: %s\n", port,
+                         out.right(300).constData());
+            killChild(node);
+            clusterNodes_.pop_back();
+            continue;  // another port
+        }
         addresses << QStringLiteral("127.0.0.1:%1").arg(port);
+        ++i;
     }
-    (void)redisCli(QStringList{QStringLiteral("--cluster"), QStringLiteral("create")} + addresses +
-                   QStringList{QStringLiteral("--cluster-replicas"), QStringLiteral("1"),
-                               QStringLiteral("--cluster-yes")});
+    QProcess create;
+    create.setProcessChannelMode(QProcess::MergedChannels);
+    create.start(QStringLiteral("redis-cli"),
+                 QStringList{QStringLiteral("--cluster"), QStringLiteral("create")} + addresses +
+                     QStringList{QStringLiteral("--cluster-replicas"), QStringLiteral("1"),
+                                 QStringLiteral("--cluster-yes")});
+    if (!create.waitForFinished(60000) || create.exitStatus() != QProcess::NormalExit ||
+        create.exitCode() != 0) {
+        qFatal("redis-cli --cluster create failed: %s", create.readAll().right(400).constData());
+    }
     // Every node sees cluster_state:ok and every primary has its replica in sync.
     QElapsedTimer t;
     t.start();
-    for (bool healthy = false; !healthy && t.elapsed() < 60000;) {
+    bool healthy = false;
+    while (!healthy && t.elapsed() < 60000) {
         healthy = true;
         int replicas = 0;
         for (const QString& a : addresses) {
@@ -184,6 +203,9 @@ QString RelaydUnderTest::startCluster() {
         if (!healthy) {
             QThread::msleep(200);
         }
+    }
+    if (!healthy) {
+        qFatal("the Redis Cluster did not become healthy in 60 s");
     }
     return QStringLiteral("redis-cluster://") + addresses.join(u',');
 }

@@ -8,6 +8,8 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 
+#include "transport/relay/server/redis/RedisClusterPort.h"
+
 namespace tandem::localnet {
 
 namespace {
@@ -54,13 +56,15 @@ void LocalRedisCluster::start() {
         int port = ports.size() > static_cast<qsizetype>(i)
                        ? ports.at(static_cast<qsizetype>(i)).toInt()
                        : 0;
-        if (port == 0) {  // a free port now, kept from here on
-            QTcpServer probe;
-            if (!probe.listen(QHostAddress::LocalHost, 0)) {
-                emit failed(QStringLiteral("no free port for redis-server"));
+        // A free port now, kept from here on. One saved by an older tandem-localnet may be
+        // above 55535, where Redis refuses cluster mode: such a cluster never started, so
+        // it gets new ports.
+        if (!relay::RedisClusterPort::usable(port)) {
+            port = relay::RedisClusterPort::pick();
+            if (port == 0) {
+                emit failed(QStringLiteral("no free port (and bus port + 10000) for redis-server"));
                 return;
             }
-            port = probe.serverPort();
         }
         nodes_[i].port = port;
         while (ports.size() <= static_cast<qsizetype>(i)) {
@@ -85,6 +89,26 @@ void LocalRedisCluster::startNode(std::size_t i) {
     n.process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     connect(n.process.get(), &QProcess::readyReadStandardOutput, this, [this, i] { onOutput(i); });
     connect(n.process.get(), &QProcess::finished, this, [this, i] {
+        Node& node = nodes_[i];
+        if (!stopping_ && !node.up &&
+            !state_.value(QStringLiteral("redis_cluster_created")).toBool() &&
+            node.portRetries < kPortRetries) {
+            // Ended before it was ready, and no cluster knows its port yet: most likely the
+            // port (or its bus port) was taken since pick(); another one.
+            const quint16 port = relay::RedisClusterPort::pick();
+            if (port != 0) {
+                ++node.portRetries;
+                qWarning("redis-server %d (cluster) did not start on port %d: trying port %d",
+                         static_cast<int>(i + 1), node.port, port);
+                node.port = port;
+                QJsonArray ports = state_.value(QStringLiteral("redis_cluster_ports")).toArray();
+                ports[static_cast<qsizetype>(i)] = port;
+                state_[QStringLiteral("redis_cluster_ports")] = ports;
+                node.process.release()->deleteLater();
+                QTimer::singleShot(0, this, [this, i] { startNode(i); });
+                return;
+            }
+        }
         if (!stopping_) {
             restart_(QStringLiteral("redis-server %1 (cluster)").arg(i + 1), nodes_[i].restarts,
                      [this, i] { startNode(i); });

@@ -24,6 +24,7 @@ public:
     static constexpr int kNodes = 6;
     static constexpr int kNodeTimeoutMs = 1500;
     static constexpr int kReadyTimeoutMs = 60000;  // to cluster_state:ok on every node
+    static constexpr int kPortRetries = 5;         // new ports for a node that did not start
     using Restart =
         std::function<bool(const QString& what, int& restarts, std::function<void()> again)>;
 
@@ -47,6 +48,7 @@ private:
         int port = 0;
         bool up = false;
         int restarts = 0;
+        int portRetries = 0;
     };
     void startNode(std::size_t i);
     void onOutput(std::size_t i);

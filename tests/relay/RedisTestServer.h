@@ -14,6 +14,8 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 
+#include "transport/relay/server/redis/RedisClusterPort.h"
+
 namespace tandem::test {
 
 class RedisTestServer {
@@ -28,11 +30,20 @@ public:
     bool start() {
         for (int attempt = 0; attempt < 5; ++attempt) {
             if (port_ == 0 || attempt > 0) {
-                QTcpServer probe;  // a free port now; redis-server takes it a moment later
-                if (!probe.listen(QHostAddress::LocalHost, 0)) {
-                    return false;
+                // A free port now; redis-server takes it a moment later. A cluster node's
+                // must be <= 55535 with its bus port (+ 10000) free too.
+                if (extra_.contains(QStringLiteral("--cluster-enabled"))) {
+                    port_ = relay::RedisClusterPort::pick();
+                    if (port_ == 0) {
+                        return false;
+                    }
+                } else {
+                    QTcpServer probe;
+                    if (!probe.listen(QHostAddress::LocalHost, 0)) {
+                        return false;
+                    }
+                    port_ = probe.serverPort();
                 }
-                port_ = probe.serverPort();
             }
             process_ = std::make_unique<QProcess>();
             process_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });

@@ -17,6 +17,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -25,6 +26,7 @@
 #include "tests/relay/RedisTestCluster.h"
 #include "tests/relay/RelayTestClient.h"
 #include "tests/support/Daemons.h"
+#include "transport/relay/server/redis/RedisClusterPort.h"
 #include "transport/relay/server/redis/RedisKeys.h"
 
 using namespace tandem;
@@ -360,10 +362,30 @@ private slots:
         QCOMPARE(queued.integer, 60LL);
     }
 
+    // A port for a cluster node is one Redis accepts (<= 55535: its bus port is + 10000) and
+    // whose bus port is free.
+    void clusterPortsLeaveRoomForTheBus() {
+        for (int i = 0; i < 50; ++i) {
+            const quint16 port = relay::RedisClusterPort::pick();
+            QVERIFY(port >= relay::RedisClusterPort::kLowest && port <= 55535);
+            QTcpServer bus;
+            QVERIFY(bus.listen(QHostAddress::LocalHost, static_cast<quint16>(port + 10000)));
+        }
+        QVERIFY(!relay::RedisClusterPort::usable(55536));
+    }
+
     // tandem-localnet --relays 2 --redis-cluster: six redis-servers made a cluster, two
-    // front-ends on it, a message across them; all stopped with it.
+    // front-ends on it, a message across them; all stopped with it. The folder holds the
+    // ports an older tandem-localnet picked (bind(0): above 55535, where Redis refuses
+    // cluster mode): they are replaced.
     void localnetRunsFrontEndsOverACluster() {
         QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("net"))));
+        {
+            QFile state(dir.filePath(QStringLiteral("net/localnet.json")));
+            QVERIFY(state.open(QIODevice::WriteOnly));
+            state.write(R"({"redis_cluster_ports": [60001, 60002, 60003, 60004, 60005, 60006]})");
+        }
         QProcess net;
         QVERIFY(test::startLocalnet(
             net, dir.filePath(QStringLiteral("net")), 90000,
@@ -372,6 +394,18 @@ private slots:
         for (int i = 1; i <= 6; ++i) {
             QVERIFY(QFile::exists(
                 dir.filePath(QStringLiteral("net/redis-cluster/%1/nodes.conf").arg(i))));
+        }
+        {
+            QFile state(dir.filePath(QStringLiteral("net/localnet.json")));
+            QVERIFY(state.open(QIODevice::ReadOnly));
+            const QJsonArray ports = QJsonDocument::fromJson(state.readAll())
+                                         .object()[QStringLiteral("redis_cluster_ports")]
+                                         .toArray();
+            QCOMPARE(ports.size(), 6);
+            for (const auto& port : ports) {
+                QVERIFY2(relay::RedisClusterPort::usable(port.toInt()),
+                         qPrintable(QString::number(port.toInt())));
+            }
         }
         QFile file(dir.filePath(QStringLiteral("net/network.json")));
         QVERIFY(file.open(QIODevice::ReadOnly));
