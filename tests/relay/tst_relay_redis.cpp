@@ -338,6 +338,20 @@ private slots:
         QCOMPARE(b.delivered[3].envelope(), "after");
     }
 
+    // With --redis-wait, a write whose WAIT reply never came (the connection timed out or
+    // broke after the write's own reply) fails: it was never confirmed on a replica. Here
+    // the server has no replica, so WAIT 1 (3 s) outlasts the connection's 300 ms timeout.
+    void aWriteWithoutItsWaitReplyFails() {
+        RedisTestServer redis;
+        QVERIFY(redis.start());
+        relay::RedisClient c({{QStringLiteral("127.0.0.1"), redis.port()}}, false,
+                             std::chrono::milliseconds(300));
+        c.setWait(1, std::chrono::milliseconds(3000));
+        const auto replies = c.pipeline({{"SET", "unconfirmed", "v"}, {"GET", "unconfirmed"}});
+        QVERIFY2(replies[0].isError(), replies[0].string.constData());
+        QVERIFY(redis.command({"GET", "unconfirmed"}).contains("v"));  // applied nonetheless
+    }
+
     void redisRestartedFromItsLogKeepsWhatItAccepted() {
         RedisTestServer redis;
         QVERIFY(redis.start());

@@ -279,6 +279,37 @@ private slots:
         QVERIFY2(signedIn.has_ok(), signedIn.error().message().c_str());
     }
 
+    // Writes no replica confirmed are not successes: a write whose WAIT reply never came
+    // (WAIT 2 with one replica lasts 3 s, the connection times out after 300 ms) fails; a
+    // front-end with --redis-wait 2 where every primary has one replica answers UNAVAILABLE,
+    // never accepted.
+    void unconfirmedWritesAreNotAccepted() {
+        RedisTestCluster cluster;
+        QVERIFY(cluster.start());
+        {
+            std::vector<relay::RedisAddress> seeds{
+                {QStringLiteral("127.0.0.1"), cluster.node(0).port()}};
+            relay::RedisClient c(seeds, false, std::chrono::milliseconds(300), false, true);
+            c.setWait(2, std::chrono::milliseconds(3000));
+            const auto reply = c.command({"SET", "{t}unconfirmed", "v"});
+            QVERIFY2(reply.isError(), reply.string.constData());
+        }
+        FrontEnds fe;
+        QVERIFY(fe.start(cluster.url(), 1, QStringLiteral("none"),
+                         {QStringLiteral("--redis-wait"), QStringLiteral("2")}));
+        Account alice{phone(1)};
+        Account bob{phone(2)};
+        Client a(fe[0]);
+        registerAndAuth(a, alice);
+        {
+            Client setup(fe[0]);
+            QVERIFY(setup.call(registerFrame(bob)).has_registered());
+        }
+        const auto reply = a.call(sendFrame(bob, "never confirmed"));
+        QVERIFY(!reply.has_accepted());
+        QVERIFY2(reply.has_error(), reply.DebugString().c_str());
+    }
+
     // One slot moved by hand from its primary to another while Alice sends to an account on
     // it: during the move the front-end follows ASK, after it MOVED; Bob's subscription (his
     // channel is in the slot) is ended by Redis and made again on the new owner.

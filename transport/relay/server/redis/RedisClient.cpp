@@ -240,11 +240,16 @@ std::vector<RedisReply> RedisClient::pipeline(const std::vector<RedisCommand>& c
         const long long acked =
             out.back().type == RedisReply::Type::Integer ? out.back().integer : -1;
         out.pop_back();
-        if (!broken && acked < waitReplicas_) {
-            lastError_ = QStringLiteral("WAIT: %1 of %2 replicas acknowledged the write in %3 ms")
-                             .arg(std::max(acked, 0LL))
-                             .arg(waitReplicas_)
-                             .arg(waitTimeout_.count());
+        // No WAIT reply (the connection broke or timed out after the writes' replies) is no
+        // acknowledgement: those writes may be lost by a failover, so none is a success.
+        if (acked < waitReplicas_) {
+            if (!broken) {
+                lastError_ =
+                    QStringLiteral("WAIT: %1 of %2 replicas acknowledged the write in %3 ms")
+                        .arg(std::max(acked, 0LL))
+                        .arg(waitReplicas_)
+                        .arg(waitTimeout_.count());
+            }
             for (std::size_t i = 0; i < commands.size(); ++i) {
                 if (!isReadOnly(commands[i])) {
                     out[i] = redisError(lastError_);

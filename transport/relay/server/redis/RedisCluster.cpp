@@ -207,7 +207,10 @@ void RedisCluster::runOn(const RedisAddress& address, std::vector<Unit*>& units,
         for (std::size_t k = 0; k < units.size(); ++k) {
             Unit* u = units[k];
             for (std::size_t j = 0; j < u->commands.size(); ++j) {
-                out[u->first + j] = replies[offsets[k] + j];
+                // Waiting, a write's reply without WAIT's is no success: the write may be
+                // lost by a failover (never confirmed on a replica).
+                out[u->first + j] =
+                    waiting && !u->readOnly ? redisError(lastError_) : replies[offsets[k] + j];
             }
             u->askTo.reset();
             if (u->readOnly && retryReads && !timedOut && !u->retried) {
