@@ -209,9 +209,11 @@ void append(redisContext* c, const RedisCommand& args) {
 }  // namespace
 
 bool RedisClient::isReadOnly(const RedisCommand& command) {
-    static const std::set<QByteArray> kReads{"GET",    "HGET",  "HMGET", "EXISTS", "ZRANGEBYSCORE",
-                                             "ZRANGE", "ZCARD", "SCAN",  "STRLEN", "GETRANGE",
-                                             "PING",   "TTL",   "PTTL"};
+    // PUBLISH and SPUBLISH write no key: no WAIT after them, and one sent twice is a message
+    // heard twice (pushes are deduplicated by id).
+    static const std::set<QByteArray> kReads{"GET",    "HGET",  "HMGET", "EXISTS",  "ZRANGEBYSCORE",
+                                             "ZRANGE", "ZCARD", "SCAN",  "STRLEN",  "GETRANGE",
+                                             "PING",   "TTL",   "PTTL",  "PUBLISH", "SPUBLISH"};
     return !command.isEmpty() && kReads.count(command.front().toUpper()) > 0;
 }
 

@@ -19,22 +19,39 @@ constexpr int kHeader = 48;
 constexpr int kWatchRetryMs = 1000;
 
 // KEYS: queue, size, sequence (all of the recipient's slot). ARGV: server time and expiry (32
-// hex digits) and the envelope; its size; the quota (count, bytes); the channel. Returns the
-// id, or 0 when the quota is full. In a cluster PUBLISH is SPUBLISH (sharded pub/sub: heard on
-// the slot's shard only). The channel has the account's hash tag (the slot of the keys) but is
-// an argument, not a key: a key that does not exist (a channel never does) makes Redis refuse
-// a script with TRYAGAIN while its slot is being migrated, even after every key moved.
+// hex digits) and the envelope; its size; the quota (count, bytes); the channel; '1' to
+// publish here ('0' with --redis-wait: published only once replicas confirmed it, by a
+// separate PUBLISH). Returns the id, or 0 when the quota is full. In a cluster PUBLISH is
+// SPUBLISH (sharded pub/sub: heard on the slot's shard only). The channel has the account's
+// hash tag (the slot of the keys) but is an argument, not a key: a key that does not exist (a
+// channel never does) makes Redis refuse a script with TRYAGAIN while its slot is being
+// migrated, even after every key moved.
+//
+// Ids never roll back: an id is at least the primary's clock in ms × 1024 (kIdsPerMs), and
+// above the last one. A failover may lose the last sends and the sequence's last INCRs (the
+// replica lags), but the promoted replica's clock has moved on by the failover's duration
+// (at least cluster-node-timeout), so its next id is above every id the dead primary gave —
+// provided the two machines' clocks differ by less than that and the dead primary did not
+// run more than 1024 sends a ms ahead of its clock. An id is thus never given to two
+// envelopes, and an acknowledgement by id deletes the envelope it names. (Lua numbers are
+// doubles: ms × 1024 ≈ 1.8e15 < 2^53, exact; formatted with %.0f, never %g.)
 constexpr char kSend[] = R"lua(
 local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
 local b = tonumber(redis.call('HGET', KEYS[2], 'b') or '0')
 local size = tonumber(ARGV[2])
 if n >= tonumber(ARGV[3]) or b + size > tonumber(ARGV[4]) then return 0 end
+local t = redis.call('TIME')
+local floor = (tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)) * 1024
 local id = redis.call('INCR', KEYS[3])
+if id < floor then
+  id = floor
+  redis.call('SET', KEYS[3], string.format('%.0f', id))
+end
 local member = string.format('%016x', id) .. ARGV[1]
-redis.call('ZADD', KEYS[1], id, member)
+redis.call('ZADD', KEYS[1], string.format('%.0f', id), member)
 redis.call('HINCRBY', KEYS[2], 'n', 1)
 redis.call('HINCRBY', KEYS[2], 'b', size)
-redis.call('PUBLISH', ARGV[5], 'm' .. member)
+if ARGV[6] == '1' then redis.call('PUBLISH', ARGV[5], 'm' .. member) end
 return id
 )lua";
 
@@ -105,6 +122,7 @@ RedisMailboxStore::RedisMailboxStore(RedisClient& redis, RedisAccountStore& acco
                                      const RelayLimits& limits, int waitReplicas)
     : redis_(redis),
       accounts_(accounts),
+      waitReplicas_(waitReplicas),
       limits_(limits),
       send_(forMode(kSend, redis.isCluster())),
       claim_(forMode(kClaim, redis.isCluster())),
@@ -145,7 +163,8 @@ bool RedisMailboxStore::start(QString* error) {
 
 std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<NewEnvelope>& sends,
                                                            const Acks& acks,
-                                                           std::vector<Recipient>* resolved) {
+                                                           std::vector<Recipient>* resolved,
+                                                           std::vector<Publish>* publishes) {
     std::vector<RedisCommand> commands;
     for (const NewEnvelope& e : sends) {
         const auto aci = accounts_.aciOf(e.account);
@@ -155,11 +174,16 @@ std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<New
         if (!aci) {
             continue;
         }
+        const QByteArray tail = hex16(e.serverTime) + hex16(e.expiresAt) + e.envelope;
         commands.push_back(RedisClient::evalCommand(
             send_, {keys::queue(*aci), keys::queueSize(*aci), keys::sequence(*aci)},
-            {hex16(e.serverTime) + hex16(e.expiresAt) + e.envelope,
-             QByteArray::number(e.envelope.size()), QByteArray::number(limits_.maxQueuedPerAccount),
-             QByteArray::number(limits_.maxQueuedBytesPerAccount), keys::channel(*aci)}));
+            {tail, QByteArray::number(e.envelope.size()),
+             QByteArray::number(limits_.maxQueuedPerAccount),
+             QByteArray::number(limits_.maxQueuedBytesPerAccount), keys::channel(*aci),
+             waitReplicas_ > 0 ? "0" : "1"}));
+        if (publishes != nullptr) {
+            publishes->push_back({keys::channel(*aci), tail});
+        }
     }
     for (const auto& [account, id] : acks) {
         if (const auto aci = accounts_.aciOf(account)) {
@@ -174,7 +198,8 @@ void RedisMailboxStore::submit(std::vector<NewEnvelope> sends, Acks acks) {
     busy_ = true;
     inFlight_ = sends.size();
     std::vector<Recipient> resolved;
-    auto commands = batchCommands(sends, acks, &resolved);
+    std::vector<Publish> publishes;
+    auto commands = batchCommands(sends, acks, &resolved, &publishes);
     if (std::find(resolved.begin(), resolved.end(), Recipient::Failed) != resolved.end()) {
         // Redis did not answer for a recipient: a transient fault, not a full mailbox. Nothing
         // of the batch is stored (a part stored and answered UNAVAILABLE would come twice):
@@ -192,8 +217,25 @@ void RedisMailboxStore::submit(std::vector<NewEnvelope> sends, Acks acks) {
     }
     QMetaObject::invokeMethod(
         worker_,
-        [this, commands = std::move(commands), resolved = std::move(resolved)] {
+        [this, commands = std::move(commands), resolved = std::move(resolved),
+         publishes = std::move(publishes)] {
             const auto replies = writerRedis_->pipeline(commands);
+            if (waitReplicas_ > 0) {
+                // Confirmed by the replicas (a write WAIT did not confirm is an error reply):
+                // published now, so no front-end pushes what a failover could still lose.
+                std::vector<RedisCommand> publish;
+                std::size_t at = 0;
+                for (const Publish& p : publishes) {
+                    const RedisReply& r = replies[at++];
+                    if (r.type == RedisReply::Type::Integer && r.integer > 0) {
+                        publish.push_back({writerRedis_->isCluster() ? "SPUBLISH" : "PUBLISH",
+                                           p.channel, "m" + hex16(r.integer) + p.tail});
+                    }
+                }
+                if (!publish.empty()) {
+                    (void)writerRedis_->pipeline(publish);  // a lost one: read at next sign-in
+                }
+            }
             // An empty batch probes whether Redis answers again (RelayMailbox's retry).
             bool ok = !commands.empty() || writerRedis_->connect();
             std::vector<std::int64_t> ids;

@@ -59,13 +59,21 @@ private:
     // The commands of a batch (EVALSHA of the send and ack scripts), built on the event loop.
     // `resolved`: per send; Failed (Redis did not answer) makes the batch fail (UNAVAILABLE,
     // sent again), Gone (no such account) refuses the send.
+    // `publishes`: per Found send, its channel and member without the id (published after
+    // WAIT confirmed it, with --redis-wait).
+    struct Publish {
+        QByteArray channel;
+        QByteArray tail;
+    };
     std::vector<RedisCommand> batchCommands(const std::vector<NewEnvelope>& sends, const Acks& acks,
-                                            std::vector<Recipient>* resolved);
+                                            std::vector<Recipient>* resolved,
+                                            std::vector<Publish>* publishes = nullptr);
     void onSubscribed(const QByteArray& channel);
     void onMessage(const QByteArray& channel, const QByteArray& payload);
 
     RedisClient& redis_;  // the event loop's connection (reads, claims)
     RedisAccountStore& accounts_;
+    const int waitReplicas_;
     const RelayLimits& limits_;
     const QByteArray send_;   // kSend, with SPUBLISH in a cluster
     const QByteArray claim_;  // kClaim, the same
