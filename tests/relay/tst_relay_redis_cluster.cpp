@@ -310,6 +310,45 @@ private slots:
         QVERIFY2(reply.has_error(), reply.DebugString().c_str());
     }
 
+    // One shard failing fails the sends to it, not those to other shards, nor the front-end:
+    // with --redis-wait 1 and the replica of Bob's shard SIGSTOPped, Alice's send to Bob is
+    // not accepted (WAIT: no replica confirmed it), and right after it her send to Carol
+    // (another shard, same front-end) is accepted at once.
+    void oneShardFailingFailsOnlyItsSends() {
+        RedisTestCluster cluster;
+        QVERIFY(cluster.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(cluster.url(), 1, QStringLiteral("none"),
+                         {QStringLiteral("--redis-wait"), QStringLiteral("1")}));
+        std::deque<Account> accounts;
+        const auto spread = accountsOnDistinctShards(fe, cluster, accounts, 3);
+        QCOMPARE(spread.size(), std::size_t{3});
+        const Account& alice = accounts[spread[0]];
+        const Account& bob = accounts[spread[1]];
+        const Account& carol = accounts[spread[2]];
+        Client a(fe[0]);
+        QVERIFY(a.call(authFrame(alice)).has_ok());
+        QVERIFY(sendAccepted(a, carol, "before", 20000));
+        QVERIFY(sendAccepted(a, bob, "before", 20000));
+        const int primary = cluster.primaryOf(cluster.slotOfAccount(bob.phone));
+        int replica = -1;
+        for (int i = 0; i < RedisTestCluster::kNodes; ++i) {
+            if (RedisTestCluster::info(cluster.node(i).port(), "replication")
+                    .contains("master_port:" + QByteArray::number(primary) + "\r")) {
+                replica = i;
+            }
+        }
+        QVERIFY(replica >= 0);
+        cluster.node(replica).pause(true);
+        const auto toBob = test::await(a.connection->request(sendFrame(bob, "unconfirmed")));
+        const auto toCarol = test::await(a.connection->request(sendFrame(carol, "meanwhile")));
+        cluster.node(replica).pause(false);
+        QVERIFY(toBob);
+        QVERIFY2(!toBob->has_accepted() && toBob->has_error(), toBob->DebugString().c_str());
+        QVERIFY(toCarol);
+        QVERIFY2(toCarol->has_accepted(), toCarol->DebugString().c_str());
+    }
+
     // One slot moved by hand from its primary to another while Alice sends to an account on
     // it: during the move the front-end follows ASK, after it MOVED; Bob's subscription (his
     // channel is in the slot) is ended by Redis and made again on the new owner.

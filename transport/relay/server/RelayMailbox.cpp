@@ -353,12 +353,13 @@ void RelayMailbox::onCommitted(bool committed, const std::vector<std::int64_t>& 
     for (std::size_t i = 0; i < sends.size(); ++i) {
         const PendingSend& s = sends[i];
         ServerFrame out;
-        if (committed && i < ids.size() && ids[i] == MailboxStore::kFull) {
+        const bool failed = !committed || (i < ids.size() && ids[i] == MailboxStore::kFailed);
+        if (!failed && i < ids.size() && ids[i] == MailboxStore::kFull) {
             out.mutable_error()->set_code(Error::MAILBOX_FULL);
             out.mutable_error()->set_message(
                 "the recipient's mailbox is full; they have not been online to receive for a "
                 "while");
-        } else if (committed) {
+        } else if (!failed) {
             out.mutable_accepted()->set_server_time_ms(
                 static_cast<std::uint64_t>(s.envelope.serverTime));
         } else {

@@ -164,7 +164,8 @@ bool RedisMailboxStore::start(QString* error) {
 std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<NewEnvelope>& sends,
                                                            const Acks& acks,
                                                            std::vector<Recipient>* resolved,
-                                                           std::vector<Publish>* publishes) {
+                                                           std::vector<Publish>* publishes,
+                                                           Acks* sentAcks) {
     std::vector<RedisCommand> commands;
     for (const NewEnvelope& e : sends) {
         const auto aci = accounts_.aciOf(e.account);
@@ -185,40 +186,49 @@ std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<New
             publishes->push_back({keys::channel(*aci), tail});
         }
     }
-    for (const auto& [account, id] : acks) {
-        if (const auto aci = accounts_.aciOf(account)) {
-            commands.push_back(RedisClient::evalCommand(
-                kAck, {keys::queue(*aci), keys::queueSize(*aci)}, {QByteArray::number(id)}));
+    for (const auto& ack : acks) {
+        if (const auto aci = accounts_.aciOf(ack.first)) {
+            commands.push_back(RedisClient::evalCommand(kAck,
+                                                        {keys::queue(*aci), keys::queueSize(*aci)},
+                                                        {QByteArray::number(ack.second)}));
+            if (sentAcks != nullptr) {
+                sentAcks->push_back(ack);
+            }
+        } else if (accounts_.failed()) {
+            keepAck(ack);  // the account could not be read: acknowledged in a later batch
         }
     }
     return commands;
 }
 
+void RedisMailboxStore::keepAck(const std::pair<std::int64_t, std::int64_t>& ack) {
+    if (retryAcks_.size() >= kMaxRetryAcks) {
+        // Bounded: a dropped acknowledgement is delivered again at the next sign-in, and the
+        // client drops the copy by its message uid.
+        qCWarning(lcRelay) << "too many acknowledgements waiting for Redis: one dropped";
+        return;
+    }
+    retryAcks_.push_back(ack);
+}
+
 void RedisMailboxStore::submit(std::vector<NewEnvelope> sends, Acks acks) {
     busy_ = true;
     inFlight_ = sends.size();
+    // Acknowledgements a shard did not take last time go again (the script is idempotent).
+    acks.insert(acks.end(), retryAcks_.begin(), retryAcks_.end());
+    retryAcks_.clear();
     std::vector<Recipient> resolved;
     std::vector<Publish> publishes;
-    auto commands = batchCommands(sends, acks, &resolved, &publishes);
-    if (std::find(resolved.begin(), resolved.end(), Recipient::Failed) != resolved.end()) {
-        // Redis did not answer for a recipient: a transient fault, not a full mailbox. Nothing
-        // of the batch is stored (a part stored and answered UNAVAILABLE would come twice):
-        // every sender hears UNAVAILABLE and sends again; the acknowledgements are kept.
-        qCWarning(lcRelay) << "a Redis mailbox batch failed: a recipient could not be read";
-        QMetaObject::invokeMethod(
-            this,
-            [this, count = sends.size()] {
-                busy_ = false;
-                inFlight_ = 0;
-                emit committed(false, std::vector<std::int64_t>(count, 0), {});
-            },
-            Qt::QueuedConnection);
-        return;
-    }
+    Acks sentAcks;
+    auto commands = batchCommands(sends, acks, &resolved, &publishes, &sentAcks);
+    // Each send is judged by its own outcome: a recipient that could not be read (Redis did
+    // not answer for its shard) fails that send alone (UNAVAILABLE: sent again), a reply that
+    // is an error fails its send alone, an acknowledgement that failed is kept for the next
+    // batch. One shard out of reach never fails the sends to the others, nor the front-end.
     QMetaObject::invokeMethod(
         worker_,
         [this, commands = std::move(commands), resolved = std::move(resolved),
-         publishes = std::move(publishes)] {
+         publishes = std::move(publishes), sentAcks = std::move(sentAcks)] {
             const auto replies = writerRedis_->pipeline(commands);
             if (waitReplicas_ > 0) {
                 // Confirmed by the replicas (a write WAIT did not confirm is an error reply):
@@ -237,31 +247,45 @@ void RedisMailboxStore::submit(std::vector<NewEnvelope> sends, Acks acks) {
                 }
             }
             // An empty batch probes whether Redis answers again (RelayMailbox's retry).
-            bool ok = !commands.empty() || writerRedis_->connect();
+            const bool ok = !commands.empty() || writerRedis_->connect();
             std::vector<std::int64_t> ids;
             std::size_t next = 0;
+            int failures = 0;
             for (const Recipient found : resolved) {
                 if (found == Recipient::Gone) {
                     ids.push_back(kFull);  // the account is gone: nothing to store it for
                     continue;
                 }
+                if (found == Recipient::Failed) {
+                    ids.push_back(kFailed);
+                    ++failures;
+                    continue;
+                }
                 const RedisReply& r = replies[next++];
                 if (r.type != RedisReply::Type::Integer) {
-                    ok = false;
-                    ids.push_back(0);
+                    ids.push_back(kFailed);
+                    ++failures;
                     continue;
                 }
                 ids.push_back(r.integer == 0 ? kFull : r.integer);
             }
-            for (; next < replies.size(); ++next) {
-                ok = ok && replies[next].type == RedisReply::Type::Integer;
+            Acks failedAcks;
+            for (std::size_t a = 0; next < replies.size(); ++next, ++a) {
+                if (replies[next].type != RedisReply::Type::Integer && a < sentAcks.size()) {
+                    failedAcks.push_back(sentAcks[a]);
+                }
             }
-            if (!ok) {
-                qCWarning(lcRelay) << "a Redis mailbox batch failed:" << writerRedis_->lastError();
+            if (failures > 0 || !failedAcks.empty() || !ok) {
+                qCWarning(lcRelay)
+                    << "Redis mailbox batch:" << failures << "send(s) and" << failedAcks.size()
+                    << "acknowledgement(s) failed:" << writerRedis_->lastError();
             }
             QMetaObject::invokeMethod(
                 this,
-                [this, ok, ids = std::move(ids)] {
+                [this, ok, ids = std::move(ids), failedAcks = std::move(failedAcks)] {
+                    for (const auto& ack : failedAcks) {
+                        keepAck(ack);
+                    }
                     busy_ = false;
                     inFlight_ = 0;
                     emit committed(ok, ids, {});

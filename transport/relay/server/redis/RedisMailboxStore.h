@@ -57,8 +57,9 @@ private:
     // What became of a send's recipient while the batch was built.
     enum class Recipient { Found, Gone, Failed };
     // The commands of a batch (EVALSHA of the send and ack scripts), built on the event loop.
-    // `resolved`: per send; Failed (Redis did not answer) makes the batch fail (UNAVAILABLE,
-    // sent again), Gone (no such account) refuses the send.
+    // `resolved`: per send; Failed (Redis did not answer) fails that send (UNAVAILABLE, sent
+    // again), Gone (no such account) refuses it. `sentAcks`: the acknowledgements that have a
+    // command, in order (one whose account could not be read is kept for the next batch).
     // `publishes`: per Found send, its channel and member without the id (published after
     // WAIT confirmed it, with --redis-wait).
     struct Publish {
@@ -67,7 +68,12 @@ private:
     };
     std::vector<RedisCommand> batchCommands(const std::vector<NewEnvelope>& sends, const Acks& acks,
                                             std::vector<Recipient>* resolved,
-                                            std::vector<Publish>* publishes = nullptr);
+                                            std::vector<Publish>* publishes = nullptr,
+                                            Acks* sentAcks = nullptr);
+    // An acknowledgement Redis did not take: sent with the next batch (at most kMaxRetryAcks).
+    void keepAck(const std::pair<std::int64_t, std::int64_t>& ack);
+    static constexpr std::size_t kMaxRetryAcks = 100000;
+    Acks retryAcks_;  // on the event loop
     void onSubscribed(const QByteArray& channel);
     void onMessage(const QByteArray& channel, const QByteArray& payload);
 
