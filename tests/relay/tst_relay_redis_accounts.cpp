@@ -292,6 +292,57 @@ private slots:
     // A Redis that answers nothing costs a front-end one timeout (5 s), then calls fail at once
     // for a backoff window (UNAVAILABLE), not 5 s (or 10, with a retry) each; once Redis
     // answers again, so does the front-end (review SHOULD 5).
+    // A new account's keys live on different shards: a failover may lose some of them. A
+    // number whose account record is gone registers again as a new account (it is not
+    // blocked), and an account id handed out again (the id counter rolled back) is never
+    // pointed at a second account: the next id is taken.
+    void partialRegistrationsAreRepaired() {
+        RedisTestServer redis;
+        QVERIFY(redis.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(redis, 1));
+        Account alice{QStringLiteral("+4915100000001")};
+        Account bob{QStringLiteral("+4915100000002")};
+        Account carol{QStringLiteral("+4915100000003")};
+        {
+            Client c1(fe[0]);
+            registerAndAuth(c1, alice);
+            Client c2(fe[0]);
+            registerAndAuth(c2, bob);
+        }
+        const auto acctId = [&](int n) {
+            return redis.command({"GET", "acctid:" + QByteArray::number(n)});
+        };
+        const QByteArray aliceAci = acctId(1);
+        QVERIFY(aliceAci.startsWith("$"));
+        // Bob's record lost (his number's key survived): Bob registers again.
+        const QByteArray bobReply = acctId(2);  // $16\r\n<16 bytes>\r\n
+        const QByteArray bobAci = bobReply.mid(bobReply.indexOf("\r\n") + 2, 16);
+        QCOMPARE(bobAci.size(), 16);
+        QVERIFY(redis.command({"DEL", "acct:{" + bobAci.toHex() + "}"}).startsWith(":1"));
+        {
+            Client c(fe[0]);
+            const auto reply = c.call(registerFrame(bob));
+            QVERIFY2(reply.has_registered(), reply.error().message().c_str());
+            QVERIFY(c.call(authFrame(bob)).has_ok());
+        }
+        // The id counter rolled back: Carol's account must not take Alice's id.
+        QVERIFY(redis.command({"SET", "acct:next", "0"}).startsWith("+OK"));
+        {
+            Client c(fe[0]);
+            registerAndAuth(c, carol);
+        }
+        QCOMPARE(acctId(1), aliceAci);
+        Client a(fe[0]);
+        QVERIFY(a.call(authFrame(alice)).has_ok());
+        Client c(fe[0]);
+        QVERIFY(c.call(authFrame(carol)).has_ok());
+        QVERIFY(c.call(sendFrame(alice, "to alice")).has_accepted());
+        QTRY_COMPARE_WITH_TIMEOUT(a.delivered.size(), std::size_t{1}, 10000);
+        QTest::qWait(300);
+        QVERIFY(c.delivered.empty());
+    }
+
     void aStoppedRedisFailsFast() {
         RedisTestServer redis;
         QVERIFY(redis.start());
