@@ -220,12 +220,13 @@ private slots:
         acker.start(10);
         // After the kill: once the replica was promoted, the dead node is started again.
         bool restarted = false;
+        bool restartedOk = false;  // checked below: a QVERIFY in a timer's lambda ends nothing
         QTimer watcher;
         QObject::connect(&watcher, &QTimer::timeout, [&] {
             if (!restarted && cluster.primaryOf(bobSlot) != victimPort &&
                 cluster.primaryOf(bobSlot) != 0) {
                 restarted = true;
-                QVERIFY(cluster.node(victim).start());
+                restartedOk = cluster.node(victim).start();
             }
         });
 
@@ -248,6 +249,7 @@ private slots:
             }
         }
         QVERIFY(restarted);
+        QVERIFY(restartedOk);
         qInfo() << "Bob's shard took" << flowingAgainAt << "ms to accept again after the kill"
                 << killedAt;
         std::map<std::string, int> seen;
@@ -347,6 +349,110 @@ private slots:
         QVERIFY2(!toBob->has_accepted() && toBob->has_error(), toBob->DebugString().c_str());
         QVERIFY(toCarol);
         QVERIFY2(toCarol->has_accepted(), toCarol->DebugString().c_str());
+    }
+
+    // Two senders' sends in flight to Bob when his shard's primary stops answering (SIGSTOP:
+    // the scripts' replies and WAITs hang) and is then SIGKILLed; its replica is promoted and
+    // the old node comes back as the new primary's replica. With --redis-wait 1 a send is
+    // accepted or refused; a refused one (or one whose reply timed out) is sent again, as the
+    // outbox does, until accepted; every accepted message reaches Bob (copies allowed: the
+    // client drops them by uid).
+    void primaryStoppedThenKilledWithSendsInFlight() {
+        RedisTestCluster cluster;
+        QVERIFY(cluster.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(cluster.url(), 3, QStringLiteral("none"),
+                         {QStringLiteral("--redis-wait"), QStringLiteral("1")}));
+        std::deque<Account> accounts;
+        const auto spread = accountsOnDistinctShards(fe, cluster, accounts, 3);
+        QCOMPARE(spread.size(), std::size_t{3});
+        const Account& alice = accounts[spread[0]];
+        const Account& bob = accounts[spread[1]];
+        const Account& carol = accounts[spread[2]];
+        Client a(fe[0]);
+        QVERIFY(a.call(authFrame(alice)).has_ok());
+        Client c(fe[2]);
+        QVERIFY(c.call(authFrame(carol)).has_ok());
+        Client b(fe[1]);
+        QVERIFY(b.call(authFrame(bob)).has_ok());
+        std::size_t acked = 0;
+        QTimer acker;  // Bob acknowledges what he got, as the app does after storing it
+        QObject::connect(&acker, &QTimer::timeout, [&] {
+            if (b.connection->isReady()) {
+                acknowledge(b, acked);
+                acked = b.delivered.size();
+            }
+        });
+        acker.start(10);
+        const int bobSlot = cluster.slotOfAccount(bob.phone);
+        const int victimPort = cluster.primaryOf(bobSlot);
+        const int victim = cluster.indexOf(victimPort);
+        QVERIFY(victim >= 0);
+
+        constexpr int kEach = 60;
+        constexpr int kReplyMs = 15000;
+        std::map<std::string, QFuture<transport::RelayReply>> inFlight;
+        const auto post = [&](const std::string& m) {
+            Client& from = m[0] == 'a' ? a : c;
+            inFlight[m] = from.connection->request(sendFrame(bob, m), kReplyMs);
+        };
+        for (int i = 0; i < kEach; ++i) {
+            post("a" + std::to_string(i));
+            post("c" + std::to_string(i));
+            if (i == kEach / 3) {
+                cluster.node(victim).pause(true);
+            }
+            if (i % 10 == 0) {
+                QTest::qWait(5);
+            }
+        }
+        QTest::qWait(300);  // the rest reach the stopped primary
+        cluster.node(victim).kill();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const int now = cluster.primaryOf(bobSlot);
+                return now != 0 && now != victimPort;
+            },
+            20000));
+        QVERIFY(cluster.node(victim).start());  // back as a replica: WAIT 1 can be met again
+        std::set<std::string> accepted;
+        int refused = 0;
+        QElapsedTimer clock;
+        clock.start();
+        while (!inFlight.empty() && clock.elapsed() < 45000) {
+            for (auto it = inFlight.begin(); it != inFlight.end();) {
+                if (!it->second.isFinished()) {
+                    ++it;
+                    continue;
+                }
+                const auto reply = it->second.result();
+                if (reply && reply->has_accepted()) {
+                    accepted.insert(it->first);
+                    it = inFlight.erase(it);
+                    continue;
+                }
+                ++refused;
+                const std::string m = it->first;
+                ++it;
+                post(m);  // replaces the finished one
+            }
+            QTest::qWait(50);
+        }
+        QVERIFY2(inFlight.empty(),
+                 qPrintable(QStringLiteral("%1 never accepted").arg(inFlight.size())));
+        QCOMPARE(accepted.size(), std::size_t{2 * kEach});
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         std::set<std::string> distinct;
+                         for (const auto& e : b.delivered) {
+                             distinct.insert(e.envelope());
+                         }
+                         return distinct == accepted;
+                     },
+                     20000),
+                 qPrintable(QStringLiteral("Bob got %1 deliveries").arg(b.delivered.size())));
+        qInfo() << "refused and sent again:" << refused << "- deliveries:" << b.delivered.size()
+                << "for" << accepted.size();
     }
 
     // One slot moved by hand from its primary to another while Alice sends to an account on
