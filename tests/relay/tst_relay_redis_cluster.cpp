@@ -26,6 +26,7 @@
 #include "tests/relay/RedisTestCluster.h"
 #include "tests/relay/RelayTestClient.h"
 #include "tests/support/Daemons.h"
+#include "tests/support/TestSupport.h"
 #include "transport/relay/server/redis/RedisClusterPort.h"
 #include "transport/relay/server/redis/RedisKeys.h"
 
@@ -295,6 +296,26 @@ private slots:
             c.setWait(2, std::chrono::milliseconds(3000));
             const auto reply = c.command({"SET", "{t}unconfirmed", "v"});
             QVERIFY2(reply.isError(), reply.string.constData());
+        }
+        {
+            // At start, a clear line for each primary with fewer replicas than --redis-wait.
+            QTemporaryDir data;
+            QProcess relayd;
+            relayd.setProcessChannelMode(QProcess::MergedChannels);
+            relayd.start(test::binDirOr(QStringLiteral("tandem-relayd")),
+                         {QStringLiteral("--data"), data.path(), QStringLiteral("--listen"),
+                          QStringLiteral("127.0.0.1:0"), QStringLiteral("--verify"),
+                          QStringLiteral("none"), QStringLiteral("--store"), cluster.url(),
+                          QStringLiteral("--redis-wait"), QStringLiteral("2")});
+            QByteArray said;
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    said += relayd.readAll();
+                    return said.count("--redis-wait 2 needs 2") == 3;
+                },
+                15000));
+            relayd.kill();
+            relayd.waitForFinished(5000);
         }
         FrontEnds fe;
         QVERIFY(fe.start(cluster.url(), 1, QStringLiteral("none"),

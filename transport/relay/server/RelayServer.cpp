@@ -181,14 +181,55 @@ bool RelayServer::openStores(QString* error) {
                      .arg(redisServers_.servers.front().port);
         return false;
     }
-    // `accepted` is durable only if Redis writes every command to its AOF before it answers.
-    const RedisReply aof = redis_->command({"CONFIG", "GET", "appendfsync"});
-    const RedisReply on = redis_->command({"CONFIG", "GET", "appendonly"});
-    const bool durable = aof.elements.size() == 2 && aof.elements[1].string == "always" &&
-                         on.elements.size() == 2 && on.elements[1].string == "yes";
-    if (!durable) {
-        qCWarning(lcRelay) << "Redis does not run with appendonly yes and appendfsync always: "
-                              "an accepted message can be lost if Redis stops (docs/relay.md)";
+    // `accepted` is durable only if every primary writes each command to its AOF before it
+    // answers, and with --redis-wait N only if each primary has N replicas to confirm it:
+    // checked on each primary (the server, or each of a cluster's), a clear line for each
+    // that falls short (the relay runs anyway: the operator may be fixing it).
+    const std::vector<RedisAddress> primaries =
+        redisServers_.cluster ? redis_->nodes()
+                              : std::vector<RedisAddress>{redisServers_.servers.front()};
+    for (const RedisAddress& node : primaries) {
+        RedisClient one({node}, false, std::chrono::seconds(2));
+        const RedisReply aof = one.command({"CONFIG", "GET", "appendfsync"});
+        const RedisReply on = one.command({"CONFIG", "GET", "appendonly"});
+        const bool durable = aof.elements.size() == 2 && aof.elements[1].string == "always" &&
+                             on.elements.size() == 2 && on.elements[1].string == "yes";
+        if (!durable) {
+            qCWarning(lcRelay).noquote()
+                << QStringLiteral(
+                       "Redis %1:%2 does not run with appendonly yes and appendfsync "
+                       "always: an accepted message can be lost if it stops "
+                       "(docs/relay.md)")
+                       .arg(node.host)
+                       .arg(node.port);
+        }
+        if (redisWait_ > 0) {
+            const QByteArray info = one.command({"INFO", "replication"}).string;
+            const qsizetype at = info.indexOf("connected_slaves:");
+            const int replicas =
+                at < 0 ? -1 : info.mid(at + 17, info.indexOf('\r', at) - at - 17).toInt();
+            if (replicas < redisWait_) {
+                qCWarning(lcRelay).noquote()
+                    << QStringLiteral(
+                           "Redis primary %1:%2 has %3 replica(s) connected, "
+                           "--redis-wait %4 needs %4: every send to it is refused "
+                           "(UNAVAILABLE) until enough replicas are in sync")
+                           .arg(node.host)
+                           .arg(node.port)
+                           .arg(replicas)
+                           .arg(redisWait_);
+            } else if (replicas > redisWait_) {
+                qCWarning(lcRelay).noquote()
+                    << QStringLiteral(
+                           "Redis primary %1:%2 has %3 replicas, --redis-wait %4: a "
+                           "failover may promote a replica that did not confirm "
+                           "the last accepted sends (make N the replica count)")
+                           .arg(node.host)
+                           .arg(node.port)
+                           .arg(replicas)
+                           .arg(redisWait_);
+            }
+        }
     }
     auto accounts = std::make_unique<RedisAccountStore>(*redis_);
     if (!accounts->start(error)) {
