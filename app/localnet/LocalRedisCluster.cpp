@@ -165,18 +165,30 @@ void LocalRedisCluster::create() {
          << QStringLiteral("--cluster-yes");
     helper_ = std::make_unique<QProcess>();
     helper_->setProcessChannelMode(QProcess::MergedChannels);
-    connect(helper_.get(), &QProcess::finished, this, [this](int code) {
-        const QByteArray said = helper_->readAll();
-        helper_.reset();
-        if (code != 0) {
-            emit failed(QStringLiteral("redis-cli --cluster create failed: %1")
-                            .arg(QString::fromUtf8(said.right(300))));
-            return;
-        }
-        state_[QStringLiteral("redis_cluster_created")] = true;
-        poll_.start();
-    });
+    connect(helper_.get(), &QProcess::finished, this,
+            [this](int code, QProcess::ExitStatus status) {
+                const QByteArray said = helper_->readAll();
+                helper_.release()->deleteLater();  // not deleted inside its own signal
+                if (status != QProcess::NormalExit) {
+                    code = -1;  // killed (the timeout below) or crashed
+                }
+                if (code != 0) {
+                    emit failed(QStringLiteral("redis-cli --cluster create failed: %1")
+                                    .arg(QString::fromUtf8(said.right(300))));
+                    return;
+                }
+                state_[QStringLiteral("redis_cluster_created")] = true;
+                poll_.start();
+            });
     helper_->start(cli_, args);
+    // redis-cli waits for the nodes to agree on the configuration: bounded.
+    QTimer::singleShot(kCreateTimeoutMs, helper_.get(), [p = helper_.get()] {
+        if (p->state() != QProcess::NotRunning) {
+            qWarning("redis-cli --cluster create did not finish in %d s: stopped",
+                     kCreateTimeoutMs / 1000);
+            p->kill();
+        }
+    });
 }
 
 void LocalRedisCluster::poll() {
@@ -197,7 +209,7 @@ void LocalRedisCluster::poll() {
     helper_->setProcessChannelMode(QProcess::MergedChannels);
     connect(helper_.get(), &QProcess::finished, this, [this] {
         const QByteArray said = helper_->readAll();
-        helper_.reset();
+        helper_.release()->deleteLater();  // not deleted inside its own signal
         if (said.count("cluster_state:ok") == kNodes && !ready_) {
             ready_ = true;
             poll_.stop();

@@ -24,7 +24,9 @@ public:
     static constexpr int kNodes = 6;
     static constexpr int kNodeTimeoutMs = 1500;
     static constexpr int kReadyTimeoutMs = 60000;  // to cluster_state:ok on every node
-    static constexpr int kPortRetries = 5;         // new ports for a node that did not start
+    static constexpr int kPortRetries = 5;
+    static constexpr int kCreateTimeoutMs =
+        60000;  // redis-cli --cluster create         // new ports for a node that did not start
     using Restart =
         std::function<bool(const QString& what, int& restarts, std::function<void()> again)>;
 
