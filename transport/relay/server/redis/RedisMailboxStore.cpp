@@ -19,9 +19,8 @@ constexpr int kHeader = 48;
 constexpr int kWatchRetryMs = 1000;
 
 // KEYS: queue, size, sequence (all of the recipient's slot). ARGV: server time and expiry (32
-// hex digits) and the envelope; its size; the quota (count, bytes); the channel; '1' to
-// publish here ('0' with --redis-wait: published only once replicas confirmed it, by a
-// separate PUBLISH). Returns the id, or 0 when the quota is full. In a cluster PUBLISH is
+// hex digits) and the envelope; its size; the quota (count, bytes); the channel. Returns the
+// id, or 0 when the quota is full. In a cluster PUBLISH is
 // SPUBLISH (sharded pub/sub: heard on the slot's shard only). The channel has the account's
 // hash tag (the slot of the keys) but is an argument, not a key: a key that does not exist (a
 // channel never does) makes Redis refuse a script with TRYAGAIN while its slot is being
@@ -33,7 +32,12 @@ constexpr int kWatchRetryMs = 1000;
 // (at least cluster-node-timeout), so its next id is above every id the dead primary gave —
 // provided the two machines' clocks differ by less than that and the dead primary did not
 // run more than 1024 sends a ms ahead of its clock. An id is thus never given to two
-// envelopes, and an acknowledgement by id deletes the envelope it names. (Lua numbers are
+// envelopes, and an acknowledgement by id deletes the envelope it names. The script
+// publishes, even with --redis-wait (before WAIT): publishing after WAIT, from each
+// front-end's writer, would let two front-ends' sends to one account be heard out of id
+// order, and a pushed id above a later-heard one makes the later one skipped (lastSentId).
+// A push whose write a failover then loses is harmless: its sender never heard `accepted`
+// and sends again under a new, greater id; the client drops the copy by its uid. (Lua numbers are
 // doubles: ms × 1024 ≈ 1.8e15 < 2^53, exact; formatted with %.0f, never %g.)
 constexpr char kSend[] = R"lua(
 local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
@@ -51,7 +55,7 @@ local member = string.format('%016x', id) .. ARGV[1]
 redis.call('ZADD', KEYS[1], string.format('%.0f', id), member)
 redis.call('HINCRBY', KEYS[2], 'n', 1)
 redis.call('HINCRBY', KEYS[2], 'b', size)
-if ARGV[6] == '1' then redis.call('PUBLISH', ARGV[5], 'm' .. member) end
+redis.call('PUBLISH', ARGV[5], 'm' .. member)
 return id
 )lua";
 
@@ -122,7 +126,6 @@ RedisMailboxStore::RedisMailboxStore(RedisClient& redis, RedisAccountStore& acco
                                      const RelayLimits& limits, int waitReplicas)
     : redis_(redis),
       accounts_(accounts),
-      waitReplicas_(waitReplicas),
       limits_(limits),
       send_(forMode(kSend, redis.isCluster())),
       claim_(forMode(kClaim, redis.isCluster())),
@@ -164,7 +167,6 @@ bool RedisMailboxStore::start(QString* error) {
 std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<NewEnvelope>& sends,
                                                            const Acks& acks,
                                                            std::vector<Recipient>* resolved,
-                                                           std::vector<Publish>* publishes,
                                                            Acks* sentAcks) {
     std::vector<RedisCommand> commands;
     for (const NewEnvelope& e : sends) {
@@ -180,11 +182,7 @@ std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<New
             send_, {keys::queue(*aci), keys::queueSize(*aci), keys::sequence(*aci)},
             {tail, QByteArray::number(e.envelope.size()),
              QByteArray::number(limits_.maxQueuedPerAccount),
-             QByteArray::number(limits_.maxQueuedBytesPerAccount), keys::channel(*aci),
-             waitReplicas_ > 0 ? "0" : "1"}));
-        if (publishes != nullptr) {
-            publishes->push_back({keys::channel(*aci), tail});
-        }
+             QByteArray::number(limits_.maxQueuedBytesPerAccount), keys::channel(*aci)}));
     }
     for (const auto& ack : acks) {
         if (const auto aci = accounts_.aciOf(ack.first)) {
@@ -218,9 +216,8 @@ void RedisMailboxStore::submit(std::vector<NewEnvelope> sends, Acks acks) {
     acks.insert(acks.end(), retryAcks_.begin(), retryAcks_.end());
     retryAcks_.clear();
     std::vector<Recipient> resolved;
-    std::vector<Publish> publishes;
     Acks sentAcks;
-    auto commands = batchCommands(sends, acks, &resolved, &publishes, &sentAcks);
+    auto commands = batchCommands(sends, acks, &resolved, &sentAcks);
     // Each send is judged by its own outcome: a recipient that could not be read (Redis did
     // not answer for its shard) fails that send alone (UNAVAILABLE: sent again), a reply that
     // is an error fails its send alone, an acknowledgement that failed is kept for the next
@@ -228,24 +225,8 @@ void RedisMailboxStore::submit(std::vector<NewEnvelope> sends, Acks acks) {
     QMetaObject::invokeMethod(
         worker_,
         [this, commands = std::move(commands), resolved = std::move(resolved),
-         publishes = std::move(publishes), sentAcks = std::move(sentAcks)] {
+         sentAcks = std::move(sentAcks)] {
             const auto replies = writerRedis_->pipeline(commands);
-            if (waitReplicas_ > 0) {
-                // Confirmed by the replicas (a write WAIT did not confirm is an error reply):
-                // published now, so no front-end pushes what a failover could still lose.
-                std::vector<RedisCommand> publish;
-                std::size_t at = 0;
-                for (const Publish& p : publishes) {
-                    const RedisReply& r = replies[at++];
-                    if (r.type == RedisReply::Type::Integer && r.integer > 0) {
-                        publish.push_back({writerRedis_->isCluster() ? "SPUBLISH" : "PUBLISH",
-                                           p.channel, "m" + hex16(r.integer) + p.tail});
-                    }
-                }
-                if (!publish.empty()) {
-                    (void)writerRedis_->pipeline(publish);  // a lost one: read at next sign-in
-                }
-            }
             // An empty batch probes whether Redis answers again (RelayMailbox's retry).
             const bool ok = !commands.empty() || writerRedis_->connect();
             std::vector<std::int64_t> ids;

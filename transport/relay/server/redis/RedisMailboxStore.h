@@ -60,15 +60,8 @@ private:
     // `resolved`: per send; Failed (Redis did not answer) fails that send (UNAVAILABLE, sent
     // again), Gone (no such account) refuses it. `sentAcks`: the acknowledgements that have a
     // command, in order (one whose account could not be read is kept for the next batch).
-    // `publishes`: per Found send, its channel and member without the id (published after
-    // WAIT confirmed it, with --redis-wait).
-    struct Publish {
-        QByteArray channel;
-        QByteArray tail;
-    };
     std::vector<RedisCommand> batchCommands(const std::vector<NewEnvelope>& sends, const Acks& acks,
                                             std::vector<Recipient>* resolved,
-                                            std::vector<Publish>* publishes = nullptr,
                                             Acks* sentAcks = nullptr);
     // An acknowledgement Redis did not take: sent with the next batch (at most kMaxRetryAcks).
     void keepAck(const std::pair<std::int64_t, std::int64_t>& ack);
@@ -79,7 +72,6 @@ private:
 
     RedisClient& redis_;  // the event loop's connection (reads, claims)
     RedisAccountStore& accounts_;
-    const int waitReplicas_;
     const RelayLimits& limits_;
     const QByteArray send_;   // kSend, with SPUBLISH in a cluster
     const QByteArray claim_;  // kClaim, the same
