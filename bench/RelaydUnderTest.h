@@ -9,6 +9,7 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include "bench/BenchRedisCluster.h"
 #include "bench/RelayBench.h"
 #include "transport/relay/RelayConnection.h"
 
@@ -56,8 +57,6 @@ private:
     transport::RelayEndpoint startRelay(std::unique_ptr<QProcess>& process, const QString& data,
                                         QStringList extra);
     void startRedis();
-    // Six cluster nodes, joined; their seeds as redis-cluster://….
-    QString startCluster();
     void startFrontEnds(const QStringList& store);
 
     QString binDir_;
@@ -66,7 +65,7 @@ private:
     std::unique_ptr<QProcess> process_;
     transport::RelayEndpoint endpoint_;
     std::unique_ptr<QProcess> redisProcess_;
-    std::vector<std::unique_ptr<QProcess>> clusterNodes_;
+    std::unique_ptr<BenchRedisCluster> cluster_;
     std::vector<std::unique_ptr<QProcess>> frontEnds_;
     std::vector<transport::RelayEndpoint> senders_;
 };
