@@ -285,8 +285,11 @@ void RedisMailboxStore::storeAtStop(const std::vector<NewEnvelope>& sends, const
     const std::vector<NewEnvelope> rest(
         sends.begin() + static_cast<std::ptrdiff_t>(std::min(inFlight_, sends.size())),
         sends.end());
+    Acks all = acks;  // with those a shard did not take before
+    all.insert(all.end(), retryAcks_.begin(), retryAcks_.end());
+    retryAcks_.clear();
     std::vector<Recipient> resolved;
-    const auto commands = batchCommands(rest, acks, &resolved);
+    const auto commands = batchCommands(rest, all, &resolved);
     if (!commands.empty()) {
         (void)redis_.pipeline(commands);
     }
