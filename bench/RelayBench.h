@@ -49,6 +49,9 @@ public:
         return n;
     }
     [[nodiscard]] std::int64_t duplicates() const { return total() - unique(); }
+    [[nodiscard]] bool has(std::uint64_t seq) const {
+        return seq < seen_.size() && seen_[seq].load() > 0;
+    }
     // For the wait after a restart: a predicate, true once nothing more has arrived for `quiet`.
     [[nodiscard]] auto quietFor(std::chrono::milliseconds quiet) const {
         return [this, quiet, last = std::int64_t{-1}, since = Clock::now()]() mutable {

@@ -17,6 +17,7 @@
 #include <QTimer>
 
 #include "app/core/Await.h"
+#include "bench/BenchRedisCluster.h"
 #include "crypto/signal/Identity.h"
 #include "tandem/relay.pb.h"
 
@@ -33,6 +34,7 @@ RelaydUnderTest::~RelaydUnderTest() {
         stopChild(p);
     }
     stopChild(redisProcess_);
+    cluster_.reset();
 }
 
 RelayEndpoint RelaydUnderTest::startRelay(std::unique_ptr<QProcess>& process, const QString& data,
@@ -59,7 +61,22 @@ RelayEndpoint RelaydUnderTest::startRelay(std::unique_ptr<QProcess>& process, co
     return e;
 }
 
+bool RelaydUnderTest::killPrimaryOf(const QString& phone) {
+    return cluster_ && cluster_->killPrimaryOf(phone);
+}
+
+bool RelaydUnderTest::waitForClusterOk(int ms) {
+    return cluster_ && cluster_->waitUntilOk(ms);
+}
+
 void RelaydUnderTest::startRedis() {
+    if (redis_.cluster) {
+        cluster_ = std::make_unique<BenchRedisCluster>(dir_.path(), redis_.appendfsync);
+        const QString url = cluster_->start();
+        startFrontEnds({QStringLiteral("--store"), url, QStringLiteral("--redis-wait"),
+                        QString::number(redis_.wait)});
+        return;
+    }
     QTcpServer probe;
     probe.listen(QHostAddress::LocalHost, 0);
     const quint16 port = probe.serverPort();
@@ -78,8 +95,10 @@ void RelaydUnderTest::startRedis() {
         redisProcess_->waitForReadyRead(100);
         out += redisProcess_->readAllStandardOutput();
     }
-    const QStringList store{QStringLiteral("--store"),
-                            QStringLiteral("redis://127.0.0.1:%1").arg(port)};
+    startFrontEnds({QStringLiteral("--store"), QStringLiteral("redis://127.0.0.1:%1").arg(port)});
+}
+
+void RelaydUnderTest::startFrontEnds(const QStringList& store) {
     for (int i = 0; i < redis_.frontEnds; ++i) {
         const QString data = dir_.filePath(QStringLiteral("relay%1").arg(i));
         if (i > 0) {  // one relay key for all
@@ -363,6 +382,82 @@ Result relayDurability(const Options& o, RelaydUnderTest& relay) {
     bob.connect(relay.endpoint(), &scope, tally, nullptr);
     core::spinUntil(tally.quietFor(std::chrono::seconds(2)), 120000);
     Result r = lossesOf(tally, accepted);
+    bob.disconnect();
+    return r;
+}
+
+Result relayFailover(const Options& o, RelaydUnderTest& relay, int run) {
+    QObject scope;
+    RelayReceiver bob{QStringLiteral("+1555%1").arg(5000000 + run)};
+    bob.registerAt(relay.endpoint(), &scope);
+    RelaySender alice = RelaySender::open(relay, &scope, kSenderConnections);
+    const int n = o.durabilityMessages;
+    std::vector<char> accepted(static_cast<std::size_t>(n), 0);
+    std::int64_t answered = 0;
+    int inFlight = 0;
+    std::uint64_t next = 0;
+    bool killed = false;
+    QTimer pumpTimer;
+    QObject::connect(&pumpTimer, &QTimer::timeout, [&] {
+        // Halfway through the acceptances, with a full window in flight: the kill.
+        if (!killed && answered >= n / 2) {
+            killed = true;
+            pumpTimer.stop();
+            if (!relay.killPrimaryOf(bob.phone)) {
+                qFatal("no primary holds the receiver's account");
+            }
+            return;
+        }
+        while (inFlight < o.window && next < static_cast<std::uint64_t>(n)) {
+            const std::uint64_t seq = next++;
+            ClientFrame f;
+            f.mutable_send()->set_recipient(bob.phone.toStdString());
+            f.mutable_send()->set_access_key(bob.accessKey);
+            f.mutable_send()->set_envelope(makePayload(o.payload, seq, nowNs()));
+            RelayConnection* c = alice.connections[seq % alice.connections.size()];
+            ++inFlight;
+            c->request(std::move(f)).then(c, [&, seq](RelayReply r) {
+                --inFlight;
+                ++answered;
+                accepted[seq] = r && r->has_accepted() ? 1 : 0;
+            });
+        }
+    });
+    pumpTimer.start(0);
+    core::spinUntil([&] { return killed && inFlight == 0; }, 120000);
+    if (!relay.waitForClusterOk(60000)) {
+        qFatal("the cluster did not recover from the kill");
+    }
+    alice.close();
+    // The front-end serves the shard again once it read the new map: sign-ins are retried
+    // until then (as RelayTransport does after UNAVAILABLE), 60 s at most.
+    RelayConnection* probe = connectTo(relay.endpoint(), &scope);
+    ClientFrame auth;
+    auth.mutable_authenticate()->set_phone(bob.phone.toStdString());
+    auth.mutable_authenticate()->set_password(bob.password);
+    const std::int64_t probeStart = nowNs();
+    for (;;) {
+        const RelayReply reply = core::awaitFuture(probe->request(auth));
+        if (reply && reply->has_ok()) {
+            break;
+        }
+        if (nowNs() - probeStart > 60'000'000'000LL) {
+            qFatal("the front-end does not serve the receiver's shard after the failover");
+        }
+        core::spinUntil([] { return false; }, 200);
+    }
+    probe->close();
+    Tally tally(static_cast<std::size_t>(n));
+    bob.connect(relay.endpoint(), &scope, tally, nullptr);
+    core::spinUntil(tally.quietFor(std::chrono::seconds(3)), 120000);
+    Result r;
+    for (int i = 0; i < n; ++i) {
+        if (accepted[static_cast<std::size_t>(i)] != 0) {
+            r.throughput += 1;  // here: how many were accepted
+            r.lost += tally.has(static_cast<std::uint64_t>(i)) ? 0 : 1;
+        }
+    }
+    r.duplicated = tally.duplicates();
     bob.disconnect();
     return r;
 }

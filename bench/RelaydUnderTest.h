@@ -9,17 +9,22 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include "bench/BenchRedisCluster.h"
 #include "bench/RelayBench.h"
 #include "transport/relay/RelayConnection.h"
 
 namespace tandem::bench {
 
 // tandem-relayd on its data folder (the default), or `frontEnds` of them over a redis-server
-// (--store redis://…, one key), the receiver on one and the senders on another when `cross`.
+// (--store redis://…, one key), the receiver on one and the senders on another when `cross`;
+// with `cluster`, over a six-node Redis Cluster (3 primaries, 3 replicas, --store
+// redis-cluster://…) and --redis-wait `wait`.
 struct RedisSetup {
     int frontEnds = 0;  // 0: the SQLite relay
     bool cross = false;
     QString appendfsync = QStringLiteral("always");
+    bool cluster = false;
+    int wait = 0;
 };
 
 class RelaydUnderTest {
@@ -40,6 +45,11 @@ public:
         return senders_.empty() ? endpoint_ : senders_[i % senders_.size()];
     }
 
+    // Cluster setups: SIGKILLs the primary holding the account of `phone`; false if none does.
+    bool killPrimaryOf(const QString& phone);
+    // Cluster setups: true once every running node says cluster_state:ok again (at most `ms`).
+    bool waitForClusterOk(int ms);
+
     // network.json for a profile of this relay; returns its path.
     QString writeNetworkJson() const;
 
@@ -47,6 +57,7 @@ private:
     transport::RelayEndpoint startRelay(std::unique_ptr<QProcess>& process, const QString& data,
                                         QStringList extra);
     void startRedis();
+    void startFrontEnds(const QStringList& store);
 
     QString binDir_;
     RedisSetup redis_;
@@ -54,6 +65,7 @@ private:
     std::unique_ptr<QProcess> process_;
     transport::RelayEndpoint endpoint_;
     std::unique_ptr<QProcess> redisProcess_;
+    std::unique_ptr<BenchRedisCluster> cluster_;
     std::vector<std::unique_ptr<QProcess>> frontEnds_;
     std::vector<transport::RelayEndpoint> senders_;
 };
@@ -64,5 +76,9 @@ Result relayThroughput(const Options& o, RelaydUnderTest& relay, int run);
 Result relayLatency(const Options& o, RelaydUnderTest& relay, int run);
 // The receiver offline, N accepted, the relay SIGKILLed and restarted: what then arrives.
 Result relayDurability(const Options& o, RelaydUnderTest& relay);
+// Cluster setups: the receiver offline, senders sending; halfway, the receiver's primary is
+// SIGKILLed (its replica takes over). Of the sends accepted, what the receiver then gets
+// (`lost`: accepted, never delivered); `throughput` holds how many were accepted.
+Result relayFailover(const Options& o, RelaydUnderTest& relay, int run);
 
 }  // namespace tandem::bench

@@ -54,12 +54,16 @@ int main(int argc, char** argv) {
     intOption("reps", "Repetitions, relay and broker alternating (3).");
     intOption("durability", "Messages in the SIGKILL run (20000).");
     intOption("e2e", "Messages through the real core (400; 0 skips).");
+    intOption("failover", "With --redis-cluster: sends in the primary-SIGKILL runs (0 skips).");
     parser.addOption({QStringLiteral("redis"),
                       QStringLiteral("Also tandem-relayd over redis-server: 1, 2 and 3 front-ends "
                                      "and appendfsync everysec, in the same reps.")});
     parser.addOption({QStringLiteral("trace"),
                       QStringLiteral("With --e2e: each message's path through both stores "
                                      "(SQLite's own hooks), medians per step, pages per commit.")});
+    parser.addOption({QStringLiteral("redis-cluster"),
+                      QStringLiteral("Also tandem-relayd over a six-node Redis Cluster: 1 and 3 "
+                                     "front-ends, with and without --redis-wait 1.")});
     parser.addOption({QStringLiteral("bin-dir"), QStringLiteral("Where tandem-relayd is."),
                       QStringLiteral("DIR")});
     parser.process(app);
@@ -78,6 +82,8 @@ int main(int argc, char** argv) {
     read("durability", o.durabilityMessages);
     read("e2e", o.e2eMessages);
     o.trace = parser.isSet(QStringLiteral("trace"));
+    int failoverMessages = 0;
+    read("failover", failoverMessages);
     o.payload = std::max(o.payload, 16);
     o.binDir = parser.isSet(QStringLiteral("bin-dir"))
                    ? parser.value(QStringLiteral("bin-dir"))
@@ -91,17 +97,29 @@ int main(int argc, char** argv) {
         std::int64_t lost = 0;
     };
     std::vector<RedisRow> redisRows;
+    const auto row = [](const char* name, int frontEnds, bool cross, const char* fsync,
+                        bool cluster = false, int wait = 0) {
+        RedisRow r{name, {frontEnds, cross, QString::fromLatin1(fsync), cluster, wait}, {}, {}, {},
+                   0};
+        return r;
+    };
     if (parser.isSet(QStringLiteral("redis"))) {
-        const auto row = [](const char* name, int frontEnds, bool cross, const char* fsync) {
-            RedisRow r{name, {frontEnds, cross, QString::fromLatin1(fsync)}, {}, {}, {}, 0};
-            return r;
-        };
         redisRows = {
             row("Redis, 1 front-end (same-front-end hop)", 1, false, "always"),
             row("Redis, 2 front-ends (cross-front-end hop)", 2, true, "always"),
             row("Redis, 3 front-ends (senders on 2, receiver on 1)", 3, true, "always"),
             row("Redis, 1 front-end, appendfsync everysec (not durable)", 1, false, "everysec"),
         };
+    }
+    if (parser.isSet(QStringLiteral("redis-cluster"))) {
+        for (RedisRow r : {
+                 row("Redis Cluster 3+3, 1 front-end", 1, false, "always", true, 0),
+                 row("Redis Cluster 3+3, 1 front-end, --redis-wait 1", 1, false, "always", true, 1),
+                 row("Redis Cluster 3+3, 3 front-ends (senders on 2)", 3, true, "always", true, 0),
+                 row("Redis Cluster 3+3, 3 front-ends, --redis-wait 1", 3, true, "always", true, 1),
+             }) {
+            redisRows.push_back(r);
+        }
     }
     std::vector<double> relayTput, brokerTput, relayP50, relayP99, brokerP50, brokerP99;
     std::int64_t relayLost = 0, relayDup = 0, brokerLost = 0, brokerDup = 0;
@@ -156,6 +174,33 @@ int main(int argc, char** argv) {
         broker.start();
         brokerCrash = mosquittoDurability(o, broker);
     }
+    // The receiver's primary SIGKILLed while sends flow, without and with WAIT: what
+    // `accepted` was worth.
+    struct FailoverRow {
+        const char* name;
+        int wait;
+        std::int64_t accepted = 0, lost = 0, duplicated = 0;
+    };
+    std::vector<FailoverRow> failovers;
+    if (parser.isSet(QStringLiteral("redis-cluster")) && failoverMessages > 0) {
+        Options fo = o;
+        fo.durabilityMessages = failoverMessages;
+        failovers = {{"Redis Cluster 3+3, 1 front-end", 0},
+                     {"Redis Cluster 3+3, 1 front-end, --redis-wait 1", 1}};
+        for (int rep = 0; rep < o.reps; ++rep) {
+            for (FailoverRow& row : failovers) {
+                RelaydUnderTest relay(o.binDir,
+                                      {1, false, QStringLiteral("always"), true, row.wait});
+                relay.start();
+                const Result f = relayFailover(fo, relay, rep);
+                row.accepted += static_cast<std::int64_t>(f.throughput);
+                row.lost += f.lost;
+                row.duplicated += f.duplicated;
+                std::fprintf(stderr, "rep %d failover %s: %.0f accepted, %lld lost\n", rep,
+                             row.name, f.throughput, static_cast<long long>(f.lost));
+            }
+        }
+    }
     Percentiles e2e;
     if (o.e2eMessages > 0) {
         RelaydUnderTest relay(o.binDir);
@@ -198,6 +243,17 @@ int main(int argc, char** argv) {
             std::printf("| %s | %s | %s | %s | %lld |\n", row.name, qPrintable(range(row.tput, 0)),
                         qPrintable(range(row.p50, 1)), qPrintable(range(row.p99, 1)),
                         static_cast<long long>(row.lost));
+        }
+    }
+    if (!failovers.empty()) {
+        std::printf(
+            "\n| the receiver's primary SIGKILLed halfway through %d sends (%d reps in all) | "
+            "accepted | accepted, never delivered | delivered twice |\n|---|---|---|---|\n",
+            failoverMessages, o.reps);
+        for (const FailoverRow& row : failovers) {
+            std::printf("| %s | %lld | %lld | %lld |\n", row.name,
+                        static_cast<long long>(row.accepted), static_cast<long long>(row.lost),
+                        static_cast<long long>(row.duplicated));
         }
     }
     if (o.e2eMessages > 0) {

@@ -1,7 +1,7 @@
 // tandem-localnet: the embedded local network, in the foreground.
-//   tandem-localnet --dir DIR [--nodes N] [--relays N] [--link-delay MS]
-// --relays N: a redis-server and N relay front-ends over it (LocalRelays.h); without it one
-// relay on its data folder.
+//   tandem-localnet --dir DIR [--nodes N] [--relays N [--redis-cluster]] [--link-delay MS]
+// --relays N: a redis-server and N relay front-ends over it (LocalRelays.h); with
+// --redis-cluster a six-node Redis Cluster instead; without --relays one relay on its data folder.
 // Prints "tandem-localnet ready DIR/network.json" once every daemon is up, then the network's
 // link ("tandem-localnet link tandem://network/…", also in DIR/network.link) and its key's
 // fingerprint; SIGINT or SIGTERM stops them all. Restarting with the same DIR reuses keys, ports
@@ -33,6 +33,9 @@ int main(int argc, char* argv[]) {
                       QStringLiteral("Relay front-ends over a redis-server (1..16; default: one "
                                      "relay on its data folder, no Redis)."),
                       QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("redis-cluster"),
+                      QStringLiteral("With --relays: the front-ends over a six-node Redis Cluster "
+                                     "(3 primaries, 3 replicas) instead of one redis-server.")});
     parser.addOption({QStringLiteral("link-delay"),
                       QStringLiteral("Emulated delay on every link, in ms."), QStringLiteral("MS"),
                       QStringLiteral("0")});
@@ -46,13 +49,15 @@ int main(int argc, char* argv[]) {
     const int relays = parser.value(QStringLiteral("relays")).toInt(&relaysOk);
     if (parser.value(QStringLiteral("dir")).isEmpty() || !ok || delay < 0 || delay > 10000 ||
         !nodesOk || nodes < 0 || nodes > 200 || (nodes > 0 && nodes < 3) || !relaysOk ||
-        relays < 0 || relays > 16) {
+        relays < 0 || relays > 16 ||
+        (parser.isSet(QStringLiteral("redis-cluster")) && relays == 0)) {
         err << "tandem-localnet: give --dir DIR (and --link-delay 0..10000, --nodes 0 or 3..200, "
-               "--relays 1..16)\n";
+               "--relays 1..16, --redis-cluster only with --relays)\n";
         return 2;
     }
     tandem::localnet::LocalNet net({QDir(parser.value(QStringLiteral("dir"))).absolutePath(),
-                                    QCoreApplication::applicationDirPath(), delay, nodes, relays});
+                                    QCoreApplication::applicationDirPath(), delay, nodes, relays,
+                                    parser.isSet(QStringLiteral("redis-cluster"))});
     int status = 0;
     QObject::connect(&net, &tandem::localnet::LocalNet::ready, [&net](const QString& file) {
         QTextStream out(stdout);

@@ -59,9 +59,15 @@ int main(int argc, char* argv[]) {
          QStringLiteral("MS")});
     parser.addOption(
         {QStringLiteral("store"),
-         QStringLiteral("Keep accounts, mailboxes and blobs in Redis (redis://HOST:PORT[,…]) "
-                        "instead of the data folder, shared with other relays (docs/relay.md)."),
+         QStringLiteral("Keep accounts, mailboxes and blobs in Redis (redis://HOST:PORT[,…], or "
+                        "a Redis Cluster: redis-cluster://SEED[,…]) instead of the data folder, "
+                        "shared with other relays (docs/relay.md)."),
          QStringLiteral("URL")});
+    parser.addOption(
+        {QStringLiteral("redis-wait"),
+         QStringLiteral("Replicas that must acknowledge (Redis WAIT) a batch of sends before it "
+                        "is accepted (default 0; 1 recommended with a cluster)."),
+         QStringLiteral("N")});
     parser.addOption({QStringLiteral("mailbox-quota"),
                       QStringLiteral("MiB an account's mailbox may hold (default 256)."),
                       QStringLiteral("MIB")});
@@ -69,10 +75,12 @@ int main(int argc, char* argv[]) {
     tandem::daemon::DaemonOptions::addConfigOption(parser);
     const tandem::daemon::Usage usage{
         QStringLiteral("tandem-relayd"),
-        QStringLiteral("tandem-relayd --data DIR [--listen IP:PORT] "
-                       "[--verify none|file:PATH|command:CMD] [--link-delay MS] "
-                       "[--max-per-address N] [--idle-timeout S] [--mailbox-quota MIB] "
-                       "[--store redis://HOST:PORT[,…]] [--config FILE]")};
+        QStringLiteral(
+            "tandem-relayd --data DIR [--listen IP:PORT] "
+            "[--verify none|file:PATH|command:CMD] [--link-delay MS] "
+            "[--max-per-address N] [--idle-timeout S] [--mailbox-quota MIB] "
+            "[--store redis://HOST:PORT[,…]|redis-cluster://HOST:PORT[,…]] [--redis-wait N] "
+            "[--config FILE]")};
     const QString& program = usage.program;
     if (const auto done = tandem::daemon::parseCommandLine(parser, usage)) {
         return *done;
@@ -102,7 +110,7 @@ int main(int argc, char* argv[]) {
         return 1;
     }
     tandem::relay::RelayServer server(settings->data, *codes, settings->limits);
-    server.useRedis(settings->redis);
+    server.useRedis(settings->redis, settings->redisWait);
     tandem::UnixSignals::quitOnTermination(&app, [&] {
         tandem::daemon::DaemonOptions::reload(
             program, parser, RelaySettings::optionNames(), RelaySettings::restartOnly(), *options,

@@ -30,10 +30,11 @@ namespace tandem::localnet {
 
 struct LocalNetOptions {
     QString dir;
-    QString binDir;       // where tandem-relayd is
-    int linkDelayMs = 0;  // emulated delay on every link (each daemon, each direction)
-    int nodes = 9;        // onion nodes (0: the relay only)
-    int relays = 0;       // relay front-ends over a redis-server (0: one relay, no Redis)
+    QString binDir;             // where tandem-relayd is
+    int linkDelayMs = 0;        // emulated delay on every link (each daemon, each direction)
+    int nodes = 9;              // onion nodes (0: the relay only)
+    int relays = 0;             // relay front-ends over a redis-server (0: one relay, no Redis)
+    bool redisCluster = false;  // …over a 6-node Redis Cluster instead (LocalRedisCluster.h)
 };
 
 class LocalNet : public QObject {

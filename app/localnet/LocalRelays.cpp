@@ -27,6 +27,10 @@ std::vector<QProcess*> LocalRelays::processes() const {
             out.push_back(d->process.get());
         }
     }
+    if (cluster_) {
+        const auto nodes = cluster_->processes();
+        out.insert(out.end(), nodes.begin(), nodes.end());
+    }
     for (const Daemon& d : relays_) {
         if (d.process) {
             out.push_back(d.process.get());
@@ -51,7 +55,17 @@ std::unique_ptr<QProcess> LocalRelays::child(const QString& program, const QStri
 }
 
 void LocalRelays::start() {
-    if (withRedis()) {
+    if (withRedis() && options_.redisCluster) {
+        cluster_ = std::make_unique<LocalRedisCluster>(
+            options_.dir + QStringLiteral("/redis-cluster"), state_, restart_);
+        connect(cluster_.get(), &LocalRedisCluster::failed, this, &LocalRelays::failed);
+        connect(cluster_.get(), &LocalRedisCluster::ready, this, [this] {
+            if (!relays_[0].process) {
+                startRelay(0);
+            }
+        });
+        cluster_->start();
+    } else if (withRedis()) {
         startRedis();
     } else {
         startRelay(0);
@@ -120,7 +134,13 @@ void LocalRelays::startRelay(std::size_t i) {
                      QStringLiteral("--verify"),     QStringLiteral("none"),
                      QStringLiteral("--link-delay"), QString::number(options_.linkDelayMs)};
     if (withRedis()) {
-        args << QStringLiteral("--store") << QStringLiteral("redis://") + redis_.address;
+        if (cluster_) {
+            // A batch of sends is `accepted` once the shard's replica has it too.
+            args << QStringLiteral("--store") << cluster_->url() << QStringLiteral("--redis-wait")
+                 << QStringLiteral("1");
+        } else {
+            args << QStringLiteral("--store") << QStringLiteral("redis://") + redis_.address;
+        }
         if (i > 0) {  // the first front-end's key: one relay identity for the clients
             const QString key = relayDir(i) + QStringLiteral("/relay.key");
             QDir().mkpath(relayDir(i));

@@ -4,7 +4,9 @@
 // (--store redis://…), sharing one relay key (made by the first in DIR/relay, copied to
 // DIR/relay2…): clients pin one key and may use any front-end (network.json lists them all).
 // Ports are chosen at first start and kept in DIR/localnet.json; a daemon that dies is
-// restarted on the same port with the same data.
+// restarted on the same port with the same data. With --redis-cluster too: a six-node Redis
+// Cluster instead of the one redis-server (LocalRedisCluster.h), the front-ends on
+// --store redis-cluster://… --redis-wait 1.
 #pragma once
 
 #include <functional>
@@ -14,6 +16,8 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QProcess>
+
+#include "app/localnet/LocalRedisCluster.h"
 
 namespace tandem::localnet {
 
@@ -35,7 +39,12 @@ public:
     // network.json's "relay": the address, more_addresses and the key; empty until every
     // front-end is ready.
     [[nodiscard]] const QJsonObject& info() const { return info_; }
-    void setStopping() { stopping_ = true; }
+    void setStopping() {
+        stopping_ = true;
+        if (cluster_) {
+            cluster_->setStopping();
+        }
+    }
 
 signals:
     void changed();  // info() is ready, or changed
@@ -64,6 +73,7 @@ private:
     int count_ = 0;  // front-ends over Redis; 0: one relay on its data folder
     Daemon redis_;
     bool redisReady_ = false;
+    std::unique_ptr<LocalRedisCluster> cluster_;  // --redis-cluster
     std::vector<Daemon> relays_;
     QJsonObject info_;
     bool stopping_ = false;

@@ -26,9 +26,14 @@ struct FrontEnds {
 
     bool start(const RedisTestServer& redis, int count,
                const QString& verify = QStringLiteral("none")) {
+        return start(redis.url(), count, verify);
+    }
+    // Over the store `url` (redis:// or redis-cluster://), with more options for each.
+    bool start(const QString& url, int count, const QString& verify,
+               const QStringList& extra = {}) {
         for (int i = 0; i < count; ++i) {
             auto relay = std::make_unique<RelayProcess>(verify);
-            relay->setExtraArguments({QStringLiteral("--store"), redis.url()});
+            relay->setExtraArguments(QStringList{QStringLiteral("--store"), url} + extra);
             if (i > 0) {  // the first one made the key: the others share it
                 QDir().mkpath(relay->dataDir());
                 if (!QFile::copy(relays[0]->dataDir() + QStringLiteral("/relay.key"),

@@ -1,6 +1,7 @@
 // A real redis-server for the relay tests: a child process on a loopback port picked at run
 // time, with its own folder and the durability tandem-relayd expects (appendonly yes,
 // appendfsync always). kill() is SIGKILL; start() again reuses the folder (its AOF) and port.
+// setExtraArguments() adds options (a Redis Cluster node's: RedisTestCluster.h).
 #pragma once
 
 #include <csignal>
@@ -12,6 +13,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
+
+#include "transport/relay/server/redis/RedisClusterPort.h"
 
 namespace tandem::test {
 
@@ -27,22 +30,33 @@ public:
     bool start() {
         for (int attempt = 0; attempt < 5; ++attempt) {
             if (port_ == 0 || attempt > 0) {
-                QTcpServer probe;  // a free port now; redis-server takes it a moment later
-                if (!probe.listen(QHostAddress::LocalHost, 0)) {
-                    return false;
+                // A free port now; redis-server takes it a moment later. A cluster node's
+                // must be <= 55535 with its bus port (+ 10000) free too.
+                if (extra_.contains(QStringLiteral("--cluster-enabled"))) {
+                    port_ = relay::RedisClusterPort::pick();
+                    if (port_ == 0) {
+                        return false;
+                    }
+                } else {
+                    QTcpServer probe;
+                    if (!probe.listen(QHostAddress::LocalHost, 0)) {
+                        return false;
+                    }
+                    port_ = probe.serverPort();
                 }
-                port_ = probe.serverPort();
             }
             process_ = std::make_unique<QProcess>();
             process_->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
             process_->setProcessChannelMode(QProcess::MergedChannels);
-            process_->start(binary(),
-                            {QStringLiteral("--port"), QString::number(port_),
-                             QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                             QStringLiteral("--dir"), dir_.path(), QStringLiteral("--appendonly"),
-                             QStringLiteral("yes"), QStringLiteral("--appendfsync"),
-                             QStringLiteral("always"), QStringLiteral("--save"), QString(),
-                             QStringLiteral("--daemonize"), QStringLiteral("no")});
+            process_->start(
+                binary(),
+                QStringList{QStringLiteral("--port"), QString::number(port_),
+                            QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                            QStringLiteral("--dir"), dir_.path(), QStringLiteral("--appendonly"),
+                            QStringLiteral("yes"), QStringLiteral("--appendfsync"),
+                            QStringLiteral("always"), QStringLiteral("--save"), QString(),
+                            QStringLiteral("--daemonize"), QStringLiteral("no")} +
+                    extra_);
             if (!process_->waitForStarted(5000)) {
                 return false;
             }
@@ -61,6 +75,10 @@ public:
         }
     }
     [[nodiscard]] quint16 port() const { return port_; }
+    [[nodiscard]] bool running() const {
+        return process_ && process_->state() == QProcess::Running;
+    }
+    void setExtraArguments(QStringList args) { extra_ = std::move(args); }
     // SIGSTOP / SIGCONT: a Redis that accepts connections and answers nothing (as one
     // overloaded, or behind a dead link), and back.
     void pause(bool stopped) {
@@ -111,6 +129,7 @@ private:
     }
 
     QTemporaryDir dir_;
+    QStringList extra_;
     std::unique_ptr<QProcess> process_;
     quint16 port_ = 0;
 };

@@ -46,13 +46,20 @@ private slots:
         const auto two = relay::parseRedisUrl(
             QStringLiteral("redis://10.0.0.1:6379,[2001:db8::1]:6380"), &error);
         QVERIFY2(two, qPrintable(error));
-        QCOMPARE(two->size(), std::size_t{2});
-        QCOMPARE((*two)[1].host, QStringLiteral("2001:db8::1"));
-        QCOMPARE((*two)[1].port, 6380);
+        QCOMPARE(two->servers.size(), std::size_t{2});
+        QCOMPARE(two->servers[1].host, QStringLiteral("2001:db8::1"));
+        QCOMPARE(two->servers[1].port, 6380);
+        QVERIFY(!two->cluster);
+        const auto cluster = relay::parseRedisUrl(
+            QStringLiteral("redis-cluster://10.0.0.1:7000,10.0.0.2:7000"), &error);
+        QVERIFY2(cluster, qPrintable(error));
+        QVERIFY(cluster->cluster);
+        QCOMPARE(cluster->servers.size(), std::size_t{2});
         for (const char* bad :
              {"redis://:hunter2secret@10.0.0.1:6379", "redis://user:hunter2secret@10.0.0.1:6379",
               "redis://::1:6379", "redis://10.0.0.1:6379/0", "redis://[::1:6379", "redis://:6379",
-              "redis://10.0.0.1:0", "redis://10.0.0.1"}) {
+              "redis://10.0.0.1:0", "redis://10.0.0.1", "rediscluster://10.0.0.1:7000",
+              "redis-cluster://:hunter2secret@10.0.0.1:7000"}) {
             error.clear();
             QVERIFY2(!relay::parseRedisUrl(QString::fromLatin1(bad), &error), bad);
             QVERIFY(!error.isEmpty());
@@ -82,6 +89,69 @@ private slots:
         const QByteArray names = redis.command({"KEYS", "*"});
         QVERIFY2(names.contains("code:") && names.contains("rl:"), names.constData());
         QVERIFY2(!names.contains("4915100000007"), names.constData());
+        QVERIFY2(!names.contains("127.0.0.1"), names.constData());
+
+        // Per client address too: 20 codes in 10 minutes from one address in all (the
+        // first number's 3 count), not 20 on each front-end.
+        int granted = 3;
+        int refused = 0;
+        for (int n = 0; n < 30; ++n) {
+            Client c(fe[static_cast<std::size_t>(n % 3)]);
+            ClientFrame other;
+            other.mutable_request_code()->set_phone("+49151000002" + std::to_string(10 + n));
+            const auto reply = c.call(other);
+            if (reply.has_code_status()) {
+                ++granted;
+            } else {
+                QCOMPARE(reply.error().code(), Error::RATE_LIMITED);
+                ++refused;
+            }
+        }
+        QCOMPARE(granted, 20);
+        QCOMPARE(refused, 13);
+    }
+
+    // An identified sender's distinct recipients of the day (200) are counted in Redis too:
+    // 150 through one front-end and then 50 through another are all it gets, not 200 more
+    // there; a recipient already counted may be written to again; the numbers written to are
+    // in no key or member in the clear.
+    void identifiedRecipientsAreCountedAcrossFrontEnds() {
+        RedisTestServer redis;
+        QVERIFY(redis.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(redis, 2));
+        Account alice{QStringLiteral("+4915100000001")};
+        const auto identified = [](const QString& to) {
+            ClientFrame f;
+            f.mutable_send()->set_recipient(to.toStdString());
+            f.mutable_send()->set_envelope("x");  // no access key: identified
+            return f;
+        };
+        const auto stranger = [](int i) {
+            return QStringLiteral("+4917%1").arg(i, 8, 10, QLatin1Char('0'));
+        };
+        {
+            Client a(fe[0]);
+            registerAndAuth(a, alice);
+            for (int i = 0; i < 150; ++i) {  // unknown numbers: counted, then NOT_FOUND
+                QCOMPARE(a.call(identified(stranger(i))).error().code(), Error::NOT_FOUND);
+            }
+        }
+        Client a(fe[1]);  // the same sender on the other front-end
+        QVERIFY(a.call(authFrame(alice)).has_ok());
+        for (int i = 150; i < 200; ++i) {
+            QCOMPARE(a.call(identified(stranger(i))).error().code(), Error::NOT_FOUND);
+        }
+        QCOMPARE(a.call(identified(stranger(200))).error().code(), Error::RATE_LIMITED);
+        QCOMPARE(a.call(identified(stranger(7))).error().code(), Error::NOT_FOUND);  // counted
+        const QByteArray dump = redis.command(
+            {"EVAL",
+             "local out = {} for _, k in ipairs(redis.call('KEYS', 'rd:*')) do "
+             "for _, m in ipairs(redis.call('SMEMBERS', k)) do out[#out + 1] = m end end "
+             "return table.concat(out, ',')",
+             "0"});
+        QVERIFY2(dump.size() > 200 * 32, dump.left(100).constData());
+        QVERIFY(!dump.contains("+4917") && !dump.contains("4917000"));
     }
 
     // Verification codes: guesses sent at once through three front-ends are counted before
@@ -222,11 +292,62 @@ private slots:
     // A Redis that answers nothing costs a front-end one timeout (5 s), then calls fail at once
     // for a backoff window (UNAVAILABLE), not 5 s (or 10, with a retry) each; once Redis
     // answers again, so does the front-end (review SHOULD 5).
-    void aStoppedRedisFailsFast() {
+    // A new account's keys live on different shards: a failover may lose some of them. A
+    // number whose account record is gone registers again as a new account (it is not
+    // blocked), and an account id handed out again (the id counter rolled back) is never
+    // pointed at a second account: the next id is taken.
+    void partialRegistrationsAreRepaired() {
         RedisTestServer redis;
         QVERIFY(redis.start());
         FrontEnds fe;
         QVERIFY(fe.start(redis, 1));
+        Account alice{QStringLiteral("+4915100000001")};
+        Account bob{QStringLiteral("+4915100000002")};
+        Account carol{QStringLiteral("+4915100000003")};
+        {
+            Client c1(fe[0]);
+            registerAndAuth(c1, alice);
+            Client c2(fe[0]);
+            registerAndAuth(c2, bob);
+        }
+        const auto acctId = [&](int n) {
+            return redis.command({"GET", "acctid:" + QByteArray::number(n)});
+        };
+        const QByteArray aliceAci = acctId(1);
+        QVERIFY(aliceAci.startsWith("$"));
+        // Bob's record lost (his number's key survived): Bob registers again.
+        const QByteArray bobReply = acctId(2);  // $16\r\n<16 bytes>\r\n
+        const QByteArray bobAci = bobReply.mid(bobReply.indexOf("\r\n") + 2, 16);
+        QCOMPARE(bobAci.size(), 16);
+        QVERIFY(redis.command({"DEL", "acct:{" + bobAci.toHex() + "}"}).startsWith(":1"));
+        {
+            Client c(fe[0]);
+            const auto reply = c.call(registerFrame(bob));
+            QVERIFY2(reply.has_registered(), reply.error().message().c_str());
+            QVERIFY(c.call(authFrame(bob)).has_ok());
+        }
+        // The id counter rolled back: Carol's account must not take Alice's id.
+        QVERIFY(redis.command({"SET", "acct:next", "0"}).startsWith("+OK"));
+        {
+            Client c(fe[0]);
+            registerAndAuth(c, carol);
+        }
+        QCOMPARE(acctId(1), aliceAci);
+        Client a(fe[0]);
+        QVERIFY(a.call(authFrame(alice)).has_ok());
+        Client c(fe[0]);
+        QVERIFY(c.call(authFrame(carol)).has_ok());
+        QVERIFY(c.call(sendFrame(alice, "to alice")).has_accepted());
+        QTRY_COMPARE_WITH_TIMEOUT(a.delivered.size(), std::size_t{1}, 10000);
+        QTest::qWait(300);
+        QVERIFY(c.delivered.empty());
+    }
+
+    void aStoppedRedisFailsFast() {
+        RedisTestServer redis;
+        QVERIFY(redis.start());
+        FrontEnds fe;
+        QVERIFY(fe.start(redis, 1, QStringLiteral("file")));  // codes required: counted
         Client c(fe[0]);
         redis.pause(true);
         int next = 0;
@@ -241,6 +362,11 @@ private slots:
         for (int i = 0; i < 4; ++i) {
             QCOMPARE(tryAuth().error().code(), Error::UNAVAILABLE);
         }
+        // A shared rate limit that cannot be counted is UNAVAILABLE (try again), not
+        // RATE_LIMITED (wait minutes).
+        ClientFrame ask;
+        ask.mutable_request_code()->set_phone("+4915100000099");
+        QCOMPARE(c.call(ask).error().code(), Error::UNAVAILABLE);
         const qint64 rest = clock.elapsed();
         redis.pause(false);
         QVERIFY2(first < 8000, QByteArray::number(first).constData());

@@ -130,9 +130,17 @@ public:
     // that keeps it at most `limit` in a window of `windowMs` from the key's first use (a
     // fixed window). The in-memory limiters (CodeRequestLimiter, lookups, identified sends)
     // stay exact for one front-end; this bounds them across all. A store with one front-end
-    // admits everything here (true), as does one that failed to count (false then).
+    // admits everything here (true). A store that failed to count answers false with failed()
+    // true: the caller answers UNAVAILABLE (retryable), not RATE_LIMITED.
     virtual bool admitShared(const QByteArray& /*key*/, std::int64_t /*cost*/,
                              std::int64_t /*limit*/, std::int64_t /*windowMs*/) {
+        return true;
+    }
+    // The same for distinct members (an identified sender's recipients of the day): admits
+    // `member` under `key` if it is counted already, or if fewer than `limit` are, in a fixed
+    // window of `windowMs` from the first. failed() as above.
+    virtual bool admitSharedDistinct(const QByteArray& /*key*/, const QByteArray& /*member*/,
+                                     std::int64_t /*limit*/, std::int64_t /*windowMs*/) {
         return true;
     }
 

@@ -49,6 +49,9 @@ public:
     // The outcome of one submitted send: its id once stored; kFull when the store refused it
     // for the recipient's quota (checked atomically in the store: RedisMailboxStore).
     static constexpr std::int64_t kFull = -1;
+    // Not stored, this send alone (its shard did not answer): UNAVAILABLE, the sender sends
+    // again; the rest of the batch is judged by its own outcome.
+    static constexpr std::int64_t kFailed = -2;
 
     ~MailboxStore() override = default;
 

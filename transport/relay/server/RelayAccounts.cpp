@@ -87,12 +87,35 @@ void RelayAccounts::requestCode(RelayClient& c, std::uint64_t id,
                 c, id, Error::RATE_LIMITED,
                 QStringLiteral("too many codes requested; wait a few minutes"));
     }
-    // The number's limit across front-ends too, when they share the store.
-    if (!store_.admitShared("code:" + phone.toLatin1(), 1, limits_.codeRequests.perNumber,
-                            limits_.codeRequests.windowMs)) {
+    // The number's, the address' and the global limits across front-ends too, when they share
+    // the store (fixed windows in Redis; the in-memory ones above stay exact per front-end).
+    const struct {
+        QByteArray key;
+        int limit;
+        std::int64_t windowMs;
+        bool perNumber;
+    } shared[] = {
+        {"code:" + phone.toLatin1(), limits_.codeRequests.perNumber, limits_.codeRequests.windowMs,
+         true},
+        {"codefrom:" + from.toLatin1(), limits_.codeRequests.perAddress,
+         limits_.codeRequests.windowMs, false},
+        {QByteArrayLiteral("codes"), limits_.codeRequests.global,
+         limits_.codeRequests.globalWindowMs, false},
+    };
+    for (const auto& limit : shared) {
+        if (store_.admitShared(limit.key, 1, limit.limit, limit.windowMs)) {
+            continue;
+        }
+        if (store_.failed()) {
+            return clients_.replyError(c, id, Error::UNAVAILABLE,
+                                       QStringLiteral("the relay cannot count requests now; "
+                                                      "try again"));
+        }
         return clients_.replyError(
             c, id, Error::RATE_LIMITED,
-            QStringLiteral("too many codes requested for this number; wait a few minutes"));
+            limit.perNumber
+                ? QStringLiteral("too many codes requested for this number; wait a few minutes")
+                : QStringLiteral("too many codes requested; wait a few minutes"));
     }
     const QString code =
         QStringLiteral("%1").arg(randombytes_uniform(1000000), 6, 10, QLatin1Char('0'));
@@ -331,20 +354,20 @@ void RelayAccounts::preKeyStatus(RelayClient& c, std::uint64_t id) {
     clients_.reply(c, id, out);
 }
 
-bool RelayAccounts::spendLookup(std::int64_t account, int cost) {
+RelayAccounts::Spend RelayAccounts::spendLookup(std::int64_t account, int cost) {
     auto& times = lookups_[account];
     const std::int64_t t = nowMs();
     std::erase_if(times, [&](std::int64_t at) { return at < t - 3600 * 1000; });
     if (static_cast<int>(times.size()) + cost > limits_.lookupsPerHour) {
-        return false;
+        return Spend::Limited;
     }
     // And across front-ends, when they share the store.
     if (!store_.admitShared("lookup:" + QByteArray::number(account), cost, limits_.lookupsPerHour,
                             3600 * 1000)) {
-        return false;
+        return store_.failed() ? Spend::Unavailable : Spend::Limited;
     }
     times.insert(times.end(), static_cast<std::size_t>(cost), t);
-    return true;
+    return Spend::Ok;
 }
 
 void RelayAccounts::fetchBundle(RelayClient& c, std::uint64_t id,
@@ -354,9 +377,13 @@ void RelayAccounts::fetchBundle(RelayClient& c, std::uint64_t id,
         return clients_.replyError(c, id, Error::INVALID_NUMBER,
                                    QStringLiteral("not an E.164 phone number or account id"));
     }
-    if (!spendLookup(*c.account, 1)) {
-        return clients_.replyError(c, id, Error::RATE_LIMITED,
-                                   QStringLiteral("too many lookups this hour"));
+    if (const Spend spent = spendLookup(*c.account, 1); spent != Spend::Ok) {
+        return spent == Spend::Unavailable
+                   ? clients_.replyError(c, id, Error::UNAVAILABLE,
+                                         QStringLiteral("the relay cannot count lookups now; "
+                                                        "try again"))
+                   : clients_.replyError(c, id, Error::RATE_LIMITED,
+                                         QStringLiteral("too many lookups this hour"));
     }
     const auto target = store_.accountByAddress(address);
     const auto spk = target ? store_.signedPreKey(target->id) : std::nullopt;
@@ -393,9 +420,13 @@ void RelayAccounts::lookup(RelayClient& c, std::uint64_t id, const proto::relay:
         return clients_.replyError(c, id, Error::TOO_LARGE,
                                    QStringLiteral("too many numbers in one lookup"));
     }
-    if (!spendLookup(*c.account, r.phones_size())) {
-        return clients_.replyError(c, id, Error::RATE_LIMITED,
-                                   QStringLiteral("too many lookups this hour"));
+    if (const Spend spent = spendLookup(*c.account, r.phones_size()); spent != Spend::Ok) {
+        return spent == Spend::Unavailable
+                   ? clients_.replyError(c, id, Error::UNAVAILABLE,
+                                         QStringLiteral("the relay cannot count lookups now; "
+                                                        "try again"))
+                   : clients_.replyError(c, id, Error::RATE_LIMITED,
+                                         QStringLiteral("too many lookups this hour"));
     }
     ServerFrame out;
     for (const std::string& phone : r.phones()) {

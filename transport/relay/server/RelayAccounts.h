@@ -66,7 +66,9 @@ public:
     void pushPreKeysLow(std::int64_t account, std::uint32_t left);
 
 private:
-    bool spendLookup(std::int64_t account, int cost);
+    // Ok: counted; Limited: over the hourly bound; Unavailable: the shared count failed.
+    enum class Spend { Ok, Limited, Unavailable };
+    Spend spendLookup(std::int64_t account, int cost);
 
     AccountStore& store_;
     CodeSender* codes_;

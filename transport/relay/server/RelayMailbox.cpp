@@ -227,12 +227,26 @@ std::optional<AccountRow> RelayMailbox::identifiedRecipient(RelayClient& c, std:
     }
     const QString counted = recipient ? QStringLiteral("#%1").arg(recipient->id) : address;
     auto verdict = identified_.admit(*c.account, counted, QDateTime::currentMSecsSinceEpoch());
-    // The hourly sends across front-ends too, when they share the store (the distinct
-    // recipients of the day are counted per front-end).
+    // The hourly sends and the recipients of the day across front-ends too, when they share
+    // the store (fixed windows there; the in-memory limits stay exact per front-end).
+    bool countFailed = false;  // the shared count failed (Redis away), not the limit
     if (verdict == IdentifiedSendLimiter::Verdict::Allowed &&
         !accounts_.admitShared("identified:" + QByteArray::number(*c.account), 1,
                                limits_.identifiedSends.sendsPerHour, 3600 * 1000)) {
         verdict = IdentifiedSendLimiter::Verdict::TooManySends;
+        countFailed = accounts_.failed();
+    }
+    if (verdict == IdentifiedSendLimiter::Verdict::Allowed &&
+        !accounts_.admitSharedDistinct("recipients:" + QByteArray::number(*c.account),
+                                       counted.toUtf8(), limits_.identifiedSends.recipientsPerDay,
+                                       IdentifiedSendLimiter::kDayMs)) {
+        verdict = IdentifiedSendLimiter::Verdict::TooManyRecipients;
+        countFailed = accounts_.failed();
+    }
+    if (countFailed) {
+        clients_.replyError(c, id, Error::UNAVAILABLE,
+                            QStringLiteral("the relay cannot count sends now; try again"));
+        return std::nullopt;
     }
     switch (verdict) {
         case IdentifiedSendLimiter::Verdict::Allowed:
@@ -339,12 +353,13 @@ void RelayMailbox::onCommitted(bool committed, const std::vector<std::int64_t>& 
     for (std::size_t i = 0; i < sends.size(); ++i) {
         const PendingSend& s = sends[i];
         ServerFrame out;
-        if (committed && i < ids.size() && ids[i] == MailboxStore::kFull) {
+        const bool failed = !committed || (i < ids.size() && ids[i] == MailboxStore::kFailed);
+        if (!failed && i < ids.size() && ids[i] == MailboxStore::kFull) {
             out.mutable_error()->set_code(Error::MAILBOX_FULL);
             out.mutable_error()->set_message(
                 "the recipient's mailbox is full; they have not been online to receive for a "
                 "while");
-        } else if (committed) {
+        } else if (!failed) {
             out.mutable_accepted()->set_server_time_ms(
                 static_cast<std::uint64_t>(s.envelope.serverTime));
         } else {

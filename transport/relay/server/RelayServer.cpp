@@ -121,7 +121,7 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
     accounts_ =
         std::make_unique<RelayAccounts>(*accountStore_, codes_, *identity_, limits_, clients_);
     mailbox_ = std::make_unique<RelayMailbox>(*accountStore_, *mailboxStore_, limits_, clients_);
-    if (!redisServers_.empty()) {
+    if (!redisServers_.servers.empty()) {
         // The other front-ends hear of a re-registration (a new generation ends every older
         // connection) and of prekeys running out.
         accounts_->setFanout(
@@ -146,7 +146,7 @@ bool RelayServer::start(const QHostAddress& host, quint16 port, QString* error) 
 }
 
 bool RelayServer::openStores(QString* error) {
-    if (redisServers_.empty()) {
+    if (redisServers_.servers.empty()) {
         blobs_ = std::make_unique<RelayBlobs>(
             std::make_unique<BlobStore>(dataDir_ + QStringLiteral("/blobs"),
                                         limits_.maxBlobBytesTotal),
@@ -164,26 +164,78 @@ bool RelayServer::openStores(QString* error) {
             limits_, clients_);
         return true;
     }
-    redis_ = std::make_unique<RedisClient>(redisServers_, /*retry=*/true, std::chrono::seconds(5),
-                                           /*backoff=*/true);
+    redis_ = std::make_unique<RedisClient>(redisServers_.servers, /*retry=*/true,
+                                           std::chrono::seconds(5),
+                                           /*backoff=*/true, redisServers_.cluster);
     if (!redis_->connect()) {
         *error = redis_->lastError();
         return false;
     }
-    // `accepted` is durable only if Redis writes every command to its AOF before it answers.
-    const RedisReply aof = redis_->command({"CONFIG", "GET", "appendfsync"});
-    const RedisReply on = redis_->command({"CONFIG", "GET", "appendonly"});
-    const bool durable = aof.elements.size() == 2 && aof.elements[1].string == "always" &&
-                         on.elements.size() == 2 && on.elements[1].string == "yes";
-    if (!durable) {
-        qCWarning(lcRelay) << "Redis does not run with appendonly yes and appendfsync always: "
-                              "an accepted message can be lost if Redis stops (docs/relay.md)";
+    if (!redisServers_.cluster &&
+        redis_->command({"INFO", "cluster"}).string.contains("cluster_enabled:1")) {
+        // Single-server mode would answer every key of another shard with MOVED.
+        *error = QStringLiteral(
+                     "Redis at %1:%2 is a Redis Cluster node: use --store "
+                     "redis-cluster://HOST:PORT[,…]")
+                     .arg(redisServers_.servers.front().host)
+                     .arg(redisServers_.servers.front().port);
+        return false;
+    }
+    // `accepted` is durable only if every primary writes each command to its AOF before it
+    // answers, and with --redis-wait N only if each primary has N replicas to confirm it:
+    // checked on each primary (the server, or each of a cluster's), a clear line for each
+    // that falls short (the relay runs anyway: the operator may be fixing it).
+    const std::vector<RedisAddress> primaries =
+        redisServers_.cluster ? redis_->nodes()
+                              : std::vector<RedisAddress>{redisServers_.servers.front()};
+    for (const RedisAddress& node : primaries) {
+        RedisClient one({node}, false, std::chrono::seconds(2));
+        const RedisReply aof = one.command({"CONFIG", "GET", "appendfsync"});
+        const RedisReply on = one.command({"CONFIG", "GET", "appendonly"});
+        const bool durable = aof.elements.size() == 2 && aof.elements[1].string == "always" &&
+                             on.elements.size() == 2 && on.elements[1].string == "yes";
+        if (!durable) {
+            qCWarning(lcRelay).noquote()
+                << QStringLiteral(
+                       "Redis %1:%2 does not run with appendonly yes and appendfsync "
+                       "always: an accepted message can be lost if it stops "
+                       "(docs/relay.md)")
+                       .arg(node.host)
+                       .arg(node.port);
+        }
+        if (redisWait_ > 0) {
+            const QByteArray info = one.command({"INFO", "replication"}).string;
+            const qsizetype at = info.indexOf("connected_slaves:");
+            const int replicas =
+                at < 0 ? -1 : info.mid(at + 17, info.indexOf('\r', at) - at - 17).toInt();
+            if (replicas < redisWait_) {
+                qCWarning(lcRelay).noquote()
+                    << QStringLiteral(
+                           "Redis primary %1:%2 has %3 replica(s) connected, "
+                           "--redis-wait %4 needs %4: every send to it is refused "
+                           "(UNAVAILABLE) until enough replicas are in sync")
+                           .arg(node.host)
+                           .arg(node.port)
+                           .arg(replicas)
+                           .arg(redisWait_);
+            } else if (replicas > redisWait_) {
+                qCWarning(lcRelay).noquote()
+                    << QStringLiteral(
+                           "Redis primary %1:%2 has %3 replicas, --redis-wait %4: a "
+                           "failover may promote a replica that did not confirm "
+                           "the last accepted sends (make N the replica count)")
+                           .arg(node.host)
+                           .arg(node.port)
+                           .arg(replicas)
+                           .arg(redisWait_);
+            }
+        }
     }
     auto accounts = std::make_unique<RedisAccountStore>(*redis_);
     if (!accounts->start(error)) {
         return false;
     }
-    mailboxStore_ = std::make_unique<RedisMailboxStore>(*redis_, *accounts, limits_);
+    mailboxStore_ = std::make_unique<RedisMailboxStore>(*redis_, *accounts, limits_, redisWait_);
     accountStore_ = accounts.get();
     redisAccounts_ = std::move(accounts);
     blobs_ = std::make_unique<RelayBlobs>(
@@ -191,8 +243,10 @@ bool RelayServer::openStores(QString* error) {
     records_ = std::make_unique<RelayRecords>(
         std::make_unique<RedisRecordStore>(*redis_, limits_.maxRecordBytesTotal), limits_,
         clients_);
-    qCInfo(lcRelay) << "keeping accounts, mailboxes, blobs and records in Redis at"
-                    << redisServers_.front().host << redisServers_.front().port;
+    qCInfo(lcRelay) << "keeping accounts, mailboxes, blobs and records in"
+                    << (redisServers_.cluster ? "a Redis Cluster, seed" : "Redis at")
+                    << redisServers_.servers.front().host << redisServers_.servers.front().port
+                    << "- replicas acknowledging each batch of sends:" << redisWait_;
     return true;
 }
 

@@ -46,7 +46,10 @@ public:
     // Keeps accounts, mailboxes and blobs in Redis (tandem-relayd --store redis://…) instead of
     // the data folder, which then holds only the relay key: any number of relays with the same
     // key and Redis serve the same accounts. Before start().
-    void useRedis(std::vector<RedisAddress> servers) { redisServers_ = std::move(servers); }
+    void useRedis(RedisEndpoints servers, int waitReplicas = 0) {
+        redisServers_ = std::move(servers);
+        redisWait_ = waitReplicas;
+    }
     // Loads (or creates) the relay key and the store, then listens.
     bool start(const QHostAddress& host, quint16 port, QString* error);
     [[nodiscard]] quint16 port() const { return clients_.connections().port(); }
@@ -68,7 +71,8 @@ private:
     std::optional<crypto::Ed25519KeyPair> identity_;
     std::optional<crypto::X25519KeyPair> channelKey_;
     RelayClients clients_;
-    std::vector<RedisAddress> redisServers_;
+    RedisEndpoints redisServers_;
+    int redisWait_ = 0;
     // The stores (SQLite, or Redis), then the parts, once start() has them; destroyed before
     // the connections they answer, the parts before the stores.
     std::unique_ptr<RelayStore> store_;

@@ -9,7 +9,8 @@ QStringList RelaySettings::optionNames() {
     return {QStringLiteral("data"),          QStringLiteral("listen"),
             QStringLiteral("verify"),        QStringLiteral("link-delay"),
             QStringLiteral("mailbox-quota"), QStringLiteral("max-per-address"),
-            QStringLiteral("idle-timeout"),  QStringLiteral("store")};
+            QStringLiteral("idle-timeout"),  QStringLiteral("store"),
+            QStringLiteral("redis-wait")};
 }
 
 Expected<RelaySettings, QString> RelaySettings::read(const daemon::DaemonOptions& options) {
@@ -34,6 +35,17 @@ Expected<RelaySettings, QString> RelaySettings::read(const daemon::DaemonOptions
             return unexpected(bad);
         }
         s.redis = *servers;
+    }
+    if (options.isSet(QStringLiteral("redis-wait"))) {
+        bool waitOk = false;
+        s.redisWait = options.value(QStringLiteral("redis-wait")).toInt(&waitOk);
+        if (!waitOk || s.redisWait < 0 || s.redisWait > 5) {
+            return unexpected(QStringLiteral("--redis-wait takes 0 to 5 replicas"));
+        }
+        if (s.redisWait > 0 && s.redis.servers.empty()) {
+            return unexpected(
+                QStringLiteral("--redis-wait needs --store redis://… or redis-cluster://…"));
+        }
     }
     s.verify = options.value(QStringLiteral("verify"), QStringLiteral("none"));
     if (const auto bad = CodeSender::check(s.verify)) {
@@ -62,7 +74,7 @@ Expected<RelaySettings, QString> RelaySettings::read(const daemon::DaemonOptions
 
 QStringList RelaySettings::restartOnly() {
     return {QStringLiteral("data"), QStringLiteral("listen"), QStringLiteral("link-delay"),
-            QStringLiteral("store")};
+            QStringLiteral("store"), QStringLiteral("redis-wait")};
 }
 
 }  // namespace tandem::relay

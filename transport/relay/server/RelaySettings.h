@@ -21,9 +21,11 @@ struct RelaySettings {
     QHostAddress host;
     quint16 port = 0;
     QString verify;  // none, file:PATH or command:CMD (CodeSender)
-    // --store redis://HOST:PORT[,…]: accounts, mailboxes and blobs in Redis; empty: the data
-    // folder's relay.db and blobs/ (the default).
-    std::vector<RedisAddress> redis;
+    // --store redis://HOST:PORT[,…] or redis-cluster://HOST:PORT[,…]: accounts, mailboxes and
+    // blobs in Redis; no servers: the data folder's relay.db and blobs/ (the default).
+    RedisEndpoints redis;
+    // --redis-wait N: replicas that must acknowledge a batch of sends before `accepted`.
+    int redisWait = 0;
     RelayLimits limits;
 
     // The option names a config file may hold (the long options that take a value).

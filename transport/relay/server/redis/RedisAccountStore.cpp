@@ -80,6 +80,16 @@ if n == 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return 1
 )lua";
 
+// A fixed-window set of distinct members: KEYS[1]; ARGV: the member, limit, window (ms). 1
+// when the member is in (already, or added now).
+constexpr char kAdmitDistinct[] = R"lua(
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 1 end
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('SADD', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1
+)lua";
+
 std::int64_t integerOf(const RedisReply& r) {
     return r.type == RedisReply::Type::Integer ? r.integer : r.string.toLongLong();
 }
@@ -94,6 +104,7 @@ RedisAccountStore::RedisAccountStore(RedisClient& redis) : redis_(redis) {
     redis_.preload(kAddPreKeys);
     redis_.preload(kUpdateLock);
     redis_.preload(kAdmit);
+    redis_.preload(kAdmitDistinct);
     redis_.preload(kCheckCode);
     redis_.preload(kCountLockAttempt);
 }
@@ -167,6 +178,17 @@ bool RedisAccountStore::admitShared(const QByteArray& key, std::int64_t cost, st
     const RedisReply r = redis_.eval(
         kAdmit, {"rl:" + tag(QString::fromLatin1(key))},
         {QByteArray::number(cost), QByteArray::number(limit), QByteArray::number(windowMs)});
+    failed_ = r.type != RedisReply::Type::Integer;  // Redis away: not "over the limit"
+    return r.type == RedisReply::Type::Integer && r.integer == 1;
+}
+
+bool RedisAccountStore::admitSharedDistinct(const QByteArray& key, const QByteArray& member,
+                                            std::int64_t limit, std::int64_t windowMs) {
+    // The member (an address, a number) is kept as its keyed hash, like the key's name.
+    const RedisReply r = redis_.eval(
+        kAdmitDistinct, {"rd:" + tag(QString::fromLatin1(key))},
+        {tag(QString::fromUtf8(member)), QByteArray::number(limit), QByteArray::number(windowMs)});
+    failed_ = r.type != RedisReply::Type::Integer;
     return r.type == RedisReply::Type::Integer && r.integer == 1;
 }
 
@@ -219,7 +241,13 @@ std::optional<AccountRow> RedisAccountStore::accountByPhone(const QString& phone
         return std::nullopt;
     }
     if (const auto it = phones_.find(phone); it != phones_.end()) {
-        return accountByAci(it->second);
+        auto row = accountByAci(it->second);
+        if (row || failed_) {
+            return row;
+        }
+        // The number now names another account (its old record was lost and the number
+        // registered again: registerAccount()): read again.
+        phones_.erase(it);
     }
     const RedisReply r = redis_.command({"GET", keys::byPhone(tag(phone))});
     failed_ = r.isError();
@@ -241,12 +269,42 @@ std::optional<AccountRow> RedisAccountStore::accountById(std::int64_t id) {
 Expected<AccountRow, QString> RedisAccountStore::registerAccount(const Registration& r,
                                                                  std::int64_t now) {
     const QByteArray share = r.sharePhone ? "1" : "0";
-    // Twice at most: a number claimed by another front-end between our read and our claim is
-    // an existing account the second time.
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        const RedisReply held = redis_.command({"GET", keys::byPhone(tag(r.phone))});
+    // The keys of a new account live on different shards and replicate asynchronously, so
+    // they are written in an order whose every prefix is harmless: first the record and
+    // `acctid:N` (NX: an id handed out again after a failover lost the counter's last INCRs
+    // must not point another user's id at this account), both checked; only then the number's
+    // key (NX), which makes the account reachable. A number whose key names an account without
+    // a record (its record was lost, or a write failed half-way) is taken as unregistered.
+    // Three tries at most: a number claimed by another front-end between our read and our
+    // claim is an existing account the next time; an id in use is replaced by the next.
+    // A failover loses the counter's last few INCRs at most: kMaxSkippedIds ids in use are
+    // skipped before a registration gives up.
+    constexpr int kMaxSkippedIds = 64;
+    int skippedIds = 0;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        RedisReply held = redis_.command({"GET", keys::byPhone(tag(r.phone))});
         if (held.isError()) {
             return unexpected(QStringLiteral("the account store is unavailable"));
+        }
+        if (held.type == RedisReply::Type::String) {
+            const RedisReply id = redis_.command({"HGET", keys::record(held.string), "id"});
+            if (id.isError()) {
+                return unexpected(QStringLiteral("the account store is unavailable"));
+            }
+            if (id.type != RedisReply::Type::String) {
+                // No record behind the number: released (if it still names that account).
+                const RedisReply released =
+                    redis_.command({"EVAL",
+                                    "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+                                    "return redis.call('DEL', KEYS[1]) end return 0",
+                                    "1", keys::byPhone(tag(r.phone)), held.string});
+                if (released.type != RedisReply::Type::Integer) {
+                    return unexpected(QStringLiteral("the account store is unavailable"));
+                }
+                qCWarning(lcRelay) << "a number named an account without a record: released";
+                phones_.erase(r.phone);
+                continue;
+            }
         }
         if (held.type == RedisReply::Type::String) {
             // Re-registration: new keys, prekeys dropped, queued mail kept; one MULTI/EXEC on
@@ -268,17 +326,34 @@ Expected<AccountRow, QString> RedisAccountStore::registerAccount(const Registrat
             if (id.type != RedisReply::Type::Integer) {
                 return unexpected(QStringLiteral("cannot create the account"));
             }
-            const auto replies = redis_.pipeline(
+            const auto written = redis_.pipeline(
                 {{"HSET", keys::record(aci), "id", QByteArray::number(id.integer), "phone",
                   r.phone.toLatin1(), "share", share, "ik", r.identityKey, "pw", r.passwordHash,
                   "ak", r.accessKey, "created", QByteArray::number(now)},
-                 {"SET", keys::byId(id.integer), aci},
-                 {"SET", keys::byPhone(tag(r.phone)), aci, "NX"}});
-            if (replies[2].isNil()) {  // another front-end registered the number meanwhile
-                redis_.command({"DEL", keys::record(aci), keys::byId(id.integer)});
+                 {"SET", keys::byId(id.integer), aci, "NX"}});
+            if (!ok(written[0]) || !ok(written[1]) || written[1].isNil()) {
+                // Not reachable (no number names it): removed, best effort. An id that is
+                // another account's (nil) is given up; the next try takes the next id.
+                (void)redis_.command({"DEL", keys::record(aci)});
+                if (written[1].isNil()) {
+                    qCWarning(lcRelay) << "account id" << id.integer
+                                       << "was in use (a failover lost the counter?): skipped";
+                    if (++skippedIds <= kMaxSkippedIds) {
+                        --attempt;  // not a try: the counter catches up, an id at a time
+                    }
+                    continue;
+                }
+                return unexpected(QStringLiteral("cannot create the account"));
+            }
+            const RedisReply claimed =
+                redis_.command({"SET", keys::byPhone(tag(r.phone)), aci, "NX"});
+            if (claimed.isNil()) {  // another front-end registered the number meanwhile
+                // Two slots: two commands (a cluster refuses a DEL across slots).
+                (void)redis_.pipeline(
+                    {{"DEL", keys::record(aci)}, {"DEL", keys::byId(id.integer)}});
                 continue;
             }
-            if (!ok(replies[0]) || !ok(replies[1]) || !ok(replies[2])) {
+            if (!ok(claimed)) {
                 return unexpected(QStringLiteral("cannot create the account"));
             }
         }

@@ -46,6 +46,8 @@ public:
     CodeCheck checkCode(const QString& phone, const QString& code, std::int64_t now) override;
     void markPresent(const std::vector<std::int64_t>& accounts, std::int64_t ttlMs) override;
     bool present(std::int64_t account) override;
+    bool admitSharedDistinct(const QByteArray& key, const QByteArray& member, std::int64_t limit,
+                             std::int64_t windowMs) override;
     bool admitShared(const QByteArray& key, std::int64_t cost, std::int64_t limit,
                      std::int64_t windowMs) override;
 

@@ -8,16 +8,22 @@
 
 #include <QCryptographicHash>
 
+#include "transport/relay/server/redis/RedisCluster.h"
+
 namespace tandem::relay {
 
-std::optional<std::vector<RedisAddress>> parseRedisUrl(const QString& url, QString* error) {
+std::optional<RedisEndpoints> parseRedisUrl(const QString& url, QString* error) {
     static const QString kScheme = QStringLiteral("redis://");
-    if (!url.startsWith(kScheme)) {
-        *error = QStringLiteral("--store takes a data folder's default or redis://HOST:PORT[,…]");
+    static const QString kClusterScheme = QStringLiteral("redis-cluster://");
+    RedisEndpoints out;
+    out.cluster = url.startsWith(kClusterScheme);
+    if (!url.startsWith(kScheme) && !out.cluster) {
+        *error = QStringLiteral(
+            "--store takes a data folder's default, redis://HOST:PORT[,…] or "
+            "redis-cluster://HOST:PORT[,…]");
         return std::nullopt;
     }
-    std::vector<RedisAddress> out;
-    const QString rest = url.mid(kScheme.size());
+    const QString rest = url.mid(out.cluster ? kClusterScheme.size() : kScheme.size());
     if (rest.contains(u'@') || rest.contains(u'/') || rest.contains(u'?')) {
         // A password (redis://:secret@host) is never printed back, nor taken for a host.
         *error = QStringLiteral(
@@ -44,7 +50,7 @@ std::optional<std::vector<RedisAddress>> parseRedisUrl(const QString& url, QStri
             *error = QStringLiteral("--store redis://HOST:PORT: \"%1\" is not HOST:PORT").arg(part);
             return std::nullopt;
         }
-        out.push_back({host, port});
+        out.servers.push_back({host, port});
     }
     return out;
 }
@@ -94,8 +100,19 @@ RedisReply toRedisReply(const void* pointer) {
 }
 
 RedisClient::RedisClient(std::vector<RedisAddress> servers, bool retry,
-                         std::chrono::milliseconds timeout, bool backoff)
-    : servers_(std::move(servers)), retry_(retry), timeout_(timeout), backoff_(backoff) {}
+                         std::chrono::milliseconds timeout, bool backoff, bool cluster)
+    : servers_(std::move(servers)), retry_(retry), timeout_(timeout), backoff_(backoff) {
+    if (cluster) {
+        cluster_ = std::make_unique<RedisCluster>(servers_, timeout_, backoff_, scripts_);
+    }
+}
+
+std::vector<RedisAddress> RedisClient::nodes() {
+    if (cluster_) {
+        return cluster_->primaries();
+    }
+    return servers_;  // a SCAN on this connection (the first server that answers)
+}
 
 void RedisClient::failed() {
     if (!backoff_) {
@@ -110,6 +127,9 @@ RedisClient::~RedisClient() {
 }
 
 void RedisClient::disconnect() {
+    if (cluster_) {
+        cluster_->disconnect();
+    }
     if (context_ != nullptr) {
         redisFree(context_);
         context_ = nullptr;
@@ -121,6 +141,11 @@ int RedisClient::fd() const {
 }
 
 bool RedisClient::connect() {
+    if (cluster_) {
+        const bool ok = cluster_->connect();
+        lastError_ = ok ? QString() : cluster_->lastError();
+        return ok;
+    }
     if (context_ != nullptr) {
         return true;
     }
@@ -184,9 +209,11 @@ void append(redisContext* c, const RedisCommand& args) {
 }  // namespace
 
 bool RedisClient::isReadOnly(const RedisCommand& command) {
-    static const std::set<QByteArray> kReads{"GET",    "HGET",  "HMGET", "EXISTS", "ZRANGEBYSCORE",
-                                             "ZRANGE", "ZCARD", "SCAN",  "STRLEN", "GETRANGE",
-                                             "PING",   "TTL",   "PTTL"};
+    // PUBLISH and SPUBLISH write no key: no WAIT after them, and one sent twice is a message
+    // heard twice (pushes are deduplicated by id).
+    static const std::set<QByteArray> kReads{"GET",    "HGET",  "HMGET", "EXISTS",  "ZRANGEBYSCORE",
+                                             "ZRANGE", "ZCARD", "SCAN",  "STRLEN",  "GETRANGE",
+                                             "PING",   "TTL",   "PTTL",  "PUBLISH", "SPUBLISH"};
     return !command.isEmpty() && kReads.count(command.front().toUpper()) > 0;
 }
 
@@ -195,9 +222,47 @@ RedisReply RedisClient::command(const RedisCommand& args) {
 }
 
 std::vector<RedisReply> RedisClient::pipeline(const std::vector<RedisCommand>& commands) {
+    if (cluster_) {
+        auto out = cluster_->pipeline(commands, retry_, waitReplicas_, waitTimeout_);
+        lastError_ = cluster_->lastError();
+        return out;
+    }
     const bool wasConnected = context_ != nullptr;
     bool broken = false;
     bool timedOut = false;
+    const bool waiting = waitReplicas_ > 0 &&
+                         !std::all_of(commands.begin(), commands.end(), &RedisClient::isReadOnly);
+    if (waiting) {
+        // WAIT after the writes, on the same connection: answered once `waitReplicas_`
+        // replicas have everything this connection wrote (or at the timeout).
+        std::vector<RedisCommand> withWait = commands;
+        withWait.push_back({"WAIT", QByteArray::number(waitReplicas_),
+                            QByteArray::number(static_cast<qint64>(waitTimeout_.count()))});
+        auto out = pipelineOnce(withWait, &broken, &timedOut);
+        const long long acked =
+            out.back().type == RedisReply::Type::Integer ? out.back().integer : -1;
+        out.pop_back();
+        // No WAIT reply (the connection broke or timed out after the writes' replies) is no
+        // acknowledgement: those writes may be lost by a failover, so none is a success.
+        if (acked < waitReplicas_) {
+            if (!broken) {
+                lastError_ =
+                    QStringLiteral("WAIT: %1 of %2 replicas acknowledged the write in %3 ms")
+                        .arg(std::max(acked, 0LL))
+                        .arg(waitReplicas_)
+                        .arg(waitTimeout_.count());
+            }
+            for (std::size_t i = 0; i < commands.size(); ++i) {
+                if (!isReadOnly(commands[i])) {
+                    out[i] = redisError(lastError_);
+                }
+            }
+        }
+        if (broken) {
+            failed();
+        }
+        return out;
+    }
     auto out = pipelineOnce(commands, &broken, &timedOut);
     // A connection found closed (Redis restarted, a failover) is opened again at once for a
     // read; one that timed out is not tried again now (Redis is stopped or overloaded).

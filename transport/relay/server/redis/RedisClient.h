@@ -1,5 +1,7 @@
 // RedisClient: one blocking connection to a Redis server through hiredis (its synchronous
-// context), for the relay's Redis store (tandem-relayd --store redis://…). Commands are binary
+// context), for the relay's Redis store (tandem-relayd --store redis://…) — or, in cluster
+// mode (--store redis-cluster://…), a RedisCluster behind the same calls: one connection per
+// primary, each command routed by its key's slot. Commands are binary
 // safe argument vectors; a batch is pipelined (written together, answered together: one round
 // trip, and with appendfsync always one fsync for all of it). Every call is bounded by a
 // timeout; a connection that failed is opened again by the next call.
@@ -17,6 +19,8 @@
 struct redisContext;
 
 namespace tandem::relay {
+
+class RedisCluster;
 
 // One reply, flattened from hiredis' redisReply.
 struct RedisReply {
@@ -37,8 +41,15 @@ struct RedisAddress {
     QString host;
     int port = 0;
 };
-// The addresses of a redis:// store option, or nullopt (with `error` set) when it is malformed.
-std::optional<std::vector<RedisAddress>> parseRedisUrl(const QString& url, QString* error);
+// What --store names: a server (redis://, the first address that answers) or a cluster
+// (redis-cluster://, its seeds: any reachable one gives the slot map).
+struct RedisEndpoints {
+    std::vector<RedisAddress> servers;
+    bool cluster = false;
+};
+// The store of a redis:// or redis-cluster:// option, or nullopt (with `error` set) when it is
+// malformed.
+std::optional<RedisEndpoints> parseRedisUrl(const QString& url, QString* error);
 
 class RedisClient {
 public:
@@ -53,14 +64,29 @@ public:
     // failure in a row up to kMaxBackoff, ended by an answer. So an unreachable or stopped
     // Redis costs the event loop one timeout per window, not one (or two) per call. Off for
     // a connection that paces its own attempts (the subscriber, the writer's thread).
+    //
+    // `cluster`: `servers` are a Redis Cluster's seeds (RedisCluster.h).
     explicit RedisClient(std::vector<RedisAddress> servers, bool retry = false,
                          std::chrono::milliseconds timeout = std::chrono::seconds(5),
-                         bool backoff = false);
+                         bool backoff = false, bool cluster = false);
     static constexpr std::chrono::milliseconds kMinBackoff{1000};
     static constexpr std::chrono::milliseconds kMaxBackoff{8000};
     ~RedisClient();
     RedisClient(const RedisClient&) = delete;
     RedisClient& operator=(const RedisClient&) = delete;
+
+    // After every pipeline that writes, WAIT for `replicas` replicas' acknowledgement (at most
+    // `timeout`); a write fewer replicas acknowledged is an error (it may be lost by a
+    // failover). 0: no WAIT (durable by the AOF of one machine only).
+    void setWait(int replicas, std::chrono::milliseconds timeout) {
+        waitReplicas_ = replicas;
+        waitTimeout_ = timeout;
+    }
+    [[nodiscard]] int waitReplicas() const { return waitReplicas_; }
+    [[nodiscard]] std::chrono::milliseconds waitTimeout() const { return waitTimeout_; }
+    [[nodiscard]] bool isCluster() const { return cluster_ != nullptr; }
+    // The servers to SCAN to see every key: the cluster's primaries, or this server.
+    std::vector<RedisAddress> nodes();
 
     // Connects if needed; false (and lastError()) when no server answers.
     bool connect();
@@ -68,7 +94,8 @@ public:
     RedisReply command(const RedisCommand& args);
     // Several commands, written together; as many replies, in order (all Errors on failure).
     std::vector<RedisReply> pipeline(const std::vector<RedisCommand>& commands);
-    // One attempt; `broken`: the connection failed (`timedOut`: Redis did not answer in time).
+    // One attempt on one server (not in cluster mode); `broken`: the connection failed
+    // (`timedOut`: Redis did not answer in time).
     std::vector<RedisReply> pipelineOnce(const std::vector<RedisCommand>& commands, bool* broken,
                                          bool* timedOut = nullptr);
     // Scripts loaded (SCRIPT LOAD) at every connect, so evalCommand() works in a pipeline,
@@ -100,6 +127,9 @@ private:
     redisContext* context_ = nullptr;
     QString lastError_;
     std::vector<QByteArray> scripts_;
+    int waitReplicas_ = 0;
+    std::chrono::milliseconds waitTimeout_{1000};
+    std::unique_ptr<RedisCluster> cluster_;  // cluster mode
 };
 
 // A reply read from hiredis' reader (RedisClient, RedisSubscriber).

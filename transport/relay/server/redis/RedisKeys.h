@@ -1,8 +1,11 @@
 // RedisKeys: the relay's key layout in Redis (docs/relay.md, "Several front-ends"). Every key
 // of an account carries the account id (aci) as its hash tag, {hex}, so an account's data —
 // record, prekeys, lock, mailbox, its counters — lives in one slot (one Redis Cluster shard),
-// and a Lua script may touch all of it at once. Lookups by number and by numeric id, codes and
-// blobs are keys of their own.
+// and a Lua script may touch all of it at once. Lookups by number and by numeric id, codes are
+// keys of their own (one key per command). Blobs and signed records are checked against a
+// bound on all of them in the script that writes one, so each family shares one hash tag,
+// {blobs} and {recs}: one slot each (in a cluster, one shard holds every blob, another every
+// record — docs/relay.md, "Redis Cluster").
 #pragma once
 
 #include <cstdint>
@@ -64,22 +67,22 @@ inline QByteArray nextAccountId() {
     return QByteArrayLiteral("acct:next");
 }
 inline QByteArray blob(const QString& id) {
-    return "blob:{" + id.toLatin1() + "}";
+    return "blob:{blobs}:" + id.toLatin1();
 }
 inline QByteArray signedRecord(const QByteArray& address) {
-    return "rec:{" + address.toHex() + "}";
+    return "rec:{recs}:" + address.toHex();
 }  // a signed record (RedisRecordStore), by its address
 inline QByteArray recordBytes() {
-    return QByteArrayLiteral("recs:bytes");
+    return QByteArrayLiteral("{recs}:bytes");
 }
 inline QByteArray recordsByExpiry() {
-    return QByteArrayLiteral("recs:expiry");
+    return QByteArrayLiteral("{recs}:expiry");
 }
 inline QByteArray blobBytes() {
-    return QByteArrayLiteral("blobs:bytes");
+    return QByteArrayLiteral("{blobs}:bytes");
 }
 inline QByteArray blobsByUpload() {
-    return QByteArrayLiteral("blobs:uploaded");
+    return QByteArrayLiteral("{blobs}:uploaded");
 }
 
 }  // namespace tandem::relay::rediskeys

@@ -18,19 +18,44 @@ namespace {
 constexpr int kHeader = 48;
 constexpr int kWatchRetryMs = 1000;
 
-// KEYS: queue, size, sequence, channel. ARGV: server time and expiry (32 hex digits) and the
-// envelope; its size; the quota (count, bytes). Returns the id, or 0 when the quota is full.
+// KEYS: queue, size, sequence (all of the recipient's slot). ARGV: server time and expiry (32
+// hex digits) and the envelope; its size; the quota (count, bytes); the channel. Returns the
+// id, or 0 when the quota is full. In a cluster PUBLISH is
+// SPUBLISH (sharded pub/sub: heard on the slot's shard only). The channel has the account's
+// hash tag (the slot of the keys) but is an argument, not a key: a key that does not exist (a
+// channel never does) makes Redis refuse a script with TRYAGAIN while its slot is being
+// migrated, even after every key moved.
+//
+// Ids never roll back: an id is at least the primary's clock in ms × 1024 (kIdsPerMs), and
+// above the last one. A failover may lose the last sends and the sequence's last INCRs (the
+// replica lags), but the promoted replica's clock has moved on by the failover's duration
+// (at least cluster-node-timeout), so its next id is above every id the dead primary gave —
+// provided the two machines' clocks differ by less than that and the dead primary did not
+// run more than 1024 sends a ms ahead of its clock. An id is thus never given to two
+// envelopes, and an acknowledgement by id deletes the envelope it names. The script
+// publishes, even with --redis-wait (before WAIT): publishing after WAIT, from each
+// front-end's writer, would let two front-ends' sends to one account be heard out of id
+// order, and a pushed id above a later-heard one makes the later one skipped (lastSentId).
+// A push whose write a failover then loses is harmless: its sender never heard `accepted`
+// and sends again under a new, greater id; the client drops the copy by its uid. (Lua numbers are
+// doubles: ms × 1024 ≈ 1.8e15 < 2^53, exact; formatted with %.0f, never %g.)
 constexpr char kSend[] = R"lua(
 local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
 local b = tonumber(redis.call('HGET', KEYS[2], 'b') or '0')
 local size = tonumber(ARGV[2])
 if n >= tonumber(ARGV[3]) or b + size > tonumber(ARGV[4]) then return 0 end
+local t = redis.call('TIME')
+local floor = (tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)) * 1024
 local id = redis.call('INCR', KEYS[3])
+if id < floor then
+  id = floor
+  redis.call('SET', KEYS[3], string.format('%.0f', id))
+end
 local member = string.format('%016x', id) .. ARGV[1]
-redis.call('ZADD', KEYS[1], id, member)
+redis.call('ZADD', KEYS[1], string.format('%.0f', id), member)
 redis.call('HINCRBY', KEYS[2], 'n', 1)
 redis.call('HINCRBY', KEYS[2], 'b', size)
-redis.call('PUBLISH', KEYS[4], 'm' .. member)
+redis.call('PUBLISH', ARGV[5], 'm' .. member)
 return id
 )lua";
 
@@ -59,12 +84,19 @@ end
 return gone
 )lua";
 
-// KEYS: generation, channel. A new connection of the account: its generation, published.
+// KEYS: generation. ARGV: the channel (as in kSend; PUBLISH: SPUBLISH in a cluster). A new
+// connection of the account: its generation, published.
 constexpr char kClaim[] = R"lua(
 local g = redis.call('INCR', KEYS[1])
-redis.call('PUBLISH', KEYS[2], 'd' .. g)
+redis.call('PUBLISH', ARGV[1], 'd' .. g)
 return g
 )lua";
+
+// The script for this mode: sharded pub/sub in a cluster (one shard hears a channel, not all).
+QByteArray forMode(const char* script, bool cluster) {
+    QByteArray s(script);
+    return cluster ? s.replace("'PUBLISH'", "'SPUBLISH'") : s;
+}
 
 QByteArray hex16(std::int64_t v) {
     return QByteArray::number(static_cast<qulonglong>(v), 16).rightJustified(16, '0');
@@ -91,17 +123,21 @@ std::optional<std::pair<StoredEnvelope, std::int64_t>> parseMember(const QByteAr
 }  // namespace
 
 RedisMailboxStore::RedisMailboxStore(RedisClient& redis, RedisAccountStore& accounts,
-                                     const RelayLimits& limits)
+                                     const RelayLimits& limits, int waitReplicas)
     : redis_(redis),
       accounts_(accounts),
       limits_(limits),
-      subscriber_(redis.servers()),
-      writerRedis_(std::make_unique<RedisClient>(redis.servers())) {
-    for (const char* script : {kSend, kAck, kPurge}) {
+      send_(forMode(kSend, redis.isCluster())),
+      claim_(forMode(kClaim, redis.isCluster())),
+      subscriber_(redis.servers(), redis.isCluster()),
+      writerRedis_(std::make_unique<RedisClient>(redis.servers(), false, std::chrono::seconds(5),
+                                                 false, redis.isCluster())) {
+    writerRedis_->setWait(waitReplicas, kWaitTimeout);
+    for (const QByteArray& script : {send_, QByteArray(kAck), QByteArray(kPurge)}) {
         writerRedis_->preload(script);
     }
-    redis_.preload(kClaim);
-    redis_.preload(kSend);
+    redis_.preload(claim_);
+    redis_.preload(send_);
     redis_.preload(kAck);
     connect(&subscriber_, &RedisSubscriber::subscribed, this, &RedisMailboxStore::onSubscribed);
     connect(&subscriber_, &RedisSubscriber::message, this, &RedisMailboxStore::onMessage);
@@ -130,7 +166,8 @@ bool RedisMailboxStore::start(QString* error) {
 
 std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<NewEnvelope>& sends,
                                                            const Acks& acks,
-                                                           std::vector<Recipient>* resolved) {
+                                                           std::vector<Recipient>* resolved,
+                                                           Acks* sentAcks) {
     std::vector<RedisCommand> commands;
     for (const NewEnvelope& e : sends) {
         const auto aci = accounts_.aciOf(e.account);
@@ -140,72 +177,96 @@ std::vector<RedisCommand> RedisMailboxStore::batchCommands(const std::vector<New
         if (!aci) {
             continue;
         }
+        const QByteArray tail = hex16(e.serverTime) + hex16(e.expiresAt) + e.envelope;
         commands.push_back(RedisClient::evalCommand(
-            kSend,
-            {keys::queue(*aci), keys::queueSize(*aci), keys::sequence(*aci), keys::channel(*aci)},
-            {hex16(e.serverTime) + hex16(e.expiresAt) + e.envelope,
-             QByteArray::number(e.envelope.size()), QByteArray::number(limits_.maxQueuedPerAccount),
-             QByteArray::number(limits_.maxQueuedBytesPerAccount)}));
+            send_, {keys::queue(*aci), keys::queueSize(*aci), keys::sequence(*aci)},
+            {tail, QByteArray::number(e.envelope.size()),
+             QByteArray::number(limits_.maxQueuedPerAccount),
+             QByteArray::number(limits_.maxQueuedBytesPerAccount), keys::channel(*aci)}));
     }
-    for (const auto& [account, id] : acks) {
-        if (const auto aci = accounts_.aciOf(account)) {
-            commands.push_back(RedisClient::evalCommand(
-                kAck, {keys::queue(*aci), keys::queueSize(*aci)}, {QByteArray::number(id)}));
+    for (const auto& ack : acks) {
+        if (const auto aci = accounts_.aciOf(ack.first)) {
+            commands.push_back(RedisClient::evalCommand(kAck,
+                                                        {keys::queue(*aci), keys::queueSize(*aci)},
+                                                        {QByteArray::number(ack.second)}));
+            if (sentAcks != nullptr) {
+                sentAcks->push_back(ack);
+            }
+        } else if (accounts_.failed()) {
+            keepAck(ack);  // the account could not be read: acknowledged in a later batch
         }
     }
     return commands;
 }
 
+void RedisMailboxStore::keepAck(const std::pair<std::int64_t, std::int64_t>& ack) {
+    if (retryAcks_.size() >= kMaxRetryAcks) {
+        // Bounded: a dropped acknowledgement is delivered again at the next sign-in, and the
+        // client drops the copy by its message uid.
+        qCWarning(lcRelay) << "too many acknowledgements waiting for Redis: one dropped";
+        return;
+    }
+    retryAcks_.push_back(ack);
+}
+
 void RedisMailboxStore::submit(std::vector<NewEnvelope> sends, Acks acks) {
     busy_ = true;
     inFlight_ = sends.size();
+    // Acknowledgements a shard did not take last time go again (the script is idempotent).
+    acks.insert(acks.end(), retryAcks_.begin(), retryAcks_.end());
+    retryAcks_.clear();
     std::vector<Recipient> resolved;
-    auto commands = batchCommands(sends, acks, &resolved);
-    if (std::find(resolved.begin(), resolved.end(), Recipient::Failed) != resolved.end()) {
-        // Redis did not answer for a recipient: a transient fault, not a full mailbox. Nothing
-        // of the batch is stored (a part stored and answered UNAVAILABLE would come twice):
-        // every sender hears UNAVAILABLE and sends again; the acknowledgements are kept.
-        qCWarning(lcRelay) << "a Redis mailbox batch failed: a recipient could not be read";
-        QMetaObject::invokeMethod(
-            this,
-            [this, count = sends.size()] {
-                busy_ = false;
-                inFlight_ = 0;
-                emit committed(false, std::vector<std::int64_t>(count, 0), {});
-            },
-            Qt::QueuedConnection);
-        return;
-    }
+    Acks sentAcks;
+    auto commands = batchCommands(sends, acks, &resolved, &sentAcks);
+    // Each send is judged by its own outcome: a recipient that could not be read (Redis did
+    // not answer for its shard) fails that send alone (UNAVAILABLE: sent again), a reply that
+    // is an error fails its send alone, an acknowledgement that failed is kept for the next
+    // batch. One shard out of reach never fails the sends to the others, nor the front-end.
     QMetaObject::invokeMethod(
         worker_,
-        [this, commands = std::move(commands), resolved = std::move(resolved)] {
+        [this, commands = std::move(commands), resolved = std::move(resolved),
+         sentAcks = std::move(sentAcks)] {
             const auto replies = writerRedis_->pipeline(commands);
             // An empty batch probes whether Redis answers again (RelayMailbox's retry).
-            bool ok = !commands.empty() || writerRedis_->connect();
+            const bool ok = !commands.empty() || writerRedis_->connect();
             std::vector<std::int64_t> ids;
             std::size_t next = 0;
+            int failures = 0;
             for (const Recipient found : resolved) {
                 if (found == Recipient::Gone) {
                     ids.push_back(kFull);  // the account is gone: nothing to store it for
                     continue;
                 }
+                if (found == Recipient::Failed) {
+                    ids.push_back(kFailed);
+                    ++failures;
+                    continue;
+                }
                 const RedisReply& r = replies[next++];
                 if (r.type != RedisReply::Type::Integer) {
-                    ok = false;
-                    ids.push_back(0);
+                    ids.push_back(kFailed);
+                    ++failures;
                     continue;
                 }
                 ids.push_back(r.integer == 0 ? kFull : r.integer);
             }
-            for (; next < replies.size(); ++next) {
-                ok = ok && replies[next].type == RedisReply::Type::Integer;
+            Acks failedAcks;
+            for (std::size_t a = 0; next < replies.size(); ++next, ++a) {
+                if (replies[next].type != RedisReply::Type::Integer && a < sentAcks.size()) {
+                    failedAcks.push_back(sentAcks[a]);
+                }
             }
-            if (!ok) {
-                qCWarning(lcRelay) << "a Redis mailbox batch failed:" << writerRedis_->lastError();
+            if (failures > 0 || !failedAcks.empty() || !ok) {
+                qCWarning(lcRelay)
+                    << "Redis mailbox batch:" << failures << "send(s) and" << failedAcks.size()
+                    << "acknowledgement(s) failed:" << writerRedis_->lastError();
             }
             QMetaObject::invokeMethod(
                 this,
-                [this, ok, ids = std::move(ids)] {
+                [this, ok, ids = std::move(ids), failedAcks = std::move(failedAcks)] {
+                    for (const auto& ack : failedAcks) {
+                        keepAck(ack);
+                    }
                     busy_ = false;
                     inFlight_ = 0;
                     emit committed(ok, ids, {});
@@ -224,8 +285,11 @@ void RedisMailboxStore::storeAtStop(const std::vector<NewEnvelope>& sends, const
     const std::vector<NewEnvelope> rest(
         sends.begin() + static_cast<std::ptrdiff_t>(std::min(inFlight_, sends.size())),
         sends.end());
+    Acks all = acks;  // with those a shard did not take before
+    all.insert(all.end(), retryAcks_.begin(), retryAcks_.end());
+    retryAcks_.clear();
     std::vector<Recipient> resolved;
-    const auto commands = batchCommands(rest, acks, &resolved);
+    const auto commands = batchCommands(rest, all, &resolved);
     if (!commands.empty()) {
         (void)redis_.pipeline(commands);
     }
@@ -288,24 +352,29 @@ void RedisMailboxStore::purge(std::int64_t now) {
         worker_,
         [this, now] {
             int count = 0;
-            QByteArray cursor = "0";
-            do {
-                const RedisReply page =
-                    writerRedis_->command({"SCAN", cursor, "MATCH", "mq:{*", "COUNT", "1000"});
-                if (page.type != RedisReply::Type::Array || page.elements.size() != 2) {
-                    break;
-                }
-                cursor = page.elements[0].string;
-                std::vector<RedisCommand> commands;
-                for (const RedisReply& key : page.elements[1].elements) {
-                    const QByteArray size = "mqs" + key.string.mid(2);
-                    commands.push_back(RedisClient::evalCommand(kPurge, {key.string, size},
-                                                                {QByteArray::number(now)}));
-                }
-                for (const RedisReply& r : writerRedis_->pipeline(commands)) {
-                    count += static_cast<int>(r.integer);
-                }
-            } while (cursor != "0");
+            // SCAN each node that holds queues (each primary of a cluster); the scripts go
+            // through the writer's connection, routed by key.
+            for (const RedisAddress& node : writerRedis_->nodes()) {
+                RedisClient scan({node}, false, std::chrono::seconds(5));
+                QByteArray cursor = "0";
+                do {
+                    const RedisReply page =
+                        scan.command({"SCAN", cursor, "MATCH", "mq:{*", "COUNT", "1000"});
+                    if (page.type != RedisReply::Type::Array || page.elements.size() != 2) {
+                        break;
+                    }
+                    cursor = page.elements[0].string;
+                    std::vector<RedisCommand> commands;
+                    for (const RedisReply& key : page.elements[1].elements) {
+                        const QByteArray size = "mqs" + key.string.mid(2);
+                        commands.push_back(RedisClient::evalCommand(kPurge, {key.string, size},
+                                                                    {QByteArray::number(now)}));
+                    }
+                    for (const RedisReply& r : writerRedis_->pipeline(commands)) {
+                        count += static_cast<int>(r.integer);
+                    }
+                } while (cursor != "0");
+            }
             QMetaObject::invokeMethod(
                 this, [this, count] { emit purged(count); }, Qt::QueuedConnection);
         },
@@ -352,15 +421,15 @@ std::int64_t RedisMailboxStore::claim(std::int64_t account) {
     if (!aci) {
         return 0;
     }
-    const RedisReply r = redis_.eval(kClaim, {keys::generation(*aci), keys::channel(*aci)}, {});
+    const RedisReply r = redis_.eval(claim_, {keys::generation(*aci)}, {keys::channel(*aci)});
     return r.type == RedisReply::Type::Integer ? r.integer : 0;
 }
 
 bool RedisMailboxStore::publishPreKeysLow(std::int64_t account, std::uint32_t left) {
     const auto aci = accounts_.aciOf(account);
-    return aci &&
-           redis_.command({"PUBLISH", keys::channel(*aci), "k" + QByteArray::number(left)}).type ==
-               RedisReply::Type::Integer;
+    return aci && redis_.command({redis_.isCluster() ? "SPUBLISH" : "PUBLISH", keys::channel(*aci),
+                                  "k" + QByteArray::number(left)})
+                          .type == RedisReply::Type::Integer;
 }
 
 void RedisMailboxStore::onSubscribed(const QByteArray& channel) {

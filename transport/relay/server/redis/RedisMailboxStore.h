@@ -32,7 +32,11 @@ namespace tandem::relay {
 class RedisMailboxStore final : public MailboxStore {
     Q_OBJECT
 public:
-    RedisMailboxStore(RedisClient& redis, RedisAccountStore& accounts, const RelayLimits& limits);
+    // `waitReplicas`: Redis replicas that must acknowledge (WAIT) a batch of sends before it is
+    // committed (`accepted`); 0: the primary's AOF alone.
+    RedisMailboxStore(RedisClient& redis, RedisAccountStore& accounts, const RelayLimits& limits,
+                      int waitReplicas = 0);
+    static constexpr std::chrono::milliseconds kWaitTimeout{1000};
     ~RedisMailboxStore() override;
 
     bool start(QString* error) override;
@@ -53,16 +57,24 @@ private:
     // What became of a send's recipient while the batch was built.
     enum class Recipient { Found, Gone, Failed };
     // The commands of a batch (EVALSHA of the send and ack scripts), built on the event loop.
-    // `resolved`: per send; Failed (Redis did not answer) makes the batch fail (UNAVAILABLE,
-    // sent again), Gone (no such account) refuses the send.
+    // `resolved`: per send; Failed (Redis did not answer) fails that send (UNAVAILABLE, sent
+    // again), Gone (no such account) refuses it. `sentAcks`: the acknowledgements that have a
+    // command, in order (one whose account could not be read is kept for the next batch).
     std::vector<RedisCommand> batchCommands(const std::vector<NewEnvelope>& sends, const Acks& acks,
-                                            std::vector<Recipient>* resolved);
+                                            std::vector<Recipient>* resolved,
+                                            Acks* sentAcks = nullptr);
+    // An acknowledgement Redis did not take: sent with the next batch (at most kMaxRetryAcks).
+    void keepAck(const std::pair<std::int64_t, std::int64_t>& ack);
+    static constexpr std::size_t kMaxRetryAcks = 100000;
+    Acks retryAcks_;  // on the event loop
     void onSubscribed(const QByteArray& channel);
     void onMessage(const QByteArray& channel, const QByteArray& payload);
 
     RedisClient& redis_;  // the event loop's connection (reads, claims)
     RedisAccountStore& accounts_;
     const RelayLimits& limits_;
+    const QByteArray send_;   // kSend, with SPUBLISH in a cluster
+    const QByteArray claim_;  // kClaim, the same
     RedisSubscriber subscriber_;
     std::unique_ptr<RedisClient> writerRedis_;  // used only on thread_
     QThread thread_;

@@ -4,9 +4,9 @@
 // the record's key compares the version held and writes — an atomic compare-and-set, so two
 // front-ends storing versions 5 and 6 at once keep 6, whatever the order. Versions are
 // 64-bit: the script compares them as 20-digit decimal strings (Lua numbers are doubles).
-// Keys: rec:{address hex} (a hash: k owner key, v version, p payload, s signature, e expiry),
-// recs:bytes (every record's charge: payload + RecordTable::kRowCharge, bounded by
-// maxRecordBytesTotal) and recs:expiry (address by expiry, for purge()).
+// Keys: rec:{recs}:ADDRESS-HEX (a hash: k owner key, v version, p payload, s signature, e
+// expiry), {recs}:bytes (every record's charge: payload + RecordTable::kRowCharge, bounded by
+// maxRecordBytesTotal) and {recs}:expiry (address by expiry, for purge()): one slot.
 #pragma once
 
 #include "transport/relay/server/RecordStore.h"
