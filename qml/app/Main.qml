@@ -12,7 +12,7 @@ ApplicationWindow {
     required property AppCore core
 
     // "(3) alice — Tandem (Signal mode)": the unread count first, as messengers show it.
-    title: core.state === AppCore.Ready
+    title: core.state === ProfileSession.Ready
            ? (core.unreadTotal > 0 ? "(" + core.unreadTotal + ") " : "")
              + qsTr("%1 — Tandem (%2)").arg(core.profileName).arg(core.status.name)
            : qsTr("Tandem")
@@ -53,9 +53,9 @@ ApplicationWindow {
         id: page
         objectName: "pageLoader"
         anchors.fill: parent
-        readonly property url wanted: core.state === AppCore.Ready ? "ChatShell.qml"
-                                      : core.state === AppCore.NoProfile
-                                        || (core.state === AppCore.Opening && !core.hadProfile)
+        readonly property url wanted: core.state === ProfileSession.Ready ? "ChatShell.qml"
+                                      : core.state === ProfileSession.NoProfile
+                                        || (core.state === ProfileSession.Opening && !core.hadProfile)
                                         ? "qrc:/Tandem/Accounts/CreateProfilePage.qml"
                                         : "qrc:/Tandem/Accounts/UnlockPage.qml"
         onWantedChanged: setSource(wanted, { core: root.core, accent: root.accent })
