@@ -31,6 +31,9 @@ DesktopNotifications::DesktopNotifications(QObject* parent) : QObject(parent) {
                 QString::fromLatin1(kService), QStringLiteral("ActionInvoked"), this,
                 SLOT(onActionInvoked(uint, QString)));
     bus.connect(QString::fromLatin1(kService), QString::fromLatin1(kPath),
+                QString::fromLatin1(kService), QStringLiteral("ActivationToken"), this,
+                SLOT(onActivationToken(uint, QString)));
+    bus.connect(QString::fromLatin1(kService), QString::fromLatin1(kPath),
                 QString::fromLatin1(kService), QStringLiteral("NotificationClosed"), this,
                 SLOT(onClosed(uint, uint)));
 }
@@ -81,6 +84,12 @@ void DesktopNotifications::onActionInvoked(uint id, const QString& action) {
     const auto it = open_.find(id);
     if (it != open_.end() && action == QLatin1String("default")) {
         emit clicked(it->second);
+    }
+}
+
+void DesktopNotifications::onActivationToken(uint id, const QString& token) {
+    if (open_.count(id) != 0 && !token.isEmpty()) {
+        qputenv("XDG_ACTIVATION_TOKEN", token.toUtf8());
     }
 }
 

@@ -35,6 +35,9 @@ signals:
 
 private slots:
     void onActionInvoked(uint id, const QString& action);
+    // Sent just before ActionInvoked by servers that have it: the token that lets the window
+    // come to the front under Wayland (XDG_ACTIVATION_TOKEN, read by requestActivate()).
+    void onActivationToken(uint id, const QString& token);
     void onClosed(uint id, uint reason);
 
 private:

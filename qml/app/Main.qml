@@ -23,6 +23,12 @@ ApplicationWindow {
     visible: true
     color: Theme.window
 
+    // A conversation to open (a notification was clicked); the messenger's page opens it once
+    // it is in the list. Before the profile is open, nothing.
+    function showConversation(id) {
+        if (page.item && page.item.showConversation) page.item.showConversation(id)
+    }
+
     // Signal's blue and Session's green: the mode is visible at a glance.
     readonly property color accent: Theme.accentOf(core.mode)
 

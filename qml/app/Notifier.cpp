@@ -25,7 +25,8 @@ void Notifier::showTray() {
 DesktopNotifications& Notifier::desktop() {
     if (notifications_ == nullptr) {
         notifications_ = new DesktopNotifications(this);
-        connect(notifications_, &DesktopNotifications::clicked, this, &Notifier::raiseWindow);
+        connect(notifications_, &DesktopNotifications::clicked, this,
+                &Notifier::openConversation);
     }
     return *notifications_;
 }
@@ -36,6 +37,29 @@ void Notifier::raiseWindow() {
         window_->raise();
         window_->requestActivate();
     }
+}
+
+void Notifier::openConversation(qint64 conversationId) {
+    raiseWindow();
+    if (core_.state() != AppCore::State::Ready || conversationId <= 0) {
+        return;  // still locked: the window, nothing more
+    }
+    core_.store().read(
+        [conversationId](storage::Repositories& r) { return r.conversations.get(conversationId); },
+        this, [this](storage::StoreResult<storage::Conversation> conversation) {
+            if (!conversation || !window_) {
+                return;  // gone since (it disappeared, or was deleted)
+            }
+            // Its mode's list first (Note to Self, without a mode, is in both).
+            if (conversation->mode && *conversation->mode != core_.currentMode()) {
+                core_.setMode(*conversation->mode == storage::Mode::Session
+                                  ? QStringLiteral("session")
+                                  : QStringLiteral("signal"));
+            }
+            // Main.qml's showConversation: opened once it is in the list.
+            QMetaObject::invokeMethod(window_, "showConversation",
+                                      Q_ARG(QVariant, QVariant::fromValue(conversation->id)));
+        });
 }
 
 QIcon Notifier::badgeIcon(int unread) {

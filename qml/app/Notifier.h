@@ -1,7 +1,8 @@
 // Notifier: the system tray icon with the unread count (TrayIcon), and a desktop notification
 // (DesktopNotifications) for each message that arrives while the window is not in front. With
 // previews off (AppCore's `previews`), a notification says only that a message came — never
-// who sent it or what it says. Clicking the tray icon or a notification brings the window back.
+// who sent it or what it says. Clicking the tray icon brings the window back; clicking a
+// notification brings it back with the notification's conversation open (in its mode).
 //
 // Where the desktop has no tray, notifications still go to its notification server; where it
 // has neither (a bare X server), nothing is shown, but the decisions are still made and kept
@@ -51,6 +52,8 @@ private:
                    bool disappearing);
     void updateBadge();
     void raiseWindow();
+    // A notification was clicked: the window in front, its conversation open there.
+    void openConversation(qint64 conversationId);
     DesktopNotifications& desktop();
 
     AppCore& core_;

@@ -2,7 +2,8 @@
 // session with a real GNOME keyring (with-keyring.sh):
 // - notifications reach the session's org.freedesktop.Notifications as the specification has
 //   them (the summary, the escaped body, the "default" action, the app's desktop entry), with
-//   previews off only "New message", and a click on one comes back as its conversation. The
+//   previews off only "New message", and a click on one opens its conversation in the app's
+//   window (switching to its mode). The
 //   server here is the test's, on its own bus connection: the messages cross the real bus.
 // - a profile whose key is in the keychain opens without a passphrase; with the keychain's
 //   entry gone it says so and stays closed.
@@ -13,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "app/core/ContentHandler.h"
+#include "qml/app/AppWindow.h"
 #include "qml/app/Notifier.h"
 #include "qml/core/AppCore.h"
 #include "storage/Keychain.h"
@@ -46,6 +49,40 @@ public slots:
     }
     QStringList GetCapabilities() { return {QStringLiteral("body"), QStringLiteral("actions")}; }
 };
+
+namespace {
+
+// A conversation with `address` holding one unread incoming message, as the core stores it.
+std::int64_t addIncoming(gui::AppCore& core, Mode mode, const QString& address) {
+    return test::await(core.store().write([=](Repositories& r) -> StoreResult<std::int64_t> {
+               const std::int64_t now = 1'700'000'000'000;
+               TANDEM_TRY_ASSIGN(const Contact c, core::contactForAddress(r, mode, address, now));
+               TANDEM_TRY_ASSIGN(const Conversation conv, r.conversations.forContact(c.id, now));
+               Message m;
+               m.conversationId = conv.id;
+               m.uid = MessageUid::generate(now);
+               m.direction = Direction::Incoming;
+               m.status = MessageStatus::Received;
+               m.body = QStringLiteral("hello");
+               m.sentAt = now;
+               m.receivedAt = now;
+               TANDEM_TRY(r.messages.insert(m));
+               return conv.id;
+           }))
+        .value();
+}
+
+// The conversation the app's window has open (0: none), or -1 before the messenger's page.
+qint64 openConversation(gui::AppWindow& app) {
+    auto* loader = app.window()->findChild<QObject*>(QStringLiteral("pageLoader"));
+    auto* shell = loader != nullptr ? loader->property("item").value<QObject*>() : nullptr;
+    if (shell == nullptr || !shell->property("openConversation").isValid()) {
+        return -1;
+    }
+    return shell->property("openConversation").toMap().value(QStringLiteral("id")).toLongLong();
+}
+
+}  // namespace
 
 class DesktopTest : public QObject {
     Q_OBJECT
@@ -102,6 +139,36 @@ private slots:
         QCOMPARE(notifications_.calls.back().summary, QStringLiteral("Tandem"));
         QCOMPARE(notifications_.calls.back().body, QStringLiteral("New message"));
         QCOMPARE(notifier.notificationCount(), 2);
+    }
+
+    // A click on a notification: the window with its conversation open, in its mode.
+    void clickOpensItsConversation() {
+        QTemporaryDir dir;
+        gui::AppWindow app(dir.path());
+        QVERIFY(app.load());
+        app.core().createProfile(QStringLiteral("a passphrase for clicks"));
+        QTRY_COMPARE_WITH_TIMEOUT(app.core().state(), gui::AppCore::State::Ready, 30000);
+        QCOMPARE(app.core().mode(), QStringLiteral("signal"));
+        // Session mode's, while the window shows Signal mode.
+        const std::int64_t id =
+            addIncoming(app.core(), Mode::Session, QStringLiteral("05") + QString(64, u'b'));
+        QTRY_COMPARE_WITH_TIMEOUT(openConversation(app), qint64{0}, 10000);
+        app.notifier()->showTray();
+        gui::DesktopNotifications* desktop = app.notifier()->notifications();
+        QVERIFY(desktop != nullptr);
+        const auto before = notifications_.calls.size();
+        desktop->show(QStringLiteral("bob"), QStringLiteral("hello"), id);
+        QTRY_COMPARE_WITH_TIMEOUT(notifications_.calls.size(), before + 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(desktop->delivered(), 1, 5000);
+
+        QDBusMessage signal = QDBusMessage::createSignal(
+            QStringLiteral("/org/freedesktop/Notifications"),
+            QStringLiteral("org.freedesktop.Notifications"), QStringLiteral("ActionInvoked"));
+        signal << uint(notifications_.calls.size()) << QStringLiteral("default");
+        QVERIFY(server_.send(signal));
+        QTRY_COMPARE_WITH_TIMEOUT(app.core().mode(), QStringLiteral("session"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(openConversation(app), qint64{id}, 10000);
+        QVERIFY(app.window()->isVisible());
     }
 
     void keychainProfileOpensWithoutPassphrase() {
