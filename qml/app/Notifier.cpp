@@ -8,6 +8,24 @@ Notifier::Notifier(AppCore& core, QWindow* window, QObject* parent)
     : QObject(parent), core_(core), window_(window) {
     connect(&core_, &AppCore::messageArrived, this, &Notifier::onMessage);
     connect(&core_, &AppCore::unreadTotalChanged, this, &Notifier::updateBadge);
+    // Read, expired, deleted: every such change is the conversation's (StoreFeed).
+    connect(core_.feed(), &StoreFeed::conversationChanged, this, &Notifier::withdrawIfRead);
+}
+
+void Notifier::withdrawIfRead(qint64 conversationId) {
+    if (notifications_ == nullptr || !notifications_->showing(conversationId) ||
+        core_.state() != AppCore::State::Ready) {
+        return;
+    }
+    core_.store().read(
+        [conversationId](storage::Repositories& r) {
+            return r.messages.unreadCount(conversationId);
+        },
+        this, [this, conversationId](storage::StoreResult<std::int64_t> unread) {
+            if (unread && *unread == 0 && notifications_ != nullptr) {
+                notifications_->withdraw(conversationId);
+            }
+        });
 }
 
 void Notifier::showTray() {
