@@ -74,8 +74,8 @@ Pane {
             id: create
             objectName: "createButton"
             Layout.alignment: Qt.AlignHCenter
-            text: page.core.state === AppCore.Opening ? qsTr("Creating…") : qsTr("Create profile")
-            enabled: page.core.state !== AppCore.Opening && first.text.length > 0
+            text: page.core.state === ProfileSession.Opening ? qsTr("Creating…") : qsTr("Create profile")
+            enabled: page.core.state !== ProfileSession.Opening && first.text.length > 0
                      && first.text === second.text
             highlighted: true
             palette.button: page.accent

@@ -39,7 +39,7 @@ Pane {
             echoMode: TextInput.Password
             placeholderText: qsTr("Passphrase")
             Accessible.name: qsTr("Passphrase")
-            enabled: page.core.state !== AppCore.Opening
+            enabled: page.core.state !== ProfileSession.Opening
             visible: !page.core.keychain
             focus: true
             onAccepted: unlock.clicked()
@@ -51,7 +51,7 @@ Pane {
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             visible: page.core.keychain
-            text: page.core.state === AppCore.Opening
+            text: page.core.state === ProfileSession.Opening
                   ? qsTr("Unlocking with the system keychain…")
                   : qsTr("This profile's key is kept in the system keychain.")
         }
@@ -69,8 +69,8 @@ Pane {
             objectName: "unlockButton"
             Layout.alignment: Qt.AlignHCenter
             visible: !page.core.keychain
-            text: page.core.state === AppCore.Opening ? qsTr("Unlocking…") : qsTr("Unlock")
-            enabled: page.core.state === AppCore.Locked && passphrase.text.length > 0
+            text: page.core.state === ProfileSession.Opening ? qsTr("Unlocking…") : qsTr("Unlock")
+            enabled: page.core.state === ProfileSession.Locked && passphrase.text.length > 0
             highlighted: true
             palette.button: page.accent
             onClicked: {
@@ -82,9 +82,9 @@ Pane {
         Button {
             objectName: "keychainRetryButton"
             Layout.alignment: Qt.AlignHCenter
-            visible: page.core.keychain && page.core.state !== AppCore.Opening
+            visible: page.core.keychain && page.core.state !== ProfileSession.Opening
             text: qsTr("Try again")
-            enabled: page.core.state === AppCore.Locked
+            enabled: page.core.state === ProfileSession.Locked
             highlighted: true
             palette.button: page.accent
             onClicked: page.core.unlockWithKeychain()

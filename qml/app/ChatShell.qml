@@ -22,11 +22,19 @@ Page {
     property var openConversation: ({ id: 0, title: "", address: "", noteToSelf: false })
     property string problem: ""
     property string pendingOpen: ""
+    // A conversation asked for by id (a notification's click) before the list had it.
+    property var pendingId: 0
 
     function open(id, title, address, noteToSelf) {
         pendingOpen = ""
         openConversation = { id: id, title: title, address: address, noteToSelf: !!noteToSelf }
         if (id !== 0) chat.focusComposer()  // ready to write, as messengers do
+    }
+
+    // Opens the stored conversation `id` (its mode is the current one): now if the list has
+    // it, else once the list is loaded again.
+    function showConversation(id) {
+        shell.pendingId = list.openById(id) ? 0 : id
     }
 
     Connections {
@@ -198,6 +206,8 @@ Page {
                         list.openAddress(shell.core.openAtStart)
                         shell.core.openAtStart = ""
                     }
+                    if (shell.pendingId !== 0 && list.openById(shell.pendingId))
+                        shell.pendingId = 0
                     // A new conversation appears in the list once stored: open it there.
                     if (shell.pendingOpen.length > 0 && list.openAddress(shell.pendingOpen))
                         shell.pendingOpen = ""

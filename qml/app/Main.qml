@@ -12,7 +12,7 @@ ApplicationWindow {
     required property AppCore core
 
     // "(3) alice — Tandem (Signal mode)": the unread count first, as messengers show it.
-    title: core.state === AppCore.Ready
+    title: core.state === ProfileSession.Ready
            ? (core.unreadTotal > 0 ? "(" + core.unreadTotal + ") " : "")
              + qsTr("%1 — Tandem (%2)").arg(core.profileName).arg(core.status.name)
            : qsTr("Tandem")
@@ -22,6 +22,12 @@ ApplicationWindow {
     minimumHeight: 400
     visible: true
     color: Theme.window
+
+    // A conversation to open (a notification was clicked); the messenger's page opens it once
+    // it is in the list. Before the profile is open, nothing.
+    function showConversation(id) {
+        if (page.item && page.item.showConversation) page.item.showConversation(id)
+    }
 
     // Signal's blue and Session's green: the mode is visible at a glance.
     readonly property color accent: Theme.accentOf(core.mode)
@@ -53,9 +59,9 @@ ApplicationWindow {
         id: page
         objectName: "pageLoader"
         anchors.fill: parent
-        readonly property url wanted: core.state === AppCore.Ready ? "ChatShell.qml"
-                                      : core.state === AppCore.NoProfile
-                                        || (core.state === AppCore.Opening && !core.hadProfile)
+        readonly property url wanted: core.state === ProfileSession.Ready ? "ChatShell.qml"
+                                      : core.state === ProfileSession.NoProfile
+                                        || (core.state === ProfileSession.Opening && !core.hadProfile)
                                         ? "qrc:/Tandem/Accounts/CreateProfilePage.qml"
                                         : "qrc:/Tandem/Accounts/UnlockPage.qml"
         onWantedChanged: setSource(wanted, { core: root.core, accent: root.accent })

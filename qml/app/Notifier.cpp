@@ -8,6 +8,24 @@ Notifier::Notifier(AppCore& core, QWindow* window, QObject* parent)
     : QObject(parent), core_(core), window_(window) {
     connect(&core_, &AppCore::messageArrived, this, &Notifier::onMessage);
     connect(&core_, &AppCore::unreadTotalChanged, this, &Notifier::updateBadge);
+    // Read, expired, deleted: every such change is the conversation's (StoreFeed).
+    connect(core_.feed(), &StoreFeed::conversationChanged, this, &Notifier::withdrawIfRead);
+}
+
+void Notifier::withdrawIfRead(qint64 conversationId) {
+    if (notifications_ == nullptr || !notifications_->showing(conversationId) ||
+        core_.state() != AppCore::State::Ready) {
+        return;
+    }
+    core_.store().read(
+        [conversationId](storage::Repositories& r) {
+            return r.messages.unreadCount(conversationId);
+        },
+        this, [this, conversationId](storage::StoreResult<std::int64_t> unread) {
+            if (unread && *unread == 0 && notifications_ != nullptr) {
+                notifications_->withdraw(conversationId);
+            }
+        });
 }
 
 void Notifier::showTray() {
@@ -25,7 +43,8 @@ void Notifier::showTray() {
 DesktopNotifications& Notifier::desktop() {
     if (notifications_ == nullptr) {
         notifications_ = new DesktopNotifications(this);
-        connect(notifications_, &DesktopNotifications::clicked, this, &Notifier::raiseWindow);
+        connect(notifications_, &DesktopNotifications::clicked, this,
+                &Notifier::openConversation);
     }
     return *notifications_;
 }
@@ -36,6 +55,29 @@ void Notifier::raiseWindow() {
         window_->raise();
         window_->requestActivate();
     }
+}
+
+void Notifier::openConversation(qint64 conversationId) {
+    raiseWindow();
+    if (core_.state() != AppCore::State::Ready || conversationId <= 0) {
+        return;  // still locked: the window, nothing more
+    }
+    core_.store().read(
+        [conversationId](storage::Repositories& r) { return r.conversations.get(conversationId); },
+        this, [this](storage::StoreResult<storage::Conversation> conversation) {
+            if (!conversation || !window_) {
+                return;  // gone since (it disappeared, or was deleted)
+            }
+            // Its mode's list first (Note to Self, without a mode, is in both).
+            if (conversation->mode && *conversation->mode != core_.currentMode()) {
+                core_.setMode(*conversation->mode == storage::Mode::Session
+                                  ? QStringLiteral("session")
+                                  : QStringLiteral("signal"));
+            }
+            // Main.qml's showConversation: opened once it is in the list.
+            QMetaObject::invokeMethod(window_, "showConversation",
+                                      Q_ARG(QVariant, QVariant::fromValue(conversation->id)));
+        });
 }
 
 QIcon Notifier::badgeIcon(int unread) {

@@ -1,7 +1,10 @@
 // Notifier: the system tray icon with the unread count (TrayIcon), and a desktop notification
 // (DesktopNotifications) for each message that arrives while the window is not in front. With
 // previews off (AppCore's `previews`), a notification says only that a message came — never
-// who sent it or what it says. Clicking the tray icon or a notification brings the window back.
+// who sent it or what it says. A conversation has one notification, replaced by its next
+// message, and taken back once it has nothing unread (read, or its messages disappeared or
+// were deleted). Clicking the tray icon brings the window back; clicking a
+// notification brings it back with the notification's conversation open (in its mode).
 //
 // Where the desktop has no tray, notifications still go to its notification server; where it
 // has neither (a bare X server), nothing is shown, but the decisions are still made and kept
@@ -50,7 +53,11 @@ private:
     void onMessage(qint64 conversationId, const QString& sender, const QString& text,
                    bool disappearing);
     void updateBadge();
+    // The conversation changed: its notification goes once nothing in it is unread.
+    void withdrawIfRead(qint64 conversationId);
     void raiseWindow();
+    // A notification was clicked: the window in front, its conversation open there.
+    void openConversation(qint64 conversationId);
     DesktopNotifications& desktop();
 
     AppCore& core_;

@@ -50,6 +50,14 @@ ColumnLayout {
     }
     LinkReader { id: linkReader }
     function focusList() { conversations.forceActiveFocus() }
+    // Opens the conversation `id` of the list; false if the list does not have it.
+    function openById(id) {
+        const row = conversationModel.rowOf(id)
+        if (row < 0) return false
+        const c = conversationModel.at(row)
+        column.chosen(c.conversationId, c.title, c.address, c.noteToSelf)
+        return true
+    }
     // Opens the stored conversation with `address`; false if there is none yet.
     function openAddress(address) {
         const row = conversationModel.rowOfAddress(address)

@@ -324,7 +324,8 @@ QVariantMap ConversationListModel::at(int row) const {
     const Row& r = rows_[static_cast<std::size_t>(row)];
     return {{QStringLiteral("conversationId"), r.id},
             {QStringLiteral("title"), r.title},
-            {QStringLiteral("address"), r.address}};
+            {QStringLiteral("address"), r.address},
+            {QStringLiteral("noteToSelf"), r.noteToSelf}};
 }
 
 }  // namespace tandem::gui

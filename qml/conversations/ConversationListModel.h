@@ -63,7 +63,7 @@ public:
     Q_INVOKABLE int rowOf(qint64 conversationId) const;
     // The row of the conversation with this contact address, or -1.
     Q_INVOKABLE int rowOfAddress(const QString& address) const;
-    // A row as {conversationId, title, address} (empty if out of range).
+    // A row as {conversationId, title, address, noteToSelf} (empty if out of range).
     Q_INVOKABLE QVariantMap at(int row) const;
     Q_INVOKABLE void reload();
     // The day moved on: the times shown are read again ("21:26" becomes a weekday).

@@ -26,31 +26,6 @@ namespace tandem::gui {
 
 using namespace tandem::storage;
 
-namespace {
-
-QString describe(const StoreError& e) {
-    if (e.code == StoreErrorCode::WrongPassphrase) {
-        return QObject::tr("That passphrase does not open this profile. Check it and try again.");
-    }
-    if (e.code == StoreErrorCode::Keychain) {
-        // Not the keychain's own words (they name the profile's folder, in English).
-        return QObject::tr("The system keychain did not give this profile's key. Unlock your "
-                           "keyring (or start its service, such as GNOME Keyring), then try "
-                           "again.");
-    }
-    return e.message;
-}
-
-}  // namespace
-
-Credentials AppCore::passphraseCredentials(const QString& passphrase) {
-    QByteArray utf8 = passphrase.toUtf8();
-    SecretBytes secret = SecretBytes::fromString(
-        std::string_view(utf8.constData(), static_cast<std::size_t>(utf8.size())));
-    utf8.fill('\0');
-    return Credentials::withPassphrase(std::move(secret));
-}
-
 ModeStatus::Words AppCore::wordsOf(Mode mode) {
     if (mode == Mode::Signal) {
         return {.name = tr("Signal mode"),
@@ -68,7 +43,7 @@ ModeStatus::Words AppCore::wordsOf(Mode mode) {
 
 AppCore::AppCore(QString profileDir, QObject* parent)
     : QObject(parent),
-      profileDir_(std::move(profileDir)),
+      profile_(store_, std::move(profileDir)),
       signalStatus_(Mode::Signal, wordsOf(Mode::Signal)),
       sessionStatus_(Mode::Session, wordsOf(Mode::Session)),
       feed_(store_),
@@ -103,13 +78,11 @@ AppCore::AppCore(QString profileDir, QObject* parent)
     // A contact verified, or a new safety number accepted: what was held for them goes now.
     connect(&feed_, &StoreFeed::contactEdited, &core_, &CoreThread::resumeOutbox);
     wireCore();
-    hadProfile_ = Profile::exists(profileDir_);
-    if (hadProfile_) {
-        // Only the key file is read (a few hundred bytes): it says how the key is kept.
-        const auto protection = Profile::protection(profileDir_);
-        keychain_ = protection && *protection == KeyProtection::Keychain;
-    }
-    state_ = hadProfile_ ? State::Locked : State::NoProfile;
+    // The profile opened (or read again): the app starts on it, then the session is Ready.
+    connect(&profile_, &ProfileSession::opened, this, &AppCore::opened);
+    connect(&profile_, &ProfileSession::stateChanged, this, &AppCore::stateChanged);
+    connect(&profile_, &ProfileSession::stateChanged, this, &AppCore::countUnread);
+    connect(&profile_, &ProfileSession::errorChanged, this, &AppCore::errorChanged);
     setup_ = new AccountSetupFlow(store_,
                                   {[this]() -> QObject* { return core_.messenger(); },
                                    [this](Mode mode) { return statusOf(mode).hasAccount(); }},
@@ -172,7 +145,7 @@ void AppCore::keep(std::function<StoreResult<void>(Repositories&)> write) {
 }
 
 void AppCore::countUnread() {
-    if (state_ != State::Ready) {
+    if (profile_.state() != State::Ready) {
         return;
     }
     store_.read([](Repositories& r) { return r.messages.unreadTotal(); }, this,
@@ -186,23 +159,11 @@ void AppCore::countUnread() {
 
 void AppCore::accountsAdded() {
     stopCore();
-    opened();  // reads the accounts again and starts the core with them
-}
-
-void AppCore::setState(State state, const QString& error) {
-    const bool errorMoved = error != error_;
-    error_ = error;
-    if (state != state_) {
-        state_ = state;
-        emit stateChanged();
-    }
-    if (errorMoved) {
-        emit errorChanged();
-    }
+    profile_.reload();  // reads the accounts again; opened() starts the core with them
 }
 
 QString AppCore::profileName() const {
-    return QFileInfo(profileDir_).fileName();
+    return QFileInfo(profile_.profileDir()).fileName();
 }
 
 QString AppCore::mode() const {
@@ -222,107 +183,34 @@ void AppCore::setMode(const QString& mode) {
     keep([wanted](Repositories& r) { return core::UserSettings::setShownMode(r, wanted); });
 }
 
-void AppCore::createProfile(const QString& passphrase) {
-    if (state_ != State::NoProfile && state_ != State::Failed) {
-        return;
+void AppCore::opened(const ProfileSession::Contents& contents) {
+    for (const Account& a : contents.accounts) {
+        statusOf(a.mode).setAddress(a.address);
     }
-    if (passphrase.size() < kMinPassphraseLength) {
-        setState(state_,
-                 tr("Choose a passphrase of at least %1 characters.").arg(kMinPassphraseLength));
-        return;
+    // The remembered mode; else the one this profile has an account for.
+    if (contents.settings.shownMode) {
+        mode_ = *contents.settings.shownMode;
+    } else if (!hasSignal() && hasSession()) {
+        mode_ = Mode::Session;
     }
-    setState(State::Opening);
-    store_.create(profileDir_, passphraseCredentials(passphrase))
-        .then(this, [this](StoreResult<void> created) {
-            if (!created) {
-                setState(State::NoProfile, describe(created.error()));
-                return;
-            }
-            opened();
-        });
-}
-
-void AppCore::unlock(const QString& passphrase) {
-    if (state_ != State::Locked) {
-        return;
+    if (contents.settings.previews != previews_) {
+        previews_ = contents.settings.previews;
+        emit previewsChanged();
     }
-    if (passphrase.isEmpty()) {
-        setState(State::Locked, tr("Enter your passphrase."));
-        return;
+    if (contents.settings.defaultTimer != defaultTimer_) {
+        defaultTimer_ = static_cast<int>(contents.settings.defaultTimer);
+        emit defaultTimerChanged();
     }
-    // A wrong passphrase (or a damaged profile) is said as such; the profile is untouched and
-    // the user can try again.
-    openWith(passphraseCredentials(passphrase), State::Locked);
-}
-
-void AppCore::unlockWithKeychain() {
-    if (state_ == State::Locked && keychain_) {
-        // A locked keyring, a cancelled prompt, no Secret Service: said, the profile
-        // untouched, and the unlock page offers to try again.
-        openWith(Credentials::withKeychain(), State::Locked);
+    if (contents.settings.readReceipts != readReceipts_) {
+        readReceipts_ = contents.settings.readReceipts;
+        emit readReceiptsChanged();
     }
-}
-
-void AppCore::openWith(Credentials credentials, State onFailure) {
-    setState(State::Opening);
-    store_.open(profileDir_, std::move(credentials))
-        .then(this, [this, onFailure](StoreResult<void> result) {
-            if (!result) {
-                setState(onFailure, describe(result.error()));
-                return;
-            }
-            opened();
-        });
-}
-
-void AppCore::opened() {
-    struct Loaded {
-        std::vector<Account> accounts;
-        core::UserSettings settings;
-    };
-    store_.read(
-        [](Repositories& r) -> StoreResult<Loaded> {
-            Loaded out;
-            TANDEM_TRY_ASSIGN(out.accounts, r.accounts.all());
-            TANDEM_TRY_ASSIGN(out.settings, core::UserSettings::load(r));
-            return out;
-        },
-        this,
-        [this](StoreResult<Loaded> loaded) {
-            if (!loaded) {
-                setState(State::Failed, describe(loaded.error()));
-                return;
-            }
-            for (const Account& a : loaded->accounts) {
-                statusOf(a.mode).setAddress(a.address);
-            }
-            // The remembered mode; else the one this profile has an account for.
-            if (loaded->settings.shownMode) {
-                mode_ = *loaded->settings.shownMode;
-            } else if (!hasSignal() && hasSession()) {
-                mode_ = Mode::Session;
-            }
-            if (loaded->settings.previews != previews_) {
-                previews_ = loaded->settings.previews;
-                emit previewsChanged();
-            }
-            if (loaded->settings.defaultTimer != defaultTimer_) {
-                defaultTimer_ = static_cast<int>(loaded->settings.defaultTimer);
-                emit defaultTimerChanged();
-            }
-            if (loaded->settings.readReceipts != readReceipts_) {
-                readReceipts_ = loaded->settings.readReceipts;
-                emit readReceiptsChanged();
-            }
-            feed_.setMode(mode_);
-            emit modeChanged();
-            emit accountsChanged();
-            startCore();
-            expiry_.start();
-            feed_.setReady(true);
-            setState(State::Ready);
-            countUnread();
-        });
+    feed_.setMode(mode_);
+    emit modeChanged();
+    emit accountsChanged();
+    startCore();
+    expiry_.start();
+    feed_.setReady(true);
 }
 
 // What the core thread reports, on this (the GUI) thread.
@@ -560,7 +448,7 @@ void AppCore::retry(qint64 messageId) {
 }
 
 void AppCore::openNoteToSelf() {
-    if (state_ != State::Ready) {
+    if (profile_.state() != State::Ready) {
         return;
     }
     store_.write(
@@ -577,7 +465,7 @@ void AppCore::openNoteToSelf() {
 }
 
 void AppCore::sendNoteToSelf(const QString& text) {
-    if (state_ != State::Ready) {
+    if (profile_.state() != State::Ready) {
         return;
     }
     core::ConversationService(store_).sendNoteToSelf(text).then(

@@ -1,4 +1,5 @@
-// AppCore: what the QML interface sees of the core — the profile (create, unlock), the mode
+// AppCore: what the QML interface sees of the core — the profile (create, unlock: its
+// ProfileSession, whose state and calls are passed on here as they are), the mode
 // the user looks at, the accounts and connection of each mode, and sending. QML only
 // presents; every decision is here or below.
 //
@@ -28,6 +29,7 @@
 #include "qml/core/AccountSetupFlow.h"
 #include "qml/core/CoreThread.h"
 #include "qml/core/ModeStatus.h"
+#include "qml/core/ProfileSession.h"
 #include "qml/core/StoreFeed.h"
 #include "qml/core/TransferProgress.h"
 #include "storage/Store.h"
@@ -45,7 +47,7 @@ class AppCore : public QObject {
     QML_ELEMENT
     QML_UNCREATABLE("the app creates its AppCore")
 
-    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(tandem::gui::ProfileSession::State state READ state NOTIFY stateChanged)
     // Whether the profile existed when the app started (Opening then means unlocking, not
     // creating).
     Q_PROPERTY(bool hadProfile READ hadProfile CONSTANT)
@@ -86,22 +88,17 @@ class AppCore : public QObject {
     Q_PROPERTY(bool probing READ probing NOTIFY probingChanged)
 
 public:
-    enum class State { NoProfile, Locked, Opening, Ready, Failed };
-    Q_ENUM(State)
-
-    // What a new passphrase must be at least (creating a profile, changing it in Settings).
-    static constexpr int kMinPassphraseLength = 8;
-    // A passphrase as the store takes it (its UTF-8 copy wiped).
-    static storage::Credentials passphraseCredentials(const QString& passphrase);
+    // QML names the states ProfileSession.Ready, …
+    using State = ProfileSession::State;
 
     explicit AppCore(QString profileDir, QObject* parent = nullptr);
     ~AppCore() override;
 
-    [[nodiscard]] State state() const { return state_; }
-    [[nodiscard]] bool hadProfile() const { return hadProfile_; }
-    [[nodiscard]] bool keychain() const { return keychain_; }
-    [[nodiscard]] QString error() const { return error_; }
-    [[nodiscard]] QString profileDir() const { return profileDir_; }
+    [[nodiscard]] State state() const { return profile_.state(); }
+    [[nodiscard]] bool hadProfile() const { return profile_.hadProfile(); }
+    [[nodiscard]] bool keychain() const { return profile_.keychain(); }
+    [[nodiscard]] QString error() const { return profile_.error(); }
+    [[nodiscard]] QString profileDir() const { return profile_.profileDir(); }
     [[nodiscard]] QString profileName() const;
     [[nodiscard]] QString mode() const;
     void setMode(const QString& mode);
@@ -117,14 +114,13 @@ public:
     [[nodiscard]] QString myAddress() const { return status()->address(); }
     [[nodiscard]] bool connected() const { return status()->connected(); }
 
-    // A new profile at profileDir, protected by the passphrase (at least 8 characters).
-    Q_INVOKABLE void createProfile(const QString& passphrase);
-    // Opens the profile; a wrong passphrase is a clear error, and the user can try again.
-    Q_INVOKABLE void unlock(const QString& passphrase);
-    // Opens a keychain profile with the key the OS keychain holds (the Secret Service on Linux).
-    // Where the keychain cannot give it (locked, no Secret Service, the entry gone), that is
-    // said, the profile stays closed and untouched, and it can be tried again (Locked).
-    Q_INVOKABLE void unlockWithKeychain();
+    // The profile's opening (ProfileSession): create with a passphrase, unlock with one, or
+    // with the key the OS keychain holds.
+    Q_INVOKABLE void createProfile(const QString& passphrase) {
+        profile_.createProfile(passphrase);
+    }
+    Q_INVOKABLE void unlock(const QString& passphrase) { profile_.unlock(passphrase); }
+    Q_INVOKABLE void unlockWithKeychain() { profile_.unlockWithKeychain(); }
     // Queues a text to an address of the current mode (the conversation is created if new).
     Q_INVOKABLE void sendText(const QString& address, const QString& text);
     // Queues a text to a conversation of the list.
@@ -225,10 +221,8 @@ protected:
 private:
     // What a mode's status says, in the language installed now.
     static ModeStatus::Words wordsOf(storage::Mode mode);
-    void setState(State state, const QString& error = QString());
-    // Opens the store; on failure the state becomes `onFailure`, with the reason.
-    void openWith(storage::Credentials credentials, State onFailure);
-    void opened();
+    // The profile is open (or read again after accounts were added): the core starts on it.
+    void opened(const ProfileSession::Contents& contents);
     void loadAccounts();
     void startCore();
     void stopCore();
@@ -244,12 +238,8 @@ private:
     void sendNextFile();
     void wireCore();
 
-    QString profileDir_;
     storage::Store store_;
-    State state_ = State::NoProfile;
-    bool hadProfile_ = false;
-    bool keychain_ = false;
-    QString error_;
+    ProfileSession profile_;  // after the store it opens
     storage::Mode mode_ = storage::Mode::Signal;
     // Account and connection per mode, as the core thread last reported them.
     mutable ModeStatus signalStatus_;

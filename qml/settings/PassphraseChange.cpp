@@ -9,9 +9,9 @@ namespace tandem::gui {
 using namespace tandem::storage;
 
 QString PassphraseChange::check(const QString& next, const QString& again) const {
-    if (next.size() < AppCore::kMinPassphraseLength) {
+    if (next.size() < ProfileSession::kMinPassphraseLength) {
         return tr("Choose a passphrase of at least %1 characters.")
-            .arg(AppCore::kMinPassphraseLength);
+            .arg(ProfileSession::kMinPassphraseLength);
     }
     if (next != again) {
         return tr("The two new passphrases differ.");
@@ -46,8 +46,8 @@ void PassphraseChange::change(const QString& current, const QString& next, const
     // object is still there (Settings may have been closed meanwhile).
     QPointer<PassphraseChange> self(this);
     feed_->store()
-        .changeCredentials(AppCore::passphraseCredentials(current),
-                           AppCore::passphraseCredentials(next))
+        .changeCredentials(ProfileSession::passphraseCredentials(current),
+                           ProfileSession::passphraseCredentials(next))
         .then([self](StoreResult<void> changed) {
             const bool ok = changed.has_value();
             QString why;

@@ -2195,16 +2195,6 @@
     </message>
     <message>
         <location line="+165"/>
-        <source>Choose a passphrase of at least %1 characters.</source>
-        <translation>请设置至少 %1 个字符的密码。</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>Enter your passphrase.</source>
-        <translation>请输入你的密码。</translation>
-    </message>
-    <message>
-        <location line="+122"/>
         <source>Message request</source>
         <translation>消息请求</translation>
     </message>
@@ -2470,6 +2460,19 @@
         <location line="+7"/>
         <source>New message</source>
         <translation>新消息</translation>
+    </message>
+</context>
+<context>
+    <name>tandem::gui::ProfileSession</name>
+    <message>
+        <location filename="../../qml/core/ProfileSession.cpp" line="+62"/>
+        <source>Choose a passphrase of at least %1 characters.</source>
+        <translation>请设置至少 %1 个字符的密码。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Enter your passphrase.</source>
+        <translation>请输入你的密码。</translation>
     </message>
 </context>
 <context>

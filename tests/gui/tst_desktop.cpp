@@ -2,17 +2,21 @@
 // session with a real GNOME keyring (with-keyring.sh):
 // - notifications reach the session's org.freedesktop.Notifications as the specification has
 //   them (the summary, the escaped body, the "default" action, the app's desktop entry), with
-//   previews off only "New message", and a click on one comes back as its conversation. The
+//   previews off only "New message", and a click on one opens its conversation in the app's
+//   window (switching to its mode). The
 //   server here is the test's, on its own bus connection: the messages cross the real bus.
 // - a profile whose key is in the keychain opens without a passphrase; with the keychain's
 //   entry gone it says so and stays closed.
 #include <QDBusConnection>
 #include <QDBusMessage>
+#include <QDateTime>
 #include <QGuiApplication>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "app/core/ContentHandler.h"
+#include "qml/app/AppWindow.h"
 #include "qml/app/Notifier.h"
 #include "qml/core/AppCore.h"
 #include "storage/Keychain.h"
@@ -34,18 +38,64 @@ public:
         QString body;
         QStringList actions;
         QVariantMap hints;
+        uint replaces = 0;
     };
     QList<Call> calls;
+    QList<uint> closed;  // CloseNotification's ids
 
 public slots:
-    uint Notify(const QString& app, uint /*replaces*/, const QString& icon,
-                const QString& summary, const QString& body, const QStringList& actions,
-                const QVariantMap& hints, int /*timeout*/) {
-        calls.push_back({app, icon, summary, body, actions, hints});
-        return static_cast<uint>(calls.size());
+    // A replacement keeps its id, as the specification has it; else the call's number.
+    uint Notify(const QString& app, uint replaces, const QString& icon, const QString& summary,
+                const QString& body, const QStringList& actions, const QVariantMap& hints,
+                int /*timeout*/) {
+        calls.push_back({app, icon, summary, body, actions, hints, replaces});
+        return replaces != 0 ? replaces : static_cast<uint>(calls.size());
     }
+    void CloseNotification(uint id) { closed.push_back(id); }
     QStringList GetCapabilities() { return {QStringLiteral("body"), QStringLiteral("actions")}; }
 };
+
+namespace {
+
+// A conversation with `address` holding one unread incoming message, as the core stores it.
+// `expiresInMs` > 0: the message disappears that long from now.
+std::int64_t addIncoming(gui::AppCore& core, Mode mode, const QString& address,
+                         std::int64_t expiresInMs = 0) {
+    return test::await(core.store().write([=](Repositories& r) -> StoreResult<std::int64_t> {
+               const std::int64_t now = 1'700'000'000'000;
+               TANDEM_TRY_ASSIGN(const Contact c, core::contactForAddress(r, mode, address, now));
+               TANDEM_TRY_ASSIGN(const Conversation conv, r.conversations.forContact(c.id, now));
+               Message m;
+               m.conversationId = conv.id;
+               m.uid = MessageUid::generate(now);
+               m.direction = Direction::Incoming;
+               m.status = MessageStatus::Received;
+               m.body = QStringLiteral("hello");
+               m.sentAt = now;
+               m.receivedAt = now;
+               if (expiresInMs > 0) {
+                   const std::int64_t start = QDateTime::currentMSecsSinceEpoch();
+                   m.expireTimer = std::max<std::int64_t>(1, expiresInMs / 1000);
+                   m.expireStart = start;
+                   m.expiresAt = start + expiresInMs;
+               }
+               TANDEM_TRY(r.messages.insert(m));
+               return conv.id;
+           }))
+        .value();
+}
+
+// The conversation the app's window has open (0: none), or -1 before the messenger's page.
+qint64 openConversation(gui::AppWindow& app) {
+    auto* loader = app.window()->findChild<QObject*>(QStringLiteral("pageLoader"));
+    auto* shell = loader != nullptr ? loader->property("item").value<QObject*>() : nullptr;
+    if (shell == nullptr || !shell->property("openConversation").isValid()) {
+        return -1;
+    }
+    return shell->property("openConversation").toMap().value(QStringLiteral("id")).toLongLong();
+}
+
+}  // namespace
 
 class DesktopTest : public QObject {
     Q_OBJECT
@@ -102,6 +152,85 @@ private slots:
         QCOMPARE(notifications_.calls.back().summary, QStringLiteral("Tandem"));
         QCOMPARE(notifications_.calls.back().body, QStringLiteral("New message"));
         QCOMPARE(notifier.notificationCount(), 2);
+    }
+
+    // A click on a notification: the window with its conversation open, in its mode.
+    void clickOpensItsConversation() {
+        QTemporaryDir dir;
+        gui::AppWindow app(dir.path());
+        QVERIFY(app.load());
+        app.core().createProfile(QStringLiteral("a passphrase for clicks"));
+        QTRY_COMPARE_WITH_TIMEOUT(app.core().state(), gui::AppCore::State::Ready, 30000);
+        QCOMPARE(app.core().mode(), QStringLiteral("signal"));
+        // Session mode's, while the window shows Signal mode.
+        const std::int64_t id =
+            addIncoming(app.core(), Mode::Session, QStringLiteral("05") + QString(64, u'b'));
+        QTRY_COMPARE_WITH_TIMEOUT(openConversation(app), qint64{0}, 10000);
+        app.notifier()->showTray();
+        gui::DesktopNotifications* desktop = app.notifier()->notifications();
+        QVERIFY(desktop != nullptr);
+        const auto before = notifications_.calls.size();
+        desktop->show(QStringLiteral("bob"), QStringLiteral("hello"), id);
+        QTRY_COMPARE_WITH_TIMEOUT(notifications_.calls.size(), before + 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(desktop->delivered(), 1, 5000);
+
+        QDBusMessage signal = QDBusMessage::createSignal(
+            QStringLiteral("/org/freedesktop/Notifications"),
+            QStringLiteral("org.freedesktop.Notifications"), QStringLiteral("ActionInvoked"));
+        signal << uint(notifications_.calls.size()) << QStringLiteral("default");
+        QVERIFY(server_.send(signal));
+        QTRY_COMPARE_WITH_TIMEOUT(app.core().mode(), QStringLiteral("session"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(openConversation(app), qint64{id}, 10000);
+        QVERIFY(app.window()->isVisible());
+    }
+
+    // One notification per conversation, replaced by its next message; taken back once the
+    // conversation is read, or its unread message has disappeared.
+    void notificationsReplacedThenWithdrawn() {
+        QTemporaryDir dir;
+        gui::AppCore core(dir.path());
+        core.createProfile(QStringLiteral("a passphrase for withdrawals"));
+        QTRY_COMPARE_WITH_TIMEOUT(core.state(), gui::AppCore::State::Ready, 30000);
+        gui::Notifier notifier(core, nullptr);
+        notifier.showTray();
+        gui::DesktopNotifications* desktop = notifier.notifications();
+        const std::int64_t read = addIncoming(core, Mode::Signal, QStringLiteral("+4915112345678"));
+        const std::int64_t gone =
+            addIncoming(core, Mode::Signal, QStringLiteral("+4915187654321"), 3000);
+        const auto before = notifications_.calls.size();
+        const auto closedBefore = notifications_.closed.size();
+
+        emit core.messageArrived(read, QStringLiteral("alice"), QStringLiteral("one"), false);
+        QTRY_COMPARE_WITH_TIMEOUT(desktop->delivered(), 1, 5000);
+        const uint readId = static_cast<uint>(notifications_.calls.size());
+        QCOMPARE(notifications_.calls.back().replaces, 0U);
+        emit core.messageArrived(gone, QStringLiteral("bob"), QStringLiteral("hi"), true);
+        QTRY_COMPARE_WITH_TIMEOUT(desktop->delivered(), 2, 5000);
+        const uint goneId = static_cast<uint>(notifications_.calls.size());
+        QCOMPARE(notifications_.calls.back().replaces, 0U);
+        // The same conversation again: its notification replaced, not another.
+        emit core.messageArrived(read, QStringLiteral("alice"), QStringLiteral("two"), false);
+        QTRY_COMPARE_WITH_TIMEOUT(desktop->delivered(), 3, 5000);
+        QCOMPARE(notifications_.calls.size(), before + 3);
+        QCOMPARE(notifications_.calls.back().replaces, readId);
+        QVERIFY(desktop->showing(read) && desktop->showing(gone));
+
+        // Read: its notification is closed, the other stays.
+        core.markRead(read);
+        QTRY_VERIFY_WITH_TIMEOUT(notifications_.closed.contains(readId), 10000);
+        QVERIFY(!desktop->showing(read));
+        QVERIFY(desktop->showing(gone));
+        // The other's message disappears unread: closed too.
+        QTRY_VERIFY_WITH_TIMEOUT(notifications_.closed.contains(goneId), 15000);
+        QVERIFY(!desktop->showing(gone));
+        QCOMPARE(test::await(core.store().read(
+                     [gone](Repositories& r) { return r.messages.unreadCount(gone); })).value(),
+                 std::int64_t{0});
+        QCOMPARE(notifications_.closed.size(), closedBefore + 2);
+        // A new message after that is a new notification.
+        emit core.messageArrived(read, QStringLiteral("alice"), QStringLiteral("three"), false);
+        QTRY_COMPARE_WITH_TIMEOUT(desktop->delivered(), 4, 5000);
+        QCOMPARE(notifications_.calls.back().replaces, 0U);
     }
 
     void keychainProfileOpensWithoutPassphrase() {

@@ -1,0 +1,82 @@
+// ProfileSession: taking the profile from closed to open — creating it with a passphrase,
+// unlocking it with one or with the OS keychain's key — and reading what the app needs of it
+// once open (the accounts, the user's settings). It says where it stands (State, and why not
+// further in error); what is done with an open profile (the core, the views) is AppCore's.
+#pragma once
+
+#include <vector>
+
+#include <QObject>
+#include <QString>
+#include <QtQml/qqmlregistration.h>
+
+#include "app/core/UserSettings.h"
+#include "storage/Store.h"
+#include "storage/Types.h"
+
+namespace tandem::gui {
+
+class ProfileSession : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("the app's AppCore has its ProfileSession")
+
+public:
+    enum class State { NoProfile, Locked, Opening, Ready, Failed };
+    Q_ENUM(State)
+
+    // What a new passphrase must be at least (creating a profile, changing it in Settings).
+    static constexpr int kMinPassphraseLength = 8;
+    // A passphrase as the store takes it (its UTF-8 copy wiped).
+    static storage::Credentials passphraseCredentials(const QString& passphrase);
+
+    // What the app reads of a profile as it opens.
+    struct Contents {
+        std::vector<storage::Account> accounts;
+        core::UserSettings settings;
+    };
+
+    // `store` is opened here, and must outlive this object.
+    ProfileSession(storage::Store& store, QString profileDir, QObject* parent = nullptr);
+
+    [[nodiscard]] State state() const { return state_; }
+    // Whether the profile existed when the app started (Opening then means unlocking).
+    [[nodiscard]] bool hadProfile() const { return hadProfile_; }
+    // Whether the profile's key is kept in the OS keychain.
+    [[nodiscard]] bool keychain() const { return keychain_; }
+    [[nodiscard]] QString error() const { return error_; }
+    [[nodiscard]] QString profileDir() const { return profileDir_; }
+
+    // A new profile at profileDir, protected by the passphrase (at least 8 characters).
+    void createProfile(const QString& passphrase);
+    // Opens the profile; a wrong passphrase is a clear error, and the user can try again.
+    void unlock(const QString& passphrase);
+    // Opens a keychain profile with the key the OS keychain holds. Where the keychain cannot
+    // give it, that is said, the profile stays closed and untouched, and it can be tried
+    // again (Locked).
+    void unlockWithKeychain();
+    // Reads the open profile's contents again (accounts were added): opened again.
+    void reload();
+
+signals:
+    void stateChanged();
+    void errorChanged();
+    // The profile is open and read: emitted before the state becomes Ready (and again on
+    // reload), so what the app sets up from it is there when Ready is seen.
+    void opened(const tandem::gui::ProfileSession::Contents& contents);
+
+private:
+    void setState(State state, const QString& error = QString());
+    // Opens the store; on failure the state becomes `onFailure`, with the reason.
+    void openWith(storage::Credentials credentials, State onFailure);
+    void readContents();
+
+    storage::Store& store_;
+    QString profileDir_;
+    State state_ = State::NoProfile;
+    bool hadProfile_ = false;
+    bool keychain_ = false;
+    QString error_;
+};
+
+}  // namespace tandem::gui
