@@ -75,10 +75,10 @@ struct Steps {
                      "  receiver's COMMIT (%2.0f pages)                      %8.1f\n"
                      "  back on the core thread, messageReceived          %8.1f\n"
                      "  other commits meanwhile (either store)            %8.0f\n",
-                     toSenderStore.size(), leftOut, med(toSenderStore) / 1e3, med(sealAndRows) / 1e3,
-                     med(senderPages), med(senderCommit) / 1e3, med(hop) / 1e3,
-                     med(openAndRows) / 1e3, med(receiverPages), med(receiverCommit) / 1e3,
-                     med(back) / 1e3, med(otherCommits));
+                     toSenderStore.size(), leftOut, med(toSenderStore) / 1e3,
+                     med(sealAndRows) / 1e3, med(senderPages), med(senderCommit) / 1e3,
+                     med(hop) / 1e3, med(openAndRows) / 1e3, med(receiverPages),
+                     med(receiverCommit) / 1e3, med(back) / 1e3, med(otherCommits));
     }
 };
 
@@ -149,11 +149,12 @@ Percentiles endToEnd(const Options& o, RelaydUnderTest& relay) {
     if (o.trace) {
         steps.print();
         for (Profile* p : {&alice, &bob}) {
-            const auto size = core::awaitFuture(p->store.read(
-                [](storage::Repositories& r) -> storage::StoreResult<std::int64_t> {
+            const auto size = core::awaitFuture(
+                p->store.read([](storage::Repositories& r) -> storage::StoreResult<std::int64_t> {
                     return r.db.queryInt("SELECT max(length(state)) FROM crypto_sessions");
                 }));
-            std::fprintf(stderr, "  %s's ratchet record: %lld bytes\n", p == &alice ? "sender" : "receiver",
+            std::fprintf(stderr, "  %s's ratchet record: %lld bytes\n",
+                         p == &alice ? "sender" : "receiver",
                          static_cast<long long>(size ? *size : -1));
         }
         alice.trace.printStatements(stderr, "sender (all its transactions)", 14);

@@ -234,8 +234,8 @@ void OnionHopCosts::measureStore() {
     // (SwarmService), and the fsync is on WalSyncer's thread; the commit (a WAL write) holds
     // the member's event loop, the sender's "stored" waits for the fsync too (and the
     // replicas', run at the same time).
-    stages_.push_back({"member", "NodeStore::store, one commit (WAL write, on the loop)",
-                       commitUs_, "", 0, 0});
+    stages_.push_back(
+        {"member", "NodeStore::store, one commit (WAL write, on the loop)", commitUs_, "", 0, 0});
     stages_.push_back({"member", "… until durable (WalSyncer's fsync, handed back)", durable,
                        "4 KiB write + fsync (below)", 0, 0});
     stages_.push_back({"member", "the long-poll's read (NodeStore::retrieve)", read, "", 0, 1});

@@ -13,7 +13,8 @@ void StoreTrace::attach(storage::Store& store) {
     (void)core::awaitFuture(
         store.write([this](storage::Repositories& r) -> storage::StoreResult<void> {
             sqlite3* db = r.db.handle();
-            sqlite3_trace_v2(db, SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, &StoreTrace::onTrace, this);
+            sqlite3_trace_v2(db, SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, &StoreTrace::onTrace,
+                             this);
             // Replaces the default auto-checkpoint hook: onWal() checkpoints as it did.
             sqlite3_wal_hook(db, &StoreTrace::onWal, this);
             return {};
@@ -108,8 +109,7 @@ void StoreTrace::printStatements(std::FILE* out, const char* who, int top) const
     for (int i = 0; i < top && i < static_cast<int>(rows.size()); ++i) {
         const auto& [sql, cost] = rows[static_cast<std::size_t>(i)];
         std::fprintf(out, "  %9.0f %6d %7.1f  %.110s\n", static_cast<double>(cost.first) / 1e3,
-                     cost.second, static_cast<double>(cost.first) / 1e3 / cost.second,
-                     sql.c_str());
+                     cost.second, static_cast<double>(cost.first) / 1e3 / cost.second, sql.c_str());
     }
 }
 

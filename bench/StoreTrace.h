@@ -21,7 +21,7 @@ namespace tandem::bench {
 class StoreTrace {
 public:
     struct Commit {
-        std::int64_t beganNs = 0;      // BEGIN started
+        std::int64_t beganNs = 0;       // BEGIN started
         std::int64_t committingNs = 0;  // COMMIT started
         std::int64_t endNs = 0;         // COMMIT returned
         int pages = 0;                  // WAL frames the commit added

@@ -371,10 +371,9 @@ int main(int argc, char** argv) {
             }
         }
         Store store;
-        const bool moved =
-            core::awaitFuture(store.open(keychainProfile, passphraseIn(pass))) &&
-            core::awaitFuture(store.changeCredentials(passphraseIn(pass),
-                                                      Credentials::withKeychain()));
+        const bool moved = core::awaitFuture(store.open(keychainProfile, passphraseIn(pass))) &&
+                           core::awaitFuture(store.changeCredentials(passphraseIn(pass),
+                                                                     Credentials::withKeychain()));
         core::awaitFuture(store.close());
         if (!moved) {
             std::fprintf(stderr,

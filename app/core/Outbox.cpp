@@ -18,9 +18,13 @@ using namespace tandem::storage;
 
 namespace {
 
-std::int64_t nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+std::int64_t nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
 
-QByteArray idBytes(std::int64_t id) { return QByteArray::number(id); }
+QByteArray idBytes(std::int64_t id) {
+    return QByteArray::number(id);
+}
 
 // An outbox item's id from a transport id; nullopt for the ids of others (latency probes).
 std::optional<std::int64_t> outboxIdOf(const QByteArray& id) {

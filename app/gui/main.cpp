@@ -1,9 +1,9 @@
 // tandem: the desktop app. Thin main: the window and its QML live in tandem_gui (qml/).
 #include <cstdio>
 
-#include <QGuiApplication>
 #include <QCommandLineParser>
 #include <QFile>
+#include <QGuiApplication>
 #include <QTextStream>
 
 #include <tandem/common/UnixSignals.h>

@@ -38,8 +38,7 @@ DesktopNotifications::DesktopNotifications(QObject* parent) : QObject(parent) {
                 SLOT(onClosed(uint, uint)));
 }
 
-void DesktopNotifications::show(const QString& title, const QString& body,
-                                qint64 conversationId) {
+void DesktopNotifications::show(const QString& title, const QString& body, qint64 conversationId) {
     QDBusConnection bus = QDBusConnection::sessionBus();
     if (!bus.isConnected()) {
         if (!warned_) {
@@ -48,9 +47,9 @@ void DesktopNotifications::show(const QString& title, const QString& body,
         }
         return;
     }
-    QDBusMessage call = QDBusMessage::createMethodCall(
-        QString::fromLatin1(kService), QString::fromLatin1(kPath), QString::fromLatin1(kService),
-        QStringLiteral("Notify"));
+    QDBusMessage call =
+        QDBusMessage::createMethodCall(QString::fromLatin1(kService), QString::fromLatin1(kPath),
+                                       QString::fromLatin1(kService), QStringLiteral("Notify"));
     const QVariantMap hints{
         {QStringLiteral("desktop-entry"), iconName()},
         {QStringLiteral("category"), QStringLiteral("im.received")},
@@ -69,8 +68,8 @@ void DesktopNotifications::show(const QString& title, const QString& body,
                 if (reply.isError()) {
                     if (!warned_) {
                         warned_ = true;
-                        qCWarning(lcNotify) << "the notification server did not take it:"
-                                            << reply.error().name();
+                        qCWarning(lcNotify)
+                            << "the notification server did not take it:" << reply.error().name();
                     }
                     return;
                 }

@@ -21,8 +21,8 @@ namespace tandem::gui {
 class DesktopNotifications : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kMaxTracked = 64;           // notifications remembered for their click
-    static constexpr int kTimeoutMs = 5000;          // as the tray's messages had
+    static constexpr int kMaxTracked = 64;   // notifications remembered for their click
+    static constexpr int kTimeoutMs = 5000;  // as the tray's messages had
     static constexpr const char* kService = "org.freedesktop.Notifications";
     static constexpr const char* kPath = "/org/freedesktop/Notifications";
 

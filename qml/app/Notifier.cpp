@@ -21,7 +21,8 @@ void Notifier::withdrawIfRead(qint64 conversationId) {
         [conversationId](storage::Repositories& r) {
             return r.messages.unreadCount(conversationId);
         },
-        this, [this, conversationId](storage::StoreResult<std::int64_t> unread) {
+        this,
+        [this, conversationId](storage::StoreResult<std::int64_t> unread) {
             if (unread && *unread == 0 && notifications_ != nullptr) {
                 notifications_->withdraw(conversationId);
             }
@@ -43,8 +44,7 @@ void Notifier::showTray() {
 DesktopNotifications& Notifier::desktop() {
     if (notifications_ == nullptr) {
         notifications_ = new DesktopNotifications(this);
-        connect(notifications_, &DesktopNotifications::clicked, this,
-                &Notifier::openConversation);
+        connect(notifications_, &DesktopNotifications::clicked, this, &Notifier::openConversation);
     }
     return *notifications_;
 }
@@ -64,7 +64,8 @@ void Notifier::openConversation(qint64 conversationId) {
     }
     core_.store().read(
         [conversationId](storage::Repositories& r) { return r.conversations.get(conversationId); },
-        this, [this](storage::StoreResult<storage::Conversation> conversation) {
+        this,
+        [this](storage::StoreResult<storage::Conversation> conversation) {
             if (!conversation || !window_) {
                 return;  // gone since (it disappeared, or was deleted)
             }
