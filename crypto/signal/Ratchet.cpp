@@ -185,8 +185,16 @@ CryptoResult<OutgoingMessage> RatchetSession::encrypt(ByteView plaintext) {
         return cryptoError(CryptoErrorCode::TooLarge, QStringLiteral("the message is too large"));
     }
     if (sendingChain_.empty()) {
-        return cryptoError(CryptoErrorCode::Malformed,
-                           QStringLiteral("the session cannot send before it has received"));
+        // The sending half of the last DH step, left by decrypt() for the first send after it.
+        if (!receiving_) {
+            return cryptoError(CryptoErrorCode::Malformed,
+                               QStringLiteral("the session cannot send before it has received"));
+        }
+        X25519KeyPair next = X25519KeyPair::generate();
+        TANDEM_TRY_ASSIGN(RootStep step, rootStep(rootKey_, next, *receiving_));
+        sending_ = std::move(next);
+        rootKey_ = std::move(step.rootKey);
+        sendingChain_ = std::move(step.chainKey);
     }
     auto [messageKey, nextChain] = chainStep(sendingChain_);
     sendingChain_ = std::move(nextChain);
@@ -270,9 +278,7 @@ CryptoResult<SecretBytes> RatchetSession::decrypt(ByteView signalMessage) {
     const bool sameChain =
         receiving_ && sodium_memcmp(receiving_->data(), m.ratchetKey.data(), 32) == 0;
     SecretBytes chain;
-    std::optional<X25519KeyPair> newSending;
     SecretBytes newRoot;
-    SecretBytes newSendingChain;
     if (sameChain) {
         // The initiator knows the peer's signed prekey as a ratchet key before any chain on
         // it exists: a message "on" that key would open under HMAC of an empty key, which
@@ -302,13 +308,13 @@ CryptoResult<SecretBytes> RatchetSession::decrypt(ByteView signalMessage) {
                 TANDEM_TRY(skipTo(*receiving_, current, receivingCounter_, m.previous));
             }
         }
+        // Only the receiving half of the DH step: the sending half (a new key pair and its
+        // root step) waits for the next encrypt(), so a message is opened with one X25519, not
+        // three. Nothing can arrive on another new key before then: the peer moves to one only
+        // after it has seen our next ratchet key.
         TANDEM_TRY_ASSIGN(RootStep receivingStep, rootStep(rootKey_, sending_, m.ratchetKey));
-        newSending = X25519KeyPair::generate();
-        TANDEM_TRY_ASSIGN(RootStep sendingStep,
-                          rootStep(receivingStep.rootKey, *newSending, m.ratchetKey));
         chain = std::move(receivingStep.chainKey);
-        newRoot = std::move(sendingStep.rootKey);
-        newSendingChain = std::move(sendingStep.chainKey);
+        newRoot = std::move(receivingStep.rootKey);
         TANDEM_TRY(skipTo(m.ratchetKey, chain, 0, m.counter));
     }
     // In order on the current chain (the common case) nothing was copied: step from ours.
@@ -326,9 +332,8 @@ CryptoResult<SecretBytes> RatchetSession::decrypt(ByteView signalMessage) {
         }
         previousCounter_ = sendingCounter_;
         sendingCounter_ = 0;
-        sending_ = std::move(*newSending);
         rootKey_ = std::move(newRoot);
-        sendingChain_ = std::move(newSendingChain);
+        sendingChain_ = SecretBytes();  // the old chain is gone; encrypt() steps first
         receiving_ = m.ratchetKey;
     }
     receivingChain_ = std::move(nextChain);

@@ -221,6 +221,50 @@ private slots:
         QCOMPARE(p.a->encrypt(view("still a prekey message")).value().type, MessageType::PreKey);
     }
 
+    // decrypt() does only the receiving half of a DH step (one X25519); the new sending key
+    // and its root step wait for the first encrypt() after it, across a save and a load.
+    void theSendingHalfOfAStepWaitsForTheFirstSend() {
+        Pair p;
+        p.establish();
+        const auto stateOf = [](const RatchetSession& s) {
+            const SecretBytes bytes = s.serialize();
+            proto::RatchetState state;
+            [&] { QVERIFY(state.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))); }();
+            return state;
+        };
+        // Bob opened Alice's first message: no sending chain yet, his key is still the prekey.
+        proto::RatchetState waiting = stateOf(*p.b);
+        QVERIFY(waiting.sending_chain().empty());
+        QCOMPARE(toHex(view(waiting.sending_public())), toHex(p.bobSigned.keyPair.publicKey));
+        // More on the same chain opens while the step waits; the wait survives a reload.
+        const auto more = p.a->encrypt(view("and more")).value();
+        p.b.emplace(roundTrip(*p.b));
+        QCOMPARE(text(p.b->decrypt(whisper(more)).value()), std::string("and more"));
+        QVERIFY(stateOf(*p.b).sending_chain().empty());
+        // Copies of both states (a restored backup) talk on: Bob's copy answers with a key of
+        // its own and Alice's copy moves to a new key on it. Bob himself never sent that key:
+        // a message on it does not open and changes nothing.
+        RatchetSession copyOfBob = roundTrip(*p.b);
+        RatchetSession copyOfAlice = roundTrip(*p.a);
+        const auto fromCopy = copyOfBob.encrypt(view("from the copy")).value();
+        QCOMPARE(text(copyOfAlice.decrypt(whisper(fromCopy)).value()),
+                 std::string("from the copy"));
+        const auto onNewKey = copyOfAlice.encrypt(view("on a key Bob never sent")).value();
+        const SecretBytes before = p.b->serialize();
+        QVERIFY(!p.b->decrypt(whisper(onNewKey)).has_value());
+        QVERIFY(p.b->serialize().equals(before.span()));
+        // Bob's own first send makes the step: a fresh key on a new root, and Alice follows.
+        const auto reply = p.b->encrypt(view("hi alice")).value();
+        const proto::RatchetState stepped = stateOf(*p.b);
+        QCOMPARE(stepped.sending_chain().size(), std::size_t{32});
+        QVERIFY(toHex(view(stepped.sending_public())) != toHex(p.bobSigned.keyPair.publicKey));
+        QVERIFY(stepped.root_key() != waiting.root_key());
+        QCOMPARE(text(p.a->decrypt(whisper(reply)).value()), std::string("hi alice"));
+        const auto back = p.a->encrypt(view("back")).value();
+        QCOMPARE(text(p.b->decrypt(whisper(back)).value()), std::string("back"));
+        QVERIFY(stateOf(*p.b).sending_chain().empty());  // waits again
+    }
+
     void theResponderCannotSpeakFirst() {
         const IdentityKeyPair bob = IdentityKeyPair::generate();
         const IdentityKeyPair alice = IdentityKeyPair::generate();
