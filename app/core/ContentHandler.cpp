@@ -135,11 +135,18 @@ StoreResult<std::int64_t> enqueueContent(Repositories& r, std::int64_t conversat
                                          const QByteArray& content, std::int64_t now) {
     proto::core::OutboxPayload payload;
     payload.set_content(content.toStdString());
+    return enqueuePayload(r, conversationId, messageId, kind,
+                          QByteArray::fromStdString(payload.SerializeAsString()), now);
+}
+
+StoreResult<std::int64_t> enqueuePayload(Repositories& r, std::int64_t conversationId,
+                                         std::optional<std::int64_t> messageId, OutboxKind kind,
+                                         const QByteArray& payload, std::int64_t now) {
     OutboxItem item;
     item.conversationId = conversationId;
     item.messageId = messageId;
     item.kind = kind;
-    item.payload = QByteArray::fromStdString(payload.SerializeAsString());
+    item.payload = payload;
     item.nextAttemptAt = now;
     item.createdAt = now;
     return r.outbox.enqueue(item);

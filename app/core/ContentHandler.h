@@ -54,6 +54,12 @@ storage::StoreResult<std::int64_t> enqueueContent(storage::Repositories& r,
                                                   std::optional<std::int64_t> messageId,
                                                   storage::OutboxKind kind,
                                                   const QByteArray& content, std::int64_t now);
+// Queues an item whose payload (an OutboxPayload, sealed already) is given whole.
+storage::StoreResult<std::int64_t> enqueuePayload(storage::Repositories& r,
+                                                  std::int64_t conversationId,
+                                                  std::optional<std::int64_t> messageId,
+                                                  storage::OutboxKind kind,
+                                                  const QByteArray& payload, std::int64_t now);
 
 // A latency probe or a contact's answer to one (docs/latency.md): nothing is stored for it
 // when it is opened; the Messenger answers it or makes a sample of it.

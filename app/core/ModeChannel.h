@@ -66,12 +66,18 @@ public:
     [[nodiscard]] virtual bool isOwnAddress(const QString& address) const = 0;
 
     // ---- sending (the outbox)
-    // Seals the queued item inside the transaction that queues it, when the channel can do so
-    // now (one store trip instead of three before the wire); nullopt otherwise. The function
-    // runs on the storage thread; an empty envelope from it means "seal it later".
-    using InlineSeal = std::function<storage::StoreResult<transport::OutgoingEnvelope>(
-        storage::Repositories&, std::int64_t outboxId, const storage::Contact&,
-        const QByteArray& content, std::int64_t now)>;
+    // Seals an item inside the transaction that queues it, when the channel can do so now (one
+    // store trip instead of three before the wire); nullopt otherwise. The function runs on
+    // the storage thread before the item's row exists, for a contact the outbox checked (not
+    // blocked, not held) and an item whose turn it is; the outbox inserts `payload` (the exact
+    // bytes, as seal() records them) as the row. An empty envelope means "seal it later".
+    struct InlineSealed {
+        transport::OutgoingEnvelope envelope;
+        QByteArray payload;
+    };
+    using InlineSeal = std::function<storage::StoreResult<InlineSealed>(
+        storage::Repositories&, const storage::Contact&, const QByteArray& content,
+        std::int64_t now)>;
     [[nodiscard]] virtual std::optional<InlineSeal> inlineSeal() const { return std::nullopt; }
     // Seals a queued item for `contact` (recording the exact bytes in the item, so a retry
     // sends the same), fetching whatever it needs first.

@@ -1,5 +1,7 @@
 #include "app/core/Outbox.h"
 
+#include <limits>
+
 #include <QDateTime>
 
 #include <tandem/common/Redact.h>
@@ -156,22 +158,33 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
             Queued out;
             out.mode = contact.mode;
             out.acceptedNow = addressee.acceptedNow;
-            TANDEM_TRY_ASSIGN(out.outboxId, enqueueContent(r, conversation.id, inserted.id,
-                                                           OutboxKind::Message, content, now));
+            // Sealed now, and its row inserted sealed, only when no message of this
+            // conversation waits ahead of it (the one before, if queued, is on the wire, not
+            // waiting for a retry: all before it are): order kept.
+            ModeChannel::InlineSealed sealed;
+            const auto sealer = sealers.find(contact.mode);
+            if (sealer != sealers.end() && !isHeld(contact)) {
+                TANDEM_TRY_ASSIGN(const auto previous,
+                                  r.outbox.previous(conversation.id,
+                                                    std::numeric_limits<std::int64_t>::max(),
+                                                    OutboxKind::Message));
+                if (!previous ||
+                    (onTheWire.count(previous->id) != 0 && previous->nextAttemptAt <= now)) {
+                    TANDEM_TRY_ASSIGN(sealed, sealer->second(r, contact, content, now));
+                }
+            }
+            if (sealed.envelope.ciphertext.isEmpty()) {
+                TANDEM_TRY_ASSIGN(out.outboxId, enqueueContent(r, conversation.id, inserted.id,
+                                                               OutboxKind::Message, content, now));
+            } else {
+                TANDEM_TRY_ASSIGN(out.outboxId,
+                                  enqueuePayload(r, conversation.id, inserted.id,
+                                                 OutboxKind::Message, sealed.payload, now));
+                out.sealed = std::move(sealed.envelope);
+            }
             TANDEM_TRY_ASSIGN(out.message, r.messages.get(inserted.id));
             TANDEM_TRY_ASSIGN(const std::int64_t queuedNow, r.outbox.count());
             out.alone = queuedNow == 1;
-            // Only when no message of this conversation waits ahead of it (the one before, if
-            // queued, is on the wire, not waiting for a retry: all before it are): order kept.
-            TANDEM_TRY_ASSIGN(const auto previous, r.outbox.previous(conversation.id, out.outboxId,
-                                                                     OutboxKind::Message));
-            const bool nothingWaits =
-                !previous || (onTheWire.count(previous->id) != 0 && previous->nextAttemptAt <= now);
-            const auto sealer = sealers.find(contact.mode);
-            if (sealer != sealers.end() && nothingWaits && !isHeld(contact)) {
-                TANDEM_TRY_ASSIGN(out.sealed,
-                                  sealer->second(r, out.outboxId, contact, content, now));
-            }
             return out;
         },
         this,

@@ -157,15 +157,15 @@ std::optional<ModeChannel::InlineSeal> SessionChannel::inlineSeal() const {
     if (!me_) {
         return std::nullopt;
     }
-    return InlineSeal([me = *me_](Repositories& r, std::int64_t outboxId, const Contact& contact,
+    return InlineSeal([me = *me_](Repositories& r, const Contact& contact,
                                   const QByteArray& content,
-                                  std::int64_t now) -> StoreResult<transport::OutgoingEnvelope> {
-        TANDEM_TRY_ASSIGN(const sessionmode::SealedItem sealed,
-                          sessionmode::sealQueued(r, me, outboxId, contact, content, now));
+                                  std::int64_t now) -> StoreResult<InlineSealed> {
+        TANDEM_TRY_ASSIGN(sessionmode::SealedItem sealed,
+                          sessionmode::sealItem(r, me, contact, content, now));
         if (!sealed.problem.isEmpty()) {
-            return transport::OutgoingEnvelope{};  // seal() gives it up, saying why
+            return InlineSealed{};  // seal() gives it up, saying why
         }
-        return envelopeOf(sealed);
+        return InlineSealed{envelopeOf(sealed), std::move(sealed.stored)};
     });
 }
 

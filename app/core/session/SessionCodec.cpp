@@ -60,6 +60,15 @@ StoreResult<std::optional<Identity>> loadIdentity(Repositories& r) {
 StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int64_t outboxId,
                                    const Contact& contact, const QByteArray& content,
                                    std::int64_t now) {
+    TANDEM_TRY_ASSIGN(SealedItem out, sealItem(r, me, contact, content, now));
+    if (!out.stored.isEmpty()) {
+        TANDEM_TRY(r.outbox.setPayload(outboxId, out.stored));
+    }
+    return out;
+}
+
+StoreResult<SealedItem> sealItem(Repositories& r, const Identity& me, const Contact& contact,
+                                 const QByteArray& content, std::int64_t now) {
     SealedItem out;
     out.recipient = contact.address;
     const auto recipientKey = parseSessionId(contact.address);
@@ -100,8 +109,7 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
     wire->set_recipient(out.recipient.toStdString());
     wire->set_envelope(out.envelope.toStdString());
     wire->set_network_expires_at_ms(static_cast<std::uint64_t>(out.networkExpiresAt));
-    TANDEM_TRY(
-        r.outbox.setPayload(outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
+    out.stored = QByteArray::fromStdString(payload.SerializeAsString());
     return out;
 }
 

@@ -45,6 +45,7 @@ struct SealedItem {
     QString recipient;    // the contact's Session ID
     QString problem;
     std::int64_t networkExpiresAt = 0;  // disappearing::networkExpiry of the content
+    QByteArray stored;  // the item's payload with the exact bytes (empty: nothing sealed)
 };
 
 // Encrypts the outbox item's content for `contact` and records the exact bytes as the item's
@@ -54,6 +55,10 @@ struct SealedItem {
 storage::StoreResult<SealedItem> sealQueued(storage::Repositories& r, const Identity& me,
                                             std::int64_t outboxId, const storage::Contact& contact,
                                             const QByteArray& content, std::int64_t now);
+// The same without the outbox: the payload is returned in `stored`, for the outbox to insert.
+storage::StoreResult<SealedItem> sealItem(storage::Repositories& r, const Identity& me,
+                                          const storage::Contact& contact,
+                                          const QByteArray& content, std::int64_t now);
 
 // Opens a message retrieved from our swarm and stores what it carries; `resumeHash` (the
 // swarm's hash of it) at `member` becomes where receiving resumes after a restart.

@@ -180,18 +180,17 @@ std::optional<ModeChannel::InlineSeal> SignalChannel::inlineSeal() const {
     }
     return InlineSeal(
         [me = *me_, certificate = signalmode::Certificate{certificate_, certificateExpires_}](
-            Repositories& r, std::int64_t outboxId, const Contact& contact,
-            const QByteArray& content,
-            std::int64_t now) -> StoreResult<transport::OutgoingEnvelope> {
-            TANDEM_TRY_ASSIGN(const signalmode::SealedItem sealed,
-                              signalmode::sealQueued(r, me, outboxId, contact, content, certificate,
-                                                     std::nullopt, now));
-            // Anything but a sealed envelope (a bundle to fetch, an earlier item) is left to
+            Repositories& r, const Contact& contact, const QByteArray& content,
+            std::int64_t now) -> StoreResult<InlineSealed> {
+            TANDEM_TRY_ASSIGN(
+                signalmode::SealedItem sealed,
+                signalmode::sealItem(r, me, contact, content, certificate, std::nullopt, now));
+            // Anything but a sealed envelope (a bundle to fetch, a crypto failure) is left to
             // seal(), which knows what to do about it.
             if (sealed.sealed.envelope.isEmpty()) {
-                return transport::OutgoingEnvelope{};
+                return InlineSealed{};
             }
-            return envelopeOf(sealed);
+            return InlineSealed{envelopeOf(sealed), std::move(sealed.stored)};
         });
 }
 

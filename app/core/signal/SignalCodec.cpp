@@ -308,7 +308,18 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
         out.sealed.held = true;
         return out;
     }
-    TANDEM_TRY_ASSIGN(Sealed sealed, seal(r, me, current, content, certificate.bytes, bundle, now));
+    TANDEM_TRY_ASSIGN(out, sealItem(r, me, current, content, certificate, bundle, now));
+    if (!out.stored.isEmpty()) {
+        TANDEM_TRY(r.outbox.setPayload(outboxId, out.stored));
+    }
+    return out;
+}
+
+StoreResult<SealedItem> sealItem(Repositories& r, const Identity& me, const Contact& contact,
+                                 const QByteArray& content, const Certificate& certificate,
+                                 const std::optional<PreKeyBundle>& bundle, std::int64_t now) {
+    SealedItem out;
+    TANDEM_TRY_ASSIGN(Sealed sealed, seal(r, me, contact, content, certificate.bytes, bundle, now));
     TANDEM_TRY_ASSIGN(const Contact fresh, r.contacts.get(contact.id));
     out.recipient = fresh.serviceId.isEmpty() ? fresh.address : fresh.serviceId;
     out.accessKey = fresh.accessKey;
@@ -322,8 +333,7 @@ StoreResult<SealedItem> sealQueued(Repositories& r, const Identity& me, std::int
         wire->set_content(content.toStdString());
         wire->set_recipient_identity(sealed.recipientIdentity.toStdString());
         wire->set_certificate_expires_ms(static_cast<std::uint64_t>(certificate.expiresMs));
-        TANDEM_TRY(
-            r.outbox.setPayload(outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
+        out.stored = QByteArray::fromStdString(payload.SerializeAsString());
     }
     out.sealed = std::move(sealed);
     return out;

@@ -69,10 +69,18 @@ struct SealedItem {
     bool waiting = false;  // an earlier message of the conversation is not sealed yet
     QString recipient;     // the contact's relay address: aci:… once known, else the number
     QByteArray accessKey;
+    QByteArray stored;  // the item's payload with the exact bytes (empty: nothing sealed)
 };
 storage::StoreResult<SealedItem> sealQueued(
     storage::Repositories& r, const Identity& me, std::int64_t outboxId,
     const storage::Contact& contact, const QByteArray& content, const Certificate& certificate,
+    const std::optional<crypto::signal::PreKeyBundle>& bundle, std::int64_t now);
+// The sealing itself, for a contact already checked (neither blocked nor held for a changed
+// identity) and an item whose turn it is: nothing is read from or written to the outbox, so
+// the outbox can store `stored` as the row it inserts.
+storage::StoreResult<SealedItem> sealItem(
+    storage::Repositories& r, const Identity& me, const storage::Contact& contact,
+    const QByteArray& content, const Certificate& certificate,
     const std::optional<crypto::signal::PreKeyBundle>& bundle, std::int64_t now);
 
 // What opening an envelope came to (ContentHandler.h), the same in both modes.
