@@ -108,6 +108,35 @@ StoreResult<QByteArray> fileContent(const Message& m, bool afterSend) {
     return out;
 }
 
+StoreResult<std::optional<QByteArray>> resendContent(Repositories& r, const Message& m,
+                                                     const Conversation& conversation) {
+    const bool afterSend = conversation.expireRule == ExpireRule::AfterSend;
+    if (m.kind == MessageKind::Notice) {
+        const auto setting = disappearing::parseNotice(m.body);
+        if (!setting) {
+            return std::optional<QByteArray>();
+        }
+        return std::optional<QByteArray>(disappearing::updateContent(m.uid, m.sentAt, *setting));
+    }
+    if (m.attachment) {
+        if (m.attachment->state != TransferState::Uploaded) {
+            return std::optional<QByteArray>();
+        }
+        TANDEM_TRY_ASSIGN(QByteArray content, fileContent(m, afterSend));
+        return std::optional<QByteArray>(std::move(content));
+    }
+    if (m.kind == MessageKind::Sticker) {
+        auto sticker = stickerContent(r, m.uid, m.sentAt, m.stickerPackId,
+                                      m.stickerId.value_or(-1), m.expireTimer, afterSend);
+        if (!sticker) {
+            return std::optional<QByteArray>();
+        }
+        return std::optional<QByteArray>(std::move(sticker).value());
+    }
+    return std::optional<QByteArray>(
+        textContent(m.uid, m.sentAt, m.body, m.expireTimer, afterSend));
+}
+
 QByteArray profileUpdateContent(std::int64_t now) {
     proto::Content content;
     content.set_uid(MessageUid::generate(now).toByteArray().toStdString());

@@ -43,6 +43,11 @@ storage::StoreResult<QByteArray> stickerContent(storage::Repositories& r,
                                                 QString* emoji = nullptr);
 // A message whose file is uploaded (its attachment's every chunk stored), with its caption.
 storage::StoreResult<QByteArray> fileContent(const storage::Message& message, bool afterSend);
+// What a stored outgoing message carries, built again to send it again (a retry): nullopt when
+// there is nothing to send — a notice that cannot be read, a file not uploaded yet (the
+// attachment service uploads it first), a sticker whose pack went away.
+storage::StoreResult<std::optional<QByteArray>> resendContent(
+    storage::Repositories& r, const storage::Message& m, const storage::Conversation& conversation);
 // Nothing to show: carries our profile reference (attached when sealed) to a contact.
 QByteArray profileUpdateContent(std::int64_t now);
 QByteArray receiptContent(proto::Receipt::Type type, const std::vector<storage::MessageUid>& uids,

@@ -225,30 +225,9 @@ QFuture<CoreResult<bool>> Outbox::retry(std::int64_t messageId) {
             if (!conversation.contactId) {
                 return std::optional<Message>();
             }
-            QByteArray content;
-            if (m.kind == MessageKind::Notice) {
-                const auto setting = disappearing::parseNotice(m.body);
-                if (!setting) {
-                    return std::optional<Message>();  // nothing to send again: left as it is
-                }
-                content = disappearing::updateContent(m.uid, m.sentAt, *setting);
-            } else if (m.attachment) {
-                if (m.attachment->state != TransferState::Uploaded) {
-                    return std::optional<Message>();  // uploaded first (AttachmentService)
-                }
-                TANDEM_TRY_ASSIGN(content,
-                                  fileContent(m, conversation.expireRule == ExpireRule::AfterSend));
-            } else if (m.kind == MessageKind::Sticker) {
-                auto sticker =
-                    stickerContent(r, m.uid, m.sentAt, m.stickerPackId, m.stickerId.value_or(-1),
-                                   m.expireTimer, conversation.expireRule == ExpireRule::AfterSend);
-                if (!sticker) {
-                    return std::optional<Message>();  // the pack went away: left as it failed
-                }
-                content = std::move(sticker).value();
-            } else {
-                content = textContent(m.uid, m.sentAt, m.body, m.expireTimer,
-                                      conversation.expireRule == ExpireRule::AfterSend);
+            TANDEM_TRY_ASSIGN(const auto content, resendContent(r, m, conversation));
+            if (!content) {
+                return std::optional<Message>();  // nothing to send again: left as it failed
             }
             TANDEM_TRY_ASSIGN(const bool moved,
                               r.messages.updateStatus(messageId, MessageStatus::Pending, now));
@@ -257,7 +236,7 @@ QFuture<CoreResult<bool>> Outbox::retry(std::int64_t messageId) {
             }
             TANDEM_TRY(r.outbox.removeForMessage(messageId));
             TANDEM_TRY(
-                enqueueContent(r, m.conversationId, messageId, OutboxKind::Message, content, now));
+                enqueueContent(r, m.conversationId, messageId, OutboxKind::Message, *content, now));
             TANDEM_TRY_ASSIGN(Message updated, r.messages.get(messageId));
             return std::optional<Message>(std::move(updated));
         },

@@ -180,22 +180,28 @@ CryptoResult<RatchetSession::Accepted> RatchetSession::accept(const IdentityKeyP
 
 // ---- encrypt ----------------------------------------------------------------------------
 
+CryptoResult<void> RatchetSession::prepareToSend() {
+    if (!sendingChain_.empty()) {
+        return {};
+    }
+    // The sending half of the last DH step, left by decrypt().
+    if (!receiving_) {
+        return cryptoError(CryptoErrorCode::Malformed,
+                           QStringLiteral("the session cannot send before it has received"));
+    }
+    X25519KeyPair next = X25519KeyPair::generate();
+    TANDEM_TRY_ASSIGN(RootStep step, rootStep(rootKey_, next, *receiving_));
+    sending_ = std::move(next);
+    rootKey_ = std::move(step.rootKey);
+    sendingChain_ = std::move(step.chainKey);
+    return {};
+}
+
 CryptoResult<OutgoingMessage> RatchetSession::encrypt(ByteView plaintext) {
     if (plaintext.size() > kMaxPlaintextBytes) {
         return cryptoError(CryptoErrorCode::TooLarge, QStringLiteral("the message is too large"));
     }
-    if (sendingChain_.empty()) {
-        // The sending half of the last DH step, left by decrypt() for the first send after it.
-        if (!receiving_) {
-            return cryptoError(CryptoErrorCode::Malformed,
-                               QStringLiteral("the session cannot send before it has received"));
-        }
-        X25519KeyPair next = X25519KeyPair::generate();
-        TANDEM_TRY_ASSIGN(RootStep step, rootStep(rootKey_, next, *receiving_));
-        sending_ = std::move(next);
-        rootKey_ = std::move(step.rootKey);
-        sendingChain_ = std::move(step.chainKey);
-    }
+    TANDEM_TRY(prepareToSend());
     auto [messageKey, nextChain] = chainStep(sendingChain_);
     sendingChain_ = std::move(nextChain);
     const Nonce nonce = randomNonce();
@@ -308,10 +314,7 @@ CryptoResult<SecretBytes> RatchetSession::decrypt(ByteView signalMessage) {
                 TANDEM_TRY(skipTo(*receiving_, current, receivingCounter_, m.previous));
             }
         }
-        // Only the receiving half of the DH step: the sending half (a new key pair and its
-        // root step) waits for the next encrypt(), so a message is opened with one X25519, not
-        // three. Nothing can arrive on another new key before then: the peer moves to one only
-        // after it has seen our next ratchet key.
+        // Only the receiving half of the DH step: the sending half waits (prepareToSend()).
         TANDEM_TRY_ASSIGN(RootStep receivingStep, rootStep(rootKey_, sending_, m.ratchetKey));
         chain = std::move(receivingStep.chainKey);
         newRoot = std::move(receivingStep.rootKey);

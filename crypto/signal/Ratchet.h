@@ -56,6 +56,12 @@ public:
                                          const OneTimePreKey* oneTimePreKey);
 
     CryptoResult<OutgoingMessage> encrypt(ByteView plaintext);
+    // decrypt() on a new ratchet key makes only the receiving half of the DH step (one X25519
+    // instead of three on the way to the user); the sending half — a new key pair and its root
+    // step — is made by the first encrypt() after it, or here, by a caller that knows no send
+    // follows soon. Nothing else can arrive on a new key meanwhile: the peer moves to one only
+    // after it has seen our next ratchet key. No-op when the sending chain is there.
+    CryptoResult<void> prepareToSend();
     // Decrypts a serialized SignalMessage.
     CryptoResult<SecretBytes> decrypt(ByteView signalMessage);
 

@@ -544,8 +544,6 @@ StoreResult<Opened> openUnguarded(Repositories& r, const Identity& me,
         }
         plaintext = std::move(decrypted).value();
     }
-    TANDEM_TRY(record.save(r, contact.address, now));
-
     const auto content = proto::decodeContent(qbytes(plaintext->span()));
     if (!content) {
         refused = true;
@@ -553,6 +551,15 @@ StoreResult<Opened> openUnguarded(Repositories& r, const Identity& me,
         out.problem = content.error();
         return out;
     }
+    // A message gets a delivery receipt, whose seal makes the sending half of a DH step the
+    // message started (RatchetSession::prepareToSend), after the message is stored. A receipt
+    // gets nothing back: the step is made here, so the next message the user sends does not.
+    if (content->has_receipt()) {
+        if (auto prepared = record.states.front().prepareToSend(); !prepared) {
+            return fail(prepared.error());
+        }
+    }
+    TANDEM_TRY(record.save(r, contact.address, now));
     const QByteArray accessKey = QByteArray::fromStdString(content->sender_access_key());
     if (accessKey.size() == 16 && accessKey != contact.accessKey) {
         TANDEM_TRY(r.contacts.setAccessKey(contact.id, accessKey));
