@@ -84,7 +84,7 @@ struct Steps {
 
 }  // namespace
 
-Percentiles endToEnd(const Options& o, RelaydUnderTest& relay) {
+EndToEndResult endToEnd(const Options& o, RelaydUnderTest& relay) {
     const auto network = core::NetworkConfig::load(relay.writeNetworkJson());
     if (!network) {
         qFatal("bad network file");
@@ -113,6 +113,8 @@ Percentiles endToEnd(const Options& o, RelaydUnderTest& relay) {
                          });
         if (o.trace) {
             p->trace.attach(p->store);
+        } else if (p == &bob) {
+            p->trace.attachCommitsOnly(p->store);  // when his store has each message
         }
         if (!core::awaitFuture(p->messenger->start())) {
             qFatal("cannot start a messenger");
@@ -120,6 +122,7 @@ Percentiles endToEnd(const Options& o, RelaydUnderTest& relay) {
         core::spinUntil([&] { return p->messenger->isConnected(storage::Mode::Signal); }, 10000);
     }
     std::vector<std::int64_t> latencies;
+    std::vector<std::int64_t> toStore;
     Steps steps;
     const int warmup = 30;
     for (int i = 0; i < warmup + o.e2eMessages; ++i) {
@@ -132,6 +135,11 @@ Percentiles endToEnd(const Options& o, RelaydUnderTest& relay) {
         }
         if (i >= warmup) {
             latencies.push_back(bob.receivedAtNs - start);
+            // The first commit of Bob's that wrote pages after the send: the one that stored
+            // it (nothing else of his runs meanwhile: both sides are idle before each send).
+            if (const auto stored = bob.trace.firstCommitAfter(start); stored.endNs != 0) {
+                toStore.push_back(stored.endNs - start);
+            }
             if (o.trace) {
                 const auto a = alice.trace.firstCommitAfter(start);
                 const auto b = bob.trace.firstCommitAfter(start);
@@ -160,7 +168,7 @@ Percentiles endToEnd(const Options& o, RelaydUnderTest& relay) {
         alice.trace.printStatements(stderr, "sender (all its transactions)", 14);
         bob.trace.printStatements(stderr, "receiver (all its transactions)", 14);
     }
-    return percentiles(latencies);
+    return EndToEndResult{percentiles(std::move(toStore)), percentiles(std::move(latencies))};
 }
 
 }  // namespace tandem::bench

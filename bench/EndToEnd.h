@@ -7,6 +7,11 @@
 
 namespace tandem::bench {
 
-Percentiles endToEnd(const Options& o, RelaydUnderTest& relay);
+struct EndToEndResult {
+    Percentiles toStore;  // sendText → the recipient's store committed it (its WAL hook)
+    Percentiles toCore;   // sendText → messageReceived on the recipient's core thread
+};
+
+EndToEndResult endToEnd(const Options& o, RelaydUnderTest& relay);
 
 }  // namespace tandem::bench

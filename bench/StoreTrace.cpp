@@ -21,6 +21,15 @@ void StoreTrace::attach(storage::Store& store) {
         }));
 }
 
+void StoreTrace::attachCommitsOnly(storage::Store& store) {
+    commitsOnly_ = true;
+    (void)core::awaitFuture(
+        store.write([this](storage::Repositories& r) -> storage::StoreResult<void> {
+            sqlite3_wal_hook(r.db.handle(), &StoreTrace::onWal, this);
+            return {};
+        }));
+}
+
 int StoreTrace::onTrace(unsigned type, void* context, void* statement, void* /*x*/) {
     // SQLite 3.15 times a statement in whole milliseconds: the start is taken here instead.
     auto* self = static_cast<StoreTrace*>(context);
@@ -63,7 +72,10 @@ int StoreTrace::onWal(void* context, sqlite3* db, const char* name, int pages) {
         // after the COMMIT's profile callback: the pages are that commit's.
         const int added = pages >= self->walPages_ ? pages - self->walPages_ : pages;
         self->walPages_ = pages;
-        if (!self->commits_.empty()) {
+        if (self->commitsOnly_) {
+            const std::int64_t now = nowNs();
+            self->commits_.push_back(Commit{now, now, now, added});
+        } else if (!self->commits_.empty()) {
             self->commits_.back().pages = added;
         }
     }

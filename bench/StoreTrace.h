@@ -29,6 +29,10 @@ public:
 
     // Hooks the store's connection (on its thread); returns once they are in place.
     void attach(storage::Store& store);
+    // Only the WAL hook, which SQLite calls once a commit is done: when each commit that wrote
+    // pages ended (beganNs = committingNs = endNs), nothing per statement. What the
+    // end-to-end run uses, without --trace, to see when the recipient's store has a message.
+    void attachCommitsOnly(storage::Store& store);
     // The first commit that wrote pages, of a transaction begun at or after `sinceNs`;
     // endNs == 0 if none.
     [[nodiscard]] Commit firstCommitAfter(std::int64_t sinceNs) const;
@@ -46,6 +50,7 @@ private:
     std::vector<Commit> commits_;
     Commit open_;
     int walPages_ = 0;
+    bool commitsOnly_ = false;
     std::map<std::string, std::pair<std::int64_t, int>> statements_;
     std::map<void*, std::int64_t> started_;  // statements running, when they began
 };
