@@ -261,14 +261,16 @@ int main(int argc, char** argv) {
             "\nEnd to end through the real core (sendText → the recipient's store has it "
             "decrypted), %d messages one at a time: p50 %.1f µs, p99 %.1f µs\n",
             o.e2eMessages, e2e.toStore.p50us, e2e.toStore.p99us);
-        std::printf("  … and on to messageReceived on the recipient's core thread: p50 %.1f µs, "
-                    "p99 %.1f µs\n",
-                    e2e.toCore.p50us, e2e.toCore.p99us);
+        std::printf(
+            "  … and on to messageReceived on the recipient's core thread: p50 %.1f µs, "
+            "p99 %.1f µs\n",
+            e2e.toCore.p50us, e2e.toCore.p99us);
         if (!relayP50.empty()) {
             const double hop = median(relayP50);
-            std::printf("  end to end p50 ÷ the relay hop p50 (%.1f µs, this run): %.2f to the "
-                        "store, %.2f to messageReceived\n",
-                        hop, e2e.toStore.p50us / hop, e2e.toCore.p50us / hop);
+            std::printf(
+                "  end to end p50 ÷ the relay hop p50 (%.1f µs, this run): %.2f to the "
+                "store, %.2f to messageReceived\n",
+                hop, e2e.toStore.p50us / hop, e2e.toCore.p50us / hop);
         }
     }
     mosquitto_lib_cleanup();

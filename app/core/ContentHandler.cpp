@@ -126,8 +126,8 @@ StoreResult<std::optional<QByteArray>> resendContent(Repositories& r, const Mess
         return std::optional<QByteArray>(std::move(content));
     }
     if (m.kind == MessageKind::Sticker) {
-        auto sticker = stickerContent(r, m.uid, m.sentAt, m.stickerPackId,
-                                      m.stickerId.value_or(-1), m.expireTimer, afterSend);
+        auto sticker = stickerContent(r, m.uid, m.sentAt, m.stickerPackId, m.stickerId.value_or(-1),
+                                      m.expireTimer, afterSend);
         if (!sticker) {
             return std::optional<QByteArray>();
         }

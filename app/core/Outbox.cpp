@@ -164,10 +164,10 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
             ModeChannel::InlineSealed sealed;
             const auto sealer = sealers.find(contact.mode);
             if (sealer != sealers.end() && !isHeld(contact)) {
-                TANDEM_TRY_ASSIGN(const auto previous,
-                                  r.outbox.previous(conversation.id,
-                                                    std::numeric_limits<std::int64_t>::max(),
-                                                    OutboxKind::Message));
+                TANDEM_TRY_ASSIGN(
+                    const auto previous,
+                    r.outbox.previous(conversation.id, std::numeric_limits<std::int64_t>::max(),
+                                      OutboxKind::Message));
                 if (!previous ||
                     (onTheWire.count(previous->id) != 0 && previous->nextAttemptAt <= now)) {
                     TANDEM_TRY_ASSIGN(sealed, sealer->second(r, contact, content, now));

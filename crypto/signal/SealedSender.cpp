@@ -1,5 +1,6 @@
 #include "crypto/signal/SealedSender.h"
 
+#include <algorithm>
 #include <sodium.h>
 
 #include "crypto/Padding.h"
@@ -110,6 +111,29 @@ CryptoResult<SecretBytes> SealedSenderCache::staticSecret(const X25519KeyPair& o
     return dh;
 }
 
+CryptoResult<void> SealedSenderCache::prepareEphemeral(const PublicKey& recipientX25519) {
+    X25519KeyPair keyPair = X25519KeyPair::generate();
+    TANDEM_TRY_ASSIGN(SecretBytes agreement, x25519(keyPair.privateKey, recipientX25519));
+    std::erase_if(prepared_, [&](const auto& p) { return p.first == recipientX25519; });
+    if (prepared_.size() >= kMaxPrepared) {
+        prepared_.pop_front();  // its SecretBytes wipe themselves
+    }
+    prepared_.emplace_back(recipientX25519, Ephemeral{std::move(keyPair), std::move(agreement)});
+    return {};
+}
+
+std::optional<SealedSenderCache::Ephemeral> SealedSenderCache::takeEphemeral(
+    const PublicKey& recipientX25519) {
+    const auto it = std::find_if(prepared_.begin(), prepared_.end(),
+                                 [&](const auto& p) { return p.first == recipientX25519; });
+    if (it == prepared_.end()) {
+        return std::nullopt;
+    }
+    Ephemeral taken = std::move(it->second);
+    prepared_.erase(it);
+    return taken;
+}
+
 CryptoResult<SenderCertificate> SealedSenderCache::verify(
     ByteView bytes, const std::map<std::uint32_t, PublicKey>& trusted, std::uint64_t nowMs) {
     Bytes digest(crypto_generichash_BYTES);
@@ -147,8 +171,15 @@ CryptoResult<Bytes> sealSender(const IdentityKeyPair& sender, ByteView certifica
     const Bytes padded = pad(view(plain));
     sodium_memzero(plain.data(), plain.size());
 
-    const X25519KeyPair ephemeral = X25519KeyPair::generate();
-    TANDEM_TRY_ASSIGN(const SecretBytes dh1, x25519(ephemeral.privateKey, recipient.x25519));
+    std::optional<SealedSenderCache::Ephemeral> prepared =
+        cache != nullptr ? cache->takeEphemeral(recipient.x25519) : std::nullopt;
+    if (!prepared) {
+        X25519KeyPair keyPair = X25519KeyPair::generate();
+        TANDEM_TRY_ASSIGN(SecretBytes agreement, x25519(keyPair.privateKey, recipient.x25519));
+        prepared.emplace(SealedSenderCache::Ephemeral{std::move(keyPair), std::move(agreement)});
+    }
+    const X25519KeyPair& ephemeral = prepared->keyPair;
+    const SecretBytes& dh1 = prepared->agreement;
     const StaticKeys keys = staticKeys(dh1, recipient.x25519, ephemeral.publicKey);
     const Nonce staticNonce = randomNonce();
     const Bytes encryptedStatic = aeadSeal(keys.cipherKey.span(), staticNonce, ephemeral.publicKey,

@@ -14,7 +14,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <optional>
 
 #include <QString>
 
@@ -61,6 +63,19 @@ public:
                                            const std::map<std::uint32_t, PublicKey>& trusted,
                                            std::uint64_t nowMs);
 
+    // An ephemeral key pair and its agreement with one recipient's identity, made ahead — after
+    // a send, while the store thread is idle — so that the next seal to that recipient skips
+    // both scalar multiplications. Each is used once (taken, then wiped); a newer one for the
+    // same recipient replaces an unused one; at most kMaxPrepared recipients, the oldest
+    // dropped. Not a weaker key: the same X25519KeyPair::generate(), made a little earlier.
+    static constexpr std::size_t kMaxPrepared = 32;
+    CryptoResult<void> prepareEphemeral(const PublicKey& recipientX25519);
+    struct Ephemeral {
+        X25519KeyPair keyPair;
+        SecretBytes agreement;  // X25519(keyPair.privateKey, the recipient's identity)
+    };
+    std::optional<Ephemeral> takeEphemeral(const PublicKey& recipientX25519);
+
 private:
     struct Verified {
         SenderCertificate certificate;
@@ -69,6 +84,7 @@ private:
     std::map<PublicKey, PublicKey> x25519_;
     std::map<Bytes, Verified> certificates_;  // by BLAKE2b-256 of the bytes
     std::map<std::pair<PublicKey, PublicKey>, SecretBytes> statics_;
+    std::deque<std::pair<PublicKey, Ephemeral>> prepared_;  // oldest first
 };
 
 struct UnsealedMessage {

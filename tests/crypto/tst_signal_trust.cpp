@@ -10,6 +10,7 @@
 #include "crypto/signal/RegistrationLock.h"
 #include "crypto/signal/SafetyNumber.h"
 #include "crypto/signal/SealedSender.h"
+#include "tandem/signal.pb.h"
 #include "tests/crypto/CryptoTestUtil.h"
 
 using namespace tandem;
@@ -72,6 +73,67 @@ private slots:
                                  .value();
         QCOMPARE(openSealed(bob, forged, trusted, now, &bobCache).error().code,
                  CryptoErrorCode::UntrustedCertificate);
+    }
+
+    // An ephemeral made ahead for a recipient is used by the next seal to that recipient only,
+    // once; the envelope opens as any other. Bounded: the oldest recipient's goes first.
+    void preparedEphemeralsAreUsedOnceForTheirRecipient() {
+        const Ed25519KeyPair relay = Ed25519KeyPair::generate();
+        const std::map<std::uint32_t, PublicKey> trusted = {{3, relay.publicKey}};
+        const IdentityKeyPair alice = IdentityKeyPair::generate();
+        const IdentityKeyPair bob = IdentityKeyPair::generate();
+        const IdentityKeyPair carol = IdentityKeyPair::generate();
+        const std::uint64_t now = 1'800'000'000'000;
+        const Bytes certificate =
+            SenderCertificate::issue(relay, 3, Bytes(SenderCertificate::kAciBytes, 1), QString(), 1,
+                                     alice.publicKey().ed25519, now + 1000);
+        const auto ephemeralOf = [](const Bytes& envelope) {
+            proto::SealedEnvelope e;
+            [&] {
+                QVERIFY(e.ParseFromArray(envelope.data(), static_cast<int>(envelope.size())));
+            }();
+            return QString::fromLatin1(QByteArray::fromStdString(e.ephemeral_key()).toHex());
+        };
+        SealedSenderCache cache;
+        QVERIFY(cache.prepareEphemeral(bob.publicKey().x25519).has_value());
+        QVERIFY(cache.prepareEphemeral(bob.publicKey().x25519).has_value());  // replaces it
+        // Not for Carol: her seal makes its own, Bob's stays.
+        const Bytes toCarol = sealSender(alice, certificate, MessageType::Whisper, view("c"),
+                                         carol.publicKey(), &cache)
+                                  .value();
+        QCOMPARE(text(openSealed(carol, toCarol, trusted, now).value().message), std::string("c"));
+        auto prepared = cache.takeEphemeral(bob.publicKey().x25519);
+        QVERIFY(prepared.has_value());
+        const QString preparedKey = toHex(prepared->keyPair.publicKey);
+        QVERIFY(!cache.takeEphemeral(bob.publicKey().x25519).has_value());  // only one was kept
+        QVERIFY(cache.prepareEphemeral(bob.publicKey().x25519).has_value());
+        prepared = cache.takeEphemeral(bob.publicKey().x25519);
+        const QString next = toHex(prepared->keyPair.publicKey);
+        QVERIFY(next != preparedKey);
+        QVERIFY(cache.prepareEphemeral(bob.publicKey().x25519).has_value());
+        const QString third = toHex(cache.takeEphemeral(bob.publicKey().x25519)->keyPair.publicKey);
+        QVERIFY(cache.prepareEphemeral(bob.publicKey().x25519).has_value());
+        // The seal to Bob uses the one made for him, and it opens; the next seal makes its own.
+        const Bytes first =
+            sealSender(alice, certificate, MessageType::Whisper, view("1"), bob.publicKey(), &cache)
+                .value();
+        const Bytes second =
+            sealSender(alice, certificate, MessageType::Whisper, view("2"), bob.publicKey(), &cache)
+                .value();
+        QVERIFY(ephemeralOf(first) != third && ephemeralOf(first) != next);
+        QVERIFY(ephemeralOf(first) != ephemeralOf(second));
+        QCOMPARE(text(openSealed(bob, first, trusted, now).value().message), std::string("1"));
+        QCOMPARE(text(openSealed(bob, second, trusted, now).value().message), std::string("2"));
+        QVERIFY(!cache.takeEphemeral(bob.publicKey().x25519).has_value());
+        // Bounded: one more recipient than it keeps pushes out the first.
+        std::vector<IdentityKeyPair> many;
+        for (std::size_t i = 0; i <= SealedSenderCache::kMaxPrepared; ++i) {
+            many.push_back(IdentityKeyPair::generate());
+            QVERIFY(cache.prepareEphemeral(many.back().publicKey().x25519).has_value());
+        }
+        QVERIFY(!cache.takeEphemeral(many.front().publicKey().x25519).has_value());
+        QVERIFY(cache.takeEphemeral(many.back().publicKey().x25519).has_value());
+        QVERIFY(cache.takeEphemeral(many[1].publicKey().x25519).has_value());
     }
 
     void sealedSender() {

@@ -179,9 +179,9 @@ std::optional<ModeChannel::InlineSeal> SignalChannel::inlineSeal() const {
         return std::nullopt;
     }
     return InlineSeal(
-        [me = *me_, certificate = signalmode::Certificate{certificate_, certificateExpires_}](
-            Repositories& r, const Contact& contact, const QByteArray& content,
-            std::int64_t now) -> StoreResult<InlineSealed> {
+        [me = *me_, certificate = signalmode::Certificate{certificate_, certificateExpires_},
+         store = &store_](Repositories& r, const Contact& contact, const QByteArray& content,
+                          std::int64_t now) -> StoreResult<InlineSealed> {
             TANDEM_TRY_ASSIGN(
                 signalmode::SealedItem sealed,
                 signalmode::sealItem(r, me, contact, content, certificate, std::nullopt, now));
@@ -190,6 +190,17 @@ std::optional<ModeChannel::InlineSeal> SignalChannel::inlineSeal() const {
             if (sealed.sealed.envelope.isEmpty()) {
                 return InlineSealed{};
             }
+            // The next message to them skips the seal's two scalar multiplications: made on
+            // the store thread once this transaction is done, while this one is on its way.
+            store->post([cache = me.sealedCache, identity = sealed.sealed.recipientIdentity] {
+                const auto ed = crypto::publicKeyFrom(crypto::view(identity), "identity key");
+                if (!ed) {
+                    return;
+                }
+                if (const auto key = cache->identity(*ed)) {
+                    (void)cache->prepareEphemeral(key->x25519);
+                }
+            });
             return InlineSealed{envelopeOf(sealed), std::move(sealed.stored)};
         });
 }

@@ -78,10 +78,11 @@ storage::StoreResult<SealedItem> sealQueued(
 // The sealing itself, for a contact already checked (neither blocked nor held for a changed
 // identity) and an item whose turn it is: nothing is read from or written to the outbox, so
 // the outbox can store `stored` as the row it inserts.
-storage::StoreResult<SealedItem> sealItem(
-    storage::Repositories& r, const Identity& me, const storage::Contact& contact,
-    const QByteArray& content, const Certificate& certificate,
-    const std::optional<crypto::signal::PreKeyBundle>& bundle, std::int64_t now);
+storage::StoreResult<SealedItem> sealItem(storage::Repositories& r, const Identity& me,
+                                          const storage::Contact& contact,
+                                          const QByteArray& content, const Certificate& certificate,
+                                          const std::optional<crypto::signal::PreKeyBundle>& bundle,
+                                          std::int64_t now);
 
 // What opening an envelope came to (ContentHandler.h), the same in both modes.
 using Opened = core::Opened;
