@@ -48,6 +48,16 @@ struct Repositories {
     LatencyRepository latency;
     AttachmentRepository attachments;
     SettingsRepository settings;
+
+    // The function's writes are to be undone although it returns a value: the Store rolls the
+    // transaction back and still delivers the value (an envelope that failed to open leaves
+    // nothing behind, and the caller learns why). For a function that is its transaction's
+    // only work; cheaper than a savepoint, whose journal SQLCipher encrypts page by page.
+    void discardWrites() { discardWrites_ = true; }
+    [[nodiscard]] bool writesDiscarded() const { return discardWrites_; }
+
+private:
+    bool discardWrites_ = false;
 };
 
 }  // namespace tandem::storage

@@ -206,7 +206,7 @@ private:
         }
         Repositories repositories(*db);
         R result = function(repositories);
-        if (!result) {
+        if (!result || repositories.writesDiscarded()) {
             return result;  // the transaction rolls back
         }
         if (auto committed = tx->commit(); !committed) {

@@ -154,6 +154,32 @@ private slots:
         QCOMPARE(exists.value(), false);  // not even the conversation was kept
     }
 
+    // A write that asks for its writes to be discarded still delivers its value; nothing it
+    // wrote is kept, and the store takes the next write as usual.
+    void aDiscardedWriteDeliversItsValueAndKeepsNothing() {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(await(store.create(dir.path(), passphrase("pw"), kFast)).has_value());
+        const auto discarded = await(store.write([](Repositories& r) -> StoreResult<int> {
+            TANDEM_TRY_ASSIGN(const Conversation c, r.conversations.noteToSelf(1));
+            TANDEM_TRY(r.messages.insert(note(c.id, "should vanish")));
+            r.discardWrites();
+            return 42;
+        }));
+        QCOMPARE(discarded.value(), 42);
+        const auto exists = await(store.read([](Repositories& r) -> StoreResult<bool> {
+            TANDEM_TRY_ASSIGN(const auto c, r.conversations.findNoteToSelf());
+            return c.has_value();
+        }));
+        QCOMPARE(exists.value(), false);
+        const auto kept = await(store.write([](Repositories& r) -> StoreResult<std::int64_t> {
+            TANDEM_TRY_ASSIGN(const Conversation c, r.conversations.noteToSelf(1));
+            TANDEM_TRY(r.messages.insert(note(c.id, "kept")));
+            return r.db.queryInt("SELECT count(*) FROM messages");
+        }));
+        QCOMPARE(kept.value(), std::int64_t{1});
+    }
+
     void theGuiThreadKeepsRunningDuringLongWork() {
         QTemporaryDir dir;
         Store store;

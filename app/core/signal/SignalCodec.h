@@ -114,7 +114,9 @@ storage::StoreResult<int> unsealAll(storage::Repositories& r);
 
 // Opens a sealed envelope and stores what it carries. The sender certificate is judged at
 // `receivedAtMs`, when the relay took the envelope (0: unknown, judged now): a message that
-// waited in the mailbox longer than its certificate lives is still theirs.
+// waited in the mailbox longer than its certificate lives is still theirs. It must be its
+// transaction's only work: an envelope that does not open discards the transaction's writes
+// (Repositories::discardWrites).
 storage::StoreResult<Opened> open(
     storage::Repositories& r, const Identity& me,
     const std::map<std::uint32_t, crypto::PublicKey>& trustedRelayKeys, const QByteArray& envelope,
