@@ -245,28 +245,31 @@ StoreResult<bool> MessageRepository::updateStatus(std::int64_t id, MessageStatus
     if (!isForwardTransition(current.direction, current.status, status)) {
         return false;
     }
+    // One row, by its id: OR FAIL (a constraint that fails does so before the row is written)
+    // spares the statement journal SQLite keeps for an UPDATE that may abort, whose every page
+    // SQLCipher encrypts (docs/storage.md, "Pages per commit").
     std::string_view sql;
     switch (status) {
         case MessageStatus::Pending:
-            sql = "UPDATE messages SET status = ?, failed_at = NULL WHERE id = ?";
+            sql = "UPDATE OR FAIL messages SET status = ?, failed_at = NULL WHERE id = ?";
             break;
         case MessageStatus::Sent:
             sql =
-                "UPDATE messages SET status = ?, accepted_at = coalesce(accepted_at, ?), "
+                "UPDATE OR FAIL messages SET status = ?, accepted_at = coalesce(accepted_at, ?), "
                 "failed_at = NULL WHERE id = ?";
             break;
         case MessageStatus::Delivered:
             sql =
-                "UPDATE messages SET status = ?, delivered_at = coalesce(delivered_at, ?), "
+                "UPDATE OR FAIL messages SET status = ?, delivered_at = coalesce(delivered_at, ?), "
                 "failed_at = NULL WHERE id = ?";
             break;
         case MessageStatus::Read:
             sql =
-                "UPDATE messages SET status = ?, read_at = coalesce(read_at, ?), "
+                "UPDATE OR FAIL messages SET status = ?, read_at = coalesce(read_at, ?), "
                 "failed_at = NULL WHERE id = ?";
             break;
         case MessageStatus::Failed:
-            sql = "UPDATE messages SET status = ?, failed_at = ? WHERE id = ?";
+            sql = "UPDATE OR FAIL messages SET status = ?, failed_at = ? WHERE id = ?";
             break;
         case MessageStatus::Received:
             return false;

@@ -112,9 +112,10 @@ StoreResult<std::optional<OutboxItem>> OutboxRepository::previous(std::int64_t c
 
 StoreResult<void> OutboxRepository::recordFailure(std::int64_t id, const QString& error,
                                                   std::int64_t nextAttemptAt) {
-    TANDEM_TRY_ASSIGN(Statement * stmt,
-                      db_.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
-                                  "next_attempt_at = ? WHERE id = ?"));
+    TANDEM_TRY_ASSIGN(
+        Statement * stmt,
+        db_.prepare("UPDATE OR FAIL outbox SET attempts = attempts + 1, last_error = ?, "
+                    "next_attempt_at = ? WHERE id = ?"));
     stmt->bindAll(error.left(500), nextAttemptAt, id);
     return runExpectingRow(db_, *stmt, "outbox row", id);
 }
@@ -131,7 +132,8 @@ StoreResult<int> OutboxRepository::retryNow(std::int64_t now) {
 StoreResult<void> OutboxRepository::setPayload(std::int64_t id, const QByteArray& payload) {
     TANDEM_TRY(checkLimit(payload.size() <= limits::kMaxOutboxPayloadBytes, "outgoing payload",
                           limits::kMaxOutboxPayloadBytes));
-    TANDEM_TRY_ASSIGN(Statement * stmt, db_.prepare("UPDATE outbox SET payload = ? WHERE id = ?"));
+    TANDEM_TRY_ASSIGN(Statement * stmt,
+                      db_.prepare("UPDATE OR FAIL outbox SET payload = ? WHERE id = ?"));
     stmt->bindAll(payload, id);
     return runExpectingRow(db_, *stmt, "outbox row", id);
 }
