@@ -194,7 +194,7 @@ std::optional<ModeChannel::InlineSeal> SignalChannel::inlineSeal() const {
             // the store thread once this transaction is done, while this one is on its way.
             store->post([cache = me.sealedCache, identity = sealed.sealed.recipientIdentity] {
                 const auto ed = crypto::publicKeyFrom(crypto::view(identity), "identity key");
-                if (!ed) {
+                if (!cache || !ed) {
                     return;
                 }
                 if (const auto key = cache->identity(*ed)) {
