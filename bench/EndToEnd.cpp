@@ -122,7 +122,8 @@ EndToEndResult endToEnd(const Options& o, RelaydUnderTest& relay) {
         core::spinUntil([&] { return p->messenger->isConnected(storage::Mode::Signal); }, 10000);
     }
     std::vector<std::int64_t> latencies;
-    std::vector<std::int64_t> toStore;
+    std::vector<std::int64_t> toStore;  // only after a send that began with both sides idle
+    bool settled = true;
     Steps steps;
     const int warmup = 30;
     for (int i = 0; i < warmup + o.e2eMessages; ++i) {
@@ -137,7 +138,8 @@ EndToEndResult endToEnd(const Options& o, RelaydUnderTest& relay) {
             latencies.push_back(bob.receivedAtNs - start);
             // The first commit of Bob's that wrote pages after the send: the one that stored
             // it (nothing else of his runs meanwhile: both sides are idle before each send).
-            if (const auto stored = bob.trace.firstCommitAfter(start); stored.endNs != 0) {
+            if (const auto stored = bob.trace.firstCommitAfter(start);
+                settled && stored.endNs != 0) {
                 toStore.push_back(stored.endNs - start);
             }
             if (o.trace) {
@@ -152,7 +154,8 @@ EndToEndResult endToEnd(const Options& o, RelaydUnderTest& relay) {
             bob.trace.clearStatements();
         }
         // Steady, not saturated: the delivery receipt goes back before the next message.
-        core::spinUntil([&] { return alice.messenger->isIdle() && bob.messenger->isIdle(); }, 2000);
+        settled = core::spinUntil(
+            [&] { return alice.messenger->isIdle() && bob.messenger->isIdle(); }, 2000);
     }
     if (o.trace) {
         steps.print();

@@ -168,6 +168,12 @@ StoreResult<std::int64_t> enqueueContent(Repositories& r, std::int64_t conversat
                           QByteArray::fromStdString(payload.SerializeAsString()), now);
 }
 
+bool isSealedPayload(const QByteArray& payload) {
+    proto::core::OutboxPayload parsed;
+    return parsed.ParseFromArray(payload.constData(), static_cast<int>(payload.size())) &&
+           parsed.has_wire();
+}
+
 StoreResult<std::int64_t> enqueuePayload(Repositories& r, std::int64_t conversationId,
                                          std::optional<std::int64_t> messageId, OutboxKind kind,
                                          const QByteArray& payload, std::int64_t now) {

@@ -59,6 +59,8 @@ storage::StoreResult<std::int64_t> enqueueContent(storage::Repositories& r,
                                                   std::optional<std::int64_t> messageId,
                                                   storage::OutboxKind kind,
                                                   const QByteArray& content, std::int64_t now);
+// Whether an outbox payload holds the exact bytes already (sealed), not content to be sealed.
+bool isSealedPayload(const QByteArray& payload);
 // Queues an item whose payload (an OutboxPayload, sealed already) is given whole.
 storage::StoreResult<std::int64_t> enqueuePayload(storage::Repositories& r,
                                                   std::int64_t conversationId,

@@ -169,7 +169,8 @@ QFuture<CoreResult<Message>> Outbox::queue(const Recipient& to, const Draft& dra
                     r.outbox.previous(conversation.id, std::numeric_limits<std::int64_t>::max(),
                                       OutboxKind::Message));
                 if (!previous ||
-                    (onTheWire.count(previous->id) != 0 && previous->nextAttemptAt <= now)) {
+                    (onTheWire.count(previous->id) != 0 && previous->nextAttemptAt <= now &&
+                     isSealedPayload(previous->payload))) {
                     TANDEM_TRY_ASSIGN(sealed, sealer->second(r, contact, content, now));
                 }
             }

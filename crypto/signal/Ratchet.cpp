@@ -315,6 +315,12 @@ CryptoResult<SecretBytes> RatchetSession::decrypt(ByteView signalMessage) {
             }
         }
         // Only the receiving half of the DH step: the sending half waits (prepareToSend()).
+        // While it waits, the peer cannot have moved to yet another key (it moves only after
+        // seeing our next one), and our old key pair is wiped: such a message is refused.
+        if (receiving_ && sendingChain_.empty()) {
+            return cryptoError(CryptoErrorCode::Malformed,
+                               QStringLiteral("the message is on a ratchet key we never answered"));
+        }
         TANDEM_TRY_ASSIGN(RootStep receivingStep, rootStep(rootKey_, sending_, m.ratchetKey));
         chain = std::move(receivingStep.chainKey);
         newRoot = std::move(receivingStep.rootKey);
@@ -336,7 +342,11 @@ CryptoResult<SecretBytes> RatchetSession::decrypt(ByteView signalMessage) {
         previousCounter_ = sendingCounter_;
         sendingCounter_ = 0;
         rootKey_ = std::move(newRoot);
-        sendingChain_ = SecretBytes();  // the old chain is gone; encrypt() steps first
+        sendingChain_ = SecretBytes();  // the old chain is gone; prepareToSend() steps first
+        // Its private key is needed no more (the next step uses a fresh one): wiped now, not
+        // at our next send — for a new session it is the signed prekey's, which must not
+        // outlive the prekey's rotation in session records.
+        sending_.privateKey = SecretBytes(kKeySize);
         receiving_ = m.ratchetKey;
     }
     receivingChain_ = std::move(nextChain);

@@ -4,6 +4,7 @@
 // the same item shows as different bytes); "opening" reads it back the same way.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -138,19 +139,59 @@ public:
         return address == own_;
     }
 
+    bool inlineSeals = false;  // sealed in the queueing transaction, but for "seal later"
+    bool holdSeals = false;    // seal() waits for releaseSeals()
+    [[nodiscard]] std::size_t heldSeals() const { return held_.size(); }
+    void releaseSeals() {
+        auto held = std::move(held_);
+        held_.clear();
+        for (auto& seal : held) {
+            seal();
+        }
+    }
+
+    [[nodiscard]] std::optional<InlineSeal> inlineSeal() const override {
+        if (!inlineSeals) {
+            return std::nullopt;
+        }
+        return InlineSeal([own = own_](storage::Repositories&, const storage::Contact& contact,
+                                       const QByteArray& content,
+                                       std::int64_t) -> storage::StoreResult<InlineSealed> {
+            const auto decoded = proto::decodeContent(content);
+            if (decoded && decoded->has_text() && decoded->text().text() == "seal later") {
+                return InlineSealed{};
+            }
+            InlineSealed out;
+            out.envelope.recipient = contact.address;
+            out.envelope.ciphertext = fakeEnvelope(own, content);
+            out.payload = wirePayload(contact, out.envelope.ciphertext);
+            return out;
+        });
+    }
+
     QFuture<core::SealResult> seal(std::int64_t outboxId, const storage::Contact& contact,
                                    const QByteArray& content) override {
         ++seals;
+        if (!holdSeals) {
+            return sealNow(outboxId, contact, content);
+        }
+        auto promise = std::make_shared<QPromise<core::SealResult>>();
+        promise->start();
+        held_.push_back([this, promise, outboxId, contact, content] {
+            sealNow(outboxId, contact, content).then(this, [promise](core::SealResult sealed) {
+                promise->addResult(sealed);
+                promise->finish();
+            });
+        });
+        return promise->future();
+    }
+
+    QFuture<core::SealResult> sealNow(std::int64_t outboxId, const storage::Contact& contact,
+                                      const QByteArray& content) {
         return store_.write(
             [outboxId, contact, content, envelope = fakeEnvelope(own_, content)](
                 storage::Repositories& r) -> storage::StoreResult<core::SealResult> {
-                proto::core::OutboxPayload payload;
-                auto* wire = payload.mutable_wire();
-                wire->set_mode(static_cast<std::uint32_t>(storage::Mode::Signal));
-                wire->set_recipient(contact.address.toStdString());
-                wire->set_envelope(envelope.toStdString());
-                TANDEM_TRY(r.outbox.setPayload(
-                    outboxId, QByteArray::fromStdString(payload.SerializeAsString())));
+                TANDEM_TRY(r.outbox.setPayload(outboxId, wirePayload(contact, envelope)));
                 core::SealResult sealed;
                 sealed.outcome = core::SealResult::Outcome::Send;
                 sealed.envelope.recipient = contact.address;
@@ -207,8 +248,18 @@ public:
     }
 
 private:
+    static QByteArray wirePayload(const storage::Contact& contact, const QByteArray& envelope) {
+        proto::core::OutboxPayload payload;
+        auto* wire = payload.mutable_wire();
+        wire->set_mode(static_cast<std::uint32_t>(storage::Mode::Signal));
+        wire->set_recipient(contact.address.toStdString());
+        wire->set_envelope(envelope.toStdString());
+        return QByteArray::fromStdString(payload.SerializeAsString());
+    }
+
     storage::Store& store_;
     QString own_;
+    std::vector<std::function<void()>> held_;
 };
 
 }  // namespace tandem::test

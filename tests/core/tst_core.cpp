@@ -142,6 +142,31 @@ private slots:
         }
     }
 
+    // A text the channel could seal at once, queued while the one before it in the same
+    // conversation is still being sealed by the channel, waits for it: order kept. Texts sealed
+    // at once go out sealed once, as the others do.
+    void aMessageSealedAtOnceDoesNotOvertakeOneStillBeingSealed() {
+        const QString bob = newNumber();
+        channel_->inlineSeals = true;
+        channel_->holdSeals = true;
+        const int seals = channel_->seals;
+        QVERIFY(test::await(messenger_->sendText(Mode::Signal, bob, "seal later")));
+        QVERIFY(waitUntil([&] { return channel_->heldSeals() == 1; }));
+        QVERIFY(test::await(messenger_->sendText(Mode::Signal, bob, "second")));
+        QTest::qWait(100);  // time enough for it to overtake, if it could
+        QCOMPARE(sentTexts(wire(), bob), QStringList{});
+        channel_->holdSeals = false;
+        channel_->releaseSeals();
+        QVERIFY(waitUntil([&] { return sentTexts(wire(), bob).size() == 2 && idle(); }));
+        QCOMPARE(sentTexts(wire(), bob), (QStringList{"seal later", "second"}));
+        QVERIFY(test::await(messenger_->sendText(Mode::Signal, bob, "third")));
+        QVERIFY(waitUntil([&] { return sentTexts(wire(), bob).size() == 3 && idle(); }));
+        QCOMPARE(sentTexts(wire(), bob).back(), QStringLiteral("third"));
+        QCOMPARE(channel_->seals - seals, 2);  // "third" was sealed in its queueing transaction
+        QCOMPARE(outboxCount(), 0);
+        channel_->inlineSeals = false;
+    }
+
     void aRetryableFailureHoldsItsConversationAndNotOthers() {
         const QString bob = newNumber();
         const QString carol = newNumber();

@@ -232,10 +232,12 @@ private slots:
             [&] { QVERIFY(state.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))); }();
             return state;
         };
-        // Bob opened Alice's first message: no sending chain yet, his key is still the prekey.
+        // Bob opened Alice's first message: no sending chain yet, and the signed prekey's
+        // private key is not kept in the session (only its public half, as the last key).
         proto::RatchetState waiting = stateOf(*p.b);
         QVERIFY(waiting.sending_chain().empty());
         QCOMPARE(toHex(view(waiting.sending_public())), toHex(p.bobSigned.keyPair.publicKey));
+        QCOMPARE(waiting.sending_private(), std::string(32, '\0'));
         // More on the same chain opens while the step waits; the wait survives a reload.
         const auto more = p.a->encrypt(view("and more")).value();
         p.b.emplace(roundTrip(*p.b));
@@ -251,7 +253,7 @@ private slots:
                  std::string("from the copy"));
         const auto onNewKey = copyOfAlice.encrypt(view("on a key Bob never sent")).value();
         const SecretBytes before = p.b->serialize();
-        QVERIFY(!p.b->decrypt(whisper(onNewKey)).has_value());
+        QCOMPARE(p.b->decrypt(whisper(onNewKey)).error().code, CryptoErrorCode::Malformed);
         QVERIFY(p.b->serialize().equals(before.span()));
         // Bob's own first send makes the step: a fresh key on a new root, and Alice follows.
         const auto reply = p.b->encrypt(view("hi alice")).value();
@@ -263,6 +265,44 @@ private slots:
         const auto back = p.a->encrypt(view("back")).value();
         QCOMPARE(text(p.b->decrypt(whisper(back)).value()), std::string("back"));
         QVERIFY(stateOf(*p.b).sending_chain().empty());  // waits again
+    }
+
+    // Across a waiting step: Bob's earlier messages on his old chain arrive after his first
+    // message on the new one (the previous-chain length carries them as skipped keys); and a
+    // step made ahead (prepareToSend, as after a receipt) is made once, not again by encrypt().
+    void aWaitingStepKeepsLateMessagesAndIsMadeOnce() {
+        Pair p;
+        p.establish();
+        const auto hi = p.b->encrypt(view("hi")).value();  // Bob's first chain
+        QCOMPARE(text(p.a->decrypt(whisper(hi)).value()), std::string("hi"));
+        const auto m1 = p.b->encrypt(view("m1")).value();
+        const auto m2 = p.b->encrypt(view("m2")).value();
+        const auto fromAlice = p.a->encrypt(view("from alice")).value();  // Alice's new key
+        QCOMPARE(text(p.b->decrypt(whisper(fromAlice)).value()), std::string("from alice"));
+        p.b.emplace(roundTrip(*p.b));                      // waiting, saved and loaded
+        const auto m3 = p.b->encrypt(view("m3")).value();  // the step, previous chain: 3
+        QCOMPARE(text(p.a->decrypt(whisper(m3)).value()), std::string("m3"));
+        QCOMPARE(text(p.a->decrypt(whisper(m2)).value()), std::string("m2"));
+        QCOMPARE(text(p.a->decrypt(whisper(m1)).value()), std::string("m1"));
+        QVERIFY(!p.a->decrypt(whisper(m1)).has_value());  // once
+
+        const auto again = p.a->encrypt(view("again")).value();
+        QCOMPARE(text(p.b->decrypt(whisper(again)).value()), std::string("again"));
+        QVERIFY(p.b->prepareToSend().has_value());
+        const SecretBytes prepared = p.b->serialize();
+        QVERIFY(p.b->prepareToSend().has_value());  // nothing more to do
+        QVERIFY(p.b->serialize().equals(prepared.span()));
+        const auto more = p.a->encrypt(view("more on the same chain")).value();
+        QCOMPARE(text(p.b->decrypt(whisper(more)).value()), std::string("more on the same chain"));
+        proto::RatchetState before;
+        QVERIFY(before.ParseFromArray(prepared.data(), static_cast<int>(prepared.size())));
+        const auto reply = p.b->encrypt(view("reply")).value();
+        const SecretBytes after = p.b->serialize();
+        proto::RatchetState now;
+        QVERIFY(now.ParseFromArray(after.data(), static_cast<int>(after.size())));
+        QCOMPARE(now.sending_public(), before.sending_public());  // no second step
+        QCOMPARE(now.root_key(), before.root_key());
+        QCOMPARE(text(p.a->decrypt(whisper(reply)).value()), std::string("reply"));
     }
 
     void theResponderCannotSpeakFirst() {
@@ -394,7 +434,9 @@ private slots:
     void statesWithoutStoredX25519FormsStillLoad() {
         Pair p;
         p.establish();
-        // A state as first written: no stored X25519 identity forms, no sending public key.
+        // A state as first written: no stored X25519 identity forms, no sending public key
+        // (and a sending chain: those states had one always).
+        QVERIFY(p.b->prepareToSend().has_value());
         const SecretBytes full = p.b->serialize();
         proto::RatchetState older;
         QVERIFY(older.ParseFromArray(full.data(), static_cast<int>(full.size())));
