@@ -360,6 +360,10 @@ std::int64_t Database::lastInsertRowId() const {
     return sqlite3_last_insert_rowid(db_);
 }
 
+int Database::totalChanges() const {
+    return sqlite3_total_changes(db_);
+}
+
 int Database::changes() const {
     return sqlite3_changes(db_);
 }

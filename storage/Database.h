@@ -104,6 +104,8 @@ public:
 
     [[nodiscard]] std::int64_t lastInsertRowId() const;
     [[nodiscard]] int changes() const;
+    // Rows changed since the connection opened (sqlite3_total_changes).
+    [[nodiscard]] int totalChanges() const;
     [[nodiscard]] const QString& path() const { return path_; }
     [[nodiscard]] bool inTransaction() const;
     [[nodiscard]] bool failed() const { return failed_; }

@@ -2,6 +2,7 @@
 // Store runs on its thread. Repositories are cheap views; they hold no state of their own.
 #pragma once
 
+#include "storage/Database.h"
 #include "storage/repositories/AccountRepository.h"
 #include "storage/repositories/AttachmentRepository.h"
 #include "storage/repositories/ContactRepository.h"
@@ -17,8 +18,6 @@
 
 namespace tandem::storage {
 
-class Database;
-
 struct Repositories {
     explicit Repositories(Database& database)
         : db(database),
@@ -33,7 +32,8 @@ struct Repositories {
           stickers(database),
           latency(database),
           attachments(database),
-          settings(database) {}
+          settings(database),
+          changesAtStart_(database.totalChanges()) {}
 
     Database& db;
     AccountRepository accounts;
@@ -55,9 +55,13 @@ struct Repositories {
     // only work; cheaper than a savepoint, whose journal SQLCipher encrypts page by page.
     void discardWrites() { discardWrites_ = true; }
     [[nodiscard]] bool writesDiscarded() const { return discardWrites_; }
+    // Whether nothing was written yet through these repositories: what a function that may
+    // discard its transaction's writes checks before it starts.
+    [[nodiscard]] bool untouched() const { return db.totalChanges() == changesAtStart_; }
 
 private:
     bool discardWrites_ = false;
+    int changesAtStart_ = 0;
 };
 
 }  // namespace tandem::storage

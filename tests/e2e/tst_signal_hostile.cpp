@@ -171,6 +171,22 @@ private slots:
         QCOMPARE(refused.outcome, Opened::Outcome::Undecryptable);
         QVERIFY(bob.contacts().empty());
         QVERIFY(hasOneTimePreKey(bob, oneTime));
+        // A refusal discards its transaction's writes, so an envelope is opened in a
+        // transaction of its own: after another write, open() refuses to start.
+        const auto me = identityOf(bob);
+        const std::map<std::uint32_t, PublicKey> trusted = {{1, relay.key()}};
+        const QByteArray envelope =
+            sealed(relayKey, mallory.keys, mallory.aci, mallory.keys.publicKey().ed25519, good,
+                   bobKey, nowMs() + 3600000);
+        const auto afterAWrite = test::await(
+            bob.store->write([me, trusted, envelope](Repositories& r) -> StoreResult<Opened> {
+                TANDEM_TRY(r.settings.set(QStringLiteral("written first"), QByteArray("x")));
+                return core::signalmode::open(r, me, trusted, envelope, nowMs(), 0);
+            }));
+        QVERIFY(!afterAWrite.has_value());
+        QCOMPARE(afterAWrite.error().code, StoreErrorCode::Internal);
+        QVERIFY(bob.contacts().empty());
+        QVERIFY(hasOneTimePreKey(bob, oneTime));
 
         const Opened opened =
             openAt(bob, relay,

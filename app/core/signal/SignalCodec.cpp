@@ -581,6 +581,10 @@ StoreResult<Opened> openUnguarded(Repositories& r, const Identity& me,
 StoreResult<Opened> open(Repositories& r, const Identity& me,
                          const std::map<std::uint32_t, PublicKey>& trusted,
                          const QByteArray& envelope, std::int64_t now, std::int64_t receivedAtMs) {
+    if (!r.untouched()) {  // a refusal would discard what was written before it
+        return storeError(StoreErrorCode::Internal,
+                          QStringLiteral("an envelope is opened in a transaction of its own"));
+    }
     bool refused = false;
     TANDEM_TRY_ASSIGN(Opened out,
                       openUnguarded(r, me, trusted, envelope, now, receivedAtMs, refused));
