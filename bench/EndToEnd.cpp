@@ -82,6 +82,8 @@ struct Steps {
     }
 };
 
+constexpr int warmupMessages = 30;
+
 }  // namespace
 
 EndToEndResult endToEnd(const Options& o, RelaydUnderTest& relay) {
@@ -121,11 +123,15 @@ EndToEndResult endToEnd(const Options& o, RelaydUnderTest& relay) {
         }
         core::spinUntil([&] { return p->messenger->isConnected(storage::Mode::Signal); }, 10000);
     }
+    // The hop alone, one message at a time between these, on the same relay: both measures
+    // see the same machine at the same moments.
+    OneAtATimeHop hop(relay, warmupMessages + o.e2eMessages, o.payload);
+    std::vector<std::int64_t> hops;
     std::vector<std::int64_t> latencies;
     std::vector<std::int64_t> toStore;  // only after a send that began with both sides idle
     bool settled = true;
     Steps steps;
-    const int warmup = 30;
+    const int warmup = warmupMessages;
     for (int i = 0; i < warmup + o.e2eMessages; ++i) {
         const int before = bob.received;
         const std::int64_t start = nowNs();
@@ -156,6 +162,9 @@ EndToEndResult endToEnd(const Options& o, RelaydUnderTest& relay) {
         // Steady, not saturated: the delivery receipt goes back before the next message.
         settled = core::spinUntil(
             [&] { return alice.messenger->isIdle() && bob.messenger->isIdle(); }, 2000);
+        if (const auto h = hop.once(); h && i >= warmup) {
+            hops.push_back(*h);
+        }
     }
     if (o.trace) {
         steps.print();
@@ -171,7 +180,8 @@ EndToEndResult endToEnd(const Options& o, RelaydUnderTest& relay) {
         alice.trace.printStatements(stderr, "sender (all its transactions)", 14);
         bob.trace.printStatements(stderr, "receiver (all its transactions)", 14);
     }
-    return EndToEndResult{percentiles(std::move(toStore)), percentiles(std::move(latencies))};
+    return EndToEndResult{percentiles(std::move(toStore)), percentiles(std::move(latencies)),
+                          percentiles(std::move(hops))};
 }
 
 }  // namespace tandem::bench

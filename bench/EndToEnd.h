@@ -10,6 +10,7 @@ namespace tandem::bench {
 struct EndToEndResult {
     Percentiles toStore;  // sendText → the recipient's store committed it (its WAL hook)
     Percentiles toCore;   // sendText → messageReceived on the recipient's core thread
+    Percentiles hop;      // the relay hop, one message at a time, after each of these
 };
 
 EndToEndResult endToEnd(const Options& o, RelaydUnderTest& relay);

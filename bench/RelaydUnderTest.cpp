@@ -358,6 +358,41 @@ Result relayLatency(const Options& o, RelaydUnderTest& relay, int run) {
     return r;
 }
 
+struct OneAtATimeHop::Clients {
+    QObject scope;
+    RelayReceiver bob{QStringLiteral("+15556100000")};
+    Tally tally;
+    std::vector<std::int64_t> latencies;
+    RelaySender alice;
+    std::uint64_t next = 0;
+    int payload = 0;
+
+    Clients(RelaydUnderTest& relay, int messages, int payloadBytes)
+        : tally(static_cast<std::size_t>(messages)), payload(payloadBytes) {
+        bob.registerAt(relay.endpoint(), &scope);
+        bob.connect(relay.endpoint(), &scope, tally, &latencies);
+        alice = RelaySender::open(relay, &scope, 1);
+    }
+};
+
+OneAtATimeHop::OneAtATimeHop(RelaydUnderTest& relay, int messages, int payloadBytes)
+    : clients_(std::make_unique<Clients>(relay, messages, payloadBytes)) {}
+
+OneAtATimeHop::~OneAtATimeHop() {
+    clients_->alice.close();
+    clients_->bob.disconnect();
+}
+
+std::optional<std::int64_t> OneAtATimeHop::once() {
+    Clients& c = *clients_;
+    const std::size_t before = c.latencies.size();
+    c.alice.send(c.bob, makePayload(c.payload, c.next++, nowNs()));
+    if (!core::spinUntil([&] { return c.latencies.size() > before; }, 2000)) {
+        return std::nullopt;
+    }
+    return c.latencies.back();
+}
+
 Result relayDurability(const Options& o, RelaydUnderTest& relay) {
     QObject scope;
     RelayReceiver bob{QStringLiteral("+15554000000")};

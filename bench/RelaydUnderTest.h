@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <QProcess>
@@ -68,6 +69,23 @@ private:
     std::unique_ptr<BenchRedisCluster> cluster_;
     std::vector<std::unique_ptr<QProcess>> frontEnds_;
     std::vector<transport::RelayEndpoint> senders_;
+};
+
+// The relay hop one message at a time, for a run that interleaves it with other work (the
+// end-to-end run): its own receiver and sender on this thread; once() sends one and waits for
+// it (at most 2 s).
+class OneAtATimeHop {
+public:
+    OneAtATimeHop(RelaydUnderTest& relay, int messages, int payloadBytes);
+    ~OneAtATimeHop();
+    OneAtATimeHop(const OneAtATimeHop&) = delete;
+    OneAtATimeHop& operator=(const OneAtATimeHop&) = delete;
+    // Its one-way latency in ns; nullopt if it did not arrive.
+    std::optional<std::int64_t> once();
+
+private:
+    struct Clients;
+    std::unique_ptr<Clients> clients_;
 };
 
 // N messages, W in flight over several sender connections, each accepted and delivered.

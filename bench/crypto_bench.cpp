@@ -293,10 +293,7 @@ int main(int argc, char* argv[]) {
          },
          {}},
         // Exact hex: what every parse of a Session ID costs, on the client and at a node.
-        {"Session ID: parse",
-         n,
-         [&] { keep(session::parseSessionId(sBob.sessionId)->at(0)); },
-         {}},
+        {"Session ID: parse", n, [&] { keep(session::parseSessionId(sBob.sessionId)->at(0)); }, {}},
         {"Onion: 3-hop wrap + 3 peels",
          n,
          [&] {

@@ -10,7 +10,13 @@
 //
 // Repetitions are interleaved so every variant sees the same machine state; medians are
 // reported. Usage: store_bench [--messages N] [--reps R] [--single N] [--open-reps R]
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <sodium.h>
 #include <sqlite3.h>
+#include <vector>
 
 #include <QCoreApplication>
 #include <QDir>
@@ -18,14 +24,6 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTextStream>
-
-#include <sodium.h>
-
-#include <algorithm>
-#include <cstdio>
-#include <functional>
-#include <map>
-#include <vector>
 
 #include "storage/Database.h"
 #include "storage/Keychain.h"
@@ -155,7 +153,8 @@ double runBare(Database& db, const std::vector<QString>& bodies, int count, int 
             const QByteArray& body = utf8[static_cast<std::size_t>(j)];
             sqlite3_bind_int64(stmt, 1, conversation);
             sqlite3_bind_blob(stmt, 2, uid, 16, SQLITE_TRANSIENT);
-            sqlite3_bind_text(stmt, 3, body.constData(), static_cast<int>(body.size()), SQLITE_STATIC);
+            sqlite3_bind_text(stmt, 3, body.constData(), static_cast<int>(body.size()),
+                              SQLITE_STATIC);
             sqlite3_bind_int64(stmt, 4, 1700000000000 + j);
             sqlite3_bind_int64(stmt, 5, 1700000000005 + j);
             must(sqlite3_step(stmt) == SQLITE_DONE, "step");
@@ -183,10 +182,14 @@ int main(int argc, char* argv[]) {
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i + 1 < args.size(); i += 2) {
         const int value = args[i + 1].toInt();
-        if (args[i] == QLatin1String("--messages")) o.messages = value;
-        else if (args[i] == QLatin1String("--reps")) o.reps = value;
-        else if (args[i] == QLatin1String("--single")) o.single = value;
-        else if (args[i] == QLatin1String("--open-reps")) o.openReps = value;
+        if (args[i] == QLatin1String("--messages"))
+            o.messages = value;
+        else if (args[i] == QLatin1String("--reps"))
+            o.reps = value;
+        else if (args[i] == QLatin1String("--single"))
+            o.single = value;
+        else if (args[i] == QLatin1String("--open-reps"))
+            o.openReps = value;
     }
     QTextStream out(stdout);
     out << "store_bench: " << o.messages << " messages batched (" << kBatch << "/transaction), "
@@ -221,7 +224,8 @@ int main(int argc, char* argv[]) {
             auto db = freshDatabase(path, v.encrypted);
             const int count = v.batched ? o.messages : o.single;
             const int per = v.batched ? kBatch : 1;
-            const double s = v.store ? runStore(*db, bodies, count, per) : runBare(*db, bodies, count, per);
+            const double s =
+                v.store ? runStore(*db, bodies, count, per) : runBare(*db, bodies, count, per);
             rates[v.name].push_back(count / s);
             db.reset();
             for (const char* suffix : {"", "-wal", "-shm"}) {
@@ -241,25 +245,32 @@ int main(int argc, char* argv[]) {
     const auto m = [&](const char* name) { return median(rates[name]); };
     out << "\nratios (medians)\n"
         << "  store/bare, SQLCipher, batched:     "
-        << QString::number(m("store  SQLCipher  batched") / m("bare   SQLCipher  batched"), 'f', 2) << "\n"
+        << QString::number(m("store  SQLCipher  batched") / m("bare   SQLCipher  batched"), 'f', 2)
+        << "\n"
         << "  store/bare, SQLCipher, 1/txn:       "
-        << QString::number(m("store  SQLCipher  1/txn  ") / m("bare   SQLCipher  1/txn  "), 'f', 2) << "\n"
+        << QString::number(m("store  SQLCipher  1/txn  ") / m("bare   SQLCipher  1/txn  "), 'f', 2)
+        << "\n"
         << "  plain/SQLCipher, bare, batched:     "
-        << QString::number(m("bare   plain      batched") / m("bare   SQLCipher  batched"), 'f', 2) << "\n"
+        << QString::number(m("bare   plain      batched") / m("bare   SQLCipher  batched"), 'f', 2)
+        << "\n"
         << "  plain/SQLCipher, store, batched:    "
-        << QString::number(m("store  plain      batched") / m("store  SQLCipher  batched"), 'f', 2) << "\n"
+        << QString::number(m("store  plain      batched") / m("store  SQLCipher  batched"), 'f', 2)
+        << "\n"
         << "  plain/SQLCipher, bare, 1/txn:       "
-        << QString::number(m("bare   plain      1/txn  ") / m("bare   SQLCipher  1/txn  "), 'f', 2) << "\n";
+        << QString::number(m("bare   plain      1/txn  ") / m("bare   SQLCipher  1/txn  "), 'f', 2)
+        << "\n";
     out.flush();
 
     // ---- open a 100k-message profile, load the newest 50 -----------------------------------
     const QString profileDir = dir.filePath(QStringLiteral("profile"));
     const SecretBytes passphrase = SecretBytes::fromString("bench passphrase");
     {
-        auto opened = must(Profile::create(profileDir, {KeyProtection::Passphrase, &passphrase},
-                                           KdfParams::forStrength(KdfStrength::Moderate), Keychain()),
-                           "create profile");
-        runStore(*opened.db, bodies, std::min<int>(o.messages, static_cast<int>(bodies.size())), kBatch);
+        auto opened =
+            must(Profile::create(profileDir, {KeyProtection::Passphrase, &passphrase},
+                                 KdfParams::forStrength(KdfStrength::Moderate), Keychain()),
+                 "create profile");
+        runStore(*opened.db, bodies, std::min<int>(o.messages, static_cast<int>(bodies.size())),
+                 kBatch);
         must(opened.db->close(), "close");
     }
     const qint64 dbBytes = QFileInfo(ProfileFiles(profileDir).database).size();
@@ -315,10 +326,15 @@ int main(int argc, char* argv[]) {
     out << "\nopen a profile with " << o.messages << " messages (" << dbBytes / (1024 * 1024)
         << " MiB database), median of " << o.openReps << ", OS page cache "
         << (cold ? "dropped before each open" : "NOT dropped (needs root)") << "\n"
-        << "  unlock: Argon2id (moderate) + unwrap           " << QString::number(median(unlock), 'f', 1) << " ms\n"
-        << "  open the database after a clean shutdown       " << QString::number(median(open), 'f', 1) << " ms\n"
-        << "  newest 50 messages, right after the cold open   " << QString::number(median(page), 'f', 3) << " ms\n"
-        << "  the 50 before those (scrolling up)              " << QString::number(median(scroll), 'f', 3) << " ms\n"
-        << "  quick_check (added to the open after a crash)   " << QString::number(median(check), 'f', 1) << " ms\n";
+        << "  unlock: Argon2id (moderate) + unwrap           "
+        << QString::number(median(unlock), 'f', 1) << " ms\n"
+        << "  open the database after a clean shutdown       "
+        << QString::number(median(open), 'f', 1) << " ms\n"
+        << "  newest 50 messages, right after the cold open   "
+        << QString::number(median(page), 'f', 3) << " ms\n"
+        << "  the 50 before those (scrolling up)              "
+        << QString::number(median(scroll), 'f', 3) << " ms\n"
+        << "  quick_check (added to the open after a crash)   "
+        << QString::number(median(check), 'f', 1) << " ms\n";
     return 0;
 }
