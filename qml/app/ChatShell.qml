@@ -31,6 +31,10 @@ Page {
         if (id !== 0) chat.focusComposer()  // ready to write, as messengers do
     }
 
+    // Made while the profile opened (Main.qml), the shell shows once it is open: the
+    // conversation opened meanwhile gets the keyboard then.
+    onVisibleChanged: if (visible && openConversation.id !== 0) chat.focusComposer()
+
     // Opens the stored conversation `id` (its mode is the current one): now if the list has
     // it, else once the list is loaded again.
     function showConversation(id) {
@@ -137,10 +141,16 @@ Page {
             problemTimer.restart()
         }
     }
-    Component.onCompleted: showLinkAtStart()
+    // Once the profile is open (the shell may be made while it opens, Main.qml).
+    Component.onCompleted: if (shell.core.state === ProfileSession.Ready) showLinkAtStart()
     Connections {
         target: shell.core
-        function onLinkAtStartChanged() { shell.showLinkAtStart() }
+        function onLinkAtStartChanged() {
+            if (shell.core.state === ProfileSession.Ready) shell.showLinkAtStart()
+        }
+        function onStateChanged() {
+            if (shell.core.state === ProfileSession.Ready) shell.showLinkAtStart()
+        }
     }
     FullWindowPopup {
         id: settingsPopup

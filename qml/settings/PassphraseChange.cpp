@@ -40,20 +40,57 @@ void PassphraseChange::change(const QString& current, const QString& next, const
         fail(problem);
         return;
     }
+    rewrap(ProfileSession::passphraseCredentials(current),
+           ProfileSession::passphraseCredentials(next));
+}
+
+void PassphraseChange::moveToKeychain(const QString& current) {
+    if (busy_) {
+        return;
+    }
+    if (!feed_ || !feed_->ready()) {
+        fail(tr("The profile is not open."));
+        return;
+    }
+    if (current.isEmpty()) {
+        fail(tr("Enter your current passphrase."));
+        return;
+    }
+    rewrap(ProfileSession::passphraseCredentials(current), Credentials::withKeychain());
+}
+
+void PassphraseChange::moveToPassphrase(const QString& next, const QString& again) {
+    if (busy_) {
+        return;
+    }
+    if (!feed_ || !feed_->ready()) {
+        fail(tr("The profile is not open."));
+        return;
+    }
+    if (const QString problem = check(next, again); !problem.isEmpty()) {
+        fail(problem);
+        return;
+    }
+    rewrap(Credentials::withKeychain(), ProfileSession::passphraseCredentials(next));
+}
+
+void PassphraseChange::rewrap(Credentials current, Credentials target) {
     busy_ = true;
     emit busyChanged();
     // The answer comes on the storage thread; it is handled on this object's thread, if the
     // object is still there (Settings may have been closed meanwhile).
     QPointer<PassphraseChange> self(this);
     feed_->store()
-        .changeCredentials(ProfileSession::passphraseCredentials(current),
-                           ProfileSession::passphraseCredentials(next))
+        .changeCredentials(std::move(current), std::move(target))
         .then([self](StoreResult<void> changed) {
             const bool ok = changed.has_value();
             QString why;
             if (!ok) {
                 why = changed.error().code == StoreErrorCode::WrongPassphrase
                           ? tr("That is not this profile's passphrase. Nothing was changed.")
+                      : changed.error().code == StoreErrorCode::Keychain
+                          ? tr("The system keychain did not answer (is your keyring unlocked?). "
+                               "Nothing was changed.")
                           : changed.error().message;
             }
             QMetaObject::invokeMethod(QCoreApplication::instance(), [self, ok, why] {
