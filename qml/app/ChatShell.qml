@@ -74,36 +74,48 @@ Page {
         padding: 0
         closePolicy: Popup.CloseOnEscape
     }
-    FullWindowPopup {
+    // Its page is loaded by URL while it is open: neither made nor compiled with the shell
+    // (docs/app.md, "Start").
+    component PagePopup: FullWindowPopup {
+        id: pagePopup
+        property url page
+        property string pageName
+        property bool accented: true  // the page has an `accent`
+        onAboutToShow: {
+            const given = { objectName: pageName, core: shell.core }
+            if (accented) given.accent = shell.accent
+            pageLoader.setSource(page, given)
+        }
+        onClosed: pageLoader.source = ""
+        contentItem: Loader {
+            id: pageLoader
+            onLoaded: item.closeRequested.connect(pagePopup.close)
+        }
+    }
+    PagePopup {
         id: latencyPopup
         objectName: "latencyPopup"
-        contentItem: Loader {
-            active: latencyPopup.visible
-            sourceComponent: LatencyPage {
-                objectName: "latencyPage"
-                core: shell.core
-                onCloseRequested: latencyPopup.close()
-            }
-        }
+        page: "qrc:/Tandem/Latency/LatencyPage.qml"
+        pageName: "latencyPage"
+        accented: false
     }
-    FullWindowPopup {
+    PagePopup {
         id: stickersPopup
         objectName: "stickersPopup"
-        contentItem: Loader {
-            active: stickersPopup.visible
-            sourceComponent: StickerCreatorPage {
-                objectName: "stickerCreatorPage"
+        page: "qrc:/Tandem/Stickers/StickerCreatorPage.qml"
+        pageName: "stickerCreatorPage"
+    }
+    // A sticker pack link: from the command line (tandem tandem://stickers/…) or the composer;
+    // the dialog is made the first time one comes.
+    OnDemand {
+        id: installDialog
+        sourceComponent: Component {
+            StickerInstallDialog {
                 core: shell.core
                 accent: shell.accent
-                onCloseRequested: stickersPopup.close()
             }
         }
-    }
-    // A sticker pack link: from the command line (tandem tandem://stickers/…) or the composer.
-    StickerInstallDialog {
-        id: installDialog
-        core: shell.core
-        accent: shell.accent
+        function show(link) { get().show(link) }
     }
     ShareIdDialog {
         id: shareDialog
@@ -152,18 +164,11 @@ Page {
             if (shell.core.state === ProfileSession.Ready) shell.showLinkAtStart()
         }
     }
-    FullWindowPopup {
+    PagePopup {
         id: settingsPopup
         objectName: "settingsPopup"
-        contentItem: Loader {
-            active: settingsPopup.visible
-            sourceComponent: SettingsPage {
-                objectName: "settingsPage"
-                core: shell.core
-                accent: shell.accent
-                onCloseRequested: settingsPopup.close()
-            }
-        }
+        page: "qrc:/Tandem/Settings/SettingsPage.qml"
+        pageName: "settingsPage"
     }
 
     footer: Label {
@@ -186,12 +191,18 @@ Page {
         onShareRequested: shareDialog.open()
     }
 
-    AccountSetup {
+    // Made only while the mode shown has no account (and not while the profile opens).
+    Loader {
         id: accountSetup
         anchors.fill: parent
-        visible: !shell.core.status.hasAccount
-        core: shell.core
-        accent: shell.accent
+        active: shell.core.state === ProfileSession.Ready && !shell.core.status.hasAccount
+        sourceComponent: Component {
+            AccountSetup {
+                core: shell.core
+                accent: shell.accent
+            }
+        }
+        function useNetwork(link) { if (item) item.useNetwork(link) }
     }
 
     SplitView {
