@@ -117,10 +117,14 @@ Page {
         }
         function show(link) { get().show(link) }
     }
-    ShareIdDialog {
+    OnDemand {
         id: shareDialog
-        core: shell.core
-        accent: shell.accent
+        sourceComponent: Component {
+            ShareIdDialog {
+                core: shell.core
+                accent: shell.accent
+            }
+        }
     }
     LinkReader { id: linkReader }
     // A link from the command line or the desktop (x-scheme-handler/tandem): a contact link
@@ -188,7 +192,7 @@ Page {
         onLatencyRequested: latencyPopup.open()
         onSettingsRequested: settingsPopup.open()
         onStickersRequested: stickersPopup.open()
-        onShareRequested: shareDialog.open()
+        onShareRequested: shareDialog.get().open()
     }
 
     // Made only while the mode shown has no account (and not while the profile opens).

@@ -31,7 +31,7 @@ Pane {
     background: Rectangle { color: Theme.window }
 
     function focusComposer() { composer.focusField() }
-    function openDetails() { if (!pane.noteToSelf && pane.conversationId > 0) detailsPopup.open() }
+    function openDetails() { if (!pane.noteToSelf && pane.conversationId > 0) detailsPopup.get().open() }
 
     DisappearingSetting {
         id: timer
@@ -435,11 +435,15 @@ Pane {
             onFilesSubmitted: function(urls, caption) { pane.sendFiles(urls, caption) }
             onStickerChosen: function(packId, stickerId) { pane.sendSticker(packId, stickerId) }
         }
-        ContactDetailsPopup {
-            id: detailsPopup
-            card: card
-            people: people
-            accent: pane.accent
+    }
+    OnDemand {
+        id: detailsPopup
+        sourceComponent: Component {
+            ContactDetailsPopup {
+                card: card
+                people: people
+                accent: pane.accent
+            }
         }
     }
     Shortcut { sequence: "Ctrl+I"; onActivated: pane.openDetails() }
