@@ -109,22 +109,18 @@ Page {
     // the dialog is made the first time one comes.
     OnDemand {
         id: installDialog
-        sourceComponent: Component {
-            StickerInstallDialog {
-                core: shell.core
-                accent: shell.accent
-            }
-        }
+        url: "qrc:/Tandem/Stickers/StickerInstallDialog.qml"
+        properties: ({ core: shell.core, accent: shell.accent })
         function show(link) { get().show(link) }
+        // The mode's accent, followed after it is made.
+        Binding { target: installDialog.item; property: "accent"; value: shell.accent; when: installDialog.item !== null }
     }
     OnDemand {
         id: shareDialog
-        sourceComponent: Component {
-            ShareIdDialog {
-                core: shell.core
-                accent: shell.accent
-            }
-        }
+        url: "qrc:/Tandem/Links/ShareIdDialog.qml"
+        properties: ({ core: shell.core, accent: shell.accent })
+        // The mode's accent, followed after it is made.
+        Binding { target: shareDialog.item; property: "accent"; value: shell.accent; when: shareDialog.item !== null }
     }
     LinkReader { id: linkReader }
     // A link from the command line or the desktop (x-scheme-handler/tandem): a contact link
@@ -199,13 +195,14 @@ Page {
     Loader {
         id: accountSetup
         anchors.fill: parent
-        active: shell.core.state === ProfileSession.Ready && !shell.core.status.hasAccount
-        sourceComponent: Component {
-            AccountSetup {
-                core: shell.core
-                accent: shell.accent
-            }
-        }
+        readonly property bool wanted: shell.core.state === ProfileSession.Ready
+                                       && !shell.core.status.hasAccount
+        onWantedChanged: if (wanted) setSource("qrc:/Tandem/Accounts/AccountSetup.qml",
+                                               { core: shell.core, accent: shell.accent })
+                         else source = ""
+        Component.onCompleted: if (wanted) setSource("qrc:/Tandem/Accounts/AccountSetup.qml",
+                                                     { core: shell.core, accent: shell.accent })
+        Binding { target: accountSetup.item; property: "accent"; value: shell.accent; when: accountSetup.item !== null }
         function useNetwork(link) { if (item) item.useNetwork(link) }
     }
 

@@ -153,11 +153,10 @@ Pane {
     }
     OnDemand {
         id: imageViewer
-        sourceComponent: Component {
-            ImageViewer {
-                onSaveRequested: function(messageId, fileName) { pane.saveAttachment(messageId, fileName) }
-                onOpenRequested: function(messageId, fileName) { attachmentActions.open(messageId, fileName) }
-            }
+        url: "qrc:/Tandem/Attachments/ImageViewer.qml"
+        onLoaded: {
+            item.saveRequested.connect(pane.saveAttachment)
+            item.openRequested.connect(function(messageId, fileName) { attachmentActions.open(messageId, fileName) })
         }
     }
     // What came of Save as… or Open: plain text (a file's name is the sender's to choose).
@@ -273,12 +272,10 @@ Pane {
     }
     OnDemand {
         id: packSheet
-        sourceComponent: Component {
-            StickerPackSheet {
-                core: pane.core
-                accent: pane.accent
-            }
-        }
+        url: "qrc:/Tandem/Stickers/StickerPackSheet.qml"
+        properties: ({ core: pane.core, accent: pane.accent })
+        // The mode's accent, followed after it is made.
+        Binding { target: packSheet.item; property: "accent"; value: pane.accent; when: packSheet.item !== null }
     }
 
     StickerInstall { id: linkCheck }
@@ -438,13 +435,10 @@ Pane {
     }
     OnDemand {
         id: detailsPopup
-        sourceComponent: Component {
-            ContactDetailsPopup {
-                card: card
-                people: people
-                accent: pane.accent
-            }
-        }
+        url: "qrc:/Tandem/Contacts/ContactDetailsPopup.qml"
+        properties: ({ card: card, people: people, accent: pane.accent })
+        // The mode's accent, followed after it is made.
+        Binding { target: detailsPopup.item; property: "accent"; value: pane.accent; when: detailsPopup.item !== null }
     }
     Shortcut { sequence: "Ctrl+I"; onActivated: pane.openDetails() }
 
