@@ -191,17 +191,21 @@ Page {
         onShareRequested: shareDialog.get().open()
     }
 
-    // Made only while the mode shown has no account (and not while the profile opens).
+    // Made (by URL) the first time a mode shown has no account, not while the profile opens;
+    // then kept, with what was typed, as the modes are switched.
     Loader {
         id: accountSetup
         anchors.fill: parent
+        visible: !shell.core.status.hasAccount
         readonly property bool wanted: shell.core.state === ProfileSession.Ready
                                        && !shell.core.status.hasAccount
-        onWantedChanged: if (wanted) setSource("qrc:/Tandem/Accounts/AccountSetup.qml",
-                                               { core: shell.core, accent: shell.accent })
-                         else source = ""
-        Component.onCompleted: if (wanted) setSource("qrc:/Tandem/Accounts/AccountSetup.qml",
-                                                     { core: shell.core, accent: shell.accent })
+        function make() {
+            if (wanted && item === null)
+                setSource("qrc:/Tandem/Accounts/AccountSetup.qml",
+                          { core: shell.core, accent: shell.accent })
+        }
+        onWantedChanged: make()
+        Component.onCompleted: make()
         Binding { target: accountSetup.item; property: "accent"; value: shell.accent; when: accountSetup.item !== null }
         function useNetwork(link) { if (item) item.useNetwork(link) }
     }

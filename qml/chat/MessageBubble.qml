@@ -74,9 +74,9 @@ Column {
         topPadding: 8
         bottomPadding: 4
     }
-    // A setting line, or a sticker: each made only for a message that is one (most are text),
-    // so a bubble makes no more than it shows (docs/app.md, "Start"). A Repeater of one, not a
-    // Loader: its row is the column's, as the item would be.
+    // A setting line: made only for a message that is one (most are text), so a bubble makes
+    // no more than it shows (docs/app.md, "Start"). A Repeater of one, not a Loader: its row is
+    // the column's, as the item would be.
     Repeater {
         model: item.notice ? 1 : 0
         delegate: Label {
@@ -108,39 +108,37 @@ Column {
                                              "read": "✓✓ " + qsTr("read"),
                                              "failed": "⚠ " + qsTr("not sent · tap to retry")
                                          })[item.status] : "")
-    Repeater {
-        model: item.sticker && !item.notice ? 1 : 0
-        delegate: Column {
-            objectName: "stickerMessage"
+    Column {
+        objectName: "stickerMessage"
+        visible: item.sticker && !item.notice
+        anchors.right: item.outgoing ? parent.right : undefined
+        anchors.left: item.outgoing ? undefined : parent.left
+        anchors.leftMargin: 12
+        anchors.rightMargin: 12
+        spacing: 2
+        StickerView {
+            objectName: "stickerImage"
             anchors.right: item.outgoing ? parent.right : undefined
-            anchors.left: item.outgoing ? undefined : parent.left
-            anchors.leftMargin: 12
-            anchors.rightMargin: 12
-            spacing: 2
-            StickerView {
-                objectName: "stickerImage"
-                anchors.right: item.outgoing ? parent.right : undefined
-                width: item.sticker ? 160 : 0
-                height: item.sticker ? 160 : 0
-                feed: item.sticker ? item.feed : null
-                packId: item.stickerPack
-                stickerId: item.sticker ? item.stickerId : -1
-                emoji: item.body
-                Accessible.role: Accessible.Graphic
-                Accessible.name: (item.outgoing ? qsTr("You: ") : "") + qsTr("Sticker %1").arg(item.body)
-                TapHandler {
-                    onTapped: item.status === "failed" ? item.retryRequested(item.messageId)
-                                                       : item.stickerTapped(item.stickerPack, item.stickerId, item.body)
-                }
+            width: item.sticker ? 160 : 0
+            height: item.sticker ? 160 : 0
+            feed: item.sticker ? item.feed : null
+            packId: item.stickerPack
+            stickerId: item.sticker ? item.stickerId : -1
+            emoji: item.body
+            Accessible.role: Accessible.Graphic
+            Accessible.name: (item.outgoing ? qsTr("You: ") : "") + qsTr("Sticker %1").arg(item.body)
+            TapHandler {
+                onTapped: item.status === "failed" ? item.retryRequested(item.messageId)
+                                                   : item.stickerTapped(item.stickerPack, item.stickerId, item.body)
             }
-            Label {
-                visible: item.sticker && item.showsMeta
-                textFormat: Text.PlainText
-                anchors.right: item.outgoing ? parent.right : undefined
-                font.pixelSize: 10
-                color: item.status === "failed" ? Theme.danger : Theme.muted
-                text: item.metaText
-            }
+        }
+        Label {
+            visible: item.sticker && item.showsMeta
+            textFormat: Text.PlainText
+            anchors.right: item.outgoing ? parent.right : undefined
+            font.pixelSize: 10
+            color: item.status === "failed" ? Theme.danger : Theme.muted
+            text: item.metaText
         }
     }
     Item {

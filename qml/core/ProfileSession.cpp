@@ -93,7 +93,7 @@ void ProfileSession::create(Credentials credentials) {
                 keychain_ = keychain;
                 emit keychainChanged();
             }
-            readContents(false);
+            readContents(false, attempts_);
         });
 }
 
@@ -129,9 +129,11 @@ void ProfileSession::unlockWithKeychain() {
 
 void ProfileSession::openWith(Credentials credentials, State onFailure) {
     setState(State::Opening);
+    const int attempt = ++attempts_;
     store_.open(profileDir_, std::move(credentials))
         .then(this, [this, onFailure](StoreResult<void> result) {
             if (!result) {
+                ++attempts_;  // the read queued after this open is dropped
                 setState(onFailure, describe(result.error()));
             }
         });
@@ -139,16 +141,16 @@ void ProfileSession::openWith(Credentials credentials, State onFailure) {
     // seen it open: at start both are done while the window's QML loads. A keychain profile's
     // shell is made meanwhile (Main.qml): what it shows first is read in the same transaction.
     // Where the open failed, this read finds the store closed and is dropped.
-    readContents(keychain_);
+    readContents(keychain_, attempt);
 }
 
 void ProfileSession::reload() {
     if (state_ == State::Ready) {
-        readContents(false);
+        readContents(false, attempts_);
     }
 }
 
-void ProfileSession::readContents(bool withFirstScreen) {
+void ProfileSession::readContents(bool withFirstScreen, int attempt) {
     store_.read(
         [withFirstScreen, open = openAtStart_](Repositories& r) -> StoreResult<Contents> {
             Contents out;
@@ -167,9 +169,9 @@ void ProfileSession::readContents(bool withFirstScreen) {
             return out;
         },
         this,
-        [this](StoreResult<Contents> contents) {
-            if (state_ != State::Opening && state_ != State::Ready) {
-                return;  // the open failed, and said so
+        [this, attempt](StoreResult<Contents> contents) {
+            if (attempt != attempts_ || (state_ != State::Opening && state_ != State::Ready)) {
+                return;  // the open failed and said so, or another attempt began
             }
             if (!contents) {
                 setState(State::Failed, describe(contents.error()));

@@ -85,7 +85,9 @@ private:
     void create(storage::Credentials credentials);
     // Opens the store; on failure the state becomes `onFailure`, with the reason.
     void openWith(storage::Credentials credentials, State onFailure);
-    void readContents(bool withFirstScreen);
+    // Reads what the app needs of the open profile; dropped if `attempt` is no longer the
+    // latest open (the open failed, or the user tried again).
+    void readContents(bool withFirstScreen, int attempt);
 
     storage::Store& store_;
     QString profileDir_;
@@ -94,6 +96,7 @@ private:
     bool keychain_ = false;
     QString error_;
     QString openAtStart_;
+    int attempts_ = 0;  // opens asked for (an open's read belongs to one)
 };
 
 }  // namespace tandem::gui
