@@ -52,7 +52,12 @@ Pane {
             Layout.fillWidth: true
             visible: secretService.available
             text: qsTr("Keep the key in the system keychain (no passphrase at start)")
-            onToggled: if (!checked) first.forceActiveFocus()
+            onToggled: {
+                first.clear()
+                second.clear()
+                if (checked) create.forceActiveFocus()
+                else first.forceActiveFocus()
+            }
         }
         Label {
             textFormat: Text.PlainText
@@ -104,6 +109,8 @@ Pane {
                      && (page.useKeychain || (first.text.length > 0 && first.text === second.text))
             highlighted: true
             palette.button: page.accent
+            Keys.onReturnPressed: if (enabled) clicked()
+            Keys.onEnterPressed: if (enabled) clicked()
             onClicked: {
                 if (page.useKeychain) page.core.createProfileWithKeychain()
                 else page.core.createProfile(first.text)

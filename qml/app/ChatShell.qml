@@ -55,13 +55,15 @@ Page {
     }
     Timer { id: problemTimer; interval: 8000; onTriggered: shell.problem = "" }
 
-    Shortcut { sequence: "Ctrl+N"; onActivated: list.focusNewConversation() }
-    Shortcut { sequence: "Ctrl+K"; onActivated: list.focusList() }
-    Shortcut { sequence: "Ctrl+Shift+N"; onActivated: shell.core.openNoteToSelf() }
-    Shortcut { sequence: "Ctrl+1"; onActivated: shell.core.mode = "signal" }
-    Shortcut { sequence: "Ctrl+2"; onActivated: shell.core.mode = "session" }
-    Shortcut { sequence: "Ctrl+L"; onActivated: latencyPopup.open() }
-    Shortcut { sequences: ["Ctrl+,", StandardKey.Preferences]; onActivated: settingsPopup.open() }
+    // Not while the shell is made ahead and the profile still opening (Main.qml).
+    readonly property bool ready: shell.core.state === ProfileSession.Ready
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+N"; onActivated: list.focusNewConversation() }
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+K"; onActivated: list.focusList() }
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+Shift+N"; onActivated: shell.core.openNoteToSelf() }
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+1"; onActivated: shell.core.mode = "signal" }
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+2"; onActivated: shell.core.mode = "session" }
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+L"; onActivated: latencyPopup.open() }
+    Shortcut { enabled: shell.ready; sequences: ["Ctrl+,", StandardKey.Preferences]; onActivated: settingsPopup.open() }
 
     // A page over the whole window (latency, settings); Esc closes it.
     component FullWindowPopup: Popup {
@@ -90,6 +92,12 @@ Page {
         contentItem: Loader {
             id: pageLoader
             onLoaded: item.closeRequested.connect(pagePopup.close)
+            Binding {
+                target: pageLoader.item
+                property: "accent"
+                value: shell.accent
+                when: pageLoader.item !== null && pagePopup.accented
+            }
         }
     }
     PagePopup {

@@ -87,6 +87,8 @@ AppCore::AppCore(QString profileDir, QObject* parent)
     connect(&profile_, &ProfileSession::stateChanged, this, [this] { feed_.dropFirstScreen(); });
     connect(&profile_, &ProfileSession::errorChanged, this, &AppCore::errorChanged);
     connect(&profile_, &ProfileSession::keychainChanged, this, &AppCore::keychainChanged);
+    // Said by the change itself (PassphraseChange), even if Settings was closed meanwhile.
+    connect(&feed_, &StoreFeed::keyProtectionChanged, &profile_, &ProfileSession::readProtection);
     setup_ = new AccountSetupFlow(store_,
                                   {[this]() -> QObject* { return core_.messenger(); },
                                    [this](Mode mode) { return statusOf(mode).hasAccount(); }},

@@ -170,9 +170,7 @@ public:
     void setOpenAtStart(const QString& address) {
         if (address != openAtStart_) {
             openAtStart_ = address;
-            if (!address.isEmpty()) {
-                profile_.setOpenAtStart(address);  // read ahead as the profile opens
-            }
+            profile_.setOpenAtStart(address);  // read ahead as the profile opens
             emit openAtStartChanged();
         }
     }

@@ -91,6 +91,9 @@ public:
     void contactChanged(qint64 contactId) { emit contactEdited(contactId); }
     // A view queued something to send (a timer change): the core sends it.
     void queuedToSend() { emit outboxChanged(); }
+    // The profile's key was moved into the keychain or under a passphrase (Settings): the app
+    // reads which from the key file.
+    void keyProtectionMoved() { emit keyProtectionChanged(); }
 
 signals:
     void readyChanged();
@@ -103,6 +106,7 @@ signals:
     // A contact's profile, request state or block changed, or a contact went (the core).
     void peopleChanged();
     void outboxChanged();
+    void keyProtectionChanged();
     // Messages whose disappearing timer ran out are gone from the store (ExpiryScheduler).
     void messagesExpired(const QList<qint64>& messageIds);
     // Samples were added to the store (a delivery receipt, a probe run's end).

@@ -80,9 +80,10 @@ void PassphraseChange::rewrap(Credentials current, Credentials target) {
     // The answer comes on the storage thread; it is handled on this object's thread, if the
     // object is still there (Settings may have been closed meanwhile).
     QPointer<PassphraseChange> self(this);
+    QPointer<StoreFeed> feed(feed_);
     feed_->store()
         .changeCredentials(std::move(current), std::move(target))
-        .then([self](StoreResult<void> changed) {
+        .then([self, feed](StoreResult<void> changed) {
             const bool ok = changed.has_value();
             QString why;
             if (!ok) {
@@ -93,7 +94,11 @@ void PassphraseChange::rewrap(Credentials current, Credentials target) {
                                "Nothing was changed.")
                           : changed.error().message;
             }
-            QMetaObject::invokeMethod(QCoreApplication::instance(), [self, ok, why] {
+            QMetaObject::invokeMethod(QCoreApplication::instance(), [self, feed, ok, why] {
+                // The app learns where the key is now even if Settings is gone.
+                if (ok && feed) {
+                    feed->keyProtectionMoved();
+                }
                 if (self) {
                     self->done(ok, why);
                 }

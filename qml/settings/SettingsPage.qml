@@ -255,6 +255,8 @@ Page {
             }
 
             Heading { text: qsTr("Passphrase") }
+            // Where the key is, read again as Settings opens (the key file, a few hundred bytes).
+            Component.onCompleted: page.core.readProtection()
             SecretService { id: secretService }
             PassphraseChange {
                 id: change
@@ -266,7 +268,6 @@ Page {
                     next.clear(); again.clear()
                     if (ok) {
                         current.clear()
-                        page.core.readProtection()  // the keychain's or a passphrase's now
                         changeResult.text = change.done
                     } else {
                         changeResult.text = change.error

@@ -120,18 +120,25 @@ private slots:
         });
         app.core().unlockWithKeychain();
         QVERIFY(app.load());
-        // The unlock page is never made: the shell is, hidden while the profile opens.
+        // The unlock page is never made: the shell is, hidden while the profile opens (every
+        // page the loader is given is recorded, from the first).
         QVERIFY(pageSource(app).endsWith(QStringLiteral("ChatShell.qml")));
         auto* loader = app.window()->findChild<QQuickItem*>(QStringLiteral("pageLoader"));
         QVERIFY(loader != nullptr);
+        QStringList pages{pageSource(app)};
+        const auto watch = QObject::connect(loader, &QQuickItem::childrenChanged, &app.core(),
+                                            [&] { pages << pageSource(app); });
         shownBeforeReady = loader->isVisible() && app.core().state() != gui::AppCore::State::Ready;
         QVERIFY(!shownBeforeReady);
         QTRY_COMPARE_WITH_TIMEOUT(app.core().state(), gui::AppCore::State::Ready, 20000);
         QCOMPARE(rowsAtReady, 60);  // MessageListModel::kFirstPage, before any later read
         QVERIFY(pageSource(app).endsWith(QStringLiteral("ChatShell.qml")));
         QVERIFY(loader->isVisible());
-        QVERIFY(test::findVisible(app, QStringLiteral("unlockButton")) == nullptr);
-        QVERIFY(test::findVisible(app, QStringLiteral("keychainNote")) == nullptr);
+        QObject::disconnect(watch);
+        for (const QString& shown : std::as_const(pages)) {
+            QVERIFY2(!shown.endsWith(QStringLiteral("UnlockPage.qml")), qPrintable(shown));
+        }
+        QVERIFY(app.window()->findChild<QObject*>(QStringLiteral("keychainNote")) == nullptr);
         // The conversation given at start is the one open (this profile has no account yet,
         // so the set-up is in front of it; app_bench's profile shows it, with the composer
         // focused: docs/app.md, "Start").
@@ -163,9 +170,13 @@ private slots:
         test::findVisible(app, QStringLiteral("newPassphrase"))->setProperty("text", passphrase);
         test::findVisible(app, QStringLiteral("newPassphraseAgain"))
             ->setProperty("text", passphrase);
+        const QString entry = keychainEntry(dir.path());
+        QVERIFY(Keychain().read(entry).has_value());
         test::click(app, test::findVisible(app, QStringLiteral("toPassphraseButton")));
         QTRY_VERIFY_WITH_TIMEOUT(!app.core().keychain(), 30000);
         QCOMPARE(protectionOf(dir.path()), std::optional(KeyProtection::Passphrase));
+        // The key left the keychain: its entry is gone.
+        QVERIFY(!Keychain().read(entry).has_value());
         QVERIFY(
             test::findVisible(app, QStringLiteral("passphraseResult"))->property("ok").toBool());
 
