@@ -28,7 +28,8 @@
 //   app_bench --limit [--reps N] [--messages N] [--baseline OLD_TANDEM] [--keychain]
 //
 // --baseline: another build's tandem binary (e.g. main's, copied aside), run at the unlock
-// screen and unlocked, interleaved with this build's: before and after in one run.
+// screen and unlocked (with --keychain, the keychain profile too), interleaved with this
+// build's: before and after in one run.
 // --keychain: also a copy of the profile whose key is in the OS keychain (no passphrase, no
 // Argon2id), opened the same way; needs a Secret Service on the session bus — run the bench
 // through tests/storage/with-keyring.sh.
@@ -434,6 +435,13 @@ int main(int argc, char** argv) {
             if (!unlockOnly) {
                 programs.push_back({QStringLiteral("baseline, %1 messages open").arg(messages),
                                     baseline, unlocked, true});
+            }
+            if (keychain && !unlockOnly) {
+                programs.push_back({QStringLiteral("baseline, keychain, %1 open").arg(messages),
+                                    baseline,
+                                    {QStringLiteral("--profile"), keychainProfile,
+                                     QStringLiteral("--open"), QStringLiteral("+4915100000002")},
+                                    true});
             }
         }
     } else {

@@ -18,7 +18,7 @@ struct Migration {
     std::string_view sql;
 };
 
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 extern const std::array<Migration, kSchemaVersion> kMigrations;
 
 // Creates the current schema in an empty database.

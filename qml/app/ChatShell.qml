@@ -31,6 +31,10 @@ Page {
         if (id !== 0) chat.focusComposer()  // ready to write, as messengers do
     }
 
+    // Made while the profile opened (Main.qml), the shell shows once it is open: the
+    // conversation opened meanwhile gets the keyboard then.
+    onVisibleChanged: if (visible && openConversation.id !== 0) chat.focusComposer()
+
     // Opens the stored conversation `id` (its mode is the current one): now if the list has
     // it, else once the list is loaded again.
     function showConversation(id) {
@@ -51,13 +55,15 @@ Page {
     }
     Timer { id: problemTimer; interval: 8000; onTriggered: shell.problem = "" }
 
-    Shortcut { sequence: "Ctrl+N"; onActivated: list.focusNewConversation() }
-    Shortcut { sequence: "Ctrl+K"; onActivated: list.focusList() }
-    Shortcut { sequence: "Ctrl+Shift+N"; onActivated: shell.core.openNoteToSelf() }
-    Shortcut { sequence: "Ctrl+1"; onActivated: shell.core.mode = "signal" }
-    Shortcut { sequence: "Ctrl+2"; onActivated: shell.core.mode = "session" }
-    Shortcut { sequence: "Ctrl+L"; onActivated: latencyPopup.open() }
-    Shortcut { sequences: ["Ctrl+,", StandardKey.Preferences]; onActivated: settingsPopup.open() }
+    // Not while the shell is made ahead and the profile still opening (Main.qml).
+    readonly property bool ready: shell.core.state === ProfileSession.Ready
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+N"; onActivated: list.focusNewConversation() }
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+K"; onActivated: list.focusList() }
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+Shift+N"; onActivated: shell.core.openNoteToSelf() }
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+1"; onActivated: shell.core.mode = "signal" }
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+2"; onActivated: shell.core.mode = "session" }
+    Shortcut { enabled: shell.ready; sequence: "Ctrl+L"; onActivated: latencyPopup.open() }
+    Shortcut { enabled: shell.ready; sequences: ["Ctrl+,", StandardKey.Preferences]; onActivated: settingsPopup.open() }
 
     // A page over the whole window (latency, settings); Esc closes it.
     component FullWindowPopup: Popup {
@@ -70,41 +76,59 @@ Page {
         padding: 0
         closePolicy: Popup.CloseOnEscape
     }
-    FullWindowPopup {
+    // Its page is loaded by URL while it is open: neither made nor compiled with the shell
+    // (docs/app.md, "Start").
+    component PagePopup: FullWindowPopup {
+        id: pagePopup
+        property url page
+        property string pageName
+        property bool accented: true  // the page has an `accent`
+        onAboutToShow: {
+            const given = { objectName: pageName, core: shell.core }
+            if (accented) given.accent = shell.accent
+            pageLoader.setSource(page, given)
+        }
+        onClosed: pageLoader.source = ""
+        contentItem: Loader {
+            id: pageLoader
+            onLoaded: item.closeRequested.connect(pagePopup.close)
+            Binding {
+                target: pageLoader.item
+                property: "accent"
+                value: shell.accent
+                when: pageLoader.item !== null && pagePopup.accented
+            }
+        }
+    }
+    PagePopup {
         id: latencyPopup
         objectName: "latencyPopup"
-        contentItem: Loader {
-            active: latencyPopup.visible
-            sourceComponent: LatencyPage {
-                objectName: "latencyPage"
-                core: shell.core
-                onCloseRequested: latencyPopup.close()
-            }
-        }
+        page: "qrc:/Tandem/Latency/LatencyPage.qml"
+        pageName: "latencyPage"
+        accented: false
     }
-    FullWindowPopup {
+    PagePopup {
         id: stickersPopup
         objectName: "stickersPopup"
-        contentItem: Loader {
-            active: stickersPopup.visible
-            sourceComponent: StickerCreatorPage {
-                objectName: "stickerCreatorPage"
-                core: shell.core
-                accent: shell.accent
-                onCloseRequested: stickersPopup.close()
-            }
-        }
+        page: "qrc:/Tandem/Stickers/StickerCreatorPage.qml"
+        pageName: "stickerCreatorPage"
     }
-    // A sticker pack link: from the command line (tandem tandem://stickers/…) or the composer.
-    StickerInstallDialog {
+    // A sticker pack link: from the command line (tandem tandem://stickers/…) or the composer;
+    // the dialog is made the first time one comes.
+    OnDemand {
         id: installDialog
-        core: shell.core
-        accent: shell.accent
+        url: "qrc:/Tandem/Stickers/StickerInstallDialog.qml"
+        properties: ({ core: shell.core, accent: shell.accent })
+        function show(link) { get().show(link) }
+        // The mode's accent, followed after it is made.
+        Binding { target: installDialog.item; property: "accent"; value: shell.accent; when: installDialog.item !== null }
     }
-    ShareIdDialog {
+    OnDemand {
         id: shareDialog
-        core: shell.core
-        accent: shell.accent
+        url: "qrc:/Tandem/Links/ShareIdDialog.qml"
+        properties: ({ core: shell.core, accent: shell.accent })
+        // The mode's accent, followed after it is made.
+        Binding { target: shareDialog.item; property: "accent"; value: shell.accent; when: shareDialog.item !== null }
     }
     LinkReader { id: linkReader }
     // A link from the command line or the desktop (x-scheme-handler/tandem): a contact link
@@ -137,23 +161,22 @@ Page {
             problemTimer.restart()
         }
     }
-    Component.onCompleted: showLinkAtStart()
+    // Once the profile is open (the shell may be made while it opens, Main.qml).
+    Component.onCompleted: if (shell.core.state === ProfileSession.Ready) showLinkAtStart()
     Connections {
         target: shell.core
-        function onLinkAtStartChanged() { shell.showLinkAtStart() }
+        function onLinkAtStartChanged() {
+            if (shell.core.state === ProfileSession.Ready) shell.showLinkAtStart()
+        }
+        function onStateChanged() {
+            if (shell.core.state === ProfileSession.Ready) shell.showLinkAtStart()
+        }
     }
-    FullWindowPopup {
+    PagePopup {
         id: settingsPopup
         objectName: "settingsPopup"
-        contentItem: Loader {
-            active: settingsPopup.visible
-            sourceComponent: SettingsPage {
-                objectName: "settingsPage"
-                core: shell.core
-                accent: shell.accent
-                onCloseRequested: settingsPopup.close()
-            }
-        }
+        page: "qrc:/Tandem/Settings/SettingsPage.qml"
+        pageName: "settingsPage"
     }
 
     footer: Label {
@@ -173,15 +196,26 @@ Page {
         onLatencyRequested: latencyPopup.open()
         onSettingsRequested: settingsPopup.open()
         onStickersRequested: stickersPopup.open()
-        onShareRequested: shareDialog.open()
+        onShareRequested: shareDialog.get().open()
     }
 
-    AccountSetup {
+    // Made (by URL) the first time a mode shown has no account, not while the profile opens;
+    // then kept, with what was typed, as the modes are switched.
+    Loader {
         id: accountSetup
         anchors.fill: parent
         visible: !shell.core.status.hasAccount
-        core: shell.core
-        accent: shell.accent
+        readonly property bool wanted: shell.core.state === ProfileSession.Ready
+                                       && !shell.core.status.hasAccount
+        function make() {
+            if (wanted && item === null)
+                setSource("qrc:/Tandem/Accounts/AccountSetup.qml",
+                          { core: shell.core, accent: shell.accent })
+        }
+        onWantedChanged: make()
+        Component.onCompleted: make()
+        Binding { target: accountSetup.item; property: "accent"; value: shell.accent; when: accountSetup.item !== null }
+        function useNetwork(link) { if (item) item.useNetwork(link) }
     }
 
     SplitView {

@@ -51,6 +51,26 @@ ApplicationWindow {
     palette.dark: Theme.dark ? "#151619" : "#9a9ca3"
     palette.shadow: Theme.dark ? "#000000" : "#6b6d73"
 
+    // A keychain profile opening at start: the messenger's page is made at once, hidden, while
+    // the store opens on its own thread and reads what that page shows first (FirstScreen),
+    // so its first frame holds the open conversation's newest messages. Where the keychain
+    // does not give the key, or has not within kKeychainPatienceMs (a keyring asking for its
+    // password), the unlock page shows instead (docs/app.md, "Start").
+    property bool shellFirst: false
+    readonly property int kKeychainPatienceMs: 600
+    Timer {
+        running: root.shellFirst && root.core.state === ProfileSession.Opening
+        interval: root.kKeychainPatienceMs
+        onTriggered: root.shellFirst = false
+    }
+    Connections {
+        target: root.core
+        function onStateChanged() {
+            if (root.core.state === ProfileSession.Locked || root.core.state === ProfileSession.Failed)
+                root.shellFirst = false
+        }
+    }
+
     // Each page by its URL, not as an inline Component: only the page shown is compiled, with
     // what it imports. The unlock page's first frame does not wait for the messenger's modules
     // (the chat, stickers, latency charts, file dialogs), which load once the profile is open
@@ -59,13 +79,20 @@ ApplicationWindow {
         id: page
         objectName: "pageLoader"
         anchors.fill: parent
-        readonly property url wanted: core.state === ProfileSession.Ready ? "ChatShell.qml"
+        // The messenger's page made ahead stays hidden until the profile is open.
+        visible: !root.shellFirst || root.core.state === ProfileSession.Ready
+        readonly property url wanted: core.state === ProfileSession.Ready || root.shellFirst ? "ChatShell.qml"
                                       : core.state === ProfileSession.NoProfile
                                         || (core.state === ProfileSession.Opening && !core.hadProfile)
                                         ? "qrc:/Tandem/Accounts/CreateProfilePage.qml"
                                         : "qrc:/Tandem/Accounts/UnlockPage.qml"
-        onWantedChanged: setSource(wanted, { core: root.core, accent: root.accent })
-        Component.onCompleted: setSource(wanted, { core: root.core, accent: root.accent })
+        property bool started: false
+        onWantedChanged: if (started) setSource(wanted, { core: root.core, accent: root.accent })
+        Component.onCompleted: {
+            root.shellFirst = root.core.keychain && root.core.state === ProfileSession.Opening
+            started = true
+            setSource(wanted, { core: root.core, accent: root.accent })
+        }
         Binding {
             target: page.item
             property: "accent"

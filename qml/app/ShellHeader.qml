@@ -109,53 +109,60 @@ ToolBar {
             onClicked: bar.latencyRequested()
         }
         ToolButton {
+            id: menuButton
             objectName: "menuButton"
             text: "☰"
             Accessible.name: qsTr("Menu")
-            onClicked: menu.open()
-            Menu {
+            onClicked: menu.get().open()
+            // The menu is made when first opened (OnDemand).
+            OnDemand {
                 id: menu
-                y: parent.height
-                // As wide as its longest entry (a translation may be longer), not elided.
-                width: {
-                    let widest = 200
-                    for (let i = 0; i < count; ++i)
-                        widest = Math.max(widest, itemAt(i).implicitWidth)
-                    return widest + leftPadding + rightPadding
-                }
-                MenuItem {
-                    objectName: "previewsToggle"
-                    text: qsTr("Show message text in notifications")
-                    checkable: true
-                    checked: bar.core.previews
-                    onToggled: bar.core.previews = checked
-                }
-                MenuItem {
-                    objectName: "readReceiptsToggle"
-                    text: qsTr("Send read receipts")
-                    checkable: true
-                    checked: bar.core.readReceipts
-                    onToggled: bar.core.readReceipts = checked
-                }
-                MenuItem {
-                    objectName: "shareIdMenuItem"
-                    text: qsTr("Share my ID…")
-                    onTriggered: bar.shareRequested()
-                }
-                MenuItem {
-                    text: qsTr("Note to Self")
-                    onTriggered: bar.core.openNoteToSelf()
-                }
-                MenuItem {
-                    objectName: "stickersMenuItem"
-                    text: qsTr("Stickers…")
-                    onTriggered: bar.stickersRequested()
-                }
-                MenuSeparator {}
-                MenuItem {
-                    objectName: "settingsMenuItem"
-                    text: qsTr("Settings…")
-                    onTriggered: bar.settingsRequested()
+                sourceComponent: Component {
+                    Menu {
+                        parent: menuButton
+                        y: menuButton.height
+                        // As wide as its longest entry (a translation may be longer), not elided.
+                        width: {
+                            let widest = 200
+                            for (let i = 0; i < count; ++i)
+                                widest = Math.max(widest, itemAt(i).implicitWidth)
+                            return widest + leftPadding + rightPadding
+                        }
+                        MenuItem {
+                            objectName: "previewsToggle"
+                            text: qsTr("Show message text in notifications")
+                            checkable: true
+                            checked: bar.core.previews
+                            onToggled: bar.core.previews = checked
+                        }
+                        MenuItem {
+                            objectName: "readReceiptsToggle"
+                            text: qsTr("Send read receipts")
+                            checkable: true
+                            checked: bar.core.readReceipts
+                            onToggled: bar.core.readReceipts = checked
+                        }
+                        MenuItem {
+                            objectName: "shareIdMenuItem"
+                            text: qsTr("Share my ID…")
+                            onTriggered: bar.shareRequested()
+                        }
+                        MenuItem {
+                            text: qsTr("Note to Self")
+                            onTriggered: bar.core.openNoteToSelf()
+                        }
+                        MenuItem {
+                            objectName: "stickersMenuItem"
+                            text: qsTr("Stickers…")
+                            onTriggered: bar.stickersRequested()
+                        }
+                        MenuSeparator {}
+                        MenuItem {
+                            objectName: "settingsMenuItem"
+                            text: qsTr("Settings…")
+                            onTriggered: bar.settingsRequested()
+                        }
+                    }
                 }
             }
         }

@@ -31,7 +31,7 @@ Pane {
     background: Rectangle { color: Theme.window }
 
     function focusComposer() { composer.focusField() }
-    function openDetails() { if (!pane.noteToSelf && pane.conversationId > 0) detailsPopup.open() }
+    function openDetails() { if (!pane.noteToSelf && pane.conversationId > 0) detailsPopup.get().open() }
 
     DisappearingSetting {
         id: timer
@@ -121,7 +121,7 @@ Pane {
     }
     function onAttachment(action, messageId, attachment) {
         if (action === "view") {
-            imageViewer.show(messageId, attachment.fileName, attachment.token)
+            imageViewer.get().show(messageId, attachment.fileName, attachment.token)
         } else if (action === "open") {
             attachmentActions.open(messageId, attachment.fileName)
         } else if (action === "save") {
@@ -131,22 +131,33 @@ Pane {
         }
     }
     function saveAttachment(messageId, fileName) {
-        saveDialog.messageId = messageId
-        saveDialog.selectedFile = AttachmentText.saveTarget(fileName)
-        saveDialog.open()
+        const dialog = saveDialog.get()
+        dialog.messageId = messageId
+        dialog.selectedFile = AttachmentText.saveTarget(fileName)
+        dialog.open()
     }
-    FileChooser {
+    // What the chat shows only when asked (the file dialog, the image viewer, the timer's menu
+    // and dialog, a sticker's pack) is made then: the conversation's first frame does not wait
+    // for it (docs/app.md, "Start").
+    OnDemand {
         id: saveDialog
-        objectName: "saveDialog"
-        property var messageId: 0
-        title: qsTr("Save as")
-        fileMode: FileDialog.SaveFile
-        onAccepted: attachmentActions.save(messageId, selectedFile)
+        sourceComponent: Component {
+            FileChooser {
+                objectName: "saveDialog"
+                property var messageId: 0
+                title: qsTr("Save as")
+                fileMode: FileDialog.SaveFile
+                onAccepted: attachmentActions.save(messageId, selectedFile)
+            }
+        }
     }
-    ImageViewer {
+    OnDemand {
         id: imageViewer
-        onSaveRequested: function(messageId, fileName) { pane.saveAttachment(messageId, fileName) }
-        onOpenRequested: function(messageId, fileName) { attachmentActions.open(messageId, fileName) }
+        url: "qrc:/Tandem/Attachments/ImageViewer.qml"
+        onLoaded: {
+            item.saveRequested.connect(pane.saveAttachment)
+            item.openRequested.connect(function(messageId, fileName) { attachmentActions.open(messageId, fileName) })
+        }
     }
     // What came of Save as… or Open: plain text (a file's name is the sender's to choose).
     ToolTip {
@@ -165,6 +176,106 @@ Pane {
             wrapMode: Text.Wrap
             color: fileNotice.problem ? Theme.danger : Theme.text
         }
+    }
+
+    OnDemand {
+        id: timerMenu
+        sourceComponent: Component {
+            Menu {
+                objectName: "timerMenu"
+                parent: timerButton
+                y: timerButton.height
+                width: 300
+                Repeater {
+                    model: pane.core.timerPresets
+                    delegate: MenuItem {
+                        id: choice
+                        required property var modelData
+                        objectName: "timerChoice" + modelData.seconds
+                        contentItem: Label {
+                            textFormat: Text.PlainText
+                            leftPadding: choice.indicator ? choice.indicator.width + choice.spacing : 0
+                            text: choice.modelData.text
+                            color: Theme.text
+                            verticalAlignment: Text.AlignVCenter
+                        }
+                        checkable: true
+                        checked: timer.seconds === modelData.seconds
+                        onTriggered: {
+                            timer.set(modelData.seconds, timer.afterSend)
+                            // A click toggles it; what it shows is the setting.
+                            checked = Qt.binding(function() { return timer.seconds === choice.modelData.seconds })
+                        }
+                    }
+                }
+                MenuItem {
+                    text: qsTr("Custom…")
+                    onTriggered: customTimer.get().open()
+                }
+                MenuSeparator { visible: timer.ruleChoice }
+                MenuItem {
+                    visible: timer.ruleChoice
+                    height: visible ? implicitHeight : 0
+                    text: qsTr("Count from the send, not from reading")
+                    checkable: true
+                    checked: timer.afterSend
+                    onTriggered: {
+                        timer.set(timer.seconds, !timer.afterSend)
+                        checked = Qt.binding(function() { return timer.afterSend })
+                    }
+                }
+            }
+        }
+    }
+    OnDemand {
+        id: customTimer
+        sourceComponent: Component {
+            Dialog {
+                id: customTimerDialog
+                objectName: "customTimer"
+                title: qsTr("Disappearing messages")
+                modal: true
+                parent: Overlay.overlay
+                anchors.centerIn: parent
+                readonly property var units: [1, 60, 3600, 86400, 604800]
+                readonly property int chosen: amount.value * units[unit.currentIndex]
+                ColumnLayout {
+                    spacing: 8
+                    RowLayout {
+                        spacing: 8
+                        SpinBox { id: amount; from: 1; to: 999; value: 1; editable: true }
+                        ComboBox {
+                            id: unit
+                            model: [qsTr("seconds"), qsTr("minutes"), qsTr("hours"), qsTr("days"), qsTr("weeks")]
+                            currentIndex: 2
+                        }
+                    }
+                    Label {
+                        textFormat: Text.PlainText
+                        text: customTimerDialog.chosen < 5 || customTimerDialog.chosen > 2419200
+                              ? qsTr("From 5 seconds to 4 weeks")
+                              : pane.core.describeTimer(customTimerDialog.chosen)
+                        color: Theme.muted
+                    }
+                }
+                footer: DialogButtonBox {
+                    Button {
+                        text: qsTr("Set")
+                        enabled: customTimerDialog.chosen >= 5 && customTimerDialog.chosen <= 2419200
+                        DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+                    }
+                    Button { text: qsTr("Cancel"); DialogButtonBox.buttonRole: DialogButtonBox.RejectRole }
+                }
+                onAccepted: timer.set(chosen, timer.afterSend)
+            }
+        }
+    }
+    OnDemand {
+        id: packSheet
+        url: "qrc:/Tandem/Stickers/StickerPackSheet.qml"
+        properties: ({ core: pane.core, accent: pane.accent })
+        // The mode's accent, followed after it is made.
+        Binding { target: packSheet.item; property: "accent"; value: pane.accent; when: packSheet.item !== null }
     }
 
     StickerInstall { id: linkCheck }
@@ -233,6 +344,7 @@ Pane {
                     color: pane.accent
                 }
                 ToolButton {
+                    id: timerButton
                     objectName: "timerButton"
                     // Not on a request: a timer change is a message, and nothing goes to them
                     // until they are accepted.
@@ -250,51 +362,7 @@ Pane {
                                      : qsTr("Disappearing messages: off")
                     ToolTip.visible: hovered
                     ToolTip.text: Accessible.name
-                    onClicked: timerMenu.open()
-                    Menu {
-                        id: timerMenu
-                        objectName: "timerMenu"
-                        y: parent.height
-                        width: 300
-                        Repeater {
-                            model: pane.core.timerPresets
-                            delegate: MenuItem {
-                                id: choice
-                                required property var modelData
-                                objectName: "timerChoice" + modelData.seconds
-                                contentItem: Label {
-                                    textFormat: Text.PlainText
-                                    leftPadding: choice.indicator ? choice.indicator.width + choice.spacing : 0
-                                    text: choice.modelData.text
-                                    color: Theme.text
-                                    verticalAlignment: Text.AlignVCenter
-                                }
-                                checkable: true
-                                checked: timer.seconds === modelData.seconds
-                                onTriggered: {
-                                    timer.set(modelData.seconds, timer.afterSend)
-                                    // A click toggles it; what it shows is the setting.
-                                    checked = Qt.binding(function() { return timer.seconds === choice.modelData.seconds })
-                                }
-                            }
-                        }
-                        MenuItem {
-                            text: qsTr("Custom…")
-                            onTriggered: customTimer.open()
-                        }
-                        MenuSeparator { visible: timer.ruleChoice }
-                        MenuItem {
-                            visible: timer.ruleChoice
-                            height: visible ? implicitHeight : 0
-                            text: qsTr("Count from the send, not from reading")
-                            checkable: true
-                            checked: timer.afterSend
-                            onTriggered: {
-                                timer.set(timer.seconds, !timer.afterSend)
-                                checked = Qt.binding(function() { return timer.afterSend })
-                            }
-                        }
-                    }
+                    onClicked: timerMenu.get().open()
                 }
                 ToolButton {
                     objectName: "detailsButton"
@@ -342,7 +410,7 @@ Pane {
                 accent: pane.accent
                 feed: pane.core.feed
                 onRetryRequested: function(id) { pane.core.retry(id) }
-                onStickerTapped: function(packId, stickerId, emoji) { packSheet.show(packId, stickerId, emoji) }
+                onStickerTapped: function(packId, stickerId, emoji) { packSheet.get().show(packId, stickerId, emoji) }
                 onAttachmentRequested: function(action, messageId, attachment) { pane.onAttachment(action, messageId, attachment) }
             }
         }
@@ -364,54 +432,13 @@ Pane {
             onFilesSubmitted: function(urls, caption) { pane.sendFiles(urls, caption) }
             onStickerChosen: function(packId, stickerId) { pane.sendSticker(packId, stickerId) }
         }
-        StickerPackSheet {
-            id: packSheet
-            core: pane.core
-            accent: pane.accent
-        }
-        Dialog {
-            id: customTimer
-            objectName: "customTimer"
-            title: qsTr("Disappearing messages")
-            modal: true
-            anchors.centerIn: parent
-            readonly property var units: [1, 60, 3600, 86400, 604800]
-            readonly property int chosen: amount.value * units[unit.currentIndex]
-            ColumnLayout {
-                spacing: 8
-                RowLayout {
-                    spacing: 8
-                    SpinBox { id: amount; from: 1; to: 999; value: 1; editable: true }
-                    ComboBox {
-                        id: unit
-                        model: [qsTr("seconds"), qsTr("minutes"), qsTr("hours"), qsTr("days"), qsTr("weeks")]
-                        currentIndex: 2
-                    }
-                }
-                Label {
-                    textFormat: Text.PlainText
-                    text: customTimer.chosen < 5 || customTimer.chosen > 2419200
-                          ? qsTr("From 5 seconds to 4 weeks")
-                          : pane.core.describeTimer(customTimer.chosen)
-                    color: Theme.muted
-                }
-            }
-            footer: DialogButtonBox {
-                Button {
-                    text: qsTr("Set")
-                    enabled: customTimer.chosen >= 5 && customTimer.chosen <= 2419200
-                    DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
-                }
-                Button { text: qsTr("Cancel"); DialogButtonBox.buttonRole: DialogButtonBox.RejectRole }
-            }
-            onAccepted: timer.set(chosen, timer.afterSend)
-        }
-        ContactDetailsPopup {
-            id: detailsPopup
-            card: card
-            people: people
-            accent: pane.accent
-        }
+    }
+    OnDemand {
+        id: detailsPopup
+        url: "qrc:/Tandem/Contacts/ContactDetailsPopup.qml"
+        properties: ({ card: card, people: people, accent: pane.accent })
+        // The mode's accent, followed after it is made.
+        Binding { target: detailsPopup.item; property: "accent"; value: pane.accent; when: detailsPopup.item !== null }
     }
     Shortcut { sequence: "Ctrl+I"; onActivated: pane.openDetails() }
 

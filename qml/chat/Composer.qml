@@ -65,11 +65,16 @@ Pane {
         field.clear()
     }
 
-    FileChooser {
+    // The file dialog and the sticker picker are made when first opened (OnDemand).
+    OnDemand {
         id: fileDialog
-        title: qsTr("Choose files to send")
-        fileMode: FileDialog.OpenFiles
-        onAccepted: composerPane.addFiles(selectedFiles)
+        sourceComponent: Component {
+            FileChooser {
+                title: qsTr("Choose files to send")
+                fileMode: FileDialog.OpenFiles
+                onAccepted: composerPane.addFiles(selectedFiles)
+            }
+        }
     }
 
     // Reaches out over the pane's padding to its edges, above the field.
@@ -85,14 +90,20 @@ Pane {
             field.clear()
         }
     }
-    StickerPicker {
+    OnDemand {
         id: picker
-        feed: composerPane.feed
-        accent: composerPane.accent
-        x: 0
-        y: -height - 6
-        onChosen: function(packId, stickerId) { composerPane.stickerChosen(packId, stickerId) }
-        onClosed: field.forceActiveFocus()
+        readonly property bool opened: item !== null && item.opened
+        sourceComponent: Component {
+            StickerPicker {
+                parent: composerPane.contentItem
+                feed: composerPane.feed
+                accent: composerPane.accent
+                x: 0
+                y: -height - 6
+                onChosen: function(packId, stickerId) { composerPane.stickerChosen(packId, stickerId) }
+                onClosed: field.forceActiveFocus()
+            }
+        }
     }
 
     // Sized by its layout (the pane holds more than one item: it would not guess).
@@ -126,7 +137,7 @@ Pane {
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Attach files")
                 contentItem: Glyph { kind: "paperclip"; color: Theme.text }
-                onClicked: fileDialog.open()
+                onClicked: fileDialog.get().open()
             }
             ToolButton {
                 objectName: "stickerButton"
@@ -136,7 +147,7 @@ Pane {
                 Accessible.name: qsTr("Stickers")
                 ToolTip.visible: hovered && !picker.opened
                 ToolTip.text: qsTr("Stickers")
-                onClicked: picker.opened ? picker.close() : picker.open()
+                onClicked: picker.opened ? picker.item.close() : picker.get().open()
             }
             ScrollView {
                 Layout.fillWidth: true

@@ -74,27 +74,32 @@ Column {
         topPadding: 8
         bottomPadding: 4
     }
-    Label {
-        objectName: "notice"
-        visible: item.notice
-        textFormat: Text.PlainText
-        anchors.horizontalCenter: parent.horizontalCenter
-        width: Math.min(implicitWidth, item.width - 40)
-        wrapMode: Text.WordWrap
-        horizontalAlignment: Text.AlignHCenter
-        // Mine and not taken by the network: the peer does not know it yet.
-        text: "◔ " + item.body
-              + (item.outgoing && item.status === "failed" ? "  ⚠ " + qsTr("not sent · tap to retry")
-                 : item.outgoing && item.status === "pending" ? "  ○" : "")
-        font.pixelSize: 12
-        color: item.outgoing && item.status === "failed" ? Theme.danger : Theme.muted
-        topPadding: 4
-        bottomPadding: 4
-        Accessible.role: Accessible.StaticText
-        Accessible.name: item.body
-        TapHandler {
-            enabled: item.notice && item.status === "failed"
-            onTapped: item.retryRequested(item.messageId)
+    // A setting line: made only for a message that is one (most are text), so a bubble makes
+    // no more than it shows (docs/app.md, "Start"). A Repeater of one, not a Loader: its row is
+    // the column's, as the item would be.
+    Repeater {
+        model: item.notice ? 1 : 0
+        delegate: Label {
+            objectName: "notice"
+            textFormat: Text.PlainText
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(implicitWidth, item.width - 40)
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
+            // Mine and not taken by the network: the peer does not know it yet.
+            text: "◔ " + item.body
+                  + (item.outgoing && item.status === "failed" ? "  ⚠ " + qsTr("not sent · tap to retry")
+                     : item.outgoing && item.status === "pending" ? "  ○" : "")
+            font.pixelSize: 12
+            color: item.outgoing && item.status === "failed" ? Theme.danger : Theme.muted
+            topPadding: 4
+            bottomPadding: 4
+            Accessible.role: Accessible.StaticText
+            Accessible.name: item.body
+            TapHandler {
+                enabled: item.notice && item.status === "failed"
+                onTapped: item.retryRequested(item.messageId)
+            }
         }
     }
     readonly property string metaText: (item.timeLeft.length > 0 ? item.timeLeft + "  " : "") + item.timeText

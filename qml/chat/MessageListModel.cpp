@@ -149,28 +149,39 @@ void MessageListModel::reset() {
         return;
     }
     fetching_ = true;
+    // The conversation opened at start was read ahead as the profile opened: its newest
+    // messages are in the shell's first frame (FirstScreen.h).
+    if (auto first = feed_->takePage(conversationId_)) {
+        showFirstPage(*first);
+        return;
+    }
     feed_->store().read(
         [id = conversationId_](Repositories& r) { return r.messages.newest(id, kFirstPage); }, this,
         [this, generation = generation_](StoreResult<std::vector<Message>> page) {
             if (generation != generation_) {
                 return;
             }
-            // Still "fetching" while the rows go in: a view (or a model tester) asking for
-            // more from inside the insertion must not ask for the same page again.
-            const auto done = qScopeGuard([this] { fetching_ = false; });
             if (!page) {
+                fetching_ = false;
                 return;
             }
-            exhausted_ = page->size() < static_cast<std::size_t>(kFirstPage);
-            if (!page->empty()) {
-                appendOlder(*page);
-            }
-            fetching_ = false;
-            emit loaded();
-            if (std::exchange(refreshAgain_, false)) {
-                refresh();
-            }
+            showFirstPage(*page);
         });
+}
+
+void MessageListModel::showFirstPage(const std::vector<Message>& page) {
+    // Still "fetching" while the rows go in: a view (or a model tester) asking for more from
+    // inside the insertion must not ask for the same page again.
+    const auto done = qScopeGuard([this] { fetching_ = false; });
+    exhausted_ = page.size() < static_cast<std::size_t>(kFirstPage);
+    if (!page.empty()) {
+        appendOlder(page);
+    }
+    fetching_ = false;
+    emit loaded();
+    if (std::exchange(refreshAgain_, false)) {
+        refresh();
+    }
 }
 
 bool MessageListModel::canFetchMore(const QModelIndex& parent) const {

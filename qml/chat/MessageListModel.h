@@ -16,6 +16,7 @@
 #include <QtQml/qqmlregistration.h>
 
 #include "qml/chat/AttachmentRow.h"
+#include "qml/core/FirstScreen.h"
 #include "qml/core/StoreFeed.h"
 
 namespace tandem::gui {
@@ -31,7 +32,7 @@ class MessageListModel : public QAbstractListModel {
     Q_PROPERTY(QString peerName READ peerName WRITE setPeerName NOTIFY peerNameChanged)
 
 public:
-    static constexpr int kFirstPage = 60;
+    static constexpr int kFirstPage = FirstScreen::kFirstPage;
     static constexpr int kPage = 100;
     static constexpr int kRefreshWindow = 200;
     static constexpr qint64 kGroupGapMs = 3 * 60 * 1000;  // bubbles closer than this are grouped
@@ -100,6 +101,8 @@ private:
     static Row rowOf(const storage::Message& m);
     static bool sameGroup(const Row& older, const Row& newer);
     void appendOlder(const std::vector<storage::Message>& page);
+    // The conversation's newest page, read (or read ahead) after a reset.
+    void showFirstPage(const std::vector<storage::Message>& page);
     // Drops the rows of messages that disappeared.
     void removeExpired(const QList<qint64>& ids);
     // An attachment's transfer moved on (StoreFeed::attachmentProgress).

@@ -7,7 +7,6 @@
 #include <tandem/common/Redact.h>
 
 #include "app/core/Disappearing.h"
-#include "qml/core/AvatarPicture.h"
 #include "qml/core/TimeText.h"
 
 namespace tandem::gui {
@@ -16,7 +15,6 @@ using namespace tandem::storage;
 
 ConversationListModel::ConversationListModel(QObject* parent) : QAbstractListModel(parent) {
     coalesce_.setSingleShot(true);
-    coalesce_.setInterval(30);
     connect(&coalesce_, &QTimer::timeout, this, &ConversationListModel::read);
     onEachNewDay(this, [this] { newDay(); });
 }
@@ -31,7 +29,8 @@ void ConversationListModel::setFeed(StoreFeed* feed) {
     if (!StoreFeed::rebind(this, feed_, feed, [this](StoreFeed& f) {
             connect(&f, &StoreFeed::conversationChanged, this, &ConversationListModel::reload);
             connect(&f, &StoreFeed::modeChanged, this, &ConversationListModel::reload);
-            connect(&f, &StoreFeed::readyChanged, this, &ConversationListModel::reload);
+            // Open: read at once (the shell's first frame waits for the list).
+            connect(&f, &StoreFeed::readyChanged, this, &ConversationListModel::read);
             connect(&f, &StoreFeed::peopleChanged, this, &ConversationListModel::reload);
         })) {
         return;
@@ -51,11 +50,13 @@ void ConversationListModel::setShowRequests(bool show) {
 
 void ConversationListModel::reload() {
     if (!coalesce_.isActive()) {
-        coalesce_.start();
+        // Changes in a burst are read once (kCoalesceMs); the first read does not wait.
+        coalesce_.start(shownMode_ ? kCoalesceMs : 0);
     }
 }
 
 void ConversationListModel::read() {
+    coalesce_.stop();  // read now: what was waiting is in this read
     if (!feed_ || !feed_->ready()) {
         return;
     }
@@ -63,120 +64,109 @@ void ConversationListModel::read() {
         again_ = true;
         return;
     }
-    reading_ = true;
     const Mode mode = feed_->mode();
     const bool requests = showRequests_;
+    // Read ahead as the profile opened (the shell's first frame): no round trip.
+    if (!requests) {
+        if (auto first = feed_->takeList(mode)) {
+            show(mode, requests, std::move(*first));
+            return;
+        }
+    }
+    reading_ = true;
     // Avatars are made round once per profile version (off this thread).
     std::map<qint64, qint64> cached;
     for (const auto& [id, made] : avatars_) {
         cached.emplace(id, made.first);
     }
-    struct Read {
-        std::vector<ConversationSummary> list;
-        std::map<qint64, std::pair<qint64, QString>> avatars;  // made in this read
-    };
     feed_->store().read(
-        [mode, cached](Repositories& r) -> StoreResult<Read> {
-            Read out;
-            TANDEM_TRY_ASSIGN(out.list, r.conversations.list(mode));
-            for (const ConversationSummary& s : out.list) {
-                if (!s.contact || !s.contact->hasAvatar || s.contact->blocked) {
-                    continue;
-                }
-                const auto known = cached.find(s.contact->id);
-                if (known != cached.end() && known->second == s.contact->profileVersion) {
-                    continue;
-                }
-                const auto jpeg = r.contacts.avatar(s.contact->id);  // unreadable: none
-                out.avatars[s.contact->id] = {s.contact->profileVersion,
-                                              jpeg ? roundAvatarUrl(*jpeg, 80) : QString()};
-            }
-            return out;
-        },
-        this,
-        [this, mode, requests](StoreResult<Read> got) {
+        [mode, cached](Repositories& r) { return FirstScreen::readList(r, mode, cached); }, this,
+        [this, mode, requests](StoreResult<FirstScreen::List> got) {
             reading_ = false;
             if (got) {
-                // Kept for the contacts of this read only (a contact id may be used again).
-                std::map<qint64, std::pair<qint64, QString>> kept;
-                for (const ConversationSummary& s : got->list) {
-                    if (s.contact && s.contact->hasAvatar) {
-                        const auto fresh = got->avatars.find(s.contact->id);
-                        const auto old = avatars_.find(s.contact->id);
-                        if (fresh != got->avatars.end()) {
-                            kept[s.contact->id] = fresh->second;
-                        } else if (old != avatars_.end()) {
-                            kept[s.contact->id] = old->second;
-                        }
-                    }
-                }
-                avatars_ = std::move(kept);
-                const std::vector<ConversationSummary>& list = got->list;
-                std::vector<Row> rows;
-                rows.reserve(list.size());
-                int waiting = 0;
-                for (const ConversationSummary& s : list) {
-                    if (s.contact && s.contact->blocked) {
-                        continue;  // listed in Settings, not here
-                    }
-                    const bool request = s.contact && !s.contact->accepted;
-                    waiting += request ? 1 : 0;
-                    if (request != requests) {
-                        continue;
-                    }
-                    Row row;
-                    row.id = s.conversation.id;
-                    row.request = request;
-                    row.noteToSelf = s.conversation.kind == ConversationKind::NoteToSelf;
-                    if (s.contact) {
-                        const QString name = s.contact->shownName();
-                        row.contactId = s.contact->id;
-                        row.address = s.contact->address;
-                        row.title = name.isEmpty() ? redact(s.contact->address) : name;
-                        if (name.isEmpty() && s.contact->address.startsWith(u'+')) {
-                            row.title = s.contact->address;  // a number is shown in full
-                        }
-                        if (s.contact->hasAvatar) {
-                            const auto made = avatars_.find(s.contact->id);
-                            row.avatar = made != avatars_.end() ? made->second.second : QString();
-                        }
-                    } else {
-                        row.title = tr("Note to Self");
-                    }
-                    row.timer = core::disappearing::shortLabel(s.conversation.expireTimer);
-                    if (s.lastMessage) {
-                        row.lastText =
-                            s.lastMessage->kind == MessageKind::Notice
-                                ? core::disappearing::noticeText(*s.lastMessage, row.title)
-                            : s.lastMessage->kind == MessageKind::Sticker
-                                ? tr("Sticker %1").arg(s.lastMessage->body.left(16))
-                            : s.lastMessage->attachment
-                                ? QStringLiteral("📎 %1").arg(
-                                      (s.lastMessage->body.isEmpty()
-                                           ? s.lastMessage->attachment->fileName
-                                           : s.lastMessage->body)
-                                          .left(200))
-                                : s.lastMessage->body.left(200);
-                        row.lastTime = s.lastMessage->receivedAt.value_or(s.lastMessage->sentAt);
-                        row.lastOutgoing = s.lastMessage->direction == Direction::Outgoing;
-                        row.lastStatus = static_cast<int>(s.lastMessage->status);
-                    }
-                    row.unread = static_cast<int>(s.unread);
-                    rows.push_back(std::move(row));
-                }
-                apply(std::move(rows), mode != shownMode_ || requests != shownRequests_);
-                shownMode_ = mode;
-                shownRequests_ = requests;
-                if (waiting != requestCount_) {
-                    requestCount_ = waiting;
-                    emit requestCountChanged();
-                }
-                emit loaded();
+                show(mode, requests, std::move(*got));
             }
             if (std::exchange(again_, false)) {
                 read();
             }
         });
+}
+
+void ConversationListModel::show(Mode mode, bool requests, FirstScreen::List got) {
+    // Kept for the contacts of this read only (a contact id may be used again).
+    FirstScreen::Avatars kept;
+    for (const ConversationSummary& s : got.summaries) {
+        if (s.contact && s.contact->hasAvatar) {
+            const auto fresh = got.avatars.find(s.contact->id);
+            const auto old = avatars_.find(s.contact->id);
+            if (fresh != got.avatars.end()) {
+                kept[s.contact->id] = fresh->second;
+            } else if (old != avatars_.end()) {
+                kept[s.contact->id] = old->second;
+            }
+        }
+    }
+    avatars_ = std::move(kept);
+    const std::vector<ConversationSummary>& list = got.summaries;
+    std::vector<Row> rows;
+    rows.reserve(list.size());
+    int waiting = 0;
+    for (const ConversationSummary& s : list) {
+        if (s.contact && s.contact->blocked) {
+            continue;  // listed in Settings, not here
+        }
+        const bool request = s.contact && !s.contact->accepted;
+        waiting += request ? 1 : 0;
+        if (request != requests) {
+            continue;
+        }
+        Row row;
+        row.id = s.conversation.id;
+        row.request = request;
+        row.noteToSelf = s.conversation.kind == ConversationKind::NoteToSelf;
+        if (s.contact) {
+            const QString name = s.contact->shownName();
+            row.contactId = s.contact->id;
+            row.address = s.contact->address;
+            row.title = name.isEmpty() ? redact(s.contact->address) : name;
+            if (name.isEmpty() && s.contact->address.startsWith(u'+')) {
+                row.title = s.contact->address;  // a number is shown in full
+            }
+            if (s.contact->hasAvatar) {
+                const auto made = avatars_.find(s.contact->id);
+                row.avatar = made != avatars_.end() ? made->second.second : QString();
+            }
+        } else {
+            row.title = tr("Note to Self");
+        }
+        row.timer = core::disappearing::shortLabel(s.conversation.expireTimer);
+        if (s.lastMessage) {
+            row.lastText =
+                s.lastMessage->kind == MessageKind::Notice
+                    ? core::disappearing::noticeText(*s.lastMessage, row.title)
+                : s.lastMessage->kind == MessageKind::Sticker
+                    ? tr("Sticker %1").arg(s.lastMessage->body.left(16))
+                : s.lastMessage->attachment
+                    ? QStringLiteral("📎 %1").arg((s.lastMessage->body.isEmpty()
+                                                      ? s.lastMessage->attachment->fileName
+                                                      : s.lastMessage->body)
+                                                     .left(200))
+                    : s.lastMessage->body.left(200);
+            row.lastTime = s.lastMessage->receivedAt.value_or(s.lastMessage->sentAt);
+            row.lastOutgoing = s.lastMessage->direction == Direction::Outgoing;
+            row.lastStatus = static_cast<int>(s.lastMessage->status);
+        }
+        row.unread = static_cast<int>(s.unread);
+        rows.push_back(std::move(row));
+    }
+    apply(std::move(rows), mode != shownMode_ || requests != shownRequests_);
+    shownMode_ = mode;
+    shownRequests_ = requests;
+    if (waiting != requestCount_) {
+        requestCount_ = waiting;
+        emit requestCountChanged();
+    }
+    emit loaded();
 }
 
 // The list read applied as rows that left, came or moved up and rows whose content changed, so

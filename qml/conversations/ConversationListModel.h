@@ -13,6 +13,7 @@
 #include <QTimer>
 #include <QtQml/qqmlregistration.h>
 
+#include "qml/core/FirstScreen.h"
 #include "qml/core/StoreFeed.h"
 
 namespace tandem::gui {
@@ -45,6 +46,9 @@ public:
         ContactIdRole,   // 0 for Note to Self
         AvatarRole,      // the contact's profile picture, round (a data: URL); "" for none
     };
+
+    // Changes within this many milliseconds of each other are read once.
+    static constexpr int kCoalesceMs = 30;
 
     explicit ConversationListModel(QObject* parent = nullptr);
 
@@ -95,6 +99,8 @@ private:
         bool operator==(const Row&) const = default;
     };
     void read();
+    // A read of the list (or the one made ahead as the profile opened) shown.
+    void show(storage::Mode mode, bool requests, FirstScreen::List got);
     void apply(std::vector<Row> rows, bool replace);
 
     QPointer<StoreFeed> feed_;
@@ -107,7 +113,7 @@ private:
     bool shownRequests_ = false;  // the view rows_ belong to
     int requestCount_ = 0;
     // Round avatars made so far: contact id → (profile version, data: URL).
-    std::map<qint64, std::pair<qint64, QString>> avatars_;
+    FirstScreen::Avatars avatars_;
 };
 
 }  // namespace tandem::gui

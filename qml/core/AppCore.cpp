@@ -82,7 +82,13 @@ AppCore::AppCore(QString profileDir, QObject* parent)
     connect(&profile_, &ProfileSession::opened, this, &AppCore::opened);
     connect(&profile_, &ProfileSession::stateChanged, this, &AppCore::stateChanged);
     connect(&profile_, &ProfileSession::stateChanged, this, &AppCore::countUnread);
+    // What the first screen was offered is the profile's as it opened: not kept past it
+    // (FirstScreen.h).
+    connect(&profile_, &ProfileSession::stateChanged, this, [this] { feed_.dropFirstScreen(); });
     connect(&profile_, &ProfileSession::errorChanged, this, &AppCore::errorChanged);
+    connect(&profile_, &ProfileSession::keychainChanged, this, &AppCore::keychainChanged);
+    // Said by the change itself (PassphraseChange), even if Settings was closed meanwhile.
+    connect(&feed_, &StoreFeed::keyProtectionChanged, &profile_, &ProfileSession::readProtection);
     setup_ = new AccountSetupFlow(store_,
                                   {[this]() -> QObject* { return core_.messenger(); },
                                    [this](Mode mode) { return statusOf(mode).hasAccount(); }},
@@ -210,6 +216,11 @@ void AppCore::opened(const ProfileSession::Contents& contents) {
     emit accountsChanged();
     startCore();
     expiry_.start();
+    // The views take their first reads from it as the feed says ready (a view made later
+    // reads for itself).
+    if (contents.first) {
+        feed_.offerFirstScreen(*contents.first);
+    }
     feed_.setReady(true);
 }
 

@@ -54,7 +54,7 @@ class AppCore : public QObject {
     // Whether the profile's key is kept in the OS keychain (tandemctl create --keychain, or
     // moved there): it opens without a passphrase (unlockWithKeychain), as Signal Desktop
     // does.
-    Q_PROPERTY(bool keychain READ keychain CONSTANT)
+    Q_PROPERTY(bool keychain READ keychain NOTIFY keychainChanged)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
     Q_PROPERTY(QString profileDir READ profileDir CONSTANT)
     // The profile folder's name: tells two windows apart (the demo's alice and bob).
@@ -119,6 +119,9 @@ public:
     Q_INVOKABLE void createProfile(const QString& passphrase) {
         profile_.createProfile(passphrase);
     }
+    Q_INVOKABLE void createProfileWithKeychain() { profile_.createProfileWithKeychain(); }
+    // Settings moved the key into the keychain or back under a passphrase.
+    Q_INVOKABLE void readProtection() { profile_.readProtection(); }
     Q_INVOKABLE void unlock(const QString& passphrase) { profile_.unlock(passphrase); }
     Q_INVOKABLE void unlockWithKeychain() { profile_.unlockWithKeychain(); }
     // Queues a text to an address of the current mode (the conversation is created if new).
@@ -167,6 +170,7 @@ public:
     void setOpenAtStart(const QString& address) {
         if (address != openAtStart_) {
             openAtStart_ = address;
+            profile_.setOpenAtStart(address);  // read ahead as the profile opens
             emit openAtStartChanged();
         }
     }
@@ -192,6 +196,7 @@ public:
 
 signals:
     void stateChanged();
+    void keychainChanged();
     // The language was switched: words the core made (timer presets) are made again.
     void languageChanged();
     void errorChanged();

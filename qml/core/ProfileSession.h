@@ -11,6 +11,7 @@
 #include <QtQml/qqmlregistration.h>
 
 #include "app/core/UserSettings.h"
+#include "qml/core/FirstScreen.h"
 #include "storage/Store.h"
 #include "storage/Types.h"
 
@@ -34,6 +35,10 @@ public:
     struct Contents {
         std::vector<storage::Account> accounts;
         core::UserSettings settings;
+        // The mode shown: the remembered one, else the one this profile has an account for.
+        storage::Mode mode = storage::Mode::Signal;
+        // What the first screen shows (read as the profile opens, not when read again).
+        std::optional<FirstScreen> first;
     };
 
     // `store` is opened here, and must outlive this object.
@@ -49,6 +54,12 @@ public:
 
     // A new profile at profileDir, protected by the passphrase (at least 8 characters).
     void createProfile(const QString& passphrase);
+    // A new profile whose key is kept in the OS keychain: it opens without a passphrase.
+    // Where the keychain does not take the key, that is said and nothing is made.
+    void createProfileWithKeychain();
+    // The key was moved into the keychain or back under a passphrase (Settings): the key
+    // file says which now.
+    void readProtection();
     // Opens the profile; a wrong passphrase is a clear error, and the user can try again.
     void unlock(const QString& passphrase);
     // Opens a keychain profile with the key the OS keychain holds. Where the keychain cannot
@@ -57,9 +68,13 @@ public:
     void unlockWithKeychain();
     // Reads the open profile's contents again (accounts were added): opened again.
     void reload();
+    // The conversation opened at start (tandem --open ADDRESS): its newest page is read with
+    // the profile's contents.
+    void setOpenAtStart(const QString& address) { openAtStart_ = address; }
 
 signals:
     void stateChanged();
+    void keychainChanged();
     void errorChanged();
     // The profile is open and read: emitted before the state becomes Ready (and again on
     // reload), so what the app sets up from it is there when Ready is seen.
@@ -67,9 +82,12 @@ signals:
 
 private:
     void setState(State state, const QString& error = QString());
+    void create(storage::Credentials credentials);
     // Opens the store; on failure the state becomes `onFailure`, with the reason.
     void openWith(storage::Credentials credentials, State onFailure);
-    void readContents();
+    // Reads what the app needs of the open profile; dropped if `attempt` is no longer the
+    // latest open (the open failed, or the user tried again).
+    void readContents(bool withFirstScreen, int attempt);
 
     storage::Store& store_;
     QString profileDir_;
@@ -77,6 +95,8 @@ private:
     bool hadProfile_ = false;
     bool keychain_ = false;
     QString error_;
+    QString openAtStart_;
+    int attempts_ = 0;  // opens asked for (an open's read belongs to one)
 };
 
 }  // namespace tandem::gui

@@ -4,12 +4,16 @@
 #pragma once
 
 #include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QtQml/qqmlregistration.h>
 
+#include "qml/core/FirstScreen.h"
 #include "storage/Store.h"
 #include "storage/Types.h"
 
@@ -61,11 +65,35 @@ public:
         }
     }
 
+    // The first screen, read while the profile opened (FirstScreen.h): offered from before
+    // the feed says ready until dropFirstScreen() (the app's, once the state is Ready).
+    void offerFirstScreen(FirstScreen first) { first_ = std::move(first); }
+    void dropFirstScreen() { first_.reset(); }
+    // A model's first read, when it was read ahead: the list of `mode`, or the newest page of
+    // a conversation. Each is given once.
+    [[nodiscard]] std::optional<FirstScreen::List> takeList(storage::Mode mode) {
+        if (!ready_ || !first_ || !first_->list || first_->list->mode != mode) {
+            return std::nullopt;
+        }
+        return std::exchange(first_->list, std::nullopt);
+    }
+    [[nodiscard]] std::optional<std::vector<storage::Message>> takePage(qint64 conversationId) {
+        if (!ready_ || !first_ || !first_->page || first_->page->conversationId != conversationId) {
+            return std::nullopt;
+        }
+        std::vector<storage::Message> newest = std::move(first_->page->newest);
+        first_->page.reset();
+        return newest;
+    }
+
     // A view changed a contact (verified it, accepted a new safety number): messages held
     // for it may go now.
     void contactChanged(qint64 contactId) { emit contactEdited(contactId); }
     // A view queued something to send (a timer change): the core sends it.
     void queuedToSend() { emit outboxChanged(); }
+    // The profile's key was moved into the keychain or under a passphrase (Settings): the app
+    // reads which from the key file.
+    void keyProtectionMoved() { emit keyProtectionChanged(); }
 
 signals:
     void readyChanged();
@@ -78,6 +106,7 @@ signals:
     // A contact's profile, request state or block changed, or a contact went (the core).
     void peopleChanged();
     void outboxChanged();
+    void keyProtectionChanged();
     // Messages whose disappearing timer ran out are gone from the store (ExpiryScheduler).
     void messagesExpired(const QList<qint64>& messageIds);
     // Samples were added to the store (a delivery receipt, a probe run's end).
@@ -97,6 +126,7 @@ signals:
 private:
     storage::Store& store_;
     bool ready_ = false;
+    std::optional<FirstScreen> first_;
     storage::Mode mode_ = storage::Mode::Signal;
 };
 

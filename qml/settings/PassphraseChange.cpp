@@ -40,23 +40,65 @@ void PassphraseChange::change(const QString& current, const QString& next, const
         fail(problem);
         return;
     }
+    rewrap(ProfileSession::passphraseCredentials(current),
+           ProfileSession::passphraseCredentials(next));
+}
+
+void PassphraseChange::moveToKeychain(const QString& current) {
+    if (busy_) {
+        return;
+    }
+    if (!feed_ || !feed_->ready()) {
+        fail(tr("The profile is not open."));
+        return;
+    }
+    if (current.isEmpty()) {
+        fail(tr("Enter your current passphrase."));
+        return;
+    }
+    rewrap(ProfileSession::passphraseCredentials(current), Credentials::withKeychain());
+}
+
+void PassphraseChange::moveToPassphrase(const QString& next, const QString& again) {
+    if (busy_) {
+        return;
+    }
+    if (!feed_ || !feed_->ready()) {
+        fail(tr("The profile is not open."));
+        return;
+    }
+    if (const QString problem = check(next, again); !problem.isEmpty()) {
+        fail(problem);
+        return;
+    }
+    rewrap(Credentials::withKeychain(), ProfileSession::passphraseCredentials(next));
+}
+
+void PassphraseChange::rewrap(Credentials current, Credentials target) {
     busy_ = true;
     emit busyChanged();
     // The answer comes on the storage thread; it is handled on this object's thread, if the
     // object is still there (Settings may have been closed meanwhile).
     QPointer<PassphraseChange> self(this);
+    QPointer<StoreFeed> feed(feed_);
     feed_->store()
-        .changeCredentials(ProfileSession::passphraseCredentials(current),
-                           ProfileSession::passphraseCredentials(next))
-        .then([self](StoreResult<void> changed) {
+        .changeCredentials(std::move(current), std::move(target))
+        .then([self, feed](StoreResult<void> changed) {
             const bool ok = changed.has_value();
             QString why;
             if (!ok) {
                 why = changed.error().code == StoreErrorCode::WrongPassphrase
                           ? tr("That is not this profile's passphrase. Nothing was changed.")
+                      : changed.error().code == StoreErrorCode::Keychain
+                          ? tr("The system keychain did not answer (is your keyring unlocked?). "
+                               "Nothing was changed.")
                           : changed.error().message;
             }
-            QMetaObject::invokeMethod(QCoreApplication::instance(), [self, ok, why] {
+            QMetaObject::invokeMethod(QCoreApplication::instance(), [self, feed, ok, why] {
+                // The app learns where the key is now even if Settings is gone.
+                if (ok && feed) {
+                    feed->keyProtectionMoved();
+                }
                 if (self) {
                     self->done(ok, why);
                 }

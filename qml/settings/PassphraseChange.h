@@ -1,5 +1,6 @@
-// PassphraseChange: Settings' "change passphrase" — the current passphrase, the new one twice.
-// The database key is re-wrapped under the new passphrase (storage::Store::changeCredentials);
+// PassphraseChange: Settings' "change passphrase" — the current passphrase, the new one twice —
+// and the key moved into the OS keychain or back under a passphrase. The database key is
+// re-wrapped (storage::Store::changeCredentials);
 // the database itself is untouched, so it takes a moment however much history there is. A
 // wrong current passphrase, a short new one or a mismatch is said plainly and changes nothing.
 #pragma once
@@ -10,6 +11,7 @@
 #include <QtQml/qqmlregistration.h>
 
 #include "qml/core/StoreFeed.h"
+#include "storage/Store.h"
 
 namespace tandem::gui {
 
@@ -38,6 +40,11 @@ public:
     Q_INVOKABLE QString check(const QString& next, const QString& again) const;
     // Re-wraps the key; finished(ok) when done.
     Q_INVOKABLE void change(const QString& current, const QString& next, const QString& again);
+    // The key into the OS keychain (the current passphrase first): the profile then opens
+    // without a passphrase. finished(ok) when done.
+    Q_INVOKABLE void moveToKeychain(const QString& current);
+    // A keychain profile's key under a passphrase again (the keychain's entry is removed).
+    Q_INVOKABLE void moveToPassphrase(const QString& next, const QString& again);
 
 signals:
     void feedChanged();
@@ -46,6 +53,7 @@ signals:
 
 private:
     void fail(const QString& why);
+    void rewrap(storage::Credentials current, storage::Credentials target);
     void done(bool ok, const QString& why);
 
     QPointer<StoreFeed> feed_;

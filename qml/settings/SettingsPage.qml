@@ -255,25 +255,37 @@ Page {
             }
 
             Heading { text: qsTr("Passphrase") }
+            // Where the key is, read again as Settings opens (the key file, a few hundred bytes).
+            Component.onCompleted: page.core.readProtection()
+            SecretService { id: secretService }
             PassphraseChange {
                 id: change
                 feed: page.core.feed
+                property string done  // what to say when the change went through
                 // Passphrases are not left in the fields: the new ones go after every attempt,
                 // the current one after a change (a mistyped one is easier to fix in place).
                 onFinished: function(ok) {
                     next.clear(); again.clear()
                     if (ok) {
                         current.clear()
-                        changeResult.text = qsTr("Passphrase changed. Use the new one from now on.")
+                        changeResult.text = change.done
                     } else {
                         changeResult.text = change.error
                     }
                     changeResult.ok = ok
                 }
             }
+            // A keychain profile: no current passphrase to give; one can be set instead.
+            Explanation {
+                objectName: "keychainExplanation"
+                visible: page.core.keychain
+                text: qsTr("This profile's key is kept in the system keychain: Tandem opens "
+                           + "without a passphrase. Choose one below to use a passphrase instead.")
+            }
             TextField {
                 id: current
                 objectName: "currentPassphrase"
+                visible: !page.core.keychain
                 echoMode: TextInput.Password
                 placeholderText: qsTr("Current passphrase")
                 Layout.fillWidth: true
@@ -291,16 +303,32 @@ Page {
                 echoMode: TextInput.Password
                 placeholderText: qsTr("New passphrase again")
                 Layout.fillWidth: true
-                onAccepted: changeButton.clicked()
+                onAccepted: (page.core.keychain ? toPassphraseButton : changeButton).clicked()
             }
             RowLayout {
                 Button {
                     id: changeButton
                     objectName: "changePassphraseButton"
+                    visible: !page.core.keychain
                     text: change.busy ? qsTr("Changing…") : qsTr("Change passphrase")
                     enabled: !change.busy && current.text.length > 0
                              && change.check(next.text, again.text).length === 0
-                    onClicked: change.change(current.text, next.text, again.text)
+                    onClicked: {
+                        change.done = qsTr("Passphrase changed. Use the new one from now on.")
+                        change.change(current.text, next.text, again.text)
+                    }
+                }
+                Button {
+                    id: toPassphraseButton
+                    objectName: "toPassphraseButton"
+                    visible: page.core.keychain
+                    text: change.busy ? qsTr("Changing…") : qsTr("Use this passphrase instead")
+                    enabled: !change.busy && change.check(next.text, again.text).length === 0
+                    onClicked: {
+                        change.done = qsTr("The key is now protected by your passphrase; "
+                                           + "Tandem asks for it at start.")
+                        change.moveToPassphrase(next.text, again.text)
+                    }
                 }
                 Label {
                     id: changeResult
@@ -316,6 +344,25 @@ Page {
             Explanation {
                 visible: next.text.length > 0
                 text: change.check(next.text, again.text)
+            }
+            // Offered where the desktop's Secret Service answers (as on the create page).
+            RowLayout {
+                visible: !page.core.keychain && secretService.available
+                Layout.fillWidth: true
+                Button {
+                    objectName: "toKeychainButton"
+                    text: qsTr("Keep the key in the system keychain")
+                    enabled: !change.busy && current.text.length > 0
+                    onClicked: {
+                        change.done = qsTr("The key is now kept in the system keychain; "
+                                           + "Tandem opens without a passphrase.")
+                        change.moveToKeychain(current.text)
+                    }
+                }
+                Explanation {
+                    text: qsTr("With the current passphrase above: Tandem then opens without one, "
+                               + "and anyone who can use your desktop session can open it.")
+                }
             }
 
             Heading { text: qsTr("Profile folder") }

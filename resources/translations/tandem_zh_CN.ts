@@ -307,7 +307,7 @@
 <context>
     <name>ChatShell</name>
     <message>
-        <location filename="../../qml/app/ChatShell.qml" line="+36"/>
+        <location filename="../../qml/app/ChatShell.qml" line="+48"/>
         <source>Note to Self</source>
         <translation>备忘录</translation>
     </message>
@@ -439,7 +439,7 @@
         <translation>此链接用于 Session 模式，而此配置文件还没有 Session ID。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+29"/>
         <source>Start a conversation with</source>
         <translation>与谁发起会话</translation>
     </message>
@@ -545,7 +545,7 @@
 <context>
     <name>CreateProfilePage</name>
     <message>
-        <location filename="../../qml/accounts/CreateProfilePage.qml" line="+23"/>
+        <location filename="../../qml/accounts/CreateProfilePage.qml" line="+28"/>
         <source>Tandem logo</source>
         <translation>Tandem 标志</translation>
     </message>
@@ -561,6 +561,16 @@
     </message>
     <message>
         <location line="+9"/>
+        <source>Keep the key in the system keychain (no passphrase at start)</source>
+        <translation>将密钥保存在系统钥匙串中（启动时无需密码）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Anyone who can use your desktop session can open this profile. You can set a passphrase instead later, in Settings.</source>
+        <translation>任何能使用你的桌面会话的人都能打开此配置文件。之后你可以在“设置”中改用密码。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Passphrase (at least 8 characters)</source>
         <translation>密码（至少 8 个字符）</translation>
     </message>
@@ -570,7 +580,7 @@
         <translation>新密码</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>The same passphrase again</source>
         <translation>再次输入同一密码</translation>
     </message>
@@ -580,7 +590,7 @@
         <translation>重复输入密码</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>The two passphrases differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -1180,7 +1190,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../../qml/core/AppCore.cpp" line="+33"/>
+        <location filename="../../qml/core/ProfileSession.cpp" line="+15"/>
         <source>That passphrase does not open this profile. Check it and try again.</source>
         <translation>密码无法打开此配置文件。请检查后重试。</translation>
     </message>
@@ -1503,12 +1513,17 @@
         <translation>密码</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+24"/>
+        <source>This profile&apos;s key is kept in the system keychain: Tandem opens without a passphrase. Choose one below to use a passphrase instead.</source>
+        <translation>此配置文件的密钥保存在系统钥匙串中：Tandem 启动时无需密码。如需改用密码，请在下方设置一个。</translation>
+    </message>
+    <message>
+        <location line="+35"/>
         <source>Passphrase changed. Use the new one from now on.</source>
         <translation>密码已更改。今后请使用新密码。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-27"/>
         <source>Current passphrase</source>
         <translation>当前密码</translation>
     </message>
@@ -1523,17 +1538,43 @@
         <translation>再次输入新密码</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
+        <location line="+12"/>
         <source>Changing…</source>
         <translation>正在更改…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-12"/>
         <source>Change passphrase</source>
         <translation>更改密码</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+12"/>
+        <source>Use this passphrase instead</source>
+        <translation>改用此密码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The key is now protected by your passphrase; Tandem asks for it at start.</source>
+        <translation>密钥现在由你的密码保护；Tandem 启动时会要求输入。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Keep the key in the system keychain</source>
+        <translation>将密钥保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The key is now kept in the system keychain; Tandem opens without a passphrase.</source>
+        <translation>密钥现在保存在系统钥匙串中；Tandem 启动时无需密码。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>With the current passphrase above: Tandem then opens without one, and anyone who can use your desktop session can open it.</source>
+        <translation>需先在上方输入当前密码：之后 Tandem 启动时无需密码，任何能使用你的桌面会话的人都能打开它。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Profile folder</source>
         <translation>配置文件夹</translation>
     </message>
@@ -2092,17 +2133,17 @@
         <translation>此配置文件的密钥保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Unlocking…</source>
         <translation>正在解锁…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+14"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
@@ -2144,7 +2185,7 @@
 <context>
     <name>tandem::gui::AppCore</name>
     <message>
-        <location filename="../../qml/core/AppCore.cpp" line="+19"/>
+        <location filename="../../qml/core/AppCore.cpp" line="+31"/>
         <source>Signal mode</source>
         <translation>Signal 模式</translation>
     </message>
@@ -2194,7 +2235,7 @@
         <translation>Session ID：以 05 开头的 66 个字符。</translation>
     </message>
     <message>
-        <location line="+165"/>
+        <location line="+228"/>
         <source>Message request</source>
         <translation>消息请求</translation>
     </message>
@@ -2333,7 +2374,7 @@
 <context>
     <name>tandem::gui::ConversationListModel</name>
     <message>
-        <location filename="../../qml/conversations/ConversationListModel.cpp" line="+144"/>
+        <location filename="../../qml/conversations/ConversationListModel.cpp" line="+140"/>
         <source>Note to Self</source>
         <translation>备忘录</translation>
     </message>
@@ -2369,7 +2410,7 @@
 <context>
     <name>tandem::gui::DesktopNotifications</name>
     <message>
-        <location filename="../../qml/app/DesktopNotifications.cpp" line="+57"/>
+        <location filename="../../qml/app/DesktopNotifications.cpp" line="+62"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
@@ -2408,7 +2449,7 @@
 <context>
     <name>tandem::gui::MessageListModel</name>
     <message>
-        <location filename="../../qml/chat/MessageListModel.cpp" line="+335"/>
+        <location filename="../../qml/chat/MessageListModel.cpp" line="+346"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
@@ -2439,7 +2480,7 @@
 <context>
     <name>tandem::gui::Notifier</name>
     <message>
-        <location filename="../../qml/app/Notifier.cpp" line="+77"/>
+        <location filename="../../qml/app/Notifier.cpp" line="+120"/>
         <location line="+27"/>
         <source>Tandem</source>
         <translation>Tandem</translation>
@@ -2463,19 +2504,6 @@
     </message>
 </context>
 <context>
-    <name>tandem::gui::ProfileSession</name>
-    <message>
-        <location filename="../../qml/core/ProfileSession.cpp" line="+62"/>
-        <source>Choose a passphrase of at least %1 characters.</source>
-        <translation>请设置至少 %1 个字符的密码。</translation>
-    </message>
-    <message>
-        <location line="+19"/>
-        <source>Enter your passphrase.</source>
-        <translation>请输入你的密码。</translation>
-    </message>
-</context>
-<context>
     <name>tandem::gui::PassphraseChange</name>
     <message>
         <location filename="../../qml/settings/PassphraseChange.cpp" line="+13"/>
@@ -2489,18 +2517,26 @@
     </message>
     <message>
         <location line="+15"/>
+        <location line="+20"/>
+        <location line="+15"/>
         <source>The profile is not open.</source>
         <translation>配置文件未打开。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-31"/>
+        <location line="+20"/>
         <source>Enter your current passphrase.</source>
         <translation>请输入当前密码。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+34"/>
         <source>That is not this profile&apos;s passphrase. Nothing was changed.</source>
         <translation>这不是此配置文件的密码。未做任何更改。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The system keychain did not answer (is your keyring unlocked?). Nothing was changed.</source>
+        <translation>系统钥匙串没有响应（你的密钥环是否已解锁？）。未做任何更改。</translation>
     </message>
 </context>
 <context>
@@ -2524,6 +2560,24 @@
         <location line="+1"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>tandem::gui::ProfileSession</name>
+    <message>
+        <location filename="../../qml/core/ProfileSession.cpp" line="+47"/>
+        <source>Choose a passphrase of at least %1 characters.</source>
+        <translation>请设置至少 %1 个字符的密码。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>The system keychain did not take the new profile&apos;s key. Unlock your keyring (or start its service, such as GNOME Keyring) and try again, or choose a passphrase instead.</source>
+        <translation>系统钥匙串未能保存新配置文件的密钥。请解锁你的密钥环（或启动其服务，例如 GNOME Keyring）后重试，或改用密码。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Enter your passphrase.</source>
+        <translation>请输入你的密码。</translation>
     </message>
 </context>
 <context>

@@ -417,7 +417,14 @@ private slots:
 
     void contactDetails() {
         AppWindow& app = *alice_;
-        QVERIFY(openPopup(app, "detailsPopup"));
+        // Made when first opened (OnDemand): opened as a user does.
+        click(app, findVisible(app, QStringLiteral("detailsButton")));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                QObject* popup = findObject(app, "detailsPopup");
+                return popup != nullptr && popup->property("opened").toBool();
+            },
+            5000));
         QVERIFY(QTest::qWaitFor(
             [&] { return findVisible(app, QStringLiteral("verifyButton")) != nullptr; }, 10000));
         checkTranslated(app, QStringLiteral("contact details"));
@@ -461,7 +468,19 @@ private slots:
 
     void shareMyId() {
         AppWindow& app = *alice_;
-        QVERIFY(openPopup(app, "shareIdDialog"));
+        // Made when first opened (OnDemand): from the menu, as a user does.
+        click(app, findVisible(app, QStringLiteral("menuButton")));
+        QQuickItem* share = nullptr;
+        QVERIFY(QTest::qWaitFor(
+            [&] { return (share = findVisible(app, QStringLiteral("shareIdMenuItem"))) != nullptr; },
+            5000));
+        click(app, share);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                QObject* popup = findObject(app, "shareIdDialog");
+                return popup != nullptr && popup->property("opened").toBool();
+            },
+            5000));
         QVERIFY(QTest::qWaitFor(
             [&] { return findVisible(app, QStringLiteral("shareLink_signal")) != nullptr; },
             10000));
