@@ -10,7 +10,7 @@ namespace tandem::bench {
 struct EndToEndResult {
     Percentiles toStore;  // sendText → the recipient's store committed it (its WAL hook)
     Percentiles toCore;   // sendText → messageReceived on the recipient's core thread
-    Percentiles hop;      // the relay hop, one message at a time, after each of these
+    Percentiles hop;      // the relay hop, one message at a time at their pace, after them
 };
 
 EndToEndResult endToEnd(const Options& o, RelaydUnderTest& relay);

@@ -273,7 +273,7 @@ int main(int argc, char** argv) {
                 o.rate, hop, e2e.toStore.p50us / hop, e2e.toCore.p50us / hop);
         }
         std::printf(
-            "  the relay hop one message at a time, after each of these: p50 %.1f µs, "
+            "  the relay hop one message at a time, at their pace, after them: p50 %.1f µs, "
             "p99 %.1f µs; end to end p50 ÷ it: %.2f to the store, %.2f to "
             "messageReceived\n",
             e2e.hop.p50us, e2e.hop.p99us, e2e.toStore.p50us / e2e.hop.p50us,
