@@ -24,16 +24,23 @@ void PassphraseChange::fail(const QString& why) {
     emit finished(false);
 }
 
-void PassphraseChange::change(const QString& current, const QString& next, const QString& again) {
+bool PassphraseChange::canStart(const QString* current) {
     if (busy_) {
-        return;
+        return false;
     }
     if (!feed_ || !feed_->ready()) {
         fail(tr("The profile is not open."));
-        return;
+        return false;
     }
-    if (current.isEmpty()) {
+    if (current != nullptr && current->isEmpty()) {
         fail(tr("Enter your current passphrase."));
+        return false;
+    }
+    return true;
+}
+
+void PassphraseChange::change(const QString& current, const QString& next, const QString& again) {
+    if (!canStart(&current)) {
         return;
     }
     if (const QString problem = check(next, again); !problem.isEmpty()) {
@@ -45,26 +52,14 @@ void PassphraseChange::change(const QString& current, const QString& next, const
 }
 
 void PassphraseChange::moveToKeychain(const QString& current) {
-    if (busy_) {
-        return;
-    }
-    if (!feed_ || !feed_->ready()) {
-        fail(tr("The profile is not open."));
-        return;
-    }
-    if (current.isEmpty()) {
-        fail(tr("Enter your current passphrase."));
+    if (!canStart(&current)) {
         return;
     }
     rewrap(ProfileSession::passphraseCredentials(current), Credentials::withKeychain());
 }
 
 void PassphraseChange::moveToPassphrase(const QString& next, const QString& again) {
-    if (busy_) {
-        return;
-    }
-    if (!feed_ || !feed_->ready()) {
-        fail(tr("The profile is not open."));
+    if (!canStart(nullptr)) {
         return;
     }
     if (const QString problem = check(next, again); !problem.isEmpty()) {

@@ -53,6 +53,9 @@ signals:
 
 private:
     void fail(const QString& why);
+    // Whether a change can start: none running, the profile open and, when `current` is
+    // given, not empty; otherwise says why (finished(false)).
+    bool canStart(const QString* current);
     void rewrap(storage::Credentials current, storage::Credentials target);
     void done(bool ok, const QString& why);
 
