@@ -290,7 +290,6 @@ CREATE INDEX messages_unread ON messages(conversation_id, direction, read_at)
     WHERE direction = 1 AND read_at IS NULL;
 )sql";
 
-
 consteval bool migrationsAreOrdered(const std::array<Migration, kSchemaVersion>& migrations) {
     for (std::size_t i = 0; i < migrations.size(); ++i) {
         if (migrations[i].version != static_cast<int>(i) + 1 || migrations[i].sql.empty()) {
@@ -328,8 +327,7 @@ constexpr std::array<Migration, kSchemaVersion> kMigrationsDef = {{
      kMigration7},
     {8, "files sent and received with messages", kMigration8},
     {9, "message requests and contacts' profiles", kMigration9},
-    {10, "ratchet records updated in place on their page; fewer outbox index pages",
-     kMigration10},
+    {10, "ratchet records updated in place on their page; fewer outbox index pages", kMigration10},
     {11, "unread counts from the index alone", kMigration11},
 }};
 static_assert(migrationsAreOrdered(kMigrationsDef),

@@ -472,7 +472,9 @@ private slots:
         click(app, findVisible(app, QStringLiteral("menuButton")));
         QQuickItem* share = nullptr;
         QVERIFY(QTest::qWaitFor(
-            [&] { return (share = findVisible(app, QStringLiteral("shareIdMenuItem"))) != nullptr; },
+            [&] {
+                return (share = findVisible(app, QStringLiteral("shareIdMenuItem"))) != nullptr;
+            },
             5000));
         click(app, share);
         QVERIFY(QTest::qWaitFor(
