@@ -57,11 +57,7 @@ ToolBar {
             Layout.maximumWidth: implicitWidth
             Accessible.name: text
             Accessible.description: bar.core.status.detail
-            PlainToolTip {
-                visible: statusHover.containsMouse && bar.core.status.detail.length > 0
-                text: bar.core.status.detail
-            }
-            MouseArea { id: statusHover; anchors.fill: parent; hoverEnabled: true }
+            HoverTip { text: bar.core.status.detail }
         }
         Label {
             id: onionPath
@@ -74,11 +70,7 @@ ToolBar {
             elide: Text.ElideMiddle
             Layout.fillWidth: true
             Layout.minimumWidth: 60
-            PlainToolTip {
-                visible: pathHover.containsMouse && onionPath.truncated
-                text: onionPath.text
-            }
-            MouseArea { id: pathHover; anchors.fill: parent; hoverEnabled: true }
+            HoverTip { text: onionPath.text; wanted: onionPath.truncated }
         }
         Item { Layout.fillWidth: !onionPath.visible }  // without a path, the rest goes right
         Label {
@@ -88,14 +80,8 @@ ToolBar {
             text: address.length > 20 ? address.substring(0, 10) + "…" + address.slice(-6) : address
             color: Theme.muted
             font.pixelSize: 12
-            PlainToolTip {
-                visible: hoverArea.containsMouse
+            HoverTip {
                 text: bar.core.status.address
-            }
-            MouseArea {
-                id: hoverArea
-                anchors.fill: parent
-                hoverEnabled: true
                 cursorShape: Qt.PointingHandCursor
                 onClicked: bar.shareRequested()
             }
@@ -114,55 +100,15 @@ ToolBar {
             text: "☰"
             Accessible.name: qsTr("Menu")
             onClicked: menu.get().open()
-            // The menu is made when first opened (OnDemand).
+            // The menu is made when first opened, loaded by URL (OnDemand).
             OnDemand {
                 id: menu
-                sourceComponent: Component {
-                    Menu {
-                        parent: menuButton
-                        y: menuButton.height
-                        // As wide as its longest entry (a translation may be longer), not elided.
-                        width: {
-                            let widest = 200
-                            for (let i = 0; i < count; ++i)
-                                widest = Math.max(widest, itemAt(i).implicitWidth)
-                            return widest + leftPadding + rightPadding
-                        }
-                        MenuItem {
-                            objectName: "previewsToggle"
-                            text: qsTr("Show message text in notifications")
-                            checkable: true
-                            checked: bar.core.previews
-                            onToggled: bar.core.previews = checked
-                        }
-                        MenuItem {
-                            objectName: "readReceiptsToggle"
-                            text: qsTr("Send read receipts")
-                            checkable: true
-                            checked: bar.core.readReceipts
-                            onToggled: bar.core.readReceipts = checked
-                        }
-                        MenuItem {
-                            objectName: "shareIdMenuItem"
-                            text: qsTr("Share my ID…")
-                            onTriggered: bar.shareRequested()
-                        }
-                        MenuItem {
-                            text: qsTr("Note to Self")
-                            onTriggered: bar.core.openNoteToSelf()
-                        }
-                        MenuItem {
-                            objectName: "stickersMenuItem"
-                            text: qsTr("Stickers…")
-                            onTriggered: bar.stickersRequested()
-                        }
-                        MenuSeparator {}
-                        MenuItem {
-                            objectName: "settingsMenuItem"
-                            text: qsTr("Settings…")
-                            onTriggered: bar.settingsRequested()
-                        }
-                    }
+                url: "qrc:/Tandem/ShellMenu.qml"
+                properties: ({ core: bar.core, parent: menuButton, y: menuButton.height })
+                onLoaded: {
+                    menu.item.shareRequested.connect(bar.shareRequested)
+                    menu.item.stickersRequested.connect(bar.stickersRequested)
+                    menu.item.settingsRequested.connect(bar.settingsRequested)
                 }
             }
         }

@@ -1,6 +1,5 @@
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Dialogs
 import QtQuick.Layouts
 import Tandem.Core
 import Tandem.Ui
@@ -141,15 +140,10 @@ Pane {
     // for it (docs/app.md, "Start").
     OnDemand {
         id: saveDialog
-        sourceComponent: Component {
-            FileChooser {
-                objectName: "saveDialog"
-                property var messageId: 0
-                title: qsTr("Save as")
-                fileMode: FileDialog.SaveFile
-                onAccepted: attachmentActions.save(messageId, selectedFile)
-            }
-        }
+        url: "qrc:/Tandem/Chat/SaveAsDialog.qml"
+        onLoaded: saveDialog.item.accepted.connect(function() {
+            attachmentActions.save(saveDialog.item.messageId, saveDialog.item.selectedFile)
+        })
     }
     OnDemand {
         id: imageViewer
@@ -178,97 +172,18 @@ Pane {
         }
     }
 
+    // The timer's menu and its Custom… dialog: loaded by URL when first opened (docs/app.md,
+    // "Start").
     OnDemand {
         id: timerMenu
-        sourceComponent: Component {
-            Menu {
-                objectName: "timerMenu"
-                parent: timerButton
-                y: timerButton.height
-                width: 300
-                Repeater {
-                    model: pane.core.timerPresets
-                    delegate: MenuItem {
-                        id: choice
-                        required property var modelData
-                        objectName: "timerChoice" + modelData.seconds
-                        contentItem: Label {
-                            textFormat: Text.PlainText
-                            leftPadding: choice.indicator ? choice.indicator.width + choice.spacing : 0
-                            text: choice.modelData.text
-                            color: Theme.text
-                            verticalAlignment: Text.AlignVCenter
-                        }
-                        checkable: true
-                        checked: timer.seconds === modelData.seconds
-                        onTriggered: {
-                            timer.set(modelData.seconds, timer.afterSend)
-                            // A click toggles it; what it shows is the setting.
-                            checked = Qt.binding(function() { return timer.seconds === choice.modelData.seconds })
-                        }
-                    }
-                }
-                MenuItem {
-                    text: qsTr("Custom…")
-                    onTriggered: customTimer.get().open()
-                }
-                MenuSeparator { visible: timer.ruleChoice }
-                MenuItem {
-                    visible: timer.ruleChoice
-                    height: visible ? implicitHeight : 0
-                    text: qsTr("Count from the send, not from reading")
-                    checkable: true
-                    checked: timer.afterSend
-                    onTriggered: {
-                        timer.set(timer.seconds, !timer.afterSend)
-                        checked = Qt.binding(function() { return timer.afterSend })
-                    }
-                }
-            }
-        }
+        url: "qrc:/Tandem/Chat/TimerMenu.qml"
+        properties: ({ core: pane.core, setting: timer, parent: timerButton, y: timerButton.height })
+        onLoaded: timerMenu.item.customRequested.connect(function() { customTimer.get().open() })
     }
     OnDemand {
         id: customTimer
-        sourceComponent: Component {
-            Dialog {
-                id: customTimerDialog
-                objectName: "customTimer"
-                title: qsTr("Disappearing messages")
-                modal: true
-                parent: Overlay.overlay
-                anchors.centerIn: parent
-                readonly property var units: [1, 60, 3600, 86400, 604800]
-                readonly property int chosen: amount.value * units[unit.currentIndex]
-                ColumnLayout {
-                    spacing: 8
-                    RowLayout {
-                        spacing: 8
-                        SpinBox { id: amount; from: 1; to: 999; value: 1; editable: true }
-                        ComboBox {
-                            id: unit
-                            model: [qsTr("seconds"), qsTr("minutes"), qsTr("hours"), qsTr("days"), qsTr("weeks")]
-                            currentIndex: 2
-                        }
-                    }
-                    Label {
-                        textFormat: Text.PlainText
-                        text: customTimerDialog.chosen < 5 || customTimerDialog.chosen > 2419200
-                              ? qsTr("From 5 seconds to 4 weeks")
-                              : pane.core.describeTimer(customTimerDialog.chosen)
-                        color: Theme.muted
-                    }
-                }
-                footer: DialogButtonBox {
-                    Button {
-                        text: qsTr("Set")
-                        enabled: customTimerDialog.chosen >= 5 && customTimerDialog.chosen <= 2419200
-                        DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
-                    }
-                    Button { text: qsTr("Cancel"); DialogButtonBox.buttonRole: DialogButtonBox.RejectRole }
-                }
-                onAccepted: timer.set(chosen, timer.afterSend)
-            }
-        }
+        url: "qrc:/Tandem/Chat/CustomTimerDialog.qml"
+        properties: ({ core: pane.core, setting: timer })
     }
     OnDemand {
         id: packSheet

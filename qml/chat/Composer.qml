@@ -1,6 +1,5 @@
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Dialogs
 import QtQuick.Layouts
 import Tandem.Core
 import Tandem.Ui
@@ -65,16 +64,12 @@ Pane {
         field.clear()
     }
 
-    // The file dialog and the sticker picker are made when first opened (OnDemand).
+    // The file dialog and the sticker picker are made when first opened (OnDemand); the
+    // dialog is loaded by URL, with QtQuick.Dialogs.
     OnDemand {
         id: fileDialog
-        sourceComponent: Component {
-            FileChooser {
-                title: qsTr("Choose files to send")
-                fileMode: FileDialog.OpenFiles
-                onAccepted: composerPane.addFiles(selectedFiles)
-            }
-        }
+        url: "qrc:/Tandem/Chat/AttachFilesDialog.qml"
+        onLoaded: fileDialog.item.accepted.connect(function() { composerPane.addFiles(fileDialog.item.selectedFiles) })
     }
 
     // Reaches out over the pane's padding to its edges, above the field.

@@ -64,7 +64,9 @@ Column {
     spacing: 4
     topPadding: joinsOlder && !firstOfDay ? 0 : 6
 
-    Label {
+    // Text, not Label, in a bubble: a chat's first frame makes a dozen bubbles, and a Label (a
+    // Control's font and palette) costs more to make (docs/app.md, "Start").
+    Text {
         textFormat: Text.PlainText
         visible: item.firstOfDay
         anchors.horizontalCenter: parent.horizontalCenter
@@ -108,37 +110,42 @@ Column {
                                              "read": "✓✓ " + qsTr("read"),
                                              "failed": "⚠ " + qsTr("not sent · tap to retry")
                                          })[item.status] : "")
-    Column {
-        objectName: "stickerMessage"
-        visible: item.sticker && !item.notice
+    // A sticker: made only for a message that is one (most are text).
+    Loader {
+        active: item.sticker && !item.notice
+        visible: active
         anchors.right: item.outgoing ? parent.right : undefined
         anchors.left: item.outgoing ? undefined : parent.left
         anchors.leftMargin: 12
         anchors.rightMargin: 12
-        spacing: 2
-        StickerView {
-            objectName: "stickerImage"
-            anchors.right: item.outgoing ? parent.right : undefined
-            width: item.sticker ? 160 : 0
-            height: item.sticker ? 160 : 0
-            feed: item.sticker ? item.feed : null
-            packId: item.stickerPack
-            stickerId: item.sticker ? item.stickerId : -1
-            emoji: item.body
-            Accessible.role: Accessible.Graphic
-            Accessible.name: (item.outgoing ? qsTr("You: ") : "") + qsTr("Sticker %1").arg(item.body)
-            TapHandler {
-                onTapped: item.status === "failed" ? item.retryRequested(item.messageId)
-                                                   : item.stickerTapped(item.stickerPack, item.stickerId, item.body)
+        // Only `bubble` is named in here: the Loader's own `item` would shadow the message's id.
+        sourceComponent: Column {
+            objectName: "stickerMessage"
+            spacing: 2
+            StickerView {
+                objectName: "stickerImage"
+                anchors.right: bubble.message.outgoing ? parent.right : undefined
+                width: 160
+                height: 160
+                feed: bubble.message.feed
+                packId: bubble.message.stickerPack
+                stickerId: bubble.message.stickerId
+                emoji: bubble.message.body
+                Accessible.role: Accessible.Graphic
+                Accessible.name: (bubble.message.outgoing ? qsTr("You: ") : "") + qsTr("Sticker %1").arg(bubble.message.body)
+                TapHandler {
+                    onTapped: bubble.message.status === "failed" ? bubble.message.retryRequested(bubble.message.messageId)
+                                                       : bubble.message.stickerTapped(bubble.message.stickerPack, bubble.message.stickerId, bubble.message.body)
+                }
             }
-        }
-        Label {
-            visible: item.sticker && item.showsMeta
-            textFormat: Text.PlainText
-            anchors.right: item.outgoing ? parent.right : undefined
-            font.pixelSize: 10
-            color: item.status === "failed" ? Theme.danger : Theme.muted
-            text: item.metaText
+            Text {
+                visible: bubble.message.showsMeta
+                textFormat: Text.PlainText
+                anchors.right: bubble.message.outgoing ? parent.right : undefined
+                font.pixelSize: 10
+                color: bubble.message.status === "failed" ? Theme.danger : Theme.muted
+                text: bubble.message.metaText
+            }
         }
     }
     Item {
@@ -165,8 +172,8 @@ Column {
             }
             readonly property real inset: 5  // around a file, inside the rounded corners
             width: hasFile ? Math.max(file.width + 2 * inset, meta.visible ? meta.implicitWidth + 24 : 0)
-                           : Math.min(maxWidth, Math.max(text.implicitWidth, meta.visible ? meta.implicitWidth : 0) + 24)
-            height: content.y + content.implicitHeight + (text.visible || meta.visible ? 7 : inset)
+                           : Math.min(maxWidth, Math.max(bodyText.implicitWidth, meta.visible ? meta.implicitWidth : 0) + 24)
+            height: content.y + content.implicitHeight + (bodyText.visible || meta.visible ? 7 : inset)
             radius: big
             color: item.outgoing ? item.accent : Theme.incomingBubble
             Accessible.role: Accessible.StaticText
@@ -220,26 +227,51 @@ Column {
                         onRequested: function(action) { bubble.fileRequested(action) }
                     }
                 }
-                TextEdit {
-                    id: text
+                // The text as a Text (cheap to make and lay out); while the pointer is on it, or
+                // a selection made in it stands, a TextEdit over it (the same text, font and
+                // wrapping) lets it be selected and copied (docs/app.md, "Start").
+                Text {
+                    id: bodyText
                     objectName: "caption"
                     visible: !bubble.hasFile || item.body.length > 0
                     x: 12
                     topPadding: bubble.hasFile ? 4 : 0
                     height: visible ? implicitHeight : 0
-                    width: bubble.hasFile ? bubble.width - 24 : bubble.maxWidth - 24
-                    text: item.body
-                    readOnly: true
-                    selectByMouse: true
-                    wrapMode: Text.Wrap
-                    textFormat: TextEdit.PlainText
-                    color: item.outgoing ? "white" : Theme.text
-                    selectionColor: item.outgoing ? Qt.darker(item.accent, 1.4) : item.accent
                     // Wrapped to the bubble, but a short text keeps the bubble short (a caption
                     // is wrapped to its file).
-                    Component.onCompleted: if (!bubble.hasFile) width = Math.min(bubble.maxWidth - 24, implicitWidth + 1)
+                    width: bubble.hasFile ? bubble.width - 24 : Math.min(bubble.maxWidth - 24, Math.ceil(implicitWidth))
+                    text: item.body
+                    wrapMode: Text.Wrap
+                    textFormat: Text.PlainText
+                    readonly property color ink: item.outgoing ? "white" : Theme.text
+                    // Under the selectable copy, not drawn twice (the copy is a child: an
+                    // opacity would hide it too).
+                    color: selectable.item ? "transparent" : ink
+                    HoverHandler {
+                        id: textHover
+                        cursorShape: Qt.IBeamCursor
+                    }
+                    Loader {
+                        id: selectable
+                        anchors.fill: parent
+                        active: textHover.hovered || selectable.selecting
+                        property bool selecting: false
+                        sourceComponent: TextEdit {
+                            objectName: "selectableCaption"
+                            topPadding: bodyText.topPadding
+                            text: bodyText.text
+                            font: bodyText.font
+                            readOnly: true
+                            selectByMouse: true
+                            wrapMode: TextEdit.Wrap
+                            textFormat: TextEdit.PlainText
+                            color: bodyText.ink
+                            selectionColor: bubble.message.outgoing ? Qt.darker(bubble.message.accent, 1.4) : bubble.message.accent
+                            onSelectedTextChanged: selectable.selecting = selectedText.length > 0
+                        }
+                    }
                 }
-                Label {
+                Text {
                     id: meta
                     visible: item.showsMeta
                     textFormat: Text.PlainText

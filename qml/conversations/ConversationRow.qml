@@ -43,7 +43,7 @@ ItemDelegate {
             spacing: 2
             Layout.fillWidth: true
             RowLayout {
-                Label {
+                Text {
                     textFormat: Text.PlainText
                     text: row.title
                     font.bold: row.unread > 0
@@ -51,7 +51,7 @@ ItemDelegate {
                     elide: Text.ElideRight
                     Layout.fillWidth: true
                 }
-                Label {
+                Text {
                     objectName: "rowTimer"
                     visible: row.timer.length > 0
                     textFormat: Text.PlainText
@@ -60,7 +60,7 @@ ItemDelegate {
                     font.pixelSize: 11
                     Accessible.name: qsTr("Disappearing messages on")
                 }
-                Label {
+                Text {
                     textFormat: Text.PlainText
                     text: row.lastTimeText
                     color: row.unread > 0 ? row.accent : Theme.muted
@@ -68,7 +68,7 @@ ItemDelegate {
                 }
             }
             RowLayout {
-                Label {
+                Text {
                     textFormat: Text.PlainText
                     text: (row.lastStatus === "failed" ? "⚠ " : "") + row.lastText
                     elide: Text.ElideRight

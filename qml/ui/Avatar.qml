@@ -18,7 +18,7 @@ Rectangle {
     color: Theme.avatarColor(key)
     Accessible.ignored: true
 
-    Label {
+    Text {
         anchors.centerIn: parent
         textFormat: Text.PlainText
         text: avatar.noteToSelf ? "✎" : Theme.initials(avatar.name)

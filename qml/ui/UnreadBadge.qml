@@ -12,7 +12,7 @@ Rectangle {
     implicitHeight: 18
     implicitWidth: Math.max(18, label.implicitWidth + 10)
     Accessible.ignored: true
-    Label {
+    Text {
         id: label
         textFormat: Text.PlainText
         anchors.centerIn: parent

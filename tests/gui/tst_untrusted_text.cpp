@@ -150,9 +150,11 @@ QString bindingOf(const QString& block, const QString& name) {
 }
 
 // True when every value the expression can take is a literal: strings are `_` by now, and
-// qsTr(_, …) is one too; a condition may pick between literals.
+// qsTr(_, …) and qsTranslate(_, _, …) (a literal in another file's context) are too; a
+// condition may pick between literals.
 bool onlyLiterals(QString expression) {
-    static const QRegularExpression translated(QStringLiteral("qsTr\\(\\s*_[^()]*\\)"));
+    static const QRegularExpression translated(
+        QStringLiteral("(qsTr\\(\\s*_|qsTranslate\\(\\s*_\\s*,\\s*_)[^()]*\\)"));
     expression.replace(translated, QStringLiteral("_"));
     expression.remove(QRegularExpression(QStringLiteral("\\s+")));
     const qsizetype question = expression.indexOf(u'?');
@@ -392,6 +394,11 @@ private slots:
         QCOMPARE(problemsOf("Item { ToolTip.text: qsTr(\"Menu\") }"), std::size_t{0});
         QCOMPARE(problemsOf("Button { text: busy ? qsTr(\"A…\") : qsTr(\"B\") }"), std::size_t{0});
         QCOMPARE(problemsOf("Button { text: qsTr(\"Call %1\").arg(name) }"), std::size_t{1});
+        QCOMPARE(problemsOf("MenuItem { text: qsTranslate(\"Chat\", \"Save as\") }"),
+                 std::size_t{0});
+        QCOMPARE(problemsOf("MenuItem { text: qsTranslate(context, \"Save as\") }"),
+                 std::size_t{1});
+        QCOMPARE(problemsOf("MenuItem { text: qsTranslate(\"Chat\", name) }"), std::size_t{1});
         QCOMPARE(problemsOf("MenuItem {\n text: busy\n ? qsTr(\"a\")\n : name\n}"), std::size_t{1});
         QCOMPARE(problemsOf("ItemDelegate { text: model.title }"), std::size_t{1});
     }
