@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <QQmlApplicationEngine>
+#include <QQmlComponent>
 #include <QQuickWindow>
 
 namespace tandem::gui {
@@ -28,6 +29,10 @@ public:
 private:
     std::unique_ptr<AppCore> core_;  // outlives the engine's objects (destroyed after it)
     QQmlApplicationEngine engine_;
+    // The messenger's page, compiled ahead (load()): before Main.qml for a keychain profile,
+    // in the background once a passphrase profile's unlock page shows. Destroyed before the
+    // engine.
+    std::unique_ptr<QQmlComponent> shell_;
     std::unique_ptr<Notifier> notifier_;
 };
 
