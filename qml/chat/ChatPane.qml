@@ -40,6 +40,9 @@ Pane {
     }
     ToolTip { id: timerError; timeout: 4000; x: 12; y: 48 }
 
+    // By these names inside components (where `card` and `people` would be their own).
+    readonly property ContactCard contactCard: card
+    readonly property PeopleActions peopleActions: people
     ContactCard {
         id: card
         feed: pane.core.feed
@@ -290,9 +293,13 @@ Pane {
                 }
             }
         }
-        IdentityBanner {
+        // The safety-number warning and the request bar are made only while they show (most
+        // conversations never show them): the chat's first frame makes only what it shows.
+        Loader {
             Layout.fillWidth: true
-            card: card
+            active: card.identityChanged && card.verification !== "verified"
+            visible: active
+            sourceComponent: IdentityBanner { card: pane.contactCard }
         }
 
         ListView {
@@ -329,10 +336,11 @@ Pane {
                 onAttachmentRequested: function(action, messageId, attachment) { pane.onAttachment(action, messageId, attachment) }
             }
         }
-        RequestBar {
+        Loader {
             Layout.fillWidth: true
-            card: card
-            people: people
+            active: card.loaded && (card.request || card.blocked)
+            visible: active
+            sourceComponent: RequestBar { card: pane.contactCard; people: pane.peopleActions }
         }
         Composer {
             id: composer

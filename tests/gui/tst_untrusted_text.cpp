@@ -559,10 +559,16 @@ private slots:
         QVERIFY(
             QTest::qWaitFor([&] { return (row = conversationRow(alice, malloryPhone)); }, 10000));
         click(alice, row);
-        QQuickItem* warning = find(alice, "identityWarning");
-        QVERIFY(!warning->isVisible());
+        // The banner is made only when it shows.
+        QVERIFY(tandem::test::findVisible(alice, QStringLiteral("identityWarning")) == nullptr);
         alice.core().sendText(malloryPhone, QStringLiteral("still you?"));
-        QVERIFY(QTest::qWaitFor([&] { return warning->isVisible(); }, 30000));
+        QQuickItem* warning = nullptr;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return (warning =
+                            tandem::test::findVisible(alice, QStringLiteral("identityWarning")));
+            },
+            30000));
         QVERIFY(warning->property("text").toString().contains(QStringLiteral("safety number")));
         shoot(alice, QStringLiteral("identity-changed"));
         const QByteArray got = ctl(QStringLiteral("mallory"),
