@@ -96,20 +96,26 @@ bool AppWindow::load() {
         window(), &QQuickWindow::frameSwapped, notifier_.get(), &Notifier::showTray,
         static_cast<Qt::ConnectionType>(Qt::QueuedConnection | Qt::SingleShotConnection));
     // A passphrase profile's unlock page does not wait for the messenger's page: it is compiled
-    // on the type loader's thread once the unlock page is on screen, while the passphrase is
-    // typed and its key derived, so the unlock only has it made.
+    // on the type loader's thread once an unlock starts (Argon2id takes about a second on the
+    // storage thread), after the unlock page's first frame, so the unlock only has it made.
+    // Not before: the unlock page, idle, stays as small as it was.
     if (!shellFirst && core_->state() == ProfileSession::State::Locked) {
         QObject::connect(
             window(), &QQuickWindow::frameSwapped, window(),
             [this] {
-                if (!shell_) {
-                    shell_ = std::make_unique<QQmlComponent>(&engine_, shellUrl(),
-                                                             QQmlComponent::Asynchronous);
-                }
+                compileShellWhileOpening();
+                QObject::connect(core_.get(), &AppCore::stateChanged, window(),
+                                 [this] { compileShellWhileOpening(); });
             },
             static_cast<Qt::ConnectionType>(Qt::QueuedConnection | Qt::SingleShotConnection));
     }
     return true;
+}
+
+void AppWindow::compileShellWhileOpening() {
+    if (!shell_ && core_->state() == ProfileSession::State::Opening) {
+        shell_ = std::make_unique<QQmlComponent>(&engine_, shellUrl(), QQmlComponent::Asynchronous);
+    }
 }
 
 QQuickWindow* AppWindow::window() const {

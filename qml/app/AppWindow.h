@@ -27,11 +27,13 @@ public:
     [[nodiscard]] Notifier* notifier() const { return notifier_.get(); }
 
 private:
+    // Compiles the messenger's page in the background if an unlock is under way (load()).
+    void compileShellWhileOpening();
+
     std::unique_ptr<AppCore> core_;  // outlives the engine's objects (destroyed after it)
     QQmlApplicationEngine engine_;
     // The messenger's page, compiled ahead (load()): before Main.qml for a keychain profile,
-    // in the background once a passphrase profile's unlock page shows. Destroyed before the
-    // engine.
+    // in the background while a passphrase profile unlocks. Destroyed before the engine.
     std::unique_ptr<QQmlComponent> shell_;
     std::unique_ptr<Notifier> notifier_;
 };

@@ -3,11 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Tandem.Core
 import Tandem.Ui
-import Tandem.Accounts
 import Tandem.Conversations
 import Tandem.Chat
-import Tandem.Latency
-import Tandem.Settings
 import Tandem.Stickers
 import Tandem.Links
 
