@@ -33,6 +33,9 @@
 // --keychain: also a copy of the profile whose key is in the OS keychain (no passphrase, no
 // Argon2id), opened the same way; needs a Secret Service on the session bus — run the bench
 // through tests/storage/with-keyring.sh.
+// The screen is read through MIT-SHM (≈ 1 ms of the X server for the whole screen); with
+// --xgetimage through XGetImage, as ../shared/limits/firstcontent.c reads it (≈ 30 ms each,
+// which keeps Xvfb busy most of the time and delays the measured programs' own requests).
 #include <csignal>
 #include <cstdio>
 #include <sys/prctl.h>
@@ -257,6 +260,9 @@ int main(int argc, char** argv) {
                       QStringLiteral("With --limit: also this (older) tandem binary, "
                                      "interleaved."),
                       QStringLiteral("TANDEM")});
+    parser.addOption({QStringLiteral("xgetimage"),
+                      QStringLiteral("Read the screen with XGetImage, as firstcontent.c does, "
+                                     "instead of MIT-SHM (slower: it keeps the X server busy).")});
     parser.addOption({QStringLiteral("unlock-only"),
                       QStringLiteral("With --limit: only the unlock screens (the limit, this "
                                      "build, the baseline), for more repetitions.")});
@@ -458,6 +464,7 @@ int main(int argc, char** argv) {
     // One Xvfb for all runs; with --limit a fresh one for each run.
     QString display;
     std::unique_ptr<QProcess> xvfb;
+    const bool shm = !parser.isSet(QStringLiteral("xgetimage"));
     auto screen = std::make_unique<ScreenProbe>();
     const auto freshScreen = [&]() -> bool {
         screen = std::make_unique<ScreenProbe>();
@@ -467,7 +474,7 @@ int main(int argc, char** argv) {
         xvfb = startXvfb(&display);
         bool opened = false;
         for (int i = 0; i < 100 && !opened && !display.isEmpty(); ++i) {
-            opened = screen->open(display.toLocal8Bit().constData());
+            opened = screen->open(display.toLocal8Bit().constData(), shm);
             if (!opened) {
                 QThread::msleep(50);
             }

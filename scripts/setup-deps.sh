@@ -38,8 +38,8 @@ PACKAGES=(
   # the OS keychain (Secret Service) for QtKeychain, and a private session bus for its tests
   gnome-keyring libsecret-1-0 dbus
   # tests and benchmarks (xdotool drives the real app binaries under Xvfb; libx11-dev for
-  # app_bench's screen sampling)
-  xvfb xauth imagemagick xdotool libx11-dev libbenchmark-dev hyperfine valgrind time procps
+  # app_bench's screen sampling, libxext-dev for its MIT-SHM reads)
+  xvfb xauth imagemagick xdotool libx11-dev libxext-dev libbenchmark-dev hyperfine valgrind time procps
   # relay_bench: the MQTT broker relayd is measured against, and its client library
   mosquitto libmosquitto-dev
   # tandem-relayd --store redis://…: several relays over Redis (tst_relay_redis runs real
