@@ -3,12 +3,22 @@
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 #include <X11/extensions/XShm.h>
+#include <cstdio>
 #include <memory>
 #include <set>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
 namespace tandem::bench {
+
+namespace {
+// An X error while a segment is attached (Xlib's default handler would end the process).
+bool attachFailed = false;
+int recordAttachError(Display*, XErrorEvent*) {
+    attachFailed = true;
+    return 0;
+}
+}  // namespace
 
 // One shared-memory image of a size, read into by XShmGetImage.
 struct ScreenProbe::SharedImage {
@@ -81,10 +91,13 @@ XImage* ScreenProbe::read(int x, int y, int width, int height, bool* owned) cons
             if (s.segment.shmaddr != reinterpret_cast<char*>(-1)) {
                 s.image->data = s.segment.shmaddr;
                 s.segment.readOnly = False;
+                attachFailed = false;
+                const auto previous = XSetErrorHandler(recordAttachError);
                 const bool attached = XShmAttach(display, &s.segment) != 0;
-                XSync(display, False);
+                XSync(display, False);  // the server's answer (an error) arrives by now
+                XSetErrorHandler(previous);
                 shmctl(s.segment.shmid, IPC_RMID, nullptr);  // freed once both detach
-                if (attached) {
+                if (attached && !attachFailed) {
                     shared_.push_back(std::move(made));
                     return read(x, y, width, height, owned);
                 }
@@ -95,7 +108,11 @@ XImage* ScreenProbe::read(int x, int y, int width, int height, bool* owned) cons
             s.image->data = nullptr;
             XDestroyImage(s.image);
         }
-        shm_ = false;  // not available after all: XGetImage from now on
+        // Not available after all: XGetImage from now on, and said (the figures differ).
+        shm_ = false;
+        std::fprintf(stderr,
+                     "app_bench: no MIT-SHM image of %dx%d: the screen is read with XGetImage\n",
+                     width, height);
     }
     return XGetImage(display, DefaultRootWindow(display), x, y, static_cast<unsigned>(width),
                      static_cast<unsigned>(height), AllPlanes, ZPixmap);

@@ -104,8 +104,9 @@ ToolBar {
             OnDemand {
                 id: menu
                 url: "qrc:/Tandem/ShellMenu.qml"
-                properties: ({ core: bar.core, parent: menuButton, y: menuButton.height })
+                properties: ({ core: bar.core, parent: menuButton })
                 onLoaded: {
+                    menu.item.y = Qt.binding(function() { return menuButton.height })
                     menu.item.shareRequested.connect(bar.shareRequested)
                     menu.item.stickersRequested.connect(bar.stickersRequested)
                     menu.item.settingsRequested.connect(bar.settingsRequested)

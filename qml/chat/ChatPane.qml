@@ -180,8 +180,11 @@ Pane {
     OnDemand {
         id: timerMenu
         url: "qrc:/Tandem/Chat/TimerMenu.qml"
-        properties: ({ core: pane.core, setting: timer, parent: timerButton, y: timerButton.height })
-        onLoaded: timerMenu.item.customRequested.connect(function() { customTimer.get().open() })
+        properties: ({ core: pane.core, setting: timer, parent: timerButton })
+        onLoaded: {
+            timerMenu.item.y = Qt.binding(function() { return timerButton.height })
+            timerMenu.item.customRequested.connect(function() { customTimer.get().open() })
+        }
     }
     OnDemand {
         id: customTimer
@@ -295,6 +298,8 @@ Pane {
         }
         // The safety-number warning and the request bar are made only while they show (most
         // conversations never show them): the chat's first frame makes only what it shows.
+        // Each is destroyed by its own buttons (accepting, deleting, blocking ends what shows
+        // it): their handlers do nothing after that call.
         Loader {
             Layout.fillWidth: true
             active: card.identityChanged && card.verification !== "verified"

@@ -61,6 +61,7 @@ Column {
         onTriggered: item.now = Date.now()
     }
     width: ListView.view ? ListView.view.width : implicitWidth
+    readonly property bool scrolling: ListView.view ? ListView.view.moving : false
     spacing: 4
     topPadding: joinsOlder && !firstOfDay ? 0 : 6
 
@@ -254,7 +255,8 @@ Column {
                     Loader {
                         id: selectable
                         anchors.fill: parent
-                        active: textHover.hovered || selectable.selecting
+                        // Not while the list scrolls under a still pointer.
+                        active: (textHover.hovered && !item.scrolling) || selectable.selecting
                         property bool selecting: false
                         sourceComponent: TextEdit {
                             objectName: "selectableCaption"

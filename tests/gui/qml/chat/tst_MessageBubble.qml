@@ -181,6 +181,30 @@ TestCase {
         compare(retried.signalArguments[0][0], 7)
     }
 
+    // The text is a Text; while the pointer is on it a selectable copy lies over it, wrapped
+    // the same (a copy that wrapped otherwise would make the text jump), and goes with the
+    // pointer.
+    function test_selectableCopyWrapsAsTheText() {
+        const bodies = ["short", "a message long enough to wrap onto several lines in a bubble: "
+                        + "the quick brown fox jumps over the lazy dog, again and again and again"]
+        for (let i = 0; i < bodies.length; ++i) {
+            const b = createTemporaryObject(bubble, root, { body: bodies[i], outgoing: i === 0 })
+            waitForRendering(b)
+            const caption = findChild(b, "caption")
+            compare(findChild(b, "selectableCaption"), null)
+            mouseMove(caption, 3, 3)
+            tryVerify(function() { return findChild(b, "selectableCaption") !== null })
+            const copy = findChild(b, "selectableCaption")
+            compare(copy.text, caption.text)
+            compare(copy.lineCount, caption.lineCount)
+            compare(copy.width, caption.width)
+            compare(copy.height, caption.height)
+            verify(i === 0 ? caption.lineCount === 1 : caption.lineCount > 1)
+            mouseMove(root, 990, 890)
+            tryVerify(function() { return findChild(b, "selectableCaption") === null })
+        }
+    }
+
     function test_textIsPlain() {
         const b = createTemporaryObject(bubble, root)
         waitForRendering(b)
