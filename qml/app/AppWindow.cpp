@@ -74,17 +74,18 @@ AppWindow::AppWindow(const QString& profileDir) : core_(std::make_unique<AppCore
 AppWindow::~AppWindow() = default;
 
 bool AppWindow::load() {
-    engine_.setInitialProperties({{QStringLiteral("core"), QVariant::fromValue(core_.get())}});
     // A keychain profile opening at start shows the messenger's page first (Main.qml's
-    // shellFirst): its QML — the page and everything it imports, Qt Quick Controls included —
-    // is compiled here, in one synchronous load, before Main.qml. Main.qml's Loader then finds
-    // it compiled (the type loader keeps it by URL while this component lives) and only
-    // makes it. Compiled from within Main.qml's own creation, the same page took ≈ 40 ms
-    // longer to show (docs/app.md, "Start").
+    // shellFirst, given here): its QML — the page and everything it imports, Qt Quick Controls
+    // included — is compiled here, in one synchronous load, before Main.qml. Main.qml's Loader then
+    // finds it compiled (the type loader keeps it by URL while this component lives) and only makes
+    // it. Compiled from within Main.qml's own creation, the same page took ≈ 40 ms longer to show
+    // (docs/app.md, "Start").
     const bool shellFirst = core_->keychain() && core_->state() == ProfileSession::State::Opening;
     if (shellFirst) {
         shell_ = std::make_unique<QQmlComponent>(&engine_, shellUrl());
     }
+    engine_.setInitialProperties({{QStringLiteral("core"), QVariant::fromValue(core_.get())},
+                                  {QStringLiteral("shellFirst"), shellFirst}});
     engine_.load(QUrl(QStringLiteral("qrc:/Tandem/Main.qml")));
     if (window() == nullptr) {
         qCCritical(lcQml) << "the main window could not be created";

@@ -56,7 +56,8 @@ ApplicationWindow {
     // so its first frame holds the open conversation's newest messages. Where the keychain
     // does not give the key, or has not within kKeychainPatienceMs (a keyring asking for its
     // password), the unlock page shows instead (docs/app.md, "Start").
-    property bool shellFirst: false
+    // Given by AppWindow (which compiles that page first); false once the unlock page shows.
+    required property bool shellFirst
     readonly property int kKeychainPatienceMs: 600
     Timer {
         running: root.shellFirst && root.core.state === ProfileSession.Opening
@@ -89,7 +90,6 @@ ApplicationWindow {
         property bool started: false
         onWantedChanged: if (started) setSource(wanted, { core: root.core, accent: root.accent })
         Component.onCompleted: {
-            root.shellFirst = root.core.keychain && root.core.state === ProfileSession.Opening
             started = true
             setSource(wanted, { core: root.core, accent: root.accent })
         }
