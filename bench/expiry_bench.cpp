@@ -25,15 +25,12 @@
 #include "qml/conversations/ConversationListModel.h"
 #include "qml/core/StoreFeed.h"
 #include "storage/Store.h"
+#include "tandem/common/Clock.h"
 
 using namespace tandem;
 using namespace tandem::storage;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 struct Run {
     double blockedMs = 0;   // longest tick gap while the burst is handled

@@ -8,24 +8,24 @@ namespace tandem::crypto {
 
 namespace {
 
-constexpr std::string_view kAdLabel = "tandem attachment chunk v1";
+constexpr std::string_view kAttachmentAd = "tandem attachment chunk v1";
 constexpr std::size_t kNonceBytes = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr std::size_t kTagBytes = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 static_assert(kNonceBytes + kTagBytes == kChunkOverheadBytes);
 static_assert(kAttachmentKeyBytes == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
 
-using Ad = std::array<unsigned char, kAdLabel.size() + 16>;
+using Ad = std::array<unsigned char, kAttachmentAd.size() + 16>;
 
 Ad chunkAd(qint64 index, qint64 count) {
     Ad ad{};
-    std::copy(kAdLabel.begin(), kAdLabel.end(), ad.begin());
+    std::copy(kAttachmentAd.begin(), kAttachmentAd.end(), ad.begin());
     auto put = [&ad](std::size_t at, qint64 v) {
         for (std::size_t i = 0; i < 8; ++i) {
             ad[at + i] = static_cast<unsigned char>(static_cast<std::uint64_t>(v) >> (56 - 8 * i));
         }
     };
-    put(kAdLabel.size(), index);
-    put(kAdLabel.size() + 8, count);
+    put(kAttachmentAd.size(), index);
+    put(kAttachmentAd.size() + 8, count);
     return ad;
 }
 

@@ -8,10 +8,10 @@ namespace tandem::crypto {
 
 namespace {
 
-constexpr std::string_view kAdLabel = "tandem profile v1";
+constexpr std::string_view kProfileAd = "tandem profile v1";
 
 Bytes profileAd(const QByteArray& address, quint64 version) {
-    Bytes ad = concat({view(kAdLabel), view(address)});
+    Bytes ad = concat({view(kProfileAd), view(address)});
     for (int shift = 56; shift >= 0; shift -= 8) {
         ad.push_back(static_cast<std::uint8_t>(version >> shift));
     }

@@ -13,14 +13,14 @@ namespace tandem::crypto {
 namespace {
 
 constexpr std::string_view kInfo = "Sticker Pack";
-constexpr std::string_view kAdLabel = "tandem sticker v1";
+constexpr std::string_view kStickerAd = "tandem sticker v1";
 constexpr std::string_view kLinkPrefix = "tandem://stickers/#";
 // Links made before the path was added; still accepted.
 constexpr std::string_view kOldLinkPrefix = "tandem://stickers#";
 constexpr qsizetype kMaxLinkChars = 256;
 
 Bytes itemAd(const Bytes& packId, std::string_view item, std::uint32_t id) {
-    Bytes ad = concat({view(kAdLabel), packId, view(item)});
+    Bytes ad = concat({view(kStickerAd), packId, view(item)});
     for (int shift = 24; shift >= 0; shift -= 8) {
         ad.push_back(static_cast<std::uint8_t>(id >> shift));
     }

@@ -78,6 +78,9 @@ int usageError(CommandContext& ctx, const QString& command, const QString& messa
 std::optional<int> intOption(CommandContext& ctx, const QString& command, const QString& option,
                              int fallback, int min, int max, const QString& unit = {});
 
+// What a command takes for Note to Self where it takes a peer (--to self, --with self).
+inline constexpr auto kSelf = "self";
+
 // "signal" or "session", as the commands print a mode.
 inline QString modeKey(storage::Mode mode) {
     return storage::modeName(mode).toLower();

@@ -18,8 +18,6 @@ namespace disappearing = core::disappearing;
 
 namespace {
 
-constexpr auto kSelf = "self";
-
 struct Target {
     Conversation conversation;
     QString address;  // empty for Note to Self

@@ -18,8 +18,6 @@ using core::awaitFuture;
 
 namespace {
 
-constexpr auto kSelf = "self";
-
 std::optional<int> seconds(CommandContext& ctx, const QString& command, const QString& option,
                            int fallback) {
     return intOption(ctx, command, option, fallback, 0, 3600, QStringLiteral("seconds"));

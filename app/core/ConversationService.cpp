@@ -6,20 +6,13 @@
 #include "app/core/ContentHandler.h"
 #include "app/core/CoreLog.h"
 #include "storage/Limits.h"
+#include "tandem/common/Clock.h"
 
 Q_LOGGING_CATEGORY(lcCore, "tandem.core", QtWarningMsg)
 
 namespace tandem::core {
 
 using namespace tandem::storage;
-
-namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
-}  // namespace
 
 StoreResult<QString> ConversationService::validateText(const QString& text) {
     if (text.trimmed().isEmpty()) {

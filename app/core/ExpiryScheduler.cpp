@@ -6,18 +6,11 @@
 #include <QPointer>
 
 #include "app/core/CoreLog.h"
+#include "tandem/common/Clock.h"
 
 namespace tandem::core {
 
 using namespace tandem::storage;
-
-namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
-}  // namespace
 
 ExpiryScheduler::ExpiryScheduler(Store& store, QObject* parent)
     : QObject(parent), store_(store), clock_(nowMs) {

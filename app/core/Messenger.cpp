@@ -15,16 +15,13 @@
 #include "app/core/CoreLog.h"
 #include "app/core/Guarded.h"
 #include "app/core/UserSettings.h"
+#include "tandem/common/Clock.h"
 
 namespace tandem::core {
 
 using namespace tandem::storage;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 // A future that has its value already (QtFuture::makeReadyFuture, typed for the call sites).
 template <class T>

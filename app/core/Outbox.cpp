@@ -12,6 +12,7 @@
 #include "app/core/Disappearing.h"
 #include "app/core/Guarded.h"
 #include "app/core/attachments/AttachmentPointer.h"
+#include "tandem/common/Clock.h"
 #include "tandem/core.pb.h"
 
 namespace tandem::core {
@@ -19,10 +20,6 @@ namespace tandem::core {
 using namespace tandem::storage;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 QByteArray idBytes(std::int64_t id) {
     return QByteArray::number(id);

@@ -12,7 +12,7 @@ namespace tandem::crypto::signal {
 namespace {
 
 constexpr std::string_view kRootInfo = "Tandem Ratchet v1";
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kRatchetVersion = 1;
 constexpr std::uint8_t kMessageKeySeed = 0x01;
 constexpr std::uint8_t kChainKeySeed = 0x02;
 
@@ -65,7 +65,7 @@ Bytes messageAd(const Bytes& base, const PublicKey& ratchetKey, std::uint32_t pr
     Bytes ad;
     ad.reserve(base.size() + 1 + 32 + 8);
     ad.insert(ad.end(), base.begin(), base.end());
-    ad.push_back(static_cast<std::uint8_t>(kVersion));
+    ad.push_back(static_cast<std::uint8_t>(kRatchetVersion));
     ad.insert(ad.end(), ratchetKey.begin(), ratchetKey.end());
     putU32(ad, previous);
     putU32(ad, counter);
@@ -88,7 +88,7 @@ CryptoResult<ParsedMessage> parseMessage(ByteView bytes) {
     if (!p.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
         return cryptoError(CryptoErrorCode::Malformed, QStringLiteral("the message is malformed"));
     }
-    if (p.version() != kVersion) {
+    if (p.version() != kRatchetVersion) {
         return cryptoError(CryptoErrorCode::Malformed,
                            QStringLiteral("the message has unknown version %1").arg(p.version()));
     }
@@ -115,7 +115,7 @@ CryptoResult<PreKeyMessage> PreKeyMessage::parse(ByteView bytes) {
     }
     proto::PreKeySignalMessage p;
     if (!p.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
-        p.version() != kVersion) {
+        p.version() != kRatchetVersion) {
         return cryptoError(CryptoErrorCode::Malformed,
                            QStringLiteral("the prekey message is malformed"));
     }
@@ -210,7 +210,7 @@ CryptoResult<OutgoingMessage> RatchetSession::encrypt(ByteView plaintext) {
     const Bytes ciphertext = aeadSeal(messageKey.span(), nonce, ad, plaintext);
 
     proto::SignalMessage m;
-    m.set_version(kVersion);
+    m.set_version(kRatchetVersion);
     m.set_ratchet_key(toString(sending_.publicKey));
     m.set_counter(sendingCounter_);
     m.set_previous_counter(previousCounter_);
@@ -224,7 +224,7 @@ CryptoResult<OutgoingMessage> RatchetSession::encrypt(ByteView plaintext) {
     }
     std::string inner = m.SerializeAsString();
     proto::PreKeySignalMessage p;
-    p.set_version(kVersion);
+    p.set_version(kRatchetVersion);
     p.set_identity_key(toString(localIdentity_.ed25519));
     p.set_base_key(toString(pending_->baseKey));
     p.set_signed_prekey_id(pending_->signedPreKeyId);
@@ -365,7 +365,7 @@ CryptoResult<SecretBytes> RatchetSession::decrypt(ByteView signalMessage) {
 
 SecretBytes RatchetSession::serialize() const {
     proto::RatchetState p;
-    p.set_version(kVersion);
+    p.set_version(kRatchetVersion);
     p.set_associated_data(toString(associatedData_));
     p.set_root_key(toString(rootKey_.span()));
     p.set_sending_private(toString(sending_.privateKey.span()));
@@ -424,7 +424,7 @@ CryptoResult<RatchetSession> RatchetSession::deserialize(ByteView bytes) {
     };
     if (bytes.size() > 2 * 1024 * 1024 ||
         !p.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
-        p.version() != kVersion || p.root_key().size() != kKeySize ||
+        p.version() != kRatchetVersion || p.root_key().size() != kKeySize ||
         p.sending_private().size() != kKeySize ||
         (!p.sending_chain().empty() && p.sending_chain().size() != kKeySize) ||
         (!p.receiving_chain().empty() && p.receiving_chain().size() != kKeySize) ||

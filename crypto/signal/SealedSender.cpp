@@ -10,7 +10,7 @@ namespace tandem::crypto::signal {
 
 namespace {
 
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kSealedVersion = 1;
 constexpr std::string_view kStaticInfo = "Tandem Sealed Sender v1 static";
 constexpr std::string_view kContentInfo = "Tandem Sealed Sender v1 content";
 constexpr std::size_t kMaxEnvelopeBytes = RatchetSession::kMaxMessageBytes + 4096;
@@ -193,7 +193,7 @@ CryptoResult<Bytes> sealSender(const IdentityKeyPair& sender, ByteView certifica
         aeadSeal(key.span(), contentNonce, concat({ephemeral.publicKey, encryptedStatic}), padded);
 
     proto::SealedEnvelope envelope;
-    envelope.set_version(kVersion);
+    envelope.set_version(kSealedVersion);
     envelope.set_ephemeral_key(toString(ephemeral.publicKey));
     envelope.set_static_nonce(toString(staticNonce));
     envelope.set_encrypted_static(toString(encryptedStatic));
@@ -209,7 +209,7 @@ CryptoResult<UnsealedMessage> openSealed(const IdentityKeyPair& recipient, ByteV
     proto::SealedEnvelope envelope;
     if (envelopeBytes.size() > kMaxEnvelopeBytes ||
         !envelope.ParseFromArray(envelopeBytes.data(), static_cast<int>(envelopeBytes.size())) ||
-        envelope.version() != kVersion) {
+        envelope.version() != kSealedVersion) {
         return cryptoError(CryptoErrorCode::Malformed, QStringLiteral("the envelope is malformed"));
     }
     TANDEM_TRY_ASSIGN(const PublicKey ephemeral,

@@ -6,22 +6,15 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QQmlEngine>
-#include <QSettings>
-#include <QStandardPaths>
 #include <QTranslator>
+
+#include "qml/ui/AppSettings.h"
 
 namespace tandem::gui {
 
 namespace {
 
-constexpr auto kChoiceKey = "appearance/language";
-
-// The app's own settings file, shared with the theme (Theme.cpp).
-QSettings appSettings() {
-    return QSettings(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
-                         QStringLiteral("/tandem/tandem.conf"),
-                     QSettings::IniFormat);
-}
+constexpr auto kLanguageKey = "appearance/language";
 
 QString normalized(const QString& choice) {
     if (choice == QLatin1String("en") || Language::translations().contains(choice)) {
@@ -87,7 +80,7 @@ void install(const QString& language) {
 Language::Language(QQmlEngine* engine, QObject* parent)
     : QObject(parent),
       engine_(engine),
-      choice_(normalized(appSettings().value(QString::fromLatin1(kChoiceKey)).toString())) {}
+      choice_(normalized(appSettings().value(QString::fromLatin1(kLanguageKey)).toString())) {}
 
 Language* Language::create(QQmlEngine* engine, QJSEngine*) {
     return new Language(engine);
@@ -116,7 +109,7 @@ QString Language::resolve(const QString& choice) {
 }
 
 void Language::installSaved() {
-    install(resolve(normalized(appSettings().value(QString::fromLatin1(kChoiceKey)).toString())));
+    install(resolve(normalized(appSettings().value(QString::fromLatin1(kLanguageKey)).toString())));
 }
 
 QString Language::current() {
@@ -132,9 +125,9 @@ void Language::setChoice(const QString& choice) {
     choice_ = wanted;
     QSettings settings = appSettings();
     if (wanted == QLatin1String("system")) {
-        settings.remove(QString::fromLatin1(kChoiceKey));
+        settings.remove(QString::fromLatin1(kLanguageKey));
     } else {
-        settings.setValue(QString::fromLatin1(kChoiceKey), wanted);
+        settings.setValue(QString::fromLatin1(kLanguageKey), wanted);
     }
     install(resolve(wanted));
     if (engine_ != nullptr) {

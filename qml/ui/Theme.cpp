@@ -11,23 +11,16 @@
 #include <QEvent>
 #include <QGuiApplication>
 #include <QPalette>
-#include <QSettings>
-#include <QStandardPaths>
 #include <QTimer>
+
+#include "qml/ui/AppSettings.h"
 
 namespace tandem::gui {
 
 namespace {
 
-constexpr auto kChoiceKey = "appearance/theme";
+constexpr auto kThemeKey = "appearance/theme";
 
-// The app's own settings file, ~/.config/tandem/tandem.conf (what is not the profile's: the
-// theme is needed before a profile is open).
-QSettings appSettings() {
-    return QSettings(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
-                         QStringLiteral("/tandem/tandem.conf"),
-                     QSettings::IniFormat);
-}
 constexpr auto kPortalService = "org.freedesktop.portal.Desktop";
 constexpr auto kPortalPath = "/org/freedesktop/portal/desktop";
 constexpr auto kPortalSettings = "org.freedesktop.portal.Settings";
@@ -70,7 +63,7 @@ private:
 }  // namespace
 
 Theme::Theme(QObject* parent) : QObject(parent) {
-    const QString saved = appSettings().value(QString::fromLatin1(kChoiceKey)).toString();
+    const QString saved = appSettings().value(QString::fromLatin1(kThemeKey)).toString();
     if (saved == QLatin1String("light") || saved == QLatin1String("dark")) {
         choice_ = saved;
     }
@@ -103,7 +96,7 @@ void Theme::setChoice(const QString& choice) {
         return;
     }
     choice_ = wanted;
-    appSettings().setValue(QString::fromLatin1(kChoiceKey), choice_);
+    appSettings().setValue(QString::fromLatin1(kThemeKey), choice_);
     emit changed();
 }
 

@@ -19,6 +19,7 @@
 #include "app/core/UserSettings.h"
 #include "proto/ContentCodec.h"
 #include "storage/Limits.h"
+#include "tandem/common/Clock.h"
 #include "tandem/core.pb.h"
 #include "tests/support/TestSupport.h"
 
@@ -27,10 +28,6 @@ using namespace tandem::storage;
 namespace disappearing = core::disappearing;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 const QString kAliceId = QStringLiteral("05") + QString(64, QLatin1Char('a'));
 const QString kBobId = QStringLiteral("05") + QString(64, QLatin1Char('b'));

@@ -22,6 +22,7 @@
 #include "media/StickerEncoder.h"
 #include "proto/ContentCodec.h"
 #include "resources/stickers/DefaultStickerPacks.h"
+#include "tandem/common/Clock.h"
 #include "tandem/content.pb.h"
 #include "tests/support/TestSupport.h"
 
@@ -30,10 +31,6 @@ using namespace tandem::storage;
 using core::CoreResult;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 // A network of blobs and records, answering on the next event-loop turn. It checks nothing,
 // so a test can make it lie.

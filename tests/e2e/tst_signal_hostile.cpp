@@ -16,6 +16,7 @@
 #include "crypto/QtBytes.h"
 #include "crypto/signal/Ratchet.h"
 #include "crypto/signal/SealedSender.h"
+#include "tandem/common/Clock.h"
 #include "tandem/signal.pb.h"
 #include "tests/relay/RelayTestClient.h"
 #include "tests/support/Daemons.h"
@@ -34,10 +35,6 @@ Bytes randomBytes(std::size_t n) {
     Bytes out(n);
     randombytes_buf(out.data(), n);
     return out;
-}
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
 }
 
 core::NetworkConfig networkOf(const test::RelayProcess& relay, const QString& path) {

@@ -21,6 +21,7 @@
 
 #include "crypto/Onion.h"
 #include "crypto/session/SessionKeys.h"
+#include "tandem/common/Clock.h"
 #include "tandem/node.pb.h"
 #include "tests/onion/OnionEndpoint.h"
 #include "tests/onion/OnionRequests.h"
@@ -50,10 +51,6 @@ using test::post;
 using test::restartForLaterTests;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 SwarmRequest storeRequest(const QString& recipient, const QByteArray& data) {
     SwarmRequest r;

@@ -14,10 +14,10 @@ namespace tandem::transport::onion {
 
 namespace {
 
-constexpr std::string_view kContext = "tandem node directory v1";
+constexpr std::string_view kDirectoryContext = "tandem node directory v1";
 
 crypto::Bytes signedPart(const std::string& directory) {
-    return crypto::concat({crypto::view(kContext), crypto::view(directory)});
+    return crypto::concat({crypto::view(kDirectoryContext), crypto::view(directory)});
 }
 
 std::string hexPrefix(const crypto::PublicKey& key) {

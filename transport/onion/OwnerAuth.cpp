@@ -11,7 +11,7 @@ namespace {
 
 crypto::Bytes signedBytes(std::string_view method, const QString& sessionId,
                           std::int64_t timestampMs, crypto::ByteView extra) {
-    constexpr std::string_view kContext = "tandem owner v1";
+    constexpr std::string_view kOwnerContext = "tandem owner v1";
     const QByteArray id = sessionId.toUtf8();
     std::array<std::uint8_t, 8> time{};
     const auto t = static_cast<std::uint64_t>(timestampMs);
@@ -20,7 +20,7 @@ crypto::Bytes signedBytes(std::string_view method, const QString& sessionId,
     }
     const std::array<std::uint8_t, 1> zero{};
     return crypto::concat(
-        {crypto::view(kContext), crypto::view(method), zero,
+        {crypto::view(kOwnerContext), crypto::view(method), zero,
          crypto::view(std::string_view(id.constData(), static_cast<std::size_t>(id.size()))), zero,
          time, extra});
 }

@@ -4,16 +4,13 @@
 
 #include "app/core/ContentHandler.h"
 #include "app/core/people/OwnProfile.h"
+#include "tandem/common/Clock.h"
 
 namespace tandem::core {
 
 using namespace tandem::storage;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 template <class T>
 CoreResult<T> toCore(StoreResult<T> r) {

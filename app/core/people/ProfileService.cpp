@@ -13,16 +13,13 @@
 #include "crypto/Profiles.h"
 #include "crypto/QtBytes.h"
 #include "crypto/SignedRecord.h"
+#include "tandem/common/Clock.h"
 
 namespace tandem::core {
 
 using namespace tandem::storage;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 // The record being published in a mode, kept until the network stored it: a retry sends the
 // same bytes (a put that landed but whose answer was lost is then the same record again, not a

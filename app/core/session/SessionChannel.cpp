@@ -9,16 +9,13 @@
 #include "app/core/Disappearing.h"
 #include "crypto/QtBytes.h"
 #include "crypto/session/SessionMessage.h"
+#include "tandem/common/Clock.h"
 
 namespace tandem::core {
 
 using namespace tandem::storage;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 transport::OutgoingEnvelope envelopeOf(const sessionmode::SealedItem& item) {
     transport::OutgoingEnvelope out;

@@ -5,20 +5,13 @@
 #include "app/core/CoreLog.h"
 #include "app/core/Guarded.h"
 #include "app/core/signal/SignalCodec.h"
+#include "tandem/common/Clock.h"
 #include "transport/relay/Address.h"
 
 namespace tandem::core::signalmode {
 
 using namespace tandem::storage;
 using transport::TransportError;
-
-namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
-}  // namespace
 
 AccountIdLookup::~AccountIdLookup() {
     store_.post([] {}).waitForFinished();  // no continuation of ours is left to run

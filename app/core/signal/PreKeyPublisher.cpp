@@ -8,6 +8,7 @@
 #include "app/core/Guarded.h"
 #include "app/core/signal/PreKeys.h"
 #include "crypto/QtBytes.h"
+#include "tandem/common/Clock.h"
 
 namespace tandem::core::signalmode {
 
@@ -20,10 +21,6 @@ using Promise = std::shared_ptr<QPromise<CoreResult<int>>>;
 void finish(const Promise& promise, CoreResult<int> value) {
     promise->addResult(std::move(value));
     promise->finish();
-}
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
 }
 
 // Makes `wanted` one-time prekeys (and a new signed one when due), in one transaction.

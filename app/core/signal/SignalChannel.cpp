@@ -12,6 +12,7 @@
 #include "app/core/people/OwnProfile.h"
 #include "crypto/QtBytes.h"
 #include "crypto/signal/SealedSender.h"
+#include "tandem/common/Clock.h"
 #include "tandem/core.pb.h"
 #include "transport/relay/Address.h"
 
@@ -45,10 +46,6 @@ StoreResult<void> replaceAccessKey(Repositories& r, const QByteArray& fresh) {
     sodium_memzero(bytes.data(), bytes.size());
     sodium_memzero(credentials.mutable_password()->data(), credentials.password().size());
     return r.accounts.put(*account);
-}
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
 }
 
 // Where the relay finds a contact: their account id once known (it outlives a number change

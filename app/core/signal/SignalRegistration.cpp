@@ -15,6 +15,7 @@
 #include "crypto/QtBytes.h"
 #include "crypto/signal/Identity.h"
 #include "crypto/signal/RegistrationLock.h"
+#include "tandem/common/Clock.h"
 #include "tandem/core.pb.h"
 #include "transport/relay/Address.h"
 
@@ -26,10 +27,6 @@ using transport::RelayConnection;
 using transport::TransportError;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 template <class T>
 void finish(const std::shared_ptr<QPromise<CoreResult<T>>>& promise, CoreResult<T> value) {

@@ -4,16 +4,13 @@
 #include <QPromise>
 
 #include "app/core/Guarded.h"
+#include "tandem/common/Clock.h"
 
 namespace tandem::core {
 
 using namespace tandem::storage;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 template <class T>
 QFuture<CoreResult<T>> ready(CoreResult<T> value) {

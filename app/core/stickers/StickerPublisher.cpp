@@ -7,16 +7,13 @@
 #include "app/core/Guarded.h"
 #include "crypto/SignedRecord.h"
 #include "media/StickerEncoder.h"
+#include "tandem/common/Clock.h"
 
 namespace tandem::core {
 
 using namespace tandem::storage;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 // One emoji (or a short emoji sequence): no letters, digits, spaces or control characters.
 bool isEmoji(const QString& s) {

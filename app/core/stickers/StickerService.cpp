@@ -3,18 +3,11 @@
 #include <QDateTime>
 
 #include "resources/stickers/DefaultStickerPacks.h"
+#include "tandem/common/Clock.h"
 
 namespace tandem::core {
 
 using namespace tandem::storage;
-
-namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
-}  // namespace
 
 StickerService::StickerService(Store& store, const Channels& channels, QObject* parent)
     : QObject(parent),

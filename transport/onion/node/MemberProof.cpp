@@ -7,7 +7,7 @@ namespace tandem::transport::onion {
 
 namespace {
 
-constexpr std::string_view kContext = "tandem member v1";
+constexpr std::string_view kMemberContext = "tandem member v1";
 
 }  // namespace
 
@@ -17,7 +17,7 @@ crypto::Bytes MemberProof::signedBytes(const proto::node::NodeRequest& request,
     body.clear_request_id();
     body.clear_member();
     const std::string serialized = body.SerializeAsString();
-    crypto::Bytes out(kContext.begin(), kContext.end());
+    crypto::Bytes out(kMemberContext.begin(), kMemberContext.end());
     for (int shift = 56; shift >= 0; shift -= 8) {
         out.push_back(static_cast<std::uint8_t>(timestampMs >> shift));
     }

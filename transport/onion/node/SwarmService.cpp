@@ -3,12 +3,13 @@
 #include <limits>
 #include <memory>
 #include <optional>
-#include <utility>
 #include <sodium.h>
+#include <utility>
 
 #include <QDateTime>
 
 #include "crypto/QtBytes.h"
+#include "tandem/common/Clock.h"
 #include "transport/onion/OwnerAuth.h"
 #include "transport/onion/node/AuditLog.h"
 #include "transport/onion/node/DirectoryFile.h"
@@ -29,10 +30,6 @@ using proto::node::SwarmReply;
 using proto::node::SwarmRequest;
 
 namespace {
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 // A failed sync, or too many writes waiting for one (WalSyncer::kMaxWaiting): retry later.
 QString diskFailed() {

@@ -11,6 +11,7 @@
 #include "crypto/signal/Identity.h"
 #include "crypto/signal/RegistrationLock.h"
 #include "crypto/signal/SealedSender.h"
+#include "tandem/common/Clock.h"
 #include "tandem/signal.pb.h"
 #include "transport/Transport.h"
 #include "transport/relay/Address.h"
@@ -33,10 +34,6 @@ QByteArray hashPassword(const std::string& password) {
                        reinterpret_cast<const unsigned char*>(password.data()), password.size(),
                        nullptr, 0);  // NOLINT
     return out;
-}
-
-std::int64_t nowMs() {
-    return QDateTime::currentMSecsSinceEpoch();
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ namespace {
 // KEYS: the blob, the byte counter, the upload times. ARGV: the data, the bound on all blobs,
 // now, the id. Reserves its bytes and writes it in one step (the counter never drifts): 1, or
 // 0 when the store is full.
-constexpr char kPut[] = R"lua(
+constexpr char kPutBlob[] = R"lua(
 local size = #ARGV[1]
 if tonumber(redis.call('GET', KEYS[2]) or '0') + size > tonumber(ARGV[2]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
@@ -24,8 +24,8 @@ redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
 return 1
 )lua";
 
-// KEYS: as kPut. ARGV: the id. Removes the blob and gives its bytes back; 1 when it was there.
-constexpr char kDrop[] = R"lua(
+// KEYS: as kPutBlob. ARGV: the id. Removes the blob and gives its bytes back; 1 when it was there.
+constexpr char kDropBlob[] = R"lua(
 local size = redis.call('STRLEN', KEYS[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 if size == 0 then return 0 end
@@ -38,8 +38,8 @@ return 1
 
 RedisBlobStore::RedisBlobStore(RedisClient& redis, qint64 maxTotalBytes)
     : redis_(redis), maxTotal_(maxTotalBytes) {
-    redis_.preload(kPut);
-    redis_.preload(kDrop);
+    redis_.preload(kPutBlob);
+    redis_.preload(kDropBlob);
 }
 
 Expected<QString, QString> RedisBlobStore::put(const QByteArray& data) {
@@ -47,7 +47,7 @@ Expected<QString, QString> RedisBlobStore::put(const QByteArray& data) {
     randombytes_buf(raw.data(), static_cast<std::size_t>(raw.size()));
     const QString id = QString::fromLatin1(raw.toHex());
     const RedisReply r =
-        redis_.eval(kPut, {keys::blob(id), keys::blobBytes(), keys::blobsByUpload()},
+        redis_.eval(kPutBlob, {keys::blob(id), keys::blobBytes(), keys::blobsByUpload()},
                     {data, QByteArray::number(maxTotal_),
                      QByteArray::number(QDateTime::currentMSecsSinceEpoch()), id.toLatin1()});
     if (r.type != RedisReply::Type::Integer) {
@@ -82,7 +82,8 @@ int RedisBlobStore::purge(std::int64_t nowMs) {
     for (const RedisReply& member : old.elements) {
         const QString id = QString::fromLatin1(member.string);
         commands.push_back(RedisClient::evalCommand(
-            kDrop, {keys::blob(id), keys::blobBytes(), keys::blobsByUpload()}, {member.string}));
+            kDropBlob, {keys::blob(id), keys::blobBytes(), keys::blobsByUpload()},
+            {member.string}));
     }
     int count = 0;
     if (!commands.empty()) {

@@ -15,7 +15,7 @@ namespace {
 // KEYS: the record, the byte counter, the expiry index. ARGV: version (20 digits), payload,
 // signature, owner key, expiry, now, the bound on all records, the row charge, the index's
 // member. Returns {'ok'} | {'same', expiry} | {'stale', version held} | {'full'}.
-constexpr char kPut[] = R"lua(
+constexpr char kPutRecord[] = R"lua(
 local held = redis.call('HMGET', KEYS[1], 'v', 'p', 's', 'e')
 local charge = tonumber(ARGV[8])
 local oldCharge = 0
@@ -44,7 +44,7 @@ return {'ok'}
 
 // KEYS: the record, the byte counter, the expiry index. ARGV: now, the row charge, the
 // index's member. Removes the record if it expired (its charge given back); 1 when it did.
-constexpr char kDrop[] = R"lua(
+constexpr char kDropRecord[] = R"lua(
 local held = redis.call('HMGET', KEYS[1], 'p', 'e')
 if not held[2] then
   redis.call('ZREM', KEYS[3], ARGV[3])
@@ -74,8 +74,8 @@ Unexpected<RecordRefusal> unavailable() {
 
 RedisRecordStore::RedisRecordStore(RedisClient& redis, std::int64_t maxBytesTotal)
     : redis_(redis), maxBytesTotal_(maxBytesTotal) {
-    redis_.preload(kPut);
-    redis_.preload(kDrop);
+    redis_.preload(kPutRecord);
+    redis_.preload(kDropRecord);
 }
 
 Expected<RecordTable::Stored, RecordRefusal> RedisRecordStore::put(
@@ -95,7 +95,8 @@ Expected<RecordTable::Stored, RecordRefusal> RedisRecordStore::put(
     // Idempotent, so the client may send it again on a new connection: the same record again
     // is "same".
     const RedisReply r = redis_.eval(
-        kPut, {keys::signedRecord(record.address), keys::recordBytes(), keys::recordsByExpiry()},
+        kPutRecord,
+        {keys::signedRecord(record.address), keys::recordBytes(), keys::recordsByExpiry()},
         {versionString(record.version), record.payload, record.signature, record.ownerKey,
          QByteArray::number(expires), QByteArray::number(now), QByteArray::number(maxBytesTotal_),
          QByteArray::number(RecordTable::kRowCharge), member});
@@ -148,7 +149,8 @@ int RedisRecordStore::purge(std::int64_t now) {
     for (const RedisReply& member : expired.elements) {
         const QByteArray address = QByteArray::fromHex(member.string);
         commands.push_back(RedisClient::evalCommand(
-            kDrop, {keys::signedRecord(address), keys::recordBytes(), keys::recordsByExpiry()},
+            kDropRecord,
+            {keys::signedRecord(address), keys::recordBytes(), keys::recordsByExpiry()},
             {QByteArray::number(now), QByteArray::number(RecordTable::kRowCharge), member.string}));
     }
     int count = 0;
