@@ -49,7 +49,7 @@ QByteArray readResource(const QString& path) {
 
 // The resources are compiled from the build's own render, so a pack that does not read is a
 // broken build: it is logged and left out rather than shown half.
-bool readPack(const QString& name, DefaultPack& pack) {
+bool readPack(const QString& name, DefaultPack& pack, bool withStickers) {
     const QString dir = kRoot + QLatin1Char('/') + name;
     const QJsonObject manifest =
         QJsonDocument::fromJson(readResource(dir + QStringLiteral("/pack.json"))).object();
@@ -65,6 +65,9 @@ bool readPack(const QString& name, DefaultPack& pack) {
     pack.packId = defaultPackId(name);
     pack.packKey = defaultPackKey(name);
     const QJsonArray stickers = manifest.value(QStringLiteral("stickers")).toArray();
+    if (!withStickers) {
+        return !stickers.isEmpty();
+    }
     for (qsizetype i = 0; i < stickers.size(); ++i) {
         const QJsonObject entry = stickers.at(i).toObject();
         DefaultSticker sticker;
@@ -81,6 +84,17 @@ bool readPack(const QString& name, DefaultPack& pack) {
     return !pack.stickers.empty();
 }
 
+std::vector<DefaultPack> readPacks(bool withStickers) {
+    std::vector<DefaultPack> packs;
+    for (const QString& name : packNames()) {
+        DefaultPack pack;
+        if (readPack(name, pack, withStickers)) {
+            packs.push_back(std::move(pack));
+        }
+    }
+    return packs;
+}
+
 }  // namespace
 
 QByteArray defaultPackId(const QString& name) {
@@ -92,14 +106,22 @@ QByteArray defaultPackKey(const QString& name) {
 }
 
 std::vector<DefaultPack> defaultStickerPacks() {
-    std::vector<DefaultPack> packs;
-    for (const QString& name : packNames()) {
-        DefaultPack pack;
-        if (readPack(name, pack)) {
-            packs.push_back(std::move(pack));
-        }
+    return readPacks(true);
+}
+
+std::vector<DefaultPack> defaultStickerPackManifests() {
+    return readPacks(false);
+}
+
+std::optional<DefaultPack> defaultStickerPack(const QString& name) {
+    if (!packNames().contains(name)) {
+        return std::nullopt;
     }
-    return packs;
+    DefaultPack pack;
+    if (!readPack(name, pack, true)) {
+        return std::nullopt;
+    }
+    return pack;
 }
 
 bool isDefaultStickerPack(const QByteArray& packId) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <QByteArray>
@@ -38,6 +39,15 @@ struct DefaultPack {
 };
 
 std::vector<DefaultPack> defaultStickerPacks();
+
+// Every pack's manifest (name, title, author, version, cover, ids) in the same order, with no
+// stickers read: what a start needs to tell whether the stored copies are current, without
+// copying the packs' images (2.6 MB) out of the resources each time.
+std::vector<DefaultPack> defaultStickerPackManifests();
+
+// One pack, by name, with its stickers; nullopt when there is none of that name (or it does not
+// read, which is logged).
+std::optional<DefaultPack> defaultStickerPack(const QString& name);
 
 // Whether packId is the id of one of defaultStickerPacks() (without reading their stickers).
 bool isDefaultStickerPack(const QByteArray& packId);

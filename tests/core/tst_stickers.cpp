@@ -17,6 +17,7 @@
 #include "app/core/ContentHandler.h"
 #include "app/core/TransportRequests.h"
 #include "app/core/stickers/StickerJobs.h"
+#include "app/core/stickers/StickerService.h"
 #include "crypto/SignedRecord.h"
 #include "crypto/Stickers.h"
 #include "media/StickerEncoder.h"
@@ -280,6 +281,66 @@ private slots:
             }
         }
         QVERIFY(animated);
+    }
+
+    // A new profile gets the built-in packs once; a start with every pack current writes
+    // nothing; a stored copy of an older version is replaced, stickers and all, and a pack the
+    // user hid stays hidden.
+    void builtInPacksInstallOnceAndUpdate() {
+        QTemporaryDir dir;
+        Store store;
+        QVERIFY(test::await(
+            store.create(dir.path(), test::passphrase("pw"), KdfStrength::Interactive)));
+        const core::Channels channels;
+        core::StickerService service(store, channels);
+        const auto manifests = stickers::defaultStickerPackManifests();
+        QVERIFY(manifests.size() >= 2);
+        QCOMPARE(test::await(service.installBuiltins()).value(),
+                 static_cast<int>(manifests.size()));
+        QCOMPARE(test::await(service.installBuiltins()).value(), 0);
+
+        const stickers::DefaultPack& first = manifests.front();
+        const QByteArray id = first.packId;
+        const QByteArray image = webp(7);
+        QVERIFY(test::await(store.write([&](Repositories& r) -> StoreResult<void> {
+                    TANDEM_TRY_ASSIGN(auto stored, r.stickers.pack(id));
+                    if (!stored) {
+                        return storeError(StoreErrorCode::NotFound, QStringLiteral("no pack"));
+                    }
+                    stored->version = first.version - 1;
+                    stored->hidden = true;
+                    TANDEM_TRY(r.stickers.putPack(*stored));
+                    Sticker extra;
+                    extra.packId = id;
+                    extra.stickerId = 999;
+                    extra.emoji = QStringLiteral("🐱");
+                    extra.contentType = QStringLiteral("image/webp");
+                    extra.image = image;
+                    return r.stickers.putSticker(extra);
+                })).has_value());
+        QCOMPARE(test::await(service.installBuiltins()).value(), 1);
+
+        const auto whole = stickers::defaultStickerPack(first.name);
+        QVERIFY(whole.has_value());
+        const auto pack =
+            test::await(store.read([&](Repositories& r) { return r.stickers.pack(id); }));
+        QVERIFY(pack.has_value() && pack->has_value());
+        QCOMPARE((*pack)->version, first.version);
+        QVERIFY((*pack)->builtin);
+        QVERIFY((*pack)->hidden);
+        const auto rows =
+            test::await(store.read([&](Repositories& r) { return r.stickers.stickers(id); }));
+        QVERIFY(rows.has_value());
+        QCOMPARE(rows->size(), whole->stickers.size());
+        for (const Sticker& row : *rows) {
+            QVERIFY(row.stickerId < static_cast<std::int64_t>(whole->stickers.size()));
+            const auto stored = test::await(
+                store.read([&](Repositories& r) { return r.stickers.sticker(id, row.stickerId); }));
+            QVERIFY(stored.has_value() && stored->has_value());
+            QCOMPARE((*stored)->image,
+                     whole->stickers[static_cast<std::size_t>(row.stickerId)].webp);
+        }
+        QCOMPARE(test::await(service.installBuiltins()).value(), 0);
     }
 
     // A received sticker from a pack we do not have: the message, and the pack as the sender

@@ -1,7 +1,8 @@
 // The default sticker packs as the app sees them: two packs of at least 12 stickers, every
 // sticker a 512x512 WebP under 300 KiB that Qt's image plugin decodes and tandem::media
 // accepts as a received sticker, every Tandem Motion sticker animated, no two images alike,
-// one emoji each, and ids that depend only on the pack's name.
+// one emoji each, and ids that depend only on the pack's name. A start reads the manifests
+// alone and one pack by name: both say what the whole read says.
 #include <QBuffer>
 #include <QCryptographicHash>
 #include <QGuiApplication>
@@ -25,6 +26,7 @@ private slots:
     void motionStickersAreAnimated();
     void imagesAreDistinct();
     void idsAreDeterministicAndDistinct();
+    void manifestsAndOnePackReadAsTheWhole();
 };
 
 namespace {
@@ -171,4 +173,35 @@ void TestDefaultPacks::idsAreDeterministicAndDistinct() {
 }
 
 QTEST_MAIN(TestDefaultPacks)
+
+void TestDefaultPacks::manifestsAndOnePackReadAsTheWhole() {
+    const auto packs = defaultStickerPacks();
+    const auto manifests = tandem::stickers::defaultStickerPackManifests();
+    QCOMPARE(manifests.size(), packs.size());
+    for (std::size_t i = 0; i < packs.size(); ++i) {
+        const DefaultPack& whole = packs[i];
+        const DefaultPack& manifest = manifests[i];
+        QCOMPARE(manifest.name, whole.name);
+        QCOMPARE(manifest.title, whole.title);
+        QCOMPARE(manifest.author, whole.author);
+        QCOMPARE(manifest.version, whole.version);
+        QCOMPARE(manifest.coverId, whole.coverId);
+        QCOMPARE(manifest.packId, whole.packId);
+        QCOMPARE(manifest.packKey, whole.packKey);
+        QVERIFY(manifest.stickers.empty());  // no image read
+
+        const auto one = tandem::stickers::defaultStickerPack(whole.name);
+        QVERIFY(one.has_value());
+        QCOMPARE(one->packId, whole.packId);
+        QCOMPARE(one->version, whole.version);
+        QCOMPARE(one->stickers.size(), whole.stickers.size());
+        for (std::size_t k = 0; k < whole.stickers.size(); ++k) {
+            QCOMPARE(one->stickers[k].id, whole.stickers[k].id);
+            QCOMPARE(one->stickers[k].emoji, whole.stickers[k].emoji);
+            QCOMPARE(one->stickers[k].webp, whole.stickers[k].webp);
+        }
+    }
+    QVERIFY(!tandem::stickers::defaultStickerPack(QStringLiteral("no-such-pack")).has_value());
+    QVERIFY(!tandem::stickers::defaultStickerPack(QString()).has_value());
+}
 #include "tst_default_packs.moc"

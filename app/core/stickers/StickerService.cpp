@@ -41,11 +41,19 @@ QFuture<CoreResult<int>> StickerService::installBuiltins() {
         [](Repositories& r) -> StoreResult<int> {
             int changed = 0;
             const std::int64_t now = nowMs();
-            for (const stickers::DefaultPack& d : stickers::defaultStickerPacks()) {
-                TANDEM_TRY_ASSIGN(const auto old, r.stickers.pack(d.packId));
-                if (old && old->builtin && old->version >= d.version) {
+            // The manifests first: at most starts every pack is current, and its images are
+            // read out of the resources only to install or update it.
+            for (const stickers::DefaultPack& manifest : stickers::defaultStickerPackManifests()) {
+                TANDEM_TRY_ASSIGN(const auto old, r.stickers.pack(manifest.packId));
+                if (old && old->builtin && old->version >= manifest.version) {
                     continue;
                 }
+                const std::optional<stickers::DefaultPack> read =
+                    stickers::defaultStickerPack(manifest.name);
+                if (!read) {
+                    continue;  // a broken build's pack: logged as it was read
+                }
+                const stickers::DefaultPack& d = *read;
                 StickerPack p;
                 p.packId = d.packId;
                 p.packKey = makeSecret(SecretBytes(
