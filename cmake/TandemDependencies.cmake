@@ -23,3 +23,11 @@ pkg_check_modules(WEBP REQUIRED IMPORTED_TARGET libwebp libwebpmux libwebpdemux)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis>=0.14)
 
 qt_standard_project_setup(REQUIRES 6.4)
+# qt_standard_project_setup() gives installed programs a RUNPATH of $ORIGIN:$ORIGIN/../lib, for
+# projects that install their own shared libraries next to them. Tandem installs none (its
+# libraries are static, the rest is the system's): no RUNPATH at all. With one, CMake also
+# wrote the build tree's programs a RUNPATH of empty entries (room to rewrite it at install),
+# and ld.so reads an empty entry as the current directory — each start looked for its 74
+# libraries in the folder it was started from first (240 failed opens), and would have loaded
+# one planted there.
+set(CMAKE_INSTALL_RPATH "")
