@@ -297,14 +297,14 @@ Pane {
             }
         }
         // The safety-number warning and the request bar are made only while they show (most
-        // conversations never show them): the chat's first frame makes only what it shows.
-        // Each is destroyed by its own buttons (accepting, deleting, blocking ends what shows
-        // it): their handlers do nothing after that call.
-        Loader {
+        // conversations never show them), from their URLs: the chat neither compiles nor
+        // makes them for its first frame. Each is destroyed by its own buttons (accepting,
+        // deleting, blocking ends what shows it): their handlers do nothing after that call.
+        LoadedWhile {
             Layout.fillWidth: true
-            active: card.identityChanged && card.verification !== "verified"
-            visible: active
-            sourceComponent: IdentityBanner { card: pane.contactCard }
+            when: card.identityChanged && card.verification !== "verified"
+            url: "qrc:/Tandem/Contacts/IdentityBanner.qml"
+            properties: ({ card: pane.contactCard })
         }
 
         ListView {
@@ -341,11 +341,11 @@ Pane {
                 onAttachmentRequested: function(action, messageId, attachment) { pane.onAttachment(action, messageId, attachment) }
             }
         }
-        Loader {
+        LoadedWhile {
             Layout.fillWidth: true
-            active: card.loaded && (card.request || card.blocked)
-            visible: active
-            sourceComponent: RequestBar { card: pane.contactCard; people: pane.peopleActions }
+            when: card.loaded && (card.request || card.blocked)
+            url: "qrc:/Tandem/Contacts/RequestBar.qml"
+            properties: ({ card: pane.contactCard, people: pane.peopleActions })
         }
         Composer {
             id: composer

@@ -85,20 +85,20 @@ Pane {
             field.clear()
         }
     }
+    // By URL: neither compiled nor made with the chat (docs/app.md, "Start").
     OnDemand {
         id: picker
         readonly property bool opened: item !== null && item.opened
-        sourceComponent: Component {
-            StickerPicker {
-                parent: composerPane.contentItem
-                feed: composerPane.feed
-                accent: composerPane.accent
-                x: 0
-                y: -height - 6
-                onChosen: function(packId, stickerId) { composerPane.stickerChosen(packId, stickerId) }
-                onClosed: field.forceActiveFocus()
-            }
+        url: "qrc:/Tandem/Stickers/StickerPicker.qml"
+        properties: ({ parent: composerPane.contentItem, feed: composerPane.feed,
+                       accent: composerPane.accent, x: 0 })
+        onLoaded: {
+            item.y = Qt.binding(function() { return -picker.item.height - 6 })
+            item.chosen.connect(function(packId, stickerId) { composerPane.stickerChosen(packId, stickerId) })
+            item.closed.connect(function() { field.forceActiveFocus() })
         }
+        // The mode's accent, followed after it is made.
+        Binding { target: picker.item; property: "accent"; value: composerPane.accent; when: picker.item !== null }
     }
 
     // Sized by its layout (the pane holds more than one item: it would not guess).

@@ -3,7 +3,6 @@ import QtQuick.Controls
 import Tandem.Core
 import Tandem.Ui
 import Tandem.Stickers
-import Tandem.Attachments
 
 // One message: a bubble on the right (mine, in the accent colour) or the left (theirs). A run
 // of messages on one side minutes apart is one group: tighter spacing, rounder joins, and the
@@ -208,24 +207,29 @@ Column {
                 y: bubble.hasFile ? bubble.inset : 7
                 width: bubble.width
                 spacing: 2
-                // Made only for a message with a file: most have none, and a list of them
-                // would otherwise build one hidden view per bubble (docs/app.md, "Start").
-                Loader {
+                // Made only for a message with a file, from its URL: most have none, and the
+                // chat neither compiles the view (its menu, its bar) nor builds a hidden one
+                // per bubble for its first frame (docs/app.md, "Start"). Given as it is made,
+                // then bound, so a transfer's progress still reaches it.
+                LoadedWhile {
                     id: file
-                    active: bubble.hasFile
-                    visible: active
+                    when: bubble.hasFile
                     x: bubble.inset
+                    url: "qrc:/Tandem/Attachments/AttachmentView.qml"
+                    properties: ({ objectName: "attachmentView",
+                                   attachment: bubble.message.attachment,
+                                   messageId: bubble.message.messageId })
                     readonly property string accessibleName: file.item ? file.item.Accessible.name : ""
                     // Only `bubble` is named in here: a Loader's own `item` would shadow the
                     // message's id.
-                    sourceComponent: AttachmentView {
-                        objectName: "attachmentView"
-                        maxSide: Math.min(320, bubble.maxWidth - 2 * bubble.inset)
-                        attachment: bubble.message.attachment
-                        messageId: bubble.message.messageId
-                        outgoing: bubble.message.outgoing
-                        accent: bubble.message.accent
-                        onRequested: function(action) { bubble.fileRequested(action) }
+                    onLoaded: {
+                        const view = file.item
+                        view.maxSide = Qt.binding(function() { return Math.min(320, bubble.maxWidth - 2 * bubble.inset) })
+                        view.attachment = Qt.binding(function() { return bubble.message.attachment })
+                        view.messageId = Qt.binding(function() { return bubble.message.messageId })
+                        view.outgoing = Qt.binding(function() { return bubble.message.outgoing })
+                        view.accent = Qt.binding(function() { return bubble.message.accent })
+                        view.requested.connect(bubble.fileRequested)
                     }
                 }
                 // The text as a Text (cheap to make and lay out); while the pointer is on it, or
