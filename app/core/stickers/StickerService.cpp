@@ -41,7 +41,7 @@ QFuture<CoreResult<int>> StickerService::installBuiltins() {
         [](Repositories& r) -> StoreResult<int> {
             int changed = 0;
             const std::int64_t now = nowMs();
-            // The manifests first: at most starts every pack is current, and its images are
+            // The manifests first: on most starts every pack is current, and its images are
             // read out of the resources only to install or update it.
             for (const stickers::DefaultPack& manifest : stickers::defaultStickerPackManifests()) {
                 TANDEM_TRY_ASSIGN(const auto old, r.stickers.pack(manifest.packId));
