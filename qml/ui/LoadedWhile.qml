@@ -3,7 +3,7 @@ import QtQuick
 // A part of a page made from its URL while `when` holds, and dropped once it no longer does:
 // its QML is compiled the first time it shows, not with the page, whose first frame then
 // compiles and makes only what it shows (docs/app.md, "Start"). For what most pages never
-// show — a warning, a request's bar; OnDemand is for what is made once and kept. `properties`
+// show — a warning, a request's bar; OnDemand is this, made once and kept. `properties`
 // are given as it is made (its required properties among them).
 Loader {
     id: part

@@ -172,8 +172,6 @@ void TestDefaultPacks::idsAreDeterministicAndDistinct() {
              QByteArray("a3bcffc1127587d495d0195ecb9359e5"));
 }
 
-QTEST_MAIN(TestDefaultPacks)
-
 void TestDefaultPacks::manifestsAndOnePackReadAsTheWhole() {
     const auto packs = defaultStickerPacks();
     const auto manifests = tandem::stickers::defaultStickerPackManifests();
@@ -204,4 +202,5 @@ void TestDefaultPacks::manifestsAndOnePackReadAsTheWhole() {
     QVERIFY(!tandem::stickers::defaultStickerPack(QStringLiteral("no-such-pack")).has_value());
     QVERIFY(!tandem::stickers::defaultStickerPack(QString()).has_value());
 }
+QTEST_MAIN(TestDefaultPacks)
 #include "tst_default_packs.moc"
