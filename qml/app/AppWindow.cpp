@@ -8,6 +8,7 @@
 #include <QSGRendererInterface>
 #include <QtQml/QQmlExtensionPlugin>
 
+#include "qml/app/FontWarmup.h"
 #include "qml/app/Notifier.h"
 #include "qml/attachments/AttachmentImages.h"
 #include "qml/core/AppCore.h"
@@ -76,13 +77,15 @@ AppWindow::~AppWindow() = default;
 bool AppWindow::load() {
     // A keychain profile opening at start shows the messenger's page first (Main.qml's
     // shellFirst, given here): its QML — the page and everything it imports, Qt Quick Controls
-    // included — is compiled here, in one synchronous load, before Main.qml. Main.qml's Loader then
-    // finds it compiled (the type loader keeps it by URL while this component lives) and only makes
-    // it. Compiled from within Main.qml's own creation, the same page took ≈ 40 ms longer to show
-    // (docs/app.md, "Start").
+    // included — is compiled first, before Main.qml. Main.qml's Loader then finds it compiled (the
+    // type loader keeps it by URL while this component lives) and only makes it. Compiled from
+    // within Main.qml's own creation, the same page took ≈ 40 ms longer to show (docs/app.md,
+    // "Start"). The compile runs on the type loader's thread; this thread, which would only wait
+    // for it, makes the page's fonts meanwhile, then Main.qml's load waits for the compile.
     const bool shellFirst = core_->keychain() && core_->state() == ProfileSession::State::Opening;
     if (shellFirst) {
-        shell_ = std::make_unique<QQmlComponent>(&engine_, shellUrl());
+        shell_ = std::make_unique<QQmlComponent>(&engine_, shellUrl(), QQmlComponent::Asynchronous);
+        warmUpFonts();
     }
     engine_.setInitialProperties({{QStringLiteral("core"), QVariant::fromValue(core_.get())},
                                   {QStringLiteral("shellFirst"), shellFirst}});
