@@ -19,8 +19,8 @@ void warmUpFonts() {
         int pixels;  // 0: the application font's size
         bool bold;
     };
-    static constexpr Size kSizes[] = {{0, false}, {0, true}, {10, false}, {11, false},
-                                      {12, false}, {15, true}};
+    static constexpr Size kSizes[] = {{0, false},  {0, true},   {10, false},
+                                      {11, false}, {12, false}, {15, true}};
     const QString sample = QStringLiteral("Aa0 ✓○⚠◔☰☺");
     for (const Size& size : kSizes) {
         QFont font = QGuiApplication::font();
