@@ -1,5 +1,6 @@
 #include "qml/app/FontWarmup.h"
 
+#include <QCoreApplication>
 #include <QFont>
 #include <QFontDatabase>
 #include <QGuiApplication>
@@ -23,7 +24,10 @@ void warmUpFonts() {
     static constexpr Size kSizes[] = {{0, false}, {0, true},   {10, false}, {11, false},
                                       {11, true}, {12, false}, {13, true},  {15, true},
                                       {16, true}, {20, false}};
-    const QString sample = QStringLiteral("Aa0 ✓○⚠◔☰☺");
+    // The composer's placeholder, in the interface's language, brings its script's font (a
+    // fallback — Noto Sans CJK for zh_CN — made here too, not while the page is made).
+    const QString sample =
+        QStringLiteral("Aa0 ✓○⚠◔☰☺ ") + QCoreApplication::translate("Composer", "Message");
     for (const Size& size : kSizes) {
         QFont font = QGuiApplication::font();
         if (size.pixels > 0) {
