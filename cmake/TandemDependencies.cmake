@@ -7,11 +7,9 @@ find_package(Qt6Keychain REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 # SQLCipher's headers live in include/sqlcipher/ and replace sqlite3.h; SQLITE_HAS_CODEC
-# exposes sqlite3_key(). Never link Qt's SQLite driver into the same process.
+# exposes sqlite3_key(). Never link Qt's SQLite driver into the same process. Tandem itself
+# loads the library at run time (storage/SqlCipher.h); the benchmarks' bare loops link it.
 pkg_check_modules(SQLCIPHER REQUIRED IMPORTED_TARGET sqlcipher)
-# SQLCipher's crypto provider. The storage thread releases OpenSSL's per-thread state itself
-# before it ends (Store.cpp), so it is linked directly.
-find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
 set_property(TARGET PkgConfig::SQLCIPHER APPEND PROPERTY
              INTERFACE_COMPILE_DEFINITIONS SQLITE_HAS_CODEC)
 find_package(Protobuf 3.21 REQUIRED)

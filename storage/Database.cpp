@@ -1,11 +1,11 @@
 #include "storage/Database.h"
 
 #include <array>
-#include <sqlite3.h>
 #include <utility>
 
 #include <QFile>
 
+#include "storage/SqlCipher.h"
 #include "storage/StorageLog.h"
 
 Q_LOGGING_CATEGORY(lcStorage, "tandem.storage", QtWarningMsg)
@@ -28,25 +28,25 @@ std::string_view toView(const QByteArray& bytes) {
 // ---- Statement --------------------------------------------------------------------------
 
 Statement::~Statement() {
-    sqlite3_finalize(stmt_);
+    db_.sql().sqlite3_finalize(stmt_);
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
-    if (const int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) {
+    if (const int rc = db_.sql().sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) {
         bindError_ = rc;
     }
     return *this;
 }
 
 Statement& Statement::bind(int index, double value) {
-    if (const int rc = sqlite3_bind_double(stmt_, index, value); rc != SQLITE_OK) {
+    if (const int rc = db_.sql().sqlite3_bind_double(stmt_, index, value); rc != SQLITE_OK) {
         bindError_ = rc;
     }
     return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    if (const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
+    if (const int rc = db_.sql().sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
                                            SQLITE_UTF8);
         rc != SQLITE_OK) {
         bindError_ = rc;
@@ -62,7 +62,7 @@ Statement& Statement::bind(int index, std::span<const std::uint8_t> blob) {
     // A zero-length blob is bound as an empty blob, not NULL.
     static constexpr std::uint8_t kEmpty = 0;
     const void* data = blob.empty() ? &kEmpty : blob.data();
-    if (const int rc = sqlite3_bind_blob64(stmt_, index, data, blob.size(), SQLITE_TRANSIENT);
+    if (const int rc = db_.sql().sqlite3_bind_blob64(stmt_, index, data, blob.size(), SQLITE_TRANSIENT);
         rc != SQLITE_OK) {
         bindError_ = rc;
     }
@@ -76,7 +76,7 @@ Statement& Statement::bind(int index, const QByteArray& blob) {
 }
 
 Statement& Statement::bindNull(int index) {
-    if (const int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) {
+    if (const int rc = db_.sql().sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) {
         bindError_ = rc;
     }
     return *this;
@@ -88,7 +88,7 @@ StoreResult<bool> Statement::step() {
         bindError_ = SQLITE_OK;
         return unexpected(db_.errorFor(rc, "binding a parameter"));
     }
-    const int rc = sqlite3_step(stmt_);
+    const int rc = db_.sql().sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) {
         return true;
     }
@@ -96,9 +96,9 @@ StoreResult<bool> Statement::step() {
         return false;
     }
     // sqlite3_step's extended code is in sqlite3_extended_errcode; reset to release locks.
-    const int extended = sqlite3_extended_errcode(db_.handle());
-    StoreError error = db_.errorFor(extended != SQLITE_OK ? extended : rc, sqlite3_sql(stmt_));
-    sqlite3_reset(stmt_);
+    const int extended = db_.sql().sqlite3_extended_errcode(db_.handle());
+    StoreError error = db_.errorFor(extended != SQLITE_OK ? extended : rc, db_.sql().sqlite3_sql(stmt_));
+    db_.sql().sqlite3_reset(stmt_);
     return unexpected(std::move(error));
 }
 
@@ -112,11 +112,11 @@ StoreResult<void> Statement::run() {
 }
 
 bool Statement::isNull(int column) const {
-    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+    return db_.sql().sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
 std::int64_t Statement::int64(int column) const {
-    return sqlite3_column_int64(stmt_, column);
+    return db_.sql().sqlite3_column_int64(stmt_, column);
 }
 
 std::optional<std::int64_t> Statement::optInt64(int column) const {
@@ -127,12 +127,12 @@ std::optional<std::int64_t> Statement::optInt64(int column) const {
 }
 
 double Statement::real(int column) const {
-    return sqlite3_column_double(stmt_, column);
+    return db_.sql().sqlite3_column_double(stmt_, column);
 }
 
 QString Statement::text(int column) const {
-    const auto* data = sqlite3_column_text(stmt_, column);
-    const int size = sqlite3_column_bytes(stmt_, column);
+    const auto* data = db_.sql().sqlite3_column_text(stmt_, column);
+    const int size = db_.sql().sqlite3_column_bytes(stmt_, column);
     return QString::fromUtf8(reinterpret_cast<const char*>(data), size);  // NOLINT
 }
 
@@ -143,8 +143,8 @@ QByteArray Statement::blob(int column) const {
 }
 
 std::span<const std::uint8_t> Statement::blobView(int column) const {
-    const void* data = sqlite3_column_blob(stmt_, column);
-    const int size = sqlite3_column_bytes(stmt_, column);
+    const void* data = db_.sql().sqlite3_column_blob(stmt_, column);
+    const int size = db_.sql().sqlite3_column_bytes(stmt_, column);
     if (data == nullptr || size <= 0) {
         return {};
     }
@@ -152,8 +152,8 @@ std::span<const std::uint8_t> Statement::blobView(int column) const {
 }
 
 void Statement::reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
+    db_.sql().sqlite3_reset(stmt_);
+    db_.sql().sqlite3_clear_bindings(stmt_);
     bindError_ = SQLITE_OK;
 }
 
@@ -169,14 +169,15 @@ StoreResult<std::unique_ptr<Database>> Database::open(const QString& path, const
         return storeError(StoreErrorCode::DatabaseMissing,
                           QStringLiteral("The database file %1 does not exist.").arg(path));
     }
+    TANDEM_TRY_ASSIGN(const SqlCipher* sql, SqlCipher::get());
     sqlite3* handle = nullptr;
     const QByteArray nativePath = QFile::encodeName(path);
-    const int rc = sqlite3_open_v2(nativePath.constData(), &handle, flags, nullptr);
-    std::unique_ptr<Database> db(new Database(handle, path));
+    const int rc = sql->sqlite3_open_v2(nativePath.constData(), &handle, flags, nullptr);
+    std::unique_ptr<Database> db(new Database(*sql, handle, path));
     if (rc != SQLITE_OK) {
         return unexpected(db->errorFor(rc, "opening"));
     }
-    sqlite3_extended_result_codes(handle, 1);
+    sql->sqlite3_extended_result_codes(handle, 1);
     TANDEM_TRY(db->configure(key, options));
     return db;
 }
@@ -194,7 +195,7 @@ StoreResult<void> Database::configure(const SecretBytes* key, const DatabaseOpti
         sodium_bin2hex(reinterpret_cast<char*>(literal.data() + 2), 65,  // NOLINT
                        key->data(), key->size());
         literal.data()[66] = '\'';
-        const int rc = sqlite3_key(db_, literal.data(), static_cast<int>(literal.size()));
+        const int rc = sql_->sqlite3_key(db_, literal.data(), static_cast<int>(literal.size()));
         if (rc != SQLITE_OK) {
             return unexpected(errorFor(rc, "setting the key"));
         }
@@ -206,7 +207,7 @@ StoreResult<void> Database::configure(const SecretBytes* key, const DatabaseOpti
     // Reading the schema is the first access that decrypts page 1: a wrong key or a damaged
     // file fails here, before anything is written.
     TANDEM_TRY(queryInt("SELECT count(*) FROM sqlite_master;"));
-    sqlite3_busy_timeout(db_, options.busyTimeoutMs);
+    sql_->sqlite3_busy_timeout(db_, options.busyTimeoutMs);
     if (!options.readOnly) {
         TANDEM_TRY_ASSIGN(const QString mode, queryText("PRAGMA journal_mode = WAL;"));
         if (mode != QLatin1String("wal")) {
@@ -236,10 +237,10 @@ StoreResult<void> Database::close() {
     if (db_ == nullptr) {
         return {};
     }
-    const int rc = sqlite3_close(db_);
+    const int rc = sql_->sqlite3_close(db_);
     if (rc != SQLITE_OK) {
-        qCWarning(lcStorage) << "closing the database failed:" << sqlite3_errstr(rc);
-        sqlite3_close_v2(db_);
+        qCWarning(lcStorage) << "closing the database failed:" << sql_->sqlite3_errstr(rc);
+        sql_->sqlite3_close_v2(db_);
         db_ = nullptr;
         return storeError(StoreErrorCode::Io, QStringLiteral("Could not close %1.").arg(path_));
     }
@@ -249,8 +250,8 @@ StoreResult<void> Database::close() {
 
 StoreError Database::errorFor(int rc, std::string_view context) {
     const int primary = rc & 0xff;
-    const QString detail = db_ != nullptr ? QString::fromUtf8(sqlite3_errmsg(db_))
-                                          : QString::fromUtf8(sqlite3_errstr(rc));
+    const QString detail = db_ != nullptr ? QString::fromUtf8(sql_->sqlite3_errmsg(db_))
+                                          : QString::fromUtf8(sql_->sqlite3_errstr(rc));
     // The SQL text of a failing statement is safe to log (it holds placeholders, not values).
     qCWarning(lcStorage).noquote()
         << "sqlite error" << rc << detail << "while"
@@ -313,7 +314,7 @@ StoreResult<Statement*> Database::prepare(std::string_view sql) {
     entry->sql.assign(sql);
     sqlite3_stmt* stmt = nullptr;
     // sqlite3_prepare_v3 needs SQLite 3.20; SQLCipher 3.4 is SQLite 3.15.
-    const int rc = sqlite3_prepare_v2(db_, entry->sql.data(), static_cast<int>(entry->sql.size()),
+    const int rc = sql_->sqlite3_prepare_v2(db_, entry->sql.data(), static_cast<int>(entry->sql.size()),
                                       &stmt, nullptr);
     if (rc != SQLITE_OK) {
         return unexpected(errorFor(rc, sql));
@@ -331,10 +332,10 @@ StoreResult<void> Database::exec(std::string_view sql) {
     }
     const std::string text(sql);
     char* message = nullptr;
-    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
-    sqlite3_free(message);
+    const int rc = sql_->sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    sql_->sqlite3_free(message);
     if (rc != SQLITE_OK) {
-        const int extended = sqlite3_extended_errcode(db_);
+        const int extended = sql_->sqlite3_extended_errcode(db_);
         return unexpected(errorFor(extended != SQLITE_OK ? extended : rc, sql));
     }
     return {};
@@ -357,19 +358,19 @@ StoreResult<QString> Database::queryText(std::string_view sql) {
 }
 
 std::int64_t Database::lastInsertRowId() const {
-    return sqlite3_last_insert_rowid(db_);
+    return sql_->sqlite3_last_insert_rowid(db_);
 }
 
 int Database::totalChanges() const {
-    return sqlite3_total_changes(db_);
+    return sql_->sqlite3_total_changes(db_);
 }
 
 int Database::changes() const {
-    return sqlite3_changes(db_);
+    return sql_->sqlite3_changes(db_);
 }
 
 bool Database::inTransaction() const {
-    return db_ != nullptr && sqlite3_get_autocommit(db_) == 0;
+    return db_ != nullptr && sql_->sqlite3_get_autocommit(db_) == 0;
 }
 
 // ---- Transaction ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ struct sqlite3_stmt;
 namespace tandem::storage {
 
 class Database;
+struct SqlCipher;
 
 // A prepared statement owned by the Database's cache. Bind parameters are 1-based, columns
 // 0-based, as in SQLite. reset() is called automatically when the statement is fetched again.
@@ -110,6 +111,8 @@ public:
     [[nodiscard]] bool inTransaction() const;
     [[nodiscard]] bool failed() const { return failed_; }
     [[nodiscard]] sqlite3* handle() const { return db_; }
+    // The library's functions this connection calls (storage/SqlCipher.h).
+    [[nodiscard]] const SqlCipher& sql() const { return *sql_; }
 
     // PRAGMA quick_check: reads every page once. Damage is a DatabaseCorrupted error naming
     // the file, and the connection then refuses writes.
@@ -122,9 +125,11 @@ public:
     StoreResult<void> close();
 
 private:
-    Database(sqlite3* db, QString path) : db_(db), path_(std::move(path)) {}
+    Database(const SqlCipher& sql, sqlite3* db, QString path)
+        : sql_(&sql), db_(db), path_(std::move(path)) {}
     StoreResult<void> configure(const SecretBytes* key, const DatabaseOptions& options);
 
+    const SqlCipher* sql_;
     sqlite3* db_;
     QString path_;
     bool failed_ = false;

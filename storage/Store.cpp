@@ -1,12 +1,12 @@
 #include "storage/Store.h"
 
-#include <openssl/crypto.h>
 #include <set>
 
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
 
+#include "storage/SqlCipher.h"
 #include "storage/StorageLog.h"
 
 namespace tandem::storage {
@@ -29,11 +29,15 @@ Store::~Store() {
             // At process exit, OpenSSL's own atexit cleanup can free it first from the main
             // thread while this thread is still ending: a double free (seen under ASan in
             // tandemctl). Released here, on this thread, nothing is left for either.
-            OPENSSL_thread_stop();
+            SqlCipher::releaseThreadState();
             thread_.quit();
         },
         Qt::QueuedConnection);
     thread_.wait();
+}
+
+void Store::loadLibrary() {
+    (void)SqlCipher::get();
 }
 
 Database* Store::database() {

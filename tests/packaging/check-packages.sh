@@ -66,7 +66,7 @@ fi
 
 step "control fields"
 depends="$(dpkg-deb -f "$app" Depends)"
-for dep in libc6 libqt6core6 libsodium23 qml6-module-qtquick-controls qml6-module-qt-labs-folderlistmodel \
+for dep in libc6 libqt6core6 libsodium23 libsqlcipher0 qml6-module-qtquick-controls qml6-module-qt-labs-folderlistmodel \
            qt6-qpa-plugins qt6-image-formats-plugins libqt6svg6; do
   [[ "$depends" == *"$dep"* ]] || fail "tandem does not depend on $dep: $depends"
 done
@@ -77,6 +77,8 @@ for dep in tandem-server gnome-keyring fonts-noto-cjk fonts-noto-color-emoji qt6
 done
 [[ "$(dpkg-deb -f "$server" Depends)" == *"systemd | systemd-standalone-sysusers"* ]] \
   || fail "tandem-server does not depend on systemd-sysusers"
+[[ "$(dpkg-deb -f "$server" Depends)" == *"libsqlcipher0"* ]] \
+  || fail "tandem-server does not depend on libsqlcipher0 (loaded at run time)"
 dpkg-deb --ctrl-tarfile "$server" | tar -t | sed 's|^\./||' >"$work/control"
 for f in postinst prerm postrm conffiles; do
   grep -qx "$f" "$work/control" || fail "tandem-server has no $f"
