@@ -46,8 +46,8 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    if (const int rc = db_.sql().sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                           SQLITE_UTF8);
+    if (const int rc = db_.sql().sqlite3_bind_text64(stmt_, index, text.data(), text.size(),
+                                                     SQLITE_TRANSIENT, SQLITE_UTF8);
         rc != SQLITE_OK) {
         bindError_ = rc;
     }
@@ -62,7 +62,8 @@ Statement& Statement::bind(int index, std::span<const std::uint8_t> blob) {
     // A zero-length blob is bound as an empty blob, not NULL.
     static constexpr std::uint8_t kEmpty = 0;
     const void* data = blob.empty() ? &kEmpty : blob.data();
-    if (const int rc = db_.sql().sqlite3_bind_blob64(stmt_, index, data, blob.size(), SQLITE_TRANSIENT);
+    if (const int rc =
+            db_.sql().sqlite3_bind_blob64(stmt_, index, data, blob.size(), SQLITE_TRANSIENT);
         rc != SQLITE_OK) {
         bindError_ = rc;
     }
@@ -97,7 +98,8 @@ StoreResult<bool> Statement::step() {
     }
     // sqlite3_step's extended code is in sqlite3_extended_errcode; reset to release locks.
     const int extended = db_.sql().sqlite3_extended_errcode(db_.handle());
-    StoreError error = db_.errorFor(extended != SQLITE_OK ? extended : rc, db_.sql().sqlite3_sql(stmt_));
+    StoreError error =
+        db_.errorFor(extended != SQLITE_OK ? extended : rc, db_.sql().sqlite3_sql(stmt_));
     db_.sql().sqlite3_reset(stmt_);
     return unexpected(std::move(error));
 }
@@ -314,8 +316,8 @@ StoreResult<Statement*> Database::prepare(std::string_view sql) {
     entry->sql.assign(sql);
     sqlite3_stmt* stmt = nullptr;
     // sqlite3_prepare_v3 needs SQLite 3.20; SQLCipher 3.4 is SQLite 3.15.
-    const int rc = sql_->sqlite3_prepare_v2(db_, entry->sql.data(), static_cast<int>(entry->sql.size()),
-                                      &stmt, nullptr);
+    const int rc = sql_->sqlite3_prepare_v2(db_, entry->sql.data(),
+                                            static_cast<int>(entry->sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) {
         return unexpected(errorFor(rc, sql));
     }

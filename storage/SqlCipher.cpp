@@ -41,11 +41,11 @@ Loaded load() {
         return loaded;
     }
     const char* missingName = nullptr;
-#define TANDEM_SQLCIPHER_LOOKUP(name)                                                  \
-    if (void* address = dlsym(loaded.handle, #name); address != nullptr) {             \
+#define TANDEM_SQLCIPHER_LOOKUP(name)                                                    \
+    if (void* address = dlsym(loaded.handle, #name); address != nullptr) {               \
         loaded.functions.name = reinterpret_cast<decltype(&::name)>(address); /*NOLINT*/ \
-    } else if (missingName == nullptr) {                                               \
-        missingName = #name;                                                           \
+    } else if (missingName == nullptr) {                                                 \
+        missingName = #name;                                                             \
     }
     TANDEM_SQLCIPHER_FUNCTIONS(TANDEM_SQLCIPHER_LOOKUP)
 #undef TANDEM_SQLCIPHER_LOOKUP
@@ -59,8 +59,9 @@ Loaded load() {
     // the scope must give SQLCipher's, not another SQLite loaded before it.
     void* global = dlsym(RTLD_DEFAULT, "sqlite3_prepare_v2");
     if (global != reinterpret_cast<void*>(loaded.functions.sqlite3_prepare_v2)) {  // NOLINT
-        loaded.error = QStringLiteral("Another SQLite library (%1) was loaded into Tandem before "
-                                      "SQLCipher; the encrypted store cannot be used beside it.")
+        loaded.error = QStringLiteral(
+                           "Another SQLite library (%1) was loaded into Tandem before "
+                           "SQLCipher; the encrypted store cannot be used beside it.")
                            .arg(global != nullptr ? fileOf(global) : QStringLiteral("none"));
         loaded.functions = {};
         return loaded;

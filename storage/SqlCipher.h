@@ -3,10 +3,10 @@
 // libsqlcipher and the OpenSSL libcrypto it needs are the heaviest libraries Tandem loads
 // (≈ 4 ms of ld.so's mapping and relocating before `main`, measured in BENCHMARKS.md, issue
 // 20). Nothing needs them before the first database opens, so they are not linked: the first
-// call to get() — from any thread; the app makes it on a thread of its own while
-// QGuiApplication starts — dlopens libsqlcipher.so.0 and takes the functions Database calls
-// from it. Debian's package names the library in Depends itself (packaging/CMakeLists.txt),
-// since dpkg-shlibdeps no longer sees it.
+// call to get() — from any thread; Database::open makes it, on the storage thread in the app
+// — dlopens libsqlcipher.so.0 and takes the functions Database calls from it. Debian's
+// packages name the library in Depends themselves (packaging/CMakeLists.txt), since
+// dpkg-shlibdeps no longer sees it.
 //
 // The library's own calls between its functions go through its PLT, resolved in the process's
 // global scope: were another SQLite (libsqlite3) loaded there first, SQLCipher would call into

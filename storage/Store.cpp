@@ -36,10 +36,6 @@ Store::~Store() {
     thread_.wait();
 }
 
-void Store::loadLibrary() {
-    (void)SqlCipher::get();
-}
-
 Database* Store::database() {
     Q_ASSERT(QThread::currentThread() == &thread_);
     return profile_ ? profile_->db.get() : nullptr;

@@ -69,9 +69,6 @@ class Store final {
 public:
     explicit Store(Keychain keychain = Keychain());
     ~Store();
-    // Loads SQLCipher (storage/SqlCipher.h) on the calling thread if it is not loaded yet;
-    // the first open does otherwise. A failure is reported by that open, not here.
-    static void loadLibrary();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 

@@ -1,6 +1,5 @@
 // tandem: the desktop app. Thin main: the window and its QML live in tandem_gui (qml/).
 #include <cstdio>
-#include <thread>
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -14,7 +13,6 @@
 #include "crypto/Sodium.h"
 #include "qml/app/AppWindow.h"
 #include "qml/core/AppCore.h"
-#include "storage/Store.h"
 
 int main(int argc, char* argv[]) {
     if (argc == 2 && (qstrcmp(argv[1], "--version") == 0 || qstrcmp(argv[1], "-v") == 0)) {

@@ -1,12 +1,10 @@
 // SQLCipher is loaded at run time (storage/SqlCipher.h): not at exec, by the first open, once
 // for every thread; and refused, with a clear error and nothing opened, when another SQLite
 // was loaded into the process first (SQLCipher's own calls would reach it).
-#include <dlfcn.h>
-
-#include <sodium.h>
-
 #include <atomic>
 #include <cstdio>
+#include <dlfcn.h>
+#include <sodium.h>
 #include <thread>
 #include <vector>
 
@@ -52,8 +50,8 @@ int openBesideAnotherSqlite(const char* dir) {
     const SecretBytes key = testKey();
     DatabaseOptions options;
     options.create = true;
-    auto db = Database::open(QString::fromLocal8Bit(dir) + QStringLiteral("/other.db"), &key,
-                             options);
+    auto db =
+        Database::open(QString::fromLocal8Bit(dir) + QStringLiteral("/other.db"), &key, options);
     if (db) {
         std::printf("opened\n");
         return 1;
