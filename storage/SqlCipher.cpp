@@ -15,7 +15,6 @@ constexpr const char* kLibrary = "libsqlcipher.so.0";
 
 struct Loaded {
     SqlCipher functions;
-    void* handle = nullptr;
     QString error;  // empty once loaded
 };
 
@@ -35,14 +34,15 @@ QString fileOf(void* address) {
 
 Loaded load() {
     Loaded loaded;
-    loaded.handle = dlopen(kLibrary, RTLD_NOW | RTLD_GLOBAL);
-    if (loaded.handle == nullptr) {
+    // Never closed: the functions are used to the process's end.
+    void* handle = dlopen(kLibrary, RTLD_NOW | RTLD_GLOBAL);
+    if (handle == nullptr) {
         loaded.error = QStringLiteral("SQLCipher could not be loaded (%1).").arg(dlError());
         return loaded;
     }
     const char* missingName = nullptr;
 #define TANDEM_SQLCIPHER_LOOKUP(name)                                                    \
-    if (void* address = dlsym(loaded.handle, #name); address != nullptr) {               \
+    if (void* address = dlsym(handle, #name); address != nullptr) {                      \
         loaded.functions.name = reinterpret_cast<decltype(&::name)>(address); /*NOLINT*/ \
     } else if (missingName == nullptr) {                                                 \
         missingName = #name;                                                             \
