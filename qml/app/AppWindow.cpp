@@ -38,7 +38,7 @@ QUrl shellUrl() {
 }
 }  // namespace
 
-AppWindow::AppWindow(const QString& profileDir) : core_(std::make_unique<AppCore>(profileDir)) {
+AppWindow::AppWindow(const QString& profileDir) {
     // Fusion follows the system palette (light or dark) and looks at home on any desktop;
     // QT_QUICK_CONTROLS_STYLE still wins when a user sets it.
     // Once per process (a second window — the GUI tests open two — must not set it again).
@@ -62,14 +62,21 @@ AppWindow::AppWindow(const QString& profileDir) : core_(std::make_unique<AppCore
     // The modules' qmldir files are compiled in under qrc:/Tandem/<Feature>/ (Qt 6.4 does not
     // look there by itself).
     engine_.addImportPath(QStringLiteral("qrc:/"));
-    // Attachments' images (image://attachment/…), read through this window's core.
-    AttachmentImages::install(engine_, *core_);
     QObject::connect(&engine_, &QQmlApplicationEngine::warnings, &engine_,
                      [](const QList<QQmlError>& warnings) {
                          for (const QQmlError& warning : warnings) {
                              qCWarning(lcQml).noquote() << warning.toString();
                          }
                      });
+    // A profile whose key is in the keychain opens on the messenger's page (load()): that page
+    // starts compiling now, on the type loader's thread, while this one makes the core — not
+    // after (docs/app.md, "Start"). The key file alone says so (a few hundred bytes).
+    if (ProfileSession::keychainProfile(profileDir)) {
+        shell_ = std::make_unique<QQmlComponent>(&engine_, shellUrl(), QQmlComponent::Asynchronous);
+    }
+    core_ = std::make_unique<AppCore>(profileDir);
+    // Attachments' images (image://attachment/…), read through this window's core.
+    AttachmentImages::install(engine_, *core_);
 }
 
 AppWindow::~AppWindow() = default;
@@ -77,14 +84,18 @@ AppWindow::~AppWindow() = default;
 bool AppWindow::load() {
     // A keychain profile opening at start shows the messenger's page first (Main.qml's
     // shellFirst, given here): its QML — the page and everything it imports, Qt Quick Controls
-    // included — is compiled first, before Main.qml. Main.qml's Loader then finds it compiled (the
-    // type loader keeps it by URL while this component lives) and only makes it. Compiled from
-    // within Main.qml's own creation, the same page took ≈ 40 ms longer to show (docs/app.md,
-    // "Start"). The compile runs on the type loader's thread; this thread, which would only wait
-    // for it, makes the page's fonts meanwhile, then Main.qml's load waits for the compile.
+    // included — is compiled first (started as this window was made, before its core), before
+    // Main.qml. Main.qml's Loader then finds it compiled (the type loader keeps it by URL while
+    // this component lives) and only makes it. Compiled from within Main.qml's own creation, the
+    // same page took ≈ 40 ms longer to show (docs/app.md, "Start"). The compile runs on the type
+    // loader's thread; this thread, which would only wait for it, makes the page's fonts
+    // meanwhile, then Main.qml's load waits for the compile.
     const bool shellFirst = core_->keychain() && core_->state() == ProfileSession::State::Opening;
     if (shellFirst) {
-        shell_ = std::make_unique<QQmlComponent>(&engine_, shellUrl(), QQmlComponent::Asynchronous);
+        if (!shell_) {
+            shell_ =
+                std::make_unique<QQmlComponent>(&engine_, shellUrl(), QQmlComponent::Asynchronous);
+        }
         warmUpFonts();
     }
     engine_.setInitialProperties({{QStringLiteral("core"), QVariant::fromValue(core_.get())},

@@ -32,8 +32,9 @@ private:
 
     std::unique_ptr<AppCore> core_;  // outlives the engine's objects (destroyed after it)
     QQmlApplicationEngine engine_;
-    // The messenger's page, compiled ahead (load()): before Main.qml for a keychain profile,
-    // in the background while a passphrase profile unlocks. Destroyed before the engine.
+    // The messenger's page, compiled ahead: for a keychain profile from the constructor, before
+    // the core is made and Main.qml is loaded; in the background while a passphrase profile
+    // unlocks (load()). Destroyed before the engine.
     std::unique_ptr<QQmlComponent> shell_;
     std::unique_ptr<Notifier> notifier_;
 };

@@ -34,14 +34,19 @@ Credentials ProfileSession::passphraseCredentials(const QString& passphrase) {
     return Credentials::withPassphrase(std::move(secret));
 }
 
+bool ProfileSession::keychainProfile(const QString& dir) {
+    if (!Profile::exists(dir)) {
+        return false;
+    }
+    const auto protection = Profile::protection(dir);
+    return protection && *protection == KeyProtection::Keychain;
+}
+
 ProfileSession::ProfileSession(Store& store, QString profileDir, QObject* parent)
     : QObject(parent), store_(store), profileDir_(std::move(profileDir)) {
     hadProfile_ = Profile::exists(profileDir_);
-    if (hadProfile_) {
-        // Only the key file is read (a few hundred bytes): it says how the key is kept.
-        const auto protection = Profile::protection(profileDir_);
-        keychain_ = protection && *protection == KeyProtection::Keychain;
-    }
+    // Only the key file is read (a few hundred bytes): it says how the key is kept.
+    keychain_ = hadProfile_ && keychainProfile(profileDir_);
     state_ = hadProfile_ ? State::Locked : State::NoProfile;
 }
 

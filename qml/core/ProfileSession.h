@@ -41,6 +41,10 @@ public:
         std::optional<FirstScreen> first;
     };
 
+    // Whether the profile in `dir` exists and keeps its key in the OS keychain (only its key
+    // file is read: a few hundred bytes).
+    static bool keychainProfile(const QString& dir);
+
     // `store` is opened here, and must outlive this object.
     ProfileSession(storage::Store& store, QString profileDir, QObject* parent = nullptr);
 
