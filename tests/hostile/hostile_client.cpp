@@ -173,8 +173,8 @@ proto::relay::ServerFrame relayCall(SecureChannel* c, const proto::relay::Client
 // full, a client's handshake completes on its side while the server keeps the connection
 // half-made (tcp_abort_on_overflow is 0), so the client counts it connected until the server
 // retries, takes it and refuses it; on a loaded machine a flood (held 4 s) saw one such
-// socket still "connected" at 5 s (21 where the relay keeps 20). The half-open attack beside
-// it runs 13 s: the test takes no longer.
+// socket still "connected" at 5 s (21 where the relay keeps 20). The test takes 18 s
+// instead of 15 (the half-open attack beside it runs 13 s).
 constexpr int kFloodSettleMs = 4000;
 
 int flood(const Options& o, bool halfOpen) {
