@@ -45,8 +45,7 @@ bool ProfileSession::keychainProfile(const QString& dir) {
 ProfileSession::ProfileSession(Store& store, QString profileDir, QObject* parent)
     : QObject(parent), store_(store), profileDir_(std::move(profileDir)) {
     hadProfile_ = Profile::exists(profileDir_);
-    // Only the key file is read (a few hundred bytes): it says how the key is kept.
-    keychain_ = hadProfile_ && keychainProfile(profileDir_);
+    keychain_ = keychainProfile(profileDir_);
     state_ = hadProfile_ ? State::Locked : State::NoProfile;
 }
 
