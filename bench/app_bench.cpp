@@ -38,11 +38,7 @@
 // The screen is read through MIT-SHM (≈ 1 ms of the X server for the whole screen); with
 // --xgetimage through XGetImage, as ../shared/limits/firstcontent.c reads it (≈ 30 ms each,
 // which keeps Xvfb busy most of the time and delays the measured programs' own requests).
-#include <csignal>
 #include <cstdio>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -51,9 +47,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QProcessEnvironment>
 #include <QSet>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
 
@@ -61,6 +55,7 @@
 #include "app/core/ContentHandler.h"
 #include "bench/BenchSupport.h"
 #include "bench/ScreenProbe.h"
+#include "bench/StartWatch.h"
 #include "storage/Store.h"
 
 using namespace tandem;
@@ -69,142 +64,14 @@ using namespace tandem::storage;
 
 namespace {
 
-constexpr int kWidth = 1280;
-constexpr int kHeight = 800;
-
-// When a run counts as showing something: at least `minColours` distinct colours on a
-// `step`-pixel grid of a rectangle of the screen.
-struct Rule {
-    int x = 0;
-    int y = 0;
-    int width = kWidth;
-    int height = kHeight;
-    int step = 16;
-    int minColours = 9;  // more than 8 (the issue 6 rule)
-};
+constexpr int kWidth = kScreenWidth;
+constexpr int kHeight = kScreenHeight;
 
 // firstcontent.c's rule (../shared/limits): 4 colours on a 4-pixel grid of the whole screen.
-constexpr Rule kFirstContent{0, 0, kWidth, kHeight, 4, 4};
+constexpr ScreenRule kFirstContent{0, 0, kWidth, kHeight, 4, 4};
 // The newest messages of the open conversation: the chat pane's bottom rows above the composer
 // (the window is 1024 × 680 at the top left; the unlock page leaves these rows blank).
-constexpr Rule kNewestMessages{420, 470, 560, 120, 4, 4};
-
-bool shows(const ScreenProbe& screen, const Rule& r) {
-    return screen.colours(r.x, r.y, r.width, r.height, r.step, r.minColours) >= r.minColours;
-}
-
-struct Sample {
-    double firstContentMs = -1;
-    double messagesMs = -1;  // with a second rule: when it held
-    double rssMiB = 0;
-    double pssMiB = 0;
-};
-
-double kbField(const QString& file, const char* field) {
-    QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) {
-        return 0;
-    }
-    for (const QByteArray& line : f.readAll().split('\n')) {
-        if (line.startsWith(field)) {
-            return line.mid(static_cast<int>(qstrlen(field)))
-                .trimmed()
-                .split(' ')
-                .first()
-                .toDouble();
-        }
-    }
-    return 0;
-}
-
-// Runs `program`, measures, and ends it (and what it started).
-Sample measure(const ScreenProbe& screen, const QString& display, const QString& program,
-               const QStringList& args, const QString& home, const Rule& first = {},
-               const Rule* second = nullptr) {
-    Sample s;
-    QElapsedTimer clock;
-    clock.start();
-    // Everything the child needs is made before fork(): after it, in a process with threads,
-    // only async-signal-safe calls (setpgid, prctl, execve, _exit).
-    QStringList environment = QProcessEnvironment::systemEnvironment().toStringList();
-    environment.removeIf([](const QString& v) {
-        return v.startsWith(QLatin1String("DISPLAY=")) || v.startsWith(QLatin1String("HOME=")) ||
-               v.startsWith(QLatin1String("XDG_")) ||
-               v.startsWith(QLatin1String("QT_QPA_PLATFORM="));
-    });
-    environment << QStringLiteral("DISPLAY=") + display << QStringLiteral("HOME=") + home
-                << QStringLiteral("XDG_CONFIG_HOME=") + home + "/.config"
-                << QStringLiteral("XDG_DATA_HOME=") + home + "/.local/share"
-                << QStringLiteral("XDG_CACHE_HOME=") + home + "/.cache";
-    const QString resolved = QStandardPaths::findExecutable(program);
-    std::vector<QByteArray> owned{(resolved.isEmpty() ? program : resolved).toLocal8Bit()};
-    for (const QString& a : args) {
-        owned.push_back(a.toLocal8Bit());
-    }
-    std::vector<char*> argv;
-    for (QByteArray& a : owned) {
-        argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    std::vector<QByteArray> ownedEnv;
-    for (const QString& v : environment) {
-        ownedEnv.push_back(v.toLocal8Bit());
-    }
-    std::vector<char*> envp;
-    for (QByteArray& v : ownedEnv) {
-        envp.push_back(v.data());
-    }
-    envp.push_back(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-        ::setpgid(0, 0);
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        ::execve(argv[0], argv.data(), envp.data());
-        ::_exit(127);
-    }
-    while (clock.elapsed() < 20000) {
-        const double now = static_cast<double>(clock.nsecsElapsed()) / 1e6;
-        if (s.firstContentMs < 0 && shows(screen, first)) {
-            s.firstContentMs = now;
-        }
-        if (second != nullptr && s.messagesMs < 0 && shows(screen, *second)) {
-            s.messagesMs = now;
-        }
-        if (s.firstContentMs >= 0 && (second == nullptr || s.messagesMs >= 0)) {
-            break;
-        }
-        QThread::msleep(5);
-    }
-    QThread::sleep(3);
-    const QString proc = QStringLiteral("/proc/%1/").arg(pid);
-    s.rssMiB = kbField(proc + "status", "VmRSS:") / 1024.0;
-    s.pssMiB = kbField(proc + "smaps_rollup", "Pss:") / 1024.0;
-    // Ended as a user's session ends it (SIGTERM: logout, the window closed), so the next run
-    // starts after a clean shutdown. SIGKILL here left Tandem's WAL behind, and every next
-    // start checked the database as after a crash (a quick_check, ≈ 60 ms with 100 000
-    // messages): not the start a user has. Killed only if it does not end within 10 s.
-    ::kill(-pid, SIGTERM);
-    QElapsedTimer ending;
-    ending.start();
-    while (::waitpid(pid, nullptr, WNOHANG) == 0) {
-        if (ending.elapsed() > 10000) {
-            std::fprintf(stderr, "app_bench: %s did not end on SIGTERM within 10 s: killed\n",
-                         qPrintable(program));
-            ::kill(-pid, SIGKILL);
-            ::waitpid(pid, nullptr, 0);
-            break;
-        }
-        QThread::msleep(10);
-    }
-    ::kill(-pid, SIGKILL);  // anything it started and left behind
-    // The screen is black again before the next run (no window manager, nothing to redraw).
-    QElapsedTimer settle;
-    settle.start();
-    while (screen.colours(kWidth, kHeight) > 2 && settle.elapsed() < 3000) {
-        QThread::msleep(20);
-    }
-    return s;
-}
+constexpr ScreenRule kNewestMessages{420, 470, 560, 120, 4, 4};
 
 bool runQuietly(const QString& program, const QStringList& args, const QByteArray& input = {}) {
     QProcess p;
@@ -213,26 +80,6 @@ bool runQuietly(const QString& program, const QStringList& args, const QByteArra
     p.write(input);
     p.closeWriteChannel();
     return p.waitForFinished(120000) && p.exitCode() == 0;
-}
-
-// Xvfb picks a free display and says which once it is ready (-displayfd).
-std::unique_ptr<QProcess> startXvfb(QString* display) {
-    auto xvfb =
-        startChild(QStringLiteral("Xvfb"),
-                   {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
-                    QStringLiteral("0"), QStringLiteral("%1x%2x24").arg(kWidth).arg(kHeight),
-                    QStringLiteral("-nolisten"), QStringLiteral("tcp")});
-    xvfb->setReadChannel(QProcess::StandardOutput);
-    QByteArray number;
-    QElapsedTimer ready;
-    ready.start();
-    while (!number.contains('\n') && ready.elapsed() < 20000) {
-        xvfb->waitForReadyRead(200);
-        number += xvfb->readAllStandardOutput();
-    }
-    *display = number.contains('\n') ? QStringLiteral(":") + QString::fromLatin1(number.trimmed())
-                                     : QString();
-    return xvfb;
 }
 
 Credentials passphraseIn(const QString& pass) {
@@ -498,7 +345,7 @@ int main(int argc, char** argv) {
         if (xvfb) {
             stopChild(xvfb);
         }
-        xvfb = startXvfb(&display);
+        xvfb = StartWatch::startXvfb(&display);
         bool opened = false;
         for (int i = 0; i < 100 && !opened && !display.isEmpty(); ++i) {
             opened = screen->open(display.toLocal8Bit().constData(), shm);
@@ -525,7 +372,7 @@ int main(int argc, char** argv) {
             if (limit && (rep > 0 || p > 0) && !freshScreen()) {
                 return 1;
             }
-            // Every start is one after a clean shutdown (measure() ends Tandem with SIGTERM):
+            // Every start is one after a clean shutdown (StartWatch::run ends Tandem with SIGTERM):
             // a WAL left behind would make it check the database as after a crash.
             const int profileArg =
                 static_cast<int>(programs[p].args.indexOf(QStringLiteral("--profile")));
@@ -536,9 +383,10 @@ int main(int argc, char** argv) {
                              qPrintable(programs[p].name));
             }
             QTemporaryDir home;
-            const Sample s = measure(*screen, display, programs[p].path, programs[p].args,
-                                     home.path(), limit ? kFirstContent : Rule{},
-                                     programs[p].messages ? &kNewestMessages : nullptr);
+            const StartSample s = StartWatch(*screen, display)
+                                      .run(programs[p].path, programs[p].args, home.path(),
+                                           limit ? kFirstContent : ScreenRule{},
+                                           programs[p].messages ? &kNewestMessages : nullptr);
             if (s.firstContentMs >= 0) {
                 first[p].push_back(s.firstContentMs);
             }
