@@ -22,6 +22,20 @@ if(TANDEM_FUZZ)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# The linker: ld.lld where it is installed (package lld; TANDEM_LLD=OFF for the system's ld,
+# as the release preset does for the packages). A build links about 90 programs, most of them
+# tests holding the whole core; lld links one in 1.2 s where ld.bfd takes 9.2 (tst_app_e2e,
+# docs/architecture.md).
+option(TANDEM_LLD "Link with ld.lld when it is installed" ON)
+if(TANDEM_LLD)
+  find_program(TANDEM_LD_LLD ld.lld)
+  if(TANDEM_LD_LLD)
+    add_link_options(-fuse-ld=lld)
+  else()
+    message(STATUS "ld.lld not found (package lld): linking with the system's linker")
+  endif()
+endif()
+
 # Hardening for every build type: these cost little and catch memory errors in the field.
 add_compile_options(-fstack-protector-strong)
 if(NOT TANDEM_SANITIZE AND NOT TANDEM_FUZZ AND CMAKE_BUILD_TYPE MATCHES "Rel")

@@ -9,6 +9,7 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang-14 lld-14 libclang-rt-14-dev
+  lld  # ld.lld, the linker of the default, debug and asan builds (cmake/TandemCompilerFlags.cmake)
   clang-format clang-tidy
   # scripts (demo profiles, bench/latency_compare.py)
   python3
