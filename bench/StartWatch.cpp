@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <QFile>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QThread>
 
 #include "bench/BenchSupport.h"
@@ -33,6 +35,34 @@ double kbField(const QString& file, const char* field) {
         }
     }
     return 0;
+}
+
+// "libraries L app A engine E window W frame F objects N", as StartMarks.cpp writes it.
+StartMarks readMarks(const QString& file) {
+    StartMarks m;
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return m;
+    }
+    const QList<QByteArray> words = f.readAll().simplified().split(' ');
+    for (qsizetype i = 0; i + 1 < words.size(); i += 2) {
+        const QByteArray& name = words[i];
+        const double value = words[i + 1].toDouble();
+        if (name == "libraries") {
+            m.libraries = value;
+        } else if (name == "app") {
+            m.app = value;
+        } else if (name == "engine") {
+            m.engine = value;
+        } else if (name == "window") {
+            m.window = value;
+        } else if (name == "frame") {
+            m.frame = value;
+        } else if (name == "objects") {
+            m.objects = value;
+        }
+    }
+    return m;
 }
 
 }  // namespace
@@ -61,6 +91,18 @@ StartSample StartWatch::run(const QString& program, const QStringList& args, con
                 << QStringLiteral("XDG_CONFIG_HOME=") + home + "/.config"
                 << QStringLiteral("XDG_DATA_HOME=") + home + "/.local/share"
                 << QStringLiteral("XDG_CACHE_HOME=") + home + "/.cache";
+    // With the marks library: preloaded, told where to write and when the clock started.
+    QTemporaryDir marksDir;
+    const QString marksFile = marksDir.filePath(QStringLiteral("marks"));
+    if (!marksLibrary_.isEmpty()) {
+        timespec started{};
+        clock_gettime(CLOCK_MONOTONIC, &started);
+        const qint64 t0 = static_cast<qint64>(started.tv_sec) * 1000000000 + started.tv_nsec -
+                          clock.nsecsElapsed();
+        environment << QStringLiteral("LD_PRELOAD=") + marksLibrary_
+                    << QStringLiteral("TANDEM_START_MARKS_FILE=") + marksFile
+                    << QStringLiteral("TANDEM_START_MARKS_T0_NS=%1").arg(t0);
+    }
     const QString resolved = QStandardPaths::findExecutable(program);
     std::vector<QByteArray> owned{(resolved.isEmpty() ? program : resolved).toLocal8Bit()};
     for (const QString& a : args) {
@@ -104,6 +146,9 @@ StartSample StartWatch::run(const QString& program, const QStringList& args, con
     const QString proc = QStringLiteral("/proc/%1/").arg(pid);
     s.rssMiB = kbField(proc + "status", "VmRSS:") / 1024.0;
     s.pssMiB = kbField(proc + "smaps_rollup", "Pss:") / 1024.0;
+    if (!marksLibrary_.isEmpty()) {
+        s.marks = readMarks(marksFile);
+    }
     // Ended as a user's session ends it (SIGTERM: logout, the window closed), so the next run
     // starts after a clean shutdown. SIGKILL here left Tandem's WAL behind, and every next
     // start checked the database as after a crash (a quick_check, ≈ 60 ms with 100 000

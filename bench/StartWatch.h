@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <utility>
 
 #include <QProcess>
 #include <QString>
@@ -29,17 +30,32 @@ struct ScreenRule {
     int minColours = 9;  // more than 8 (the issue 6 rule)
 };
 
+// Where a start went, from the StartMarks library (StartMarks.cpp): ms from just before
+// fork(), -1 where a mark did not happen.
+struct StartMarks {
+    double libraries = -1;  // the program's libraries loaded and relocated
+    double app = -1;        // QGuiApplication's making begins
+    double engine = -1;     // the QML engine made
+    double window = -1;     // the first QQuickWindow made
+    double frame = -1;      // its first frame swapped
+    double objects = -1;    // QObjects made on the GUI thread before that frame
+};
+
 struct StartSample {
     double firstContentMs = -1;  // when `first` held; -1: not within 20 s
     double messagesMs = -1;      // with a second rule: when it held
     double rssMiB = 0;           // VmRSS 3 s after
     double pssMiB = 0;           // Pss from smaps_rollup then
+    StartMarks marks;            // with a marks library (setMarksLibrary)
 };
 
 class StartWatch {
 public:
     // `screen` is open on `display`; both outlive this object.
     StartWatch(const ScreenProbe& screen, QString display);
+
+    // Preloads the StartMarks library at `path` into each program run (empty: none).
+    void setMarksLibrary(QString path) { marksLibrary_ = std::move(path); }
 
     // Runs `program` with `args`, HOME (and the XDG folders) under `home`, measures, and ends
     // it and what it started.
@@ -56,6 +72,7 @@ private:
 
     const ScreenProbe& screen_;
     QString display_;
+    QString marksLibrary_;
 };
 
 }  // namespace tandem::bench

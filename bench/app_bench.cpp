@@ -35,6 +35,11 @@
 // through tests/storage/with-keyring.sh.
 // --keychain-only (with --keychain): only the limit and the keychain starts, this build's and
 // the baseline's — the figure still open in issue 20, in a third of the time.
+// --marks: also where each start went, without an instrumented build — the StartMarks library
+// (StartMarks.cpp) preloaded into every program says, through Qt's QObject hooks, when its
+// libraries were loaded, its application object and QML engine made, its window made and its
+// first frame swapped, and how many objects the GUI thread made before that frame (memory
+// then includes the library's table of objects).
 // The screen is read through MIT-SHM (≈ 1 ms of the X server for the whole screen); with
 // --xgetimage through XGetImage, as ../shared/limits/firstcontent.c reads it (≈ 30 ms each,
 // which keeps Xvfb busy most of the time and delays the measured programs' own requests).
@@ -104,6 +109,33 @@ double timeUnlock(const QString& profile, const QString& pass) {
     return opened ? ms : -1;
 }
 
+// The StartMarks table: each mark's median over the runs where it happened, ms from exec.
+template <typename Programs>
+void printMarks(const Programs& programs, const std::vector<std::vector<StartMarks>>& marks) {
+    std::printf(
+        "\nwhere the starts went (StartMarks preloaded; medians, ms from just before fork):\n");
+    std::printf("%-34s %10s %10s %10s %10s %12s %10s\n", "program", "libraries", "app object",
+                "QML engine", "window", "first frame", "objects");
+    const auto column = [](const std::vector<StartMarks>& runs, double StartMarks::*field) {
+        std::vector<double> values;
+        for (const StartMarks& m : runs) {
+            if (m.*field >= 0) {
+                values.push_back(m.*field);
+            }
+        }
+        return values.empty() ? QStringLiteral("-") : QString::number(median(values), 'f', 1);
+    };
+    for (std::size_t p = 0; p < programs.size(); ++p) {
+        std::printf("%-34s %10s %10s %10s %10s %12s %10s\n", qPrintable(programs[p].name),
+                    qPrintable(column(marks[p], &StartMarks::libraries)),
+                    qPrintable(column(marks[p], &StartMarks::app)),
+                    qPrintable(column(marks[p], &StartMarks::engine)),
+                    qPrintable(column(marks[p], &StartMarks::window)),
+                    qPrintable(column(marks[p], &StartMarks::frame)),
+                    qPrintable(column(marks[p], &StartMarks::objects)));
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,6 +172,10 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("keychain"),
                       QStringLiteral("With --limit: also the profile with its key in the OS "
                                      "keychain (run through tests/storage/with-keyring.sh).")});
+    parser.addOption({QStringLiteral("marks"),
+                      QStringLiteral("Also where each start went (libraries, application object, "
+                                     "QML engine, window, first frame): the StartMarks library "
+                                     "preloaded into every program (memory then includes it).")});
     parser.process(app);
     const QString baseline = parser.value(QStringLiteral("baseline"));
     const bool keychain = parser.isSet(QStringLiteral("keychain"));
@@ -365,6 +401,11 @@ int main(int argc, char** argv) {
     std::vector<std::vector<double>> shown(programs.size());
     std::vector<std::vector<double>> rss(programs.size());
     std::vector<std::vector<double>> pss(programs.size());
+    std::vector<std::vector<StartMarks>> marks(programs.size());
+    const QString marksLibrary =
+        parser.isSet(QStringLiteral("marks"))
+            ? QCoreApplication::applicationDirPath() + QStringLiteral("/libtandem_start_marks.so")
+            : QString();
     std::vector<double> unlockMs;
     std::vector<double> keychainUnlockMs;
     for (int rep = 0; rep < reps; ++rep) {
@@ -383,10 +424,12 @@ int main(int argc, char** argv) {
                              qPrintable(programs[p].name));
             }
             QTemporaryDir home;
-            const StartSample s = StartWatch(*screen, display)
-                                      .run(programs[p].path, programs[p].args, home.path(),
-                                           limit ? kFirstContent : ScreenRule{},
-                                           programs[p].messages ? &kNewestMessages : nullptr);
+            StartWatch watch(*screen, display);
+            watch.setMarksLibrary(marksLibrary);
+            const StartSample s = watch.run(programs[p].path, programs[p].args, home.path(),
+                                            limit ? kFirstContent : ScreenRule{},
+                                            programs[p].messages ? &kNewestMessages : nullptr);
+            marks[p].push_back(s.marks);
             if (s.firstContentMs >= 0) {
                 first[p].push_back(s.firstContentMs);
             }
@@ -422,6 +465,9 @@ int main(int argc, char** argv) {
                     qPrintable(range(first[p], 0)),
                     programs[p].messages ? qPrintable(range(shown[p], 0)) : "-",
                     qPrintable(range(rss[p], 1)), qPrintable(range(pss[p], 1)));
+    }
+    if (!marksLibrary.isEmpty()) {
+        printMarks(programs, marks);
     }
     if (limit && !first[0].empty()) {
         // Each program's medians against the limit's (program 0): first content and memory
