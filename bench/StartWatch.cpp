@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -92,9 +93,11 @@ StartSample StartWatch::run(const QString& program, const QStringList& args, con
                 << QStringLiteral("XDG_DATA_HOME=") + home + "/.local/share"
                 << QStringLiteral("XDG_CACHE_HOME=") + home + "/.cache";
     // With the marks library: preloaded, told where to write and when the clock started.
-    QTemporaryDir marksDir;
-    const QString marksFile = marksDir.filePath(QStringLiteral("marks"));
+    std::optional<QTemporaryDir> marksDir;
+    QString marksFile;
     if (!marksLibrary_.isEmpty()) {
+        marksDir.emplace();
+        marksFile = marksDir->filePath(QStringLiteral("marks"));
         timespec started{};
         clock_gettime(CLOCK_MONOTONIC, &started);
         const qint64 t0 = static_cast<qint64>(started.tv_sec) * 1000000000 + started.tv_nsec -
